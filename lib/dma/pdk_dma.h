@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The PDK authors
+ */
+
+#ifndef PDK_DMA_H
+#define PDK_DMA_H
+
+/**
+ * @file
+ * DMA address spaces. A struct pdk_dma_as is one IOAS plus the HWPTs made
+ * from it (one per device, PASID-compatible, created on first use), an IOVA
+ * allocator confined to the IOAS's usable ranges that reuses freed space, the
+ * table of mappings, and a VA -> IOVA lookup for the data path.
+ *
+ * Memory is mapped from the process: plain mmap'ed memory with
+ * pdk_dma_map(), or all of DPDK's memory with pdk_dma_map_dpdk().
+ */
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pdk_iommufd.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** An address space (opaque). */
+struct pdk_dma_as;
+
+/** Returned by pdk_dma_va2iova() for an address that is not mapped. */
+#define PDK_DMA_BAD_IOVA UINT64_MAX
+
+/**
+ * Create an address space: a new IOAS in @p ctx.
+ * @param name a label for logs and dumps (copied).
+ */
+int pdk_dma_as_create(struct pdk_iommufd *ctx, const char *name, struct pdk_dma_as **as);
+
+/**
+ * Destroy the address space: unmap everything, destroy its HWPTs and IOAS.
+ * @return 0, or -EBUSY (nothing changed) while a HWPT of it is attached.
+ */
+int pdk_dma_as_destroy(struct pdk_dma_as *as);
+
+/** @return the label given at creation. */
+const char *pdk_dma_as_name(const struct pdk_dma_as *as);
+
+/** @return the IOAS id. */
+uint32_t pdk_dma_as_ioas_id(const struct pdk_dma_as *as);
+
+/** @return the iommufd context of the address space. */
+struct pdk_iommufd *pdk_dma_as_iommufd(const struct pdk_dma_as *as);
+
+/**
+ * Take a reference on the PASID-compatible HWPT of this address space for
+ * device @p dev_id, allocating it on first use. Drop it with
+ * pdk_dma_as_hwpt_put() once the device no longer uses it (after detach).
+ */
+int pdk_dma_as_hwpt_get(struct pdk_dma_as *as, uint32_t dev_id, uint32_t *hwpt_id);
+
+/** Drop a reference taken by pdk_dma_as_hwpt_get(); the last one destroys the HWPT. */
+void pdk_dma_as_hwpt_put(struct pdk_dma_as *as, uint32_t hwpt_id);
+
+/**
+ * Re-read the usable IOVA ranges (they narrow when a RID is attached:
+ * reserved regions such as the MSI window are cut out).
+ */
+int pdk_dma_as_refresh_ranges(struct pdk_dma_as *as);
+
+/**
+ * Map [va, va + len) at an IOVA chosen by PDK's allocator.
+ * @param perm PDK_IOMMUFD_READ and/or PDK_IOMMUFD_WRITE.
+ * @param[out] iova the IOVA of @p va.
+ * @return 0, -EINVAL for unaligned input, -ENOSPC when no IOVA range fits,
+ *   -EEXIST if the VA range overlaps a mapping of this space, or -errno
+ *   from the kernel.
+ */
+int pdk_dma_map(struct pdk_dma_as *as, void *va, size_t len, unsigned int perm, uint64_t *iova);
+
+/** Unmap the mapping that starts at @p va and free its IOVA space. */
+int pdk_dma_unmap(struct pdk_dma_as *as, void *va);
+
+/**
+ * Map every memory segment DPDK has reserved (requires rte_eal_init()).
+ * @return the number of segments mapped, or -errno (all undone on failure).
+ */
+int pdk_dma_map_dpdk(struct pdk_dma_as *as, unsigned int perm);
+
+/**
+ * Translate a process address to its IOVA in this space.
+ * Lock-free for readers against each other; must not race with map/unmap
+ * of the same space. O(log n) with a last-hit cache.
+ * @return the IOVA or PDK_DMA_BAD_IOVA.
+ */
+uint64_t pdk_dma_va2iova(const struct pdk_dma_as *as, const void *va);
+
+/** @return the number of mappings in the space. */
+unsigned int pdk_dma_as_map_count(const struct pdk_dma_as *as);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* PDK_DMA_H */

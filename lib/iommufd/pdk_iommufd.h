@@ -1,0 +1,147 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The PDK authors
+ */
+
+#ifndef PDK_IOMMUFD_H
+#define PDK_IOMMUFD_H
+
+/**
+ * @file
+ * A typed wrapper over /dev/iommu. One struct pdk_iommufd is one iommufd
+ * context (one open of /dev/iommu) on one backend. Object ids (IOAS, HWPT,
+ * fault queue, bound device) are the kernel's; every function returns 0 or
+ * a negative errno and logs the failure with the step and a hint.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "pdk_sys.h"
+#include "pdk_uapi.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** An iommufd context (opaque). */
+struct pdk_iommufd;
+
+/** Permission bits of a mapping. */
+#define PDK_IOMMUFD_READ  (1u << 0) /**< the device may read */
+#define PDK_IOMMUFD_WRITE (1u << 1) /**< the device may write */
+
+/** Flags of pdk_iommufd_hwpt_alloc(). */
+#define PDK_IOMMUFD_HWPT_PASID (1u << 0) /**< IOMMU_HWPT_ALLOC_PASID: may back a PASID */
+#define PDK_IOMMUFD_HWPT_FAULT (1u << 1) /**< deliver I/O page faults to a fault queue */
+
+/** One usable IOVA range, both ends inclusive. */
+struct pdk_iommufd_range {
+	uint64_t start;
+	uint64_t last;
+};
+
+/** What IOMMU_GET_HW_INFO reports for a bound device. */
+struct pdk_iommufd_hw_info {
+	uint32_t data_type;	/**< enum iommu_hw_info_type: VT-d, SMMUv3, AMD... */
+	uint8_t max_pasid_log2;	/**< PASID width; 0: no usable PASID */
+	bool pasid_exec;	/**< PCI PASID Execute permission enabled */
+	bool pasid_priv;	/**< PCI PASID Privileged mode enabled */
+	bool dirty_tracking;	/**< IOMMU can track dirty pages */
+	uint64_t capabilities;	/**< raw out_capabilities */
+};
+
+/**
+ * Open /dev/iommu through @p sys.
+ * @return 0, -ENOENT when the kernel has no iommufd (CONFIG_IOMMUFD), or
+ *   another -errno.
+ */
+int pdk_iommufd_open(struct pdk_sys *sys, struct pdk_iommufd **ctx);
+
+/**
+ * Close the context. The kernel destroys every object left in it once no
+ * bound device holds it; PDK's own objects must be released first.
+ */
+void pdk_iommufd_close(struct pdk_iommufd *ctx);
+
+/** @return the context's file descriptor (for VFIO_DEVICE_BIND_IOMMUFD). */
+int pdk_iommufd_fd(const struct pdk_iommufd *ctx);
+
+/** @return the backend the context was opened through. */
+struct pdk_sys *pdk_iommufd_sys(const struct pdk_iommufd *ctx);
+
+/** IOMMU_IOAS_ALLOC. */
+int pdk_iommufd_ioas_alloc(struct pdk_iommufd *ctx, uint32_t *ioas_id);
+
+/** IOMMU_DESTROY of any object id. -EBUSY while it is in use. */
+int pdk_iommufd_destroy(struct pdk_iommufd *ctx, uint32_t id);
+
+/**
+ * IOMMU_IOAS_MAP at an IOVA the kernel chooses.
+ * @param perm PDK_IOMMUFD_READ and/or PDK_IOMMUFD_WRITE.
+ * @param[out] iova where the kernel placed the mapping.
+ */
+int pdk_iommufd_map(struct pdk_iommufd *ctx, uint32_t ioas_id, void *va, uint64_t len,
+		    unsigned int perm, uint64_t *iova);
+
+/** IOMMU_IOAS_MAP at a fixed @p iova. -EEXIST when it overlaps a mapping. */
+int pdk_iommufd_map_fixed(struct pdk_iommufd *ctx, uint32_t ioas_id, void *va, uint64_t len,
+			  uint64_t iova, unsigned int perm);
+
+/**
+ * IOMMU_IOAS_UNMAP of [iova, iova + len), which must cover whole mappings.
+ * @param[out] unmapped bytes unmapped (may be NULL).
+ */
+int pdk_iommufd_unmap(struct pdk_iommufd *ctx, uint32_t ioas_id, uint64_t iova, uint64_t len,
+		      uint64_t *unmapped);
+
+/** Unmap everything in the IOAS. -ENOENT if nothing was mapped. */
+int pdk_iommufd_unmap_all(struct pdk_iommufd *ctx, uint32_t ioas_id, uint64_t *unmapped);
+
+/**
+ * IOMMU_IOAS_IOVA_RANGES: the usable IOVA ranges now. They narrow when a
+ * device is attached, so ask again after an attach.
+ * @param[out] ranges an array allocated with malloc(): free() it.
+ * @param[out] n number of ranges.
+ * @param[out] alignment required IOVA alignment (may be NULL).
+ */
+int pdk_iommufd_iova_ranges(struct pdk_iommufd *ctx, uint32_t ioas_id,
+			    struct pdk_iommufd_range **ranges, uint32_t *n, uint64_t *alignment);
+
+/**
+ * IOMMU_HWPT_ALLOC of a paging HWPT over @p pt_id (an IOAS) for device @p dev_id.
+ * @param flags PDK_IOMMUFD_HWPT_PASID, PDK_IOMMUFD_HWPT_FAULT.
+ * @param fault_id fault queue id, used with PDK_IOMMUFD_HWPT_FAULT.
+ */
+int pdk_iommufd_hwpt_alloc(struct pdk_iommufd *ctx, uint32_t dev_id, uint32_t pt_id,
+			   uint32_t flags, uint32_t fault_id, uint32_t *hwpt_id);
+
+/** IOMMU_GET_HW_INFO for a bound device. */
+int pdk_iommufd_hw_info(struct pdk_iommufd *ctx, uint32_t dev_id, struct pdk_iommufd_hw_info *info);
+
+/**
+ * IOMMU_FAULT_QUEUE_ALLOC.
+ * @param[out] fault_id the queue's object id.
+ * @param[out] fault_fd fd to read struct iommu_hwpt_pgfault from; close it
+ *   with pdk_iommufd_fault_close().
+ */
+int pdk_iommufd_fault_alloc(struct pdk_iommufd *ctx, uint32_t *fault_id, int *fault_fd);
+
+/**
+ * Read pending faults without blocking.
+ * @return the number of faults stored in @p faults (0 if none) or -errno.
+ */
+int pdk_iommufd_fault_read(struct pdk_iommufd *ctx, int fault_fd,
+			   struct iommu_hwpt_pgfault *faults, unsigned int max);
+
+/** Answer a fault group (the cookie of its last fault) with @p code. */
+int pdk_iommufd_fault_respond(struct pdk_iommufd *ctx, int fault_fd, uint32_t cookie,
+			      uint32_t code);
+
+/** Close a fault fd returned by pdk_iommufd_fault_alloc(). */
+int pdk_iommufd_fault_close(struct pdk_iommufd *ctx, int fault_fd);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* PDK_IOMMUFD_H */

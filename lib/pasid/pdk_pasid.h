@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The PDK authors
+ */
+
+#ifndef PDK_PASID_H
+#define PDK_PASID_H
+
+/**
+ * @file
+ * A device's PASID space and its attachments.
+ *
+ * The kernel has no PASID allocator for this use: userspace picks PASIDs per
+ * device in [1, 2^width), width from IOMMU_GET_HW_INFO. A struct
+ * pdk_pasid_space does that for one bound VFIO device, and owns what the
+ * device has attached: its RID and each PASID context. A context ties
+ * PASID -> PASID-compatible HWPT -> address space; many contexts can share
+ * one address space or each have their own.
+ */
+
+#include <stdint.h>
+
+#include "pdk_dma.h"
+#include "pdk_vfio.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** A device's PASID space (opaque). */
+struct pdk_pasid_space;
+
+/** One attached PASID (opaque). */
+struct pdk_pasid_ctx;
+
+/**
+ * Create the PASID space of a bound device.
+ * @return 0; -EOPNOTSUPP when the device cannot use PASIDs (width 0: no
+ *   PASID capability, PASID not enabled by the IOMMU driver, AMD-Vi, or a
+ *   kernel older than 6.15), the log says which applies; -errno otherwise.
+ */
+int pdk_pasid_space_create(struct pdk_vfio_dev *dev, struct pdk_iommufd *ctx,
+			   struct pdk_pasid_space **space);
+
+/**
+ * Release every context (detach, free the PASID), detach the RID if this
+ * space attached it, and free the space.
+ */
+void pdk_pasid_space_destroy(struct pdk_pasid_space *space);
+
+/** @return the PASID width in bits (1..20). */
+unsigned int pdk_pasid_space_width(const struct pdk_pasid_space *space);
+
+/** @return the device of the space. */
+struct pdk_vfio_dev *pdk_pasid_space_dev(const struct pdk_pasid_space *space);
+
+/** @return how many PASIDs are allocated. */
+unsigned int pdk_pasid_space_count(const struct pdk_pasid_space *space);
+
+/** Allocate the lowest free PASID (never 0). -ENOSPC when all are taken. */
+int pdk_pasid_alloc(struct pdk_pasid_space *space, uint32_t *pasid);
+
+/**
+ * Reserve a PASID the caller chose. -ERANGE outside [1, 2^width), -EEXIST if
+ * already allocated.
+ */
+int pdk_pasid_reserve(struct pdk_pasid_space *space, uint32_t pasid);
+
+/** Free an allocated PASID. -EBUSY while a context uses it, -ENOENT if free. */
+int pdk_pasid_free(struct pdk_pasid_space *space, uint32_t pasid);
+
+/**
+ * Attach the device's RID to the address space's PASID-compatible HWPT
+ * (or replace its current one). Needed only for RID DMA.
+ */
+int pdk_pasid_rid_attach(struct pdk_pasid_space *space, struct pdk_dma_as *as);
+
+/** Detach the RID if this space attached it. */
+int pdk_pasid_rid_detach(struct pdk_pasid_space *space);
+
+/**
+ * Allocate a PASID (or use @p pasid if non-zero, which must be allocated or
+ * free) and attach it to @p as.
+ */
+int pdk_pasid_ctx_create(struct pdk_pasid_space *space, struct pdk_dma_as *as, uint32_t pasid,
+			 struct pdk_pasid_ctx **ctx);
+
+/**
+ * Move the PASID to another address space atomically: on failure the old
+ * one stays attached.
+ */
+int pdk_pasid_ctx_replace(struct pdk_pasid_ctx *ctx, struct pdk_dma_as *as);
+
+/** Detach the PASID, free it (if the context allocated it) and the context. */
+int pdk_pasid_ctx_release(struct pdk_pasid_ctx *ctx);
+
+/** @return the context's PASID. */
+uint32_t pdk_pasid_ctx_pasid(const struct pdk_pasid_ctx *ctx);
+
+/** @return the HWPT the PASID is attached to. */
+uint32_t pdk_pasid_ctx_hwpt(const struct pdk_pasid_ctx *ctx);
+
+/** @return the address space the PASID is attached to. */
+struct pdk_dma_as *pdk_pasid_ctx_as(const struct pdk_pasid_ctx *ctx);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* PDK_PASID_H */

@@ -1,0 +1,197 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The PDK authors
+ */
+
+#ifndef PDK_SIM_H
+#define PDK_SIM_H
+
+/**
+ * @file
+ * PDK's SIMULATED kernel: a userspace model of the kernel's iommufd and VFIO
+ * cdev uAPI and of PCIe functions behind a PASID-capable IOMMU. It is a
+ * simulation, not hardware, and says so in its logs and names.
+ *
+ * It answers the same ioctls with the same ids, rules and errno as the kernel
+ * (doc/sim.md lists them and where each comes from). Each simulated function
+ * has a DMA port: every byte it moves is translated through (RID or PASID,
+ * IOVA) -> the HWPT attached there -> the IOAS mapping; anything else is an
+ * IOMMU fault that is recorded and moves no byte.
+ *
+ * A sim is one struct pdk_sys backend (pdk_sim_sys()); its fds are real fd
+ * numbers reserved from the process, so they never collide with kernel fds.
+ * It counts its live objects so tests can assert that teardown left nothing.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pdk_sys.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** A simulated kernel (opaque). */
+struct pdk_sim;
+
+/** A simulated PCIe function (opaque). */
+struct pdk_sim_fn;
+
+/** The simulated IOMMU's kind; it decides the PASID attach rules. */
+enum pdk_sim_iommu {
+	PDK_SIM_IOMMU_VTD = 0,	/**< Intel VT-d, scalable mode: PASID attach works */
+	PDK_SIM_IOMMU_SMMUV3,	/**< ARM SMMUv3 with S1 domains: PASID attach works */
+	PDK_SIM_IOMMU_AMD,	/**< AMD-Vi: width reported, PASID attach -EOPNOTSUPP */
+};
+
+/** Configuration of a simulated kernel. */
+struct pdk_sim_config {
+	enum pdk_sim_iommu iommu;	/**< default PDK_SIM_IOMMU_VTD */
+	uint8_t iommu_pasid_bits;	/**< IOMMU's PASID width, default 20 */
+	uint64_t pin_limit_pages;	/**< like RLIMIT_MEMLOCK: 0 = unlimited */
+	bool no_default_devices;	/**< pdk_sim_create() adds none when true */
+};
+
+/** The device models the sim offers. */
+enum pdk_sim_model {
+	/**
+	 * "pdk-sim-dma": a one-channel copy engine made up for PDK's tests and
+	 * examples (vendor 0x5044 "PD", device 0x0001; never seen on a real
+	 * bus). Registers in BAR0, see PDK_SIMDMA_*. Tags its DMA with a PASID
+	 * when PDK_SIMDMA_PASID_EN is set.
+	 */
+	PDK_SIM_MODEL_SIMDMA = 0,
+	/** No DMA engine: config space and a BAR only (rule tests). */
+	PDK_SIM_MODEL_PLAIN,
+};
+
+/** Configuration of a simulated PCIe function. */
+struct pdk_sim_fn_config {
+	const char *pci_addr;	/**< "DDDD:BB:DD.F" */
+	enum pdk_sim_model model;
+	uint8_t pasid_bits;	/**< PCI PASID capability width, 0 = none */
+	bool pasid_exec;	/**< Execute permission enabled */
+	bool pasid_priv;	/**< Privileged mode enabled */
+	uint32_t iommu_group;	/**< shared group number; 0 = a group of its own */
+	bool not_vfio;		/**< bound to another driver: no cdev (errors tests) */
+};
+
+/* ---- registers of PDK_SIM_MODEL_SIMDMA, BAR0 (4 KiB), little endian ---- */
+#define PDK_SIMDMA_VENDOR_ID	0x5044
+#define PDK_SIMDMA_DEVICE_ID	0x0001
+#define PDK_SIMDMA_REG_ID	0x00	/**< RO u32: 0x50440001 */
+#define PDK_SIMDMA_REG_SRC	0x08	/**< u64 source IOVA */
+#define PDK_SIMDMA_REG_DST	0x10	/**< u64 destination IOVA */
+#define PDK_SIMDMA_REG_LEN	0x18	/**< u32 bytes, 1..1 MiB */
+#define PDK_SIMDMA_REG_PASID	0x1c	/**< u32: PASID_EN | PASID value */
+#define PDK_SIMDMA_PASID_EN	(1u << 31)
+#define PDK_SIMDMA_PASID_MASK	0xfffffu
+#define PDK_SIMDMA_REG_CMD	0x20	/**< u32 write PDK_SIMDMA_CMD_COPY to start */
+#define PDK_SIMDMA_CMD_COPY	1u
+#define PDK_SIMDMA_REG_STATUS	0x24	/**< u32 RO: PDK_SIMDMA_ST_* of the last command */
+#define PDK_SIMDMA_ST_DONE	0u
+#define PDK_SIMDMA_ST_FAULT	1u	/**< IOMMU refused a read or write */
+#define PDK_SIMDMA_ST_ERROR	2u	/**< bad length or command, PASID tag without bus mastering */
+#define PDK_SIMDMA_REG_FAULT_ADDR 0x28	/**< u64 RO: IOVA that faulted */
+#define PDK_SIMDMA_MAX_LEN	(1u << 20)
+
+/** The default simulated function pdk_sim_create() adds. */
+#define PDK_SIM_DEFAULT_PCI_ADDR "0000:00:04.0"
+
+/** One IOMMU fault the sim recorded. */
+struct pdk_sim_fault {
+	char pci_addr[16];	/**< the function that made the access */
+	bool pasid_valid;	/**< the access carried a PASID */
+	uint32_t pasid;
+	uint64_t iova;
+	bool write;		/**< a write (DMA to memory) rather than a read */
+	const char *reason;	/**< static text: "no domain attached", "IOVA not mapped", ... */
+};
+
+/** Live objects of a sim; all zero after complete teardown. */
+struct pdk_sim_stats {
+	unsigned int fds;		/**< open sim fds of any kind */
+	unsigned int iommufd_ctxs;	/**< iommufd contexts alive (fd or bound device) */
+	unsigned int ioas;
+	unsigned int hwpts;
+	unsigned int fault_queues;
+	unsigned int bound_devices;
+	unsigned int pasid_attachments;	/**< PASIDs attached on all functions */
+	unsigned int rid_attachments;
+	unsigned int mappings;		/**< IOAS mapping areas */
+	uint64_t pinned_pages;
+	unsigned int mmaps;		/**< BAR mappings handed out */
+	uint64_t faults;		/**< faults recorded since creation (not reset) */
+	uint64_t calls;			/**< boundary calls since creation (not reset) */
+};
+
+/**
+ * Create a simulated kernel. Unless cfg->no_default_devices, it has one
+ * PDK_SIM_MODEL_SIMDMA function at PDK_SIM_DEFAULT_PCI_ADDR with a 20-bit
+ * PASID width, bound to (simulated) vfio-pci.
+ * @param cfg NULL for the defaults.
+ */
+int pdk_sim_create(const struct pdk_sim_config *cfg, struct pdk_sim **sim);
+
+/**
+ * Destroy the sim. Objects still alive are logged as leaks and freed.
+ * @return the number of leaked fds (0 after a clean teardown).
+ */
+int pdk_sim_destroy(struct pdk_sim *sim);
+
+/** @return the sim's boundary backend (name "sim"). */
+struct pdk_sys *pdk_sim_sys(struct pdk_sim *sim);
+
+/** Add a simulated function. -EEXIST if the address is taken. */
+int pdk_sim_fn_add(struct pdk_sim *sim, const struct pdk_sim_fn_config *cfg,
+		   struct pdk_sim_fn **fn);
+
+/** Find a function by PCI address. @return NULL if there is none. */
+struct pdk_sim_fn *pdk_sim_fn_find(struct pdk_sim *sim, const char *pci_addr);
+
+/**
+ * The function's DMA port: move @p len bytes between @p buf and IOVA @p iova
+ * as the device would, tagged with @p pasid when @p pasid_valid (else the
+ * RID). @p to_memory true is a DMA write into memory.
+ * @return 0, or -EFAULT when the IOMMU refused (fault recorded, no byte moved).
+ */
+int pdk_sim_fn_dma(struct pdk_sim_fn *fn, bool pasid_valid, uint32_t pasid, uint64_t iova,
+		   void *buf, size_t len, bool to_memory);
+
+/** Pop the oldest recorded fault. @return 0 or -ENOENT when there is none. */
+int pdk_sim_fault_pop(struct pdk_sim *sim, struct pdk_sim_fault *fault);
+
+/** Read the live-object counters. */
+void pdk_sim_stats_get(struct pdk_sim *sim, struct pdk_sim_stats *stats);
+
+/** @return true when no object, fd, mapping or pin is alive. */
+bool pdk_sim_is_clean(struct pdk_sim *sim);
+
+/**
+ * Failure injection: the @p nth boundary call from now (1 = the next one)
+ * fails with -@p err without any effect, like the kernel's fail_nth.
+ * @p nth = 0 disarms it. Calls that release (close, munmap) never fail.
+ */
+void pdk_sim_fail_nth(struct pdk_sim *sim, uint64_t nth, int err);
+
+/** @return true if the armed failure has fired since pdk_sim_fail_nth(). */
+bool pdk_sim_fail_fired(struct pdk_sim *sim);
+
+/**
+ * Choose the backend for a device name, the one place where that choice
+ * is made. NULL, "" or "sim" (or PDK_BACKEND=sim in the environment) gives
+ * a new sim with its default function; anything else is a PCI address on
+ * the kernel backend. With PDK_BACKEND=kernel a NULL name is an error.
+ * @param[out] sys the backend.
+ * @param[out] sim the new sim, or NULL on the kernel backend.
+ * @param[out] pci_addr the device's address.
+ */
+int pdk_backend_select(const char *device, struct pdk_sys **sys, struct pdk_sim **sim,
+		       char pci_addr[16]);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* PDK_SIM_H */

@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The PDK authors
+ */
+
+#ifndef PDK_SYS_H
+#define PDK_SYS_H
+
+/**
+ * @file
+ * The syscall boundary. Every open, close, ioctl, read, write, mmap and
+ * sysfs access that reaches iommufd or a VFIO device goes through a
+ * struct pdk_sys. Two backends sit behind it, chosen at run time:
+ *
+ * - "kernel": the real syscalls (pdk_sys_kernel());
+ * - "sim": PDK's simulated kernel (lib/sim, pdk_sim_sys()).
+ *
+ * All functions return a non-negative value on success and a negative errno
+ * on failure, as the kernel does internally; they never touch errno's
+ * meaning for the caller. A library object (an iommufd context, a VFIO
+ * device) remembers the struct pdk_sys it was opened through, so both
+ * backends can live in one process.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** A backend instance (opaque). */
+struct pdk_sys;
+
+/** @return the kernel backend (a process-wide singleton, never freed). */
+struct pdk_sys *pdk_sys_kernel(void);
+
+/** @return the backend's name: "kernel" or "sim". */
+const char *pdk_sys_name(const struct pdk_sys *sys);
+
+/** @return true when @p sys is a simulation (its results are not hardware's). */
+bool pdk_sys_is_sim(const struct pdk_sys *sys);
+
+/** open(2). @return an fd or -errno. */
+int pdk_sys_open(struct pdk_sys *sys, const char *path, int flags);
+
+/** close(2). @return 0 or -errno. */
+int pdk_sys_close(struct pdk_sys *sys, int fd);
+
+/** ioctl(2). @return the ioctl's non-negative result or -errno. */
+int pdk_sys_ioctl(struct pdk_sys *sys, int fd, unsigned long request, void *arg);
+
+/** read(2). @return bytes read or -errno. */
+ssize_t pdk_sys_read(struct pdk_sys *sys, int fd, void *buf, size_t len);
+
+/** write(2). @return bytes written or -errno. */
+ssize_t pdk_sys_write(struct pdk_sys *sys, int fd, const void *buf, size_t len);
+
+/** pread(2). @return bytes read or -errno. */
+ssize_t pdk_sys_pread(struct pdk_sys *sys, int fd, void *buf, size_t len, uint64_t offset);
+
+/** pwrite(2). @return bytes written or -errno. */
+ssize_t pdk_sys_pwrite(struct pdk_sys *sys, int fd, const void *buf, size_t len,
+		       uint64_t offset);
+
+/**
+ * mmap(2) of a device region, always MAP_SHARED at a kernel-chosen address.
+ * @param[out] addr the mapping on success.
+ * @return 0 or -errno.
+ */
+int pdk_sys_mmap(struct pdk_sys *sys, int fd, size_t len, int prot, uint64_t offset,
+		 void **addr);
+
+/** munmap(2) of a mapping made by pdk_sys_mmap(). @return 0 or -errno. */
+int pdk_sys_munmap(struct pdk_sys *sys, void *addr, size_t len);
+
+/**
+ * Called once per directory entry by pdk_sys_list_dir() ("." and ".."
+ * excluded). Return non-zero to stop the walk; that value is then returned.
+ */
+typedef int (*pdk_sys_dir_cb_t)(const char *name, void *arg);
+
+/**
+ * List a (sysfs or /dev) directory.
+ * @return 0 when every entry was visited, the callback's non-zero value if it
+ *   stopped the walk, or -errno if the directory cannot be read.
+ */
+int pdk_sys_list_dir(struct pdk_sys *sys, const char *path, pdk_sys_dir_cb_t cb, void *arg);
+
+/**
+ * Read a small text file (sysfs attribute) into @p buf, NUL-terminated, with
+ * a trailing newline removed.
+ * @return the length of the string or -errno.
+ */
+ssize_t pdk_sys_read_file(struct pdk_sys *sys, const char *path, char *buf, size_t len);
+
+/**
+ * Resolve a symbolic link (e.g. a sysfs "driver" or "iommu_group" link) and
+ * store its last path component, NUL-terminated, in @p buf.
+ * @return the length of the name or -errno.
+ */
+ssize_t pdk_sys_link_name(struct pdk_sys *sys, const char *path, char *buf, size_t len);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* PDK_SYS_H */

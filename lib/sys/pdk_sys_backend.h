@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The PDK authors
+ */
+
+#ifndef PDK_SYS_BACKEND_H
+#define PDK_SYS_BACKEND_H
+
+/**
+ * @file
+ * What a backend of the syscall boundary implements (as rte_dmadev_pmd.h is
+ * to rte_dmadev.h). Used by lib/sim and by test-only backends; applications
+ * use pdk_sys.h. Every op returns a non-negative result or -errno.
+ */
+
+#include "pdk_sys.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** A backend's operations; @p priv is the backend's instance. */
+struct pdk_sys_ops {
+	int (*open)(void *priv, const char *path, int flags);
+	int (*close)(void *priv, int fd);
+	int (*ioctl)(void *priv, int fd, unsigned long request, void *arg);
+	ssize_t (*read)(void *priv, int fd, void *buf, size_t len);
+	ssize_t (*write)(void *priv, int fd, const void *buf, size_t len);
+	ssize_t (*pread)(void *priv, int fd, void *buf, size_t len, uint64_t offset);
+	ssize_t (*pwrite)(void *priv, int fd, const void *buf, size_t len, uint64_t offset);
+	int (*mmap)(void *priv, int fd, size_t len, int prot, uint64_t offset, void **addr);
+	int (*munmap)(void *priv, void *addr, size_t len);
+	int (*list_dir)(void *priv, const char *path, pdk_sys_dir_cb_t cb, void *arg);
+	ssize_t (*read_file)(void *priv, const char *path, char *buf, size_t len);
+	ssize_t (*link_name)(void *priv, const char *path, char *buf, size_t len);
+};
+
+/** The boundary object; backends embed or allocate one. */
+struct pdk_sys {
+	const char *name;		/**< "kernel", "sim", ... */
+	bool is_sim;			/**< true for any simulated backend */
+	const struct pdk_sys_ops *ops;
+	void *priv;
+};
+
+/** The kernel backend's ops, for backends that forward some calls to it. */
+extern const struct pdk_sys_ops pdk_sys_kernel_ops;
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* PDK_SYS_BACKEND_H */

@@ -1,0 +1,139 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The PDK authors
+ */
+
+#ifndef PDK_VFIO_H
+#define PDK_VFIO_H
+
+/**
+ * @file
+ * A VFIO device opened through its cdev (/dev/vfio/devices/vfioN), found from
+ * its PCI address through sysfs. Binding it to an iommufd context makes it an
+ * iommufd device (dev_id); it can then attach its RID and PASIDs to HWPTs.
+ * Closing it detaches everything (the kernel does so when the fd closes).
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pdk_iommufd.h"
+#include "pdk_sys.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** A VFIO cdev device (opaque). */
+struct pdk_vfio_dev;
+
+/** Maximum length of a PCI address string, "DDDD:BB:DD.F" plus NUL. */
+#define PDK_PCI_ADDR_LEN 16
+
+/** A device region (BAR, config space...). */
+struct pdk_vfio_region {
+	uint32_t index;		/**< VFIO_PCI_*_REGION_INDEX */
+	uint32_t flags;		/**< VFIO_REGION_INFO_FLAG_* */
+	uint64_t size;
+	uint64_t offset;	/**< file offset of the region in the device fd */
+};
+
+/**
+ * Normalise a PCI address ("BB:DD.F" or "DDDD:BB:DD.F") to "DDDD:BB:DD.F".
+ * @return 0 or -EINVAL.
+ */
+int pdk_vfio_pci_addr_parse(const char *in, char out[PDK_PCI_ADDR_LEN]);
+
+/**
+ * Find the cdev of a PCI device: /sys/bus/pci/devices/ADDR/vfio-dev/vfioN
+ * gives /dev/vfio/devices/vfioN.
+ * @return 0; -ENODEV if the device does not exist; -ENOENT if it has no
+ *   VFIO cdev (not bound to vfio-pci, or a kernel without
+ *   CONFIG_VFIO_DEVICE_CDEV); the log says which.
+ */
+int pdk_vfio_cdev_path(struct pdk_sys *sys, const char *pci_addr, char *path, size_t len);
+
+/** Find the cdev and open it. */
+int pdk_vfio_open(struct pdk_sys *sys, const char *pci_addr, struct pdk_vfio_dev **dev);
+
+/** Unmap the BARs mapped through this handle and close the fd (the kernel detaches all). */
+void pdk_vfio_close(struct pdk_vfio_dev *dev);
+
+/** @return the device's PCI address. */
+const char *pdk_vfio_name(const struct pdk_vfio_dev *dev);
+
+/** @return the device fd. */
+int pdk_vfio_fd(const struct pdk_vfio_dev *dev);
+
+/** @return the backend the device was opened through. */
+struct pdk_sys *pdk_vfio_sys(const struct pdk_vfio_dev *dev);
+
+/** VFIO_DEVICE_BIND_IOMMUFD. @param[out] dev_id the iommufd device id. */
+int pdk_vfio_bind(struct pdk_vfio_dev *dev, struct pdk_iommufd *ctx, uint32_t *dev_id);
+
+/** @return the iommufd device id, 0 when not bound. */
+uint32_t pdk_vfio_dev_id(const struct pdk_vfio_dev *dev);
+
+/**
+ * Attach (or replace) the RID to @p pt_id (HWPT or IOAS).
+ * @param[out] out_pt_id the HWPT actually attached (may be NULL).
+ */
+int pdk_vfio_attach(struct pdk_vfio_dev *dev, uint32_t pt_id, uint32_t *out_pt_id);
+
+/** Detach the RID. Detaching what is not attached succeeds. */
+int pdk_vfio_detach(struct pdk_vfio_dev *dev);
+
+/**
+ * Attach (or replace) @p pasid to the PASID-compatible HWPT @p hwpt_id.
+ * PASID 0 is the RID and is refused here (-EINVAL) before any ioctl: the
+ * kernel accepts it and leaves the RID unusable until the fd is closed.
+ */
+int pdk_vfio_pasid_attach(struct pdk_vfio_dev *dev, uint32_t pasid, uint32_t hwpt_id);
+
+/** Detach @p pasid. Detaching a PASID that is not attached succeeds. */
+int pdk_vfio_pasid_detach(struct pdk_vfio_dev *dev, uint32_t pasid);
+
+/** VFIO_DEVICE_GET_INFO: number of regions and IRQ indexes. */
+int pdk_vfio_device_info(struct pdk_vfio_dev *dev, uint32_t *num_regions, uint32_t *num_irqs);
+
+/** VFIO_DEVICE_GET_REGION_INFO. */
+int pdk_vfio_region_info(struct pdk_vfio_dev *dev, uint32_t index, struct pdk_vfio_region *region);
+
+/**
+ * mmap a BAR (once; later calls return the same mapping).
+ * @return 0, -ENOTSUP if the BAR cannot be mmapped, or -errno.
+ */
+int pdk_vfio_bar_map(struct pdk_vfio_dev *dev, unsigned int bar, void **addr, size_t *len);
+
+/** Read @p len bytes of BAR @p bar at @p offset through the fd (pread). */
+int pdk_vfio_bar_read(struct pdk_vfio_dev *dev, unsigned int bar, uint64_t offset, void *buf,
+		      size_t len);
+
+/** Write @p len bytes of BAR @p bar at @p offset through the fd (pwrite). */
+int pdk_vfio_bar_write(struct pdk_vfio_dev *dev, unsigned int bar, uint64_t offset,
+		       const void *buf, size_t len);
+
+/** Read PCI config space. */
+int pdk_vfio_config_read(struct pdk_vfio_dev *dev, uint64_t offset, void *buf, size_t len);
+
+/** Write PCI config space. */
+int pdk_vfio_config_write(struct pdk_vfio_dev *dev, uint64_t offset, const void *buf,
+			  size_t len);
+
+/** VFIO_DEVICE_RESET. */
+int pdk_vfio_reset(struct pdk_vfio_dev *dev);
+
+/**
+ * Enable @p nvec MSI-X vectors, each signalling an eventfd made here.
+ * @param[out] efds the eventfds, valid until pdk_vfio_msix_disable() or close.
+ */
+int pdk_vfio_msix_enable(struct pdk_vfio_dev *dev, unsigned int nvec, const int **efds);
+
+/** Disable MSI-X and close its eventfds. */
+int pdk_vfio_msix_disable(struct pdk_vfio_dev *dev);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* PDK_VFIO_H */
