@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# PDK's one entry point on a fresh Debian 12 machine (as root, or with sudo).
+#
+#   test/pdk.sh run [ARGS]   install what is missing, build, run the main job
+#   test/pdk.sh test         install, build (plain and ASan+UBSan), run all tests
+#   test/pdk.sh deps         only install the packages
+#   test/pdk.sh build        only build (build/, -Werror)
+#
+# It ends a test run with the line "N passed, M failed".
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+
+packages=(build-essential meson ninja-build pkg-config python3 libdpdk-dev)
+
+as_root() {
+	if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+deps() {
+	local missing=() p
+	for p in "${packages[@]}"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+			missing+=("$p")
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	echo "pdk.sh: installing ${missing[*]}"
+	as_root apt-get update -qq
+	as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+		"${missing[@]}" >/dev/null
+}
+
+# build DIR [meson options...]
+build() {
+	local dir=$1
+	shift
+	if [ ! -f "$dir/build.ninja" ]; then
+		meson setup "$dir" -Dwerror=true "$@" >/dev/null
+	fi
+	ninja -C "$dir" >/dev/null
+}
+
+# Sum the results of meson test runs: "N passed, M failed".
+summary() {
+	python3 - "$@" <<'PY'
+import json, sys
+passed = failed = skipped = 0
+for log in sys.argv[1:]:
+    with open(log) as f:
+        for line in f:
+            r = json.loads(line).get('result')
+            if r in ('OK', 'EXPECTEDFAIL'):
+                passed += 1
+            elif r == 'SKIP':
+                skipped += 1
+            else:
+                failed += 1
+print(f"{passed} passed, {failed} failed, {skipped} skipped")
+sys.exit(1 if failed or passed == 0 else 0)
+PY
+}
+
+run_tests() {
+	local rc=0
+	build build
+	build build-asan -Db_sanitize=address,undefined -Db_lundef=false \
+		-Dc_args=-fno-sanitize-recover=all
+	echo "== meson test: all suites (build/)"
+	meson test -C build --print-errorlogs || rc=1
+	echo "== meson test: fast suite under ASan+UBSan (build-asan/)"
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+		meson test -C build-asan --suite fast --print-errorlogs || rc=1
+	summary build/meson-logs/testlog.json build-asan/meson-logs/testlog.json || rc=1
+	return $rc
+}
+
+case "${1:-}" in
+deps) deps ;;
+build) deps; build build ;;
+run)
+	shift
+	deps
+	build build
+	# the main job: the PASID flow on the simulated device unless a PCI
+	# address is given (pdk-testpmd takes this place when it lands)
+	exec build/examples/hello-pasid/hello-pasid "$@"
+	;;
+test) deps; run_tests ;;
+*)
+	sed -n '3,12p' "$0" | sed 's/^# \{0,1\}//'
+	exit 2
+	;;
+esac
