@@ -14,6 +14,10 @@
  *
  * Memory is mapped from the process: plain mmap'ed memory with
  * pdk_dma_map(), or all of DPDK's memory with pdk_dma_map_dpdk().
+ *
+ * IOVAs start at 4096 (never 0) and are naturally aligned up to 2 MiB.
+ * The control path (everything but pdk_dma_va2iova()) is not thread-safe:
+ * serialise it per address space.
  */
 
 #include <stddef.h>
@@ -39,7 +43,10 @@ int pdk_dma_as_create(struct pdk_iommufd *ctx, const char *name, struct pdk_dma_
 
 /**
  * Destroy the address space: unmap everything, destroy its HWPTs and IOAS.
- * @return 0, or -EBUSY (nothing changed) while a HWPT of it is attached.
+ * NULL is a no-op.
+ * @return 0, or -EBUSY (nothing changed) while a HWPT of it is referenced
+ *   (a PASID context or a RID attachment still uses it), or -errno from
+ *   the kernel (the address space then stays valid).
  */
 int pdk_dma_as_destroy(struct pdk_dma_as *as);
 
@@ -64,7 +71,10 @@ void pdk_dma_as_hwpt_put(struct pdk_dma_as *as, uint32_t hwpt_id);
 
 /**
  * Re-read the usable IOVA ranges (they narrow when a RID is attached:
- * reserved regions such as the MSI window are cut out).
+ * reserved regions such as the MSI window are cut out, and widen again
+ * after its detach). pdk_pasid_rid_attach() calls it.
+ * @return 0, -EADDRINUSE (nothing changed) when an IOVA in use lies outside
+ *   the new ranges, or -errno.
  */
 int pdk_dma_as_refresh_ranges(struct pdk_dma_as *as);
 
@@ -78,19 +88,33 @@ int pdk_dma_as_refresh_ranges(struct pdk_dma_as *as);
  */
 int pdk_dma_map(struct pdk_dma_as *as, void *va, size_t len, unsigned int perm, uint64_t *iova);
 
-/** Unmap the mapping that starts at @p va and free its IOVA space. */
+/**
+ * Unmap the mapping that starts at @p va and free its IOVA space.
+ * @return 0, -ENOENT when no mapping starts at @p va, or -errno from the
+ *   kernel (the mapping is then kept).
+ */
 int pdk_dma_unmap(struct pdk_dma_as *as, void *va);
 
 /**
- * Map every memory segment DPDK has reserved (requires rte_eal_init()).
- * @return the number of segments mapped, or -errno (all undone on failure).
+ * Map every memory segment DPDK has reserved (requires rte_eal_init()):
+ * one mapping per VA-contiguous chunk (rte_memseg_contig_walk()).
+ *
+ * Only the memory present at the call is mapped, so reserve it up front
+ * (-m / --socket-mem, or --legacy-mem): memory DPDK allocates later is not
+ * mapped, and memory DPDK gives back while mapped stays pinned to the old
+ * pages. External memory (rte_extmem_register(), heaps added with
+ * rte_malloc_heap_memory_add()) is skipped: map it with pdk_dma_map().
+ * @return the number of chunks mapped, -ENODEV before rte_eal_init(),
+ *   -EEXIST if some of it is already mapped here, or -errno (everything
+ *   this call mapped is undone on failure).
  */
 int pdk_dma_map_dpdk(struct pdk_dma_as *as, unsigned int perm);
 
 /**
  * Translate a process address to its IOVA in this space.
  * Lock-free for readers against each other; must not race with map/unmap
- * of the same space. O(log n) with a last-hit cache.
+ * of the same space. O(log n) with a last-hit cache. No argument checks:
+ * @p as must be a valid address space.
  * @return the IOVA or PDK_DMA_BAD_IOVA.
  */
 uint64_t pdk_dma_va2iova(const struct pdk_dma_as *as, const void *va);

@@ -15,6 +15,9 @@
  * device has attached: its RID and each PASID context. A context ties
  * PASID -> PASID-compatible HWPT -> address space; many contexts can share
  * one address space or each have their own.
+ *
+ * The address spaces must belong to the iommufd context the device is bound
+ * to. Nothing here is thread-safe: serialise calls per space.
  */
 
 #include <stdint.h>
@@ -43,7 +46,9 @@ int pdk_pasid_space_create(struct pdk_vfio_dev *dev, struct pdk_iommufd *ctx,
 
 /**
  * Release every context (detach, free the PASID), detach the RID if this
- * space attached it, and free the space.
+ * space attached it, and free the space. Call it before pdk_vfio_close()
+ * of its device and before pdk_dma_as_destroy() of the address spaces it
+ * uses. NULL is a no-op.
  */
 void pdk_pasid_space_destroy(struct pdk_pasid_space *space);
 
@@ -65,7 +70,10 @@ int pdk_pasid_alloc(struct pdk_pasid_space *space, uint32_t *pasid);
  */
 int pdk_pasid_reserve(struct pdk_pasid_space *space, uint32_t pasid);
 
-/** Free an allocated PASID. -EBUSY while a context uses it, -ENOENT if free. */
+/**
+ * Free an allocated PASID. -EBUSY while a context uses it, -ENOENT if it is
+ * not allocated (PASID 0 and PASIDs beyond the width included).
+ */
 int pdk_pasid_free(struct pdk_pasid_space *space, uint32_t pasid);
 
 /**
@@ -80,6 +88,10 @@ int pdk_pasid_rid_detach(struct pdk_pasid_space *space);
 /**
  * Allocate a PASID (or use @p pasid if non-zero, which must be allocated or
  * free) and attach it to @p as.
+ *
+ * A free @p pasid is reserved for the context and freed with it; one the
+ * caller allocated stays the caller's. -EBUSY if another context uses
+ * @p pasid. On failure every step is undone.
  */
 int pdk_pasid_ctx_create(struct pdk_pasid_space *space, struct pdk_dma_as *as, uint32_t pasid,
 			 struct pdk_pasid_ctx **ctx);
@@ -90,7 +102,11 @@ int pdk_pasid_ctx_create(struct pdk_pasid_space *space, struct pdk_dma_as *as, u
  */
 int pdk_pasid_ctx_replace(struct pdk_pasid_ctx *ctx, struct pdk_dma_as *as);
 
-/** Detach the PASID, free it (if the context allocated it) and the context. */
+/**
+ * Detach the PASID, free it (if the context allocated it) and the context.
+ * The context is freed even when the detach fails (logged and returned:
+ * closing the device detaches the PASID anyway). NULL is a no-op.
+ */
 int pdk_pasid_ctx_release(struct pdk_pasid_ctx *ctx);
 
 /** @return the context's PASID. */

@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The PDK authors
+ */
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_lcore.h>
+#include <rte_memory.h>
+
+#include "dma_private.h"
+#include "pdk_log.h"
+
+struct dpdk_walk {
+	struct pdk_dma_as *as;
+	unsigned int perm;
+	void **done;		/* VAs this call mapped, to undo on failure */
+	unsigned int ndone;
+	unsigned int cap;
+	int rc;
+	void *fail_va;
+	size_t fail_len;
+};
+
+/*
+ * Called with DPDK's memory hotplug lock held for reading: nothing here may
+ * call back into DPDK's memory API.
+ */
+static int
+dpdk_map_chunk(const struct rte_memseg_list *msl, const struct rte_memseg *ms, size_t len,
+	       void *arg)
+{
+	struct dpdk_walk *w = arg;
+	int rc;
+
+	/*
+	 * External memory (rte_extmem_register, rte_malloc_heap_memory_add)
+	 * comes and goes under the application's control, as with DPDK's own
+	 * VFIO code: the application maps it with pdk_dma_map() itself.
+	 */
+	if (msl->external)
+		return 0;
+	if (w->ndone == w->cap) {
+		unsigned int ncap = w->cap != 0 ? w->cap * 2 : 16;
+		void **p = realloc(w->done, (size_t)ncap * sizeof(*p));
+
+		if (p == NULL) {
+			w->rc = -ENOMEM;
+			w->fail_va = ms->addr;
+			w->fail_len = len;
+			return -1;
+		}
+		w->done = p;
+		w->cap = ncap;
+	}
+	rc = pdk_dma_map(w->as, ms->addr, len, w->perm, NULL);
+	if (rc < 0) {
+		w->rc = rc;
+		w->fail_va = ms->addr;
+		w->fail_len = len;
+		return -1;
+	}
+	w->done[w->ndone++] = ms->addr;
+	return 0;
+}
+
+static int
+dpdk_count_list(const struct rte_memseg_list *msl, void *arg)
+{
+	if (!msl->external)
+		(*(unsigned int *)arg)++;
+	return 0;
+}
+
+int
+pdk_dma_map_dpdk(struct pdk_dma_as *as, unsigned int perm)
+{
+	struct dpdk_walk w = { .as = as, .perm = perm };
+	unsigned int i, lists = 0;
+	int rc;
+
+	if (as == NULL) {
+		PDK_LOG(ERR, "dma", "mapping DPDK memory into a NULL address space: %s; pass an address space",
+			strerror(EINVAL));
+		return -EINVAL;
+	}
+	/*
+	 * Before rte_eal_init() the lcore count is 0 and the memory config is
+	 * EAL's static, empty early one, so both probes are safe then (22.11
+	 * and 24.11 alike). A failed rte_eal_init() may leave lcores counted
+	 * but never creates memseg lists: the second probe catches that.
+	 */
+	if (rte_lcore_count() != 0)
+		rte_memseg_list_walk(dpdk_count_list, &lists);
+	if (lists == 0) {
+		PDK_LOG(ERR, "dma", "address space '%s': mapping DPDK memory: %s, DPDK's EAL is not initialised (or its initialisation failed); call rte_eal_init() first and check its result",
+			as->name, strerror(ENODEV));
+		return -ENODEV;
+	}
+	rc = rte_memseg_contig_walk(dpdk_map_chunk, &w);
+	if (rc < 0 || w.rc < 0) {
+		if (w.rc == 0)
+			w.rc = -EIO; /* not ours: DPDK itself failed the walk */
+		PDK_LOG(ERR, "dma", "address space '%s': mapping DPDK memory failed at the chunk VA %p length %zu: %s; the %u chunk(s) mapped by this call are unmapped again; %s",
+			as->name, w.fail_va, w.fail_len, strerror(-w.rc), w.ndone,
+			w.rc == -EEXIST ? "DPDK memory is already mapped in this address space" :
+			"see the error above");
+		for (i = 0; i < w.ndone; i++)
+			pdk_dma_unmap(as, w.done[i]);
+		free(w.done);
+		return w.rc;
+	}
+	free(w.done);
+	PDK_LOG(DEBUG, "dma", "address space '%s': %u DPDK memory chunk(s) mapped", as->name, w.ndone);
+	return (int)w.ndone;
+}

@@ -1,0 +1,214 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The PDK authors
+ */
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dma_private.h"
+#include "pdk_log.h"
+
+#define DMA_PERM_ALL (PDK_IOMMUFD_READ | PDK_IOMMUFD_WRITE)
+
+/* Index of the first mapping whose va is > @p va (nmaps if none). */
+static unsigned int
+maps_upper_bound(const struct pdk_dma_as *as, uintptr_t va)
+{
+	unsigned int lo = 0, hi = as->nmaps;
+
+	while (lo < hi) {
+		unsigned int mid = lo + (hi - lo) / 2;
+
+		if (as->maps[mid].va <= va)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static const char *
+map_hint(int rc)
+{
+	switch (rc) {
+	case -ENOMEM:
+		return "pinning the pages exceeded RLIMIT_MEMLOCK or memory ran out: raise the limit (ulimit -l) or map less";
+	case -EFAULT:
+		return "the VA range is not mapped in this process";
+	case -EINVAL:
+		return "the IOAS refused the address or length (alignment to the IOMMU page size, or a reserved IOVA region)";
+	case -EEXIST:
+		return "the IOVA is already mapped in the IOAS by something outside PDK: map into the IOAS only through PDK";
+	default:
+		return "see the iommufd error above";
+	}
+}
+
+int
+pdk_dma_map(struct pdk_dma_as *as, void *va, size_t len, unsigned int perm, uint64_t *iova)
+{
+	uintptr_t a = (uintptr_t)va;
+	struct dma_mapping *m;
+	uint64_t io;
+	unsigned int idx;
+	int rc;
+
+	if (as == NULL) {
+		PDK_LOG(ERR, "dma", "map of VA %p into a NULL address space: %s; pass an address space",
+			va, strerror(EINVAL));
+		return -EINVAL;
+	}
+	if (va == NULL || (a & (DMA_PAGE_SIZE - 1)) != 0 || len == 0 ||
+	    (len & (DMA_PAGE_SIZE - 1)) != 0 || a > UINTPTR_MAX - len) {
+		PDK_LOG(ERR, "dma", "address space '%s': map of VA %p length %zu: %s; VA and length must be non-zero multiples of %u bytes",
+			as->name, va, len, strerror(EINVAL), DMA_PAGE_SIZE);
+		return -EINVAL;
+	}
+	if ((perm & DMA_PERM_ALL) == 0 || (perm & ~DMA_PERM_ALL) != 0) {
+		PDK_LOG(ERR, "dma", "address space '%s': map of VA %p with permissions %#x: %s; use PDK_IOMMUFD_READ and/or PDK_IOMMUFD_WRITE",
+			as->name, va, perm, strerror(EINVAL));
+		return -EINVAL;
+	}
+
+	/* the table is sorted and disjoint: only the neighbours can overlap */
+	idx = maps_upper_bound(as, a);
+	if (idx > 0 && a - as->maps[idx - 1].va < as->maps[idx - 1].len)
+		m = &as->maps[idx - 1];
+	else if (idx < as->nmaps && as->maps[idx].va < a + len)
+		m = &as->maps[idx];
+	else
+		m = NULL;
+	if (m != NULL) {
+		PDK_LOG(ERR, "dma", "address space '%s': map of VA [%p, +%zu): %s, it overlaps the mapping of VA %#" PRIxPTR " length %" PRIu64 "; unmap that one first, or map only the part not yet mapped",
+			as->name, va, len, strerror(EEXIST), m->va, m->len);
+		return -EEXIST;
+	}
+
+	if (as->nmaps == as->maps_cap) {
+		unsigned int ncap = as->maps_cap != 0 ? as->maps_cap * 2 : 16;
+
+		m = realloc(as->maps, (size_t)ncap * sizeof(*m));
+		if (m == NULL) {
+			PDK_LOG(ERR, "dma", "address space '%s': growing the mapping table for VA %p failed: %s; free some memory",
+				as->name, va, strerror(ENOMEM));
+			return -ENOMEM;
+		}
+		as->maps = m;
+		as->maps_cap = ncap;
+	}
+
+	rc = pdk_iova_alloc(as->iova, len, &io);
+	if (rc < 0) {
+		PDK_LOG(ERR, "dma", "address space '%s': no IOVA for VA %p length %zu: %s (largest free extent %" PRIu64 " bytes in %u); unmap buffers, map smaller ones, or use another address space",
+			as->name, va, len, strerror(-rc), pdk_iova_largest_free(as->iova),
+			pdk_iova_free_count(as->iova));
+		return rc;
+	}
+	rc = pdk_iommufd_map_fixed(as->ictx, as->ioas_id, va, len, io, perm);
+	if (rc < 0) {
+		PDK_LOG(ERR, "dma", "address space '%s': mapping VA %p length %zu at IOVA %#" PRIx64 " failed: %s; %s",
+			as->name, va, len, io, strerror(-rc), map_hint(rc));
+		pdk_iova_free(as->iova, io);
+		return rc;
+	}
+
+	memmove(&as->maps[idx + 1], &as->maps[idx], (size_t)(as->nmaps - idx) * sizeof(*m));
+	as->maps[idx].va = a;
+	as->maps[idx].len = len;
+	as->maps[idx].iova = io;
+	as->nmaps++;
+	if (iova != NULL)
+		*iova = io;
+	return 0;
+}
+
+int
+pdk_dma_unmap(struct pdk_dma_as *as, void *va)
+{
+	uintptr_t a = (uintptr_t)va;
+	struct dma_mapping m;
+	uint64_t unmapped = 0;
+	unsigned int idx;
+	int rc;
+
+	if (as == NULL) {
+		PDK_LOG(ERR, "dma", "unmap of VA %p from a NULL address space: %s; pass an address space",
+			va, strerror(EINVAL));
+		return -EINVAL;
+	}
+	idx = maps_upper_bound(as, a);
+	if (idx == 0 || as->maps[idx - 1].va != a) {
+		PDK_LOG(ERR, "dma", "address space '%s': unmap of VA %p: %s, no mapping starts there; pass the VA given to pdk_dma_map()",
+			as->name, va, strerror(ENOENT));
+		return -ENOENT;
+	}
+	idx--;
+	m = as->maps[idx];
+	rc = pdk_iommufd_unmap(as->ictx, as->ioas_id, m.iova, m.len, &unmapped);
+	if (rc < 0) {
+		PDK_LOG(ERR, "dma", "address space '%s': unmapping VA %p (IOVA %#" PRIx64 " length %" PRIu64 ") failed: %s; the mapping is kept, retry, or destroy the address space",
+			as->name, va, m.iova, m.len, strerror(-rc));
+		return rc;
+	}
+	if (unmapped != m.len)
+		PDK_LOG(WARNING, "dma", "address space '%s': unmapping VA %p unmapped %" PRIu64 " bytes instead of %" PRIu64 "; something outside PDK changed the IOAS",
+			as->name, va, unmapped, m.len);
+	/* cannot fail: m.iova was handed out and freeing never allocates */
+	pdk_iova_free(as->iova, m.iova);
+	memmove(&as->maps[idx], &as->maps[idx + 1], (size_t)(as->nmaps - idx - 1) * sizeof(m));
+	as->nmaps--;
+	return 0;
+}
+
+void
+dma_as_forget_mappings(struct pdk_dma_as *as)
+{
+	unsigned int i;
+
+	for (i = 0; i < as->nmaps; i++)
+		pdk_iova_free(as->iova, as->maps[i].iova);
+	as->nmaps = 0;
+}
+
+uint64_t
+pdk_dma_va2iova(const struct pdk_dma_as *as, const void *va)
+{
+	const struct dma_mapping *base = as->maps;
+	unsigned int n = as->nmaps;
+	unsigned int h = __atomic_load_n(&as->hint, __ATOMIC_RELAXED);
+	uintptr_t a = (uintptr_t)va;
+	unsigned int idx;
+
+	/* one unsigned compare covers both ends: below va it wraps around */
+	if (h < n && a - base[h].va < base[h].len)
+		return base[h].iova + (a - base[h].va);
+	if (n == 0)
+		return PDK_DMA_BAD_IOVA;
+
+	/* branch-free search for the last mapping whose va is <= a */
+	while (n > 1) {
+		unsigned int half = n / 2;
+
+		base = base[half].va <= a ? base + half : base;
+		n -= half;
+	}
+	if (a - base->va >= base->len)
+		return PDK_DMA_BAD_IOVA;
+	idx = (unsigned int)(base - as->maps);
+	/*
+	 * Readers on other cores share the hint; write only on a change so a
+	 * steady stream of hits leaves its cache line shared. The object is
+	 * never const itself, only this API's view of it.
+	 */
+	if (idx != h)
+		__atomic_store_n(&((struct pdk_dma_as *)(uintptr_t)as)->hint, idx, __ATOMIC_RELAXED);
+	return base->iova + (a - base->va);
+}
+
+unsigned int
+pdk_dma_as_map_count(const struct pdk_dma_as *as)
+{
+	return as != NULL ? as->nmaps : 0;
+}

@@ -1,0 +1,137 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The PDK authors
+ */
+
+/* Fault queues: I/O page faults delivered to userspace through an fd. */
+
+#include <errno.h>
+#include <limits.h>
+#include <poll.h>
+#include <string.h>
+
+#include "iommufd_private.h"
+
+int
+pdk_iommufd_fault_alloc(struct pdk_iommufd *ctx, uint32_t *fault_id, int *fault_fd)
+{
+	struct iommu_fault_alloc cmd;
+	const char *hint;
+	int rc;
+
+	memset(&cmd, 0, sizeof(cmd));
+	cmd.size = sizeof(cmd);
+	rc = pdk_sys_ioctl(ctx->sys, ctx->fd, IOMMU_FAULT_QUEUE_ALLOC, &cmd);
+	if (rc < 0) {
+		switch (rc) {
+		case -ENOTTY:
+			hint = "the kernel is older than 6.11 (no IOMMU_FAULT_QUEUE_ALLOC)";
+			break;
+		case -EMFILE:
+		case -ENFILE:
+			hint = "too many open files: raise RLIMIT_NOFILE (ulimit -n)";
+			break;
+		default:
+			hint = iommufd_generic_hint(rc);
+			break;
+		}
+		return iommufd_fail(rc, hint, "IOMMU_FAULT_QUEUE_ALLOC");
+	}
+	*fault_id = cmd.out_fault_id;
+	*fault_fd = (int)cmd.out_fault_fd;
+	return 0;
+}
+
+/*
+ * A kernel fault fd is opened blocking, and PDK must never stall a caller
+ * that only asks what is pending; poll() with timeout 0 says whether a read
+ * would block. The sim's fds are not real files, so this is kernel-only.
+ */
+static int
+fault_pending(int fault_fd)
+{
+	struct pollfd pfd = { .fd = fault_fd, .events = POLLIN };
+	int rc;
+
+	rc = poll(&pfd, 1, 0);
+	if (rc < 0)
+		return errno == EINTR ? 0 : -errno;
+	if (rc == 0)
+		return 0;
+	if (pfd.revents & POLLNVAL)
+		return -EBADF;
+	return 1;
+}
+
+int
+pdk_iommufd_fault_read(struct pdk_iommufd *ctx, int fault_fd,
+		       struct iommu_hwpt_pgfault *faults, unsigned int max)
+{
+	size_t len;
+	ssize_t n;
+	int rc;
+
+	if (faults == NULL || max == 0)
+		return iommufd_fail(-EINVAL, "pass an array of at least one fault",
+				    "read fault fd %d", fault_fd);
+	if (!pdk_sys_is_sim(ctx->sys)) {
+		rc = fault_pending(fault_fd);
+		if (rc < 0)
+			return iommufd_fail(rc, "pass an fd from pdk_iommufd_fault_alloc()",
+					    "poll fault fd %d", fault_fd);
+		if (rc == 0)
+			return 0;
+	}
+	/* The count is returned as an int. */
+	if (max > INT_MAX / sizeof(*faults))
+		max = INT_MAX / sizeof(*faults);
+	len = (size_t)max * sizeof(*faults);
+	n = pdk_sys_read(ctx->sys, fault_fd, faults, len);
+	if (n == -EAGAIN)
+		return 0;
+	if (n < 0)
+		return iommufd_fail((int)n,
+				    n == -EINVAL ? "the array cannot hold the next fault group: "
+						   "pass a larger one"
+						 : NULL,
+				    "read fault fd %d (room for %u faults)", fault_fd, max);
+	if ((size_t)n % sizeof(*faults) != 0)
+		return iommufd_fail(-EIO, "a kernel or simulator bug",
+				    "read fault fd %d: %zd bytes, not whole faults", fault_fd, n);
+	return (int)((size_t)n / sizeof(*faults));
+}
+
+int
+pdk_iommufd_fault_respond(struct pdk_iommufd *ctx, int fault_fd, uint32_t cookie,
+			  uint32_t code)
+{
+	struct iommu_hwpt_page_response resp;
+	ssize_t n;
+
+	memset(&resp, 0, sizeof(resp));
+	resp.cookie = cookie;
+	resp.code = code;
+	n = pdk_sys_write(ctx->sys, fault_fd, &resp, sizeof(resp));
+	if (n < 0)
+		return iommufd_fail((int)n,
+				    n == -EINVAL ? "unknown cookie (answered already?) or a code "
+						   "other than IOMMUFD_PAGE_RESP_SUCCESS/INVALID"
+						 : NULL,
+				    "respond on fault fd %d cookie %u code %u", fault_fd, cookie,
+				    code);
+	if ((size_t)n != sizeof(resp))
+		return iommufd_fail(-EIO, "a kernel or simulator bug",
+				    "respond on fault fd %d cookie %u: short write of %zd bytes",
+				    fault_fd, cookie, n);
+	return 0;
+}
+
+int
+pdk_iommufd_fault_close(struct pdk_iommufd *ctx, int fault_fd)
+{
+	int rc;
+
+	rc = pdk_sys_close(ctx->sys, fault_fd);
+	if (rc < 0)
+		return iommufd_fail(rc, NULL, "close fault fd %d", fault_fd);
+	return 0;
+}

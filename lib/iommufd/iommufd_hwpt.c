@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The PDK authors
+ */
+
+/* HW page tables and what the IOMMU tells about a bound device. */
+
+#include <errno.h>
+#include <string.h>
+
+#include "iommufd_private.h"
+
+static const char *
+hwpt_alloc_hint(int rc, uint32_t flags)
+{
+	switch (rc) {
+	case -EOPNOTSUPP:
+		if (flags & PDK_IOMMUFD_HWPT_PASID)
+			return "the kernel is older than 6.15 or the IOMMU has no PASID support "
+			       "(IOMMU_HWPT_ALLOC_PASID refused)";
+		if (flags & PDK_IOMMUFD_HWPT_FAULT)
+			return "the kernel is older than 6.11 or the IOMMU cannot report faults";
+		return iommufd_generic_hint(rc);
+	case -EINVAL:
+		return "pt_id is not an IOAS of this iommufd context";
+	case -ENOENT:
+		return "no bound device has this dev_id, or the fault queue does not exist";
+	case -ENODEV:
+		return "the device has no IOMMU";
+	case -EADDRINUSE:
+		return "the IOAS already maps IOVAs outside what this IOMMU domain can translate "
+		       "(allocate the HWPT before mapping)";
+	default:
+		return iommufd_generic_hint(rc);
+	}
+}
+
+int
+pdk_iommufd_hwpt_alloc(struct pdk_iommufd *ctx, uint32_t dev_id, uint32_t pt_id,
+		       uint32_t flags, uint32_t fault_id, uint32_t *hwpt_id)
+{
+	struct iommu_hwpt_alloc cmd;
+	int rc;
+
+	if (flags & ~(PDK_IOMMUFD_HWPT_PASID | PDK_IOMMUFD_HWPT_FAULT))
+		return iommufd_fail(-EINVAL, "pass only PDK_IOMMUFD_HWPT_* flags",
+				    "IOMMU_HWPT_ALLOC dev %u pt %u: unknown flags 0x%x",
+				    dev_id, pt_id, flags);
+
+	memset(&cmd, 0, sizeof(cmd));
+	cmd.size = sizeof(cmd);
+	cmd.dev_id = dev_id;
+	cmd.pt_id = pt_id;
+	cmd.data_type = IOMMU_HWPT_DATA_NONE;
+	if (flags & PDK_IOMMUFD_HWPT_PASID)
+		cmd.flags |= IOMMU_HWPT_ALLOC_PASID;
+	if (flags & PDK_IOMMUFD_HWPT_FAULT) {
+		cmd.flags |= IOMMU_HWPT_FAULT_ID_VALID;
+		cmd.fault_id = fault_id;
+	}
+	rc = pdk_sys_ioctl(ctx->sys, ctx->fd, IOMMU_HWPT_ALLOC, &cmd);
+	if (rc < 0)
+		return iommufd_fail(rc, hwpt_alloc_hint(rc, flags),
+				    "IOMMU_HWPT_ALLOC dev %u pt %u flags 0x%x%s%s", dev_id, pt_id,
+				    cmd.flags, flags & PDK_IOMMUFD_HWPT_PASID ? " (PASID)" : "",
+				    flags & PDK_IOMMUFD_HWPT_FAULT ? " (fault queue)" : "");
+	*hwpt_id = cmd.out_hwpt_id;
+	return 0;
+}
+
+int
+pdk_iommufd_hw_info(struct pdk_iommufd *ctx, uint32_t dev_id, struct pdk_iommufd_hw_info *info)
+{
+	struct iommu_hw_info cmd;
+	const char *hint;
+	int rc;
+
+	/*
+	 * The full 6.15 struct: an older kernel copies back only the part it
+	 * knows, so out_max_pasid_log2 stays 0 (no PASID) there.
+	 */
+	memset(&cmd, 0, sizeof(cmd));
+	cmd.size = sizeof(cmd);
+	cmd.dev_id = dev_id;
+	rc = pdk_sys_ioctl(ctx->sys, ctx->fd, IOMMU_GET_HW_INFO, &cmd);
+	if (rc < 0) {
+		switch (rc) {
+		case -ENOENT:
+			hint = "no bound device has this dev_id in this iommufd context";
+			break;
+		case -EOPNOTSUPP:
+			hint = "the device has no IOMMU (no-IOMMU mode) or the kernel is too old";
+			break;
+		default:
+			hint = iommufd_generic_hint(rc);
+			break;
+		}
+		return iommufd_fail(rc, hint, "IOMMU_GET_HW_INFO dev %u", dev_id);
+	}
+	memset(info, 0, sizeof(*info));
+	info->data_type = cmd.out_data_type;
+	info->max_pasid_log2 = cmd.out_max_pasid_log2;
+	info->capabilities = cmd.out_capabilities;
+	info->pasid_exec = (cmd.out_capabilities & IOMMU_HW_CAP_PCI_PASID_EXEC) != 0;
+	info->pasid_priv = (cmd.out_capabilities & IOMMU_HW_CAP_PCI_PASID_PRIV) != 0;
+	info->dirty_tracking = (cmd.out_capabilities & IOMMU_HW_CAP_DIRTY_TRACKING) != 0;
+	return 0;
+}

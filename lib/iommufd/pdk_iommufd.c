@@ -1,0 +1,142 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The PDK authors
+ */
+
+/* The iommufd context: /dev/iommu, object destruction, error reporting. */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pdk_log.h"
+#include "iommufd_private.h"
+
+int
+iommufd_fail(int rc, const char *hint, const char *step, ...)
+{
+	char what[256];
+	va_list ap;
+
+	va_start(ap, step);
+	vsnprintf(what, sizeof(what), step, ap);
+	va_end(ap);
+	PDK_LOG(ERR, "iommufd", "%s: %s (%d)%s%s", what, strerror(-rc), rc,
+		hint != NULL ? "; " : "", hint != NULL ? hint : "");
+	return rc;
+}
+
+const char *
+iommufd_generic_hint(int rc)
+{
+	switch (rc) {
+	case -ENOTTY:
+		return "the kernel does not know this iommufd ioctl: it is too old";
+	case -EOPNOTSUPP:
+		return "the kernel does not support a flag or value PDK passed: it is too old";
+	case -ENOMEM:
+		return "out of memory";
+	case -EFAULT:
+		return "a pointer passed to the kernel is invalid (a PDK bug)";
+	default:
+		return NULL;
+	}
+}
+
+int
+pdk_iommufd_open(struct pdk_sys *sys, struct pdk_iommufd **ctx)
+{
+	struct pdk_iommufd *c;
+	const char *hint;
+	int fd;
+
+	if (sys == NULL || ctx == NULL)
+		return iommufd_fail(-EINVAL, "pass a backend and a result pointer",
+				    "open /dev/iommu");
+	c = calloc(1, sizeof(*c));
+	if (c == NULL)
+		return iommufd_fail(-ENOMEM, NULL, "open /dev/iommu: context allocation");
+	fd = pdk_sys_open(sys, "/dev/iommu", O_RDWR);
+	if (fd < 0) {
+		free(c);
+		switch (fd) {
+		case -ENOENT:
+		case -ENXIO:
+		case -ENODEV:
+			hint = "the kernel lacks CONFIG_IOMMUFD (Debian's stock kernels do); "
+			       "Linux 6.2+ with CONFIG_IOMMUFD=y is needed";
+			break;
+		case -EACCES:
+		case -EPERM:
+			hint = "run as root or give the user read-write access to /dev/iommu";
+			break;
+		case -EMFILE:
+		case -ENFILE:
+			hint = "too many open files: raise RLIMIT_NOFILE (ulimit -n)";
+			break;
+		default:
+			hint = NULL;
+			break;
+		}
+		return iommufd_fail(fd, hint, "open /dev/iommu (%s backend)", pdk_sys_name(sys));
+	}
+	c->sys = sys;
+	c->fd = fd;
+	*ctx = c;
+	return 0;
+}
+
+void
+pdk_iommufd_close(struct pdk_iommufd *ctx)
+{
+	int rc;
+
+	if (ctx == NULL)
+		return;
+	rc = pdk_sys_close(ctx->sys, ctx->fd);
+	if (rc < 0)
+		iommufd_fail(rc, NULL, "close iommufd fd %d", ctx->fd);
+	free(ctx);
+}
+
+int
+pdk_iommufd_fd(const struct pdk_iommufd *ctx)
+{
+	return ctx->fd;
+}
+
+struct pdk_sys *
+pdk_iommufd_sys(const struct pdk_iommufd *ctx)
+{
+	return ctx->sys;
+}
+
+int
+pdk_iommufd_destroy(struct pdk_iommufd *ctx, uint32_t id)
+{
+	struct iommu_destroy cmd;
+	const char *hint;
+	int rc;
+
+	memset(&cmd, 0, sizeof(cmd));
+	cmd.size = sizeof(cmd);
+	cmd.id = id;
+	rc = pdk_sys_ioctl(ctx->sys, ctx->fd, IOMMU_DESTROY, &cmd);
+	if (rc >= 0)
+		return 0;
+	switch (rc) {
+	case -EBUSY:
+		hint = "the object is still in use: detach the PASIDs and the RID using a HWPT, "
+		       "and destroy the HWPTs of an IOAS, before destroying it";
+		break;
+	case -ENOENT:
+		hint = "no object has this id in this iommufd context (destroyed twice?)";
+		break;
+	default:
+		hint = iommufd_generic_hint(rc);
+		break;
+	}
+	return iommufd_fail(rc, hint, "IOMMU_DESTROY id %u", id);
+}

@@ -1,0 +1,185 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The PDK authors
+ */
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pasid_private.h"
+#include "pdk_log.h"
+
+static const char *
+attach_hint(const struct pdk_pasid_space *space, int rc)
+{
+	switch (rc) {
+	case -EOPNOTSUPP:
+		if (space->hw_type == IOMMU_HW_INFO_TYPE_AMD)
+			return "AMD-Vi: the kernel's AMD IOMMU driver cannot attach a PASID to a paging domain";
+		return "the device is bound to a vfio-pci variant driver (bind it to plain vfio-pci), or the IOMMU is not in a PASID-capable mode (VT-d scalable mode)";
+	case -EINVAL:
+		return "the kernel is older than 6.15 (it rejects the PASID attach flag), or the RID is attached to a HWPT that is not PASID-compatible (attach it with pdk_pasid_rid_attach())";
+	case -EBUSY:
+		return "the device is being reset, retry";
+	default:
+		return "see the vfio error above";
+	}
+}
+
+int
+pdk_pasid_ctx_create(struct pdk_pasid_space *space, struct pdk_dma_as *as, uint32_t pasid,
+		     struct pdk_pasid_ctx **ctx)
+{
+	struct pdk_pasid_ctx *c;
+	int rc;
+
+	if (space == NULL || ctx == NULL) {
+		PDK_LOG(ERR, "pasid", "%s: context create for PASID %u: %s, NULL %s",
+			space != NULL ? pdk_vfio_name(space->dev) : "(null)", pasid, strerror(EINVAL),
+			space == NULL ? "PASID space" : "output pointer");
+		return -EINVAL;
+	}
+	*ctx = NULL;
+	rc = pasid_check_as(space, as, "context create");
+	if (rc < 0)
+		return rc;
+	c = calloc(1, sizeof(*c));
+	if (c == NULL) {
+		PDK_LOG(ERR, "pasid", "%s: context create for address space '%s': %s; free some memory",
+			pdk_vfio_name(space->dev), pdk_dma_as_name(as), strerror(ENOMEM));
+		return -ENOMEM;
+	}
+
+	if (pasid == 0) {
+		rc = pdk_pasid_alloc(space, &pasid);
+		if (rc < 0)
+			goto fail_free;
+		c->owns_pasid = true;
+	} else if (!pasid_is_allocated(space, pasid)) {
+		rc = pdk_pasid_reserve(space, pasid);
+		if (rc < 0)
+			goto fail_free;
+		c->owns_pasid = true;
+	} else if (pasid_ctx_find(space, pasid) != NULL) {
+		PDK_LOG(ERR, "pasid", "%s: context create for PASID %u: %s, another context already uses it; release that context, or use pdk_pasid_ctx_replace() to move it",
+			pdk_vfio_name(space->dev), pasid, strerror(EBUSY));
+		rc = -EBUSY;
+		goto fail_free;
+	}
+	/* else: the caller allocated it and keeps owning it */
+
+	rc = pdk_dma_as_hwpt_get(as, space->dev_id, &c->hwpt_id);
+	if (rc < 0) {
+		PDK_LOG(ERR, "pasid", "%s: PASID %u: no PASID-compatible HWPT in address space '%s': %s; see the dma error above",
+			pdk_vfio_name(space->dev), pasid, pdk_dma_as_name(as), strerror(-rc));
+		goto fail_pasid;
+	}
+	rc = pdk_vfio_pasid_attach(space->dev, pasid, c->hwpt_id);
+	if (rc < 0) {
+		PDK_LOG(ERR, "pasid", "%s: attaching PASID %u to HWPT %u of address space '%s' failed: %s; %s",
+			pdk_vfio_name(space->dev), pasid, c->hwpt_id, pdk_dma_as_name(as),
+			strerror(-rc), attach_hint(space, rc));
+		pdk_dma_as_hwpt_put(as, c->hwpt_id);
+		goto fail_pasid;
+	}
+	c->space = space;
+	c->as = as;
+	c->pasid = pasid;
+	TAILQ_INSERT_TAIL(&space->ctxs, c, next);
+	*ctx = c;
+	PDK_LOG(DEBUG, "pasid", "%s: PASID %u attached to HWPT %u of address space '%s'",
+		pdk_vfio_name(space->dev), pasid, c->hwpt_id, pdk_dma_as_name(as));
+	return 0;
+
+fail_pasid:
+	if (c->owns_pasid)
+		pasid_bit_clear(space, pasid);
+fail_free:
+	free(c);
+	return rc;
+}
+
+int
+pdk_pasid_ctx_replace(struct pdk_pasid_ctx *ctx, struct pdk_dma_as *as)
+{
+	struct pdk_pasid_space *space;
+	uint32_t hwpt;
+	int rc;
+
+	if (ctx == NULL) {
+		PDK_LOG(ERR, "pasid", "(null): context replace: %s, NULL context", strerror(EINVAL));
+		return -EINVAL;
+	}
+	space = ctx->space;
+	rc = pasid_check_as(space, as, "context replace");
+	if (rc < 0)
+		return rc;
+	if (as == ctx->as)
+		return 0;
+	rc = pdk_dma_as_hwpt_get(as, space->dev_id, &hwpt);
+	if (rc < 0) {
+		PDK_LOG(ERR, "pasid", "%s: moving PASID %u to address space '%s': no PASID-compatible HWPT: %s; PASID %u stays attached to '%s'",
+			pdk_vfio_name(space->dev), ctx->pasid, pdk_dma_as_name(as), strerror(-rc),
+			ctx->pasid, pdk_dma_as_name(ctx->as));
+		return rc;
+	}
+	/* a second attach of an attached PASID is an atomic replace in the kernel */
+	rc = pdk_vfio_pasid_attach(space->dev, ctx->pasid, hwpt);
+	if (rc < 0) {
+		PDK_LOG(ERR, "pasid", "%s: moving PASID %u to HWPT %u of address space '%s' failed: %s; it stays attached to '%s'; %s",
+			pdk_vfio_name(space->dev), ctx->pasid, hwpt, pdk_dma_as_name(as),
+			strerror(-rc), pdk_dma_as_name(ctx->as), attach_hint(space, rc));
+		pdk_dma_as_hwpt_put(as, hwpt);
+		return rc;
+	}
+	pdk_dma_as_hwpt_put(ctx->as, ctx->hwpt_id);
+	ctx->as = as;
+	ctx->hwpt_id = hwpt;
+	return 0;
+}
+
+int
+pasid_ctx_release(struct pdk_pasid_ctx *ctx, bool teardown)
+{
+	struct pdk_pasid_space *space = ctx->space;
+	int rc;
+
+	rc = pdk_vfio_pasid_detach(space->dev, ctx->pasid);
+	if (rc < 0)
+		PDK_LOG(ERR, "pasid", "%s: detaching PASID %u from HWPT %u of address space '%s'%s failed: %s; PDK forgets the context anyway, closing the device detaches the PASID",
+			pdk_vfio_name(space->dev), ctx->pasid, ctx->hwpt_id, pdk_dma_as_name(ctx->as),
+			teardown ? " while destroying the PASID space" : "", strerror(-rc));
+	/* after a failed detach the HWPT stays busy: the put keeps it for a later retry */
+	pdk_dma_as_hwpt_put(ctx->as, ctx->hwpt_id);
+	TAILQ_REMOVE(&space->ctxs, ctx, next);
+	if (ctx->owns_pasid)
+		pasid_bit_clear(space, ctx->pasid);
+	free(ctx);
+	return rc;
+}
+
+int
+pdk_pasid_ctx_release(struct pdk_pasid_ctx *ctx)
+{
+	if (ctx == NULL)
+		return 0;
+	return pasid_ctx_release(ctx, false);
+}
+
+uint32_t
+pdk_pasid_ctx_pasid(const struct pdk_pasid_ctx *ctx)
+{
+	return ctx != NULL ? ctx->pasid : 0;
+}
+
+uint32_t
+pdk_pasid_ctx_hwpt(const struct pdk_pasid_ctx *ctx)
+{
+	return ctx != NULL ? ctx->hwpt_id : 0;
+}
+
+struct pdk_dma_as *
+pdk_pasid_ctx_as(const struct pdk_pasid_ctx *ctx)
+{
+	return ctx != NULL ? ctx->as : NULL;
+}

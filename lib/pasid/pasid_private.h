@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The PDK authors
+ */
+
+#ifndef PDK_PASID_PRIVATE_H
+#define PDK_PASID_PRIVATE_H
+
+/*
+ * The PASID space and context objects, shared by the files of lib/pasid
+ * (not installed).
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/queue.h>
+
+#include "pdk_pasid.h"
+
+/* PCIe's PASID field is 20 bits wide. */
+#define PASID_MAX_WIDTH 20
+
+struct pdk_pasid_ctx {
+	TAILQ_ENTRY(pdk_pasid_ctx) next;
+	struct pdk_pasid_space *space;
+	struct pdk_dma_as *as;
+	uint32_t pasid;
+	uint32_t hwpt_id;
+	bool owns_pasid;	/* allocated or reserved by the context: freed on release */
+};
+
+TAILQ_HEAD(pasid_ctx_list, pdk_pasid_ctx);
+
+struct pdk_pasid_space {
+	struct pdk_vfio_dev *dev;
+	struct pdk_iommufd *ictx;
+	uint32_t dev_id;
+	uint32_t hw_type;	/* IOMMU_HW_INFO_TYPE_*: for error hints */
+	unsigned int width;
+	uint32_t npasids;	/* 1 << width */
+	/*
+	 * Bit set = taken. Bit 0 (the RID) and the bits past npasids in the
+	 * last word are set for good, so the search needs no masking.
+	 */
+	uint64_t *bitmap;
+	uint32_t nwords;
+	uint32_t hint;		/* no free bit in any word below this one */
+	unsigned int count;	/* PASIDs allocated, the RID not counted */
+	struct pasid_ctx_list ctxs;
+	struct pdk_dma_as *rid_as;	/* NULL while this space has not attached the RID */
+	uint32_t rid_hwpt;
+};
+
+/* @return true when PASID @p pasid is allocated (0 and out-of-range ones: false). */
+bool pasid_is_allocated(const struct pdk_pasid_space *space, uint32_t pasid);
+
+/* Mark a PASID in [1, npasids) allocated or free, with no checks or logs. */
+void pasid_bit_set(struct pdk_pasid_space *space, uint32_t pasid);
+void pasid_bit_clear(struct pdk_pasid_space *space, uint32_t pasid);
+
+/*
+ * Check that @p as can back an attachment of this space's device: not NULL
+ * and made in the same iommufd context (device ids are per context).
+ * Logs and returns -EINVAL otherwise; @p what names the operation.
+ */
+int pasid_check_as(const struct pdk_pasid_space *space, const struct pdk_dma_as *as,
+		   const char *what);
+
+/* @return the context using @p pasid, or NULL. */
+struct pdk_pasid_ctx *pasid_ctx_find(const struct pdk_pasid_space *space, uint32_t pasid);
+
+/*
+ * Release a context. With @p teardown the space is being destroyed: the
+ * failure of a detach is then logged as the kernel's close-time cleanup.
+ */
+int pasid_ctx_release(struct pdk_pasid_ctx *ctx, bool teardown);
+
+#endif /* PDK_PASID_PRIVATE_H */

@@ -1,0 +1,354 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The PDK authors
+ */
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pasid_private.h"
+#include "pdk_log.h"
+
+static const char *
+dev_name(const struct pdk_vfio_dev *dev)
+{
+	return dev != NULL ? pdk_vfio_name(dev) : "(null)";
+}
+
+/* Why a width of 0, by IOMMU kind: the log must point at the right fix. */
+static void
+log_no_pasid(const struct pdk_vfio_dev *dev, uint32_t hw_type)
+{
+	if (hw_type == IOMMU_HW_INFO_TYPE_AMD)
+		PDK_LOG(ERR, "pasid", "%s: creating the PASID space: %s, the IOMMU reports no PASID width; AMD-Vi: the kernel's AMD IOMMU driver cannot attach a PASID to a paging domain (iommufd PASID attach returns EOPNOTSUPP); use an Intel VT-d (scalable mode) or ARM SMMUv3 system for PASIDs",
+			pdk_vfio_name(dev), strerror(EOPNOTSUPP));
+	else
+		PDK_LOG(ERR, "pasid", "%s: creating the PASID space: %s, the IOMMU reports a PASID width of 0: the device has no PCI PASID capability, or the IOMMU driver did not enable it, or the kernel is older than 6.15 (IOMMU_GET_HW_INFO reports no PASID width before 6.15); use a PASID-capable device behind VT-d in scalable mode or SMMUv3, on Linux 6.15+",
+			pdk_vfio_name(dev), strerror(EOPNOTSUPP));
+}
+
+int
+pdk_pasid_space_create(struct pdk_vfio_dev *dev, struct pdk_iommufd *ctx,
+		       struct pdk_pasid_space **space)
+{
+	struct pdk_iommufd_hw_info info;
+	struct pdk_pasid_space *s;
+	unsigned int width, tail;
+	uint32_t dev_id;
+	int rc;
+
+	if (dev == NULL || ctx == NULL || space == NULL) {
+		PDK_LOG(ERR, "pasid", "%s: creating the PASID space: %s, NULL %s; pass an open device, its iommufd context and an output pointer",
+			dev_name(dev), strerror(EINVAL),
+			dev == NULL ? "device" : ctx == NULL ? "iommufd context" : "output pointer");
+		return -EINVAL;
+	}
+	*space = NULL;
+	dev_id = pdk_vfio_dev_id(dev);
+	if (dev_id == 0) {
+		PDK_LOG(ERR, "pasid", "%s: creating the PASID space: %s, the device is not bound to an iommufd context; bind first (pdk_vfio_bind())",
+			pdk_vfio_name(dev), strerror(EINVAL));
+		return -EINVAL;
+	}
+
+	memset(&info, 0, sizeof(info));
+	rc = pdk_iommufd_hw_info(ctx, dev_id, &info);
+	if (rc == -ENOTTY || rc == -EINVAL) {
+		PDK_LOG(ERR, "pasid", "%s: creating the PASID space: IOMMU_GET_HW_INFO failed: %s; the kernel is older than 6.6 (no IOMMU_GET_HW_INFO) or 6.15 (no PASID support in it): PASIDs need Linux 6.15+",
+			pdk_vfio_name(dev), strerror(-rc));
+		return -EOPNOTSUPP;
+	}
+	if (rc < 0) {
+		PDK_LOG(ERR, "pasid", "%s: creating the PASID space: reading the IOMMU information of device id %u failed: %s; check that the device is bound to this iommufd context",
+			pdk_vfio_name(dev), dev_id, strerror(-rc));
+		return rc;
+	}
+	width = info.max_pasid_log2;
+	if (width == 0) {
+		log_no_pasid(dev, info.data_type);
+		return -EOPNOTSUPP;
+	}
+	if (width > PASID_MAX_WIDTH) {
+		PDK_LOG(WARNING, "pasid", "%s: the IOMMU reports a PASID width of %u bits, more than PCIe's %u; using %u",
+			pdk_vfio_name(dev), width, PASID_MAX_WIDTH, PASID_MAX_WIDTH);
+		width = PASID_MAX_WIDTH;
+	}
+	if (info.data_type == IOMMU_HW_INFO_TYPE_AMD)
+		PDK_LOG(WARNING, "pasid", "%s: AMD-Vi reports a PASID width of %u, but its kernel driver cannot attach a PASID to a paging domain (up to Linux 7.3 at least): expect PASID attach to fail with EOPNOTSUPP",
+			pdk_vfio_name(dev), width);
+
+	s = calloc(1, sizeof(*s));
+	if (s != NULL) {
+		s->npasids = 1u << width;
+		s->nwords = (s->npasids + 63) / 64;
+		s->bitmap = calloc(s->nwords, sizeof(*s->bitmap));
+	}
+	if (s == NULL || s->bitmap == NULL) {
+		PDK_LOG(ERR, "pasid", "%s: creating the PASID space: allocating the %u-bit PASID bitmap failed: %s; free some memory",
+			pdk_vfio_name(dev), width, strerror(ENOMEM));
+		free(s);
+		return -ENOMEM;
+	}
+	s->dev = dev;
+	s->ictx = ctx;
+	s->dev_id = dev_id;
+	s->hw_type = info.data_type;
+	s->width = width;
+	TAILQ_INIT(&s->ctxs);
+	/* PASID 0 is the RID: attaching it as a PASID wedges the RID until close */
+	s->bitmap[0] = 1;
+	tail = s->npasids % 64;
+	if (tail != 0)
+		s->bitmap[s->nwords - 1] |= ~0ull << tail;
+	*space = s;
+	PDK_LOG(INFO, "pasid", "%s: PASID space of %u bits (PASIDs 1..%u), IOMMU type %u",
+		pdk_vfio_name(dev), width, s->npasids - 1, info.data_type);
+	return 0;
+}
+
+/* Detach the RID and drop its HWPT; on teardown the reference goes even if the detach fails. */
+static int
+rid_detach(struct pdk_pasid_space *space, bool teardown)
+{
+	struct pdk_dma_as *as = space->rid_as;
+	int rc;
+
+	if (as == NULL)
+		return 0;
+	rc = pdk_vfio_detach(space->dev);
+	if (rc < 0) {
+		if (!teardown) {
+			PDK_LOG(ERR, "pasid", "%s: detaching the RID from HWPT %u of address space '%s' failed: %s; it stays attached, retry or close the device",
+				pdk_vfio_name(space->dev), space->rid_hwpt, pdk_dma_as_name(as),
+				strerror(-rc));
+			return rc;
+		}
+		PDK_LOG(ERR, "pasid", "%s: detaching the RID from HWPT %u of address space '%s' while destroying the PASID space failed: %s; PDK forgets it anyway, closing the device detaches it",
+			pdk_vfio_name(space->dev), space->rid_hwpt, pdk_dma_as_name(as), strerror(-rc));
+	}
+	space->rid_as = NULL;
+	pdk_dma_as_hwpt_put(as, space->rid_hwpt);
+	space->rid_hwpt = 0;
+	/* the RID's reserved regions leave the IOAS: its ranges may widen */
+	if (pdk_dma_as_refresh_ranges(as) < 0)
+		PDK_LOG(WARNING, "pasid", "%s: address space '%s' keeps its narrower IOVA ranges after the RID detach",
+			pdk_vfio_name(space->dev), pdk_dma_as_name(as));
+	return rc;
+}
+
+void
+pdk_pasid_space_destroy(struct pdk_pasid_space *space)
+{
+	struct pdk_pasid_ctx *c;
+
+	if (space == NULL)
+		return;
+	while ((c = TAILQ_FIRST(&space->ctxs)) != NULL)
+		pasid_ctx_release(c, true);
+	rid_detach(space, true);
+	free(space->bitmap);
+	free(space);
+}
+
+unsigned int
+pdk_pasid_space_width(const struct pdk_pasid_space *space)
+{
+	return space != NULL ? space->width : 0;
+}
+
+struct pdk_vfio_dev *
+pdk_pasid_space_dev(const struct pdk_pasid_space *space)
+{
+	return space != NULL ? space->dev : NULL;
+}
+
+unsigned int
+pdk_pasid_space_count(const struct pdk_pasid_space *space)
+{
+	return space != NULL ? space->count : 0;
+}
+
+bool
+pasid_is_allocated(const struct pdk_pasid_space *space, uint32_t pasid)
+{
+	if (pasid == 0 || pasid >= space->npasids)
+		return false;
+	return (space->bitmap[pasid / 64] >> (pasid % 64)) & 1;
+}
+
+void
+pasid_bit_set(struct pdk_pasid_space *space, uint32_t pasid)
+{
+	space->bitmap[pasid / 64] |= 1ull << (pasid % 64);
+	space->count++;
+}
+
+void
+pasid_bit_clear(struct pdk_pasid_space *space, uint32_t pasid)
+{
+	space->bitmap[pasid / 64] &= ~(1ull << (pasid % 64));
+	space->count--;
+	if (pasid / 64 < space->hint)
+		space->hint = pasid / 64;
+}
+
+struct pdk_pasid_ctx *
+pasid_ctx_find(const struct pdk_pasid_space *space, uint32_t pasid)
+{
+	struct pdk_pasid_ctx *c;
+
+	TAILQ_FOREACH(c, &space->ctxs, next)
+		if (c->pasid == pasid)
+			return c;
+	return NULL;
+}
+
+int
+pasid_check_as(const struct pdk_pasid_space *space, const struct pdk_dma_as *as, const char *what)
+{
+	if (as == NULL) {
+		PDK_LOG(ERR, "pasid", "%s: %s: %s, NULL address space; pass one made with pdk_dma_as_create()",
+			pdk_vfio_name(space->dev), what, strerror(EINVAL));
+		return -EINVAL;
+	}
+	if (pdk_dma_as_iommufd(as) != space->ictx) {
+		PDK_LOG(ERR, "pasid", "%s: %s: %s, address space '%s' belongs to another iommufd context than the device's PASID space; create it on the context the device is bound to",
+			pdk_vfio_name(space->dev), what, strerror(EINVAL), pdk_dma_as_name(as));
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int
+pdk_pasid_alloc(struct pdk_pasid_space *space, uint32_t *pasid)
+{
+	uint32_t w;
+
+	if (space == NULL || pasid == NULL) {
+		PDK_LOG(ERR, "pasid", "%s: PASID alloc: %s, NULL %s",
+			space != NULL ? pdk_vfio_name(space->dev) : "(null)", strerror(EINVAL),
+			space == NULL ? "PASID space" : "output pointer");
+		return -EINVAL;
+	}
+	for (w = space->hint; w < space->nwords; w++) {
+		uint64_t avail = ~space->bitmap[w];
+
+		if (avail != 0) {
+			*pasid = w * 64 + (uint32_t)__builtin_ctzll(avail);
+			pasid_bit_set(space, *pasid);
+			space->hint = w;
+			return 0;
+		}
+	}
+	space->hint = space->nwords;
+	PDK_LOG(ERR, "pasid", "%s: PASID alloc: %s, all %u PASIDs of the %u-bit space are allocated; free one (pdk_pasid_free() or pdk_pasid_ctx_release())",
+		pdk_vfio_name(space->dev), strerror(ENOSPC), space->npasids - 1, space->width);
+	return -ENOSPC;
+}
+
+int
+pdk_pasid_reserve(struct pdk_pasid_space *space, uint32_t pasid)
+{
+	if (space == NULL) {
+		PDK_LOG(ERR, "pasid", "(null): PASID %u reserve: %s, NULL PASID space", pasid,
+			strerror(EINVAL));
+		return -EINVAL;
+	}
+	if (pasid == 0 || pasid >= space->npasids) {
+		PDK_LOG(ERR, "pasid", "%s: PASID %u reserve: %s; %s",
+			pdk_vfio_name(space->dev), pasid, strerror(ERANGE),
+			pasid == 0 ? "PASID 0 is the RID and is never a PASID: use 1 or above" :
+			"it is outside the device's PASID width: check pdk_pasid_space_width()");
+		return -ERANGE;
+	}
+	if (pasid_is_allocated(space, pasid)) {
+		PDK_LOG(ERR, "pasid", "%s: PASID %u reserve: %s, it is already allocated; pick another, or let pdk_pasid_alloc() choose",
+			pdk_vfio_name(space->dev), pasid, strerror(EEXIST));
+		return -EEXIST;
+	}
+	pasid_bit_set(space, pasid);
+	return 0;
+}
+
+int
+pdk_pasid_free(struct pdk_pasid_space *space, uint32_t pasid)
+{
+	if (space == NULL) {
+		PDK_LOG(ERR, "pasid", "(null): PASID %u free: %s, NULL PASID space", pasid,
+			strerror(EINVAL));
+		return -EINVAL;
+	}
+	if (!pasid_is_allocated(space, pasid)) {
+		PDK_LOG(ERR, "pasid", "%s: PASID %u free: %s, %s",
+			pdk_vfio_name(space->dev), pasid, strerror(ENOENT),
+			pasid == 0 ? "PASID 0 is the RID, never allocated" :
+			pasid >= space->npasids ? "it is outside the device's PASID width" :
+			"it is not allocated (a double free?)");
+		return -ENOENT;
+	}
+	if (pasid_ctx_find(space, pasid) != NULL) {
+		PDK_LOG(ERR, "pasid", "%s: PASID %u free: %s, a context still uses it; release the context (pdk_pasid_ctx_release()) first",
+			pdk_vfio_name(space->dev), pasid, strerror(EBUSY));
+		return -EBUSY;
+	}
+	pasid_bit_clear(space, pasid);
+	return 0;
+}
+
+int
+pdk_pasid_rid_attach(struct pdk_pasid_space *space, struct pdk_dma_as *as)
+{
+	struct pdk_dma_as *old_as;
+	uint32_t hwpt, old_hwpt;
+	int rc;
+
+	if (space == NULL) {
+		PDK_LOG(ERR, "pasid", "(null): RID attach: %s, NULL PASID space", strerror(EINVAL));
+		return -EINVAL;
+	}
+	rc = pasid_check_as(space, as, "RID attach");
+	if (rc < 0)
+		return rc;
+	/* take the new reference first: a failed replace leaves the old attachment as it was */
+	rc = pdk_dma_as_hwpt_get(as, space->dev_id, &hwpt);
+	if (rc < 0) {
+		PDK_LOG(ERR, "pasid", "%s: RID attach to address space '%s': no PASID-compatible HWPT: %s; see the dma error above",
+			pdk_vfio_name(space->dev), pdk_dma_as_name(as), strerror(-rc));
+		return rc;
+	}
+	rc = pdk_vfio_attach(space->dev, hwpt, NULL);
+	if (rc < 0) {
+		PDK_LOG(ERR, "pasid", "%s: RID attach to HWPT %u of address space '%s' failed: %s; %s",
+			pdk_vfio_name(space->dev), hwpt, pdk_dma_as_name(as), strerror(-rc),
+			rc == -EADDRINUSE ? "the device's reserved IOVA regions (e.g. the MSI window) overlap mappings of the address space: attach the RID before mapping, or unmap them" :
+			space->rid_as != NULL ? "the RID stays attached to its previous address space" :
+			"see the vfio error above");
+		pdk_dma_as_hwpt_put(as, hwpt);
+		return rc;
+	}
+	old_as = space->rid_as;
+	old_hwpt = space->rid_hwpt;
+	space->rid_as = as;
+	space->rid_hwpt = hwpt;
+	if (old_as != NULL) {
+		pdk_dma_as_hwpt_put(old_as, old_hwpt);
+		if (old_as != as && pdk_dma_as_refresh_ranges(old_as) < 0)
+			PDK_LOG(WARNING, "pasid", "%s: address space '%s' keeps its narrower IOVA ranges after the RID moved away",
+				pdk_vfio_name(space->dev), pdk_dma_as_name(old_as));
+	}
+	/* the RID's reserved regions (MSI window...) are now cut out of the IOAS */
+	if (pdk_dma_as_refresh_ranges(as) < 0)
+		PDK_LOG(WARNING, "pasid", "%s: RID attached to address space '%s', but its IOVA ranges could not be refreshed: IOVAs it hands out may hit the device's reserved regions",
+			pdk_vfio_name(space->dev), pdk_dma_as_name(as));
+	return 0;
+}
+
+int
+pdk_pasid_rid_detach(struct pdk_pasid_space *space)
+{
+	if (space == NULL) {
+		PDK_LOG(ERR, "pasid", "(null): RID detach: %s, NULL PASID space", strerror(EINVAL));
+		return -EINVAL;
+	}
+	return rid_detach(space, false);
+}

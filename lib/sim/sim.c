@@ -1,0 +1,317 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The PDK authors
+ */
+
+/*
+ * A simulated kernel instance: creation, teardown with leak accounting,
+ * live-object counters, failure injection, the fault log, and the one place
+ * where a program's choice between the sim and the real kernel is made.
+ */
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim_internal.h"
+
+static const char *
+sim_file_kind_name(enum sim_file_kind kind)
+{
+	switch (kind) {
+	case SIM_FILE_IOMMUFD:
+		return "iommufd";
+	case SIM_FILE_DEVICE:
+		return "VFIO device";
+	default:
+		return "fault queue";
+	}
+}
+
+int
+pdk_sim_create(const struct pdk_sim_config *cfg, struct pdk_sim **out)
+{
+	struct pdk_sim_config c = { 0 };
+	struct pdk_sim *sim;
+	char limit[32];
+	int rc;
+
+	if (out == NULL)
+		return -EINVAL;
+	if (cfg != NULL)
+		c = *cfg;
+	if (c.iommu != PDK_SIM_IOMMU_VTD && c.iommu != PDK_SIM_IOMMU_SMMUV3 &&
+	    c.iommu != PDK_SIM_IOMMU_AMD) {
+		SIM_LOG(ERR, "sim: cannot create a simulated kernel: unknown IOMMU kind %d", c.iommu);
+		return -EINVAL;
+	}
+	if (c.iommu_pasid_bits == 0)
+		c.iommu_pasid_bits = SIM_MAX_PASID_BITS;
+	if (c.iommu_pasid_bits > SIM_MAX_PASID_BITS) {
+		SIM_LOG(ERR, "sim: cannot create a simulated kernel: IOMMU PASID width %u above 20",
+			c.iommu_pasid_bits);
+		return -EINVAL;
+	}
+	sim = calloc(1, sizeof(*sim));
+	if (sim == NULL)
+		return -ENOMEM;
+	rc = pthread_mutex_init(&sim->lock, NULL);
+	if (rc != 0) {
+		free(sim);
+		return -rc;
+	}
+	sim->cfg = c;
+	sim->sys.name = "sim";
+	sim->sys.is_sim = true;
+	sim->sys.ops = &sim_sys_ops;
+	sim->sys.priv = sim;
+
+	if (!c.no_default_devices) {
+		const struct pdk_sim_fn_config dflt = {
+			.pci_addr = PDK_SIM_DEFAULT_PCI_ADDR,
+			.model = PDK_SIM_MODEL_SIMDMA,
+			.pasid_bits = 20,
+		};
+		struct sim_fn *fn;
+
+		rc = sim_fn_create(sim, &dflt, &fn);
+		if (rc < 0) {
+			SIM_LOG(ERR, "sim: cannot create the default simulated function: %s",
+				strerror(-rc));
+			pdk_sim_destroy(sim);
+			return rc;
+		}
+	}
+	if (c.pin_limit_pages != 0)
+		snprintf(limit, sizeof(limit), "%llu pages", (unsigned long long)c.pin_limit_pages);
+	else
+		snprintf(limit, sizeof(limit), "unlimited");
+	SIM_LOG(NOTICE, "simulated kernel (not hardware): iommu=%s, IOMMU PASID width %u, pin limit %s, %s",
+		sim_iommu_name(c.iommu), c.iommu_pasid_bits, limit,
+		c.no_default_devices ? "no function yet" :
+		"pdk-sim-dma at " PDK_SIM_DEFAULT_PCI_ADDR " (PASID width 20, vfio0)");
+	*out = sim;
+	return 0;
+}
+
+struct pdk_sys *
+pdk_sim_sys(struct pdk_sim *sim)
+{
+	return &sim->sys;
+}
+
+int
+pdk_sim_destroy(struct pdk_sim *sim)
+{
+	int leaked;
+
+	if (sim == NULL)
+		return 0;
+	pthread_mutex_lock(&sim->lock);
+	leaked = (int)sim->nfds;
+	/* A mapping holds its device file: unmap first, then close. */
+	while (sim->nmmaps > 0) {
+		struct sim_mmap *m = &sim->mmaps[sim->nmmaps - 1];
+
+		SIM_LOG(WARNING, "sim: leak at destroy: BAR mapping %p (%zu bytes) of %s, unmapped",
+			m->addr, m->len, m->file->dev.fn->addr);
+		if (sim_mmap_remove(sim, m->addr, m->len) < 0)
+			break;
+	}
+	while (sim->nfds > 0) {
+		struct sim_fd *f = &sim->fds[sim->nfds - 1];
+
+		SIM_LOG(WARNING, "sim: leak at destroy: fd %d (%s%s%s), closed", f->fd,
+			sim_file_kind_name(f->file->kind),
+			f->file->kind == SIM_FILE_DEVICE ? " " : "",
+			f->file->kind == SIM_FILE_DEVICE ? f->file->dev.fn->addr : "");
+		sim_fd_close(sim, f->fd);
+	}
+	if (sim->ctxs != NULL)
+		SIM_LOG(ERR, "sim: internal error: an iommufd context survived its last fd");
+	while (sim->fns != NULL) {
+		struct sim_fn *fn = sim->fns;
+
+		sim->fns = fn->next;
+		sim_fn_free(fn);
+	}
+	while (sim->groups != NULL) {
+		struct sim_group *g = sim->groups;
+
+		sim->groups = g->next;
+		free(g);
+	}
+	free(sim->fds);
+	free(sim->mmaps);
+	pthread_mutex_unlock(&sim->lock);
+	pthread_mutex_destroy(&sim->lock);
+	free(sim);
+	return leaked;
+}
+
+void
+pdk_sim_stats_get(struct pdk_sim *sim, struct pdk_sim_stats *stats)
+{
+	pthread_mutex_lock(&sim->lock);
+	*stats = sim->st;
+	pthread_mutex_unlock(&sim->lock);
+}
+
+bool
+pdk_sim_is_clean(struct pdk_sim *sim)
+{
+	struct pdk_sim_stats s;
+
+	pdk_sim_stats_get(sim, &s);
+	return s.fds == 0 && s.iommufd_ctxs == 0 && s.ioas == 0 && s.hwpts == 0 &&
+	       s.fault_queues == 0 && s.bound_devices == 0 && s.pasid_attachments == 0 &&
+	       s.rid_attachments == 0 && s.mappings == 0 && s.pinned_pages == 0 && s.mmaps == 0;
+}
+
+void
+pdk_sim_fail_nth(struct pdk_sim *sim, uint64_t nth, int err)
+{
+	pthread_mutex_lock(&sim->lock);
+	sim->fail_nth = nth;
+	if (err < 0)
+		err = -err;
+	sim->fail_err = err != 0 ? err : EIO;
+	sim->fail_fired = false;
+	pthread_mutex_unlock(&sim->lock);
+}
+
+bool
+pdk_sim_fail_fired(struct pdk_sim *sim)
+{
+	bool fired;
+
+	pthread_mutex_lock(&sim->lock);
+	fired = sim->fail_fired;
+	pthread_mutex_unlock(&sim->lock);
+	return fired;
+}
+
+/* ---- the fault log ---- */
+
+void
+sim_fault_record(struct pdk_sim *sim, const struct sim_fn *fn, bool pasid_valid, uint32_t pasid,
+		 uint64_t iova, bool write, const char *reason)
+{
+	struct pdk_sim_fault *f;
+	char pasid_text[16];
+
+	if (pasid_valid)
+		snprintf(pasid_text, sizeof(pasid_text), "%u", pasid);
+	else
+		snprintf(pasid_text, sizeof(pasid_text), "none (RID)");
+	SIM_LOG(INFO, "sim IOMMU fault: %s pasid %s iova 0x%llx %s: %s", fn->addr, pasid_text,
+		(unsigned long long)iova, write ? "write" : "read", reason);
+	sim->st.faults++;
+	if (sim->fault_count == SIM_FAULT_LOG_MAX) {
+		/* Keep the newest: drop the oldest. */
+		sim->fault_head = (sim->fault_head + 1) % SIM_FAULT_LOG_MAX;
+		sim->fault_count--;
+		sim->faults_dropped++;
+	}
+	f = &sim->faults[(sim->fault_head + sim->fault_count) % SIM_FAULT_LOG_MAX];
+	memset(f, 0, sizeof(*f));
+	snprintf(f->pci_addr, sizeof(f->pci_addr), "%s", fn->addr);
+	f->pasid_valid = pasid_valid;
+	f->pasid = pasid_valid ? pasid : 0;
+	f->iova = iova;
+	f->write = write;
+	f->reason = reason;
+	sim->fault_count++;
+}
+
+int
+pdk_sim_fault_pop(struct pdk_sim *sim, struct pdk_sim_fault *fault)
+{
+	int rc = -ENOENT;
+
+	pthread_mutex_lock(&sim->lock);
+	if (sim->fault_count > 0) {
+		if (fault != NULL)
+			*fault = sim->faults[sim->fault_head];
+		sim->fault_head = (sim->fault_head + 1) % SIM_FAULT_LOG_MAX;
+		sim->fault_count--;
+		rc = 0;
+	}
+	pthread_mutex_unlock(&sim->lock);
+	return rc;
+}
+
+/* ---- backend choice ---- */
+
+static bool
+sim_name_is_sim(const char *device)
+{
+	return device == NULL || device[0] == '\0' || strcmp(device, "sim") == 0;
+}
+
+static int
+sim_select_sim(const char *device, struct pdk_sys **sys, struct pdk_sim **sim, char pci_addr[16])
+{
+	struct pdk_sim_config cfg = { 0 };
+	char addr[16];
+	int rc;
+
+	if (sim_name_is_sim(device)) {
+		snprintf(addr, sizeof(addr), "%s", PDK_SIM_DEFAULT_PCI_ADDR);
+	} else if (sim_pci_addr_norm(device, addr) < 0) {
+		SIM_LOG(ERR, "sim: backend: '%s' is not a PCI address (DDDD:BB:DD.F)", device);
+		return -EINVAL;
+	}
+	/* PDK_BACKEND=sim with an address: a sim whose default function sits there. */
+	cfg.no_default_devices = strcmp(addr, PDK_SIM_DEFAULT_PCI_ADDR) != 0;
+	rc = pdk_sim_create(&cfg, sim);
+	if (rc < 0)
+		return rc;
+	if (cfg.no_default_devices) {
+		const struct pdk_sim_fn_config fc = {
+			.pci_addr = addr,
+			.model = PDK_SIM_MODEL_SIMDMA,
+			.pasid_bits = 20,
+		};
+
+		rc = pdk_sim_fn_add(*sim, &fc, NULL);
+		if (rc < 0) {
+			pdk_sim_destroy(*sim);
+			*sim = NULL;
+			return rc;
+		}
+	}
+	*sys = pdk_sim_sys(*sim);
+	memcpy(pci_addr, addr, sizeof(addr));
+	return 0;
+}
+
+int
+pdk_backend_select(const char *device, struct pdk_sys **sys, struct pdk_sim **sim,
+		   char pci_addr[16])
+{
+	const char *env = getenv("PDK_BACKEND");
+
+	if (sys == NULL || sim == NULL || pci_addr == NULL)
+		return -EINVAL;
+	*sim = NULL;
+	*sys = NULL;
+	if (env != NULL && env[0] != '\0' && strcmp(env, "sim") != 0 && strcmp(env, "kernel") != 0) {
+		SIM_LOG(ERR, "backend: PDK_BACKEND='%s' is neither 'sim' nor 'kernel'", env);
+		return -EINVAL;
+	}
+	if (env != NULL && strcmp(env, "sim") == 0)
+		return sim_select_sim(device, sys, sim, pci_addr);
+	if (env != NULL && strcmp(env, "kernel") == 0 && sim_name_is_sim(device)) {
+		SIM_LOG(ERR, "backend: PDK_BACKEND=kernel needs a device: give the PCI address of a function bound to vfio-pci");
+		return -EINVAL;
+	}
+	if (sim_name_is_sim(device))
+		return sim_select_sim(device, sys, sim, pci_addr);
+	if (sim_pci_addr_norm(device, pci_addr) < 0) {
+		SIM_LOG(ERR, "backend: '%s' is neither 'sim' nor a PCI address (DDDD:BB:DD.F)", device);
+		return -EINVAL;
+	}
+	*sys = pdk_sys_kernel();
+	return 0;
+}

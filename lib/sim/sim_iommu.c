@@ -1,0 +1,177 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The PDK authors
+ */
+
+/*
+ * The simulated IOMMU: what it reserves, how far its domains reach, and the
+ * DMA port every simulated function uses. An access is translated the way
+ * the hardware would: (requester, PASID or none) selects the domain attached
+ * there (per IOMMU group, as the IOMMU programs the whole group), the domain
+ * mirrors its IOAS, and every byte must fall in a mapping with the right
+ * permission. The whole range is checked before a byte moves, so a faulting
+ * access has no effect, like a DMA the IOMMU aborts.
+ */
+
+#include <errno.h>
+#include <string.h>
+
+#include "sim_internal.h"
+
+/* x86: the interrupt (MSI) window, IOMMU_RESV_MSI on VT-d. */
+static const struct sim_resv_region sim_resv_vtd[] = {
+	{ 0xfee00000ULL, 0xfeefffffULL },
+};
+
+/* ARM: the software MSI window iommu-dma maps (MSI_IOVA_BASE, 1 MiB). */
+static const struct sim_resv_region sim_resv_smmuv3[] = {
+	{ 0x08000000ULL, 0x080fffffULL },
+};
+
+/* AMD: the MSI window and the HyperTransport reserved range. */
+static const struct sim_resv_region sim_resv_amd[] = {
+	{ 0xfee00000ULL, 0xfeefffffULL },
+	{ 0xfd00000000ULL, 0xffffffffffULL },
+};
+
+unsigned int
+sim_iommu_resv_regions(const struct pdk_sim *sim, const struct sim_resv_region **out)
+{
+	switch (sim->cfg.iommu) {
+	case PDK_SIM_IOMMU_SMMUV3:
+		*out = sim_resv_smmuv3;
+		return sizeof(sim_resv_smmuv3) / sizeof(sim_resv_smmuv3[0]);
+	case PDK_SIM_IOMMU_AMD:
+		*out = sim_resv_amd;
+		return sizeof(sim_resv_amd) / sizeof(sim_resv_amd[0]);
+	default:
+		*out = sim_resv_vtd;
+		return sizeof(sim_resv_vtd) / sizeof(sim_resv_vtd[0]);
+	}
+}
+
+/* A 4-level (48-bit) page table on every simulated IOMMU. */
+uint64_t
+sim_iommu_aperture_last(const struct pdk_sim *sim)
+{
+	(void)sim;
+	return (1ULL << 48) - 1;
+}
+
+const char *
+sim_iommu_name(enum pdk_sim_iommu kind)
+{
+	switch (kind) {
+	case PDK_SIM_IOMMU_SMMUV3:
+		return "SMMUv3";
+	case PDK_SIM_IOMMU_AMD:
+		return "AMD-Vi";
+	default:
+		return "VT-d";
+	}
+}
+
+static int
+sim_iommu_fault(struct sim_fn *fn, struct sim_attach *att, bool pasid_valid, uint32_t pasid,
+		uint64_t iova, bool write, const char *reason, uint64_t *fault_iova)
+{
+	sim_fault_record(fn->sim, fn, pasid_valid, pasid, iova, write, reason);
+	if (att != NULL && att->hwpt->fault != NULL) {
+		const struct sim_device *idev = fn->idev != NULL ? fn->idev : att->devs[0];
+
+		sim_fault_queue_report(att->hwpt->fault, idev, pasid_valid, pasid, iova, write);
+	}
+	if (fault_iova != NULL)
+		*fault_iova = iova;
+	return -EFAULT;
+}
+
+int
+sim_iommu_dma(struct sim_fn *fn, bool pasid_valid, uint32_t pasid, uint64_t iova, void *buf,
+	      size_t len, bool to_memory, uint64_t *fault_iova)
+{
+	const uint32_t need = to_memory ? IOMMU_IOAS_MAP_WRITEABLE : IOMMU_IOAS_MAP_READABLE;
+	struct sim_group *grp = fn->group;
+	struct sim_attach *att = NULL;
+	struct sim_ioas *ioas;
+	uint64_t last, cur, done;
+
+	if (len == 0)
+		return 0;
+	if (pasid_valid) {
+		/* The function cannot put such a PASID in a TLP: nothing reaches the IOMMU. */
+		if (fn->cfg.pasid_bits == 0)
+			return sim_err(-EINVAL, "DMA", "PASID tag on a function without PASID capability");
+		if (pasid >= (1u << fn->cfg.pasid_bits))
+			return sim_err(-EINVAL, "DMA", "PASID wider than the function's PASID width");
+	}
+	if (grp->owner != NULL)
+		att = sim_group_attach_find(grp, pasid_valid ? pasid : 0);
+	if (att == NULL)
+		return sim_iommu_fault(fn, NULL, pasid_valid, pasid, iova, to_memory,
+				       "no domain attached (DMA blocked)", fault_iova);
+	ioas = att->hwpt->ioas;
+	last = iova + len - 1;
+	if (last < iova)
+		return sim_iommu_fault(fn, att, pasid_valid, pasid, iova, to_memory,
+				       "IOVA range wraps", fault_iova);
+
+	/* Check every byte first: a faulting access moves nothing. */
+	for (cur = iova;;) {
+		struct sim_area *a = sim_ioas_area_at(ioas, cur);
+		uint64_t a_last, seg_last;
+
+		if (a == NULL)
+			return sim_iommu_fault(fn, att, pasid_valid, pasid, cur, to_memory,
+					       "IOVA not mapped", fault_iova);
+		if (!(a->prot & need))
+			return sim_iommu_fault(fn, att, pasid_valid, pasid, cur, to_memory,
+					       to_memory ? "mapping not writeable" :
+							   "mapping not readable", fault_iova);
+		a_last = a->iova + a->length - 1;
+		seg_last = a_last < last ? a_last : last;
+		/*
+		 * The kernel keeps pinned pages even if the process unmaps its
+		 * VA; the sim reaches memory through that VA and cannot, so it
+		 * refuses rather than crash.
+		 */
+		if (sim_va_present(a->user_va + (cur - a->iova), seg_last - cur + 1) < 0)
+			return sim_iommu_fault(fn, att, pasid_valid, pasid, cur, to_memory,
+					       "memory behind the mapping was unmapped by the process (the sim cannot keep pinned pages)",
+					       fault_iova);
+		if (a_last >= last)
+			break;
+		cur = a_last + 1;
+	}
+
+	for (cur = iova, done = 0; done < len;) {
+		struct sim_area *a = sim_ioas_area_at(ioas, cur);
+		uint64_t a_last = a->iova + a->length - 1;
+		uint64_t n = (a_last < last ? a_last : last) - cur + 1;
+		uint8_t *mem = (uint8_t *)(uintptr_t)(a->user_va + (cur - a->iova));
+
+		if (to_memory)
+			memcpy(mem, (const uint8_t *)buf + done, n);
+		else
+			memcpy((uint8_t *)buf + done, mem, n);
+		done += n;
+		cur += n;
+	}
+	return 0;
+}
+
+int
+pdk_sim_fn_dma(struct pdk_sim_fn *pfn, bool pasid_valid, uint32_t pasid, uint64_t iova,
+	       void *buf, size_t len, bool to_memory)
+{
+	struct sim_fn *fn = (struct sim_fn *)pfn;
+	struct pdk_sim *sim;
+	int rc;
+
+	if (fn == NULL || (buf == NULL && len > 0))
+		return -EINVAL;
+	sim = fn->sim;
+	pthread_mutex_lock(&sim->lock);
+	rc = sim_iommu_dma(fn, pasid_valid, pasid, iova, buf, len, to_memory, NULL);
+	pthread_mutex_unlock(&sim->lock);
+	return rc;
+}

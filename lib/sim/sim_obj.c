@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The PDK authors
+ */
+
+/*
+ * The per-context object table. The kernel keeps iommufd objects in one
+ * xarray per context and allocates ids with xa_alloc() from 1 (ALLOC1, 31-bit
+ * limit): the lowest free id wins, so a destroyed object's id is handed out
+ * again. Tests that compare ids against the real kernel depend on that reuse,
+ * hence a plain array searched for the first hole rather than a counter.
+ */
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim_internal.h"
+
+#define SIM_OBJ_ID_MAX 0x7fffffffu
+
+int
+sim_obj_insert(struct sim_ctx *ctx, struct sim_obj *obj, enum sim_obj_type type)
+{
+	uint32_t i;
+
+	for (i = 0; i < ctx->nobjs; i++)
+		if (ctx->objs[i] == NULL)
+			break;
+	if (i == ctx->nobjs) {
+		uint32_t n = ctx->nobjs ? ctx->nobjs * 2 : 16;
+		struct sim_obj **objs;
+
+		if (ctx->nobjs >= SIM_OBJ_ID_MAX)
+			return -EBUSY;	/* xa_alloc() on a full range */
+		objs = realloc(ctx->objs, n * sizeof(*objs));
+		if (objs == NULL)
+			return -ENOMEM;
+		memset(objs + ctx->nobjs, 0, (n - ctx->nobjs) * sizeof(*objs));
+		ctx->objs = objs;
+		ctx->nobjs = n;
+	}
+	obj->type = type;
+	obj->id = i + 1;
+	obj->users = 0;
+	ctx->objs[i] = obj;
+	return 0;
+}
+
+struct sim_obj *
+sim_obj_find(struct sim_ctx *ctx, uint32_t id, enum sim_obj_type type)
+{
+	struct sim_obj *obj;
+
+	if (id == 0 || id > ctx->nobjs)
+		return NULL;
+	obj = ctx->objs[id - 1];
+	if (obj == NULL || (type != SIM_OBJ_ANY && obj->type != type))
+		return NULL;
+	return obj;
+}
+
+void
+sim_obj_remove(struct sim_ctx *ctx, struct sim_obj *obj)
+{
+	if (obj->id != 0 && obj->id <= ctx->nobjs && ctx->objs[obj->id - 1] == obj)
+		ctx->objs[obj->id - 1] = NULL;
+	obj->id = 0;
+}
+
+struct sim_obj *
+sim_obj_next(struct sim_ctx *ctx, uint32_t after, enum sim_obj_type type)
+{
+	uint32_t i;
+
+	for (i = after; i < ctx->nobjs; i++) {
+		struct sim_obj *obj = ctx->objs[i];
+
+		if (obj != NULL && (type == SIM_OBJ_ANY || obj->type == type))
+			return obj;
+	}
+	return NULL;
+}

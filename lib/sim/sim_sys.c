@@ -1,0 +1,232 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The PDK authors
+ */
+
+/*
+ * The sim as a backend of the syscall boundary: each op takes the sim's
+ * lock, counts the call, fires an armed failure (before doing anything, so
+ * an injected failure has no side effect), finds what the fd points at and
+ * hands over to the file kind's handler. close and munmap release and never
+ * fail by injection, as the kernel's fail_nth never fails a release.
+ */
+
+#include <errno.h>
+
+#include "sim_internal.h"
+
+static int
+sim_enter(struct pdk_sim *sim, bool can_fail)
+{
+	sim->st.calls++;
+	if (!can_fail || sim->fail_nth == 0)
+		return 0;
+	if (--sim->fail_nth == 0) {
+		sim->fail_fired = true;
+		SIM_LOG(DEBUG, "sim: injected failure %d fires", -sim->fail_err);
+		return -sim->fail_err;
+	}
+	return 0;
+}
+
+/* Lock, count, inject; on success the lock stays held for the op. */
+static int
+sim_begin(struct pdk_sim *sim, bool can_fail)
+{
+	int rc;
+
+	pthread_mutex_lock(&sim->lock);
+	rc = sim_enter(sim, can_fail);
+	if (rc < 0)
+		pthread_mutex_unlock(&sim->lock);
+	return rc;
+}
+
+static int
+sim_op_open(void *priv, const char *path, int flags)
+{
+	struct pdk_sim *sim = priv;
+	int rc = sim_begin(sim, true);
+
+	(void)flags;
+	if (rc < 0)
+		return rc;
+	rc = sim_fs_open(sim, path);
+	pthread_mutex_unlock(&sim->lock);
+	return rc;
+}
+
+static int
+sim_op_close(void *priv, int fd)
+{
+	struct pdk_sim *sim = priv;
+	int rc;
+
+	sim_begin(sim, false);
+	rc = sim_fd_close(sim, fd);
+	pthread_mutex_unlock(&sim->lock);
+	return rc;
+}
+
+static int
+sim_op_ioctl(void *priv, int fd, unsigned long request, void *arg)
+{
+	struct pdk_sim *sim = priv;
+	struct sim_file *file;
+	int rc = sim_begin(sim, true);
+
+	if (rc < 0)
+		return rc;
+	file = sim_fd_lookup(sim, fd);
+	if (file == NULL)
+		rc = -EBADF;
+	else if (file->kind == SIM_FILE_IOMMUFD)
+		rc = sim_iommufd_ioctl(file->ctx, request, arg);
+	else if (file->kind == SIM_FILE_DEVICE)
+		rc = sim_vfio_ioctl(file, request, arg);
+	else
+		rc = -ENOTTY;
+	pthread_mutex_unlock(&sim->lock);
+	return rc;
+}
+
+/* read()/write() on a device fd use and advance the file position. */
+static ssize_t
+sim_rw(struct pdk_sim *sim, int fd, void *buf, size_t len, const uint64_t *offset, bool write)
+{
+	struct sim_file *file;
+	ssize_t rc = sim_begin(sim, true);
+
+	if (rc < 0)
+		return rc;
+	file = sim_fd_lookup(sim, fd);
+	if (file == NULL) {
+		rc = -EBADF;
+	} else if (file->kind == SIM_FILE_FAULT) {
+		if (offset != NULL)
+			rc = -ESPIPE;	/* a non-seekable file */
+		else if (write)
+			rc = sim_fault_write(file->fault, buf, len);
+		else
+			rc = sim_fault_read(file->fault, buf, len);
+	} else if (file->kind == SIM_FILE_DEVICE) {
+		uint64_t off = offset != NULL ? *offset : file->dev.pos;
+
+		rc = sim_vfio_rw(file, buf, len, off, write);
+		if (rc > 0 && offset == NULL)
+			file->dev.pos += (uint64_t)rc;
+	} else {
+		rc = -EINVAL;		/* /dev/iommu has no read or write */
+	}
+	pthread_mutex_unlock(&sim->lock);
+	return rc;
+}
+
+static ssize_t
+sim_op_read(void *priv, int fd, void *buf, size_t len)
+{
+	return sim_rw(priv, fd, buf, len, NULL, false);
+}
+
+static ssize_t
+sim_op_write(void *priv, int fd, const void *buf, size_t len)
+{
+	return sim_rw(priv, fd, (void *)(uintptr_t)buf, len, NULL, true);
+}
+
+static ssize_t
+sim_op_pread(void *priv, int fd, void *buf, size_t len, uint64_t offset)
+{
+	return sim_rw(priv, fd, buf, len, &offset, false);
+}
+
+static ssize_t
+sim_op_pwrite(void *priv, int fd, const void *buf, size_t len, uint64_t offset)
+{
+	return sim_rw(priv, fd, (void *)(uintptr_t)buf, len, &offset, true);
+}
+
+static int
+sim_op_mmap(void *priv, int fd, size_t len, int prot, uint64_t offset, void **addr)
+{
+	struct pdk_sim *sim = priv;
+	struct sim_file *file;
+	int rc = sim_begin(sim, true);
+
+	if (rc < 0)
+		return rc;
+	file = sim_fd_lookup(sim, fd);
+	if (file == NULL)
+		rc = -EBADF;
+	else if (file->kind == SIM_FILE_DEVICE)
+		rc = sim_vfio_mmap(file, len, prot, offset, addr);
+	else
+		rc = -ENODEV;
+	pthread_mutex_unlock(&sim->lock);
+	return rc;
+}
+
+static int
+sim_op_munmap(void *priv, void *addr, size_t len)
+{
+	struct pdk_sim *sim = priv;
+	int rc;
+
+	sim_begin(sim, false);
+	rc = sim_mmap_remove(sim, addr, len);
+	pthread_mutex_unlock(&sim->lock);
+	return rc;
+}
+
+static int
+sim_op_list_dir(void *priv, const char *path, pdk_sys_dir_cb_t cb, void *arg)
+{
+	struct pdk_sim *sim = priv;
+	int rc = sim_begin(sim, true);
+
+	if (rc < 0)
+		return rc;
+	pthread_mutex_unlock(&sim->lock);
+	/* Takes the lock itself, and drops it around the callbacks. */
+	return sim_fs_list_dir(sim, path, cb, arg);
+}
+
+static ssize_t
+sim_op_read_file(void *priv, const char *path, char *buf, size_t len)
+{
+	struct pdk_sim *sim = priv;
+	ssize_t rc = sim_begin(sim, true);
+
+	if (rc < 0)
+		return rc;
+	rc = sim_fs_read_file(sim, path, buf, len);
+	pthread_mutex_unlock(&sim->lock);
+	return rc;
+}
+
+static ssize_t
+sim_op_link_name(void *priv, const char *path, char *buf, size_t len)
+{
+	struct pdk_sim *sim = priv;
+	ssize_t rc = sim_begin(sim, true);
+
+	if (rc < 0)
+		return rc;
+	rc = sim_fs_link_name(sim, path, buf, len);
+	pthread_mutex_unlock(&sim->lock);
+	return rc;
+}
+
+const struct pdk_sys_ops sim_sys_ops = {
+	.open = sim_op_open,
+	.close = sim_op_close,
+	.ioctl = sim_op_ioctl,
+	.read = sim_op_read,
+	.write = sim_op_write,
+	.pread = sim_op_pread,
+	.pwrite = sim_op_pwrite,
+	.mmap = sim_op_mmap,
+	.munmap = sim_op_munmap,
+	.list_dir = sim_op_list_dir,
+	.read_file = sim_op_read_file,
+	.link_name = sim_op_link_name,
+};

@@ -1,0 +1,332 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The PDK authors
+ */
+
+/* The device handle: open, bind to iommufd, attach the RID and PASIDs, close. */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pdk_log.h"
+#include "vfio_private.h"
+
+int
+vfio_fail(const char *name, int rc, const char *hint, const char *step, ...)
+{
+	char what[384];
+	va_list ap;
+
+	va_start(ap, step);
+	vsnprintf(what, sizeof(what), step, ap);
+	va_end(ap);
+	PDK_LOG(ERR, "vfio", "%s: %s: %s (%d)%s%s", name, what, strerror(-rc), rc,
+		hint != NULL ? "; " : "", hint != NULL ? hint : "");
+	return rc;
+}
+
+int
+vfio_need_bound(const struct pdk_vfio_dev *dev, const char *step)
+{
+	if (dev->bound)
+		return 0;
+	return vfio_fail(dev->name, -EINVAL,
+			 "bind it to an iommufd context first (pdk_vfio_bind()): the kernel "
+			 "refuses every device operation before VFIO_DEVICE_BIND_IOMMUFD",
+			 "%s: device not bound", step);
+}
+
+int
+pdk_vfio_open(struct pdk_sys *sys, const char *pci_addr, struct pdk_vfio_dev **dev)
+{
+	struct pdk_vfio_dev *d;
+	const char *hint;
+	int rc;
+
+	if (sys == NULL || dev == NULL)
+		return vfio_fail(pci_addr != NULL ? pci_addr : "(null)", -EINVAL,
+				 "pass a backend and a result pointer", "open");
+	d = calloc(1, sizeof(*d));
+	if (d == NULL)
+		return vfio_fail(pci_addr != NULL ? pci_addr : "(null)", -ENOMEM, NULL,
+				 "open: device allocation");
+	d->fd = -1;
+	rc = pdk_vfio_pci_addr_parse(pci_addr, d->name);
+	if (rc < 0)
+		goto fail;
+	rc = pdk_vfio_cdev_path(sys, d->name, d->cdev, sizeof(d->cdev));
+	if (rc < 0)
+		goto fail;
+	rc = pdk_sys_open(sys, d->cdev, O_RDWR);
+	if (rc < 0) {
+		switch (rc) {
+		case -ENOENT:
+			hint = "sysfs lists the cdev but /dev has no node: is devtmpfs mounted "
+			       "on /dev (or udev running)?";
+			break;
+		case -EACCES:
+		case -EPERM:
+			hint = "run as root or give the user read-write access to the cdev";
+			break;
+		case -ENODEV:
+			hint = "the device is being unbound from vfio-pci";
+			break;
+		case -EMFILE:
+		case -ENFILE:
+			hint = "too many open files: raise RLIMIT_NOFILE (ulimit -n)";
+			break;
+		default:
+			hint = NULL;
+			break;
+		}
+		vfio_fail(d->name, rc, hint, "open %s", d->cdev);
+		goto fail;
+	}
+	d->fd = rc;
+	d->sys = sys;
+	*dev = d;
+	return 0;
+
+fail:
+	free(d);
+	return rc;
+}
+
+void
+pdk_vfio_close(struct pdk_vfio_dev *dev)
+{
+	int rc;
+
+	if (dev == NULL)
+		return;
+	if (dev->msix_nvec > 0)
+		pdk_vfio_msix_disable(dev);
+	vfio_bars_unmap(dev);
+	/* Closing the fd detaches the PASIDs and the RID and unbinds. */
+	rc = pdk_sys_close(dev->sys, dev->fd);
+	if (rc < 0)
+		vfio_fail(dev->name, rc, NULL, "close %s (fd %d)", dev->cdev, dev->fd);
+	free(dev);
+}
+
+const char *
+pdk_vfio_name(const struct pdk_vfio_dev *dev)
+{
+	return dev->name;
+}
+
+int
+pdk_vfio_fd(const struct pdk_vfio_dev *dev)
+{
+	return dev->fd;
+}
+
+struct pdk_sys *
+pdk_vfio_sys(const struct pdk_vfio_dev *dev)
+{
+	return dev->sys;
+}
+
+uint32_t
+pdk_vfio_dev_id(const struct pdk_vfio_dev *dev)
+{
+	return dev->bound ? dev->dev_id : 0;
+}
+
+static const char *
+bind_hint(int rc)
+{
+	switch (rc) {
+	case -EBUSY:
+		return "the IOMMU group is open through the legacy /dev/vfio/GROUP interface "
+		       "(another process, or DPDK's EAL PCI bus: run EAL with --no-pci or "
+		       "block the device)";
+	case -EPERM:
+		return "another device of its IOMMU group is bound to a kernel driver or to "
+		       "another process; or MSI is not isolated and iommufd's "
+		       "allow_unsafe_interrupts is off";
+	case -EINVAL:
+		return "the fd came from the legacy group interface, or the IOMMU does not "
+		       "enforce cache coherency";
+	case -EACCES:
+		return "a VF whose PF is owned by vfio-pci needs a VF token, which PDK does "
+		       "not pass yet";
+	case -EBADF:
+	case -EBADFD:
+		return "the iommufd fd is not an open /dev/iommu";
+	case -ENOTTY:
+		return "the kernel is older than 6.6 (no VFIO_DEVICE_BIND_IOMMUFD)";
+	default:
+		return NULL;
+	}
+}
+
+int
+pdk_vfio_bind(struct pdk_vfio_dev *dev, struct pdk_iommufd *ctx, uint32_t *dev_id)
+{
+	struct vfio_device_bind_iommufd bind;
+	int rc;
+
+	if (dev->bound)
+		return vfio_fail(dev->name, -EINVAL, "close and reopen it to bind it again",
+				 "VFIO_DEVICE_BIND_IOMMUFD: already bound (dev_id %u)",
+				 dev->dev_id);
+	if (ctx == NULL || pdk_iommufd_sys(ctx) != dev->sys)
+		return vfio_fail(dev->name, -EINVAL,
+				 "open the iommufd context through the device's backend",
+				 "VFIO_DEVICE_BIND_IOMMUFD: %s", ctx == NULL ? "no iommufd context"
+				 : "iommufd context on another backend");
+
+	memset(&bind, 0, sizeof(bind));
+	bind.argsz = sizeof(bind);
+	bind.iommufd = pdk_iommufd_fd(ctx);
+	rc = pdk_sys_ioctl(dev->sys, dev->fd, VFIO_DEVICE_BIND_IOMMUFD, &bind);
+	if (rc < 0)
+		return vfio_fail(dev->name, rc, bind_hint(rc),
+				 "VFIO_DEVICE_BIND_IOMMUFD (iommufd fd %d)", bind.iommufd);
+	dev->bound = true;
+	dev->dev_id = bind.out_devid;
+	if (dev_id != NULL)
+		*dev_id = bind.out_devid;
+	return 0;
+}
+
+static const char *
+attach_hint(int rc, bool pasid)
+{
+	switch (rc) {
+	case -EINVAL:
+		if (pasid)
+			return "HWPT not allocated with IOMMU_HWPT_ALLOC_PASID, RID attached to a "
+			       "non-PASID-compatible HWPT, PASID beyond the device's width, or a "
+			       "kernel older than 6.15";
+		return "pt_id is neither an IOAS nor a HWPT of the bound context, or a PASID is "
+		       "attached and this HWPT was not allocated with IOMMU_HWPT_ALLOC_PASID "
+		       "(an IOAS never is)";
+	case -EOPNOTSUPP:
+		if (pasid)
+			return "the IOMMU driver cannot attach a PASID (AMD-Vi) or the device is "
+			       "bound to a vfio-pci variant driver";
+		return NULL;
+	case -ENOENT:
+		return "no IOAS or HWPT has this id in the bound iommufd context";
+	case -EBUSY:
+		return "the device or an IOMMU group sibling is being reset (retry), or PASID "
+		       "0 was attached with the PASID flag (close the fd to recover)";
+	case -EADDRINUSE:
+		return "the device's reserved IOVA regions overlap existing mappings or "
+		       "allowed IOVAs of the IOAS: map elsewhere";
+	case -ENOTTY:
+		return "the kernel is older than 6.6 (no VFIO_DEVICE_ATTACH_IOMMUFD_PT)";
+	default:
+		return NULL;
+	}
+}
+
+int
+pdk_vfio_attach(struct pdk_vfio_dev *dev, uint32_t pt_id, uint32_t *out_pt_id)
+{
+	struct vfio_device_attach_iommufd_pt at;
+	int rc;
+
+	rc = vfio_need_bound(dev, "VFIO_DEVICE_ATTACH_IOMMUFD_PT (RID)");
+	if (rc < 0)
+		return rc;
+	memset(&at, 0, sizeof(at));
+	at.argsz = sizeof(at);
+	at.pt_id = pt_id;
+	rc = pdk_sys_ioctl(dev->sys, dev->fd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &at);
+	if (rc < 0)
+		return vfio_fail(dev->name, rc, attach_hint(rc, false),
+				 "VFIO_DEVICE_ATTACH_IOMMUFD_PT (RID) pt %u", pt_id);
+	if (out_pt_id != NULL)
+		*out_pt_id = at.pt_id;
+	return 0;
+}
+
+int
+pdk_vfio_detach(struct pdk_vfio_dev *dev)
+{
+	struct vfio_device_detach_iommufd_pt de;
+	int rc;
+
+	rc = vfio_need_bound(dev, "VFIO_DEVICE_DETACH_IOMMUFD_PT (RID)");
+	if (rc < 0)
+		return rc;
+	memset(&de, 0, sizeof(de));
+	de.argsz = sizeof(de);
+	rc = pdk_sys_ioctl(dev->sys, dev->fd, VFIO_DEVICE_DETACH_IOMMUFD_PT, &de);
+	if (rc < 0)
+		return vfio_fail(dev->name, rc, NULL, "VFIO_DEVICE_DETACH_IOMMUFD_PT (RID)");
+	return 0;
+}
+
+int
+pdk_vfio_pasid_attach(struct pdk_vfio_dev *dev, uint32_t pasid, uint32_t hwpt_id)
+{
+	struct vfio_device_attach_iommufd_pt at;
+	int rc;
+
+	/*
+	 * The kernel takes PASID 0 down its RID path while VFIO records it as a
+	 * PASID; the RID then stays busy until the fd closes (seen on 7.3).
+	 */
+	if (pasid == 0)
+		return vfio_fail(dev->name, -EINVAL,
+				 "PASID 0 is the RID: use pdk_vfio_attach(), or a PASID >= 1",
+				 "VFIO_DEVICE_ATTACH_IOMMUFD_PT pasid 0 hwpt %u refused", hwpt_id);
+	rc = vfio_need_bound(dev, "VFIO_DEVICE_ATTACH_IOMMUFD_PT (PASID)");
+	if (rc < 0)
+		return rc;
+	memset(&at, 0, sizeof(at));
+	at.argsz = sizeof(at);
+	at.flags = VFIO_DEVICE_ATTACH_PASID;
+	at.pt_id = hwpt_id;
+	at.pasid = pasid;
+	rc = pdk_sys_ioctl(dev->sys, dev->fd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &at);
+	if (rc < 0)
+		return vfio_fail(dev->name, rc, attach_hint(rc, true),
+				 "VFIO_DEVICE_ATTACH_IOMMUFD_PT pasid %u hwpt %u", pasid, hwpt_id);
+	return 0;
+}
+
+int
+pdk_vfio_pasid_detach(struct pdk_vfio_dev *dev, uint32_t pasid)
+{
+	struct vfio_device_detach_iommufd_pt de;
+	const char *hint;
+	int rc;
+
+	/* With the PASID flag, 0 would reach the RID path: see pdk_vfio_pasid_attach(). */
+	if (pasid == 0)
+		return vfio_fail(dev->name, -EINVAL, "PASID 0 is the RID: use pdk_vfio_detach()",
+				 "VFIO_DEVICE_DETACH_IOMMUFD_PT pasid 0 refused");
+	rc = vfio_need_bound(dev, "VFIO_DEVICE_DETACH_IOMMUFD_PT (PASID)");
+	if (rc < 0)
+		return rc;
+	memset(&de, 0, sizeof(de));
+	de.argsz = sizeof(de);
+	de.flags = VFIO_DEVICE_DETACH_PASID;
+	de.pasid = pasid;
+	rc = pdk_sys_ioctl(dev->sys, dev->fd, VFIO_DEVICE_DETACH_IOMMUFD_PT, &de);
+	if (rc < 0) {
+		switch (rc) {
+		case -EINVAL:
+			hint = "the kernel is older than 6.15 (no VFIO_DEVICE_DETACH_PASID)";
+			break;
+		case -EOPNOTSUPP:
+			hint = "the device is bound to a vfio-pci variant driver, which has no "
+			       "PASID support";
+			break;
+		default:
+			hint = NULL;
+			break;
+		}
+		return vfio_fail(dev->name, rc, hint, "VFIO_DEVICE_DETACH_IOMMUFD_PT pasid %u",
+				 pasid);
+	}
+	return 0;
+}

@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The PDK authors
+ */
+
+#ifndef VFIO_PRIVATE_H
+#define VFIO_PRIVATE_H
+
+/* Internals shared by the files of lib/vfio. Not installed. */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "pdk_uapi.h"
+#include "pdk_vfio.h"
+
+#define PDK_INTERNAL __attribute__((visibility("hidden")))
+
+/* Standard BARs 0..5 are VFIO_PCI_BAR0..5_REGION_INDEX. */
+#define VFIO_NUM_BARS (VFIO_PCI_BAR5_REGION_INDEX + 1)
+
+/* "/dev/vfio/devices/" plus a sysfs entry name such as "vfio12". */
+#define VFIO_CDEV_PATH_LEN 64
+
+struct pdk_vfio_dev {
+	struct pdk_sys *sys;
+	char name[PDK_PCI_ADDR_LEN];	/* normalised PCI address */
+	char cdev[VFIO_CDEV_PATH_LEN];
+	int fd;
+	bool bound;
+	uint32_t dev_id;
+
+	/* Region info of the VFIO_PCI_NUM_REGIONS standard regions, once read. */
+	uint32_t regions_known;		/* bit per region index */
+	struct pdk_vfio_region regions[VFIO_PCI_NUM_REGIONS];
+
+	/* BAR mmaps made by pdk_vfio_bar_map(), unmapped by close. */
+	void *bar_addr[VFIO_NUM_BARS];
+	size_t bar_len[VFIO_NUM_BARS];
+
+	/* MSI-X eventfds while enabled (msix_nvec > 0). */
+	int *msix_efds;
+	unsigned int msix_nvec;
+};
+
+/*
+ * Log one failure of device @p name: "<name>: <step>: <errno text>
+ * (<-errno>)[; <hint>]". Returns @p rc.
+ */
+PDK_INTERNAL int vfio_fail(const char *name, int rc, const char *hint, const char *step, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/* -EINVAL, logged, unless the device is bound: the kernel refuses it all before BIND. */
+PDK_INTERNAL int vfio_need_bound(const struct pdk_vfio_dev *dev, const char *step);
+
+/* Unmap every BAR mapped through @p dev (close path). */
+PDK_INTERNAL void vfio_bars_unmap(struct pdk_vfio_dev *dev);
+
+#endif /* VFIO_PRIVATE_H */

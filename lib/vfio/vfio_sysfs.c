@@ -1,0 +1,201 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The PDK authors
+ */
+
+/* PCI addresses and the sysfs walk from a PCI address to its VFIO cdev. */
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "pdk_log.h"
+#include "vfio_private.h"
+
+#define SYSFS_PCI "/sys/bus/pci/devices"
+
+/*
+ * PCI domains are 16 bits on most hosts, but Intel VMD creates domains from
+ * 0x10000 up; allow those while keeping the result within PDK_PCI_ADDR_LEN.
+ */
+#define PCI_DOMAIN_MAX 0xffffffu
+
+static int
+hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Read 1..max_digits hex digits at *p; @return the digit count, 0 if none or too many. */
+static unsigned int
+hex_field(const char **p, unsigned int max_digits, uint32_t *val)
+{
+	unsigned int n = 0;
+	uint32_t v = 0;
+	int d;
+
+	while ((d = hex_digit((*p)[n])) >= 0) {
+		if (++n > max_digits)
+			return 0;
+		v = v * 16 + (uint32_t)d;
+	}
+	*p += n;
+	*val = v;
+	return n;
+}
+
+static int
+addr_invalid(const char *in, const char *why)
+{
+	PDK_LOG(ERR, "vfio",
+		"PCI address \"%.32s\": %s: %s (%d); write DDDD:BB:DD.F or BB:DD.F in hex "
+		"(bus <= ff, device <= 1f, function <= 7), as lspci -D prints it",
+		in, why, strerror(EINVAL), -EINVAL);
+	return -EINVAL;
+}
+
+int
+pdk_vfio_pci_addr_parse(const char *in, char out[PDK_PCI_ADDR_LEN])
+{
+	uint32_t a, b, domain, bus, devno, fn;
+	unsigned int na, nb;
+	const char *p = in;
+
+	if (in == NULL)
+		return addr_invalid("(null)", "no address");
+	na = hex_field(&p, 8, &a);
+	if (na == 0 || *p++ != ':')
+		return addr_invalid(in, "malformed");
+	nb = hex_field(&p, 2, &b);
+	if (nb == 0)
+		return addr_invalid(in, "malformed");
+	if (*p == ':') {
+		p++;
+		domain = a;
+		bus = b;
+		if (hex_field(&p, 2, &devno) == 0)
+			return addr_invalid(in, "malformed");
+	} else {
+		if (na > 2)
+			return addr_invalid(in, "bus number beyond ff");
+		domain = 0;
+		bus = a;
+		devno = b;
+	}
+	if (*p++ != '.' || hex_field(&p, 1, &fn) == 0 || *p != '\0')
+		return addr_invalid(in, "malformed");
+	if (domain > PCI_DOMAIN_MAX)
+		return addr_invalid(in, "domain out of range");
+	if (devno > 0x1f)
+		return addr_invalid(in, "device number beyond 1f");
+	if (fn > 7)
+		return addr_invalid(in, "function number beyond 7");
+	snprintf(out, PDK_PCI_ADDR_LEN, "%04x:%02x:%02x.%x", domain, bus, devno, fn);
+	return 0;
+}
+
+struct cdev_lookup {
+	char entry[VFIO_CDEV_PATH_LEN];
+	bool noiommu;
+	bool too_long;
+};
+
+static int
+cdev_entry(const char *name, void *arg)
+{
+	struct cdev_lookup *l = arg;
+
+	/* A 7.3+ no-IOMMU cdev is "noiommu-vfioN": useless to PDK, say so. */
+	if (strncmp(name, "noiommu-", 8) == 0) {
+		l->noiommu = true;
+		return 0;
+	}
+	if (strncmp(name, "vfio", 4) != 0)
+		return 0;
+	if (strlen(name) >= sizeof(l->entry)) {
+		l->too_long = true;
+		return 0;
+	}
+	strcpy(l->entry, name);
+	return 1;
+}
+
+/* Why is there no vfio-dev directory? The bound driver says. */
+static int
+no_cdev(struct pdk_sys *sys, const char *addr, const char *dir)
+{
+	char link[128], drv[64], hint[512];
+	ssize_t n;
+
+	snprintf(link, sizeof(link), SYSFS_PCI "/%s/driver", addr);
+	n = pdk_sys_link_name(sys, link, drv, sizeof(drv));
+	if (n == -ENOENT)
+		snprintf(hint, sizeof(hint),
+			 "the device is not bound to any driver; bind it to vfio-pci: "
+			 "echo vfio-pci > " SYSFS_PCI "/%s/driver_override && "
+			 "echo %s > /sys/bus/pci/drivers_probe", addr, addr);
+	else if (n < 0)
+		snprintf(hint, sizeof(hint), "cannot read %s (%s) to tell why", link,
+			 strerror((int)-n));
+	else if (strstr(drv, "vfio") != NULL)
+		snprintf(hint, sizeof(hint),
+			 "it is bound to %s, but the kernel lacks CONFIG_VFIO_DEVICE_CDEV "
+			 "(Debian's stock kernels do); Linux 6.6+ with it is needed", drv);
+	else
+		snprintf(hint, sizeof(hint),
+			 "it is bound to %s; bind it to vfio-pci: "
+			 "echo %s > " SYSFS_PCI "/%s/driver/unbind && "
+			 "echo vfio-pci > " SYSFS_PCI "/%s/driver_override && "
+			 "echo %s > /sys/bus/pci/drivers_probe", drv, addr, addr, addr, addr);
+	return vfio_fail(addr, -ENOENT, hint, "no VFIO cdev: %s missing", dir);
+}
+
+int
+pdk_vfio_cdev_path(struct pdk_sys *sys, const char *pci_addr, char *path, size_t len)
+{
+	struct cdev_lookup l;
+	char addr[PDK_PCI_ADDR_LEN];
+	char file[128], buf[32];
+	ssize_t n;
+	int rc;
+
+	rc = pdk_vfio_pci_addr_parse(pci_addr, addr);
+	if (rc < 0)
+		return rc;
+
+	/* A missing device and a device without a cdev need different advice. */
+	snprintf(file, sizeof(file), SYSFS_PCI "/%s/vendor", addr);
+	n = pdk_sys_read_file(sys, file, buf, sizeof(buf));
+	if (n == -ENOENT)
+		return vfio_fail(addr, -ENODEV, "check the address with lspci -D",
+				 "no PCI device %s (%s missing)", addr, file);
+	if (n < 0)
+		return vfio_fail(addr, (int)n, NULL, "read %s", file);
+
+	memset(&l, 0, sizeof(l));
+	snprintf(file, sizeof(file), SYSFS_PCI "/%s/vfio-dev", addr);
+	rc = pdk_sys_list_dir(sys, file, cdev_entry, &l);
+	if (rc == -ENOENT)
+		return no_cdev(sys, addr, file);
+	if (rc < 0)
+		return vfio_fail(addr, rc, NULL, "list %s", file);
+	if (rc == 0) {
+		if (l.noiommu)
+			return vfio_fail(addr, -ENOENT,
+					 "VFIO runs it in no-IOMMU mode; PDK needs an IOMMU "
+					 "(enable VT-d/SMMU/AMD-Vi in firmware and the kernel)",
+					 "no VFIO cdev with an IOMMU in %s", file);
+		return vfio_fail(addr, -ENOENT, l.too_long ? "the entry name is too long" : NULL,
+				 "no vfioN entry in %s", file);
+	}
+
+	if ((size_t)snprintf(path, len, "/dev/vfio/devices/%s", l.entry) >= len)
+		return vfio_fail(addr, -ENAMETOOLONG, "pass a larger buffer",
+				 "cdev path /dev/vfio/devices/%s", l.entry);
+	return 0;
+}

@@ -1,0 +1,989 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The PDK authors
+ */
+
+/*
+ * The kernel's iommufd rules, as the simulated kernel must answer them.
+ *
+ * Every test here talks to /dev/iommu through raw ioctls on the syscall
+ * boundary (pdk_sys_ioctl() with the uapi structs), never through PDK's
+ * policy, so that the same checks can run against a real kernel. Each test
+ * is one rule and asserts its exact errno; the comment above it cites the
+ * section of shared/reference/kernel-uapi.md (or the kernel source/selftest)
+ * the rule comes from.
+ */
+
+#include <stdint.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "pdk_test.h"
+#include "test_env.h"
+
+#define PG 4096ull
+#define BASE_IOVA 0x100000ull	/* well inside any aperture, below the MSI window */
+#define BAD_ID 0xdeadu
+
+#define SETUP(env, cfg, fn, bind) TEST_ASSERT_OK(test_env_setup(&(env), (cfg), (fn), (bind)))
+
+/* end of a test: teardown must leave the sim clean */
+#define DONE(env)								\
+	do {									\
+		TEST_ASSERT_OK(test_env_teardown(&(env)));			\
+		return TEST_SUCCESS;						\
+	} while (0)
+
+#define RW (IOMMU_IOAS_MAP_READABLE | IOMMU_IOAS_MAP_WRITEABLE)
+#define FIXED_RW (IOMMU_IOAS_MAP_FIXED_IOVA | RW)
+
+static int
+ifd_ioctl(struct test_env *env, unsigned long req, void *arg)
+{
+	return pdk_sys_ioctl(env->sys, env->ifd, req, arg);
+}
+
+/* MAP at a fixed IOVA */
+static int
+map_fixed(struct test_env *env, uint32_t ioas, uint32_t flags, void *va, uint64_t len,
+	  uint64_t iova)
+{
+	return raw_map(env, ioas, flags | IOMMU_IOAS_MAP_FIXED_IOVA, va, len, &iova);
+}
+
+/* UNMAP returning the reported length */
+static int
+unmap_len(struct test_env *env, uint32_t ioas, uint64_t iova, uint64_t len, uint64_t *out)
+{
+	struct iommu_ioas_unmap u = {
+		.size = sizeof(u), .ioas_id = ioas, .iova = iova, .length = len,
+	};
+	int rc = ifd_ioctl(env, IOMMU_IOAS_UNMAP, &u);
+
+	*out = u.length;
+	return rc;
+}
+
+/* An IOAS and a PASID-compatible HWPT over it (a domain makes the kernel pin and align) */
+static int
+ioas_with_hwpt(struct test_env *env, uint32_t *ioas, uint32_t *hwpt)
+{
+	int rc = raw_ioas_alloc(env, ioas);
+
+	if (rc != 0)
+		return rc;
+	return raw_hwpt_alloc(env, *ioas, IOMMU_HWPT_ALLOC_PASID, hwpt);
+}
+
+static int
+iova_ranges(struct test_env *env, uint32_t ioas, uint32_t num, struct iommu_iova_range *r,
+	    uint32_t *out_num, uint64_t *align)
+{
+	struct iommu_ioas_iova_ranges c = {
+		.size = sizeof(c), .ioas_id = ioas, .num_iovas = num,
+		.allowed_iovas = (uintptr_t)r,
+	};
+	int rc = ifd_ioctl(env, IOMMU_IOAS_IOVA_RANGES, &c);
+
+	*out_num = c.num_iovas;
+	if (align != NULL)
+		*align = c.out_iova_alignment;
+	return rc;
+}
+
+static int
+hw_info(struct test_env *env, uint32_t dev_id, struct iommu_hw_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	info->size = sizeof(*info);
+	info->dev_id = dev_id;
+	return ifd_ioctl(env, IOMMU_GET_HW_INFO, info);
+}
+
+/* ---- the dispatcher (§3 "error semantics", iommufd_fops_ioctl) ---- */
+
+/* §3: EINVAL when size is smaller than the op's minimum */
+static int
+test_size_below_min(void)
+{
+	struct iommu_ioas_alloc a = {.size = 8};	/* minimum: through out_ioas_id, 12 */
+	struct iommu_ioas_map m = {.size = 16, .flags = RW};
+	struct test_env env;
+
+	SETUP(env, NULL, NULL, false);
+	TEST_ASSERT_RC(ifd_ioctl(&env, IOMMU_IOAS_ALLOC, &a), -EINVAL);
+	TEST_ASSERT_RC(ifd_ioctl(&env, IOMMU_IOAS_MAP, &m), -EINVAL);
+	a.size = 0;
+	TEST_ASSERT_RC(ifd_ioctl(&env, IOMMU_IOAS_ALLOC, &a), -EINVAL);
+	DONE(env);
+}
+PDK_TEST_REGISTER(sim_rule_size_below_min, fast, test_size_below_min);
+
+/* §3: ENOTTY for an unknown ioctl number, or a known number with another encoding */
+static int
+test_unknown_ioctl(void)
+{
+	struct iommu_ioas_alloc a = {.size = sizeof(a)};
+	struct test_env env;
+
+	SETUP(env, NULL, NULL, false);
+	TEST_ASSERT_RC(ifd_ioctl(&env, _IO(IOMMUFD_TYPE, 0xfe), &a), -ENOTTY);
+	/* nr of IOAS_ALLOC, wrong type: op->ioctl_num != cmd */
+	TEST_ASSERT_RC(ifd_ioctl(&env, _IO('Z', IOMMUFD_CMD_IOAS_ALLOC), &a), -ENOTTY);
+	DONE(env);
+}
+PDK_TEST_REGISTER(sim_rule_unknown_ioctl, fast, test_unknown_ioctl);
+
+/* §3: E2BIG for non-zero bytes past the struct the kernel knows (copy_struct_from_user) */
+static int
+test_size_tail_nonzero(void)
+{
+	union {
+		struct iommu_ioas_alloc a;
+		uint8_t raw[32];
+	} u;
+	struct test_env env;
+
+	SETUP(env, NULL, NULL, false);
+	memset(&u, 0, sizeof(u));
+	u.a.size = sizeof(u);
+	u.raw[sizeof(u.a) + 4] = 1;
+	TEST_ASSERT_RC(ifd_ioctl(&env, IOMMU_IOAS_ALLOC, &u), -E2BIG);
+	/* the same size with a zero tail is accepted */
+	u.raw[sizeof(u.a) + 4] = 0;
+	TEST_ASSERT_OK(ifd_ioctl(&env, IOMMU_IOAS_ALLOC, &u));
+	TEST_ASSERT(u.a.out_ioas_id != 0, "no IOAS id");
+	TEST_ASSERT_OK(raw_destroy(&env, u.a.out_ioas_id));
+	DONE(env);
+}
+PDK_TEST_REGISTER(sim_rule_size_tail_nonzero, fast, test_size_tail_nonzero);
+
+/* §3: EOPNOTSUPP for unsupported flags (IOAS_ALLOC has none) */
+static int
+test_ioas_alloc_flags(void)
+{
+	struct iommu_ioas_alloc a = {.size = sizeof(a), .flags = 1};
+	struct pdk_sim_stats st;
+	struct test_env env;
+
+	SETUP(env, NULL, NULL, false);
+	TEST_ASSERT_RC(ifd_ioctl(&env, IOMMU_IOAS_ALLOC, &a), -EOPNOTSUPP);
+	pdk_sim_stats_get(env.sim, &st);
+	TEST_ASSERT_EQ(st.ioas, 0);
+	DONE(env);
+}
+PDK_TEST_REGISTER(sim_rule_ioas_alloc_flags, fast, test_ioas_alloc_flags);
+
+/* ---- IOMMU_IOAS_MAP (§3 table) ---- */
+
+/* §3: MAP with neither READABLE nor WRITEABLE: EINVAL */
+static int
+test_map_no_perm(void)
+{
+	struct test_env env;
+	uint32_t ioas, hwpt;
+	void *buf;
+
+	SETUP(env, NULL, NULL, true);
+	TEST_ASSERT_OK(ioas_with_hwpt(&env, &ioas, &hwpt));
+	buf = test_buf_alloc(PG);
+	TEST_ASSERT(buf != NULL);
+	TEST_ASSERT_RC(map_fixed(&env, ioas, 0, buf, PG, BASE_IOVA), -EINVAL);
+	/* nothing was mapped there */
+	TEST_ASSERT_RC(raw_unmap(&env, ioas, BASE_IOVA, PG), -ENOENT);
+	test_buf_free(buf, PG);
+	DONE(env);
+}
+PDK_TEST_REGISTER(sim_rule_map_no_perm, fast, test_map_no_perm);
+
+/* §3: MAP with an unknown flag: EOPNOTSUPP */
+static int
+test_map_unknown_flag(void)
+{
+	struct test_env env;
+	uint32_t ioas;
+	void *buf;
+
+	SETUP(env, NULL, NULL, false);
+	TEST_ASSERT_OK(raw_ioas_alloc(&env, &ioas));
+	buf = test_buf_alloc(PG);
+	TEST_ASSERT(buf != NULL);
+	TEST_ASSERT_RC(map_fixed(&env, ioas, RW | (1u << 3), buf, PG, BASE_IOVA), -EOPNOTSUPP);
+	TEST_ASSERT_RC(map_fixed(&env, ioas, RW | (1u << 31), buf, PG, BASE_IOVA),
+		       -EOPNOTSUPP);
+	TEST_ASSERT_RC(raw_unmap(&env, ioas, BASE_IOVA, PG), -ENOENT);
+	test_buf_free(buf, PG);
+	DONE(env);
+}
+PDK_TEST_REGISTER(sim_rule_map_unknown_flag, fast, test_map_unknown_flag);
+
+/* §3: MAP with a non-zero __reserved: EOPNOTSUPP */
+static int
+test_map_reserved(void)
+{
+	struct test_env env;
+	uint32_t ioas;
+	void *buf;
+
+	SETUP(env, NULL, NULL, false);
+	TEST_ASSERT_OK(raw_ioas_alloc(&env, &ioas));
+	buf = test_buf_alloc(PG);
+	TEST_ASSERT(buf != NULL);
+	{
+		struct iommu_ioas_map m = {
+			.size = sizeof(m), .flags = FIXED_RW, .ioas_id = ioas, .__reserved = 1,
+			.user_va = (uintptr_t)buf, .length = PG, .iova = BASE_IOVA,
+		};
+
+		TEST_ASSERT_RC(ifd_ioctl(&env, IOMMU_IOAS_MAP, &m), -EOPNOTSUPP);
+	}
+	TEST_ASSERT_RC(raw_unmap(&env, ioas, BASE_IOVA, PG), -ENOENT);
+	test_buf_free(buf, PG);
+	DONE(env);
+}
+PDK_TEST_REGISTER(sim_rule_map_reserved_nonzero, fast, test_map_reserved);
+
+/*
+ * §3: misaligned FIXED iova: EINVAL (iopt_check_iova against the IOAS's
+ * iova_alignment, a page once a domain, here the HWPT, is in the IOAS).
+ */
+static int
+test_map_unaligned(void)
+{
+	struct test_env env;
+	uint32_t ioas, hwpt;
+	void *buf;
+
+	SETUP(env, NULL, NULL, true);
+	TEST_ASSERT_OK(ioas_with_hwpt(&env, &ioas, &hwpt));
+	buf = test_buf_alloc(2 * PG);
+	TEST_ASSERT(buf != NULL);
+	TEST_ASSERT_RC(map_fixed(&env, ioas, RW, buf, PG, BASE_IOVA + 0x800), -EINVAL);
+	TEST_ASSERT_RC(map_fixed(&env, ioas, RW, buf, PG, BASE_IOVA + 1), -EINVAL);
+	/* the aligned one works */
+	TEST_ASSERT_OK(map_fixed(&env, ioas, RW, buf, PG, BASE_IOVA));
+	TEST_ASSERT_OK(raw_unmap(&env, ioas, BASE_IOVA, PG));
+	test_buf_free(buf, 2 * PG);
+	DONE(env);
+}
+PDK_TEST_REGISTER(sim_rule_map_unaligned_iova, fast, test_map_unaligned);
+
+/* §3 (and iopt_alloc_pages()): length 0: EINVAL */
+static int
+test_map_len_zero(void)
+{
+	struct test_env env;
+	uint64_t iova = 0;
+	uint32_t ioas, hwpt;
+	void *buf;
+
+	SETUP(env, NULL, NULL, true);
+	TEST_ASSERT_OK(ioas_with_hwpt(&env, &ioas, &hwpt));
+	buf = test_buf_alloc(PG);
+	TEST_ASSERT(buf != NULL);
+	TEST_ASSERT_RC(map_fixed(&env, ioas, RW, buf, 0, BASE_IOVA), -EINVAL);
+	TEST_ASSERT_RC(raw_map(&env, ioas, RW, buf, 0, &iova), -EINVAL);
+	test_buf_free(buf, PG);
+	DONE(env);
+}
+PDK_TEST_REGISTER(sim_rule_map_len_zero, fast, test_map_len_zero);
+
+/* §3, §9: a FIXED iova overlapping an existing map: EEXIST (selftest iommufd_ioas.area) */
+static int
+test_map_overlap(void)
+{
+	struct test_env env;
+	uint32_t ioas, hwpt;
+	uint64_t len;
+	void *buf;
+
+	SETUP(env, NULL, NULL, true);
+	TEST_ASSERT_OK(ioas_with_hwpt(&env, &ioas, &hwpt));
+	buf = test_buf_alloc(4 * PG);
+	TEST_ASSERT(buf != NULL);
+	TEST_ASSERT_OK(map_fixed(&env, ioas, RW, buf, 2 * PG, BASE_IOVA + 16 * PG));
+	TEST_ASSERT_RC(map_fixed(&env, ioas, RW, buf, 2 * PG, BASE_IOVA + 16 * PG), -EEXIST);
+	TEST_ASSERT_RC(map_fixed(&env, ioas, RW, buf, PG, BASE_IOVA + 17 * PG), -EEXIST);
+	TEST_ASSERT_RC(map_fixed(&env, ioas, RW, buf, 2 * PG, BASE_IOVA + 15 * PG), -EEXIST);
+	TEST_ASSERT_RC(map_fixed(&env, ioas, RW, buf, 4 * PG, BASE_IOVA + 15 * PG), -EEXIST);
+	/* just before and just after are free */
+	TEST_ASSERT_OK(map_fixed(&env, ioas, RW, buf, PG, BASE_IOVA + 15 * PG));
+	TEST_ASSERT_OK(map_fixed(&env, ioas, RW, buf, PG, BASE_IOVA + 18 * PG));
+	TEST_ASSERT_OK(unmap_len(&env, ioas, BASE_IOVA + 15 * PG, 4 * PG, &len));
+	TEST_ASSERT_EQ(len, 4 * PG);
+	test_buf_free(buf, 4 * PG);
+	DONE(env);
+}
+PDK_TEST_REGISTER(sim_rule_map_overlap, fast, test_map_overlap);
+
+/* §3: iova or length >= ULONG_MAX, or iova + length wrapping: EOVERFLOW */
+static int
+test_map_overflow(void)
+{
+	struct test_env env;
+	uint32_t ioas, hwpt;
+	void *buf;
+
+	SETUP(env, NULL, NULL, true);
+	TEST_ASSERT_OK(ioas_with_hwpt(&env, &ioas, &hwpt));
+	buf = test_buf_alloc(2 * PG);
+	TEST_ASSERT(buf != NULL);
+	/* aligned iova, but iova + len - 1 wraps */
+	TEST_ASSERT_RC(map_fixed(&env, ioas, RW, buf, 2 * PG, UINT64_MAX - PG + 1), -EOVERFLOW);
+	/* length >= ULONG_MAX */
+	TEST_ASSERT_RC(map_fixed(&env, ioas, RW, buf, UINT64_MAX, BASE_IOVA), -EOVERFLOW);
+	/* iova >= ULONG_MAX */
+	TEST_ASSERT_RC(map_fixed(&env, ioas, RW, buf, PG, UINT64_MAX), -EOVERFLOW);
+	test_buf_free(buf, 2 * PG);
+	DONE(env);
+}
+PDK_TEST_REGISTER(sim_rule_map_overflow, fast, test_map_overflow);
+
+/* §3, §9: bad ioas_id: ENOENT (also an id that is not an IOAS) */
+static int
+test_map_unknown_ioas(void)
+{
+	struct test_env env;
+	uint32_t ioas, hwpt;
+	void *buf;
+
+	SETUP(env, NULL, NULL, true);
+	TEST_ASSERT_OK(ioas_with_hwpt(&env, &ioas, &hwpt));
+	buf = test_buf_alloc(PG);
+	TEST_ASSERT(buf != NULL);
+	TEST_ASSERT_RC(map_fixed(&env, BAD_ID, RW, buf, PG, BASE_IOVA), -ENOENT);
+	TEST_ASSERT_RC(map_fixed(&env, 0, RW, buf, PG, BASE_IOVA), -ENOENT);
+	/* a HWPT id is of the wrong type */
+	TEST_ASSERT_RC(map_fixed(&env, hwpt, RW, buf, PG, BASE_IOVA), -ENOENT);
+	TEST_ASSERT_RC(raw_unmap(&env, ioas, BASE_IOVA, PG), -ENOENT);
+	test_buf_free(buf, PG);
+	DONE(env);
+}
+PDK_TEST_REGISTER(sim_rule_map_unknown_ioas, fast, test_map_unknown_ioas);
+
+/* pinning a VA the process has not mapped fails like GUP: EFAULT, nothing left mapped */
+static int
+test_map_bad_va(void)
+{
+	struct pdk_sim_stats st;
+	struct test_env env;
+	uint32_t ioas, hwpt;
+	void *hole;
+
+	SETUP(env, NULL, NULL, true);
+	TEST_ASSERT_OK(ioas_with_hwpt(&env, &ioas, &hwpt));
+	hole = test_buf_alloc(4 * PG);
+	TEST_ASSERT(hole != NULL);
+	test_buf_free(hole, 4 * PG);	/* now a hole in the process */
+	TEST_ASSERT_RC(map_fixed(&env, ioas, RW, hole, 4 * PG, BASE_IOVA), -EFAULT);
+	pdk_sim_stats_get(env.sim, &st);
+	TEST_ASSERT_EQ(st.mappings, 0);
+	TEST_ASSERT_EQ(st.pinned_pages, 0);
+	TEST_ASSERT_RC(raw_unmap(&env, ioas, BASE_IOVA, 4 * PG), -ENOENT);
+	DONE(env);
+}
+PDK_TEST_REGISTER(sim_rule_map_bad_va, fast, test_map_bad_va);
+
+/* §2.11: without FIXED_IOVA the kernel picks an aligned IOVA, a new one per map */
+static int
+test_map_auto_iova(void)
+{
+	struct test_env env;
+	uint64_t a = 0, b = 0, len;
+	uint32_t ioas, hwpt;
+	void *buf;
+
+	SETUP(env, NULL, NULL, true);
+	TEST_ASSERT_OK(ioas_with_hwpt(&env, &ioas, &hwpt));
+	buf = test_buf_alloc(4 * PG);
+	TEST_ASSERT(buf != NULL);
+	TEST_ASSERT_OK(raw_map(&env, ioas, RW, buf, 4 * PG, &a));
+	TEST_ASSERT_OK(raw_map(&env, ioas, RW, buf, 4 * PG, &b));
+	TEST_ASSERT_EQ(a % PG, 0);
+	TEST_ASSERT_EQ(b % PG, 0);
+	TEST_ASSERT(a != b, "both maps got IOVA 0x%llx", (unsigned long long)a);
+	TEST_ASSERT(a + 4 * PG <= b || b + 4 * PG <= a, "0x%llx and 0x%llx overlap",
+		    (unsigned long long)a, (unsigned long long)b);
+	/* each is a whole mapping of its own */
+	TEST_ASSERT_OK(unmap_len(&env, ioas, a, 4 * PG, &len));
+	TEST_ASSERT_EQ(len, 4 * PG);
+	TEST_ASSERT_OK(unmap_len(&env, ioas, b, 4 * PG, &len));
+	TEST_ASSERT_EQ(len, 4 * PG);
+	test_buf_free(buf, 4 * PG);
+	DONE(env);
+}
+PDK_TEST_REGISTER(sim_rule_map_auto_iova, fast, test_map_auto_iova);
+
+/* ---- IOMMU_IOAS_UNMAP ---- */
+
+/* §3, §9: UNMAP that would split a mapping: ENOENT, and the mapping stays whole */
+static int
+test_unmap_split(void)
+{
+	struct test_env env;
+	uint32_t ioas, hwpt;
+	uint64_t len;
+	void *buf;
+
+	SETUP(env, NULL, NULL, true);
+	TEST_ASSERT_OK(ioas_with_hwpt(&env, &ioas, &hwpt));
+	buf = test_buf_alloc(2 * PG);
+	TEST_ASSERT(buf != NULL);
+	TEST_ASSERT_OK(map_fixed(&env, ioas, RW, buf, 2 * PG, BASE_IOVA));
+	TEST_ASSERT_RC(unmap_len(&env, ioas, BASE_IOVA, PG, &len), -ENOENT);
+	TEST_ASSERT_RC(unmap_len(&env, ioas, BASE_IOVA + PG, PG, &len), -ENOENT);
+	TEST_ASSERT_RC(unmap_len(&env, ioas, BASE_IOVA + PG, 4 * PG, &len), -ENOENT);
+	TEST_ASSERT_OK(unmap_len(&env, ioas, BASE_IOVA, 2 * PG, &len));
+	TEST_ASSERT_EQ(len, 2 * PG);
+	test_buf_free(buf, 2 * PG);
+	DONE(env);
+}
+PDK_TEST_REGISTER(sim_rule_unmap_split, fast, test_unmap_split);
+
+/* §3, §9: UNMAP where nothing is mapped: ENOENT */
+static int
+test_unmap_nothing(void)
+{
+	struct test_env env;
+	uint32_t ioas;
+	uint64_t len;
+	void *buf;
+
+	SETUP(env, NULL, NULL, false);
+	TEST_ASSERT_OK(raw_ioas_alloc(&env, &ioas));
+	TEST_ASSERT_RC(unmap_len(&env, ioas, BASE_IOVA, PG, &len), -ENOENT);
+	/* next to a mapping, but not on it */
+	buf = test_buf_alloc(PG);
+	TEST_ASSERT(buf != NULL);
+	TEST_ASSERT_OK(map_fixed(&env, ioas, RW, buf, PG, BASE_IOVA));
+	TEST_ASSERT_RC(unmap_len(&env, ioas, BASE_IOVA + PG, PG, &len), -ENOENT);
+	TEST_ASSERT_OK(unmap_len(&env, ioas, BASE_IOVA, PG, &len));
+	TEST_ASSERT_EQ(len, PG);
+	test_buf_free(buf, PG);
+	DONE(env);
+}
+PDK_TEST_REGISTER(sim_rule_unmap_nothing, fast, test_unmap_nothing);
+
+/* UNMAP of a range fully containing several whole mappings (selftest unmap_fully_contained_areas) */
+static int
+test_unmap_adjacent(void)
+{
+	struct pdk_sim_stats st;
+	struct test_env env;
+	uint32_t ioas, hwpt;
+	uint64_t len;
+	void *buf;
+
+	SETUP(env, NULL, NULL, true);
+	TEST_ASSERT_OK(ioas_with_hwpt(&env, &ioas, &hwpt));
+	buf = test_buf_alloc(3 * PG);
+	TEST_ASSERT(buf != NULL);
+	TEST_ASSERT_OK(map_fixed(&env, ioas, RW, buf, PG, BASE_IOVA));
+	TEST_ASSERT_OK(map_fixed(&env, ioas, RW, (char *)buf + PG, 2 * PG, BASE_IOVA + PG));
+	TEST_ASSERT_OK(unmap_len(&env, ioas, BASE_IOVA, 3 * PG, &len));
+	TEST_ASSERT_EQ(len, 3 * PG);
+	pdk_sim_stats_get(env.sim, &st);
+	TEST_ASSERT_EQ(st.mappings, 0);
+	TEST_ASSERT_EQ(st.pinned_pages, 0);
+	/* a range that reaches past both also works when it cuts no mapping */
+	TEST_ASSERT_OK(map_fixed(&env, ioas, RW, buf, PG, BASE_IOVA + 8 * PG));
+	TEST_ASSERT_OK(map_fixed(&env, ioas, RW, buf, PG, BASE_IOVA + 9 * PG));
+	TEST_ASSERT_OK(unmap_len(&env, ioas, BASE_IOVA, 64 * PG, &len));
+	TEST_ASSERT_EQ(len, 2 * PG);
+	test_buf_free(buf, 3 * PG);
+	DONE(env);
+}
+PDK_TEST_REGISTER(sim_rule_unmap_adjacent, fast, test_unmap_adjacent);
+
+/*
+ * §2.11: iova 0, length U64_MAX unmaps everything and reports the bytes.
+ * On an empty IOAS it succeeds with length 0: iommufd_ioas_unmap() takes
+ * the unmap-all branch, which never returns ENOENT (kernel selftest
+ * iommufd_ioas.area: "Unmap all succeeds on an empty IOAS").
+ */
+static int
+test_unmap_all(void)
+{
+	struct test_env env;
+	uint32_t ioas, hwpt;
+	uint64_t len;
+	void *buf;
+
+	SETUP(env, NULL, NULL, true);
+	TEST_ASSERT_OK(ioas_with_hwpt(&env, &ioas, &hwpt));
+	buf = test_buf_alloc(4 * PG);
+	TEST_ASSERT(buf != NULL);
+	TEST_ASSERT_OK(map_fixed(&env, ioas, RW, buf, PG, BASE_IOVA));
+	TEST_ASSERT_OK(map_fixed(&env, ioas, RW, buf, 3 * PG, BASE_IOVA + 0x100000));
+	TEST_ASSERT_OK(unmap_len(&env, ioas, 0, UINT64_MAX, &len));
+	TEST_ASSERT_EQ(len, 4 * PG);
+	TEST_ASSERT_RC(raw_unmap(&env, ioas, BASE_IOVA, PG), -ENOENT);
+	/* empty now */
+	len = 1;
+	TEST_ASSERT_OK(unmap_len(&env, ioas, 0, UINT64_MAX, &len));
+	TEST_ASSERT_EQ(len, 0);
+	test_buf_free(buf, 4 * PG);
+	DONE(env);
+}
+PDK_TEST_REGISTER(sim_rule_unmap_all, fast, test_unmap_all);
+
+/* ---- IOMMU_IOAS_IOVA_RANGES ---- */
+
+/*
+ * §2.11, §3, §9: num_iovas too small: EMSGSIZE and the count needed; the
+ * first num_iovas entries are still filled. One range before the RID attach,
+ * two after it (the RID's reserved regions split the space), one again after
+ * the RID detach.
+ */
+static int
+test_iova_ranges_count(void)
+{
+	struct iommu_iova_range r[4];
+	struct test_env env;
+	uint32_t ioas, hwpt, n;
+	uint64_t align;
+
+	SETUP(env, NULL, NULL, true);
+	TEST_ASSERT_OK(raw_ioas_alloc(&env, &ioas));
+	TEST_ASSERT_RC(iova_ranges(&env, ioas, 0, NULL, &n, NULL), -EMSGSIZE);
+	TEST_ASSERT_EQ(n, 1);
+
+	TEST_ASSERT_OK(raw_hwpt_alloc(&env, ioas, IOMMU_HWPT_ALLOC_PASID, &hwpt));
+	TEST_ASSERT_RC(iova_ranges(&env, ioas, 0, NULL, &n, NULL), -EMSGSIZE);
+	TEST_ASSERT_EQ(n, 1);
+	memset(r, 0, sizeof(r));
+	TEST_ASSERT_OK(iova_ranges(&env, ioas, 4, r, &n, &align));
+	TEST_ASSERT_EQ(n, 1);
+	TEST_ASSERT(r[0].start < r[0].last, "range [0x%llx, 0x%llx]",
+		    (unsigned long long)r[0].start, (unsigned long long)r[0].last);
+	TEST_ASSERT(align != 0 && (align & (align - 1)) == 0, "alignment %llu",
+		    (unsigned long long)align);
+	TEST_ASSERT_EQ(r[1].start, 0);	/* untouched */
+	TEST_ASSERT_EQ(r[1].last, 0);
+
+	TEST_ASSERT_OK(raw_attach(&env, 0, 0, hwpt));
+	TEST_ASSERT_RC(iova_ranges(&env, ioas, 0, NULL, &n, NULL), -EMSGSIZE);
+	TEST_ASSERT_EQ(n, 2);
+	memset(r, 0, sizeof(r));
+	TEST_ASSERT_RC(iova_ranges(&env, ioas, 1, r, &n, NULL), -EMSGSIZE);
+	TEST_ASSERT_EQ(n, 2);
+	TEST_ASSERT(r[0].last != 0, "first range not filled on EMSGSIZE");
+	TEST_ASSERT_EQ(r[1].last, 0);
+	memset(r, 0, sizeof(r));
+	TEST_ASSERT_OK(iova_ranges(&env, ioas, 4, r, &n, NULL));
+	TEST_ASSERT_EQ(n, 2);
+	TEST_ASSERT(r[0].start <= r[0].last && r[0].last + 1 < r[1].start &&
+		    r[1].start <= r[1].last,
+		    "ranges [0x%llx, 0x%llx] [0x%llx, 0x%llx] are not two sorted disjoint ranges with a hole",
+		    (unsigned long long)r[0].start, (unsigned long long)r[0].last,
+		    (unsigned long long)r[1].start, (unsigned long long)r[1].last);
+
+	TEST_ASSERT_OK(raw_detach(&env, 0, 0));
+	TEST_ASSERT_RC(iova_ranges(&env, ioas, 0, NULL, &n, NULL), -EMSGSIZE);
+	TEST_ASSERT_EQ(n, 1);
+	TEST_ASSERT_OK(raw_destroy(&env, hwpt));
+	TEST_ASSERT_OK(raw_destroy(&env, ioas));
+	DONE(env);
+}
+PDK_TEST_REGISTER(sim_rule_iova_ranges_count, fast, test_iova_ranges_count);
+
+/* §2.10, §4: reserved regions are not enforced on a PASID attach: still one range */
+static int
+test_iova_ranges_pasid(void)
+{
+	struct test_env env;
+	uint32_t ioas, hwpt, n;
+
+	SETUP(env, NULL, NULL, true);
+	TEST_ASSERT_OK(ioas_with_hwpt(&env, &ioas, &hwpt));
+	TEST_ASSERT_OK(raw_attach(&env, VFIO_DEVICE_ATTACH_PASID, 1, hwpt));
+	TEST_ASSERT_RC(iova_ranges(&env, ioas, 0, NULL, &n, NULL), -EMSGSIZE);
+	TEST_ASSERT_EQ(n, 1);
+	TEST_ASSERT_OK(raw_detach(&env, VFIO_DEVICE_DETACH_PASID, 1));
+	TEST_ASSERT_OK(raw_destroy(&env, hwpt));
+	TEST_ASSERT_OK(raw_destroy(&env, ioas));
+	DONE(env);
+}
+PDK_TEST_REGISTER(sim_rule_iova_ranges_pasid_no_resv, fast, test_iova_ranges_pasid);
+
+/* ---- IOMMU_HWPT_ALLOC (§3 table) ---- */
+
+/* §3, §9: unknown pt_id gives EINVAL, not ENOENT */
+static int
+test_hwpt_unknown_pt(void)
+{
+	struct pdk_sim_stats st;
+	struct test_env env;
+	uint32_t hwpt;
+
+	SETUP(env, NULL, NULL, true);
+	TEST_ASSERT_RC(raw_hwpt_alloc(&env, BAD_ID, IOMMU_HWPT_ALLOC_PASID, &hwpt), -EINVAL);
+	TEST_ASSERT_RC(raw_hwpt_alloc(&env, BAD_ID, 0, &hwpt), -EINVAL);
+	pdk_sim_stats_get(env.sim, &st);
+	TEST_ASSERT_EQ(st.hwpts, 0);
+	DONE(env);
+}
+PDK_TEST_REGISTER(sim_rule_hwpt_unknown_pt, fast, test_hwpt_unknown_pt);
+
+/* §3: unknown dev_id: ENOENT */
+static int
+test_hwpt_unknown_dev(void)
+{
+	struct test_env env;
+	uint32_t ioas;
+
+	SETUP(env, NULL, NULL, true);
+	TEST_ASSERT_OK(raw_ioas_alloc(&env, &ioas));
+	{
+		struct iommu_hwpt_alloc a = {
+			.size = sizeof(a), .flags = IOMMU_HWPT_ALLOC_PASID, .dev_id = BAD_ID,
+			.pt_id = ioas, .data_type = IOMMU_HWPT_DATA_NONE,
+		};
+
+		TEST_ASSERT_RC(ifd_ioctl(&env, IOMMU_HWPT_ALLOC, &a), -ENOENT);
+		/* the IOAS's id is not a device either */
+		a.dev_id = ioas;
+		TEST_ASSERT_RC(ifd_ioctl(&env, IOMMU_HWPT_ALLOC, &a), -ENOENT);
+	}
+	TEST_ASSERT_OK(raw_destroy(&env, ioas));
+	DONE(env);
+}
+PDK_TEST_REGISTER(sim_rule_hwpt_unknown_dev, fast, test_hwpt_unknown_dev);
+
+/* §3: unknown flags, or a non-zero __reserved: EOPNOTSUPP */
+static int
+test_hwpt_unknown_flags(void)
+{
+	struct test_env env;
+	uint32_t ioas, hwpt;
+
+	SETUP(env, NULL, NULL, true);
+	TEST_ASSERT_OK(raw_ioas_alloc(&env, &ioas));
+	TEST_ASSERT_RC(raw_hwpt_alloc(&env, ioas, 1u << 30, &hwpt), -EOPNOTSUPP);
+	TEST_ASSERT_RC(raw_hwpt_alloc(&env, ioas, IOMMU_HWPT_ALLOC_PASID | (1u << 30), &hwpt),
+		       -EOPNOTSUPP);
+	{
+		struct iommu_hwpt_alloc a = {
+			.size = sizeof(a), .flags = IOMMU_HWPT_ALLOC_PASID, .dev_id = env.dev_id,
+			.pt_id = ioas, .__reserved = 1, .data_type = IOMMU_HWPT_DATA_NONE,
+		};
+
+		TEST_ASSERT_RC(ifd_ioctl(&env, IOMMU_HWPT_ALLOC, &a), -EOPNOTSUPP);
+	}
+	TEST_ASSERT_RC(raw_destroy(&env, ioas), 0);	/* no HWPT was left on it */
+	DONE(env);
+}
+PDK_TEST_REGISTER(sim_rule_hwpt_unknown_flags, fast, test_hwpt_unknown_flags);
+
+/* §3: data_type NONE with a non-zero data_len: EINVAL */
+static int
+test_hwpt_data_len(void)
+{
+	struct test_env env;
+	uint64_t blob[4] = {0};
+	uint32_t ioas;
+
+	SETUP(env, NULL, NULL, true);
+	TEST_ASSERT_OK(raw_ioas_alloc(&env, &ioas));
+	{
+		struct iommu_hwpt_alloc a = {
+			.size = sizeof(a), .flags = IOMMU_HWPT_ALLOC_PASID, .dev_id = env.dev_id,
+			.pt_id = ioas, .data_type = IOMMU_HWPT_DATA_NONE,
+			.data_len = sizeof(blob), .data_uptr = (uintptr_t)blob,
+		};
+
+		TEST_ASSERT_RC(ifd_ioctl(&env, IOMMU_HWPT_ALLOC, &a), -EINVAL);
+	}
+	TEST_ASSERT_OK(raw_destroy(&env, ioas));
+	DONE(env);
+}
+PDK_TEST_REGISTER(sim_rule_hwpt_data_len, fast, test_hwpt_data_len);
+
+/* §2.12, §3: FAULT_ID_VALID needs a fault queue id: ENOENT otherwise; a real one works */
+static int
+test_hwpt_fault_id(void)
+{
+	struct iommu_fault_alloc f = {.size = sizeof(f)};
+	struct iommu_hwpt_alloc a;
+	struct test_env env;
+	uint32_t ioas;
+
+	SETUP(env, NULL, NULL, true);
+	TEST_ASSERT_OK(raw_ioas_alloc(&env, &ioas));
+	memset(&a, 0, sizeof(a));
+	a.size = sizeof(a);
+	a.flags = IOMMU_HWPT_ALLOC_PASID | IOMMU_HWPT_FAULT_ID_VALID;
+	a.dev_id = env.dev_id;
+	a.pt_id = ioas;
+	a.data_type = IOMMU_HWPT_DATA_NONE;
+	a.fault_id = BAD_ID;
+	TEST_ASSERT_RC(ifd_ioctl(&env, IOMMU_HWPT_ALLOC, &a), -ENOENT);
+	a.fault_id = ioas;	/* an id of the wrong type */
+	TEST_ASSERT_RC(ifd_ioctl(&env, IOMMU_HWPT_ALLOC, &a), -ENOENT);
+
+	TEST_ASSERT_OK(ifd_ioctl(&env, IOMMU_FAULT_QUEUE_ALLOC, &f));
+	TEST_ASSERT((int)f.out_fault_fd >= 0, "fault fd %d", (int)f.out_fault_fd);
+	a.fault_id = f.out_fault_id;
+	TEST_ASSERT_OK(ifd_ioctl(&env, IOMMU_HWPT_ALLOC, &a));
+	TEST_ASSERT(a.out_hwpt_id != 0 && a.out_hwpt_id != ioas && a.out_hwpt_id != f.out_fault_id,
+		    "hwpt id %u", a.out_hwpt_id);
+	/* the queue is referenced by the HWPT: it goes after it */
+	TEST_ASSERT_RC(raw_destroy(&env, f.out_fault_id), -EBUSY);
+	TEST_ASSERT_OK(raw_destroy(&env, a.out_hwpt_id));
+	TEST_ASSERT_OK(pdk_sys_close(env.sys, (int)f.out_fault_fd));
+	TEST_ASSERT_OK(raw_destroy(&env, f.out_fault_id));
+	TEST_ASSERT_OK(raw_destroy(&env, ioas));
+	DONE(env);
+}
+PDK_TEST_REGISTER(sim_rule_hwpt_fault_id, fast, test_hwpt_fault_id);
+
+/* ---- IOMMU_GET_HW_INFO (§2.5, §3) ---- */
+
+/* §3, §9: bad dev_id: ENOENT */
+static int
+test_hw_info_bad_dev(void)
+{
+	struct iommu_hw_info info;
+	struct test_env env;
+	uint32_t ioas;
+
+	SETUP(env, NULL, NULL, true);
+	TEST_ASSERT_RC(hw_info(&env, BAD_ID, &info), -ENOENT);
+	TEST_ASSERT_OK(raw_ioas_alloc(&env, &ioas));
+	TEST_ASSERT_RC(hw_info(&env, ioas, &info), -ENOENT);
+	TEST_ASSERT_OK(hw_info(&env, env.dev_id, &info));
+	TEST_ASSERT_OK(raw_destroy(&env, ioas));
+	DONE(env);
+}
+PDK_TEST_REGISTER(sim_rule_hw_info_bad_dev, fast, test_hw_info_bad_dev);
+
+/* §2.5: out_max_pasid_log2 is the PASID width; EXEC/PRIV clear when not enabled */
+static int
+test_hw_info_width20(void)
+{
+	struct pdk_sim_fn_config fn = test_default_fn;
+	struct iommu_hw_info info;
+	struct test_env env;
+
+	fn.pasid_bits = 20;
+	fn.pasid_exec = false;
+	fn.pasid_priv = false;
+	SETUP(env, NULL, &fn, true);
+	TEST_ASSERT_OK(hw_info(&env, env.dev_id, &info));
+	TEST_ASSERT_EQ(info.out_max_pasid_log2, 20);
+	TEST_ASSERT_EQ(info.out_data_type, IOMMU_HW_INFO_TYPE_INTEL_VTD);
+	TEST_ASSERT_EQ(info.out_capabilities &
+		       (IOMMU_HW_CAP_PCI_PASID_EXEC | IOMMU_HW_CAP_PCI_PASID_PRIV), 0);
+	DONE(env);
+}
+PDK_TEST_REGISTER(sim_rule_hw_info_width20, fast, test_hw_info_width20);
+
+/* §2.5, §9: a function without PASID reports width 0 and no PASID caps */
+static int
+test_hw_info_width0(void)
+{
+	struct pdk_sim_fn_config fn = test_default_fn;
+	struct iommu_hw_info info;
+	struct test_env env;
+
+	fn.pasid_bits = 0;
+	fn.pasid_exec = true;	/* meaningless without a PASID capability */
+	fn.pasid_priv = true;
+	SETUP(env, NULL, &fn, true);
+	TEST_ASSERT_OK(hw_info(&env, env.dev_id, &info));
+	TEST_ASSERT_EQ(info.out_max_pasid_log2, 0);
+	TEST_ASSERT_EQ(info.out_capabilities &
+		       (IOMMU_HW_CAP_PCI_PASID_EXEC | IOMMU_HW_CAP_PCI_PASID_PRIV), 0);
+	DONE(env);
+}
+PDK_TEST_REGISTER(sim_rule_hw_info_width0, fast, test_hw_info_width0);
+
+/* §4 "Enabling PASID": EXEC/PRIV reflect the enabled bits of the PASID capability */
+static int
+test_hw_info_exec_priv(void)
+{
+	struct pdk_sim_fn_config fn = test_default_fn;
+	struct iommu_hw_info info;
+	struct test_env env;
+
+	fn.pasid_exec = true;
+	fn.pasid_priv = false;
+	SETUP(env, NULL, &fn, true);
+	TEST_ASSERT_OK(hw_info(&env, env.dev_id, &info));
+	TEST_ASSERT_EQ(info.out_max_pasid_log2, 20);
+	TEST_ASSERT_EQ(info.out_capabilities &
+		       (IOMMU_HW_CAP_PCI_PASID_EXEC | IOMMU_HW_CAP_PCI_PASID_PRIV),
+		       IOMMU_HW_CAP_PCI_PASID_EXEC);
+	TEST_ASSERT_OK(test_env_teardown(&env));
+
+	fn.pasid_exec = false;
+	fn.pasid_priv = true;
+	SETUP(env, NULL, &fn, true);
+	TEST_ASSERT_OK(hw_info(&env, env.dev_id, &info));
+	TEST_ASSERT_EQ(info.out_capabilities &
+		       (IOMMU_HW_CAP_PCI_PASID_EXEC | IOMMU_HW_CAP_PCI_PASID_PRIV),
+		       IOMMU_HW_CAP_PCI_PASID_PRIV);
+	DONE(env);
+}
+PDK_TEST_REGISTER(sim_rule_hw_info_exec_priv, fast, test_hw_info_exec_priv);
+
+/* §4 "Range of the PASID": max_pasids = min(device, IOMMU) */
+static int
+test_hw_info_width_min(void)
+{
+	struct pdk_sim_config cfg = {.iommu = PDK_SIM_IOMMU_VTD, .iommu_pasid_bits = 8};
+	struct pdk_sim_fn_config fn = test_default_fn;
+	struct iommu_hw_info info;
+	struct test_env env;
+
+	fn.pasid_bits = 20;
+	SETUP(env, &cfg, &fn, true);
+	TEST_ASSERT_OK(hw_info(&env, env.dev_id, &info));
+	TEST_ASSERT_EQ(info.out_max_pasid_log2, 8);
+	TEST_ASSERT_OK(test_env_teardown(&env));
+
+	cfg.iommu_pasid_bits = 20;
+	fn.pasid_bits = 5;
+	SETUP(env, &cfg, &fn, true);
+	TEST_ASSERT_OK(hw_info(&env, env.dev_id, &info));
+	TEST_ASSERT_EQ(info.out_max_pasid_log2, 5);
+	DONE(env);
+}
+PDK_TEST_REGISTER(sim_rule_hw_info_width_min_iommu, fast, test_hw_info_width_min);
+
+/* §4 AMD: EXEC/PRIV are never reported (PASID enabled with features 0) */
+static int
+test_hw_info_amd(void)
+{
+	struct pdk_sim_config cfg = {.iommu = PDK_SIM_IOMMU_AMD};
+	struct pdk_sim_fn_config fn = test_default_fn;
+	struct iommu_hw_info info;
+	struct test_env env;
+
+	fn.pasid_exec = true;
+	fn.pasid_priv = true;
+	SETUP(env, &cfg, &fn, true);
+	TEST_ASSERT_OK(hw_info(&env, env.dev_id, &info));
+	TEST_ASSERT_EQ(info.out_data_type, IOMMU_HW_INFO_TYPE_AMD);
+	TEST_ASSERT_EQ(info.out_max_pasid_log2, 20);	/* pdk_sim.h: "width reported" */
+	TEST_ASSERT_EQ(info.out_capabilities &
+		       (IOMMU_HW_CAP_PCI_PASID_EXEC | IOMMU_HW_CAP_PCI_PASID_PRIV), 0);
+	DONE(env);
+}
+PDK_TEST_REGISTER(sim_rule_hw_info_amd, fast, test_hw_info_amd);
+
+/* ---- IOMMU_DESTROY ---- */
+
+/* §3, §9: DESTROY of an unknown id: ENOENT (also twice) */
+static int
+test_destroy_unknown(void)
+{
+	struct test_env env;
+	uint32_t ioas;
+
+	SETUP(env, NULL, NULL, false);
+	TEST_ASSERT_RC(raw_destroy(&env, BAD_ID), -ENOENT);
+	TEST_ASSERT_RC(raw_destroy(&env, 0), -ENOENT);
+	TEST_ASSERT_OK(raw_ioas_alloc(&env, &ioas));
+	TEST_ASSERT_OK(raw_destroy(&env, ioas));
+	TEST_ASSERT_RC(raw_destroy(&env, ioas), -ENOENT);
+	DONE(env);
+}
+PDK_TEST_REGISTER(sim_rule_destroy_unknown, fast, test_destroy_unknown);
+
+/* §3, §9: DESTROY of an IOAS that still has a HWPT: EBUSY */
+static int
+test_destroy_ioas_busy(void)
+{
+	struct pdk_sim_stats st;
+	struct test_env env;
+	uint32_t ioas, hwpt;
+
+	SETUP(env, NULL, NULL, true);
+	TEST_ASSERT_OK(ioas_with_hwpt(&env, &ioas, &hwpt));
+	TEST_ASSERT_RC(raw_destroy(&env, ioas), -EBUSY);
+	pdk_sim_stats_get(env.sim, &st);
+	TEST_ASSERT_EQ(st.ioas, 1);
+	TEST_ASSERT_EQ(st.hwpts, 1);
+	TEST_ASSERT_OK(raw_destroy(&env, hwpt));
+	TEST_ASSERT_OK(raw_destroy(&env, ioas));
+	DONE(env);
+}
+PDK_TEST_REGISTER(sim_rule_destroy_ioas_busy, fast, test_destroy_ioas_busy);
+
+/* §3, §9: DESTROY of a HWPT attached to a PASID: EBUSY; after the detach: 0 */
+static int
+test_destroy_hwpt_pasid_busy(void)
+{
+	struct test_env env;
+	uint32_t ioas, hwpt;
+
+	SETUP(env, NULL, NULL, true);
+	TEST_ASSERT_OK(ioas_with_hwpt(&env, &ioas, &hwpt));
+	TEST_ASSERT_OK(raw_attach(&env, VFIO_DEVICE_ATTACH_PASID, 7, hwpt));
+	TEST_ASSERT_RC(raw_destroy(&env, hwpt), -EBUSY);
+	TEST_ASSERT_OK(raw_detach(&env, VFIO_DEVICE_DETACH_PASID, 7));
+	TEST_ASSERT_OK(raw_destroy(&env, hwpt));
+	TEST_ASSERT_OK(raw_destroy(&env, ioas));
+	DONE(env);
+}
+PDK_TEST_REGISTER(sim_rule_destroy_hwpt_pasid_busy, fast, test_destroy_hwpt_pasid_busy);
+
+/* ---- IOMMU_FAULT_QUEUE_ALLOC ---- */
+
+/* §3: flags != 0: EOPNOTSUPP, and no fd is handed out */
+static int
+test_fault_alloc_flags(void)
+{
+	struct iommu_fault_alloc f = {.size = sizeof(f), .flags = 1};
+	struct pdk_sim_stats before, after;
+	struct test_env env;
+
+	SETUP(env, NULL, NULL, false);
+	pdk_sim_stats_get(env.sim, &before);
+	TEST_ASSERT_RC(ifd_ioctl(&env, IOMMU_FAULT_QUEUE_ALLOC, &f), -EOPNOTSUPP);
+	pdk_sim_stats_get(env.sim, &after);
+	TEST_ASSERT_EQ(after.fault_queues, 0);
+	TEST_ASSERT_EQ(after.fds, before.fds);
+	DONE(env);
+}
+PDK_TEST_REGISTER(sim_rule_fault_alloc_flags, fast, test_fault_alloc_flags);
+
+/* ---- accounting ---- */
+
+/* §3 MAP: over the RLIMIT_MEMLOCK-like pin limit: ENOMEM, nothing pinned or mapped */
+static int
+test_pin_limit(void)
+{
+	struct pdk_sim_config cfg = {.pin_limit_pages = 4};
+	struct pdk_sim_stats st;
+	struct test_env env;
+	uint32_t ioas, hwpt;
+	uint64_t len;
+	void *buf;
+
+	SETUP(env, &cfg, NULL, true);
+	TEST_ASSERT_OK(ioas_with_hwpt(&env, &ioas, &hwpt));
+	buf = test_buf_alloc(8 * PG);
+	TEST_ASSERT(buf != NULL);
+	TEST_ASSERT_RC(map_fixed(&env, ioas, RW, buf, 5 * PG, BASE_IOVA), -ENOMEM);
+	pdk_sim_stats_get(env.sim, &st);
+	TEST_ASSERT_EQ(st.pinned_pages, 0);
+	TEST_ASSERT_EQ(st.mappings, 0);
+	/* up to the limit is fine */
+	TEST_ASSERT_OK(map_fixed(&env, ioas, RW, buf, 4 * PG, BASE_IOVA));
+	pdk_sim_stats_get(env.sim, &st);
+	TEST_ASSERT_EQ(st.pinned_pages, 4);
+	TEST_ASSERT_RC(map_fixed(&env, ioas, RW, (char *)buf + 4 * PG, PG, BASE_IOVA + 4 * PG),
+		       -ENOMEM);
+	TEST_ASSERT_OK(unmap_len(&env, ioas, BASE_IOVA, 4 * PG, &len));
+	TEST_ASSERT_EQ(len, 4 * PG);
+	pdk_sim_stats_get(env.sim, &st);
+	TEST_ASSERT_EQ(st.pinned_pages, 0);
+	/* the unpinned pages count again */
+	TEST_ASSERT_OK(map_fixed(&env, ioas, RW, (char *)buf + 4 * PG, PG, BASE_IOVA + 4 * PG));
+	TEST_ASSERT_OK(raw_unmap(&env, ioas, BASE_IOVA + 4 * PG, PG));
+	test_buf_free(buf, 8 * PG);
+	DONE(env);
+}
+PDK_TEST_REGISTER(sim_rule_pin_limit, fast, test_pin_limit);

@@ -1,0 +1,980 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The PDK authors
+ */
+
+/*
+ * The kernel's VFIO cdev and PASID rules, as the simulated kernel must answer
+ * them, and the sim's IOMMU data path (translation per RID/PASID, faults).
+ *
+ * Device-side tests use raw ioctls on the device fd through the syscall
+ * boundary (the raw_* helpers of test_env.h), so that the same checks can run
+ * against a real kernel. Each rule cites shared/reference/kernel-uapi.md.
+ */
+
+#include <linux/pci_regs.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "pdk_test.h"
+#include "test_env.h"
+
+#define PG 4096ull
+#define BAD_ID 0xdeadu
+#define IOVA_A 0x100000ull
+#define IOVA_B 0x200000ull
+#define SECOND_ADDR "0000:00:05.0"
+
+#define SETUP(env, cfg, fn, bind) TEST_ASSERT_OK(test_env_setup(&(env), (cfg), (fn), (bind)))
+
+#define DONE(env)								\
+	do {									\
+		TEST_ASSERT_OK(test_env_teardown(&(env)));			\
+		return TEST_SUCCESS;						\
+	} while (0)
+
+#define RW (IOMMU_IOAS_MAP_READABLE | IOMMU_IOAS_MAP_WRITEABLE)
+#define APASID VFIO_DEVICE_ATTACH_PASID
+#define DPASID VFIO_DEVICE_DETACH_PASID
+
+static int
+dev_ioctl(struct test_env *env, unsigned long req, void *arg)
+{
+	return pdk_sys_ioctl(env->sys, env->dfd, req, arg);
+}
+
+static int
+raw_bind(struct test_env *env, int dfd, uint32_t argsz, int iommufd, uint32_t *dev_id)
+{
+	struct vfio_device_bind_iommufd b = {
+		.argsz = argsz, .flags = 0, .iommufd = iommufd,
+	};
+	int rc = pdk_sys_ioctl(env->sys, dfd, VFIO_DEVICE_BIND_IOMMUFD, &b);
+
+	if (rc == 0 && dev_id != NULL)
+		*dev_id = b.out_devid;
+	return rc;
+}
+
+/* ATTACH with an explicit argsz; *out_pt gets the pt_id written back */
+static int
+attach_sz(struct test_env *env, uint32_t argsz, uint32_t flags, uint32_t pasid,
+	  uint32_t pt_id, uint32_t *out_pt)
+{
+	struct vfio_device_attach_iommufd_pt a = {
+		.argsz = argsz, .flags = flags, .pt_id = pt_id, .pasid = pasid,
+	};
+	int rc = dev_ioctl(env, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &a);
+
+	if (out_pt != NULL)
+		*out_pt = a.pt_id;
+	return rc;
+}
+
+static int
+map_fixed(struct test_env *env, uint32_t ioas, uint32_t flags, void *va, uint64_t len,
+	  uint64_t iova)
+{
+	return raw_map(env, ioas, flags | IOMMU_IOAS_MAP_FIXED_IOVA, va, len, &iova);
+}
+
+/* An IOAS and a HWPT over it with @p flags */
+static int
+ioas_hwpt(struct test_env *env, uint32_t flags, uint32_t *ioas, uint32_t *hwpt)
+{
+	int rc = raw_ioas_alloc(env, ioas);
+
+	if (rc != 0)
+		return rc;
+	return raw_hwpt_alloc(env, *ioas, flags, hwpt);
+}
+
+static struct pdk_sim_fn *
+env_fn(struct test_env *env)
+{
+	return pdk_sim_fn_find(env->sim, test_default_fn.pci_addr);
+}
+
+static int
+all_bytes(const void *p, uint8_t v, size_t len)
+{
+	const uint8_t *b = p;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (b[i] != v)
+			return 0;
+	return 1;
+}
+
+/* ---- before and at BIND (§2.2, §2.4, §3) ---- */
+
+/* §2.2, §3, §9: any device ioctl, read or write before BIND: EINVAL */
+static int
+test_before_bind(void)
+{
+	struct vfio_device_info info = {.argsz = sizeof(info)};
+	struct vfio_region_info reg = {.argsz = sizeof(reg), .index = VFIO_PCI_CONFIG_REGION_INDEX};
+	struct test_env env;
+	uint32_t ioas;
+	uint16_t w;
+
+	SETUP(env, NULL, NULL, false);
+	TEST_ASSERT_OK(raw_ioas_alloc(&env, &ioas));
+	TEST_ASSERT_RC(dev_ioctl(&env, VFIO_DEVICE_GET_INFO, &info), -EINVAL);
+	TEST_ASSERT_RC(dev_ioctl(&env, VFIO_DEVICE_GET_REGION_INFO, &reg), -EINVAL);
+	TEST_ASSERT_RC(raw_attach(&env, 0, 0, ioas), -EINVAL);
+	TEST_ASSERT_RC(raw_detach(&env, 0, 0), -EINVAL);
+	TEST_ASSERT_RC(pdk_sys_pread(env.sys, env.dfd, &w, sizeof(w),
+				     (uint64_t)VFIO_PCI_CONFIG_REGION_INDEX << PDK_VFIO_PCI_OFFSET_SHIFT),
+		       -EINVAL);
+	/* after the bind the same call works */
+	TEST_ASSERT_OK(raw_bind(&env, env.dfd, sizeof(struct vfio_device_bind_iommufd), env.ifd,
+				&env.dev_id));
+	TEST_ASSERT_OK(dev_ioctl(&env, VFIO_DEVICE_GET_INFO, &info));
+	TEST_ASSERT_OK(raw_destroy(&env, ioas));
+	DONE(env);
+}
+PDK_TEST_REGISTER(sim_rule_vfio_before_bind, fast, test_before_bind);
+
+/* §3, §9: a second BIND: EINVAL */
+static int
+test_bind_twice(void)
+{
+	struct test_env env;
+	uint32_t id2 = 0;
+
+	SETUP(env, NULL, NULL, true);
+	TEST_ASSERT_RC(raw_bind(&env, env.dfd, sizeof(struct vfio_device_bind_iommufd), env.ifd,
+				&id2), -EINVAL);
+	DONE(env);
+}
+PDK_TEST_REGISTER(sim_rule_vfio_bind_twice, fast, test_bind_twice);
+
+/* §2.4, §3: BIND argsz < 16: EINVAL */
+static int
+test_bind_argsz(void)
+{
+	struct pdk_sim_stats st;
+	struct test_env env;
+
+	SETUP(env, NULL, NULL, false);
+	TEST_ASSERT_RC(raw_bind(&env, env.dfd, 12, env.ifd, NULL), -EINVAL);
+	TEST_ASSERT_RC(raw_bind(&env, env.dfd, 0, env.ifd, NULL), -EINVAL);
+	pdk_sim_stats_get(env.sim, &st);
+	TEST_ASSERT_EQ(st.bound_devices, 0);
+	TEST_ASSERT_OK(raw_bind(&env, env.dfd, 16, env.ifd, &env.dev_id));
+	TEST_ASSERT(env.dev_id != 0, "no dev_id");
+	DONE(env);
+}
+PDK_TEST_REGISTER(sim_rule_vfio_bind_argsz, fast, test_bind_argsz);
+
+/* §3 BIND: an fd that is not an iommufd: EBADFD; iommufd < 0: EINVAL; not an fd: EBADF */
+static int
+test_bind_bad_iommufd(void)
+{
+	struct pdk_sim_stats st;
+	struct test_env env;
+	int p[2];
+
+	SETUP(env, NULL, NULL, false);
+	TEST_ASSERT(pipe(p) == 0);
+	TEST_ASSERT_RC(raw_bind(&env, env.dfd, 16, p[0], NULL), -EBADFD);
+	/* a sim fd of another kind (the device itself) is not an iommufd either */
+	TEST_ASSERT_RC(raw_bind(&env, env.dfd, 16, env.dfd, NULL), -EBADFD);
+	TEST_ASSERT_RC(raw_bind(&env, env.dfd, 16, -1, NULL), -EINVAL);
+	close(p[0]);
+	close(p[1]);
+	/* p[0] is now a closed fd number (nothing opened since) */
+	TEST_ASSERT_RC(raw_bind(&env, env.dfd, 16, p[0], NULL), -EBADF);
+	pdk_sim_stats_get(env.sim, &st);
+	TEST_ASSERT_EQ(st.bound_devices, 0);
+	DONE(env);
+}
+PDK_TEST_REGISTER(sim_rule_vfio_bind_bad_iommufd, fast, test_bind_bad_iommufd);
+
+/*
+ * §3 BIND: EPERM when the IOMMU group already has another DMA owner: two
+ * functions of one group bound to two iommufd contexts.
+ */
+static int
+test_bind_group_owner(void)
+{
+	struct pdk_sim_fn_config a = test_default_fn, b = test_default_fn;
+	struct pdk_vfio_dev *dev2 = NULL;
+	struct pdk_iommufd *ctx2 = NULL;
+	struct test_env env;
+	uint32_t id2 = 0;
+
+	a.iommu_group = 7;
+	b.iommu_group = 7;
+	b.pci_addr = SECOND_ADDR;
+	SETUP(env, NULL, &a, true);
+	TEST_ASSERT_OK(pdk_sim_fn_add(env.sim, &b, NULL));
+	TEST_ASSERT_OK(pdk_iommufd_open(env.sys, &ctx2));
+	TEST_ASSERT_OK(pdk_vfio_open(env.sys, SECOND_ADDR, &dev2));
+	TEST_ASSERT_RC(raw_bind(&env, pdk_vfio_fd(dev2), 16, pdk_iommufd_fd(ctx2), &id2), -EPERM);
+	/* the same context as its sibling is the same owner: fine */
+	TEST_ASSERT_OK(raw_bind(&env, pdk_vfio_fd(dev2), 16, env.ifd, &id2));
+	TEST_ASSERT(id2 != 0 && id2 != env.dev_id, "dev ids %u %u", env.dev_id, id2);
+	pdk_vfio_close(dev2);
+	pdk_iommufd_close(ctx2);
+	DONE(env);
+}
+PDK_TEST_REGISTER(sim_rule_vfio_bind_group_owner, fast, test_bind_group_owner);
+
+/* ---- ATTACH argument checks (§2.9, §3) ---- */
+
+/* §3: ATTACH argsz < 12: EINVAL */
+static int
+test_attach_argsz(void)
+{
+	struct test_env env;
+	uint32_t ioas, hwpt;
+
+	SETUP(env, NULL, NULL, true);
+	TEST_ASSERT_OK(ioas_hwpt(&env, IOMMU_HWPT_ALLOC_PASID, &ioas, &hwpt));
+	TEST_ASSERT_RC(attach_sz(&env, 8, 0, 0, hwpt, NULL), -EINVAL);
+	TEST_ASSERT_RC(attach_sz(&env, 11, 0, 0, hwpt, NULL), -EINVAL);
+	/* 12 is enough for the RID (pre-6.15 layout) */
+	TEST_ASSERT_OK(attach_sz(&env, 12, 0, 0, hwpt, NULL));
+	TEST_ASSERT_OK(raw_detach(&env, 0, 0));
+	TEST_ASSERT_OK(raw_destroy(&env, hwpt));
+	TEST_ASSERT_OK(raw_destroy(&env, ioas));
+	DONE(env);
+}
+PDK_TEST_REGISTER(sim_rule_vfio_attach_argsz, fast, test_attach_argsz);
+
+/* §3: the PASID flag with argsz < 16 (no room for pasid): EINVAL */
+static int
+test_attach_pasid_argsz(void)
+{
+	struct pdk_sim_stats st;
+	struct test_env env;
+	uint32_t ioas, hwpt;
+
+	SETUP(env, NULL, NULL, true);
+	TEST_ASSERT_OK(ioas_hwpt(&env, IOMMU_HWPT_ALLOC_PASID, &ioas, &hwpt));
+	TEST_ASSERT_RC(attach_sz(&env, 12, APASID, 1, hwpt, NULL), -EINVAL);
+	pdk_sim_stats_get(env.sim, &st);
+	TEST_ASSERT_EQ(st.pasid_attachments, 0);
+	TEST_ASSERT_EQ(st.rid_attachments, 0);
+	TEST_ASSERT_OK(attach_sz(&env, 16, APASID, 1, hwpt, NULL));
+	TEST_ASSERT_OK(raw_detach(&env, DPASID, 1));
+	TEST_ASSERT_OK(raw_destroy(&env, hwpt));
+	TEST_ASSERT_OK(raw_destroy(&env, ioas));
+	DONE(env);
+}
+PDK_TEST_REGISTER(sim_rule_vfio_attach_pasid_argsz, fast, test_attach_pasid_argsz);
+
+/* §3: ATTACH/DETACH with unknown flags: EINVAL */
+static int
+test_attach_flags(void)
+{
+	struct pdk_sim_stats st;
+	struct test_env env;
+	uint32_t ioas, hwpt;
+
+	SETUP(env, NULL, NULL, true);
+	TEST_ASSERT_OK(ioas_hwpt(&env, IOMMU_HWPT_ALLOC_PASID, &ioas, &hwpt));
+	TEST_ASSERT_RC(raw_attach(&env, 1u << 1, 0, hwpt), -EINVAL);
+	TEST_ASSERT_RC(raw_attach(&env, APASID | (1u << 7), 1, hwpt), -EINVAL);
+	TEST_ASSERT_RC(raw_detach(&env, 1u << 1, 0), -EINVAL);
+	pdk_sim_stats_get(env.sim, &st);
+	TEST_ASSERT_EQ(st.pasid_attachments, 0);
+	TEST_ASSERT_EQ(st.rid_attachments, 0);
+	TEST_ASSERT_OK(raw_destroy(&env, hwpt));
+	TEST_ASSERT_OK(raw_destroy(&env, ioas));
+	DONE(env);
+}
+PDK_TEST_REGISTER(sim_rule_vfio_attach_flags, fast, test_attach_flags);
+
+/* §3: unknown pt_id: ENOENT, for the RID and for a PASID */
+static int
+test_attach_unknown_pt(void)
+{
+	struct test_env env;
+
+	SETUP(env, NULL, NULL, true);
+	TEST_ASSERT_RC(raw_attach(&env, 0, 0, BAD_ID), -ENOENT);
+	TEST_ASSERT_RC(raw_attach(&env, APASID, 1, BAD_ID), -ENOENT);
+	DONE(env);
+}
+PDK_TEST_REGISTER(sim_rule_vfio_attach_unknown_pt, fast, test_attach_unknown_pt);
+
+/* ---- the PASID-compatible HWPT rule (§4, iommufd_hwpt_pasid_compat) ---- */
+
+/* §4.4, §9: a PASID attach to an IOAS: EINVAL */
+static int
+test_pasid_to_ioas(void)
+{
+	struct pdk_sim_stats st;
+	struct test_env env;
+	uint32_t ioas;
+
+	SETUP(env, NULL, NULL, true);
+	TEST_ASSERT_OK(raw_ioas_alloc(&env, &ioas));
+	TEST_ASSERT_RC(raw_attach(&env, APASID, 1, ioas), -EINVAL);
+	pdk_sim_stats_get(env.sim, &st);
+	TEST_ASSERT_EQ(st.pasid_attachments, 0);
+	TEST_ASSERT_EQ(st.hwpts, 0);	/* no auto domain left behind */
+	TEST_ASSERT_OK(raw_destroy(&env, ioas));
+	DONE(env);
+}
+PDK_TEST_REGISTER(sim_rule_pasid_attach_ioas, fast, test_pasid_to_ioas);
+
+/* §4.1, §9: a PASID attach to a HWPT without IOMMU_HWPT_ALLOC_PASID: EINVAL */
+static int
+test_pasid_to_plain_hwpt(void)
+{
+	struct test_env env;
+	uint32_t ioas, hwpt;
+
+	SETUP(env, NULL, NULL, true);
+	TEST_ASSERT_OK(ioas_hwpt(&env, 0, &ioas, &hwpt));
+	TEST_ASSERT_RC(raw_attach(&env, APASID, 1, hwpt), -EINVAL);
+	TEST_ASSERT_OK(raw_destroy(&env, hwpt));	/* not attached */
+	TEST_ASSERT_OK(raw_destroy(&env, ioas));
+	DONE(env);
+}
+PDK_TEST_REGISTER(sim_rule_pasid_attach_plain_hwpt, fast, test_pasid_to_plain_hwpt);
+
+/* §4.2: RID on a non-PASID HWPT, then a PASID attach: EINVAL */
+static int
+test_pasid_after_plain_rid(void)
+{
+	struct test_env env;
+	uint32_t ioas, plain, phwpt;
+
+	SETUP(env, NULL, NULL, true);
+	TEST_ASSERT_OK(ioas_hwpt(&env, 0, &ioas, &plain));
+	TEST_ASSERT_OK(raw_hwpt_alloc(&env, ioas, IOMMU_HWPT_ALLOC_PASID, &phwpt));
+	TEST_ASSERT_OK(raw_attach(&env, 0, 0, plain));
+	TEST_ASSERT_RC(raw_attach(&env, APASID, 1, phwpt), -EINVAL);
+	/* once the RID is on a PASID-compatible HWPT, it works */
+	TEST_ASSERT_OK(raw_attach(&env, 0, 0, phwpt));
+	TEST_ASSERT_OK(raw_attach(&env, APASID, 1, phwpt));
+	TEST_ASSERT_OK(raw_detach(&env, DPASID, 1));
+	TEST_ASSERT_OK(raw_detach(&env, 0, 0));
+	TEST_ASSERT_OK(raw_destroy(&env, plain));
+	TEST_ASSERT_OK(raw_destroy(&env, phwpt));
+	TEST_ASSERT_OK(raw_destroy(&env, ioas));
+	DONE(env);
+}
+PDK_TEST_REGISTER(sim_rule_pasid_attach_rid_plain_hwpt, fast, test_pasid_after_plain_rid);
+
+/*
+ * §4.4: RID attached to an IOAS (auto domain, flags 0), then a PASID attach:
+ * EINVAL. The auto HWPT's id is written back and goes away with the detach.
+ */
+static int
+test_pasid_after_rid_ioas(void)
+{
+	struct pdk_sim_stats st;
+	struct test_env env;
+	uint32_t ioas, phwpt, auto_id = 0;
+
+	SETUP(env, NULL, NULL, true);
+	TEST_ASSERT_OK(ioas_hwpt(&env, IOMMU_HWPT_ALLOC_PASID, &ioas, &phwpt));
+	TEST_ASSERT_OK(attach_sz(&env, sizeof(struct vfio_device_attach_iommufd_pt), 0, 0, ioas,
+				 &auto_id));
+	TEST_ASSERT(auto_id != ioas && auto_id != phwpt && auto_id != 0,
+		    "pt_id written back: %u", auto_id);
+	TEST_ASSERT_RC(raw_attach(&env, APASID, 1, phwpt), -EINVAL);
+	TEST_ASSERT_OK(raw_detach(&env, 0, 0));
+	pdk_sim_stats_get(env.sim, &st);
+	TEST_ASSERT_EQ(st.hwpts, 1);	/* the auto domain is gone */
+	TEST_ASSERT_OK(raw_destroy(&env, phwpt));
+	TEST_ASSERT_OK(raw_destroy(&env, ioas));
+	DONE(env);
+}
+PDK_TEST_REGISTER(sim_rule_pasid_attach_rid_ioas, fast, test_pasid_after_rid_ioas);
+
+/* §4.3, §9: a PASID attached, then a RID attach to a non-PASID HWPT (or an IOAS): EINVAL */
+static int
+test_rid_plain_after_pasid(void)
+{
+	struct test_env env;
+	uint32_t ioas, plain, phwpt;
+
+	SETUP(env, NULL, NULL, true);
+	TEST_ASSERT_OK(ioas_hwpt(&env, 0, &ioas, &plain));
+	TEST_ASSERT_OK(raw_hwpt_alloc(&env, ioas, IOMMU_HWPT_ALLOC_PASID, &phwpt));
+	TEST_ASSERT_OK(raw_attach(&env, APASID, 3, phwpt));
+	TEST_ASSERT_RC(raw_attach(&env, 0, 0, plain), -EINVAL);
+	TEST_ASSERT_RC(raw_attach(&env, 0, 0, ioas), -EINVAL);
+	/* a PASID-compatible one is fine, and so is the plain one once no PASID is left */
+	TEST_ASSERT_OK(raw_attach(&env, 0, 0, phwpt));
+	TEST_ASSERT_OK(raw_detach(&env, DPASID, 3));
+	TEST_ASSERT_OK(raw_attach(&env, 0, 0, plain));
+	TEST_ASSERT_OK(raw_detach(&env, 0, 0));
+	TEST_ASSERT_OK(raw_destroy(&env, plain));
+	TEST_ASSERT_OK(raw_destroy(&env, phwpt));
+	TEST_ASSERT_OK(raw_destroy(&env, ioas));
+	DONE(env);
+}
+PDK_TEST_REGISTER(sim_rule_rid_attach_plain_after_pasid, fast, test_rid_plain_after_pasid);
+
+/* §2.9, §4.5: the RID need not be attached first */
+static int
+test_pasid_without_rid(void)
+{
+	struct pdk_sim_stats st;
+	struct test_env env;
+	uint32_t ioas, hwpt;
+
+	SETUP(env, NULL, NULL, true);
+	TEST_ASSERT_OK(ioas_hwpt(&env, IOMMU_HWPT_ALLOC_PASID, &ioas, &hwpt));
+	TEST_ASSERT_OK(raw_attach(&env, APASID, 1, hwpt));
+	pdk_sim_stats_get(env.sim, &st);
+	TEST_ASSERT_EQ(st.pasid_attachments, 1);
+	TEST_ASSERT_EQ(st.rid_attachments, 0);
+	TEST_ASSERT_OK(raw_detach(&env, DPASID, 1));
+	TEST_ASSERT_OK(raw_destroy(&env, hwpt));
+	TEST_ASSERT_OK(raw_destroy(&env, ioas));
+	DONE(env);
+}
+PDK_TEST_REGISTER(sim_rule_pasid_attach_without_rid, fast, test_pasid_without_rid);
+
+/* §4 "Range of the PASID": pasid >= 2^width of a PASID-capable device: EINVAL */
+static int
+test_pasid_range(void)
+{
+	struct pdk_sim_fn_config fn = test_default_fn;
+	struct test_env env;
+	uint32_t ioas, hwpt;
+
+	SETUP(env, NULL, NULL, true);	/* width 20 */
+	TEST_ASSERT_OK(ioas_hwpt(&env, IOMMU_HWPT_ALLOC_PASID, &ioas, &hwpt));
+	TEST_ASSERT_RC(raw_attach(&env, APASID, 1u << 20, hwpt), -EINVAL);
+	TEST_ASSERT_RC(raw_attach(&env, APASID, UINT32_MAX, hwpt), -EINVAL);
+	TEST_ASSERT_OK(raw_attach(&env, APASID, (1u << 20) - 1, hwpt));
+	TEST_ASSERT_OK(raw_detach(&env, DPASID, (1u << 20) - 1));
+	TEST_ASSERT_OK(raw_destroy(&env, hwpt));
+	TEST_ASSERT_OK(raw_destroy(&env, ioas));
+	TEST_ASSERT_OK(test_env_teardown(&env));
+
+	fn.pasid_bits = 8;
+	SETUP(env, NULL, &fn, true);
+	TEST_ASSERT_OK(ioas_hwpt(&env, IOMMU_HWPT_ALLOC_PASID, &ioas, &hwpt));
+	TEST_ASSERT_RC(raw_attach(&env, APASID, 256, hwpt), -EINVAL);
+	TEST_ASSERT_RC(raw_attach(&env, APASID, 1u << 19, hwpt), -EINVAL);
+	TEST_ASSERT_OK(raw_attach(&env, APASID, 255, hwpt));
+	TEST_ASSERT_OK(raw_detach(&env, DPASID, 255));
+	TEST_ASSERT_OK(raw_destroy(&env, hwpt));
+	TEST_ASSERT_OK(raw_destroy(&env, ioas));
+	DONE(env);
+}
+PDK_TEST_REGISTER(sim_rule_pasid_range, fast, test_pasid_range);
+
+/*
+ * §4 "Devices without PASID", §9: on a width-0 function (singleton group) a
+ * PASID attach returns 0 without any range check, even past 20 bits.
+ */
+static int
+test_pasid_width0(void)
+{
+	struct pdk_sim_fn_config fn = test_default_fn;
+	struct test_env env;
+	uint32_t ioas, hwpt;
+
+	fn.pasid_bits = 0;
+	SETUP(env, NULL, &fn, true);
+	TEST_ASSERT_OK(ioas_hwpt(&env, IOMMU_HWPT_ALLOC_PASID, &ioas, &hwpt));
+	TEST_ASSERT_OK(raw_attach(&env, APASID, 1, hwpt));
+	TEST_ASSERT_OK(raw_attach(&env, APASID, 1048575, hwpt));
+	TEST_ASSERT_OK(raw_attach(&env, APASID, 1048576, hwpt));
+	TEST_ASSERT_OK(raw_detach(&env, DPASID, 1));
+	TEST_ASSERT_OK(raw_detach(&env, DPASID, 1048575));
+	TEST_ASSERT_OK(raw_detach(&env, DPASID, 1048576));
+	TEST_ASSERT_OK(raw_destroy(&env, hwpt));
+	TEST_ASSERT_OK(raw_destroy(&env, ioas));
+	DONE(env);
+}
+PDK_TEST_REGISTER(sim_rule_pasid_width0_attach, fast, test_pasid_width0);
+
+/* ---- replace (§4.6) ---- */
+
+/*
+ * Two IOASes that map different buffers at the same IOVA: a DMA write by
+ * PASID @p pasid to that IOVA shows which one the PASID goes through.
+ */
+struct two_spaces {
+	uint32_t ioas[2], hwpt[2];
+	uint8_t *buf[2];
+};
+
+static int
+two_spaces_setup(struct test_env *env, struct two_spaces *t)
+{
+	int i, rc;
+
+	for (i = 0; i < 2; i++) {
+		rc = ioas_hwpt(env, IOMMU_HWPT_ALLOC_PASID, &t->ioas[i], &t->hwpt[i]);
+		if (rc != 0)
+			return rc;
+		t->buf[i] = test_buf_alloc(PG);
+		if (t->buf[i] == NULL)
+			return -ENOMEM;
+		memset(t->buf[i], 0xa0 + i, PG);
+		rc = map_fixed(env, t->ioas[i], RW, t->buf[i], PG, IOVA_A);
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
+}
+
+static int
+two_spaces_teardown(struct test_env *env, struct two_spaces *t)
+{
+	int i, rc;
+
+	for (i = 0; i < 2; i++) {
+		if ((rc = raw_unmap(env, t->ioas[i], IOVA_A, PG)) != 0 ||
+		    (rc = raw_destroy(env, t->hwpt[i])) != 0 ||
+		    (rc = raw_destroy(env, t->ioas[i])) != 0)
+			return rc;
+		test_buf_free(t->buf[i], PG);
+	}
+	return 0;
+}
+
+/* §2.10, §4.6, §9: attaching an attached PASID again replaces its HWPT; DMA follows */
+static int
+test_pasid_replace(void)
+{
+	struct pdk_sim_stats st;
+	struct two_spaces t;
+	struct test_env env;
+	uint8_t data[64];
+
+	SETUP(env, NULL, NULL, true);
+	TEST_ASSERT_OK(two_spaces_setup(&env, &t));
+	TEST_ASSERT_OK(raw_attach(&env, APASID, 5, t.hwpt[0]));
+	memset(data, 0x11, sizeof(data));
+	TEST_ASSERT_OK(pdk_sim_fn_dma(env_fn(&env), true, 5, IOVA_A, data, sizeof(data), true));
+	TEST_ASSERT(all_bytes(t.buf[0], 0x11, sizeof(data)), "DMA did not land in space 0");
+	TEST_ASSERT(all_bytes(t.buf[1], 0xa1, PG), "space 1 was written");
+
+	TEST_ASSERT_OK(raw_attach(&env, APASID, 5, t.hwpt[1]));
+	pdk_sim_stats_get(env.sim, &st);
+	TEST_ASSERT_EQ(st.pasid_attachments, 1);
+	memset(data, 0x22, sizeof(data));
+	TEST_ASSERT_OK(pdk_sim_fn_dma(env_fn(&env), true, 5, IOVA_A, data, sizeof(data), true));
+	TEST_ASSERT(all_bytes(t.buf[1], 0x22, sizeof(data)), "DMA did not land in space 1");
+	TEST_ASSERT(all_bytes(t.buf[0], 0x11, sizeof(data)), "space 0 was written after replace");
+	/* the new HWPT is the one in use now */
+	TEST_ASSERT_RC(raw_destroy(&env, t.hwpt[1]), -EBUSY);
+	TEST_ASSERT_OK(raw_detach(&env, DPASID, 5));
+	TEST_ASSERT_OK(two_spaces_teardown(&env, &t));
+	DONE(env);
+}
+PDK_TEST_REGISTER(sim_rule_pasid_replace, fast, test_pasid_replace);
+
+/* §4.6: a failed replace (to an unflagged HWPT) keeps the old HWPT attached */
+static int
+test_pasid_replace_fail(void)
+{
+	struct two_spaces t;
+	struct test_env env;
+	uint32_t plain;
+	uint8_t data[64];
+
+	SETUP(env, NULL, NULL, true);
+	TEST_ASSERT_OK(two_spaces_setup(&env, &t));
+	TEST_ASSERT_OK(raw_hwpt_alloc(&env, t.ioas[1], 0, &plain));
+	TEST_ASSERT_OK(raw_attach(&env, APASID, 5, t.hwpt[0]));
+	TEST_ASSERT_RC(raw_attach(&env, APASID, 5, plain), -EINVAL);
+	TEST_ASSERT_RC(raw_attach(&env, APASID, 5, t.ioas[1]), -EINVAL);
+	memset(data, 0x33, sizeof(data));
+	TEST_ASSERT_OK(pdk_sim_fn_dma(env_fn(&env), true, 5, IOVA_A, data, sizeof(data), true));
+	TEST_ASSERT(all_bytes(t.buf[0], 0x33, sizeof(data)), "old HWPT no longer attached");
+	TEST_ASSERT(all_bytes(t.buf[1], 0xa1, PG), "space 1 was written");
+	TEST_ASSERT_RC(raw_destroy(&env, t.hwpt[0]), -EBUSY);
+	TEST_ASSERT_OK(raw_destroy(&env, plain));
+	TEST_ASSERT_OK(raw_detach(&env, DPASID, 5));
+	TEST_ASSERT_OK(two_spaces_teardown(&env, &t));
+	DONE(env);
+}
+PDK_TEST_REGISTER(sim_rule_pasid_replace_fail_keeps_old, fast, test_pasid_replace_fail);
+
+/* ---- detach (§3 DETACH, §4.5, §9) ---- */
+
+/* §3, §4.5, §9: detaching a PASID that was never attached: 0 */
+static int
+test_pasid_detach_unattached(void)
+{
+	struct test_env env;
+
+	SETUP(env, NULL, NULL, true);
+	TEST_ASSERT_OK(raw_detach(&env, DPASID, 9));
+	TEST_ASSERT_OK(raw_detach(&env, DPASID, 9));
+	DONE(env);
+}
+PDK_TEST_REGISTER(sim_rule_pasid_detach_unattached, fast, test_pasid_detach_unattached);
+
+/* §3, §9: RID detach twice: 0 both times */
+static int
+test_rid_detach_twice(void)
+{
+	struct pdk_sim_stats st;
+	struct test_env env;
+	uint32_t ioas, hwpt;
+
+	SETUP(env, NULL, NULL, true);
+	TEST_ASSERT_OK(ioas_hwpt(&env, IOMMU_HWPT_ALLOC_PASID, &ioas, &hwpt));
+	TEST_ASSERT_OK(raw_attach(&env, 0, 0, hwpt));
+	TEST_ASSERT_OK(raw_detach(&env, 0, 0));
+	TEST_ASSERT_OK(raw_detach(&env, 0, 0));
+	pdk_sim_stats_get(env.sim, &st);
+	TEST_ASSERT_EQ(st.rid_attachments, 0);
+	TEST_ASSERT_OK(raw_destroy(&env, hwpt));
+	TEST_ASSERT_OK(raw_destroy(&env, ioas));
+	DONE(env);
+}
+PDK_TEST_REGISTER(sim_rule_rid_detach_twice, fast, test_rid_detach_twice);
+
+/*
+ * §9 (the PASID 0 trap): PASID 0 with the PASID flag is accepted; afterwards
+ * a RID detach returns 0 but the HWPT stays busy and every RID attach
+ * returns EBUSY, until the device fd is closed.
+ */
+static int
+test_pasid0_trap(void)
+{
+	struct test_env env;
+	uint32_t ioas, hwpt, hwpt2;
+
+	SETUP(env, NULL, NULL, true);
+	TEST_ASSERT_OK(ioas_hwpt(&env, IOMMU_HWPT_ALLOC_PASID, &ioas, &hwpt));
+	TEST_ASSERT_OK(raw_hwpt_alloc(&env, ioas, IOMMU_HWPT_ALLOC_PASID, &hwpt2));
+	TEST_ASSERT_OK(raw_attach(&env, APASID, 0, hwpt));
+	TEST_ASSERT_OK(raw_detach(&env, 0, 0));
+	TEST_ASSERT_RC(raw_destroy(&env, hwpt), -EBUSY);
+	TEST_ASSERT_RC(raw_attach(&env, 0, 0, hwpt), -EBUSY);
+	TEST_ASSERT_RC(raw_attach(&env, 0, 0, hwpt2), -EBUSY);
+	TEST_ASSERT_RC(raw_destroy(&env, hwpt), -EBUSY);
+	/* closing the fd clears it */
+	pdk_vfio_close(env.dev);
+	env.dev = NULL;
+	TEST_ASSERT_OK(raw_destroy(&env, hwpt));
+	TEST_ASSERT_OK(raw_destroy(&env, hwpt2));
+	TEST_ASSERT_OK(raw_destroy(&env, ioas));
+	DONE(env);
+}
+PDK_TEST_REGISTER(sim_rule_pasid0_trap, fast, test_pasid0_trap);
+
+/* §2.14, §9: closing the device fd detaches the RID and every PASID */
+static int
+test_close_detaches(void)
+{
+	struct pdk_sim_stats st;
+	struct test_env env;
+	uint32_t ioas, hwpt, hwpt2;
+
+	SETUP(env, NULL, NULL, true);
+	TEST_ASSERT_OK(ioas_hwpt(&env, IOMMU_HWPT_ALLOC_PASID, &ioas, &hwpt));
+	TEST_ASSERT_OK(raw_hwpt_alloc(&env, ioas, IOMMU_HWPT_ALLOC_PASID, &hwpt2));
+	TEST_ASSERT_OK(raw_attach(&env, 0, 0, hwpt));
+	TEST_ASSERT_OK(raw_attach(&env, APASID, 1, hwpt));
+	TEST_ASSERT_OK(raw_attach(&env, APASID, 2, hwpt2));
+	pdk_sim_stats_get(env.sim, &st);
+	TEST_ASSERT_EQ(st.rid_attachments, 1);
+	TEST_ASSERT_EQ(st.pasid_attachments, 2);
+	TEST_ASSERT_EQ(st.bound_devices, 1);
+	TEST_ASSERT_RC(raw_destroy(&env, hwpt2), -EBUSY);
+
+	pdk_vfio_close(env.dev);
+	env.dev = NULL;
+	pdk_sim_stats_get(env.sim, &st);
+	TEST_ASSERT_EQ(st.rid_attachments, 0);
+	TEST_ASSERT_EQ(st.pasid_attachments, 0);
+	TEST_ASSERT_EQ(st.bound_devices, 0);
+	TEST_ASSERT_OK(raw_destroy(&env, hwpt));
+	TEST_ASSERT_OK(raw_destroy(&env, hwpt2));
+	TEST_ASSERT_OK(raw_destroy(&env, ioas));
+	DONE(env);
+}
+PDK_TEST_REGISTER(sim_rule_close_detaches_all, fast, test_close_detaches);
+
+/* §4 driver table: AMD-Vi accepts ALLOC_PASID but has no set_dev_pasid: EOPNOTSUPP */
+static int
+test_amd_pasid_attach(void)
+{
+	struct pdk_sim_config cfg = {.iommu = PDK_SIM_IOMMU_AMD};
+	struct pdk_sim_stats st;
+	struct test_env env;
+	uint32_t ioas, hwpt;
+
+	SETUP(env, &cfg, NULL, true);
+	TEST_ASSERT_OK(ioas_hwpt(&env, IOMMU_HWPT_ALLOC_PASID, &ioas, &hwpt));
+	TEST_ASSERT_RC(raw_attach(&env, APASID, 1, hwpt), -EOPNOTSUPP);
+	pdk_sim_stats_get(env.sim, &st);
+	TEST_ASSERT_EQ(st.pasid_attachments, 0);
+	/* the RID path works on AMD */
+	TEST_ASSERT_OK(raw_attach(&env, 0, 0, hwpt));
+	TEST_ASSERT_OK(raw_detach(&env, 0, 0));
+	TEST_ASSERT_OK(raw_destroy(&env, hwpt));
+	TEST_ASSERT_OK(raw_destroy(&env, ioas));
+	DONE(env);
+}
+PDK_TEST_REGISTER(sim_rule_amd_pasid_attach, fast, test_amd_pasid_attach);
+
+/* ---- device regions (§2.13) ---- */
+
+/* GET_INFO, GET_REGION_INFO, config read through the fd and a BAR mmap */
+static int
+test_regions(void)
+{
+	struct vfio_device_info info = {.argsz = sizeof(info)};
+	struct vfio_region_info bar0 = {.argsz = sizeof(bar0), .index = VFIO_PCI_BAR0_REGION_INDEX};
+	struct vfio_region_info cfgr = {.argsz = sizeof(cfgr), .index = VFIO_PCI_CONFIG_REGION_INDEX};
+	struct pdk_sim_stats st;
+	struct test_env env;
+	uint16_t ids[2];
+	void *map = NULL;
+	uint32_t id;
+
+	SETUP(env, NULL, NULL, true);
+	TEST_ASSERT_OK(dev_ioctl(&env, VFIO_DEVICE_GET_INFO, &info));
+	TEST_ASSERT(info.flags & VFIO_DEVICE_FLAGS_PCI, "flags 0x%x", info.flags);
+	TEST_ASSERT(info.num_regions >= VFIO_PCI_NUM_REGIONS, "%u regions", info.num_regions);
+
+	TEST_ASSERT_OK(dev_ioctl(&env, VFIO_DEVICE_GET_REGION_INFO, &cfgr));
+	TEST_ASSERT_EQ(cfgr.offset, (uint64_t)VFIO_PCI_CONFIG_REGION_INDEX << PDK_VFIO_PCI_OFFSET_SHIFT);
+	TEST_ASSERT(cfgr.size >= 256, "config size %llu", (unsigned long long)cfgr.size);
+	TEST_ASSERT_RC(pdk_sys_pread(env.sys, env.dfd, ids, sizeof(ids), cfgr.offset + PCI_VENDOR_ID),
+		       (long long)sizeof(ids));
+	TEST_ASSERT_EQ(ids[0], PDK_SIMDMA_VENDOR_ID);
+	TEST_ASSERT_EQ(ids[1], PDK_SIMDMA_DEVICE_ID);
+
+	TEST_ASSERT_OK(dev_ioctl(&env, VFIO_DEVICE_GET_REGION_INFO, &bar0));
+	TEST_ASSERT_EQ(bar0.offset, 0);
+	TEST_ASSERT_EQ(bar0.size, 4096);
+	TEST_ASSERT_EQ(bar0.flags & (VFIO_REGION_INFO_FLAG_READ | VFIO_REGION_INFO_FLAG_WRITE |
+				     VFIO_REGION_INFO_FLAG_MMAP),
+		       VFIO_REGION_INFO_FLAG_READ | VFIO_REGION_INFO_FLAG_WRITE |
+		       VFIO_REGION_INFO_FLAG_MMAP);
+	TEST_ASSERT_RC(pdk_sys_pread(env.sys, env.dfd, &id, sizeof(id),
+				     bar0.offset + PDK_SIMDMA_REG_ID), (long long)sizeof(id));
+	TEST_ASSERT_EQ(id, 0x50440001u);
+	TEST_ASSERT_OK(pdk_sys_mmap(env.sys, env.dfd, bar0.size, PROT_READ | PROT_WRITE,
+				    bar0.offset, &map));
+	TEST_ASSERT(map != NULL);
+	TEST_ASSERT_EQ(*(volatile uint32_t *)((uint8_t *)map + PDK_SIMDMA_REG_ID), 0x50440001u);
+	pdk_sim_stats_get(env.sim, &st);
+	TEST_ASSERT_EQ(st.mmaps, 1);
+	TEST_ASSERT_OK(pdk_sys_munmap(env.sys, map, bar0.size));
+	pdk_sim_stats_get(env.sim, &st);
+	TEST_ASSERT_EQ(st.mmaps, 0);
+	DONE(env);
+}
+PDK_TEST_REGISTER(sim_rule_vfio_regions, fast, test_regions);
+
+/* ---- the data path: isolation and faults (DESIGN "Two backends") ---- */
+
+struct iso {
+	uint32_t ioas[2], hwpt[2];
+	uint8_t *buf[2];	/* buf[i] mapped only in ioas[i], at ISO_IOVA(i) */
+};
+
+#define ISO_IOVA(i) ((i) == 0 ? IOVA_A : IOVA_B)
+
+static int
+iso_setup(struct test_env *env, struct iso *s)
+{
+	int i, rc;
+
+	for (i = 0; i < 2; i++) {
+		rc = ioas_hwpt(env, IOMMU_HWPT_ALLOC_PASID, &s->ioas[i], &s->hwpt[i]);
+		if (rc != 0)
+			return rc;
+		s->buf[i] = test_buf_alloc(PG);
+		if (s->buf[i] == NULL)
+			return -ENOMEM;
+		memset(s->buf[i], 0x5a, PG);
+		rc = map_fixed(env, s->ioas[i], RW, s->buf[i], PG, ISO_IOVA(i));
+		if (rc != 0)
+			return rc;
+		rc = raw_attach(env, APASID, (uint32_t)i + 1, s->hwpt[i]);	/* PASID 1 and 2 */
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
+}
+
+static int
+iso_teardown(struct test_env *env, struct iso *s)
+{
+	int i, rc;
+
+	for (i = 0; i < 2; i++) {
+		if ((rc = raw_detach(env, DPASID, (uint32_t)i + 1)) != 0 ||
+		    (rc = raw_unmap(env, s->ioas[i], ISO_IOVA(i), PG)) != 0 ||
+		    (rc = raw_destroy(env, s->hwpt[i])) != 0 ||
+		    (rc = raw_destroy(env, s->ioas[i])) != 0)
+			return rc;
+		test_buf_free(s->buf[i], PG);
+	}
+	return 0;
+}
+
+static int
+drain_faults(struct pdk_sim *sim)
+{
+	struct pdk_sim_fault f;
+	int n = 0;
+
+	while (pdk_sim_fault_pop(sim, &f) == 0)
+		n++;
+	return n;
+}
+
+/*
+ * Isolation: PASID 1 (space A) cannot reach an IOVA that only space B maps.
+ * The write faults, no byte lands, and the fault names PASID 1 and the IOVA.
+ */
+static int
+test_isolation_port(void)
+{
+	struct pdk_sim_fault f;
+	struct test_env env;
+	uint8_t data[128];
+	struct iso s;
+
+	SETUP(env, NULL, NULL, true);
+	TEST_ASSERT_OK(iso_setup(&env, &s));
+	drain_faults(env.sim);
+	memset(data, 0xc3, sizeof(data));
+	TEST_ASSERT_RC(pdk_sim_fn_dma(env_fn(&env), true, 1, IOVA_B, data, sizeof(data), true),
+		       -EFAULT);
+	TEST_ASSERT(all_bytes(s.buf[1], 0x5a, PG), "bytes landed in space B");
+	TEST_ASSERT(all_bytes(s.buf[0], 0x5a, PG), "bytes landed in space A");
+	TEST_ASSERT_OK(pdk_sim_fault_pop(env.sim, &f));
+	TEST_ASSERT_EQ(f.pasid_valid, true);
+	TEST_ASSERT_EQ(f.pasid, 1);
+	TEST_ASSERT_EQ(f.iova, IOVA_B);
+	TEST_ASSERT_EQ(f.write, true);
+	TEST_ASSERT(strcmp(f.pci_addr, test_default_fn.pci_addr) == 0, "fault from %s", f.pci_addr);
+	TEST_ASSERT_RC(pdk_sim_fault_pop(env.sim, &f), -ENOENT);
+
+	/* a read by PASID 2 of space A's IOVA faults too, and no byte comes back */
+	memset(data, 0, sizeof(data));
+	TEST_ASSERT_RC(pdk_sim_fn_dma(env_fn(&env), true, 2, IOVA_A, data, sizeof(data), false),
+		       -EFAULT);
+	TEST_ASSERT(all_bytes(data, 0, sizeof(data)), "bytes of space A were read");
+	TEST_ASSERT_OK(pdk_sim_fault_pop(env.sim, &f));
+	TEST_ASSERT_EQ(f.pasid, 2);
+	TEST_ASSERT_EQ(f.iova, IOVA_A);
+	TEST_ASSERT_EQ(f.write, false);
+
+	/* each PASID reaches its own buffer */
+	memset(data, 0x77, sizeof(data));
+	TEST_ASSERT_OK(pdk_sim_fn_dma(env_fn(&env), true, 2, IOVA_B, data, sizeof(data), true));
+	TEST_ASSERT(all_bytes(s.buf[1], 0x77, sizeof(data)), "PASID 2 could not write space B");
+	TEST_ASSERT_OK(iso_teardown(&env, &s));
+	DONE(env);
+}
+PDK_TEST_REGISTER(sim_rule_dma_isolation, fast, test_isolation_port);
+
+/* The same isolation seen from the device: a pdk-sim-dma copy reports FAULT and the address */
+static int
+test_isolation_simdma(void)
+{
+	struct pdk_sim_fault f;
+	struct test_env env;
+	uint64_t fault_addr = 0;
+	struct iso s;
+
+	SETUP(env, NULL, NULL, true);
+	TEST_ASSERT_OK(iso_setup(&env, &s));
+	memset(s.buf[0], 0xe1, 256);	/* source in space A */
+	drain_faults(env.sim);
+	TEST_ASSERT_RC(test_simdma_copy(&env, true, 1, IOVA_A, IOVA_B, 256), PDK_SIMDMA_ST_FAULT);
+	TEST_ASSERT(all_bytes(s.buf[1], 0x5a, PG), "bytes landed in space B");
+	TEST_ASSERT_OK(pdk_vfio_bar_read(env.dev, 0, PDK_SIMDMA_REG_FAULT_ADDR, &fault_addr,
+					 sizeof(fault_addr)));
+	TEST_ASSERT_EQ(fault_addr, IOVA_B);
+	TEST_ASSERT_OK(pdk_sim_fault_pop(env.sim, &f));
+	TEST_ASSERT_EQ(f.pasid_valid, true);
+	TEST_ASSERT_EQ(f.pasid, 1);
+	TEST_ASSERT_EQ(f.iova, IOVA_B);
+	/* inside space A the same copy works */
+	TEST_ASSERT_RC(test_simdma_copy(&env, true, 1, IOVA_A, IOVA_A + 2048, 256), PDK_SIMDMA_ST_DONE);
+	TEST_ASSERT(all_bytes(s.buf[0] + 2048, 0xe1, 256), "copy in space A did not land");
+	TEST_ASSERT_OK(iso_teardown(&env, &s));
+	DONE(env);
+}
+PDK_TEST_REGISTER(sim_rule_dma_isolation_simdma, fast, test_isolation_simdma);
+
+/* §2.4, §2.9: after BIND the RID is blocked; with only PASIDs attached a RID DMA faults */
+static int
+test_rid_blocked(void)
+{
+	struct pdk_sim_fault f;
+	struct test_env env;
+	uint8_t data[64];
+	struct iso s;
+
+	SETUP(env, NULL, NULL, true);
+	TEST_ASSERT_OK(iso_setup(&env, &s));
+	drain_faults(env.sim);
+	memset(data, 0x99, sizeof(data));
+	TEST_ASSERT_RC(pdk_sim_fn_dma(env_fn(&env), false, 0, IOVA_A, data, sizeof(data), true),
+		       -EFAULT);
+	TEST_ASSERT(all_bytes(s.buf[0], 0x5a, PG), "RID DMA landed in space A");
+	TEST_ASSERT_OK(pdk_sim_fault_pop(env.sim, &f));
+	TEST_ASSERT_EQ(f.pasid_valid, false);
+	TEST_ASSERT_EQ(f.iova, IOVA_A);
+	TEST_ASSERT_EQ(f.write, true);
+	/* through the device, too */
+	TEST_ASSERT_RC(test_simdma_copy(&env, false, 0, IOVA_A, IOVA_A + 2048, 64),
+		       PDK_SIMDMA_ST_FAULT);
+	TEST_ASSERT(all_bytes(s.buf[0], 0x5a, PG), "RID copy landed in space A");
+	TEST_ASSERT_OK(iso_teardown(&env, &s));
+	DONE(env);
+}
+PDK_TEST_REGISTER(sim_rule_dma_rid_blocked, fast, test_rid_blocked);
+
+/* A device write through a READ-only mapping faults and writes nothing; reads work */
+static int
+test_readonly_map(void)
+{
+	struct pdk_sim_fault f;
+	struct test_env env;
+	uint32_t ioas, hwpt;
+	uint8_t data[64];
+	uint8_t *buf;
+
+	SETUP(env, NULL, NULL, true);
+	TEST_ASSERT_OK(ioas_hwpt(&env, IOMMU_HWPT_ALLOC_PASID, &ioas, &hwpt));
+	buf = test_buf_alloc(PG);
+	TEST_ASSERT(buf != NULL);
+	memset(buf, 0x5a, PG);
+	TEST_ASSERT_OK(map_fixed(&env, ioas, IOMMU_IOAS_MAP_READABLE, buf, PG, IOVA_A));
+	TEST_ASSERT_OK(raw_attach(&env, APASID, 4, hwpt));
+	drain_faults(env.sim);
+	memset(data, 0x12, sizeof(data));
+	TEST_ASSERT_RC(pdk_sim_fn_dma(env_fn(&env), true, 4, IOVA_A, data, sizeof(data), true),
+		       -EFAULT);
+	TEST_ASSERT(all_bytes(buf, 0x5a, PG), "a write went through a read-only mapping");
+	TEST_ASSERT_OK(pdk_sim_fault_pop(env.sim, &f));
+	TEST_ASSERT_EQ(f.pasid, 4);
+	TEST_ASSERT_EQ(f.iova, IOVA_A);
+	TEST_ASSERT_EQ(f.write, true);
+	/* reading is allowed */
+	TEST_ASSERT_OK(pdk_sim_fn_dma(env_fn(&env), true, 4, IOVA_A, data, sizeof(data), false));
+	TEST_ASSERT(all_bytes(data, 0x5a, sizeof(data)), "read-only mapping could not be read");
+	/* a copy whose destination is the read-only page: FAULT, nothing written */
+	TEST_ASSERT_RC(test_simdma_copy(&env, true, 4, IOVA_A, IOVA_A + 1024, 64),
+		       PDK_SIMDMA_ST_FAULT);
+	TEST_ASSERT(all_bytes(buf, 0x5a, PG), "the copy wrote into a read-only mapping");
+	TEST_ASSERT_OK(raw_detach(&env, DPASID, 4));
+	TEST_ASSERT_OK(raw_unmap(&env, ioas, IOVA_A, PG));
+	TEST_ASSERT_OK(raw_destroy(&env, hwpt));
+	TEST_ASSERT_OK(raw_destroy(&env, ioas));
+	test_buf_free(buf, PG);
+	DONE(env);
+}
+PDK_TEST_REGISTER(sim_rule_dma_readonly_write, fast, test_readonly_map);
