@@ -131,7 +131,7 @@ ioas_unmap(struct pdk_iommufd *ctx, uint32_t ioas_id, uint64_t iova, uint64_t le
 	if (rc < 0) {
 		switch (rc) {
 		case -ENOENT:
-			hint = all ? "nothing is mapped in this IOAS, or no IOAS has this id"
+			hint = all ? "no IOAS has this id (destroyed?)"
 				   : "nothing is mapped there, the range splits a mapping (unmap "
 				     "whole mappings), or no IOAS has this id";
 			break;
@@ -163,7 +163,10 @@ pdk_iommufd_unmap(struct pdk_iommufd *ctx, uint32_t ioas_id, uint64_t iova, uint
 int
 pdk_iommufd_unmap_all(struct pdk_iommufd *ctx, uint32_t ioas_id, uint64_t *unmapped)
 {
-	/* The kernel's spelling of "everything": iova 0, length U64_MAX. */
+	/*
+	 * The kernel's spelling of "everything": iova 0, length U64_MAX. It
+	 * succeeds on an empty IOAS, unlike a ranged unmap.
+	 */
 	return ioas_unmap(ctx, ioas_id, 0, UINT64_MAX, unmapped, true);
 }
 

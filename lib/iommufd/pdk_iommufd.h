@@ -94,7 +94,7 @@ int pdk_iommufd_map_fixed(struct pdk_iommufd *ctx, uint32_t ioas_id, void *va, u
 int pdk_iommufd_unmap(struct pdk_iommufd *ctx, uint32_t ioas_id, uint64_t iova, uint64_t len,
 		      uint64_t *unmapped);
 
-/** Unmap everything in the IOAS. -ENOENT if nothing was mapped. */
+/** Unmap everything in the IOAS. Succeeds (0 bytes) when nothing was mapped. */
 int pdk_iommufd_unmap_all(struct pdk_iommufd *ctx, uint32_t ioas_id, uint64_t *unmapped);
 
 /**

@@ -42,13 +42,13 @@ pdk_sim_create(const struct pdk_sim_config *cfg, struct pdk_sim **out)
 		c = *cfg;
 	if (c.iommu != PDK_SIM_IOMMU_VTD && c.iommu != PDK_SIM_IOMMU_SMMUV3 &&
 	    c.iommu != PDK_SIM_IOMMU_AMD) {
-		SIM_LOG(ERR, "sim: cannot create a simulated kernel: unknown IOMMU kind %d", c.iommu);
+		SIM_LOG(ERR, "cannot create a simulated kernel: unknown IOMMU kind %d", c.iommu);
 		return -EINVAL;
 	}
 	if (c.iommu_pasid_bits == 0)
 		c.iommu_pasid_bits = SIM_MAX_PASID_BITS;
 	if (c.iommu_pasid_bits > SIM_MAX_PASID_BITS) {
-		SIM_LOG(ERR, "sim: cannot create a simulated kernel: IOMMU PASID width %u above 20",
+		SIM_LOG(ERR, "cannot create a simulated kernel: IOMMU PASID width %u above 20",
 			c.iommu_pasid_bits);
 		return -EINVAL;
 	}
@@ -76,7 +76,7 @@ pdk_sim_create(const struct pdk_sim_config *cfg, struct pdk_sim **out)
 
 		rc = sim_fn_create(sim, &dflt, &fn);
 		if (rc < 0) {
-			SIM_LOG(ERR, "sim: cannot create the default simulated function: %s",
+			SIM_LOG(ERR, "cannot create the default simulated function: %s",
 				strerror(-rc));
 			pdk_sim_destroy(sim);
 			return rc;
@@ -113,7 +113,7 @@ pdk_sim_destroy(struct pdk_sim *sim)
 	while (sim->nmmaps > 0) {
 		struct sim_mmap *m = &sim->mmaps[sim->nmmaps - 1];
 
-		SIM_LOG(WARNING, "sim: leak at destroy: BAR mapping %p (%zu bytes) of %s, unmapped",
+		SIM_LOG(WARNING, "leak at destroy: BAR mapping %p (%zu bytes) of %s, unmapped",
 			m->addr, m->len, m->file->dev.fn->addr);
 		if (sim_mmap_remove(sim, m->addr, m->len) < 0)
 			break;
@@ -121,14 +121,14 @@ pdk_sim_destroy(struct pdk_sim *sim)
 	while (sim->nfds > 0) {
 		struct sim_fd *f = &sim->fds[sim->nfds - 1];
 
-		SIM_LOG(WARNING, "sim: leak at destroy: fd %d (%s%s%s), closed", f->fd,
+		SIM_LOG(WARNING, "leak at destroy: fd %d (%s%s%s), closed", f->fd,
 			sim_file_kind_name(f->file->kind),
 			f->file->kind == SIM_FILE_DEVICE ? " " : "",
 			f->file->kind == SIM_FILE_DEVICE ? f->file->dev.fn->addr : "");
 		sim_fd_close(sim, f->fd);
 	}
 	if (sim->ctxs != NULL)
-		SIM_LOG(ERR, "sim: internal error: an iommufd context survived its last fd");
+		SIM_LOG(ERR, "internal error: an iommufd context survived its last fd");
 	while (sim->fns != NULL) {
 		struct sim_fn *fn = sim->fns;
 
@@ -259,7 +259,7 @@ sim_select_sim(const char *device, struct pdk_sys **sys, struct pdk_sim **sim, c
 	if (sim_name_is_sim(device)) {
 		snprintf(addr, sizeof(addr), "%s", PDK_SIM_DEFAULT_PCI_ADDR);
 	} else if (sim_pci_addr_norm(device, addr) < 0) {
-		SIM_LOG(ERR, "sim: backend: '%s' is not a PCI address (DDDD:BB:DD.F)", device);
+		SIM_LOG(ERR, "backend: '%s' is not a PCI address (DDDD:BB:DD.F)", device);
 		return -EINVAL;
 	}
 	/* PDK_BACKEND=sim with an address: a sim whose default function sits there. */

@@ -69,12 +69,14 @@ sim_attach_unlink(struct sim_group *grp, struct sim_attach *att)
 }
 
 static void
-sim_attach_count(struct pdk_sim *sim, uint32_t pasid, int delta)
+sim_attach_count(struct pdk_sim *sim, uint32_t pasid, bool up)
 {
-	if (pasid == 0)
-		sim->st.rid_attachments += delta;
+	unsigned int *c = pasid == 0 ? &sim->st.rid_attachments : &sim->st.pasid_attachments;
+
+	if (up)
+		(*c)++;
 	else
-		sim->st.pasid_attachments += delta;
+		(*c)--;
 }
 
 /* ---- bind ---- */
@@ -221,7 +223,7 @@ sim_do_attach(struct sim_device *idev, uint32_t pasid, struct sim_hwpt *hwpt)
 		grp->attach = att;
 	}
 	hwpt->obj.users++;
-	sim_attach_count(fn->sim, pasid, 1);
+	sim_attach_count(fn->sim, pasid, true);
 	return 0;
 
 fail_resv:
@@ -405,7 +407,7 @@ sim_device_detach(struct sim_device *idev, uint32_t pasid)
 		sim_ioas_unreserve(hwpt->ioas, idev->fn);
 	if (hwpt->fault != NULL)
 		sim_fault_queue_flush(hwpt->fault, idev->obj.id, pasid);
-	sim_attach_count(idev->ctx->sim, pasid, -1);
+	sim_attach_count(idev->ctx->sim, pasid, false);
 	sim_hwpt_put(hwpt);
 	idev->obj.users--;
 }

@@ -102,7 +102,7 @@ sim_fault_queue_report(struct sim_fault_queue *fq, const struct sim_device *idev
 
 	if (fq->ndeliver >= SIM_FAULTQ_MAX) {
 		if (fq->dropped++ == 0)
-			SIM_LOG(WARNING, "sim: fault queue %u full (%u groups unread): dropping faults",
+			SIM_LOG(WARNING, "fault queue %u full (%u groups unread): dropping faults",
 				fq->obj.id, SIM_FAULTQ_MAX);
 		return;
 	}
@@ -210,7 +210,8 @@ sim_fault_write(struct sim_fault_queue *fq, const void *buf, size_t len)
 		struct sim_fault_group **pp;
 
 		memcpy(&resp, (const uint8_t *)buf + done, sz);
-		if (resp.code != IOMMUFD_PAGE_RESP_SUCCESS && resp.code != IOMMUFD_PAGE_RESP_INVALID) {
+		if (resp.code != IOMMUFD_PAGE_RESP_SUCCESS &&
+		    resp.code != IOMMUFD_PAGE_RESP_INVALID) {
 			rc = sim_err(-EINVAL, "fault fd write", "unknown response code");
 			break;
 		}

@@ -32,7 +32,7 @@
 #define SIM_ULONG_MAX		UINT64_MAX	/* ULONG_MAX of the 64-bit kernel we model */
 #define SIM_MAX_PASID_BITS	20		/* PCIe PASID width limit */
 #define SIM_BAR0_SIZE		4096u
-#define SIM_CFG_SIZE		4096u		/* PCIe: 256-byte header + extended space */
+#define SIM_CFG_SIZE		4096u		/* PCIe: 256-byte header + extended */
 #define SIM_MSIX_VECTORS	4u
 #define SIM_MSIX_TABLE_OFF	0x800u		/* MSI-X table inside BAR0 */
 #define SIM_MSIX_PBA_OFF	0xc00u
@@ -125,7 +125,7 @@ struct sim_area {
 struct sim_resv {
 	uint64_t start;
 	uint64_t last;
-	const void *owner;	/* a struct sim_hwpt (aperture) or struct sim_fn (device regions) */
+	const void *owner;	/* a sim_hwpt (aperture) or a sim_fn (device regions) */
 	struct sim_resv *next;
 };
 
@@ -359,10 +359,6 @@ void sim_simdma_bar_written(struct sim_fn *fn, uint64_t off, size_t len);
 bool sim_simdma_reg_writable(const struct sim_fn *fn, uint64_t off);
 
 /* ---- the instance (sim.c) ---- */
-
-struct sim_fault_rec {
-	struct pdk_sim_fault f;
-};
 
 struct pdk_sim {
 	struct pdk_sys sys;

@@ -465,8 +465,8 @@ sim_ioas_ioctl_map(struct sim_ucmd *uc)
 		return sim_err(-ENOENT, op, "no IOAS with that id");
 	if (cmd->user_va + cmd->length < cmd->user_va)
 		return sim_err(-EOVERFLOW, op, "user_va + length wraps");
-	if (cmd->length == 0)
-		return sim_err(-EINVAL, op, "length 0");
+	if (cmd->length == 0 || cmd->length > SIM_ULONG_MAX - SIM_PAGE_SIZE)
+		return sim_err(-EINVAL, op, "length 0 or larger than SIZE_MAX - PAGE_SIZE");
 	align = ioas->iova_alignment;
 	if (cmd->length & (align - 1))
 		return sim_err(-EINVAL, op, "length not a multiple of the IOVA alignment");

@@ -24,10 +24,34 @@
 
 #include "sim_internal.h"
 
+#define SIM_ERRNO(e) { e, #e }
+
+static const struct {
+	int err;
+	const char *name;
+} sim_errno_names[] = {
+	SIM_ERRNO(EPERM), SIM_ERRNO(ENOENT), SIM_ERRNO(EIO), SIM_ERRNO(E2BIG),
+	SIM_ERRNO(EBADF), SIM_ERRNO(ENOMEM), SIM_ERRNO(EFAULT), SIM_ERRNO(EBUSY),
+	SIM_ERRNO(EEXIST), SIM_ERRNO(EINVAL), SIM_ERRNO(ENOTTY), SIM_ERRNO(ENOSPC),
+	SIM_ERRNO(ESPIPE), SIM_ERRNO(EOVERFLOW), SIM_ERRNO(EBADFD), SIM_ERRNO(EMSGSIZE),
+	SIM_ERRNO(EOPNOTSUPP), SIM_ERRNO(EADDRINUSE),
+};
+
+static const char *
+sim_errno_name(int err)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(sim_errno_names) / sizeof(sim_errno_names[0]); i++)
+		if (sim_errno_names[i].err == err)
+			return sim_errno_names[i].name;
+	return "errno";
+}
+
 int
 sim_err(int rc, const char *op, const char *why)
 {
-	SIM_LOG(DEBUG, "sim: %s: %s (%s)", op, strerror(-rc), why);
+	SIM_LOG(DEBUG, "%s: -%s (%d): %s", op, sim_errno_name(-rc), -rc, why);
 	return rc;
 }
 
@@ -77,7 +101,7 @@ sim_ctx_free(struct sim_ctx *ctx)
 	}
 	for (i = 0; i < ctx->nobjs; i++)
 		if (ctx->objs[i] != NULL)
-			SIM_LOG(ERR, "sim: internal error: object %u (type %d) still referenced at context teardown",
+			SIM_LOG(ERR, "internal error: object %u (type %d) still referenced at context teardown",
 				ctx->objs[i]->id, ctx->objs[i]->type);
 	for (pp = &sim->ctxs; *pp != NULL; pp = &(*pp)->next) {
 		if (*pp == ctx) {

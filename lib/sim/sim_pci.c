@@ -366,12 +366,12 @@ pdk_sim_fn_add(struct pdk_sim *sim, const struct pdk_sim_fn_config *cfg, struct 
 	rc = sim_fn_create(sim, cfg, &f);
 	pthread_mutex_unlock(&sim->lock);
 	if (rc < 0) {
-		SIM_LOG(ERR, "sim: cannot add simulated function %s: %s",
+		SIM_LOG(ERR, "cannot add simulated function %s: %s",
 			cfg != NULL && cfg->pci_addr != NULL ? cfg->pci_addr : "(null)",
 			strerror(-rc));
 		return rc;
 	}
-	SIM_LOG(INFO, "sim: simulated function %s (%s, PASID width %u, IOMMU group %u%s)",
+	SIM_LOG(INFO, "simulated function %s (%s, PASID width %u, IOMMU group %u%s)",
 		f->addr, f->cfg.model == PDK_SIM_MODEL_SIMDMA ? "pdk-sim-dma" : "plain",
 		f->cfg.pasid_bits, f->group->number,
 		f->cfg.not_vfio ? ", bound to another driver" : ", vfio-pci");

@@ -22,7 +22,7 @@ sim_enter(struct pdk_sim *sim, bool can_fail)
 		return 0;
 	if (--sim->fail_nth == 0) {
 		sim->fail_fired = true;
-		SIM_LOG(DEBUG, "sim: injected failure %d fires", -sim->fail_err);
+		SIM_LOG(DEBUG, "injected failure %d fires", -sim->fail_err);
 		return -sim->fail_err;
 	}
 	return 0;

@@ -96,7 +96,8 @@ sim_fs_open(struct pdk_sim *sim, const char *path)
 		return fd;
 	}
 	if (strncmp(path, SIM_DEV_VFIO "/", sizeof(SIM_DEV_VFIO)) == 0) {
-		struct sim_fn *fn = sim_fn_by_vfio(sim, sim_parse_vfio(path + sizeof(SIM_DEV_VFIO)));
+		int index = sim_parse_vfio(path + sizeof(SIM_DEV_VFIO));
+		struct sim_fn *fn = sim_fn_by_vfio(sim, index);
 
 		if (fn == NULL)
 			return sim_err(-ENOENT, "open", "no such simulated VFIO cdev");

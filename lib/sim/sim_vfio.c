@@ -87,7 +87,7 @@ sim_eventfd_signal(int fd)
 	uint64_t one = 1;
 
 	if (fd >= 0 && write(fd, &one, sizeof(one)) < 0)
-		SIM_LOG(DEBUG, "sim: eventfd signal failed: %s", strerror(errno));
+		SIM_LOG(DEBUG, "eventfd signal failed: %s", strerror(errno));
 }
 
 void
@@ -607,7 +607,8 @@ sim_vfio_bar0_rw(struct sim_fn *fn, void *buf, size_t len, uint64_t pos, bool wr
 	for (i = 0; i < n; i++) {
 		uint64_t off = pos + i;
 		/* VFIO keeps the MSI-X table to itself: reads are all-ones, writes dropped. */
-		bool table = off >= SIM_MSIX_TABLE_OFF && off < SIM_MSIX_TABLE_OFF + SIM_MSIX_TABLE_SIZE;
+		bool table = off >= SIM_MSIX_TABLE_OFF &&
+			     off < SIM_MSIX_TABLE_OFF + SIM_MSIX_TABLE_SIZE;
 
 		if (!write)
 			((uint8_t *)buf)[i] = table ? 0xff : fn->regs[off];

@@ -32,6 +32,11 @@ struct flow {
 	int isolation;	/* simdma status of the cross-PASID copy */
 };
 
+/*
+ * Tear down in reverse, as a careful application does: an address space
+ * whose HWPT the kernel still holds (a detach failed) can be destroyed once
+ * the device fd is closed, since closing it detaches everything.
+ */
 static void
 flow_teardown(struct flow *f)
 {
@@ -41,12 +46,16 @@ flow_teardown(struct flow *f)
 		pdk_pasid_ctx_release(f->ctx_b);
 	if (f->space != NULL)
 		pdk_pasid_space_destroy(f->space);
+	if (f->as_a != NULL && pdk_dma_as_destroy(f->as_a) == 0)
+		f->as_a = NULL;
+	if (f->as_b != NULL && pdk_dma_as_destroy(f->as_b) == 0)
+		f->as_b = NULL;
+	if (f->dev != NULL)
+		pdk_vfio_close(f->dev);
 	if (f->as_a != NULL)
 		pdk_dma_as_destroy(f->as_a);
 	if (f->as_b != NULL)
 		pdk_dma_as_destroy(f->as_b);
-	if (f->dev != NULL)
-		pdk_vfio_close(f->dev);
 	if (f->ictx != NULL)
 		pdk_iommufd_close(f->ictx);
 	test_buf_free(f->src, BUF_LEN);
@@ -109,11 +118,13 @@ flow_run(struct flow *f)
 		return rc;
 	f->isolation = rc;
 
-	if ((rc = pdk_dma_unmap(f->as_a, f->dst)) < 0 ||
-	    (rc = pdk_pasid_ctx_release(f->ctx_b)) < 0)
+	rc = pdk_dma_unmap(f->as_a, f->dst);
+	if (rc < 0)
 		return rc;
+	/* release frees the context even when the detach fails */
+	rc = pdk_pasid_ctx_release(f->ctx_b);
 	f->ctx_b = NULL;
-	return 0;
+	return rc;
 }
 
 static int

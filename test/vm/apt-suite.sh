@@ -31,6 +31,7 @@
 # PDK_APT_MAX_AGE: seconds a private list set stays fresh (default 86400).
 
 set -euo pipefail
+trap 'echo "apt-suite.sh: error: unexpected failure (status $?) at line $LINENO: $BASH_COMMAND" >&2' ERR
 
 PDK_CACHE=${PDK_CACHE:-/var/cache/pdk}
 
@@ -215,7 +216,9 @@ pdk_apt_install() {
 	done
 	[ $# -gt 0 ] || pdk_apt_die "missing -- before the package names"
 	shift
-	[ ${#suites[@]} -gt 0 ] && [ $# -gt 0 ] || pdk_apt_die "usage: install SUITE... -- PKG..."
+	if [ ${#suites[@]} -eq 0 ] || [ $# -eq 0 ]; then
+		pdk_apt_die "usage: install SUITE... -- PKG..."
+	fi
 	local codename
 	codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
 	for s in "${suites[@]}"; do
@@ -266,7 +269,7 @@ pdk_apt_cache() {
 # Downloads into $PDK_CACHE/apt/debs (kept; an existing file is not fetched
 # again) and prints the path of each .deb on stdout.
 pdk_apt_download() {
-	local suites=() pkg name ver deb debs="$PDK_CACHE/apt/debs" uri_line fname
+	local suites=() pkg deb debs="$PDK_CACHE/apt/debs" uri_line fname
 	while [ $# -gt 0 ] && [ "$1" != -- ]; do
 		suites+=("$1")
 		shift
@@ -278,10 +281,9 @@ pdk_apt_download() {
 	pdk_apt_opts "${suites[@]}"
 	mkdir -p "$debs"
 	for pkg in "$@"; do
-		name=${pkg%%=*}
 		# The file name apt would give it, to skip a download already done.
 		uri_line=$(apt-get "${PDK_APT_OPTS[@]}" -q --print-uris download "$pkg" 2>&1 | grep "^'" | head -n1) ||
-			pdk_apt_die "no package $pkg in suite(s) ${suites[*]}: $(apt-get "${PDK_APT_OPTS[@]}" -q --print-uris download "$pkg" 2>&1 | tail -n2)"
+			pdk_apt_die "no package $pkg in suite(s) ${suites[*]} (old lists? PDK_APT_FORCE_UPDATE=1 refreshes them): $(apt-get "${PDK_APT_OPTS[@]}" -q --print-uris download "$pkg" 2>&1 | tail -n2)"
 		fname=$(echo "$uri_line" | awk '{print $2}')
 		[ -n "$fname" ] || pdk_apt_die "cannot tell the file name of $pkg"
 		deb=$debs/$fname

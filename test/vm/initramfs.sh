@@ -28,6 +28,7 @@
 # Libraries opened with dlopen() are not seen by ldd: pass them as BINARY.
 
 set -euo pipefail
+trap 'echo "initramfs.sh: error: unexpected failure (status $?) at line $LINENO: $BASH_COMMAND" >&2' ERR
 
 die() {
 	echo "initramfs.sh: error: $*" >&2

@@ -28,6 +28,7 @@
 # linux-source-7.3=7.3.4-1~bpo13+1) instead of picking the newest.
 
 set -euo pipefail
+trap 'echo "kernel.sh: error: unexpected failure (status $?) at line $LINENO: $BASH_COMMAND" >&2' ERR
 
 # Bump when the build steps below change in a way that changes the result.
 RECIPE="pdk-vm-kernel recipe 1: ARCH=x86_64 tinyconfig + merge_config.sh -m + olddefconfig + bzImage"
@@ -38,7 +39,7 @@ fragment=$here/kernel.config
 PDK_CACHE=${PDK_CACHE:-/var/cache/pdk}
 kcache=$PDK_CACHE/kernel
 
-# shellcheck source=test/vm/apt-suite.sh
+# shellcheck source-path=SCRIPTDIR source=apt-suite.sh
 . "$here/apt-suite.sh"
 
 log() { echo "kernel.sh: $*" >&2; }
@@ -68,8 +69,9 @@ pick_source() {
 	if [ -n "${PDK_KERNEL_SOURCE:-}" ]; then
 		src_pkg=${PDK_KERNEL_SOURCE%%=*}
 		src_ver=${PDK_KERNEL_SOURCE#*=}
-		[ "$src_pkg" != "$PDK_KERNEL_SOURCE" ] && [ -n "$src_ver" ] ||
+		if [ "$src_pkg" = "$PDK_KERNEL_SOURCE" ] || [ -z "$src_ver" ]; then
 			die "PDK_KERNEL_SOURCE must be PACKAGE=VERSION, not '$PDK_KERNEL_SOURCE'"
+		fi
 		return
 	fi
 	local dir names name v best_pkg="" best_ver=""
@@ -112,7 +114,7 @@ if [ -s "$out/bzImage" ]; then
 fi
 
 # --- build -----------------------------------------------------------------
-mkdir -p "$kcache"
+mkdir -p "$kcache" 2>/dev/null || die "cannot create $kcache: run as root or set PDK_CACHE to a writable directory"
 exec 9>"$kcache/.lock"
 if ! flock -n 9; then
 	log "another kernel build holds $kcache/.lock; waiting"

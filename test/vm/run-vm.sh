@@ -25,6 +25,9 @@
 #   --edu N            number of edu devices (default 2)
 #   --memory SIZE      guest memory (default 1G)
 #   --append TEXT      more kernel parameters
+#   --iommu PROPS      properties of QEMU's intel-iommu device (default
+#                      intremap=on,caching-mode=on,x-scalable-mode=on)
+#   --qemu-arg ARG     one more QEMU argument; repeatable
 #   --quiet            do not echo the serial console while it runs
 #
 # Result: the guest's /init prints "PDK-VM-RESULT rc=N"; this script exits
@@ -39,6 +42,7 @@
 # overrides the binary (and the check).
 
 set -euo pipefail
+trap 'echo "run-vm.sh: error: unexpected failure (status $?) at line $LINENO: $BASH_COMMAND" >&2' ERR
 
 here=$(cd "$(dirname "$0")" && pwd)
 PDK_CACHE=${PDK_CACHE:-/var/cache/pdk}
@@ -50,7 +54,8 @@ die() {
 log() { echo "run-vm.sh: $*" >&2; }
 
 kernel="" initrd="" logfile="" timeout_s=300 edu=2 memory=1G append="" quiet=0
-bins=()
+iommu_props=intremap=on,caching-mode=on,x-scalable-mode=on
+bins=() extra=()
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--kernel) kernel=$2; shift 2 ;;
@@ -61,6 +66,8 @@ while [ $# -gt 0 ]; do
 	--edu) edu=$2; shift 2 ;;
 	--memory) memory=$2; shift 2 ;;
 	--append) append=$2; shift 2 ;;
+	--iommu) iommu_props=$2; shift 2 ;;
+	--qemu-arg) extra+=("$2"); shift 2 ;;
 	--quiet) quiet=1; shift ;;
 	-h | --help)
 		sed -n '3,/^$/s/^# \{0,1\}//p' "$0"
@@ -72,6 +79,12 @@ while [ $# -gt 0 ]; do
 	esac
 done
 cmd="$*"
+if [ -z "$cmd" ] && ! [ -t 0 ]; then
+	case " $append " in
+	*" pdk.run="* | *" pdk.run64="*) ;;
+	*) die "no COMMAND given and standard input is not a terminal: nothing to run (try --help)" ;;
+	esac
+fi
 
 # --- QEMU ------------------------------------------------------------------
 QEMU_MIN=8.2.1
@@ -119,7 +132,7 @@ if [ -z "$logfile" ]; then
 	mkdir -p "$PDK_CACHE/vm"
 	logfile=$PDK_CACHE/vm/serial-$(date +%Y%m%d-%H%M%S)-$$.log
 	# Keep the 20 newest logs.
-	ls -1t "$PDK_CACHE/vm"/serial-*.log 2>/dev/null | tail -n +20 | xargs -r rm -f
+	find "$PDK_CACHE/vm" -maxdepth 1 -name 'serial-*.log' -printf '%T@ %p\n' | sort -rn | tail -n +20 | cut -d' ' -f2- | xargs -r rm -f
 fi
 mkdir -p "$(dirname "$logfile")"
 : >"$logfile"
@@ -132,15 +145,16 @@ fi
 [ -n "$append" ] && kparams+=" $append"
 [ ${#kparams} -lt 2048 ] || die "kernel command line too long (${#kparams} bytes, limit 2048): put the command in a script in the initramfs"
 
+# shellcheck disable=SC2054 # the commas are QEMU's
 qargs=(
 	-machine q35,kernel-irqchip=split -accel tcg -cpu max -m "$memory" -smp 1
 	-nographic -no-reboot -nodefaults -serial mon:stdio
-	-device intel-iommu,intremap=on,caching-mode=on,x-scalable-mode=on
+	-device "intel-iommu,$iommu_props"
 )
 for ((i = 0; i < edu; i++)); do
 	qargs+=(-device edu)
 done
-qargs+=(-kernel "$kernel" -initrd "$initrd" -append "$kparams")
+qargs+=(-kernel "$kernel" -initrd "$initrd" -append "$kparams" ${extra[@]+"${extra[@]}"})
 
 log "booting $(basename "$qemu") $(qemu_version "$qemu"), kernel $kernel, $edu edu device(s), timeout ${timeout_s}s"
 [ -n "$cmd" ] && log "guest command: $cmd"
