@@ -33,6 +33,8 @@
 #include <pdk_vfio.h>
 
 #define LEN (16 * 1024)
+/* B's buffer is placed here, an IOVA that A's space does not map */
+#define B_IOVA 0x40000000ull
 
 struct hello {
 	struct pdk_sys *sys;
@@ -139,9 +141,10 @@ run(struct hello *h)
 	memset(h->secret, 0xee, LEN);
 	if (step(pdk_dma_map(h->as_a, h->src, LEN, PDK_IOMMUFD_READ, &src_iova), "map src") < 0 ||
 	    step(pdk_dma_map(h->as_a, h->dst, LEN, PDK_IOMMUFD_WRITE, &dst_iova), "map dst") < 0 ||
-	    step(pdk_dma_map(h->as_b, h->secret, LEN, PDK_IOMMUFD_READ | PDK_IOMMUFD_WRITE,
-			     &secret_iova), "map B's buffer") < 0)
+	    step(pdk_dma_map_iova(h->as_b, h->secret, LEN, B_IOVA,
+				  PDK_IOMMUFD_READ | PDK_IOMMUFD_WRITE), "map B's buffer") < 0)
 		return -1;
+	secret_iova = B_IOVA;
 	printf("6. mapped in A: src at IOVA 0x%llx (read), dst at IOVA 0x%llx (write)\n"
 	       "   mapped in B: B's buffer at IOVA 0x%llx\n",
 	       (unsigned long long)src_iova, (unsigned long long)dst_iova,
@@ -180,7 +183,7 @@ run(struct hello *h)
 		fprintf(stderr, "hello-pasid: isolation broken: status %d, byte %d changed\n", rc, i);
 		return -1;
 	}
-	printf("8. DMA tagged with PASID %u to IOVA 0x%llx (mapped only for PASID %u): ",
+	printf("8. DMA tagged with PASID %u to IOVA 0x%llx (mapped only in B, for PASID %u): ",
 	       pa, (unsigned long long)secret_iova, pb);
 	if (h->sim != NULL) {
 		struct pdk_sim_fault f;

@@ -61,12 +61,13 @@ pdk_dma_as_create(struct pdk_iommufd *ctx, const char *name, struct pdk_dma_as *
 
 	if (name == NULL)
 		name = "unnamed";
+	if (as != NULL)
+		*as = NULL;
 	if (ctx == NULL || as == NULL) {
 		PDK_LOG(ERR, "dma", "address space '%s': create called with a NULL %s: %s; pass an open iommufd context and an output pointer",
 			name, ctx == NULL ? "iommufd context" : "output pointer", strerror(EINVAL));
 		return -EINVAL;
 	}
-	*as = NULL;
 	a = calloc(1, sizeof(*a));
 	if (a == NULL) {
 		PDK_LOG(ERR, "dma", "address space '%s': allocating the object failed: %s; free some memory",
@@ -233,6 +234,13 @@ pdk_dma_as_hwpt_get(struct pdk_dma_as *as, uint32_t dev_id, uint32_t *hwpt_id)
 	h->refcnt = 1;
 	*hwpt_id = id;
 	PDK_LOG(DEBUG, "dma", "address space '%s': HWPT %u for device id %u", as->name, id, dev_id);
+	/*
+	 * A new domain narrows the IOAS to its aperture (the kernel refused the
+	 * HWPT if a mapping lay outside it): keep the allocator inside too.
+	 */
+	if (pdk_dma_as_refresh_ranges(as) < 0)
+		PDK_LOG(WARNING, "dma", "address space '%s': HWPT %u allocated, but the IOVA ranges could not be re-read: IOVAs handed out may fall outside the domain's aperture",
+			as->name, id);
 	return 0;
 }
 

@@ -86,10 +86,10 @@ pdk_dma_map_dpdk(struct pdk_dma_as *as, unsigned int perm)
 		return -EINVAL;
 	}
 	/*
-	 * Before rte_eal_init() the lcore count is 0 and the memory config is
-	 * EAL's static, empty early one, so both probes are safe then (22.11
-	 * and 24.11 alike). A failed rte_eal_init() may leave lcores counted
-	 * but never creates memseg lists: the second probe catches that.
+	 * Before rte_eal_init() the lcore count reads 0 from EAL's static,
+	 * zeroed config (22.11 and 24.11 alike), so nothing else is touched
+	 * then. A failed rte_eal_init() can leave lcores counted without any
+	 * memseg list: the list walk catches that.
 	 */
 	if (rte_lcore_count() != 0)
 		rte_memseg_list_walk(dpdk_count_list, &lists);

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -46,8 +47,13 @@ map_hint(int rc)
 	}
 }
 
-int
-pdk_dma_map(struct pdk_dma_as *as, void *va, size_t len, unsigned int perm, uint64_t *iova)
+/*
+ * The one body of pdk_dma_map() and pdk_dma_map_iova(): @p fixed says
+ * whether *iova is the caller's choice or an output of the allocator.
+ */
+static int
+dma_map(struct pdk_dma_as *as, void *va, size_t len, unsigned int perm, bool fixed,
+	uint64_t *iova)
 {
 	uintptr_t a = (uintptr_t)va;
 	struct dma_mapping *m;
@@ -99,12 +105,26 @@ pdk_dma_map(struct pdk_dma_as *as, void *va, size_t len, unsigned int perm, uint
 		as->maps_cap = ncap;
 	}
 
-	rc = pdk_iova_alloc(as->iova, len, &io);
-	if (rc < 0) {
-		PDK_LOG(ERR, "dma", "address space '%s': no IOVA for VA %p length %zu: %s (largest free extent %" PRIu64 " bytes in %u); unmap buffers, map smaller ones, or use another address space",
-			as->name, va, len, strerror(-rc), pdk_iova_largest_free(as->iova),
-			pdk_iova_free_count(as->iova));
-		return rc;
+	if (fixed) {
+		io = *iova;
+		rc = pdk_iova_reserve(as->iova, io, len);
+		if (rc < 0) {
+			PDK_LOG(ERR, "dma", "address space '%s': IOVA %#" PRIx64 " length %zu for VA %p: %s; %s",
+				as->name, io, len, va, strerror(-rc),
+				rc == -EEXIST ? "it overlaps a mapping of this space: choose a free IOVA" :
+				rc == -ERANGE ? "it is outside the IOAS's usable IOVA ranges (reserved regions, aperture)" :
+				rc == -EINVAL ? "the IOVA must be aligned to the IOAS's IOVA alignment" :
+				"free some memory");
+			return rc;
+		}
+	} else {
+		rc = pdk_iova_alloc(as->iova, len, &io);
+		if (rc < 0) {
+			PDK_LOG(ERR, "dma", "address space '%s': no IOVA for VA %p length %zu: %s (largest free extent %" PRIu64 " bytes in %u); unmap buffers, map smaller ones, or use another address space",
+				as->name, va, len, strerror(-rc), pdk_iova_largest_free(as->iova),
+				pdk_iova_free_count(as->iova));
+			return rc;
+		}
 	}
 	rc = pdk_iommufd_map_fixed(as->ictx, as->ioas_id, va, len, io, perm);
 	if (rc < 0) {
@@ -211,4 +231,16 @@ unsigned int
 pdk_dma_as_map_count(const struct pdk_dma_as *as)
 {
 	return as != NULL ? as->nmaps : 0;
+}
+
+int
+pdk_dma_map(struct pdk_dma_as *as, void *va, size_t len, unsigned int perm, uint64_t *iova)
+{
+	return dma_map(as, va, len, perm, false, iova);
+}
+
+int
+pdk_dma_map_iova(struct pdk_dma_as *as, void *va, size_t len, uint64_t iova, unsigned int perm)
+{
+	return dma_map(as, va, len, perm, true, &iova);
 }

@@ -278,6 +278,32 @@ pdk_iova_set_ranges(struct pdk_iova *iova, const struct pdk_iova_extent *ranges,
 	return 0;
 }
 
+/*
+ * Take [a, end] out of free extent @p i (which contains it) and record it as
+ * allocated. Both arrays have been grown beforehand, so this cannot fail.
+ */
+static void
+carve(struct pdk_iova *iova, unsigned int i, uint64_t a, uint64_t end)
+{
+	struct pdk_iova_extent *e = &iova->free[i];
+	int left = a > e->start;
+	int right = end < e->last;
+
+	if (left && right) {
+		uint64_t old_last = e->last;
+
+		e->last = a - 1;
+		ext_insert(iova->free, &iova->nfree, i + 1, end + 1, old_last);
+	} else if (left) {
+		e->last = a - 1;
+	} else if (right) {
+		e->start = end + 1;
+	} else {
+		ext_remove(iova->free, &iova->nfree, i);
+	}
+	ext_insert(iova->used, &iova->nused, ext_lower_bound(iova->used, iova->nused, a), a, end);
+}
+
 static uint64_t
 natural_align(uint64_t size, uint64_t min_align)
 {
@@ -312,36 +338,53 @@ pdk_iova_alloc(struct pdk_iova *iova, uint64_t len, uint64_t *start)
 		return rc;
 
 	for (i = 0; i < iova->nfree; i++) {
-		struct pdk_iova_extent *e = &iova->free[i];
-		uint64_t a, end;
-		int left, right;
+		const struct pdk_iova_extent *e = &iova->free[i];
+		uint64_t a;
 
 		if (e->start > UINT64_MAX - (al - 1))
 			break; /* sorted: no later extent can be aligned either */
 		a = (e->start + al - 1) & ~(al - 1);
 		if (a > e->last || e->last - a < size - 1)
 			continue;
-		end = a + (size - 1);
-		left = a > e->start;
-		right = end < e->last;
-		if (left && right) {
-			uint64_t old_last = e->last;
-
-			e->last = a - 1;
-			ext_insert(iova->free, &iova->nfree, i + 1, end + 1, old_last);
-		} else if (left) {
-			e->last = a - 1;
-		} else if (right) {
-			e->start = end + 1;
-		} else {
-			ext_remove(iova->free, &iova->nfree, i);
-		}
-		ext_insert(iova->used, &iova->nused,
-			   ext_lower_bound(iova->used, iova->nused, a), a, end);
+		carve(iova, i, a, a + (size - 1));
 		*start = a;
 		return 0;
 	}
 	return -ENOSPC;
+}
+
+int
+pdk_iova_reserve(struct pdk_iova *iova, uint64_t start, uint64_t len)
+{
+	uint64_t size, end;
+	unsigned int i;
+	int rc;
+
+	if (iova == NULL || len == 0 || (start & (iova->align - 1)) != 0 ||
+	    len > UINT64_MAX - (iova->align - 1))
+		return -EINVAL;
+	size = (len + iova->align - 1) & ~(iova->align - 1);
+	if (start > UINT64_MAX - (size - 1))
+		return -ERANGE;
+	end = start + (size - 1);
+
+	rc = ext_reserve(&iova->free, &iova->free_cap, iova->nranges + iova->nused + 1);
+	if (rc == 0)
+		rc = ext_reserve(&iova->used, &iova->used_cap, iova->nused + 1);
+	if (rc < 0)
+		return rc;
+
+	i = ext_lower_bound(iova->free, iova->nfree, start + 1);
+	if (i > 0 && iova->free[i - 1].start <= start && end <= iova->free[i - 1].last) {
+		carve(iova, i - 1, start, end);
+		return 0;
+	}
+	/* not free: taken (overlaps an allocated extent) or outside the ranges */
+	i = ext_lower_bound(iova->used, iova->nused, start + 1);
+	if ((i > 0 && iova->used[i - 1].last >= start) ||
+	    (i < iova->nused && iova->used[i].start <= end))
+		return -EEXIST;
+	return -ERANGE;
 }
 
 int

@@ -82,6 +82,16 @@ void pdk_iova_destroy(struct pdk_iova *iova);
 int pdk_iova_alloc(struct pdk_iova *iova, uint64_t len, uint64_t *start);
 
 /**
+ * Allocate the extent at @p start, chosen by the caller (e.g. IOVA == VA).
+ * @p len is rounded up to the minimum alignment; pdk_iova_free(@p start)
+ * releases it.
+ * @return 0, -EINVAL (@p len 0 or @p start not aligned), -EEXIST (overlaps an
+ *   allocated extent), -ERANGE (not inside the usable ranges), -ENOMEM.
+ *   Nothing changes on failure.
+ */
+int pdk_iova_reserve(struct pdk_iova *iova, uint64_t start, uint64_t len);
+
+/**
  * Free the extent that pdk_iova_alloc() returned at @p start.
  * Never allocates memory, so it cannot fail on an extent handed out.
  * @return 0, or -ENOENT when no allocated extent starts there (nothing

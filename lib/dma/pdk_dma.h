@@ -89,6 +89,16 @@ int pdk_dma_as_refresh_ranges(struct pdk_dma_as *as);
 int pdk_dma_map(struct pdk_dma_as *as, void *va, size_t len, unsigned int perm, uint64_t *iova);
 
 /**
+ * Map [va, va + len) at an IOVA the caller chooses (for example IOVA == VA,
+ * or the same IOVA in two spaces), taking it from PDK's allocator.
+ * @return 0, -EINVAL (unaligned), -EEXIST (the IOVA or VA range overlaps a
+ *   mapping of this space), -ERANGE (outside the IOAS's usable ranges), or
+ *   -errno from the kernel. pdk_dma_unmap(@p va) undoes it.
+ */
+int pdk_dma_map_iova(struct pdk_dma_as *as, void *va, size_t len, uint64_t iova,
+		     unsigned int perm);
+
+/**
  * Unmap the mapping that starts at @p va and free its IOVA space.
  * @return 0, -ENOENT when no mapping starts at @p va, or -errno from the
  *   kernel (the mapping is then kept).

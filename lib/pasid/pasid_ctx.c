@@ -10,12 +10,10 @@
 #include "pdk_log.h"
 
 static const char *
-attach_hint(const struct pdk_pasid_space *space, int rc)
+attach_hint(int rc)
 {
 	switch (rc) {
 	case -EOPNOTSUPP:
-		if (space->hw_type == IOMMU_HW_INFO_TYPE_AMD)
-			return "AMD-Vi: the kernel's AMD IOMMU driver cannot attach a PASID to a paging domain";
 		return "the device is bound to a vfio-pci variant driver (bind it to plain vfio-pci), or the IOMMU is not in a PASID-capable mode (VT-d scalable mode)";
 	case -EINVAL:
 		return "the kernel is older than 6.15 (it rejects the PASID attach flag), or the RID is attached to a HWPT that is not PASID-compatible (attach it with pdk_pasid_rid_attach())";
@@ -33,13 +31,14 @@ pdk_pasid_ctx_create(struct pdk_pasid_space *space, struct pdk_dma_as *as, uint3
 	struct pdk_pasid_ctx *c;
 	int rc;
 
+	if (ctx != NULL)
+		*ctx = NULL;
 	if (space == NULL || ctx == NULL) {
 		PDK_LOG(ERR, "pasid", "%s: context create for PASID %u: %s, NULL %s",
 			space != NULL ? pdk_vfio_name(space->dev) : "(null)", pasid, strerror(EINVAL),
 			space == NULL ? "PASID space" : "output pointer");
 		return -EINVAL;
 	}
-	*ctx = NULL;
 	rc = pasid_check_as(space, as, "context create");
 	if (rc < 0)
 		return rc;
@@ -78,7 +77,7 @@ pdk_pasid_ctx_create(struct pdk_pasid_space *space, struct pdk_dma_as *as, uint3
 	if (rc < 0) {
 		PDK_LOG(ERR, "pasid", "%s: attaching PASID %u to HWPT %u of address space '%s' failed: %s; %s",
 			pdk_vfio_name(space->dev), pasid, c->hwpt_id, pdk_dma_as_name(as),
-			strerror(-rc), attach_hint(space, rc));
+			strerror(-rc), attach_hint(rc));
 		pdk_dma_as_hwpt_put(as, c->hwpt_id);
 		goto fail_pasid;
 	}
@@ -128,7 +127,7 @@ pdk_pasid_ctx_replace(struct pdk_pasid_ctx *ctx, struct pdk_dma_as *as)
 	if (rc < 0) {
 		PDK_LOG(ERR, "pasid", "%s: moving PASID %u to HWPT %u of address space '%s' failed: %s; it stays attached to '%s'; %s",
 			pdk_vfio_name(space->dev), ctx->pasid, hwpt, pdk_dma_as_name(as),
-			strerror(-rc), pdk_dma_as_name(ctx->as), attach_hint(space, rc));
+			strerror(-rc), pdk_dma_as_name(ctx->as), attach_hint(rc));
 		pdk_dma_as_hwpt_put(as, hwpt);
 		return rc;
 	}

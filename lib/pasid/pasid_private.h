@@ -34,7 +34,6 @@ struct pdk_pasid_space {
 	struct pdk_vfio_dev *dev;
 	struct pdk_iommufd *ictx;
 	uint32_t dev_id;
-	uint32_t hw_type;	/* IOMMU_HW_INFO_TYPE_*: for error hints */
 	unsigned int width;
 	uint32_t npasids;	/* 1 << width */
 	/*

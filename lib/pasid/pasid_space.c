@@ -15,13 +15,13 @@ dev_name(const struct pdk_vfio_dev *dev)
 	return dev != NULL ? pdk_vfio_name(dev) : "(null)";
 }
 
-/* Why a width of 0, by IOMMU kind: the log must point at the right fix. */
+/* Why PASIDs are unusable, by IOMMU kind: the log must point at the right fix. */
 static void
-log_no_pasid(const struct pdk_vfio_dev *dev, uint32_t hw_type)
+log_no_pasid(const struct pdk_vfio_dev *dev, uint32_t hw_type, unsigned int width)
 {
 	if (hw_type == IOMMU_HW_INFO_TYPE_AMD)
-		PDK_LOG(ERR, "pasid", "%s: creating the PASID space: %s, the IOMMU reports no PASID width; AMD-Vi: the kernel's AMD IOMMU driver cannot attach a PASID to a paging domain (iommufd PASID attach returns EOPNOTSUPP); use an Intel VT-d (scalable mode) or ARM SMMUv3 system for PASIDs",
-			pdk_vfio_name(dev), strerror(EOPNOTSUPP));
+		PDK_LOG(ERR, "pasid", "%s: creating the PASID space: %s, the IOMMU reports a PASID width of %u; AMD-Vi: the kernel's AMD IOMMU driver cannot attach a PASID to a paging domain (iommufd PASID attach returns EOPNOTSUPP); use an Intel VT-d (scalable mode) or ARM SMMUv3 system for PASIDs",
+			pdk_vfio_name(dev), strerror(EOPNOTSUPP), width);
 	else
 		PDK_LOG(ERR, "pasid", "%s: creating the PASID space: %s, the IOMMU reports a PASID width of 0: the device has no PCI PASID capability, or the IOMMU driver did not enable it, or the kernel is older than 6.15 (IOMMU_GET_HW_INFO reports no PASID width before 6.15); use a PASID-capable device behind VT-d in scalable mode or SMMUv3, on Linux 6.15+",
 			pdk_vfio_name(dev), strerror(EOPNOTSUPP));
@@ -37,13 +37,14 @@ pdk_pasid_space_create(struct pdk_vfio_dev *dev, struct pdk_iommufd *ctx,
 	uint32_t dev_id;
 	int rc;
 
+	if (space != NULL)
+		*space = NULL;
 	if (dev == NULL || ctx == NULL || space == NULL) {
 		PDK_LOG(ERR, "pasid", "%s: creating the PASID space: %s, NULL %s; pass an open device, its iommufd context and an output pointer",
 			dev_name(dev), strerror(EINVAL),
 			dev == NULL ? "device" : ctx == NULL ? "iommufd context" : "output pointer");
 		return -EINVAL;
 	}
-	*space = NULL;
 	dev_id = pdk_vfio_dev_id(dev);
 	if (dev_id == 0) {
 		PDK_LOG(ERR, "pasid", "%s: creating the PASID space: %s, the device is not bound to an iommufd context; bind first (pdk_vfio_bind())",
@@ -64,8 +65,12 @@ pdk_pasid_space_create(struct pdk_vfio_dev *dev, struct pdk_iommufd *ctx,
 		return rc;
 	}
 	width = info.max_pasid_log2;
-	if (width == 0) {
-		log_no_pasid(dev, info.data_type);
+	/*
+	 * AMD-Vi may report a width, yet every PASID attach of a paging domain
+	 * fails (Linux 7.3 and before): refusing here leaves nothing half made.
+	 */
+	if (width == 0 || info.data_type == IOMMU_HW_INFO_TYPE_AMD) {
+		log_no_pasid(dev, info.data_type, width);
 		return -EOPNOTSUPP;
 	}
 	if (width > PASID_MAX_WIDTH) {
@@ -73,9 +78,6 @@ pdk_pasid_space_create(struct pdk_vfio_dev *dev, struct pdk_iommufd *ctx,
 			pdk_vfio_name(dev), width, PASID_MAX_WIDTH, PASID_MAX_WIDTH);
 		width = PASID_MAX_WIDTH;
 	}
-	if (info.data_type == IOMMU_HW_INFO_TYPE_AMD)
-		PDK_LOG(WARNING, "pasid", "%s: AMD-Vi reports a PASID width of %u, but its kernel driver cannot attach a PASID to a paging domain (up to Linux 7.3 at least): expect PASID attach to fail with EOPNOTSUPP",
-			pdk_vfio_name(dev), width);
 
 	s = calloc(1, sizeof(*s));
 	if (s != NULL) {
@@ -92,7 +94,6 @@ pdk_pasid_space_create(struct pdk_vfio_dev *dev, struct pdk_iommufd *ctx,
 	s->dev = dev;
 	s->ictx = ctx;
 	s->dev_id = dev_id;
-	s->hw_type = info.data_type;
 	s->width = width;
 	TAILQ_INIT(&s->ctxs);
 	/* PASID 0 is the RID: attaching it as a PASID wedges the RID until close */

@@ -656,3 +656,55 @@ test_iommufd_map_perm0(void)
 	DONE(env);
 }
 PDK_TEST_REGISTER(sim_api_iommufd_map_perm0, fast, test_iommufd_map_perm0);
+
+/*
+ * pdk_dma_map_iova(): the caller's IOVA (here IOVA == VA, DPDK's IOVA-as-VA
+ * mode), refusals that change nothing, and the same IOVA in two spaces
+ * naming different memory.
+ */
+static int
+test_dma_map_iova(void)
+{
+	struct pdk_dma_as *as, *as2;
+	struct test_env env;
+	uint64_t iova_va, other;
+	uint32_t hwpt;
+	uint8_t *buf;
+
+	SETUP(env, NULL, NULL, true);
+	TEST_ASSERT_OK(pdk_dma_as_create(env.ictx, AS_NAME, &as));
+	/* a domain gives the IOAS its aperture (48 bits on the simulated VT-d) */
+	TEST_ASSERT_OK(pdk_dma_as_hwpt_get(as, env.dev_id, &hwpt));
+	TEST_ASSERT_OK(pdk_dma_as_create(env.ictx, "second", &as2));
+	buf = test_buf_alloc(8 * PG);
+	TEST_ASSERT(buf != NULL);
+	iova_va = (uintptr_t)buf;
+	TEST_ASSERT_OK(pdk_dma_map_iova(as, buf, 2 * PG, iova_va, PDK_IOMMUFD_READ));
+	TEST_ASSERT_EQ(pdk_dma_va2iova(as, buf + 5), iova_va + 5);
+	test_log_capture_start();
+	/* an IOVA taken in this space, an unaligned one, one beyond the 48-bit aperture */
+	TEST_ASSERT_RC(pdk_dma_map_iova(as, buf + 4 * PG, PG, iova_va + PG, PDK_IOMMUFD_READ), -EEXIST);
+	TEST_ASSERT_LOGGED(AS_NAME);
+	TEST_ASSERT_RC(pdk_dma_map_iova(as, buf + 4 * PG, PG, 0x12345, PDK_IOMMUFD_READ), -EINVAL);
+	TEST_ASSERT_RC(pdk_dma_map_iova(as, buf + 4 * PG, PG, 1ull << 52, PDK_IOMMUFD_READ), -ERANGE);
+	TEST_ASSERT_EQ(pdk_dma_as_map_count(as), 1);
+	/* the allocator never hands out the reserved IOVA afterwards */
+	TEST_ASSERT_OK(pdk_dma_map(as, buf + 4 * PG, 4 * PG, PDK_IOMMUFD_READ, &other));
+	TEST_ASSERT(other + 4 * PG <= iova_va || other >= iova_va + 2 * PG, "allocator reused a taken IOVA");
+	/* the same IOVA in a second space maps other memory */
+	TEST_ASSERT_OK(pdk_dma_map_iova(as2, buf + 2 * PG, PG, iova_va, PDK_IOMMUFD_READ));
+	TEST_ASSERT_EQ(pdk_dma_va2iova(as2, buf + 2 * PG), iova_va);
+	TEST_ASSERT_EQ(pdk_dma_va2iova(as2, buf), PDK_DMA_BAD_IOVA);
+	test_log_capture_stop();
+	TEST_ASSERT_OK(pdk_dma_unmap(as, buf));
+	TEST_ASSERT_OK(pdk_dma_unmap(as, buf + 4 * PG));
+	TEST_ASSERT_OK(pdk_dma_unmap(as2, buf + 2 * PG));
+	/* the IOVA is free again */
+	TEST_ASSERT_OK(pdk_dma_map_iova(as, buf, 2 * PG, iova_va, PDK_IOMMUFD_READ));
+	pdk_dma_as_hwpt_put(as, hwpt);
+	TEST_ASSERT_OK(pdk_dma_as_destroy(as));
+	TEST_ASSERT_OK(pdk_dma_as_destroy(as2));
+	test_buf_free(buf, 8 * PG);
+	DONE(env);
+}
+PDK_TEST_REGISTER(sim_api_dma_map_iova, fast, test_dma_map_iova);

@@ -16,6 +16,8 @@
 #include "test_env.h"
 
 #define BUF_LEN (64 * 1024)
+/* B's buffer sits here; A's allocator starts near the bottom and never gets this far */
+#define B_IOVA 0x40000000ull
 
 struct flow {
 	struct pdk_sim *sim;
@@ -104,9 +106,10 @@ flow_run(struct flow *f)
 	    (rc = pdk_dma_map(f->as_a, f->src, BUF_LEN, PDK_IOMMUFD_READ, &f->src_iova)) < 0 ||
 	    (rc = pdk_dma_map(f->as_a, f->dst, BUF_LEN, PDK_IOMMUFD_READ | PDK_IOMMUFD_WRITE,
 			      &f->dst_iova)) < 0 ||
-	    (rc = pdk_dma_map(f->as_b, f->other, BUF_LEN, PDK_IOMMUFD_READ | PDK_IOMMUFD_WRITE,
-			      &f->other_iova)) < 0)
+	    (rc = pdk_dma_map_iova(f->as_b, f->other, BUF_LEN, B_IOVA,
+				   PDK_IOMMUFD_READ | PDK_IOMMUFD_WRITE)) < 0)
 		return rc;
+	f->other_iova = B_IOVA;
 
 	rc = flow_copy(f, pdk_pasid_ctx_pasid(f->ctx_a), f->src_iova, f->dst_iova, BUF_LEN);
 	if (rc < 0)
@@ -168,6 +171,10 @@ test_flow_pasid_copy(void)
 		TEST_ASSERT_EQ(fault.pasid, pa);
 		TEST_ASSERT_EQ(fault.iova, f.other_iova);
 		TEST_ASSERT(fault.write, "the refused access was the write");
+		/* refused because A's space has nothing there, not for a permission */
+		TEST_ASSERT(strcmp(fault.reason, "IOVA not mapped") == 0, "reason: %s", fault.reason);
+		TEST_ASSERT_EQ(pdk_dma_va2iova(f.as_a, f.other), PDK_DMA_BAD_IOVA);
+		TEST_ASSERT_EQ(pdk_dma_va2iova(f.as_b, f.other), B_IOVA);
 		TEST_ASSERT_RC(pdk_sim_fault_pop(f.sim, &fault), -ENOENT);
 	}
 	/* a new context gets the PASID B released: the lowest free one */
