@@ -258,7 +258,10 @@ main(int argc, char **argv)
 
 	rc = run(&h);
 	teardown(&h);
-	printf("9. torn down: PASIDs detached and freed, HWPTs and IOASes destroyed, fds closed\n");
+	if (rc == 0)
+		printf("9. torn down: PASIDs detached and freed, HWPTs and IOASes destroyed, fds closed\n");
+	else
+		printf("stopped; everything set up before the failure was torn down\n");
 	if (h.sim != NULL) {
 		if (!pdk_sim_is_clean(h.sim)) {
 			fprintf(stderr, "hello-pasid: the simulated kernel still holds objects\n");

@@ -173,6 +173,8 @@ usage(const char *prog)
 {
 	printf("Usage: %s [options] [TEST|GLOB ...]\n"
 	       "PDK's autotest application. Runs every registered test, or those named.\n"
+	       "Tests of suite \"vm\" (named kernel_*) need the real kernel of the VM harness\n"
+	       "(test/vm) and run only when named or with --suite vm.\n"
 	       "Tests named sim_* run on PDK's simulated kernel (a simulation, not hardware).\n\n"
 	       "  -l, --list        list tests as \"suite name\" and exit\n"
 	       "  -s, --suite NAME  run only the tests of suite NAME\n"
@@ -182,6 +184,12 @@ usage(const char *prog)
 	       prog);
 }
 
+/*
+ * Tests of the "vm" suite need the real kernel of the VM harness (test/vm):
+ * they run only when their suite or names are asked for.
+ */
+#define PDK_TEST_SUITE_VM "vm"
+
 static bool
 selected(const struct pdk_test *t, const char *suite, char **names, int nnames)
 {
@@ -190,7 +198,7 @@ selected(const struct pdk_test *t, const char *suite, char **names, int nnames)
 	if (suite != NULL && strcmp(t->suite, suite) != 0)
 		return false;
 	if (nnames == 0)
-		return true;
+		return suite != NULL || strcmp(t->suite, PDK_TEST_SUITE_VM) != 0;
 	for (i = 0; i < nnames; i++)
 		if (fnmatch(names[i], t->name, 0) == 0)
 			return true;
