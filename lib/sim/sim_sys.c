@@ -41,6 +41,30 @@ sim_begin(struct pdk_sim *sim, bool can_fail)
 	return rc;
 }
 
+/* sim_begin(), then find what @p fd points at: -EBADF (unlocked) when nothing. */
+static int
+sim_begin_fd(struct pdk_sim *sim, int fd, struct sim_file **file)
+{
+	int rc = sim_begin(sim, true);
+
+	if (rc < 0)
+		return rc;
+	*file = sim_fd_lookup(sim, fd);
+	if (*file == NULL) {
+		pthread_mutex_unlock(&sim->lock);
+		return -EBADF;
+	}
+	return 0;
+}
+
+/* End of an op begun by sim_begin(): drop the lock, return @p rc. */
+static ssize_t
+sim_end(struct pdk_sim *sim, ssize_t rc)
+{
+	pthread_mutex_unlock(&sim->lock);
+	return rc;
+}
+
 static int
 sim_op_open(void *priv, const char *path, int flags)
 {
@@ -50,21 +74,16 @@ sim_op_open(void *priv, const char *path, int flags)
 	(void)flags;
 	if (rc < 0)
 		return rc;
-	rc = sim_fs_open(sim, path);
-	pthread_mutex_unlock(&sim->lock);
-	return rc;
+	return (int)sim_end(sim, sim_fs_open(sim, path));
 }
 
 static int
 sim_op_close(void *priv, int fd)
 {
 	struct pdk_sim *sim = priv;
-	int rc;
 
 	sim_begin(sim, false);
-	rc = sim_fd_close(sim, fd);
-	pthread_mutex_unlock(&sim->lock);
-	return rc;
+	return (int)sim_end(sim, sim_fd_close(sim, fd));
 }
 
 static int
@@ -72,21 +91,17 @@ sim_op_ioctl(void *priv, int fd, unsigned long request, void *arg)
 {
 	struct pdk_sim *sim = priv;
 	struct sim_file *file;
-	int rc = sim_begin(sim, true);
+	int rc = sim_begin_fd(sim, fd, &file);
 
 	if (rc < 0)
 		return rc;
-	file = sim_fd_lookup(sim, fd);
-	if (file == NULL)
-		rc = -EBADF;
-	else if (file->kind == SIM_FILE_IOMMUFD)
+	if (file->kind == SIM_FILE_IOMMUFD)
 		rc = sim_iommufd_ioctl(file->ctx, request, arg);
 	else if (file->kind == SIM_FILE_DEVICE)
 		rc = sim_vfio_ioctl(file, request, arg);
 	else
 		rc = -ENOTTY;
-	pthread_mutex_unlock(&sim->lock);
-	return rc;
+	return (int)sim_end(sim, rc);
 }
 
 /* read()/write() on a device fd use and advance the file position. */
@@ -94,14 +109,11 @@ static ssize_t
 sim_rw(struct pdk_sim *sim, int fd, void *buf, size_t len, const uint64_t *offset, bool write)
 {
 	struct sim_file *file;
-	ssize_t rc = sim_begin(sim, true);
+	ssize_t rc = sim_begin_fd(sim, fd, &file);
 
 	if (rc < 0)
 		return rc;
-	file = sim_fd_lookup(sim, fd);
-	if (file == NULL) {
-		rc = -EBADF;
-	} else if (file->kind == SIM_FILE_FAULT) {
+	if (file->kind == SIM_FILE_FAULT) {
 		if (offset != NULL)
 			rc = -ESPIPE;	/* a non-seekable file */
 		else if (write)
@@ -117,8 +129,7 @@ sim_rw(struct pdk_sim *sim, int fd, void *buf, size_t len, const uint64_t *offse
 	} else {
 		rc = -EINVAL;		/* /dev/iommu has no read or write */
 	}
-	pthread_mutex_unlock(&sim->lock);
-	return rc;
+	return sim_end(sim, rc);
 }
 
 static ssize_t
@@ -150,31 +161,24 @@ sim_op_mmap(void *priv, int fd, size_t len, int prot, uint64_t offset, void **ad
 {
 	struct pdk_sim *sim = priv;
 	struct sim_file *file;
-	int rc = sim_begin(sim, true);
+	int rc = sim_begin_fd(sim, fd, &file);
 
 	if (rc < 0)
 		return rc;
-	file = sim_fd_lookup(sim, fd);
-	if (file == NULL)
-		rc = -EBADF;
-	else if (file->kind == SIM_FILE_DEVICE)
+	if (file->kind == SIM_FILE_DEVICE)
 		rc = sim_vfio_mmap(file, len, prot, offset, addr);
 	else
 		rc = -ENODEV;
-	pthread_mutex_unlock(&sim->lock);
-	return rc;
+	return (int)sim_end(sim, rc);
 }
 
 static int
 sim_op_munmap(void *priv, void *addr, size_t len)
 {
 	struct pdk_sim *sim = priv;
-	int rc;
 
 	sim_begin(sim, false);
-	rc = sim_mmap_remove(sim, addr, len);
-	pthread_mutex_unlock(&sim->lock);
-	return rc;
+	return (int)sim_end(sim, sim_mmap_remove(sim, addr, len));
 }
 
 static int
@@ -198,9 +202,7 @@ sim_op_read_file(void *priv, const char *path, char *buf, size_t len)
 
 	if (rc < 0)
 		return rc;
-	rc = sim_fs_read_file(sim, path, buf, len);
-	pthread_mutex_unlock(&sim->lock);
-	return rc;
+	return sim_end(sim, sim_fs_read_file(sim, path, buf, len));
 }
 
 static ssize_t
@@ -211,9 +213,7 @@ sim_op_link_name(void *priv, const char *path, char *buf, size_t len)
 
 	if (rc < 0)
 		return rc;
-	rc = sim_fs_link_name(sim, path, buf, len);
-	pthread_mutex_unlock(&sim->lock);
-	return rc;
+	return sim_end(sim, sim_fs_link_name(sim, path, buf, len));
 }
 
 const struct pdk_sys_ops sim_sys_ops = {

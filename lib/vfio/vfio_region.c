@@ -186,33 +186,33 @@ region_rw(struct pdk_vfio_dev *dev, uint32_t index, const char *what, uint64_t o
 	return 0;
 }
 
-int
-pdk_vfio_bar_read(struct pdk_vfio_dev *dev, unsigned int bar, uint64_t offset, void *buf,
-		  size_t len)
+static int
+bar_rw(struct pdk_vfio_dev *dev, unsigned int bar, uint64_t offset, void *buf, size_t len,
+       bool write)
 {
 	char what[16];
 	int rc;
 
-	rc = check_bar(dev, bar, "read");
+	rc = check_bar(dev, bar, write ? "write" : "read");
 	if (rc < 0)
 		return rc;
 	snprintf(what, sizeof(what), "BAR %u", bar);
-	return region_rw(dev, bar, what, offset, buf, len, false);
+	return region_rw(dev, bar, what, offset, buf, len, write);
+}
+
+int
+pdk_vfio_bar_read(struct pdk_vfio_dev *dev, unsigned int bar, uint64_t offset, void *buf,
+		  size_t len)
+{
+	return bar_rw(dev, bar, offset, buf, len, false);
 }
 
 int
 pdk_vfio_bar_write(struct pdk_vfio_dev *dev, unsigned int bar, uint64_t offset,
 		   const void *buf, size_t len)
 {
-	char what[16];
-	int rc;
-
-	rc = check_bar(dev, bar, "write");
-	if (rc < 0)
-		return rc;
-	snprintf(what, sizeof(what), "BAR %u", bar);
 	/* region_rw() only reads from buf when writing. */
-	return region_rw(dev, bar, what, offset, (void *)(uintptr_t)buf, len, true);
+	return bar_rw(dev, bar, offset, (void *)(uintptr_t)buf, len, true);
 }
 
 int

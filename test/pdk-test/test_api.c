@@ -20,14 +20,6 @@
 #define DEV_ADDR PDK_SIM_DEFAULT_PCI_ADDR
 #define AS_NAME "api-space"
 
-#define SETUP(env, cfg, fn, bind) TEST_ASSERT_OK(test_env_setup(&(env), (cfg), (fn), (bind)))
-
-#define DONE(env)								\
-	do {									\
-		TEST_ASSERT_OK(test_env_teardown(&(env)));			\
-		return TEST_SUCCESS;						\
-	} while (0)
-
 static uint64_t
 sim_calls(struct pdk_sim *sim)
 {
@@ -35,18 +27,6 @@ sim_calls(struct pdk_sim *sim)
 
 	pdk_sim_stats_get(sim, &st);
 	return st.calls;
-}
-
-static int
-all_bytes(const void *p, uint8_t v, size_t len)
-{
-	const uint8_t *b = p;
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		if (b[i] != v)
-			return 0;
-	return 1;
 }
 
 /* ---- vfio ---- */
@@ -363,20 +343,20 @@ test_pasid_ctx_lifecycle(void)
 	TEST_ASSERT_EQ(st.pasid_attachments, 1);
 	memset(data, 0xaa, sizeof(data));
 	TEST_ASSERT_OK(pdk_sim_fn_dma(fn, true, pasid, iova1, data, sizeof(data), true));
-	TEST_ASSERT(all_bytes(b1, 0xaa, sizeof(data)), "DMA did not land in as1's buffer");
+	TEST_ASSERT(test_all_bytes(b1, 0xaa, sizeof(data)), "DMA did not land in as1's buffer");
 	/* as2's IOVA is not reachable through as1 unless it happens to coincide */
 	if (iova2 != iova1)
 		TEST_ASSERT_RC(pdk_sim_fn_dma(fn, true, pasid, iova2, data, sizeof(data), true),
 			       -EFAULT);
-	TEST_ASSERT(all_bytes(b2, 0x02, PG), "as2's buffer was written through as1");
+	TEST_ASSERT(test_all_bytes(b2, 0x02, PG), "as2's buffer was written through as1");
 
 	TEST_ASSERT_OK(pdk_pasid_ctx_replace(ctx, as2));
 	TEST_ASSERT(pdk_pasid_ctx_as(ctx) == as2, "context not moved to as2");
 	TEST_ASSERT_EQ(pdk_pasid_ctx_pasid(ctx), pasid);
 	memset(data, 0xbb, sizeof(data));
 	TEST_ASSERT_OK(pdk_sim_fn_dma(fn, true, pasid, iova2, data, sizeof(data), true));
-	TEST_ASSERT(all_bytes(b2, 0xbb, sizeof(data)), "DMA did not land in as2's buffer");
-	TEST_ASSERT(all_bytes(b1, 0xaa, sizeof(data)), "as1's buffer changed after replace");
+	TEST_ASSERT(test_all_bytes(b2, 0xbb, sizeof(data)), "DMA did not land in as2's buffer");
+	TEST_ASSERT(test_all_bytes(b1, 0xaa, sizeof(data)), "as1's buffer changed after replace");
 	pdk_sim_stats_get(env.sim, &st);
 	TEST_ASSERT_EQ(st.pasid_attachments, 1);
 
@@ -614,7 +594,7 @@ test_dma_as_destroy_busy(void)
 		TEST_ASSERT_OK(pdk_sim_fn_dma(pdk_sim_fn_find(env.sim, DEV_ADDR), true,
 					      pdk_pasid_ctx_pasid(ctx), iova, data, sizeof(data),
 					      true));
-		TEST_ASSERT(all_bytes(buf, 0x6b, sizeof(data)), "DMA did not land");
+		TEST_ASSERT(test_all_bytes(buf, 0x6b, sizeof(data)), "DMA did not land");
 	}
 
 	TEST_ASSERT_OK(pdk_pasid_ctx_release(ctx));

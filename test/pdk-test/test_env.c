@@ -154,6 +154,23 @@ raw_unmap(struct test_env *env, uint32_t ioas_id, uint64_t iova, uint64_t len)
 	return pdk_sys_ioctl(env->sys, env->ifd, IOMMU_IOAS_UNMAP, &u);
 }
 
+int
+raw_map_fixed(struct test_env *env, uint32_t ioas_id, uint32_t flags, void *va, uint64_t len,
+	      uint64_t iova)
+{
+	return raw_map(env, ioas_id, flags | IOMMU_IOAS_MAP_FIXED_IOVA, va, len, &iova);
+}
+
+int
+raw_ioas_hwpt(struct test_env *env, uint32_t flags, uint32_t *ioas_id, uint32_t *hwpt_id)
+{
+	int rc = raw_ioas_alloc(env, ioas_id);
+
+	if (rc != 0)
+		return rc;
+	return raw_hwpt_alloc(env, *ioas_id, flags, hwpt_id);
+}
+
 void *
 test_buf_alloc(size_t len)
 {
@@ -169,6 +186,18 @@ test_buf_free(void *buf, size_t len)
 {
 	if (buf != NULL)
 		munmap(buf, len);
+}
+
+int
+test_all_bytes(const void *p, uint8_t v, size_t len)
+{
+	const uint8_t *b = p;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (b[i] != v)
+			return 0;
+	return 1;
 }
 
 static int

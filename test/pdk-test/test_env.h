@@ -31,6 +31,18 @@ struct test_env {
 	int dfd;	/* device fd, for raw ioctls */
 };
 
+#define RW (IOMMU_IOAS_MAP_READABLE | IOMMU_IOAS_MAP_WRITEABLE)
+
+/** Set up @p env (see test_env_setup()) or fail the calling test. */
+#define SETUP(env, cfg, fn, bind) TEST_ASSERT_OK(test_env_setup(&(env), (cfg), (fn), (bind)))
+
+/** End of a test: teardown must leave the sim clean. */
+#define DONE(env)								\
+	do {									\
+		TEST_ASSERT_OK(test_env_teardown(&(env)));			\
+		return TEST_SUCCESS;						\
+	} while (0)
+
 /** Function config used when a test passes none: simdma, 20-bit PASID. */
 extern const struct pdk_sim_fn_config test_default_fn;
 
@@ -57,10 +69,18 @@ int raw_destroy(struct test_env *env, uint32_t id);
 int raw_map(struct test_env *env, uint32_t ioas_id, uint32_t flags, void *va, uint64_t len,
 	    uint64_t *iova);
 int raw_unmap(struct test_env *env, uint32_t ioas_id, uint64_t iova, uint64_t len);
+/* MAP at the fixed IOVA @p iova */
+int raw_map_fixed(struct test_env *env, uint32_t ioas_id, uint32_t flags, void *va, uint64_t len,
+		  uint64_t iova);
+/* An IOAS and a HWPT over it with @p flags (IOMMU_HWPT_ALLOC_PASID for a PASID-compatible one) */
+int raw_ioas_hwpt(struct test_env *env, uint32_t flags, uint32_t *ioas_id, uint32_t *hwpt_id);
 
 /** Page-aligned anonymous memory; test_buf_free() it. */
 void *test_buf_alloc(size_t len);
 void test_buf_free(void *buf, size_t len);
+
+/** @return 1 when all @p len bytes at @p p are @p v, 0 otherwise. */
+int test_all_bytes(const void *p, uint8_t v, size_t len);
 
 /**
  * Run one pdk-sim-dma copy of @p len bytes from @p src to @p dst, tagged with

@@ -25,30 +25,12 @@
 #define BASE_IOVA 0x100000ull	/* well inside any aperture, below the MSI window */
 #define BAD_ID 0xdeadu
 
-#define SETUP(env, cfg, fn, bind) TEST_ASSERT_OK(test_env_setup(&(env), (cfg), (fn), (bind)))
-
-/* end of a test: teardown must leave the sim clean */
-#define DONE(env)								\
-	do {									\
-		TEST_ASSERT_OK(test_env_teardown(&(env)));			\
-		return TEST_SUCCESS;						\
-	} while (0)
-
-#define RW (IOMMU_IOAS_MAP_READABLE | IOMMU_IOAS_MAP_WRITEABLE)
 #define FIXED_RW (IOMMU_IOAS_MAP_FIXED_IOVA | RW)
 
 static int
 ifd_ioctl(struct test_env *env, unsigned long req, void *arg)
 {
 	return pdk_sys_ioctl(env->sys, env->ifd, req, arg);
-}
-
-/* MAP at a fixed IOVA */
-static int
-map_fixed(struct test_env *env, uint32_t ioas, uint32_t flags, void *va, uint64_t len,
-	  uint64_t iova)
-{
-	return raw_map(env, ioas, flags | IOMMU_IOAS_MAP_FIXED_IOVA, va, len, &iova);
 }
 
 /* UNMAP returning the reported length */
@@ -62,17 +44,6 @@ unmap_len(struct test_env *env, uint32_t ioas, uint64_t iova, uint64_t len, uint
 
 	*out = u.length;
 	return rc;
-}
-
-/* An IOAS and a PASID-compatible HWPT over it (a domain makes the kernel pin and align) */
-static int
-ioas_with_hwpt(struct test_env *env, uint32_t *ioas, uint32_t *hwpt)
-{
-	int rc = raw_ioas_alloc(env, ioas);
-
-	if (rc != 0)
-		return rc;
-	return raw_hwpt_alloc(env, *ioas, IOMMU_HWPT_ALLOC_PASID, hwpt);
 }
 
 static int
@@ -185,10 +156,10 @@ test_map_no_perm(void)
 	void *buf;
 
 	SETUP(env, NULL, NULL, true);
-	TEST_ASSERT_OK(ioas_with_hwpt(&env, &ioas, &hwpt));
+	TEST_ASSERT_OK(raw_ioas_hwpt(&env, IOMMU_HWPT_ALLOC_PASID, &ioas, &hwpt));
 	buf = test_buf_alloc(PG);
 	TEST_ASSERT(buf != NULL);
-	TEST_ASSERT_RC(map_fixed(&env, ioas, 0, buf, PG, BASE_IOVA), -EINVAL);
+	TEST_ASSERT_RC(raw_map_fixed(&env, ioas, 0, buf, PG, BASE_IOVA), -EINVAL);
 	/* nothing was mapped there */
 	TEST_ASSERT_RC(raw_unmap(&env, ioas, BASE_IOVA, PG), -ENOENT);
 	test_buf_free(buf, PG);
@@ -208,8 +179,8 @@ test_map_unknown_flag(void)
 	TEST_ASSERT_OK(raw_ioas_alloc(&env, &ioas));
 	buf = test_buf_alloc(PG);
 	TEST_ASSERT(buf != NULL);
-	TEST_ASSERT_RC(map_fixed(&env, ioas, RW | (1u << 3), buf, PG, BASE_IOVA), -EOPNOTSUPP);
-	TEST_ASSERT_RC(map_fixed(&env, ioas, RW | (1u << 31), buf, PG, BASE_IOVA),
+	TEST_ASSERT_RC(raw_map_fixed(&env, ioas, RW | (1u << 3), buf, PG, BASE_IOVA), -EOPNOTSUPP);
+	TEST_ASSERT_RC(raw_map_fixed(&env, ioas, RW | (1u << 31), buf, PG, BASE_IOVA),
 		       -EOPNOTSUPP);
 	TEST_ASSERT_RC(raw_unmap(&env, ioas, BASE_IOVA, PG), -ENOENT);
 	test_buf_free(buf, PG);
@@ -255,13 +226,13 @@ test_map_unaligned(void)
 	void *buf;
 
 	SETUP(env, NULL, NULL, true);
-	TEST_ASSERT_OK(ioas_with_hwpt(&env, &ioas, &hwpt));
+	TEST_ASSERT_OK(raw_ioas_hwpt(&env, IOMMU_HWPT_ALLOC_PASID, &ioas, &hwpt));
 	buf = test_buf_alloc(2 * PG);
 	TEST_ASSERT(buf != NULL);
-	TEST_ASSERT_RC(map_fixed(&env, ioas, RW, buf, PG, BASE_IOVA + 0x800), -EINVAL);
-	TEST_ASSERT_RC(map_fixed(&env, ioas, RW, buf, PG, BASE_IOVA + 1), -EINVAL);
+	TEST_ASSERT_RC(raw_map_fixed(&env, ioas, RW, buf, PG, BASE_IOVA + 0x800), -EINVAL);
+	TEST_ASSERT_RC(raw_map_fixed(&env, ioas, RW, buf, PG, BASE_IOVA + 1), -EINVAL);
 	/* the aligned one works */
-	TEST_ASSERT_OK(map_fixed(&env, ioas, RW, buf, PG, BASE_IOVA));
+	TEST_ASSERT_OK(raw_map_fixed(&env, ioas, RW, buf, PG, BASE_IOVA));
 	TEST_ASSERT_OK(raw_unmap(&env, ioas, BASE_IOVA, PG));
 	test_buf_free(buf, 2 * PG);
 	DONE(env);
@@ -278,10 +249,10 @@ test_map_len_zero(void)
 	void *buf;
 
 	SETUP(env, NULL, NULL, true);
-	TEST_ASSERT_OK(ioas_with_hwpt(&env, &ioas, &hwpt));
+	TEST_ASSERT_OK(raw_ioas_hwpt(&env, IOMMU_HWPT_ALLOC_PASID, &ioas, &hwpt));
 	buf = test_buf_alloc(PG);
 	TEST_ASSERT(buf != NULL);
-	TEST_ASSERT_RC(map_fixed(&env, ioas, RW, buf, 0, BASE_IOVA), -EINVAL);
+	TEST_ASSERT_RC(raw_map_fixed(&env, ioas, RW, buf, 0, BASE_IOVA), -EINVAL);
 	TEST_ASSERT_RC(raw_map(&env, ioas, RW, buf, 0, &iova), -EINVAL);
 	test_buf_free(buf, PG);
 	DONE(env);
@@ -298,17 +269,17 @@ test_map_overlap(void)
 	void *buf;
 
 	SETUP(env, NULL, NULL, true);
-	TEST_ASSERT_OK(ioas_with_hwpt(&env, &ioas, &hwpt));
+	TEST_ASSERT_OK(raw_ioas_hwpt(&env, IOMMU_HWPT_ALLOC_PASID, &ioas, &hwpt));
 	buf = test_buf_alloc(4 * PG);
 	TEST_ASSERT(buf != NULL);
-	TEST_ASSERT_OK(map_fixed(&env, ioas, RW, buf, 2 * PG, BASE_IOVA + 16 * PG));
-	TEST_ASSERT_RC(map_fixed(&env, ioas, RW, buf, 2 * PG, BASE_IOVA + 16 * PG), -EEXIST);
-	TEST_ASSERT_RC(map_fixed(&env, ioas, RW, buf, PG, BASE_IOVA + 17 * PG), -EEXIST);
-	TEST_ASSERT_RC(map_fixed(&env, ioas, RW, buf, 2 * PG, BASE_IOVA + 15 * PG), -EEXIST);
-	TEST_ASSERT_RC(map_fixed(&env, ioas, RW, buf, 4 * PG, BASE_IOVA + 15 * PG), -EEXIST);
+	TEST_ASSERT_OK(raw_map_fixed(&env, ioas, RW, buf, 2 * PG, BASE_IOVA + 16 * PG));
+	TEST_ASSERT_RC(raw_map_fixed(&env, ioas, RW, buf, 2 * PG, BASE_IOVA + 16 * PG), -EEXIST);
+	TEST_ASSERT_RC(raw_map_fixed(&env, ioas, RW, buf, PG, BASE_IOVA + 17 * PG), -EEXIST);
+	TEST_ASSERT_RC(raw_map_fixed(&env, ioas, RW, buf, 2 * PG, BASE_IOVA + 15 * PG), -EEXIST);
+	TEST_ASSERT_RC(raw_map_fixed(&env, ioas, RW, buf, 4 * PG, BASE_IOVA + 15 * PG), -EEXIST);
 	/* just before and just after are free */
-	TEST_ASSERT_OK(map_fixed(&env, ioas, RW, buf, PG, BASE_IOVA + 15 * PG));
-	TEST_ASSERT_OK(map_fixed(&env, ioas, RW, buf, PG, BASE_IOVA + 18 * PG));
+	TEST_ASSERT_OK(raw_map_fixed(&env, ioas, RW, buf, PG, BASE_IOVA + 15 * PG));
+	TEST_ASSERT_OK(raw_map_fixed(&env, ioas, RW, buf, PG, BASE_IOVA + 18 * PG));
 	TEST_ASSERT_OK(unmap_len(&env, ioas, BASE_IOVA + 15 * PG, 4 * PG, &len));
 	TEST_ASSERT_EQ(len, 4 * PG);
 	test_buf_free(buf, 4 * PG);
@@ -325,15 +296,15 @@ test_map_overflow(void)
 	void *buf;
 
 	SETUP(env, NULL, NULL, true);
-	TEST_ASSERT_OK(ioas_with_hwpt(&env, &ioas, &hwpt));
+	TEST_ASSERT_OK(raw_ioas_hwpt(&env, IOMMU_HWPT_ALLOC_PASID, &ioas, &hwpt));
 	buf = test_buf_alloc(2 * PG);
 	TEST_ASSERT(buf != NULL);
 	/* aligned iova, but iova + len - 1 wraps */
-	TEST_ASSERT_RC(map_fixed(&env, ioas, RW, buf, 2 * PG, UINT64_MAX - PG + 1), -EOVERFLOW);
+	TEST_ASSERT_RC(raw_map_fixed(&env, ioas, RW, buf, 2 * PG, UINT64_MAX - PG + 1), -EOVERFLOW);
 	/* length >= ULONG_MAX */
-	TEST_ASSERT_RC(map_fixed(&env, ioas, RW, buf, UINT64_MAX, BASE_IOVA), -EOVERFLOW);
+	TEST_ASSERT_RC(raw_map_fixed(&env, ioas, RW, buf, UINT64_MAX, BASE_IOVA), -EOVERFLOW);
 	/* iova >= ULONG_MAX */
-	TEST_ASSERT_RC(map_fixed(&env, ioas, RW, buf, PG, UINT64_MAX), -EOVERFLOW);
+	TEST_ASSERT_RC(raw_map_fixed(&env, ioas, RW, buf, PG, UINT64_MAX), -EOVERFLOW);
 	test_buf_free(buf, 2 * PG);
 	DONE(env);
 }
@@ -348,13 +319,13 @@ test_map_unknown_ioas(void)
 	void *buf;
 
 	SETUP(env, NULL, NULL, true);
-	TEST_ASSERT_OK(ioas_with_hwpt(&env, &ioas, &hwpt));
+	TEST_ASSERT_OK(raw_ioas_hwpt(&env, IOMMU_HWPT_ALLOC_PASID, &ioas, &hwpt));
 	buf = test_buf_alloc(PG);
 	TEST_ASSERT(buf != NULL);
-	TEST_ASSERT_RC(map_fixed(&env, BAD_ID, RW, buf, PG, BASE_IOVA), -ENOENT);
-	TEST_ASSERT_RC(map_fixed(&env, 0, RW, buf, PG, BASE_IOVA), -ENOENT);
+	TEST_ASSERT_RC(raw_map_fixed(&env, BAD_ID, RW, buf, PG, BASE_IOVA), -ENOENT);
+	TEST_ASSERT_RC(raw_map_fixed(&env, 0, RW, buf, PG, BASE_IOVA), -ENOENT);
 	/* a HWPT id is of the wrong type */
-	TEST_ASSERT_RC(map_fixed(&env, hwpt, RW, buf, PG, BASE_IOVA), -ENOENT);
+	TEST_ASSERT_RC(raw_map_fixed(&env, hwpt, RW, buf, PG, BASE_IOVA), -ENOENT);
 	TEST_ASSERT_RC(raw_unmap(&env, ioas, BASE_IOVA, PG), -ENOENT);
 	test_buf_free(buf, PG);
 	DONE(env);
@@ -371,11 +342,11 @@ test_map_bad_va(void)
 	void *hole;
 
 	SETUP(env, NULL, NULL, true);
-	TEST_ASSERT_OK(ioas_with_hwpt(&env, &ioas, &hwpt));
+	TEST_ASSERT_OK(raw_ioas_hwpt(&env, IOMMU_HWPT_ALLOC_PASID, &ioas, &hwpt));
 	hole = test_buf_alloc(4 * PG);
 	TEST_ASSERT(hole != NULL);
 	test_buf_free(hole, 4 * PG);	/* now a hole in the process */
-	TEST_ASSERT_RC(map_fixed(&env, ioas, RW, hole, 4 * PG, BASE_IOVA), -EFAULT);
+	TEST_ASSERT_RC(raw_map_fixed(&env, ioas, RW, hole, 4 * PG, BASE_IOVA), -EFAULT);
 	pdk_sim_stats_get(env.sim, &st);
 	TEST_ASSERT_EQ(st.mappings, 0);
 	TEST_ASSERT_EQ(st.pinned_pages, 0);
@@ -394,7 +365,7 @@ test_map_auto_iova(void)
 	void *buf;
 
 	SETUP(env, NULL, NULL, true);
-	TEST_ASSERT_OK(ioas_with_hwpt(&env, &ioas, &hwpt));
+	TEST_ASSERT_OK(raw_ioas_hwpt(&env, IOMMU_HWPT_ALLOC_PASID, &ioas, &hwpt));
 	buf = test_buf_alloc(4 * PG);
 	TEST_ASSERT(buf != NULL);
 	TEST_ASSERT_OK(raw_map(&env, ioas, RW, buf, 4 * PG, &a));
@@ -426,10 +397,10 @@ test_unmap_split(void)
 	void *buf;
 
 	SETUP(env, NULL, NULL, true);
-	TEST_ASSERT_OK(ioas_with_hwpt(&env, &ioas, &hwpt));
+	TEST_ASSERT_OK(raw_ioas_hwpt(&env, IOMMU_HWPT_ALLOC_PASID, &ioas, &hwpt));
 	buf = test_buf_alloc(2 * PG);
 	TEST_ASSERT(buf != NULL);
-	TEST_ASSERT_OK(map_fixed(&env, ioas, RW, buf, 2 * PG, BASE_IOVA));
+	TEST_ASSERT_OK(raw_map_fixed(&env, ioas, RW, buf, 2 * PG, BASE_IOVA));
 	TEST_ASSERT_RC(unmap_len(&env, ioas, BASE_IOVA, PG, &len), -ENOENT);
 	TEST_ASSERT_RC(unmap_len(&env, ioas, BASE_IOVA + PG, PG, &len), -ENOENT);
 	TEST_ASSERT_RC(unmap_len(&env, ioas, BASE_IOVA + PG, 4 * PG, &len), -ENOENT);
@@ -455,7 +426,7 @@ test_unmap_nothing(void)
 	/* next to a mapping, but not on it */
 	buf = test_buf_alloc(PG);
 	TEST_ASSERT(buf != NULL);
-	TEST_ASSERT_OK(map_fixed(&env, ioas, RW, buf, PG, BASE_IOVA));
+	TEST_ASSERT_OK(raw_map_fixed(&env, ioas, RW, buf, PG, BASE_IOVA));
 	TEST_ASSERT_RC(unmap_len(&env, ioas, BASE_IOVA + PG, PG, &len), -ENOENT);
 	TEST_ASSERT_OK(unmap_len(&env, ioas, BASE_IOVA, PG, &len));
 	TEST_ASSERT_EQ(len, PG);
@@ -475,19 +446,19 @@ test_unmap_adjacent(void)
 	void *buf;
 
 	SETUP(env, NULL, NULL, true);
-	TEST_ASSERT_OK(ioas_with_hwpt(&env, &ioas, &hwpt));
+	TEST_ASSERT_OK(raw_ioas_hwpt(&env, IOMMU_HWPT_ALLOC_PASID, &ioas, &hwpt));
 	buf = test_buf_alloc(3 * PG);
 	TEST_ASSERT(buf != NULL);
-	TEST_ASSERT_OK(map_fixed(&env, ioas, RW, buf, PG, BASE_IOVA));
-	TEST_ASSERT_OK(map_fixed(&env, ioas, RW, (char *)buf + PG, 2 * PG, BASE_IOVA + PG));
+	TEST_ASSERT_OK(raw_map_fixed(&env, ioas, RW, buf, PG, BASE_IOVA));
+	TEST_ASSERT_OK(raw_map_fixed(&env, ioas, RW, (char *)buf + PG, 2 * PG, BASE_IOVA + PG));
 	TEST_ASSERT_OK(unmap_len(&env, ioas, BASE_IOVA, 3 * PG, &len));
 	TEST_ASSERT_EQ(len, 3 * PG);
 	pdk_sim_stats_get(env.sim, &st);
 	TEST_ASSERT_EQ(st.mappings, 0);
 	TEST_ASSERT_EQ(st.pinned_pages, 0);
 	/* a range that reaches past both also works when it cuts no mapping */
-	TEST_ASSERT_OK(map_fixed(&env, ioas, RW, buf, PG, BASE_IOVA + 8 * PG));
-	TEST_ASSERT_OK(map_fixed(&env, ioas, RW, buf, PG, BASE_IOVA + 9 * PG));
+	TEST_ASSERT_OK(raw_map_fixed(&env, ioas, RW, buf, PG, BASE_IOVA + 8 * PG));
+	TEST_ASSERT_OK(raw_map_fixed(&env, ioas, RW, buf, PG, BASE_IOVA + 9 * PG));
 	TEST_ASSERT_OK(unmap_len(&env, ioas, BASE_IOVA, 64 * PG, &len));
 	TEST_ASSERT_EQ(len, 2 * PG);
 	test_buf_free(buf, 3 * PG);
@@ -510,11 +481,11 @@ test_unmap_all(void)
 	void *buf;
 
 	SETUP(env, NULL, NULL, true);
-	TEST_ASSERT_OK(ioas_with_hwpt(&env, &ioas, &hwpt));
+	TEST_ASSERT_OK(raw_ioas_hwpt(&env, IOMMU_HWPT_ALLOC_PASID, &ioas, &hwpt));
 	buf = test_buf_alloc(4 * PG);
 	TEST_ASSERT(buf != NULL);
-	TEST_ASSERT_OK(map_fixed(&env, ioas, RW, buf, PG, BASE_IOVA));
-	TEST_ASSERT_OK(map_fixed(&env, ioas, RW, buf, 3 * PG, BASE_IOVA + 0x100000));
+	TEST_ASSERT_OK(raw_map_fixed(&env, ioas, RW, buf, PG, BASE_IOVA));
+	TEST_ASSERT_OK(raw_map_fixed(&env, ioas, RW, buf, 3 * PG, BASE_IOVA + 0x100000));
 	TEST_ASSERT_OK(unmap_len(&env, ioas, 0, UINT64_MAX, &len));
 	TEST_ASSERT_EQ(len, 4 * PG);
 	TEST_ASSERT_RC(raw_unmap(&env, ioas, BASE_IOVA, PG), -ENOENT);
@@ -595,7 +566,7 @@ test_iova_ranges_pasid(void)
 	uint32_t ioas, hwpt, n;
 
 	SETUP(env, NULL, NULL, true);
-	TEST_ASSERT_OK(ioas_with_hwpt(&env, &ioas, &hwpt));
+	TEST_ASSERT_OK(raw_ioas_hwpt(&env, IOMMU_HWPT_ALLOC_PASID, &ioas, &hwpt));
 	TEST_ASSERT_OK(raw_attach(&env, VFIO_DEVICE_ATTACH_PASID, 1, hwpt));
 	TEST_ASSERT_RC(iova_ranges(&env, ioas, 0, NULL, &n, NULL), -EMSGSIZE);
 	TEST_ASSERT_EQ(n, 1);
@@ -900,7 +871,7 @@ test_destroy_ioas_busy(void)
 	uint32_t ioas, hwpt;
 
 	SETUP(env, NULL, NULL, true);
-	TEST_ASSERT_OK(ioas_with_hwpt(&env, &ioas, &hwpt));
+	TEST_ASSERT_OK(raw_ioas_hwpt(&env, IOMMU_HWPT_ALLOC_PASID, &ioas, &hwpt));
 	TEST_ASSERT_RC(raw_destroy(&env, ioas), -EBUSY);
 	pdk_sim_stats_get(env.sim, &st);
 	TEST_ASSERT_EQ(st.ioas, 1);
@@ -919,7 +890,7 @@ test_destroy_hwpt_pasid_busy(void)
 	uint32_t ioas, hwpt;
 
 	SETUP(env, NULL, NULL, true);
-	TEST_ASSERT_OK(ioas_with_hwpt(&env, &ioas, &hwpt));
+	TEST_ASSERT_OK(raw_ioas_hwpt(&env, IOMMU_HWPT_ALLOC_PASID, &ioas, &hwpt));
 	TEST_ASSERT_OK(raw_attach(&env, VFIO_DEVICE_ATTACH_PASID, 7, hwpt));
 	TEST_ASSERT_RC(raw_destroy(&env, hwpt), -EBUSY);
 	TEST_ASSERT_OK(raw_detach(&env, VFIO_DEVICE_DETACH_PASID, 7));
@@ -963,25 +934,25 @@ test_pin_limit(void)
 	void *buf;
 
 	SETUP(env, &cfg, NULL, true);
-	TEST_ASSERT_OK(ioas_with_hwpt(&env, &ioas, &hwpt));
+	TEST_ASSERT_OK(raw_ioas_hwpt(&env, IOMMU_HWPT_ALLOC_PASID, &ioas, &hwpt));
 	buf = test_buf_alloc(8 * PG);
 	TEST_ASSERT(buf != NULL);
-	TEST_ASSERT_RC(map_fixed(&env, ioas, RW, buf, 5 * PG, BASE_IOVA), -ENOMEM);
+	TEST_ASSERT_RC(raw_map_fixed(&env, ioas, RW, buf, 5 * PG, BASE_IOVA), -ENOMEM);
 	pdk_sim_stats_get(env.sim, &st);
 	TEST_ASSERT_EQ(st.pinned_pages, 0);
 	TEST_ASSERT_EQ(st.mappings, 0);
 	/* up to the limit is fine */
-	TEST_ASSERT_OK(map_fixed(&env, ioas, RW, buf, 4 * PG, BASE_IOVA));
+	TEST_ASSERT_OK(raw_map_fixed(&env, ioas, RW, buf, 4 * PG, BASE_IOVA));
 	pdk_sim_stats_get(env.sim, &st);
 	TEST_ASSERT_EQ(st.pinned_pages, 4);
-	TEST_ASSERT_RC(map_fixed(&env, ioas, RW, (char *)buf + 4 * PG, PG, BASE_IOVA + 4 * PG),
+	TEST_ASSERT_RC(raw_map_fixed(&env, ioas, RW, (char *)buf + 4 * PG, PG, BASE_IOVA + 4 * PG),
 		       -ENOMEM);
 	TEST_ASSERT_OK(unmap_len(&env, ioas, BASE_IOVA, 4 * PG, &len));
 	TEST_ASSERT_EQ(len, 4 * PG);
 	pdk_sim_stats_get(env.sim, &st);
 	TEST_ASSERT_EQ(st.pinned_pages, 0);
 	/* the unpinned pages count again */
-	TEST_ASSERT_OK(map_fixed(&env, ioas, RW, (char *)buf + 4 * PG, PG, BASE_IOVA + 4 * PG));
+	TEST_ASSERT_OK(raw_map_fixed(&env, ioas, RW, (char *)buf + 4 * PG, PG, BASE_IOVA + 4 * PG));
 	TEST_ASSERT_OK(raw_unmap(&env, ioas, BASE_IOVA + 4 * PG, PG));
 	test_buf_free(buf, 8 * PG);
 	DONE(env);

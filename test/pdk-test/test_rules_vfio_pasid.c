@@ -26,15 +26,6 @@
 #define IOVA_B 0x200000ull
 #define SECOND_ADDR "0000:00:05.0"
 
-#define SETUP(env, cfg, fn, bind) TEST_ASSERT_OK(test_env_setup(&(env), (cfg), (fn), (bind)))
-
-#define DONE(env)								\
-	do {									\
-		TEST_ASSERT_OK(test_env_teardown(&(env)));			\
-		return TEST_SUCCESS;						\
-	} while (0)
-
-#define RW (IOMMU_IOAS_MAP_READABLE | IOMMU_IOAS_MAP_WRITEABLE)
 #define APASID VFIO_DEVICE_ATTACH_PASID
 #define DPASID VFIO_DEVICE_DETACH_PASID
 
@@ -72,40 +63,10 @@ attach_sz(struct test_env *env, uint32_t argsz, uint32_t flags, uint32_t pasid,
 	return rc;
 }
 
-static int
-map_fixed(struct test_env *env, uint32_t ioas, uint32_t flags, void *va, uint64_t len,
-	  uint64_t iova)
-{
-	return raw_map(env, ioas, flags | IOMMU_IOAS_MAP_FIXED_IOVA, va, len, &iova);
-}
-
-/* An IOAS and a HWPT over it with @p flags */
-static int
-ioas_hwpt(struct test_env *env, uint32_t flags, uint32_t *ioas, uint32_t *hwpt)
-{
-	int rc = raw_ioas_alloc(env, ioas);
-
-	if (rc != 0)
-		return rc;
-	return raw_hwpt_alloc(env, *ioas, flags, hwpt);
-}
-
 static struct pdk_sim_fn *
 env_fn(struct test_env *env)
 {
 	return pdk_sim_fn_find(env->sim, test_default_fn.pci_addr);
-}
-
-static int
-all_bytes(const void *p, uint8_t v, size_t len)
-{
-	const uint8_t *b = p;
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		if (b[i] != v)
-			return 0;
-	return 1;
 }
 
 /* ---- before and at BIND (§2.2, §2.4, §3) ---- */
@@ -234,7 +195,7 @@ test_attach_argsz(void)
 	uint32_t ioas, hwpt;
 
 	SETUP(env, NULL, NULL, true);
-	TEST_ASSERT_OK(ioas_hwpt(&env, IOMMU_HWPT_ALLOC_PASID, &ioas, &hwpt));
+	TEST_ASSERT_OK(raw_ioas_hwpt(&env, IOMMU_HWPT_ALLOC_PASID, &ioas, &hwpt));
 	TEST_ASSERT_RC(attach_sz(&env, 8, 0, 0, hwpt, NULL), -EINVAL);
 	TEST_ASSERT_RC(attach_sz(&env, 11, 0, 0, hwpt, NULL), -EINVAL);
 	/* 12 is enough for the RID (pre-6.15 layout) */
@@ -255,7 +216,7 @@ test_attach_pasid_argsz(void)
 	uint32_t ioas, hwpt;
 
 	SETUP(env, NULL, NULL, true);
-	TEST_ASSERT_OK(ioas_hwpt(&env, IOMMU_HWPT_ALLOC_PASID, &ioas, &hwpt));
+	TEST_ASSERT_OK(raw_ioas_hwpt(&env, IOMMU_HWPT_ALLOC_PASID, &ioas, &hwpt));
 	TEST_ASSERT_RC(attach_sz(&env, 12, APASID, 1, hwpt, NULL), -EINVAL);
 	pdk_sim_stats_get(env.sim, &st);
 	TEST_ASSERT_EQ(st.pasid_attachments, 0);
@@ -277,7 +238,7 @@ test_attach_flags(void)
 	uint32_t ioas, hwpt;
 
 	SETUP(env, NULL, NULL, true);
-	TEST_ASSERT_OK(ioas_hwpt(&env, IOMMU_HWPT_ALLOC_PASID, &ioas, &hwpt));
+	TEST_ASSERT_OK(raw_ioas_hwpt(&env, IOMMU_HWPT_ALLOC_PASID, &ioas, &hwpt));
 	TEST_ASSERT_RC(raw_attach(&env, 1u << 1, 0, hwpt), -EINVAL);
 	TEST_ASSERT_RC(raw_attach(&env, APASID | (1u << 7), 1, hwpt), -EINVAL);
 	TEST_ASSERT_RC(raw_detach(&env, 1u << 1, 0), -EINVAL);
@@ -332,7 +293,7 @@ test_pasid_to_plain_hwpt(void)
 	uint32_t ioas, hwpt;
 
 	SETUP(env, NULL, NULL, true);
-	TEST_ASSERT_OK(ioas_hwpt(&env, 0, &ioas, &hwpt));
+	TEST_ASSERT_OK(raw_ioas_hwpt(&env, 0, &ioas, &hwpt));
 	TEST_ASSERT_RC(raw_attach(&env, APASID, 1, hwpt), -EINVAL);
 	TEST_ASSERT_OK(raw_destroy(&env, hwpt));	/* not attached */
 	TEST_ASSERT_OK(raw_destroy(&env, ioas));
@@ -348,7 +309,7 @@ test_pasid_after_plain_rid(void)
 	uint32_t ioas, plain, phwpt;
 
 	SETUP(env, NULL, NULL, true);
-	TEST_ASSERT_OK(ioas_hwpt(&env, 0, &ioas, &plain));
+	TEST_ASSERT_OK(raw_ioas_hwpt(&env, 0, &ioas, &plain));
 	TEST_ASSERT_OK(raw_hwpt_alloc(&env, ioas, IOMMU_HWPT_ALLOC_PASID, &phwpt));
 	TEST_ASSERT_OK(raw_attach(&env, 0, 0, plain));
 	TEST_ASSERT_RC(raw_attach(&env, APASID, 1, phwpt), -EINVAL);
@@ -376,7 +337,7 @@ test_pasid_after_rid_ioas(void)
 	uint32_t ioas, phwpt, auto_id = 0;
 
 	SETUP(env, NULL, NULL, true);
-	TEST_ASSERT_OK(ioas_hwpt(&env, IOMMU_HWPT_ALLOC_PASID, &ioas, &phwpt));
+	TEST_ASSERT_OK(raw_ioas_hwpt(&env, IOMMU_HWPT_ALLOC_PASID, &ioas, &phwpt));
 	TEST_ASSERT_OK(attach_sz(&env, sizeof(struct vfio_device_attach_iommufd_pt), 0, 0, ioas,
 				 &auto_id));
 	TEST_ASSERT(auto_id != ioas && auto_id != phwpt && auto_id != 0,
@@ -399,7 +360,7 @@ test_rid_plain_after_pasid(void)
 	uint32_t ioas, plain, phwpt;
 
 	SETUP(env, NULL, NULL, true);
-	TEST_ASSERT_OK(ioas_hwpt(&env, 0, &ioas, &plain));
+	TEST_ASSERT_OK(raw_ioas_hwpt(&env, 0, &ioas, &plain));
 	TEST_ASSERT_OK(raw_hwpt_alloc(&env, ioas, IOMMU_HWPT_ALLOC_PASID, &phwpt));
 	TEST_ASSERT_OK(raw_attach(&env, APASID, 3, phwpt));
 	TEST_ASSERT_RC(raw_attach(&env, 0, 0, plain), -EINVAL);
@@ -425,7 +386,7 @@ test_pasid_without_rid(void)
 	uint32_t ioas, hwpt;
 
 	SETUP(env, NULL, NULL, true);
-	TEST_ASSERT_OK(ioas_hwpt(&env, IOMMU_HWPT_ALLOC_PASID, &ioas, &hwpt));
+	TEST_ASSERT_OK(raw_ioas_hwpt(&env, IOMMU_HWPT_ALLOC_PASID, &ioas, &hwpt));
 	TEST_ASSERT_OK(raw_attach(&env, APASID, 1, hwpt));
 	pdk_sim_stats_get(env.sim, &st);
 	TEST_ASSERT_EQ(st.pasid_attachments, 1);
@@ -446,7 +407,7 @@ test_pasid_range(void)
 	uint32_t ioas, hwpt;
 
 	SETUP(env, NULL, NULL, true);	/* width 20 */
-	TEST_ASSERT_OK(ioas_hwpt(&env, IOMMU_HWPT_ALLOC_PASID, &ioas, &hwpt));
+	TEST_ASSERT_OK(raw_ioas_hwpt(&env, IOMMU_HWPT_ALLOC_PASID, &ioas, &hwpt));
 	TEST_ASSERT_RC(raw_attach(&env, APASID, 1u << 20, hwpt), -EINVAL);
 	TEST_ASSERT_RC(raw_attach(&env, APASID, UINT32_MAX, hwpt), -EINVAL);
 	TEST_ASSERT_OK(raw_attach(&env, APASID, (1u << 20) - 1, hwpt));
@@ -457,7 +418,7 @@ test_pasid_range(void)
 
 	fn.pasid_bits = 8;
 	SETUP(env, NULL, &fn, true);
-	TEST_ASSERT_OK(ioas_hwpt(&env, IOMMU_HWPT_ALLOC_PASID, &ioas, &hwpt));
+	TEST_ASSERT_OK(raw_ioas_hwpt(&env, IOMMU_HWPT_ALLOC_PASID, &ioas, &hwpt));
 	TEST_ASSERT_RC(raw_attach(&env, APASID, 256, hwpt), -EINVAL);
 	TEST_ASSERT_RC(raw_attach(&env, APASID, 1u << 19, hwpt), -EINVAL);
 	TEST_ASSERT_OK(raw_attach(&env, APASID, 255, hwpt));
@@ -481,7 +442,7 @@ test_pasid_width0(void)
 
 	fn.pasid_bits = 0;
 	SETUP(env, NULL, &fn, true);
-	TEST_ASSERT_OK(ioas_hwpt(&env, IOMMU_HWPT_ALLOC_PASID, &ioas, &hwpt));
+	TEST_ASSERT_OK(raw_ioas_hwpt(&env, IOMMU_HWPT_ALLOC_PASID, &ioas, &hwpt));
 	TEST_ASSERT_OK(raw_attach(&env, APASID, 1, hwpt));
 	TEST_ASSERT_OK(raw_attach(&env, APASID, 1048575, hwpt));
 	TEST_ASSERT_OK(raw_attach(&env, APASID, 1048576, hwpt));
@@ -511,14 +472,14 @@ two_spaces_setup(struct test_env *env, struct two_spaces *t)
 	int i, rc;
 
 	for (i = 0; i < 2; i++) {
-		rc = ioas_hwpt(env, IOMMU_HWPT_ALLOC_PASID, &t->ioas[i], &t->hwpt[i]);
+		rc = raw_ioas_hwpt(env, IOMMU_HWPT_ALLOC_PASID, &t->ioas[i], &t->hwpt[i]);
 		if (rc != 0)
 			return rc;
 		t->buf[i] = test_buf_alloc(PG);
 		if (t->buf[i] == NULL)
 			return -ENOMEM;
 		memset(t->buf[i], 0xa0 + i, PG);
-		rc = map_fixed(env, t->ioas[i], RW, t->buf[i], PG, IOVA_A);
+		rc = raw_map_fixed(env, t->ioas[i], RW, t->buf[i], PG, IOVA_A);
 		if (rc != 0)
 			return rc;
 	}
@@ -554,16 +515,16 @@ test_pasid_replace(void)
 	TEST_ASSERT_OK(raw_attach(&env, APASID, 5, t.hwpt[0]));
 	memset(data, 0x11, sizeof(data));
 	TEST_ASSERT_OK(pdk_sim_fn_dma(env_fn(&env), true, 5, IOVA_A, data, sizeof(data), true));
-	TEST_ASSERT(all_bytes(t.buf[0], 0x11, sizeof(data)), "DMA did not land in space 0");
-	TEST_ASSERT(all_bytes(t.buf[1], 0xa1, PG), "space 1 was written");
+	TEST_ASSERT(test_all_bytes(t.buf[0], 0x11, sizeof(data)), "DMA did not land in space 0");
+	TEST_ASSERT(test_all_bytes(t.buf[1], 0xa1, PG), "space 1 was written");
 
 	TEST_ASSERT_OK(raw_attach(&env, APASID, 5, t.hwpt[1]));
 	pdk_sim_stats_get(env.sim, &st);
 	TEST_ASSERT_EQ(st.pasid_attachments, 1);
 	memset(data, 0x22, sizeof(data));
 	TEST_ASSERT_OK(pdk_sim_fn_dma(env_fn(&env), true, 5, IOVA_A, data, sizeof(data), true));
-	TEST_ASSERT(all_bytes(t.buf[1], 0x22, sizeof(data)), "DMA did not land in space 1");
-	TEST_ASSERT(all_bytes(t.buf[0], 0x11, sizeof(data)), "space 0 was written after replace");
+	TEST_ASSERT(test_all_bytes(t.buf[1], 0x22, sizeof(data)), "DMA did not land in space 1");
+	TEST_ASSERT(test_all_bytes(t.buf[0], 0x11, sizeof(data)), "space 0 was written after replace");
 	/* the new HWPT is the one in use now */
 	TEST_ASSERT_RC(raw_destroy(&env, t.hwpt[1]), -EBUSY);
 	TEST_ASSERT_OK(raw_detach(&env, DPASID, 5));
@@ -589,8 +550,8 @@ test_pasid_replace_fail(void)
 	TEST_ASSERT_RC(raw_attach(&env, APASID, 5, t.ioas[1]), -EINVAL);
 	memset(data, 0x33, sizeof(data));
 	TEST_ASSERT_OK(pdk_sim_fn_dma(env_fn(&env), true, 5, IOVA_A, data, sizeof(data), true));
-	TEST_ASSERT(all_bytes(t.buf[0], 0x33, sizeof(data)), "old HWPT no longer attached");
-	TEST_ASSERT(all_bytes(t.buf[1], 0xa1, PG), "space 1 was written");
+	TEST_ASSERT(test_all_bytes(t.buf[0], 0x33, sizeof(data)), "old HWPT no longer attached");
+	TEST_ASSERT(test_all_bytes(t.buf[1], 0xa1, PG), "space 1 was written");
 	TEST_ASSERT_RC(raw_destroy(&env, t.hwpt[0]), -EBUSY);
 	TEST_ASSERT_OK(raw_destroy(&env, plain));
 	TEST_ASSERT_OK(raw_detach(&env, DPASID, 5));
@@ -623,7 +584,7 @@ test_rid_detach_twice(void)
 	uint32_t ioas, hwpt;
 
 	SETUP(env, NULL, NULL, true);
-	TEST_ASSERT_OK(ioas_hwpt(&env, IOMMU_HWPT_ALLOC_PASID, &ioas, &hwpt));
+	TEST_ASSERT_OK(raw_ioas_hwpt(&env, IOMMU_HWPT_ALLOC_PASID, &ioas, &hwpt));
 	TEST_ASSERT_OK(raw_attach(&env, 0, 0, hwpt));
 	TEST_ASSERT_OK(raw_detach(&env, 0, 0));
 	TEST_ASSERT_OK(raw_detach(&env, 0, 0));
@@ -647,7 +608,7 @@ test_pasid0_trap(void)
 	uint32_t ioas, hwpt, hwpt2;
 
 	SETUP(env, NULL, NULL, true);
-	TEST_ASSERT_OK(ioas_hwpt(&env, IOMMU_HWPT_ALLOC_PASID, &ioas, &hwpt));
+	TEST_ASSERT_OK(raw_ioas_hwpt(&env, IOMMU_HWPT_ALLOC_PASID, &ioas, &hwpt));
 	TEST_ASSERT_OK(raw_hwpt_alloc(&env, ioas, IOMMU_HWPT_ALLOC_PASID, &hwpt2));
 	TEST_ASSERT_OK(raw_attach(&env, APASID, 0, hwpt));
 	TEST_ASSERT_OK(raw_detach(&env, 0, 0));
@@ -674,7 +635,7 @@ test_close_detaches(void)
 	uint32_t ioas, hwpt, hwpt2;
 
 	SETUP(env, NULL, NULL, true);
-	TEST_ASSERT_OK(ioas_hwpt(&env, IOMMU_HWPT_ALLOC_PASID, &ioas, &hwpt));
+	TEST_ASSERT_OK(raw_ioas_hwpt(&env, IOMMU_HWPT_ALLOC_PASID, &ioas, &hwpt));
 	TEST_ASSERT_OK(raw_hwpt_alloc(&env, ioas, IOMMU_HWPT_ALLOC_PASID, &hwpt2));
 	TEST_ASSERT_OK(raw_attach(&env, 0, 0, hwpt));
 	TEST_ASSERT_OK(raw_attach(&env, APASID, 1, hwpt));
@@ -708,7 +669,7 @@ test_amd_pasid_attach(void)
 	uint32_t ioas, hwpt;
 
 	SETUP(env, &cfg, NULL, true);
-	TEST_ASSERT_OK(ioas_hwpt(&env, IOMMU_HWPT_ALLOC_PASID, &ioas, &hwpt));
+	TEST_ASSERT_OK(raw_ioas_hwpt(&env, IOMMU_HWPT_ALLOC_PASID, &ioas, &hwpt));
 	TEST_ASSERT_RC(raw_attach(&env, APASID, 1, hwpt), -EOPNOTSUPP);
 	pdk_sim_stats_get(env.sim, &st);
 	TEST_ASSERT_EQ(st.pasid_attachments, 0);
@@ -787,14 +748,14 @@ iso_setup(struct test_env *env, struct iso *s)
 	int i, rc;
 
 	for (i = 0; i < 2; i++) {
-		rc = ioas_hwpt(env, IOMMU_HWPT_ALLOC_PASID, &s->ioas[i], &s->hwpt[i]);
+		rc = raw_ioas_hwpt(env, IOMMU_HWPT_ALLOC_PASID, &s->ioas[i], &s->hwpt[i]);
 		if (rc != 0)
 			return rc;
 		s->buf[i] = test_buf_alloc(PG);
 		if (s->buf[i] == NULL)
 			return -ENOMEM;
 		memset(s->buf[i], 0x5a, PG);
-		rc = map_fixed(env, s->ioas[i], RW, s->buf[i], PG, ISO_IOVA(i));
+		rc = raw_map_fixed(env, s->ioas[i], RW, s->buf[i], PG, ISO_IOVA(i));
 		if (rc != 0)
 			return rc;
 		rc = raw_attach(env, APASID, (uint32_t)i + 1, s->hwpt[i]);	/* PASID 1 and 2 */
@@ -849,8 +810,8 @@ test_isolation_port(void)
 	memset(data, 0xc3, sizeof(data));
 	TEST_ASSERT_RC(pdk_sim_fn_dma(env_fn(&env), true, 1, IOVA_B, data, sizeof(data), true),
 		       -EFAULT);
-	TEST_ASSERT(all_bytes(s.buf[1], 0x5a, PG), "bytes landed in space B");
-	TEST_ASSERT(all_bytes(s.buf[0], 0x5a, PG), "bytes landed in space A");
+	TEST_ASSERT(test_all_bytes(s.buf[1], 0x5a, PG), "bytes landed in space B");
+	TEST_ASSERT(test_all_bytes(s.buf[0], 0x5a, PG), "bytes landed in space A");
 	TEST_ASSERT_OK(pdk_sim_fault_pop(env.sim, &f));
 	TEST_ASSERT_EQ(f.pasid_valid, true);
 	TEST_ASSERT_EQ(f.pasid, 1);
@@ -863,7 +824,7 @@ test_isolation_port(void)
 	memset(data, 0, sizeof(data));
 	TEST_ASSERT_RC(pdk_sim_fn_dma(env_fn(&env), true, 2, IOVA_A, data, sizeof(data), false),
 		       -EFAULT);
-	TEST_ASSERT(all_bytes(data, 0, sizeof(data)), "bytes of space A were read");
+	TEST_ASSERT(test_all_bytes(data, 0, sizeof(data)), "bytes of space A were read");
 	TEST_ASSERT_OK(pdk_sim_fault_pop(env.sim, &f));
 	TEST_ASSERT_EQ(f.pasid, 2);
 	TEST_ASSERT_EQ(f.iova, IOVA_A);
@@ -872,7 +833,7 @@ test_isolation_port(void)
 	/* each PASID reaches its own buffer */
 	memset(data, 0x77, sizeof(data));
 	TEST_ASSERT_OK(pdk_sim_fn_dma(env_fn(&env), true, 2, IOVA_B, data, sizeof(data), true));
-	TEST_ASSERT(all_bytes(s.buf[1], 0x77, sizeof(data)), "PASID 2 could not write space B");
+	TEST_ASSERT(test_all_bytes(s.buf[1], 0x77, sizeof(data)), "PASID 2 could not write space B");
 	TEST_ASSERT_OK(iso_teardown(&env, &s));
 	DONE(env);
 }
@@ -892,7 +853,7 @@ test_isolation_simdma(void)
 	memset(s.buf[0], 0xe1, 256);	/* source in space A */
 	drain_faults(env.sim);
 	TEST_ASSERT_RC(test_simdma_copy(&env, true, 1, IOVA_A, IOVA_B, 256), PDK_SIMDMA_ST_FAULT);
-	TEST_ASSERT(all_bytes(s.buf[1], 0x5a, PG), "bytes landed in space B");
+	TEST_ASSERT(test_all_bytes(s.buf[1], 0x5a, PG), "bytes landed in space B");
 	TEST_ASSERT_OK(pdk_vfio_bar_read(env.dev, 0, PDK_SIMDMA_REG_FAULT_ADDR, &fault_addr,
 					 sizeof(fault_addr)));
 	TEST_ASSERT_EQ(fault_addr, IOVA_B);
@@ -902,7 +863,7 @@ test_isolation_simdma(void)
 	TEST_ASSERT_EQ(f.iova, IOVA_B);
 	/* inside space A the same copy works */
 	TEST_ASSERT_RC(test_simdma_copy(&env, true, 1, IOVA_A, IOVA_A + 2048, 256), PDK_SIMDMA_ST_DONE);
-	TEST_ASSERT(all_bytes(s.buf[0] + 2048, 0xe1, 256), "copy in space A did not land");
+	TEST_ASSERT(test_all_bytes(s.buf[0] + 2048, 0xe1, 256), "copy in space A did not land");
 	TEST_ASSERT_OK(iso_teardown(&env, &s));
 	DONE(env);
 }
@@ -923,7 +884,7 @@ test_rid_blocked(void)
 	memset(data, 0x99, sizeof(data));
 	TEST_ASSERT_RC(pdk_sim_fn_dma(env_fn(&env), false, 0, IOVA_A, data, sizeof(data), true),
 		       -EFAULT);
-	TEST_ASSERT(all_bytes(s.buf[0], 0x5a, PG), "RID DMA landed in space A");
+	TEST_ASSERT(test_all_bytes(s.buf[0], 0x5a, PG), "RID DMA landed in space A");
 	TEST_ASSERT_OK(pdk_sim_fault_pop(env.sim, &f));
 	TEST_ASSERT_EQ(f.pasid_valid, false);
 	TEST_ASSERT_EQ(f.iova, IOVA_A);
@@ -931,7 +892,7 @@ test_rid_blocked(void)
 	/* through the device, too */
 	TEST_ASSERT_RC(test_simdma_copy(&env, false, 0, IOVA_A, IOVA_A + 2048, 64),
 		       PDK_SIMDMA_ST_FAULT);
-	TEST_ASSERT(all_bytes(s.buf[0], 0x5a, PG), "RID copy landed in space A");
+	TEST_ASSERT(test_all_bytes(s.buf[0], 0x5a, PG), "RID copy landed in space A");
 	TEST_ASSERT_OK(iso_teardown(&env, &s));
 	DONE(env);
 }
@@ -948,28 +909,28 @@ test_readonly_map(void)
 	uint8_t *buf;
 
 	SETUP(env, NULL, NULL, true);
-	TEST_ASSERT_OK(ioas_hwpt(&env, IOMMU_HWPT_ALLOC_PASID, &ioas, &hwpt));
+	TEST_ASSERT_OK(raw_ioas_hwpt(&env, IOMMU_HWPT_ALLOC_PASID, &ioas, &hwpt));
 	buf = test_buf_alloc(PG);
 	TEST_ASSERT(buf != NULL);
 	memset(buf, 0x5a, PG);
-	TEST_ASSERT_OK(map_fixed(&env, ioas, IOMMU_IOAS_MAP_READABLE, buf, PG, IOVA_A));
+	TEST_ASSERT_OK(raw_map_fixed(&env, ioas, IOMMU_IOAS_MAP_READABLE, buf, PG, IOVA_A));
 	TEST_ASSERT_OK(raw_attach(&env, APASID, 4, hwpt));
 	drain_faults(env.sim);
 	memset(data, 0x12, sizeof(data));
 	TEST_ASSERT_RC(pdk_sim_fn_dma(env_fn(&env), true, 4, IOVA_A, data, sizeof(data), true),
 		       -EFAULT);
-	TEST_ASSERT(all_bytes(buf, 0x5a, PG), "a write went through a read-only mapping");
+	TEST_ASSERT(test_all_bytes(buf, 0x5a, PG), "a write went through a read-only mapping");
 	TEST_ASSERT_OK(pdk_sim_fault_pop(env.sim, &f));
 	TEST_ASSERT_EQ(f.pasid, 4);
 	TEST_ASSERT_EQ(f.iova, IOVA_A);
 	TEST_ASSERT_EQ(f.write, true);
 	/* reading is allowed */
 	TEST_ASSERT_OK(pdk_sim_fn_dma(env_fn(&env), true, 4, IOVA_A, data, sizeof(data), false));
-	TEST_ASSERT(all_bytes(data, 0x5a, sizeof(data)), "read-only mapping could not be read");
+	TEST_ASSERT(test_all_bytes(data, 0x5a, sizeof(data)), "read-only mapping could not be read");
 	/* a copy whose destination is the read-only page: FAULT, nothing written */
 	TEST_ASSERT_RC(test_simdma_copy(&env, true, 4, IOVA_A, IOVA_A + 1024, 64),
 		       PDK_SIMDMA_ST_FAULT);
-	TEST_ASSERT(all_bytes(buf, 0x5a, PG), "the copy wrote into a read-only mapping");
+	TEST_ASSERT(test_all_bytes(buf, 0x5a, PG), "the copy wrote into a read-only mapping");
 	TEST_ASSERT_OK(raw_detach(&env, DPASID, 4));
 	TEST_ASSERT_OK(raw_unmap(&env, ioas, IOVA_A, PG));
 	TEST_ASSERT_OK(raw_destroy(&env, hwpt));
