@@ -104,7 +104,7 @@ pdk_vfio_bar_map(struct pdk_vfio_dev *dev, unsigned int bar, void **addr, size_t
 		return rc;
 	if (r.size == 0)
 		return vfio_fail(dev->name, -ENOTSUP, "use a BAR the device implements",
-				 "mmap BAR %u: not implemented (size 0)", bar);
+				 "mmap BAR %u: the device has no such BAR (size 0)", bar);
 	if (!(r.flags & VFIO_REGION_INFO_FLAG_MMAP))
 		return vfio_fail(dev->name, -ENOTSUP,
 				 "vfio-pci does not allow mmap of this BAR (an I/O port BAR, or "
