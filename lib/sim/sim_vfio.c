@@ -19,6 +19,7 @@
  */
 
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <linux/pci_regs.h>
 #include <stdio.h>
@@ -53,6 +54,14 @@ sim_vfio_pasid_recorded(const struct sim_fn *fn, uint32_t pasid)
 static int
 sim_vfio_pasid_record(struct sim_fn *fn, uint32_t pasid)
 {
+	/*
+	 * VFIO records the PASID in an IDA (ida_alloc_range(pasid, pasid))
+	 * before iommufd checks its range, and an IDA takes only ints: above
+	 * INT_MAX the answer is its -ENOSPC, whatever the device's width
+	 * (seen on Linux 7.3 vfio-pci in the VM).
+	 */
+	if (pasid > INT_MAX)
+		return -ENOSPC;
 	if (fn->npasids == fn->cap_pasids) {
 		unsigned int n = fn->cap_pasids ? fn->cap_pasids * 2 : 8;
 		uint32_t *p = realloc(fn->pasids, n * sizeof(*p));

@@ -24,6 +24,25 @@ static struct pdk_test *tests;
 static unsigned int ntests;
 static bool fd_check = true;
 
+enum pdk_test_backend pdk_test_backend = PDK_TEST_BACKEND_SIM;
+
+const struct pdk_test *
+pdk_test_first(void)
+{
+	return tests;
+}
+
+const struct pdk_test *
+pdk_test_find(const char *name)
+{
+	const struct pdk_test *t;
+
+	for (t = tests; t != NULL; t = t->next)
+		if (strcmp(t->name, name) == 0)
+			return t;
+	return NULL;
+}
+
 void
 pdk_test_skip_fd_check(const char *why)
 {
@@ -130,6 +149,7 @@ run_in_process(const struct pdk_test *t)
 	int before, after, rc;
 
 	fd_check = true;
+	pdk_test_backend = PDK_TEST_BACKEND_SIM;	/* PDK_RULE_TEST wrappers set their own */
 	before = count_fds();
 	rc = t->fn();
 	after = count_fds();

@@ -36,17 +36,78 @@ struct pdk_test {
 	const char *name;
 	const char *suite;
 	pdk_test_fn_t fn;
+	const char *note;	/* PDK_SIM_RULE: why the real kernel cannot check it */
 	struct pdk_test *next;
 };
 
 void pdk_test_register(struct pdk_test *t);
 
-#define PDK_TEST_REGISTER(name, suite, fn)					\
-	static struct pdk_test pdk_test_##name = {#name, #suite, fn, NULL};	\
-	static void __attribute__((constructor)) pdk_test_reg_##name(void)	\
+/** @return the registry, sorted by name (walk it with ->next). */
+const struct pdk_test *pdk_test_first(void);
+
+/** @return the registered test named @p name, or NULL. */
+const struct pdk_test *pdk_test_find(const char *name);
+
+/* (parameters not named like the fields: the designated initializers would expand them) */
+#define PDK_TEST_REGISTER_NOTE(t_name, t_suite, t_fn, t_why)			\
+	static struct pdk_test pdk_test_##t_name = {				\
+		.name = #t_name, .suite = #t_suite, .fn = t_fn, .note = t_why,	\
+	};									\
+	static void __attribute__((constructor)) pdk_test_reg_##t_name(void)	\
 	{									\
-		pdk_test_register(&pdk_test_##name);				\
+		pdk_test_register(&pdk_test_##t_name);				\
 	}
+
+#define PDK_TEST_REGISTER(name, suite, fn) PDK_TEST_REGISTER_NOTE(name, suite, fn, NULL)
+
+/*
+ * Rule tests and their two backends.
+ *
+ * A rule test (one errno rule of shared/reference/kernel-uapi.md, checked
+ * through raw ioctls) is written once and run on every backend that can
+ * answer it. PDK_RULE_TEST(name, fn) registers
+ *   sim_rule_<name>     suite fast: on PDK's simulated kernel;
+ *   kernel_rule_<name>  suite vm:   on the real iommufd of the VM harness,
+ *                                   the device being the kernel's
+ *                                   PASID-capable mock (mock_pasid.h).
+ * The same assertions run on both, so a sim that disagrees with the kernel
+ * fails sim_rule_<name> or kernel_rule_<name>. test_env_setup() reads
+ * pdk_test_backend to build its fixture on the right one.
+ *
+ * PDK_SIM_RULE(name, fn, why) registers sim_rule_<name> only, with the
+ * reason the real kernel cannot check it (printed by
+ * kernel_rule_parity_report).
+ */
+enum pdk_test_backend {
+	PDK_TEST_BACKEND_SIM,
+	PDK_TEST_BACKEND_KERNEL_MOCK,
+};
+
+/** The backend of the running rule test; set before its function runs. */
+extern enum pdk_test_backend pdk_test_backend;
+
+/** @return true when the running test is on the simulated kernel. */
+static inline int
+pdk_test_on_sim(void)
+{
+	return pdk_test_backend == PDK_TEST_BACKEND_SIM;
+}
+
+#define PDK_RULE_TEST(name, fn)							\
+	static int pdk_rule_sim_##name(void)					\
+	{									\
+		pdk_test_backend = PDK_TEST_BACKEND_SIM;			\
+		return fn();							\
+	}									\
+	static int pdk_rule_kernel_##name(void)					\
+	{									\
+		pdk_test_backend = PDK_TEST_BACKEND_KERNEL_MOCK;		\
+		return fn();							\
+	}									\
+	PDK_TEST_REGISTER(sim_rule_##name, fast, pdk_rule_sim_##name)		\
+	PDK_TEST_REGISTER(kernel_rule_##name, vm, pdk_rule_kernel_##name)
+
+#define PDK_SIM_RULE(name, fn, why) PDK_TEST_REGISTER_NOTE(sim_rule_##name, fast, fn, why)
 
 /**
  * Turn off the runner's fd-leak check for the running test, printing @p why.

@@ -6,7 +6,9 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "mock_pasid.h"
 #include "pdk_log.h"
+#include "pdk_test.h"
 #include "test_env.h"
 
 const struct pdk_sim_fn_config test_default_fn = {
@@ -17,6 +19,46 @@ const struct pdk_sim_fn_config test_default_fn = {
 	.pasid_priv = false,
 };
 
+/*
+ * The kernel-mock fixture: the real iommufd and the kernel's PASID-capable
+ * mock device behind a virtual VFIO cdev, opened through PDK as usual.
+ */
+static int
+kernel_env_setup(struct test_env *env, const struct pdk_sim_config *cfg,
+		 const struct pdk_sim_fn_config *fn, bool bind)
+{
+	int rc;
+
+	if (cfg != NULL || (fn != NULL && fn->pasid_bits != MOCK_PASID_BITS)) {
+		fprintf(stderr, "  this test needs a sim configuration: sim only\n");
+		return -EOPNOTSUPP;
+	}
+	rc = mock_pasid_create(&env->sys);
+	if (rc < 0) {
+		fprintf(stderr, "  no kernel-mock backend (%s): a kernel with CONFIG_IOMMUFD_TEST "
+			"is needed (test/vm)\n", strerror(-rc));
+		env->sys = NULL;
+		return rc;
+	}
+	rc = pdk_iommufd_open(env->sys, &env->ictx);
+	if (rc < 0)
+		goto fail;
+	env->ifd = pdk_iommufd_fd(env->ictx);
+	rc = pdk_vfio_open(env->sys, MOCK_PASID_PCI_ADDR, &env->dev);
+	if (rc < 0)
+		goto fail;
+	env->dfd = pdk_vfio_fd(env->dev);
+	if (bind) {
+		rc = pdk_vfio_bind(env->dev, env->ictx, &env->dev_id);
+		if (rc < 0)
+			goto fail;
+	}
+	return 0;
+fail:
+	test_env_teardown(env);
+	return rc;
+}
+
 int
 test_env_setup(struct test_env *env, const struct pdk_sim_config *cfg,
 	       const struct pdk_sim_fn_config *fn, bool bind)
@@ -25,6 +67,8 @@ test_env_setup(struct test_env *env, const struct pdk_sim_config *cfg,
 	int rc;
 
 	memset(env, 0, sizeof(*env));
+	if (pdk_test_backend == PDK_TEST_BACKEND_KERNEL_MOCK)
+		return kernel_env_setup(env, cfg, fn, bind);
 	if (cfg != NULL)
 		c = *cfg;
 	c.no_default_devices = true;
@@ -72,6 +116,12 @@ test_env_teardown(struct test_env *env)
 		if (pdk_sim_destroy(env->sim) != 0)
 			rc = -1;
 		env->sim = NULL;
+	}
+	if (mock_pasid_is(env->sys)) {
+		/* a mock device fd the test left open is a leak, as on the sim */
+		if (mock_pasid_destroy(env->sys) != 0)
+			rc = -1;
+		env->sys = NULL;
 	}
 	return rc;
 }

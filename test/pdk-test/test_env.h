@@ -22,7 +22,7 @@
 #include "pdk_vfio.h"
 
 struct test_env {
-	struct pdk_sim *sim;
+	struct pdk_sim *sim;	/* NULL on the kernel-mock backend */
 	struct pdk_sys *sys;
 	struct pdk_iommufd *ictx;
 	struct pdk_vfio_dev *dev;
@@ -36,12 +36,22 @@ struct test_env {
 /** Set up @p env (see test_env_setup()) or fail the calling test. */
 #define SETUP(env, cfg, fn, bind) TEST_ASSERT_OK(test_env_setup(&(env), (cfg), (fn), (bind)))
 
-/** End of a test: teardown must leave the sim clean. */
+/** End of a test: teardown must leave the sim (or the mock backend) clean. */
 #define DONE(env)								\
 	do {									\
 		TEST_ASSERT_OK(test_env_teardown(&(env)));			\
 		return TEST_SUCCESS;						\
 	} while (0)
+
+/**
+ * @return true when @p env runs on the simulated kernel; code that reads
+ * the sim's own state (pdk_sim_*) must run only then.
+ */
+static inline bool
+test_env_is_sim(const struct test_env *env)
+{
+	return env->sim != NULL;
+}
 
 /** Function config used when a test passes none: simdma, 20-bit PASID. */
 extern const struct pdk_sim_fn_config test_default_fn;
@@ -49,6 +59,12 @@ extern const struct pdk_sim_fn_config test_default_fn;
 /**
  * Create a sim with one function @p fn (NULL: test_default_fn) and open it
  * and an iommufd context; bind when @p bind.
+ *
+ * Under a PDK_RULE_TEST running on the kernel-mock backend
+ * (pdk_test_backend), the fixture is the real /dev/iommu and the virtual
+ * VFIO cdev of mock_pasid.h instead (PASID width MOCK_PASID_BITS); @p cfg
+ * must then be NULL and @p fn NULL or of that width (-EOPNOTSUPP otherwise:
+ * such a test belongs to the sim only).
  * @return 0 or -errno (everything undone).
  */
 int test_env_setup(struct test_env *env, const struct pdk_sim_config *cfg,

@@ -9,7 +9,9 @@
 # BINARY (at GUEST-PATH, default /bin/<name>), every shared library they load
 # (found with ldd, copied at the path the host's loader uses, symlinks and
 # symlinked directories such as /lib -> usr/lib reproduced, the dynamic loader
-# at its PT_INTERP path) and an /init that:
+# at its PT_INTERP path; a library from outside the system's library
+# directories, e.g. a build tree's, goes to /usr/lib instead) and an /init
+# that:
 #   1. mounts proc, sysfs, devtmpfs, debugfs, tmpfs (/tmp, /dev/shm, /run)
 #      and hugetlbfs (/dev/hugepages);
 #   2. binds every PCI device whose vendor:device is in pdk.vfio= (default
@@ -129,9 +131,32 @@ libs_of() {
 		die "$bin needs libraries the host does not have: $(grep 'not found' <<<"$out" | tr -s ' \t' ' ')"
 	fi
 	awk '
-		$2 == "=>" && $3 ~ /^\// { print $3; next }
+		$2 == "=>" && $3 ~ /^\// { print $3 " " $1; next }
 		$1 ~ /^\// { print $1 }
 	' <<<"$out"
+}
+
+# The guest's loader has no ld.so.cache and the binary sits elsewhere than
+# on the host, so a library found through the binary's RUNPATH (a build
+# tree's $ORIGIN/..) would be missing at run time; its host path may even be
+# hidden (the guest mounts a tmpfs on /tmp). Such a library is copied under
+# the name the binary asks for into /usr/lib, which the loader always
+# searches; system libraries keep their host paths.
+add_lib() {
+	local lib=$1 needed=$2
+	case "$(dirname "$lib")" in
+	/lib | /lib64 | /usr/lib | /usr/lib64 | /lib/*-linux-gnu | /usr/lib/*-linux-gnu)
+		add_file "$lib"
+		return 0
+		;;
+	esac
+	case "$needed" in
+	"" | */*) add_file "$lib" ;;
+	*)
+		add_dir /usr/lib
+		cp -L "$lib" "$img/usr/lib/$needed"
+		;;
+	esac
 }
 
 for spec in "$@"; do
@@ -147,8 +172,8 @@ for spec in "$@"; do
 	cp -L "$src" "$img$dst"
 	chmod +x "$img$dst"
 	n=0
-	while IFS= read -r lib; do
-		add_file "$lib"
+	while read -r lib needed; do
+		add_lib "$lib" "${needed:-}"
 		n=$((n + 1))
 	done < <(libs_of "$src")
 	log "added $src as $dst with $n libraries"

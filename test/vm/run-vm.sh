@@ -165,8 +165,9 @@ if [ -z "$cmd" ] && [ -t 0 ]; then
 	timeout --foreground "$timeout_s" "$qemu" "${qargs[@]}" 2>&1 | tee "$logfile"
 	qrc=${PIPESTATUS[0]}
 elif [ "$quiet" = 1 ]; then
-	timeout "$timeout_s" "$qemu" "${qargs[@]}" </dev/null >"$logfile" 2>&1
-	qrc=$?
+	# "|| qrc=$?": a timeout is a result here, not an error for the ERR trap
+	qrc=0
+	timeout "$timeout_s" "$qemu" "${qargs[@]}" </dev/null >"$logfile" 2>&1 || qrc=$?
 else
 	timeout "$timeout_s" "$qemu" "${qargs[@]}" </dev/null 2>&1 | tee "$logfile"
 	qrc=${PIPESTATUS[0]}

@@ -1,0 +1,436 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The PDK authors
+ */
+
+/*
+ * QEMU edu PMD. Register offsets and semantics come from QEMU's public device
+ * description (docs/specs/edu.rst); the code is our own.
+ */
+
+#include <errno.h>
+#include <inttypes.h>
+#include <linux/pci_regs.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "pdk_edu.h"
+#include "pdk_log.h"
+
+/* BAR0 registers */
+#define EDU_REG_ID	0x00	/* 0xRRrr00ed */
+#define EDU_REG_ALIVE	0x04	/* reads back the inverse of what was written */
+#define EDU_REG_DMA_SRC	0x80
+#define EDU_REG_DMA_DST	0x88
+#define EDU_REG_DMA_CNT	0x90
+#define EDU_REG_DMA_CMD	0x98
+#define EDU_BAR0_MIN	0x100	/* must cover the registers above */
+
+#define EDU_ID_MAGIC	0xedu
+#define EDU_DMA_RUN	0x1u	/* start; reads 1 while the transfer runs */
+#define EDU_DMA_TO_RAM	0x2u	/* direction: 0 RAM -> device, 1 device -> RAM */
+
+/* The device buffer's address in the edu's own DMA address space. */
+#define EDU_BUF_ADDR	UINT64_C(0x40000)
+
+/*
+ * A transfer takes about 100 ms of QEMU virtual time: polling every
+ * millisecond costs nothing and leaves the (emulated) CPU to QEMU.
+ */
+#define EDU_POLL_NS	(1000 * 1000)
+
+#define EDU_LIVENESS_PROBE 0x5a17edu
+
+struct pdk_edu {
+	struct pdk_vfio_dev *dev;
+	struct pdk_dma_as *as;
+	uint32_t hwpt_id;
+	volatile uint8_t *bar;
+	uint32_t id;
+	unsigned int timeout_ms;
+	bool own_dev;
+};
+
+static int __attribute__((format(printf, 4, 5)))
+edu_fail(const char *name, int rc, const char *hint, const char *step, ...)
+{
+	char what[256];
+	va_list ap;
+
+	va_start(ap, step);
+	vsnprintf(what, sizeof(what), step, ap);
+	va_end(ap);
+	PDK_LOG(ERR, "edu", "%s: %s: %s (%d)%s%s", name, what, strerror(-rc), rc,
+		hint != NULL ? "; " : "", hint != NULL ? hint : "");
+	return rc;
+}
+
+static inline uint32_t
+edu_rd32(const struct pdk_edu *edu, unsigned int off)
+{
+	return *(volatile const uint32_t *)(edu->bar + off);
+}
+
+static inline void
+edu_wr32(struct pdk_edu *edu, unsigned int off, uint32_t v)
+{
+	*(volatile uint32_t *)(edu->bar + off) = v;
+}
+
+/* The DMA registers take 8-byte accesses: a 4-byte one at +4 is ignored. */
+static inline uint64_t
+edu_rd64(const struct pdk_edu *edu, unsigned int off)
+{
+	return *(volatile const uint64_t *)(edu->bar + off);
+}
+
+static inline void
+edu_wr64(struct pdk_edu *edu, unsigned int off, uint64_t v)
+{
+	*(volatile uint64_t *)(edu->bar + off) = v;
+}
+
+static uint64_t
+now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/*
+ * Wait until the DMA command register's run bit clears.
+ * @return 0, -ETIMEDOUT, or -EIO when the device reads all ones (decoding
+ * off, device gone or reset).
+ */
+static int
+edu_wait_idle(struct pdk_edu *edu, unsigned int timeout_ms, uint64_t *last)
+{
+	const struct timespec pause = { .tv_sec = 0, .tv_nsec = EDU_POLL_NS };
+	uint64_t deadline = now_ns() + (uint64_t)timeout_ms * 1000000u;
+	uint64_t cmd;
+
+	for (;;) {
+		cmd = edu_rd64(edu, EDU_REG_DMA_CMD);
+		*last = cmd;
+		if (cmd == UINT64_MAX)
+			return -EIO;
+		if (!(cmd & EDU_DMA_RUN))
+			return 0;
+		if (now_ns() >= deadline)
+			return -ETIMEDOUT;
+		nanosleep(&pause, NULL);
+	}
+}
+
+static int
+edu_set_command(struct pdk_edu *edu, uint16_t set, uint16_t clear, const char *why)
+{
+	const char *name = pdk_vfio_name(edu->dev);
+	uint16_t cmd;
+	int rc;
+
+	rc = pdk_vfio_config_read(edu->dev, PCI_COMMAND, &cmd, sizeof(cmd));
+	if (rc < 0)
+		return edu_fail(name, rc, NULL, "%s: read of the PCI command register", why);
+	cmd = (uint16_t)((cmd | set) & ~clear);
+	rc = pdk_vfio_config_write(edu->dev, PCI_COMMAND, &cmd, sizeof(cmd));
+	if (rc < 0)
+		return edu_fail(name, rc, NULL, "%s: write of 0x%04x to the PCI command register",
+				why, cmd);
+	return 0;
+}
+
+/* Is this an edu that answers? Reads the ids, then the BAR registers. */
+static int
+edu_check(struct pdk_edu *edu)
+{
+	const char *name = pdk_vfio_name(edu->dev);
+	uint32_t ids;
+	int rc;
+
+	rc = pdk_vfio_config_read(edu->dev, PCI_VENDOR_ID, &ids, sizeof(ids));
+	if (rc < 0)
+		return edu_fail(name, rc, NULL, "probe: read of the PCI ids");
+	if ((ids & 0xffff) != PDK_EDU_VENDOR_ID || (ids >> 16) != PDK_EDU_DEVICE_ID)
+		return edu_fail(name, -ENODEV, "give the address of a QEMU edu device (-device edu)",
+				"probe: PCI id %04x:%04x is not an edu (%04x:%04x)", ids & 0xffff,
+				ids >> 16, PDK_EDU_VENDOR_ID, PDK_EDU_DEVICE_ID);
+	return 0;
+}
+
+static int
+edu_check_bar(struct pdk_edu *edu)
+{
+	const char *name = pdk_vfio_name(edu->dev);
+	uint32_t alive;
+
+	edu->id = edu_rd32(edu, EDU_REG_ID);
+	if ((edu->id & 0xff) != EDU_ID_MAGIC)
+		return edu_fail(name, -ENODEV,
+				"BAR0 does not hold the edu's registers (memory decoding off, or "
+				"not QEMU's edu model)",
+				"probe: identification register reads 0x%08x, expected 0xRRrr00ed",
+				edu->id);
+	edu_wr32(edu, EDU_REG_ALIVE, EDU_LIVENESS_PROBE);
+	alive = edu_rd32(edu, EDU_REG_ALIVE);
+	if (alive != (uint32_t)~EDU_LIVENESS_PROBE)
+		return edu_fail(name, -EIO, "the device model does not answer writes",
+				"probe: liveness register reads 0x%08x after writing 0x%08x, "
+				"expected 0x%08x", alive, EDU_LIVENESS_PROBE,
+				(uint32_t)~EDU_LIVENESS_PROBE);
+	return 0;
+}
+
+int
+pdk_edu_open_dev(struct pdk_vfio_dev *dev, struct pdk_dma_as *as, struct pdk_edu **edu)
+{
+	const char *name = dev != NULL ? pdk_vfio_name(dev) : "edu";
+	struct pdk_edu *e;
+	uint32_t dev_id;
+	uint64_t last;
+	size_t len;
+	void *bar;
+	int rc;
+
+	if (edu != NULL)
+		*edu = NULL;
+	if (dev == NULL || as == NULL || edu == NULL)
+		return edu_fail(name, -EINVAL, "pass a device, an address space and a result pointer",
+				"open: %s is NULL", dev == NULL ? "the device" : as == NULL ?
+				"the address space" : "the result pointer");
+	dev_id = pdk_vfio_dev_id(dev);
+	if (dev_id == 0)
+		return edu_fail(name, -EINVAL,
+				"bind it to the address space's iommufd context first (pdk_vfio_bind())",
+				"open: device not bound");
+	e = calloc(1, sizeof(*e));
+	if (e == NULL)
+		return edu_fail(name, -ENOMEM, NULL, "open: allocation of the handle");
+	e->dev = dev;
+	e->as = as;
+	e->timeout_ms = PDK_EDU_DMA_TIMEOUT_MS;
+
+	rc = edu_check(e);
+	if (rc < 0)
+		goto free;
+
+	rc = pdk_dma_as_hwpt_get(as, dev_id, &e->hwpt_id);
+	if (rc < 0) {
+		edu_fail(name, rc, "see the dma error above",
+			 "open: PASID-compatible HWPT of address space '%s' for dev_id %u",
+			 pdk_dma_as_name(as), dev_id);
+		goto free;
+	}
+	rc = pdk_vfio_attach(dev, e->hwpt_id, NULL);
+	if (rc < 0) {
+		edu_fail(name, rc, "see the vfio error above", "open: RID attach to HWPT %u",
+			 e->hwpt_id);
+		goto put;
+	}
+	/* The RID's reserved regions (the MSI window) now bound the IOAS. */
+	rc = pdk_dma_as_refresh_ranges(as);
+	if (rc < 0) {
+		edu_fail(name, rc, "see the dma error above",
+			 "open: IOVA ranges of address space '%s' after the RID attach",
+			 pdk_dma_as_name(as));
+		goto detach;
+	}
+
+	rc = pdk_vfio_bar_map(dev, 0, &bar, &len);
+	if (rc < 0) {
+		edu_fail(name, rc, "see the vfio error above", "open: mmap of BAR0");
+		goto detach;
+	}
+	if (len < EDU_BAR0_MIN) {
+		rc = edu_fail(name, -ENODEV, "not QEMU's edu model",
+			      "open: BAR0 is %zu bytes, the registers need %u", len, EDU_BAR0_MIN);
+		goto detach;
+	}
+	e->bar = bar;
+	/* Decoding must be on to reach the registers; mastering stays off for now. */
+	rc = edu_set_command(e, PCI_COMMAND_MEMORY, 0, "open");
+	if (rc < 0)
+		goto detach;
+	rc = edu_check_bar(e);
+	if (rc < 0)
+		goto detach;
+
+	/*
+	 * A transfer started by an earlier user (a process killed mid-flow)
+	 * fires up to 100 ms later; with mastering still off it lands nowhere.
+	 * Let it drain before turning mastering on for ourselves.
+	 */
+	rc = edu_wait_idle(e, e->timeout_ms, &last);
+	if (rc < 0) {
+		edu_fail(name, rc, "reset the VM or the device",
+			 "open: a DMA left running by an earlier user did not finish "
+			 "(command register 0x%" PRIx64 ")", last);
+		goto detach;
+	}
+	rc = edu_set_command(e, PCI_COMMAND_MASTER, 0, "open: bus mastering on");
+	if (rc < 0)
+		goto detach;
+
+	PDK_LOG(INFO, "edu", "%s: edu version %u.%u, RID attached to HWPT %u of address space '%s'",
+		name, e->id >> 24, (e->id >> 16) & 0xff, e->hwpt_id, pdk_dma_as_name(as));
+	*edu = e;
+	return 0;
+
+detach:
+	/* The BAR mapping belongs to the device handle: pdk_vfio_close() unmaps it. */
+	pdk_vfio_detach(dev);
+put:
+	pdk_dma_as_hwpt_put(as, e->hwpt_id);
+free:
+	free(e);
+	return rc;
+}
+
+int
+pdk_edu_open(struct pdk_sys *sys, const char *pci_addr, struct pdk_iommufd *ctx,
+	     struct pdk_dma_as *as, struct pdk_edu **edu)
+{
+	const char *name = pci_addr != NULL ? pci_addr : "edu";
+	struct pdk_vfio_dev *dev;
+	int rc;
+
+	if (edu != NULL)
+		*edu = NULL;
+	if (sys == NULL || pci_addr == NULL || ctx == NULL || as == NULL || edu == NULL)
+		return edu_fail(name, -EINVAL,
+				"pass a backend, a PCI address, an iommufd context, an address "
+				"space and a result pointer", "open: NULL argument");
+	if (pdk_dma_as_iommufd(as) != ctx)
+		return edu_fail(name, -EINVAL,
+				"create the address space in the context the device is bound to",
+				"open: address space '%s' belongs to another iommufd context",
+				pdk_dma_as_name(as));
+	rc = pdk_vfio_open(sys, pci_addr, &dev);
+	if (rc < 0)
+		return edu_fail(name, rc, "see the vfio error above", "open: VFIO cdev");
+	rc = pdk_vfio_bind(dev, ctx, NULL);
+	if (rc < 0) {
+		edu_fail(name, rc, "see the vfio error above", "open: bind to iommufd");
+		pdk_vfio_close(dev);
+		return rc;
+	}
+	rc = pdk_edu_open_dev(dev, as, edu);
+	if (rc < 0) {
+		pdk_vfio_close(dev);
+		return rc;
+	}
+	(*edu)->own_dev = true;
+	return 0;
+}
+
+void
+pdk_edu_close(struct pdk_edu *edu)
+{
+	int rc;
+
+	if (edu == NULL)
+		return;
+	/*
+	 * Mastering off first: a transfer still pending (after a timeout)
+	 * then lands nowhere instead of in memory about to be unmapped.
+	 */
+	edu_set_command(edu, 0, PCI_COMMAND_MASTER, "close: bus mastering off");
+	rc = pdk_vfio_detach(edu->dev);
+	if (rc < 0 && !edu->own_dev)
+		/* still attached to it: the HWPT cannot go until the caller closes the device */
+		edu_fail(pdk_vfio_name(edu->dev), rc, "close the device, then destroy the address space",
+			 "close: RID detach failed, HWPT %u keeps its reference", edu->hwpt_id);
+	/* closing the fd detaches the RID whatever happened above */
+	if (edu->own_dev)
+		pdk_vfio_close(edu->dev);
+	if (rc == 0 || edu->own_dev)
+		pdk_dma_as_hwpt_put(edu->as, edu->hwpt_id);
+	free(edu);
+}
+
+struct pdk_vfio_dev *
+pdk_edu_dev(const struct pdk_edu *edu)
+{
+	return edu->dev;
+}
+
+uint32_t
+pdk_edu_hwpt_id(const struct pdk_edu *edu)
+{
+	return edu->hwpt_id;
+}
+
+uint32_t
+pdk_edu_id(const struct pdk_edu *edu)
+{
+	return edu->id;
+}
+
+void
+pdk_edu_set_timeout(struct pdk_edu *edu, unsigned int ms)
+{
+	edu->timeout_ms = ms != 0 ? ms : PDK_EDU_DMA_TIMEOUT_MS;
+}
+
+static int
+edu_dma(struct pdk_edu *edu, uint64_t iova, size_t len, bool to_ram)
+{
+	const char *name = pdk_vfio_name(edu->dev);
+	const char *dir = to_ram ? "DMA device -> RAM" : "DMA RAM -> device";
+	uint64_t last;
+	int rc;
+
+	if (len == 0 || len > PDK_EDU_BUF_SIZE)
+		return edu_fail(name, -EINVAL, "transfer 1 to 4096 bytes (the device buffer's size)",
+				"%s of %zu bytes", dir, len);
+	if (iova >= PDK_EDU_DMA_LIMIT || len > PDK_EDU_DMA_LIMIT - iova)
+		return edu_fail(name, -EINVAL,
+				"the edu has a 28-bit DMA mask: map the buffer below 0x10000000 "
+				"(pdk_dma_map_iova())",
+				"%s: IOVA range [0x%" PRIx64 ", 0x%" PRIx64 "] beyond the device's "
+				"reach", dir, iova, iova + len - 1);
+	last = edu_rd64(edu, EDU_REG_DMA_CMD);
+	if (last & EDU_DMA_RUN)
+		return edu_fail(name, last == UINT64_MAX ? -EIO : -EBUSY,
+				last == UINT64_MAX ? "the device reads all ones: reopen it"
+				: "an earlier transfer timed out and still runs: wait and retry",
+				"%s: engine busy (command register 0x%" PRIx64 ")", dir, last);
+
+	edu_wr64(edu, EDU_REG_DMA_SRC, to_ram ? EDU_BUF_ADDR : iova);
+	edu_wr64(edu, EDU_REG_DMA_DST, to_ram ? iova : EDU_BUF_ADDR);
+	edu_wr64(edu, EDU_REG_DMA_CNT, len);
+	/* the caller's buffer writes and the registers before the start */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	edu_wr64(edu, EDU_REG_DMA_CMD, EDU_DMA_RUN | (to_ram ? EDU_DMA_TO_RAM : 0));
+
+	rc = edu_wait_idle(edu, edu->timeout_ms, &last);
+	/* the device's writes before the caller reads the buffer */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (rc == -ETIMEDOUT)
+		return edu_fail(name, rc, "the VM may be overloaded: raise it with pdk_edu_set_timeout()",
+				"%s of %zu bytes at IOVA 0x%" PRIx64 ": not finished after %u ms "
+				"(command register 0x%" PRIx64 ")", dir, len, iova, edu->timeout_ms,
+				last);
+	if (rc < 0)
+		return edu_fail(name, rc, "memory decoding is off or the device was reset: reopen it",
+				"%s of %zu bytes at IOVA 0x%" PRIx64 ": the device reads all ones",
+				dir, len, iova);
+	return 0;
+}
+
+int
+pdk_edu_dma_to_device(struct pdk_edu *edu, uint64_t iova, size_t len)
+{
+	return edu_dma(edu, iova, len, false);
+}
+
+int
+pdk_edu_dma_from_device(struct pdk_edu *edu, uint64_t iova, size_t len)
+{
+	return edu_dma(edu, iova, len, true);
+}
