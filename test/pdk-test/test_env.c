@@ -116,6 +116,7 @@ test_env_teardown(struct test_env *env)
 		if (pdk_sim_destroy(env->sim) != 0)
 			rc = -1;
 		env->sim = NULL;
+		env->sys = NULL;	/* it lived inside the sim */
 	}
 	if (mock_pasid_is(env->sys)) {
 		/* a mock device fd the test left open is a leak, as on the sim */

@@ -50,7 +50,7 @@ kedu_open(struct kedu *k, struct pdk_iommufd *shared, unsigned int which, const 
 	if (shared == NULL) {
 		rc = pdk_iommufd_open(pdk_sys_kernel(), &k->ictx);
 		if (rc < 0) {
-			printf("  cannot open /dev/iommu: %s (CONFIG_IOMMUFD)\n", strerror(-rc));
+			fprintf(stderr, "  cannot open /dev/iommu: %s (CONFIG_IOMMUFD)\n", strerror(-rc));
 			return rc;
 		}
 	}
@@ -59,7 +59,7 @@ kedu_open(struct kedu *k, struct pdk_iommufd *shared, unsigned int which, const 
 		rc = pdk_edu_open(pdk_sys_kernel(), k->addr, shared != NULL ? shared : k->ictx,
 				  k->as, &k->edu);
 	if (rc < 0) {
-		printf("  cannot open edu %s: %s\n", k->addr, strerror(-rc));
+		fprintf(stderr, "  cannot open edu %s: %s\n", k->addr, strerror(-rc));
 		pdk_dma_as_destroy(k->as);
 		pdk_iommufd_close(k->ictx);
 		k->as = NULL;
@@ -77,7 +77,7 @@ kedu_close(struct kedu *k)
 	pdk_edu_close(k->edu);
 	rc = pdk_dma_as_destroy(k->as);
 	if (rc < 0)
-		printf("  address space of %s: destroy returned %d\n", k->addr, rc);
+		fprintf(stderr, "  address space of %s: destroy returned %d\n", k->addr, rc);
 	pdk_iommufd_close(k->ictx);
 	k->edu = NULL;
 	k->as = NULL;
@@ -96,7 +96,7 @@ map_buf(struct pdk_dma_as *as, void **buf, uint64_t *iova)
 		return -ENOMEM;
 	rc = pdk_dma_map(as, *buf, BUF, PDK_IOMMUFD_READ | PDK_IOMMUFD_WRITE, iova);
 	if (rc == 0 && *iova + BUF > PDK_EDU_DMA_LIMIT) {
-		printf("  PDK's allocator gave IOVA 0x%" PRIx64 ", beyond the edu's reach\n", *iova);
+		fprintf(stderr, "  PDK's allocator gave IOVA 0x%" PRIx64 ", beyond the edu's reach\n", *iova);
 		pdk_dma_unmap(as, *buf);
 		rc = -ERANGE;
 	}

@@ -59,11 +59,11 @@ ktest_find_edus(char addrs[KTEST_NUM_EDU][PDK_PCI_ADDR_LEN])
 	memset(&s, 0, sizeof(s));
 	rc = pdk_sys_list_dir(pdk_sys_kernel(), SYSFS_PCI, scan_entry, &s);
 	if (rc < 0) {
-		printf("  cannot list " SYSFS_PCI ": %s (is sysfs mounted?)\n", strerror(-rc));
+		fprintf(stderr, "  cannot list " SYSFS_PCI ": %s (is sysfs mounted?)\n", strerror(-rc));
 		return rc;
 	}
 	if (s.n != KTEST_NUM_EDU) {
-		printf("  found %u edu device(s) (%04x:%04x) in " SYSFS_PCI ", the VM harness "
+		fprintf(stderr, "  found %u edu device(s) (%04x:%04x) in " SYSFS_PCI ", the VM harness "
 		       "gives %u (test/vm/run-vm.sh --edu)\n", s.n, PDK_EDU_VENDOR_ID,
 		       PDK_EDU_DEVICE_ID, KTEST_NUM_EDU);
 		return -ENODEV;
@@ -92,14 +92,14 @@ ktest_open(struct kenv *env, unsigned int which, bool bind)
 	strcpy(env->addr, addrs[which]);
 	rc = pdk_iommufd_open(env->sys, &env->ictx);
 	if (rc < 0) {
-		printf("  cannot open /dev/iommu: %s; the VM kernel must have CONFIG_IOMMUFD=y "
+		fprintf(stderr, "  cannot open /dev/iommu: %s; the VM kernel must have CONFIG_IOMMUFD=y "
 		       "(test/vm/kernel.config)\n", strerror(-rc));
 		return rc;
 	}
 	env->ifd = pdk_iommufd_fd(env->ictx);
 	rc = pdk_vfio_open(env->sys, env->addr, &env->dev);
 	if (rc < 0) {
-		printf("  cannot open the VFIO cdev of %s: %s; /init of test/vm binds edu to "
+		fprintf(stderr, "  cannot open the VFIO cdev of %s: %s; /init of test/vm binds edu to "
 		       "vfio-pci, the kernel needs CONFIG_VFIO_DEVICE_CDEV=y\n", env->addr,
 		       strerror(-rc));
 		goto fail;
@@ -108,7 +108,7 @@ ktest_open(struct kenv *env, unsigned int which, bool bind)
 	if (bind) {
 		rc = pdk_vfio_bind(env->dev, env->ictx, &env->dev_id);
 		if (rc < 0) {
-			printf("  cannot bind %s: %s\n", env->addr, strerror(-rc));
+			fprintf(stderr, "  cannot bind %s: %s\n", env->addr, strerror(-rc));
 			goto fail;
 		}
 	}
@@ -283,7 +283,7 @@ ktest_diff(const void *buf, size_t len, uint8_t seed, const char *what)
 		if (b[i] == ktest_pattern(i, seed))
 			continue;
 		if (n++ == 0)
-			printf("  %s: byte %zu is 0x%02x, expected 0x%02x\n", what, i, b[i],
+			fprintf(stderr, "  %s: byte %zu is 0x%02x, expected 0x%02x\n", what, i, b[i],
 			       ktest_pattern(i, seed));
 	}
 	return n;
