@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The PDK authors
+ */
+
+#ifndef PDK_DMADEV_CORE_H
+#define PDK_DMADEV_CORE_H
+
+/**
+ * @file
+ * The fast-path objects of lib/dmadev. Applications do not use this header
+ * directly: pdk_dmadev.h's inline functions do, so that an enqueue is one
+ * indirect call into the driver with no library function in between (the
+ * scheme of DPDK's rte_dmadev_core.h).
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Most devices; a dev_id is below this. */
+#define PDK_DMADEV_MAX_DEVS 64
+/** Most queues per device. */
+#define PDK_DMADEV_MAX_QUEUES 16
+
+struct pdk_dmadev_status;
+
+/** @internal Driver fast-path functions; @p q is the driver's queue. */
+struct pdk_dmadev_fp_ops {
+	int (*copy)(void *q, uint64_t src, uint64_t dst, uint32_t len, uint64_t flags);
+	int (*fill)(void *q, uint64_t pattern, uint64_t dst, uint32_t len, uint64_t flags);
+	int (*submit)(void *q);
+	uint16_t (*completed)(void *q, uint16_t nb_cpls, uint16_t *last_idx, bool *has_error);
+	uint16_t (*completed_status)(void *q, uint16_t nb_cpls, uint16_t *last_idx,
+				     struct pdk_dmadev_status *status);
+	uint16_t (*burst_capacity)(const void *q);
+};
+
+/** @internal One queue's fast-path slot. */
+struct pdk_dmadev_fp_queue {
+	const struct pdk_dmadev_fp_ops *ops;
+	void *q;
+};
+
+/**
+ * @internal The slots of all devices and queues. A slot whose queue is not
+ * started points at ops that fail with -ENODEV, so a stray call is an error
+ * rather than a crash.
+ */
+extern struct pdk_dmadev_fp_queue pdk_dmadev_fp[PDK_DMADEV_MAX_DEVS][PDK_DMADEV_MAX_QUEUES];
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* PDK_DMADEV_CORE_H */
