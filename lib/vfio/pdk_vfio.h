@@ -120,6 +120,13 @@ int pdk_vfio_config_read(struct pdk_vfio_dev *dev, uint64_t offset, void *buf, s
 int pdk_vfio_config_write(struct pdk_vfio_dev *dev, uint64_t offset, const void *buf,
 			  size_t len);
 
+/**
+ * Read-modify-write the PCI command register: set the bits of @p set, then
+ * clear those of @p clear (PCI_COMMAND_MEMORY, PCI_COMMAND_MASTER...).
+ * vfio-pci leaves bus mastering off; a DMA engine's driver turns it on.
+ */
+int pdk_vfio_pci_command(struct pdk_vfio_dev *dev, uint16_t set, uint16_t clear);
+
 /** VFIO_DEVICE_RESET. */
 int pdk_vfio_reset(struct pdk_vfio_dev *dev);
 

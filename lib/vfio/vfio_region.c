@@ -5,6 +5,7 @@
 /* Device info, regions, BAR and config space access, reset. */
 
 #include <errno.h>
+#include <linux/pci_regs.h>
 #include <inttypes.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -228,6 +229,20 @@ pdk_vfio_config_write(struct pdk_vfio_dev *dev, uint64_t offset, const void *buf
 {
 	return region_rw(dev, VFIO_PCI_CONFIG_REGION_INDEX, "config space", offset,
 			 (void *)(uintptr_t)buf, len, true);
+}
+
+int
+pdk_vfio_pci_command(struct pdk_vfio_dev *dev, uint16_t set, uint16_t clear)
+{
+	uint16_t cmd;
+	int rc;
+
+	/* region_rw() logs a failed access with the device and the offset. */
+	rc = pdk_vfio_config_read(dev, PCI_COMMAND, &cmd, sizeof(cmd));
+	if (rc < 0)
+		return rc;
+	cmd = (uint16_t)((cmd | set) & ~clear);
+	return pdk_vfio_config_write(dev, PCI_COMMAND, &cmd, sizeof(cmd));
 }
 
 int

@@ -130,18 +130,11 @@ edu_wait_idle(struct pdk_edu *edu, unsigned int timeout_ms, uint64_t *last)
 static int
 edu_set_command(struct pdk_edu *edu, uint16_t set, uint16_t clear, const char *why)
 {
-	const char *name = pdk_vfio_name(edu->dev);
-	uint16_t cmd;
-	int rc;
+	int rc = pdk_vfio_pci_command(edu->dev, set, clear);
 
-	rc = pdk_vfio_config_read(edu->dev, PCI_COMMAND, &cmd, sizeof(cmd));
 	if (rc < 0)
-		return edu_fail(name, rc, NULL, "%s: read of the PCI command register", why);
-	cmd = (uint16_t)((cmd | set) & ~clear);
-	rc = pdk_vfio_config_write(edu->dev, PCI_COMMAND, &cmd, sizeof(cmd));
-	if (rc < 0)
-		return edu_fail(name, rc, NULL, "%s: write of 0x%04x to the PCI command register",
-				why, cmd);
+		return edu_fail(pdk_vfio_name(edu->dev), rc, NULL, "%s: PCI command register",
+				why);
 	return 0;
 }
 

@@ -1,0 +1,437 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The PDK authors
+ */
+
+/*
+ * Probe, remove and the control path of a DSA. The device is configured as
+ * one group holding every set-up WQ and the engines the user allows; each
+ * WQ is dedicated, with WQ PASID enable set and its queue's PASID. Start
+ * writes that configuration and enables the device and the WQs; stop
+ * disables them again (the device drains in-flight work first).
+ */
+
+#include <errno.h>
+#include <inttypes.h>
+#include <linux/pci_regs.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dsa_private.h"
+#include "pdk_dsa.h"
+
+static bool
+opcap_has(const struct dsa_caps *c, unsigned int op)
+{
+	return (c->opcap[op / 64] >> (op % 64)) & 1;
+}
+
+static void
+dsa_info_get(void *priv, struct pdk_dmadev_info *info)
+{
+	struct dsa_dev *dev = priv;
+	const struct dsa_caps *c = &dev->caps;
+
+	memset(info, 0, sizeof(*info));
+	info->name = dev->name;
+	info->driver = PDK_DSA_DRIVER_NAME;
+	info->backend = dev->sim ? "sim" : "kernel";
+	info->capa = PDK_DMADEV_CAPA_COPY | PDK_DMADEV_CAPA_PASID | PDK_DMADEV_CAPA_FENCE;
+	if (opcap_has(c, PDK_IDXD_OP_MEMFILL))
+		info->capa |= PDK_DMADEV_CAPA_FILL;
+	if (dev->sim)
+		info->capa |= PDK_DMADEV_CAPA_SIM;
+	info->max_queues = dev->max_queues;
+	info->nb_queues = dev->nb_queues;
+	info->min_desc = PDK_DSA_MIN_DESC;
+	info->max_desc = PDK_DSA_MAX_DESC;
+	info->max_xfer = c->max_xfer;
+	info->pasid_width = pdk_pasid_space_width(dev->pasids);
+	info->pasid_exec = dev->hw.pasid_exec;
+	info->pasid_priv = dev->hw.pasid_priv;
+}
+
+static int
+dsa_configure(void *priv, const struct pdk_dmadev_conf *conf)
+{
+	struct dsa_dev *dev = priv;
+	uint16_t q;
+
+	for (q = 0; q < PDK_DMADEV_MAX_QUEUES; q++)
+		dsa_queue_release(dev, q);
+	dev->nb_queues = conf->nb_queues;
+	return 0;
+}
+
+static int
+dsa_queue_setup_op(void *priv, uint16_t qid, const struct pdk_dmadev_queue_conf *conf,
+		   void **fp_q)
+{
+	struct dsa_dev *dev = priv;
+	int rc = dsa_queue_setup(dev, qid, conf);
+
+	if (rc == 0)
+		*fp_q = &dev->queues[qid];
+	return rc;
+}
+
+static int
+dsa_queue_release_op(void *priv, uint16_t qid)
+{
+	return dsa_queue_release(priv, qid);
+}
+
+static int
+dsa_queue_info(void *priv, uint16_t qid, struct pdk_dmadev_queue_info *info)
+{
+	struct dsa_dev *dev = priv;
+	const struct dsa_queue *q = &dev->queues[qid];
+
+	if (!q->set_up)
+		return -EINVAL;
+	info->nb_desc = q->nb_desc;
+	info->pasid = pdk_pasid_ctx_pasid(q->pasid_ctx);
+	info->as = q->as;
+	info->hwpt_id = pdk_pasid_ctx_hwpt(q->pasid_ctx);
+	return 0;
+}
+
+/* Group 0: every set-up WQ and the allowed engines; the others empty. */
+static int
+dsa_config_write(struct dsa_dev *dev)
+{
+	const struct dsa_caps *c = &dev->caps;
+	uint64_t wqs = 0;
+	unsigned int g, i;
+	uint16_t q;
+	int rc = 0;
+
+	for (q = 0; q < c->num_wqs && rc == 0; q++) {
+		if (q < PDK_DMADEV_MAX_QUEUES && dev->queues[q].set_up) {
+			wqs |= UINT64_C(1) << q;
+			rc = dsa_queue_config_write(&dev->queues[q]);
+		} else {
+			rc = dsa_wr32(dev, c->wqcfg_off + PDK_IDXD_WQCFG(q, c->wqcfg_size,
+							 PDK_IDXD_WQCFG_SIZE_DW), 0);
+		}
+	}
+	for (g = 0; g < c->num_groups && rc == 0; g++) {
+		for (i = 0; i < 4 && rc == 0; i++)
+			rc = dsa_wr64(dev, c->grpcfg_off + PDK_IDXD_GRPCFG_WQS(g, i),
+				      g == 0 && i == 0 ? wqs : 0);
+		if (rc == 0)
+			rc = dsa_wr64(dev, c->grpcfg_off + PDK_IDXD_GRPCFG_ENGINES(g),
+				      g == 0 ? (UINT64_C(1) << dev->engines) - 1 : 0);
+		if (rc == 0)
+			rc = dsa_wr64(dev, c->grpcfg_off + PDK_IDXD_GRPCFG_FLAGS(g), 0);
+	}
+	return rc;
+}
+
+static int
+dsa_disable(struct dsa_dev *dev)
+{
+	uint16_t q;
+	int rc = 0, r;
+
+	for (q = 0; q < dev->nb_queues; q++) {
+		if (!dev->queues[q].set_up)
+			continue;
+		r = dsa_cmd(dev, PDK_IDXD_CMD_DISABLE_WQ, PDK_IDXD_WQ_MASK_OPERAND(q),
+			    "stop: disable WQ");
+		if (r < 0 && rc == 0)
+			rc = r;
+	}
+	r = dsa_cmd(dev, PDK_IDXD_CMD_DISABLE_DEVICE, 0, "stop: disable device");
+	return rc < 0 ? rc : r;
+}
+
+static int
+dsa_start(void *priv)
+{
+	struct dsa_dev *dev = priv;
+	uint16_t q;
+	int rc;
+
+	rc = dsa_config_write(dev);
+	if (rc < 0)
+		return rc;
+	rc = dsa_cmd(dev, PDK_IDXD_CMD_ENABLE_DEVICE, 0, "start: enable device");
+	if (rc < 0)
+		return rc;
+	for (q = 0; q < dev->nb_queues; q++) {
+		if (!dev->queues[q].set_up)
+			continue;
+		dsa_queue_reset_ring(&dev->queues[q]);
+		rc = dsa_cmd(dev, PDK_IDXD_CMD_ENABLE_WQ, q, "start: enable WQ");
+		if (rc < 0) {
+			dsa_disable(dev);
+			return rc;
+		}
+	}
+	dev->started = true;
+	return 0;
+}
+
+static int
+dsa_stop(void *priv)
+{
+	struct dsa_dev *dev = priv;
+
+	if (!dev->started)
+		return 0;
+	dev->started = false;
+	return dsa_disable(dev);
+}
+
+static int
+dsa_close(void *priv)
+{
+	struct dsa_dev *dev = priv;
+	int rc = dsa_stop(dev);
+	uint16_t q;
+
+	for (q = 0; q < PDK_DMADEV_MAX_QUEUES; q++)
+		dsa_queue_release(dev, q);
+	dev->nb_queues = 0;
+	return rc;
+}
+
+static int
+dsa_stats_get(void *priv, uint16_t qid, struct pdk_dmadev_stats *stats)
+{
+	struct dsa_dev *dev = priv;
+
+	*stats = dev->queues[qid].stats;
+	return 0;
+}
+
+static int
+dsa_stats_reset(void *priv, uint16_t qid)
+{
+	struct dsa_dev *dev = priv;
+
+	memset(&dev->queues[qid].stats, 0, sizeof(dev->queues[qid].stats));
+	return 0;
+}
+
+static int
+dsa_dump(void *priv, FILE *f)
+{
+	struct dsa_dev *dev = priv;
+	const struct dsa_caps *c = &dev->caps;
+	uint32_t gensts = 0, cmdsts = 0, mode = 0, state = 0;
+	uint64_t swerr = 0;
+	uint16_t q;
+
+	dsa_rd32(dev, PDK_IDXD_REG_GENSTS, &gensts);
+	dsa_rd32(dev, PDK_IDXD_REG_CMDSTS, &cmdsts);
+	dsa_rd64(dev, PDK_IDXD_REG_SWERR, &swerr);
+	fprintf(f, "  DSA %s%s: version 0x%x, %u WQs (%u entries), %u engines (%u used), "
+		"%u groups\n", dev->name, dev->sim ? " (SIMULATED model)" : "", c->version,
+		c->num_wqs, c->total_wq_size, c->num_engines, dev->engines, c->num_groups);
+	fprintf(f, "  GENSTS 0x%08x  CMDSTS 0x%08x  SWERR 0x%016" PRIx64 "\n", gensts, cmdsts,
+		swerr);
+	fprintf(f, "  max transfer %u B, max batch %u, portal via %s\n", c->max_xfer,
+		c->max_batch, dev->sim ? "the model's submission hook" : "MOVDIR64B");
+	for (q = 0; q < dev->nb_queues; q++) {
+		const struct dsa_queue *dq = &dev->queues[q];
+
+		if (!dq->set_up)
+			continue;
+		dsa_rd32(dev, c->wqcfg_off + PDK_IDXD_WQCFG(q, c->wqcfg_size,
+							    PDK_IDXD_WQCFG_MODE_DW), &mode);
+		dsa_rd32(dev, c->wqcfg_off + PDK_IDXD_WQCFG(q, c->wqcfg_size,
+							    PDK_IDXD_WQCFG_STATE_DW), &state);
+		fprintf(f, "  WQ %u: %s, PASID %u%s, size %u, ring %u (write %u, submitted %u, "
+			"completed %u), segments in flight %u\n", q,
+			(state >> PDK_IDXD_WQCFG_STATE_SHIFT) == PDK_IDXD_WQ_STATE_ENABLED ?
+				"enabled" : "disabled",
+			(mode >> PDK_IDXD_WQCFG_PASID_SHIFT) & PDK_IDXD_WQCFG_PASID_MASK,
+			mode & PDK_IDXD_WQCFG_PASID_EN ? "" : " (PASID enable off)",
+			dq->wq_size, dq->nb_desc, dq->write, dq->submitted, dq->cpl,
+			(uint16_t)(dq->seg_tail - dq->seg_head));
+	}
+	return 0;
+}
+
+static const struct pdk_dmadev_ops dsa_ops = {
+	.info_get = dsa_info_get,
+	.configure = dsa_configure,
+	.queue_setup = dsa_queue_setup_op,
+	.queue_release = dsa_queue_release_op,
+	.queue_info = dsa_queue_info,
+	.start = dsa_start,
+	.stop = dsa_stop,
+	.close = dsa_close,
+	.stats_get = dsa_stats_get,
+	.stats_reset = dsa_stats_reset,
+	.dump = dsa_dump,
+};
+
+/* Refuse a device that lacks what the driver relies on, saying what. */
+static int
+dsa_check_caps(struct dsa_dev *dev)
+{
+	const struct dsa_caps *c = &dev->caps;
+	const char *missing = NULL;
+
+	if (!(c->wqcap & PDK_IDXD_WQCAP_DEDICATED))
+		missing = "dedicated work queues";
+	else if (!(c->gencap & PDK_IDXD_GENCAP_CONFIG_EN))
+		missing = "a configurable WQ/group setup (GENCAP config_en)";
+	else if (!opcap_has(c, PDK_IDXD_OP_MEMMOVE))
+		missing = "the memmove operation";
+	else if (!opcap_has(c, PDK_IDXD_OP_BATCH))
+		missing = "the batch operation";
+	else if (c->num_wqs == 0 || c->num_engines == 0 || c->num_groups == 0)
+		missing = "work queues, engines and groups";
+	if (missing == NULL)
+		return 0;
+	DSA_LOG(ERR, "%s: the device does not offer %s, which this driver needs", dev->name,
+		missing);
+	return -ENOTSUP;
+}
+
+static int
+dsa_probe_args(struct dsa_dev *dev)
+{
+	const struct dsa_caps *c = &dev->caps;
+	uint32_t wqs = c->num_wqs < PDK_DMADEV_MAX_QUEUES ? c->num_wqs : PDK_DMADEV_MAX_QUEUES;
+	uint32_t v;
+	int rc;
+
+	rc = pdk_bus_dev_arg_u32(dev->bdev, "max_queues", wqs, 1, wqs, &v);
+	if (rc < 0)
+		return rc;
+	dev->max_queues = (uint16_t)v;
+	rc = pdk_bus_dev_arg_u32(dev->bdev, "engines", c->num_engines, 1, c->num_engines, &v);
+	if (rc < 0)
+		return rc;
+	dev->engines = (uint16_t)v;
+	return 0;
+}
+
+static void
+dsa_free(struct dsa_dev *dev)
+{
+	if (dev->dev_id >= 0)
+		pdk_dmadev_unregister(dev->dev_id);
+	pdk_pasid_space_destroy(dev->pasids);
+	if (dev->vdev != NULL) {
+		/* no DMA from a device nobody drives */
+		pdk_vfio_pci_command(dev->vdev, 0, PCI_COMMAND_MASTER);
+		pdk_bus_dev_close(dev->bdev);
+	}
+	free(dev);
+}
+
+static int
+dsa_probe(struct pdk_bus_dev *bdev)
+{
+	struct pdk_iommufd *ictx = pdk_bus_iommufd(pdk_bus_dev_bus(bdev));
+	struct dsa_dev *dev;
+	int rc;
+
+	dev = calloc(1, sizeof(*dev));
+	if (dev == NULL)
+		return -ENOMEM;
+	dev->bdev = bdev;
+	dev->name = pdk_bus_dev_name(bdev);
+	dev->dev_id = -1;
+
+	rc = pdk_bus_dev_open(bdev, &dev->vdev);
+	if (rc < 0)
+		goto fail;
+	dev->sim = pdk_sys_is_sim(pdk_vfio_sys(dev->vdev));
+	if (!dev->sim && !pdk_dsa_cpu_has_movdir64b()) {
+		DSA_LOG(ERR, "%s: this CPU lacks MOVDIR64B, the only way to write a descriptor "
+			"to a DSA portal (Sapphire Rapids or later has it); use such a host",
+			dev->name);
+		rc = -ENOTSUP;
+		goto fail;
+	}
+	rc = pdk_vfio_reset(dev->vdev);
+	if (rc < 0 && rc != -ENOTTY)
+		goto fail;
+	rc = pdk_vfio_pci_command(dev->vdev, PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER, 0);
+	if (rc < 0)
+		goto fail;
+	rc = dsa_caps_read(dev);
+	if (rc == 0)
+		rc = dsa_check_caps(dev);
+	if (rc == 0)
+		rc = dsa_cmd(dev, PDK_IDXD_CMD_RESET_DEVICE, 0, "probe: reset device");
+	if (rc == 0)
+		rc = dsa_probe_args(dev);
+	if (rc == 0)
+		rc = pdk_iommufd_hw_info(ictx, pdk_vfio_dev_id(dev->vdev), &dev->hw);
+	if (rc < 0)
+		goto fail;
+	rc = pdk_pasid_space_create(dev->vdev, ictx, &dev->pasids);
+	if (rc < 0) {
+		DSA_LOG(ERR, "%s: no PASID space: every DSA queue of this driver needs its own "
+			"PASID (see the reason above)", dev->name);
+		goto fail;
+	}
+	if (!dev->sim) {
+		rc = pdk_vfio_bar_map(dev->vdev, PDK_IDXD_WQ_BAR, &dev->portals,
+				      &dev->portals_len);
+		if (rc < 0)
+			goto fail;
+		if (dev->portals_len < PDK_IDXD_PORTAL_OFFSET(dev->max_queues)) {
+			DSA_LOG(ERR, "%s: BAR2 (%zu bytes) is too small for %u WQ portals",
+				dev->name, dev->portals_len, dev->max_queues);
+			rc = -EINVAL;
+			goto fail;
+		}
+	}
+	rc = pdk_dmadev_register(dev->name, PDK_DSA_DRIVER_NAME, &dsa_ops, &dsa_fp_ops, dev,
+				 &dev->dev_id);
+	if (rc < 0)
+		goto fail;
+	pdk_bus_dev_set_priv(bdev, dev);
+	DSA_LOG(INFO, "%s: DSA%s, %u WQs, %u engines, PASID width %u, max transfer %u B, "
+		"batches of %u; dmadev %d", dev->name,
+		dev->sim ? " (SIMULATED model, not hardware)" : "", dev->max_queues,
+		dev->engines, pdk_pasid_space_width(dev->pasids), dev->caps.max_xfer,
+		dev->caps.max_batch, dev->dev_id);
+	return 0;
+fail:
+	dsa_free(dev);
+	return rc;
+}
+
+static int
+dsa_remove(struct pdk_bus_dev *bdev)
+{
+	struct dsa_dev *dev = pdk_bus_dev_priv(bdev);
+
+	if (dev == NULL)
+		return 0;
+	pdk_bus_dev_set_priv(bdev, NULL);
+	dsa_free(dev);
+	return 0;
+}
+
+static const struct pdk_bus_id dsa_ids[] = {
+	{ PDK_IDXD_VENDOR_INTEL, PDK_IDXD_DEVICE_DSA_SPR },
+	{ PDK_IDXD_VENDOR_INTEL, PDK_IDXD_DEVICE_DSA_GNRD },
+	{ PDK_IDXD_VENDOR_INTEL, PDK_IDXD_DEVICE_DSA_DMR },
+	{ 0, 0 },
+};
+
+static const struct pdk_bus_arg_spec dsa_args[] = {
+	{ "max_queues", "expose at most N work queues (1..the device's WQs)" },
+	{ "engines", "use N engines (1..the device's engines)" },
+	{ NULL, NULL },
+};
+
+static struct pdk_bus_driver dsa_driver = {
+	.name = PDK_DSA_DRIVER_NAME,
+	.id_table = dsa_ids,
+	.args = dsa_args,
+	.probe = dsa_probe,
+	.remove = dsa_remove,
+};
+
+PDK_BUS_REGISTER_DRIVER(dsa, dsa_driver)

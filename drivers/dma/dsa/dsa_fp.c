@@ -1,0 +1,313 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The PDK authors
+ */
+
+/*
+ * The fast path. Enqueue writes a descriptor into the ring slot of the
+ * operation (each with its own completion record); submit hands the pending
+ * slots to the WQ, one descriptor alone or as batch descriptors over
+ * consecutive slots, so one portal write carries up to max_batch ops.
+ *
+ * A dedicated WQ silently drops a descriptor written while it is full, so
+ * the driver never has more segments in flight than the WQ has entries:
+ * enqueue refuses (-ENOSPC) an op that would need one more.
+ */
+
+#include <errno.h>
+#include <string.h>
+#if defined(__x86_64__)
+#include <cpuid.h>
+#endif
+
+#include "dsa_private.h"
+#include "pdk_dsa.h"
+
+#define likely(x)	__builtin_expect(!!(x), 1)
+#define unlikely(x)	__builtin_expect(!!(x), 0)
+
+bool
+pdk_dsa_cpu_has_movdir64b(void)
+{
+#if defined(__x86_64__)
+	unsigned int a, b, c, d;
+
+	/* CPUID.(EAX=07H, ECX=0):ECX[bit 28] (Intel SDM, MOVDIR64B) */
+	if (!__get_cpuid_count(7, 0, &a, &b, &c, &d))
+		return false;
+	return (c >> 28) & 1;
+#else
+	return false;
+#endif
+}
+
+void
+dsa_portal_movdir64b(struct dsa_queue *q, const struct pdk_idxd_desc *desc)
+{
+#if defined(__x86_64__)
+	/* Ring and records must be visible before the device reads them. */
+	__asm__ volatile("sfence" ::: "memory");
+	/* movdir64b (%rdx), %rax: the bytes of the instruction, since older
+	 * assemblers do not know its mnemonic (Intel SDM encoding). */
+	__asm__ volatile(".byte 0x66, 0x0f, 0x38, 0xf8, 0x02"
+			 : : "a"(q->portal), "d"(desc) : "memory");
+#else
+	(void)q;
+	(void)desc;
+#endif
+}
+
+/*
+ * The simulated model's submission hook: a 64-byte write to the portal
+ * through the device fd, which the model takes as one MOVDIR64B.
+ */
+void
+dsa_portal_sim(struct dsa_queue *q, const struct pdk_idxd_desc *desc)
+{
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+	if (pdk_vfio_bar_write(q->vdev, PDK_IDXD_WQ_BAR, q->portal_off, desc,
+			       sizeof(*desc)) < 0)
+		q->stats.errors++;	/* logged by lib/vfio; the op will not complete */
+}
+
+static inline int
+dsa_enqueue(struct dsa_queue *q, uint32_t opcode, uint64_t src, uint64_t dst, uint32_t len,
+	    uint64_t flags)
+{
+	uint16_t idx = q->write;
+	uint16_t slot = idx & q->mask;
+	struct pdk_idxd_desc *d = &q->descs[slot];
+	uint32_t dflags = q->op_flags;
+	bool new_chunk;
+
+	if (unlikely(len == 0 || len > q->max_xfer))
+		return -EINVAL;
+	if (unlikely((uint16_t)(idx - q->cpl) >= q->nb_desc))
+		return -ENOSPC;
+	new_chunk = q->chunks == 0 || slot == 0 || q->chunk_len == q->max_batch;
+	if (new_chunk &&
+	    (uint32_t)(uint16_t)(q->seg_tail - q->seg_head) + q->chunks + 1u > q->seg_mask + 1u)
+		return -ENOSPC;
+
+	if (flags & PDK_DMADEV_OP_FENCE)
+		dflags |= PDK_IDXD_FLAG_FENCE;
+	memset(d, 0, sizeof(*d));
+	d->op_flags = PDK_IDXD_OP_FLAGS(opcode, dflags);
+	d->completion_addr = q->comps_iova + (uint64_t)slot * sizeof(*q->comps);
+	d->src = src;
+	d->dst = dst;
+	d->size = len;
+	q->comps[slot].status = PDK_IDXD_COMP_NONE;
+	if (new_chunk) {
+		q->chunks++;
+		q->chunk_len = 1;
+	} else {
+		q->chunk_len++;
+	}
+	q->write = (uint16_t)(idx + 1);
+	if (flags & PDK_DMADEV_OP_SUBMIT)
+		dsa_fp_ops.submit(q);
+	return idx;
+}
+
+static int
+dsa_copy(void *qp, uint64_t src, uint64_t dst, uint32_t len, uint64_t flags)
+{
+	return dsa_enqueue(qp, PDK_IDXD_OP_MEMMOVE, src, dst, len, flags);
+}
+
+static int
+dsa_fill(void *qp, uint64_t pattern, uint64_t dst, uint32_t len, uint64_t flags)
+{
+	return dsa_enqueue(qp, PDK_IDXD_OP_MEMFILL, pattern, dst, len, flags);
+}
+
+static int
+dsa_submit(void *qp)
+{
+	struct dsa_queue *q = qp;
+
+	while (q->submitted != q->write) {
+		uint16_t first = q->submitted;
+		uint16_t slot = first & q->mask;
+		uint16_t segi = q->seg_tail & q->seg_mask;
+		uint32_t n = (uint16_t)(q->write - first);
+
+		/* the same cuts as enqueue's chunk count: ring end, max_batch */
+		if (n > (uint32_t)q->nb_desc - slot)
+			n = (uint32_t)q->nb_desc - slot;
+		if (n > q->max_batch)
+			n = q->max_batch;
+		q->segs[segi].first = first;
+		q->segs[segi].count = (uint16_t)n;
+		if (n == 1) {
+			q->portal_write(q, &q->descs[slot]);
+		} else {
+			struct pdk_idxd_desc b;
+
+			memset(&b, 0, sizeof(b));
+			b.op_flags = PDK_IDXD_OP_FLAGS(PDK_IDXD_OP_BATCH, q->op_flags);
+			b.completion_addr = q->bcomps_iova + (uint64_t)segi * sizeof(*q->bcomps);
+			b.src = q->descs_iova + (uint64_t)slot * sizeof(*q->descs);
+			b.size = n;
+			q->bcomps[segi].status = PDK_IDXD_COMP_NONE;
+			q->portal_write(q, &b);
+		}
+		q->seg_tail++;
+		q->submitted = (uint16_t)(first + n);
+		q->stats.submitted += n;
+	}
+	q->chunks = 0;
+	q->chunk_len = 0;
+	return 0;
+}
+
+static inline uint8_t
+dsa_status_load(const struct pdk_idxd_completion *c)
+{
+	return __atomic_load_n(&c->status, __ATOMIC_ACQUIRE) & PDK_IDXD_COMP_STATUS_MASK;
+}
+
+static enum pdk_dmadev_status_code
+dsa_status_code(uint8_t hw)
+{
+	switch (hw) {
+	case PDK_IDXD_COMP_SUCCESS:
+	case 0x02:	/* success with predicate false (compare ops) */
+		return PDK_DMADEV_ST_SUCCESS;
+	case PDK_IDXD_COMP_PAGE_FAULT_NOBOF:
+	case 0x04:	/* page fault with IR */
+	case PDK_IDXD_COMP_BATCH_PAGE_FAULT:
+	case PDK_IDXD_COMP_TRANSLATION_FAIL:
+		return PDK_DMADEV_ST_PAGE_FAULT;
+	default:
+		if (hw >= PDK_IDXD_COMP_BAD_OPCODE && hw < 0x20)
+			return PDK_DMADEV_ST_INVALID;
+		return PDK_DMADEV_ST_ERROR;
+	}
+}
+
+/* Free the WQ entries of segments whose ops were all reported and whose
+ * batch record (the device's last write for it) has landed. */
+static inline void
+dsa_retire(struct dsa_queue *q)
+{
+	while (q->seg_head != q->seg_cpl) {
+		uint16_t segi = q->seg_head & q->seg_mask;
+
+		if (q->segs[segi].count > 1 && dsa_status_load(&q->bcomps[segi]) == 0)
+			break;
+		q->seg_head++;
+	}
+}
+
+static uint16_t
+dsa_harvest(struct dsa_queue *q, uint16_t nb, uint16_t *last_idx, struct pdk_dmadev_status *st,
+	    bool *has_error)
+{
+	uint16_t n = 0;
+
+	dsa_retire(q);
+	while (n < nb && q->cpl != q->submitted) {
+		uint16_t slot = q->cpl & q->mask;
+		uint16_t segi = q->seg_cpl & q->seg_mask;
+		const struct dsa_seg *seg = &q->segs[segi];
+		const struct pdk_idxd_completion *c = &q->comps[slot];
+		uint8_t hw = dsa_status_load(c);
+		enum pdk_dmadev_status_code code;
+
+		if (hw != 0) {
+			code = dsa_status_code(hw);
+		} else {
+			/* A batch the device refused as a whole runs none of its
+			 * ops: its record is the only one written. */
+			uint8_t bs;
+
+			if (seg->count < 2)
+				break;
+			bs = dsa_status_load(&q->bcomps[segi]);
+			if (bs == 0 || bs == PDK_IDXD_COMP_SUCCESS || bs == PDK_IDXD_COMP_BATCH_FAIL)
+				break;
+			hw = bs;
+			c = &q->bcomps[segi];
+			code = PDK_DMADEV_ST_NOT_ATTEMPTED;
+		}
+		if (code != PDK_DMADEV_ST_SUCCESS && st == NULL) {
+			*has_error = true;
+			break;
+		}
+		if (st != NULL) {
+			st[n].code = (uint8_t)code;
+			st[n].hw_status = hw;
+			st[n].fault_write = c->fault_info & PDK_IDXD_FAULT_INFO_WRITE;
+			st[n].rsvd = 0;
+			st[n].bytes_done = code == PDK_DMADEV_ST_SUCCESS ? q->descs[slot].size :
+					   c->bytes_completed;
+			st[n].fault_addr = code == PDK_DMADEV_ST_SUCCESS ? 0 : c->fault_addr;
+		}
+		q->stats.completed++;
+		if (code == PDK_DMADEV_ST_SUCCESS) {
+			q->stats.bytes += q->descs[slot].size;
+		} else {
+			q->stats.errors++;
+			if (code == PDK_DMADEV_ST_PAGE_FAULT)
+				q->stats.page_faults++;
+		}
+		n++;
+		q->cpl++;
+		if ((uint16_t)(q->cpl - seg->first) == seg->count)
+			q->seg_cpl++;
+	}
+	*last_idx = (uint16_t)(q->cpl - 1);
+	dsa_retire(q);
+	return n;
+}
+
+static uint16_t
+dsa_completed(void *qp, uint16_t nb, uint16_t *last_idx, bool *has_error)
+{
+	*has_error = false;
+	return dsa_harvest(qp, nb, last_idx, NULL, has_error);
+}
+
+static uint16_t
+dsa_completed_status(void *qp, uint16_t nb, uint16_t *last_idx, struct pdk_dmadev_status *st)
+{
+	bool unused = false;
+
+	return dsa_harvest(qp, nb, last_idx, st, &unused);
+}
+
+/* Walk the chunks enqueue would open: each ends at max_batch or the ring's end. */
+static uint16_t
+dsa_burst_capacity(const void *qp)
+{
+	const struct dsa_queue *q = qp;
+	uint32_t free_ops = q->nb_desc - (uint16_t)(q->write - q->cpl);
+	uint32_t segs_used = (uint16_t)(q->seg_tail - q->seg_head) + q->chunks;
+	uint32_t segs_free = q->seg_mask + 1u - segs_used;
+	uint32_t s = q->write & q->mask;
+	uint32_t cap = 0, r, i;
+
+	if (q->chunks > 0 && s != 0) {
+		r = q->max_batch - q->chunk_len;
+		if (r > q->nb_desc - s)
+			r = q->nb_desc - s;
+		cap += r;
+		s = (s + r) & q->mask;
+	}
+	for (i = 0; i < segs_free && cap < free_ops; i++) {
+		r = q->max_batch < q->nb_desc - s ? q->max_batch : q->nb_desc - s;
+		cap += r;
+		s = (s + r) & q->mask;
+	}
+	return (uint16_t)(cap < free_ops ? cap : free_ops);
+}
+
+const struct pdk_dmadev_fp_ops dsa_fp_ops = {
+	.copy = dsa_copy,
+	.fill = dsa_fill,
+	.submit = dsa_submit,
+	.completed = dsa_completed,
+	.completed_status = dsa_completed_status,
+	.burst_capacity = dsa_burst_capacity,
+};

@@ -1,0 +1,137 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The PDK authors
+ */
+
+#ifndef DSA_PRIVATE_H
+#define DSA_PRIVATE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "pdk_bus.h"
+#include "pdk_dma.h"
+#include "pdk_dmadev_pmd.h"
+#include "pdk_idxd.h"
+#include "pdk_log.h"
+#include "pdk_pasid.h"
+#include "pdk_vfio.h"
+
+#define DSA_LOG(level, ...) PDK_LOG(level, "dsa", __VA_ARGS__)
+
+struct dsa_dev;
+struct dsa_queue;
+
+/* How a descriptor reaches a WQ: MOVDIR64B to the mapped portal on
+ * hardware, the simulated model's submission hook on the sim. */
+typedef void (*dsa_portal_write_t)(struct dsa_queue *q, const struct pdk_idxd_desc *desc);
+
+/*
+ * A run of ring slots handed to the device with one portal write: one
+ * descriptor on its own, or a batch descriptor listing 2..max_batch
+ * consecutive ring slots. Its retirement frees a WQ entry.
+ */
+struct dsa_seg {
+	uint16_t first;		/* ring index of the first op */
+	uint16_t count;
+};
+
+/* One queue = one dedicated WQ; everything the fast path touches. */
+struct dsa_queue {
+	/* fast path, written by the enqueuing thread */
+	struct pdk_idxd_desc *descs;		/* ring, in the queue's address space */
+	struct pdk_idxd_completion *comps;	/* one record per ring slot */
+	struct pdk_idxd_completion *bcomps;	/* one record per segment slot (batches) */
+	uint64_t descs_iova;
+	uint64_t comps_iova;
+	uint64_t bcomps_iova;
+	uint16_t mask;		/* ring size - 1 */
+	uint16_t write;		/* next ring index to fill */
+	uint16_t submitted;	/* first ring index not handed to the device */
+	uint16_t cpl;		/* next ring index to report */
+	uint16_t chunks;	/* segments the pending ops [submitted, write) need */
+	uint16_t chunk_len;	/* ops in the last of them */
+	uint16_t seg_mask;	/* segment slots - 1 */
+	uint16_t seg_head;	/* oldest segment not retired */
+	uint16_t seg_cpl;	/* segment of the op at cpl */
+	uint16_t seg_tail;	/* next free segment slot */
+	uint16_t max_batch;
+	uint32_t max_xfer;
+	uint32_t op_flags;	/* flags every descriptor carries */
+	struct dsa_seg *segs;
+	dsa_portal_write_t portal_write;
+	void *portal;		/* mapped portal (hardware) */
+	struct pdk_vfio_dev *vdev;	/* for the sim's hook */
+	uint64_t portal_off;
+	struct pdk_dmadev_stats stats;
+
+	/* control path */
+	struct dsa_dev *dev;
+	uint16_t wq;
+	uint16_t nb_desc;
+	uint16_t wq_size;	/* WQ entries: segments in flight */
+	bool set_up;
+	bool mapped;		/* mem is mapped in as */
+	struct pdk_dma_as *as;
+	struct pdk_pasid_ctx *pasid_ctx;
+	void *mem;		/* descs, comps, bcomps in one mapping */
+	size_t mem_len;
+};
+
+/* What the capability registers say. */
+struct dsa_caps {
+	uint32_t version;
+	uint64_t gencap;
+	uint64_t wqcap;
+	uint16_t num_wqs;
+	uint16_t total_wq_size;
+	uint8_t num_groups;
+	uint8_t num_engines;
+	uint32_t max_xfer;
+	uint16_t max_batch;
+	uint32_t grpcfg_off;	/* BAR0 offset of the GRPCFG table */
+	uint32_t wqcfg_off;	/* BAR0 offset of the WQCFG table */
+	uint32_t wqcfg_size;	/* bytes per WQ */
+	uint64_t opcap[4];
+};
+
+struct dsa_dev {
+	struct pdk_bus_dev *bdev;
+	struct pdk_vfio_dev *vdev;
+	const char *name;
+	bool sim;		/* the backend is the simulated kernel */
+	struct dsa_caps caps;
+	struct pdk_pasid_space *pasids;
+	struct pdk_iommufd_hw_info hw;
+	void *portals;		/* BAR2 mapping (hardware only) */
+	size_t portals_len;
+	uint16_t max_queues;
+	uint16_t engines;
+	uint16_t nb_queues;
+	bool started;
+	int dev_id;
+	struct dsa_queue queues[PDK_DMADEV_MAX_QUEUES];
+};
+
+/* dsa_regs.c: register access and commands */
+int dsa_rd32(struct dsa_dev *dev, uint32_t off, uint32_t *v);
+int dsa_rd64(struct dsa_dev *dev, uint32_t off, uint64_t *v);
+int dsa_wr32(struct dsa_dev *dev, uint32_t off, uint32_t v);
+int dsa_wr64(struct dsa_dev *dev, uint32_t off, uint64_t v);
+/* Run a command and wait for it; @return 0, -EIO (the CMDSTS error code is
+ * logged with its meaning), -ETIMEDOUT, or -errno of the register access. */
+int dsa_cmd(struct dsa_dev *dev, enum pdk_idxd_cmd cmd, uint32_t operand, const char *step);
+int dsa_caps_read(struct dsa_dev *dev);
+const char *dsa_cmdsts_text(uint32_t err);
+
+/* dsa_queue.c: queue memory, PASID, WQ configuration */
+int dsa_queue_setup(struct dsa_dev *dev, uint16_t qid, const struct pdk_dmadev_queue_conf *conf);
+int dsa_queue_release(struct dsa_dev *dev, uint16_t qid);
+int dsa_queue_config_write(struct dsa_queue *q);
+void dsa_queue_reset_ring(struct dsa_queue *q);
+
+/* dsa_fp.c: the fast path */
+extern const struct pdk_dmadev_fp_ops dsa_fp_ops;
+void dsa_portal_movdir64b(struct dsa_queue *q, const struct pdk_idxd_desc *desc);
+void dsa_portal_sim(struct dsa_queue *q, const struct pdk_idxd_desc *desc);
+
+#endif /* DSA_PRIVATE_H */

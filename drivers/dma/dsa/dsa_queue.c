@@ -1,0 +1,203 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The PDK authors
+ */
+
+/*
+ * A queue is a dedicated WQ with WQ PASID enable set. Its descriptor ring,
+ * completion records and batch records live in one anonymous mapping that
+ * is mapped into the queue's own address space: the device reaches them
+ * with the WQ's PASID, like the data, so a queue needs nothing from any
+ * other address space.
+ */
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "dsa_private.h"
+
+static size_t
+round_up(size_t v, size_t a)
+{
+	return (v + a - 1) / a * a;
+}
+
+static uint16_t
+pow2_floor(uint32_t v)
+{
+	uint32_t p = 1;
+
+	while (p * 2 <= v && p * 2 <= UINT16_MAX)
+		p *= 2;
+	return (uint16_t)p;
+}
+
+void
+dsa_queue_reset_ring(struct dsa_queue *q)
+{
+	q->write = 0;
+	q->submitted = 0;
+	q->cpl = 0;
+	q->chunks = 0;
+	q->chunk_len = 0;
+	q->seg_head = 0;
+	q->seg_cpl = 0;
+	q->seg_tail = 0;
+	memset(q->comps, 0, sizeof(*q->comps) * (size_t)q->nb_desc);
+	memset(q->bcomps, 0, sizeof(*q->bcomps) * (size_t)(q->seg_mask + 1));
+}
+
+static void
+queue_free(struct dsa_queue *q)
+{
+	struct dsa_dev *dev = q->dev;
+	uint16_t wq = q->wq;
+
+	if (q->pasid_ctx != NULL)
+		pdk_pasid_ctx_release(q->pasid_ctx);
+	if (q->mem != NULL) {
+		if (q->mapped)
+			pdk_dma_unmap(q->as, q->mem);
+		munmap(q->mem, q->mem_len);
+	}
+	free(q->segs);
+	memset(q, 0, sizeof(*q));
+	q->dev = dev;
+	q->wq = wq;
+}
+
+int
+dsa_queue_release(struct dsa_dev *dev, uint16_t qid)
+{
+	struct dsa_queue *q = &dev->queues[qid];
+
+	if (!q->set_up)
+		return 0;
+	DSA_LOG(DEBUG, "%s: queue %u (WQ %u, PASID %u) released", dev->name, qid, q->wq,
+		pdk_pasid_ctx_pasid(q->pasid_ctx));
+	queue_free(q);
+	return 0;
+}
+
+int
+dsa_queue_setup(struct dsa_dev *dev, uint16_t qid, const struct pdk_dmadev_queue_conf *conf)
+{
+	struct dsa_queue *q = &dev->queues[qid];
+	uint32_t per_wq = dev->caps.total_wq_size / dev->nb_queues;
+	size_t descs_len, comps_len, bcomps_len;
+	uint64_t iova;
+	int rc;
+
+	if (pdk_dma_as_iommufd(conf->as) != pdk_bus_iommufd(pdk_bus_dev_bus(dev->bdev))) {
+		DSA_LOG(ERR, "%s: queue %u: address space '%s' belongs to another iommufd "
+			"context; create it in the bus's (pdk_bus_iommufd())", dev->name, qid,
+			pdk_dma_as_name(conf->as));
+		return -EINVAL;
+	}
+	if (per_wq == 0) {
+		DSA_LOG(ERR, "%s: queue %u: %u WQ entries cannot be shared by %u queues; "
+			"configure fewer queues", dev->name, qid, dev->caps.total_wq_size,
+			dev->nb_queues);
+		return -EINVAL;
+	}
+	dsa_queue_release(dev, qid);
+	q->dev = dev;
+	q->wq = qid;
+	q->nb_desc = conf->nb_desc;
+	q->mask = (uint16_t)(conf->nb_desc - 1);
+	q->wq_size = (uint16_t)(per_wq < conf->nb_desc ? per_wq : conf->nb_desc);
+	q->seg_mask = (uint16_t)(pow2_floor(q->wq_size) - 1);
+	q->max_batch = dev->caps.max_batch;
+	q->max_xfer = dev->caps.max_xfer;
+	q->op_flags = PDK_IDXD_FLAG_CRAV | PDK_IDXD_FLAG_RCR;
+	q->vdev = dev->vdev;
+	q->portal_off = PDK_IDXD_PORTAL_OFFSET(qid);
+	if (dev->sim) {
+		q->portal_write = dsa_portal_sim;
+	} else {
+		q->portal_write = dsa_portal_movdir64b;
+		q->portal = (char *)dev->portals + q->portal_off;
+	}
+
+	descs_len = sizeof(*q->descs) * (size_t)conf->nb_desc;
+	comps_len = sizeof(*q->comps) * (size_t)conf->nb_desc;
+	bcomps_len = sizeof(*q->bcomps) * (size_t)(q->seg_mask + 1);
+	q->mem_len = round_up(descs_len + comps_len + bcomps_len, 4096);
+	q->segs = calloc((size_t)q->seg_mask + 1, sizeof(*q->segs));
+	q->mem = mmap(NULL, q->mem_len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+		      -1, 0);
+	if (q->mem == MAP_FAILED)
+		q->mem = NULL;
+	if (q->segs == NULL || q->mem == NULL) {
+		DSA_LOG(ERR, "%s: queue %u: no memory for a ring of %u descriptors", dev->name,
+			qid, conf->nb_desc);
+		rc = -ENOMEM;
+		goto fail;
+	}
+	q->as = conf->as;
+	rc = pdk_dma_map(conf->as, q->mem, q->mem_len, PDK_IOMMUFD_READ | PDK_IOMMUFD_WRITE,
+			 &iova);
+	if (rc < 0) {
+		DSA_LOG(ERR, "%s: queue %u: mapping its ring into address space '%s' failed: %s",
+			dev->name, qid, pdk_dma_as_name(conf->as), strerror(-rc));
+		goto fail;
+	}
+	q->mapped = true;
+	q->descs = q->mem;
+	q->comps = (void *)((char *)q->mem + descs_len);
+	q->bcomps = (void *)((char *)q->mem + descs_len + comps_len);
+	q->descs_iova = iova;
+	q->comps_iova = iova + descs_len;
+	q->bcomps_iova = iova + descs_len + comps_len;
+
+	rc = pdk_pasid_ctx_create(dev->pasids, conf->as, conf->pasid, &q->pasid_ctx);
+	if (rc < 0) {
+		/* lib/pasid logged which step failed */
+		DSA_LOG(ERR, "%s: queue %u: PASID %u on address space '%s': %s", dev->name, qid,
+			conf->pasid, pdk_dma_as_name(conf->as), strerror(-rc));
+		goto fail;
+	}
+	dsa_queue_reset_ring(q);
+	q->set_up = true;
+	DSA_LOG(INFO, "%s: queue %u: WQ %u, %u descriptors, %u WQ entries, PASID %u -> "
+		"address space '%s'%s", dev->name, qid, q->wq, q->nb_desc, q->wq_size,
+		pdk_pasid_ctx_pasid(q->pasid_ctx), pdk_dma_as_name(conf->as),
+		dev->sim ? " (simulated device)" : "");
+	return 0;
+fail:
+	queue_free(q);
+	return rc;
+}
+
+/* Write the queue's WQCFG; the device must be disabled. */
+int
+dsa_queue_config_write(struct dsa_queue *q)
+{
+	struct dsa_dev *dev = q->dev;
+	const struct dsa_caps *c = &dev->caps;
+	uint32_t base = c->wqcfg_off;
+	uint32_t mode, xfer;
+	int rc;
+
+	mode = PDK_IDXD_WQCFG_MODE_DEDICATED | 1u << PDK_IDXD_WQCFG_PRIORITY_SHIFT |
+	       (pdk_pasid_ctx_pasid(q->pasid_ctx) & PDK_IDXD_WQCFG_PASID_MASK)
+			<< PDK_IDXD_WQCFG_PASID_SHIFT |
+	       PDK_IDXD_WQCFG_PASID_EN;
+	xfer = (uint32_t)PDK_IDXD_GET(c->gencap, PDK_IDXD_GENCAP_MAX_XFER_SHIFT, 5)
+			<< PDK_IDXD_WQCFG_MAX_XFER_SHIFT |
+	       (uint32_t)PDK_IDXD_GET(c->gencap, PDK_IDXD_GENCAP_MAX_BATCH_SHIFT, 4)
+			<< PDK_IDXD_WQCFG_MAX_BATCH_SHIFT;
+	rc = dsa_wr32(dev, base + PDK_IDXD_WQCFG(q->wq, c->wqcfg_size, PDK_IDXD_WQCFG_SIZE_DW),
+		      q->wq_size);
+	if (rc == 0)
+		rc = dsa_wr32(dev, base + PDK_IDXD_WQCFG(q->wq, c->wqcfg_size,
+							 PDK_IDXD_WQCFG_THRESH_DW), 0);
+	if (rc == 0)
+		rc = dsa_wr32(dev, base + PDK_IDXD_WQCFG(q->wq, c->wqcfg_size,
+							 PDK_IDXD_WQCFG_MODE_DW), mode);
+	if (rc == 0)
+		rc = dsa_wr32(dev, base + PDK_IDXD_WQCFG(q->wq, c->wqcfg_size,
+							 PDK_IDXD_WQCFG_XFER_DW), xfer);
+	return rc;
+}

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The PDK authors
+ */
+
+#ifndef PDK_DSA_H
+#define PDK_DSA_H
+
+/**
+ * @file
+ * The Intel DSA poll-mode driver: a lib/dmadev device per DSA function,
+ * one queue per dedicated work queue (WQ), each WQ with WQ PASID enable set
+ * and its own PASID from lib/pasid, attached to the queue's address space.
+ *
+ * The driver registers itself with lib/bus as "dsa" (PCI 8086:0b25, 11fb,
+ * 1212). Device arguments:
+ *   - max_queues=N  expose at most N work queues (1..WQs of the device);
+ *   - engines=N     use N engines in the group (1..engines of the device).
+ *
+ * Descriptors go to a WQ's portal with MOVDIR64B, which the CPU must have
+ * (Sapphire Rapids and later); probe refuses the device otherwise. On the
+ * simulated kernel (lib/sim's DSA model, a simulation) the portal write goes
+ * through the model's submission hook instead: that is the only place where
+ * the driver's code differs between the model and hardware.
+ *
+ * Link the driver into the program so its registration runs: with the
+ * shared library, link with --no-as-needed (pkg-config libpdk_dma_dsa does).
+ */
+
+#include <stdbool.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** The driver's name in lib/bus and in pdk_dmadev_info.driver. */
+#define PDK_DSA_DRIVER_NAME "dsa"
+
+/** Smallest and largest queue sizes (descriptors) a DSA queue accepts. */
+#define PDK_DSA_MIN_DESC 16
+#define PDK_DSA_MAX_DESC 4096
+
+/**
+ * @return true when the CPU has MOVDIR64B, which the driver needs to submit
+ * work to a real DSA.
+ */
+bool pdk_dsa_cpu_has_movdir64b(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* PDK_DSA_H */

@@ -1,0 +1,556 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The PDK authors
+ */
+
+/*
+ * The DSA PMD through lib/bus and lib/dmadev, on the SIMULATED kernel's DSA
+ * model (lib/sim, a simulation: these are not hardware results). Every
+ * queue is a dedicated WQ with its own PASID and address space.
+ */
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "pdk_bus.h"
+#include "pdk_dmadev.h"
+#include "pdk_dsa.h"
+#include "pdk_idxd.h"
+#include "pdk_test.h"
+#include "test_env.h"
+
+#define DSA_ADDR	"0000:6a:01.0"
+#define NQ		4
+#define BUF_LEN		(1u << 20)
+
+struct dsa_env {
+	struct pdk_sim *sim;
+	struct pdk_iommufd *ictx;	/* the bus's: outlives it and the spaces */
+	struct pdk_bus *bus;
+	int dev_id;
+	struct pdk_dma_as *as[NQ];
+	uint8_t *buf[NQ];	/* BUF_LEN each, mapped in as[i] only */
+	uint64_t iova[NQ];
+};
+
+/* A sim with one DSA at DSA_ADDR; the bus probed with @p devargs. */
+static int
+dsa_env_setup(struct dsa_env *e, uint8_t pasid_bits, const char *devargs)
+{
+	struct pdk_sim_config scfg = { .no_default_devices = true };
+	struct pdk_sim_fn_config fcfg = {
+		.pci_addr = DSA_ADDR, .model = PDK_SIM_MODEL_DSA, .pasid_bits = pasid_bits,
+	};
+	int rc;
+
+	memset(e, 0, sizeof(*e));
+	e->dev_id = -1;
+	rc = pdk_sim_create(&scfg, &e->sim);
+	if (rc == 0)
+		rc = pdk_sim_fn_add(e->sim, &fcfg, NULL);
+	if (rc == 0)
+		rc = pdk_iommufd_open(pdk_sim_sys(e->sim), &e->ictx);
+	if (rc == 0)
+		rc = pdk_bus_create(e->ictx, &e->bus);
+	if (rc == 0)
+		rc = pdk_bus_scan(e->bus) < 0 ? -EIO : 0;
+	if (rc == 0 && devargs != NULL)
+		rc = pdk_bus_allow(e->bus, devargs);
+	if (rc == 0) {
+		rc = pdk_bus_probe(e->bus);
+		rc = rc == 1 ? 0 : (rc < 0 ? rc : -ENODEV);
+	}
+	if (rc == 0)
+		e->dev_id = pdk_dmadev_get_dev_id(DSA_ADDR);
+	return rc;
+}
+
+/* Address space i with a buffer of BUF_LEN mapped at a kernel-chosen IOVA. */
+static int
+dsa_env_as(struct dsa_env *e, unsigned int i)
+{
+	char name[16];
+	int rc;
+
+	snprintf(name, sizeof(name), "as%u", i);
+	rc = pdk_dma_as_create(pdk_bus_iommufd(e->bus), name, &e->as[i]);
+	if (rc < 0)
+		return rc;
+	e->buf[i] = mmap(NULL, BUF_LEN, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+			 -1, 0);
+	if (e->buf[i] == MAP_FAILED) {
+		e->buf[i] = NULL;
+		return -ENOMEM;
+	}
+	return pdk_dma_map(e->as[i], e->buf[i], BUF_LEN, PDK_IOMMUFD_READ | PDK_IOMMUFD_WRITE,
+			   &e->iova[i]);
+}
+
+/* Queue q of nb_desc bound to as[q]; configure(nq) first. */
+static int
+dsa_env_queues(struct dsa_env *e, uint16_t nq, uint16_t nb_desc)
+{
+	struct pdk_dmadev_conf conf = { .nb_queues = nq };
+	uint16_t q;
+	int rc;
+
+	rc = pdk_dmadev_configure(e->dev_id, &conf);
+	for (q = 0; rc == 0 && q < nq; q++) {
+		struct pdk_dmadev_queue_conf qc = { .nb_desc = nb_desc };
+
+		rc = e->as[q] == NULL ? dsa_env_as(e, q) : 0;
+		qc.as = e->as[q];
+		if (rc == 0)
+			rc = pdk_dmadev_queue_setup(e->dev_id, q, &qc);
+	}
+	return rc;
+}
+
+/* Tear down in the usual order and check the sim holds nothing. */
+static int
+dsa_env_teardown(struct dsa_env *e)
+{
+	unsigned int i;
+	int rc = 0;
+
+	if (e->bus != NULL)
+		pdk_bus_destroy(e->bus);
+	for (i = 0; i < NQ; i++) {
+		if (e->as[i] != NULL && pdk_dma_as_destroy(e->as[i]) != 0)
+			rc = -1;
+		if (e->buf[i] != NULL)
+			munmap(e->buf[i], BUF_LEN);
+	}
+	if (e->ictx != NULL)
+		pdk_iommufd_close(e->ictx);
+	if (pdk_dmadev_count() != 0)
+		rc = -1;
+	if (!pdk_sim_is_clean(e->sim))
+		rc = -1;
+	if (pdk_sim_destroy(e->sim) != 0)
+		rc = -1;
+	memset(e, 0, sizeof(*e));
+	return rc;
+}
+
+/* Wait for @p n completions of queue q; @return how many succeeded. */
+static int
+drain(int dev_id, uint16_t q, unsigned int n, struct pdk_dmadev_status *st)
+{
+	unsigned int got = 0, ok = 0, spins = 0;
+
+	while (got < n && spins++ < 20000000) {
+		uint16_t k = pdk_dmadev_completed_status(dev_id, q, (uint16_t)(n - got), NULL,
+							 st + got);
+		unsigned int i;
+
+		for (i = 0; i < k; i++)
+			ok += st[got + i].code == PDK_DMADEV_ST_SUCCESS;
+		got += k;
+	}
+	return got == n ? (int)ok : -ETIMEDOUT;
+}
+
+static int
+test_dsa_probe_info(void)
+{
+	struct pdk_dmadev_info info;
+	struct dsa_env e;
+
+	TEST_ASSERT_OK(dsa_env_setup(&e, 20, NULL));
+	TEST_ASSERT(e.dev_id >= 0);
+	TEST_ASSERT_OK(pdk_dmadev_info_get(e.dev_id, &info));
+	TEST_ASSERT(strcmp(info.driver, PDK_DSA_DRIVER_NAME) == 0);
+	TEST_ASSERT(strcmp(info.backend, "sim") == 0);
+	TEST_ASSERT(strcmp(info.name, DSA_ADDR) == 0);
+	TEST_ASSERT(info.capa & PDK_DMADEV_CAPA_SIM);
+	TEST_ASSERT(info.capa & PDK_DMADEV_CAPA_PASID);
+	TEST_ASSERT(info.capa & PDK_DMADEV_CAPA_COPY);
+	TEST_ASSERT(info.capa & PDK_DMADEV_CAPA_FILL);
+	TEST_ASSERT_EQ(info.max_queues, 8);
+	TEST_ASSERT_EQ(info.pasid_width, 20);
+	TEST_ASSERT_EQ(info.min_desc, PDK_DSA_MIN_DESC);
+	TEST_ASSERT_EQ(info.max_desc, PDK_DSA_MAX_DESC);
+	TEST_ASSERT(info.max_xfer >= 4096);
+	TEST_ASSERT_OK(dsa_env_teardown(&e));
+	return TEST_SUCCESS;
+}
+PDK_TEST_REGISTER(sim_dsa_pmd_probe_info, fast, test_dsa_probe_info);
+
+struct traffic {
+	int dev_id;
+	uint16_t q;
+	uint8_t *buf;
+	uint64_t iova;
+	unsigned int rounds;
+	int result;		/* 0 or the first problem, as a line number */
+};
+
+/*
+ * Copy the first half of the buffer to the second in bursts of ops of
+ * varying sizes, then compare every byte; a new pattern each round.
+ */
+static void *
+traffic_run(void *arg)
+{
+	struct traffic *t = arg;
+	const uint32_t half = BUF_LEN / 2;
+	struct pdk_dmadev_status st[64];
+	unsigned int r, i;
+
+	for (r = 0; r < t->rounds; r++) {
+		uint32_t off = 0;
+
+		for (i = 0; i < half; i++)
+			t->buf[i] = (uint8_t)(i * 7 + r * 13 + t->q * 101);
+		memset(t->buf + half, 0, half);
+		while (off < half) {
+			unsigned int n = 0, k;
+
+			while (n < 64 && off < half) {
+				uint32_t len = 512u + ((off / 512u + r) % 8u) * 512u;
+
+				if (len > half - off)
+					len = half - off;
+				if (pdk_dmadev_copy(t->dev_id, t->q, t->iova + off,
+						    t->iova + half + off, len, 0) < 0)
+					break;
+				off += len;
+				n++;
+			}
+			if (pdk_dmadev_submit(t->dev_id, t->q) != 0) {
+				t->result = __LINE__;
+				return NULL;
+			}
+			k = (unsigned int)drain(t->dev_id, t->q, n, st);
+			if (k != n) {
+				t->result = __LINE__;
+				return NULL;
+			}
+		}
+		if (memcmp(t->buf, t->buf + half, half) != 0) {
+			t->result = __LINE__;
+			return NULL;
+		}
+	}
+	return NULL;
+}
+
+static int
+test_dsa_four_pasids(void)
+{
+	struct traffic t[NQ];
+	pthread_t th[NQ];
+	struct pdk_dmadev_queue_info qi[NQ];
+	struct pdk_dmadev_stats s;
+	struct pdk_sim_stats ss;
+	struct dsa_env e;
+	unsigned int i, j;
+
+	TEST_ASSERT_OK(dsa_env_setup(&e, 20, NULL));
+	TEST_ASSERT_OK(dsa_env_queues(&e, NQ, 256));
+	for (i = 0; i < NQ; i++) {
+		TEST_ASSERT_OK(pdk_dmadev_queue_info(e.dev_id, (uint16_t)i, &qi[i]));
+		TEST_ASSERT(qi[i].pasid != 0);
+		TEST_ASSERT(qi[i].as == e.as[i]);
+		for (j = 0; j < i; j++)
+			TEST_ASSERT(qi[j].pasid != qi[i].pasid, "queues %u and %u share a PASID",
+				    j, i);
+	}
+	TEST_ASSERT_OK(pdk_dmadev_start(e.dev_id));
+	for (i = 0; i < NQ; i++) {
+		t[i] = (struct traffic){ .dev_id = e.dev_id, .q = (uint16_t)i, .buf = e.buf[i],
+					 .iova = e.iova[i], .rounds = 3 };
+		TEST_ASSERT_OK(pthread_create(&th[i], NULL, traffic_run, &t[i]));
+	}
+	for (i = 0; i < NQ; i++)
+		pthread_join(th[i], NULL);
+	for (i = 0; i < NQ; i++) {
+		TEST_ASSERT(t[i].result == 0, "queue %u failed at test_dsa.c:%d", i, t[i].result);
+		TEST_ASSERT_OK(pdk_dmadev_stats_get(e.dev_id, (uint16_t)i, &s));
+		TEST_ASSERT_EQ(s.bytes, 3ull * BUF_LEN / 2);
+		TEST_ASSERT_EQ(s.errors, 0);
+		TEST_ASSERT_EQ(s.submitted, s.completed);
+	}
+	TEST_ASSERT_OK(pdk_dmadev_stats_get(e.dev_id, PDK_DMADEV_ALL_QUEUES, &s));
+	TEST_ASSERT_EQ(s.bytes, NQ * 3ull * BUF_LEN / 2);
+	pdk_sim_stats_get(e.sim, &ss);
+	TEST_ASSERT_EQ(ss.faults, 0);
+	TEST_ASSERT_OK(dsa_env_teardown(&e));
+	return TEST_SUCCESS;
+}
+PDK_TEST_REGISTER(sim_dsa_pmd_four_pasids_traffic, fast, test_dsa_four_pasids);
+
+/*
+ * Queue 0 (PASID A, space 0) copies to an IOVA that only space 1 maps: the
+ * IOMMU refuses the write, the op completes with a page fault at that IOVA,
+ * and the target keeps every byte.
+ */
+static int
+test_dsa_cross_pasid(void)
+{
+	const uint64_t foreign = 0x70000000;	/* mapped in space 1 only */
+	struct pdk_dmadev_status st[2];
+	struct pdk_dmadev_queue_info qi;
+	struct pdk_dmadev_stats s;
+	struct pdk_sim_fault f;
+	uint8_t *target;
+	uint16_t last = 0;
+	bool err = false;
+	struct dsa_env e;
+	int idx;
+
+	TEST_ASSERT_OK(dsa_env_setup(&e, 20, NULL));
+	TEST_ASSERT_OK(dsa_env_queues(&e, 2, 64));
+	target = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	TEST_ASSERT(target != MAP_FAILED);
+	memset(target, 0xa5, 4096);
+	TEST_ASSERT_OK(pdk_dma_map_iova(e.as[1], target, 4096, foreign,
+					PDK_IOMMUFD_READ | PDK_IOMMUFD_WRITE));
+	TEST_ASSERT_OK(pdk_dmadev_queue_info(e.dev_id, 0, &qi));
+	memset(e.buf[0], 0x11, 4096);
+	TEST_ASSERT_OK(pdk_dmadev_start(e.dev_id));
+
+	/* an honest copy first, so the fault is not the queue's first op */
+	TEST_ASSERT_RC(pdk_dmadev_copy(e.dev_id, 0, e.iova[0], e.iova[0] + 8192, 4096, 0), 0);
+	idx = pdk_dmadev_copy(e.dev_id, 0, e.iova[0], foreign, 4096, PDK_DMADEV_OP_SUBMIT);
+	TEST_ASSERT_EQ(idx, 1);
+	/* completed() reports the good op and stops before the bad one */
+	while (pdk_dmadev_completed(e.dev_id, 0, 2, &last, &err) == 0 && !err)
+		;
+	TEST_ASSERT_EQ(last, 0);
+	while (!err)
+		pdk_dmadev_completed(e.dev_id, 0, 2, &last, &err);
+	TEST_ASSERT_EQ(drain(e.dev_id, 0, 1, st), 0);
+	TEST_ASSERT_EQ(st[0].code, PDK_DMADEV_ST_PAGE_FAULT);
+	TEST_ASSERT_EQ(st[0].hw_status, PDK_IDXD_COMP_PAGE_FAULT_NOBOF);
+	TEST_ASSERT_EQ(st[0].fault_addr, foreign);
+	TEST_ASSERT_EQ(st[0].fault_write, 1);
+	TEST_ASSERT(target[0] == 0xa5 && target[4095] == 0xa5 &&
+		    memchr(target, 0x11, 4096) == NULL, "the cross-PASID copy landed");
+
+	/* the sim saw the access with queue 0's PASID */
+	TEST_ASSERT_OK(pdk_sim_fault_pop(e.sim, &f));
+	TEST_ASSERT(f.pasid_valid);
+	TEST_ASSERT_EQ(f.pasid, qi.pasid);
+	TEST_ASSERT_EQ(f.iova, foreign);
+	TEST_ASSERT(f.write);
+
+	TEST_ASSERT_OK(pdk_dmadev_stats_get(e.dev_id, 0, &s));
+	TEST_ASSERT_EQ(s.page_faults, 1);
+	TEST_ASSERT_EQ(s.errors, 1);
+	TEST_ASSERT_EQ(s.completed, 2);
+	TEST_ASSERT_EQ(s.bytes, 4096);
+
+	/* the same IOVA through queue 1 (space 1) lands */
+	TEST_ASSERT(pdk_dmadev_copy(e.dev_id, 1, e.iova[1], foreign, 4096,
+				    PDK_DMADEV_OP_SUBMIT) >= 0);
+	TEST_ASSERT_EQ(drain(e.dev_id, 1, 1, st), 1);
+	TEST_ASSERT_EQ(target[100], 0);
+	TEST_ASSERT_OK(pdk_dmadev_stop(e.dev_id));
+	TEST_ASSERT_OK(pdk_dma_unmap(e.as[1], target));
+	munmap(target, 4096);
+	TEST_ASSERT_OK(dsa_env_teardown(&e));
+	return TEST_SUCCESS;
+}
+PDK_TEST_REGISTER(sim_dsa_pmd_cross_pasid_fault, fast, test_dsa_cross_pasid);
+
+/* Fills and copies in bursts across the ring's wrap; capacity is exact. */
+static int
+test_dsa_fill_wrap(void)
+{
+	struct pdk_dmadev_status st[64];
+	struct dsa_env e;
+	unsigned int round, i;
+	uint16_t cap;
+
+	TEST_ASSERT_OK(dsa_env_setup(&e, 20, NULL));
+	TEST_ASSERT_OK(dsa_env_queues(&e, 1, 32));
+	TEST_ASSERT_OK(pdk_dmadev_start(e.dev_id));
+	for (round = 0; round < 40; round++) {
+		unsigned int n = 5 + round % 23;
+		uint64_t pat = 0x0101010101010101ull * (round + 1);
+
+		for (i = 0; i < n; i++)
+			TEST_ASSERT(pdk_dmadev_fill(e.dev_id, 0, pat, e.iova[0] + i * 256, 256, 0)
+				    >= 0, "round %u op %u", round, i);
+		TEST_ASSERT_OK(pdk_dmadev_submit(e.dev_id, 0));
+		TEST_ASSERT_EQ(drain(e.dev_id, 0, n, st), n);
+		for (i = 0; i < n * 256; i++)
+			TEST_ASSERT_EQ(e.buf[0][i], (uint8_t)(round + 1));
+	}
+	/* capacity: that many enqueues succeed and the next one does not */
+	cap = pdk_dmadev_burst_capacity(e.dev_id, 0);
+	TEST_ASSERT(cap > 0 && cap <= 32);
+	for (i = 0; i < cap; i++)
+		TEST_ASSERT(pdk_dmadev_copy(e.dev_id, 0, e.iova[0], e.iova[0] + 65536, 64, 0) >= 0);
+	TEST_ASSERT_RC(pdk_dmadev_copy(e.dev_id, 0, e.iova[0], e.iova[0] + 65536, 64, 0),
+		       -ENOSPC);
+	TEST_ASSERT_OK(pdk_dmadev_submit(e.dev_id, 0));
+	TEST_ASSERT_EQ(drain(e.dev_id, 0, cap, st), cap);
+	TEST_ASSERT_OK(dsa_env_teardown(&e));
+	return TEST_SUCCESS;
+}
+PDK_TEST_REGISTER(sim_dsa_pmd_fill_ring_wrap, fast, test_dsa_fill_wrap);
+
+/* Stopped queues refuse work without crashing; a restart works again. */
+static int
+test_dsa_stop_start(void)
+{
+	struct pdk_dmadev_status st[1];
+	struct dsa_env e;
+
+	TEST_ASSERT_OK(dsa_env_setup(&e, 20, NULL));
+	TEST_ASSERT_OK(dsa_env_queues(&e, 1, 16));
+	TEST_ASSERT_RC(pdk_dmadev_copy(e.dev_id, 0, e.iova[0], e.iova[0] + 4096, 64, 0), -ENODEV);
+	TEST_ASSERT_OK(pdk_dmadev_start(e.dev_id));
+	TEST_ASSERT(pdk_dmadev_copy(e.dev_id, 0, e.iova[0], e.iova[0] + 4096, 64,
+				    PDK_DMADEV_OP_SUBMIT) >= 0);
+	TEST_ASSERT_EQ(drain(e.dev_id, 0, 1, st), 1);
+	TEST_ASSERT_OK(pdk_dmadev_stop(e.dev_id));
+	TEST_ASSERT_RC(pdk_dmadev_copy(e.dev_id, 0, e.iova[0], e.iova[0] + 4096, 64, 0), -ENODEV);
+	TEST_ASSERT_OK(pdk_dmadev_start(e.dev_id));
+	TEST_ASSERT_EQ(pdk_dmadev_copy(e.dev_id, 0, e.iova[0], e.iova[0] + 4096, 64,
+				       PDK_DMADEV_OP_SUBMIT), 0);
+	TEST_ASSERT_EQ(drain(e.dev_id, 0, 1, st), 1);
+	TEST_ASSERT_OK(dsa_env_teardown(&e));
+	return TEST_SUCCESS;
+}
+PDK_TEST_REGISTER(sim_dsa_pmd_stop_start, fast, test_dsa_stop_start);
+
+/* Bad configuration is refused with -EINVAL and a message, and loses nothing. */
+static int
+test_dsa_bad_config(void)
+{
+	struct pdk_dmadev_conf conf = { .nb_queues = 9 };
+	struct pdk_dmadev_queue_conf qc = { .nb_desc = 64 };
+	struct dsa_env e;
+
+	TEST_ASSERT_OK(dsa_env_setup(&e, 20, NULL));
+	TEST_ASSERT_OK(dsa_env_as(&e, 0));
+	qc.as = e.as[0];
+	test_log_capture_start();
+	TEST_ASSERT_RC(pdk_dmadev_configure(e.dev_id, &conf), -EINVAL);	/* 8 WQs */
+	conf.nb_queues = 0;
+	TEST_ASSERT_RC(pdk_dmadev_configure(e.dev_id, &conf), -EINVAL);
+	conf.nb_queues = 2;
+	TEST_ASSERT_OK(pdk_dmadev_configure(e.dev_id, &conf));
+	qc.nb_desc = 0;
+	TEST_ASSERT_RC(pdk_dmadev_queue_setup(e.dev_id, 0, &qc), -EINVAL);
+	qc.nb_desc = PDK_DSA_MAX_DESC * 2;
+	TEST_ASSERT_RC(pdk_dmadev_queue_setup(e.dev_id, 0, &qc), -EINVAL);
+	qc.nb_desc = 100;
+	TEST_ASSERT_RC(pdk_dmadev_queue_setup(e.dev_id, 0, &qc), -EINVAL);
+	qc.nb_desc = 64;
+	TEST_ASSERT_RC(pdk_dmadev_queue_setup(e.dev_id, 2, &qc), -EINVAL);	/* 2 configured */
+	qc.pasid = 1u << 20;
+	TEST_ASSERT_RC(pdk_dmadev_queue_setup(e.dev_id, 0, &qc), -EINVAL);
+	qc.pasid = 77;
+	TEST_ASSERT_OK(pdk_dmadev_queue_setup(e.dev_id, 0, &qc));
+	TEST_ASSERT_RC(pdk_dmadev_queue_setup(e.dev_id, 1, &qc), -EBUSY);	/* PASID 77 taken */
+	qc.as = NULL;
+	TEST_ASSERT_RC(pdk_dmadev_queue_setup(e.dev_id, 1, &qc), -EINVAL);
+	TEST_ASSERT_OK(pdk_dmadev_start(e.dev_id));
+	TEST_ASSERT_RC(pdk_dmadev_copy(e.dev_id, 0, e.iova[0], e.iova[0] + 4096, 0, 0), -EINVAL);
+	TEST_ASSERT_RC(pdk_dmadev_copy(e.dev_id, 0, e.iova[0], e.iova[0] + 4096, UINT32_MAX, 0),
+		       -EINVAL);
+	TEST_ASSERT_RC(pdk_dmadev_copy(e.dev_id, 1, e.iova[0], e.iova[0] + 4096, 64, 0), -ENODEV);
+	test_log_capture_stop();
+	TEST_ASSERT_OK(dsa_env_teardown(&e));
+	return TEST_SUCCESS;
+}
+PDK_TEST_REGISTER(sim_dsa_pmd_bad_config, fast, test_dsa_bad_config);
+
+/* A DSA without PASID support is refused at probe, saying why; nothing leaks. */
+static int
+test_dsa_no_pasid(void)
+{
+	struct dsa_env e;
+
+	test_log_capture_start();
+	TEST_ASSERT_RC(dsa_env_setup(&e, 0, NULL), -EOPNOTSUPP);
+	test_log_capture_stop();
+	TEST_ASSERT_LOGGED("PASID");
+	TEST_ASSERT_EQ(pdk_dmadev_count(), 0);
+	TEST_ASSERT_OK(dsa_env_teardown(&e));
+	return TEST_SUCCESS;
+}
+PDK_TEST_REGISTER(sim_dsa_pmd_no_pasid_refused, fast, test_dsa_no_pasid);
+
+/* Device arguments: bounds checked, and max_queues caps the device. */
+static int
+test_dsa_devargs(void)
+{
+	struct pdk_dmadev_info info;
+	struct dsa_env e;
+
+	test_log_capture_start();
+	TEST_ASSERT_RC(dsa_env_setup(&e, 20, DSA_ADDR ",max_queues=99"), -EINVAL);
+	TEST_ASSERT_LOGGED("max_queues");
+	TEST_ASSERT_OK(dsa_env_teardown(&e));
+	TEST_ASSERT_RC(dsa_env_setup(&e, 20, DSA_ADDR ",wq=2"), -EINVAL);
+	TEST_ASSERT_LOGGED("wq");
+	TEST_ASSERT_OK(dsa_env_teardown(&e));
+	test_log_capture_stop();
+	TEST_ASSERT_OK(dsa_env_setup(&e, 20, DSA_ADDR ",max_queues=2,engines=1"));
+	TEST_ASSERT_OK(pdk_dmadev_info_get(e.dev_id, &info));
+	TEST_ASSERT_EQ(info.max_queues, 2);
+	TEST_ASSERT_OK(dsa_env_teardown(&e));
+	return TEST_SUCCESS;
+}
+PDK_TEST_REGISTER(sim_dsa_pmd_devargs, fast, test_dsa_devargs);
+
+/*
+ * Teardown in the orders a program may use, each with traffic in flight or
+ * just done: whatever the order, the sim ends with nothing alive.
+ */
+static int
+teardown_variant(unsigned int v)
+{
+	struct pdk_dmadev_status st[8];
+	struct dsa_env e;
+	unsigned int i;
+
+	TEST_ASSERT_OK(dsa_env_setup(&e, 20, NULL));
+	TEST_ASSERT_OK(dsa_env_queues(&e, NQ, 64));
+	TEST_ASSERT_OK(pdk_dmadev_start(e.dev_id));
+	for (i = 0; i < NQ; i++)
+		TEST_ASSERT(pdk_dmadev_copy(e.dev_id, (uint16_t)i, e.iova[i], e.iova[i] + 65536,
+					    65536, PDK_DMADEV_OP_SUBMIT) >= 0);
+	switch (v) {
+	case 0:	/* everything at once, work in flight */
+		break;
+	case 1:	/* the polite order */
+		for (i = 0; i < NQ; i++)
+			TEST_ASSERT_EQ(drain(e.dev_id, (uint16_t)i, 1, st), 1);
+		TEST_ASSERT_OK(pdk_dmadev_stop(e.dev_id));
+		for (i = 0; i < NQ; i++)
+			TEST_ASSERT_OK(pdk_dmadev_queue_release(e.dev_id, (uint16_t)i));
+		TEST_ASSERT_OK(pdk_dmadev_close(e.dev_id));
+		break;
+	case 2:	/* the address spaces first: refused while a queue uses them */
+		TEST_ASSERT_RC(pdk_dma_as_destroy(e.as[2]), -EBUSY);
+		break;
+	case 3:	/* remove the device from the bus, then the rest */
+		TEST_ASSERT_OK(pdk_bus_dev_remove(pdk_bus_dev_find(e.bus, DSA_ADDR)));
+		TEST_ASSERT_EQ(pdk_dmadev_count(), 0);
+		break;
+	}
+	TEST_ASSERT_OK(dsa_env_teardown(&e));
+	return TEST_SUCCESS;
+}
+
+static int
+test_dsa_teardown_orders(void)
+{
+	unsigned int v;
+
+	for (v = 0; v < 4; v++)
+		if (teardown_variant(v) != TEST_SUCCESS) {
+			printf("teardown variant %u failed\n", v);
+			return TEST_FAILED;
+		}
+	return TEST_SUCCESS;
+}
+PDK_TEST_REGISTER(sim_dsa_pmd_teardown_any_order, fast, test_dsa_teardown_orders);
