@@ -14,11 +14,15 @@
  * A bus works over one backend (struct pdk_sys): the kernel, where it scans
  * /sys/bus/pci/devices for functions bound to vfio-pci that have a VFIO
  * cdev, or a simulated kernel (lib/sim), whose functions it finds the same
- * way. The bus owns one iommufd context; every probed device is bound to
- * it, so address spaces created in it (pdk_bus_iommufd()) serve them all.
+ * way. The bus works in one iommufd context, the caller's: every probed
+ * device is bound to it, so address spaces created in it serve them all.
  *
  * Devices are named by "device arguments": "ADDRESS[,key=value...]". Keys
  * are checked against the matched driver's allowlist before its probe runs.
+ *
+ * Errors are negative errnos, each logged first with the device and what to
+ * do. A bus is used from one thread at a time; the driver registry may be
+ * changed from any thread.
  */
 
 #include <stdbool.h>
@@ -96,12 +100,19 @@ enum pdk_bus_dev_state {
 };
 
 /**
- * Create a bus over @p sys and open its iommufd context.
- * @return 0, or -errno (the iommufd open failed: its error says why).
+ * Create a bus over the backend of @p ictx that binds every probed device to
+ * @p ictx. The caller keeps @p ictx: address spaces made in it serve the
+ * bus's devices and are destroyed after the bus, and the context is closed
+ * last (destroy the bus, then the spaces, then close the context).
+ * @return 0, -EINVAL (NULL argument) or -ENOMEM.
  */
-int pdk_bus_create(struct pdk_sys *sys, struct pdk_bus **bus);
+int pdk_bus_create(struct pdk_iommufd *ictx, struct pdk_bus **bus);
 
-/** Remove every probed device, close the iommufd, free the bus. */
+/**
+ * Remove every probed device (pdk_bus_dev_remove()), forget every function,
+ * free the bus. The iommufd context stays open: it is the caller's.
+ * NULL is a no-op.
+ */
 void pdk_bus_destroy(struct pdk_bus *bus);
 
 /** @return the bus's backend. */
@@ -112,15 +123,26 @@ struct pdk_iommufd *pdk_bus_iommufd(const struct pdk_bus *bus);
 
 /**
  * (Re)scan the backend's PCI functions. Functions already known keep their
- * state. @return the number of functions found, or -errno.
+ * handle and arguments; a probed one keeps its state, the others are looked
+ * at again (a function bound to vfio-pci since becomes usable). A function
+ * no longer listed is forgotten (its handle freed) unless a driver has it.
+ * Nothing is logged at ERR for an unusable function: see pdk_bus_probe().
+ * A function whose IDs cannot be read is left out, with a warning.
+ * @return the number of functions on the bus, or -errno (-ENOENT: no
+ *   /sys/bus/pci/devices, -ENOMEM); the list of functions is then unchanged.
  */
 int pdk_bus_scan(struct pdk_bus *bus);
 
 /**
  * Allow a device: parse "ADDRESS[,key=value...]" and remember its
  * arguments. Once one device is allowed, pdk_bus_probe() takes only
- * allowed devices. The address must have been found by the scan.
- * @return 0, -EINVAL (bad syntax, logged), -ENODEV (no such function).
+ * allowed devices. The address must have been found by the scan. Allowing
+ * a device again replaces its arguments. Keys are checked at probe time,
+ * against the driver that matches the device.
+ * @return 0, -EINVAL (bad syntax: empty, bad address, a pair without '=',
+ *   an empty key or value, a key given twice, more than PDK_BUS_MAX_ARGS
+ *   pairs), -ENODEV (no such function), -EBUSY (probed: remove it first),
+ *   -ENOMEM; each logged.
  */
 int pdk_bus_allow(struct pdk_bus *bus, const char *devargs);
 
@@ -129,7 +151,15 @@ int pdk_bus_allow(struct pdk_bus *bus, const char *devargs);
  * IDs match a driver to that driver. An allowed device that cannot be
  * probed (not vfio-pci, no cdev, no driver, bad arguments) is an error
  * naming the device and the fix; other unusable functions are skipped.
- * @return the number of devices probed, or the first -errno.
+ * Devices already probed are left alone. Every device is tried even after
+ * a failure, so that one run logs every problem; the devices that were
+ * probed stay so (pdk_bus_dev_state() tells which).
+ * @return the number of devices probed by this call, or the first -errno:
+ *   -ENOENT (an allowed device is not bound to vfio-pci or has no VFIO
+ *   cdev), -ENODEV (no registered driver matches an allowed device),
+ *   -EINVAL (a key the driver does not accept; its probe did not run), or
+ *   what a driver's probe() returned (the device is then usable again and
+ *   whatever pdk_bus_dev_open() opened is closed).
  */
 int pdk_bus_probe(struct pdk_bus *bus);
 
@@ -139,10 +169,18 @@ unsigned int pdk_bus_dev_count(const struct pdk_bus *bus);
 /** The @p i-th function found, in address order; NULL past the end. */
 struct pdk_bus_dev *pdk_bus_dev_get(const struct pdk_bus *bus, unsigned int i);
 
-/** The function at @p pci_addr ("DDDD:BB:DD.F" or "BB:DD.F"), or NULL. */
+/**
+ * The function at @p pci_addr ("DDDD:BB:DD.F" or "BB:DD.F"), or NULL (a
+ * malformed address is logged).
+ */
 struct pdk_bus_dev *pdk_bus_dev_find(const struct pdk_bus *bus, const char *pci_addr);
 
-/** Remove a probed device: its driver's remove(), then it is usable again. */
+/**
+ * Remove a probed device: its driver's remove(), then the bus closes the
+ * VFIO device if the driver left it open; it is usable again (even if
+ * remove() failed).
+ * @return 0, remove()'s -errno, or -EINVAL (no driver has the device).
+ */
 int pdk_bus_dev_remove(struct pdk_bus_dev *dev);
 
 /** @return the canonical PCI address "DDDD:BB:DD.F". */
@@ -173,11 +211,14 @@ struct pdk_bus *pdk_bus_dev_bus(const struct pdk_bus_dev *dev);
 
 /**
  * Open the function's VFIO cdev and bind it to the bus's iommufd. The bus
- * closes it after remove() if the driver did not (pdk_bus_dev_close()).
+ * closes it after remove(), or after a failed probe(), if the driver did
+ * not (pdk_bus_dev_close()). Opening it again returns the same handle.
+ * @return 0, -EINVAL (outside probe(): no driver has the device), or the
+ *   -errno of pdk_vfio_open() or pdk_vfio_bind() (both log why).
  */
 int pdk_bus_dev_open(struct pdk_bus_dev *dev, struct pdk_vfio_dev **vdev);
 
-/** Close what pdk_bus_dev_open() opened. */
+/** Close what pdk_bus_dev_open() opened (no-op if nothing is open). */
 void pdk_bus_dev_close(struct pdk_bus_dev *dev);
 
 /** @return the opened VFIO device, or NULL. */

@@ -22,6 +22,22 @@
  *
  * Devices are created by drivers (pdk_dmadev_pmd.h), usually from a bus
  * probe (lib/bus). A device on a simulated kernel says so in its info.
+ *
+ * States: registered -> configure -> queue_setup (each queue) -> start ->
+ * stop -> (queue_setup, configure, start again) ... -> close, which stops
+ * the device, releases every queue and leaves it registered but not
+ * configured. Configure, queue setup and release need a stopped device
+ * (-EBUSY while started). The library checks every argument and state
+ * before the driver sees a call, logs each refusal (device, step, what to
+ * do) and returns -errno: -ENODEV for an id that is not a device, -EINVAL
+ * for bad arguments or a call out of order, -EBUSY for a started device.
+ *
+ * Threads: the control path (everything but the inline fast path) is not
+ * thread-safe: call it from one thread, or serialise it. The fast path is
+ * lock-free per queue: one thread per queue at a time, different queues from
+ * different threads. Stop, close and unregister must not run while another
+ * thread is inside a fast-path call of the device: quiesce the workers
+ * first (after stop returns, fast-path calls answer -ENODEV).
  */
 
 #include <errno.h>
@@ -49,6 +65,9 @@ extern "C" {
 
 /** Queue argument meaning every queue (stats). */
 #define PDK_DMADEV_ALL_QUEUES 0xffffu
+
+/** Size of a device name, with its NUL (so names have up to 63 characters). */
+#define PDK_DMADEV_NAME_MAX 64
 
 /** What a device offers. */
 struct pdk_dmadev_info {
@@ -124,49 +143,108 @@ unsigned int pdk_dmadev_count(void);
 /** @return true if @p dev_id is a device. */
 bool pdk_dmadev_is_valid(int dev_id);
 
-/** @return the dev_id of the device named @p name, or -ENODEV. */
+/**
+ * @return the dev_id of the device named @p name, -ENODEV if there is none,
+ *   -EINVAL for a NULL name.
+ */
 int pdk_dmadev_get_dev_id(const char *name);
 
-/** @return the next device id at or after @p start, or -ENODEV. */
+/**
+ * @return the next device id at or after @p start (a negative @p start is
+ *   taken as 0), or -ENODEV when there is none (the end of a walk, not
+ *   logged).
+ */
 int pdk_dmadev_next(int start);
 
-/** Fill @p info. @return 0 or -ENODEV. */
+/** Fill @p info. @return 0, -ENODEV, or -EINVAL (NULL @p info). */
 int pdk_dmadev_info_get(int dev_id, struct pdk_dmadev_info *info);
 
-/** Configure a stopped device; releases queues set up before. */
+/**
+ * Configure a stopped (or new, or closed) device. Queues set up before are
+ * released first, even when the driver then refuses the configuration
+ * (the device is then left not configured).
+ * @return 0, -ENODEV, -EINVAL (NULL @p conf, nb_queues 0 or above
+ *   max_queues), -EBUSY (started), or the driver's -errno.
+ */
 int pdk_dmadev_configure(int dev_id, const struct pdk_dmadev_conf *conf);
 
 /**
  * Set up queue @p q of a configured, stopped device: its ring, its PASID
  * and the attach of that PASID to a PASID-capable HWPT of @p conf->as.
- * @return 0, -EINVAL (bad arguments, logged with the fix), -EBUSY
- * (started), -ENOSPC (no free PASID), -EEXIST (PASID taken), or the
- * kernel's -errno of the failed step.
+ *
+ * A queue that is already set up is released first (its PASID and ring are
+ * freed, so asking for the same PASID again works); if the new setup then
+ * fails the queue is left not set up. A refused argument changes nothing.
+ * @return 0, -ENODEV, -EINVAL (not configured, @p q >= nb_queues, nb_desc
+ *   not a power of two in [min_desc, max_desc], NULL address space, a
+ *   non-zero PASID >= 2^pasid_width or on a device without
+ *   PDK_DMADEV_CAPA_PASID), -EBUSY (started, or the PASID is used by
+ *   another queue or context), -ENOSPC (no free PASID), or the kernel's
+ *   -errno of the failed step.
  */
 int pdk_dmadev_queue_setup(int dev_id, uint16_t q, const struct pdk_dmadev_queue_conf *conf);
 
-/** Release queue @p q of a stopped device: detach and free its PASID. */
+/**
+ * Release queue @p q of a stopped device: detach and free its PASID.
+ * @return 0, -ENODEV, -EINVAL (not set up), -EBUSY (started), or the
+ *   driver's -errno (the library forgets the queue anyway).
+ */
 int pdk_dmadev_queue_release(int dev_id, uint16_t q);
 
-/** Describe set-up queue @p q. @return 0, -ENODEV, -EINVAL (not set up). */
+/**
+ * Describe set-up queue @p q (started or not).
+ * @return 0, -ENODEV, -EINVAL (not set up, or NULL @p info).
+ */
 int pdk_dmadev_queue_info(int dev_id, uint16_t q, struct pdk_dmadev_queue_info *info);
 
-/** Start every set-up queue. */
+/**
+ * Start the device and every set-up queue: the fast path of each set-up
+ * queue works from the return on; queues not set up keep answering
+ * -ENODEV. Starting a started device does nothing and returns 0.
+ * @return 0, -ENODEV, -EINVAL (not configured, or no queue set up),
+ *   -EBUSY (an earlier stop failed: stop or close it first), or the
+ *   driver's -errno (the device stays stopped).
+ */
 int pdk_dmadev_start(int dev_id);
 
-/** Stop: finish or abort in-flight work, fast path returns -ENODEV after. */
+/**
+ * Stop: the fast path answers -ENODEV from the start of this call on, then
+ * the driver finishes or aborts in-flight work (operations not completed
+ * are lost; read completions before stopping). Stopping a device that is
+ * not started does nothing and returns 0.
+ * @return 0, -ENODEV, or the driver's -errno: the fast path stays off and
+ *   the device refuses start, setup and configure until a stop succeeds or
+ *   it is closed.
+ */
 int pdk_dmadev_stop(int dev_id);
 
-/** Stop, release every queue and the device (the driver's remove ends it). */
+/**
+ * Stop if started, release every queue (detach and free their PASIDs) and
+ * what configure took; the device stays registered, not configured, and
+ * can be configured again. The driver's remove unregisters it.
+ * @return 0, -ENODEV, or the first -errno of the driver (everything is
+ *   released anyway).
+ */
 int pdk_dmadev_close(int dev_id);
 
-/** Read counters of queue @p q or PDK_DMADEV_ALL_QUEUES. */
+/**
+ * Read counters of set-up queue @p q, or with PDK_DMADEV_ALL_QUEUES their
+ * sum over every set-up queue. Allowed while started (the fast path keeps
+ * counting: values may lag by the operations in flight).
+ * @return 0, -ENODEV, -EINVAL (NULL @p stats, not configured, queue not
+ *   set up), -ENOTSUP (the driver keeps no counters).
+ */
 int pdk_dmadev_stats_get(int dev_id, uint16_t q, struct pdk_dmadev_stats *stats);
 
-/** Zero counters of queue @p q or PDK_DMADEV_ALL_QUEUES. */
+/** Zero counters of set-up queue @p q or of every one (PDK_DMADEV_ALL_QUEUES). */
 int pdk_dmadev_stats_reset(int dev_id, uint16_t q);
 
-/** Print the device's state and registers. */
+/**
+ * Print the library's view of the device (state, capabilities, each
+ * queue's size, PASID, address space and whether its fast path is live),
+ * then the driver's dump (its registers).
+ * @return 0, -ENODEV, -EINVAL (NULL @p f), or the driver's -errno.
+ */
 int pdk_dmadev_dump(int dev_id, FILE *f);
 
 /** @return the status code's name ("success", "page-fault", ...). */
@@ -183,8 +261,12 @@ pdk_dmadev_fpq(int dev_id, uint16_t q)
 
 /**
  * Enqueue a copy of @p len bytes from IOVA @p src to IOVA @p dst.
- * @return the operation's ring index (>= 0), -ENOSPC (ring full), -EINVAL
- * (bad length or ids) or -ENODEV (queue not started).
+ *
+ * Ring indexes count operations of the queue from 0 at start and wrap at
+ * 2^16, whatever the ring size.
+ * @return the operation's ring index (0..65535), -ENOSPC (ring full),
+ * -EINVAL (bad length, or @p dev_id or @p q beyond PDK_DMADEV_MAX_DEVS /
+ * PDK_DMADEV_MAX_QUEUES) or -ENODEV (no such device, or queue not started).
  */
 static inline int
 pdk_dmadev_copy(int dev_id, uint16_t q, uint64_t src, uint64_t dst, uint32_t len,
@@ -223,7 +305,9 @@ pdk_dmadev_submit(int dev_id, uint16_t q)
 /**
  * Return up to @p nb_cpls operations finished in order, stopping before the
  * first that failed (then *@p has_error is true; completed_status() reads
- * it). *@p last_idx is the ring index of the last one returned.
+ * it). *@p last_idx is the ring index of the last one returned (when none
+ * is, the driver's last completed index, or left alone on a queue that is
+ * not started). Either pointer may be NULL.
  */
 static inline uint16_t
 pdk_dmadev_completed(int dev_id, uint16_t q, uint16_t nb_cpls, uint16_t *last_idx,
@@ -239,10 +323,16 @@ pdk_dmadev_completed(int dev_id, uint16_t q, uint16_t nb_cpls, uint16_t *last_id
 		last_idx = &idx;
 	if (has_error == NULL)
 		has_error = &err;
+	/* drivers only ever set it; a queue that is not started does not touch it */
+	*has_error = false;
 	return f->ops->completed(f->q, nb_cpls, last_idx, has_error);
 }
 
-/** Return up to @p nb_cpls finished operations with a status for each. */
+/**
+ * Return up to @p nb_cpls finished operations in order with a status for
+ * each, failed ones included (so it moves past an error completed()
+ * stopped at). @p status has room for @p nb_cpls entries.
+ */
 static inline uint16_t
 pdk_dmadev_completed_status(int dev_id, uint16_t q, uint16_t nb_cpls, uint16_t *last_idx,
 			    struct pdk_dmadev_status *status)

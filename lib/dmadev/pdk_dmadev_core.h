@@ -47,7 +47,13 @@ struct pdk_dmadev_fp_queue {
 /**
  * @internal The slots of all devices and queues. A slot whose queue is not
  * started points at ops that fail with -ENODEV, so a stray call is an error
- * rather than a crash.
+ * rather than a crash; the table is initialised so from program load on.
+ *
+ * Only the library's control path writes a slot: start stores the queue,
+ * then the driver's ops (release order); stop and close put the "not
+ * started" ops back before the driver stops (the queue pointer is kept until
+ * the queue is released). That makes calls after stop safe, not calls
+ * racing with it: the application quiesces its fast-path threads first.
  */
 extern struct pdk_dmadev_fp_queue pdk_dmadev_fp[PDK_DMADEV_MAX_DEVS][PDK_DMADEV_MAX_QUEUES];
 

@@ -11,7 +11,39 @@
  * checks arguments and state before it calls a driver: a driver's ops see
  * only a valid queue index of a configured device in the right state, and
  * queue_setup sees a conf whose nb_desc is a power of two within the
- * driver's info and whose address space is not NULL.
+ * driver's info, whose address space is not NULL and whose PASID is 0 or
+ * below 2^pasid_width on a device with PDK_DMADEV_CAPA_PASID.
+ *
+ * What else a driver can rely on:
+ * - info_get may be called at any time, also from register; the library
+ *   sets name, driver and nb_queues itself (and backend, when the driver
+ *   leaves it NULL). register refuses a driver whose info has max_queues
+ *   outside 1..PDK_DMADEV_MAX_QUEUES, min_desc 0 or above max_desc, or
+ *   pasid_width above 20.
+ * - Queues: queue_setup is never called for a queue that is set up (the
+ *   library releases it first); queue_release is called only for a set-up
+ *   queue, for each one before configure is called again and before close.
+ *   The fp_q a successful queue_setup returns must stay valid until
+ *   queue_release; the library gives it to the fast-path ops only between
+ *   start and stop.
+ * - start is called on a stopped device with at least one set-up queue;
+ *   stop only on a started one (or again after a stop that failed). A
+ *   driver's start that fails must leave its device stopped.
+ * - close is called once configure has been called since the last close
+ *   (even if that configure failed), after stop and after every
+ *   queue_release; it also runs when stop failed, so it must quiesce the
+ *   device itself (reset) before it frees anything DMA may still reach.
+ * - stats_get and stats_reset get a set-up queue, never
+ *   PDK_DMADEV_ALL_QUEUES: the library sums (or resets) every set-up queue
+ *   for it. stats_get gets a zeroed struct.
+ * - queue_info gets the library's nb_desc, pasid (as asked: 0 means "the
+ *   driver chose") and as already filled: it sets the PASID it uses and the
+ *   HWPT.
+ * - Every control op is called from the application's control thread, never
+ *   while another control op of the library runs.
+ *
+ * Failures: log them (PDK_LOG(ERR, ...) with the device and the step) and
+ * return -errno; the library adds a line saying what state it left.
  */
 
 #include "pdk_dmadev.h"
@@ -20,7 +52,10 @@
 extern "C" {
 #endif
 
-/** Control-path operations of a driver; @p dev is the driver's device. */
+/**
+ * Control-path operations of a driver; @p dev is the driver's device. All
+ * are required but queue_info, stats_get, stats_reset and dump.
+ */
 struct pdk_dmadev_ops {
 	void (*info_get)(void *dev, struct pdk_dmadev_info *info);
 	int (*configure)(void *dev, const struct pdk_dmadev_conf *conf);
@@ -39,13 +74,26 @@ struct pdk_dmadev_ops {
 };
 
 /**
- * Create a device named @p name (unique) served by a driver.
- * @return 0 and *@p dev_id, -EEXIST (name taken), -ENOSPC (no free id).
+ * Create a device named @p name (unique, shorter than PDK_DMADEV_NAME_MAX;
+ * copied, as is @p driver) served by a driver. It starts registered, not
+ * configured, with every fast-path slot answering -ENODEV. The lowest free
+ * id is used, so ids are reused after unregister.
+ * @param fp_ops every fast-path op is required (a device without fill
+ *   gives one that returns -ENOTSUP).
+ * @param dev the driver's device, passed back to each op.
+ * @return 0 and *@p dev_id, -EINVAL (a NULL or bad name, a missing op,
+ *   inconsistent info), -EEXIST (name taken), -ENOSPC (no free id).
  */
 int pdk_dmadev_register(const char *name, const char *driver, const struct pdk_dmadev_ops *ops,
 			const struct pdk_dmadev_fp_ops *fp_ops, void *dev, int *dev_id);
 
-/** Remove a device: close it if needed, free its id. */
+/**
+ * Remove a device: stop and close it if needed (see pdk_dmadev_close()),
+ * put the "not started" ops in its slots and free its id. The id is freed
+ * even when the driver's stop or close fails; the first error is returned.
+ * Call it from the driver's remove, before freeing @p dev.
+ * @return 0, -ENODEV, or the driver's -errno.
+ */
 int pdk_dmadev_unregister(int dev_id);
 
 #ifdef __cplusplus

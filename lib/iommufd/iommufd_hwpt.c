@@ -105,3 +105,22 @@ pdk_iommufd_hw_info(struct pdk_iommufd *ctx, uint32_t dev_id, struct pdk_iommufd
 	info->dirty_tracking = (cmd.out_capabilities & IOMMU_HW_CAP_DIRTY_TRACKING) != 0;
 	return 0;
 }
+
+const char *
+pdk_iommufd_hw_type_name(uint32_t data_type)
+{
+	switch (data_type) {
+	case IOMMU_HW_INFO_TYPE_NONE:
+		return "none";
+	case IOMMU_HW_INFO_TYPE_INTEL_VTD:
+		return "VT-d";
+	case IOMMU_HW_INFO_TYPE_ARM_SMMUV3:
+		return "SMMUv3";
+	case IOMMU_HW_INFO_TYPE_TEGRA241_CMDQV:
+		return "Tegra241 CMDQV";
+	case IOMMU_HW_INFO_TYPE_AMD:
+		return "AMD-Vi";
+	default:
+		return "unknown";
+	}
+}

@@ -119,6 +119,14 @@ int pdk_iommufd_hwpt_alloc(struct pdk_iommufd *ctx, uint32_t dev_id, uint32_t pt
 int pdk_iommufd_hw_info(struct pdk_iommufd *ctx, uint32_t dev_id, struct pdk_iommufd_hw_info *info);
 
 /**
+ * Name the IOMMU of a pdk_iommufd_hw_info.data_type for people: "VT-d",
+ * "SMMUv3", "AMD-Vi", "Tegra241 CMDQV", "none"; "unknown" for a type newer
+ * than PDK.
+ * @return a static string.
+ */
+const char *pdk_iommufd_hw_type_name(uint32_t data_type);
+
+/**
  * IOMMU_FAULT_QUEUE_ALLOC.
  * @param[out] fault_id the queue's object id.
  * @param[out] fault_fd fd to read struct iommu_hwpt_pgfault from; close it

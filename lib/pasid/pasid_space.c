@@ -169,6 +169,32 @@ pdk_pasid_space_count(const struct pdk_pasid_space *space)
 	return space != NULL ? space->count : 0;
 }
 
+int
+pdk_pasid_list(const struct pdk_pasid_space *space, uint32_t *pasids, unsigned int max)
+{
+	unsigned int n = 0;
+	uint32_t w;
+
+	if (space == NULL || (pasids == NULL && max > 0))
+		return -EINVAL;
+	for (w = 0; w < space->nwords && n < space->count; w++) {
+		uint64_t bits = space->bitmap[w];
+
+		while (bits != 0) {
+			uint32_t pasid = w * 64 + (uint32_t)__builtin_ctzll(bits);
+
+			bits &= bits - 1;
+			/* bit 0 and the tail past the width are set for good */
+			if (pasid == 0 || pasid >= space->npasids)
+				continue;
+			if (n < max)
+				pasids[n] = pasid;
+			n++;
+		}
+	}
+	return (int)n;
+}
+
 bool
 pasid_is_allocated(const struct pdk_pasid_space *space, uint32_t pasid)
 {

@@ -61,6 +61,13 @@ struct pdk_vfio_dev *pdk_pasid_space_dev(const struct pdk_pasid_space *space);
 /** @return how many PASIDs are allocated. */
 unsigned int pdk_pasid_space_count(const struct pdk_pasid_space *space);
 
+/**
+ * List the allocated PASIDs in ascending order, by the caller or by
+ * contexts: fill up to @p max of them into @p pasids.
+ * @return how many are allocated (may exceed @p max), or -EINVAL.
+ */
+int pdk_pasid_list(const struct pdk_pasid_space *space, uint32_t *pasids, unsigned int max);
+
 /** Allocate the lowest free PASID (never 0). -ENOSPC when all are taken. */
 int pdk_pasid_alloc(struct pdk_pasid_space *space, uint32_t *pasid);
 

@@ -4,6 +4,10 @@
 
 /* The boundary's dispatch: one indirect call per operation, nothing else. */
 
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+
 #include "pdk_sys_backend.h"
 
 const char *
@@ -88,4 +92,41 @@ ssize_t
 pdk_sys_link_name(struct pdk_sys *sys, const char *path, char *buf, size_t len)
 {
 	return sys->ops->link_name(sys->priv, path, buf, len);
+}
+
+/*
+ * The two file helpers are built on the ops rather than being ops, so every
+ * backend (the sim, a rooted kernel, a test's) serves them unchanged.
+ */
+ssize_t
+pdk_sys_write_file(struct pdk_sys *sys, const char *path, const char *s)
+{
+	size_t len = strlen(s);
+	ssize_t n;
+	int fd, rc;
+
+	fd = pdk_sys_open(sys, path, O_WRONLY | O_TRUNC);
+	if (fd < 0)
+		return fd;
+	n = pdk_sys_write(sys, fd, s, len);
+	rc = pdk_sys_close(sys, fd);
+	if (n >= 0 && (size_t)n != len)
+		n = -EIO;
+	if (n >= 0 && rc < 0)
+		n = rc;
+	return n;
+}
+
+ssize_t
+pdk_sys_pread_file(struct pdk_sys *sys, const char *path, void *buf, size_t len, uint64_t offset)
+{
+	ssize_t n;
+	int fd;
+
+	fd = pdk_sys_open(sys, path, O_RDONLY);
+	if (fd < 0)
+		return fd;
+	n = pdk_sys_pread(sys, fd, buf, len, offset);
+	pdk_sys_close(sys, fd);
+	return n;
 }

@@ -36,7 +36,36 @@ struct pdk_sys;
 /** @return the kernel backend (a process-wide singleton, never freed). */
 struct pdk_sys *pdk_sys_kernel(void);
 
-/** @return the backend's name: "kernel" or "sim". */
+/**
+ * A kernel backend that reads and writes a directory tree in place of /sys,
+ * for tools and tests that work on a copy or a hand-made model of another
+ * machine's sysfs (pdk-devbind --sysfs DIR). Every path equal to "/sys" or
+ * starting with "/sys/" is looked up under @p sysfs_root instead ("/sys/bus"
+ * is "<sysfs_root>/bus"); every other path (/dev/iommu, the VFIO cdevs) and
+ * every fd operation is the kernel backend's. Writes (driver_override,
+ * drivers_probe...) go to the tree's files, which is what tests check; as
+ * on sysfs, pdk_sys_write_file() truncates the file first.
+ *
+ * Symbolic links in the tree must be relative to stay inside it, as sysfs's
+ * own are.
+ *
+ * @param sysfs_root the directory that stands for /sys; a trailing '/' is
+ *   ignored. It need not exist yet.
+ * @return the backend (name "kernel-rooted", not a simulation), or NULL with
+ *   errno set: EINVAL for a NULL, empty or relative root, ENAMETOOLONG,
+ *   ENOMEM. Free it with pdk_sys_kernel_rooted_destroy().
+ */
+struct pdk_sys *pdk_sys_kernel_rooted(const char *sysfs_root);
+
+/**
+ * Free a backend made by pdk_sys_kernel_rooted(). Fds opened through it are
+ * ordinary kernel fds and stay open. NULL is a no-op; any other backend is
+ * refused (nothing is freed).
+ * @return 0, or -EINVAL if @p sys is not a rooted backend.
+ */
+int pdk_sys_kernel_rooted_destroy(struct pdk_sys *sys);
+
+/** @return the backend's name: "kernel", "kernel-rooted" or "sim". */
 const char *pdk_sys_name(const struct pdk_sys *sys);
 
 /** @return true when @p sys is a simulation (its results are not hardware's). */
@@ -94,6 +123,25 @@ int pdk_sys_list_dir(struct pdk_sys *sys, const char *path, pdk_sys_dir_cb_t cb,
  * @return the length of the string or -errno.
  */
 ssize_t pdk_sys_read_file(struct pdk_sys *sys, const char *path, char *buf, size_t len);
+
+/**
+ * Write a small text file (a sysfs attribute such as driver_override or
+ * drivers_probe) as `echo -n` does: open it write-only with O_TRUNC, write
+ * @p s in one write(2) (sysfs takes one write as one store), close it.
+ * Built on pdk_sys_open()/pdk_sys_write(), so it works on every backend
+ * that serves the path.
+ * @return the number of bytes written, -EIO on a short write, or -errno.
+ */
+ssize_t pdk_sys_write_file(struct pdk_sys *sys, const char *path, const char *s);
+
+/**
+ * Read up to @p len bytes of a binary file (a sysfs "config") at @p offset:
+ * open read-only, pread(2), close. A sysfs config file gives an unprivileged
+ * reader only its first 64 bytes, so the count tells how much was readable.
+ * @return the number of bytes read (may be less than @p len) or -errno.
+ */
+ssize_t pdk_sys_pread_file(struct pdk_sys *sys, const char *path, void *buf, size_t len,
+			   uint64_t offset);
 
 /**
  * Resolve a symbolic link (e.g. a sysfs "driver" or "iommu_group" link) and

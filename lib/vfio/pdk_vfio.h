@@ -45,6 +45,77 @@ struct pdk_vfio_region {
 int pdk_vfio_pci_addr_parse(const char *in, char out[PDK_PCI_ADDR_LEN]);
 
 /**
+ * @name sysfs attributes of a PCI function
+ * /sys/bus/pci/devices/ADDR/ATTR through the backend, for tools that survey
+ * or rebind functions (pdk-devbind). A survey expects absent attributes (no
+ * driver link, no iommu_group, no vfio-dev), so unlike the rest of this
+ * library these return -errno without an ERR log line (they log at DEBUG).
+ * @p pci_addr is used as given: normalise user input with
+ * pdk_vfio_pci_addr_parse() first. @p attr may name a path below the
+ * function's directory ("driver/unbind").
+ * @{
+ */
+
+/**
+ * List the PCI functions sysfs knows (/sys/bus/pci/devices: their
+ * addresses, in directory order).
+ * @return as pdk_sys_list_dir().
+ */
+int pdk_vfio_pci_list(struct pdk_sys *sys, pdk_sys_dir_cb_t cb, void *arg);
+
+/**
+ * Read a text attribute ("vendor", "class", "driver_override"...) as
+ * pdk_sys_read_file() does.
+ * @return the string's length, -ENOENT when the function or attribute is
+ *   absent, -ENAMETOOLONG when the path does not fit, or -errno.
+ */
+ssize_t pdk_vfio_pci_attr_read(struct pdk_sys *sys, const char *pci_addr, const char *attr,
+			       char *buf, size_t len);
+
+/**
+ * Read a hexadecimal attribute ("vendor", "device", "class": "0x8086").
+ * @return 0, -EINVAL if it is not a number, or as pdk_vfio_pci_attr_read().
+ */
+int pdk_vfio_pci_attr_hex(struct pdk_sys *sys, const char *pci_addr, const char *attr,
+			  uint32_t *val);
+
+/**
+ * The last path component of a link attribute: "driver" gives the bound
+ * driver's name, "iommu_group" the group number.
+ * @return the name's length; -ENOENT when there is no such link (no driver
+ *   bound, no IOMMU group), or -errno.
+ */
+ssize_t pdk_vfio_pci_attr_link(struct pdk_sys *sys, const char *pci_addr, const char *attr,
+			       char *buf, size_t len);
+
+/**
+ * pread a binary attribute ("config": the function's config space; root
+ * reads all of it, anyone else its first 64 bytes).
+ * @return the bytes read (may be fewer than @p len), or -errno.
+ */
+ssize_t pdk_vfio_pci_attr_pread(struct pdk_sys *sys, const char *pci_addr, const char *attr,
+				void *buf, size_t len, uint64_t offset);
+
+/**
+ * Store @p value into a writable attribute ("driver_override",
+ * "driver/unbind") as pdk_sys_write_file() does.
+ * @return 0 or -errno (the kernel's answer to the store).
+ */
+int pdk_vfio_pci_attr_write(struct pdk_sys *sys, const char *pci_addr, const char *attr,
+			    const char *value);
+
+/**
+ * Find the VFIO cdev of a function as pdk_vfio_cdev_path() does, quietly.
+ * @return 0 with "/dev/vfio/devices/vfioN" in @p path; -ENOENT when it has
+ *   no vfio-dev directory (not bound to vfio-pci, or a kernel without
+ *   CONFIG_VFIO_DEVICE_CDEV); -ENXIO when vfio-dev holds no usable entry
+ *   (only a no-IOMMU "noiommu-vfioN" cdev); -ENAMETOOLONG; or -errno.
+ */
+int pdk_vfio_pci_cdev_find(struct pdk_sys *sys, const char *pci_addr, char *path, size_t len);
+
+/** @} */
+
+/**
  * Find the cdev of a PCI device: /sys/bus/pci/devices/ADDR/vfio-dev/vfioN
  * gives /dev/vfio/devices/vfioN.
  * @return 0; -ENODEV if the device does not exist; -ENOENT if it has no

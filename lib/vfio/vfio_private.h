@@ -8,6 +8,7 @@
 /* Internals shared by the files of lib/vfio. Not installed. */
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "pdk_uapi.h"
@@ -20,6 +21,16 @@
 
 /* "/dev/vfio/devices/" plus a sysfs entry name such as "vfio12". */
 #define VFIO_CDEV_PATH_LEN 64
+
+/* Where the kernel (and the sim) list PCI functions; lib/bus scans it too. */
+#define VFIO_SYSFS_PCI "/sys/bus/pci/devices"
+
+/* What a function's vfio-dev directory holds (vfio_cdev_lookup()). */
+struct vfio_cdev_lookup {
+	char entry[VFIO_CDEV_PATH_LEN];	/* "vfioN" when found */
+	bool noiommu;	/* only a no-IOMMU cdev ("noiommu-vfioN", Linux 7.3+) */
+	bool too_long;	/* a vfio entry whose name does not fit entry[] */
+};
 
 struct pdk_vfio_dev {
 	struct pdk_sys *sys;
@@ -51,6 +62,24 @@ PDK_INTERNAL int vfio_fail(const char *name, int rc, const char *hint, const cha
 
 /* -EINVAL, logged, unless the device is bound: the kernel refuses it all before BIND. */
 PDK_INTERNAL int vfio_need_bound(const struct pdk_vfio_dev *dev, const char *step);
+
+/*
+ * Look for the VFIO cdev of the function at canonical address @p addr in its
+ * vfio-dev directory, without logging: lib/bus classifies every function
+ * this way and only the caller knows whether a missing cdev is an error.
+ * @return 1 with l->entry set; 0 when the directory has no usable entry
+ *   (l->noiommu, l->too_long say why); -ENOENT when there is no vfio-dev
+ *   directory (no cdev: not bound to vfio-pci or no CONFIG_VFIO_DEVICE_CDEV);
+ *   another -errno if it cannot be listed.
+ */
+PDK_INTERNAL int vfio_cdev_lookup(struct pdk_sys *sys, const char *addr,
+				  struct vfio_cdev_lookup *l);
+
+/*
+ * The shell commands that bind @p addr to vfio-pci through sysfs, unbinding
+ * it first when @p bound (to another driver): "modprobe ... && echo ...".
+ */
+PDK_INTERNAL void vfio_bind_cmds(char *buf, size_t len, const char *addr, bool bound);
 
 /* Unmap every BAR mapped through @p dev (close path). */
 PDK_INTERNAL void vfio_bars_unmap(struct pdk_vfio_dev *dev);

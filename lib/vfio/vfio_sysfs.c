@@ -11,7 +11,7 @@
 #include "pdk_log.h"
 #include "vfio_private.h"
 
-#define SYSFS_PCI "/sys/bus/pci/devices"
+#define SYSFS_PCI VFIO_SYSFS_PCI
 
 /*
  * PCI domains are 16 bits on most hosts, but Intel VMD creates domains from
@@ -99,16 +99,10 @@ pdk_vfio_pci_addr_parse(const char *in, char out[PDK_PCI_ADDR_LEN])
 	return 0;
 }
 
-struct cdev_lookup {
-	char entry[VFIO_CDEV_PATH_LEN];
-	bool noiommu;
-	bool too_long;
-};
-
 static int
 cdev_entry(const char *name, void *arg)
 {
-	struct cdev_lookup *l = arg;
+	struct vfio_cdev_lookup *l = arg;
 
 	/* A 7.3+ no-IOMMU cdev is "noiommu-vfioN": useless to PDK, say so. */
 	if (strncmp(name, "noiommu-", 8) == 0) {
@@ -125,20 +119,43 @@ cdev_entry(const char *name, void *arg)
 	return 1;
 }
 
+int
+vfio_cdev_lookup(struct pdk_sys *sys, const char *addr, struct vfio_cdev_lookup *l)
+{
+	char dir[128];
+
+	memset(l, 0, sizeof(*l));
+	snprintf(dir, sizeof(dir), SYSFS_PCI "/%s/vfio-dev", addr);
+	return pdk_sys_list_dir(sys, dir, cdev_entry, l);
+}
+
+void
+vfio_bind_cmds(char *buf, size_t len, const char *addr, bool bound)
+{
+	char unbind[128] = "";
+
+	if (bound)
+		snprintf(unbind, sizeof(unbind), "echo %s > " SYSFS_PCI "/%s/driver/unbind && ",
+			 addr, addr);
+	/* drivers_probe finds no vfio-pci to bind to until the module is loaded */
+	snprintf(buf, len,
+		 "modprobe vfio-pci && %secho vfio-pci > " SYSFS_PCI "/%s/driver_override && "
+		 "echo %s > /sys/bus/pci/drivers_probe", unbind, addr, addr);
+}
+
 /* Why is there no vfio-dev directory? The bound driver says. */
 static int
 no_cdev(struct pdk_sys *sys, const char *addr, const char *dir)
 {
-	char link[128], drv[64], hint[512];
+	char link[128], drv[64], cmds[256], hint[512];
 	ssize_t n;
 
 	snprintf(link, sizeof(link), SYSFS_PCI "/%s/driver", addr);
 	n = pdk_sys_link_name(sys, link, drv, sizeof(drv));
+	vfio_bind_cmds(cmds, sizeof(cmds), addr, n >= 0);
 	if (n == -ENOENT)
 		snprintf(hint, sizeof(hint),
-			 "the device is not bound to any driver; bind it to vfio-pci: "
-			 "echo vfio-pci > " SYSFS_PCI "/%s/driver_override && "
-			 "echo %s > /sys/bus/pci/drivers_probe", addr, addr);
+			 "the device is not bound to any driver; bind it to vfio-pci: %s", cmds);
 	else if (n < 0)
 		snprintf(hint, sizeof(hint), "cannot read %s (%s) to tell why", link,
 			 strerror((int)-n));
@@ -147,18 +164,15 @@ no_cdev(struct pdk_sys *sys, const char *addr, const char *dir)
 			 "it is bound to %s, but the kernel lacks CONFIG_VFIO_DEVICE_CDEV "
 			 "(Debian's stock kernels do); Linux 6.6+ with it is needed", drv);
 	else
-		snprintf(hint, sizeof(hint),
-			 "it is bound to %s; bind it to vfio-pci: "
-			 "echo %s > " SYSFS_PCI "/%s/driver/unbind && "
-			 "echo vfio-pci > " SYSFS_PCI "/%s/driver_override && "
-			 "echo %s > /sys/bus/pci/drivers_probe", drv, addr, addr, addr, addr);
+		snprintf(hint, sizeof(hint), "it is bound to %s; bind it to vfio-pci: %s", drv,
+			 cmds);
 	return vfio_fail(addr, -ENOENT, hint, "no VFIO cdev: %s missing", dir);
 }
 
 int
 pdk_vfio_cdev_path(struct pdk_sys *sys, const char *pci_addr, char *path, size_t len)
 {
-	struct cdev_lookup l;
+	struct vfio_cdev_lookup l;
 	char addr[PDK_PCI_ADDR_LEN];
 	char file[128], buf[32];
 	ssize_t n;
@@ -177,9 +191,8 @@ pdk_vfio_cdev_path(struct pdk_sys *sys, const char *pci_addr, char *path, size_t
 	if (n < 0)
 		return vfio_fail(addr, (int)n, NULL, "read %s", file);
 
-	memset(&l, 0, sizeof(l));
 	snprintf(file, sizeof(file), SYSFS_PCI "/%s/vfio-dev", addr);
-	rc = pdk_sys_list_dir(sys, file, cdev_entry, &l);
+	rc = vfio_cdev_lookup(sys, addr, &l);
 	if (rc == -ENOENT)
 		return no_cdev(sys, addr, file);
 	if (rc < 0)

@@ -236,6 +236,35 @@ test_pasid_exhaust(void)
 }
 PDK_TEST_REGISTER(sim_api_pasid_exhaust, fast, test_pasid_exhaust);
 
+/* pdk_pasid_list(): ascending, the RID and the width's tail never listed */
+static int
+test_pasid_list(void)
+{
+	struct pdk_sim_fn_config fn = test_default_fn;
+	struct pdk_pasid_space *space;
+	struct test_env env;
+	uint32_t got[4] = { 0 };
+	uint32_t p;
+
+	fn.pasid_bits = 7;	/* 128 PASIDs: the tail of bitmap word 1 is set */
+	SETUP(env, NULL, &fn, true);
+	TEST_ASSERT_OK(pdk_pasid_space_create(env.dev, env.ictx, &space));
+	TEST_ASSERT_EQ(pdk_pasid_list(space, NULL, 0), 0);
+	TEST_ASSERT_OK(pdk_pasid_reserve(space, 127));
+	TEST_ASSERT_OK(pdk_pasid_reserve(space, 64));
+	TEST_ASSERT_OK(pdk_pasid_alloc(space, &p));
+	TEST_ASSERT_EQ(pdk_pasid_list(space, got, 4), 3);
+	TEST_ASSERT_EQ(got[0], 1);
+	TEST_ASSERT_EQ(got[1], 64);
+	TEST_ASSERT_EQ(got[2], 127);
+	TEST_ASSERT_EQ(pdk_pasid_list(space, got, 1), 3);	/* count beyond max */
+	TEST_ASSERT_RC(pdk_pasid_list(space, NULL, 4), -EINVAL);
+	TEST_ASSERT_RC(pdk_pasid_list(NULL, got, 4), -EINVAL);
+	pdk_pasid_space_destroy(space);
+	DONE(env);
+}
+PDK_TEST_REGISTER(sim_api_pasid_list, fast, test_pasid_list);
+
 /* pdk_pasid_reserve(): 0 and 2^width are ERANGE, a taken PASID is EEXIST */
 static int
 test_pasid_reserve(void)
