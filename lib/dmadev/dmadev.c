@@ -53,6 +53,13 @@ dmadev_is_started(const struct dmadev *d)
 	return d->state == DMADEV_STARTED || d->state == DMADEV_STOP_FAILED;
 }
 
+/* Why a started device refuses a call, for "the device is %s". */
+static const char *
+dmadev_busy_why(const struct dmadev *d)
+{
+	return d->state == DMADEV_STOP_FAILED ? "not stopped (its last stop failed)" : "started";
+}
+
 struct dmadev *
 dmadev_get(int dev_id, const char *step)
 {
@@ -323,7 +330,7 @@ pdk_dmadev_configure(int dev_id, const struct pdk_dmadev_conf *conf)
 	}
 	if (dmadev_is_started(d)) {
 		DMADEV_LOG(ERR, "%s: configure: the device is %s; call pdk_dmadev_stop() first",
-			   d->name, dmadev_state_name(d->state));
+			   d->name, dmadev_busy_why(d));
 		return -EBUSY;
 	}
 	dmadev_info(d, &info);
@@ -366,7 +373,7 @@ dmadev_queue_conf_check(const struct dmadev *d, uint16_t q,
 	}
 	if (dmadev_is_started(d)) {
 		DMADEV_LOG(ERR, "%s: queue_setup %u: the device is %s; call pdk_dmadev_stop() "
-			   "first", d->name, q, dmadev_state_name(d->state));
+			   "first", d->name, q, dmadev_busy_why(d));
 		return -EBUSY;
 	}
 	if (d->state == DMADEV_REGISTERED) {
@@ -481,7 +488,7 @@ pdk_dmadev_queue_release(int dev_id, uint16_t q)
 		return -ENODEV;
 	if (dmadev_is_started(d)) {
 		DMADEV_LOG(ERR, "%s: queue_release %u: the device is %s; call pdk_dmadev_stop() "
-			   "first", d->name, q, dmadev_state_name(d->state));
+			   "first", d->name, q, dmadev_busy_why(d));
 		return -EBUSY;
 	}
 	rc = dmadev_queue_check(d, q, "queue_release");

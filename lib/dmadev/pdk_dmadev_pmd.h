@@ -29,10 +29,14 @@
  * - start is called on a stopped device with at least one set-up queue;
  *   stop only on a started one (or again after a stop that failed). A
  *   driver's start that fails must leave its device stopped.
+ * - configure, queue_setup and queue_release are called on a stopped
+ *   device, with one exception: close and unregister go on after a stop
+ *   that failed, so queue_release (then close) may meet a device the driver
+ *   did not manage to stop. It must then quiesce the queue (or reset the
+ *   device) before it frees anything DMA may still reach.
  * - close is called once configure has been called since the last close
  *   (even if that configure failed), after stop and after every
- *   queue_release; it also runs when stop failed, so it must quiesce the
- *   device itself (reset) before it frees anything DMA may still reach.
+ *   queue_release.
  * - stats_get and stats_reset get a set-up queue, never
  *   PDK_DMADEV_ALL_QUEUES: the library sums (or resets) every set-up queue
  *   for it. stats_get gets a zeroed struct.

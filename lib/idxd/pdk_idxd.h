@@ -53,7 +53,7 @@ extern "C" {
 #define PDK_IDXD_PORTAL_OFFSET(wq)	((uint64_t)(wq) * PDK_IDXD_PORTAL_STRIDE)
 
 /* ---- BAR0 register offsets (registers.h) ---- */
-#define PDK_IDXD_REG_VERSION		0x00	/**< u32: major in bits 7:4 */
+#define PDK_IDXD_REG_VERSION		0x00	/**< u32, see PDK_IDXD_VERSION_* */
 #define PDK_IDXD_REG_GENCAP		0x10	/**< u64 general capabilities */
 #define PDK_IDXD_REG_WQCAP		0x20	/**< u64 work queue capabilities */
 #define PDK_IDXD_REG_GRPCAP		0x30	/**< u64 group capabilities */
@@ -69,7 +69,17 @@ extern "C" {
 #define PDK_IDXD_REG_CMDCAP		0xb0	/**< u32 supported commands */
 #define PDK_IDXD_REG_SWERR		0xc0	/**< 4 x u64 software error */
 
+/*
+ * VERSION values. registers.h masks the major version with 0xf0, yet the
+ * kernel compares the raw register with DEVICE_VERSION_1/2/3 (0x100, 0x200,
+ * 0x300), and a DSA 1.0 (Sapphire Rapids) reads 0x100: compare raw values.
+ */
+#define PDK_IDXD_VERSION_1		0x100u
+#define PDK_IDXD_VERSION_2		0x200u
+
 /* GENCAP fields (union gen_cap_reg) */
+#define PDK_IDXD_GENCAP_BLOCK_ON_FAULT	(UINT64_C(1) << 0)	/**< WQCFG bof supported */
+#define PDK_IDXD_GENCAP_OVERLAP_COPY	(UINT64_C(1) << 1)	/**< memmove may overlap */
 #define PDK_IDXD_GENCAP_MAX_XFER_SHIFT	16	/**< 5 bits: log2 of the max transfer */
 #define PDK_IDXD_GENCAP_MAX_BATCH_SHIFT	21	/**< 4 bits: log2 of the max batch */
 #define PDK_IDXD_GENCAP_CMD_CAP		(UINT64_C(1) << 4)	/**< CMDCAP is valid */
@@ -91,6 +101,14 @@ extern "C" {
 #define PDK_IDXD_OFFSETS_WQCFG_SHIFT	16	/**< 16 bits */
 #define PDK_IDXD_OFFSETS_MSIX_SHIFT	32	/**< 16 bits */
 #define PDK_IDXD_TABLE_MULT		0x100u
+
+/* GENCTRL (union genctrl_reg) */
+#define PDK_IDXD_GENCTRL_SOFTERR_INT_EN	(1u << 0)	/**< interrupt on a software error */
+#define PDK_IDXD_GENCTRL_HALT_INT_EN	(1u << 1)
+
+/* INTCAUSE bits (registers.h IDXD_INTC_*), write 1 to clear */
+#define PDK_IDXD_INTC_ERR		0x01u	/**< a software error was recorded */
+#define PDK_IDXD_INTC_CMD		0x02u	/**< a command with int_req completed */
 
 /* GENSTS (union gensts_reg): device state in bits 1:0 */
 #define PDK_IDXD_GENSTS_STATE_MASK	0x3u
@@ -148,6 +166,7 @@ enum pdk_idxd_cmdsts_err {
 	PDK_IDXD_CMDSTS_ERR_WQ_ENABLED = 0x21,
 	PDK_IDXD_CMDSTS_ERR_WQ_SIZE = 0x22,
 	PDK_IDXD_CMDSTS_ERR_WQ_MODE = 0x24,
+	PDK_IDXD_CMDSTS_ERR_BOF_EN = 0x25,	/**< WQCFG bof without GENCAP support */
 	PDK_IDXD_CMDSTS_ERR_PASID_EN = 0x26,
 	PDK_IDXD_CMDSTS_ERR_MAX_BATCH_SIZE = 0x27,
 	PDK_IDXD_CMDSTS_ERR_MAX_XFER_SIZE = 0x28,
@@ -155,12 +174,20 @@ enum pdk_idxd_cmdsts_err {
 	PDK_IDXD_CMDSTS_ERR_DEV_NOT_EN = 0x32,
 };
 
-/* SWERR (union sw_err_reg), first u64 */
+/* SWERR (union sw_err_reg), first u64; VALID and OVERFLOW are write-1-to-clear */
 #define PDK_IDXD_SWERR_VALID		(UINT64_C(1) << 0)
 #define PDK_IDXD_SWERR_OVERFLOW		(UINT64_C(1) << 1)
+#define PDK_IDXD_SWERR_DESC_VALID	(UINT64_C(1) << 2)	/**< operation/pasid are valid */
 #define PDK_IDXD_SWERR_WQ_IDX_VALID	(UINT64_C(1) << 3)
+#define PDK_IDXD_SWERR_BATCH		(UINT64_C(1) << 4)	/**< a descriptor of a batch */
+#define PDK_IDXD_SWERR_FAULT_RW		(UINT64_C(1) << 5)	/**< the fault was on a write */
 #define PDK_IDXD_SWERR_ERROR_SHIFT	8	/**< 8 bits, a completion status code */
 #define PDK_IDXD_SWERR_WQ_IDX_SHIFT	16	/**< 8 bits */
+#define PDK_IDXD_SWERR_OPERATION_SHIFT	32	/**< 8 bits: the opcode */
+#define PDK_IDXD_SWERR_PASID_SHIFT	40	/**< 20 bits */
+/* second u64: batch_idx 15:0; third u64: the faulting address */
+#define PDK_IDXD_SWERR_BATCH_IDX_SHIFT	0	/**< 16 bits, in the second u64 */
+#define PDK_IDXD_SWERR_FAULT_ADDR	16u	/**< byte offset of the fault address */
 
 /* ---- GRPCFG table: 64 bytes per group (registers.h struct grpcfg) ---- */
 #define PDK_IDXD_GRPCFG_SIZE		64u
@@ -261,6 +288,7 @@ enum pdk_idxd_comp_status {
 	PDK_IDXD_COMP_DESC_CNT_ERANGE = 0x14,	/**< batch count < 2 or above max_batch */
 	PDK_IDXD_COMP_OVERLAP_BUFFERS = 0x16,
 	PDK_IDXD_COMP_DESCLIST_ALIGN = 0x18,
+	PDK_IDXD_COMP_CRA_XLAT = 0x1a,		/**< fault writing the completion record (SWERR) */
 	PDK_IDXD_COMP_CRA_ALIGN = 0x1b,		/**< completion record not 32-byte aligned */
 	PDK_IDXD_COMP_ADDR_ALIGN = 0x1c,
 	PDK_IDXD_COMP_TRANSLATION_FAIL = 0x22,

@@ -64,6 +64,17 @@ enum pdk_sim_model {
 	PDK_SIM_MODEL_SIMDMA = 0,
 	/** No DMA engine: config space and a BAR only (rule tests). */
 	PDK_SIM_MODEL_PLAIN,
+	/**
+	 * A SIMULATED Intel Data Streaming Accelerator (DSA): a register-level
+	 * model of the subset PDK's DSA PMD uses, presenting PCI IDs 8086:0b25
+	 * and class 0x088000 like a Sapphire Rapids DSA. It is not hardware
+	 * and no DSA was used to write it: the facts come from pdk_idxd.h and
+	 * the model's behaviour is documented in doc/sim.md ("DSA model").
+	 * BAR0 holds the registers, BAR2 the WQ portals; an engine thread runs
+	 * the descriptors, every access tagged with the WQ's PASID when WQCFG
+	 * PASID_EN is set. Dedicated WQs only.
+	 */
+	PDK_SIM_MODEL_DSA,
 };
 
 /** Configuration of a simulated PCIe function. */
@@ -78,6 +89,7 @@ struct pdk_sim_fn_config {
 };
 
 /* ---- registers of PDK_SIM_MODEL_SIMDMA, BAR0 (4 KiB), little endian ---- */
+/* (PDK_SIM_MODEL_DSA's registers are DSA's: lib/idxd/pdk_idxd.h.) */
 #define PDK_SIMDMA_VENDOR_ID	0x5044
 #define PDK_SIMDMA_DEVICE_ID	0x0001
 #define PDK_SIMDMA_REG_ID	0x00	/**< RO u32: 0x50440001 */
@@ -122,6 +134,7 @@ struct pdk_sim_stats {
 	unsigned int mappings;		/**< IOAS mapping areas */
 	uint64_t pinned_pages;
 	unsigned int mmaps;		/**< BAR mappings handed out */
+	unsigned int engines;		/**< device-model threads running (DSA engines) */
 	uint64_t faults;		/**< faults recorded since creation (not reset) */
 	uint64_t calls;			/**< boundary calls since creation (not reset) */
 };
@@ -158,6 +171,23 @@ struct pdk_sim_fn *pdk_sim_fn_find(struct pdk_sim *sim, const char *pci_addr);
  */
 int pdk_sim_fn_dma(struct pdk_sim_fn *fn, bool pasid_valid, uint32_t pasid, uint64_t iova,
 		   void *buf, size_t len, bool to_memory);
+
+/** Counters of a PDK_SIM_MODEL_DSA function since its creation. */
+struct pdk_sim_dsa_stats {
+	uint64_t submitted;		/**< descriptors a WQ accepted from a portal */
+	uint64_t completed;		/**< descriptors the engine ran (a batch counts 1) */
+	uint64_t aborted;		/**< accepted, then discarded by an abort or reset */
+	uint64_t dropped_disabled;	/**< portal writes to a disabled WQ or device */
+	uint64_t dropped_full;		/**< portal writes to a full dedicated WQ */
+	uint64_t dropped_bad_write;	/**< portal writes not of 64 aligned bytes */
+	uint64_t swerr;			/**< software errors recorded in SWERR */
+};
+
+/**
+ * Read the counters of a DSA model function.
+ * @return 0, or -EINVAL when @p fn is not a PDK_SIM_MODEL_DSA function.
+ */
+int pdk_sim_fn_dsa_stats(struct pdk_sim_fn *fn, struct pdk_sim_dsa_stats *stats);
 
 /** Pop the oldest recorded fault. @return 0 or -ENOENT when there is none. */
 int pdk_sim_fault_pop(struct pdk_sim *sim, struct pdk_sim_fault *fault);

@@ -165,7 +165,8 @@ pdk_sim_is_clean(struct pdk_sim *sim)
 	pdk_sim_stats_get(sim, &s);
 	return s.fds == 0 && s.iommufd_ctxs == 0 && s.ioas == 0 && s.hwpts == 0 &&
 	       s.fault_queues == 0 && s.bound_devices == 0 && s.pasid_attachments == 0 &&
-	       s.rid_attachments == 0 && s.mappings == 0 && s.pinned_pages == 0 && s.mmaps == 0;
+	       s.rid_attachments == 0 && s.mappings == 0 && s.pinned_pages == 0 && s.mmaps == 0 &&
+	       s.engines == 0;
 }
 
 void

@@ -18,10 +18,13 @@
  * stats), so device-model threads may call the DMA port at any time.
  */
 
+#include <endian.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
+#include <sys/types.h>
 
 #include "pdk_log.h"
 #include "pdk_sim.h"
@@ -31,7 +34,8 @@
 #define SIM_PAGE_SIZE		4096ULL
 #define SIM_ULONG_MAX		UINT64_MAX	/* ULONG_MAX of the 64-bit kernel we model */
 #define SIM_MAX_PASID_BITS	20		/* PCIe PASID width limit */
-#define SIM_BAR0_SIZE		4096u
+#define SIM_BAR0_SIZE		4096u		/* BAR0 of every model so far */
+#define SIM_NUM_BARS		6u
 #define SIM_CFG_SIZE		4096u		/* PCIe: 256-byte header + extended */
 #define SIM_MSIX_VECTORS	4u
 #define SIM_MSIX_TABLE_OFF	0x800u		/* MSI-X table inside BAR0 */
@@ -279,17 +283,55 @@ int sim_mmap_remove(struct pdk_sim *sim, void *addr, size_t len);
 /* true when [va, va + len) overlaps a BAR mapping the sim handed out. */
 bool sim_mmap_overlaps(struct pdk_sim *sim, uint64_t va, uint64_t len);
 
+/* ---- device models: identity, BARs and behaviour of a function ---- */
+
+struct sim_dsa;
+
+/*
+ * What a model is: its PCI identity, which BARs it implements, and hooks
+ * into the generic BAR and reset paths. Every hook runs with sim->lock held.
+ * A host write to a BAR first lands the bits wmask() allows (all of them
+ * when wmask is NULL), then written() sees the whole write, so a model can
+ * act on doorbells or consume writes it does not store (DSA portals).
+ */
+struct sim_model {
+	const char *name;		/* for logs: "pdk-sim-dma" */
+	uint16_t vendor_id;
+	uint16_t device_id;
+	uint32_t class_code;		/* base, sub-class, prog-if */
+	uint32_t bar_size[SIM_NUM_BARS];	/* 0: not implemented; BAR0 always is */
+	int (*init)(struct sim_fn *fn);		/* at creation; may be NULL */
+	void (*fini)(struct sim_fn *fn);	/* before the BARs are freed; may be NULL */
+	/* Power-on state; also at bind, last close and VFIO_DEVICE_RESET. */
+	void (*reset)(struct sim_fn *fn);
+	uint8_t (*wmask)(const struct sim_fn *fn, unsigned int bar, uint64_t off);
+	void (*written)(struct sim_fn *fn, unsigned int bar, uint64_t off, const void *buf,
+			size_t len);
+};
+
+extern const struct sim_model sim_model_simdma;
+extern const struct sim_model sim_model_plain;
+extern const struct sim_model sim_model_dsa;
+
+/* A BAR: a memfd so that a user's mmap and the model see the same bytes. */
+struct sim_bar {
+	uint32_t size;			/* 0: not implemented */
+	int memfd;
+	uint8_t *mem;			/* the sim's own mapping */
+};
+
 /* ---- PCI functions, config space, sysfs (sim_pci.c, sim_sysfs.c) ---- */
 
 struct sim_fn {
 	struct pdk_sim *sim;
 	char addr[16];
 	struct pdk_sim_fn_config cfg;	/* cfg.pci_addr points at addr */
+	const struct sim_model *model;
 	struct sim_group *group;
 	int vfio_index;			/* N of vfioN, -1 when not bound to vfio-pci */
 	uint8_t config[SIM_CFG_SIZE];
-	int memfd;			/* backs BAR0 */
-	uint8_t *regs;			/* the sim's own mapping of BAR0 */
+	struct sim_bar bar[SIM_NUM_BARS];
+	struct sim_dsa *dsa;		/* PDK_SIM_MODEL_DSA state, else NULL */
 
 	/* VFIO layer (struct vfio_device): the one file bound to it */
 	struct sim_file *bound_file;
@@ -312,6 +354,8 @@ struct sim_fn *sim_fn_by_addr(struct pdk_sim *sim, const char *addr);
 struct sim_fn *sim_fn_by_vfio(struct pdk_sim *sim, int index);
 void sim_pci_enable(struct sim_fn *fn);
 void sim_pci_disable(struct sim_fn *fn);
+/* The model's power-on state (VFIO_DEVICE_RESET, bind, last close). */
+void sim_pci_reset(struct sim_fn *fn);
 int sim_pci_config_rw(struct sim_fn *fn, void *buf, size_t len, uint64_t pos, bool write);
 uint16_t sim_pci_command(const struct sim_fn *fn);
 void sim_pci_msix_set_enable(struct sim_fn *fn, bool on);
@@ -341,6 +385,16 @@ void sim_vfio_signal_msix(struct sim_fn *fn, unsigned int vector);
 int sim_iommu_dma(struct sim_fn *fn, bool pasid_valid, uint32_t pasid, uint64_t iova,
 		  void *buf, size_t len, bool to_memory, uint64_t *fault_iova);
 
+/*
+ * sim_iommu_dma() of a memory write whose first byte is a status a poller
+ * waits on (a DSA completion record): bytes 1..len-1 are written first, then
+ * byte 0 with a release store, so a poller that reads byte 0 with acquire
+ * order sees the rest.
+ */
+int sim_iommu_dma_write_status_last(struct sim_fn *fn, bool pasid_valid, uint32_t pasid,
+				    uint64_t iova, const void *buf, size_t len,
+				    uint64_t *fault_iova);
+
 /* Reserved regions of the simulated IOMMU kind, for a RID attach. */
 struct sim_resv_region {
 	uint64_t start;
@@ -350,13 +404,48 @@ unsigned int sim_iommu_resv_regions(const struct pdk_sim *sim, const struct sim_
 uint64_t sim_iommu_aperture_last(const struct pdk_sim *sim);
 const char *sim_iommu_name(enum pdk_sim_iommu kind);
 
-/* ---- the pdk-sim-dma model (sim_simdma.c) ---- */
+/*
+ * Little-endian registers in BAR0 (the register file of every model), shared
+ * by the models. @p off must leave room for the access inside the BAR.
+ */
+static inline uint32_t
+sim_reg_rd32(const struct sim_fn *fn, uint64_t off)
+{
+	uint32_t v;
 
-void sim_simdma_reset(struct sim_fn *fn);
-/* Called after a pwrite to BAR0 landed bytes in [off, off + len). */
-void sim_simdma_bar_written(struct sim_fn *fn, uint64_t off, size_t len);
-/* Whether a BAR0 byte is writable from the host (RO registers are not). */
-bool sim_simdma_reg_writable(const struct sim_fn *fn, uint64_t off);
+	memcpy(&v, fn->bar[0].mem + off, sizeof(v));
+	return le32toh(v);
+}
+
+static inline uint64_t
+sim_reg_rd64(const struct sim_fn *fn, uint64_t off)
+{
+	uint64_t v;
+
+	memcpy(&v, fn->bar[0].mem + off, sizeof(v));
+	return le64toh(v);
+}
+
+static inline void
+sim_reg_wr32(struct sim_fn *fn, uint64_t off, uint32_t v)
+{
+	v = htole32(v);
+	memcpy(fn->bar[0].mem + off, &v, sizeof(v));
+}
+
+static inline void
+sim_reg_wr64(struct sim_fn *fn, uint64_t off, uint64_t v)
+{
+	v = htole64(v);
+	memcpy(fn->bar[0].mem + off, &v, sizeof(v));
+}
+
+/* true when a host access [off, off + len) touches [reg, reg + size). */
+static inline bool
+sim_reg_touched(uint64_t off, size_t len, uint64_t reg, size_t size)
+{
+	return len > 0 && off < reg + size && reg < off + len;
+}
 
 /* ---- the instance (sim.c) ---- */
 

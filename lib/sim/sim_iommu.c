@@ -85,18 +85,21 @@ sim_iommu_fault(struct sim_fn *fn, struct sim_attach *att, bool pasid_valid, uin
 	return -EFAULT;
 }
 
-int
-sim_iommu_dma(struct sim_fn *fn, bool pasid_valid, uint32_t pasid, uint64_t iova, void *buf,
-	      size_t len, bool to_memory, uint64_t *fault_iova)
+/*
+ * Translate [iova, iova + len) for the access: every byte must be mapped
+ * with the permission the access needs. On success *ioas is the address
+ * space the copy reaches memory through; on a fault it is recorded.
+ */
+static int
+sim_iommu_translate(struct sim_fn *fn, bool pasid_valid, uint32_t pasid, uint64_t iova,
+		    size_t len, bool to_memory, struct sim_ioas **out, uint64_t *fault_iova)
 {
 	const uint32_t need = to_memory ? IOMMU_IOAS_MAP_WRITEABLE : IOMMU_IOAS_MAP_READABLE;
 	struct sim_group *grp = fn->group;
 	struct sim_attach *att = NULL;
 	struct sim_ioas *ioas;
-	uint64_t last, cur, done;
+	uint64_t last, cur;
 
-	if (len == 0)
-		return 0;
 	if (pasid_valid) {
 		/* The function cannot put such a PASID in a TLP: nothing reaches the IOMMU. */
 		if (fn->cfg.pasid_bits == 0)
@@ -142,20 +145,66 @@ sim_iommu_dma(struct sim_fn *fn, bool pasid_valid, uint32_t pasid, uint64_t iova
 			break;
 		cur = a_last + 1;
 	}
+	*out = ioas;
+	return 0;
+}
 
-	for (cur = iova, done = 0; done < len;) {
-		struct sim_area *a = sim_ioas_area_at(ioas, cur);
-		uint64_t a_last = a->iova + a->length - 1;
-		uint64_t n = (a_last < last ? a_last : last) - cur + 1;
-		uint8_t *mem = (uint8_t *)(uintptr_t)(a->user_va + (cur - a->iova));
+/* Host address of a translated IOVA; *n = bytes contiguous there (<= @p left). */
+static uint8_t *
+sim_iommu_host(struct sim_ioas *ioas, uint64_t iova, uint64_t left, uint64_t *n)
+{
+	struct sim_area *a = sim_ioas_area_at(ioas, iova);
+	uint64_t in_area = a->iova + a->length - iova;
+
+	*n = in_area < left ? in_area : left;
+	return (uint8_t *)(uintptr_t)(a->user_va + (iova - a->iova));
+}
+
+int
+sim_iommu_dma(struct sim_fn *fn, bool pasid_valid, uint32_t pasid, uint64_t iova, void *buf,
+	      size_t len, bool to_memory, uint64_t *fault_iova)
+{
+	struct sim_ioas *ioas;
+	uint64_t done, n;
+	int rc;
+
+	if (len == 0)
+		return 0;
+	rc = sim_iommu_translate(fn, pasid_valid, pasid, iova, len, to_memory, &ioas, fault_iova);
+	if (rc < 0)
+		return rc;
+	for (done = 0; done < len; done += n) {
+		uint8_t *mem = sim_iommu_host(ioas, iova + done, len - done, &n);
 
 		if (to_memory)
 			memcpy(mem, (const uint8_t *)buf + done, n);
 		else
 			memcpy((uint8_t *)buf + done, mem, n);
-		done += n;
-		cur += n;
 	}
+	return 0;
+}
+
+int
+sim_iommu_dma_write_status_last(struct sim_fn *fn, bool pasid_valid, uint32_t pasid,
+				uint64_t iova, const void *buf, size_t len, uint64_t *fault_iova)
+{
+	const uint8_t *src = buf;
+	struct sim_ioas *ioas;
+	uint64_t done, n;
+	uint8_t *first;
+	int rc;
+
+	if (len == 0)
+		return 0;
+	rc = sim_iommu_translate(fn, pasid_valid, pasid, iova, len, true, &ioas, fault_iova);
+	if (rc < 0)
+		return rc;
+	first = sim_iommu_host(ioas, iova, len, &n);
+	if (n > 1)
+		memcpy(first + 1, src + 1, n - 1);
+	for (done = n; done < len; done += n)
+		memcpy(sim_iommu_host(ioas, iova + done, len - done, &n), src + done, n);
+	__atomic_store_n(first, src[0], __ATOMIC_RELEASE);
 	return 0;
 }
 

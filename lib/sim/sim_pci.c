@@ -4,14 +4,16 @@
 
 /*
  * Simulated PCIe functions: identity, IOMMU group, config space as VFIO
- * shows it, and BAR0 backed by a memfd so that a user's mmap and the device
- * model see the same bytes.
+ * shows it, and the BARs of the function's model, each backed by a memfd so
+ * that a user's mmap and the device model see the same bytes.
  *
  * Config space: a type 0 header, a PCIe capability (so the function has the
  * 4 KiB extended space), an MSI-X capability (4 vectors, table and PBA in
  * BAR0), and an empty extended capability list: VFIO hides the PASID
  * capability from userspace (vfio_pci_config.c), so a driver learns the
  * PASID width only from IOMMU_GET_HW_INFO, on the sim as on the kernel.
+ * The function still has one (cfg.pasid_bits): the DMA port and
+ * IOMMU_GET_HW_INFO use it.
  */
 
 #include <errno.h>
@@ -25,6 +27,9 @@
 #include "sim_internal.h"
 
 #define SIM_PLAIN_DEVICE_ID	0x0002	/* PDK_SIM_MODEL_PLAIN: same vendor, no engine */
+/* Made-up bus addresses: VFIO shows them, nothing uses them. */
+#define SIM_BAR0_BUS_BASE	0xfd000000u	/* + index << 16 */
+#define SIM_BARN_BUS_BASE	0xe0000000u	/* + index << 20 for BAR2..5 (<= 1 MiB each) */
 #define SIM_CAP_EXP		0x40
 #define SIM_CAP_EXP_SIZE	0x3c
 #define SIM_CAP_MSIX		0x80
@@ -63,25 +68,43 @@ sim_pci_command(const struct sim_fn *fn)
 	return cfg_r16(fn, PCI_COMMAND);
 }
 
+static uint32_t
+cfg_r32(const struct sim_fn *fn, unsigned int off)
+{
+	return cfg_r16(fn, off) | (uint32_t)cfg_r16(fn, off + 2) << 16;
+}
+
+/* The config offset of BAR @p bar's register. */
+static unsigned int
+sim_bar_reg(unsigned int bar)
+{
+	return PCI_BASE_ADDRESS_0 + 4 * bar;
+}
+
 static void
 sim_pci_config_init(struct sim_fn *fn, unsigned int index)
 {
-	bool dma = fn->cfg.model == PDK_SIM_MODEL_SIMDMA;
-	uint16_t dev = dma ? PDK_SIMDMA_DEVICE_ID : SIM_PLAIN_DEVICE_ID;
+	const struct sim_model *m = fn->model;
+	unsigned int bar;
 
 	memset(fn->config, 0, sizeof(fn->config));
-	cfg_w16(fn, PCI_VENDOR_ID, PDK_SIMDMA_VENDOR_ID);
-	cfg_w16(fn, PCI_DEVICE_ID, dev);
+	cfg_w16(fn, PCI_VENDOR_ID, m->vendor_id);
+	cfg_w16(fn, PCI_DEVICE_ID, m->device_id);
 	cfg_w16(fn, PCI_STATUS, PCI_STATUS_CAP_LIST);
 	cfg_w8(fn, PCI_REVISION_ID, 1);
-	/* 0x0880: system peripheral, other (the class DMA engines such as DSA use). */
-	cfg_w8(fn, PCI_CLASS_DEVICE, dma ? 0x80 : 0x00);
-	cfg_w8(fn, PCI_CLASS_DEVICE + 1, dma ? 0x08 : 0xff);
+	cfg_w8(fn, PCI_CLASS_PROG, m->class_code & 0xff);
+	cfg_w8(fn, PCI_CLASS_DEVICE, (m->class_code >> 8) & 0xff);
+	cfg_w8(fn, PCI_CLASS_DEVICE + 1, (m->class_code >> 16) & 0xff);
 	cfg_w8(fn, PCI_HEADER_TYPE, PCI_HEADER_TYPE_NORMAL);
-	/* A made-up MMIO address: VFIO shows the BAR's bus address, nothing uses it. */
-	cfg_w32(fn, PCI_BASE_ADDRESS_0, 0xfd000000u + (index << 16));
-	cfg_w16(fn, PCI_SUBSYSTEM_VENDOR_ID, PDK_SIMDMA_VENDOR_ID);
-	cfg_w16(fn, PCI_SUBSYSTEM_ID, dev);
+	/* 32-bit non-prefetchable memory BARs (type bits 0). */
+	for (bar = 0; bar < SIM_NUM_BARS; bar++) {
+		if (fn->bar[bar].size == 0)
+			continue;
+		cfg_w32(fn, sim_bar_reg(bar), bar == 0 ? SIM_BAR0_BUS_BASE + (index << 16) :
+					      SIM_BARN_BUS_BASE + (index << 20));
+	}
+	cfg_w16(fn, PCI_SUBSYSTEM_VENDOR_ID, m->vendor_id);
+	cfg_w16(fn, PCI_SUBSYSTEM_ID, m->device_id);
 	cfg_w8(fn, PCI_CAPABILITY_LIST, SIM_CAP_EXP);
 
 	cfg_w8(fn, SIM_CAP_EXP + PCI_CAP_LIST_ID, PCI_CAP_ID_EXP);
@@ -98,17 +121,16 @@ sim_pci_config_init(struct sim_fn *fn, unsigned int index)
 
 /* Which bits of a config byte userspace may change (all else reads back). */
 static uint8_t
-sim_cfg_wmask(unsigned int off)
+sim_cfg_wmask(const struct sim_fn *fn, unsigned int off)
 {
+	/* An implemented BAR's register; an absent one reads 0 for ever. */
+	if (off >= PCI_BASE_ADDRESS_0 && off < PCI_BASE_ADDRESS_0 + 4 * SIM_NUM_BARS)
+		return fn->bar[(off - PCI_BASE_ADDRESS_0) / 4].size != 0 ? 0xff : 0;
 	switch (off) {
 	case PCI_COMMAND:
 		return SIM_CMD_WMASK & 0xff;
 	case PCI_COMMAND + 1:
 		return SIM_CMD_WMASK >> 8;
-	case PCI_BASE_ADDRESS_0:
-	case PCI_BASE_ADDRESS_0 + 1:
-	case PCI_BASE_ADDRESS_0 + 2:
-	case PCI_BASE_ADDRESS_0 + 3:
 	case PCI_INTERRUPT_LINE:
 		return 0xff;
 	case SIM_CAP_MSIX + PCI_MSIX_FLAGS + 1:
@@ -121,6 +143,7 @@ sim_cfg_wmask(unsigned int off)
 int
 sim_pci_config_rw(struct sim_fn *fn, void *buf, size_t len, uint64_t pos, bool write)
 {
+	unsigned int bar;
 	size_t i;
 
 	if (pos >= SIM_CFG_SIZE || len > SIM_CFG_SIZE - pos)
@@ -131,18 +154,16 @@ sim_pci_config_rw(struct sim_fn *fn, void *buf, size_t len, uint64_t pos, bool w
 	}
 	for (i = 0; i < len; i++) {
 		unsigned int off = (unsigned int)(pos + i);
-		uint8_t m = sim_cfg_wmask(off);
+		uint8_t m = sim_cfg_wmask(fn, off);
 
 		fn->config[off] = (fn->config[off] & ~m) | (((const uint8_t *)buf)[i] & m);
 	}
-	/* VFIO's virtual BAR: the size bits read back as 0, like sizing hardware. */
-	if (pos < PCI_BASE_ADDRESS_0 + 4 && pos + len > PCI_BASE_ADDRESS_0) {
-		uint32_t bar = fn->config[PCI_BASE_ADDRESS_0] |
-			       (uint32_t)fn->config[PCI_BASE_ADDRESS_0 + 1] << 8 |
-			       (uint32_t)fn->config[PCI_BASE_ADDRESS_0 + 2] << 16 |
-			       (uint32_t)fn->config[PCI_BASE_ADDRESS_0 + 3] << 24;
+	/* VFIO's virtual BARs: the size bits read back as 0, like sizing hardware. */
+	for (bar = 0; bar < SIM_NUM_BARS; bar++) {
+		unsigned int reg = sim_bar_reg(bar);
 
-		cfg_w32(fn, PCI_BASE_ADDRESS_0, bar & ~(SIM_BAR0_SIZE - 1));
+		if (fn->bar[bar].size != 0 && pos < reg + 4 && pos + len > reg)
+			cfg_w32(fn, reg, cfg_r32(fn, reg) & ~(fn->bar[bar].size - 1));
 	}
 	return (int)len;
 }
@@ -156,11 +177,17 @@ sim_pci_msix_set_enable(struct sim_fn *fn, bool on)
 	cfg_w16(fn, SIM_CAP_MSIX + PCI_MSIX_FLAGS, v);
 }
 
+void
+sim_pci_reset(struct sim_fn *fn)
+{
+	fn->model->reset(fn);
+}
+
 /* vfio_pci_core_enable() at bind: the device is reset and decodes memory. */
 void
 sim_pci_enable(struct sim_fn *fn)
 {
-	sim_simdma_reset(fn);
+	sim_pci_reset(fn);
 	cfg_w16(fn, PCI_COMMAND, PCI_COMMAND_MEMORY);
 }
 
@@ -170,7 +197,92 @@ sim_pci_disable(struct sim_fn *fn)
 {
 	cfg_w16(fn, PCI_COMMAND, 0);
 	sim_pci_msix_set_enable(fn, false);
-	sim_simdma_reset(fn);
+	sim_pci_reset(fn);
+}
+
+/* ---- PDK_SIM_MODEL_PLAIN: no registers, no engine ---- */
+
+static void
+sim_plain_reset(struct sim_fn *fn)
+{
+	memset(fn->bar[0].mem, 0, fn->bar[0].size);
+}
+
+const struct sim_model sim_model_plain = {
+	.name = "plain",
+	.vendor_id = PDK_SIMDMA_VENDOR_ID,
+	.device_id = SIM_PLAIN_DEVICE_ID,
+	.class_code = 0xff0000,		/* unassigned class */
+	.bar_size = { SIM_BAR0_SIZE },
+	.reset = sim_plain_reset,
+};
+
+static const struct sim_model *
+sim_model_of(enum pdk_sim_model model)
+{
+	switch (model) {
+	case PDK_SIM_MODEL_SIMDMA:
+		return &sim_model_simdma;
+	case PDK_SIM_MODEL_PLAIN:
+		return &sim_model_plain;
+	case PDK_SIM_MODEL_DSA:
+		return &sim_model_dsa;
+	default:
+		return NULL;
+	}
+}
+
+/* ---- BARs ---- */
+
+static void
+sim_bars_free(struct sim_fn *fn)
+{
+	unsigned int i;
+
+	for (i = 0; i < SIM_NUM_BARS; i++) {
+		struct sim_bar *b = &fn->bar[i];
+
+		if (b->mem != NULL)
+			munmap(b->mem, b->size);
+		if (b->memfd >= 0)
+			close(b->memfd);
+		b->mem = NULL;
+		b->memfd = -1;
+	}
+}
+
+static int
+sim_bars_create(struct sim_fn *fn)
+{
+	unsigned int i;
+
+	for (i = 0; i < SIM_NUM_BARS; i++)
+		fn->bar[i].memfd = -1;
+	for (i = 0; i < SIM_NUM_BARS; i++) {
+		struct sim_bar *b = &fn->bar[i];
+		char name[16];
+		void *mem;
+
+		b->size = fn->model->bar_size[i];
+		if (b->size == 0)
+			continue;
+		snprintf(name, sizeof(name), "pdk-sim-bar%u", i);
+		b->memfd = memfd_create(name, MFD_CLOEXEC);
+		if (b->memfd < 0 || ftruncate(b->memfd, b->size) < 0)
+			goto fail;
+		mem = mmap(NULL, b->size, PROT_READ | PROT_WRITE, MAP_SHARED, b->memfd, 0);
+		if (mem == MAP_FAILED)
+			goto fail;
+		b->mem = mem;
+	}
+	return 0;
+fail:
+	{
+		int rc = -errno;
+
+		sim_bars_free(fn);
+		return rc;
+	}
 }
 
 /* ---- addresses and groups ---- */
@@ -277,11 +389,11 @@ sim_fn_create(struct pdk_sim *sim, const struct pdk_sim_fn_config *cfg, struct s
 	struct sim_fn *fn, **pp;
 	char addr[16];
 	unsigned int index = 0, i;
-	void *regs;
+	int rc;
 
 	if (cfg == NULL || sim_pci_addr_norm(cfg->pci_addr, addr) < 0)
 		return sim_err(-EINVAL, "pdk_sim_fn_add", "PCI address is not DDDD:BB:DD.F");
-	if (cfg->model != PDK_SIM_MODEL_SIMDMA && cfg->model != PDK_SIM_MODEL_PLAIN)
+	if (sim_model_of(cfg->model) == NULL)
 		return sim_err(-EINVAL, "pdk_sim_fn_add", "unknown model");
 	if (cfg->pasid_bits > SIM_MAX_PASID_BITS)
 		return sim_err(-EINVAL, "pdk_sim_fn_add", "PASID width above 20 bits");
@@ -295,27 +407,27 @@ sim_fn_create(struct pdk_sim *sim, const struct pdk_sim_fn_config *cfg, struct s
 	memcpy(fn->addr, addr, sizeof(addr));
 	fn->cfg = *cfg;
 	fn->cfg.pci_addr = fn->addr;
+	fn->model = sim_model_of(cfg->model);
 	fn->err_fd = -1;
 	fn->req_fd = -1;
 	for (i = 0; i < SIM_MSIX_VECTORS; i++)
 		fn->msix_fd[i] = -1;
-	fn->memfd = memfd_create("pdk-sim-bar0", MFD_CLOEXEC);
-	if (fn->memfd < 0) {
-		int rc = -errno;
-
+	rc = sim_bars_create(fn);
+	if (rc < 0) {
 		free(fn);
 		return rc;
 	}
-	if (ftruncate(fn->memfd, SIM_BAR0_SIZE) < 0)
-		goto fail_errno;
-	regs = mmap(NULL, SIM_BAR0_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fn->memfd, 0);
-	if (regs == MAP_FAILED)
-		goto fail_errno;
-	fn->regs = regs;
+	rc = fn->model->init != NULL ? fn->model->init(fn) : 0;
+	if (rc < 0) {
+		sim_bars_free(fn);
+		free(fn);
+		return rc;
+	}
 	fn->group = sim_group_get(sim, cfg->iommu_group);
 	if (fn->group == NULL) {
-		munmap(fn->regs, SIM_BAR0_SIZE);
-		close(fn->memfd);
+		if (fn->model->fini != NULL)
+			fn->model->fini(fn);
+		sim_bars_free(fn);
 		free(fn);
 		return -ENOMEM;
 	}
@@ -323,19 +435,10 @@ sim_fn_create(struct pdk_sim *sim, const struct pdk_sim_fn_config *cfg, struct s
 	for (pp = &sim->fns; *pp != NULL; pp = &(*pp)->next)
 		index++;
 	sim_pci_config_init(fn, index);
-	sim_simdma_reset(fn);
+	sim_pci_reset(fn);
 	*pp = fn;
 	*out = fn;
 	return 0;
-
-fail_errno:
-	{
-		int rc = -errno;
-
-		close(fn->memfd);
-		free(fn);
-		return rc;
-	}
 }
 
 void
@@ -343,6 +446,9 @@ sim_fn_free(struct sim_fn *fn)
 {
 	unsigned int i;
 
+	/* Stop the model (its thread, if any) before what it uses goes away. */
+	if (fn->model->fini != NULL)
+		fn->model->fini(fn);
 	for (i = 0; i < SIM_MSIX_VECTORS; i++)
 		if (fn->msix_fd[i] >= 0)
 			close(fn->msix_fd[i]);
@@ -350,8 +456,7 @@ sim_fn_free(struct sim_fn *fn)
 		close(fn->err_fd);
 	if (fn->req_fd >= 0)
 		close(fn->req_fd);
-	munmap(fn->regs, SIM_BAR0_SIZE);
-	close(fn->memfd);
+	sim_bars_free(fn);
 	free(fn->pasids);
 	free(fn);
 }
@@ -372,7 +477,7 @@ pdk_sim_fn_add(struct pdk_sim *sim, const struct pdk_sim_fn_config *cfg, struct 
 		return rc;
 	}
 	SIM_LOG(INFO, "simulated function %s (%s, PASID width %u, IOMMU group %u%s)",
-		f->addr, f->cfg.model == PDK_SIM_MODEL_SIMDMA ? "pdk-sim-dma" : "plain",
+		f->addr, f->model->name,
 		f->cfg.pasid_bits, f->group->number,
 		f->cfg.not_vfio ? ", bound to another driver" : ", vfio-pci");
 	if (fn != NULL)

@@ -16,7 +16,6 @@
  * doorbell must go through pwrite().
  */
 
-#include <endian.h>
 #include <errno.h>
 #include <linux/pci_regs.h>
 #include <stdlib.h>
@@ -24,68 +23,35 @@
 
 #include "sim_internal.h"
 
-static uint32_t
-rd32(const struct sim_fn *fn, unsigned int off)
-{
-	uint32_t v;
-
-	memcpy(&v, fn->regs + off, sizeof(v));
-	return le32toh(v);
-}
-
-static uint64_t
-rd64(const struct sim_fn *fn, unsigned int off)
-{
-	uint64_t v;
-
-	memcpy(&v, fn->regs + off, sizeof(v));
-	return le64toh(v);
-}
-
 static void
-wr32(struct sim_fn *fn, unsigned int off, uint32_t v)
-{
-	v = htole32(v);
-	memcpy(fn->regs + off, &v, sizeof(v));
-}
-
-static void
-wr64(struct sim_fn *fn, unsigned int off, uint64_t v)
-{
-	v = htole64(v);
-	memcpy(fn->regs + off, &v, sizeof(v));
-}
-
-void
 sim_simdma_reset(struct sim_fn *fn)
 {
-	memset(fn->regs, 0, SIM_BAR0_SIZE);
-	if (fn->cfg.model != PDK_SIM_MODEL_SIMDMA)
-		return;
-	wr32(fn, PDK_SIMDMA_REG_ID,
-	     (uint32_t)PDK_SIMDMA_VENDOR_ID << 16 | PDK_SIMDMA_DEVICE_ID);
-	wr32(fn, PDK_SIMDMA_REG_STATUS, PDK_SIMDMA_ST_DONE);
+	memset(fn->bar[0].mem, 0, fn->bar[0].size);
+	sim_reg_wr32(fn, PDK_SIMDMA_REG_ID,
+		     (uint32_t)PDK_SIMDMA_VENDOR_ID << 16 | PDK_SIMDMA_DEVICE_ID);
+	sim_reg_wr32(fn, PDK_SIMDMA_REG_STATUS, PDK_SIMDMA_ST_DONE);
 }
 
-bool
-sim_simdma_reg_writable(const struct sim_fn *fn, uint64_t off)
+/* ID, STATUS and FAULT_ADDR are read-only. */
+static uint8_t
+sim_simdma_wmask(const struct sim_fn *fn, unsigned int bar, uint64_t off)
 {
-	if (fn->cfg.model != PDK_SIM_MODEL_SIMDMA)
-		return true;
+	(void)fn;
+	(void)bar;
 	if (off < PDK_SIMDMA_REG_ID + 4)
-		return false;
+		return 0;
 	if (off >= PDK_SIMDMA_REG_STATUS && off < PDK_SIMDMA_REG_FAULT_ADDR + 8)
-		return false;
-	return true;
+		return 0;
+	return 0xff;
 }
 
 static uint32_t
 sim_simdma_copy(struct sim_fn *fn, uint64_t *fault_addr)
 {
-	uint32_t len = rd32(fn, PDK_SIMDMA_REG_LEN);
-	uint32_t preg = rd32(fn, PDK_SIMDMA_REG_PASID);
-	uint64_t src = rd64(fn, PDK_SIMDMA_REG_SRC);
-	uint64_t dst = rd64(fn, PDK_SIMDMA_REG_DST);
+	uint32_t len = sim_reg_rd32(fn, PDK_SIMDMA_REG_LEN);
+	uint32_t preg = sim_reg_rd32(fn, PDK_SIMDMA_REG_PASID);
+	uint64_t src = sim_reg_rd64(fn, PDK_SIMDMA_REG_SRC);
+	uint64_t dst = sim_reg_rd64(fn, PDK_SIMDMA_REG_DST);
 	bool pasid_en = (preg & PDK_SIMDMA_PASID_EN) != 0;
 	uint32_t pasid = preg & PDK_SIMDMA_PASID_MASK;
 	uint32_t st = PDK_SIMDMA_ST_DONE;
@@ -113,26 +79,40 @@ sim_simdma_copy(struct sim_fn *fn, uint64_t *fault_addr)
 	return st;
 }
 
-void
-sim_simdma_bar_written(struct sim_fn *fn, uint64_t off, size_t len)
+/* The doorbell: a host write touching REG_CMD with a non-zero command. */
+static void
+sim_simdma_written(struct sim_fn *fn, unsigned int bar, uint64_t off, const void *buf,
+		   size_t len)
 {
 	uint64_t fault_addr = 0;
 	uint32_t cmd, st;
 
-	if (fn->cfg.model != PDK_SIM_MODEL_SIMDMA || len == 0 ||
-	    off >= PDK_SIMDMA_REG_CMD + 4 || off + len <= PDK_SIMDMA_REG_CMD)
+	(void)buf;
+	if (bar != 0 || !sim_reg_touched(off, len, PDK_SIMDMA_REG_CMD, 4))
 		return;
-	cmd = rd32(fn, PDK_SIMDMA_REG_CMD);
+	cmd = sim_reg_rd32(fn, PDK_SIMDMA_REG_CMD);
 	if (cmd == 0)
 		return;
-	wr32(fn, PDK_SIMDMA_REG_CMD, 0);
-	wr64(fn, PDK_SIMDMA_REG_FAULT_ADDR, 0);
+	sim_reg_wr32(fn, PDK_SIMDMA_REG_CMD, 0);
+	sim_reg_wr64(fn, PDK_SIMDMA_REG_FAULT_ADDR, 0);
 	if (cmd == PDK_SIMDMA_CMD_COPY)
 		st = sim_simdma_copy(fn, &fault_addr);
 	else
 		st = PDK_SIMDMA_ST_ERROR;
 	if (st == PDK_SIMDMA_ST_FAULT)
-		wr64(fn, PDK_SIMDMA_REG_FAULT_ADDR, fault_addr);
-	wr32(fn, PDK_SIMDMA_REG_STATUS, st);
+		sim_reg_wr64(fn, PDK_SIMDMA_REG_FAULT_ADDR, fault_addr);
+	sim_reg_wr32(fn, PDK_SIMDMA_REG_STATUS, st);
 	sim_vfio_signal_msix(fn, 0);
 }
+
+const struct sim_model sim_model_simdma = {
+	.name = "pdk-sim-dma",
+	.vendor_id = PDK_SIMDMA_VENDOR_ID,
+	.device_id = PDK_SIMDMA_DEVICE_ID,
+	/* 0x0880: system peripheral, other (the class DMA engines such as DSA use). */
+	.class_code = 0x088000,
+	.bar_size = { SIM_BAR0_SIZE },
+	.reset = sim_simdma_reset,
+	.wmask = sim_simdma_wmask,
+	.written = sim_simdma_written,
+};

@@ -123,9 +123,17 @@ sim_rw(struct pdk_sim *sim, int fd, void *buf, size_t len, const uint64_t *offse
 	} else if (file->kind == SIM_FILE_DEVICE) {
 		uint64_t off = offset != NULL ? *offset : file->dev.pos;
 
+		/*
+		 * A device model's command may wait for its engine with the
+		 * lock dropped (sim_dsa.c), so another thread may close the
+		 * fd meanwhile: hold the file, as the kernel holds it across
+		 * a syscall.
+		 */
+		file->refs++;
 		rc = sim_vfio_rw(file, buf, len, off, write);
 		if (rc > 0 && offset == NULL)
 			file->dev.pos += (uint64_t)rc;
+		sim_file_put(sim, file);
 	} else {
 		rc = -EINVAL;		/* /dev/iommu has no read or write */
 	}

@@ -448,20 +448,25 @@ sim_vfio_detach_pt(struct sim_fn *fn, void *arg)
 	return 0;
 }
 
-/* vfio_iommufd_physical_unbind() then vfio_pci_core_disable(). */
+/*
+ * vfio_df_close(): the driver's close_device (vfio_pci_core_disable: no
+ * interrupts, no bus mastering, the function reset) runs before
+ * vfio_iommufd_physical_unbind(), so a device model is quiet (a DSA engine
+ * stopped) before its PASIDs and RID are detached.
+ */
 static void
 sim_vfio_unbind(struct sim_fn *fn)
 {
+	sim_msix_disable(fn);
+	sim_fd_reset(&fn->err_fd);
+	sim_fd_reset(&fn->req_fd);
+	sim_pci_disable(fn);
 	while (fn->npasids > 0)
 		sim_vfio_pasid_detach(fn, fn->pasids[fn->npasids - 1]);
 	sim_vfio_rid_detach(fn);
 	sim_device_unbind(fn->idev);
 	fn->idev = NULL;
 	fn->bound_file = NULL;
-	sim_msix_disable(fn);
-	sim_fd_reset(&fn->err_fd);
-	sim_fd_reset(&fn->req_fd);
-	sim_pci_disable(fn);
 }
 
 void
@@ -491,7 +496,7 @@ sim_vfio_get_info(void *arg)
 }
 
 static int
-sim_vfio_region_info(void *arg)
+sim_vfio_region_info(const struct sim_fn *fn, void *arg)
 {
 	static const char op[] = "VFIO_DEVICE_GET_REGION_INFO";
 	struct vfio_region_info info;
@@ -508,15 +513,17 @@ sim_vfio_region_info(void *arg)
 		info.flags = VFIO_REGION_INFO_FLAG_READ | VFIO_REGION_INFO_FLAG_WRITE;
 		break;
 	case VFIO_PCI_BAR0_REGION_INDEX:
-		info.size = SIM_BAR0_SIZE;
-		info.flags = VFIO_REGION_INFO_FLAG_READ | VFIO_REGION_INFO_FLAG_WRITE |
-			     VFIO_REGION_INFO_FLAG_MMAP;
-		break;
 	case VFIO_PCI_BAR1_REGION_INDEX:
 	case VFIO_PCI_BAR2_REGION_INDEX:
 	case VFIO_PCI_BAR3_REGION_INDEX:
 	case VFIO_PCI_BAR4_REGION_INDEX:
 	case VFIO_PCI_BAR5_REGION_INDEX:
+		/* Every implemented BAR is memory of whole pages: mmap-able. */
+		info.size = fn->bar[info.index].size;
+		info.flags = info.size == 0 ? 0 :
+			     VFIO_REGION_INFO_FLAG_READ | VFIO_REGION_INFO_FLAG_WRITE |
+			     VFIO_REGION_INFO_FLAG_MMAP;
+		break;
 	case VFIO_PCI_ROM_REGION_INDEX:
 		info.size = 0;
 		info.flags = 0;
@@ -587,14 +594,14 @@ sim_vfio_ioctl(struct sim_file *file, unsigned long cmd, void *arg)
 	case VFIO_DEVICE_GET_INFO:
 		return sim_vfio_get_info(arg);
 	case VFIO_DEVICE_GET_REGION_INFO:
-		return sim_vfio_region_info(arg);
+		return sim_vfio_region_info(fn, arg);
 	case VFIO_DEVICE_GET_IRQ_INFO:
 		return sim_vfio_irq_info(arg);
 	case VFIO_DEVICE_SET_IRQS:
 		return sim_vfio_set_irqs(fn, arg);
 	case VFIO_DEVICE_RESET:
 		/* The function is reset; its config state is saved and restored around it. */
-		sim_simdma_reset(fn);
+		sim_pci_reset(fn);
 		return 0;
 	default:
 		return sim_err(-ENOTTY, "device ioctl", "ioctl not simulated");
@@ -603,29 +610,43 @@ sim_vfio_ioctl(struct sim_file *file, unsigned long cmd, void *arg)
 
 /* ---- regions ---- */
 
+/*
+ * pread/pwrite of a BAR. A write lands the bits the model lets the host
+ * change, then the model sees the whole write (doorbells, portals).
+ */
 static ssize_t
-sim_vfio_bar0_rw(struct sim_fn *fn, void *buf, size_t len, uint64_t pos, bool write)
+sim_vfio_bar_rw(struct sim_fn *fn, unsigned int bar, void *buf, size_t len, uint64_t pos,
+		bool write)
 {
+	const struct sim_model *m = fn->model;
+	struct sim_bar *b = &fn->bar[bar];
 	size_t i, n;
 
+	if (b->size == 0)
+		return sim_err(-EINVAL, "device read/write", "region absent or empty");
 	if (!(sim_pci_command(fn) & PCI_COMMAND_MEMORY))
 		return sim_err(-EIO, "BAR access", "memory decoding is off (PCI_COMMAND_MEMORY clear)");
-	if (pos >= SIM_BAR0_SIZE)
-		return sim_err(-EINVAL, "BAR access", "offset beyond BAR0");
-	n = len < SIM_BAR0_SIZE - pos ? len : SIM_BAR0_SIZE - pos;
+	if (pos >= b->size)
+		return sim_err(-EINVAL, "BAR access", "offset beyond the BAR");
+	n = len < b->size - pos ? len : b->size - pos;
 	for (i = 0; i < n; i++) {
 		uint64_t off = pos + i;
 		/* VFIO keeps the MSI-X table to itself: reads are all-ones, writes dropped. */
-		bool table = off >= SIM_MSIX_TABLE_OFF &&
+		bool table = bar == 0 && off >= SIM_MSIX_TABLE_OFF &&
 			     off < SIM_MSIX_TABLE_OFF + SIM_MSIX_TABLE_SIZE;
+		uint8_t wm;
 
-		if (!write)
-			((uint8_t *)buf)[i] = table ? 0xff : fn->regs[off];
-		else if (!table && sim_simdma_reg_writable(fn, off))
-			fn->regs[off] = ((const uint8_t *)buf)[i];
+		if (!write) {
+			((uint8_t *)buf)[i] = table ? 0xff : b->mem[off];
+			continue;
+		}
+		if (table)
+			continue;
+		wm = m->wmask != NULL ? m->wmask(fn, bar, off) : 0xff;
+		b->mem[off] = (uint8_t)((b->mem[off] & ~wm) | (((const uint8_t *)buf)[i] & wm));
 	}
-	if (write)
-		sim_simdma_bar_written(fn, pos, n);
+	if (write && m->written != NULL)
+		m->written(fn, bar, pos, buf, n);
 	return (ssize_t)n;
 }
 
@@ -643,7 +664,12 @@ sim_vfio_rw(struct sim_file *file, void *buf, size_t len, uint64_t off, bool wri
 	case VFIO_PCI_CONFIG_REGION_INDEX:
 		return sim_pci_config_rw(fn, buf, len, pos, write);
 	case VFIO_PCI_BAR0_REGION_INDEX:
-		return sim_vfio_bar0_rw(fn, buf, len, pos, write);
+	case VFIO_PCI_BAR1_REGION_INDEX:
+	case VFIO_PCI_BAR2_REGION_INDEX:
+	case VFIO_PCI_BAR3_REGION_INDEX:
+	case VFIO_PCI_BAR4_REGION_INDEX:
+	case VFIO_PCI_BAR5_REGION_INDEX:
+		return sim_vfio_bar_rw(fn, (unsigned int)index, buf, len, pos, write);
 	default:
 		return sim_err(-EINVAL, "device read/write", "region absent or empty");
 	}
@@ -662,11 +688,11 @@ sim_vfio_mmap(struct sim_file *file, size_t len, int prot, uint64_t off, void **
 		return sim_err(-EINVAL, op, "the device fd is not bound yet");
 	if (len == 0 || (off & (SIM_PAGE_SIZE - 1)) || addr == NULL)
 		return sim_err(-EINVAL, op, "zero length or unaligned offset");
-	if (index != VFIO_PCI_BAR0_REGION_INDEX)
+	if (index > VFIO_PCI_BAR5_REGION_INDEX || fn->bar[index].size == 0)
 		return sim_err(-EINVAL, op, "region cannot be mmapped");
-	if (pos + ((len + SIM_PAGE_SIZE - 1) & ~(SIM_PAGE_SIZE - 1)) > SIM_BAR0_SIZE)
-		return sim_err(-EINVAL, op, "beyond the end of BAR0");
-	p = mmap(NULL, len, prot, MAP_SHARED, fn->memfd, (off_t)pos);
+	if (pos + ((len + SIM_PAGE_SIZE - 1) & ~(SIM_PAGE_SIZE - 1)) > fn->bar[index].size)
+		return sim_err(-EINVAL, op, "beyond the end of the BAR");
+	p = mmap(NULL, len, prot, MAP_SHARED, fn->bar[index].memfd, (off_t)pos);
 	if (p == MAP_FAILED)
 		return -errno;
 	rc = sim_mmap_add(sim_of(file), p, len, file);

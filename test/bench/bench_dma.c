@@ -27,6 +27,7 @@
 
 #include <rte_dmadev.h>
 #include <rte_eal.h>
+#include <rte_errno.h>
 #include <rte_malloc.h>
 
 #include "pdk_bus.h"

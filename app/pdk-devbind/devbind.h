@@ -1,0 +1,173 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The PDK authors
+ */
+
+#ifndef DEVBIND_H
+#define DEVBIND_H
+
+/*
+ * pdk-devbind: what PDK can use on this machine, and binding functions to
+ * vfio-pci. The files split by purpose:
+ *   main.c       options, backend choice (kernel, fake sysfs tree, sim)
+ *   scan.c       the host's facts and every PCI function's sysfs view
+ *   pasid_cap.c  the PASID extended capability in config space
+ *   probe.c      the iommufd view of a vfio-pci function (GET_HW_INFO)
+ *   advise.c     the "why" lines: what keeps a function from PASIDs
+ *   bind.c       --bind / --unbind through driver_override
+ *   output.c     the status text and JSON
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "pdk_iommufd.h"
+#include "pdk_sys.h"
+#include "pdk_vfio.h"
+
+/* PASID attach through iommufd arrived in this release. */
+#define DB_PASID_KERNEL_MAJOR 6
+#define DB_PASID_KERNEL_MINOR 15
+
+#define DB_NAME_LEN 64
+#define DB_TEXT_LEN 512
+#define DB_MAX_WHY 8
+
+/* Where the functions come from. */
+enum db_mode {
+	DB_MODE_KERNEL,		/* the real /sys and /dev */
+	DB_MODE_FAKE,		/* a sysfs tree under --sysfs DIR; /dev is not looked at */
+	DB_MODE_SIM,		/* PDK's simulated kernel */
+};
+
+/* What a run was asked to do; filled by main.c. */
+struct db_opts {
+	enum db_mode mode;
+	const char *sysfs_root;
+	const char *kernel_release;	/* --kernel-release, else uname */
+	bool json;
+	bool all;			/* bridges too */
+	bool probe;			/* open the vfio-pci functions (iommufd view) */
+	bool force;
+	bool verbose;
+};
+
+/* The PASID extended capability as config space shows it. */
+enum db_cap_state {
+	DB_CAP_UNREAD,		/* config space (extended part) not readable */
+	DB_CAP_ABSENT,		/* the list was walked: no PASID capability */
+	DB_CAP_PRESENT,
+};
+
+struct db_pasid_cap {
+	enum db_cap_state state;
+	const char *source;	/* "sysfs config", "VFIO config region" */
+	char why_unread[128];	/* DB_CAP_UNREAD: why */
+	uint16_t offset;	/* of the capability header */
+	uint8_t width;		/* Max PASID Width */
+	bool exec_supported;
+	bool priv_supported;
+	bool enabled;		/* PASID Enable */
+	bool exec_enabled;
+	bool priv_enabled;
+};
+
+/* The iommufd view of a vfio-pci function with a cdev. */
+struct db_probe {
+	bool tried;
+	int rc;			/* 0, or the -errno of the step that failed */
+	const char *step;	/* that step */
+	char detail[DB_TEXT_LEN];	/* the library's log line for it */
+	struct pdk_iommufd_hw_info info;
+};
+
+/* One "why" line: what is wrong, and what to do about it. */
+struct db_why {
+	char problem[DB_TEXT_LEN];
+	char fix[DB_TEXT_LEN];
+};
+
+enum db_section {
+	DB_SEC_VFIO_CDEV,
+	DB_SEC_VFIO_NO_CDEV,
+	DB_SEC_OTHER_DRIVER,
+	DB_SEC_NO_DRIVER,
+	DB_SEC_BRIDGE,
+	DB_SEC_COUNT,
+};
+
+struct db_fn {
+	char addr[PDK_PCI_ADDR_LEN];
+	uint32_t vendor;
+	uint32_t device;
+	uint32_t class;		/* 24 bits: class, subclass, prog-if */
+	char driver[DB_NAME_LEN];	/* "" when none is bound */
+	char group[DB_NAME_LEN];	/* IOMMU group number, "" when none */
+	char cdev[DB_NAME_LEN];		/* /dev/vfio/devices/vfioN, "" when none */
+	int cdev_rc;			/* pdk_vfio_pci_cdev_find()'s answer */
+	struct db_pasid_cap cap;
+	struct db_probe probe;
+	bool selected;			/* shown (the status filter) */
+	unsigned int nwhy;
+	struct db_why why[DB_MAX_WHY];
+};
+
+/* Facts of the machine, shared by all its functions. */
+struct db_host {
+	enum db_mode mode;
+	const char *sysfs_root;
+	struct pdk_sys *sys;
+	char release[80];		/* kernel release (uname: up to 64), "" when not known */
+	bool release_from_option;
+	int release_ok;			/* 1: >= 6.15, 0: older, -1: not known (sim) */
+	int iommu_groups;		/* count or -errno; not looked at on the sim */
+	int dev_iommu;			/* 0, -errno of the open, or 1: not looked at */
+	bool root;			/* effective uid 0 */
+};
+
+struct db_scan {
+	struct db_host host;
+	struct db_fn *fn;
+	unsigned int n;
+};
+
+/* scan.c */
+int db_scan(struct db_scan *scan, struct pdk_sys *sys, const struct db_opts *o);
+void db_scan_free(struct db_scan *scan);
+struct db_fn *db_scan_find(struct db_scan *scan, const char *addr);
+struct db_fn *db_scan_lookup(struct db_scan *scan, const char *arg);
+bool db_driver_is_vfio(const char *driver);
+bool db_driver_blocks_group(const char *driver);
+bool db_fn_is_bridge(const struct db_fn *fn);
+enum db_section db_fn_section(const struct db_fn *fn);
+
+/* pasid_cap.c */
+void db_pasid_cap_from_sysfs(struct db_pasid_cap *cap, struct pdk_sys *sys, const char *addr,
+			     bool root);
+void db_pasid_cap_from_vfio(struct db_pasid_cap *cap, struct pdk_vfio_dev *dev);
+
+/* probe.c */
+void db_probe_fn(struct db_fn *fn, struct db_host *host);
+
+/* advise.c */
+void db_advise(struct db_scan *scan);
+int db_group_blockers(const struct db_scan *scan, const struct db_fn *fn,
+		      const struct db_fn **out, unsigned int max);
+
+/* bind.c */
+int db_bind(struct pdk_sys *sys, const struct db_opts *o, const char *driver,
+	    char **addrs, int naddrs);
+int db_unbind(struct pdk_sys *sys, const struct db_opts *o, char **addrs, int naddrs);
+
+/* output.c */
+void db_print_status(FILE *out, const struct db_scan *scan, const struct db_opts *o);
+void db_print_json(FILE *out, const struct db_scan *scan, const struct db_opts *o);
+
+/* main.c: the last ERR line a library logged, captured for the report */
+void db_log_capture_reset(void);
+const char *db_log_captured(void);
+
+/* Print "pdk-devbind: <message>" to stderr. */
+void db_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif /* DEVBIND_H */

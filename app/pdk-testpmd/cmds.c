@@ -1,0 +1,415 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The PDK authors
+ */
+
+/*
+ * The command line: DPDK's cmdline library with the groups of cmds_*.c,
+ * our own word token, and the two ways commands arrive (a prompt on stdin,
+ * or a file).
+ */
+
+#include <errno.h>
+#include <ctype.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cmdline.h>
+#include <cmdline_parse.h>
+#include <cmdline_socket.h>
+
+#include "testpmd.h"
+
+void
+tp_err(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("error: ", stdout);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	fputc('\n', stdout);
+}
+
+double
+tp_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int
+parse_num(const char *s, const char *what, uint64_t min, uint64_t max, bool suffix,
+	  uint64_t *v)
+{
+	unsigned long long n;
+	uint64_t mult = 1;
+	char *end;
+
+	if (s == NULL || s[0] == '\0' || !isdigit((unsigned char)s[0]))
+		goto bad;
+	errno = 0;
+	n = strtoull(s, &end, 0);
+	if (errno != 0)
+		goto range;
+	if (suffix && *end != '\0' && end[1] == '\0') {
+		switch (*end) {
+		case 'k': case 'K':
+			mult = 1ull << 10;
+			break;
+		case 'm': case 'M':
+			mult = 1ull << 20;
+			break;
+		case 'g': case 'G':
+			mult = 1ull << 30;
+			break;
+		default:
+			goto bad;
+		}
+		end++;
+	}
+	if (*end != '\0')
+		goto bad;
+	if (n > UINT64_MAX / mult)
+		goto range;
+	n *= mult;
+	if (n < min || n > max)
+		goto range;
+	*v = n;
+	return 0;
+bad:
+	tp_err("'%s' is not a number (%s)", s != NULL ? s : "", what);
+	return -EINVAL;
+range:
+	tp_err("%s %s out of range [%" PRIu64 ", %" PRIu64 "]", what, s, min, max);
+	return -ERANGE;
+}
+
+int
+tp_parse_u64(const char *s, const char *what, uint64_t min, uint64_t max, uint64_t *v)
+{
+	return parse_num(s, what, min, max, false, v);
+}
+
+int
+tp_parse_size(const char *s, const char *what, uint64_t min, uint64_t max, uint64_t *v)
+{
+	return parse_num(s, what, min, max, true, v);
+}
+
+int
+tp_parse_dev(const char *s, int *dev_id)
+{
+	uint64_t v;
+
+	if (tp_parse_u64(s, "dev_id", 0, INT32_MAX, &v) < 0)
+		return -EINVAL;
+	if (!pdk_dmadev_is_valid((int)v)) {
+		tp_err("no device %" PRIu64 " ('show devices' lists them)", v);
+		return -ENODEV;
+	}
+	*dev_id = (int)v;
+	return 0;
+}
+
+const char *
+tp_mode_name(enum tp_mode m)
+{
+	switch (m) {
+	case TP_MODE_COPY:
+		return "copy";
+	case TP_MODE_FILL:
+		return "fill";
+	case TP_MODE_VERIFY:
+		return "verify";
+	}
+	return "?";
+}
+
+int
+tp_mode_parse(const char *s, enum tp_mode *m)
+{
+	if (strcmp(s, "copy") == 0)
+		*m = TP_MODE_COPY;
+	else if (strcmp(s, "fill") == 0)
+		*m = TP_MODE_FILL;
+	else if (strcmp(s, "verify") == 0)
+		*m = TP_MODE_VERIFY;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+/* ---- our word token ---- */
+
+static int
+token_word_parse(cmdline_parse_token_hdr_t *tk, const char *buf, void *res, unsigned int ressize)
+{
+	unsigned int len = 0;
+
+	(void)tk;
+	if (buf == NULL)
+		return -1;
+	while (!cmdline_isendoftoken(buf[len]))
+		len++;
+	if (len == 0)
+		return -1;
+	if (res != NULL) {
+		/* a word longer than any name or number we take is not one */
+		if (len >= TP_ARG_LEN || ressize < TP_ARG_LEN)
+			return -1;
+		memcpy(res, buf, len);
+		((char *)res)[len] = '\0';
+	}
+	return (int)len;
+}
+
+static int
+token_word_help(cmdline_parse_token_hdr_t *tk, char *dst, unsigned int size)
+{
+	const struct tp_token *t = (const struct tp_token *)tk;
+
+	snprintf(dst, size, "%s", t->help);
+	return 0;
+}
+
+/* Completion of address space names: the table changes only on this thread. */
+static int
+token_as_nb(cmdline_parse_token_hdr_t *tk)
+{
+	(void)tk;
+	return (int)tp_as_count();
+}
+
+static int
+token_as_elt(cmdline_parse_token_hdr_t *tk, int idx, char *dst, unsigned int size)
+{
+	unsigned int i;
+	int n = 0;
+
+	(void)tk;
+	for (i = 0; i < TP_MAX_AS; i++) {
+		if (tp.as[i] == NULL)
+			continue;
+		if (n++ == idx) {
+			snprintf(dst, size, "%s", tp.as[i]->name);
+			return 0;
+		}
+	}
+	return -1;
+}
+
+struct cmdline_token_ops tp_token_word_ops = {
+	.parse = token_word_parse,
+	.complete_get_nb = NULL,
+	.complete_get_elt = NULL,
+	.get_help = token_word_help,
+};
+
+struct cmdline_token_ops tp_token_as_ops = {
+	.parse = token_word_parse,
+	.complete_get_nb = token_as_nb,
+	.complete_get_elt = token_as_elt,
+	.get_help = token_word_help,
+};
+
+/* ---- dispatch ---- */
+
+void
+tp_cmd_dispatch(void *res, struct cmdline *cl, void *data)
+{
+	const struct tp_cmd_def *def = data;
+
+	(void)cl;
+	pthread_mutex_lock(&tp.lock);
+	def->fn(res);
+	pthread_mutex_unlock(&tp.lock);
+	fflush(stdout);
+	/* "quit" from the prompt ends cmdline_interact() */
+	if (tp.quit && tp.interactive && tp.cl != NULL)
+		cmdline_quit(tp.cl);
+}
+
+static const struct tp_group *const groups[] = {
+	&tp_group_show,
+	&tp_group_pasid,
+	&tp_group_as,
+	&tp_group_queue,
+	&tp_group_traffic,
+	&tp_group_isolation,
+	&tp_group_general,
+};
+
+#define NB_GROUPS (sizeof(groups) / sizeof(groups[0]))
+#define MAX_INSTS 128
+
+static cmdline_parse_ctx_t ctx[MAX_INSTS + 1];
+
+static cmdline_parse_ctx_t *
+tp_ctx(void)
+{
+	unsigned int g, i, n = 0;
+
+	if (ctx[0] != NULL)
+		return ctx;
+	for (g = 0; g < NB_GROUPS; g++)
+		for (i = 0; groups[g]->insts[i] != NULL && n < MAX_INSTS; i++)
+			ctx[n++] = groups[g]->insts[i];
+	ctx[n] = NULL;
+	return ctx;
+}
+
+#define HELP_COL 38
+#define HELP_WIDTH 79
+
+/* Print @p text from column HELP_COL, wrapped at word boundaries. */
+static void
+help_wrap(const char *text)
+{
+	const char *p = text;
+	int col = HELP_COL;
+
+	while (*p != '\0') {
+		int len = (int)strcspn(p, " ");
+
+		if (col > HELP_COL && col + 1 + len > HELP_WIDTH) {
+			printf("\n%*s", HELP_COL, "");
+			col = HELP_COL;
+		} else if (col > HELP_COL) {
+			putchar(' ');
+			col++;
+		}
+		printf("%.*s", len, p);
+		col += len;
+		p += len;
+		while (*p == ' ')
+			p++;
+	}
+	putchar('\n');
+}
+
+void
+tp_help_print(void)
+{
+	unsigned int g, i;
+
+	printf("Commands (numbers: decimal or 0x hex; sizes may end in K, M or G):\n");
+	for (g = 0; g < NB_GROUPS; g++) {
+		printf("\n%s:\n", groups[g]->title);
+		for (i = 0; groups[g]->help[i].syntax != NULL; i++) {
+			const struct tp_help *h = &groups[g]->help[i];
+
+			/* a long syntax gets a line of its own */
+			if (strlen(h->syntax) > HELP_COL - 3)
+				printf("  %s\n%*s", h->syntax, HELP_COL, "");
+			else
+				printf("  %-*s ", HELP_COL - 3, h->syntax);
+			help_wrap(h->what);
+		}
+	}
+	printf("\nTAB completes keywords and address space names; '?' shows what fits.\n");
+}
+
+/* ---- where commands come from ---- */
+
+static void
+strip(char *line)
+{
+	size_t n = strlen(line);
+
+	while (n > 0 && isspace((unsigned char)line[n - 1]))
+		line[--n] = '\0';
+}
+
+int
+tp_cmdline_file(const char *path)
+{
+	struct cmdline *cl;
+	char *line = NULL, *buf = NULL;
+	size_t cap = 0;
+	FILE *f;
+	int rc = 0;
+
+	f = fopen(path, "r");
+	if (f == NULL) {
+		rc = -errno;
+		fprintf(stderr, "pdk-testpmd: cannot read --cmdline-file %s: %s\n", path,
+			strerror(errno));
+		return rc;
+	}
+	/* no input fd and no output fd: we echo and report ourselves */
+	cl = cmdline_new(tp_ctx(), TP_PROMPT, -1, -1);
+	if (cl == NULL) {
+		fclose(f);
+		fprintf(stderr, "pdk-testpmd: cmdline_new failed\n");
+		return -ENOMEM;
+	}
+	printf("pdk-testpmd: reading commands from %s\n", path);
+	while (!tp.quit && !tp.signaled && getline(&line, &cap, f) >= 0) {
+		const char *p = line;
+		int r;
+
+		strip(line);
+		while (isspace((unsigned char)*p))
+			p++;
+		if (*p == '\0' || *p == '#')
+			continue;
+		printf("%s%s\n", TP_PROMPT, p);
+		fflush(stdout);
+		free(buf);
+		if (asprintf(&buf, "%s\n", p) < 0) {
+			buf = NULL;
+			rc = -ENOMEM;
+			break;
+		}
+		r = cmdline_parse(cl, buf);
+		switch (r) {
+		case CMDLINE_PARSE_SUCCESS:
+			break;
+		case CMDLINE_PARSE_AMBIGUOUS:
+			tp_err("ambiguous command: %s", p);
+			break;
+		case CMDLINE_PARSE_NOMATCH:
+			tp_err("command not found: %s ('help' lists the commands)", p);
+			break;
+		case CMDLINE_PARSE_BAD_ARGS:
+		default:
+			tp_err("bad arguments: %s ('help' shows the syntax)", p);
+			break;
+		}
+		fflush(stdout);
+	}
+	free(buf);
+	free(line);
+	fclose(f);
+	cmdline_free(cl);
+	printf("pdk-testpmd: end of %s\n", path);
+	fflush(stdout);
+	return rc;
+}
+
+void
+tp_cmdline_interactive(void)
+{
+	struct cmdline *cl = cmdline_stdin_new(tp_ctx(), TP_PROMPT);
+
+	if (cl == NULL) {
+		fprintf(stderr, "pdk-testpmd: cannot start the prompt (cmdline_stdin_new)\n");
+		return;
+	}
+	tp.cl = cl;
+	tp.interactive = true;
+	cmdline_interact(cl);
+	tp.interactive = false;
+	tp.cl = NULL;
+	cmdline_stdin_exit(cl);
+	/* the prompt may end on EOF or a signal without a newline */
+	printf("\n");
+	fflush(stdout);
+}

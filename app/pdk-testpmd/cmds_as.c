@@ -1,0 +1,410 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The PDK authors
+ */
+
+/*
+ * Address spaces: as create <name>, as map <name> <size>, as unmap <name>
+ * <iova>, as show [<name>], as destroy <name>. Each is a lib/dma address
+ * space (an IOAS) in the bus's iommufd context; the buffers are anonymous
+ * memory that this application mmaps and maps, so DPDK's memory plays no
+ * part in the DMA.
+ */
+
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <cmdline_parse_string.h>
+
+#include "testpmd.h"
+
+/* Largest buffer one "as map" makes. */
+#define TP_MAX_MAP (UINT64_C(1) << 30)
+
+struct tp_as *
+tp_as_find(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < TP_MAX_AS; i++)
+		if (tp.as[i] != NULL && strcmp(tp.as[i]->name, name) == 0)
+			return tp.as[i];
+	return NULL;
+}
+
+struct tp_as *
+tp_as_of(const struct pdk_dma_as *as)
+{
+	unsigned int i;
+
+	for (i = 0; i < TP_MAX_AS; i++)
+		if (tp.as[i] != NULL && tp.as[i]->as == as)
+			return tp.as[i];
+	return NULL;
+}
+
+unsigned int
+tp_as_count(void)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < TP_MAX_AS; i++)
+		n += tp.as[i] != NULL;
+	return n;
+}
+
+static bool
+name_ok(const char *name)
+{
+	const char *p;
+
+	if (name[0] == '\0' || strlen(name) >= TP_NAME_LEN)
+		return false;
+	for (p = name; *p != '\0'; p++)
+		if (!isalnum((unsigned char)*p) && *p != '_' && *p != '-' && *p != '.')
+			return false;
+	return true;
+}
+
+int
+tp_as_create(const char *name, struct tp_as **out)
+{
+	struct tp_as *a;
+	unsigned int i;
+	int rc;
+
+	if (!name_ok(name)) {
+		tp_err("address space name '%s': use 1..%d letters, digits, '_', '-', '.'",
+		       name, TP_NAME_LEN - 1);
+		return -EINVAL;
+	}
+	if (tp_as_find(name) != NULL) {
+		tp_err("address space %s exists", name);
+		return -EEXIST;
+	}
+	for (i = 0; i < TP_MAX_AS && tp.as[i] != NULL; i++)
+		;
+	if (i == TP_MAX_AS) {
+		tp_err("too many address spaces (%d): destroy one first", TP_MAX_AS);
+		return -ENOSPC;
+	}
+	a = calloc(1, sizeof(*a));
+	if (a == NULL)
+		return -ENOMEM;
+	snprintf(a->name, sizeof(a->name), "%s", name);
+	rc = pdk_dma_as_create(tp.ictx, name, &a->as);
+	if (rc < 0) {
+		tp_err("as create %s: %s", name, strerror(-rc));
+		free(a);
+		return rc;
+	}
+	tp.as[i] = a;
+	if (out != NULL)
+		*out = a;
+	return 0;
+}
+
+int
+tp_as_map(struct tp_as *a, size_t len, struct tp_buf **out)
+{
+	size_t pg = (size_t)sysconf(_SC_PAGESIZE);
+	struct tp_buf *b;
+	void *va;
+	int rc;
+
+	if (a->nb_bufs == TP_MAX_BUFS) {
+		tp_err("%s: %d buffers already: unmap one first", a->name, TP_MAX_BUFS);
+		return -ENOSPC;
+	}
+	len = (len + pg - 1) / pg * pg;
+	va = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE,
+		  -1, 0);
+	if (va == MAP_FAILED) {
+		rc = -errno;
+		tp_err("%s: mmap of %zu bytes: %s", a->name, len, strerror(-rc));
+		return rc;
+	}
+	b = &a->bufs[a->nb_bufs];
+	rc = pdk_dma_map(a->as, va, len, PDK_IOMMUFD_READ | PDK_IOMMUFD_WRITE, &b->iova);
+	if (rc < 0) {
+		tp_err("as map %s %zu: %s", a->name, len, strerror(-rc));
+		munmap(va, len);
+		return rc;
+	}
+	b->va = va;
+	b->len = len;
+	a->nb_bufs++;
+	if (out != NULL)
+		*out = b;
+	return 0;
+}
+
+/* Queues (of any device) bound to @p a, as "dev/q dev/q"; "" when none. */
+static void
+as_users(const struct tp_as *a, char *buf, size_t len)
+{
+	struct pdk_dmadev_queue_info qi;
+	size_t off = 0;
+	uint16_t q;
+	int id;
+
+	buf[0] = '\0';
+	for (id = pdk_dmadev_next(0); id >= 0; id = pdk_dmadev_next(id + 1))
+		for (q = 0; q < PDK_DMADEV_MAX_QUEUES; q++)
+			if (pdk_dmadev_queue_info(id, q, &qi) == 0 && qi.as == a->as && off < len)
+				off += (size_t)snprintf(buf + off, len - off, "%s%d/%u",
+							off != 0 ? " " : "", id, q);
+}
+
+int
+tp_as_destroy(struct tp_as *a)
+{
+	char users[256];
+	unsigned int i;
+	int rc;
+
+	rc = pdk_dma_as_destroy(a->as);
+	if (rc < 0) {
+		as_users(a, users, sizeof(users));
+		if (rc == -EBUSY && users[0] != '\0')
+			tp_err("as destroy %s: %s: used by queue(s) %s (queue release first)",
+			       a->name, strerror(-rc), users);
+		else
+			tp_err("as destroy %s: %s", a->name, strerror(-rc));
+		return rc;
+	}
+	/* pdk_dma_as_destroy() unmapped everything: the memory can go */
+	for (i = 0; i < a->nb_bufs; i++)
+		munmap(a->bufs[i].va, a->bufs[i].len);
+	for (i = 0; i < TP_MAX_AS; i++)
+		if (tp.as[i] == a)
+			tp.as[i] = NULL;
+	free(a);
+	return 0;
+}
+
+/* ---- commands ---- */
+
+struct res_as {
+	cmdline_fixed_string_t as;
+	cmdline_fixed_string_t op;
+	char name[TP_ARG_LEN];
+	char value[TP_ARG_LEN];
+};
+
+static struct tp_as *
+find_or_err(const char *name)
+{
+	struct tp_as *a = tp_as_find(name);
+
+	if (a == NULL)
+		tp_err("no address space %s ('as show' lists them)", name);
+	return a;
+}
+
+static void
+cmd_as_create(void *res)
+{
+	struct res_as *r = res;
+	struct tp_as *a;
+
+	if (tp_as_create(r->name, &a) == 0)
+		printf("address space %s created: IOAS %u\n", a->name, pdk_dma_as_ioas_id(a->as));
+}
+
+static void
+cmd_as_map(void *res)
+{
+	struct res_as *r = res;
+	struct tp_buf *b;
+	struct tp_as *a;
+	uint64_t len;
+
+	if ((a = find_or_err(r->name)) == NULL)
+		return;
+	if (tp_parse_size(r->value, "size", 1, TP_MAX_MAP, &len) < 0)
+		return;
+	if (tp_as_map(a, (size_t)len, &b) == 0)
+		printf("%s: mapped %zu bytes at IOVA 0x%" PRIx64 " (VA %p)\n", a->name, b->len,
+		       b->iova, (void *)b->va);
+}
+
+static void
+cmd_as_unmap(void *res)
+{
+	struct res_as *r = res;
+	struct tp_as *a;
+	struct tp_buf b;
+	uint64_t iova;
+	unsigned int i;
+	int rc;
+
+	if ((a = find_or_err(r->name)) == NULL)
+		return;
+	if (tp_parse_u64(r->value, "IOVA", 0, UINT64_MAX, &iova) < 0)
+		return;
+	for (i = 0; i < a->nb_bufs && a->bufs[i].iova != iova; i++)
+		;
+	if (i == a->nb_bufs) {
+		tp_err("%s: nothing mapped by pdk-testpmd at IOVA 0x%" PRIx64
+		       " ('as show %s' lists the buffers)", a->name, iova, a->name);
+		return;
+	}
+	if (tp.running) {
+		tp_err("as unmap: traffic is running over these buffers: stop first");
+		return;
+	}
+	b = a->bufs[i];
+	rc = pdk_dma_unmap(a->as, b.va);
+	if (rc < 0) {
+		tp_err("as unmap %s 0x%" PRIx64 ": %s", a->name, iova, strerror(-rc));
+		return;
+	}
+	munmap(b.va, b.len);
+	memmove(&a->bufs[i], &a->bufs[i + 1], sizeof(a->bufs[0]) * (a->nb_bufs - i - 1));
+	a->nb_bufs--;
+	printf("%s: unmapped %zu bytes at IOVA 0x%" PRIx64 "\n", a->name, b.len, iova);
+}
+
+static void
+as_show(const struct tp_as *a)
+{
+	char users[256];
+	unsigned int i;
+
+	as_users(a, users, sizeof(users));
+	printf("%s: IOAS %u, %u mapping%s (%u buffer%s of pdk-testpmd), queues: %s\n", a->name,
+	       pdk_dma_as_ioas_id(a->as), pdk_dma_as_map_count(a->as),
+	       pdk_dma_as_map_count(a->as) == 1 ? "" : "s", a->nb_bufs,
+	       a->nb_bufs == 1 ? "" : "s", users[0] != '\0' ? users : "none");
+	for (i = 0; i < a->nb_bufs; i++)
+		printf("  buffer IOVA 0x%" PRIx64 "  len %zu  VA %p\n", a->bufs[i].iova,
+		       a->bufs[i].len, (void *)a->bufs[i].va);
+}
+
+static void
+cmd_as_show_all(void *res)
+{
+	unsigned int i, n = tp_as_count();
+
+	(void)res;
+	printf("%u address space%s\n", n, n == 1 ? "" : "s");
+	for (i = 0; i < TP_MAX_AS; i++)
+		if (tp.as[i] != NULL)
+			as_show(tp.as[i]);
+}
+
+static void
+cmd_as_show(void *res)
+{
+	struct res_as *r = res;
+	struct tp_as *a;
+
+	if ((a = find_or_err(r->name)) != NULL)
+		as_show(a);
+}
+
+static void
+cmd_as_destroy(void *res)
+{
+	struct res_as *r = res;
+	struct tp_as *a;
+	char name[TP_NAME_LEN];
+
+	if ((a = find_or_err(r->name)) == NULL)
+		return;
+	if (tp.running) {
+		tp_err("as destroy: traffic is running: stop first");
+		return;
+	}
+	snprintf(name, sizeof(name), "%s", a->name);
+	if (tp_as_destroy(a) == 0)
+		printf("address space %s destroyed\n", name);
+}
+
+static struct tp_cmd_def def_create = { cmd_as_create };
+static struct tp_cmd_def def_map = { cmd_as_map };
+static struct tp_cmd_def def_unmap = { cmd_as_unmap };
+static struct tp_cmd_def def_show_all = { cmd_as_show_all };
+static struct tp_cmd_def def_show = { cmd_as_show };
+static struct tp_cmd_def def_destroy = { cmd_as_destroy };
+
+static cmdline_parse_token_string_t tok_as = TOKEN_STRING_INITIALIZER(struct res_as, as, "as");
+static cmdline_parse_token_string_t tok_create =
+	TOKEN_STRING_INITIALIZER(struct res_as, op, "create");
+static cmdline_parse_token_string_t tok_map = TOKEN_STRING_INITIALIZER(struct res_as, op, "map");
+static cmdline_parse_token_string_t tok_unmap =
+	TOKEN_STRING_INITIALIZER(struct res_as, op, "unmap");
+static cmdline_parse_token_string_t tok_show =
+	TOKEN_STRING_INITIALIZER(struct res_as, op, "show");
+static cmdline_parse_token_string_t tok_destroy =
+	TOKEN_STRING_INITIALIZER(struct res_as, op, "destroy");
+/* a new name is not completed from the existing ones */
+static struct tp_token tok_newname = TP_TOKEN_WORD(struct res_as, name, "<name>");
+static struct tp_token tok_name = TP_TOKEN_AS(struct res_as, name);
+static struct tp_token tok_size = TP_TOKEN_WORD(struct res_as, value, "<size>");
+static struct tp_token tok_iova = TP_TOKEN_WORD(struct res_as, value, "<iova>");
+
+static cmdline_parse_inst_t inst_create = {
+	.f = tp_cmd_dispatch,
+	.data = &def_create,
+	.help_str = "as create <name>: a new address space (IOAS)",
+	.tokens = { (void *)&tok_as, (void *)&tok_create, (void *)&tok_newname, NULL },
+};
+
+static cmdline_parse_inst_t inst_map = {
+	.f = tp_cmd_dispatch,
+	.data = &def_map,
+	.help_str = "as map <name> <size>: mmap a buffer and map it, print its IOVA",
+	.tokens = { (void *)&tok_as, (void *)&tok_map, (void *)&tok_name, (void *)&tok_size,
+		    NULL },
+};
+
+static cmdline_parse_inst_t inst_unmap = {
+	.f = tp_cmd_dispatch,
+	.data = &def_unmap,
+	.help_str = "as unmap <name> <iova>: unmap and free a buffer",
+	.tokens = { (void *)&tok_as, (void *)&tok_unmap, (void *)&tok_name, (void *)&tok_iova,
+		    NULL },
+};
+
+static cmdline_parse_inst_t inst_show_all = {
+	.f = tp_cmd_dispatch,
+	.data = &def_show_all,
+	.help_str = "as show: every address space",
+	.tokens = { (void *)&tok_as, (void *)&tok_show, NULL },
+};
+
+static cmdline_parse_inst_t inst_show = {
+	.f = tp_cmd_dispatch,
+	.data = &def_show,
+	.help_str = "as show <name>: one address space, its buffers and queues",
+	.tokens = { (void *)&tok_as, (void *)&tok_show, (void *)&tok_name, NULL },
+};
+
+static cmdline_parse_inst_t inst_destroy = {
+	.f = tp_cmd_dispatch,
+	.data = &def_destroy,
+	.help_str = "as destroy <name>: unmap everything and destroy it",
+	.tokens = { (void *)&tok_as, (void *)&tok_destroy, (void *)&tok_name, NULL },
+};
+
+static cmdline_parse_inst_t *insts[] = {
+	&inst_create, &inst_map, &inst_unmap, &inst_show_all, &inst_show, &inst_destroy, NULL,
+};
+
+static const struct tp_help help[] = {
+	{ "as create <name>", "a new address space (an IOAS in the bus's iommufd)" },
+	{ "as map <name> <size>", "mmap a buffer, map it read/write, print its IOVA" },
+	{ "as unmap <name> <iova>", "unmap a buffer made by 'as map' and free it" },
+	{ "as show [<name>]", "address spaces: IOAS id, mappings, buffers, queues" },
+	{ "as destroy <name>", "destroy it (refused while a queue uses it)" },
+	{ NULL, NULL },
+};
+
+const struct tp_group tp_group_as = { "Address spaces", insts, help };

@@ -1,0 +1,216 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The PDK authors
+ */
+
+#ifndef PDK_TESTPMD_H
+#define PDK_TESTPMD_H
+
+/*
+ * pdk-testpmd: the state every part of the application shares.
+ *
+ * Threads: the main lcore runs the command line (and the setup, teardown
+ * and --time loop); worker lcores run traffic (traffic.c); DPDK's telemetry
+ * thread answers /pdk/ requests (telemetry.c). tp.lock serialises the
+ * command handlers against the telemetry callbacks, because neither
+ * lib/dmadev's control path nor the address space table here is
+ * thread-safe. Workers never take it: while traffic runs they own their
+ * queues' fast path, and the control path refuses to touch those queues.
+ */
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmdline_parse.h>
+
+#include <pdk_bus.h>
+#include <pdk_dma.h>
+#include <pdk_dmadev.h>
+#include <pdk_iommufd.h>
+#include <pdk_sim.h>
+
+#define TP_PROMPT "pdk-testpmd> "
+
+/* The simulated DSA made when no -a is given. */
+#define TP_SIM_DSA_ADDR "0000:6a:01.0"
+
+#define TP_MAX_AS	64	/* address spaces the application keeps */
+#define TP_MAX_BUFS	32	/* buffers mapped per address space */
+#define TP_NAME_LEN	32	/* address space names */
+#define TP_ARG_LEN	64	/* one command word */
+#define TP_MAX_BURST	512
+#define TP_MAX_ALLOW	16	/* -a options */
+
+enum tp_mode {
+	TP_MODE_COPY = 0,
+	TP_MODE_FILL,
+	TP_MODE_VERIFY,
+};
+
+/* A buffer the application mmap'ed and mapped into one address space. */
+struct tp_buf {
+	uint8_t *va;
+	size_t len;
+	uint64_t iova;
+};
+
+struct tp_as {
+	char name[TP_NAME_LEN];
+	struct pdk_dma_as *as;
+	unsigned int nb_bufs;
+	struct tp_buf bufs[TP_MAX_BUFS];
+};
+
+/*
+ * What a worker counts for one queue on top of the device's counters. The
+ * worker is the only writer and stores with relaxed atomics; the command
+ * and telemetry threads load them the same way, so a reader sees each
+ * counter whole, never torn (the rte_dmadev stats scheme, made explicit).
+ */
+struct tp_qctr {
+	uint64_t bursts;
+	uint64_t verified;	/* ops whose destination was compared */
+	uint64_t mismatches;	/* bytes that differed from the source */
+	uint64_t enq_errors;	/* enqueue/submit errors other than a full ring */
+	uint64_t lost;		/* ops not completed when traffic stopped */
+	uint64_t last_fault_iova;
+};
+
+/* Counters at one moment, for "since the last show/clear". */
+struct tp_snap {
+	struct pdk_dmadev_stats dev;
+	struct tp_qctr app;
+	double t;		/* seconds, CLOCK_MONOTONIC */
+};
+
+struct tp_queue {
+	struct tp_qctr ctr;
+	struct tp_snap base;	/* "clear stats" */
+	struct tp_snap last;	/* the last "show stats" (rates) */
+};
+
+struct tp_dev {
+	bool started;		/* pdk_dmadev_start() done by us */
+	struct tp_queue q[PDK_DMADEV_MAX_QUEUES];
+};
+
+struct tp_state {
+	pthread_mutex_t lock;
+
+	/* backend and bus */
+	struct pdk_sim *sim;	/* NULL on the kernel backend */
+	struct pdk_sys *sys;
+	struct pdk_iommufd *ictx;
+	struct pdk_bus *bus;
+
+	struct tp_as *as[TP_MAX_AS];
+	struct tp_dev dev[PDK_DMADEV_MAX_DEVS];
+
+	/* traffic settings */
+	enum tp_mode mode;
+	uint32_t size;
+	uint16_t burst;
+
+	/* traffic state; stop is read by the workers */
+	bool running;
+	uint32_t stop;
+
+	/* command line */
+	struct cmdline *cl;
+	bool interactive;	/* cmdline_interact() is running */
+	bool quit;		/* "quit" was given */
+	volatile int signaled;	/* SIGINT/SIGTERM */
+};
+
+extern struct tp_state tp;
+
+/* ---- helpers (cmds.c) ---- */
+
+/* Print "error: ..." (one line) on stdout, where the session's output is. */
+void tp_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Parse a number (decimal or 0x hex) in [min, max]; @p what names it in the error. */
+int tp_parse_u64(const char *s, const char *what, uint64_t min, uint64_t max, uint64_t *v);
+/* The same, with an optional K/M/G suffix (powers of 1024). */
+int tp_parse_size(const char *s, const char *what, uint64_t min, uint64_t max, uint64_t *v);
+/* A device id that exists; the error names the problem. */
+int tp_parse_dev(const char *s, int *dev_id);
+
+double tp_now(void);
+const char *tp_mode_name(enum tp_mode m);
+int tp_mode_parse(const char *s, enum tp_mode *m);
+
+/* ---- address spaces (cmds_as.c) ---- */
+struct tp_as *tp_as_find(const char *name);
+struct tp_as *tp_as_of(const struct pdk_dma_as *as);
+int tp_as_create(const char *name, struct tp_as **out);
+int tp_as_map(struct tp_as *a, size_t len, struct tp_buf **out);
+int tp_as_destroy(struct tp_as *a);
+unsigned int tp_as_count(void);
+
+/* ---- queues (cmds_queue.c) ---- */
+int tp_port_config(int dev_id, uint16_t nb_queues);
+int tp_queue_setup(int dev_id, uint16_t q, struct tp_as *a, uint32_t pasid, uint16_t nb_desc);
+/* Forget the application's counters of a queue (new or released). */
+void tp_queue_reset(int dev_id, uint16_t q);
+/* Read a queue's counters now. */
+void tp_queue_snap(int dev_id, uint16_t q, struct tp_snap *s);
+bool tp_queue_is_set_up(int dev_id, uint16_t q);
+
+/* ---- traffic (traffic.c) ---- */
+int tp_traffic_start(void);
+void tp_traffic_stop(void);
+/* Print the stats table; @p update moves the "since the last show" mark. */
+void tp_stats_show(bool update);
+void tp_stats_clear(void);
+
+/* ---- telemetry (telemetry.c) ---- */
+int tp_telemetry_register(void);
+
+/* ---- the command line (cmds.c) ---- */
+
+/* One command's handler; it runs with tp.lock held. */
+struct tp_cmd_def {
+	void (*fn)(void *res);
+};
+void tp_cmd_dispatch(void *res, struct cmdline *cl, void *data);
+
+/* A word token of our own: any word, kept as text, checked by the handler
+ * so that its error says what was wrong ("'x' is not a number"). */
+struct tp_token {
+	struct cmdline_token_hdr hdr;
+	const char *help;
+};
+extern struct cmdline_token_ops tp_token_word_ops;
+extern struct cmdline_token_ops tp_token_as_ops;	/* completes AS names */
+#define TP_TOKEN_WORD(structure, field, helpstr) \
+	{ { &tp_token_word_ops, offsetof(structure, field) }, helpstr }
+#define TP_TOKEN_AS(structure, field) \
+	{ { &tp_token_as_ops, offsetof(structure, field) }, "<as-name>" }
+
+/* A command group: its cmdline instances and its lines of "help". */
+struct tp_help {
+	const char *syntax;
+	const char *what;
+};
+struct tp_group {
+	const char *title;
+	cmdline_parse_inst_t **insts;	/* NULL-terminated */
+	const struct tp_help *help;	/* ends with a NULL syntax */
+};
+extern const struct tp_group tp_group_general;
+extern const struct tp_group tp_group_show;
+extern const struct tp_group tp_group_pasid;
+extern const struct tp_group tp_group_as;
+extern const struct tp_group tp_group_queue;
+extern const struct tp_group tp_group_traffic;
+extern const struct tp_group tp_group_isolation;
+
+void tp_help_print(void);
+/* Run the commands of @p path. @return 0, or -errno if it cannot be read. */
+int tp_cmdline_file(const char *path);
+/* Prompt on stdin until quit or EOF. */
+void tp_cmdline_interactive(void);
+
+#endif /* PDK_TESTPMD_H */

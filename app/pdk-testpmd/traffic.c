@@ -1,0 +1,535 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The PDK authors
+ */
+
+/*
+ * Traffic: every set-up queue of every device is given to a worker lcore,
+ * round-robin, and driven there in bursts. A queue works on one buffer of
+ * its own address space: sources in the first half, destinations in the
+ * second, one slot of --size bytes per op of a burst. A burst is enqueued,
+ * submitted, and completed before the next one is enqueued on that queue,
+ * so that verify mode can rewrite the sources; a worker with several
+ * queues interleaves them, so the device still sees them all at once.
+ *
+ * Counters. The driver counts ops, bytes, errors and page faults per queue
+ * (pdk_dmadev_stats); readers copy them without a lock while the worker
+ * updates them, as rte_dmadev's stats are read: a value may be a moment
+ * old, and the fields of one copy may not be from the same instant. The
+ * application's own counters (verify mismatches, enqueue errors) have one
+ * writer, the queue's worker, and are stored and loaded with relaxed
+ * atomics, so none is ever seen torn. "clear stats" never writes a counter
+ * a worker owns: it records a baseline that "show stats" subtracts.
+ */
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_common.h>
+#include <rte_launch.h>
+#include <rte_lcore.h>
+
+#include "testpmd.h"
+
+/* How long a stopping worker waits for its in-flight ops. */
+#define DRAIN_SECONDS 2.0
+
+struct lq {
+	int dev_id;
+	uint16_t q;
+	struct tp_qctr *ctr;
+	uint8_t *va;		/* the buffer: sources, then destinations */
+	uint64_t iova;
+	size_t half;
+	uint32_t size;
+	uint16_t slots;		/* ops per burst */
+	uint16_t n;		/* ops of the current burst */
+	uint16_t done;		/* of those, completed */
+	uint16_t inflight;
+	uint64_t seq;		/* bursts issued: the verify pattern */
+	int dead;		/* the enqueue error that stopped this queue */
+	bool ok[TP_MAX_BURST];
+	struct pdk_dmadev_status st[TP_MAX_BURST];
+};
+
+struct worker {
+	unsigned int lcore;
+	unsigned int nb;
+	struct lq **lqs;
+};
+
+static struct lq *lqs;
+static unsigned int nb_lqs;
+static struct worker *workers;
+static unsigned int nb_workers;
+static enum tp_mode run_mode;
+
+/* Single writer: a plain read, an atomic store readers can load whole. */
+static inline void
+ctr_add(uint64_t *c, uint64_t v)
+{
+	__atomic_store_n(c, *c + v, __ATOMIC_RELAXED);
+}
+
+/* A source pattern no earlier burst of this slot had. */
+static void
+pattern_write(uint8_t *p, uint32_t len, uint64_t seq, uint16_t slot)
+{
+	uint64_t w = seq << 24 ^ (uint64_t)slot << 12;
+	uint32_t i;
+
+	for (i = 0; i + 8 <= len; i += 8) {
+		uint64_t v = w ^ i ^ UINT64_C(0x9e3779b97f4a7c15);
+
+		memcpy(p + i, &v, 8);
+	}
+	for (; i < len; i++)
+		p[i] = (uint8_t)(seq + i);
+}
+
+static uint64_t
+mismatched_bytes(const uint8_t *a, const uint8_t *b, uint32_t len)
+{
+	uint64_t n = 0;
+	uint32_t i;
+
+	if (memcmp(a, b, len) == 0)
+		return 0;
+	for (i = 0; i < len; i++)
+		n += a[i] != b[i];
+	return n;
+}
+
+static void
+lq_issue(struct lq *l)
+{
+	uint16_t cap = pdk_dmadev_burst_capacity(l->dev_id, l->q);
+	uint16_t n = RTE_MIN(l->slots, cap), k;
+	int rc = 0;
+
+	l->seq++;
+	for (k = 0; k < n; k++) {
+		uint64_t off = (uint64_t)k * l->size;
+
+		if (run_mode == TP_MODE_FILL) {
+			rc = pdk_dmadev_fill(l->dev_id, l->q, UINT64_C(0x0101010101010101) * (l->seq & 0xff),
+					     l->iova + l->half + off, l->size, 0);
+		} else {
+			if (run_mode == TP_MODE_VERIFY)
+				pattern_write(l->va + off, l->size, l->seq, k);
+			rc = pdk_dmadev_copy(l->dev_id, l->q, l->iova + off, l->iova + l->half + off,
+					     l->size, 0);
+		}
+		if (rc < 0)
+			break;
+	}
+	if (rc < 0 && rc != -ENOSPC) {
+		/* not a full ring: retrying would only repeat it */
+		ctr_add(&l->ctr->enq_errors, 1);
+		l->dead = rc;
+	}
+	if (k > 0) {
+		rc = pdk_dmadev_submit(l->dev_id, l->q);
+		if (rc < 0) {
+			ctr_add(&l->ctr->enq_errors, 1);
+			l->dead = rc;
+		}
+		ctr_add(&l->ctr->bursts, 1);
+	}
+	l->n = k;
+	l->done = 0;
+	l->inflight = k;
+}
+
+static void
+lq_verify(struct lq *l)
+{
+	uint64_t bad = 0, checked = 0;
+	uint16_t k;
+
+	for (k = 0; k < l->n; k++) {
+		uint64_t off = (uint64_t)k * l->size;
+
+		if (!l->ok[k])
+			continue;
+		bad += mismatched_bytes(l->va + off, l->va + l->half + off, l->size);
+		checked++;
+	}
+	ctr_add(&l->ctr->verified, checked);
+	if (bad != 0)
+		ctr_add(&l->ctr->mismatches, bad);
+}
+
+static void
+lq_poll(struct lq *l)
+{
+	uint16_t k, i, last;
+
+	if (l->inflight == 0)
+		return;
+	k = pdk_dmadev_completed_status(l->dev_id, l->q, l->inflight, &last, &l->st[l->done]);
+	for (i = 0; i < k; i++) {
+		const struct pdk_dmadev_status *s = &l->st[l->done + i];
+
+		l->ok[l->done + i] = s->code == PDK_DMADEV_ST_SUCCESS;
+		if (s->code == PDK_DMADEV_ST_PAGE_FAULT)
+			__atomic_store_n(&l->ctr->last_fault_iova, s->fault_addr,
+					 __ATOMIC_RELAXED);
+	}
+	l->done += k;
+	l->inflight -= k;
+	if (l->inflight == 0 && run_mode == TP_MODE_VERIFY)
+		lq_verify(l);
+}
+
+static int
+worker_main(void *arg)
+{
+	struct worker *w = arg;
+	unsigned int i, pending;
+	double deadline;
+
+	while (!__atomic_load_n(&tp.stop, __ATOMIC_ACQUIRE)) {
+		for (i = 0; i < w->nb; i++) {
+			struct lq *l = w->lqs[i];
+
+			if (l->inflight != 0)
+				lq_poll(l);
+			else if (l->dead == 0)
+				lq_issue(l);
+		}
+	}
+	/* let what was submitted finish, so the rings are idle at stop */
+	deadline = tp_now() + DRAIN_SECONDS;
+	do {
+		pending = 0;
+		for (i = 0; i < w->nb; i++) {
+			lq_poll(w->lqs[i]);
+			pending += w->lqs[i]->inflight;
+		}
+	} while (pending != 0 && tp_now() < deadline);
+	for (i = 0; i < w->nb; i++)
+		if (w->lqs[i]->inflight != 0)
+			ctr_add(&w->lqs[i]->ctr->lost, w->lqs[i]->inflight);
+	return 0;
+}
+
+static void
+traffic_free(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < nb_workers; i++)
+		free(workers[i].lqs);
+	free(workers);
+	free(lqs);
+	workers = NULL;
+	lqs = NULL;
+	nb_workers = 0;
+	nb_lqs = 0;
+}
+
+/* Give @p l its buffer: the k-th buffer of its space for the k-th queue on it. */
+static int
+lq_place(struct lq *l, const struct pdk_dmadev_queue_info *qi,
+	 const struct pdk_dmadev_info *info)
+{
+	struct tp_as *a = tp_as_of(qi->as);
+	unsigned int i, nth = 0;
+	const struct tp_buf *b;
+
+	if (a == NULL) {
+		tp_err("device %d queue %u: its address space is not one of pdk-testpmd's",
+		       l->dev_id, l->q);
+		return -EINVAL;
+	}
+	for (i = 0; i < nb_lqs && &lqs[i] != l; i++) {
+		struct pdk_dmadev_queue_info o;
+
+		if (pdk_dmadev_queue_info(lqs[i].dev_id, lqs[i].q, &o) == 0 && o.as == qi->as)
+			nth++;
+	}
+	if (nth >= a->nb_bufs) {
+		tp_err("device %d queue %u: address space %s has %u buffer%s for %u queue%s: "
+		       "'as map %s <size>' gives it another", l->dev_id, l->q, a->name,
+		       a->nb_bufs, a->nb_bufs == 1 ? "" : "s", nth + 1, nth == 0 ? "" : "s",
+		       a->name);
+		return -ENOSPC;
+	}
+	b = &a->bufs[nth];
+	if (tp.size > info->max_xfer) {
+		tp_err("size %u is above device %d's max transfer (%u bytes): set size",
+		       tp.size, l->dev_id, info->max_xfer);
+		return -EINVAL;
+	}
+	if ((size_t)tp.size > b->len / 2) {
+		tp_err("size %u does not fit: device %d queue %u works on %s's buffer at IOVA "
+		       "0x%" PRIx64 " (%zu bytes), which must hold a source and a destination",
+		       tp.size, l->dev_id, l->q, a->name, b->iova, b->len);
+		return -EINVAL;
+	}
+	l->va = b->va;
+	l->iova = b->iova;
+	l->half = b->len / 2;
+	l->size = tp.size;
+	l->slots = (uint16_t)RTE_MIN((size_t)tp.burst, l->half / tp.size);
+	l->ctr = &tp.dev[l->dev_id].q[l->q].ctr;
+	return 0;
+}
+
+static void
+devices_stop(void)
+{
+	int id;
+
+	for (id = 0; id < PDK_DMADEV_MAX_DEVS; id++) {
+		if (!tp.dev[id].started)
+			continue;
+		pdk_dmadev_stop(id);
+		tp.dev[id].started = false;
+	}
+}
+
+int
+tp_traffic_start(void)
+{
+	unsigned int lcore, nw = rte_lcore_count() - 1, i, j;
+	struct pdk_dmadev_queue_info qi;
+	struct pdk_dmadev_info info;
+	uint16_t q;
+	int id, rc;
+
+	if (tp.running) {
+		tp_err("traffic is already running ('stop' first)");
+		return -EBUSY;
+	}
+	if (nw == 0) {
+		tp_err("no worker lcore: traffic runs on worker lcores, give EAL at least two "
+		       "(e.g. -l 0-1)");
+		return -ENOTSUP;
+	}
+	lqs = calloc(PDK_DMADEV_MAX_DEVS * PDK_DMADEV_MAX_QUEUES, sizeof(*lqs));
+	if (lqs == NULL)
+		return -ENOMEM;
+	for (id = pdk_dmadev_next(0); id >= 0; id = pdk_dmadev_next(id + 1)) {
+		if (pdk_dmadev_info_get(id, &info) != 0)
+			continue;
+		for (q = 0; q < info.nb_queues; q++)
+			if (pdk_dmadev_queue_info(id, q, &qi) == 0)
+				lqs[nb_lqs++] = (struct lq){ .dev_id = id, .q = q };
+	}
+	if (nb_lqs == 0) {
+		tp_err("no queue is set up: 'port config' and 'queue setup' first (or --queues N)");
+		rc = -ENOENT;
+		goto fail;
+	}
+	for (i = 0; i < nb_lqs; i++) {
+		pdk_dmadev_info_get(lqs[i].dev_id, &info);
+		pdk_dmadev_queue_info(lqs[i].dev_id, lqs[i].q, &qi);
+		rc = lq_place(&lqs[i], &qi, &info);
+		if (rc < 0)
+			goto fail;
+	}
+	for (i = 0; i < nb_lqs; i++) {
+		id = lqs[i].dev_id;
+		if (tp.dev[id].started)
+			continue;
+		rc = pdk_dmadev_start(id);
+		if (rc < 0) {
+			tp_err("start of device %d: %s", id, strerror(-rc));
+			goto fail;
+		}
+		tp.dev[id].started = true;
+	}
+
+	nb_workers = RTE_MIN(nw, nb_lqs);
+	workers = calloc(nb_workers, sizeof(*workers));
+	if (workers == NULL) {
+		rc = -ENOMEM;
+		goto fail;
+	}
+	i = 0;
+	RTE_LCORE_FOREACH_WORKER(lcore) {
+		if (i == nb_workers)
+			break;
+		workers[i].lcore = lcore;
+		workers[i].lqs = calloc(nb_lqs, sizeof(*workers[i].lqs));
+		if (workers[i].lqs == NULL) {
+			rc = -ENOMEM;
+			goto fail;
+		}
+		i++;
+	}
+	for (i = 0; i < nb_lqs; i++) {
+		struct worker *w = &workers[i % nb_workers];
+
+		w->lqs[w->nb++] = &lqs[i];
+		/* rates from now on, not since a show made before the start */
+		tp_queue_snap(lqs[i].dev_id, lqs[i].q, &tp.dev[lqs[i].dev_id].q[lqs[i].q].last);
+	}
+
+	run_mode = tp.mode;
+	__atomic_store_n(&tp.stop, 0, __ATOMIC_RELEASE);
+	for (i = 0; i < nb_workers; i++) {
+		rc = rte_eal_remote_launch(worker_main, &workers[i], workers[i].lcore);
+		if (rc < 0) {
+			tp_err("cannot launch lcore %u: %s", workers[i].lcore, strerror(-rc));
+			__atomic_store_n(&tp.stop, 1, __ATOMIC_RELEASE);
+			for (j = 0; j < i; j++)
+				rte_eal_wait_lcore(workers[j].lcore);
+			goto fail;
+		}
+	}
+	tp.running = true;
+	printf("traffic started: mode %s, size %u, burst %u; %u queue%s on %u worker lcore%s\n",
+	       tp_mode_name(run_mode), tp.size, tp.burst, nb_lqs, nb_lqs == 1 ? "" : "s",
+	       nb_workers, nb_workers == 1 ? "" : "s");
+	for (i = 0; i < nb_workers; i++) {
+		printf("  lcore %u:", workers[i].lcore);
+		for (j = 0; j < workers[i].nb; j++)
+			printf(" %d/%u", workers[i].lqs[j]->dev_id, workers[i].lqs[j]->q);
+		printf("\n");
+	}
+	return 0;
+fail:
+	devices_stop();
+	traffic_free();
+	return rc;
+}
+
+void
+tp_traffic_stop(void)
+{
+	unsigned int i;
+
+	if (!tp.running) {
+		tp_err("traffic is not running");
+		return;
+	}
+	__atomic_store_n(&tp.stop, 1, __ATOMIC_RELEASE);
+	for (i = 0; i < nb_workers; i++)
+		rte_eal_wait_lcore(workers[i].lcore);
+	tp.running = false;
+	for (i = 0; i < nb_lqs; i++) {
+		if (lqs[i].dead != 0)
+			printf("device %d queue %u: traffic stopped early: enqueue failed: %s\n",
+			       lqs[i].dev_id, lqs[i].q, strerror(-lqs[i].dead));
+		if (lqs[i].inflight != 0)
+			printf("device %d queue %u: %u op%s did not complete within %.0f s\n",
+			       lqs[i].dev_id, lqs[i].q, lqs[i].inflight,
+			       lqs[i].inflight == 1 ? "" : "s", DRAIN_SECONDS);
+	}
+	devices_stop();
+	traffic_free();
+	printf("traffic stopped\n");
+}
+
+/* ---- stats ---- */
+
+static uint64_t
+since(uint64_t now, uint64_t then)
+{
+	/* a queue set up again restarts its counters */
+	return now >= then ? now - then : now;
+}
+
+static void
+stats_line(const char *who, const struct tp_snap *cur, const struct tp_snap *base,
+	   const struct tp_snap *last)
+{
+	uint64_t ops = since(cur->dev.completed, base->dev.completed);
+	double dt = cur->t - last->t;
+	double mops = 0, gbs = 0;
+
+	if (dt > 0) {
+		mops = (double)since(cur->dev.completed, last->dev.completed) / dt / 1e6;
+		gbs = (double)since(cur->dev.bytes, last->dev.bytes) / dt / 1e9;
+	}
+	printf("  %s: ops %" PRIu64 " bytes %" PRIu64 " errors %" PRIu64 " faults %" PRIu64
+	       " mismatches %" PRIu64 " | %.3f Mops/s %.3f GB/s", who, ops,
+	       since(cur->dev.bytes, base->dev.bytes), since(cur->dev.errors, base->dev.errors),
+	       since(cur->dev.page_faults, base->dev.page_faults),
+	       since(cur->app.mismatches, base->app.mismatches), mops, gbs);
+	if (cur->app.verified != base->app.verified)
+		printf(" | verified %" PRIu64, since(cur->app.verified, base->app.verified));
+	if (cur->app.enq_errors != base->app.enq_errors)
+		printf(" | enqueue errors %" PRIu64,
+		       since(cur->app.enq_errors, base->app.enq_errors));
+	if (cur->app.lost != base->app.lost)
+		printf(" | lost %" PRIu64, since(cur->app.lost, base->app.lost));
+	if (cur->dev.page_faults != base->dev.page_faults)
+		printf(" | last fault at IOVA 0x%" PRIx64, cur->app.last_fault_iova);
+	printf("\n");
+}
+
+static void
+snap_add(struct tp_snap *sum, const struct tp_snap *s)
+{
+	sum->dev.submitted += s->dev.submitted;
+	sum->dev.completed += s->dev.completed;
+	sum->dev.errors += s->dev.errors;
+	sum->dev.page_faults += s->dev.page_faults;
+	sum->dev.bytes += s->dev.bytes;
+	sum->app.verified += s->app.verified;
+	sum->app.mismatches += s->app.mismatches;
+	sum->app.enq_errors += s->app.enq_errors;
+	sum->app.lost += s->app.lost;
+	sum->t = s->t;
+}
+
+void
+tp_stats_show(bool update)
+{
+	struct tp_snap tcur = { 0 }, tbase = { 0 }, tlast = { 0 };
+	struct pdk_dmadev_queue_info qi;
+	unsigned int nq = 0;
+	uint16_t q;
+	int id;
+
+	printf("traffic %s: mode %s, size %u, burst %u (counts since 'clear stats', rates "
+	       "since the last show)\n", tp.running ? "running" : "stopped",
+	       tp_mode_name(tp.running ? run_mode : tp.mode), tp.size, tp.burst);
+	for (id = pdk_dmadev_next(0); id >= 0; id = pdk_dmadev_next(id + 1)) {
+		for (q = 0; q < PDK_DMADEV_MAX_QUEUES; q++) {
+			struct tp_queue *tq = &tp.dev[id].q[q];
+			struct tp_snap cur;
+			char who[96];
+
+			if (pdk_dmadev_queue_info(id, q, &qi) != 0)
+				continue;
+			tp_queue_snap(id, q, &cur);
+			/* each queue has a PASID of its own: per queue is per PASID */
+			snprintf(who, sizeof(who), "dev %d queue %u PASID %u %s", id, q, qi.pasid,
+				 qi.as != NULL ? pdk_dma_as_name(qi.as) : "?");
+			stats_line(who, &cur, &tq->base, &tq->last);
+			snap_add(&tcur, &cur);
+			snap_add(&tbase, &tq->base);
+			snap_add(&tlast, &tq->last);
+			tlast.t = tq->last.t;
+			if (update)
+				tq->last = cur;
+			nq++;
+		}
+	}
+	if (nq == 0)
+		printf("  no queue is set up\n");
+	else if (nq > 1)
+		stats_line("total", &tcur, &tbase, &tlast);
+}
+
+void
+tp_stats_clear(void)
+{
+	uint16_t q;
+	int id;
+
+	for (id = pdk_dmadev_next(0); id >= 0; id = pdk_dmadev_next(id + 1))
+		for (q = 0; q < PDK_DMADEV_MAX_QUEUES; q++)
+			if (tp_queue_is_set_up(id, q)) {
+				tp_queue_snap(id, q, &tp.dev[id].q[q].base);
+				tp.dev[id].q[q].last = tp.dev[id].q[q].base;
+			}
+	printf("stats cleared\n");
+}

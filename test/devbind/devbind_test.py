@@ -1,0 +1,472 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 The PDK authors
+"""
+Tests of pdk-devbind: devbind_test.py PDK_DEVBIND CASE.
+
+The devbind_* cases run it on a fake sysfs tree (--sysfs DIR) built here in
+a temporary directory, laid out as the kernel lays out /sys (device
+directories under devices/, relative links from bus/pci/devices, driver and
+iommu_group links); the sim_devbind_* cases run it on PDK's simulated
+kernel (--sim). Each case exits 0 when it passes, 1 when it fails.
+"""
+
+import json
+import os
+import struct
+import subprocess
+import sys
+import tempfile
+
+# PCIe extended capability IDs (facts of the PCIe spec).
+ECAP_AER = 0x0001
+ECAP_PASID = 0x001B
+
+
+def ecap_header(cap_id, version, next_off):
+    return cap_id | (version << 16) | (next_off << 20)
+
+
+def config_space(vendor, device, class_code, ecaps=None, size=4096):
+    """Config space bytes; ecaps: [(offset, id, payload bytes)] chained in order."""
+    cfg = bytearray(size)
+    struct.pack_into('<HH', cfg, 0, vendor, device)
+    cfg[0x09] = class_code & 0xff
+    cfg[0x0a] = (class_code >> 8) & 0xff
+    cfg[0x0b] = (class_code >> 16) & 0xff
+    for i, (off, cap_id, payload) in enumerate(ecaps or []):
+        nxt = ecaps[i + 1][0] if i + 1 < len(ecaps) else 0
+        struct.pack_into('<I', cfg, off, ecap_header(cap_id, 1, nxt))
+        cfg[off + 4:off + 4 + len(payload)] = payload
+    return bytes(cfg)
+
+
+def pasid_payload(width, exec_sup, priv_sup, enable):
+    caps = (width << 8) | (0x02 if exec_sup else 0) | (0x04 if priv_sup else 0)
+    ctrl = 0x01 if enable else 0
+    return struct.pack('<HH', caps, ctrl)
+
+
+class FakeSysfs:
+    """A sysfs tree under root: functions, drivers, IOMMU groups."""
+
+    def __init__(self, root):
+        self.root = root
+        for d in ('bus/pci/devices', 'bus/pci/drivers', 'devices/pci0000:00',
+                  'kernel/iommu_groups'):
+            os.makedirs(os.path.join(root, d), exist_ok=True)
+        self.write('bus/pci/drivers_probe', '')
+
+    def path(self, rel):
+        return os.path.join(self.root, rel)
+
+    def write(self, rel, data):
+        mode = 'wb' if isinstance(data, bytes) else 'w'
+        with open(self.path(rel), mode) as f:
+            f.write(data)
+
+    def read(self, rel):
+        with open(self.path(rel)) as f:
+            return f.read()
+
+    def driver(self, name):
+        d = 'bus/pci/drivers/' + name
+        if not os.path.isdir(self.path(d)):
+            os.makedirs(self.path(d))
+            for attr in ('bind', 'unbind', 'new_id'):
+                self.write(d + '/' + attr, '')
+        return d
+
+    def add(self, addr, vendor, device, class_code, driver=None, group=None,
+            cdev=None, config=None):
+        dev = 'devices/pci0000:00/' + addr
+        os.makedirs(self.path(dev))
+        self.write(dev + '/vendor', '0x%04x\n' % vendor)
+        self.write(dev + '/device', '0x%04x\n' % device)
+        self.write(dev + '/class', '0x%06x\n' % class_code)
+        self.write(dev + '/driver_override', '(null)\n')
+        self.write(dev + '/config', config if config is not None else
+                   config_space(vendor, device, class_code))
+        os.symlink('../../../' + dev, self.path('bus/pci/devices/' + addr))
+        if driver is not None:
+            d = self.driver(driver)
+            os.symlink('../../../' + d, self.path(dev + '/driver'))
+            os.symlink('../../../../' + dev, self.path(d + '/' + addr))
+        if group is not None:
+            g = 'kernel/iommu_groups/%d' % group
+            os.makedirs(self.path(g + '/devices'), exist_ok=True)
+            os.symlink('../../../' + g, self.path(dev + '/iommu_group'))
+            os.symlink('../../../../' + dev, self.path(g + '/devices/' + addr))
+        if cdev is not None:
+            os.makedirs(self.path(dev + '/vfio-dev/' + cdev))
+
+
+def build_tree(root):
+    """
+    0000:00:00.0  host bridge, group 0                    (hidden without --all)
+    0000:3b:00.0  DSA, vfio-pci, cdev vfio0, group 5, PASID cap at 0x150
+    0000:3b:00.1  NIC, igb, group 5 (shares with 3b:00.0)
+    0000:3b:00.2  no driver, group 5
+    0000:5e:00.0  NIC, mlx5_core, no iommu_group link
+    0000:6a:01.0  DSA, no driver, group 7, PASID cap at 0x100 (not enabled)
+    0000:af:00.0  vfio-pci without vfio-dev (no CONFIG_VFIO_DEVICE_CDEV), group 8,
+                  no extended capability
+    """
+    t = FakeSysfs(root)
+    t.driver('vfio-pci')
+    t.add('0000:00:00.0', 0x8086, 0x09a2, 0x060000, group=0)
+    t.add('0000:3b:00.0', 0x8086, 0x0b25, 0x088000, driver='vfio-pci', group=5,
+          cdev='vfio0',
+          config=config_space(0x8086, 0x0b25, 0x088000,
+                              [(0x100, ECAP_AER, b''),
+                               (0x150, ECAP_PASID, pasid_payload(20, False, True, True))]))
+    t.add('0000:3b:00.1', 0x8086, 0x1521, 0x020000, driver='igb', group=5)
+    t.add('0000:3b:00.2', 0x8086, 0x1521, 0x020000, group=5)
+    t.add('0000:5e:00.0', 0x15b3, 0x1017, 0x020000, driver='mlx5_core')
+    t.add('0000:6a:01.0', 0x8086, 0x0b25, 0x088000, group=7,
+          config=config_space(0x8086, 0x0b25, 0x088000,
+                              [(0x100, ECAP_PASID, pasid_payload(8, True, True, False))]))
+    t.add('0000:af:00.0', 0x10de, 0x2330, 0x030200, driver='vfio-pci', group=8)
+    return t
+
+
+class Failed(Exception):
+    pass
+
+
+class Case:
+    def __init__(self, exe):
+        self.exe = exe
+        self.tmp = tempfile.TemporaryDirectory(prefix='pdk-devbind-')
+        self.root = os.path.join(self.tmp.name, 'sys')
+        self.tree = None
+
+    def fake(self):
+        self.tree = build_tree(self.root)
+        return self.tree
+
+    def run(self, *args, rc=0):
+        """Run pdk-devbind; check its exit status (None: any non-zero)."""
+        p = subprocess.run([self.exe] + list(args), capture_output=True, text=True,
+                           timeout=60)
+        out = p.stdout + p.stderr
+        ok = p.returncode != 0 if rc is None else p.returncode == rc
+        if not ok:
+            raise Failed('pdk-devbind %s: exit %d, expected %s\n%s' %
+                         (' '.join(args), p.returncode,
+                          'non-zero' if rc is None else rc, out))
+        return out
+
+    def run_fake(self, *args, rc=0):
+        return self.run('--sysfs', self.root, *args, rc=rc)
+
+    @staticmethod
+    def has(out, *needles):
+        for n in needles:
+            if n not in out:
+                raise Failed('output lacks %r:\n%s' % (n, out))
+
+    @staticmethod
+    def lacks(out, *needles):
+        for n in needles:
+            if n in out:
+                raise Failed('output has %r:\n%s' % (n, out))
+
+    def file_is(self, rel, want):
+        got = self.tree.read(rel)
+        if got != want:
+            raise Failed('%s holds %r, expected %r' % (rel, got, want))
+
+
+def block(out, addr):
+    """The lines of one function in --status: its line and the indented ones after it."""
+    lines = out.splitlines()
+    for i, line in enumerate(lines):
+        if line.startswith(addr + ' '):
+            j = i + 1
+            while j < len(lines) and lines[j].startswith('    '):
+                j += 1
+            return '\n'.join(lines[i:j])
+    raise Failed('no line for %s:\n%s' % (addr, out))
+
+
+# ---- the cases ----
+
+def devbind_status_fake(c):
+    """--status on the fake tree: sections, groups, cdevs, PASID cap, why lines."""
+    c.fake()
+    out = c.run_fake('--status', '--kernel-release', '6.1.0-18-amd64')
+    c.has(out, '*** FAKE sysfs tree',
+          'kernel:      Linux 6.1.0-18-amd64 (--kernel-release): older than 6.15',
+          'IOMMU:       4 groups in /sys/kernel/iommu_groups',
+          '/dev/iommu:  not looked at')
+    # dpdk-devbind's grouping, in this order
+    order = [out.find(t) for t in ('Devices using vfio-pci with a VFIO cdev\n====',
+                                   'Devices using vfio-pci without a VFIO cdev\n====',
+                                   'Devices bound to other drivers\n====',
+                                   'Devices not bound to any driver\n====')]
+    if -1 in order or order != sorted(order):
+        raise Failed('sections missing or out of order %s:\n%s' % (order, out))
+    c.lacks(out, '0000:00:00.0', 'Bridges')
+    c.has(out, '(1 bridge not shown: --all shows them)')
+
+    dsa = block(out, '0000:3b:00.0')
+    c.has(dsa, "0000:3b:00.0 '8086:0b25' class=0880 drv=vfio-pci group=5 "
+               "(with 0000:3b:00.1, 0000:3b:00.2) cdev=/dev/vfio/devices/vfio0",
+          'pasid-cap: at 0x150, max width 20, exec no, priv yes, enabled yes [sysfs config]',
+          'iommufd: not probed (a fake sysfs tree has no devices to open)',
+          'why: IOMMU group 5 is shared with 0000:3b:00.1, bound to igb',
+          'do: unbind 0000:3b:00.1 too (pdk-devbind --bind vfio-pci 0000:3b:00.0 0000:3b:00.1), '
+          'or use ACS',
+          'why: Linux 6.1.0-18-amd64 is older than 6.15: iommufd has no PASID attach; '
+          'do: boot Linux 6.15 or newer')
+    # an unbound function does not keep the group from vfio-pci
+    c.lacks(dsa, 'shared with 0000:3b:00.2')
+
+    nic = block(out, '0000:3b:00.1')
+    c.has(nic, 'drv=igb group=5 (with 0000:3b:00.0, 0000:3b:00.2) cdev=-',
+          'pasid-cap: none [sysfs config]',
+          'why: bound to igb, not vfio-pci; do: pdk-devbind --bind vfio-pci 0000:3b:00.1 '
+          '(unbinds igb)',
+          'why: no PASID capability in config space')
+    c.lacks(nic, 'iommufd:', 'older than 6.15')
+
+    free = block(out, '0000:3b:00.2')
+    c.has(free, 'drv=- group=5',
+          'why: not bound to any driver; do: pdk-devbind --bind vfio-pci 0000:3b:00.2',
+          'why: IOMMU group 5 is shared with 0000:3b:00.1, bound to igb')
+
+    mlx = block(out, '0000:5e:00.0')
+    c.has(mlx, 'drv=mlx5_core group=- cdev=-',
+          'why: no IOMMU group: no iommu_group link')
+
+    dsa2 = block(out, '0000:6a:01.0')
+    c.has(dsa2, 'pasid-cap: at 0x100, max width 8, exec yes, priv yes, enabled no')
+    c.lacks(dsa2, 'no PASID capability')
+
+    gpu = block(out, '0000:af:00.0')
+    c.has(gpu, 'drv=vfio-pci group=8 cdev=-',
+          'why: bound to vfio-pci but no VFIO cdev (no vfio-dev/ in sysfs); '
+          'do: the kernel needs CONFIG_VFIO_DEVICE_CDEV=y, Linux 6.6+')
+
+    # a new enough kernel: no kernel line; --all shows the bridge
+    out = c.run_fake('--kernel-release', '6.15.0', '--all')
+    c.has(out, 'has PASID attach (6.15+)', 'Bridges\n=======',
+          "0000:00:00.0 '8086:09a2' class=0600 drv=- group=0")
+    c.lacks(out, 'older than 6.15', 'bridge not shown')
+    c.lacks(block(out, '0000:00:00.0'), 'why:')
+
+    # the status of named functions only
+    out = c.run_fake('--status', '3b:00.1', '--kernel-release', '6.15.0')
+    c.has(out, '0000:3b:00.1 ')
+    c.lacks(out, '0000:3b:00.0 ', '0000:6a:01.0')
+
+
+def devbind_status_no_iommu(c):
+    """No /sys/kernel/iommu_groups at all: every function says to turn the IOMMU on."""
+    t = c.fake()
+    # a kernel without an IOMMU has neither the groups nor the links to them
+    subprocess.run(['rm', '-rf', t.path('kernel')], check=True)
+    for addr in os.listdir(t.path('bus/pci/devices')):
+        link = t.path('bus/pci/devices/%s/iommu_group' % addr)
+        if os.path.islink(link):
+            os.unlink(link)
+    out = c.run_fake('--kernel-release', '6.15.0')
+    c.has(out, 'IOMMU:       no /sys/kernel/iommu_groups: no IOMMU')
+    for addr in ('0000:3b:00.0', '0000:5e:00.0', '0000:6a:01.0'):
+        c.has(block(out, addr), 'why: no IOMMU: the kernel runs without one '
+                                '(no /sys/kernel/iommu_groups); do: boot with intel_iommu=on')
+
+
+def devbind_status_json_fake(c):
+    """--json: the same facts, machine-readable."""
+    c.fake()
+    out = c.run_fake('--json', '--kernel-release', '6.15.0')
+    doc = json.loads(out)
+    if doc['backend'] != 'fake-sysfs' or doc['simulated'] or doc['sysfs_root'] != c.root:
+        raise Failed('header: %r' % {k: doc[k] for k in ('backend', 'simulated', 'sysfs_root')})
+    if doc['host']['pasid_kernel'] is not True or doc['host']['iommu_groups'] != 4:
+        raise Failed('host: %r' % doc['host'])
+    fns = {f['address']: f for f in doc['functions']}
+    if '0000:00:00.0' in fns:
+        raise Failed('the bridge is listed without --all')
+    dsa = fns['0000:3b:00.0']
+    want = {'driver': 'vfio-pci', 'iommu_group': '5', 'cdev': '/dev/vfio/devices/vfio0',
+            'section': 'vfio_cdev', 'class': '088000', 'usable': False,
+            'group_peers': ['0000:3b:00.1', '0000:3b:00.2']}
+    for k, v in want.items():
+        if dsa[k] != v:
+            raise Failed('0000:3b:00.0 %s = %r, expected %r' % (k, dsa[k], v))
+    cap = dsa['pasid_cap']
+    if (cap['state'], cap['max_width'], cap['offset'], cap['enabled']) != ('present', 20, 0x150, True):
+        raise Failed('pasid_cap %r' % cap)
+    if not any('shared with 0000:3b:00.1' in w['problem'] for w in dsa['why']):
+        raise Failed('why %r' % dsa['why'])
+    if fns['0000:5e:00.0']['iommu_group'] is not None or fns['0000:3b:00.1']['cdev'] is not None:
+        raise Failed('absent values are not null')
+
+
+def devbind_bind_fake(c):
+    """--bind writes unbind, driver_override and drivers_probe; --unbind clears the override."""
+    c.fake()
+    out = c.run_fake('--bind', 'vfio-pci', '6a:01.0')
+    c.has(out, '0000:6a:01.0: bound to vfio-pci [fake sysfs tree')
+    c.file_is('devices/pci0000:00/0000:6a:01.0/driver_override', 'vfio-pci')
+    c.file_is('bus/pci/drivers_probe', '0000:6a:01.0')
+
+    # from another driver: unbound first; the unbound group-mate comes along
+    out = c.run_fake('--bind=vfio-pci', '0000:3b:00.1', '0000:3b:00.2')
+    c.has(out, '0000:3b:00.1: bound to vfio-pci (was igb)', '0000:3b:00.2: bound to vfio-pci')
+    c.file_is('bus/pci/drivers/igb/unbind', '0000:3b:00.1')
+    c.file_is('devices/pci0000:00/0000:3b:00.1/driver_override', 'vfio-pci')
+    c.file_is('devices/pci0000:00/0000:3b:00.2/driver_override', 'vfio-pci')
+    c.file_is('bus/pci/drivers_probe', '0000:3b:00.2')
+
+    # --bind DRIVER in general (a driver the tree has)
+    c.tree.driver('pci-stub')
+    c.run_fake('--bind', 'pci-stub', '0000:5e:00.0')
+    c.file_is('bus/pci/drivers/mlx5_core/unbind', '0000:5e:00.0')
+    c.file_is('devices/pci0000:00/0000:5e:00.0/driver_override', 'pci-stub')
+
+    out = c.run_fake('--unbind', '0000:af:00.0')
+    c.has(out, '0000:af:00.0: unbound from vfio-pci')
+    c.file_is('bus/pci/drivers/vfio-pci/unbind', '0000:af:00.0')
+    c.file_is('devices/pci0000:00/0000:af:00.0/driver_override', '\n')
+
+
+def devbind_bind_refused_fake(c):
+    """Refusals change nothing and say why."""
+    c.fake()
+    override = 'devices/pci0000:00/0000:3b:00.2/driver_override'
+
+    out = c.run_fake('--bind', 'vfio-pci', '0000:3b:00.2', rc=None)
+    c.has(out, '0000:3b:00.2: IOMMU group 5 is shared with 0000:3b:00.1, bound to igb: '
+               'bind both (pdk-devbind --bind vfio-pci 0000:3b:00.2 0000:3b:00.1)',
+          '--force binds it anyway', 'nothing was changed')
+    c.file_is(override, '(null)\n')
+    c.file_is('bus/pci/drivers_probe', '')
+
+    out = c.run_fake('--bind', 'vfio-pci', '0000:3b:00.2', '--force')
+    c.file_is(override, 'vfio-pci')
+
+    out = c.run_fake('--bind', 'vfio-pci', '0000:3b:00.0', rc=None)
+    c.has(out, '0000:3b:00.0 is already bound to vfio-pci')
+
+    out = c.run_fake('--bind', 'vfio-pci', '0000:00:00.0', rc=None)
+    c.has(out, '0000:00:00.0 is a bridge')
+
+    out = c.run_fake('--bind', 'vfio-pci', '0000:5e:00.0', rc=None)
+    c.has(out, '0000:5e:00.0 has no IOMMU group (no iommu_group link): vfio-pci would take it')
+    c.file_is('bus/pci/drivers/mlx5_core/unbind', '')
+
+    # one bad function refuses the whole command
+    out = c.run_fake('--bind', 'vfio-pci', '0000:6a:01.0', '0000:3b:00.0', rc=None)
+    c.has(out, 'already bound', 'nothing was changed')
+    c.file_is('devices/pci0000:00/0000:6a:01.0/driver_override', '(null)\n')
+
+    out = c.run_fake('--unbind', '0000:6a:01.0', rc=None)
+    c.has(out, '0000:6a:01.0 is not bound to any driver; nothing was changed')
+
+    out = c.run_fake('--bind', 'nvme', '0000:6a:01.0', rc=None)
+    c.has(out, 'driver nvme is not loaded (no /sys/bus/pci/drivers/nvme)')
+    c.file_is('devices/pci0000:00/0000:6a:01.0/driver_override', '(null)\n')
+
+
+def devbind_bad_input(c):
+    """Wrong input exits non-zero with a message naming it."""
+    c.fake()
+    out = c.run_fake('--bind', 'vfio-pci', 'zz:00.0', rc=None)
+    c.has(out, '"zz:00.0" is not a PCI address: write DDDD:BB:DD.F or BB:DD.F')
+    out = c.run_fake('--status', '0000:3b:00.9', rc=None)
+    c.has(out, 'is not a PCI address')
+    out = c.run_fake('--bind', 'vfio-pci', '0000:99:00.0', rc=None)
+    c.has(out, 'no PCI function 0000:99:00.0')
+    out = c.run_fake('--unbind', '0000:99:00.0', rc=None)
+    c.has(out, 'no PCI function 0000:99:00.0')
+    out = c.run_fake('--status', '0000:99:00.0', rc=None)
+    c.has(out, 'no PCI function 0000:99:00.0')
+    out = c.run_fake('--frobnicate', rc=2)
+    c.has(out, 'unknown option --frobnicate')
+    out = c.run_fake('--bind', rc=2)
+    c.has(out, '--bind needs an argument')
+    out = c.run_fake('--bind', 'vfio-pci', rc=None)
+    c.has(out, 'name the functions to bind')
+    out = c.run_fake('--bind', '../x', '0000:6a:01.0', rc=None)
+    c.has(out, 'is not a driver name')
+    out = c.run_fake('--status', '--unbind', '0000:3b:00.0', rc=2)
+    c.has(out, 'give one of --status, --bind and --unbind')
+    out = c.run('--sysfs', 'relative/dir', rc=2)
+    c.has(out, 'give an absolute path')
+    out = c.run('--sysfs', os.path.join(c.tmp.name, 'nothing'), rc=None)
+    c.has(out, 'cannot list /sys/bus/pci/devices')
+    out = c.run('--sim', '--sysfs', c.root, rc=2)
+    c.has(out, '--sim and --sysfs exclude each other')
+    out = c.run('--help')
+    c.has(out, 'Usage: pdk-devbind', '--bind DRIVER', '--sysfs DIR')
+
+
+def sim_devbind_status(c):
+    """--sim: the SIMULATED banner, the iommufd view from GET_HW_INFO, the why lines."""
+    out = c.run('--sim', '--status')
+    c.has(out, '*** SIMULATED devices', '*** SIMULATED: nothing above is hardware ***',
+          'Devices using vfio-pci with a VFIO cdev', 'Devices bound to other drivers')
+    dflt = block(out, '0000:00:04.0')
+    c.has(dflt, "'5044:0001'", 'drv=vfio-pci', 'cdev=/dev/vfio/devices/vfio0',
+          'iommufd: VT-d, max_pasid_log2 20, PASID exec no, priv no',
+          'ready: PDK can attach PASIDs 1..1048575',
+          'pasid-cap: not shown [VFIO config region: vfio-pci hides the PASID capability]')
+    c.lacks(dflt, 'why:')
+    dsa = block(out, '0000:6a:01.0')
+    c.has(dsa, "'8086:0b25' class=0880 drv=vfio-pci",
+          'iommufd: VT-d, max_pasid_log2 20, PASID exec no, priv yes')
+    shared = block(out, '0000:00:05.0')
+    c.has(shared, 'group=9 (with 0000:00:06.0)',
+          'iommufd: failed at VFIO_DEVICE_BIND_IOMMUFD: Operation not permitted',
+          'why: IOMMU group 9 is shared with 0000:00:06.0, bound to pdk-sim-other')
+    other = block(out, '0000:00:06.0')
+    c.has(other, 'drv=pdk-sim-other', 'cdev=-', 'why: bound to pdk-sim-other, not vfio-pci')
+
+    out = c.run('--sim', '--no-probe')
+    c.has(block(out, '0000:00:04.0'), 'iommufd: not probed (--no-probe)')
+
+    doc = json.loads(c.run('--sim', '--json'))
+    fns = {f['address']: f for f in doc['functions']}
+    if doc['backend'] != 'sim' or doc['simulated'] is not True:
+        raise Failed('json header %r' % doc)
+    iommufd = fns['0000:00:04.0']['iommufd']
+    if iommufd != {'type': 'VT-d', 'max_pasid_log2': 20, 'pasid_exec': False,
+                   'pasid_priv': False} or not fns['0000:00:04.0']['usable']:
+        raise Failed('0000:00:04.0 %r' % fns['0000:00:04.0'])
+
+    out = c.run('--sim', '--bind', 'vfio-pci', '0000:00:06.0', rc=None)
+    c.has(out, 'the SIMULATED kernel does not model driver binding')
+
+
+CASES = {f.__name__: f for f in (devbind_status_fake, devbind_status_no_iommu,
+                                 devbind_status_json_fake, devbind_bind_fake,
+                                 devbind_bind_refused_fake, devbind_bad_input,
+                                 sim_devbind_status)}
+
+
+def main():
+    if len(sys.argv) == 2 and sys.argv[1] == '--list':
+        print('\n'.join(CASES))
+        return 0
+    if len(sys.argv) != 3 or sys.argv[2] not in CASES:
+        print('usage: devbind_test.py PDK_DEVBIND CASE (%s)' % ', '.join(CASES),
+              file=sys.stderr)
+        return 2
+    c = Case(sys.argv[1])
+    try:
+        CASES[sys.argv[2]](c)
+    except Failed as e:
+        print('FAIL %s: %s' % (sys.argv[2], e))
+        return 1
+    finally:
+        c.tmp.cleanup()
+    print('ok %s' % sys.argv[2])
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

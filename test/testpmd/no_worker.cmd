@@ -1,0 +1,3 @@
+start
+show stats
+quit
