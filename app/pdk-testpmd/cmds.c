@@ -368,10 +368,9 @@ tp_cmdline_file(const char *path)
 			rc = -ENOMEM;
 			break;
 		}
+		/* the length parsed on success, a CMDLINE_PARSE_* error otherwise */
 		r = cmdline_parse(cl, buf);
 		switch (r) {
-		case CMDLINE_PARSE_SUCCESS:
-			break;
 		case CMDLINE_PARSE_AMBIGUOUS:
 			tp_err("ambiguous command: %s", p);
 			break;
@@ -379,8 +378,9 @@ tp_cmdline_file(const char *path)
 			tp_err("command not found: %s ('help' lists the commands)", p);
 			break;
 		case CMDLINE_PARSE_BAD_ARGS:
-		default:
 			tp_err("bad arguments: %s ('help' shows the syntax)", p);
+			break;
+		default:
 			break;
 		}
 		fflush(stdout);

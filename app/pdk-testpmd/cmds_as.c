@@ -156,7 +156,7 @@ as_users(const struct tp_as *a, char *buf, size_t len)
 	buf[0] = '\0';
 	for (id = pdk_dmadev_next(0); id >= 0; id = pdk_dmadev_next(id + 1))
 		for (q = 0; q < PDK_DMADEV_MAX_QUEUES; q++)
-			if (pdk_dmadev_queue_info(id, q, &qi) == 0 && qi.as == a->as && off < len)
+			if (tp_queue_info(id, q, &qi) == 0 && qi.as == a->as && off < len)
 				off += (size_t)snprintf(buf + off, len - off, "%s%d/%u",
 							off != 0 ? " " : "", id, q);
 }

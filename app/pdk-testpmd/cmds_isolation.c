@@ -163,6 +163,10 @@ demo_run(struct demo *d)
 	       d->qf, d->from.pasid, PAGE, FROM_BYTE, d->target_iova,
 	       pdk_dmadev_status_name(st.code));
 	if (st.code == PDK_DMADEV_ST_PAGE_FAULT)
+		/* "show stats" names the last fault of a queue; no worker runs now */
+		__atomic_store_n(&tp.dev[d->id].q[d->qf].ctr.last_fault_iova, st.fault_addr,
+				 __ATOMIC_RELAXED);
+	if (st.code == PDK_DMADEV_ST_PAGE_FAULT)
 		printf(" at IOVA 0x%" PRIx64 " (%s), PASID %u, %u bytes done", st.fault_addr,
 		       st.fault_write ? "write" : "read", d->from.pasid, st.bytes_done);
 	printf("\n");
@@ -262,7 +266,7 @@ parse_set_up_queue(int id, const char *s, uint16_t *q, struct pdk_dmadev_queue_i
 	if (tp_parse_u64(s, "queue", 0, PDK_DMADEV_MAX_QUEUES - 1, &v) < 0)
 		return -1;
 	*q = (uint16_t)v;
-	if (pdk_dmadev_queue_info(id, *q, qi) != 0) {
+	if (tp_queue_info(id, *q, qi) != 0) {
 		tp_err("device %d queue %u is not set up", id, *q);
 		return -1;
 	}

@@ -52,7 +52,7 @@ pasid_queue(int id, uint32_t pasid)
 	uint16_t q;
 
 	for (q = 0; q < PDK_DMADEV_MAX_QUEUES; q++)
-		if (pdk_dmadev_queue_info(id, q, &qi) == 0 && qi.pasid == pasid)
+		if (tp_queue_info(id, q, &qi) == 0 && qi.pasid == pasid)
 			return q;
 	return -1;
 }

@@ -22,9 +22,27 @@
 bool
 tp_queue_is_set_up(int dev_id, uint16_t q)
 {
-	struct pdk_dmadev_queue_info qi;
+	return dev_id >= 0 && dev_id < PDK_DMADEV_MAX_DEVS && q < PDK_DMADEV_MAX_QUEUES &&
+	       tp.dev[dev_id].q[q].set_up;
+}
 
-	return pdk_dmadev_queue_info(dev_id, q, &qi) == 0;
+int
+tp_queue_info(int dev_id, uint16_t q, struct pdk_dmadev_queue_info *qi)
+{
+	if (!tp_queue_is_set_up(dev_id, q))
+		return -EINVAL;
+	return pdk_dmadev_queue_info(dev_id, q, qi);
+}
+
+void
+tp_queues_forget(int dev_id)
+{
+	uint16_t q;
+
+	for (q = 0; q < PDK_DMADEV_MAX_QUEUES; q++) {
+		tp_queue_reset(dev_id, q);
+		tp.dev[dev_id].q[q].set_up = false;
+	}
 }
 
 void
@@ -61,7 +79,6 @@ tp_port_config(int dev_id, uint16_t nb_queues)
 {
 	struct pdk_dmadev_conf conf = { .nb_queues = nb_queues };
 	struct pdk_dmadev_info info;
-	uint16_t q;
 	int rc;
 
 	if (tp.running) {
@@ -77,12 +94,13 @@ tp_port_config(int dev_id, uint16_t nb_queues)
 		return -EINVAL;
 	}
 	rc = pdk_dmadev_configure(dev_id, &conf);
+	/* configure releases the old queues, even when it then fails */
+	if (rc != -EBUSY)
+		tp_queues_forget(dev_id);
 	if (rc < 0) {
 		tp_err("port config %d queues %u: %s", dev_id, nb_queues, strerror(-rc));
 		return rc;
 	}
-	for (q = 0; q < PDK_DMADEV_MAX_QUEUES; q++)
-		tp_queue_reset(dev_id, q);
 	printf("device %d: %u queue%s configured (max %u)\n", dev_id, nb_queues,
 	       nb_queues == 1 ? "" : "s", info.max_queues);
 	return 0;
@@ -119,9 +137,13 @@ tp_queue_setup(int dev_id, uint16_t q, struct tp_as *a, uint32_t pasid, uint16_t
 	rc = pdk_dmadev_queue_setup(dev_id, q, &conf);
 	if (rc < 0) {
 		tp_err("queue setup %d %u %s: %s", dev_id, q, a->name, strerror(-rc));
+		/* a set-up queue is released before the new setup; a refused argument keeps it */
+		if (tp.dev[dev_id].q[q].set_up && pdk_dmadev_queue_info(dev_id, q, &qi) != 0)
+			tp.dev[dev_id].q[q].set_up = false;
 		return rc;
 	}
 	tp_queue_reset(dev_id, q);
+	tp.dev[dev_id].q[q].set_up = true;
 	if (pdk_dmadev_queue_info(dev_id, q, &qi) == 0)
 		printf("device %d queue %u: PASID %u, address space %s (IOAS %u, HWPT %u), "
 		       "ring %u\n", dev_id, q, qi.pasid, a->name, pdk_dma_as_ioas_id(a->as),
@@ -240,11 +262,15 @@ cmd_queue_release(void *res)
 		return;
 	}
 	rc = pdk_dmadev_queue_release(id, q);
+	/* the library forgets the queue even when the driver's release fails */
+	if (rc != -EBUSY) {
+		tp_queue_reset(id, q);
+		tp.dev[id].q[q].set_up = false;
+	}
 	if (rc < 0) {
 		tp_err("queue release %d %u: %s", id, q, strerror(-rc));
 		return;
 	}
-	tp_queue_reset(id, q);
 	printf("device %d queue %u released\n", id, q);
 }
 

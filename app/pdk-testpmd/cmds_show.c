@@ -46,11 +46,9 @@ show_devices(void)
 	       tp.sim != NULL ? "SIMULATED sim" : "kernel");
 	for (i = 0; i < n; i++) {
 		struct pdk_bus_dev *d = pdk_bus_dev_get(tp.bus, i);
-		const struct pdk_bus_driver *drv = pdk_bus_dev_driver(d);
 
-		printf("  %s  %04x:%04x  %s%s%s\n", pdk_bus_dev_name(d), pdk_bus_dev_vendor(d),
-		       pdk_bus_dev_device(d), pdk_bus_dev_state_text(d),
-		       drv != NULL ? "  driver " : "", drv != NULL ? drv->name : "");
+		printf("  %s  %04x:%04x  %s\n", pdk_bus_dev_name(d), pdk_bus_dev_vendor(d),
+		       pdk_bus_dev_device(d), pdk_bus_dev_state_text(d));
 	}
 }
 
@@ -100,7 +98,7 @@ cmd_show_device(void *res)
 	for (q = 0; q < info.nb_queues; q++) {
 		struct pdk_dmadev_queue_info qi;
 
-		if (pdk_dmadev_queue_info(id, q, &qi) != 0) {
+		if (tp_queue_info(id, q, &qi) != 0) {
 			printf("  queue %u: not set up\n", q);
 			continue;
 		}

@@ -38,9 +38,13 @@ struct tp_state tp = {
 	.burst = 32,
 };
 
-/* EAL options used when none are given: no hugepages, no PCI, no files. */
+/*
+ * EAL options used when none are given: no hugepages (malloc'ed memory),
+ * no PCI bus (it would take the devices PDK binds through the cdev), no
+ * shared config files; telemetry still gets its socket in the runtime dir.
+ */
 static const char *const eal_defaults[] = {
-	"--no-huge", "-m", "128", "--no-pci", "--in-memory", "--file-prefix", "pdk-testpmd",
+	"--no-huge", "-m", "128", "--no-pci", "--no-shconf", "--file-prefix", "pdk-testpmd",
 };
 
 #define NB_EAL_DEFAULTS (sizeof(eal_defaults) / sizeof(eal_defaults[0]))
@@ -456,7 +460,8 @@ static int
 teardown(void)
 {
 	unsigned int i, nas = 0, left = 0;
-	int rc = 0;
+	bool was_sim = tp.sim != NULL, sim_clean = true;
+	int rc = 0, sim_leaked = 0;
 
 	pthread_mutex_lock(&tp.lock);
 	if (tp.running)
@@ -465,6 +470,8 @@ teardown(void)
 	if (tp.bus != NULL)
 		pdk_bus_destroy(tp.bus);
 	tp.bus = NULL;
+	for (i = 0; i < PDK_DMADEV_MAX_DEVS; i++)
+		tp_queues_forget((int)i);
 	for (i = 0; i < TP_MAX_AS; i++) {
 		if (tp.as[i] == NULL)
 			continue;
@@ -479,26 +486,26 @@ teardown(void)
 	if (left != 0)
 		rc = -1;
 	if (tp.sim != NULL) {
-		bool clean = pdk_sim_is_clean(tp.sim);
-		int leaked = pdk_sim_destroy(tp.sim);
-
+		/* every object must be gone before the sim goes: ask it first */
+		sim_clean = pdk_sim_is_clean(tp.sim);
+		sim_leaked = pdk_sim_destroy(tp.sim);
 		tp.sim = NULL;
-		if (clean && leaked == 0) {
-			printf("pdk-testpmd: SIMULATED kernel is clean: no object, mapping, pinned "
-			       "page or fd was left\n");
-		} else {
-			printf("pdk-testpmd: SIMULATED kernel was NOT clean at teardown (%d fd%s "
-			       "leaked; see the PDK log lines)\n", leaked, leaked == 1 ? "" : "s");
+		if (!sim_clean || sim_leaked != 0)
 			rc = -1;
-		}
 	}
-	if (rc == 0)
+	if (left == 0)
 		printf("pdk-testpmd: teardown complete: bus destroyed, %u address space%s "
 		       "destroyed, iommufd closed%s\n", nas, nas == 1 ? "" : "s",
-		       tp.sys != NULL && pdk_sys_is_sim(tp.sys) ? ", SIMULATED kernel destroyed" : "");
+		       was_sim ? ", SIMULATED kernel destroyed" : "");
 	else
-		printf("pdk-testpmd: teardown INCOMPLETE (%u address space%s left)\n", left,
-		       left == 1 ? "" : "s");
+		printf("pdk-testpmd: teardown INCOMPLETE: %u address space%s could not be "
+		       "destroyed\n", left, left == 1 ? "" : "s");
+	if (was_sim && sim_clean && sim_leaked == 0)
+		printf("pdk-testpmd: SIMULATED kernel is clean: no object, mapping, pinned page or "
+		       "fd was left\n");
+	else if (was_sim)
+		printf("pdk-testpmd: SIMULATED kernel was NOT clean at teardown (%d fd%s leaked; "
+		       "see the PDK log lines)\n", sim_leaked, sim_leaked == 1 ? "" : "s");
 	tp.sys = NULL;
 	pthread_mutex_unlock(&tp.lock);
 	fflush(stdout);

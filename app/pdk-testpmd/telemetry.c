@@ -94,7 +94,7 @@ tel_device(const char *cmd, const char *params, struct rte_tel_data *d)
 		struct rte_tel_data *qd;
 		char key[16];
 
-		if (pdk_dmadev_queue_info(id, q, &qi) != 0)
+		if (tp_queue_info(id, q, &qi) != 0)
 			continue;
 		qd = rte_tel_data_alloc();
 		if (qd == NULL)
@@ -154,7 +154,7 @@ tel_pasids(const char *cmd, const char *params, struct rte_tel_data *d)
 		struct pdk_dmadev_queue_info qi;
 		char key[16];
 
-		if (pdk_dmadev_queue_info(id, q, &qi) != 0)
+		if (tp_queue_info(id, q, &qi) != 0)
 			continue;
 		snprintf(key, sizeof(key), "queue_%u", q);
 		rte_tel_data_add_dict_u64(byq, key, qi.pasid);
@@ -223,7 +223,7 @@ tel_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 		struct tp_snap s;
 		char key[16];
 
-		if (pdk_dmadev_queue_info(id, q, &qi) != 0)
+		if (tp_queue_info(id, q, &qi) != 0)
 			continue;
 		qd = rte_tel_data_alloc();
 		if (qd == NULL)

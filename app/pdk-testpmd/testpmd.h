@@ -85,6 +85,7 @@ struct tp_snap {
 };
 
 struct tp_queue {
+	bool set_up;		/* by a queue setup of ours (see tp_queue_info()) */
 	struct tp_qctr ctr;
 	struct tp_snap base;	/* "clear stats" */
 	struct tp_snap last;	/* the last "show stats" (rates) */
@@ -157,6 +158,14 @@ void tp_queue_reset(int dev_id, uint16_t q);
 /* Read a queue's counters now. */
 void tp_queue_snap(int dev_id, uint16_t q, struct tp_snap *s);
 bool tp_queue_is_set_up(int dev_id, uint16_t q);
+/*
+ * pdk_dmadev_queue_info() of a queue we set up; -EINVAL without asking the
+ * library otherwise, because the library logs an error for a queue that is
+ * not set up and "which queues are set up" is a question here, not an error.
+ */
+int tp_queue_info(int dev_id, uint16_t q, struct pdk_dmadev_queue_info *qi);
+/* Every queue of the device is gone (configure, close, bus destroy). */
+void tp_queues_forget(int dev_id);
 
 /* ---- traffic (traffic.c) ---- */
 int tp_traffic_start(void);

@@ -248,7 +248,7 @@ lq_place(struct lq *l, const struct pdk_dmadev_queue_info *qi,
 	for (i = 0; i < nb_lqs && &lqs[i] != l; i++) {
 		struct pdk_dmadev_queue_info o;
 
-		if (pdk_dmadev_queue_info(lqs[i].dev_id, lqs[i].q, &o) == 0 && o.as == qi->as)
+		if (tp_queue_info(lqs[i].dev_id, lqs[i].q, &o) == 0 && o.as == qi->as)
 			nth++;
 	}
 	if (nth >= a->nb_bufs) {
@@ -317,7 +317,7 @@ tp_traffic_start(void)
 		if (pdk_dmadev_info_get(id, &info) != 0)
 			continue;
 		for (q = 0; q < info.nb_queues; q++)
-			if (pdk_dmadev_queue_info(id, q, &qi) == 0)
+			if (tp_queue_info(id, q, &qi) == 0)
 				lqs[nb_lqs++] = (struct lq){ .dev_id = id, .q = q };
 	}
 	if (nb_lqs == 0) {
@@ -327,7 +327,7 @@ tp_traffic_start(void)
 	}
 	for (i = 0; i < nb_lqs; i++) {
 		pdk_dmadev_info_get(lqs[i].dev_id, &info);
-		pdk_dmadev_queue_info(lqs[i].dev_id, lqs[i].q, &qi);
+		tp_queue_info(lqs[i].dev_id, lqs[i].q, &qi);
 		rc = lq_place(&lqs[i], &qi, &info);
 		if (rc < 0)
 			goto fail;
@@ -459,7 +459,7 @@ stats_line(const char *who, const struct tp_snap *cur, const struct tp_snap *bas
 		       since(cur->app.enq_errors, base->app.enq_errors));
 	if (cur->app.lost != base->app.lost)
 		printf(" | lost %" PRIu64, since(cur->app.lost, base->app.lost));
-	if (cur->dev.page_faults != base->dev.page_faults)
+	if (cur->dev.page_faults != base->dev.page_faults && strcmp(who, "total") != 0)
 		printf(" | last fault at IOVA 0x%" PRIx64, cur->app.last_fault_iova);
 	printf("\n");
 }
@@ -497,7 +497,7 @@ tp_stats_show(bool update)
 			struct tp_snap cur;
 			char who[96];
 
-			if (pdk_dmadev_queue_info(id, q, &qi) != 0)
+			if (tp_queue_info(id, q, &qi) != 0)
 				continue;
 			tp_queue_snap(id, q, &cur);
 			/* each queue has a PASID of its own: per queue is per PASID */

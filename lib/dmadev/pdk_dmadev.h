@@ -247,6 +247,28 @@ int pdk_dmadev_stats_reset(int dev_id, uint16_t q);
  */
 int pdk_dmadev_dump(int dev_id, FILE *f);
 
+/**
+ * Allocate a free PASID of the device's PASID space (never 0), for a later
+ * queue setup (pdk_dmadev_queue_conf.pasid). A PASID allocated here stays
+ * allocated when the queue that used it is released, until
+ * pdk_dmadev_pasid_free().
+ * @return 0, -ENODEV, -ENOTSUP (the device has no PASID space), -ENOSPC.
+ */
+int pdk_dmadev_pasid_alloc(int dev_id, uint32_t *pasid);
+
+/**
+ * Free a PASID. @return 0, -ENODEV, -ENOTSUP, -EBUSY (a queue uses it),
+ * -ENOENT (not allocated).
+ */
+int pdk_dmadev_pasid_free(int dev_id, uint32_t pasid);
+
+/**
+ * List the device's allocated PASIDs, ascending, whether allocated here or
+ * by a queue setup: up to @p max of them into @p pasids.
+ * @return how many are allocated (may exceed @p max), -ENODEV, -ENOTSUP.
+ */
+int pdk_dmadev_pasid_list(int dev_id, uint32_t *pasids, unsigned int max);
+
 /** @return the status code's name ("success", "page-fault", ...). */
 const char *pdk_dmadev_status_name(enum pdk_dmadev_status_code code);
 

@@ -69,6 +69,7 @@ struct tdrv_queue {
 
 struct tdrv_dev {
 	const char *name;
+	int dev_id;		/* to look at its fast-path slots */
 	struct pdk_dmadev_info info;	/* what info_get reports */
 	struct tdrv_queue *queues[PDK_DMADEV_MAX_QUEUES];
 	uint16_t nb_queues;
@@ -88,6 +89,25 @@ tdrv_violation(struct tdrv_dev *d, const char *what)
 {
 	fprintf(stderr, "  test driver %s: contract violation: %s\n", d->name, what);
 	d->violations++;
+}
+
+static const struct pdk_dmadev_fp_ops tdrv_fp_ops;
+
+/*
+ * The library installs a queue's slot only after the driver started and
+ * puts the "not started" ops back before it stops: check from inside.
+ */
+static void
+tdrv_check_slots_off(struct tdrv_dev *d, const char *when)
+{
+	uint16_t q;
+
+	for (q = 0; q < PDK_DMADEV_MAX_QUEUES; q++)
+		if (pdk_dmadev_fp[d->dev_id][q].ops == &tdrv_fp_ops) {
+			fprintf(stderr, "  test driver %s: queue %u: fast path live %s\n",
+				d->name, q, when);
+			d->violations++;
+		}
 }
 
 static int
@@ -393,6 +413,7 @@ tdrv_start(void *dev)
 	int rc;
 
 	d->n_start++;
+	tdrv_check_slots_off(d, "before the driver's start");
 	if (d->started)
 		tdrv_violation(d, "start while started (or after a failed stop)");
 	for (q = 0; q < d->nb_queues; q++)
@@ -423,6 +444,7 @@ tdrv_stop(void *dev)
 	int rc;
 
 	d->n_stop++;
+	tdrv_check_slots_off(d, "while the driver stops");
 	if (!d->started)
 		tdrv_violation(d, "stop while stopped");
 	rc = tdrv_take_failure(&d->fail_stop);
@@ -523,8 +545,13 @@ tdrv_init(struct tdrv_dev *d, const char *name)
 static int
 tdrv_register(struct tdrv_dev *d, const char *name, int *dev_id)
 {
+	int rc;
+
 	tdrv_init(d, name);
-	return pdk_dmadev_register(name, TDRV_DRIVER, &tdrv_ops, &tdrv_fp_ops, d, dev_id);
+	rc = pdk_dmadev_register(name, TDRV_DRIVER, &tdrv_ops, &tdrv_fp_ops, d, dev_id);
+	if (rc == 0)
+		d->dev_id = *dev_id;
+	return rc;
 }
 
 /* Mark [va, va + len) unmapped: ops touching it fault there. */
@@ -987,6 +1014,7 @@ test_dmadev_queue_setup_errors(void)
 	np.info.pasid_width = 0;
 	TEST_ASSERT_OK(pdk_dmadev_register("no-pasid", TDRV_DRIVER, &tdrv_ops, &tdrv_fp_ops, &np,
 					   &nid));
+	np.dev_id = nid;
 	TEST_ASSERT_OK(pdk_dmadev_configure(nid, &conf));
 	qc.pasid = 5;
 	TEST_REFUSED(pdk_dmadev_queue_setup(nid, 0, &qc), -EINVAL, "PDK_DMADEV_CAPA_PASID");
@@ -1479,6 +1507,7 @@ test_dmadev_stats(void)
 	tdrv_init(&d2, "uncounted");
 	TEST_ASSERT_OK(pdk_dmadev_register("uncounted", TDRV_DRIVER, &nostats, &tdrv_fp_ops, &d2,
 					   &id2));
+	d2.dev_id = id2;
 	TEST_ASSERT_OK(setup_queues(id2, 1, 1, 64, e.as[1]));
 	TEST_REFUSED(pdk_dmadev_stats_get(id2, 0, &s), -ENOTSUP, "uncounted");
 	TEST_REFUSED(pdk_dmadev_stats_reset(id2, PDK_DMADEV_ALL_QUEUES), -ENOTSUP, "uncounted");

@@ -470,8 +470,8 @@ test_dsa_no_pasid(void)
 
 	test_log_capture_start();
 	TEST_ASSERT_RC(dsa_env_setup(&e, 0, NULL), -EOPNOTSUPP);
-	test_log_capture_stop();
 	TEST_ASSERT_LOGGED("PASID");
+	test_log_capture_stop();
 	TEST_ASSERT_EQ(pdk_dmadev_count(), 0);
 	TEST_ASSERT_OK(dsa_env_teardown(&e));
 	return TEST_SUCCESS;
@@ -487,10 +487,10 @@ test_dsa_devargs(void)
 
 	test_log_capture_start();
 	TEST_ASSERT_RC(dsa_env_setup(&e, 20, DSA_ADDR ",max_queues=99"), -EINVAL);
-	TEST_ASSERT_LOGGED("max_queues");
+	TEST_ASSERT_LOGGED("argument max_queues=99: must be 1..8");
 	TEST_ASSERT_OK(dsa_env_teardown(&e));
 	TEST_ASSERT_RC(dsa_env_setup(&e, 20, DSA_ADDR ",wq=2"), -EINVAL);
-	TEST_ASSERT_LOGGED("wq");
+	TEST_ASSERT_LOGGED("unknown argument 'wq' for driver dsa");
 	TEST_ASSERT_OK(dsa_env_teardown(&e));
 	test_log_capture_stop();
 	TEST_ASSERT_OK(dsa_env_setup(&e, 20, DSA_ADDR ",max_queues=2,engines=1"));
@@ -554,3 +554,46 @@ test_dsa_teardown_orders(void)
 	return TEST_SUCCESS;
 }
 PDK_TEST_REGISTER(sim_dsa_pmd_teardown_any_order, fast, test_dsa_teardown_orders);
+
+/* PASIDs reserved outside a queue: listed, used by a queue, kept after it */
+static int
+test_dsa_pasid_api(void)
+{
+	struct pdk_dmadev_queue_conf qc = { .nb_desc = 64 };
+	struct pdk_dmadev_conf conf = { .nb_queues = 2 };
+	struct pdk_dmadev_queue_info qi;
+	uint32_t mine, list[4];
+	struct dsa_env e;
+
+	TEST_ASSERT_OK(dsa_env_setup(&e, 20, NULL));
+	TEST_ASSERT_OK(dsa_env_as(&e, 0));
+	TEST_ASSERT_OK(pdk_dmadev_configure(e.dev_id, &conf));
+	TEST_ASSERT_EQ(pdk_dmadev_pasid_list(e.dev_id, list, 4), 0);
+	TEST_ASSERT_OK(pdk_dmadev_pasid_alloc(e.dev_id, &mine));
+	TEST_ASSERT_EQ(mine, 1);
+	qc.as = e.as[0];
+	qc.pasid = mine;
+	TEST_ASSERT_OK(pdk_dmadev_queue_setup(e.dev_id, 0, &qc));
+	qc.pasid = 0;	/* the next free one, taken by the queue */
+	TEST_ASSERT_OK(pdk_dmadev_queue_setup(e.dev_id, 1, &qc));
+	TEST_ASSERT_OK(pdk_dmadev_queue_info(e.dev_id, 1, &qi));
+	TEST_ASSERT_EQ(qi.pasid, 2);
+	TEST_ASSERT_EQ(pdk_dmadev_pasid_list(e.dev_id, list, 4), 2);
+	TEST_ASSERT_EQ(list[0], 1);
+	TEST_ASSERT_EQ(list[1], 2);
+	test_log_capture_start();
+	TEST_ASSERT_RC(pdk_dmadev_pasid_free(e.dev_id, mine), -EBUSY);
+	TEST_ASSERT_RC(pdk_dmadev_pasid_free(e.dev_id, 999), -ENOENT);
+	TEST_ASSERT_RC(pdk_dmadev_pasid_alloc(e.dev_id, NULL), -EINVAL);
+	test_log_capture_stop();
+	TEST_ASSERT_OK(pdk_dmadev_queue_release(e.dev_id, 0));
+	TEST_ASSERT_OK(pdk_dmadev_queue_release(e.dev_id, 1));
+	/* the queue's own PASID went with it; the reserved one stays */
+	TEST_ASSERT_EQ(pdk_dmadev_pasid_list(e.dev_id, list, 4), 1);
+	TEST_ASSERT_EQ(list[0], mine);
+	TEST_ASSERT_OK(pdk_dmadev_pasid_free(e.dev_id, mine));
+	TEST_ASSERT_EQ(pdk_dmadev_pasid_list(e.dev_id, NULL, 0), 0);
+	TEST_ASSERT_OK(dsa_env_teardown(&e));
+	return TEST_SUCCESS;
+}
+PDK_TEST_REGISTER(sim_dsa_pmd_pasid_api, fast, test_dsa_pasid_api);

@@ -33,7 +33,7 @@ import shutil
 import subprocess
 import sys
 
-EAL_BASE = ['--no-huge', '-m', '128', '--no-pci', '--in-memory']
+EAL_BASE = ['--no-huge', '-m', '128', '--no-pci', '--no-shconf']
 # Whatever a session says, these must never be printed.
 ALWAYS_ABSENT = ['AddressSanitizer', 'LeakSanitizer', 'runtime error:', 'Segmentation fault']
 
@@ -48,15 +48,6 @@ def runtime_dir(prefix):
     if not base:
         base = '/var/run' if os.getuid() == 0 else os.environ.get('XDG_RUNTIME_DIR', '/tmp')
     return os.path.join(base, 'dpdk', prefix)
-
-
-def lsan_env(env, here):
-    """DPDK's EAL keeps some allocations until exit: suppress those only."""
-    supp = os.path.join(here, 'lsan.supp')
-    opts = env.get('LSAN_OPTIONS', '')
-    if 'suppressions=' not in opts:
-        opts = (opts + ':' if opts else '') + 'suppressions=' + supp + ':print_suppressions=0'
-    env['LSAN_OPTIONS'] = opts
 
 
 def parse_expect(text):
@@ -125,18 +116,18 @@ def main():
     argv = [exe] + eal + ['--'] + app
 
     env = dict(os.environ)
-    lsan_env(env, here)
     if os.path.exists(base + '.env'):
         for line in read(base + '.env').splitlines():
             if '=' in line and not line.startswith('#'):
                 k, v = line.split('=', 1)
                 env[k.strip()] = v.strip()
-    stdin = open(base + '.stdin') if os.path.exists(base + '.stdin') else subprocess.DEVNULL
+    stdin_path = base + '.stdin'
 
     print('$ ' + ' '.join(shlex.quote(a) for a in argv), flush=True)
     try:
-        p = subprocess.run(argv, stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                           env=env, timeout=50)
+        with open(stdin_path if os.path.exists(stdin_path) else os.devnull) as stdin:
+            p = subprocess.run(argv, stdin=stdin, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, env=env, timeout=50)
         output, code = p.stdout.decode(errors='replace'), p.returncode
     except subprocess.TimeoutExpired as e:
         output = (e.stdout or b'').decode(errors='replace')

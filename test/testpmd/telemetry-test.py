@@ -64,11 +64,7 @@ def main():
     prefix = f'pdk-tp-telemetry-{os.getpid()}'
     sock = os.path.join(runtime_dir(prefix), 'dpdk_telemetry.v2')
     env = dict(os.environ)
-    supp = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'lsan.supp')
-    if 'suppressions=' not in env.get('LSAN_OPTIONS', ''):
-        env['LSAN_OPTIONS'] = (env.get('LSAN_OPTIONS', '') + ':suppressions=' + supp +
-                               ':print_suppressions=0').lstrip(':')
-    argv = [exe, '--no-huge', '-m', '128', '--no-pci', '--in-memory', '--file-prefix', prefix,
+    argv = [exe, '--no-huge', '-m', '128', '--no-pci', '--no-shconf', '--file-prefix', prefix,
             '--', '--queues', '4', '--auto-start', '--time', str(RUN_SECONDS)]
     print('$ ' + ' '.join(argv), flush=True)
     p = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env)

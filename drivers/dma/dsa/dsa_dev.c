@@ -254,6 +254,24 @@ dsa_dump(void *priv, FILE *f)
 	return 0;
 }
 
+static int
+dsa_pasid_alloc(void *priv, uint32_t *pasid)
+{
+	return pdk_pasid_alloc(((struct dsa_dev *)priv)->pasids, pasid);
+}
+
+static int
+dsa_pasid_free(void *priv, uint32_t pasid)
+{
+	return pdk_pasid_free(((struct dsa_dev *)priv)->pasids, pasid);
+}
+
+static int
+dsa_pasid_list(void *priv, uint32_t *pasids, unsigned int max)
+{
+	return pdk_pasid_list(((struct dsa_dev *)priv)->pasids, pasids, max);
+}
+
 static const struct pdk_dmadev_ops dsa_ops = {
 	.info_get = dsa_info_get,
 	.configure = dsa_configure,
@@ -266,6 +284,9 @@ static const struct pdk_dmadev_ops dsa_ops = {
 	.stats_get = dsa_stats_get,
 	.stats_reset = dsa_stats_reset,
 	.dump = dsa_dump,
+	.pasid_alloc = dsa_pasid_alloc,
+	.pasid_free = dsa_pasid_free,
+	.pasid_list = dsa_pasid_list,
 };
 
 /* Refuse a device that lacks what the driver relies on, saying what. */

@@ -1,0 +1,1115 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The PDK authors
+ */
+
+/*
+ * The SIMULATED kernel's DSA model (PDK_SIM_MODEL_DSA, doc/sim.md "DSA
+ * model"), driven at the register level through lib/vfio as a driver would:
+ * capabilities, commands and their error codes, portals, the engine, and
+ * DMA tagged with a WQ's PASID through lib/dma + lib/pasid address spaces.
+ * These check the model against the facts of pdk_idxd.h; they are not
+ * results of DSA hardware.
+ */
+
+#include <endian.h>
+#include <linux/pci_regs.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "pdk_idxd.h"
+#include "pdk_test.h"
+#include "test_env.h"
+
+#define DSA_ADDR	"0000:6a:01.0"
+#define BUF_LEN		(1u << 20)
+#define SRC_OFF		0u		/* in each buffer: data to copy */
+#define DST_OFF		(256u << 10)	/* where copies land */
+#define COMP_OFF	(512u << 10)	/* completion records, 32 bytes each */
+#define LIST_OFF	(768u << 10)	/* batch descriptor lists */
+#define FAR_IOVA	0x40000000ull	/* the second space's buffer: mapped there only */
+#define WAIT_NS		(5ull * 1000 * 1000 * 1000)
+#define RECORD_FLAGS	(PDK_IDXD_FLAG_CRAV | PDK_IDXD_FLAG_RCR)
+
+/* A DSA function, its PASID space, and two address spaces with a buffer each. */
+struct dsa_t {
+	struct test_env env;
+	struct pdk_sim_fn *fn;
+	struct pdk_pasid_space *space;
+	struct pdk_dma_as *as[2];
+	struct pdk_pasid_ctx *ctx[2];
+	uint8_t *buf[2];
+	uint64_t iova[2];	/* of buf[i] in as[i] */
+	uint32_t pasid[2];	/* attached to as[i] */
+	uint32_t grpcfg;	/* table offsets, from the OFFSETS register */
+	uint32_t wqcfg;
+};
+
+static const struct pdk_sim_fn_config dsa_fn = {
+	.pci_addr = DSA_ADDR,
+	.model = PDK_SIM_MODEL_DSA,
+	.pasid_bits = 20,
+};
+
+/* ---- registers through the device fd ---- */
+
+static uint32_t
+rd32(struct dsa_t *t, uint32_t off)
+{
+	uint32_t v = UINT32_MAX;
+
+	if (pdk_vfio_bar_read(t->env.dev, PDK_IDXD_MMIO_BAR, off, &v, sizeof(v)) < 0)
+		return UINT32_MAX;
+	return le32toh(v);
+}
+
+static uint64_t
+rd64(struct dsa_t *t, uint32_t off)
+{
+	uint64_t v = UINT64_MAX;
+
+	if (pdk_vfio_bar_read(t->env.dev, PDK_IDXD_MMIO_BAR, off, &v, sizeof(v)) < 0)
+		return UINT64_MAX;
+	return le64toh(v);
+}
+
+static int
+wr32(struct dsa_t *t, uint32_t off, uint32_t v)
+{
+	v = htole32(v);
+	return pdk_vfio_bar_write(t->env.dev, PDK_IDXD_MMIO_BAR, off, &v, sizeof(v));
+}
+
+static int
+wr64(struct dsa_t *t, uint32_t off, uint64_t v)
+{
+	v = htole64(v);
+	return pdk_vfio_bar_write(t->env.dev, PDK_IDXD_MMIO_BAR, off, &v, sizeof(v));
+}
+
+/* Run a command: @return CMDSTS as read back right after the write. */
+static uint32_t
+cmd(struct dsa_t *t, enum pdk_idxd_cmd c, uint32_t operand)
+{
+	if (wr32(t, PDK_IDXD_REG_CMD, PDK_IDXD_CMD(c, operand)) < 0)
+		return UINT32_MAX;
+	return rd32(t, PDK_IDXD_REG_CMDSTS);
+}
+
+static uint32_t
+wqcfg_reg(const struct dsa_t *t, unsigned int wq, unsigned int dw)
+{
+	return t->wqcfg + PDK_IDXD_WQCFG(wq, PDK_IDXD_WQCFG_MIN_SIZE, dw);
+}
+
+/* A dedicated WQ of @p size; PASID_EN with @p pasid when @p pasid_en. */
+static int
+wq_config(struct dsa_t *t, unsigned int wq, uint16_t size, bool pasid_en, uint32_t pasid,
+	  unsigned int xfer_shift, unsigned int batch_shift)
+{
+	uint32_t mode = PDK_IDXD_WQCFG_MODE_DEDICATED | pasid << PDK_IDXD_WQCFG_PASID_SHIFT |
+			(pasid_en ? PDK_IDXD_WQCFG_PASID_EN : 0);
+	int rc;
+
+	rc = wr32(t, wqcfg_reg(t, wq, PDK_IDXD_WQCFG_SIZE_DW), size);
+	if (rc == 0)
+		rc = wr32(t, wqcfg_reg(t, wq, PDK_IDXD_WQCFG_MODE_DW), mode);
+	if (rc == 0)
+		rc = wr32(t, wqcfg_reg(t, wq, PDK_IDXD_WQCFG_XFER_DW),
+			  xfer_shift << PDK_IDXD_WQCFG_MAX_XFER_SHIFT |
+			  batch_shift << PDK_IDXD_WQCFG_MAX_BATCH_SHIFT);
+	return rc;
+}
+
+static int
+group_config(struct dsa_t *t, unsigned int g, uint64_t wqs, uint64_t engines)
+{
+	int rc = wr64(t, t->grpcfg + PDK_IDXD_GRPCFG_WQS(g, 0), wqs);
+
+	return rc == 0 ? wr64(t, t->grpcfg + PDK_IDXD_GRPCFG_ENGINES(g), engines) : rc;
+}
+
+static uint32_t
+wq_state(struct dsa_t *t, unsigned int wq)
+{
+	return rd32(t, wqcfg_reg(t, wq, PDK_IDXD_WQCFG_STATE_DW)) >> PDK_IDXD_WQCFG_STATE_SHIFT;
+}
+
+/* ---- descriptors and records ---- */
+
+static struct pdk_idxd_completion *
+rec(struct dsa_t *t, unsigned int k)
+{
+	return (struct pdk_idxd_completion *)(t->buf[0] + COMP_OFF) + k;
+}
+
+static uint64_t
+rec_iova(struct dsa_t *t, unsigned int k)
+{
+	return t->iova[0] + COMP_OFF + (uint64_t)k * sizeof(struct pdk_idxd_completion);
+}
+
+static void
+desc_set(struct pdk_idxd_desc *d, uint8_t op, uint32_t flags, uint64_t comp, uint64_t src,
+	 uint64_t dst, uint32_t size)
+{
+	memset(d, 0, sizeof(*d));
+	d->op_flags = PDK_IDXD_OP_FLAGS(op, flags);
+	d->completion_addr = comp;
+	d->src = src;
+	d->dst = dst;
+	d->size = size;
+}
+
+static int
+submit(struct dsa_t *t, unsigned int wq, const struct pdk_idxd_desc *d)
+{
+	return pdk_vfio_bar_write(t->env.dev, PDK_IDXD_WQ_BAR, PDK_IDXD_PORTAL_OFFSET(wq), d,
+				  sizeof(*d));
+}
+
+static uint64_t
+now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* Wait for the device to write the record's status: @return it, 0 on timeout. */
+static uint8_t
+wait_rec(const struct pdk_idxd_completion *c)
+{
+	uint64_t deadline = now_ns() + WAIT_NS;
+	uint8_t st;
+
+	while ((st = __atomic_load_n(&c->status, __ATOMIC_ACQUIRE)) == 0 && now_ns() < deadline)
+		;
+	return st & PDK_IDXD_COMP_STATUS_MASK;
+}
+
+/* Submit @p d (its record k) on @p wq and wait for its status. */
+static uint8_t
+run(struct dsa_t *t, unsigned int wq, struct pdk_idxd_desc *d, unsigned int k)
+{
+	memset(rec(t, k), 0, sizeof(struct pdk_idxd_completion));
+	if (submit(t, wq, d) < 0)
+		return 0xff;
+	return wait_rec(rec(t, k));
+}
+
+/* A NOOP with record k on @p wq: once done, everything before it on the WQ is. */
+static uint8_t
+fence_noop(struct dsa_t *t, unsigned int wq, unsigned int k)
+{
+	struct pdk_idxd_desc d;
+
+	desc_set(&d, PDK_IDXD_OP_NOOP, RECORD_FLAGS, rec_iova(t, k), 0, 0, 0);
+	return run(t, wq, &d, k);
+}
+
+/* ---- fixture ---- */
+
+/*
+ * The DSA with bus mastering on; with @p spaces, its PASID space, as[0]
+ * (buf[0] at an allocated IOVA, PASID pasid[0]) and as[1] (buf[1] at
+ * FAR_IOVA, PASID pasid[1]).
+ */
+static int
+dsa_setup(struct dsa_t *t, const struct pdk_sim_fn_config *fcfg, bool spaces)
+{
+	uint64_t offsets;
+	unsigned int i;
+	int rc;
+
+	memset(t, 0, sizeof(*t));
+	rc = test_env_setup(&t->env, NULL, fcfg, true);
+	if (rc < 0)
+		return rc;
+	t->fn = pdk_sim_fn_find(t->env.sim, fcfg->pci_addr);
+	rc = pdk_vfio_pci_command(t->env.dev, PCI_COMMAND_MASTER, 0);
+	if (rc < 0)
+		return rc;
+	offsets = rd64(t, PDK_IDXD_REG_OFFSETS);
+	t->grpcfg = (uint32_t)PDK_IDXD_GET(offsets, PDK_IDXD_OFFSETS_GRPCFG_SHIFT, 16) *
+		    PDK_IDXD_TABLE_MULT;
+	t->wqcfg = (uint32_t)PDK_IDXD_GET(offsets, PDK_IDXD_OFFSETS_WQCFG_SHIFT, 16) *
+		   PDK_IDXD_TABLE_MULT;
+	if (!spaces)
+		return 0;
+	rc = pdk_pasid_space_create(t->env.dev, t->env.ictx, &t->space);
+	for (i = 0; rc == 0 && i < 2; i++) {
+		rc = pdk_dma_as_create(t->env.ictx, i == 0 ? "dsa-a" : "dsa-b", &t->as[i]);
+		if (rc < 0)
+			break;
+		t->buf[i] = test_buf_alloc(BUF_LEN);
+		if (t->buf[i] == NULL)
+			return -ENOMEM;
+		memset(t->buf[i], 0, BUF_LEN);
+		if (i == 0) {
+			rc = pdk_dma_map(t->as[i], t->buf[i], BUF_LEN,
+					 PDK_IOMMUFD_READ | PDK_IOMMUFD_WRITE, &t->iova[i]);
+		} else {
+			t->iova[i] = FAR_IOVA;
+			rc = pdk_dma_map_iova(t->as[i], t->buf[i], BUF_LEN, FAR_IOVA,
+					      PDK_IOMMUFD_READ | PDK_IOMMUFD_WRITE);
+		}
+		if (rc == 0)
+			rc = pdk_pasid_ctx_create(t->space, t->as[i], 0, &t->ctx[i]);
+		if (rc == 0)
+			t->pasid[i] = pdk_pasid_ctx_pasid(t->ctx[i]);
+	}
+	return rc;
+}
+
+/* Undo dsa_setup() but the env: DONE(t.env) then checks the sim is clean. */
+static void
+dsa_release(struct dsa_t *t)
+{
+	unsigned int i;
+
+	for (i = 0; i < 2; i++)
+		pdk_pasid_ctx_release(t->ctx[i]);
+	pdk_pasid_space_destroy(t->space);
+	for (i = 0; i < 2; i++) {
+		if (t->as[i] != NULL)
+			pdk_dma_as_destroy(t->as[i]);
+		if (t->buf[i] != NULL)
+			test_buf_free(t->buf[i], BUF_LEN);
+	}
+}
+
+/* WQ 0 (16 entries, PASID_EN with pasid[0]) in group 0 with engine 0; enabled. */
+static int
+dsa_start(struct dsa_t *t, bool pasid_en)
+{
+	int rc = wq_config(t, 0, 16, pasid_en, t->pasid[0], 21, 10);
+
+	if (rc == 0)
+		rc = group_config(t, 0, 1, 1);
+	if (rc == 0 && cmd(t, PDK_IDXD_CMD_ENABLE_DEVICE, 0) != PDK_IDXD_CMDSTS_SUCCESS)
+		rc = -EIO;
+	if (rc == 0 && cmd(t, PDK_IDXD_CMD_ENABLE_WQ, 0) != PDK_IDXD_CMDSTS_SUCCESS)
+		rc = -EIO;
+	return rc;
+}
+
+static int
+dsa_stats(struct dsa_t *t, struct pdk_sim_dsa_stats *st)
+{
+	return pdk_sim_fn_dsa_stats(t->fn, st);
+}
+
+/* ---- tests ---- */
+
+/* Identity, BARs and the capability registers the model publishes. */
+static int
+test_caps(void)
+{
+	struct pdk_vfio_region r;
+	struct pdk_sim_stats sst;
+	struct dsa_t t;
+	uint64_t gencap, wqcap;
+	uint8_t cfg[16];
+	uint32_t v;
+	void *bar2;
+	size_t len;
+
+	TEST_ASSERT_OK(dsa_setup(&t, &dsa_fn, false));
+	TEST_ASSERT_OK(pdk_vfio_config_read(t.env.dev, 0, cfg, sizeof(cfg)));
+	TEST_ASSERT_EQ(cfg[PCI_VENDOR_ID] | cfg[PCI_VENDOR_ID + 1] << 8, 0x8086);
+	TEST_ASSERT_EQ(cfg[PCI_DEVICE_ID] | cfg[PCI_DEVICE_ID + 1] << 8, 0x0b25);
+	TEST_ASSERT_EQ(cfg[PCI_CLASS_PROG] | cfg[PCI_CLASS_DEVICE] << 8 |
+		       cfg[PCI_CLASS_DEVICE + 1] << 16, 0x088000);
+	TEST_ASSERT_OK(pdk_vfio_pci_attr_hex(t.env.sys, DSA_ADDR, "device", &v));
+	TEST_ASSERT_EQ(v, 0x0b25);
+
+	/* BAR0 registers, BAR2 portals (a 16 KiB stride per WQ), both mmap-able */
+	TEST_ASSERT_OK(pdk_vfio_region_info(t.env.dev, VFIO_PCI_BAR0_REGION_INDEX, &r));
+	TEST_ASSERT_EQ(r.size, 0x1000);
+	TEST_ASSERT(r.flags & VFIO_REGION_INFO_FLAG_MMAP);
+	TEST_ASSERT_OK(pdk_vfio_region_info(t.env.dev, VFIO_PCI_BAR2_REGION_INDEX, &r));
+	TEST_ASSERT_EQ(r.size, 8 * PDK_IDXD_PORTAL_STRIDE);
+	TEST_ASSERT_EQ(r.flags, VFIO_REGION_INFO_FLAG_READ | VFIO_REGION_INFO_FLAG_WRITE |
+				VFIO_REGION_INFO_FLAG_MMAP);
+	TEST_ASSERT_OK(pdk_vfio_region_info(t.env.dev, VFIO_PCI_BAR1_REGION_INDEX, &r));
+	TEST_ASSERT_EQ(r.size, 0);
+	TEST_ASSERT_OK(pdk_vfio_bar_map(t.env.dev, PDK_IDXD_WQ_BAR, &bar2, &len));
+	TEST_ASSERT_EQ(len, 8 * PDK_IDXD_PORTAL_STRIDE);
+	pdk_sim_stats_get(t.env.sim, &sst);
+	TEST_ASSERT_EQ(sst.mmaps, 1);
+
+	TEST_ASSERT_EQ(rd32(&t, PDK_IDXD_REG_VERSION), PDK_IDXD_VERSION_1);
+	gencap = rd64(&t, PDK_IDXD_REG_GENCAP);
+	TEST_ASSERT_EQ(PDK_IDXD_GET(gencap, PDK_IDXD_GENCAP_MAX_XFER_SHIFT, 5), 21);
+	TEST_ASSERT_EQ(PDK_IDXD_GET(gencap, PDK_IDXD_GENCAP_MAX_BATCH_SHIFT, 4), 10);
+	TEST_ASSERT(gencap & PDK_IDXD_GENCAP_CONFIG_EN);
+	TEST_ASSERT(gencap & PDK_IDXD_GENCAP_CMD_CAP);
+	TEST_ASSERT(!(gencap & PDK_IDXD_GENCAP_BLOCK_ON_FAULT));
+	wqcap = rd64(&t, PDK_IDXD_REG_WQCAP);
+	TEST_ASSERT_EQ(PDK_IDXD_GET(wqcap, PDK_IDXD_WQCAP_TOTAL_SIZE_SHIFT, 16), 128);
+	TEST_ASSERT_EQ(PDK_IDXD_GET(wqcap, PDK_IDXD_WQCAP_NUM_WQS_SHIFT, 8), 8);
+	TEST_ASSERT_EQ(PDK_IDXD_GET(wqcap, PDK_IDXD_WQCAP_WQCFG_SIZE_SHIFT, 4), 0);
+	TEST_ASSERT(wqcap & PDK_IDXD_WQCAP_DEDICATED);
+	TEST_ASSERT(!(wqcap & PDK_IDXD_WQCAP_SHARED));
+	TEST_ASSERT_EQ(rd64(&t, PDK_IDXD_REG_GRPCAP) & 0xff, 4);
+	TEST_ASSERT_EQ(rd64(&t, PDK_IDXD_REG_ENGCAP) & 0xff, 4);
+	TEST_ASSERT_EQ(rd64(&t, PDK_IDXD_REG_OPCAP), 0x1f);
+	TEST_ASSERT_EQ(rd64(&t, PDK_IDXD_REG_OPCAP + 8), 0);
+	TEST_ASSERT_EQ(t.grpcfg, 0x400);
+	TEST_ASSERT_EQ(t.wqcfg, 0x500);
+	TEST_ASSERT_EQ(rd32(&t, PDK_IDXD_REG_CMDCAP), 0x7fe);
+	TEST_ASSERT_EQ(rd32(&t, PDK_IDXD_REG_GENSTS), PDK_IDXD_STATE_DISABLED);
+	TEST_ASSERT_EQ(wq_state(&t, 0), PDK_IDXD_WQ_STATE_DISABLED);
+
+	/* read-only registers keep their value */
+	TEST_ASSERT_OK(wr64(&t, PDK_IDXD_REG_GENCAP, 0));
+	TEST_ASSERT_EQ(rd64(&t, PDK_IDXD_REG_GENCAP), gencap);
+	TEST_ASSERT_OK(wr32(&t, PDK_IDXD_REG_GENSTS, PDK_IDXD_STATE_ENABLED));
+	TEST_ASSERT_EQ(rd32(&t, PDK_IDXD_REG_GENSTS), PDK_IDXD_STATE_DISABLED);
+	TEST_ASSERT_OK(wr32(&t, PDK_IDXD_REG_CMDSTS, 0x12345678));
+	TEST_ASSERT_EQ(rd32(&t, PDK_IDXD_REG_CMDSTS), 0);
+	TEST_ASSERT_OK(wr32(&t, wqcfg_reg(&t, 0, PDK_IDXD_WQCFG_STATE_DW), UINT32_MAX));
+	TEST_ASSERT_EQ(rd32(&t, wqcfg_reg(&t, 0, PDK_IDXD_WQCFG_STATE_DW)), 0);
+	DONE(t.env);
+}
+PDK_TEST_REGISTER(sim_dsa_caps, fast, test_caps);
+
+/* ENABLE_DEVICE: each refusal with its CMDSTS code; DISABLE_DEVICE; unknown commands. */
+static int
+test_enable_device_errors(void)
+{
+	struct pdk_sim_stats sst;
+	struct dsa_t t;
+
+	TEST_ASSERT_OK(dsa_setup(&t, &dsa_fn, false));
+	TEST_ASSERT_OK(wq_config(&t, 0, 16, false, 0, 21, 10));
+	TEST_ASSERT_OK(group_config(&t, 0, 1, 1));
+
+	TEST_ASSERT_OK(pdk_vfio_pci_command(t.env.dev, 0, PCI_COMMAND_MASTER));
+	TEST_ASSERT_EQ(cmd(&t, PDK_IDXD_CMD_ENABLE_DEVICE, 0), PDK_IDXD_CMDSTS_ERR_BUSMASTER_EN);
+	TEST_ASSERT_EQ(rd32(&t, PDK_IDXD_REG_GENSTS), PDK_IDXD_STATE_DISABLED);
+	TEST_ASSERT_OK(pdk_vfio_pci_command(t.env.dev, PCI_COMMAND_MASTER, 0));
+
+	/* a WQ with a size in no group */
+	TEST_ASSERT_OK(group_config(&t, 0, 0, 1));
+	TEST_ASSERT_EQ(cmd(&t, PDK_IDXD_CMD_ENABLE_DEVICE, 0), PDK_IDXD_CMDSTS_ERR_GRP_CONFIG);
+	/* in a group without an engine */
+	TEST_ASSERT_OK(group_config(&t, 0, 1, 0));
+	TEST_ASSERT_EQ(cmd(&t, PDK_IDXD_CMD_ENABLE_DEVICE, 0), PDK_IDXD_CMDSTS_ERR_GRP_CONFIG);
+	/* in two groups */
+	TEST_ASSERT_OK(group_config(&t, 0, 1, 1));
+	TEST_ASSERT_OK(group_config(&t, 1, 1, 2));
+	TEST_ASSERT_EQ(cmd(&t, PDK_IDXD_CMD_ENABLE_DEVICE, 0), PDK_IDXD_CMDSTS_ERR_GRP_CONFIG);
+	/* an engine in two groups */
+	TEST_ASSERT_OK(group_config(&t, 1, 0, 1));
+	TEST_ASSERT_EQ(cmd(&t, PDK_IDXD_CMD_ENABLE_DEVICE, 0), PDK_IDXD_CMDSTS_ERR_GRP_CONFIG);
+	TEST_ASSERT_OK(group_config(&t, 1, 0, 0));
+	/* sizes above WQCAP's total */
+	TEST_ASSERT_OK(wq_config(&t, 0, 100, false, 0, 21, 10));
+	TEST_ASSERT_OK(wq_config(&t, 1, 29, false, 0, 21, 10));
+	TEST_ASSERT_OK(group_config(&t, 0, 3, 1));
+	TEST_ASSERT_EQ(cmd(&t, PDK_IDXD_CMD_ENABLE_DEVICE, 0),
+		       PDK_IDXD_CMDSTS_ERR_WQ_SIZE_ERANGE);
+	TEST_ASSERT_EQ(rd32(&t, PDK_IDXD_REG_GENSTS), PDK_IDXD_STATE_DISABLED);
+	pdk_sim_stats_get(t.env.sim, &sst);
+	TEST_ASSERT_EQ(sst.engines, 0);
+
+	/* exactly the total: enabled, the engine runs */
+	TEST_ASSERT_OK(wq_config(&t, 1, 28, false, 0, 21, 10));
+	TEST_ASSERT_EQ(cmd(&t, PDK_IDXD_CMD_ENABLE_DEVICE, 0), PDK_IDXD_CMDSTS_SUCCESS);
+	TEST_ASSERT_EQ(rd32(&t, PDK_IDXD_REG_GENSTS), PDK_IDXD_STATE_ENABLED);
+	pdk_sim_stats_get(t.env.sim, &sst);
+	TEST_ASSERT_EQ(sst.engines, 1);
+	TEST_ASSERT_EQ(cmd(&t, PDK_IDXD_CMD_ENABLE_DEVICE, 0), PDK_IDXD_CMDSTS_ERR_DEV_ENABLED);
+
+	/* the group table and WQ sizes are fixed while the device is enabled */
+	TEST_ASSERT_OK(group_config(&t, 2, 4, 4));
+	TEST_ASSERT_EQ(rd64(&t, t.grpcfg + PDK_IDXD_GRPCFG_WQS(2, 0)), 0);
+	TEST_ASSERT_EQ(rd64(&t, t.grpcfg + PDK_IDXD_GRPCFG_ENGINES(2)), 0);
+	TEST_ASSERT_OK(wr32(&t, wqcfg_reg(&t, 0, PDK_IDXD_WQCFG_SIZE_DW), 5));
+	TEST_ASSERT_EQ(rd32(&t, wqcfg_reg(&t, 0, PDK_IDXD_WQCFG_SIZE_DW)), 100);
+
+	/* commands the model does not implement, and no status stays active */
+	TEST_ASSERT_EQ(cmd(&t, 0, 0), PDK_IDXD_CMDSTS_INVAL_CMD);
+	TEST_ASSERT_EQ(cmd(&t, 11, 0), PDK_IDXD_CMDSTS_INVAL_CMD);	/* DRAIN_PASID */
+	TEST_ASSERT_EQ(cmd(&t, 0x1f, 0), PDK_IDXD_CMDSTS_INVAL_CMD);
+
+	TEST_ASSERT_EQ(cmd(&t, PDK_IDXD_CMD_DISABLE_DEVICE, 0), PDK_IDXD_CMDSTS_SUCCESS);
+	TEST_ASSERT_EQ(rd32(&t, PDK_IDXD_REG_GENSTS), PDK_IDXD_STATE_DISABLED);
+	pdk_sim_stats_get(t.env.sim, &sst);
+	TEST_ASSERT_EQ(sst.engines, 0);
+	TEST_ASSERT_EQ(cmd(&t, PDK_IDXD_CMD_DISABLE_DEVICE, 0), PDK_IDXD_CMDSTS_ERR_DIS_DEV_EN);
+	/* disabled again: the tables are writable */
+	TEST_ASSERT_OK(group_config(&t, 2, 4, 4));
+	TEST_ASSERT_EQ(rd64(&t, t.grpcfg + PDK_IDXD_GRPCFG_WQS(2, 0)), 4);
+	DONE(t.env);
+}
+PDK_TEST_REGISTER(sim_dsa_enable_device_errors, fast, test_enable_device_errors);
+
+/* ENABLE_WQ: each refusal with its CMDSTS code, then enable, state, and disable. */
+static int
+test_enable_wq_errors(void)
+{
+	uint32_t mode_dw;
+	struct dsa_t t;
+
+	TEST_ASSERT_OK(dsa_setup(&t, &dsa_fn, false));
+	TEST_ASSERT_OK(wq_config(&t, 0, 16, true, 5, 21, 10));
+	TEST_ASSERT_OK(group_config(&t, 0, 1, 1));
+	mode_dw = wqcfg_reg(&t, 0, PDK_IDXD_WQCFG_MODE_DW);
+
+	TEST_ASSERT_EQ(cmd(&t, PDK_IDXD_CMD_ENABLE_WQ, 0), PDK_IDXD_CMDSTS_ERR_DEV_NOTEN);
+	TEST_ASSERT_EQ(cmd(&t, PDK_IDXD_CMD_DISABLE_WQ, PDK_IDXD_WQ_MASK_OPERAND(0)),
+		       PDK_IDXD_CMDSTS_ERR_DEV_NOT_EN);
+	TEST_ASSERT_EQ(cmd(&t, PDK_IDXD_CMD_ENABLE_DEVICE, 0), PDK_IDXD_CMDSTS_SUCCESS);
+
+	TEST_ASSERT_EQ(cmd(&t, PDK_IDXD_CMD_ENABLE_WQ, 8), PDK_IDXD_CMDSTS_INVAL_WQIDX);
+	TEST_ASSERT_EQ(cmd(&t, PDK_IDXD_CMD_DRAIN_WQ, PDK_IDXD_WQ_MASK_OPERAND(8)),
+		       PDK_IDXD_CMDSTS_INVAL_WQIDX);
+	TEST_ASSERT_EQ(cmd(&t, PDK_IDXD_CMD_ABORT_WQ, PDK_IDXD_WQ_MASK_OPERAND(16)),
+		       PDK_IDXD_CMDSTS_INVAL_WQIDX);
+	TEST_ASSERT_EQ(cmd(&t, PDK_IDXD_CMD_ENABLE_WQ, 1), PDK_IDXD_CMDSTS_ERR_WQ_SIZE);
+
+	/* mode and limits of a disabled WQ stay writable while the device is enabled */
+	TEST_ASSERT_OK(wr32(&t, mode_dw, 0));
+	TEST_ASSERT_EQ(cmd(&t, PDK_IDXD_CMD_ENABLE_WQ, 0), PDK_IDXD_CMDSTS_ERR_WQ_MODE);
+	TEST_ASSERT_OK(wr32(&t, mode_dw, PDK_IDXD_WQCFG_MODE_DEDICATED | PDK_IDXD_WQCFG_BOF));
+	TEST_ASSERT_EQ(cmd(&t, PDK_IDXD_CMD_ENABLE_WQ, 0), PDK_IDXD_CMDSTS_ERR_BOF_EN);
+	TEST_ASSERT_OK(wq_config(&t, 0, 16, true, 5, 22, 10));
+	TEST_ASSERT_EQ(cmd(&t, PDK_IDXD_CMD_ENABLE_WQ, 0), PDK_IDXD_CMDSTS_ERR_MAX_XFER_SIZE);
+	TEST_ASSERT_OK(wq_config(&t, 0, 16, true, 5, 21, 11));
+	TEST_ASSERT_EQ(cmd(&t, PDK_IDXD_CMD_ENABLE_WQ, 0), PDK_IDXD_CMDSTS_ERR_MAX_BATCH_SIZE);
+	TEST_ASSERT_OK(wq_config(&t, 0, 16, true, 5, 21, 10));
+	TEST_ASSERT_EQ(rd32(&t, mode_dw), PDK_IDXD_WQCFG_MODE_DEDICATED | PDK_IDXD_WQCFG_PASID_EN |
+					  5u << PDK_IDXD_WQCFG_PASID_SHIFT);
+
+	TEST_ASSERT_EQ(cmd(&t, PDK_IDXD_CMD_ENABLE_WQ, 0), PDK_IDXD_CMDSTS_SUCCESS);
+	TEST_ASSERT_EQ(wq_state(&t, 0), PDK_IDXD_WQ_STATE_ENABLED);
+	TEST_ASSERT_EQ(cmd(&t, PDK_IDXD_CMD_ENABLE_WQ, 0), PDK_IDXD_CMDSTS_ERR_WQ_ENABLED);
+	/* an enabled WQ's configuration ignores writes */
+	TEST_ASSERT_OK(wr32(&t, mode_dw, PDK_IDXD_WQCFG_MODE_DEDICATED));
+	TEST_ASSERT_EQ(rd32(&t, mode_dw), PDK_IDXD_WQCFG_MODE_DEDICATED | PDK_IDXD_WQCFG_PASID_EN |
+					  5u << PDK_IDXD_WQCFG_PASID_SHIFT);
+
+	TEST_ASSERT_EQ(cmd(&t, PDK_IDXD_CMD_DRAIN_WQ, PDK_IDXD_WQ_MASK_OPERAND(0)),
+		       PDK_IDXD_CMDSTS_SUCCESS);
+	TEST_ASSERT_EQ(cmd(&t, PDK_IDXD_CMD_DISABLE_WQ, PDK_IDXD_WQ_MASK_OPERAND(0)),
+		       PDK_IDXD_CMDSTS_SUCCESS);
+	TEST_ASSERT_EQ(wq_state(&t, 0), PDK_IDXD_WQ_STATE_DISABLED);
+	/* disabling a disabled WQ does nothing */
+	TEST_ASSERT_EQ(cmd(&t, PDK_IDXD_CMD_DISABLE_WQ, PDK_IDXD_WQ_MASK_OPERAND(0)),
+		       PDK_IDXD_CMDSTS_SUCCESS);
+	/* RESET_WQ returns its configuration to power-on values */
+	TEST_ASSERT_EQ(cmd(&t, PDK_IDXD_CMD_ENABLE_WQ, 0), PDK_IDXD_CMDSTS_SUCCESS);
+	TEST_ASSERT_EQ(cmd(&t, PDK_IDXD_CMD_RESET_WQ, PDK_IDXD_WQ_MASK_OPERAND(0)),
+		       PDK_IDXD_CMDSTS_SUCCESS);
+	TEST_ASSERT_EQ(wq_state(&t, 0), PDK_IDXD_WQ_STATE_DISABLED);
+	TEST_ASSERT_EQ(rd32(&t, mode_dw), 0);
+	TEST_ASSERT_EQ(rd32(&t, wqcfg_reg(&t, 0, PDK_IDXD_WQCFG_SIZE_DW)), 0);
+	DONE(t.env);
+}
+PDK_TEST_REGISTER(sim_dsa_enable_wq_errors, fast, test_enable_wq_errors);
+
+/* PASID_EN on a function without PASID capability (or a PASID it cannot emit). */
+static int
+test_enable_wq_no_pasid(void)
+{
+	struct pdk_sim_fn_config fc = dsa_fn;
+	struct dsa_t t;
+
+	fc.pasid_bits = 0;
+	TEST_ASSERT_OK(dsa_setup(&t, &fc, false));
+	TEST_ASSERT_OK(wq_config(&t, 0, 16, true, 1, 21, 10));
+	TEST_ASSERT_OK(group_config(&t, 0, 1, 1));
+	TEST_ASSERT_EQ(cmd(&t, PDK_IDXD_CMD_ENABLE_DEVICE, 0), PDK_IDXD_CMDSTS_SUCCESS);
+	TEST_ASSERT_EQ(cmd(&t, PDK_IDXD_CMD_ENABLE_WQ, 0), PDK_IDXD_CMDSTS_ERR_PASID_EN);
+	/* without PASID_EN the WQ uses the RID */
+	TEST_ASSERT_OK(wq_config(&t, 0, 16, false, 0, 21, 10));
+	TEST_ASSERT_EQ(cmd(&t, PDK_IDXD_CMD_ENABLE_WQ, 0), PDK_IDXD_CMDSTS_SUCCESS);
+	DONE(t.env);
+}
+PDK_TEST_REGISTER(sim_dsa_enable_wq_no_pasid, fast, test_enable_wq_no_pasid);
+
+/* MEMMOVE on a PASID_EN WQ: the bytes land in the WQ's PASID's address space. */
+static int
+test_memmove_pasid(void)
+{
+	struct pdk_sim_dsa_stats st;
+	struct pdk_idxd_desc d;
+	struct dsa_t t;
+	unsigned int i;
+
+	TEST_ASSERT_OK(dsa_setup(&t, &dsa_fn, true));
+	TEST_ASSERT_OK(dsa_start(&t, true));
+	for (i = 0; i < 65536; i++)
+		t.buf[0][SRC_OFF + i] = (uint8_t)(i * 7 + 1);
+	desc_set(&d, PDK_IDXD_OP_MEMMOVE, RECORD_FLAGS, rec_iova(&t, 0), t.iova[0] + SRC_OFF,
+		 t.iova[0] + DST_OFF, 65536);
+	TEST_ASSERT_EQ(run(&t, 0, &d, 0), PDK_IDXD_COMP_SUCCESS);
+	TEST_ASSERT(memcmp(t.buf[0] + DST_OFF, t.buf[0] + SRC_OFF, 65536) == 0);
+	TEST_ASSERT_EQ(rec(&t, 0)->fault_addr, 0);
+
+	/* overlapping ranges copy like memmove */
+	desc_set(&d, PDK_IDXD_OP_MEMMOVE, RECORD_FLAGS, rec_iova(&t, 1), t.iova[0] + SRC_OFF,
+		 t.iova[0] + SRC_OFF + 100, 1000);
+	memcpy(t.buf[0] + DST_OFF, t.buf[0] + SRC_OFF, 1000);
+	TEST_ASSERT_EQ(run(&t, 0, &d, 1), PDK_IDXD_COMP_SUCCESS);
+	TEST_ASSERT(memcmp(t.buf[0] + SRC_OFF + 100, t.buf[0] + DST_OFF, 1000) == 0);
+
+	/* nothing reached the IOMMU without a PASID tag */
+	TEST_ASSERT_RC(pdk_sim_fault_pop(t.env.sim, NULL), -ENOENT);
+	TEST_ASSERT_OK(dsa_stats(&t, &st));
+	TEST_ASSERT_EQ(st.submitted, 2);
+	TEST_ASSERT_EQ(st.completed, 2);
+	TEST_ASSERT_EQ(cmd(&t, PDK_IDXD_CMD_DISABLE_DEVICE, 0), PDK_IDXD_CMDSTS_SUCCESS);
+	dsa_release(&t);
+	DONE(t.env);
+}
+PDK_TEST_REGISTER(sim_dsa_memmove_pasid, fast, test_memmove_pasid);
+
+/*
+ * The same copy towards an IOVA mapped only in the other PASID's address
+ * space: PAGE_FAULT_NOBOF at that IOVA, a write, and not a byte written.
+ */
+static int
+test_memmove_fault(void)
+{
+	struct pdk_sim_fault f;
+	struct pdk_idxd_desc d;
+	struct dsa_t t;
+
+	TEST_ASSERT_OK(dsa_setup(&t, &dsa_fn, true));
+	TEST_ASSERT_OK(dsa_start(&t, true));
+	memset(t.buf[0] + SRC_OFF, 0x5a, 8192);
+	memset(t.buf[1] + DST_OFF, 0xee, 8192);
+	desc_set(&d, PDK_IDXD_OP_MEMMOVE, RECORD_FLAGS, rec_iova(&t, 0), t.iova[0] + SRC_OFF,
+		 FAR_IOVA + DST_OFF, 8192);
+	TEST_ASSERT_EQ(run(&t, 0, &d, 0), PDK_IDXD_COMP_PAGE_FAULT_NOBOF);
+	TEST_ASSERT_EQ(rec(&t, 0)->fault_addr, FAR_IOVA + DST_OFF);
+	TEST_ASSERT_EQ(rec(&t, 0)->fault_info, PDK_IDXD_FAULT_INFO_WRITE);
+	TEST_ASSERT_EQ(rec(&t, 0)->bytes_completed, 0);
+	TEST_ASSERT(test_all_bytes(t.buf[1] + DST_OFF, 0xee, 8192));
+	TEST_ASSERT_OK(pdk_sim_fault_pop(t.env.sim, &f));
+	TEST_ASSERT(f.pasid_valid && f.pasid == t.pasid[0] && f.write,
+		    "fault pasid %u valid %d write %d", f.pasid, f.pasid_valid, f.write);
+	TEST_ASSERT_EQ(f.iova, FAR_IOVA + DST_OFF);
+
+	/* a source it cannot read: a read fault, the destination untouched */
+	memset(t.buf[0] + DST_OFF, 0x11, 4096);
+	desc_set(&d, PDK_IDXD_OP_MEMMOVE, RECORD_FLAGS, rec_iova(&t, 1), FAR_IOVA + SRC_OFF,
+		 t.iova[0] + DST_OFF, 4096);
+	TEST_ASSERT_EQ(run(&t, 0, &d, 1), PDK_IDXD_COMP_PAGE_FAULT_NOBOF);
+	TEST_ASSERT_EQ(rec(&t, 1)->fault_addr, FAR_IOVA + SRC_OFF);
+	TEST_ASSERT_EQ(rec(&t, 1)->fault_info, 0);
+	TEST_ASSERT(test_all_bytes(t.buf[0] + DST_OFF, 0x11, 4096));
+
+	/* the WQ moved to the other PASID: the same IOVA is now reachable */
+	TEST_ASSERT_EQ(cmd(&t, PDK_IDXD_CMD_DISABLE_WQ, PDK_IDXD_WQ_MASK_OPERAND(0)),
+		       PDK_IDXD_CMDSTS_SUCCESS);
+	TEST_ASSERT_OK(wq_config(&t, 0, 16, true, t.pasid[1], 21, 10));
+	TEST_ASSERT_EQ(cmd(&t, PDK_IDXD_CMD_ENABLE_WQ, 0), PDK_IDXD_CMDSTS_SUCCESS);
+	memset(t.buf[1] + SRC_OFF, 0x77, 4096);
+	desc_set(&d, PDK_IDXD_OP_MEMMOVE, RECORD_FLAGS, 0, FAR_IOVA + SRC_OFF,
+		 FAR_IOVA + DST_OFF, 4096);
+	/* its record must be in its own space too */
+	d.completion_addr = FAR_IOVA + COMP_OFF;
+	((struct pdk_idxd_completion *)(t.buf[1] + COMP_OFF))->status = 0;
+	TEST_ASSERT_OK(submit(&t, 0, &d));
+	TEST_ASSERT_EQ(wait_rec((struct pdk_idxd_completion *)(t.buf[1] + COMP_OFF)),
+		       PDK_IDXD_COMP_SUCCESS);
+	TEST_ASSERT(test_all_bytes(t.buf[1] + DST_OFF, 0x77, 4096));
+	dsa_release(&t);
+	DONE(t.env);
+}
+PDK_TEST_REGISTER(sim_dsa_memmove_fault, fast, test_memmove_fault);
+
+/* A WQ without PASID_EN uses the RID's address space. */
+static int
+test_memmove_rid(void)
+{
+	struct pdk_idxd_desc d;
+	struct dsa_t t;
+
+	TEST_ASSERT_OK(dsa_setup(&t, &dsa_fn, true));
+	TEST_ASSERT_OK(dsa_start(&t, false));
+	memset(t.buf[0] + SRC_OFF, 0x3c, 4096);
+	desc_set(&d, PDK_IDXD_OP_MEMMOVE, RECORD_FLAGS, rec_iova(&t, 0), t.iova[0] + SRC_OFF,
+		 t.iova[0] + DST_OFF, 4096);
+	/* no RID attachment yet: DMA blocked, and even the record cannot be written */
+	TEST_ASSERT_OK(submit(&t, 0, &d));
+	TEST_ASSERT_EQ(cmd(&t, PDK_IDXD_CMD_DRAIN_WQ, PDK_IDXD_WQ_MASK_OPERAND(0)),
+		       PDK_IDXD_CMDSTS_SUCCESS);
+	TEST_ASSERT_OK(pdk_pasid_rid_attach(t.space, t.as[0]));
+	TEST_ASSERT_EQ(fence_noop(&t, 0, 1), PDK_IDXD_COMP_SUCCESS);
+	TEST_ASSERT_EQ(rec(&t, 0)->status, 0);
+	TEST_ASSERT(rd64(&t, PDK_IDXD_REG_SWERR) & PDK_IDXD_SWERR_VALID);
+	TEST_ASSERT_EQ(PDK_IDXD_GET(rd64(&t, PDK_IDXD_REG_SWERR), PDK_IDXD_SWERR_ERROR_SHIFT, 8),
+		       PDK_IDXD_COMP_CRA_XLAT);
+
+	TEST_ASSERT_EQ(run(&t, 0, &d, 0), PDK_IDXD_COMP_SUCCESS);
+	TEST_ASSERT(test_all_bytes(t.buf[0] + DST_OFF, 0x3c, 4096));
+	TEST_ASSERT_OK(pdk_pasid_rid_detach(t.space));
+	dsa_release(&t);
+	DONE(t.env);
+}
+PDK_TEST_REGISTER(sim_dsa_memmove_rid, fast, test_memmove_rid);
+
+/* MEMFILL: the 8-byte pattern of the source field, repeated, the tail cut. */
+static int
+test_memfill(void)
+{
+	const uint64_t pattern = 0x0807060504030201ull;
+	struct pdk_idxd_desc d;
+	struct dsa_t t;
+	uint32_t i;
+
+	TEST_ASSERT_OK(dsa_setup(&t, &dsa_fn, true));
+	TEST_ASSERT_OK(dsa_start(&t, true));
+	memset(t.buf[0] + DST_OFF, 0xaa, 8192);
+	desc_set(&d, PDK_IDXD_OP_MEMFILL, RECORD_FLAGS, rec_iova(&t, 0), pattern,
+		 t.iova[0] + DST_OFF + 3, 4099);
+	TEST_ASSERT_EQ(run(&t, 0, &d, 0), PDK_IDXD_COMP_SUCCESS);
+	TEST_ASSERT_EQ(t.buf[0][DST_OFF + 2], 0xaa);
+	for (i = 0; i < 4099; i++) {
+		uint8_t want = (uint8_t)((i & 7) + 1);	/* the pattern's bytes in memory order */
+
+		TEST_ASSERT(t.buf[0][DST_OFF + 3 + i] == want, "byte %u is 0x%02x", i,
+			    t.buf[0][DST_OFF + 3 + i]);
+	}
+	TEST_ASSERT_EQ(t.buf[0][DST_OFF + 3 + 4099], 0xaa);
+
+	/* into the other space's IOVA: a write fault, nothing filled */
+	desc_set(&d, PDK_IDXD_OP_MEMFILL, RECORD_FLAGS, rec_iova(&t, 1), pattern,
+		 FAR_IOVA + DST_OFF, 64);
+	memset(t.buf[1] + DST_OFF, 0, 64);
+	TEST_ASSERT_EQ(run(&t, 0, &d, 1), PDK_IDXD_COMP_PAGE_FAULT_NOBOF);
+	TEST_ASSERT_EQ(rec(&t, 1)->fault_info, PDK_IDXD_FAULT_INFO_WRITE);
+	TEST_ASSERT(test_all_bytes(t.buf[1] + DST_OFF, 0, 64));
+	dsa_release(&t);
+	DONE(t.env);
+}
+PDK_TEST_REGISTER(sim_dsa_memfill, fast, test_memfill);
+
+/* Fill a batch list at LIST_OFF + @p at with @p n copies of 256 bytes, records 10+i. */
+static uint64_t
+batch_list(struct dsa_t *t, uint32_t at, unsigned int n)
+{
+	struct pdk_idxd_desc *list = (struct pdk_idxd_desc *)(t->buf[0] + LIST_OFF + at);
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		memset(t->buf[0] + SRC_OFF + i * 256, (int)(0x40 + i), 256);
+		desc_set(&list[i], PDK_IDXD_OP_MEMMOVE, RECORD_FLAGS, rec_iova(t, 10 + i),
+			 t->iova[0] + SRC_OFF + i * 256, t->iova[0] + DST_OFF + i * 256, 256);
+		memset(rec(t, 10 + i), 0, sizeof(struct pdk_idxd_completion));
+	}
+	return t->iova[0] + LIST_OFF + at;
+}
+
+/* BATCH: its descriptors in order with their records, then the batch's. */
+static int
+test_batch(void)
+{
+	struct pdk_idxd_desc d, *list;
+	struct dsa_t t;
+	unsigned int i;
+
+	TEST_ASSERT_OK(dsa_setup(&t, &dsa_fn, true));
+	TEST_ASSERT_OK(dsa_start(&t, true));
+	list = (struct pdk_idxd_desc *)(t.buf[0] + LIST_OFF);
+
+	desc_set(&d, PDK_IDXD_OP_BATCH, RECORD_FLAGS, rec_iova(&t, 0), batch_list(&t, 0, 4), 0, 4);
+	TEST_ASSERT_EQ(run(&t, 0, &d, 0), PDK_IDXD_COMP_SUCCESS);
+	TEST_ASSERT_EQ(rec(&t, 0)->bytes_completed, 4);
+	for (i = 0; i < 4; i++) {
+		TEST_ASSERT_EQ(rec(&t, 10 + i)->status, PDK_IDXD_COMP_SUCCESS);
+		TEST_ASSERT(test_all_bytes(t.buf[0] + DST_OFF + i * 256, (uint8_t)(0x40 + i), 256));
+	}
+
+	/* one bad descriptor: the rest still run, the batch reports BATCH_FAIL */
+	batch_list(&t, 0, 4);
+	list[1].op_flags = PDK_IDXD_OP_FLAGS(0x05, RECORD_FLAGS);
+	TEST_ASSERT_EQ(run(&t, 0, &d, 0), PDK_IDXD_COMP_BATCH_FAIL);
+	TEST_ASSERT_EQ(rec(&t, 0)->bytes_completed, 4);
+	TEST_ASSERT_EQ(rec(&t, 11)->status, PDK_IDXD_COMP_BAD_OPCODE);
+	TEST_ASSERT_EQ(rec(&t, 13)->status, PDK_IDXD_COMP_SUCCESS);
+	/* ... unless one after it is fenced: that one and the rest are abandoned */
+	batch_list(&t, 0, 4);
+	list[1].op_flags = PDK_IDXD_OP_FLAGS(0x05, RECORD_FLAGS);
+	list[2].op_flags |= PDK_IDXD_FLAG_FENCE;
+	TEST_ASSERT_EQ(run(&t, 0, &d, 0), PDK_IDXD_COMP_BATCH_FAIL);
+	TEST_ASSERT_EQ(rec(&t, 0)->bytes_completed, 2);
+	TEST_ASSERT_EQ(rec(&t, 10)->status, PDK_IDXD_COMP_SUCCESS);
+	TEST_ASSERT_EQ(rec(&t, 12)->status, 0);
+	TEST_ASSERT_EQ(rec(&t, 13)->status, 0);
+	/* nested batches and drains have no place in a batch */
+	batch_list(&t, 0, 3);
+	list[0].op_flags = PDK_IDXD_OP_FLAGS(PDK_IDXD_OP_BATCH, RECORD_FLAGS);
+	list[2].op_flags = PDK_IDXD_OP_FLAGS(PDK_IDXD_OP_DRAIN, RECORD_FLAGS);
+	d.size = 3;
+	TEST_ASSERT_EQ(run(&t, 0, &d, 0), PDK_IDXD_COMP_BATCH_FAIL);
+	TEST_ASSERT_EQ(rec(&t, 10)->status, PDK_IDXD_COMP_BAD_OPCODE);
+	TEST_ASSERT_EQ(rec(&t, 11)->status, PDK_IDXD_COMP_SUCCESS);
+	TEST_ASSERT_EQ(rec(&t, 12)->status, PDK_IDXD_COMP_BAD_OPCODE);
+
+	/* refused as a whole: count, list alignment, list not readable */
+	d.size = 1;
+	TEST_ASSERT_EQ(run(&t, 0, &d, 0), PDK_IDXD_COMP_DESC_CNT_ERANGE);
+	d.size = 1025;
+	TEST_ASSERT_EQ(run(&t, 0, &d, 0), PDK_IDXD_COMP_DESC_CNT_ERANGE);
+	d.size = 2;
+	d.src = t.iova[0] + LIST_OFF + 32;
+	TEST_ASSERT_EQ(run(&t, 0, &d, 0), PDK_IDXD_COMP_DESCLIST_ALIGN);
+	d.src = FAR_IOVA + LIST_OFF;
+	TEST_ASSERT_EQ(run(&t, 0, &d, 0), PDK_IDXD_COMP_BATCH_PAGE_FAULT);
+	TEST_ASSERT_EQ(rec(&t, 0)->fault_addr, FAR_IOVA + LIST_OFF);
+	TEST_ASSERT_EQ(rec(&t, 0)->fault_info, 0);
+	dsa_release(&t);
+	DONE(t.env);
+}
+PDK_TEST_REGISTER(sim_dsa_batch, fast, test_batch);
+
+/* Opcodes the model lacks, and the ones without data. */
+static int
+test_bad_opcode(void)
+{
+	struct pdk_idxd_desc d;
+	struct dsa_t t;
+
+	TEST_ASSERT_OK(dsa_setup(&t, &dsa_fn, true));
+	TEST_ASSERT_OK(dsa_start(&t, true));
+	desc_set(&d, 0x05, RECORD_FLAGS, rec_iova(&t, 0), 0, 0, 64);	/* COMPARE */
+	TEST_ASSERT_EQ(run(&t, 0, &d, 0), PDK_IDXD_COMP_BAD_OPCODE);
+	desc_set(&d, 0x20, RECORD_FLAGS, rec_iova(&t, 0), 0, 0, 64);	/* CFLUSH */
+	TEST_ASSERT_EQ(run(&t, 0, &d, 0), PDK_IDXD_COMP_BAD_OPCODE);
+	desc_set(&d, PDK_IDXD_OP_NOOP, RECORD_FLAGS, rec_iova(&t, 0), 0, 0, 0);
+	TEST_ASSERT_EQ(run(&t, 0, &d, 0), PDK_IDXD_COMP_SUCCESS);
+	desc_set(&d, PDK_IDXD_OP_DRAIN, RECORD_FLAGS, rec_iova(&t, 0), 0, 0, 0);
+	TEST_ASSERT_EQ(run(&t, 0, &d, 0), PDK_IDXD_COMP_SUCCESS);
+	dsa_release(&t);
+	DONE(t.env);
+}
+PDK_TEST_REGISTER(sim_dsa_bad_opcode, fast, test_bad_opcode);
+
+/* Sizes 0 and above the WQ's max_xfer_shift (4 KiB here) are refused. */
+static int
+test_xfer_erange(void)
+{
+	struct pdk_idxd_desc d;
+	struct dsa_t t;
+
+	TEST_ASSERT_OK(dsa_setup(&t, &dsa_fn, true));
+	TEST_ASSERT_OK(wq_config(&t, 0, 16, true, t.pasid[0], 12, 10));
+	TEST_ASSERT_OK(group_config(&t, 0, 1, 1));
+	TEST_ASSERT_EQ(cmd(&t, PDK_IDXD_CMD_ENABLE_DEVICE, 0), PDK_IDXD_CMDSTS_SUCCESS);
+	TEST_ASSERT_EQ(cmd(&t, PDK_IDXD_CMD_ENABLE_WQ, 0), PDK_IDXD_CMDSTS_SUCCESS);
+	memset(t.buf[0] + DST_OFF, 0x99, 8192);
+	desc_set(&d, PDK_IDXD_OP_MEMMOVE, RECORD_FLAGS, rec_iova(&t, 0), t.iova[0] + SRC_OFF,
+		 t.iova[0] + DST_OFF, 0);
+	TEST_ASSERT_EQ(run(&t, 0, &d, 0), PDK_IDXD_COMP_XFER_ERANGE);
+	d.size = 4097;
+	TEST_ASSERT_EQ(run(&t, 0, &d, 0), PDK_IDXD_COMP_XFER_ERANGE);
+	d.op_flags = PDK_IDXD_OP_FLAGS(PDK_IDXD_OP_MEMFILL, RECORD_FLAGS);
+	TEST_ASSERT_EQ(run(&t, 0, &d, 0), PDK_IDXD_COMP_XFER_ERANGE);
+	TEST_ASSERT(test_all_bytes(t.buf[0] + DST_OFF, 0x99, 8192));
+	d.size = 4096;
+	TEST_ASSERT_EQ(run(&t, 0, &d, 0), PDK_IDXD_COMP_SUCCESS);
+	dsa_release(&t);
+	DONE(t.env);
+}
+PDK_TEST_REGISTER(sim_dsa_xfer_erange, fast, test_xfer_erange);
+
+/* Portal writes a WQ does not take: disabled WQ or device, wrong size; a full WQ. */
+static int
+test_portal_drops(void)
+{
+	struct pdk_sim_dsa_stats st;
+	struct pdk_idxd_desc d;
+	struct dsa_t t;
+	unsigned int i;
+
+	TEST_ASSERT_OK(dsa_setup(&t, &dsa_fn, true));
+	desc_set(&d, PDK_IDXD_OP_NOOP, RECORD_FLAGS, rec_iova(&t, 0), 0, 0, 0);
+	memset(rec(&t, 0), 0, 64);
+	TEST_ASSERT_OK(submit(&t, 0, &d));	/* device disabled */
+	/* WQ 0 of 2 entries; WQ 1 configured, in the group, never enabled */
+	TEST_ASSERT_OK(wq_config(&t, 0, 2, true, t.pasid[0], 21, 10));
+	TEST_ASSERT_OK(wq_config(&t, 1, 2, true, t.pasid[0], 21, 10));
+	TEST_ASSERT_OK(group_config(&t, 0, 3, 1));
+	TEST_ASSERT_EQ(cmd(&t, PDK_IDXD_CMD_ENABLE_DEVICE, 0), PDK_IDXD_CMDSTS_SUCCESS);
+	TEST_ASSERT_EQ(cmd(&t, PDK_IDXD_CMD_ENABLE_WQ, 0), PDK_IDXD_CMDSTS_SUCCESS);
+	TEST_ASSERT_OK(submit(&t, 1, &d));
+	/* a write that is not one 64-byte descriptor submits nothing */
+	TEST_ASSERT_OK(pdk_vfio_bar_write(t.env.dev, PDK_IDXD_WQ_BAR, PDK_IDXD_PORTAL_OFFSET(0),
+					  &d, 32));
+	TEST_ASSERT_OK(pdk_vfio_bar_write(t.env.dev, PDK_IDXD_WQ_BAR,
+					  PDK_IDXD_PORTAL_OFFSET(0) + 8, &d, 64));
+	/* after a descriptor that completes on WQ 0, none of those ran */
+	TEST_ASSERT_EQ(fence_noop(&t, 0, 1), PDK_IDXD_COMP_SUCCESS);
+	TEST_ASSERT_EQ(rec(&t, 0)->status, 0);
+	TEST_ASSERT_OK(dsa_stats(&t, &st));
+	TEST_ASSERT_EQ(st.dropped_disabled, 2);
+	TEST_ASSERT_EQ(st.dropped_bad_write, 2);
+	TEST_ASSERT_EQ(st.submitted, 1);
+	/* portals read back nothing a submission left */
+	memset(&d, 0xff, sizeof(d));
+	TEST_ASSERT_OK(pdk_vfio_bar_read(t.env.dev, PDK_IDXD_WQ_BAR, PDK_IDXD_PORTAL_OFFSET(0),
+					 &d, sizeof(d)));
+	TEST_ASSERT(test_all_bytes(&d, 0, sizeof(d)));
+
+	/*
+	 * The WQ of 2 entries fed back to back: whatever the engine has not
+	 * taken yet fills it, and further writes are dropped, never queued
+	 * beyond (how many depends on the engine's pace).
+	 */
+	desc_set(&d, PDK_IDXD_OP_MEMMOVE, PDK_IDXD_FLAG_CRAV, rec_iova(&t, 2), t.iova[0] + SRC_OFF,
+		 t.iova[0] + DST_OFF, 128 << 10);
+	for (i = 0; i < 64; i++)
+		TEST_ASSERT_OK(submit(&t, 0, &d));
+	TEST_ASSERT_EQ(cmd(&t, PDK_IDXD_CMD_DRAIN_WQ, PDK_IDXD_WQ_MASK_OPERAND(0)),
+		       PDK_IDXD_CMDSTS_SUCCESS);
+	TEST_ASSERT_OK(dsa_stats(&t, &st));
+	TEST_ASSERT_EQ(st.submitted + st.dropped_full, 1 + 64);
+	TEST_ASSERT_EQ(st.completed, st.submitted);
+	TEST_ASSERT_EQ(rec(&t, 2)->status, 0);	/* RCR clear, success: no record */
+	dsa_release(&t);
+	DONE(t.env);
+}
+PDK_TEST_REGISTER(sim_dsa_portal_drops, fast, test_portal_drops);
+
+/* Records: only on failure without RCR; SWERR without CRAV or at a bad address. */
+static int
+test_completion_rules(void)
+{
+	struct pdk_sim_dsa_stats st;
+	struct pdk_idxd_desc d;
+	struct dsa_t t;
+	uint64_t swerr;
+
+	TEST_ASSERT_OK(dsa_setup(&t, &dsa_fn, true));
+	TEST_ASSERT_OK(dsa_start(&t, true));
+	/* CRAV without RCR: a failure still writes its record */
+	desc_set(&d, 0x05, PDK_IDXD_FLAG_CRAV, rec_iova(&t, 0), 0, 0, 64);
+	TEST_ASSERT_EQ(run(&t, 0, &d, 0), PDK_IDXD_COMP_BAD_OPCODE);
+
+	/* no CRAV: the failure goes to SWERR, with the WQ, opcode and PASID */
+	desc_set(&d, 0x05, 0, 0, 0, 0, 64);
+	TEST_ASSERT_OK(submit(&t, 0, &d));
+	TEST_ASSERT_EQ(fence_noop(&t, 0, 1), PDK_IDXD_COMP_SUCCESS);
+	swerr = rd64(&t, PDK_IDXD_REG_SWERR);
+	TEST_ASSERT(swerr & PDK_IDXD_SWERR_VALID);
+	TEST_ASSERT(swerr & PDK_IDXD_SWERR_WQ_IDX_VALID);
+	TEST_ASSERT(!(swerr & PDK_IDXD_SWERR_OVERFLOW));
+	TEST_ASSERT_EQ(PDK_IDXD_GET(swerr, PDK_IDXD_SWERR_ERROR_SHIFT, 8), PDK_IDXD_COMP_BAD_OPCODE);
+	TEST_ASSERT_EQ(PDK_IDXD_GET(swerr, PDK_IDXD_SWERR_WQ_IDX_SHIFT, 8), 0);
+	TEST_ASSERT_EQ(PDK_IDXD_GET(swerr, PDK_IDXD_SWERR_OPERATION_SHIFT, 8), 0x05);
+	TEST_ASSERT_EQ(PDK_IDXD_GET(swerr, PDK_IDXD_SWERR_PASID_SHIFT, 20), t.pasid[0]);
+	/* write 1 to clear */
+	TEST_ASSERT_OK(wr64(&t, PDK_IDXD_REG_SWERR, PDK_IDXD_SWERR_VALID | PDK_IDXD_SWERR_OVERFLOW));
+	TEST_ASSERT_EQ(rd64(&t, PDK_IDXD_REG_SWERR) &
+		       (PDK_IDXD_SWERR_VALID | PDK_IDXD_SWERR_OVERFLOW), 0);
+
+	/* a misaligned record address: the operation does not run, SWERR says why */
+	memset(t.buf[0] + DST_OFF, 0x21, 256);
+	desc_set(&d, PDK_IDXD_OP_MEMMOVE, RECORD_FLAGS, rec_iova(&t, 2) + 8, t.iova[0] + SRC_OFF,
+		 t.iova[0] + DST_OFF, 256);
+	memset(t.buf[0] + SRC_OFF, 0x42, 256);
+	TEST_ASSERT_OK(submit(&t, 0, &d));
+	TEST_ASSERT_EQ(fence_noop(&t, 0, 1), PDK_IDXD_COMP_SUCCESS);
+	TEST_ASSERT(test_all_bytes(t.buf[0] + DST_OFF, 0x21, 256));
+	TEST_ASSERT(test_all_bytes(rec(&t, 2), 0, 64));
+	swerr = rd64(&t, PDK_IDXD_REG_SWERR);
+	TEST_ASSERT_EQ(PDK_IDXD_GET(swerr, PDK_IDXD_SWERR_ERROR_SHIFT, 8), PDK_IDXD_COMP_CRA_ALIGN);
+	TEST_ASSERT_EQ(rd64(&t, PDK_IDXD_REG_SWERR + PDK_IDXD_SWERR_FAULT_ADDR),
+		       rec_iova(&t, 2) + 8);
+
+	/* a second error before software cleared the first: OVERFLOW, first kept */
+	desc_set(&d, 0x05, 0, 0, 0, 0, 64);
+	TEST_ASSERT_OK(submit(&t, 0, &d));
+	TEST_ASSERT_EQ(fence_noop(&t, 0, 1), PDK_IDXD_COMP_SUCCESS);
+	swerr = rd64(&t, PDK_IDXD_REG_SWERR);
+	TEST_ASSERT(swerr & PDK_IDXD_SWERR_OVERFLOW);
+	TEST_ASSERT_EQ(PDK_IDXD_GET(swerr, PDK_IDXD_SWERR_ERROR_SHIFT, 8), PDK_IDXD_COMP_CRA_ALIGN);
+
+	/* a record the WQ's PASID cannot reach: the copy is done, SWERR says CRA_XLAT */
+	TEST_ASSERT_OK(wr64(&t, PDK_IDXD_REG_SWERR, PDK_IDXD_SWERR_VALID | PDK_IDXD_SWERR_OVERFLOW));
+	desc_set(&d, PDK_IDXD_OP_MEMMOVE, RECORD_FLAGS, FAR_IOVA + COMP_OFF, t.iova[0] + SRC_OFF,
+		 t.iova[0] + DST_OFF, 256);
+	TEST_ASSERT_OK(submit(&t, 0, &d));
+	TEST_ASSERT_EQ(fence_noop(&t, 0, 1), PDK_IDXD_COMP_SUCCESS);
+	TEST_ASSERT(test_all_bytes(t.buf[0] + DST_OFF, 0x42, 256));
+	swerr = rd64(&t, PDK_IDXD_REG_SWERR);
+	TEST_ASSERT_EQ(PDK_IDXD_GET(swerr, PDK_IDXD_SWERR_ERROR_SHIFT, 8), PDK_IDXD_COMP_CRA_XLAT);
+	TEST_ASSERT(swerr & PDK_IDXD_SWERR_FAULT_RW);
+	TEST_ASSERT_EQ(rd64(&t, PDK_IDXD_REG_SWERR + PDK_IDXD_SWERR_FAULT_ADDR),
+		       FAR_IOVA + COMP_OFF);
+	TEST_ASSERT_OK(dsa_stats(&t, &st));
+	TEST_ASSERT_EQ(st.swerr, 4);
+	dsa_release(&t);
+	DONE(t.env);
+}
+PDK_TEST_REGISTER(sim_dsa_completion_rules, fast, test_completion_rules);
+
+/* MSI-X: a command with int_req and a descriptor with RCI signal their vectors. */
+static int
+test_interrupts(void)
+{
+	struct pdk_idxd_desc d;
+	const int *efds;
+	struct pollfd p;
+	struct dsa_t t;
+	uint64_t n;
+
+	TEST_ASSERT_OK(dsa_setup(&t, &dsa_fn, true));
+	TEST_ASSERT_OK(pdk_vfio_msix_enable(t.env.dev, 2, &efds));
+	TEST_ASSERT_OK(wq_config(&t, 0, 16, true, t.pasid[0], 21, 10));
+	TEST_ASSERT_OK(group_config(&t, 0, 1, 1));
+	TEST_ASSERT_OK(wr32(&t, PDK_IDXD_REG_CMD,
+			    PDK_IDXD_CMD(PDK_IDXD_CMD_ENABLE_DEVICE, 0) | PDK_IDXD_CMD_INT_REQ));
+	TEST_ASSERT_EQ(rd32(&t, PDK_IDXD_REG_CMDSTS), PDK_IDXD_CMDSTS_SUCCESS);
+	TEST_ASSERT_EQ(rd32(&t, PDK_IDXD_REG_INTCAUSE), PDK_IDXD_INTC_CMD);
+	p.fd = efds[0];
+	p.events = POLLIN;
+	TEST_ASSERT_EQ(poll(&p, 1, 5000), 1);
+	TEST_ASSERT_EQ(read(efds[0], &n, sizeof(n)), (ssize_t)sizeof(n));
+	TEST_ASSERT_OK(wr32(&t, PDK_IDXD_REG_INTCAUSE, PDK_IDXD_INTC_CMD));
+	TEST_ASSERT_EQ(rd32(&t, PDK_IDXD_REG_INTCAUSE), 0);
+	TEST_ASSERT_EQ(cmd(&t, PDK_IDXD_CMD_ENABLE_WQ, 0), PDK_IDXD_CMDSTS_SUCCESS);
+
+	desc_set(&d, PDK_IDXD_OP_NOOP, RECORD_FLAGS | PDK_IDXD_FLAG_RCI, rec_iova(&t, 0), 0, 0, 0);
+	d.int_handle = 1;
+	TEST_ASSERT_EQ(run(&t, 0, &d, 0), PDK_IDXD_COMP_SUCCESS);
+	p.fd = efds[1];
+	p.events = POLLIN;
+	TEST_ASSERT_EQ(poll(&p, 1, 5000), 1);
+	TEST_ASSERT_EQ(read(efds[1], &n, sizeof(n)), (ssize_t)sizeof(n));
+	TEST_ASSERT_OK(pdk_vfio_msix_disable(t.env.dev));
+	dsa_release(&t);
+	DONE(t.env);
+}
+PDK_TEST_REGISTER(sim_dsa_interrupts, fast, test_interrupts);
+
+/* RESET_DEVICE and VFIO_DEVICE_RESET: the engine stops, the configuration is power-on. */
+static int
+test_reset(void)
+{
+	struct pdk_sim_stats sst;
+	struct pdk_idxd_desc d;
+	unsigned int i, round;
+	uint16_t pcicmd;
+	struct dsa_t t;
+
+	TEST_ASSERT_OK(dsa_setup(&t, &dsa_fn, true));
+	for (round = 0; round < 2; round++) {
+		TEST_ASSERT_OK(dsa_start(&t, true));
+		TEST_ASSERT_OK(wr32(&t, PDK_IDXD_REG_GENCTRL, PDK_IDXD_GENCTRL_SOFTERR_INT_EN));
+		/* work queued at the reset is abandoned, not waited for */
+		desc_set(&d, PDK_IDXD_OP_MEMMOVE, 0, 0, t.iova[0] + SRC_OFF, t.iova[0] + DST_OFF,
+			 128 << 10);
+		for (i = 0; i < 16; i++)
+			TEST_ASSERT_OK(submit(&t, 0, &d));
+		if (round == 0)
+			TEST_ASSERT_EQ(cmd(&t, PDK_IDXD_CMD_RESET_DEVICE, 0), PDK_IDXD_CMDSTS_SUCCESS);
+		else
+			TEST_ASSERT_OK(pdk_vfio_reset(t.env.dev));
+		pdk_sim_stats_get(t.env.sim, &sst);
+		TEST_ASSERT_EQ(sst.engines, 0);
+		TEST_ASSERT_EQ(rd32(&t, PDK_IDXD_REG_GENSTS), PDK_IDXD_STATE_DISABLED);
+		TEST_ASSERT_EQ(rd32(&t, PDK_IDXD_REG_GENCTRL), 0);
+		TEST_ASSERT_EQ(wq_state(&t, 0), PDK_IDXD_WQ_STATE_DISABLED);
+		TEST_ASSERT_EQ(rd32(&t, wqcfg_reg(&t, 0, PDK_IDXD_WQCFG_SIZE_DW)), 0);
+		TEST_ASSERT_EQ(rd32(&t, wqcfg_reg(&t, 0, PDK_IDXD_WQCFG_MODE_DW)), 0);
+		TEST_ASSERT_EQ(rd64(&t, t.grpcfg + PDK_IDXD_GRPCFG_WQS(0, 0)), 0);
+		TEST_ASSERT_EQ(rd64(&t, t.grpcfg + PDK_IDXD_GRPCFG_ENGINES(0)), 0);
+		/* capabilities are not configuration */
+		TEST_ASSERT_EQ(rd32(&t, PDK_IDXD_REG_VERSION), PDK_IDXD_VERSION_1);
+		TEST_ASSERT_EQ(rd64(&t, PDK_IDXD_REG_OFFSETS) & 0xffffffff, 0x00050004);
+		/* the PCI command register is not the device's: it survives */
+		TEST_ASSERT_OK(pdk_vfio_config_read(t.env.dev, PCI_COMMAND, &pcicmd,
+						    sizeof(pcicmd)));
+		TEST_ASSERT(pcicmd & PCI_COMMAND_MASTER);
+	}
+	/* and it starts again */
+	TEST_ASSERT_OK(dsa_start(&t, true));
+	TEST_ASSERT_EQ(fence_noop(&t, 0, 0), PDK_IDXD_COMP_SUCCESS);
+	dsa_release(&t);
+	DONE(t.env);
+}
+PDK_TEST_REGISTER(sim_dsa_reset, fast, test_reset);
+
+/*
+ * Closing the device while its engine runs with work queued: the close
+ * stops the engine before detaching, and teardown leaves the sim clean.
+ */
+static int
+test_close_running(void)
+{
+	struct pdk_idxd_desc d;
+	struct dsa_t t;
+	unsigned int i;
+
+	TEST_ASSERT_OK(dsa_setup(&t, &dsa_fn, true));
+	TEST_ASSERT_OK(dsa_start(&t, true));
+	desc_set(&d, PDK_IDXD_OP_MEMMOVE, RECORD_FLAGS, rec_iova(&t, 0), t.iova[0] + SRC_OFF,
+		 t.iova[0] + DST_OFF, 256 << 10);
+	memset(rec(&t, 0), 0, sizeof(struct pdk_idxd_completion));
+	for (i = 0; i < 16; i++)
+		TEST_ASSERT_OK(submit(&t, 0, &d));
+	/* the engine is at work: the first copy is done, others are queued or running */
+	TEST_ASSERT_EQ(wait_rec(rec(&t, 0)), PDK_IDXD_COMP_SUCCESS);
+	dsa_release(&t);
+	DONE(t.env);
+}
+PDK_TEST_REGISTER(sim_dsa_close_running, fast, test_close_running);
+
+/* Several WQs, each with its own PASID and space, served round-robin. */
+static int
+test_two_wqs(void)
+{
+	struct pdk_idxd_desc d;
+	struct dsa_t t;
+	unsigned int i;
+
+	TEST_ASSERT_OK(dsa_setup(&t, &dsa_fn, true));
+	TEST_ASSERT_OK(wq_config(&t, 0, 64, true, t.pasid[0], 21, 10));
+	TEST_ASSERT_OK(wq_config(&t, 3, 64, true, t.pasid[1], 21, 10));
+	TEST_ASSERT_OK(group_config(&t, 0, 1u << 0 | 1u << 3, 0xf));
+	TEST_ASSERT_EQ(cmd(&t, PDK_IDXD_CMD_ENABLE_DEVICE, 0), PDK_IDXD_CMDSTS_SUCCESS);
+	TEST_ASSERT_EQ(cmd(&t, PDK_IDXD_CMD_ENABLE_WQ, 0), PDK_IDXD_CMDSTS_SUCCESS);
+	TEST_ASSERT_EQ(cmd(&t, PDK_IDXD_CMD_ENABLE_WQ, 3), PDK_IDXD_CMDSTS_SUCCESS);
+	memset(t.buf[0] + SRC_OFF, 0xa0, 4096);
+	memset(t.buf[1] + SRC_OFF, 0xb1, 4096);
+	for (i = 0; i < 8; i++) {
+		struct pdk_idxd_completion *c1 =
+			(struct pdk_idxd_completion *)(t.buf[1] + COMP_OFF) + i;
+
+		desc_set(&d, PDK_IDXD_OP_MEMMOVE, RECORD_FLAGS, rec_iova(&t, i),
+			 t.iova[0] + SRC_OFF, t.iova[0] + DST_OFF + i * 4096, 4096);
+		memset(rec(&t, i), 0, sizeof(*c1));
+		TEST_ASSERT_OK(submit(&t, 0, &d));
+		desc_set(&d, PDK_IDXD_OP_MEMMOVE, RECORD_FLAGS,
+			 FAR_IOVA + COMP_OFF + i * sizeof(*c1), FAR_IOVA + SRC_OFF,
+			 FAR_IOVA + DST_OFF + i * 4096, 4096);
+		memset(c1, 0, sizeof(*c1));
+		TEST_ASSERT_OK(submit(&t, 3, &d));
+	}
+	TEST_ASSERT_EQ(cmd(&t, PDK_IDXD_CMD_DRAIN_ALL, 0), PDK_IDXD_CMDSTS_SUCCESS);
+	for (i = 0; i < 8; i++) {
+		TEST_ASSERT_EQ(rec(&t, i)->status, PDK_IDXD_COMP_SUCCESS);
+		TEST_ASSERT_EQ(((struct pdk_idxd_completion *)(t.buf[1] + COMP_OFF))[i].status,
+			       PDK_IDXD_COMP_SUCCESS);
+	}
+	TEST_ASSERT(test_all_bytes(t.buf[0] + DST_OFF, 0xa0, 8 * 4096));
+	TEST_ASSERT(test_all_bytes(t.buf[1] + DST_OFF, 0xb1, 8 * 4096));
+	/* DISABLE_DEVICE drains and disables every WQ */
+	TEST_ASSERT_EQ(cmd(&t, PDK_IDXD_CMD_DISABLE_DEVICE, 0), PDK_IDXD_CMDSTS_SUCCESS);
+	TEST_ASSERT_EQ(wq_state(&t, 0), PDK_IDXD_WQ_STATE_DISABLED);
+	TEST_ASSERT_EQ(wq_state(&t, 3), PDK_IDXD_WQ_STATE_DISABLED);
+	dsa_release(&t);
+	DONE(t.env);
+}
+PDK_TEST_REGISTER(sim_dsa_two_wqs, fast, test_two_wqs);
