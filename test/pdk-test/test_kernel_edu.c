@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "pdk_bus.h"
 #include "pdk_dma.h"
 #include "pdk_edu.h"
 #include "pdk_test.h"
@@ -163,6 +164,56 @@ test_kernel_edu_roundtrip(void)
 	return TEST_SUCCESS;
 }
 PDK_TEST_REGISTER(kernel_edu_roundtrip, vm, test_kernel_edu_roundtrip);
+
+/*
+ * lib/bus on the real kernel: the scan finds both edus bound to vfio-pci
+ * with a cdev, the edu driver takes them, and a round trip works through
+ * the device the bus opened.
+ */
+static int
+test_kernel_edu_bus(void)
+{
+	char addrs[KTEST_NUM_EDU][PDK_PCI_ADDR_LEN];
+	struct pdk_bus_dev *bdev;
+	struct pdk_iommufd *ictx;
+	struct pdk_bus *bus;
+	struct kedu k;
+	unsigned int i;
+	size_t bad = 1;
+	int rc;
+
+	TEST_ASSERT_OK(ktest_find_edus(addrs));
+	TEST_ASSERT_OK(pdk_iommufd_open(pdk_sys_kernel(), &ictx));
+	TEST_ASSERT_OK(pdk_bus_create(ictx, &bus));
+	TEST_ASSERT(pdk_bus_scan(bus) >= KTEST_NUM_EDU);
+	for (i = 0; i < KTEST_NUM_EDU; i++) {
+		bdev = pdk_bus_dev_find(bus, addrs[i]);
+		TEST_ASSERT(bdev != NULL, "the scan missed %s", addrs[i]);
+		TEST_ASSERT_EQ(pdk_bus_dev_state(bdev), PDK_BUS_DEV_USABLE);
+		TEST_ASSERT(strcmp(pdk_bus_dev_kdriver(bdev), "vfio-pci") == 0);
+	}
+	TEST_ASSERT_EQ(pdk_bus_probe(bus), KTEST_NUM_EDU);
+	bdev = pdk_bus_dev_find(bus, addrs[0]);
+	TEST_ASSERT(strcmp(pdk_bus_dev_driver(bdev)->name, "edu") == 0);
+	printf("  lib/bus: %s probed by driver edu (%s)\n", addrs[0],
+	       pdk_bus_dev_state_text(bdev));
+
+	memset(&k, 0, sizeof(k));
+	strcpy(k.addr, addrs[0]);
+	TEST_ASSERT_OK(pdk_dma_as_create(ictx, "edu-bus", &k.as));
+	rc = pdk_edu_attach(bdev, k.as, &k.edu);
+	if (rc == 0) {
+		rc = round_trip(&k, &bad);
+		pdk_edu_close(k.edu);
+	}
+	pdk_bus_destroy(bus);
+	TEST_ASSERT_OK(pdk_dma_as_destroy(k.as));
+	pdk_iommufd_close(ictx);
+	TEST_ASSERT_OK(rc);
+	TEST_ASSERT(bad == 0, "%zu of %u bytes differ after the round trip", bad, BUF);
+	return TEST_SUCCESS;
+}
+PDK_TEST_REGISTER(kernel_edu_bus_probe, vm, test_kernel_edu_bus);
 
 static int
 edu_args(struct kedu *k)

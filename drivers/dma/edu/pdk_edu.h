@@ -61,6 +61,8 @@ extern "C" {
 /** Default time a transfer may take before -ETIMEDOUT, in milliseconds. */
 #define PDK_EDU_DMA_TIMEOUT_MS 5000u
 
+struct pdk_bus_dev;
+
 /** An edu device driven by PDK (opaque). */
 struct pdk_edu;
 
@@ -95,6 +97,15 @@ int pdk_edu_open(struct pdk_sys *sys, const char *pci_addr, struct pdk_iommufd *
  *   it was given (bound, RID detached).
  */
 int pdk_edu_open_dev(struct pdk_vfio_dev *dev, struct pdk_dma_as *as, struct pdk_edu **edu);
+
+/**
+ * Drive an edu the bus probed (driver "edu", lib/bus): pdk_edu_open_dev()
+ * on its VFIO device, which the bus keeps and closes at remove. Call
+ * pdk_edu_close() before the device is removed.
+ * @return 0, -ENODEV if the edu driver does not hold @p bdev, or as
+ *   pdk_edu_open_dev().
+ */
+int pdk_edu_attach(struct pdk_bus_dev *bdev, struct pdk_dma_as *as, struct pdk_edu **edu);
 
 /**
  * Stop the device's DMA (bus mastering off), detach the RID, drop the HWPT

@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The PDK authors
+ */
+
+/*
+ * The edu driver on lib/bus. Probe takes the function (its VFIO cdev,
+ * bound to the bus's iommufd) once its IDs and identification register say
+ * it is an edu; the DMA setup waits for pdk_edu_attach(), because the RID
+ * needs an address space the program chooses.
+ */
+
+#include <endian.h>
+#include <errno.h>
+#include <string.h>
+
+#include "pdk_bus.h"
+#include "pdk_edu.h"
+#include "pdk_log.h"
+
+#define EDU_ID_MASK	0xffu
+#define EDU_ID_LOW	0xedu	/* low byte of the identification register */
+
+static int
+edu_bus_probe(struct pdk_bus_dev *bdev)
+{
+	struct pdk_vfio_dev *vdev;
+	uint32_t id;
+	int rc;
+
+	rc = pdk_bus_dev_open(bdev, &vdev);
+	if (rc < 0)
+		return rc;
+	rc = pdk_vfio_bar_read(vdev, 0, 0, &id, sizeof(id));
+	if (rc < 0)
+		return rc;
+	if ((le32toh(id) & EDU_ID_MASK) != EDU_ID_LOW) {
+		PDK_LOG(ERR, "edu", "%s: identification register reads 0x%08x, not an edu's "
+			"0x....00ed: wrong device or not answering", pdk_bus_dev_name(bdev),
+			le32toh(id));
+		return -ENODEV;
+	}
+	return 0;
+}
+
+static int
+edu_bus_remove(struct pdk_bus_dev *bdev)
+{
+	(void)bdev;	/* the bus closes the device; pdk_edu_close() came first */
+	return 0;
+}
+
+int
+pdk_edu_attach(struct pdk_bus_dev *bdev, struct pdk_dma_as *as, struct pdk_edu **edu)
+{
+	const struct pdk_bus_driver *drv = bdev != NULL ? pdk_bus_dev_driver(bdev) : NULL;
+
+	if (drv == NULL || strcmp(drv->name, "edu") != 0) {
+		PDK_LOG(ERR, "edu", "%s: attach: not a device the edu driver probed; probe "
+			"the bus first (pdk_bus_probe())",
+			bdev != NULL ? pdk_bus_dev_name(bdev) : "(null)");
+		return -ENODEV;
+	}
+	return pdk_edu_open_dev(pdk_bus_dev_vfio(bdev), as, edu);
+}
+
+static const struct pdk_bus_id edu_ids[] = {
+	{ PDK_EDU_VENDOR_ID, PDK_EDU_DEVICE_ID },
+	{ 0, 0 },
+};
+
+static struct pdk_bus_driver edu_driver = {
+	.name = "edu",
+	.id_table = edu_ids,
+	.probe = edu_bus_probe,
+	.remove = edu_bus_remove,
+};
+
+PDK_BUS_REGISTER_DRIVER(edu, edu_driver)
