@@ -118,8 +118,10 @@ static cmdline_parse_token_string_t tok_kw_burst =
 static struct tp_token tok_burst = TP_TOKEN_WORD(struct res_set, value, "<n>");
 static cmdline_parse_token_string_t tok_start =
 	TOKEN_STRING_INITIALIZER(struct res_set, set, "start");
-static cmdline_parse_token_string_t tok_stop = TOKEN_STRING_INITIALIZER(struct res_set, set, "stop");
-static cmdline_parse_token_string_t tok_show = TOKEN_STRING_INITIALIZER(struct res_set, set, "show");
+static cmdline_parse_token_string_t tok_stop =
+	TOKEN_STRING_INITIALIZER(struct res_set, set, "stop");
+static cmdline_parse_token_string_t tok_show =
+	TOKEN_STRING_INITIALIZER(struct res_set, set, "show");
 static cmdline_parse_token_string_t tok_clear =
 	TOKEN_STRING_INITIALIZER(struct res_set, set, "clear");
 static cmdline_parse_token_string_t tok_stats =

@@ -168,10 +168,11 @@ parse_opts(int argc, char **argv, struct tp_opts *o)
 			break;
 		case OPT_SIZE:
 			v = strtoull(optarg, &end, 0);
-			if (end != optarg && (*end == 'K' || *end == 'k') && end[1] == '\0')
-				v <<= 10, end++;
-			else if (end != optarg && (*end == 'M' || *end == 'm') && end[1] == '\0')
-				v <<= 20, end++;
+			if (end != optarg && end[0] != '\0' && end[1] == '\0' &&
+			    strchr("kKmM", end[0]) != NULL) {
+				v <<= end[0] == 'k' || end[0] == 'K' ? 10 : 20;
+				end++;
+			}
 			if (*end != '\0' || end == optarg || v < 1 || v > (1ull << 30))
 				return opt_err(prog, "--size %s: give 1 byte .. 1G", optarg);
 			tp.size = (uint32_t)v;
@@ -203,7 +204,7 @@ parse_opts(int argc, char **argv, struct tp_opts *o)
 	if (optind < argc)
 		return opt_err(prog, "unexpected argument '%s'", argv[optind]);
 	if (o->time > 0 && !o->auto_start)
-		return opt_err(prog, "--time %s needs --auto-start", "");
+		return opt_err(prog, "%s needs --auto-start", "--time");
 	return 0;
 }
 
@@ -460,7 +461,8 @@ static int
 teardown(void)
 {
 	unsigned int i, nas = 0, left = 0;
-	bool was_sim = tp.sim != NULL, sim_clean = true;
+	bool was_sim = tp.sim != NULL, had_bus = tp.bus != NULL, had_ictx = tp.ictx != NULL;
+	bool sim_clean = true;
 	int rc = 0, sim_leaked = 0;
 
 	pthread_mutex_lock(&tp.lock);
@@ -494,8 +496,9 @@ teardown(void)
 			rc = -1;
 	}
 	if (left == 0)
-		printf("pdk-testpmd: teardown complete: bus destroyed, %u address space%s "
-		       "destroyed, iommufd closed%s\n", nas, nas == 1 ? "" : "s",
+		printf("pdk-testpmd: teardown complete: %s%u address space%s destroyed%s%s\n",
+		       had_bus ? "bus destroyed, " : "", nas, nas == 1 ? "" : "s",
+		       had_ictx ? ", iommufd closed" : "",
 		       was_sim ? ", SIMULATED kernel destroyed" : "");
 	else
 		printf("pdk-testpmd: teardown INCOMPLETE: %u address space%s could not be "

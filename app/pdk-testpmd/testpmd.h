@@ -18,6 +18,7 @@
  */
 
 #include <pthread.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -121,7 +122,7 @@ struct tp_state {
 	struct cmdline *cl;
 	bool interactive;	/* cmdline_interact() is running */
 	bool quit;		/* "quit" was given */
-	volatile int signaled;	/* SIGINT/SIGTERM */
+	volatile sig_atomic_t signaled;	/* SIGINT/SIGTERM */
 };
 
 extern struct tp_state tp;

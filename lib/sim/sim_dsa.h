@@ -69,6 +69,7 @@ struct sim_dsa {
 	unsigned int rr;	/* the WQ the engine looks at first next time */
 	uint8_t *bounce;	/* SIM_DSA_MAX_XFER bytes: data passes through it */
 	struct pdk_idxd_desc *list;	/* SIM_DSA_MAX_BATCH descriptors: a batch's list */
+	struct sim_va_cache vc;	/* pages checked present, per descriptor taken */
 
 	struct pdk_sim_dsa_stats st;
 };

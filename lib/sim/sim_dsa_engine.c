@@ -28,6 +28,7 @@
 
 #include <errno.h>
 #include <linux/pci_regs.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -191,7 +192,8 @@ sim_dsa_dma(const struct sim_dsa_job *j, uint64_t iova, void *buf, size_t len, b
 	uint64_t fault = iova;
 	int rc;
 
-	rc = sim_iommu_dma(j->d->fn, j->w->pasid_en, j->w->pasid, iova, buf, len, write, &fault);
+	rc = sim_iommu_dma_vc(j->d->fn, j->w->pasid_en, j->w->pasid, iova, buf, len, write,
+			      &j->d->vc, &fault);
 	if (rc == 0)
 		return 0;
 	/*
@@ -265,7 +267,7 @@ sim_dsa_complete(const struct sim_dsa_job *j, const struct pdk_idxd_desc *desc,
 	} else if (!ok || (flags & PDK_IDXD_FLAG_RCR)) {
 		if (sim_iommu_dma_write_status_last(j->d->fn, j->w->pasid_en, j->w->pasid,
 						    desc->completion_addr, cr, sizeof(*cr),
-						    &fault) < 0)
+						    &j->d->vc, &fault) < 0)
 			sim_dsa_swerr(j, desc, PDK_IDXD_COMP_CRA_XLAT, true, fault);
 	}
 	if (flags & PDK_IDXD_FLAG_RCI)
@@ -403,6 +405,8 @@ sim_dsa_run(struct sim_dsa *d, unsigned int wq, const struct pdk_idxd_desc *desc
 	struct sim_dsa_job j = { .d = d, .wq = wq, .w = &d->wq[wq] };
 	struct pdk_idxd_completion cr;
 
+	/* The process's pages are checked once for all this descriptor touches. */
+	sim_va_cache_reset(&d->vc);
 	if (!(sim_pci_command(d->fn) & PCI_COMMAND_MASTER)) {
 		/* The function can issue no request: no data, no record. */
 		d->st.aborted++;
@@ -440,6 +444,27 @@ sim_dsa_spin(struct sim_dsa *d)
 	pthread_mutex_lock(&sim->lock);
 }
 
+/*
+ * The engine stands for a device, not for a thread of the application: it
+ * must not inherit the CPU pinning of the thread that enabled the device
+ * (a DPDK main lcore is pinned to one CPU, and the engine would then share
+ * it with the thread polling its completions). It may run on any CPU the
+ * process's cpuset allows (the kernel intersects the mask with it).
+ */
+static void
+sim_dsa_engine_unpin(void)
+{
+	cpu_set_t all;
+	unsigned int i;
+
+	CPU_ZERO(&all);
+	for (i = 0; i < CPU_SETSIZE; i++)
+		CPU_SET(i, &all);
+	if (pthread_setaffinity_np(pthread_self(), sizeof(all), &all) != 0)
+		SIM_LOG(DEBUG, "simulated DSA engine keeps its inherited CPU affinity");
+	pthread_setname_np(pthread_self(), "pdk-sim-dsa");
+}
+
 static void *
 sim_dsa_engine_main(void *arg)
 {
@@ -448,6 +473,7 @@ sim_dsa_engine_main(void *arg)
 	struct pdk_idxd_desc desc;
 	unsigned int wq;
 
+	sim_dsa_engine_unpin();
 	pthread_mutex_lock(&sim->lock);
 	for (;;) {
 		if (sim_dsa_take(d, &desc, &wq)) {

@@ -378,12 +378,42 @@ void sim_vfio_signal_msix(struct sim_fn *fn, unsigned int vector);
 /* ---- IOMMU translation and DMA port (sim_iommu.c) ---- */
 
 /*
+ * Process pages a device model found present (mincore()) and trusts until
+ * it empties the cache. The check guards against a process that unmapped
+ * memory still mapped in an IOAS (the sim cannot keep pinned pages), and is
+ * a syscall: a model that touches the same pages many times for one unit of
+ * work (the DSA engine, per descriptor taken from a WQ: a batch and its
+ * records) checks each once. A munmap made before that work began is still
+ * caught; one racing with it never was.
+ */
+#define SIM_VA_CACHE_MAX 8u
+struct sim_va_cache {
+	unsigned int n;
+	unsigned int next;	/* the entry a new range replaces when full */
+	struct {
+		uint64_t start;	/* page-aligned */
+		uint64_t end;
+	} r[SIM_VA_CACHE_MAX];
+};
+
+static inline void
+sim_va_cache_reset(struct sim_va_cache *vc)
+{
+	vc->n = 0;
+	vc->next = 0;
+}
+
+/*
  * One device access through the IOMMU. On a fault nothing moves, the fault
- * is recorded and *fault_iova says where. @return 0, -EFAULT (IOMMU fault)
- * or -EINVAL (the function cannot emit that PASID).
+ * is recorded and *fault_iova says where. @p vc may be NULL (check every
+ * page). @return 0, -EFAULT (IOMMU fault) or -EINVAL (the function cannot
+ * emit that PASID).
  */
 int sim_iommu_dma(struct sim_fn *fn, bool pasid_valid, uint32_t pasid, uint64_t iova,
 		  void *buf, size_t len, bool to_memory, uint64_t *fault_iova);
+int sim_iommu_dma_vc(struct sim_fn *fn, bool pasid_valid, uint32_t pasid, uint64_t iova,
+		     void *buf, size_t len, bool to_memory, struct sim_va_cache *vc,
+		     uint64_t *fault_iova);
 
 /*
  * sim_iommu_dma() of a memory write whose first byte is a status a poller
@@ -393,7 +423,7 @@ int sim_iommu_dma(struct sim_fn *fn, bool pasid_valid, uint32_t pasid, uint64_t 
  */
 int sim_iommu_dma_write_status_last(struct sim_fn *fn, bool pasid_valid, uint32_t pasid,
 				    uint64_t iova, const void *buf, size_t len,
-				    uint64_t *fault_iova);
+				    struct sim_va_cache *vc, uint64_t *fault_iova);
 
 /* Reserved regions of the simulated IOMMU kind, for a RID attach. */
 struct sim_resv_region {

@@ -85,6 +85,37 @@ sim_iommu_fault(struct sim_fn *fn, struct sim_attach *att, bool pasid_valid, uin
 	return -EFAULT;
 }
 
+/* sim_va_present() of [va, va + len), skipping pages @p vc already holds. */
+static int
+sim_iommu_va_present(struct sim_va_cache *vc, uint64_t va, uint64_t len)
+{
+	uint64_t start = va & ~(SIM_PAGE_SIZE - 1);
+	uint64_t end = (va + len + SIM_PAGE_SIZE - 1) & ~(SIM_PAGE_SIZE - 1);
+	unsigned int i;
+
+	if (vc == NULL)
+		return sim_va_present(va, len);
+	for (i = 0; i < vc->n; i++)
+		if (vc->r[i].start <= start && end <= vc->r[i].end)
+			return 0;
+	if (sim_va_present(va, len) < 0)
+		return -EFAULT;
+	/* Grow a range this one touches (a batch walks buffers page by page). */
+	for (i = 0; i < vc->n; i++) {
+		if (start <= vc->r[i].end && vc->r[i].start <= end) {
+			vc->r[i].start = start < vc->r[i].start ? start : vc->r[i].start;
+			vc->r[i].end = end > vc->r[i].end ? end : vc->r[i].end;
+			return 0;
+		}
+	}
+	vc->r[vc->next].start = start;
+	vc->r[vc->next].end = end;
+	vc->next = (vc->next + 1) % SIM_VA_CACHE_MAX;
+	if (vc->n < SIM_VA_CACHE_MAX)
+		vc->n++;
+	return 0;
+}
+
 /*
  * Translate [iova, iova + len) for the access: every byte must be mapped
  * with the permission the access needs. On success *ioas is the address
@@ -92,7 +123,8 @@ sim_iommu_fault(struct sim_fn *fn, struct sim_attach *att, bool pasid_valid, uin
  */
 static int
 sim_iommu_translate(struct sim_fn *fn, bool pasid_valid, uint32_t pasid, uint64_t iova,
-		    size_t len, bool to_memory, struct sim_ioas **out, uint64_t *fault_iova)
+		    size_t len, bool to_memory, struct sim_va_cache *vc, struct sim_ioas **out,
+		    uint64_t *fault_iova)
 {
 	const uint32_t need = to_memory ? IOMMU_IOAS_MAP_WRITEABLE : IOMMU_IOAS_MAP_READABLE;
 	struct sim_group *grp = fn->group;
@@ -137,7 +169,7 @@ sim_iommu_translate(struct sim_fn *fn, bool pasid_valid, uint32_t pasid, uint64_
 		 * VA; the sim reaches memory through that VA and cannot, so it
 		 * refuses rather than crash.
 		 */
-		if (sim_va_present(a->user_va + (cur - a->iova), seg_last - cur + 1) < 0)
+		if (sim_iommu_va_present(vc, a->user_va + (cur - a->iova), seg_last - cur + 1) < 0)
 			return sim_iommu_fault(fn, att, pasid_valid, pasid, cur, to_memory,
 					       "memory behind the mapping was unmapped by the process (the sim cannot keep pinned pages)",
 					       fault_iova);
@@ -161,8 +193,8 @@ sim_iommu_host(struct sim_ioas *ioas, uint64_t iova, uint64_t left, uint64_t *n)
 }
 
 int
-sim_iommu_dma(struct sim_fn *fn, bool pasid_valid, uint32_t pasid, uint64_t iova, void *buf,
-	      size_t len, bool to_memory, uint64_t *fault_iova)
+sim_iommu_dma_vc(struct sim_fn *fn, bool pasid_valid, uint32_t pasid, uint64_t iova, void *buf,
+		 size_t len, bool to_memory, struct sim_va_cache *vc, uint64_t *fault_iova)
 {
 	struct sim_ioas *ioas;
 	uint64_t done, n;
@@ -170,7 +202,8 @@ sim_iommu_dma(struct sim_fn *fn, bool pasid_valid, uint32_t pasid, uint64_t iova
 
 	if (len == 0)
 		return 0;
-	rc = sim_iommu_translate(fn, pasid_valid, pasid, iova, len, to_memory, &ioas, fault_iova);
+	rc = sim_iommu_translate(fn, pasid_valid, pasid, iova, len, to_memory, vc, &ioas,
+				 fault_iova);
 	if (rc < 0)
 		return rc;
 	for (done = 0; done < len; done += n) {
@@ -185,8 +218,17 @@ sim_iommu_dma(struct sim_fn *fn, bool pasid_valid, uint32_t pasid, uint64_t iova
 }
 
 int
+sim_iommu_dma(struct sim_fn *fn, bool pasid_valid, uint32_t pasid, uint64_t iova, void *buf,
+	      size_t len, bool to_memory, uint64_t *fault_iova)
+{
+	return sim_iommu_dma_vc(fn, pasid_valid, pasid, iova, buf, len, to_memory, NULL,
+				fault_iova);
+}
+
+int
 sim_iommu_dma_write_status_last(struct sim_fn *fn, bool pasid_valid, uint32_t pasid,
-				uint64_t iova, const void *buf, size_t len, uint64_t *fault_iova)
+				uint64_t iova, const void *buf, size_t len,
+				struct sim_va_cache *vc, uint64_t *fault_iova)
 {
 	const uint8_t *src = buf;
 	struct sim_ioas *ioas;
@@ -196,7 +238,7 @@ sim_iommu_dma_write_status_last(struct sim_fn *fn, bool pasid_valid, uint32_t pa
 
 	if (len == 0)
 		return 0;
-	rc = sim_iommu_translate(fn, pasid_valid, pasid, iova, len, true, &ioas, fault_iova);
+	rc = sim_iommu_translate(fn, pasid_valid, pasid, iova, len, true, vc, &ioas, fault_iova);
 	if (rc < 0)
 		return rc;
 	first = sim_iommu_host(ioas, iova, len, &n);

@@ -22,7 +22,9 @@ import sys
 import threading
 import time
 
-RUN_SECONDS = 6
+# long enough to start under ASan on a loaded machine and still be running
+# when the last query is made
+RUN_SECONDS = 8
 SCRIPT = shutil.which('dpdk-telemetry.py') or (
     '/usr/bin/dpdk-telemetry.py' if os.path.exists('/usr/bin/dpdk-telemetry.py') else None)
 
@@ -84,7 +86,7 @@ def main():
     print(f'reading telemetry with {SCRIPT or "the socket directly (no dpdk-telemetry.py)"}')
     try:
         # wait for the socket and for traffic to be counted
-        deadline = time.time() + RUN_SECONDS - 1
+        deadline = time.time() + RUN_SECONDS - 3
         stats = None
         while time.time() < deadline:
             if os.path.exists(sock) and any('traffic started' in ln for ln in lines):
@@ -124,7 +126,7 @@ def main():
             expect(bad is None, f'/pdk/device,99 should be null, is {bad}')
             expect(nodev is None, f'/pdk/stats without dev_id should be null, is {nodev}')
             # counters move while traffic runs
-            time.sleep(0.5)
+            time.sleep(0.3)
             later = query_socket(sock, ['/pdk/stats,0'])[0]['/pdk/stats']
             expect(later['queue_0']['completed'] > stats['queue_0']['completed'],
                    'queue 0 counter did not grow')
