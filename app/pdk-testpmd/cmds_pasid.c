@@ -64,64 +64,6 @@ struct res_pasid {
 	char value[TP_ARG_LEN];
 };
 
-/* Is @p pasid allocated on device @p id? */
-static int
-pasid_is_allocated(int id, uint32_t pasid)
-{
-	uint32_t some[64], *all = some;
-	int n, i, found = 0;
-
-	n = pdk_dmadev_pasid_list(id, some, RTE_DIM(some));
-	if (n > (int)RTE_DIM(some)) {
-		all = calloc((size_t)n, sizeof(*all));
-		if (all == NULL)
-			return -ENOMEM;
-		n = pdk_dmadev_pasid_list(id, all, (unsigned int)n);
-	}
-	for (i = 0; i < n; i++)
-		found |= all[i] == pasid;
-	if (all != some)
-		free(all);
-	return n < 0 ? n : found;
-}
-
-/*
- * Reserve the free PASID @p want. lib/dmadev offers no reserve call, only
- * "the lowest free one": take free ones until @p want comes, then give back
- * the others. Every PASID below @p want is then taken, so it comes within
- * @p want allocations.
- */
-static int
-pasid_reserve(int id, uint32_t want)
-{
-	uint32_t *taken, got = 0;
-	unsigned int n = 0, i;
-	int rc;
-
-	rc = pasid_is_allocated(id, want);
-	if (rc != 0)
-		return rc < 0 ? rc : -EEXIST;
-	taken = calloc(want, sizeof(*taken));
-	if (taken == NULL)
-		return -ENOMEM;
-	while (n < want) {
-		rc = pdk_dmadev_pasid_alloc(id, &got);
-		if (rc < 0 || got == want)
-			break;
-		taken[n++] = got;
-		if (got > want) {
-			rc = -EEXIST;
-			break;
-		}
-	}
-	for (i = 0; i < n; i++)
-		pdk_dmadev_pasid_free(id, taken[i]);
-	free(taken);
-	if (rc == 0 && got != want)
-		rc = -EAGAIN;
-	return rc;
-}
-
 static void
 pasid_alloc(struct res_pasid *r, bool chosen)
 {
@@ -133,7 +75,7 @@ pasid_alloc(struct res_pasid *r, bool chosen)
 	if (chosen) {
 		if (parse_pasid(id, r->value, &pasid) < 0)
 			return;
-		rc = pasid_reserve(id, pasid);
+		rc = pdk_dmadev_pasid_reserve(id, pasid);
 		if (rc == -EEXIST)
 			tp_err("pasid alloc %d %u: PASID %u is already allocated ('pasid list %d')",
 			       id, pasid, pasid, id);

@@ -155,8 +155,10 @@ dmadev_ops_missing(const struct pdk_dmadev_ops *ops, const struct pdk_dmadev_fp_
 		return "ops->close";
 	/* the PASID ops come as a set: lib/dmadev checks only pasid_list */
 	if ((ops->pasid_alloc == NULL) != (ops->pasid_list == NULL) ||
+	    (ops->pasid_reserve == NULL) != (ops->pasid_list == NULL) ||
 	    (ops->pasid_free == NULL) != (ops->pasid_list == NULL))
-		return "ops->pasid_alloc, pasid_free and pasid_list together (all or none)";
+		return "ops->pasid_alloc, pasid_reserve, pasid_free and pasid_list together "
+		       "(all or none)";
 	if (fp == NULL)
 		return "fp_ops";
 	if (fp->copy == NULL)

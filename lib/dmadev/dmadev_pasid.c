@@ -12,7 +12,7 @@
 
 #include "dmadev_private.h"
 
-/* A driver has the three PASID ops or none (pdk_dmadev_register() checks). */
+/* A driver has the four PASID ops or none (pdk_dmadev_register() checks). */
 static struct dmadev *
 pasid_dev(int dev_id, const char *step, int *rc)
 {
@@ -47,6 +47,19 @@ pdk_dmadev_pasid_alloc(int dev_id, uint32_t *pasid)
 	}
 	/* lib/pasid logs why an allocation failed */
 	return d->ops->pasid_alloc(d->priv, pasid);
+}
+
+int
+pdk_dmadev_pasid_reserve(int dev_id, uint32_t pasid)
+{
+	struct dmadev *d;
+	int rc;
+
+	d = pasid_dev(dev_id, "pasid_reserve", &rc);
+	if (d == NULL)
+		return rc;
+	/* lib/pasid logs the range or the conflict */
+	return d->ops->pasid_reserve(d->priv, pasid);
 }
 
 int

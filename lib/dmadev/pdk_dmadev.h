@@ -257,6 +257,13 @@ int pdk_dmadev_dump(int dev_id, FILE *f);
 int pdk_dmadev_pasid_alloc(int dev_id, uint32_t *pasid);
 
 /**
+ * Allocate the PASID the caller chose, as pdk_dmadev_pasid_alloc() does.
+ * @return 0, -ENODEV, -ENOTSUP, -ERANGE (0 or beyond the PASID width),
+ *   -EEXIST (already allocated).
+ */
+int pdk_dmadev_pasid_reserve(int dev_id, uint32_t pasid);
+
+/**
  * Free a PASID. @return 0, -ENODEV, -ENOTSUP, -EBUSY (a queue uses it),
  * -ENOENT (not allocated).
  */

@@ -76,10 +76,11 @@ struct pdk_dmadev_ops {
 	int (*stats_reset)(void *dev, uint16_t q);
 	int (*dump)(void *dev, FILE *f);
 	/**
-	 * PASIDs of the device's space: optional, all three or none (devices
+	 * PASIDs of the device's space: optional, all four or none (devices
 	 * with PDK_DMADEV_CAPA_PASID). pasid_list returns the count.
 	 */
 	int (*pasid_alloc)(void *dev, uint32_t *pasid);
+	int (*pasid_reserve)(void *dev, uint32_t pasid);
 	int (*pasid_free)(void *dev, uint32_t pasid);
 	int (*pasid_list)(void *dev, uint32_t *pasids, unsigned int max);
 };

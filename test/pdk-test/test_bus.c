@@ -735,7 +735,9 @@ test_registry(void)
 	TEST_ASSERT_OK(pdk_bus_allow(e.bus, DMA_A));
 	test_log_clear();
 	TEST_ASSERT_RC(pdk_bus_probe(e.bus), -ENODEV);
-	TEST_ASSERT_LOGGED(DMA_A ": no driver for 5044:0001 (registered drivers: none)");
+	/* the list names what pdk-test links (dsa, edu), not the one gone */
+	TEST_ASSERT_LOGGED(DMA_A ": no driver for 5044:0001 (registered drivers: ");
+	TEST_ASSERT(!test_log_contains("test_simdma"), "an unregistered driver is listed");
 	pdk_bus_driver_register(&test_simdma_driver);
 	TEST_ASSERT_EQ(pdk_bus_probe(e.bus), 1);
 	BUS_DONE(e);

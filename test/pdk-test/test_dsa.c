@@ -585,6 +585,11 @@ test_dsa_pasid_api(void)
 	TEST_ASSERT_RC(pdk_dmadev_pasid_free(e.dev_id, mine), -EBUSY);
 	TEST_ASSERT_RC(pdk_dmadev_pasid_free(e.dev_id, 999), -ENOENT);
 	TEST_ASSERT_RC(pdk_dmadev_pasid_alloc(e.dev_id, NULL), -EINVAL);
+	TEST_ASSERT_RC(pdk_dmadev_pasid_reserve(e.dev_id, 2), -EEXIST);
+	TEST_ASSERT_RC(pdk_dmadev_pasid_reserve(e.dev_id, 1u << 20), -ERANGE);
+	TEST_ASSERT_RC(pdk_dmadev_pasid_reserve(e.dev_id, 0), -ERANGE);
+	TEST_ASSERT_OK(pdk_dmadev_pasid_reserve(e.dev_id, 4242));
+	TEST_ASSERT_OK(pdk_dmadev_pasid_free(e.dev_id, 4242));
 	test_log_capture_stop();
 	TEST_ASSERT_OK(pdk_dmadev_queue_release(e.dev_id, 0));
 	TEST_ASSERT_OK(pdk_dmadev_queue_release(e.dev_id, 1));

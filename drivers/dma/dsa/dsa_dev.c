@@ -261,6 +261,12 @@ dsa_pasid_alloc(void *priv, uint32_t *pasid)
 }
 
 static int
+dsa_pasid_reserve(void *priv, uint32_t pasid)
+{
+	return pdk_pasid_reserve(((struct dsa_dev *)priv)->pasids, pasid);
+}
+
+static int
 dsa_pasid_free(void *priv, uint32_t pasid)
 {
 	return pdk_pasid_free(((struct dsa_dev *)priv)->pasids, pasid);
@@ -285,6 +291,7 @@ static const struct pdk_dmadev_ops dsa_ops = {
 	.stats_reset = dsa_stats_reset,
 	.dump = dsa_dump,
 	.pasid_alloc = dsa_pasid_alloc,
+	.pasid_reserve = dsa_pasid_reserve,
 	.pasid_free = dsa_pasid_free,
 	.pasid_list = dsa_pasid_list,
 };
