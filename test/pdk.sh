@@ -3,7 +3,9 @@
 #
 # PDK's one entry point on a fresh Debian 12 machine (as root, or with sudo).
 #
-#   test/pdk.sh run [ARGS]   install what is missing, build, run the main job
+#   test/pdk.sh run [PCI-ADDRESS[,ARGS]] [OPTIONS]
+#                            install what is missing, build, run the main job:
+#                            pdk-testpmd, four PASID queues, verified copies
 #   test/pdk.sh test         install, build (plain and ASan+UBSan), run all tests
 #   test/pdk.sh deps         only install the packages
 #   test/pdk.sh build        only build (build/, -Werror)
@@ -84,13 +86,21 @@ run)
 	shift
 	deps
 	build build
-	# the main job: the PASID flow on the simulated device unless a PCI
-	# address is given (pdk-testpmd takes this place when it lands)
-	exec build/examples/hello-pasid/hello-pasid "$@"
+	# The main job: pdk-testpmd with four queues, each with its own PASID
+	# and address space, copying with verification for a few seconds. With
+	# no device, the device is the SIMULATED DSA (it says so); give a PCI
+	# address (and device arguments) to use a real DSA bound to vfio-pci.
+	dev=()
+	if [ $# -gt 0 ] && [ "${1#-}" = "$1" ]; then
+		dev=(-a "$1")
+		shift
+	fi
+	exec build/app/pdk-testpmd/pdk-testpmd -- "${dev[@]}" --queues 4 --mode verify \
+		--auto-start --time 5 --stats-period 1 "$@"
 	;;
 test) deps; run_tests ;;
 *)
-	sed -n '3,12p' "$0" | sed 's/^# \{0,1\}//'
+	sed -n '3,13p' "$0" | sed 's/^# \{0,1\}//'
 	exit 2
 	;;
 esac

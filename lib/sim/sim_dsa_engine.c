@@ -184,6 +184,23 @@ desc_flags(const struct pdk_idxd_desc *desc)
 	return desc->op_flags & PDK_IDXD_DESC_FLAGS_MASK;
 }
 
+/* A refused access: what the record says. */
+static int
+sim_dsa_refused(int rc, uint64_t fault, bool write, struct pdk_idxd_completion *cr)
+{
+	/*
+	 * -EFAULT: the IOMMU refused. Anything else (a PASID the function cannot
+	 * emit) cannot happen, as ENABLE_WQ refuses such a PASID; report it as a
+	 * translation failure all the same.
+	 */
+	cr->status = rc == -EFAULT ? PDK_IDXD_COMP_PAGE_FAULT_NOBOF :
+				     PDK_IDXD_COMP_TRANSLATION_FAIL;
+	cr->fault_addr = fault;
+	cr->fault_info = write ? PDK_IDXD_FAULT_INFO_WRITE : 0;
+	cr->bytes_completed = 0;	/* nothing was moved */
+	return rc;
+}
+
 /* One access through the DMA port with the WQ's tag; a refusal fills @p cr. */
 static int
 sim_dsa_dma(const struct sim_dsa_job *j, uint64_t iova, void *buf, size_t len, bool write,
@@ -194,19 +211,20 @@ sim_dsa_dma(const struct sim_dsa_job *j, uint64_t iova, void *buf, size_t len, b
 
 	rc = sim_iommu_dma_vc(j->d->fn, j->w->pasid_en, j->w->pasid, iova, buf, len, write,
 			      &j->d->vc, &fault);
-	if (rc == 0)
-		return 0;
-	/*
-	 * -EFAULT: the IOMMU refused. Anything else (a PASID the function cannot
-	 * emit) cannot happen, as ENABLE_WQ refuses such a PASID; report it as a
-	 * translation failure all the same.
-	 */
-	cr->status = rc == -EFAULT ? PDK_IDXD_COMP_PAGE_FAULT_NOBOF :
-				     PDK_IDXD_COMP_TRANSLATION_FAIL;
-	cr->fault_addr = fault;
-	cr->fault_info = write ? PDK_IDXD_FAULT_INFO_WRITE : 0;
-	cr->bytes_completed = 0;	/* the port moved nothing */
-	return rc;
+	return rc == 0 ? 0 : sim_dsa_refused(rc, fault, write, cr);
+}
+
+/* Check an access without moving data; *host as sim_iommu_map(). */
+static int
+sim_dsa_map(const struct sim_dsa_job *j, uint64_t iova, size_t len, bool write, uint8_t **host,
+	    struct pdk_idxd_completion *cr)
+{
+	uint64_t fault = iova;
+	int rc;
+
+	rc = sim_iommu_map(j->d->fn, j->w->pasid_en, j->w->pasid, iova, len, write, &j->d->vc,
+			   host, &fault);
+	return rc == 0 ? 0 : sim_dsa_refused(rc, fault, write, cr);
 }
 
 /* A software error the device reports in SWERR rather than in a record. */
@@ -286,34 +304,56 @@ sim_dsa_memmove(const struct sim_dsa_job *j, const struct pdk_idxd_desc *desc,
 		struct pdk_idxd_completion *cr)
 {
 	uint8_t *bounce = j->d->bounce;
+	uint8_t *src, *dst;
 
 	cr->status = sim_dsa_check_xfer(j, desc);
 	if (cr->status != PDK_IDXD_COMP_SUCCESS)
 		return;
-	/* All of the source first: a fault on the destination then writes nothing. */
+	/* Both sides are checked before a byte moves: a fault writes nothing. */
+	if (sim_dsa_map(j, desc->src, desc->size, false, &src, cr) < 0 ||
+	    sim_dsa_map(j, desc->dst, desc->size, true, &dst, cr) < 0)
+		return;
+	if (src != NULL && dst != NULL) {
+		memmove(dst, src, desc->size);	/* overlapping ranges included */
+		return;
+	}
+	/* A side spans mappings: through the bounce buffer, the source whole first. */
 	if (sim_dsa_dma(j, desc->src, bounce, desc->size, false, cr) == 0)
 		sim_dsa_dma(j, desc->dst, bounce, desc->size, true, cr);
+}
+
+/* @p len bytes of the 8-byte @p pattern at @p p: doubling copies, a few memcpy even for 2 MiB. */
+static void
+sim_dsa_fill(uint8_t *p, uint64_t pattern, uint32_t len)
+{
+	uint32_t done, n;
+
+	n = len < sizeof(pattern) ? len : (uint32_t)sizeof(pattern);
+	memcpy(p, &pattern, n);
+	for (done = n; done < len; done += n) {
+		n = done < len - done ? done : len - done;
+		memcpy(p + done, p, n);
+	}
 }
 
 static void
 sim_dsa_memfill(const struct sim_dsa_job *j, const struct pdk_idxd_desc *desc,
 		struct pdk_idxd_completion *cr)
 {
-	uint8_t *bounce = j->d->bounce;
 	uint64_t pattern = htole64(desc->src);	/* the pattern's bytes as they sit in memory */
-	uint32_t done, n;
+	uint8_t *dst;
 
 	cr->status = sim_dsa_check_xfer(j, desc);
 	if (cr->status != PDK_IDXD_COMP_SUCCESS)
 		return;
-	/* Doubling copies: a handful of memcpy calls even for 2 MiB. */
-	n = desc->size < sizeof(pattern) ? desc->size : (uint32_t)sizeof(pattern);
-	memcpy(bounce, &pattern, n);
-	for (done = n; done < desc->size; done += n) {
-		n = done < desc->size - done ? done : desc->size - done;
-		memcpy(bounce + done, bounce, n);
+	if (sim_dsa_map(j, desc->dst, desc->size, true, &dst, cr) < 0)
+		return;
+	if (dst != NULL) {
+		sim_dsa_fill(dst, pattern, desc->size);
+		return;
 	}
-	sim_dsa_dma(j, desc->dst, bounce, desc->size, true, cr);
+	sim_dsa_fill(j->d->bounce, pattern, desc->size);
+	sim_dsa_dma(j, desc->dst, j->d->bounce, desc->size, true, cr);
 }
 
 /* One descriptor that is not a batch (or one inside a batch). */

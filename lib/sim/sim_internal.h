@@ -416,6 +416,16 @@ int sim_iommu_dma_vc(struct sim_fn *fn, bool pasid_valid, uint32_t pasid, uint64
 		     uint64_t *fault_iova);
 
 /*
+ * Translate and check a device access as sim_iommu_dma() does (a refusal is
+ * recorded the same way) without moving a byte, so a model can check both
+ * sides of a copy before it starts. *host is the process address of the
+ * range when it is contiguous there (one mapping), else NULL; it is valid
+ * only while the sim's lock stays held.
+ */
+int sim_iommu_map(struct sim_fn *fn, bool pasid_valid, uint32_t pasid, uint64_t iova, size_t len,
+		  bool to_memory, struct sim_va_cache *vc, uint8_t **host, uint64_t *fault_iova);
+
+/*
  * sim_iommu_dma() of a memory write whose first byte is a status a poller
  * waits on (a DSA completion record): bytes 1..len-1 are written first, then
  * byte 0 with a release store, so a poller that reads byte 0 with acquire

@@ -85,12 +85,22 @@ sim_iommu_fault(struct sim_fn *fn, struct sim_attach *att, bool pasid_valid, uin
 	return -EFAULT;
 }
 
-/* sim_va_present() of [va, va + len), skipping pages @p vc already holds. */
+/* How far past an access a cached check looks, within the same mapping. */
+#define SIM_VA_AHEAD	(1ull << 20)
+
+/*
+ * sim_va_present() of [va, va + len), skipping pages @p vc already holds.
+ * With a cache, pages ahead up to @p lim (the end of the mapping's VA
+ * range) are checked in the same call, as a model that walks a buffer
+ * (a batch) touches them next; if they fail, only the access itself is
+ * checked, so a hole ahead never fails an access that does not reach it.
+ */
 static int
-sim_iommu_va_present(struct sim_va_cache *vc, uint64_t va, uint64_t len)
+sim_iommu_va_present(struct sim_va_cache *vc, uint64_t va, uint64_t len, uint64_t lim)
 {
 	uint64_t start = va & ~(SIM_PAGE_SIZE - 1);
 	uint64_t end = (va + len + SIM_PAGE_SIZE - 1) & ~(SIM_PAGE_SIZE - 1);
+	uint64_t ahead;
 	unsigned int i;
 
 	if (vc == NULL)
@@ -98,7 +108,11 @@ sim_iommu_va_present(struct sim_va_cache *vc, uint64_t va, uint64_t len)
 	for (i = 0; i < vc->n; i++)
 		if (vc->r[i].start <= start && end <= vc->r[i].end)
 			return 0;
-	if (sim_va_present(va, len) < 0)
+	lim = (lim + SIM_PAGE_SIZE - 1) & ~(SIM_PAGE_SIZE - 1);
+	ahead = lim - end > SIM_VA_AHEAD ? end + SIM_VA_AHEAD : lim;
+	if (ahead > end && sim_va_present(start, ahead - start) == 0)
+		end = ahead;
+	else if (sim_va_present(va, len) < 0)
 		return -EFAULT;
 	/* Grow a range this one touches (a batch walks buffers page by page). */
 	for (i = 0; i < vc->n; i++) {
@@ -169,7 +183,8 @@ sim_iommu_translate(struct sim_fn *fn, bool pasid_valid, uint32_t pasid, uint64_
 		 * VA; the sim reaches memory through that VA and cannot, so it
 		 * refuses rather than crash.
 		 */
-		if (sim_iommu_va_present(vc, a->user_va + (cur - a->iova), seg_last - cur + 1) < 0)
+		if (sim_iommu_va_present(vc, a->user_va + (cur - a->iova), seg_last - cur + 1,
+					 a->user_va + a->length) < 0)
 			return sim_iommu_fault(fn, att, pasid_valid, pasid, cur, to_memory,
 					       "memory behind the mapping was unmapped by the process (the sim cannot keep pinned pages)",
 					       fault_iova);
@@ -214,6 +229,28 @@ sim_iommu_dma_vc(struct sim_fn *fn, bool pasid_valid, uint32_t pasid, uint64_t i
 		else
 			memcpy((uint8_t *)buf + done, mem, n);
 	}
+	return 0;
+}
+
+int
+sim_iommu_map(struct sim_fn *fn, bool pasid_valid, uint32_t pasid, uint64_t iova, size_t len,
+	      bool to_memory, struct sim_va_cache *vc, uint8_t **host, uint64_t *fault_iova)
+{
+	struct sim_ioas *ioas;
+	uint64_t n;
+	uint8_t *p;
+	int rc;
+
+	*host = NULL;
+	if (len == 0)
+		return 0;
+	rc = sim_iommu_translate(fn, pasid_valid, pasid, iova, len, to_memory, vc, &ioas,
+				 fault_iova);
+	if (rc < 0)
+		return rc;
+	p = sim_iommu_host(ioas, iova, len, &n);
+	if (n == len)
+		*host = p;
 	return 0;
 }
 
