@@ -103,7 +103,7 @@ extern "C" {
 #define PDK_IDXD_TABLE_MULT		0x100u
 
 /* GENCTRL (union genctrl_reg) */
-#define PDK_IDXD_GENCTRL_SOFTERR_INT_EN	(1u << 0)	/**< interrupt on a software error */
+#define PDK_IDXD_GENCTRL_SOFTERR_INT_EN	(1u << 0)	/**< interrupt on software errors */
 #define PDK_IDXD_GENCTRL_HALT_INT_EN	(1u << 1)
 
 /* INTCAUSE bits (registers.h IDXD_INTC_*), write 1 to clear */
@@ -179,8 +179,8 @@ enum pdk_idxd_cmdsts_err {
 #define PDK_IDXD_SWERR_OVERFLOW		(UINT64_C(1) << 1)
 #define PDK_IDXD_SWERR_DESC_VALID	(UINT64_C(1) << 2)	/**< operation/pasid are valid */
 #define PDK_IDXD_SWERR_WQ_IDX_VALID	(UINT64_C(1) << 3)
-#define PDK_IDXD_SWERR_BATCH		(UINT64_C(1) << 4)	/**< a descriptor of a batch */
-#define PDK_IDXD_SWERR_FAULT_RW		(UINT64_C(1) << 5)	/**< the fault was on a write */
+#define PDK_IDXD_SWERR_BATCH		(UINT64_C(1) << 4)	/**< in a batch */
+#define PDK_IDXD_SWERR_FAULT_RW		(UINT64_C(1) << 5)	/**< a write faulted */
 #define PDK_IDXD_SWERR_ERROR_SHIFT	8	/**< 8 bits, a completion status code */
 #define PDK_IDXD_SWERR_WQ_IDX_SHIFT	16	/**< 8 bits */
 #define PDK_IDXD_SWERR_OPERATION_SHIFT	32	/**< 8 bits: the opcode */
@@ -288,7 +288,7 @@ enum pdk_idxd_comp_status {
 	PDK_IDXD_COMP_DESC_CNT_ERANGE = 0x14,	/**< batch count < 2 or above max_batch */
 	PDK_IDXD_COMP_OVERLAP_BUFFERS = 0x16,
 	PDK_IDXD_COMP_DESCLIST_ALIGN = 0x18,
-	PDK_IDXD_COMP_CRA_XLAT = 0x1a,		/**< fault writing the completion record (SWERR) */
+	PDK_IDXD_COMP_CRA_XLAT = 0x1a,		/**< fault writing the record (in SWERR) */
 	PDK_IDXD_COMP_CRA_ALIGN = 0x1b,		/**< completion record not 32-byte aligned */
 	PDK_IDXD_COMP_ADDR_ALIGN = 0x1c,
 	PDK_IDXD_COMP_TRANSLATION_FAIL = 0x22,

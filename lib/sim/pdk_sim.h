@@ -176,7 +176,7 @@ int pdk_sim_fn_dma(struct pdk_sim_fn *fn, bool pasid_valid, uint32_t pasid, uint
 struct pdk_sim_dsa_stats {
 	uint64_t submitted;		/**< descriptors a WQ accepted from a portal */
 	uint64_t completed;		/**< descriptors the engine ran (a batch counts 1) */
-	uint64_t aborted;		/**< accepted, then discarded (abort, reset, bus mastering off) */
+	uint64_t aborted;		/**< accepted, then discarded (abort, reset, no bus master) */
 	uint64_t dropped_disabled;	/**< portal writes to a disabled WQ or device */
 	uint64_t dropped_full;		/**< portal writes to a full dedicated WQ */
 	uint64_t dropped_bad_write;	/**< portal writes not of 64 aligned bytes */

@@ -42,10 +42,9 @@
 #define SIM_DSA_OPCAP0	(1u << PDK_IDXD_OP_NOOP | 1u << PDK_IDXD_OP_BATCH |		\
 			 1u << PDK_IDXD_OP_DRAIN | 1u << PDK_IDXD_OP_MEMMOVE |		\
 			 1u << PDK_IDXD_OP_MEMFILL)
-#define SIM_DSA_OFFSETS	((uint64_t)(SIM_DSA_GRPCFG_OFF / PDK_IDXD_TABLE_MULT)		\
-				<< PDK_IDXD_OFFSETS_GRPCFG_SHIFT |			\
-			 (uint64_t)(SIM_DSA_WQCFG_OFF / PDK_IDXD_TABLE_MULT)		\
-				<< PDK_IDXD_OFFSETS_WQCFG_SHIFT)
+#define SIM_DSA_OFFSETS								\
+	((uint64_t)(SIM_DSA_GRPCFG_OFF / PDK_IDXD_TABLE_MULT) << PDK_IDXD_OFFSETS_GRPCFG_SHIFT | \
+	 (uint64_t)(SIM_DSA_WQCFG_OFF / PDK_IDXD_TABLE_MULT) << PDK_IDXD_OFFSETS_WQCFG_SHIFT)
 /* Commands 1 (ENABLE_DEVICE) to 10 (RESET_WQ); not the PASID or handle ones. */
 #define SIM_DSA_CMDCAP	(((1u << (PDK_IDXD_CMD_RESET_WQ + 1)) - 1) & ~1u)
 
@@ -131,7 +130,10 @@ sim_dsa_cmd_end(struct sim_dsa *d)
 
 /* ---- which bits the host may write ---- */
 
-/* WQCFG byte @p b of WQ @p wq: fields of a disabled WQ; the size only while the device is disabled. */
+/*
+ * WQCFG byte @p b of WQ @p wq: the fields of a disabled WQ; its size only
+ * while the device is disabled.
+ */
 static uint8_t
 sim_dsa_wqcfg_wmask(const struct sim_fn *fn, unsigned int wq, unsigned int b)
 {
@@ -176,11 +178,15 @@ sim_dsa_grpcfg_wmask(const struct sim_fn *fn, unsigned int b)
 static uint8_t
 sim_dsa_wmask(const struct sim_fn *fn, unsigned int bar, uint64_t off)
 {
+	const uint64_t wqcfg_end = SIM_DSA_WQCFG_OFF + SIM_DSA_NUM_WQS * SIM_DSA_WQCFG_SIZE;
+
 	if (bar != 0)
 		return 0;	/* a portal write is consumed, never stored */
-	if (off >= SIM_DSA_WQCFG_OFF && off < SIM_DSA_WQCFG_OFF + SIM_DSA_NUM_WQS * SIM_DSA_WQCFG_SIZE)
-		return sim_dsa_wqcfg_wmask(fn, (unsigned int)(off - SIM_DSA_WQCFG_OFF) / SIM_DSA_WQCFG_SIZE,
-					   (unsigned int)(off - SIM_DSA_WQCFG_OFF) % SIM_DSA_WQCFG_SIZE);
+	if (off >= SIM_DSA_WQCFG_OFF && off < wqcfg_end) {
+		unsigned int rel = (unsigned int)(off - SIM_DSA_WQCFG_OFF);
+
+		return sim_dsa_wqcfg_wmask(fn, rel / SIM_DSA_WQCFG_SIZE, rel % SIM_DSA_WQCFG_SIZE);
+	}
 	if (off >= SIM_DSA_GRPCFG_OFF &&
 	    off < SIM_DSA_GRPCFG_OFF + SIM_DSA_NUM_GROUPS * PDK_IDXD_GRPCFG_SIZE)
 		return sim_dsa_grpcfg_wmask(fn, (unsigned int)(off - SIM_DSA_GRPCFG_OFF) %

@@ -9,11 +9,15 @@
  * engines and groups together: the model runs one descriptor at a time.
  *
  * Every byte it moves, descriptor lists and completion records included,
- * goes through the function's DMA port (sim_iommu_dma()) tagged with the
- * WQ's PASID when WQCFG PASID_EN is set, else with the RID. The port checks
- * a whole access before moving a byte, and a copy reads its source fully
- * into a bounce buffer before writing, so a fault on either side leaves the
- * destination untouched and overlapping ranges copy like memmove.
+ * goes through the function's DMA port (sim_iommu_*()) tagged with the WQ's
+ * PASID when WQCFG PASID_EN is set, else with the RID. A copy has both its
+ * sides translated and checked before a byte moves, so a fault on either
+ * side leaves the destination untouched; it is then one memmove() when each
+ * side is contiguous in the process (overlapping ranges copy like memmove),
+ * else the source is read whole into a bounce buffer and written from it.
+ * The process pages behind the mappings are checked present once per
+ * descriptor taken from a WQ (a batch and all it touches), not per access:
+ * the check is a syscall, and a batch touches the same pages many times.
  *
  * Locking: a descriptor runs with the sim's lock held, copies included.
  * The DMA port needs it: it walks the IOAS mappings and reaches memory
@@ -277,8 +281,8 @@ sim_dsa_complete(const struct sim_dsa_job *j, const struct pdk_idxd_desc *desc,
 
 	if (!(flags & PDK_IDXD_FLAG_CRAV)) {
 		if (!ok)
-			sim_dsa_swerr(j, desc, cr->status, cr->fault_info & PDK_IDXD_FAULT_INFO_WRITE,
-				      cr->fault_addr);
+			sim_dsa_swerr(j, desc, cr->status,
+				      cr->fault_info & PDK_IDXD_FAULT_INFO_WRITE, cr->fault_addr);
 	} else if (cr->status == PDK_IDXD_COMP_CRA_ALIGN) {
 		/* No record can be written at a misaligned address. */
 		sim_dsa_swerr(j, desc, cr->status, false, desc->completion_addr);
@@ -340,7 +344,7 @@ static void
 sim_dsa_memfill(const struct sim_dsa_job *j, const struct pdk_idxd_desc *desc,
 		struct pdk_idxd_completion *cr)
 {
-	uint64_t pattern = htole64(desc->src);	/* the pattern's bytes as they sit in memory */
+	uint64_t pattern = htole64(desc->src);	/* its bytes as they sit in memory */
 	uint8_t *dst;
 
 	cr->status = sim_dsa_check_xfer(j, desc);

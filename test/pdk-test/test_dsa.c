@@ -602,3 +602,45 @@ test_dsa_pasid_api(void)
 	return TEST_SUCCESS;
 }
 PDK_TEST_REGISTER(sim_dsa_pmd_pasid_api, fast, test_dsa_pasid_api);
+
+/*
+ * A fence after a failed op in the same batch: the device abandons the rest
+ * of the batch, writing no record for them; the driver reports them as not
+ * attempted (from the batch's record) instead of waiting forever.
+ */
+static int
+test_dsa_fence_after_fault(void)
+{
+	const uint64_t unmapped = 0x70000000;
+	struct pdk_dmadev_status st[3];
+	struct pdk_dmadev_stats s;
+	struct dsa_env e;
+
+	TEST_ASSERT_OK(dsa_env_setup(&e, 20, NULL));
+	TEST_ASSERT_OK(dsa_env_queues(&e, 1, 16));
+	TEST_ASSERT_OK(pdk_dmadev_start(e.dev_id));
+	memset(e.buf[0] + 8192, 0x77, 4096);
+	TEST_ASSERT_EQ(pdk_dmadev_copy(e.dev_id, 0, e.iova[0], unmapped, 4096, 0), 0);
+	TEST_ASSERT_EQ(pdk_dmadev_copy(e.dev_id, 0, e.iova[0], e.iova[0] + 8192, 4096,
+				       PDK_DMADEV_OP_FENCE), 1);
+	TEST_ASSERT_EQ(pdk_dmadev_fill(e.dev_id, 0, 0, e.iova[0] + 8192, 64,
+				       PDK_DMADEV_OP_SUBMIT), 2);
+	TEST_ASSERT_EQ(drain(e.dev_id, 0, 3, st), 0);
+	TEST_ASSERT_EQ(st[0].code, PDK_DMADEV_ST_PAGE_FAULT);
+	TEST_ASSERT_EQ(st[0].fault_addr, unmapped);
+	TEST_ASSERT_EQ(st[1].code, PDK_DMADEV_ST_NOT_ATTEMPTED);
+	TEST_ASSERT_EQ(st[1].hw_status, PDK_IDXD_COMP_BATCH_FAIL);
+	TEST_ASSERT_EQ(st[2].code, PDK_DMADEV_ST_NOT_ATTEMPTED);
+	TEST_ASSERT_EQ(e.buf[0][8192], 0x77);	/* neither the copy nor the fill ran */
+	TEST_ASSERT_OK(pdk_dmadev_stats_get(e.dev_id, 0, &s));
+	TEST_ASSERT_EQ(s.completed, 3);
+	TEST_ASSERT_EQ(s.errors, 3);
+	TEST_ASSERT_EQ(s.page_faults, 1);
+	/* the queue goes on */
+	TEST_ASSERT(pdk_dmadev_copy(e.dev_id, 0, e.iova[0], e.iova[0] + 8192, 4096,
+				    PDK_DMADEV_OP_SUBMIT) >= 0);
+	TEST_ASSERT_EQ(drain(e.dev_id, 0, 1, st), 1);
+	TEST_ASSERT_OK(dsa_env_teardown(&e));
+	return TEST_SUCCESS;
+}
+PDK_TEST_REGISTER(sim_dsa_pmd_fence_after_fault, fast, test_dsa_fence_after_fault);

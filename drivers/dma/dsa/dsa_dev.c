@@ -339,6 +339,31 @@ dsa_probe_args(struct dsa_dev *dev)
 	return 0;
 }
 
+/*
+ * BAR2 must hold a portal per WQ. Reading its region info here, once, also
+ * fills lib/vfio's cache before queue threads write portals concurrently.
+ * Hardware takes MOVDIR64B stores through a mapping of it; the model takes
+ * its hook's writes through the fd and needs none.
+ */
+static int
+dsa_portals_check(struct dsa_dev *dev)
+{
+	struct pdk_vfio_region r;
+	int rc;
+
+	rc = pdk_vfio_region_info(dev->vdev, PDK_IDXD_WQ_BAR, &r);
+	if (rc < 0)
+		return rc;
+	if (r.size < PDK_IDXD_PORTAL_OFFSET(dev->max_queues)) {
+		DSA_LOG(ERR, "%s: BAR2 (%" PRIu64 " bytes) is too small for %u WQ portals",
+			dev->name, (uint64_t)r.size, dev->max_queues);
+		return -EINVAL;
+	}
+	if (dev->sim)
+		return 0;
+	return pdk_vfio_bar_map(dev->vdev, PDK_IDXD_WQ_BAR, &dev->portals, &dev->portals_len);
+}
+
 static void
 dsa_free(struct dsa_dev *dev)
 {
@@ -401,18 +426,9 @@ dsa_probe(struct pdk_bus_dev *bdev)
 			"PASID (see the reason above)", dev->name);
 		goto fail;
 	}
-	if (!dev->sim) {
-		rc = pdk_vfio_bar_map(dev->vdev, PDK_IDXD_WQ_BAR, &dev->portals,
-				      &dev->portals_len);
-		if (rc < 0)
-			goto fail;
-		if (dev->portals_len < PDK_IDXD_PORTAL_OFFSET(dev->max_queues)) {
-			DSA_LOG(ERR, "%s: BAR2 (%zu bytes) is too small for %u WQ portals",
-				dev->name, dev->portals_len, dev->max_queues);
-			rc = -EINVAL;
-			goto fail;
-		}
-	}
+	rc = dsa_portals_check(dev);
+	if (rc < 0)
+		goto fail;
 	rc = pdk_dmadev_register(dev->name, PDK_DSA_DRIVER_NAME, &dsa_ops, &dsa_fp_ops, dev,
 				 &dev->dev_id);
 	if (rc < 0)

@@ -218,18 +218,27 @@ dsa_harvest(struct dsa_queue *q, uint16_t nb, uint16_t *last_idx, struct pdk_dma
 		if (hw != 0) {
 			code = dsa_status_code(hw);
 		} else {
-			/* A batch the device refused as a whole runs none of its
-			 * ops: its record is the only one written. */
+			/*
+			 * The device writes a batch's record after the records
+			 * of every op it ran: an op still without one once the
+			 * batch record is there never ran (the batch was refused
+			 * as a whole, or a fence after a failure stopped it).
+			 */
 			uint8_t bs;
 
 			if (seg->count < 2)
 				break;
 			bs = dsa_status_load(&q->bcomps[segi]);
-			if (bs == 0 || bs == PDK_IDXD_COMP_SUCCESS || bs == PDK_IDXD_COMP_BATCH_FAIL)
+			if (bs == 0)
 				break;
-			hw = bs;
-			c = &q->bcomps[segi];
-			code = PDK_DMADEV_ST_NOT_ATTEMPTED;
+			hw = dsa_status_load(c);	/* written before bs: visible now */
+			if (hw != 0) {
+				code = dsa_status_code(hw);
+			} else {
+				hw = bs;
+				c = &q->bcomps[segi];
+				code = PDK_DMADEV_ST_NOT_ATTEMPTED;
+			}
 		}
 		if (code != PDK_DMADEV_ST_SUCCESS && st == NULL) {
 			*has_error = true;
