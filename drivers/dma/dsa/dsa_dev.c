@@ -340,13 +340,14 @@ dsa_probe_args(struct dsa_dev *dev)
 }
 
 /*
- * BAR2 must hold a portal per WQ. Reading its region info here, once, also
- * fills lib/vfio's cache before queue threads write portals concurrently.
- * Hardware takes MOVDIR64B stores through a mapping of it; the model takes
- * its hook's writes through the fd and needs none.
+ * How descriptors reach the WQs: the one place where the driver tells the
+ * simulated model from hardware. Hardware takes MOVDIR64B stores through a
+ * mapping of BAR2, so the CPU must have the instruction; the model takes its
+ * hook's 64-byte writes through the device fd. Reading BAR2's region info
+ * here also fills lib/vfio's cache before queue threads write portals.
  */
 static int
-dsa_portals_check(struct dsa_dev *dev)
+dsa_portal_setup(struct dsa_dev *dev)
 {
 	struct pdk_vfio_region r;
 	int rc;
@@ -359,8 +360,17 @@ dsa_portals_check(struct dsa_dev *dev)
 			dev->name, (uint64_t)r.size, dev->max_queues);
 		return -EINVAL;
 	}
-	if (dev->sim)
+	if (dev->sim) {
+		dev->portal_write = dsa_portal_sim;
 		return 0;
+	}
+	if (!pdk_dsa_cpu_has_movdir64b()) {
+		DSA_LOG(ERR, "%s: this CPU lacks MOVDIR64B, the only way to write a descriptor "
+			"to a DSA portal (Sapphire Rapids or later has it); use such a host",
+			dev->name);
+		return -ENOTSUP;
+	}
+	dev->portal_write = dsa_portal_movdir64b;
 	return pdk_vfio_bar_map(dev->vdev, PDK_IDXD_WQ_BAR, &dev->portals, &dev->portals_len);
 }
 
@@ -396,13 +406,6 @@ dsa_probe(struct pdk_bus_dev *bdev)
 	if (rc < 0)
 		goto fail;
 	dev->sim = pdk_sys_is_sim(pdk_vfio_sys(dev->vdev));
-	if (!dev->sim && !pdk_dsa_cpu_has_movdir64b()) {
-		DSA_LOG(ERR, "%s: this CPU lacks MOVDIR64B, the only way to write a descriptor "
-			"to a DSA portal (Sapphire Rapids or later has it); use such a host",
-			dev->name);
-		rc = -ENOTSUP;
-		goto fail;
-	}
 	rc = pdk_vfio_reset(dev->vdev);
 	if (rc < 0 && rc != -ENOTTY)
 		goto fail;
@@ -426,7 +429,7 @@ dsa_probe(struct pdk_bus_dev *bdev)
 			"PASID (see the reason above)", dev->name);
 		goto fail;
 	}
-	rc = dsa_portals_check(dev);
+	rc = dsa_portal_setup(dev);
 	if (rc < 0)
 		goto fail;
 	rc = pdk_dmadev_register(dev->name, PDK_DSA_DRIVER_NAME, &dsa_ops, &dsa_fp_ops, dev,

@@ -102,6 +102,7 @@ struct dsa_dev {
 	struct dsa_caps caps;
 	struct pdk_pasid_space *pasids;
 	struct pdk_iommufd_hw_info hw;
+	dsa_portal_write_t portal_write;	/* chosen by dsa_portal_setup() */
 	void *portals;		/* BAR2 mapping (hardware only) */
 	size_t portals_len;
 	uint16_t max_queues;

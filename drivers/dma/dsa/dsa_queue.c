@@ -113,12 +113,8 @@ dsa_queue_setup(struct dsa_dev *dev, uint16_t qid, const struct pdk_dmadev_queue
 	q->op_flags = PDK_IDXD_FLAG_CRAV | PDK_IDXD_FLAG_RCR;
 	q->vdev = dev->vdev;
 	q->portal_off = PDK_IDXD_PORTAL_OFFSET(qid);
-	if (dev->sim) {
-		q->portal_write = dsa_portal_sim;
-	} else {
-		q->portal_write = dsa_portal_movdir64b;
-		q->portal = (char *)dev->portals + q->portal_off;
-	}
+	q->portal_write = dev->portal_write;
+	q->portal = dev->portals != NULL ? (char *)dev->portals + q->portal_off : NULL;
 
 	descs_len = sizeof(*q->descs) * (size_t)conf->nb_desc;
 	comps_len = sizeof(*q->comps) * (size_t)conf->nb_desc;
