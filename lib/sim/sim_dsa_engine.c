@@ -38,6 +38,7 @@
 #include <time.h>
 
 #include "sim_dsa.h"
+#include "pdk_sys.h"
 
 #define SIM_DSA_SPIN_NS		20000u	/* idle polling before sleeping */
 
@@ -49,15 +50,6 @@ sim_cpu_relax(void)
 #elif defined(__aarch64__)
 	__asm__ volatile("yield");
 #endif
-}
-
-static uint64_t
-sim_now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
 void
@@ -478,11 +470,11 @@ sim_dsa_spin(struct sim_dsa *d)
 	unsigned int n = 0;
 
 	pthread_mutex_unlock(&sim->lock);
-	deadline = sim_now_ns() + SIM_DSA_SPIN_NS;
+	deadline = pdk_sys_monotonic_ns() + SIM_DSA_SPIN_NS;
 	while (__atomic_load_n(&d->kick, __ATOMIC_ACQUIRE) == kick &&
 	       !__atomic_load_n(&d->stop, __ATOMIC_ACQUIRE)) {
 		sim_cpu_relax();
-		if ((++n & 63) == 0 && sim_now_ns() >= deadline)
+		if ((++n & 63) == 0 && pdk_sys_monotonic_ns() >= deadline)
 			break;
 	}
 	pthread_mutex_lock(&sim->lock);

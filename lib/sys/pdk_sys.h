@@ -25,6 +25,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <time.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -32,6 +33,19 @@ extern "C" {
 
 /** A backend instance (opaque). */
 struct pdk_sys;
+
+/**
+ * @return CLOCK_MONOTONIC in nanoseconds, for timeouts and rates. It is no
+ * kernel object, so it does not go through a backend: sim and kernel share it.
+ */
+static inline uint64_t
+pdk_sys_monotonic_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
 
 /** @return the kernel backend (a process-wide singleton, never freed). */
 struct pdk_sys *pdk_sys_kernel(void);

@@ -20,6 +20,7 @@
 #include <pdk_dma.h>
 #include <pdk_iommufd.h>
 #include <pdk_sim.h>
+#include <pdk_sys.h>
 
 #define MAP_LEN (64 * 1024)
 #define LOOKUPS (1u << 22)
@@ -29,15 +30,6 @@ struct entry {
 	size_t len;
 	uint64_t iova;
 };
-
-static uint64_t
-now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
 
 static uint64_t
 linear_lookup(const struct entry *t, unsigned int n, const void *va)
@@ -99,14 +91,14 @@ run(struct pdk_iommufd *ictx, unsigned int nmaps)
 			goto out;
 		}
 	}
-	t0 = now_ns();
+	t0 = pdk_sys_monotonic_ns();
 	for (i = 0; i < LOOKUPS; i++)
 		sink += pdk_dma_va2iova(as, addrs[i & 4095]);
-	pdk_ns = now_ns() - t0;
-	t0 = now_ns();
+	pdk_ns = pdk_sys_monotonic_ns() - t0;
+	t0 = pdk_sys_monotonic_ns();
 	for (i = 0; i < LOOKUPS; i++)
 		sink += linear_lookup(t, nmaps, addrs[i & 4095]);
-	lin_ns = now_ns() - t0;
+	lin_ns = pdk_sys_monotonic_ns() - t0;
 	printf("%8u %14.2f %14.2f %10.2fx\n", nmaps, (double)pdk_ns / LOOKUPS,
 	       (double)lin_ns / LOOKUPS, (double)lin_ns / (double)pdk_ns);
 	rc = 0;

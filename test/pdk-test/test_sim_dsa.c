@@ -22,6 +22,7 @@
 
 #include "pdk_idxd.h"
 #include "pdk_test.h"
+#include "pdk_sys.h"
 #include "test_env.h"
 
 #define DSA_ADDR	"0000:6a:01.0"
@@ -173,23 +174,14 @@ submit(struct dsa_t *t, unsigned int wq, const struct pdk_idxd_desc *d)
 				  sizeof(*d));
 }
 
-static uint64_t
-now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 /* Wait for the device to write the record's status: @return it, 0 on timeout. */
 static uint8_t
 wait_rec(const struct pdk_idxd_completion *c)
 {
-	uint64_t deadline = now_ns() + WAIT_NS;
+	uint64_t deadline = pdk_sys_monotonic_ns() + WAIT_NS;
 	uint8_t st;
 
-	while ((st = __atomic_load_n(&c->status, __ATOMIC_ACQUIRE)) == 0 && now_ns() < deadline)
+	while ((st = __atomic_load_n(&c->status, __ATOMIC_ACQUIRE)) == 0 && pdk_sys_monotonic_ns() < deadline)
 		;
 	return st & PDK_IDXD_COMP_STATUS_MASK;
 }

@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "dsa_private.h"
+#include "pdk_sys.h"
 
 #define DSA_CMD_TIMEOUT_NS	(1000ull * 1000 * 1000)	/* the kernel waits 1 s too */
 #define DSA_CMD_POLL_NS		(10 * 1000)
@@ -81,20 +82,11 @@ dsa_cmdsts_text(uint32_t err)
 	}
 }
 
-static uint64_t
-now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 int
 dsa_cmd(struct dsa_dev *dev, enum pdk_idxd_cmd cmd, uint32_t operand, const char *step)
 {
 	const struct timespec pause = { .tv_sec = 0, .tv_nsec = DSA_CMD_POLL_NS };
-	uint64_t deadline = now_ns() + DSA_CMD_TIMEOUT_NS;
+	uint64_t deadline = pdk_sys_monotonic_ns() + DSA_CMD_TIMEOUT_NS;
 	uint32_t sts, err;
 	int rc;
 
@@ -107,7 +99,7 @@ dsa_cmd(struct dsa_dev *dev, enum pdk_idxd_cmd cmd, uint32_t operand, const char
 			return rc;
 		if (!(sts & PDK_IDXD_CMDSTS_ACTIVE))
 			break;
-		if (now_ns() >= deadline) {
+		if (pdk_sys_monotonic_ns() >= deadline) {
 			DSA_LOG(ERR, "%s: %s: command %u still active after 1 s; reset the device",
 				dev->name, step, (unsigned int)cmd);
 			return -ETIMEDOUT;

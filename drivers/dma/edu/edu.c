@@ -19,6 +19,7 @@
 
 #include "pdk_edu.h"
 #include "pdk_log.h"
+#include "pdk_sys.h"
 
 /* BAR0 registers */
 #define EDU_REG_ID	0x00	/* 0xRRrr00ed */
@@ -93,15 +94,6 @@ edu_wr64(struct pdk_edu *edu, unsigned int off, uint64_t v)
 	*(volatile uint64_t *)(edu->bar + off) = v;
 }
 
-static uint64_t
-now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 /*
  * Wait until the DMA command register's run bit clears.
  * @return 0, -ETIMEDOUT, or -EIO when the device reads all ones (decoding
@@ -111,7 +103,7 @@ static int
 edu_wait_idle(struct pdk_edu *edu, unsigned int timeout_ms, uint64_t *last)
 {
 	const struct timespec pause = { .tv_sec = 0, .tv_nsec = EDU_POLL_NS };
-	uint64_t deadline = now_ns() + (uint64_t)timeout_ms * 1000000u;
+	uint64_t deadline = pdk_sys_monotonic_ns() + (uint64_t)timeout_ms * 1000000u;
 	uint64_t cmd;
 
 	for (;;) {
@@ -121,7 +113,7 @@ edu_wait_idle(struct pdk_edu *edu, unsigned int timeout_ms, uint64_t *last)
 			return -EIO;
 		if (!(cmd & EDU_DMA_RUN))
 			return 0;
-		if (now_ns() >= deadline)
+		if (pdk_sys_monotonic_ns() >= deadline)
 			return -ETIMEDOUT;
 		nanosleep(&pause, NULL);
 	}
