@@ -235,13 +235,36 @@ bind_one(struct pdk_sys *sys, const struct db_opts *o, struct db_fn *fn, const c
 	return 0;
 }
 
+/*
+ * Scan, then find the named functions. @return 0 with the scan and *fns for
+ * the caller to free, or 1 with nothing left to free.
+ */
+static int
+scan_resolve(struct pdk_sys *sys, const struct db_opts *o, char **addrs, int naddrs,
+	     struct db_scan *scan, struct db_fn ***fns)
+{
+	if (db_scan(scan, sys, o) < 0)
+		return 1;
+	*fns = calloc((size_t)naddrs, sizeof(**fns));
+	if (*fns == NULL) {
+		db_scan_free(scan);
+		return 1;
+	}
+	if (resolve(scan, addrs, naddrs, *fns) != 0) {
+		free(*fns);
+		db_scan_free(scan);
+		return 1;
+	}
+	return 0;
+}
+
 int
 db_bind(struct pdk_sys *sys, const struct db_opts *o, const char *driver, char **addrs,
 	int naddrs)
 {
 	struct db_scan scan;
 	struct db_fn **fns;
-	int i, rc = 0;
+	int i, rc;
 
 	if (o->mode == DB_MODE_SIM) {
 		db_err("--bind: the SIMULATED kernel does not model driver binding: its functions "
@@ -256,16 +279,9 @@ db_bind(struct pdk_sys *sys, const struct db_opts *o, const char *driver, char *
 		db_err("--bind %s: name the functions to bind (PCI addresses)", driver);
 		return 1;
 	}
-	if (db_scan(&scan, sys, o) < 0)
+	if (scan_resolve(sys, o, addrs, naddrs, &scan, &fns) != 0)
 		return 1;
-	fns = calloc((size_t)naddrs, sizeof(*fns));
-	if (fns == NULL) {
-		db_scan_free(&scan);
-		return 1;
-	}
-	rc = resolve(&scan, addrs, naddrs, fns);
-	if (rc == 0)
-		rc = bind_check(&scan, o, driver, fns, naddrs);
+	rc = bind_check(&scan, o, driver, fns, naddrs);
 	if (rc == 0 && !driver_loaded(sys, driver)) {
 		/* Only a real kernel has modules to load; a tree is what it is. */
 		if (o->mode == DB_MODE_KERNEL && strcmp(driver, "vfio-pci") == 0)
@@ -288,7 +304,7 @@ db_unbind(struct pdk_sys *sys, const struct db_opts *o, char **addrs, int naddrs
 {
 	struct db_scan scan;
 	struct db_fn **fns;
-	int i, rc;
+	int i, rc = 0;
 
 	if (o->mode == DB_MODE_SIM) {
 		db_err("--unbind: the SIMULATED kernel does not model driver binding");
@@ -298,14 +314,8 @@ db_unbind(struct pdk_sys *sys, const struct db_opts *o, char **addrs, int naddrs
 		db_err("--unbind: name the functions to unbind (PCI addresses)");
 		return 1;
 	}
-	if (db_scan(&scan, sys, o) < 0)
+	if (scan_resolve(sys, o, addrs, naddrs, &scan, &fns) != 0)
 		return 1;
-	fns = calloc((size_t)naddrs, sizeof(*fns));
-	if (fns == NULL) {
-		db_scan_free(&scan);
-		return 1;
-	}
-	rc = resolve(&scan, addrs, naddrs, fns);
 	for (i = 0; rc == 0 && i < naddrs; i++)
 		if (fns[i]->driver[0] == '\0') {
 			db_err("%s is not bound to any driver; nothing was changed", fns[i]->addr);

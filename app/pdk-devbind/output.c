@@ -13,20 +13,16 @@
 
 #include "devbind.h"
 
-static const char *const section_titles[DB_SEC_COUNT] = {
-	[DB_SEC_VFIO_CDEV] = "Devices using vfio-pci with a VFIO cdev",
-	[DB_SEC_VFIO_NO_CDEV] = "Devices using vfio-pci without a VFIO cdev",
-	[DB_SEC_OTHER_DRIVER] = "Devices bound to other drivers",
-	[DB_SEC_NO_DRIVER] = "Devices not bound to any driver",
-	[DB_SEC_BRIDGE] = "Bridges",
-};
-
-static const char *const section_keys[DB_SEC_COUNT] = {
-	[DB_SEC_VFIO_CDEV] = "vfio_cdev",
-	[DB_SEC_VFIO_NO_CDEV] = "vfio_no_cdev",
-	[DB_SEC_OTHER_DRIVER] = "other_driver",
-	[DB_SEC_NO_DRIVER] = "no_driver",
-	[DB_SEC_BRIDGE] = "bridge",
+/* Each section's heading in the text and its key in the JSON. */
+static const struct {
+	const char *title;
+	const char *key;
+} sections[DB_SEC_COUNT] = {
+	[DB_SEC_VFIO_CDEV] = { "Devices using vfio-pci with a VFIO cdev", "vfio_cdev" },
+	[DB_SEC_VFIO_NO_CDEV] = { "Devices using vfio-pci without a VFIO cdev", "vfio_no_cdev" },
+	[DB_SEC_OTHER_DRIVER] = { "Devices bound to other drivers", "other_driver" },
+	[DB_SEC_NO_DRIVER] = { "Devices not bound to any driver", "no_driver" },
+	[DB_SEC_BRIDGE] = { "Bridges", "bridge" },
 };
 
 static const char *
@@ -216,8 +212,8 @@ db_print_status(FILE *out, const struct db_scan *scan, const struct db_opts *o)
 				continue;
 			}
 			if (count++ == 0)
-				fprintf(out, "%s\n%.*s\n", section_titles[sec],
-					(int)strlen(section_titles[sec]),
+				fprintf(out, "%s\n%.*s\n", sections[sec].title,
+					(int)strlen(sections[sec].title),
 					"====================================================");
 			print_fn(out, scan, fn, o);
 			shown++;
@@ -331,7 +327,7 @@ json_fn(FILE *out, const struct db_scan *scan, const struct db_fn *fn)
 
 	fprintf(out, "    {\"address\": \"%s\", \"vendor\": \"%04x\", \"device\": \"%04x\", "
 		"\"class\": \"%06x\", \"section\": \"%s\", \"driver\": ", fn->addr, fn->vendor,
-		fn->device, fn->class, section_keys[sec]);
+		fn->device, fn->class, sections[sec].key);
 	json_str(out, fn->driver);
 	fprintf(out, ", \"iommu_group\": ");
 	json_str(out, fn->group);

@@ -43,6 +43,28 @@ param_dev(const char *params)
 	return (int)v;
 }
 
+/*
+ * The dict of queue @p q, under "queue_<q>" in @p d, opened with the fields
+ * every per-queue answer starts with; NULL when out of memory. It is hung in
+ * @p d before the caller fills it: telemetry keeps the pointer and reads the
+ * dict only when it writes the reply.
+ */
+static struct rte_tel_data *
+queue_dict(struct rte_tel_data *d, uint16_t q, const struct pdk_dmadev_queue_info *qi)
+{
+	struct rte_tel_data *qd = rte_tel_data_alloc();
+	char key[16];
+
+	if (qd == NULL)
+		return NULL;
+	rte_tel_data_start_dict(qd);
+	rte_tel_data_add_dict_u64(qd, "pasid", qi->pasid);
+	rte_tel_data_add_dict_string(qd, "as", qi->as != NULL ? pdk_dma_as_name(qi->as) : "");
+	snprintf(key, sizeof(key), "queue_%u", q);
+	rte_tel_data_add_dict_container(d, key, qd, 0);
+	return qd;
+}
+
 static int
 tel_devices(const char *cmd, const char *params, struct rte_tel_data *d)
 {
@@ -92,22 +114,16 @@ tel_device(const char *cmd, const char *params, struct rte_tel_data *d)
 	for (q = 0; q < info.nb_queues; q++) {
 		struct pdk_dmadev_queue_info qi;
 		struct rte_tel_data *qd;
-		char key[16];
 
 		if (tp_queue_info(id, q, &qi) != 0)
 			continue;
-		qd = rte_tel_data_alloc();
+		qd = queue_dict(d, q, &qi);
 		if (qd == NULL)
 			break;
-		rte_tel_data_start_dict(qd);
-		rte_tel_data_add_dict_int(qd, "pasid", (int)qi.pasid);
-		rte_tel_data_add_dict_string(qd, "as", qi.as != NULL ? pdk_dma_as_name(qi.as) : "");
 		rte_tel_data_add_dict_int(qd, "ioas_id",
 					  qi.as != NULL ? (int)pdk_dma_as_ioas_id(qi.as) : 0);
 		rte_tel_data_add_dict_int(qd, "hwpt_id", (int)qi.hwpt_id);
 		rte_tel_data_add_dict_int(qd, "nb_desc", qi.nb_desc);
-		snprintf(key, sizeof(key), "queue_%u", q);
-		rte_tel_data_add_dict_container(d, key, qd, 0);
 	}
 out:
 	pthread_mutex_unlock(&tp.lock);
@@ -221,17 +237,13 @@ tel_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 		struct pdk_dmadev_queue_info qi;
 		struct rte_tel_data *qd;
 		struct tp_snap s;
-		char key[16];
 
 		if (tp_queue_info(id, q, &qi) != 0)
 			continue;
-		qd = rte_tel_data_alloc();
+		qd = queue_dict(d, q, &qi);
 		if (qd == NULL)
 			break;
 		tp_queue_snap(id, q, &s);
-		rte_tel_data_start_dict(qd);
-		rte_tel_data_add_dict_u64(qd, "pasid", qi.pasid);
-		rte_tel_data_add_dict_string(qd, "as", qi.as != NULL ? pdk_dma_as_name(qi.as) : "");
 		rte_tel_data_add_dict_u64(qd, "submitted", s.dev.submitted);
 		rte_tel_data_add_dict_u64(qd, "completed", s.dev.completed);
 		rte_tel_data_add_dict_u64(qd, "errors", s.dev.errors);
@@ -240,8 +252,6 @@ tel_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 		rte_tel_data_add_dict_u64(qd, "verified", s.app.verified);
 		rte_tel_data_add_dict_u64(qd, "mismatches", s.app.mismatches);
 		rte_tel_data_add_dict_u64(qd, "enqueue_errors", s.app.enq_errors);
-		snprintf(key, sizeof(key), "queue_%u", q);
-		rte_tel_data_add_dict_container(d, key, qd, 0);
 	}
 out:
 	pthread_mutex_unlock(&tp.lock);
