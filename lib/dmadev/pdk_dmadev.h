@@ -308,7 +308,11 @@ pdk_dmadev_copy(int dev_id, uint16_t q, uint64_t src, uint64_t dst, uint32_t len
 	return f->ops->copy(f->q, src, dst, len, flags);
 }
 
-/** Enqueue a fill of @p len bytes at IOVA @p dst with the 8-byte @p pattern. */
+/**
+ * Enqueue a fill of @p len bytes at IOVA @p dst with the 8-byte @p pattern.
+ * @return as pdk_dmadev_copy(), or -ENOTSUP on a device without
+ *   PDK_DMADEV_CAPA_FILL.
+ */
 static inline int
 pdk_dmadev_fill(int dev_id, uint16_t q, uint64_t pattern, uint64_t dst, uint32_t len,
 		uint64_t flags)

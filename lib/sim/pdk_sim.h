@@ -86,6 +86,13 @@ struct pdk_sim_fn_config {
 	bool pasid_priv;	/**< Privileged mode enabled */
 	uint32_t iommu_group;	/**< shared group number; 0 = a group of its own */
 	bool not_vfio;		/**< bound to another driver: no cdev (errors tests) */
+	/**
+	 * PDK_SIM_MODEL_DSA only: opcodes the model does not offer (bit n =
+	 * opcode n, 0..31): OPCAP omits them and a descriptor with one
+	 * completes with BAD_OPCODE, to test how drivers cope with a device
+	 * that lacks an operation. 0: every operation the model has.
+	 */
+	uint32_t dsa_ops_absent;
 };
 
 /* ---- registers of PDK_SIM_MODEL_SIMDMA, BAR0 (4 KiB), little endian ---- */

@@ -86,7 +86,7 @@ sim_dsa_regs_init(struct sim_fn *fn)
 		     (uint64_t)SIM_DSA_NUM_GROUPS << PDK_IDXD_GRPCAP_NUM_GROUPS_SHIFT);
 	sim_reg_wr64(fn, PDK_IDXD_REG_ENGCAP,
 		     (uint64_t)SIM_DSA_NUM_ENGINES << PDK_IDXD_ENGCAP_NUM_ENGINES_SHIFT);
-	sim_reg_wr64(fn, PDK_IDXD_REG_OPCAP, SIM_DSA_OPCAP0);
+	sim_reg_wr64(fn, PDK_IDXD_REG_OPCAP, SIM_DSA_OPCAP0 & ~fn->cfg.dsa_ops_absent);
 	sim_reg_wr64(fn, PDK_IDXD_REG_OFFSETS, SIM_DSA_OFFSETS);
 	sim_reg_wr32(fn, PDK_IDXD_REG_CMDCAP, SIM_DSA_CMDCAP);
 	sim_dsa_set_gensts(fn, PDK_IDXD_STATE_DISABLED);

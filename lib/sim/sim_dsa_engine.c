@@ -363,6 +363,11 @@ sim_dsa_run_one(const struct sim_dsa_job *j, const struct pdk_idxd_desc *desc,
 		cr->status = PDK_IDXD_COMP_CRA_ALIGN;
 		return;
 	}
+	if (desc_opcode(desc) < 32 &&
+	    (j->d->fn->cfg.dsa_ops_absent >> desc_opcode(desc)) & 1) {
+		cr->status = PDK_IDXD_COMP_BAD_OPCODE;	/* not in OPCAP */
+		return;
+	}
 	switch (desc_opcode(desc)) {
 	case PDK_IDXD_OP_NOOP:
 		cr->status = PDK_IDXD_COMP_SUCCESS;

@@ -34,13 +34,18 @@ struct dsa_env {
 	uint64_t iova[NQ];
 };
 
-/* A sim with one DSA at DSA_ADDR; the bus probed with @p devargs. */
+/*
+ * A sim with one DSA at DSA_ADDR, lacking the opcodes of @p ops_absent; the
+ * bus probed with @p devargs.
+ */
 static int
-dsa_env_setup(struct dsa_env *e, uint8_t pasid_bits, const char *devargs)
+dsa_env_setup_ops(struct dsa_env *e, uint8_t pasid_bits, const char *devargs,
+		  uint32_t ops_absent)
 {
 	struct pdk_sim_config scfg = { .no_default_devices = true };
 	struct pdk_sim_fn_config fcfg = {
 		.pci_addr = DSA_ADDR, .model = PDK_SIM_MODEL_DSA, .pasid_bits = pasid_bits,
+		.dsa_ops_absent = ops_absent,
 	};
 	int rc;
 
@@ -64,6 +69,12 @@ dsa_env_setup(struct dsa_env *e, uint8_t pasid_bits, const char *devargs)
 	if (rc == 0)
 		e->dev_id = pdk_dmadev_get_dev_id(DSA_ADDR);
 	return rc;
+}
+
+static int
+dsa_env_setup(struct dsa_env *e, uint8_t pasid_bits, const char *devargs)
+{
+	return dsa_env_setup_ops(e, pasid_bits, devargs, 0);
 }
 
 /* Address space i with a buffer of BUF_LEN mapped at a kernel-chosen IOVA. */
@@ -644,3 +655,38 @@ test_dsa_fence_after_fault(void)
 	return TEST_SUCCESS;
 }
 PDK_TEST_REGISTER(sim_dsa_pmd_fence_after_fault, fast, test_dsa_fence_after_fault);
+
+/*
+ * Operations the device does not offer: without memmove or batch the driver
+ * refuses the device, naming what is missing; without fill it runs, does not
+ * claim the capability, and a fill is refused before it reaches the device.
+ */
+static int
+test_dsa_missing_ops(void)
+{
+	struct pdk_dmadev_info info;
+	struct pdk_dmadev_status st[1];
+	struct dsa_env e;
+
+	test_log_capture_start();
+	TEST_ASSERT_RC(dsa_env_setup_ops(&e, 20, NULL, 1u << PDK_IDXD_OP_MEMMOVE), -ENOTSUP);
+	TEST_ASSERT_LOGGED(DSA_ADDR ": the device does not offer the memmove operation");
+	TEST_ASSERT_OK(dsa_env_teardown(&e));
+	TEST_ASSERT_RC(dsa_env_setup_ops(&e, 20, NULL, 1u << PDK_IDXD_OP_BATCH), -ENOTSUP);
+	TEST_ASSERT_LOGGED("the batch operation");
+	TEST_ASSERT_OK(dsa_env_teardown(&e));
+	test_log_capture_stop();
+
+	TEST_ASSERT_OK(dsa_env_setup_ops(&e, 20, NULL, 1u << PDK_IDXD_OP_MEMFILL));
+	TEST_ASSERT_OK(pdk_dmadev_info_get(e.dev_id, &info));
+	TEST_ASSERT(!(info.capa & PDK_DMADEV_CAPA_FILL), "claims fill");
+	TEST_ASSERT_OK(dsa_env_queues(&e, 1, 16));
+	TEST_ASSERT_OK(pdk_dmadev_start(e.dev_id));
+	TEST_ASSERT_RC(pdk_dmadev_fill(e.dev_id, 0, 0, e.iova[0], 64, 0), -ENOTSUP);
+	TEST_ASSERT_EQ(pdk_dmadev_copy(e.dev_id, 0, e.iova[0], e.iova[0] + 4096, 64,
+				       PDK_DMADEV_OP_SUBMIT), 0);
+	TEST_ASSERT_EQ(drain(e.dev_id, 0, 1, st), 1);
+	TEST_ASSERT_OK(dsa_env_teardown(&e));
+	return TEST_SUCCESS;
+}
+PDK_TEST_REGISTER(sim_dsa_pmd_missing_ops_refused, fast, test_dsa_missing_ops);

@@ -1156,3 +1156,28 @@ test_unmapped_by_process(void)
 	DONE(t.env);
 }
 PDK_TEST_REGISTER(sim_dsa_unmapped_by_process, fast, test_unmapped_by_process);
+
+/* An opcode the model was told to lack: absent from OPCAP, BAD_OPCODE if sent */
+static int
+test_absent_opcode(void)
+{
+	struct pdk_sim_fn_config fn = dsa_fn;
+	struct pdk_idxd_desc d;
+	struct dsa_t t;
+
+	fn.dsa_ops_absent = 1u << PDK_IDXD_OP_MEMFILL;
+	TEST_ASSERT_OK(dsa_setup(&t, &fn, true));
+	TEST_ASSERT_EQ(rd64(&t, PDK_IDXD_REG_OPCAP), 0x1f & ~(1u << PDK_IDXD_OP_MEMFILL));
+	TEST_ASSERT_OK(dsa_start(&t, true));
+	memset(t.buf[0] + DST_OFF, 0x21, 256);
+	desc_set(&d, PDK_IDXD_OP_MEMFILL, RECORD_FLAGS, rec_iova(&t, 0), 0x4242424242424242ull,
+		 t.iova[0] + DST_OFF, 256);
+	TEST_ASSERT_EQ(run(&t, 0, &d, 0), PDK_IDXD_COMP_BAD_OPCODE);
+	TEST_ASSERT_EQ(t.buf[0][DST_OFF], 0x21);	/* nothing written */
+	desc_set(&d, PDK_IDXD_OP_MEMMOVE, RECORD_FLAGS, rec_iova(&t, 1), t.iova[0] + SRC_OFF,
+		 t.iova[0] + DST_OFF, 256);
+	TEST_ASSERT_EQ(run(&t, 0, &d, 1), PDK_IDXD_COMP_SUCCESS);
+	dsa_release(&t);
+	DONE(t.env);
+}
+PDK_TEST_REGISTER(sim_dsa_absent_opcode, fast, test_absent_opcode);

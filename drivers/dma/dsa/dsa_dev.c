@@ -19,12 +19,6 @@
 #include "dsa_private.h"
 #include "pdk_dsa.h"
 
-static bool
-opcap_has(const struct dsa_caps *c, unsigned int op)
-{
-	return (c->opcap[op / 64] >> (op % 64)) & 1;
-}
-
 static void
 dsa_info_get(void *priv, struct pdk_dmadev_info *info)
 {
@@ -36,7 +30,7 @@ dsa_info_get(void *priv, struct pdk_dmadev_info *info)
 	info->driver = PDK_DSA_DRIVER_NAME;
 	info->backend = dev->sim ? "sim" : "kernel";
 	info->capa = PDK_DMADEV_CAPA_COPY | PDK_DMADEV_CAPA_PASID | PDK_DMADEV_CAPA_FENCE;
-	if (opcap_has(c, PDK_IDXD_OP_MEMFILL))
+	if (dsa_opcap_has(c, PDK_IDXD_OP_MEMFILL))
 		info->capa |= PDK_DMADEV_CAPA_FILL;
 	if (dev->sim)
 		info->capa |= PDK_DMADEV_CAPA_SIM;
@@ -307,9 +301,9 @@ dsa_check_caps(struct dsa_dev *dev)
 		missing = "dedicated work queues";
 	else if (!(c->gencap & PDK_IDXD_GENCAP_CONFIG_EN))
 		missing = "a configurable WQ/group setup (GENCAP config_en)";
-	else if (!opcap_has(c, PDK_IDXD_OP_MEMMOVE))
+	else if (!dsa_opcap_has(c, PDK_IDXD_OP_MEMMOVE))
 		missing = "the memmove operation";
-	else if (!opcap_has(c, PDK_IDXD_OP_BATCH))
+	else if (!dsa_opcap_has(c, PDK_IDXD_OP_BATCH))
 		missing = "the batch operation";
 	else if (c->num_wqs == 0 || c->num_engines == 0 || c->num_groups == 0)
 		missing = "work queues, engines and groups";

@@ -118,6 +118,11 @@ dsa_copy(void *qp, uint64_t src, uint64_t dst, uint32_t len, uint64_t flags)
 static int
 dsa_fill(void *qp, uint64_t pattern, uint64_t dst, uint32_t len, uint64_t flags)
 {
+	const struct dsa_queue *q = qp;
+
+	/* the device would complete it with BAD_OPCODE; say so at once */
+	if (unlikely(!q->has_fill))
+		return -ENOTSUP;
 	return dsa_enqueue(qp, PDK_IDXD_OP_MEMFILL, pattern, dst, len, flags);
 }
 

@@ -57,6 +57,7 @@ struct dsa_queue {
 	uint16_t max_batch;
 	uint32_t max_xfer;
 	uint32_t op_flags;	/* flags every descriptor carries */
+	bool has_fill;		/* OPCAP offers MEMFILL */
 	struct dsa_seg *segs;
 	dsa_portal_write_t portal_write;
 	void *portal;		/* mapped portal (hardware) */
@@ -122,6 +123,7 @@ int dsa_wr64(struct dsa_dev *dev, uint32_t off, uint64_t v);
  * logged with its meaning), -ETIMEDOUT, or -errno of the register access. */
 int dsa_cmd(struct dsa_dev *dev, enum pdk_idxd_cmd cmd, uint32_t operand, const char *step);
 int dsa_caps_read(struct dsa_dev *dev);
+bool dsa_opcap_has(const struct dsa_caps *c, unsigned int op);
 const char *dsa_cmdsts_text(uint32_t err);
 
 /* dsa_queue.c: queue memory, PASID, WQ configuration */

@@ -111,6 +111,7 @@ dsa_queue_setup(struct dsa_dev *dev, uint16_t qid, const struct pdk_dmadev_queue
 	q->max_batch = dev->caps.max_batch;
 	q->max_xfer = dev->caps.max_xfer;
 	q->op_flags = PDK_IDXD_FLAG_CRAV | PDK_IDXD_FLAG_RCR;
+	q->has_fill = dsa_opcap_has(&dev->caps, PDK_IDXD_OP_MEMFILL);
 	q->vdev = dev->vdev;
 	q->portal_off = PDK_IDXD_PORTAL_OFFSET(qid);
 	q->portal_write = dev->portal_write;

@@ -114,6 +114,12 @@ dsa_cmd(struct dsa_dev *dev, enum pdk_idxd_cmd cmd, uint32_t operand, const char
 	return -EIO;
 }
 
+bool
+dsa_opcap_has(const struct dsa_caps *c, unsigned int op)
+{
+	return (c->opcap[op / 64] >> (op % 64)) & 1;
+}
+
 int
 dsa_caps_read(struct dsa_dev *dev)
 {
