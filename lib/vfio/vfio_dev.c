@@ -54,6 +54,7 @@ pdk_vfio_open(struct pdk_sys *sys, const char *pci_addr, struct pdk_vfio_dev **d
 		return vfio_fail(pci_addr != NULL ? pci_addr : "(null)", -ENOMEM, NULL,
 				 "open: device allocation");
 	d->fd = -1;
+	pthread_mutex_init(&d->region_lock, NULL);
 	rc = pdk_vfio_pci_addr_parse(pci_addr, d->name);
 	if (rc < 0)
 		goto fail;
@@ -91,6 +92,7 @@ pdk_vfio_open(struct pdk_sys *sys, const char *pci_addr, struct pdk_vfio_dev **d
 	return 0;
 
 fail:
+	pthread_mutex_destroy(&d->region_lock);
 	free(d);
 	return rc;
 }
@@ -109,6 +111,7 @@ pdk_vfio_close(struct pdk_vfio_dev *dev)
 	rc = pdk_sys_close(dev->sys, dev->fd);
 	if (rc < 0)
 		vfio_fail(dev->name, rc, NULL, "close %s (fd %d)", dev->cdev, dev->fd);
+	pthread_mutex_destroy(&dev->region_lock);
 	free(dev);
 }
 

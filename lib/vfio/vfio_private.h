@@ -7,6 +7,7 @@
 
 /* Internals shared by the files of lib/vfio. Not installed. */
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -40,7 +41,12 @@ struct pdk_vfio_dev {
 	bool bound;
 	uint32_t dev_id;
 
-	/* Region info of the VFIO_PCI_NUM_REGIONS standard regions, once read. */
+	/*
+	 * Region info of the VFIO_PCI_NUM_REGIONS standard regions, once read.
+	 * Fast-path threads read it (a BAR write through the fd): a region is
+	 * filled under region_lock and published by a release store of its bit.
+	 */
+	pthread_mutex_t region_lock;
 	uint32_t regions_known;		/* bit per region index */
 	struct pdk_vfio_region regions[VFIO_PCI_NUM_REGIONS];
 

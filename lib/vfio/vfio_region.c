@@ -43,17 +43,18 @@ pdk_vfio_device_info(struct pdk_vfio_dev *dev, uint32_t *num_regions, uint32_t *
 	return 0;
 }
 
-int
-pdk_vfio_region_info(struct pdk_vfio_dev *dev, uint32_t index, struct pdk_vfio_region *region)
+static bool
+region_known(const struct pdk_vfio_dev *dev, uint32_t index)
+{
+	return (__atomic_load_n(&dev->regions_known, __ATOMIC_ACQUIRE) >> index) & 1;
+}
+
+static int
+region_info_read(struct pdk_vfio_dev *dev, uint32_t index, struct pdk_vfio_region *region)
 {
 	struct vfio_region_info info;
-	bool cacheable = index < VFIO_PCI_NUM_REGIONS;
 	int rc;
 
-	if (cacheable && (dev->regions_known & (1u << index))) {
-		*region = dev->regions[index];
-		return 0;
-	}
 	rc = vfio_need_bound(dev, "VFIO_DEVICE_GET_REGION_INFO");
 	if (rc < 0)
 		return rc;
@@ -71,10 +72,27 @@ pdk_vfio_region_info(struct pdk_vfio_dev *dev, uint32_t index, struct pdk_vfio_r
 	region->flags = info.flags;
 	region->size = info.size;
 	region->offset = info.offset;
-	if (cacheable) {
-		dev->regions[index] = *region;
-		dev->regions_known |= 1u << index;
+	return 0;
+}
+
+int
+pdk_vfio_region_info(struct pdk_vfio_dev *dev, uint32_t index, struct pdk_vfio_region *region)
+{
+	int rc;
+
+	if (index >= VFIO_PCI_NUM_REGIONS)
+		return region_info_read(dev, index, region);
+	if (!region_known(dev, index)) {
+		pthread_mutex_lock(&dev->region_lock);
+		rc = region_known(dev, index) ? 0 : region_info_read(dev, index,
+								     &dev->regions[index]);
+		if (rc == 0)
+			__atomic_or_fetch(&dev->regions_known, 1u << index, __ATOMIC_RELEASE);
+		pthread_mutex_unlock(&dev->region_lock);
+		if (rc < 0)
+			return rc;
 	}
+	*region = dev->regions[index];
 	return 0;
 }
 
