@@ -439,7 +439,8 @@ run_traffic(double seconds, double period)
 		printf("pdk-testpmd: traffic runs until Ctrl-C (SIGINT) or SIGTERM\n");
 	while (!tp.signaled && (seconds <= 0 || tp_now() - start < seconds)) {
 		nanosleep(&nap, NULL);
-		if (period > 0 && tp_now() >= next) {
+		/* the show due at the end is the final one, after the stop */
+		if (period > 0 && tp_now() >= next && (seconds <= 0 || next - start < seconds)) {
 			next += period;
 			pthread_mutex_lock(&tp.lock);
 			printf("-- stats at %.1f s --\n", tp_now() - start);

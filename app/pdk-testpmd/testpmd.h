@@ -117,6 +117,7 @@ struct tp_state {
 	/* traffic state; stop is read by the workers */
 	bool running;
 	uint32_t stop;
+	double stopped_at;	/* tp_now() when the workers last ended; 0 before */
 
 	/* command line */
 	struct cmdline *cl;

@@ -412,6 +412,7 @@ tp_traffic_stop(void)
 	for (i = 0; i < nb_workers; i++)
 		rte_eal_wait_lcore(workers[i].lcore);
 	tp.running = false;
+	tp.stopped_at = tp_now();
 	for (i = 0; i < nb_lqs; i++) {
 		if (lqs[i].dead != 0)
 			printf("device %d queue %u: traffic stopped early: enqueue failed: %s\n",
