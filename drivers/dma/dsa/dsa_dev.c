@@ -104,8 +104,7 @@ dsa_config_write(struct dsa_dev *dev)
 			wqs |= UINT64_C(1) << q;
 			rc = dsa_queue_config_write(&dev->queues[q]);
 		} else {
-			rc = dsa_wr32(dev, c->wqcfg_off + PDK_IDXD_WQCFG(q, c->wqcfg_size,
-							 PDK_IDXD_WQCFG_SIZE_DW), 0);
+			rc = dsa_wr32(dev, dsa_wqcfg_reg(dev, q, PDK_IDXD_WQCFG_SIZE_DW), 0);
 		}
 	}
 	for (g = 0; g < c->num_groups && rc == 0; g++) {
@@ -232,10 +231,8 @@ dsa_dump(void *priv, FILE *f)
 
 		if (!dq->set_up)
 			continue;
-		dsa_rd32(dev, c->wqcfg_off + PDK_IDXD_WQCFG(q, c->wqcfg_size,
-							    PDK_IDXD_WQCFG_MODE_DW), &mode);
-		dsa_rd32(dev, c->wqcfg_off + PDK_IDXD_WQCFG(q, c->wqcfg_size,
-							    PDK_IDXD_WQCFG_STATE_DW), &state);
+		dsa_rd32(dev, dsa_wqcfg_reg(dev, q, PDK_IDXD_WQCFG_MODE_DW), &mode);
+		dsa_rd32(dev, dsa_wqcfg_reg(dev, q, PDK_IDXD_WQCFG_STATE_DW), &state);
 		fprintf(f, "  WQ %u: %s, PASID %u%s, size %u, ring %u (write %u, submitted %u, "
 			"completed %u), segments in flight %u\n", q,
 			(state >> PDK_IDXD_WQCFG_STATE_SHIFT) == PDK_IDXD_WQ_STATE_ENABLED ?

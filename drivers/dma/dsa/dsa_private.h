@@ -124,6 +124,13 @@ int dsa_wr64(struct dsa_dev *dev, uint32_t off, uint64_t v);
 int dsa_cmd(struct dsa_dev *dev, enum pdk_idxd_cmd cmd, uint32_t operand, const char *step);
 int dsa_caps_read(struct dsa_dev *dev);
 bool dsa_opcap_has(const struct dsa_caps *c, unsigned int op);
+
+/* BAR0 offset of dword @p dw of WQ @p wq's WQCFG. */
+static inline uint32_t
+dsa_wqcfg_reg(const struct dsa_dev *dev, uint16_t wq, unsigned int dw)
+{
+	return dev->caps.wqcfg_off + PDK_IDXD_WQCFG(wq, dev->caps.wqcfg_size, dw);
+}
 const char *dsa_cmdsts_text(uint32_t err);
 
 /* dsa_queue.c: queue memory, PASID, WQ configuration */

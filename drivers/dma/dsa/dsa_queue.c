@@ -173,7 +173,6 @@ dsa_queue_config_write(struct dsa_queue *q)
 {
 	struct dsa_dev *dev = q->dev;
 	const struct dsa_caps *c = &dev->caps;
-	uint32_t base = c->wqcfg_off;
 	uint32_t mode, xfer;
 	int rc;
 
@@ -185,16 +184,13 @@ dsa_queue_config_write(struct dsa_queue *q)
 			<< PDK_IDXD_WQCFG_MAX_XFER_SHIFT |
 	       (uint32_t)PDK_IDXD_GET(c->gencap, PDK_IDXD_GENCAP_MAX_BATCH_SHIFT, 4)
 			<< PDK_IDXD_WQCFG_MAX_BATCH_SHIFT;
-	rc = dsa_wr32(dev, base + PDK_IDXD_WQCFG(q->wq, c->wqcfg_size, PDK_IDXD_WQCFG_SIZE_DW),
+	rc = dsa_wr32(dev, dsa_wqcfg_reg(dev, q->wq, PDK_IDXD_WQCFG_SIZE_DW),
 		      q->wq_size);
 	if (rc == 0)
-		rc = dsa_wr32(dev, base + PDK_IDXD_WQCFG(q->wq, c->wqcfg_size,
-							 PDK_IDXD_WQCFG_THRESH_DW), 0);
+		rc = dsa_wr32(dev, dsa_wqcfg_reg(dev, q->wq, PDK_IDXD_WQCFG_THRESH_DW), 0);
 	if (rc == 0)
-		rc = dsa_wr32(dev, base + PDK_IDXD_WQCFG(q->wq, c->wqcfg_size,
-							 PDK_IDXD_WQCFG_MODE_DW), mode);
+		rc = dsa_wr32(dev, dsa_wqcfg_reg(dev, q->wq, PDK_IDXD_WQCFG_MODE_DW), mode);
 	if (rc == 0)
-		rc = dsa_wr32(dev, base + PDK_IDXD_WQCFG(q->wq, c->wqcfg_size,
-							 PDK_IDXD_WQCFG_XFER_DW), xfer);
+		rc = dsa_wr32(dev, dsa_wqcfg_reg(dev, q->wq, PDK_IDXD_WQCFG_XFER_DW), xfer);
 	return rc;
 }

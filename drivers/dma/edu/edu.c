@@ -17,12 +17,12 @@
 #include <string.h>
 #include <time.h>
 
+#include "edu_private.h"
 #include "pdk_edu.h"
 #include "pdk_log.h"
 #include "pdk_sys.h"
 
-/* BAR0 registers */
-#define EDU_REG_ID	0x00	/* 0xRRrr00ed */
+/* BAR0 registers (EDU_REG_ID and EDU_ID_MAGIC: edu_private.h) */
 #define EDU_REG_ALIVE	0x04	/* reads back the inverse of what was written */
 #define EDU_REG_DMA_SRC	0x80
 #define EDU_REG_DMA_DST	0x88
@@ -30,7 +30,6 @@
 #define EDU_REG_DMA_CMD	0x98
 #define EDU_BAR0_MIN	0x100	/* must cover the registers above */
 
-#define EDU_ID_MAGIC	0xedu
 #define EDU_DMA_RUN	0x1u	/* start; reads 1 while the transfer runs */
 #define EDU_DMA_TO_RAM	0x2u	/* direction: 0 RAM -> device, 1 device -> RAM */
 
@@ -155,7 +154,7 @@ edu_check_bar(struct pdk_edu *edu)
 	uint32_t alive;
 
 	edu->id = edu_rd32(edu, EDU_REG_ID);
-	if ((edu->id & 0xff) != EDU_ID_MAGIC)
+	if (!EDU_ID_IS_EDU(edu->id))
 		return edu_fail(name, -ENODEV,
 				"BAR0 does not hold the edu's registers (memory decoding off, or "
 				"not QEMU's edu model)",

@@ -13,12 +13,10 @@
 #include <errno.h>
 #include <string.h>
 
+#include "edu_private.h"
 #include "pdk_bus.h"
 #include "pdk_edu.h"
 #include "pdk_log.h"
-
-#define EDU_ID_MASK	0xffu
-#define EDU_ID_LOW	0xedu	/* low byte of the identification register */
 
 static int
 edu_bus_probe(struct pdk_bus_dev *bdev)
@@ -30,10 +28,10 @@ edu_bus_probe(struct pdk_bus_dev *bdev)
 	rc = pdk_bus_dev_open(bdev, &vdev);
 	if (rc < 0)
 		return rc;
-	rc = pdk_vfio_bar_read(vdev, 0, 0, &id, sizeof(id));
+	rc = pdk_vfio_bar_read(vdev, 0, EDU_REG_ID, &id, sizeof(id));
 	if (rc < 0)
 		return rc;
-	if ((le32toh(id) & EDU_ID_MASK) != EDU_ID_LOW) {
+	if (!EDU_ID_IS_EDU(le32toh(id))) {
 		PDK_LOG(ERR, "edu", "%s: identification register reads 0x%08x, not an edu's "
 			"0x....00ed: wrong device or not answering", pdk_bus_dev_name(bdev),
 			le32toh(id));
