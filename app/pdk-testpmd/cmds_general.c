@@ -56,7 +56,7 @@ cmd_sleep(void *res)
 		return;
 	}
 	pthread_mutex_unlock(&tp.lock);
-	end = tp_now() + s;
+	end = tp_now() + (s < tp.sleep_max ? s : tp.sleep_max);
 	while (!tp.signaled && tp_now() < end) {
 		double left = end - tp_now();
 

@@ -36,6 +36,7 @@ struct tp_state tp = {
 	.mode = TP_MODE_COPY,
 	.size = 4096,
 	.burst = 32,
+	.sleep_max = 3600,
 };
 
 /*
@@ -516,8 +517,32 @@ teardown(void)
 	return rc;
 }
 
+/*
+ * For a program that embeds the application (test/fuzz/fuzz_testpmd.c):
+ * the setup main() makes without options (a SIMULATED DSA, no queues), and
+ * the teardown. The embedder has initialised the EAL and holds no lock.
+ */
+int
+tp_embed_setup(void)
+{
+	struct tp_opts o = { 0 };
+	int rc;
+
+	pthread_mutex_lock(&tp.lock);
+	rc = setup(&o);
+	pthread_mutex_unlock(&tp.lock);
+	return rc;
+}
+
+int
+tp_embed_teardown(void)
+{
+	return teardown();
+}
+
 /* ---- main ---- */
 
+#ifndef PDK_TESTPMD_NO_MAIN
 int
 main(int argc, char **argv)
 {
@@ -623,3 +648,4 @@ main(int argc, char **argv)
 	rte_eal_cleanup();
 	return rc == 0 ? 0 : 1;
 }
+#endif /* !PDK_TESTPMD_NO_MAIN */

@@ -124,6 +124,7 @@ struct tp_state {
 	bool interactive;	/* cmdline_interact() is running */
 	bool quit;		/* "quit" was given */
 	volatile sig_atomic_t signaled;	/* SIGINT/SIGTERM */
+	double sleep_max;	/* "sleep" waits at most this (s); a fuzzer lowers it */
 };
 
 extern struct tp_state tp;
@@ -178,6 +179,10 @@ void tp_stats_clear(void);
 
 /* ---- telemetry (telemetry.c) ---- */
 int tp_telemetry_register(void);
+
+/* ---- embedding (main.c): setup without options, and teardown ---- */
+int tp_embed_setup(void);
+int tp_embed_teardown(void);
 
 /* ---- the command line (cmds.c) ---- */
 
