@@ -6,7 +6,7 @@
 #   test/pdk.sh run [PCI-ADDRESS[,ARGS]] [OPTIONS]
 #                            install what is missing, build, run the main job:
 #                            pdk-testpmd, four PASID queues, verified copies
-#   test/pdk.sh test         install, build (plain and ASan+UBSan), run all tests
+#   test/pdk.sh test         install, build (plain, ASan+UBSan, clang fuzzers), run all tests
 #   test/pdk.sh deps         only install the packages
 #   test/pdk.sh build        only build (build/, -Werror)
 #
@@ -16,7 +16,7 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 
-packages=(build-essential meson ninja-build pkg-config python3 libdpdk-dev)
+packages=(build-essential meson ninja-build pkg-config python3 libdpdk-dev clang libclang-rt-14-dev)
 
 as_root() {
 	if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
@@ -75,7 +75,12 @@ run_tests() {
 	echo "== meson test: fast suite under ASan+UBSan (build-asan/)"
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 		meson test -C build-asan --suite fast --print-errorlogs || rc=1
-	summary build/meson-logs/testlog.json build-asan/meson-logs/testlog.json || rc=1
+	echo "== meson test: fuzz suite, each fuzzer for a bounded time (build-fuzz/, clang)"
+	CC=clang build build-fuzz -Dfuzzers=true -Db_sanitize=address,undefined -Db_lundef=false \
+		-Dc_args=-fno-sanitize-recover=all
+	meson test -C build-fuzz --suite fuzz --print-errorlogs || rc=1
+	summary build/meson-logs/testlog.json build-asan/meson-logs/testlog.json \
+		build-fuzz/meson-logs/testlog.json || rc=1
 	return $rc
 }
 

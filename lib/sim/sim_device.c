@@ -434,11 +434,8 @@ sim_device_ioctl_hw_info(struct sim_ucmd *uc)
 	 * a length of 0 and clears the caller's buffer, as the kernel clears
 	 * what it does not fill.
 	 */
-	if (cmd->data_len != 0) {
-		if (cmd->data_uptr == 0)
-			return -EFAULT;
-		memset((void *)(uintptr_t)cmd->data_uptr, 0, cmd->data_len);
-	}
+	if (cmd->data_len != 0 && sim_clear_user(cmd->data_uptr, cmd->data_len) < 0)
+		return sim_err(-EFAULT, op, "data_uptr does not point to data_len writable bytes");
 	cmd->data_len = 0;
 	switch (sim->cfg.iommu) {
 	case PDK_SIM_IOMMU_SMMUV3:

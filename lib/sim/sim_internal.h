@@ -156,6 +156,17 @@ int sim_ioas_reserve_dev(struct sim_ioas *ioas, struct sim_fn *fn);
 void sim_ioas_unreserve(struct sim_ioas *ioas, const void *owner);
 /* mincore(): every page of [va, va + len) is mapped in the process. @return 0 or -EFAULT. */
 int sim_va_present(uint64_t va, uint64_t len);
+
+/*
+ * The kernel's copy_from_user(), copy_to_user() and clear_user() for the
+ * pointers inside ioctl structs: through process_vm_readv/writev on our own
+ * process, so a pointer to memory that is not mapped, or not writable, is
+ * -EFAULT as from the kernel instead of a crash of the sim's caller.
+ * @return 0 or -EFAULT (nothing or part was copied).
+ */
+int sim_copy_from_user(void *dst, uint64_t uptr, size_t len);
+int sim_copy_to_user(uint64_t uptr, const void *src, size_t len);
+int sim_clear_user(uint64_t uptr, uint64_t len);
 /* The area holding @iova, or NULL. */
 struct sim_area *sim_ioas_area_at(struct sim_ioas *ioas, uint64_t iova);
 

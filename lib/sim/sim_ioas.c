@@ -578,7 +578,7 @@ sim_resv_cmp(const void *a, const void *b)
 }
 
 struct sim_ranges_out {
-	struct iommu_iova_range *out;
+	uint64_t out;		/* the user's array */
 	uint32_t max;
 	uint32_t num;
 	bool fault;
@@ -587,14 +587,11 @@ struct sim_ranges_out {
 static void
 sim_ranges_emit(struct sim_ranges_out *o, uint64_t start, uint64_t last)
 {
-	if (o->num < o->max) {
-		if (o->out == NULL) {
-			o->fault = true;
-			return;
-		}
-		o->out[o->num].start = start;
-		o->out[o->num].last = last;
-	}
+	struct iommu_iova_range r = { .start = start, .last = last };
+
+	if (o->num < o->max && !o->fault &&
+	    sim_copy_to_user(o->out + (uint64_t)o->num * sizeof(r), &r, sizeof(r)) < 0)
+		o->fault = true;
 	o->num++;
 }
 
@@ -604,7 +601,7 @@ sim_ioas_ioctl_iova_ranges(struct sim_ucmd *uc)
 	static const char op[] = "IOMMU_IOAS_IOVA_RANGES";
 	struct iommu_ioas_iova_ranges *cmd = uc->cmd;
 	struct sim_ranges_out o = {
-		.out = (struct iommu_iova_range *)(uintptr_t)cmd->allowed_iovas,
+		.out = cmd->allowed_iovas,
 		.max = cmd->num_iovas,
 	};
 	struct iommu_iova_range *sorted = NULL;
@@ -647,7 +644,8 @@ sim_ioas_ioctl_iova_ranges(struct sim_ucmd *uc)
 		sim_ranges_emit(&o, cur, SIM_ULONG_MAX);
 	free(sorted);
 	if (o.fault)
-		return -EFAULT;
+		return sim_err(-EFAULT, op, "allowed_iovas does not point to num_iovas writable "
+			       "ranges");
 	cmd->num_iovas = o.num;
 	cmd->out_iova_alignment = ioas->iova_alignment;
 	sim_ucmd_respond(uc);
@@ -665,8 +663,6 @@ sim_ioas_ioctl_allow_iovas(struct sim_ucmd *uc)
 {
 	static const char op[] = "IOMMU_IOAS_ALLOW_IOVAS";
 	struct iommu_ioas_allow_iovas *cmd = uc->cmd;
-	const struct iommu_iova_range *in =
-		(const struct iommu_iova_range *)(uintptr_t)cmd->allowed_iovas;
 	struct iommu_iova_range *ranges = NULL;
 	struct sim_ioas *ioas;
 	uint32_t i, j;
@@ -677,16 +673,19 @@ sim_ioas_ioctl_allow_iovas(struct sim_ucmd *uc)
 	if (ioas == NULL)
 		return sim_err(-ENOENT, op, "no IOAS with that id");
 	if (cmd->num_iovas > 0) {
-		if (in == NULL)
-			return -EFAULT;
 		if (cmd->num_iovas > SIM_ALLOW_MAX)
 			return -ENOMEM;
 		ranges = calloc(cmd->num_iovas, sizeof(*ranges));
 		if (ranges == NULL)
 			return -ENOMEM;
+		if (sim_copy_from_user(ranges, cmd->allowed_iovas,
+				       cmd->num_iovas * sizeof(*ranges)) < 0) {
+			free(ranges);
+			return sim_err(-EFAULT, op, "allowed_iovas does not point to num_iovas "
+				       "readable ranges");
+		}
 	}
 	for (i = 0; i < cmd->num_iovas; i++) {
-		ranges[i] = in[i];
 		if (ranges[i].start >= ranges[i].last) {
 			free(ranges);
 			return sim_err(-EINVAL, op, "a range with start >= last");

@@ -15,8 +15,8 @@
  *            size/argsz instead of the struct's true size; bits 2-3 how
  *            the struct's user pointers are set (0: as given, if the ioctl
  *            does not dereference them, else NULL; 1: a buffer of exactly
- *            the length the struct claims; 2: a PROT_NONE page, only with
- *            PDK_FUZZ_BAD_POINTERS=1, see README); bit 4 puts the iommufd
+ *            the length the struct claims; 2: a PROT_NONE page, where the
+ *            kernel answers -EFAULT); bit 4 puts the iommufd
  *            fd number into the struct's fd field (bind, map_file)
  *   2 bytes  the claimed size/argsz when bit 1 is set (little endian)
  *   N bytes  the struct (N = the struct's size; missing bytes are zero)
@@ -135,7 +135,6 @@ static struct pdk_sys *sys;
 static char dev_path[96];
 static void *bad_page;		/* PROT_NONE: -EFAULT expected */
 static void *va_region;		/* a mapping IOAS_MAP may use */
-static bool bad_pointers;
 static int efd;			/* an eventfd SET_IRQS may be given */
 
 static int
@@ -154,7 +153,6 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argc;
 	(void)argv;
 	fuzz_log_init();
-	bad_pointers = getenv("PDK_FUZZ_BAD_POINTERS") != NULL;
 	if (pdk_sim_create(NULL, &sim) < 0)
 		exit(1);
 	sys = pdk_sim_sys(sim);
@@ -244,12 +242,17 @@ one_call(struct input *in, int ifd, int dfd, int *fds, unsigned int *nfds)
 	uint16_t claim_in;
 	uint32_t req32, v32;
 	int rc, fd, pmode;
+	size_t i;
 
 	if (sel % (NB_IOCTLS + 1) == NB_IOCTLS) {
 		in_bytes(in, &req32, sizeof(req32));
 		raw.req = req32;
 		raw.fd = flags & 0x20 ? FD_DEVICE : FD_IOMMUFD;
 		d = &raw;
+		/* a known number: its layout (an fd it returns must be closed) */
+		for (i = 0; i < NB_IOCTLS; i++)
+			if (ioctls[i].req == raw.req)
+				d = &ioctls[i];
 	} else {
 		d = &ioctls[sel % (NB_IOCTLS + 1)];
 	}
@@ -305,7 +308,7 @@ one_call(struct input *in, int ifd, int dfd, int *fds, unsigned int *nfds)
 			ptr = (uintptr_t)arr;
 		} else if (pmode == 1 && !d->p.deref) {
 			ptr = (uintptr_t)va_region + (ptr & 0xff000);
-		} else if (pmode == 2 && bad_pointers) {
+		} else if (pmode == 2) {
 			ptr = (uintptr_t)bad_page;
 		} else if (d->p.deref) {
 			ptr = 0;
@@ -318,7 +321,6 @@ one_call(struct input *in, int ifd, int dfd, int *fds, unsigned int *nfds)
 		memcpy(buf + d->fd_off - 1, &f, 4);
 	}
 	if (d->req == VFIO_DEVICE_SET_IRQS && (flags & 0x10)) {
-		size_t i;
 		int32_t f;
 
 		/* eventfds: ours, or -1 (none), never another file of the process */

@@ -18,7 +18,7 @@ rc=0
 ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:allocator_may_return_null=1} \
 UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
 	"$exe" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -max_len=4096 \
-	-dict="$dict" -print_final_stats=1 -artifact_prefix="$artifacts" \
+	-dict="$dict" -error_exitcode=1 -timeout_exitcode=1 -print_final_stats=1 -artifact_prefix="$artifacts" \
 	"$work" >"$log" 2>&1 || rc=$?
 # the last status line carries executions and cov/ft
 grep -E '^#[0-9]+' "$log" | tail -n 1 || true
