@@ -751,6 +751,49 @@ test_hw_info_bad_dev(void)
 }
 PDK_RULE_TEST(hw_info_bad_dev, test_hw_info_bad_dev);
 
+/*
+ * §3: a pointer inside the struct to memory the caller cannot read or
+ * write (here a PROT_NONE page) is EFAULT, as copy_from/to_user make it;
+ * the sim must not crash on it (found by test/fuzz/fuzz_sim_ioctl). Like
+ * the kernel it logs nothing above DEBUG: the library calling it does.
+ */
+static int
+test_user_ptr_efault(void)
+{
+	struct iommu_ioas_allow_iovas allow;
+	struct iommu_hw_info info;
+	struct test_env env;
+	uint32_t ioas, n;
+	void *none;
+
+	none = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	TEST_ASSERT(none != MAP_FAILED, "mmap PROT_NONE");
+	SETUP(env, NULL, NULL, true);
+	TEST_ASSERT_OK(raw_ioas_alloc(&env, &ioas));
+	TEST_ASSERT_RC(iova_ranges(&env, ioas, 2, none, &n, NULL), -EFAULT);
+
+	memset(&allow, 0, sizeof(allow));
+	allow.size = sizeof(allow);
+	allow.ioas_id = ioas;
+	allow.num_iovas = 1;
+	allow.allowed_iovas = (uintptr_t)none;
+	TEST_ASSERT_RC(ifd_ioctl(&env, IOMMU_IOAS_ALLOW_IOVAS, &allow), -EFAULT);
+
+	memset(&info, 0, sizeof(info));
+	info.size = sizeof(info);
+	info.dev_id = env.dev_id;
+	info.data_len = 64;
+	info.data_uptr = (uintptr_t)none;
+	TEST_ASSERT_RC(ifd_ioctl(&env, IOMMU_GET_HW_INFO, &info), -EFAULT);
+	/* nothing was written through the pointers: the page is still unreadable */
+	TEST_ASSERT(mprotect(none, 4096, PROT_READ) == 0 && *(volatile char *)none == 0,
+		    "the PROT_NONE page changed");
+	TEST_ASSERT_OK(raw_destroy(&env, ioas));
+	munmap(none, 4096);
+	DONE(env);
+}
+PDK_RULE_TEST(user_ptr_efault, test_user_ptr_efault);
+
 /* §2.5: out_max_pasid_log2 is the PASID width; EXEC/PRIV clear when not enabled */
 static int
 test_hw_info_width20(void)
