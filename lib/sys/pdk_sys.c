@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <time.h>
 
 #include "pdk_sys_backend.h"
 
@@ -129,4 +130,13 @@ pdk_sys_pread_file(struct pdk_sys *sys, const char *path, void *buf, size_t len,
 	n = pdk_sys_pread(sys, fd, buf, len, offset);
 	pdk_sys_close(sys, fd);
 	return n;
+}
+
+uint64_t
+pdk_sys_monotonic_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }

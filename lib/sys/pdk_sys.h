@@ -25,7 +25,6 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
-#include <time.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -37,15 +36,10 @@ struct pdk_sys;
 /**
  * @return CLOCK_MONOTONIC in nanoseconds, for timeouts and rates. It is no
  * kernel object, so it does not go through a backend: sim and kernel share it.
+ * (Out of line: clock_gettime() is POSIX, and a public header must compile
+ * under plain -std=c11 without asking the program for a feature macro.)
  */
-static inline uint64_t
-pdk_sys_monotonic_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
+uint64_t pdk_sys_monotonic_ns(void);
 
 /** @return the kernel backend (a process-wide singleton, never freed). */
 struct pdk_sys *pdk_sys_kernel(void);
