@@ -27,7 +27,7 @@ incdir=$(find "$root" -type d -path '*/include/pdk' | head -n 1)
 headers=$(cd "$incdir" && ls ./*.h | sed 's|^\./||' | LC_ALL=C sort)
 [ -n "$headers" ] || { echo "headers-check: no header in $incdir"; exit 1; }
 
-# name, compiler, source suffix, flags
+# mode name, language (cc: C, cxx: C++), source suffix, flags
 modes='c99|cc|c|-std=c99 -Wall -Wextra -pedantic -Werror
 c11|cc|c|-std=c11 -Wall -Wextra -pedantic -Werror
 c++17|cxx|cc|-std=c++17 -Wall -Wextra -pedantic -Werror'
