@@ -16,7 +16,11 @@
  *
  * All functions return a non-negative value on success and a negative errno
  * on failure, as the kernel does internally; they never touch errno's
- * meaning for the caller. A library object (an iommufd context, a VFIO
+ * meaning for the caller. A NULL backend, path, buffer, callback or output
+ * pointer is refused with -EINVAL and an ERR log line before any backend
+ * sees the call (pdk_sys_name() then gives "", pdk_sys_is_sim() false); an
+ * ioctl's argument is the backend's to judge, as the kernel's is (NULL for
+ * an ioctl that takes none). A library object (an iommufd context, a VFIO
  * device) remembers the struct pdk_sys it was opened through, so both
  * backends can live in one process.
  */
@@ -66,7 +70,7 @@ struct pdk_sys *pdk_sys_kernel(void);
  * @param sysfs_root the directory that stands for /sys; a trailing '/' is
  *   ignored. It need not exist yet.
  * @return the backend (name "kernel-rooted", not a simulation), or NULL with
- *   errno set: EINVAL for a NULL, empty or relative root, ENAMETOOLONG,
+ *   errno set: EINVAL for a NULL, empty or relative root (logged), ENAMETOOLONG,
  *   ENOMEM. Free it with pdk_sys_kernel_rooted_destroy().
  */
 struct pdk_sys *pdk_sys_kernel_rooted(const char *sysfs_root);
@@ -75,7 +79,7 @@ struct pdk_sys *pdk_sys_kernel_rooted(const char *sysfs_root);
  * Free a backend made by pdk_sys_kernel_rooted(). Fds opened through it are
  * ordinary kernel fds and stay open. NULL is a no-op; any other backend is
  * refused (nothing is freed).
- * @return 0, or -EINVAL if @p sys is not a rooted backend.
+ * @return 0, or -EINVAL (logged) if @p sys is not a rooted backend.
  */
 int pdk_sys_kernel_rooted_destroy(struct pdk_sys *sys);
 

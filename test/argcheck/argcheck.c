@@ -362,8 +362,13 @@ static const char *
 judge(const struct argcheck_case *c, const struct argcheck_result *r, char *why, size_t len)
 {
 	bool want_log = true;
+	char got_log[300];
 	bool ok = true;
-	const char *got_log = r->errs > 0 ? "" : ", no ERR line";
+
+	if (r->errs > 0)
+		snprintf(got_log, sizeof(got_log), " (logged \"%.260s\")", r->first_err);
+	else
+		snprintf(got_log, sizeof(got_log), ", no ERR line");
 
 	switch (c->kind) {
 	case ARGCHECK_EINVAL:

@@ -129,6 +129,7 @@ FIXTURES = {
     'uint32_t dev_id': 'fx->dev_id',
     'uint32_t ioas_id': 'fx->ioas_id',
     'uint32_t pt_id': 'fx->ioas_id',
+    'pdk_vfio_attach:uint32_t pt_id': 'fx->hwpt_id',  # a PASID is attached: a PASID-compatible HWPT
     'uint32_t hwpt_id': 'fx->hwpt_id',
     'uint32_t id': 'fx->ioas_id',
     'uint32_t flags': '0',
@@ -157,7 +158,7 @@ FIXTURES = {
     'uint16_t clear': '0',
     'bool pasid_valid': 'false',
     'bool to_memory': 'false',
-    'enum pdk_log_level level': 'PDK_LOG_ERR',
+    'enum pdk_log_level level': 'PDK_LOG_WARNING',  # so that only a complaint is an ERR line
     'enum pdk_dmadev_status_code code': 'PDK_DMADEV_ST_SUCCESS',
 }
 
