@@ -17,10 +17,9 @@
 #include "sys_private.h"
 
 int
-sys_arg_invalid(const char *op, const char *why)
+sys_arg_invalid(const char *what, const char *why, const char *fix)
 {
-	PDK_LOG(ERR, "sys", "%s: %s: %s; pass a backend from pdk_sys_kernel(), pdk_sys_kernel_rooted() or pdk_sim_sys() and valid buffers",
-		op, why, strerror(EINVAL));
+	PDK_LOG(ERR, "sys", "%s: %s: %s (%d); %s", what, why, strerror(EINVAL), -EINVAL, fix);
 	return -EINVAL;
 }
 
@@ -28,7 +27,7 @@ const char *
 pdk_sys_name(const struct pdk_sys *sys)
 {
 	if (sys == NULL) {
-		sys_arg_invalid("backend name", "NULL backend");
+		sys_arg_invalid("backend name", "NULL backend", SYS_FIX_ARGS);
 		return "";
 	}
 	return sys->name;
@@ -38,7 +37,7 @@ bool
 pdk_sys_is_sim(const struct pdk_sys *sys)
 {
 	if (sys == NULL) {
-		sys_arg_invalid("is-sim query", "NULL backend");
+		sys_arg_invalid("is-sim query", "NULL backend", SYS_FIX_ARGS);
 		return false;
 	}
 	return sys->is_sim;

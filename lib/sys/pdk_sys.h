@@ -51,6 +51,20 @@ pdk_sys_monotonic_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
+/** Room for a PCI address string, "DDDD:BB:DD.F" (or a 6-digit VMD domain) plus NUL. */
+#define PDK_PCI_ADDR_LEN 16
+
+/**
+ * PDK's one PCI address parser (lib/vfio, lib/bus, lib/sim and the tools
+ * all use it): normalise "BB:DD.F" or "DDDD:BB:DD.F" (hex; a domain of up
+ * to 6 digits, as Intel VMD's 10000 and up) to "DDDD:BB:DD.F".
+ * @param[out] out the normalised address (PDK_PCI_ADDR_LEN bytes).
+ * @return 0, or -EINVAL with an ERR line naming the input and what is wrong
+ *   (NULL, malformed, bus beyond ff, device beyond 1f, function beyond 7,
+ *   domain beyond ffffff).
+ */
+int pdk_sys_pci_addr_parse(const char *in, char out[PDK_PCI_ADDR_LEN]);
+
 /** @return the kernel backend (a process-wide singleton, never freed). */
 struct pdk_sys *pdk_sys_kernel(void);
 

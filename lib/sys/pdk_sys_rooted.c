@@ -95,7 +95,8 @@ pdk_sys_kernel_rooted(const char *sysfs_root)
 
 	if (sysfs_root == NULL || sysfs_root[0] != '/') {
 		sys_arg_invalid("kernel-rooted backend",
-				sysfs_root == NULL ? "NULL sysfs root" : "sysfs root not an absolute path");
+				sysfs_root == NULL ? "NULL sysfs root" : "sysfs root not an absolute path",
+				"give the directory that stands for /sys as an absolute path");
 		errno = EINVAL;
 		return NULL;
 	}
@@ -135,7 +136,8 @@ pdk_sys_kernel_rooted_destroy(struct pdk_sys *sys)
 	if (sys == NULL)
 		return 0;
 	if (sys->name != rooted_name)
-		return sys_arg_invalid("kernel-rooted backend destroy", "not a kernel-rooted backend");
+		return sys_arg_invalid("kernel-rooted backend destroy", "not a kernel-rooted backend",
+				       "pass only a backend made by pdk_sys_kernel_rooted(); nothing was freed");
 	free(sys->priv);
 	return 0;
 }
