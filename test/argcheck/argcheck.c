@@ -324,6 +324,7 @@ fixture_build(struct argcheck_fx *fx, struct argcheck_result *r)
 	FX_STEP(pdk_dmadev_configure(fx->dmadev_id, &fx->dconf));
 	fx->qconf.nb_desc = 16;
 	fx->qconf.as = fx->as;
+	FX_STEP(pdk_dmadev_queue_setup(fx->dmadev_id, 0, &fx->qconf));
 	return 0;
 }
 

@@ -69,6 +69,7 @@ FIXTURES = {
     'const char *component': '"argcheck"',
     'const char *fmt': '"argcheck"',
     'const char *name': 'fx->name',
+    'const char *op': '"argcheck"',
     'const char *driver': '"argcheck"',
     'const char *key': '"argcheck"',
     'const char *devargs': 'fx->pci_addr',
@@ -158,6 +159,7 @@ FIXTURES = {
     'uint16_t clear': '0',
     'bool pasid_valid': 'false',
     'bool to_memory': 'false',
+    'bool null_arg': 'false',
     'enum pdk_log_level level': 'PDK_LOG_WARNING',  # so that only a complaint is an ERR line
     'enum pdk_dmadev_status_code code': 'PDK_DMADEV_ST_SUCCESS',
 }
