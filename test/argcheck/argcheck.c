@@ -445,6 +445,8 @@ int
 main(int argc, char **argv)
 {
 	unsigned int i, ncalls = 0, nfail = 0, nskip = 0, nfunc_fail = 0;
+	static const char *failed[1024];
+	static unsigned int failed_calls[1024];
 	const char *last_failed = NULL;
 	bool verbose = false;
 	int first = 1;
@@ -514,8 +516,13 @@ main(int argc, char **argv)
 		}
 		if (fail != NULL) {
 			nfail++;
-			if (last_failed == NULL || strcmp(last_failed, c->func) != 0)
+			if (last_failed == NULL || strcmp(last_failed, c->func) != 0) {
+				if (nfunc_fail < sizeof(failed) / sizeof(failed[0]))
+					failed[nfunc_fail] = c->func;
 				nfunc_fail++;
+			}
+			if (nfunc_fail <= sizeof(failed) / sizeof(failed[0]))
+				failed_calls[nfunc_fail - 1]++;
 			last_failed = c->func;
 			printf("FAIL %s(%s = NULL) [%s]: %s\n", c->func, c->param, c->header, fail);
 		} else if (verbose) {
@@ -523,6 +530,12 @@ main(int argc, char **argv)
 			       r.first_err[0] != '\0' ? r.first_err : kind_name(c->kind),
 			       c->reason[0] != '\0' ? " -- " : "", c->reason);
 		}
+	}
+	if (nfunc_fail > 0) {
+		printf("failures by function:");
+		for (i = 0; i < nfunc_fail && i < sizeof(failed) / sizeof(failed[0]); i++)
+			printf("%s %s (%u)", i == 0 ? "" : ",", failed[i], failed_calls[i]);
+		printf("\n");
 	}
 	printf("argcheck: %u functions, %u pointer arguments, %u calls, %u failed (in %u functions), %u skipped (fast path)\n",
 	       argcheck_nfuncs, argcheck_nptrs, ncalls, nfail, nfunc_fail, nskip);
