@@ -87,25 +87,29 @@ pdk_bus_destroy(struct pdk_bus *bus)
 struct pdk_sys *
 pdk_bus_sys(const struct pdk_bus *bus)
 {
+	BUS_CHECK(bus, "backend", "bus", NULL);
 	return bus->sys;
 }
 
 struct pdk_iommufd *
 pdk_bus_iommufd(const struct pdk_bus *bus)
 {
+	BUS_CHECK(bus, "iommufd context", "bus", NULL);
 	return bus->ictx;
 }
 
 unsigned int
 pdk_bus_dev_count(const struct pdk_bus *bus)
 {
-	return bus != NULL ? bus->ndevs : 0;
+	BUS_CHECK(bus, "function count", "bus", 0);
+	return bus->ndevs;
 }
 
 struct pdk_bus_dev *
 pdk_bus_dev_get(const struct pdk_bus *bus, unsigned int i)
 {
-	return bus != NULL && i < bus->ndevs ? bus->devs[i] : NULL;
+	BUS_CHECK(bus, "function by index", "bus", NULL);
+	return i < bus->ndevs ? bus->devs[i] : NULL;
 }
 
 struct pdk_bus_dev *
@@ -113,8 +117,9 @@ pdk_bus_dev_find(const struct pdk_bus *bus, const char *pci_addr)
 {
 	char addr[PDK_PCI_ADDR_LEN];
 
-	if (bus == NULL || pdk_vfio_pci_addr_parse(pci_addr, addr) < 0)
-		return NULL;
+	BUS_CHECK(bus, "function lookup", "bus", NULL);
+	if (pdk_sys_pci_addr_parse(pci_addr, addr) < 0)
+		return NULL;	/* the parser said why */
 	return bus_dev_lookup(bus, addr);
 }
 
@@ -266,7 +271,7 @@ void
 pdk_bus_dev_close(struct pdk_bus_dev *dev)
 {
 	if (dev == NULL || dev->vdev == NULL)
-		return;
+		return;	/* nothing open */
 	pdk_vfio_close(dev->vdev);
 	dev->vdev = NULL;
 }
@@ -274,66 +279,77 @@ pdk_bus_dev_close(struct pdk_bus_dev *dev)
 struct pdk_vfio_dev *
 pdk_bus_dev_vfio(const struct pdk_bus_dev *dev)
 {
+	BUS_CHECK(dev, "VFIO device", "device", NULL);
 	return dev->vdev;
 }
 
 const char *
 pdk_bus_dev_name(const struct pdk_bus_dev *dev)
 {
+	BUS_CHECK(dev, "name", "device", "");
 	return dev->name;
 }
 
 uint16_t
 pdk_bus_dev_vendor(const struct pdk_bus_dev *dev)
 {
+	BUS_CHECK(dev, "vendor ID", "device", 0);
 	return dev->vendor;
 }
 
 uint16_t
 pdk_bus_dev_device(const struct pdk_bus_dev *dev)
 {
+	BUS_CHECK(dev, "device ID", "device", 0);
 	return dev->device;
 }
 
 const char *
 pdk_bus_dev_kdriver(const struct pdk_bus_dev *dev)
 {
+	BUS_CHECK(dev, "kernel driver", "device", "");
 	return dev->kdriver;
 }
 
 enum pdk_bus_dev_state
 pdk_bus_dev_state(const struct pdk_bus_dev *dev)
 {
+	BUS_CHECK(dev, "state", "device", PDK_BUS_DEV_NOT_VFIO);
 	return dev->state;
 }
 
 const char *
 pdk_bus_dev_state_text(const struct pdk_bus_dev *dev)
 {
+	BUS_CHECK(dev, "state text", "device", "");
 	return dev->state == PDK_BUS_DEV_PROBED ? dev->probed_text : dev->text;
 }
 
 const struct pdk_bus_driver *
 pdk_bus_dev_driver(const struct pdk_bus_dev *dev)
 {
+	BUS_CHECK(dev, "driver", "device", NULL);
 	return dev->driver;
 }
 
 struct pdk_bus *
 pdk_bus_dev_bus(const struct pdk_bus_dev *dev)
 {
+	BUS_CHECK(dev, "bus", "device", NULL);
 	return dev->bus;
 }
 
 void
 pdk_bus_dev_set_priv(struct pdk_bus_dev *dev, void *priv)
 {
+	BUS_CHECK(dev, "private data", "device", );
 	dev->priv = priv;
 }
 
 void *
 pdk_bus_dev_priv(const struct pdk_bus_dev *dev)
 {
+	BUS_CHECK(dev, "private data", "device", NULL);
 	return dev->priv;
 }
 
@@ -349,6 +365,8 @@ pdk_bus_dump(const struct pdk_bus *bus, FILE *f)
 	const struct pdk_bus_dev *dev;
 	unsigned int i, j;
 
+	BUS_CHECK(bus, "dump", "bus", );
+	BUS_CHECK(f, "dump", "FILE", );
 	fprintf(f, "PCI functions on the %s bus: %u\n", pdk_sys_name(bus->sys), bus->ndevs);
 	for (i = 0; i < bus->ndevs; i++) {
 		dev = bus->devs[i];

@@ -36,8 +36,8 @@ pdk_sim_create(const struct pdk_sim_config *cfg, struct pdk_sim **out)
 	char limit[32];
 	int rc;
 
-	if (out == NULL)
-		return -EINVAL;
+	SIM_ARG_CHECK(out, "create", "NULL output pointer", "pass where to store the new sim",
+		      -EINVAL);
 	if (cfg != NULL)
 		c = *cfg;
 	if (c.iommu != PDK_SIM_IOMMU_VTD && c.iommu != PDK_SIM_IOMMU_SMMUV3 &&
@@ -97,6 +97,7 @@ pdk_sim_create(const struct pdk_sim_config *cfg, struct pdk_sim **out)
 struct pdk_sys *
 pdk_sim_sys(struct pdk_sim *sim)
 {
+	SIM_ARG_CHECK(sim, "backend", "NULL sim", "pass the sim from pdk_sim_create()", NULL);
 	return &sim->sys;
 }
 
@@ -152,6 +153,9 @@ pdk_sim_destroy(struct pdk_sim *sim)
 void
 pdk_sim_stats_get(struct pdk_sim *sim, struct pdk_sim_stats *stats)
 {
+	SIM_ARG_CHECK(stats, "stats", "NULL stats", "pass a struct pdk_sim_stats to fill", );
+	memset(stats, 0, sizeof(*stats));
+	SIM_ARG_CHECK(sim, "stats", "NULL sim", "pass the sim from pdk_sim_create()", );
 	pthread_mutex_lock(&sim->lock);
 	*stats = sim->st;
 	pthread_mutex_unlock(&sim->lock);
@@ -162,6 +166,7 @@ pdk_sim_is_clean(struct pdk_sim *sim)
 {
 	struct pdk_sim_stats s;
 
+	SIM_ARG_CHECK(sim, "clean check", "NULL sim", "pass the sim from pdk_sim_create()", false);
 	pdk_sim_stats_get(sim, &s);
 	return s.fds == 0 && s.iommufd_ctxs == 0 && s.ioas == 0 && s.hwpts == 0 &&
 	       s.fault_queues == 0 && s.bound_devices == 0 && s.pasid_attachments == 0 &&
@@ -172,6 +177,7 @@ pdk_sim_is_clean(struct pdk_sim *sim)
 void
 pdk_sim_fail_nth(struct pdk_sim *sim, uint64_t nth, int err)
 {
+	SIM_ARG_CHECK(sim, "failure injection", "NULL sim", "pass the sim from pdk_sim_create()", );
 	pthread_mutex_lock(&sim->lock);
 	sim->fail_nth = nth;
 	if (err < 0)
@@ -186,6 +192,7 @@ pdk_sim_fail_fired(struct pdk_sim *sim)
 {
 	bool fired;
 
+	SIM_ARG_CHECK(sim, "failure injection query", "NULL sim", "pass the sim from pdk_sim_create()", false);
 	pthread_mutex_lock(&sim->lock);
 	fired = sim->fail_fired;
 	pthread_mutex_unlock(&sim->lock);
@@ -230,6 +237,7 @@ pdk_sim_fault_pop(struct pdk_sim *sim, struct pdk_sim_fault *fault)
 {
 	int rc = -ENOENT;
 
+	SIM_ARG_CHECK(sim, "fault pop", "NULL sim", "pass the sim from pdk_sim_create()", -EINVAL);
 	pthread_mutex_lock(&sim->lock);
 	if (sim->fault_count > 0) {
 		if (fault != NULL)
@@ -251,17 +259,17 @@ sim_name_is_sim(const char *device)
 }
 
 static int
-sim_select_sim(const char *device, struct pdk_sys **sys, struct pdk_sim **sim, char pci_addr[16])
+sim_select_sim(const char *device, struct pdk_sys **sys, struct pdk_sim **sim,
+	       char pci_addr[PDK_PCI_ADDR_LEN])
 {
 	struct pdk_sim_config cfg = { 0 };
-	char addr[16];
+	char addr[PDK_PCI_ADDR_LEN];
 	int rc;
 
 	if (sim_name_is_sim(device)) {
 		snprintf(addr, sizeof(addr), "%s", PDK_SIM_DEFAULT_PCI_ADDR);
-	} else if (sim_pci_addr_norm(device, addr) < 0) {
-		SIM_LOG(ERR, "backend: '%s' is not a PCI address (DDDD:BB:DD.F)", device);
-		return -EINVAL;
+	} else if (pdk_sys_pci_addr_parse(device, addr) < 0) {
+		return -EINVAL;	/* the parser said why */
 	}
 	/* PDK_BACKEND=sim with an address: a sim whose default function sits there. */
 	cfg.no_default_devices = strcmp(addr, PDK_SIM_DEFAULT_PCI_ADDR) != 0;
@@ -289,12 +297,16 @@ sim_select_sim(const char *device, struct pdk_sys **sys, struct pdk_sim **sim, c
 
 int
 pdk_backend_select(const char *device, struct pdk_sys **sys, struct pdk_sim **sim,
-		   char pci_addr[16])
+		   char pci_addr[PDK_PCI_ADDR_LEN])
 {
 	const char *env = getenv("PDK_BACKEND");
 
-	if (sys == NULL || sim == NULL || pci_addr == NULL)
-		return -EINVAL;
+	SIM_ARG_CHECK(sys, "backend choice", "NULL backend output", "pass where to store the backend",
+		      -EINVAL);
+	SIM_ARG_CHECK(sim, "backend choice", "NULL sim output",
+		      "pass where to store the sim (NULL is stored on the kernel backend)", -EINVAL);
+	SIM_ARG_CHECK(pci_addr, "backend choice", "NULL address output",
+		      "pass a buffer of PDK_PCI_ADDR_LEN bytes for the device's address", -EINVAL);
 	*sim = NULL;
 	*sys = NULL;
 	if (env != NULL && env[0] != '\0' && strcmp(env, "sim") != 0 && strcmp(env, "kernel") != 0) {
@@ -309,10 +321,9 @@ pdk_backend_select(const char *device, struct pdk_sys **sys, struct pdk_sim **si
 	}
 	if (sim_name_is_sim(device))
 		return sim_select_sim(device, sys, sim, pci_addr);
-	if (sim_pci_addr_norm(device, pci_addr) < 0) {
-		SIM_LOG(ERR, "backend: '%s' is neither 'sim' nor a PCI address (DDDD:BB:DD.F)", device);
+	/* not "sim": a PCI address, or a mistake the parser explains */
+	if (pdk_sys_pci_addr_parse(device, pci_addr) < 0)
 		return -EINVAL;
-	}
 	*sys = pdk_sys_kernel();
 	return 0;
 }

@@ -39,8 +39,9 @@ struct pdk_vfio_region {
 };
 
 /**
- * Normalise a PCI address ("BB:DD.F" or "DDDD:BB:DD.F") to "DDDD:BB:DD.F".
- * @return 0 or -EINVAL.
+ * Normalise a PCI address ("BB:DD.F" or "DDDD:BB:DD.F") to "DDDD:BB:DD.F":
+ * an alias of pdk_sys_pci_addr_parse(), PDK's one PCI address parser, kept
+ * for the VFIO API's users. @return 0 or -EINVAL (logged).
  */
 int pdk_vfio_pci_addr_parse(const char *in, char out[PDK_PCI_ADDR_LEN]);
 
