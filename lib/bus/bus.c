@@ -52,6 +52,8 @@ bus_new(struct pdk_sys *sys, struct pdk_iommufd *ictx, struct pdk_bus **bus)
 		return bus_err(-ENOMEM, "create: out of memory");
 	b->sys = sys;
 	b->ictx = ictx;
+	if (ictx != NULL)
+		pdk_holders_add(pdk_iommufd_holders(ictx), &b->ictx_hold, "bus", "of PCI functions");
 	*bus = b;
 	return 0;
 }
@@ -81,6 +83,8 @@ pdk_bus_destroy(struct pdk_bus *bus)
 		bus_dev_free(dev);
 	}
 	free(bus->devs);
+	if (bus->ictx != NULL)
+		pdk_holders_del(pdk_iommufd_holders(bus->ictx), &bus->ictx_hold);
 	free(bus);
 }
 

@@ -14,8 +14,9 @@
 #include <string.h>
 
 #include "pdk_bus.h"
+#include "pdk_internal.h"
+#include "pdk_iommufd_internal.h"
 
-#define PDK_INTERNAL __attribute__((visibility("hidden")))
 
 /* sysfs driver names are short ("vfio-pci", "idxd"); longer ones are cut. */
 #define BUS_KDRIVER_LEN 64
@@ -54,6 +55,7 @@ struct pdk_bus_dev {
 struct pdk_bus {
 	struct pdk_sys *sys;
 	struct pdk_iommufd *ictx;
+	struct pdk_hold ictx_hold;	/* the context cannot close under the bus */
 	struct pdk_bus_dev **devs;	/* address order */
 	unsigned int ndevs;
 };

@@ -160,8 +160,13 @@ struct pdk_sim_stats {
 int pdk_sim_create(const struct pdk_sim_config *cfg, struct pdk_sim **sim);
 
 /**
- * Destroy the sim. Objects still alive are logged as leaks and freed.
- * @return the number of leaked fds (0 after a clean teardown).
+ * Destroy the sim.
+ *
+ * Refused (-EBUSY, nothing changed, logged with the open fds) while an fd
+ * or a BAR mapping of the sim is open: the handles of lib/iommufd and
+ * lib/vfio keep them, so they must be closed first (as a kernel module
+ * with users cannot be unloaded).
+ * @return 0 (NULL: a no-op) or -EBUSY.
  */
 int pdk_sim_destroy(struct pdk_sim *sim);
 

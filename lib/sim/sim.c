@@ -101,32 +101,42 @@ pdk_sim_sys(struct pdk_sim *sim)
 	return &sim->sys;
 }
 
+/* How many open fds a refused destroy names. */
+#define SIM_FDS_NAMED 4
+
 int
 pdk_sim_destroy(struct pdk_sim *sim)
 {
-	int leaked;
+	char fds[256];
+	size_t off = 0;
+	unsigned int i;
 
 	if (sim == NULL)
 		return 0;
 	pthread_mutex_lock(&sim->lock);
-	leaked = (int)sim->nfds;
-	/* A mapping holds its device file: unmap first, then close. */
-	while (sim->nmmaps > 0) {
-		struct sim_mmap *m = &sim->mmaps[sim->nmmaps - 1];
+	/*
+	 * Like a kernel module with users, the sim stays while anything uses
+	 * it: PDK's handles keep its fds, and freeing it under them would
+	 * leave every later call on them a use-after-free.
+	 */
+	if (sim->nfds > 0 || sim->nmmaps > 0) {
+		fds[0] = '\0';
+		for (i = 0; i < sim->nfds && i < SIM_FDS_NAMED && off < sizeof(fds); i++) {
+			const struct sim_fd *f = &sim->fds[i];
+			int n = snprintf(fds + off, sizeof(fds) - off, "%sfd %d (%s%s%s)",
+					 i > 0 ? ", " : "", f->fd, sim_file_kind_name(f->file->kind),
+					 f->file->kind == SIM_FILE_DEVICE ? " " : "",
+					 f->file->kind == SIM_FILE_DEVICE ? f->file->dev.fn->addr : "");
 
-		SIM_LOG(WARNING, "leak at destroy: BAR mapping %p (%zu bytes) of %s, unmapped",
-			m->addr, m->len, m->file->dev.fn->addr);
-		if (sim_mmap_remove(sim, m->addr, m->len) < 0)
-			break;
-	}
-	while (sim->nfds > 0) {
-		struct sim_fd *f = &sim->fds[sim->nfds - 1];
-
-		SIM_LOG(WARNING, "leak at destroy: fd %d (%s%s%s), closed", f->fd,
-			sim_file_kind_name(f->file->kind),
-			f->file->kind == SIM_FILE_DEVICE ? " " : "",
-			f->file->kind == SIM_FILE_DEVICE ? f->file->dev.fn->addr : "");
-		sim_fd_close(sim, f->fd);
+			if (n < 0)
+				break;
+			off += (size_t)n;
+		}
+		SIM_LOG(ERR, "destroy refused: %s, %u fd(s) open%s%s%s and %u BAR mapping(s); close them first (pdk_vfio_close(), pdk_iommufd_close(), after the PASID contexts, spaces and address spaces that use them)",
+			strerror(EBUSY), sim->nfds, sim->nfds > 0 ? ": " : "", fds,
+			sim->nfds > SIM_FDS_NAMED ? " ..." : "", sim->nmmaps);
+		pthread_mutex_unlock(&sim->lock);
+		return -EBUSY;
 	}
 	if (sim->ctxs != NULL)
 		SIM_LOG(ERR, "internal error: an iommufd context survived its last fd");
@@ -147,7 +157,7 @@ pdk_sim_destroy(struct pdk_sim *sim)
 	pthread_mutex_unlock(&sim->lock);
 	pthread_mutex_destroy(&sim->lock);
 	free(sim);
-	return leaked;
+	return 0;
 }
 
 void

@@ -82,7 +82,8 @@ no_cdev(struct pdk_sys *sys, const char *addr, const char *dir)
 	else if (strstr(drv, "vfio") != NULL)
 		snprintf(hint, sizeof(hint),
 			 "it is bound to %s, but the kernel lacks CONFIG_VFIO_DEVICE_CDEV "
-			 "(Debian's stock kernels do); Linux 6.6+ with it is needed", drv);
+			 "(Debian's stock kernels do); PDK needs Linux 6.15+ (PASID attach) "
+			 "with CONFIG_VFIO_DEVICE_CDEV=y and CONFIG_IOMMUFD=y", drv);
 	else
 		snprintf(hint, sizeof(hint), "it is bound to %s; bind it to vfio-pci: %s", drv,
 			 cmds);
@@ -98,6 +99,10 @@ pdk_vfio_cdev_path(struct pdk_sys *sys, const char *pci_addr, char *path, size_t
 	ssize_t n;
 	int rc;
 
+	if (sys == NULL || path == NULL)
+		return vfio_fail(pci_addr != NULL ? pci_addr : "(null)", -EINVAL,
+				 "pass a backend and a path buffer", "find the VFIO cdev: NULL %s",
+				 sys == NULL ? "backend" : "path buffer");
 	rc = pdk_vfio_pci_addr_parse(pci_addr, addr);
 	if (rc < 0)
 		return rc;
