@@ -53,7 +53,7 @@ bus_new(struct pdk_sys *sys, struct pdk_iommufd *ictx, struct pdk_bus **bus)
 	b->sys = sys;
 	b->ictx = ictx;
 	if (ictx != NULL)
-		pdk_holders_add(pdk_iommufd_holders(ictx), &b->ictx_hold, "bus", "of PCI functions");
+		pdk_holders_add(pdk_iommufd_holders(ictx), &b->ictx_hold, "bus", "of PCI functions", false);
 	*bus = b;
 	return 0;
 }

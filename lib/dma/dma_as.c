@@ -103,7 +103,7 @@ pdk_dma_as_create(struct pdk_iommufd *ctx, const char *name, struct pdk_dma_as *
 		free(a);
 		return rc;
 	}
-	pdk_holders_add(pdk_iommufd_holders(ctx), &a->ictx_hold, "address space", a->name);
+	pdk_holders_add(pdk_iommufd_holders(ctx), &a->ictx_hold, "address space", a->name, true);
 	*as = a;
 	return 0;
 }

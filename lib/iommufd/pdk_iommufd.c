@@ -100,19 +100,21 @@ pdk_iommufd_open(struct pdk_sys *sys, struct pdk_iommufd **ctx)
 int
 pdk_iommufd_close(struct pdk_iommufd *ctx)
 {
-	char who[256];
+	char who[256], faults[48] = "";
 	int rc;
 
 	if (ctx == NULL)
 		return 0;
 	if (pdk_holders_count(&ctx->holders) > 0 || ctx->nfault_fds > 0) {
 		pdk_holders_describe(&ctx->holders, who, sizeof(who));
+		if (ctx->nfault_fds > 0)
+			snprintf(faults, sizeof(faults), "%s%u fault queue fd(s)",
+				 who[0] != '\0' ? ", " : "", ctx->nfault_fds);
 		return iommufd_fail(-EBUSY,
 				    "release them first: PASID contexts, PASID spaces and buses, "
 				    "then address spaces (pdk_dma_as_destroy()) and devices "
 				    "(pdk_vfio_close()), fault queues (pdk_iommufd_fault_close())",
-				    "%s: close refused, still used by %s%s%u fault queue fd(s)",
-				    ctx->label, who, who[0] != '\0' ? ", " : "", ctx->nfault_fds);
+				    "%s: close refused, still used by %s%s", ctx->label, who, faults);
 	}
 	rc = pdk_sys_close(ctx->sys, ctx->fd);
 	if (rc < 0)

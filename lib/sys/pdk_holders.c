@@ -26,10 +26,12 @@ pdk_holders_fini(struct pdk_holders *h)
 }
 
 void
-pdk_holders_add(struct pdk_holders *h, struct pdk_hold *hold, const char *kind, const char *name)
+pdk_holders_add(struct pdk_holders *h, struct pdk_hold *hold, const char *kind, const char *name,
+		bool quoted)
 {
 	hold->kind = kind;
 	hold->name = name;
+	hold->quoted = quoted;
 	pthread_mutex_lock(&h->lock);
 	TAILQ_INSERT_TAIL(&h->list, hold, next);
 	h->n++;
@@ -73,8 +75,8 @@ pdk_holders_describe(struct pdk_holders *h, char *buf, size_t len)
 			n = snprintf(buf + off, len - off, " (and %u more)", h->n - i);
 			break;
 		}
-		n = snprintf(buf + off, len - off, "%s%s %s", i > 0 ? ", " : "", hold->kind,
-			     hold->name);
+		n = snprintf(buf + off, len - off, hold->quoted ? "%s%s '%s'" : "%s%s %s",
+			     i > 0 ? ", " : "", hold->kind, hold->name);
 		if (n < 0 || (size_t)n >= len - off)
 			break;
 		off += (size_t)n;

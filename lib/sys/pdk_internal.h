@@ -29,6 +29,7 @@ struct pdk_hold {
 	TAILQ_ENTRY(pdk_hold) next;
 	const char *kind;	/* "address space", "device"... */
 	const char *name;	/* the holder's own label; must live as long as the hold */
+	bool quoted;		/* a user's label ('tenant-a'), not an address */
 };
 
 /* Everything that holds one object. */
@@ -41,9 +42,12 @@ struct pdk_holders {
 PDK_INTERNAL void pdk_holders_init(struct pdk_holders *h);
 PDK_INTERNAL void pdk_holders_fini(struct pdk_holders *h);
 
-/* Record that @p hold (of a @p kind named @p name) depends on the object of @p h. */
+/*
+ * Record that @p hold (of a @p kind named @p name, in quotes when
+ * @p quoted) depends on the object of @p h.
+ */
 PDK_INTERNAL void pdk_holders_add(struct pdk_holders *h, struct pdk_hold *hold,
-				  const char *kind, const char *name);
+				  const char *kind, const char *name, bool quoted);
 
 /* Drop a hold recorded with pdk_holders_add(). */
 PDK_INTERNAL void pdk_holders_del(struct pdk_holders *h, struct pdk_hold *hold);
@@ -52,8 +56,8 @@ PDK_INTERNAL void pdk_holders_del(struct pdk_holders *h, struct pdk_hold *hold);
 PDK_INTERNAL unsigned int pdk_holders_count(struct pdk_holders *h);
 
 /*
- * Describe the holders for a refusal: "address space 'a', device
- * 0000:00:04.0 (and 3 more)". @return @p buf.
+ * Describe the holders for a refusal, in the order they came: "device
+ * 0000:00:04.0, address space 'a' (and 3 more)". @return @p buf.
  */
 PDK_INTERNAL const char *pdk_holders_describe(struct pdk_holders *h, char *buf, size_t len);
 

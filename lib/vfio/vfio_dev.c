@@ -191,7 +191,7 @@ pdk_vfio_claim(struct pdk_vfio_dev *dev, const void *owner, struct pdk_hold *hol
 				 "a device has one PASID table: use its existing PASID space, "
 				 "or destroy that first", "PASID space: the device already has one");
 	dev->owner = owner;
-	pdk_holders_add(&dev->holders, hold, "PASID space", name);
+	pdk_holders_add(&dev->holders, hold, "PASID space", name, false);
 	return 0;
 }
 
@@ -283,7 +283,8 @@ pdk_vfio_bind(struct pdk_vfio_dev *dev, struct pdk_iommufd *ctx, uint32_t *dev_i
 	dev->bound = true;
 	dev->dev_id = bind.out_devid;
 	dev->ictx = ctx;
-	pdk_holders_add(pdk_iommufd_holders(ctx), &dev->ictx_hold, "device", dev->name);
+	pdk_holders_add(pdk_iommufd_holders(ctx), &dev->ictx_hold, "device", dev->name,
+			false);
 	if (dev_id != NULL)
 		*dev_id = bind.out_devid;
 	return 0;
