@@ -135,7 +135,9 @@ dev_release(struct pdk_bus_dev *dev)
 		/* closing the fd detaches its PASIDs and RID and unbinds it */
 		PDK_LOG(DEBUG, "bus", "%s: driver %s left the VFIO device open: closing it",
 			dev->name, dev->driver->name);
-		pdk_bus_dev_close(dev);
+		if (pdk_bus_dev_close(dev) < 0)
+			PDK_LOG(ERR, "bus", "%s: driver %s left objects on the device (see above): its VFIO device stays open; the driver's remove() must release what its probe() made (a driver bug)",
+				dev->name, dev->driver->name);
 	}
 	dev->priv = NULL;
 	dev->driver = NULL;
@@ -271,13 +273,18 @@ pdk_bus_dev_open(struct pdk_bus_dev *dev, struct pdk_vfio_dev **vdev)
 	return 0;
 }
 
-void
+int
 pdk_bus_dev_close(struct pdk_bus_dev *dev)
 {
+	int rc;
+
 	if (dev == NULL || dev->vdev == NULL)
-		return;	/* nothing open */
-	pdk_vfio_close(dev->vdev);
+		return 0;	/* nothing open */
+	rc = pdk_vfio_close(dev->vdev);
+	if (rc < 0)
+		return rc;	/* pdk_vfio_close() said who holds it */
 	dev->vdev = NULL;
+	return 0;
 }
 
 struct pdk_vfio_dev *

@@ -221,8 +221,13 @@ struct pdk_bus *pdk_bus_dev_bus(const struct pdk_bus_dev *dev);
  */
 int pdk_bus_dev_open(struct pdk_bus_dev *dev, struct pdk_vfio_dev **vdev);
 
-/** Close what pdk_bus_dev_open() opened (no-op if nothing is open, or @p dev is NULL). */
-void pdk_bus_dev_close(struct pdk_bus_dev *dev);
+/**
+ * Close what pdk_bus_dev_open() opened (no-op if nothing is open, or @p dev
+ * is NULL).
+ * @return 0, or -EBUSY from pdk_vfio_close() (a PASID space of the device
+ *   still lives: destroy it first); the device then stays open.
+ */
+int pdk_bus_dev_close(struct pdk_bus_dev *dev);
 
 /** @return the opened VFIO device, or NULL. */
 struct pdk_vfio_dev *pdk_bus_dev_vfio(const struct pdk_bus_dev *dev);
