@@ -15,11 +15,7 @@
 bool
 dma_as_null(const struct pdk_dma_as *as, const char *call)
 {
-	if (as != NULL)
-		return false;
-	PDK_LOG(ERR, "dma", "%s: %s, NULL address space; pass one from pdk_dma_as_create()",
-		call, strerror(EINVAL));
-	return true;
+	return pdk_arg_null(as, "dma", call, "address space", "pass one from pdk_dma_as_create()");
 }
 
 /*

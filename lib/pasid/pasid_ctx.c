@@ -165,11 +165,8 @@ pdk_pasid_ctx_release(struct pdk_pasid_ctx *ctx)
 static bool
 ctx_null(const struct pdk_pasid_ctx *ctx, const char *call)
 {
-	if (ctx != NULL)
-		return false;
-	PDK_LOG(ERR, "pasid", "(null): %s: %s, NULL PASID context; pass one from pdk_pasid_ctx_create()",
-		call, strerror(EINVAL));
-	return true;
+	return pdk_arg_null(ctx, "pasid", call, "PASID context",
+			    "pass one from pdk_pasid_ctx_create()");
 }
 
 uint32_t

@@ -206,11 +206,8 @@ pdk_pasid_space_destroy(struct pdk_pasid_space *space)
 static bool
 space_null(const struct pdk_pasid_space *space, const char *call)
 {
-	if (space != NULL)
-		return false;
-	PDK_LOG(ERR, "pasid", "(null): %s: %s, NULL PASID space; pass one from pdk_pasid_space_create()",
-		call, strerror(EINVAL));
-	return true;
+	return pdk_arg_null(space, "pasid", call, "PASID space",
+			    "pass one from pdk_pasid_space_create()");
 }
 
 unsigned int

@@ -24,6 +24,14 @@
 
 #define PDK_INTERNAL __attribute__((visibility("hidden")))
 
+/*
+ * Refuse a NULL @p p: log "(null): <call>: Invalid argument, NULL <what>;
+ * <fix>" at ERR for @p component and return true. Accessors use it to answer
+ * with their neutral value, logged.
+ */
+PDK_INTERNAL bool pdk_arg_null(const void *p, const char *component, const char *call,
+			       const char *what, const char *fix);
+
 /* One handle's hold on another: embedded in the holder, linked into the held. */
 struct pdk_hold {
 	TAILQ_ENTRY(pdk_hold) next;
