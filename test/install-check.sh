@@ -1,24 +1,84 @@
 #!/bin/sh
 # SPDX-License-Identifier: BSD-3-Clause
 # Install PDK into a scratch root, then build and run a program from outside
-# the tree with nothing but `pkg-config --cflags --libs libpdk`: proof that
-# the installed headers, libraries and libpdk.pc are enough.
+# the tree with nothing but
+#   pkg-config --define-prefix --cflags --libs libpdk
+# on the installed libpdk.pc, unedited: proof that the installed headers,
+# libraries and .pc files are enough, that the install can be moved (the
+# scratch root stands in for /), and that a consumer gets no DPDK flags.
 set -eu
 build=$1
 src=$2
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
-meson install -C "$build" --destdir "$root" --quiet >/dev/null
+fail() {
+	echo "install-check: $*"
+	exit 1
+}
+meson install -C "$build" --no-rebuild --destdir "$root" --quiet >/dev/null
 pc=$(find "$root" -name libpdk.pc | head -n 1)
-[ -n "$pc" ] || { echo "install-check: libpdk.pc was not installed"; exit 1; }
-# the scratch root stands in for /: point libpdk.pc's prefix into it (only
-# ours: libdpdk.pc, which it requires, stays where the system has it)
-prefix=$(sed -n 's/^prefix=//p' "$pc")
-sed -i "s|^prefix=.*|prefix=$root$prefix|" "$pc"
+[ -n "$pc" ] || fail "libpdk.pc was not installed"
 export PKG_CONFIG_PATH="$(dirname "$pc")"
-flags=$(pkg-config --cflags --libs libpdk)
-libdir=$(pkg-config --variable=libdir libpdk)
+pcq() {
+	pkg-config --define-prefix "$@"
+}
+cflags=$(pcq --cflags libpdk)
+libs=$(pcq --libs libpdk)
+echo "install-check: ${pc#"$root"} gives"
+echo "  --cflags: $cflags"
+echo "  --libs:   $libs"
+
+# the folders it names are the moved install's, not the configured prefix
+incdir=$(pcq --variable=includedir libpdk)
+libdir=$(pcq --variable=libdir libpdk)
+case "$(cd "$incdir" && pwd -P)" in
+"$(cd "$root" && pwd -P)"/*) ;;
+*) fail "includedir $incdir is not inside the moved install $root" ;;
+esac
+[ -f "$incdir/pdk/pdk_pasid.h" ] || fail "includedir $incdir has no pdk/pdk_pasid.h"
+ls "$libdir"/libpdk.so* >/dev/null 2>&1 || fail "libdir $libdir has no libpdk.so"
+case "$cflags" in
+*"$incdir/pdk"*) ;;
+*) fail "--cflags do not name $incdir/pdk" ;;
+esac
+
+# no public header includes DPDK, so a consumer must get none of its flags
+for f in dpdk rte_config -march -include; do
+	case "$cflags" in
+	*"$f"*) fail "--cflags carry DPDK's '$f': $cflags" ;;
+	esac
+done
+if grep -l 'include <rte_' "$incdir"/pdk/*.h; then
+	fail "an installed header includes DPDK (above): libpdk.pc must then require libdpdk"
+fi
+# the drivers' .pc files add their library to libpdk's, still without DPDK
+for drv in libpdk_dma_dsa libpdk_dma_edu; do
+	dflags=$(pcq --cflags --libs "$drv")
+	case "$dflags" in
+	*dpdk* | *-march* | *rte_config*) fail "$drv carries DPDK's flags: $dflags" ;;
+	*"-l${drv#lib}"*) ;;
+	*) fail "$drv does not link -l${drv#lib}: $dflags" ;;
+	esac
+done
+
 cp "$src/examples/hello-pasid/main.c" "$root/outside.c"
-cc -o "$root/outside" "$root/outside.c" $flags
-echo "install-check: built an outside program with: cc outside.c \$(pkg-config --cflags --libs libpdk)"
+# shellcheck disable=SC2086 # the flags are words
+cc -o "$root/outside" "$root/outside.c" $cflags $libs
+echo "install-check: built an outside program with:" \
+	"cc outside.c \$(pkg-config --define-prefix --cflags --libs libpdk)"
+# libpdk.so names the DPDK libraries it needs itself (DT_NEEDED), so the
+# program's link line needs no DPDK and the loader still finds them
+LD_LIBRARY_PATH="$libdir" ldd "$root/outside" | grep -q 'librte_eal' ||
+	fail "the outside program does not load librte_eal through libpdk.so"
 LD_LIBRARY_PATH="$libdir" "$root/outside"
+
+# libpdk.a: --static adds Libs.private, which must be enough to link it
+# (DPDK itself stays shared here: a fully static program also needs
+# `pkg-config --static --libs libdpdk`)
+slibs=$(pcq --static --libs libpdk | sed 's/\(^\| \)-lpdk\( \|$\)/\1-l:libpdk.a\2/')
+# shellcheck disable=SC2086
+cc -o "$root/outside-static" "$root/outside.c" $cflags $slibs
+echo "install-check: built it with libpdk.a:" \
+	"cc outside.c \$(pkg-config --define-prefix --static --cflags --libs libpdk), -lpdk as -l:libpdk.a"
+"$root/outside-static" >/dev/null
+echo "install-check: both programs ran"

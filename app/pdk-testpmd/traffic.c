@@ -13,8 +13,9 @@
  *
  * Counters. The driver counts ops, bytes, errors and page faults per queue
  * (pdk_dmadev_stats); readers copy them without a lock while the worker
- * updates them, as rte_dmadev's stats are read: a value may be a moment
- * old, and the fields of one copy may not be from the same instant. The
+ * updates them (the driver stores each whole, as the API requires): a value
+ * may be a moment old, and the fields of one copy may not be from the same
+ * instant. The
  * application's own counters (verify mismatches, enqueue errors) have one
  * writer, the queue's worker, and are stored and loaded with relaxed
  * atomics, so none is ever seen torn. "clear stats" never writes a counter
@@ -30,6 +31,7 @@
 #include <rte_common.h>
 #include <rte_launch.h>
 #include <rte_lcore.h>
+#include <rte_pause.h>
 
 #include "testpmd.h"
 
@@ -58,6 +60,7 @@ struct worker {
 	unsigned int lcore;
 	unsigned int nb;
 	struct lq **lqs;
+	bool finished;		/* stored last by the worker (worker_join) */
 };
 
 static struct lq *lqs;
@@ -213,7 +216,22 @@ worker_main(void *arg)
 	for (i = 0; i < w->nb; i++)
 		if (w->lqs[i]->inflight != 0)
 			ctr_add(&w->lqs[i]->ctr->lost, w->lqs[i]->inflight);
+	__atomic_store_n(&w->finished, true, __ATOMIC_RELEASE);
 	return 0;
+}
+
+/*
+ * Wait for a worker, then own its queues' state. rte_eal_wait_lcore()
+ * hands the worker's writes over with EAL's own atomics, which a
+ * ThreadSanitizer build cannot see (DPDK is not instrumented); the worker's
+ * last store, released, and this acquire make the hand-over PDK's own.
+ */
+static void
+worker_join(struct worker *w)
+{
+	rte_eal_wait_lcore(w->lcore);
+	while (!__atomic_load_n(&w->finished, __ATOMIC_ACQUIRE))
+		rte_pause();	/* never spins: the worker returned */
 }
 
 static void
@@ -378,7 +396,7 @@ tp_traffic_start(void)
 			tp_err("cannot launch lcore %u: %s", workers[i].lcore, strerror(-rc));
 			__atomic_store_n(&tp.stop, 1, __ATOMIC_RELEASE);
 			for (j = 0; j < i; j++)
-				rte_eal_wait_lcore(workers[j].lcore);
+				worker_join(&workers[j]);
 			goto fail;
 		}
 	}
@@ -410,7 +428,7 @@ tp_traffic_stop(void)
 	}
 	__atomic_store_n(&tp.stop, 1, __ATOMIC_RELEASE);
 	for (i = 0; i < nb_workers; i++)
-		rte_eal_wait_lcore(workers[i].lcore);
+		worker_join(&workers[i]);
 	tp.running = false;
 	tp.stopped_at = tp_now();
 	for (i = 0; i < nb_lqs; i++) {

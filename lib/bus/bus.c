@@ -52,6 +52,8 @@ bus_new(struct pdk_sys *sys, struct pdk_iommufd *ictx, struct pdk_bus **bus)
 		return bus_err(-ENOMEM, "create: out of memory");
 	b->sys = sys;
 	b->ictx = ictx;
+	if (ictx != NULL)
+		pdk_holders_add(pdk_iommufd_holders(ictx), &b->ictx_hold, "bus", "of PCI functions", false);
 	*bus = b;
 	return 0;
 }
@@ -81,31 +83,37 @@ pdk_bus_destroy(struct pdk_bus *bus)
 		bus_dev_free(dev);
 	}
 	free(bus->devs);
+	if (bus->ictx != NULL)
+		pdk_holders_del(pdk_iommufd_holders(bus->ictx), &bus->ictx_hold);
 	free(bus);
 }
 
 struct pdk_sys *
 pdk_bus_sys(const struct pdk_bus *bus)
 {
+	BUS_CHECK(bus, "backend", "bus", NULL);
 	return bus->sys;
 }
 
 struct pdk_iommufd *
 pdk_bus_iommufd(const struct pdk_bus *bus)
 {
+	BUS_CHECK(bus, "iommufd context", "bus", NULL);
 	return bus->ictx;
 }
 
 unsigned int
 pdk_bus_dev_count(const struct pdk_bus *bus)
 {
-	return bus != NULL ? bus->ndevs : 0;
+	BUS_CHECK(bus, "function count", "bus", 0);
+	return bus->ndevs;
 }
 
 struct pdk_bus_dev *
 pdk_bus_dev_get(const struct pdk_bus *bus, unsigned int i)
 {
-	return bus != NULL && i < bus->ndevs ? bus->devs[i] : NULL;
+	BUS_CHECK(bus, "function by index", "bus", NULL);
+	return i < bus->ndevs ? bus->devs[i] : NULL;
 }
 
 struct pdk_bus_dev *
@@ -113,8 +121,9 @@ pdk_bus_dev_find(const struct pdk_bus *bus, const char *pci_addr)
 {
 	char addr[PDK_PCI_ADDR_LEN];
 
-	if (bus == NULL || pdk_vfio_pci_addr_parse(pci_addr, addr) < 0)
-		return NULL;
+	BUS_CHECK(bus, "function lookup", "bus", NULL);
+	if (pdk_sys_pci_addr_parse(pci_addr, addr) < 0)
+		return NULL;	/* the parser said why */
 	return bus_dev_lookup(bus, addr);
 }
 
@@ -126,7 +135,9 @@ dev_release(struct pdk_bus_dev *dev)
 		/* closing the fd detaches its PASIDs and RID and unbinds it */
 		PDK_LOG(DEBUG, "bus", "%s: driver %s left the VFIO device open: closing it",
 			dev->name, dev->driver->name);
-		pdk_bus_dev_close(dev);
+		if (pdk_bus_dev_close(dev) < 0)
+			PDK_LOG(ERR, "bus", "%s: driver %s left objects on the device (see above): its VFIO device stays open; the driver's remove() must release what its probe() made (a driver bug)",
+				dev->name, dev->driver->name);
 	}
 	dev->priv = NULL;
 	dev->driver = NULL;
@@ -262,78 +273,94 @@ pdk_bus_dev_open(struct pdk_bus_dev *dev, struct pdk_vfio_dev **vdev)
 	return 0;
 }
 
-void
+int
 pdk_bus_dev_close(struct pdk_bus_dev *dev)
 {
+	int rc;
+
 	if (dev == NULL || dev->vdev == NULL)
-		return;
-	pdk_vfio_close(dev->vdev);
+		return 0;	/* nothing open */
+	rc = pdk_vfio_close(dev->vdev);
+	if (rc < 0)
+		return rc;	/* pdk_vfio_close() said who holds it */
 	dev->vdev = NULL;
+	return 0;
 }
 
 struct pdk_vfio_dev *
 pdk_bus_dev_vfio(const struct pdk_bus_dev *dev)
 {
+	BUS_CHECK(dev, "VFIO device", "device", NULL);
 	return dev->vdev;
 }
 
 const char *
 pdk_bus_dev_name(const struct pdk_bus_dev *dev)
 {
+	BUS_CHECK(dev, "name", "device", "");
 	return dev->name;
 }
 
 uint16_t
 pdk_bus_dev_vendor(const struct pdk_bus_dev *dev)
 {
+	BUS_CHECK(dev, "vendor ID", "device", 0);
 	return dev->vendor;
 }
 
 uint16_t
 pdk_bus_dev_device(const struct pdk_bus_dev *dev)
 {
+	BUS_CHECK(dev, "device ID", "device", 0);
 	return dev->device;
 }
 
 const char *
 pdk_bus_dev_kdriver(const struct pdk_bus_dev *dev)
 {
+	BUS_CHECK(dev, "kernel driver", "device", "");
 	return dev->kdriver;
 }
 
 enum pdk_bus_dev_state
 pdk_bus_dev_state(const struct pdk_bus_dev *dev)
 {
+	BUS_CHECK(dev, "state", "device", PDK_BUS_DEV_NOT_VFIO);
 	return dev->state;
 }
 
 const char *
 pdk_bus_dev_state_text(const struct pdk_bus_dev *dev)
 {
+	BUS_CHECK(dev, "state text", "device", "");
 	return dev->state == PDK_BUS_DEV_PROBED ? dev->probed_text : dev->text;
 }
 
 const struct pdk_bus_driver *
 pdk_bus_dev_driver(const struct pdk_bus_dev *dev)
 {
+	BUS_CHECK(dev, "driver", "device", NULL);
 	return dev->driver;
 }
 
 struct pdk_bus *
 pdk_bus_dev_bus(const struct pdk_bus_dev *dev)
 {
+	BUS_CHECK(dev, "bus", "device", NULL);
 	return dev->bus;
 }
 
 void
 pdk_bus_dev_set_priv(struct pdk_bus_dev *dev, void *priv)
 {
+	BUS_CHECK(dev, "private data", "device", );
 	dev->priv = priv;
 }
 
 void *
 pdk_bus_dev_priv(const struct pdk_bus_dev *dev)
 {
+	BUS_CHECK(dev, "private data", "device", NULL);
 	return dev->priv;
 }
 
@@ -349,6 +376,8 @@ pdk_bus_dump(const struct pdk_bus *bus, FILE *f)
 	const struct pdk_bus_dev *dev;
 	unsigned int i, j;
 
+	BUS_CHECK(bus, "dump", "bus", );
+	BUS_CHECK(f, "dump", "FILE", );
 	fprintf(f, "PCI functions on the %s bus: %u\n", pdk_sys_name(bus->sys), bus->ndevs);
 	for (i = 0; i < bus->ndevs; i++) {
 		dev = bus->devs[i];

@@ -131,8 +131,8 @@ pdk_bus_dev_arg(const struct pdk_bus_dev *dev, const char *key)
 {
 	unsigned int i;
 
-	if (dev == NULL || key == NULL)
-		return NULL;
+	BUS_CHECK(dev, "device argument", "device", NULL);
+	BUS_CHECK(key, "device argument", "key", NULL);
 	for (i = 0; i < dev->nargs; i++)
 		if (strcmp(dev->args[i].key, key) == 0)
 			return dev->args[i].value;

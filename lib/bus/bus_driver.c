@@ -60,8 +60,7 @@ pdk_bus_driver_unregister(struct pdk_bus_driver *drv)
 {
 	struct pdk_bus_driver **pp;
 
-	if (drv == NULL)
-		return;
+	BUS_CHECK(drv, "driver unregistration", "driver", );
 	pthread_mutex_lock(&registry_lock);
 	for (pp = &registry; *pp != NULL; pp = &(*pp)->next) {
 		if (*pp == drv) {
@@ -78,8 +77,7 @@ pdk_bus_driver_find(const char *name)
 {
 	const struct pdk_bus_driver *d;
 
-	if (name == NULL)
-		return NULL;
+	BUS_CHECK(name, "driver lookup", "name", NULL);
 	pthread_mutex_lock(&registry_lock);
 	d = find_locked(name);
 	pthread_mutex_unlock(&registry_lock);

@@ -7,13 +7,16 @@
 
 /* Internals shared by the files of lib/bus. Not installed. */
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "pdk_bus.h"
+#include "pdk_internal.h"
+#include "pdk_iommufd_internal.h"
 
-#define PDK_INTERNAL __attribute__((visibility("hidden")))
 
 /* sysfs driver names are short ("vfio-pci", "idxd"); longer ones are cut. */
 #define BUS_KDRIVER_LEN 64
@@ -29,7 +32,6 @@ struct bus_arg {
 struct pdk_bus_dev {
 	struct pdk_bus *bus;
 	char name[PDK_PCI_ADDR_LEN];	/* canonical "DDDD:BB:DD.F" */
-	uint64_t order;			/* domain, bus, device, function: the sort key */
 	uint16_t vendor;
 	uint16_t device;
 	char kdriver[BUS_KDRIVER_LEN];	/* "" when unbound */
@@ -53,12 +55,40 @@ struct pdk_bus_dev {
 struct pdk_bus {
 	struct pdk_sys *sys;
 	struct pdk_iommufd *ictx;
+	struct pdk_hold ictx_hold;	/* the context cannot close under the bus */
 	struct pdk_bus_dev **devs;	/* address order */
 	unsigned int ndevs;
 };
 
 /* Log "<message>" at ERR for component "bus"; @return @p rc. */
 PDK_INTERNAL int bus_err(int rc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/*
+ * An accessor's or call's NULL argument: log "<op>: NULL <what>" with the
+ * fix through bus_err() and return @p ret (-EINVAL, or the neutral value
+ * pdk_bus.h documents; empty for void).
+ */
+#define BUS_CHECK(ptr, op, what, ret)						\
+	do {									\
+		if ((ptr) == NULL) {						\
+			bus_err(-EINVAL, "%s: NULL %s: %s; pass %s", op, what,	\
+				strerror(EINVAL), bus_fix_of(what));		\
+			return ret;						\
+		}								\
+	} while (0)
+
+/* The fix for a NULL of kind @p what ("bus", "device", ...). */
+static inline const char *
+bus_fix_of(const char *what)
+{
+	if (strcmp(what, "bus") == 0)
+		return "a bus from pdk_bus_create()";
+	if (strcmp(what, "device") == 0)
+		return "a device from pdk_bus_dev_get() or pdk_bus_dev_find()";
+	if (strcmp(what, "driver") == 0)
+		return "a struct pdk_bus_driver (PDK_BUS_REGISTER_DRIVER)";
+	return "a valid pointer";
+}
 
 /* @return the function at canonical address @p addr, or NULL. */
 PDK_INTERNAL struct pdk_bus_dev *bus_dev_lookup(const struct pdk_bus *bus, const char *addr);

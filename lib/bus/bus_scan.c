@@ -130,23 +130,22 @@ classify(struct pdk_sys *sys, struct pdk_bus_dev *dev)
 	return 0;
 }
 
-static uint64_t
-addr_order(const char *addr)
-{
-	unsigned int domain, b, d, f;
-
-	if (sscanf(addr, "%x:%x:%x.%x", &domain, &b, &d, &f) != 4)
-		return UINT64_MAX;
-	return (uint64_t)domain << 16 | b << 8 | d << 3 | f;
-}
-
 static int
 dev_cmp(const void *x, const void *y)
 {
 	const struct pdk_bus_dev *a = *(struct pdk_bus_dev *const *)x;
 	const struct pdk_bus_dev *b = *(struct pdk_bus_dev *const *)y;
 
-	return a->order < b->order ? -1 : a->order > b->order;
+	size_t la = strlen(a->name), lb = strlen(b->name);
+
+	/*
+	 * Names are the parser's canonical "DDDD:BB:DD.F": lower-case hex,
+	 * fixed widths but the domain's (4 to 6 digits), so the shorter name
+	 * has the smaller domain and same-length names sort as text does.
+	 */
+	if (la != lb)
+		return la < lb ? -1 : 1;
+	return strcmp(a->name, b->name);
 }
 
 /* Was @p dev put in the first @p n entries of @p devs? */
@@ -198,7 +197,6 @@ pdk_bus_scan(struct pdk_bus *bus)
 			}
 			dev->bus = bus;
 			memcpy(dev->name, addr, sizeof(addr));
-			dev->order = addr_order(addr);
 		}
 		/* A driver has it: what the scan would see now is the driver's doing. */
 		if (dev->state != PDK_BUS_DEV_PROBED) {

@@ -21,8 +21,10 @@
  * are checked against the matched driver's allowlist before its probe runs.
  *
  * Errors are negative errnos, each logged first with the device and what to
- * do. A bus is used from one thread at a time; the driver registry may be
- * changed from any thread.
+ * do. A NULL bus, device, driver or output pointer is refused with an ERR
+ * line: -EINVAL, or for an accessor its neutral value (NULL, "", 0; see
+ * pdk_bus_dev_state()), or for a void call nothing done. A bus is used from
+ * one thread at a time; the driver registry may be changed from any thread.
  */
 
 #include <stdbool.h>
@@ -170,8 +172,9 @@ unsigned int pdk_bus_dev_count(const struct pdk_bus *bus);
 struct pdk_bus_dev *pdk_bus_dev_get(const struct pdk_bus *bus, unsigned int i);
 
 /**
- * The function at @p pci_addr ("DDDD:BB:DD.F" or "BB:DD.F"), or NULL (a
- * malformed address is logged).
+ * The function at @p pci_addr ("DDDD:BB:DD.F" or "BB:DD.F", read by
+ * pdk_sys_pci_addr_parse()), or NULL (a NULL bus or a malformed address is
+ * logged).
  */
 struct pdk_bus_dev *pdk_bus_dev_find(const struct pdk_bus *bus, const char *pci_addr);
 
@@ -183,7 +186,7 @@ struct pdk_bus_dev *pdk_bus_dev_find(const struct pdk_bus *bus, const char *pci_
  */
 int pdk_bus_dev_remove(struct pdk_bus_dev *dev);
 
-/** @return the canonical PCI address "DDDD:BB:DD.F". */
+/** @return the canonical PCI address "DDDD:BB:DD.F" ("" for a NULL device). */
 const char *pdk_bus_dev_name(const struct pdk_bus_dev *dev);
 
 /** @return the PCI vendor ID. */
@@ -192,13 +195,13 @@ uint16_t pdk_bus_dev_vendor(const struct pdk_bus_dev *dev);
 /** @return the PCI device ID. */
 uint16_t pdk_bus_dev_device(const struct pdk_bus_dev *dev);
 
-/** @return the kernel driver bound to the function ("" when none). */
+/** @return the kernel driver bound to the function ("" when none, or for a NULL device). */
 const char *pdk_bus_dev_kdriver(const struct pdk_bus_dev *dev);
 
-/** @return the function's state. */
+/** @return the function's state; PDK_BUS_DEV_NOT_VFIO (not usable) for a NULL device. */
 enum pdk_bus_dev_state pdk_bus_dev_state(const struct pdk_bus_dev *dev);
 
-/** @return a one-line explanation of the state and, if unusable, the fix. */
+/** @return a one-line explanation of the state and, if unusable, the fix ("" for a NULL device). */
 const char *pdk_bus_dev_state_text(const struct pdk_bus_dev *dev);
 
 /** @return the driver that probed it, or NULL. */
@@ -218,8 +221,13 @@ struct pdk_bus *pdk_bus_dev_bus(const struct pdk_bus_dev *dev);
  */
 int pdk_bus_dev_open(struct pdk_bus_dev *dev, struct pdk_vfio_dev **vdev);
 
-/** Close what pdk_bus_dev_open() opened (no-op if nothing is open). */
-void pdk_bus_dev_close(struct pdk_bus_dev *dev);
+/**
+ * Close what pdk_bus_dev_open() opened (no-op if nothing is open, or @p dev
+ * is NULL).
+ * @return 0, or -EBUSY from pdk_vfio_close() (a PASID space of the device
+ *   still lives: destroy it first); the device then stays open.
+ */
+int pdk_bus_dev_close(struct pdk_bus_dev *dev);
 
 /** @return the opened VFIO device, or NULL. */
 struct pdk_vfio_dev *pdk_bus_dev_vfio(const struct pdk_bus_dev *dev);

@@ -9,7 +9,14 @@
 #include <string.h>
 
 #include "dma_private.h"
+#include "pdk_iommufd_internal.h"
 #include "pdk_log.h"
+
+bool
+dma_as_null(const struct pdk_dma_as *as, const char *call)
+{
+	return pdk_arg_null(as, "dma", call, "address space", "pass one from pdk_dma_as_create()");
+}
 
 /*
  * Read the IOAS's usable ranges into the allocator: a new one when
@@ -92,6 +99,7 @@ pdk_dma_as_create(struct pdk_iommufd *ctx, const char *name, struct pdk_dma_as *
 		free(a);
 		return rc;
 	}
+	pdk_holders_add(pdk_iommufd_holders(ctx), &a->ictx_hold, "address space", a->name, true);
 	*as = a;
 	return 0;
 }
@@ -148,6 +156,7 @@ pdk_dma_as_destroy(struct pdk_dma_as *as)
 			as->name, as->ioas_id, strerror(-rc));
 		return rc;
 	}
+	pdk_holders_del(pdk_iommufd_holders(as->ictx), &as->ictx_hold);
 	pdk_iova_destroy(as->iova);
 	free(as->maps);
 	free(as->hwpts);
@@ -158,19 +167,19 @@ pdk_dma_as_destroy(struct pdk_dma_as *as)
 const char *
 pdk_dma_as_name(const struct pdk_dma_as *as)
 {
-	return as != NULL ? as->name : NULL;
+	return dma_as_null(as, "pdk_dma_as_name") ? NULL : as->name;
 }
 
 uint32_t
 pdk_dma_as_ioas_id(const struct pdk_dma_as *as)
 {
-	return as != NULL ? as->ioas_id : 0;
+	return dma_as_null(as, "pdk_dma_as_ioas_id") ? 0 : as->ioas_id;
 }
 
 struct pdk_iommufd *
 pdk_dma_as_iommufd(const struct pdk_dma_as *as)
 {
-	return as != NULL ? as->ictx : NULL;
+	return dma_as_null(as, "pdk_dma_as_iommufd") ? NULL : as->ictx;
 }
 
 static const char *
@@ -251,7 +260,7 @@ pdk_dma_as_hwpt_put(struct pdk_dma_as *as, uint32_t hwpt_id)
 	unsigned int i;
 	int rc;
 
-	if (as == NULL)
+	if (dma_as_null(as, "HWPT put"))
 		return;
 	for (i = 0; i < as->nhwpts; i++) {
 		if (as->hwpts[i].hwpt_id == hwpt_id) {

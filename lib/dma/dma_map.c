@@ -158,6 +158,11 @@ pdk_dma_unmap(struct pdk_dma_as *as, void *va)
 			va, strerror(EINVAL));
 		return -EINVAL;
 	}
+	if (va == NULL) {
+		PDK_LOG(ERR, "dma", "address space '%s': unmap of a NULL VA: %s; pass the VA given to pdk_dma_map()",
+			as->name, strerror(EINVAL));
+		return -EINVAL;
+	}
 	idx = maps_upper_bound(as, a);
 	if (idx == 0 || as->maps[idx - 1].va != a) {
 		PDK_LOG(ERR, "dma", "address space '%s': unmap of VA %p: %s, no mapping starts there; pass the VA given to pdk_dma_map()",
@@ -195,12 +200,22 @@ dma_as_forget_mappings(struct pdk_dma_as *as)
 uint64_t
 pdk_dma_va2iova(const struct pdk_dma_as *as, const void *va)
 {
-	const struct dma_mapping *base = as->maps;
-	unsigned int n = as->nmaps;
-	unsigned int h = __atomic_load_n(&as->hint, __ATOMIC_RELAXED);
+	const struct dma_mapping *base;
+	unsigned int n, h;
 	uintptr_t a = (uintptr_t)va;
 	unsigned int idx;
 
+#ifdef PDK_FASTPATH_CHECKS
+	if (dma_as_null(as, "VA to IOVA") || va == NULL) {
+		if (as != NULL)
+			PDK_LOG(ERR, "dma", "address space '%s': VA to IOVA of a NULL VA: %s",
+				as->name, strerror(EINVAL));
+		return PDK_DMA_BAD_IOVA;
+	}
+#endif
+	base = as->maps;
+	n = as->nmaps;
+	h = __atomic_load_n(&as->hint, __ATOMIC_RELAXED);
 	/* one unsigned compare covers both ends: below va it wraps around */
 	if (h < n && a - base[h].va < base[h].len)
 		return base[h].iova + (a - base[h].va);
@@ -230,7 +245,7 @@ pdk_dma_va2iova(const struct pdk_dma_as *as, const void *va)
 unsigned int
 pdk_dma_as_map_count(const struct pdk_dma_as *as)
 {
-	return as != NULL ? as->nmaps : 0;
+	return dma_as_null(as, "pdk_dma_as_map_count") ? 0 : as->nmaps;
 }
 
 int

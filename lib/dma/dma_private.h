@@ -9,10 +9,12 @@
  * The address space object, shared by the files of lib/dma (not installed).
  */
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "iova.h"
 #include "pdk_dma.h"
+#include "pdk_internal.h"
 
 #define DMA_PAGE_SIZE 4096u
 #define DMA_AS_NAMESIZE 64
@@ -45,6 +47,7 @@ struct pdk_dma_as {
 
 	unsigned int maps_cap;
 	struct pdk_iommufd *ictx;
+	struct pdk_hold ictx_hold;	/* the context cannot close under the IOAS id */
 	uint32_t ioas_id;
 	struct pdk_iova *iova;
 	struct dma_hwpt *hwpts;
@@ -53,7 +56,10 @@ struct pdk_dma_as {
 	char name[DMA_AS_NAMESIZE];
 };
 
+/* @return true, with an ERR line naming @p call, when @p as is NULL. */
+PDK_INTERNAL bool dma_as_null(const struct pdk_dma_as *as, const char *call);
+
 /* Empty the mapping table and give every IOVA back, after the IOAS was emptied. */
-void dma_as_forget_mappings(struct pdk_dma_as *as);
+PDK_INTERNAL void dma_as_forget_mappings(struct pdk_dma_as *as);
 
 #endif /* PDK_DMA_PRIVATE_H */

@@ -36,8 +36,9 @@ struct pdk_dma_as;
 #define PDK_DMA_BAD_IOVA UINT64_MAX
 
 /**
- * Create an address space: a new IOAS in @p ctx.
- * @param name a label for logs and dumps (copied).
+ * Create an address space: a new IOAS in @p ctx. The context cannot close
+ * while the address space lives (pdk_iommufd_close() refuses with -EBUSY).
+ * @param name a label for logs and dumps (copied); NULL: "unnamed".
  */
 int pdk_dma_as_create(struct pdk_iommufd *ctx, const char *name, struct pdk_dma_as **as);
 
@@ -50,13 +51,13 @@ int pdk_dma_as_create(struct pdk_iommufd *ctx, const char *name, struct pdk_dma_
  */
 int pdk_dma_as_destroy(struct pdk_dma_as *as);
 
-/** @return the label given at creation. */
+/** @return the label given at creation; NULL for NULL. */
 const char *pdk_dma_as_name(const struct pdk_dma_as *as);
 
-/** @return the IOAS id. */
+/** @return the IOAS id; 0 for NULL. */
 uint32_t pdk_dma_as_ioas_id(const struct pdk_dma_as *as);
 
-/** @return the iommufd context of the address space. */
+/** @return the iommufd context of the address space; NULL for NULL. */
 struct pdk_iommufd *pdk_dma_as_iommufd(const struct pdk_dma_as *as);
 
 /**
@@ -81,7 +82,7 @@ int pdk_dma_as_refresh_ranges(struct pdk_dma_as *as);
 /**
  * Map [va, va + len) at an IOVA chosen by PDK's allocator.
  * @param perm PDK_IOMMUFD_READ and/or PDK_IOMMUFD_WRITE.
- * @param[out] iova the IOVA of @p va.
+ * @param[out] iova the IOVA of @p va (may be NULL: pdk_dma_va2iova() finds it).
  * @return 0, -EINVAL for unaligned input, -ENOSPC when no IOVA range fits,
  *   -EEXIST if the VA range overlaps a mapping of this space, or -errno
  *   from the kernel.
@@ -123,13 +124,14 @@ int pdk_dma_map_dpdk(struct pdk_dma_as *as, unsigned int perm);
 /**
  * Translate a process address to its IOVA in this space.
  * Lock-free for readers against each other; must not race with map/unmap
- * of the same space. O(log n) with a last-hit cache. No argument checks:
+ * of the same space. O(log n) with a last-hit cache. No argument checks (a build with
+ * -Dfastpath_checks=true has them: PDK_DMA_BAD_IOVA and a log line):
  * @p as must be a valid address space.
  * @return the IOVA or PDK_DMA_BAD_IOVA.
  */
 uint64_t pdk_dma_va2iova(const struct pdk_dma_as *as, const void *va);
 
-/** @return the number of mappings in the space. */
+/** @return the number of mappings in the space; 0 for NULL. */
 unsigned int pdk_dma_as_map_count(const struct pdk_dma_as *as);
 
 #ifdef __cplusplus

@@ -12,8 +12,35 @@
  */
 
 #include <errno.h>
+#include <string.h>
 
 #include "dmadev_private.h"
+
+int
+pdk_dmadev_fp_check(int dev_id, uint16_t q, const char *op, bool null_arg)
+{
+	const struct dmadev *d;
+
+	if (op == NULL)
+		op = "fast path";
+	if (dev_id < 0 || dev_id >= PDK_DMADEV_MAX_DEVS || !dmadev_devs[dev_id].used) {
+		DMADEV_LOG(ERR, "%s: device %d: not a device: %s (fast-path check); pass an id from pdk_dmadev_get_dev_id()",
+			   op, dev_id, strerror(EINVAL));
+		return -EINVAL;
+	}
+	d = &dmadev_devs[dev_id];
+	if (q >= PDK_DMADEV_MAX_QUEUES || q >= d->nb_queues || !d->queues[q].set_up) {
+		DMADEV_LOG(ERR, "%s: %s: queue %u is not set up (%u configured): %s (fast-path check); set it up with pdk_dmadev_queue_setup()",
+			   op, d->name, q, d->nb_queues, strerror(EINVAL));
+		return -EINVAL;
+	}
+	if (null_arg) {
+		DMADEV_LOG(ERR, "%s: %s queue %u: NULL status array: %s (fast-path check); pass room for nb_cpls statuses",
+			   op, d->name, q, strerror(EINVAL));
+		return -EINVAL;
+	}
+	return 0;
+}
 
 /*
  * A fast-path call on a queue that is not started is an application bug

@@ -11,9 +11,8 @@
 #include <stdint.h>
 
 #include "pdk_dmadev_pmd.h"
+#include "pdk_internal.h"
 #include "pdk_log.h"
-
-#define PDK_INTERNAL __attribute__((visibility("hidden")))
 
 #define DMADEV_LOG(level, ...) PDK_LOG(level, "dmadev", __VA_ARGS__)
 

@@ -32,6 +32,12 @@
  * do) and returns -errno: -ENODEV for an id that is not a device, -EINVAL
  * for bad arguments or a call out of order, -EBUSY for a started device.
  *
+ * The fast path (the inline functions) checks only that the device id and
+ * queue lie within the slot table, as rte_dmadev's does: it logs nothing
+ * and trusts the queue to be set up and started (a queue that is not
+ * answers -ENODEV). A build with PDK_FASTPATH_CHECKS defined (meson option
+ * -Dfastpath_checks=true) checks them too: see pdk_dmadev_fp_check().
+ *
  * Threads: the control path (everything but the inline fast path) is not
  * thread-safe: call it from one thread, or serialise it. The fast path is
  * lock-free per queue: one thread per queue at a time, different queues from
@@ -279,6 +285,34 @@ int pdk_dmadev_pasid_list(int dev_id, uint32_t *pasids, unsigned int max);
 /** @return the status code's name ("success", "page-fault", ...). */
 const char *pdk_dmadev_status_name(enum pdk_dmadev_status_code code);
 
+/**
+ * @internal The fast path's debug check, used by the inline functions below
+ * when the program is built with PDK_FASTPATH_CHECKS defined (PDK's meson
+ * option -Dfastpath_checks=true defines it for PDK and in libpdk.pc). It
+ * costs a call per operation: a debugging aid, not for production.
+ *
+ * Without PDK_FASTPATH_CHECKS the fast path checks only that @p dev_id and
+ * @p q lie within the slot table (-EINVAL, not logged, as rte_dmadev's
+ * fast path does); a queue that is not started answers -ENODEV.
+ * With it, every call also refuses, with -EINVAL (or 0 completions) and an
+ * ERR line naming @p op, the device and the queue: an id that is not a
+ * device, a queue that is not set up, or a NULL @p status array
+ * (@p null_arg). It reads the control path's state without a lock, which
+ * is as safe as the fast path itself: no control call may race with it.
+ * @return 0 when the call may go on, -EINVAL otherwise.
+ */
+int pdk_dmadev_fp_check(int dev_id, uint16_t q, const char *op, bool null_arg);
+
+#ifdef PDK_FASTPATH_CHECKS
+#define PDK_DMADEV_FP_CHECK(dev_id, q, op, null_arg, ret)			\
+	do {									\
+		if (pdk_dmadev_fp_check(dev_id, q, op, null_arg) < 0)		\
+			return ret;						\
+	} while (0)
+#else
+#define PDK_DMADEV_FP_CHECK(dev_id, q, op, null_arg, ret) do { } while (0)
+#endif
+
 /** @internal */
 static inline const struct pdk_dmadev_fp_queue *
 pdk_dmadev_fpq(int dev_id, uint16_t q)
@@ -303,6 +337,7 @@ pdk_dmadev_copy(int dev_id, uint16_t q, uint64_t src, uint64_t dst, uint32_t len
 {
 	const struct pdk_dmadev_fp_queue *f = pdk_dmadev_fpq(dev_id, q);
 
+	PDK_DMADEV_FP_CHECK(dev_id, q, "copy", false, -EINVAL);
 	if (f == NULL)
 		return -EINVAL;
 	return f->ops->copy(f->q, src, dst, len, flags);
@@ -319,6 +354,7 @@ pdk_dmadev_fill(int dev_id, uint16_t q, uint64_t pattern, uint64_t dst, uint32_t
 {
 	const struct pdk_dmadev_fp_queue *f = pdk_dmadev_fpq(dev_id, q);
 
+	PDK_DMADEV_FP_CHECK(dev_id, q, "fill", false, -EINVAL);
 	if (f == NULL)
 		return -EINVAL;
 	return f->ops->fill(f->q, pattern, dst, len, flags);
@@ -330,6 +366,7 @@ pdk_dmadev_submit(int dev_id, uint16_t q)
 {
 	const struct pdk_dmadev_fp_queue *f = pdk_dmadev_fpq(dev_id, q);
 
+	PDK_DMADEV_FP_CHECK(dev_id, q, "submit", false, -EINVAL);
 	if (f == NULL)
 		return -EINVAL;
 	return f->ops->submit(f->q);
@@ -350,6 +387,7 @@ pdk_dmadev_completed(int dev_id, uint16_t q, uint16_t nb_cpls, uint16_t *last_id
 	bool err = false;
 	uint16_t idx;
 
+	PDK_DMADEV_FP_CHECK(dev_id, q, "completed", false, 0);
 	if (f == NULL)
 		return 0;
 	if (last_idx == NULL)
@@ -373,6 +411,7 @@ pdk_dmadev_completed_status(int dev_id, uint16_t q, uint16_t nb_cpls, uint16_t *
 	const struct pdk_dmadev_fp_queue *f = pdk_dmadev_fpq(dev_id, q);
 	uint16_t idx;
 
+	PDK_DMADEV_FP_CHECK(dev_id, q, "completed_status", status == NULL, 0);
 	if (f == NULL || status == NULL)
 		return 0;
 	if (last_idx == NULL)
@@ -386,6 +425,7 @@ pdk_dmadev_burst_capacity(int dev_id, uint16_t q)
 {
 	const struct pdk_dmadev_fp_queue *f = pdk_dmadev_fpq(dev_id, q);
 
+	PDK_DMADEV_FP_CHECK(dev_id, q, "burst_capacity", false, 0);
 	if (f == NULL)
 		return 0;
 	return f->ops->burst_capacity(f->q);

@@ -7,17 +7,50 @@
 #include <errno.h>
 #include <limits.h>
 #include <poll.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "iommufd_private.h"
+
+/* @return the index of @p fd among the context's open fault fds, or -1. */
+static int
+fault_fd_find(const struct pdk_iommufd *ctx, int fd)
+{
+	unsigned int i;
+
+	for (i = 0; i < ctx->nfault_fds; i++)
+		if (ctx->fault_fds[i] == fd)
+			return (int)i;
+	return -1;
+}
+
+/* Refuse an fd that is not an open fault queue of this context (closed, or never one). */
+static int
+fault_fd_check(const struct pdk_iommufd *ctx, int fd, const char *call)
+{
+	if (fault_fd_find(ctx, fd) >= 0)
+		return 0;
+	return iommufd_fail(-EBADF, "pass an fd from pdk_iommufd_fault_alloc() of this context "
+			    "that is not closed yet", "%s: %s: fd %d is not one of its fault queues",
+			    call, ctx->label, fd);
+}
 
 int
 pdk_iommufd_fault_alloc(struct pdk_iommufd *ctx, uint32_t *fault_id, int *fault_fd)
 {
 	struct iommu_fault_alloc cmd;
 	const char *hint;
+	int *fds;
 	int rc;
 
+	IOMMUFD_CHECK_CTX(ctx, "IOMMU_FAULT_QUEUE_ALLOC");
+	IOMMUFD_CHECK_PTR(fault_id, "fault id output pointer", "IOMMU_FAULT_QUEUE_ALLOC");
+	IOMMUFD_CHECK_PTR(fault_fd, "fault fd output pointer", "IOMMU_FAULT_QUEUE_ALLOC");
+	*fault_fd = -1;
+	fds = realloc(ctx->fault_fds, (ctx->nfault_fds + 1) * sizeof(*fds));
+	if (fds == NULL)
+		return iommufd_fail(-ENOMEM, NULL, "IOMMU_FAULT_QUEUE_ALLOC: fd table");
+	ctx->fault_fds = fds;
 	memset(&cmd, 0, sizeof(cmd));
 	cmd.size = sizeof(cmd);
 	rc = pdk_sys_ioctl(ctx->sys, ctx->fd, IOMMU_FAULT_QUEUE_ALLOC, &cmd);
@@ -38,6 +71,7 @@ pdk_iommufd_fault_alloc(struct pdk_iommufd *ctx, uint32_t *fault_id, int *fault_
 	}
 	*fault_id = cmd.out_fault_id;
 	*fault_fd = (int)cmd.out_fault_fd;
+	ctx->fault_fds[ctx->nfault_fds++] = *fault_fd;
 	return 0;
 }
 
@@ -70,6 +104,10 @@ pdk_iommufd_fault_read(struct pdk_iommufd *ctx, int fault_fd,
 	ssize_t n;
 	int rc;
 
+	IOMMUFD_CHECK_CTX(ctx, "read fault fd");
+	rc = fault_fd_check(ctx, fault_fd, "read fault fd");
+	if (rc < 0)
+		return rc;
 	if (faults == NULL || max == 0)
 		return iommufd_fail(-EINVAL, "pass an array of at least one fault",
 				    "read fault fd %d", fault_fd);
@@ -106,7 +144,12 @@ pdk_iommufd_fault_respond(struct pdk_iommufd *ctx, int fault_fd, uint32_t cookie
 {
 	struct iommu_hwpt_page_response resp;
 	ssize_t n;
+	int rc;
 
+	IOMMUFD_CHECK_CTX(ctx, "respond on fault fd");
+	rc = fault_fd_check(ctx, fault_fd, "respond on fault fd");
+	if (rc < 0)
+		return rc;
 	memset(&resp, 0, sizeof(resp));
 	resp.cookie = cookie;
 	resp.code = code;
@@ -128,8 +171,15 @@ pdk_iommufd_fault_respond(struct pdk_iommufd *ctx, int fault_fd, uint32_t cookie
 int
 pdk_iommufd_fault_close(struct pdk_iommufd *ctx, int fault_fd)
 {
-	int rc;
+	int i, rc;
 
+	IOMMUFD_CHECK_CTX(ctx, "close fault fd");
+	rc = fault_fd_check(ctx, fault_fd, "close fault fd");
+	if (rc < 0)
+		return rc;
+	/* forget it first: a failed close still releases the fd number */
+	i = fault_fd_find(ctx, fault_fd);
+	ctx->fault_fds[i] = ctx->fault_fds[--ctx->nfault_fds];
 	rc = pdk_sys_close(ctx->sys, fault_fd);
 	if (rc < 0)
 		return iommufd_fail(rc, NULL, "close fault fd %d", fault_fd);

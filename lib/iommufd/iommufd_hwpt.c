@@ -41,6 +41,8 @@ pdk_iommufd_hwpt_alloc(struct pdk_iommufd *ctx, uint32_t dev_id, uint32_t pt_id,
 	struct iommu_hwpt_alloc cmd;
 	int rc;
 
+	IOMMUFD_CHECK_CTX(ctx, "IOMMU_HWPT_ALLOC");
+	IOMMUFD_CHECK_PTR(hwpt_id, "HWPT id output pointer", "IOMMU_HWPT_ALLOC");
 	if (flags & ~(PDK_IOMMUFD_HWPT_PASID | PDK_IOMMUFD_HWPT_FAULT))
 		return iommufd_fail(-EINVAL, "pass only PDK_IOMMUFD_HWPT_* flags",
 				    "IOMMU_HWPT_ALLOC dev %u pt %u: unknown flags 0x%x",
@@ -78,6 +80,8 @@ pdk_iommufd_hw_info(struct pdk_iommufd *ctx, uint32_t dev_id, struct pdk_iommufd
 	 * The full 6.15 struct: an older kernel copies back only the part it
 	 * knows, so out_max_pasid_log2 stays 0 (no PASID) there.
 	 */
+	IOMMUFD_CHECK_CTX(ctx, "IOMMU_GET_HW_INFO");
+	IOMMUFD_CHECK_PTR(info, "information output pointer", "IOMMU_GET_HW_INFO");
 	memset(&cmd, 0, sizeof(cmd));
 	cmd.size = sizeof(cmd);
 	cmd.dev_id = dev_id;

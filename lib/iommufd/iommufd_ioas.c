@@ -24,6 +24,8 @@ pdk_iommufd_ioas_alloc(struct pdk_iommufd *ctx, uint32_t *ioas_id)
 	struct iommu_ioas_alloc cmd;
 	int rc;
 
+	IOMMUFD_CHECK_CTX(ctx, "IOMMU_IOAS_ALLOC");
+	IOMMUFD_CHECK_PTR(ioas_id, "IOAS id output pointer", "IOMMU_IOAS_ALLOC");
 	memset(&cmd, 0, sizeof(cmd));
 	cmd.size = sizeof(cmd);
 	rc = pdk_sys_ioctl(ctx->sys, ctx->fd, IOMMU_IOAS_ALLOC, &cmd);
@@ -65,6 +67,10 @@ ioas_map(struct pdk_iommufd *ctx, uint32_t ioas_id, void *va, uint64_t len, bool
 	struct iommu_ioas_map cmd;
 	int rc;
 
+	IOMMUFD_CHECK_CTX(ctx, "IOMMU_IOAS_MAP");
+	IOMMUFD_CHECK_PTR(iova, "IOVA output pointer", "IOMMU_IOAS_MAP");
+	/* no process maps page 0: a NULL buffer is a caller's mistake the kernel may accept */
+	IOMMUFD_CHECK_PTR(va, "buffer (va)", "IOMMU_IOAS_MAP");
 	if ((perm & (PDK_IOMMUFD_READ | PDK_IOMMUFD_WRITE)) == 0 ||
 	    (perm & ~(PDK_IOMMUFD_READ | PDK_IOMMUFD_WRITE)) != 0)
 		return iommufd_fail(-EINVAL, "pass PDK_IOMMUFD_READ and/or PDK_IOMMUFD_WRITE",
@@ -122,6 +128,7 @@ ioas_unmap(struct pdk_iommufd *ctx, uint32_t ioas_id, uint64_t iova, uint64_t le
 	const char *hint;
 	int rc;
 
+	IOMMUFD_CHECK_CTX(ctx, "IOMMU_IOAS_UNMAP");
 	memset(&cmd, 0, sizeof(cmd));
 	cmd.size = sizeof(cmd);
 	cmd.ioas_id = ioas_id;
@@ -181,6 +188,11 @@ pdk_iommufd_iova_ranges(struct pdk_iommufd *ctx, uint32_t ioas_id,
 	unsigned int tries;
 	int rc;
 
+	IOMMUFD_CHECK_CTX(ctx, "IOMMU_IOAS_IOVA_RANGES");
+	IOMMUFD_CHECK_PTR(ranges, "ranges output pointer", "IOMMU_IOAS_IOVA_RANGES");
+	IOMMUFD_CHECK_PTR(n, "range count output pointer", "IOMMU_IOAS_IOVA_RANGES");
+	*ranges = NULL;
+	*n = 0;
 	for (tries = 0; tries < IOVA_RANGES_TRIES; tries++) {
 		memset(&cmd, 0, sizeof(cmd));
 		cmd.size = sizeof(cmd);

@@ -39,7 +39,10 @@ iommufd_generic_hint(int rc)
 	case -ENOMEM:
 		return "out of memory";
 	case -EFAULT:
-		return "a pointer passed to the kernel is invalid (a PDK bug)";
+		/* PDK's own structs are always valid: what faults is the user's memory */
+		return "the kernel could not read or pin process memory: a buffer mapped "
+		       "earlier was freed or unmapped (unmap it from the address space before "
+		       "freeing it), or a pointer passed in is invalid";
 	default:
 		return NULL;
 	}
@@ -52,9 +55,11 @@ pdk_iommufd_open(struct pdk_sys *sys, struct pdk_iommufd **ctx)
 	const char *hint;
 	int fd;
 
+	if (ctx != NULL)
+		*ctx = NULL;
 	if (sys == NULL || ctx == NULL)
 		return iommufd_fail(-EINVAL, "pass a backend and a result pointer",
-				    "open /dev/iommu");
+				    "open /dev/iommu: NULL %s", sys == NULL ? "backend" : "result pointer");
 	c = calloc(1, sizeof(*c));
 	if (c == NULL)
 		return iommufd_fail(-ENOMEM, NULL, "open /dev/iommu: context allocation");
@@ -65,8 +70,9 @@ pdk_iommufd_open(struct pdk_sys *sys, struct pdk_iommufd **ctx)
 		case -ENOENT:
 		case -ENXIO:
 		case -ENODEV:
-			hint = "the kernel lacks CONFIG_IOMMUFD (Debian's stock kernels do); "
-			       "Linux 6.2+ with CONFIG_IOMMUFD=y is needed";
+			hint = "the kernel lacks CONFIG_IOMMUFD (Debian's stock kernels do): "
+			       "PDK needs Linux 6.15+ (PASID attach) built with "
+			       "CONFIG_IOMMUFD=y and CONFIG_VFIO_DEVICE_CDEV=y";
 			break;
 		case -EACCES:
 		case -EPERM:
@@ -84,33 +90,73 @@ pdk_iommufd_open(struct pdk_sys *sys, struct pdk_iommufd **ctx)
 	}
 	c->sys = sys;
 	c->fd = fd;
+	snprintf(c->label, sizeof(c->label), "iommufd context (fd %d, %s backend)", fd,
+		 pdk_sys_name(sys));
+	pdk_holders_init(&c->holders);
 	*ctx = c;
 	return 0;
 }
 
-void
+int
 pdk_iommufd_close(struct pdk_iommufd *ctx)
 {
+	char who[256], faults[48] = "";
 	int rc;
 
 	if (ctx == NULL)
-		return;
+		return 0;
+	if (pdk_holders_count(&ctx->holders) > 0 || ctx->nfault_fds > 0) {
+		pdk_holders_describe(&ctx->holders, who, sizeof(who));
+		if (ctx->nfault_fds > 0)
+			snprintf(faults, sizeof(faults), "%s%u fault queue fd(s)",
+				 who[0] != '\0' ? ", " : "", ctx->nfault_fds);
+		return iommufd_fail(-EBUSY,
+				    "release them first: PASID contexts, PASID spaces and buses, "
+				    "then address spaces (pdk_dma_as_destroy()) and devices "
+				    "(pdk_vfio_close()), fault queues (pdk_iommufd_fault_close())",
+				    "%s: close refused, still used by %s%s", ctx->label, who, faults);
+	}
 	rc = pdk_sys_close(ctx->sys, ctx->fd);
 	if (rc < 0)
-		iommufd_fail(rc, NULL, "close iommufd fd %d", ctx->fd);
+		iommufd_fail(rc, "the fd is gone anyway", "%s: close", ctx->label);
+	pdk_holders_fini(&ctx->holders);
+	free(ctx->fault_fds);
 	free(ctx);
+	return 0;
 }
 
 int
 pdk_iommufd_fd(const struct pdk_iommufd *ctx)
 {
+	if (ctx == NULL) {
+		iommufd_fail(-EINVAL, "pass a context from pdk_iommufd_open()",
+			     "pdk_iommufd_fd: NULL iommufd context");
+		return -EINVAL;
+	}
 	return ctx->fd;
 }
 
 struct pdk_sys *
 pdk_iommufd_sys(const struct pdk_iommufd *ctx)
 {
+	if (ctx == NULL) {
+		iommufd_fail(-EINVAL, "pass a context from pdk_iommufd_open()",
+			     "pdk_iommufd_sys: NULL iommufd context");
+		return NULL;
+	}
 	return ctx->sys;
+}
+
+struct pdk_holders *
+pdk_iommufd_holders(struct pdk_iommufd *ctx)
+{
+	return &ctx->holders;
+}
+
+const char *
+pdk_iommufd_label(const struct pdk_iommufd *ctx)
+{
+	return ctx->label;
 }
 
 int
@@ -120,6 +166,7 @@ pdk_iommufd_destroy(struct pdk_iommufd *ctx, uint32_t id)
 	const char *hint;
 	int rc;
 
+	IOMMUFD_CHECK_CTX(ctx, "IOMMU_DESTROY");
 	memset(&cmd, 0, sizeof(cmd));
 	cmd.size = sizeof(cmd);
 	cmd.id = id;

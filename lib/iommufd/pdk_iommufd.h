@@ -58,15 +58,20 @@ struct pdk_iommufd_hw_info {
 int pdk_iommufd_open(struct pdk_sys *sys, struct pdk_iommufd **ctx);
 
 /**
- * Close the context. The kernel destroys every object left in it once no
- * bound device holds it; PDK's own objects must be released first.
+ * Close the context.
+ *
+ * Refused (-EBUSY, nothing changed, a log line naming the holders) while an
+ * address space, a bound device, a bus or a fault queue fd of this context
+ * lives: every handle made in a context must be released before it, so that
+ * none can point at a closed context or at an fd number reused by another.
+ * @return 0 (NULL: a no-op) or -EBUSY.
  */
-void pdk_iommufd_close(struct pdk_iommufd *ctx);
+int pdk_iommufd_close(struct pdk_iommufd *ctx);
 
-/** @return the context's file descriptor (for VFIO_DEVICE_BIND_IOMMUFD). */
+/** @return the context's file descriptor (for VFIO_DEVICE_BIND_IOMMUFD); -EINVAL for NULL. */
 int pdk_iommufd_fd(const struct pdk_iommufd *ctx);
 
-/** @return the backend the context was opened through. */
+/** @return the backend the context was opened through; NULL for NULL. */
 struct pdk_sys *pdk_iommufd_sys(const struct pdk_iommufd *ctx);
 
 /** IOMMU_IOAS_ALLOC. */
@@ -135,7 +140,10 @@ const char *pdk_iommufd_hw_type_name(uint32_t data_type);
 int pdk_iommufd_fault_alloc(struct pdk_iommufd *ctx, uint32_t *fault_id, int *fault_fd);
 
 /**
- * Read pending faults without blocking.
+ * Read pending faults without blocking. The fault calls take only an fd
+ * that pdk_iommufd_fault_alloc() of this context returned and that is not
+ * closed yet (-EBADF otherwise), so a closed fd number reused by something
+ * else is never read, written or closed through them.
  * @return the number of faults stored in @p faults (0 if none) or -errno.
  */
 int pdk_iommufd_fault_read(struct pdk_iommufd *ctx, int fault_fd,
@@ -145,7 +153,10 @@ int pdk_iommufd_fault_read(struct pdk_iommufd *ctx, int fault_fd,
 int pdk_iommufd_fault_respond(struct pdk_iommufd *ctx, int fault_fd, uint32_t cookie,
 			      uint32_t code);
 
-/** Close a fault fd returned by pdk_iommufd_fault_alloc(). */
+/**
+ * Close a fault fd returned by pdk_iommufd_fault_alloc(). The context
+ * cannot close while one is open (pdk_iommufd_close()).
+ */
 int pdk_iommufd_fault_close(struct pdk_iommufd *ctx, int fault_fd);
 
 #ifdef __cplusplus

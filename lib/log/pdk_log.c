@@ -36,6 +36,11 @@ level_from_env(void)
 void
 pdk_log_set_level(enum pdk_log_level level)
 {
+	if ((int)level < PDK_LOG_ERR || (int)level > PDK_LOG_DEBUG) {
+		pdk_log(PDK_LOG_ERR, "log", "set level: %d is not a level; pass PDK_LOG_ERR (%d) .. PDK_LOG_DEBUG (%d), the level is unchanged",
+			(int)level, PDK_LOG_ERR, PDK_LOG_DEBUG);
+		return;
+	}
 	__atomic_store_n(&log_level, level, __ATOMIC_RELAXED);
 }
 
@@ -70,6 +75,24 @@ pdk_vlog(enum pdk_log_level level, const char *component, const char *fmt, va_li
 	static const char *const tags[] = {"ERR", "WARN", "NOTICE", "INFO", "DEBUG"};
 	char line[1024];
 
+	/*
+	 * A bad argument must not cost the line (it may be the error being
+	 * reported): a level outside the enum is logged as ERR, a missing
+	 * component or format as "(null)", each with a complaint naming it.
+	 */
+	if ((int)level < PDK_LOG_ERR || (int)level > PDK_LOG_DEBUG) {
+		pdk_log(PDK_LOG_ERR, "log", "a line of %s with level %d, not a level (PDK_LOG_ERR .. PDK_LOG_DEBUG): logged as ERR",
+			component != NULL ? component : "(null)", (int)level);
+		level = PDK_LOG_ERR;
+	}
+	if (component == NULL) {
+		pdk_log(PDK_LOG_ERR, "log", "a line without a component (NULL): pass the library's or program's name");
+		component = "(null)";
+	}
+	if (fmt == NULL) {
+		pdk_log(PDK_LOG_ERR, "log", "a line of %s without a format (NULL)", component);
+		return;
+	}
 	if ((int)level > (int)pdk_log_get_level())
 		return;
 	vsnprintf(line, sizeof(line), fmt, ap);

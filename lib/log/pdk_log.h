@@ -39,7 +39,8 @@ typedef void (*pdk_log_sink_t)(enum pdk_log_level level, const char *component,
 /**
  * Set the most verbose level that is emitted (default PDK_LOG_NOTICE, or the
  * value of the environment variable PDK_LOG_LEVEL: a number 4..8 or one of
- * err, warning, notice, info, debug).
+ * err, warning, notice, info, debug). A value outside the enum is refused
+ * with an ERR line and the level is unchanged.
  */
 void pdk_log_set_level(enum pdk_log_level level);
 
@@ -54,7 +55,12 @@ enum pdk_log_level pdk_log_get_level(void);
 void pdk_log_set_sink(pdk_log_sink_t sink, void *arg,
 		      pdk_log_sink_t *old_sink, void **old_arg);
 
-/** Emit one line; use the PDK_LOG() macro. */
+/**
+ * Emit one line; use the PDK_LOG() macro. Bad arguments never lose the
+ * line nor crash: a level outside the enum is emitted as PDK_LOG_ERR, a
+ * NULL component as "(null)", each with an ERR line saying so; a NULL
+ * format emits only that ERR line.
+ */
 void pdk_log(enum pdk_log_level level, const char *component, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 

@@ -8,6 +8,7 @@
 
 #include "pasid_private.h"
 #include "pdk_log.h"
+#include "pdk_vfio_internal.h"
 
 static const char *
 attach_hint(int rc)
@@ -73,7 +74,7 @@ pdk_pasid_ctx_create(struct pdk_pasid_space *space, struct pdk_dma_as *as, uint3
 			pdk_vfio_name(space->dev), pasid, pdk_dma_as_name(as), strerror(-rc));
 		goto fail_pasid;
 	}
-	rc = pdk_vfio_pasid_attach(space->dev, pasid, c->hwpt_id);
+	rc = pdk_vfio_owner_pasid_attach(space->dev, space, pasid, c->hwpt_id);
 	if (rc < 0) {
 		PDK_LOG(ERR, "pasid", "%s: attaching PASID %u to HWPT %u of address space '%s' failed: %s; %s",
 			pdk_vfio_name(space->dev), pasid, c->hwpt_id, pdk_dma_as_name(as),
@@ -123,7 +124,7 @@ pdk_pasid_ctx_replace(struct pdk_pasid_ctx *ctx, struct pdk_dma_as *as)
 		return rc;
 	}
 	/* a second attach of an attached PASID is an atomic replace in the kernel */
-	rc = pdk_vfio_pasid_attach(space->dev, ctx->pasid, hwpt);
+	rc = pdk_vfio_owner_pasid_attach(space->dev, space, ctx->pasid, hwpt);
 	if (rc < 0) {
 		PDK_LOG(ERR, "pasid", "%s: moving PASID %u to HWPT %u of address space '%s' failed: %s; it stays attached to '%s'; %s",
 			pdk_vfio_name(space->dev), ctx->pasid, hwpt, pdk_dma_as_name(as),
@@ -138,16 +139,19 @@ pdk_pasid_ctx_replace(struct pdk_pasid_ctx *ctx, struct pdk_dma_as *as)
 }
 
 int
-pasid_ctx_release(struct pdk_pasid_ctx *ctx, bool teardown)
+pdk_pasid_ctx_release(struct pdk_pasid_ctx *ctx)
 {
-	struct pdk_pasid_space *space = ctx->space;
+	struct pdk_pasid_space *space;
 	int rc;
 
-	rc = pdk_vfio_pasid_detach(space->dev, ctx->pasid);
+	if (ctx == NULL)
+		return 0;
+	space = ctx->space;
+	rc = pdk_vfio_owner_pasid_detach(space->dev, space, ctx->pasid);
 	if (rc < 0)
-		PDK_LOG(ERR, "pasid", "%s: detaching PASID %u from HWPT %u of address space '%s'%s failed: %s; PDK forgets the context anyway, closing the device detaches the PASID",
+		PDK_LOG(ERR, "pasid", "%s: detaching PASID %u from HWPT %u of address space '%s' failed: %s; PDK forgets the context anyway, closing the device detaches the PASID",
 			pdk_vfio_name(space->dev), ctx->pasid, ctx->hwpt_id, pdk_dma_as_name(ctx->as),
-			teardown ? " while destroying the PASID space" : "", strerror(-rc));
+			strerror(-rc));
 	/* after a failed detach the HWPT stays busy: the put keeps it for a later retry */
 	pdk_dma_as_hwpt_put(ctx->as, ctx->hwpt_id);
 	TAILQ_REMOVE(&space->ctxs, ctx, next);
@@ -157,28 +161,28 @@ pasid_ctx_release(struct pdk_pasid_ctx *ctx, bool teardown)
 	return rc;
 }
 
-int
-pdk_pasid_ctx_release(struct pdk_pasid_ctx *ctx)
+/* Accessors answer a NULL context with their neutral value, logged. */
+static bool
+ctx_null(const struct pdk_pasid_ctx *ctx, const char *call)
 {
-	if (ctx == NULL)
-		return 0;
-	return pasid_ctx_release(ctx, false);
+	return pdk_arg_null(ctx, "pasid", call, "PASID context",
+			    "pass one from pdk_pasid_ctx_create()");
 }
 
 uint32_t
 pdk_pasid_ctx_pasid(const struct pdk_pasid_ctx *ctx)
 {
-	return ctx != NULL ? ctx->pasid : 0;
+	return ctx_null(ctx, "pdk_pasid_ctx_pasid") ? 0 : ctx->pasid;
 }
 
 uint32_t
 pdk_pasid_ctx_hwpt(const struct pdk_pasid_ctx *ctx)
 {
-	return ctx != NULL ? ctx->hwpt_id : 0;
+	return ctx_null(ctx, "pdk_pasid_ctx_hwpt") ? 0 : ctx->hwpt_id;
 }
 
 struct pdk_dma_as *
 pdk_pasid_ctx_as(const struct pdk_pasid_ctx *ctx)
 {
-	return ctx != NULL ? ctx->as : NULL;
+	return ctx_null(ctx, "pdk_pasid_ctx_as") ? NULL : ctx->as;
 }

@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <sys/queue.h>
 
+#include "pdk_internal.h"
 #include "pdk_pasid.h"
 
 /* PCIe's PASID field is 20 bits wide. */
@@ -32,6 +33,9 @@ TAILQ_HEAD(pasid_ctx_list, pdk_pasid_ctx);
 
 struct pdk_pasid_space {
 	struct pdk_vfio_dev *dev;
+	/* the claim on the device: the one owner of its PASID table and RID */
+	struct pdk_hold dev_hold;
+	char label[32];		/* "PASID space of DDDD:BB:DD.F" */
 	struct pdk_iommufd *ictx;
 	uint32_t dev_id;
 	unsigned int width;
@@ -50,27 +54,23 @@ struct pdk_pasid_space {
 };
 
 /* @return true when PASID @p pasid is allocated (0 and out-of-range ones: false). */
-bool pasid_is_allocated(const struct pdk_pasid_space *space, uint32_t pasid);
+PDK_INTERNAL bool pasid_is_allocated(const struct pdk_pasid_space *space, uint32_t pasid);
 
 /* Mark a PASID in [1, npasids) allocated or free, with no checks or logs. */
-void pasid_bit_set(struct pdk_pasid_space *space, uint32_t pasid);
-void pasid_bit_clear(struct pdk_pasid_space *space, uint32_t pasid);
+PDK_INTERNAL void pasid_bit_set(struct pdk_pasid_space *space, uint32_t pasid);
+PDK_INTERNAL void pasid_bit_clear(struct pdk_pasid_space *space, uint32_t pasid);
 
 /*
  * Check that @p as can back an attachment of this space's device: not NULL
  * and made in the same iommufd context (device ids are per context).
  * Logs and returns -EINVAL otherwise; @p what names the operation.
  */
-int pasid_check_as(const struct pdk_pasid_space *space, const struct pdk_dma_as *as,
+PDK_INTERNAL int pasid_check_as(const struct pdk_pasid_space *space, const struct pdk_dma_as *as,
 		   const char *what);
 
 /* @return the context using @p pasid, or NULL. */
-struct pdk_pasid_ctx *pasid_ctx_find(const struct pdk_pasid_space *space, uint32_t pasid);
+PDK_INTERNAL struct pdk_pasid_ctx *pasid_ctx_find(const struct pdk_pasid_space *space,
+						 uint32_t pasid);
 
-/*
- * Release a context. With @p teardown the space is being destroyed: the
- * failure of a detach is then logged as the kernel's close-time cleanup.
- */
-int pasid_ctx_release(struct pdk_pasid_ctx *ctx, bool teardown);
 
 #endif /* PDK_PASID_PRIVATE_H */

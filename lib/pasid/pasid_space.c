@@ -3,11 +3,16 @@
  */
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "pasid_private.h"
 #include "pdk_log.h"
+#include "pdk_vfio_internal.h"
+
+/* How many PASIDs a refused destroy names before it counts the rest. */
+#define PASIDS_NAMED 4
 
 static const char *
 dev_name(const struct pdk_vfio_dev *dev)
@@ -51,6 +56,12 @@ pdk_pasid_space_create(struct pdk_vfio_dev *dev, struct pdk_iommufd *ctx,
 			pdk_vfio_name(dev), strerror(EINVAL));
 		return -EINVAL;
 	}
+	/* device ids are per context: another context's id could name another device */
+	if (pdk_vfio_iommufd(dev) != ctx) {
+		PDK_LOG(ERR, "pasid", "%s: creating the PASID space: %s, the device is bound to another iommufd context than the one passed; pass the context it was bound to (pdk_vfio_iommufd())",
+			pdk_vfio_name(dev), strerror(EINVAL));
+		return -EINVAL;
+	}
 
 	memset(&info, 0, sizeof(info));
 	rc = pdk_iommufd_hw_info(ctx, dev_id, &info);
@@ -91,6 +102,15 @@ pdk_pasid_space_create(struct pdk_vfio_dev *dev, struct pdk_iommufd *ctx,
 		free(s);
 		return -ENOMEM;
 	}
+	snprintf(s->label, sizeof(s->label), "of %s", pdk_vfio_name(dev));
+	rc = pdk_vfio_claim(dev, s, &s->dev_hold, s->label);
+	if (rc < 0) {
+		PDK_LOG(ERR, "pasid", "%s: creating the PASID space: %s, the device already has a PASID space, which owns its PASIDs and RID; use that one (one per device), or destroy it first",
+			pdk_vfio_name(dev), strerror(-rc));
+		free(s->bitmap);
+		free(s);
+		return rc;
+	}
 	s->dev = dev;
 	s->ictx = ctx;
 	s->dev_id = dev_id;
@@ -116,7 +136,7 @@ rid_detach(struct pdk_pasid_space *space, bool teardown)
 
 	if (as == NULL)
 		return 0;
-	rc = pdk_vfio_detach(space->dev);
+	rc = pdk_vfio_owner_detach(space->dev, space);
 	if (rc < 0) {
 		if (!teardown) {
 			PDK_LOG(ERR, "pasid", "%s: detaching the RID from HWPT %u of address space '%s' failed: %s; it stays attached, retry or close the device",
@@ -137,36 +157,75 @@ rid_detach(struct pdk_pasid_space *space, bool teardown)
 	return rc;
 }
 
-void
+/* "1, 2, 7 (and 3 more)": the PASIDs of the live contexts, for a refusal. */
+static void
+describe_ctxs(const struct pdk_pasid_space *space, char *buf, size_t len)
+{
+	const struct pdk_pasid_ctx *c;
+	unsigned int i = 0, n = 0;
+	size_t off = 0;
+	int w;
+
+	buf[0] = '\0';
+	TAILQ_FOREACH(c, &space->ctxs, next)
+		n++;
+	TAILQ_FOREACH(c, &space->ctxs, next) {
+		if (i == PASIDS_NAMED) {
+			snprintf(buf + off, len - off, " (and %u more)", n - i);
+			return;
+		}
+		w = snprintf(buf + off, len - off, "%s%u", i > 0 ? ", " : "", c->pasid);
+		if (w < 0 || (size_t)w >= len - off)
+			return;
+		off += (size_t)w;
+		i++;
+	}
+}
+
+int
 pdk_pasid_space_destroy(struct pdk_pasid_space *space)
 {
-	struct pdk_pasid_ctx *c;
+	char pasids[96];
 
 	if (space == NULL)
-		return;
-	while ((c = TAILQ_FIRST(&space->ctxs)) != NULL)
-		pasid_ctx_release(c, true);
+		return 0;
+	if (!TAILQ_EMPTY(&space->ctxs)) {
+		describe_ctxs(space, pasids, sizeof(pasids));
+		PDK_LOG(ERR, "pasid", "%s: destroying the PASID space: %s, the contexts of PASID(s) %s are still attached; release them first (pdk_pasid_ctx_release()), the space is unchanged",
+			pdk_vfio_name(space->dev), strerror(EBUSY), pasids);
+		return -EBUSY;
+	}
 	rid_detach(space, true);
+	pdk_vfio_unclaim(space->dev, space, &space->dev_hold);
 	free(space->bitmap);
 	free(space);
+	return 0;
+}
+
+/* Accessors answer a NULL space with their neutral value, logged. */
+static bool
+space_null(const struct pdk_pasid_space *space, const char *call)
+{
+	return pdk_arg_null(space, "pasid", call, "PASID space",
+			    "pass one from pdk_pasid_space_create()");
 }
 
 unsigned int
 pdk_pasid_space_width(const struct pdk_pasid_space *space)
 {
-	return space != NULL ? space->width : 0;
+	return space_null(space, "pdk_pasid_space_width") ? 0 : space->width;
 }
 
 struct pdk_vfio_dev *
 pdk_pasid_space_dev(const struct pdk_pasid_space *space)
 {
-	return space != NULL ? space->dev : NULL;
+	return space_null(space, "pdk_pasid_space_dev") ? NULL : space->dev;
 }
 
 unsigned int
 pdk_pasid_space_count(const struct pdk_pasid_space *space)
 {
-	return space != NULL ? space->count : 0;
+	return space_null(space, "pdk_pasid_space_count") ? 0 : space->count;
 }
 
 int
@@ -175,8 +234,13 @@ pdk_pasid_list(const struct pdk_pasid_space *space, uint32_t *pasids, unsigned i
 	unsigned int n = 0;
 	uint32_t w;
 
-	if (space == NULL || (pasids == NULL && max > 0))
+	if (space_null(space, "PASID list"))
 		return -EINVAL;
+	if (pasids == NULL && max > 0) {
+		PDK_LOG(ERR, "pasid", "%s: PASID list: %s, NULL array with room for %u; pass an array, or max 0 to count only",
+			pdk_vfio_name(space->dev), strerror(EINVAL), max);
+		return -EINVAL;
+	}
 	for (w = 0; w < space->nwords && n < space->count; w++) {
 		uint64_t bits = space->bitmap[w];
 
@@ -343,7 +407,7 @@ pdk_pasid_rid_attach(struct pdk_pasid_space *space, struct pdk_dma_as *as)
 			pdk_vfio_name(space->dev), pdk_dma_as_name(as), strerror(-rc));
 		return rc;
 	}
-	rc = pdk_vfio_attach(space->dev, hwpt, NULL);
+	rc = pdk_vfio_owner_attach(space->dev, space, hwpt);
 	if (rc < 0) {
 		PDK_LOG(ERR, "pasid", "%s: RID attach to HWPT %u of address space '%s' failed: %s; %s",
 			pdk_vfio_name(space->dev), hwpt, pdk_dma_as_name(as), strerror(-rc),

@@ -37,28 +37,42 @@ struct pdk_pasid_ctx;
 
 /**
  * Create the PASID space of a bound device.
- * @return 0; -EOPNOTSUPP when the device cannot use PASIDs (width 0: no
- *   PASID capability, PASID not enabled by the IOMMU driver, AMD-Vi, or a
- *   kernel older than 6.15), the log says which applies; -errno otherwise.
+ *
+ * A device has one PASID table and one RID, so it has at most one PASID
+ * space: the space owns them. While it lives, pdk_vfio_attach(),
+ * pdk_vfio_detach(), pdk_vfio_pasid_attach() and pdk_vfio_pasid_detach()
+ * on the device are refused with -EBUSY, and pdk_vfio_close() too. Several
+ * tenants of one device share its space, each with contexts of its own:
+ * no call can make two contexts own one PASID, and only a context's own
+ * pdk_pasid_ctx_replace() moves its PASID to another address space.
+ *
+ * @param ctx the iommufd context the device is bound to (pdk_vfio_iommufd()).
+ * @return 0; -EBUSY when the device already has a PASID space; -EINVAL for
+ *   a device not bound to @p ctx; -EOPNOTSUPP when the device cannot use
+ *   PASIDs (width 0: no PASID capability, PASID not enabled by the IOMMU
+ *   driver, AMD-Vi, or a kernel older than 6.15), the log says which
+ *   applies; -errno otherwise.
  */
 int pdk_pasid_space_create(struct pdk_vfio_dev *dev, struct pdk_iommufd *ctx,
 			   struct pdk_pasid_space **space);
 
 /**
- * Release every context (detach, free the PASID), detach the RID if this
- * space attached it, and free the space. Call it before pdk_vfio_close()
- * of its device and before pdk_dma_as_destroy() of the address spaces it
- * uses. NULL is a no-op.
+ * Detach the RID if this space attached it, give the device's PASID table
+ * back and free the space (PASIDs the caller allocated are freed with it).
+ * Refused (-EBUSY, nothing changed, logged with their PASIDs) while PASID
+ * contexts of the space live: release them first. Call it before
+ * pdk_vfio_close() of its device.
+ * @return 0 (NULL: a no-op) or -EBUSY.
  */
-void pdk_pasid_space_destroy(struct pdk_pasid_space *space);
+int pdk_pasid_space_destroy(struct pdk_pasid_space *space);
 
-/** @return the PASID width in bits (1..20). */
+/** @return the PASID width in bits (1..20); 0 for NULL. */
 unsigned int pdk_pasid_space_width(const struct pdk_pasid_space *space);
 
-/** @return the device of the space. */
+/** @return the device of the space; NULL for NULL. */
 struct pdk_vfio_dev *pdk_pasid_space_dev(const struct pdk_pasid_space *space);
 
-/** @return how many PASIDs are allocated. */
+/** @return how many PASIDs are allocated; 0 for NULL. */
 unsigned int pdk_pasid_space_count(const struct pdk_pasid_space *space);
 
 /**
@@ -113,16 +127,18 @@ int pdk_pasid_ctx_replace(struct pdk_pasid_ctx *ctx, struct pdk_dma_as *as);
  * Detach the PASID, free it (if the context allocated it) and the context.
  * The context is freed even when the detach fails (logged and returned:
  * closing the device detaches the PASID anyway). NULL is a no-op.
+ * Contexts may be released in any order, by any tenant of the space; each
+ * detaches only its own PASID.
  */
 int pdk_pasid_ctx_release(struct pdk_pasid_ctx *ctx);
 
-/** @return the context's PASID. */
+/** @return the context's PASID; 0 for NULL. */
 uint32_t pdk_pasid_ctx_pasid(const struct pdk_pasid_ctx *ctx);
 
-/** @return the HWPT the PASID is attached to. */
+/** @return the HWPT the PASID is attached to; 0 for NULL. */
 uint32_t pdk_pasid_ctx_hwpt(const struct pdk_pasid_ctx *ctx);
 
-/** @return the address space the PASID is attached to. */
+/** @return the address space the PASID is attached to; NULL for NULL. */
 struct pdk_dma_as *pdk_pasid_ctx_as(const struct pdk_pasid_ctx *ctx);
 
 #ifdef __cplusplus

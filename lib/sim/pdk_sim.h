@@ -20,6 +20,10 @@
  * A sim is one struct pdk_sys backend (pdk_sim_sys()); its fds are real fd
  * numbers reserved from the process, so they never collide with kernel fds.
  * It counts its live objects so tests can assert that teardown left nothing.
+ *
+ * Arguments: a NULL sim, function, configuration or output pointer is
+ * refused with an ERR log line: -EINVAL, or for the calls that return no
+ * errno the neutral value each documents (NULL, false, nothing done).
  */
 
 #include <stdbool.h>
@@ -151,30 +155,45 @@ struct pdk_sim_stats {
  * PDK_SIM_MODEL_SIMDMA function at PDK_SIM_DEFAULT_PCI_ADDR with a 20-bit
  * PASID width, bound to (simulated) vfio-pci.
  * @param cfg NULL for the defaults.
+ * @return 0, or -EINVAL (NULL @p sim, a bad configuration) or -ENOMEM.
  */
 int pdk_sim_create(const struct pdk_sim_config *cfg, struct pdk_sim **sim);
 
 /**
- * Destroy the sim. Objects still alive are logged as leaks and freed.
- * @return the number of leaked fds (0 after a clean teardown).
+ * Destroy the sim.
+ *
+ * Refused (-EBUSY, nothing changed, logged with the open fds) while an fd
+ * or a BAR mapping of the sim is open: the handles of lib/iommufd and
+ * lib/vfio keep them, so they must be closed first (as a kernel module
+ * with users cannot be unloaded).
+ * @return 0 (NULL: a no-op) or -EBUSY.
  */
 int pdk_sim_destroy(struct pdk_sim *sim);
 
-/** @return the sim's boundary backend (name "sim"). */
+/** @return the sim's boundary backend (name "sim"); NULL for a NULL sim. */
 struct pdk_sys *pdk_sim_sys(struct pdk_sim *sim);
 
-/** Add a simulated function. -EEXIST if the address is taken. */
+/**
+ * Add a simulated function. @p fn may be NULL when the handle is not wanted.
+ * @return 0, -EINVAL (NULL @p sim or @p cfg, a bad address, model or
+ *   width), -EEXIST if the address is taken, -ENOMEM.
+ */
 int pdk_sim_fn_add(struct pdk_sim *sim, const struct pdk_sim_fn_config *cfg,
 		   struct pdk_sim_fn **fn);
 
-/** Find a function by PCI address. @return NULL if there is none. */
+/**
+ * Find a function by PCI address (as pdk_sys_pci_addr_parse() reads it).
+ * @return NULL if there is none (and, logged, for a NULL sim or a
+ *   malformed address).
+ */
 struct pdk_sim_fn *pdk_sim_fn_find(struct pdk_sim *sim, const char *pci_addr);
 
 /**
  * The function's DMA port: move @p len bytes between @p buf and IOVA @p iova
  * as the device would, tagged with @p pasid when @p pasid_valid (else the
  * RID). @p to_memory true is a DMA write into memory.
- * @return 0, or -EFAULT when the IOMMU refused (fault recorded, no byte moved).
+ * @return 0, -EFAULT when the IOMMU refused (fault recorded, no byte moved),
+ *   or -EINVAL (logged) for a NULL @p fn, or a NULL @p buf with @p len > 0.
  */
 int pdk_sim_fn_dma(struct pdk_sim_fn *fn, bool pasid_valid, uint32_t pasid, uint64_t iova,
 		   void *buf, size_t len, bool to_memory);
@@ -192,40 +211,49 @@ struct pdk_sim_dsa_stats {
 
 /**
  * Read the counters of a DSA model function.
- * @return 0, or -EINVAL when @p fn is not a PDK_SIM_MODEL_DSA function.
+ * @return 0, or -EINVAL (logged) when @p fn is NULL or not a
+ *   PDK_SIM_MODEL_DSA function, or @p stats is NULL.
  */
 int pdk_sim_fn_dsa_stats(struct pdk_sim_fn *fn, struct pdk_sim_dsa_stats *stats);
 
-/** Pop the oldest recorded fault. @return 0 or -ENOENT when there is none. */
+/**
+ * Pop the oldest recorded fault into @p fault (NULL: just drop it).
+ * @return 0, -ENOENT when there is none, -EINVAL (logged) for a NULL sim.
+ */
 int pdk_sim_fault_pop(struct pdk_sim *sim, struct pdk_sim_fault *fault);
 
-/** Read the live-object counters. */
+/** Read the live-object counters (all zero, logged, for a NULL sim). */
 void pdk_sim_stats_get(struct pdk_sim *sim, struct pdk_sim_stats *stats);
 
-/** @return true when no object, fd, mapping or pin is alive. */
+/** @return true when no object, fd, mapping or pin is alive; false (logged) for a NULL sim. */
 bool pdk_sim_is_clean(struct pdk_sim *sim);
 
 /**
  * Failure injection: the @p nth boundary call from now (1 = the next one)
  * fails with -@p err without any effect, like the kernel's fail_nth.
  * @p nth = 0 disarms it. Calls that release (close, munmap) never fail.
+ * A NULL sim is logged and ignored.
  */
 void pdk_sim_fail_nth(struct pdk_sim *sim, uint64_t nth, int err);
 
-/** @return true if the armed failure has fired since pdk_sim_fail_nth(). */
+/** @return true if the armed failure has fired since pdk_sim_fail_nth(); false (logged) for a NULL sim. */
 bool pdk_sim_fail_fired(struct pdk_sim *sim);
 
 /**
  * Choose the backend for a device name, the one place where that choice
  * is made. NULL, "" or "sim" (or PDK_BACKEND=sim in the environment) gives
  * a new sim with its default function; anything else is a PCI address on
- * the kernel backend. With PDK_BACKEND=kernel a NULL name is an error.
+ * the kernel backend, read by pdk_sys_pci_addr_parse() (so VMD domains
+ * such as 10000:00:04.0 work as they do everywhere in PDK). With
+ * PDK_BACKEND=kernel a NULL name is an error.
  * @param[out] sys the backend.
  * @param[out] sim the new sim, or NULL on the kernel backend.
- * @param[out] pci_addr the device's address.
+ * @param[out] pci_addr the device's address, normalised.
+ * @return 0, or -EINVAL (logged): a NULL output, a malformed address, a bad
+ *   PDK_BACKEND; or what pdk_sim_create() returned.
  */
 int pdk_backend_select(const char *device, struct pdk_sys **sys, struct pdk_sim **sim,
-		       char pci_addr[16]);
+		       char pci_addr[PDK_PCI_ADDR_LEN]);
 
 #ifdef __cplusplus
 }

@@ -36,8 +36,8 @@ pdk_sim_create(const struct pdk_sim_config *cfg, struct pdk_sim **out)
 	char limit[32];
 	int rc;
 
-	if (out == NULL)
-		return -EINVAL;
+	SIM_ARG_CHECK(out, "create", "NULL output pointer", "pass where to store the new sim",
+		      -EINVAL);
 	if (cfg != NULL)
 		c = *cfg;
 	if (c.iommu != PDK_SIM_IOMMU_VTD && c.iommu != PDK_SIM_IOMMU_SMMUV3 &&
@@ -97,35 +97,46 @@ pdk_sim_create(const struct pdk_sim_config *cfg, struct pdk_sim **out)
 struct pdk_sys *
 pdk_sim_sys(struct pdk_sim *sim)
 {
+	SIM_ARG_CHECK(sim, "backend", "NULL sim", "pass the sim from pdk_sim_create()", NULL);
 	return &sim->sys;
 }
+
+/* How many open fds a refused destroy names. */
+#define SIM_FDS_NAMED 4
 
 int
 pdk_sim_destroy(struct pdk_sim *sim)
 {
-	int leaked;
+	char fds[256];
+	size_t off = 0;
+	unsigned int i;
 
 	if (sim == NULL)
 		return 0;
 	pthread_mutex_lock(&sim->lock);
-	leaked = (int)sim->nfds;
-	/* A mapping holds its device file: unmap first, then close. */
-	while (sim->nmmaps > 0) {
-		struct sim_mmap *m = &sim->mmaps[sim->nmmaps - 1];
+	/*
+	 * Like a kernel module with users, the sim stays while anything uses
+	 * it: PDK's handles keep its fds, and freeing it under them would
+	 * leave every later call on them a use-after-free.
+	 */
+	if (sim->nfds > 0 || sim->nmmaps > 0) {
+		fds[0] = '\0';
+		for (i = 0; i < sim->nfds && i < SIM_FDS_NAMED && off < sizeof(fds); i++) {
+			const struct sim_fd *f = &sim->fds[i];
+			int n = snprintf(fds + off, sizeof(fds) - off, "%sfd %d (%s%s%s)",
+					 i > 0 ? ", " : "", f->fd, sim_file_kind_name(f->file->kind),
+					 f->file->kind == SIM_FILE_DEVICE ? " " : "",
+					 f->file->kind == SIM_FILE_DEVICE ? f->file->dev.fn->addr : "");
 
-		SIM_LOG(WARNING, "leak at destroy: BAR mapping %p (%zu bytes) of %s, unmapped",
-			m->addr, m->len, m->file->dev.fn->addr);
-		if (sim_mmap_remove(sim, m->addr, m->len) < 0)
-			break;
-	}
-	while (sim->nfds > 0) {
-		struct sim_fd *f = &sim->fds[sim->nfds - 1];
-
-		SIM_LOG(WARNING, "leak at destroy: fd %d (%s%s%s), closed", f->fd,
-			sim_file_kind_name(f->file->kind),
-			f->file->kind == SIM_FILE_DEVICE ? " " : "",
-			f->file->kind == SIM_FILE_DEVICE ? f->file->dev.fn->addr : "");
-		sim_fd_close(sim, f->fd);
+			if (n < 0)
+				break;
+			off += (size_t)n;
+		}
+		SIM_LOG(ERR, "destroy refused: %s, %u fd(s) open%s%s%s and %u BAR mapping(s); close them first (pdk_vfio_close(), pdk_iommufd_close(), after the PASID contexts, spaces and address spaces that use them)",
+			strerror(EBUSY), sim->nfds, sim->nfds > 0 ? ": " : "", fds,
+			sim->nfds > SIM_FDS_NAMED ? " ..." : "", sim->nmmaps);
+		pthread_mutex_unlock(&sim->lock);
+		return -EBUSY;
 	}
 	if (sim->ctxs != NULL)
 		SIM_LOG(ERR, "internal error: an iommufd context survived its last fd");
@@ -146,12 +157,15 @@ pdk_sim_destroy(struct pdk_sim *sim)
 	pthread_mutex_unlock(&sim->lock);
 	pthread_mutex_destroy(&sim->lock);
 	free(sim);
-	return leaked;
+	return 0;
 }
 
 void
 pdk_sim_stats_get(struct pdk_sim *sim, struct pdk_sim_stats *stats)
 {
+	SIM_ARG_CHECK(stats, "stats", "NULL stats", "pass a struct pdk_sim_stats to fill", );
+	memset(stats, 0, sizeof(*stats));
+	SIM_ARG_CHECK(sim, "stats", "NULL sim", "pass the sim from pdk_sim_create()", );
 	pthread_mutex_lock(&sim->lock);
 	*stats = sim->st;
 	pthread_mutex_unlock(&sim->lock);
@@ -162,6 +176,7 @@ pdk_sim_is_clean(struct pdk_sim *sim)
 {
 	struct pdk_sim_stats s;
 
+	SIM_ARG_CHECK(sim, "clean check", "NULL sim", "pass the sim from pdk_sim_create()", false);
 	pdk_sim_stats_get(sim, &s);
 	return s.fds == 0 && s.iommufd_ctxs == 0 && s.ioas == 0 && s.hwpts == 0 &&
 	       s.fault_queues == 0 && s.bound_devices == 0 && s.pasid_attachments == 0 &&
@@ -172,6 +187,7 @@ pdk_sim_is_clean(struct pdk_sim *sim)
 void
 pdk_sim_fail_nth(struct pdk_sim *sim, uint64_t nth, int err)
 {
+	SIM_ARG_CHECK(sim, "failure injection", "NULL sim", "pass the sim from pdk_sim_create()", );
 	pthread_mutex_lock(&sim->lock);
 	sim->fail_nth = nth;
 	if (err < 0)
@@ -186,6 +202,7 @@ pdk_sim_fail_fired(struct pdk_sim *sim)
 {
 	bool fired;
 
+	SIM_ARG_CHECK(sim, "failure injection query", "NULL sim", "pass the sim from pdk_sim_create()", false);
 	pthread_mutex_lock(&sim->lock);
 	fired = sim->fail_fired;
 	pthread_mutex_unlock(&sim->lock);
@@ -230,6 +247,7 @@ pdk_sim_fault_pop(struct pdk_sim *sim, struct pdk_sim_fault *fault)
 {
 	int rc = -ENOENT;
 
+	SIM_ARG_CHECK(sim, "fault pop", "NULL sim", "pass the sim from pdk_sim_create()", -EINVAL);
 	pthread_mutex_lock(&sim->lock);
 	if (sim->fault_count > 0) {
 		if (fault != NULL)
@@ -251,17 +269,17 @@ sim_name_is_sim(const char *device)
 }
 
 static int
-sim_select_sim(const char *device, struct pdk_sys **sys, struct pdk_sim **sim, char pci_addr[16])
+sim_select_sim(const char *device, struct pdk_sys **sys, struct pdk_sim **sim,
+	       char pci_addr[PDK_PCI_ADDR_LEN])
 {
 	struct pdk_sim_config cfg = { 0 };
-	char addr[16];
+	char addr[PDK_PCI_ADDR_LEN];
 	int rc;
 
 	if (sim_name_is_sim(device)) {
 		snprintf(addr, sizeof(addr), "%s", PDK_SIM_DEFAULT_PCI_ADDR);
-	} else if (sim_pci_addr_norm(device, addr) < 0) {
-		SIM_LOG(ERR, "backend: '%s' is not a PCI address (DDDD:BB:DD.F)", device);
-		return -EINVAL;
+	} else if (pdk_sys_pci_addr_parse(device, addr) < 0) {
+		return -EINVAL;	/* the parser said why */
 	}
 	/* PDK_BACKEND=sim with an address: a sim whose default function sits there. */
 	cfg.no_default_devices = strcmp(addr, PDK_SIM_DEFAULT_PCI_ADDR) != 0;
@@ -289,12 +307,16 @@ sim_select_sim(const char *device, struct pdk_sys **sys, struct pdk_sim **sim, c
 
 int
 pdk_backend_select(const char *device, struct pdk_sys **sys, struct pdk_sim **sim,
-		   char pci_addr[16])
+		   char pci_addr[PDK_PCI_ADDR_LEN])
 {
 	const char *env = getenv("PDK_BACKEND");
 
-	if (sys == NULL || sim == NULL || pci_addr == NULL)
-		return -EINVAL;
+	SIM_ARG_CHECK(sys, "backend choice", "NULL backend output", "pass where to store the backend",
+		      -EINVAL);
+	SIM_ARG_CHECK(sim, "backend choice", "NULL sim output",
+		      "pass where to store the sim (NULL is stored on the kernel backend)", -EINVAL);
+	SIM_ARG_CHECK(pci_addr, "backend choice", "NULL address output",
+		      "pass a buffer of PDK_PCI_ADDR_LEN bytes for the device's address", -EINVAL);
 	*sim = NULL;
 	*sys = NULL;
 	if (env != NULL && env[0] != '\0' && strcmp(env, "sim") != 0 && strcmp(env, "kernel") != 0) {
@@ -309,10 +331,9 @@ pdk_backend_select(const char *device, struct pdk_sys **sys, struct pdk_sim **si
 	}
 	if (sim_name_is_sim(device))
 		return sim_select_sim(device, sys, sim, pci_addr);
-	if (sim_pci_addr_norm(device, pci_addr) < 0) {
-		SIM_LOG(ERR, "backend: '%s' is neither 'sim' nor a PCI address (DDDD:BB:DD.F)", device);
+	/* not "sim": a PCI address, or a mistake the parser explains */
+	if (pdk_sys_pci_addr_parse(device, pci_addr) < 0)
 		return -EINVAL;
-	}
 	*sys = pdk_sys_kernel();
 	return 0;
 }

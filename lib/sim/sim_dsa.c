@@ -551,13 +551,19 @@ pdk_sim_fn_dsa_stats(struct pdk_sim_fn *pfn, struct pdk_sim_dsa_stats *stats)
 	struct sim_fn *fn = (struct sim_fn *)pfn;
 	int rc = -EINVAL;
 
-	if (fn == NULL || stats == NULL)
-		return -EINVAL;
+	SIM_ARG_CHECK(fn, "DSA counters", "NULL function",
+		      "pass a PDK_SIM_MODEL_DSA function from pdk_sim_fn_add() or pdk_sim_fn_find()",
+		      -EINVAL);
+	SIM_ARG_CHECK(stats, "DSA counters", "NULL stats",
+		      "pass a struct pdk_sim_dsa_stats to fill", -EINVAL);
 	pthread_mutex_lock(&fn->sim->lock);
 	if (fn->dsa != NULL) {
 		*stats = fn->dsa->st;
 		rc = 0;
 	}
 	pthread_mutex_unlock(&fn->sim->lock);
+	if (rc < 0)
+		SIM_LOG(ERR, "simulated kernel: DSA counters of %s: %s: not a PDK_SIM_MODEL_DSA function; ask a DSA model function",
+			fn->addr, strerror(-rc));
 	return rc;
 }

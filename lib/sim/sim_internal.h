@@ -48,6 +48,22 @@
 #define SIM_LOG(level, ...) PDK_LOG(level, "sim", __VA_ARGS__)
 
 /*
+ * A public sim call's argument check: when @p ptr is NULL, log the call
+ * (@p op), what is wrong (@p why) and the fix at ERR, and return @p ret
+ * (-EINVAL, or the neutral value the header documents; empty for void).
+ * (sim_err() below is for the rules of the simulated kernel, which the
+ * kernel does not log; a caller's NULL is PDK's own refusal, at ERR.)
+ */
+#define SIM_ARG_CHECK(ptr, op, why, fix, ret)					\
+	do {									\
+		if ((ptr) == NULL) {						\
+			SIM_LOG(ERR, "simulated kernel: %s: %s: %s; %s", op, why,	\
+				strerror(EINVAL), fix);				\
+			return ret;						\
+		}								\
+	} while (0)
+
+/*
  * Every rule the sim enforces returns through sim_err() so that a test that
  * hits one can see, at DEBUG, which rule it was. The kernel itself logs
  * nothing for these, so neither level is higher than DEBUG.
@@ -370,8 +386,7 @@ void sim_pci_reset(struct sim_fn *fn);
 int sim_pci_config_rw(struct sim_fn *fn, void *buf, size_t len, uint64_t pos, bool write);
 uint16_t sim_pci_command(const struct sim_fn *fn);
 void sim_pci_msix_set_enable(struct sim_fn *fn, bool on);
-/* Parse "DDDD:BB:DD.F" or "BB:DD.F" into the canonical form. */
-int sim_pci_addr_norm(const char *in, char out[16]);
+/* (PCI addresses are parsed by pdk_sys_pci_addr_parse(), PDK's one parser.) */
 
 int sim_fs_open(struct pdk_sim *sim, const char *path);
 int sim_fs_list_dir(struct pdk_sim *sim, const char *path, pdk_sys_dir_cb_t cb, void *arg);

@@ -295,8 +295,11 @@ pdk_sim_fn_dma(struct pdk_sim_fn *pfn, bool pasid_valid, uint32_t pasid, uint64_
 	struct pdk_sim *sim;
 	int rc;
 
-	if (fn == NULL || (buf == NULL && len > 0))
-		return -EINVAL;
+	SIM_ARG_CHECK(fn, "DMA port", "NULL function",
+		      "pass a function from pdk_sim_fn_add() or pdk_sim_fn_find()", -EINVAL);
+	if (len > 0)
+		SIM_ARG_CHECK(buf, "DMA port", "NULL buffer",
+			      "pass the buffer the bytes come from or go to", -EINVAL);
 	sim = fn->sim;
 	pthread_mutex_lock(&sim->lock);
 	rc = sim_iommu_dma(fn, pasid_valid, pasid, iova, buf, len, to_memory, NULL);

@@ -287,50 +287,6 @@ fail:
 
 /* ---- addresses and groups ---- */
 
-static int
-sim_hexfield(const char *s, unsigned int n, unsigned int *v)
-{
-	unsigned int i;
-
-	*v = 0;
-	for (i = 0; i < n; i++) {
-		char c = s[i];
-		unsigned int d;
-
-		if (c >= '0' && c <= '9')
-			d = (unsigned int)(c - '0');
-		else if (c >= 'a' && c <= 'f')
-			d = (unsigned int)(c - 'a' + 10);
-		else if (c >= 'A' && c <= 'F')
-			d = (unsigned int)(c - 'A' + 10);
-		else
-			return -EINVAL;
-		*v = *v * 16 + d;
-	}
-	return 0;
-}
-
-int
-sim_pci_addr_norm(const char *in, char out[16])
-{
-	unsigned int dom = 0, bus, dev, func;
-	const char *p = in;
-
-	if (in == NULL)
-		return -EINVAL;
-	if (strlen(in) == 12) {
-		if (in[4] != ':' || sim_hexfield(in, 4, &dom) < 0)
-			return -EINVAL;
-		p = in + 5;
-	}
-	if (strlen(p) != 7 || p[2] != ':' || p[5] != '.' ||
-	    sim_hexfield(p, 2, &bus) < 0 || sim_hexfield(p + 3, 2, &dev) < 0 ||
-	    sim_hexfield(p + 6, 1, &func) < 0 || dev > 0x1f || func > 7)
-		return -EINVAL;
-	snprintf(out, 16, "%04x:%02x:%02x.%x", dom, bus, dev, func);
-	return 0;
-}
-
 static struct sim_group *
 sim_group_get(struct pdk_sim *sim, uint32_t number)
 {
@@ -391,7 +347,7 @@ sim_fn_create(struct pdk_sim *sim, const struct pdk_sim_fn_config *cfg, struct s
 	unsigned int index = 0, i;
 	int rc;
 
-	if (cfg == NULL || sim_pci_addr_norm(cfg->pci_addr, addr) < 0)
+	if (cfg == NULL || pdk_sys_pci_addr_parse(cfg->pci_addr, addr) < 0)
 		return sim_err(-EINVAL, "pdk_sim_fn_add", "PCI address is not DDDD:BB:DD.F");
 	if (sim_model_of(cfg->model) == NULL)
 		return sim_err(-EINVAL, "pdk_sim_fn_add", "unknown model");
@@ -467,6 +423,11 @@ pdk_sim_fn_add(struct pdk_sim *sim, const struct pdk_sim_fn_config *cfg, struct 
 	struct sim_fn *f = NULL;
 	int rc;
 
+	SIM_ARG_CHECK(sim, "function add", "NULL sim", "pass the sim from pdk_sim_create()",
+		      -EINVAL);
+	SIM_ARG_CHECK(cfg, "function add", "NULL configuration",
+		      "pass a struct pdk_sim_fn_config with the function's address and model",
+		      -EINVAL);
 	pthread_mutex_lock(&sim->lock);
 	rc = sim_fn_create(sim, cfg, &f);
 	pthread_mutex_unlock(&sim->lock);
@@ -491,7 +452,8 @@ pdk_sim_fn_find(struct pdk_sim *sim, const char *pci_addr)
 	struct sim_fn *fn = NULL;
 	char addr[16];
 
-	if (sim_pci_addr_norm(pci_addr, addr) < 0)
+	SIM_ARG_CHECK(sim, "function lookup", "NULL sim", "pass the sim from pdk_sim_create()", NULL);
+	if (pdk_sys_pci_addr_parse(pci_addr, addr) < 0)
 		return NULL;
 	pthread_mutex_lock(&sim->lock);
 	fn = sim_fn_by_addr(sim, addr);

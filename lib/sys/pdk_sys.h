@@ -16,7 +16,11 @@
  *
  * All functions return a non-negative value on success and a negative errno
  * on failure, as the kernel does internally; they never touch errno's
- * meaning for the caller. A library object (an iommufd context, a VFIO
+ * meaning for the caller. A NULL backend, path, buffer, callback or output
+ * pointer is refused with -EINVAL and an ERR log line before any backend
+ * sees the call (pdk_sys_name() then gives "", pdk_sys_is_sim() false); an
+ * ioctl's argument is the backend's to judge, as the kernel's is (NULL for
+ * an ioctl that takes none). A library object (an iommufd context, a VFIO
  * device) remembers the struct pdk_sys it was opened through, so both
  * backends can live in one process.
  */
@@ -25,7 +29,6 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
-#include <time.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -37,15 +40,24 @@ struct pdk_sys;
 /**
  * @return CLOCK_MONOTONIC in nanoseconds, for timeouts and rates. It is no
  * kernel object, so it does not go through a backend: sim and kernel share it.
+ * (Out of line: clock_gettime() is POSIX, and a public header must compile
+ * under plain -std=c11 without asking the program for a feature macro.)
  */
-static inline uint64_t
-pdk_sys_monotonic_ns(void)
-{
-	struct timespec ts;
+uint64_t pdk_sys_monotonic_ns(void);
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
+/** Room for a PCI address string, "DDDD:BB:DD.F" (or a 6-digit VMD domain) plus NUL. */
+#define PDK_PCI_ADDR_LEN 16
+
+/**
+ * PDK's one PCI address parser (lib/vfio, lib/bus, lib/sim and the tools
+ * all use it): normalise "BB:DD.F" or "DDDD:BB:DD.F" (hex; a domain of up
+ * to 6 digits, as Intel VMD's 10000 and up) to "DDDD:BB:DD.F".
+ * @param[out] out the normalised address (PDK_PCI_ADDR_LEN bytes).
+ * @return 0, or -EINVAL with an ERR line naming the input and what is wrong
+ *   (NULL, malformed, bus beyond ff, device beyond 1f, function beyond 7,
+ *   domain beyond ffffff).
+ */
+int pdk_sys_pci_addr_parse(const char *in, char out[PDK_PCI_ADDR_LEN]);
 
 /** @return the kernel backend (a process-wide singleton, never freed). */
 struct pdk_sys *pdk_sys_kernel(void);
@@ -66,7 +78,7 @@ struct pdk_sys *pdk_sys_kernel(void);
  * @param sysfs_root the directory that stands for /sys; a trailing '/' is
  *   ignored. It need not exist yet.
  * @return the backend (name "kernel-rooted", not a simulation), or NULL with
- *   errno set: EINVAL for a NULL, empty or relative root, ENAMETOOLONG,
+ *   errno set: EINVAL for a NULL, empty or relative root (logged), ENAMETOOLONG,
  *   ENOMEM. Free it with pdk_sys_kernel_rooted_destroy().
  */
 struct pdk_sys *pdk_sys_kernel_rooted(const char *sysfs_root);
@@ -75,7 +87,7 @@ struct pdk_sys *pdk_sys_kernel_rooted(const char *sysfs_root);
  * Free a backend made by pdk_sys_kernel_rooted(). Fds opened through it are
  * ordinary kernel fds and stay open. NULL is a no-op; any other backend is
  * refused (nothing is freed).
- * @return 0, or -EINVAL if @p sys is not a rooted backend.
+ * @return 0, or -EINVAL (logged) if @p sys is not a rooted backend.
  */
 int pdk_sys_kernel_rooted_destroy(struct pdk_sys *sys);
 

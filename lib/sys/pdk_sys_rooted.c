@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "pdk_sys_backend.h"
+#include "sys_private.h"
 
 #define SYSFS "/sys"
 
@@ -93,6 +94,9 @@ pdk_sys_kernel_rooted(const char *sysfs_root)
 	size_t n;
 
 	if (sysfs_root == NULL || sysfs_root[0] != '/') {
+		sys_arg_invalid("kernel-rooted backend",
+				sysfs_root == NULL ? "NULL sysfs root" : "sysfs root not an absolute path",
+				"give the directory that stands for /sys as an absolute path");
 		errno = EINVAL;
 		return NULL;
 	}
@@ -132,7 +136,8 @@ pdk_sys_kernel_rooted_destroy(struct pdk_sys *sys)
 	if (sys == NULL)
 		return 0;
 	if (sys->name != rooted_name)
-		return -EINVAL;
+		return sys_arg_invalid("kernel-rooted backend destroy", "not a kernel-rooted backend",
+				       "pass only a backend made by pdk_sys_kernel_rooted(); nothing was freed");
 	free(sys->priv);
 	return 0;
 }

@@ -27,8 +27,6 @@ extern "C" {
 /** A VFIO cdev device (opaque). */
 struct pdk_vfio_dev;
 
-/** Maximum length of a PCI address string, "DDDD:BB:DD.F" plus NUL. */
-#define PDK_PCI_ADDR_LEN 16
 
 /** A device region (BAR, config space...). */
 struct pdk_vfio_region {
@@ -39,8 +37,9 @@ struct pdk_vfio_region {
 };
 
 /**
- * Normalise a PCI address ("BB:DD.F" or "DDDD:BB:DD.F") to "DDDD:BB:DD.F".
- * @return 0 or -EINVAL.
+ * Normalise a PCI address ("BB:DD.F" or "DDDD:BB:DD.F") to "DDDD:BB:DD.F":
+ * an alias of pdk_sys_pci_addr_parse(), PDK's one PCI address parser, kept
+ * for the VFIO API's users. @return 0 or -EINVAL (logged).
  */
 int pdk_vfio_pci_addr_parse(const char *in, char out[PDK_PCI_ADDR_LEN]);
 
@@ -49,7 +48,9 @@ int pdk_vfio_pci_addr_parse(const char *in, char out[PDK_PCI_ADDR_LEN]);
  * /sys/bus/pci/devices/ADDR/ATTR through the backend, for tools that survey
  * or rebind functions (pdk-devbind). A survey expects absent attributes (no
  * driver link, no iommu_group, no vfio-dev), so unlike the rest of this
- * library these return -errno without an ERR log line (they log at DEBUG).
+ * library these return -errno without an ERR log line (they log at DEBUG);
+ * a NULL argument is a caller's mistake, not an answer: -EINVAL with an ERR
+ * line.
  * @p pci_addr is used as given: normalise user input with
  * pdk_vfio_pci_addr_parse() first. @p attr may name a path below the
  * function's directory ("driver/unbind").
@@ -127,23 +128,48 @@ int pdk_vfio_cdev_path(struct pdk_sys *sys, const char *pci_addr, char *path, si
 /** Find the cdev and open it. */
 int pdk_vfio_open(struct pdk_sys *sys, const char *pci_addr, struct pdk_vfio_dev **dev);
 
-/** Unmap the BARs mapped through this handle and close the fd (the kernel detaches all). */
-void pdk_vfio_close(struct pdk_vfio_dev *dev);
+/**
+ * Unmap the BARs mapped through this handle and close the fd (the kernel
+ * detaches the RID and every PASID, and unbinds the device).
+ *
+ * Refused (-EBUSY, nothing changed, logged) while a PASID space of the
+ * device lives: destroy it first.
+ * @return 0 (NULL: a no-op) or -EBUSY.
+ */
+int pdk_vfio_close(struct pdk_vfio_dev *dev);
 
-/** @return the device's PCI address. */
+/** @return the device's PCI address; NULL for NULL. */
 const char *pdk_vfio_name(const struct pdk_vfio_dev *dev);
 
-/** @return the device fd. */
+/** @return the device fd; -EINVAL for NULL. */
 int pdk_vfio_fd(const struct pdk_vfio_dev *dev);
 
-/** @return the backend the device was opened through. */
+/** @return the backend the device was opened through; NULL for NULL. */
 struct pdk_sys *pdk_vfio_sys(const struct pdk_vfio_dev *dev);
 
-/** VFIO_DEVICE_BIND_IOMMUFD. @param[out] dev_id the iommufd device id. */
+/**
+ * VFIO_DEVICE_BIND_IOMMUFD. The context then cannot close before the
+ * device does (pdk_iommufd_close() refuses with -EBUSY).
+ * @param[out] dev_id the iommufd device id (may be NULL).
+ */
 int pdk_vfio_bind(struct pdk_vfio_dev *dev, struct pdk_iommufd *ctx, uint32_t *dev_id);
 
-/** @return the iommufd device id, 0 when not bound. */
+/** @return the iommufd device id, 0 when not bound (or NULL). */
 uint32_t pdk_vfio_dev_id(const struct pdk_vfio_dev *dev);
+
+/** @return the iommufd context the device is bound to; NULL when not bound (or NULL). */
+struct pdk_iommufd *pdk_vfio_iommufd(const struct pdk_vfio_dev *dev);
+
+/**
+ * @name Attachments
+ * A device has one PASID table and one RID. Once a PASID space exists on
+ * the device (pdk_pasid_space_create()), it owns them: these four calls
+ * are then refused with -EBUSY, so that no direct attach can replace a
+ * HWPT one of the space's contexts owns (the kernel's replace rule would
+ * silently move that PASID, with its tenant's DMA, to another address
+ * space). Use pdk_pasid_rid_attach() and the PASID contexts instead.
+ * @{
+ */
 
 /**
  * Attach (or replace) the RID to @p pt_id (HWPT or IOAS).
@@ -164,7 +190,9 @@ int pdk_vfio_pasid_attach(struct pdk_vfio_dev *dev, uint32_t pasid, uint32_t hwp
 /** Detach @p pasid. Detaching a PASID that is not attached succeeds. */
 int pdk_vfio_pasid_detach(struct pdk_vfio_dev *dev, uint32_t pasid);
 
-/** VFIO_DEVICE_GET_INFO: number of regions and IRQ indexes. */
+/** @} */
+
+/** VFIO_DEVICE_GET_INFO: number of regions and IRQ indexes (either output may be NULL). */
 int pdk_vfio_device_info(struct pdk_vfio_dev *dev, uint32_t *num_regions, uint32_t *num_irqs);
 
 /** VFIO_DEVICE_GET_REGION_INFO. */

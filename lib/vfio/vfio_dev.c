@@ -11,8 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pdk_iommufd_internal.h"
 #include "pdk_log.h"
 #include "vfio_private.h"
+
+#define VFIO_FIX_DEV "pass a device from pdk_vfio_open()"
 
 int
 vfio_fail(const char *name, int rc, const char *hint, const char *step, ...)
@@ -29,8 +32,20 @@ vfio_fail(const char *name, int rc, const char *hint, const char *step, ...)
 }
 
 int
+vfio_need_dev(const struct pdk_vfio_dev *dev, const char *step)
+{
+	if (dev != NULL)
+		return 0;
+	return vfio_fail("(null)", -EINVAL, VFIO_FIX_DEV, "%s: NULL device", step);
+}
+
+int
 vfio_need_bound(const struct pdk_vfio_dev *dev, const char *step)
 {
+	int rc = vfio_need_dev(dev, step);
+
+	if (rc < 0)
+		return rc;
 	if (dev->bound)
 		return 0;
 	return vfio_fail(dev->name, -EINVAL,
@@ -46,15 +61,20 @@ pdk_vfio_open(struct pdk_sys *sys, const char *pci_addr, struct pdk_vfio_dev **d
 	const char *hint;
 	int rc;
 
-	if (sys == NULL || dev == NULL)
+	if (dev != NULL)
+		*dev = NULL;
+	if (sys == NULL || dev == NULL || pci_addr == NULL)
 		return vfio_fail(pci_addr != NULL ? pci_addr : "(null)", -EINVAL,
-				 "pass a backend and a result pointer", "open");
+				 "pass a backend, a PCI address and a result pointer",
+				 "open: NULL %s", sys == NULL ? "backend" :
+				 dev == NULL ? "result pointer" : "PCI address");
 	d = calloc(1, sizeof(*d));
 	if (d == NULL)
 		return vfio_fail(pci_addr != NULL ? pci_addr : "(null)", -ENOMEM, NULL,
 				 "open: device allocation");
 	d->fd = -1;
 	pthread_mutex_init(&d->region_lock, NULL);
+	pdk_holders_init(&d->holders);
 	rc = pdk_vfio_pci_addr_parse(pci_addr, d->name);
 	if (rc < 0)
 		goto fail;
@@ -92,51 +112,118 @@ pdk_vfio_open(struct pdk_sys *sys, const char *pci_addr, struct pdk_vfio_dev **d
 	return 0;
 
 fail:
+	pdk_holders_fini(&d->holders);
 	pthread_mutex_destroy(&d->region_lock);
 	free(d);
 	return rc;
 }
 
-void
+int
 pdk_vfio_close(struct pdk_vfio_dev *dev)
 {
+	char who[256];
 	int rc;
 
 	if (dev == NULL)
-		return;
+		return 0;
+	if (pdk_holders_count(&dev->holders) > 0)
+		return vfio_fail(dev->name, -EBUSY,
+				 "destroy it first (pdk_pasid_space_destroy(), after releasing "
+				 "its PASID contexts)", "close refused, still used by %s",
+				 pdk_holders_describe(&dev->holders, who, sizeof(who)));
 	if (dev->msix_nvec > 0)
 		pdk_vfio_msix_disable(dev);
 	vfio_bars_unmap(dev);
 	/* Closing the fd detaches the PASIDs and the RID and unbinds. */
 	rc = pdk_sys_close(dev->sys, dev->fd);
 	if (rc < 0)
-		vfio_fail(dev->name, rc, NULL, "close %s (fd %d)", dev->cdev, dev->fd);
+		vfio_fail(dev->name, rc, "the fd is gone anyway", "close %s (fd %d)", dev->cdev,
+			  dev->fd);
+	/* the kernel unbound the device with the fd: the context may close now */
+	if (dev->ictx != NULL)
+		pdk_holders_del(pdk_iommufd_holders(dev->ictx), &dev->ictx_hold);
+	pdk_holders_fini(&dev->holders);
 	pthread_mutex_destroy(&dev->region_lock);
 	free(dev);
+	return 0;
 }
 
 const char *
 pdk_vfio_name(const struct pdk_vfio_dev *dev)
 {
-	return dev->name;
+	return vfio_need_dev(dev, "pdk_vfio_name") < 0 ? NULL : dev->name;
 }
 
 int
 pdk_vfio_fd(const struct pdk_vfio_dev *dev)
 {
-	return dev->fd;
+	return vfio_need_dev(dev, "pdk_vfio_fd") < 0 ? -EINVAL : dev->fd;
 }
 
 struct pdk_sys *
 pdk_vfio_sys(const struct pdk_vfio_dev *dev)
 {
-	return dev->sys;
+	return vfio_need_dev(dev, "pdk_vfio_sys") < 0 ? NULL : dev->sys;
 }
 
 uint32_t
 pdk_vfio_dev_id(const struct pdk_vfio_dev *dev)
 {
+	if (vfio_need_dev(dev, "pdk_vfio_dev_id") < 0)
+		return 0;
 	return dev->bound ? dev->dev_id : 0;
+}
+
+struct pdk_iommufd *
+pdk_vfio_iommufd(const struct pdk_vfio_dev *dev)
+{
+	if (vfio_need_dev(dev, "pdk_vfio_iommufd") < 0)
+		return NULL;
+	return dev->ictx;
+}
+
+int
+pdk_vfio_claim(struct pdk_vfio_dev *dev, const void *owner, struct pdk_hold *hold,
+	       const char *name)
+{
+	if (dev->owner != NULL)
+		return vfio_fail(dev->name, -EBUSY,
+				 "a device has one PASID table: use its existing PASID space, "
+				 "or destroy that first", "PASID space: the device already has one");
+	dev->owner = owner;
+	pdk_holders_add(&dev->holders, hold, "PASID space", name, false);
+	return 0;
+}
+
+void
+pdk_vfio_unclaim(struct pdk_vfio_dev *dev, const void *owner, struct pdk_hold *hold)
+{
+	if (dev->owner != owner) {
+		vfio_fail(dev->name, -EPERM, "an internal invariant broke (a PDK bug)",
+			  "PASID space: unclaim by a space that does not own the device");
+		return;
+	}
+	pdk_holders_del(&dev->holders, hold);
+	dev->owner = NULL;
+}
+
+/*
+ * Attach calls are the owner's: with a PASID space on the device, a direct
+ * call would replace or detach what one of the space's contexts owns.
+ */
+static int
+vfio_check_owner(const struct pdk_vfio_dev *dev, const void *owner, const char *step)
+{
+	if (dev->owner == owner)
+		return 0;
+	if (owner == NULL)
+		return vfio_fail(dev->name, -EBUSY,
+				 "its PASID space owns the RID and the PASIDs: use "
+				 "pdk_pasid_rid_attach()/rid_detach(), pdk_pasid_ctx_create()/"
+				 "replace()/release(), or destroy the space first",
+				 "%s refused", step);
+	return vfio_fail(dev->name, -EPERM, "an internal invariant broke (a PDK bug)",
+			 "%s by a PASID space that does not own the device", step);
 }
 
 static const char *
@@ -173,6 +260,9 @@ pdk_vfio_bind(struct pdk_vfio_dev *dev, struct pdk_iommufd *ctx, uint32_t *dev_i
 	struct vfio_device_bind_iommufd bind;
 	int rc;
 
+	rc = vfio_need_dev(dev, "VFIO_DEVICE_BIND_IOMMUFD");
+	if (rc < 0)
+		return rc;
 	if (dev->bound)
 		return vfio_fail(dev->name, -EINVAL, "close and reopen it to bind it again",
 				 "VFIO_DEVICE_BIND_IOMMUFD: already bound (dev_id %u)",
@@ -192,6 +282,9 @@ pdk_vfio_bind(struct pdk_vfio_dev *dev, struct pdk_iommufd *ctx, uint32_t *dev_i
 				 "VFIO_DEVICE_BIND_IOMMUFD (iommufd fd %d)", bind.iommufd);
 	dev->bound = true;
 	dev->dev_id = bind.out_devid;
+	dev->ictx = ctx;
+	pdk_holders_add(pdk_iommufd_holders(ctx), &dev->ictx_hold, "device", dev->name,
+			false);
 	if (dev_id != NULL)
 		*dev_id = bind.out_devid;
 	return 0;
@@ -224,18 +317,25 @@ attach_hint(int rc, bool pasid)
 		       "allowed IOVAs of the IOAS: map elsewhere";
 	case -ENOTTY:
 		return "the kernel is older than 6.6 (no VFIO_DEVICE_ATTACH_IOMMUFD_PT)";
+	case -ENOSPC:
+		/* VFIO records attached PASIDs in an IDA, which stops at INT_MAX */
+		return "the PASID is beyond what VFIO can record (2^31 and above): PCIe "
+		       "PASIDs are 20 bits, use one below the device's width "
+		       "(pdk_pasid_space_width())";
 	default:
 		return NULL;
 	}
 }
 
-int
-pdk_vfio_attach(struct pdk_vfio_dev *dev, uint32_t pt_id, uint32_t *out_pt_id)
+static int
+rid_attach(struct pdk_vfio_dev *dev, const void *owner, uint32_t pt_id, uint32_t *out_pt_id)
 {
 	struct vfio_device_attach_iommufd_pt at;
 	int rc;
 
 	rc = vfio_need_bound(dev, "VFIO_DEVICE_ATTACH_IOMMUFD_PT (RID)");
+	if (rc == 0)
+		rc = vfio_check_owner(dev, owner, "VFIO_DEVICE_ATTACH_IOMMUFD_PT (RID)");
 	if (rc < 0)
 		return rc;
 	memset(&at, 0, sizeof(at));
@@ -250,13 +350,15 @@ pdk_vfio_attach(struct pdk_vfio_dev *dev, uint32_t pt_id, uint32_t *out_pt_id)
 	return 0;
 }
 
-int
-pdk_vfio_detach(struct pdk_vfio_dev *dev)
+static int
+rid_detach(struct pdk_vfio_dev *dev, const void *owner)
 {
 	struct vfio_device_detach_iommufd_pt de;
 	int rc;
 
 	rc = vfio_need_bound(dev, "VFIO_DEVICE_DETACH_IOMMUFD_PT (RID)");
+	if (rc == 0)
+		rc = vfio_check_owner(dev, owner, "VFIO_DEVICE_DETACH_IOMMUFD_PT (RID)");
 	if (rc < 0)
 		return rc;
 	memset(&de, 0, sizeof(de));
@@ -267,12 +369,15 @@ pdk_vfio_detach(struct pdk_vfio_dev *dev)
 	return 0;
 }
 
-int
-pdk_vfio_pasid_attach(struct pdk_vfio_dev *dev, uint32_t pasid, uint32_t hwpt_id)
+static int
+pasid_attach(struct pdk_vfio_dev *dev, const void *owner, uint32_t pasid, uint32_t hwpt_id)
 {
 	struct vfio_device_attach_iommufd_pt at;
 	int rc;
 
+	rc = vfio_need_dev(dev, "VFIO_DEVICE_ATTACH_IOMMUFD_PT (PASID)");
+	if (rc < 0)
+		return rc;
 	/*
 	 * The kernel takes PASID 0 down its RID path while VFIO records it as a
 	 * PASID; the RID then stays busy until the fd closes (seen on 7.3).
@@ -282,6 +387,8 @@ pdk_vfio_pasid_attach(struct pdk_vfio_dev *dev, uint32_t pasid, uint32_t hwpt_id
 				 "PASID 0 is the RID: use pdk_vfio_attach(), or a PASID >= 1",
 				 "VFIO_DEVICE_ATTACH_IOMMUFD_PT pasid 0 hwpt %u refused", hwpt_id);
 	rc = vfio_need_bound(dev, "VFIO_DEVICE_ATTACH_IOMMUFD_PT (PASID)");
+	if (rc == 0)
+		rc = vfio_check_owner(dev, owner, "VFIO_DEVICE_ATTACH_IOMMUFD_PT (PASID)");
 	if (rc < 0)
 		return rc;
 	memset(&at, 0, sizeof(at));
@@ -296,18 +403,23 @@ pdk_vfio_pasid_attach(struct pdk_vfio_dev *dev, uint32_t pasid, uint32_t hwpt_id
 	return 0;
 }
 
-int
-pdk_vfio_pasid_detach(struct pdk_vfio_dev *dev, uint32_t pasid)
+static int
+pasid_detach(struct pdk_vfio_dev *dev, const void *owner, uint32_t pasid)
 {
 	struct vfio_device_detach_iommufd_pt de;
 	const char *hint;
 	int rc;
 
+	rc = vfio_need_dev(dev, "VFIO_DEVICE_DETACH_IOMMUFD_PT (PASID)");
+	if (rc < 0)
+		return rc;
 	/* With the PASID flag, 0 would reach the RID path: see pdk_vfio_pasid_attach(). */
 	if (pasid == 0)
 		return vfio_fail(dev->name, -EINVAL, "PASID 0 is the RID: use pdk_vfio_detach()",
 				 "VFIO_DEVICE_DETACH_IOMMUFD_PT pasid 0 refused");
 	rc = vfio_need_bound(dev, "VFIO_DEVICE_DETACH_IOMMUFD_PT (PASID)");
+	if (rc == 0)
+		rc = vfio_check_owner(dev, owner, "VFIO_DEVICE_DETACH_IOMMUFD_PT (PASID)");
 	if (rc < 0)
 		return rc;
 	memset(&de, 0, sizeof(de));
@@ -332,4 +444,53 @@ pdk_vfio_pasid_detach(struct pdk_vfio_dev *dev, uint32_t pasid)
 				 pasid);
 	}
 	return 0;
+}
+
+int
+pdk_vfio_attach(struct pdk_vfio_dev *dev, uint32_t pt_id, uint32_t *out_pt_id)
+{
+	return rid_attach(dev, NULL, pt_id, out_pt_id);
+}
+
+int
+pdk_vfio_detach(struct pdk_vfio_dev *dev)
+{
+	return rid_detach(dev, NULL);
+}
+
+int
+pdk_vfio_pasid_attach(struct pdk_vfio_dev *dev, uint32_t pasid, uint32_t hwpt_id)
+{
+	return pasid_attach(dev, NULL, pasid, hwpt_id);
+}
+
+int
+pdk_vfio_pasid_detach(struct pdk_vfio_dev *dev, uint32_t pasid)
+{
+	return pasid_detach(dev, NULL, pasid);
+}
+
+int
+pdk_vfio_owner_attach(struct pdk_vfio_dev *dev, const void *owner, uint32_t pt_id)
+{
+	return rid_attach(dev, owner, pt_id, NULL);
+}
+
+int
+pdk_vfio_owner_detach(struct pdk_vfio_dev *dev, const void *owner)
+{
+	return rid_detach(dev, owner);
+}
+
+int
+pdk_vfio_owner_pasid_attach(struct pdk_vfio_dev *dev, const void *owner, uint32_t pasid,
+			    uint32_t hwpt_id)
+{
+	return pasid_attach(dev, owner, pasid, hwpt_id);
+}
+
+int
+pdk_vfio_owner_pasid_detach(struct pdk_vfio_dev *dev, const void *owner, uint32_t pasid)
+{
+	return pasid_detach(dev, owner, pasid);
 }

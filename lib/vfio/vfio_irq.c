@@ -55,6 +55,7 @@ pdk_vfio_msix_enable(struct pdk_vfio_dev *dev, unsigned int nvec, const int **ef
 	rc = vfio_need_bound(dev, "MSI-X enable");
 	if (rc < 0)
 		return rc;
+	VFIO_CHECK_PTR(dev, efds, "eventfd array output pointer", "MSI-X enable");
 	if (dev->msix_nvec > 0)
 		return vfio_fail(dev->name, -EBUSY, "call pdk_vfio_msix_disable() first",
 				 "MSI-X enable of %u vectors: %u already enabled", nvec,
@@ -121,6 +122,9 @@ pdk_vfio_msix_disable(struct pdk_vfio_dev *dev)
 	struct vfio_irq_set set;
 	int rc;
 
+	rc = vfio_need_dev(dev, "MSI-X disable");
+	if (rc < 0)
+		return rc;
 	if (dev->msix_nvec == 0)
 		return 0;
 	memset(&set, 0, sizeof(set));

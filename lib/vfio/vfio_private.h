@@ -12,10 +12,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "pdk_internal.h"
 #include "pdk_uapi.h"
 #include "pdk_vfio.h"
-
-#define PDK_INTERNAL __attribute__((visibility("hidden")))
+#include "pdk_vfio_internal.h"
 
 /* Standard BARs 0..5 are VFIO_PCI_BAR0..5_REGION_INDEX. */
 #define VFIO_NUM_BARS (VFIO_PCI_BAR5_REGION_INDEX + 1)
@@ -40,6 +40,16 @@ struct pdk_vfio_dev {
 	int fd;
 	bool bound;
 	uint32_t dev_id;
+	/* the context it is bound to, held (pdk_iommufd_close() refuses) while bound */
+	struct pdk_iommufd *ictx;
+	struct pdk_hold ictx_hold;
+	/* what depends on this device: its PASID space */
+	struct pdk_holders holders;
+	/*
+	 * The PASID space that owns the device's PASID table and RID; while
+	 * set, only it attaches or detaches (pdk_vfio_claim()).
+	 */
+	const void *owner;
 
 	/*
 	 * Region info of the VFIO_PCI_NUM_REGIONS standard regions, once read.
@@ -66,8 +76,22 @@ struct pdk_vfio_dev {
 PDK_INTERNAL int vfio_fail(const char *name, int rc, const char *hint, const char *step, ...)
 	__attribute__((format(printf, 4, 5)));
 
-/* -EINVAL, logged, unless the device is bound: the kernel refuses it all before BIND. */
+/*
+ * -EINVAL, logged, for a NULL device, or unless the device is bound: the
+ * kernel refuses it all before BIND.
+ */
 PDK_INTERNAL int vfio_need_bound(const struct pdk_vfio_dev *dev, const char *step);
+
+/* Refuse a NULL pointer argument @p p of a call on @p dev: -EINVAL, logged. */
+#define VFIO_CHECK_PTR(dev, p, what, step)					\
+	do {									\
+		if ((p) == NULL)						\
+			return vfio_fail((dev)->name, -EINVAL, "pass a valid pointer", \
+					 "%s: NULL %s", step, what);		\
+	} while (0)
+
+/* Refuse a NULL device of a call that needs no binding: -EINVAL, logged. */
+PDK_INTERNAL int vfio_need_dev(const struct pdk_vfio_dev *dev, const char *step);
 
 /*
  * Look for the VFIO cdev of the function at canonical address @p addr in its

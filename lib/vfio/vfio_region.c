@@ -28,6 +28,7 @@ pdk_vfio_device_info(struct pdk_vfio_dev *dev, uint32_t *num_regions, uint32_t *
 	struct vfio_device_info info;
 	int rc;
 
+	/* num_regions and num_irqs may be NULL: a caller may want only one */
 	rc = vfio_need_bound(dev, "VFIO_DEVICE_GET_INFO");
 	if (rc < 0)
 		return rc;
@@ -80,6 +81,10 @@ pdk_vfio_region_info(struct pdk_vfio_dev *dev, uint32_t index, struct pdk_vfio_r
 {
 	int rc;
 
+	rc = vfio_need_bound(dev, "VFIO_DEVICE_GET_REGION_INFO");
+	if (rc < 0)
+		return rc;
+	VFIO_CHECK_PTR(dev, region, "region output pointer", "VFIO_DEVICE_GET_REGION_INFO");
 	if (index >= VFIO_PCI_NUM_REGIONS)
 		return region_info_read(dev, index, region);
 	if (!region_known(dev, index)) {
@@ -99,6 +104,10 @@ pdk_vfio_region_info(struct pdk_vfio_dev *dev, uint32_t index, struct pdk_vfio_r
 static int
 check_bar(const struct pdk_vfio_dev *dev, unsigned int bar, const char *step)
 {
+	int rc = vfio_need_dev(dev, step);
+
+	if (rc < 0)
+		return rc;
 	if (bar < VFIO_NUM_BARS)
 		return 0;
 	return vfio_fail(dev->name, -EINVAL, "PCI BARs are numbered 0 to 5", "%s BAR %u", step,
@@ -116,6 +125,8 @@ pdk_vfio_bar_map(struct pdk_vfio_dev *dev, unsigned int bar, void **addr, size_t
 	rc = check_bar(dev, bar, "mmap");
 	if (rc < 0)
 		return rc;
+	VFIO_CHECK_PTR(dev, addr, "address output pointer", "mmap");
+	VFIO_CHECK_PTR(dev, len, "length output pointer", "mmap");
 	if (dev->bar_addr[bar] != NULL)
 		goto done;
 	rc = pdk_vfio_region_info(dev, bar, &r);
@@ -147,10 +158,8 @@ pdk_vfio_bar_map(struct pdk_vfio_dev *dev, unsigned int bar, void **addr, size_t
 	dev->bar_addr[bar] = p;
 	dev->bar_len[bar] = (size_t)r.size;
 done:
-	if (addr != NULL)
-		*addr = dev->bar_addr[bar];
-	if (len != NULL)
-		*len = dev->bar_len[bar];
+	*addr = dev->bar_addr[bar];
+	*len = dev->bar_len[bar];
 	return 0;
 }
 
@@ -183,6 +192,7 @@ region_rw(struct pdk_vfio_dev *dev, uint32_t index, const char *what, uint64_t o
 	rc = pdk_vfio_region_info(dev, index, &r);
 	if (rc < 0)
 		return rc;
+	VFIO_CHECK_PTR(dev, buf, "buffer", what);
 	if (offset > r.size || len > r.size - offset)
 		return vfio_fail(dev->name, -EINVAL, "stay within the region",
 				 "%s %s of %zu bytes at 0x%" PRIx64 ": beyond its %" PRIu64

@@ -13,90 +13,10 @@
 
 #define SYSFS_PCI VFIO_SYSFS_PCI
 
-/*
- * PCI domains are 16 bits on most hosts, but Intel VMD creates domains from
- * 0x10000 up; allow those while keeping the result within PDK_PCI_ADDR_LEN.
- */
-#define PCI_DOMAIN_MAX 0xffffffu
-
-static int
-hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* Read 1..max_digits hex digits at *p; @return the digit count, 0 if none or too many. */
-static unsigned int
-hex_field(const char **p, unsigned int max_digits, uint32_t *val)
-{
-	unsigned int n = 0;
-	uint32_t v = 0;
-	int d;
-
-	while ((d = hex_digit((*p)[n])) >= 0) {
-		if (++n > max_digits)
-			return 0;
-		v = v * 16 + (uint32_t)d;
-	}
-	*p += n;
-	*val = v;
-	return n;
-}
-
-static int
-addr_invalid(const char *in, const char *why)
-{
-	PDK_LOG(ERR, "vfio",
-		"PCI address \"%.32s\": %s: %s (%d); write DDDD:BB:DD.F or BB:DD.F in hex "
-		"(bus <= ff, device <= 1f, function <= 7), as lspci -D prints it",
-		in, why, strerror(EINVAL), -EINVAL);
-	return -EINVAL;
-}
-
 int
 pdk_vfio_pci_addr_parse(const char *in, char out[PDK_PCI_ADDR_LEN])
 {
-	uint32_t a, b, domain, bus, devno, fn;
-	unsigned int na, nb;
-	const char *p = in;
-
-	if (in == NULL)
-		return addr_invalid("(null)", "no address");
-	na = hex_field(&p, 8, &a);
-	if (na == 0 || *p++ != ':')
-		return addr_invalid(in, "malformed");
-	nb = hex_field(&p, 2, &b);
-	if (nb == 0)
-		return addr_invalid(in, "malformed");
-	if (*p == ':') {
-		p++;
-		domain = a;
-		bus = b;
-		if (hex_field(&p, 2, &devno) == 0)
-			return addr_invalid(in, "malformed");
-	} else {
-		if (na > 2)
-			return addr_invalid(in, "bus number beyond ff");
-		domain = 0;
-		bus = a;
-		devno = b;
-	}
-	if (*p++ != '.' || hex_field(&p, 1, &fn) == 0 || *p != '\0')
-		return addr_invalid(in, "malformed");
-	if (domain > PCI_DOMAIN_MAX)
-		return addr_invalid(in, "domain out of range");
-	if (devno > 0x1f)
-		return addr_invalid(in, "device number beyond 1f");
-	if (fn > 7)
-		return addr_invalid(in, "function number beyond 7");
-	snprintf(out, PDK_PCI_ADDR_LEN, "%04x:%02x:%02x.%x", domain, bus, devno, fn);
-	return 0;
+	return pdk_sys_pci_addr_parse(in, out);
 }
 
 static int
@@ -162,7 +82,8 @@ no_cdev(struct pdk_sys *sys, const char *addr, const char *dir)
 	else if (strstr(drv, "vfio") != NULL)
 		snprintf(hint, sizeof(hint),
 			 "it is bound to %s, but the kernel lacks CONFIG_VFIO_DEVICE_CDEV "
-			 "(Debian's stock kernels do); Linux 6.6+ with it is needed", drv);
+			 "(Debian's stock kernels do); PDK needs Linux 6.15+ (PASID attach) "
+			 "with CONFIG_VFIO_DEVICE_CDEV=y and CONFIG_IOMMUFD=y", drv);
 	else
 		snprintf(hint, sizeof(hint), "it is bound to %s; bind it to vfio-pci: %s", drv,
 			 cmds);
@@ -178,6 +99,10 @@ pdk_vfio_cdev_path(struct pdk_sys *sys, const char *pci_addr, char *path, size_t
 	ssize_t n;
 	int rc;
 
+	if (sys == NULL || path == NULL)
+		return vfio_fail(pci_addr != NULL ? pci_addr : "(null)", -EINVAL,
+				 "pass a backend and a path buffer", "find the VFIO cdev: NULL %s",
+				 sys == NULL ? "backend" : "path buffer");
 	rc = pdk_vfio_pci_addr_parse(pci_addr, addr);
 	if (rc < 0)
 		return rc;

@@ -35,7 +35,8 @@ import sys
 
 EAL_BASE = ['--no-huge', '-m', '128', '--no-pci', '--no-shconf']
 # Whatever a session says, these must never be printed.
-ALWAYS_ABSENT = ['AddressSanitizer', 'LeakSanitizer', 'runtime error:', 'Segmentation fault']
+ALWAYS_ABSENT = ['AddressSanitizer', 'LeakSanitizer', 'ThreadSanitizer', 'runtime error:',
+                 'Segmentation fault']
 
 
 def read(path):

@@ -189,21 +189,42 @@ dsa_close(void *priv)
 	return rc;
 }
 
+/*
+ * The fast path keeps counting while these run (pdk_dmadev.h allows stats
+ * while started): only the queue's thread writes the counters, so reset
+ * does not zero them under it but remembers where they were.
+ */
+static uint64_t
+dsa_ctr_since(const uint64_t *c, uint64_t base)
+{
+	return __atomic_load_n(c, __ATOMIC_RELAXED) - base;
+}
+
 static int
 dsa_stats_get(void *priv, uint16_t qid, struct pdk_dmadev_stats *stats)
 {
-	struct dsa_dev *dev = priv;
+	const struct dsa_queue *q = &((struct dsa_dev *)priv)->queues[qid];
+	const struct pdk_dmadev_stats *b = &q->stats_base;
 
-	*stats = dev->queues[qid].stats;
+	stats->submitted = dsa_ctr_since(&q->stats.submitted, b->submitted);
+	stats->completed = dsa_ctr_since(&q->stats.completed, b->completed);
+	stats->errors = dsa_ctr_since(&q->stats.errors, b->errors);
+	stats->page_faults = dsa_ctr_since(&q->stats.page_faults, b->page_faults);
+	stats->bytes = dsa_ctr_since(&q->stats.bytes, b->bytes);
 	return 0;
 }
 
 static int
 dsa_stats_reset(void *priv, uint16_t qid)
 {
-	struct dsa_dev *dev = priv;
+	struct dsa_queue *q = &((struct dsa_dev *)priv)->queues[qid];
+	struct pdk_dmadev_stats *b = &q->stats_base;
 
-	memset(&dev->queues[qid].stats, 0, sizeof(dev->queues[qid].stats));
+	b->submitted = __atomic_load_n(&q->stats.submitted, __ATOMIC_RELAXED);
+	b->completed = __atomic_load_n(&q->stats.completed, __ATOMIC_RELAXED);
+	b->errors = __atomic_load_n(&q->stats.errors, __ATOMIC_RELAXED);
+	b->page_faults = __atomic_load_n(&q->stats.page_faults, __ATOMIC_RELAXED);
+	b->bytes = __atomic_load_n(&q->stats.bytes, __ATOMIC_RELAXED);
 	return 0;
 }
 

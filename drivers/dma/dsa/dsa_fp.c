@@ -66,7 +66,7 @@ dsa_portal_sim(struct dsa_queue *q, const struct pdk_idxd_desc *desc)
 	__atomic_thread_fence(__ATOMIC_RELEASE);
 	if (pdk_vfio_bar_write(q->vdev, PDK_IDXD_WQ_BAR, q->portal_off, desc,
 			       sizeof(*desc)) < 0)
-		q->stats.errors++;	/* logged by lib/vfio; the op will not complete */
+		dsa_ctr_add(&q->stats.errors, 1);	/* logged by lib/vfio; the op will not complete */
 }
 
 static inline int
@@ -159,7 +159,7 @@ dsa_submit(void *qp)
 		}
 		q->seg_tail++;
 		q->submitted = (uint16_t)(first + n);
-		q->stats.submitted += n;
+		dsa_ctr_add(&q->stats.submitted, n);
 	}
 	q->chunks = 0;
 	q->chunk_len = 0;
@@ -258,13 +258,13 @@ dsa_harvest(struct dsa_queue *q, uint16_t nb, uint16_t *last_idx, struct pdk_dma
 					   c->bytes_completed;
 			st[n].fault_addr = code == PDK_DMADEV_ST_SUCCESS ? 0 : c->fault_addr;
 		}
-		q->stats.completed++;
+		dsa_ctr_add(&q->stats.completed, 1);
 		if (code == PDK_DMADEV_ST_SUCCESS) {
-			q->stats.bytes += q->descs[slot].size;
+			dsa_ctr_add(&q->stats.bytes, q->descs[slot].size);
 		} else {
-			q->stats.errors++;
+			dsa_ctr_add(&q->stats.errors, 1);
 			if (code == PDK_DMADEV_ST_PAGE_FAULT)
-				q->stats.page_faults++;
+				dsa_ctr_add(&q->stats.page_faults, 1);
 		}
 		n++;
 		q->cpl++;

@@ -63,10 +63,13 @@ struct dsa_queue {
 	void *portal;		/* mapped portal (hardware) */
 	struct pdk_vfio_dev *vdev;	/* for the sim's hook */
 	uint64_t portal_off;
+	/* Written only by the queue's thread, with dsa_ctr_add(); stats_get
+	 * reads them from the control thread while traffic runs. */
 	struct pdk_dmadev_stats stats;
 
 	/* control path */
 	struct dsa_dev *dev;
+	struct pdk_dmadev_stats stats_base;	/* stats at the last stats_reset */
 	uint16_t wq;
 	uint16_t nb_desc;
 	uint16_t wq_size;	/* WQ entries: segments in flight */
@@ -138,6 +141,18 @@ int dsa_queue_setup(struct dsa_dev *dev, uint16_t qid, const struct pdk_dmadev_q
 int dsa_queue_release(struct dsa_dev *dev, uint16_t qid);
 int dsa_queue_config_write(struct dsa_queue *q);
 void dsa_queue_reset_ring(struct dsa_queue *q);
+
+/*
+ * Count on the fast path. The queue's thread is a counter's only writer, so
+ * a plain read of it is exact; the store is atomic (relaxed: a plain store on
+ * x86) because pdk_dmadev_stats_get() may load it from another thread while
+ * traffic runs, and must see a whole value.
+ */
+static inline void
+dsa_ctr_add(uint64_t *c, uint64_t v)
+{
+	__atomic_store_n(c, *c + v, __ATOMIC_RELAXED);
+}
 
 /* dsa_fp.c: the fast path */
 extern const struct pdk_dmadev_fp_ops dsa_fp_ops;

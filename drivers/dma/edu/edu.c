@@ -68,6 +68,17 @@ edu_fail(const char *name, int rc, const char *hint, const char *step, ...)
 	return rc;
 }
 
+/* A NULL handle given to @p step: logged, the caller returns its neutral value. */
+#define EDU_CHECK(edu, step, ret)						\
+	do {									\
+		if ((edu) == NULL) {						\
+			edu_fail("edu", -EINVAL, "pass the handle pdk_edu_open(), "	\
+				 "pdk_edu_open_dev() or pdk_edu_attach() gave",	\
+				 "%s: NULL handle", step);			\
+			return ret;						\
+		}								\
+	} while (0)
+
 static inline uint32_t
 edu_rd32(const struct pdk_edu *edu, unsigned int off)
 {
@@ -340,35 +351,41 @@ pdk_edu_close(struct pdk_edu *edu)
 struct pdk_vfio_dev *
 pdk_edu_dev(const struct pdk_edu *edu)
 {
+	EDU_CHECK(edu, "device", NULL);
 	return edu->dev;
 }
 
 uint32_t
 pdk_edu_hwpt_id(const struct pdk_edu *edu)
 {
+	EDU_CHECK(edu, "HWPT id", 0);
 	return edu->hwpt_id;
 }
 
 uint32_t
 pdk_edu_id(const struct pdk_edu *edu)
 {
+	EDU_CHECK(edu, "identification", 0);
 	return edu->id;
 }
 
 void
 pdk_edu_set_timeout(struct pdk_edu *edu, unsigned int ms)
 {
+	EDU_CHECK(edu, "timeout", );
 	edu->timeout_ms = ms != 0 ? ms : PDK_EDU_DMA_TIMEOUT_MS;
 }
 
 static int
 edu_dma(struct pdk_edu *edu, uint64_t iova, size_t len, bool to_ram)
 {
-	const char *name = pdk_vfio_name(edu->dev);
 	const char *dir = to_ram ? "DMA device -> RAM" : "DMA RAM -> device";
+	const char *name;
 	uint64_t last;
 	int rc;
 
+	EDU_CHECK(edu, dir, -EINVAL);
+	name = pdk_vfio_name(edu->dev);
 	if (len == 0 || len > PDK_EDU_BUF_SIZE)
 		return edu_fail(name, -EINVAL, "transfer 1 to 4096 bytes (the device buffer's size)",
 				"%s of %zu bytes", dir, len);

@@ -50,8 +50,18 @@ edu_bus_remove(struct pdk_bus_dev *bdev)
 int
 pdk_edu_attach(struct pdk_bus_dev *bdev, struct pdk_dma_as *as, struct pdk_edu **edu)
 {
-	const struct pdk_bus_driver *drv = bdev != NULL ? pdk_bus_dev_driver(bdev) : NULL;
+	const struct pdk_bus_driver *drv;
 
+	if (bdev == NULL || as == NULL || edu == NULL) {
+		PDK_LOG(ERR, "edu", "%s: attach: NULL %s: %s; pass a device the edu driver probed, an address space and a result pointer",
+			bdev != NULL ? pdk_bus_dev_name(bdev) : "(null)",
+			bdev == NULL ? "bus device" : as == NULL ? "address space" : "result pointer",
+			strerror(EINVAL));
+		if (edu != NULL)
+			*edu = NULL;
+		return -EINVAL;
+	}
+	drv = pdk_bus_dev_driver(bdev);
 	if (drv == NULL || strcmp(drv->name, "edu") != 0) {
 		PDK_LOG(ERR, "edu", "%s: attach: not a device the edu driver probed; probe "
 			"the bus first (pdk_bus_probe())",

@@ -33,6 +33,9 @@
  * registry (lib/bus: probe by vendor/device id, remove) comes with issue 4.
  *
  * Nothing here is thread-safe: one thread drives one device.
+ *
+ * A NULL handle or argument is refused with an ERR line: -EINVAL, or for an
+ * accessor NULL or 0, or for pdk_edu_set_timeout() nothing done.
  */
 
 #include <stddef.h>
@@ -102,8 +105,8 @@ int pdk_edu_open_dev(struct pdk_vfio_dev *dev, struct pdk_dma_as *as, struct pdk
  * Drive an edu the bus probed (driver "edu", lib/bus): pdk_edu_open_dev()
  * on its VFIO device, which the bus keeps and closes at remove. Call
  * pdk_edu_close() before the device is removed.
- * @return 0, -ENODEV if the edu driver does not hold @p bdev, or as
- *   pdk_edu_open_dev().
+ * @return 0, -EINVAL (a NULL argument), -ENODEV if the edu driver does not
+ *   hold @p bdev, or as pdk_edu_open_dev().
  */
 int pdk_edu_attach(struct pdk_bus_dev *bdev, struct pdk_dma_as *as, struct pdk_edu **edu);
 

@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The PDK authors
+ */
+
+#ifndef PDK_INTERNAL_H
+#define PDK_INTERNAL_H
+
+/*
+ * What the libraries of libpdk share among themselves and never export
+ * (not installed): the visibility marker, and the holder lists behind
+ * PDK's one lifetime rule.
+ *
+ * The rule (doc/guide.md, "Lifetimes"): an object that another handle
+ * depends on refuses to close or be destroyed with -EBUSY, changing
+ * nothing, and logs which handles still hold it. So no handle can outlive
+ * what it points at, and no fd or object id a handle remembers can be
+ * closed and reused under it.
+ */
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/queue.h>
+
+#define PDK_INTERNAL __attribute__((visibility("hidden")))
+
+/*
+ * Refuse a NULL @p p: log "(null): <call>: Invalid argument, NULL <what>;
+ * <fix>" at ERR for @p component and return true. Accessors use it to answer
+ * with their neutral value, logged.
+ */
+PDK_INTERNAL bool pdk_arg_null(const void *p, const char *component, const char *call,
+			       const char *what, const char *fix);
+
+/* One handle's hold on another: embedded in the holder, linked into the held. */
+struct pdk_hold {
+	TAILQ_ENTRY(pdk_hold) next;
+	const char *kind;	/* "address space", "device"... */
+	const char *name;	/* the holder's own label; must live as long as the hold */
+	bool quoted;		/* a user's label ('tenant-a'), not an address */
+};
+
+/* Everything that holds one object. */
+struct pdk_holders {
+	pthread_mutex_t lock;	/* holders may be made from threads of their own */
+	TAILQ_HEAD(, pdk_hold) list;
+	unsigned int n;
+};
+
+PDK_INTERNAL void pdk_holders_init(struct pdk_holders *h);
+PDK_INTERNAL void pdk_holders_fini(struct pdk_holders *h);
+
+/*
+ * Record that @p hold (of a @p kind named @p name, in quotes when
+ * @p quoted) depends on the object of @p h.
+ */
+PDK_INTERNAL void pdk_holders_add(struct pdk_holders *h, struct pdk_hold *hold,
+				  const char *kind, const char *name, bool quoted);
+
+/* Drop a hold recorded with pdk_holders_add(). */
+PDK_INTERNAL void pdk_holders_del(struct pdk_holders *h, struct pdk_hold *hold);
+
+/* @return the number of holds on the object. */
+PDK_INTERNAL unsigned int pdk_holders_count(struct pdk_holders *h);
+
+/*
+ * Describe the holders for a refusal, in the order they came: "device
+ * 0000:00:04.0, address space 'a' (and 3 more)". @return @p buf.
+ */
+PDK_INTERNAL const char *pdk_holders_describe(struct pdk_holders *h, char *buf, size_t len);
+
+#endif /* PDK_INTERNAL_H */
