@@ -24,6 +24,20 @@ pkgconfig | adversarial) ;;
 	exit 2
 	;;
 esac
+# A sanitized build installs a libpdk that needs its sanitizer's runtime
+# loaded first, which neither a plain program nor valgrind has: the
+# adversarial mode makes its own ASan+UBSan build from a plain install, so
+# it runs only from a plain build (meson's exit status 77: skipped).
+if [ "$mode" = adversarial ]; then
+	sanitize=$(python3 -c 'import json, sys
+print({o["name"]: o["value"] for o in json.load(open(sys.argv[1]))}.get("b_sanitize", "none"))' \
+		"$build/meson-info/intro-buildoptions.json")
+	if [ "$sanitize" != none ]; then
+		echo "install-check: $build is built with -Db_sanitize=$sanitize; the adversarial" \
+			"test runs from a plain build (it makes its own ASan+UBSan build): skipped"
+		exit 77
+	fi
+fi
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
 fail() {
