@@ -346,6 +346,9 @@ test_tenants(void)
 	struct tenant a = {.name = "tenant-a", .fill = 0xaa};
 	struct tenant b = {.name = "tenant-b", .fill = 0xbb};
 	struct pdk_sim_fault f = {0};
+	struct pdk_iommufd *ictx_b = NULL;
+	struct pdk_vfio_dev *dev_b = NULL;
+	struct pdk_dma_as *as_own = NULL;
 	struct rig r;
 	int st, popped;
 
@@ -372,6 +375,18 @@ test_tenants(void)
 	EXPECT_ERR(pdk_vfio_pasid_detach(r.dev, a.pasid), -EBUSY, "PASID space");
 	EXPECT_ERR(pdk_vfio_attach(r.dev, pdk_dma_as_ioas_id(b.as), NULL), -EBUSY, "PASID space");
 	EXPECT_ERR(pdk_vfio_detach(r.dev), -EBUSY, "PASID space");
+	/* B opens the device itself, for an iommufd context of its own */
+	EXPECT_OK(pdk_iommufd_open(r.sys, &ictx_b));
+	EXPECT_OK(pdk_vfio_open(r.sys, r.addr, &dev_b));
+	EXPECT_ERR(pdk_vfio_bind(dev_b, ictx_b, NULL), -EINVAL, "already bound through another");
+	EXPECT_ERR(pdk_pasid_space_create(dev_b, ictx_b, &second), -EINVAL, "not bound");
+	EXPECT_ERR(pdk_pasid_space_create(r.dev, ictx_b, &second), -EINVAL,
+		   "another iommufd context");
+	EXPECT_OK(pdk_dma_as_create(ictx_b, "tenant-b-own-ctx", &as_own));
+	EXPECT_ERR(pdk_pasid_ctx_create(space, as_own, 0, &steal), -EINVAL, "tenant-b-own-ctx");
+	EXPECT_OK(pdk_vfio_close(dev_b));
+	EXPECT_OK(pdk_dma_as_destroy(as_own));
+	EXPECT_OK(pdk_iommufd_close(ictx_b));
 	check(pdk_pasid_ctx_hwpt(a.ctx) != pdk_pasid_ctx_hwpt(b.ctx) &&
 	      pdk_pasid_ctx_as(a.ctx) == a.as && pdk_pasid_ctx_as(b.ctx) == b.as,
 	      "tenants: after the refusals each PASID still points at its own space");
@@ -711,8 +726,9 @@ test_pasid_values(void)
 	struct pdk_pasid_ctx *ctx = NULL, *c2 = (void *)&c2, *top = NULL;
 	struct pdk_dma_as *as = NULL;
 	unsigned int width;
+	struct pdk_dma_as *lazy = NULL;
 	uint32_t hwpt = 0, max;
-	uint8_t *src, *dst;
+	uint8_t *src, *dst, *ro, *hole;
 	struct rig r;
 	int st;
 
@@ -720,6 +736,10 @@ test_pasid_values(void)
 		return;
 	src = buf_alloc(LEN, 0x77);
 	dst = buf_alloc(LEN, 0);
+	ro = buf_alloc(PG, 0);
+	mprotect(ro, PG, PROT_READ);
+	hole = buf_alloc(3 * PG, 0);
+	munmap(hole + PG, PG);	/* a hole in the middle */
 	EXPECT_OK(pdk_dma_as_create(r.ictx, "values-as", &as));
 	EXPECT_OK(pdk_dma_map_iova(as, src, LEN, SRC_IOVA, PDK_IOMMUFD_READ));
 	EXPECT_OK(pdk_dma_map_iova(as, dst, LEN, DST_IOVA, PDK_IOMMUFD_WRITE));
@@ -759,6 +779,27 @@ test_pasid_values(void)
 	check(st == PDK_SIMDMA_ST_DONE && all_bytes(dst, 0x77, LEN),
 	      "values: the last PASID of the width (%u) works (%s)", max, st_name(st));
 	EXPECT_ERR(pdk_pasid_free(space, max), -EBUSY, "context");
+
+	/* the IOMMU's permissions: src is mapped read-only, a DMA write to it faults */
+	faults_drain(r.sim);
+	st = simdma_copy(r.dev, true, max, DST_IOVA, SRC_IOVA, LEN);
+	check(st == PDK_SIMDMA_ST_FAULT && all_bytes(src, 0x77, LEN),
+	      "values: a DMA write to a read-only mapping faults, writes nothing (%s)",
+	      st_name(st));
+	faults_drain(r.sim);
+	/* memory the IOMMU cannot pin, in a space with a HWPT: refused at the map */
+	EXPECT_ERR(pdk_dma_map(as, ro, PG, PDK_IOMMUFD_READ | PDK_IOMMUFD_WRITE, NULL), -EFAULT,
+		   "read-only");
+	EXPECT_ERR(pdk_dma_map(as, hole + PG, PG, PDK_IOMMUFD_READ, NULL), -EFAULT, "not mapped");
+	EXPECT_OK(pdk_dma_map(as, ro, PG, PDK_IOMMUFD_READ, NULL));
+	EXPECT_OK(pdk_dma_unmap(as, ro));
+	/* ... and in one without: the kernel pins at the first attach, which fails */
+	EXPECT_OK(pdk_dma_as_create(r.ictx, "lazy-as", &lazy));
+	EXPECT_OK(pdk_dma_map(lazy, ro, PG, PDK_IOMMUFD_READ | PDK_IOMMUFD_WRITE, NULL));
+	EXPECT_ERR(pdk_pasid_ctx_create(space, lazy, 0, &c2), -EFAULT, "read-only");
+	check(!logged("PDK bug") && c2 == NULL,
+	      "values: the user's unpinnable mapping is not blamed on PDK");
+	EXPECT_OK(pdk_dma_as_destroy(lazy));
 	EXPECT_ERR(pdk_vfio_pasid_attach(r.dev, 0xffffffffu, hwpt), -EBUSY, "PASID space");
 
 	/* destroy while attached: by a context, then by the RID */
@@ -772,6 +813,8 @@ test_pasid_values(void)
 	EXPECT_OK(pdk_dma_as_destroy(as));
 	munmap(src, LEN);
 	munmap(dst, LEN);
+	munmap(ro, PG);
+	munmap(hole, 3 * PG);
 	rig_down(&r, "PASID values");
 }
 
@@ -870,6 +913,8 @@ test_maps(void)
 	EXPECT_ERR(pdk_dma_map(as, buf, 100, PDK_IOMMUFD_READ, &iova), -EINVAL, "multiples");
 	EXPECT_ERR(pdk_dma_map(as, buf, 0, PDK_IOMMUFD_READ, &iova), -EINVAL, "length");
 	EXPECT_ERR(pdk_dma_map(as, buf, PG, 0, &iova), -EINVAL, "perm");
+	EXPECT_ERR(pdk_dma_map(as, buf, SIZE_MAX & ~(size_t)(PG - 1), PDK_IOMMUFD_READ, &iova),
+		   -EINVAL, "wraps");
 	EXPECT_ERR(pdk_dma_map_iova(as, buf, PG, SRC_IOVA + 1, PDK_IOMMUFD_READ), -EINVAL,
 		   "align");
 	EXPECT_ERR(pdk_dma_map_iova(as, buf, PG, 0, PDK_IOMMUFD_READ), -ERANGE, "range");
