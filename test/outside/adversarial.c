@@ -942,6 +942,70 @@ test_maps(void)
 	rig_down(&r, "maps");
 }
 
+/*
+ * The kernel failing at each step of a context's creation (the sim's
+ * fail_nth): each failure returns the kernel's errno with a log line and
+ * undoes every step, so the sim counts what it counted before.
+ */
+static void
+test_kernel_failures(void)
+{
+	struct pdk_pasid_space *space = NULL;
+	struct pdk_sim_stats before, after;
+	struct pdk_pasid_ctx *ctx;
+	struct pdk_dma_as *as = NULL;
+	unsigned int nth, failed = 0;
+	uint8_t *buf;
+	struct rig r;
+	int rc;
+
+	if (!rig_up(&r))
+		return;
+	buf = buf_alloc(LEN, 0);
+	EXPECT_OK(pdk_pasid_space_create(r.dev, r.ictx, &space));
+	EXPECT_OK(pdk_dma_as_create(r.ictx, "failing-as", &as));
+	EXPECT_OK(pdk_dma_map(as, buf, LEN, PDK_IOMMUFD_READ | PDK_IOMMUFD_WRITE, NULL));
+	for (nth = 1; nth < 32; nth++) {
+		pdk_sim_stats_get(r.sim, &before);
+		ctx = (void *)&ctx;
+		log_clear();
+		pdk_sim_fail_nth(r.sim, nth, ENOMEM);
+		rc = pdk_pasid_ctx_create(space, as, 0, &ctx);
+		if (!pdk_sim_fail_fired(r.sim)) {
+			pdk_sim_fail_nth(r.sim, 0, 0);
+			check(rc == 0, "kernel failures: with no failure left the context is made "
+			      "(after %u failing steps)", failed);
+			if (rc == 0)
+				EXPECT_OK(pdk_pasid_ctx_release(ctx));
+			break;
+		}
+		failed++;
+		if (rc == 0) {
+			/*
+			 * A step PDK tolerates (the IOVA ranges re-read after
+			 * the HWPT allocation, with a warning): the context
+			 * must then be whole.
+			 */
+			check(ctx != NULL && pdk_pasid_ctx_pasid(ctx) != 0 &&
+			      pdk_pasid_ctx_hwpt(ctx) != 0 && logged("IOVA ranges"),
+			      "kernel failures: call %u fails, tolerated and logged: the context "
+			      "is made whole", nth);
+			EXPECT_OK(pdk_pasid_ctx_release(ctx));
+			continue;
+		}
+		pdk_sim_stats_get(r.sim, &after);
+		check(rc == -ENOMEM && ctx == NULL && err_len > 0 && stats_same(&before, &after) &&
+		      pdk_pasid_space_count(space) == 0,
+		      "kernel failures: call %u fails: %s, logged, output NULL, every step undone",
+		      nth, errname(rc));
+	}
+	check(failed > 0, "kernel failures: the context creation made %u kernel calls", failed);
+	EXPECT_OK(pdk_pasid_space_destroy(space));
+	EXPECT_OK(pdk_dma_as_destroy(as));
+	munmap(buf, LEN);
+	rig_down(&r, "kernel failures");
+}
+
 int
 main(void)
 {
@@ -960,6 +1024,7 @@ main(void)
 	test_pasid_values();
 	test_widths();
 	test_maps();
+	test_kernel_failures();
 
 	fds_after = fd_count();
 	check(fds_before > 0 && fds_after == fds_before,
