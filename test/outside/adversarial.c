@@ -116,7 +116,10 @@ check(bool ok, const char *fmt, ...)
 static const char *
 errname(int rc)
 {
-	static char buf[32];
+	/* a few at once: one printf may name several */
+	static char bufs[4][32];
+	static unsigned int next;
+	char *buf = bufs[next++ % 4];
 
 	switch (-rc) {
 	case 0: return "0";
@@ -131,7 +134,7 @@ errname(int rc)
 	case ENODEV: return "-ENODEV";
 	case EBADF: return "-EBADF";
 	default:
-		snprintf(buf, sizeof(buf), "%d", rc);
+		snprintf(buf, sizeof(bufs[0]), "%d", rc);
 		return buf;
 	}
 }
