@@ -6,9 +6,38 @@
 # on the installed libpdk.pc, unedited: proof that the installed headers,
 # libraries and .pc files are enough, that the install can be moved (the
 # scratch root stands in for /), and that a consumer gets no DPDK flags.
+#
+#   install-check.sh BUILD SRC [pkgconfig|adversarial]
+#
+# pkgconfig (the default) builds examples/hello-pasid that way, shared and
+# static. adversarial builds test/outside/adversarial.c that way and runs it
+# plainly, under valgrind and built again with ASan+UBSan. Both share the
+# one install and relocation below.
 set -eu
 build=$1
 src=$2
+mode=${3:-pkgconfig}
+case "$mode" in
+pkgconfig | adversarial) ;;
+*)
+	echo "install-check: unknown mode '$mode' (pkgconfig or adversarial)"
+	exit 2
+	;;
+esac
+# A sanitized build installs a libpdk that needs its sanitizer's runtime
+# loaded first, which neither a plain program nor valgrind has: the
+# adversarial mode makes its own ASan+UBSan build from a plain install, so
+# it runs only from a plain build (meson's exit status 77: skipped).
+if [ "$mode" = adversarial ]; then
+	sanitize=$(python3 -c 'import json, sys
+print({o["name"]: o["value"] for o in json.load(open(sys.argv[1]))}.get("b_sanitize", "none"))' \
+		"$build/meson-info/intro-buildoptions.json")
+	if [ "$sanitize" != none ]; then
+		echo "install-check: $build is built with -Db_sanitize=$sanitize; the adversarial" \
+			"test runs from a plain build (it makes its own ASan+UBSan build): skipped"
+		exit 77
+	fi
+fi
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
 fail() {
@@ -60,6 +89,46 @@ for drv in libpdk_dma_dsa libpdk_dma_edu; do
 	*) fail "$drv does not link -l${drv#lib}: $dflags" ;;
 	esac
 done
+
+# The outside adversarial test: the same flags, three runs. Its libpdk is the
+# plain installed one; the ASan+UBSan build instruments the program and puts
+# LeakSanitizer over every allocation, PDK's included.
+adversarial() {
+	prog="$src/test/outside/adversarial.c"
+	log="$root/adversarial.log"
+	# shellcheck disable=SC2086 # the flags are words
+	cc -Wall -Wextra -Werror -g -o "$root/adversarial" "$prog" $cflags $libs
+	echo "install-check: built test/outside/adversarial.c with:" \
+		"cc adversarial.c \$(pkg-config --define-prefix --cflags --libs libpdk)"
+	echo "== adversarial, plain"
+	LD_LIBRARY_PATH="$libdir" "$root/adversarial" || fail "adversarial: failed (above)"
+	if command -v valgrind >/dev/null; then
+		echo "== adversarial, under valgrind"
+		LD_LIBRARY_PATH="$libdir" valgrind -q --error-exitcode=1 --leak-check=full \
+			--errors-for-leak-kinds=definite "$root/adversarial" >"$log" 2>&1 || {
+			cat "$log"
+			fail "adversarial: failed under valgrind (above)"
+		}
+		tail -n 1 "$log"
+	else
+		echo "== adversarial: valgrind is not installed, that run is skipped"
+	fi
+	# shellcheck disable=SC2086
+	cc -Wall -Wextra -Werror -g -fsanitize=address,undefined -fno-sanitize-recover=all \
+		-fno-omit-frame-pointer -o "$root/adversarial-asan" "$prog" $cflags $libs
+	echo "== adversarial, built with -fsanitize=address,undefined"
+	LD_LIBRARY_PATH="$libdir" ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+		UBSAN_OPTIONS=print_stacktrace=1 "$root/adversarial-asan" >"$log" 2>&1 || {
+		cat "$log"
+		fail "adversarial: failed under ASan+UBSan (above)"
+	}
+	tail -n 1 "$log"
+	echo "install-check: adversarial passed plainly, under valgrind and ASan+UBSan"
+}
+if [ "$mode" = adversarial ]; then
+	adversarial
+	exit 0
+fi
 
 cp "$src/examples/hello-pasid/main.c" "$root/outside.c"
 # shellcheck disable=SC2086 # the flags are words

@@ -16,7 +16,8 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 
-packages=(build-essential meson ninja-build pkg-config python3 libdpdk-dev clang libclang-rt-14-dev)
+packages=(build-essential meson ninja-build pkg-config python3 libdpdk-dev clang
+	libclang-rt-14-dev valgrind)
 
 as_root() {
 	if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi

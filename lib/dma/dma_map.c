@@ -37,7 +37,7 @@ map_hint(int rc)
 	case -ENOMEM:
 		return "pinning the pages exceeded RLIMIT_MEMLOCK or memory ran out: raise the limit (ulimit -l) or map less";
 	case -EFAULT:
-		return "the VA range is not mapped in this process";
+		return "the VA range is not mapped in this process, or is read-only and the map asks for PDK_IOMMUFD_WRITE";
 	case -EINVAL:
 		return "the IOAS refused the address or length (alignment to the IOMMU page size, or a reserved IOVA region)";
 	case -EEXIST:
@@ -67,9 +67,15 @@ dma_map(struct pdk_dma_as *as, void *va, size_t len, unsigned int perm, bool fix
 		return -EINVAL;
 	}
 	if (va == NULL || (a & (DMA_PAGE_SIZE - 1)) != 0 || len == 0 ||
-	    (len & (DMA_PAGE_SIZE - 1)) != 0 || a > UINTPTR_MAX - len) {
+	    (len & (DMA_PAGE_SIZE - 1)) != 0) {
 		PDK_LOG(ERR, "dma", "address space '%s': map of VA %p length %zu: %s; VA and length must be non-zero multiples of %u bytes",
 			as->name, va, len, strerror(EINVAL), DMA_PAGE_SIZE);
+		return -EINVAL;
+	}
+	/* aligned, but telling the user to align it would not help */
+	if (a > UINTPTR_MAX - len) {
+		PDK_LOG(ERR, "dma", "address space '%s': map of VA %p length %zu: %s; the range wraps past the end of the address space: pass the length of the buffer",
+			as->name, va, len, strerror(EINVAL));
 		return -EINVAL;
 	}
 	if ((perm & DMA_PERM_ALL) == 0 || (perm & ~DMA_PERM_ALL) != 0) {

@@ -54,7 +54,9 @@ map_hint(int rc, bool fixed)
 	case -EOVERFLOW:
 		return "the IOVA or address range wraps around";
 	case -EFAULT:
-		return "the buffer is not mapped in this process";
+		/* pin_user_pages() needs a writable VMA for a writeable mapping */
+		return "the buffer is not mapped in this process, or is read-only and the "
+		       "map asks for PDK_IOMMUFD_WRITE";
 	default:
 		return iommufd_generic_hint(rc);
 	}

@@ -42,7 +42,8 @@ iommufd_generic_hint(int rc)
 		/* PDK's own structs are always valid: what faults is the user's memory */
 		return "the kernel could not read or pin process memory: a buffer mapped "
 		       "earlier was freed or unmapped (unmap it from the address space before "
-		       "freeing it), or a pointer passed in is invalid";
+		       "freeing it), is read-only but mapped with PDK_IOMMUFD_WRITE, or a "
+		       "pointer passed in is invalid";
 	default:
 		return NULL;
 	}

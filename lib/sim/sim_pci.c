@@ -339,22 +339,42 @@ sim_fn_by_vfio(struct pdk_sim *sim, int index)
 
 /* ---- functions ---- */
 
+/*
+ * Why @p cfg cannot make a function, in the user's terms with the fix, and
+ * the errno in @p rc; NULL when it can (@p addr is then the normalised
+ * address). pdk_sim_fn_add() puts the reason in its ERR line: a bare
+ * "Invalid argument" would leave the caller to guess which field is wrong.
+ */
+static const char *
+sim_fn_cfg_refusal(struct pdk_sim *sim, const struct pdk_sim_fn_config *cfg, char addr[16],
+		   int *rc)
+{
+	*rc = -EINVAL;
+	if (cfg == NULL || pdk_sys_pci_addr_parse(cfg->pci_addr, addr) < 0)
+		return "the PCI address is not DDDD:BB:DD.F (or BB:DD.F) in hex";
+	if (sim_model_of(cfg->model) == NULL)
+		return "the model is not one of enum pdk_sim_model";
+	if (cfg->pasid_bits > SIM_MAX_PASID_BITS)
+		return "the PASID width is above 20 bits, the most PCIe allows: use 0..20";
+	*rc = -EEXIST;
+	if (sim_fn_by_addr(sim, addr) != NULL)
+		return "a simulated function already has this PCI address: pick another";
+	*rc = 0;
+	return NULL;
+}
+
 int
 sim_fn_create(struct pdk_sim *sim, const struct pdk_sim_fn_config *cfg, struct sim_fn **out)
 {
 	struct sim_fn *fn, **pp;
 	char addr[16];
 	unsigned int index = 0, i;
+	const char *why;
 	int rc;
 
-	if (cfg == NULL || pdk_sys_pci_addr_parse(cfg->pci_addr, addr) < 0)
-		return sim_err(-EINVAL, "pdk_sim_fn_add", "PCI address is not DDDD:BB:DD.F");
-	if (sim_model_of(cfg->model) == NULL)
-		return sim_err(-EINVAL, "pdk_sim_fn_add", "unknown model");
-	if (cfg->pasid_bits > SIM_MAX_PASID_BITS)
-		return sim_err(-EINVAL, "pdk_sim_fn_add", "PASID width above 20 bits");
-	if (sim_fn_by_addr(sim, addr) != NULL)
-		return sim_err(-EEXIST, "pdk_sim_fn_add", "PCI address taken");
+	why = sim_fn_cfg_refusal(sim, cfg, addr, &rc);
+	if (why != NULL)
+		return sim_err(rc, "pdk_sim_fn_add", why);
 
 	fn = calloc(1, sizeof(*fn));
 	if (fn == NULL)
@@ -421,6 +441,8 @@ int
 pdk_sim_fn_add(struct pdk_sim *sim, const struct pdk_sim_fn_config *cfg, struct pdk_sim_fn **fn)
 {
 	struct sim_fn *f = NULL;
+	const char *why;
+	char addr[16];
 	int rc;
 
 	SIM_ARG_CHECK(sim, "function add", "NULL sim", "pass the sim from pdk_sim_create()",
@@ -429,12 +451,15 @@ pdk_sim_fn_add(struct pdk_sim *sim, const struct pdk_sim_fn_config *cfg, struct 
 		      "pass a struct pdk_sim_fn_config with the function's address and model",
 		      -EINVAL);
 	pthread_mutex_lock(&sim->lock);
-	rc = sim_fn_create(sim, cfg, &f);
+	why = sim_fn_cfg_refusal(sim, cfg, addr, &rc);
+	if (why == NULL)
+		rc = sim_fn_create(sim, cfg, &f);
 	pthread_mutex_unlock(&sim->lock);
 	if (rc < 0) {
-		SIM_LOG(ERR, "cannot add simulated function %s: %s",
-			cfg != NULL && cfg->pci_addr != NULL ? cfg->pci_addr : "(null)",
-			strerror(-rc));
+		SIM_LOG(ERR, "cannot add simulated function %s (model %d, PASID width %u): "
+			"%s (%d)%s%s", cfg->pci_addr != NULL ? cfg->pci_addr : "(null)",
+			(int)cfg->model, cfg->pasid_bits, strerror(-rc), rc,
+			why != NULL ? "; " : "", why != NULL ? why : "");
 		return rc;
 	}
 	SIM_LOG(INFO, "simulated function %s (%s, PASID width %u, IOMMU group %u%s)",

@@ -239,8 +239,11 @@ bind_hint(int rc)
 		       "another process; or MSI is not isolated and iommufd's "
 		       "allow_unsafe_interrupts is off";
 	case -EINVAL:
-		return "the fd came from the legacy group interface, or the IOMMU does not "
-		       "enforce cache coherency";
+		/* vfio_df_open(): a cdev-opened device is bound once at a time */
+		return "the device is already bound through another open of its VFIO cdev "
+		       "(another handle or process: use the handle that bound it, or close "
+		       "that first); or the fd came from the legacy group interface, or the "
+		       "IOMMU does not enforce cache coherency";
 	case -EACCES:
 		return "a VF whose PF is owned by vfio-pci needs a VF token, which PDK does "
 		       "not pass yet";

@@ -189,6 +189,13 @@ region_rw(struct pdk_vfio_dev *dev, uint32_t index, const char *what, uint64_t o
 	ssize_t n;
 	int rc;
 
+	/*
+	 * Before the region lookup, so that the log names the caller's step
+	 * ("config space"), not VFIO_DEVICE_GET_REGION_INFO.
+	 */
+	rc = vfio_need_dev(dev, what);
+	if (rc < 0)
+		return rc;
 	rc = pdk_vfio_region_info(dev, index, &r);
 	if (rc < 0)
 		return rc;
@@ -265,6 +272,9 @@ pdk_vfio_pci_command(struct pdk_vfio_dev *dev, uint16_t set, uint16_t clear)
 	uint16_t cmd;
 	int rc;
 
+	rc = vfio_need_dev(dev, "PCI command register");
+	if (rc < 0)
+		return rc;
 	/* region_rw() logs a failed access with the device and the offset. */
 	rc = pdk_vfio_config_read(dev, PCI_COMMAND, &cmd, sizeof(cmd));
 	if (rc < 0)
