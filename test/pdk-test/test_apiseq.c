@@ -148,7 +148,7 @@ static struct {
 	char hist[HIST][200];
 	unsigned int nhist;
 	unsigned int peak;
-	uint64_t injected, fired, refused, dma_ok, dma_fault;
+	uint64_t injected, fired, refused, dma_ok, dma_fault, dsa_silent_detach;
 } g;
 
 /* ---- randomness: splitmix64, so a seed gives the same run everywhere ---- */
@@ -519,6 +519,18 @@ live_objects(void)
 		for (i = 0; i < DSA_NQ; i++)
 			n += g.dsa.q[i].up;
 	}
+	return n;
+}
+
+static unsigned int
+count_pasid_attachments(void)
+{
+	unsigned int n = 0;
+	int f, p;
+
+	for (f = 0; f < NFN; f++)
+		for (p = 1; p < MAXP; p++)
+			n += g.fn[f].katt[p] >= 0;
 	return n;
 }
 
@@ -1594,7 +1606,9 @@ op_dsa_queue_setup(void)
 	struct m_fn *fn = &g.fn[FN_DSA];
 	int q = rnd(DSA_NQ), a = pick_live_as(), want, rc, other;
 	uint32_t lim = 1u << fn->width, p = 0, exp = 0;
-	bool owns = true, fired, released = false;
+	bool owns = true, fired, released = false, old_up;
+	uint32_t old_pasid;
+	int old_as;
 
 	if (g.dsa.bus == NULL || a < 0)
 		return 1;
@@ -1636,6 +1650,9 @@ op_dsa_queue_setup(void)
 	rc = pdk_dmadev_queue_setup(g.dsa.dev_id, (uint16_t)q, &qc);
 	fired = disarm();
 	EXPECT(rc, want, fired);
+	old_up = g.dsa.q[q].up;
+	old_pasid = g.dsa.q[q].pasid;
+	old_as = g.dsa.q[q].as;
 	if (released || (fired && rc < 0 && !g.dsa.started && q < g.dsa.nq))
 		dsa_forget_queue(q);
 	if (rc == 0) {
@@ -1656,6 +1673,23 @@ op_dsa_queue_setup(void)
 		g.dsa.q[q].owns = owns;
 		fn->alloc[exp] = owns ? P_CTX : P_CALLER;
 		kattach(FN_DSA, exp, a);
+	}
+	if (fired && old_up && g.fn[FN_DSA].katt[old_pasid] < 0) {
+		struct pdk_sim_stats st;
+
+		/*
+		 * The injected failure may have hit the detach of the old queue's
+		 * PASID: the PMD forgets the queue and returns nothing of it, so
+		 * only the sim's count tells that the kernel kept it attached.
+		 */
+		pdk_sim_stats_get(g.sim, &st);
+		if (st.pasid_attachments == count_pasid_attachments() + 1) {
+			g.fn[FN_DSA].katt[old_pasid] = old_as;
+			g.fn[FN_DSA].stale[old_pasid] = true;
+			g.dsa_silent_detach++;
+			hist_add(" (the old queue's PASID %u detach failed and was not reported: it stays attached to as%d)",
+				 old_pasid, old_as);
+		}
 	}
 	return 0;
 }
@@ -1983,7 +2017,7 @@ apiseq_run(uint64_t seed, unsigned int nsteps)
 	memset(g.hist, 0, sizeof(g.hist));
 	g.nhist = 0;
 	g.peak = 0;
-	g.injected = g.fired = g.refused = g.dma_ok = g.dma_fault = 0;
+	g.injected = g.fired = g.refused = g.dma_ok = g.dma_fault = g.dsa_silent_detach = 0;
 	g.seed = seed;
 	g.rng = seed;
 	g.nsteps = nsteps;
@@ -2010,9 +2044,9 @@ apiseq_run(uint64_t seed, unsigned int nsteps)
 	if (rc == 0)
 		printf("apiseq: seed %" PRIu64 ": %u steps ok in %.2f s, %.0f steps/s, peak %u live objects, "
 		       "%" PRIu64 " refusals checked, %" PRIu64 " DMAs landed, %" PRIu64 " faulted, "
-		       "%" PRIu64 " failures armed, %" PRIu64 " fired\n",
+		       "%" PRIu64 " failures armed, %" PRIu64 " fired, %" PRIu64 " unreported DSA detach failures\n",
 		       seed, nsteps, secs, nsteps / (secs > 0 ? secs : 1), g.peak, g.refused,
-		       g.dma_ok, g.dma_fault, g.injected, g.fired);
+		       g.dma_ok, g.dma_fault, g.injected, g.fired, g.dsa_silent_detach);
 	fflush(stdout);
 	return rc;
 }
