@@ -85,6 +85,8 @@ struct m_as {
 	int ictx;
 	int nmaps;
 	struct m_map maps[NBUF];
+	/* mappings the DSA PMD left behind (a ring whose unmap failed) */
+	int foreign;
 	char name[16];
 };
 
@@ -148,7 +150,7 @@ static struct {
 	char hist[HIST][200];
 	unsigned int nhist;
 	unsigned int peak;
-	uint64_t injected, fired, refused, dma_ok, dma_fault, dsa_silent_detach;
+	uint64_t injected, fired, refused, dma_ok, dma_fault, dsa_silent_detach, dsa_ring_left;
 } g;
 
 /* ---- randomness: splitmix64, so a seed gives the same run everywhere ---- */
@@ -576,7 +578,7 @@ predict(int a, uint64_t iova, uint32_t len, bool write, struct seg *segs, int *n
 			bool in_pool = cur >= POOL_IOVA &&
 				       cur < POOL_IOVA + (uint64_t)POOL_SLOTS * BUF_LEN;
 
-			if (!in_pool && dsa_queues_on(a) > 0)
+			if (!in_pool && (dsa_queues_on(a) > 0 || g.as[a].foreign > 0))
 				unknown = true;
 			else
 				fault = true;
@@ -785,9 +787,9 @@ audit(void)
 			continue;
 		ioas++;
 		mc = pdk_dma_as_map_count(as->h);
-		CHECK(mc == (unsigned int)(as->nmaps + dsa_queues_on(i)),
-		      "as%d holds %u mappings, the model %d (+%d DSA rings)", i, mc, as->nmaps,
-		      dsa_queues_on(i));
+		CHECK(mc == (unsigned int)(as->nmaps + dsa_queues_on(i) + as->foreign),
+		      "as%d holds %u mappings, the model %d (+%d DSA rings, +%d left behind)", i, mc,
+		      as->nmaps, dsa_queues_on(i), as->foreign);
 		maps += mc;
 		for (b = 0; b < NBUF; b++) {
 			struct m_map *m = as_find_buf(i, b);
@@ -1003,6 +1005,7 @@ op_as_create(void)
 	if (rc == 0) {
 		as->ictx = i;
 		as->nmaps = 0;
+		as->foreign = 0;
 	} else {
 		CHECK(as->h == NULL, "a failed create left a handle");
 	}
@@ -1029,9 +1032,11 @@ op_as_destroy(void)
 	if (rc == 0) {
 		g.as[a].h = NULL;
 		g.as[a].nmaps = 0;
+		g.as[a].foreign = 0;
 	} else if (fired && pdk_dma_as_map_count(g.as[a].h) == (unsigned int)dsa_queues_on(a)) {
 		/* the IOAS destroy failed after the unmap: the space is valid and empty */
 		g.as[a].nmaps = 0;
+		g.as[a].foreign = 0;
 		hist_add(" (the mappings went before the IOAS destroy failed)");
 	}
 	return 0;
@@ -1674,6 +1679,20 @@ op_dsa_queue_setup(void)
 		fn->alloc[exp] = owns ? P_CTX : P_CALLER;
 		kattach(FN_DSA, exp, a);
 	}
+	if (fired && old_up) {
+		int left = (int)pdk_dma_as_map_count(g.as[old_as].h) - g.as[old_as].nmaps -
+			   dsa_queues_on(old_as);
+
+		/*
+		 * The failure may have hit the unmap of the old queue's ring: the
+		 * PMD goes on (and munmaps the ring while the IOAS still maps it).
+		 */
+		if (left > g.as[old_as].foreign) {
+			g.as[old_as].foreign = left;
+			g.dsa_ring_left++;
+			hist_add(" (the old queue's ring stays mapped in as%d, unreported)", old_as);
+		}
+	}
 	if (fired && old_up && g.fn[FN_DSA].katt[old_pasid] < 0) {
 		struct pdk_sim_stats st;
 
@@ -2017,7 +2036,7 @@ apiseq_run(uint64_t seed, unsigned int nsteps)
 	memset(g.hist, 0, sizeof(g.hist));
 	g.nhist = 0;
 	g.peak = 0;
-	g.injected = g.fired = g.refused = g.dma_ok = g.dma_fault = g.dsa_silent_detach = 0;
+	g.injected = g.fired = g.refused = g.dma_ok = g.dma_fault = g.dsa_silent_detach = g.dsa_ring_left = 0;
 	g.seed = seed;
 	g.rng = seed;
 	g.nsteps = nsteps;
@@ -2044,9 +2063,9 @@ apiseq_run(uint64_t seed, unsigned int nsteps)
 	if (rc == 0)
 		printf("apiseq: seed %" PRIu64 ": %u steps ok in %.2f s, %.0f steps/s, peak %u live objects, "
 		       "%" PRIu64 " refusals checked, %" PRIu64 " DMAs landed, %" PRIu64 " faulted, "
-		       "%" PRIu64 " failures armed, %" PRIu64 " fired, %" PRIu64 " unreported DSA detach failures\n",
+		       "%" PRIu64 " failures armed, %" PRIu64 " fired, %" PRIu64 " unreported DSA detach failures, %" PRIu64 " DSA rings left mapped\n",
 		       seed, nsteps, secs, nsteps / (secs > 0 ? secs : 1), g.peak, g.refused,
-		       g.dma_ok, g.dma_fault, g.injected, g.fired, g.dsa_silent_detach);
+		       g.dma_ok, g.dma_fault, g.injected, g.fired, g.dsa_silent_detach, g.dsa_ring_left);
 	fflush(stdout);
 	return rc;
 }
