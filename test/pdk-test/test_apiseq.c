@@ -1613,7 +1613,7 @@ op_dsa_queue_setup(void)
 	uint32_t lim = 1u << fn->width, p = 0, exp = 0;
 	bool owns = true, fired, released = false, old_up;
 	uint32_t old_pasid;
-	int old_as;
+	int old_as, k;
 
 	if (g.dsa.bus == NULL || a < 0)
 		return 1;
@@ -1679,18 +1679,21 @@ op_dsa_queue_setup(void)
 		fn->alloc[exp] = owns ? P_CTX : P_CALLER;
 		kattach(FN_DSA, exp, a);
 	}
-	if (fired && old_up) {
-		int left = (int)pdk_dma_as_map_count(g.as[old_as].h) - g.as[old_as].nmaps -
-			   dsa_queues_on(old_as);
+	for (k = 0; fired && k < NAS; k++) {
+		int left;
 
+		if (g.as[k].h == NULL)
+			continue;
 		/*
-		 * The failure may have hit the unmap of the old queue's ring: the
-		 * PMD goes on (and munmaps the ring while the IOAS still maps it).
+		 * The failure may have hit the unmap of a ring (the old queue's, or
+		 * the new one's on a failed setup): the PMD goes on, and munmaps
+		 * the ring while the IOAS still maps it.
 		 */
-		if (left > g.as[old_as].foreign) {
-			g.as[old_as].foreign = left;
+		left = (int)pdk_dma_as_map_count(g.as[k].h) - g.as[k].nmaps - dsa_queues_on(k);
+		if (left > g.as[k].foreign) {
+			g.as[k].foreign = left;
 			g.dsa_ring_left++;
-			hist_add(" (the old queue's ring stays mapped in as%d, unreported)", old_as);
+			hist_add(" (a DSA ring stays mapped in as%d, unreported)", k);
 		}
 	}
 	if (fired && old_up && g.fn[FN_DSA].katt[old_pasid] < 0) {
