@@ -2103,3 +2103,70 @@ test_apiseq_random(void)
 	return rc;
 }
 PDK_TEST_REGISTER(sim_apiseq_random, fast, test_apiseq_random);
+
+/*
+ * Found by sim_apiseq_random (seed 962851676): when the unmap of a DSA
+ * queue's ring fails at release, the IOAS keeps mapping the ring; the PMD
+ * must then keep its memory allocated, or the device could reach pages the
+ * process reuses (and a later HWPT on the space fails to pin them).
+ * A queue on the same space reads the old ring's IOVA through the DMA port:
+ * the memory must still be there.
+ */
+static int
+test_apiseq_dsa_ring_unmap_fails(void)
+{
+	struct pdk_sim_config scfg = { .no_default_devices = true };
+	struct pdk_sim_fn_config fcfg = {
+		.pci_addr = "0000:6a:01.0", .model = PDK_SIM_MODEL_DSA, .pasid_bits = 4,
+	};
+	struct pdk_dmadev_conf conf = { .nb_queues = 2 };
+	struct pdk_dmadev_queue_conf qc = { .nb_desc = DSA_DESC };
+	struct pdk_dmadev_queue_info qi;
+	struct pdk_iommufd *ictx;
+	struct pdk_sim_fn *fn;
+	struct pdk_dma_as *as;
+	struct pdk_bus *bus;
+	struct pdk_sim *sim;
+	uint8_t probe[64];
+	unsigned int nth;
+	bool kept = false;
+	int dev;
+
+	TEST_ASSERT_OK(pdk_sim_create(&scfg, &sim));
+	TEST_ASSERT_OK(pdk_sim_fn_add(sim, &fcfg, &fn));
+	TEST_ASSERT_OK(pdk_iommufd_open(pdk_sim_sys(sim), &ictx));
+	TEST_ASSERT_OK(pdk_bus_create(ictx, &bus));
+	TEST_ASSERT(pdk_bus_scan(bus) >= 1);
+	TEST_ASSERT_OK(pdk_bus_allow(bus, fcfg.pci_addr));
+	TEST_ASSERT_RC(pdk_bus_probe(bus), 1);
+	dev = pdk_dmadev_get_dev_id(fcfg.pci_addr);
+	TEST_ASSERT(dev >= 0);
+	TEST_ASSERT_OK(pdk_dma_as_create(ictx, "rings", &as));
+	TEST_ASSERT_OK(pdk_dmadev_configure(dev, &conf));
+	qc.as = as;
+	test_log_capture_start();
+	/* fail each boundary call of the release in turn until the ring unmap is hit */
+	for (nth = 1; nth < 16 && !kept; nth++) {
+		TEST_ASSERT_OK(pdk_dmadev_queue_setup(dev, 0, &qc));
+		TEST_ASSERT_EQ(pdk_dma_as_map_count(as), 1);
+		test_log_clear();
+		pdk_sim_fail_nth(sim, nth, EIO);
+		pdk_dmadev_queue_release(dev, 0);
+		pdk_sim_fail_nth(sim, 0, 0);
+		kept = pdk_dma_as_map_count(as) == 1;
+	}
+	TEST_ASSERT(kept, "no injected failure left the ring mapped");
+	TEST_ASSERT_LOGGED("the ring stays mapped and allocated");
+	test_log_capture_stop();
+	/* the first mapping of a new space sits at PDK's lowest IOVA, 4096 */
+	TEST_ASSERT_OK(pdk_dmadev_queue_setup(dev, 1, &qc));
+	TEST_ASSERT_OK(pdk_dmadev_queue_info(dev, 1, &qi));
+	TEST_ASSERT_RC(pdk_sim_fn_dma(fn, true, qi.pasid, 4096, probe, sizeof(probe), false), 0);
+	pdk_bus_destroy(bus);
+	TEST_ASSERT_OK(pdk_dma_as_destroy(as));
+	TEST_ASSERT_OK(pdk_iommufd_close(ictx));
+	TEST_ASSERT_SIM_CLEAN(sim);
+	TEST_ASSERT_EQ(pdk_sim_destroy(sim), 0);
+	return TEST_SUCCESS;
+}
+PDK_TEST_REGISTER(sim_apiseq_dsa_ring_unmap_fails, fast, test_apiseq_dsa_ring_unmap_fails);

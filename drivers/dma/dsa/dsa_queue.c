@@ -57,9 +57,19 @@ queue_free(struct dsa_queue *q)
 	if (q->pasid_ctx != NULL)
 		pdk_pasid_ctx_release(q->pasid_ctx);
 	if (q->mem != NULL) {
-		if (q->mapped)
-			pdk_dma_unmap(q->as, q->mem);
-		munmap(q->mem, q->mem_len);
+		int rc = q->mapped ? pdk_dma_unmap(q->as, q->mem) : 0;
+
+		/*
+		 * A ring the IOMMU still maps must stay allocated: freed, its pages
+		 * would go to the next mmap (another ring, a buffer) while the
+		 * device can still reach them through the old IOVA. It is leaked
+		 * instead; destroying the address space removes the mapping.
+		 */
+		if (rc < 0)
+			DSA_LOG(ERR, "%s: queue %u: unmapping its ring (%zu bytes) from address space '%s' failed: %s; the ring stays mapped and allocated (leaked) until the address space is destroyed",
+				dev->name, wq, q->mem_len, pdk_dma_as_name(q->as), strerror(-rc));
+		else
+			munmap(q->mem, q->mem_len);
 	}
 	free(q->segs);
 	memset(q, 0, sizeof(*q));
