@@ -131,7 +131,6 @@ static struct {
 	uint64_t rng;
 	uint64_t seed;
 	unsigned int step, nsteps;
-	bool old_api;
 	struct pdk_sim *sim;
 	struct pdk_sys *sys;
 	struct pdk_iommufd *ictx[NICTX];
@@ -906,8 +905,6 @@ op_ictx_close(void)
 	if (i < 0)
 		return 1;
 	busy = ictx_has_dependents(i, &what);
-	if (busy && g.old_api)
-		return 1;
 	hist("step %u: pdk_iommufd_close(ictx%d)%s%s", g.step, i, busy ? ", held by " : "",
 	     busy ? what : "");
 	/* releases are never injected: the kernel's fail_nth never fails one */
@@ -971,8 +968,6 @@ op_dev_close(void)
 	if (f < 0)
 		return 1;
 	fn = &g.fn[f];
-	if (fn->has_space && g.old_api)
-		return 1;
 	hist("step %u: pdk_vfio_close(fn %d)%s", g.step, f, fn->has_space ? ", its PASID space lives" : "");
 	rc = pdk_vfio_close(fn->h);
 	EXPECT(rc, fn->has_space ? -EBUSY : 0, false);
@@ -1139,8 +1134,6 @@ op_space_create(void)
 		want = -EBUSY;		/* one owner per device PASID table */
 	else
 		want = 0;
-	if (g.old_api && want != 0 && fn->bound >= 0)
-		return 1;
 	hist("step %u: pdk_pasid_space_create(fn %d, ictx%d)%s", g.step, f, i,
 	     fn->has_space ? " (it has one)" : "");
 	arm();
@@ -1170,8 +1163,6 @@ op_space_destroy(void)
 	fn = &g.fn[f];
 	for (i = 0; i < NCTX; i++)
 		nctx += g.ctx[i].h != NULL && g.ctx[i].fn == f;
-	if (nctx > 0 && g.old_api)
-		return 1;
 	hist("step %u: pdk_pasid_space_destroy(fn %d) (%d contexts%s)", g.step, f, nctx,
 	     fn->rid_as >= 0 ? ", RID attached" : "");
 	rc = pdk_pasid_space_destroy(fn->space);
@@ -1425,8 +1416,6 @@ op_vfio_direct(void)
 		int a = pick_live_as();
 		uint32_t hwpt = a >= 0 ? pdk_dma_as_ioas_id(g.as[a].h) : 1;
 
-		if (g.old_api)
-			return 1;
 		hist("step %u: pdk_vfio_%s(fn %d%s) while its PASID space lives", g.step,
 		     which == 0 ? "attach" : which == 1 ? "detach" : which == 2 ? "pasid_attach" : "pasid_detach",
 		     f, which >= 2 ? ", a PASID" : "");
@@ -2043,8 +2032,7 @@ apiseq_run(uint64_t seed, unsigned int nsteps)
 	g.seed = seed;
 	g.rng = seed;
 	g.nsteps = nsteps;
-	printf("apiseq: seed %" PRIu64 ", %u steps%s\n", seed, nsteps,
-	       g.old_api ? " (PDK_APISEQ_OLD_API: no parent-before-child closes)" : "");
+	printf("apiseq: seed %" PRIu64 ", %u steps\n", seed, nsteps);
 	fflush(stdout);
 	if (world_create() < 0) {
 		fprintf(stderr, "apiseq: cannot create the simulated world\n");
@@ -2078,13 +2066,11 @@ test_apiseq_random(void)
 {
 	const char *s = getenv("PDK_APISEQ_SEED");
 	const char *n = getenv("PDK_APISEQ_STEPS");
-	const char *old = getenv("PDK_APISEQ_OLD_API");
 	unsigned int steps = n != NULL ? (unsigned int)strtoul(n, NULL, 0) : 300;
 	unsigned int runs = s != NULL ? 1 : 4, r;
 	uint64_t seed;
 	int rc = TEST_SUCCESS;
 
-	g.old_api = old != NULL && strcmp(old, "1") == 0;
 	if (s != NULL) {
 		seed = strtoull(s, NULL, 0);
 	} else {
