@@ -2066,8 +2066,8 @@ test_apiseq_random(void)
 {
 	const char *s = getenv("PDK_APISEQ_SEED");
 	const char *n = getenv("PDK_APISEQ_STEPS");
-	unsigned int steps = n != NULL ? (unsigned int)strtoul(n, NULL, 0) : 300;
-	unsigned int runs = s != NULL ? 1 : 4, r;
+	unsigned int steps = n != NULL ? (unsigned int)strtoul(n, NULL, 0) : 1000;
+	unsigned int runs = s != NULL ? 1 : 6, r;
 	uint64_t seed;
 	int rc = TEST_SUCCESS;
 
