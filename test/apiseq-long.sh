@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: BSD-3-Clause
 #
 # Long runs of the randomized API-sequence test (sim_apiseq_random) on the
-# simulated kernel: new seeds, 500..5000 steps each, for SECONDS (default
+# simulated kernel: new seeds, 500..5000 steps each (every 25th run 50000..100000), for SECONDS (default
 # 60). Reports steps per second and the longest run's size (steps, peak
 # live objects); stops at the first failure and prints how to reproduce it.
 #
@@ -22,6 +22,8 @@ seed=$(( $(date +%s) % 100000000 * 10 ))
 runs=0 steps=0 best_steps=0 best_peak=0 best_seed=0
 while [ $(( $(date +%s) - start )) -lt "$secs" ]; do
 	n=$(( 500 + (seed * 7919) % 4501 ))
+	# every 25th run is a long one: state piles up (peak live objects)
+	[ $((runs % 25)) -eq 24 ] && n=$(( 50000 + (seed * 7919) % 50001 ))
 	if ! PDK_APISEQ_SEED=$seed PDK_APISEQ_STEPS=$n "$bin" sim_apiseq_random >"$out" 2>&1; then
 		grep -v '^  \[log' "$out" | tail -40
 		echo "apiseq-long: FAILED: seed $seed, $n steps; reproduce:"
