@@ -48,16 +48,26 @@ dsa_queue_reset_ring(struct dsa_queue *q)
 	memset(q->bcomps, 0, sizeof(*q->bcomps) * (size_t)(q->seg_mask + 1));
 }
 
-static void
+/*
+ * Free everything of the queue. @return 0, or the first failure (a PASID
+ * detach or a ring unmap the kernel refused), which the caller reports:
+ * the queue is freed anyway.
+ */
+static int
 queue_free(struct dsa_queue *q)
 {
 	struct dsa_dev *dev = q->dev;
 	uint16_t wq = q->wq;
+	int first = 0;
 
+	/* lib/pasid logs a failed detach; the PASID then stays attached until close */
 	if (q->pasid_ctx != NULL)
-		pdk_pasid_ctx_release(q->pasid_ctx);
+		first = pdk_pasid_ctx_release(q->pasid_ctx);
 	if (q->mem != NULL) {
 		int rc = q->mapped ? pdk_dma_unmap(q->as, q->mem) : 0;
+
+		if (rc < 0 && first == 0)
+			first = rc;
 
 		/*
 		 * A ring the IOMMU still maps must stay allocated: freed, its pages
@@ -75,6 +85,7 @@ queue_free(struct dsa_queue *q)
 	memset(q, 0, sizeof(*q));
 	q->dev = dev;
 	q->wq = wq;
+	return first;
 }
 
 int
@@ -86,8 +97,7 @@ dsa_queue_release(struct dsa_dev *dev, uint16_t qid)
 		return 0;
 	DSA_LOG(DEBUG, "%s: queue %u (WQ %u, PASID %u) released", dev->name, qid, q->wq,
 		pdk_pasid_ctx_pasid(q->pasid_ctx));
-	queue_free(q);
-	return 0;
+	return queue_free(q);
 }
 
 int
