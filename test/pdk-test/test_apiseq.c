@@ -1700,7 +1700,7 @@ op_dsa_queue_setup(void)
 			g.fn[FN_DSA].katt[old_pasid] = old_as;
 			g.fn[FN_DSA].stale[old_pasid] = true;
 			g.dsa_silent_detach++;
-			hist_add(" (the old queue's PASID %u detach failed : it stays attached to as%d)",
+			hist_add(" (the old queue's PASID %u detach failed: it stays attached to as%d)",
 				 old_pasid, old_as);
 		}
 	}
