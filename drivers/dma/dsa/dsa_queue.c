@@ -48,23 +48,44 @@ dsa_queue_reset_ring(struct dsa_queue *q)
 	memset(q->bcomps, 0, sizeof(*q->bcomps) * (size_t)(q->seg_mask + 1));
 }
 
-static void
+/*
+ * Free everything of the queue. @return 0, or the first failure (a PASID
+ * detach or a ring unmap the kernel refused), which the caller reports:
+ * the queue is freed anyway.
+ */
+static int
 queue_free(struct dsa_queue *q)
 {
 	struct dsa_dev *dev = q->dev;
 	uint16_t wq = q->wq;
+	int first = 0;
 
+	/* lib/pasid logs a failed detach; the PASID then stays attached until close */
 	if (q->pasid_ctx != NULL)
-		pdk_pasid_ctx_release(q->pasid_ctx);
+		first = pdk_pasid_ctx_release(q->pasid_ctx);
 	if (q->mem != NULL) {
-		if (q->mapped)
-			pdk_dma_unmap(q->as, q->mem);
-		munmap(q->mem, q->mem_len);
+		int rc = q->mapped ? pdk_dma_unmap(q->as, q->mem) : 0;
+
+		if (rc < 0 && first == 0)
+			first = rc;
+
+		/*
+		 * A ring the IOMMU still maps must stay allocated: freed, its pages
+		 * would go to the next mmap (another ring, a buffer) while the
+		 * device can still reach them through the old IOVA. It is leaked
+		 * instead; destroying the address space removes the mapping.
+		 */
+		if (rc < 0)
+			DSA_LOG(ERR, "%s: queue %u: unmapping its ring (%zu bytes) from address space '%s' failed: %s; the ring stays mapped and allocated (leaked) until the address space is destroyed",
+				dev->name, wq, q->mem_len, pdk_dma_as_name(q->as), strerror(-rc));
+		else
+			munmap(q->mem, q->mem_len);
 	}
 	free(q->segs);
 	memset(q, 0, sizeof(*q));
 	q->dev = dev;
 	q->wq = wq;
+	return first;
 }
 
 int
@@ -76,8 +97,7 @@ dsa_queue_release(struct dsa_dev *dev, uint16_t qid)
 		return 0;
 	DSA_LOG(DEBUG, "%s: queue %u (WQ %u, PASID %u) released", dev->name, qid, q->wq,
 		pdk_pasid_ctx_pasid(q->pasid_ctx));
-	queue_free(q);
-	return 0;
+	return queue_free(q);
 }
 
 int
