@@ -30,6 +30,7 @@ pdk_pasid_ctx_create(struct pdk_pasid_space *space, struct pdk_dma_as *as, uint3
 		     struct pdk_pasid_ctx **ctx)
 {
 	struct pdk_pasid_ctx *c;
+	int stuck = -1;
 	int rc;
 
 	if (ctx != NULL)
@@ -65,6 +66,9 @@ pdk_pasid_ctx_create(struct pdk_pasid_space *space, struct pdk_dma_as *as, uint3
 			pdk_vfio_name(space->dev), pasid, strerror(EBUSY));
 		rc = -EBUSY;
 		goto fail_free;
+	} else if ((stuck = pasid_stuck_find(space, pasid)) >= 0) {
+		/* the attach below replaces the stale attachment: who owned it owns it again */
+		c->owns_pasid = space->stuck[stuck].ctx_owned;
 	}
 	/* else: the caller allocated it and keeps owning it */
 
@@ -82,6 +86,8 @@ pdk_pasid_ctx_create(struct pdk_pasid_space *space, struct pdk_dma_as *as, uint3
 		pdk_dma_as_hwpt_put(as, c->hwpt_id);
 		goto fail_pasid;
 	}
+	if (stuck >= 0)
+		space->stuck[stuck] = space->stuck[--space->nstuck];
 	c->space = space;
 	c->as = as;
 	c->pasid = pasid;
@@ -92,7 +98,7 @@ pdk_pasid_ctx_create(struct pdk_pasid_space *space, struct pdk_dma_as *as, uint3
 	return 0;
 
 fail_pasid:
-	if (c->owns_pasid)
+	if (c->owns_pasid && stuck < 0)
 		pasid_bit_clear(space, pasid);
 fail_free:
 	free(c);
@@ -148,10 +154,22 @@ pdk_pasid_ctx_release(struct pdk_pasid_ctx *ctx)
 		return 0;
 	space = ctx->space;
 	rc = pdk_vfio_owner_pasid_detach(space->dev, space, ctx->pasid);
-	if (rc < 0)
-		PDK_LOG(ERR, "pasid", "%s: detaching PASID %u from HWPT %u of address space '%s' failed: %s; PDK forgets the context anyway, closing the device detaches the PASID",
+	if (rc < 0) {
+		struct pasid_stuck *s = realloc(space->stuck,
+						(space->nstuck + 1) * sizeof(*s));
+
+		PDK_LOG(ERR, "pasid", "%s: detaching PASID %u from HWPT %u of address space '%s' failed: %s; PDK forgets the context anyway and holds PASID %u back (DMA tagged with it still reaches '%s') until a new context attaches it or the device closes",
 			pdk_vfio_name(space->dev), ctx->pasid, ctx->hwpt_id, pdk_dma_as_name(ctx->as),
-			strerror(-rc));
+			strerror(-rc), ctx->pasid, pdk_dma_as_name(ctx->as));
+		if (s != NULL) {
+			space->stuck = s;
+			s[space->nstuck].pasid = ctx->pasid;
+			s[space->nstuck].ctx_owned = ctx->owns_pasid;
+			space->nstuck++;
+		}
+		/* with no room to remember it, at least never hand it out again */
+		ctx->owns_pasid = false;
+	}
 	/* after a failed detach the HWPT stays busy: the put keeps it for a later retry */
 	pdk_dma_as_hwpt_put(ctx->as, ctx->hwpt_id);
 	TAILQ_REMOVE(&space->ctxs, ctx, next);

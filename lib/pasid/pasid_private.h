@@ -49,6 +49,17 @@ struct pdk_pasid_space {
 	uint32_t hint;		/* no free bit in any word below this one */
 	unsigned int count;	/* PASIDs allocated, the RID not counted */
 	struct pasid_ctx_list ctxs;
+	/*
+	 * PASIDs whose detach the kernel refused: still attached to their old
+	 * HWPT, so DMA tagged with them still reaches the old address space.
+	 * They stay allocated until a new context's attach replaces that
+	 * attachment or the space goes; pdk_pasid_free() refuses them.
+	 */
+	struct pasid_stuck {
+		uint32_t pasid;
+		bool ctx_owned;	/* the released context had allocated it */
+	} *stuck;
+	unsigned int nstuck;
 	struct pdk_dma_as *rid_as;	/* NULL while this space has not attached the RID */
 	uint32_t rid_hwpt;
 };
@@ -67,6 +78,9 @@ PDK_INTERNAL void pasid_bit_clear(struct pdk_pasid_space *space, uint32_t pasid)
  */
 PDK_INTERNAL int pasid_check_as(const struct pdk_pasid_space *space, const struct pdk_dma_as *as,
 		   const char *what);
+
+/* @return the index of @p pasid among the stuck PASIDs, or -1. */
+PDK_INTERNAL int pasid_stuck_find(const struct pdk_pasid_space *space, uint32_t pasid);
 
 /* @return the context using @p pasid, or NULL. */
 PDK_INTERNAL struct pdk_pasid_ctx *pasid_ctx_find(const struct pdk_pasid_space *space,

@@ -197,6 +197,7 @@ pdk_pasid_space_destroy(struct pdk_pasid_space *space)
 	}
 	rid_detach(space, true);
 	pdk_vfio_unclaim(space->dev, space, &space->dev_hold);
+	free(space->stuck);
 	free(space->bitmap);
 	free(space);
 	return 0;
@@ -281,6 +282,17 @@ pasid_bit_clear(struct pdk_pasid_space *space, uint32_t pasid)
 	space->count--;
 	if (pasid / 64 < space->hint)
 		space->hint = pasid / 64;
+}
+
+int
+pasid_stuck_find(const struct pdk_pasid_space *space, uint32_t pasid)
+{
+	unsigned int i;
+
+	for (i = 0; i < space->nstuck; i++)
+		if (space->stuck[i].pasid == pasid)
+			return (int)i;
+	return -1;
 }
 
 struct pdk_pasid_ctx *
@@ -379,6 +391,11 @@ pdk_pasid_free(struct pdk_pasid_space *space, uint32_t pasid)
 	}
 	if (pasid_ctx_find(space, pasid) != NULL) {
 		PDK_LOG(ERR, "pasid", "%s: PASID %u free: %s, a context still uses it; release the context (pdk_pasid_ctx_release()) first",
+			pdk_vfio_name(space->dev), pasid, strerror(EBUSY));
+		return -EBUSY;
+	}
+	if (pasid_stuck_find(space, pasid) >= 0) {
+		PDK_LOG(ERR, "pasid", "%s: PASID %u free: %s, the kernel still has it attached (its detach failed): handing it out again would let DMA tagged with it reach the old address space; it stays allocated until a context attaches it again or the device closes",
 			pdk_vfio_name(space->dev), pasid, strerror(EBUSY));
 		return -EBUSY;
 	}

@@ -92,8 +92,9 @@ int pdk_pasid_alloc(struct pdk_pasid_space *space, uint32_t *pasid);
 int pdk_pasid_reserve(struct pdk_pasid_space *space, uint32_t pasid);
 
 /**
- * Free an allocated PASID. -EBUSY while a context uses it, -ENOENT if it is
- * not allocated (PASID 0 and PASIDs beyond the width included).
+ * Free an allocated PASID. -EBUSY while a context uses it or while it is
+ * held back after a failed detach (pdk_pasid_ctx_release()), -ENOENT if it
+ * is not allocated (PASID 0 and PASIDs beyond the width included).
  */
 int pdk_pasid_free(struct pdk_pasid_space *space, uint32_t pasid);
 
@@ -126,7 +127,11 @@ int pdk_pasid_ctx_replace(struct pdk_pasid_ctx *ctx, struct pdk_dma_as *as);
 /**
  * Detach the PASID, free it (if the context allocated it) and the context.
  * The context is freed even when the detach fails (logged and returned:
- * closing the device detaches the PASID anyway). NULL is a no-op.
+ * closing the device detaches the PASID anyway); the PASID is then held
+ * back, since the kernel still sends DMA tagged with it to the old address
+ * space: pdk_pasid_alloc() skips it and pdk_pasid_free() refuses it
+ * (-EBUSY) until a new context attaches it (which replaces the stale
+ * attachment) or the space is destroyed. NULL is a no-op.
  * Contexts may be released in any order, by any tenant of the space; each
  * detaches only its own PASID.
  */

@@ -379,3 +379,60 @@ test_fault_fd_lifetime(void)
 	DONE(env);
 }
 PDK_TEST_REGISTER(sim_owner_fault_fd_lifetime, fast, test_fault_fd_lifetime);
+
+/*
+ * A PASID whose detach the kernel refused is still attached to its old
+ * address space: it is held back (never handed out, not freeable) until a
+ * new context's attach replaces that attachment.
+ */
+static int
+test_failed_detach_holds_pasid(void)
+{
+	struct pdk_pasid_space *space;
+	struct pdk_pasid_ctx *again;
+	struct tenant a, b;
+	struct test_env env;
+	uint32_t stuck, next;
+
+	SETUP(env, NULL, NULL, true);
+	test_log_capture_start();
+	TEST_ASSERT_OK(pdk_pasid_space_create(env.dev, env.ictx, &space));
+	TEST_ASSERT_OK(tenant_setup(&env, space, "tenant-a", 0xa1, &a));
+	TEST_ASSERT_OK(tenant_setup(&env, space, "tenant-b", 0xb2, &b));
+	stuck = pdk_pasid_ctx_pasid(a.ctx);
+
+	/* the next boundary call is the PASID detach */
+	pdk_sim_fail_nth(env.sim, 1, EIO);
+	TEST_ASSERT_RC(pdk_pasid_ctx_release(a.ctx), -EIO);
+	a.ctx = NULL;
+	TEST_ASSERT(pdk_sim_fail_fired(env.sim), "the detach was the failed call");
+	TEST_ASSERT_LOGGED("holds PASID 1 back");
+	/* the kernel still routes it to A */
+	TEST_ASSERT_EQ(test_simdma_copy(&env, true, stuck, a.src_iova, a.dst_iova, BUF_LEN),
+		       PDK_SIMDMA_ST_DONE);
+	TEST_ASSERT(test_all_bytes(a.dst, 0xa1, BUF_LEN), "still A's space");
+	test_log_clear();
+	TEST_ASSERT_RC(pdk_pasid_free(space, stuck), -EBUSY);
+	TEST_ASSERT_LOGGED("the kernel still has it attached");
+	TEST_ASSERT_OK(pdk_pasid_alloc(space, &next));
+	TEST_ASSERT(next != stuck, "PASID %u handed out again while attached", stuck);
+	TEST_ASSERT_OK(pdk_pasid_free(space, next));
+
+	/* a new context takes it over: its attach replaces the stale one */
+	TEST_ASSERT_OK(pdk_pasid_ctx_create(space, b.as, stuck, &again));
+	memset(b.dst, 0, BUF_LEN);
+	TEST_ASSERT_EQ(test_simdma_copy(&env, true, stuck, b.src_iova, b.dst_iova, BUF_LEN),
+		       PDK_SIMDMA_ST_DONE);
+	TEST_ASSERT(test_all_bytes(b.dst, 0xb2, BUF_LEN), "now B's space");
+	TEST_ASSERT_OK(pdk_pasid_ctx_release(again));
+	/* the context that took it over freed it */
+	TEST_ASSERT_OK(pdk_pasid_reserve(space, stuck));
+	TEST_ASSERT_OK(pdk_pasid_free(space, stuck));
+
+	TEST_ASSERT_OK(tenant_teardown(&a));
+	TEST_ASSERT_OK(tenant_teardown(&b));
+	TEST_ASSERT_OK(pdk_pasid_space_destroy(space));
+	test_log_capture_stop();
+	DONE(env);
+}
+PDK_TEST_REGISTER(sim_owner_failed_detach_holds_pasid, fast, test_failed_detach_holds_pasid);
