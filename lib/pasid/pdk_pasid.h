@@ -47,8 +47,8 @@ struct pdk_pasid_ctx;
  * pdk_pasid_ctx_replace() moves its PASID to another address space.
  *
  * @param ctx the iommufd context the device is bound to (pdk_vfio_iommufd()).
- * @return 0; -EBUSY when the device already has a PASID space; -EINVAL for
- *   a device not bound to @p ctx; -EOPNOTSUPP when the device cannot use
+ * @return 0; -EINVAL for a NULL argument or a device not bound to @p ctx
+ *   (checked first); -EBUSY when the device already has a PASID space; -EOPNOTSUPP when the device cannot use
  *   PASIDs (width 0: no PASID capability, PASID not enabled by the IOMMU
  *   driver, AMD-Vi, or a kernel older than 6.15), the log says which
  *   applies; -errno otherwise.
