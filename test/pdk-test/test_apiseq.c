@@ -1652,6 +1652,8 @@ op_dsa_queue_setup(void)
 		want = -EINVAL;
 	} else if (p >= lim) {
 		want = -EINVAL;
+	} else if (g.as[a].ictx != g.dsa.ictx && g.dsa.q[q].up) {
+		want = -EINVAL;		/* refused before the old queue is released */
 	} else {
 		/* from here the old queue is released first (pdk_dmadev.h) */
 		released = true;

@@ -690,3 +690,42 @@ test_dsa_missing_ops(void)
 	return TEST_SUCCESS;
 }
 PDK_TEST_REGISTER(sim_dsa_pmd_missing_ops_refused, fast, test_dsa_missing_ops);
+
+/*
+ * A set-up queue asked to move to an address space of another iommufd
+ * context: refused before the old queue is released, so it keeps working.
+ */
+static int
+test_dsa_setup_other_context(void)
+{
+	struct pdk_dmadev_queue_conf qc = { .nb_desc = 64 };
+	struct pdk_dmadev_queue_info before, after;
+	struct pdk_dmadev_status st;
+	struct pdk_iommufd *other;
+	struct pdk_dma_as *foreign;
+	struct dsa_env e;
+
+	TEST_ASSERT_OK(dsa_env_setup(&e, 20, NULL));
+	TEST_ASSERT_OK(dsa_env_queues(&e, 1, 64));
+	TEST_ASSERT_OK(pdk_dmadev_queue_info(e.dev_id, 0, &before));
+	TEST_ASSERT_OK(pdk_iommufd_open(pdk_sim_sys(e.sim), &other));
+	TEST_ASSERT_OK(pdk_dma_as_create(other, "foreign", &foreign));
+	qc.as = foreign;
+	test_log_capture_start();
+	TEST_ASSERT_RC(pdk_dmadev_queue_setup(e.dev_id, 0, &qc), -EINVAL);
+	TEST_ASSERT_LOGGED("belongs to another iommufd context than the device's");
+	test_log_capture_stop();
+	TEST_ASSERT_OK(pdk_dmadev_queue_info(e.dev_id, 0, &after));
+	TEST_ASSERT_EQ(after.pasid, before.pasid);
+	TEST_ASSERT_EQ(after.hwpt_id, before.hwpt_id);
+	TEST_ASSERT_OK(pdk_dmadev_start(e.dev_id));
+	TEST_ASSERT_EQ(pdk_dmadev_copy(e.dev_id, 0, e.iova[0], e.iova[0] + BUF_LEN / 2, 64,
+				       PDK_DMADEV_OP_SUBMIT), 0);
+	TEST_ASSERT_EQ(drain(e.dev_id, 0, 1, &st), 1);
+	TEST_ASSERT_OK(pdk_dmadev_stop(e.dev_id));
+	TEST_ASSERT_OK(pdk_dma_as_destroy(foreign));
+	TEST_ASSERT_OK(pdk_iommufd_close(other));
+	TEST_ASSERT_OK(dsa_env_teardown(&e));
+	return TEST_SUCCESS;
+}
+PDK_TEST_REGISTER(sim_dsa_pmd_setup_other_context, fast, test_dsa_setup_other_context);
