@@ -24,12 +24,17 @@ fault_fd_find(const struct pdk_iommufd *ctx, int fd)
 	return -1;
 }
 
-/* Refuse an fd that is not an open fault queue of this context (closed, or never one). */
+/*
+ * Refuse an fd that is not an open fault queue of this context (closed, or
+ * never one). @return its index among the open ones, or -EBADF (logged).
+ */
 static int
 fault_fd_check(const struct pdk_iommufd *ctx, int fd, const char *call)
 {
-	if (fault_fd_find(ctx, fd) >= 0)
-		return 0;
+	int i = fault_fd_find(ctx, fd);
+
+	if (i >= 0)
+		return i;
 	return iommufd_fail(-EBADF, "pass an fd from pdk_iommufd_fault_alloc() of this context "
 			    "that is not closed yet", "%s: %s: fd %d is not one of its fault queues",
 			    call, ctx->label, fd);
@@ -174,11 +179,10 @@ pdk_iommufd_fault_close(struct pdk_iommufd *ctx, int fault_fd)
 	int i, rc;
 
 	IOMMUFD_CHECK_CTX(ctx, "close fault fd");
-	rc = fault_fd_check(ctx, fault_fd, "close fault fd");
-	if (rc < 0)
-		return rc;
+	i = fault_fd_check(ctx, fault_fd, "close fault fd");
+	if (i < 0)
+		return i;
 	/* forget it first: a failed close still releases the fd number */
-	i = fault_fd_find(ctx, fault_fd);
 	ctx->fault_fds[i] = ctx->fault_fds[--ctx->nfault_fds];
 	rc = pdk_sys_close(ctx->sys, fault_fd);
 	if (rc < 0)

@@ -154,12 +154,6 @@ pdk_iommufd_holders(struct pdk_iommufd *ctx)
 	return &ctx->holders;
 }
 
-const char *
-pdk_iommufd_label(const struct pdk_iommufd *ctx)
-{
-	return ctx->label;
-}
-
 int
 pdk_iommufd_destroy(struct pdk_iommufd *ctx, uint32_t id)
 {

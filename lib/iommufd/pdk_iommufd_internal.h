@@ -17,7 +17,4 @@
 /* The holders of @p ctx: add a hold for every handle that keeps its ids or its fd. */
 PDK_INTERNAL struct pdk_holders *pdk_iommufd_holders(struct pdk_iommufd *ctx);
 
-/* "iommufd context (fd N, <backend> backend)", for other libraries' log lines. */
-PDK_INTERNAL const char *pdk_iommufd_label(const struct pdk_iommufd *ctx);
-
 #endif /* PDK_IOMMUFD_INTERNAL_H */

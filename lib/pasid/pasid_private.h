@@ -35,7 +35,7 @@ struct pdk_pasid_space {
 	struct pdk_vfio_dev *dev;
 	/* the claim on the device: the one owner of its PASID table and RID */
 	struct pdk_hold dev_hold;
-	char label[32];		/* "PASID space of DDDD:BB:DD.F" */
+	char label[32];		/* "of DDDD:BB:DD.F": the claim's name after its kind "PASID space" */
 	struct pdk_iommufd *ictx;
 	uint32_t dev_id;
 	unsigned int width;

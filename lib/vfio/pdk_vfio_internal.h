@@ -24,7 +24,8 @@
  * Make @p owner the one owner of @p dev's PASIDs and RID, held through
  * @p hold (named @p name, "PASID space of ADDR") until pdk_vfio_unclaim():
  * pdk_vfio_close() refuses while it is held.
- * @return 0, -EBUSY (logged) when another owner holds the claim.
+ * @return 0, -EBUSY when another owner holds the claim (not logged: the
+ *   caller names the step in its own terms).
  */
 PDK_INTERNAL int pdk_vfio_claim(struct pdk_vfio_dev *dev, const void *owner,
 				struct pdk_hold *hold, const char *name);

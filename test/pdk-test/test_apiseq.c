@@ -332,60 +332,49 @@ disarm(void)
 
 /* ---- the model's queries ---- */
 
+/*
+ * A random index i in [0, n) for which @p cond (an expression of i) holds,
+ * or -1: the candidates in order, then one draw among them.
+ */
+#define PICK_WHERE(n, cond)							\
+	__extension__({								\
+		int c_[64], k_ = 0, i;						\
+									\
+		for (i = 0; i < (n); i++)					\
+			if (cond)						\
+				c_[k_++] = i;					\
+		k_ > 0 ? c_[rnd(k_)] : -1;					\
+	})
+
 static int
 pick_live_ictx(void)
 {
-	int c[NICTX], n = 0, i;
-
-	for (i = 0; i < NICTX; i++)
-		if (g.ictx[i] != NULL)
-			c[n++] = i;
-	return n > 0 ? c[rnd(n)] : -1;
+	return PICK_WHERE(NICTX, g.ictx[i] != NULL);
 }
 
 static int
 pick_live_as(void)
 {
-	int c[NAS], n = 0, i;
-
-	for (i = 0; i < NAS; i++)
-		if (g.as[i].h != NULL)
-			c[n++] = i;
-	return n > 0 ? c[rnd(n)] : -1;
+	return PICK_WHERE(NAS, g.as[i].h != NULL);
 }
 
 static int
 pick_live_ctx(void)
 {
-	int c[NCTX], n = 0, i;
-
-	for (i = 0; i < NCTX; i++)
-		if (g.ctx[i].h != NULL)
-			c[n++] = i;
-	return n > 0 ? c[rnd(n)] : -1;
+	return PICK_WHERE(NCTX, g.ctx[i].h != NULL);
 }
 
 /* A function of the test's own (0 or 1) that is open. */
 static int
 pick_open_fn(void)
 {
-	int c[2], n = 0, i;
-
-	for (i = 0; i < 2; i++)
-		if (g.fn[i].h != NULL)
-			c[n++] = i;
-	return n > 0 ? c[rnd(n)] : -1;
+	return PICK_WHERE(2, g.fn[i].h != NULL);
 }
 
 static int
 pick_space_fn(void)
 {
-	int c[2], n = 0, i;
-
-	for (i = 0; i < 2; i++)
-		if (g.fn[i].has_space)
-			c[n++] = i;
-	return n > 0 ? c[rnd(n)] : -1;
+	return PICK_WHERE(2, g.fn[i].has_space);
 }
 
 static struct m_map *
