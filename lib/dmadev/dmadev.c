@@ -418,6 +418,18 @@ dmadev_queue_conf_check(const struct dmadev *d, uint16_t q,
 			   info.pasid_width);
 		return -EINVAL;
 	}
+	/*
+	 * A set-up queue's space is of the device's iommufd context (the
+	 * driver took it): one of another context would be refused by the
+	 * driver only after the old queue's release, and a refused argument
+	 * must change nothing.
+	 */
+	if (d->queues[q].set_up &&
+	    pdk_dma_as_iommufd(conf->as) != pdk_dma_as_iommufd(d->queues[q].as)) {
+		DMADEV_LOG(ERR, "%s: queue_setup %u: %s, address space '%s' belongs to another iommufd context than the device's; create it on the context the device's bus uses (the queue is unchanged)",
+			   d->name, q, strerror(EINVAL), pdk_dma_as_name(conf->as));
+		return -EINVAL;
+	}
 	return 0;
 }
 
@@ -440,16 +452,6 @@ pdk_dmadev_queue_setup(int dev_id, uint16_t q, const struct pdk_dmadev_queue_con
 	 * are free for the new one (asking for the same PASID again works).
 	 */
 	dq = &d->queues[q];
-	/*
-	 * The old queue's space is of the device's iommufd context (the driver
-	 * took it): one of another context would be refused by the driver
-	 * after the release, and a refused argument must change nothing.
-	 */
-	if (dq->set_up && pdk_dma_as_iommufd(conf->as) != pdk_dma_as_iommufd(dq->as)) {
-		DMADEV_LOG(ERR, "%s: queue_setup %u: %s, address space '%s' belongs to another iommufd context than the device's; create it on the context the device's bus uses (the queue is unchanged)",
-			   d->name, q, strerror(EINVAL), pdk_dma_as_name(conf->as));
-		return -EINVAL;
-	}
 	if (dq->set_up) {
 		rc = dmadev_release_one(dev_id, d, q, "queue_setup (releasing the old queue)");
 		if (rc < 0)
