@@ -74,7 +74,7 @@ pdk_sim_create(const struct pdk_sim_config *cfg, struct pdk_sim **out)
 		};
 		struct sim_fn *fn;
 
-		rc = sim_fn_create(sim, &dflt, &fn);
+		rc = sim_fn_create(sim, &dflt, &fn, NULL);
 		if (rc < 0) {
 			SIM_LOG(ERR, "cannot create the default simulated function: %s",
 				strerror(-rc));

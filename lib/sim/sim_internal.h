@@ -374,8 +374,12 @@ struct sim_fn {
 	struct sim_fn *next;
 };
 
+/*
+ * Make a function from @p cfg. A refused configuration returns its errno
+ * with the reason, in the user's terms, in *@p why (when not NULL).
+ */
 int sim_fn_create(struct pdk_sim *sim, const struct pdk_sim_fn_config *cfg,
-		  struct sim_fn **out);
+		  struct sim_fn **out, const char **why);
 void sim_fn_free(struct sim_fn *fn);
 struct sim_fn *sim_fn_by_addr(struct pdk_sim *sim, const char *addr);
 struct sim_fn *sim_fn_by_vfio(struct pdk_sim *sim, int index);

@@ -346,8 +346,8 @@ sim_fn_by_vfio(struct pdk_sim *sim, int index)
  * "Invalid argument" would leave the caller to guess which field is wrong.
  */
 static const char *
-sim_fn_cfg_refusal(struct pdk_sim *sim, const struct pdk_sim_fn_config *cfg, char addr[16],
-		   int *rc)
+sim_fn_cfg_refusal(struct pdk_sim *sim, const struct pdk_sim_fn_config *cfg,
+		   char addr[PDK_PCI_ADDR_LEN], int *rc)
 {
 	*rc = -EINVAL;
 	if (cfg == NULL || pdk_sys_pci_addr_parse(cfg->pci_addr, addr) < 0)
@@ -364,17 +364,20 @@ sim_fn_cfg_refusal(struct pdk_sim *sim, const struct pdk_sim_fn_config *cfg, cha
 }
 
 int
-sim_fn_create(struct pdk_sim *sim, const struct pdk_sim_fn_config *cfg, struct sim_fn **out)
+sim_fn_create(struct pdk_sim *sim, const struct pdk_sim_fn_config *cfg, struct sim_fn **out,
+	      const char **why)
 {
 	struct sim_fn *fn, **pp;
-	char addr[16];
+	char addr[PDK_PCI_ADDR_LEN];
 	unsigned int index = 0, i;
-	const char *why;
+	const char *refusal;
 	int rc;
 
-	why = sim_fn_cfg_refusal(sim, cfg, addr, &rc);
+	refusal = sim_fn_cfg_refusal(sim, cfg, addr, &rc);
 	if (why != NULL)
-		return sim_err(rc, "pdk_sim_fn_add", why);
+		*why = refusal;
+	if (refusal != NULL)
+		return sim_err(rc, "pdk_sim_fn_add", refusal);
 
 	fn = calloc(1, sizeof(*fn));
 	if (fn == NULL)
@@ -442,7 +445,6 @@ pdk_sim_fn_add(struct pdk_sim *sim, const struct pdk_sim_fn_config *cfg, struct 
 {
 	struct sim_fn *f = NULL;
 	const char *why;
-	char addr[16];
 	int rc;
 
 	SIM_ARG_CHECK(sim, "function add", "NULL sim", "pass the sim from pdk_sim_create()",
@@ -451,9 +453,7 @@ pdk_sim_fn_add(struct pdk_sim *sim, const struct pdk_sim_fn_config *cfg, struct 
 		      "pass a struct pdk_sim_fn_config with the function's address and model",
 		      -EINVAL);
 	pthread_mutex_lock(&sim->lock);
-	why = sim_fn_cfg_refusal(sim, cfg, addr, &rc);
-	if (why == NULL)
-		rc = sim_fn_create(sim, cfg, &f);
+	rc = sim_fn_create(sim, cfg, &f, &why);
 	pthread_mutex_unlock(&sim->lock);
 	if (rc < 0) {
 		SIM_LOG(ERR, "cannot add simulated function %s (model %d, PASID width %u): "
