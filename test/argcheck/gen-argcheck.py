@@ -458,13 +458,6 @@ def main():
                 body.append('\targcheck_begin(r);')
                 body.append('\t%s;' % call)
                 body.append('\targcheck_end(r);')
-            elif rc == 'int':
-                body.append('\targcheck_begin(r);')
-                body.append('\tlong long v = (long long)%s;' % call)
-                body.append('\targcheck_end(r);')
-                body.append('\tr->has_value = true; r->value = v;')
-                if value is not None:
-                    body.append("\tr->has_want = true; r->want = (long long)(%s);" % value)
             elif rc == 'ptr':
                 body.append('\targcheck_begin(r);')
                 body.append('\tconst void *v = (const void *)%s;' % call)
@@ -475,6 +468,7 @@ def main():
                 if value is not None:
                     body.append("\tr->has_want = true; r->want = (long long)((const void *)(%s) == v);" % value)
             else:
+                # int, and every other scalar return, compared as a long long
                 body.append('\targcheck_begin(r);')
                 body.append('\tlong long v = (long long)%s;' % call)
                 body.append('\targcheck_end(r);')
