@@ -12,12 +12,6 @@
 #include "pdk_iommufd_internal.h"
 #include "pdk_log.h"
 
-bool
-dma_as_null(const struct pdk_dma_as *as, const char *call)
-{
-	return pdk_arg_null(as, "dma", call, "address space", "pass one from pdk_dma_as_create()");
-}
-
 /*
  * Read the IOAS's usable ranges into the allocator: a new one when
  * as->iova is NULL, else a replacement of its ranges. On -EADDRINUSE the
@@ -39,7 +33,9 @@ as_load_ranges(struct pdk_dma_as *as, struct pdk_iova_extent *conflict)
 		r = malloc((size_t)n * sizeof(*r));
 		if (r == NULL) {
 			free(kr);
-			return -ENOMEM;
+			return pdk_log_fail("dma", as->label, -ENOMEM, "free some memory",
+					    "IOVA ranges of IOAS %u: a copy of %u ranges",
+					    as->ioas_id, n);
 		}
 		/* a separate type keeps iova.h free of iommufd */
 		for (i = 0; i < n; i++) {
@@ -53,11 +49,20 @@ as_load_ranges(struct pdk_dma_as *as, struct pdk_iova_extent *conflict)
 	else
 		rc = pdk_iova_set_ranges(as->iova, r, n, align, conflict);
 	free(r);
-	if (rc == 0)
-		PDK_LOG(DEBUG, "dma", "address space '%s': %u usable IOVA range(s), alignment %#" PRIx64
-			", %" PRIu64 " bytes free", as->name, n, pdk_iova_align(as->iova),
-			pdk_iova_free_bytes(as->iova));
-	return rc;
+	if (rc == -EADDRINUSE && conflict != NULL)
+		return pdk_log_fail("dma", as->label, rc,
+				    "ranges left unchanged: unmap the buffer at that IOVA and refresh again",
+				    "IOVA ranges of IOAS %u: the new usable ones exclude the allocated IOVA [%#" PRIx64 ", %#" PRIx64 "]",
+				    as->ioas_id, conflict->start, conflict->last);
+	if (rc < 0)
+		return pdk_log_fail("dma", as->label, rc,
+				    rc == -ENOMEM ? "free some memory" :
+				    "the kernel reported an alignment that is not a power of two, or an inverted range (a kernel or simulator bug)",
+				    "IOVA ranges of IOAS %u: loading them into the IOVA allocator",
+				    as->ioas_id);
+	PDK_LOG(DEBUG, "dma", "%s: %u usable IOVA range(s), alignment %#" PRIx64 ", %" PRIu64
+		" bytes free", as->label, n, pdk_iova_align(as->iova), pdk_iova_free_bytes(as->iova));
+	return 0;
 }
 
 int
@@ -70,31 +75,30 @@ pdk_dma_as_create(struct pdk_iommufd *ctx, const char *name, struct pdk_dma_as *
 		name = "unnamed";
 	if (as != NULL)
 		*as = NULL;
-	if (ctx == NULL || as == NULL) {
-		PDK_LOG(ERR, "dma", "address space '%s': create called with a NULL %s: %s; pass an open iommufd context and an output pointer",
-			name, ctx == NULL ? "iommufd context" : "output pointer", strerror(EINVAL));
-		return -EINVAL;
-	}
+	if (ctx == NULL || as == NULL)
+		return pdk_log_fail("dma", NULL, -EINVAL,
+				    "pass an open iommufd context and an output pointer",
+				    "address space '%.64s' create: NULL %s", name,
+				    ctx == NULL ? "iommufd context" : "output pointer");
 	a = calloc(1, sizeof(*a));
-	if (a == NULL) {
-		PDK_LOG(ERR, "dma", "address space '%s': allocating the object failed: %s; free some memory",
-			name, strerror(ENOMEM));
-		return -ENOMEM;
-	}
+	if (a == NULL)
+		return pdk_log_fail("dma", NULL, -ENOMEM, "free some memory",
+				    "address space '%.64s' create: allocation", name);
 	snprintf(a->name, sizeof(a->name), "%s", name);
+	snprintf(a->label, sizeof(a->label), "address space '%s'", a->name);
 	a->ictx = ctx;
 
+	/*
+	 * lib/iommufd logs a refused IOAS; this file logs what fails in its own
+	 * steps (as_load_ranges()). Either way nothing is left behind.
+	 */
 	rc = pdk_iommufd_ioas_alloc(ctx, &a->ioas_id);
 	if (rc < 0) {
-		PDK_LOG(ERR, "dma", "address space '%s': allocating its IOAS failed: %s; check that the iommufd context is usable (see the iommufd error above)",
-			a->name, strerror(-rc));
 		free(a);
 		return rc;
 	}
 	rc = as_load_ranges(a, NULL);
 	if (rc < 0) {
-		PDK_LOG(ERR, "dma", "address space '%s': reading the usable IOVA ranges of IOAS %u failed: %s; the IOAS was destroyed again, nothing is left behind",
-			a->name, a->ioas_id, strerror(-rc));
 		pdk_iommufd_destroy(ctx, a->ioas_id);
 		free(a);
 		return rc;
@@ -122,19 +126,20 @@ pdk_dma_as_destroy(struct pdk_dma_as *as)
 		return 0;
 	for (i = 0; i < as->nhwpts; i++)
 		refs += as->hwpts[i].refcnt;
-	if (refs > 0) {
-		PDK_LOG(ERR, "dma", "address space '%s': cannot destroy it: %s, %u reference(s) held on its HWPT(s) (first: HWPT %u of device id %u); release the PASID contexts and detach the RID that use it first",
-			as->name, strerror(EBUSY), refs, as->hwpts[0].hwpt_id, as->hwpts[0].dev_id);
-		return -EBUSY;
-	}
-	/* HWPTs whose destroy failed before: they must go before the IOAS can */
+	if (refs > 0)
+		return pdk_log_fail("dma", as->label, -EBUSY,
+				    "release the PASID contexts and detach the RID that use it first",
+				    "destroy: %u reference(s) held on its HWPT(s) (first: HWPT %u of device id %u)",
+				    refs, as->hwpts[0].hwpt_id, as->hwpts[0].dev_id);
+	/*
+	 * HWPTs whose destroy failed before: they must go before the IOAS can.
+	 * lib/iommufd logs a refused destroy, with the kernel's cause (a device
+	 * still attached); the address space is unchanged.
+	 */
 	while (as->nhwpts > 0) {
 		rc = pdk_iommufd_destroy(as->ictx, as->hwpts[0].hwpt_id);
-		if (rc < 0) {
-			PDK_LOG(ERR, "dma", "address space '%s': destroying its HWPT %u (device id %u) failed: %s; a device is still attached to it (an earlier detach failed, or an attachment made outside PDK): close the device, or detach it",
-				as->name, as->hwpts[0].hwpt_id, as->hwpts[0].dev_id, strerror(-rc));
+		if (rc < 0)
 			return rc;
-		}
 		hwpt_remove(as, 0);
 	}
 	/*
@@ -143,19 +148,13 @@ pdk_dma_as_destroy(struct pdk_dma_as *as)
 	 */
 	if (as->nmaps > 0) {
 		rc = pdk_iommufd_unmap_all(as->ictx, as->ioas_id, NULL);
-		if (rc < 0 && rc != -ENOENT) {
-			PDK_LOG(ERR, "dma", "address space '%s': unmapping its %u mapping(s) from IOAS %u failed: %s; the address space is unchanged, retry or close the iommufd context",
-				as->name, as->nmaps, as->ioas_id, strerror(-rc));
+		if (rc < 0 && rc != -ENOENT)
 			return rc;
-		}
 		dma_as_forget_mappings(as);
 	}
 	rc = pdk_iommufd_destroy(as->ictx, as->ioas_id);
-	if (rc < 0) {
-		PDK_LOG(ERR, "dma", "address space '%s': destroying IOAS %u failed: %s; something outside PDK still uses it (a HWPT allocated on it, or a device attached to it directly): release that first",
-			as->name, as->ioas_id, strerror(-rc));
+	if (rc < 0)
 		return rc;
-	}
 	pdk_holders_del(pdk_iommufd_holders(as->ictx), &as->ictx_hold);
 	pdk_iova_destroy(as->iova);
 	free(as->maps);
@@ -167,36 +166,25 @@ pdk_dma_as_destroy(struct pdk_dma_as *as)
 const char *
 pdk_dma_as_name(const struct pdk_dma_as *as)
 {
-	return dma_as_null(as, "pdk_dma_as_name") ? NULL : as->name;
+	if (pdk_log_null(as, "dma", NULL, DMA_FIX_AS, "pdk_dma_as_name: NULL address space"))
+		return NULL;
+	return as->name;
 }
 
 uint32_t
 pdk_dma_as_ioas_id(const struct pdk_dma_as *as)
 {
-	return dma_as_null(as, "pdk_dma_as_ioas_id") ? 0 : as->ioas_id;
+	if (pdk_log_null(as, "dma", NULL, DMA_FIX_AS, "pdk_dma_as_ioas_id: NULL address space"))
+		return 0;
+	return as->ioas_id;
 }
 
 struct pdk_iommufd *
 pdk_dma_as_iommufd(const struct pdk_dma_as *as)
 {
-	return dma_as_null(as, "pdk_dma_as_iommufd") ? NULL : as->ictx;
-}
-
-static const char *
-hwpt_alloc_hint(int rc)
-{
-	switch (rc) {
-	case -EOPNOTSUPP:
-		return "the kernel (IOMMU_HWPT_ALLOC_PASID needs Linux 6.15+) or the IOMMU driver does not support PASID-compatible HWPTs";
-	case -ENOENT:
-		return "the device id is not bound to this address space's iommufd context: bind the device to it";
-	case -EADDRINUSE:
-		return "existing mappings fall outside this device's IOMMU aperture or alignment: create the HWPT before mapping, or unmap them";
-	case -EINVAL:
-		return "the IOMMU refused the domain for this device (see the iommufd error above)";
-	default:
-		return "see the iommufd error above";
-	}
+	if (pdk_log_null(as, "dma", NULL, DMA_FIX_AS, "pdk_dma_as_iommufd: NULL address space"))
+		return NULL;
+	return as->ictx;
 }
 
 int
@@ -207,11 +195,12 @@ pdk_dma_as_hwpt_get(struct pdk_dma_as *as, uint32_t dev_id, uint32_t *hwpt_id)
 	unsigned int i;
 	int rc;
 
-	if (as == NULL || hwpt_id == NULL || dev_id == 0) {
-		PDK_LOG(ERR, "dma", "address space '%s': HWPT get for device id %u: %s; pass a bound device's id and an output pointer",
-			as != NULL ? as->name : "(null)", dev_id, strerror(EINVAL));
-		return -EINVAL;
-	}
+	if (as == NULL || hwpt_id == NULL || dev_id == 0)
+		return pdk_log_fail("dma", as != NULL ? as->label : NULL, -EINVAL,
+				    "pass an address space, a bound device's id and an output pointer",
+				    "HWPT get for device id %u: %s", dev_id,
+				    as == NULL ? "NULL address space" :
+				    hwpt_id == NULL ? "NULL output pointer" : "device id 0");
 	for (i = 0; i < as->nhwpts; i++) {
 		if (as->hwpts[i].dev_id == dev_id) {
 			as->hwpts[i].refcnt++;
@@ -223,33 +212,31 @@ pdk_dma_as_hwpt_get(struct pdk_dma_as *as, uint32_t dev_id, uint32_t *hwpt_id)
 		unsigned int ncap = as->hwpts_cap != 0 ? as->hwpts_cap * 2 : 4;
 
 		h = realloc(as->hwpts, (size_t)ncap * sizeof(*h));
-		if (h == NULL) {
-			PDK_LOG(ERR, "dma", "address space '%s': growing the HWPT table for device id %u failed: %s; free some memory",
-				as->name, dev_id, strerror(ENOMEM));
-			return -ENOMEM;
-		}
+		if (h == NULL)
+			return pdk_log_fail("dma", as->label, -ENOMEM, "free some memory",
+					    "HWPT get for device id %u: growing the HWPT table",
+					    dev_id);
 		as->hwpts = h;
 		as->hwpts_cap = ncap;
 	}
+	/* a refusal is lib/iommufd's to log: it knows what the IOMMU refused */
 	rc = pdk_iommufd_hwpt_alloc(as->ictx, dev_id, as->ioas_id, PDK_IOMMUFD_HWPT_PASID, 0, &id);
-	if (rc < 0) {
-		PDK_LOG(ERR, "dma", "address space '%s': allocating a PASID-compatible HWPT on IOAS %u for device id %u failed: %s; %s",
-			as->name, as->ioas_id, dev_id, strerror(-rc), hwpt_alloc_hint(rc));
+	if (rc < 0)
 		return rc;
-	}
 	h = &as->hwpts[as->nhwpts++];
 	h->dev_id = dev_id;
 	h->hwpt_id = id;
 	h->refcnt = 1;
 	*hwpt_id = id;
-	PDK_LOG(DEBUG, "dma", "address space '%s': HWPT %u for device id %u", as->name, id, dev_id);
+	PDK_LOG(DEBUG, "dma", "%s: HWPT %u for device id %u", as->label, id, dev_id);
 	/*
 	 * A new domain narrows the IOAS to its aperture (the kernel refused the
-	 * HWPT if a mapping lay outside it): keep the allocator inside too.
+	 * HWPT if a mapping lay outside it): keep the allocator inside too. The
+	 * refresh logs its failure; the get goes on, and says what that means.
 	 */
 	if (pdk_dma_as_refresh_ranges(as) < 0)
-		PDK_LOG(WARNING, "dma", "address space '%s': HWPT %u allocated, but the IOVA ranges could not be re-read: IOVAs handed out may fall outside the domain's aperture",
-			as->name, id);
+		PDK_LOG(WARNING, "dma", "%s: HWPT %u allocated, but its IOVA ranges were not re-read (above): IOVAs handed out may fall outside the domain's aperture",
+			as->label, id);
 	return 0;
 }
 
@@ -260,7 +247,7 @@ pdk_dma_as_hwpt_put(struct pdk_dma_as *as, uint32_t hwpt_id)
 	unsigned int i;
 	int rc;
 
-	if (dma_as_null(as, "HWPT put"))
+	if (pdk_log_null(as, "dma", NULL, DMA_FIX_AS, "HWPT %u put: NULL address space", hwpt_id))
 		return;
 	for (i = 0; i < as->nhwpts; i++) {
 		if (as->hwpts[i].hwpt_id == hwpt_id) {
@@ -269,19 +256,20 @@ pdk_dma_as_hwpt_put(struct pdk_dma_as *as, uint32_t hwpt_id)
 		}
 	}
 	if (h == NULL || h->refcnt == 0) {
-		PDK_LOG(ERR, "dma", "address space '%s': put of HWPT %u, which holds no reference here: %s; a put without a matching get (a bug in the caller)",
-			as->name, hwpt_id, strerror(ENOENT));
+		pdk_log_fail("dma", as->label, -ENOENT,
+			     "a put without a matching get (a bug in the caller)",
+			     "HWPT %u put: it holds no reference here", hwpt_id);
 		return;
 	}
 	if (--h->refcnt > 0)
 		return;
+	/*
+	 * Refused by lib/iommufd, logged there (still attached: a failed
+	 * detach?). Keep it: a later get reuses it, pdk_dma_as_destroy() retries.
+	 */
 	rc = pdk_iommufd_destroy(as->ictx, hwpt_id);
-	if (rc < 0) {
-		/* keep it: a later get reuses it, pdk_dma_as_destroy() retries */
-		PDK_LOG(ERR, "dma", "address space '%s': destroying HWPT %u of device id %u after its last put failed: %s; it is still attached (a failed detach?); closing the device detaches it, pdk_dma_as_destroy() retries",
-			as->name, hwpt_id, h->dev_id, strerror(-rc));
+	if (rc < 0)
 		return;
-	}
 	hwpt_remove(as, i);
 }
 
@@ -289,19 +277,9 @@ int
 pdk_dma_as_refresh_ranges(struct pdk_dma_as *as)
 {
 	struct pdk_iova_extent c = {0, 0};
-	int rc;
 
-	if (as == NULL) {
-		PDK_LOG(ERR, "dma", "refresh of the IOVA ranges of a NULL address space: %s; pass an address space",
-			strerror(EINVAL));
+	if (pdk_log_null(as, "dma", NULL, DMA_FIX_AS, "IOVA ranges refresh: NULL address space"))
 		return -EINVAL;
-	}
-	rc = as_load_ranges(as, &c);
-	if (rc == -EADDRINUSE)
-		PDK_LOG(ERR, "dma", "address space '%s': the new usable IOVA ranges of IOAS %u exclude the allocated IOVA [%#" PRIx64 ", %#" PRIx64 "]: %s; ranges left unchanged: unmap the buffer at that IOVA and refresh again",
-			as->name, as->ioas_id, c.start, c.last, strerror(EADDRINUSE));
-	else if (rc < 0)
-		PDK_LOG(ERR, "dma", "address space '%s': re-reading the usable IOVA ranges of IOAS %u failed: %s; ranges left unchanged, retry",
-			as->name, as->ioas_id, strerror(-rc));
-	return rc;
+	/* what fails is logged where it fails: lib/iommufd or as_load_ranges() */
+	return as_load_ranges(as, &c);
 }

@@ -19,6 +19,7 @@ struct dpdk_walk {
 	unsigned int ndone;
 	unsigned int cap;
 	int rc;
+	bool logged;		/* rc came from pdk_dma_map(), which logged it */
 	void *fail_va;
 	size_t fail_len;
 };
@@ -57,6 +58,7 @@ dpdk_map_chunk(const struct rte_memseg_list *msl, const struct rte_memseg *ms, s
 	rc = pdk_dma_map(w->as, ms->addr, len, w->perm, NULL);
 	if (rc < 0) {
 		w->rc = rc;
+		w->logged = true;
 		w->fail_va = ms->addr;
 		w->fail_len = len;
 		return -1;
@@ -80,11 +82,8 @@ pdk_dma_map_dpdk(struct pdk_dma_as *as, unsigned int perm)
 	unsigned int i, lists = 0;
 	int rc;
 
-	if (as == NULL) {
-		PDK_LOG(ERR, "dma", "mapping DPDK memory into a NULL address space: %s; pass an address space",
-			strerror(EINVAL));
+	if (pdk_log_null(as, "dma", NULL, DMA_FIX_AS, "DPDK memory map: NULL address space"))
 		return -EINVAL;
-	}
 	/*
 	 * Before rte_eal_init() the lcore count reads 0 from EAL's static,
 	 * zeroed config (22.11 and 24.11 alike), so nothing else is touched
@@ -93,19 +92,20 @@ pdk_dma_map_dpdk(struct pdk_dma_as *as, unsigned int perm)
 	 */
 	if (rte_lcore_count() != 0)
 		rte_memseg_list_walk(dpdk_count_list, &lists);
-	if (lists == 0) {
-		PDK_LOG(ERR, "dma", "address space '%s': mapping DPDK memory: %s, DPDK's EAL is not initialised (or its initialisation failed); call rte_eal_init() first and check its result",
-			as->name, strerror(ENODEV));
-		return -ENODEV;
-	}
+	if (lists == 0)
+		return pdk_log_fail("dma", as->label, -ENODEV,
+				    "call rte_eal_init() first and check its result",
+				    "DPDK memory map: DPDK's EAL is not initialised (or its initialisation failed)");
 	rc = rte_memseg_contig_walk(dpdk_map_chunk, &w);
 	if (rc < 0 || w.rc < 0) {
 		if (w.rc == 0)
 			w.rc = -EIO; /* not ours: DPDK itself failed the walk */
-		PDK_LOG(ERR, "dma", "address space '%s': mapping DPDK memory failed at the chunk VA %p length %zu: %s; the %u chunk(s) mapped by this call are unmapped again; %s",
-			as->name, w.fail_va, w.fail_len, strerror(-w.rc), w.ndone,
-			w.rc == -EEXIST ? "DPDK memory is already mapped in this address space" :
-			"see the error above");
+		/* a refused pdk_dma_map() logged the chunk itself */
+		if (!w.logged)
+			pdk_log_fail("dma", as->label, w.rc,
+				     w.rc == -ENOMEM ? "free some memory" : NULL,
+				     "DPDK memory map at the chunk VA %p length %zu (the %u chunk(s) mapped by this call are unmapped again)",
+				     w.fail_va, w.fail_len, w.ndone);
 		for (i = 0; i < w.ndone; i++)
 			pdk_dma_unmap(as, w.done[i]);
 		free(w.done);

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,23 +31,6 @@ maps_upper_bound(const struct pdk_dma_as *as, uintptr_t va)
 	return lo;
 }
 
-static const char *
-map_hint(int rc)
-{
-	switch (rc) {
-	case -ENOMEM:
-		return "pinning the pages exceeded RLIMIT_MEMLOCK or memory ran out: raise the limit (ulimit -l) or map less";
-	case -EFAULT:
-		return "the VA range is not mapped in this process, or is read-only and the map asks for PDK_IOMMUFD_WRITE";
-	case -EINVAL:
-		return "the IOAS refused the address or length (alignment to the IOMMU page size, or a reserved IOVA region)";
-	case -EEXIST:
-		return "the IOVA is already mapped in the IOAS by something outside PDK: map into the IOAS only through PDK";
-	default:
-		return "see the iommufd error above";
-	}
-}
-
 /*
  * The one body of pdk_dma_map() and pdk_dma_map_iova(): @p fixed says
  * whether *iova is the caller's choice or an output of the allocator.
@@ -61,28 +45,26 @@ dma_map(struct pdk_dma_as *as, void *va, size_t len, unsigned int perm, bool fix
 	unsigned int idx;
 	int rc;
 
-	if (as == NULL) {
-		PDK_LOG(ERR, "dma", "map of VA %p into a NULL address space: %s; pass an address space",
-			va, strerror(EINVAL));
+	if (pdk_log_null(as, "dma", NULL, DMA_FIX_AS, "map of VA %p: NULL address space", va))
 		return -EINVAL;
-	}
 	if (va == NULL || (a & (DMA_PAGE_SIZE - 1)) != 0 || len == 0 ||
 	    (len & (DMA_PAGE_SIZE - 1)) != 0) {
-		PDK_LOG(ERR, "dma", "address space '%s': map of VA %p length %zu: %s; VA and length must be non-zero multiples of %u bytes",
-			as->name, va, len, strerror(EINVAL), DMA_PAGE_SIZE);
-		return -EINVAL;
+		char fix[80];
+
+		snprintf(fix, sizeof(fix), "VA and length must be non-zero multiples of %u bytes",
+			 DMA_PAGE_SIZE);
+		return pdk_log_fail("dma", as->label, -EINVAL, fix, "map of VA %p length %zu", va,
+				    len);
 	}
 	/* aligned, but telling the user to align it would not help */
-	if (a > UINTPTR_MAX - len) {
-		PDK_LOG(ERR, "dma", "address space '%s': map of VA %p length %zu: %s; the range wraps past the end of the address space: pass the length of the buffer",
-			as->name, va, len, strerror(EINVAL));
-		return -EINVAL;
-	}
-	if ((perm & DMA_PERM_ALL) == 0 || (perm & ~DMA_PERM_ALL) != 0) {
-		PDK_LOG(ERR, "dma", "address space '%s': map of VA %p with permissions %#x: %s; use PDK_IOMMUFD_READ and/or PDK_IOMMUFD_WRITE",
-			as->name, va, perm, strerror(EINVAL));
-		return -EINVAL;
-	}
+	if (a > UINTPTR_MAX - len)
+		return pdk_log_fail("dma", as->label, -EINVAL, "pass the length of the buffer",
+				    "map of VA %p length %zu: the range wraps past the end of the address space",
+				    va, len);
+	if ((perm & DMA_PERM_ALL) == 0 || (perm & ~DMA_PERM_ALL) != 0)
+		return pdk_log_fail("dma", as->label, -EINVAL,
+				    "use PDK_IOMMUFD_READ and/or PDK_IOMMUFD_WRITE",
+				    "map of VA %p with permissions %#x", va, perm);
 
 	/* the table is sorted and disjoint: only the neighbours can overlap */
 	idx = maps_upper_bound(as, a);
@@ -92,21 +74,19 @@ dma_map(struct pdk_dma_as *as, void *va, size_t len, unsigned int perm, bool fix
 		m = &as->maps[idx];
 	else
 		m = NULL;
-	if (m != NULL) {
-		PDK_LOG(ERR, "dma", "address space '%s': map of VA [%p, +%zu): %s, it overlaps the mapping of VA %#" PRIxPTR " length %" PRIu64 "; unmap that one first, or map only the part not yet mapped",
-			as->name, va, len, strerror(EEXIST), m->va, m->len);
-		return -EEXIST;
-	}
+	if (m != NULL)
+		return pdk_log_fail("dma", as->label, -EEXIST,
+				    "unmap that one first, or map only the part not yet mapped",
+				    "map of VA [%p, +%zu): it overlaps the mapping of VA %#" PRIxPTR " length %" PRIu64,
+				    va, len, m->va, m->len);
 
 	if (as->nmaps == as->maps_cap) {
 		unsigned int ncap = as->maps_cap != 0 ? as->maps_cap * 2 : 16;
 
 		m = realloc(as->maps, (size_t)ncap * sizeof(*m));
-		if (m == NULL) {
-			PDK_LOG(ERR, "dma", "address space '%s': growing the mapping table for VA %p failed: %s; free some memory",
-				as->name, va, strerror(ENOMEM));
-			return -ENOMEM;
-		}
+		if (m == NULL)
+			return pdk_log_fail("dma", as->label, -ENOMEM, "free some memory",
+					    "map of VA %p: growing the mapping table", va);
 		as->maps = m;
 		as->maps_cap = ncap;
 	}
@@ -114,28 +94,26 @@ dma_map(struct pdk_dma_as *as, void *va, size_t len, unsigned int perm, bool fix
 	if (fixed) {
 		io = *iova;
 		rc = pdk_iova_reserve(as->iova, io, len);
-		if (rc < 0) {
-			PDK_LOG(ERR, "dma", "address space '%s': IOVA %#" PRIx64 " length %zu for VA %p: %s; %s",
-				as->name, io, len, va, strerror(-rc),
-				rc == -EEXIST ? "it overlaps a mapping of this space: choose a free IOVA" :
-				rc == -ERANGE ? "it is outside the IOAS's usable IOVA ranges (reserved regions, aperture)" :
-				rc == -EINVAL ? "the IOVA must be aligned to the IOAS's IOVA alignment" :
-				"free some memory");
-			return rc;
-		}
+		if (rc < 0)
+			return pdk_log_fail("dma", as->label, rc,
+					    rc == -EEXIST ? "it overlaps a mapping of this space: choose a free IOVA" :
+					    rc == -ERANGE ? "it is outside the IOAS's usable IOVA ranges (reserved regions, aperture)" :
+					    rc == -EINVAL ? "the IOVA must be aligned to the IOAS's IOVA alignment" :
+					    "free some memory",
+					    "map of VA %p at IOVA %#" PRIx64 " length %zu", va, io,
+					    len);
 	} else {
 		rc = pdk_iova_alloc(as->iova, len, &io);
-		if (rc < 0) {
-			PDK_LOG(ERR, "dma", "address space '%s': no IOVA for VA %p length %zu: %s (largest free extent %" PRIu64 " bytes in %u); unmap buffers, map smaller ones, or use another address space",
-				as->name, va, len, strerror(-rc), pdk_iova_largest_free(as->iova),
-				pdk_iova_free_count(as->iova));
-			return rc;
-		}
+		if (rc < 0)
+			return pdk_log_fail("dma", as->label, rc,
+					    "unmap buffers, map smaller ones, or use another address space",
+					    "map of VA %p length %zu: no IOVA (largest free extent %" PRIu64 " bytes in %u)",
+					    va, len, pdk_iova_largest_free(as->iova),
+					    pdk_iova_free_count(as->iova));
 	}
+	/* a refusal is lib/iommufd's to log: it knows the kernel's cause */
 	rc = pdk_iommufd_map_fixed(as->ictx, as->ioas_id, va, len, io, perm);
 	if (rc < 0) {
-		PDK_LOG(ERR, "dma", "address space '%s': mapping VA %p length %zu at IOVA %#" PRIx64 " failed: %s; %s",
-			as->name, va, len, io, strerror(-rc), map_hint(rc));
 		pdk_iova_free(as->iova, io);
 		return rc;
 	}
@@ -159,33 +137,23 @@ pdk_dma_unmap(struct pdk_dma_as *as, void *va)
 	unsigned int idx;
 	int rc;
 
-	if (as == NULL) {
-		PDK_LOG(ERR, "dma", "unmap of VA %p from a NULL address space: %s; pass an address space",
-			va, strerror(EINVAL));
+	if (pdk_log_null(as, "dma", NULL, DMA_FIX_AS, "unmap of VA %p: NULL address space", va) ||
+	    pdk_log_null(va, "dma", as->label, "pass the VA given to pdk_dma_map()",
+			 "unmap: NULL VA"))
 		return -EINVAL;
-	}
-	if (va == NULL) {
-		PDK_LOG(ERR, "dma", "address space '%s': unmap of a NULL VA: %s; pass the VA given to pdk_dma_map()",
-			as->name, strerror(EINVAL));
-		return -EINVAL;
-	}
 	idx = maps_upper_bound(as, a);
-	if (idx == 0 || as->maps[idx - 1].va != a) {
-		PDK_LOG(ERR, "dma", "address space '%s': unmap of VA %p: %s, no mapping starts there; pass the VA given to pdk_dma_map()",
-			as->name, va, strerror(ENOENT));
-		return -ENOENT;
-	}
+	if (idx == 0 || as->maps[idx - 1].va != a)
+		return pdk_log_fail("dma", as->label, -ENOENT, "pass the VA given to pdk_dma_map()",
+				    "unmap of VA %p: no mapping starts there", va);
 	idx--;
 	m = as->maps[idx];
+	/* refused by lib/iommufd, logged there; the mapping is kept */
 	rc = pdk_iommufd_unmap(as->ictx, as->ioas_id, m.iova, m.len, &unmapped);
-	if (rc < 0) {
-		PDK_LOG(ERR, "dma", "address space '%s': unmapping VA %p (IOVA %#" PRIx64 " length %" PRIu64 ") failed: %s; the mapping is kept, retry, or destroy the address space",
-			as->name, va, m.iova, m.len, strerror(-rc));
+	if (rc < 0)
 		return rc;
-	}
 	if (unmapped != m.len)
-		PDK_LOG(WARNING, "dma", "address space '%s': unmapping VA %p unmapped %" PRIu64 " bytes instead of %" PRIu64 "; something outside PDK changed the IOAS",
-			as->name, va, unmapped, m.len);
+		PDK_LOG(WARNING, "dma", "%s: unmapping VA %p unmapped %" PRIu64 " bytes instead of %" PRIu64 "; something outside PDK changed the IOAS",
+			as->label, va, unmapped, m.len);
 	/* cannot fail: m.iova was handed out and freeing never allocates */
 	pdk_iova_free(as->iova, m.iova);
 	memmove(&as->maps[idx], &as->maps[idx + 1], (size_t)(as->nmaps - idx - 1) * sizeof(m));
@@ -212,12 +180,10 @@ pdk_dma_va2iova(const struct pdk_dma_as *as, const void *va)
 	unsigned int idx;
 
 #ifdef PDK_FASTPATH_CHECKS
-	if (dma_as_null(as, "VA to IOVA") || va == NULL) {
-		if (as != NULL)
-			PDK_LOG(ERR, "dma", "address space '%s': VA to IOVA of a NULL VA: %s",
-				as->name, strerror(EINVAL));
+	if (pdk_log_null(as, "dma", NULL, DMA_FIX_AS, "VA to IOVA: NULL address space") ||
+	    pdk_log_null(va, "dma", as->label, "pass a VA inside a mapped buffer",
+			 "VA to IOVA: NULL VA"))
 		return PDK_DMA_BAD_IOVA;
-	}
 #endif
 	base = as->maps;
 	n = as->nmaps;
@@ -251,7 +217,9 @@ pdk_dma_va2iova(const struct pdk_dma_as *as, const void *va)
 unsigned int
 pdk_dma_as_map_count(const struct pdk_dma_as *as)
 {
-	return dma_as_null(as, "pdk_dma_as_map_count") ? 0 : as->nmaps;
+	if (pdk_log_null(as, "dma", NULL, DMA_FIX_AS, "pdk_dma_as_map_count: NULL address space"))
+		return 0;
+	return as->nmaps;
 }
 
 int

@@ -54,10 +54,11 @@ struct pdk_dma_as {
 	unsigned int nhwpts;
 	unsigned int hwpts_cap;
 	char name[DMA_AS_NAMESIZE];
+	char label[DMA_AS_NAMESIZE + 16];	/* "address space 'NAME'", the object of its log lines */
 };
 
-/* @return true, with an ERR line naming @p call, when @p as is NULL. */
-PDK_INTERNAL bool dma_as_null(const struct pdk_dma_as *as, const char *call);
+/* The fix of a NULL address space. */
+#define DMA_FIX_AS "pass one from pdk_dma_as_create()"
 
 /* Empty the mapping table and give every IOVA back, after the IOAS was emptied. */
 PDK_INTERNAL void dma_as_forget_mappings(struct pdk_dma_as *as);

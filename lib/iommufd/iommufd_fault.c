@@ -35,9 +35,9 @@ fault_fd_check(const struct pdk_iommufd *ctx, int fd, const char *call)
 
 	if (i >= 0)
 		return i;
-	return iommufd_fail(-EBADF, "pass an fd from pdk_iommufd_fault_alloc() of this context "
-			    "that is not closed yet", "%s: %s: fd %d is not one of its fault queues",
-			    call, ctx->label, fd);
+	return pdk_log_fail("iommufd", ctx->label, -EBADF,
+			    "pass an fd from pdk_iommufd_fault_alloc() of this context that is not "
+			    "closed yet", "%s: fd %d is not one of its fault queues", call, fd);
 }
 
 int
@@ -48,13 +48,20 @@ pdk_iommufd_fault_alloc(struct pdk_iommufd *ctx, uint32_t *fault_id, int *fault_
 	int *fds;
 	int rc;
 
-	IOMMUFD_CHECK_CTX(ctx, "IOMMU_FAULT_QUEUE_ALLOC");
-	IOMMUFD_CHECK_PTR(fault_id, "fault id output pointer", "IOMMU_FAULT_QUEUE_ALLOC");
-	IOMMUFD_CHECK_PTR(fault_fd, "fault fd output pointer", "IOMMU_FAULT_QUEUE_ALLOC");
+	if (pdk_log_null(ctx, "iommufd", NULL, IOMMUFD_FIX_CTX,
+			 "IOMMU_FAULT_QUEUE_ALLOC: NULL iommufd context"))
+		return -EINVAL;
+	if (pdk_log_null(fault_id, "iommufd", ctx->label, "pass a valid pointer",
+			 "IOMMU_FAULT_QUEUE_ALLOC: NULL fault id output pointer"))
+		return -EINVAL;
+	if (pdk_log_null(fault_fd, "iommufd", ctx->label, "pass a valid pointer",
+			 "IOMMU_FAULT_QUEUE_ALLOC: NULL fault fd output pointer"))
+		return -EINVAL;
 	*fault_fd = -1;
 	fds = realloc(ctx->fault_fds, (ctx->nfault_fds + 1) * sizeof(*fds));
 	if (fds == NULL)
-		return iommufd_fail(-ENOMEM, NULL, "IOMMU_FAULT_QUEUE_ALLOC: fd table");
+		return pdk_log_fail("iommufd", ctx->label, -ENOMEM, NULL,
+				    "IOMMU_FAULT_QUEUE_ALLOC: fd table");
 	ctx->fault_fds = fds;
 	memset(&cmd, 0, sizeof(cmd));
 	cmd.size = sizeof(cmd);
@@ -72,7 +79,7 @@ pdk_iommufd_fault_alloc(struct pdk_iommufd *ctx, uint32_t *fault_id, int *fault_
 			hint = iommufd_generic_hint(rc);
 			break;
 		}
-		return iommufd_fail(rc, hint, "IOMMU_FAULT_QUEUE_ALLOC");
+		return pdk_log_fail("iommufd", ctx->label, rc, hint, "IOMMU_FAULT_QUEUE_ALLOC");
 	}
 	*fault_id = cmd.out_fault_id;
 	*fault_fd = (int)cmd.out_fault_fd;
@@ -109,17 +116,21 @@ pdk_iommufd_fault_read(struct pdk_iommufd *ctx, int fault_fd,
 	ssize_t n;
 	int rc;
 
-	IOMMUFD_CHECK_CTX(ctx, "read fault fd");
+	if (pdk_log_null(ctx, "iommufd", NULL, IOMMUFD_FIX_CTX,
+			 "read fault fd: NULL iommufd context"))
+		return -EINVAL;
 	rc = fault_fd_check(ctx, fault_fd, "read fault fd");
 	if (rc < 0)
 		return rc;
 	if (faults == NULL || max == 0)
-		return iommufd_fail(-EINVAL, "pass an array of at least one fault",
-				    "read fault fd %d", fault_fd);
+		return pdk_log_fail("iommufd", ctx->label, -EINVAL,
+				    "pass an array of at least one fault", "read fault fd %d",
+				    fault_fd);
 	if (!pdk_sys_is_sim(ctx->sys)) {
 		rc = fault_pending(fault_fd);
 		if (rc < 0)
-			return iommufd_fail(rc, "pass an fd from pdk_iommufd_fault_alloc()",
+			return pdk_log_fail("iommufd", ctx->label, rc,
+					    "pass an fd from pdk_iommufd_fault_alloc()",
 					    "poll fault fd %d", fault_fd);
 		if (rc == 0)
 			return 0;
@@ -132,13 +143,12 @@ pdk_iommufd_fault_read(struct pdk_iommufd *ctx, int fault_fd,
 	if (n == -EAGAIN)
 		return 0;
 	if (n < 0)
-		return iommufd_fail((int)n,
+		return pdk_log_fail("iommufd", ctx->label, (int)n,
 				    n == -EINVAL ? "the array cannot hold the next fault group: "
-						   "pass a larger one"
-						 : NULL,
+						   "pass a larger one" : NULL,
 				    "read fault fd %d (room for %u faults)", fault_fd, max);
 	if ((size_t)n % sizeof(*faults) != 0)
-		return iommufd_fail(-EIO, "a kernel or simulator bug",
+		return pdk_log_fail("iommufd", ctx->label, -EIO, "a kernel or simulator bug",
 				    "read fault fd %d: %zd bytes, not whole faults", fault_fd, n);
 	return (int)((size_t)n / sizeof(*faults));
 }
@@ -151,7 +161,9 @@ pdk_iommufd_fault_respond(struct pdk_iommufd *ctx, int fault_fd, uint32_t cookie
 	ssize_t n;
 	int rc;
 
-	IOMMUFD_CHECK_CTX(ctx, "respond on fault fd");
+	if (pdk_log_null(ctx, "iommufd", NULL, IOMMUFD_FIX_CTX,
+			 "respond on fault fd: NULL iommufd context"))
+		return -EINVAL;
 	rc = fault_fd_check(ctx, fault_fd, "respond on fault fd");
 	if (rc < 0)
 		return rc;
@@ -160,14 +172,13 @@ pdk_iommufd_fault_respond(struct pdk_iommufd *ctx, int fault_fd, uint32_t cookie
 	resp.code = code;
 	n = pdk_sys_write(ctx->sys, fault_fd, &resp, sizeof(resp));
 	if (n < 0)
-		return iommufd_fail((int)n,
+		return pdk_log_fail("iommufd", ctx->label, (int)n,
 				    n == -EINVAL ? "unknown cookie (answered already?) or a code "
-						   "other than IOMMUFD_PAGE_RESP_SUCCESS/INVALID"
-						 : NULL,
+						   "other than IOMMUFD_PAGE_RESP_SUCCESS/INVALID" : NULL,
 				    "respond on fault fd %d cookie %u code %u", fault_fd, cookie,
 				    code);
 	if ((size_t)n != sizeof(resp))
-		return iommufd_fail(-EIO, "a kernel or simulator bug",
+		return pdk_log_fail("iommufd", ctx->label, -EIO, "a kernel or simulator bug",
 				    "respond on fault fd %d cookie %u: short write of %zd bytes",
 				    fault_fd, cookie, n);
 	return 0;
@@ -178,7 +189,9 @@ pdk_iommufd_fault_close(struct pdk_iommufd *ctx, int fault_fd)
 {
 	int i, rc;
 
-	IOMMUFD_CHECK_CTX(ctx, "close fault fd");
+	if (pdk_log_null(ctx, "iommufd", NULL, IOMMUFD_FIX_CTX,
+			 "close fault fd: NULL iommufd context"))
+		return -EINVAL;
 	i = fault_fd_check(ctx, fault_fd, "close fault fd");
 	if (i < 0)
 		return i;
@@ -186,6 +199,6 @@ pdk_iommufd_fault_close(struct pdk_iommufd *ctx, int fault_fd)
 	ctx->fault_fds[i] = ctx->fault_fds[--ctx->nfault_fds];
 	rc = pdk_sys_close(ctx->sys, fault_fd);
 	if (rc < 0)
-		return iommufd_fail(rc, NULL, "close fault fd %d", fault_fd);
+		return pdk_log_fail("iommufd", ctx->label, rc, NULL, "close fault fd %d", fault_fd);
 	return 0;
 }

@@ -41,12 +41,17 @@ pdk_iommufd_hwpt_alloc(struct pdk_iommufd *ctx, uint32_t dev_id, uint32_t pt_id,
 	struct iommu_hwpt_alloc cmd;
 	int rc;
 
-	IOMMUFD_CHECK_CTX(ctx, "IOMMU_HWPT_ALLOC");
-	IOMMUFD_CHECK_PTR(hwpt_id, "HWPT id output pointer", "IOMMU_HWPT_ALLOC");
+	if (pdk_log_null(ctx, "iommufd", NULL, IOMMUFD_FIX_CTX,
+			 "IOMMU_HWPT_ALLOC: NULL iommufd context"))
+		return -EINVAL;
+	if (pdk_log_null(hwpt_id, "iommufd", ctx->label, "pass a valid pointer",
+			 "IOMMU_HWPT_ALLOC: NULL HWPT id output pointer"))
+		return -EINVAL;
 	if (flags & ~(PDK_IOMMUFD_HWPT_PASID | PDK_IOMMUFD_HWPT_FAULT))
-		return iommufd_fail(-EINVAL, "pass only PDK_IOMMUFD_HWPT_* flags",
-				    "IOMMU_HWPT_ALLOC dev %u pt %u: unknown flags 0x%x",
-				    dev_id, pt_id, flags);
+		return pdk_log_fail("iommufd", ctx->label, -EINVAL,
+				    "pass only PDK_IOMMUFD_HWPT_* flags",
+				    "IOMMU_HWPT_ALLOC dev %u pt %u: unknown flags 0x%x", dev_id,
+				    pt_id, flags);
 
 	memset(&cmd, 0, sizeof(cmd));
 	cmd.size = sizeof(cmd);
@@ -61,7 +66,7 @@ pdk_iommufd_hwpt_alloc(struct pdk_iommufd *ctx, uint32_t dev_id, uint32_t pt_id,
 	}
 	rc = pdk_sys_ioctl(ctx->sys, ctx->fd, IOMMU_HWPT_ALLOC, &cmd);
 	if (rc < 0)
-		return iommufd_fail(rc, hwpt_alloc_hint(rc, flags),
+		return pdk_log_fail("iommufd", ctx->label, rc, hwpt_alloc_hint(rc, flags),
 				    "IOMMU_HWPT_ALLOC dev %u pt %u flags 0x%x%s%s", dev_id, pt_id,
 				    cmd.flags, flags & PDK_IOMMUFD_HWPT_PASID ? " (PASID)" : "",
 				    flags & PDK_IOMMUFD_HWPT_FAULT ? " (fault queue)" : "");
@@ -80,8 +85,12 @@ pdk_iommufd_hw_info(struct pdk_iommufd *ctx, uint32_t dev_id, struct pdk_iommufd
 	 * The full 6.15 struct: an older kernel copies back only the part it
 	 * knows, so out_max_pasid_log2 stays 0 (no PASID) there.
 	 */
-	IOMMUFD_CHECK_CTX(ctx, "IOMMU_GET_HW_INFO");
-	IOMMUFD_CHECK_PTR(info, "information output pointer", "IOMMU_GET_HW_INFO");
+	if (pdk_log_null(ctx, "iommufd", NULL, IOMMUFD_FIX_CTX,
+			 "IOMMU_GET_HW_INFO: NULL iommufd context"))
+		return -EINVAL;
+	if (pdk_log_null(info, "iommufd", ctx->label, "pass a valid pointer",
+			 "IOMMU_GET_HW_INFO: NULL information output pointer"))
+		return -EINVAL;
 	memset(&cmd, 0, sizeof(cmd));
 	cmd.size = sizeof(cmd);
 	cmd.dev_id = dev_id;
@@ -98,7 +107,8 @@ pdk_iommufd_hw_info(struct pdk_iommufd *ctx, uint32_t dev_id, struct pdk_iommufd
 			hint = iommufd_generic_hint(rc);
 			break;
 		}
-		return iommufd_fail(rc, hint, "IOMMU_GET_HW_INFO dev %u", dev_id);
+		return pdk_log_fail("iommufd", ctx->label, rc, hint, "IOMMU_GET_HW_INFO dev %u",
+				    dev_id);
 	}
 	memset(info, 0, sizeof(*info));
 	info->data_type = cmd.out_data_type;

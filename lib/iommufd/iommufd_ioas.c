@@ -24,13 +24,18 @@ pdk_iommufd_ioas_alloc(struct pdk_iommufd *ctx, uint32_t *ioas_id)
 	struct iommu_ioas_alloc cmd;
 	int rc;
 
-	IOMMUFD_CHECK_CTX(ctx, "IOMMU_IOAS_ALLOC");
-	IOMMUFD_CHECK_PTR(ioas_id, "IOAS id output pointer", "IOMMU_IOAS_ALLOC");
+	if (pdk_log_null(ctx, "iommufd", NULL, IOMMUFD_FIX_CTX,
+			 "IOMMU_IOAS_ALLOC: NULL iommufd context"))
+		return -EINVAL;
+	if (pdk_log_null(ioas_id, "iommufd", ctx->label, "pass a valid pointer",
+			 "IOMMU_IOAS_ALLOC: NULL IOAS id output pointer"))
+		return -EINVAL;
 	memset(&cmd, 0, sizeof(cmd));
 	cmd.size = sizeof(cmd);
 	rc = pdk_sys_ioctl(ctx->sys, ctx->fd, IOMMU_IOAS_ALLOC, &cmd);
 	if (rc < 0)
-		return iommufd_fail(rc, iommufd_generic_hint(rc), "IOMMU_IOAS_ALLOC");
+		return pdk_log_fail("iommufd", ctx->label, rc, iommufd_generic_hint(rc),
+				    "IOMMU_IOAS_ALLOC");
 	*ioas_id = cmd.out_ioas_id;
 	return 0;
 }
@@ -69,17 +74,24 @@ ioas_map(struct pdk_iommufd *ctx, uint32_t ioas_id, void *va, uint64_t len, bool
 	struct iommu_ioas_map cmd;
 	int rc;
 
-	IOMMUFD_CHECK_CTX(ctx, "IOMMU_IOAS_MAP");
-	IOMMUFD_CHECK_PTR(iova, "IOVA output pointer", "IOMMU_IOAS_MAP");
+	if (pdk_log_null(ctx, "iommufd", NULL, IOMMUFD_FIX_CTX,
+			 "IOMMU_IOAS_MAP: NULL iommufd context"))
+		return -EINVAL;
+	if (pdk_log_null(iova, "iommufd", ctx->label, "pass a valid pointer",
+			 "IOMMU_IOAS_MAP: NULL IOVA output pointer"))
+		return -EINVAL;
 	/* no process maps page 0: a NULL buffer is a caller's mistake the kernel may accept */
-	IOMMUFD_CHECK_PTR(va, "buffer (va)", "IOMMU_IOAS_MAP");
+	if (pdk_log_null(va, "iommufd", ctx->label, "pass a valid pointer",
+			 "IOMMU_IOAS_MAP: NULL buffer (va)"))
+		return -EINVAL;
 	if ((perm & (PDK_IOMMUFD_READ | PDK_IOMMUFD_WRITE)) == 0 ||
 	    (perm & ~(PDK_IOMMUFD_READ | PDK_IOMMUFD_WRITE)) != 0)
-		return iommufd_fail(-EINVAL, "pass PDK_IOMMUFD_READ and/or PDK_IOMMUFD_WRITE",
+		return pdk_log_fail("iommufd", ctx->label, -EINVAL,
+				    "pass PDK_IOMMUFD_READ and/or PDK_IOMMUFD_WRITE",
 				    "IOMMU_IOAS_MAP ioas %u va %p len %" PRIu64 ": permission 0x%x",
 				    ioas_id, va, len, perm);
 	if (len == 0)
-		return iommufd_fail(-EINVAL, "map at least one page",
+		return pdk_log_fail("iommufd", ctx->label, -EINVAL, "map at least one page",
 				    "IOMMU_IOAS_MAP ioas %u va %p: length 0", ioas_id, va);
 
 	memset(&cmd, 0, sizeof(cmd));
@@ -97,13 +109,13 @@ ioas_map(struct pdk_iommufd *ctx, uint32_t ioas_id, void *va, uint64_t len, bool
 	}
 	rc = pdk_sys_ioctl(ctx->sys, ctx->fd, IOMMU_IOAS_MAP, &cmd);
 	if (rc < 0 && fixed)
-		return iommufd_fail(rc, map_hint(rc, fixed),
-				    "IOMMU_IOAS_MAP ioas %u iova 0x%" PRIx64 " len %" PRIu64
-				    " va %p", ioas_id, *iova, len, va);
+		return pdk_log_fail("iommufd", ctx->label, rc, map_hint(rc, fixed),
+				    "IOMMU_IOAS_MAP ioas %u iova 0x%" PRIx64 " len %" PRIu64 " va %p",
+				    ioas_id, *iova, len, va);
 	if (rc < 0)
-		return iommufd_fail(rc, map_hint(rc, fixed),
-				    "IOMMU_IOAS_MAP ioas %u iova (kernel's choice) len %" PRIu64
-				    " va %p", ioas_id, len, va);
+		return pdk_log_fail("iommufd", ctx->label, rc, map_hint(rc, fixed),
+				    "IOMMU_IOAS_MAP ioas %u iova (kernel's choice) len %" PRIu64 " va %p",
+				    ioas_id, len, va);
 	*iova = cmd.iova;
 	return 0;
 }
@@ -130,7 +142,9 @@ ioas_unmap(struct pdk_iommufd *ctx, uint32_t ioas_id, uint64_t iova, uint64_t le
 	const char *hint;
 	int rc;
 
-	IOMMUFD_CHECK_CTX(ctx, "IOMMU_IOAS_UNMAP");
+	if (pdk_log_null(ctx, "iommufd", NULL, IOMMUFD_FIX_CTX,
+			 "IOMMU_IOAS_UNMAP: NULL iommufd context"))
+		return -EINVAL;
 	memset(&cmd, 0, sizeof(cmd));
 	cmd.size = sizeof(cmd);
 	cmd.ioas_id = ioas_id;
@@ -152,8 +166,9 @@ ioas_unmap(struct pdk_iommufd *ctx, uint32_t ioas_id, uint64_t iova, uint64_t le
 			break;
 		}
 		if (all)
-			return iommufd_fail(rc, hint, "IOMMU_IOAS_UNMAP ioas %u (all)", ioas_id);
-		return iommufd_fail(rc, hint,
+			return pdk_log_fail("iommufd", ctx->label, rc, hint,
+					    "IOMMU_IOAS_UNMAP ioas %u (all)", ioas_id);
+		return pdk_log_fail("iommufd", ctx->label, rc, hint,
 				    "IOMMU_IOAS_UNMAP ioas %u iova 0x%" PRIx64 " len %" PRIu64,
 				    ioas_id, iova, len);
 	}
@@ -190,9 +205,15 @@ pdk_iommufd_iova_ranges(struct pdk_iommufd *ctx, uint32_t ioas_id,
 	unsigned int tries;
 	int rc;
 
-	IOMMUFD_CHECK_CTX(ctx, "IOMMU_IOAS_IOVA_RANGES");
-	IOMMUFD_CHECK_PTR(ranges, "ranges output pointer", "IOMMU_IOAS_IOVA_RANGES");
-	IOMMUFD_CHECK_PTR(n, "range count output pointer", "IOMMU_IOAS_IOVA_RANGES");
+	if (pdk_log_null(ctx, "iommufd", NULL, IOMMUFD_FIX_CTX,
+			 "IOMMU_IOAS_IOVA_RANGES: NULL iommufd context"))
+		return -EINVAL;
+	if (pdk_log_null(ranges, "iommufd", ctx->label, "pass a valid pointer",
+			 "IOMMU_IOAS_IOVA_RANGES: NULL ranges output pointer"))
+		return -EINVAL;
+	if (pdk_log_null(n, "iommufd", ctx->label, "pass a valid pointer",
+			 "IOMMU_IOAS_IOVA_RANGES: NULL range count output pointer"))
+		return -EINVAL;
 	*ranges = NULL;
 	*n = 0;
 	for (tries = 0; tries < IOVA_RANGES_TRIES; tries++) {
@@ -206,7 +227,7 @@ pdk_iommufd_iova_ranges(struct pdk_iommufd *ctx, uint32_t ioas_id,
 			break;
 		if (rc != -EMSGSIZE) {
 			free(buf);
-			return iommufd_fail(rc,
+			return pdk_log_fail("iommufd", ctx->label, rc,
 					    rc == -ENOENT ? "no IOAS has this id (destroyed?)"
 							  : iommufd_generic_hint(rc),
 					    "IOMMU_IOAS_IOVA_RANGES ioas %u", ioas_id);
@@ -214,7 +235,8 @@ pdk_iommufd_iova_ranges(struct pdk_iommufd *ctx, uint32_t ioas_id,
 		/* Expected: the array is too small and num_iovas says how big. */
 		if (cmd.num_iovas <= cap) {
 			free(buf);
-			return iommufd_fail(-EPROTO, "a kernel or simulator bug",
+			return pdk_log_fail("iommufd", ctx->label, -EPROTO,
+					    "a kernel or simulator bug",
 					    "IOMMU_IOAS_IOVA_RANGES ioas %u: EMSGSIZE for %u "
 					    "ranges with room for %u", ioas_id, cmd.num_iovas, cap);
 		}
@@ -222,28 +244,29 @@ pdk_iommufd_iova_ranges(struct pdk_iommufd *ctx, uint32_t ioas_id,
 		free(buf);
 		buf = calloc(cap, sizeof(*buf));
 		if (buf == NULL)
-			return iommufd_fail(-ENOMEM, NULL,
+			return pdk_log_fail("iommufd", ctx->label, -ENOMEM, NULL,
 					    "IOMMU_IOAS_IOVA_RANGES ioas %u: array of %u ranges",
 					    ioas_id, cap);
 	}
 	if (tries == IOVA_RANGES_TRIES) {
 		free(buf);
-		return iommufd_fail(-EAGAIN, "the ranges change while being read: retry",
+		return pdk_log_fail("iommufd", ctx->label, -EAGAIN,
+				    "the ranges change while being read: retry",
 				    "IOMMU_IOAS_IOVA_RANGES ioas %u", ioas_id);
 	}
 
 	if (cmd.num_iovas > cap) {
 		free(buf);
-		return iommufd_fail(-EPROTO, "a kernel or simulator bug",
-				    "IOMMU_IOAS_IOVA_RANGES ioas %u: success with %u ranges "
-				    "and room for %u", ioas_id, cmd.num_iovas, cap);
+		return pdk_log_fail("iommufd", ctx->label, -EPROTO, "a kernel or simulator bug",
+				    "IOMMU_IOAS_IOVA_RANGES ioas %u: success with %u ranges and "
+				    "room for %u", ioas_id, cmd.num_iovas, cap);
 	}
 	out = NULL;
 	if (cmd.num_iovas > 0) {
 		out = calloc(cmd.num_iovas, sizeof(*out));
 		if (out == NULL) {
 			free(buf);
-			return iommufd_fail(-ENOMEM, NULL,
+			return pdk_log_fail("iommufd", ctx->label, -ENOMEM, NULL,
 					    "IOMMU_IOAS_IOVA_RANGES ioas %u: result of %u ranges",
 					    ioas_id, cmd.num_iovas);
 		}

@@ -13,6 +13,7 @@
 #include "pdk_internal.h"
 #include "pdk_iommufd.h"
 #include "pdk_iommufd_internal.h"
+#include "pdk_log.h"
 
 struct pdk_iommufd {
 	struct pdk_sys *sys;
@@ -29,31 +30,7 @@ struct pdk_iommufd {
 	unsigned int nfault_fds;
 };
 
-/* Refuse a NULL context: -EINVAL, logged with the call's name. */
-#define IOMMUFD_CHECK_CTX(ctx, call)						\
-	do {									\
-		if ((ctx) == NULL)						\
-			return iommufd_fail(-EINVAL,				\
-				"pass a context from pdk_iommufd_open()",	\
-				"%s: NULL iommufd context", call);		\
-	} while (0)
-
-/* Refuse a NULL output or argument pointer @p p named @p what. */
-#define IOMMUFD_CHECK_PTR(p, what, call)					\
-	do {									\
-		if ((p) == NULL)						\
-			return iommufd_fail(-EINVAL, "pass a valid pointer",	\
-				"%s: NULL %s", call, what);			\
-	} while (0)
-
-/*
- * Log one failure: "<step>: <errno text> (<-errno>)[; <hint>]". @p step is
- * a printf format naming the ioctl and the object ids; @p hint says what the
- * user can do and may be NULL. Returns @p rc so callers can write
- * "return iommufd_fail(rc, ...)".
- */
-PDK_INTERNAL int iommufd_fail(int rc, const char *hint, const char *step, ...)
-	__attribute__((format(printf, 3, 4)));
+#define IOMMUFD_FIX_CTX "pass a context from pdk_iommufd_open()"
 
 /* Hints that more than one object kind gives. */
 PDK_INTERNAL const char *iommufd_generic_hint(int rc);

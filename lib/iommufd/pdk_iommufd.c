@@ -14,20 +14,6 @@
 #include "pdk_log.h"
 #include "iommufd_private.h"
 
-int
-iommufd_fail(int rc, const char *hint, const char *step, ...)
-{
-	char what[256];
-	va_list ap;
-
-	va_start(ap, step);
-	vsnprintf(what, sizeof(what), step, ap);
-	va_end(ap);
-	PDK_LOG(ERR, "iommufd", "%s: %s (%d)%s%s", what, strerror(-rc), rc,
-		hint != NULL ? "; " : "", hint != NULL ? hint : "");
-	return rc;
-}
-
 const char *
 iommufd_generic_hint(int rc)
 {
@@ -59,11 +45,13 @@ pdk_iommufd_open(struct pdk_sys *sys, struct pdk_iommufd **ctx)
 	if (ctx != NULL)
 		*ctx = NULL;
 	if (sys == NULL || ctx == NULL)
-		return iommufd_fail(-EINVAL, "pass a backend and a result pointer",
-				    "open /dev/iommu: NULL %s", sys == NULL ? "backend" : "result pointer");
+		return pdk_log_fail("iommufd", NULL, -EINVAL, "pass a backend and a result pointer",
+				    "open /dev/iommu: NULL %s",
+				    sys == NULL ? "backend" : "result pointer");
 	c = calloc(1, sizeof(*c));
 	if (c == NULL)
-		return iommufd_fail(-ENOMEM, NULL, "open /dev/iommu: context allocation");
+		return pdk_log_fail("iommufd", NULL, -ENOMEM, "free some memory",
+				    "open /dev/iommu: context allocation");
 	fd = pdk_sys_open(sys, "/dev/iommu", O_RDWR);
 	if (fd < 0) {
 		free(c);
@@ -87,7 +75,8 @@ pdk_iommufd_open(struct pdk_sys *sys, struct pdk_iommufd **ctx)
 			hint = NULL;
 			break;
 		}
-		return iommufd_fail(fd, hint, "open /dev/iommu (%s backend)", pdk_sys_name(sys));
+		return pdk_log_fail("iommufd", NULL, fd, hint, "open /dev/iommu (%s backend)",
+				    pdk_sys_name(sys));
 	}
 	c->sys = sys;
 	c->fd = fd;
@@ -111,15 +100,15 @@ pdk_iommufd_close(struct pdk_iommufd *ctx)
 		if (ctx->nfault_fds > 0)
 			snprintf(faults, sizeof(faults), "%s%u fault queue fd(s)",
 				 who[0] != '\0' ? ", " : "", ctx->nfault_fds);
-		return iommufd_fail(-EBUSY,
+		return pdk_log_fail("iommufd", ctx->label, -EBUSY,
 				    "release them first: PASID contexts, PASID spaces and buses, "
 				    "then address spaces (pdk_dma_as_destroy()) and devices "
 				    "(pdk_vfio_close()), fault queues (pdk_iommufd_fault_close())",
-				    "%s: close refused, still used by %s%s", ctx->label, who, faults);
+				    "close refused, still used by %s%s", who, faults);
 	}
 	rc = pdk_sys_close(ctx->sys, ctx->fd);
 	if (rc < 0)
-		iommufd_fail(rc, "the fd is gone anyway", "%s: close", ctx->label);
+		pdk_log_fail("iommufd", ctx->label, rc, "the fd is gone anyway", "close");
 	pdk_holders_fini(&ctx->holders);
 	free(ctx->fault_fds);
 	free(ctx);
@@ -129,22 +118,18 @@ pdk_iommufd_close(struct pdk_iommufd *ctx)
 int
 pdk_iommufd_fd(const struct pdk_iommufd *ctx)
 {
-	if (ctx == NULL) {
-		iommufd_fail(-EINVAL, "pass a context from pdk_iommufd_open()",
-			     "pdk_iommufd_fd: NULL iommufd context");
+	if (pdk_log_null(ctx, "iommufd", NULL, IOMMUFD_FIX_CTX,
+			 "pdk_iommufd_fd: NULL iommufd context"))
 		return -EINVAL;
-	}
 	return ctx->fd;
 }
 
 struct pdk_sys *
 pdk_iommufd_sys(const struct pdk_iommufd *ctx)
 {
-	if (ctx == NULL) {
-		iommufd_fail(-EINVAL, "pass a context from pdk_iommufd_open()",
-			     "pdk_iommufd_sys: NULL iommufd context");
+	if (pdk_log_null(ctx, "iommufd", NULL, IOMMUFD_FIX_CTX,
+			 "pdk_iommufd_sys: NULL iommufd context"))
 		return NULL;
-	}
 	return ctx->sys;
 }
 
@@ -161,7 +146,9 @@ pdk_iommufd_destroy(struct pdk_iommufd *ctx, uint32_t id)
 	const char *hint;
 	int rc;
 
-	IOMMUFD_CHECK_CTX(ctx, "IOMMU_DESTROY");
+	if (pdk_log_null(ctx, "iommufd", NULL, IOMMUFD_FIX_CTX,
+			 "IOMMU_DESTROY: NULL iommufd context"))
+		return -EINVAL;
 	memset(&cmd, 0, sizeof(cmd));
 	cmd.size = sizeof(cmd);
 	cmd.id = id;
@@ -180,5 +167,5 @@ pdk_iommufd_destroy(struct pdk_iommufd *ctx, uint32_t id)
 		hint = iommufd_generic_hint(rc);
 		break;
 	}
-	return iommufd_fail(rc, hint, "IOMMU_DESTROY id %u", id);
+	return pdk_log_fail("iommufd", ctx->label, rc, hint, "IOMMU_DESTROY id %u", id);
 }

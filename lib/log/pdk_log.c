@@ -2,6 +2,7 @@
  * Copyright(c) 2026 The PDK authors
  */
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -112,4 +113,46 @@ pdk_log(enum pdk_log_level level, const char *component, const char *fmt, ...)
 	va_start(ap, fmt);
 	pdk_vlog(level, component, fmt, ap);
 	va_end(ap);
+}
+
+/* The one shape of a failure line: "<object>: <step>: <errno text> (<rc>); <fix>". */
+static void
+log_vfail(const char *component, const char *object, int rc, const char *fix,
+	  const char *step_fmt, va_list ap)
+{
+	char step[512];
+
+	if (step_fmt != NULL)
+		vsnprintf(step, sizeof(step), step_fmt, ap);
+	else
+		snprintf(step, sizeof(step), "(null)");
+	pdk_log(PDK_LOG_ERR, component != NULL ? component : "(null)", "%s%s%s: %s (%d)%s%s",
+		object != NULL ? object : "", object != NULL ? ": " : "", step,
+		strerror(rc < 0 ? -rc : rc), rc, fix != NULL ? "; " : "", fix != NULL ? fix : "");
+}
+
+int
+pdk_log_fail(const char *component, const char *object, int rc, const char *fix,
+	     const char *step_fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, step_fmt);
+	log_vfail(component, object, rc, fix, step_fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+bool
+pdk_log_null(const void *p, const char *component, const char *object, const char *fix,
+	     const char *step_fmt, ...)
+{
+	va_list ap;
+
+	if (p != NULL)
+		return false;
+	va_start(ap, step_fmt);
+	log_vfail(component, object, -EINVAL, fix, step_fmt, ap);
+	va_end(ap);
+	return true;
 }

@@ -16,6 +16,7 @@
  */
 
 #include <stdarg.h>
+#include <stdbool.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -71,6 +72,53 @@ void pdk_vlog(enum pdk_log_level level, const char *component, const char *fmt,
 /** Log at PDK_LOG_<level> for @p component, e.g. PDK_LOG(ERR, "vfio", "..."). */
 #define PDK_LOG(level, component, ...) \
 	pdk_log(PDK_LOG_##level, component, __VA_ARGS__)
+
+/**
+ * Report one failure: the one ERR line of PDK's libraries and drivers,
+ *
+ *     <object>: <step>: <strerror(-rc)> (<rc>); <fix>
+ *
+ * e.g. "0000:00:04.0: VFIO_DEVICE_BIND_IOMMUFD (iommufd fd 5): Device or
+ * resource busy (-16); the IOMMU group is open through ...".
+ *
+ * A failure is logged once, by the layer that knows its cause (doc/guide.md,
+ * "Errors and logs"): a caller that gets -errno back from another PDK call
+ * returns it without logging it again.
+ *
+ * @param component the library or driver ("vfio", "dsa"), as for pdk_log().
+ * @param object what failed, as the user names it: a PCI address, "address
+ *   space 'a'", an iommufd context's label; NULL when there is none (the
+ *   handle itself is missing): the line then starts with the step.
+ * @param rc the negative errno returned to the caller.
+ * @param fix what the user can do about it; NULL only when there is nothing
+ *   to say (the "; <fix>" part is then left out).
+ * @param step_fmt printf format of the step that failed: the call or ioctl
+ *   and its ids ("IOMMU_IOAS_MAP ioas 3 iova 0x1000 len 4096"), then, after
+ *   ": ", what was wrong with it when rc alone does not say.
+ * @return @p rc, so that a caller writes "return pdk_log_fail(...);".
+ *
+ * Bad arguments never lose the line: a NULL component or step is printed
+ * as "(null)", and @p rc is returned whatever else is NULL.
+ */
+int pdk_log_fail(const char *component, const char *object, int rc, const char *fix,
+		 const char *step_fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/**
+ * Refuse a NULL argument: the argument checks of PDK's calls. When @p p is
+ * NULL, log as pdk_log_fail() does with -EINVAL, and return true, so that
+ * a call answers with -EINVAL or an accessor with its neutral value:
+ *
+ *     if (pdk_log_null(buf, "sys", NULL, fix, "read: NULL buffer"))
+ *             return -EINVAL;
+ *
+ * The step names the call and the argument ("<call>: NULL <what>"). A
+ * non-NULL argument that is otherwise invalid is refused with
+ * pdk_log_fail(..., -EINVAL, ...).
+ *
+ * @return true (logged) when @p p is NULL, false (nothing logged) otherwise.
+ */
+bool pdk_log_null(const void *p, const char *component, const char *object, const char *fix,
+		  const char *step_fmt, ...) __attribute__((format(printf, 5, 6)));
 
 #ifdef __cplusplus
 }

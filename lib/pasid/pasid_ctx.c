@@ -3,6 +3,7 @@
  */
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,8 +11,12 @@
 #include "pdk_log.h"
 #include "pdk_vfio_internal.h"
 
+/*
+ * What the user can do about a refused PASID attach: lib/vfio hands back
+ * the kernel's side (@p vfix); a PASID space knows more for these cases.
+ */
 static const char *
-attach_hint(int rc)
+attach_fix(int rc, const char *vfix)
 {
 	switch (rc) {
 	case -EOPNOTSUPP:
@@ -21,7 +26,7 @@ attach_hint(int rc)
 	case -EBUSY:
 		return "the device is being reset, retry";
 	default:
-		return "see the vfio error above";
+		return vfix;
 	}
 }
 
@@ -30,26 +35,26 @@ pdk_pasid_ctx_create(struct pdk_pasid_space *space, struct pdk_dma_as *as, uint3
 		     struct pdk_pasid_ctx **ctx)
 {
 	struct pdk_pasid_ctx *c;
+	const char *vfix;
 	int stuck = -1;
 	int rc;
 
 	if (ctx != NULL)
 		*ctx = NULL;
-	if (space == NULL || ctx == NULL) {
-		PDK_LOG(ERR, "pasid", "%s: context create for PASID %u: %s, NULL %s",
-			space != NULL ? pdk_vfio_name(space->dev) : "(null)", pasid, strerror(EINVAL),
-			space == NULL ? "PASID space" : "output pointer");
-		return -EINVAL;
-	}
+	if (space == NULL || ctx == NULL)
+		return pdk_log_fail("pasid", space != NULL ? pdk_vfio_name(space->dev) : NULL,
+				    -EINVAL,
+				    "pass a PASID space from pdk_pasid_space_create() and an output pointer",
+				    "PASID %u context create: NULL %s", pasid,
+				    space == NULL ? "PASID space" : "output pointer");
 	rc = pasid_check_as(space, as, "context create");
 	if (rc < 0)
 		return rc;
 	c = calloc(1, sizeof(*c));
-	if (c == NULL) {
-		PDK_LOG(ERR, "pasid", "%s: context create for address space '%s': %s; free some memory",
-			pdk_vfio_name(space->dev), pdk_dma_as_name(as), strerror(ENOMEM));
-		return -ENOMEM;
-	}
+	if (c == NULL)
+		return pdk_log_fail("pasid", pdk_vfio_name(space->dev), -ENOMEM, "free some memory",
+				    "PASID %u context create for address space '%s'", pasid,
+				    pdk_dma_as_name(as));
 
 	if (pasid == 0) {
 		rc = pdk_pasid_alloc(space, &pasid);
@@ -62,9 +67,9 @@ pdk_pasid_ctx_create(struct pdk_pasid_space *space, struct pdk_dma_as *as, uint3
 			goto fail_free;
 		c->owns_pasid = true;
 	} else if (pasid_ctx_find(space, pasid) != NULL) {
-		PDK_LOG(ERR, "pasid", "%s: context create for PASID %u: %s, another context already uses it; release that context, or use pdk_pasid_ctx_replace() to move it",
-			pdk_vfio_name(space->dev), pasid, strerror(EBUSY));
-		rc = -EBUSY;
+		rc = pdk_log_fail("pasid", pdk_vfio_name(space->dev), -EBUSY,
+				  "release that context, or use pdk_pasid_ctx_replace() to move it",
+				  "PASID %u context create: another context already uses it", pasid);
 		goto fail_free;
 	} else if ((stuck = pasid_stuck_find(space, pasid)) >= 0) {
 		/* the attach below replaces the stale attachment: who owned it owns it again */
@@ -72,17 +77,15 @@ pdk_pasid_ctx_create(struct pdk_pasid_space *space, struct pdk_dma_as *as, uint3
 	}
 	/* else: the caller allocated it and keeps owning it */
 
+	/* a refusal is lib/dma's to log: it names the address space and the IOMMU's cause */
 	rc = pdk_dma_as_hwpt_get(as, space->dev_id, &c->hwpt_id);
-	if (rc < 0) {
-		PDK_LOG(ERR, "pasid", "%s: PASID %u: no PASID-compatible HWPT in address space '%s': %s; see the dma error above",
-			pdk_vfio_name(space->dev), pasid, pdk_dma_as_name(as), strerror(-rc));
+	if (rc < 0)
 		goto fail_pasid;
-	}
-	rc = pdk_vfio_owner_pasid_attach(space->dev, space, pasid, c->hwpt_id);
+	rc = pdk_vfio_owner_pasid_attach(space->dev, space, pasid, c->hwpt_id, &vfix);
 	if (rc < 0) {
-		PDK_LOG(ERR, "pasid", "%s: attaching PASID %u to HWPT %u of address space '%s' failed: %s; %s",
-			pdk_vfio_name(space->dev), pasid, c->hwpt_id, pdk_dma_as_name(as),
-			strerror(-rc), attach_hint(rc));
+		pdk_log_fail("pasid", pdk_vfio_name(space->dev), rc, attach_fix(rc, vfix),
+			     "PASID %u attach to HWPT %u of address space '%s'", pasid, c->hwpt_id,
+			     pdk_dma_as_name(as));
 		pdk_dma_as_hwpt_put(as, c->hwpt_id);
 		goto fail_pasid;
 	}
@@ -109,32 +112,29 @@ int
 pdk_pasid_ctx_replace(struct pdk_pasid_ctx *ctx, struct pdk_dma_as *as)
 {
 	struct pdk_pasid_space *space;
+	const char *vfix;
 	uint32_t hwpt;
 	int rc;
 
-	if (ctx == NULL) {
-		PDK_LOG(ERR, "pasid", "(null): context replace: %s, NULL context", strerror(EINVAL));
+	if (pdk_log_null(ctx, "pasid", NULL, "pass one from pdk_pasid_ctx_create()",
+			 "context replace: NULL context"))
 		return -EINVAL;
-	}
 	space = ctx->space;
 	rc = pasid_check_as(space, as, "context replace");
 	if (rc < 0)
 		return rc;
 	if (as == ctx->as)
 		return 0;
+	/* refused by lib/dma, logged there; the PASID stays where it was */
 	rc = pdk_dma_as_hwpt_get(as, space->dev_id, &hwpt);
-	if (rc < 0) {
-		PDK_LOG(ERR, "pasid", "%s: moving PASID %u to address space '%s': no PASID-compatible HWPT: %s; PASID %u stays attached to '%s'",
-			pdk_vfio_name(space->dev), ctx->pasid, pdk_dma_as_name(as), strerror(-rc),
-			ctx->pasid, pdk_dma_as_name(ctx->as));
+	if (rc < 0)
 		return rc;
-	}
 	/* a second attach of an attached PASID is an atomic replace in the kernel */
-	rc = pdk_vfio_owner_pasid_attach(space->dev, space, ctx->pasid, hwpt);
+	rc = pdk_vfio_owner_pasid_attach(space->dev, space, ctx->pasid, hwpt, &vfix);
 	if (rc < 0) {
-		PDK_LOG(ERR, "pasid", "%s: moving PASID %u to HWPT %u of address space '%s' failed: %s; it stays attached to '%s'; %s",
-			pdk_vfio_name(space->dev), ctx->pasid, hwpt, pdk_dma_as_name(as),
-			strerror(-rc), pdk_dma_as_name(ctx->as), attach_hint(rc));
+		pdk_log_fail("pasid", pdk_vfio_name(space->dev), rc, attach_fix(rc, vfix),
+			     "PASID %u move to HWPT %u of address space '%s' (it stays attached to '%s')",
+			     ctx->pasid, hwpt, pdk_dma_as_name(as), pdk_dma_as_name(ctx->as));
 		pdk_dma_as_hwpt_put(as, hwpt);
 		return rc;
 	}
@@ -148,19 +148,25 @@ int
 pdk_pasid_ctx_release(struct pdk_pasid_ctx *ctx)
 {
 	struct pdk_pasid_space *space;
+	const char *vfix;
+	char fix[512];
 	int rc;
 
 	if (ctx == NULL)
 		return 0;
 	space = ctx->space;
-	rc = pdk_vfio_owner_pasid_detach(space->dev, space, ctx->pasid);
+	rc = pdk_vfio_owner_pasid_detach(space->dev, space, ctx->pasid, &vfix);
 	if (rc < 0) {
 		struct pasid_stuck *s = realloc(space->stuck,
 						(space->nstuck + 1) * sizeof(*s));
+		char then[256];
 
-		PDK_LOG(ERR, "pasid", "%s: detaching PASID %u from HWPT %u of address space '%s' failed: %s; PDK forgets the context anyway and holds PASID %u back (DMA tagged with it still reaches '%s') until a new context attaches it or the device closes",
-			pdk_vfio_name(space->dev), ctx->pasid, ctx->hwpt_id, pdk_dma_as_name(ctx->as),
-			strerror(-rc), ctx->pasid, pdk_dma_as_name(ctx->as));
+		snprintf(then, sizeof(then), "PDK forgets the context anyway and holds PASID %u back (DMA tagged with it still reaches '%s') until a new context attaches it or the device closes",
+			 ctx->pasid, pdk_dma_as_name(ctx->as));
+		pdk_log_fail("pasid", pdk_vfio_name(space->dev), rc,
+			     pasid_fix(fix, sizeof(fix), vfix, then),
+			     "PASID %u detach from HWPT %u of address space '%s'", ctx->pasid,
+			     ctx->hwpt_id, pdk_dma_as_name(ctx->as));
 		if (s != NULL) {
 			space->stuck = s;
 			s[space->nstuck].pasid = ctx->pasid;
@@ -183,8 +189,8 @@ pdk_pasid_ctx_release(struct pdk_pasid_ctx *ctx)
 static bool
 ctx_null(const struct pdk_pasid_ctx *ctx, const char *call)
 {
-	return pdk_arg_null(ctx, "pasid", call, "PASID context",
-			    "pass one from pdk_pasid_ctx_create()");
+	return pdk_log_null(ctx, "pasid", NULL, "pass one from pdk_pasid_ctx_create()",
+			    "%s: NULL PASID context", call);
 }
 
 uint32_t

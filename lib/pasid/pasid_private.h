@@ -11,6 +11,7 @@
  */
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/queue.h>
 
@@ -78,6 +79,13 @@ PDK_INTERNAL void pasid_bit_clear(struct pdk_pasid_space *space, uint32_t pasid)
  */
 PDK_INTERNAL int pasid_check_as(const struct pdk_pasid_space *space, const struct pdk_dma_as *as,
 		   const char *what);
+
+/*
+ * The fix of a refusal lib/vfio handed back (@p vfix, may be NULL) followed
+ * by what the space did about it (@p then, may be NULL), into @p buf.
+ * @return @p buf, or NULL when both are NULL (no fix to print).
+ */
+PDK_INTERNAL const char *pasid_fix(char *buf, size_t len, const char *vfix, const char *then);
 
 /* @return the index of @p pasid among the stuck PASIDs, or -1. */
 PDK_INTERNAL int pasid_stuck_find(const struct pdk_pasid_space *space, uint32_t pasid);

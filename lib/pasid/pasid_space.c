@@ -14,22 +14,18 @@
 /* How many PASIDs a refused destroy names before it counts the rest. */
 #define PASIDS_NAMED 4
 
-static const char *
-dev_name(const struct pdk_vfio_dev *dev)
-{
-	return dev != NULL ? pdk_vfio_name(dev) : "(null)";
-}
-
 /* Why PASIDs are unusable, by IOMMU kind: the log must point at the right fix. */
-static void
-log_no_pasid(const struct pdk_vfio_dev *dev, uint32_t hw_type, unsigned int width)
+static int
+no_pasid(const struct pdk_vfio_dev *dev, uint32_t hw_type, unsigned int width)
 {
 	if (hw_type == IOMMU_HW_INFO_TYPE_AMD)
-		PDK_LOG(ERR, "pasid", "%s: creating the PASID space: %s, the IOMMU reports a PASID width of %u; AMD-Vi: the kernel's AMD IOMMU driver cannot attach a PASID to a paging domain (iommufd PASID attach returns EOPNOTSUPP); use an Intel VT-d (scalable mode) or ARM SMMUv3 system for PASIDs",
-			pdk_vfio_name(dev), strerror(EOPNOTSUPP), width);
-	else
-		PDK_LOG(ERR, "pasid", "%s: creating the PASID space: %s, the IOMMU reports a PASID width of 0: the device has no PCI PASID capability, or the IOMMU driver did not enable it, or the kernel is older than 6.15 (IOMMU_GET_HW_INFO reports no PASID width before 6.15); use a PASID-capable device behind VT-d in scalable mode or SMMUv3, on Linux 6.15+",
-			pdk_vfio_name(dev), strerror(EOPNOTSUPP));
+		return pdk_log_fail("pasid", pdk_vfio_name(dev), -EOPNOTSUPP,
+				    "the kernel's AMD IOMMU driver cannot attach a PASID to a paging domain (iommufd PASID attach returns EOPNOTSUPP); use an Intel VT-d (scalable mode) or ARM SMMUv3 system for PASIDs",
+				    "PASID space create: the IOMMU (AMD-Vi) reports a PASID width of %u",
+				    width);
+	return pdk_log_fail("pasid", pdk_vfio_name(dev), -EOPNOTSUPP,
+			    "the device has no PCI PASID capability, or the IOMMU driver did not enable it, or the kernel is older than 6.15 (IOMMU_GET_HW_INFO reports no PASID width before 6.15); use a PASID-capable device behind VT-d in scalable mode or SMMUv3, on Linux 6.15+",
+			    "PASID space create: the IOMMU reports a PASID width of 0");
 }
 
 int
@@ -44,46 +40,41 @@ pdk_pasid_space_create(struct pdk_vfio_dev *dev, struct pdk_iommufd *ctx,
 
 	if (space != NULL)
 		*space = NULL;
-	if (dev == NULL || ctx == NULL || space == NULL) {
-		PDK_LOG(ERR, "pasid", "%s: creating the PASID space: %s, NULL %s; pass an open device, its iommufd context and an output pointer",
-			dev_name(dev), strerror(EINVAL),
-			dev == NULL ? "device" : ctx == NULL ? "iommufd context" : "output pointer");
-		return -EINVAL;
-	}
+	if (dev == NULL || ctx == NULL || space == NULL)
+		return pdk_log_fail("pasid", dev != NULL ? pdk_vfio_name(dev) : NULL, -EINVAL,
+				    "pass an open device, its iommufd context and an output pointer",
+				    "PASID space create: NULL %s",
+				    dev == NULL ? "device" :
+				    ctx == NULL ? "iommufd context" : "output pointer");
 	dev_id = pdk_vfio_dev_id(dev);
-	if (dev_id == 0) {
-		PDK_LOG(ERR, "pasid", "%s: creating the PASID space: %s, the device is not bound to an iommufd context; bind first (pdk_vfio_bind())",
-			pdk_vfio_name(dev), strerror(EINVAL));
-		return -EINVAL;
-	}
+	if (dev_id == 0)
+		return pdk_log_fail("pasid", pdk_vfio_name(dev), -EINVAL,
+				    "bind first (pdk_vfio_bind())",
+				    "PASID space create: the device is not bound to an iommufd context");
 	/* device ids are per context: another context's id could name another device */
-	if (pdk_vfio_iommufd(dev) != ctx) {
-		PDK_LOG(ERR, "pasid", "%s: creating the PASID space: %s, the device is bound to another iommufd context than the one passed; pass the context it was bound to (pdk_vfio_iommufd())",
-			pdk_vfio_name(dev), strerror(EINVAL));
-		return -EINVAL;
-	}
+	if (pdk_vfio_iommufd(dev) != ctx)
+		return pdk_log_fail("pasid", pdk_vfio_name(dev), -EINVAL,
+				    "pass the context it was bound to (pdk_vfio_iommufd())",
+				    "PASID space create: the device is bound to another iommufd context than the one passed");
 
+	/*
+	 * Refused by lib/iommufd, logged there with the kernel's cause. A kernel
+	 * that does not know the ioctl (before 6.6) or its PASID part (before
+	 * 6.15) has no PASIDs for PDK: -EOPNOTSUPP, as pdk_pasid.h says.
+	 */
 	memset(&info, 0, sizeof(info));
 	rc = pdk_iommufd_hw_info(ctx, dev_id, &info);
-	if (rc == -ENOTTY || rc == -EINVAL) {
-		PDK_LOG(ERR, "pasid", "%s: creating the PASID space: IOMMU_GET_HW_INFO failed: %s; the kernel is older than 6.6 (no IOMMU_GET_HW_INFO) or 6.15 (no PASID support in it): PASIDs need Linux 6.15+",
-			pdk_vfio_name(dev), strerror(-rc));
+	if (rc == -ENOTTY || rc == -EINVAL)
 		return -EOPNOTSUPP;
-	}
-	if (rc < 0) {
-		PDK_LOG(ERR, "pasid", "%s: creating the PASID space: reading the IOMMU information of device id %u failed: %s; check that the device is bound to this iommufd context",
-			pdk_vfio_name(dev), dev_id, strerror(-rc));
+	if (rc < 0)
 		return rc;
-	}
 	width = info.max_pasid_log2;
 	/*
 	 * AMD-Vi may report a width, yet every PASID attach of a paging domain
 	 * fails (Linux 7.3 and before): refusing here leaves nothing half made.
 	 */
-	if (width == 0 || info.data_type == IOMMU_HW_INFO_TYPE_AMD) {
-		log_no_pasid(dev, info.data_type, width);
-		return -EOPNOTSUPP;
-	}
+	if (width == 0 || info.data_type == IOMMU_HW_INFO_TYPE_AMD)
+		return no_pasid(dev, info.data_type, width);
 	if (width > PASID_MAX_WIDTH) {
 		PDK_LOG(WARNING, "pasid", "%s: the IOMMU reports a PASID width of %u bits, more than PCIe's %u; using %u",
 			pdk_vfio_name(dev), width, PASID_MAX_WIDTH, PASID_MAX_WIDTH);
@@ -97,19 +88,18 @@ pdk_pasid_space_create(struct pdk_vfio_dev *dev, struct pdk_iommufd *ctx,
 		s->bitmap = calloc(s->nwords, sizeof(*s->bitmap));
 	}
 	if (s == NULL || s->bitmap == NULL) {
-		PDK_LOG(ERR, "pasid", "%s: creating the PASID space: allocating the %u-bit PASID bitmap failed: %s; free some memory",
-			pdk_vfio_name(dev), width, strerror(ENOMEM));
 		free(s);
-		return -ENOMEM;
+		return pdk_log_fail("pasid", pdk_vfio_name(dev), -ENOMEM, "free some memory",
+				    "PASID space create: the %u-bit PASID bitmap", width);
 	}
 	snprintf(s->label, sizeof(s->label), "of %s", pdk_vfio_name(dev));
 	rc = pdk_vfio_claim(dev, s, &s->dev_hold, s->label);
 	if (rc < 0) {
-		PDK_LOG(ERR, "pasid", "%s: creating the PASID space: %s, the device already has a PASID space, which owns its PASIDs and RID; use that one (one per device), or destroy it first",
-			pdk_vfio_name(dev), strerror(-rc));
 		free(s->bitmap);
 		free(s);
-		return rc;
+		return pdk_log_fail("pasid", pdk_vfio_name(dev), rc,
+				    "use that one (one per device), or destroy it first",
+				    "PASID space create: the device already has a PASID space, which owns its PASIDs and RID");
 	}
 	s->dev = dev;
 	s->ictx = ctx;
@@ -132,20 +122,22 @@ static int
 rid_detach(struct pdk_pasid_space *space, bool teardown)
 {
 	struct pdk_dma_as *as = space->rid_as;
+	const char *vfix;
+	char fix[320];
 	int rc;
 
 	if (as == NULL)
 		return 0;
-	rc = pdk_vfio_owner_detach(space->dev, space);
+	rc = pdk_vfio_owner_detach(space->dev, space, &vfix);
 	if (rc < 0) {
-		if (!teardown) {
-			PDK_LOG(ERR, "pasid", "%s: detaching the RID from HWPT %u of address space '%s' failed: %s; it stays attached, retry or close the device",
-				pdk_vfio_name(space->dev), space->rid_hwpt, pdk_dma_as_name(as),
-				strerror(-rc));
+		pdk_log_fail("pasid", pdk_vfio_name(space->dev), rc,
+			     pasid_fix(fix, sizeof(fix), vfix, teardown ?
+				       "PDK forgets it anyway, closing the device detaches it" :
+				       "it stays attached, retry or close the device"),
+			     "RID detach from HWPT %u of address space '%s'%s", space->rid_hwpt,
+			     pdk_dma_as_name(as), teardown ? " (PASID space destroy)" : "");
+		if (!teardown)
 			return rc;
-		}
-		PDK_LOG(ERR, "pasid", "%s: detaching the RID from HWPT %u of address space '%s' while destroying the PASID space failed: %s; PDK forgets it anyway, closing the device detaches it",
-			pdk_vfio_name(space->dev), space->rid_hwpt, pdk_dma_as_name(as), strerror(-rc));
 	}
 	space->rid_as = NULL;
 	pdk_dma_as_hwpt_put(as, space->rid_hwpt);
@@ -191,9 +183,10 @@ pdk_pasid_space_destroy(struct pdk_pasid_space *space)
 		return 0;
 	if (!TAILQ_EMPTY(&space->ctxs)) {
 		describe_ctxs(space, pasids, sizeof(pasids));
-		PDK_LOG(ERR, "pasid", "%s: destroying the PASID space: %s, the contexts of PASID(s) %s are still attached; release them first (pdk_pasid_ctx_release()), the space is unchanged",
-			pdk_vfio_name(space->dev), strerror(EBUSY), pasids);
-		return -EBUSY;
+		return pdk_log_fail("pasid", pdk_vfio_name(space->dev), -EBUSY,
+				    "release them first (pdk_pasid_ctx_release()), the space is unchanged",
+				    "PASID space destroy: the contexts of PASID(s) %s are still attached",
+				    pasids);
 	}
 	rid_detach(space, true);
 	pdk_vfio_unclaim(space->dev, space, &space->dev_hold);
@@ -207,8 +200,8 @@ pdk_pasid_space_destroy(struct pdk_pasid_space *space)
 static bool
 space_null(const struct pdk_pasid_space *space, const char *call)
 {
-	return pdk_arg_null(space, "pasid", call, "PASID space",
-			    "pass one from pdk_pasid_space_create()");
+	return pdk_log_null(space, "pasid", NULL, "pass one from pdk_pasid_space_create()",
+			    "%s: NULL PASID space", call);
 }
 
 unsigned int
@@ -237,11 +230,10 @@ pdk_pasid_list(const struct pdk_pasid_space *space, uint32_t *pasids, unsigned i
 
 	if (space_null(space, "PASID list"))
 		return -EINVAL;
-	if (pasids == NULL && max > 0) {
-		PDK_LOG(ERR, "pasid", "%s: PASID list: %s, NULL array with room for %u; pass an array, or max 0 to count only",
-			pdk_vfio_name(space->dev), strerror(EINVAL), max);
-		return -EINVAL;
-	}
+	if (pasids == NULL && max > 0)
+		return pdk_log_fail("pasid", pdk_vfio_name(space->dev), -EINVAL,
+				    "pass an array, or max 0 to count only",
+				    "PASID list: NULL array with room for %u", max);
 	for (w = 0; w < space->nwords && n < space->count; w++) {
 		uint64_t bits = space->bitmap[w];
 
@@ -306,19 +298,25 @@ pasid_ctx_find(const struct pdk_pasid_space *space, uint32_t pasid)
 	return NULL;
 }
 
+const char *
+pasid_fix(char *buf, size_t len, const char *vfix, const char *then)
+{
+	snprintf(buf, len, "%s%s%s", vfix != NULL ? vfix : "",
+		 vfix != NULL && then != NULL ? "; " : "", then != NULL ? then : "");
+	return buf[0] != '\0' ? buf : NULL;
+}
+
 int
 pasid_check_as(const struct pdk_pasid_space *space, const struct pdk_dma_as *as, const char *what)
 {
-	if (as == NULL) {
-		PDK_LOG(ERR, "pasid", "%s: %s: %s, NULL address space; pass one made with pdk_dma_as_create()",
-			pdk_vfio_name(space->dev), what, strerror(EINVAL));
+	if (pdk_log_null(as, "pasid", pdk_vfio_name(space->dev),
+			 "pass one made with pdk_dma_as_create()", "%s: NULL address space", what))
 		return -EINVAL;
-	}
-	if (pdk_dma_as_iommufd(as) != space->ictx) {
-		PDK_LOG(ERR, "pasid", "%s: %s: %s, address space '%s' belongs to another iommufd context than the device's PASID space; create it on the context the device is bound to",
-			pdk_vfio_name(space->dev), what, strerror(EINVAL), pdk_dma_as_name(as));
-		return -EINVAL;
-	}
+	if (pdk_dma_as_iommufd(as) != space->ictx)
+		return pdk_log_fail("pasid", pdk_vfio_name(space->dev), -EINVAL,
+				    "create it on the context the device is bound to",
+				    "%s: address space '%s' belongs to another iommufd context than the device's PASID space",
+				    what, pdk_dma_as_name(as));
 	return 0;
 }
 
@@ -327,12 +325,12 @@ pdk_pasid_alloc(struct pdk_pasid_space *space, uint32_t *pasid)
 {
 	uint32_t w;
 
-	if (space == NULL || pasid == NULL) {
-		PDK_LOG(ERR, "pasid", "%s: PASID alloc: %s, NULL %s",
-			space != NULL ? pdk_vfio_name(space->dev) : "(null)", strerror(EINVAL),
-			space == NULL ? "PASID space" : "output pointer");
-		return -EINVAL;
-	}
+	if (space == NULL || pasid == NULL)
+		return pdk_log_fail("pasid", space != NULL ? pdk_vfio_name(space->dev) : NULL,
+				    -EINVAL,
+				    "pass a PASID space from pdk_pasid_space_create() and an output pointer",
+				    "PASID alloc: NULL %s",
+				    space == NULL ? "PASID space" : "output pointer");
 	for (w = space->hint; w < space->nwords; w++) {
 		uint64_t avail = ~space->bitmap[w];
 
@@ -344,31 +342,27 @@ pdk_pasid_alloc(struct pdk_pasid_space *space, uint32_t *pasid)
 		}
 	}
 	space->hint = space->nwords;
-	PDK_LOG(ERR, "pasid", "%s: PASID alloc: %s, all %u PASIDs of the %u-bit space are allocated; free one (pdk_pasid_free() or pdk_pasid_ctx_release())",
-		pdk_vfio_name(space->dev), strerror(ENOSPC), space->npasids - 1, space->width);
-	return -ENOSPC;
+	return pdk_log_fail("pasid", pdk_vfio_name(space->dev), -ENOSPC,
+			    "free one (pdk_pasid_free() or pdk_pasid_ctx_release())",
+			    "PASID alloc: all %u PASIDs of the %u-bit space are allocated",
+			    space->npasids - 1, space->width);
 }
 
 int
 pdk_pasid_reserve(struct pdk_pasid_space *space, uint32_t pasid)
 {
-	if (space == NULL) {
-		PDK_LOG(ERR, "pasid", "(null): PASID %u reserve: %s, NULL PASID space", pasid,
-			strerror(EINVAL));
+	if (pdk_log_null(space, "pasid", NULL, "pass one from pdk_pasid_space_create()",
+			 "PASID %u reserve: NULL PASID space", pasid))
 		return -EINVAL;
-	}
-	if (pasid == 0 || pasid >= space->npasids) {
-		PDK_LOG(ERR, "pasid", "%s: PASID %u reserve: %s; %s",
-			pdk_vfio_name(space->dev), pasid, strerror(ERANGE),
-			pasid == 0 ? "PASID 0 is the RID and is never a PASID: use 1 or above" :
-			"it is outside the device's PASID width: check pdk_pasid_space_width()");
-		return -ERANGE;
-	}
-	if (pasid_is_allocated(space, pasid)) {
-		PDK_LOG(ERR, "pasid", "%s: PASID %u reserve: %s, it is already allocated; pick another, or let pdk_pasid_alloc() choose",
-			pdk_vfio_name(space->dev), pasid, strerror(EEXIST));
-		return -EEXIST;
-	}
+	if (pasid == 0 || pasid >= space->npasids)
+		return pdk_log_fail("pasid", pdk_vfio_name(space->dev), -ERANGE,
+				    pasid == 0 ? "PASID 0 is the RID and is never a PASID: use 1 or above" :
+				    "it is outside the device's PASID width: check pdk_pasid_space_width()",
+				    "PASID %u reserve", pasid);
+	if (pasid_is_allocated(space, pasid))
+		return pdk_log_fail("pasid", pdk_vfio_name(space->dev), -EEXIST,
+				    "pick another, or let pdk_pasid_alloc() choose",
+				    "PASID %u reserve: it is already allocated", pasid);
 	pasid_bit_set(space, pasid);
 	return 0;
 }
@@ -376,29 +370,25 @@ pdk_pasid_reserve(struct pdk_pasid_space *space, uint32_t pasid)
 int
 pdk_pasid_free(struct pdk_pasid_space *space, uint32_t pasid)
 {
-	if (space == NULL) {
-		PDK_LOG(ERR, "pasid", "(null): PASID %u free: %s, NULL PASID space", pasid,
-			strerror(EINVAL));
+	if (pdk_log_null(space, "pasid", NULL, "pass one from pdk_pasid_space_create()",
+			 "PASID %u free: NULL PASID space", pasid))
 		return -EINVAL;
-	}
-	if (!pasid_is_allocated(space, pasid)) {
-		PDK_LOG(ERR, "pasid", "%s: PASID %u free: %s, %s",
-			pdk_vfio_name(space->dev), pasid, strerror(ENOENT),
-			pasid == 0 ? "PASID 0 is the RID, never allocated" :
-			pasid >= space->npasids ? "it is outside the device's PASID width" :
-			"it is not allocated (a double free?)");
-		return -ENOENT;
-	}
-	if (pasid_ctx_find(space, pasid) != NULL) {
-		PDK_LOG(ERR, "pasid", "%s: PASID %u free: %s, a context still uses it; release the context (pdk_pasid_ctx_release()) first",
-			pdk_vfio_name(space->dev), pasid, strerror(EBUSY));
-		return -EBUSY;
-	}
-	if (pasid_stuck_find(space, pasid) >= 0) {
-		PDK_LOG(ERR, "pasid", "%s: PASID %u free: %s, the kernel still has it attached (its detach failed): handing it out again would let DMA tagged with it reach the old address space; it stays allocated until a context attaches it again or the device closes",
-			pdk_vfio_name(space->dev), pasid, strerror(EBUSY));
-		return -EBUSY;
-	}
+	if (!pasid_is_allocated(space, pasid))
+		return pdk_log_fail("pasid", pdk_vfio_name(space->dev), -ENOENT,
+				    "free only what pdk_pasid_alloc() or pdk_pasid_reserve() gave",
+				    "PASID %u free: %s", pasid,
+				    pasid == 0 ? "PASID 0 is the RID, never allocated" :
+				    pasid >= space->npasids ? "it is outside the device's PASID width" :
+				    "it is not allocated (a double free?)");
+	if (pasid_ctx_find(space, pasid) != NULL)
+		return pdk_log_fail("pasid", pdk_vfio_name(space->dev), -EBUSY,
+				    "release the context (pdk_pasid_ctx_release()) first",
+				    "PASID %u free: a context still uses it", pasid);
+	if (pasid_stuck_find(space, pasid) >= 0)
+		return pdk_log_fail("pasid", pdk_vfio_name(space->dev), -EBUSY,
+				    "handing it out again would let DMA tagged with it reach the old address space; it stays allocated until a context attaches it again or the device closes",
+				    "PASID %u free: the kernel still has it attached (its detach failed)",
+				    pasid);
 	pasid_bit_clear(space, pasid);
 	return 0;
 }
@@ -408,29 +398,31 @@ pdk_pasid_rid_attach(struct pdk_pasid_space *space, struct pdk_dma_as *as)
 {
 	struct pdk_dma_as *old_as;
 	uint32_t hwpt, old_hwpt;
+	const char *vfix;
+	char fix[320];
 	int rc;
 
-	if (space == NULL) {
-		PDK_LOG(ERR, "pasid", "(null): RID attach: %s, NULL PASID space", strerror(EINVAL));
+	if (pdk_log_null(space, "pasid", NULL, "pass one from pdk_pasid_space_create()",
+			 "RID attach: NULL PASID space"))
 		return -EINVAL;
-	}
 	rc = pasid_check_as(space, as, "RID attach");
 	if (rc < 0)
 		return rc;
-	/* take the new reference first: a failed replace leaves the old attachment as it was */
+	/*
+	 * Take the new reference first: a failed replace leaves the old
+	 * attachment as it was. A refusal is lib/dma's to log.
+	 */
 	rc = pdk_dma_as_hwpt_get(as, space->dev_id, &hwpt);
-	if (rc < 0) {
-		PDK_LOG(ERR, "pasid", "%s: RID attach to address space '%s': no PASID-compatible HWPT: %s; see the dma error above",
-			pdk_vfio_name(space->dev), pdk_dma_as_name(as), strerror(-rc));
+	if (rc < 0)
 		return rc;
-	}
-	rc = pdk_vfio_owner_attach(space->dev, space, hwpt);
+	rc = pdk_vfio_owner_attach(space->dev, space, hwpt, &vfix);
 	if (rc < 0) {
-		PDK_LOG(ERR, "pasid", "%s: RID attach to HWPT %u of address space '%s' failed: %s; %s",
-			pdk_vfio_name(space->dev), hwpt, pdk_dma_as_name(as), strerror(-rc),
-			rc == -EADDRINUSE ? "the device's reserved IOVA regions (e.g. the MSI window) overlap mappings of the address space: attach the RID before mapping, or unmap them" :
-			space->rid_as != NULL ? "the RID stays attached to its previous address space" :
-			"see the vfio error above");
+		if (rc == -EADDRINUSE)
+			vfix = "the device's reserved IOVA regions (e.g. the MSI window) overlap mappings of the address space: attach the RID before mapping, or unmap them";
+		pdk_log_fail("pasid", pdk_vfio_name(space->dev), rc,
+			     pasid_fix(fix, sizeof(fix), vfix, space->rid_as != NULL ? "the RID stays attached to its previous address space" : NULL),
+			     "RID attach to HWPT %u of address space '%s'", hwpt,
+			     pdk_dma_as_name(as));
 		pdk_dma_as_hwpt_put(as, hwpt);
 		return rc;
 	}
@@ -438,6 +430,10 @@ pdk_pasid_rid_attach(struct pdk_pasid_space *space, struct pdk_dma_as *as)
 	old_hwpt = space->rid_hwpt;
 	space->rid_as = as;
 	space->rid_hwpt = hwpt;
+	/*
+	 * A refresh logs its own failure; the attach is done regardless, and
+	 * says what a failed refresh means for each address space.
+	 */
 	if (old_as != NULL) {
 		pdk_dma_as_hwpt_put(old_as, old_hwpt);
 		if (old_as != as && pdk_dma_as_refresh_ranges(old_as) < 0)
@@ -446,7 +442,7 @@ pdk_pasid_rid_attach(struct pdk_pasid_space *space, struct pdk_dma_as *as)
 	}
 	/* the RID's reserved regions (MSI window...) are now cut out of the IOAS */
 	if (pdk_dma_as_refresh_ranges(as) < 0)
-		PDK_LOG(WARNING, "pasid", "%s: RID attached to address space '%s', but its IOVA ranges could not be refreshed: IOVAs it hands out may hit the device's reserved regions",
+		PDK_LOG(WARNING, "pasid", "%s: RID attached to address space '%s', but its IOVA ranges were not refreshed (above): IOVAs it hands out may hit the device's reserved regions",
 			pdk_vfio_name(space->dev), pdk_dma_as_name(as));
 	return 0;
 }
@@ -454,9 +450,8 @@ pdk_pasid_rid_attach(struct pdk_pasid_space *space, struct pdk_dma_as *as)
 int
 pdk_pasid_rid_detach(struct pdk_pasid_space *space)
 {
-	if (space == NULL) {
-		PDK_LOG(ERR, "pasid", "(null): RID detach: %s, NULL PASID space", strerror(EINVAL));
+	if (pdk_log_null(space, "pasid", NULL, "pass one from pdk_pasid_space_create()",
+			 "RID detach: NULL PASID space"))
 		return -EINVAL;
-	}
 	return rid_detach(space, false);
 }

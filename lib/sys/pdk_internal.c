@@ -4,25 +4,12 @@
 
 /*
  * What the libraries share internally: holder lists (who still depends on
- * an object that is asked to close) and the refusal of a NULL argument.
+ * an object that is asked to close).
  */
 
-#include <errno.h>
 #include <stdio.h>
-#include <string.h>
 
 #include "pdk_internal.h"
-#include "pdk_log.h"
-
-bool
-pdk_arg_null(const void *p, const char *component, const char *call, const char *what,
-	     const char *fix)
-{
-	if (p != NULL)
-		return false;
-	PDK_LOG(ERR, component, "(null): %s: %s, NULL %s; %s", call, strerror(EINVAL), what, fix);
-	return true;
-}
 
 /* How many holders a refusal names before it counts the rest. */
 #define HOLDERS_NAMED 3

@@ -8,7 +8,8 @@
 /*
  * What the libraries of libpdk share among themselves and never export
  * (not installed): the visibility marker, and the holder lists behind
- * PDK's one lifetime rule.
+ * PDK's one lifetime rule. (Their refusals of an argument are
+ * pdk_log_null() and pdk_log_fail(), public: the drivers use them too.)
  *
  * The rule (doc/guide.md, "Lifetimes"): an object that another handle
  * depends on refuses to close or be destroyed with -EBUSY, changing
@@ -23,14 +24,6 @@
 #include <sys/queue.h>
 
 #define PDK_INTERNAL __attribute__((visibility("hidden")))
-
-/*
- * Refuse a NULL @p p: log "(null): <call>: Invalid argument, NULL <what>;
- * <fix>" at ERR for @p component and return true. Accessors use it to answer
- * with their neutral value, logged.
- */
-PDK_INTERNAL bool pdk_arg_null(const void *p, const char *component, const char *call,
-			       const char *what, const char *fix);
 
 /* One handle's hold on another: embedded in the holder, linked into the held. */
 struct pdk_hold {

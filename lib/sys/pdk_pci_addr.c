@@ -13,8 +13,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "pdk_log.h"
 #include "pdk_sys.h"
-#include "sys_private.h"
 
 /*
  * PCI domains are 16 bits on most hosts, but Intel VMD creates domains from
@@ -52,54 +52,58 @@ hex_field(const char **p, unsigned int max_digits, uint32_t *val)
 	return n;
 }
 
-static int
-addr_invalid(const char *in, const char *why)
-{
-	char what[64];
+#define ADDR_FIX "write DDDD:BB:DD.F or BB:DD.F in hex (bus <= ff, device <= 1f, function <= 7), as lspci -D prints it"
 
-	snprintf(what, sizeof(what), "PCI address \"%.32s\"", in);
-	return sys_arg_invalid(what, why,
-			       "write DDDD:BB:DD.F or BB:DD.F in hex (bus <= ff, device <= 1f, function <= 7), as lspci -D prints it");
+/* @return NULL when @p in is a PCI address (its parts in the out values), else why not. */
+static const char *
+addr_split(const char *in, uint32_t *domain, uint32_t *bus, uint32_t *devno, uint32_t *fn)
+{
+	unsigned int na, nb;
+	const char *p = in;
+	uint32_t a, b;
+
+	na = hex_field(&p, 8, &a);
+	if (na == 0 || *p++ != ':')
+		return "malformed";
+	nb = hex_field(&p, 2, &b);
+	if (nb == 0)
+		return "malformed";
+	if (*p == ':') {
+		p++;
+		*domain = a;
+		*bus = b;
+		if (hex_field(&p, 2, devno) == 0)
+			return "malformed";
+	} else {
+		if (na > 2)
+			return "bus number beyond ff";
+		*domain = 0;
+		*bus = a;
+		*devno = b;
+	}
+	if (*p++ != '.' || hex_field(&p, 1, fn) == 0 || *p != '\0')
+		return "malformed";
+	if (*domain > PCI_DOMAIN_MAX)
+		return "domain out of range";
+	if (*devno > 0x1f)
+		return "device number beyond 1f";
+	if (*fn > 7)
+		return "function number beyond 7";
+	return NULL;
 }
 
 int
 pdk_sys_pci_addr_parse(const char *in, char out[PDK_PCI_ADDR_LEN])
 {
-	uint32_t a, b, domain, bus, devno, fn;
-	unsigned int na, nb;
-	const char *p = in;
+	uint32_t domain, bus, devno, fn;
+	const char *why;
 
-	if (in == NULL)
-		return addr_invalid("(null)", "no address");
-	if (out == NULL)
-		return addr_invalid(in, "NULL output buffer");
-	na = hex_field(&p, 8, &a);
-	if (na == 0 || *p++ != ':')
-		return addr_invalid(in, "malformed");
-	nb = hex_field(&p, 2, &b);
-	if (nb == 0)
-		return addr_invalid(in, "malformed");
-	if (*p == ':') {
-		p++;
-		domain = a;
-		bus = b;
-		if (hex_field(&p, 2, &devno) == 0)
-			return addr_invalid(in, "malformed");
-	} else {
-		if (na > 2)
-			return addr_invalid(in, "bus number beyond ff");
-		domain = 0;
-		bus = a;
-		devno = b;
-	}
-	if (*p++ != '.' || hex_field(&p, 1, &fn) == 0 || *p != '\0')
-		return addr_invalid(in, "malformed");
-	if (domain > PCI_DOMAIN_MAX)
-		return addr_invalid(in, "domain out of range");
-	if (devno > 0x1f)
-		return addr_invalid(in, "device number beyond 1f");
-	if (fn > 7)
-		return addr_invalid(in, "function number beyond 7");
+	if (pdk_log_null(in, "sys", "PCI address \"(null)\"", ADDR_FIX, "no address"))
+		return -EINVAL;
+	why = out == NULL ? "NULL output buffer" : addr_split(in, &domain, &bus, &devno, &fn);
+	if (why != NULL)
+		return pdk_log_fail("sys", NULL, -EINVAL, ADDR_FIX, "PCI address \"%.32s\": %s", in,
+				    why);
 	snprintf(out, PDK_PCI_ADDR_LEN, "%04x:%02x:%02x.%x", domain, bus, devno, fn);
 	return 0;
 }

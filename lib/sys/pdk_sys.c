@@ -17,127 +17,128 @@
 #include "pdk_sys_backend.h"
 #include "sys_private.h"
 
-int
-sys_arg_invalid(const char *what, const char *why, const char *fix)
-{
-	PDK_LOG(ERR, "sys", "%s: %s: %s (%d); %s", what, why, strerror(EINVAL), -EINVAL, fix);
-	return -EINVAL;
-}
-
 const char *
 pdk_sys_name(const struct pdk_sys *sys)
 {
-	if (sys == NULL) {
-		sys_arg_invalid("backend name", "NULL backend", SYS_FIX_ARGS);
+	if (pdk_log_null(sys, "sys", NULL, SYS_FIX_ARGS, "backend name: NULL backend"))
 		return "";
-	}
 	return sys->name;
 }
 
 bool
 pdk_sys_is_sim(const struct pdk_sys *sys)
 {
-	if (sys == NULL) {
-		sys_arg_invalid("is-sim query", "NULL backend", SYS_FIX_ARGS);
+	if (pdk_log_null(sys, "sys", NULL, SYS_FIX_ARGS, "is-sim query: NULL backend"))
 		return false;
-	}
 	return sys->is_sim;
 }
 
 int
 pdk_sys_open(struct pdk_sys *sys, const char *path, int flags)
 {
-	SYS_CHECK(sys, "open", "NULL backend");
-	SYS_CHECK(path, "open", "NULL path");
+	if (pdk_log_null(sys, "sys", NULL, SYS_FIX_ARGS, "open: NULL backend") ||
+	    pdk_log_null(path, "sys", NULL, SYS_FIX_ARGS, "open: NULL path"))
+		return -EINVAL;
 	return sys->ops->open(sys->priv, path, flags);
 }
 
 int
 pdk_sys_close(struct pdk_sys *sys, int fd)
 {
-	SYS_CHECK(sys, "close", "NULL backend");
+	if (pdk_log_null(sys, "sys", NULL, SYS_FIX_ARGS, "close: NULL backend"))
+		return -EINVAL;
 	return sys->ops->close(sys->priv, fd);
 }
 
 int
 pdk_sys_ioctl(struct pdk_sys *sys, int fd, unsigned long request, void *arg)
 {
-	SYS_CHECK(sys, "ioctl", "NULL backend");
+	if (pdk_log_null(sys, "sys", NULL, SYS_FIX_ARGS, "ioctl: NULL backend"))
+		return -EINVAL;
 	return sys->ops->ioctl(sys->priv, fd, request, arg);
 }
 
 ssize_t
 pdk_sys_read(struct pdk_sys *sys, int fd, void *buf, size_t len)
 {
-	SYS_CHECK(sys, "read", "NULL backend");
-	SYS_CHECK(buf, "read", "NULL buffer");
+	if (pdk_log_null(sys, "sys", NULL, SYS_FIX_ARGS, "read: NULL backend") ||
+	    pdk_log_null(buf, "sys", NULL, SYS_FIX_ARGS, "read: NULL buffer"))
+		return -EINVAL;
 	return sys->ops->read(sys->priv, fd, buf, len);
 }
 
 ssize_t
 pdk_sys_write(struct pdk_sys *sys, int fd, const void *buf, size_t len)
 {
-	SYS_CHECK(sys, "write", "NULL backend");
-	SYS_CHECK(buf, "write", "NULL buffer");
+	if (pdk_log_null(sys, "sys", NULL, SYS_FIX_ARGS, "write: NULL backend") ||
+	    pdk_log_null(buf, "sys", NULL, SYS_FIX_ARGS, "write: NULL buffer"))
+		return -EINVAL;
 	return sys->ops->write(sys->priv, fd, buf, len);
 }
 
 ssize_t
 pdk_sys_pread(struct pdk_sys *sys, int fd, void *buf, size_t len, uint64_t offset)
 {
-	SYS_CHECK(sys, "pread", "NULL backend");
-	SYS_CHECK(buf, "pread", "NULL buffer");
+	if (pdk_log_null(sys, "sys", NULL, SYS_FIX_ARGS, "pread: NULL backend") ||
+	    pdk_log_null(buf, "sys", NULL, SYS_FIX_ARGS, "pread: NULL buffer"))
+		return -EINVAL;
 	return sys->ops->pread(sys->priv, fd, buf, len, offset);
 }
 
 ssize_t
 pdk_sys_pwrite(struct pdk_sys *sys, int fd, const void *buf, size_t len, uint64_t offset)
 {
-	SYS_CHECK(sys, "pwrite", "NULL backend");
-	SYS_CHECK(buf, "pwrite", "NULL buffer");
+	if (pdk_log_null(sys, "sys", NULL, SYS_FIX_ARGS, "pwrite: NULL backend") ||
+	    pdk_log_null(buf, "sys", NULL, SYS_FIX_ARGS, "pwrite: NULL buffer"))
+		return -EINVAL;
 	return sys->ops->pwrite(sys->priv, fd, buf, len, offset);
 }
 
 int
 pdk_sys_mmap(struct pdk_sys *sys, int fd, size_t len, int prot, uint64_t offset, void **addr)
 {
-	SYS_CHECK(sys, "mmap", "NULL backend");
-	SYS_CHECK(addr, "mmap", "NULL output pointer");
+	if (pdk_log_null(sys, "sys", NULL, SYS_FIX_ARGS, "mmap: NULL backend") ||
+	    pdk_log_null(addr, "sys", NULL, SYS_FIX_ARGS, "mmap: NULL output pointer"))
+		return -EINVAL;
 	return sys->ops->mmap(sys->priv, fd, len, prot, offset, addr);
 }
 
 int
 pdk_sys_munmap(struct pdk_sys *sys, void *addr, size_t len)
 {
-	SYS_CHECK(sys, "munmap", "NULL backend");
-	SYS_CHECK(addr, "munmap", "NULL address");
+	if (pdk_log_null(sys, "sys", NULL, SYS_FIX_ARGS, "munmap: NULL backend") ||
+	    pdk_log_null(addr, "sys", NULL, SYS_FIX_ARGS, "munmap: NULL address"))
+		return -EINVAL;
 	return sys->ops->munmap(sys->priv, addr, len);
 }
 
 int
 pdk_sys_list_dir(struct pdk_sys *sys, const char *path, pdk_sys_dir_cb_t cb, void *arg)
 {
-	SYS_CHECK(sys, "list dir", "NULL backend");
-	SYS_CHECK(path, "list dir", "NULL path");
-	SYS_CHECK(cb, "list dir", "NULL callback");
+	if (pdk_log_null(sys, "sys", NULL, SYS_FIX_ARGS, "list dir: NULL backend") ||
+	    pdk_log_null(path, "sys", NULL, SYS_FIX_ARGS, "list dir: NULL path") ||
+	    pdk_log_null(cb, "sys", NULL, SYS_FIX_ARGS, "list dir: NULL callback"))
+		return -EINVAL;
 	return sys->ops->list_dir(sys->priv, path, cb, arg);
 }
 
 ssize_t
 pdk_sys_read_file(struct pdk_sys *sys, const char *path, char *buf, size_t len)
 {
-	SYS_CHECK(sys, "read file", "NULL backend");
-	SYS_CHECK(path, "read file", "NULL path");
-	SYS_CHECK(buf, "read file", "NULL buffer");
+	if (pdk_log_null(sys, "sys", NULL, SYS_FIX_ARGS, "read file: NULL backend") ||
+	    pdk_log_null(path, "sys", NULL, SYS_FIX_ARGS, "read file: NULL path") ||
+	    pdk_log_null(buf, "sys", NULL, SYS_FIX_ARGS, "read file: NULL buffer"))
+		return -EINVAL;
 	return sys->ops->read_file(sys->priv, path, buf, len);
 }
 
 ssize_t
 pdk_sys_link_name(struct pdk_sys *sys, const char *path, char *buf, size_t len)
 {
-	SYS_CHECK(sys, "link name", "NULL backend");
-	SYS_CHECK(path, "link name", "NULL path");
-	SYS_CHECK(buf, "link name", "NULL buffer");
+	if (pdk_log_null(sys, "sys", NULL, SYS_FIX_ARGS, "link name: NULL backend") ||
+	    pdk_log_null(path, "sys", NULL, SYS_FIX_ARGS, "link name: NULL path") ||
+	    pdk_log_null(buf, "sys", NULL, SYS_FIX_ARGS, "link name: NULL buffer"))
+		return -EINVAL;
 	return sys->ops->link_name(sys->priv, path, buf, len);
 }
 
@@ -152,9 +153,10 @@ pdk_sys_write_file(struct pdk_sys *sys, const char *path, const char *s)
 	size_t len;
 	int fd, rc;
 
-	SYS_CHECK(sys, "write file", "NULL backend");
-	SYS_CHECK(path, "write file", "NULL path");
-	SYS_CHECK(s, "write file", "NULL string");
+	if (pdk_log_null(sys, "sys", NULL, SYS_FIX_ARGS, "write file: NULL backend") ||
+	    pdk_log_null(path, "sys", NULL, SYS_FIX_ARGS, "write file: NULL path") ||
+	    pdk_log_null(s, "sys", NULL, SYS_FIX_ARGS, "write file: NULL string"))
+		return -EINVAL;
 	len = strlen(s);
 	fd = pdk_sys_open(sys, path, O_WRONLY | O_TRUNC);
 	if (fd < 0)
@@ -174,9 +176,10 @@ pdk_sys_pread_file(struct pdk_sys *sys, const char *path, void *buf, size_t len,
 	ssize_t n;
 	int fd;
 
-	SYS_CHECK(sys, "pread file", "NULL backend");
-	SYS_CHECK(path, "pread file", "NULL path");
-	SYS_CHECK(buf, "pread file", "NULL buffer");
+	if (pdk_log_null(sys, "sys", NULL, SYS_FIX_ARGS, "pread file: NULL backend") ||
+	    pdk_log_null(path, "sys", NULL, SYS_FIX_ARGS, "pread file: NULL path") ||
+	    pdk_log_null(buf, "sys", NULL, SYS_FIX_ARGS, "pread file: NULL buffer"))
+		return -EINVAL;
 	fd = pdk_sys_open(sys, path, O_RDONLY);
 	if (fd < 0)
 		return fd;

@@ -15,8 +15,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pdk_log.h"
 #include "pdk_sys_backend.h"
-#include "sys_private.h"
+
+#define ROOT_FIX "give the directory that stands for /sys as an absolute path"
 
 #define SYSFS "/sys"
 
@@ -93,11 +95,15 @@ pdk_sys_kernel_rooted(const char *sysfs_root)
 	struct rooted *r;
 	size_t n;
 
-	if (sysfs_root == NULL || sysfs_root[0] != '/') {
-		sys_arg_invalid("kernel-rooted backend",
-				sysfs_root == NULL ? "NULL sysfs root" : "sysfs root not an absolute path",
-				"give the directory that stands for /sys as an absolute path");
+	if (pdk_log_null(sysfs_root, "sys", "kernel-rooted backend", ROOT_FIX,
+			 "create: NULL sysfs root")) {
 		errno = EINVAL;
+		return NULL;
+	}
+	if (sysfs_root[0] != '/') {
+		errno = -pdk_log_fail("sys", "kernel-rooted backend", -EINVAL, ROOT_FIX,
+				      "create: sysfs root \"%.64s\" is not an absolute path",
+				      sysfs_root);
 		return NULL;
 	}
 	n = strlen(sysfs_root);
@@ -107,12 +113,14 @@ pdk_sys_kernel_rooted(const char *sysfs_root)
 	if (n == 1)
 		n = 0;
 	if (n >= PATH_MAX) {
-		errno = ENAMETOOLONG;
+		errno = -pdk_log_fail("sys", "kernel-rooted backend", -ENAMETOOLONG, ROOT_FIX,
+				      "create: sysfs root of %zu bytes (PATH_MAX %d)", n, PATH_MAX);
 		return NULL;
 	}
 	r = calloc(1, sizeof(*r) + n + 1);
 	if (r == NULL) {
-		errno = ENOMEM;
+		errno = -pdk_log_fail("sys", "kernel-rooted backend", -ENOMEM, "free some memory",
+				      "create: allocation");
 		return NULL;
 	}
 	memcpy(r->root, sysfs_root, n);
@@ -136,8 +144,9 @@ pdk_sys_kernel_rooted_destroy(struct pdk_sys *sys)
 	if (sys == NULL)
 		return 0;
 	if (sys->name != rooted_name)
-		return sys_arg_invalid("kernel-rooted backend destroy", "not a kernel-rooted backend",
-				       "pass only a backend made by pdk_sys_kernel_rooted(); nothing was freed");
+		return pdk_log_fail("sys", "kernel-rooted backend", -EINVAL,
+				    "pass only a backend made by pdk_sys_kernel_rooted(); nothing was freed",
+				    "destroy: backend \"%s\" is not a kernel-rooted one", sys->name);
 	free(sys->priv);
 	return 0;
 }

@@ -34,13 +34,20 @@ PDK_INTERNAL int pdk_vfio_claim(struct pdk_vfio_dev *dev, const void *owner,
 PDK_INTERNAL void pdk_vfio_unclaim(struct pdk_vfio_dev *dev, const void *owner,
 				   struct pdk_hold *hold);
 
-/* The attach calls of pdk_vfio.h, made by the owner of the claim. */
+/*
+ * The attach calls of pdk_vfio.h, made by the owner of the claim. They log
+ * nothing: on failure they return -errno with *@p fix set to what the user
+ * can do (NULL when the kernel's answer says nothing more), and the owner
+ * logs the one line, naming what only it knows (the address space, what
+ * stays attached). doc/guide.md, "Errors and logs".
+ */
 PDK_INTERNAL int pdk_vfio_owner_attach(struct pdk_vfio_dev *dev, const void *owner,
-				       uint32_t pt_id);
-PDK_INTERNAL int pdk_vfio_owner_detach(struct pdk_vfio_dev *dev, const void *owner);
+				       uint32_t pt_id, const char **fix);
+PDK_INTERNAL int pdk_vfio_owner_detach(struct pdk_vfio_dev *dev, const void *owner,
+				       const char **fix);
 PDK_INTERNAL int pdk_vfio_owner_pasid_attach(struct pdk_vfio_dev *dev, const void *owner,
-					     uint32_t pasid, uint32_t hwpt_id);
+					     uint32_t pasid, uint32_t hwpt_id, const char **fix);
 PDK_INTERNAL int pdk_vfio_owner_pasid_detach(struct pdk_vfio_dev *dev, const void *owner,
-					     uint32_t pasid);
+					     uint32_t pasid, const char **fix);
 
 #endif /* PDK_VFIO_INTERNAL_H */

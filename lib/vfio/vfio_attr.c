@@ -24,9 +24,10 @@ attr_path(const char *addr, const char *attr, char *buf, size_t len)
 	int n;
 
 	if (addr == NULL || attr == NULL)
-		return vfio_fail(addr != NULL ? addr : "(null)", -EINVAL,
-				 "pass a PCI address and an attribute name",
-				 "sysfs attribute: NULL %s", addr == NULL ? "PCI address" : "attribute");
+		return pdk_log_fail("vfio", addr, -EINVAL,
+				    "pass a PCI address and an attribute name",
+				    "sysfs attribute: NULL %s",
+				    addr == NULL ? "PCI address" : "attribute");
 	n = snprintf(buf, len, VFIO_SYSFS_PCI "/%s/%s", addr, attr);
 	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }
@@ -67,9 +68,9 @@ pdk_vfio_pci_attr_hex(struct pdk_sys *sys, const char *pci_addr, const char *att
 	ssize_t n;
 
 	if (val == NULL)
-		return vfio_fail(pci_addr != NULL ? pci_addr : "(null)", -EINVAL,
-				 "pass a result pointer", "sysfs attribute %s: NULL result pointer",
-				 attr != NULL ? attr : "(null)");
+		return pdk_log_fail("vfio", pci_addr, -EINVAL, "pass a result pointer",
+				    "sysfs attribute %s: NULL result pointer",
+				    attr != NULL ? attr : "(null)");
 	n = pdk_vfio_pci_attr_read(sys, pci_addr, attr, buf, sizeof(buf));
 	if (n < 0)
 		return (int)n;
@@ -128,9 +129,10 @@ pdk_vfio_pci_cdev_find(struct pdk_sys *sys, const char *pci_addr, char *path, si
 	int rc;
 
 	if (pci_addr == NULL || path == NULL)
-		return vfio_fail(pci_addr != NULL ? pci_addr : "(null)", -EINVAL,
-				 "pass a PCI address and a path buffer", "find the VFIO cdev: NULL %s",
-				 pci_addr == NULL ? "PCI address" : "path buffer");
+		return pdk_log_fail("vfio", pci_addr, -EINVAL,
+				    "pass a PCI address and a path buffer",
+				    "find the VFIO cdev: NULL %s",
+				    pci_addr == NULL ? "PCI address" : "path buffer");
 	rc = vfio_cdev_lookup(sys, pci_addr, &l);
 	if (rc < 0)
 		return (int)attr_result("list vfio-dev of", pci_addr, rc);

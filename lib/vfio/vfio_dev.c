@@ -16,27 +16,15 @@
 #include "vfio_private.h"
 
 #define VFIO_FIX_DEV "pass a device from pdk_vfio_open()"
-
-int
-vfio_fail(const char *name, int rc, const char *hint, const char *step, ...)
-{
-	char what[384];
-	va_list ap;
-
-	va_start(ap, step);
-	vsnprintf(what, sizeof(what), step, ap);
-	va_end(ap);
-	PDK_LOG(ERR, "vfio", "%s: %s: %s (%d)%s%s", name, what, strerror(-rc), rc,
-		hint != NULL ? "; " : "", hint != NULL ? hint : "");
-	return rc;
-}
+#define VFIO_FIX_BIND "bind it to an iommufd context first (pdk_vfio_bind()): the kernel " \
+		      "refuses every device operation before VFIO_DEVICE_BIND_IOMMUFD"
 
 int
 vfio_need_dev(const struct pdk_vfio_dev *dev, const char *step)
 {
 	if (dev != NULL)
 		return 0;
-	return vfio_fail("(null)", -EINVAL, VFIO_FIX_DEV, "%s: NULL device", step);
+	return pdk_log_fail("vfio", NULL, -EINVAL, VFIO_FIX_DEV, "%s: NULL device", step);
 }
 
 int
@@ -48,10 +36,7 @@ vfio_need_bound(const struct pdk_vfio_dev *dev, const char *step)
 		return rc;
 	if (dev->bound)
 		return 0;
-	return vfio_fail(dev->name, -EINVAL,
-			 "bind it to an iommufd context first (pdk_vfio_bind()): the kernel "
-			 "refuses every device operation before VFIO_DEVICE_BIND_IOMMUFD",
-			 "%s: device not bound", step);
+	return pdk_log_fail("vfio", dev->name, -EINVAL, VFIO_FIX_BIND, "%s: device not bound", step);
 }
 
 int
@@ -64,14 +49,14 @@ pdk_vfio_open(struct pdk_sys *sys, const char *pci_addr, struct pdk_vfio_dev **d
 	if (dev != NULL)
 		*dev = NULL;
 	if (sys == NULL || dev == NULL || pci_addr == NULL)
-		return vfio_fail(pci_addr != NULL ? pci_addr : "(null)", -EINVAL,
-				 "pass a backend, a PCI address and a result pointer",
-				 "open: NULL %s", sys == NULL ? "backend" :
-				 dev == NULL ? "result pointer" : "PCI address");
+		return pdk_log_fail("vfio", pci_addr, -EINVAL,
+				    "pass a backend, a PCI address and a result pointer",
+				    "open: NULL %s",
+				    sys == NULL ? "backend" :
+				    dev == NULL ? "result pointer" : "PCI address");
 	d = calloc(1, sizeof(*d));
 	if (d == NULL)
-		return vfio_fail(pci_addr != NULL ? pci_addr : "(null)", -ENOMEM, NULL,
-				 "open: device allocation");
+		return pdk_log_fail("vfio", pci_addr, -ENOMEM, NULL, "open: device allocation");
 	d->fd = -1;
 	pthread_mutex_init(&d->region_lock, NULL);
 	pdk_holders_init(&d->holders);
@@ -103,7 +88,7 @@ pdk_vfio_open(struct pdk_sys *sys, const char *pci_addr, struct pdk_vfio_dev **d
 			hint = NULL;
 			break;
 		}
-		vfio_fail(d->name, rc, hint, "open %s", d->cdev);
+		pdk_log_fail("vfio", d->name, rc, hint, "open %s", d->cdev);
 		goto fail;
 	}
 	d->fd = rc;
@@ -127,18 +112,18 @@ pdk_vfio_close(struct pdk_vfio_dev *dev)
 	if (dev == NULL)
 		return 0;
 	if (pdk_holders_count(&dev->holders) > 0)
-		return vfio_fail(dev->name, -EBUSY,
-				 "destroy it first (pdk_pasid_space_destroy(), after releasing "
-				 "its PASID contexts)", "close refused, still used by %s",
-				 pdk_holders_describe(&dev->holders, who, sizeof(who)));
+		return pdk_log_fail("vfio", dev->name, -EBUSY,
+				    "destroy it first (pdk_pasid_space_destroy(), after releasing "
+				    "its PASID contexts)", "close refused, still used by %s",
+				    pdk_holders_describe(&dev->holders, who, sizeof(who)));
 	if (dev->msix_nvec > 0)
 		pdk_vfio_msix_disable(dev);
 	vfio_bars_unmap(dev);
 	/* Closing the fd detaches the PASIDs and the RID and unbinds. */
 	rc = pdk_sys_close(dev->sys, dev->fd);
 	if (rc < 0)
-		vfio_fail(dev->name, rc, "the fd is gone anyway", "close %s (fd %d)", dev->cdev,
-			  dev->fd);
+		pdk_log_fail("vfio", dev->name, rc, "the fd is gone anyway", "close %s (fd %d)",
+			     dev->cdev, dev->fd);
 	/* the kernel unbound the device with the fd: the context may close now */
 	if (dev->ictx != NULL)
 		pdk_holders_del(pdk_iommufd_holders(dev->ictx), &dev->ictx_hold);
@@ -198,31 +183,12 @@ void
 pdk_vfio_unclaim(struct pdk_vfio_dev *dev, const void *owner, struct pdk_hold *hold)
 {
 	if (dev->owner != owner) {
-		vfio_fail(dev->name, -EPERM, "an internal invariant broke (a PDK bug)",
-			  "PASID space: unclaim by a space that does not own the device");
+		pdk_log_fail("vfio", dev->name, -EPERM, "an internal invariant broke (a PDK bug)",
+			     "PASID space: unclaim by a space that does not own the device");
 		return;
 	}
 	pdk_holders_del(&dev->holders, hold);
 	dev->owner = NULL;
-}
-
-/*
- * Attach calls are the owner's: with a PASID space on the device, a direct
- * call would replace or detach what one of the space's contexts owns.
- */
-static int
-vfio_check_owner(const struct pdk_vfio_dev *dev, const void *owner, const char *step)
-{
-	if (dev->owner == owner)
-		return 0;
-	if (owner == NULL)
-		return vfio_fail(dev->name, -EBUSY,
-				 "its PASID space owns the RID and the PASIDs: use "
-				 "pdk_pasid_rid_attach()/rid_detach(), pdk_pasid_ctx_create()/"
-				 "replace()/release(), or destroy the space first",
-				 "%s refused", step);
-	return vfio_fail(dev->name, -EPERM, "an internal invariant broke (a PDK bug)",
-			 "%s by a PASID space that does not own the device", step);
 }
 
 static const char *
@@ -266,22 +232,24 @@ pdk_vfio_bind(struct pdk_vfio_dev *dev, struct pdk_iommufd *ctx, uint32_t *dev_i
 	if (rc < 0)
 		return rc;
 	if (dev->bound)
-		return vfio_fail(dev->name, -EINVAL, "close and reopen it to bind it again",
-				 "VFIO_DEVICE_BIND_IOMMUFD: already bound (dev_id %u)",
-				 dev->dev_id);
+		return pdk_log_fail("vfio", dev->name, -EINVAL,
+				    "close and reopen it to bind it again",
+				    "VFIO_DEVICE_BIND_IOMMUFD: already bound (dev_id %u)",
+				    dev->dev_id);
 	if (ctx == NULL || pdk_iommufd_sys(ctx) != dev->sys)
-		return vfio_fail(dev->name, -EINVAL,
-				 "open the iommufd context through the device's backend",
-				 "VFIO_DEVICE_BIND_IOMMUFD: %s", ctx == NULL ? "no iommufd context"
-				 : "iommufd context on another backend");
+		return pdk_log_fail("vfio", dev->name, -EINVAL,
+				    "open the iommufd context through the device's backend",
+				    "VFIO_DEVICE_BIND_IOMMUFD: %s",
+				    ctx == NULL ? "no iommufd context"
+						: "iommufd context on another backend");
 
 	memset(&bind, 0, sizeof(bind));
 	bind.argsz = sizeof(bind);
 	bind.iommufd = pdk_iommufd_fd(ctx);
 	rc = pdk_sys_ioctl(dev->sys, dev->fd, VFIO_DEVICE_BIND_IOMMUFD, &bind);
 	if (rc < 0)
-		return vfio_fail(dev->name, rc, bind_hint(rc),
-				 "VFIO_DEVICE_BIND_IOMMUFD (iommufd fd %d)", bind.iommufd);
+		return pdk_log_fail("vfio", dev->name, rc, bind_hint(rc),
+				    "VFIO_DEVICE_BIND_IOMMUFD (iommufd fd %d)", bind.iommufd);
 	dev->bound = true;
 	dev->dev_id = bind.out_devid;
 	dev->ictx = ctx;
@@ -290,6 +258,45 @@ pdk_vfio_bind(struct pdk_vfio_dev *dev, struct pdk_iommufd *ctx, uint32_t *dev_i
 	if (dev_id != NULL)
 		*dev_id = bind.out_devid;
 	return 0;
+}
+
+/*
+ * Why an attach call failed, for whoever logs it: the call itself when made
+ * directly, the owner (lib/pasid) otherwise, which names what the kernel
+ * cannot know (the address space, what stays attached) in the one line.
+ */
+struct attach_why {
+	const char *what;	/* what was wrong before the kernel was asked, or NULL */
+	const char *fix;	/* what the user can do; may be NULL */
+};
+
+static int
+attach_refused(struct attach_why *w, int rc, const char *what, const char *fix)
+{
+	w->what = what;
+	w->fix = fix;
+	return rc;
+}
+
+/*
+ * Attach calls are the owner's: with a PASID space on the device, a direct
+ * call would replace or detach what one of the space's contexts owns. The
+ * kernel refuses them all before BIND.
+ */
+static int
+attach_check(const struct pdk_vfio_dev *dev, const void *owner, struct attach_why *w)
+{
+	if (!dev->bound)
+		return attach_refused(w, -EINVAL, "device not bound", VFIO_FIX_BIND);
+	if (dev->owner == owner)
+		return 0;
+	if (owner == NULL)
+		return attach_refused(w, -EBUSY, "refused",
+				      "its PASID space owns the RID and the PASIDs: use "
+				      "pdk_pasid_rid_attach()/rid_detach(), pdk_pasid_ctx_create()/"
+				      "replace()/release(), or destroy the space first");
+	return attach_refused(w, -EPERM, "by a PASID space that does not own the device",
+			      "an internal invariant broke (a PDK bug)");
 }
 
 static const char *
@@ -330,14 +337,13 @@ attach_hint(int rc, bool pasid)
 }
 
 static int
-rid_attach(struct pdk_vfio_dev *dev, const void *owner, uint32_t pt_id, uint32_t *out_pt_id)
+rid_attach(struct pdk_vfio_dev *dev, const void *owner, uint32_t pt_id, uint32_t *out_pt_id,
+	   struct attach_why *w)
 {
 	struct vfio_device_attach_iommufd_pt at;
 	int rc;
 
-	rc = vfio_need_bound(dev, "VFIO_DEVICE_ATTACH_IOMMUFD_PT (RID)");
-	if (rc == 0)
-		rc = vfio_check_owner(dev, owner, "VFIO_DEVICE_ATTACH_IOMMUFD_PT (RID)");
+	rc = attach_check(dev, owner, w);
 	if (rc < 0)
 		return rc;
 	memset(&at, 0, sizeof(at));
@@ -345,52 +351,44 @@ rid_attach(struct pdk_vfio_dev *dev, const void *owner, uint32_t pt_id, uint32_t
 	at.pt_id = pt_id;
 	rc = pdk_sys_ioctl(dev->sys, dev->fd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &at);
 	if (rc < 0)
-		return vfio_fail(dev->name, rc, attach_hint(rc, false),
-				 "VFIO_DEVICE_ATTACH_IOMMUFD_PT (RID) pt %u", pt_id);
+		return attach_refused(w, rc, NULL, attach_hint(rc, false));
 	if (out_pt_id != NULL)
 		*out_pt_id = at.pt_id;
 	return 0;
 }
 
 static int
-rid_detach(struct pdk_vfio_dev *dev, const void *owner)
+rid_detach(struct pdk_vfio_dev *dev, const void *owner, struct attach_why *w)
 {
 	struct vfio_device_detach_iommufd_pt de;
 	int rc;
 
-	rc = vfio_need_bound(dev, "VFIO_DEVICE_DETACH_IOMMUFD_PT (RID)");
-	if (rc == 0)
-		rc = vfio_check_owner(dev, owner, "VFIO_DEVICE_DETACH_IOMMUFD_PT (RID)");
+	rc = attach_check(dev, owner, w);
 	if (rc < 0)
 		return rc;
 	memset(&de, 0, sizeof(de));
 	de.argsz = sizeof(de);
 	rc = pdk_sys_ioctl(dev->sys, dev->fd, VFIO_DEVICE_DETACH_IOMMUFD_PT, &de);
 	if (rc < 0)
-		return vfio_fail(dev->name, rc, NULL, "VFIO_DEVICE_DETACH_IOMMUFD_PT (RID)");
+		return attach_refused(w, rc, NULL, NULL);
 	return 0;
 }
 
 static int
-pasid_attach(struct pdk_vfio_dev *dev, const void *owner, uint32_t pasid, uint32_t hwpt_id)
+pasid_attach(struct pdk_vfio_dev *dev, const void *owner, uint32_t pasid, uint32_t hwpt_id,
+	     struct attach_why *w)
 {
 	struct vfio_device_attach_iommufd_pt at;
 	int rc;
 
-	rc = vfio_need_dev(dev, "VFIO_DEVICE_ATTACH_IOMMUFD_PT (PASID)");
-	if (rc < 0)
-		return rc;
 	/*
 	 * The kernel takes PASID 0 down its RID path while VFIO records it as a
 	 * PASID; the RID then stays busy until the fd closes (seen on 7.3).
 	 */
 	if (pasid == 0)
-		return vfio_fail(dev->name, -EINVAL,
-				 "PASID 0 is the RID: use pdk_vfio_attach(), or a PASID >= 1",
-				 "VFIO_DEVICE_ATTACH_IOMMUFD_PT pasid 0 hwpt %u refused", hwpt_id);
-	rc = vfio_need_bound(dev, "VFIO_DEVICE_ATTACH_IOMMUFD_PT (PASID)");
-	if (rc == 0)
-		rc = vfio_check_owner(dev, owner, "VFIO_DEVICE_ATTACH_IOMMUFD_PT (PASID)");
+		return attach_refused(w, -EINVAL, "refused",
+				      "PASID 0 is the RID: use pdk_vfio_attach(), or a PASID >= 1");
+	rc = attach_check(dev, owner, w);
 	if (rc < 0)
 		return rc;
 	memset(&at, 0, sizeof(at));
@@ -400,28 +398,35 @@ pasid_attach(struct pdk_vfio_dev *dev, const void *owner, uint32_t pasid, uint32
 	at.pasid = pasid;
 	rc = pdk_sys_ioctl(dev->sys, dev->fd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &at);
 	if (rc < 0)
-		return vfio_fail(dev->name, rc, attach_hint(rc, true),
-				 "VFIO_DEVICE_ATTACH_IOMMUFD_PT pasid %u hwpt %u", pasid, hwpt_id);
+		return attach_refused(w, rc, NULL, attach_hint(rc, true));
 	return 0;
 }
 
+static const char *
+pasid_detach_hint(int rc)
+{
+	switch (rc) {
+	case -EINVAL:
+		return "the kernel is older than 6.15 (no VFIO_DEVICE_DETACH_PASID)";
+	case -EOPNOTSUPP:
+		return "the device is bound to a vfio-pci variant driver, which has no PASID "
+		       "support";
+	default:
+		return NULL;
+	}
+}
+
 static int
-pasid_detach(struct pdk_vfio_dev *dev, const void *owner, uint32_t pasid)
+pasid_detach(struct pdk_vfio_dev *dev, const void *owner, uint32_t pasid, struct attach_why *w)
 {
 	struct vfio_device_detach_iommufd_pt de;
-	const char *hint;
 	int rc;
 
-	rc = vfio_need_dev(dev, "VFIO_DEVICE_DETACH_IOMMUFD_PT (PASID)");
-	if (rc < 0)
-		return rc;
-	/* With the PASID flag, 0 would reach the RID path: see pdk_vfio_pasid_attach(). */
+	/* With the PASID flag, 0 would reach the RID path: see pasid_attach(). */
 	if (pasid == 0)
-		return vfio_fail(dev->name, -EINVAL, "PASID 0 is the RID: use pdk_vfio_detach()",
-				 "VFIO_DEVICE_DETACH_IOMMUFD_PT pasid 0 refused");
-	rc = vfio_need_bound(dev, "VFIO_DEVICE_DETACH_IOMMUFD_PT (PASID)");
-	if (rc == 0)
-		rc = vfio_check_owner(dev, owner, "VFIO_DEVICE_DETACH_IOMMUFD_PT (PASID)");
+		return attach_refused(w, -EINVAL, "refused",
+				      "PASID 0 is the RID: use pdk_vfio_detach()");
+	rc = attach_check(dev, owner, w);
 	if (rc < 0)
 		return rc;
 	memset(&de, 0, sizeof(de));
@@ -429,70 +434,116 @@ pasid_detach(struct pdk_vfio_dev *dev, const void *owner, uint32_t pasid)
 	de.flags = VFIO_DEVICE_DETACH_PASID;
 	de.pasid = pasid;
 	rc = pdk_sys_ioctl(dev->sys, dev->fd, VFIO_DEVICE_DETACH_IOMMUFD_PT, &de);
-	if (rc < 0) {
-		switch (rc) {
-		case -EINVAL:
-			hint = "the kernel is older than 6.15 (no VFIO_DEVICE_DETACH_PASID)";
-			break;
-		case -EOPNOTSUPP:
-			hint = "the device is bound to a vfio-pci variant driver, which has no "
-			       "PASID support";
-			break;
-		default:
-			hint = NULL;
-			break;
-		}
-		return vfio_fail(dev->name, rc, hint, "VFIO_DEVICE_DETACH_IOMMUFD_PT pasid %u",
-				 pasid);
-	}
+	if (rc < 0)
+		return attach_refused(w, rc, NULL, pasid_detach_hint(rc));
 	return 0;
 }
+
+/* The direct calls log their failure; the owner's calls hand it back (pdk_vfio_internal.h). */
+#define ATTACH_STEP_WHY(w) (w).what != NULL ? ": " : "", (w).what != NULL ? (w).what : ""
 
 int
 pdk_vfio_attach(struct pdk_vfio_dev *dev, uint32_t pt_id, uint32_t *out_pt_id)
 {
-	return rid_attach(dev, NULL, pt_id, out_pt_id);
+	struct attach_why w;
+	int rc;
+
+	rc = vfio_need_dev(dev, "VFIO_DEVICE_ATTACH_IOMMUFD_PT (RID)");
+	if (rc == 0)
+		rc = rid_attach(dev, NULL, pt_id, out_pt_id, &w);
+	if (rc < 0 && dev != NULL)
+		pdk_log_fail("vfio", dev->name, rc, w.fix,
+			     "VFIO_DEVICE_ATTACH_IOMMUFD_PT (RID) pt %u%s%s", pt_id,
+			     ATTACH_STEP_WHY(w));
+	return rc;
 }
 
 int
 pdk_vfio_detach(struct pdk_vfio_dev *dev)
 {
-	return rid_detach(dev, NULL);
+	struct attach_why w;
+	int rc;
+
+	rc = vfio_need_dev(dev, "VFIO_DEVICE_DETACH_IOMMUFD_PT (RID)");
+	if (rc == 0)
+		rc = rid_detach(dev, NULL, &w);
+	if (rc < 0 && dev != NULL)
+		pdk_log_fail("vfio", dev->name, rc, w.fix,
+			     "VFIO_DEVICE_DETACH_IOMMUFD_PT (RID)%s%s", ATTACH_STEP_WHY(w));
+	return rc;
 }
 
 int
 pdk_vfio_pasid_attach(struct pdk_vfio_dev *dev, uint32_t pasid, uint32_t hwpt_id)
 {
-	return pasid_attach(dev, NULL, pasid, hwpt_id);
+	struct attach_why w;
+	int rc;
+
+	rc = vfio_need_dev(dev, "VFIO_DEVICE_ATTACH_IOMMUFD_PT (PASID)");
+	if (rc == 0)
+		rc = pasid_attach(dev, NULL, pasid, hwpt_id, &w);
+	if (rc < 0 && dev != NULL)
+		pdk_log_fail("vfio", dev->name, rc, w.fix,
+			     "VFIO_DEVICE_ATTACH_IOMMUFD_PT pasid %u hwpt %u%s%s", pasid, hwpt_id,
+			     ATTACH_STEP_WHY(w));
+	return rc;
 }
 
 int
 pdk_vfio_pasid_detach(struct pdk_vfio_dev *dev, uint32_t pasid)
 {
-	return pasid_detach(dev, NULL, pasid);
+	struct attach_why w;
+	int rc;
+
+	rc = vfio_need_dev(dev, "VFIO_DEVICE_DETACH_IOMMUFD_PT (PASID)");
+	if (rc == 0)
+		rc = pasid_detach(dev, NULL, pasid, &w);
+	if (rc < 0 && dev != NULL)
+		pdk_log_fail("vfio", dev->name, rc, w.fix,
+			     "VFIO_DEVICE_DETACH_IOMMUFD_PT pasid %u%s%s", pasid,
+			     ATTACH_STEP_WHY(w));
+	return rc;
 }
 
 int
-pdk_vfio_owner_attach(struct pdk_vfio_dev *dev, const void *owner, uint32_t pt_id)
+pdk_vfio_owner_attach(struct pdk_vfio_dev *dev, const void *owner, uint32_t pt_id,
+		      const char **fix)
 {
-	return rid_attach(dev, owner, pt_id, NULL);
+	struct attach_why w;
+	int rc = rid_attach(dev, owner, pt_id, NULL, &w);
+
+	*fix = rc < 0 ? w.fix : NULL;
+	return rc;
 }
 
 int
-pdk_vfio_owner_detach(struct pdk_vfio_dev *dev, const void *owner)
+pdk_vfio_owner_detach(struct pdk_vfio_dev *dev, const void *owner, const char **fix)
 {
-	return rid_detach(dev, owner);
+	struct attach_why w;
+	int rc = rid_detach(dev, owner, &w);
+
+	*fix = rc < 0 ? w.fix : NULL;
+	return rc;
 }
 
 int
 pdk_vfio_owner_pasid_attach(struct pdk_vfio_dev *dev, const void *owner, uint32_t pasid,
-			    uint32_t hwpt_id)
+			    uint32_t hwpt_id, const char **fix)
 {
-	return pasid_attach(dev, owner, pasid, hwpt_id);
+	struct attach_why w;
+	int rc = pasid_attach(dev, owner, pasid, hwpt_id, &w);
+
+	*fix = rc < 0 ? w.fix : NULL;
+	return rc;
 }
 
 int
-pdk_vfio_owner_pasid_detach(struct pdk_vfio_dev *dev, const void *owner, uint32_t pasid)
+pdk_vfio_owner_pasid_detach(struct pdk_vfio_dev *dev, const void *owner, uint32_t pasid,
+			    const char **fix)
 {
-	return pasid_detach(dev, owner, pasid);
+	struct attach_why w;
+	int rc = pasid_detach(dev, owner, pasid, &w);
+
+	*fix = rc < 0 ? w.fix : NULL;
+	return rc;
 }

@@ -34,10 +34,10 @@ msix_count(struct pdk_vfio_dev *dev, uint32_t *count)
 	info.index = VFIO_PCI_MSIX_IRQ_INDEX;
 	rc = pdk_sys_ioctl(dev->sys, dev->fd, VFIO_DEVICE_GET_IRQ_INFO, &info);
 	if (rc < 0)
-		return vfio_fail(dev->name, rc, NULL, "VFIO_DEVICE_GET_IRQ_INFO (MSI-X)");
+		return pdk_log_fail("vfio", dev->name, rc, NULL, "VFIO_DEVICE_GET_IRQ_INFO (MSI-X)");
 	if (info.count > 0 && !(info.flags & VFIO_IRQ_INFO_EVENTFD))
-		return vfio_fail(dev->name, -ENOTSUP, "a kernel or simulator bug",
-				 "VFIO_DEVICE_GET_IRQ_INFO (MSI-X): no eventfd signalling");
+		return pdk_log_fail("vfio", dev->name, -ENOTSUP, "a kernel or simulator bug",
+				    "VFIO_DEVICE_GET_IRQ_INFO (MSI-X): no eventfd signalling");
 	*count = info.count;
 	return 0;
 }
@@ -55,22 +55,23 @@ pdk_vfio_msix_enable(struct pdk_vfio_dev *dev, unsigned int nvec, const int **ef
 	rc = vfio_need_bound(dev, "MSI-X enable");
 	if (rc < 0)
 		return rc;
-	VFIO_CHECK_PTR(dev, efds, "eventfd array output pointer", "MSI-X enable");
+	if (pdk_log_null(efds, "vfio", dev->name, "pass a valid pointer",
+			 "MSI-X enable: NULL eventfd array output pointer"))
+		return -EINVAL;
 	if (dev->msix_nvec > 0)
-		return vfio_fail(dev->name, -EBUSY, "call pdk_vfio_msix_disable() first",
-				 "MSI-X enable of %u vectors: %u already enabled", nvec,
-				 dev->msix_nvec);
+		return pdk_log_fail("vfio", dev->name, -EBUSY, "call pdk_vfio_msix_disable() first",
+				    "MSI-X enable of %u vectors: %u already enabled", nvec,
+				    dev->msix_nvec);
 	if (nvec == 0)
-		return vfio_fail(dev->name, -EINVAL, "enable at least one vector",
-				 "MSI-X enable of 0 vectors");
+		return pdk_log_fail("vfio", dev->name, -EINVAL, "enable at least one vector",
+				    "MSI-X enable of 0 vectors");
 	rc = msix_count(dev, &count);
 	if (rc < 0)
 		return rc;
 	if (nvec > count)
-		return vfio_fail(dev->name, -EINVAL,
-				 count == 0 ? "the device has no MSI-X capability"
-					    : "ask for at most the device's vector count",
-				 "MSI-X enable of %u vectors: the device has %u", nvec, count);
+		return pdk_log_fail("vfio", dev->name, -EINVAL,
+				    count == 0 ? "the device has no MSI-X capability" : "ask for at most the device's vector count",
+				    "MSI-X enable of %u vectors: the device has %u", nvec, count);
 
 	fds = malloc(nvec * sizeof(*fds));
 	argsz = sizeof(*set) + nvec * sizeof(int32_t);
@@ -78,7 +79,8 @@ pdk_vfio_msix_enable(struct pdk_vfio_dev *dev, unsigned int nvec, const int **ef
 	if (fds == NULL || set == NULL) {
 		free(fds);
 		free(set);
-		return vfio_fail(dev->name, -ENOMEM, NULL, "MSI-X enable of %u vectors", nvec);
+		return pdk_log_fail("vfio", dev->name, -ENOMEM, NULL, "MSI-X enable of %u vectors",
+				    nvec);
 	}
 	for (i = 0; i < nvec; i++) {
 		fds[i] = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -86,11 +88,9 @@ pdk_vfio_msix_enable(struct pdk_vfio_dev *dev, unsigned int nvec, const int **ef
 			rc = -errno;
 			close_efds(fds, i);
 			free(set);
-			return vfio_fail(dev->name, rc,
-					 rc == -EMFILE || rc == -ENFILE
-						? "too many open files: raise RLIMIT_NOFILE (ulimit -n)"
-						: NULL,
-					 "MSI-X enable: eventfd for vector %u", i);
+			return pdk_log_fail("vfio", dev->name, rc,
+					    rc == -EMFILE || rc == -ENFILE ? "too many open files: raise RLIMIT_NOFILE (ulimit -n)" : NULL,
+					    "MSI-X enable: eventfd for vector %u", i);
 		}
 	}
 
@@ -104,10 +104,10 @@ pdk_vfio_msix_enable(struct pdk_vfio_dev *dev, unsigned int nvec, const int **ef
 	free(set);
 	if (rc < 0) {
 		close_efds(fds, nvec);
-		return vfio_fail(dev->name, rc,
-				 rc == -EINVAL ? "MSI or INTx is enabled on the device: disable "
-						 "it first" : NULL,
-				 "VFIO_DEVICE_SET_IRQS MSI-X trigger, %u eventfds", nvec);
+		return pdk_log_fail("vfio", dev->name, rc,
+				    rc == -EINVAL ? "MSI or INTx is enabled on the device: disable it first" :
+				    NULL,
+				    "VFIO_DEVICE_SET_IRQS MSI-X trigger, %u eventfds", nvec);
 	}
 	dev->msix_efds = fds;
 	dev->msix_nvec = nvec;
@@ -142,6 +142,7 @@ pdk_vfio_msix_disable(struct pdk_vfio_dev *dev)
 	dev->msix_efds = NULL;
 	dev->msix_nvec = 0;
 	if (rc < 0)
-		return vfio_fail(dev->name, rc, NULL, "VFIO_DEVICE_SET_IRQS MSI-X disable");
+		return pdk_log_fail("vfio", dev->name, rc, NULL,
+				    "VFIO_DEVICE_SET_IRQS MSI-X disable");
 	return 0;
 }

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "pdk_internal.h"
+#include "pdk_log.h"
 #include "pdk_uapi.h"
 #include "pdk_vfio.h"
 #include "pdk_vfio_internal.h"
@@ -70,25 +71,10 @@ struct pdk_vfio_dev {
 };
 
 /*
- * Log one failure of device @p name: "<name>: <step>: <errno text>
- * (<-errno>)[; <hint>]". Returns @p rc.
- */
-PDK_INTERNAL int vfio_fail(const char *name, int rc, const char *hint, const char *step, ...)
-	__attribute__((format(printf, 4, 5)));
-
-/*
  * -EINVAL, logged, for a NULL device, or unless the device is bound: the
  * kernel refuses it all before BIND.
  */
 PDK_INTERNAL int vfio_need_bound(const struct pdk_vfio_dev *dev, const char *step);
-
-/* Refuse a NULL pointer argument @p p of a call on @p dev: -EINVAL, logged. */
-#define VFIO_CHECK_PTR(dev, p, what, step)					\
-	do {									\
-		if ((p) == NULL)						\
-			return vfio_fail((dev)->name, -EINVAL, "pass a valid pointer", \
-					 "%s: NULL %s", step, what);		\
-	} while (0)
 
 /* Refuse a NULL device of a call that needs no binding: -EINVAL, logged. */
 PDK_INTERNAL int vfio_need_dev(const struct pdk_vfio_dev *dev, const char *step);

@@ -36,7 +36,7 @@ pdk_vfio_device_info(struct pdk_vfio_dev *dev, uint32_t *num_regions, uint32_t *
 	info.argsz = sizeof(info);
 	rc = pdk_sys_ioctl(dev->sys, dev->fd, VFIO_DEVICE_GET_INFO, &info);
 	if (rc < 0)
-		return vfio_fail(dev->name, rc, NULL, "VFIO_DEVICE_GET_INFO");
+		return pdk_log_fail("vfio", dev->name, rc, NULL, "VFIO_DEVICE_GET_INFO");
 	if (num_regions != NULL)
 		*num_regions = info.num_regions;
 	if (num_irqs != NULL)
@@ -64,11 +64,11 @@ region_info_read(struct pdk_vfio_dev *dev, uint32_t index, struct pdk_vfio_regio
 	info.index = index;
 	rc = pdk_sys_ioctl(dev->sys, dev->fd, VFIO_DEVICE_GET_REGION_INFO, &info);
 	if (rc < 0)
-		return vfio_fail(dev->name, rc,
-				 rc == -EINVAL ? "the device has no such region (a VGA region "
-						 "on a non-VGA device, or an index beyond "
-						 "num_regions)" : NULL,
-				 "VFIO_DEVICE_GET_REGION_INFO index %u", index);
+		return pdk_log_fail("vfio", dev->name, rc,
+				    rc == -EINVAL ? "the device has no such region (a VGA region "
+						    "on a non-VGA device, or an index beyond "
+						    "num_regions)" : NULL,
+				    "VFIO_DEVICE_GET_REGION_INFO index %u", index);
 	region->index = index;
 	region->flags = info.flags;
 	region->size = info.size;
@@ -84,7 +84,9 @@ pdk_vfio_region_info(struct pdk_vfio_dev *dev, uint32_t index, struct pdk_vfio_r
 	rc = vfio_need_bound(dev, "VFIO_DEVICE_GET_REGION_INFO");
 	if (rc < 0)
 		return rc;
-	VFIO_CHECK_PTR(dev, region, "region output pointer", "VFIO_DEVICE_GET_REGION_INFO");
+	if (pdk_log_null(region, "vfio", dev->name, "pass a valid pointer",
+			 "VFIO_DEVICE_GET_REGION_INFO: NULL region output pointer"))
+		return -EINVAL;
 	if (index >= VFIO_PCI_NUM_REGIONS)
 		return region_info_read(dev, index, region);
 	if (!region_known(dev, index)) {
@@ -110,8 +112,8 @@ check_bar(const struct pdk_vfio_dev *dev, unsigned int bar, const char *step)
 		return rc;
 	if (bar < VFIO_NUM_BARS)
 		return 0;
-	return vfio_fail(dev->name, -EINVAL, "PCI BARs are numbered 0 to 5", "%s BAR %u", step,
-			 bar);
+	return pdk_log_fail("vfio", dev->name, -EINVAL, "PCI BARs are numbered 0 to 5", "%s BAR %u",
+			    step, bar);
 }
 
 int
@@ -125,36 +127,38 @@ pdk_vfio_bar_map(struct pdk_vfio_dev *dev, unsigned int bar, void **addr, size_t
 	rc = check_bar(dev, bar, "mmap");
 	if (rc < 0)
 		return rc;
-	VFIO_CHECK_PTR(dev, addr, "address output pointer", "mmap");
-	VFIO_CHECK_PTR(dev, len, "length output pointer", "mmap");
+	if (pdk_log_null(addr, "vfio", dev->name, "pass a valid pointer",
+			 "mmap: NULL address output pointer") ||
+	    pdk_log_null(len, "vfio", dev->name, "pass a valid pointer",
+			 "mmap: NULL length output pointer"))
+		return -EINVAL;
 	if (dev->bar_addr[bar] != NULL)
 		goto done;
 	rc = pdk_vfio_region_info(dev, bar, &r);
 	if (rc < 0)
 		return rc;
 	if (r.size == 0)
-		return vfio_fail(dev->name, -ENOTSUP, "use a BAR the device implements",
-				 "mmap BAR %u: the device has no such BAR (size 0)", bar);
+		return pdk_log_fail("vfio", dev->name, -ENOTSUP, "use a BAR the device implements",
+				    "mmap BAR %u: the device has no such BAR (size 0)", bar);
 	if (!(r.flags & VFIO_REGION_INFO_FLAG_MMAP))
-		return vfio_fail(dev->name, -ENOTSUP,
-				 "vfio-pci does not allow mmap of this BAR (an I/O port BAR, or "
-				 "smaller than a page): use pdk_vfio_bar_read()/write()",
-				 "mmap BAR %u", bar);
+		return pdk_log_fail("vfio", dev->name, -ENOTSUP,
+				    "vfio-pci does not allow mmap of this BAR (an I/O port BAR, or "
+				    "smaller than a page): use pdk_vfio_bar_read()/write()",
+				    "mmap BAR %u", bar);
 	if (r.size > SIZE_MAX)
-		return vfio_fail(dev->name, -EOVERFLOW, "use a 64-bit build",
-				 "mmap BAR %u: size %" PRIu64, bar, r.size);
+		return pdk_log_fail("vfio", dev->name, -EOVERFLOW, "use a 64-bit build",
+				    "mmap BAR %u: size %" PRIu64, bar, r.size);
 	if (r.flags & VFIO_REGION_INFO_FLAG_READ)
 		prot |= PROT_READ;
 	if (r.flags & VFIO_REGION_INFO_FLAG_WRITE)
 		prot |= PROT_WRITE;
 	rc = pdk_sys_mmap(dev->sys, dev->fd, (size_t)r.size, prot, r.offset, &p);
 	if (rc < 0)
-		return vfio_fail(dev->name, rc,
-				 rc == -EINVAL ? "the BAR has areas vfio-pci will not map (sparse "
-						 "mmap, e.g. the MSI-X table on some kernels)"
-					       : NULL,
-				 "mmap BAR %u (%" PRIu64 " bytes at offset 0x%" PRIx64 ")", bar,
-				 r.size, r.offset);
+		return pdk_log_fail("vfio", dev->name, rc,
+				    rc == -EINVAL ? "the BAR has areas vfio-pci will not map (sparse "
+						    "mmap, e.g. the MSI-X table on some kernels)" : NULL,
+				    "mmap BAR %u (%" PRIu64 " bytes at offset 0x%" PRIx64 ")", bar,
+				    r.size, r.offset);
 	dev->bar_addr[bar] = p;
 	dev->bar_len[bar] = (size_t)r.size;
 done:
@@ -174,7 +178,7 @@ vfio_bars_unmap(struct pdk_vfio_dev *dev)
 			continue;
 		rc = pdk_sys_munmap(dev->sys, dev->bar_addr[bar], dev->bar_len[bar]);
 		if (rc < 0)
-			vfio_fail(dev->name, rc, NULL, "munmap BAR %u", bar);
+			pdk_log_fail("vfio", dev->name, rc, NULL, "munmap BAR %u", bar);
 		dev->bar_addr[bar] = NULL;
 		dev->bar_len[bar] = 0;
 	}
@@ -199,11 +203,12 @@ region_rw(struct pdk_vfio_dev *dev, uint32_t index, const char *what, uint64_t o
 	rc = pdk_vfio_region_info(dev, index, &r);
 	if (rc < 0)
 		return rc;
-	VFIO_CHECK_PTR(dev, buf, "buffer", what);
+	if (pdk_log_null(buf, "vfio", dev->name, "pass a valid pointer", "%s: NULL buffer", what))
+		return -EINVAL;
 	if (offset > r.size || len > r.size - offset)
-		return vfio_fail(dev->name, -EINVAL, "stay within the region",
-				 "%s %s of %zu bytes at 0x%" PRIx64 ": beyond its %" PRIu64
-				 " bytes", what, write ? "write" : "read", len, offset, r.size);
+		return pdk_log_fail("vfio", dev->name, -EINVAL, "stay within the region",
+				    "%s %s of %zu bytes at 0x%" PRIx64 ": beyond its %" PRIu64 " bytes",
+				    what, write ? "write" : "read", len, offset, r.size);
 	if (len == 0)
 		return 0;
 	if (write)
@@ -211,14 +216,15 @@ region_rw(struct pdk_vfio_dev *dev, uint32_t index, const char *what, uint64_t o
 	else
 		n = pdk_sys_pread(dev->sys, dev->fd, buf, len, r.offset + offset);
 	if (n < 0)
-		return vfio_fail(dev->name, (int)n, NULL, "%s %s of %zu bytes at 0x%" PRIx64,
-				 what, write ? "pwrite" : "pread", len, offset);
+		return pdk_log_fail("vfio", dev->name, (int)n, NULL,
+				    "%s %s of %zu bytes at 0x%" PRIx64, what,
+				    write ? "pwrite" : "pread", len, offset);
 	if ((size_t)n != len)
-		return vfio_fail(dev->name, -EIO,
-				 "vfio-pci limits some accesses (virtualised config fields, "
-				 "access sizes): use naturally aligned 1, 2, 4 or 8-byte accesses",
-				 "%s %s at 0x%" PRIx64 ": %zd of %zu bytes", what,
-				 write ? "short pwrite" : "short pread", offset, n, len);
+		return pdk_log_fail("vfio", dev->name, -EIO,
+				    "vfio-pci limits some accesses (virtualised config fields, "
+				    "access sizes): use naturally aligned 1, 2, 4 or 8-byte "
+				    "accesses", "%s %s at 0x%" PRIx64 ": %zd of %zu bytes", what,
+				    write ? "short pwrite" : "short pread", offset, n, len);
 	return 0;
 }
 
@@ -318,5 +324,5 @@ pdk_vfio_reset(struct pdk_vfio_dev *dev)
 		hint = NULL;
 		break;
 	}
-	return vfio_fail(dev->name, rc, hint, "VFIO_DEVICE_RESET");
+	return pdk_log_fail("vfio", dev->name, rc, hint, "VFIO_DEVICE_RESET");
 }

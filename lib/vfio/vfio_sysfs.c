@@ -87,7 +87,7 @@ no_cdev(struct pdk_sys *sys, const char *addr, const char *dir)
 	else
 		snprintf(hint, sizeof(hint), "it is bound to %s; bind it to vfio-pci: %s", drv,
 			 cmds);
-	return vfio_fail(addr, -ENOENT, hint, "no VFIO cdev: %s missing", dir);
+	return pdk_log_fail("vfio", addr, -ENOENT, hint, "no VFIO cdev: %s missing", dir);
 }
 
 int
@@ -100,9 +100,9 @@ pdk_vfio_cdev_path(struct pdk_sys *sys, const char *pci_addr, char *path, size_t
 	int rc;
 
 	if (sys == NULL || path == NULL)
-		return vfio_fail(pci_addr != NULL ? pci_addr : "(null)", -EINVAL,
-				 "pass a backend and a path buffer", "find the VFIO cdev: NULL %s",
-				 sys == NULL ? "backend" : "path buffer");
+		return pdk_log_fail("vfio", pci_addr, -EINVAL, "pass a backend and a path buffer",
+				    "find the VFIO cdev: NULL %s",
+				    sys == NULL ? "backend" : "path buffer");
 	rc = pdk_vfio_pci_addr_parse(pci_addr, addr);
 	if (rc < 0)
 		return rc;
@@ -111,29 +111,30 @@ pdk_vfio_cdev_path(struct pdk_sys *sys, const char *pci_addr, char *path, size_t
 	snprintf(file, sizeof(file), SYSFS_PCI "/%s/vendor", addr);
 	n = pdk_sys_read_file(sys, file, buf, sizeof(buf));
 	if (n == -ENOENT)
-		return vfio_fail(addr, -ENODEV, "check the address with lspci -D",
-				 "no PCI device %s (%s missing)", addr, file);
+		return pdk_log_fail("vfio", addr, -ENODEV, "check the address with lspci -D",
+				    "no PCI device %s (%s missing)", addr, file);
 	if (n < 0)
-		return vfio_fail(addr, (int)n, NULL, "read %s", file);
+		return pdk_log_fail("vfio", addr, (int)n, NULL, "read %s", file);
 
 	snprintf(file, sizeof(file), SYSFS_PCI "/%s/vfio-dev", addr);
 	rc = vfio_cdev_lookup(sys, addr, &l);
 	if (rc == -ENOENT)
 		return no_cdev(sys, addr, file);
 	if (rc < 0)
-		return vfio_fail(addr, rc, NULL, "list %s", file);
+		return pdk_log_fail("vfio", addr, rc, NULL, "list %s", file);
 	if (rc == 0) {
 		if (l.noiommu)
-			return vfio_fail(addr, -ENOENT,
-					 "VFIO runs it in no-IOMMU mode; PDK needs an IOMMU "
-					 "(enable VT-d/SMMU/AMD-Vi in firmware and the kernel)",
-					 "no VFIO cdev with an IOMMU in %s", file);
-		return vfio_fail(addr, -ENOENT, l.too_long ? "the entry name is too long" : NULL,
-				 "no vfioN entry in %s", file);
+			return pdk_log_fail("vfio", addr, -ENOENT,
+					    "VFIO runs it in no-IOMMU mode; PDK needs an IOMMU "
+					    "(enable VT-d/SMMU/AMD-Vi in firmware and the kernel)",
+					    "no VFIO cdev with an IOMMU in %s", file);
+		return pdk_log_fail("vfio", addr, -ENOENT,
+				    l.too_long ? "the entry name is too long" : NULL,
+				    "no vfioN entry in %s", file);
 	}
 
 	if ((size_t)snprintf(path, len, "/dev/vfio/devices/%s", l.entry) >= len)
-		return vfio_fail(addr, -ENAMETOOLONG, "pass a larger buffer",
-				 "cdev path /dev/vfio/devices/%s", l.entry);
+		return pdk_log_fail("vfio", addr, -ENAMETOOLONG, "pass a larger buffer",
+				    "cdev path /dev/vfio/devices/%s", l.entry);
 	return 0;
 }
