@@ -13,17 +13,6 @@
 #include "pdk_log.h"
 #include "bus_private.h"
 
-int
-bus_err(int rc, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	pdk_vlog(PDK_LOG_ERR, "bus", fmt, ap);
-	va_end(ap);
-	return rc;
-}
-
 struct pdk_bus_dev *
 bus_dev_lookup(const struct pdk_bus *bus, const char *addr)
 {
@@ -49,7 +38,7 @@ bus_new(struct pdk_sys *sys, struct pdk_iommufd *ictx, struct pdk_bus **bus)
 
 	b = calloc(1, sizeof(*b));
 	if (b == NULL)
-		return bus_err(-ENOMEM, "create: out of memory");
+		return pdk_log_fail("bus", NULL, -ENOMEM, "free some memory", "create: allocation");
 	b->sys = sys;
 	b->ictx = ictx;
 	if (ictx != NULL)
@@ -64,7 +53,10 @@ pdk_bus_create(struct pdk_iommufd *ictx, struct pdk_bus **bus)
 	if (bus != NULL)
 		*bus = NULL;
 	if (ictx == NULL || bus == NULL)
-		return bus_err(-EINVAL, "create: pass an iommufd context and a result pointer");
+		return pdk_log_fail("bus", NULL, -EINVAL,
+				    "pass an iommufd context and a result pointer",
+				    "create: NULL %s",
+				    ictx == NULL ? "iommufd context" : "result pointer");
 	return bus_new(pdk_iommufd_sys(ictx), ictx, bus);
 }
 
@@ -91,28 +83,32 @@ pdk_bus_destroy(struct pdk_bus *bus)
 struct pdk_sys *
 pdk_bus_sys(const struct pdk_bus *bus)
 {
-	BUS_CHECK(bus, "backend", "bus", NULL);
+	if (pdk_log_null(bus, "bus", NULL, BUS_FIX_BUS, "backend: NULL bus"))
+		return NULL;
 	return bus->sys;
 }
 
 struct pdk_iommufd *
 pdk_bus_iommufd(const struct pdk_bus *bus)
 {
-	BUS_CHECK(bus, "iommufd context", "bus", NULL);
+	if (pdk_log_null(bus, "bus", NULL, BUS_FIX_BUS, "iommufd context: NULL bus"))
+		return NULL;
 	return bus->ictx;
 }
 
 unsigned int
 pdk_bus_dev_count(const struct pdk_bus *bus)
 {
-	BUS_CHECK(bus, "function count", "bus", 0);
+	if (pdk_log_null(bus, "bus", NULL, BUS_FIX_BUS, "function count: NULL bus"))
+		return 0;
 	return bus->ndevs;
 }
 
 struct pdk_bus_dev *
 pdk_bus_dev_get(const struct pdk_bus *bus, unsigned int i)
 {
-	BUS_CHECK(bus, "function by index", "bus", NULL);
+	if (pdk_log_null(bus, "bus", NULL, BUS_FIX_BUS, "function by index: NULL bus"))
+		return NULL;
 	return i < bus->ndevs ? bus->devs[i] : NULL;
 }
 
@@ -121,7 +117,8 @@ pdk_bus_dev_find(const struct pdk_bus *bus, const char *pci_addr)
 {
 	char addr[PDK_PCI_ADDR_LEN];
 
-	BUS_CHECK(bus, "function lookup", "bus", NULL);
+	if (pdk_log_null(bus, "bus", NULL, BUS_FIX_BUS, "function lookup: NULL bus"))
+		return NULL;
 	if (pdk_sys_pci_addr_parse(pci_addr, addr) < 0)
 		return NULL;	/* the parser said why */
 	return bus_dev_lookup(bus, addr);
@@ -135,8 +132,9 @@ dev_release(struct pdk_bus_dev *dev)
 		/* closing the fd detaches its PASIDs and RID and unbinds it */
 		PDK_LOG(DEBUG, "bus", "%s: driver %s left the VFIO device open: closing it",
 			dev->name, dev->driver->name);
+		/* the close logs who still holds it; the release goes on, and says what that means */
 		if (pdk_bus_dev_close(dev) < 0)
-			PDK_LOG(ERR, "bus", "%s: driver %s left objects on the device (see above): its VFIO device stays open; the driver's remove() must release what its probe() made (a driver bug)",
+			PDK_LOG(WARNING, "bus", "%s: driver %s left objects on the device (above): its VFIO device stays open; the driver's remove() must release what its probe() made (a driver bug)",
 				dev->name, dev->driver->name);
 	}
 	dev->priv = NULL;
@@ -157,10 +155,11 @@ probe_one(struct pdk_bus_dev *dev, const struct pdk_bus_driver *drv)
 	dev->driver = drv;
 	dev->state = PDK_BUS_DEV_PROBED;
 	snprintf(dev->probed_text, sizeof(dev->probed_text), "probed by driver %s", drv->name);
+	/* a driver logs why its probe failed (pdk_bus.h); the device is left as it was */
 	rc = drv->probe(dev);
 	if (rc < 0) {
-		bus_err(rc, "%s: driver %s: probe failed: %s (%d); the device is left as it was",
-			dev->name, drv->name, strerror(-rc), rc);
+		PDK_LOG(DEBUG, "bus", "%s: driver %s: probe returned %d; the device is left as it was",
+			dev->name, drv->name, rc);
 		dev_release(dev);
 		return rc;
 	}
@@ -178,13 +177,15 @@ allowed_unusable(const struct pdk_bus_dev *dev)
 	switch (dev->state) {
 	case PDK_BUS_DEV_NOT_VFIO:
 	case PDK_BUS_DEV_NO_CDEV:
-		/* pdk_vfio_open() says -ENOENT for the same missing cdev */
-		return bus_err(-ENOENT, "%s: %s", dev->name, dev->text);
+		/* pdk_vfio_open() says -ENOENT for the same missing cdev; the text is the fix */
+		return pdk_log_fail("bus", dev->name, -ENOENT, dev->text, "probe: %s",
+				    dev->state == PDK_BUS_DEV_NO_CDEV ? "no VFIO cdev" : "not on vfio-pci");
 	default:
 		bus_driver_names(names, sizeof(names));
-		return bus_err(-ENODEV, "%s: no driver for %04x:%04x (registered drivers: %s); "
-			       "load the library of its driver, or do not allow the device",
-			       dev->name, dev->vendor, dev->device, names);
+		return pdk_log_fail("bus", dev->name, -ENODEV,
+				    "load the library of its driver, or do not allow the device",
+				    "probe: no driver for %04x:%04x (registered drivers: %s)",
+				    dev->vendor, dev->device, names);
 	}
 }
 
@@ -197,8 +198,8 @@ pdk_bus_probe(struct pdk_bus *bus)
 	int first = 0, count = 0, rc;
 	unsigned int i;
 
-	if (bus == NULL)
-		return bus_err(-EINVAL, "probe: no bus");
+	if (pdk_log_null(bus, "bus", NULL, BUS_FIX_BUS, "probe: NULL bus"))
+		return -EINVAL;
 	for (i = 0; i < bus->ndevs; i++)
 		allowlist |= bus->devs[i]->allowed;
 	/* Every device is tried, so that one run reports every problem. */
@@ -232,16 +233,17 @@ pdk_bus_dev_remove(struct pdk_bus_dev *dev)
 {
 	int rc = 0;
 
-	if (dev == NULL)
-		return bus_err(-EINVAL, "remove: no device");
+	if (pdk_log_null(dev, "bus", NULL, BUS_FIX_DEV, "remove: NULL device"))
+		return -EINVAL;
 	if (dev->state != PDK_BUS_DEV_PROBED)
-		return bus_err(-EINVAL, "%s: remove: no driver has it (%s)", dev->name,
-			       dev->text);
+		return pdk_log_fail("bus", dev->name, -EINVAL, "probe it first (pdk_bus_probe())",
+				    "remove: no driver has it (%s)", dev->text);
+	/* a driver logs why its remove failed (pdk_bus.h); the bus closes the device anyway */
 	if (dev->driver->remove != NULL)
 		rc = dev->driver->remove(dev);
 	if (rc < 0)
-		bus_err(rc, "%s: driver %s: remove failed: %s (%d); the bus closes the device "
-			"anyway", dev->name, dev->driver->name, strerror(-rc), rc);
+		PDK_LOG(DEBUG, "bus", "%s: driver %s: remove returned %d; the bus closes the device anyway",
+			dev->name, dev->driver->name, rc);
 	dev_release(dev);
 	return rc < 0 ? rc : 0;
 }
@@ -253,10 +255,13 @@ pdk_bus_dev_open(struct pdk_bus_dev *dev, struct pdk_vfio_dev **vdev)
 	int rc;
 
 	if (dev == NULL || vdev == NULL)
-		return bus_err(-EINVAL, "open: pass a device and a result pointer");
+		return pdk_log_fail("bus", dev != NULL ? dev->name : NULL, -EINVAL,
+				    "pass a device and a result pointer", "open: NULL %s",
+				    dev == NULL ? "device" : "result pointer");
 	if (dev->state != PDK_BUS_DEV_PROBED)
-		return bus_err(-EINVAL, "%s: open outside a driver's probe(): probe the device "
-			       "with pdk_bus_probe()", dev->name);
+		return pdk_log_fail("bus", dev->name, -EINVAL,
+				    "probe the device with pdk_bus_probe()",
+				    "open outside a driver's probe()");
 	if (dev->vdev == NULL) {
 		/* both log why they failed */
 		rc = pdk_vfio_open(dev->bus->sys, dev->name, &v);
@@ -290,77 +295,88 @@ pdk_bus_dev_close(struct pdk_bus_dev *dev)
 struct pdk_vfio_dev *
 pdk_bus_dev_vfio(const struct pdk_bus_dev *dev)
 {
-	BUS_CHECK(dev, "VFIO device", "device", NULL);
+	if (pdk_log_null(dev, "bus", NULL, BUS_FIX_DEV, "VFIO device: NULL device"))
+		return NULL;
 	return dev->vdev;
 }
 
 const char *
 pdk_bus_dev_name(const struct pdk_bus_dev *dev)
 {
-	BUS_CHECK(dev, "name", "device", "");
+	if (pdk_log_null(dev, "bus", NULL, BUS_FIX_DEV, "name: NULL device"))
+		return "";
 	return dev->name;
 }
 
 uint16_t
 pdk_bus_dev_vendor(const struct pdk_bus_dev *dev)
 {
-	BUS_CHECK(dev, "vendor ID", "device", 0);
+	if (pdk_log_null(dev, "bus", NULL, BUS_FIX_DEV, "vendor ID: NULL device"))
+		return 0;
 	return dev->vendor;
 }
 
 uint16_t
 pdk_bus_dev_device(const struct pdk_bus_dev *dev)
 {
-	BUS_CHECK(dev, "device ID", "device", 0);
+	if (pdk_log_null(dev, "bus", NULL, BUS_FIX_DEV, "device ID: NULL device"))
+		return 0;
 	return dev->device;
 }
 
 const char *
 pdk_bus_dev_kdriver(const struct pdk_bus_dev *dev)
 {
-	BUS_CHECK(dev, "kernel driver", "device", "");
+	if (pdk_log_null(dev, "bus", NULL, BUS_FIX_DEV, "kernel driver: NULL device"))
+		return "";
 	return dev->kdriver;
 }
 
 enum pdk_bus_dev_state
 pdk_bus_dev_state(const struct pdk_bus_dev *dev)
 {
-	BUS_CHECK(dev, "state", "device", PDK_BUS_DEV_NOT_VFIO);
+	if (pdk_log_null(dev, "bus", NULL, BUS_FIX_DEV, "state: NULL device"))
+		return PDK_BUS_DEV_NOT_VFIO;
 	return dev->state;
 }
 
 const char *
 pdk_bus_dev_state_text(const struct pdk_bus_dev *dev)
 {
-	BUS_CHECK(dev, "state text", "device", "");
+	if (pdk_log_null(dev, "bus", NULL, BUS_FIX_DEV, "state text: NULL device"))
+		return "";
 	return dev->state == PDK_BUS_DEV_PROBED ? dev->probed_text : dev->text;
 }
 
 const struct pdk_bus_driver *
 pdk_bus_dev_driver(const struct pdk_bus_dev *dev)
 {
-	BUS_CHECK(dev, "driver", "device", NULL);
+	if (pdk_log_null(dev, "bus", NULL, BUS_FIX_DEV, "driver: NULL device"))
+		return NULL;
 	return dev->driver;
 }
 
 struct pdk_bus *
 pdk_bus_dev_bus(const struct pdk_bus_dev *dev)
 {
-	BUS_CHECK(dev, "bus", "device", NULL);
+	if (pdk_log_null(dev, "bus", NULL, BUS_FIX_DEV, "bus: NULL device"))
+		return NULL;
 	return dev->bus;
 }
 
 void
 pdk_bus_dev_set_priv(struct pdk_bus_dev *dev, void *priv)
 {
-	BUS_CHECK(dev, "private data", "device", );
+	if (pdk_log_null(dev, "bus", NULL, BUS_FIX_DEV, "private data: NULL device"))
+		return;
 	dev->priv = priv;
 }
 
 void *
 pdk_bus_dev_priv(const struct pdk_bus_dev *dev)
 {
-	BUS_CHECK(dev, "private data", "device", NULL);
+	if (pdk_log_null(dev, "bus", NULL, BUS_FIX_DEV, "private data: NULL device"))
+		return NULL;
 	return dev->priv;
 }
 
@@ -376,8 +392,9 @@ pdk_bus_dump(const struct pdk_bus *bus, FILE *f)
 	const struct pdk_bus_dev *dev;
 	unsigned int i, j;
 
-	BUS_CHECK(bus, "dump", "bus", );
-	BUS_CHECK(f, "dump", "FILE", );
+	if (pdk_log_null(bus, "bus", NULL, BUS_FIX_BUS, "dump: NULL bus") ||
+	    pdk_log_null(f, "bus", NULL, "pass a valid pointer", "dump: NULL FILE"))
+		return;
 	fprintf(f, "PCI functions on the %s bus: %u\n", pdk_sys_name(bus->sys), bus->ndevs);
 	for (i = 0; i < bus->ndevs; i++) {
 		dev = bus->devs[i];

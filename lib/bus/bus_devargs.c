@@ -26,41 +26,45 @@ bus_args_free(struct pdk_bus_dev *dev)
 
 /*
  * Split "k=v,k=v" (in place) into @p args. Errors name the whole device
- * argument, since the user typed that and not our split of it.
+ * argument (@p what: 'device argument "..."'), since the user typed that and
+ * not our split of it.
  */
 static int
-args_split(const char *devargs, char *s, struct bus_arg *args, unsigned int *nargs)
+args_split(const char *what, char *s, struct bus_arg *args, unsigned int *nargs)
 {
 	unsigned int n = 0, i;
 	char *tok, *next, *eq;
+	char fix[128];
 
 	for (tok = s; tok != NULL; tok = next) {
 		next = strchr(tok, ',');
 		if (next != NULL)
 			*next++ = '\0';
 		if (*tok == '\0')
-			return bus_err(-EINVAL, "device argument \"%s\": an empty key=value pair "
-				       "(two commas in a row, or one at the end); " DEVARGS_FORM,
-				       devargs);
+			return pdk_log_fail("bus", what, -EINVAL, DEVARGS_FORM,
+					    "an empty key=value pair (two commas in a row, or one at the end)");
 		eq = strchr(tok, '=');
-		if (eq == NULL)
-			return bus_err(-EINVAL, "device argument \"%s\": '%s' has no value: "
-				       "write %s=VALUE", devargs, tok, tok);
+		if (eq == NULL) {
+			snprintf(fix, sizeof(fix), "write %.64s=VALUE", tok);
+			return pdk_log_fail("bus", what, -EINVAL, fix, "'%s' has no value", tok);
+		}
 		*eq = '\0';
-		if (*tok == '\0')
-			return bus_err(-EINVAL, "device argument \"%s\": '=%s' has no key: "
-				       "write KEY=%s", devargs, eq + 1, eq + 1);
-		if (eq[1] == '\0')
-			return bus_err(-EINVAL, "device argument \"%s\": '%s=' has an empty "
-				       "value: write %s=VALUE, or leave the key out for its "
-				       "default", devargs, tok, tok);
+		if (*tok == '\0') {
+			snprintf(fix, sizeof(fix), "write KEY=%.64s", eq + 1);
+			return pdk_log_fail("bus", what, -EINVAL, fix, "'=%s' has no key", eq + 1);
+		}
+		if (eq[1] == '\0') {
+			snprintf(fix, sizeof(fix), "write %.64s=VALUE, or leave the key out for its default",
+				 tok);
+			return pdk_log_fail("bus", what, -EINVAL, fix, "'%s=' has an empty value", tok);
+		}
 		for (i = 0; i < n; i++)
 			if (strcmp(args[i].key, tok) == 0)
-				return bus_err(-EINVAL, "device argument \"%s\": '%s' given twice: "
-					       "give each key once", devargs, tok);
+				return pdk_log_fail("bus", what, -EINVAL, "give each key once",
+						    "'%s' given twice", tok);
 		if (n == PDK_BUS_MAX_ARGS)
-			return bus_err(-EINVAL, "device argument \"%s\": more than %d key=value "
-				       "pairs", devargs, PDK_BUS_MAX_ARGS);
+			return pdk_log_fail("bus", what, -EINVAL, DEVARGS_FORM,
+					    "more than %d key=value pairs", PDK_BUS_MAX_ARGS);
 		args[n].key = tok;
 		args[n].value = eq + 1;
 		n++;
@@ -77,36 +81,40 @@ pdk_bus_allow(struct pdk_bus *bus, const char *devargs)
 	struct pdk_bus_dev *dev;
 	unsigned int nargs = 0;
 	char *copy, *comma;
+	char what[256];
 	int rc;
 
-	if (bus == NULL)
-		return bus_err(-EINVAL, "allow: no bus");
+	if (pdk_log_null(bus, "bus", NULL, BUS_FIX_BUS, "allow: NULL bus"))
+		return -EINVAL;
 	if (devargs == NULL || devargs[0] == '\0')
-		return bus_err(-EINVAL, "allow: empty device argument: " DEVARGS_FORM);
+		return pdk_log_fail("bus", NULL, -EINVAL, DEVARGS_FORM,
+				    "allow: empty device argument");
+	snprintf(what, sizeof(what), "device argument \"%.200s\"", devargs);
 	copy = strdup(devargs);
 	if (copy == NULL)
-		return bus_err(-ENOMEM, "allow \"%s\": out of memory", devargs);
+		return pdk_log_fail("bus", what, -ENOMEM, "free some memory", "allow: a copy");
 	comma = strchr(copy, ',');
 	if (comma != NULL)
 		*comma = '\0';
 	/* A bad address is logged by the parser, with the accepted forms. */
 	rc = pdk_vfio_pci_addr_parse(copy, addr);
 	if (rc == 0 && comma != NULL)
-		rc = args_split(devargs, comma + 1, args, &nargs);
+		rc = args_split(what, comma + 1, args, &nargs);
 	if (rc < 0)
 		goto fail;
 
 	dev = bus_dev_lookup(bus, addr);
 	if (dev == NULL) {
-		rc = bus_err(-ENODEV, "%s: no such PCI function on the %s bus (the scan found "
-			     "%u); check the address (lspci -D) and scan before allowing",
-			     addr, pdk_sys_name(bus->sys), bus->ndevs);
+		rc = pdk_log_fail("bus", addr, -ENODEV,
+				  "check the address (lspci -D) and scan before allowing",
+				  "allow: no such PCI function on the %s bus (the scan found %u)",
+				  pdk_sys_name(bus->sys), bus->ndevs);
 		goto fail;
 	}
 	if (dev->state == PDK_BUS_DEV_PROBED) {
-		rc = bus_err(-EBUSY, "%s: already probed by driver %s: remove it "
-			     "(pdk_bus_dev_remove()) before allowing it again", addr,
-			     dev->driver->name);
+		rc = pdk_log_fail("bus", addr, -EBUSY,
+				  "remove it (pdk_bus_dev_remove()) before allowing it again",
+				  "allow: already probed by driver %s", dev->driver->name);
 		goto fail;
 	}
 	/* Allowing a device again replaces its arguments: the last -a wins. */
@@ -131,8 +139,9 @@ pdk_bus_dev_arg(const struct pdk_bus_dev *dev, const char *key)
 {
 	unsigned int i;
 
-	BUS_CHECK(dev, "device argument", "device", NULL);
-	BUS_CHECK(key, "device argument", "key", NULL);
+	if (pdk_log_null(dev, "bus", NULL, BUS_FIX_DEV, "device argument: NULL device") ||
+	    pdk_log_null(key, "bus", NULL, "pass a valid pointer", "device argument: NULL key"))
+		return NULL;
 	for (i = 0; i < dev->nargs; i++)
 		if (strcmp(dev->args[i].key, key) == 0)
 			return dev->args[i].value;
@@ -185,8 +194,10 @@ pdk_bus_dev_arg_u32(const struct pdk_bus_dev *dev, const char *key, uint32_t def
 	int rc;
 
 	if (dev == NULL || key == NULL || out == NULL)
-		return bus_err(-EINVAL, "argument %s: no device, key or result pointer (a driver "
-			       "bug)", key != NULL ? key : "(null)");
+		return pdk_log_fail("bus", dev != NULL ? dev->name : NULL, -EINVAL,
+				    "pass a device, a key and a result pointer (a driver bug)",
+				    "argument %s: NULL %s", key != NULL ? key : "(null)",
+				    dev == NULL ? "device" : key == NULL ? "key" : "result pointer");
 	s = pdk_bus_dev_arg(dev, key);
 	if (s == NULL) {
 		*out = def;
@@ -194,11 +205,13 @@ pdk_bus_dev_arg_u32(const struct pdk_bus_dev *dev, const char *key, uint32_t def
 	}
 	rc = parse_u32(s, &v);
 	if (rc == -EINVAL)
-		return bus_err(-EINVAL, "%s: argument %s=%s: not a number: write %u..%u in "
-			       "decimal or as 0x-prefixed hex", dev->name, key, s, min, max);
+		return pdk_log_fail("bus", dev->name, -EINVAL,
+				    "write it in decimal or as 0x-prefixed hex",
+				    "argument %s=%s: not a number: must be %u..%u", key, s, min,
+				    max);
 	if (rc < 0 || v < min || v > max)
-		return bus_err(-EINVAL, "%s: argument %s=%s: must be %u..%u", dev->name, key, s,
-			       min, max);
+		return pdk_log_fail("bus", dev->name, -EINVAL, "give a value in that range",
+				    "argument %s=%s: must be %u..%u", key, s, min, max);
 	*out = v;
 	return 0;
 }
@@ -227,7 +240,7 @@ spec_list(const struct pdk_bus_arg_spec *spec, char *buf, size_t len)
 int
 bus_args_check(const struct pdk_bus_dev *dev, const struct pdk_bus_driver *drv)
 {
-	char accepted[640];
+	char accepted[640], fix[660];
 	unsigned int i;
 
 	for (i = 0; i < dev->nargs; i++) {
@@ -235,11 +248,14 @@ bus_args_check(const struct pdk_bus_dev *dev, const struct pdk_bus_driver *drv)
 			continue;
 		spec_list(drv->args, accepted, sizeof(accepted));
 		if (accepted[0] == '\0')
-			return bus_err(-EINVAL, "%s: unknown argument '%s' for driver %s; it "
-				       "accepts none: allow the device by its address alone",
-				       dev->name, dev->args[i].key, drv->name);
-		return bus_err(-EINVAL, "%s: unknown argument '%s' for driver %s; it accepts: %s",
-			       dev->name, dev->args[i].key, drv->name, accepted);
+			return pdk_log_fail("bus", dev->name, -EINVAL,
+					    "it accepts none: allow the device by its address alone",
+					    "unknown argument '%s' for driver %s", dev->args[i].key,
+					    drv->name);
+		snprintf(fix, sizeof(fix), "it accepts: %s", accepted);
+		return pdk_log_fail("bus", dev->name, -EINVAL, fix,
+				    "unknown argument '%s' for driver %s", dev->args[i].key,
+				    drv->name);
 	}
 	return 0;
 }

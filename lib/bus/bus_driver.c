@@ -36,8 +36,10 @@ pdk_bus_driver_register(struct pdk_bus_driver *drv)
 	struct pdk_bus_driver *other;
 
 	if (drv == NULL || drv->name == NULL || drv->probe == NULL) {
-		PDK_LOG(ERR, "bus", "driver registration without a %s: ignored (a driver bug)",
-			drv == NULL ? "driver" : drv->name == NULL ? "name" : "probe()");
+		pdk_log_fail("bus", NULL, -EINVAL,
+			     "ignored: give the driver a name and a probe() (a driver bug)",
+			     "driver registration: NULL %s",
+			     drv == NULL ? "driver" : drv->name == NULL ? "name" : "probe()");
 		return;
 	}
 	pthread_mutex_lock(&registry_lock);
@@ -51,8 +53,8 @@ pdk_bus_driver_register(struct pdk_bus_driver *drv)
 	}
 	pthread_mutex_unlock(&registry_lock);
 	if (other != NULL && other != drv)
-		PDK_LOG(ERR, "bus", "a second driver named %s was registered: ignored; "
-			"is the driver's library loaded twice?", drv->name);
+		pdk_log_fail("bus", NULL, -EEXIST, "ignored: is the driver's library loaded twice?",
+			     "driver registration: a second driver named %s", drv->name);
 }
 
 void
@@ -60,7 +62,8 @@ pdk_bus_driver_unregister(struct pdk_bus_driver *drv)
 {
 	struct pdk_bus_driver **pp;
 
-	BUS_CHECK(drv, "driver unregistration", "driver", );
+	if (pdk_log_null(drv, "bus", NULL, BUS_FIX_DRV, "driver unregistration: NULL driver"))
+		return;
 	pthread_mutex_lock(&registry_lock);
 	for (pp = &registry; *pp != NULL; pp = &(*pp)->next) {
 		if (*pp == drv) {
@@ -77,7 +80,8 @@ pdk_bus_driver_find(const char *name)
 {
 	const struct pdk_bus_driver *d;
 
-	BUS_CHECK(name, "driver lookup", "name", NULL);
+	if (pdk_log_null(name, "bus", NULL, "pass a valid pointer", "driver lookup: NULL name"))
+		return NULL;
 	pthread_mutex_lock(&registry_lock);
 	d = find_locked(name);
 	pthread_mutex_unlock(&registry_lock);

@@ -16,6 +16,7 @@
 #include "pdk_bus.h"
 #include "pdk_internal.h"
 #include "pdk_iommufd_internal.h"
+#include "pdk_log.h"
 
 
 /* sysfs driver names are short ("vfio-pci", "idxd"); longer ones are cut. */
@@ -60,35 +61,10 @@ struct pdk_bus {
 	unsigned int ndevs;
 };
 
-/* Log "<message>" at ERR for component "bus"; @return @p rc. */
-PDK_INTERNAL int bus_err(int rc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-/*
- * An accessor's or call's NULL argument: log "<op>: NULL <what>" with the
- * fix through bus_err() and return @p ret (-EINVAL, or the neutral value
- * pdk_bus.h documents; empty for void).
- */
-#define BUS_CHECK(ptr, op, what, ret)						\
-	do {									\
-		if ((ptr) == NULL) {						\
-			bus_err(-EINVAL, "%s: NULL %s: %s; pass %s", op, what,	\
-				strerror(EINVAL), bus_fix_of(what));		\
-			return ret;						\
-		}								\
-	} while (0)
-
-/* The fix for a NULL of kind @p what ("bus", "device", ...). */
-static inline const char *
-bus_fix_of(const char *what)
-{
-	if (strcmp(what, "bus") == 0)
-		return "a bus from pdk_bus_create()";
-	if (strcmp(what, "device") == 0)
-		return "a device from pdk_bus_dev_get() or pdk_bus_dev_find()";
-	if (strcmp(what, "driver") == 0)
-		return "a struct pdk_bus_driver (PDK_BUS_REGISTER_DRIVER)";
-	return "a valid pointer";
-}
+/* The fixes of a NULL argument (pdk_log_null()), by what is missing. */
+#define BUS_FIX_BUS "pass a bus from pdk_bus_create()"
+#define BUS_FIX_DEV "pass a device from pdk_bus_dev_get() or pdk_bus_dev_find()"
+#define BUS_FIX_DRV "pass a struct pdk_bus_driver (PDK_BUS_REGISTER_DRIVER)"
 
 /* @return the function at canonical address @p addr, or NULL. */
 PDK_INTERNAL struct pdk_bus_dev *bus_dev_lookup(const struct pdk_bus *bus, const char *addr);

@@ -169,19 +169,21 @@ pdk_bus_scan(struct pdk_bus *bus)
 	unsigned int n = 0, i;
 	int rc;
 
-	if (bus == NULL)
-		return bus_err(-EINVAL, "scan: no bus");
+	if (pdk_log_null(bus, "bus", NULL, BUS_FIX_BUS, "scan: NULL bus"))
+		return -EINVAL;
 	rc = pdk_vfio_pci_list(bus->sys, scan_name, &names);
 	if (rc < 0) {
-		bus_err(rc, "scan: cannot list " SYSFS_PCI " on the %s backend: %s (%d)%s",
-			pdk_sys_name(bus->sys), strerror(-rc), rc,
-			rc == -ENOMEM ? "" : "; is sysfs mounted on /sys?");
+		pdk_log_fail("bus", NULL, rc,
+			     rc == -ENOMEM ? "free some memory" : "is sysfs mounted on /sys?",
+			     "scan: cannot list " SYSFS_PCI " on the %s backend",
+			     pdk_sys_name(bus->sys));
 		goto out;
 	}
 	/* The new list: every function found, and probed ones even if gone. */
 	devs = calloc(names.n + bus->ndevs + 1, sizeof(*devs));
 	if (devs == NULL) {
-		rc = bus_err(-ENOMEM, "scan: out of memory");
+		rc = pdk_log_fail("bus", NULL, -ENOMEM, "free some memory",
+				  "scan: a list of %u functions", names.n + bus->ndevs);
 		goto out;
 	}
 	for (i = 0; i < names.n; i++) {
@@ -192,7 +194,8 @@ pdk_bus_scan(struct pdk_bus *bus)
 		if (dev == NULL) {
 			dev = calloc(1, sizeof(*dev));
 			if (dev == NULL) {
-				rc = bus_err(-ENOMEM, "scan: out of memory");
+				rc = pdk_log_fail("bus", addr, -ENOMEM, "free some memory",
+						  "scan: allocation");
 				goto out;
 			}
 			dev->bus = bus;

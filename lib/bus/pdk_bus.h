@@ -71,7 +71,7 @@ struct pdk_bus_driver {
 	 * or -errno after logging why and undoing everything it did.
 	 */
 	int (*probe)(struct pdk_bus_dev *dev);
-	/** Release everything probe() took. */
+	/** Release everything probe() took. @return 0, or -errno after logging why. */
 	int (*remove)(struct pdk_bus_dev *dev);
 	struct pdk_bus_driver *next;	/**< the registry's link; leave it NULL */
 };

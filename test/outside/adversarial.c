@@ -710,7 +710,7 @@ test_null_args(void)
 	/* pdk_bus.h, pdk_dmadev.h */
 	EXPECT_ERR(pdk_bus_create(NULL, &bus), -EINVAL, "iommufd context");
 	EXPECT_ERR(pdk_bus_create(r.ictx, NULL), -EINVAL, "result pointer");
-	EXPECT_ERR(pdk_bus_allow(NULL, "0000:00:04.0"), -EINVAL, "no bus");
+	EXPECT_ERR(pdk_bus_allow(NULL, "0000:00:04.0"), -EINVAL, "allow: NULL bus");
 	EXPECT_ERR(pdk_dmadev_get_dev_id(NULL), -EINVAL, "NULL");
 	/* the id is checked first: there is no dmadev here */
 	EXPECT_ERR(pdk_dmadev_info_get(0, NULL), -ENODEV, "no device");

@@ -79,6 +79,7 @@ pdk_test_fail(const char *file, int line, const char *fmt, ...)
 
 #define CAPTURE_MAX 256
 static char *captured[CAPTURE_MAX];
+static bool captured_err[CAPTURE_MAX];
 static unsigned int ncaptured;
 static pdk_log_sink_t saved_sink;
 static void *saved_arg;
@@ -89,8 +90,10 @@ capture_sink(enum pdk_log_level level, const char *component, const char *line, 
 	(void)arg;
 	/* keep printing, so a failing test's output shows the library's words */
 	fprintf(stderr, "  [log %s] %s\n", component, line);
-	if (level <= PDK_LOG_WARNING && ncaptured < CAPTURE_MAX)
+	if (level <= PDK_LOG_WARNING && ncaptured < CAPTURE_MAX) {
+		captured_err[ncaptured] = level == PDK_LOG_ERR;
 		captured[ncaptured++] = strdup(line);
+	}
 }
 
 void
@@ -112,6 +115,27 @@ test_log_capture_stop(void)
 {
 	pdk_log_set_sink(saved_sink, saved_arg, NULL, NULL);
 	test_log_clear();
+}
+
+unsigned int
+test_log_errors(void)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < ncaptured; i++)
+		n += captured_err[i];
+	return n;
+}
+
+int
+test_log_err_contains(const char *needle)
+{
+	unsigned int i;
+
+	for (i = 0; i < ncaptured; i++)
+		if (captured_err[i] && captured[i] != NULL && strstr(captured[i], needle) != NULL)
+			return 1;
+	return 0;
 }
 
 int

@@ -170,8 +170,26 @@ int test_log_contains(const char *needle);
 /** Forget captured lines. */
 void test_log_clear(void);
 
+/** @return the number of captured ERR lines. */
+unsigned int test_log_errors(void);
+
+/** @return non-zero if a captured ERR line contains @p needle. */
+int test_log_err_contains(const char *needle);
+
 /** Assert a captured ERR/WARNING line contains @p needle. */
 #define TEST_ASSERT_LOGGED(needle)						\
 	TEST_ASSERT(test_log_contains(needle), "no log line contains \"%s\"", needle)
+
+/**
+ * Assert that one failure was logged once: exactly one ERR line was
+ * captured (since the capture started or was cleared), and it contains
+ * @p needle.
+ */
+#define TEST_ASSERT_LOGGED_ONCE(needle)						\
+	do {									\
+		TEST_ASSERT(test_log_errors() == 1, "%u ERR lines, want one with \"%s\"", \
+			    test_log_errors(), needle);				\
+		TEST_ASSERT(test_log_err_contains(needle), "the ERR line lacks \"%s\"", needle); \
+	} while (0)
 
 #endif /* PDK_TEST_H */
