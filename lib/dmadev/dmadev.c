@@ -64,9 +64,10 @@ struct dmadev *
 dmadev_get(int dev_id, const char *step)
 {
 	if (dev_id < 0 || dev_id >= PDK_DMADEV_MAX_DEVS || !dmadev_devs[dev_id].used) {
-		DMADEV_LOG(ERR, "%s: no device with id %d (ids are 0..%d; "
-			   "pdk_dmadev_get_dev_id() finds one by name, pdk_dmadev_next() lists them)",
-			   step, dev_id, PDK_DMADEV_MAX_DEVS - 1);
+		pdk_log_fail("dmadev", NULL, -ENODEV,
+			     "pdk_dmadev_get_dev_id() finds one by name, pdk_dmadev_next() lists them",
+			     "%s: no device with id %d (ids are 0..%d)", step, dev_id,
+			     PDK_DMADEV_MAX_DEVS - 1);
 		return NULL;
 	}
 	return &dmadev_devs[dev_id];
@@ -121,16 +122,16 @@ pdk_dmadev_get_dev_id(const char *name)
 {
 	int i;
 
-	if (name == NULL) {
-		DMADEV_LOG(ERR, "get_dev_id: NULL name; pass a device name such as a PCI address");
+	if (pdk_log_null(name, "dmadev", NULL, "pass a device name such as a PCI address",
+			 "get_dev_id: NULL name"))
 		return -EINVAL;
-	}
 	for (i = 0; i < PDK_DMADEV_MAX_DEVS; i++)
 		if (dmadev_devs[i].used && strcmp(dmadev_devs[i].name, name) == 0)
 			return i;
-	DMADEV_LOG(ERR, "get_dev_id: no device named '%s' (%u registered); check the name, "
-		   "and that its driver probed it (pdk_bus_probe())", name, pdk_dmadev_count());
-	return -ENODEV;
+	return pdk_log_fail("dmadev", NULL, -ENODEV,
+			    "check the name, and that its driver probed it (pdk_bus_probe())",
+			    "get_dev_id: no device named '%s' (%u registered)", name,
+			    pdk_dmadev_count());
 }
 
 /* A driver's tables must be complete: the library calls them unchecked later. */
@@ -190,10 +191,10 @@ dmadev_info_check(const char *name, const struct pdk_dmadev_info *info)
 		what = "pasid_width is above 20 (the PCIe maximum)";
 	if (what == NULL)
 		return 0;
-	DMADEV_LOG(ERR, "%s: register: driver bug: its info_get says max_queues %u, "
-		   "desc %u..%u, PASID width %u: %s; fix the driver", name, info->max_queues,
-		   info->min_desc, info->max_desc, info->pasid_width, what);
-	return -EINVAL;
+	return pdk_log_fail("dmadev", name, -EINVAL, "fix the driver (a driver bug)",
+			    "register: its info_get says max_queues %u, desc %u..%u, PASID width %u: %s",
+			    info->max_queues, info->min_desc, info->max_desc, info->pasid_width,
+			    what);
 }
 
 int
@@ -207,43 +208,35 @@ pdk_dmadev_register(const char *name, const char *driver, const struct pdk_dmade
 	uint16_t q;
 	int rc;
 
-	if (name == NULL || name[0] == '\0' || strlen(name) >= PDK_DMADEV_NAME_MAX) {
-		DMADEV_LOG(ERR, "register: the device name is %s; pass a unique name of 1..%d "
-			   "characters (the PCI address, say)",
-			   name == NULL ? "NULL" : name[0] == '\0' ? "empty" : "too long",
-			   PDK_DMADEV_NAME_MAX - 1);
-		return -EINVAL;
-	}
+	if (name == NULL || name[0] == '\0' || strlen(name) >= PDK_DMADEV_NAME_MAX)
+		return pdk_log_fail("dmadev", NULL, -EINVAL,
+				    "pass a unique name of 1 to PDK_DMADEV_NAME_MAX - 1 characters (the PCI address, say)",
+				    "register: the device name is %s",
+				    name == NULL ? "NULL" : name[0] == '\0' ? "empty" : "too long");
 	if (driver == NULL || driver[0] == '\0' || strlen(driver) >= PDK_DMADEV_NAME_MAX ||
-	    dev_id == NULL) {
-		DMADEV_LOG(ERR, "%s: register: %s; pass the driver's name (1..%d characters) "
-			   "and an output pointer for the id", name,
-			   dev_id == NULL ? "NULL dev_id" : "bad driver name",
-			   PDK_DMADEV_NAME_MAX - 1);
-		return -EINVAL;
-	}
+	    dev_id == NULL)
+		return pdk_log_fail("dmadev", name, -EINVAL,
+				    "pass the driver's name (1 to PDK_DMADEV_NAME_MAX - 1 characters) and an output pointer for the id",
+				    "register: %s",
+				    dev_id == NULL ? "NULL dev_id" : "bad driver name");
 	missing = dmadev_ops_missing(ops, fp_ops);
-	if (missing != NULL) {
-		DMADEV_LOG(ERR, "%s: register: driver %s gives no %s; every op is required but "
-			   "queue_info, stats_get, stats_reset and dump (pdk_dmadev_pmd.h)",
-			   name, driver, missing);
-		return -EINVAL;
-	}
+	if (missing != NULL)
+		return pdk_log_fail("dmadev", name, -EINVAL,
+				    "every op is required but queue_info, stats_get, stats_reset and dump (pdk_dmadev_pmd.h)",
+				    "register: driver %s gives no %s", driver, missing);
 	for (i = 0; i < PDK_DMADEV_MAX_DEVS; i++) {
-		if (dmadev_devs[i].used && strcmp(dmadev_devs[i].name, name) == 0) {
-			DMADEV_LOG(ERR, "%s: register: the name is taken by device %d (driver %s); "
-				   "unregister that one first, or pick another name", name, i,
-				   dmadev_devs[i].driver);
-			return -EEXIST;
-		}
+		if (dmadev_devs[i].used && strcmp(dmadev_devs[i].name, name) == 0)
+			return pdk_log_fail("dmadev", name, -EEXIST,
+					    "unregister that one first, or pick another name",
+					    "register: the name is taken by device %d (driver %s)",
+					    i, dmadev_devs[i].driver);
 		if (!dmadev_devs[i].used && id < 0)
 			id = i;
 	}
-	if (id < 0) {
-		DMADEV_LOG(ERR, "%s: register: all %d device ids are in use; unregister a device "
-			   "(or raise PDK_DMADEV_MAX_DEVS)", name, PDK_DMADEV_MAX_DEVS);
-		return -ENOSPC;
-	}
+	if (id < 0)
+		return pdk_log_fail("dmadev", name, -ENOSPC,
+				    "unregister a device (or raise PDK_DMADEV_MAX_DEVS)",
+				    "register: all %d device ids are in use", PDK_DMADEV_MAX_DEVS);
 
 	memset(&info, 0, sizeof(info));
 	ops->info_get(dev, &info);
@@ -278,10 +271,11 @@ dmadev_release_one(int dev_id, struct dmadev *d, uint16_t q, const char *step)
 {
 	int rc;
 
+	/* the driver logs its failure; the library forgets the queue anyway, and says so */
 	rc = d->ops->queue_release(d->priv, q);
 	if (rc < 0)
-		DMADEV_LOG(ERR, "%s: %s: the driver failed to release queue %u: %s; "
-			   "the queue is forgotten anyway", d->name, step, q, strerror(-rc));
+		DMADEV_LOG(WARNING, "%s: %s: queue %u forgotten although the driver failed to release it (above)",
+			   d->name, step, q);
 	dmadev_fp_disable(dev_id, q, true);
 	memset(&d->queues[q], 0, sizeof(d->queues[q]));
 	return rc;
@@ -311,11 +305,9 @@ pdk_dmadev_info_get(int dev_id, struct pdk_dmadev_info *info)
 
 	if (d == NULL)
 		return -ENODEV;
-	if (info == NULL) {
-		DMADEV_LOG(ERR, "%s: info_get: NULL info; pass a struct pdk_dmadev_info to fill",
-			   d->name);
+	if (pdk_log_null(info, "dmadev", d->name, "pass a struct pdk_dmadev_info to fill",
+			 "info_get: NULL info"))
 		return -EINVAL;
-	}
 	dmadev_info(d, info);
 	return 0;
 }
@@ -329,32 +321,26 @@ pdk_dmadev_configure(int dev_id, const struct pdk_dmadev_conf *conf)
 
 	if (d == NULL)
 		return -ENODEV;
-	if (conf == NULL) {
-		DMADEV_LOG(ERR, "%s: configure: NULL conf; pass a struct pdk_dmadev_conf",
-			   d->name);
+	if (pdk_log_null(conf, "dmadev", d->name, "pass a struct pdk_dmadev_conf",
+			 "configure: NULL conf"))
 		return -EINVAL;
-	}
-	if (dmadev_is_started(d)) {
-		DMADEV_LOG(ERR, "%s: configure: the device is %s; call pdk_dmadev_stop() first",
-			   d->name, dmadev_busy_why(d));
-		return -EBUSY;
-	}
+	if (dmadev_is_started(d))
+		return pdk_log_fail("dmadev", d->name, -EBUSY, "call pdk_dmadev_stop() first",
+				    "configure: the device is %s", dmadev_busy_why(d));
 	dmadev_info(d, &info);
-	if (conf->nb_queues == 0 || conf->nb_queues > info.max_queues) {
-		DMADEV_LOG(ERR, "%s: configure: %u queues asked, the device has 1..%u; "
-			   "ask for a number in that range", d->name, conf->nb_queues,
-			   info.max_queues);
-		return -EINVAL;
-	}
+	if (conf->nb_queues == 0 || conf->nb_queues > info.max_queues)
+		return pdk_log_fail("dmadev", d->name, -EINVAL, "ask for a number in that range",
+				    "configure: %u queues asked, the device has 1..%u",
+				    conf->nb_queues, info.max_queues);
 
 	/* the old queues do not survive a new configuration (pdk_dmadev.h) */
 	dmadev_release_all(dev_id, d, "configure");
 	d->opened = true;
+	/* a driver logs why it refused (pdk_dmadev_pmd.h) */
 	rc = d->ops->configure(d->priv, conf);
 	if (rc < 0) {
-		DMADEV_LOG(ERR, "%s: configure: the driver refused %u queues: %s; the device is "
-			   "left not configured, configure it again", d->name, conf->nb_queues,
-			   strerror(-rc));
+		DMADEV_LOG(DEBUG, "%s: configure: the driver refused %u queues (%d); the device is left not configured",
+			   d->name, conf->nb_queues, rc);
 		d->nb_queues = 0;
 		d->state = DMADEV_REGISTERED;
 		return rc;
@@ -372,52 +358,39 @@ dmadev_queue_conf_check(const struct dmadev *d, uint16_t q,
 {
 	struct pdk_dmadev_info info;
 
-	if (conf == NULL) {
-		DMADEV_LOG(ERR, "%s: queue_setup %u: NULL conf; pass a struct "
-			   "pdk_dmadev_queue_conf", d->name, q);
+	if (pdk_log_null(conf, "dmadev", d->name, "pass a struct pdk_dmadev_queue_conf",
+			 "queue_setup %u: NULL conf", q))
 		return -EINVAL;
-	}
-	if (dmadev_is_started(d)) {
-		DMADEV_LOG(ERR, "%s: queue_setup %u: the device is %s; call pdk_dmadev_stop() "
-			   "first", d->name, q, dmadev_busy_why(d));
-		return -EBUSY;
-	}
-	if (d->state == DMADEV_REGISTERED) {
-		DMADEV_LOG(ERR, "%s: queue_setup %u: the device is not configured; call "
-			   "pdk_dmadev_configure() first", d->name, q);
-		return -EINVAL;
-	}
-	if (q >= d->nb_queues) {
-		DMADEV_LOG(ERR, "%s: queue_setup %u: the device is configured with %u queues "
-			   "(0..%u); use one of those or configure more", d->name, q,
-			   d->nb_queues, d->nb_queues - 1);
-		return -EINVAL;
-	}
+	if (dmadev_is_started(d))
+		return pdk_log_fail("dmadev", d->name, -EBUSY, "call pdk_dmadev_stop() first",
+				    "queue_setup %u: the device is %s", q, dmadev_busy_why(d));
+	if (d->state == DMADEV_REGISTERED)
+		return pdk_log_fail("dmadev", d->name, -EINVAL, "call pdk_dmadev_configure() first",
+				    "queue_setup %u: the device is not configured", q);
+	if (q >= d->nb_queues)
+		return pdk_log_fail("dmadev", d->name, -EINVAL,
+				    "use one of those or configure more",
+				    "queue_setup %u: the device is configured with %u queues (0..%u)",
+				    q, d->nb_queues, d->nb_queues - 1);
 	dmadev_info(d, &info);
 	if (!is_pow2(conf->nb_desc) || conf->nb_desc < info.min_desc ||
-	    conf->nb_desc > info.max_desc) {
-		DMADEV_LOG(ERR, "%s: queue_setup %u: nb_desc %u is not a power of two in "
-			   "[%u, %u]; pick one of those", d->name, q, conf->nb_desc,
-			   info.min_desc, info.max_desc);
+	    conf->nb_desc > info.max_desc)
+		return pdk_log_fail("dmadev", d->name, -EINVAL, "pick one of those",
+				    "queue_setup %u: nb_desc %u is not a power of two in [%u, %u]",
+				    q, conf->nb_desc, info.min_desc, info.max_desc);
+	if (pdk_log_null(conf->as, "dmadev", d->name,
+			 "create one with pdk_dma_as_create() in the device's iommufd context",
+			 "queue_setup %u: NULL address space", q))
 		return -EINVAL;
-	}
-	if (conf->as == NULL) {
-		DMADEV_LOG(ERR, "%s: queue_setup %u: NULL address space; create one with "
-			   "pdk_dma_as_create() in the device's iommufd context", d->name, q);
-		return -EINVAL;
-	}
-	if (conf->pasid != 0 && !(info.capa & PDK_DMADEV_CAPA_PASID)) {
-		DMADEV_LOG(ERR, "%s: queue_setup %u: PASID %u asked, but the device cannot tag "
-			   "its DMA with a PASID (no PDK_DMADEV_CAPA_PASID); pass pasid 0",
-			   d->name, q, conf->pasid);
-		return -EINVAL;
-	}
-	if (conf->pasid != 0 && conf->pasid >= (UINT32_C(1) << info.pasid_width)) {
-		DMADEV_LOG(ERR, "%s: queue_setup %u: PASID %u is outside [1, 2^%u); pass one in "
-			   "that range, or 0 to have one allocated", d->name, q, conf->pasid,
-			   info.pasid_width);
-		return -EINVAL;
-	}
+	if (conf->pasid != 0 && !(info.capa & PDK_DMADEV_CAPA_PASID))
+		return pdk_log_fail("dmadev", d->name, -EINVAL, "pass pasid 0",
+				    "queue_setup %u: PASID %u asked, but the device cannot tag its DMA with a PASID (no PDK_DMADEV_CAPA_PASID)",
+				    q, conf->pasid);
+	if (conf->pasid != 0 && conf->pasid >= (UINT32_C(1) << info.pasid_width))
+		return pdk_log_fail("dmadev", d->name, -EINVAL,
+				    "pass one in that range, or 0 to have one allocated",
+				    "queue_setup %u: PASID %u is outside [1, 2^%u)", q, conf->pasid,
+				    info.pasid_width);
 	/*
 	 * A set-up queue's space is of the device's iommufd context (the
 	 * driver took it): one of another context would be refused by the
@@ -425,11 +398,11 @@ dmadev_queue_conf_check(const struct dmadev *d, uint16_t q,
 	 * must change nothing.
 	 */
 	if (d->queues[q].set_up &&
-	    pdk_dma_as_iommufd(conf->as) != pdk_dma_as_iommufd(d->queues[q].as)) {
-		DMADEV_LOG(ERR, "%s: queue_setup %u: %s, address space '%s' belongs to another iommufd context than the device's; create it on the context the device's bus uses (the queue is unchanged)",
-			   d->name, q, strerror(EINVAL), pdk_dma_as_name(conf->as));
-		return -EINVAL;
-	}
+	    pdk_dma_as_iommufd(conf->as) != pdk_dma_as_iommufd(d->queues[q].as))
+		return pdk_log_fail("dmadev", d->name, -EINVAL,
+				    "create it on the context the device's bus uses (the queue is unchanged)",
+				    "queue_setup %u: address space '%s' belongs to another iommufd context than the device's",
+				    q, pdk_dma_as_name(conf->as));
 	return 0;
 }
 
@@ -457,10 +430,11 @@ pdk_dmadev_queue_setup(int dev_id, uint16_t q, const struct pdk_dmadev_queue_con
 		if (rc < 0)
 			return rc;
 	}
+	/* a driver logs why it failed (pdk_dmadev_pmd.h) */
 	rc = d->ops->queue_setup(d->priv, q, conf, &fp_q);
 	if (rc < 0) {
-		DMADEV_LOG(ERR, "%s: queue_setup %u: the driver failed: %s (see its message "
-			   "above); the queue is not set up", d->name, q, strerror(-rc));
+		DMADEV_LOG(DEBUG, "%s: queue_setup %u: the driver failed (%d); the queue is not set up",
+			   d->name, q, rc);
 		return rc;
 	}
 	dq->set_up = true;
@@ -477,22 +451,18 @@ pdk_dmadev_queue_setup(int dev_id, uint16_t q, const struct pdk_dmadev_queue_con
 static int
 dmadev_queue_check(const struct dmadev *d, uint16_t q, const char *step)
 {
-	if (d->state == DMADEV_REGISTERED) {
-		DMADEV_LOG(ERR, "%s: %s %u: the device is not configured; call "
-			   "pdk_dmadev_configure() and pdk_dmadev_queue_setup() first", d->name,
-			   step, q);
-		return -EINVAL;
-	}
-	if (q >= d->nb_queues) {
-		DMADEV_LOG(ERR, "%s: %s %u: the device is configured with %u queues (0..%u)",
-			   d->name, step, q, d->nb_queues, d->nb_queues - 1);
-		return -EINVAL;
-	}
-	if (!d->queues[q].set_up) {
-		DMADEV_LOG(ERR, "%s: %s %u: the queue is not set up; call "
-			   "pdk_dmadev_queue_setup() first", d->name, step, q);
-		return -EINVAL;
-	}
+	if (d->state == DMADEV_REGISTERED)
+		return pdk_log_fail("dmadev", d->name, -EINVAL,
+				    "call pdk_dmadev_configure() and pdk_dmadev_queue_setup() first",
+				    "%s %u: the device is not configured", step, q);
+	if (q >= d->nb_queues)
+		return pdk_log_fail("dmadev", d->name, -EINVAL, "name one of those",
+				    "%s %u: the device is configured with %u queues (0..%u)", step,
+				    q, d->nb_queues, d->nb_queues - 1);
+	if (!d->queues[q].set_up)
+		return pdk_log_fail("dmadev", d->name, -EINVAL,
+				    "call pdk_dmadev_queue_setup() first",
+				    "%s %u: the queue is not set up", step, q);
 	return 0;
 }
 
@@ -504,11 +474,9 @@ pdk_dmadev_queue_release(int dev_id, uint16_t q)
 
 	if (d == NULL)
 		return -ENODEV;
-	if (dmadev_is_started(d)) {
-		DMADEV_LOG(ERR, "%s: queue_release %u: the device is %s; call pdk_dmadev_stop() "
-			   "first", d->name, q, dmadev_busy_why(d));
-		return -EBUSY;
-	}
+	if (dmadev_is_started(d))
+		return pdk_log_fail("dmadev", d->name, -EBUSY, "call pdk_dmadev_stop() first",
+				    "queue_release %u: the device is %s", q, dmadev_busy_why(d));
 	rc = dmadev_queue_check(d, q, "queue_release");
 	if (rc < 0)
 		return rc;
@@ -524,11 +492,9 @@ pdk_dmadev_queue_info(int dev_id, uint16_t q, struct pdk_dmadev_queue_info *info
 
 	if (d == NULL)
 		return -ENODEV;
-	if (info == NULL) {
-		DMADEV_LOG(ERR, "%s: queue_info %u: NULL info; pass a struct "
-			   "pdk_dmadev_queue_info to fill", d->name, q);
+	if (pdk_log_null(info, "dmadev", d->name, "pass a struct pdk_dmadev_queue_info to fill",
+			 "queue_info %u: NULL info", q))
 		return -EINVAL;
-	}
 	rc = dmadev_queue_check(d, q, "queue_info");
 	if (rc < 0)
 		return rc;
@@ -540,11 +506,8 @@ pdk_dmadev_queue_info(int dev_id, uint16_t q, struct pdk_dmadev_queue_info *info
 	info->as = dq->as;
 	if (d->ops->queue_info == NULL)
 		return 0;
-	rc = d->ops->queue_info(d->priv, q, info);
-	if (rc < 0)
-		DMADEV_LOG(ERR, "%s: queue_info %u: the driver failed: %s", d->name, q,
-			   strerror(-rc));
-	return rc;
+	/* a driver logs why it failed (pdk_dmadev_pmd.h) */
+	return d->ops->queue_info(d->priv, q, info);
 }
 
 int
@@ -562,29 +525,26 @@ pdk_dmadev_start(int dev_id)
 		DMADEV_LOG(INFO, "%s: start: already started, nothing to do", d->name);
 		return 0;
 	}
-	if (d->state == DMADEV_STOP_FAILED) {
-		DMADEV_LOG(ERR, "%s: start: the driver failed to stop the device earlier, so it "
-			   "may still be running; call pdk_dmadev_stop() again, or "
-			   "pdk_dmadev_close()", d->name);
-		return -EBUSY;
-	}
-	if (d->state == DMADEV_REGISTERED) {
-		DMADEV_LOG(ERR, "%s: start: the device is not configured; call "
-			   "pdk_dmadev_configure() and pdk_dmadev_queue_setup() first", d->name);
-		return -EINVAL;
-	}
+	if (d->state == DMADEV_STOP_FAILED)
+		return pdk_log_fail("dmadev", d->name, -EBUSY,
+				    "call pdk_dmadev_stop() again, or pdk_dmadev_close()",
+				    "start: the driver failed to stop the device earlier, so it may still be running");
+	if (d->state == DMADEV_REGISTERED)
+		return pdk_log_fail("dmadev", d->name, -EINVAL,
+				    "call pdk_dmadev_configure() and pdk_dmadev_queue_setup() first",
+				    "start: the device is not configured");
 	for (q = 0; q < d->nb_queues; q++)
 		n += d->queues[q].set_up;
-	if (n == 0) {
-		DMADEV_LOG(ERR, "%s: start: no queue is set up; call pdk_dmadev_queue_setup() "
-			   "first", d->name);
-		return -EINVAL;
-	}
+	if (n == 0)
+		return pdk_log_fail("dmadev", d->name, -EINVAL,
+				    "call pdk_dmadev_queue_setup() first",
+				    "start: no queue is set up");
 
+	/* a driver logs why it failed (pdk_dmadev_pmd.h); the device stays stopped */
 	rc = d->ops->start(d->priv);
 	if (rc < 0) {
-		DMADEV_LOG(ERR, "%s: start: the driver failed: %s (see its message above); the "
-			   "device stays stopped", d->name, strerror(-rc));
+		DMADEV_LOG(DEBUG, "%s: start: the driver failed (%d); the device stays stopped",
+			   d->name, rc);
 		return rc;
 	}
 	/* only now: the driver's queues are running, the fast path may use them */
@@ -611,11 +571,14 @@ dmadev_do_stop(int dev_id, struct dmadev *d)
 	 */
 	for (q = 0; q < PDK_DMADEV_MAX_QUEUES; q++)
 		dmadev_fp_disable(dev_id, q, false);
+	/*
+	 * A driver logs why its stop failed (pdk_dmadev_pmd.h); what the
+	 * library makes of it, only the library can say.
+	 */
 	rc = d->ops->stop(d->priv);
 	if (rc < 0) {
-		DMADEV_LOG(ERR, "%s: stop: the driver failed: %s (see its message above); the "
-			   "fast path is off but the device may still run: call pdk_dmadev_stop() "
-			   "again, or pdk_dmadev_close()", d->name, strerror(-rc));
+		DMADEV_LOG(WARNING, "%s: stop: the driver failed (above): the fast path is off but the device may still run; call pdk_dmadev_stop() again, or pdk_dmadev_close()",
+			   d->name);
 		d->state = DMADEV_STOP_FAILED;
 		return rc;
 	}
@@ -648,20 +611,17 @@ dmadev_do_close(int dev_id, struct dmadev *d)
 	if (dmadev_is_started(d)) {
 		rc = dmadev_do_stop(dev_id, d);
 		if (rc < 0)
-			DMADEV_LOG(ERR, "%s: close: going on although stop failed; the driver's "
+			DMADEV_LOG(DEBUG, "%s: close: going on although stop failed; the driver's "
 				   "close must quiesce the device", d->name);
 	}
 	r = dmadev_release_all(dev_id, d, "close");
 	if (r < 0 && rc == 0)
 		rc = r;
 	if (d->opened) {
+		/* a driver logs why its close failed (pdk_dmadev_pmd.h) */
 		r = d->ops->close(d->priv);
-		if (r < 0) {
-			DMADEV_LOG(ERR, "%s: close: the driver failed: %s (see its message above)",
-				   d->name, strerror(-r));
-			if (rc == 0)
-				rc = r;
-		}
+		if (r < 0 && rc == 0)
+			rc = r;
 		d->opened = false;
 	}
 	d->nb_queues = 0;

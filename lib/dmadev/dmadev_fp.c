@@ -23,22 +23,19 @@ pdk_dmadev_fp_check(int dev_id, uint16_t q, const char *op, bool null_arg)
 
 	if (op == NULL)
 		op = "fast path";
-	if (dev_id < 0 || dev_id >= PDK_DMADEV_MAX_DEVS || !dmadev_devs[dev_id].used) {
-		DMADEV_LOG(ERR, "%s: device %d: not a device: %s (fast-path check); pass an id from pdk_dmadev_get_dev_id()",
-			   op, dev_id, strerror(EINVAL));
-		return -EINVAL;
-	}
+	if (dev_id < 0 || dev_id >= PDK_DMADEV_MAX_DEVS || !dmadev_devs[dev_id].used)
+		return pdk_log_fail("dmadev", NULL, -EINVAL,
+				    "pass an id from pdk_dmadev_get_dev_id()",
+				    "%s (fast-path check): device %d: not a device", op, dev_id);
 	d = &dmadev_devs[dev_id];
-	if (q >= PDK_DMADEV_MAX_QUEUES || q >= d->nb_queues || !d->queues[q].set_up) {
-		DMADEV_LOG(ERR, "%s: %s: queue %u is not set up (%u configured): %s (fast-path check); set it up with pdk_dmadev_queue_setup()",
-			   op, d->name, q, d->nb_queues, strerror(EINVAL));
-		return -EINVAL;
-	}
-	if (null_arg) {
-		DMADEV_LOG(ERR, "%s: %s queue %u: NULL status array: %s (fast-path check); pass room for nb_cpls statuses",
-			   op, d->name, q, strerror(EINVAL));
-		return -EINVAL;
-	}
+	if (q >= PDK_DMADEV_MAX_QUEUES || q >= d->nb_queues || !d->queues[q].set_up)
+		return pdk_log_fail("dmadev", d->name, -EINVAL,
+				    "set it up with pdk_dmadev_queue_setup()",
+				    "%s (fast-path check): queue %u is not set up (%u configured)",
+				    op, q, d->nb_queues);
+	if (null_arg)
+		return pdk_log_fail("dmadev", d->name, -EINVAL, "pass room for nb_cpls statuses",
+				    "%s (fast-path check) queue %u: NULL status array", op, q);
 	return 0;
 }
 
@@ -55,9 +52,10 @@ dmadev_not_started_log(const char *op)
 
 	if (__atomic_exchange_n(&logged, true, __ATOMIC_RELAXED))
 		return;
-	DMADEV_LOG(ERR, "%s called on a queue that is not started (device not configured, "
-		   "queue not set up, device stopped or closed): it returns -ENODEV; "
-		   "set the queue up and call pdk_dmadev_start() first (logged once)", op);
+	pdk_log_fail("dmadev", NULL, -ENODEV,
+		     "set the queue up and call pdk_dmadev_start() first (logged once per process)",
+		     "%s on a queue that is not started (device not configured, queue not set up, device stopped or closed)",
+		     op);
 }
 
 static int

@@ -24,9 +24,9 @@ pasid_dev(int dev_id, const char *step, int *rc)
 		return NULL;
 	}
 	if (d->ops->pasid_list == NULL) {
-		DMADEV_LOG(ERR, "%s: %s: driver %s manages no PASID space; PASIDs need a "
-			   "device with PDK_DMADEV_CAPA_PASID", d->name, step, d->driver);
-		*rc = -ENOTSUP;
+		*rc = pdk_log_fail("dmadev", d->name, -ENOTSUP,
+				   "PASIDs need a device with PDK_DMADEV_CAPA_PASID",
+				   "%s: driver %s manages no PASID space", step, d->driver);
 		return NULL;
 	}
 	return d;
@@ -41,10 +41,9 @@ pdk_dmadev_pasid_alloc(int dev_id, uint32_t *pasid)
 	d = pasid_dev(dev_id, "pasid_alloc", &rc);
 	if (d == NULL)
 		return rc;
-	if (pasid == NULL) {
-		DMADEV_LOG(ERR, "%s: pasid_alloc: NULL result pointer", d->name);
+	if (pdk_log_null(pasid, "dmadev", d->name, "pass a result pointer",
+			 "pasid_alloc: NULL result pointer"))
 		return -EINVAL;
-	}
 	/* lib/pasid logs why an allocation failed */
 	return d->ops->pasid_alloc(d->priv, pasid);
 }
@@ -83,9 +82,9 @@ pdk_dmadev_pasid_list(int dev_id, uint32_t *pasids, unsigned int max)
 	d = pasid_dev(dev_id, "pasid_list", &rc);
 	if (d == NULL)
 		return rc;
-	if (pasids == NULL && max > 0) {
-		DMADEV_LOG(ERR, "%s: pasid_list: NULL array for %u PASIDs", d->name, max);
-		return -EINVAL;
-	}
+	if (pasids == NULL && max > 0)
+		return pdk_log_fail("dmadev", d->name, -EINVAL,
+				    "pass an array, or max 0 to count only",
+				    "pasid_list: NULL array for %u PASIDs", max);
 	return d->ops->pasid_list(d->priv, pasids, max);
 }

@@ -20,22 +20,21 @@
 static int
 dmadev_stats_check(const struct dmadev *d, uint16_t q, bool have_op, const char *step)
 {
-	if (!have_op) {
-		DMADEV_LOG(ERR, "%s: %s: driver %s keeps no counters", d->name, step, d->driver);
-		return -ENOTSUP;
-	}
-	if (d->state == DMADEV_REGISTERED) {
-		DMADEV_LOG(ERR, "%s: %s: the device is not configured, it has no queues to "
-			   "count; call pdk_dmadev_configure() first", d->name, step);
-		return -EINVAL;
-	}
+	if (!have_op)
+		return pdk_log_fail("dmadev", d->name, -ENOTSUP,
+				    "count in the application, or use a driver that keeps counters",
+				    "%s: driver %s keeps no counters", step, d->driver);
+	if (d->state == DMADEV_REGISTERED)
+		return pdk_log_fail("dmadev", d->name, -EINVAL, "call pdk_dmadev_configure() first",
+				    "%s: the device is not configured, it has no queues to count",
+				    step);
 	if (q == PDK_DMADEV_ALL_QUEUES)
 		return 0;
-	if (q >= d->nb_queues || !d->queues[q].set_up) {
-		DMADEV_LOG(ERR, "%s: %s: queue %u is not set up (%u configured); name a set-up "
-			   "queue or PDK_DMADEV_ALL_QUEUES", d->name, step, q, d->nb_queues);
-		return -EINVAL;
-	}
+	if (q >= d->nb_queues || !d->queues[q].set_up)
+		return pdk_log_fail("dmadev", d->name, -EINVAL,
+				    "name a set-up queue or PDK_DMADEV_ALL_QUEUES",
+				    "%s: queue %u is not set up (%u configured)", step, q,
+				    d->nb_queues);
 	return 0;
 }
 
@@ -59,11 +58,9 @@ pdk_dmadev_stats_get(int dev_id, uint16_t q, struct pdk_dmadev_stats *stats)
 
 	if (d == NULL)
 		return -ENODEV;
-	if (stats == NULL) {
-		DMADEV_LOG(ERR, "%s: stats_get: NULL stats; pass a struct pdk_dmadev_stats to "
-			   "fill", d->name);
+	if (pdk_log_null(stats, "dmadev", d->name, "pass a struct pdk_dmadev_stats to fill",
+			 "stats_get: NULL stats"))
 		return -EINVAL;
-	}
 	rc = dmadev_stats_check(d, q, d->ops->stats_get != NULL, "stats_get");
 	if (rc < 0)
 		return rc;
@@ -72,10 +69,9 @@ pdk_dmadev_stats_get(int dev_id, uint16_t q, struct pdk_dmadev_stats *stats)
 		if (!d->queues[i].set_up || (q != PDK_DMADEV_ALL_QUEUES && q != i))
 			continue;
 		memset(&s, 0, sizeof(s));
+		/* a driver logs why it failed (pdk_dmadev_pmd.h) */
 		rc = d->ops->stats_get(d->priv, i, &s);
 		if (rc < 0) {
-			DMADEV_LOG(ERR, "%s: stats_get: the driver failed for queue %u: %s",
-				   d->name, i, strerror(-rc));
 			memset(stats, 0, sizeof(*stats));
 			return rc;
 		}
@@ -99,14 +95,10 @@ pdk_dmadev_stats_reset(int dev_id, uint16_t q)
 	for (i = 0; i < d->nb_queues; i++) {
 		if (!d->queues[i].set_up || (q != PDK_DMADEV_ALL_QUEUES && q != i))
 			continue;
+		/* a driver logs why it failed; go on: the other queues can still be reset */
 		r = d->ops->stats_reset(d->priv, i);
-		if (r < 0) {
-			/* go on: the other queues can still be reset */
-			DMADEV_LOG(ERR, "%s: stats_reset: the driver failed for queue %u: %s",
-				   d->name, i, strerror(-r));
-			if (rc == 0)
-				rc = r;
-		}
+		if (r < 0 && rc == 0)
+			rc = r;
 	}
 	return rc;
 }
@@ -140,15 +132,12 @@ pdk_dmadev_dump(int dev_id, FILE *f)
 	struct pdk_dmadev_queue_info qi;
 	struct pdk_dmadev_info info;
 	uint16_t q;
-	int rc;
 
 	if (d == NULL)
 		return -ENODEV;
-	if (f == NULL) {
-		DMADEV_LOG(ERR, "%s: dump: NULL file; pass stdout, stderr or an open FILE",
-			   d->name);
+	if (pdk_log_null(f, "dmadev", d->name, "pass stdout, stderr or an open FILE",
+			 "dump: NULL file"))
 		return -EINVAL;
-	}
 	dmadev_info(d, &info);
 	fprintf(f, "dmadev %d: %s (driver %s, backend %s%s)\n", dev_id, d->name, d->driver,
 		info.backend, (info.capa & PDK_DMADEV_CAPA_SIM) ? ", a SIMULATION" : "");
@@ -179,10 +168,8 @@ pdk_dmadev_dump(int dev_id, FILE *f)
 	if (d->ops->dump == NULL)
 		return 0;
 	fprintf(f, "  driver %s:\n", d->driver);
-	rc = d->ops->dump(d->priv, f);
-	if (rc < 0)
-		DMADEV_LOG(ERR, "%s: dump: the driver failed: %s", d->name, strerror(-rc));
-	return rc;
+	/* a driver logs why it failed (pdk_dmadev_pmd.h) */
+	return d->ops->dump(d->priv, f);
 }
 
 const char *

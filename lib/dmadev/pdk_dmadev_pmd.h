@@ -46,8 +46,9 @@
  * - Every control op is called from the application's control thread, never
  *   while another control op of the library runs.
  *
- * Failures: log them (PDK_LOG(ERR, ...) with the device and the step) and
- * return -errno; the library adds a line saying what state it left.
+ * Failures: log each once, with pdk_log_fail() (the device, the step, the
+ * fix), and return -errno; the library does not log it again (a WARNING
+ * only where it leaves a state the driver cannot know of, a failed stop).
  */
 
 #include "pdk_dmadev.h"
