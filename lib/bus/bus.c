@@ -5,7 +5,6 @@
 /* The bus: create and destroy it, probe and remove devices, their accessors. */
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "dma_private.h"
+#include "pdk_dma_internal.h"
 #include "pdk_iommufd_internal.h"
 #include "pdk_log.h"
 
@@ -240,8 +241,9 @@ pdk_dma_as_hwpt_get(struct pdk_dma_as *as, uint32_t dev_id, uint32_t *hwpt_id)
 	return 0;
 }
 
-void
-pdk_dma_as_hwpt_put(struct pdk_dma_as *as, uint32_t hwpt_id)
+/* Drop a reference; the last one destroys the HWPT unless @p attached. */
+static void
+hwpt_put(struct pdk_dma_as *as, uint32_t hwpt_id, bool attached)
 {
 	struct dma_hwpt *h = NULL;
 	unsigned int i;
@@ -261,7 +263,7 @@ pdk_dma_as_hwpt_put(struct pdk_dma_as *as, uint32_t hwpt_id)
 			     "HWPT %u put: it holds no reference here", hwpt_id);
 		return;
 	}
-	if (--h->refcnt > 0)
+	if (--h->refcnt > 0 || attached)
 		return;
 	/*
 	 * Refused by lib/iommufd, logged there (still attached: a failed
@@ -271,6 +273,18 @@ pdk_dma_as_hwpt_put(struct pdk_dma_as *as, uint32_t hwpt_id)
 	if (rc < 0)
 		return;
 	hwpt_remove(as, i);
+}
+
+void
+pdk_dma_as_hwpt_put(struct pdk_dma_as *as, uint32_t hwpt_id)
+{
+	hwpt_put(as, hwpt_id, false);
+}
+
+void
+pdk_dma_as_hwpt_put_attached(struct pdk_dma_as *as, uint32_t hwpt_id)
+{
+	hwpt_put(as, hwpt_id, true);
 }
 
 int

@@ -86,7 +86,7 @@ pdk_pasid_ctx_create(struct pdk_pasid_space *space, struct pdk_dma_as *as, uint3
 		pdk_log_fail("pasid", pdk_vfio_name(space->dev), rc, attach_fix(rc, vfix),
 			     "PASID %u attach to HWPT %u of address space '%s'", pasid, c->hwpt_id,
 			     pdk_dma_as_name(as));
-		pdk_dma_as_hwpt_put(as, c->hwpt_id);
+		pasid_hwpt_put(space, as, c->hwpt_id, false);
 		goto fail_pasid;
 	}
 	if (stuck >= 0)
@@ -135,10 +135,10 @@ pdk_pasid_ctx_replace(struct pdk_pasid_ctx *ctx, struct pdk_dma_as *as)
 		pdk_log_fail("pasid", pdk_vfio_name(space->dev), rc, attach_fix(rc, vfix),
 			     "PASID %u move to HWPT %u of address space '%s' (it stays attached to '%s')",
 			     ctx->pasid, hwpt, pdk_dma_as_name(as), pdk_dma_as_name(ctx->as));
-		pdk_dma_as_hwpt_put(as, hwpt);
+		pasid_hwpt_put(space, as, hwpt, false);
 		return rc;
 	}
-	pdk_dma_as_hwpt_put(ctx->as, ctx->hwpt_id);
+	pasid_hwpt_put(space, ctx->as, ctx->hwpt_id, false);
 	ctx->as = as;
 	ctx->hwpt_id = hwpt;
 	return 0;
@@ -171,13 +171,15 @@ pdk_pasid_ctx_release(struct pdk_pasid_ctx *ctx)
 			space->stuck = s;
 			s[space->nstuck].pasid = ctx->pasid;
 			s[space->nstuck].ctx_owned = ctx->owns_pasid;
+			s[space->nstuck].as = ctx->as;
+			s[space->nstuck].hwpt_id = ctx->hwpt_id;
 			space->nstuck++;
 		}
 		/* with no room to remember it, at least never hand it out again */
 		ctx->owns_pasid = false;
 	}
-	/* after a failed detach the HWPT stays busy: the put keeps it for a later retry */
-	pdk_dma_as_hwpt_put(ctx->as, ctx->hwpt_id);
+	/* after a failed detach the HWPT stays busy: kept for a later get or pdk_dma_as_destroy() */
+	pasid_hwpt_put(space, ctx->as, ctx->hwpt_id, rc < 0);
 	TAILQ_REMOVE(&space->ctxs, ctx, next);
 	if (ctx->owns_pasid)
 		pasid_bit_clear(space, ctx->pasid);

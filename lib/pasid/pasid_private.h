@@ -59,6 +59,9 @@ struct pdk_pasid_space {
 	struct pasid_stuck {
 		uint32_t pasid;
 		bool ctx_owned;	/* the released context had allocated it */
+		/* where it is still attached: that HWPT cannot be destroyed */
+		const struct pdk_dma_as *as;
+		uint32_t hwpt_id;
 	} *stuck;
 	unsigned int nstuck;
 	struct pdk_dma_as *rid_as;	/* NULL while this space has not attached the RID */
@@ -86,6 +89,15 @@ PDK_INTERNAL int pasid_check_as(const struct pdk_pasid_space *space, const struc
  * @return @p buf, or NULL when both are NULL (no fix to print).
  */
 PDK_INTERNAL const char *pasid_fix(char *buf, size_t len, const char *vfix, const char *then);
+
+/*
+ * Drop the space's reference on HWPT @p hwpt of @p as. When the device is
+ * still attached to it (@p attached: a detach the kernel refused just now,
+ * or a stuck PASID there) the HWPT is kept rather than destroyed, since the
+ * kernel would refuse that too and log the one failure twice.
+ */
+PDK_INTERNAL void pasid_hwpt_put(const struct pdk_pasid_space *space, struct pdk_dma_as *as,
+				 uint32_t hwpt, bool attached);
 
 /* @return the index of @p pasid among the stuck PASIDs, or -1. */
 PDK_INTERNAL int pasid_stuck_find(const struct pdk_pasid_space *space, uint32_t pasid);

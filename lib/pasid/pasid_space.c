@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "pasid_private.h"
+#include "pdk_dma_internal.h"
 #include "pdk_log.h"
 #include "pdk_vfio_internal.h"
 
@@ -140,7 +141,8 @@ rid_detach(struct pdk_pasid_space *space, bool teardown)
 			return rc;
 	}
 	space->rid_as = NULL;
-	pdk_dma_as_hwpt_put(as, space->rid_hwpt);
+	/* a RID still attached (teardown after a refused detach) keeps its HWPT busy */
+	pasid_hwpt_put(space, as, space->rid_hwpt, rc < 0);
 	space->rid_hwpt = 0;
 	/* the RID's reserved regions leave the IOAS: its ranges may widen */
 	if (pdk_dma_as_refresh_ranges(as) < 0)
@@ -274,6 +276,20 @@ pasid_bit_clear(struct pdk_pasid_space *space, uint32_t pasid)
 	space->count--;
 	if (pasid / 64 < space->hint)
 		space->hint = pasid / 64;
+}
+
+void
+pasid_hwpt_put(const struct pdk_pasid_space *space, struct pdk_dma_as *as, uint32_t hwpt,
+	       bool attached)
+{
+	unsigned int i;
+
+	for (i = 0; !attached && i < space->nstuck; i++)
+		attached = space->stuck[i].as == as && space->stuck[i].hwpt_id == hwpt;
+	if (attached)
+		pdk_dma_as_hwpt_put_attached(as, hwpt);
+	else
+		pdk_dma_as_hwpt_put(as, hwpt);
 }
 
 int
@@ -423,7 +439,7 @@ pdk_pasid_rid_attach(struct pdk_pasid_space *space, struct pdk_dma_as *as)
 			     pasid_fix(fix, sizeof(fix), vfix, space->rid_as != NULL ? "the RID stays attached to its previous address space" : NULL),
 			     "RID attach to HWPT %u of address space '%s'", hwpt,
 			     pdk_dma_as_name(as));
-		pdk_dma_as_hwpt_put(as, hwpt);
+		pasid_hwpt_put(space, as, hwpt, false);
 		return rc;
 	}
 	old_as = space->rid_as;
@@ -435,7 +451,7 @@ pdk_pasid_rid_attach(struct pdk_pasid_space *space, struct pdk_dma_as *as)
 	 * says what a failed refresh means for each address space.
 	 */
 	if (old_as != NULL) {
-		pdk_dma_as_hwpt_put(old_as, old_hwpt);
+		pasid_hwpt_put(space, old_as, old_hwpt, false);
 		if (old_as != as && pdk_dma_as_refresh_ranges(old_as) < 0)
 			PDK_LOG(WARNING, "pasid", "%s: address space '%s' keeps its narrower IOVA ranges after the RID moved away",
 				pdk_vfio_name(space->dev), pdk_dma_as_name(old_as));

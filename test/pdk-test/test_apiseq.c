@@ -2176,6 +2176,8 @@ test_apiseq_dsa_ring_unmap_fails(void)
 		/* what the kernel kept (the PASID attached, the ring mapped) is reported */
 		if (kept || st.pasid_attachments == attached) {
 			TEST_ASSERT_RC(rc, -EIO);
+			/* by the layer the kernel refused, once (the driver and lib/dmadev add warnings) */
+			TEST_ASSERT_EQ(test_log_errors(), 1);
 			detach_seen |= st.pasid_attachments == attached;
 		} else {
 			TEST_ASSERT_OK(rc);

@@ -327,9 +327,8 @@ dsa_check_caps(struct dsa_dev *dev)
 		missing = "work queues, engines and groups";
 	if (missing == NULL)
 		return 0;
-	DSA_LOG(ERR, "%s: the device does not offer %s, which this driver needs", dev->name,
-		missing);
-	return -ENOTSUP;
+	return pdk_log_fail("dsa", dev->name, -ENOTSUP, "use a DSA that offers it",
+			    "probe: the device does not offer %s, which this driver needs", missing);
 }
 
 static int
@@ -367,21 +366,19 @@ dsa_portal_setup(struct dsa_dev *dev)
 	rc = pdk_vfio_region_info(dev->vdev, PDK_IDXD_WQ_BAR, &r);
 	if (rc < 0)
 		return rc;
-	if (r.size < PDK_IDXD_PORTAL_OFFSET(dev->max_queues)) {
-		DSA_LOG(ERR, "%s: BAR2 (%" PRIu64 " bytes) is too small for %u WQ portals",
-			dev->name, (uint64_t)r.size, dev->max_queues);
-		return -EINVAL;
-	}
+	if (r.size < PDK_IDXD_PORTAL_OFFSET(dev->max_queues))
+		return pdk_log_fail("dsa", dev->name, -EINVAL,
+				    "allow fewer queues (max_queues=N), or check the device",
+				    "probe: BAR2 (%" PRIu64 " bytes) is too small for %u WQ portals",
+				    (uint64_t)r.size, dev->max_queues);
 	if (dev->sim) {
 		dev->portal_write = dsa_portal_sim;
 		return 0;
 	}
-	if (!pdk_dsa_cpu_has_movdir64b()) {
-		DSA_LOG(ERR, "%s: this CPU lacks MOVDIR64B, the only way to write a descriptor "
-			"to a DSA portal (Sapphire Rapids or later has it); use such a host",
-			dev->name);
-		return -ENOTSUP;
-	}
+	if (!pdk_dsa_cpu_has_movdir64b())
+		return pdk_log_fail("dsa", dev->name, -ENOTSUP,
+				    "use a host whose CPU has it (Sapphire Rapids or later)",
+				    "probe: this CPU lacks MOVDIR64B, the only way to write a descriptor to a DSA portal");
 	dev->portal_write = dsa_portal_movdir64b;
 	return pdk_vfio_bar_map(dev->vdev, PDK_IDXD_WQ_BAR, &dev->portals, &dev->portals_len);
 }
@@ -435,12 +432,10 @@ dsa_probe(struct pdk_bus_dev *bdev)
 		rc = pdk_iommufd_hw_info(ictx, pdk_vfio_dev_id(dev->vdev), &dev->hw);
 	if (rc < 0)
 		goto fail;
+	/* every DSA queue of this driver needs its own PASID: lib/pasid says why there are none */
 	rc = pdk_pasid_space_create(dev->vdev, ictx, &dev->pasids);
-	if (rc < 0) {
-		DSA_LOG(ERR, "%s: no PASID space: every DSA queue of this driver needs its own "
-			"PASID (see the reason above)", dev->name);
+	if (rc < 0)
 		goto fail;
-	}
 	rc = dsa_portal_setup(dev);
 	if (rc < 0)
 		goto fail;

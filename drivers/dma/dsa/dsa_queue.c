@@ -73,11 +73,12 @@ queue_free(struct dsa_queue *q)
 		 * A ring the IOMMU still maps must stay allocated: freed, its pages
 		 * would go to the next mmap (another ring, a buffer) while the
 		 * device can still reach them through the old IOVA. It is leaked
-		 * instead; destroying the address space removes the mapping.
+		 * instead; destroying the address space removes the mapping. The
+		 * refused unmap is logged below; the leak only the driver knows.
 		 */
 		if (rc < 0)
-			DSA_LOG(ERR, "%s: queue %u: unmapping its ring (%zu bytes) from address space '%s' failed: %s; the ring stays mapped and allocated (leaked) until the address space is destroyed",
-				dev->name, wq, q->mem_len, pdk_dma_as_name(q->as), strerror(-rc));
+			DSA_LOG(WARNING, "%s: queue %u: its ring (%zu bytes) was not unmapped from address space '%s' (above): the ring stays mapped and allocated (leaked) until the address space is destroyed",
+				dev->name, wq, q->mem_len, pdk_dma_as_name(q->as));
 		else
 			munmap(q->mem, q->mem_len);
 	}
@@ -109,18 +110,15 @@ dsa_queue_setup(struct dsa_dev *dev, uint16_t qid, const struct pdk_dmadev_queue
 	uint64_t iova;
 	int rc;
 
-	if (pdk_dma_as_iommufd(conf->as) != pdk_bus_iommufd(pdk_bus_dev_bus(dev->bdev))) {
-		DSA_LOG(ERR, "%s: queue %u: address space '%s' belongs to another iommufd "
-			"context; create it in the bus's (pdk_bus_iommufd())", dev->name, qid,
-			pdk_dma_as_name(conf->as));
-		return -EINVAL;
-	}
-	if (per_wq == 0) {
-		DSA_LOG(ERR, "%s: queue %u: %u WQ entries cannot be shared by %u queues; "
-			"configure fewer queues", dev->name, qid, dev->caps.total_wq_size,
-			dev->nb_queues);
-		return -EINVAL;
-	}
+	if (pdk_dma_as_iommufd(conf->as) != pdk_bus_iommufd(pdk_bus_dev_bus(dev->bdev)))
+		return pdk_log_fail("dsa", dev->name, -EINVAL,
+				    "create it in the bus's (pdk_bus_iommufd())",
+				    "queue %u: address space '%s' belongs to another iommufd context",
+				    qid, pdk_dma_as_name(conf->as));
+	if (per_wq == 0)
+		return pdk_log_fail("dsa", dev->name, -EINVAL, "configure fewer queues",
+				    "queue %u: %u WQ entries cannot be shared by %u queues", qid,
+				    dev->caps.total_wq_size, dev->nb_queues);
 	dsa_queue_release(dev, qid);
 	q->dev = dev;
 	q->wq = qid;
@@ -147,19 +145,17 @@ dsa_queue_setup(struct dsa_dev *dev, uint16_t qid, const struct pdk_dmadev_queue
 	if (q->mem == MAP_FAILED)
 		q->mem = NULL;
 	if (q->segs == NULL || q->mem == NULL) {
-		DSA_LOG(ERR, "%s: queue %u: no memory for a ring of %u descriptors", dev->name,
-			qid, conf->nb_desc);
-		rc = -ENOMEM;
+		rc = pdk_log_fail("dsa", dev->name, -ENOMEM,
+				  "free some memory, or use fewer descriptors",
+				  "queue %u: a ring of %u descriptors", qid, conf->nb_desc);
 		goto fail;
 	}
+	/* lib/dma and lib/pasid log what they refuse, naming the address space */
 	q->as = conf->as;
 	rc = pdk_dma_map(conf->as, q->mem, q->mem_len, PDK_IOMMUFD_READ | PDK_IOMMUFD_WRITE,
 			 &iova);
-	if (rc < 0) {
-		DSA_LOG(ERR, "%s: queue %u: mapping its ring into address space '%s' failed: %s",
-			dev->name, qid, pdk_dma_as_name(conf->as), strerror(-rc));
+	if (rc < 0)
 		goto fail;
-	}
 	q->mapped = true;
 	q->descs = q->mem;
 	q->comps = (void *)((char *)q->mem + descs_len);
@@ -169,12 +165,8 @@ dsa_queue_setup(struct dsa_dev *dev, uint16_t qid, const struct pdk_dmadev_queue
 	q->bcomps_iova = iova + descs_len + comps_len;
 
 	rc = pdk_pasid_ctx_create(dev->pasids, conf->as, conf->pasid, &q->pasid_ctx);
-	if (rc < 0) {
-		/* lib/pasid logged which step failed */
-		DSA_LOG(ERR, "%s: queue %u: PASID %u on address space '%s': %s", dev->name, qid,
-			conf->pasid, pdk_dma_as_name(conf->as), strerror(-rc));
+	if (rc < 0)
 		goto fail;
-	}
 	dsa_queue_reset_ring(q);
 	q->set_up = true;
 	DSA_LOG(INFO, "%s: queue %u: WQ %u, %u descriptors, %u WQ entries, PASID %u -> "

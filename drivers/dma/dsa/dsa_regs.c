@@ -99,19 +99,19 @@ dsa_cmd(struct dsa_dev *dev, enum pdk_idxd_cmd cmd, uint32_t operand, const char
 			return rc;
 		if (!(sts & PDK_IDXD_CMDSTS_ACTIVE))
 			break;
-		if (pdk_sys_monotonic_ns() >= deadline) {
-			DSA_LOG(ERR, "%s: %s: command %u still active after 1 s; reset the device",
-				dev->name, step, (unsigned int)cmd);
-			return -ETIMEDOUT;
-		}
+		if (pdk_sys_monotonic_ns() >= deadline)
+			return pdk_log_fail("dsa", dev->name, -ETIMEDOUT, "reset the device",
+					    "%s: command %u still active after 1 s", step,
+					    (unsigned int)cmd);
 		nanosleep(&pause, NULL);
 	}
 	err = sts & PDK_IDXD_CMDSTS_ERR_MASK;
 	if (err == PDK_IDXD_CMDSTS_SUCCESS)
 		return 0;
-	DSA_LOG(ERR, "%s: %s: the device refused command %u: status 0x%02x (%s)", dev->name, step,
-		(unsigned int)cmd, err, dsa_cmdsts_text(err));
-	return -EIO;
+	return pdk_log_fail("dsa", dev->name, -EIO,
+			    "reset the device and retry; if it persists, report it (a driver or device bug)",
+			    "%s: the device refused command %u: status 0x%02x (%s)", step,
+			    (unsigned int)cmd, err, dsa_cmdsts_text(err));
 }
 
 bool
@@ -143,11 +143,10 @@ dsa_caps_read(struct dsa_dev *dev)
 		rc = dsa_rd64(dev, PDK_IDXD_REG_OPCAP + 8 * i, &c->opcap[i]);
 	if (rc < 0)
 		return rc;
-	if (c->version == UINT32_MAX || c->gencap == UINT64_MAX) {
-		DSA_LOG(ERR, "%s: registers read all ones: the device is not answering "
-			"(memory decoding off, or it is resetting)", dev->name);
-		return -EIO;
-	}
+	if (c->version == UINT32_MAX || c->gencap == UINT64_MAX)
+		return pdk_log_fail("dsa", dev->name, -EIO,
+				    "memory decoding is off, or it is resetting: retry, or reset the device",
+				    "probe: registers read all ones: the device is not answering");
 	c->num_wqs = (uint16_t)PDK_IDXD_GET(c->wqcap, PDK_IDXD_WQCAP_NUM_WQS_SHIFT, 8);
 	c->total_wq_size = (uint16_t)PDK_IDXD_GET(c->wqcap, PDK_IDXD_WQCAP_TOTAL_SIZE_SHIFT, 16);
 	c->wqcfg_size = PDK_IDXD_WQCFG_MIN_SIZE <<

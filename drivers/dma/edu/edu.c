@@ -10,7 +10,6 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <linux/pci_regs.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,30 +53,8 @@ struct pdk_edu {
 	bool own_dev;
 };
 
-static int __attribute__((format(printf, 4, 5)))
-edu_fail(const char *name, int rc, const char *hint, const char *step, ...)
-{
-	char what[256];
-	va_list ap;
-
-	va_start(ap, step);
-	vsnprintf(what, sizeof(what), step, ap);
-	va_end(ap);
-	PDK_LOG(ERR, "edu", "%s: %s: %s (%d)%s%s", name, what, strerror(-rc), rc,
-		hint != NULL ? "; " : "", hint != NULL ? hint : "");
-	return rc;
-}
-
-/* A NULL handle given to @p step: logged, the caller returns its neutral value. */
-#define EDU_CHECK(edu, step, ret)						\
-	do {									\
-		if ((edu) == NULL) {						\
-			edu_fail("edu", -EINVAL, "pass the handle pdk_edu_open(), "	\
-				 "pdk_edu_open_dev() or pdk_edu_attach() gave",	\
-				 "%s: NULL handle", step);			\
-			return ret;						\
-		}								\
-	} while (0)
+/* The fix of a NULL handle (pdk_log_null()). */
+#define EDU_FIX_HANDLE "pass the handle pdk_edu_open(), pdk_edu_open_dev() or pdk_edu_attach() gave"
 
 static inline uint32_t
 edu_rd32(const struct pdk_edu *edu, unsigned int off)
@@ -129,17 +106,6 @@ edu_wait_idle(struct pdk_edu *edu, unsigned int timeout_ms, uint64_t *last)
 	}
 }
 
-static int
-edu_set_command(struct pdk_edu *edu, uint16_t set, uint16_t clear, const char *why)
-{
-	int rc = pdk_vfio_pci_command(edu->dev, set, clear);
-
-	if (rc < 0)
-		return edu_fail(pdk_vfio_name(edu->dev), rc, NULL, "%s: PCI command register",
-				why);
-	return 0;
-}
-
 /* Is this an edu that answers? Reads the ids, then the BAR registers. */
 static int
 edu_check(struct pdk_edu *edu)
@@ -148,13 +114,15 @@ edu_check(struct pdk_edu *edu)
 	uint32_t ids;
 	int rc;
 
+	/* a refused read is lib/vfio's to log, as with every libpdk call in this file */
 	rc = pdk_vfio_config_read(edu->dev, PCI_VENDOR_ID, &ids, sizeof(ids));
 	if (rc < 0)
-		return edu_fail(name, rc, NULL, "probe: read of the PCI ids");
+		return rc;
 	if ((ids & 0xffff) != PDK_EDU_VENDOR_ID || (ids >> 16) != PDK_EDU_DEVICE_ID)
-		return edu_fail(name, -ENODEV, "give the address of a QEMU edu device (-device edu)",
-				"probe: PCI id %04x:%04x is not an edu (%04x:%04x)", ids & 0xffff,
-				ids >> 16, PDK_EDU_VENDOR_ID, PDK_EDU_DEVICE_ID);
+		return pdk_log_fail("edu", name, -ENODEV,
+				    "give the address of a QEMU edu device (-device edu)",
+				    "probe: PCI id %04x:%04x is not an edu (%04x:%04x)",
+				    ids & 0xffff, ids >> 16, PDK_EDU_VENDOR_ID, PDK_EDU_DEVICE_ID);
 	return 0;
 }
 
@@ -166,25 +134,25 @@ edu_check_bar(struct pdk_edu *edu)
 
 	edu->id = edu_rd32(edu, EDU_REG_ID);
 	if (!EDU_ID_IS_EDU(edu->id))
-		return edu_fail(name, -ENODEV,
-				"BAR0 does not hold the edu's registers (memory decoding off, or "
-				"not QEMU's edu model)",
-				"probe: identification register reads 0x%08x, expected 0xRRrr00ed",
-				edu->id);
+		return pdk_log_fail("edu", name, -ENODEV,
+				    "BAR0 does not hold the edu's registers (memory decoding off, "
+				    "or not QEMU's edu model)",
+				    "probe: identification register reads 0x%08x, expected 0xRRrr00ed",
+				    edu->id);
 	edu_wr32(edu, EDU_REG_ALIVE, EDU_LIVENESS_PROBE);
 	alive = edu_rd32(edu, EDU_REG_ALIVE);
 	if (alive != (uint32_t)~EDU_LIVENESS_PROBE)
-		return edu_fail(name, -EIO, "the device model does not answer writes",
-				"probe: liveness register reads 0x%08x after writing 0x%08x, "
-				"expected 0x%08x", alive, EDU_LIVENESS_PROBE,
-				(uint32_t)~EDU_LIVENESS_PROBE);
+		return pdk_log_fail("edu", name, -EIO, "the device model does not answer writes",
+				    "probe: liveness register reads 0x%08x after writing 0x%08x, "
+				    "expected 0x%08x", alive, EDU_LIVENESS_PROBE,
+				    (uint32_t)~EDU_LIVENESS_PROBE);
 	return 0;
 }
 
 int
 pdk_edu_open_dev(struct pdk_vfio_dev *dev, struct pdk_dma_as *as, struct pdk_edu **edu)
 {
-	const char *name = dev != NULL ? pdk_vfio_name(dev) : "edu";
+	const char *name = dev != NULL ? pdk_vfio_name(dev) : NULL;
 	struct pdk_edu *e;
 	uint32_t dev_id;
 	uint64_t last;
@@ -195,17 +163,17 @@ pdk_edu_open_dev(struct pdk_vfio_dev *dev, struct pdk_dma_as *as, struct pdk_edu
 	if (edu != NULL)
 		*edu = NULL;
 	if (dev == NULL || as == NULL || edu == NULL)
-		return edu_fail(name, -EINVAL, "pass a device, an address space and a result pointer",
+		return pdk_log_fail("edu", name, -EINVAL, "pass a device, an address space and a result pointer",
 				"open: %s is NULL", dev == NULL ? "the device" : as == NULL ?
 				"the address space" : "the result pointer");
 	dev_id = pdk_vfio_dev_id(dev);
 	if (dev_id == 0)
-		return edu_fail(name, -EINVAL,
-				"bind it to the address space's iommufd context first (pdk_vfio_bind())",
-				"open: device not bound");
+		return pdk_log_fail("edu", name, -EINVAL,
+				    "bind it to the address space's iommufd context first (pdk_vfio_bind())",
+				    "open: device not bound");
 	e = calloc(1, sizeof(*e));
 	if (e == NULL)
-		return edu_fail(name, -ENOMEM, NULL, "open: allocation of the handle");
+		return pdk_log_fail("edu", name, -ENOMEM, NULL, "open: allocation of the handle");
 	e->dev = dev;
 	e->as = as;
 	e->timeout_ms = PDK_EDU_DMA_TIMEOUT_MS;
@@ -215,40 +183,27 @@ pdk_edu_open_dev(struct pdk_vfio_dev *dev, struct pdk_dma_as *as, struct pdk_edu
 		goto free;
 
 	rc = pdk_dma_as_hwpt_get(as, dev_id, &e->hwpt_id);
-	if (rc < 0) {
-		edu_fail(name, rc, "see the dma error above",
-			 "open: PASID-compatible HWPT of address space '%s' for dev_id %u",
-			 pdk_dma_as_name(as), dev_id);
+	if (rc < 0)
 		goto free;
-	}
 	rc = pdk_vfio_attach(dev, e->hwpt_id, NULL);
-	if (rc < 0) {
-		edu_fail(name, rc, "see the vfio error above", "open: RID attach to HWPT %u",
-			 e->hwpt_id);
+	if (rc < 0)
 		goto put;
-	}
 	/* The RID's reserved regions (the MSI window) now bound the IOAS. */
 	rc = pdk_dma_as_refresh_ranges(as);
-	if (rc < 0) {
-		edu_fail(name, rc, "see the dma error above",
-			 "open: IOVA ranges of address space '%s' after the RID attach",
-			 pdk_dma_as_name(as));
+	if (rc < 0)
 		goto detach;
-	}
-
 	rc = pdk_vfio_bar_map(dev, 0, &bar, &len);
-	if (rc < 0) {
-		edu_fail(name, rc, "see the vfio error above", "open: mmap of BAR0");
+	if (rc < 0)
 		goto detach;
-	}
 	if (len < EDU_BAR0_MIN) {
-		rc = edu_fail(name, -ENODEV, "not QEMU's edu model",
-			      "open: BAR0 is %zu bytes, the registers need %u", len, EDU_BAR0_MIN);
+		rc = pdk_log_fail("edu", name, -ENODEV, "not QEMU's edu model",
+				  "open: BAR0 is %zu bytes, the registers need %u", len,
+				  EDU_BAR0_MIN);
 		goto detach;
 	}
 	e->bar = bar;
 	/* Decoding must be on to reach the registers; mastering stays off for now. */
-	rc = edu_set_command(e, PCI_COMMAND_MEMORY, 0, "open");
+	rc = pdk_vfio_pci_command(dev, PCI_COMMAND_MEMORY, 0);
 	if (rc < 0)
 		goto detach;
 	rc = edu_check_bar(e);
@@ -262,12 +217,12 @@ pdk_edu_open_dev(struct pdk_vfio_dev *dev, struct pdk_dma_as *as, struct pdk_edu
 	 */
 	rc = edu_wait_idle(e, e->timeout_ms, &last);
 	if (rc < 0) {
-		edu_fail(name, rc, "reset the VM or the device",
-			 "open: a DMA left running by an earlier user did not finish "
-			 "(command register 0x%" PRIx64 ")", last);
+		pdk_log_fail("edu", name, rc, "reset the VM or the device",
+			     "open: a DMA left running by an earlier user did not finish (command register 0x%" PRIx64 ")",
+			     last);
 		goto detach;
 	}
-	rc = edu_set_command(e, PCI_COMMAND_MASTER, 0, "open: bus mastering on");
+	rc = pdk_vfio_pci_command(dev, PCI_COMMAND_MASTER, 0);
 	if (rc < 0)
 		goto detach;
 
@@ -290,27 +245,26 @@ int
 pdk_edu_open(struct pdk_sys *sys, const char *pci_addr, struct pdk_iommufd *ctx,
 	     struct pdk_dma_as *as, struct pdk_edu **edu)
 {
-	const char *name = pci_addr != NULL ? pci_addr : "edu";
+	const char *name = pci_addr;
 	struct pdk_vfio_dev *dev;
 	int rc;
 
 	if (edu != NULL)
 		*edu = NULL;
 	if (sys == NULL || pci_addr == NULL || ctx == NULL || as == NULL || edu == NULL)
-		return edu_fail(name, -EINVAL,
-				"pass a backend, a PCI address, an iommufd context, an address "
-				"space and a result pointer", "open: NULL argument");
+		return pdk_log_fail("edu", name, -EINVAL,
+				    "pass a backend, a PCI address, an iommufd context, an address "
+				    "space and a result pointer", "open: NULL argument");
 	if (pdk_dma_as_iommufd(as) != ctx)
-		return edu_fail(name, -EINVAL,
-				"create the address space in the context the device is bound to",
-				"open: address space '%s' belongs to another iommufd context",
-				pdk_dma_as_name(as));
+		return pdk_log_fail("edu", name, -EINVAL,
+				    "create the address space in the context the device is bound to",
+				    "open: address space '%s' belongs to another iommufd context",
+				    pdk_dma_as_name(as));
 	rc = pdk_vfio_open(sys, pci_addr, &dev);
 	if (rc < 0)
-		return edu_fail(name, rc, "see the vfio error above", "open: VFIO cdev");
+		return rc;
 	rc = pdk_vfio_bind(dev, ctx, NULL);
 	if (rc < 0) {
-		edu_fail(name, rc, "see the vfio error above", "open: bind to iommufd");
 		pdk_vfio_close(dev);
 		return rc;
 	}
@@ -334,12 +288,16 @@ pdk_edu_close(struct pdk_edu *edu)
 	 * Mastering off first: a transfer still pending (after a timeout)
 	 * then lands nowhere instead of in memory about to be unmapped.
 	 */
-	edu_set_command(edu, 0, PCI_COMMAND_MASTER, "close: bus mastering off");
+	pdk_vfio_pci_command(edu->dev, 0, PCI_COMMAND_MASTER);
+	/*
+	 * lib/vfio logs a refused detach; the RID then stays attached and the
+	 * HWPT cannot go until the caller closes the device: only the edu can
+	 * say that.
+	 */
 	rc = pdk_vfio_detach(edu->dev);
 	if (rc < 0 && !edu->own_dev)
-		/* still attached to it: the HWPT cannot go until the caller closes the device */
-		edu_fail(pdk_vfio_name(edu->dev), rc, "close the device, then destroy the address space",
-			 "close: RID detach failed, HWPT %u keeps its reference", edu->hwpt_id);
+		PDK_LOG(WARNING, "edu", "%s: close: the RID stays attached (above), HWPT %u keeps its reference: close the device, then destroy the address space",
+			pdk_vfio_name(edu->dev), edu->hwpt_id);
 	/* closing the fd detaches the RID whatever happened above */
 	if (edu->own_dev)
 		pdk_vfio_close(edu->dev);
@@ -351,28 +309,32 @@ pdk_edu_close(struct pdk_edu *edu)
 struct pdk_vfio_dev *
 pdk_edu_dev(const struct pdk_edu *edu)
 {
-	EDU_CHECK(edu, "device", NULL);
+	if (pdk_log_null(edu, "edu", NULL, EDU_FIX_HANDLE, "device: NULL handle"))
+		return NULL;
 	return edu->dev;
 }
 
 uint32_t
 pdk_edu_hwpt_id(const struct pdk_edu *edu)
 {
-	EDU_CHECK(edu, "HWPT id", 0);
+	if (pdk_log_null(edu, "edu", NULL, EDU_FIX_HANDLE, "HWPT id: NULL handle"))
+		return 0;
 	return edu->hwpt_id;
 }
 
 uint32_t
 pdk_edu_id(const struct pdk_edu *edu)
 {
-	EDU_CHECK(edu, "identification", 0);
+	if (pdk_log_null(edu, "edu", NULL, EDU_FIX_HANDLE, "identification: NULL handle"))
+		return 0;
 	return edu->id;
 }
 
 void
 pdk_edu_set_timeout(struct pdk_edu *edu, unsigned int ms)
 {
-	EDU_CHECK(edu, "timeout", );
+	if (pdk_log_null(edu, "edu", NULL, EDU_FIX_HANDLE, "timeout: NULL handle"))
+		return;
 	edu->timeout_ms = ms != 0 ? ms : PDK_EDU_DMA_TIMEOUT_MS;
 }
 
@@ -384,20 +346,22 @@ edu_dma(struct pdk_edu *edu, uint64_t iova, size_t len, bool to_ram)
 	uint64_t last;
 	int rc;
 
-	EDU_CHECK(edu, dir, -EINVAL);
+	if (pdk_log_null(edu, "edu", NULL, EDU_FIX_HANDLE, "%s: NULL handle", dir))
+		return -EINVAL;
 	name = pdk_vfio_name(edu->dev);
 	if (len == 0 || len > PDK_EDU_BUF_SIZE)
-		return edu_fail(name, -EINVAL, "transfer 1 to 4096 bytes (the device buffer's size)",
-				"%s of %zu bytes", dir, len);
+		return pdk_log_fail("edu", name, -EINVAL,
+				    "transfer 1 to 4096 bytes (the device buffer's size)",
+				    "%s of %zu bytes", dir, len);
 	if (iova >= PDK_EDU_DMA_LIMIT || len > PDK_EDU_DMA_LIMIT - iova)
-		return edu_fail(name, -EINVAL,
+		return pdk_log_fail("edu", name, -EINVAL,
 				"the edu has a 28-bit DMA mask: map the buffer below 0x10000000 "
 				"(pdk_dma_map_iova())",
 				"%s: IOVA range [0x%" PRIx64 ", 0x%" PRIx64 "] beyond the device's "
 				"reach", dir, iova, iova + len - 1);
 	last = edu_rd64(edu, EDU_REG_DMA_CMD);
 	if (last & EDU_DMA_RUN)
-		return edu_fail(name, last == UINT64_MAX ? -EIO : -EBUSY,
+		return pdk_log_fail("edu", name, last == UINT64_MAX ? -EIO : -EBUSY,
 				last == UINT64_MAX ? "the device reads all ones: reopen it"
 				: "an earlier transfer timed out and still runs: wait and retry",
 				"%s: engine busy (command register 0x%" PRIx64 ")", dir, last);
@@ -413,14 +377,15 @@ edu_dma(struct pdk_edu *edu, uint64_t iova, size_t len, bool to_ram)
 	/* the device's writes before the caller reads the buffer */
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	if (rc == -ETIMEDOUT)
-		return edu_fail(name, rc, "the VM may be overloaded: raise it with pdk_edu_set_timeout()",
+		return pdk_log_fail("edu", name, rc, "the VM may be overloaded: raise it with pdk_edu_set_timeout()",
 				"%s of %zu bytes at IOVA 0x%" PRIx64 ": not finished after %u ms "
 				"(command register 0x%" PRIx64 ")", dir, len, iova, edu->timeout_ms,
 				last);
 	if (rc < 0)
-		return edu_fail(name, rc, "memory decoding is off or the device was reset: reopen it",
-				"%s of %zu bytes at IOVA 0x%" PRIx64 ": the device reads all ones",
-				dir, len, iova);
+		return pdk_log_fail("edu", name, rc,
+				    "memory decoding is off or the device was reset: reopen it",
+				    "%s of %zu bytes at IOVA 0x%" PRIx64 ": the device reads all ones",
+				    dir, len, iova);
 	return 0;
 }
 

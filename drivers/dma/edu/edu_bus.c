@@ -31,12 +31,11 @@ edu_bus_probe(struct pdk_bus_dev *bdev)
 	rc = pdk_vfio_bar_read(vdev, 0, EDU_REG_ID, &id, sizeof(id));
 	if (rc < 0)
 		return rc;
-	if (!EDU_ID_IS_EDU(le32toh(id))) {
-		PDK_LOG(ERR, "edu", "%s: identification register reads 0x%08x, not an edu's "
-			"0x....00ed: wrong device or not answering", pdk_bus_dev_name(bdev),
-			le32toh(id));
-		return -ENODEV;
-	}
+	if (!EDU_ID_IS_EDU(le32toh(id)))
+		return pdk_log_fail("edu", pdk_bus_dev_name(bdev), -ENODEV,
+				    "wrong device, or it does not answer",
+				    "probe: identification register reads 0x%08x, not an edu's 0x....00ed",
+				    le32toh(id));
 	return 0;
 }
 
@@ -53,21 +52,19 @@ pdk_edu_attach(struct pdk_bus_dev *bdev, struct pdk_dma_as *as, struct pdk_edu *
 	const struct pdk_bus_driver *drv;
 
 	if (bdev == NULL || as == NULL || edu == NULL) {
-		PDK_LOG(ERR, "edu", "%s: attach: NULL %s: %s; pass a device the edu driver probed, an address space and a result pointer",
-			bdev != NULL ? pdk_bus_dev_name(bdev) : "(null)",
-			bdev == NULL ? "bus device" : as == NULL ? "address space" : "result pointer",
-			strerror(EINVAL));
 		if (edu != NULL)
 			*edu = NULL;
-		return -EINVAL;
+		return pdk_log_fail("edu", bdev != NULL ? pdk_bus_dev_name(bdev) : NULL, -EINVAL,
+				    "pass a device the edu driver probed, an address space and a result pointer",
+				    "attach: NULL %s",
+				    bdev == NULL ? "bus device" :
+				    as == NULL ? "address space" : "result pointer");
 	}
 	drv = pdk_bus_dev_driver(bdev);
-	if (drv == NULL || strcmp(drv->name, "edu") != 0) {
-		PDK_LOG(ERR, "edu", "%s: attach: not a device the edu driver probed; probe "
-			"the bus first (pdk_bus_probe())",
-			bdev != NULL ? pdk_bus_dev_name(bdev) : "(null)");
-		return -ENODEV;
-	}
+	if (drv == NULL || strcmp(drv->name, "edu") != 0)
+		return pdk_log_fail("edu", pdk_bus_dev_name(bdev), -ENODEV,
+				    "probe the bus first (pdk_bus_probe())",
+				    "attach: not a device the edu driver probed");
 	return pdk_edu_open_dev(pdk_bus_dev_vfio(bdev), as, edu);
 }
 
