@@ -421,8 +421,10 @@ judge(const struct argcheck_case *c, const struct argcheck_result *r, char *why,
 				 kind_name(c->kind), got_log);
 		return why;
 	}
-	if (want_log && r->errs == 0) {
-		snprintf(why, len, "no ERR log line");
+	/* one refusal, one line: a second would be a layer logging it again */
+	if (want_log && r->errs != 1) {
+		snprintf(why, len, r->errs == 0 ? "no ERR log line" :
+			 "%u ERR lines for one refusal, want one%s", r->errs, got_log);
 		return why;
 	}
 	return NULL;
