@@ -421,6 +421,59 @@ test_pasid_ctx_lifecycle(void)
 }
 PDK_TEST_REGISTER(sim_api_pasid_ctx_lifecycle, fast, test_pasid_ctx_lifecycle);
 
+/*
+ * One failure through two layers is logged once: a PASID attach the
+ * (simulated) kernel refuses under pdk_pasid_ctx_create() gives one ERR
+ * line, lib/pasid's, naming the device, the step (the PASID, the HWPT and
+ * the address space) and the fix; lib/vfio, which made the ioctl, does not
+ * log it too. The context is undone: the PASID is free, nothing attached.
+ */
+static int
+test_pasid_attach_refused_logged_once(void)
+{
+	struct pdk_pasid_space *space;
+	struct pdk_pasid_ctx *held, *ctx;
+	struct pdk_sim_stats before, after;
+	struct pdk_dma_as *as;
+	struct test_env env;
+	char step[128];
+
+	SETUP(env, NULL, NULL, true);
+	TEST_ASSERT_OK(pdk_pasid_space_create(env.dev, env.ictx, &space));
+	TEST_ASSERT_OK(pdk_dma_as_create(env.ictx, AS_NAME, &as));
+	/* a first context makes the HWPT: the attach is then the next kernel call */
+	TEST_ASSERT_OK(pdk_pasid_ctx_create(space, as, 0, &held));
+	TEST_ASSERT_EQ(pdk_pasid_ctx_pasid(held), 1);
+	pdk_sim_stats_get(env.sim, &before);
+
+	test_log_capture_start();
+	pdk_sim_fail_nth(env.sim, 1, EOPNOTSUPP);
+	ctx = (void *)&ctx;
+	TEST_ASSERT_RC(pdk_pasid_ctx_create(space, as, 0, &ctx), -EOPNOTSUPP);
+	TEST_ASSERT(pdk_sim_fail_fired(env.sim), "the attach never reached the kernel");
+	TEST_ASSERT(ctx == NULL, "a context was returned");
+	snprintf(step, sizeof(step), DEV_ADDR ": PASID 2 attach to HWPT %u of address space '"
+		 AS_NAME "': ", pdk_pasid_ctx_hwpt(held));
+	TEST_ASSERT_LOGGED_ONCE(step);
+	TEST_ASSERT_LOGGED_ONCE("Operation not supported (-95); ");
+	TEST_ASSERT_LOGGED_ONCE("bind it to plain vfio-pci");
+	test_log_capture_stop();
+
+	/* undone: PASID 2 is free again, the kernel holds what it held */
+	pdk_sim_stats_get(env.sim, &after);
+	TEST_ASSERT_EQ(after.pasid_attachments, before.pasid_attachments);
+	TEST_ASSERT_EQ(pdk_pasid_space_count(space), 1);
+	TEST_ASSERT_OK(pdk_pasid_ctx_create(space, as, 0, &ctx));
+	TEST_ASSERT_EQ(pdk_pasid_ctx_pasid(ctx), 2);
+	TEST_ASSERT_OK(pdk_pasid_ctx_release(ctx));
+	TEST_ASSERT_OK(pdk_pasid_ctx_release(held));
+	TEST_ASSERT_OK(pdk_pasid_space_destroy(space));
+	TEST_ASSERT_OK(pdk_dma_as_destroy(as));
+	DONE(env);
+}
+PDK_TEST_REGISTER(sim_api_pasid_attach_refused_logged_once, fast,
+		  test_pasid_attach_refused_logged_once);
+
 /* ---- dma ---- */
 
 /* pdk_dma_map(): unaligned VA or length, or no permission: EINVAL, nothing mapped */

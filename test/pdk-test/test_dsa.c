@@ -735,3 +735,55 @@ test_dsa_setup_other_context(void)
 	return TEST_SUCCESS;
 }
 PDK_TEST_REGISTER(sim_dsa_pmd_setup_other_context, fast, test_dsa_setup_other_context);
+
+/*
+ * Logged once through four layers: a queue setup (lib/dmadev, the DSA PMD,
+ * lib/dma and lib/pasid, lib/iommufd and lib/vfio) with each of its kernel
+ * calls refused in turn gives the kernel's errno and exactly one ERR line,
+ * by the layer that knows the cause; the queue is then not set up, and a
+ * setup with nothing refused works.
+ */
+static int
+test_dsa_setup_refused_logged_once(void)
+{
+	struct pdk_dmadev_queue_conf qc = { .nb_desc = 64 };
+	struct pdk_dmadev_conf conf = { .nb_queues = 1 };
+	struct pdk_dmadev_queue_info qi;
+	unsigned int nth, refused = 0;
+	struct dsa_env e;
+	int rc;
+
+	TEST_ASSERT_OK(dsa_env_setup(&e, 20, NULL));
+	TEST_ASSERT_OK(dsa_env_as(&e, 0));
+	TEST_ASSERT_OK(pdk_dmadev_configure(e.dev_id, &conf));
+	qc.as = e.as[0];
+	test_log_capture_start();
+	for (nth = 1; nth < 32; nth++) {
+		test_log_clear();
+		pdk_sim_fail_nth(e.sim, nth, EIO);
+		rc = pdk_dmadev_queue_setup(e.dev_id, 0, &qc);
+		if (!pdk_sim_fail_fired(e.sim)) {
+			pdk_sim_fail_nth(e.sim, 0, 0);
+			TEST_ASSERT_OK(rc);
+			break;
+		}
+		refused++;
+		if (rc == 0) {
+			/* a step PDK tolerates (an IOVA range re-read): logged, the queue works */
+			TEST_ASSERT(test_log_errors() == 1, "call %u: %u ERR lines for a tolerated failure",
+				    nth, test_log_errors());
+			TEST_ASSERT_OK(pdk_dmadev_queue_release(e.dev_id, 0));
+			continue;
+		}
+		TEST_ASSERT(rc == -EIO, "call %u refused: queue_setup says %d", nth, rc);
+		TEST_ASSERT(test_log_errors() == 1, "call %u refused: %u ERR lines, want one", nth,
+			    test_log_errors());
+		TEST_ASSERT_LOGGED("Input/output error (-5)");
+		TEST_ASSERT_RC(pdk_dmadev_queue_info(e.dev_id, 0, &qi), -EINVAL);
+	}
+	test_log_capture_stop();
+	TEST_ASSERT(refused >= 3, "only %u kernel calls in a queue setup", refused);
+	TEST_ASSERT_OK(dsa_env_teardown(&e));
+	return TEST_SUCCESS;
+}
+PDK_TEST_REGISTER(sim_dsa_pmd_setup_refused_logged_once, fast, test_dsa_setup_refused_logged_once);
