@@ -10,9 +10,10 @@
  * PDK's log: one line per event, "PDK <component>: <message>", to stderr or
  * to a sink the application installs. Libraries never print to stdout.
  *
- * Every error a library returns is logged first at PDK_LOG_ERR with the
- * device, the step that failed and what the user can do about it; tests
- * install a sink to check that this is so.
+ * Every error a library or driver returns is logged first, once, at
+ * PDK_LOG_ERR with the device, the step that failed and what the user can
+ * do about it: one line of pdk_log_fail() (or pdk_log_null()), by the layer
+ * that knows the cause. Tests install a sink to check that this is so.
  */
 
 #include <stdarg.h>
