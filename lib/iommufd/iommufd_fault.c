@@ -60,7 +60,7 @@ pdk_iommufd_fault_alloc(struct pdk_iommufd *ctx, uint32_t *fault_id, int *fault_
 	*fault_fd = -1;
 	fds = realloc(ctx->fault_fds, (ctx->nfault_fds + 1) * sizeof(*fds));
 	if (fds == NULL)
-		return pdk_log_fail("iommufd", ctx->label, -ENOMEM, NULL,
+		return pdk_log_fail("iommufd", ctx->label, -ENOMEM, "free some memory",
 				    "IOMMU_FAULT_QUEUE_ALLOC: fd table");
 	ctx->fault_fds = fds;
 	memset(&cmd, 0, sizeof(cmd));

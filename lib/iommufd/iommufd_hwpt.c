@@ -103,6 +103,12 @@ pdk_iommufd_hw_info(struct pdk_iommufd *ctx, uint32_t dev_id, struct pdk_iommufd
 		case -EOPNOTSUPP:
 			hint = "the device has no IOMMU (no-IOMMU mode) or the kernel is too old";
 			break;
+		case -ENOTTY:
+			hint = "the kernel is older than 6.6 (no IOMMU_GET_HW_INFO); PASIDs need Linux 6.15+";
+			break;
+		case -EINVAL:
+			hint = "the kernel is older than 6.15 (no PASID support in IOMMU_GET_HW_INFO); PASIDs need Linux 6.15+";
+			break;
 		default:
 			hint = iommufd_generic_hint(rc);
 			break;

@@ -244,7 +244,7 @@ pdk_iommufd_iova_ranges(struct pdk_iommufd *ctx, uint32_t ioas_id,
 		free(buf);
 		buf = calloc(cap, sizeof(*buf));
 		if (buf == NULL)
-			return pdk_log_fail("iommufd", ctx->label, -ENOMEM, NULL,
+			return pdk_log_fail("iommufd", ctx->label, -ENOMEM, "free some memory",
 					    "IOMMU_IOAS_IOVA_RANGES ioas %u: array of %u ranges",
 					    ioas_id, cap);
 	}
@@ -266,7 +266,7 @@ pdk_iommufd_iova_ranges(struct pdk_iommufd *ctx, uint32_t ioas_id,
 		out = calloc(cmd.num_iovas, sizeof(*out));
 		if (out == NULL) {
 			free(buf);
-			return pdk_log_fail("iommufd", ctx->label, -ENOMEM, NULL,
+			return pdk_log_fail("iommufd", ctx->label, -ENOMEM, "free some memory",
 					    "IOMMU_IOAS_IOVA_RANGES ioas %u: result of %u ranges",
 					    ioas_id, cmd.num_iovas);
 		}

@@ -55,7 +55,8 @@ pdk_vfio_open(struct pdk_sys *sys, const char *pci_addr, struct pdk_vfio_dev **d
 				    dev == NULL ? "result pointer" : "PCI address");
 	d = calloc(1, sizeof(*d));
 	if (d == NULL)
-		return pdk_log_fail("vfio", pci_addr, -ENOMEM, NULL, "open: device allocation");
+		return pdk_log_fail("vfio", pci_addr, -ENOMEM, "free some memory",
+				    "open: device allocation");
 	d->fd = -1;
 	pthread_mutex_init(&d->region_lock, NULL);
 	pdk_holders_init(&d->holders);

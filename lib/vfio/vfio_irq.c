@@ -79,8 +79,8 @@ pdk_vfio_msix_enable(struct pdk_vfio_dev *dev, unsigned int nvec, const int **ef
 	if (fds == NULL || set == NULL) {
 		free(fds);
 		free(set);
-		return pdk_log_fail("vfio", dev->name, -ENOMEM, NULL, "MSI-X enable of %u vectors",
-				    nvec);
+		return pdk_log_fail("vfio", dev->name, -ENOMEM, "free some memory",
+				    "MSI-X enable of %u vectors", nvec);
 	}
 	for (i = 0; i < nvec; i++) {
 		fds[i] = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);

@@ -173,7 +173,8 @@ pdk_edu_open_dev(struct pdk_vfio_dev *dev, struct pdk_dma_as *as, struct pdk_edu
 				    "open: device not bound");
 	e = calloc(1, sizeof(*e));
 	if (e == NULL)
-		return pdk_log_fail("edu", name, -ENOMEM, NULL, "open: allocation of the handle");
+		return pdk_log_fail("edu", name, -ENOMEM, "free some memory",
+				    "open: allocation of the handle");
 	e->dev = dev;
 	e->as = as;
 	e->timeout_ms = PDK_EDU_DMA_TIMEOUT_MS;
