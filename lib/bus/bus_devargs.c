@@ -56,7 +56,8 @@ args_split(const char *what, char *s, struct bus_arg *args, unsigned int *nargs)
 		if (eq[1] == '\0') {
 			snprintf(fix, sizeof(fix), "write %.64s=VALUE, or leave the key out for its default",
 				 tok);
-			return pdk_log_fail("bus", what, -EINVAL, fix, "'%s=' has an empty value", tok);
+			return pdk_log_fail("bus", what, -EINVAL, fix, "'%s=' has an empty value",
+					    tok);
 		}
 		for (i = 0; i < n; i++)
 			if (strcmp(args[i].key, tok) == 0)

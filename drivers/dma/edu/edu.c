@@ -163,9 +163,10 @@ pdk_edu_open_dev(struct pdk_vfio_dev *dev, struct pdk_dma_as *as, struct pdk_edu
 	if (edu != NULL)
 		*edu = NULL;
 	if (dev == NULL || as == NULL || edu == NULL)
-		return pdk_log_fail("edu", name, -EINVAL, "pass a device, an address space and a result pointer",
-				"open: %s is NULL", dev == NULL ? "the device" : as == NULL ?
-				"the address space" : "the result pointer");
+		return pdk_log_fail("edu", name, -EINVAL,
+				    "pass a device, an address space and a result pointer",
+				    "open: %s is NULL", dev == NULL ? "the device" : as == NULL ?
+				    "the address space" : "the result pointer");
 	dev_id = pdk_vfio_dev_id(dev);
 	if (dev_id == 0)
 		return pdk_log_fail("edu", name, -EINVAL,
@@ -356,16 +357,16 @@ edu_dma(struct pdk_edu *edu, uint64_t iova, size_t len, bool to_ram)
 				    "%s of %zu bytes", dir, len);
 	if (iova >= PDK_EDU_DMA_LIMIT || len > PDK_EDU_DMA_LIMIT - iova)
 		return pdk_log_fail("edu", name, -EINVAL,
-				"the edu has a 28-bit DMA mask: map the buffer below 0x10000000 "
-				"(pdk_dma_map_iova())",
-				"%s: IOVA range [0x%" PRIx64 ", 0x%" PRIx64 "] beyond the device's "
-				"reach", dir, iova, iova + len - 1);
+				    "the edu has a 28-bit DMA mask: map the buffer below 0x10000000 "
+				    "(pdk_dma_map_iova())",
+				    "%s: IOVA range [0x%" PRIx64 ", 0x%" PRIx64 "] beyond the device's "
+				    "reach", dir, iova, iova + len - 1);
 	last = edu_rd64(edu, EDU_REG_DMA_CMD);
 	if (last & EDU_DMA_RUN)
 		return pdk_log_fail("edu", name, last == UINT64_MAX ? -EIO : -EBUSY,
-				last == UINT64_MAX ? "the device reads all ones: reopen it"
-				: "an earlier transfer timed out and still runs: wait and retry",
-				"%s: engine busy (command register 0x%" PRIx64 ")", dir, last);
+				    last == UINT64_MAX ? "the device reads all ones: reopen it"
+				    : "an earlier transfer timed out and still runs: wait and retry",
+				    "%s: engine busy (command register 0x%" PRIx64 ")", dir, last);
 
 	edu_wr64(edu, EDU_REG_DMA_SRC, to_ram ? EDU_BUF_ADDR : iova);
 	edu_wr64(edu, EDU_REG_DMA_DST, to_ram ? iova : EDU_BUF_ADDR);
@@ -378,10 +379,11 @@ edu_dma(struct pdk_edu *edu, uint64_t iova, size_t len, bool to_ram)
 	/* the device's writes before the caller reads the buffer */
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	if (rc == -ETIMEDOUT)
-		return pdk_log_fail("edu", name, rc, "the VM may be overloaded: raise it with pdk_edu_set_timeout()",
-				"%s of %zu bytes at IOVA 0x%" PRIx64 ": not finished after %u ms "
-				"(command register 0x%" PRIx64 ")", dir, len, iova, edu->timeout_ms,
-				last);
+		return pdk_log_fail("edu", name, rc,
+				    "the VM may be overloaded: raise it with pdk_edu_set_timeout()",
+				    "%s of %zu bytes at IOVA 0x%" PRIx64 ": not finished after %u ms "
+				    "(command register 0x%" PRIx64 ")", dir, len, iova, edu->timeout_ms,
+				    last);
 	if (rc < 0)
 		return pdk_log_fail("edu", name, rc,
 				    "memory decoding is off or the device was reset: reopen it",
