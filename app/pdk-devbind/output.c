@@ -39,7 +39,7 @@ print_banner(FILE *out, const struct db_scan *scan)
 	const struct db_host *h = &scan->host;
 
 	if (h->mode == DB_MODE_SIM)
-		fprintf(out, "*** SIMULATED devices: PDK's simulated kernel (lib/sim), "
+		fprintf(out, "*** SIMULATED devices: PDK's simulated kernel (drivers/sim), "
 			"not hardware ***\n\n");
 	else if (h->mode == DB_MODE_FAKE)
 		fprintf(out, "*** FAKE sysfs tree %s: a model of a machine, "

@@ -13,7 +13,7 @@
  *
  * A bus works over one backend (struct pdk_sys): the kernel, where it scans
  * /sys/bus/pci/devices for functions bound to vfio-pci that have a VFIO
- * cdev, or a simulated kernel (lib/sim), whose functions it finds the same
+ * cdev, or a simulated kernel (drivers/sim), whose functions it finds the same
  * way. The bus works in one iommufd context, the caller's: every probed
  * device is bound to it, so address spaces created in it serve them all.
  *
@@ -38,6 +38,9 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/* PDK's API: exported from libraries built with -fvisibility=hidden */
+#pragma GCC visibility push(default)
 
 /** A bus over one backend (opaque). */
 struct pdk_bus;
@@ -249,6 +252,8 @@ void *pdk_bus_dev_priv(const struct pdk_bus_dev *dev);
 
 /** Print the functions the bus found, their state and driver. */
 void pdk_bus_dump(const struct pdk_bus *bus, FILE *f);
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

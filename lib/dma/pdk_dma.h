@@ -13,7 +13,7 @@
  * table of mappings, and a VA -> IOVA lookup for the data path.
  *
  * Memory is mapped from the process: plain mmap'ed memory with
- * pdk_dma_map(), or all of DPDK's memory with pdk_dma_map_dpdk().
+ * pdk_dma_map(), or all of DPDK's memory with pdk_dpdk_mem_map() (libpdk_dpdk).
  *
  * IOVAs start at 4096 (never 0) and are naturally aligned up to 2 MiB.
  * The control path (everything but pdk_dma_va2iova()) is not thread-safe:
@@ -28,6 +28,9 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/* PDK's API: exported from libraries built with -fvisibility=hidden */
+#pragma GCC visibility push(default)
 
 /** An address space (opaque). */
 struct pdk_dma_as;
@@ -107,21 +110,6 @@ int pdk_dma_map_iova(struct pdk_dma_as *as, void *va, size_t len, uint64_t iova,
 int pdk_dma_unmap(struct pdk_dma_as *as, void *va);
 
 /**
- * Map every memory segment DPDK has reserved (requires rte_eal_init()):
- * one mapping per VA-contiguous chunk (rte_memseg_contig_walk()).
- *
- * Only the memory present at the call is mapped, so reserve it up front
- * (-m / --socket-mem, or --legacy-mem): memory DPDK allocates later is not
- * mapped, and memory DPDK gives back while mapped stays pinned to the old
- * pages. External memory (rte_extmem_register(), heaps added with
- * rte_malloc_heap_memory_add()) is skipped: map it with pdk_dma_map().
- * @return the number of chunks mapped, -ENODEV before rte_eal_init(),
- *   -EEXIST if some of it is already mapped here, or -errno (everything
- *   this call mapped is undone on failure).
- */
-int pdk_dma_map_dpdk(struct pdk_dma_as *as, unsigned int perm);
-
-/**
  * Translate a process address to its IOVA in this space.
  * Lock-free for readers against each other; must not race with map/unmap
  * of the same space. O(log n) with a last-hit cache. No argument checks (a build with
@@ -133,6 +121,8 @@ uint64_t pdk_dma_va2iova(const struct pdk_dma_as *as, const void *va);
 
 /** @return the number of mappings in the space; 0 for NULL. */
 unsigned int pdk_dma_as_map_count(const struct pdk_dma_as *as);
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

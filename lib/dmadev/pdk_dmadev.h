@@ -58,6 +58,9 @@
 extern "C" {
 #endif
 
+/* PDK's API: exported from libraries built with -fvisibility=hidden */
+#pragma GCC visibility push(default)
+
 /* Capabilities (pdk_dmadev_info.capa) */
 #define PDK_DMADEV_CAPA_COPY		(UINT64_C(1) << 0)	/**< pdk_dmadev_copy() */
 #define PDK_DMADEV_CAPA_FILL		(UINT64_C(1) << 1)	/**< pdk_dmadev_fill() */
@@ -430,6 +433,8 @@ pdk_dmadev_burst_capacity(int dev_id, uint16_t q)
 		return 0;
 	return f->ops->burst_capacity(f->q);
 }
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

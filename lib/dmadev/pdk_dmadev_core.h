@@ -20,6 +20,9 @@
 extern "C" {
 #endif
 
+/* PDK's API: exported from libraries built with -fvisibility=hidden */
+#pragma GCC visibility push(default)
+
 /** Most devices; a dev_id is below this. */
 #define PDK_DMADEV_MAX_DEVS 64
 /** Most queues per device. */
@@ -56,6 +59,8 @@ struct pdk_dmadev_fp_queue {
  * racing with it: the application quiesces its fast-path threads first.
  */
 extern struct pdk_dmadev_fp_queue pdk_dmadev_fp[PDK_DMADEV_MAX_DEVS][PDK_DMADEV_MAX_QUEUES];
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

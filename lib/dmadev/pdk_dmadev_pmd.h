@@ -56,6 +56,9 @@
 extern "C" {
 #endif
 
+/* PDK's API: exported from libraries built with -fvisibility=hidden */
+#pragma GCC visibility push(default)
+
 /**
  * Control-path operations of a driver; @p dev is the driver's device. All
  * are required but queue_info, stats_get, stats_reset and dump.
@@ -107,6 +110,8 @@ int pdk_dmadev_register(const char *name, const char *driver, const struct pdk_d
  * @return 0, -ENODEV, or the driver's -errno.
  */
 int pdk_dmadev_unregister(int dev_id);
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

@@ -23,6 +23,9 @@
 extern "C" {
 #endif
 
+/* PDK's API: exported from libraries built with -fvisibility=hidden */
+#pragma GCC visibility push(default)
+
 /** An iommufd context (opaque). */
 struct pdk_iommufd;
 
@@ -158,6 +161,8 @@ int pdk_iommufd_fault_respond(struct pdk_iommufd *ctx, int fault_fd, uint32_t co
  * cannot close while one is open (pdk_iommufd_close()).
  */
 int pdk_iommufd_fault_close(struct pdk_iommufd *ctx, int fault_fd);
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

@@ -21,6 +21,9 @@
 extern "C" {
 #endif
 
+/* PDK's API: exported from libraries built with -fvisibility=hidden */
+#pragma GCC visibility push(default)
+
 /** Log levels, in the order of rte_log's. */
 enum pdk_log_level {
 	PDK_LOG_ERR = 4,
@@ -71,6 +74,8 @@ void pdk_vlog(enum pdk_log_level level, const char *component, const char *fmt,
 /** Log at PDK_LOG_<level> for @p component, e.g. PDK_LOG(ERR, "vfio", "..."). */
 #define PDK_LOG(level, component, ...) \
 	pdk_log(PDK_LOG_##level, component, __VA_ARGS__)
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

@@ -29,6 +29,9 @@
 extern "C" {
 #endif
 
+/* PDK's API: exported from libraries built with -fvisibility=hidden */
+#pragma GCC visibility push(default)
+
 /** A device's PASID space (opaque). */
 struct pdk_pasid_space;
 
@@ -145,6 +148,8 @@ uint32_t pdk_pasid_ctx_hwpt(const struct pdk_pasid_ctx *ctx);
 
 /** @return the address space the PASID is attached to; NULL for NULL. */
 struct pdk_dma_as *pdk_pasid_ctx_as(const struct pdk_pasid_ctx *ctx);
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

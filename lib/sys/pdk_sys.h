@@ -12,7 +12,10 @@
  * struct pdk_sys. Two backends sit behind it, chosen at run time:
  *
  * - "kernel": the real syscalls (pdk_sys_kernel());
- * - "sim": PDK's simulated kernel (lib/sim, pdk_sim_sys()).
+ * - "sim": PDK's simulated kernel (libpdk_sim: drivers/sim, pdk_sim_sys()),
+ *   a backend registered from its own library (pdk_sys_backend.h).
+ *
+ * pdk_sys_backend_open() picks one from a device name.
  *
  * All functions return a non-negative value on success and a negative errno
  * on failure, as the kernel does internally; they never touch errno's
@@ -34,6 +37,9 @@
 extern "C" {
 #endif
 
+/* PDK's API: exported from libraries built with -fvisibility=hidden */
+#pragma GCC visibility push(default)
+
 /** A backend instance (opaque). */
 struct pdk_sys;
 
@@ -48,8 +54,54 @@ uint64_t pdk_sys_monotonic_ns(void);
 /** Room for a PCI address string, "DDDD:BB:DD.F" (or a 6-digit VMD domain) plus NUL. */
 #define PDK_PCI_ADDR_LEN 16
 
+/** The name of the built-in backend: the real iommufd and VFIO cdev. */
+#define PDK_SYS_BACKEND_KERNEL "kernel"
+/** The name of PDK's simulated kernel (libpdk_sim registers it when loaded). */
+#define PDK_SYS_BACKEND_SIM "sim"
+
 /**
- * PDK's one PCI address parser (lib/vfio, lib/bus, lib/sim and the tools
+ * Which backend a device name asks for: the one place where that choice is
+ * made. NULL, "" or "sim" means the simulated kernel; anything else is a PCI
+ * address (read by pdk_sys_pci_addr_parse()) on the kernel backend. The
+ * environment variable PDK_BACKEND, "sim" or "kernel", overrides it: with
+ * "sim" an address names a simulated function; with "kernel" a NULL name is
+ * an error.
+ * @param device a PCI address, "sim", or NULL.
+ * @param[out] backend PDK_SYS_BACKEND_KERNEL or PDK_SYS_BACKEND_SIM.
+ * @param[out] pci_addr the normalised address, "" when none was given.
+ * @return 0, or -EINVAL (logged): a NULL output, a malformed address, a bad
+ *   PDK_BACKEND, PDK_BACKEND=kernel without an address.
+ */
+int pdk_sys_backend_choose(const char *device, const char **backend,
+			   char pci_addr[PDK_PCI_ADDR_LEN]);
+
+/**
+ * Open the backend a device name asks for (pdk_sys_backend_choose()). The
+ * kernel backend is built in; the sim exists only in a program linked with
+ * libpdk_sim, which registers it: it gets a new simulated kernel with its
+ * default function (or, with PDK_BACKEND=sim and an address, one simulated
+ * function there). Release it with pdk_sys_backend_close().
+ * @param device a PCI address, "sim", or NULL.
+ * @param[out] sys the backend.
+ * @param[out] pci_addr the device's address, normalised.
+ * @return 0; what pdk_sys_backend_choose() returns; -ENOENT (logged) when
+ *   the chosen backend is not linked into the program; or the backend's
+ *   creation error (logged by it).
+ */
+int pdk_sys_backend_open(const char *device, struct pdk_sys **sys,
+			 char pci_addr[PDK_PCI_ADDR_LEN]);
+
+/**
+ * Release a backend from pdk_sys_backend_open() (or any instance of a
+ * registered backend, such as a sim from pdk_sim_create()). The kernel
+ * backend needs no release: 0.
+ * @return 0, the backend's refusal (a sim with open fds or mappings:
+ *   -EBUSY, logged, nothing released), or -EINVAL (logged) for NULL.
+ */
+int pdk_sys_backend_close(struct pdk_sys *sys);
+
+/**
+ * PDK's one PCI address parser (lib/vfio, lib/bus, drivers/sim and the tools
  * all use it): normalise "BB:DD.F" or "DDDD:BB:DD.F" (hex; a domain of up
  * to 6 digits, as Intel VMD's 10000 and up) to "DDDD:BB:DD.F".
  * @param[out] out the normalised address (PDK_PCI_ADDR_LEN bytes).
@@ -175,6 +227,8 @@ ssize_t pdk_sys_pread_file(struct pdk_sys *sys, const char *path, void *buf, siz
  * @return the length of the name or -errno.
  */
 ssize_t pdk_sys_link_name(struct pdk_sys *sys, const char *path, char *buf, size_t len);
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

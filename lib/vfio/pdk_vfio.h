@@ -24,6 +24,9 @@
 extern "C" {
 #endif
 
+/* PDK's API: exported from libraries built with -fvisibility=hidden */
+#pragma GCC visibility push(default)
+
 /** A VFIO cdev device (opaque). */
 struct pdk_vfio_dev;
 
@@ -237,6 +240,8 @@ int pdk_vfio_msix_enable(struct pdk_vfio_dev *dev, unsigned int nvec, const int 
 
 /** Disable MSI-X and close its eventfds. */
 int pdk_vfio_msix_disable(struct pdk_vfio_dev *dev);
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

@@ -27,7 +27,7 @@
 #include "pdk_log.h"
 #include "pdk_pasid.h"
 #include "pdk_sim.h"
-#include "pdk_sys.h"
+#include "pdk_sys_backend.h"
 #include "pdk_vfio.h"
 
 /* Length of every buffer a case passes, and the fixture's buffers' size. */
@@ -66,6 +66,7 @@ struct argcheck_fx {
 	struct pdk_dmadev_queue_conf qconf;
 	struct pdk_sim_config sim_cfg;
 	struct pdk_sim_fn_config fn_cfg;	/* a function not yet added */
+	struct pdk_sys_backend backend;	/* all NULL: registration refuses it */
 	FILE *out;
 	const char *path;
 	const char *pci_addr;

@@ -50,6 +50,9 @@
 extern "C" {
 #endif
 
+/* PDK's API: exported from libraries built with -fvisibility=hidden */
+#pragma GCC visibility push(default)
+
 /** PCI vendor id of QEMU's edu. */
 #define PDK_EDU_VENDOR_ID 0x1234
 /** PCI device id of QEMU's edu. */
@@ -153,6 +156,8 @@ int pdk_edu_dma_to_device(struct pdk_edu *edu, uint64_t iova, size_t len);
  * pdk_edu_dma_to_device().
  */
 int pdk_edu_dma_from_device(struct pdk_edu *edu, uint64_t iova, size_t len);
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

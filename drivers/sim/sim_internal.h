@@ -552,6 +552,8 @@ void sim_fault_record(struct pdk_sim *sim, const struct sim_fn *fn, bool pasid_v
 		      uint32_t pasid, uint64_t iova, bool write, const char *reason);
 
 extern const struct pdk_sys_ops sim_sys_ops;
+/* the "sim" entry of lib/sys's backend registry (sim.c) */
+extern const struct pdk_sys_backend sim_backend;
 
 static inline uint64_t
 sim_pages_spanned(uint64_t va, uint64_t len)

@@ -36,6 +36,9 @@
 extern "C" {
 #endif
 
+/* PDK's API: exported from libraries built with -fvisibility=hidden */
+#pragma GCC visibility push(default)
+
 /** A simulated kernel (opaque). */
 struct pdk_sim;
 
@@ -100,7 +103,7 @@ struct pdk_sim_fn_config {
 };
 
 /* ---- registers of PDK_SIM_MODEL_SIMDMA, BAR0 (4 KiB), little endian ---- */
-/* (PDK_SIM_MODEL_DSA's registers are DSA's: lib/idxd/pdk_idxd.h.) */
+/* (PDK_SIM_MODEL_DSA's registers are DSA's: drivers/common/idxd/pdk_idxd.h.) */
 #define PDK_SIMDMA_VENDOR_ID	0x5044
 #define PDK_SIMDMA_DEVICE_ID	0x0001
 #define PDK_SIMDMA_REG_ID	0x00	/**< RO u32: 0x50440001 */
@@ -240,20 +243,13 @@ void pdk_sim_fail_nth(struct pdk_sim *sim, uint64_t nth, int err);
 bool pdk_sim_fail_fired(struct pdk_sim *sim);
 
 /**
- * Choose the backend for a device name, the one place where that choice
- * is made. NULL, "" or "sim" (or PDK_BACKEND=sim in the environment) gives
- * a new sim with its default function; anything else is a PCI address on
- * the kernel backend, read by pdk_sys_pci_addr_parse() (so VMD domains
- * such as 10000:00:04.0 work as they do everywhere in PDK). With
- * PDK_BACKEND=kernel a NULL name is an error.
- * @param[out] sys the backend.
- * @param[out] sim the new sim, or NULL on the kernel backend.
- * @param[out] pci_addr the device's address, normalised.
- * @return 0, or -EINVAL (logged): a NULL output, a malformed address, a bad
- *   PDK_BACKEND; or what pdk_sim_create() returned.
+ * The sim behind a backend, e.g. one from pdk_sys_backend_open().
+ * @param sys a backend, or NULL.
+ * @return the sim, or NULL when @p sys is not a sim (the kernel) or NULL.
  */
-int pdk_backend_select(const char *device, struct pdk_sys **sys, struct pdk_sim **sim,
-		       char pci_addr[PDK_PCI_ADDR_LEN]);
+struct pdk_sim *pdk_sim_from_sys(struct pdk_sys *sys);
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

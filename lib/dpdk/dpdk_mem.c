@@ -9,7 +9,7 @@
 #include <rte_lcore.h>
 #include <rte_memory.h>
 
-#include "dma_private.h"
+#include "pdk_dpdk.h"
 #include "pdk_log.h"
 
 struct dpdk_walk {
@@ -74,14 +74,14 @@ dpdk_count_list(const struct rte_memseg_list *msl, void *arg)
 }
 
 int
-pdk_dma_map_dpdk(struct pdk_dma_as *as, unsigned int perm)
+pdk_dpdk_mem_map(struct pdk_dma_as *as, unsigned int perm)
 {
 	struct dpdk_walk w = { .as = as, .perm = perm };
 	unsigned int i, lists = 0;
 	int rc;
 
 	if (as == NULL) {
-		PDK_LOG(ERR, "dma", "mapping DPDK memory into a NULL address space: %s; pass an address space",
+		PDK_LOG(ERR, "dpdk", "mapping DPDK memory into a NULL address space: %s; pass an address space",
 			strerror(EINVAL));
 		return -EINVAL;
 	}
@@ -94,16 +94,16 @@ pdk_dma_map_dpdk(struct pdk_dma_as *as, unsigned int perm)
 	if (rte_lcore_count() != 0)
 		rte_memseg_list_walk(dpdk_count_list, &lists);
 	if (lists == 0) {
-		PDK_LOG(ERR, "dma", "address space '%s': mapping DPDK memory: %s, DPDK's EAL is not initialised (or its initialisation failed); call rte_eal_init() first and check its result",
-			as->name, strerror(ENODEV));
+		PDK_LOG(ERR, "dpdk", "address space '%s': mapping DPDK memory: %s, DPDK's EAL is not initialised (or its initialisation failed); call rte_eal_init() first and check its result",
+			pdk_dma_as_name(as), strerror(ENODEV));
 		return -ENODEV;
 	}
 	rc = rte_memseg_contig_walk(dpdk_map_chunk, &w);
 	if (rc < 0 || w.rc < 0) {
 		if (w.rc == 0)
 			w.rc = -EIO; /* not ours: DPDK itself failed the walk */
-		PDK_LOG(ERR, "dma", "address space '%s': mapping DPDK memory failed at the chunk VA %p length %zu: %s; the %u chunk(s) mapped by this call are unmapped again; %s",
-			as->name, w.fail_va, w.fail_len, strerror(-w.rc), w.ndone,
+		PDK_LOG(ERR, "dpdk", "address space '%s': mapping DPDK memory failed at the chunk VA %p length %zu: %s; the %u chunk(s) mapped by this call are unmapped again; %s",
+			pdk_dma_as_name(as), w.fail_va, w.fail_len, strerror(-w.rc), w.ndone,
 			w.rc == -EEXIST ? "DPDK memory is already mapped in this address space" :
 			"see the error above");
 		for (i = 0; i < w.ndone; i++)
@@ -112,6 +112,6 @@ pdk_dma_map_dpdk(struct pdk_dma_as *as, unsigned int perm)
 		return w.rc;
 	}
 	free(w.done);
-	PDK_LOG(DEBUG, "dma", "address space '%s': %u DPDK memory chunk(s) mapped", as->name, w.ndone);
+	PDK_LOG(DEBUG, "dpdk", "address space '%s': %u DPDK memory chunk(s) mapped", pdk_dma_as_name(as), w.ndone);
 	return (int)w.ndone;
 }

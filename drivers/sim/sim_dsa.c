@@ -5,7 +5,7 @@
 /*
  * PDK_SIM_MODEL_DSA: a SIMULATED Intel Data Streaming Accelerator, at the
  * register level, for the subset PDK's DSA PMD uses (doc/sim.md, "DSA
- * model"). It is not hardware: the facts are those of lib/idxd/pdk_idxd.h,
+ * model"). It is not hardware: the facts are those of drivers/common/idxd/pdk_idxd.h,
  * and where the model departs from a real DSA the doc says so.
  *
  * BAR0 is the register file (capabilities, GENSTS, CMD/CMDSTS, SWERR, the

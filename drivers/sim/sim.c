@@ -65,6 +65,7 @@ pdk_sim_create(const struct pdk_sim_config *cfg, struct pdk_sim **out)
 	sim->sys.is_sim = true;
 	sim->sys.ops = &sim_sys_ops;
 	sim->sys.priv = sim;
+	sim->sys.backend = &sim_backend;
 
 	if (!c.no_default_devices) {
 		const struct pdk_sim_fn_config dflt = {
@@ -260,80 +261,57 @@ pdk_sim_fault_pop(struct pdk_sim *sim, struct pdk_sim_fault *fault)
 	return rc;
 }
 
-/* ---- backend choice ---- */
+/* ---- the "sim" backend of lib/sys's registry ---- */
 
-static bool
-sim_name_is_sim(const char *device)
-{
-	return device == NULL || device[0] == '\0' || strcmp(device, "sim") == 0;
-}
-
+/*
+ * pdk_sys_backend_open("sim" or NULL): a sim with its default function;
+ * PDK_BACKEND=sim with an address: a sim whose one function sits there.
+ */
 static int
-sim_select_sim(const char *device, struct pdk_sys **sys, struct pdk_sim **sim,
-	       char pci_addr[PDK_PCI_ADDR_LEN])
+sim_backend_create(const char *pci_addr, struct pdk_sys **sys, char out_addr[PDK_PCI_ADDR_LEN])
 {
 	struct pdk_sim_config cfg = { 0 };
-	char addr[PDK_PCI_ADDR_LEN];
+	struct pdk_sim *sim;
 	int rc;
 
-	if (sim_name_is_sim(device)) {
-		snprintf(addr, sizeof(addr), "%s", PDK_SIM_DEFAULT_PCI_ADDR);
-	} else if (pdk_sys_pci_addr_parse(device, addr) < 0) {
-		return -EINVAL;	/* the parser said why */
-	}
-	/* PDK_BACKEND=sim with an address: a sim whose default function sits there. */
-	cfg.no_default_devices = strcmp(addr, PDK_SIM_DEFAULT_PCI_ADDR) != 0;
-	rc = pdk_sim_create(&cfg, sim);
+	cfg.no_default_devices = pci_addr != NULL && strcmp(pci_addr, PDK_SIM_DEFAULT_PCI_ADDR) != 0;
+	rc = pdk_sim_create(&cfg, &sim);
 	if (rc < 0)
 		return rc;
 	if (cfg.no_default_devices) {
 		const struct pdk_sim_fn_config fc = {
-			.pci_addr = addr,
+			.pci_addr = pci_addr,
 			.model = PDK_SIM_MODEL_SIMDMA,
 			.pasid_bits = 20,
 		};
 
-		rc = pdk_sim_fn_add(*sim, &fc, NULL);
+		rc = pdk_sim_fn_add(sim, &fc, NULL);
 		if (rc < 0) {
-			pdk_sim_destroy(*sim);
-			*sim = NULL;
+			pdk_sim_destroy(sim);
 			return rc;
 		}
 	}
-	*sys = pdk_sim_sys(*sim);
-	memcpy(pci_addr, addr, sizeof(addr));
+	*sys = &sim->sys;
+	snprintf(out_addr, PDK_PCI_ADDR_LEN, "%s",
+		 cfg.no_default_devices ? pci_addr : PDK_SIM_DEFAULT_PCI_ADDR);
 	return 0;
 }
 
-int
-pdk_backend_select(const char *device, struct pdk_sys **sys, struct pdk_sim **sim,
-		   char pci_addr[PDK_PCI_ADDR_LEN])
+static int
+sim_backend_destroy(struct pdk_sys *sys)
 {
-	const char *env = getenv("PDK_BACKEND");
+	return pdk_sim_destroy(sys->priv);
+}
 
-	SIM_ARG_CHECK(sys, "backend choice", "NULL backend output", "pass where to store the backend",
-		      -EINVAL);
-	SIM_ARG_CHECK(sim, "backend choice", "NULL sim output",
-		      "pass where to store the sim (NULL is stored on the kernel backend)", -EINVAL);
-	SIM_ARG_CHECK(pci_addr, "backend choice", "NULL address output",
-		      "pass a buffer of PDK_PCI_ADDR_LEN bytes for the device's address", -EINVAL);
-	*sim = NULL;
-	*sys = NULL;
-	if (env != NULL && env[0] != '\0' && strcmp(env, "sim") != 0 && strcmp(env, "kernel") != 0) {
-		SIM_LOG(ERR, "backend: PDK_BACKEND='%s' is neither 'sim' nor 'kernel'", env);
-		return -EINVAL;
-	}
-	if (env != NULL && strcmp(env, "sim") == 0)
-		return sim_select_sim(device, sys, sim, pci_addr);
-	if (env != NULL && strcmp(env, "kernel") == 0 && sim_name_is_sim(device)) {
-		SIM_LOG(ERR, "backend: PDK_BACKEND=kernel needs a device: give the PCI address of a function bound to vfio-pci");
-		return -EINVAL;
-	}
-	if (sim_name_is_sim(device))
-		return sim_select_sim(device, sys, sim, pci_addr);
-	/* not "sim": a PCI address, or a mistake the parser explains */
-	if (pdk_sys_pci_addr_parse(device, pci_addr) < 0)
-		return -EINVAL;
-	*sys = pdk_sys_kernel();
-	return 0;
+const struct pdk_sys_backend sim_backend = {
+	.name = PDK_SYS_BACKEND_SIM,
+	.create = sim_backend_create,
+	.destroy = sim_backend_destroy,
+};
+PDK_SYS_BACKEND_REGISTER(sim_backend)
+
+struct pdk_sim *
+pdk_sim_from_sys(struct pdk_sys *sys)
+{
+	return sys != NULL && sys->backend == &sim_backend ? sys->priv : NULL;
 }
