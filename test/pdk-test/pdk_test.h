@@ -63,7 +63,7 @@ const struct pdk_test *pdk_test_find(const char *name);
 /*
  * Rule tests and their two backends.
  *
- * A rule test (one errno rule of shared/reference/kernel-uapi.md, checked
+ * A rule test (one errno rule of doc/kernel-facts.md, checked
  * through raw ioctls) is written once and run on every backend that can
  * answer it. PDK_RULE_TEST(name, fn) registers
  *   sim_rule_<name>     suite fast: on PDK's simulated kernel;

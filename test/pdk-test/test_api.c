@@ -106,7 +106,7 @@ test_open_not_vfio(void)
 }
 PDK_TEST_REGISTER(sim_api_vfio_open_not_vfio, fast, test_open_not_vfio);
 
-/* pdk_vfio_pasid_attach(dev, 0, ...): EINVAL before any boundary call (§9 PASID 0 trap) */
+/* pdk_vfio_pasid_attach(dev, 0, ...): EINVAL before any boundary call (kernel-facts K17) */
 static int
 test_pasid0_refused(void)
 {
@@ -126,7 +126,7 @@ PDK_TEST_REGISTER(sim_api_vfio_pasid0_refused, fast, test_pasid0_refused);
 
 /* ---- pasid space ---- */
 
-/* §9: a width-0 device is refused by PDK even though the kernel would accept its PASIDs */
+/* kernel-facts K16: a width-0 device is refused by PDK even though the kernel would accept its PASIDs */
 static int
 test_space_width0(void)
 {
@@ -145,7 +145,7 @@ test_space_width0(void)
 }
 PDK_TEST_REGISTER(sim_api_pasid_space_width0, fast, test_space_width0);
 
-/* §4 AMD: PDK refuses the space up front, and says why */
+/* kernel-facts K18, AMD: PDK refuses the space up front, and says why */
 static int
 test_space_amd(void)
 {

@@ -5,7 +5,7 @@
 /*
  * The real kernel's iommufd and VFIO cdev, in the VM of test/vm: discovery,
  * bind, GET_HW_INFO, object lifecycle, and the errno rules of
- * doc/../reference (kernel-uapi.md §3, §9) that the kernel checks without
+ * doc/kernel-facts.md that the kernel checks without
  * PASID hardware. Raw ioctls where the rule is the kernel's, PDK's API where
  * the rule is PDK's.
  */
@@ -338,7 +338,7 @@ unknown_ids(struct kenv *e)
 	/* GET_HW_INFO and HWPT_ALLOC of an unknown device: ENOENT */
 	TEST_ASSERT_RC(kraw_hw_info(e, KTEST_NO_ID, &type, &width, &caps), -ENOENT);
 	TEST_ASSERT_RC(kraw_hwpt_alloc(e, KTEST_NO_ID, ioas, 0, &hwpt), -ENOENT);
-	/* HWPT_ALLOC on an unknown pt_id: EINVAL, not ENOENT (the reference says so) */
+	/* HWPT_ALLOC on an unknown pt_id: EINVAL, not ENOENT (kernel-facts K11) */
 	TEST_ASSERT_RC(kraw_hwpt_alloc(e, e->dev_id, KTEST_NO_ID, 0, &hwpt), -EINVAL);
 	/* a device id is not a page table either */
 	TEST_ASSERT_RC(kraw_hwpt_alloc(e, e->dev_id, e->dev_id, 0, &hwpt), -EINVAL);
@@ -430,7 +430,7 @@ pasid_width0(struct kenv *e)
 	       "%d (%s)\n", e->addr, rc, rc < 0 ? strerror(-rc) : "accepted, nothing to program");
 	/*
 	 * Linux 7.3 skips PASID checks for a device without PASID support
-	 * (reference §4, §9): it accepts and records the attachment.
+	 * (kernel-facts K16): it accepts and records the attachment.
 	 */
 	TEST_ASSERT_OK(rc);
 	rc = kraw_attach(e, VFIO_DEVICE_ATTACH_PASID, 1u << 20, hwpt, NULL);

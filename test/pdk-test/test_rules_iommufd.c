@@ -9,7 +9,7 @@
  * boundary (pdk_sys_ioctl() with the uapi structs), never through PDK's
  * policy, so that the same checks can run against a real kernel. Each test
  * is one rule and asserts its exact errno; the comment above it cites the
- * section of shared/reference/kernel-uapi.md (or the kernel source/selftest)
+ * section of doc/kernel-facts.md (or the kernel source/selftest)
  * the rule comes from.
  */
 
@@ -76,9 +76,9 @@ hw_info(struct test_env *env, uint32_t dev_id, struct iommu_hw_info *info)
 	return ifd_ioctl(env, IOMMU_GET_HW_INFO, info);
 }
 
-/* ---- the dispatcher (§3 "error semantics", iommufd_fops_ioctl) ---- */
+/* ---- the dispatcher (kernel-facts K3, iommufd_fops_ioctl) ---- */
 
-/* §3: EINVAL when size is smaller than the op's minimum */
+/* kernel-facts K3: EINVAL when size is smaller than the op's minimum */
 static int
 test_size_below_min(void)
 {
@@ -95,7 +95,7 @@ test_size_below_min(void)
 }
 PDK_RULE_TEST(size_below_min, test_size_below_min);
 
-/* §3: ENOTTY for an unknown ioctl number, or a known number with another encoding */
+/* kernel-facts K3: ENOTTY for an unknown ioctl number, or a known number with another encoding */
 static int
 test_unknown_ioctl(void)
 {
@@ -110,7 +110,7 @@ test_unknown_ioctl(void)
 }
 PDK_RULE_TEST(unknown_ioctl, test_unknown_ioctl);
 
-/* §3: E2BIG for non-zero bytes past the struct the kernel knows (copy_struct_from_user) */
+/* kernel-facts K3: E2BIG for non-zero bytes past the struct the kernel knows (copy_struct_from_user) */
 static int
 test_size_tail_nonzero(void)
 {
@@ -134,7 +134,7 @@ test_size_tail_nonzero(void)
 }
 PDK_RULE_TEST(size_tail_nonzero, test_size_tail_nonzero);
 
-/* §3: EOPNOTSUPP for unsupported flags (IOAS_ALLOC has none) */
+/* kernel-facts K3: EOPNOTSUPP for unsupported flags (IOAS_ALLOC has none) */
 static int
 test_ioas_alloc_flags(void)
 {
@@ -152,9 +152,9 @@ test_ioas_alloc_flags(void)
 }
 PDK_RULE_TEST(ioas_alloc_flags, test_ioas_alloc_flags);
 
-/* ---- IOMMU_IOAS_MAP (§3 table) ---- */
+/* ---- IOMMU_IOAS_MAP (kernel-facts K9) ---- */
 
-/* §3: MAP with neither READABLE nor WRITEABLE: EINVAL */
+/* kernel-facts K9: MAP with neither READABLE nor WRITEABLE: EINVAL */
 static int
 test_map_no_perm(void)
 {
@@ -174,7 +174,7 @@ test_map_no_perm(void)
 }
 PDK_RULE_TEST(map_no_perm, test_map_no_perm);
 
-/* §3: MAP with an unknown flag: EOPNOTSUPP */
+/* kernel-facts K9: MAP with an unknown flag: EOPNOTSUPP */
 static int
 test_map_unknown_flag(void)
 {
@@ -195,7 +195,7 @@ test_map_unknown_flag(void)
 }
 PDK_RULE_TEST(map_unknown_flag, test_map_unknown_flag);
 
-/* §3: MAP with a non-zero __reserved: EOPNOTSUPP */
+/* kernel-facts K9: MAP with a non-zero __reserved: EOPNOTSUPP */
 static int
 test_map_reserved(void)
 {
@@ -222,7 +222,7 @@ test_map_reserved(void)
 PDK_RULE_TEST(map_reserved_nonzero, test_map_reserved);
 
 /*
- * §3: misaligned FIXED iova: EINVAL (iopt_check_iova against the IOAS's
+ * kernel-facts K9: misaligned FIXED iova: EINVAL (iopt_check_iova against the IOAS's
  * iova_alignment, the smallest page of its domains once one, here the
  * HWPT, is in the IOAS). The alignment is read back from IOVA_RANGES: 4 KiB
  * on the sim's VT-d, 2 KiB for the kernel's mock domain (MOCK_PAGE_SIZE).
@@ -255,7 +255,7 @@ test_map_unaligned(void)
 }
 PDK_RULE_TEST(map_unaligned_iova, test_map_unaligned);
 
-/* §3 (and iopt_alloc_pages()): length 0: EINVAL */
+/* kernel-facts K9 (iopt_alloc_pages()): length 0: EINVAL */
 static int
 test_map_len_zero(void)
 {
@@ -275,7 +275,7 @@ test_map_len_zero(void)
 }
 PDK_RULE_TEST(map_len_zero, test_map_len_zero);
 
-/* §3, §9: a FIXED iova overlapping an existing map: EEXIST (selftest iommufd_ioas.area) */
+/* kernel-facts K9: a FIXED iova overlapping an existing map: EEXIST (selftest iommufd_ioas.area) */
 static int
 test_map_overlap(void)
 {
@@ -303,7 +303,7 @@ test_map_overlap(void)
 }
 PDK_RULE_TEST(map_overlap, test_map_overlap);
 
-/* §3: iova or length >= ULONG_MAX, or iova + length wrapping: EOVERFLOW */
+/* kernel-facts K9: iova or length >= ULONG_MAX, or iova + length wrapping: EOVERFLOW */
 static int
 test_map_overflow(void)
 {
@@ -326,7 +326,7 @@ test_map_overflow(void)
 }
 PDK_RULE_TEST(map_overflow, test_map_overflow);
 
-/* §3, §9: bad ioas_id: ENOENT (also an id that is not an IOAS) */
+/* kernel-facts K9: bad ioas_id: ENOENT (also an id that is not an IOAS) */
 static int
 test_map_unknown_ioas(void)
 {
@@ -373,7 +373,7 @@ test_map_bad_va(void)
 }
 PDK_RULE_TEST(map_bad_va, test_map_bad_va);
 
-/* §2.11: without FIXED_IOVA the kernel picks an aligned IOVA, a new one per map */
+/* kernel-facts K9: without FIXED_IOVA the kernel picks an aligned IOVA, a new one per map */
 static int
 test_map_auto_iova(void)
 {
@@ -405,7 +405,7 @@ PDK_RULE_TEST(map_auto_iova, test_map_auto_iova);
 
 /* ---- IOMMU_IOAS_UNMAP ---- */
 
-/* §3, §9: UNMAP that would split a mapping: ENOENT, and the mapping stays whole */
+/* kernel-facts K9: UNMAP that would split a mapping: ENOENT, and the mapping stays whole */
 static int
 test_unmap_split(void)
 {
@@ -429,7 +429,7 @@ test_unmap_split(void)
 }
 PDK_RULE_TEST(unmap_split, test_unmap_split);
 
-/* §3, §9: UNMAP where nothing is mapped: ENOENT */
+/* kernel-facts K9: UNMAP where nothing is mapped: ENOENT */
 static int
 test_unmap_nothing(void)
 {
@@ -487,7 +487,7 @@ test_unmap_adjacent(void)
 PDK_RULE_TEST(unmap_adjacent, test_unmap_adjacent);
 
 /*
- * §2.11: iova 0, length U64_MAX unmaps everything and reports the bytes.
+ * kernel-facts K9: iova 0, length U64_MAX unmaps everything and reports the bytes.
  * On an empty IOAS it succeeds with length 0: iommufd_ioas_unmap() takes
  * the unmap-all branch, which never returns ENOENT (kernel selftest
  * iommufd_ioas.area: "Unmap all succeeds on an empty IOAS").
@@ -521,7 +521,7 @@ PDK_RULE_TEST(unmap_all, test_unmap_all);
 /* ---- IOMMU_IOAS_IOVA_RANGES ---- */
 
 /*
- * §2.11, §3, §9: num_iovas too small: EMSGSIZE and the count needed; the
+ * kernel-facts K10: num_iovas too small: EMSGSIZE and the count needed; the
  * first num_iovas entries are still filled. One range before the RID attach,
  * two after it (the RID's reserved regions split the space), one again after
  * the RID detach.
@@ -579,7 +579,7 @@ test_iova_ranges_count(void)
 PDK_SIM_RULE(iova_ranges_count, test_iova_ranges_count,
 	     "the mock device has no reserved regions: its RID attach cannot split the IOVA space as VT-d's MSI window does");
 
-/* §2.10, §4: reserved regions are not enforced on a PASID attach: still one range */
+/* kernel-facts K10: reserved regions are not enforced on a PASID attach: still one range */
 static int
 test_iova_ranges_pasid(void)
 {
@@ -598,9 +598,9 @@ test_iova_ranges_pasid(void)
 }
 PDK_RULE_TEST(iova_ranges_pasid_no_resv, test_iova_ranges_pasid);
 
-/* ---- IOMMU_HWPT_ALLOC (§3 table) ---- */
+/* ---- IOMMU_HWPT_ALLOC (kernel-facts K11) ---- */
 
-/* §3, §9: unknown pt_id gives EINVAL, not ENOENT */
+/* kernel-facts K11: unknown pt_id gives EINVAL, not ENOENT */
 static int
 test_hwpt_unknown_pt(void)
 {
@@ -619,7 +619,7 @@ test_hwpt_unknown_pt(void)
 }
 PDK_RULE_TEST(hwpt_unknown_pt, test_hwpt_unknown_pt);
 
-/* §3: unknown dev_id: ENOENT */
+/* kernel-facts K11: unknown dev_id: ENOENT */
 static int
 test_hwpt_unknown_dev(void)
 {
@@ -644,7 +644,7 @@ test_hwpt_unknown_dev(void)
 }
 PDK_RULE_TEST(hwpt_unknown_dev, test_hwpt_unknown_dev);
 
-/* §3: unknown flags, or a non-zero __reserved: EOPNOTSUPP */
+/* kernel-facts K11: unknown flags, or a non-zero __reserved: EOPNOTSUPP */
 static int
 test_hwpt_unknown_flags(void)
 {
@@ -669,7 +669,7 @@ test_hwpt_unknown_flags(void)
 }
 PDK_RULE_TEST(hwpt_unknown_flags, test_hwpt_unknown_flags);
 
-/* §3: data_type NONE with a non-zero data_len: EINVAL */
+/* kernel-facts K11: data_type NONE with a non-zero data_len: EINVAL */
 static int
 test_hwpt_data_len(void)
 {
@@ -693,7 +693,7 @@ test_hwpt_data_len(void)
 }
 PDK_RULE_TEST(hwpt_data_len, test_hwpt_data_len);
 
-/* §2.12, §3: FAULT_ID_VALID needs a fault queue id: ENOENT otherwise; a real one works */
+/* kernel-facts K11, K12: FAULT_ID_VALID needs a fault queue id: ENOENT otherwise; a real one works */
 static int
 test_hwpt_fault_id(void)
 {
@@ -731,9 +731,9 @@ test_hwpt_fault_id(void)
 }
 PDK_RULE_TEST(hwpt_fault_id, test_hwpt_fault_id);
 
-/* ---- IOMMU_GET_HW_INFO (§2.5, §3) ---- */
+/* ---- IOMMU_GET_HW_INFO (kernel-facts K7) ---- */
 
-/* §3, §9: bad dev_id: ENOENT */
+/* kernel-facts K7: bad dev_id: ENOENT */
 static int
 test_hw_info_bad_dev(void)
 {
@@ -752,7 +752,7 @@ test_hw_info_bad_dev(void)
 PDK_RULE_TEST(hw_info_bad_dev, test_hw_info_bad_dev);
 
 /*
- * §3: a pointer inside the struct to memory the caller cannot read or
+ * kernel-facts K7: a pointer inside the struct to memory the caller cannot read or
  * write (here a PROT_NONE page) is EFAULT, as copy_from/to_user make it;
  * the sim must not crash on it (found by test/fuzz/fuzz_sim_ioctl). Like
  * the kernel it logs nothing above DEBUG: the library calling it does.
@@ -794,7 +794,7 @@ test_user_ptr_efault(void)
 }
 PDK_RULE_TEST(user_ptr_efault, test_user_ptr_efault);
 
-/* §2.5: out_max_pasid_log2 is the PASID width; EXEC/PRIV clear when not enabled */
+/* kernel-facts K7: out_max_pasid_log2 is the PASID width; EXEC/PRIV clear when not enabled */
 static int
 test_hw_info_width20(void)
 {
@@ -817,7 +817,7 @@ test_hw_info_width20(void)
 }
 PDK_RULE_TEST(hw_info_width20, test_hw_info_width20);
 
-/* §2.5, §9: a function without PASID reports width 0 and no PASID caps */
+/* kernel-facts K7: a function without PASID reports width 0 and no PASID caps */
 static int
 test_hw_info_width0(void)
 {
@@ -838,7 +838,7 @@ test_hw_info_width0(void)
 PDK_SIM_RULE(hw_info_width0, test_hw_info_width0,
 	     "needs a function of PASID width 0 (the mock has 20)");
 
-/* §4 "Enabling PASID": EXEC/PRIV reflect the enabled bits of the PASID capability */
+/* kernel-facts K7: EXEC/PRIV reflect the enabled bits of the PASID capability */
 static int
 test_hw_info_exec_priv(void)
 {
@@ -868,7 +868,7 @@ test_hw_info_exec_priv(void)
 PDK_SIM_RULE(hw_info_exec_priv, test_hw_info_exec_priv,
 	     "EXEC/PRIV come from a PCI PASID capability; the mock is not a PCI device");
 
-/* §4 "Range of the PASID": max_pasids = min(device, IOMMU) */
+/* kernel-facts K7: max_pasids = min(device, IOMMU) */
 static int
 test_hw_info_width_min(void)
 {
@@ -893,7 +893,7 @@ test_hw_info_width_min(void)
 PDK_SIM_RULE(hw_info_width_min_iommu, test_hw_info_width_min,
 	     "needs IOMMU and device widths other than 20");
 
-/* §4 AMD: EXEC/PRIV are never reported (PASID enabled with features 0) */
+/* kernel-facts K18, AMD: EXEC/PRIV are never reported (PASID enabled with features 0) */
 static int
 test_hw_info_amd(void)
 {
@@ -917,7 +917,7 @@ PDK_SIM_RULE(hw_info_amd, test_hw_info_amd,
 
 /* ---- IOMMU_DESTROY ---- */
 
-/* §3, §9: DESTROY of an unknown id: ENOENT (also twice) */
+/* kernel-facts K8: DESTROY of an unknown id: ENOENT (also twice) */
 static int
 test_destroy_unknown(void)
 {
@@ -934,7 +934,7 @@ test_destroy_unknown(void)
 }
 PDK_RULE_TEST(destroy_unknown, test_destroy_unknown);
 
-/* §3, §9: DESTROY of an IOAS that still has a HWPT: EBUSY */
+/* kernel-facts K8: DESTROY of an IOAS that still has a HWPT: EBUSY */
 static int
 test_destroy_ioas_busy(void)
 {
@@ -956,7 +956,7 @@ test_destroy_ioas_busy(void)
 }
 PDK_RULE_TEST(destroy_ioas_busy, test_destroy_ioas_busy);
 
-/* §3, §9: DESTROY of a HWPT attached to a PASID: EBUSY; after the detach: 0 */
+/* kernel-facts K8: DESTROY of a HWPT attached to a PASID: EBUSY; after the detach: 0 */
 static int
 test_destroy_hwpt_pasid_busy(void)
 {
@@ -976,7 +976,7 @@ PDK_RULE_TEST(destroy_hwpt_pasid_busy, test_destroy_hwpt_pasid_busy);
 
 /* ---- IOMMU_FAULT_QUEUE_ALLOC ---- */
 
-/* §3: flags != 0: EOPNOTSUPP, and no fd is handed out */
+/* kernel-facts K12: flags != 0: EOPNOTSUPP, and no fd is handed out */
 static int
 test_fault_alloc_flags(void)
 {
@@ -999,7 +999,7 @@ PDK_RULE_TEST(fault_alloc_flags, test_fault_alloc_flags);
 
 /* ---- accounting ---- */
 
-/* §3 MAP: over the RLIMIT_MEMLOCK-like pin limit: ENOMEM, nothing pinned or mapped */
+/* kernel-facts K9, MAP: over the RLIMIT_MEMLOCK-like pin limit: ENOMEM, nothing pinned or mapped */
 static int
 test_pin_limit(void)
 {

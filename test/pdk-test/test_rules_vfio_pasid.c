@@ -8,7 +8,7 @@
  *
  * Device-side tests use raw ioctls on the device fd through the syscall
  * boundary (the raw_* helpers of test_env.h), so that the same checks can run
- * against a real kernel. Each rule cites shared/reference/kernel-uapi.md.
+ * against a real kernel. Each rule cites doc/kernel-facts.md.
  */
 
 #include <linux/pci_regs.h>
@@ -71,9 +71,9 @@ env_fn(struct test_env *env)
 	return pdk_sim_fn_find(env->sim, test_default_fn.pci_addr);
 }
 
-/* ---- before and at BIND (§2.2, §2.4, §3) ---- */
+/* ---- before and at BIND (kernel-facts K5, K6) ---- */
 
-/* §2.2, §3, §9: any device ioctl, read or write before BIND: EINVAL */
+/* kernel-facts K5: any device ioctl, read or write before BIND: EINVAL */
 static int
 test_before_bind(void)
 {
@@ -102,7 +102,7 @@ test_before_bind(void)
 PDK_SIM_RULE(vfio_before_bind, test_before_bind,
 	     "VFIO's own check and config-space reads: the mock has no PCI side (its VFIO part is ours, not the kernel's)");
 
-/* §3, §9: a second BIND: EINVAL */
+/* kernel-facts K6: a second BIND: EINVAL */
 static int
 test_bind_twice(void)
 {
@@ -117,7 +117,7 @@ test_bind_twice(void)
 PDK_SIM_RULE(vfio_bind_twice, test_bind_twice,
 	     "BIND errnos are VFIO's; the mock creates its device with the test ioctl, so only the sim can answer them");
 
-/* §2.4, §3: BIND argsz < 16: EINVAL */
+/* kernel-facts K6: BIND argsz < 16: EINVAL */
 static int
 test_bind_argsz(void)
 {
@@ -138,7 +138,7 @@ test_bind_argsz(void)
 PDK_SIM_RULE(vfio_bind_argsz, test_bind_argsz,
 	     "BIND errnos are VFIO's; the mock creates its device with the test ioctl, so only the sim can answer them");
 
-/* §3 BIND: an fd that is not an iommufd: EBADFD; iommufd < 0: EINVAL; not an fd: EBADF */
+/* kernel-facts K6: an fd that is not an iommufd: EBADFD; iommufd < 0: EINVAL; not an fd: EBADF */
 static int
 test_bind_bad_iommufd(void)
 {
@@ -166,7 +166,7 @@ PDK_SIM_RULE(vfio_bind_bad_iommufd, test_bind_bad_iommufd,
 	     "BIND errnos (EBADFD, EBADF) come from VFIO's iommufd_ctx_from_fd, which the mock does not reach");
 
 /*
- * §3 BIND: EPERM when the IOMMU group already has another DMA owner: two
+ * kernel-facts K6: EPERM when the IOMMU group already has another DMA owner: two
  * functions of one group bound to two iommufd contexts.
  */
 static int
@@ -196,9 +196,9 @@ test_bind_group_owner(void)
 PDK_SIM_RULE(vfio_bind_group_owner, test_bind_group_owner,
 	     "needs two functions in one IOMMU group");
 
-/* ---- ATTACH argument checks (§2.9, §3) ---- */
+/* ---- ATTACH argument checks (kernel-facts K13) ---- */
 
-/* §3: ATTACH argsz < 12: EINVAL */
+/* kernel-facts K13: ATTACH argsz < 12: EINVAL */
 static int
 test_attach_argsz(void)
 {
@@ -218,7 +218,7 @@ test_attach_argsz(void)
 }
 PDK_RULE_TEST(vfio_attach_argsz, test_attach_argsz);
 
-/* §3: the PASID flag with argsz < 16 (no room for pasid): EINVAL */
+/* kernel-facts K13: the PASID flag with argsz < 16 (no room for pasid): EINVAL */
 static int
 test_attach_pasid_argsz(void)
 {
@@ -242,7 +242,7 @@ test_attach_pasid_argsz(void)
 }
 PDK_RULE_TEST(vfio_attach_pasid_argsz, test_attach_pasid_argsz);
 
-/* §3: ATTACH/DETACH with unknown flags: EINVAL */
+/* kernel-facts K13: ATTACH/DETACH with unknown flags: EINVAL */
 static int
 test_attach_flags(void)
 {
@@ -266,7 +266,7 @@ test_attach_flags(void)
 }
 PDK_RULE_TEST(vfio_attach_flags, test_attach_flags);
 
-/* §3: unknown pt_id: ENOENT, for the RID and for a PASID */
+/* kernel-facts K13: unknown pt_id: ENOENT, for the RID and for a PASID */
 static int
 test_attach_unknown_pt(void)
 {
@@ -279,9 +279,9 @@ test_attach_unknown_pt(void)
 }
 PDK_RULE_TEST(vfio_attach_unknown_pt, test_attach_unknown_pt);
 
-/* ---- the PASID-compatible HWPT rule (§4, iommufd_hwpt_pasid_compat) ---- */
+/* ---- the PASID-compatible HWPT rule (kernel-facts K14, iommufd_hwpt_pasid_compat) ---- */
 
-/* §4.4, §9: a PASID attach to an IOAS: EINVAL */
+/* kernel-facts K14: a PASID attach to an IOAS: EINVAL */
 static int
 test_pasid_to_ioas(void)
 {
@@ -302,7 +302,7 @@ test_pasid_to_ioas(void)
 }
 PDK_RULE_TEST(pasid_attach_ioas, test_pasid_to_ioas);
 
-/* §4.1, §9: a PASID attach to a HWPT without IOMMU_HWPT_ALLOC_PASID: EINVAL */
+/* kernel-facts K14: a PASID attach to a HWPT without IOMMU_HWPT_ALLOC_PASID: EINVAL */
 static int
 test_pasid_to_plain_hwpt(void)
 {
@@ -318,7 +318,7 @@ test_pasid_to_plain_hwpt(void)
 }
 PDK_RULE_TEST(pasid_attach_plain_hwpt, test_pasid_to_plain_hwpt);
 
-/* §4.2: RID on a non-PASID HWPT, then a PASID attach: EINVAL */
+/* kernel-facts K14: RID on a non-PASID HWPT, then a PASID attach: EINVAL */
 static int
 test_pasid_after_plain_rid(void)
 {
@@ -343,7 +343,7 @@ test_pasid_after_plain_rid(void)
 PDK_RULE_TEST(pasid_attach_rid_plain_hwpt, test_pasid_after_plain_rid);
 
 /*
- * §4.4: RID attached to an IOAS (auto domain, flags 0), then a PASID attach:
+ * kernel-facts K14: RID attached to an IOAS (auto domain, flags 0), then a PASID attach:
  * EINVAL. The auto HWPT's id is written back and goes away with the detach.
  */
 static int
@@ -371,7 +371,7 @@ test_pasid_after_rid_ioas(void)
 }
 PDK_RULE_TEST(pasid_attach_rid_ioas, test_pasid_after_rid_ioas);
 
-/* §4.3, §9: a PASID attached, then a RID attach to a non-PASID HWPT (or an IOAS): EINVAL */
+/* kernel-facts K14: a PASID attached, then a RID attach to a non-PASID HWPT (or an IOAS): EINVAL */
 static int
 test_rid_plain_after_pasid(void)
 {
@@ -396,7 +396,7 @@ test_rid_plain_after_pasid(void)
 }
 PDK_RULE_TEST(rid_attach_plain_after_pasid, test_rid_plain_after_pasid);
 
-/* §2.9, §4.5: the RID need not be attached first */
+/* kernel-facts K14: the RID need not be attached first */
 static int
 test_pasid_without_rid(void)
 {
@@ -419,7 +419,7 @@ test_pasid_without_rid(void)
 }
 PDK_RULE_TEST(pasid_attach_without_rid, test_pasid_without_rid);
 
-/* §4 "Range of the PASID": pasid >= 2^width of a PASID-capable device: EINVAL */
+/* kernel-facts K16: pasid >= 2^width of a PASID-capable device: EINVAL */
 static int
 test_pasid_range(void)
 {
@@ -453,7 +453,7 @@ test_pasid_range(void)
 PDK_RULE_TEST(pasid_range, test_pasid_range);
 
 /*
- * §4 "Range of the PASID", for a PASID above INT_MAX: VFIO records a PASID
+ * kernel-facts K16, for a PASID above INT_MAX: VFIO records a PASID
  * in an IDA before iommufd sees it (vfio_iommufd_physical_pasid_attach_ioas
  * -> ida_alloc_range(&vdev->pasids, pasid, pasid)), and ida_alloc_range()
  * returns ENOSPC when (int)min < 0, so the answer is ENOSPC, not iommufd's
@@ -479,7 +479,7 @@ test_pasid_above_int_max(void)
 PDK_RULE_TEST(pasid_above_int_max, test_pasid_above_int_max);
 
 /*
- * §4 "Devices without PASID", §9: on a width-0 function (singleton group) a
+ * kernel-facts K16: on a width-0 function (singleton group) a
  * PASID attach returns 0 without any range check, even past 20 bits.
  */
 static int
@@ -505,7 +505,7 @@ test_pasid_width0(void)
 PDK_SIM_RULE(pasid_width0_attach, test_pasid_width0,
 	     "needs a function of PASID width 0 (the mock has 20)");
 
-/* ---- replace (§4.6) ---- */
+/* ---- replace (kernel-facts K15) ---- */
 
 /*
  * Two IOASes that map different buffers at the same IOVA: a DMA write by
@@ -575,7 +575,7 @@ check_pasid_space(struct test_env *env, struct two_spaces *t, uint32_t pasid, in
 	return TEST_SUCCESS;
 }
 
-/* §2.10, §4.6, §9: attaching an attached PASID again replaces its HWPT; DMA follows */
+/* kernel-facts K15: attaching an attached PASID again replaces its HWPT; DMA follows */
 static int
 test_pasid_replace(void)
 {
@@ -604,7 +604,7 @@ test_pasid_replace(void)
 }
 PDK_RULE_TEST(pasid_replace, test_pasid_replace);
 
-/* §4.6: a failed replace (to an unflagged HWPT) keeps the old HWPT attached */
+/* kernel-facts K15: a failed replace (to an unflagged HWPT) keeps the old HWPT attached */
 static int
 test_pasid_replace_fail(void)
 {
@@ -630,9 +630,9 @@ test_pasid_replace_fail(void)
 }
 PDK_RULE_TEST(pasid_replace_fail_keeps_old, test_pasid_replace_fail);
 
-/* ---- detach (§3 DETACH, §4.5, §9) ---- */
+/* ---- detach (kernel-facts K13) ---- */
 
-/* §3, §4.5, §9: detaching a PASID that was never attached: 0 */
+/* kernel-facts K13: detaching a PASID that was never attached: 0 */
 static int
 test_pasid_detach_unattached(void)
 {
@@ -645,7 +645,7 @@ test_pasid_detach_unattached(void)
 }
 PDK_RULE_TEST(pasid_detach_unattached, test_pasid_detach_unattached);
 
-/* §3, §9: RID detach twice: 0 both times */
+/* kernel-facts K13: RID detach twice: 0 both times */
 static int
 test_rid_detach_twice(void)
 {
@@ -669,7 +669,7 @@ test_rid_detach_twice(void)
 PDK_RULE_TEST(rid_detach_twice, test_rid_detach_twice);
 
 /*
- * §9 (the PASID 0 trap): PASID 0 with the PASID flag is accepted; afterwards
+ * kernel-facts K17 (the PASID 0 trap): PASID 0 with the PASID flag is accepted; afterwards
  * a RID detach returns 0 but the HWPT stays busy and every RID attach
  * returns EBUSY, until the device fd is closed.
  */
@@ -698,7 +698,7 @@ test_pasid0_trap(void)
 }
 PDK_RULE_TEST(pasid0_trap, test_pasid0_trap);
 
-/* §2.14, §9: closing the device fd detaches the RID and every PASID */
+/* kernel-facts K20: closing the device fd detaches the RID and every PASID */
 static int
 test_close_detaches(void)
 {
@@ -735,7 +735,7 @@ test_close_detaches(void)
 }
 PDK_RULE_TEST(close_detaches_all, test_close_detaches);
 
-/* §4 driver table: AMD-Vi accepts ALLOC_PASID but has no set_dev_pasid: EOPNOTSUPP */
+/* kernel-facts K18: AMD-Vi accepts ALLOC_PASID but has no set_dev_pasid: EOPNOTSUPP */
 static int
 test_amd_pasid_attach(void)
 {
@@ -761,7 +761,7 @@ test_amd_pasid_attach(void)
 PDK_SIM_RULE(amd_pasid_attach, test_amd_pasid_attach,
 	     "needs an AMD-Vi IOMMU");
 
-/* ---- device regions (§2.13) ---- */
+/* ---- device regions (kernel-facts K19) ---- */
 
 /* GET_INFO, GET_REGION_INFO, config read through the fd and a BAR mmap */
 static int
@@ -955,7 +955,7 @@ test_isolation_simdma(void)
 PDK_SIM_RULE(dma_isolation_simdma, test_isolation_simdma,
 	     "DMA through pdk-sim-dma: the mock has no data path");
 
-/* §2.4, §2.9: after BIND the RID is blocked; with only PASIDs attached a RID DMA faults */
+/* kernel-facts K6, K13: after BIND the RID is blocked; with only PASIDs attached a RID DMA faults */
 static int
 test_rid_blocked(void)
 {
