@@ -382,17 +382,28 @@ skel_close(void *dev)
 	return 0;
 }
 
+/* The counters now, each read once and atomically: the queue's thread may be counting. */
+static void
+skel_stats_now(const struct skel_queue *q, struct pdk_dmadev_stats *now)
+{
+	now->submitted = SKEL_PEEK(q->stats.submitted);
+	now->completed = SKEL_PEEK(q->stats.completed);
+	now->errors = SKEL_PEEK(q->stats.errors);
+	now->page_faults = SKEL_PEEK(q->stats.page_faults);
+	now->bytes = SKEL_PEEK(q->stats.bytes);
+}
+
 static int
 skel_stats_get(void *dev, uint16_t qid, struct pdk_dmadev_stats *stats)
 {
 	const struct skel_queue *q = ((struct pdk_dma_skeleton *)dev)->queues[qid];
 
-	/* the queue's thread may be counting: read each counter once, atomically */
-	stats->submitted = SKEL_PEEK(q->stats.submitted) - q->base.submitted;
-	stats->completed = SKEL_PEEK(q->stats.completed) - q->base.completed;
-	stats->errors = SKEL_PEEK(q->stats.errors) - q->base.errors;
-	stats->page_faults = SKEL_PEEK(q->stats.page_faults) - q->base.page_faults;
-	stats->bytes = SKEL_PEEK(q->stats.bytes) - q->base.bytes;
+	skel_stats_now(q, stats);
+	stats->submitted -= q->base.submitted;
+	stats->completed -= q->base.completed;
+	stats->errors -= q->base.errors;
+	stats->page_faults -= q->base.page_faults;
+	stats->bytes -= q->base.bytes;
 	return 0;
 }
 
@@ -402,11 +413,7 @@ skel_stats_reset(void *dev, uint16_t qid)
 {
 	struct skel_queue *q = ((struct pdk_dma_skeleton *)dev)->queues[qid];
 
-	q->base.submitted = SKEL_PEEK(q->stats.submitted);
-	q->base.completed = SKEL_PEEK(q->stats.completed);
-	q->base.errors = SKEL_PEEK(q->stats.errors);
-	q->base.page_faults = SKEL_PEEK(q->stats.page_faults);
-	q->base.bytes = SKEL_PEEK(q->stats.bytes);
+	skel_stats_now(q, &q->base);
 	return 0;
 }
 
