@@ -143,7 +143,8 @@ test_skeleton_misuse(void)
 	int id, id2;
 
 	test_log_capture_start();
-	TEST_REFUSED(pdk_dma_skeleton_create(NULL, NULL, &id), -EINVAL, "create: Invalid argument, NULL name");
+	TEST_REFUSED(pdk_dma_skeleton_create(NULL, NULL, &id), -EINVAL,
+		     "create: Invalid argument, NULL name");
 	TEST_REFUSED(pdk_dma_skeleton_create("skel", NULL, NULL), -EINVAL, "NULL dev_id");
 	conf.max_queues = PDK_DMADEV_MAX_QUEUES + 1;
 	TEST_REFUSED(pdk_dma_skeleton_create("skel", &conf, &id), -EINVAL,
@@ -160,7 +161,8 @@ test_skeleton_misuse(void)
 
 	conf.max_desc = PDK_DMA_SKELETON_MAX_DESC;
 	TEST_ASSERT_OK(pdk_dma_skeleton_create("skel", &conf, &id));
-	TEST_REFUSED(pdk_dma_skeleton_create("skel", NULL, &id2), -EEXIST, "skel: register: the name is taken");
+	TEST_REFUSED(pdk_dma_skeleton_create("skel", NULL, &id2), -EEXIST,
+		     "skel: register: the name is taken");
 
 	/* destroy: once per device, by the id create gave */
 	TEST_REFUSED(pdk_dma_skeleton_destroy(-1), -ENODEV, "no skeleton device has dmadev id -1");
@@ -375,7 +377,7 @@ test_skeleton_ring_full(void)
 }
 PDK_TEST_REGISTER(sim_dma_skeleton_ring_full, fast, test_skeleton_ring_full);
 
-/* Counters: what is submitted, reported, failed, moved; reset while started; a new queue starts at 0 */
+/* Counters: submitted, reported, failed, moved; a reset while started; a new queue starts at 0 */
 static int
 test_skeleton_stats(void)
 {
@@ -437,7 +439,7 @@ test_skeleton_stats(void)
 }
 PDK_TEST_REGISTER(sim_dma_skeleton_stats, fast, test_skeleton_stats);
 
-/* The PASID space: queues take the lowest free one or the one asked; the caller's stay the caller's */
+/* PASIDs: a queue takes the lowest free one or the one asked, which may be the caller's */
 static int
 test_skeleton_pasids(void)
 {
@@ -472,9 +474,11 @@ test_skeleton_pasids(void)
 	TEST_ASSERT_EQ(pdk_dmadev_pasid_list(id, pasids, 2), 4);	/* the count, past max */
 
 	test_log_capture_start();
-	TEST_REFUSED(pdk_dmadev_pasid_free(id, 200), -EBUSY, "skel-pasid: pasid_free 200: Device or resource busy, queue 1 uses it");
+	TEST_REFUSED(pdk_dmadev_pasid_free(id, 200), -EBUSY,
+		     "skel-pasid: pasid_free 200: Device or resource busy, queue 1 uses it");
 	TEST_REFUSED(pdk_dmadev_pasid_free(id, 1), -EBUSY, "queue 0 uses it");
-	TEST_REFUSED(pdk_dmadev_pasid_free(id, 9), -ENOENT, "pasid_free 9: No such file or directory, the PASID is not allocated");
+	TEST_REFUSED(pdk_dmadev_pasid_free(id, 9), -ENOENT,
+		     "pasid_free 9: No such file or directory, the PASID is not allocated");
 	TEST_REFUSED(pdk_dmadev_pasid_free(id, 0), -ENOENT, "pasid_free 0");
 	TEST_REFUSED(pdk_dmadev_pasid_reserve(id, 2), -EEXIST, "pasid_reserve 2: File exists");
 	TEST_REFUSED(pdk_dmadev_pasid_reserve(id, 0), -ERANGE, "PASIDs are 1..255");
@@ -482,7 +486,8 @@ test_skeleton_pasids(void)
 	/* a PASID another queue has */
 	TEST_ASSERT_OK(pdk_dmadev_queue_release(id, 2));
 	qc.pasid = 1;
-	TEST_REFUSED(pdk_dmadev_queue_setup(id, 2, &qc), -EBUSY, "queue_setup 2: PASID 1: Device or resource busy, queue 0 uses it");
+	TEST_REFUSED(pdk_dmadev_queue_setup(id, 2, &qc), -EBUSY,
+		     "queue_setup 2: PASID 1: Device or resource busy, queue 0 uses it");
 
 	/* released: the queue's PASIDs are free again, the caller's stay */
 	TEST_ASSERT_OK(pdk_dmadev_queue_release(id, 0));
@@ -497,7 +502,8 @@ test_skeleton_pasids(void)
 	TEST_ASSERT_EQ(n, 254);
 	TEST_ASSERT_LOGGED("pasid_alloc: No space left on device, all 255 PASIDs are allocated");
 	qc.pasid = 0;
-	TEST_REFUSED(pdk_dmadev_queue_setup(id, 0, &qc), -ENOSPC, "queue_setup 0: No space left on device");
+	TEST_REFUSED(pdk_dmadev_queue_setup(id, 0, &qc), -ENOSPC,
+		     "queue_setup 0: No space left on device");
 	/* asking for the caller's works even then */
 	qc.pasid = 77;
 	TEST_ASSERT_OK(pdk_dmadev_queue_setup(id, 0, &qc));
@@ -513,7 +519,9 @@ test_skeleton_pasids(void)
 	TEST_ASSERT_OK(pdk_dmadev_queue_setup(nid, 0, &qc));
 	TEST_ASSERT_OK(pdk_dmadev_queue_info(nid, 0, &qi));
 	TEST_ASSERT_EQ(qi.pasid, 0);
-	TEST_REFUSED(pdk_dmadev_pasid_alloc(nid, &p), -ENOTSUP, "skel-rid: pasid_alloc: Operation not supported, the device was created without PASIDs");
+	TEST_REFUSED(pdk_dmadev_pasid_alloc(nid, &p), -ENOTSUP,
+		     "skel-rid: pasid_alloc: Operation not supported, the device was created "
+		     "without PASIDs");
 	TEST_REFUSED(pdk_dmadev_pasid_reserve(nid, 5), -ENOTSUP, "pasid_reserve");
 	TEST_REFUSED(pdk_dmadev_pasid_free(nid, 5), -ENOTSUP, "pasid_free");
 	TEST_REFUSED(pdk_dmadev_pasid_list(nid, pasids, 4), -ENOTSUP, "pasid_list");
@@ -546,7 +554,8 @@ test_skeleton_other_context(void)
 	qc.as = far;
 	test_log_capture_start();
 	TEST_REFUSED(pdk_dmadev_queue_setup(id, 1, &qc), -EINVAL,
-		     "skel-ctx: queue_setup 1: Invalid argument, address space 'far' is of another iommufd context");
+		     "skel-ctx: queue_setup 1: Invalid argument, address space 'far' is of "
+		     "another iommufd context");
 	/* with no queue left, the device takes the other context */
 	TEST_ASSERT_OK(pdk_dmadev_queue_release(id, 0));
 	TEST_ASSERT_OK(pdk_dmadev_queue_setup(id, 1, &qc));
@@ -607,7 +616,8 @@ test_skeleton_worker(void)
 	TEST_ASSERT(f != NULL);
 	TEST_ASSERT_OK(pdk_dmadev_dump(id, f));
 	fclose(f);
-	TEST_ASSERT(strstr(text, "skeleton skel-worker: started, ops run by a worker thread") != NULL, "%s", text);
+	TEST_ASSERT(strstr(text, "skeleton skel-worker: started, ops run by a worker thread") != NULL,
+		    "%s", text);
 	TEST_ASSERT(strstr(text, "write 186, submitted 186, run 186, reported 186") != NULL, "%s", text);
 	free(text);
 	/* stop joins the worker; a restart makes a new one, indexes from 0 */

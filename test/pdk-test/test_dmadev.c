@@ -1289,7 +1289,8 @@ test_dmadev_dump(void)
 	TEST_ASSERT_OK(pdk_dmadev_dump(id, f));
 	fclose(f);
 	fputs(text, stdout);
-	TEST_ASSERT(strstr(text, "dmadev 0: dumped (driver " PDK_DMA_SKELETON_DRIVER ", backend sim") != NULL);
+	TEST_ASSERT(strstr(text, "dmadev 0: dumped (driver " PDK_DMA_SKELETON_DRIVER
+				 ", backend sim") != NULL);
 	TEST_ASSERT(strstr(text, "state: started") != NULL);
 	TEST_ASSERT(strstr(text, "capabilities: copy fill pasid fence SIMULATED") != NULL);
 	TEST_ASSERT(strstr(text, "queue 0: not set up") != NULL);
