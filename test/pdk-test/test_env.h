@@ -244,8 +244,11 @@ bool test_env_unchanged(struct test_env *env, const struct pdk_sim_stats *before
 		struct pdk_sim_stats before__;					\
 		test_env_counters(env, &before__);				\
 		TEST_ASSERT_RC(expr, want);					\
-		TEST_ASSERT(test_env_unchanged(env, &before__, #expr),		\
-			    "%s changed the sim", #expr);			\
+		if (!test_env_unchanged(env, &before__, #expr)) {		\
+			pdk_test_fail(__FILE__, __LINE__, "%s was refused but changed the sim", \
+				      #expr);					\
+			return TEST_FAILED;					\
+		}								\
 	} while (0)
 
 /** Assert that, on the sim, counter @p field (of struct pdk_sim_stats) is @p want. */
