@@ -312,32 +312,32 @@ fail:
 	return rc;
 }
 
+/* One step of the release: print it when it failed; @return the first failure so far. */
+static int
+release_step(const struct test_env *env, int rc, int step_rc, const char *step)
+{
+	if (step_rc < 0)
+		step_failed(env, step, step_rc, NULL);
+	return rc < 0 ? rc : step_rc;
+}
+
 int
 test_env_release(struct test_env *env)
 {
-	int rc = 0, r;
+	int rc = 0;
 
-	if (env->pasid != 0) {
-		r = raw_detach(env, VFIO_DEVICE_DETACH_PASID, env->pasid);
-		if (r < 0)
-			step_failed(env, "teardown: detach of the fixture's PASID", r, NULL);
-		rc = rc < 0 ? rc : r;
-		env->pasid = 0;
-	}
-	if (env->hwpt != 0) {
-		r = raw_destroy(env, env->hwpt);
-		if (r < 0)
-			step_failed(env, "teardown: IOMMU_DESTROY of the fixture's HWPT", r, NULL);
-		rc = rc < 0 ? rc : r;
-		env->hwpt = 0;
-	}
-	if (env->ioas != 0) {
-		r = raw_destroy(env, env->ioas);
-		if (r < 0)
-			step_failed(env, "teardown: IOMMU_DESTROY of the fixture's IOAS", r, NULL);
-		rc = rc < 0 ? rc : r;
-		env->ioas = 0;
-	}
+	if (env->pasid != 0)
+		rc = release_step(env, rc, raw_detach(env, VFIO_DEVICE_DETACH_PASID, env->pasid),
+				  "teardown: detach of the fixture's PASID");
+	if (env->hwpt != 0)
+		rc = release_step(env, rc, raw_destroy(env, env->hwpt),
+				  "teardown: IOMMU_DESTROY of the fixture's HWPT");
+	if (env->ioas != 0)
+		rc = release_step(env, rc, raw_destroy(env, env->ioas),
+				  "teardown: IOMMU_DESTROY of the fixture's IOAS");
+	env->pasid = 0;
+	env->hwpt = 0;
+	env->ioas = 0;
 	test_buf_free(env->buf, env->buf_len);
 	env->buf = NULL;
 	env->buf_len = 0;
