@@ -15,19 +15,6 @@
 
 #include "sim_internal.h"
 
-static const char *
-sim_file_kind_name(enum sim_file_kind kind)
-{
-	switch (kind) {
-	case SIM_FILE_IOMMUFD:
-		return "iommufd";
-	case SIM_FILE_DEVICE:
-		return "VFIO device";
-	default:
-		return "fault queue";
-	}
-}
-
 int
 pdk_sim_create(const struct pdk_sim_config *cfg, struct pdk_sim **out)
 {
@@ -124,10 +111,12 @@ pdk_sim_destroy(struct pdk_sim *sim)
 		fds[0] = '\0';
 		for (i = 0; i < sim->nfds && i < SIM_FDS_NAMED && off < sizeof(fds); i++) {
 			const struct sim_fd *f = &sim->fds[i];
-			int n = snprintf(fds + off, sizeof(fds) - off, "%sfd %d (%s%s%s)",
-					 i > 0 ? ", " : "", f->fd, sim_file_kind_name(f->file->kind),
-					 f->file->kind == SIM_FILE_DEVICE ? " " : "",
-					 f->file->kind == SIM_FILE_DEVICE ? f->file->dev.fn->addr : "");
+			char what[64];
+			int n;
+
+			f->file->ops->show(f->file, what, sizeof(what));
+			n = snprintf(fds + off, sizeof(fds) - off, "%sfd %d (%s)", i > 0 ? ", " : "",
+				     f->fd, what);
 
 			if (n < 0)
 				break;

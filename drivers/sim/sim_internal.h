@@ -80,22 +80,45 @@ enum sim_obj_type {
 	SIM_OBJ_FAULT,
 };
 
+#define sim_container_of(ptr, type, member) \
+	((type *)(void *)((char *)(ptr) - offsetof(type, member)))
+
+struct sim_obj;
+
+/*
+ * What differs between object kinds, defined beside each kind's code
+ * (struct iommufd_object_ops). Each object points at its kind's ops, so
+ * the object table calls a kind without knowing it.
+ */
+struct sim_obj_ops {
+	enum sim_obj_type type;
+	const char *name;		/* for logs: "IOAS" */
+	/*
+	 * Free the object and what it holds, unreferenced (users == 0). NULL:
+	 * not destroyable by id (a device object goes with its VFIO unbind).
+	 */
+	void (*destroy)(struct sim_obj *obj);
+};
+
 /* The common header of every iommufd object (struct iommufd_object). */
 struct sim_obj {
-	enum sim_obj_type type;
+	const struct sim_obj_ops *ops;
 	uint32_t id;
 	/* References other than the id table's: IOMMU_DESTROY is -EBUSY while > 0. */
 	unsigned int users;
 };
 
 struct sim_ctx;
+struct sim_file;
 struct sim_fn;
 struct sim_hwpt;
 struct sim_fault_queue;
 
-int sim_obj_insert(struct sim_ctx *ctx, struct sim_obj *obj, enum sim_obj_type type);
+int sim_obj_insert(struct sim_ctx *ctx, struct sim_obj *obj, const struct sim_obj_ops *ops);
 struct sim_obj *sim_obj_find(struct sim_ctx *ctx, uint32_t id, enum sim_obj_type type);
 void sim_obj_remove(struct sim_ctx *ctx, struct sim_obj *obj);
+/* IOMMU_DESTROY and context teardown: -EBUSY while referenced or not destroyable by id. */
+int sim_obj_destroy(struct sim_obj *obj);
 /* The object with the lowest id > @after of @type (ANY: any), or NULL. */
 struct sim_obj *sim_obj_next(struct sim_ctx *ctx, uint32_t after, enum sim_obj_type type);
 
@@ -128,8 +151,10 @@ sim_ucmd_respond(struct sim_ucmd *uc)
 	uc->respond = true;
 }
 
-int sim_iommufd_ioctl(struct sim_ctx *ctx, unsigned long cmd, void *arg);
-int sim_destroy_obj(struct sim_ctx *ctx, struct sim_obj *obj);
+/* open("/dev/iommu"): a new context behind a new fd. @return the fd or -errno. */
+int sim_iommufd_open(struct pdk_sim *sim);
+/* The context of an iommufd file (iommufd_ctx_from_file()), NULL for another kind. */
+struct sim_ctx *sim_iommufd_ctx_from_file(struct sim_file *file);
 
 /* ---- IOAS (sim_ioas.c) ---- */
 
@@ -165,7 +190,6 @@ int sim_ioas_ioctl_map(struct sim_ucmd *uc);
 int sim_ioas_ioctl_unmap(struct sim_ucmd *uc);
 int sim_ioas_ioctl_iova_ranges(struct sim_ucmd *uc);
 int sim_ioas_ioctl_allow_iovas(struct sim_ucmd *uc);
-void sim_ioas_destroy(struct sim_ioas *ioas);
 int sim_ioas_add_domain(struct sim_ioas *ioas, struct sim_hwpt *hwpt);
 void sim_ioas_remove_domain(struct sim_ioas *ioas, struct sim_hwpt *hwpt);
 int sim_ioas_reserve_dev(struct sim_ioas *ioas, struct sim_fn *fn);
@@ -257,35 +281,39 @@ struct sim_fault_queue {
 };
 
 int sim_fault_ioctl_alloc(struct sim_ucmd *uc);
-void sim_fault_destroy(struct sim_fault_queue *fq);
 void sim_fault_queue_report(struct sim_fault_queue *fq, const struct sim_device *idev,
 			    bool pasid_valid, uint32_t pasid, uint64_t iova, bool write);
 /* Auto-respond (drop) the groups of @dev_id/@pasid, as detach does. */
 void sim_fault_queue_flush(struct sim_fault_queue *fq, uint32_t dev_id, uint32_t pasid);
-ssize_t sim_fault_read(struct sim_fault_queue *fq, void *buf, size_t len);
-ssize_t sim_fault_write(struct sim_fault_queue *fq, const void *buf, size_t len);
 
 /* ---- files and fds (sim_fd.c) ---- */
 
-enum sim_file_kind {
-	SIM_FILE_IOMMUFD,
-	SIM_FILE_DEVICE,
-	SIM_FILE_FAULT,
+struct sim_file;
+
+/*
+ * What differs between file kinds, defined beside each kind's code (the
+ * kernel's struct file_operations: iommufd_fops, vfio_device_fops, the
+ * fault queue's fops). Every op runs with sim->lock held.
+ */
+struct sim_file_ops {
+	/* What the file is, for logs: "iommufd", "VFIO device 0000:00:04.0". */
+	void (*show)(const struct sim_file *file, char *buf, size_t len);
+	int (*ioctl)(struct sim_file *file, unsigned long cmd, void *arg);	/* NULL: -ENOTTY */
+	/* read() or write() at @p pos; the caller advances file->pos. NULL: -EINVAL. */
+	ssize_t (*rw)(struct sim_file *file, void *buf, size_t len, uint64_t pos, bool write);
+	bool nonseekable;	/* pread()/pwrite(): -ESPIPE */
+	int (*mmap)(struct sim_file *file, size_t len, int prot, uint64_t off,
+		    void **addr);					/* NULL: -ENODEV */
+	/* The last reference is gone: drop what file->priv holds (the file is freed after). */
+	void (*release)(struct sim_file *file);
 };
 
 /* What an fd points at; outlives the fd while a BAR mmap holds it. */
 struct sim_file {
-	enum sim_file_kind kind;
-	unsigned int refs;	/* the fd + each mmap */
-	union {
-		struct sim_ctx *ctx;			/* IOMMUFD */
-		struct {
-			struct sim_fn *fn;
-			bool access_granted;		/* bound through this file */
-			uint64_t pos;			/* read()/write() position */
-		} dev;					/* DEVICE */
-		struct sim_fault_queue *fault;		/* FAULT */
-	};
+	const struct sim_file_ops *ops;
+	unsigned int refs;	/* the fd + each mmap + a call in flight */
+	uint64_t pos;		/* read()/write() position */
+	void *priv;		/* the kind's: a sim_ctx, a sim_vfio_file, a sim_fault_queue */
 };
 
 struct sim_fd {
@@ -299,7 +327,7 @@ struct sim_mmap {
 	struct sim_file *file;
 };
 
-struct sim_file *sim_file_new(struct pdk_sim *sim, enum sim_file_kind kind);
+struct sim_file *sim_file_new(struct pdk_sim *sim, const struct sim_file_ops *ops, void *priv);
 void sim_file_put(struct pdk_sim *sim, struct sim_file *file);
 /* Reserve a real fd number for @file. @return the fd or -errno (file untouched). */
 int sim_fd_install(struct pdk_sim *sim, struct sim_file *file);
@@ -399,10 +427,14 @@ ssize_t sim_fs_link_name(struct pdk_sim *sim, const char *path, char *buf, size_
 
 /* ---- VFIO device cdev (sim_vfio.c) ---- */
 
-int sim_vfio_ioctl(struct sim_file *file, unsigned long cmd, void *arg);
-ssize_t sim_vfio_rw(struct sim_file *file, void *buf, size_t len, uint64_t off, bool write);
-int sim_vfio_mmap(struct sim_file *file, size_t len, int prot, uint64_t off, void **addr);
-void sim_vfio_release(struct sim_file *file);
+/* What a device fd points at (struct vfio_device_file). */
+struct sim_vfio_file {
+	struct sim_fn *fn;
+	bool access_granted;	/* bound through this file */
+};
+
+/* open("/dev/vfio/devices/vfioN"). @return the fd or -errno. */
+int sim_vfio_open(struct pdk_sim *sim, int index);
 void sim_vfio_signal_msix(struct sim_fn *fn, unsigned int vector);
 
 /* ---- IOMMU translation and DMA port (sim_iommu.c) ---- */

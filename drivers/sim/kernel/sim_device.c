@@ -81,6 +81,12 @@ sim_attach_count(struct pdk_sim *sim, uint32_t pasid, bool up)
 
 /* ---- bind ---- */
 
+/* No destroy: a device object goes with its VFIO unbind, never by id. */
+static const struct sim_obj_ops sim_device_ops = {
+	.type = SIM_OBJ_DEVICE,
+	.name = "device",
+};
+
 int
 sim_device_bind(struct sim_ctx *ctx, struct sim_fn *fn, struct sim_device **out)
 {
@@ -101,7 +107,7 @@ sim_device_bind(struct sim_ctx *ctx, struct sim_fn *fn, struct sim_device **out)
 	idev = calloc(1, sizeof(*idev));
 	if (idev == NULL)
 		return -ENOMEM;
-	rc = sim_obj_insert(ctx, &idev->obj, SIM_OBJ_DEVICE);
+	rc = sim_obj_insert(ctx, &idev->obj, &sim_device_ops);
 	if (rc < 0) {
 		free(idev);
 		return rc;
@@ -351,7 +357,7 @@ sim_device_change_pt(struct sim_device *idev, uint32_t pasid, uint32_t *pt_id, b
 
 	if (pt == NULL)
 		return sim_err(-ENOENT, "attach", "no object with that pt_id");
-	switch (pt->type) {
+	switch (pt->ops->type) {
 	case SIM_OBJ_HWPT:
 		rc = sim_do_change(idev, pasid, (struct sim_hwpt *)pt, replace, &old);
 		break;

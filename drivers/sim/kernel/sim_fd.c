@@ -19,15 +19,16 @@
 #include "sim_internal.h"
 
 struct sim_file *
-sim_file_new(struct pdk_sim *sim, enum sim_file_kind kind)
+sim_file_new(struct pdk_sim *sim, const struct sim_file_ops *ops, void *priv)
 {
 	struct sim_file *file = calloc(1, sizeof(*file));
 
 	(void)sim;
 	if (file == NULL)
 		return NULL;
-	file->kind = kind;
+	file->ops = ops;
 	file->refs = 1;
+	file->priv = priv;
 	return file;
 }
 
@@ -37,21 +38,7 @@ sim_file_put(struct pdk_sim *sim, struct sim_file *file)
 	(void)sim;
 	if (--file->refs > 0)
 		return;
-	switch (file->kind) {
-	case SIM_FILE_IOMMUFD:
-		sim_ctx_put(file->ctx);
-		break;
-	case SIM_FILE_DEVICE:
-		sim_vfio_release(file);
-		break;
-	case SIM_FILE_FAULT: {
-		struct sim_ctx *ctx = file->fault->ctx;
-
-		file->fault->obj.users--;
-		sim_ctx_put(ctx);
-		break;
-	}
-	}
+	file->ops->release(file);
 	free(file);
 }
 

@@ -19,6 +19,18 @@
 
 #include "sim_internal.h"
 
+static void
+sim_hwpt_destroy_obj(struct sim_obj *obj)
+{
+	sim_hwpt_destroy(sim_container_of(obj, struct sim_hwpt, obj));
+}
+
+static const struct sim_obj_ops sim_hwpt_ops = {
+	.type = SIM_OBJ_HWPT,
+	.name = "HWPT",
+	.destroy = sim_hwpt_destroy_obj,
+};
+
 int
 sim_hwpt_paging_alloc(struct sim_ctx *ctx, struct sim_ioas *ioas, uint32_t flags,
 		      struct sim_hwpt **out)
@@ -41,7 +53,7 @@ sim_hwpt_paging_alloc(struct sim_ctx *ctx, struct sim_ioas *ioas, uint32_t flags
 	hwpt = calloc(1, sizeof(*hwpt));
 	if (hwpt == NULL)
 		return -ENOMEM;
-	rc = sim_obj_insert(ctx, &hwpt->obj, SIM_OBJ_HWPT);
+	rc = sim_obj_insert(ctx, &hwpt->obj, &sim_hwpt_ops);
 	if (rc < 0) {
 		free(hwpt);
 		return rc;
@@ -104,7 +116,7 @@ sim_hwpt_ioctl_alloc(struct sim_ucmd *uc)
 	if (pt == NULL)
 		return sim_err(-EINVAL, op, "no object with that pt_id");
 
-	switch (pt->type) {
+	switch (pt->ops->type) {
 	case SIM_OBJ_IOAS:
 		if (cmd->data_len != 0)
 			return sim_err(-EOPNOTSUPP, op,

@@ -324,7 +324,29 @@ sim_ioas_remove_domain(struct sim_ioas *ioas, struct sim_hwpt *hwpt)
 	}
 }
 
-/* ---- IOMMU_IOAS_ALLOC ---- */
+/* ---- IOMMU_IOAS_ALLOC and the object ---- */
+
+static void
+sim_ioas_destroy(struct sim_obj *obj)
+{
+	struct sim_ioas *ioas = sim_container_of(obj, struct sim_ioas, obj);
+	struct pdk_sim *sim = ioas->ctx->sim;
+
+	while (ioas->areas != NULL)
+		sim_area_remove(ioas, ioas->areas);
+	while (ioas->resv != NULL)
+		sim_ioas_unreserve(ioas, ioas->resv->owner);
+	free(ioas->allowed);
+	sim_obj_remove(ioas->ctx, &ioas->obj);
+	sim->st.ioas--;
+	free(ioas);
+}
+
+static const struct sim_obj_ops sim_ioas_ops = {
+	.type = SIM_OBJ_IOAS,
+	.name = "IOAS",
+	.destroy = sim_ioas_destroy,
+};
 
 int
 sim_ioas_ioctl_alloc(struct sim_ucmd *uc)
@@ -338,7 +360,7 @@ sim_ioas_ioctl_alloc(struct sim_ucmd *uc)
 	ioas = calloc(1, sizeof(*ioas));
 	if (ioas == NULL)
 		return -ENOMEM;
-	rc = sim_obj_insert(uc->ctx, &ioas->obj, SIM_OBJ_IOAS);
+	rc = sim_obj_insert(uc->ctx, &ioas->obj, &sim_ioas_ops);
 	if (rc < 0) {
 		free(ioas);
 		return rc;
@@ -349,21 +371,6 @@ sim_ioas_ioctl_alloc(struct sim_ucmd *uc)
 	cmd->out_ioas_id = ioas->obj.id;
 	sim_ucmd_respond(uc);
 	return 0;
-}
-
-void
-sim_ioas_destroy(struct sim_ioas *ioas)
-{
-	struct pdk_sim *sim = ioas->ctx->sim;
-
-	while (ioas->areas != NULL)
-		sim_area_remove(ioas, ioas->areas);
-	while (ioas->resv != NULL)
-		sim_ioas_unreserve(ioas, ioas->resv->owner);
-	free(ioas->allowed);
-	sim_obj_remove(ioas->ctx, &ioas->obj);
-	sim->st.ioas--;
-	free(ioas);
 }
 
 /* ---- IOMMU_IOAS_MAP ---- */

@@ -19,6 +19,7 @@
 
 #include <errno.h>
 #include <linux/ioctl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/uio.h>
@@ -97,14 +98,14 @@ sim_ctx_free(struct sim_ctx *ctx)
 		for (i = 0; i < ctx->nobjs; i++) {
 			struct sim_obj *obj = ctx->objs[i];
 
-			if (obj != NULL && obj->users == 0 && sim_destroy_obj(ctx, obj) == 0)
+			if (obj != NULL && obj->users == 0 && sim_obj_destroy(obj) == 0)
 				progress = true;
 		}
 	}
 	for (i = 0; i < ctx->nobjs; i++)
 		if (ctx->objs[i] != NULL)
-			SIM_LOG(ERR, "internal error: object %u (type %d) still referenced at context teardown",
-				ctx->objs[i]->id, ctx->objs[i]->type);
+			SIM_LOG(ERR, "internal error: %s %u still referenced at context teardown",
+				ctx->objs[i]->ops->name, ctx->objs[i]->id);
 	for (pp = &sim->ctxs; *pp != NULL; pp = &(*pp)->next) {
 		if (*pp == ctx) {
 			*pp = ctx->next;
@@ -123,28 +124,6 @@ sim_ctx_put(struct sim_ctx *ctx)
 		sim_ctx_free(ctx);
 }
 
-int
-sim_destroy_obj(struct sim_ctx *ctx, struct sim_obj *obj)
-{
-	(void)ctx;
-	if (obj->users > 0)
-		return -EBUSY;
-	switch (obj->type) {
-	case SIM_OBJ_IOAS:
-		sim_ioas_destroy((struct sim_ioas *)obj);
-		return 0;
-	case SIM_OBJ_HWPT:
-		sim_hwpt_destroy((struct sim_hwpt *)obj);
-		return 0;
-	case SIM_OBJ_FAULT:
-		sim_fault_destroy((struct sim_fault_queue *)obj);
-		return 0;
-	default:
-		/* A device object goes with its VFIO unbind, never by id. */
-		return -EBUSY;
-	}
-}
-
 static int
 sim_ioctl_destroy(struct sim_ucmd *uc)
 {
@@ -154,7 +133,7 @@ sim_ioctl_destroy(struct sim_ucmd *uc)
 
 	if (obj == NULL)
 		return sim_err(-ENOENT, "IOMMU_DESTROY", "no object with that id");
-	rc = sim_destroy_obj(uc->ctx, obj);
+	rc = sim_obj_destroy(obj);
 	if (rc < 0)
 		return sim_err(rc, "IOMMU_DESTROY", "object still referenced");
 	return 0;
@@ -257,12 +236,12 @@ union sim_ucmd_buffer {
 	uint64_t align;
 };
 
-int
-sim_iommufd_ioctl(struct sim_ctx *ctx, unsigned long cmd, void *arg)
+static int
+sim_iommufd_ioctl(struct sim_file *file, unsigned long cmd, void *arg)
 {
 	const struct sim_ioctl_op *op;
 	union sim_ucmd_buffer buf;
-	struct sim_ucmd uc = { .ctx = ctx, .cmd = &buf };
+	struct sim_ucmd uc = { .ctx = file->priv, .cmd = &buf };
 	unsigned int nr = _IOC_NR(cmd);
 	uint32_t user_size;
 	size_t n;
@@ -295,4 +274,50 @@ sim_iommufd_ioctl(struct sim_ctx *ctx, unsigned long cmd, void *arg)
 	if (uc.respond)
 		memcpy(arg, &buf, n);
 	return rc;
+}
+
+/* ---- the /dev/iommu file (iommufd_fops) ---- */
+
+static void
+sim_iommufd_show(const struct sim_file *file, char *buf, size_t len)
+{
+	(void)file;
+	snprintf(buf, len, "iommufd");
+}
+
+static void
+sim_iommufd_release(struct sim_file *file)
+{
+	sim_ctx_put(file->priv);
+}
+
+static const struct sim_file_ops sim_iommufd_fops = {
+	.show = sim_iommufd_show,
+	.ioctl = sim_iommufd_ioctl,
+	.release = sim_iommufd_release,
+};
+
+int
+sim_iommufd_open(struct pdk_sim *sim)
+{
+	struct sim_file *file = sim_file_new(sim, &sim_iommufd_fops, NULL);
+	int fd;
+
+	if (file == NULL)
+		return -ENOMEM;
+	file->priv = sim_ctx_new(sim);
+	if (file->priv == NULL) {
+		free(file);
+		return -ENOMEM;
+	}
+	fd = sim_fd_install(sim, file);
+	if (fd < 0)
+		sim_file_put(sim, file);	/* drops the new context */
+	return fd;
+}
+
+struct sim_ctx *
+sim_iommufd_ctx_from_file(struct sim_file *file)
+{
+	return file->ops == &sim_iommufd_fops ? file->priv : NULL;
 }

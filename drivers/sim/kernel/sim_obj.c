@@ -19,7 +19,7 @@
 #define SIM_OBJ_ID_MAX 0x7fffffffu
 
 int
-sim_obj_insert(struct sim_ctx *ctx, struct sim_obj *obj, enum sim_obj_type type)
+sim_obj_insert(struct sim_ctx *ctx, struct sim_obj *obj, const struct sim_obj_ops *ops)
 {
 	uint32_t i;
 
@@ -39,7 +39,7 @@ sim_obj_insert(struct sim_ctx *ctx, struct sim_obj *obj, enum sim_obj_type type)
 		ctx->objs = objs;
 		ctx->nobjs = n;
 	}
-	obj->type = type;
+	obj->ops = ops;
 	obj->id = i + 1;
 	obj->users = 0;
 	ctx->objs[i] = obj;
@@ -54,7 +54,7 @@ sim_obj_find(struct sim_ctx *ctx, uint32_t id, enum sim_obj_type type)
 	if (id == 0 || id > ctx->nobjs)
 		return NULL;
 	obj = ctx->objs[id - 1];
-	if (obj == NULL || (type != SIM_OBJ_ANY && obj->type != type))
+	if (obj == NULL || (type != SIM_OBJ_ANY && obj->ops->type != type))
 		return NULL;
 	return obj;
 }
@@ -75,8 +75,17 @@ sim_obj_next(struct sim_ctx *ctx, uint32_t after, enum sim_obj_type type)
 	for (i = after; i < ctx->nobjs; i++) {
 		struct sim_obj *obj = ctx->objs[i];
 
-		if (obj != NULL && (type == SIM_OBJ_ANY || obj->type == type))
+		if (obj != NULL && (type == SIM_OBJ_ANY || obj->ops->type == type))
 			return obj;
 	}
 	return NULL;
+}
+
+int
+sim_obj_destroy(struct sim_obj *obj)
+{
+	if (obj->users > 0 || obj->ops->destroy == NULL)
+		return -EBUSY;
+	obj->ops->destroy(obj);
+	return 0;
 }

@@ -76,40 +76,12 @@ sim_parse_vfio(const char *name)
 int
 sim_fs_open(struct pdk_sim *sim, const char *path)
 {
-	struct sim_file *file;
-	int fd;
-
 	if (path == NULL)
 		return -EFAULT;
-	if (strcmp(path, "/dev/iommu") == 0) {
-		file = sim_file_new(sim, SIM_FILE_IOMMUFD);
-		if (file == NULL)
-			return -ENOMEM;
-		file->ctx = sim_ctx_new(sim);
-		if (file->ctx == NULL) {
-			free(file);
-			return -ENOMEM;
-		}
-		fd = sim_fd_install(sim, file);
-		if (fd < 0)
-			sim_file_put(sim, file);	/* drops the new context */
-		return fd;
-	}
-	if (strncmp(path, SIM_DEV_VFIO "/", sizeof(SIM_DEV_VFIO)) == 0) {
-		int index = sim_parse_vfio(path + sizeof(SIM_DEV_VFIO));
-		struct sim_fn *fn = sim_fn_by_vfio(sim, index);
-
-		if (fn == NULL)
-			return sim_err(-ENOENT, "open", "no such simulated VFIO cdev");
-		file = sim_file_new(sim, SIM_FILE_DEVICE);
-		if (file == NULL)
-			return -ENOMEM;
-		file->dev.fn = fn;
-		fd = sim_fd_install(sim, file);
-		if (fd < 0)
-			free(file);
-		return fd;
-	}
+	if (strcmp(path, "/dev/iommu") == 0)
+		return sim_iommufd_open(sim);
+	if (strncmp(path, SIM_DEV_VFIO "/", sizeof(SIM_DEV_VFIO)) == 0)
+		return sim_vfio_open(sim, sim_parse_vfio(path + sizeof(SIM_DEV_VFIO)));
 	return sim_err(-ENOENT, "open", "path not simulated");
 }
 

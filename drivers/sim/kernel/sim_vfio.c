@@ -32,12 +32,6 @@
 
 #define SIM_MSIX_TABLE_SIZE (SIM_MSIX_VECTORS * 16u)
 
-static struct pdk_sim *
-sim_of(const struct sim_file *file)
-{
-	return file->dev.fn->sim;
-}
-
 /* ---- the VFIO layer's PASID record (vdev->pasids) ---- */
 
 static bool
@@ -305,12 +299,14 @@ static int
 sim_vfio_bind(struct sim_file *file, void *arg)
 {
 	static const char op[] = "VFIO_DEVICE_BIND_IOMMUFD";
-	struct sim_fn *fn = file->dev.fn;
+	struct sim_vfio_file *df = file->priv;
+	struct sim_fn *fn = df->fn;
 	struct pdk_sim *sim = fn->sim;
 	const size_t minsz = offsetof(struct vfio_device_bind_iommufd, out_devid) + 4;
 	struct vfio_device_bind_iommufd bind;
 	struct sim_device *idev;
 	struct sim_file *ifile;
+	struct sim_ctx *ictx;
 	int rc;
 
 	memcpy(&bind, arg, minsz);
@@ -318,7 +314,7 @@ sim_vfio_bind(struct sim_file *file, void *arg)
 		return sim_err(-EINVAL, op, "argsz below 16 or iommufd < 0");
 	if (bind.flags != 0)
 		return sim_err(-EINVAL, op, "unknown flags (no VF token is simulated)");
-	if (file->dev.access_granted)
+	if (df->access_granted)
 		return sim_err(-EINVAL, op, "this fd is already bound");
 	ifile = sim_fd_lookup(sim, bind.iommufd);
 	if (ifile == NULL) {
@@ -326,18 +322,19 @@ sim_vfio_bind(struct sim_file *file, void *arg)
 			return sim_err(-EBADF, op, "iommufd is not an open fd");
 		return sim_err(-EBADFD, op, "iommufd is not a (simulated) iommufd");
 	}
-	if (ifile->kind != SIM_FILE_IOMMUFD)
+	ictx = sim_iommufd_ctx_from_file(ifile);
+	if (ictx == NULL)
 		return sim_err(-EBADFD, op, "iommufd is not an iommufd");
 	if (fn->bound_file != NULL)
 		return sim_err(-EINVAL, op, "the device is already bound through another fd");
-	rc = sim_device_bind(ifile->ctx, fn, &idev);
+	rc = sim_device_bind(ictx, fn, &idev);
 	if (rc < 0)
 		return rc;
 	fn->idev = idev;
 	fn->bound_file = file;
 	fn->rid_attached = false;
 	fn->npasids = 0;
-	file->dev.access_granted = true;
+	df->access_granted = true;
 	sim_pci_enable(fn);
 	memcpy((uint8_t *)arg + offsetof(struct vfio_device_bind_iommufd, out_devid),
 	       &idev->obj.id, sizeof(idev->obj.id));
@@ -469,12 +466,14 @@ sim_vfio_unbind(struct sim_fn *fn)
 	fn->bound_file = NULL;
 }
 
-void
+static void
 sim_vfio_release(struct sim_file *file)
 {
-	if (file->dev.access_granted)
-		sim_vfio_unbind(file->dev.fn);
-	file->dev.access_granted = false;
+	struct sim_vfio_file *df = file->priv;
+
+	if (df->access_granted)
+		sim_vfio_unbind(df->fn);
+	free(df);
 }
 
 /* ---- info ioctls ---- */
@@ -573,16 +572,17 @@ sim_vfio_feature(void *arg)
 	return sim_err(-ENOTTY, op, "no device feature is simulated");
 }
 
-int
+static int
 sim_vfio_ioctl(struct sim_file *file, unsigned long cmd, void *arg)
 {
-	struct sim_fn *fn = file->dev.fn;
+	struct sim_vfio_file *df = file->priv;
+	struct sim_fn *fn = df->fn;
 
 	if (arg == NULL && cmd != VFIO_DEVICE_RESET)
 		return -EFAULT;
 	if (cmd == VFIO_DEVICE_BIND_IOMMUFD)
 		return sim_vfio_bind(file, arg);
-	if (!file->dev.access_granted)
+	if (!df->access_granted)
 		return sim_err(-EINVAL, "device ioctl", "the device fd is not bound yet");
 	switch (cmd) {
 	case VFIO_DEVICE_ATTACH_IOMMUFD_PT:
@@ -650,13 +650,14 @@ sim_vfio_bar_rw(struct sim_fn *fn, unsigned int bar, void *buf, size_t len, uint
 	return (ssize_t)n;
 }
 
-ssize_t
+static ssize_t
 sim_vfio_rw(struct sim_file *file, void *buf, size_t len, uint64_t off, bool write)
 {
-	struct sim_fn *fn = file->dev.fn;
+	struct sim_vfio_file *df = file->priv;
+	struct sim_fn *fn = df->fn;
 	uint64_t index = off >> SIM_REGION_SHIFT, pos = off & SIM_REGION_MASK;
 
-	if (!file->dev.access_granted)
+	if (!df->access_granted)
 		return sim_err(-EINVAL, "device read/write", "the device fd is not bound yet");
 	if (buf == NULL)
 		return -EFAULT;
@@ -675,16 +676,17 @@ sim_vfio_rw(struct sim_file *file, void *buf, size_t len, uint64_t off, bool wri
 	}
 }
 
-int
+static int
 sim_vfio_mmap(struct sim_file *file, size_t len, int prot, uint64_t off, void **addr)
 {
 	static const char op[] = "device mmap";
-	struct sim_fn *fn = file->dev.fn;
+	struct sim_vfio_file *df = file->priv;
+	struct sim_fn *fn = df->fn;
 	uint64_t index = off >> SIM_REGION_SHIFT, pos = off & SIM_REGION_MASK;
 	void *p;
 	int rc;
 
-	if (!file->dev.access_granted)
+	if (!df->access_granted)
 		return sim_err(-EINVAL, op, "the device fd is not bound yet");
 	if (len == 0 || (off & (SIM_PAGE_SIZE - 1)) || addr == NULL)
 		return sim_err(-EINVAL, op, "zero length or unaligned offset");
@@ -695,11 +697,54 @@ sim_vfio_mmap(struct sim_file *file, size_t len, int prot, uint64_t off, void **
 	p = mmap(NULL, len, prot, MAP_SHARED, fn->bar[index].memfd, (off_t)pos);
 	if (p == MAP_FAILED)
 		return -errno;
-	rc = sim_mmap_add(sim_of(file), p, len, file);
+	rc = sim_mmap_add(fn->sim, p, len, file);
 	if (rc < 0) {
 		munmap(p, len);
 		return rc;
 	}
 	*addr = p;
 	return 0;
+}
+
+/* ---- the device file (vfio_device_fops) ---- */
+
+static void
+sim_vfio_show(const struct sim_file *file, char *buf, size_t len)
+{
+	const struct sim_vfio_file *df = file->priv;
+
+	snprintf(buf, len, "VFIO device %s", df->fn->addr);
+}
+
+static const struct sim_file_ops sim_vfio_fops = {
+	.show = sim_vfio_show,
+	.ioctl = sim_vfio_ioctl,
+	.rw = sim_vfio_rw,
+	.mmap = sim_vfio_mmap,
+	.release = sim_vfio_release,
+};
+
+int
+sim_vfio_open(struct pdk_sim *sim, int index)
+{
+	struct sim_fn *fn = sim_fn_by_vfio(sim, index);
+	struct sim_vfio_file *df;
+	struct sim_file *file;
+	int fd;
+
+	if (fn == NULL)
+		return sim_err(-ENOENT, "open", "no such simulated VFIO cdev");
+	df = calloc(1, sizeof(*df));
+	if (df == NULL)
+		return -ENOMEM;
+	df->fn = fn;
+	file = sim_file_new(sim, &sim_vfio_fops, df);
+	if (file == NULL) {
+		free(df);
+		return -ENOMEM;
+	}
+	fd = sim_fd_install(sim, file);
+	if (fd < 0)
+		sim_file_put(sim, file);
+	return fd;
 }
