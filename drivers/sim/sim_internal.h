@@ -156,7 +156,7 @@ int sim_iommufd_open(struct pdk_sim *sim);
 /* The context of an iommufd file (iommufd_ctx_from_file()), NULL for another kind. */
 struct sim_ctx *sim_iommufd_ctx_from_file(struct sim_file *file);
 
-/* ---- IOAS (sim_ioas.c) ---- */
+/* ---- IO page table (iommu/sim_iopt.c) ---- */
 
 struct sim_area {
 	uint64_t iova;
@@ -174,15 +174,64 @@ struct sim_resv {
 	struct sim_resv *next;
 };
 
-struct sim_ioas {
-	struct sim_obj obj;
-	struct sim_ctx *ctx;
+/* Reserved regions of the simulated IOMMU kind, for a RID attach. */
+struct sim_resv_region {
+	uint64_t start;
+	uint64_t last;
+};
+
+/* The IO page table of an IOAS (struct io_pagetable). */
+struct sim_iopt {
+	struct pdk_sim *sim;			/* counters and the pin limit */
 	struct sim_area *areas;
 	struct sim_resv *resv;
 	struct iommu_iova_range *allowed;	/* IOMMU_IOAS_ALLOW_IOVAS, sorted */
 	unsigned int nallowed;
-	unsigned int ndomains;			/* HWPTs allocated on this IOAS */
+	unsigned int ndomains;			/* domains (HWPTs) filled from this table */
 	uint64_t iova_alignment;		/* 1 without a domain, the page size with one */
+};
+
+void sim_iopt_init(struct sim_iopt *iopt, struct pdk_sim *sim);
+/* Unmap (unpin) everything and drop every reserved and allowed range. */
+void sim_iopt_destroy(struct sim_iopt *iopt);
+/*
+ * Map [user_va, user_va + length) with @p prot (IOMMU_IOAS_MAP_READABLE,
+ * _WRITEABLE) at *@p iova when @p fixed, else at an IOVA the table picks;
+ * *@p iova is where it went. Pinned now when a domain uses the table.
+ */
+int sim_iopt_map(struct sim_iopt *iopt, uint64_t user_va, uint64_t length, uint32_t prot, bool fixed,
+		 uint64_t *iova);
+/* Remove the areas inside [start, last]; *unmapped: the bytes removed (also on failure). */
+int sim_iopt_unmap(struct sim_iopt *iopt, uint64_t start, uint64_t last, uint64_t *unmapped);
+/* The IOVA ranges usable for mapping (the holes between the reserved ones), in order. */
+int sim_iopt_usable_ranges(const struct sim_iopt *iopt,
+			   void (*emit)(void *arg, uint64_t start, uint64_t last), void *arg);
+bool sim_iopt_reserved_overlaps(const struct sim_iopt *iopt, uint64_t start, uint64_t last);
+/* Replace the allowed ranges with @p ranges (checked by the caller), which the table now owns. */
+void sim_iopt_set_allowed(struct sim_iopt *iopt, struct iommu_iova_range *ranges, unsigned int n);
+/*
+ * A domain fills from the table (iopt_table_add_domain()): the IOVA
+ * alignment becomes its page size, what lies beyond @p aperture_last is
+ * reserved for it, and the first domain pins every area.
+ */
+int sim_iopt_add_domain(struct sim_iopt *iopt, const void *domain, uint64_t aperture_last);
+void sim_iopt_remove_domain(struct sim_iopt *iopt, const void *domain);
+/* Reserve @p reg for @p owner: all or none (-EADDRINUSE when a mapping or allowed range is there). */
+int sim_iopt_reserve_regions(struct sim_iopt *iopt, const struct sim_resv_region *reg, unsigned int n,
+			     const void *owner);
+/* Drop every reserved range of @p owner. */
+void sim_iopt_unreserve(struct sim_iopt *iopt, const void *owner);
+/* The area holding @p iova, or NULL: what the IOMMU translates through. */
+struct sim_area *sim_iopt_area_at(struct sim_iopt *iopt, uint64_t iova);
+/* mincore(): every page of [va, va + len) is mapped in the process. @return 0 or -EFAULT. */
+int sim_va_present(uint64_t va, uint64_t len);
+
+/* ---- IOAS (sim_ioas.c) ---- */
+
+struct sim_ioas {
+	struct sim_obj obj;
+	struct sim_ctx *ctx;
+	struct sim_iopt iopt;
 };
 
 int sim_ioas_ioctl_alloc(struct sim_ucmd *uc);
@@ -190,12 +239,6 @@ int sim_ioas_ioctl_map(struct sim_ucmd *uc);
 int sim_ioas_ioctl_unmap(struct sim_ucmd *uc);
 int sim_ioas_ioctl_iova_ranges(struct sim_ucmd *uc);
 int sim_ioas_ioctl_allow_iovas(struct sim_ucmd *uc);
-int sim_ioas_add_domain(struct sim_ioas *ioas, struct sim_hwpt *hwpt);
-void sim_ioas_remove_domain(struct sim_ioas *ioas, struct sim_hwpt *hwpt);
-int sim_ioas_reserve_dev(struct sim_ioas *ioas, struct sim_fn *fn);
-void sim_ioas_unreserve(struct sim_ioas *ioas, const void *owner);
-/* mincore(): every page of [va, va + len) is mapped in the process. @return 0 or -EFAULT. */
-int sim_va_present(uint64_t va, uint64_t len);
 
 /*
  * The kernel's copy_from_user(), copy_to_user() and clear_user() for the
@@ -207,8 +250,6 @@ int sim_va_present(uint64_t va, uint64_t len);
 int sim_copy_from_user(void *dst, uint64_t uptr, size_t len);
 int sim_copy_to_user(uint64_t uptr, const void *src, size_t len);
 int sim_clear_user(uint64_t uptr, uint64_t len);
-/* The area holding @iova, or NULL. */
-struct sim_area *sim_ioas_area_at(struct sim_ioas *ioas, uint64_t iova);
 
 /* ---- HWPT (sim_hwpt.c) ---- */
 
@@ -497,11 +538,6 @@ int sim_iommu_dma_write_status_last(struct sim_fn *fn, bool pasid_valid, uint32_
 				    uint64_t iova, const void *buf, size_t len,
 				    struct sim_va_cache *vc, uint64_t *fault_iova);
 
-/* Reserved regions of the simulated IOMMU kind, for a RID attach. */
-struct sim_resv_region {
-	uint64_t start;
-	uint64_t last;
-};
 unsigned int sim_iommu_resv_regions(const struct pdk_sim *sim, const struct sim_resv_region **out);
 uint64_t sim_iommu_aperture_last(const struct pdk_sim *sim);
 const char *sim_iommu_name(enum pdk_sim_iommu kind);

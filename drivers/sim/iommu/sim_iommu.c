@@ -166,7 +166,7 @@ sim_iommu_translate(struct sim_fn *fn, bool pasid_valid, uint32_t pasid, uint64_
 
 	/* Check every byte first: a faulting access moves nothing. */
 	for (cur = iova;;) {
-		struct sim_area *a = sim_ioas_area_at(ioas, cur);
+		struct sim_area *a = sim_iopt_area_at(&ioas->iopt, cur);
 		uint64_t a_last, seg_last;
 
 		if (a == NULL)
@@ -200,7 +200,7 @@ sim_iommu_translate(struct sim_fn *fn, bool pasid_valid, uint32_t pasid, uint64_
 static uint8_t *
 sim_iommu_host(struct sim_ioas *ioas, uint64_t iova, uint64_t left, uint64_t *n)
 {
-	struct sim_area *a = sim_ioas_area_at(ioas, iova);
+	struct sim_area *a = sim_iopt_area_at(&ioas->iopt, iova);
 	uint64_t in_area = a->iova + a->length - iova;
 
 	*n = in_area < left ? in_area : left;

@@ -140,6 +140,20 @@ sim_device_unbind(struct sim_device *idev)
 
 /* ---- the IOMMU side of an attach ---- */
 
+/* A RID attach reserves the device's regions (x86: the MSI window) in the IOAS. */
+static int
+sim_attach_reserve(struct sim_ioas *ioas, struct sim_fn *fn)
+{
+	const struct sim_resv_region *reg;
+	unsigned int n = sim_iommu_resv_regions(ioas->ctx->sim, &reg);
+	int rc = sim_iopt_reserve_regions(&ioas->iopt, reg, n, fn);
+
+	if (rc < 0)
+		return sim_err(rc, "attach",
+			       "the device's reserved region (MSI window) overlaps a mapping or allowed range");
+	return 0;
+}
+
 /*
  * iommufd_hwpt_pasid_compat() then, for a PASID, what the IOMMU core and
  * driver check in iommu_attach_device_pasid(): a domain op (AMD paging
@@ -197,7 +211,7 @@ sim_do_attach(struct sim_device *idev, uint32_t pasid, struct sim_hwpt *hwpt)
 	if (att != NULL && att->hwpt != hwpt)
 		return sim_err(-EINVAL, op, "the IOMMU group is attached to another HWPT there");
 	if (pasid == 0) {
-		rc = sim_ioas_reserve_dev(hwpt->ioas, fn);
+		rc = sim_attach_reserve(hwpt->ioas, fn);
 		if (rc < 0)
 			return rc;
 	}
@@ -234,7 +248,7 @@ sim_do_attach(struct sim_device *idev, uint32_t pasid, struct sim_hwpt *hwpt)
 
 fail_resv:
 	if (pasid == 0)
-		sim_ioas_unreserve(hwpt->ioas, fn);
+		sim_iopt_unreserve(&hwpt->ioas->iopt, fn);
 	return rc;
 }
 
@@ -246,10 +260,10 @@ sim_resv_move(struct sim_attach *att, struct sim_ioas *to)
 	int rc;
 
 	for (i = 0; i < att->ndevs; i++) {
-		rc = sim_ioas_reserve_dev(to, att->devs[i]->fn);
+		rc = sim_attach_reserve(to, att->devs[i]->fn);
 		if (rc < 0) {
 			for (j = 0; j < i; j++)
-				sim_ioas_unreserve(to, att->devs[j]->fn);
+				sim_iopt_unreserve(&to->iopt, att->devs[j]->fn);
 			return rc;
 		}
 	}
@@ -283,12 +297,12 @@ sim_do_replace(struct sim_device *idev, uint32_t pasid, struct sim_hwpt *hwpt,
 	if (rc < 0) {
 		if (move)
 			for (i = 0; i < att->ndevs; i++)
-				sim_ioas_unreserve(hwpt->ioas, att->devs[i]->fn);
+				sim_iopt_unreserve(&hwpt->ioas->iopt, att->devs[i]->fn);
 		return rc;
 	}
 	if (move)
 		for (i = 0; i < att->ndevs; i++)
-			sim_ioas_unreserve(old->ioas, att->devs[i]->fn);
+			sim_iopt_unreserve(&old->ioas->iopt, att->devs[i]->fn);
 	if (old->fault != NULL)
 		sim_fault_queue_flush(old->fault, idev->obj.id, pasid);
 	att->hwpt = hwpt;
@@ -410,7 +424,7 @@ sim_device_detach(struct sim_device *idev, uint32_t pasid)
 	if (att->ndevs == 0)
 		sim_attach_unlink(grp, att);
 	if (pasid == 0)
-		sim_ioas_unreserve(hwpt->ioas, idev->fn);
+		sim_iopt_unreserve(&hwpt->ioas->iopt, idev->fn);
 	if (hwpt->fault != NULL)
 		sim_fault_queue_flush(hwpt->fault, idev->obj.id, pasid);
 	sim_attach_count(idev->ctx->sim, pasid, false);

@@ -61,7 +61,7 @@ sim_hwpt_paging_alloc(struct sim_ctx *ctx, struct sim_ioas *ioas, uint32_t flags
 	hwpt->ioas = ioas;
 	hwpt->flags = flags;
 	hwpt->pasid_compat = (flags & IOMMU_HWPT_ALLOC_PASID) != 0;
-	rc = sim_ioas_add_domain(ioas, hwpt);
+	rc = sim_iopt_add_domain(&ioas->iopt, hwpt, sim_iommu_aperture_last(ctx->sim));
 	if (rc < 0) {
 		sim_obj_remove(ctx, &hwpt->obj);
 		free(hwpt);
@@ -78,7 +78,7 @@ sim_hwpt_destroy(struct sim_hwpt *hwpt)
 {
 	struct sim_ctx *ctx = hwpt->ioas->ctx;
 
-	sim_ioas_remove_domain(hwpt->ioas, hwpt);
+	sim_iopt_remove_domain(&hwpt->ioas->iopt, hwpt);
 	hwpt->ioas->obj.users--;
 	if (hwpt->fault != NULL)
 		hwpt->fault->obj.users--;
