@@ -28,7 +28,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
-#include "sim_internal.h"
+#include "sim_iommu.h"
 
 /* ---- user memory checks ---- */
 
@@ -98,6 +98,21 @@ sim_va_check_mincore(uint64_t start, uint64_t end)
 	return sim_va_present(start, end - start);
 }
 
+/* true when [va, va + len) overlaps a BAR mapping the sim handed out (VM_PFNMAP). */
+static bool
+sim_va_is_bar_mapping(const struct pdk_sim *sim, uint64_t va, uint64_t len)
+{
+	unsigned int i;
+
+	for (i = 0; i < sim->nmmaps; i++) {
+		uint64_t a = (uintptr_t)sim->mmaps[i].addr;
+
+		if (sim_ranges_overlap(a, a + sim->mmaps[i].len - 1, va, va + len - 1))
+			return true;
+	}
+	return false;
+}
+
 static int
 sim_va_check(struct pdk_sim *sim, uint64_t va, uint64_t len, bool write)
 {
@@ -105,7 +120,7 @@ sim_va_check(struct pdk_sim *sim, uint64_t va, uint64_t len, bool write)
 	uint64_t end = (va + len + SIM_PAGE_SIZE - 1) & ~(SIM_PAGE_SIZE - 1);
 	int rc;
 
-	if (sim_mmap_overlaps(sim, start, end - start))
+	if (sim_va_is_bar_mapping(sim, start, end - start))
 		return -EFAULT;
 	rc = sim_va_check_maps(start, end, write);
 	if (rc <= 0)
@@ -331,8 +346,9 @@ sim_iopt_usable_ranges(const struct sim_iopt *iopt,
 
 /* iopt_table_add_domain(): alignment, aperture, then fill (pin). */
 int
-sim_iopt_add_domain(struct sim_iopt *iopt, const void *domain, uint64_t aperture_last)
+sim_iopt_add_domain(struct sim_iopt *iopt, const struct sim_domain *domain)
 {
+	uint64_t aperture_last = domain->aperture_last;
 	uint64_t align = SIM_PAGE_SIZE;
 	struct sim_area *a;
 	int rc;
@@ -368,7 +384,7 @@ sim_iopt_add_domain(struct sim_iopt *iopt, const void *domain, uint64_t aperture
 }
 
 void
-sim_iopt_remove_domain(struct sim_iopt *iopt, const void *domain)
+sim_iopt_remove_domain(struct sim_iopt *iopt, const struct sim_domain *domain)
 {
 	struct sim_area *a;
 

@@ -24,7 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim_internal.h"
+#include "sim_kernel.h"
 
 static void
 sim_fault_groups_free(struct sim_fault_group *g)
@@ -103,7 +103,7 @@ fail_obj:
 	return rc;
 }
 
-void
+static void
 sim_fault_queue_report(struct sim_fault_queue *fq, const struct sim_device *idev,
 		       bool pasid_valid, uint32_t pasid, uint64_t iova, bool write)
 {
@@ -130,6 +130,22 @@ sim_fault_queue_report(struct sim_fault_queue *fq, const struct sim_device *idev
 		;
 	*pp = g;
 	fq->ndeliver++;
+}
+
+/*
+ * The faulting function's own device object when it is bound, else the
+ * first device of the attachment (a function of the group not bound).
+ */
+void
+sim_fault_iopf_handler(struct sim_attach_handle *handle, struct sim_fn *fn,
+		       const struct pdk_sim_fault *f)
+{
+	struct sim_attach *att = sim_attach_of(handle);
+	const struct sim_device *idev = fn->vdev != NULL && fn->vdev->idev != NULL ?
+					fn->vdev->idev : att->devs[0];
+
+	sim_fault_queue_report(sim_attach_hwpt(att)->fault, idev, f->pasid_valid, f->pasid,
+			       f->iova, f->write);
 }
 
 static bool

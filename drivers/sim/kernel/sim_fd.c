@@ -8,6 +8,7 @@
  * holds, and a kernel call made on it by mistake fails harmlessly. A file
  * (what the fd points at) can outlive its fd: as in the kernel, a BAR mmap
  * holds the device file, so the device stays bound until the last munmap.
+ * A file's kind is its ops (struct sim_file_ops), so nothing here knows one.
  */
 
 #include <errno.h>
@@ -16,7 +17,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "sim_internal.h"
+#include "sim_kernel.h"
 
 struct sim_file *
 sim_file_new(struct pdk_sim *sim, const struct sim_file_ops *ops, void *priv)
@@ -138,18 +139,4 @@ sim_mmap_remove(struct pdk_sim *sim, void *addr, size_t len)
 	sim->st.mmaps--;
 	sim_file_put(sim, file);
 	return 0;
-}
-
-bool
-sim_mmap_overlaps(struct pdk_sim *sim, uint64_t va, uint64_t len)
-{
-	unsigned int i;
-
-	for (i = 0; i < sim->nmmaps; i++) {
-		uint64_t a = (uintptr_t)sim->mmaps[i].addr;
-
-		if (sim_ranges_overlap(a, a + sim->mmaps[i].len - 1, va, va + len - 1))
-			return true;
-	}
-	return false;
 }

@@ -4,9 +4,10 @@
 
 /*
  * HWPT objects: the paging domains of drivers/iommu/iommufd/hw_pagetable.c.
- * A HWPT mirrors its IOAS (the DMA port translates through the IOAS's
- * areas), narrows the IOAS to its aperture and holds a reference on it, and
- * on its fault queue. An automatic HWPT is the one an attach to an IOAS
+ * A HWPT holds an IOMMU domain that mirrors its IOAS's IO page table (the
+ * DMA port translates through it), narrows the IOAS to the domain's
+ * aperture and holds a reference on it, and on its fault queue, whose
+ * handler it gives the domain. An automatic HWPT is the one an attach to an IOAS
  * makes; it is never PASID-compatible (allocated with flags 0) and dies with
  * its last attachment.
  *
@@ -17,7 +18,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
-#include "sim_internal.h"
+#include "sim_kernel.h"
 
 static void
 sim_hwpt_destroy_obj(struct sim_obj *obj)
@@ -61,7 +62,8 @@ sim_hwpt_paging_alloc(struct sim_ctx *ctx, struct sim_ioas *ioas, uint32_t flags
 	hwpt->ioas = ioas;
 	hwpt->flags = flags;
 	hwpt->pasid_compat = (flags & IOMMU_HWPT_ALLOC_PASID) != 0;
-	rc = sim_iopt_add_domain(&ioas->iopt, hwpt, sim_iommu_aperture_last(ctx->sim));
+	sim_domain_init(&hwpt->domain, ctx->sim, &ioas->iopt);
+	rc = sim_iopt_add_domain(&ioas->iopt, &hwpt->domain);
 	if (rc < 0) {
 		sim_obj_remove(ctx, &hwpt->obj);
 		free(hwpt);
@@ -78,7 +80,7 @@ sim_hwpt_destroy(struct sim_hwpt *hwpt)
 {
 	struct sim_ctx *ctx = hwpt->ioas->ctx;
 
-	sim_iopt_remove_domain(&hwpt->ioas->iopt, hwpt);
+	sim_iopt_remove_domain(&hwpt->ioas->iopt, &hwpt->domain);
 	hwpt->ioas->obj.users--;
 	if (hwpt->fault != NULL)
 		hwpt->fault->obj.users--;
@@ -142,6 +144,7 @@ sim_hwpt_ioctl_alloc(struct sim_ucmd *uc)
 			return sim_err(-ENOENT, op, "fault_id is not a fault queue");
 		}
 		hwpt->fault = fq;
+		hwpt->domain.iopf_handler = sim_fault_iopf_handler;
 		fq->obj.users++;
 	}
 	cmd->out_hwpt_id = hwpt->obj.id;

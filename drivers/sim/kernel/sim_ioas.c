@@ -12,7 +12,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
-#include "sim_internal.h"
+#include "sim_kernel.h"
 
 static struct sim_ioas *
 sim_ioas_get(struct sim_ctx *ctx, uint32_t id)

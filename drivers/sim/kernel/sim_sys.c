@@ -12,7 +12,7 @@
 
 #include <errno.h>
 
-#include "sim_internal.h"
+#include "sim_kernel.h"
 
 static int
 sim_enter(struct pdk_sim *sim, bool can_fail)

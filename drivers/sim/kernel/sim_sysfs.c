@@ -21,7 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim_internal.h"
+#include "sim_kernel.h"
 
 #define SIM_SYS_DEVICES "/sys/bus/pci/devices"
 #define SIM_DEV_VFIO	"/dev/vfio/devices"
@@ -121,18 +121,18 @@ sim_fs_collect(struct pdk_sim *sim, const char *path, struct sim_names *names)
 	}
 	if (sim_path_is(path, SIM_DEV_VFIO)) {
 		for (fn = sim->fns; fn != NULL && rc == 0; fn = fn->next) {
-			if (fn->vfio_index < 0)
+			if (fn->vdev == NULL)
 				continue;
-			snprintf(buf, sizeof(buf), "vfio%d", fn->vfio_index);
+			snprintf(buf, sizeof(buf), "vfio%d", fn->vdev->index);
 			rc = sim_names_add(names, buf);
 		}
 		return rc;
 	}
 	fn = sim_fs_fn_attr(sim, path, &attr);
 	if (fn != NULL && (strcmp(attr, "vfio-dev") == 0 || strcmp(attr, "vfio-dev/") == 0)) {
-		if (fn->vfio_index < 0)
+		if (fn->vdev == NULL)
 			return sim_err(-ENOENT, "list_dir", "function not bound to vfio-pci: no vfio-dev");
-		snprintf(buf, sizeof(buf), "vfio%d", fn->vfio_index);
+		snprintf(buf, sizeof(buf), "vfio%d", fn->vdev->index);
 		return sim_names_add(names, buf);
 	}
 	return sim_err(-ENOENT, "list_dir", "directory not simulated");
