@@ -39,34 +39,19 @@ static const struct sim_resv_region sim_resv_amd[] = {
 	{ 0xfd00000000ULL, 0xffffffffffULL },
 };
 
-#define SIM_RESV(r) .resv = (r), .nresv = sizeof(r) / sizeof((r)[0])
 /* A 4-level (48-bit) page table on every simulated IOMMU. */
-#define SIM_APERTURE_LAST ((1ULL << 48) - 1)
+#define SIM_KIND(n, type, r, attach, features) {					\
+	.name = (n), .hw_info_type = (type), .resv = (r), .nresv = sizeof(r) / sizeof((r)[0]), \
+	.aperture_last = (1ULL << 48) - 1, .pasid_attach = (attach), .pasid_features = (features) }
 
 static const struct sim_iommu_kind sim_iommu_kinds[] = {
-	[PDK_SIM_IOMMU_VTD] = {
-		.name = "VT-d",
-		.hw_info_type = IOMMU_HW_INFO_TYPE_INTEL_VTD,
-		SIM_RESV(sim_resv_vtd),
-		.aperture_last = SIM_APERTURE_LAST,
-		.pasid_attach = true,
-		.pasid_features = true,
-	},
-	[PDK_SIM_IOMMU_SMMUV3] = {
-		.name = "SMMUv3",
-		.hw_info_type = IOMMU_HW_INFO_TYPE_ARM_SMMUV3,
-		SIM_RESV(sim_resv_smmuv3),
-		.aperture_last = SIM_APERTURE_LAST,
-		.pasid_attach = true,
-		.pasid_features = true,
-	},
+	[PDK_SIM_IOMMU_VTD] = SIM_KIND("VT-d", IOMMU_HW_INFO_TYPE_INTEL_VTD, sim_resv_vtd,
+				       true, true),
+	[PDK_SIM_IOMMU_SMMUV3] = SIM_KIND("SMMUv3", IOMMU_HW_INFO_TYPE_ARM_SMMUV3, sim_resv_smmuv3,
+					  true, true),
 	/* AMD paging domains have no set_dev_pasid; PASID is enabled with no features. */
-	[PDK_SIM_IOMMU_AMD] = {
-		.name = "AMD-Vi",
-		.hw_info_type = IOMMU_HW_INFO_TYPE_AMD,
-		SIM_RESV(sim_resv_amd),
-		.aperture_last = SIM_APERTURE_LAST,
-	},
+	[PDK_SIM_IOMMU_AMD] = SIM_KIND("AMD-Vi", IOMMU_HW_INFO_TYPE_AMD, sim_resv_amd,
+				       false, false),
 };
 
 const struct sim_iommu_kind *
