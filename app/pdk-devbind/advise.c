@@ -75,10 +75,17 @@ advise_iommu(struct db_scan *scan, struct db_fn *fn)
 	}
 	n = db_group_blockers(scan, fn, blk, sizeof(blk) / sizeof(blk[0]));
 	for (i = 0; i < n && i < (int)(sizeof(blk) / sizeof(blk[0])); i++) {
-		snprintf(fix, sizeof(fix),
-			 "unbind %s too (pdk-devbind --bind vfio-pci %s %s), or use ACS: a slot "
-			 "behind a bridge with ACS gets a group of its own",
-			 blk[i]->addr, fn->addr, blk[i]->addr);
+		/* Never advise taking what the host uses, even as a group-mate. */
+		if (blk[i]->nuse > 0)
+			snprintf(fix, sizeof(fix),
+				 "%s is in use by this host (%.200s): put this function in a slot "
+				 "behind a bridge with ACS, which gets a group of its own",
+				 blk[i]->addr, blk[i]->use[0].text);
+		else
+			snprintf(fix, sizeof(fix),
+				 "unbind %s too (pdk-devbind --bind vfio-pci %s %s), or use ACS: "
+				 "a slot behind a bridge with ACS gets a group of its own",
+				 blk[i]->addr, fn->addr, blk[i]->addr);
 		why(fn, fix, "IOMMU group %s is shared with %s, bound to %s: vfio-pci cannot "
 		    "own the group's DMA", fn->group, blk[i]->addr, blk[i]->driver);
 	}
@@ -206,7 +213,8 @@ db_advise(struct db_scan *scan)
 		enum db_section sec = db_fn_section(fn);
 
 		fn->nwhy = 0;
-		if (sec == DB_SEC_BRIDGE)
+		/* What the host uses is not PDK's: no advice at all (inuse.c says why). */
+		if (sec == DB_SEC_BRIDGE || fn->nuse > 0)
 			continue;
 		advise_iommu(scan, fn);
 		advise_driver(fn);

@@ -120,6 +120,25 @@ in_list(struct db_fn *const *fns, int n, const struct db_fn *fn)
 	return false;
 }
 
+/*
+ * A function the host uses (inuse.c) is refused unless --force: say what
+ * the command would take away. @return 1 when refused.
+ */
+static int
+refuse_in_use(const struct db_fn *fn, const struct db_opts *o, const char *cmd)
+{
+	unsigned int i;
+
+	if (fn->nuse == 0 || o->force)
+		return 0;
+	for (i = 0; i < fn->nuse; i++)
+		db_err("%s is in use by this host: %s", fn->addr, fn->use[i].text);
+	db_err("%s: %s it from %s would take %s away from the running system; --force "
+	       "does it anyway", fn->addr, cmd, fn->driver[0] ? fn->driver : "its driver",
+	       fn->nuse == 1 ? "that" : "these");
+	return 1;
+}
+
 /* The checks of --bind. @return 0, or 1 after saying what is refused. */
 static int
 bind_check(struct db_scan *scan, const struct db_opts *o, const char *driver,
@@ -129,6 +148,10 @@ bind_check(struct db_scan *scan, const struct db_opts *o, const char *driver,
 	int i, k, nb, refused = 0;
 
 	for (i = 0; i < n; i++) {
+		if (refuse_in_use(fns[i], o, "binding") != 0) {
+			refused = 1;
+			continue;
+		}
 		if (strcmp(fns[i]->driver, driver) == 0 && !o->force) {
 			db_err("%s is already bound to %s (--force binds it again)", fns[i]->addr,
 			       driver);
@@ -316,11 +339,17 @@ db_unbind(struct pdk_sys *sys, const struct db_opts *o, char **addrs, int naddrs
 	}
 	if (scan_resolve(sys, o, addrs, naddrs, &scan, &fns) != 0)
 		return 1;
-	for (i = 0; rc == 0 && i < naddrs; i++)
+	/* Every function is checked before anything is written, as for --bind. */
+	for (i = 0; i < naddrs; i++) {
 		if (fns[i]->driver[0] == '\0') {
-			db_err("%s is not bound to any driver; nothing was changed", fns[i]->addr);
+			db_err("%s is not bound to any driver", fns[i]->addr);
 			rc = 1;
+		} else {
+			rc |= refuse_in_use(fns[i], o, "unbinding");
 		}
+	}
+	if (rc != 0)
+		db_err("nothing was changed");
 	for (i = 0; rc == 0 && i < naddrs; i++) {
 		if (write_attr(sys, fns[i]->addr, "driver/unbind", fns[i]->addr) < 0) {
 			rc = 1;

@@ -12,6 +12,7 @@
  *   scan.c       the host's facts and every PCI function's sysfs view
  *   pasid_cap.c  the PASID extended capability in config space
  *   probe.c      the iommufd view of a vfio-pci function (GET_HW_INFO)
+ *   inuse.c      what the host uses a function for (mounts, swap, interfaces)
  *   advise.c     the "why" lines: what keeps a function from PASIDs
  *   bind.c       --bind / --unbind through driver_override
  *   output.c     the status text and JSON
@@ -32,6 +33,9 @@
 #define DB_NAME_LEN 64
 #define DB_TEXT_LEN 512
 #define DB_MAX_WHY 8
+#define DB_MAX_USE 8
+#define DB_PATH_LEN 4096
+#define DB_ROOT_LEN 1024
 
 /* Where the functions come from. */
 enum db_mode {
@@ -87,6 +91,20 @@ struct db_why {
 	char fix[DB_TEXT_LEN];
 };
 
+/* What the host uses a function for: binding it away would take that. */
+enum db_use_kind {
+	DB_USE_MOUNT,		/* a mounted file system on one of its block devices */
+	DB_USE_SWAP,		/* swap on one of them */
+	DB_USE_NET,		/* a network interface that is up or carries routes */
+	DB_USE_UNKNOWN,		/* the facts could not be read: taken as in use */
+};
+
+struct db_use {
+	enum db_use_kind kind;
+	char object[DB_PATH_LEN];	/* the mount point, swap device, interface */
+	char text[DB_TEXT_LEN];		/* the whole fact, as both renderings say it */
+};
+
 enum db_section {
 	DB_SEC_VFIO_CDEV,
 	DB_SEC_VFIO_NO_CDEV,
@@ -108,6 +126,8 @@ struct db_fn {
 	struct db_pasid_cap cap;
 	struct db_probe probe;
 	bool selected;			/* shown (the status filter) */
+	unsigned int nuse;
+	struct db_use use[DB_MAX_USE];	/* none: the host does not use it */
 	unsigned int nwhy;
 	struct db_why why[DB_MAX_WHY];
 };
@@ -123,6 +143,9 @@ struct db_host {
 	int iommu_groups;		/* count or -errno; not looked at on the sim */
 	int dev_iommu;			/* 0, -errno of the open, or 1: not looked at */
 	bool root;			/* effective uid 0 */
+	/* Where inuse.c reads its facts: "/sys" and "/proc", or a fake tree's. */
+	char facts_sys[DB_ROOT_LEN];
+	char facts_proc[DB_ROOT_LEN];
 };
 
 struct db_scan {
@@ -148,6 +171,9 @@ void db_pasid_cap_from_vfio(struct db_pasid_cap *cap, struct pdk_vfio_dev *dev);
 
 /* probe.c */
 void db_probe_fn(struct db_fn *fn, struct db_host *host);
+
+/* inuse.c */
+void db_inuse_scan(struct db_scan *scan);
 
 /* advise.c */
 void db_advise(struct db_scan *scan);

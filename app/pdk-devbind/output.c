@@ -25,6 +25,13 @@ static const struct {
 	[DB_SEC_BRIDGE] = { "Bridges", "bridge" },
 };
 
+static const char *const use_kinds[] = {
+	[DB_USE_MOUNT] = "mount",
+	[DB_USE_SWAP] = "swap",
+	[DB_USE_NET] = "interface",
+	[DB_USE_UNKNOWN] = "unknown",
+};
+
 static const char *
 yes_no(bool b)
 {
@@ -174,10 +181,17 @@ print_fn(FILE *out, const struct db_scan *scan, const struct db_fn *fn, const st
 	fprintf(out, "%s '%04x:%04x' class=%04x drv=%s group=%s%s cdev=%s\n", fn->addr,
 		fn->vendor, fn->device, fn->class >> 8, fn->driver[0] ? fn->driver : "-",
 		fn->group[0] ? fn->group : "-", peers, fn->cdev[0] ? fn->cdev : "-");
+	if (db_fn_section(fn) != DB_SEC_BRIDGE) {
+		print_cap(out, &fn->cap);
+		print_probe(out, fn);
+	}
+	for (i = 0; i < fn->nuse; i++)
+		fprintf(out, "    in use: %s\n", fn->use[i].text);
+	if (fn->nuse > 0)
+		fprintf(out, "    not advised: this host uses it (--bind and --unbind refuse it "
+			"without --force)\n");
 	if (db_fn_section(fn) == DB_SEC_BRIDGE)
 		return;
-	print_cap(out, &fn->cap);
-	print_probe(out, fn);
 	for (i = 0; i < fn->nwhy; i++)
 		fprintf(out, "    why: %s; do: %s\n", fn->why[i].problem, fn->why[i].fix);
 	if (fn->nwhy == 0 && db_fn_section(fn) == DB_SEC_VFIO_CDEV) {
@@ -344,7 +358,16 @@ json_fn(FILE *out, const struct db_scan *scan, const struct db_fn *fn)
 	json_cap(out, &fn->cap);
 	fprintf(out, ",\n      ");
 	json_probe(out, &fn->probe);
-	fprintf(out, ",\n      \"usable\": %s, \"why\": [",
+	fprintf(out, ",\n      \"in_use\": [");
+	for (i = 0; i < fn->nuse; i++) {
+		fprintf(out, "%s{\"kind\": \"%s\", \"object\": ", i == 0 ? "" : ", ",
+			use_kinds[fn->use[i].kind]);
+		json_str(out, fn->use[i].object);
+		fprintf(out, ", \"text\": ");
+		json_str(out, fn->use[i].text);
+		fputc('}', out);
+	}
+	fprintf(out, "], \"usable\": %s, \"why\": [",
 		sec == DB_SEC_VFIO_CDEV && fn->nwhy == 0 ? "true" : "false");
 	for (i = 0; i < fn->nwhy; i++) {
 		fprintf(out, "%s{\"problem\": ", i == 0 ? "" : ", ");

@@ -90,6 +90,28 @@ count_entry(const char *name, void *arg)
 	return 0;
 }
 
+/*
+ * A fake tree DIR stands for /sys; its /proc is DIR/../proc, as in a copy of
+ * a machine's root (ROOT/sys, ROOT/proc).
+ */
+static void
+db_facts_roots(struct db_host *host, const struct db_opts *o)
+{
+	size_t n;
+
+	if (o->mode != DB_MODE_FAKE) {
+		snprintf(host->facts_sys, sizeof(host->facts_sys), "/sys");
+		snprintf(host->facts_proc, sizeof(host->facts_proc), "/proc");
+		return;
+	}
+	snprintf(host->facts_sys, sizeof(host->facts_sys), "%s", o->sysfs_root);
+	n = strlen(host->facts_sys);
+	while (n > 1 && host->facts_sys[n - 1] == '/')
+		host->facts_sys[--n] = '\0';
+	snprintf(host->facts_proc, sizeof(host->facts_proc), "%.*s/proc",
+		 (int)(strrchr(host->facts_sys, '/') - host->facts_sys), host->facts_sys);
+}
+
 static int
 db_host_init(struct db_host *host, struct pdk_sys *sys, const struct db_opts *o)
 {
@@ -101,6 +123,7 @@ db_host_init(struct db_host *host, struct pdk_sys *sys, const struct db_opts *o)
 	host->sysfs_root = o->sysfs_root;
 	host->sys = sys;
 	host->root = geteuid() == 0;
+	db_facts_roots(host, o);
 
 	/* The sim models a kernel with PASID attach; a release means nothing there. */
 	if (o->kernel_release != NULL) {
@@ -229,6 +252,7 @@ db_scan(struct db_scan *scan, struct pdk_sys *sys, const struct db_opts *o)
 		qsort(l.fn, kept, sizeof(l.fn[0]), fn_cmp);
 	scan->fn = l.fn;
 	scan->n = kept;
+	db_inuse_scan(scan);
 	return 0;
 }
 
