@@ -60,6 +60,11 @@ class FakeSysfs:
     def path(self, rel):
         return os.path.join(self.root, rel)
 
+    def blockdir(self, name):
+        """The device directory of block device name (its class/block link's target)."""
+        return os.path.normpath(os.path.join(
+            'class/block', os.readlink(self.path('class/block/' + name))))
+
     def write(self, rel, data):
         mode = 'wb' if isinstance(data, bytes) else 'w'
         with open(self.path(rel), mode) as f:
@@ -99,6 +104,53 @@ class FakeSysfs:
             os.symlink('../../../../' + dev, self.path(g + '/devices/' + addr))
         if cdev is not None:
             os.makedirs(self.path(dev + '/vfio-dev/' + cdev))
+
+
+class FakeHost:
+    """What the host uses, beside the sysfs tree: block devices, interfaces, /proc."""
+
+    def __init__(self, tree):
+        self.t = tree
+        self.proc = os.path.join(os.path.dirname(tree.root), 'proc')
+        os.makedirs(os.path.join(self.proc, 'net'), exist_ok=True)
+        for d in ('class/block', 'class/net', 'devices/virtual/block', 'devices/virtual/net'):
+            os.makedirs(tree.path(d), exist_ok=True)
+        self.mounts = ['sysfs /sys sysfs rw,relatime 0 0', 'proc /proc proc rw 0 0']
+        self.swaps = []
+        self.routes = []
+        self.flush()
+
+    def flush(self):
+        def put(rel, lines):
+            with open(os.path.join(self.proc, rel), 'w') as f:
+                f.write(''.join(l + '\n' for l in lines))
+        put('mounts', self.mounts)
+        put('swaps', ['Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority'] + self.swaps)
+        put('net/route', ['Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask'] +
+            self.routes)
+
+    def block(self, name, under, devnum, parent=None, slaves=(), dm_name=None):
+        """A block device in the directory under (a device path), or a partition of parent."""
+        d = (self.t.blockdir(parent) + '/' + name) if parent else under + '/' + name
+        os.makedirs(self.t.path(d))
+        self.t.write(d + '/dev', devnum + '\n')
+        if parent:
+            self.t.write(d + '/partition', '1\n')
+        os.makedirs(self.t.path(d + '/slaves'))
+        for sl in slaves:
+            os.symlink('../../' + self.t.blockdir(sl).split('/')[-1], self.t.path(d + '/slaves/' + sl))
+        if dm_name:
+            os.makedirs(self.t.path(d + '/dm'))
+            self.t.write(d + '/dm/name', dm_name + '\n')
+        os.symlink('../../' + d, self.t.path('class/block/' + name))
+        return d
+
+    def net(self, name, under, flags, operstate):
+        d = under + '/net/' + name
+        os.makedirs(self.t.path(d))
+        self.t.write(d + '/flags', '0x%x\n' % flags)
+        self.t.write(d + '/operstate', operstate + '\n')
+        os.symlink('../../' + d, self.t.path('class/net/' + name))
 
 
 def build_tree(root):
@@ -365,7 +417,7 @@ def devbind_bind_refused_fake(c):
     c.file_is('devices/pci0000:00/0000:6a:01.0/driver_override', '(null)\n')
 
     out = c.run_fake('--unbind', '0000:6a:01.0', rc=None)
-    c.has(out, '0000:6a:01.0 is not bound to any driver; nothing was changed')
+    c.has(out, '0000:6a:01.0 is not bound to any driver\npdk-devbind: nothing was changed')
 
     out = c.run_fake('--bind', 'nvme', '0000:6a:01.0', rc=None)
     c.has(out, 'driver nvme is not loaded (no /sys/bus/pci/drivers/nvme)')
@@ -403,6 +455,132 @@ def devbind_bad_input(c):
     c.has(out, '--sim and --sysfs exclude each other')
     out = c.run('--help')
     c.has(out, 'Usage: pdk-devbind', '--bind DRIVER', '--sysfs DIR')
+
+
+def build_in_use(c):
+    """
+    The fake tree plus what a host uses:
+    0000:01:00.0  NVMe (nvme): nvme0n1p1 mounted on /boot, nvme0n1p2 under dm-0
+                  (vg-root) mounted on /
+    0000:02:00.0  virtio block (virtio-pci): vdb1 under md0, which is swap
+    0000:03:00.0  NIC (igb): eth0 up, no routes
+    0000:03:00.1  NIC (igb): eth1 down, carries a route
+    0000:03:00.2  NIC (igb): eth2 down, no routes (not in use)
+    """
+    t = c.fake()
+    for addr, dev, cls, drv, grp in (('0000:01:00.0', 0x0a54, 0x010802, 'nvme', 11),
+                                     ('0000:02:00.0', 0x1042, 0x010000, 'virtio-pci', 12),
+                                     ('0000:03:00.0', 0x1521, 0x020000, 'igb', 13),
+                                     ('0000:03:00.1', 0x1521, 0x020000, 'igb', 14),
+                                     ('0000:03:00.2', 0x1521, 0x020000, 'igb', 15)):
+        t.add(addr, 0x8086 if drv != 'virtio-pci' else 0x1af4, dev, cls, driver=drv, group=grp)
+    h = FakeHost(t)
+    pci = 'devices/pci0000:00/'
+    h.block('nvme0n1', pci + '0000:01:00.0/nvme/nvme0', '259:0')
+    h.block('nvme0n1p1', None, '259:1', parent='nvme0n1')
+    h.block('nvme0n1p2', None, '259:2', parent='nvme0n1')
+    h.block('dm-0', 'devices/virtual/block', '254:0', slaves=['nvme0n1p2'], dm_name='vg-root')
+    h.block('vdb', pci + '0000:02:00.0/virtio3/block', '253:16')
+    h.block('vdb1', None, '253:17', parent='vdb')
+    h.block('md0', 'devices/virtual/block', '9:0', slaves=['vdb1'])
+    h.block('loop0', 'devices/virtual/block', '7:0')
+    h.net('eth0', pci + '0000:03:00.0', 0x1003, 'up')
+    h.net('eth1', pci + '0000:03:00.1', 0x1002, 'down')
+    h.net('eth2', pci + '0000:03:00.2', 0x1002, 'down')
+    h.net('lo', 'devices/virtual/net', 0x9, 'unknown')
+    h.mounts += ['/dev/mapper/vg-root / ext4 rw,relatime 0 0',
+                 '/dev/nvme0n1p1 /boot vfat rw 0 0', '/dev/loop0 /snap/x squashfs ro 0 0']
+    h.swaps += ['/dev/md0                                partition\t8388604\t\t0\t\t-2']
+    h.routes += ['eth1\t0002A8C0\t00000000\t0001\t0\t0\t0\t00FFFFFF',
+                 'lo\t0000007F\t00000000\t0001\t0\t0\t0\t000000FF']
+    h.flush()
+    return t, h
+
+
+IN_USE = {
+    '0000:01:00.0': ['in use: dm-0 on nvme0n1p2 is mounted on / (ext4)',
+                     'in use: nvme0n1p1 is mounted on /boot (vfat)'],
+    '0000:02:00.0': ['in use: md0 on vdb1 is swap (/dev/md0)'],
+    '0000:03:00.0': ['in use: network interface eth0 is up'],
+    '0000:03:00.1': ['in use: network interface eth1 is down and carries 1 route'],
+}
+
+
+def devbind_in_use_status(c):
+    """Mounted disks (partition, dm), md swap, up and routed interfaces: in use, not advised."""
+    build_in_use(c)
+    out = c.run_fake('--kernel-release', '6.15.0')
+    for addr, lines in IN_USE.items():
+        b = block(out, addr)
+        c.has(b, *lines)
+        c.has(b, 'not advised: this host uses it (--bind and --unbind refuse it without --force)')
+        c.lacks(b, 'why:', 'pdk-devbind --bind')
+    # down, no routes: not the host's
+    c.lacks(block(out, '0000:03:00.2'), 'in use', 'not advised')
+    # the same facts in the JSON, word for word
+    doc = json.loads(c.run_fake('--kernel-release', '6.15.0', '--json'))
+    fns = {f['address']: f for f in doc['functions']}
+    for addr, lines in IN_USE.items():
+        got = ['in use: ' + u['text'] for u in fns[addr]['in_use']]
+        if got != lines or fns[addr]['why'] or fns[addr]['usable']:
+            raise Failed('%s JSON in_use %r why %r, text says %r' %
+                         (addr, got, fns[addr]['why'], lines))
+    kinds = [u['kind'] for u in fns['0000:01:00.0']['in_use']]
+    objs = [u['object'] for u in fns['0000:01:00.0']['in_use']]
+    if kinds != ['mount', 'mount'] or objs != ['/', '/boot']:
+        raise Failed('kinds %r objects %r' % (kinds, objs))
+    if fns['0000:03:00.2']['in_use'] != [] or fns['0000:03:00.0']['in_use'][0]['kind'] != 'interface':
+        raise Failed('interfaces %r' % fns['0000:03:00.0']['in_use'])
+
+
+def devbind_in_use_bind_refused(c):
+    """--bind and --unbind of what the host uses: refused, naming it; --force does it."""
+    t, h = build_in_use(c)
+    for addr, what in (('0000:01:00.0', 'dm-0 on nvme0n1p2 is mounted on / (ext4)'),
+                       ('0000:02:00.0', 'md0 on vdb1 is swap (/dev/md0)'),
+                       ('0000:03:00.0', 'network interface eth0 is up'),
+                       ('0000:03:00.1', 'network interface eth1 is down and carries 1 route')):
+        for cmd in (['--bind', 'vfio-pci'], ['--unbind']):
+            out = c.run_fake(*cmd, addr, rc=1)
+            c.has(out, '%s is in use by this host: %s' % (addr, what),
+                  'would take', '--force does it anyway', 'nothing was changed')
+            c.lacks(out, 'bound to vfio-pci', 'unbound from')
+    drv_of = lambda a: os.readlink(t.path('devices/pci0000:00/%s/driver' % a)).split('/')[-1]
+    for rel in ('bus/pci/drivers/nvme/unbind', 'bus/pci/drivers/igb/unbind',
+                'bus/pci/drivers/virtio-pci/unbind', 'bus/pci/drivers_probe'):
+        c.file_is(rel, '')
+    c.file_is('devices/pci0000:00/0000:01:00.0/driver_override', '(null)\n')
+    # one in-use function refuses the whole command
+    out = c.run_fake('--bind', 'vfio-pci', '0000:03:00.2', '0000:03:00.0', rc=1)
+    c.has(out, '0000:03:00.0 is in use by this host', 'nothing was changed')
+    c.file_is('devices/pci0000:00/0000:03:00.2/driver_override', '(null)\n')
+    # the free NIC binds
+    out = c.run_fake('--bind', 'vfio-pci', '0000:03:00.2')
+    c.has(out, '0000:03:00.2: bound to vfio-pci (was igb)')
+    # --force: the user said so
+    out = c.run_fake('--bind', 'vfio-pci', '0000:03:00.0', '--force')
+    c.has(out, '0000:03:00.0: bound to vfio-pci (was igb)')
+    c.file_is('devices/pci0000:00/0000:03:00.0/driver_override', 'vfio-pci')
+    out = c.run_fake('--unbind', '0000:01:00.0', '--force')
+    c.has(out, '0000:01:00.0: unbound from nvme')
+    c.file_is('bus/pci/drivers/nvme/unbind', '0000:01:00.0')
+    if drv_of('0000:02:00.0') != 'virtio-pci':
+        raise Failed('driver link changed')
+
+
+def devbind_in_use_unknown(c):
+    """Facts that cannot be read count as in use: a disk without /proc/mounts is not advised."""
+    t, h = build_in_use(c)
+    os.unlink(os.path.join(h.proc, 'mounts'))
+    os.unlink(os.path.join(h.proc, 'net/route'))
+    out = c.run_fake('--kernel-release', '6.15.0')
+    b = block(out, '0000:02:00.0')
+    c.has(b, 'in use: it has block devices, and %s/mounts cannot be read (No such file or '
+             'directory): they may hold mounted file systems' % h.proc, 'not advised')
+    c.has(block(out, '0000:03:00.2'), 'in use: network interface eth2 is down, but '
+          '%s/net/route cannot be read' % h.proc)
+    out = c.run_fake('--bind', 'vfio-pci', '0000:03:00.2', rc=1)
+    c.has(out, 'may carry routes', 'nothing was changed')
 
 
 def sim_devbind_status(c):
@@ -445,7 +623,8 @@ def sim_devbind_status(c):
 CASES = {f.__name__: f for f in (devbind_status_fake, devbind_status_no_iommu,
                                  devbind_status_json_fake, devbind_bind_fake,
                                  devbind_bind_refused_fake, devbind_bad_input,
-                                 sim_devbind_status)}
+                                 devbind_in_use_status, devbind_in_use_bind_refused,
+                                 devbind_in_use_unknown, sim_devbind_status)}
 
 
 def main():
