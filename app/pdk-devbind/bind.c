@@ -139,10 +139,14 @@ refuse_in_use(const struct db_fn *fn, const struct db_opts *o, const char *cmd)
 	return 1;
 }
 
-/* The checks of --bind. @return 0, or 1 after saying what is refused. */
+/*
+ * The checks of --bind. A function already bound to @p driver is a notice,
+ * not a refusal, so that a set-up script can run twice: it is skipped
+ * (@p skip). @return 0, or 1 after saying what is refused.
+ */
 static int
 bind_check(struct db_scan *scan, const struct db_opts *o, const char *driver,
-	   struct db_fn **fns, int n)
+	   struct db_fn **fns, int n, bool *skip)
 {
 	const struct db_fn *blk[16];
 	int i, k, nb, refused = 0;
@@ -153,9 +157,9 @@ bind_check(struct db_scan *scan, const struct db_opts *o, const char *driver,
 			continue;
 		}
 		if (strcmp(fns[i]->driver, driver) == 0 && !o->force) {
-			db_err("%s is already bound to %s (--force binds it again)", fns[i]->addr,
-			       driver);
-			refused = 1;
+			printf("%s: already bound to %s, nothing to do (--force binds it again)\n",
+			       fns[i]->addr, driver);
+			skip[i] = true;
 			continue;
 		}
 		if (db_fn_is_bridge(fns[i]) && !o->force) {
@@ -287,6 +291,7 @@ db_bind(struct pdk_sys *sys, const struct db_opts *o, const char *driver, char *
 {
 	struct db_scan scan;
 	struct db_fn **fns;
+	bool *skip;
 	int i, rc;
 
 	if (o->mode == DB_MODE_SIM) {
@@ -294,17 +299,25 @@ db_bind(struct pdk_sys *sys, const struct db_opts *o, const char *driver, char *
 		       "are bound when the sim makes them (see --sim --status)");
 		return 1;
 	}
+	/* Usage errors: exit status 2, as for a bad option. */
 	if (!driver_name_ok(driver)) {
 		db_err("\"%s\" is not a driver name (as in /sys/bus/pci/drivers/)", driver);
-		return 1;
+		return 2;
 	}
 	if (naddrs == 0) {
-		db_err("--bind %s: name the functions to bind (PCI addresses)", driver);
-		return 1;
+		db_err("--bind %s: name the functions to bind (PCI addresses: pdk-devbind "
+		       "--bind %s ADDR...)", driver, driver);
+		return 2;
 	}
 	if (scan_resolve(sys, o, addrs, naddrs, &scan, &fns) != 0)
 		return 1;
-	rc = bind_check(&scan, o, driver, fns, naddrs);
+	skip = calloc((size_t)naddrs, sizeof(*skip));
+	rc = skip == NULL ? 1 : bind_check(&scan, o, driver, fns, naddrs, skip);
+	/* Nothing left to bind: no driver to load either. */
+	for (i = 0; rc == 0 && i < naddrs && skip[i]; i++)
+		;
+	if (rc == 0 && i == naddrs)
+		goto out;
 	if (rc == 0 && !driver_loaded(sys, driver)) {
 		/* Only a real kernel has modules to load; a tree is what it is. */
 		if (o->mode == DB_MODE_KERNEL && strcmp(driver, "vfio-pci") == 0)
@@ -316,7 +329,10 @@ db_bind(struct pdk_sys *sys, const struct db_opts *o, const char *driver, char *
 			       driver, o->mode == DB_MODE_KERNEL ? ": modprobe it first" : "");
 	}
 	for (i = 0; rc == 0 && i < naddrs; i++)
-		rc = bind_one(sys, o, fns[i], driver);
+		if (!skip[i])
+			rc = bind_one(sys, o, fns[i], driver);
+out:
+	free(skip);
 	free(fns);
 	db_scan_free(&scan);
 	return rc;
@@ -334,8 +350,9 @@ db_unbind(struct pdk_sys *sys, const struct db_opts *o, char **addrs, int naddrs
 		return 1;
 	}
 	if (naddrs == 0) {
-		db_err("--unbind: name the functions to unbind (PCI addresses)");
-		return 1;
+		db_err("--unbind: name the functions to unbind (PCI addresses: pdk-devbind "
+		       "--unbind ADDR...)");
+		return 2;
 	}
 	if (scan_resolve(sys, o, addrs, naddrs, &scan, &fns) != 0)
 		return 1;

@@ -401,8 +401,11 @@ def devbind_bind_refused_fake(c):
     out = c.run_fake('--bind', 'vfio-pci', '0000:3b:00.2', '--force')
     c.file_is(override, 'vfio-pci')
 
-    out = c.run_fake('--bind', 'vfio-pci', '0000:3b:00.0', rc=None)
-    c.has(out, '0000:3b:00.0 is already bound to vfio-pci')
+    # already bound: a notice, exit 0, nothing written (set-up scripts run twice)
+    out = c.run_fake('--bind', 'vfio-pci', '0000:3b:00.0', rc=0)
+    c.has(out, '0000:3b:00.0: already bound to vfio-pci, nothing to do')
+    c.file_is('bus/pci/drivers/vfio-pci/unbind', '')
+    c.file_is('devices/pci0000:00/0000:3b:00.0/driver_override', '(null)\n')
 
     out = c.run_fake('--bind', 'vfio-pci', '0000:00:00.0', rc=None)
     c.has(out, '0000:00:00.0 is a bridge')
@@ -412,8 +415,8 @@ def devbind_bind_refused_fake(c):
     c.file_is('bus/pci/drivers/mlx5_core/unbind', '')
 
     # one bad function refuses the whole command
-    out = c.run_fake('--bind', 'vfio-pci', '0000:6a:01.0', '0000:3b:00.0', rc=None)
-    c.has(out, 'already bound', 'nothing was changed')
+    out = c.run_fake('--bind', 'vfio-pci', '0000:6a:01.0', '0000:00:00.0', rc=1)
+    c.has(out, 'is a bridge', 'nothing was changed')
     c.file_is('devices/pci0000:00/0000:6a:01.0/driver_override', '(null)\n')
 
     out = c.run_fake('--unbind', '0000:6a:01.0', rc=None)
@@ -422,6 +425,13 @@ def devbind_bind_refused_fake(c):
     out = c.run_fake('--bind', 'nvme', '0000:6a:01.0', rc=None)
     c.has(out, 'driver nvme is not loaded (no /sys/bus/pci/drivers/nvme)')
     c.file_is('devices/pci0000:00/0000:6a:01.0/driver_override', '(null)\n')
+
+    # one already bound, one to bind: the notice, the bind, exit 0
+    out = c.run_fake('--bind', 'vfio-pci', '0000:3b:00.0', '0000:6a:01.0', rc=0)
+    c.has(out, '0000:3b:00.0: already bound to vfio-pci, nothing to do',
+          '0000:6a:01.0: bound to vfio-pci')
+    c.file_is('devices/pci0000:00/0000:6a:01.0/driver_override', 'vfio-pci')
+    c.file_is('bus/pci/drivers_probe', '0000:6a:01.0')
 
 
 def devbind_bad_input(c):
@@ -441,9 +451,14 @@ def devbind_bad_input(c):
     c.has(out, 'unknown option --frobnicate')
     out = c.run_fake('--bind', rc=2)
     c.has(out, '--bind needs an argument')
-    out = c.run_fake('--bind', 'vfio-pci', rc=None)
+    out = c.run_fake('--bind', 'vfio-pci', rc=2)
     c.has(out, 'name the functions to bind')
-    out = c.run_fake('--bind', '../x', '0000:6a:01.0', rc=None)
+    out = c.run_fake('-b', 'vfio-pci', rc=2)
+    c.has(out, '--bind vfio-pci: name the functions to bind (PCI addresses: pdk-devbind '
+               '--bind vfio-pci ADDR...)')
+    out = c.run_fake('--unbind', rc=2)
+    c.has(out, '--unbind: name the functions to unbind')
+    out = c.run_fake('--bind', '../x', '0000:6a:01.0', rc=2)
     c.has(out, 'is not a driver name')
     out = c.run_fake('--status', '--unbind', '0000:3b:00.0', rc=2)
     c.has(out, 'give one of --status, --bind and --unbind')
