@@ -170,7 +170,7 @@ advise_probe(const struct db_scan *scan, struct db_fn *fn)
 	}
 	if (p->info.max_pasid_log2 > 0)
 		return;
-	if (c->state == DB_CAP_ABSENT && strcmp(c->source, "sysfs config") == 0)
+	if (c->state == DB_CAP_ABSENT)
 		why(fn, "use a PASID-capable function for PASIDs; PDK can still use the RID",
 		    "PASID width 0: the function has no PASID capability");
 	else if (c->state == DB_CAP_PRESENT && !c->enabled)
@@ -198,7 +198,7 @@ advise_cap(struct db_fn *fn)
 {
 	if (fn->probe.tried && fn->probe.rc == 0)
 		return;
-	if (fn->cap.state == DB_CAP_ABSENT && strcmp(fn->cap.source, "sysfs config") == 0)
+	if (fn->cap.state == DB_CAP_ABSENT)
 		why(fn, "use a PASID-capable function for PASIDs; PDK can still use the RID",
 		    "no PASID capability in config space");
 }

@@ -61,12 +61,13 @@ enum db_cap_state {
 	DB_CAP_UNREAD,		/* config space (extended part) not readable */
 	DB_CAP_ABSENT,		/* the list was walked: no PASID capability */
 	DB_CAP_PRESENT,
+	DB_CAP_HIDDEN,		/* not in VFIO's virtual list, which leaves it out */
 };
 
 struct db_pasid_cap {
 	enum db_cap_state state;
 	const char *source;	/* "sysfs config", "VFIO config region" */
-	char why_unread[128];	/* DB_CAP_UNREAD: why */
+	char note[128];		/* DB_CAP_UNREAD, DB_CAP_HIDDEN: why */
 	uint16_t offset;	/* of the capability header */
 	uint8_t width;		/* Max PASID Width */
 	bool exec_supported;
@@ -168,6 +169,8 @@ enum db_section db_fn_section(const struct db_fn *fn);
 void db_pasid_cap_from_sysfs(struct db_pasid_cap *cap, struct pdk_sys *sys, const char *addr,
 			     bool root);
 void db_pasid_cap_from_vfio(struct db_pasid_cap *cap, struct pdk_vfio_dev *dev);
+/* The state's one name, in the text and the JSON alike. */
+const char *db_pasid_cap_state_name(enum db_cap_state state);
 
 /* probe.c */
 void db_probe_fn(struct db_fn *fn, struct db_host *host);

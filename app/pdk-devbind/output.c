@@ -139,14 +139,12 @@ print_cap(FILE *out, const struct db_pasid_cap *c)
 			yes_no(c->priv_supported), yes_no(c->enabled), c->source);
 		break;
 	case DB_CAP_ABSENT:
-		if (strcmp(c->source, "sysfs config") == 0)
-			fprintf(out, "    pasid-cap: none [%s]\n", c->source);
-		else
-			fprintf(out, "    pasid-cap: not shown [%s: vfio-pci hides the PASID "
-				"capability]\n", c->source);
+		fprintf(out, "    pasid-cap: %s [%s]\n", db_pasid_cap_state_name(c->state),
+			c->source);
 		break;
 	default:
-		fprintf(out, "    pasid-cap: unknown (%s)\n", c->why_unread);
+		fprintf(out, "    pasid-cap: %s [%s: %s]\n", db_pasid_cap_state_name(c->state),
+			c->source, c->note);
 		break;
 	}
 }
@@ -181,10 +179,8 @@ print_fn(FILE *out, const struct db_scan *scan, const struct db_fn *fn, const st
 	fprintf(out, "%s '%04x:%04x' class=%04x drv=%s group=%s%s cdev=%s\n", fn->addr,
 		fn->vendor, fn->device, fn->class >> 8, fn->driver[0] ? fn->driver : "-",
 		fn->group[0] ? fn->group : "-", peers, fn->cdev[0] ? fn->cdev : "-");
-	if (db_fn_section(fn) != DB_SEC_BRIDGE) {
-		print_cap(out, &fn->cap);
-		print_probe(out, fn);
-	}
+	print_cap(out, &fn->cap);
+	print_probe(out, fn);
 	for (i = 0; i < fn->nuse; i++)
 		fprintf(out, "    in use: %s\n", fn->use[i].text);
 	if (fn->nuse > 0)
@@ -289,9 +285,8 @@ json_host(FILE *out, const struct db_host *h)
 static void
 json_cap(FILE *out, const struct db_pasid_cap *c)
 {
-	static const char *const states[] = { "unknown", "absent", "present" };
-
-	fprintf(out, "\"pasid_cap\": {\"state\": \"%s\", \"source\": ", states[c->state]);
+	fprintf(out, "\"pasid_cap\": {\"state\": \"%s\", \"source\": ",
+		db_pasid_cap_state_name(c->state));
 	json_str(out, c->source);
 	if (c->state == DB_CAP_PRESENT)
 		fprintf(out, ", \"offset\": %u, \"max_width\": %u, \"exec_supported\": %s, "
@@ -300,9 +295,9 @@ json_cap(FILE *out, const struct db_pasid_cap *c)
 			c->exec_supported ? "true" : "false", c->priv_supported ? "true" : "false",
 			c->enabled ? "true" : "false", c->exec_enabled ? "true" : "false",
 			c->priv_enabled ? "true" : "false");
-	else if (c->state == DB_CAP_UNREAD) {
+	else if (c->state == DB_CAP_UNREAD || c->state == DB_CAP_HIDDEN) {
 		fprintf(out, ", \"why\": ");
-		json_str(out, c->why_unread);
+		json_str(out, c->note);
 	}
 	fputc('}', out);
 }

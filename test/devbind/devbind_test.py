@@ -277,7 +277,7 @@ def devbind_status_fake(c):
 
     nic = block(out, '0000:3b:00.1')
     c.has(nic, 'drv=igb group=5 (with 0000:3b:00.0, 0000:3b:00.2) cdev=-',
-          'pasid-cap: none [sysfs config]',
+          'pasid-cap: absent [sysfs config]',
           'why: bound to igb, not vfio-pci; do: pdk-devbind --bind vfio-pci 0000:3b:00.1 '
           '(unbinds igb)',
           'why: no PASID capability in config space')
@@ -598,6 +598,38 @@ def devbind_in_use_unknown(c):
     c.has(out, 'may carry routes', 'nothing was changed')
 
 
+def check_agree(c, run, *args):
+    """--status and --status --json say the same of every function: one model, two renderings."""
+    out = run(*args)
+    doc = json.loads(run('--json', *args))
+    for f in doc['functions']:
+        b = block(out, f['address'])
+        cap = f['pasid_cap']
+        want = ['drv=%s' % (f['driver'] or '-'), 'cdev=%s' % (f['cdev'] or '-'),
+                'pasid-cap: %s' % ('at 0x%03x' % cap['offset'] if cap['state'] == 'present'
+                                   else cap['state'])]
+        if cap.get('why'):
+            want.append('[%s: %s]' % (cap['source'], cap['why']))
+        want += ['why: %s; do: %s' % (w['problem'], w['fix']) for w in f['why']]
+        want += ['in use: ' + u['text'] for u in f['in_use']]
+        if f['usable']:
+            want.append('ready')
+        c.has(b, *want)
+        if b.count('    why: ') != len(f['why']) or b.count('in use: ') != len(f['in_use']):
+            raise Failed('%s: text and JSON differ in the number of lines:\n%s\n%r' %
+                         (f['address'], b, f))
+    for h in doc.get('host_problems', []):
+        c.has(out, 'why: %s' % h['problem'], 'do: %s' % h['fix'])
+
+
+def devbind_text_json_agree(c):
+    """Text and JSON agree on the sim, a fake tree, a fake host with disks and interfaces."""
+    check_agree(c, c.run, '--sim')
+    build_in_use(c)
+    check_agree(c, c.run_fake, '--kernel-release', '6.1.0')
+    check_agree(c, c.run_fake, '--kernel-release', '6.15.0', '--all')
+
+
 def sim_devbind_status(c):
     """--sim: the SIMULATED banner, the iommufd view from GET_HW_INFO, the why lines."""
     out = c.run('--sim', '--status')
@@ -607,7 +639,7 @@ def sim_devbind_status(c):
     c.has(dflt, "'5044:0001'", 'drv=vfio-pci', 'cdev=/dev/vfio/devices/vfio0',
           'iommufd: VT-d, max_pasid_log2 20, PASID exec no, priv no',
           'ready: PDK can attach PASIDs 1..1048575',
-          'pasid-cap: not shown [VFIO config region: vfio-pci hides the PASID capability]')
+          'pasid-cap: hidden [VFIO config region: vfio-pci hides the PASID capability]')
     c.lacks(dflt, 'why:')
     dsa = block(out, '0000:6a:01.0')
     c.has(dsa, "'8086:0b25' class=0880 drv=vfio-pci",
@@ -639,7 +671,8 @@ CASES = {f.__name__: f for f in (devbind_status_fake, devbind_status_no_iommu,
                                  devbind_status_json_fake, devbind_bind_fake,
                                  devbind_bind_refused_fake, devbind_bad_input,
                                  devbind_in_use_status, devbind_in_use_bind_refused,
-                                 devbind_in_use_unknown, sim_devbind_status)}
+                                 devbind_in_use_unknown, devbind_text_json_agree,
+                                 sim_devbind_status)}
 
 
 def main():
