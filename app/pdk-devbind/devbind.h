@@ -131,6 +131,7 @@ struct db_fn {
 	struct db_use use[DB_MAX_USE];	/* none: the host does not use it */
 	unsigned int nwhy;
 	struct db_why why[DB_MAX_WHY];
+	bool usable;			/* PDK can open it: nothing above, nor the host, says no */
 };
 
 /* Facts of the machine, shared by all its functions. */
@@ -149,8 +150,13 @@ struct db_host {
 	char facts_proc[DB_ROOT_LEN];
 };
 
+#define DB_MAX_HOST_WHY 4
+
 struct db_scan {
 	struct db_host host;
+	/* What keeps PDK from PASIDs on every function: said once, for the host. */
+	unsigned int nhost_why;
+	struct db_why host_why[DB_MAX_HOST_WHY];
 	struct db_fn *fn;
 	unsigned int n;
 };
@@ -180,6 +186,7 @@ void db_inuse_scan(struct db_scan *scan);
 
 /* advise.c */
 void db_advise(struct db_scan *scan);
+bool db_host_has_no_iommu(const struct db_host *h);
 int db_group_blockers(const struct db_scan *scan, const struct db_fn *fn,
 		      const struct db_fn **out, unsigned int max);
 

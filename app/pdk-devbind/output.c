@@ -70,6 +70,7 @@ static void
 print_host(FILE *out, const struct db_scan *scan)
 {
 	const struct db_host *h = &scan->host;
+	unsigned int i;
 
 	fprintf(out, "Host\n====\n");
 	if (h->mode == DB_MODE_SIM)
@@ -79,7 +80,7 @@ print_host(FILE *out, const struct db_scan *scan)
 	else
 		host_line(out, "kernel:", "Linux %s%s: %s", h->release,
 			  h->release_from_option ? " (--kernel-release)" : "",
-			  h->release_ok == 1 ? "has PASID attach (6.15+)" :
+			  h->release_ok == 1 ? "6.15 or newer, the release with PASID attach" :
 			  h->release_ok == 0 ? "older than 6.15, no PASID attach" :
 			  "release not understood");
 	if (h->mode == DB_MODE_SIM)
@@ -101,6 +102,15 @@ print_host(FILE *out, const struct db_scan *scan)
 		host_line(out, "/dev/iommu:", "absent (kernel without CONFIG_IOMMUFD)");
 	else
 		host_line(out, "/dev/iommu:", "%s", strerror(-h->dev_iommu));
+	if (scan->nhost_why == 0)
+		host_line(out, "verdict:", "nothing host-wide keeps PDK from PASIDs%s",
+			  h->mode == DB_MODE_FAKE ? " (as far as the tree tells)" : "");
+	else
+		host_line(out, "verdict:", "PDK can give no function PASIDs on this host until "
+			  "%s fixed:", scan->nhost_why == 1 ? "this is" : "these are");
+	for (i = 0; i < scan->nhost_why; i++)
+		fprintf(out, "    why: %s; do: %s\n", scan->host_why[i].problem,
+			scan->host_why[i].fix);
 	fprintf(out, "\n");
 }
 
@@ -190,7 +200,9 @@ print_fn(FILE *out, const struct db_scan *scan, const struct db_fn *fn, const st
 		return;
 	for (i = 0; i < fn->nwhy; i++)
 		fprintf(out, "    why: %s; do: %s\n", fn->why[i].problem, fn->why[i].fix);
-	if (fn->nwhy == 0 && db_fn_section(fn) == DB_SEC_VFIO_CDEV) {
+	if (fn->nwhy == 0 && !fn->usable && db_fn_section(fn) == DB_SEC_VFIO_CDEV)
+		fprintf(out, "    not ready: nothing of its own, but the host's verdict above\n");
+	if (fn->usable) {
 		if (fn->probe.tried)
 			fprintf(out, "    ready: PDK can attach PASIDs 1..%lu\n",
 				(1ul << fn->probe.info.max_pasid_log2) - 1);
@@ -264,8 +276,24 @@ json_str(FILE *out, const char *s)
 }
 
 static void
-json_host(FILE *out, const struct db_host *h)
+json_whys(FILE *out, const struct db_why *w, unsigned int n)
 {
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		fprintf(out, "%s{\"problem\": ", i == 0 ? "" : ", ");
+		json_str(out, w[i].problem);
+		fprintf(out, ", \"fix\": ");
+		json_str(out, w[i].fix);
+		fputc('}', out);
+	}
+}
+
+static void
+json_host(FILE *out, const struct db_scan *scan)
+{
+	const struct db_host *h = &scan->host;
+
 	fprintf(out, "  \"host\": {\"kernel_release\": ");
 	json_str(out, h->release);
 	fprintf(out, ", \"pasid_kernel\": %s",
@@ -279,7 +307,9 @@ json_host(FILE *out, const struct db_host *h)
 		fputs("null", out);
 	else
 		json_str(out, h->dev_iommu == 0 ? "present" : strerror(-h->dev_iommu));
-	fprintf(out, "},\n");
+	fprintf(out, "},\n  \"host_problems\": [");
+	json_whys(out, scan->host_why, scan->nhost_why);
+	fprintf(out, "],\n");
 }
 
 static void
@@ -363,14 +393,8 @@ json_fn(FILE *out, const struct db_scan *scan, const struct db_fn *fn)
 		fputc('}', out);
 	}
 	fprintf(out, "], \"usable\": %s, \"why\": [",
-		sec == DB_SEC_VFIO_CDEV && fn->nwhy == 0 ? "true" : "false");
-	for (i = 0; i < fn->nwhy; i++) {
-		fprintf(out, "%s{\"problem\": ", i == 0 ? "" : ", ");
-		json_str(out, fn->why[i].problem);
-		fprintf(out, ", \"fix\": ");
-		json_str(out, fn->why[i].fix);
-		fputc('}', out);
-	}
+		fn->usable ? "true" : "false");
+	json_whys(out, fn->why, fn->nwhy);
 	fprintf(out, "]}");
 }
 
@@ -386,7 +410,7 @@ db_print_json(FILE *out, const struct db_scan *scan, const struct db_opts *o)
 		h->mode == DB_MODE_SIM ? "true" : "false");
 	json_str(out, h->sysfs_root);
 	fprintf(out, ",\n");
-	json_host(out, h);
+	json_host(out, scan);
 	fprintf(out, "  \"functions\": [\n");
 	for (i = 0; i < scan->n; i++) {
 		const struct db_fn *fn = &scan->fn[i];

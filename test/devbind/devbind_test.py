@@ -270,8 +270,13 @@ def devbind_status_fake(c):
           'why: IOMMU group 5 is shared with 0000:3b:00.1, bound to igb',
           'do: unbind 0000:3b:00.1 too (pdk-devbind --bind vfio-pci 0000:3b:00.0 0000:3b:00.1), '
           'or use ACS',
-          'why: Linux 6.1.0-18-amd64 is older than 6.15: iommufd has no PASID attach; '
-          'do: boot Linux 6.15 or newer')
+)
+    # the host's problem, once, in the Host block
+    c.has(out, 'verdict:     PDK can give no function PASIDs on this host until this is fixed:\n'
+               '    why: Linux 6.1.0-18-amd64 is older than 6.15: iommufd has no PASID attach; '
+               'do: boot Linux 6.15 or newer')
+    if out.count('older than 6.15: iommufd') != 1:
+        raise Failed('the kernel line is repeated:\n' + out)
     # an unbound function does not keep the group from vfio-pci
     c.lacks(dsa, 'shared with 0000:3b:00.2')
 
@@ -303,7 +308,9 @@ def devbind_status_fake(c):
 
     # a new enough kernel: no kernel line; --all shows the bridge
     out = c.run_fake('--kernel-release', '6.15.0', '--all')
-    c.has(out, 'has PASID attach (6.15+)', 'Bridges\n=======',
+    c.has(out, '6.15 or newer, the release with PASID attach',
+          'verdict:     nothing host-wide keeps PDK from PASIDs (as far as the tree tells)',
+          'Bridges\n=======',
           "0000:00:00.0 '8086:09a2' class=0600 drv=- group=0")
     c.lacks(out, 'older than 6.15', 'bridge not shown')
     c.lacks(block(out, '0000:00:00.0'), 'why:')
@@ -324,10 +331,19 @@ def devbind_status_no_iommu(c):
         if os.path.islink(link):
             os.unlink(link)
     out = c.run_fake('--kernel-release', '6.15.0')
-    c.has(out, 'IOMMU:       no /sys/kernel/iommu_groups: no IOMMU')
+    c.has(out, 'IOMMU:       no /sys/kernel/iommu_groups: no IOMMU',
+          'verdict:     PDK can give no function PASIDs on this host until this is fixed:\n'
+          '    why: no IOMMU: the kernel runs without one (no /sys/kernel/iommu_groups), so '
+          'VFIO can offer no device; do: turn the IOMMU (VT-d, AMD-Vi, SMMU) on in the firmware')
+    # said once for the host, not per function; binding is no advice without an IOMMU
     for addr in ('0000:3b:00.0', '0000:5e:00.0', '0000:6a:01.0'):
-        c.has(block(out, addr), 'why: no IOMMU: the kernel runs without one '
-                                '(no /sys/kernel/iommu_groups); do: boot with intel_iommu=on')
+        c.lacks(block(out, addr), 'no IOMMU', 'pdk-devbind --bind', '    ready')
+    c.has(block(out, '0000:3b:00.0'), 'not ready: nothing of its own, but the host')
+    doc = json.loads(c.run_fake('--kernel-release', '6.15.0', '--json'))
+    if [p['problem'][:9] for p in doc['host_problems']] != ['no IOMMU:'] or \
+            any(f['usable'] for f in doc['functions']):
+        raise Failed('host_problems %r' % doc['host_problems'])
+    check_agree(c, c.run_fake, '--kernel-release', '6.15.0')
 
 
 def devbind_status_json_fake(c):
@@ -613,7 +629,7 @@ def check_agree(c, run, *args):
         want += ['why: %s; do: %s' % (w['problem'], w['fix']) for w in f['why']]
         want += ['in use: ' + u['text'] for u in f['in_use']]
         if f['usable']:
-            want.append('ready')
+            want.append('    ready')
         c.has(b, *want)
         if b.count('    why: ') != len(f['why']) or b.count('in use: ') != len(f['in_use']):
             raise Failed('%s: text and JSON differ in the number of lines:\n%s\n%r' %
