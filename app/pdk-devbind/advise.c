@@ -116,6 +116,10 @@ advise_driver(struct db_fn *fn)
 {
 	char fix[DB_TEXT_LEN];
 
+	/* vfio-pci would take it and offer no device (--bind refuses it): advise_iommu says why. */
+	if (fn->group[0] == '\0' && (db_fn_section(fn) == DB_SEC_NO_DRIVER ||
+				      db_fn_section(fn) == DB_SEC_OTHER_DRIVER))
+		return;
 	switch (db_fn_section(fn)) {
 	case DB_SEC_NO_DRIVER:
 		snprintf(fix, sizeof(fix), "pdk-devbind --bind vfio-pci %s", fn->addr);
@@ -244,8 +248,17 @@ db_advise(struct db_scan *scan)
 		enum db_section sec = db_fn_section(fn);
 
 		fn->nwhy = 0;
-		/* What the host uses is not PDK's: no advice at all (inuse.c says why). */
+		/*
+		 * What the host uses is not PDK's (inuse.c says why), nor is a
+		 * function on another driver, or none, that no PDK driver takes:
+		 * no advice for either. What is on vfio-pci already is someone's
+		 * choice, so it gets the whole analysis.
+		 */
+		fn->usable = false;
 		if (sec == DB_SEC_BRIDGE || fn->nuse > 0)
+			continue;
+		if ((sec == DB_SEC_OTHER_DRIVER || sec == DB_SEC_NO_DRIVER) &&
+		    fn->pdk_driver == NULL)
 			continue;
 		advise_iommu(scan, fn);
 		/* Without an IOMMU, vfio-pci can do nothing with a function: no bind advice. */

@@ -123,6 +123,7 @@ struct db_fn {
 	char driver[DB_NAME_LEN];	/* "" when none is bound */
 	char group[DB_NAME_LEN];	/* IOMMU group number, "" when none */
 	char cdev[DB_NAME_LEN];		/* /dev/vfio/devices/vfioN, "" when none */
+	const char *pdk_driver;		/* the PDK driver that takes its IDs, or NULL */
 	int cdev_rc;			/* pdk_vfio_pci_cdev_find()'s answer */
 	struct db_pasid_cap cap;
 	struct db_probe probe;

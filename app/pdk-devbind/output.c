@@ -186,9 +186,10 @@ print_fn(FILE *out, const struct db_scan *scan, const struct db_fn *fn, const st
 	unsigned int i;
 
 	group_peers(scan, fn, peers, sizeof(peers));
-	fprintf(out, "%s '%04x:%04x' class=%04x drv=%s group=%s%s cdev=%s\n", fn->addr,
+	fprintf(out, "%s '%04x:%04x' class=%04x drv=%s group=%s%s cdev=%s pdk=%s\n", fn->addr,
 		fn->vendor, fn->device, fn->class >> 8, fn->driver[0] ? fn->driver : "-",
-		fn->group[0] ? fn->group : "-", peers, fn->cdev[0] ? fn->cdev : "-");
+		fn->group[0] ? fn->group : "-", peers, fn->cdev[0] ? fn->cdev : "-",
+		fn->pdk_driver != NULL ? fn->pdk_driver : "-");
 	print_cap(out, &fn->cap);
 	print_probe(out, fn);
 	for (i = 0; i < fn->nuse; i++)
@@ -196,6 +197,10 @@ print_fn(FILE *out, const struct db_scan *scan, const struct db_fn *fn, const st
 	if (fn->nuse > 0)
 		fprintf(out, "    not advised: this host uses it (--bind and --unbind refuse it "
 			"without --force)\n");
+	else if (fn->pdk_driver == NULL && (db_fn_section(fn) == DB_SEC_OTHER_DRIVER ||
+					    db_fn_section(fn) == DB_SEC_NO_DRIVER))
+		fprintf(out, "    not advised: no PDK driver takes %04x:%04x\n", fn->vendor,
+			fn->device);
 	if (db_fn_section(fn) == DB_SEC_BRIDGE)
 		return;
 	for (i = 0; i < fn->nwhy; i++)
@@ -379,6 +384,8 @@ json_fn(FILE *out, const struct db_scan *scan, const struct db_fn *fn)
 	}
 	fprintf(out, "], \"cdev\": ");
 	json_str(out, fn->cdev);
+	fprintf(out, ", \"pdk_driver\": ");
+	json_str(out, fn->pdk_driver);
 	fprintf(out, ",\n      ");
 	json_cap(out, &fn->cap);
 	fprintf(out, ",\n      ");

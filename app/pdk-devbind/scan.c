@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "devbind.h"
+#include "pdk_bus.h"
 
 #define SYSFS_IOMMU_GROUPS "/sys/kernel/iommu_groups"
 
@@ -199,6 +200,7 @@ fn_cmp(const void *a, const void *b)
 static int
 read_fn(struct db_fn *fn, struct pdk_sys *sys, const struct db_host *host)
 {
+	const struct pdk_bus_driver *drv;
 	int rc;
 
 	/* No vendor: gone since the listing, or a stray entry that is no function. */
@@ -207,6 +209,9 @@ read_fn(struct db_fn *fn, struct pdk_sys *sys, const struct db_host *host)
 		return rc;
 	pdk_vfio_pci_attr_hex(sys, fn->addr, "device", &fn->device);
 	pdk_vfio_pci_attr_hex(sys, fn->addr, "class", &fn->class);
+	/* PDK's drivers (linked in, registered by their constructors) say which IDs they take. */
+	drv = pdk_bus_driver_match((uint16_t)fn->vendor, (uint16_t)fn->device);
+	fn->pdk_driver = drv != NULL ? drv->name : NULL;
 	/* A missing link is an answer: no driver, no IOMMU group. */
 	if (pdk_vfio_pci_attr_link(sys, fn->addr, "driver", fn->driver, sizeof(fn->driver)) < 0)
 		fn->driver[0] = '\0';

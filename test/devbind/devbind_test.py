@@ -246,7 +246,10 @@ def block(out, addr):
 
 def devbind_status_fake(c):
     """--status on the fake tree: sections, groups, cdevs, PASID cap, why lines."""
-    c.fake()
+    t = c.fake()
+    # DSAs on the kernel's idxd driver: PDK's dsa driver takes them
+    t.add('0000:e7:01.0', 0x8086, 0x0b25, 0x088000, driver='idxd', group=7)
+    t.add('0000:e8:01.0', 0x8086, 0x0b25, 0x088000, driver='idxd')
     out = c.run_fake('--status', '--kernel-release', '6.1.0-18-amd64')
     c.has(out, '*** FAKE sysfs tree',
           'kernel:      Linux 6.1.0-18-amd64 (--kernel-release): older than 6.15',
@@ -281,24 +284,30 @@ def devbind_status_fake(c):
     c.lacks(dsa, 'shared with 0000:3b:00.2')
 
     nic = block(out, '0000:3b:00.1')
-    c.has(nic, 'drv=igb group=5 (with 0000:3b:00.0, 0000:3b:00.2) cdev=-',
+    # no PDK driver takes a NIC: no advice for it
+    c.has(nic, 'drv=igb group=5 (with 0000:3b:00.0, 0000:3b:00.2) cdev=- pdk=-',
           'pasid-cap: absent [sysfs config]',
-          'why: bound to igb, not vfio-pci; do: pdk-devbind --bind vfio-pci 0000:3b:00.1 '
-          '(unbinds igb)',
-          'why: no PASID capability in config space')
-    c.lacks(nic, 'iommufd:', 'older than 6.15')
+          'not advised: no PDK driver takes 8086:1521')
+    c.lacks(nic, 'iommufd:', 'older than 6.15', 'why:', 'pdk-devbind --bind')
+    c.has(block(out, '0000:3b:00.2'), 'drv=- group=5', 'not advised: no PDK driver takes')
+    c.lacks(block(out, '0000:3b:00.2'), 'why:')
+    c.has(block(out, '0000:5e:00.0'), 'drv=mlx5_core group=- cdev=- pdk=-', 'not advised')
 
-    free = block(out, '0000:3b:00.2')
-    c.has(free, 'drv=- group=5',
-          'why: not bound to any driver; do: pdk-devbind --bind vfio-pci 0000:3b:00.2',
-          'why: IOMMU group 5 is shared with 0000:3b:00.1, bound to igb')
-
-    mlx = block(out, '0000:5e:00.0')
-    c.has(mlx, 'drv=mlx5_core group=- cdev=-',
-          'why: no IOMMU group: no iommu_group link')
+    # a function PDK's dsa driver takes, on another driver: bind advice
+    idxd = block(out, '0000:e7:01.0')
+    c.has(idxd, 'drv=idxd group=7 (with 0000:6a:01.0) cdev=- pdk=dsa',
+          'why: bound to idxd, not vfio-pci; do: pdk-devbind --bind vfio-pci 0000:e7:01.0 '
+          '(unbinds idxd)')
+    c.lacks(idxd, 'not advised')
+    # without an IOMMU group: why, but no bind advice (--bind refuses it)
+    nogrp = block(out, '0000:e8:01.0')
+    c.has(nogrp, 'why: no IOMMU group: no iommu_group link')
+    c.lacks(nogrp, 'pdk-devbind --bind')
 
     dsa2 = block(out, '0000:6a:01.0')
-    c.has(dsa2, 'pasid-cap: at 0x100, max width 8, exec yes, priv yes, enabled no')
+    c.has(dsa2, 'pasid-cap: at 0x100, max width 8, exec yes, priv yes, enabled no',
+          'why: IOMMU group 7 is shared with 0000:e7:01.0, bound to idxd',
+          'why: not bound to any driver; do: pdk-devbind --bind vfio-pci 0000:6a:01.0')
     c.lacks(dsa2, 'no PASID capability')
 
     gpu = block(out, '0000:af:00.0')
@@ -370,6 +379,8 @@ def devbind_status_json_fake(c):
         raise Failed('pasid_cap %r' % cap)
     if not any('shared with 0000:3b:00.1' in w['problem'] for w in dsa['why']):
         raise Failed('why %r' % dsa['why'])
+    if dsa['pdk_driver'] != 'dsa' or fns['0000:3b:00.1']['pdk_driver'] is not None:
+        raise Failed('pdk_driver %r %r' % (dsa['pdk_driver'], fns['0000:3b:00.1']['pdk_driver']))
     if fns['0000:5e:00.0']['iommu_group'] is not None or fns['0000:3b:00.1']['cdev'] is not None:
         raise Failed('absent values are not null')
 
@@ -546,8 +557,9 @@ def devbind_in_use_status(c):
         c.has(b, *lines)
         c.has(b, 'not advised: this host uses it (--bind and --unbind refuse it without --force)')
         c.lacks(b, 'why:', 'pdk-devbind --bind')
-    # down, no routes: not the host's
-    c.lacks(block(out, '0000:03:00.2'), 'in use', 'not advised')
+    # down, no routes: not the host's (and, a NIC, no PDK driver's)
+    c.lacks(block(out, '0000:03:00.2'), 'in use', 'this host uses it')
+    c.has(block(out, '0000:03:00.2'), 'not advised: no PDK driver takes 8086:1521')
     # the same facts in the JSON, word for word
     doc = json.loads(c.run_fake('--kernel-release', '6.15.0', '--json'))
     fns = {f['address']: f for f in doc['functions']}
@@ -665,7 +677,7 @@ def sim_devbind_status(c):
           'iommufd: failed at VFIO_DEVICE_BIND_IOMMUFD: Operation not permitted',
           'why: IOMMU group 9 is shared with 0000:00:06.0, bound to pdk-sim-other')
     other = block(out, '0000:00:06.0')
-    c.has(other, 'drv=pdk-sim-other', 'cdev=-', 'why: bound to pdk-sim-other, not vfio-pci')
+    c.has(other, 'drv=pdk-sim-other', 'cdev=-', 'not advised: no PDK driver takes 5044:0002')
 
     out = c.run('--sim', '--no-probe')
     c.has(block(out, '0000:00:04.0'), 'iommufd: not probed (--no-probe)')
