@@ -185,12 +185,21 @@ bind_check(struct db_scan *scan, const struct db_opts *o, const char *driver,
 		for (k = 0; k < nb && k < (int)(sizeof(blk) / sizeof(blk[0])); k++) {
 			if (in_list(fns, n, blk[k]) || o->force)
 				continue;
+			refused = 1;
+			/* Never advise taking what the host uses, even as a group-mate. */
+			if (blk[k]->nuse > 0) {
+				db_err("%s: IOMMU group %s is shared with %s, bound to %s, which "
+				       "this host uses (%s): give the slot a group of its own with "
+				       "ACS; --force binds it anyway (its cdev then refuses to bind)",
+				       fns[i]->addr, fns[i]->group, blk[k]->addr, blk[k]->driver,
+				       blk[k]->use[0].text);
+				continue;
+			}
 			db_err("%s: IOMMU group %s is shared with %s, bound to %s: bind both "
 			       "(pdk-devbind --bind %s %s %s), or give the slot a group of its own "
 			       "with ACS; --force binds it anyway (its cdev then refuses to bind)",
 			       fns[i]->addr, fns[i]->group, blk[k]->addr, blk[k]->driver, driver,
 			       fns[i]->addr, blk[k]->addr);
-			refused = 1;
 		}
 	}
 	if (refused)

@@ -516,6 +516,8 @@ def build_in_use(c):
                                      ('0000:03:00.1', 0x1521, 0x020000, 'igb', 14),
                                      ('0000:03:00.2', 0x1521, 0x020000, 'igb', 15)):
         t.add(addr, 0x8086 if drv != 'virtio-pci' else 0x1af4, dev, cls, driver=drv, group=grp)
+    # a DSA sharing eth0's group: the group-mate is never advised for binding
+    t.add('0000:03:00.3', 0x8086, 0x0b25, 0x088000, group=13)
     h = FakeHost(t)
     pci = 'devices/pci0000:00/'
     h.block('nvme0n1', pci + '0000:01:00.0/nvme/nvme0', '259:0')
@@ -557,6 +559,12 @@ def devbind_in_use_status(c):
         c.has(b, *lines)
         c.has(b, 'not advised: this host uses it (--bind and --unbind refuse it without --force)')
         c.lacks(b, 'why:', 'pdk-devbind --bind')
+    # a group-mate in use: only the slot is advised, never binding it
+    mate = block(out, '0000:03:00.3')
+    c.has(mate, 'why: IOMMU group 13 is shared with 0000:03:00.0, bound to igb: vfio-pci cannot '
+                'own the group\'s DMA; do: 0000:03:00.0 is in use by this host (network interface '
+                'eth0 is up): put this function in a slot behind a bridge with ACS')
+    c.lacks(mate, '0000:03:00.3 0000:03:00.0')
     # down, no routes: not the host's (and, a NIC, no PDK driver's)
     c.lacks(block(out, '0000:03:00.2'), 'in use', 'this host uses it')
     c.has(block(out, '0000:03:00.2'), 'not advised: no PDK driver takes 8086:1521')
@@ -593,6 +601,11 @@ def devbind_in_use_bind_refused(c):
                 'bus/pci/drivers/virtio-pci/unbind', 'bus/pci/drivers_probe'):
         c.file_is(rel, '')
     c.file_is('devices/pci0000:00/0000:01:00.0/driver_override', '(null)\n')
+    out = c.run_fake('--bind', 'vfio-pci', '0000:03:00.3', rc=1)
+    c.has(out, '0000:03:00.3: IOMMU group 13 is shared with 0000:03:00.0, bound to igb, which '
+               'this host uses (network interface eth0 is up): give the slot a group of its own')
+    c.lacks(out, 'bind both')
+    c.file_is('devices/pci0000:00/0000:03:00.3/driver_override', '(null)\n')
     # one in-use function refuses the whole command
     out = c.run_fake('--bind', 'vfio-pci', '0000:03:00.2', '0000:03:00.0', rc=1)
     c.has(out, '0000:03:00.0 is in use by this host', 'nothing was changed')
