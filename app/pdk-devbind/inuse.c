@@ -63,14 +63,13 @@ struct facts {
 	int mounts_rc, swaps_rc;	/* 0 or -errno of reading the file */
 };
 
+/* "<sysfs>/class/CLS[/NAME[/ATTR]]" of the real or the fake tree. */
 static void
-sys_path(const struct db_host *h, char *buf, size_t len, const char *fmt, const char *a,
-	 const char *b)
+class_path(const struct db_host *h, char *buf, size_t len, const char *cls, const char *name,
+	   const char *attr)
 {
-	char rel[1024];
-
-	snprintf(rel, sizeof(rel), fmt, a, b);
-	snprintf(buf, len, "%s%s", h->facts_sys, rel);
+	snprintf(buf, len, "%s/class/%s%s%s%s%s", h->facts_sys, cls, name != NULL ? "/" : "",
+		 name != NULL ? name : "", attr != NULL ? "/" : "", attr != NULL ? attr : "");
 }
 
 static void
@@ -124,7 +123,7 @@ read_blocks(struct facts *f)
 	ssize_t n;
 	unsigned int i;
 
-	sys_path(f->h, path, sizeof(path), "/class/block%s%s", "", "");
+	class_path(f->h, path, sizeof(path), "block", NULL, NULL);
 	d = opendir(path);
 	if (d == NULL)
 		return 0;	/* no block devices at all */
@@ -140,16 +139,16 @@ read_blocks(struct facts *f)
 		b = &f->blk[f->nblk];
 		memset(b, 0, sizeof(*b));
 		strcpy(b->name, e->d_name);
-		sys_path(f->h, path, sizeof(path), "/class/block/%s%s", b->name, "");
+		class_path(f->h, path, sizeof(path), "block", b->name, NULL);
 		n = readlink(path, b->target, sizeof(b->target) - 1);
 		if (n < 0)
 			continue;
 		b->target[n] = '\0';
-		sys_path(f->h, path, sizeof(path), "/class/block/%s/dm/name", b->name, "");
+		class_path(f->h, path, sizeof(path), "block", b->name, "dm/name");
 		read_line(path, b->dm_name, sizeof(b->dm_name));
-		sys_path(f->h, path, sizeof(path), "/class/block/%s/dev", b->name, "");
+		class_path(f->h, path, sizeof(path), "block", b->name, "dev");
 		read_line(path, b->devnum, sizeof(b->devnum));
-		sys_path(f->h, path, sizeof(path), "/class/block/%s/slaves", b->name, "");
+		class_path(f->h, path, sizeof(path), "block", b->name, "slaves");
 		sd = opendir(path);
 		while (sd != NULL && (s = readdir(sd)) != NULL && b->nslaves < MAX_SLAVES)
 			if (s->d_name[0] != '.' && strlen(s->d_name) < DB_NAME_LEN)
@@ -384,21 +383,21 @@ fn_net_uses(const struct db_host *h, struct db_scan *scan)
 	ssize_t n;
 	DIR *d;
 
-	sys_path(h, path, sizeof(path), "/class/net%s%s", "", "");
+	class_path(h, path, sizeof(path), "net", NULL, NULL);
 	d = opendir(path);
 	if (d == NULL)
 		return;
 	while ((e = readdir(d)) != NULL) {
 		if (e->d_name[0] == '.')
 			continue;
-		sys_path(h, path, sizeof(path), "/class/net/%s%s", e->d_name, "");
+		class_path(h, path, sizeof(path), "net", e->d_name, NULL);
 		n = readlink(path, target, sizeof(target) - 1);
 		if (n < 0)
 			continue;
 		target[n] = '\0';
-		sys_path(h, path, sizeof(path), "/class/net/%s/flags", e->d_name, "");
+		class_path(h, path, sizeof(path), "net", e->d_name, "flags");
 		read_line(path, flags, sizeof(flags));
-		sys_path(h, path, sizeof(path), "/class/net/%s/operstate", e->d_name, "");
+		class_path(h, path, sizeof(path), "net", e->d_name, "operstate");
 		read_line(path, oper, sizeof(oper));
 		fl = strtoul(flags, NULL, 0);
 		up = (fl & DB_IFF_UP) != 0 || strcmp(oper, "up") == 0;

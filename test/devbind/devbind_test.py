@@ -138,7 +138,9 @@ class FakeHost:
             self.t.write(d + '/partition', '1\n')
         os.makedirs(self.t.path(d + '/slaves'))
         for sl in slaves:
-            os.symlink('../../' + self.t.blockdir(sl).split('/')[-1], self.t.path(d + '/slaves/' + sl))
+            link = d + '/slaves/' + sl
+            os.symlink(os.path.relpath(self.t.blockdir(sl), os.path.dirname(link)),
+                       self.t.path(link))
         if dm_name:
             os.makedirs(self.t.path(d + '/dm'))
             self.t.write(d + '/dm/name', dm_name + '\n')
@@ -580,7 +582,8 @@ def devbind_in_use_status(c):
     objs = [u['object'] for u in fns['0000:01:00.0']['in_use']]
     if kinds != ['mount', 'mount'] or objs != ['/', '/boot']:
         raise Failed('kinds %r objects %r' % (kinds, objs))
-    if fns['0000:03:00.2']['in_use'] != [] or fns['0000:03:00.0']['in_use'][0]['kind'] != 'interface':
+    if fns['0000:03:00.2']['in_use'] != [] or \
+            fns['0000:03:00.0']['in_use'][0]['kind'] != 'interface':
         raise Failed('interfaces %r' % fns['0000:03:00.0']['in_use'])
 
 
