@@ -187,15 +187,18 @@ source_blk(const struct facts *f, const char *src, const char *where)
 			return k;
 	}
 	/* The real /dev resolves the rest: /dev/disk/by-uuid/..., /dev/root. */
-	if (f->h->mode != DB_MODE_KERNEL || src[0] != '/')
+	if (f->h->mode != DB_MODE_KERNEL || strncmp(src, "/dev/", 5) != 0)
 		return -1;
 	if (realpath(src, real) != NULL && strncmp(real, "/dev/", 5) == 0) {
 		k = find_blk(f, strrchr(real, '/') + 1);
 		if (k >= 0)
 			return k;
 	}
-	/* "/dev/root" has no node: the mount point's device number tells. */
-	if (where != NULL && where[0] != '\0' && stat(where, &st) == 0) {
+	/*
+	 * "/dev/root" has no node: the mount point's device number tells. Only
+	 * for it: a stat() of a FUSE or network mount point could hang.
+	 */
+	if (strcmp(src, "/dev/root") == 0 && where != NULL && stat(where, &st) == 0) {
 		snprintf(num, sizeof(num), "%u:%u", major(st.st_dev), minor(st.st_dev));
 		for (i = 0; i < f->nblk; i++)
 			if (strcmp(f->blk[i].devnum, num) == 0)
