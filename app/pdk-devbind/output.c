@@ -311,7 +311,8 @@ json_host(FILE *out, const struct db_scan *scan)
 	if (h->dev_iommu == 1)
 		fputs("null", out);
 	else
-		json_str(out, h->dev_iommu == 0 ? "present" : strerror(-h->dev_iommu));
+		json_str(out, h->dev_iommu == 0 ? "present" :
+			 h->dev_iommu == -ENOENT ? "absent" : strerror(-h->dev_iommu));
 	fprintf(out, "},\n  \"host_problems\": [");
 	json_whys(out, scan->host_why, scan->nhost_why);
 	fprintf(out, "],\n");
