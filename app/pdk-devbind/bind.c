@@ -133,7 +133,7 @@ refuse_in_use(const struct db_fn *fn, const struct db_opts *o, const char *cmd)
 		return 0;
 	for (i = 0; i < fn->nuse; i++)
 		db_err("%s is in use by this host: %s", fn->addr, fn->use[i].text);
-	db_err("%s: %s it from %s would take %s away from the running system; --force "
+	db_err("%s: %s it would take it from %s, and %s from the running system; --force "
 	       "does it anyway", fn->addr, cmd, fn->driver[0] ? fn->driver : "its driver",
 	       fn->nuse == 1 ? "that" : "these");
 	return 1;

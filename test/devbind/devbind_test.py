@@ -590,6 +590,7 @@ def devbind_in_use_status(c):
 def devbind_in_use_bind_refused(c):
     """--bind and --unbind of what the host uses: refused, naming it; --force does it."""
     t, h = build_in_use(c)
+    drv_of = lambda a: os.readlink(t.path('devices/pci0000:00/%s/driver' % a)).split('/')[-1]
     for addr, what in (('0000:01:00.0', 'dm-0 on nvme0n1p2 is mounted on / (ext4)'),
                        ('0000:02:00.0', 'md0 on vdb1 is swap (/dev/md0)'),
                        ('0000:03:00.0', 'network interface eth0 is up'),
@@ -597,9 +598,12 @@ def devbind_in_use_bind_refused(c):
         for cmd in (['--bind', 'vfio-pci'], ['--unbind']):
             out = c.run_fake(*cmd, addr, rc=1)
             c.has(out, '%s is in use by this host: %s' % (addr, what),
-                  'would take', '--force does it anyway', 'nothing was changed')
+                  '%s: %s it would take it from %s, and %s from the running system; '
+                  '--force does it anyway' % (addr, 'binding' if len(cmd) == 2 else 'unbinding',
+                                              drv_of(addr), 'these' if addr == '0000:01:00.0'
+                                              else 'that'),
+                  'nothing was changed')
             c.lacks(out, 'bound to vfio-pci', 'unbound from')
-    drv_of = lambda a: os.readlink(t.path('devices/pci0000:00/%s/driver' % a)).split('/')[-1]
     for rel in ('bus/pci/drivers/nvme/unbind', 'bus/pci/drivers/igb/unbind',
                 'bus/pci/drivers/virtio-pci/unbind', 'bus/pci/drivers_probe'):
         c.file_is(rel, '')
