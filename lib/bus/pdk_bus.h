@@ -98,6 +98,16 @@ void pdk_bus_driver_unregister(struct pdk_bus_driver *drv);
 const struct pdk_bus_driver *pdk_bus_driver_find(const char *name);
 
 /**
+ * The driver that takes functions with these IDs, as pdk_bus_probe() picks
+ * it: the first registered whose ID table has them. Tools use it to tell
+ * the functions a PDK driver could drive from the others (pdk-devbind).
+ * @param vendor_id  the PCI vendor ID
+ * @param device_id  the PCI device ID
+ * @return the driver, or NULL when no registered driver takes them.
+ */
+const struct pdk_bus_driver *pdk_bus_driver_match(uint16_t vendor_id, uint16_t device_id);
+
+/**
  * Register @p drv when the program (or the driver's library) loads.
  * @param nm  the driver's name when @p drv names none (an identifier)
  * @param drv  the struct pdk_bus_driver
