@@ -1,18 +1,20 @@
 #!/bin/sh
 # SPDX-License-Identifier: BSD-3-Clause
-# Install PDK into a scratch root, then build and run a program from outside
+# Install PDK into a scratch root, then build and run programs from outside
 # the tree with nothing but
-#   pkg-config --define-prefix --cflags --libs libpdk
-# on the installed libpdk.pc, unedited: proof that the installed headers,
+#   pkg-config --define-prefix --cflags --libs libpdk [libpdk_sim]
+# on the installed .pc files, unedited: proof that the installed headers,
 # libraries and .pc files are enough, that the install can be moved (the
-# scratch root stands in for /), and that a consumer gets no DPDK flags.
+# scratch root stands in for /), that a consumer gets no DPDK flags, and
+# that a program for real machines links libpdk alone (no sim, no DPDK).
 #
 #   install-check.sh BUILD SRC [pkgconfig|adversarial]
 #
-# pkgconfig (the default) builds examples/hello-pasid that way, shared and
-# static. adversarial builds test/outside/adversarial.c that way and runs it
-# plainly, under valgrind and built again with ASan+UBSan. Both share the
-# one install and relocation below.
+# pkgconfig (the default) builds test/outside/kernel_only.c with libpdk
+# alone, and examples/hello-pasid with libpdk + libpdk_sim, shared and
+# static. adversarial builds test/outside/adversarial.c (libpdk +
+# libpdk_sim) and runs it plainly, under valgrind and built again with
+# ASan+UBSan. Both share the one install and relocation below.
 set -eu
 build=$1
 src=$2
@@ -51,9 +53,9 @@ export PKG_CONFIG_PATH="$(dirname "$pc")"
 pcq() {
 	pkg-config --define-prefix "$@"
 }
-cflags=$(pcq --cflags libpdk)
-libs=$(pcq --libs libpdk)
-echo "install-check: ${pc#"$root"} gives"
+cflags=$(pcq --cflags libpdk libpdk_sim)
+libs=$(pcq --libs libpdk libpdk_sim)
+echo "install-check: ${pc#"$root"} and libpdk_sim.pc give"
 echo "  --cflags: $cflags"
 echo "  --libs:   $libs"
 
@@ -80,11 +82,11 @@ done
 if grep -l 'include <rte_' "$incdir"/pdk/*.h; then
 	fail "an installed header includes DPDK (above): libpdk.pc must then require libdpdk"
 fi
-# the drivers' .pc files add their library to libpdk's, still without DPDK
-for drv in libpdk_dma_dsa libpdk_dma_edu; do
+# the other .pc files add their library to libpdk's, still without DPDK
+for drv in libpdk_sim libpdk_dpdk libpdk_dma_dsa libpdk_dma_edu libpdk_dma_skeleton; do
 	dflags=$(pcq --cflags --libs "$drv")
 	case "$dflags" in
-	*dpdk* | *-march* | *rte_config*) fail "$drv carries DPDK's flags: $dflags" ;;
+	*include/dpdk* | *-lrte_* | *-march* | *rte_config*) fail "$drv carries DPDK's flags: $dflags" ;;
 	*"-l${drv#lib}"*) ;;
 	*) fail "$drv does not link -l${drv#lib}: $dflags" ;;
 	esac
@@ -99,7 +101,7 @@ adversarial() {
 	# shellcheck disable=SC2086 # the flags are words
 	cc -Wall -Wextra -Werror -g -o "$root/adversarial" "$prog" $cflags $libs
 	echo "install-check: built test/outside/adversarial.c with:" \
-		"cc adversarial.c \$(pkg-config --define-prefix --cflags --libs libpdk)"
+		"cc adversarial.c \$(pkg-config --define-prefix --cflags --libs libpdk libpdk_sim)"
 	echo "== adversarial, plain"
 	LD_LIBRARY_PATH="$libdir" "$root/adversarial" || fail "adversarial: failed (above)"
 	if command -v valgrind >/dev/null; then
@@ -130,24 +132,33 @@ if [ "$mode" = adversarial ]; then
 	exit 0
 fi
 
+# A program for real machines: libpdk alone. What it loads is libpdk and
+# libc's: neither the simulator nor any DPDK library.
+kflags=$(pcq --cflags --libs libpdk)
+# shellcheck disable=SC2086 # the flags are words
+cc -Wall -Wextra -Werror -o "$root/kernel-only" "$src/test/outside/kernel_only.c" $kflags
+echo "install-check: built test/outside/kernel_only.c with:" \
+	"cc kernel_only.c \$(pkg-config --define-prefix --cflags --libs libpdk)"
+needed=$(LD_LIBRARY_PATH="$libdir" ldd "$root/kernel-only")
+case "$needed" in
+*libpdk_sim* | *librte_*) fail "a program linked with libpdk alone loads more: $needed" ;;
+esac
+LD_LIBRARY_PATH="$libdir" "$root/kernel-only" || fail "kernel_only: failed (above)"
+
 cp "$src/examples/hello-pasid/main.c" "$root/outside.c"
 # shellcheck disable=SC2086 # the flags are words
 cc -o "$root/outside" "$root/outside.c" $cflags $libs
 echo "install-check: built an outside program with:" \
-	"cc outside.c \$(pkg-config --define-prefix --cflags --libs libpdk)"
-# libpdk.so names the DPDK libraries it needs itself (DT_NEEDED), so the
-# program's link line needs no DPDK and the loader still finds them
-LD_LIBRARY_PATH="$libdir" ldd "$root/outside" | grep -q 'librte_eal' ||
-	fail "the outside program does not load librte_eal through libpdk.so"
+	"cc outside.c \$(pkg-config --define-prefix --cflags --libs libpdk libpdk_sim)"
 LD_LIBRARY_PATH="$libdir" "$root/outside"
 
-# libpdk.a: --static adds Libs.private, which must be enough to link it
-# (DPDK itself stays shared here: a fully static program also needs
-# `pkg-config --static --libs libdpdk`)
-slibs=$(pcq --static --libs libpdk | sed 's/\(^\| \)-lpdk\( \|$\)/\1-l:libpdk.a\2/')
+# the .a files: --static adds Libs.private, which must be enough to link
+slibs=$(pcq --static --libs libpdk libpdk_sim | sed 's/-lpdk_sim/-l:libpdk_sim.a/;
+	s/\(^\| \)-lpdk\( \|$\)/\1-l:libpdk.a\2/')
 # shellcheck disable=SC2086
 cc -o "$root/outside-static" "$root/outside.c" $cflags $slibs
-echo "install-check: built it with libpdk.a:" \
-	"cc outside.c \$(pkg-config --define-prefix --static --cflags --libs libpdk), -lpdk as -l:libpdk.a"
+echo "install-check: built it with libpdk.a and libpdk_sim.a:" \
+	"cc outside.c \$(pkg-config --define-prefix --static --cflags --libs libpdk libpdk_sim)," \
+	"-lpdk as -l:libpdk.a, -lpdk_sim as -l:libpdk_sim.a"
 "$root/outside-static" >/dev/null
-echo "install-check: both programs ran"
+echo "install-check: the three programs ran"

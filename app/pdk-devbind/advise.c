@@ -15,19 +15,44 @@
 
 #include "devbind.h"
 
+static void
+why_add(struct db_why *list, unsigned int *n, unsigned int max, const char *fix,
+	const char *fmt, va_list ap)
+{
+	struct db_why *w;
+
+	if (*n == max)
+		return;
+	w = &list[(*n)++];
+	vsnprintf(w->problem, sizeof(w->problem), fmt, ap);
+	snprintf(w->fix, sizeof(w->fix), "%s", fix);
+}
+
 static void __attribute__((format(printf, 3, 4)))
 why(struct db_fn *fn, const char *fix, const char *fmt, ...)
 {
-	struct db_why *w;
 	va_list ap;
 
-	if (fn->nwhy == DB_MAX_WHY)
-		return;
-	w = &fn->why[fn->nwhy++];
 	va_start(ap, fmt);
-	vsnprintf(w->problem, sizeof(w->problem), fmt, ap);
+	why_add(fn->why, &fn->nwhy, DB_MAX_WHY, fix, fmt, ap);
 	va_end(ap);
-	snprintf(w->fix, sizeof(w->fix), "%s", fix);
+}
+
+static void __attribute__((format(printf, 3, 4)))
+host_why(struct db_scan *scan, const char *fix, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	why_add(scan->host_why, &scan->nhost_why, DB_MAX_HOST_WHY, fix, fmt, ap);
+	va_end(ap);
+}
+
+bool
+db_host_has_no_iommu(const struct db_host *h)
+{
+	/* The sim has no /sys/kernel: each of its functions has a group link. */
+	return h->mode != DB_MODE_SIM && (h->iommu_groups == 0 || h->iommu_groups == -ENOENT);
 }
 
 int
@@ -60,13 +85,8 @@ advise_iommu(struct db_scan *scan, struct db_fn *fn)
 	int n, i;
 
 	if (fn->group[0] == '\0') {
-		if (h->mode != DB_MODE_SIM && (h->iommu_groups == 0 || h->iommu_groups == -ENOENT))
-			why(fn, "boot with intel_iommu=on (Intel; AMD-Vi and the SMMU are on "
-				"when the firmware enables them) and turn the IOMMU (VT-d, "
-				"AMD-Vi, SMMU) on in the firmware",
-			    "no IOMMU: the kernel runs without one (%s /sys/kernel/iommu_groups)",
-			    h->iommu_groups == 0 ? "empty" : "no");
-		else
+		/* No IOMMU at all is the host's problem, said once (advise_host). */
+		if (!db_host_has_no_iommu(h))
 			why(fn, "VFIO cannot use a function its IOMMU does not cover: check the "
 				"firmware's IOMMU tables (DMAR, IVRS, IORT) or use another slot",
 			    "no IOMMU group: no iommu_group link, the IOMMU does not translate "
@@ -75,10 +95,17 @@ advise_iommu(struct db_scan *scan, struct db_fn *fn)
 	}
 	n = db_group_blockers(scan, fn, blk, sizeof(blk) / sizeof(blk[0]));
 	for (i = 0; i < n && i < (int)(sizeof(blk) / sizeof(blk[0])); i++) {
-		snprintf(fix, sizeof(fix),
-			 "unbind %s too (pdk-devbind --bind vfio-pci %s %s), or use ACS: a slot "
-			 "behind a bridge with ACS gets a group of its own",
-			 blk[i]->addr, fn->addr, blk[i]->addr);
+		/* Never advise taking what the host uses, even as a group-mate. */
+		if (blk[i]->nuse > 0)
+			snprintf(fix, sizeof(fix),
+				 "%s is in use by this host (%.200s): put this function in a slot "
+				 "behind a bridge with ACS, which gets a group of its own",
+				 blk[i]->addr, blk[i]->use[0].text);
+		else
+			snprintf(fix, sizeof(fix),
+				 "unbind %s too (pdk-devbind --bind vfio-pci %s %s), or use ACS: "
+				 "a slot behind a bridge with ACS gets a group of its own",
+				 blk[i]->addr, fn->addr, blk[i]->addr);
 		why(fn, fix, "IOMMU group %s is shared with %s, bound to %s: vfio-pci cannot "
 		    "own the group's DMA", fn->group, blk[i]->addr, blk[i]->driver);
 	}
@@ -89,6 +116,10 @@ advise_driver(struct db_fn *fn)
 {
 	char fix[DB_TEXT_LEN];
 
+	/* vfio-pci would take it and offer no device (--bind refuses it): advise_iommu says why. */
+	if (fn->group[0] == '\0' && (db_fn_section(fn) == DB_SEC_NO_DRIVER ||
+				      db_fn_section(fn) == DB_SEC_OTHER_DRIVER))
+		return;
 	switch (db_fn_section(fn)) {
 	case DB_SEC_NO_DRIVER:
 		snprintf(fix, sizeof(fix), "pdk-devbind --bind vfio-pci %s", fn->addr);
@@ -114,22 +145,32 @@ advise_driver(struct db_fn *fn)
 	}
 }
 
-/* What the kernel as a whole lacks; said for each function bound to VFIO. */
+/* What the host as a whole lacks: one verdict, not a line per function. */
 static void
-advise_kernel(const struct db_host *h, struct db_fn *fn)
+advise_host(struct db_scan *scan)
 {
+	const struct db_host *h = &scan->host;
+
+	scan->nhost_why = 0;
+	if (db_host_has_no_iommu(h))
+		host_why(scan, "turn the IOMMU (VT-d, AMD-Vi, SMMU) on in the firmware and boot "
+			 "with intel_iommu=on (Intel; AMD-Vi and the SMMU are on when the firmware "
+			 "enables them)",
+			 "no IOMMU: the kernel runs without one (%s /sys/kernel/iommu_groups), so "
+			 "VFIO can offer no device", h->iommu_groups == 0 ? "empty" : "no");
 	if (h->release_ok == 0)
-		why(fn, "boot Linux 6.15 or newer with CONFIG_IOMMUFD and CONFIG_VFIO_DEVICE_CDEV",
-		    "Linux %s is older than 6.15: iommufd has no PASID attach", h->release);
+		host_why(scan, "boot Linux 6.15 or newer with CONFIG_IOMMUFD and "
+			 "CONFIG_VFIO_DEVICE_CDEV",
+			 "Linux %s is older than 6.15: iommufd has no PASID attach", h->release);
 	if (h->dev_iommu == -ENOENT || h->dev_iommu == -ENXIO || h->dev_iommu == -ENODEV)
-		why(fn, "the kernel needs CONFIG_IOMMUFD=y, Linux 6.2+ (Debian's stock kernels "
-			"lack it)", "no /dev/iommu");
+		host_why(scan, "boot a kernel built with CONFIG_IOMMUFD=y (Debian's stock "
+			 "kernels lack it)", "no /dev/iommu: the kernel has no iommufd");
 	else if (h->dev_iommu == -EACCES || h->dev_iommu == -EPERM)
-		why(fn, "run as root, or give the user read-write access to /dev/iommu",
-		    "/dev/iommu is not accessible (%s)", strerror(-h->dev_iommu));
-	else if (h->dev_iommu < 0)
-		why(fn, "check the kernel log (dmesg)", "/dev/iommu cannot be opened (%s)",
-		    strerror(-h->dev_iommu));
+		host_why(scan, "run as root, or give the user read-write access to /dev/iommu",
+			 "/dev/iommu is not accessible (%s)", strerror(-h->dev_iommu));
+	else if (h->dev_iommu < 0 && h->dev_iommu != 1)
+		host_why(scan, "check the kernel log (dmesg)", "/dev/iommu cannot be opened (%s)",
+			 strerror(-h->dev_iommu));
 }
 
 static void
@@ -163,7 +204,7 @@ advise_probe(const struct db_scan *scan, struct db_fn *fn)
 	}
 	if (p->info.max_pasid_log2 > 0)
 		return;
-	if (c->state == DB_CAP_ABSENT && strcmp(c->source, "sysfs config") == 0)
+	if (c->state == DB_CAP_ABSENT)
 		why(fn, "use a PASID-capable function for PASIDs; PDK can still use the RID",
 		    "PASID width 0: the function has no PASID capability");
 	else if (c->state == DB_CAP_PRESENT && !c->enabled)
@@ -191,7 +232,7 @@ advise_cap(struct db_fn *fn)
 {
 	if (fn->probe.tried && fn->probe.rc == 0)
 		return;
-	if (fn->cap.state == DB_CAP_ABSENT && strcmp(fn->cap.source, "sysfs config") == 0)
+	if (fn->cap.state == DB_CAP_ABSENT)
 		why(fn, "use a PASID-capable function for PASIDs; PDK can still use the RID",
 		    "no PASID capability in config space");
 }
@@ -201,18 +242,30 @@ db_advise(struct db_scan *scan)
 {
 	unsigned int i;
 
+	advise_host(scan);
 	for (i = 0; i < scan->n; i++) {
 		struct db_fn *fn = &scan->fn[i];
 		enum db_section sec = db_fn_section(fn);
 
 		fn->nwhy = 0;
-		if (sec == DB_SEC_BRIDGE)
+		/*
+		 * What the host uses is not PDK's (inuse.c says why), nor is a
+		 * function on another driver, or none, that no PDK driver takes:
+		 * no advice for either. What is on vfio-pci already is someone's
+		 * choice, so it gets the whole analysis.
+		 */
+		fn->usable = false;
+		if (sec == DB_SEC_BRIDGE || fn->nuse > 0)
+			continue;
+		if ((sec == DB_SEC_OTHER_DRIVER || sec == DB_SEC_NO_DRIVER) &&
+		    fn->pdk_driver == NULL)
 			continue;
 		advise_iommu(scan, fn);
-		advise_driver(fn);
-		if (sec == DB_SEC_VFIO_CDEV || sec == DB_SEC_VFIO_NO_CDEV)
-			advise_kernel(&scan->host, fn);
+		/* Without an IOMMU, vfio-pci can do nothing with a function: no bind advice. */
+		if (!db_host_has_no_iommu(&scan->host))
+			advise_driver(fn);
 		advise_probe(scan, fn);
 		advise_cap(fn);
+		fn->usable = sec == DB_SEC_VFIO_CDEV && fn->nwhy == 0 && scan->nhost_why == 0;
 	}
 }

@@ -120,19 +120,46 @@ in_list(struct db_fn *const *fns, int n, const struct db_fn *fn)
 	return false;
 }
 
-/* The checks of --bind. @return 0, or 1 after saying what is refused. */
+/*
+ * A function the host uses (inuse.c) is refused unless --force: say what
+ * the command would take away. @return 1 when refused.
+ */
+static int
+refuse_in_use(const struct db_fn *fn, const struct db_opts *o, const char *cmd)
+{
+	unsigned int i;
+
+	if (fn->nuse == 0 || o->force)
+		return 0;
+	for (i = 0; i < fn->nuse; i++)
+		db_err("%s is in use by this host: %s", fn->addr, fn->use[i].text);
+	db_err("%s: %s it would take it from %s, and %s from the running system; --force "
+	       "does it anyway", fn->addr, cmd, fn->driver[0] ? fn->driver : "its driver",
+	       fn->nuse == 1 ? "that" : "these");
+	return 1;
+}
+
+/*
+ * The checks of --bind. A function already bound to @p driver is a notice,
+ * not a refusal, so that a set-up script can run twice: it is skipped
+ * (@p skip). @return 0, or 1 after saying what is refused.
+ */
 static int
 bind_check(struct db_scan *scan, const struct db_opts *o, const char *driver,
-	   struct db_fn **fns, int n)
+	   struct db_fn **fns, int n, bool *skip)
 {
 	const struct db_fn *blk[16];
 	int i, k, nb, refused = 0;
 
 	for (i = 0; i < n; i++) {
-		if (strcmp(fns[i]->driver, driver) == 0 && !o->force) {
-			db_err("%s is already bound to %s (--force binds it again)", fns[i]->addr,
-			       driver);
+		if (refuse_in_use(fns[i], o, "binding") != 0) {
 			refused = 1;
+			continue;
+		}
+		if (strcmp(fns[i]->driver, driver) == 0 && !o->force) {
+			printf("%s: already bound to %s, nothing to do (--force binds it again)\n",
+			       fns[i]->addr, driver);
+			skip[i] = true;
 			continue;
 		}
 		if (db_fn_is_bridge(fns[i]) && !o->force) {
@@ -158,12 +185,21 @@ bind_check(struct db_scan *scan, const struct db_opts *o, const char *driver,
 		for (k = 0; k < nb && k < (int)(sizeof(blk) / sizeof(blk[0])); k++) {
 			if (in_list(fns, n, blk[k]) || o->force)
 				continue;
+			refused = 1;
+			/* Never advise taking what the host uses, even as a group-mate. */
+			if (blk[k]->nuse > 0) {
+				db_err("%s: IOMMU group %s is shared with %s, bound to %s, which "
+				       "this host uses (%s): give the slot a group of its own with "
+				       "ACS; --force binds it anyway (its cdev then refuses to bind)",
+				       fns[i]->addr, fns[i]->group, blk[k]->addr, blk[k]->driver,
+				       blk[k]->use[0].text);
+				continue;
+			}
 			db_err("%s: IOMMU group %s is shared with %s, bound to %s: bind both "
 			       "(pdk-devbind --bind %s %s %s), or give the slot a group of its own "
 			       "with ACS; --force binds it anyway (its cdev then refuses to bind)",
 			       fns[i]->addr, fns[i]->group, blk[k]->addr, blk[k]->driver, driver,
 			       fns[i]->addr, blk[k]->addr);
-			refused = 1;
 		}
 	}
 	if (refused)
@@ -264,6 +300,7 @@ db_bind(struct pdk_sys *sys, const struct db_opts *o, const char *driver, char *
 {
 	struct db_scan scan;
 	struct db_fn **fns;
+	bool *skip;
 	int i, rc;
 
 	if (o->mode == DB_MODE_SIM) {
@@ -271,17 +308,25 @@ db_bind(struct pdk_sys *sys, const struct db_opts *o, const char *driver, char *
 		       "are bound when the sim makes them (see --sim --status)");
 		return 1;
 	}
+	/* Usage errors: exit status 2, as for a bad option. */
 	if (!driver_name_ok(driver)) {
 		db_err("\"%s\" is not a driver name (as in /sys/bus/pci/drivers/)", driver);
-		return 1;
+		return 2;
 	}
 	if (naddrs == 0) {
-		db_err("--bind %s: name the functions to bind (PCI addresses)", driver);
-		return 1;
+		db_err("--bind %s: name the functions to bind (PCI addresses: pdk-devbind "
+		       "--bind %s ADDR...)", driver, driver);
+		return 2;
 	}
 	if (scan_resolve(sys, o, addrs, naddrs, &scan, &fns) != 0)
 		return 1;
-	rc = bind_check(&scan, o, driver, fns, naddrs);
+	skip = calloc((size_t)naddrs, sizeof(*skip));
+	rc = skip == NULL ? 1 : bind_check(&scan, o, driver, fns, naddrs, skip);
+	/* Nothing left to bind: no driver to load either. */
+	for (i = 0; rc == 0 && i < naddrs && skip[i]; i++)
+		;
+	if (rc == 0 && i == naddrs)
+		goto out;
 	if (rc == 0 && !driver_loaded(sys, driver)) {
 		/* Only a real kernel has modules to load; a tree is what it is. */
 		if (o->mode == DB_MODE_KERNEL && strcmp(driver, "vfio-pci") == 0)
@@ -293,7 +338,10 @@ db_bind(struct pdk_sys *sys, const struct db_opts *o, const char *driver, char *
 			       driver, o->mode == DB_MODE_KERNEL ? ": modprobe it first" : "");
 	}
 	for (i = 0; rc == 0 && i < naddrs; i++)
-		rc = bind_one(sys, o, fns[i], driver);
+		if (!skip[i])
+			rc = bind_one(sys, o, fns[i], driver);
+out:
+	free(skip);
 	free(fns);
 	db_scan_free(&scan);
 	return rc;
@@ -311,16 +359,23 @@ db_unbind(struct pdk_sys *sys, const struct db_opts *o, char **addrs, int naddrs
 		return 1;
 	}
 	if (naddrs == 0) {
-		db_err("--unbind: name the functions to unbind (PCI addresses)");
-		return 1;
+		db_err("--unbind: name the functions to unbind (PCI addresses: pdk-devbind "
+		       "--unbind ADDR...)");
+		return 2;
 	}
 	if (scan_resolve(sys, o, addrs, naddrs, &scan, &fns) != 0)
 		return 1;
-	for (i = 0; rc == 0 && i < naddrs; i++)
+	/* Every function is checked before anything is written, as for --bind. */
+	for (i = 0; i < naddrs; i++) {
 		if (fns[i]->driver[0] == '\0') {
-			db_err("%s is not bound to any driver; nothing was changed", fns[i]->addr);
+			db_err("%s is not bound to any driver", fns[i]->addr);
 			rc = 1;
+		} else {
+			rc |= refuse_in_use(fns[i], o, "unbinding");
 		}
+	}
+	if (rc != 0)
+		db_err("nothing was changed");
 	for (i = 0; rc == 0 && i < naddrs; i++) {
 		if (write_attr(sys, fns[i]->addr, "driver/unbind", fns[i]->addr) < 0) {
 			rc = 1;

@@ -12,6 +12,7 @@
  *   scan.c       the host's facts and every PCI function's sysfs view
  *   pasid_cap.c  the PASID extended capability in config space
  *   probe.c      the iommufd view of a vfio-pci function (GET_HW_INFO)
+ *   inuse.c      what the host uses a function for (mounts, swap, interfaces)
  *   advise.c     the "why" lines: what keeps a function from PASIDs
  *   bind.c       --bind / --unbind through driver_override
  *   output.c     the status text and JSON
@@ -32,6 +33,9 @@
 #define DB_NAME_LEN 64
 #define DB_TEXT_LEN 512
 #define DB_MAX_WHY 8
+#define DB_MAX_USE 8
+#define DB_PATH_LEN 4096
+#define DB_ROOT_LEN 1024
 
 /* Where the functions come from. */
 enum db_mode {
@@ -57,12 +61,13 @@ enum db_cap_state {
 	DB_CAP_UNREAD,		/* config space (extended part) not readable */
 	DB_CAP_ABSENT,		/* the list was walked: no PASID capability */
 	DB_CAP_PRESENT,
+	DB_CAP_HIDDEN,		/* not in VFIO's virtual list, which leaves it out */
 };
 
 struct db_pasid_cap {
 	enum db_cap_state state;
 	const char *source;	/* "sysfs config", "VFIO config region" */
-	char why_unread[128];	/* DB_CAP_UNREAD: why */
+	char note[128];		/* DB_CAP_UNREAD, DB_CAP_HIDDEN: why */
 	uint16_t offset;	/* of the capability header */
 	uint8_t width;		/* Max PASID Width */
 	bool exec_supported;
@@ -87,6 +92,20 @@ struct db_why {
 	char fix[DB_TEXT_LEN];
 };
 
+/* What the host uses a function for: binding it away would take that. */
+enum db_use_kind {
+	DB_USE_MOUNT,		/* a mounted file system on one of its block devices */
+	DB_USE_SWAP,		/* swap on one of them */
+	DB_USE_NET,		/* a network interface that is up or carries routes */
+	DB_USE_UNKNOWN,		/* the facts could not be read: taken as in use */
+};
+
+struct db_use {
+	enum db_use_kind kind;
+	char object[DB_PATH_LEN];	/* the mount point, swap device, interface */
+	char text[DB_TEXT_LEN];		/* the whole fact, as both renderings say it */
+};
+
 enum db_section {
 	DB_SEC_VFIO_CDEV,
 	DB_SEC_VFIO_NO_CDEV,
@@ -104,12 +123,16 @@ struct db_fn {
 	char driver[DB_NAME_LEN];	/* "" when none is bound */
 	char group[DB_NAME_LEN];	/* IOMMU group number, "" when none */
 	char cdev[DB_NAME_LEN];		/* /dev/vfio/devices/vfioN, "" when none */
+	const char *pdk_driver;		/* the PDK driver that takes its IDs, or NULL */
 	int cdev_rc;			/* pdk_vfio_pci_cdev_find()'s answer */
 	struct db_pasid_cap cap;
 	struct db_probe probe;
 	bool selected;			/* shown (the status filter) */
+	unsigned int nuse;
+	struct db_use use[DB_MAX_USE];	/* none: the host does not use it */
 	unsigned int nwhy;
 	struct db_why why[DB_MAX_WHY];
+	bool usable;			/* PDK can open it: nothing above, nor the host, says no */
 };
 
 /* Facts of the machine, shared by all its functions. */
@@ -123,10 +146,18 @@ struct db_host {
 	int iommu_groups;		/* count or -errno; not looked at on the sim */
 	int dev_iommu;			/* 0, -errno of the open, or 1: not looked at */
 	bool root;			/* effective uid 0 */
+	/* Where inuse.c reads its facts: "/sys" and "/proc", or a fake tree's. */
+	char facts_sys[DB_ROOT_LEN];
+	char facts_proc[DB_ROOT_LEN];
 };
+
+#define DB_MAX_HOST_WHY 4
 
 struct db_scan {
 	struct db_host host;
+	/* What keeps PDK from PASIDs on every function: said once, for the host. */
+	unsigned int nhost_why;
+	struct db_why host_why[DB_MAX_HOST_WHY];
 	struct db_fn *fn;
 	unsigned int n;
 };
@@ -145,12 +176,18 @@ enum db_section db_fn_section(const struct db_fn *fn);
 void db_pasid_cap_from_sysfs(struct db_pasid_cap *cap, struct pdk_sys *sys, const char *addr,
 			     bool root);
 void db_pasid_cap_from_vfio(struct db_pasid_cap *cap, struct pdk_vfio_dev *dev);
+/* The state's one name, in the text and the JSON alike. */
+const char *db_pasid_cap_state_name(enum db_cap_state state);
 
 /* probe.c */
 void db_probe_fn(struct db_fn *fn, struct db_host *host);
 
+/* inuse.c */
+void db_inuse_scan(struct db_scan *scan);
+
 /* advise.c */
 void db_advise(struct db_scan *scan);
+bool db_host_has_no_iommu(const struct db_host *h);
 int db_group_blockers(const struct db_scan *scan, const struct db_fn *fn,
 		      const struct db_fn **out, unsigned int max);
 

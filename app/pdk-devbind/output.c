@@ -25,6 +25,13 @@ static const struct {
 	[DB_SEC_BRIDGE] = { "Bridges", "bridge" },
 };
 
+static const char *const use_kinds[] = {
+	[DB_USE_MOUNT] = "mount",
+	[DB_USE_SWAP] = "swap",
+	[DB_USE_NET] = "interface",
+	[DB_USE_UNKNOWN] = "unknown",
+};
+
 static const char *
 yes_no(bool b)
 {
@@ -39,7 +46,7 @@ print_banner(FILE *out, const struct db_scan *scan)
 	const struct db_host *h = &scan->host;
 
 	if (h->mode == DB_MODE_SIM)
-		fprintf(out, "*** SIMULATED devices: PDK's simulated kernel (lib/sim), "
+		fprintf(out, "*** SIMULATED devices: PDK's simulated kernel (drivers/sim), "
 			"not hardware ***\n\n");
 	else if (h->mode == DB_MODE_FAKE)
 		fprintf(out, "*** FAKE sysfs tree %s: a model of a machine, "
@@ -63,6 +70,7 @@ static void
 print_host(FILE *out, const struct db_scan *scan)
 {
 	const struct db_host *h = &scan->host;
+	unsigned int i;
 
 	fprintf(out, "Host\n====\n");
 	if (h->mode == DB_MODE_SIM)
@@ -72,7 +80,7 @@ print_host(FILE *out, const struct db_scan *scan)
 	else
 		host_line(out, "kernel:", "Linux %s%s: %s", h->release,
 			  h->release_from_option ? " (--kernel-release)" : "",
-			  h->release_ok == 1 ? "has PASID attach (6.15+)" :
+			  h->release_ok == 1 ? "6.15 or newer, the release with PASID attach" :
 			  h->release_ok == 0 ? "older than 6.15, no PASID attach" :
 			  "release not understood");
 	if (h->mode == DB_MODE_SIM)
@@ -94,6 +102,15 @@ print_host(FILE *out, const struct db_scan *scan)
 		host_line(out, "/dev/iommu:", "absent (kernel without CONFIG_IOMMUFD)");
 	else
 		host_line(out, "/dev/iommu:", "%s", strerror(-h->dev_iommu));
+	if (scan->nhost_why == 0)
+		host_line(out, "verdict:", "nothing host-wide keeps PDK from PASIDs%s",
+			  h->mode == DB_MODE_FAKE ? " (as far as the tree tells)" : "");
+	else
+		host_line(out, "verdict:", "PDK can give no function PASIDs on this host until "
+			  "%s fixed:", scan->nhost_why == 1 ? "this is" : "these are");
+	for (i = 0; i < scan->nhost_why; i++)
+		fprintf(out, "    why: %s; do: %s\n", scan->host_why[i].problem,
+			scan->host_why[i].fix);
 	fprintf(out, "\n");
 }
 
@@ -132,14 +149,12 @@ print_cap(FILE *out, const struct db_pasid_cap *c)
 			yes_no(c->priv_supported), yes_no(c->enabled), c->source);
 		break;
 	case DB_CAP_ABSENT:
-		if (strcmp(c->source, "sysfs config") == 0)
-			fprintf(out, "    pasid-cap: none [%s]\n", c->source);
-		else
-			fprintf(out, "    pasid-cap: not shown [%s: vfio-pci hides the PASID "
-				"capability]\n", c->source);
+		fprintf(out, "    pasid-cap: %s [%s]\n", db_pasid_cap_state_name(c->state),
+			c->source);
 		break;
 	default:
-		fprintf(out, "    pasid-cap: unknown (%s)\n", c->why_unread);
+		fprintf(out, "    pasid-cap: %s [%s: %s]\n", db_pasid_cap_state_name(c->state),
+			c->source, c->note);
 		break;
 	}
 }
@@ -171,16 +186,28 @@ print_fn(FILE *out, const struct db_scan *scan, const struct db_fn *fn, const st
 	unsigned int i;
 
 	group_peers(scan, fn, peers, sizeof(peers));
-	fprintf(out, "%s '%04x:%04x' class=%04x drv=%s group=%s%s cdev=%s\n", fn->addr,
+	fprintf(out, "%s '%04x:%04x' class=%04x drv=%s group=%s%s cdev=%s pdk=%s\n", fn->addr,
 		fn->vendor, fn->device, fn->class >> 8, fn->driver[0] ? fn->driver : "-",
-		fn->group[0] ? fn->group : "-", peers, fn->cdev[0] ? fn->cdev : "-");
-	if (db_fn_section(fn) == DB_SEC_BRIDGE)
-		return;
+		fn->group[0] ? fn->group : "-", peers, fn->cdev[0] ? fn->cdev : "-",
+		fn->pdk_driver != NULL ? fn->pdk_driver : "-");
 	print_cap(out, &fn->cap);
 	print_probe(out, fn);
+	for (i = 0; i < fn->nuse; i++)
+		fprintf(out, "    in use: %s\n", fn->use[i].text);
+	if (fn->nuse > 0)
+		fprintf(out, "    not advised: this host uses it (--bind and --unbind refuse it "
+			"without --force)\n");
+	else if (fn->pdk_driver == NULL && (db_fn_section(fn) == DB_SEC_OTHER_DRIVER ||
+					    db_fn_section(fn) == DB_SEC_NO_DRIVER))
+		fprintf(out, "    not advised: no PDK driver takes %04x:%04x\n", fn->vendor,
+			fn->device);
+	if (db_fn_section(fn) == DB_SEC_BRIDGE)
+		return;
 	for (i = 0; i < fn->nwhy; i++)
 		fprintf(out, "    why: %s; do: %s\n", fn->why[i].problem, fn->why[i].fix);
-	if (fn->nwhy == 0 && db_fn_section(fn) == DB_SEC_VFIO_CDEV) {
+	if (fn->nwhy == 0 && !fn->usable && db_fn_section(fn) == DB_SEC_VFIO_CDEV)
+		fprintf(out, "    not ready: nothing of its own, but the host's verdict above\n");
+	if (fn->usable) {
 		if (fn->probe.tried)
 			fprintf(out, "    ready: PDK can attach PASIDs 1..%lu\n",
 				(1ul << fn->probe.info.max_pasid_log2) - 1);
@@ -254,8 +281,24 @@ json_str(FILE *out, const char *s)
 }
 
 static void
-json_host(FILE *out, const struct db_host *h)
+json_whys(FILE *out, const struct db_why *w, unsigned int n)
 {
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		fprintf(out, "%s{\"problem\": ", i == 0 ? "" : ", ");
+		json_str(out, w[i].problem);
+		fprintf(out, ", \"fix\": ");
+		json_str(out, w[i].fix);
+		fputc('}', out);
+	}
+}
+
+static void
+json_host(FILE *out, const struct db_scan *scan)
+{
+	const struct db_host *h = &scan->host;
+
 	fprintf(out, "  \"host\": {\"kernel_release\": ");
 	json_str(out, h->release);
 	fprintf(out, ", \"pasid_kernel\": %s",
@@ -268,16 +311,18 @@ json_host(FILE *out, const struct db_host *h)
 	if (h->dev_iommu == 1)
 		fputs("null", out);
 	else
-		json_str(out, h->dev_iommu == 0 ? "present" : strerror(-h->dev_iommu));
-	fprintf(out, "},\n");
+		json_str(out, h->dev_iommu == 0 ? "present" :
+			 h->dev_iommu == -ENOENT ? "absent" : strerror(-h->dev_iommu));
+	fprintf(out, "},\n  \"host_problems\": [");
+	json_whys(out, scan->host_why, scan->nhost_why);
+	fprintf(out, "],\n");
 }
 
 static void
 json_cap(FILE *out, const struct db_pasid_cap *c)
 {
-	static const char *const states[] = { "unknown", "absent", "present" };
-
-	fprintf(out, "\"pasid_cap\": {\"state\": \"%s\", \"source\": ", states[c->state]);
+	fprintf(out, "\"pasid_cap\": {\"state\": \"%s\", \"source\": ",
+		db_pasid_cap_state_name(c->state));
 	json_str(out, c->source);
 	if (c->state == DB_CAP_PRESENT)
 		fprintf(out, ", \"offset\": %u, \"max_width\": %u, \"exec_supported\": %s, "
@@ -286,9 +331,9 @@ json_cap(FILE *out, const struct db_pasid_cap *c)
 			c->exec_supported ? "true" : "false", c->priv_supported ? "true" : "false",
 			c->enabled ? "true" : "false", c->exec_enabled ? "true" : "false",
 			c->priv_enabled ? "true" : "false");
-	else if (c->state == DB_CAP_UNREAD) {
+	else if (c->state == DB_CAP_UNREAD || c->state == DB_CAP_HIDDEN) {
 		fprintf(out, ", \"why\": ");
-		json_str(out, c->why_unread);
+		json_str(out, c->note);
 	}
 	fputc('}', out);
 }
@@ -340,19 +385,24 @@ json_fn(FILE *out, const struct db_scan *scan, const struct db_fn *fn)
 	}
 	fprintf(out, "], \"cdev\": ");
 	json_str(out, fn->cdev);
+	fprintf(out, ", \"pdk_driver\": ");
+	json_str(out, fn->pdk_driver);
 	fprintf(out, ",\n      ");
 	json_cap(out, &fn->cap);
 	fprintf(out, ",\n      ");
 	json_probe(out, &fn->probe);
-	fprintf(out, ",\n      \"usable\": %s, \"why\": [",
-		sec == DB_SEC_VFIO_CDEV && fn->nwhy == 0 ? "true" : "false");
-	for (i = 0; i < fn->nwhy; i++) {
-		fprintf(out, "%s{\"problem\": ", i == 0 ? "" : ", ");
-		json_str(out, fn->why[i].problem);
-		fprintf(out, ", \"fix\": ");
-		json_str(out, fn->why[i].fix);
+	fprintf(out, ",\n      \"in_use\": [");
+	for (i = 0; i < fn->nuse; i++) {
+		fprintf(out, "%s{\"kind\": \"%s\", \"object\": ", i == 0 ? "" : ", ",
+			use_kinds[fn->use[i].kind]);
+		json_str(out, fn->use[i].object);
+		fprintf(out, ", \"text\": ");
+		json_str(out, fn->use[i].text);
 		fputc('}', out);
 	}
+	fprintf(out, "], \"usable\": %s, \"why\": [",
+		fn->usable ? "true" : "false");
+	json_whys(out, fn->why, fn->nwhy);
 	fprintf(out, "]}");
 }
 
@@ -368,7 +418,7 @@ db_print_json(FILE *out, const struct db_scan *scan, const struct db_opts *o)
 		h->mode == DB_MODE_SIM ? "true" : "false");
 	json_str(out, h->sysfs_root);
 	fprintf(out, ",\n");
-	json_host(out, h);
+	json_host(out, scan);
 	fprintf(out, "  \"functions\": [\n");
 	for (i = 0; i < scan->n; i++) {
 		const struct db_fn *fn = &scan->fn[i];

@@ -49,7 +49,7 @@ pasid_cap_parse(struct db_pasid_cap *cap, cfg_read_t rd, void *arg, unsigned int
 		rc = rd(arg, off, &hdr);
 		if (rc < 0) {
 			cap->state = DB_CAP_UNREAD;
-			snprintf(cap->why_unread, sizeof(cap->why_unread),
+			snprintf(cap->note, sizeof(cap->note),
 				 "reading offset 0x%x failed: %s", off, strerror(-rc));
 			return rc;
 		}
@@ -60,7 +60,7 @@ pasid_cap_parse(struct db_pasid_cap *cap, cfg_read_t rd, void *arg, unsigned int
 			rc = rd(arg, off + PCI_PASID_CAP, &regs);
 			if (rc < 0) {
 				cap->state = DB_CAP_UNREAD;
-				snprintf(cap->why_unread, sizeof(cap->why_unread),
+				snprintf(cap->note, sizeof(cap->note),
 					 "reading the PASID registers at 0x%x failed: %s",
 					 off + PCI_PASID_CAP, strerror(-rc));
 				return rc;
@@ -118,7 +118,7 @@ db_pasid_cap_from_sysfs(struct db_pasid_cap *cap, struct pdk_sys *sys, const cha
 	n = pdk_vfio_pci_attr_pread(sys, addr, "config", cfg, sizeof(cfg), 0);
 	if (n < 0) {
 		cap->state = DB_CAP_UNREAD;
-		snprintf(cap->why_unread, sizeof(cap->why_unread), "sysfs config: %s",
+		snprintf(cap->note, sizeof(cap->note), "sysfs config: %s",
 			 strerror((int)-n));
 		return;
 	}
@@ -128,7 +128,7 @@ db_pasid_cap_from_sysfs(struct db_pasid_cap *cap, struct pdk_sys *sys, const cha
 	 */
 	if (n < CFG_SPACE_SIZE) {
 		cap->state = DB_CAP_UNREAD;
-		snprintf(cap->why_unread, sizeof(cap->why_unread),
+		snprintf(cap->note, sizeof(cap->note),
 			 "sysfs config gives %zd bytes%s", n,
 			 root ? "" : " (the extended space needs root)");
 		return;
@@ -162,10 +162,28 @@ db_pasid_cap_from_vfio(struct db_pasid_cap *cap, struct pdk_vfio_dev *dev)
 	rc = pdk_vfio_region_info(dev, VFIO_PCI_CONFIG_REGION_INDEX, &r);
 	if (rc < 0) {
 		cap->state = DB_CAP_UNREAD;
-		snprintf(cap->why_unread, sizeof(cap->why_unread),
+		snprintf(cap->note, sizeof(cap->note),
 			 "VFIO config region info: %s", strerror(-rc));
 		return;
 	}
 	pasid_cap_parse(cap, vfio_read, dev,
 			   r.size > CFG_SPACE_EXP_SIZE ? CFG_SPACE_EXP_SIZE : (unsigned int)r.size);
+	/* Not there says nothing of the function: vfio-pci leaves it out of the list. */
+	if (cap->state == DB_CAP_ABSENT) {
+		cap->state = DB_CAP_HIDDEN;
+		snprintf(cap->note, sizeof(cap->note), "vfio-pci hides the PASID capability");
+	}
+}
+
+const char *
+db_pasid_cap_state_name(enum db_cap_state state)
+{
+	static const char *const names[] = {
+		[DB_CAP_UNREAD] = "unknown",
+		[DB_CAP_ABSENT] = "absent",
+		[DB_CAP_PRESENT] = "present",
+		[DB_CAP_HIDDEN] = "hidden",
+	};
+
+	return names[state];
 }

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "devbind.h"
+#include "pdk_bus.h"
 
 #define SYSFS_IOMMU_GROUPS "/sys/kernel/iommu_groups"
 
@@ -90,6 +91,28 @@ count_entry(const char *name, void *arg)
 	return 0;
 }
 
+/*
+ * A fake tree DIR stands for /sys; its /proc is DIR/../proc, as in a copy of
+ * a machine's root (ROOT/sys, ROOT/proc).
+ */
+static void
+db_facts_roots(struct db_host *host, const struct db_opts *o)
+{
+	size_t n;
+
+	if (o->mode != DB_MODE_FAKE) {
+		snprintf(host->facts_sys, sizeof(host->facts_sys), "/sys");
+		snprintf(host->facts_proc, sizeof(host->facts_proc), "/proc");
+		return;
+	}
+	snprintf(host->facts_sys, sizeof(host->facts_sys), "%s", o->sysfs_root);
+	n = strlen(host->facts_sys);
+	while (n > 1 && host->facts_sys[n - 1] == '/')
+		host->facts_sys[--n] = '\0';
+	snprintf(host->facts_proc, sizeof(host->facts_proc), "%.*s/proc",
+		 (int)(strrchr(host->facts_sys, '/') - host->facts_sys), host->facts_sys);
+}
+
 static int
 db_host_init(struct db_host *host, struct pdk_sys *sys, const struct db_opts *o)
 {
@@ -101,6 +124,7 @@ db_host_init(struct db_host *host, struct pdk_sys *sys, const struct db_opts *o)
 	host->sysfs_root = o->sysfs_root;
 	host->sys = sys;
 	host->root = geteuid() == 0;
+	db_facts_roots(host, o);
 
 	/* The sim models a kernel with PASID attach; a release means nothing there. */
 	if (o->kernel_release != NULL) {
@@ -176,6 +200,7 @@ fn_cmp(const void *a, const void *b)
 static int
 read_fn(struct db_fn *fn, struct pdk_sys *sys, const struct db_host *host)
 {
+	const struct pdk_bus_driver *drv;
 	int rc;
 
 	/* No vendor: gone since the listing, or a stray entry that is no function. */
@@ -184,6 +209,9 @@ read_fn(struct db_fn *fn, struct pdk_sys *sys, const struct db_host *host)
 		return rc;
 	pdk_vfio_pci_attr_hex(sys, fn->addr, "device", &fn->device);
 	pdk_vfio_pci_attr_hex(sys, fn->addr, "class", &fn->class);
+	/* PDK's drivers (linked in, registered by their constructors) say which IDs they take. */
+	drv = pdk_bus_driver_match((uint16_t)fn->vendor, (uint16_t)fn->device);
+	fn->pdk_driver = drv != NULL ? drv->name : NULL;
 	/* A missing link is an answer: no driver, no IOMMU group. */
 	if (pdk_vfio_pci_attr_link(sys, fn->addr, "driver", fn->driver, sizeof(fn->driver)) < 0)
 		fn->driver[0] = '\0';
@@ -195,7 +223,7 @@ read_fn(struct db_fn *fn, struct pdk_sys *sys, const struct db_host *host)
 		fn->cdev[0] = '\0';
 	db_pasid_cap_from_sysfs(&fn->cap, sys, fn->addr, host->root);
 	if (host->mode == DB_MODE_SIM && fn->cap.state == DB_CAP_UNREAD)
-		snprintf(fn->cap.why_unread, sizeof(fn->cap.why_unread),
+		snprintf(fn->cap.note, sizeof(fn->cap.note),
 			 "the simulated sysfs has no config file");
 	return 0;
 }
@@ -229,6 +257,7 @@ db_scan(struct db_scan *scan, struct pdk_sys *sys, const struct db_opts *o)
 		qsort(l.fn, kept, sizeof(l.fn[0]), fn_cmp);
 	scan->fn = l.fn;
 	scan->n = kept;
+	db_inuse_scan(scan);
 	return 0;
 }
 

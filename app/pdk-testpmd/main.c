@@ -290,23 +290,19 @@ sim_create(const struct tp_opts *o)
 static int
 backend_setup(const struct tp_opts *o)
 {
-	const char *env = getenv("PDK_BACKEND");
-	bool sim;
+	char first[32], addr[PDK_PCI_ADDR_LEN];
+	const char *backend;
 	int rc;
 
-	if (env != NULL && env[0] != '\0' && strcmp(env, "sim") != 0 &&
-	    strcmp(env, "kernel") != 0) {
-		fprintf(stderr, "pdk-testpmd: PDK_BACKEND='%s' is neither 'sim' nor 'kernel'\n",
-			env);
+	if (o->nb_allow > 0 && devargs_addr(o->allow[0], first, sizeof(first)) < 0) {
+		fprintf(stderr, "pdk-testpmd: -a %s: not ADDRESS[,key=value...]\n", o->allow[0]);
 		return -EINVAL;
 	}
-	sim = o->nb_allow == 0 || (env != NULL && strcmp(env, "sim") == 0);
-	if (o->nb_allow == 0 && env != NULL && strcmp(env, "kernel") == 0) {
-		fprintf(stderr, "pdk-testpmd: PDK_BACKEND=kernel needs a device: -a ADDRESS of a "
-			"function bound to vfio-pci\n");
-		return -EINVAL;
-	}
-	if (!sim) {
+	/* lib/sys decides (PDK_BACKEND included) and says why it refuses */
+	rc = pdk_sys_backend_choose(o->nb_allow > 0 ? first : NULL, &backend, addr);
+	if (rc < 0)
+		return rc;
+	if (strcmp(backend, PDK_SYS_BACKEND_KERNEL) == 0) {
 		tp.sys = pdk_sys_kernel();
 		printf("pdk-testpmd: backend kernel: the real iommufd and VFIO cdev\n");
 		return 0;

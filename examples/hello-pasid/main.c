@@ -247,9 +247,10 @@ main(int argc, char **argv)
 		usage(argv[0]);
 		return argc > 2 ? 2 : 0;
 	}
-	if (step(pdk_backend_select(argc == 2 ? argv[1] : NULL, &h.sys, &h.sim, h.addr),
+	if (step(pdk_sys_backend_open(argc == 2 ? argv[1] : NULL, &h.sys, h.addr),
 		 "choose a backend") < 0)
 		return 1;
+	h.sim = pdk_sim_from_sys(h.sys);
 	if (h.sim != NULL)
 		printf("hello-pasid on PDK's SIMULATED kernel (a simulation, not hardware), "
 		       "device %s (pdk-sim-dma)\n", h.addr);
@@ -262,12 +263,10 @@ main(int argc, char **argv)
 		printf("9. torn down: PASIDs detached and freed, HWPTs and IOASes destroyed, fds closed\n");
 	else
 		printf("stopped; everything set up before the failure was torn down\n");
-	if (h.sim != NULL) {
-		if (!pdk_sim_is_clean(h.sim)) {
-			fprintf(stderr, "hello-pasid: the simulated kernel still holds objects\n");
-			rc = -1;
-		}
-		leaks = pdk_sim_destroy(h.sim);
+	if (h.sim != NULL && !pdk_sim_is_clean(h.sim)) {
+		fprintf(stderr, "hello-pasid: the simulated kernel still holds objects\n");
+		rc = -1;
 	}
+	leaks = pdk_sys_backend_close(h.sys);
 	return rc < 0 || leaks != 0 ? 1 : 0;
 }

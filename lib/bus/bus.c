@@ -206,7 +206,7 @@ pdk_bus_probe(struct pdk_bus *bus)
 		dev = bus->devs[i];
 		if (dev->state == PDK_BUS_DEV_PROBED || (allowlist && !dev->allowed))
 			continue;
-		drv = bus_driver_match(dev->vendor, dev->device);
+		drv = pdk_bus_driver_match(dev->vendor, dev->device);
 		if (dev->state != PDK_BUS_DEV_USABLE || drv == NULL) {
 			if (dev->allowed) {
 				rc = allowed_unusable(dev);

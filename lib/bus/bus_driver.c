@@ -100,7 +100,7 @@ ids_match(const struct pdk_bus_id *id, uint16_t vendor, uint16_t device)
 }
 
 const struct pdk_bus_driver *
-bus_driver_match(uint16_t vendor, uint16_t device)
+pdk_bus_driver_match(uint16_t vendor, uint16_t device)
 {
 	const struct pdk_bus_driver *d;
 

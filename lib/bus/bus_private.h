@@ -82,8 +82,6 @@ PDK_INTERNAL void bus_args_free(struct pdk_bus_dev *dev);
 PDK_INTERNAL int bus_args_check(const struct pdk_bus_dev *dev,
 				const struct pdk_bus_driver *drv);
 
-/* @return the first registered driver whose ID table has @p vendor:@p device, or NULL. */
-PDK_INTERNAL const struct pdk_bus_driver *bus_driver_match(uint16_t vendor, uint16_t device);
 
 /* Write the registered drivers' names, ", "-separated ("none" if none), to @p buf. */
 PDK_INTERNAL void bus_driver_names(char *buf, size_t len);

@@ -23,6 +23,9 @@
 extern "C" {
 #endif
 
+/* PDK's API: exported from libraries built with -fvisibility=hidden */
+#pragma GCC visibility push(default)
+
 /** Log levels, in the order of rte_log's. */
 enum pdk_log_level {
 	PDK_LOG_ERR = 4,
@@ -43,6 +46,7 @@ typedef void (*pdk_log_sink_t)(enum pdk_log_level level, const char *component,
  * value of the environment variable PDK_LOG_LEVEL: a number 4..8 or one of
  * err, warning, notice, info, debug). A value outside the enum is refused
  * with an ERR line and the level is unchanged.
+ * @param level  the most verbose level to emit
  */
 void pdk_log_set_level(enum pdk_log_level level);
 
@@ -53,6 +57,10 @@ enum pdk_log_level pdk_log_get_level(void);
  * Route log lines to @p sink instead of stderr; NULL restores stderr.
  * The previous sink is returned through @p old_sink and @p old_arg when those
  * are not NULL, so that a caller can chain or restore it.
+ * @param sink  the new sink, or NULL for stderr
+ * @param arg  passed to @p sink with every line
+ * @param[out] old_sink  the sink replaced (NULL: stderr); may be NULL
+ * @param[out] old_arg  its argument; may be NULL
  */
 void pdk_log_set_sink(pdk_log_sink_t sink, void *arg,
 		      pdk_log_sink_t *old_sink, void **old_arg);
@@ -62,11 +70,20 @@ void pdk_log_set_sink(pdk_log_sink_t sink, void *arg,
  * line nor crash: a level outside the enum is emitted as PDK_LOG_ERR, a
  * NULL component as "(null)", each with an ERR line saying so; a NULL
  * format emits only that ERR line.
+ * @param level  the line's level; emitted if not above pdk_log_get_level()
+ * @param component  who logs ("vfio", "dsa", ...): the line's prefix
+ * @param fmt  printf format of the message, then its arguments
  */
 void pdk_log(enum pdk_log_level level, const char *component, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-/** va_list variant of pdk_log(). */
+/**
+ * va_list variant of pdk_log().
+ * @param level  as for pdk_log()
+ * @param component  as for pdk_log()
+ * @param fmt  as for pdk_log()
+ * @param ap  the format's arguments
+ */
 void pdk_vlog(enum pdk_log_level level, const char *component, const char *fmt,
 	      va_list ap) __attribute__((format(printf, 3, 0)));
 
@@ -116,10 +133,17 @@ int pdk_log_fail(const char *component, const char *object, int rc, const char *
  * non-NULL argument that is otherwise invalid is refused with
  * pdk_log_fail(..., -EINVAL, ...).
  *
+ * @param p the argument checked.
+ * @param component as for pdk_log_fail().
+ * @param object as for pdk_log_fail(); NULL when @p p is the handle itself.
+ * @param fix as for pdk_log_fail(): what to pass instead.
+ * @param step_fmt as for pdk_log_fail(): the call and the argument.
  * @return true (logged) when @p p is NULL, false (nothing logged) otherwise.
  */
 bool pdk_log_null(const void *p, const char *component, const char *object, const char *fix,
 		  const char *step_fmt, ...) __attribute__((format(printf, 5, 6)));
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

@@ -12,7 +12,10 @@
  * struct pdk_sys. Two backends sit behind it, chosen at run time:
  *
  * - "kernel": the real syscalls (pdk_sys_kernel());
- * - "sim": PDK's simulated kernel (lib/sim, pdk_sim_sys()).
+ * - "sim": PDK's simulated kernel (libpdk_sim: drivers/sim, pdk_sim_sys()),
+ *   a backend registered from its own library (pdk_sys_backend.h).
+ *
+ * pdk_sys_backend_open() picks one from a device name.
  *
  * All functions return a non-negative value on success and a negative errno
  * on failure, as the kernel does internally; they never touch errno's
@@ -34,6 +37,9 @@
 extern "C" {
 #endif
 
+/* PDK's API: exported from libraries built with -fvisibility=hidden */
+#pragma GCC visibility push(default)
+
 /** A backend instance (opaque). */
 struct pdk_sys;
 
@@ -48,10 +54,58 @@ uint64_t pdk_sys_monotonic_ns(void);
 /** Room for a PCI address string, "DDDD:BB:DD.F" (or a 6-digit VMD domain) plus NUL. */
 #define PDK_PCI_ADDR_LEN 16
 
+/** The name of the built-in backend: the real iommufd and VFIO cdev. */
+#define PDK_SYS_BACKEND_KERNEL "kernel"
+/** The name of PDK's simulated kernel (libpdk_sim registers it when loaded). */
+#define PDK_SYS_BACKEND_SIM "sim"
+
 /**
- * PDK's one PCI address parser (lib/vfio, lib/bus, lib/sim and the tools
+ * Which backend a device name asks for: the one place where that choice is
+ * made. NULL, "" or "sim" means the simulated kernel; anything else is a PCI
+ * address (read by pdk_sys_pci_addr_parse()) on the kernel backend. The
+ * environment variable PDK_BACKEND, "sim" or "kernel", overrides it: with
+ * "sim" an address names a simulated function; with "kernel" a NULL name is
+ * an error.
+ * @param device a PCI address, "sim", or NULL.
+ * @param[out] backend PDK_SYS_BACKEND_KERNEL or PDK_SYS_BACKEND_SIM.
+ * @param[out] pci_addr the normalised address, "" when none was given.
+ * @return 0, or -EINVAL (logged): a NULL output, a malformed address, a bad
+ *   PDK_BACKEND, PDK_BACKEND=kernel without an address.
+ */
+int pdk_sys_backend_choose(const char *device, const char **backend,
+			   char pci_addr[PDK_PCI_ADDR_LEN]);
+
+/**
+ * Open the backend a device name asks for (pdk_sys_backend_choose()). The
+ * kernel backend is built in; the sim exists only in a program linked with
+ * libpdk_sim, which registers it: it gets a new simulated kernel with its
+ * default function (or, with PDK_BACKEND=sim and an address, one simulated
+ * function there). Release it with pdk_sys_backend_close().
+ * @param device a PCI address, "sim", or NULL.
+ * @param[out] sys the backend.
+ * @param[out] pci_addr the device's address, normalised.
+ * @return 0; what pdk_sys_backend_choose() returns; -ENOENT (logged) when
+ *   the chosen backend is not linked into the program; or the backend's
+ *   creation error (logged by it).
+ */
+int pdk_sys_backend_open(const char *device, struct pdk_sys **sys,
+			 char pci_addr[PDK_PCI_ADDR_LEN]);
+
+/**
+ * Release a backend from pdk_sys_backend_open() (or any instance of a
+ * registered backend, such as a sim from pdk_sim_create()). The kernel
+ * backend needs no release: 0.
+ * @param sys the backend.
+ * @return 0, the backend's refusal (a sim with open fds or mappings:
+ *   -EBUSY, logged, nothing released), or -EINVAL (logged) for NULL.
+ */
+int pdk_sys_backend_close(struct pdk_sys *sys);
+
+/**
+ * PDK's one PCI address parser (lib/vfio, lib/bus, drivers/sim and the tools
  * all use it): normalise "BB:DD.F" or "DDDD:BB:DD.F" (hex; a domain of up
  * to 6 digits, as Intel VMD's 10000 and up) to "DDDD:BB:DD.F".
+ * @param in the address to read
  * @param[out] out the normalised address (PDK_PCI_ADDR_LEN bytes).
  * @return 0, or -EINVAL with an ERR line naming the input and what is wrong
  *   (NULL, malformed, bus beyond ff, device beyond 1f, function beyond 7,
@@ -87,47 +141,113 @@ struct pdk_sys *pdk_sys_kernel_rooted(const char *sysfs_root);
  * Free a backend made by pdk_sys_kernel_rooted(). Fds opened through it are
  * ordinary kernel fds and stay open. NULL is a no-op; any other backend is
  * refused (nothing is freed).
+ * @param sys  the backend
  * @return 0, or -EINVAL (logged) if @p sys is not a rooted backend.
  */
 int pdk_sys_kernel_rooted_destroy(struct pdk_sys *sys);
 
-/** @return the backend's name: "kernel", "kernel-rooted" or "sim". */
+/**
+ * @param sys  a backend
+ * @return the backend's name: "kernel", "kernel-rooted" or "sim".
+ */
 const char *pdk_sys_name(const struct pdk_sys *sys);
 
-/** @return true when @p sys is a simulation (its results are not hardware's). */
+/**
+ * @param sys  a backend
+ * @return true when @p sys is a simulation (its results are not hardware's).
+ */
 bool pdk_sys_is_sim(const struct pdk_sys *sys);
 
-/** open(2). @return an fd or -errno. */
+/**
+ * open(2).
+ * @param sys  the backend
+ * @param path  the file
+ * @param flags  open(2)'s flags
+ * @return an fd or -errno.
+ */
 int pdk_sys_open(struct pdk_sys *sys, const char *path, int flags);
 
-/** close(2). @return 0 or -errno. */
+/**
+ * close(2).
+ * @param sys  the backend the fd was opened through
+ * @param fd  the fd
+ * @return 0 or -errno.
+ */
 int pdk_sys_close(struct pdk_sys *sys, int fd);
 
-/** ioctl(2). @return the ioctl's non-negative result or -errno. */
+/**
+ * ioctl(2).
+ * @param sys  the backend the fd was opened through
+ * @param fd  the fd
+ * @param request  the ioctl number
+ * @param arg  its argument structure
+ * @return the ioctl's non-negative result or -errno.
+ */
 int pdk_sys_ioctl(struct pdk_sys *sys, int fd, unsigned long request, void *arg);
 
-/** read(2). @return bytes read or -errno. */
+/**
+ * read(2).
+ * @param sys  the backend the fd was opened through
+ * @param fd  the fd
+ * @param[out] buf  the bytes read
+ * @param len  the size of @p buf
+ * @return bytes read or -errno.
+ */
 ssize_t pdk_sys_read(struct pdk_sys *sys, int fd, void *buf, size_t len);
 
-/** write(2). @return bytes written or -errno. */
+/**
+ * write(2).
+ * @param sys  the backend the fd was opened through
+ * @param fd  the fd
+ * @param buf  the bytes to write
+ * @param len  their count
+ * @return bytes written or -errno.
+ */
 ssize_t pdk_sys_write(struct pdk_sys *sys, int fd, const void *buf, size_t len);
 
-/** pread(2). @return bytes read or -errno. */
+/**
+ * pread(2).
+ * @param sys  the backend the fd was opened through
+ * @param fd  the fd
+ * @param[out] buf  the bytes read
+ * @param len  the size of @p buf
+ * @param offset  where in the file to read
+ * @return bytes read or -errno.
+ */
 ssize_t pdk_sys_pread(struct pdk_sys *sys, int fd, void *buf, size_t len, uint64_t offset);
 
-/** pwrite(2). @return bytes written or -errno. */
+/**
+ * pwrite(2).
+ * @param sys  the backend the fd was opened through
+ * @param fd  the fd
+ * @param buf  the bytes to write
+ * @param len  their count
+ * @param offset  where in the file to write
+ * @return bytes written or -errno.
+ */
 ssize_t pdk_sys_pwrite(struct pdk_sys *sys, int fd, const void *buf, size_t len,
 		       uint64_t offset);
 
 /**
  * mmap(2) of a device region, always MAP_SHARED at a kernel-chosen address.
+ * @param sys  the backend the fd was opened through
+ * @param fd  the fd (a VFIO device)
+ * @param len  the mapping's length
+ * @param prot  mmap(2)'s PROT_ flags
+ * @param offset  the region's offset in @p fd
  * @param[out] addr the mapping on success.
  * @return 0 or -errno.
  */
 int pdk_sys_mmap(struct pdk_sys *sys, int fd, size_t len, int prot, uint64_t offset,
 		 void **addr);
 
-/** munmap(2) of a mapping made by pdk_sys_mmap(). @return 0 or -errno. */
+/**
+ * munmap(2) of a mapping made by pdk_sys_mmap().
+ * @param sys  the backend that made the mapping
+ * @param addr  the mapping
+ * @param len  its length
+ * @return 0 or -errno.
+ */
 int pdk_sys_munmap(struct pdk_sys *sys, void *addr, size_t len);
 
 /**
@@ -138,6 +258,10 @@ typedef int (*pdk_sys_dir_cb_t)(const char *name, void *arg);
 
 /**
  * List a (sysfs or /dev) directory.
+ * @param sys  the backend
+ * @param path  the directory
+ * @param cb  called for each entry
+ * @param arg  passed to @p cb
  * @return 0 when every entry was visited, the callback's non-zero value if it
  *   stopped the walk, or -errno if the directory cannot be read.
  */
@@ -146,6 +270,10 @@ int pdk_sys_list_dir(struct pdk_sys *sys, const char *path, pdk_sys_dir_cb_t cb,
 /**
  * Read a small text file (sysfs attribute) into @p buf, NUL-terminated, with
  * a trailing newline removed.
+ * @param sys  the backend
+ * @param path  the file
+ * @param[out] buf  its text
+ * @param len  the size of @p buf
  * @return the length of the string or -errno.
  */
 ssize_t pdk_sys_read_file(struct pdk_sys *sys, const char *path, char *buf, size_t len);
@@ -156,6 +284,9 @@ ssize_t pdk_sys_read_file(struct pdk_sys *sys, const char *path, char *buf, size
  * @p s in one write(2) (sysfs takes one write as one store), close it.
  * Built on pdk_sys_open()/pdk_sys_write(), so it works on every backend
  * that serves the path.
+ * @param sys  the backend
+ * @param path  the file
+ * @param s  the text to store
  * @return the number of bytes written, -EIO on a short write, or -errno.
  */
 ssize_t pdk_sys_write_file(struct pdk_sys *sys, const char *path, const char *s);
@@ -164,6 +295,11 @@ ssize_t pdk_sys_write_file(struct pdk_sys *sys, const char *path, const char *s)
  * Read up to @p len bytes of a binary file (a sysfs "config") at @p offset:
  * open read-only, pread(2), close. A sysfs config file gives an unprivileged
  * reader only its first 64 bytes, so the count tells how much was readable.
+ * @param sys  the backend
+ * @param path  the file
+ * @param[out] buf  the bytes read
+ * @param len  the size of @p buf
+ * @param offset  where in the file to read
  * @return the number of bytes read (may be less than @p len) or -errno.
  */
 ssize_t pdk_sys_pread_file(struct pdk_sys *sys, const char *path, void *buf, size_t len,
@@ -172,9 +308,15 @@ ssize_t pdk_sys_pread_file(struct pdk_sys *sys, const char *path, void *buf, siz
 /**
  * Resolve a symbolic link (e.g. a sysfs "driver" or "iommu_group" link) and
  * store its last path component, NUL-terminated, in @p buf.
+ * @param sys  the backend
+ * @param path  the link
+ * @param[out] buf  the link target's last component
+ * @param len  the size of @p buf
  * @return the length of the name or -errno.
  */
 ssize_t pdk_sys_link_name(struct pdk_sys *sys, const char *path, char *buf, size_t len);
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

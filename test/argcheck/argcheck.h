@@ -22,12 +22,13 @@
 
 #include "pdk_bus.h"
 #include "pdk_dma.h"
+#include "pdk_dma_skeleton.h"
 #include "pdk_dmadev_pmd.h"
 #include "pdk_iommufd.h"
 #include "pdk_log.h"
 #include "pdk_pasid.h"
 #include "pdk_sim.h"
-#include "pdk_sys.h"
+#include "pdk_sys_backend.h"
 #include "pdk_vfio.h"
 
 /* Length of every buffer a case passes, and the fixture's buffers' size. */
@@ -59,13 +60,15 @@ struct argcheck_fx {
 	struct pdk_bus *bus;
 	struct pdk_bus_dev *bdev;
 	struct pdk_bus_driver drv;	/* a driver that is not registered */
-	int dmadev_id;			/* a configured device of a fake driver */
-	struct pdk_dmadev_ops ops;
+	int dmadev_id;			/* a skeleton device: configured, queue 0 on as */
+	struct pdk_dma_skeleton_conf skel_conf;	/* the defaults */
+	struct pdk_dmadev_ops ops;	/* the skeleton's, info_get without a device */
 	struct pdk_dmadev_fp_ops fp_ops;
 	struct pdk_dmadev_conf dconf;
 	struct pdk_dmadev_queue_conf qconf;
 	struct pdk_sim_config sim_cfg;
 	struct pdk_sim_fn_config fn_cfg;	/* a function not yet added */
+	struct pdk_sys_backend backend;	/* all NULL: registration refuses it */
 	FILE *out;
 	const char *path;
 	const char *pci_addr;

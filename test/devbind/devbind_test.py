@@ -60,6 +60,11 @@ class FakeSysfs:
     def path(self, rel):
         return os.path.join(self.root, rel)
 
+    def blockdir(self, name):
+        """The device directory of block device name (its class/block link's target)."""
+        return os.path.normpath(os.path.join(
+            'class/block', os.readlink(self.path('class/block/' + name))))
+
     def write(self, rel, data):
         mode = 'wb' if isinstance(data, bytes) else 'w'
         with open(self.path(rel), mode) as f:
@@ -99,6 +104,55 @@ class FakeSysfs:
             os.symlink('../../../../' + dev, self.path(g + '/devices/' + addr))
         if cdev is not None:
             os.makedirs(self.path(dev + '/vfio-dev/' + cdev))
+
+
+class FakeHost:
+    """What the host uses, beside the sysfs tree: block devices, interfaces, /proc."""
+
+    def __init__(self, tree):
+        self.t = tree
+        self.proc = os.path.join(os.path.dirname(tree.root), 'proc')
+        os.makedirs(os.path.join(self.proc, 'net'), exist_ok=True)
+        for d in ('class/block', 'class/net', 'devices/virtual/block', 'devices/virtual/net'):
+            os.makedirs(tree.path(d), exist_ok=True)
+        self.mounts = ['sysfs /sys sysfs rw,relatime 0 0', 'proc /proc proc rw 0 0']
+        self.swaps = []
+        self.routes = []
+        self.flush()
+
+    def flush(self):
+        def put(rel, lines):
+            with open(os.path.join(self.proc, rel), 'w') as f:
+                f.write(''.join(l + '\n' for l in lines))
+        put('mounts', self.mounts)
+        put('swaps', ['Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority'] + self.swaps)
+        put('net/route', ['Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask'] +
+            self.routes)
+
+    def block(self, name, under, devnum, parent=None, slaves=(), dm_name=None):
+        """A block device in the directory under (a device path), or a partition of parent."""
+        d = (self.t.blockdir(parent) + '/' + name) if parent else under + '/' + name
+        os.makedirs(self.t.path(d))
+        self.t.write(d + '/dev', devnum + '\n')
+        if parent:
+            self.t.write(d + '/partition', '1\n')
+        os.makedirs(self.t.path(d + '/slaves'))
+        for sl in slaves:
+            link = d + '/slaves/' + sl
+            os.symlink(os.path.relpath(self.t.blockdir(sl), os.path.dirname(link)),
+                       self.t.path(link))
+        if dm_name:
+            os.makedirs(self.t.path(d + '/dm'))
+            self.t.write(d + '/dm/name', dm_name + '\n')
+        os.symlink('../../' + d, self.t.path('class/block/' + name))
+        return d
+
+    def net(self, name, under, flags, operstate):
+        d = under + '/net/' + name
+        os.makedirs(self.t.path(d))
+        self.t.write(d + '/flags', '0x%x\n' % flags)
+        self.t.write(d + '/operstate', operstate + '\n')
+        os.symlink('../../' + d, self.t.path('class/net/' + name))
 
 
 def build_tree(root):
@@ -194,7 +248,10 @@ def block(out, addr):
 
 def devbind_status_fake(c):
     """--status on the fake tree: sections, groups, cdevs, PASID cap, why lines."""
-    c.fake()
+    t = c.fake()
+    # DSAs on the kernel's idxd driver: PDK's dsa driver takes them
+    t.add('0000:e7:01.0', 0x8086, 0x0b25, 0x088000, driver='idxd', group=7)
+    t.add('0000:e8:01.0', 0x8086, 0x0b25, 0x088000, driver='idxd')
     out = c.run_fake('--status', '--kernel-release', '6.1.0-18-amd64')
     c.has(out, '*** FAKE sysfs tree',
           'kernel:      Linux 6.1.0-18-amd64 (--kernel-release): older than 6.15',
@@ -218,30 +275,41 @@ def devbind_status_fake(c):
           'why: IOMMU group 5 is shared with 0000:3b:00.1, bound to igb',
           'do: unbind 0000:3b:00.1 too (pdk-devbind --bind vfio-pci 0000:3b:00.0 0000:3b:00.1), '
           'or use ACS',
-          'why: Linux 6.1.0-18-amd64 is older than 6.15: iommufd has no PASID attach; '
-          'do: boot Linux 6.15 or newer')
+)
+    # the host's problem, once, in the Host block
+    c.has(out, 'verdict:     PDK can give no function PASIDs on this host until this is fixed:\n'
+               '    why: Linux 6.1.0-18-amd64 is older than 6.15: iommufd has no PASID attach; '
+               'do: boot Linux 6.15 or newer')
+    if out.count('older than 6.15: iommufd') != 1:
+        raise Failed('the kernel line is repeated:\n' + out)
     # an unbound function does not keep the group from vfio-pci
     c.lacks(dsa, 'shared with 0000:3b:00.2')
 
     nic = block(out, '0000:3b:00.1')
-    c.has(nic, 'drv=igb group=5 (with 0000:3b:00.0, 0000:3b:00.2) cdev=-',
-          'pasid-cap: none [sysfs config]',
-          'why: bound to igb, not vfio-pci; do: pdk-devbind --bind vfio-pci 0000:3b:00.1 '
-          '(unbinds igb)',
-          'why: no PASID capability in config space')
-    c.lacks(nic, 'iommufd:', 'older than 6.15')
+    # no PDK driver takes a NIC: no advice for it
+    c.has(nic, 'drv=igb group=5 (with 0000:3b:00.0, 0000:3b:00.2) cdev=- pdk=-',
+          'pasid-cap: absent [sysfs config]',
+          'not advised: no PDK driver takes 8086:1521')
+    c.lacks(nic, 'iommufd:', 'older than 6.15', 'why:', 'pdk-devbind --bind')
+    c.has(block(out, '0000:3b:00.2'), 'drv=- group=5', 'not advised: no PDK driver takes')
+    c.lacks(block(out, '0000:3b:00.2'), 'why:')
+    c.has(block(out, '0000:5e:00.0'), 'drv=mlx5_core group=- cdev=- pdk=-', 'not advised')
 
-    free = block(out, '0000:3b:00.2')
-    c.has(free, 'drv=- group=5',
-          'why: not bound to any driver; do: pdk-devbind --bind vfio-pci 0000:3b:00.2',
-          'why: IOMMU group 5 is shared with 0000:3b:00.1, bound to igb')
-
-    mlx = block(out, '0000:5e:00.0')
-    c.has(mlx, 'drv=mlx5_core group=- cdev=-',
-          'why: no IOMMU group: no iommu_group link')
+    # a function PDK's dsa driver takes, on another driver: bind advice
+    idxd = block(out, '0000:e7:01.0')
+    c.has(idxd, 'drv=idxd group=7 (with 0000:6a:01.0) cdev=- pdk=dsa',
+          'why: bound to idxd, not vfio-pci; do: pdk-devbind --bind vfio-pci 0000:e7:01.0 '
+          '(unbinds idxd)')
+    c.lacks(idxd, 'not advised')
+    # without an IOMMU group: why, but no bind advice (--bind refuses it)
+    nogrp = block(out, '0000:e8:01.0')
+    c.has(nogrp, 'why: no IOMMU group: no iommu_group link')
+    c.lacks(nogrp, 'pdk-devbind --bind')
 
     dsa2 = block(out, '0000:6a:01.0')
-    c.has(dsa2, 'pasid-cap: at 0x100, max width 8, exec yes, priv yes, enabled no')
+    c.has(dsa2, 'pasid-cap: at 0x100, max width 8, exec yes, priv yes, enabled no',
+          'why: IOMMU group 7 is shared with 0000:e7:01.0, bound to idxd',
+          'why: not bound to any driver; do: pdk-devbind --bind vfio-pci 0000:6a:01.0')
     c.lacks(dsa2, 'no PASID capability')
 
     gpu = block(out, '0000:af:00.0')
@@ -251,7 +319,9 @@ def devbind_status_fake(c):
 
     # a new enough kernel: no kernel line; --all shows the bridge
     out = c.run_fake('--kernel-release', '6.15.0', '--all')
-    c.has(out, 'has PASID attach (6.15+)', 'Bridges\n=======',
+    c.has(out, '6.15 or newer, the release with PASID attach',
+          'verdict:     nothing host-wide keeps PDK from PASIDs (as far as the tree tells)',
+          'Bridges\n=======',
           "0000:00:00.0 '8086:09a2' class=0600 drv=- group=0")
     c.lacks(out, 'older than 6.15', 'bridge not shown')
     c.lacks(block(out, '0000:00:00.0'), 'why:')
@@ -272,10 +342,19 @@ def devbind_status_no_iommu(c):
         if os.path.islink(link):
             os.unlink(link)
     out = c.run_fake('--kernel-release', '6.15.0')
-    c.has(out, 'IOMMU:       no /sys/kernel/iommu_groups: no IOMMU')
+    c.has(out, 'IOMMU:       no /sys/kernel/iommu_groups: no IOMMU',
+          'verdict:     PDK can give no function PASIDs on this host until this is fixed:\n'
+          '    why: no IOMMU: the kernel runs without one (no /sys/kernel/iommu_groups), so '
+          'VFIO can offer no device; do: turn the IOMMU (VT-d, AMD-Vi, SMMU) on in the firmware')
+    # said once for the host, not per function; binding is no advice without an IOMMU
     for addr in ('0000:3b:00.0', '0000:5e:00.0', '0000:6a:01.0'):
-        c.has(block(out, addr), 'why: no IOMMU: the kernel runs without one '
-                                '(no /sys/kernel/iommu_groups); do: boot with intel_iommu=on')
+        c.lacks(block(out, addr), 'no IOMMU', 'pdk-devbind --bind', '    ready')
+    c.has(block(out, '0000:3b:00.0'), 'not ready: nothing of its own, but the host')
+    doc = json.loads(c.run_fake('--kernel-release', '6.15.0', '--json'))
+    if [p['problem'][:9] for p in doc['host_problems']] != ['no IOMMU:'] or \
+            any(f['usable'] for f in doc['functions']):
+        raise Failed('host_problems %r' % doc['host_problems'])
+    check_agree(c, c.run_fake, '--kernel-release', '6.15.0')
 
 
 def devbind_status_json_fake(c):
@@ -302,6 +381,8 @@ def devbind_status_json_fake(c):
         raise Failed('pasid_cap %r' % cap)
     if not any('shared with 0000:3b:00.1' in w['problem'] for w in dsa['why']):
         raise Failed('why %r' % dsa['why'])
+    if dsa['pdk_driver'] != 'dsa' or fns['0000:3b:00.1']['pdk_driver'] is not None:
+        raise Failed('pdk_driver %r %r' % (dsa['pdk_driver'], fns['0000:3b:00.1']['pdk_driver']))
     if fns['0000:5e:00.0']['iommu_group'] is not None or fns['0000:3b:00.1']['cdev'] is not None:
         raise Failed('absent values are not null')
 
@@ -349,8 +430,11 @@ def devbind_bind_refused_fake(c):
     out = c.run_fake('--bind', 'vfio-pci', '0000:3b:00.2', '--force')
     c.file_is(override, 'vfio-pci')
 
-    out = c.run_fake('--bind', 'vfio-pci', '0000:3b:00.0', rc=None)
-    c.has(out, '0000:3b:00.0 is already bound to vfio-pci')
+    # already bound: a notice, exit 0, nothing written (set-up scripts run twice)
+    out = c.run_fake('--bind', 'vfio-pci', '0000:3b:00.0', rc=0)
+    c.has(out, '0000:3b:00.0: already bound to vfio-pci, nothing to do')
+    c.file_is('bus/pci/drivers/vfio-pci/unbind', '')
+    c.file_is('devices/pci0000:00/0000:3b:00.0/driver_override', '(null)\n')
 
     out = c.run_fake('--bind', 'vfio-pci', '0000:00:00.0', rc=None)
     c.has(out, '0000:00:00.0 is a bridge')
@@ -360,16 +444,23 @@ def devbind_bind_refused_fake(c):
     c.file_is('bus/pci/drivers/mlx5_core/unbind', '')
 
     # one bad function refuses the whole command
-    out = c.run_fake('--bind', 'vfio-pci', '0000:6a:01.0', '0000:3b:00.0', rc=None)
-    c.has(out, 'already bound', 'nothing was changed')
+    out = c.run_fake('--bind', 'vfio-pci', '0000:6a:01.0', '0000:00:00.0', rc=1)
+    c.has(out, 'is a bridge', 'nothing was changed')
     c.file_is('devices/pci0000:00/0000:6a:01.0/driver_override', '(null)\n')
 
     out = c.run_fake('--unbind', '0000:6a:01.0', rc=None)
-    c.has(out, '0000:6a:01.0 is not bound to any driver; nothing was changed')
+    c.has(out, '0000:6a:01.0 is not bound to any driver\npdk-devbind: nothing was changed')
 
     out = c.run_fake('--bind', 'nvme', '0000:6a:01.0', rc=None)
     c.has(out, 'driver nvme is not loaded (no /sys/bus/pci/drivers/nvme)')
     c.file_is('devices/pci0000:00/0000:6a:01.0/driver_override', '(null)\n')
+
+    # one already bound, one to bind: the notice, the bind, exit 0
+    out = c.run_fake('--bind', 'vfio-pci', '0000:3b:00.0', '0000:6a:01.0', rc=0)
+    c.has(out, '0000:3b:00.0: already bound to vfio-pci, nothing to do',
+          '0000:6a:01.0: bound to vfio-pci')
+    c.file_is('devices/pci0000:00/0000:6a:01.0/driver_override', 'vfio-pci')
+    c.file_is('bus/pci/drivers_probe', '0000:6a:01.0')
 
 
 def devbind_bad_input(c):
@@ -389,9 +480,14 @@ def devbind_bad_input(c):
     c.has(out, 'unknown option --frobnicate')
     out = c.run_fake('--bind', rc=2)
     c.has(out, '--bind needs an argument')
-    out = c.run_fake('--bind', 'vfio-pci', rc=None)
+    out = c.run_fake('--bind', 'vfio-pci', rc=2)
     c.has(out, 'name the functions to bind')
-    out = c.run_fake('--bind', '../x', '0000:6a:01.0', rc=None)
+    out = c.run_fake('-b', 'vfio-pci', rc=2)
+    c.has(out, '--bind vfio-pci: name the functions to bind (PCI addresses: pdk-devbind '
+               '--bind vfio-pci ADDR...)')
+    out = c.run_fake('--unbind', rc=2)
+    c.has(out, '--unbind: name the functions to unbind')
+    out = c.run_fake('--bind', '../x', '0000:6a:01.0', rc=2)
     c.has(out, 'is not a driver name')
     out = c.run_fake('--status', '--unbind', '0000:3b:00.0', rc=2)
     c.has(out, 'give one of --status, --bind and --unbind')
@@ -405,6 +501,183 @@ def devbind_bad_input(c):
     c.has(out, 'Usage: pdk-devbind', '--bind DRIVER', '--sysfs DIR')
 
 
+def build_in_use(c):
+    """
+    The fake tree plus what a host uses:
+    0000:01:00.0  NVMe (nvme): nvme0n1p1 mounted on /boot, nvme0n1p2 under dm-0
+                  (vg-root) mounted on /
+    0000:02:00.0  virtio block (virtio-pci): vdb1 under md0, which is swap
+    0000:03:00.0  NIC (igb): eth0 up, no routes
+    0000:03:00.1  NIC (igb): eth1 down, carries a route
+    0000:03:00.2  NIC (igb): eth2 down, no routes (not in use)
+    """
+    t = c.fake()
+    for addr, dev, cls, drv, grp in (('0000:01:00.0', 0x0a54, 0x010802, 'nvme', 11),
+                                     ('0000:02:00.0', 0x1042, 0x010000, 'virtio-pci', 12),
+                                     ('0000:03:00.0', 0x1521, 0x020000, 'igb', 13),
+                                     ('0000:03:00.1', 0x1521, 0x020000, 'igb', 14),
+                                     ('0000:03:00.2', 0x1521, 0x020000, 'igb', 15)):
+        t.add(addr, 0x8086 if drv != 'virtio-pci' else 0x1af4, dev, cls, driver=drv, group=grp)
+    # a DSA sharing eth0's group: the group-mate is never advised for binding
+    t.add('0000:03:00.3', 0x8086, 0x0b25, 0x088000, group=13)
+    h = FakeHost(t)
+    pci = 'devices/pci0000:00/'
+    h.block('nvme0n1', pci + '0000:01:00.0/nvme/nvme0', '259:0')
+    h.block('nvme0n1p1', None, '259:1', parent='nvme0n1')
+    h.block('nvme0n1p2', None, '259:2', parent='nvme0n1')
+    h.block('dm-0', 'devices/virtual/block', '254:0', slaves=['nvme0n1p2'], dm_name='vg-root')
+    h.block('vdb', pci + '0000:02:00.0/virtio3/block', '253:16')
+    h.block('vdb1', None, '253:17', parent='vdb')
+    h.block('md0', 'devices/virtual/block', '9:0', slaves=['vdb1'])
+    h.block('loop0', 'devices/virtual/block', '7:0')
+    h.net('eth0', pci + '0000:03:00.0', 0x1003, 'up')
+    h.net('eth1', pci + '0000:03:00.1', 0x1002, 'down')
+    h.net('eth2', pci + '0000:03:00.2', 0x1002, 'down')
+    h.net('lo', 'devices/virtual/net', 0x9, 'unknown')
+    h.mounts += ['/dev/mapper/vg-root / ext4 rw,relatime 0 0',
+                 '/dev/nvme0n1p1 /boot vfat rw 0 0', '/dev/loop0 /snap/x squashfs ro 0 0']
+    h.swaps += ['/dev/md0                                partition\t8388604\t\t0\t\t-2']
+    h.routes += ['eth1\t0002A8C0\t00000000\t0001\t0\t0\t0\t00FFFFFF',
+                 'lo\t0000007F\t00000000\t0001\t0\t0\t0\t000000FF']
+    h.flush()
+    return t, h
+
+
+IN_USE = {
+    '0000:01:00.0': ['in use: dm-0 on nvme0n1p2 is mounted on / (ext4)',
+                     'in use: nvme0n1p1 is mounted on /boot (vfat)'],
+    '0000:02:00.0': ['in use: md0 on vdb1 is swap (/dev/md0)'],
+    '0000:03:00.0': ['in use: network interface eth0 is up'],
+    '0000:03:00.1': ['in use: network interface eth1 is down and carries 1 route'],
+}
+
+
+def devbind_in_use_status(c):
+    """Mounted disks (partition, dm), md swap, up and routed interfaces: in use, not advised."""
+    build_in_use(c)
+    out = c.run_fake('--kernel-release', '6.15.0')
+    for addr, lines in IN_USE.items():
+        b = block(out, addr)
+        c.has(b, *lines)
+        c.has(b, 'not advised: this host uses it (--bind and --unbind refuse it without --force)')
+        c.lacks(b, 'why:', 'pdk-devbind --bind')
+    # a group-mate in use: only the slot is advised, never binding it
+    mate = block(out, '0000:03:00.3')
+    c.has(mate, 'why: IOMMU group 13 is shared with 0000:03:00.0, bound to igb: vfio-pci cannot '
+                'own the group\'s DMA; do: 0000:03:00.0 is in use by this host (network interface '
+                'eth0 is up): put this function in a slot behind a bridge with ACS')
+    c.lacks(mate, '0000:03:00.3 0000:03:00.0')
+    # down, no routes: not the host's (and, a NIC, no PDK driver's)
+    c.lacks(block(out, '0000:03:00.2'), 'in use', 'this host uses it')
+    c.has(block(out, '0000:03:00.2'), 'not advised: no PDK driver takes 8086:1521')
+    # the same facts in the JSON, word for word
+    doc = json.loads(c.run_fake('--kernel-release', '6.15.0', '--json'))
+    fns = {f['address']: f for f in doc['functions']}
+    for addr, lines in IN_USE.items():
+        got = ['in use: ' + u['text'] for u in fns[addr]['in_use']]
+        if got != lines or fns[addr]['why'] or fns[addr]['usable']:
+            raise Failed('%s JSON in_use %r why %r, text says %r' %
+                         (addr, got, fns[addr]['why'], lines))
+    kinds = [u['kind'] for u in fns['0000:01:00.0']['in_use']]
+    objs = [u['object'] for u in fns['0000:01:00.0']['in_use']]
+    if kinds != ['mount', 'mount'] or objs != ['/', '/boot']:
+        raise Failed('kinds %r objects %r' % (kinds, objs))
+    if fns['0000:03:00.2']['in_use'] != [] or \
+            fns['0000:03:00.0']['in_use'][0]['kind'] != 'interface':
+        raise Failed('interfaces %r' % fns['0000:03:00.0']['in_use'])
+
+
+def devbind_in_use_bind_refused(c):
+    """--bind and --unbind of what the host uses: refused, naming it; --force does it."""
+    t, h = build_in_use(c)
+    drv_of = lambda a: os.readlink(t.path('devices/pci0000:00/%s/driver' % a)).split('/')[-1]
+    for addr, what in (('0000:01:00.0', 'dm-0 on nvme0n1p2 is mounted on / (ext4)'),
+                       ('0000:02:00.0', 'md0 on vdb1 is swap (/dev/md0)'),
+                       ('0000:03:00.0', 'network interface eth0 is up'),
+                       ('0000:03:00.1', 'network interface eth1 is down and carries 1 route')):
+        for cmd in (['--bind', 'vfio-pci'], ['--unbind']):
+            out = c.run_fake(*cmd, addr, rc=1)
+            c.has(out, '%s is in use by this host: %s' % (addr, what),
+                  '%s: %s it would take it from %s, and %s from the running system; '
+                  '--force does it anyway' % (addr, 'binding' if len(cmd) == 2 else 'unbinding',
+                                              drv_of(addr), 'these' if addr == '0000:01:00.0'
+                                              else 'that'),
+                  'nothing was changed')
+            c.lacks(out, 'bound to vfio-pci', 'unbound from')
+    for rel in ('bus/pci/drivers/nvme/unbind', 'bus/pci/drivers/igb/unbind',
+                'bus/pci/drivers/virtio-pci/unbind', 'bus/pci/drivers_probe'):
+        c.file_is(rel, '')
+    c.file_is('devices/pci0000:00/0000:01:00.0/driver_override', '(null)\n')
+    out = c.run_fake('--bind', 'vfio-pci', '0000:03:00.3', rc=1)
+    c.has(out, '0000:03:00.3: IOMMU group 13 is shared with 0000:03:00.0, bound to igb, which '
+               'this host uses (network interface eth0 is up): give the slot a group of its own')
+    c.lacks(out, 'bind both')
+    c.file_is('devices/pci0000:00/0000:03:00.3/driver_override', '(null)\n')
+    # one in-use function refuses the whole command
+    out = c.run_fake('--bind', 'vfio-pci', '0000:03:00.2', '0000:03:00.0', rc=1)
+    c.has(out, '0000:03:00.0 is in use by this host', 'nothing was changed')
+    c.file_is('devices/pci0000:00/0000:03:00.2/driver_override', '(null)\n')
+    # the free NIC binds
+    out = c.run_fake('--bind', 'vfio-pci', '0000:03:00.2')
+    c.has(out, '0000:03:00.2: bound to vfio-pci (was igb)')
+    # --force: the user said so
+    out = c.run_fake('--bind', 'vfio-pci', '0000:03:00.0', '--force')
+    c.has(out, '0000:03:00.0: bound to vfio-pci (was igb)')
+    c.file_is('devices/pci0000:00/0000:03:00.0/driver_override', 'vfio-pci')
+    out = c.run_fake('--unbind', '0000:01:00.0', '--force')
+    c.has(out, '0000:01:00.0: unbound from nvme')
+    c.file_is('bus/pci/drivers/nvme/unbind', '0000:01:00.0')
+    if drv_of('0000:02:00.0') != 'virtio-pci':
+        raise Failed('driver link changed')
+
+
+def devbind_in_use_unknown(c):
+    """Facts that cannot be read count as in use: a disk without /proc/mounts is not advised."""
+    t, h = build_in_use(c)
+    os.unlink(os.path.join(h.proc, 'mounts'))
+    os.unlink(os.path.join(h.proc, 'net/route'))
+    out = c.run_fake('--kernel-release', '6.15.0')
+    b = block(out, '0000:02:00.0')
+    c.has(b, 'in use: it has block devices, and %s/mounts cannot be read (No such file or '
+             'directory): they may hold mounted file systems' % h.proc, 'not advised')
+    c.has(block(out, '0000:03:00.2'), 'in use: network interface eth2 is down, but '
+          '%s/net/route cannot be read' % h.proc)
+    out = c.run_fake('--bind', 'vfio-pci', '0000:03:00.2', rc=1)
+    c.has(out, 'may carry routes', 'nothing was changed')
+
+
+def check_agree(c, run, *args):
+    """--status and --status --json say the same of every function: one model, two renderings."""
+    out = run(*args)
+    doc = json.loads(run('--json', *args))
+    for f in doc['functions']:
+        b = block(out, f['address'])
+        cap = f['pasid_cap']
+        want = ['drv=%s' % (f['driver'] or '-'), 'cdev=%s' % (f['cdev'] or '-'),
+                'pasid-cap: %s' % ('at 0x%03x' % cap['offset'] if cap['state'] == 'present'
+                                   else cap['state'])]
+        if cap.get('why'):
+            want.append('[%s: %s]' % (cap['source'], cap['why']))
+        want += ['why: %s; do: %s' % (w['problem'], w['fix']) for w in f['why']]
+        want += ['in use: ' + u['text'] for u in f['in_use']]
+        if f['usable']:
+            want.append('    ready')
+        c.has(b, *want)
+        if b.count('    why: ') != len(f['why']) or b.count('in use: ') != len(f['in_use']):
+            raise Failed('%s: text and JSON differ in the number of lines:\n%s\n%r' %
+                         (f['address'], b, f))
+    for h in doc.get('host_problems', []):
+        c.has(out, 'why: %s' % h['problem'], 'do: %s' % h['fix'])
+
+
+def devbind_text_json_agree(c):
+    """Text and JSON agree on the sim, a fake tree, a fake host with disks and interfaces."""
+    check_agree(c, c.run, '--sim')
+    build_in_use(c)
+    check_agree(c, c.run_fake, '--kernel-release', '6.1.0')
+    check_agree(c, c.run_fake, '--kernel-release', '6.15.0', '--all')
+
+
 def sim_devbind_status(c):
     """--sim: the SIMULATED banner, the iommufd view from GET_HW_INFO, the why lines."""
     out = c.run('--sim', '--status')
@@ -414,7 +687,7 @@ def sim_devbind_status(c):
     c.has(dflt, "'5044:0001'", 'drv=vfio-pci', 'cdev=/dev/vfio/devices/vfio0',
           'iommufd: VT-d, max_pasid_log2 20, PASID exec no, priv no',
           'ready: PDK can attach PASIDs 1..1048575',
-          'pasid-cap: not shown [VFIO config region: vfio-pci hides the PASID capability]')
+          'pasid-cap: hidden [VFIO config region: vfio-pci hides the PASID capability]')
     c.lacks(dflt, 'why:')
     dsa = block(out, '0000:6a:01.0')
     c.has(dsa, "'8086:0b25' class=0880 drv=vfio-pci",
@@ -424,7 +697,7 @@ def sim_devbind_status(c):
           'iommufd: failed at VFIO_DEVICE_BIND_IOMMUFD: Operation not permitted',
           'why: IOMMU group 9 is shared with 0000:00:06.0, bound to pdk-sim-other')
     other = block(out, '0000:00:06.0')
-    c.has(other, 'drv=pdk-sim-other', 'cdev=-', 'why: bound to pdk-sim-other, not vfio-pci')
+    c.has(other, 'drv=pdk-sim-other', 'cdev=-', 'not advised: no PDK driver takes 5044:0002')
 
     out = c.run('--sim', '--no-probe')
     c.has(block(out, '0000:00:04.0'), 'iommufd: not probed (--no-probe)')
@@ -445,6 +718,8 @@ def sim_devbind_status(c):
 CASES = {f.__name__: f for f in (devbind_status_fake, devbind_status_no_iommu,
                                  devbind_status_json_fake, devbind_bind_fake,
                                  devbind_bind_refused_fake, devbind_bad_input,
+                                 devbind_in_use_status, devbind_in_use_bind_refused,
+                                 devbind_in_use_unknown, devbind_text_json_agree,
                                  sim_devbind_status)}
 
 

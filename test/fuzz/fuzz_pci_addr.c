@@ -4,7 +4,7 @@
 
 /*
  * Fuzzer of PCI addresses through the public functions that parse them:
- * pdk_vfio_pci_addr_parse() and pdk_backend_select() (on the kernel backend,
+ * pdk_vfio_pci_addr_parse() and pdk_sys_backend_open() (on the kernel backend,
  * which only parses, and with PDK_BACKEND=sim, which makes a SIMULATED kernel
  * with a function at the address). Only public functions are called, so the
  * fuzzer keeps working when the project's parsers become one.
@@ -12,7 +12,7 @@
  * Properties: no crash; -EINVAL (with a log line) or 0; an accepted address
  * comes out canonical ("DDDD:BB:DD.F" with at least four domain digits, NUL
  * inside PDK_PCI_ADDR_LEN) and parses again to itself; what
- * pdk_backend_select() and pdk_vfio_pci_addr_parse() agree: both accept an
+ * pdk_sys_backend_open() and pdk_vfio_pci_addr_parse() agree: both accept an
  * address, with the same result, or both refuse it (issue 8: one parser for
  * the project; before it, backend_select refused 10000:00:04.0 and 0:0:0.0).
  */
@@ -82,17 +82,18 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 		setenv("PDK_BACKEND", "sim", 1);
 	memset(sel, 0x5a, sizeof(sel));
 	fuzz_err_lines = 0;
-	rs = pdk_backend_select(in, &sys, &sim, sel);
+	rs = pdk_sys_backend_open(in, &sys, sel);
+	sim = rs == 0 ? pdk_sim_from_sys(sys) : NULL;
 	if (with_sim)
 		unsetenv("PDK_BACKEND");
 	/* "" and "sim" name the sim, not an address */
 	if (in[0] != '\0' && strcmp(in, "sim") != 0) {
-		FUZZ_CHECK(rs == 0 || rs == -EINVAL, "pdk_backend_select(\"%s\") = %d", in, rs);
-		FUZZ_CHECK(rs == 0 || fuzz_err_lines > 0, "pdk_backend_select(\"%s\") = %d "
+		FUZZ_CHECK(rs == 0 || rs == -EINVAL, "pdk_sys_backend_open(\"%s\") = %d", in, rs);
+		FUZZ_CHECK(rs == 0 || fuzz_err_lines > 0, "pdk_sys_backend_open(\"%s\") = %d "
 			   "without a log line", in, rs);
 		if (rs == 0) {
 			FUZZ_CHECK(memchr(sel, '\0', sizeof(sel)) != NULL && canonical(sel),
-				   "pdk_backend_select(\"%s\") gave a non-canonical address", in);
+				   "pdk_sys_backend_open(\"%s\") gave a non-canonical address", in);
 			FUZZ_CHECK(rv == 0 && strcmp(out, sel) == 0,
 				   "parsers disagree on \"%s\": backend_select \"%s\", vfio %d "
 				   "\"%s\"", in, sel, rv, rv == 0 ? out : "");
@@ -101,10 +102,10 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 				   "\"%s\", backend_select refuses it", in, out);
 		}
 	} else {
-		FUZZ_CHECK(rs == 0, "pdk_backend_select(\"%s\") = %d: the sim", in, rs);
+		FUZZ_CHECK(rs == 0, "pdk_sys_backend_open(\"%s\") = %d: the sim", in, rs);
 	}
 	if (rs == 0 && sim != NULL)
-		FUZZ_CHECK(pdk_sim_destroy(sim) == 0, "a new sim leaked fds");
+		FUZZ_CHECK(pdk_sys_backend_close(sys) == 0, "a new sim leaked fds");
 	free(in);
 	return 0;
 }

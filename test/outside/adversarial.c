@@ -5,7 +5,7 @@
 /*
  * An outside-in adversarial test: a program a new user would write against
  * an installed PDK, built by test/install-check.sh with nothing but
- *   cc adversarial.c $(pkg-config --define-prefix --cflags --libs libpdk)
+ *   cc adversarial.c $(pkg-config --define-prefix --cflags --libs libpdk libpdk_sim)
  * and run plainly, under valgrind and built with ASan+UBSan. It includes
  * only the installed public headers and runs on PDK's SIMULATED kernel.
  *
@@ -285,7 +285,8 @@ rig_up(struct rig *r)
 
 	memset(r, 0, sizeof(*r));
 	log_clear();
-	if ((rc = pdk_backend_select("sim", &r->sys, &r->sim, r->addr)) < 0 ||
+	if ((rc = pdk_sys_backend_open("sim", &r->sys, r->addr)) < 0 ||
+	    (r->sim = pdk_sim_from_sys(r->sys)) == NULL ||
 	    (rc = pdk_iommufd_open(r->sys, &r->ictx)) < 0 ||
 	    (rc = pdk_vfio_open(r->sys, r->addr, &r->dev)) < 0 ||
 	    (rc = pdk_vfio_bind(r->dev, r->ictx, &r->dev_id)) < 0 ||
@@ -530,7 +531,9 @@ test_fault_queue_holds(void)
 	uint32_t fault_id = 0;
 	int fault_fd = -1;
 
-	EXPECT_OK(pdk_backend_select(NULL, &sys, &sim, addr));
+	EXPECT_OK(pdk_sys_backend_open(NULL, &sys, addr));
+	sim = pdk_sim_from_sys(sys);
+	check(sim != NULL, "backend open: NULL gives the sim");
 	EXPECT_OK(pdk_iommufd_open(sys, &ictx));
 	EXPECT_OK(pdk_iommufd_fault_alloc(ictx, &fault_id, &fault_fd));
 	EXPECT_ERR(pdk_iommufd_close(ictx), -EBUSY, "fault");
@@ -597,7 +600,6 @@ test_null_args(void)
 	struct pdk_dma_as *as = NULL, *as2;
 	struct pdk_iommufd *ictx2;
 	struct pdk_vfio_dev *dev2;
-	struct pdk_sim *sim2;
 	struct pdk_sys *sys2;
 	struct pdk_bus *bus;
 	char addr[PDK_PCI_ADDR_LEN];
@@ -638,10 +640,13 @@ test_null_args(void)
 	EXPECT_ERR(pdk_sim_fn_dsa_stats(NULL, &dstats), -EINVAL, "NULL");
 	EXPECT_ERR(pdk_sim_fn_dsa_stats(pdk_sim_fn_find(r.sim, r.addr), &dstats), -EINVAL,
 		   "DSA");
-	EXPECT_ERR(pdk_backend_select("sim", NULL, &sim2, addr), -EINVAL, "NULL");
-	EXPECT_ERR(pdk_backend_select("sim", &sys2, NULL, addr), -EINVAL, "NULL");
-	EXPECT_ERR(pdk_backend_select("not-a-device", &sys2, &sim2, addr), -EINVAL,
+	EXPECT_ERR(pdk_sys_backend_open("sim", NULL, addr), -EINVAL, "NULL");
+	EXPECT_ERR(pdk_sys_backend_open("sim", &sys2, NULL), -EINVAL, "NULL");
+	EXPECT_ERR(pdk_sys_backend_open("not-a-device", &sys2, addr), -EINVAL,
 		   "not-a-device");
+	EXPECT_ERR(pdk_sys_backend_close(NULL), -EINVAL, "NULL");
+	check(pdk_sim_from_sys(NULL) == NULL && pdk_sim_from_sys(pdk_sys_kernel()) == NULL,
+	      "sim: pdk_sim_from_sys() of NULL or the kernel is NULL");
 	EXPECT_LOG(rc = pdk_sim_is_clean(NULL), "NULL");
 	check(rc == 0, "sim: pdk_sim_is_clean(NULL) is false");
 	EXPECT_ERR(pdk_sim_fault_pop(NULL, NULL), -EINVAL, "NULL");

@@ -737,9 +737,16 @@ test_registry(void)
 	pdk_bus_driver_unregister(&dup);	/* not registered: a no-op */
 	TEST_ASSERT(pdk_bus_driver_find("test_simdma") == &test_simdma_driver, "unregistered");
 
+	/* by IDs, as the bus matches (pdk-devbind asks the same) */
+	TEST_ASSERT(pdk_bus_driver_match(PDK_SIMDMA_VENDOR_ID, PDK_SIMDMA_DEVICE_ID) ==
+		    &test_simdma_driver, "IDs not matched");
+	TEST_ASSERT(pdk_bus_driver_match(0x8086, 0x1521) == NULL, "an igb NIC matched");
+
 	BUS_SETUP(e);
 	pdk_bus_driver_unregister(&test_simdma_driver);
 	TEST_ASSERT(pdk_bus_driver_find("test_simdma") == NULL, "still registered");
+	TEST_ASSERT(pdk_bus_driver_match(PDK_SIMDMA_VENDOR_ID, PDK_SIMDMA_DEVICE_ID) == NULL,
+		    "an unregistered driver matched");
 	TEST_ASSERT_EQ(pdk_bus_probe(e.bus), 0);
 	TEST_ASSERT_OK(pdk_bus_allow(e.bus, DMA_A));
 	test_log_clear();

@@ -4,7 +4,7 @@
 
 /*
  * DPDK memory in a PDK address space: EAL's memory (no hugepages here, so
- * --no-huge) mapped with pdk_dma_map_dpdk(), an rte_malloc'ed buffer
+ * --no-huge) mapped with pdk_dpdk_mem_map(), an rte_malloc'ed buffer
  * translated with pdk_dma_va2iova() and reached by a PASID-tagged DMA of the
  * simulated device.
  */
@@ -13,6 +13,7 @@
 #include <rte_errno.h>
 #include <rte_malloc.h>
 
+#include "pdk_dpdk.h"
 #include "pdk_test.h"
 #include "test_env.h"
 
@@ -39,17 +40,17 @@ test_dpdk_mem_map(void)
 	int n, i;
 
 	/* before rte_eal_init() PDK must refuse, not crash */
-	TEST_ASSERT_OK(test_env_setup(&env, NULL, NULL, true));
+	SETUP(env, NULL, NULL, true);
 	TEST_ASSERT_OK(pdk_dma_as_create(env.ictx, "dpdk", &as));
 	test_log_capture_start();
-	TEST_ASSERT_RC(pdk_dma_map_dpdk(as, PDK_IOMMUFD_READ | PDK_IOMMUFD_WRITE), -ENODEV);
+	TEST_ASSERT_RC(pdk_dpdk_mem_map(as, PDK_IOMMUFD_READ | PDK_IOMMUFD_WRITE), -ENODEV);
 	TEST_ASSERT_LOGGED("rte_eal_init");
 	test_log_capture_stop();
 
 	TEST_ASSERT(eal_start() >= 0, "rte_eal_init failed: %s", rte_strerror(rte_errno));
 	pdk_test_skip_fd_check("DPDK's EAL keeps fds open after rte_eal_cleanup()");
-	n = pdk_dma_map_dpdk(as, PDK_IOMMUFD_READ | PDK_IOMMUFD_WRITE);
-	TEST_ASSERT(n > 0, "pdk_dma_map_dpdk returned %d", n);
+	n = pdk_dpdk_mem_map(as, PDK_IOMMUFD_READ | PDK_IOMMUFD_WRITE);
+	TEST_ASSERT(n > 0, "pdk_dpdk_mem_map returned %d", n);
 	TEST_ASSERT_EQ(pdk_dma_as_map_count(as), n);
 
 	src = rte_malloc("src", 8192, 4096);

@@ -4,7 +4,7 @@
 
 /*
  * The DSA PMD through lib/bus and lib/dmadev, on the SIMULATED kernel's DSA
- * model (lib/sim, a simulation: these are not hardware results). Every
+ * model (drivers/sim, a simulation: these are not hardware results). Every
  * queue is a dedicated WQ with its own PASID and address space.
  */
 

@@ -71,7 +71,7 @@ test_one_parser(void)
 	struct pdk_iommufd *ictx;
 	struct pdk_bus_dev *bdev;
 	struct pdk_bus *bus;
-	struct pdk_sim *sim, *sim2;
+	struct pdk_sim *sim;
 	struct pdk_sys *sys, *sys2;
 	unsigned int i;
 
@@ -83,14 +83,16 @@ test_one_parser(void)
 	TEST_ASSERT(strcmp(out, VMD) == 0, "%s", out);
 
 	unsetenv("PDK_BACKEND");
-	TEST_ASSERT_OK(pdk_backend_select(VMD, &sys, &sim, addr));
-	TEST_ASSERT(sim == NULL && sys == pdk_sys_kernel(), "an address is the kernel backend");
+	TEST_ASSERT_OK(pdk_sys_backend_open(VMD, &sys, addr));
+	TEST_ASSERT(pdk_sim_from_sys(sys) == NULL && sys == pdk_sys_kernel(),
+		    "an address is the kernel backend");
 	TEST_ASSERT(strcmp(addr, VMD) == 0, "%s", addr);
 
 	/* PDK_BACKEND=sim with that address: a sim whose function sits there */
 	setenv("PDK_BACKEND", "sim", 1);
-	TEST_ASSERT_OK(pdk_backend_select(VMD, &sys, &sim, addr));
+	TEST_ASSERT_OK(pdk_sys_backend_open(VMD, &sys, addr));
 	unsetenv("PDK_BACKEND");
+	sim = pdk_sim_from_sys(sys);
 	TEST_ASSERT(sim != NULL && pdk_sys_is_sim(sys), "a sim");
 	TEST_ASSERT(strcmp(addr, VMD) == 0, "%s", addr);
 	TEST_ASSERT(pdk_sim_fn_find(sim, VMD) != NULL, "the sim has its function at " VMD);
@@ -117,7 +119,7 @@ test_one_parser(void)
 		TEST_ASSERT_RC(pdk_vfio_pci_addr_parse(bad[i], out), -EINVAL);
 		TEST_ASSERT_ONE_LINE(bad[i], ref);
 		watch(bad[i]);
-		TEST_ASSERT_RC(pdk_backend_select(bad[i], &sys2, &sim2, addr), -EINVAL);
+		TEST_ASSERT_RC(pdk_sys_backend_open(bad[i], &sys2, addr), -EINVAL);
 		TEST_ASSERT_ONE_LINE(bad[i], ref);
 		watch(bad[i]);
 		TEST_ASSERT(pdk_sim_fn_find(sim, bad[i]) == NULL, "sim function lookup of \"%s\"",
@@ -139,7 +141,7 @@ test_one_parser(void)
 	pdk_bus_destroy(bus);
 	pdk_iommufd_close(ictx);
 	TEST_ASSERT(pdk_sim_is_clean(sim), "teardown left the sim clean");
-	TEST_ASSERT_RC(pdk_sim_destroy(sim), 0);
+	TEST_ASSERT_RC(pdk_sys_backend_close(sys), 0);
 	return TEST_SUCCESS;
 }
 PDK_TEST_REGISTER(sim_pci_addr_one_parser, fast, test_one_parser);

@@ -124,7 +124,7 @@ int
 dsa_caps_read(struct dsa_dev *dev)
 {
 	struct dsa_caps *c = &dev->caps;
-	uint64_t grpcap, engcap, offsets;
+	uint64_t grpcap = 0, engcap = 0, offsets = 0;	/* set when rc == 0 */
 	unsigned int i;
 	int rc;
 

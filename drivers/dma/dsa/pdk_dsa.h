@@ -18,7 +18,7 @@
  *
  * Descriptors go to a WQ's portal with MOVDIR64B, which the CPU must have
  * (Sapphire Rapids and later); probe refuses the device otherwise. On the
- * simulated kernel (lib/sim's DSA model, a simulation) the portal write goes
+ * simulated kernel (drivers/sim's DSA model, a simulation) the portal write goes
  * through the model's submission hook instead: that is the only place where
  * the driver's code differs between the model and hardware.
  *
@@ -32,11 +32,15 @@
 extern "C" {
 #endif
 
+/* PDK's API: exported from libraries built with -fvisibility=hidden */
+#pragma GCC visibility push(default)
+
 /** The driver's name in lib/bus and in pdk_dmadev_info.driver. */
 #define PDK_DSA_DRIVER_NAME "dsa"
 
-/** Smallest and largest queue sizes (descriptors) a DSA queue accepts. */
+/** Smallest queue size (descriptors) a DSA queue accepts. */
 #define PDK_DSA_MIN_DESC 16
+/** Largest queue size (descriptors) a DSA queue accepts. */
 #define PDK_DSA_MAX_DESC 4096
 
 /**
@@ -44,6 +48,8 @@ extern "C" {
  * work to a real DSA.
  */
 bool pdk_dsa_cpu_has_movdir64b(void);
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

@@ -1,0 +1,591 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The PDK authors
+ */
+
+/*
+ * The engine of the SIMULATED DSA: one thread per enabled device takes the
+ * descriptors its dedicated WQs accepted, in submission order per WQ and
+ * round-robin between WQs, and runs them. It stands for the device's
+ * engines and groups together: the model runs one descriptor at a time.
+ *
+ * Every byte it moves, descriptor lists and completion records included,
+ * goes through the function's DMA port (sim_iommu_*()) tagged with the WQ's
+ * PASID when WQCFG PASID_EN is set, else with the RID. A copy has both its
+ * sides translated and checked before a byte moves, so a fault on either
+ * side leaves the destination untouched; it is then one memmove() when each
+ * side is contiguous in the process (overlapping ranges copy like memmove),
+ * else the source is read whole into a bounce buffer and written from it.
+ * The process pages behind the mappings are checked present once per
+ * descriptor taken from a WQ (a batch and all it touches), not per access:
+ * the check is a syscall, and a batch touches the same pages many times.
+ *
+ * Locking: a descriptor runs with the sim's lock held, copies included.
+ * The DMA port needs it: it walks the IOAS mappings and reaches memory
+ * through their user VAs, and holding the lock is what keeps an
+ * IOAS_UNMAP, a detach or a close from pulling memory from under a copy
+ * (after they return, the device can no longer reach it, as with a real
+ * IOMMU). The lock is dropped between descriptors, and while the engine is
+ * idle it polls for work without the lock for a short while (a device polls
+ * its WQs; this keeps a submitter's wake-up latency out of the figures)
+ * before sleeping on a condition variable.
+ */
+
+#include <errno.h>
+#include <linux/pci_regs.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "sim_dsa.h"
+#include "pdk_sys.h"
+
+#define SIM_DSA_SPIN_NS		20000u	/* idle polling before sleeping */
+
+static inline void
+sim_cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__builtin_ia32_pause();
+#elif defined(__aarch64__)
+	__asm__ volatile("yield");
+#endif
+}
+
+void
+sim_dsa_wait(struct sim_dsa *d)
+{
+	d->waiters++;
+	pthread_cond_wait(&d->idle, &d->fn->sim->lock);
+	d->waiters--;
+}
+
+/* ---- WQs ---- */
+
+void
+sim_dsa_engine_submit(struct sim_dsa *d, unsigned int wq, const void *desc)
+{
+	struct sim_dsa_wq *w = &d->wq[wq];
+
+	if (w->count == w->size) {
+		/* A dedicated WQ has no room to hold it: the write is lost. */
+		d->st.dropped_full++;
+		SIM_LOG(DEBUG, "simulated DSA %s: WQ %u full (%u descriptors): portal write dropped",
+			d->fn->addr, wq, w->size);
+		return;
+	}
+	memcpy(&w->ring[(w->head + w->count) % SIM_DSA_TOTAL_WQ_SIZE], desc, sizeof(w->ring[0]));
+	w->count++;
+	w->accepted++;
+	d->st.submitted++;
+	__atomic_add_fetch(&d->kick, 1, __ATOMIC_RELEASE);
+	if (d->sleeping)
+		pthread_cond_signal(&d->work);
+}
+
+void
+sim_dsa_engine_discard(struct sim_dsa *d, uint32_t mask)
+{
+	unsigned int i;
+
+	for (i = 0; i < SIM_DSA_NUM_WQS; i++) {
+		struct sim_dsa_wq *w = &d->wq[i];
+
+		if (!(mask & (1u << i)) || w->count == 0)
+			continue;
+		SIM_LOG(DEBUG, "simulated DSA %s: WQ %u: %u queued descriptors discarded",
+			d->fn->addr, i, w->count);
+		d->st.aborted += w->count;
+		w->retired += w->count;
+		w->count = 0;
+		w->head = 0;
+	}
+	if (d->waiters > 0)
+		pthread_cond_broadcast(&d->idle);
+}
+
+void
+sim_dsa_engine_wait_retired(struct sim_dsa *d, uint32_t mask)
+{
+	uint64_t target[SIM_DSA_NUM_WQS];
+	unsigned int i;
+	bool pending;
+
+	for (i = 0; i < SIM_DSA_NUM_WQS; i++)
+		target[i] = d->wq[i].accepted;
+	for (;;) {
+		pending = false;
+		for (i = 0; i < SIM_DSA_NUM_WQS; i++)
+			if ((mask & (1u << i)) && d->wq[i].retired < target[i])
+				pending = true;
+		if (!pending || !d->running)
+			return;
+		sim_dsa_wait(d);
+	}
+}
+
+/* Take the next descriptor, round-robin over the WQs. */
+static bool
+sim_dsa_take(struct sim_dsa *d, struct pdk_idxd_desc *desc, unsigned int *wq)
+{
+	unsigned int i;
+
+	for (i = 0; i < SIM_DSA_NUM_WQS; i++) {
+		unsigned int n = (d->rr + i) % SIM_DSA_NUM_WQS;
+		struct sim_dsa_wq *w = &d->wq[n];
+
+		if (w->count == 0)
+			continue;
+		*desc = w->ring[w->head];
+		w->head = (uint16_t)((w->head + 1) % SIM_DSA_TOTAL_WQ_SIZE);
+		w->count--;
+		d->rr = (n + 1) % SIM_DSA_NUM_WQS;
+		*wq = n;
+		return true;
+	}
+	return false;
+}
+
+static bool
+sim_dsa_has_work(const struct sim_dsa *d)
+{
+	unsigned int i;
+
+	for (i = 0; i < SIM_DSA_NUM_WQS; i++)
+		if (d->wq[i].count > 0)
+			return true;
+	return false;
+}
+
+/* ---- running descriptors ---- */
+
+/* What one descriptor is run with: its WQ's tag and limits. */
+struct sim_dsa_job {
+	struct sim_dsa *d;
+	unsigned int wq;
+	const struct sim_dsa_wq *w;
+	bool in_batch;
+	uint16_t batch_idx;
+};
+
+static uint8_t
+desc_opcode(const struct pdk_idxd_desc *desc)
+{
+	return (uint8_t)(desc->op_flags >> PDK_IDXD_DESC_OPCODE_SHIFT);
+}
+
+static uint32_t
+desc_flags(const struct pdk_idxd_desc *desc)
+{
+	return desc->op_flags & PDK_IDXD_DESC_FLAGS_MASK;
+}
+
+/* A refused access: what the record says. */
+static int
+sim_dsa_refused(int rc, uint64_t fault, bool write, struct pdk_idxd_completion *cr)
+{
+	/*
+	 * -EFAULT: the IOMMU refused. Anything else (a PASID the function cannot
+	 * emit) cannot happen, as ENABLE_WQ refuses such a PASID; report it as a
+	 * translation failure all the same.
+	 */
+	cr->status = rc == -EFAULT ? PDK_IDXD_COMP_PAGE_FAULT_NOBOF :
+				     PDK_IDXD_COMP_TRANSLATION_FAIL;
+	cr->fault_addr = fault;
+	cr->fault_info = write ? PDK_IDXD_FAULT_INFO_WRITE : 0;
+	cr->bytes_completed = 0;	/* nothing was moved */
+	return rc;
+}
+
+/* One access through the DMA port with the WQ's tag; a refusal fills @p cr. */
+static int
+sim_dsa_dma(const struct sim_dsa_job *j, uint64_t iova, void *buf, size_t len, bool write,
+	    struct pdk_idxd_completion *cr)
+{
+	uint64_t fault = iova;
+	int rc;
+
+	rc = sim_iommu_dma_vc(j->d->fn, j->w->pasid_en, j->w->pasid, iova, buf, len, write,
+			      &j->d->vc, &fault);
+	return rc == 0 ? 0 : sim_dsa_refused(rc, fault, write, cr);
+}
+
+/* Check an access without moving data; *host as sim_iommu_map(). */
+static int
+sim_dsa_map(const struct sim_dsa_job *j, uint64_t iova, size_t len, bool write, uint8_t **host,
+	    struct pdk_idxd_completion *cr)
+{
+	uint64_t fault = iova;
+	int rc;
+
+	rc = sim_iommu_map(j->d->fn, j->w->pasid_en, j->w->pasid, iova, len, write, &j->d->vc,
+			   host, &fault);
+	return rc == 0 ? 0 : sim_dsa_refused(rc, fault, write, cr);
+}
+
+/* A software error the device reports in SWERR rather than in a record. */
+static void
+sim_dsa_swerr(const struct sim_dsa_job *j, const struct pdk_idxd_desc *desc, uint8_t err,
+	      bool fault_write, uint64_t addr)
+{
+	struct sim_fn *fn = j->d->fn;
+	uint64_t v = sim_reg_rd64(fn, PDK_IDXD_REG_SWERR);
+
+	j->d->st.swerr++;
+	SIM_LOG(DEBUG, "simulated DSA %s: WQ %u: software error 0x%02x (opcode 0x%02x, address 0x%llx)",
+		fn->addr, j->wq, err, desc_opcode(desc), (unsigned long long)addr);
+	if (v & PDK_IDXD_SWERR_VALID) {
+		/* The register keeps the first error until software clears it. */
+		sim_reg_wr64(fn, PDK_IDXD_REG_SWERR, v | PDK_IDXD_SWERR_OVERFLOW);
+		return;
+	}
+	v = PDK_IDXD_SWERR_VALID | PDK_IDXD_SWERR_DESC_VALID | PDK_IDXD_SWERR_WQ_IDX_VALID |
+	    (j->in_batch ? PDK_IDXD_SWERR_BATCH : 0) |
+	    (fault_write ? PDK_IDXD_SWERR_FAULT_RW : 0) |
+	    (uint64_t)err << PDK_IDXD_SWERR_ERROR_SHIFT |
+	    (uint64_t)j->wq << PDK_IDXD_SWERR_WQ_IDX_SHIFT |
+	    (uint64_t)desc_opcode(desc) << PDK_IDXD_SWERR_OPERATION_SHIFT |
+	    (uint64_t)(j->w->pasid_en ? j->w->pasid : 0) << PDK_IDXD_SWERR_PASID_SHIFT;
+	sim_reg_wr64(fn, PDK_IDXD_REG_SWERR + 8,
+		     j->in_batch ? (uint64_t)j->batch_idx << PDK_IDXD_SWERR_BATCH_IDX_SHIFT : 0);
+	sim_reg_wr64(fn, PDK_IDXD_REG_SWERR + PDK_IDXD_SWERR_FAULT_ADDR, addr);
+	sim_reg_wr64(fn, PDK_IDXD_REG_SWERR + 24, 0);
+	sim_reg_wr64(fn, PDK_IDXD_REG_SWERR, v);
+	if (sim_reg_rd32(fn, PDK_IDXD_REG_GENCTRL) & PDK_IDXD_GENCTRL_SOFTERR_INT_EN) {
+		sim_reg_wr32(fn, PDK_IDXD_REG_INTCAUSE,
+			     sim_reg_rd32(fn, PDK_IDXD_REG_INTCAUSE) | PDK_IDXD_INTC_ERR);
+		sim_pci_msix_raise(fn, 0);
+	}
+}
+
+/*
+ * The end of a descriptor: its completion record when it asked for one
+ * (CRAV, and RCR or a failure), else a failure goes to SWERR; then its
+ * interrupt. The status byte is written last, with release order.
+ */
+static void
+sim_dsa_complete(const struct sim_dsa_job *j, const struct pdk_idxd_desc *desc,
+		 const struct pdk_idxd_completion *cr)
+{
+	uint32_t flags = desc_flags(desc);
+	bool ok = cr->status == PDK_IDXD_COMP_SUCCESS;
+	uint64_t fault = 0;
+
+	if (!(flags & PDK_IDXD_FLAG_CRAV)) {
+		if (!ok)
+			sim_dsa_swerr(j, desc, cr->status,
+				      cr->fault_info & PDK_IDXD_FAULT_INFO_WRITE, cr->fault_addr);
+	} else if (cr->status == PDK_IDXD_COMP_CRA_ALIGN) {
+		/* No record can be written at a misaligned address. */
+		sim_dsa_swerr(j, desc, cr->status, false, desc->completion_addr);
+	} else if (!ok || (flags & PDK_IDXD_FLAG_RCR)) {
+		if (sim_iommu_dma_write_status_last(j->d->fn, j->w->pasid_en, j->w->pasid,
+						    desc->completion_addr, cr, sizeof(*cr),
+						    &j->d->vc, &fault) < 0)
+			sim_dsa_swerr(j, desc, PDK_IDXD_COMP_CRA_XLAT, true, fault);
+	}
+	if (flags & PDK_IDXD_FLAG_RCI)
+		sim_pci_msix_raise(j->d->fn, desc->int_handle);
+}
+
+static uint8_t
+sim_dsa_check_xfer(const struct sim_dsa_job *j, const struct pdk_idxd_desc *desc)
+{
+	return desc->size == 0 || desc->size > j->w->max_xfer ? PDK_IDXD_COMP_XFER_ERANGE :
+								PDK_IDXD_COMP_SUCCESS;
+}
+
+static void
+sim_dsa_memmove(const struct sim_dsa_job *j, const struct pdk_idxd_desc *desc,
+		struct pdk_idxd_completion *cr)
+{
+	uint8_t *bounce = j->d->bounce;
+	uint8_t *src, *dst;
+
+	cr->status = sim_dsa_check_xfer(j, desc);
+	if (cr->status != PDK_IDXD_COMP_SUCCESS)
+		return;
+	/* Both sides are checked before a byte moves: a fault writes nothing. */
+	if (sim_dsa_map(j, desc->src, desc->size, false, &src, cr) < 0 ||
+	    sim_dsa_map(j, desc->dst, desc->size, true, &dst, cr) < 0)
+		return;
+	if (src != NULL && dst != NULL) {
+		memmove(dst, src, desc->size);	/* overlapping ranges included */
+		return;
+	}
+	/* A side spans mappings: through the bounce buffer, the source whole first. */
+	if (sim_dsa_dma(j, desc->src, bounce, desc->size, false, cr) == 0)
+		sim_dsa_dma(j, desc->dst, bounce, desc->size, true, cr);
+}
+
+/* @p len bytes of the 8-byte @p pattern at @p p: doubling copies, a few memcpy even for 2 MiB. */
+static void
+sim_dsa_fill(uint8_t *p, uint64_t pattern, uint32_t len)
+{
+	uint32_t done, n;
+
+	n = len < sizeof(pattern) ? len : (uint32_t)sizeof(pattern);
+	memcpy(p, &pattern, n);
+	for (done = n; done < len; done += n) {
+		n = done < len - done ? done : len - done;
+		memcpy(p + done, p, n);
+	}
+}
+
+static void
+sim_dsa_memfill(const struct sim_dsa_job *j, const struct pdk_idxd_desc *desc,
+		struct pdk_idxd_completion *cr)
+{
+	uint64_t pattern = htole64(desc->src);	/* its bytes as they sit in memory */
+	uint8_t *dst;
+
+	cr->status = sim_dsa_check_xfer(j, desc);
+	if (cr->status != PDK_IDXD_COMP_SUCCESS)
+		return;
+	if (sim_dsa_map(j, desc->dst, desc->size, true, &dst, cr) < 0)
+		return;
+	if (dst != NULL) {
+		sim_dsa_fill(dst, pattern, desc->size);
+		return;
+	}
+	sim_dsa_fill(j->d->bounce, pattern, desc->size);
+	sim_dsa_dma(j, desc->dst, j->d->bounce, desc->size, true, cr);
+}
+
+/* One descriptor that is not a batch (or one inside a batch). */
+static void
+sim_dsa_run_one(const struct sim_dsa_job *j, const struct pdk_idxd_desc *desc,
+		struct pdk_idxd_completion *cr)
+{
+	memset(cr, 0, sizeof(*cr));
+	if ((desc_flags(desc) & PDK_IDXD_FLAG_CRAV) && (desc->completion_addr & 31)) {
+		/* Checked before the operation, which then does not run. */
+		cr->status = PDK_IDXD_COMP_CRA_ALIGN;
+		return;
+	}
+	if (desc_opcode(desc) < 32 &&
+	    (j->d->fn->cfg.dsa_ops_absent >> desc_opcode(desc)) & 1) {
+		cr->status = PDK_IDXD_COMP_BAD_OPCODE;	/* not in OPCAP */
+		return;
+	}
+	switch (desc_opcode(desc)) {
+	case PDK_IDXD_OP_NOOP:
+		cr->status = PDK_IDXD_COMP_SUCCESS;
+		break;
+	case PDK_IDXD_OP_DRAIN:
+		/*
+		 * Everything before it has completed: the engine runs in order.
+		 * A drain has no place in a batch.
+		 */
+		cr->status = j->in_batch ? PDK_IDXD_COMP_BAD_OPCODE : PDK_IDXD_COMP_SUCCESS;
+		break;
+	case PDK_IDXD_OP_MEMMOVE:
+		sim_dsa_memmove(j, desc, cr);
+		break;
+	case PDK_IDXD_OP_MEMFILL:
+		sim_dsa_memfill(j, desc, cr);
+		break;
+	default:	/* a batch inside a batch, or an operation the model lacks */
+		cr->status = PDK_IDXD_COMP_BAD_OPCODE;
+		break;
+	}
+}
+
+/*
+ * A batch: the list of desc->size descriptors at desc->src, run in order,
+ * each with its own record; the batch's record comes last and counts the
+ * descriptors that ran. A fenced descriptor after a failure is abandoned,
+ * with the rest of the batch (no record).
+ */
+static void
+sim_dsa_batch(const struct sim_dsa_job *j, const struct pdk_idxd_desc *desc,
+	      struct pdk_idxd_completion *cr)
+{
+	struct sim_dsa_job sub = *j;
+	struct pdk_idxd_completion scr;
+	uint32_t n = desc->size, i, done = 0;
+	bool failed = false;
+
+	memset(cr, 0, sizeof(*cr));
+	if ((desc_flags(desc) & PDK_IDXD_FLAG_CRAV) && (desc->completion_addr & 31)) {
+		cr->status = PDK_IDXD_COMP_CRA_ALIGN;
+		return;
+	}
+	if (n < 2 || n > j->w->max_batch) {
+		cr->status = PDK_IDXD_COMP_DESC_CNT_ERANGE;
+		return;
+	}
+	if (desc->src & 63) {
+		cr->status = PDK_IDXD_COMP_DESCLIST_ALIGN;
+		return;
+	}
+	if (sim_dsa_dma(j, desc->src, j->d->list, (size_t)n * sizeof(*desc), false, cr) < 0) {
+		cr->status = PDK_IDXD_COMP_BATCH_PAGE_FAULT;
+		return;
+	}
+	sub.in_batch = true;
+	for (i = 0; i < n; i++) {
+		const struct pdk_idxd_desc *sd = &j->d->list[i];
+
+		if (failed && (desc_flags(sd) & PDK_IDXD_FLAG_FENCE))
+			break;
+		sub.batch_idx = (uint16_t)i;
+		sim_dsa_run_one(&sub, sd, &scr);
+		sim_dsa_complete(&sub, sd, &scr);
+		done++;
+		if (scr.status != PDK_IDXD_COMP_SUCCESS)
+			failed = true;
+	}
+	cr->status = failed ? PDK_IDXD_COMP_BATCH_FAIL : PDK_IDXD_COMP_SUCCESS;
+	cr->bytes_completed = done;
+}
+
+static void
+sim_dsa_run(struct sim_dsa *d, unsigned int wq, const struct pdk_idxd_desc *desc)
+{
+	struct sim_dsa_job j = { .d = d, .wq = wq, .w = &d->wq[wq] };
+	struct pdk_idxd_completion cr;
+
+	/* The process's pages are checked once for all this descriptor touches. */
+	sim_va_cache_reset(&d->vc);
+	if (!(sim_pci_command(d->fn) & PCI_COMMAND_MASTER)) {
+		/* The function can issue no request: no data, no record. */
+		d->st.aborted++;
+		SIM_LOG(DEBUG, "simulated DSA %s: bus mastering off: descriptor of WQ %u discarded",
+			d->fn->addr, wq);
+		return;
+	}
+	if (desc_opcode(desc) == PDK_IDXD_OP_BATCH)
+		sim_dsa_batch(&j, desc, &cr);
+	else
+		sim_dsa_run_one(&j, desc, &cr);
+	sim_dsa_complete(&j, desc, &cr);
+	d->st.completed++;
+}
+
+/* ---- the thread ---- */
+
+/* Poll for work without the lock for a while. Called and returns with the lock. */
+static void
+sim_dsa_spin(struct sim_dsa *d)
+{
+	struct pdk_sim *sim = d->fn->sim;
+	uint64_t kick = __atomic_load_n(&d->kick, __ATOMIC_ACQUIRE);
+	uint64_t deadline;
+	unsigned int n = 0;
+
+	pthread_mutex_unlock(&sim->lock);
+	deadline = pdk_sys_monotonic_ns() + SIM_DSA_SPIN_NS;
+	while (__atomic_load_n(&d->kick, __ATOMIC_ACQUIRE) == kick &&
+	       !__atomic_load_n(&d->stop, __ATOMIC_ACQUIRE)) {
+		sim_cpu_relax();
+		if ((++n & 63) == 0 && pdk_sys_monotonic_ns() >= deadline)
+			break;
+	}
+	pthread_mutex_lock(&sim->lock);
+}
+
+/*
+ * The engine stands for a device, not for a thread of the application: it
+ * must not inherit the CPU pinning of the thread that enabled the device
+ * (a DPDK main lcore is pinned to one CPU, and the engine would then share
+ * it with the thread polling its completions). It may run on any CPU the
+ * process's cpuset allows (the kernel intersects the mask with it).
+ */
+static void
+sim_dsa_engine_unpin(void)
+{
+	cpu_set_t all;
+	unsigned int i;
+
+	CPU_ZERO(&all);
+	for (i = 0; i < CPU_SETSIZE; i++)
+		CPU_SET(i, &all);
+	if (pthread_setaffinity_np(pthread_self(), sizeof(all), &all) != 0)
+		SIM_LOG(DEBUG, "simulated DSA engine keeps its inherited CPU affinity");
+	pthread_setname_np(pthread_self(), "pdk-sim-dsa");
+}
+
+static void *
+sim_dsa_engine_main(void *arg)
+{
+	struct sim_dsa *d = arg;
+	struct pdk_sim *sim = d->fn->sim;
+	struct pdk_idxd_desc desc;
+	unsigned int wq;
+
+	sim_dsa_engine_unpin();
+	pthread_mutex_lock(&sim->lock);
+	for (;;) {
+		if (sim_dsa_take(d, &desc, &wq)) {
+			sim_dsa_run(d, wq, &desc);
+			d->wq[wq].retired++;
+			if (d->waiters > 0)
+				pthread_cond_broadcast(&d->idle);
+			/* Between descriptors, the submitters' turn. */
+			pthread_mutex_unlock(&sim->lock);
+			pthread_mutex_lock(&sim->lock);
+			continue;
+		}
+		if (d->stop)
+			break;
+		sim_dsa_spin(d);
+		if (!sim_dsa_has_work(d) && !d->stop) {
+			d->sleeping = true;
+			pthread_cond_wait(&d->work, &sim->lock);
+			d->sleeping = false;
+		}
+	}
+	d->exited = true;
+	pthread_cond_broadcast(&d->idle);
+	pthread_mutex_unlock(&sim->lock);
+	return NULL;
+}
+
+int
+sim_dsa_engine_start(struct sim_dsa *d)
+{
+	int rc;
+
+	d->bounce = malloc(SIM_DSA_MAX_XFER);
+	d->list = malloc((size_t)SIM_DSA_MAX_BATCH * sizeof(*d->list));
+	if (d->bounce == NULL || d->list == NULL) {
+		rc = -ENOMEM;
+		goto fail;
+	}
+	d->stop = false;
+	d->exited = false;
+	d->sleeping = false;
+	d->rr = 0;
+	rc = -pthread_create(&d->thread, NULL, sim_dsa_engine_main, d);
+	if (rc < 0)
+		goto fail;
+	d->running = true;
+	d->fn->sim->st.engines++;
+	return 0;
+fail:
+	free(d->bounce);
+	free(d->list);
+	d->bounce = NULL;
+	d->list = NULL;
+	return rc;
+}
+
+void
+sim_dsa_engine_stop(struct sim_dsa *d)
+{
+	if (!d->running)
+		return;
+	__atomic_store_n(&d->stop, true, __ATOMIC_RELEASE);
+	pthread_cond_signal(&d->work);
+	while (!d->exited)
+		sim_dsa_wait(d);
+	/* It has dropped the lock for good: joining under it cannot deadlock. */
+	pthread_join(d->thread, NULL);
+	d->running = false;
+	d->fn->sim->st.engines--;
+	free(d->bounce);
+	free(d->list);
+	d->bounce = NULL;
+	d->list = NULL;
+}

@@ -1,0 +1,450 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The PDK authors
+ */
+
+/*
+ * The simulated IOMMU: its kinds, groups, what is attached where, the DMA
+ * port every simulated function uses, and the fault log. An access is
+ * translated the way the hardware would: (requester, PASID or none) selects
+ * the domain attached there (per IOMMU group, as the IOMMU programs the
+ * whole group), the domain mirrors its IO page table, and every byte must
+ * fall in a mapping with the right permission. The whole range is checked
+ * before a byte moves, so a faulting access has no effect, like a DMA the
+ * IOMMU aborts.
+ */
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim_iommu.h"
+#include "../devices/sim_devices.h"
+
+/* ---- the kinds ---- */
+
+/* x86: the interrupt (MSI) window, IOMMU_RESV_MSI on VT-d. */
+static const struct sim_resv_region sim_resv_vtd[] = {
+	{ 0xfee00000ULL, 0xfeefffffULL },
+};
+
+/* ARM: the software MSI window iommu-dma maps (MSI_IOVA_BASE, 1 MiB). */
+static const struct sim_resv_region sim_resv_smmuv3[] = {
+	{ 0x08000000ULL, 0x080fffffULL },
+};
+
+/* AMD: the MSI window and the HyperTransport reserved range. */
+static const struct sim_resv_region sim_resv_amd[] = {
+	{ 0xfee00000ULL, 0xfeefffffULL },
+	{ 0xfd00000000ULL, 0xffffffffffULL },
+};
+
+/* A 4-level (48-bit) page table on every simulated IOMMU. */
+#define SIM_KIND(n, type, r, attach, features) {					\
+	.name = (n), .hw_info_type = (type), .resv = (r), .nresv = sizeof(r) / sizeof((r)[0]), \
+	.aperture_last = (1ULL << 48) - 1, .pasid_attach = (attach), .pasid_features = (features) }
+
+static const struct sim_iommu_kind sim_iommu_kinds[] = {
+	[PDK_SIM_IOMMU_VTD] = SIM_KIND("VT-d", IOMMU_HW_INFO_TYPE_INTEL_VTD, sim_resv_vtd,
+				       true, true),
+	[PDK_SIM_IOMMU_SMMUV3] = SIM_KIND("SMMUv3", IOMMU_HW_INFO_TYPE_ARM_SMMUV3, sim_resv_smmuv3,
+					  true, true),
+	/* AMD paging domains have no set_dev_pasid; PASID is enabled with no features. */
+	[PDK_SIM_IOMMU_AMD] = SIM_KIND("AMD-Vi", IOMMU_HW_INFO_TYPE_AMD, sim_resv_amd,
+				       false, false),
+};
+
+const struct sim_iommu_kind *
+sim_iommu_kind_of(enum pdk_sim_iommu kind)
+{
+	if ((unsigned int)kind >= sizeof(sim_iommu_kinds) / sizeof(sim_iommu_kinds[0]))
+		return NULL;
+	return &sim_iommu_kinds[kind];
+}
+
+/* ---- groups, domains, attachments ---- */
+
+struct sim_group *
+sim_iommu_group_get(struct pdk_sim *sim, uint32_t number)
+{
+	struct sim_group *g, **pp;
+
+	if (number == 0) {
+		/* A group of its own: the lowest number nobody uses. */
+		for (number = 1;; number++) {
+			for (g = sim->groups; g != NULL; g = g->next)
+				if (g->number == number)
+					break;
+			if (g == NULL)
+				break;
+		}
+	}
+	for (g = sim->groups; g != NULL; g = g->next) {
+		if (g->number == number) {
+			g->refs++;
+			return g;
+		}
+	}
+	g = calloc(1, sizeof(*g));
+	if (g == NULL)
+		return NULL;
+	g->number = number;
+	g->refs = 1;
+	for (pp = &sim->groups; *pp != NULL; pp = &(*pp)->next)
+		;
+	*pp = g;
+	return g;
+}
+
+void
+sim_iommu_group_put(struct pdk_sim *sim, struct sim_group *grp)
+{
+	struct sim_group **pp;
+
+	if (--grp->refs > 0)
+		return;
+	for (pp = &sim->groups; *pp != NULL; pp = &(*pp)->next) {
+		if (*pp == grp) {
+			*pp = grp->next;
+			break;
+		}
+	}
+	free(grp);
+}
+
+void
+sim_domain_init(struct sim_domain *domain, const struct pdk_sim *sim, struct sim_iopt *iopt)
+{
+	domain->iopt = iopt;
+	domain->aperture_last = sim->iommu->aperture_last;
+	domain->iopf_handler = NULL;
+}
+
+void
+sim_iommu_attach(struct sim_group *grp, struct sim_attach_handle *handle, uint32_t pasid,
+		 struct sim_domain *domain)
+{
+	handle->pasid = pasid;
+	handle->domain = domain;
+	handle->next = grp->attach;
+	grp->attach = handle;
+}
+
+void
+sim_iommu_replace(struct sim_attach_handle *handle, struct sim_domain *domain)
+{
+	handle->domain = domain;
+}
+
+void
+sim_iommu_detach(struct sim_group *grp, struct sim_attach_handle *handle)
+{
+	struct sim_attach_handle **pp;
+
+	for (pp = &grp->attach; *pp != NULL; pp = &(*pp)->next) {
+		if (*pp == handle) {
+			*pp = handle->next;
+			break;
+		}
+	}
+}
+
+struct sim_attach_handle *
+sim_iommu_attach_find(struct sim_group *grp, uint32_t pasid)
+{
+	struct sim_attach_handle *h;
+
+	for (h = grp->attach; h != NULL; h = h->next)
+		if (h->pasid == pasid)
+			return h;
+	return NULL;
+}
+
+/* ---- the fault log ---- */
+
+static void
+sim_fault_record(struct pdk_sim *sim, const struct pdk_sim_fault *fault)
+{
+	char pasid_text[16];
+
+	if (fault->pasid_valid)
+		snprintf(pasid_text, sizeof(pasid_text), "%u", fault->pasid);
+	else
+		snprintf(pasid_text, sizeof(pasid_text), "none (RID)");
+	SIM_LOG(INFO, "sim IOMMU fault: %s pasid %s iova 0x%llx %s: %s", fault->pci_addr,
+		pasid_text, (unsigned long long)fault->iova, fault->write ? "write" : "read",
+		fault->reason);
+	sim->st.faults++;
+	if (sim->fault_count == SIM_FAULT_LOG_MAX) {
+		/* Keep the newest: drop the oldest. */
+		sim->fault_head = (sim->fault_head + 1) % SIM_FAULT_LOG_MAX;
+		sim->fault_count--;
+		sim->faults_dropped++;
+	}
+	sim->faults[(sim->fault_head + sim->fault_count) % SIM_FAULT_LOG_MAX] = *fault;
+	sim->fault_count++;
+}
+
+int
+pdk_sim_fault_pop(struct pdk_sim *sim, struct pdk_sim_fault *fault)
+{
+	int rc = -ENOENT;
+
+	SIM_ARG_CHECK(sim, "fault pop", "NULL sim", "pass the sim from pdk_sim_create()", -EINVAL);
+	pthread_mutex_lock(&sim->lock);
+	if (sim->fault_count > 0) {
+		if (fault != NULL)
+			*fault = sim->faults[sim->fault_head];
+		sim->fault_head = (sim->fault_head + 1) % SIM_FAULT_LOG_MAX;
+		sim->fault_count--;
+		rc = 0;
+	}
+	pthread_mutex_unlock(&sim->lock);
+	return rc;
+}
+
+/* ---- translation and the DMA port ---- */
+
+/* Log the fault, then hand it to the domain's fault path, if it has one. */
+static int
+sim_iommu_fault(struct sim_fn *fn, struct sim_attach_handle *h, bool pasid_valid, uint32_t pasid,
+		uint64_t iova, bool write, const char *reason, uint64_t *fault_iova)
+{
+	struct pdk_sim_fault f = {
+		.pasid_valid = pasid_valid,
+		.pasid = pasid_valid ? pasid : 0,
+		.iova = iova,
+		.write = write,
+		.reason = reason,
+	};
+
+	snprintf(f.pci_addr, sizeof(f.pci_addr), "%s", fn->addr);
+	sim_fault_record(fn->sim, &f);
+	if (h != NULL && h->domain->iopf_handler != NULL)
+		h->domain->iopf_handler(h, fn, &f);
+	if (fault_iova != NULL)
+		*fault_iova = iova;
+	return -EFAULT;
+}
+
+/* How far past an access a cached check looks, within the same mapping. */
+#define SIM_VA_AHEAD	(1ull << 20)
+
+/*
+ * sim_va_present() of [va, va + len), skipping pages @p vc already holds.
+ * With a cache, pages ahead up to @p lim (the end of the mapping's VA
+ * range) are checked in the same call, as a model that walks a buffer
+ * (a batch) touches them next; if they fail, only the access itself is
+ * checked, so a hole ahead never fails an access that does not reach it.
+ */
+static int
+sim_iommu_va_present(struct sim_va_cache *vc, uint64_t va, uint64_t len, uint64_t lim)
+{
+	uint64_t start = va & ~(SIM_PAGE_SIZE - 1);
+	uint64_t end = (va + len + SIM_PAGE_SIZE - 1) & ~(SIM_PAGE_SIZE - 1);
+	uint64_t ahead;
+	unsigned int i;
+
+	if (vc == NULL)
+		return sim_va_present(va, len);
+	for (i = 0; i < vc->n; i++)
+		if (vc->r[i].start <= start && end <= vc->r[i].end)
+			return 0;
+	lim = (lim + SIM_PAGE_SIZE - 1) & ~(SIM_PAGE_SIZE - 1);
+	ahead = lim - end > SIM_VA_AHEAD ? end + SIM_VA_AHEAD : lim;
+	if (ahead > end && sim_va_present(start, ahead - start) == 0)
+		end = ahead;
+	else if (sim_va_present(va, len) < 0)
+		return -EFAULT;
+	/* Grow a range this one touches (a batch walks buffers page by page). */
+	for (i = 0; i < vc->n; i++) {
+		if (start <= vc->r[i].end && vc->r[i].start <= end) {
+			vc->r[i].start = start < vc->r[i].start ? start : vc->r[i].start;
+			vc->r[i].end = end > vc->r[i].end ? end : vc->r[i].end;
+			return 0;
+		}
+	}
+	vc->r[vc->next].start = start;
+	vc->r[vc->next].end = end;
+	vc->next = (vc->next + 1) % SIM_VA_CACHE_MAX;
+	if (vc->n < SIM_VA_CACHE_MAX)
+		vc->n++;
+	return 0;
+}
+
+/*
+ * Translate [iova, iova + len) for the access: every byte must be mapped
+ * with the permission the access needs. On success *out is the IO page
+ * table the copy reaches memory through; on a fault it is recorded.
+ */
+static int
+sim_iommu_translate(struct sim_fn *fn, bool pasid_valid, uint32_t pasid, uint64_t iova,
+		    size_t len, bool to_memory, struct sim_va_cache *vc, struct sim_iopt **out,
+		    uint64_t *fault_iova)
+{
+	const uint32_t need = to_memory ? IOMMU_IOAS_MAP_WRITEABLE : IOMMU_IOAS_MAP_READABLE;
+	struct sim_group *grp = fn->group;
+	struct sim_attach_handle *att = NULL;
+	struct sim_iopt *iopt;
+	uint64_t last, cur;
+
+	if (pasid_valid) {
+		/* The function cannot put such a PASID in a TLP: nothing reaches the IOMMU. */
+		if (fn->cfg.pasid_bits == 0)
+			return sim_err(-EINVAL, "DMA", "PASID tag on a function without PASID capability");
+		if (pasid >= (1u << fn->cfg.pasid_bits))
+			return sim_err(-EINVAL, "DMA", "PASID wider than the function's PASID width");
+	}
+	if (grp->owner != NULL)
+		att = sim_iommu_attach_find(grp, pasid_valid ? pasid : 0);
+	if (att == NULL)
+		return sim_iommu_fault(fn, NULL, pasid_valid, pasid, iova, to_memory,
+				       "no domain attached (DMA blocked)", fault_iova);
+	iopt = att->domain->iopt;
+	last = iova + len - 1;
+	if (last < iova)
+		return sim_iommu_fault(fn, att, pasid_valid, pasid, iova, to_memory,
+				       "IOVA range wraps", fault_iova);
+
+	/* Check every byte first: a faulting access moves nothing. */
+	for (cur = iova;;) {
+		struct sim_area *a = sim_iopt_area_at(iopt, cur);
+		uint64_t a_last, seg_last;
+
+		if (a == NULL)
+			return sim_iommu_fault(fn, att, pasid_valid, pasid, cur, to_memory,
+					       "IOVA not mapped", fault_iova);
+		if (!(a->prot & need))
+			return sim_iommu_fault(fn, att, pasid_valid, pasid, cur, to_memory,
+					       to_memory ? "mapping not writeable" :
+							   "mapping not readable", fault_iova);
+		a_last = a->iova + a->length - 1;
+		seg_last = a_last < last ? a_last : last;
+		/*
+		 * The kernel keeps pinned pages even if the process unmaps its
+		 * VA; the sim reaches memory through that VA and cannot, so it
+		 * refuses rather than crash.
+		 */
+		if (sim_iommu_va_present(vc, a->user_va + (cur - a->iova), seg_last - cur + 1,
+					 a->user_va + a->length) < 0)
+			return sim_iommu_fault(fn, att, pasid_valid, pasid, cur, to_memory,
+					       "memory behind the mapping was unmapped by the process (the sim cannot keep pinned pages)",
+					       fault_iova);
+		if (a_last >= last)
+			break;
+		cur = a_last + 1;
+	}
+	*out = iopt;
+	return 0;
+}
+
+/* Host address of a translated IOVA; *n = bytes contiguous there (<= @p left). */
+static uint8_t *
+sim_iommu_host(struct sim_iopt *iopt, uint64_t iova, uint64_t left, uint64_t *n)
+{
+	struct sim_area *a = sim_iopt_area_at(iopt, iova);
+	uint64_t in_area = a->iova + a->length - iova;
+
+	*n = in_area < left ? in_area : left;
+	return (uint8_t *)(uintptr_t)(a->user_va + (iova - a->iova));
+}
+
+int
+sim_iommu_dma_vc(struct sim_fn *fn, bool pasid_valid, uint32_t pasid, uint64_t iova, void *buf,
+		 size_t len, bool to_memory, struct sim_va_cache *vc, uint64_t *fault_iova)
+{
+	struct sim_iopt *iopt;
+	uint64_t done, n;
+	int rc;
+
+	if (len == 0)
+		return 0;
+	rc = sim_iommu_translate(fn, pasid_valid, pasid, iova, len, to_memory, vc, &iopt,
+				 fault_iova);
+	if (rc < 0)
+		return rc;
+	for (done = 0; done < len; done += n) {
+		uint8_t *mem = sim_iommu_host(iopt, iova + done, len - done, &n);
+
+		if (to_memory)
+			memcpy(mem, (const uint8_t *)buf + done, n);
+		else
+			memcpy((uint8_t *)buf + done, mem, n);
+	}
+	return 0;
+}
+
+int
+sim_iommu_map(struct sim_fn *fn, bool pasid_valid, uint32_t pasid, uint64_t iova, size_t len,
+	      bool to_memory, struct sim_va_cache *vc, uint8_t **host, uint64_t *fault_iova)
+{
+	struct sim_iopt *iopt;
+	uint64_t n;
+	uint8_t *p;
+	int rc;
+
+	*host = NULL;
+	if (len == 0)
+		return 0;
+	rc = sim_iommu_translate(fn, pasid_valid, pasid, iova, len, to_memory, vc, &iopt,
+				 fault_iova);
+	if (rc < 0)
+		return rc;
+	p = sim_iommu_host(iopt, iova, len, &n);
+	if (n == len)
+		*host = p;
+	return 0;
+}
+
+int
+sim_iommu_dma(struct sim_fn *fn, bool pasid_valid, uint32_t pasid, uint64_t iova, void *buf,
+	      size_t len, bool to_memory, uint64_t *fault_iova)
+{
+	return sim_iommu_dma_vc(fn, pasid_valid, pasid, iova, buf, len, to_memory, NULL,
+				fault_iova);
+}
+
+int
+sim_iommu_dma_write_status_last(struct sim_fn *fn, bool pasid_valid, uint32_t pasid,
+				uint64_t iova, const void *buf, size_t len,
+				struct sim_va_cache *vc, uint64_t *fault_iova)
+{
+	const uint8_t *src = buf;
+	struct sim_iopt *iopt;
+	uint64_t done, n;
+	uint8_t *first;
+	int rc;
+
+	if (len == 0)
+		return 0;
+	rc = sim_iommu_translate(fn, pasid_valid, pasid, iova, len, true, vc, &iopt, fault_iova);
+	if (rc < 0)
+		return rc;
+	first = sim_iommu_host(iopt, iova, len, &n);
+	if (n > 1)
+		memcpy(first + 1, src + 1, n - 1);
+	for (done = n; done < len; done += n)
+		memcpy(sim_iommu_host(iopt, iova + done, len - done, &n), src + done, n);
+	__atomic_store_n(first, src[0], __ATOMIC_RELEASE);
+	return 0;
+}
+
+int
+pdk_sim_fn_dma(struct pdk_sim_fn *pfn, bool pasid_valid, uint32_t pasid, uint64_t iova,
+	       void *buf, size_t len, bool to_memory)
+{
+	struct sim_fn *fn = (struct sim_fn *)pfn;
+	struct pdk_sim *sim;
+	int rc;
+
+	SIM_ARG_CHECK(fn, "DMA port", "NULL function",
+		      "pass a function from pdk_sim_fn_add() or pdk_sim_fn_find()", -EINVAL);
+	if (len > 0)
+		SIM_ARG_CHECK(buf, "DMA port", "NULL buffer",
+			      "pass the buffer the bytes come from or go to", -EINVAL);
+	sim = fn->sim;
+	pthread_mutex_lock(&sim->lock);
+	rc = sim_iommu_dma(fn, pasid_valid, pasid, iova, buf, len, to_memory, NULL);
+	pthread_mutex_unlock(&sim->lock);
+	return rc;
+}

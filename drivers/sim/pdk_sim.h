@@ -1,0 +1,292 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The PDK authors
+ */
+
+#ifndef PDK_SIM_H
+#define PDK_SIM_H
+
+/**
+ * @file
+ * PDK's SIMULATED kernel: a userspace model of the kernel's iommufd and VFIO
+ * cdev uAPI and of PCIe functions behind a PASID-capable IOMMU. It is a
+ * simulation, not hardware, and says so in its logs and names.
+ *
+ * It answers the same ioctls with the same ids, rules and errno as the kernel
+ * (doc/sim.md lists them and where each comes from). Each simulated function
+ * has a DMA port: every byte it moves is translated through (RID or PASID,
+ * IOVA) -> the HWPT attached there -> the IOAS mapping; anything else is an
+ * IOMMU fault that is recorded and moves no byte.
+ *
+ * A sim is one struct pdk_sys backend (pdk_sim_sys()); its fds are real fd
+ * numbers reserved from the process, so they never collide with kernel fds.
+ * It counts its live objects so tests can assert that teardown left nothing.
+ *
+ * Arguments: a NULL sim, function, configuration or output pointer is
+ * refused with an ERR log line: -EINVAL, or for the calls that return no
+ * errno the neutral value each documents (NULL, false, nothing done).
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pdk_sys.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* PDK's API: exported from libraries built with -fvisibility=hidden */
+#pragma GCC visibility push(default)
+
+/** A simulated kernel (opaque). */
+struct pdk_sim;
+
+/** A simulated PCIe function (opaque). */
+struct pdk_sim_fn;
+
+/** The simulated IOMMU's kind; it decides the PASID attach rules. */
+enum pdk_sim_iommu {
+	PDK_SIM_IOMMU_VTD = 0,	/**< Intel VT-d, scalable mode: PASID attach works */
+	PDK_SIM_IOMMU_SMMUV3,	/**< ARM SMMUv3 with S1 domains: PASID attach works */
+	PDK_SIM_IOMMU_AMD,	/**< AMD-Vi: width reported, PASID attach -EOPNOTSUPP */
+};
+
+/** Configuration of a simulated kernel. */
+struct pdk_sim_config {
+	enum pdk_sim_iommu iommu;	/**< default PDK_SIM_IOMMU_VTD */
+	uint8_t iommu_pasid_bits;	/**< IOMMU's PASID width, default 20 */
+	uint64_t pin_limit_pages;	/**< like RLIMIT_MEMLOCK: 0 = unlimited */
+	bool no_default_devices;	/**< pdk_sim_create() adds none when true */
+};
+
+/** The device models the sim offers. */
+enum pdk_sim_model {
+	/**
+	 * "pdk-sim-dma": a one-channel copy engine made up for PDK's tests and
+	 * examples (vendor 0x5044 "PD", device 0x0001; never seen on a real
+	 * bus). Registers in BAR0, see PDK_SIMDMA_*. Tags its DMA with a PASID
+	 * when PDK_SIMDMA_PASID_EN is set.
+	 */
+	PDK_SIM_MODEL_SIMDMA = 0,
+	/** No DMA engine: config space and a BAR only (rule tests). */
+	PDK_SIM_MODEL_PLAIN,
+	/**
+	 * A SIMULATED Intel Data Streaming Accelerator (DSA): a register-level
+	 * model of the subset PDK's DSA PMD uses, presenting PCI IDs 8086:0b25
+	 * and class 0x088000 like a Sapphire Rapids DSA. It is not hardware
+	 * and no DSA was used to write it: the facts come from pdk_idxd.h and
+	 * the model's behaviour is documented in doc/sim.md ("DSA model").
+	 * BAR0 holds the registers, BAR2 the WQ portals; an engine thread runs
+	 * the descriptors, every access tagged with the WQ's PASID when WQCFG
+	 * PASID_EN is set. Dedicated WQs only.
+	 */
+	PDK_SIM_MODEL_DSA,
+};
+
+/** Configuration of a simulated PCIe function. */
+struct pdk_sim_fn_config {
+	const char *pci_addr;	/**< "DDDD:BB:DD.F" */
+	enum pdk_sim_model model;	/**< the device model */
+	uint8_t pasid_bits;	/**< PCI PASID capability width, 0 = none */
+	bool pasid_exec;	/**< Execute permission enabled */
+	bool pasid_priv;	/**< Privileged mode enabled */
+	uint32_t iommu_group;	/**< shared group number; 0 = a group of its own */
+	bool not_vfio;		/**< bound to another driver: no cdev (errors tests) */
+	/**
+	 * PDK_SIM_MODEL_DSA only: opcodes the model does not offer (bit n =
+	 * opcode n, 0..31): OPCAP omits them and a descriptor with one
+	 * completes with BAD_OPCODE, to test how drivers cope with a device
+	 * that lacks an operation. 0: every operation the model has.
+	 */
+	uint32_t dsa_ops_absent;
+};
+
+/* ---- registers of PDK_SIM_MODEL_SIMDMA, BAR0 (4 KiB), little endian ---- */
+/* (PDK_SIM_MODEL_DSA's registers are DSA's: drivers/common/idxd/pdk_idxd.h.) */
+#define PDK_SIMDMA_VENDOR_ID	0x5044	/**< "PD", no real vendor's */
+#define PDK_SIMDMA_DEVICE_ID	0x0001	/**< the pdk-sim-dma engine */
+#define PDK_SIMDMA_REG_ID	0x00	/**< RO u32: 0x50440001 */
+#define PDK_SIMDMA_REG_SRC	0x08	/**< u64 source IOVA */
+#define PDK_SIMDMA_REG_DST	0x10	/**< u64 destination IOVA */
+#define PDK_SIMDMA_REG_LEN	0x18	/**< u32 bytes, 1..1 MiB */
+#define PDK_SIMDMA_REG_PASID	0x1c	/**< u32: PASID_EN | PASID value */
+#define PDK_SIMDMA_PASID_EN	(1u << 31)	/**< tag the copy's DMA with the PASID */
+#define PDK_SIMDMA_PASID_MASK	0xfffffu	/**< the PASID value */
+#define PDK_SIMDMA_REG_CMD	0x20	/**< u32 write PDK_SIMDMA_CMD_COPY to start */
+#define PDK_SIMDMA_CMD_COPY	1u	/**< run the copy the registers describe */
+#define PDK_SIMDMA_REG_STATUS	0x24	/**< u32 RO: PDK_SIMDMA_ST_* of the last command */
+#define PDK_SIMDMA_ST_DONE	0u	/**< the copy finished */
+#define PDK_SIMDMA_ST_FAULT	1u	/**< IOMMU refused a read or write */
+#define PDK_SIMDMA_ST_ERROR	2u	/**< bad length or command, PASID tag without bus mastering */
+#define PDK_SIMDMA_REG_FAULT_ADDR 0x28	/**< u64 RO: IOVA that faulted */
+#define PDK_SIMDMA_MAX_LEN	(1u << 20)	/**< the largest REG_LEN, bytes */
+
+/** The default simulated function pdk_sim_create() adds. */
+#define PDK_SIM_DEFAULT_PCI_ADDR "0000:00:04.0"
+
+/** One IOMMU fault the sim recorded. */
+struct pdk_sim_fault {
+	char pci_addr[16];	/**< the function that made the access */
+	bool pasid_valid;	/**< the access carried a PASID */
+	uint32_t pasid;		/**< that PASID, when pasid_valid */
+	uint64_t iova;		/**< the address that faulted */
+	bool write;		/**< a write (DMA to memory) rather than a read */
+	const char *reason;	/**< static text: "no domain attached", "IOVA not mapped", ... */
+};
+
+/** Live objects of a sim; all zero after complete teardown. */
+struct pdk_sim_stats {
+	unsigned int fds;		/**< open sim fds of any kind */
+	unsigned int iommufd_ctxs;	/**< iommufd contexts alive (fd or bound device) */
+	unsigned int ioas;		/**< IOASes */
+	unsigned int hwpts;		/**< HWPTs */
+	unsigned int fault_queues;	/**< fault queues */
+	unsigned int bound_devices;	/**< devices bound to an iommufd context */
+	unsigned int pasid_attachments;	/**< PASIDs attached on all functions */
+	unsigned int rid_attachments;	/**< RIDs attached to a HWPT */
+	unsigned int mappings;		/**< IOAS mapping areas */
+	uint64_t pinned_pages;		/**< pages pinned by IOAS mappings */
+	unsigned int mmaps;		/**< BAR mappings handed out */
+	unsigned int engines;		/**< device-model threads running (DSA engines) */
+	uint64_t faults;		/**< faults recorded since creation (not reset) */
+	uint64_t calls;			/**< boundary calls since creation (not reset) */
+};
+
+/**
+ * Create a simulated kernel. Unless cfg->no_default_devices, it has one
+ * PDK_SIM_MODEL_SIMDMA function at PDK_SIM_DEFAULT_PCI_ADDR with a 20-bit
+ * PASID width, bound to (simulated) vfio-pci.
+ * @param cfg NULL for the defaults.
+ * @param[out] sim  the new sim
+ * @return 0, or -EINVAL (NULL @p sim, a bad configuration) or -ENOMEM.
+ */
+int pdk_sim_create(const struct pdk_sim_config *cfg, struct pdk_sim **sim);
+
+/**
+ * Destroy the sim.
+ *
+ * Refused (-EBUSY, nothing changed, logged with the open fds) while an fd
+ * or a BAR mapping of the sim is open: the handles of lib/iommufd and
+ * lib/vfio keep them, so they must be closed first (as a kernel module
+ * with users cannot be unloaded).
+ * @param sim  the sim
+ * @return 0 (NULL: a no-op) or -EBUSY.
+ */
+int pdk_sim_destroy(struct pdk_sim *sim);
+
+/**
+ * @param sim  the sim
+ * @return the sim's boundary backend (name "sim"); NULL for a NULL sim.
+ */
+struct pdk_sys *pdk_sim_sys(struct pdk_sim *sim);
+
+/**
+ * Add a simulated function. @p fn may be NULL when the handle is not wanted.
+ * @param sim  the sim
+ * @param cfg  the function's address, model and PASID capability
+ * @param[out] fn  the new function
+ * @return 0, -EINVAL (NULL @p sim or @p cfg, a bad address, model or
+ *   width), -EEXIST if the address is taken, -ENOMEM.
+ */
+int pdk_sim_fn_add(struct pdk_sim *sim, const struct pdk_sim_fn_config *cfg,
+		   struct pdk_sim_fn **fn);
+
+/**
+ * Find a function by PCI address (as pdk_sys_pci_addr_parse() reads it).
+ * @param sim  the sim
+ * @param pci_addr  the address
+ * @return NULL if there is none (and, logged, for a NULL sim or a
+ *   malformed address).
+ */
+struct pdk_sim_fn *pdk_sim_fn_find(struct pdk_sim *sim, const char *pci_addr);
+
+/**
+ * The function's DMA port: move @p len bytes between @p buf and IOVA @p iova
+ * as the device would, tagged with @p pasid when @p pasid_valid (else the
+ * RID). @p to_memory true is a DMA write into memory.
+ * @param fn  the function
+ * @param pasid_valid  the access carries @p pasid
+ * @param pasid  the PASID
+ * @param iova  the address the device uses
+ * @param buf  the bytes to write, or where the bytes read go
+ * @param len  their count
+ * @param to_memory  true: a DMA write into memory; false: a DMA read
+ * @return 0, -EFAULT when the IOMMU refused (fault recorded, no byte moved),
+ *   or -EINVAL (logged) for a NULL @p fn, or a NULL @p buf with @p len > 0.
+ */
+int pdk_sim_fn_dma(struct pdk_sim_fn *fn, bool pasid_valid, uint32_t pasid, uint64_t iova,
+		   void *buf, size_t len, bool to_memory);
+
+/** Counters of a PDK_SIM_MODEL_DSA function since its creation. */
+struct pdk_sim_dsa_stats {
+	uint64_t submitted;		/**< descriptors a WQ accepted from a portal */
+	uint64_t completed;		/**< descriptors the engine ran (a batch counts 1) */
+	uint64_t aborted;		/**< accepted, then discarded (abort, reset, no bus master) */
+	uint64_t dropped_disabled;	/**< portal writes to a disabled WQ or device */
+	uint64_t dropped_full;		/**< portal writes to a full dedicated WQ */
+	uint64_t dropped_bad_write;	/**< portal writes not of 64 aligned bytes */
+	uint64_t swerr;			/**< software errors recorded in SWERR */
+};
+
+/**
+ * Read the counters of a DSA model function.
+ * @param fn  a PDK_SIM_MODEL_DSA function
+ * @param[out] stats  its counters
+ * @return 0, or -EINVAL (logged) when @p fn is NULL or not a
+ *   PDK_SIM_MODEL_DSA function, or @p stats is NULL.
+ */
+int pdk_sim_fn_dsa_stats(struct pdk_sim_fn *fn, struct pdk_sim_dsa_stats *stats);
+
+/**
+ * Pop the oldest recorded fault into @p fault (NULL: just drop it).
+ * @param sim  the sim
+ * @param[out] fault  the fault
+ * @return 0, -ENOENT when there is none, -EINVAL (logged) for a NULL sim.
+ */
+int pdk_sim_fault_pop(struct pdk_sim *sim, struct pdk_sim_fault *fault);
+
+/**
+ * Read the live-object counters (all zero, logged, for a NULL sim).
+ * @param sim  the sim
+ * @param[out] stats  the counters
+ */
+void pdk_sim_stats_get(struct pdk_sim *sim, struct pdk_sim_stats *stats);
+
+/**
+ * @param sim  the sim
+ * @return true when no object, fd, mapping or pin is alive; false (logged) for a NULL sim.
+ */
+bool pdk_sim_is_clean(struct pdk_sim *sim);
+
+/**
+ * Failure injection: the @p nth boundary call from now (1 = the next one)
+ * fails with -@p err without any effect, like the kernel's fail_nth.
+ * @p nth = 0 disarms it. Calls that release (close, munmap) never fail.
+ * A NULL sim is logged and ignored.
+ * @param sim  the sim
+ * @param nth  which call fails, counted from 1; 0 disarms
+ * @param err  the positive errno it fails with
+ */
+void pdk_sim_fail_nth(struct pdk_sim *sim, uint64_t nth, int err);
+
+/**
+ * @param sim  the sim
+ * @return true if the armed failure has fired since pdk_sim_fail_nth(); false (logged) for a NULL sim.
+ */
+bool pdk_sim_fail_fired(struct pdk_sim *sim);
+
+/**
+ * The sim behind a backend, e.g. one from pdk_sys_backend_open().
+ * @param sys a backend, or NULL.
+ * @return the sim, or NULL when @p sys is not a sim (the kernel) or NULL.
+ */
+struct pdk_sim *pdk_sim_from_sys(struct pdk_sys *sys);
+
+#pragma GCC visibility pop
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* PDK_SIM_H */
