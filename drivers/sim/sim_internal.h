@@ -90,6 +90,7 @@ struct sim_obj {
 
 struct sim_ctx;
 struct sim_fn;
+struct sim_portal;
 struct sim_hwpt;
 struct sim_fault_queue;
 
@@ -334,6 +335,16 @@ struct sim_model {
 	uint8_t (*wmask)(const struct sim_fn *fn, unsigned int bar, uint64_t off);
 	void (*written)(struct sim_fn *fn, unsigned int bar, uint64_t off, const void *buf,
 			size_t len);
+	/*
+	 * A 64-byte store at @p off of a BAR in store64_bars, which the model
+	 * consumes without storing (a DSA portal): the hook mmio_resolve hands
+	 * the host (sim_vfio_mmio_resolve()), so that a descriptor reaches the
+	 * model with the checks a pwrite there gets from written(), and
+	 * without a boundary call. NULL (or a BAR not in store64_bars): the
+	 * host is told to map the BAR, as the kernel tells it.
+	 */
+	void (*store64)(struct sim_fn *fn, unsigned int bar, uint64_t off, const void *src);
+	uint32_t store64_bars;		/* bit per BAR */
 };
 
 extern const struct sim_model sim_model_simdma;
@@ -404,6 +415,9 @@ ssize_t sim_vfio_rw(struct sim_file *file, void *buf, size_t len, uint64_t off, 
 int sim_vfio_mmap(struct sim_file *file, size_t len, int prot, uint64_t off, void **addr);
 void sim_vfio_release(struct sim_file *file);
 void sim_vfio_signal_msix(struct sim_fn *fn, unsigned int vector);
+/* mmio_resolve/mmio_release of a device fd: a model's store64 hook (struct sim_portal). */
+int sim_vfio_mmio_resolve(struct sim_file *file, uint64_t off, struct pdk_sys_mmio *mmio);
+int sim_vfio_mmio_release(struct pdk_sim *sim, void *cookie);
 
 /* ---- IOMMU translation and DMA port (sim_iommu.c) ---- */
 
@@ -535,6 +549,7 @@ struct pdk_sim {
 	struct sim_mmap *mmaps;
 	unsigned int nmmaps;
 	unsigned int cap_mmaps;
+	struct sim_portal *portals;	/* store64 hooks handed out (sim_vfio.c) */
 
 	struct pdk_sim_fault faults[SIM_FAULT_LOG_MAX];
 	unsigned int fault_head;	/* oldest */

@@ -35,6 +35,14 @@ struct pdk_sys_ops {
 	int (*list_dir)(void *priv, const char *path, pdk_sys_dir_cb_t cb, void *arg);
 	ssize_t (*read_file)(void *priv, const char *path, char *buf, size_t len);
 	ssize_t (*link_name)(void *priv, const char *path, char *buf, size_t len);
+	/*
+	 * Optional (pdk_sys_mmio_resolve()): a direct store path into a device
+	 * region. NULL answers PDK_SYS_MMIO_MAP, the kernel's answer, which is
+	 * why the kernel leaves it NULL. @p mmio arrives zeroed (MAP).
+	 */
+	int (*mmio_resolve)(void *priv, int fd, uint64_t offset, struct pdk_sys_mmio *mmio);
+	/* Release a hook mmio_resolve made; required when it makes hooks. */
+	int (*mmio_release)(void *priv, struct pdk_sys_mmio *mmio);
 };
 
 struct pdk_sys_backend;
