@@ -729,3 +729,90 @@ test_dsa_setup_other_context(void)
 	return TEST_SUCCESS;
 }
 PDK_TEST_REGISTER(sim_dsa_pmd_setup_other_context, fast, test_dsa_setup_other_context);
+
+/*
+ * The fast path reaches the model without a boundary call (issue 9): the
+ * queue resolved its WQ's portal at setup, so bursts of copies, submits and
+ * completion polls leave the sim's call counter where it was, while the
+ * model takes every portal write. (Before, each submit was a pwrite of the
+ * device fd through lib/vfio: one counted call per portal write.)
+ */
+static int
+test_dsa_submit_no_boundary_call(void)
+{
+	/* 32 first: two bursts fill the ring of 64 exactly, none is cut at its end */
+	static const unsigned int bursts[] = { 32, 1 };
+	struct pdk_dmadev_status st[32];
+	struct pdk_sim_dsa_stats ds0, ds1;
+	struct pdk_sim_stats s0, s1;
+	struct pdk_dmadev_stats s;
+	struct pdk_sim_fn *fn;
+	unsigned int b, r, i, ops = 0;
+	struct dsa_env e;
+
+	TEST_ASSERT_OK(dsa_env_setup(&e, 20, NULL));
+	TEST_ASSERT_OK(dsa_env_queues(&e, 1, 64));
+	TEST_ASSERT_OK(pdk_dmadev_start(e.dev_id));
+	fn = pdk_sim_fn_find(e.sim, DSA_ADDR);
+	TEST_ASSERT(fn != NULL);
+	memset(e.buf[0], 0x3c, 64 * 32);
+	TEST_ASSERT_OK(pdk_sim_fn_dsa_stats(fn, &ds0));
+	pdk_sim_stats_get(e.sim, &s0);
+	for (b = 0; b < 2; b++) {
+		for (r = 0; r < 16; r++) {
+			for (i = 0; i < bursts[b]; i++)
+				TEST_ASSERT(pdk_dmadev_copy(e.dev_id, 0, e.iova[0] + i * 64,
+							    e.iova[0] + BUF_LEN / 2 + i * 64,
+							    64, 0) >= 0);
+			TEST_ASSERT_OK(pdk_dmadev_submit(e.dev_id, 0));
+			TEST_ASSERT_EQ(drain(e.dev_id, 0, bursts[b], st), bursts[b]);
+			ops += bursts[b];
+		}
+	}
+	pdk_sim_stats_get(e.sim, &s1);
+	TEST_ASSERT_OK(pdk_sim_fn_dsa_stats(fn, &ds1));
+	TEST_ASSERT_EQ(s1.calls, s0.calls);
+	/* 16 batches of 32, then 16 single descriptors: 32 portal writes, all taken */
+	TEST_ASSERT_EQ(ds1.submitted - ds0.submitted, 32);
+	TEST_ASSERT_EQ(ds1.dropped_disabled + ds1.dropped_full + ds1.dropped_bad_write, 0);
+	TEST_ASSERT_OK(pdk_dmadev_stats_get(e.dev_id, 0, &s));
+	TEST_ASSERT_EQ(s.completed, ops);
+	TEST_ASSERT_EQ(s.errors, 0);
+	TEST_ASSERT(test_all_bytes(e.buf[0] + BUF_LEN / 2, 0x3c, 64 * 32));
+	TEST_ASSERT_OK(dsa_env_teardown(&e));
+	return TEST_SUCCESS;
+}
+PDK_TEST_REGISTER(sim_dsa_pmd_submit_no_boundary_call, fast, test_dsa_submit_no_boundary_call);
+
+/*
+ * A queue's portal holds the device: closing it under a queue is refused
+ * with the portal named, and releasing the queue gives the portal back.
+ */
+static int
+test_dsa_portal_holds_device(void)
+{
+	struct pdk_vfio_dev *vdev;
+	struct pdk_sim_stats ss;
+	struct pdk_bus_dev *bdev;
+	struct dsa_env e;
+
+	TEST_ASSERT_OK(dsa_env_setup(&e, 20, NULL));
+	TEST_ASSERT_OK(dsa_env_queues(&e, 2, 64));
+	pdk_sim_stats_get(e.sim, &ss);
+	TEST_ASSERT_EQ(ss.mmaps, 2);	/* one portal hook per queue, nothing mapped */
+	bdev = pdk_bus_dev_find(e.bus, DSA_ADDR);
+	TEST_ASSERT(bdev != NULL);
+	vdev = pdk_bus_dev_vfio(bdev);
+	TEST_ASSERT(vdev != NULL);
+	test_log_capture_start();
+	TEST_ASSERT_RC(pdk_vfio_close(vdev), -EBUSY);
+	TEST_ASSERT_LOGGED("close refused, still used by");
+	TEST_ASSERT_LOGGED("portal BAR 2 + 0x4000");
+	test_log_capture_stop();
+	TEST_ASSERT_OK(pdk_dmadev_queue_release(e.dev_id, 1));
+	pdk_sim_stats_get(e.sim, &ss);
+	TEST_ASSERT_EQ(ss.mmaps, 1);
+	TEST_ASSERT_OK(dsa_env_teardown(&e));
+	return TEST_SUCCESS;
+}
+PDK_TEST_REGISTER(sim_dsa_pmd_portal_holds_device, fast, test_dsa_portal_holds_device);
