@@ -17,7 +17,8 @@
  *   - engines=N     use N engines in the group (1..engines of the device).
  *
  * Descriptors go to a WQ's portal with MOVDIR64B, which the CPU must have
- * (Sapphire Rapids and later); probe refuses the device otherwise. Each
+ * (Sapphire Rapids and later) where portals are mapped: probe refuses the
+ * device otherwise. Each
  * queue resolves its portal once, at setup (pdk_vfio_bar_portal()): on the
  * simulated kernel (drivers/sim's DSA model, a simulation) the answer is a
  * store hook into the model instead of a mapping, and submit calls it where
