@@ -17,6 +17,7 @@
 #include "pdk_dmadev.h"
 #include "pdk_dsa.h"
 #include "pdk_idxd.h"
+#include "pdk_sys_backend.h"
 #include "pdk_test.h"
 #include "test_env.h"
 
@@ -816,3 +817,69 @@ test_dsa_portal_holds_device(void)
 	return TEST_SUCCESS;
 }
 PDK_TEST_REGISTER(sim_dsa_pmd_portal_holds_device, fast, test_dsa_portal_holds_device);
+
+/*
+ * A backend that answers "map it" for the portals (the kernel's answer;
+ * here the sim's ops without mmio_resolve): the driver then needs
+ * MOVDIR64B. On a CPU without it, probe refuses the device, saying so; on
+ * one with it, the queues' portals are mapped and the dump says MOVDIR64B
+ * (no descriptor is submitted: the model cannot see a store into memory).
+ */
+static int
+test_dsa_mapped_portal(void)
+{
+	struct pdk_sim_config scfg = { .no_default_devices = true };
+	struct pdk_sim_fn_config fcfg = {
+		.pci_addr = DSA_ADDR, .model = PDK_SIM_MODEL_DSA, .pasid_bits = 20,
+	};
+	struct pdk_dmadev_conf conf = { .nb_queues = 1 };
+	struct pdk_dmadev_queue_conf qc = { .nb_desc = 64 };
+	struct pdk_iommufd *ictx;
+	struct pdk_sys_ops ops;
+	struct pdk_dma_as *as;
+	struct pdk_sim *sim;
+	struct pdk_bus *bus;
+	struct pdk_sys nomm;
+	char dump[4096];
+	FILE *f;
+	int rc;
+
+	TEST_ASSERT_OK(pdk_sim_create(&scfg, &sim));
+	TEST_ASSERT_OK(pdk_sim_fn_add(sim, &fcfg, NULL));
+	nomm = *pdk_sim_sys(sim);
+	ops = *nomm.ops;
+	ops.mmio_resolve = NULL;
+	ops.mmio_release = NULL;
+	nomm.ops = &ops;
+	nomm.backend = NULL;
+	TEST_ASSERT_OK(pdk_iommufd_open(&nomm, &ictx));
+	TEST_ASSERT_OK(pdk_bus_create(ictx, &bus));
+	TEST_ASSERT(pdk_bus_scan(bus) >= 1);
+	test_log_capture_start();
+	rc = pdk_bus_probe(bus);
+	if (!pdk_dsa_cpu_has_movdir64b()) {
+		TEST_ASSERT_RC(rc, -ENOTSUP);
+		TEST_ASSERT_LOGGED(DSA_ADDR ": this CPU lacks MOVDIR64B");
+	} else {
+		TEST_ASSERT_EQ(rc, 1);
+		TEST_ASSERT_OK(pdk_dma_as_create(ictx, "mapped", &as));
+		qc.as = as;
+		TEST_ASSERT_OK(pdk_dmadev_configure(pdk_dmadev_get_dev_id(DSA_ADDR), &conf));
+		TEST_ASSERT_OK(pdk_dmadev_queue_setup(pdk_dmadev_get_dev_id(DSA_ADDR), 0, &qc));
+		f = fmemopen(dump, sizeof(dump), "w");
+		TEST_ASSERT(f != NULL);
+		TEST_ASSERT_OK(pdk_dmadev_dump(pdk_dmadev_get_dev_id(DSA_ADDR), f));
+		fclose(f);
+		TEST_ASSERT(strstr(dump, "portal via MOVDIR64B") != NULL, "%s", dump);
+		pdk_bus_destroy(bus);
+		bus = NULL;
+		TEST_ASSERT_OK(pdk_dma_as_destroy(as));
+	}
+	test_log_capture_stop();
+	pdk_bus_destroy(bus);
+	TEST_ASSERT_OK(pdk_iommufd_close(ictx));
+	TEST_ASSERT(pdk_sim_is_clean(sim));
+	TEST_ASSERT_OK(pdk_sim_destroy(sim));
+	return TEST_SUCCESS;
+}
+PDK_TEST_REGISTER(sim_dsa_pmd_mapped_portal, fast, test_dsa_mapped_portal);
