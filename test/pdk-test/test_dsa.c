@@ -17,7 +17,6 @@
 #include "pdk_dmadev.h"
 #include "pdk_dsa.h"
 #include "pdk_idxd.h"
-#include "pdk_sys_backend.h"
 #include "pdk_test.h"
 #include "test_env.h"
 
@@ -834,25 +833,19 @@ test_dsa_mapped_portal(void)
 	};
 	struct pdk_dmadev_conf conf = { .nb_queues = 1 };
 	struct pdk_dmadev_queue_conf qc = { .nb_desc = 64 };
+	struct test_sys_map_only nomm;
 	struct pdk_iommufd *ictx;
-	struct pdk_sys_ops ops;
 	struct pdk_dma_as *as;
 	struct pdk_sim *sim;
 	struct pdk_bus *bus;
-	struct pdk_sys nomm;
 	char dump[4096];
 	FILE *f;
 	int rc;
 
 	TEST_ASSERT_OK(pdk_sim_create(&scfg, &sim));
 	TEST_ASSERT_OK(pdk_sim_fn_add(sim, &fcfg, NULL));
-	nomm = *pdk_sim_sys(sim);
-	ops = *nomm.ops;
-	ops.mmio_resolve = NULL;
-	ops.mmio_release = NULL;
-	nomm.ops = &ops;
-	nomm.backend = NULL;
-	TEST_ASSERT_OK(pdk_iommufd_open(&nomm, &ictx));
+	test_sys_map_only(&nomm, sim);
+	TEST_ASSERT_OK(pdk_iommufd_open(&nomm.sys, &ictx));
 	TEST_ASSERT_OK(pdk_bus_create(ictx, &bus));
 	TEST_ASSERT(pdk_bus_scan(bus) >= 1);
 	test_log_capture_start();

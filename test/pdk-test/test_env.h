@@ -18,6 +18,7 @@
 #include "pdk_pasid.h"
 #include "pdk_sim.h"
 #include "pdk_sys.h"
+#include "pdk_sys_backend.h"
 #include "pdk_uapi.h"
 #include "pdk_vfio.h"
 
@@ -105,6 +106,17 @@ int test_all_bytes(const void *p, uint8_t v, size_t len);
  */
 int test_simdma_copy(struct test_env *env, bool pasid_valid, uint32_t pasid, uint64_t src,
 		     uint64_t dst, uint32_t len);
+
+/**
+ * The sim's backend without mmio_resolve: it answers "map it" for every
+ * portal (pdk_sys_mmio_resolve()), as the kernel does, so a driver takes the
+ * path it takes on hardware. Lives in @p m; the sim stays the one to destroy.
+ */
+struct test_sys_map_only {
+	struct pdk_sys sys;
+	struct pdk_sys_ops ops;
+};
+void test_sys_map_only(struct test_sys_map_only *m, struct pdk_sim *sim);
 
 /** Fail the calling test unless @p env's sim is clean; use after teardown steps. */
 #define TEST_ASSERT_SIM_CLEAN(sim)						\

@@ -14,7 +14,6 @@
 #include <string.h>
 
 #include "pdk_idxd.h"
-#include "pdk_sys_backend.h"
 #include "pdk_test.h"
 #include "test_env.h"
 
@@ -76,8 +75,7 @@ PDK_TEST_REGISTER(sim_vfio_portal_kinds, fast, test_portal_kinds);
 static int
 test_portal_kernel_answer(void)
 {
-	struct pdk_sys_ops ops;
-	struct pdk_sys nomm;
+	struct test_sys_map_only nomm;
 	struct pdk_sim_config cfg = { .no_default_devices = true };
 	struct pdk_vfio_portal p;
 	struct pdk_iommufd *ictx;
@@ -89,22 +87,16 @@ test_portal_kernel_answer(void)
 
 	TEST_ASSERT_OK(pdk_sim_create(&cfg, &sim));
 	TEST_ASSERT_OK(pdk_sim_fn_add(sim, &dsa_fn, NULL));
-	nomm = *pdk_sim_sys(sim);
-	ops = *nomm.ops;
-	ops.mmio_resolve = NULL;
-	ops.mmio_release = NULL;
-	nomm.name = "sim-without-mmio-resolve";
-	nomm.ops = &ops;
-	nomm.backend = NULL;
-	TEST_ASSERT_OK(pdk_iommufd_open(&nomm, &ictx));
-	TEST_ASSERT_OK(pdk_vfio_open(&nomm, DSA_ADDR, &dev));
+	test_sys_map_only(&nomm, sim);
+	TEST_ASSERT_OK(pdk_iommufd_open(&nomm.sys, &ictx));
+	TEST_ASSERT_OK(pdk_vfio_open(&nomm.sys, DSA_ADDR, &dev));
 	TEST_ASSERT_OK(pdk_vfio_bind(dev, ictx, NULL));
 
 	/* the boundary call itself: MAP, nothing to release */
-	TEST_ASSERT_OK(pdk_sys_mmio_resolve(&nomm, pdk_vfio_fd(dev), 0, &m));
+	TEST_ASSERT_OK(pdk_sys_mmio_resolve(&nomm.sys, pdk_vfio_fd(dev), 0, &m));
 	TEST_ASSERT_EQ(m.kind, PDK_SYS_MMIO_MAP);
 	TEST_ASSERT(m.store64 == NULL && m.cookie == NULL);
-	TEST_ASSERT_OK(pdk_sys_mmio_release(&nomm, &m));
+	TEST_ASSERT_OK(pdk_sys_mmio_release(&nomm.sys, &m));
 
 	TEST_ASSERT_OK(pdk_vfio_bar_portal(dev, PDK_IDXD_WQ_BAR, PDK_IDXD_PORTAL_OFFSET(1), &p));
 	TEST_ASSERT(p.store64 == NULL);
