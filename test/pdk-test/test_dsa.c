@@ -876,3 +876,54 @@ test_dsa_mapped_portal(void)
 	return TEST_SUCCESS;
 }
 PDK_TEST_REGISTER(sim_dsa_pmd_mapped_portal, fast, test_dsa_mapped_portal);
+
+/*
+ * Queue setup with each of its boundary calls failing in turn (the ring's
+ * IOAS map, the portal's resolve, the PASID's HWPT and attach...): a
+ * failure the setup returns leaves no portal, mapping or attachment
+ * behind; one a layer tolerates (lib/dma's re-read of the IOVA ranges)
+ * gives a working queue, released again. Then it succeeds.
+ */
+static int
+test_dsa_queue_setup_fails(void)
+{
+	struct pdk_dmadev_conf conf = { .nb_queues = 1 };
+	struct pdk_dmadev_queue_conf qc = { .nb_desc = 64 };
+	struct pdk_sim_stats s0, s;
+	unsigned int nth, failed = 0;
+	struct dsa_env e;
+	int rc;
+
+	TEST_ASSERT_OK(dsa_env_setup(&e, 20, NULL));
+	TEST_ASSERT_OK(dsa_env_as(&e, 0));
+	qc.as = e.as[0];
+	TEST_ASSERT_OK(pdk_dmadev_configure(e.dev_id, &conf));
+	pdk_sim_stats_get(e.sim, &s0);
+	test_log_capture_start();
+	for (nth = 1; nth < 64; nth++) {
+		pdk_sim_fail_nth(e.sim, nth, ENOMEM);
+		rc = pdk_dmadev_queue_setup(e.dev_id, 0, &qc);
+		if (!pdk_sim_fail_fired(e.sim)) {
+			TEST_ASSERT_OK(rc);
+			break;
+		}
+		if (rc == 0) {	/* tolerated (and logged) by the layer that made the call */
+			TEST_ASSERT_OK(pdk_dmadev_queue_release(e.dev_id, 0));
+			continue;
+		}
+		pdk_sim_stats_get(e.sim, &s);
+		TEST_ASSERT_EQ(s.mmaps, s0.mmaps);
+		TEST_ASSERT_EQ(s.mappings, s0.mappings);
+		TEST_ASSERT_EQ(s.pasid_attachments, s0.pasid_attachments);
+		failed++;
+	}
+	pdk_sim_fail_nth(e.sim, 0, 0);
+	TEST_ASSERT(failed >= 3, "only %u of the calls of a queue setup failed it", failed);
+	TEST_ASSERT_LOGGED(DSA_ADDR ": portal BAR 2 at 0x0: resolving its store path");
+	test_log_capture_stop();
+	pdk_sim_stats_get(e.sim, &s);
+	TEST_ASSERT_EQ(s.mmaps, s0.mmaps + 1);	/* the portal hook */
+	TEST_ASSERT_OK(dsa_env_teardown(&e));
+	return TEST_SUCCESS;
+}
+PDK_TEST_REGISTER(sim_dsa_pmd_queue_setup_fails, fast, test_dsa_queue_setup_fails);
