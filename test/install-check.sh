@@ -83,7 +83,7 @@ if grep -l 'include <rte_' "$incdir"/pdk/*.h; then
 	fail "an installed header includes DPDK (above): libpdk.pc must then require libdpdk"
 fi
 # the other .pc files add their library to libpdk's, still without DPDK
-for drv in libpdk_sim libpdk_dpdk libpdk_dma_dsa libpdk_dma_edu; do
+for drv in libpdk_sim libpdk_dpdk libpdk_dma_dsa libpdk_dma_edu libpdk_dma_skeleton; do
 	dflags=$(pcq --cflags --libs "$drv")
 	case "$dflags" in
 	*include/dpdk* | *-lrte_* | *-march* | *rte_config*) fail "$drv carries DPDK's flags: $dflags" ;;

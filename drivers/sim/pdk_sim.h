@@ -87,7 +87,7 @@ enum pdk_sim_model {
 /** Configuration of a simulated PCIe function. */
 struct pdk_sim_fn_config {
 	const char *pci_addr;	/**< "DDDD:BB:DD.F" */
-	enum pdk_sim_model model;
+	enum pdk_sim_model model;	/**< the device model */
 	uint8_t pasid_bits;	/**< PCI PASID capability width, 0 = none */
 	bool pasid_exec;	/**< Execute permission enabled */
 	bool pasid_priv;	/**< Privileged mode enabled */
@@ -104,23 +104,23 @@ struct pdk_sim_fn_config {
 
 /* ---- registers of PDK_SIM_MODEL_SIMDMA, BAR0 (4 KiB), little endian ---- */
 /* (PDK_SIM_MODEL_DSA's registers are DSA's: drivers/common/idxd/pdk_idxd.h.) */
-#define PDK_SIMDMA_VENDOR_ID	0x5044
-#define PDK_SIMDMA_DEVICE_ID	0x0001
+#define PDK_SIMDMA_VENDOR_ID	0x5044	/**< "PD", no real vendor's */
+#define PDK_SIMDMA_DEVICE_ID	0x0001	/**< the pdk-sim-dma engine */
 #define PDK_SIMDMA_REG_ID	0x00	/**< RO u32: 0x50440001 */
 #define PDK_SIMDMA_REG_SRC	0x08	/**< u64 source IOVA */
 #define PDK_SIMDMA_REG_DST	0x10	/**< u64 destination IOVA */
 #define PDK_SIMDMA_REG_LEN	0x18	/**< u32 bytes, 1..1 MiB */
 #define PDK_SIMDMA_REG_PASID	0x1c	/**< u32: PASID_EN | PASID value */
-#define PDK_SIMDMA_PASID_EN	(1u << 31)
-#define PDK_SIMDMA_PASID_MASK	0xfffffu
+#define PDK_SIMDMA_PASID_EN	(1u << 31)	/**< tag the copy's DMA with the PASID */
+#define PDK_SIMDMA_PASID_MASK	0xfffffu	/**< the PASID value */
 #define PDK_SIMDMA_REG_CMD	0x20	/**< u32 write PDK_SIMDMA_CMD_COPY to start */
-#define PDK_SIMDMA_CMD_COPY	1u
+#define PDK_SIMDMA_CMD_COPY	1u	/**< run the copy the registers describe */
 #define PDK_SIMDMA_REG_STATUS	0x24	/**< u32 RO: PDK_SIMDMA_ST_* of the last command */
-#define PDK_SIMDMA_ST_DONE	0u
+#define PDK_SIMDMA_ST_DONE	0u	/**< the copy finished */
 #define PDK_SIMDMA_ST_FAULT	1u	/**< IOMMU refused a read or write */
 #define PDK_SIMDMA_ST_ERROR	2u	/**< bad length or command, PASID tag without bus mastering */
 #define PDK_SIMDMA_REG_FAULT_ADDR 0x28	/**< u64 RO: IOVA that faulted */
-#define PDK_SIMDMA_MAX_LEN	(1u << 20)
+#define PDK_SIMDMA_MAX_LEN	(1u << 20)	/**< the largest REG_LEN, bytes */
 
 /** The default simulated function pdk_sim_create() adds. */
 #define PDK_SIM_DEFAULT_PCI_ADDR "0000:00:04.0"
@@ -129,8 +129,8 @@ struct pdk_sim_fn_config {
 struct pdk_sim_fault {
 	char pci_addr[16];	/**< the function that made the access */
 	bool pasid_valid;	/**< the access carried a PASID */
-	uint32_t pasid;
-	uint64_t iova;
+	uint32_t pasid;		/**< that PASID, when pasid_valid */
+	uint64_t iova;		/**< the address that faulted */
 	bool write;		/**< a write (DMA to memory) rather than a read */
 	const char *reason;	/**< static text: "no domain attached", "IOVA not mapped", ... */
 };
@@ -139,14 +139,14 @@ struct pdk_sim_fault {
 struct pdk_sim_stats {
 	unsigned int fds;		/**< open sim fds of any kind */
 	unsigned int iommufd_ctxs;	/**< iommufd contexts alive (fd or bound device) */
-	unsigned int ioas;
-	unsigned int hwpts;
-	unsigned int fault_queues;
-	unsigned int bound_devices;
+	unsigned int ioas;		/**< IOASes */
+	unsigned int hwpts;		/**< HWPTs */
+	unsigned int fault_queues;	/**< fault queues */
+	unsigned int bound_devices;	/**< devices bound to an iommufd context */
 	unsigned int pasid_attachments;	/**< PASIDs attached on all functions */
-	unsigned int rid_attachments;
+	unsigned int rid_attachments;	/**< RIDs attached to a HWPT */
 	unsigned int mappings;		/**< IOAS mapping areas */
-	uint64_t pinned_pages;
+	uint64_t pinned_pages;		/**< pages pinned by IOAS mappings */
 	unsigned int mmaps;		/**< BAR mappings and portal hooks (pdk_sys_mmio_resolve()) handed out */
 	unsigned int engines;		/**< device-model threads running (DSA engines) */
 	uint64_t faults;		/**< faults recorded since creation (not reset) */
@@ -158,6 +158,7 @@ struct pdk_sim_stats {
  * PDK_SIM_MODEL_SIMDMA function at PDK_SIM_DEFAULT_PCI_ADDR with a 20-bit
  * PASID width, bound to (simulated) vfio-pci.
  * @param cfg NULL for the defaults.
+ * @param[out] sim  the new sim
  * @return 0, or -EINVAL (NULL @p sim, a bad configuration) or -ENOMEM.
  */
 int pdk_sim_create(const struct pdk_sim_config *cfg, struct pdk_sim **sim);
@@ -170,15 +171,22 @@ int pdk_sim_create(const struct pdk_sim_config *cfg, struct pdk_sim **sim);
  * open: the handles of lib/iommufd and
  * lib/vfio keep them, so they must be closed first (as a kernel module
  * with users cannot be unloaded).
+ * @param sim  the sim
  * @return 0 (NULL: a no-op) or -EBUSY.
  */
 int pdk_sim_destroy(struct pdk_sim *sim);
 
-/** @return the sim's boundary backend (name "sim"); NULL for a NULL sim. */
+/**
+ * @param sim  the sim
+ * @return the sim's boundary backend (name "sim"); NULL for a NULL sim.
+ */
 struct pdk_sys *pdk_sim_sys(struct pdk_sim *sim);
 
 /**
  * Add a simulated function. @p fn may be NULL when the handle is not wanted.
+ * @param sim  the sim
+ * @param cfg  the function's address, model and PASID capability
+ * @param[out] fn  the new function
  * @return 0, -EINVAL (NULL @p sim or @p cfg, a bad address, model or
  *   width), -EEXIST if the address is taken, -ENOMEM.
  */
@@ -187,6 +195,8 @@ int pdk_sim_fn_add(struct pdk_sim *sim, const struct pdk_sim_fn_config *cfg,
 
 /**
  * Find a function by PCI address (as pdk_sys_pci_addr_parse() reads it).
+ * @param sim  the sim
+ * @param pci_addr  the address
  * @return NULL if there is none (and, logged, for a NULL sim or a
  *   malformed address).
  */
@@ -196,6 +206,13 @@ struct pdk_sim_fn *pdk_sim_fn_find(struct pdk_sim *sim, const char *pci_addr);
  * The function's DMA port: move @p len bytes between @p buf and IOVA @p iova
  * as the device would, tagged with @p pasid when @p pasid_valid (else the
  * RID). @p to_memory true is a DMA write into memory.
+ * @param fn  the function
+ * @param pasid_valid  the access carries @p pasid
+ * @param pasid  the PASID
+ * @param iova  the address the device uses
+ * @param buf  the bytes to write, or where the bytes read go
+ * @param len  their count
+ * @param to_memory  true: a DMA write into memory; false: a DMA read
  * @return 0, -EFAULT when the IOMMU refused (fault recorded, no byte moved),
  *   or -EINVAL (logged) for a NULL @p fn, or a NULL @p buf with @p len > 0.
  */
@@ -215,6 +232,8 @@ struct pdk_sim_dsa_stats {
 
 /**
  * Read the counters of a DSA model function.
+ * @param fn  a PDK_SIM_MODEL_DSA function
+ * @param[out] stats  its counters
  * @return 0, or -EINVAL (logged) when @p fn is NULL or not a
  *   PDK_SIM_MODEL_DSA function, or @p stats is NULL.
  */
@@ -222,14 +241,23 @@ int pdk_sim_fn_dsa_stats(struct pdk_sim_fn *fn, struct pdk_sim_dsa_stats *stats)
 
 /**
  * Pop the oldest recorded fault into @p fault (NULL: just drop it).
+ * @param sim  the sim
+ * @param[out] fault  the fault
  * @return 0, -ENOENT when there is none, -EINVAL (logged) for a NULL sim.
  */
 int pdk_sim_fault_pop(struct pdk_sim *sim, struct pdk_sim_fault *fault);
 
-/** Read the live-object counters (all zero, logged, for a NULL sim). */
+/**
+ * Read the live-object counters (all zero, logged, for a NULL sim).
+ * @param sim  the sim
+ * @param[out] stats  the counters
+ */
 void pdk_sim_stats_get(struct pdk_sim *sim, struct pdk_sim_stats *stats);
 
-/** @return true when no object, fd, mapping or pin is alive; false (logged) for a NULL sim. */
+/**
+ * @param sim  the sim
+ * @return true when no object, fd, mapping or pin is alive; false (logged) for a NULL sim.
+ */
 bool pdk_sim_is_clean(struct pdk_sim *sim);
 
 /**
@@ -237,10 +265,16 @@ bool pdk_sim_is_clean(struct pdk_sim *sim);
  * fails with -@p err without any effect, like the kernel's fail_nth.
  * @p nth = 0 disarms it. Calls that release (close, munmap) never fail.
  * A NULL sim is logged and ignored.
+ * @param sim  the sim
+ * @param nth  which call fails, counted from 1; 0 disarms
+ * @param err  the positive errno it fails with
  */
 void pdk_sim_fail_nth(struct pdk_sim *sim, uint64_t nth, int err);
 
-/** @return true if the armed failure has fired since pdk_sim_fail_nth(); false (logged) for a NULL sim. */
+/**
+ * @param sim  the sim
+ * @return true if the armed failure has fired since pdk_sim_fail_nth(); false (logged) for a NULL sim.
+ */
 bool pdk_sim_fail_fired(struct pdk_sim *sim);
 
 /**

@@ -53,20 +53,20 @@ struct pdk_bus_dev;
 
 /** One entry of a driver's ID table; the table ends with vendor_id 0. */
 struct pdk_bus_id {
-	uint16_t vendor_id;
-	uint16_t device_id;
+	uint16_t vendor_id;	/**< PCI vendor ID */
+	uint16_t device_id;	/**< PCI device ID */
 };
 
 /** One device argument a driver accepts. */
 struct pdk_bus_arg_spec {
-	const char *key;
+	const char *key;	/**< the key of "key=value" */
 	const char *help;	/**< one line: what it means and which values */
 };
 
 /** A driver, registered with PDK_BUS_REGISTER_DRIVER(). */
 struct pdk_bus_driver {
-	const char *name;
-	const struct pdk_bus_id *id_table;
+	const char *name;	/**< the driver's name (PDK_BUS_REGISTER_DRIVER() sets it) */
+	const struct pdk_bus_id *id_table;	/**< the functions it drives */
 	/** Accepted keys, ending with a NULL key; NULL accepts none. */
 	const struct pdk_bus_arg_spec *args;
 	/**
@@ -79,16 +79,29 @@ struct pdk_bus_driver {
 	struct pdk_bus_driver *next;	/**< the registry's link; leave it NULL */
 };
 
-/** Add a driver to the registry (normally through PDK_BUS_REGISTER_DRIVER). */
+/**
+ * Add a driver to the registry (normally through PDK_BUS_REGISTER_DRIVER).
+ * @param drv  the driver; it must outlive its registration
+ */
 void pdk_bus_driver_register(struct pdk_bus_driver *drv);
 
-/** Take a driver out of the registry. */
+/**
+ * Take a driver out of the registry.
+ * @param drv  a registered driver
+ */
 void pdk_bus_driver_unregister(struct pdk_bus_driver *drv);
 
-/** @return the registered driver named @p name, or NULL. */
+/**
+ * @param name  a driver's name
+ * @return the registered driver named @p name, or NULL.
+ */
 const struct pdk_bus_driver *pdk_bus_driver_find(const char *name);
 
-/** Register @p drv when the program (or the driver's library) loads. */
+/**
+ * Register @p drv when the program (or the driver's library) loads.
+ * @param nm  the driver's name when @p drv names none (an identifier)
+ * @param drv  the struct pdk_bus_driver
+ */
 #define PDK_BUS_REGISTER_DRIVER(nm, drv) \
 	static void __attribute__((constructor, used)) pdk_bus_register_##nm(void) \
 	{ \
@@ -109,6 +122,8 @@ enum pdk_bus_dev_state {
  * @p ictx. The caller keeps @p ictx: address spaces made in it serve the
  * bus's devices and are destroyed after the bus, and the context is closed
  * last (destroy the bus, then the spaces, then close the context).
+ * @param ictx  the iommufd context, on the backend to scan
+ * @param[out] bus  the new bus
  * @return 0, -EINVAL (NULL argument) or -ENOMEM.
  */
 int pdk_bus_create(struct pdk_iommufd *ictx, struct pdk_bus **bus);
@@ -117,13 +132,20 @@ int pdk_bus_create(struct pdk_iommufd *ictx, struct pdk_bus **bus);
  * Remove every probed device (pdk_bus_dev_remove()), forget every function,
  * free the bus. The iommufd context stays open: it is the caller's.
  * NULL is a no-op.
+ * @param bus  the bus
  */
 void pdk_bus_destroy(struct pdk_bus *bus);
 
-/** @return the bus's backend. */
+/**
+ * @param bus  the bus
+ * @return the bus's backend.
+ */
 struct pdk_sys *pdk_bus_sys(const struct pdk_bus *bus);
 
-/** @return the iommufd context every probed device is bound to. */
+/**
+ * @param bus  the bus
+ * @return the iommufd context every probed device is bound to.
+ */
 struct pdk_iommufd *pdk_bus_iommufd(const struct pdk_bus *bus);
 
 /**
@@ -133,6 +155,7 @@ struct pdk_iommufd *pdk_bus_iommufd(const struct pdk_bus *bus);
  * no longer listed is forgotten (its handle freed) unless a driver has it.
  * Nothing is logged at ERR for an unusable function: see pdk_bus_probe().
  * A function whose IDs cannot be read is left out, with a warning.
+ * @param bus  the bus
  * @return the number of functions on the bus, or -errno (-ENOENT: no
  *   /sys/bus/pci/devices, -ENOMEM); the list of functions is then unchanged.
  */
@@ -144,6 +167,8 @@ int pdk_bus_scan(struct pdk_bus *bus);
  * allowed devices. The address must have been found by the scan. Allowing
  * a device again replaces its arguments. Keys are checked at probe time,
  * against the driver that matches the device.
+ * @param bus  the bus
+ * @param devargs  "ADDRESS[,key=value...]"
  * @return 0, -EINVAL (bad syntax: empty, bad address, a pair without '=',
  *   an empty key or value, a key given twice, more than PDK_BUS_MAX_ARGS
  *   pairs), -ENODEV (no such function), -EBUSY (probed: remove it first),
@@ -159,6 +184,7 @@ int pdk_bus_allow(struct pdk_bus *bus, const char *devargs);
  * Devices already probed are left alone. Every device is tried even after
  * a failure, so that one run logs every problem; the devices that were
  * probed stay so (pdk_bus_dev_state() tells which).
+ * @param bus  the bus
  * @return the number of devices probed by this call, or the first -errno:
  *   -ENOENT (an allowed device is not bound to vfio-pci or has no VFIO
  *   cdev), -ENODEV (no registered driver matches an allowed device),
@@ -168,16 +194,25 @@ int pdk_bus_allow(struct pdk_bus *bus, const char *devargs);
  */
 int pdk_bus_probe(struct pdk_bus *bus);
 
-/** Number of functions the scan found. */
+/**
+ * @param bus  the bus
+ * @return the number of functions the scan found; 0 for NULL.
+ */
 unsigned int pdk_bus_dev_count(const struct pdk_bus *bus);
 
-/** The @p i-th function found, in address order; NULL past the end. */
+/**
+ * @param bus  the bus
+ * @param i  the function's index, 0 to pdk_bus_dev_count() - 1
+ * @return the @p i-th function found, in address order; NULL past the end.
+ */
 struct pdk_bus_dev *pdk_bus_dev_get(const struct pdk_bus *bus, unsigned int i);
 
 /**
- * The function at @p pci_addr ("DDDD:BB:DD.F" or "BB:DD.F", read by
- * pdk_sys_pci_addr_parse()), or NULL (a NULL bus or a malformed address is
- * logged).
+ * Look a function up by its address.
+ * @param bus  the bus
+ * @param pci_addr  "DDDD:BB:DD.F" or "BB:DD.F", read by pdk_sys_pci_addr_parse()
+ * @return the function at @p pci_addr, or NULL (a NULL bus or a malformed
+ *   address is logged).
  */
 struct pdk_bus_dev *pdk_bus_dev_find(const struct pdk_bus *bus, const char *pci_addr);
 
@@ -185,32 +220,57 @@ struct pdk_bus_dev *pdk_bus_dev_find(const struct pdk_bus *bus, const char *pci_
  * Remove a probed device: its driver's remove(), then the bus closes the
  * VFIO device if the driver left it open; it is usable again (even if
  * remove() failed).
+ * @param dev  a probed device
  * @return 0, remove()'s -errno, or -EINVAL (no driver has the device).
  */
 int pdk_bus_dev_remove(struct pdk_bus_dev *dev);
 
-/** @return the canonical PCI address "DDDD:BB:DD.F" ("" for a NULL device). */
+/**
+ * @param dev  the function
+ * @return the canonical PCI address "DDDD:BB:DD.F" ("" for a NULL device).
+ */
 const char *pdk_bus_dev_name(const struct pdk_bus_dev *dev);
 
-/** @return the PCI vendor ID. */
+/**
+ * @param dev  the function
+ * @return the PCI vendor ID.
+ */
 uint16_t pdk_bus_dev_vendor(const struct pdk_bus_dev *dev);
 
-/** @return the PCI device ID. */
+/**
+ * @param dev  the function
+ * @return the PCI device ID.
+ */
 uint16_t pdk_bus_dev_device(const struct pdk_bus_dev *dev);
 
-/** @return the kernel driver bound to the function ("" when none, or for a NULL device). */
+/**
+ * @param dev  the function
+ * @return the kernel driver bound to the function ("" when none, or for a NULL device).
+ */
 const char *pdk_bus_dev_kdriver(const struct pdk_bus_dev *dev);
 
-/** @return the function's state; PDK_BUS_DEV_NOT_VFIO (not usable) for a NULL device. */
+/**
+ * @param dev  the function
+ * @return the function's state; PDK_BUS_DEV_NOT_VFIO (not usable) for a NULL device.
+ */
 enum pdk_bus_dev_state pdk_bus_dev_state(const struct pdk_bus_dev *dev);
 
-/** @return a one-line explanation of the state and, if unusable, the fix ("" for a NULL device). */
+/**
+ * @param dev  the function
+ * @return a one-line explanation of the state and, if unusable, the fix ("" for a NULL device).
+ */
 const char *pdk_bus_dev_state_text(const struct pdk_bus_dev *dev);
 
-/** @return the driver that probed it, or NULL. */
+/**
+ * @param dev  the function
+ * @return the driver that probed it, or NULL.
+ */
 const struct pdk_bus_driver *pdk_bus_dev_driver(const struct pdk_bus_dev *dev);
 
-/** @return the bus the function is on. */
+/**
+ * @param dev  the function
+ * @return the bus the function is on.
+ */
 struct pdk_bus *pdk_bus_dev_bus(const struct pdk_bus_dev *dev);
 
 /* ---- for drivers, inside probe() and remove() ---- */
@@ -219,6 +279,8 @@ struct pdk_bus *pdk_bus_dev_bus(const struct pdk_bus_dev *dev);
  * Open the function's VFIO cdev and bind it to the bus's iommufd. The bus
  * closes it after remove(), or after a failed probe(), if the driver did
  * not (pdk_bus_dev_close()). Opening it again returns the same handle.
+ * @param dev  the device being probed
+ * @param[out] vdev  the VFIO device
  * @return 0, -EINVAL (outside probe(): no driver has the device), or the
  *   -errno of pdk_vfio_open() or pdk_vfio_bind() (both log why).
  */
@@ -227,30 +289,56 @@ int pdk_bus_dev_open(struct pdk_bus_dev *dev, struct pdk_vfio_dev **vdev);
 /**
  * Close what pdk_bus_dev_open() opened (no-op if nothing is open, or @p dev
  * is NULL).
+ * @param dev  the device
  * @return 0, or -EBUSY from pdk_vfio_close() (a PASID space of the device
  *   still lives: destroy it first); the device then stays open.
  */
 int pdk_bus_dev_close(struct pdk_bus_dev *dev);
 
-/** @return the opened VFIO device, or NULL. */
+/**
+ * @param dev  the function
+ * @return the opened VFIO device, or NULL.
+ */
 struct pdk_vfio_dev *pdk_bus_dev_vfio(const struct pdk_bus_dev *dev);
 
-/** @return the value of device argument @p key, or NULL if not given. */
+/**
+ * @param dev  the device
+ * @param key  an argument's key
+ * @return the value of device argument @p key, or NULL if not given.
+ */
 const char *pdk_bus_dev_arg(const struct pdk_bus_dev *dev, const char *key);
 
 /**
  * Read device argument @p key as an unsigned number in [@p min, @p max]
  * (decimal or 0x hex); *@p out keeps @p def when the key is absent.
+ * @param dev  the device
+ * @param key  the argument's key
+ * @param def  the value when the key is absent
+ * @param min  the lowest value accepted
+ * @param max  the highest value accepted
+ * @param[out] out  the value
  * @return 0, or -EINVAL after logging "<dev>: argument key=value: ...".
  */
 int pdk_bus_dev_arg_u32(const struct pdk_bus_dev *dev, const char *key, uint32_t def,
 			uint32_t min, uint32_t max, uint32_t *out);
 
-/** The driver's private data. */
+/**
+ * Keep the driver's private data with the device.
+ * @param dev  the device
+ * @param priv  the data (NULL clears it)
+ */
 void pdk_bus_dev_set_priv(struct pdk_bus_dev *dev, void *priv);
+/**
+ * @param dev  the device
+ * @return the driver's private data (pdk_bus_dev_set_priv()), or NULL.
+ */
 void *pdk_bus_dev_priv(const struct pdk_bus_dev *dev);
 
-/** Print the functions the bus found, their state and driver. */
+/**
+ * Print the functions the bus found, their state and driver.
+ * @param bus  the bus
+ * @param f  where to print
+ */
 void pdk_bus_dump(const struct pdk_bus *bus, FILE *f);
 
 #pragma GCC visibility pop

@@ -41,42 +41,66 @@ struct pdk_dma_as;
 /**
  * Create an address space: a new IOAS in @p ctx. The context cannot close
  * while the address space lives (pdk_iommufd_close() refuses with -EBUSY).
+ * @param ctx  the iommufd context
  * @param name a label for logs and dumps (copied); NULL: "unnamed".
+ * @param[out] as  the new address space
+ * @return 0, -EINVAL (NULL argument), -ENOMEM, or the -errno of
+ *   IOMMU_IOAS_ALLOC or IOMMU_IOAS_IOVA_RANGES.
  */
 int pdk_dma_as_create(struct pdk_iommufd *ctx, const char *name, struct pdk_dma_as **as);
 
 /**
  * Destroy the address space: unmap everything, destroy its HWPTs and IOAS.
  * NULL is a no-op.
+ * @param as  the address space
  * @return 0, or -EBUSY (nothing changed) while a HWPT of it is referenced
  *   (a PASID context or a RID attachment still uses it), or -errno from
  *   the kernel (the address space then stays valid).
  */
 int pdk_dma_as_destroy(struct pdk_dma_as *as);
 
-/** @return the label given at creation; NULL for NULL. */
+/**
+ * @param as  the address space
+ * @return the label given at creation; NULL for NULL.
+ */
 const char *pdk_dma_as_name(const struct pdk_dma_as *as);
 
-/** @return the IOAS id; 0 for NULL. */
+/**
+ * @param as  the address space
+ * @return the IOAS id; 0 for NULL.
+ */
 uint32_t pdk_dma_as_ioas_id(const struct pdk_dma_as *as);
 
-/** @return the iommufd context of the address space; NULL for NULL. */
+/**
+ * @param as  the address space
+ * @return the iommufd context of the address space; NULL for NULL.
+ */
 struct pdk_iommufd *pdk_dma_as_iommufd(const struct pdk_dma_as *as);
 
 /**
  * Take a reference on the PASID-compatible HWPT of this address space for
  * device @p dev_id, allocating it on first use. Drop it with
  * pdk_dma_as_hwpt_put() once the device no longer uses it (after detach).
+ * @param as  the address space
+ * @param dev_id  the device, bound to the space's iommufd context
+ * @param[out] hwpt_id  the HWPT's object id
+ * @return 0, -EINVAL (NULL argument), -ENOMEM, or the -errno of
+ *   IOMMU_HWPT_ALLOC.
  */
 int pdk_dma_as_hwpt_get(struct pdk_dma_as *as, uint32_t dev_id, uint32_t *hwpt_id);
 
-/** Drop a reference taken by pdk_dma_as_hwpt_get(); the last one destroys the HWPT. */
+/**
+ * Drop a reference taken by pdk_dma_as_hwpt_get(); the last one destroys the HWPT.
+ * @param as  the address space
+ * @param hwpt_id  the HWPT pdk_dma_as_hwpt_get() gave
+ */
 void pdk_dma_as_hwpt_put(struct pdk_dma_as *as, uint32_t hwpt_id);
 
 /**
  * Re-read the usable IOVA ranges (they narrow when a RID is attached:
  * reserved regions such as the MSI window are cut out, and widen again
  * after its detach). pdk_pasid_rid_attach() calls it.
+ * @param as  the address space
  * @return 0, -EADDRINUSE (nothing changed) when an IOVA in use lies outside
  *   the new ranges, or -errno.
  */
@@ -84,6 +108,9 @@ int pdk_dma_as_refresh_ranges(struct pdk_dma_as *as);
 
 /**
  * Map [va, va + len) at an IOVA chosen by PDK's allocator.
+ * @param as  the address space
+ * @param va  the buffer (page aligned)
+ * @param len  its length (whole pages)
  * @param perm PDK_IOMMUFD_READ and/or PDK_IOMMUFD_WRITE.
  * @param[out] iova the IOVA of @p va (may be NULL: pdk_dma_va2iova() finds it).
  * @return 0, -EINVAL for unaligned input, -ENOSPC when no IOVA range fits,
@@ -95,6 +122,11 @@ int pdk_dma_map(struct pdk_dma_as *as, void *va, size_t len, unsigned int perm, 
 /**
  * Map [va, va + len) at an IOVA the caller chooses (for example IOVA == VA,
  * or the same IOVA in two spaces), taking it from PDK's allocator.
+ * @param as  the address space
+ * @param va  the buffer (page aligned)
+ * @param len  its length (whole pages)
+ * @param iova  where to map it (page aligned)
+ * @param perm  PDK_IOMMUFD_READ and/or PDK_IOMMUFD_WRITE
  * @return 0, -EINVAL (unaligned), -EEXIST (the IOVA or VA range overlaps a
  *   mapping of this space), -ERANGE (outside the IOAS's usable ranges), or
  *   -errno from the kernel. pdk_dma_unmap(@p va) undoes it.
@@ -104,6 +136,8 @@ int pdk_dma_map_iova(struct pdk_dma_as *as, void *va, size_t len, uint64_t iova,
 
 /**
  * Unmap the mapping that starts at @p va and free its IOVA space.
+ * @param as  the address space
+ * @param va  the start of a mapping
  * @return 0, -ENOENT when no mapping starts at @p va, or -errno from the
  *   kernel (the mapping is then kept).
  */
@@ -115,11 +149,16 @@ int pdk_dma_unmap(struct pdk_dma_as *as, void *va);
  * of the same space. O(log n) with a last-hit cache. No argument checks (a build with
  * -Dfastpath_checks=true has them: PDK_DMA_BAD_IOVA and a log line):
  * @p as must be a valid address space.
+ * @param as  the address space
+ * @param va  any address inside a mapping of @p as
  * @return the IOVA or PDK_DMA_BAD_IOVA.
  */
 uint64_t pdk_dma_va2iova(const struct pdk_dma_as *as, const void *va);
 
-/** @return the number of mappings in the space; 0 for NULL. */
+/**
+ * @param as  the address space
+ * @return the number of mappings in the space; 0 for NULL.
+ */
 unsigned int pdk_dma_as_map_count(const struct pdk_dma_as *as);
 
 #pragma GCC visibility pop

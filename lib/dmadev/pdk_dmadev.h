@@ -112,9 +112,9 @@ struct pdk_dmadev_queue_conf {
 
 /** A set-up queue. */
 struct pdk_dmadev_queue_info {
-	uint16_t nb_desc;
-	uint32_t pasid;
-	struct pdk_dma_as *as;
+	uint16_t nb_desc;	/**< ring size */
+	uint32_t pasid;		/**< the PASID the queue's DMA carries */
+	struct pdk_dma_as *as;	/**< the queue's address space */
 	uint32_t hwpt_id;	/**< the PASID-capable HWPT attached at the PASID */
 };
 
@@ -141,7 +141,7 @@ struct pdk_dmadev_status {
 	uint8_t code;		/**< enum pdk_dmadev_status_code */
 	uint8_t hw_status;	/**< the device's own status code (driver specific) */
 	uint8_t fault_write;	/**< page fault on a write (else a read) */
-	uint8_t rsvd;
+	uint8_t rsvd;		/**< zero */
 	uint32_t bytes_done;	/**< bytes moved before a fault */
 	uint64_t fault_addr;	/**< IOVA that faulted */
 };
@@ -149,29 +149,41 @@ struct pdk_dmadev_status {
 /** @return the number of devices. */
 unsigned int pdk_dmadev_count(void);
 
-/** @return true if @p dev_id is a device. */
+/**
+ * @param dev_id  a device id
+ * @return true if @p dev_id is a device.
+ */
 bool pdk_dmadev_is_valid(int dev_id);
 
 /**
+ * @param name  a device's name
  * @return the dev_id of the device named @p name, -ENODEV if there is none,
  *   -EINVAL for a NULL name.
  */
 int pdk_dmadev_get_dev_id(const char *name);
 
 /**
+ * @param start  the id to look from
  * @return the next device id at or after @p start (a negative @p start is
  *   taken as 0), or -ENODEV when there is none (the end of a walk, not
  *   logged).
  */
 int pdk_dmadev_next(int start);
 
-/** Fill @p info. @return 0, -ENODEV, or -EINVAL (NULL @p info). */
+/**
+ * Describe a device.
+ * @param dev_id  the device
+ * @param[out] info  what it offers
+ * @return 0, -ENODEV, or -EINVAL (NULL @p info).
+ */
 int pdk_dmadev_info_get(int dev_id, struct pdk_dmadev_info *info);
 
 /**
  * Configure a stopped (or new, or closed) device. Queues set up before are
  * released first, even when the driver then refuses the configuration
  * (the device is then left not configured).
+ * @param dev_id  the device
+ * @param conf  the configuration
  * @return 0, -ENODEV, -EINVAL (NULL @p conf, nb_queues 0 or above
  *   max_queues), -EBUSY (started), or the driver's -errno.
  */
@@ -184,6 +196,9 @@ int pdk_dmadev_configure(int dev_id, const struct pdk_dmadev_conf *conf);
  * A queue that is already set up is released first (its PASID and ring are
  * freed, so asking for the same PASID again works); if the new setup then
  * fails the queue is left not set up. A refused argument changes nothing.
+ * @param dev_id  the device
+ * @param q  the queue, below pdk_dmadev_conf.nb_queues
+ * @param conf  its ring size, address space and PASID
  * @return 0, -ENODEV, -EINVAL (not configured, @p q >= nb_queues, nb_desc
  *   not a power of two in [min_desc, max_desc], NULL address space, a
  *   non-zero PASID >= 2^pasid_width or on a device without
@@ -195,6 +210,8 @@ int pdk_dmadev_queue_setup(int dev_id, uint16_t q, const struct pdk_dmadev_queue
 
 /**
  * Release queue @p q of a stopped device: detach and free its PASID.
+ * @param dev_id  the device
+ * @param q  the queue
  * @return 0, -ENODEV, -EINVAL (not set up), -EBUSY (started), or the
  *   driver's -errno (the library forgets the queue anyway).
  */
@@ -202,6 +219,9 @@ int pdk_dmadev_queue_release(int dev_id, uint16_t q);
 
 /**
  * Describe set-up queue @p q (started or not).
+ * @param dev_id  the device
+ * @param q  the queue
+ * @param[out] info  its ring size, PASID, address space and HWPT
  * @return 0, -ENODEV, -EINVAL (not set up, or NULL @p info).
  */
 int pdk_dmadev_queue_info(int dev_id, uint16_t q, struct pdk_dmadev_queue_info *info);
@@ -210,6 +230,7 @@ int pdk_dmadev_queue_info(int dev_id, uint16_t q, struct pdk_dmadev_queue_info *
  * Start the device and every set-up queue: the fast path of each set-up
  * queue works from the return on; queues not set up keep answering
  * -ENODEV. Starting a started device does nothing and returns 0.
+ * @param dev_id  the device
  * @return 0, -ENODEV, -EINVAL (not configured, or no queue set up),
  *   -EBUSY (an earlier stop failed: stop or close it first), or the
  *   driver's -errno (the device stays stopped).
@@ -221,6 +242,7 @@ int pdk_dmadev_start(int dev_id);
  * the driver finishes or aborts in-flight work (operations not completed
  * are lost; read completions before stopping). Stopping a device that is
  * not started does nothing and returns 0.
+ * @param dev_id  the device
  * @return 0, -ENODEV, or the driver's -errno: the fast path stays off and
  *   the device refuses start, setup and configure until a stop succeeds or
  *   it is closed.
@@ -231,6 +253,7 @@ int pdk_dmadev_stop(int dev_id);
  * Stop if started, release every queue (detach and free their PASIDs) and
  * what configure took; the device stays registered, not configured, and
  * can be configured again. The driver's remove unregisters it.
+ * @param dev_id  the device
  * @return 0, -ENODEV, or the first -errno of the driver (everything is
  *   released anyway).
  */
@@ -240,18 +263,30 @@ int pdk_dmadev_close(int dev_id);
  * Read counters of set-up queue @p q, or with PDK_DMADEV_ALL_QUEUES their
  * sum over every set-up queue. Allowed while started (the fast path keeps
  * counting: values may lag by the operations in flight).
+ * @param dev_id  the device
+ * @param q  the queue, or PDK_DMADEV_ALL_QUEUES
+ * @param[out] stats  the counters
  * @return 0, -ENODEV, -EINVAL (NULL @p stats, not configured, queue not
  *   set up), -ENOTSUP (the driver keeps no counters).
  */
 int pdk_dmadev_stats_get(int dev_id, uint16_t q, struct pdk_dmadev_stats *stats);
 
-/** Zero counters of set-up queue @p q or of every one (PDK_DMADEV_ALL_QUEUES). */
+/**
+ * Zero counters of set-up queue @p q or of every one (PDK_DMADEV_ALL_QUEUES).
+ * @param dev_id  the device
+ * @param q  the queue, or PDK_DMADEV_ALL_QUEUES
+ * @return 0, -ENODEV, -EINVAL (not configured, queue not set up), -ENOTSUP
+ *   (the driver keeps no counters), or the driver's first -errno (the other
+ *   queues are reset all the same).
+ */
 int pdk_dmadev_stats_reset(int dev_id, uint16_t q);
 
 /**
  * Print the library's view of the device (state, capabilities, each
  * queue's size, PASID, address space and whether its fast path is live),
  * then the driver's dump (its registers).
+ * @param dev_id  the device
+ * @param f  where to print
  * @return 0, -ENODEV, -EINVAL (NULL @p f), or the driver's -errno.
  */
 int pdk_dmadev_dump(int dev_id, FILE *f);
@@ -261,31 +296,44 @@ int pdk_dmadev_dump(int dev_id, FILE *f);
  * queue setup (pdk_dmadev_queue_conf.pasid). A PASID allocated here stays
  * allocated when the queue that used it is released, until
  * pdk_dmadev_pasid_free().
+ * @param dev_id  the device
+ * @param[out] pasid  the PASID
  * @return 0, -ENODEV, -ENOTSUP (the device has no PASID space), -ENOSPC.
  */
 int pdk_dmadev_pasid_alloc(int dev_id, uint32_t *pasid);
 
 /**
  * Allocate the PASID the caller chose, as pdk_dmadev_pasid_alloc() does.
+ * @param dev_id  the device
+ * @param pasid  the PASID
  * @return 0, -ENODEV, -ENOTSUP, -ERANGE (0 or beyond the PASID width),
  *   -EEXIST (already allocated).
  */
 int pdk_dmadev_pasid_reserve(int dev_id, uint32_t pasid);
 
 /**
- * Free a PASID. @return 0, -ENODEV, -ENOTSUP, -EBUSY (a queue uses it),
- * -ENOENT (not allocated).
+ * Free a PASID.
+ * @param dev_id  the device
+ * @param pasid  the PASID
+ * @return 0, -ENODEV, -ENOTSUP, -EBUSY (a queue uses it), -ENOENT (not
+ *   allocated).
  */
 int pdk_dmadev_pasid_free(int dev_id, uint32_t pasid);
 
 /**
  * List the device's allocated PASIDs, ascending, whether allocated here or
  * by a queue setup: up to @p max of them into @p pasids.
+ * @param dev_id  the device
+ * @param[out] pasids  the PASIDs
+ * @param max  the size of @p pasids
  * @return how many are allocated (may exceed @p max), -ENODEV, -ENOTSUP.
  */
 int pdk_dmadev_pasid_list(int dev_id, uint32_t *pasids, unsigned int max);
 
-/** @return the status code's name ("success", "page-fault", ...). */
+/**
+ * @param code  a status code
+ * @return the status code's name ("success", "page-fault", ...).
+ */
 const char *pdk_dmadev_status_name(enum pdk_dmadev_status_code code);
 
 /**
@@ -302,10 +350,19 @@ const char *pdk_dmadev_status_name(enum pdk_dmadev_status_code code);
  * device, a queue that is not set up, or a NULL @p status array
  * (@p null_arg). It reads the control path's state without a lock, which
  * is as safe as the fast path itself: no control call may race with it.
+ * @param dev_id  the device
+ * @param q  the queue
+ * @param op  the fast-path function's name, for the log
+ * @param null_arg  true when a pointer argument the call needs is NULL
  * @return 0 when the call may go on, -EINVAL otherwise.
  */
 int pdk_dmadev_fp_check(int dev_id, uint16_t q, const char *op, bool null_arg);
 
+/**
+ * @internal Return @p ret from the inline function when
+ * pdk_dmadev_fp_check() refuses the call; nothing without
+ * PDK_FASTPATH_CHECKS.
+ */
 #ifdef PDK_FASTPATH_CHECKS
 #define PDK_DMADEV_FP_CHECK(dev_id, q, op, null_arg, ret)			\
 	do {									\
@@ -316,7 +373,12 @@ int pdk_dmadev_fp_check(int dev_id, uint16_t q, const char *op, bool null_arg);
 #define PDK_DMADEV_FP_CHECK(dev_id, q, op, null_arg, ret) do { } while (0)
 #endif
 
-/** @internal */
+/**
+ * @internal The fast-path slot of a queue.
+ * @param dev_id  the device
+ * @param q  the queue
+ * @return the slot, or NULL when @p dev_id or @p q lie beyond the table.
+ */
 static inline const struct pdk_dmadev_fp_queue *
 pdk_dmadev_fpq(int dev_id, uint16_t q)
 {
@@ -330,6 +392,12 @@ pdk_dmadev_fpq(int dev_id, uint16_t q)
  *
  * Ring indexes count operations of the queue from 0 at start and wrap at
  * 2^16, whatever the ring size.
+ * @param dev_id  the device
+ * @param q  the queue, started
+ * @param src  source IOVA, in the queue's address space
+ * @param dst  destination IOVA
+ * @param len  bytes, 1 up to pdk_dmadev_info.max_xfer
+ * @param flags  PDK_DMADEV_OP_*
  * @return the operation's ring index (0..65535), -ENOSPC (ring full),
  * -EINVAL (bad length, or @p dev_id or @p q beyond PDK_DMADEV_MAX_DEVS /
  * PDK_DMADEV_MAX_QUEUES) or -ENODEV (no such device, or queue not started).
@@ -348,6 +416,12 @@ pdk_dmadev_copy(int dev_id, uint16_t q, uint64_t src, uint64_t dst, uint32_t len
 
 /**
  * Enqueue a fill of @p len bytes at IOVA @p dst with the 8-byte @p pattern.
+ * @param dev_id  the device
+ * @param q  the queue, started
+ * @param pattern  the 8-byte value written over and over (its bytes as the CPU stores it)
+ * @param dst  destination IOVA, in the queue's address space
+ * @param len  bytes, 1 up to pdk_dmadev_info.max_xfer
+ * @param flags  PDK_DMADEV_OP_*
  * @return as pdk_dmadev_copy(), or -ENOTSUP on a device without
  *   PDK_DMADEV_CAPA_FILL.
  */
@@ -363,7 +437,13 @@ pdk_dmadev_fill(int dev_id, uint16_t q, uint64_t pattern, uint64_t dst, uint32_t
 	return f->ops->fill(f->q, pattern, dst, len, flags);
 }
 
-/** Hand every enqueued operation to the device. */
+/**
+ * Hand every enqueued operation to the device.
+ * @param dev_id  the device
+ * @param q  the queue, started
+ * @return 0, -EINVAL (@p dev_id or @p q beyond the table), or -ENODEV (no
+ *   such device, or queue not started).
+ */
 static inline int
 pdk_dmadev_submit(int dev_id, uint16_t q)
 {
@@ -381,6 +461,13 @@ pdk_dmadev_submit(int dev_id, uint16_t q)
  * it). *@p last_idx is the ring index of the last one returned (when none
  * is, the driver's last completed index, or left alone on a queue that is
  * not started). Either pointer may be NULL.
+ * @param dev_id  the device
+ * @param q  the queue, started
+ * @param nb_cpls  the most operations to return
+ * @param[out] last_idx  the ring index of the last one returned
+ * @param[out] has_error  true when it stopped at a failed operation
+ * @return the number of operations returned (0 also for a bad @p dev_id or
+ *   @p q, or a queue not started).
  */
 static inline uint16_t
 pdk_dmadev_completed(int dev_id, uint16_t q, uint16_t nb_cpls, uint16_t *last_idx,
@@ -406,6 +493,13 @@ pdk_dmadev_completed(int dev_id, uint16_t q, uint16_t nb_cpls, uint16_t *last_id
  * Return up to @p nb_cpls finished operations in order with a status for
  * each, failed ones included (so it moves past an error completed()
  * stopped at). @p status has room for @p nb_cpls entries.
+ * @param dev_id  the device
+ * @param q  the queue, started
+ * @param nb_cpls  the most operations to return
+ * @param[out] last_idx  the ring index of the last one returned (may be NULL)
+ * @param[out] status  one entry per operation returned
+ * @return the number of operations returned (0 also for a bad @p dev_id or
+ *   @p q, a queue not started, or a NULL @p status).
  */
 static inline uint16_t
 pdk_dmadev_completed_status(int dev_id, uint16_t q, uint16_t nb_cpls, uint16_t *last_idx,
@@ -422,7 +516,12 @@ pdk_dmadev_completed_status(int dev_id, uint16_t q, uint16_t nb_cpls, uint16_t *
 	return f->ops->completed_status(f->q, nb_cpls, last_idx, status);
 }
 
-/** @return how many more operations can be enqueued now. */
+/**
+ * @param dev_id  the device
+ * @param q  the queue, started
+ * @return how many more operations can be enqueued now (0 for a bad
+ *   @p dev_id or @p q, or a queue not started).
+ */
 static inline uint16_t
 pdk_dmadev_burst_capacity(int dev_id, uint16_t q)
 {

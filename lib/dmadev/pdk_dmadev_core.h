@@ -32,19 +32,25 @@ struct pdk_dmadev_status;
 
 /** @internal Driver fast-path functions; @p q is the driver's queue. */
 struct pdk_dmadev_fp_ops {
+	/** pdk_dmadev_copy() */
 	int (*copy)(void *q, uint64_t src, uint64_t dst, uint32_t len, uint64_t flags);
+	/** pdk_dmadev_fill() */
 	int (*fill)(void *q, uint64_t pattern, uint64_t dst, uint32_t len, uint64_t flags);
+	/** pdk_dmadev_submit() */
 	int (*submit)(void *q);
+	/** pdk_dmadev_completed(); @p last_idx and @p has_error are never NULL */
 	uint16_t (*completed)(void *q, uint16_t nb_cpls, uint16_t *last_idx, bool *has_error);
+	/** pdk_dmadev_completed_status(); no pointer is NULL */
 	uint16_t (*completed_status)(void *q, uint16_t nb_cpls, uint16_t *last_idx,
 				     struct pdk_dmadev_status *status);
+	/** pdk_dmadev_burst_capacity() */
 	uint16_t (*burst_capacity)(const void *q);
 };
 
 /** @internal One queue's fast-path slot. */
 struct pdk_dmadev_fp_queue {
-	const struct pdk_dmadev_fp_ops *ops;
-	void *q;
+	const struct pdk_dmadev_fp_ops *ops;	/**< the driver's fast-path ops */
+	void *q;				/**< the driver's queue, given to @p ops */
 };
 
 /**

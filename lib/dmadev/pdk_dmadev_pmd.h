@@ -64,27 +64,39 @@ extern "C" {
  * are required but queue_info, stats_get, stats_reset and dump.
  */
 struct pdk_dmadev_ops {
+	/** pdk_dmadev_info_get(): fill what the device offers */
 	void (*info_get)(void *dev, struct pdk_dmadev_info *info);
+	/** pdk_dmadev_configure() */
 	int (*configure)(void *dev, const struct pdk_dmadev_conf *conf);
 	/** Set up queue @p q; *@p fp_q is the queue the fast path is given. */
 	int (*queue_setup)(void *dev, uint16_t q, const struct pdk_dmadev_queue_conf *conf,
 			   void **fp_q);
+	/** pdk_dmadev_queue_release() */
 	int (*queue_release)(void *dev, uint16_t q);
+	/** pdk_dmadev_queue_info(): set the PASID used and the HWPT */
 	int (*queue_info)(void *dev, uint16_t q, struct pdk_dmadev_queue_info *info);
+	/** pdk_dmadev_start() */
 	int (*start)(void *dev);
+	/** pdk_dmadev_stop() */
 	int (*stop)(void *dev);
 	/** Release everything configure and queue_setup took. */
 	int (*close)(void *dev);
+	/** pdk_dmadev_stats_get(), for one queue */
 	int (*stats_get)(void *dev, uint16_t q, struct pdk_dmadev_stats *stats);
+	/** pdk_dmadev_stats_reset(), for one queue */
 	int (*stats_reset)(void *dev, uint16_t q);
+	/** pdk_dmadev_dump(): the driver's part (its registers) */
 	int (*dump)(void *dev, FILE *f);
 	/**
 	 * PASIDs of the device's space: optional, all four or none (devices
 	 * with PDK_DMADEV_CAPA_PASID). pasid_list returns the count.
 	 */
 	int (*pasid_alloc)(void *dev, uint32_t *pasid);
+	/** pdk_dmadev_pasid_reserve() */
 	int (*pasid_reserve)(void *dev, uint32_t pasid);
+	/** pdk_dmadev_pasid_free() */
 	int (*pasid_free)(void *dev, uint32_t pasid);
+	/** pdk_dmadev_pasid_list() */
 	int (*pasid_list)(void *dev, uint32_t *pasids, unsigned int max);
 };
 
@@ -93,9 +105,13 @@ struct pdk_dmadev_ops {
  * copied, as is @p driver) served by a driver. It starts registered, not
  * configured, with every fast-path slot answering -ENODEV. The lowest free
  * id is used, so ids are reused after unregister.
+ * @param name  the device's name, e.g. its PCI address
+ * @param driver  the driver's name
+ * @param ops  the control-path operations
  * @param fp_ops every fast-path op is required (a device without fill
  *   gives one that returns -ENOTSUP).
  * @param dev the driver's device, passed back to each op.
+ * @param[out] dev_id  the new device's id
  * @return 0 and *@p dev_id, -EINVAL (a NULL or bad name, a missing op,
  *   inconsistent info), -EEXIST (name taken), -ENOSPC (no free id).
  */
@@ -106,7 +122,8 @@ int pdk_dmadev_register(const char *name, const char *driver, const struct pdk_d
  * Remove a device: stop and close it if needed (see pdk_dmadev_close()),
  * put the "not started" ops in its slots and free its id. The id is freed
  * even when the driver's stop or close fails; the first error is returned.
- * Call it from the driver's remove, before freeing @p dev.
+ * Call it from the driver's remove, before freeing the driver's device.
+ * @param dev_id  the device
  * @return 0, -ENODEV, or the driver's -errno.
  */
 int pdk_dmadev_unregister(int dev_id);

@@ -30,6 +30,8 @@ extern "C" {
  * mapped, and memory DPDK gives back while mapped stays pinned to the old
  * pages. External memory (rte_extmem_register(), heaps added with
  * rte_malloc_heap_memory_add()) is skipped: map it with pdk_dma_map().
+ * @param as  the address space
+ * @param perm  PDK_IOMMUFD_READ and/or PDK_IOMMUFD_WRITE
  * @return the number of chunks mapped, -ENODEV before rte_eal_init(),
  *   -EEXIST if some of it is already mapped here, or -errno (everything
  *   this call mapped is undone on failure).

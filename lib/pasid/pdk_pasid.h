@@ -49,7 +49,9 @@ struct pdk_pasid_ctx;
  * no call can make two contexts own one PASID, and only a context's own
  * pdk_pasid_ctx_replace() moves its PASID to another address space.
  *
+ * @param dev  the device, bound to @p ctx
  * @param ctx the iommufd context the device is bound to (pdk_vfio_iommufd()).
+ * @param[out] space  the new PASID space
  * @return 0; -EINVAL for a NULL argument or a device not bound to @p ctx
  *   (checked first); -EBUSY when the device already has a PASID space; -EOPNOTSUPP when the device cannot use
  *   PASIDs (width 0: no PASID capability, PASID not enabled by the IOMMU
@@ -65,49 +67,81 @@ int pdk_pasid_space_create(struct pdk_vfio_dev *dev, struct pdk_iommufd *ctx,
  * Refused (-EBUSY, nothing changed, logged with their PASIDs) while PASID
  * contexts of the space live: release them first. Call it before
  * pdk_vfio_close() of its device.
+ * @param space  the PASID space
  * @return 0 (NULL: a no-op) or -EBUSY.
  */
 int pdk_pasid_space_destroy(struct pdk_pasid_space *space);
 
-/** @return the PASID width in bits (1..20); 0 for NULL. */
+/**
+ * @param space  the PASID space
+ * @return the PASID width in bits (1..20); 0 for NULL.
+ */
 unsigned int pdk_pasid_space_width(const struct pdk_pasid_space *space);
 
-/** @return the device of the space; NULL for NULL. */
+/**
+ * @param space  the PASID space
+ * @return the device of the space; NULL for NULL.
+ */
 struct pdk_vfio_dev *pdk_pasid_space_dev(const struct pdk_pasid_space *space);
 
-/** @return how many PASIDs are allocated; 0 for NULL. */
+/**
+ * @param space  the PASID space
+ * @return how many PASIDs are allocated; 0 for NULL.
+ */
 unsigned int pdk_pasid_space_count(const struct pdk_pasid_space *space);
 
 /**
  * List the allocated PASIDs in ascending order, by the caller or by
  * contexts: fill up to @p max of them into @p pasids.
+ * @param space  the PASID space
+ * @param[out] pasids  the PASIDs (may be NULL when @p max is 0)
+ * @param max  the size of @p pasids
  * @return how many are allocated (may exceed @p max), or -EINVAL.
  */
 int pdk_pasid_list(const struct pdk_pasid_space *space, uint32_t *pasids, unsigned int max);
 
-/** Allocate the lowest free PASID (never 0). -ENOSPC when all are taken. */
+/**
+ * Allocate the lowest free PASID (never 0).
+ * @param space  the PASID space
+ * @param[out] pasid  the PASID
+ * @return 0, -EINVAL (NULL argument), or -ENOSPC when all are taken.
+ */
 int pdk_pasid_alloc(struct pdk_pasid_space *space, uint32_t *pasid);
 
 /**
- * Reserve a PASID the caller chose. -ERANGE outside [1, 2^width), -EEXIST if
- * already allocated.
+ * Reserve a PASID the caller chose.
+ * @param space  the PASID space
+ * @param pasid  the PASID
+ * @return 0, -EINVAL (NULL space), -ERANGE outside [1, 2^width), -EEXIST if
+ *   already allocated.
  */
 int pdk_pasid_reserve(struct pdk_pasid_space *space, uint32_t pasid);
 
 /**
- * Free an allocated PASID. -EBUSY while a context uses it or while it is
- * held back after a failed detach (pdk_pasid_ctx_release()), -ENOENT if it
- * is not allocated (PASID 0 and PASIDs beyond the width included).
+ * Free an allocated PASID.
+ * @param space  the PASID space
+ * @param pasid  the PASID
+ * @return 0, -EINVAL (NULL space), -EBUSY while a context uses it or while
+ *   it is held back after a failed detach (pdk_pasid_ctx_release()), -ENOENT
+ *   if it is not allocated (PASID 0 and PASIDs beyond the width included).
  */
 int pdk_pasid_free(struct pdk_pasid_space *space, uint32_t pasid);
 
 /**
  * Attach the device's RID to the address space's PASID-compatible HWPT
  * (or replace its current one). Needed only for RID DMA.
+ * @param space  the device's PASID space
+ * @param as  an address space of the device's iommufd context
+ * @return 0, -EINVAL, -EADDRINUSE (the device's reserved IOVA regions overlap
+ *   mappings of @p as), or -errno; on failure a previous attachment stays.
  */
 int pdk_pasid_rid_attach(struct pdk_pasid_space *space, struct pdk_dma_as *as);
 
-/** Detach the RID if this space attached it. */
+/**
+ * Detach the RID if this space attached it.
+ * @param space  the device's PASID space
+ * @return 0, -EINVAL (NULL space), or -errno.
+ */
 int pdk_pasid_rid_detach(struct pdk_pasid_space *space);
 
 /**
@@ -117,6 +151,12 @@ int pdk_pasid_rid_detach(struct pdk_pasid_space *space);
  * A free @p pasid is reserved for the context and freed with it; one the
  * caller allocated stays the caller's. -EBUSY if another context uses
  * @p pasid. On failure every step is undone.
+ * @param space  the device's PASID space
+ * @param as  the address space to attach the PASID to
+ * @param pasid  0 to allocate one, or the PASID to use
+ * @param[out] ctx  the new context
+ * @return 0, -EINVAL, -EBUSY, -ENOSPC (no free PASID), -ERANGE (@p pasid
+ *   beyond the width), -ENOMEM, or -errno.
  */
 int pdk_pasid_ctx_create(struct pdk_pasid_space *space, struct pdk_dma_as *as, uint32_t pasid,
 			 struct pdk_pasid_ctx **ctx);
@@ -124,6 +164,9 @@ int pdk_pasid_ctx_create(struct pdk_pasid_space *space, struct pdk_dma_as *as, u
 /**
  * Move the PASID to another address space atomically: on failure the old
  * one stays attached.
+ * @param ctx  the PASID context
+ * @param as  the new address space, of the same iommufd context
+ * @return 0 (also when @p as is the current one), -EINVAL, or -errno.
  */
 int pdk_pasid_ctx_replace(struct pdk_pasid_ctx *ctx, struct pdk_dma_as *as);
 
@@ -137,16 +180,27 @@ int pdk_pasid_ctx_replace(struct pdk_pasid_ctx *ctx, struct pdk_dma_as *as);
  * attachment) or the space is destroyed. NULL is a no-op.
  * Contexts may be released in any order, by any tenant of the space; each
  * detaches only its own PASID.
+ * @param ctx  the PASID context
+ * @return 0, or the -errno of the detach (the context is freed all the same).
  */
 int pdk_pasid_ctx_release(struct pdk_pasid_ctx *ctx);
 
-/** @return the context's PASID; 0 for NULL. */
+/**
+ * @param ctx  the PASID context
+ * @return the context's PASID; 0 for NULL.
+ */
 uint32_t pdk_pasid_ctx_pasid(const struct pdk_pasid_ctx *ctx);
 
-/** @return the HWPT the PASID is attached to; 0 for NULL. */
+/**
+ * @param ctx  the PASID context
+ * @return the HWPT the PASID is attached to; 0 for NULL.
+ */
 uint32_t pdk_pasid_ctx_hwpt(const struct pdk_pasid_ctx *ctx);
 
-/** @return the address space the PASID is attached to; NULL for NULL. */
+/**
+ * @param ctx  the PASID context
+ * @return the address space the PASID is attached to; NULL for NULL.
+ */
 struct pdk_dma_as *pdk_pasid_ctx_as(const struct pdk_pasid_ctx *ctx);
 
 #pragma GCC visibility pop

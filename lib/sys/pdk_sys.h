@@ -95,6 +95,7 @@ int pdk_sys_backend_open(const char *device, struct pdk_sys **sys,
  * Release a backend from pdk_sys_backend_open() (or any instance of a
  * registered backend, such as a sim from pdk_sim_create()). The kernel
  * backend needs no release: 0.
+ * @param sys the backend.
  * @return 0, the backend's refusal (a sim with open fds or mappings:
  *   -EBUSY, logged, nothing released), or -EINVAL (logged) for NULL.
  */
@@ -104,6 +105,7 @@ int pdk_sys_backend_close(struct pdk_sys *sys);
  * PDK's one PCI address parser (lib/vfio, lib/bus, drivers/sim and the tools
  * all use it): normalise "BB:DD.F" or "DDDD:BB:DD.F" (hex; a domain of up
  * to 6 digits, as Intel VMD's 10000 and up) to "DDDD:BB:DD.F".
+ * @param in the address to read
  * @param[out] out the normalised address (PDK_PCI_ADDR_LEN bytes).
  * @return 0, or -EINVAL with an ERR line naming the input and what is wrong
  *   (NULL, malformed, bus beyond ff, device beyond 1f, function beyond 7,
@@ -139,47 +141,113 @@ struct pdk_sys *pdk_sys_kernel_rooted(const char *sysfs_root);
  * Free a backend made by pdk_sys_kernel_rooted(). Fds opened through it are
  * ordinary kernel fds and stay open. NULL is a no-op; any other backend is
  * refused (nothing is freed).
+ * @param sys  the backend
  * @return 0, or -EINVAL (logged) if @p sys is not a rooted backend.
  */
 int pdk_sys_kernel_rooted_destroy(struct pdk_sys *sys);
 
-/** @return the backend's name: "kernel", "kernel-rooted" or "sim". */
+/**
+ * @param sys  a backend
+ * @return the backend's name: "kernel", "kernel-rooted" or "sim".
+ */
 const char *pdk_sys_name(const struct pdk_sys *sys);
 
-/** @return true when @p sys is a simulation (its results are not hardware's). */
+/**
+ * @param sys  a backend
+ * @return true when @p sys is a simulation (its results are not hardware's).
+ */
 bool pdk_sys_is_sim(const struct pdk_sys *sys);
 
-/** open(2). @return an fd or -errno. */
+/**
+ * open(2).
+ * @param sys  the backend
+ * @param path  the file
+ * @param flags  open(2)'s flags
+ * @return an fd or -errno.
+ */
 int pdk_sys_open(struct pdk_sys *sys, const char *path, int flags);
 
-/** close(2). @return 0 or -errno. */
+/**
+ * close(2).
+ * @param sys  the backend the fd was opened through
+ * @param fd  the fd
+ * @return 0 or -errno.
+ */
 int pdk_sys_close(struct pdk_sys *sys, int fd);
 
-/** ioctl(2). @return the ioctl's non-negative result or -errno. */
+/**
+ * ioctl(2).
+ * @param sys  the backend the fd was opened through
+ * @param fd  the fd
+ * @param request  the ioctl number
+ * @param arg  its argument structure
+ * @return the ioctl's non-negative result or -errno.
+ */
 int pdk_sys_ioctl(struct pdk_sys *sys, int fd, unsigned long request, void *arg);
 
-/** read(2). @return bytes read or -errno. */
+/**
+ * read(2).
+ * @param sys  the backend the fd was opened through
+ * @param fd  the fd
+ * @param[out] buf  the bytes read
+ * @param len  the size of @p buf
+ * @return bytes read or -errno.
+ */
 ssize_t pdk_sys_read(struct pdk_sys *sys, int fd, void *buf, size_t len);
 
-/** write(2). @return bytes written or -errno. */
+/**
+ * write(2).
+ * @param sys  the backend the fd was opened through
+ * @param fd  the fd
+ * @param buf  the bytes to write
+ * @param len  their count
+ * @return bytes written or -errno.
+ */
 ssize_t pdk_sys_write(struct pdk_sys *sys, int fd, const void *buf, size_t len);
 
-/** pread(2). @return bytes read or -errno. */
+/**
+ * pread(2).
+ * @param sys  the backend the fd was opened through
+ * @param fd  the fd
+ * @param[out] buf  the bytes read
+ * @param len  the size of @p buf
+ * @param offset  where in the file to read
+ * @return bytes read or -errno.
+ */
 ssize_t pdk_sys_pread(struct pdk_sys *sys, int fd, void *buf, size_t len, uint64_t offset);
 
-/** pwrite(2). @return bytes written or -errno. */
+/**
+ * pwrite(2).
+ * @param sys  the backend the fd was opened through
+ * @param fd  the fd
+ * @param buf  the bytes to write
+ * @param len  their count
+ * @param offset  where in the file to write
+ * @return bytes written or -errno.
+ */
 ssize_t pdk_sys_pwrite(struct pdk_sys *sys, int fd, const void *buf, size_t len,
 		       uint64_t offset);
 
 /**
  * mmap(2) of a device region, always MAP_SHARED at a kernel-chosen address.
+ * @param sys  the backend the fd was opened through
+ * @param fd  the fd (a VFIO device)
+ * @param len  the mapping's length
+ * @param prot  mmap(2)'s PROT_ flags
+ * @param offset  the region's offset in @p fd
  * @param[out] addr the mapping on success.
  * @return 0 or -errno.
  */
 int pdk_sys_mmap(struct pdk_sys *sys, int fd, size_t len, int prot, uint64_t offset,
 		 void **addr);
 
-/** munmap(2) of a mapping made by pdk_sys_mmap(). @return 0 or -errno. */
+/**
+ * munmap(2) of a mapping made by pdk_sys_mmap().
+ * @param sys  the backend that made the mapping
+ * @param addr  the mapping
+ * @param len  its length
+ * @return 0 or -errno.
+ */
 int pdk_sys_munmap(struct pdk_sys *sys, void *addr, size_t len);
 
 /**
@@ -190,6 +258,10 @@ typedef int (*pdk_sys_dir_cb_t)(const char *name, void *arg);
 
 /**
  * List a (sysfs or /dev) directory.
+ * @param sys  the backend
+ * @param path  the directory
+ * @param cb  called for each entry
+ * @param arg  passed to @p cb
  * @return 0 when every entry was visited, the callback's non-zero value if it
  *   stopped the walk, or -errno if the directory cannot be read.
  */
@@ -198,6 +270,10 @@ int pdk_sys_list_dir(struct pdk_sys *sys, const char *path, pdk_sys_dir_cb_t cb,
 /**
  * Read a small text file (sysfs attribute) into @p buf, NUL-terminated, with
  * a trailing newline removed.
+ * @param sys  the backend
+ * @param path  the file
+ * @param[out] buf  its text
+ * @param len  the size of @p buf
  * @return the length of the string or -errno.
  */
 ssize_t pdk_sys_read_file(struct pdk_sys *sys, const char *path, char *buf, size_t len);
@@ -208,6 +284,9 @@ ssize_t pdk_sys_read_file(struct pdk_sys *sys, const char *path, char *buf, size
  * @p s in one write(2) (sysfs takes one write as one store), close it.
  * Built on pdk_sys_open()/pdk_sys_write(), so it works on every backend
  * that serves the path.
+ * @param sys  the backend
+ * @param path  the file
+ * @param s  the text to store
  * @return the number of bytes written, -EIO on a short write, or -errno.
  */
 ssize_t pdk_sys_write_file(struct pdk_sys *sys, const char *path, const char *s);
@@ -216,6 +295,11 @@ ssize_t pdk_sys_write_file(struct pdk_sys *sys, const char *path, const char *s)
  * Read up to @p len bytes of a binary file (a sysfs "config") at @p offset:
  * open read-only, pread(2), close. A sysfs config file gives an unprivileged
  * reader only its first 64 bytes, so the count tells how much was readable.
+ * @param sys  the backend
+ * @param path  the file
+ * @param[out] buf  the bytes read
+ * @param len  the size of @p buf
+ * @param offset  where in the file to read
  * @return the number of bytes read (may be less than @p len) or -errno.
  */
 ssize_t pdk_sys_pread_file(struct pdk_sys *sys, const char *path, void *buf, size_t len,
@@ -224,6 +308,10 @@ ssize_t pdk_sys_pread_file(struct pdk_sys *sys, const char *path, void *buf, siz
 /**
  * Resolve a symbolic link (e.g. a sysfs "driver" or "iommu_group" link) and
  * store its last path component, NUL-terminated, in @p buf.
+ * @param sys  the backend
+ * @param path  the link
+ * @param[out] buf  the link target's last component
+ * @param len  the size of @p buf
  * @return the length of the name or -errno.
  */
 ssize_t pdk_sys_link_name(struct pdk_sys *sys, const char *path, char *buf, size_t len);
@@ -256,6 +344,8 @@ ssize_t pdk_sys_link_name(struct pdk_sys *sys, const char *path, char *buf, size
  * MOVDIR64B after an sfence). Not a boundary call: nothing is counted or
  * injected. @return 0, or -errno when the device did not take the bytes
  * (the sim: -EIO while memory decoding is off, as a pwrite gets).
+ * @param cookie  the hook's own (struct pdk_sys_mmio.cookie)
+ * @param src  the 64 bytes
  */
 typedef int (*pdk_sys_store64_t)(void *cookie, const void *src);
 
@@ -267,7 +357,7 @@ enum pdk_sys_mmio_kind {
 
 /** The store path of a window; all zero (MAP) unless a hook. */
 struct pdk_sys_mmio {
-	enum pdk_sys_mmio_kind kind;
+	enum pdk_sys_mmio_kind kind;	/**< map it, or call the hook */
 	pdk_sys_store64_t store64;	/**< HOOK: the store */
 	void *cookie;			/**< HOOK: its first argument, the backend's */
 };
@@ -277,8 +367,11 @@ struct pdk_sys_mmio {
  * device fd @p fd (a region's offset plus the position inside it, as
  * pdk_sys_pwrite() takes). A backend without a direct path answers
  * PDK_SYS_MMIO_MAP without looking at the fd (the mmap then judges it).
- * @param[out] mmio the answer; a hook must be given back with
- *   pdk_sys_mmio_release().
+ * @param sys  the backend
+ * @param fd  a device fd opened through it
+ * @param offset  the window's file offset
+ * @param[out] mmio  the answer; a hook must be given back with
+ *   pdk_sys_mmio_release()
  * @return 0, or -errno: the backend's refusal (the sim: -EBADF for an fd
  *   it did not open, -ENODEV for a file that is no device, -EINVAL for a
  *   device fd not bound yet or a window outside an implemented BAR), or
@@ -291,6 +384,8 @@ int pdk_sys_mmio_resolve(struct pdk_sys *sys, int fd, uint64_t offset,
  * Give back what pdk_sys_mmio_resolve() answered: a hook is released (the
  * sim drops its hold on the device file) and @p mmio is zeroed; a MAP
  * answer holds nothing (0). Releasing a zeroed answer again is a no-op.
+ * @param sys  the backend that answered
+ * @param mmio  its answer
  * @return 0, the backend's refusal (the sim: -EINVAL for a hook it did not
  *   make), or -EINVAL (logged) for a NULL argument or an unknown kind.
  */

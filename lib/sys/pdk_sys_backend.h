@@ -23,25 +23,37 @@ extern "C" {
 
 /** A backend's operations; @p priv is the backend's instance. */
 struct pdk_sys_ops {
+	/** pdk_sys_open() */
 	int (*open)(void *priv, const char *path, int flags);
+	/** pdk_sys_close() */
 	int (*close)(void *priv, int fd);
+	/** pdk_sys_ioctl() */
 	int (*ioctl)(void *priv, int fd, unsigned long request, void *arg);
+	/** pdk_sys_read() */
 	ssize_t (*read)(void *priv, int fd, void *buf, size_t len);
+	/** pdk_sys_write() */
 	ssize_t (*write)(void *priv, int fd, const void *buf, size_t len);
+	/** pdk_sys_pread() */
 	ssize_t (*pread)(void *priv, int fd, void *buf, size_t len, uint64_t offset);
+	/** pdk_sys_pwrite() */
 	ssize_t (*pwrite)(void *priv, int fd, const void *buf, size_t len, uint64_t offset);
+	/** pdk_sys_mmap() */
 	int (*mmap)(void *priv, int fd, size_t len, int prot, uint64_t offset, void **addr);
+	/** pdk_sys_munmap() */
 	int (*munmap)(void *priv, void *addr, size_t len);
+	/** pdk_sys_list_dir() */
 	int (*list_dir)(void *priv, const char *path, pdk_sys_dir_cb_t cb, void *arg);
+	/** pdk_sys_read_file() */
 	ssize_t (*read_file)(void *priv, const char *path, char *buf, size_t len);
+	/** pdk_sys_link_name() */
 	ssize_t (*link_name)(void *priv, const char *path, char *buf, size_t len);
-	/*
-	 * Optional (pdk_sys_mmio_resolve()): a direct store path into a device
+	/**
+	 * pdk_sys_mmio_resolve(), optional: a direct store path into a device
 	 * region. NULL answers PDK_SYS_MMIO_MAP, the kernel's answer, which is
-	 * why the kernel leaves it NULL. @p mmio arrives zeroed (MAP).
+	 * why the kernel leaves it NULL. The answer arrives zeroed (MAP).
 	 */
 	int (*mmio_resolve)(void *priv, int fd, uint64_t offset, struct pdk_sys_mmio *mmio);
-	/* Release a hook mmio_resolve made; required when it makes hooks. */
+	/** pdk_sys_mmio_release() of a hook: required when mmio_resolve makes hooks */
 	int (*mmio_release)(void *priv, struct pdk_sys_mmio *mmio);
 };
 
@@ -79,6 +91,7 @@ struct pdk_sys_backend {
 
 /**
  * Add a backend to the registry; @p b must outlive the program (a static).
+ * @param b the backend.
  * @return 0, -EEXIST (a backend of that name is there), -ENOSPC, or
  *   -EINVAL for NULL members or the built-in name "kernel"; all logged.
  */

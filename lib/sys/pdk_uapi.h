@@ -23,6 +23,10 @@
 #include <linux/ioctl.h>
 #include <linux/version.h>
 
+/**
+ * 1 when the system's uapi headers (6.15 or newer) provide everything, 0
+ * when the definitions below stand in for them.
+ */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 15, 0)
 #define PDK_UAPI_FROM_SYSTEM 1
 #else
@@ -276,7 +280,7 @@ struct iommu_fault_alloc {
 
 #endif /* !PDK_UAPI_FROM_SYSTEM */
 
-/*
+/**
  * VFIO's PCI region offsets: the kernel encodes the region index in the top
  * bits of the file offset (VFIO_PCI_OFFSET_SHIFT in the kernel's
  * vfio_pci_core.h, not exported). Userspace must use region_info.offset;

@@ -81,131 +81,21 @@ argcheck_dir_cb(const char *name, void *arg)
 	return 0;
 }
 
-/* ---- a dmadev driver that does nothing, for lib/dmadev's calls ---- */
-
+/*
+ * The fixture's dmadev is the skeleton driver's (drivers/dma/skeleton). The
+ * table pdk_dmadev_register()'s cases get is the skeleton's with one op of
+ * its own: their "dev may be NULL" case registers a device whose dev is
+ * NULL, so register's info_get must not read its device, and the
+ * skeleton's does.
+ */
 static void
-fake_info_get(void *dev, struct pdk_dmadev_info *info)
+devless_info_get(void *dev, struct pdk_dmadev_info *info)
 {
 	(void)dev;
-	info->capa = PDK_DMADEV_CAPA_COPY | PDK_DMADEV_CAPA_PASID | PDK_DMADEV_CAPA_SIM;
+	info->capa = PDK_DMADEV_CAPA_COPY | PDK_DMADEV_CAPA_SIM;
 	info->max_queues = 1;
 	info->min_desc = 16;
 	info->max_desc = 64;
-	info->max_xfer = 4096;
-	info->pasid_width = 20;
-}
-
-static int
-fake_configure(void *dev, const struct pdk_dmadev_conf *conf)
-{
-	(void)dev;
-	(void)conf;
-	return 0;
-}
-
-static int
-fake_queue_setup(void *dev, uint16_t q, const struct pdk_dmadev_queue_conf *conf, void **fp_q)
-{
-	(void)q;
-	(void)conf;
-	*fp_q = dev;
-	return 0;
-}
-
-static int
-fake_dev_q(void *dev, uint16_t q)
-{
-	(void)dev;
-	(void)q;
-	return 0;
-}
-
-static int
-fake_dev(void *dev)
-{
-	(void)dev;
-	return 0;
-}
-
-static int
-fake_pasid_alloc(void *dev, uint32_t *pasid)
-{
-	(void)dev;
-	*pasid = 1;
-	return 0;
-}
-
-static int
-fake_pasid(void *dev, uint32_t pasid)
-{
-	(void)dev;
-	(void)pasid;
-	return 0;
-}
-
-static int
-fake_pasid_list(void *dev, uint32_t *pasids, unsigned int max)
-{
-	(void)dev;
-	(void)pasids;
-	(void)max;
-	return 0;
-}
-
-static int
-fake_copy(void *q, uint64_t src, uint64_t dst, uint32_t len, uint64_t flags)
-{
-	(void)q;
-	(void)src;
-	(void)dst;
-	(void)len;
-	(void)flags;
-	return -ENOTSUP;
-}
-
-static int
-fake_fill(void *q, uint64_t pattern, uint64_t dst, uint32_t len, uint64_t flags)
-{
-	(void)q;
-	(void)pattern;
-	(void)dst;
-	(void)len;
-	(void)flags;
-	return -ENOTSUP;
-}
-
-static int
-fake_submit(void *q)
-{
-	(void)q;
-	return 0;
-}
-
-static uint16_t
-fake_completed(void *q, uint16_t nb, uint16_t *last, bool *err)
-{
-	(void)q;
-	(void)nb;
-	(void)last;
-	(void)err;
-	return 0;
-}
-
-static uint16_t
-fake_completed_status(void *q, uint16_t nb, uint16_t *last, struct pdk_dmadev_status *st)
-{
-	(void)q;
-	(void)nb;
-	(void)last;
-	(void)st;
-	return 0;
-}
-
-static uint16_t
-fake_capacity(const void *q)
-{
-	(void)q;
-	return 0;
 }
 
 static int
@@ -301,25 +191,10 @@ fixture_build(struct argcheck_fx *fx, struct argcheck_result *r)
 	fx->drv.id_table = fake_ids;
 	fx->drv.probe = fake_probe;
 
-	fx->ops.info_get = fake_info_get;
-	fx->ops.configure = fake_configure;
-	fx->ops.queue_setup = fake_queue_setup;
-	fx->ops.queue_release = fake_dev_q;
-	fx->ops.start = fake_dev;
-	fx->ops.stop = fake_dev;
-	fx->ops.close = fake_dev;
-	fx->ops.pasid_alloc = fake_pasid_alloc;
-	fx->ops.pasid_reserve = fake_pasid;
-	fx->ops.pasid_free = fake_pasid;
-	fx->ops.pasid_list = fake_pasid_list;
-	fx->fp_ops.copy = fake_copy;
-	fx->fp_ops.fill = fake_fill;
-	fx->fp_ops.submit = fake_submit;
-	fx->fp_ops.completed = fake_completed;
-	fx->fp_ops.completed_status = fake_completed_status;
-	fx->fp_ops.burst_capacity = fake_capacity;
-	FX_STEP(pdk_dmadev_register("argcheck0", "argcheck", &fx->ops, &fx->fp_ops, fx,
-				    &fx->dmadev_id));
+	fx->ops = *pdk_dma_skeleton_ops();
+	fx->ops.info_get = devless_info_get;
+	fx->fp_ops = *pdk_dma_skeleton_fp_ops();
+	FX_STEP(pdk_dma_skeleton_create("argcheck0", &fx->skel_conf, &fx->dmadev_id));
 	fx->dconf.nb_queues = 1;
 	FX_STEP(pdk_dmadev_configure(fx->dmadev_id, &fx->dconf));
 	fx->qconf.nb_desc = 16;

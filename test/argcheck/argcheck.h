@@ -22,6 +22,7 @@
 
 #include "pdk_bus.h"
 #include "pdk_dma.h"
+#include "pdk_dma_skeleton.h"
 #include "pdk_dmadev_pmd.h"
 #include "pdk_iommufd.h"
 #include "pdk_log.h"
@@ -59,8 +60,9 @@ struct argcheck_fx {
 	struct pdk_bus *bus;
 	struct pdk_bus_dev *bdev;
 	struct pdk_bus_driver drv;	/* a driver that is not registered */
-	int dmadev_id;			/* a configured device of a fake driver */
-	struct pdk_dmadev_ops ops;
+	int dmadev_id;			/* a skeleton device: configured, queue 0 on as */
+	struct pdk_dma_skeleton_conf skel_conf;	/* the defaults */
+	struct pdk_dmadev_ops ops;	/* the skeleton's, info_get without a device */
 	struct pdk_dmadev_fp_ops fp_ops;
 	struct pdk_dmadev_conf dconf;
 	struct pdk_dmadev_queue_conf qconf;

@@ -5,7 +5,8 @@
 /*
  * The fast path's debug checks (PDK_FASTPATH_CHECKS, meson option
  * -Dfastpath_checks=true): this file is always built with the define, so
- * the checks are tested whatever the option, on a driver that does nothing.
+ * the checks are tested whatever the option, on a skeleton device
+ * (drivers/dma/skeleton) whose queue's space is on the SIMULATED kernel.
  * Each inline of pdk_dmadev.h must refuse an id that is not a device, a
  * queue that is not set up and a NULL status array with -EINVAL (or 0
  * completions) and an ERR line, and pass a good call to the driver quietly.
@@ -17,9 +18,14 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 
-#include "pdk_dmadev_pmd.h"
+#include "pdk_dma.h"
+#include "pdk_dma_skeleton.h"
+#include "pdk_dmadev.h"
+#include "pdk_iommufd.h"
 #include "pdk_log.h"
+#include "pdk_sim.h"
 
 static unsigned int errs;
 static char last_err[256];
@@ -53,138 +59,92 @@ check(const char *what, long long got, long long want, const char *logged)
 	last_err[0] = '\0';
 }
 
-static void
-f_info(void *dev, struct pdk_dmadev_info *info)
+/* A skeleton device with queue 0 of 2 on a space that maps one page at IOVA == VA. */
+struct fixture {
+	struct pdk_sim *sim;
+	struct pdk_iommufd *ictx;
+	struct pdk_dma_as *as;
+	uint8_t *page;
+	int dev_id;
+};
+
+static int
+fixture_build(struct fixture *fx)
 {
-	(void)dev;
-	info->capa = PDK_DMADEV_CAPA_COPY | PDK_DMADEV_CAPA_FILL | PDK_DMADEV_CAPA_SIM;
-	info->max_queues = 2;
-	info->min_desc = 16;
-	info->max_desc = 64;
-	info->max_xfer = 4096;
+	struct pdk_sim_config cfg = { .no_default_devices = true };
+	struct pdk_dmadev_conf conf = { .nb_queues = 2 };
+	struct pdk_dmadev_queue_conf qc = { .nb_desc = 16 };
+	int rc;
+
+	memset(fx, 0, sizeof(*fx));
+	fx->dev_id = -1;
+	fx->page = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (fx->page == MAP_FAILED)
+		return -ENOMEM;
+	rc = pdk_sim_create(&cfg, &fx->sim);
+	if (rc == 0)
+		rc = pdk_iommufd_open(pdk_sim_sys(fx->sim), &fx->ictx);
+	if (rc == 0)
+		rc = pdk_dma_as_create(fx->ictx, "fastpath", &fx->as);
+	if (rc == 0)
+		rc = pdk_dma_map_iova(fx->as, fx->page, 4096, (uintptr_t)fx->page,
+				      PDK_IOMMUFD_READ | PDK_IOMMUFD_WRITE);
+	if (rc == 0)
+		rc = pdk_dma_skeleton_create("fastpath0", NULL, &fx->dev_id);
+	qc.as = fx->as;
+	if (rc == 0)
+		rc = pdk_dmadev_configure(fx->dev_id, &conf);
+	if (rc == 0)
+		rc = pdk_dmadev_queue_setup(fx->dev_id, 0, &qc);
+	if (rc == 0)
+		rc = pdk_dmadev_start(fx->dev_id);
+	return rc;
 }
 
 static int
-f_configure(void *dev, const struct pdk_dmadev_conf *conf)
+fixture_teardown(struct fixture *fx)
 {
-	(void)dev;
-	(void)conf;
-	return 0;
-}
+	int rc = 0;
 
-static int
-f_setup(void *dev, uint16_t q, const struct pdk_dmadev_queue_conf *conf, void **fp_q)
-{
-	(void)q;
-	(void)conf;
-	*fp_q = dev;
-	return 0;
-}
-
-static int
-f_q(void *dev, uint16_t q)
-{
-	(void)dev;
-	(void)q;
-	return 0;
-}
-
-static int
-f_dev(void *dev)
-{
-	(void)dev;
-	return 0;
-}
-
-static int
-f_copy(void *q, uint64_t src, uint64_t dst, uint32_t len, uint64_t flags)
-{
-	(void)q;
-	(void)src;
-	(void)dst;
-	(void)len;
-	(void)flags;
-	return 7;
-}
-
-static int
-f_fill(void *q, uint64_t pattern, uint64_t dst, uint32_t len, uint64_t flags)
-{
-	(void)q;
-	(void)pattern;
-	(void)dst;
-	(void)len;
-	(void)flags;
-	return 8;
-}
-
-static int
-f_submit(void *q)
-{
-	(void)q;
-	return 0;
-}
-
-static uint16_t
-f_completed(void *q, uint16_t nb, uint16_t *last, bool *err)
-{
-	(void)q;
-	(void)err;
-	*last = 0;
-	return nb > 0 ? 1 : 0;
-}
-
-static uint16_t
-f_completed_status(void *q, uint16_t nb, uint16_t *last, struct pdk_dmadev_status *st)
-{
-	(void)q;
-	(void)st;
-	*last = 0;
-	return nb > 0 ? 1 : 0;
-}
-
-static uint16_t
-f_capacity(const void *q)
-{
-	(void)q;
-	return 5;
+	if (fx->dev_id >= 0 && pdk_dma_skeleton_destroy(fx->dev_id) < 0)
+		rc = -1;
+	if (pdk_dma_as_destroy(fx->as) < 0)
+		rc = -1;
+	pdk_iommufd_close(fx->ictx);
+	pdk_sim_destroy(fx->sim);
+	munmap(fx->page, 4096);
+	return rc;
 }
 
 int
 main(void)
 {
-	static const struct pdk_dmadev_ops ops = {
-		.info_get = f_info, .configure = f_configure, .queue_setup = f_setup,
-		.queue_release = f_q, .start = f_dev, .stop = f_dev, .close = f_dev,
-	};
-	static const struct pdk_dmadev_fp_ops fp_ops = {
-		.copy = f_copy, .fill = f_fill, .submit = f_submit, .completed = f_completed,
-		.completed_status = f_completed_status, .burst_capacity = f_capacity,
-	};
-	struct pdk_dmadev_conf conf = { .nb_queues = 2 };
-	struct pdk_dmadev_queue_conf qc = { .nb_desc = 16, .as = (struct pdk_dma_as *)&conf };
 	struct pdk_dmadev_status st[1];
+	struct fixture fx;
+	uint64_t src, dst;
 	uint16_t last;
 	int dev_id, unused;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	if (pdk_dmadev_register("fastpath0", "fastpath", &ops, &fp_ops, &conf, &dev_id) < 0 ||
-	    pdk_dmadev_configure(dev_id, &conf) < 0 || pdk_dmadev_queue_setup(dev_id, 0, &qc) < 0 ||
-	    pdk_dmadev_start(dev_id) < 0) {
-		printf("FAIL fixture: a device of the do-nothing driver\n");
+	if (fixture_build(&fx) < 0) {
+		printf("FAIL fixture: a started skeleton device (see the log above)\n");
+		fixture_teardown(&fx);
 		return 1;
 	}
+	dev_id = fx.dev_id;
 	unused = dev_id + 1;
+	src = (uintptr_t)fx.page;
+	dst = src + 2048;
 	pdk_log_set_sink(sink, NULL, NULL, NULL);
 
 	/* a started queue: every call reaches the driver, nothing is logged */
-	check("copy on a started queue", pdk_dmadev_copy(dev_id, 0, 0x1000, 0x2000, 64, 0), 7, NULL);
-	check("fill on a started queue", pdk_dmadev_fill(dev_id, 0, 0, 0x2000, 64, 0), 8, NULL);
+	check("copy on a started queue", pdk_dmadev_copy(dev_id, 0, src, dst, 64, 0), 0, NULL);
+	check("fill on a started queue", pdk_dmadev_fill(dev_id, 0, 0, dst, 64, 0), 1, NULL);
 	check("submit on a started queue", pdk_dmadev_submit(dev_id, 0), 0, NULL);
 	check("completed on a started queue", pdk_dmadev_completed(dev_id, 0, 1, &last, NULL), 1, NULL);
 	check("completed_status on a started queue",
 	      pdk_dmadev_completed_status(dev_id, 0, 1, &last, st), 1, NULL);
-	check("burst_capacity on a started queue", pdk_dmadev_burst_capacity(dev_id, 0), 5, NULL);
+	check("burst_capacity on a started queue", pdk_dmadev_burst_capacity(dev_id, 0), 16, NULL);
 
 	/* an id that is not a device, negative or past the table */
 	check("copy, no such device", pdk_dmadev_copy(unused, 0, 0x1000, 0x2000, 64, 0), -EINVAL,
@@ -212,8 +172,8 @@ main(void)
 	      pdk_dmadev_completed_status(dev_id, 0, 1, &last, NULL), 0, "NULL status array");
 
 	pdk_log_set_sink(NULL, NULL, NULL, NULL);
-	if (pdk_dmadev_unregister(dev_id) < 0) {
-		printf("FAIL teardown: unregister\n");
+	if (fixture_teardown(&fx) < 0) {
+		printf("FAIL teardown (see the log above)\n");
 		failures++;
 	}
 	printf("fastpath checks: %d failed\n", failures);

@@ -57,6 +57,7 @@ FIXTURES = {
     'const struct pdk_dmadev_queue_conf *': '&fx->qconf',
     'const struct pdk_dmadev_ops *': '&fx->ops',
     'const struct pdk_dmadev_fp_ops *': '&fx->fp_ops',
+    'const struct pdk_dma_skeleton_conf *': '&fx->skel_conf',
     'pdk_log_sink_t': 'argcheck_sink_nop',
     'pdk_sys_dir_cb_t': 'argcheck_dir_cb',
     'const char *path': 'fx->path',

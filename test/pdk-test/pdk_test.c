@@ -149,7 +149,7 @@ run_in_process(const struct pdk_test *t)
 	int before, after, rc;
 
 	fd_check = true;
-	pdk_test_backend = PDK_TEST_BACKEND_SIM;	/* PDK_RULE_TEST wrappers set their own */
+	pdk_test_backend = PDK_TEST_BACKEND_SIM;	/* tests on a fixture set their own */
 	before = count_fds();
 	rc = t->fn();
 	after = count_fds();

@@ -17,7 +17,9 @@
  * The suite name (fast, slow, ...) becomes a meson test suite: meson reads
  * the registrations from the sources (test/pdk-test/list-tests.py), so a
  * test exists in one place only. Each test runs in a child process of its
- * own; an fd it leaves open fails it.
+ * own; an fd it leaves open fails it. A test that needs a device, a context
+ * and uAPI objects declares them as a fixture instead (PDK_ENV_TEST and the
+ * rule tests of test_env.h).
  *
  * Tests that run on the simulated kernel have names starting with "sim_".
  */
@@ -61,53 +63,19 @@ const struct pdk_test *pdk_test_find(const char *name);
 #define PDK_TEST_REGISTER(name, suite, fn) PDK_TEST_REGISTER_NOTE(name, suite, fn, NULL)
 
 /*
- * Rule tests and their two backends.
- *
- * A rule test (one errno rule of shared/reference/kernel-uapi.md, checked
- * through raw ioctls) is written once and run on every backend that can
- * answer it. PDK_RULE_TEST(name, fn) registers
- *   sim_rule_<name>     suite fast: on PDK's simulated kernel;
- *   kernel_rule_<name>  suite vm:   on the real iommufd of the VM harness,
- *                                   the device being the kernel's
- *                                   PASID-capable mock (mock_pasid.h).
- * The same assertions run on both, so a sim that disagrees with the kernel
- * fails sim_rule_<name> or kernel_rule_<name>. test_env_setup() reads
- * pdk_test_backend to build its fixture on the right one.
- *
- * PDK_SIM_RULE(name, fn, why) registers sim_rule_<name> only, with the
- * reason the real kernel cannot check it (printed by
- * kernel_rule_parity_report).
+ * The backend a test runs on. Tests on a fixture (PDK_ENV_TEST,
+ * PDK_RULE_TEST, PDK_SIM_RULE of test_env.h) set it before their body runs;
+ * test_env_setup() builds its environment on it. Every other test runs with
+ * PDK_TEST_BACKEND_SIM.
  */
 enum pdk_test_backend {
-	PDK_TEST_BACKEND_SIM,
-	PDK_TEST_BACKEND_KERNEL_MOCK,
+	PDK_TEST_BACKEND_SIM,		/* PDK's simulated kernel */
+	PDK_TEST_BACKEND_KERNEL_MOCK,	/* the VM's iommufd, the kernel's PASID-capable mock device */
+	PDK_TEST_BACKEND_KERNEL,	/* the VM's kernel and its edu devices */
 };
 
-/** The backend of the running rule test; set before its function runs. */
+/** The backend of the running test; set before its function runs. */
 extern enum pdk_test_backend pdk_test_backend;
-
-/** @return true when the running test is on the simulated kernel. */
-static inline int
-pdk_test_on_sim(void)
-{
-	return pdk_test_backend == PDK_TEST_BACKEND_SIM;
-}
-
-#define PDK_RULE_TEST(name, fn)							\
-	static int pdk_rule_sim_##name(void)					\
-	{									\
-		pdk_test_backend = PDK_TEST_BACKEND_SIM;			\
-		return fn();							\
-	}									\
-	static int pdk_rule_kernel_##name(void)					\
-	{									\
-		pdk_test_backend = PDK_TEST_BACKEND_KERNEL_MOCK;		\
-		return fn();							\
-	}									\
-	PDK_TEST_REGISTER(sim_rule_##name, fast, pdk_rule_sim_##name)		\
-	PDK_TEST_REGISTER(kernel_rule_##name, vm, pdk_rule_kernel_##name)
-
-#define PDK_SIM_RULE(name, fn, why) PDK_TEST_REGISTER_NOTE(sim_rule_##name, fast, fn, why)
 
 /**
  * Turn off the runner's fd-leak check for the running test, printing @p why.

@@ -4,94 +4,75 @@
 
 /*
  * lib/dmadev: the registry, the state machine, the argument checks, the
- * fast-path slots and the stats, through a TEST DRIVER written here.
+ * fast-path slots and the stats, on devices of the skeleton driver
+ * (drivers/dma/skeleton: a software copy engine, no hardware, no sim
+ * model).
  *
- * The test driver is no hardware and no sim model: a memcpy engine over
- * plain process memory with IOVA == VA that runs each operation when it is
- * submitted and keeps a status per operation. The test can mark an IOVA
- * range "unmapped": an operation touching it stops there with a fake page
- * fault (the bytes before the fault are moved), as an IOMMU would report.
- * The driver also checks the contract of pdk_dmadev_pmd.h on every call
- * and counts violations, so each test ends by asserting there were none.
+ * Between the library and the skeleton sits a contract checker: an ops
+ * table built on the skeleton's (pdk_dma_skeleton_conf.ops) whose every op
+ * counts the call, checks what pdk_dmadev_pmd.h promises for it, fails once
+ * when the test asks, then calls the skeleton's op. Each test ends by
+ * asserting there was no violation.
  *
- * Tests named dmadev_* need nothing else. Tests that set queues up need a
- * struct pdk_dma_as, which the library only checks for NULL and passes on:
- * they take a real one from an iommufd context on the SIMULATED kernel (no
- * simulated device is used) and are named sim_dmadev_*.
+ * Tests named dmadev_* need nothing else. Tests that set queues up need
+ * address spaces: they take real ones from an iommufd context on the
+ * SIMULATED kernel (test_dma_env.h; no simulated device is used) and are
+ * named sim_dmadev_*. An op touching the page the fixture leaves unmapped
+ * faults there, as behind an IOMMU.
  */
 
-#include <inttypes.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "pdk_dma.h"
+#include "pdk_dma_skeleton.h"
 #include "pdk_dmadev_pmd.h"
-#include "pdk_iommufd.h"
 #include "pdk_log.h"
-#include "pdk_sim.h"
 #include "pdk_test.h"
+#include "test_dma_env.h"
 
-/* ======================= the test driver ======================= */
+/* ======================= the contract checker ======================= */
 
-#define TDRV_DRIVER	"dmadev-test-driver"
-#define TDRV_MAX_XFER	(1u << 20)
-#define TDRV_HW_OK	1	/* its own status codes, reported as hw_status */
-#define TDRV_HW_FAULT	3
-
-#define TDRV_LOG(...) PDK_LOG(ERR, "test-driver", __VA_ARGS__)
-
-enum tdrv_kind { TDRV_COPY, TDRV_FILL };
-
-struct tdrv_op {
-	uint8_t kind;
-	uint64_t src;		/* the pattern for a fill */
-	uint64_t dst;
-	uint32_t len;
-	struct pdk_dmadev_status st;	/* set when the op runs (submit) */
-};
-
-struct tdrv_dev;
-
-struct tdrv_queue {
-	struct tdrv_dev *dev;
-	uint16_t nb_desc;
-	uint16_t mask;
-	uint16_t write;		/* ring index of the next enqueue */
-	uint16_t submitted;	/* ops before it have run */
-	uint16_t cpl;		/* next op to report */
-	struct tdrv_op *ring;
-	struct pdk_dmadev_stats stats;
-	struct pdk_dma_as *as;
-	uint32_t pasid;
-};
+#define TDRV_LOG(...) PDK_LOG(ERR, "test-checker", __VA_ARGS__)
+#define SKEL (pdk_dma_skeleton_ops())
 
 struct tdrv_dev {
 	const char *name;
-	int dev_id;		/* to look at its fast-path slots */
-	struct pdk_dmadev_info info;	/* what info_get reports */
-	struct tdrv_queue *queues[PDK_DMADEV_MAX_QUEUES];
-	uint16_t nb_queues;
+	int dev_id;
+	/* the device tdrv_create() makes */
+	const struct pdk_dmadev_ops *ops;	/* NULL: tdrv_ops */
+	bool no_pasid;
+	/* with info_patch, info_get reports these four fields of info instead */
+	bool info_patch;
+	struct pdk_dmadev_info info;
+	/* the next call of that op fails with this -errno (then 0 again), the skeleton not called */
+	int fail_configure, fail_start, fail_stop;
+	/* the driver's state, as the library's calls made it */
 	bool started;
 	bool stop_failed;	/* started, and its last stop failed */
-	uint64_t hole_lo, hole_hi;	/* [lo, hi): "unmapped" IOVAs */
-	/* the next call of that op fails with this -errno (then 0 again) */
-	int fail_configure, fail_start, fail_stop;
+	uint16_t nb_queues;
+	bool set_up[PDK_DMADEV_MAX_QUEUES];
+	struct pdk_dmadev_queue_conf qconf[PDK_DMADEV_MAX_QUEUES];
 	/* what the driver saw */
 	unsigned int n_configure, n_setup, n_release, n_start, n_stop, n_close, n_dump;
 	unsigned int released[PDK_DMADEV_MAX_QUEUES];
 	unsigned int violations;	/* calls the library promised never to make */
 };
 
+static struct tdrv_dev *
+tdrv_of(void *dev)
+{
+	return pdk_dma_skeleton_priv(dev);
+}
+
 static void
 tdrv_violation(struct tdrv_dev *d, const char *what)
 {
-	fprintf(stderr, "  test driver %s: contract violation: %s\n", d->name, what);
+	fprintf(stderr, "  test checker %s: contract violation: %s\n", d->name, what);
 	d->violations++;
 }
-
-static const struct pdk_dmadev_fp_ops tdrv_fp_ops;
 
 /*
  * The library installs a queue's slot only after the driver started and
@@ -103,311 +84,136 @@ tdrv_check_slots_off(struct tdrv_dev *d, const char *when)
 	uint16_t q;
 
 	for (q = 0; q < PDK_DMADEV_MAX_QUEUES; q++)
-		if (pdk_dmadev_fp[d->dev_id][q].ops == &tdrv_fp_ops) {
-			fprintf(stderr, "  test driver %s: queue %u: fast path live %s\n",
+		if (pdk_dmadev_fp[d->dev_id][q].ops == pdk_dma_skeleton_fp_ops()) {
+			fprintf(stderr, "  test checker %s: queue %u: fast path live %s\n",
 				d->name, q, when);
 			d->violations++;
 		}
 }
 
 static int
-tdrv_take_failure(int *fail)
+tdrv_take_failure(struct tdrv_dev *d, int *fail, const char *step)
 {
 	int rc = *fail;
 
 	*fail = 0;
+	if (rc < 0)
+		TDRV_LOG("%s: %s: failure injected by the test", d->name, step);
 	return rc;
 }
-
-/* ---- fast path ---- */
-
-/* The first IOVA of [a, a + len) in the hole, or UINT64_MAX. */
-static uint64_t
-tdrv_hole_hit(const struct tdrv_dev *d, uint64_t a, uint32_t len)
-{
-	if (d->hole_hi <= d->hole_lo || a + len <= d->hole_lo || a >= d->hole_hi)
-		return UINT64_MAX;
-	return a > d->hole_lo ? a : d->hole_lo;
-}
-
-/* Run one op as a device behind an IOMMU would: up to the first fault. */
-static void
-tdrv_run(struct tdrv_queue *q, struct tdrv_op *op)
-{
-	uint64_t rf = op->kind == TDRV_COPY ? tdrv_hole_hit(q->dev, op->src, op->len) : UINT64_MAX;
-	uint64_t wf = tdrv_hole_hit(q->dev, op->dst, op->len);
-	uint32_t roff = rf == UINT64_MAX ? op->len : (uint32_t)(rf - op->src);
-	uint32_t woff = wf == UINT64_MAX ? op->len : (uint32_t)(wf - op->dst);
-	uint32_t done = roff < woff ? roff : woff;
-	uint8_t *dst = (uint8_t *)(uintptr_t)op->dst;
-	uint32_t i;
-
-	if (op->kind == TDRV_COPY)
-		memmove(dst, (const void *)(uintptr_t)op->src, done);
-	else
-		for (i = 0; i < done; i++)
-			dst[i] = (uint8_t)(op->src >> (8 * (i % 8)));
-	memset(&op->st, 0, sizeof(op->st));
-	op->st.bytes_done = done;
-	if (done == op->len) {
-		op->st.code = PDK_DMADEV_ST_SUCCESS;
-		op->st.hw_status = TDRV_HW_OK;
-		return;
-	}
-	/* a copy reads before it writes: at the same offset the read faults */
-	op->st.code = PDK_DMADEV_ST_PAGE_FAULT;
-	op->st.hw_status = TDRV_HW_FAULT;
-	op->st.fault_write = woff < roff;
-	op->st.fault_addr = woff < roff ? wf : rf;
-}
-
-static int
-tdrv_submit(void *qp)
-{
-	struct tdrv_queue *q = qp;
-
-	while (q->submitted != q->write) {
-		tdrv_run(q, &q->ring[q->submitted & q->mask]);
-		q->submitted++;
-		q->stats.submitted++;
-	}
-	return 0;
-}
-
-static int
-tdrv_enqueue(struct tdrv_queue *q, uint8_t kind, uint64_t src, uint64_t dst, uint32_t len,
-	     uint64_t flags)
-{
-	uint16_t idx = q->write;
-	struct tdrv_op *op;
-
-	if (len == 0 || len > TDRV_MAX_XFER)
-		return -EINVAL;
-	if ((uint16_t)(idx - q->cpl) >= q->nb_desc)
-		return -ENOSPC;
-	op = &q->ring[idx & q->mask];
-	memset(op, 0, sizeof(*op));
-	op->kind = kind;
-	op->src = src;
-	op->dst = dst;
-	op->len = len;
-	q->write = (uint16_t)(idx + 1);
-	if (flags & PDK_DMADEV_OP_SUBMIT)
-		tdrv_submit(q);
-	return idx;
-}
-
-static int
-tdrv_copy(void *q, uint64_t src, uint64_t dst, uint32_t len, uint64_t flags)
-{
-	return tdrv_enqueue(q, TDRV_COPY, src, dst, len, flags);
-}
-
-static int
-tdrv_fill(void *q, uint64_t pattern, uint64_t dst, uint32_t len, uint64_t flags)
-{
-	return tdrv_enqueue(q, TDRV_FILL, pattern, dst, len, flags);
-}
-
-static void
-tdrv_account(struct tdrv_queue *q, const struct tdrv_op *op)
-{
-	q->stats.completed++;
-	if (op->st.code == PDK_DMADEV_ST_SUCCESS) {
-		q->stats.bytes += op->len;
-	} else {
-		q->stats.errors++;
-		if (op->st.code == PDK_DMADEV_ST_PAGE_FAULT)
-			q->stats.page_faults++;
-	}
-}
-
-static uint16_t
-tdrv_completed(void *qp, uint16_t nb, uint16_t *last_idx, bool *has_error)
-{
-	struct tdrv_queue *q = qp;
-	uint16_t n = 0;
-
-	while (n < nb && q->cpl != q->submitted) {
-		const struct tdrv_op *op = &q->ring[q->cpl & q->mask];
-
-		if (op->st.code != PDK_DMADEV_ST_SUCCESS) {
-			*has_error = true;	/* left for completed_status() */
-			break;
-		}
-		tdrv_account(q, op);
-		q->cpl++;
-		n++;
-	}
-	*last_idx = (uint16_t)(q->cpl - 1);
-	return n;
-}
-
-static uint16_t
-tdrv_completed_status(void *qp, uint16_t nb, uint16_t *last_idx, struct pdk_dmadev_status *st)
-{
-	struct tdrv_queue *q = qp;
-	uint16_t n = 0;
-
-	while (n < nb && q->cpl != q->submitted) {
-		const struct tdrv_op *op = &q->ring[q->cpl & q->mask];
-
-		st[n++] = op->st;
-		tdrv_account(q, op);
-		q->cpl++;
-	}
-	*last_idx = (uint16_t)(q->cpl - 1);
-	return n;
-}
-
-static uint16_t
-tdrv_burst_capacity(const void *qp)
-{
-	const struct tdrv_queue *q = qp;
-
-	return (uint16_t)(q->nb_desc - (uint16_t)(q->write - q->cpl));
-}
-
-static const struct pdk_dmadev_fp_ops tdrv_fp_ops = {
-	.copy = tdrv_copy,
-	.fill = tdrv_fill,
-	.submit = tdrv_submit,
-	.completed = tdrv_completed,
-	.completed_status = tdrv_completed_status,
-	.burst_capacity = tdrv_burst_capacity,
-};
-
-/* ---- control path ---- */
 
 static void
 tdrv_info_get(void *dev, struct pdk_dmadev_info *info)
 {
-	struct tdrv_dev *d = dev;
+	struct tdrv_dev *d = tdrv_of(dev);
 
-	*info = d->info;
-	info->nb_queues = d->nb_queues;
+	SKEL->info_get(dev, info);
+	if (d->info_patch) {
+		info->max_queues = d->info.max_queues;
+		info->min_desc = d->info.min_desc;
+		info->max_desc = d->info.max_desc;
+		info->pasid_width = d->info.pasid_width;
+	}
+}
+
+static void
+tdrv_info(void *dev, struct pdk_dmadev_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	tdrv_info_get(dev, info);
 }
 
 static int
 tdrv_configure(void *dev, const struct pdk_dmadev_conf *conf)
 {
-	struct tdrv_dev *d = dev;
+	struct tdrv_dev *d = tdrv_of(dev);
+	struct pdk_dmadev_info info;
 	uint16_t q;
 	int rc;
 
 	d->n_configure++;
+	tdrv_info(dev, &info);
 	if (d->started)
 		tdrv_violation(d, "configure while started");
 	for (q = 0; q < PDK_DMADEV_MAX_QUEUES; q++)
-		if (d->queues[q] != NULL)
+		if (d->set_up[q])
 			tdrv_violation(d, "configure with a queue still set up");
-	if (conf->nb_queues == 0 || conf->nb_queues > d->info.max_queues)
+	if (conf->nb_queues == 0 || conf->nb_queues > info.max_queues)
 		tdrv_violation(d, "configure with a bad queue count");
-	rc = tdrv_take_failure(&d->fail_configure);
-	if (rc < 0) {
-		TDRV_LOG("%s: configure: failure injected by the test", d->name);
-		d->nb_queues = 0;
-		return rc;
-	}
-	d->nb_queues = conf->nb_queues;
-	return 0;
-}
-
-static bool
-tdrv_pasid_used(const struct tdrv_dev *d, uint32_t pasid)
-{
-	uint16_t q;
-
-	for (q = 0; q < PDK_DMADEV_MAX_QUEUES; q++)
-		if (d->queues[q] != NULL && d->queues[q]->pasid == pasid)
-			return true;
-	return false;
+	d->nb_queues = 0;
+	rc = tdrv_take_failure(d, &d->fail_configure, "configure");
+	if (rc == 0)
+		rc = SKEL->configure(dev, conf);
+	if (rc == 0)
+		d->nb_queues = conf->nb_queues;
+	return rc;
 }
 
 static int
 tdrv_queue_setup(void *dev, uint16_t qid, const struct pdk_dmadev_queue_conf *conf, void **fp_q)
 {
-	struct tdrv_dev *d = dev;
-	struct tdrv_queue *q;
-	uint32_t pasid = conf->pasid;
+	struct tdrv_dev *d = tdrv_of(dev);
+	struct pdk_dmadev_info info;
+	int rc;
 
 	d->n_setup++;
+	tdrv_info(dev, &info);
 	if (d->started)
 		tdrv_violation(d, "queue_setup while started");
-	if (qid >= d->nb_queues || d->queues[qid] != NULL)
+	if (qid >= d->nb_queues || d->set_up[qid]) {
 		tdrv_violation(d, "queue_setup of a bad or set-up queue");
-	if ((conf->nb_desc & (conf->nb_desc - 1)) != 0 || conf->nb_desc < d->info.min_desc ||
-	    conf->nb_desc > d->info.max_desc || conf->as == NULL)
+		return -EINVAL;
+	}
+	if ((conf->nb_desc & (conf->nb_desc - 1)) != 0 || conf->nb_desc < info.min_desc ||
+	    conf->nb_desc > info.max_desc || conf->as == NULL)
 		tdrv_violation(d, "queue_setup with a bad conf");
-	if (pasid != 0 && ((d->info.capa & PDK_DMADEV_CAPA_PASID) == 0 ||
-			   pasid >= (1u << d->info.pasid_width)))
+	if (conf->pasid != 0 && ((info.capa & PDK_DMADEV_CAPA_PASID) == 0 ||
+				 conf->pasid >= (1u << info.pasid_width)))
 		tdrv_violation(d, "queue_setup with a bad PASID");
-	/* PASIDs as lib/pasid hands them out: the lowest free one, or the one asked */
-	if (pasid != 0 && tdrv_pasid_used(d, pasid)) {
-		TDRV_LOG("%s: queue %u: PASID %u is used by another queue", d->name, qid, pasid);
-		return -EBUSY;
+	rc = SKEL->queue_setup(dev, qid, conf, fp_q);
+	if (rc == 0) {
+		d->set_up[qid] = true;
+		d->qconf[qid] = *conf;
 	}
-	if (pasid == 0 && (d->info.capa & PDK_DMADEV_CAPA_PASID))
-		for (pasid = 1; tdrv_pasid_used(d, pasid); pasid++)
-			;
-	q = calloc(1, sizeof(*q));
-	if (q != NULL)
-		q->ring = calloc(conf->nb_desc, sizeof(*q->ring));
-	if (q == NULL || q->ring == NULL) {
-		free(q);
-		return -ENOMEM;
-	}
-	q->dev = d;
-	q->nb_desc = conf->nb_desc;
-	q->mask = (uint16_t)(conf->nb_desc - 1);
-	q->as = conf->as;
-	q->pasid = pasid;
-	d->queues[qid] = q;
-	*fp_q = q;
-	return 0;
+	return rc;
 }
 
 static int
 tdrv_queue_release(void *dev, uint16_t qid)
 {
-	struct tdrv_dev *d = dev;
+	struct tdrv_dev *d = tdrv_of(dev);
 
 	d->n_release++;
-	/* after a failed stop (close, unregister) it would quiesce the queue first */
+	/* after a failed stop (close, unregister) the skeleton quiesces first */
 	if (d->started && !d->stop_failed)
 		tdrv_violation(d, "queue_release while started");
-	if (qid >= PDK_DMADEV_MAX_QUEUES || d->queues[qid] == NULL) {
+	if (qid >= PDK_DMADEV_MAX_QUEUES || !d->set_up[qid]) {
 		tdrv_violation(d, "queue_release of a queue not set up");
 		return 0;
 	}
 	d->released[qid]++;
-	free(d->queues[qid]->ring);
-	free(d->queues[qid]);
-	d->queues[qid] = NULL;
-	return 0;
+	d->set_up[qid] = false;
+	return SKEL->queue_release(dev, qid);
 }
 
 static int
 tdrv_queue_info(void *dev, uint16_t qid, struct pdk_dmadev_queue_info *info)
 {
-	struct tdrv_dev *d = dev;
-	const struct tdrv_queue *q = qid < PDK_DMADEV_MAX_QUEUES ? d->queues[qid] : NULL;
+	struct tdrv_dev *d = tdrv_of(dev);
 
-	if (q == NULL) {
+	if (qid >= PDK_DMADEV_MAX_QUEUES || !d->set_up[qid]) {
 		tdrv_violation(d, "queue_info of a queue not set up");
 		return -EINVAL;
 	}
-	if (info->nb_desc != q->nb_desc || info->as != q->as)
+	if (info->nb_desc != d->qconf[qid].nb_desc || info->as != d->qconf[qid].as)
 		tdrv_violation(d, "queue_info without the library's fields");
-	info->pasid = q->pasid;
-	info->hwpt_id = 100u + qid;	/* made up: no HWPT behind this driver */
-	return 0;
+	return SKEL->queue_info(dev, qid, info);
 }
 
 static int
 tdrv_start(void *dev)
 {
-	struct tdrv_dev *d = dev;
+	struct tdrv_dev *d = tdrv_of(dev);
 	unsigned int n = 0;
 	uint16_t q;
 	int rc;
@@ -417,218 +223,145 @@ tdrv_start(void *dev)
 	if (d->started)
 		tdrv_violation(d, "start while started (or after a failed stop)");
 	for (q = 0; q < d->nb_queues; q++)
-		n += d->queues[q] != NULL;
+		n += d->set_up[q];
 	if (n == 0)
 		tdrv_violation(d, "start without a set-up queue");
-	rc = tdrv_take_failure(&d->fail_start);
-	if (rc < 0) {
-		TDRV_LOG("%s: start: failure injected by the test", d->name);
-		return rc;
-	}
-	/* rings restart at index 0, as after a device reset */
-	for (q = 0; q < d->nb_queues; q++) {
-		if (d->queues[q] == NULL)
-			continue;
-		d->queues[q]->write = 0;
-		d->queues[q]->submitted = 0;
-		d->queues[q]->cpl = 0;
-	}
-	d->started = true;
-	return 0;
+	rc = tdrv_take_failure(d, &d->fail_start, "start");
+	if (rc == 0)
+		rc = SKEL->start(dev);
+	if (rc == 0)
+		d->started = true;
+	return rc;
 }
 
 static int
 tdrv_stop(void *dev)
 {
-	struct tdrv_dev *d = dev;
+	struct tdrv_dev *d = tdrv_of(dev);
 	int rc;
 
 	d->n_stop++;
 	tdrv_check_slots_off(d, "while the driver stops");
 	if (!d->started)
 		tdrv_violation(d, "stop while stopped");
-	rc = tdrv_take_failure(&d->fail_stop);
+	rc = tdrv_take_failure(d, &d->fail_stop, "stop");
 	if (rc < 0) {
-		TDRV_LOG("%s: stop: failure injected by the test", d->name);
-		d->stop_failed = true;	/* the "hardware" keeps running */
+		d->stop_failed = true;	/* the skeleton keeps running */
 		return rc;
 	}
-	d->started = false;
-	d->stop_failed = false;
-	return 0;
+	rc = SKEL->stop(dev);
+	if (rc == 0) {
+		d->started = false;
+		d->stop_failed = false;
+	}
+	return rc;
 }
 
 static int
 tdrv_close(void *dev)
 {
-	struct tdrv_dev *d = dev;
+	struct tdrv_dev *d = tdrv_of(dev);
 	uint16_t q;
 
 	d->n_close++;
 	for (q = 0; q < PDK_DMADEV_MAX_QUEUES; q++)
-		if (d->queues[q] != NULL)
+		if (d->set_up[q])
 			tdrv_violation(d, "close with a queue still set up");
 	/* close quiesces the device even after a failed stop */
 	d->started = false;
 	d->stop_failed = false;
 	d->nb_queues = 0;
-	return 0;
+	return SKEL->close(dev);
 }
 
 static int
 tdrv_stats_get(void *dev, uint16_t qid, struct pdk_dmadev_stats *stats)
 {
-	struct tdrv_dev *d = dev;
+	struct tdrv_dev *d = tdrv_of(dev);
 
-	if (qid >= PDK_DMADEV_MAX_QUEUES || d->queues[qid] == NULL) {
+	if (qid >= PDK_DMADEV_MAX_QUEUES || !d->set_up[qid]) {
 		tdrv_violation(d, "stats_get of a queue not set up (or ALL)");
 		return -EINVAL;
 	}
-	*stats = d->queues[qid]->stats;
-	return 0;
+	return SKEL->stats_get(dev, qid, stats);
 }
 
 static int
 tdrv_stats_reset(void *dev, uint16_t qid)
 {
-	struct tdrv_dev *d = dev;
+	struct tdrv_dev *d = tdrv_of(dev);
 
-	if (qid >= PDK_DMADEV_MAX_QUEUES || d->queues[qid] == NULL) {
+	if (qid >= PDK_DMADEV_MAX_QUEUES || !d->set_up[qid]) {
 		tdrv_violation(d, "stats_reset of a queue not set up (or ALL)");
 		return -EINVAL;
 	}
-	memset(&d->queues[qid]->stats, 0, sizeof(d->queues[qid]->stats));
-	return 0;
+	return SKEL->stats_reset(dev, qid);
 }
 
 static int
 tdrv_dump(void *dev, FILE *f)
 {
-	struct tdrv_dev *d = dev;
-
-	d->n_dump++;
-	fprintf(f, "    test driver %s: %s, unmapped [0x%" PRIx64 ", 0x%" PRIx64 ")\n", d->name,
-		d->started ? "running" : "idle", d->hole_lo, d->hole_hi);
-	return 0;
+	tdrv_of(dev)->n_dump++;
+	return SKEL->dump(dev, f);
 }
 
-static const struct pdk_dmadev_ops tdrv_ops = {
-	.info_get = tdrv_info_get,
-	.configure = tdrv_configure,
-	.queue_setup = tdrv_queue_setup,
-	.queue_release = tdrv_queue_release,
-	.queue_info = tdrv_queue_info,
-	.start = tdrv_start,
-	.stop = tdrv_stop,
-	.close = tdrv_close,
-	.stats_get = tdrv_stats_get,
-	.stats_reset = tdrv_stats_reset,
-	.dump = tdrv_dump,
-};
+/* The skeleton's table with the checker's ops; the PASID ops stay the skeleton's. */
+static struct pdk_dmadev_ops tdrv_ops;
 
-/* A device of 4 queues, 8..1024 descriptors, PASID width 8. */
 static void
 tdrv_init(struct tdrv_dev *d, const char *name)
 {
+	tdrv_ops = *SKEL;
+	tdrv_ops.info_get = tdrv_info_get;
+	tdrv_ops.configure = tdrv_configure;
+	tdrv_ops.queue_setup = tdrv_queue_setup;
+	tdrv_ops.queue_release = tdrv_queue_release;
+	tdrv_ops.queue_info = tdrv_queue_info;
+	tdrv_ops.start = tdrv_start;
+	tdrv_ops.stop = tdrv_stop;
+	tdrv_ops.close = tdrv_close;
+	tdrv_ops.stats_get = tdrv_stats_get;
+	tdrv_ops.stats_reset = tdrv_stats_reset;
+	tdrv_ops.dump = tdrv_dump;
 	memset(d, 0, sizeof(*d));
 	d->name = name;
-	/* backend left NULL: the library derives "sim" from CAPA_SIM */
-	d->info.capa = PDK_DMADEV_CAPA_COPY | PDK_DMADEV_CAPA_FILL | PDK_DMADEV_CAPA_PASID |
-		       PDK_DMADEV_CAPA_SIM;
+	d->dev_id = -1;
+	/* the skeleton's defaults, for tests that patch one field */
 	d->info.max_queues = 4;
-	d->info.min_desc = 8;
+	d->info.min_desc = PDK_DMA_SKELETON_MIN_DESC;
 	d->info.max_desc = 1024;
-	d->info.max_xfer = TDRV_MAX_XFER;
-	d->info.pasid_width = 8;
+	d->info.pasid_width = PDK_DMA_SKELETON_PASID_WIDTH;
 }
 
+/* A skeleton device of 4 queues, 8..1024 descriptors, PASID width 8, through the checker. */
 static int
-tdrv_register(struct tdrv_dev *d, const char *name, int *dev_id)
+tdrv_create(struct tdrv_dev *d, int *dev_id)
 {
+	struct pdk_dma_skeleton_conf conf = {
+		.no_pasid = d->no_pasid,
+		.ops = d->ops != NULL ? d->ops : &tdrv_ops,
+		.priv = d,
+	};
 	int rc;
 
-	tdrv_init(d, name);
-	rc = pdk_dmadev_register(name, TDRV_DRIVER, &tdrv_ops, &tdrv_fp_ops, d, dev_id);
+	rc = pdk_dma_skeleton_create(d->name, &conf, dev_id);
 	if (rc == 0)
 		d->dev_id = *dev_id;
 	return rc;
 }
 
-/* Mark [va, va + len) unmapped: ops touching it fault there. */
-static void
-tdrv_set_hole(struct tdrv_dev *d, const void *va, size_t len)
+static int
+tdrv_register(struct tdrv_dev *d, const char *name, int *dev_id)
 {
-	d->hole_lo = (uint64_t)(uintptr_t)va;
-	d->hole_hi = d->hole_lo + len;
+	tdrv_init(d, name);
+	return tdrv_create(d, dev_id);
 }
 
-/* ======================= fixtures and helpers ======================= */
-
-#define IOVA(p) ((uint64_t)(uintptr_t)(p))	/* the test driver's IOVA == VA */
-
-/* Assert a call is refused with @p err and a logged line naming @p name. */
-#define TEST_REFUSED(expr, err, name)						\
-	do {									\
-		test_log_clear();						\
-		TEST_ASSERT_RC(expr, err);					\
-		TEST_ASSERT_LOGGED(name);					\
-	} while (0)
-
-/* Address spaces for queues, from an iommufd context on the simulated kernel. */
-struct as_env {
-	struct pdk_sim *sim;
-	struct pdk_iommufd *ictx;
-	struct pdk_dma_as *as[2];
-};
-
+/* Unregister the device (if it still is) and free it. */
 static int
-as_env_setup(struct as_env *e)
+tdrv_remove(const struct tdrv_dev *d)
 {
-	struct pdk_sim_config cfg = { .no_default_devices = true };
-	int rc;
-
-	memset(e, 0, sizeof(*e));
-	rc = pdk_sim_create(&cfg, &e->sim);
-	if (rc == 0)
-		rc = pdk_iommufd_open(pdk_sim_sys(e->sim), &e->ictx);
-	if (rc == 0)
-		rc = pdk_dma_as_create(e->ictx, "dmadev-test-a", &e->as[0]);
-	if (rc == 0)
-		rc = pdk_dma_as_create(e->ictx, "dmadev-test-b", &e->as[1]);
-	return rc;
-}
-
-/* @return 0 when the sim was left clean. */
-static int
-as_env_teardown(struct as_env *e)
-{
-	bool clean;
-	int rc = 0;
-
-	if (pdk_dma_as_destroy(e->as[0]) < 0 || pdk_dma_as_destroy(e->as[1]) < 0)
-		rc = -1;
-	pdk_iommufd_close(e->ictx);
-	if (e->sim == NULL)
-		return -1;
-	clean = pdk_sim_is_clean(e->sim);
-	if (pdk_sim_destroy(e->sim) != 0 || !clean)
-		rc = -1;
-	return rc;
-}
-
-static int
-setup_queues(int dev_id, uint16_t nb_queues, uint16_t nb_set_up, uint16_t nb_desc,
-	     struct pdk_dma_as *as)
-{
-	struct pdk_dmadev_conf conf = { .nb_queues = nb_queues };
-	struct pdk_dmadev_queue_conf qc = { .nb_desc = nb_desc, .as = as };
-	uint16_t q;
-	int rc;
-
-	rc = pdk_dmadev_configure(dev_id, &conf);
-	for (q = 0; q < nb_set_up && rc == 0; q++)
-		rc = pdk_dmadev_queue_setup(dev_id, q, &qc);
-	return rc;
+	return pdk_dma_skeleton_destroy(d->dev_id);
 }
 
 /* ======================= tests without queues ======================= */
@@ -670,7 +403,7 @@ test_dmadev_registry(void)
 	/* info: the library's copies of name and driver, its queue count */
 	TEST_ASSERT_OK(pdk_dmadev_info_get(a, &info));
 	TEST_ASSERT(strcmp(info.name, "dev-a") == 0, "name '%s'", info.name);
-	TEST_ASSERT(strcmp(info.driver, TDRV_DRIVER) == 0);
+	TEST_ASSERT(strcmp(info.driver, PDK_DMA_SKELETON_DRIVER) == 0);
 	TEST_ASSERT(strcmp(info.backend, "sim") == 0, "backend '%s'", info.backend);
 	TEST_ASSERT_EQ(info.max_queues, 4);
 	TEST_ASSERT_EQ(info.nb_queues, 0);
@@ -706,6 +439,9 @@ test_dmadev_registry(void)
 	for (i = 0; i < PDK_DMADEV_MAX_DEVS; i++)
 		TEST_ASSERT_OK(pdk_dmadev_unregister(i));
 	TEST_ASSERT_EQ(pdk_dmadev_count(), 0);
+	/* the skeleton frees a device the library unregistered (dev-b's went with dev-d's create) */
+	for (i = 0; i < PDK_DMADEV_MAX_DEVS; i++)
+		TEST_ASSERT_OK(tdrv_remove(&devs[i]));
 	for (i = 0; i < PDK_DMADEV_MAX_DEVS; i++)
 		TEST_ASSERT_EQ(devs[i].violations, 0);
 	test_log_capture_stop();
@@ -717,55 +453,55 @@ PDK_TEST_REGISTER(dmadev_registry, fast, test_dmadev_registry);
 static int
 test_dmadev_register_args(void)
 {
-	struct pdk_dmadev_fp_ops fp = tdrv_fp_ops;
-	struct pdk_dmadev_ops ops = tdrv_ops;
+	const struct pdk_dmadev_fp_ops *skel_fp = pdk_dma_skeleton_fp_ops();
+	const char *drv = PDK_DMA_SKELETON_DRIVER;
+	struct pdk_dmadev_fp_ops fp;
+	struct pdk_dmadev_ops ops;
 	char longname[PDK_DMADEV_NAME_MAX + 1];
 	struct tdrv_dev d;
 	int id;
 
 	tdrv_init(&d, "args");
+	ops = tdrv_ops;
+	fp = *skel_fp;
 	test_log_capture_start();
-	TEST_REFUSED(pdk_dmadev_register(NULL, TDRV_DRIVER, &tdrv_ops, &tdrv_fp_ops, &d, &id),
-		     -EINVAL, "NULL");
-	TEST_REFUSED(pdk_dmadev_register("", TDRV_DRIVER, &tdrv_ops, &tdrv_fp_ops, &d, &id),
-		     -EINVAL, "empty");
+	/* refused before any op is called: no device behind them */
+	TEST_REFUSED(pdk_dmadev_register(NULL, drv, &tdrv_ops, skel_fp, NULL, &id), -EINVAL,
+		     "NULL");
+	TEST_REFUSED(pdk_dmadev_register("", drv, &tdrv_ops, skel_fp, NULL, &id), -EINVAL,
+		     "empty");
 	memset(longname, 'n', PDK_DMADEV_NAME_MAX);
 	longname[PDK_DMADEV_NAME_MAX] = '\0';
-	TEST_REFUSED(pdk_dmadev_register(longname, TDRV_DRIVER, &tdrv_ops, &tdrv_fp_ops, &d, &id),
-		     -EINVAL, "too long");
-	TEST_REFUSED(pdk_dmadev_register("args", NULL, &tdrv_ops, &tdrv_fp_ops, &d, &id), -EINVAL,
+	TEST_REFUSED(pdk_dmadev_register(longname, drv, &tdrv_ops, skel_fp, NULL, &id), -EINVAL,
+		     "too long");
+	TEST_REFUSED(pdk_dmadev_register("args", NULL, &tdrv_ops, skel_fp, NULL, &id), -EINVAL,
 		     "args");
-	TEST_REFUSED(pdk_dmadev_register("args", TDRV_DRIVER, &tdrv_ops, &tdrv_fp_ops, &d, NULL),
-		     -EINVAL, "args");
-	TEST_REFUSED(pdk_dmadev_register("args", TDRV_DRIVER, NULL, &tdrv_fp_ops, &d, &id),
-		     -EINVAL, "args");
-	TEST_REFUSED(pdk_dmadev_register("args", TDRV_DRIVER, &tdrv_ops, NULL, &d, &id),
-		     -EINVAL, "fp_ops");
+	TEST_REFUSED(pdk_dmadev_register("args", drv, &tdrv_ops, skel_fp, NULL, NULL), -EINVAL,
+		     "args");
+	TEST_REFUSED(pdk_dmadev_register("args", drv, NULL, skel_fp, NULL, &id), -EINVAL, "args");
+	TEST_REFUSED(pdk_dmadev_register("args", drv, &tdrv_ops, NULL, NULL, &id), -EINVAL,
+		     "fp_ops");
 	ops.configure = NULL;
-	TEST_REFUSED(pdk_dmadev_register("args", TDRV_DRIVER, &ops, &tdrv_fp_ops, &d, &id),
-		     -EINVAL, "ops->configure");
+	TEST_REFUSED(pdk_dmadev_register("args", drv, &ops, skel_fp, NULL, &id), -EINVAL,
+		     "ops->configure");
 	fp.burst_capacity = NULL;
-	TEST_REFUSED(pdk_dmadev_register("args", TDRV_DRIVER, &tdrv_ops, &fp, &d, &id), -EINVAL,
+	TEST_REFUSED(pdk_dmadev_register("args", drv, &tdrv_ops, &fp, NULL, &id), -EINVAL,
 		     "fp_ops->burst_capacity");
 
-	/* a driver's info the library's checks could not trust */
+	/* a driver's info the library's checks could not trust (the skeleton's create passes it on) */
+	d.info_patch = true;
 	d.info.max_queues = 0;
-	TEST_REFUSED(pdk_dmadev_register("args", TDRV_DRIVER, &tdrv_ops, &tdrv_fp_ops, &d, &id),
-		     -EINVAL, "max_queues");
+	TEST_REFUSED(tdrv_create(&d, &id), -EINVAL, "max_queues");
 	d.info.max_queues = PDK_DMADEV_MAX_QUEUES + 1;
-	TEST_REFUSED(pdk_dmadev_register("args", TDRV_DRIVER, &tdrv_ops, &tdrv_fp_ops, &d, &id),
-		     -EINVAL, "max_queues");
+	TEST_REFUSED(tdrv_create(&d, &id), -EINVAL, "max_queues");
 	d.info.max_queues = 4;
 	d.info.min_desc = 0;
-	TEST_REFUSED(pdk_dmadev_register("args", TDRV_DRIVER, &tdrv_ops, &tdrv_fp_ops, &d, &id),
-		     -EINVAL, "min_desc");
+	TEST_REFUSED(tdrv_create(&d, &id), -EINVAL, "min_desc");
 	d.info.min_desc = 2048;
-	TEST_REFUSED(pdk_dmadev_register("args", TDRV_DRIVER, &tdrv_ops, &tdrv_fp_ops, &d, &id),
-		     -EINVAL, "min_desc");
+	TEST_REFUSED(tdrv_create(&d, &id), -EINVAL, "min_desc");
 	d.info.min_desc = 8;
 	d.info.pasid_width = 21;
-	TEST_REFUSED(pdk_dmadev_register("args", TDRV_DRIVER, &tdrv_ops, &tdrv_fp_ops, &d, &id),
-		     -EINVAL, "pasid_width");
+	TEST_REFUSED(tdrv_create(&d, &id), -EINVAL, "pasid_width");
 	TEST_ASSERT_EQ(pdk_dmadev_count(), 0);
 
 	/* the optional ops may be absent; a 63-character name fits */
@@ -776,9 +512,12 @@ test_dmadev_register_args(void)
 	ops.stats_reset = NULL;
 	ops.dump = NULL;
 	longname[PDK_DMADEV_NAME_MAX - 1] = '\0';
-	TEST_ASSERT_OK(pdk_dmadev_register(longname, TDRV_DRIVER, &ops, &tdrv_fp_ops, &d, &id));
+	d.name = longname;
+	d.ops = &ops;
+	TEST_ASSERT_OK(tdrv_create(&d, &id));
 	TEST_ASSERT_EQ(pdk_dmadev_get_dev_id(longname), id);
 	TEST_ASSERT_OK(pdk_dmadev_unregister(id));
+	TEST_ASSERT_OK(tdrv_remove(&d));
 	test_log_capture_stop();
 	TEST_ASSERT_EQ(d.violations, 0);
 	return TEST_SUCCESS;
@@ -841,7 +580,7 @@ test_dmadev_bad_id(void)
 	TEST_REFUSED(pdk_dmadev_info_get(id, NULL), -EINVAL, "only");
 	TEST_REFUSED(pdk_dmadev_configure(id, NULL), -EINVAL, "only");
 	test_log_capture_stop();
-	TEST_ASSERT_OK(pdk_dmadev_unregister(id));
+	TEST_ASSERT_OK(tdrv_remove(&d));
 	TEST_ASSERT_EQ(d.violations, 0);
 	return TEST_SUCCESS;
 }
@@ -914,9 +653,10 @@ test_dmadev_configure_errors(void)
 	TEST_ASSERT_OK(tdrv_register(&d2, "never-configured", &id2));
 	TEST_ASSERT_OK(pdk_dmadev_close(id2));
 	TEST_ASSERT_OK(pdk_dmadev_unregister(id2));
+	TEST_ASSERT_OK(tdrv_remove(&d2));	/* frees what the library unregistered */
 	TEST_ASSERT_EQ(d2.n_close, 0);
 	test_log_capture_stop();
-	TEST_ASSERT_OK(pdk_dmadev_unregister(id));
+	TEST_ASSERT_OK(tdrv_remove(&d));
 	TEST_ASSERT_EQ(d.violations, 0);
 	TEST_ASSERT_EQ(d2.violations, 0);
 	return TEST_SUCCESS;
@@ -951,7 +691,7 @@ test_dmadev_fast_path_not_started(void)
 	TEST_ASSERT_OK(pdk_dmadev_configure(id, &conf));
 	TEST_ASSERT_RC(pdk_dmadev_copy(id, 1, 0x1000, 0x2000, 64, 0), -ENODEV);
 	test_log_capture_stop();
-	TEST_ASSERT_OK(pdk_dmadev_unregister(id));
+	TEST_ASSERT_OK(tdrv_remove(&d));
 	TEST_ASSERT_EQ(d.violations, 0);
 	return TEST_SUCCESS;
 }
@@ -982,10 +722,10 @@ test_dmadev_queue_setup_errors(void)
 	struct pdk_dmadev_queue_conf qc;
 	struct pdk_dmadev_queue_info qi;
 	struct tdrv_dev d, np;
-	struct as_env e;
+	struct dma_env e;
 	int id, nid;
 
-	TEST_ASSERT_OK(as_env_setup(&e));
+	TEST_ASSERT_OK(dma_env_setup(&e));
 	TEST_ASSERT_OK(tdrv_register(&d, "qs", &id));
 	TEST_ASSERT_OK(pdk_dmadev_configure(id, &conf));
 	qc = (struct pdk_dmadev_queue_conf){ .nb_desc = 64, .as = e.as[0], .pasid = 0 };
@@ -1010,18 +750,15 @@ test_dmadev_queue_setup_errors(void)
 
 	/* a device that cannot tag its DMA takes no PASID, but works with 0 */
 	tdrv_init(&np, "no-pasid");
-	np.info.capa &= ~PDK_DMADEV_CAPA_PASID;
-	np.info.pasid_width = 0;
-	TEST_ASSERT_OK(pdk_dmadev_register("no-pasid", TDRV_DRIVER, &tdrv_ops, &tdrv_fp_ops, &np,
-					   &nid));
-	np.dev_id = nid;
+	np.no_pasid = true;
+	TEST_ASSERT_OK(tdrv_create(&np, &nid));
 	TEST_ASSERT_OK(pdk_dmadev_configure(nid, &conf));
 	qc.pasid = 5;
 	TEST_REFUSED(pdk_dmadev_queue_setup(nid, 0, &qc), -EINVAL, "PDK_DMADEV_CAPA_PASID");
 	TEST_ASSERT_EQ(np.n_setup, 0);
 	qc.pasid = 0;
 	TEST_ASSERT_OK(pdk_dmadev_queue_setup(nid, 0, &qc));
-	TEST_ASSERT_OK(pdk_dmadev_unregister(nid));
+	TEST_ASSERT_OK(tdrv_remove(&np));
 
 	/* the highest PASID of the width is fine; the driver refuses it twice */
 	qc.pasid = 255;
@@ -1046,10 +783,10 @@ test_dmadev_queue_setup_errors(void)
 	TEST_ASSERT_EQ(d.released[0], 1);
 	TEST_REFUSED(pdk_dmadev_queue_release(id, 0), -EINVAL, "not set up");
 	test_log_capture_stop();
-	TEST_ASSERT_OK(pdk_dmadev_unregister(id));
+	TEST_ASSERT_OK(tdrv_remove(&d));
 	TEST_ASSERT_EQ(d.violations, 0);
 	TEST_ASSERT_EQ(np.violations, 0);
-	TEST_ASSERT_OK(as_env_teardown(&e));
+	TEST_ASSERT_OK(dma_env_teardown(&e));
 	return TEST_SUCCESS;
 }
 PDK_TEST_REGISTER(sim_dmadev_queue_setup_errors, fast, test_dmadev_queue_setup_errors);
@@ -1064,15 +801,19 @@ static int
 test_dmadev_lifecycle(void)
 {
 	struct pdk_dmadev_conf conf = { .nb_queues = 3 };
-	uint64_t src[8] = { 1, 2, 3, 4, 5, 6, 7, 8 }, dst[8];
+	uint64_t *src, *dst;
 	struct pdk_dmadev_queue_conf qc;
 	struct pdk_dmadev_queue_info qi;
 	struct pdk_dmadev_info info;
 	struct tdrv_dev d;
-	struct as_env e;
+	struct dma_env e;
 	int id;
 
-	TEST_ASSERT_OK(as_env_setup(&e));
+	TEST_ASSERT_OK(dma_env_setup(&e));
+	src = (uint64_t *)e.mem;
+	dst = src + 64;
+	for (id = 0; id < 8; id++)
+		src[id] = (uint64_t)id + 1;
 	TEST_ASSERT_OK(tdrv_register(&d, "life", &id));
 	TEST_ASSERT_OK(pdk_dmadev_configure(id, &conf));
 	qc = (struct pdk_dmadev_queue_conf){ .nb_desc = 64, .as = e.as[0] };
@@ -1083,7 +824,7 @@ test_dmadev_lifecycle(void)
 	TEST_ASSERT_EQ(qi.nb_desc, 64);
 	TEST_ASSERT_EQ(qi.pasid, 1);	/* the driver chose it */
 	TEST_ASSERT(qi.as == e.as[0]);
-	TEST_ASSERT_EQ(qi.hwpt_id, 100);
+	TEST_ASSERT_EQ(qi.hwpt_id, 0);	/* the skeleton attaches nothing */
 	TEST_ASSERT_OK(pdk_dmadev_queue_info(id, 1, &qi));
 	TEST_ASSERT_EQ(qi.pasid, 2);
 	TEST_ASSERT(qi.as == e.as[1]);
@@ -1121,7 +862,7 @@ test_dmadev_lifecycle(void)
 	TEST_ASSERT_EQ(pdk_dmadev_burst_capacity(id, 0), 128);
 	TEST_ASSERT_EQ(pdk_dmadev_copy(id, 0, IOVA(src), IOVA(dst), 64, PDK_DMADEV_OP_SUBMIT), 0);
 	TEST_ASSERT_EQ(pdk_dmadev_completed(id, 0, 8, NULL, NULL), 1);
-	TEST_ASSERT(memcmp(src, dst, sizeof(src)) == 0);
+	TEST_ASSERT(memcmp(src, dst, 8 * sizeof(*src)) == 0);
 	TEST_ASSERT_OK(pdk_dmadev_stop(id));
 
 	/* configure again: every set-up queue is released first */
@@ -1132,7 +873,7 @@ test_dmadev_lifecycle(void)
 	TEST_ASSERT_RC(pdk_dmadev_queue_info(id, 0, &qi), -EINVAL);
 
 	/* close a started device: stop, release each queue, close */
-	TEST_ASSERT_OK(setup_queues(id, 2, 2, 64, e.as[0]));
+	TEST_ASSERT_OK(dma_env_setup_queues(id, 2, 2, 64, e.as[0]));
 	TEST_ASSERT_OK(pdk_dmadev_start(id));
 	TEST_ASSERT_OK(pdk_dmadev_close(id));
 	TEST_ASSERT_EQ(d.n_stop, 3);
@@ -1145,10 +886,11 @@ test_dmadev_lifecycle(void)
 	TEST_ASSERT_RC(pdk_dmadev_start(id), -EINVAL);
 
 	/* a closed device can be configured again; unregister of it started */
-	TEST_ASSERT_OK(setup_queues(id, 1, 1, 64, e.as[1]));
+	TEST_ASSERT_OK(dma_env_setup_queues(id, 1, 1, 64, e.as[1]));
 	TEST_ASSERT_OK(pdk_dmadev_start(id));
 	TEST_ASSERT_EQ(pdk_dmadev_copy(id, 0, IOVA(src), IOVA(dst), 8, 0), 0);
 	TEST_ASSERT_OK(pdk_dmadev_unregister(id));
+	TEST_ASSERT_OK(tdrv_remove(&d));	/* frees what the library unregistered */
 	TEST_ASSERT_EQ(d.n_stop, 4);
 	TEST_ASSERT_EQ(d.released[0], 4);
 	TEST_ASSERT_EQ(d.n_close, 2);
@@ -1156,7 +898,7 @@ test_dmadev_lifecycle(void)
 	TEST_ASSERT_RC(pdk_dmadev_copy(id, 0, IOVA(src), IOVA(dst), 8, 0), -ENODEV);
 	test_log_capture_stop();
 	TEST_ASSERT_EQ(d.violations, 0);
-	TEST_ASSERT_OK(as_env_teardown(&e));
+	TEST_ASSERT_OK(dma_env_teardown(&e));
 	return TEST_SUCCESS;
 }
 PDK_TEST_REGISTER(sim_dmadev_lifecycle, fast, test_dmadev_lifecycle);
@@ -1166,13 +908,13 @@ static int
 test_dmadev_close_releases(void)
 {
 	struct tdrv_dev d;
-	struct as_env e;
+	struct dma_env e;
 	uint16_t q;
 	int id;
 
-	TEST_ASSERT_OK(as_env_setup(&e));
+	TEST_ASSERT_OK(dma_env_setup(&e));
 	TEST_ASSERT_OK(tdrv_register(&d, "closer", &id));
-	TEST_ASSERT_OK(setup_queues(id, 4, 4, 256, e.as[0]));
+	TEST_ASSERT_OK(dma_env_setup_queues(id, 4, 4, 256, e.as[0]));
 	TEST_ASSERT_OK(pdk_dmadev_queue_release(id, 2));	/* one released by hand */
 	TEST_ASSERT_OK(pdk_dmadev_start(id));
 	TEST_ASSERT_RC(pdk_dmadev_copy(id, 2, 0x1000, 0x2000, 8, 0), -ENODEV);
@@ -1182,13 +924,14 @@ test_dmadev_close_releases(void)
 	TEST_ASSERT_EQ(d.n_release, 4);
 	TEST_ASSERT_EQ(d.n_close, 1);
 	for (q = 0; q < PDK_DMADEV_MAX_QUEUES; q++)
-		TEST_ASSERT(d.queues[q] == NULL, "queue %u still held by the driver", q);
+		TEST_ASSERT(!d.set_up[q], "queue %u still held by the driver", q);
 	/* unregister after close has nothing left to release */
 	TEST_ASSERT_OK(pdk_dmadev_unregister(id));
+	TEST_ASSERT_OK(tdrv_remove(&d));	/* frees what the library unregistered */
 	TEST_ASSERT_EQ(d.n_release, 4);
 	TEST_ASSERT_EQ(d.n_close, 1);
 	TEST_ASSERT_EQ(d.violations, 0);
-	TEST_ASSERT_OK(as_env_teardown(&e));
+	TEST_ASSERT_OK(dma_env_teardown(&e));
 	return TEST_SUCCESS;
 }
 PDK_TEST_REGISTER(sim_dmadev_close_releases, fast, test_dmadev_close_releases);
@@ -1200,12 +943,12 @@ test_dmadev_driver_failures(void)
 	struct pdk_dmadev_conf conf = { .nb_queues = 2 };
 	struct pdk_dmadev_queue_conf qc;
 	struct tdrv_dev d;
-	struct as_env e;
+	struct dma_env e;
 	int id;
 
-	TEST_ASSERT_OK(as_env_setup(&e));
+	TEST_ASSERT_OK(dma_env_setup(&e));
 	TEST_ASSERT_OK(tdrv_register(&d, "flaky", &id));
-	TEST_ASSERT_OK(setup_queues(id, 2, 2, 64, e.as[0]));
+	TEST_ASSERT_OK(dma_env_setup_queues(id, 2, 2, 64, e.as[0]));
 	qc = (struct pdk_dmadev_queue_conf){ .nb_desc = 64, .as = e.as[0] };
 	test_log_capture_start();
 
@@ -1238,9 +981,9 @@ test_dmadev_driver_failures(void)
 	TEST_ASSERT_EQ(d.n_close, 1);
 	TEST_ASSERT_RC(pdk_dmadev_start(id), -EINVAL);	/* not configured any more */
 	test_log_capture_stop();
-	TEST_ASSERT_OK(pdk_dmadev_unregister(id));
+	TEST_ASSERT_OK(tdrv_remove(&d));
 	TEST_ASSERT_EQ(d.violations, 0);
-	TEST_ASSERT_OK(as_env_teardown(&e));
+	TEST_ASSERT_OK(dma_env_teardown(&e));
 	return TEST_SUCCESS;
 }
 PDK_TEST_REGISTER(sim_dmadev_driver_failures, fast, test_dmadev_driver_failures);
@@ -1251,21 +994,22 @@ test_dmadev_copy_fill(void)
 {
 	const uint64_t pat = 0x1122334455667788ull;
 	struct pdk_dmadev_status st[20];
-	uint8_t src[512], dst[512];
+	uint8_t *src, *dst;
 	struct tdrv_dev d;
-	struct as_env e;
+	struct dma_env e;
 	uint16_t last = 0;
 	bool err = true;
 	unsigned int i;
 	int id;
 
-	TEST_ASSERT_OK(as_env_setup(&e));
+	TEST_ASSERT_OK(dma_env_setup(&e));
 	TEST_ASSERT_OK(tdrv_register(&d, "mover", &id));
-	TEST_ASSERT_OK(setup_queues(id, 1, 1, 16, e.as[0]));
+	TEST_ASSERT_OK(dma_env_setup_queues(id, 1, 1, 16, e.as[0]));
 	TEST_ASSERT_OK(pdk_dmadev_start(id));
-	for (i = 0; i < sizeof(src); i++)
+	src = e.mem;
+	dst = e.mem + DMA_ENV_PAGE;
+	for (i = 0; i < 512; i++)
 		src[i] = (uint8_t)(i * 7 + 1);
-	memset(dst, 0, sizeof(dst));
 
 	/* enqueued ops do nothing until submitted */
 	TEST_ASSERT_EQ(pdk_dmadev_copy(id, 0, IOVA(src), IOVA(dst), 100, 0), 0);
@@ -1307,11 +1051,11 @@ test_dmadev_copy_fill(void)
 	TEST_ASSERT_EQ(pdk_dmadev_burst_capacity(id, 0), 16);
 	/* the driver judges lengths */
 	TEST_ASSERT_RC(pdk_dmadev_copy(id, 0, IOVA(src), IOVA(dst), 0, 0), -EINVAL);
-	TEST_ASSERT_RC(pdk_dmadev_copy(id, 0, IOVA(src), IOVA(dst), TDRV_MAX_XFER + 1, 0),
-		       -EINVAL);
-	TEST_ASSERT_OK(pdk_dmadev_unregister(id));
+	TEST_ASSERT_RC(pdk_dmadev_copy(id, 0, IOVA(src), IOVA(dst),
+				       PDK_DMA_SKELETON_MAX_XFER + 1, 0), -EINVAL);
+	TEST_ASSERT_OK(tdrv_remove(&d));
 	TEST_ASSERT_EQ(d.violations, 0);
-	TEST_ASSERT_OK(as_env_teardown(&e));
+	TEST_ASSERT_OK(dma_env_teardown(&e));
 	return TEST_SUCCESS;
 }
 PDK_TEST_REGISTER(sim_dmadev_copy_fill, fast, test_dmadev_copy_fill);
@@ -1321,21 +1065,24 @@ static int
 test_dmadev_ring_wrap(void)
 {
 	const uint32_t total = 65536 + 3 * 64;	/* batches of 5 straddle the wrap */
-	uint64_t a = 0x0123456789abcdefull, b = 0;
+	uint64_t *a, *b;
 	struct tdrv_dev d;
-	struct as_env e;
+	struct dma_env e;
 	uint32_t n = 0, i;
 	uint16_t last;
 	bool err;
 	int id;
 
-	TEST_ASSERT_OK(as_env_setup(&e));
+	TEST_ASSERT_OK(dma_env_setup(&e));
+	a = (uint64_t *)e.mem;
+	b = a + 1;
+	*a = 0x0123456789abcdefull;
 	TEST_ASSERT_OK(tdrv_register(&d, "wrap", &id));
-	TEST_ASSERT_OK(setup_queues(id, 1, 1, 8, e.as[0]));
+	TEST_ASSERT_OK(dma_env_setup_queues(id, 1, 1, 8, e.as[0]));
 	TEST_ASSERT_OK(pdk_dmadev_start(id));
 	while (n < total) {
 		for (i = 0; i < 5; i++) {
-			int idx = pdk_dmadev_copy(id, 0, IOVA(&a), IOVA(&b), 8, 0);
+			int idx = pdk_dmadev_copy(id, 0, IOVA(a), IOVA(b), 8, 0);
 
 			TEST_ASSERT(idx == (int)(uint16_t)(n + i), "op %u got index %d", n + i, idx);
 		}
@@ -1346,10 +1093,10 @@ test_dmadev_ring_wrap(void)
 		n += 5;
 	}
 	TEST_ASSERT(n > 65536 && (uint16_t)n < 1000, "the run did not wrap");
-	TEST_ASSERT_EQ(b, a);
-	TEST_ASSERT_OK(pdk_dmadev_unregister(id));
+	TEST_ASSERT_EQ(*b, *a);
+	TEST_ASSERT_OK(tdrv_remove(&d));
 	TEST_ASSERT_EQ(d.violations, 0);
-	TEST_ASSERT_OK(as_env_teardown(&e));
+	TEST_ASSERT_OK(dma_env_teardown(&e));
 	return TEST_SUCCESS;
 }
 PDK_TEST_REGISTER(sim_dmadev_ring_wrap, fast, test_dmadev_ring_wrap);
@@ -1365,23 +1112,20 @@ test_dmadev_fault(void)
 	struct pdk_dmadev_status st[8];
 	struct pdk_dmadev_stats s;
 	struct tdrv_dev d;
-	struct as_env e;
-	uint8_t *mem, *a, *hole, *c;
+	struct dma_env e;
+	uint8_t *a, *hole, *c;
 	uint16_t last = 0;
 	bool err = false;
 	int id;
 
-	TEST_ASSERT_OK(as_env_setup(&e));
+	TEST_ASSERT_OK(dma_env_setup(&e));
 	TEST_ASSERT_OK(tdrv_register(&d, "faulty", &id));
-	TEST_ASSERT_OK(setup_queues(id, 1, 1, 16, e.as[0]));
-	/* three pages: readable data, the "unmapped" one, a target */
-	mem = calloc(3, 4096);
-	TEST_ASSERT(mem != NULL);
-	a = mem;
-	hole = mem + 4096;
-	c = mem + 8192;
-	memset(a, 0x5a, 4096);
-	tdrv_set_hole(&d, hole, 4096);
+	TEST_ASSERT_OK(dma_env_setup_queues(id, 1, 1, 16, e.as[0]));
+	/* three pages: readable data, the unmapped one, a target */
+	hole = e.hole;
+	a = hole - DMA_ENV_PAGE;
+	c = hole + DMA_ENV_PAGE;
+	memset(a, 0x5a, DMA_ENV_PAGE);
 	TEST_ASSERT_OK(pdk_dmadev_start(id));
 
 	TEST_ASSERT_EQ(pdk_dmadev_copy(id, 0, IOVA(a), IOVA(c), 64, 0), 0);
@@ -1401,7 +1145,7 @@ test_dmadev_fault(void)
 	TEST_ASSERT_EQ(pdk_dmadev_completed_status(id, 0, 8, &last, st), 3);
 	TEST_ASSERT_EQ(last, 3);
 	TEST_ASSERT_EQ(st[0].code, PDK_DMADEV_ST_PAGE_FAULT);
-	TEST_ASSERT_EQ(st[0].hw_status, TDRV_HW_FAULT);
+	TEST_ASSERT_EQ(st[0].hw_status, PDK_DMA_SKELETON_HW_PAGE_FAULT);
 	TEST_ASSERT_EQ(st[0].fault_addr, IOVA(hole + 100));
 	TEST_ASSERT_EQ(st[0].fault_write, 1);
 	TEST_ASSERT_EQ(st[0].bytes_done, 0);
@@ -1430,10 +1174,9 @@ test_dmadev_fault(void)
 	TEST_ASSERT_EQ(s.errors, 2);
 	TEST_ASSERT_EQ(s.page_faults, 2);
 	TEST_ASSERT_EQ(s.bytes, 3 * 64);
-	TEST_ASSERT_OK(pdk_dmadev_unregister(id));
-	free(mem);
+	TEST_ASSERT_OK(tdrv_remove(&d));
 	TEST_ASSERT_EQ(d.violations, 0);
-	TEST_ASSERT_OK(as_env_teardown(&e));
+	TEST_ASSERT_OK(dma_env_teardown(&e));
 	return TEST_SUCCESS;
 }
 PDK_TEST_REGISTER(sim_dmadev_fault, fast, test_dmadev_fault);
@@ -1444,18 +1187,19 @@ test_dmadev_stats(void)
 {
 	struct pdk_dmadev_status st[8];
 	struct pdk_dmadev_stats s;
-	struct pdk_dmadev_ops nostats = tdrv_ops;
-	uint8_t buf[4096], hole[64];
+	struct pdk_dmadev_ops nostats;
+	uint8_t *buf, *hole;
 	struct tdrv_dev d, d2;
-	struct as_env e;
+	struct dma_env e;
 	int id, id2, i;
 
-	TEST_ASSERT_OK(as_env_setup(&e));
+	TEST_ASSERT_OK(dma_env_setup(&e));
+	buf = e.mem;
+	hole = e.hole;
 	TEST_ASSERT_OK(tdrv_register(&d, "counted", &id));
 	/* queues 0 and 2 of 3 set up: 1 is not counted */
-	TEST_ASSERT_OK(setup_queues(id, 3, 3, 64, e.as[0]));
+	TEST_ASSERT_OK(dma_env_setup_queues(id, 3, 3, 64, e.as[0]));
 	TEST_ASSERT_OK(pdk_dmadev_queue_release(id, 1));
-	tdrv_set_hole(&d, hole, sizeof(hole));
 	TEST_ASSERT_OK(pdk_dmadev_start(id));
 	for (i = 0; i < 3; i++)
 		TEST_ASSERT(pdk_dmadev_copy(id, 0, IOVA(buf), IOVA(buf + 2048), 100, 0) >= 0);
@@ -1502,21 +1246,21 @@ test_dmadev_stats(void)
 		    s.page_faults == 0 && s.bytes == 0);
 
 	/* a driver without counters */
+	tdrv_init(&d2, "uncounted");
+	nostats = tdrv_ops;
 	nostats.stats_get = NULL;
 	nostats.stats_reset = NULL;
-	tdrv_init(&d2, "uncounted");
-	TEST_ASSERT_OK(pdk_dmadev_register("uncounted", TDRV_DRIVER, &nostats, &tdrv_fp_ops, &d2,
-					   &id2));
-	d2.dev_id = id2;
-	TEST_ASSERT_OK(setup_queues(id2, 1, 1, 64, e.as[1]));
+	d2.ops = &nostats;
+	TEST_ASSERT_OK(tdrv_create(&d2, &id2));
+	TEST_ASSERT_OK(dma_env_setup_queues(id2, 1, 1, 64, e.as[1]));
 	TEST_REFUSED(pdk_dmadev_stats_get(id2, 0, &s), -ENOTSUP, "uncounted");
 	TEST_REFUSED(pdk_dmadev_stats_reset(id2, PDK_DMADEV_ALL_QUEUES), -ENOTSUP, "uncounted");
 	test_log_capture_stop();
-	TEST_ASSERT_OK(pdk_dmadev_unregister(id2));
-	TEST_ASSERT_OK(pdk_dmadev_unregister(id));
+	TEST_ASSERT_OK(tdrv_remove(&d2));
+	TEST_ASSERT_OK(tdrv_remove(&d));
 	TEST_ASSERT_EQ(d.violations, 0);
 	TEST_ASSERT_EQ(d2.violations, 0);
-	TEST_ASSERT_OK(as_env_teardown(&e));
+	TEST_ASSERT_OK(dma_env_teardown(&e));
 	return TEST_SUCCESS;
 }
 PDK_TEST_REGISTER(sim_dmadev_stats, fast, test_dmadev_stats);
@@ -1527,15 +1271,15 @@ test_dmadev_dump(void)
 {
 	struct pdk_dmadev_queue_conf qc;
 	struct tdrv_dev d;
-	struct as_env e;
+	struct dma_env e;
 	char *text = NULL;
 	size_t len = 0;
 	FILE *f;
 	int id;
 
-	TEST_ASSERT_OK(as_env_setup(&e));
+	TEST_ASSERT_OK(dma_env_setup(&e));
 	TEST_ASSERT_OK(tdrv_register(&d, "dumped", &id));
-	TEST_ASSERT_OK(setup_queues(id, 2, 0, 64, NULL));
+	TEST_ASSERT_OK(dma_env_setup_queues(id, 2, 0, 64, NULL));
 	qc = (struct pdk_dmadev_queue_conf){ .nb_desc = 64, .as = e.as[1], .pasid = 42 };
 	TEST_ASSERT_OK(pdk_dmadev_queue_setup(id, 1, &qc));
 	TEST_ASSERT_OK(pdk_dmadev_start(id));
@@ -1545,13 +1289,15 @@ test_dmadev_dump(void)
 	TEST_ASSERT_OK(pdk_dmadev_dump(id, f));
 	fclose(f);
 	fputs(text, stdout);
-	TEST_ASSERT(strstr(text, "dmadev 0: dumped (driver " TDRV_DRIVER ", backend sim") != NULL);
+	TEST_ASSERT(strstr(text, "dmadev 0: dumped (driver " PDK_DMA_SKELETON_DRIVER
+				 ", backend sim") != NULL);
 	TEST_ASSERT(strstr(text, "state: started") != NULL);
-	TEST_ASSERT(strstr(text, "capabilities: copy fill pasid SIMULATED") != NULL);
+	TEST_ASSERT(strstr(text, "capabilities: copy fill pasid fence SIMULATED") != NULL);
 	TEST_ASSERT(strstr(text, "queue 0: not set up") != NULL);
 	TEST_ASSERT(strstr(text, "queue 1: 64 descriptors, PASID 42, address space "
-				 "'dmadev-test-b', HWPT 101, fast path live") != NULL);
-	TEST_ASSERT(strstr(text, "test driver dumped: running") != NULL);
+				 "'dmadev-test-b', HWPT 0, fast path live") != NULL);
+	TEST_ASSERT(strstr(text, "skeleton dumped: started, ops run in submit") != NULL);
+	TEST_ASSERT(strstr(text, "queue 1: PASID 42 (the queue's), ring indexes: write 0") != NULL);
 	TEST_ASSERT_EQ(d.n_dump, 1);
 	free(text);
 
@@ -1567,9 +1313,9 @@ test_dmadev_dump(void)
 	test_log_capture_start();
 	TEST_REFUSED(pdk_dmadev_dump(id, NULL), -EINVAL, "dumped: dump: NULL file");
 	test_log_capture_stop();
-	TEST_ASSERT_OK(pdk_dmadev_unregister(id));
+	TEST_ASSERT_OK(tdrv_remove(&d));
 	TEST_ASSERT_EQ(d.violations, 0);
-	TEST_ASSERT_OK(as_env_teardown(&e));
+	TEST_ASSERT_OK(dma_env_teardown(&e));
 	return TEST_SUCCESS;
 }
 PDK_TEST_REGISTER(sim_dmadev_dump, fast, test_dmadev_dump);

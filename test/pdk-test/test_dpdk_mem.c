@@ -40,7 +40,7 @@ test_dpdk_mem_map(void)
 	int n, i;
 
 	/* before rte_eal_init() PDK must refuse, not crash */
-	TEST_ASSERT_OK(test_env_setup(&env, NULL, NULL, true));
+	SETUP(env, NULL, NULL, true);
 	TEST_ASSERT_OK(pdk_dma_as_create(env.ictx, "dpdk", &as));
 	test_log_capture_start();
 	TEST_ASSERT_RC(pdk_dpdk_mem_map(as, PDK_IOMMUFD_READ | PDK_IOMMUFD_WRITE), -ENODEV);

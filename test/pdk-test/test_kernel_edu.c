@@ -22,11 +22,11 @@
 #include "pdk_dma.h"
 #include "pdk_edu.h"
 #include "pdk_test.h"
-#include "test_kernel.h"
+#include "test_env.h"
 
 #define BUF PDK_EDU_BUF_SIZE
 
-/* Pattern seeds: any two differ at every byte (test_kernel.h). */
+/* Pattern seeds: any two differ at every byte (test_env.h). */
 enum { SEED_A = 11, SEED_B = 22, SEED_C = 33, SEED_D = 44 };
 
 /* One edu opened through the driver, in an address space of its own. */
@@ -40,11 +40,11 @@ struct kedu {
 static int
 kedu_open(struct kedu *k, struct pdk_iommufd *shared, unsigned int which, const char *as_name)
 {
-	char addrs[KTEST_NUM_EDU][PDK_PCI_ADDR_LEN];
+	char addrs[TEST_NUM_EDU][PDK_PCI_ADDR_LEN];
 	int rc;
 
 	memset(k, 0, sizeof(*k));
-	rc = ktest_find_edus(addrs);
+	rc = test_env_edus(addrs);
 	if (rc < 0)
 		return rc;
 	strcpy(k->addr, addrs[which]);
@@ -92,7 +92,7 @@ map_buf(struct pdk_dma_as *as, void **buf, uint64_t *iova)
 {
 	int rc;
 
-	*buf = ktest_buf(BUF);
+	*buf = test_buf_alloc(BUF);
 	if (*buf == NULL)
 		return -ENOMEM;
 	rc = pdk_dma_map(as, *buf, BUF, PDK_IOMMUFD_READ | PDK_IOMMUFD_WRITE, iova);
@@ -102,7 +102,7 @@ map_buf(struct pdk_dma_as *as, void **buf, uint64_t *iova)
 		rc = -ERANGE;
 	}
 	if (rc < 0) {
-		ktest_buf_free(*buf, BUF);
+		test_buf_free(*buf, BUF);
 		*buf = NULL;
 	}
 	return rc;
@@ -114,7 +114,7 @@ unmap_buf(struct pdk_dma_as *as, void *buf)
 	if (buf == NULL)
 		return;
 	pdk_dma_unmap(as, buf);
-	ktest_buf_free(buf, BUF);
+	test_buf_free(buf, BUF);
 }
 
 /* RAM -> device -> RAM, 4 KiB, through the IOMMU; *bad: the bytes that differ. */
@@ -130,15 +130,15 @@ round_trip(struct kedu *k, size_t *bad)
 	if (rc == 0)
 		rc = map_buf(k->as, &dst, &dst_iova);
 	if (rc == 0) {
-		ktest_fill(src, BUF, SEED_A);
-		ktest_fill(dst, BUF, SEED_B);
+		test_pattern_fill(src, BUF, SEED_A);
+		test_pattern_fill(dst, BUF, SEED_B);
 		printf("  %s: RAM IOVA 0x%" PRIx64 " -> device buffer -> RAM IOVA 0x%" PRIx64 "\n",
 		       k->addr, src_iova, dst_iova);
 		rc = pdk_edu_dma_to_device(k->edu, src_iova, BUF);
 		if (rc == 0)
 			rc = pdk_edu_dma_from_device(k->edu, dst_iova, BUF);
 		if (rc == 0)
-			*bad = ktest_diff(dst, BUF, SEED_A, "round trip destination");
+			*bad = test_pattern_diff(dst, BUF, SEED_A, "round trip destination");
 	}
 	unmap_buf(k->as, dst);
 	unmap_buf(k->as, src);
@@ -173,7 +173,7 @@ PDK_TEST_REGISTER(kernel_edu_roundtrip, vm, test_kernel_edu_roundtrip);
 static int
 test_kernel_edu_bus(void)
 {
-	char addrs[KTEST_NUM_EDU][PDK_PCI_ADDR_LEN];
+	char addrs[TEST_NUM_EDU][PDK_PCI_ADDR_LEN];
 	struct pdk_bus_dev *bdev;
 	struct pdk_iommufd *ictx;
 	struct pdk_bus *bus;
@@ -182,17 +182,17 @@ test_kernel_edu_bus(void)
 	size_t bad = 1;
 	int rc;
 
-	TEST_ASSERT_OK(ktest_find_edus(addrs));
+	TEST_ASSERT_OK(test_env_edus(addrs));
 	TEST_ASSERT_OK(pdk_iommufd_open(pdk_sys_kernel(), &ictx));
 	TEST_ASSERT_OK(pdk_bus_create(ictx, &bus));
-	TEST_ASSERT(pdk_bus_scan(bus) >= KTEST_NUM_EDU);
-	for (i = 0; i < KTEST_NUM_EDU; i++) {
+	TEST_ASSERT(pdk_bus_scan(bus) >= TEST_NUM_EDU);
+	for (i = 0; i < TEST_NUM_EDU; i++) {
 		bdev = pdk_bus_dev_find(bus, addrs[i]);
 		TEST_ASSERT(bdev != NULL, "the scan missed %s", addrs[i]);
 		TEST_ASSERT_EQ(pdk_bus_dev_state(bdev), PDK_BUS_DEV_USABLE);
 		TEST_ASSERT(strcmp(pdk_bus_dev_kdriver(bdev), "vfio-pci") == 0);
 	}
-	TEST_ASSERT_EQ(pdk_bus_probe(bus), KTEST_NUM_EDU);
+	TEST_ASSERT_EQ(pdk_bus_probe(bus), TEST_NUM_EDU);
 	bdev = pdk_bus_dev_find(bus, addrs[0]);
 	TEST_ASSERT(strcmp(pdk_bus_dev_driver(bdev)->name, "edu") == 0);
 	printf("  lib/bus: %s probed by driver edu (%s)\n", addrs[0],
@@ -233,21 +233,21 @@ edu_args(struct kedu *k)
 	test_log_capture_stop();
 
 	/* the last page the device reaches works */
-	buf = ktest_buf(BUF);
+	buf = test_buf_alloc(BUF);
 	TEST_ASSERT(buf != NULL, "no memory");
 	rc = pdk_dma_map_iova(k->as, buf, BUF, top, PDK_IOMMUFD_READ | PDK_IOMMUFD_WRITE);
 	if (rc == 0) {
-		ktest_fill(buf, BUF, SEED_C);
+		test_pattern_fill(buf, BUF, SEED_C);
 		rc = pdk_edu_dma_to_device(k->edu, top, BUF);
 		if (rc == 0) {
 			memset(buf, 0, BUF);
 			rc = pdk_edu_dma_from_device(k->edu, top, BUF);
 		}
-		if (rc == 0 && ktest_diff(buf, BUF, SEED_C, "last page below 2^28") != 0)
+		if (rc == 0 && test_pattern_diff(buf, BUF, SEED_C, "last page below 2^28") != 0)
 			rc = -EIO;
 		pdk_dma_unmap(k->as, buf);
 	}
-	ktest_buf_free(buf, BUF);
+	test_buf_free(buf, BUF);
 	TEST_ASSERT_OK(rc);
 	return TEST_SUCCESS;
 }
@@ -291,17 +291,17 @@ unmapped_dma(struct kedu *k)
 	TEST_ASSERT_OK(map_buf(k->as, &src, &src_iova));
 	TEST_ASSERT_OK(map_buf(k->as, &dst, &dst_iova));
 	TEST_ASSERT_OK(map_buf(k->as, &victim, &victim_iova));
-	ktest_fill(src, BUF, SEED_A);
+	test_pattern_fill(src, BUF, SEED_A);
 	TEST_ASSERT_OK(pdk_edu_dma_to_device(k->edu, src_iova, BUF));
 
 	/*
 	 * To an unmapped IOVA: the victim was mapped there, then unmapped (so the
 	 * IOTLB had to drop it). The device's write must not reach it.
 	 */
-	ktest_fill(victim, BUF, SEED_C);
+	test_pattern_fill(victim, BUF, SEED_C);
 	TEST_ASSERT_OK(pdk_dma_unmap(k->as, victim));
 	TEST_ASSERT_OK(pdk_edu_dma_from_device(k->edu, victim_iova, BUF));
-	TEST_ASSERT(ktest_diff(victim, BUF, SEED_C, "unmapped destination") == 0,
+	TEST_ASSERT(test_pattern_diff(victim, BUF, SEED_C, "unmapped destination") == 0,
 		    "the device wrote through an unmapped IOVA 0x%" PRIx64, victim_iova);
 	printf("  DMA device -> unmapped IOVA 0x%" PRIx64 ": refused, the buffer once mapped "
 	       "there kept all %u bytes\n", victim_iova, BUF);
@@ -310,14 +310,14 @@ unmapped_dma(struct kedu *k)
 	 * From an unmapped IOVA: the same victim, now holding pattern D. None of
 	 * its bytes may reach the device buffer (read back through a good DMA).
 	 */
-	ktest_fill(victim, BUF, SEED_D);
+	test_pattern_fill(victim, BUF, SEED_D);
 	TEST_ASSERT_OK(pdk_edu_dma_to_device(k->edu, victim_iova, BUF));
-	ktest_fill(dst, BUF, SEED_B);
+	test_pattern_fill(dst, BUF, SEED_B);
 	TEST_ASSERT_OK(pdk_edu_dma_from_device(k->edu, dst_iova, BUF));
-	leaked = ktest_same(dst, BUF, SEED_D);
-	kept_a = ktest_same(dst, BUF, SEED_A);
-	zeros = BUF - ktest_count_not(dst, BUF, 0x00);
-	ones = BUF - ktest_count_not(dst, BUF, 0xff);
+	leaked = test_pattern_same(dst, BUF, SEED_D);
+	kept_a = test_pattern_same(dst, BUF, SEED_A);
+	zeros = BUF - test_count_not(dst, BUF, 0x00);
+	ones = BUF - test_count_not(dst, BUF, 0xff);
 	printf("  DMA unmapped IOVA 0x%" PRIx64 " -> device: the device buffer then held "
 	       "%zu bytes of its old contents, %zu zero bytes, %zu 0xff bytes, %zu bytes of the "
 	       "unmapped buffer\n", victim_iova, kept_a, zeros, ones, leaked);
@@ -328,7 +328,7 @@ unmapped_dma(struct kedu *k)
 
 	unmap_buf(k->as, dst);
 	unmap_buf(k->as, src);
-	ktest_buf_free(victim, BUF);
+	test_buf_free(victim, BUF);
 	return TEST_SUCCESS;
 }
 
@@ -357,10 +357,10 @@ isolation(struct kedu *k1, struct kedu *k2)
 	void *s1, *s2, *v2, *d1;
 	size_t leaked;
 
-	s1 = ktest_buf(BUF);
-	s2 = ktest_buf(BUF);
-	v2 = ktest_buf(BUF);
-	d1 = ktest_buf(BUF);
+	s1 = test_buf_alloc(BUF);
+	s2 = test_buf_alloc(BUF);
+	v2 = test_buf_alloc(BUF);
+	d1 = test_buf_alloc(BUF);
 	TEST_ASSERT(s1 != NULL && s2 != NULL && v2 != NULL && d1 != NULL, "no memory");
 	TEST_ASSERT_OK(pdk_dma_map_iova(k1->as, s1, BUF, own, PDK_IOMMUFD_READ | PDK_IOMMUFD_WRITE));
 	TEST_ASSERT_OK(pdk_dma_map_iova(k2->as, s2, BUF, own, PDK_IOMMUFD_READ | PDK_IOMMUFD_WRITE));
@@ -368,9 +368,9 @@ isolation(struct kedu *k1, struct kedu *k2)
 					PDK_IOMMUFD_READ | PDK_IOMMUFD_WRITE));
 	TEST_ASSERT_OK(pdk_dma_map_iova(k1->as, d1, BUF, own + BUF,
 					PDK_IOMMUFD_READ | PDK_IOMMUFD_WRITE));
-	ktest_fill(s1, BUF, SEED_A);
-	ktest_fill(s2, BUF, SEED_B);
-	ktest_fill(v2, BUF, SEED_C);
+	test_pattern_fill(s1, BUF, SEED_A);
+	test_pattern_fill(s2, BUF, SEED_B);
+	test_pattern_fill(v2, BUF, SEED_C);
 
 	/* each device loads its buffer from IOVA 0x100000 of its own space */
 	TEST_ASSERT_OK(pdk_edu_dma_to_device(k1->edu, own, BUF));
@@ -378,20 +378,20 @@ isolation(struct kedu *k1, struct kedu *k2)
 
 	/* device 1 writes to an IOVA that only space 2 maps: nothing lands */
 	TEST_ASSERT_OK(pdk_edu_dma_from_device(k1->edu, only2, BUF));
-	TEST_ASSERT(ktest_diff(v2, BUF, SEED_C, "space 2's buffer after device 1's write") == 0,
+	TEST_ASSERT(test_pattern_diff(v2, BUF, SEED_C, "space 2's buffer after device 1's write") == 0,
 		    "device 1 wrote into address space 2");
 	/* device 1 reads that IOVA: none of space 2's bytes reach it */
 	TEST_ASSERT_OK(pdk_edu_dma_to_device(k1->edu, only2, BUF));
-	ktest_fill(d1, BUF, SEED_D);
+	test_pattern_fill(d1, BUF, SEED_D);
 	TEST_ASSERT_OK(pdk_edu_dma_from_device(k1->edu, own + BUF, BUF));
-	leaked = ktest_same(d1, BUF, SEED_C);
+	leaked = test_pattern_same(d1, BUF, SEED_C);
 	TEST_ASSERT(leaked == 0, "%zu bytes of address space 2 reached device 1", leaked);
 	printf("  %s (space 1) -> IOVA 0x%" PRIx64 " (mapped in space 2 only): nothing landed, "
 	       "nothing read\n", k1->addr, only2);
 
 	/* the same IOVA works for device 2, and carries device 2's data (from s2, not s1) */
 	TEST_ASSERT_OK(pdk_edu_dma_from_device(k2->edu, only2, BUF));
-	TEST_ASSERT(ktest_diff(v2, BUF, SEED_B, "space 2's buffer after device 2's write") == 0,
+	TEST_ASSERT(test_pattern_diff(v2, BUF, SEED_B, "space 2's buffer after device 2's write") == 0,
 		    "device 2 could not write its own space, or read space 1's IOVA 0x%" PRIx64,
 		    own);
 	printf("  %s (space 2) -> IOVA 0x%" PRIx64 ": landed, and IOVA 0x%" PRIx64 " gave each "
@@ -401,10 +401,10 @@ isolation(struct kedu *k1, struct kedu *k2)
 	TEST_ASSERT_OK(pdk_dma_unmap(k2->as, v2));
 	TEST_ASSERT_OK(pdk_dma_unmap(k2->as, s2));
 	TEST_ASSERT_OK(pdk_dma_unmap(k1->as, s1));
-	ktest_buf_free(d1, BUF);
-	ktest_buf_free(v2, BUF);
-	ktest_buf_free(s2, BUF);
-	ktest_buf_free(s1, BUF);
+	test_buf_free(d1, BUF);
+	test_buf_free(v2, BUF);
+	test_buf_free(s2, BUF);
+	test_buf_free(s1, BUF);
 	return TEST_SUCCESS;
 }
 
@@ -447,7 +447,7 @@ sigkill_child(int ready_fd)
 	char c = 'E';
 
 	if (kedu_open(&k, NULL, 0, "doomed") == 0 && map_buf(k.as, &buf, &iova) == 0) {
-		ktest_fill(buf, BUF, SEED_A);
+		test_pattern_fill(buf, BUF, SEED_A);
 		c = 'R';
 	}
 	if (write(ready_fd, &c, 1) != 1 || c != 'R')

@@ -72,22 +72,20 @@ tenant_teardown(struct tenant *t)
 
 /* A second PASID space on a device is refused; its tenants share the one. */
 static int
-test_one_space_per_device(void)
+test_one_space_per_device(struct test_env *env)
 {
 	struct pdk_pasid_space *space, *second = (void *)&second;
 	struct tenant a, b;
 	struct pdk_pasid_ctx *steal = (void *)&steal;
-	struct test_env env;
 
-	SETUP(env, NULL, NULL, true);
 	test_log_capture_start();
-	TEST_ASSERT_OK(pdk_pasid_space_create(env.dev, env.ictx, &space));
-	TEST_ASSERT_RC(pdk_pasid_space_create(env.dev, env.ictx, &second), -EBUSY);
+	TEST_ASSERT_OK(pdk_pasid_space_create(env->dev, env->ictx, &space));
+	TEST_ASSERT_RC(pdk_pasid_space_create(env->dev, env->ictx, &second), -EBUSY);
 	TEST_ASSERT(second == NULL, "a refused create leaves its output NULL");
 	TEST_ASSERT_LOGGED("already has a PASID space");
 
-	TEST_ASSERT_OK(tenant_setup(&env, space, "tenant-a", 0xaa, &a));
-	TEST_ASSERT_OK(tenant_setup(&env, space, "tenant-b", 0xbb, &b));
+	TEST_ASSERT_OK(tenant_setup(env, space, "tenant-a", 0xaa, &a));
+	TEST_ASSERT_OK(tenant_setup(env, space, "tenant-b", 0xbb, &b));
 	TEST_ASSERT(pdk_pasid_ctx_pasid(a.ctx) != pdk_pasid_ctx_pasid(b.ctx),
 		    "two tenants got PASID %u both", pdk_pasid_ctx_pasid(a.ctx));
 	/* B asking for A's PASID by number */
@@ -98,7 +96,7 @@ test_one_space_per_device(void)
 	TEST_ASSERT_LOGGED("another context already uses it");
 
 	/* A's PASID still reaches A's memory only */
-	TEST_ASSERT_EQ(test_simdma_copy(&env, true, pdk_pasid_ctx_pasid(a.ctx), a.src_iova,
+	TEST_ASSERT_EQ(test_simdma_copy(env, true, pdk_pasid_ctx_pasid(a.ctx), a.src_iova,
 					a.dst_iova, BUF_LEN), PDK_SIMDMA_ST_DONE);
 	TEST_ASSERT(test_all_bytes(a.dst, 0xaa, BUF_LEN), "A's copy landed in A");
 	TEST_ASSERT(test_all_bytes(b.dst, 0, BUF_LEN), "B's memory untouched by A's DMA");
@@ -106,44 +104,42 @@ test_one_space_per_device(void)
 	/* B leaves first: A's PASID stays attached to A */
 	TEST_ASSERT_OK(tenant_teardown(&b));
 	memset(a.dst, 0, BUF_LEN);
-	TEST_ASSERT_EQ(test_simdma_copy(&env, true, pdk_pasid_ctx_pasid(a.ctx), a.src_iova,
+	TEST_ASSERT_EQ(test_simdma_copy(env, true, pdk_pasid_ctx_pasid(a.ctx), a.src_iova,
 					a.dst_iova, BUF_LEN), PDK_SIMDMA_ST_DONE);
 	TEST_ASSERT(test_all_bytes(a.dst, 0xaa, BUF_LEN), "A still attached after B left");
 	TEST_ASSERT_OK(tenant_teardown(&a));
 	TEST_ASSERT_OK(pdk_pasid_space_destroy(space));
 	/* the claim is given back: a new space may be made */
-	TEST_ASSERT_OK(pdk_pasid_space_create(env.dev, env.ictx, &space));
+	TEST_ASSERT_OK(pdk_pasid_space_create(env->dev, env->ictx, &space));
 	TEST_ASSERT_OK(pdk_pasid_space_destroy(space));
 	test_log_capture_stop();
-	DONE(env);
+	return TEST_SUCCESS;
 }
-PDK_TEST_REGISTER(sim_owner_one_space_per_device, fast, test_one_space_per_device);
+PDK_ENV_TEST(sim_owner_one_space_per_device, fast, test_one_space_per_device, .bind = true);
 
 /* With a space on the device, direct attach calls cannot touch its PASIDs or RID. */
 static int
-test_direct_attach_refused(void)
+test_direct_attach_refused(struct test_env *env)
 {
 	struct pdk_pasid_space *space;
 	struct pdk_dma_as *other;
 	struct tenant a;
-	struct test_env env;
 	uint32_t hwpt;
 
-	SETUP(env, NULL, NULL, true);
 	test_log_capture_start();
-	TEST_ASSERT_OK(pdk_pasid_space_create(env.dev, env.ictx, &space));
-	TEST_ASSERT_OK(tenant_setup(&env, space, "tenant-a", 0x5a, &a));
-	TEST_ASSERT_OK(pdk_dma_as_create(env.ictx, "intruder", &other));
-	TEST_ASSERT_OK(pdk_dma_as_hwpt_get(other, env.dev_id, &hwpt));
+	TEST_ASSERT_OK(pdk_pasid_space_create(env->dev, env->ictx, &space));
+	TEST_ASSERT_OK(tenant_setup(env, space, "tenant-a", 0x5a, &a));
+	TEST_ASSERT_OK(pdk_dma_as_create(env->ictx, "intruder", &other));
+	TEST_ASSERT_OK(pdk_dma_as_hwpt_get(other, env->dev_id, &hwpt));
 
 	test_log_clear();
-	TEST_ASSERT_RC(pdk_vfio_pasid_attach(env.dev, pdk_pasid_ctx_pasid(a.ctx), hwpt), -EBUSY);
+	TEST_ASSERT_RC(pdk_vfio_pasid_attach(env->dev, pdk_pasid_ctx_pasid(a.ctx), hwpt), -EBUSY);
 	TEST_ASSERT_LOGGED("its PASID space owns the RID and the PASIDs");
-	TEST_ASSERT_RC(pdk_vfio_pasid_detach(env.dev, pdk_pasid_ctx_pasid(a.ctx)), -EBUSY);
-	TEST_ASSERT_RC(pdk_vfio_attach(env.dev, hwpt, NULL), -EBUSY);
-	TEST_ASSERT_RC(pdk_vfio_detach(env.dev), -EBUSY);
+	TEST_ASSERT_RC(pdk_vfio_pasid_detach(env->dev, pdk_pasid_ctx_pasid(a.ctx)), -EBUSY);
+	TEST_ASSERT_RC(pdk_vfio_attach(env->dev, hwpt, NULL), -EBUSY);
+	TEST_ASSERT_RC(pdk_vfio_detach(env->dev), -EBUSY);
 	/* and A's DMA still lands in A */
-	TEST_ASSERT_EQ(test_simdma_copy(&env, true, pdk_pasid_ctx_pasid(a.ctx), a.src_iova,
+	TEST_ASSERT_EQ(test_simdma_copy(env, true, pdk_pasid_ctx_pasid(a.ctx), a.src_iova,
 					a.dst_iova, BUF_LEN), PDK_SIMDMA_ST_DONE);
 	TEST_ASSERT(test_all_bytes(a.dst, 0x5a, BUF_LEN), "A's PASID was not moved");
 	/* the owner's replace is the one way to move it */
@@ -155,74 +151,64 @@ test_direct_attach_refused(void)
 	TEST_ASSERT_OK(tenant_teardown(&a));
 	TEST_ASSERT_OK(pdk_pasid_space_destroy(space));
 	/* no space: the direct calls are the caller's again */
-	TEST_ASSERT_OK(pdk_vfio_detach(env.dev));
+	TEST_ASSERT_OK(pdk_vfio_detach(env->dev));
 	test_log_capture_stop();
-	DONE(env);
+	return TEST_SUCCESS;
 }
-PDK_TEST_REGISTER(sim_owner_direct_attach_refused, fast, test_direct_attach_refused);
+PDK_ENV_TEST(sim_owner_direct_attach_refused, fast, test_direct_attach_refused, .bind = true);
 
 /* A space needs the context the device is bound to: device ids are per context. */
 static int
-test_space_wrong_context(void)
+test_space_wrong_context(struct test_env *env)
 {
 	struct pdk_pasid_space *space = (void *)&space;
 	struct pdk_iommufd *other;
-	struct test_env env;
 
-	SETUP(env, NULL, NULL, true);
 	test_log_capture_start();
-	TEST_ASSERT_OK(pdk_iommufd_open(env.sys, &other));
-	TEST_ASSERT_RC(pdk_pasid_space_create(env.dev, other, &space), -EINVAL);
+	TEST_ASSERT_OK(pdk_iommufd_open(env->sys, &other));
+	TEST_ASSERT_RC(pdk_pasid_space_create(env->dev, other, &space), -EINVAL);
 	TEST_ASSERT(space == NULL, "a refused create leaves its output NULL");
 	TEST_ASSERT_LOGGED("bound to another iommufd context");
-	TEST_ASSERT(pdk_vfio_iommufd(env.dev) == env.ictx, "the device names its context");
+	TEST_ASSERT(pdk_vfio_iommufd(env->dev) == env->ictx, "the device names its context");
 	TEST_ASSERT_OK(pdk_iommufd_close(other));
 	test_log_capture_stop();
-	DONE(env);
+	return TEST_SUCCESS;
 }
-PDK_TEST_REGISTER(sim_owner_space_wrong_context, fast, test_space_wrong_context);
+PDK_ENV_TEST(sim_owner_space_wrong_context, fast, test_space_wrong_context, .bind = true);
 
 /* Each parent refuses to go while a dependent lives, and names it. */
 static int
-test_close_refused_names_holders(void)
+test_close_refused_names_holders(struct test_env *env)
 {
 	struct pdk_pasid_space *space;
-	struct pdk_sim_stats before, after;
 	struct tenant a;
-	struct test_env env;
 
-	SETUP(env, NULL, NULL, true);
 	test_log_capture_start();
-	TEST_ASSERT_OK(pdk_pasid_space_create(env.dev, env.ictx, &space));
-	TEST_ASSERT_OK(tenant_setup(&env, space, "tenant-a", 0x11, &a));
-	pdk_sim_stats_get(env.sim, &before);
+	TEST_ASSERT_OK(pdk_pasid_space_create(env->dev, env->ictx, &space));
+	TEST_ASSERT_OK(tenant_setup(env, space, "tenant-a", 0x11, &a));
 
 	test_log_clear();
-	TEST_ASSERT_RC(pdk_iommufd_close(env.ictx), -EBUSY);
+	TEST_ASSERT_REFUSED(env, pdk_iommufd_close(env->ictx), -EBUSY);
 	TEST_ASSERT_LOGGED("close refused, still used by device 0000:00:04.0, address space 'tenant-a'");
-	TEST_ASSERT_RC(pdk_vfio_close(env.dev), -EBUSY);
+	TEST_ASSERT_REFUSED(env, pdk_vfio_close(env->dev), -EBUSY);
 	TEST_ASSERT_LOGGED("still used by PASID space of 0000:00:04.0");
-	TEST_ASSERT_RC(pdk_pasid_space_destroy(space), -EBUSY);
+	TEST_ASSERT_REFUSED(env, pdk_pasid_space_destroy(space), -EBUSY);
 	TEST_ASSERT_LOGGED("the contexts of PASID(s) 1 are still attached");
-	TEST_ASSERT_RC(pdk_dma_as_destroy(a.as), -EBUSY);
-	TEST_ASSERT_RC(pdk_sim_destroy(env.sim), -EBUSY);
+	TEST_ASSERT_REFUSED(env, pdk_dma_as_destroy(a.as), -EBUSY);
+	TEST_ASSERT_REFUSED(env, pdk_sim_destroy(env->sim), -EBUSY);
 	TEST_ASSERT_LOGGED("destroy refused");
-	pdk_sim_stats_get(env.sim, &after);
-	TEST_ASSERT_EQ(after.iommufd_ctxs, before.iommufd_ctxs);
-	TEST_ASSERT_EQ(after.pasid_attachments, before.pasid_attachments);
-	TEST_ASSERT_EQ(after.mappings, before.mappings);
-	TEST_ASSERT_EQ(after.fds, before.fds);
 	/* nothing changed: the tenant's DMA still works */
-	TEST_ASSERT_EQ(test_simdma_copy(&env, true, pdk_pasid_ctx_pasid(a.ctx), a.src_iova,
+	TEST_ASSERT_EQ(test_simdma_copy(env, true, pdk_pasid_ctx_pasid(a.ctx), a.src_iova,
 					a.dst_iova, BUF_LEN), PDK_SIMDMA_ST_DONE);
 	TEST_ASSERT(test_all_bytes(a.dst, 0x11, BUF_LEN), "the copy after the refusals");
 
 	TEST_ASSERT_OK(tenant_teardown(&a));
 	TEST_ASSERT_OK(pdk_pasid_space_destroy(space));
 	test_log_capture_stop();
-	DONE(env);
+	return TEST_SUCCESS;
 }
-PDK_TEST_REGISTER(sim_owner_close_refused_names_holders, fast, test_close_refused_names_holders);
+PDK_ENV_TEST(sim_owner_close_refused_names_holders, fast, test_close_refused_names_holders,
+	     .bind = true);
 
 /*
  * Every order of the six teardown calls: repeated rounds of the calls not
@@ -356,29 +342,27 @@ PDK_TEST_REGISTER(sim_owner_teardown_any_order, fast, test_teardown_any_order);
 
 /* Fault fds: only open ones of the context are taken; a closed number is refused. */
 static int
-test_fault_fd_lifetime(void)
+test_fault_fd_lifetime(struct test_env *env)
 {
 	struct iommu_hwpt_pgfault f;
-	struct test_env env;
 	uint32_t fault_id;
 	int fd;
 
-	SETUP(env, NULL, NULL, true);
 	test_log_capture_start();
-	TEST_ASSERT_OK(pdk_iommufd_fault_alloc(env.ictx, &fault_id, &fd));
-	TEST_ASSERT_RC(pdk_iommufd_fault_read(env.ictx, fd, &f, 1), 0);
+	TEST_ASSERT_OK(pdk_iommufd_fault_alloc(env->ictx, &fault_id, &fd));
+	TEST_ASSERT_RC(pdk_iommufd_fault_read(env->ictx, fd, &f, 1), 0);
 	test_log_clear();
-	TEST_ASSERT_RC(pdk_iommufd_fault_read(env.ictx, env.dfd, &f, 1), -EBADF);
+	TEST_ASSERT_RC(pdk_iommufd_fault_read(env->ictx, env->dfd, &f, 1), -EBADF);
 	TEST_ASSERT_LOGGED("is not one of its fault queues");
-	TEST_ASSERT_RC(pdk_iommufd_close(env.ictx), -EBUSY);
+	TEST_ASSERT_RC(pdk_iommufd_close(env->ictx), -EBUSY);
 	TEST_ASSERT_LOGGED("still used by device 0000:00:04.0, 1 fault queue fd(s)");
-	TEST_ASSERT_OK(pdk_iommufd_fault_close(env.ictx, fd));
-	TEST_ASSERT_RC(pdk_iommufd_fault_close(env.ictx, fd), -EBADF);
-	TEST_ASSERT_RC(pdk_iommufd_fault_respond(env.ictx, fd, 1, 0), -EBADF);
+	TEST_ASSERT_OK(pdk_iommufd_fault_close(env->ictx, fd));
+	TEST_ASSERT_RC(pdk_iommufd_fault_close(env->ictx, fd), -EBADF);
+	TEST_ASSERT_RC(pdk_iommufd_fault_respond(env->ictx, fd, 1, 0), -EBADF);
 	test_log_capture_stop();
-	DONE(env);
+	return TEST_SUCCESS;
 }
-PDK_TEST_REGISTER(sim_owner_fault_fd_lifetime, fast, test_fault_fd_lifetime);
+PDK_ENV_TEST(sim_owner_fault_fd_lifetime, fast, test_fault_fd_lifetime, .bind = true);
 
 /*
  * A PASID whose detach the kernel refused is still attached to its old
@@ -386,29 +370,27 @@ PDK_TEST_REGISTER(sim_owner_fault_fd_lifetime, fast, test_fault_fd_lifetime);
  * new context's attach replaces that attachment.
  */
 static int
-test_failed_detach_holds_pasid(void)
+test_failed_detach_holds_pasid(struct test_env *env)
 {
 	struct pdk_pasid_space *space;
 	struct pdk_pasid_ctx *again;
 	struct tenant a, b;
-	struct test_env env;
 	uint32_t stuck, next;
 
-	SETUP(env, NULL, NULL, true);
 	test_log_capture_start();
-	TEST_ASSERT_OK(pdk_pasid_space_create(env.dev, env.ictx, &space));
-	TEST_ASSERT_OK(tenant_setup(&env, space, "tenant-a", 0xa1, &a));
-	TEST_ASSERT_OK(tenant_setup(&env, space, "tenant-b", 0xb2, &b));
+	TEST_ASSERT_OK(pdk_pasid_space_create(env->dev, env->ictx, &space));
+	TEST_ASSERT_OK(tenant_setup(env, space, "tenant-a", 0xa1, &a));
+	TEST_ASSERT_OK(tenant_setup(env, space, "tenant-b", 0xb2, &b));
 	stuck = pdk_pasid_ctx_pasid(a.ctx);
 
 	/* the next boundary call is the PASID detach */
-	pdk_sim_fail_nth(env.sim, 1, EIO);
+	pdk_sim_fail_nth(env->sim, 1, EIO);
 	TEST_ASSERT_RC(pdk_pasid_ctx_release(a.ctx), -EIO);
 	a.ctx = NULL;
-	TEST_ASSERT(pdk_sim_fail_fired(env.sim), "the detach was the failed call");
+	TEST_ASSERT(pdk_sim_fail_fired(env->sim), "the detach was the failed call");
 	TEST_ASSERT_LOGGED("holds PASID 1 back");
 	/* the kernel still routes it to A */
-	TEST_ASSERT_EQ(test_simdma_copy(&env, true, stuck, a.src_iova, a.dst_iova, BUF_LEN),
+	TEST_ASSERT_EQ(test_simdma_copy(env, true, stuck, a.src_iova, a.dst_iova, BUF_LEN),
 		       PDK_SIMDMA_ST_DONE);
 	TEST_ASSERT(test_all_bytes(a.dst, 0xa1, BUF_LEN), "still A's space");
 	test_log_clear();
@@ -421,7 +403,7 @@ test_failed_detach_holds_pasid(void)
 	/* a new context takes it over: its attach replaces the stale one */
 	TEST_ASSERT_OK(pdk_pasid_ctx_create(space, b.as, stuck, &again));
 	memset(b.dst, 0, BUF_LEN);
-	TEST_ASSERT_EQ(test_simdma_copy(&env, true, stuck, b.src_iova, b.dst_iova, BUF_LEN),
+	TEST_ASSERT_EQ(test_simdma_copy(env, true, stuck, b.src_iova, b.dst_iova, BUF_LEN),
 		       PDK_SIMDMA_ST_DONE);
 	TEST_ASSERT(test_all_bytes(b.dst, 0xb2, BUF_LEN), "now B's space");
 	TEST_ASSERT_OK(pdk_pasid_ctx_release(again));
@@ -433,6 +415,7 @@ test_failed_detach_holds_pasid(void)
 	TEST_ASSERT_OK(tenant_teardown(&b));
 	TEST_ASSERT_OK(pdk_pasid_space_destroy(space));
 	test_log_capture_stop();
-	DONE(env);
+	return TEST_SUCCESS;
 }
-PDK_TEST_REGISTER(sim_owner_failed_detach_holds_pasid, fast, test_failed_detach_holds_pasid);
+PDK_ENV_TEST(sim_owner_failed_detach_holds_pasid, fast, test_failed_detach_holds_pasid,
+	     .bind = true);

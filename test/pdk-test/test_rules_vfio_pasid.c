@@ -8,7 +8,8 @@
  *
  * Device-side tests use raw ioctls on the device fd through the syscall
  * boundary (the raw_* helpers of test_env.h), so that the same checks can run
- * against a real kernel. Each rule cites shared/reference/kernel-uapi.md.
+ * against a real kernel. Each rule cites doc/kernel-facts.md; the
+ * fixture it needs is named where it registers.
  */
 
 #include <linux/pci_regs.h>
@@ -18,7 +19,6 @@
 #include <unistd.h>
 
 #include "mock_pasid.h"
-#include "pdk_test.h"
 #include "test_env.h"
 
 #define PG 4096ull
@@ -31,429 +31,288 @@
 #define APASID VFIO_DEVICE_ATTACH_PASID
 #define DPASID VFIO_DEVICE_DETACH_PASID
 
-static int
-dev_ioctl(struct test_env *env, unsigned long req, void *arg)
-{
-	return pdk_sys_ioctl(env->sys, env->dfd, req, arg);
-}
-
-static int
-raw_bind(struct test_env *env, int dfd, uint32_t argsz, int iommufd, uint32_t *dev_id)
-{
-	struct vfio_device_bind_iommufd b = {
-		.argsz = argsz, .flags = 0, .iommufd = iommufd,
-	};
-	int rc = pdk_sys_ioctl(env->sys, dfd, VFIO_DEVICE_BIND_IOMMUFD, &b);
-
-	if (rc == 0 && dev_id != NULL)
-		*dev_id = b.out_devid;
-	return rc;
-}
-
-/* ATTACH with an explicit argsz; *out_pt gets the pt_id written back */
-static int
-attach_sz(struct test_env *env, uint32_t argsz, uint32_t flags, uint32_t pasid,
-	  uint32_t pt_id, uint32_t *out_pt)
-{
-	struct vfio_device_attach_iommufd_pt a = {
-		.argsz = argsz, .flags = flags, .pt_id = pt_id, .pasid = pasid,
-	};
-	int rc = dev_ioctl(env, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &a);
-
-	if (out_pt != NULL)
-		*out_pt = a.pt_id;
-	return rc;
-}
+#define BIND_SZ ((uint32_t)sizeof(struct vfio_device_bind_iommufd))
+#define ATTACH_SZ ((uint32_t)sizeof(struct vfio_device_attach_iommufd_pt))
 
 static struct pdk_sim_fn *
 env_fn(struct test_env *env)
 {
-	return pdk_sim_fn_find(env->sim, test_default_fn.pci_addr);
+	return pdk_sim_fn_find(env->sim, env->addr);
 }
 
-/* ---- before and at BIND (§2.2, §2.4, §3) ---- */
+/* ---- before and at BIND (kernel-facts K5, K6) ---- */
 
-/* §2.2, §3, §9: any device ioctl, read or write before BIND: EINVAL */
+/* kernel-facts K5: any device ioctl, read or write before BIND: EINVAL */
 static int
-test_before_bind(void)
+test_before_bind(struct test_env *env)
 {
 	struct vfio_device_info info = {.argsz = sizeof(info)};
 	struct vfio_region_info reg = {.argsz = sizeof(reg), .index = VFIO_PCI_CONFIG_REGION_INDEX};
-	struct test_env env;
-	uint32_t ioas;
 	uint16_t w;
 
-	SETUP(env, NULL, NULL, false);
-	TEST_ASSERT_OK(raw_ioas_alloc(&env, &ioas));
-	TEST_ASSERT_RC(dev_ioctl(&env, VFIO_DEVICE_GET_INFO, &info), -EINVAL);
-	TEST_ASSERT_RC(dev_ioctl(&env, VFIO_DEVICE_GET_REGION_INFO, &reg), -EINVAL);
-	TEST_ASSERT_RC(raw_attach(&env, 0, 0, ioas), -EINVAL);
-	TEST_ASSERT_RC(raw_detach(&env, 0, 0), -EINVAL);
-	TEST_ASSERT_RC(pdk_sys_pread(env.sys, env.dfd, &w, sizeof(w),
+	TEST_ASSERT_RC(raw_device_ioctl(env, VFIO_DEVICE_GET_INFO, &info), -EINVAL);
+	TEST_ASSERT_RC(raw_device_ioctl(env, VFIO_DEVICE_GET_REGION_INFO, &reg), -EINVAL);
+	TEST_ASSERT_RC(raw_attach(env, 0, 0, env->ioas), -EINVAL);
+	TEST_ASSERT_RC(raw_detach(env, 0, 0), -EINVAL);
+	TEST_ASSERT_RC(pdk_sys_pread(env->sys, env->dfd, &w, sizeof(w),
 				     (uint64_t)VFIO_PCI_CONFIG_REGION_INDEX << PDK_VFIO_PCI_OFFSET_SHIFT),
 		       -EINVAL);
 	/* after the bind the same call works */
-	TEST_ASSERT_OK(raw_bind(&env, env.dfd, sizeof(struct vfio_device_bind_iommufd), env.ifd,
-				&env.dev_id));
-	TEST_ASSERT_OK(dev_ioctl(&env, VFIO_DEVICE_GET_INFO, &info));
-	TEST_ASSERT_OK(raw_destroy(&env, ioas));
-	DONE(env);
+	TEST_ASSERT_OK(raw_bind(env, env->dfd, BIND_SZ, env->ifd, &env->dev_id));
+	TEST_ASSERT_OK(raw_device_ioctl(env, VFIO_DEVICE_GET_INFO, &info));
+	return TEST_SUCCESS;
 }
 PDK_SIM_RULE(vfio_before_bind, test_before_bind,
-	     "VFIO's own check and config-space reads: the mock has no PCI side (its VFIO part is ours, not the kernel's)");
+	     "VFIO's own check and config-space reads: the mock has no PCI side (its VFIO part is ours, not the kernel's)",
+	     .ioas = true);
 
-/* §3, §9: a second BIND: EINVAL */
+/* kernel-facts K6: a second BIND: EINVAL */
 static int
-test_bind_twice(void)
+test_bind_twice(struct test_env *env)
 {
-	struct test_env env;
 	uint32_t id2 = 0;
 
-	SETUP(env, NULL, NULL, true);
-	TEST_ASSERT_RC(raw_bind(&env, env.dfd, sizeof(struct vfio_device_bind_iommufd), env.ifd,
-				&id2), -EINVAL);
-	DONE(env);
+	TEST_ASSERT_RC(raw_bind(env, env->dfd, BIND_SZ, env->ifd, &id2), -EINVAL);
+	return TEST_SUCCESS;
 }
 PDK_SIM_RULE(vfio_bind_twice, test_bind_twice,
-	     "BIND errnos are VFIO's; the mock creates its device with the test ioctl, so only the sim can answer them");
+	     "BIND errnos are VFIO's; the mock creates its device with the test ioctl, so only the sim can answer them",
+	     .bind = true);
 
-/* §2.4, §3: BIND argsz < 16: EINVAL */
+/* kernel-facts K6: BIND argsz < 16: EINVAL */
 static int
-test_bind_argsz(void)
+test_bind_argsz(struct test_env *env)
 {
-	struct pdk_sim_stats st;
-	struct test_env env;
-
-	SETUP(env, NULL, NULL, false);
-	TEST_ASSERT_RC(raw_bind(&env, env.dfd, 12, env.ifd, NULL), -EINVAL);
-	TEST_ASSERT_RC(raw_bind(&env, env.dfd, 0, env.ifd, NULL), -EINVAL);
-	if (test_env_is_sim(&env)) {	/* the sim's own counters */
-		pdk_sim_stats_get(env.sim, &st);
-		TEST_ASSERT_EQ(st.bound_devices, 0);
-	}
-	TEST_ASSERT_OK(raw_bind(&env, env.dfd, 16, env.ifd, &env.dev_id));
-	TEST_ASSERT(env.dev_id != 0, "no dev_id");
-	DONE(env);
+	TEST_ASSERT_REFUSED(env, raw_bind(env, env->dfd, 12, env->ifd, NULL), -EINVAL);
+	TEST_ASSERT_REFUSED(env, raw_bind(env, env->dfd, 0, env->ifd, NULL), -EINVAL);
+	TEST_ASSERT_OK(raw_bind(env, env->dfd, 16, env->ifd, &env->dev_id));
+	TEST_ASSERT(env->dev_id != 0, "no dev_id");
+	return TEST_SUCCESS;
 }
 PDK_SIM_RULE(vfio_bind_argsz, test_bind_argsz,
 	     "BIND errnos are VFIO's; the mock creates its device with the test ioctl, so only the sim can answer them");
 
-/* §3 BIND: an fd that is not an iommufd: EBADFD; iommufd < 0: EINVAL; not an fd: EBADF */
+/* kernel-facts K6: an fd that is not an iommufd: EBADFD; iommufd < 0: EINVAL; not an fd: EBADF */
 static int
-test_bind_bad_iommufd(void)
+test_bind_bad_iommufd(struct test_env *env)
 {
-	struct pdk_sim_stats st;
-	struct test_env env;
 	int p[2];
 
-	SETUP(env, NULL, NULL, false);
 	TEST_ASSERT(pipe(p) == 0);
-	TEST_ASSERT_RC(raw_bind(&env, env.dfd, 16, p[0], NULL), -EBADFD);
+	TEST_ASSERT_REFUSED(env, raw_bind(env, env->dfd, 16, p[0], NULL), -EBADFD);
 	/* a sim fd of another kind (the device itself) is not an iommufd either */
-	TEST_ASSERT_RC(raw_bind(&env, env.dfd, 16, env.dfd, NULL), -EBADFD);
-	TEST_ASSERT_RC(raw_bind(&env, env.dfd, 16, -1, NULL), -EINVAL);
+	TEST_ASSERT_REFUSED(env, raw_bind(env, env->dfd, 16, env->dfd, NULL), -EBADFD);
+	TEST_ASSERT_REFUSED(env, raw_bind(env, env->dfd, 16, -1, NULL), -EINVAL);
 	close(p[0]);
 	close(p[1]);
 	/* p[0] is now a closed fd number (nothing opened since) */
-	TEST_ASSERT_RC(raw_bind(&env, env.dfd, 16, p[0], NULL), -EBADF);
-	if (test_env_is_sim(&env)) {	/* the sim's own counters */
-		pdk_sim_stats_get(env.sim, &st);
-		TEST_ASSERT_EQ(st.bound_devices, 0);
-	}
-	DONE(env);
+	TEST_ASSERT_REFUSED(env, raw_bind(env, env->dfd, 16, p[0], NULL), -EBADF);
+	return TEST_SUCCESS;
 }
 PDK_SIM_RULE(vfio_bind_bad_iommufd, test_bind_bad_iommufd,
 	     "BIND errnos (EBADFD, EBADF) come from VFIO's iommufd_ctx_from_fd, which the mock does not reach");
 
 /*
- * §3 BIND: EPERM when the IOMMU group already has another DMA owner: two
+ * kernel-facts K6: EPERM when the IOMMU group already has another DMA owner: two
  * functions of one group bound to two iommufd contexts.
  */
 static int
-test_bind_group_owner(void)
+test_bind_group_owner(struct test_env *env)
 {
-	struct pdk_sim_fn_config a = test_default_fn, b = test_default_fn;
+	struct pdk_sim_fn_config b = test_default_fn;
 	struct pdk_vfio_dev *dev2 = NULL;
 	struct pdk_iommufd *ctx2 = NULL;
-	struct test_env env;
 	uint32_t id2 = 0;
 
-	a.iommu_group = 7;
 	b.iommu_group = 7;
 	b.pci_addr = SECOND_ADDR;
-	SETUP(env, NULL, &a, true);
-	TEST_ASSERT_OK(pdk_sim_fn_add(env.sim, &b, NULL));
-	TEST_ASSERT_OK(pdk_iommufd_open(env.sys, &ctx2));
-	TEST_ASSERT_OK(pdk_vfio_open(env.sys, SECOND_ADDR, &dev2));
-	TEST_ASSERT_RC(raw_bind(&env, pdk_vfio_fd(dev2), 16, pdk_iommufd_fd(ctx2), &id2), -EPERM);
+	TEST_ASSERT_OK(pdk_sim_fn_add(env->sim, &b, NULL));
+	TEST_ASSERT_OK(pdk_iommufd_open(env->sys, &ctx2));
+	TEST_ASSERT_OK(pdk_vfio_open(env->sys, SECOND_ADDR, &dev2));
+	TEST_ASSERT_RC(raw_bind(env, pdk_vfio_fd(dev2), 16, pdk_iommufd_fd(ctx2), &id2), -EPERM);
 	/* the same context as its sibling is the same owner: fine */
-	TEST_ASSERT_OK(raw_bind(&env, pdk_vfio_fd(dev2), 16, env.ifd, &id2));
-	TEST_ASSERT(id2 != 0 && id2 != env.dev_id, "dev ids %u %u", env.dev_id, id2);
+	TEST_ASSERT_OK(raw_bind(env, pdk_vfio_fd(dev2), 16, env->ifd, &id2));
+	TEST_ASSERT(id2 != 0 && id2 != env->dev_id, "dev ids %u %u", env->dev_id, id2);
 	pdk_vfio_close(dev2);
 	pdk_iommufd_close(ctx2);
-	DONE(env);
+	return TEST_SUCCESS;
 }
 PDK_SIM_RULE(vfio_bind_group_owner, test_bind_group_owner,
-	     "needs two functions in one IOMMU group");
+	     "needs two functions in one IOMMU group",
+	     .bind = true,
+	     .fn = &(const struct pdk_sim_fn_config){ TEST_SIMDMA_FN(20), .iommu_group = 7 });
 
-/* ---- ATTACH argument checks (§2.9, §3) ---- */
+/* ---- ATTACH argument checks (kernel-facts K13) ---- */
 
-/* §3: ATTACH argsz < 12: EINVAL */
+/* kernel-facts K13: ATTACH argsz < 12: EINVAL */
 static int
-test_attach_argsz(void)
+test_attach_argsz(struct test_env *env)
 {
-	struct test_env env;
-	uint32_t ioas, hwpt;
-
-	SETUP(env, NULL, NULL, true);
-	TEST_ASSERT_OK(raw_ioas_hwpt(&env, IOMMU_HWPT_ALLOC_PASID, &ioas, &hwpt));
-	TEST_ASSERT_RC(attach_sz(&env, 8, 0, 0, hwpt, NULL), -EINVAL);
-	TEST_ASSERT_RC(attach_sz(&env, 11, 0, 0, hwpt, NULL), -EINVAL);
+	TEST_ASSERT_RC(raw_attach_sz(env, 8, 0, 0, env->hwpt, NULL), -EINVAL);
+	TEST_ASSERT_RC(raw_attach_sz(env, 11, 0, 0, env->hwpt, NULL), -EINVAL);
 	/* 12 is enough for the RID (pre-6.15 layout) */
-	TEST_ASSERT_OK(attach_sz(&env, 12, 0, 0, hwpt, NULL));
-	TEST_ASSERT_OK(raw_detach(&env, 0, 0));
-	TEST_ASSERT_OK(raw_destroy(&env, hwpt));
-	TEST_ASSERT_OK(raw_destroy(&env, ioas));
-	DONE(env);
+	TEST_ASSERT_OK(raw_attach_sz(env, 12, 0, 0, env->hwpt, NULL));
+	TEST_ASSERT_OK(raw_detach(env, 0, 0));
+	return TEST_SUCCESS;
 }
-PDK_RULE_TEST(vfio_attach_argsz, test_attach_argsz);
+PDK_RULE_TEST(vfio_attach_argsz, test_attach_argsz, .hwpt = TEST_HWPT_PASID);
 
-/* §3: the PASID flag with argsz < 16 (no room for pasid): EINVAL */
+/* kernel-facts K13: the PASID flag with argsz < 16 (no room for pasid): EINVAL */
 static int
-test_attach_pasid_argsz(void)
+test_attach_pasid_argsz(struct test_env *env)
 {
-	struct pdk_sim_stats st;
-	struct test_env env;
-	uint32_t ioas, hwpt;
-
-	SETUP(env, NULL, NULL, true);
-	TEST_ASSERT_OK(raw_ioas_hwpt(&env, IOMMU_HWPT_ALLOC_PASID, &ioas, &hwpt));
-	TEST_ASSERT_RC(attach_sz(&env, 12, APASID, 1, hwpt, NULL), -EINVAL);
-	if (test_env_is_sim(&env)) {	/* the sim's own counters */
-		pdk_sim_stats_get(env.sim, &st);
-		TEST_ASSERT_EQ(st.pasid_attachments, 0);
-		TEST_ASSERT_EQ(st.rid_attachments, 0);
-	}
-	TEST_ASSERT_OK(attach_sz(&env, 16, APASID, 1, hwpt, NULL));
-	TEST_ASSERT_OK(raw_detach(&env, DPASID, 1));
-	TEST_ASSERT_OK(raw_destroy(&env, hwpt));
-	TEST_ASSERT_OK(raw_destroy(&env, ioas));
-	DONE(env);
+	TEST_ASSERT_REFUSED(env, raw_attach_sz(env, 12, APASID, 1, env->hwpt, NULL), -EINVAL);
+	TEST_ASSERT_OK(raw_attach_sz(env, 16, APASID, 1, env->hwpt, NULL));
+	TEST_ASSERT_OK(raw_detach(env, DPASID, 1));
+	return TEST_SUCCESS;
 }
-PDK_RULE_TEST(vfio_attach_pasid_argsz, test_attach_pasid_argsz);
+PDK_RULE_TEST(vfio_attach_pasid_argsz, test_attach_pasid_argsz, .hwpt = TEST_HWPT_PASID);
 
-/* §3: ATTACH/DETACH with unknown flags: EINVAL */
+/* kernel-facts K13: ATTACH/DETACH with unknown flags: EINVAL */
 static int
-test_attach_flags(void)
+test_attach_flags(struct test_env *env)
 {
-	struct pdk_sim_stats st;
-	struct test_env env;
-	uint32_t ioas, hwpt;
-
-	SETUP(env, NULL, NULL, true);
-	TEST_ASSERT_OK(raw_ioas_hwpt(&env, IOMMU_HWPT_ALLOC_PASID, &ioas, &hwpt));
-	TEST_ASSERT_RC(raw_attach(&env, 1u << 1, 0, hwpt), -EINVAL);
-	TEST_ASSERT_RC(raw_attach(&env, APASID | (1u << 7), 1, hwpt), -EINVAL);
-	TEST_ASSERT_RC(raw_detach(&env, 1u << 1, 0), -EINVAL);
-	if (test_env_is_sim(&env)) {	/* the sim's own counters */
-		pdk_sim_stats_get(env.sim, &st);
-		TEST_ASSERT_EQ(st.pasid_attachments, 0);
-		TEST_ASSERT_EQ(st.rid_attachments, 0);
-	}
-	TEST_ASSERT_OK(raw_destroy(&env, hwpt));
-	TEST_ASSERT_OK(raw_destroy(&env, ioas));
-	DONE(env);
+	TEST_ASSERT_REFUSED(env, raw_attach(env, 1u << 1, 0, env->hwpt), -EINVAL);
+	TEST_ASSERT_REFUSED(env, raw_attach(env, APASID | (1u << 7), 1, env->hwpt), -EINVAL);
+	TEST_ASSERT_REFUSED(env, raw_detach(env, 1u << 1, 0), -EINVAL);
+	return TEST_SUCCESS;
 }
-PDK_RULE_TEST(vfio_attach_flags, test_attach_flags);
+PDK_RULE_TEST(vfio_attach_flags, test_attach_flags, .hwpt = TEST_HWPT_PASID);
 
-/* §3: unknown pt_id: ENOENT, for the RID and for a PASID */
+/* kernel-facts K13: unknown pt_id: ENOENT, for the RID and for a PASID */
 static int
-test_attach_unknown_pt(void)
+test_attach_unknown_pt(struct test_env *env)
 {
-	struct test_env env;
-
-	SETUP(env, NULL, NULL, true);
-	TEST_ASSERT_RC(raw_attach(&env, 0, 0, BAD_ID), -ENOENT);
-	TEST_ASSERT_RC(raw_attach(&env, APASID, 1, BAD_ID), -ENOENT);
-	DONE(env);
+	TEST_ASSERT_RC(raw_attach(env, 0, 0, BAD_ID), -ENOENT);
+	TEST_ASSERT_RC(raw_attach(env, APASID, 1, BAD_ID), -ENOENT);
+	return TEST_SUCCESS;
 }
-PDK_RULE_TEST(vfio_attach_unknown_pt, test_attach_unknown_pt);
+PDK_RULE_TEST(vfio_attach_unknown_pt, test_attach_unknown_pt, .bind = true);
 
-/* ---- the PASID-compatible HWPT rule (§4, iommufd_hwpt_pasid_compat) ---- */
+/* ---- the PASID-compatible HWPT rule (kernel-facts K14, iommufd_hwpt_pasid_compat) ---- */
 
-/* §4.4, §9: a PASID attach to an IOAS: EINVAL */
+/* kernel-facts K14: a PASID attach to an IOAS: EINVAL */
 static int
-test_pasid_to_ioas(void)
+test_pasid_to_ioas(struct test_env *env)
 {
-	struct pdk_sim_stats st;
-	struct test_env env;
-	uint32_t ioas;
-
-	SETUP(env, NULL, NULL, true);
-	TEST_ASSERT_OK(raw_ioas_alloc(&env, &ioas));
-	TEST_ASSERT_RC(raw_attach(&env, APASID, 1, ioas), -EINVAL);
-	if (test_env_is_sim(&env)) {	/* the sim's own counters */
-		pdk_sim_stats_get(env.sim, &st);
-		TEST_ASSERT_EQ(st.pasid_attachments, 0);
-		TEST_ASSERT_EQ(st.hwpts, 0);	/* no auto domain left behind */
-	}
-	TEST_ASSERT_OK(raw_destroy(&env, ioas));
-	DONE(env);
+	/* no auto domain left behind either */
+	TEST_ASSERT_REFUSED(env, raw_attach(env, APASID, 1, env->ioas), -EINVAL);
+	return TEST_SUCCESS;
 }
-PDK_RULE_TEST(pasid_attach_ioas, test_pasid_to_ioas);
+PDK_RULE_TEST(pasid_attach_ioas, test_pasid_to_ioas, .bind = true, .ioas = true);
 
-/* §4.1, §9: a PASID attach to a HWPT without IOMMU_HWPT_ALLOC_PASID: EINVAL */
+/* kernel-facts K14: a PASID attach to a HWPT without IOMMU_HWPT_ALLOC_PASID: EINVAL */
 static int
-test_pasid_to_plain_hwpt(void)
+test_pasid_to_plain_hwpt(struct test_env *env)
 {
-	struct test_env env;
-	uint32_t ioas, hwpt;
-
-	SETUP(env, NULL, NULL, true);
-	TEST_ASSERT_OK(raw_ioas_hwpt(&env, 0, &ioas, &hwpt));
-	TEST_ASSERT_RC(raw_attach(&env, APASID, 1, hwpt), -EINVAL);
-	TEST_ASSERT_OK(raw_destroy(&env, hwpt));	/* not attached */
-	TEST_ASSERT_OK(raw_destroy(&env, ioas));
-	DONE(env);
+	TEST_ASSERT_RC(raw_attach(env, APASID, 1, env->hwpt), -EINVAL);
+	TEST_ASSERT_OK(test_env_destroy(env, &env->hwpt));	/* not attached */
+	return TEST_SUCCESS;
 }
-PDK_RULE_TEST(pasid_attach_plain_hwpt, test_pasid_to_plain_hwpt);
+PDK_RULE_TEST(pasid_attach_plain_hwpt, test_pasid_to_plain_hwpt, .hwpt = TEST_HWPT_PLAIN);
 
-/* §4.2: RID on a non-PASID HWPT, then a PASID attach: EINVAL */
+/* kernel-facts K14: RID on a non-PASID HWPT, then a PASID attach: EINVAL */
 static int
-test_pasid_after_plain_rid(void)
+test_pasid_after_plain_rid(struct test_env *env)
 {
-	struct test_env env;
-	uint32_t ioas, plain, phwpt;
+	uint32_t plain = env->hwpt, phwpt;
 
-	SETUP(env, NULL, NULL, true);
-	TEST_ASSERT_OK(raw_ioas_hwpt(&env, 0, &ioas, &plain));
-	TEST_ASSERT_OK(raw_hwpt_alloc(&env, ioas, IOMMU_HWPT_ALLOC_PASID, &phwpt));
-	TEST_ASSERT_OK(raw_attach(&env, 0, 0, plain));
-	TEST_ASSERT_RC(raw_attach(&env, APASID, 1, phwpt), -EINVAL);
+	TEST_ASSERT_OK(raw_hwpt_alloc(env, env->ioas, IOMMU_HWPT_ALLOC_PASID, &phwpt));
+	TEST_ASSERT_OK(raw_attach(env, 0, 0, plain));
+	TEST_ASSERT_RC(raw_attach(env, APASID, 1, phwpt), -EINVAL);
 	/* once the RID is on a PASID-compatible HWPT, it works */
-	TEST_ASSERT_OK(raw_attach(&env, 0, 0, phwpt));
-	TEST_ASSERT_OK(raw_attach(&env, APASID, 1, phwpt));
-	TEST_ASSERT_OK(raw_detach(&env, DPASID, 1));
-	TEST_ASSERT_OK(raw_detach(&env, 0, 0));
-	TEST_ASSERT_OK(raw_destroy(&env, plain));
-	TEST_ASSERT_OK(raw_destroy(&env, phwpt));
-	TEST_ASSERT_OK(raw_destroy(&env, ioas));
-	DONE(env);
+	TEST_ASSERT_OK(raw_attach(env, 0, 0, phwpt));
+	TEST_ASSERT_OK(raw_attach(env, APASID, 1, phwpt));
+	TEST_ASSERT_OK(raw_detach(env, DPASID, 1));
+	TEST_ASSERT_OK(raw_detach(env, 0, 0));
+	TEST_ASSERT_OK(raw_destroy(env, phwpt));
+	return TEST_SUCCESS;
 }
-PDK_RULE_TEST(pasid_attach_rid_plain_hwpt, test_pasid_after_plain_rid);
+PDK_RULE_TEST(pasid_attach_rid_plain_hwpt, test_pasid_after_plain_rid, .hwpt = TEST_HWPT_PLAIN);
 
 /*
- * §4.4: RID attached to an IOAS (auto domain, flags 0), then a PASID attach:
+ * kernel-facts K14: RID attached to an IOAS (auto domain, flags 0), then a PASID attach:
  * EINVAL. The auto HWPT's id is written back and goes away with the detach.
  */
 static int
-test_pasid_after_rid_ioas(void)
+test_pasid_after_rid_ioas(struct test_env *env)
 {
-	struct pdk_sim_stats st;
-	struct test_env env;
-	uint32_t ioas, phwpt, auto_id = 0;
+	uint32_t ioas = env->ioas, phwpt = env->hwpt, auto_id = 0;
 
-	SETUP(env, NULL, NULL, true);
-	TEST_ASSERT_OK(raw_ioas_hwpt(&env, IOMMU_HWPT_ALLOC_PASID, &ioas, &phwpt));
-	TEST_ASSERT_OK(attach_sz(&env, sizeof(struct vfio_device_attach_iommufd_pt), 0, 0, ioas,
-				 &auto_id));
+	TEST_ASSERT_OK(raw_attach_sz(env, ATTACH_SZ, 0, 0, ioas, &auto_id));
 	TEST_ASSERT(auto_id != ioas && auto_id != phwpt && auto_id != 0,
 		    "pt_id written back: %u", auto_id);
-	TEST_ASSERT_RC(raw_attach(&env, APASID, 1, phwpt), -EINVAL);
-	TEST_ASSERT_OK(raw_detach(&env, 0, 0));
-	if (test_env_is_sim(&env)) {	/* the sim's own counters */
-		pdk_sim_stats_get(env.sim, &st);
-		TEST_ASSERT_EQ(st.hwpts, 1);	/* the auto domain is gone */
-	}
-	TEST_ASSERT_OK(raw_destroy(&env, phwpt));
-	TEST_ASSERT_OK(raw_destroy(&env, ioas));
-	DONE(env);
+	TEST_ASSERT_RC(raw_attach(env, APASID, 1, phwpt), -EINVAL);
+	TEST_ASSERT_OK(raw_detach(env, 0, 0));
+	TEST_ASSERT_SIM_COUNT(env, hwpts, 1);	/* the auto domain is gone */
+	return TEST_SUCCESS;
 }
-PDK_RULE_TEST(pasid_attach_rid_ioas, test_pasid_after_rid_ioas);
+PDK_RULE_TEST(pasid_attach_rid_ioas, test_pasid_after_rid_ioas, .hwpt = TEST_HWPT_PASID);
 
-/* §4.3, §9: a PASID attached, then a RID attach to a non-PASID HWPT (or an IOAS): EINVAL */
+/* kernel-facts K14: a PASID attached, then a RID attach to a non-PASID HWPT (or an IOAS): EINVAL */
 static int
-test_rid_plain_after_pasid(void)
+test_rid_plain_after_pasid(struct test_env *env)
 {
-	struct test_env env;
-	uint32_t ioas, plain, phwpt;
+	uint32_t plain = env->hwpt, phwpt;
 
-	SETUP(env, NULL, NULL, true);
-	TEST_ASSERT_OK(raw_ioas_hwpt(&env, 0, &ioas, &plain));
-	TEST_ASSERT_OK(raw_hwpt_alloc(&env, ioas, IOMMU_HWPT_ALLOC_PASID, &phwpt));
-	TEST_ASSERT_OK(raw_attach(&env, APASID, 3, phwpt));
-	TEST_ASSERT_RC(raw_attach(&env, 0, 0, plain), -EINVAL);
-	TEST_ASSERT_RC(raw_attach(&env, 0, 0, ioas), -EINVAL);
+	TEST_ASSERT_OK(raw_hwpt_alloc(env, env->ioas, IOMMU_HWPT_ALLOC_PASID, &phwpt));
+	TEST_ASSERT_OK(raw_attach(env, APASID, 3, phwpt));
+	TEST_ASSERT_RC(raw_attach(env, 0, 0, plain), -EINVAL);
+	TEST_ASSERT_RC(raw_attach(env, 0, 0, env->ioas), -EINVAL);
 	/* a PASID-compatible one is fine, and so is the plain one once no PASID is left */
-	TEST_ASSERT_OK(raw_attach(&env, 0, 0, phwpt));
-	TEST_ASSERT_OK(raw_detach(&env, DPASID, 3));
-	TEST_ASSERT_OK(raw_attach(&env, 0, 0, plain));
-	TEST_ASSERT_OK(raw_detach(&env, 0, 0));
-	TEST_ASSERT_OK(raw_destroy(&env, plain));
-	TEST_ASSERT_OK(raw_destroy(&env, phwpt));
-	TEST_ASSERT_OK(raw_destroy(&env, ioas));
-	DONE(env);
+	TEST_ASSERT_OK(raw_attach(env, 0, 0, phwpt));
+	TEST_ASSERT_OK(raw_detach(env, DPASID, 3));
+	TEST_ASSERT_OK(raw_attach(env, 0, 0, plain));
+	TEST_ASSERT_OK(raw_detach(env, 0, 0));
+	TEST_ASSERT_OK(raw_destroy(env, phwpt));
+	return TEST_SUCCESS;
 }
-PDK_RULE_TEST(rid_attach_plain_after_pasid, test_rid_plain_after_pasid);
+PDK_RULE_TEST(rid_attach_plain_after_pasid, test_rid_plain_after_pasid,
+	      .hwpt = TEST_HWPT_PLAIN);
 
-/* §2.9, §4.5: the RID need not be attached first */
+/* kernel-facts K14: the RID need not be attached first */
 static int
-test_pasid_without_rid(void)
+test_pasid_without_rid(struct test_env *env)
 {
-	struct pdk_sim_stats st;
-	struct test_env env;
-	uint32_t ioas, hwpt;
-
-	SETUP(env, NULL, NULL, true);
-	TEST_ASSERT_OK(raw_ioas_hwpt(&env, IOMMU_HWPT_ALLOC_PASID, &ioas, &hwpt));
-	TEST_ASSERT_OK(raw_attach(&env, APASID, 1, hwpt));
-	if (test_env_is_sim(&env)) {	/* the sim's own counters */
-		pdk_sim_stats_get(env.sim, &st);
-		TEST_ASSERT_EQ(st.pasid_attachments, 1);
-		TEST_ASSERT_EQ(st.rid_attachments, 0);
-	}
-	TEST_ASSERT_OK(raw_detach(&env, DPASID, 1));
-	TEST_ASSERT_OK(raw_destroy(&env, hwpt));
-	TEST_ASSERT_OK(raw_destroy(&env, ioas));
-	DONE(env);
+	TEST_ASSERT_OK(raw_attach(env, APASID, 1, env->hwpt));
+	TEST_ASSERT_SIM_COUNT(env, pasid_attachments, 1);
+	TEST_ASSERT_SIM_COUNT(env, rid_attachments, 0);
+	TEST_ASSERT_OK(raw_detach(env, DPASID, 1));
+	return TEST_SUCCESS;
 }
-PDK_RULE_TEST(pasid_attach_without_rid, test_pasid_without_rid);
+PDK_RULE_TEST(pasid_attach_without_rid, test_pasid_without_rid, .hwpt = TEST_HWPT_PASID);
 
-/* §4 "Range of the PASID": pasid >= 2^width of a PASID-capable device: EINVAL */
+/* kernel-facts K16: pasid >= 2^width of a PASID-capable device: EINVAL */
 static int
-test_pasid_range(void)
+test_pasid_range(struct test_env *env)
 {
 	struct pdk_sim_fn_config fn = test_default_fn;
-	struct test_env env;
 	uint32_t ioas, hwpt;
 
-	SETUP(env, NULL, NULL, true);	/* width 20 */
-	TEST_ASSERT_OK(raw_ioas_hwpt(&env, IOMMU_HWPT_ALLOC_PASID, &ioas, &hwpt));
-	TEST_ASSERT_RC(raw_attach(&env, APASID, 1u << 20, hwpt), -EINVAL);
-	TEST_ASSERT_RC(raw_attach(&env, APASID, 1u << 30, hwpt), -EINVAL);
-	TEST_ASSERT_OK(raw_attach(&env, APASID, (1u << 20) - 1, hwpt));
-	TEST_ASSERT_OK(raw_detach(&env, DPASID, (1u << 20) - 1));
-	TEST_ASSERT_OK(raw_destroy(&env, hwpt));
-	TEST_ASSERT_OK(raw_destroy(&env, ioas));
-	if (!test_env_is_sim(&env))
-		DONE(env);	/* the mock's width is 20 only: the rest is the sim's */
-	TEST_ASSERT_OK(test_env_teardown(&env));
+	/* the fixture's function: width 20 */
+	TEST_ASSERT_RC(raw_attach(env, APASID, 1u << 20, env->hwpt), -EINVAL);
+	TEST_ASSERT_RC(raw_attach(env, APASID, 1u << 30, env->hwpt), -EINVAL);
+	TEST_ASSERT_OK(raw_attach(env, APASID, (1u << 20) - 1, env->hwpt));
+	TEST_ASSERT_OK(raw_detach(env, DPASID, (1u << 20) - 1));
+	if (!test_env_is_sim(env))
+		return TEST_SUCCESS;	/* the mock's width is 20 only: the rest is the sim's */
+	TEST_ASSERT_OK(test_env_teardown(env));
 
 	fn.pasid_bits = 8;
-	SETUP(env, NULL, &fn, true);
-	TEST_ASSERT_OK(raw_ioas_hwpt(&env, IOMMU_HWPT_ALLOC_PASID, &ioas, &hwpt));
-	TEST_ASSERT_RC(raw_attach(&env, APASID, 256, hwpt), -EINVAL);
-	TEST_ASSERT_RC(raw_attach(&env, APASID, 1u << 19, hwpt), -EINVAL);
-	TEST_ASSERT_OK(raw_attach(&env, APASID, 255, hwpt));
-	TEST_ASSERT_OK(raw_detach(&env, DPASID, 255));
-	TEST_ASSERT_OK(raw_destroy(&env, hwpt));
-	TEST_ASSERT_OK(raw_destroy(&env, ioas));
-	DONE(env);
+	SETUP(*env, NULL, &fn, true);
+	TEST_ASSERT_OK(raw_ioas_hwpt(env, IOMMU_HWPT_ALLOC_PASID, &ioas, &hwpt));
+	TEST_ASSERT_RC(raw_attach(env, APASID, 256, hwpt), -EINVAL);
+	TEST_ASSERT_RC(raw_attach(env, APASID, 1u << 19, hwpt), -EINVAL);
+	TEST_ASSERT_OK(raw_attach(env, APASID, 255, hwpt));
+	TEST_ASSERT_OK(raw_detach(env, DPASID, 255));
+	TEST_ASSERT_OK(raw_destroy(env, hwpt));
+	TEST_ASSERT_OK(raw_destroy(env, ioas));
+	return TEST_SUCCESS;
 }
-PDK_RULE_TEST(pasid_range, test_pasid_range);
+PDK_RULE_TEST(pasid_range, test_pasid_range, .hwpt = TEST_HWPT_PASID);
 
 /*
- * §4 "Range of the PASID", for a PASID above INT_MAX: VFIO records a PASID
+ * kernel-facts K16, for a PASID above INT_MAX: VFIO records a PASID
  * in an IDA before iommufd sees it (vfio_iommufd_physical_pasid_attach_ioas
  * -> ida_alloc_range(&vdev->pasids, pasid, pasid)), and ida_alloc_range()
  * returns ENOSPC when (int)min < 0, so the answer is ENOSPC, not iommufd's
@@ -461,51 +320,38 @@ PDK_RULE_TEST(pasid_range, test_pasid_range);
  * vfio-pci answered ENOSPC on edu too.
  */
 static int
-test_pasid_above_int_max(void)
+test_pasid_above_int_max(struct test_env *env)
 {
-	struct test_env env;
-	uint32_t ioas, hwpt;
-
-	SETUP(env, NULL, NULL, true);
-	TEST_ASSERT_OK(raw_ioas_hwpt(&env, IOMMU_HWPT_ALLOC_PASID, &ioas, &hwpt));
-	TEST_ASSERT_RC(raw_attach(&env, APASID, UINT32_MAX, hwpt), -ENOSPC);
-	TEST_ASSERT_RC(raw_attach(&env, APASID, 1u << 31, hwpt), -ENOSPC);
+	TEST_ASSERT_RC(raw_attach(env, APASID, UINT32_MAX, env->hwpt), -ENOSPC);
+	TEST_ASSERT_RC(raw_attach(env, APASID, 1u << 31, env->hwpt), -ENOSPC);
 	/* the last int is still iommufd's to judge: past the width, EINVAL */
-	TEST_ASSERT_RC(raw_attach(&env, APASID, INT32_MAX, hwpt), -EINVAL);
-	TEST_ASSERT_OK(raw_destroy(&env, hwpt));
-	TEST_ASSERT_OK(raw_destroy(&env, ioas));
-	DONE(env);
+	TEST_ASSERT_RC(raw_attach(env, APASID, INT32_MAX, env->hwpt), -EINVAL);
+	return TEST_SUCCESS;
 }
-PDK_RULE_TEST(pasid_above_int_max, test_pasid_above_int_max);
+PDK_RULE_TEST(pasid_above_int_max, test_pasid_above_int_max, .hwpt = TEST_HWPT_PASID);
 
 /*
- * §4 "Devices without PASID", §9: on a width-0 function (singleton group) a
+ * kernel-facts K16: on a width-0 function (singleton group) a
  * PASID attach returns 0 without any range check, even past 20 bits.
  */
 static int
-test_pasid_width0(void)
+test_pasid_width0(struct test_env *env)
 {
-	struct pdk_sim_fn_config fn = test_default_fn;
-	struct test_env env;
-	uint32_t ioas, hwpt;
+	uint32_t hwpt = env->hwpt;
 
-	fn.pasid_bits = 0;
-	SETUP(env, NULL, &fn, true);
-	TEST_ASSERT_OK(raw_ioas_hwpt(&env, IOMMU_HWPT_ALLOC_PASID, &ioas, &hwpt));
-	TEST_ASSERT_OK(raw_attach(&env, APASID, 1, hwpt));
-	TEST_ASSERT_OK(raw_attach(&env, APASID, 1048575, hwpt));
-	TEST_ASSERT_OK(raw_attach(&env, APASID, 1048576, hwpt));
-	TEST_ASSERT_OK(raw_detach(&env, DPASID, 1));
-	TEST_ASSERT_OK(raw_detach(&env, DPASID, 1048575));
-	TEST_ASSERT_OK(raw_detach(&env, DPASID, 1048576));
-	TEST_ASSERT_OK(raw_destroy(&env, hwpt));
-	TEST_ASSERT_OK(raw_destroy(&env, ioas));
-	DONE(env);
+	TEST_ASSERT_OK(raw_attach(env, APASID, 1, hwpt));
+	TEST_ASSERT_OK(raw_attach(env, APASID, 1048575, hwpt));
+	TEST_ASSERT_OK(raw_attach(env, APASID, 1048576, hwpt));
+	TEST_ASSERT_OK(raw_detach(env, DPASID, 1));
+	TEST_ASSERT_OK(raw_detach(env, DPASID, 1048575));
+	TEST_ASSERT_OK(raw_detach(env, DPASID, 1048576));
+	return TEST_SUCCESS;
 }
 PDK_SIM_RULE(pasid_width0_attach, test_pasid_width0,
-	     "needs a function of PASID width 0 (the mock has 20)");
+	     "needs a function of PASID width 0 (the mock has 20)",
+	     .hwpt = TEST_HWPT_PASID, .fn = &(const struct pdk_sim_fn_config){ TEST_SIMDMA_FN(0) });
 
-/* ---- replace (§4.6) ---- */
+/* ---- replace (kernel-facts K15) ---- */
 
 /*
  * Two IOASes that map different buffers at the same IOVA: a DMA write by
@@ -575,247 +421,191 @@ check_pasid_space(struct test_env *env, struct two_spaces *t, uint32_t pasid, in
 	return TEST_SUCCESS;
 }
 
-/* §2.10, §4.6, §9: attaching an attached PASID again replaces its HWPT; DMA follows */
+/* kernel-facts K15: attaching an attached PASID again replaces its HWPT; DMA follows */
 static int
-test_pasid_replace(void)
+test_pasid_replace(struct test_env *env)
 {
-	struct pdk_sim_stats st;
 	struct two_spaces t;
-	struct test_env env;
 
-	SETUP(env, NULL, NULL, true);
-	TEST_ASSERT_OK(two_spaces_setup(&env, &t));
-	TEST_ASSERT_OK(raw_attach(&env, APASID, 5, t.hwpt[0]));
-	TEST_ASSERT_OK(check_pasid_space(&env, &t, 5, 0, 0x11));
+	TEST_ASSERT_OK(two_spaces_setup(env, &t));
+	TEST_ASSERT_OK(raw_attach(env, APASID, 5, t.hwpt[0]));
+	TEST_ASSERT_OK(check_pasid_space(env, &t, 5, 0, 0x11));
 
-	TEST_ASSERT_OK(raw_attach(&env, APASID, 5, t.hwpt[1]));
-	if (test_env_is_sim(&env)) {	/* the sim's own counters */
-		pdk_sim_stats_get(env.sim, &st);
-		TEST_ASSERT_EQ(st.pasid_attachments, 1);
-	}
-	TEST_ASSERT_OK(check_pasid_space(&env, &t, 5, 1, 0x22));
-	if (test_env_is_sim(&env))
+	TEST_ASSERT_OK(raw_attach(env, APASID, 5, t.hwpt[1]));
+	TEST_ASSERT_SIM_COUNT(env, pasid_attachments, 1);
+	TEST_ASSERT_OK(check_pasid_space(env, &t, 5, 1, 0x22));
+	if (test_env_is_sim(env))
 		TEST_ASSERT(test_all_bytes(t.buf[0], 0x11, 64), "space 0 was written after replace");
 	/* the new HWPT is the one in use now */
-	TEST_ASSERT_RC(raw_destroy(&env, t.hwpt[1]), -EBUSY);
-	TEST_ASSERT_OK(raw_detach(&env, DPASID, 5));
-	TEST_ASSERT_OK(two_spaces_teardown(&env, &t));
-	DONE(env);
+	TEST_ASSERT_RC(raw_destroy(env, t.hwpt[1]), -EBUSY);
+	TEST_ASSERT_OK(raw_detach(env, DPASID, 5));
+	TEST_ASSERT_OK(two_spaces_teardown(env, &t));
+	return TEST_SUCCESS;
 }
-PDK_RULE_TEST(pasid_replace, test_pasid_replace);
+PDK_RULE_TEST(pasid_replace, test_pasid_replace, .bind = true);
 
-/* §4.6: a failed replace (to an unflagged HWPT) keeps the old HWPT attached */
+/* kernel-facts K15: a failed replace (to an unflagged HWPT) keeps the old HWPT attached */
 static int
-test_pasid_replace_fail(void)
+test_pasid_replace_fail(struct test_env *env)
 {
 	struct two_spaces t;
-	struct test_env env;
 	uint32_t plain;
 
-	SETUP(env, NULL, NULL, true);
-	TEST_ASSERT_OK(two_spaces_setup(&env, &t));
-	TEST_ASSERT_OK(raw_hwpt_alloc(&env, t.ioas[1], 0, &plain));
-	TEST_ASSERT_OK(raw_attach(&env, APASID, 5, t.hwpt[0]));
-	TEST_ASSERT_RC(raw_attach(&env, APASID, 5, plain), -EINVAL);
-	TEST_ASSERT_RC(raw_attach(&env, APASID, 5, t.ioas[1]), -EINVAL);
+	TEST_ASSERT_OK(two_spaces_setup(env, &t));
+	TEST_ASSERT_OK(raw_hwpt_alloc(env, t.ioas[1], 0, &plain));
+	TEST_ASSERT_OK(raw_attach(env, APASID, 5, t.hwpt[0]));
+	TEST_ASSERT_RC(raw_attach(env, APASID, 5, plain), -EINVAL);
+	TEST_ASSERT_RC(raw_attach(env, APASID, 5, t.ioas[1]), -EINVAL);
 	/* the old HWPT is still the one: DMA on the sim, PASID_CHECK_HWPT on the kernel */
-	TEST_ASSERT_OK(check_pasid_space(&env, &t, 5, 0, 0x33));
-	if (test_env_is_sim(&env))
+	TEST_ASSERT_OK(check_pasid_space(env, &t, 5, 0, 0x33));
+	if (test_env_is_sim(env))
 		TEST_ASSERT(test_all_bytes(t.buf[1], 0xa1, PG), "space 1 was written");
-	TEST_ASSERT_RC(raw_destroy(&env, t.hwpt[0]), -EBUSY);
-	TEST_ASSERT_OK(raw_destroy(&env, plain));
-	TEST_ASSERT_OK(raw_detach(&env, DPASID, 5));
-	TEST_ASSERT_OK(two_spaces_teardown(&env, &t));
-	DONE(env);
+	TEST_ASSERT_RC(raw_destroy(env, t.hwpt[0]), -EBUSY);
+	TEST_ASSERT_OK(raw_destroy(env, plain));
+	TEST_ASSERT_OK(raw_detach(env, DPASID, 5));
+	TEST_ASSERT_OK(two_spaces_teardown(env, &t));
+	return TEST_SUCCESS;
 }
-PDK_RULE_TEST(pasid_replace_fail_keeps_old, test_pasid_replace_fail);
+PDK_RULE_TEST(pasid_replace_fail_keeps_old, test_pasid_replace_fail, .bind = true);
 
-/* ---- detach (§3 DETACH, §4.5, §9) ---- */
+/* ---- detach (kernel-facts K13) ---- */
 
-/* §3, §4.5, §9: detaching a PASID that was never attached: 0 */
+/* kernel-facts K13: detaching a PASID that was never attached: 0 */
 static int
-test_pasid_detach_unattached(void)
+test_pasid_detach_unattached(struct test_env *env)
 {
-	struct test_env env;
-
-	SETUP(env, NULL, NULL, true);
-	TEST_ASSERT_OK(raw_detach(&env, DPASID, 9));
-	TEST_ASSERT_OK(raw_detach(&env, DPASID, 9));
-	DONE(env);
+	TEST_ASSERT_OK(raw_detach(env, DPASID, 9));
+	TEST_ASSERT_OK(raw_detach(env, DPASID, 9));
+	return TEST_SUCCESS;
 }
-PDK_RULE_TEST(pasid_detach_unattached, test_pasid_detach_unattached);
+PDK_RULE_TEST(pasid_detach_unattached, test_pasid_detach_unattached, .bind = true);
 
-/* §3, §9: RID detach twice: 0 both times */
+/* kernel-facts K13: RID detach twice: 0 both times */
 static int
-test_rid_detach_twice(void)
+test_rid_detach_twice(struct test_env *env)
 {
-	struct pdk_sim_stats st;
-	struct test_env env;
-	uint32_t ioas, hwpt;
-
-	SETUP(env, NULL, NULL, true);
-	TEST_ASSERT_OK(raw_ioas_hwpt(&env, IOMMU_HWPT_ALLOC_PASID, &ioas, &hwpt));
-	TEST_ASSERT_OK(raw_attach(&env, 0, 0, hwpt));
-	TEST_ASSERT_OK(raw_detach(&env, 0, 0));
-	TEST_ASSERT_OK(raw_detach(&env, 0, 0));
-	if (test_env_is_sim(&env)) {	/* the sim's own counters */
-		pdk_sim_stats_get(env.sim, &st);
-		TEST_ASSERT_EQ(st.rid_attachments, 0);
-	}
-	TEST_ASSERT_OK(raw_destroy(&env, hwpt));
-	TEST_ASSERT_OK(raw_destroy(&env, ioas));
-	DONE(env);
+	TEST_ASSERT_OK(raw_attach(env, 0, 0, env->hwpt));
+	TEST_ASSERT_OK(raw_detach(env, 0, 0));
+	TEST_ASSERT_OK(raw_detach(env, 0, 0));
+	TEST_ASSERT_SIM_COUNT(env, rid_attachments, 0);
+	return TEST_SUCCESS;
 }
-PDK_RULE_TEST(rid_detach_twice, test_rid_detach_twice);
+PDK_RULE_TEST(rid_detach_twice, test_rid_detach_twice, .hwpt = TEST_HWPT_PASID);
 
 /*
- * §9 (the PASID 0 trap): PASID 0 with the PASID flag is accepted; afterwards
+ * kernel-facts K17 (the PASID 0 trap): PASID 0 with the PASID flag is accepted; afterwards
  * a RID detach returns 0 but the HWPT stays busy and every RID attach
  * returns EBUSY, until the device fd is closed.
  */
 static int
-test_pasid0_trap(void)
+test_pasid0_trap(struct test_env *env)
 {
-	struct test_env env;
-	uint32_t ioas, hwpt, hwpt2;
+	uint32_t hwpt = env->hwpt, hwpt2;
 
-	SETUP(env, NULL, NULL, true);
-	TEST_ASSERT_OK(raw_ioas_hwpt(&env, IOMMU_HWPT_ALLOC_PASID, &ioas, &hwpt));
-	TEST_ASSERT_OK(raw_hwpt_alloc(&env, ioas, IOMMU_HWPT_ALLOC_PASID, &hwpt2));
-	TEST_ASSERT_OK(raw_attach(&env, APASID, 0, hwpt));
-	TEST_ASSERT_OK(raw_detach(&env, 0, 0));
-	TEST_ASSERT_RC(raw_destroy(&env, hwpt), -EBUSY);
-	TEST_ASSERT_RC(raw_attach(&env, 0, 0, hwpt), -EBUSY);
-	TEST_ASSERT_RC(raw_attach(&env, 0, 0, hwpt2), -EBUSY);
-	TEST_ASSERT_RC(raw_destroy(&env, hwpt), -EBUSY);
+	TEST_ASSERT_OK(raw_hwpt_alloc(env, env->ioas, IOMMU_HWPT_ALLOC_PASID, &hwpt2));
+	TEST_ASSERT_OK(raw_attach(env, APASID, 0, hwpt));
+	TEST_ASSERT_OK(raw_detach(env, 0, 0));
+	TEST_ASSERT_RC(raw_destroy(env, hwpt), -EBUSY);
+	TEST_ASSERT_RC(raw_attach(env, 0, 0, hwpt), -EBUSY);
+	TEST_ASSERT_RC(raw_attach(env, 0, 0, hwpt2), -EBUSY);
+	TEST_ASSERT_RC(raw_destroy(env, hwpt), -EBUSY);
 	/* closing the fd clears it */
-	pdk_vfio_close(env.dev);
-	env.dev = NULL;
-	TEST_ASSERT_OK(raw_destroy(&env, hwpt));
-	TEST_ASSERT_OK(raw_destroy(&env, hwpt2));
-	TEST_ASSERT_OK(raw_destroy(&env, ioas));
-	DONE(env);
+	pdk_vfio_close(env->dev);
+	env->dev = NULL;
+	TEST_ASSERT_OK(test_env_destroy(env, &env->hwpt));
+	TEST_ASSERT_OK(raw_destroy(env, hwpt2));
+	return TEST_SUCCESS;
 }
-PDK_RULE_TEST(pasid0_trap, test_pasid0_trap);
+PDK_RULE_TEST(pasid0_trap, test_pasid0_trap, .hwpt = TEST_HWPT_PASID);
 
-/* §2.14, §9: closing the device fd detaches the RID and every PASID */
+/* kernel-facts K20: closing the device fd detaches the RID and every PASID */
 static int
-test_close_detaches(void)
+test_close_detaches(struct test_env *env)
 {
-	struct pdk_sim_stats st;
-	struct test_env env;
-	uint32_t ioas, hwpt, hwpt2;
+	uint32_t hwpt = env->hwpt, hwpt2;
 
-	SETUP(env, NULL, NULL, true);
-	TEST_ASSERT_OK(raw_ioas_hwpt(&env, IOMMU_HWPT_ALLOC_PASID, &ioas, &hwpt));
-	TEST_ASSERT_OK(raw_hwpt_alloc(&env, ioas, IOMMU_HWPT_ALLOC_PASID, &hwpt2));
-	TEST_ASSERT_OK(raw_attach(&env, 0, 0, hwpt));
-	TEST_ASSERT_OK(raw_attach(&env, APASID, 1, hwpt));
-	TEST_ASSERT_OK(raw_attach(&env, APASID, 2, hwpt2));
-	if (test_env_is_sim(&env)) {	/* the sim's own counters */
-		pdk_sim_stats_get(env.sim, &st);
-		TEST_ASSERT_EQ(st.rid_attachments, 1);
-		TEST_ASSERT_EQ(st.pasid_attachments, 2);
-		TEST_ASSERT_EQ(st.bound_devices, 1);
-	}
-	TEST_ASSERT_RC(raw_destroy(&env, hwpt2), -EBUSY);
+	TEST_ASSERT_OK(raw_hwpt_alloc(env, env->ioas, IOMMU_HWPT_ALLOC_PASID, &hwpt2));
+	TEST_ASSERT_OK(raw_attach(env, 0, 0, hwpt));
+	TEST_ASSERT_OK(raw_attach(env, APASID, 1, hwpt));
+	TEST_ASSERT_OK(raw_attach(env, APASID, 2, hwpt2));
+	TEST_ASSERT_SIM_COUNT(env, rid_attachments, 1);
+	TEST_ASSERT_SIM_COUNT(env, pasid_attachments, 2);
+	TEST_ASSERT_SIM_COUNT(env, bound_devices, 1);
+	TEST_ASSERT_RC(raw_destroy(env, hwpt2), -EBUSY);
 
-	pdk_vfio_close(env.dev);
-	env.dev = NULL;
-	if (test_env_is_sim(&env)) {	/* the sim's own counters */
-		pdk_sim_stats_get(env.sim, &st);
-		TEST_ASSERT_EQ(st.rid_attachments, 0);
-		TEST_ASSERT_EQ(st.pasid_attachments, 0);
-		TEST_ASSERT_EQ(st.bound_devices, 0);
-	}
-	TEST_ASSERT_OK(raw_destroy(&env, hwpt));
-	TEST_ASSERT_OK(raw_destroy(&env, hwpt2));
-	TEST_ASSERT_OK(raw_destroy(&env, ioas));
-	DONE(env);
+	pdk_vfio_close(env->dev);
+	env->dev = NULL;
+	TEST_ASSERT_SIM_COUNT(env, rid_attachments, 0);
+	TEST_ASSERT_SIM_COUNT(env, pasid_attachments, 0);
+	TEST_ASSERT_SIM_COUNT(env, bound_devices, 0);
+	TEST_ASSERT_OK(test_env_destroy(env, &env->hwpt));
+	TEST_ASSERT_OK(raw_destroy(env, hwpt2));
+	return TEST_SUCCESS;
 }
-PDK_RULE_TEST(close_detaches_all, test_close_detaches);
+PDK_RULE_TEST(close_detaches_all, test_close_detaches, .hwpt = TEST_HWPT_PASID);
 
-/* §4 driver table: AMD-Vi accepts ALLOC_PASID but has no set_dev_pasid: EOPNOTSUPP */
+/* kernel-facts K18: AMD-Vi accepts ALLOC_PASID but has no set_dev_pasid: EOPNOTSUPP */
 static int
-test_amd_pasid_attach(void)
+test_amd_pasid_attach(struct test_env *env)
 {
-	struct pdk_sim_config cfg = {.iommu = PDK_SIM_IOMMU_AMD};
-	struct pdk_sim_stats st;
-	struct test_env env;
-	uint32_t ioas, hwpt;
-
-	SETUP(env, &cfg, NULL, true);
-	TEST_ASSERT_OK(raw_ioas_hwpt(&env, IOMMU_HWPT_ALLOC_PASID, &ioas, &hwpt));
-	TEST_ASSERT_RC(raw_attach(&env, APASID, 1, hwpt), -EOPNOTSUPP);
-	if (test_env_is_sim(&env)) {	/* the sim's own counters */
-		pdk_sim_stats_get(env.sim, &st);
-		TEST_ASSERT_EQ(st.pasid_attachments, 0);
-	}
+	TEST_ASSERT_REFUSED(env, raw_attach(env, APASID, 1, env->hwpt), -EOPNOTSUPP);
 	/* the RID path works on AMD */
-	TEST_ASSERT_OK(raw_attach(&env, 0, 0, hwpt));
-	TEST_ASSERT_OK(raw_detach(&env, 0, 0));
-	TEST_ASSERT_OK(raw_destroy(&env, hwpt));
-	TEST_ASSERT_OK(raw_destroy(&env, ioas));
-	DONE(env);
+	TEST_ASSERT_OK(raw_attach(env, 0, 0, env->hwpt));
+	TEST_ASSERT_OK(raw_detach(env, 0, 0));
+	return TEST_SUCCESS;
 }
 PDK_SIM_RULE(amd_pasid_attach, test_amd_pasid_attach,
-	     "needs an AMD-Vi IOMMU");
+	     "needs an AMD-Vi IOMMU",
+	     .sim = &(const struct pdk_sim_config){ .iommu = PDK_SIM_IOMMU_AMD },
+	     .hwpt = TEST_HWPT_PASID);
 
-/* ---- device regions (§2.13) ---- */
+/* ---- device regions (kernel-facts K19) ---- */
 
 /* GET_INFO, GET_REGION_INFO, config read through the fd and a BAR mmap */
 static int
-test_regions(void)
+test_regions(struct test_env *env)
 {
 	struct vfio_device_info info = {.argsz = sizeof(info)};
 	struct vfio_region_info bar0 = {.argsz = sizeof(bar0), .index = VFIO_PCI_BAR0_REGION_INDEX};
 	struct vfio_region_info cfgr = {.argsz = sizeof(cfgr), .index = VFIO_PCI_CONFIG_REGION_INDEX};
-	struct pdk_sim_stats st;
-	struct test_env env;
 	uint16_t ids[2];
 	void *map = NULL;
 	uint32_t id;
 
-	SETUP(env, NULL, NULL, true);
-	TEST_ASSERT_OK(dev_ioctl(&env, VFIO_DEVICE_GET_INFO, &info));
+	TEST_ASSERT_OK(raw_device_ioctl(env, VFIO_DEVICE_GET_INFO, &info));
 	TEST_ASSERT(info.flags & VFIO_DEVICE_FLAGS_PCI, "flags 0x%x", info.flags);
 	TEST_ASSERT(info.num_regions >= VFIO_PCI_NUM_REGIONS, "%u regions", info.num_regions);
 
-	TEST_ASSERT_OK(dev_ioctl(&env, VFIO_DEVICE_GET_REGION_INFO, &cfgr));
+	TEST_ASSERT_OK(raw_device_ioctl(env, VFIO_DEVICE_GET_REGION_INFO, &cfgr));
 	TEST_ASSERT_EQ(cfgr.offset, (uint64_t)VFIO_PCI_CONFIG_REGION_INDEX << PDK_VFIO_PCI_OFFSET_SHIFT);
 	TEST_ASSERT(cfgr.size >= 256, "config size %llu", (unsigned long long)cfgr.size);
-	TEST_ASSERT_RC(pdk_sys_pread(env.sys, env.dfd, ids, sizeof(ids), cfgr.offset + PCI_VENDOR_ID),
+	TEST_ASSERT_RC(pdk_sys_pread(env->sys, env->dfd, ids, sizeof(ids), cfgr.offset + PCI_VENDOR_ID),
 		       (long long)sizeof(ids));
 	TEST_ASSERT_EQ(ids[0], PDK_SIMDMA_VENDOR_ID);
 	TEST_ASSERT_EQ(ids[1], PDK_SIMDMA_DEVICE_ID);
 
-	TEST_ASSERT_OK(dev_ioctl(&env, VFIO_DEVICE_GET_REGION_INFO, &bar0));
+	TEST_ASSERT_OK(raw_device_ioctl(env, VFIO_DEVICE_GET_REGION_INFO, &bar0));
 	TEST_ASSERT_EQ(bar0.offset, 0);
 	TEST_ASSERT_EQ(bar0.size, 4096);
 	TEST_ASSERT_EQ(bar0.flags & (VFIO_REGION_INFO_FLAG_READ | VFIO_REGION_INFO_FLAG_WRITE |
 				     VFIO_REGION_INFO_FLAG_MMAP),
 		       VFIO_REGION_INFO_FLAG_READ | VFIO_REGION_INFO_FLAG_WRITE |
 		       VFIO_REGION_INFO_FLAG_MMAP);
-	TEST_ASSERT_RC(pdk_sys_pread(env.sys, env.dfd, &id, sizeof(id),
+	TEST_ASSERT_RC(pdk_sys_pread(env->sys, env->dfd, &id, sizeof(id),
 				     bar0.offset + PDK_SIMDMA_REG_ID), (long long)sizeof(id));
 	TEST_ASSERT_EQ(id, 0x50440001u);
-	TEST_ASSERT_OK(pdk_sys_mmap(env.sys, env.dfd, bar0.size, PROT_READ | PROT_WRITE,
+	TEST_ASSERT_OK(pdk_sys_mmap(env->sys, env->dfd, bar0.size, PROT_READ | PROT_WRITE,
 				    bar0.offset, &map));
 	TEST_ASSERT(map != NULL);
 	TEST_ASSERT_EQ(*(volatile uint32_t *)((uint8_t *)map + PDK_SIMDMA_REG_ID), 0x50440001u);
-	if (test_env_is_sim(&env)) {	/* the sim's own counters */
-		pdk_sim_stats_get(env.sim, &st);
-		TEST_ASSERT_EQ(st.mmaps, 1);
-	}
-	TEST_ASSERT_OK(pdk_sys_munmap(env.sys, map, bar0.size));
-	if (test_env_is_sim(&env)) {	/* the sim's own counters */
-		pdk_sim_stats_get(env.sim, &st);
-		TEST_ASSERT_EQ(st.mmaps, 0);
-	}
-	DONE(env);
+	TEST_ASSERT_SIM_COUNT(env, mmaps, 1);
+	TEST_ASSERT_OK(pdk_sys_munmap(env->sys, map, bar0.size));
+	TEST_ASSERT_SIM_COUNT(env, mmaps, 0);
+	return TEST_SUCCESS;
 }
 PDK_SIM_RULE(vfio_regions, test_regions,
-	     "device regions, config space and BAR mmap: the mock has no PCI side");
+	     "device regions, config space and BAR mmap: the mock has no PCI side",
+	     .bind = true);
 
 /* ---- the data path: isolation and faults (DESIGN "Two backends") ---- */
 
@@ -881,149 +671,138 @@ drain_faults(struct pdk_sim *sim)
  * The write faults, no byte lands, and the fault names PASID 1 and the IOVA.
  */
 static int
-test_isolation_port(void)
+test_isolation_port(struct test_env *env)
 {
 	struct pdk_sim_fault f;
-	struct test_env env;
 	uint8_t data[128];
 	struct iso s;
 
-	SETUP(env, NULL, NULL, true);
-	TEST_ASSERT_OK(iso_setup(&env, &s));
-	drain_faults(env.sim);
+	TEST_ASSERT_OK(iso_setup(env, &s));
+	drain_faults(env->sim);
 	memset(data, 0xc3, sizeof(data));
-	TEST_ASSERT_RC(pdk_sim_fn_dma(env_fn(&env), true, 1, IOVA_B, data, sizeof(data), true),
+	TEST_ASSERT_RC(pdk_sim_fn_dma(env_fn(env), true, 1, IOVA_B, data, sizeof(data), true),
 		       -EFAULT);
 	TEST_ASSERT(test_all_bytes(s.buf[1], 0x5a, PG), "bytes landed in space B");
 	TEST_ASSERT(test_all_bytes(s.buf[0], 0x5a, PG), "bytes landed in space A");
-	TEST_ASSERT_OK(pdk_sim_fault_pop(env.sim, &f));
+	TEST_ASSERT_OK(pdk_sim_fault_pop(env->sim, &f));
 	TEST_ASSERT_EQ(f.pasid_valid, true);
 	TEST_ASSERT_EQ(f.pasid, 1);
 	TEST_ASSERT_EQ(f.iova, IOVA_B);
 	TEST_ASSERT_EQ(f.write, true);
-	TEST_ASSERT(strcmp(f.pci_addr, test_default_fn.pci_addr) == 0, "fault from %s", f.pci_addr);
-	TEST_ASSERT_RC(pdk_sim_fault_pop(env.sim, &f), -ENOENT);
+	TEST_ASSERT(strcmp(f.pci_addr, env->addr) == 0, "fault from %s", f.pci_addr);
+	TEST_ASSERT_RC(pdk_sim_fault_pop(env->sim, &f), -ENOENT);
 
 	/* a read by PASID 2 of space A's IOVA faults too, and no byte comes back */
 	memset(data, 0, sizeof(data));
-	TEST_ASSERT_RC(pdk_sim_fn_dma(env_fn(&env), true, 2, IOVA_A, data, sizeof(data), false),
+	TEST_ASSERT_RC(pdk_sim_fn_dma(env_fn(env), true, 2, IOVA_A, data, sizeof(data), false),
 		       -EFAULT);
 	TEST_ASSERT(test_all_bytes(data, 0, sizeof(data)), "bytes of space A were read");
-	TEST_ASSERT_OK(pdk_sim_fault_pop(env.sim, &f));
+	TEST_ASSERT_OK(pdk_sim_fault_pop(env->sim, &f));
 	TEST_ASSERT_EQ(f.pasid, 2);
 	TEST_ASSERT_EQ(f.iova, IOVA_A);
 	TEST_ASSERT_EQ(f.write, false);
 
 	/* each PASID reaches its own buffer */
 	memset(data, 0x77, sizeof(data));
-	TEST_ASSERT_OK(pdk_sim_fn_dma(env_fn(&env), true, 2, IOVA_B, data, sizeof(data), true));
+	TEST_ASSERT_OK(pdk_sim_fn_dma(env_fn(env), true, 2, IOVA_B, data, sizeof(data), true));
 	TEST_ASSERT(test_all_bytes(s.buf[1], 0x77, sizeof(data)), "PASID 2 could not write space B");
-	TEST_ASSERT_OK(iso_teardown(&env, &s));
-	DONE(env);
+	TEST_ASSERT_OK(iso_teardown(env, &s));
+	return TEST_SUCCESS;
 }
 PDK_SIM_RULE(dma_isolation, test_isolation_port,
-	     "DMA through the sim's device port: the mock has no data path");
+	     "DMA through the sim's device port: the mock has no data path",
+	     .bind = true);
 
 /* The same isolation seen from the device: a pdk-sim-dma copy reports FAULT and the address */
 static int
-test_isolation_simdma(void)
+test_isolation_simdma(struct test_env *env)
 {
 	struct pdk_sim_fault f;
-	struct test_env env;
 	uint64_t fault_addr = 0;
 	struct iso s;
 
-	SETUP(env, NULL, NULL, true);
-	TEST_ASSERT_OK(iso_setup(&env, &s));
+	TEST_ASSERT_OK(iso_setup(env, &s));
 	memset(s.buf[0], 0xe1, 256);	/* source in space A */
-	drain_faults(env.sim);
-	TEST_ASSERT_RC(test_simdma_copy(&env, true, 1, IOVA_A, IOVA_B, 256), PDK_SIMDMA_ST_FAULT);
+	drain_faults(env->sim);
+	TEST_ASSERT_RC(test_simdma_copy(env, true, 1, IOVA_A, IOVA_B, 256), PDK_SIMDMA_ST_FAULT);
 	TEST_ASSERT(test_all_bytes(s.buf[1], 0x5a, PG), "bytes landed in space B");
-	TEST_ASSERT_OK(pdk_vfio_bar_read(env.dev, 0, PDK_SIMDMA_REG_FAULT_ADDR, &fault_addr,
+	TEST_ASSERT_OK(pdk_vfio_bar_read(env->dev, 0, PDK_SIMDMA_REG_FAULT_ADDR, &fault_addr,
 					 sizeof(fault_addr)));
 	TEST_ASSERT_EQ(fault_addr, IOVA_B);
-	TEST_ASSERT_OK(pdk_sim_fault_pop(env.sim, &f));
+	TEST_ASSERT_OK(pdk_sim_fault_pop(env->sim, &f));
 	TEST_ASSERT_EQ(f.pasid_valid, true);
 	TEST_ASSERT_EQ(f.pasid, 1);
 	TEST_ASSERT_EQ(f.iova, IOVA_B);
 	/* inside space A the same copy works */
-	TEST_ASSERT_RC(test_simdma_copy(&env, true, 1, IOVA_A, IOVA_A + 2048, 256), PDK_SIMDMA_ST_DONE);
+	TEST_ASSERT_RC(test_simdma_copy(env, true, 1, IOVA_A, IOVA_A + 2048, 256), PDK_SIMDMA_ST_DONE);
 	TEST_ASSERT(test_all_bytes(s.buf[0] + 2048, 0xe1, 256), "copy in space A did not land");
-	TEST_ASSERT_OK(iso_teardown(&env, &s));
-	DONE(env);
+	TEST_ASSERT_OK(iso_teardown(env, &s));
+	return TEST_SUCCESS;
 }
 PDK_SIM_RULE(dma_isolation_simdma, test_isolation_simdma,
-	     "DMA through pdk-sim-dma: the mock has no data path");
+	     "DMA through pdk-sim-dma: the mock has no data path",
+	     .bind = true);
 
-/* §2.4, §2.9: after BIND the RID is blocked; with only PASIDs attached a RID DMA faults */
+/* kernel-facts K6, K13: after BIND the RID is blocked; with only PASIDs attached a RID DMA faults */
 static int
-test_rid_blocked(void)
+test_rid_blocked(struct test_env *env)
 {
 	struct pdk_sim_fault f;
-	struct test_env env;
 	uint8_t data[64];
 	struct iso s;
 
-	SETUP(env, NULL, NULL, true);
-	TEST_ASSERT_OK(iso_setup(&env, &s));
-	drain_faults(env.sim);
+	TEST_ASSERT_OK(iso_setup(env, &s));
+	drain_faults(env->sim);
 	memset(data, 0x99, sizeof(data));
-	TEST_ASSERT_RC(pdk_sim_fn_dma(env_fn(&env), false, 0, IOVA_A, data, sizeof(data), true),
+	TEST_ASSERT_RC(pdk_sim_fn_dma(env_fn(env), false, 0, IOVA_A, data, sizeof(data), true),
 		       -EFAULT);
 	TEST_ASSERT(test_all_bytes(s.buf[0], 0x5a, PG), "RID DMA landed in space A");
-	TEST_ASSERT_OK(pdk_sim_fault_pop(env.sim, &f));
+	TEST_ASSERT_OK(pdk_sim_fault_pop(env->sim, &f));
 	TEST_ASSERT_EQ(f.pasid_valid, false);
 	TEST_ASSERT_EQ(f.iova, IOVA_A);
 	TEST_ASSERT_EQ(f.write, true);
 	/* through the device, too */
-	TEST_ASSERT_RC(test_simdma_copy(&env, false, 0, IOVA_A, IOVA_A + 2048, 64),
+	TEST_ASSERT_RC(test_simdma_copy(env, false, 0, IOVA_A, IOVA_A + 2048, 64),
 		       PDK_SIMDMA_ST_FAULT);
 	TEST_ASSERT(test_all_bytes(s.buf[0], 0x5a, PG), "RID copy landed in space A");
-	TEST_ASSERT_OK(iso_teardown(&env, &s));
-	DONE(env);
+	TEST_ASSERT_OK(iso_teardown(env, &s));
+	return TEST_SUCCESS;
 }
 PDK_SIM_RULE(dma_rid_blocked, test_rid_blocked,
-	     "DMA through the sim's device port: the mock has no data path");
+	     "DMA through the sim's device port: the mock has no data path",
+	     .bind = true);
 
 /* A device write through a READ-only mapping faults and writes nothing; reads work */
 static int
-test_readonly_map(void)
+test_readonly_map(struct test_env *env)
 {
 	struct pdk_sim_fault f;
-	struct test_env env;
-	uint32_t ioas, hwpt;
+	uint8_t *buf = env->buf;
 	uint8_t data[64];
-	uint8_t *buf;
 
-	SETUP(env, NULL, NULL, true);
-	TEST_ASSERT_OK(raw_ioas_hwpt(&env, IOMMU_HWPT_ALLOC_PASID, &ioas, &hwpt));
-	buf = test_buf_alloc(PG);
-	TEST_ASSERT(buf != NULL);
 	memset(buf, 0x5a, PG);
-	TEST_ASSERT_OK(raw_map_fixed(&env, ioas, IOMMU_IOAS_MAP_READABLE, buf, PG, IOVA_A));
-	TEST_ASSERT_OK(raw_attach(&env, APASID, 4, hwpt));
-	drain_faults(env.sim);
+	TEST_ASSERT_OK(raw_map_fixed(env, env->ioas, IOMMU_IOAS_MAP_READABLE, buf, PG, IOVA_A));
+	TEST_ASSERT_OK(raw_attach(env, APASID, 4, env->hwpt));
+	drain_faults(env->sim);
 	memset(data, 0x12, sizeof(data));
-	TEST_ASSERT_RC(pdk_sim_fn_dma(env_fn(&env), true, 4, IOVA_A, data, sizeof(data), true),
+	TEST_ASSERT_RC(pdk_sim_fn_dma(env_fn(env), true, 4, IOVA_A, data, sizeof(data), true),
 		       -EFAULT);
 	TEST_ASSERT(test_all_bytes(buf, 0x5a, PG), "a write went through a read-only mapping");
-	TEST_ASSERT_OK(pdk_sim_fault_pop(env.sim, &f));
+	TEST_ASSERT_OK(pdk_sim_fault_pop(env->sim, &f));
 	TEST_ASSERT_EQ(f.pasid, 4);
 	TEST_ASSERT_EQ(f.iova, IOVA_A);
 	TEST_ASSERT_EQ(f.write, true);
 	/* reading is allowed */
-	TEST_ASSERT_OK(pdk_sim_fn_dma(env_fn(&env), true, 4, IOVA_A, data, sizeof(data), false));
+	TEST_ASSERT_OK(pdk_sim_fn_dma(env_fn(env), true, 4, IOVA_A, data, sizeof(data), false));
 	TEST_ASSERT(test_all_bytes(data, 0x5a, sizeof(data)), "read-only mapping could not be read");
 	/* a copy whose destination is the read-only page: FAULT, nothing written */
-	TEST_ASSERT_RC(test_simdma_copy(&env, true, 4, IOVA_A, IOVA_A + 1024, 64),
+	TEST_ASSERT_RC(test_simdma_copy(env, true, 4, IOVA_A, IOVA_A + 1024, 64),
 		       PDK_SIMDMA_ST_FAULT);
 	TEST_ASSERT(test_all_bytes(buf, 0x5a, PG), "the copy wrote into a read-only mapping");
-	TEST_ASSERT_OK(raw_detach(&env, DPASID, 4));
-	TEST_ASSERT_OK(raw_unmap(&env, ioas, IOVA_A, PG));
-	TEST_ASSERT_OK(raw_destroy(&env, hwpt));
-	TEST_ASSERT_OK(raw_destroy(&env, ioas));
-	test_buf_free(buf, PG);
-	DONE(env);
+	TEST_ASSERT_OK(raw_detach(env, DPASID, 4));
+	TEST_ASSERT_OK(raw_unmap(env, env->ioas, IOVA_A, PG));
+	return TEST_SUCCESS;
 }
 PDK_SIM_RULE(dma_readonly_write, test_readonly_map,
-	     "DMA through the sim's device port: the mock has no data path");
+	     "DMA through the sim's device port: the mock has no data path",
+	     .hwpt = TEST_HWPT_PASID, .buf = PG);

@@ -221,7 +221,7 @@ dsa_setup(struct dsa_t *t, const struct pdk_sim_fn_config *fcfg, bool spaces)
 	int rc;
 
 	memset(t, 0, sizeof(*t));
-	rc = test_env_setup(&t->env, NULL, fcfg, true);
+	rc = test_env_setup(&t->env, &(const struct test_fixture){ .fn = fcfg, .bind = true });
 	if (rc < 0)
 		return rc;
 	t->fn = pdk_sim_fn_find(t->env.sim, fcfg->pci_addr);

@@ -40,16 +40,17 @@ extern "C" {
 	 (((uint64_t)(f) & ((UINT64_C(1) << (width)) - 1)) << (shift)))
 
 /* ---- PCI identity (Linux include/linux/pci_ids.h) ---- */
-#define PDK_IDXD_VENDOR_INTEL		0x8086
+#define PDK_IDXD_VENDOR_INTEL		0x8086	/**< PCI vendor ID of Intel */
 #define PDK_IDXD_DEVICE_DSA_SPR		0x0b25	/**< DSA on Sapphire/Emerald Rapids */
 #define PDK_IDXD_DEVICE_DSA_GNRD	0x11fb	/**< DSA on Granite Rapids-D */
 #define PDK_IDXD_DEVICE_DSA_DMR		0x1212	/**< DSA on Diamond Rapids */
 
 /* ---- BARs (registers.h IDXD_MMIO_BAR / IDXD_WQ_BAR) ---- */
-#define PDK_IDXD_MMIO_BAR		0
-#define PDK_IDXD_WQ_BAR			2
+#define PDK_IDXD_MMIO_BAR		0	/**< the BAR of the registers */
+#define PDK_IDXD_WQ_BAR			2	/**< the BAR of the WQ portals */
 /** A work queue's unlimited portal: 4 pages per WQ (idxd.h portal layout). */
 #define PDK_IDXD_PORTAL_STRIDE		0x4000u
+/** Offset of WQ @p wq's portal in the WQ BAR. */
 #define PDK_IDXD_PORTAL_OFFSET(wq)	((uint64_t)(wq) * PDK_IDXD_PORTAL_STRIDE)
 
 /* ---- BAR0 register offsets (registers.h) ---- */
@@ -74,8 +75,8 @@ extern "C" {
  * kernel compares the raw register with DEVICE_VERSION_1/2/3 (0x100, 0x200,
  * 0x300), and a DSA 1.0 (Sapphire Rapids) reads 0x100: compare raw values.
  */
-#define PDK_IDXD_VERSION_1		0x100u
-#define PDK_IDXD_VERSION_2		0x200u
+#define PDK_IDXD_VERSION_1		0x100u	/**< DSA 1.0 (Sapphire Rapids) */
+#define PDK_IDXD_VERSION_2		0x200u	/**< DSA 2.0 */
 
 /* GENCAP fields (union gen_cap_reg) */
 #define PDK_IDXD_GENCAP_BLOCK_ON_FAULT	(UINT64_C(1) << 0)	/**< WQCFG bof supported */
@@ -89,8 +90,8 @@ extern "C" {
 #define PDK_IDXD_WQCAP_TOTAL_SIZE_SHIFT	0	/**< 16 bits: descriptors over all WQs */
 #define PDK_IDXD_WQCAP_NUM_WQS_SHIFT	16	/**< 8 bits */
 #define PDK_IDXD_WQCAP_WQCFG_SIZE_SHIFT	24	/**< 4 bits: WQCFG is 32 << n bytes */
-#define PDK_IDXD_WQCAP_SHARED		(UINT64_C(1) << 48)
-#define PDK_IDXD_WQCAP_DEDICATED	(UINT64_C(1) << 49)
+#define PDK_IDXD_WQCAP_SHARED		(UINT64_C(1) << 48)	/**< shared WQs supported */
+#define PDK_IDXD_WQCAP_DEDICATED	(UINT64_C(1) << 49)	/**< dedicated WQs supported */
 
 /* GRPCAP / ENGCAP fields */
 #define PDK_IDXD_GRPCAP_NUM_GROUPS_SHIFT 0	/**< 8 bits */
@@ -100,27 +101,28 @@ extern "C" {
 #define PDK_IDXD_OFFSETS_GRPCFG_SHIFT	0	/**< 16 bits */
 #define PDK_IDXD_OFFSETS_WQCFG_SHIFT	16	/**< 16 bits */
 #define PDK_IDXD_OFFSETS_MSIX_SHIFT	32	/**< 16 bits */
-#define PDK_IDXD_TABLE_MULT		0x100u
+#define PDK_IDXD_TABLE_MULT		0x100u	/**< the unit of the OFFSETS fields, bytes */
 
 /* GENCTRL (union genctrl_reg) */
 #define PDK_IDXD_GENCTRL_SOFTERR_INT_EN	(1u << 0)	/**< interrupt on software errors */
-#define PDK_IDXD_GENCTRL_HALT_INT_EN	(1u << 1)
+#define PDK_IDXD_GENCTRL_HALT_INT_EN	(1u << 1)	/**< interrupt when the device halts */
 
 /* INTCAUSE bits (registers.h IDXD_INTC_*), write 1 to clear */
 #define PDK_IDXD_INTC_ERR		0x01u	/**< a software error was recorded */
 #define PDK_IDXD_INTC_CMD		0x02u	/**< a command with int_req completed */
 
 /* GENSTS (union gensts_reg): device state in bits 1:0 */
-#define PDK_IDXD_GENSTS_STATE_MASK	0x3u
-#define PDK_IDXD_STATE_DISABLED		0u
-#define PDK_IDXD_STATE_ENABLED		1u
-#define PDK_IDXD_STATE_DRAIN		2u
-#define PDK_IDXD_STATE_HALT		3u
+#define PDK_IDXD_GENSTS_STATE_MASK	0x3u	/**< the state field */
+#define PDK_IDXD_STATE_DISABLED		0u	/**< device disabled */
+#define PDK_IDXD_STATE_ENABLED		1u	/**< device enabled */
+#define PDK_IDXD_STATE_DRAIN		2u	/**< device draining */
+#define PDK_IDXD_STATE_HALT		3u	/**< device halted (an error, see SWERR) */
 
 /* CMD (union idxd_command_reg): operand 19:0, command 24:20, int_req 31 */
-#define PDK_IDXD_CMD_OPERAND_MASK	0xfffffu
-#define PDK_IDXD_CMD_SHIFT		20
-#define PDK_IDXD_CMD_INT_REQ		(1u << 31)
+#define PDK_IDXD_CMD_OPERAND_MASK	0xfffffu	/**< the operand field */
+#define PDK_IDXD_CMD_SHIFT		20	/**< position of the command field */
+#define PDK_IDXD_CMD_INT_REQ		(1u << 31)	/**< interrupt when the command completes */
+/** The CMD register value of command @p cmd with @p operand. */
 #define PDK_IDXD_CMD(cmd, operand) \
 	((uint32_t)(cmd) << PDK_IDXD_CMD_SHIFT | ((operand) & PDK_IDXD_CMD_OPERAND_MASK))
 
@@ -147,8 +149,8 @@ enum pdk_idxd_cmd {
 	((uint32_t)((wq) / 16) << 16 | (1u << ((wq) % 16)))
 
 /* CMDSTS (union cmdsts_reg): error 7:0, result 23:8, active 31 */
-#define PDK_IDXD_CMDSTS_ACTIVE		(1u << 31)
-#define PDK_IDXD_CMDSTS_ERR_MASK	0xffu
+#define PDK_IDXD_CMDSTS_ACTIVE		(1u << 31)	/**< a command is running */
+#define PDK_IDXD_CMDSTS_ERR_MASK	0xffu	/**< the error field (enum pdk_idxd_cmdsts_err) */
 
 /** Command status error codes (enum idxd_cmdsts_err), the subset PDK names. */
 enum pdk_idxd_cmdsts_err {
@@ -175,10 +177,10 @@ enum pdk_idxd_cmdsts_err {
 };
 
 /* SWERR (union sw_err_reg), first u64; VALID and OVERFLOW are write-1-to-clear */
-#define PDK_IDXD_SWERR_VALID		(UINT64_C(1) << 0)
-#define PDK_IDXD_SWERR_OVERFLOW		(UINT64_C(1) << 1)
+#define PDK_IDXD_SWERR_VALID		(UINT64_C(1) << 0)	/**< an error is recorded */
+#define PDK_IDXD_SWERR_OVERFLOW		(UINT64_C(1) << 1)	/**< more errors happened after it */
 #define PDK_IDXD_SWERR_DESC_VALID	(UINT64_C(1) << 2)	/**< operation/pasid are valid */
-#define PDK_IDXD_SWERR_WQ_IDX_VALID	(UINT64_C(1) << 3)
+#define PDK_IDXD_SWERR_WQ_IDX_VALID	(UINT64_C(1) << 3)	/**< the WQ index is valid */
 #define PDK_IDXD_SWERR_BATCH		(UINT64_C(1) << 4)	/**< in a batch */
 #define PDK_IDXD_SWERR_FAULT_RW		(UINT64_C(1) << 5)	/**< a write faulted */
 #define PDK_IDXD_SWERR_ERROR_SHIFT	8	/**< 8 bits, a completion status code */
@@ -190,13 +192,13 @@ enum pdk_idxd_cmdsts_err {
 #define PDK_IDXD_SWERR_FAULT_ADDR	16u	/**< byte offset of the fault address */
 
 /* ---- GRPCFG table: 64 bytes per group (registers.h struct grpcfg) ---- */
-#define PDK_IDXD_GRPCFG_SIZE		64u
+#define PDK_IDXD_GRPCFG_SIZE		64u	/**< bytes per group */
 #define PDK_IDXD_GRPCFG_WQS(g, i)	((g) * PDK_IDXD_GRPCFG_SIZE + 8u * (i)) /**< 4 x u64 WQ bitmap */
 #define PDK_IDXD_GRPCFG_ENGINES(g)	((g) * PDK_IDXD_GRPCFG_SIZE + 32u)	/**< u64 engine bitmap */
 #define PDK_IDXD_GRPCFG_FLAGS(g)	((g) * PDK_IDXD_GRPCFG_SIZE + 40u)	/**< u64 flags */
 
 /* ---- WQCFG table: (32 << WQCAP.wqcfg_size) bytes per WQ (union wqcfg) ---- */
-#define PDK_IDXD_WQCFG_MIN_SIZE		32u
+#define PDK_IDXD_WQCFG_MIN_SIZE		32u	/**< bytes per WQ when WQCAP.wqcfg_size is 0 */
 #define PDK_IDXD_WQCFG_SIZE_DW		0	/**< dword 0: wq_size 15:0 */
 #define PDK_IDXD_WQCFG_THRESH_DW	1	/**< dword 1: wq_thresh 15:0 */
 #define PDK_IDXD_WQCFG_MODE_DW		2	/**< dword 2: mode, bof, priority, PASID */
@@ -204,16 +206,16 @@ enum pdk_idxd_cmdsts_err {
 #define PDK_IDXD_WQCFG_BOF		(1u << 1)	/**< block on fault */
 #define PDK_IDXD_WQCFG_PRIORITY_SHIFT	4		/**< 4 bits */
 #define PDK_IDXD_WQCFG_PASID_SHIFT	8		/**< 20 bits: the WQ's PASID */
-#define PDK_IDXD_WQCFG_PASID_MASK	0xfffffu
+#define PDK_IDXD_WQCFG_PASID_MASK	0xfffffu	/**< the PASID field, after the shift */
 #define PDK_IDXD_WQCFG_PASID_EN		(1u << 28)	/**< tag the WQ's DMA with PASID */
-#define PDK_IDXD_WQCFG_PRIV		(1u << 29)
+#define PDK_IDXD_WQCFG_PRIV		(1u << 29)	/**< privileged WQ */
 #define PDK_IDXD_WQCFG_XFER_DW		3	/**< dword 3: max_xfer_shift 4:0, max_batch_shift 8:5 */
-#define PDK_IDXD_WQCFG_MAX_XFER_SHIFT	0
-#define PDK_IDXD_WQCFG_MAX_BATCH_SHIFT	5
+#define PDK_IDXD_WQCFG_MAX_XFER_SHIFT	0	/**< position of max_xfer_shift in dword 3 */
+#define PDK_IDXD_WQCFG_MAX_BATCH_SHIFT	5	/**< position of max_batch_shift in dword 3 */
 #define PDK_IDXD_WQCFG_STATE_DW		6	/**< dword 6: occupancy 15:0, wq_state 31:30 */
-#define PDK_IDXD_WQCFG_STATE_SHIFT	30
-#define PDK_IDXD_WQ_STATE_DISABLED	0u
-#define PDK_IDXD_WQ_STATE_ENABLED	1u
+#define PDK_IDXD_WQCFG_STATE_SHIFT	30	/**< position of wq_state in dword 6 */
+#define PDK_IDXD_WQ_STATE_DISABLED	0u	/**< WQ disabled */
+#define PDK_IDXD_WQ_STATE_ENABLED	1u	/**< WQ enabled */
 /** Byte offset of dword @p dw of WQ @p wq's WQCFG, relative to the table. */
 #define PDK_IDXD_WQCFG(wq, wqcfg_size, dw) ((wq) * (wqcfg_size) + 4u * (dw))
 
@@ -229,7 +231,7 @@ enum pdk_idxd_opcode {
 };
 
 /* Descriptor flags (IDXD_OP_FLAG_*) */
-#define PDK_IDXD_FLAG_FENCE		0x0001u
+#define PDK_IDXD_FLAG_FENCE		0x0001u	/**< wait for the batch's earlier descriptors */
 #define PDK_IDXD_FLAG_BOF		0x0002u	/**< block on fault */
 #define PDK_IDXD_FLAG_CRAV		0x0004u	/**< completion record address valid */
 #define PDK_IDXD_FLAG_RCR		0x0008u	/**< request completion record */
@@ -242,19 +244,19 @@ enum pdk_idxd_opcode {
  * and uses WQCFG's PASID. Dword 1 holds the flags (23:0) and opcode (31:24).
  */
 struct pdk_idxd_desc {
-	uint32_t pasid_priv;
-	uint32_t op_flags;
-	uint64_t completion_addr;
+	uint32_t pasid_priv;	/**< PASID 19:0, priv 31 (shared WQs only) */
+	uint32_t op_flags;	/**< flags 23:0, opcode 31:24 (PDK_IDXD_OP_FLAGS()) */
+	uint64_t completion_addr;	/**< where the device writes the completion record */
 	uint64_t src;		/**< source; the pattern of a fill; the list of a batch */
-	uint64_t dst;
+	uint64_t dst;		/**< destination */
 	uint32_t size;		/**< transfer size; descriptor count of a batch */
-	uint16_t int_handle;
-	uint16_t rsvd1;
-	uint64_t op_specific[3];
+	uint16_t int_handle;	/**< the completion interrupt's handle */
+	uint16_t rsvd1;		/**< zero */
+	uint64_t op_specific[3];	/**< operation-specific fields; zero for copy and fill */
 } __attribute__((packed, aligned(64)));
 
-#define PDK_IDXD_DESC_OPCODE_SHIFT	24
-#define PDK_IDXD_DESC_FLAGS_MASK	0xffffffu
+#define PDK_IDXD_DESC_OPCODE_SHIFT	24	/**< position of the opcode in dword 1 */
+#define PDK_IDXD_DESC_FLAGS_MASK	0xffffffu	/**< the flags of dword 1 */
 /** Dword 1 of a descriptor. */
 #define PDK_IDXD_OP_FLAGS(op, flags) \
 	((uint32_t)(op) << PDK_IDXD_DESC_OPCODE_SHIFT | ((flags) & PDK_IDXD_DESC_FLAGS_MASK))
@@ -262,17 +264,17 @@ struct pdk_idxd_desc {
 /** A completion record, 32 bytes, 32-byte aligned (struct dsa_completion_record). */
 struct pdk_idxd_completion {
 	volatile uint8_t status;	/**< PDK_IDXD_COMP_*; 0 until the device writes it */
-	uint8_t result;
+	uint8_t result;			/**< the operation's result (compare and the like) */
 	uint8_t fault_info;		/**< bit 0: the fault was on a write */
-	uint8_t rsvd;
+	uint8_t rsvd;			/**< reserved */
 	uint32_t bytes_completed;	/**< bytes done before a fault; descriptors of a batch */
 	uint64_t fault_addr;		/**< the address that faulted */
-	uint64_t invalid_flags;
-	uint64_t rsvd2;
+	uint64_t invalid_flags;		/**< the flags refused (status INVALID_FLAGS) */
+	uint64_t rsvd2;			/**< reserved */
 } __attribute__((packed, aligned(32)));
 
-#define PDK_IDXD_COMP_STATUS_MASK	0x7fu
-#define PDK_IDXD_FAULT_INFO_WRITE	0x01u
+#define PDK_IDXD_COMP_STATUS_MASK	0x7fu	/**< the status code of a completion record */
+#define PDK_IDXD_FAULT_INFO_WRITE	0x01u	/**< fault_info: the fault was on a write */
 
 /** Completion status codes (enum dsa_completion_status), the subset PDK names. */
 enum pdk_idxd_comp_status {

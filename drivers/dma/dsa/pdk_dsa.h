@@ -40,8 +40,9 @@ extern "C" {
 /** The driver's name in lib/bus and in pdk_dmadev_info.driver. */
 #define PDK_DSA_DRIVER_NAME "dsa"
 
-/** Smallest and largest queue sizes (descriptors) a DSA queue accepts. */
+/** Smallest queue size (descriptors) a DSA queue accepts. */
 #define PDK_DSA_MIN_DESC 16
+/** Largest queue size (descriptors) a DSA queue accepts. */
 #define PDK_DSA_MAX_DESC 4096
 
 /**

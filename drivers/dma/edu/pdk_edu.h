@@ -77,11 +77,15 @@ struct pdk_edu;
  * up as pdk_edu_open_dev() does. The returned handle owns the VFIO device:
  * pdk_edu_close() closes it.
  *
+ * @param sys  the backend
+ * @param pci_addr  the edu's PCI address
+ * @param ctx  the iommufd context to bind the device to
  * @param as the address space the device's RID is attached to; it must
  *   belong to @p ctx and outlive the handle.
  * @return 0; -ENODEV if the device is not an edu; -EINVAL for bad
  *   arguments; -errno of the failed step (logged with the device and the
  *   step). On failure nothing is left open, bound or attached.
+ * @param[out] edu  the handle
  */
 int pdk_edu_open(struct pdk_sys *sys, const char *pci_addr, struct pdk_iommufd *ctx,
 		 struct pdk_dma_as *as, struct pdk_edu **edu);
@@ -99,6 +103,10 @@ int pdk_edu_open(struct pdk_sys *sys, const char *pci_addr, struct pdk_iommufd *
  * silently moves nothing); wait for a transfer a previous user may have left
  * running.
  *
+ * @param dev  the edu, open and bound
+ * @param as  the address space the RID is attached to (of @p dev's iommufd
+ *   context); it must outlive the handle
+ * @param[out] edu  the handle
  * @return 0, or -errno as for pdk_edu_open(); on failure @p dev is left as
  *   it was given (bound, RID detached).
  */
@@ -108,6 +116,10 @@ int pdk_edu_open_dev(struct pdk_vfio_dev *dev, struct pdk_dma_as *as, struct pdk
  * Drive an edu the bus probed (driver "edu", lib/bus): pdk_edu_open_dev()
  * on its VFIO device, which the bus keeps and closes at remove. Call
  * pdk_edu_close() before the device is removed.
+ * @param bdev  the bus device, probed by the edu driver
+ * @param as  the address space the RID is attached to (of the bus's iommufd
+ *   context); it must outlive the handle
+ * @param[out] edu  the handle
  * @return 0, -EINVAL (a NULL argument), -ENODEV if the edu driver does not
  *   hold @p bdev, or as pdk_edu_open_dev().
  */
@@ -117,21 +129,33 @@ int pdk_edu_attach(struct pdk_bus_dev *bdev, struct pdk_dma_as *as, struct pdk_e
  * Stop the device's DMA (bus mastering off), detach the RID, drop the HWPT
  * reference, and close the VFIO device if pdk_edu_open() opened it.
  * NULL is a no-op.
+ * @param edu  the handle
  */
 void pdk_edu_close(struct pdk_edu *edu);
 
-/** @return the VFIO device the handle drives. */
+/**
+ * @param edu  the handle
+ * @return the VFIO device the handle drives.
+ */
 struct pdk_vfio_dev *pdk_edu_dev(const struct pdk_edu *edu);
 
-/** @return the HWPT the device's RID is attached to. */
+/**
+ * @param edu  the handle
+ * @return the HWPT the device's RID is attached to.
+ */
 uint32_t pdk_edu_hwpt_id(const struct pdk_edu *edu);
 
-/** @return the identification register (0xRRrr00ed: major, minor version). */
+/**
+ * @param edu  the handle
+ * @return the identification register (0xRRrr00ed: major, minor version).
+ */
 uint32_t pdk_edu_id(const struct pdk_edu *edu);
 
 /**
  * Set how long pdk_edu_dma_to_device() and pdk_edu_dma_from_device() wait
  * for a transfer (default PDK_EDU_DMA_TIMEOUT_MS; 0 restores the default).
+ * @param edu  the handle
+ * @param ms  the time, in milliseconds
  */
 void pdk_edu_set_timeout(struct pdk_edu *edu, unsigned int ms);
 
@@ -143,6 +167,9 @@ void pdk_edu_set_timeout(struct pdk_edu *edu, unsigned int ms);
  * or not readable) completes like any other and moves nothing useful; the
  * kernel logs a DMAR fault. Check the bytes.
  *
+ * @param edu  the handle
+ * @param iova  the source, below PDK_EDU_DMA_LIMIT
+ * @param len  bytes, 1 to PDK_EDU_BUF_SIZE
  * @return 0; -EINVAL if @p len is 0 or above PDK_EDU_BUF_SIZE, or
  *   [iova, iova + len) does not lie below PDK_EDU_DMA_LIMIT; -EBUSY if a
  *   transfer is still running (an earlier one timed out); -ETIMEDOUT if the
@@ -154,6 +181,10 @@ int pdk_edu_dma_to_device(struct pdk_edu *edu, uint64_t iova, size_t len);
  * DMA @p len bytes from the start of the device's buffer to IOVA @p iova and
  * wait for completion. Same rules and return values as
  * pdk_edu_dma_to_device().
+ * @param edu  the handle
+ * @param iova  the destination, below PDK_EDU_DMA_LIMIT
+ * @param len  bytes, 1 to PDK_EDU_BUF_SIZE
+ * @return as pdk_edu_dma_to_device().
  */
 int pdk_edu_dma_from_device(struct pdk_edu *edu, uint64_t iova, size_t len);
 

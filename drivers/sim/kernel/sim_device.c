@@ -139,7 +139,7 @@ sim_device_unbind(struct sim_device *idev)
  * driver check in iommu_attach_device_pasid(): a domain op (AMD paging
  * domains have no set_dev_pasid) and the range of every PASID-capable
  * device of the group. Devices without PASID support are skipped, so a
- * PASID attach on one succeeds and programs nothing (reference section 9).
+ * PASID attach on one succeeds and programs nothing (kernel-facts K16).
  */
 static int
 sim_hw_attach_check(struct sim_hwpt *hwpt, struct sim_device *idev, uint32_t pasid)

@@ -15,7 +15,7 @@
  * VFIO_DEVICE_ATTACH_PASID therefore attaches the RID in iommufd while VFIO
  * records a PASID: a plain RID detach then does nothing, and a RID attach
  * is -EBUSY until the fd closes, which is what a real kernel does
- * (reference section 9).
+ * (kernel-facts K17).
  */
 
 #include <errno.h>
