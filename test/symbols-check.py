@@ -62,10 +62,17 @@ def declared(header):
     return names
 
 
+# What the toolchain, not PDK, puts in a library's dynamic table: the
+# linker's own markers, and the section bounds that sanitizer coverage
+# (clang's -fsanitize=fuzzer-no-link, the fuzz build) exports.
+TOOLCHAIN = re.compile(r'^(_init|_fini|_edata|_end|__bss_start|__(start|stop)_\w+)$')
+
+
 def exported(lib):
     out = subprocess.run(['nm', '-D', '--defined-only', lib], check=True,
                          capture_output=True, text=True).stdout
-    return {line.split()[-1] for line in out.splitlines() if line.strip()}
+    return {line.split()[-1] for line in out.splitlines()
+            if line.strip() and not TOOLCHAIN.match(line.split()[-1])}
 
 
 def main(argv):

@@ -4,8 +4,10 @@
 
 /*
  * A simulated kernel instance: creation, teardown with leak accounting,
- * live-object counters, failure injection, the fault log, and the one place
- * where a program's choice between the sim and the real kernel is made.
+ * live-object counters, failure injection, adding a function, and the "sim"
+ * backend of lib/sys's registry. The top of the sim: it puts the layers
+ * together (a function is a PCI function, a member of an IOMMU group, and
+ * vfio-pci's unless it is another driver's) and takes them apart.
  */
 
 #include <errno.h>
@@ -13,20 +15,153 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim_internal.h"
+#include "sim.h"
+#include "devices/sim_devices.h"
+#include "iommu/sim_iommu.h"
+#include "kernel/sim_kernel.h"
 
-static const char *
-sim_file_kind_name(enum sim_file_kind kind)
+static const struct pdk_sys_backend sim_backend;
+
+/* ---- functions ---- */
+
+static const struct sim_model *const sim_models[] = {
+	[PDK_SIM_MODEL_SIMDMA] = &sim_model_simdma,
+	[PDK_SIM_MODEL_PLAIN] = &sim_model_plain,
+	[PDK_SIM_MODEL_DSA] = &sim_model_dsa,
+};
+
+static const struct sim_model *
+sim_model_of(enum pdk_sim_model model)
 {
-	switch (kind) {
-	case SIM_FILE_IOMMUFD:
-		return "iommufd";
-	case SIM_FILE_DEVICE:
-		return "VFIO device";
-	default:
-		return "fault queue";
-	}
+	if ((unsigned int)model >= sizeof(sim_models) / sizeof(sim_models[0]))
+		return NULL;
+	return sim_models[model];
 }
+
+/*
+ * A refused function configuration: what is wrong, in the user's terms,
+ * and the fix. pdk_sim_fn_add() puts both in its ERR line: a bare
+ * "Invalid argument" would leave the caller to guess which field is wrong.
+ */
+struct sim_refusal {
+	const char *why;
+	const char *fix;
+};
+
+static int
+sim_fn_cfg_check(struct pdk_sim *sim, const struct pdk_sim_fn_config *cfg, const char *addr,
+		 struct sim_refusal *r)
+{
+	if (sim_model_of(cfg->model) == NULL) {
+		*r = (struct sim_refusal){ "the model is not one of enum pdk_sim_model",
+					   "use PDK_SIM_MODEL_SIMDMA, _PLAIN or _DSA" };
+		return -EINVAL;
+	}
+	if (cfg->pasid_bits > SIM_MAX_PASID_BITS) {
+		*r = (struct sim_refusal){ "the PASID width is above 20 bits, the most PCIe allows",
+					   "use 0..20" };
+		return -EINVAL;
+	}
+	if (sim_fn_by_addr(sim, addr) != NULL) {
+		*r = (struct sim_refusal){ "a simulated function already has this PCI address",
+					   "pick another" };
+		return -EEXIST;
+	}
+	return 0;
+}
+
+/*
+ * Add a function for @p cfg: the PCI function, its IOMMU group, vfio-pci's
+ * device (unless cfg.not_vfio), then into sim->fns; logged once, here.
+ */
+static int
+sim_fn_add(struct pdk_sim *sim, const struct pdk_sim_fn_config *cfg, struct sim_fn **out)
+{
+	struct sim_refusal r = { NULL, NULL };
+	char addr[PDK_PCI_ADDR_LEN];
+	struct sim_fn *fn, **pp;
+	int rc;
+
+	/* A malformed address: the parser, PDK's one, has logged why and the fix. */
+	if (pdk_sys_pci_addr_parse(cfg->pci_addr, addr) < 0)
+		return -EINVAL;
+	rc = sim_fn_cfg_check(sim, cfg, addr, &r);
+	if (rc == 0)
+		rc = sim_fn_create(sim, addr, cfg, sim_model_of(cfg->model), &fn);
+	if (rc == 0) {
+		fn->group = sim_iommu_group_get(sim, cfg->iommu_group);
+		rc = fn->group != NULL ? sim_vfio_probe(fn) : -ENOMEM;
+		if (rc < 0) {
+			if (fn->group != NULL)
+				sim_iommu_group_put(sim, fn->group);
+			sim_fn_free(fn);
+		}
+	}
+	if (rc < 0)
+		return sim_fail(PDK_LOG_ERR, addr, rc, r.fix, "add a simulated function (model %d, PASID width %u)%s%s",
+				(int)cfg->model, cfg->pasid_bits, r.why != NULL ? ": " : "",
+				r.why != NULL ? r.why : "");
+	for (pp = &sim->fns; *pp != NULL; pp = &(*pp)->next)
+		;
+	*pp = fn;
+	*out = fn;
+	return 0;
+}
+
+/* In the reverse order of sim_fn_add(); the function is unbound. */
+static void
+sim_fn_remove(struct pdk_sim *sim, struct sim_fn *fn)
+{
+	struct sim_vfio_dev *vdev = fn->vdev;
+	struct sim_group *grp = fn->group;
+
+	/* The model stops (its thread, if any) before vfio-pci's device goes. */
+	sim_fn_free(fn);
+	sim_vfio_remove(vdev);
+	sim_iommu_group_put(sim, grp);
+}
+
+int
+pdk_sim_fn_add(struct pdk_sim *sim, const struct pdk_sim_fn_config *cfg, struct pdk_sim_fn **fn)
+{
+	struct sim_fn *f = NULL;
+	int rc;
+
+	SIM_ARG_CHECK(sim, "function add", "NULL sim", "pass the sim from pdk_sim_create()",
+		      -EINVAL);
+	SIM_ARG_CHECK(cfg, "function add", "NULL configuration",
+		      "pass a struct pdk_sim_fn_config with the function's address and model",
+		      -EINVAL);
+	pthread_mutex_lock(&sim->lock);
+	rc = sim_fn_add(sim, cfg, &f);
+	pthread_mutex_unlock(&sim->lock);
+	if (rc < 0)
+		return rc;
+	SIM_LOG(INFO, "simulated function %s (%s, PASID width %u, IOMMU group %u%s)",
+		f->addr, f->model->name,
+		f->cfg.pasid_bits, f->group->number,
+		f->cfg.not_vfio ? ", bound to another driver" : ", vfio-pci");
+	if (fn != NULL)
+		*fn = (struct pdk_sim_fn *)f;
+	return 0;
+}
+
+struct pdk_sim_fn *
+pdk_sim_fn_find(struct pdk_sim *sim, const char *pci_addr)
+{
+	struct sim_fn *fn = NULL;
+	char addr[16];
+
+	SIM_ARG_CHECK(sim, "function lookup", "NULL sim", "pass the sim from pdk_sim_create()", NULL);
+	if (pdk_sys_pci_addr_parse(pci_addr, addr) < 0)
+		return NULL;
+	pthread_mutex_lock(&sim->lock);
+	fn = sim_fn_by_addr(sim, addr);
+	pthread_mutex_unlock(&sim->lock);
+	return (struct pdk_sim_fn *)fn;
+}
+
+/* ---- the instance ---- */
 
 int
 pdk_sim_create(const struct pdk_sim_config *cfg, struct pdk_sim **out)
@@ -40,18 +175,16 @@ pdk_sim_create(const struct pdk_sim_config *cfg, struct pdk_sim **out)
 		      -EINVAL);
 	if (cfg != NULL)
 		c = *cfg;
-	if (c.iommu != PDK_SIM_IOMMU_VTD && c.iommu != PDK_SIM_IOMMU_SMMUV3 &&
-	    c.iommu != PDK_SIM_IOMMU_AMD) {
-		SIM_LOG(ERR, "cannot create a simulated kernel: unknown IOMMU kind %d", c.iommu);
-		return -EINVAL;
-	}
+	if (sim_iommu_kind_of(c.iommu) == NULL)
+		return sim_fail(PDK_LOG_ERR, "simulated kernel", -EINVAL,
+				"use PDK_SIM_IOMMU_VTD, _SMMUV3 or _AMD",
+				"create: unknown IOMMU kind %d", (int)c.iommu);
 	if (c.iommu_pasid_bits == 0)
 		c.iommu_pasid_bits = SIM_MAX_PASID_BITS;
-	if (c.iommu_pasid_bits > SIM_MAX_PASID_BITS) {
-		SIM_LOG(ERR, "cannot create a simulated kernel: IOMMU PASID width %u above 20",
-			c.iommu_pasid_bits);
-		return -EINVAL;
-	}
+	if (c.iommu_pasid_bits > SIM_MAX_PASID_BITS)
+		return sim_fail(PDK_LOG_ERR, "simulated kernel", -EINVAL, "use 1..20 (0: 20)",
+				"create: IOMMU PASID width %u above 20, the most PCIe allows",
+				c.iommu_pasid_bits);
 	sim = calloc(1, sizeof(*sim));
 	if (sim == NULL)
 		return -ENOMEM;
@@ -61,6 +194,7 @@ pdk_sim_create(const struct pdk_sim_config *cfg, struct pdk_sim **out)
 		return -rc;
 	}
 	sim->cfg = c;
+	sim->iommu = sim_iommu_kind_of(c.iommu);
 	sim->sys.name = "sim";
 	sim->sys.is_sim = true;
 	sim->sys.ops = &sim_sys_ops;
@@ -75,10 +209,8 @@ pdk_sim_create(const struct pdk_sim_config *cfg, struct pdk_sim **out)
 		};
 		struct sim_fn *fn;
 
-		rc = sim_fn_create(sim, &dflt, &fn, NULL);
+		rc = sim_fn_add(sim, &dflt, &fn);
 		if (rc < 0) {
-			SIM_LOG(ERR, "cannot create the default simulated function: %s",
-				strerror(-rc));
 			pdk_sim_destroy(sim);
 			return rc;
 		}
@@ -88,7 +220,7 @@ pdk_sim_create(const struct pdk_sim_config *cfg, struct pdk_sim **out)
 	else
 		snprintf(limit, sizeof(limit), "unlimited");
 	SIM_LOG(NOTICE, "simulated kernel (not hardware): iommu=%s, IOMMU PASID width %u, pin limit %s, %s",
-		sim_iommu_name(c.iommu), c.iommu_pasid_bits, limit,
+		sim->iommu->name, c.iommu_pasid_bits, limit,
 		c.no_default_devices ? "no function yet" :
 		"pdk-sim-dma at " PDK_SIM_DEFAULT_PCI_ADDR " (PASID width 20, vfio0)");
 	*out = sim;
@@ -124,18 +256,22 @@ pdk_sim_destroy(struct pdk_sim *sim)
 		fds[0] = '\0';
 		for (i = 0; i < sim->nfds && i < SIM_FDS_NAMED && off < sizeof(fds); i++) {
 			const struct sim_fd *f = &sim->fds[i];
-			int n = snprintf(fds + off, sizeof(fds) - off, "%sfd %d (%s%s%s)",
-					 i > 0 ? ", " : "", f->fd, sim_file_kind_name(f->file->kind),
-					 f->file->kind == SIM_FILE_DEVICE ? " " : "",
-					 f->file->kind == SIM_FILE_DEVICE ? f->file->dev.fn->addr : "");
+			char what[64];
+			int n;
+
+			f->file->ops->show(f->file, what, sizeof(what));
+			n = snprintf(fds + off, sizeof(fds) - off, "%sfd %d (%s)", i > 0 ? ", " : "",
+				     f->fd, what);
 
 			if (n < 0)
 				break;
 			off += (size_t)n;
 		}
-		SIM_LOG(ERR, "destroy refused: %s, %u fd(s) open%s%s%s and %u BAR mapping(s) or portal hook(s); close them first (pdk_vfio_portal_release(), pdk_vfio_close(), pdk_iommufd_close(), after the PASID contexts, spaces and address spaces that use them)",
-			strerror(EBUSY), sim->nfds, sim->nfds > 0 ? ": " : "", fds,
-			sim->nfds > SIM_FDS_NAMED ? " ..." : "", sim->st.mmaps);
+		sim_fail(PDK_LOG_ERR, "simulated kernel", -EBUSY,
+			 "close them first (pdk_vfio_portal_release(), pdk_vfio_close(), pdk_iommufd_close(), after the PASID contexts, spaces and address spaces that use them)",
+			 "destroy refused: %u fd(s) open%s%s%s and %u BAR mapping(s) or portal hook(s)",
+			 sim->nfds, sim->nfds > 0 ? ": " : "", fds,
+			 sim->nfds > SIM_FDS_NAMED ? " ..." : "", sim->st.mmaps);
 		pthread_mutex_unlock(&sim->lock);
 		return -EBUSY;
 	}
@@ -145,13 +281,7 @@ pdk_sim_destroy(struct pdk_sim *sim)
 		struct sim_fn *fn = sim->fns;
 
 		sim->fns = fn->next;
-		sim_fn_free(fn);
-	}
-	while (sim->groups != NULL) {
-		struct sim_group *g = sim->groups;
-
-		sim->groups = g->next;
-		free(g);
+		sim_fn_remove(sim, fn);
 	}
 	free(sim->fds);
 	free(sim->mmaps);
@@ -210,57 +340,6 @@ pdk_sim_fail_fired(struct pdk_sim *sim)
 	return fired;
 }
 
-/* ---- the fault log ---- */
-
-void
-sim_fault_record(struct pdk_sim *sim, const struct sim_fn *fn, bool pasid_valid, uint32_t pasid,
-		 uint64_t iova, bool write, const char *reason)
-{
-	struct pdk_sim_fault *f;
-	char pasid_text[16];
-
-	if (pasid_valid)
-		snprintf(pasid_text, sizeof(pasid_text), "%u", pasid);
-	else
-		snprintf(pasid_text, sizeof(pasid_text), "none (RID)");
-	SIM_LOG(INFO, "sim IOMMU fault: %s pasid %s iova 0x%llx %s: %s", fn->addr, pasid_text,
-		(unsigned long long)iova, write ? "write" : "read", reason);
-	sim->st.faults++;
-	if (sim->fault_count == SIM_FAULT_LOG_MAX) {
-		/* Keep the newest: drop the oldest. */
-		sim->fault_head = (sim->fault_head + 1) % SIM_FAULT_LOG_MAX;
-		sim->fault_count--;
-		sim->faults_dropped++;
-	}
-	f = &sim->faults[(sim->fault_head + sim->fault_count) % SIM_FAULT_LOG_MAX];
-	memset(f, 0, sizeof(*f));
-	snprintf(f->pci_addr, sizeof(f->pci_addr), "%s", fn->addr);
-	f->pasid_valid = pasid_valid;
-	f->pasid = pasid_valid ? pasid : 0;
-	f->iova = iova;
-	f->write = write;
-	f->reason = reason;
-	sim->fault_count++;
-}
-
-int
-pdk_sim_fault_pop(struct pdk_sim *sim, struct pdk_sim_fault *fault)
-{
-	int rc = -ENOENT;
-
-	SIM_ARG_CHECK(sim, "fault pop", "NULL sim", "pass the sim from pdk_sim_create()", -EINVAL);
-	pthread_mutex_lock(&sim->lock);
-	if (sim->fault_count > 0) {
-		if (fault != NULL)
-			*fault = sim->faults[sim->fault_head];
-		sim->fault_head = (sim->fault_head + 1) % SIM_FAULT_LOG_MAX;
-		sim->fault_count--;
-		rc = 0;
-	}
-	pthread_mutex_unlock(&sim->lock);
-	return rc;
-}
-
 /* ---- the "sim" backend of lib/sys's registry ---- */
 
 /*
@@ -303,7 +382,7 @@ sim_backend_destroy(struct pdk_sys *sys)
 	return pdk_sim_destroy(sys->priv);
 }
 
-const struct pdk_sys_backend sim_backend = {
+static const struct pdk_sys_backend sim_backend = {
 	.name = PDK_SYS_BACKEND_SIM,
 	.create = sim_backend_create,
 	.destroy = sim_backend_destroy,

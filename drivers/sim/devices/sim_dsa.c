@@ -252,8 +252,8 @@ sim_dsa_enable_device(struct sim_dsa *d)
 		return err;
 	rc = sim_dsa_engine_start(d);
 	if (rc < 0) {
-		SIM_LOG(ERR, "simulated DSA %s: cannot start the engine thread: %s", fn->addr,
-			strerror(-rc));
+		sim_fail(PDK_LOG_ERR, fn->addr, rc, "free threads or memory in the process",
+			 "simulated DSA: ENABLE_DEVICE: start the engine thread (CMDSTS HW_ERR)");
 		return PDK_IDXD_CMDSTS_HW_ERR;
 	}
 	sim_dsa_set_gensts(fn, PDK_IDXD_STATE_ENABLED);
@@ -421,7 +421,7 @@ sim_dsa_command(struct sim_fn *fn, uint32_t reg)
 	if (reg & PDK_IDXD_CMD_INT_REQ) {
 		sim_reg_wr32(fn, PDK_IDXD_REG_INTCAUSE,
 			     sim_reg_rd32(fn, PDK_IDXD_REG_INTCAUSE) | PDK_IDXD_INTC_CMD);
-		sim_vfio_signal_msix(fn, 0);
+		sim_pci_msix_raise(fn, 0);
 	}
 	sim_dsa_cmd_end(d);
 }
@@ -581,7 +581,7 @@ pdk_sim_fn_dsa_stats(struct pdk_sim_fn *pfn, struct pdk_sim_dsa_stats *stats)
 	}
 	pthread_mutex_unlock(&fn->sim->lock);
 	if (rc < 0)
-		SIM_LOG(ERR, "simulated kernel: DSA counters of %s: %s: not a PDK_SIM_MODEL_DSA function; ask a DSA model function",
-			fn->addr, strerror(-rc));
+		sim_fail(PDK_LOG_ERR, fn->addr, rc, "ask a PDK_SIM_MODEL_DSA function",
+			 "DSA counters: not a simulated DSA function");
 	return rc;
 }

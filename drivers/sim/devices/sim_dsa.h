@@ -13,7 +13,8 @@
  */
 
 #include "pdk_idxd.h"
-#include "sim_internal.h"
+#include "sim_devices.h"
+#include "../iommu/sim_iommu.h"
 
 /* What the model publishes (doc/sim.md, "DSA model"). */
 #define SIM_DSA_VERSION		PDK_IDXD_VERSION_1

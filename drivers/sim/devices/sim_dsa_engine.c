@@ -254,7 +254,7 @@ sim_dsa_swerr(const struct sim_dsa_job *j, const struct pdk_idxd_desc *desc, uin
 	if (sim_reg_rd32(fn, PDK_IDXD_REG_GENCTRL) & PDK_IDXD_GENCTRL_SOFTERR_INT_EN) {
 		sim_reg_wr32(fn, PDK_IDXD_REG_INTCAUSE,
 			     sim_reg_rd32(fn, PDK_IDXD_REG_INTCAUSE) | PDK_IDXD_INTC_ERR);
-		sim_vfio_signal_msix(fn, 0);
+		sim_pci_msix_raise(fn, 0);
 	}
 }
 
@@ -285,7 +285,7 @@ sim_dsa_complete(const struct sim_dsa_job *j, const struct pdk_idxd_desc *desc,
 			sim_dsa_swerr(j, desc, PDK_IDXD_COMP_CRA_XLAT, true, fault);
 	}
 	if (flags & PDK_IDXD_FLAG_RCI)
-		sim_vfio_signal_msix(j->d->fn, desc->int_handle);
+		sim_pci_msix_raise(j->d->fn, desc->int_handle);
 }
 
 static uint8_t

@@ -3,9 +3,11 @@
  */
 
 /*
- * Simulated PCIe functions: identity, IOMMU group, config space as VFIO
- * shows it, and the BARs of the function's model, each backed by a memfd so
- * that a user's mmap and the device model see the same bytes.
+ * Simulated PCIe functions: identity, config space as VFIO shows it, the
+ * BARs of the function's model, each backed by a memfd so that a user's
+ * mmap and the device model see the same bytes, and the MSI-X vectors the
+ * model raises into its driver's handler. (The IOMMU puts a function in a
+ * group, vfio-pci takes it: sim.c adds a function through all three.)
  *
  * Config space: a type 0 header, a PCIe capability (so the function has the
  * 4 KiB extended space), an MSI-X capability (4 vectors, table and PBA in
@@ -24,7 +26,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "sim_internal.h"
+#include "sim_devices.h"
 
 #define SIM_PLAIN_DEVICE_ID	0x0002	/* PDK_SIM_MODEL_PLAIN: same vendor, no engine */
 /* Made-up bus addresses: VFIO shows them, nothing uses them. */
@@ -178,6 +180,13 @@ sim_pci_msix_set_enable(struct sim_fn *fn, bool on)
 }
 
 void
+sim_pci_msix_raise(struct sim_fn *fn, unsigned int vector)
+{
+	if (vector < SIM_MSIX_VECTORS && fn->msix_handler != NULL)
+		fn->msix_handler(fn, vector);
+}
+
+void
 sim_pci_reset(struct sim_fn *fn)
 {
 	fn->model->reset(fn);
@@ -216,21 +225,6 @@ const struct sim_model sim_model_plain = {
 	.bar_size = { SIM_BAR0_SIZE },
 	.reset = sim_plain_reset,
 };
-
-static const struct sim_model *
-sim_model_of(enum pdk_sim_model model)
-{
-	switch (model) {
-	case PDK_SIM_MODEL_SIMDMA:
-		return &sim_model_simdma;
-	case PDK_SIM_MODEL_PLAIN:
-		return &sim_model_plain;
-	case PDK_SIM_MODEL_DSA:
-		return &sim_model_dsa;
-	default:
-		return NULL;
-	}
-}
 
 /* ---- BARs ---- */
 
@@ -285,35 +279,7 @@ fail:
 	}
 }
 
-/* ---- addresses and groups ---- */
-
-static struct sim_group *
-sim_group_get(struct pdk_sim *sim, uint32_t number)
-{
-	struct sim_group *g, **pp;
-
-	if (number == 0) {
-		/* A group of its own: the lowest number nobody uses. */
-		for (number = 1;; number++) {
-			for (g = sim->groups; g != NULL; g = g->next)
-				if (g->number == number)
-					break;
-			if (g == NULL)
-				break;
-		}
-	}
-	for (g = sim->groups; g != NULL; g = g->next)
-		if (g->number == number)
-			return g;
-	g = calloc(1, sizeof(*g));
-	if (g == NULL)
-		return NULL;
-	g->number = number;
-	for (pp = &sim->groups; *pp != NULL; pp = &(*pp)->next)
-		;
-	*pp = g;
-	return g;
-}
+/* ---- functions ---- */
 
 struct sim_fn *
 sim_fn_by_addr(struct pdk_sim *sim, const char *addr)
@@ -326,71 +292,22 @@ sim_fn_by_addr(struct pdk_sim *sim, const char *addr)
 	return NULL;
 }
 
-struct sim_fn *
-sim_fn_by_vfio(struct pdk_sim *sim, int index)
-{
-	struct sim_fn *fn;
-
-	for (fn = sim->fns; fn != NULL; fn = fn->next)
-		if (fn->vfio_index >= 0 && fn->vfio_index == index)
-			return fn;
-	return NULL;
-}
-
-/* ---- functions ---- */
-
-/*
- * Why @p cfg cannot make a function, in the user's terms with the fix, and
- * the errno in @p rc; NULL when it can (@p addr is then the normalised
- * address). pdk_sim_fn_add() puts the reason in its ERR line: a bare
- * "Invalid argument" would leave the caller to guess which field is wrong.
- */
-static const char *
-sim_fn_cfg_refusal(struct pdk_sim *sim, const struct pdk_sim_fn_config *cfg,
-		   char addr[PDK_PCI_ADDR_LEN], int *rc)
-{
-	*rc = -EINVAL;
-	if (cfg == NULL || pdk_sys_pci_addr_parse(cfg->pci_addr, addr) < 0)
-		return "the PCI address is not DDDD:BB:DD.F (or BB:DD.F) in hex";
-	if (sim_model_of(cfg->model) == NULL)
-		return "the model is not one of enum pdk_sim_model";
-	if (cfg->pasid_bits > SIM_MAX_PASID_BITS)
-		return "the PASID width is above 20 bits, the most PCIe allows: use 0..20";
-	*rc = -EEXIST;
-	if (sim_fn_by_addr(sim, addr) != NULL)
-		return "a simulated function already has this PCI address: pick another";
-	*rc = 0;
-	return NULL;
-}
-
 int
-sim_fn_create(struct pdk_sim *sim, const struct pdk_sim_fn_config *cfg, struct sim_fn **out,
-	      const char **why)
+sim_fn_create(struct pdk_sim *sim, const char *addr, const struct pdk_sim_fn_config *cfg,
+	      const struct sim_model *model, struct sim_fn **out)
 {
-	struct sim_fn *fn, **pp;
-	char addr[PDK_PCI_ADDR_LEN];
-	unsigned int index = 0, i;
-	const char *refusal;
+	struct sim_fn *fn, *f;
+	unsigned int index = 0;
 	int rc;
-
-	refusal = sim_fn_cfg_refusal(sim, cfg, addr, &rc);
-	if (why != NULL)
-		*why = refusal;
-	if (refusal != NULL)
-		return sim_err(rc, "pdk_sim_fn_add", refusal);
 
 	fn = calloc(1, sizeof(*fn));
 	if (fn == NULL)
 		return -ENOMEM;
 	fn->sim = sim;
-	memcpy(fn->addr, addr, sizeof(addr));
+	snprintf(fn->addr, sizeof(fn->addr), "%s", addr);
 	fn->cfg = *cfg;
 	fn->cfg.pci_addr = fn->addr;
-	fn->model = sim_model_of(cfg->model);
-	fn->err_fd = -1;
-	fn->req_fd = -1;
-	for (i = 0; i < SIM_MSIX_VECTORS; i++)
-		fn->msix_fd[i] = -1;
+	fn->model = model;
 	rc = sim_bars_create(fn);
 	if (rc < 0) {
 		free(fn);
@@ -402,20 +319,10 @@ sim_fn_create(struct pdk_sim *sim, const struct pdk_sim_fn_config *cfg, struct s
 		free(fn);
 		return rc;
 	}
-	fn->group = sim_group_get(sim, cfg->iommu_group);
-	if (fn->group == NULL) {
-		if (fn->model->fini != NULL)
-			fn->model->fini(fn);
-		sim_bars_free(fn);
-		free(fn);
-		return -ENOMEM;
-	}
-	fn->vfio_index = cfg->not_vfio ? -1 : sim->next_vfio++;
-	for (pp = &sim->fns; *pp != NULL; pp = &(*pp)->next)
+	for (f = sim->fns; f != NULL; f = f->next)
 		index++;
 	sim_pci_config_init(fn, index);
 	sim_pci_reset(fn);
-	*pp = fn;
 	*out = fn;
 	return 0;
 }
@@ -423,65 +330,9 @@ sim_fn_create(struct pdk_sim *sim, const struct pdk_sim_fn_config *cfg, struct s
 void
 sim_fn_free(struct sim_fn *fn)
 {
-	unsigned int i;
-
 	/* Stop the model (its thread, if any) before what it uses goes away. */
 	if (fn->model->fini != NULL)
 		fn->model->fini(fn);
-	for (i = 0; i < SIM_MSIX_VECTORS; i++)
-		if (fn->msix_fd[i] >= 0)
-			close(fn->msix_fd[i]);
-	if (fn->err_fd >= 0)
-		close(fn->err_fd);
-	if (fn->req_fd >= 0)
-		close(fn->req_fd);
 	sim_bars_free(fn);
-	free(fn->pasids);
 	free(fn);
-}
-
-int
-pdk_sim_fn_add(struct pdk_sim *sim, const struct pdk_sim_fn_config *cfg, struct pdk_sim_fn **fn)
-{
-	struct sim_fn *f = NULL;
-	const char *why;
-	int rc;
-
-	SIM_ARG_CHECK(sim, "function add", "NULL sim", "pass the sim from pdk_sim_create()",
-		      -EINVAL);
-	SIM_ARG_CHECK(cfg, "function add", "NULL configuration",
-		      "pass a struct pdk_sim_fn_config with the function's address and model",
-		      -EINVAL);
-	pthread_mutex_lock(&sim->lock);
-	rc = sim_fn_create(sim, cfg, &f, &why);
-	pthread_mutex_unlock(&sim->lock);
-	if (rc < 0) {
-		SIM_LOG(ERR, "cannot add simulated function %s (model %d, PASID width %u): "
-			"%s (%d)%s%s", cfg->pci_addr != NULL ? cfg->pci_addr : "(null)",
-			(int)cfg->model, cfg->pasid_bits, strerror(-rc), rc,
-			why != NULL ? "; " : "", why != NULL ? why : "");
-		return rc;
-	}
-	SIM_LOG(INFO, "simulated function %s (%s, PASID width %u, IOMMU group %u%s)",
-		f->addr, f->model->name,
-		f->cfg.pasid_bits, f->group->number,
-		f->cfg.not_vfio ? ", bound to another driver" : ", vfio-pci");
-	if (fn != NULL)
-		*fn = (struct pdk_sim_fn *)f;
-	return 0;
-}
-
-struct pdk_sim_fn *
-pdk_sim_fn_find(struct pdk_sim *sim, const char *pci_addr)
-{
-	struct sim_fn *fn = NULL;
-	char addr[16];
-
-	SIM_ARG_CHECK(sim, "function lookup", "NULL sim", "pass the sim from pdk_sim_create()", NULL);
-	if (pdk_sys_pci_addr_parse(pci_addr, addr) < 0)
-		return NULL;
-	pthread_mutex_lock(&sim->lock);
-	fn = sim_fn_by_addr(sim, addr);
-	pthread_mutex_unlock(&sim->lock);
-	return (struct pdk_sim_fn *)fn;
 }

@@ -21,7 +21,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim_internal.h"
+#include "sim_devices.h"
+#include "../iommu/sim_iommu.h"
 
 static void
 sim_simdma_reset(struct sim_fn *fn)
@@ -102,7 +103,7 @@ sim_simdma_written(struct sim_fn *fn, unsigned int bar, uint64_t off, const void
 	if (st == PDK_SIMDMA_ST_FAULT)
 		sim_reg_wr64(fn, PDK_SIMDMA_REG_FAULT_ADDR, fault_addr);
 	sim_reg_wr32(fn, PDK_SIMDMA_REG_STATUS, st);
-	sim_vfio_signal_msix(fn, 0);
+	sim_pci_msix_raise(fn, 0);
 }
 
 const struct sim_model sim_model_simdma = {

@@ -3,19 +3,25 @@
  */
 
 /*
- * The simulated IOMMU: what it reserves, how far its domains reach, and the
- * DMA port every simulated function uses. An access is translated the way
- * the hardware would: (requester, PASID or none) selects the domain attached
- * there (per IOMMU group, as the IOMMU programs the whole group), the domain
- * mirrors its IOAS, and every byte must fall in a mapping with the right
- * permission. The whole range is checked before a byte moves, so a faulting
- * access has no effect, like a DMA the IOMMU aborts.
+ * The simulated IOMMU: its kinds, groups, what is attached where, the DMA
+ * port every simulated function uses, and the fault log. An access is
+ * translated the way the hardware would: (requester, PASID or none) selects
+ * the domain attached there (per IOMMU group, as the IOMMU programs the
+ * whole group), the domain mirrors its IO page table, and every byte must
+ * fall in a mapping with the right permission. The whole range is checked
+ * before a byte moves, so a faulting access has no effect, like a DMA the
+ * IOMMU aborts.
  */
 
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-#include "sim_internal.h"
+#include "sim_iommu.h"
+#include "../devices/sim_devices.h"
+
+/* ---- the kinds ---- */
 
 /* x86: the interrupt (MSI) window, IOMMU_RESV_MSI on VT-d. */
 static const struct sim_resv_region sim_resv_vtd[] = {
@@ -33,53 +39,189 @@ static const struct sim_resv_region sim_resv_amd[] = {
 	{ 0xfd00000000ULL, 0xffffffffffULL },
 };
 
-unsigned int
-sim_iommu_resv_regions(const struct pdk_sim *sim, const struct sim_resv_region **out)
-{
-	switch (sim->cfg.iommu) {
-	case PDK_SIM_IOMMU_SMMUV3:
-		*out = sim_resv_smmuv3;
-		return sizeof(sim_resv_smmuv3) / sizeof(sim_resv_smmuv3[0]);
-	case PDK_SIM_IOMMU_AMD:
-		*out = sim_resv_amd;
-		return sizeof(sim_resv_amd) / sizeof(sim_resv_amd[0]);
-	default:
-		*out = sim_resv_vtd;
-		return sizeof(sim_resv_vtd) / sizeof(sim_resv_vtd[0]);
-	}
-}
-
 /* A 4-level (48-bit) page table on every simulated IOMMU. */
-uint64_t
-sim_iommu_aperture_last(const struct pdk_sim *sim)
+#define SIM_KIND(n, type, r, attach, features) {					\
+	.name = (n), .hw_info_type = (type), .resv = (r), .nresv = sizeof(r) / sizeof((r)[0]), \
+	.aperture_last = (1ULL << 48) - 1, .pasid_attach = (attach), .pasid_features = (features) }
+
+static const struct sim_iommu_kind sim_iommu_kinds[] = {
+	[PDK_SIM_IOMMU_VTD] = SIM_KIND("VT-d", IOMMU_HW_INFO_TYPE_INTEL_VTD, sim_resv_vtd,
+				       true, true),
+	[PDK_SIM_IOMMU_SMMUV3] = SIM_KIND("SMMUv3", IOMMU_HW_INFO_TYPE_ARM_SMMUV3, sim_resv_smmuv3,
+					  true, true),
+	/* AMD paging domains have no set_dev_pasid; PASID is enabled with no features. */
+	[PDK_SIM_IOMMU_AMD] = SIM_KIND("AMD-Vi", IOMMU_HW_INFO_TYPE_AMD, sim_resv_amd,
+				       false, false),
+};
+
+const struct sim_iommu_kind *
+sim_iommu_kind_of(enum pdk_sim_iommu kind)
 {
-	(void)sim;
-	return (1ULL << 48) - 1;
+	if ((unsigned int)kind >= sizeof(sim_iommu_kinds) / sizeof(sim_iommu_kinds[0]))
+		return NULL;
+	return &sim_iommu_kinds[kind];
 }
 
-const char *
-sim_iommu_name(enum pdk_sim_iommu kind)
+/* ---- groups, domains, attachments ---- */
+
+struct sim_group *
+sim_iommu_group_get(struct pdk_sim *sim, uint32_t number)
 {
-	switch (kind) {
-	case PDK_SIM_IOMMU_SMMUV3:
-		return "SMMUv3";
-	case PDK_SIM_IOMMU_AMD:
-		return "AMD-Vi";
-	default:
-		return "VT-d";
+	struct sim_group *g, **pp;
+
+	if (number == 0) {
+		/* A group of its own: the lowest number nobody uses. */
+		for (number = 1;; number++) {
+			for (g = sim->groups; g != NULL; g = g->next)
+				if (g->number == number)
+					break;
+			if (g == NULL)
+				break;
+		}
+	}
+	for (g = sim->groups; g != NULL; g = g->next) {
+		if (g->number == number) {
+			g->refs++;
+			return g;
+		}
+	}
+	g = calloc(1, sizeof(*g));
+	if (g == NULL)
+		return NULL;
+	g->number = number;
+	g->refs = 1;
+	for (pp = &sim->groups; *pp != NULL; pp = &(*pp)->next)
+		;
+	*pp = g;
+	return g;
+}
+
+void
+sim_iommu_group_put(struct pdk_sim *sim, struct sim_group *grp)
+{
+	struct sim_group **pp;
+
+	if (--grp->refs > 0)
+		return;
+	for (pp = &sim->groups; *pp != NULL; pp = &(*pp)->next) {
+		if (*pp == grp) {
+			*pp = grp->next;
+			break;
+		}
+	}
+	free(grp);
+}
+
+void
+sim_domain_init(struct sim_domain *domain, const struct pdk_sim *sim, struct sim_iopt *iopt)
+{
+	domain->iopt = iopt;
+	domain->aperture_last = sim->iommu->aperture_last;
+	domain->iopf_handler = NULL;
+}
+
+void
+sim_iommu_attach(struct sim_group *grp, struct sim_attach_handle *handle, uint32_t pasid,
+		 struct sim_domain *domain)
+{
+	handle->pasid = pasid;
+	handle->domain = domain;
+	handle->next = grp->attach;
+	grp->attach = handle;
+}
+
+void
+sim_iommu_replace(struct sim_attach_handle *handle, struct sim_domain *domain)
+{
+	handle->domain = domain;
+}
+
+void
+sim_iommu_detach(struct sim_group *grp, struct sim_attach_handle *handle)
+{
+	struct sim_attach_handle **pp;
+
+	for (pp = &grp->attach; *pp != NULL; pp = &(*pp)->next) {
+		if (*pp == handle) {
+			*pp = handle->next;
+			break;
+		}
 	}
 }
 
+struct sim_attach_handle *
+sim_iommu_attach_find(struct sim_group *grp, uint32_t pasid)
+{
+	struct sim_attach_handle *h;
+
+	for (h = grp->attach; h != NULL; h = h->next)
+		if (h->pasid == pasid)
+			return h;
+	return NULL;
+}
+
+/* ---- the fault log ---- */
+
+static void
+sim_fault_record(struct pdk_sim *sim, const struct pdk_sim_fault *fault)
+{
+	char pasid_text[16];
+
+	if (fault->pasid_valid)
+		snprintf(pasid_text, sizeof(pasid_text), "%u", fault->pasid);
+	else
+		snprintf(pasid_text, sizeof(pasid_text), "none (RID)");
+	SIM_LOG(INFO, "sim IOMMU fault: %s pasid %s iova 0x%llx %s: %s", fault->pci_addr,
+		pasid_text, (unsigned long long)fault->iova, fault->write ? "write" : "read",
+		fault->reason);
+	sim->st.faults++;
+	if (sim->fault_count == SIM_FAULT_LOG_MAX) {
+		/* Keep the newest: drop the oldest. */
+		sim->fault_head = (sim->fault_head + 1) % SIM_FAULT_LOG_MAX;
+		sim->fault_count--;
+		sim->faults_dropped++;
+	}
+	sim->faults[(sim->fault_head + sim->fault_count) % SIM_FAULT_LOG_MAX] = *fault;
+	sim->fault_count++;
+}
+
+int
+pdk_sim_fault_pop(struct pdk_sim *sim, struct pdk_sim_fault *fault)
+{
+	int rc = -ENOENT;
+
+	SIM_ARG_CHECK(sim, "fault pop", "NULL sim", "pass the sim from pdk_sim_create()", -EINVAL);
+	pthread_mutex_lock(&sim->lock);
+	if (sim->fault_count > 0) {
+		if (fault != NULL)
+			*fault = sim->faults[sim->fault_head];
+		sim->fault_head = (sim->fault_head + 1) % SIM_FAULT_LOG_MAX;
+		sim->fault_count--;
+		rc = 0;
+	}
+	pthread_mutex_unlock(&sim->lock);
+	return rc;
+}
+
+/* ---- translation and the DMA port ---- */
+
+/* Log the fault, then hand it to the domain's fault path, if it has one. */
 static int
-sim_iommu_fault(struct sim_fn *fn, struct sim_attach *att, bool pasid_valid, uint32_t pasid,
+sim_iommu_fault(struct sim_fn *fn, struct sim_attach_handle *h, bool pasid_valid, uint32_t pasid,
 		uint64_t iova, bool write, const char *reason, uint64_t *fault_iova)
 {
-	sim_fault_record(fn->sim, fn, pasid_valid, pasid, iova, write, reason);
-	if (att != NULL && att->hwpt->fault != NULL) {
-		const struct sim_device *idev = fn->idev != NULL ? fn->idev : att->devs[0];
+	struct pdk_sim_fault f = {
+		.pasid_valid = pasid_valid,
+		.pasid = pasid_valid ? pasid : 0,
+		.iova = iova,
+		.write = write,
+		.reason = reason,
+	};
 
-		sim_fault_queue_report(att->hwpt->fault, idev, pasid_valid, pasid, iova, write);
-	}
+	snprintf(f.pci_addr, sizeof(f.pci_addr), "%s", fn->addr);
+	sim_fault_record(fn->sim, &f);
+	if (h != NULL && h->domain->iopf_handler != NULL)
+		h->domain->iopf_handler(h, fn, &f);
 	if (fault_iova != NULL)
 		*fault_iova = iova;
 	return -EFAULT;
@@ -132,18 +274,18 @@ sim_iommu_va_present(struct sim_va_cache *vc, uint64_t va, uint64_t len, uint64_
 
 /*
  * Translate [iova, iova + len) for the access: every byte must be mapped
- * with the permission the access needs. On success *ioas is the address
- * space the copy reaches memory through; on a fault it is recorded.
+ * with the permission the access needs. On success *out is the IO page
+ * table the copy reaches memory through; on a fault it is recorded.
  */
 static int
 sim_iommu_translate(struct sim_fn *fn, bool pasid_valid, uint32_t pasid, uint64_t iova,
-		    size_t len, bool to_memory, struct sim_va_cache *vc, struct sim_ioas **out,
+		    size_t len, bool to_memory, struct sim_va_cache *vc, struct sim_iopt **out,
 		    uint64_t *fault_iova)
 {
 	const uint32_t need = to_memory ? IOMMU_IOAS_MAP_WRITEABLE : IOMMU_IOAS_MAP_READABLE;
 	struct sim_group *grp = fn->group;
-	struct sim_attach *att = NULL;
-	struct sim_ioas *ioas;
+	struct sim_attach_handle *att = NULL;
+	struct sim_iopt *iopt;
 	uint64_t last, cur;
 
 	if (pasid_valid) {
@@ -154,11 +296,11 @@ sim_iommu_translate(struct sim_fn *fn, bool pasid_valid, uint32_t pasid, uint64_
 			return sim_err(-EINVAL, "DMA", "PASID wider than the function's PASID width");
 	}
 	if (grp->owner != NULL)
-		att = sim_group_attach_find(grp, pasid_valid ? pasid : 0);
+		att = sim_iommu_attach_find(grp, pasid_valid ? pasid : 0);
 	if (att == NULL)
 		return sim_iommu_fault(fn, NULL, pasid_valid, pasid, iova, to_memory,
 				       "no domain attached (DMA blocked)", fault_iova);
-	ioas = att->hwpt->ioas;
+	iopt = att->domain->iopt;
 	last = iova + len - 1;
 	if (last < iova)
 		return sim_iommu_fault(fn, att, pasid_valid, pasid, iova, to_memory,
@@ -166,7 +308,7 @@ sim_iommu_translate(struct sim_fn *fn, bool pasid_valid, uint32_t pasid, uint64_
 
 	/* Check every byte first: a faulting access moves nothing. */
 	for (cur = iova;;) {
-		struct sim_area *a = sim_ioas_area_at(ioas, cur);
+		struct sim_area *a = sim_iopt_area_at(iopt, cur);
 		uint64_t a_last, seg_last;
 
 		if (a == NULL)
@@ -192,15 +334,15 @@ sim_iommu_translate(struct sim_fn *fn, bool pasid_valid, uint32_t pasid, uint64_
 			break;
 		cur = a_last + 1;
 	}
-	*out = ioas;
+	*out = iopt;
 	return 0;
 }
 
 /* Host address of a translated IOVA; *n = bytes contiguous there (<= @p left). */
 static uint8_t *
-sim_iommu_host(struct sim_ioas *ioas, uint64_t iova, uint64_t left, uint64_t *n)
+sim_iommu_host(struct sim_iopt *iopt, uint64_t iova, uint64_t left, uint64_t *n)
 {
-	struct sim_area *a = sim_ioas_area_at(ioas, iova);
+	struct sim_area *a = sim_iopt_area_at(iopt, iova);
 	uint64_t in_area = a->iova + a->length - iova;
 
 	*n = in_area < left ? in_area : left;
@@ -211,18 +353,18 @@ int
 sim_iommu_dma_vc(struct sim_fn *fn, bool pasid_valid, uint32_t pasid, uint64_t iova, void *buf,
 		 size_t len, bool to_memory, struct sim_va_cache *vc, uint64_t *fault_iova)
 {
-	struct sim_ioas *ioas;
+	struct sim_iopt *iopt;
 	uint64_t done, n;
 	int rc;
 
 	if (len == 0)
 		return 0;
-	rc = sim_iommu_translate(fn, pasid_valid, pasid, iova, len, to_memory, vc, &ioas,
+	rc = sim_iommu_translate(fn, pasid_valid, pasid, iova, len, to_memory, vc, &iopt,
 				 fault_iova);
 	if (rc < 0)
 		return rc;
 	for (done = 0; done < len; done += n) {
-		uint8_t *mem = sim_iommu_host(ioas, iova + done, len - done, &n);
+		uint8_t *mem = sim_iommu_host(iopt, iova + done, len - done, &n);
 
 		if (to_memory)
 			memcpy(mem, (const uint8_t *)buf + done, n);
@@ -236,7 +378,7 @@ int
 sim_iommu_map(struct sim_fn *fn, bool pasid_valid, uint32_t pasid, uint64_t iova, size_t len,
 	      bool to_memory, struct sim_va_cache *vc, uint8_t **host, uint64_t *fault_iova)
 {
-	struct sim_ioas *ioas;
+	struct sim_iopt *iopt;
 	uint64_t n;
 	uint8_t *p;
 	int rc;
@@ -244,11 +386,11 @@ sim_iommu_map(struct sim_fn *fn, bool pasid_valid, uint32_t pasid, uint64_t iova
 	*host = NULL;
 	if (len == 0)
 		return 0;
-	rc = sim_iommu_translate(fn, pasid_valid, pasid, iova, len, to_memory, vc, &ioas,
+	rc = sim_iommu_translate(fn, pasid_valid, pasid, iova, len, to_memory, vc, &iopt,
 				 fault_iova);
 	if (rc < 0)
 		return rc;
-	p = sim_iommu_host(ioas, iova, len, &n);
+	p = sim_iommu_host(iopt, iova, len, &n);
 	if (n == len)
 		*host = p;
 	return 0;
@@ -268,21 +410,21 @@ sim_iommu_dma_write_status_last(struct sim_fn *fn, bool pasid_valid, uint32_t pa
 				struct sim_va_cache *vc, uint64_t *fault_iova)
 {
 	const uint8_t *src = buf;
-	struct sim_ioas *ioas;
+	struct sim_iopt *iopt;
 	uint64_t done, n;
 	uint8_t *first;
 	int rc;
 
 	if (len == 0)
 		return 0;
-	rc = sim_iommu_translate(fn, pasid_valid, pasid, iova, len, true, vc, &ioas, fault_iova);
+	rc = sim_iommu_translate(fn, pasid_valid, pasid, iova, len, true, vc, &iopt, fault_iova);
 	if (rc < 0)
 		return rc;
-	first = sim_iommu_host(ioas, iova, len, &n);
+	first = sim_iommu_host(iopt, iova, len, &n);
 	if (n > 1)
 		memcpy(first + 1, src + 1, n - 1);
 	for (done = n; done < len; done += n)
-		memcpy(sim_iommu_host(ioas, iova + done, len - done, &n), src + done, n);
+		memcpy(sim_iommu_host(iopt, iova + done, len - done, &n), src + done, n);
 	__atomic_store_n(first, src[0], __ATOMIC_RELEASE);
 	return 0;
 }

@@ -19,9 +19,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim_internal.h"
+#include "sim_kernel.h"
 
-unsigned int
+/* PASIDs the function can use: min(function, IOMMU) width, 0 without PASID. */
+static unsigned int
 sim_fn_max_pasid_log2(const struct sim_fn *fn)
 {
 	unsigned int iommu = fn->sim->cfg.iommu_pasid_bits;
@@ -31,15 +32,12 @@ sim_fn_max_pasid_log2(const struct sim_fn *fn)
 	return fn->cfg.pasid_bits < iommu ? fn->cfg.pasid_bits : iommu;
 }
 
-struct sim_attach *
+static struct sim_attach *
 sim_group_attach_find(struct sim_group *grp, uint32_t pasid)
 {
-	struct sim_attach *a;
+	struct sim_attach_handle *h = sim_iommu_attach_find(grp, pasid);
 
-	for (a = grp->attach; a != NULL; a = a->next)
-		if (a->pasid == pasid)
-			return a;
-	return NULL;
+	return h != NULL ? sim_attach_of(h) : NULL;
 }
 
 static bool
@@ -53,17 +51,11 @@ sim_attach_has(const struct sim_attach *att, const struct sim_device *idev)
 	return false;
 }
 
+/* The group's last device there left: the IOMMU forgets the attachment. */
 static void
 sim_attach_unlink(struct sim_group *grp, struct sim_attach *att)
 {
-	struct sim_attach **pp;
-
-	for (pp = &grp->attach; *pp != NULL; pp = &(*pp)->next) {
-		if (*pp == att) {
-			*pp = att->next;
-			break;
-		}
-	}
+	sim_iommu_detach(grp, &att->handle);
 	free(att->devs);
 	free(att);
 }
@@ -80,6 +72,12 @@ sim_attach_count(struct pdk_sim *sim, uint32_t pasid, bool up)
 }
 
 /* ---- bind ---- */
+
+/* No destroy: a device object goes with its VFIO unbind, never by id. */
+static const struct sim_obj_ops sim_device_ops = {
+	.type = SIM_OBJ_DEVICE,
+	.name = "device",
+};
 
 int
 sim_device_bind(struct sim_ctx *ctx, struct sim_fn *fn, struct sim_device **out)
@@ -101,7 +99,7 @@ sim_device_bind(struct sim_ctx *ctx, struct sim_fn *fn, struct sim_device **out)
 	idev = calloc(1, sizeof(*idev));
 	if (idev == NULL)
 		return -ENOMEM;
-	rc = sim_obj_insert(ctx, &idev->obj, SIM_OBJ_DEVICE);
+	rc = sim_obj_insert(ctx, &idev->obj, &sim_device_ops);
 	if (rc < 0) {
 		free(idev);
 		return rc;
@@ -111,7 +109,7 @@ sim_device_bind(struct sim_ctx *ctx, struct sim_fn *fn, struct sim_device **out)
 	idev->ctx = ctx;
 	idev->fn = fn;
 	grp->owner = ctx;
-	grp->nbound++;
+	grp->owner_cnt++;
 	sim_ctx_get(ctx);
 	sim->st.bound_devices++;
 	*out = idev;
@@ -125,7 +123,7 @@ sim_device_unbind(struct sim_device *idev)
 	struct sim_group *grp = idev->fn->group;
 
 	sim_obj_remove(ctx, &idev->obj);
-	if (--grp->nbound == 0)
+	if (--grp->owner_cnt == 0)
 		grp->owner = NULL;
 	ctx->sim->st.bound_devices--;
 	free(idev);
@@ -133,6 +131,19 @@ sim_device_unbind(struct sim_device *idev)
 }
 
 /* ---- the IOMMU side of an attach ---- */
+
+/* A RID attach reserves the device's regions (x86: the MSI window) in the IOAS. */
+static int
+sim_attach_reserve(struct sim_ioas *ioas, struct sim_fn *fn)
+{
+	const struct sim_iommu_kind *iommu = ioas->ctx->sim->iommu;
+	int rc = sim_iopt_reserve_regions(&ioas->iopt, iommu->resv, iommu->nresv, fn);
+
+	if (rc < 0)
+		return sim_err(rc, "attach",
+			       "the device's reserved region (MSI window) overlaps a mapping or allowed range");
+	return 0;
+}
 
 /*
  * iommufd_hwpt_pasid_compat() then, for a PASID, what the IOMMU core and
@@ -147,13 +158,14 @@ sim_hw_attach_check(struct sim_hwpt *hwpt, struct sim_device *idev, uint32_t pas
 	static const char op[] = "attach";
 	struct sim_fn *fn = idev->fn;
 	struct sim_group *grp = fn->group;
+	struct sim_attach_handle *h;
 	struct sim_attach *a;
 	struct sim_fn *f;
 
 	if (pasid == 0) {
 		if (!hwpt->pasid_compat)
-			for (a = grp->attach; a != NULL; a = a->next)
-				if (a->pasid != 0)
+			for (h = grp->attach; h != NULL; h = h->next)
+				if (h->pasid != 0)
 					return sim_err(-EINVAL, op,
 						       "RID to a HWPT without IOMMU_HWPT_ALLOC_PASID while a PASID is attached");
 		return 0;
@@ -161,11 +173,12 @@ sim_hw_attach_check(struct sim_hwpt *hwpt, struct sim_device *idev, uint32_t pas
 	if (!hwpt->pasid_compat)
 		return sim_err(-EINVAL, op, "PASID to a HWPT without IOMMU_HWPT_ALLOC_PASID");
 	a = sim_group_attach_find(grp, 0);
-	if (a != NULL && !a->hwpt->pasid_compat)
+	if (a != NULL && !sim_attach_hwpt(a)->pasid_compat)
 		return sim_err(-EINVAL, op,
 			       "PASID while the RID is attached to a HWPT without IOMMU_HWPT_ALLOC_PASID");
-	if (fn->sim->cfg.iommu == PDK_SIM_IOMMU_AMD)
-		return sim_err(-EOPNOTSUPP, op, "AMD-Vi paging domains have no PASID attach");
+	if (!fn->sim->iommu->pasid_attach)
+		return sim_fail(PDK_LOG_DEBUG, NULL, -EOPNOTSUPP, NULL,
+				"%s: %s paging domains have no PASID attach", op, fn->sim->iommu->name);
 	for (f = fn->sim->fns; f != NULL; f = f->next) {
 		unsigned int w = sim_fn_max_pasid_log2(f);
 
@@ -188,10 +201,10 @@ sim_do_attach(struct sim_device *idev, uint32_t pasid, struct sim_hwpt *hwpt)
 
 	if (att != NULL && sim_attach_has(att, idev))
 		return sim_err(-EBUSY, op, "this PASID (or the RID) is already attached in iommufd");
-	if (att != NULL && att->hwpt != hwpt)
+	if (att != NULL && sim_attach_hwpt(att) != hwpt)
 		return sim_err(-EINVAL, op, "the IOMMU group is attached to another HWPT there");
 	if (pasid == 0) {
-		rc = sim_ioas_reserve_dev(hwpt->ioas, fn);
+		rc = sim_attach_reserve(hwpt->ioas, fn);
 		if (rc < 0)
 			return rc;
 	}
@@ -204,8 +217,6 @@ sim_do_attach(struct sim_device *idev, uint32_t pasid, struct sim_hwpt *hwpt)
 			rc = -ENOMEM;
 			goto fail_resv;
 		}
-		att->pasid = pasid;
-		att->hwpt = hwpt;
 	}
 	devs = realloc(att->devs, (att->ndevs + 1) * sizeof(*devs));
 	if (devs == NULL) {
@@ -218,17 +229,15 @@ sim_do_attach(struct sim_device *idev, uint32_t pasid, struct sim_hwpt *hwpt)
 	}
 	att->devs = devs;
 	att->devs[att->ndevs++] = idev;
-	if (first) {
-		att->next = grp->attach;
-		grp->attach = att;
-	}
+	if (first)
+		sim_iommu_attach(grp, &att->handle, pasid, &hwpt->domain);
 	hwpt->obj.users++;
 	sim_attach_count(fn->sim, pasid, true);
 	return 0;
 
 fail_resv:
 	if (pasid == 0)
-		sim_ioas_unreserve(hwpt->ioas, fn);
+		sim_iopt_unreserve(&hwpt->ioas->iopt, fn);
 	return rc;
 }
 
@@ -240,10 +249,10 @@ sim_resv_move(struct sim_attach *att, struct sim_ioas *to)
 	int rc;
 
 	for (i = 0; i < att->ndevs; i++) {
-		rc = sim_ioas_reserve_dev(to, att->devs[i]->fn);
+		rc = sim_attach_reserve(to, att->devs[i]->fn);
 		if (rc < 0) {
 			for (j = 0; j < i; j++)
-				sim_ioas_unreserve(to, att->devs[j]->fn);
+				sim_iopt_unreserve(&to->iopt, att->devs[j]->fn);
 			return rc;
 		}
 	}
@@ -264,7 +273,7 @@ sim_do_replace(struct sim_device *idev, uint32_t pasid, struct sim_hwpt *hwpt,
 	*old_out = NULL;
 	if (att == NULL || !sim_attach_has(att, idev))
 		return sim_err(-EINVAL, op, "nothing attached there to replace");
-	old = att->hwpt;
+	old = sim_attach_hwpt(att);
 	if (old == hwpt)
 		return 0;
 	move = pasid == 0 && old->ioas != hwpt->ioas;
@@ -277,15 +286,15 @@ sim_do_replace(struct sim_device *idev, uint32_t pasid, struct sim_hwpt *hwpt,
 	if (rc < 0) {
 		if (move)
 			for (i = 0; i < att->ndevs; i++)
-				sim_ioas_unreserve(hwpt->ioas, att->devs[i]->fn);
+				sim_iopt_unreserve(&hwpt->ioas->iopt, att->devs[i]->fn);
 		return rc;
 	}
 	if (move)
 		for (i = 0; i < att->ndevs; i++)
-			sim_ioas_unreserve(old->ioas, att->devs[i]->fn);
+			sim_iopt_unreserve(&old->ioas->iopt, att->devs[i]->fn);
 	if (old->fault != NULL)
 		sim_fault_queue_flush(old->fault, idev->obj.id, pasid);
-	att->hwpt = hwpt;
+	sim_iommu_replace(&att->handle, &hwpt->domain);
 	/* The attachments' references move; the caller drops the last old one. */
 	hwpt->obj.users += att->ndevs;
 	old->obj.users -= att->ndevs - 1;
@@ -351,7 +360,7 @@ sim_device_change_pt(struct sim_device *idev, uint32_t pasid, uint32_t *pt_id, b
 
 	if (pt == NULL)
 		return sim_err(-ENOENT, "attach", "no object with that pt_id");
-	switch (pt->type) {
+	switch (pt->ops->type) {
 	case SIM_OBJ_HWPT:
 		rc = sim_do_change(idev, pasid, (struct sim_hwpt *)pt, replace, &old);
 		break;
@@ -394,7 +403,7 @@ sim_device_detach(struct sim_device *idev, uint32_t pasid)
 
 	if (att == NULL || !sim_attach_has(att, idev))
 		return;
-	hwpt = att->hwpt;
+	hwpt = sim_attach_hwpt(att);
 	for (i = 0; i < att->ndevs; i++) {
 		if (att->devs[i] == idev) {
 			att->devs[i] = att->devs[--att->ndevs];
@@ -404,7 +413,7 @@ sim_device_detach(struct sim_device *idev, uint32_t pasid)
 	if (att->ndevs == 0)
 		sim_attach_unlink(grp, att);
 	if (pasid == 0)
-		sim_ioas_unreserve(hwpt->ioas, idev->fn);
+		sim_iopt_unreserve(&hwpt->ioas->iopt, idev->fn);
 	if (hwpt->fault != NULL)
 		sim_fault_queue_flush(hwpt->fault, idev->obj.id, pasid);
 	sim_attach_count(idev->ctx->sim, pasid, false);
@@ -437,21 +446,11 @@ sim_device_ioctl_hw_info(struct sim_ucmd *uc)
 	if (cmd->data_len != 0 && sim_clear_user(cmd->data_uptr, cmd->data_len) < 0)
 		return sim_err(-EFAULT, op, "data_uptr does not point to data_len writable bytes");
 	cmd->data_len = 0;
-	switch (sim->cfg.iommu) {
-	case PDK_SIM_IOMMU_SMMUV3:
-		cmd->out_data_type = IOMMU_HW_INFO_TYPE_ARM_SMMUV3;
-		break;
-	case PDK_SIM_IOMMU_AMD:
-		cmd->out_data_type = IOMMU_HW_INFO_TYPE_AMD;
-		break;
-	default:
-		cmd->out_data_type = IOMMU_HW_INFO_TYPE_INTEL_VTD;
-		break;
-	}
+	cmd->out_data_type = sim->iommu->hw_info_type;
 	w = sim_fn_max_pasid_log2(idev->fn);
 	cmd->out_max_pasid_log2 = (uint8_t)w;
 	/* AMD enables PASID with no features, so EXEC/PRIV never show there. */
-	if (w > 0 && sim->cfg.iommu != PDK_SIM_IOMMU_AMD) {
+	if (w > 0 && sim->iommu->pasid_features) {
 		if (idev->fn->cfg.pasid_exec)
 			caps |= IOMMU_HW_CAP_PCI_PASID_EXEC;
 		if (idev->fn->cfg.pasid_priv)

@@ -20,10 +20,11 @@
  */
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim_internal.h"
+#include "sim_kernel.h"
 
 static void
 sim_fault_groups_free(struct sim_fault_group *g)
@@ -35,6 +36,27 @@ sim_fault_groups_free(struct sim_fault_group *g)
 		g = next;
 	}
 }
+
+static void
+sim_fault_destroy(struct sim_obj *obj)
+{
+	struct sim_fault_queue *fq = sim_container_of(obj, struct sim_fault_queue, obj);
+	struct sim_ctx *ctx = fq->ctx;
+
+	sim_fault_groups_free(fq->deliver);
+	sim_fault_groups_free(fq->response);
+	sim_obj_remove(ctx, &fq->obj);
+	ctx->sim->st.fault_queues--;
+	free(fq);
+}
+
+static const struct sim_obj_ops sim_fault_ops = {
+	.type = SIM_OBJ_FAULT,
+	.name = "fault queue",
+	.destroy = sim_fault_destroy,
+};
+
+static const struct sim_file_ops sim_fault_fops;
 
 int
 sim_fault_ioctl_alloc(struct sim_ucmd *uc)
@@ -50,18 +72,17 @@ sim_fault_ioctl_alloc(struct sim_ucmd *uc)
 	fq = calloc(1, sizeof(*fq));
 	if (fq == NULL)
 		return -ENOMEM;
-	rc = sim_obj_insert(uc->ctx, &fq->obj, SIM_OBJ_FAULT);
+	rc = sim_obj_insert(uc->ctx, &fq->obj, &sim_fault_ops);
 	if (rc < 0) {
 		free(fq);
 		return rc;
 	}
 	fq->ctx = uc->ctx;
-	file = sim_file_new(sim, SIM_FILE_FAULT);
+	file = sim_file_new(sim, &sim_fault_fops, fq);
 	if (file == NULL) {
 		rc = -ENOMEM;
 		goto fail_obj;
 	}
-	file->fault = fq;
 	fd = sim_fd_install(sim, file);
 	if (fd < 0) {
 		rc = fd;
@@ -82,19 +103,7 @@ fail_obj:
 	return rc;
 }
 
-void
-sim_fault_destroy(struct sim_fault_queue *fq)
-{
-	struct sim_ctx *ctx = fq->ctx;
-
-	sim_fault_groups_free(fq->deliver);
-	sim_fault_groups_free(fq->response);
-	sim_obj_remove(ctx, &fq->obj);
-	ctx->sim->st.fault_queues--;
-	free(fq);
-}
-
-void
+static void
 sim_fault_queue_report(struct sim_fault_queue *fq, const struct sim_device *idev,
 		       bool pasid_valid, uint32_t pasid, uint64_t iova, bool write)
 {
@@ -121,6 +130,22 @@ sim_fault_queue_report(struct sim_fault_queue *fq, const struct sim_device *idev
 		;
 	*pp = g;
 	fq->ndeliver++;
+}
+
+/*
+ * The faulting function's own device object when it is bound, else the
+ * first device of the attachment (a function of the group not bound).
+ */
+void
+sim_fault_iopf_handler(struct sim_attach_handle *handle, struct sim_fn *fn,
+		       const struct pdk_sim_fault *f)
+{
+	struct sim_attach *att = sim_attach_of(handle);
+	const struct sim_device *idev = fn->vdev != NULL && fn->vdev->idev != NULL ?
+					fn->vdev->idev : att->devs[0];
+
+	sim_fault_queue_report(sim_attach_hwpt(att)->fault, idev, f->pasid_valid, f->pasid,
+			       f->iova, f->write);
 }
 
 static bool
@@ -174,7 +199,7 @@ sim_fault_cookie(const struct sim_fault_queue *fq)
 	}
 }
 
-ssize_t
+static ssize_t
 sim_fault_read(struct sim_fault_queue *fq, void *buf, size_t len)
 {
 	const size_t sz = sizeof(struct iommu_hwpt_pgfault);
@@ -196,7 +221,7 @@ sim_fault_read(struct sim_fault_queue *fq, void *buf, size_t len)
 	return (ssize_t)done;
 }
 
-ssize_t
+static ssize_t
 sim_fault_write(struct sim_fault_queue *fq, const void *buf, size_t len)
 {
 	const size_t sz = sizeof(struct iommu_hwpt_page_response);
@@ -232,3 +257,37 @@ sim_fault_write(struct sim_fault_queue *fq, const void *buf, size_t len)
 	}
 	return done == 0 ? rc : (ssize_t)done;
 }
+
+/* ---- the fault fd ---- */
+
+static void
+sim_fault_show(const struct sim_file *file, char *buf, size_t len)
+{
+	(void)file;
+	snprintf(buf, len, "fault queue");
+}
+
+static ssize_t
+sim_fault_rw(struct sim_file *file, void *buf, size_t len, uint64_t pos, bool write)
+{
+	(void)pos;
+	return write ? sim_fault_write(file->priv, buf, len) : sim_fault_read(file->priv, buf, len);
+}
+
+/* The fd held the queue and its context. */
+static void
+sim_fault_release(struct sim_file *file)
+{
+	struct sim_fault_queue *fq = file->priv;
+	struct sim_ctx *ctx = fq->ctx;
+
+	fq->obj.users--;
+	sim_ctx_put(ctx);
+}
+
+static const struct sim_file_ops sim_fault_fops = {
+	.show = sim_fault_show,
+	.rw = sim_fault_rw,
+	.nonseekable = true,
+	.release = sim_fault_release,
+};

@@ -8,6 +8,7 @@
  * holds, and a kernel call made on it by mistake fails harmlessly. A file
  * (what the fd points at) can outlive its fd: as in the kernel, a BAR mmap
  * holds the device file, so the device stays bound until the last munmap.
+ * A file's kind is its ops (struct sim_file_ops), so nothing here knows one.
  */
 
 #include <errno.h>
@@ -16,18 +17,19 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "sim_internal.h"
+#include "sim_kernel.h"
 
 struct sim_file *
-sim_file_new(struct pdk_sim *sim, enum sim_file_kind kind)
+sim_file_new(struct pdk_sim *sim, const struct sim_file_ops *ops, void *priv)
 {
 	struct sim_file *file = calloc(1, sizeof(*file));
 
 	(void)sim;
 	if (file == NULL)
 		return NULL;
-	file->kind = kind;
+	file->ops = ops;
 	file->refs = 1;
+	file->priv = priv;
 	return file;
 }
 
@@ -37,21 +39,7 @@ sim_file_put(struct pdk_sim *sim, struct sim_file *file)
 	(void)sim;
 	if (--file->refs > 0)
 		return;
-	switch (file->kind) {
-	case SIM_FILE_IOMMUFD:
-		sim_ctx_put(file->ctx);
-		break;
-	case SIM_FILE_DEVICE:
-		sim_vfio_release(file);
-		break;
-	case SIM_FILE_FAULT: {
-		struct sim_ctx *ctx = file->fault->ctx;
-
-		file->fault->obj.users--;
-		sim_ctx_put(ctx);
-		break;
-	}
-	}
+	file->ops->release(file);
 	free(file);
 }
 
@@ -151,18 +139,4 @@ sim_mmap_remove(struct pdk_sim *sim, void *addr, size_t len)
 	sim->st.mmaps--;
 	sim_file_put(sim, file);
 	return 0;
-}
-
-bool
-sim_mmap_overlaps(struct pdk_sim *sim, uint64_t va, uint64_t len)
-{
-	unsigned int i;
-
-	for (i = 0; i < sim->nmmaps; i++) {
-		uint64_t a = (uintptr_t)sim->mmaps[i].addr;
-
-		if (sim_ranges_overlap(a, a + sim->mmaps[i].len - 1, va, va + len - 1))
-			return true;
-	}
-	return false;
 }

@@ -4,9 +4,10 @@
 
 /*
  * HWPT objects: the paging domains of drivers/iommu/iommufd/hw_pagetable.c.
- * A HWPT mirrors its IOAS (the DMA port translates through the IOAS's
- * areas), narrows the IOAS to its aperture and holds a reference on it, and
- * on its fault queue. An automatic HWPT is the one an attach to an IOAS
+ * A HWPT holds an IOMMU domain that mirrors its IOAS's IO page table (the
+ * DMA port translates through it), narrows the IOAS to the domain's
+ * aperture and holds a reference on it, and on its fault queue, whose
+ * handler it gives the domain. An automatic HWPT is the one an attach to an IOAS
  * makes; it is never PASID-compatible (allocated with flags 0) and dies with
  * its last attachment.
  *
@@ -17,7 +18,19 @@
 #include <errno.h>
 #include <stdlib.h>
 
-#include "sim_internal.h"
+#include "sim_kernel.h"
+
+static void
+sim_hwpt_destroy_obj(struct sim_obj *obj)
+{
+	sim_hwpt_destroy(sim_container_of(obj, struct sim_hwpt, obj));
+}
+
+static const struct sim_obj_ops sim_hwpt_ops = {
+	.type = SIM_OBJ_HWPT,
+	.name = "HWPT",
+	.destroy = sim_hwpt_destroy_obj,
+};
 
 int
 sim_hwpt_paging_alloc(struct sim_ctx *ctx, struct sim_ioas *ioas, uint32_t flags,
@@ -41,7 +54,7 @@ sim_hwpt_paging_alloc(struct sim_ctx *ctx, struct sim_ioas *ioas, uint32_t flags
 	hwpt = calloc(1, sizeof(*hwpt));
 	if (hwpt == NULL)
 		return -ENOMEM;
-	rc = sim_obj_insert(ctx, &hwpt->obj, SIM_OBJ_HWPT);
+	rc = sim_obj_insert(ctx, &hwpt->obj, &sim_hwpt_ops);
 	if (rc < 0) {
 		free(hwpt);
 		return rc;
@@ -49,7 +62,8 @@ sim_hwpt_paging_alloc(struct sim_ctx *ctx, struct sim_ioas *ioas, uint32_t flags
 	hwpt->ioas = ioas;
 	hwpt->flags = flags;
 	hwpt->pasid_compat = (flags & IOMMU_HWPT_ALLOC_PASID) != 0;
-	rc = sim_ioas_add_domain(ioas, hwpt);
+	sim_domain_init(&hwpt->domain, ctx->sim, &ioas->iopt);
+	rc = sim_iopt_add_domain(&ioas->iopt, &hwpt->domain);
 	if (rc < 0) {
 		sim_obj_remove(ctx, &hwpt->obj);
 		free(hwpt);
@@ -66,7 +80,7 @@ sim_hwpt_destroy(struct sim_hwpt *hwpt)
 {
 	struct sim_ctx *ctx = hwpt->ioas->ctx;
 
-	sim_ioas_remove_domain(hwpt->ioas, hwpt);
+	sim_iopt_remove_domain(&hwpt->ioas->iopt, &hwpt->domain);
 	hwpt->ioas->obj.users--;
 	if (hwpt->fault != NULL)
 		hwpt->fault->obj.users--;
@@ -104,7 +118,7 @@ sim_hwpt_ioctl_alloc(struct sim_ucmd *uc)
 	if (pt == NULL)
 		return sim_err(-EINVAL, op, "no object with that pt_id");
 
-	switch (pt->type) {
+	switch (pt->ops->type) {
 	case SIM_OBJ_IOAS:
 		if (cmd->data_len != 0)
 			return sim_err(-EOPNOTSUPP, op,
@@ -130,6 +144,7 @@ sim_hwpt_ioctl_alloc(struct sim_ucmd *uc)
 			return sim_err(-ENOENT, op, "fault_id is not a fault queue");
 		}
 		hwpt->fault = fq;
+		hwpt->domain.iopf_handler = sim_fault_iopf_handler;
 		fq->obj.users++;
 	}
 	cmd->out_hwpt_id = hwpt->obj.id;

@@ -3,8 +3,8 @@
  */
 
 /*
- * The simulated /dev/iommu: contexts, their lifetime, and the table-driven
- * ioctl dispatcher (the shape of drivers/iommu/iommufd/main.c). Each command
+ * The simulated /dev/iommu: its file and the table-driven ioctl dispatcher
+ * (the shape of drivers/iommu/iommufd/main.c). Each command
  * records its struct and the minimum size userspace may pass; the dispatcher
  * does the checks every command shares, so the handlers only see a struct
  * that is complete and zero-extended:
@@ -19,131 +19,11 @@
 
 #include <errno.h>
 #include <linux/ioctl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/uio.h>
-#include <unistd.h>
 
-#include "sim_internal.h"
-
-#define SIM_ERRNO(e) { e, #e }
-
-static const struct {
-	int err;
-	const char *name;
-} sim_errno_names[] = {
-	SIM_ERRNO(EPERM), SIM_ERRNO(ENOENT), SIM_ERRNO(EIO), SIM_ERRNO(E2BIG),
-	SIM_ERRNO(EBADF), SIM_ERRNO(ENOMEM), SIM_ERRNO(EFAULT), SIM_ERRNO(EBUSY),
-	SIM_ERRNO(EEXIST), SIM_ERRNO(EINVAL), SIM_ERRNO(ENOTTY), SIM_ERRNO(ENOSPC),
-	SIM_ERRNO(ESPIPE), SIM_ERRNO(EOVERFLOW), SIM_ERRNO(EBADFD), SIM_ERRNO(EMSGSIZE),
-	SIM_ERRNO(EOPNOTSUPP), SIM_ERRNO(EADDRINUSE),
-};
-
-static const char *
-sim_errno_name(int err)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(sim_errno_names) / sizeof(sim_errno_names[0]); i++)
-		if (sim_errno_names[i].err == err)
-			return sim_errno_names[i].name;
-	return "errno";
-}
-
-int
-sim_err(int rc, const char *op, const char *why)
-{
-	SIM_LOG(DEBUG, "%s: -%s (%d): %s", op, sim_errno_name(-rc), -rc, why);
-	return rc;
-}
-
-struct sim_ctx *
-sim_ctx_new(struct pdk_sim *sim)
-{
-	struct sim_ctx *ctx = calloc(1, sizeof(*ctx));
-
-	if (ctx == NULL)
-		return NULL;
-	ctx->sim = sim;
-	ctx->refs = 1;
-	ctx->next = sim->ctxs;
-	sim->ctxs = ctx;
-	sim->st.iommufd_ctxs++;
-	return ctx;
-}
-
-void
-sim_ctx_get(struct sim_ctx *ctx)
-{
-	ctx->refs++;
-}
-
-/*
- * The last holder is gone: destroy every object, dependents first, the way
- * iommufd_fops_release() loops until the table is empty. No device can be
- * bound here (a bound device holds a reference), so nothing is attached and
- * every HWPT goes on the first pass, then the IOAS and fault queues.
- */
-static void
-sim_ctx_free(struct sim_ctx *ctx)
-{
-	struct pdk_sim *sim = ctx->sim;
-	struct sim_ctx **pp;
-	bool progress = true;
-	uint32_t i;
-
-	while (progress) {
-		progress = false;
-		for (i = 0; i < ctx->nobjs; i++) {
-			struct sim_obj *obj = ctx->objs[i];
-
-			if (obj != NULL && obj->users == 0 && sim_destroy_obj(ctx, obj) == 0)
-				progress = true;
-		}
-	}
-	for (i = 0; i < ctx->nobjs; i++)
-		if (ctx->objs[i] != NULL)
-			SIM_LOG(ERR, "internal error: object %u (type %d) still referenced at context teardown",
-				ctx->objs[i]->id, ctx->objs[i]->type);
-	for (pp = &sim->ctxs; *pp != NULL; pp = &(*pp)->next) {
-		if (*pp == ctx) {
-			*pp = ctx->next;
-			break;
-		}
-	}
-	free(ctx->objs);
-	free(ctx);
-	sim->st.iommufd_ctxs--;
-}
-
-void
-sim_ctx_put(struct sim_ctx *ctx)
-{
-	if (--ctx->refs == 0)
-		sim_ctx_free(ctx);
-}
-
-int
-sim_destroy_obj(struct sim_ctx *ctx, struct sim_obj *obj)
-{
-	(void)ctx;
-	if (obj->users > 0)
-		return -EBUSY;
-	switch (obj->type) {
-	case SIM_OBJ_IOAS:
-		sim_ioas_destroy((struct sim_ioas *)obj);
-		return 0;
-	case SIM_OBJ_HWPT:
-		sim_hwpt_destroy((struct sim_hwpt *)obj);
-		return 0;
-	case SIM_OBJ_FAULT:
-		sim_fault_destroy((struct sim_fault_queue *)obj);
-		return 0;
-	default:
-		/* A device object goes with its VFIO unbind, never by id. */
-		return -EBUSY;
-	}
-}
+#include "sim_kernel.h"
 
 static int
 sim_ioctl_destroy(struct sim_ucmd *uc)
@@ -154,58 +34,9 @@ sim_ioctl_destroy(struct sim_ucmd *uc)
 
 	if (obj == NULL)
 		return sim_err(-ENOENT, "IOMMU_DESTROY", "no object with that id");
-	rc = sim_destroy_obj(uc->ctx, obj);
+	rc = sim_obj_destroy(obj);
 	if (rc < 0)
 		return sim_err(rc, "IOMMU_DESTROY", "object still referenced");
-	return 0;
-}
-
-/* ---- user memory behind the pointers of ioctl structs ---- */
-
-static int
-sim_user_rw(void *local, uint64_t uptr, size_t len, bool to_user)
-{
-	struct iovec l = { .iov_base = local, .iov_len = len };
-	struct iovec r = { .iov_base = (void *)(uintptr_t)uptr, .iov_len = len };
-	ssize_t n;
-
-	if (len == 0)
-		return 0;
-	if (uptr == 0 || uptr + len < uptr)
-		return -EFAULT;
-	n = to_user ? process_vm_writev(getpid(), &l, 1, &r, 1, 0) :
-		      process_vm_readv(getpid(), &l, 1, &r, 1, 0);
-	return n == (ssize_t)len ? 0 : -EFAULT;
-}
-
-int
-sim_copy_from_user(void *dst, uint64_t uptr, size_t len)
-{
-	return sim_user_rw(dst, uptr, len, false);
-}
-
-int
-sim_copy_to_user(uint64_t uptr, const void *src, size_t len)
-{
-	return sim_user_rw((void *)(uintptr_t)src, uptr, len, true);
-}
-
-int
-sim_clear_user(uint64_t uptr, uint64_t len)
-{
-	static const uint8_t zeros[4096];
-	uint64_t done;
-	int rc;
-
-	if (uptr + len < uptr)
-		return -EFAULT;
-	for (done = 0; done < len; done += sizeof(zeros)) {
-		size_t n = len - done < sizeof(zeros) ? (size_t)(len - done) : sizeof(zeros);
-
-		rc = sim_copy_to_user(uptr + done, zeros, n);
-		if (rc < 0)
-			return rc;
-	}
 	return 0;
 }
 
@@ -257,12 +88,12 @@ union sim_ucmd_buffer {
 	uint64_t align;
 };
 
-int
-sim_iommufd_ioctl(struct sim_ctx *ctx, unsigned long cmd, void *arg)
+static int
+sim_iommufd_ioctl(struct sim_file *file, unsigned long cmd, void *arg)
 {
 	const struct sim_ioctl_op *op;
 	union sim_ucmd_buffer buf;
-	struct sim_ucmd uc = { .ctx = ctx, .cmd = &buf };
+	struct sim_ucmd uc = { .ctx = file->priv, .cmd = &buf };
 	unsigned int nr = _IOC_NR(cmd);
 	uint32_t user_size;
 	size_t n;
@@ -295,4 +126,50 @@ sim_iommufd_ioctl(struct sim_ctx *ctx, unsigned long cmd, void *arg)
 	if (uc.respond)
 		memcpy(arg, &buf, n);
 	return rc;
+}
+
+/* ---- the /dev/iommu file (iommufd_fops) ---- */
+
+static void
+sim_iommufd_show(const struct sim_file *file, char *buf, size_t len)
+{
+	(void)file;
+	snprintf(buf, len, "iommufd");
+}
+
+static void
+sim_iommufd_release(struct sim_file *file)
+{
+	sim_ctx_put(file->priv);
+}
+
+static const struct sim_file_ops sim_iommufd_fops = {
+	.show = sim_iommufd_show,
+	.ioctl = sim_iommufd_ioctl,
+	.release = sim_iommufd_release,
+};
+
+int
+sim_iommufd_open(struct pdk_sim *sim)
+{
+	struct sim_file *file = sim_file_new(sim, &sim_iommufd_fops, NULL);
+	int fd;
+
+	if (file == NULL)
+		return -ENOMEM;
+	file->priv = sim_ctx_new(sim);
+	if (file->priv == NULL) {
+		free(file);
+		return -ENOMEM;
+	}
+	fd = sim_fd_install(sim, file);
+	if (fd < 0)
+		sim_file_put(sim, file);	/* drops the new context */
+	return fd;
+}
+
+struct sim_ctx *
+sim_iommufd_ctx_from_file(struct sim_file *file)
+{
+	return file->ops == &sim_iommufd_fops ? file->priv : NULL;
 }

@@ -6,13 +6,13 @@
  * The sim as a backend of the syscall boundary: each op takes the sim's
  * lock, counts the call, fires an armed failure (before doing anything, so
  * an injected failure has no side effect), finds what the fd points at and
- * hands over to the file kind's handler. close and munmap release and never
+ * hands over to the file kind's ops (struct sim_file_ops). close and munmap release and never
  * fail by injection, as the kernel's fail_nth never fails a release.
  */
 
 #include <errno.h>
 
-#include "sim_internal.h"
+#include "sim_kernel.h"
 
 static int
 sim_enter(struct pdk_sim *sim, bool can_fail)
@@ -95,16 +95,11 @@ sim_op_ioctl(void *priv, int fd, unsigned long request, void *arg)
 
 	if (rc < 0)
 		return rc;
-	if (file->kind == SIM_FILE_IOMMUFD)
-		rc = sim_iommufd_ioctl(file->ctx, request, arg);
-	else if (file->kind == SIM_FILE_DEVICE)
-		rc = sim_vfio_ioctl(file, request, arg);
-	else
-		rc = -ENOTTY;
+	rc = file->ops->ioctl != NULL ? file->ops->ioctl(file, request, arg) : -ENOTTY;
 	return (int)sim_end(sim, rc);
 }
 
-/* read()/write() on a device fd use and advance the file position. */
+/* read()/write() use and advance the file position, pread()/pwrite() not. */
 static ssize_t
 sim_rw(struct pdk_sim *sim, int fd, void *buf, size_t len, const uint64_t *offset, bool write)
 {
@@ -113,16 +108,11 @@ sim_rw(struct pdk_sim *sim, int fd, void *buf, size_t len, const uint64_t *offse
 
 	if (rc < 0)
 		return rc;
-	if (file->kind == SIM_FILE_FAULT) {
-		if (offset != NULL)
-			rc = -ESPIPE;	/* a non-seekable file */
-		else if (write)
-			rc = sim_fault_write(file->fault, buf, len);
-		else
-			rc = sim_fault_read(file->fault, buf, len);
-	} else if (file->kind == SIM_FILE_DEVICE) {
-		uint64_t off = offset != NULL ? *offset : file->dev.pos;
-
+	if (file->ops->rw == NULL) {
+		rc = -EINVAL;		/* /dev/iommu has no read or write */
+	} else if (offset != NULL && file->ops->nonseekable) {
+		rc = -ESPIPE;
+	} else {
 		/*
 		 * A device model's command may wait for its engine with the
 		 * lock dropped (sim_dsa.c), so another thread may close the
@@ -130,12 +120,10 @@ sim_rw(struct pdk_sim *sim, int fd, void *buf, size_t len, const uint64_t *offse
 		 * a syscall.
 		 */
 		file->refs++;
-		rc = sim_vfio_rw(file, buf, len, off, write);
+		rc = file->ops->rw(file, buf, len, offset != NULL ? *offset : file->pos, write);
 		if (rc > 0 && offset == NULL)
-			file->dev.pos += (uint64_t)rc;
+			file->pos += (uint64_t)rc;
 		sim_file_put(sim, file);
-	} else {
-		rc = -EINVAL;		/* /dev/iommu has no read or write */
 	}
 	return sim_end(sim, rc);
 }
@@ -173,10 +161,7 @@ sim_op_mmap(void *priv, int fd, size_t len, int prot, uint64_t offset, void **ad
 
 	if (rc < 0)
 		return rc;
-	if (file->kind == SIM_FILE_DEVICE)
-		rc = sim_vfio_mmap(file, len, prot, offset, addr);
-	else
-		rc = -ENODEV;
+	rc = file->ops->mmap != NULL ? file->ops->mmap(file, len, prot, offset, addr) : -ENODEV;
 	return (int)sim_end(sim, rc);
 }
 
@@ -234,10 +219,8 @@ sim_op_mmio_resolve(void *priv, int fd, uint64_t offset, struct pdk_sys_mmio *mm
 
 	if (rc < 0)
 		return rc;
-	if (file->kind == SIM_FILE_DEVICE)
-		rc = sim_vfio_mmio_resolve(file, offset, mmio);
-	else
-		rc = -ENODEV;
+	rc = file->ops->mmio_resolve != NULL ? file->ops->mmio_resolve(file, offset, mmio) :
+					       -ENODEV;
 	return (int)sim_end(sim, rc);
 }
 

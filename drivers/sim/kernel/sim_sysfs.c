@@ -21,7 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim_internal.h"
+#include "sim_kernel.h"
 
 #define SIM_SYS_DEVICES "/sys/bus/pci/devices"
 #define SIM_DEV_VFIO	"/dev/vfio/devices"
@@ -76,40 +76,12 @@ sim_parse_vfio(const char *name)
 int
 sim_fs_open(struct pdk_sim *sim, const char *path)
 {
-	struct sim_file *file;
-	int fd;
-
 	if (path == NULL)
 		return -EFAULT;
-	if (strcmp(path, "/dev/iommu") == 0) {
-		file = sim_file_new(sim, SIM_FILE_IOMMUFD);
-		if (file == NULL)
-			return -ENOMEM;
-		file->ctx = sim_ctx_new(sim);
-		if (file->ctx == NULL) {
-			free(file);
-			return -ENOMEM;
-		}
-		fd = sim_fd_install(sim, file);
-		if (fd < 0)
-			sim_file_put(sim, file);	/* drops the new context */
-		return fd;
-	}
-	if (strncmp(path, SIM_DEV_VFIO "/", sizeof(SIM_DEV_VFIO)) == 0) {
-		int index = sim_parse_vfio(path + sizeof(SIM_DEV_VFIO));
-		struct sim_fn *fn = sim_fn_by_vfio(sim, index);
-
-		if (fn == NULL)
-			return sim_err(-ENOENT, "open", "no such simulated VFIO cdev");
-		file = sim_file_new(sim, SIM_FILE_DEVICE);
-		if (file == NULL)
-			return -ENOMEM;
-		file->dev.fn = fn;
-		fd = sim_fd_install(sim, file);
-		if (fd < 0)
-			free(file);
-		return fd;
-	}
+	if (strcmp(path, "/dev/iommu") == 0)
+		return sim_iommufd_open(sim);
+	if (strncmp(path, SIM_DEV_VFIO "/", sizeof(SIM_DEV_VFIO)) == 0)
+		return sim_vfio_open(sim, sim_parse_vfio(path + sizeof(SIM_DEV_VFIO)));
 	return sim_err(-ENOENT, "open", "path not simulated");
 }
 
@@ -149,18 +121,18 @@ sim_fs_collect(struct pdk_sim *sim, const char *path, struct sim_names *names)
 	}
 	if (sim_path_is(path, SIM_DEV_VFIO)) {
 		for (fn = sim->fns; fn != NULL && rc == 0; fn = fn->next) {
-			if (fn->vfio_index < 0)
+			if (fn->vdev == NULL)
 				continue;
-			snprintf(buf, sizeof(buf), "vfio%d", fn->vfio_index);
+			snprintf(buf, sizeof(buf), "vfio%d", fn->vdev->index);
 			rc = sim_names_add(names, buf);
 		}
 		return rc;
 	}
 	fn = sim_fs_fn_attr(sim, path, &attr);
 	if (fn != NULL && (strcmp(attr, "vfio-dev") == 0 || strcmp(attr, "vfio-dev/") == 0)) {
-		if (fn->vfio_index < 0)
+		if (fn->vdev == NULL)
 			return sim_err(-ENOENT, "list_dir", "function not bound to vfio-pci: no vfio-dev");
-		snprintf(buf, sizeof(buf), "vfio%d", fn->vfio_index);
+		snprintf(buf, sizeof(buf), "vfio%d", fn->vdev->index);
 		return sim_names_add(names, buf);
 	}
 	return sim_err(-ENOENT, "list_dir", "directory not simulated");

@@ -5,7 +5,9 @@
 /*
  * The simulated VFIO device cdev (/dev/vfio/devices/vfioN) of a function
  * bound to vfio-pci: drivers/vfio/device_cdev.c, drivers/vfio/iommufd.c and
- * the vfio-pci ioctls, reads, writes and mmap a userspace driver uses.
+ * the vfio-pci ioctls, reads, writes and mmap a userspace driver uses. Its
+ * state per function is struct sim_vfio_dev (vfio_pci_core_device); while
+ * MSI-X is enabled it is the function's MSI-X handler.
  *
  * The attach path is built in the kernel's two layers on purpose. This file
  * is the VFIO layer: it remembers whether the RID is attached
@@ -28,31 +30,25 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "sim_internal.h"
+#include "sim_kernel.h"
 
 #define SIM_MSIX_TABLE_SIZE (SIM_MSIX_VECTORS * 16u)
-
-static struct pdk_sim *
-sim_of(const struct sim_file *file)
-{
-	return file->dev.fn->sim;
-}
 
 /* ---- the VFIO layer's PASID record (vdev->pasids) ---- */
 
 static bool
-sim_vfio_pasid_recorded(const struct sim_fn *fn, uint32_t pasid)
+sim_vfio_pasid_recorded(const struct sim_vfio_dev *vdev, uint32_t pasid)
 {
 	unsigned int i;
 
-	for (i = 0; i < fn->npasids; i++)
-		if (fn->pasids[i] == pasid)
+	for (i = 0; i < vdev->npasids; i++)
+		if (vdev->pasids[i] == pasid)
 			return true;
 	return false;
 }
 
 static int
-sim_vfio_pasid_record(struct sim_fn *fn, uint32_t pasid)
+sim_vfio_pasid_record(struct sim_vfio_dev *vdev, uint32_t pasid)
 {
 	/*
 	 * VFIO records the PASID in an IDA (ida_alloc_range(pasid, pasid))
@@ -62,27 +58,27 @@ sim_vfio_pasid_record(struct sim_fn *fn, uint32_t pasid)
 	 */
 	if (pasid > INT_MAX)
 		return -ENOSPC;
-	if (fn->npasids == fn->cap_pasids) {
-		unsigned int n = fn->cap_pasids ? fn->cap_pasids * 2 : 8;
-		uint32_t *p = realloc(fn->pasids, n * sizeof(*p));
+	if (vdev->npasids == vdev->cap_pasids) {
+		unsigned int n = vdev->cap_pasids ? vdev->cap_pasids * 2 : 8;
+		uint32_t *p = realloc(vdev->pasids, n * sizeof(*p));
 
 		if (p == NULL)
 			return -ENOMEM;
-		fn->pasids = p;
-		fn->cap_pasids = n;
+		vdev->pasids = p;
+		vdev->cap_pasids = n;
 	}
-	fn->pasids[fn->npasids++] = pasid;
+	vdev->pasids[vdev->npasids++] = pasid;
 	return 0;
 }
 
 static void
-sim_vfio_pasid_forget(struct sim_fn *fn, uint32_t pasid)
+sim_vfio_pasid_forget(struct sim_vfio_dev *vdev, uint32_t pasid)
 {
 	unsigned int i;
 
-	for (i = 0; i < fn->npasids; i++) {
-		if (fn->pasids[i] == pasid) {
-			fn->pasids[i] = fn->pasids[--fn->npasids];
+	for (i = 0; i < vdev->npasids; i++) {
+		if (vdev->pasids[i] == pasid) {
+			vdev->pasids[i] = vdev->pasids[--vdev->npasids];
 			return;
 		}
 	}
@@ -99,11 +95,11 @@ sim_eventfd_signal(int fd)
 		SIM_LOG(DEBUG, "eventfd signal failed: %s", strerror(errno));
 }
 
-void
-sim_vfio_signal_msix(struct sim_fn *fn, unsigned int vector)
+/* What vfio-pci installs while MSI-X is enabled (vfio_msihandler()): the user's eventfd fires. */
+static void
+sim_vfio_msix_handler(struct sim_fn *fn, unsigned int vector)
 {
-	if (fn->msix_enabled && vector < SIM_MSIX_VECTORS)
-		sim_eventfd_signal(fn->msix_fd[vector]);
+	sim_eventfd_signal(fn->vdev->msix_fd[vector]);
 }
 
 /* eventfd_ctx_fdget(): -EBADF for no file, -EINVAL for a file that is not an eventfd. */
@@ -154,14 +150,15 @@ sim_fd_set(int *slot, int32_t fd)
 }
 
 static void
-sim_msix_disable(struct sim_fn *fn)
+sim_msix_disable(struct sim_vfio_dev *vdev)
 {
 	unsigned int i;
 
 	for (i = 0; i < SIM_MSIX_VECTORS; i++)
-		sim_fd_reset(&fn->msix_fd[i]);
-	fn->msix_enabled = false;
-	sim_pci_msix_set_enable(fn, false);
+		sim_fd_reset(&vdev->msix_fd[i]);
+	vdev->msix_enabled = false;
+	vdev->fn->msix_handler = NULL;
+	sim_pci_msix_set_enable(vdev->fn, false);
 }
 
 static unsigned int
@@ -180,45 +177,46 @@ sim_irq_count(uint32_t index)
 
 /* vfio_pci_set_msi_trigger() for the MSI-X index. */
 static int
-sim_msix_trigger(struct sim_fn *fn, uint32_t flags, uint32_t start, uint32_t count,
+sim_msix_trigger(struct sim_vfio_dev *vdev, uint32_t flags, uint32_t start, uint32_t count,
 		 const void *data)
 {
 	uint32_t i, j;
 	int rc;
 
-	if (fn->msix_enabled && count == 0 && (flags & VFIO_IRQ_SET_DATA_NONE)) {
-		sim_msix_disable(fn);
+	if (vdev->msix_enabled && count == 0 && (flags & VFIO_IRQ_SET_DATA_NONE)) {
+		sim_msix_disable(vdev);
 		return 0;
 	}
 	if (flags & VFIO_IRQ_SET_DATA_EVENTFD) {
 		const int32_t *fds = data;
-		bool newly = !fn->msix_enabled;
+		bool newly = !vdev->msix_enabled;
 
 		if (newly) {
-			fn->msix_enabled = true;
-			sim_pci_msix_set_enable(fn, true);
+			vdev->msix_enabled = true;
+			vdev->fn->msix_handler = sim_vfio_msix_handler;
+			sim_pci_msix_set_enable(vdev->fn, true);
 		}
 		for (i = 0; i < count; i++) {
-			rc = sim_fd_set(&fn->msix_fd[start + i], fds[i]);
+			rc = sim_fd_set(&vdev->msix_fd[start + i], fds[i]);
 			if (rc < 0) {
 				for (j = 0; j < i; j++)
-					sim_fd_reset(&fn->msix_fd[start + j]);
+					sim_fd_reset(&vdev->msix_fd[start + j]);
 				if (newly)
-					sim_msix_disable(fn);
+					sim_msix_disable(vdev);
 				return rc;
 			}
 		}
 		return 0;
 	}
-	if (!fn->msix_enabled)
+	if (!vdev->msix_enabled)
 		return sim_err(-EINVAL, "VFIO_DEVICE_SET_IRQS", "MSI-X not enabled");
 	/* DATA_NONE / DATA_BOOL with vectors: loopback, fire the eventfds. */
 	for (i = start; i < start + count; i++) {
-		if (fn->msix_fd[i] < 0)
+		if (vdev->msix_fd[i] < 0)
 			continue;
 		if ((flags & VFIO_IRQ_SET_DATA_NONE) ||
 		    ((const uint8_t *)data)[i - start] != 0)
-			sim_eventfd_signal(fn->msix_fd[i]);
+			sim_eventfd_signal(vdev->msix_fd[i]);
 	}
 	return 0;
 }
@@ -253,7 +251,7 @@ sim_single_trigger(int *slot, uint32_t flags, uint32_t count, const void *data)
 }
 
 static int
-sim_vfio_set_irqs(struct sim_fn *fn, void *arg)
+sim_vfio_set_irqs(struct sim_vfio_dev *vdev, void *arg)
 {
 	static const char op[] = "VFIO_DEVICE_SET_IRQS";
 	const size_t minsz = offsetof(struct vfio_irq_set, count) + sizeof(uint32_t);
@@ -288,13 +286,13 @@ sim_vfio_set_irqs(struct sim_fn *fn, void *arg)
 		return sim_err(-ENOTTY, op, "only ACTION_TRIGGER is supported on this index");
 	switch (hdr.index) {
 	case VFIO_PCI_MSIX_IRQ_INDEX:
-		return sim_msix_trigger(fn, hdr.flags, hdr.start, hdr.count,
+		return sim_msix_trigger(vdev, hdr.flags, hdr.start, hdr.count,
 					(const uint8_t *)arg + minsz);
 	case VFIO_PCI_ERR_IRQ_INDEX:
-		return sim_single_trigger(&fn->err_fd, hdr.flags, hdr.count,
+		return sim_single_trigger(&vdev->err_fd, hdr.flags, hdr.count,
 					  (const uint8_t *)arg + minsz);
 	default:
-		return sim_single_trigger(&fn->req_fd, hdr.flags, hdr.count,
+		return sim_single_trigger(&vdev->req_fd, hdr.flags, hdr.count,
 					  (const uint8_t *)arg + minsz);
 	}
 }
@@ -305,12 +303,15 @@ static int
 sim_vfio_bind(struct sim_file *file, void *arg)
 {
 	static const char op[] = "VFIO_DEVICE_BIND_IOMMUFD";
-	struct sim_fn *fn = file->dev.fn;
+	struct sim_vfio_file *df = file->priv;
+	struct sim_fn *fn = df->fn;
+	struct sim_vfio_dev *vdev = fn->vdev;
 	struct pdk_sim *sim = fn->sim;
 	const size_t minsz = offsetof(struct vfio_device_bind_iommufd, out_devid) + 4;
 	struct vfio_device_bind_iommufd bind;
 	struct sim_device *idev;
 	struct sim_file *ifile;
+	struct sim_ctx *ictx;
 	int rc;
 
 	memcpy(&bind, arg, minsz);
@@ -318,7 +319,7 @@ sim_vfio_bind(struct sim_file *file, void *arg)
 		return sim_err(-EINVAL, op, "argsz below 16 or iommufd < 0");
 	if (bind.flags != 0)
 		return sim_err(-EINVAL, op, "unknown flags (no VF token is simulated)");
-	if (file->dev.access_granted)
+	if (df->access_granted)
 		return sim_err(-EINVAL, op, "this fd is already bound");
 	ifile = sim_fd_lookup(sim, bind.iommufd);
 	if (ifile == NULL) {
@@ -326,18 +327,19 @@ sim_vfio_bind(struct sim_file *file, void *arg)
 			return sim_err(-EBADF, op, "iommufd is not an open fd");
 		return sim_err(-EBADFD, op, "iommufd is not a (simulated) iommufd");
 	}
-	if (ifile->kind != SIM_FILE_IOMMUFD)
+	ictx = sim_iommufd_ctx_from_file(ifile);
+	if (ictx == NULL)
 		return sim_err(-EBADFD, op, "iommufd is not an iommufd");
-	if (fn->bound_file != NULL)
+	if (vdev->bound_file != NULL)
 		return sim_err(-EINVAL, op, "the device is already bound through another fd");
-	rc = sim_device_bind(ifile->ctx, fn, &idev);
+	rc = sim_device_bind(ictx, fn, &idev);
 	if (rc < 0)
 		return rc;
-	fn->idev = idev;
-	fn->bound_file = file;
-	fn->rid_attached = false;
-	fn->npasids = 0;
-	file->dev.access_granted = true;
+	vdev->idev = idev;
+	vdev->bound_file = file;
+	vdev->rid_attached = false;
+	vdev->npasids = 0;
+	df->access_granted = true;
 	sim_pci_enable(fn);
 	memcpy((uint8_t *)arg + offsetof(struct vfio_device_bind_iommufd, out_devid),
 	       &idev->obj.id, sizeof(idev->obj.id));
@@ -346,56 +348,56 @@ sim_vfio_bind(struct sim_file *file, void *arg)
 
 /* vfio_iommufd_physical_attach_ioas() */
 static int
-sim_vfio_rid_attach(struct sim_fn *fn, uint32_t *pt_id)
+sim_vfio_rid_attach(struct sim_vfio_dev *vdev, uint32_t *pt_id)
 {
 	int rc;
 
-	if (fn->rid_attached)
-		rc = sim_device_replace(fn->idev, 0, pt_id);
+	if (vdev->rid_attached)
+		rc = sim_device_replace(vdev->idev, 0, pt_id);
 	else
-		rc = sim_device_attach(fn->idev, 0, pt_id);
+		rc = sim_device_attach(vdev->idev, 0, pt_id);
 	if (rc == 0)
-		fn->rid_attached = true;
+		vdev->rid_attached = true;
 	return rc;
 }
 
 static void
-sim_vfio_rid_detach(struct sim_fn *fn)
+sim_vfio_rid_detach(struct sim_vfio_dev *vdev)
 {
-	if (!fn->rid_attached)
+	if (!vdev->rid_attached)
 		return;
-	sim_device_detach(fn->idev, 0);
-	fn->rid_attached = false;
+	sim_device_detach(vdev->idev, 0);
+	vdev->rid_attached = false;
 }
 
 /* vfio_iommufd_physical_pasid_attach_ioas() */
 static int
-sim_vfio_pasid_attach(struct sim_fn *fn, uint32_t pasid, uint32_t *pt_id)
+sim_vfio_pasid_attach(struct sim_vfio_dev *vdev, uint32_t pasid, uint32_t *pt_id)
 {
 	int rc;
 
-	if (sim_vfio_pasid_recorded(fn, pasid))
-		return sim_device_replace(fn->idev, pasid, pt_id);
-	rc = sim_vfio_pasid_record(fn, pasid);
+	if (sim_vfio_pasid_recorded(vdev, pasid))
+		return sim_device_replace(vdev->idev, pasid, pt_id);
+	rc = sim_vfio_pasid_record(vdev, pasid);
 	if (rc < 0)
 		return rc;
-	rc = sim_device_attach(fn->idev, pasid, pt_id);
+	rc = sim_device_attach(vdev->idev, pasid, pt_id);
 	if (rc < 0)
-		sim_vfio_pasid_forget(fn, pasid);
+		sim_vfio_pasid_forget(vdev, pasid);
 	return rc;
 }
 
 static void
-sim_vfio_pasid_detach(struct sim_fn *fn, uint32_t pasid)
+sim_vfio_pasid_detach(struct sim_vfio_dev *vdev, uint32_t pasid)
 {
-	if (!sim_vfio_pasid_recorded(fn, pasid))
+	if (!sim_vfio_pasid_recorded(vdev, pasid))
 		return;
-	sim_device_detach(fn->idev, pasid);
-	sim_vfio_pasid_forget(fn, pasid);
+	sim_device_detach(vdev->idev, pasid);
+	sim_vfio_pasid_forget(vdev, pasid);
 }
 
 static int
-sim_vfio_attach_pt(struct sim_fn *fn, void *arg)
+sim_vfio_attach_pt(struct sim_vfio_dev *vdev, void *arg)
 {
 	static const char op[] = "VFIO_DEVICE_ATTACH_IOMMUFD_PT";
 	const size_t minsz = offsetof(struct vfio_device_attach_iommufd_pt, pt_id) + 4;
@@ -415,9 +417,9 @@ sim_vfio_attach_pt(struct sim_fn *fn, void *arg)
 	}
 	pt_id = at.pt_id;
 	if (at.flags & VFIO_DEVICE_ATTACH_PASID)
-		rc = sim_vfio_pasid_attach(fn, at.pasid, &pt_id);
+		rc = sim_vfio_pasid_attach(vdev, at.pasid, &pt_id);
 	else
-		rc = sim_vfio_rid_attach(fn, &pt_id);
+		rc = sim_vfio_rid_attach(vdev, &pt_id);
 	if (rc < 0)
 		return rc;
 	memcpy((uint8_t *)arg + offsetof(struct vfio_device_attach_iommufd_pt, pt_id), &pt_id,
@@ -426,7 +428,7 @@ sim_vfio_attach_pt(struct sim_fn *fn, void *arg)
 }
 
 static int
-sim_vfio_detach_pt(struct sim_fn *fn, void *arg)
+sim_vfio_detach_pt(struct sim_vfio_dev *vdev, void *arg)
 {
 	static const char op[] = "VFIO_DEVICE_DETACH_IOMMUFD_PT";
 	const size_t minsz = offsetof(struct vfio_device_detach_iommufd_pt, flags) + 4;
@@ -441,9 +443,9 @@ sim_vfio_detach_pt(struct sim_fn *fn, void *arg)
 		if (dt.argsz < sizeof(dt))
 			return sim_err(-EINVAL, op, "PASID flag with argsz below 12");
 		memcpy(&dt.pasid, (const uint8_t *)arg + minsz, sizeof(dt.pasid));
-		sim_vfio_pasid_detach(fn, dt.pasid);
+		sim_vfio_pasid_detach(vdev, dt.pasid);
 	} else {
-		sim_vfio_rid_detach(fn);
+		sim_vfio_rid_detach(vdev);
 	}
 	return 0;
 }
@@ -455,26 +457,28 @@ sim_vfio_detach_pt(struct sim_fn *fn, void *arg)
  * stopped) before its PASIDs and RID are detached.
  */
 static void
-sim_vfio_unbind(struct sim_fn *fn)
+sim_vfio_unbind(struct sim_vfio_dev *vdev)
 {
-	sim_msix_disable(fn);
-	sim_fd_reset(&fn->err_fd);
-	sim_fd_reset(&fn->req_fd);
-	sim_pci_disable(fn);
-	while (fn->npasids > 0)
-		sim_vfio_pasid_detach(fn, fn->pasids[fn->npasids - 1]);
-	sim_vfio_rid_detach(fn);
-	sim_device_unbind(fn->idev);
-	fn->idev = NULL;
-	fn->bound_file = NULL;
+	sim_msix_disable(vdev);
+	sim_fd_reset(&vdev->err_fd);
+	sim_fd_reset(&vdev->req_fd);
+	sim_pci_disable(vdev->fn);
+	while (vdev->npasids > 0)
+		sim_vfio_pasid_detach(vdev, vdev->pasids[vdev->npasids - 1]);
+	sim_vfio_rid_detach(vdev);
+	sim_device_unbind(vdev->idev);
+	vdev->idev = NULL;
+	vdev->bound_file = NULL;
 }
 
-void
+static void
 sim_vfio_release(struct sim_file *file)
 {
-	if (file->dev.access_granted)
-		sim_vfio_unbind(file->dev.fn);
-	file->dev.access_granted = false;
+	struct sim_vfio_file *df = file->priv;
+
+	if (df->access_granted)
+		sim_vfio_unbind(df->fn->vdev);
+	free(df);
 }
 
 /* ---- info ioctls ---- */
@@ -573,22 +577,23 @@ sim_vfio_feature(void *arg)
 	return sim_err(-ENOTTY, op, "no device feature is simulated");
 }
 
-int
+static int
 sim_vfio_ioctl(struct sim_file *file, unsigned long cmd, void *arg)
 {
-	struct sim_fn *fn = file->dev.fn;
+	struct sim_vfio_file *df = file->priv;
+	struct sim_fn *fn = df->fn;
 
 	if (arg == NULL && cmd != VFIO_DEVICE_RESET)
 		return -EFAULT;
 	if (cmd == VFIO_DEVICE_BIND_IOMMUFD)
 		return sim_vfio_bind(file, arg);
-	if (!file->dev.access_granted)
+	if (!df->access_granted)
 		return sim_err(-EINVAL, "device ioctl", "the device fd is not bound yet");
 	switch (cmd) {
 	case VFIO_DEVICE_ATTACH_IOMMUFD_PT:
-		return sim_vfio_attach_pt(fn, arg);
+		return sim_vfio_attach_pt(fn->vdev, arg);
 	case VFIO_DEVICE_DETACH_IOMMUFD_PT:
-		return sim_vfio_detach_pt(fn, arg);
+		return sim_vfio_detach_pt(fn->vdev, arg);
 	case VFIO_DEVICE_FEATURE:
 		return sim_vfio_feature(arg);
 	case VFIO_DEVICE_GET_INFO:
@@ -598,7 +603,7 @@ sim_vfio_ioctl(struct sim_file *file, unsigned long cmd, void *arg)
 	case VFIO_DEVICE_GET_IRQ_INFO:
 		return sim_vfio_irq_info(arg);
 	case VFIO_DEVICE_SET_IRQS:
-		return sim_vfio_set_irqs(fn, arg);
+		return sim_vfio_set_irqs(fn->vdev, arg);
 	case VFIO_DEVICE_RESET:
 		/* The function is reset; its config state is saved and restored around it. */
 		sim_pci_reset(fn);
@@ -650,13 +655,14 @@ sim_vfio_bar_rw(struct sim_fn *fn, unsigned int bar, void *buf, size_t len, uint
 	return (ssize_t)n;
 }
 
-ssize_t
+static ssize_t
 sim_vfio_rw(struct sim_file *file, void *buf, size_t len, uint64_t off, bool write)
 {
-	struct sim_fn *fn = file->dev.fn;
+	struct sim_vfio_file *df = file->priv;
+	struct sim_fn *fn = df->fn;
 	uint64_t index = off >> SIM_REGION_SHIFT, pos = off & SIM_REGION_MASK;
 
-	if (!file->dev.access_granted)
+	if (!df->access_granted)
 		return sim_err(-EINVAL, "device read/write", "the device fd is not bound yet");
 	if (buf == NULL)
 		return -EFAULT;
@@ -675,16 +681,17 @@ sim_vfio_rw(struct sim_file *file, void *buf, size_t len, uint64_t off, bool wri
 	}
 }
 
-int
+static int
 sim_vfio_mmap(struct sim_file *file, size_t len, int prot, uint64_t off, void **addr)
 {
 	static const char op[] = "device mmap";
-	struct sim_fn *fn = file->dev.fn;
+	struct sim_vfio_file *df = file->priv;
+	struct sim_fn *fn = df->fn;
 	uint64_t index = off >> SIM_REGION_SHIFT, pos = off & SIM_REGION_MASK;
 	void *p;
 	int rc;
 
-	if (!file->dev.access_granted)
+	if (!df->access_granted)
 		return sim_err(-EINVAL, op, "the device fd is not bound yet");
 	if (len == 0 || (off & (SIM_PAGE_SIZE - 1)) || addr == NULL)
 		return sim_err(-EINVAL, op, "zero length or unaligned offset");
@@ -695,7 +702,7 @@ sim_vfio_mmap(struct sim_file *file, size_t len, int prot, uint64_t off, void **
 	p = mmap(NULL, len, prot, MAP_SHARED, fn->bar[index].memfd, (off_t)pos);
 	if (p == MAP_FAILED)
 		return -errno;
-	rc = sim_mmap_add(sim_of(file), p, len, file);
+	rc = sim_mmap_add(fn->sim, p, len, file);
 	if (rc < 0) {
 		munmap(p, len);
 		return rc;
@@ -724,6 +731,7 @@ sim_vfio_mmap(struct sim_file *file, size_t len, int prot, uint64_t off, void **
 
 struct sim_portal {
 	struct sim_file *file;	/* held */
+	struct sim_fn *fn;
 	unsigned int bar;
 	uint64_t pos;
 	struct sim_portal *next;	/* sim->portals */
@@ -734,7 +742,7 @@ static int
 sim_portal_store64(void *cookie, const void *src)
 {
 	const struct sim_portal *p = cookie;
-	struct sim_fn *fn = p->file->dev.fn;
+	struct sim_fn *fn = p->fn;
 	int rc = 0;
 
 	pthread_mutex_lock(&fn->sim->lock);
@@ -747,17 +755,18 @@ sim_portal_store64(void *cookie, const void *src)
 	return rc;
 }
 
-int
+static int
 sim_vfio_mmio_resolve(struct sim_file *file, uint64_t off, struct pdk_sys_mmio *mmio)
 {
 	static const char op[] = "mmio resolve";
-	struct sim_fn *fn = file->dev.fn;
+	struct sim_vfio_file *df = file->priv;
+	struct sim_fn *fn = df->fn;
 	struct pdk_sim *sim = fn->sim;
 	uint64_t index = off >> SIM_REGION_SHIFT, pos = off & SIM_REGION_MASK;
 	const struct sim_model *m = fn->model;
 	struct sim_portal *p;
 
-	if (!file->dev.access_granted)
+	if (!df->access_granted)
 		return sim_err(-EINVAL, op, "the device fd is not bound yet");
 	if (index > VFIO_PCI_BAR5_REGION_INDEX || fn->bar[index].size == 0)
 		return sim_err(-EINVAL, op, "not a BAR the function implements");
@@ -769,6 +778,7 @@ sim_vfio_mmio_resolve(struct sim_file *file, uint64_t off, struct pdk_sys_mmio *
 	if (p == NULL)
 		return -ENOMEM;
 	p->file = file;
+	p->fn = fn;
 	file->refs++;
 	p->bar = (unsigned int)index;
 	p->pos = pos;
@@ -797,4 +807,92 @@ sim_vfio_mmio_release(struct pdk_sim *sim, void *cookie)
 	sim_file_put(sim, p->file);
 	free(p);
 	return 0;
+}
+
+/* ---- the device file (vfio_device_fops) ---- */
+
+static void
+sim_vfio_show(const struct sim_file *file, char *buf, size_t len)
+{
+	const struct sim_vfio_file *df = file->priv;
+
+	snprintf(buf, len, "VFIO device %s", df->fn->addr);
+}
+
+static const struct sim_file_ops sim_vfio_fops = {
+	.show = sim_vfio_show,
+	.ioctl = sim_vfio_ioctl,
+	.rw = sim_vfio_rw,
+	.mmap = sim_vfio_mmap,
+	.mmio_resolve = sim_vfio_mmio_resolve,
+	.release = sim_vfio_release,
+};
+
+int
+sim_vfio_open(struct pdk_sim *sim, int index)
+{
+	struct sim_vfio_file *df;
+	struct sim_file *file;
+	struct sim_fn *fn;
+	int fd;
+
+	for (fn = sim->fns; fn != NULL; fn = fn->next)
+		if (fn->vdev != NULL && fn->vdev->index == index)
+			break;
+	if (fn == NULL)
+		return sim_err(-ENOENT, "open", "no such simulated VFIO cdev");
+	df = calloc(1, sizeof(*df));
+	if (df == NULL)
+		return -ENOMEM;
+	df->fn = fn;
+	file = sim_file_new(sim, &sim_vfio_fops, df);
+	if (file == NULL) {
+		free(df);
+		return -ENOMEM;
+	}
+	fd = sim_fd_install(sim, file);
+	if (fd < 0)
+		sim_file_put(sim, file);
+	return fd;
+}
+
+/* ---- vfio-pci's device of a function ---- */
+
+int
+sim_vfio_probe(struct sim_fn *fn)
+{
+	struct sim_vfio_dev *vdev;
+	unsigned int i;
+
+	if (fn->cfg.not_vfio)
+		return 0;
+	vdev = calloc(1, sizeof(*vdev));
+	if (vdev == NULL)
+		return -ENOMEM;
+	vdev->fn = fn;
+	vdev->index = fn->sim->next_vfio++;
+	vdev->err_fd = -1;
+	vdev->req_fd = -1;
+	for (i = 0; i < SIM_MSIX_VECTORS; i++)
+		vdev->msix_fd[i] = -1;
+	fn->vdev = vdev;
+	return 0;
+}
+
+void
+sim_vfio_remove(struct sim_vfio_dev *vdev)
+{
+	unsigned int i;
+
+	if (vdev == NULL)
+		return;
+	for (i = 0; i < SIM_MSIX_VECTORS; i++)
+		if (vdev->msix_fd[i] >= 0)
+			close(vdev->msix_fd[i]);
+	if (vdev->err_fd >= 0)
+		close(vdev->err_fd);
+	if (vdev->req_fd >= 0)
+		close(vdev->req_fd);
+	free(vdev->pasids);
+	free(vdev);
 }

@@ -1,0 +1,226 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The PDK authors
+ */
+
+#ifndef SIM_IOMMU_H
+#define SIM_IOMMU_H
+
+/*
+ * The simulated IOMMU (a simulation, not hardware): its kind, the IOMMU
+ * groups and their DMA owner, domains and what is attached where, the IO
+ * page table a domain mirrors (sim_iopt.c), translation and the DMA port
+ * the device models use, and the fault log (sim_iommu.c). The kernel model
+ * programs it (groups, attach, detach, replace); it reads a function's
+ * identity (struct sim_fn) and reaches the kernel model only through the
+ * fault handler a domain was given.
+ */
+
+#include "../sim.h"
+#include "pdk_uapi.h"
+
+struct sim_fn;
+
+/* ---- the IOMMU kind (sim_iommu.c) ---- */
+
+struct sim_resv_region {
+	uint64_t start;
+	uint64_t last;
+};
+
+/* What differs between the simulated IOMMU kinds, as between IOMMU drivers. */
+struct sim_iommu_kind {
+	const char *name;			/* "VT-d" */
+	uint32_t hw_info_type;			/* IOMMU_GET_HW_INFO's out_data_type */
+	const struct sim_resv_region *resv;	/* reserved regions of a RID attach */
+	unsigned int nresv;
+	uint64_t aperture_last;			/* the last IOVA a paging domain translates */
+	bool pasid_attach;			/* paging domains take a PASID (set_dev_pasid) */
+	bool pasid_features;			/* PASID EXEC/PRIV shown when a device has them */
+};
+
+/* @return the kind's facts, NULL when @p kind is none of enum pdk_sim_iommu. */
+const struct sim_iommu_kind *sim_iommu_kind_of(enum pdk_sim_iommu kind);
+
+/* ---- the IO page table (sim_iopt.c) ---- */
+
+struct sim_area {
+	uint64_t iova;
+	uint64_t length;
+	uint64_t user_va;
+	uint32_t prot;		/* IOMMU_IOAS_MAP_READABLE | _WRITEABLE */
+	uint64_t pinned;	/* pages pinned for it (0 while the table has no domain) */
+	struct sim_area *next;	/* sorted by iova */
+};
+
+struct sim_resv {
+	uint64_t start;
+	uint64_t last;
+	const void *owner;	/* a sim_domain (aperture) or a sim_fn (device regions) */
+	struct sim_resv *next;
+};
+
+/* The IO page table of an IOAS (struct io_pagetable). */
+struct sim_iopt {
+	struct pdk_sim *sim;			/* counters, the pin limit, the BAR mappings */
+	struct sim_area *areas;
+	struct sim_resv *resv;
+	struct iommu_iova_range *allowed;	/* IOMMU_IOAS_ALLOW_IOVAS, sorted */
+	unsigned int nallowed;
+	unsigned int ndomains;			/* domains filled from this table */
+	uint64_t iova_alignment;		/* 1 without a domain, the page size with one */
+};
+
+struct sim_domain;
+
+void sim_iopt_init(struct sim_iopt *iopt, struct pdk_sim *sim);
+/* Unmap (unpin) everything and drop every reserved and allowed range. */
+void sim_iopt_destroy(struct sim_iopt *iopt);
+/*
+ * Map [user_va, user_va + length) with @p prot (IOMMU_IOAS_MAP_READABLE,
+ * _WRITEABLE) at *@p iova when @p fixed, else at an IOVA the table picks;
+ * *@p iova is where it went. Pinned now when a domain uses the table.
+ */
+int sim_iopt_map(struct sim_iopt *iopt, uint64_t user_va, uint64_t length, uint32_t prot, bool fixed,
+		 uint64_t *iova);
+/* Remove the areas inside [start, last]; *unmapped: the bytes removed (also on failure). */
+int sim_iopt_unmap(struct sim_iopt *iopt, uint64_t start, uint64_t last, uint64_t *unmapped);
+/* The IOVA ranges usable for mapping (the holes between the reserved ones), in order. */
+int sim_iopt_usable_ranges(const struct sim_iopt *iopt,
+			   void (*emit)(void *arg, uint64_t start, uint64_t last), void *arg);
+bool sim_iopt_reserved_overlaps(const struct sim_iopt *iopt, uint64_t start, uint64_t last);
+/* Replace the allowed ranges with @p ranges (checked by the caller), which the table now owns. */
+void sim_iopt_set_allowed(struct sim_iopt *iopt, struct iommu_iova_range *ranges, unsigned int n);
+/*
+ * @p domain fills from the table (iopt_table_add_domain()): the IOVA
+ * alignment becomes its page size, what lies beyond its aperture is
+ * reserved for it, and the first domain pins every area.
+ */
+int sim_iopt_add_domain(struct sim_iopt *iopt, const struct sim_domain *domain);
+void sim_iopt_remove_domain(struct sim_iopt *iopt, const struct sim_domain *domain);
+/* Reserve @p reg for @p owner: all or none (-EADDRINUSE when a mapping or allowed range is there). */
+int sim_iopt_reserve_regions(struct sim_iopt *iopt, const struct sim_resv_region *reg, unsigned int n,
+			     const void *owner);
+/* Drop every reserved range of @p owner. */
+void sim_iopt_unreserve(struct sim_iopt *iopt, const void *owner);
+/* The area holding @p iova, or NULL: what the IOMMU translates through. */
+struct sim_area *sim_iopt_area_at(struct sim_iopt *iopt, uint64_t iova);
+/* mincore(): every page of [va, va + len) is mapped in the process. @return 0 or -EFAULT. */
+int sim_va_present(uint64_t va, uint64_t len);
+
+/* ---- groups, domains and attachments (sim_iommu.c) ---- */
+
+struct sim_attach_handle;
+
+/*
+ * The fault path a domain was given (iommufd_fault_iopf_handler()): the
+ * access of @p fn through @p handle faulted, as @p f says (also in the
+ * fault log by then).
+ */
+typedef void sim_iopf_handler_t(struct sim_attach_handle *handle, struct sim_fn *fn,
+				const struct pdk_sim_fault *f);
+
+/* A paging domain (struct iommu_domain): what an attached function's accesses translate through. */
+struct sim_domain {
+	struct sim_iopt *iopt;		/* the IO page table it mirrors */
+	uint64_t aperture_last;
+	sim_iopf_handler_t *iopf_handler;	/* NULL: a fault is only logged */
+};
+
+/* What the IOMMU has programmed for one (group, PASID) (struct iommu_attach_handle). */
+struct sim_attach_handle {
+	uint32_t pasid;			/* 0 is the RID (IOMMU_NO_PASID) */
+	struct sim_domain *domain;
+	struct sim_attach_handle *next;
+};
+
+/* An IOMMU group (struct iommu_group): functions the IOMMU cannot tell apart. */
+struct sim_group {
+	uint32_t number;
+	void *owner;			/* the DMA owner (an iommufd context), NULL when none */
+	unsigned int owner_cnt;		/* bound devices of that owner */
+	unsigned int refs;		/* functions in the group */
+	struct sim_attach_handle *attach;
+	struct sim_group *next;
+};
+
+/*
+ * A function joins the group numbered @p number (0: a new one of its own),
+ * made if needed (the IOMMU's device_group()). NULL: -ENOMEM.
+ */
+struct sim_group *sim_iommu_group_get(struct pdk_sim *sim, uint32_t number);
+/* A function leaves @p grp: the last one frees it. */
+void sim_iommu_group_put(struct pdk_sim *sim, struct sim_group *grp);
+
+/* A paging domain of the sim's IOMMU kind, mirroring @p iopt. */
+void sim_domain_init(struct sim_domain *domain, const struct pdk_sim *sim, struct sim_iopt *iopt);
+
+/* Program @p handle: @p domain for @p grp at @p pasid (0: the RID). */
+void sim_iommu_attach(struct sim_group *grp, struct sim_attach_handle *handle, uint32_t pasid,
+		      struct sim_domain *domain);
+/* The domain of @p handle becomes @p domain, with no moment of none (a replace). */
+void sim_iommu_replace(struct sim_attach_handle *handle, struct sim_domain *domain);
+void sim_iommu_detach(struct sim_group *grp, struct sim_attach_handle *handle);
+/* The handle of (@p grp, @p pasid), NULL when nothing is attached there. */
+struct sim_attach_handle *sim_iommu_attach_find(struct sim_group *grp, uint32_t pasid);
+
+/* ---- the DMA API of the device models (sim_iommu.c) ---- */
+
+/*
+ * Process pages a device model found present (mincore()) and trusts until
+ * it empties the cache. The check guards against a process that unmapped
+ * memory still mapped in an IOAS (the sim cannot keep pinned pages), and is
+ * a syscall: a model that touches the same pages many times for one unit of
+ * work (the DSA engine, per descriptor taken from a WQ: a batch and its
+ * records) checks each once. A munmap made before that work began is still
+ * caught; one racing with it never was.
+ */
+#define SIM_VA_CACHE_MAX 8u
+struct sim_va_cache {
+	unsigned int n;
+	unsigned int next;	/* the entry a new range replaces when full */
+	struct {
+		uint64_t start;	/* page-aligned */
+		uint64_t end;
+	} r[SIM_VA_CACHE_MAX];
+};
+
+static inline void
+sim_va_cache_reset(struct sim_va_cache *vc)
+{
+	vc->n = 0;
+	vc->next = 0;
+}
+
+/*
+ * One device access through the IOMMU. On a fault nothing moves, the fault
+ * is recorded and *fault_iova says where. @p vc may be NULL (check every
+ * page). @return 0, -EFAULT (IOMMU fault) or -EINVAL (the function cannot
+ * emit that PASID).
+ */
+int sim_iommu_dma(struct sim_fn *fn, bool pasid_valid, uint32_t pasid, uint64_t iova,
+		  void *buf, size_t len, bool to_memory, uint64_t *fault_iova);
+int sim_iommu_dma_vc(struct sim_fn *fn, bool pasid_valid, uint32_t pasid, uint64_t iova,
+		     void *buf, size_t len, bool to_memory, struct sim_va_cache *vc,
+		     uint64_t *fault_iova);
+
+/*
+ * Translate and check a device access as sim_iommu_dma() does (a refusal is
+ * recorded the same way) without moving a byte, so a model can check both
+ * sides of a copy before it starts. *host is the process address of the
+ * range when it is contiguous there (one mapping), else NULL; it is valid
+ * only while the sim's lock stays held.
+ */
+int sim_iommu_map(struct sim_fn *fn, bool pasid_valid, uint32_t pasid, uint64_t iova, size_t len,
+		  bool to_memory, struct sim_va_cache *vc, uint8_t **host, uint64_t *fault_iova);
+
+/*
+ * sim_iommu_dma() of a memory write whose first byte is a status a poller
+ * waits on (a DSA completion record): bytes 1..len-1 are written first, then
+ * byte 0 with a release store, so a poller that reads byte 0 with acquire
+ * order sees the rest.
+ */
+int sim_iommu_dma_write_status_last(struct sim_fn *fn, bool pasid_valid, uint32_t pasid,
+				    uint64_t iova, const void *buf, size_t len,
+				    struct sim_va_cache *vc, uint64_t *fault_iova);
+
+#endif /* SIM_IOMMU_H */
