@@ -64,8 +64,9 @@ def declared(header):
 
 # What the toolchain, not PDK, puts in a library's dynamic table: the
 # linker's own markers, and the section bounds that sanitizer coverage
-# (clang's -fsanitize=fuzzer-no-link, the fuzz build) exports.
-TOOLCHAIN = re.compile(r'^(_init|_fini|_edata|_end|__bss_start|__(start|stop)_\w+)$')
+# (clang's -fsanitize=fuzzer-no-link, the fuzz build) and ASan's ODR
+# indicators export.
+TOOLCHAIN = re.compile(r'^(_init|_fini|_edata|_end|__bss_start|__(start|stop)_\w+|__odr_asan\.\w+)$')
 
 
 def exported(lib):

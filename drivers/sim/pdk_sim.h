@@ -147,7 +147,7 @@ struct pdk_sim_stats {
 	unsigned int rid_attachments;	/**< RIDs attached to a HWPT */
 	unsigned int mappings;		/**< IOAS mapping areas */
 	uint64_t pinned_pages;		/**< pages pinned by IOAS mappings */
-	unsigned int mmaps;		/**< BAR mappings handed out */
+	unsigned int mmaps;		/**< BAR mappings and portal hooks (pdk_sys_mmio_resolve()) handed out */
 	unsigned int engines;		/**< device-model threads running (DSA engines) */
 	uint64_t faults;		/**< faults recorded since creation (not reset) */
 	uint64_t calls;			/**< boundary calls since creation (not reset) */
@@ -166,8 +166,9 @@ int pdk_sim_create(const struct pdk_sim_config *cfg, struct pdk_sim **sim);
 /**
  * Destroy the sim.
  *
- * Refused (-EBUSY, nothing changed, logged with the open fds) while an fd
- * or a BAR mapping of the sim is open: the handles of lib/iommufd and
+ * Refused (-EBUSY, nothing changed, logged with the open fds) while an fd,
+ * a BAR mapping or a portal hook (pdk_sys_mmio_resolve()) of the sim is
+ * open: the handles of lib/iommufd and
  * lib/vfio keep them, so they must be closed first (as a kernel module
  * with users cannot be unloaded).
  * @param sim  the sim

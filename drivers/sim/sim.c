@@ -252,7 +252,7 @@ pdk_sim_destroy(struct pdk_sim *sim)
 	 * it: PDK's handles keep its fds, and freeing it under them would
 	 * leave every later call on them a use-after-free.
 	 */
-	if (sim->nfds > 0 || sim->nmmaps > 0) {
+	if (sim->nfds > 0 || sim->st.mmaps > 0) {	/* mmaps: BAR mappings and portal hooks */
 		fds[0] = '\0';
 		for (i = 0; i < sim->nfds && i < SIM_FDS_NAMED && off < sizeof(fds); i++) {
 			const struct sim_fd *f = &sim->fds[i];
@@ -268,10 +268,10 @@ pdk_sim_destroy(struct pdk_sim *sim)
 			off += (size_t)n;
 		}
 		sim_fail(PDK_LOG_ERR, "simulated kernel", -EBUSY,
-			 "close them first (pdk_vfio_close(), pdk_iommufd_close(), after the PASID contexts, spaces and address spaces that use them)",
-			 "destroy refused: %u fd(s) open%s%s%s and %u BAR mapping(s)", sim->nfds,
-			 sim->nfds > 0 ? ": " : "", fds, sim->nfds > SIM_FDS_NAMED ? " ..." : "",
-			 sim->nmmaps);
+			 "close them first (pdk_vfio_portal_release(), pdk_vfio_close(), pdk_iommufd_close(), after the PASID contexts, spaces and address spaces that use them)",
+			 "destroy refused: %u fd(s) open%s%s%s and %u BAR mapping(s) or portal hook(s)",
+			 sim->nfds, sim->nfds > 0 ? ": " : "", fds,
+			 sim->nfds > SIM_FDS_NAMED ? " ..." : "", sim->st.mmaps);
 		pthread_mutex_unlock(&sim->lock);
 		return -EBUSY;
 	}

@@ -98,6 +98,7 @@ struct sim_file;
 struct sim_fn;
 struct sim_group;
 struct sim_iommu_kind;
+struct sim_portal;
 
 /*
  * A BAR mapping the sim handed out (kernel/sim_fd.c). The IO page table
@@ -128,6 +129,7 @@ struct pdk_sim {
 	struct sim_mmap *mmaps;
 	unsigned int nmmaps;
 	unsigned int cap_mmaps;
+	struct sim_portal *portals;	/* store64 hooks handed out (kernel/sim_vfio.c) */
 
 	struct pdk_sim_fault faults[SIM_FAULT_LOG_MAX];
 	unsigned int fault_head;	/* oldest */

@@ -142,6 +142,39 @@ pdk_sys_link_name(struct pdk_sys *sys, const char *path, char *buf, size_t len)
 	return sys->ops->link_name(sys->priv, path, buf, len);
 }
 
+int
+pdk_sys_mmio_resolve(struct pdk_sys *sys, int fd, uint64_t offset, struct pdk_sys_mmio *mmio)
+{
+	if (pdk_log_null(sys, "sys", NULL, SYS_FIX_ARGS, "mmio resolve: NULL backend") ||
+	    pdk_log_null(mmio, "sys", NULL, SYS_FIX_ARGS, "mmio resolve: NULL output pointer"))
+		return -EINVAL;
+	memset(mmio, 0, sizeof(*mmio));
+	if (sys->ops->mmio_resolve == NULL)
+		return 0;	/* PDK_SYS_MMIO_MAP: the kernel's answer */
+	return sys->ops->mmio_resolve(sys->priv, fd, offset, mmio);
+}
+
+int
+pdk_sys_mmio_release(struct pdk_sys *sys, struct pdk_sys_mmio *mmio)
+{
+	int rc;
+
+	if (pdk_log_null(sys, "sys", NULL, SYS_FIX_ARGS, "mmio release: NULL backend") ||
+	    pdk_log_null(mmio, "sys", NULL, SYS_FIX_ARGS, "mmio release: NULL answer"))
+		return -EINVAL;
+	if (mmio->kind == PDK_SYS_MMIO_MAP)
+		return 0;	/* a mapping is the caller's to unmap */
+	if (mmio->kind != PDK_SYS_MMIO_HOOK || sys->ops->mmio_release == NULL)
+		return pdk_log_fail("sys", NULL, -EINVAL,
+				    "pass what pdk_sys_mmio_resolve() of this backend answered",
+				    "mmio release: %s", mmio->kind != PDK_SYS_MMIO_HOOK ?
+				    "unknown kind" : "a hook this backend cannot have made");
+	rc = sys->ops->mmio_release(sys->priv, mmio);
+	if (rc == 0)
+		memset(mmio, 0, sizeof(*mmio));
+	return rc;
+}
+
 /*
  * The two file helpers are built on the ops rather than being ops, so every
  * backend (the sim, a rooted kernel, a test's) serves them unchanged.

@@ -316,6 +316,83 @@ ssize_t pdk_sys_pread_file(struct pdk_sys *sys, const char *path, void *buf, siz
  */
 ssize_t pdk_sys_link_name(struct pdk_sys *sys, const char *path, char *buf, size_t len);
 
+/**
+ * @name Direct stores to a device region
+ * How a driver's 64-byte stores (a DSA work queue's descriptors, written
+ * with MOVDIR64B) reach a window of a device region: asked once, when the
+ * driver sets up its queue, so that no store goes through the boundary.
+ *
+ * The kernel's answer is always "map it": mmap the region and store into
+ * the mapping; the CPU's store reaches the device with no syscall at all.
+ * A backend whose devices are models inside the process (the sim) cannot
+ * see a store into memory, and a pwrite per store would put a whole
+ * syscall path (argument checks, lock, accounting, failure injection) on
+ * every descriptor. It answers with a hook instead: a function of its own
+ * that hands the 64 bytes straight to the model, which checks them as it
+ * checks a pwrite there.
+ *
+ * A hook holds what it stores to (the sim: the device file, as a mapping
+ * of it does, so it stays usable after the fd is closed) until
+ * pdk_sys_mmio_release(); a store through it after that is a
+ * use-after-free, as a store through a mapping after munmap faults.
+ * @{
+ */
+
+/**
+ * A backend's store: the 64 bytes at @p src to the window the hook was
+ * resolved for, ordered after the caller's earlier memory writes (as
+ * MOVDIR64B after an sfence). Not a boundary call: nothing is counted or
+ * injected. @return 0, or -errno when the device did not take the bytes
+ * (the sim: -EIO while memory decoding is off, as a pwrite gets).
+ * @param cookie  the hook's own (struct pdk_sys_mmio.cookie)
+ * @param src  the 64 bytes
+ */
+typedef int (*pdk_sys_store64_t)(void *cookie, const void *src);
+
+/** What pdk_sys_mmio_resolve() answers. */
+enum pdk_sys_mmio_kind {
+	PDK_SYS_MMIO_MAP = 0,	/**< mmap the region and store into the mapping (the kernel) */
+	PDK_SYS_MMIO_HOOK,	/**< call store64(cookie, src) for each 64-byte store */
+};
+
+/** The store path of a window; all zero (MAP) unless a hook. */
+struct pdk_sys_mmio {
+	enum pdk_sys_mmio_kind kind;	/**< map it, or call the hook */
+	pdk_sys_store64_t store64;	/**< HOOK: the store */
+	void *cookie;			/**< HOOK: its first argument, the backend's */
+};
+
+/**
+ * How 64-byte stores reach the 64 bytes at file offset @p offset of the
+ * device fd @p fd (a region's offset plus the position inside it, as
+ * pdk_sys_pwrite() takes). A backend without a direct path answers
+ * PDK_SYS_MMIO_MAP without looking at the fd (the mmap then judges it).
+ * @param sys  the backend
+ * @param fd  a device fd opened through it
+ * @param offset  the window's file offset
+ * @param[out] mmio  the answer; a hook must be given back with
+ *   pdk_sys_mmio_release()
+ * @return 0, or -errno: the backend's refusal (the sim: -EBADF for an fd
+ *   it did not open, -ENODEV for a file that is no device, -EINVAL for a
+ *   device fd not bound yet or a window outside an implemented BAR), or
+ *   -EINVAL (logged) for a NULL argument.
+ */
+int pdk_sys_mmio_resolve(struct pdk_sys *sys, int fd, uint64_t offset,
+			 struct pdk_sys_mmio *mmio);
+
+/**
+ * Give back what pdk_sys_mmio_resolve() answered: a hook is released (the
+ * sim drops its hold on the device file) and @p mmio is zeroed; a MAP
+ * answer holds nothing (0). Releasing a zeroed answer again is a no-op.
+ * @param sys  the backend that answered
+ * @param mmio  its answer
+ * @return 0, the backend's refusal (the sim: -EINVAL for a hook it did not
+ *   make), or -EINVAL (logged) for a NULL argument or an unknown kind.
+ */
+int pdk_sys_mmio_release(struct pdk_sys *sys, struct pdk_sys_mmio *mmio);
+
+/** @} */
+
 #pragma GCC visibility pop
 
 #ifdef __cplusplus

@@ -47,6 +47,14 @@ struct pdk_sys_ops {
 	ssize_t (*read_file)(void *priv, const char *path, char *buf, size_t len);
 	/** pdk_sys_link_name() */
 	ssize_t (*link_name)(void *priv, const char *path, char *buf, size_t len);
+	/**
+	 * pdk_sys_mmio_resolve(), optional: a direct store path into a device
+	 * region. NULL answers PDK_SYS_MMIO_MAP, the kernel's answer, which is
+	 * why the kernel leaves it NULL. The answer arrives zeroed (MAP).
+	 */
+	int (*mmio_resolve)(void *priv, int fd, uint64_t offset, struct pdk_sys_mmio *mmio);
+	/** pdk_sys_mmio_release() of a hook: required when mmio_resolve makes hooks */
+	int (*mmio_release)(void *priv, struct pdk_sys_mmio *mmio);
 };
 
 struct pdk_sys_backend;

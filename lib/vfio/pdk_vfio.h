@@ -180,8 +180,9 @@ int pdk_vfio_open(struct pdk_sys *sys, const char *pci_addr, struct pdk_vfio_dev
  * Unmap the BARs mapped through this handle and close the fd (the kernel
  * detaches the RID and every PASID, and unbinds the device).
  *
- * Refused (-EBUSY, nothing changed, logged) while a PASID space of the
- * device lives: destroy it first.
+ * Refused (-EBUSY, nothing changed, logged) while a PASID space or a
+ * portal (pdk_vfio_bar_portal()) of the device lives: destroy or release
+ * it first.
  * @param dev  the device
  * @return 0 (NULL: a no-op) or -EBUSY.
  */
@@ -328,6 +329,70 @@ int pdk_vfio_bar_read(struct pdk_vfio_dev *dev, unsigned int bar, uint64_t offse
  */
 int pdk_vfio_bar_write(struct pdk_vfio_dev *dev, unsigned int bar, uint64_t offset,
 		       const void *buf, size_t len);
+
+/**
+ * @name Portals
+ * A portal is a 64-byte window of a BAR that takes whole-descriptor stores
+ * (a DSA work queue's, written with MOVDIR64B). A driver resolves each of
+ * its portals once, when it sets up the queue, and then stores through the
+ * answer with no call into this library or the boundary per store:
+ *
+ * - @c addr set: the portal inside a mapping of the BAR (the kernel
+ *   backend: pdk_vfio_bar_map()); store with MOVDIR64B, after an sfence;
+ * - @c store64 set: the backend's hook (the sim, whose device models cannot
+ *   see a store into memory); call @c store64(@c cookie, desc) with the 64
+ *   bytes. It returns 0, or -errno when the device did not take them; it
+ *   logs nothing (it is the fast path) and is safe from the thread that
+ *   owns the queue while other threads use the device's control path.
+ *
+ * A portal holds the device: pdk_vfio_close() is refused (-EBUSY, logged
+ * with the portal's BAR and offset) until pdk_vfio_portal_release(), so
+ * the mapping or the hook never outlives it. A reset of the device does
+ * not release a portal: stores then reach a device that, like hardware
+ * after a reset, drops them (the sim's DSA counts them, dropped_disabled).
+ * @{
+ */
+
+/** lib/vfio's record of a resolved portal (opaque). */
+struct pdk_vfio_portal_ref;
+
+/** A resolved portal: exactly one of @c addr and @c store64 is set. */
+struct pdk_vfio_portal {
+	void *addr;			/**< the mapped portal (MOVDIR64B), or NULL */
+	pdk_sys_store64_t store64;	/**< the backend's store, or NULL */
+	void *cookie;			/**< store64's first argument */
+	struct pdk_vfio_portal_ref *ref;	/**< for pdk_vfio_portal_release() only */
+};
+
+/**
+ * Resolve the portal at @p offset of BAR @p bar (pdk_sys_mmio_resolve());
+ * when the backend says "map it", the BAR is mapped (pdk_vfio_bar_map(),
+ * once) and @c addr points into the mapping. The device must be bound.
+ * @param dev  the device
+ * @param bar  the BAR (0..5): PDK_IDXD_WQ_BAR for a DSA
+ * @param offset  where in the BAR: 64-byte aligned, with 64 bytes after it
+ * @param[out] portal  the answer (zeroed on failure)
+ * @return 0, or -errno with an ERR line naming the device, the BAR and the
+ *   offset: -EINVAL for a NULL argument, a BAR beyond 5, an unbound device,
+ *   an offset not 64-byte aligned or without 64 bytes of the BAR after it;
+ *   -ENOTSUP for a BAR the device does not implement or that cannot be
+ *   mapped; -ENOMEM; the backend's refusal.
+ */
+int pdk_vfio_bar_portal(struct pdk_vfio_dev *dev, unsigned int bar, uint64_t offset,
+			struct pdk_vfio_portal *portal);
+
+/**
+ * Give back a portal: the backend releases its hook (a mapped portal stays
+ * in the BAR's mapping, which pdk_vfio_close() unmaps), the device may
+ * close again, and @p portal is zeroed. No store may be in flight through
+ * it. NULL, or a zeroed portal, is a no-op.
+ * @param portal  what pdk_vfio_bar_portal() filled
+ * @return 0, or the backend's refusal of the release (logged; the portal
+ *   is given back anyway).
+ */
+int pdk_vfio_portal_release(struct pdk_vfio_portal *portal);
+
+/** @} */
 
 /**
  * Read PCI config space.

@@ -113,8 +113,9 @@ pdk_vfio_close(struct pdk_vfio_dev *dev)
 		return 0;
 	if (pdk_holders_count(&dev->holders) > 0)
 		return pdk_log_fail("vfio", dev->name, -EBUSY,
-				    "destroy it first (pdk_pasid_space_destroy(), after releasing "
-				    "its PASID contexts)", "close refused, still used by %s",
+				    "release them first (pdk_vfio_portal_release(); "
+				    "pdk_pasid_space_destroy(), after releasing its PASID contexts)",
+				    "close refused, still used by %s",
 				    pdk_holders_describe(&dev->holders, who, sizeof(who)));
 	if (dev->msix_nvec > 0)
 		pdk_vfio_msix_disable(dev);

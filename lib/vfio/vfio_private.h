@@ -97,6 +97,21 @@ PDK_INTERNAL int vfio_cdev_lookup(struct pdk_sys *sys, const char *addr,
  */
 PDK_INTERNAL void vfio_bind_cmds(char *buf, size_t len, const char *addr, bool bound);
 
+/*
+ * -EINVAL, logged, for a NULL device or a BAR beyond 5: the checks every
+ * call on a BAR starts with (@p step names the call: "mmap", "portal").
+ */
+PDK_INTERNAL int vfio_check_bar(const struct pdk_vfio_dev *dev, unsigned int bar,
+				const char *step);
+
+/* A resolved portal (pdk_vfio_bar_portal()): a hold on its device. */
+struct pdk_vfio_portal_ref {
+	struct pdk_vfio_dev *dev;
+	struct pdk_hold hold;		/* in dev->holders: close refused meanwhile */
+	struct pdk_sys_mmio mmio;	/* the backend's answer, given back at release */
+	char name[40];			/* "BAR 2 + 0x4000", the hold's label */
+};
+
 /* Unmap every BAR mapped through @p dev (close path). */
 PDK_INTERNAL void vfio_bars_unmap(struct pdk_vfio_dev *dev);
 

@@ -103,8 +103,8 @@ pdk_vfio_region_info(struct pdk_vfio_dev *dev, uint32_t index, struct pdk_vfio_r
 	return 0;
 }
 
-static int
-check_bar(const struct pdk_vfio_dev *dev, unsigned int bar, const char *step)
+int
+vfio_check_bar(const struct pdk_vfio_dev *dev, unsigned int bar, const char *step)
 {
 	int rc = vfio_need_dev(dev, step);
 
@@ -124,7 +124,7 @@ pdk_vfio_bar_map(struct pdk_vfio_dev *dev, unsigned int bar, void **addr, size_t
 	void *p;
 	int rc;
 
-	rc = check_bar(dev, bar, "mmap");
+	rc = vfio_check_bar(dev, bar, "mmap");
 	if (rc < 0)
 		return rc;
 	if (pdk_log_null(addr, "vfio", dev->name, "pass a valid pointer",
@@ -235,7 +235,7 @@ bar_rw(struct pdk_vfio_dev *dev, unsigned int bar, uint64_t offset, void *buf, s
 	char what[16];
 	int rc;
 
-	rc = check_bar(dev, bar, write ? "write" : "read");
+	rc = vfio_check_bar(dev, bar, write ? "write" : "read");
 	if (rc < 0)
 		return rc;
 	snprintf(what, sizeof(what), "BAR %u", bar);

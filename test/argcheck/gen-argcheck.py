@@ -114,6 +114,7 @@ FIXTURES = {
     'struct pdk_sim_dsa_stats *': '@local', 'struct pdk_iommufd_hw_info *': '@local',
     'struct pdk_vfio_region *': '@local', 'struct pdk_dmadev_info *': '@local',
     'struct pdk_dmadev_queue_info *': '@local', 'struct pdk_dmadev_stats *': '@local',
+    'struct pdk_sys_mmio *': '@local', 'struct pdk_vfio_portal *': '@local',
     # scalars
     'int fd': 'fx->fd',
     'int fault_fd': 'fx->fault_fd',

@@ -9,7 +9,9 @@
  * baseline) and plain memcpy() (the ceiling), for sizes 64 B to 1 MiB and
  * bursts of 1 to 64 ops. Each cell: enqueue a burst, submit, wait for the
  * whole burst, repeat for a fixed time. Prints Mops/s and GB/s of each and
- * the ratios PDK/skeleton and PDK/memcpy.
+ * the ratios PDK/skeleton and PDK/memcpy, and what the submitting thread
+ * itself spends per op in enqueue and submit (the driver's and the portal's
+ * cost, without the wait for the engine).
  *
  * These are figures of a simulation: the DSA model copies with the CPU in
  * an engine thread and translates every access through the simulated IOMMU.
@@ -48,6 +50,7 @@ static const unsigned int bursts[] = { 1, 8, 32, 64 };
 struct result {
 	double mops;
 	double gbps;
+	double sub_ns;		/* per op, in enqueue + submit */
 };
 
 static void
@@ -225,7 +228,7 @@ static int
 engine_run(const struct engine *e, uint32_t size, unsigned int burst, uint64_t ns,
 	   struct result *r)
 {
-	uint64_t t0 = pdk_sys_monotonic_ns(), t = t0, ops = 0;
+	uint64_t t0 = pdk_sys_monotonic_ns(), t = t0, ops = 0, sub = 0;
 	unsigned int i;
 
 	while (t - t0 < ns) {
@@ -235,6 +238,7 @@ engine_run(const struct engine *e, uint32_t size, unsigned int burst, uint64_t n
 			if (e->copy(e->ctx, (uint64_t)i * size, size) < 0)
 				return -ENOSPC;
 		e->submit(e->ctx);
+		sub += pdk_sys_monotonic_ns() - t;
 		while (done < burst) {
 			bool err = false;
 
@@ -246,6 +250,7 @@ engine_run(const struct engine *e, uint32_t size, unsigned int burst, uint64_t n
 		t = pdk_sys_monotonic_ns();
 	}
 	result_set(r, ops, size, t - t0);
+	r->sub_ns = ops > 0 ? (double)sub / (double)ops : 0;
 	return 0;
 }
 
@@ -267,13 +272,23 @@ memcpy_run(uint8_t *mem, uint32_t size, unsigned int burst, uint64_t ns, struct 
 	result_set(r, ops, size, t - t0);
 }
 
+/* The cell (@p size, @p burst) is measured: --size and --burst, 0 for any. */
+static bool
+cell_wanted(uint32_t size, unsigned int burst, unsigned long only_size, unsigned long only_burst)
+{
+	return (only_size == 0 || size == only_size) && (only_burst == 0 || burst == only_burst);
+}
+
 static void
 usage(const char *prog)
 {
-	printf("Usage: %s [EAL options] -- [--ms N]\n"
+	printf("Usage: %s [EAL options] -- [--ms N] [--size B] [--burst N]\n"
 	       "Copy throughput of PDK's dmadev on the SIMULATED DSA model, next to DPDK's\n"
 	       "dma_skeleton (rte_dma) and memcpy(), sizes 64 B..1 MiB, bursts 1..64.\n"
-	       "  --ms N   time per cell and engine in milliseconds (default 100)\n"
+	       "  --ms N     time per cell and engine in milliseconds (default 100)\n"
+	       "  --size B   only the cells of copies of B bytes (one of the sizes)\n"
+	       "  --burst N  only the cells of bursts of N (one of the bursts)\n"
+	       "sub ns/op: what the submitting thread spends per op in enqueue + submit.\n"
 	       "Without EAL options it starts DPDK with --no-huge --no-pci --vdev=dma_skeleton.\n",
 	       prog);
 }
@@ -291,6 +306,7 @@ main(int argc, char **argv)
 	enum { NS = sizeof(sizes) / sizeof(sizes[0]), NB = sizeof(bursts) / sizeof(bursts[0]) };
 	static struct result ceiling[NS][NB];
 	uint64_t ns = 100ull * 1000 * 1000;
+	unsigned long only_size = 0, only_burst = 0;
 	int eal_argc, rc, i;
 	size_t si, bi;
 	uint8_t *mem;
@@ -312,6 +328,10 @@ main(int argc, char **argv)
 	for (i = 1; i < argc; i++)
 		if (strcmp(argv[i], "--ms") == 0 && i + 1 < argc)
 			ns = strtoull(argv[++i], NULL, 0) * 1000 * 1000;
+		else if (strcmp(argv[i], "--size") == 0 && i + 1 < argc)
+			only_size = strtoul(argv[++i], NULL, 0);
+		else if (strcmp(argv[i], "--burst") == 0 && i + 1 < argc)
+			only_burst = strtoul(argv[++i], NULL, 0);
 
 	/*
 	 * The ceiling first, while no engine thread exists: both engines keep
@@ -326,7 +346,8 @@ main(int argc, char **argv)
 	memset(mem, 0x5a, 2 * REGION);
 	for (si = 0; si < NS; si++)
 		for (bi = 0; bi < NB; bi++)
-			memcpy_run(mem, sizes[si], bursts[bi], ns, &ceiling[si][bi]);
+			if (cell_wanted(sizes[si], bursts[bi], only_size, only_burst))
+				memcpy_run(mem, sizes[si], bursts[bi], ns, &ceiling[si][bi]);
 	munmap(mem, 2 * REGION);
 
 	rc = pdk_side_setup(&pdk);
@@ -341,14 +362,16 @@ main(int argc, char **argv)
 	       "(measured first, before either engine's thread exists).\n"
 	       "%llu ms per cell and engine, ring %u.\n\n", (unsigned long long)(ns / 1000000),
 	       RING);
-	printf("%8s %5s | %9s %9s | %10s %9s | %10s %9s | %8s %8s\n", "size", "burst",
-	       "PDK Mop/s", "PDK GB/s", "skel Mop/s", "skel GB/s", "mcpy Mop/s", "mcpy GB/s",
-	       "PDK/skel", "PDK/mcpy");
+	printf("%8s %5s | %9s %9s %7s | %10s %9s %7s | %10s %9s | %8s %8s\n", "size", "burst",
+	       "PDK Mop/s", "PDK GB/s", "sub ns", "skel Mop/s", "skel GB/s", "sub ns",
+	       "mcpy Mop/s", "mcpy GB/s", "PDK/skel", "PDK/mcpy");
 	for (si = 0; si < NS; si++) {
 		for (bi = 0; bi < NB; bi++) {
 			const struct result *c = &ceiling[si][bi];
 			struct result a, b;
 
+			if (!cell_wanted(sizes[si], bursts[bi], only_size, only_burst))
+				continue;
 			rc = engine_run(&pdk_engine, sizes[si], bursts[bi], ns, &a);
 			if (rc == 0)
 				rc = engine_run(&rte_engine, sizes[si], bursts[bi], ns, &b);
@@ -356,9 +379,10 @@ main(int argc, char **argv)
 				fprintf(stderr, "bench: run failed: %s\n", strerror(-rc));
 				goto out;
 			}
-			printf("%8u %5u | %9.3f %9.2f | %10.3f %9.2f | %10.3f %9.2f | %7.2fx %7.2fx\n",
-			       sizes[si], bursts[bi], a.mops, a.gbps, b.mops, b.gbps, c->mops,
-			       c->gbps, a.gbps / b.gbps, a.gbps / c->gbps);
+			printf("%8u %5u | %9.3f %9.2f %7.1f | %10.3f %9.2f %7.1f | %10.3f %9.2f | "
+			       "%7.2fx %7.2fx\n", sizes[si], bursts[bi], a.mops, a.gbps, a.sub_ns,
+			       b.mops, b.gbps, b.sub_ns, c->mops, c->gbps, a.gbps / b.gbps,
+			       a.gbps / c->gbps);
 		}
 	}
 	rc = 0;

@@ -737,6 +737,204 @@ test_dsa_setup_other_context(void)
 PDK_TEST_REGISTER(sim_dsa_pmd_setup_other_context, fast, test_dsa_setup_other_context);
 
 /*
+ * The fast path reaches the model without a boundary call (issue 9): the
+ * queue resolved its WQ's portal at setup, so bursts of copies, submits and
+ * completion polls leave the sim's call counter where it was, while the
+ * model takes every portal write. (Before, each submit was a pwrite of the
+ * device fd through lib/vfio: one counted call per portal write.)
+ */
+static int
+test_dsa_submit_no_boundary_call(void)
+{
+	/* 32 first: two bursts fill the ring of 64 exactly, none is cut at its end */
+	static const unsigned int bursts[] = { 32, 1 };
+	struct pdk_dmadev_status st[32];
+	struct pdk_sim_dsa_stats ds0, ds1;
+	struct pdk_sim_stats s0, s1;
+	struct pdk_dmadev_stats s;
+	struct pdk_sim_fn *fn;
+	unsigned int b, r, i, ops = 0;
+	struct dsa_env e;
+
+	TEST_ASSERT_OK(dsa_env_setup(&e, 20, NULL));
+	TEST_ASSERT_OK(dsa_env_queues(&e, 1, 64));
+	TEST_ASSERT_OK(pdk_dmadev_start(e.dev_id));
+	fn = pdk_sim_fn_find(e.sim, DSA_ADDR);
+	TEST_ASSERT(fn != NULL);
+	memset(e.buf[0], 0x3c, 64 * 32);
+	TEST_ASSERT_OK(pdk_sim_fn_dsa_stats(fn, &ds0));
+	pdk_sim_stats_get(e.sim, &s0);
+	for (b = 0; b < 2; b++) {
+		for (r = 0; r < 16; r++) {
+			for (i = 0; i < bursts[b]; i++)
+				TEST_ASSERT(pdk_dmadev_copy(e.dev_id, 0, e.iova[0] + i * 64,
+							    e.iova[0] + BUF_LEN / 2 + i * 64,
+							    64, 0) >= 0);
+			TEST_ASSERT_OK(pdk_dmadev_submit(e.dev_id, 0));
+			TEST_ASSERT_EQ(drain(e.dev_id, 0, bursts[b], st), bursts[b]);
+			ops += bursts[b];
+		}
+	}
+	pdk_sim_stats_get(e.sim, &s1);
+	TEST_ASSERT_OK(pdk_sim_fn_dsa_stats(fn, &ds1));
+	TEST_ASSERT_EQ(s1.calls, s0.calls);
+	/* 16 batches of 32, then 16 single descriptors: 32 portal writes, all taken */
+	TEST_ASSERT_EQ(ds1.submitted - ds0.submitted, 32);
+	TEST_ASSERT_EQ(ds1.dropped_disabled + ds1.dropped_full + ds1.dropped_bad_write, 0);
+	TEST_ASSERT_OK(pdk_dmadev_stats_get(e.dev_id, 0, &s));
+	TEST_ASSERT_EQ(s.completed, ops);
+	TEST_ASSERT_EQ(s.errors, 0);
+	TEST_ASSERT(test_all_bytes(e.buf[0] + BUF_LEN / 2, 0x3c, 64 * 32));
+	TEST_ASSERT_OK(dsa_env_teardown(&e));
+	return TEST_SUCCESS;
+}
+PDK_TEST_REGISTER(sim_dsa_pmd_submit_no_boundary_call, fast, test_dsa_submit_no_boundary_call);
+
+/*
+ * A queue's portal holds the device: closing it under a queue is refused
+ * with the portal named, and releasing the queue gives the portal back.
+ */
+static int
+test_dsa_portal_holds_device(void)
+{
+	struct pdk_vfio_dev *vdev;
+	struct pdk_sim_stats ss;
+	struct pdk_bus_dev *bdev;
+	struct dsa_env e;
+
+	TEST_ASSERT_OK(dsa_env_setup(&e, 20, NULL));
+	TEST_ASSERT_OK(dsa_env_queues(&e, 2, 64));
+	pdk_sim_stats_get(e.sim, &ss);
+	TEST_ASSERT_EQ(ss.mmaps, 2);	/* one portal hook per queue, nothing mapped */
+	bdev = pdk_bus_dev_find(e.bus, DSA_ADDR);
+	TEST_ASSERT(bdev != NULL);
+	vdev = pdk_bus_dev_vfio(bdev);
+	TEST_ASSERT(vdev != NULL);
+	test_log_capture_start();
+	TEST_ASSERT_RC(pdk_vfio_close(vdev), -EBUSY);
+	TEST_ASSERT_LOGGED("close refused, still used by");
+	TEST_ASSERT_LOGGED("portal BAR 2 + 0x4000");
+	test_log_capture_stop();
+	TEST_ASSERT_OK(pdk_dmadev_queue_release(e.dev_id, 1));
+	pdk_sim_stats_get(e.sim, &ss);
+	TEST_ASSERT_EQ(ss.mmaps, 1);
+	TEST_ASSERT_OK(dsa_env_teardown(&e));
+	return TEST_SUCCESS;
+}
+PDK_TEST_REGISTER(sim_dsa_pmd_portal_holds_device, fast, test_dsa_portal_holds_device);
+
+/*
+ * A backend that answers "map it" for the portals (the kernel's answer;
+ * here the sim's ops without mmio_resolve): the driver then needs
+ * MOVDIR64B. On a CPU without it, probe refuses the device, saying so; on
+ * one with it, the queues' portals are mapped and the dump says MOVDIR64B
+ * (no descriptor is submitted: the model cannot see a store into memory).
+ */
+static int
+test_dsa_mapped_portal(void)
+{
+	struct pdk_sim_config scfg = { .no_default_devices = true };
+	struct pdk_sim_fn_config fcfg = {
+		.pci_addr = DSA_ADDR, .model = PDK_SIM_MODEL_DSA, .pasid_bits = 20,
+	};
+	struct pdk_dmadev_conf conf = { .nb_queues = 1 };
+	struct pdk_dmadev_queue_conf qc = { .nb_desc = 64 };
+	struct test_sys_map_only nomm;
+	struct pdk_iommufd *ictx;
+	struct pdk_dma_as *as;
+	struct pdk_sim *sim;
+	struct pdk_bus *bus;
+	char dump[4096];
+	FILE *f;
+	int rc;
+
+	TEST_ASSERT_OK(pdk_sim_create(&scfg, &sim));
+	TEST_ASSERT_OK(pdk_sim_fn_add(sim, &fcfg, NULL));
+	test_sys_map_only(&nomm, sim);
+	TEST_ASSERT_OK(pdk_iommufd_open(&nomm.sys, &ictx));
+	TEST_ASSERT_OK(pdk_bus_create(ictx, &bus));
+	TEST_ASSERT(pdk_bus_scan(bus) >= 1);
+	test_log_capture_start();
+	rc = pdk_bus_probe(bus);
+	if (!pdk_dsa_cpu_has_movdir64b()) {
+		TEST_ASSERT_RC(rc, -ENOTSUP);
+		TEST_ASSERT_LOGGED_ONCE(DSA_ADDR ": probe: this CPU lacks MOVDIR64B");
+	} else {
+		TEST_ASSERT_EQ(rc, 1);
+		TEST_ASSERT_OK(pdk_dma_as_create(ictx, "mapped", &as));
+		qc.as = as;
+		TEST_ASSERT_OK(pdk_dmadev_configure(pdk_dmadev_get_dev_id(DSA_ADDR), &conf));
+		TEST_ASSERT_OK(pdk_dmadev_queue_setup(pdk_dmadev_get_dev_id(DSA_ADDR), 0, &qc));
+		f = fmemopen(dump, sizeof(dump), "w");
+		TEST_ASSERT(f != NULL);
+		TEST_ASSERT_OK(pdk_dmadev_dump(pdk_dmadev_get_dev_id(DSA_ADDR), f));
+		fclose(f);
+		TEST_ASSERT(strstr(dump, "portal via MOVDIR64B") != NULL, "%s", dump);
+		pdk_bus_destroy(bus);
+		bus = NULL;
+		TEST_ASSERT_OK(pdk_dma_as_destroy(as));
+	}
+	test_log_capture_stop();
+	pdk_bus_destroy(bus);
+	TEST_ASSERT_OK(pdk_iommufd_close(ictx));
+	TEST_ASSERT(pdk_sim_is_clean(sim));
+	TEST_ASSERT_OK(pdk_sim_destroy(sim));
+	return TEST_SUCCESS;
+}
+PDK_TEST_REGISTER(sim_dsa_pmd_mapped_portal, fast, test_dsa_mapped_portal);
+
+/*
+ * Queue setup with each of its boundary calls failing in turn (the ring's
+ * IOAS map, the portal's resolve, the PASID's HWPT and attach...): a
+ * failure the setup returns leaves no portal, mapping or attachment
+ * behind; one a layer tolerates (lib/dma's re-read of the IOVA ranges)
+ * gives a working queue, released again. Then it succeeds.
+ */
+static int
+test_dsa_queue_setup_fails(void)
+{
+	struct pdk_dmadev_conf conf = { .nb_queues = 1 };
+	struct pdk_dmadev_queue_conf qc = { .nb_desc = 64 };
+	struct pdk_sim_stats s0, s;
+	unsigned int nth, failed = 0;
+	struct dsa_env e;
+	int rc;
+
+	TEST_ASSERT_OK(dsa_env_setup(&e, 20, NULL));
+	TEST_ASSERT_OK(dsa_env_as(&e, 0));
+	qc.as = e.as[0];
+	TEST_ASSERT_OK(pdk_dmadev_configure(e.dev_id, &conf));
+	pdk_sim_stats_get(e.sim, &s0);
+	test_log_capture_start();
+	for (nth = 1; nth < 64; nth++) {
+		pdk_sim_fail_nth(e.sim, nth, ENOMEM);
+		rc = pdk_dmadev_queue_setup(e.dev_id, 0, &qc);
+		if (!pdk_sim_fail_fired(e.sim)) {
+			TEST_ASSERT_OK(rc);
+			break;
+		}
+		if (rc == 0) {	/* tolerated (and logged) by the layer that made the call */
+			TEST_ASSERT_OK(pdk_dmadev_queue_release(e.dev_id, 0));
+			continue;
+		}
+		pdk_sim_stats_get(e.sim, &s);
+		TEST_ASSERT_EQ(s.mmaps, s0.mmaps);
+		TEST_ASSERT_EQ(s.mappings, s0.mappings);
+		TEST_ASSERT_EQ(s.pasid_attachments, s0.pasid_attachments);
+		failed++;
+	}
+	pdk_sim_fail_nth(e.sim, 0, 0);
+	TEST_ASSERT(failed >= 3, "only %u of the calls of a queue setup failed it", failed);
+	TEST_ASSERT_LOGGED(DSA_ADDR ": portal BAR 2 at 0x0: resolving its store path");
+	test_log_capture_stop();
+	pdk_sim_stats_get(e.sim, &s);
+	TEST_ASSERT_EQ(s.mmaps, s0.mmaps + 1);	/* the portal hook */
+	TEST_ASSERT_OK(dsa_env_teardown(&e));
+	return TEST_SUCCESS;
+}
+PDK_TEST_REGISTER(sim_dsa_pmd_queue_setup_fails, fast, test_dsa_queue_setup_fails);
+
+/*
  * Logged once through four layers: a queue setup (lib/dmadev, the DSA PMD,
  * lib/dma and lib/pasid, lib/iommufd and lib/vfio) with each of its kernel
  * calls refused in turn gives the kernel's errno and exactly one ERR line,

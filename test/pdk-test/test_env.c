@@ -11,6 +11,7 @@
 #include "mock_pasid.h"
 #include "pdk_edu.h"
 #include "pdk_log.h"
+#include "pdk_sys_backend.h"
 #include "test_env.h"
 
 const struct pdk_sim_fn_config test_default_fn = { TEST_SIMDMA_FN(20) };
@@ -473,4 +474,16 @@ test_simdma_copy(struct test_env *env, bool pasid_valid, uint32_t pasid, uint64_
 		return rc;
 	rc = pdk_vfio_bar_read(env->dev, 0, PDK_SIMDMA_REG_STATUS, &st, sizeof(st));
 	return rc < 0 ? rc : (int)st;
+}
+
+void
+test_sys_map_only(struct test_sys_map_only *m, struct pdk_sim *sim)
+{
+	m->sys = *pdk_sim_sys(sim);
+	m->ops = *m->sys.ops;
+	m->ops.mmio_resolve = NULL;
+	m->ops.mmio_release = NULL;
+	m->sys.name = "sim-map-only";
+	m->sys.ops = &m->ops;
+	m->sys.backend = NULL;
 }

@@ -43,6 +43,7 @@
 #include "pdk_pasid.h"
 #include "pdk_sim.h"
 #include "pdk_sys.h"
+#include "pdk_sys_backend.h"
 #include "pdk_test.h"
 #include "pdk_uapi.h"
 #include "pdk_vfio.h"
@@ -353,5 +354,16 @@ int test_simdma_copy(struct test_env *env, bool pasid_valid, uint32_t pasid, uin
  * @return 0 or -errno.
  */
 int test_env_edus(char addrs[TEST_NUM_EDU][PDK_PCI_ADDR_LEN]);
+
+/**
+ * The sim's backend without mmio_resolve: it answers "map it" for every
+ * portal (pdk_sys_mmio_resolve()), as the kernel does, so a driver takes the
+ * path it takes on hardware. Lives in @p m; the sim stays the one to destroy.
+ */
+struct test_sys_map_only {
+	struct pdk_sys sys;
+	struct pdk_sys_ops ops;
+};
+void test_sys_map_only(struct test_sys_map_only *m, struct pdk_sim *sim);
 
 #endif /* TEST_ENV_H */

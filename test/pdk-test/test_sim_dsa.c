@@ -1181,3 +1181,151 @@ test_absent_opcode(void)
 	DONE(t.env);
 }
 PDK_TEST_REGISTER(sim_dsa_absent_opcode, fast, test_absent_opcode);
+
+/* ---- the portal hook (pdk_vfio_bar_portal() on the sim) ---- */
+
+/*
+ * A store through the hook is what a 64-byte pwrite at the portal is to the
+ * model, with the same drops (disabled, full, misaligned, after a reset),
+ * -EIO while memory decoding is off as a pwrite gets, and no boundary call.
+ */
+static int
+test_portal_hook(void)
+{
+	struct pdk_sim_stats s0, s1;
+	struct pdk_sim_dsa_stats st;
+	struct pdk_vfio_region r;
+	struct pdk_vfio_portal p;
+	struct pdk_idxd_desc d;
+	struct pdk_sys_mmio m;
+	struct dsa_t t;
+	unsigned int i, n;
+
+	TEST_ASSERT_OK(dsa_setup(&t, &dsa_fn, true));
+	TEST_ASSERT_OK(pdk_vfio_bar_portal(t.env.dev, PDK_IDXD_WQ_BAR, PDK_IDXD_PORTAL_OFFSET(0),
+					   &p));
+	TEST_ASSERT(p.store64 != NULL && p.addr == NULL);
+	desc_set(&d, PDK_IDXD_OP_NOOP, RECORD_FLAGS, rec_iova(&t, 0), 0, 0, 0);
+	memset(rec(&t, 0), 0, sizeof(struct pdk_idxd_completion));
+	TEST_ASSERT_OK(p.store64(p.cookie, &d));	/* device disabled */
+	TEST_ASSERT_OK(dsa_stats(&t, &st));
+	TEST_ASSERT_EQ(st.dropped_disabled, 1);
+	TEST_ASSERT_EQ(st.submitted, 0);
+
+	/* enabled: it runs; the stores are no boundary calls */
+	TEST_ASSERT_OK(dsa_start(&t, true));
+	pdk_sim_stats_get(t.env.sim, &s0);
+	TEST_ASSERT_OK(p.store64(p.cookie, &d));
+	TEST_ASSERT_EQ(wait_rec(rec(&t, 0)), PDK_IDXD_COMP_SUCCESS);
+	desc_set(&d, PDK_IDXD_OP_MEMMOVE, PDK_IDXD_FLAG_CRAV, rec_iova(&t, 2), t.iova[0] + SRC_OFF,
+		 t.iova[0] + DST_OFF, 128 << 10);
+	/*
+	 * WQ 0 has 16 entries: 64 stores back to back fill it, and the rest
+	 * are dropped, never queued beyond. How many depends on the engine's
+	 * pace (a descheduled test thread lets it keep up), so up to 8 rounds.
+	 */
+	for (n = 0; n < 8 * 64 && (n == 0 || st.dropped_full == 0); n += 64) {
+		for (i = 0; i < 64; i++)
+			TEST_ASSERT_OK(p.store64(p.cookie, &d));
+		TEST_ASSERT_OK(dsa_stats(&t, &st));
+	}
+	pdk_sim_stats_get(t.env.sim, &s1);
+	TEST_ASSERT_EQ(s1.calls, s0.calls);
+	TEST_ASSERT_EQ(cmd(&t, PDK_IDXD_CMD_DRAIN_WQ, PDK_IDXD_WQ_MASK_OPERAND(0)),
+		       PDK_IDXD_CMDSTS_SUCCESS);
+	TEST_ASSERT_OK(dsa_stats(&t, &st));
+	TEST_ASSERT(st.dropped_full > 0, "%u back-to-back stores never filled a WQ of 16", n);
+	TEST_ASSERT_EQ(st.submitted + st.dropped_full, 1 + n);
+	TEST_ASSERT_EQ(st.completed, st.submitted);
+
+	/* a window lib/vfio would refuse (not 64-byte aligned), taken at the boundary */
+	TEST_ASSERT_OK(pdk_vfio_region_info(t.env.dev, PDK_IDXD_WQ_BAR, &r));
+	TEST_ASSERT_OK(pdk_sys_mmio_resolve(t.env.sys, t.env.dfd,
+					    r.offset + PDK_IDXD_PORTAL_OFFSET(0) + 8, &m));
+	TEST_ASSERT_EQ(m.kind, PDK_SYS_MMIO_HOOK);
+	TEST_ASSERT_OK(m.store64(m.cookie, &d));
+	TEST_ASSERT_OK(pdk_sys_mmio_release(t.env.sys, &m));
+	TEST_ASSERT_OK(dsa_stats(&t, &st));
+	TEST_ASSERT_EQ(st.dropped_bad_write, 1);
+
+	/* memory decoding off: refused as a pwrite is, the model sees nothing */
+	TEST_ASSERT_OK(pdk_vfio_pci_command(t.env.dev, 0, PCI_COMMAND_MEMORY));
+	TEST_ASSERT_RC(p.store64(p.cookie, &d), -EIO);
+	test_log_capture_start();
+	TEST_ASSERT_RC(submit(&t, 0, &d), -EIO);
+	TEST_ASSERT_LOGGED(DSA_ADDR ": BAR 2 pwrite of 64 bytes at 0x0: Input/output error");
+	test_log_capture_stop();
+	TEST_ASSERT_OK(pdk_vfio_pci_command(t.env.dev, PCI_COMMAND_MEMORY, 0));
+	TEST_ASSERT_OK(dsa_stats(&t, &st));
+	TEST_ASSERT_EQ(st.submitted + st.dropped_full + st.dropped_disabled +
+		       st.dropped_bad_write, 1 + n + 1 + 1);
+
+	/* after a reset the portal still takes stores, and the disabled WQ drops them */
+	TEST_ASSERT_OK(pdk_vfio_reset(t.env.dev));
+	TEST_ASSERT_OK(p.store64(p.cookie, &d));
+	TEST_ASSERT_OK(dsa_stats(&t, &st));
+	TEST_ASSERT_EQ(st.dropped_disabled, 2);
+	TEST_ASSERT_OK(pdk_vfio_portal_release(&p));
+	dsa_release(&t);
+	DONE(t.env);
+}
+PDK_TEST_REGISTER(sim_dsa_portal_hook, fast, test_portal_hook);
+
+/* Wait until the model has completed @p n descriptors: @return 0 or -ETIMEDOUT. */
+static int
+wait_completed(struct dsa_t *t, uint64_t n)
+{
+	uint64_t deadline = pdk_sys_monotonic_ns() + WAIT_NS;
+	struct pdk_sim_dsa_stats st;
+
+	do {
+		if (dsa_stats(t, &st) == 0 && st.completed >= n)
+			return 0;
+	} while (pdk_sys_monotonic_ns() < deadline);
+	return -ETIMEDOUT;
+}
+
+/*
+ * A hook holds the device file as a BAR mapping does (the kernel's vma
+ * holds its file): closing the fd (here through lib/vfio, which does not
+ * know of a hook taken at the boundary) leaves the function bound and the
+ * hook working; the sim refuses to go while the hook is out; releasing it
+ * unbinds the function and leaves the sim clean.
+ */
+static int
+test_portal_hook_outlives_fd(void)
+{
+	struct pdk_sim_stats sst;
+	struct pdk_vfio_region r;
+	struct pdk_idxd_desc d;
+	struct pdk_sys_mmio m;
+	struct dsa_t t;
+
+	TEST_ASSERT_OK(dsa_setup(&t, &dsa_fn, false));
+	TEST_ASSERT_OK(pdk_vfio_region_info(t.env.dev, PDK_IDXD_WQ_BAR, &r));
+	TEST_ASSERT_OK(pdk_sys_mmio_resolve(t.env.sys, t.env.dfd,
+					    r.offset + PDK_IDXD_PORTAL_OFFSET(0), &m));
+	TEST_ASSERT_EQ(m.kind, PDK_SYS_MMIO_HOOK);
+	TEST_ASSERT_OK(dsa_start(&t, false));
+	TEST_ASSERT_OK(pdk_vfio_close(t.env.dev));
+	t.env.dev = NULL;
+	pdk_sim_stats_get(t.env.sim, &sst);
+	TEST_ASSERT_EQ(sst.fds, 1);		/* the iommufd */
+	TEST_ASSERT_EQ(sst.bound_devices, 1);
+	TEST_ASSERT_EQ(sst.mmaps, 1);
+	desc_set(&d, PDK_IDXD_OP_NOOP, 0, 0, 0, 0, 0);	/* no record: no DMA */
+	TEST_ASSERT_OK(m.store64(m.cookie, &d));
+	TEST_ASSERT_OK(wait_completed(&t, 1));
+
+	TEST_ASSERT_OK(pdk_iommufd_close(t.env.ictx));
+	t.env.ictx = NULL;
+	test_log_capture_start();
+	TEST_ASSERT_RC(pdk_sim_destroy(t.env.sim), -EBUSY);
+	TEST_ASSERT_LOGGED("0 fd(s) open and 1 BAR mapping(s) or portal hook(s)");
+	test_log_capture_stop();
+	TEST_ASSERT_OK(pdk_sys_mmio_release(t.env.sys, &m));
+	TEST_ASSERT(m.kind == PDK_SYS_MMIO_MAP && m.store64 == NULL && m.cookie == NULL);
+	TEST_ASSERT_SIM_CLEAN(t.env.sim);
+	DONE(t.env);
+}
+PDK_TEST_REGISTER(sim_dsa_portal_hook_outlives_fd, fast, test_portal_hook_outlives_fd);

@@ -246,7 +246,7 @@ dsa_dump(void *priv, FILE *f)
 	fprintf(f, "  GENSTS 0x%08x  CMDSTS 0x%08x  SWERR 0x%016" PRIx64 "\n", gensts, cmdsts,
 		swerr);
 	fprintf(f, "  max transfer %u B, max batch %u, portal via %s\n", c->max_xfer,
-		c->max_batch, dev->sim ? "the model's submission hook" : "MOVDIR64B");
+		c->max_batch, dev->portal_mapped ? "MOVDIR64B" : "the backend's store hook");
 	for (q = 0; q < dev->nb_queues; q++) {
 		const struct dsa_queue *dq = &dev->queues[q];
 
@@ -351,15 +351,18 @@ dsa_probe_args(struct dsa_dev *dev)
 }
 
 /*
- * How descriptors reach the WQs: the one place where the driver tells the
- * simulated model from hardware. Hardware takes MOVDIR64B stores through a
- * mapping of BAR2, so the CPU must have the instruction; the model takes its
- * hook's 64-byte writes through the device fd. Reading BAR2's region info
- * here also fills lib/vfio's cache before queue threads write portals.
+ * Whether descriptors can reach the WQs, checked at probe so that an
+ * unusable device is refused before it is registered. Each queue resolves
+ * its own portal when it is set up (dsa_queue.c); here WQ 0's is resolved
+ * once to see what lib/vfio answers, and given back. A mapped portal (the
+ * kernel) takes MOVDIR64B stores, so the CPU must have the instruction; a
+ * backend's store hook (the sim) needs nothing of the CPU. The driver asks
+ * lib/vfio, never which backend it runs on.
  */
 static int
-dsa_portal_setup(struct dsa_dev *dev)
+dsa_portal_check(struct dsa_dev *dev)
 {
+	struct pdk_vfio_portal p;
 	struct pdk_vfio_region r;
 	int rc;
 
@@ -371,16 +374,16 @@ dsa_portal_setup(struct dsa_dev *dev)
 				    "allow fewer queues (max_queues=N), or check the device",
 				    "probe: BAR2 (%" PRIu64 " bytes) is too small for %u WQ portals",
 				    (uint64_t)r.size, dev->max_queues);
-	if (dev->sim) {
-		dev->portal_write = dsa_portal_sim;
-		return 0;
-	}
-	if (!pdk_dsa_cpu_has_movdir64b())
+	rc = pdk_vfio_bar_portal(dev->vdev, PDK_IDXD_WQ_BAR, PDK_IDXD_PORTAL_OFFSET(0), &p);
+	if (rc < 0)
+		return rc;
+	dev->portal_mapped = p.addr != NULL;
+	pdk_vfio_portal_release(&p);
+	if (dev->portal_mapped && !pdk_dsa_cpu_has_movdir64b())
 		return pdk_log_fail("dsa", dev->name, -ENOTSUP,
 				    "use a host whose CPU has it (Sapphire Rapids or later)",
 				    "probe: this CPU lacks MOVDIR64B, the only way to write a descriptor to a DSA portal");
-	dev->portal_write = dsa_portal_movdir64b;
-	return pdk_vfio_bar_map(dev->vdev, PDK_IDXD_WQ_BAR, &dev->portals, &dev->portals_len);
+	return 0;
 }
 
 static void
@@ -436,7 +439,7 @@ dsa_probe(struct pdk_bus_dev *bdev)
 	rc = pdk_pasid_space_create(dev->vdev, ictx, &dev->pasids);
 	if (rc < 0)
 		goto fail;
-	rc = dsa_portal_setup(dev);
+	rc = dsa_portal_check(dev);
 	if (rc < 0)
 		goto fail;
 	rc = pdk_dmadev_register(dev->name, PDK_DSA_DRIVER_NAME, &dsa_ops, &dsa_fp_ops, dev,

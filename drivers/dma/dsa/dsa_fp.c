@@ -49,7 +49,7 @@ dsa_portal_movdir64b(struct dsa_queue *q, const struct pdk_idxd_desc *desc)
 	/* movdir64b (%rdx), %rax: the bytes of the instruction, since older
 	 * assemblers do not know its mnemonic (Intel SDM encoding). */
 	__asm__ volatile(".byte 0x66, 0x0f, 0x38, 0xf8, 0x02"
-			 : : "a"(q->portal), "d"(desc) : "memory");
+			 : : "a"(q->portal.addr), "d"(desc) : "memory");
 #else
 	(void)q;
 	(void)desc;
@@ -57,16 +57,18 @@ dsa_portal_movdir64b(struct dsa_queue *q, const struct pdk_idxd_desc *desc)
 }
 
 /*
- * The simulated model's submission hook: a 64-byte write to the portal
- * through the device fd, which the model takes as one MOVDIR64B.
+ * The backend's store hook (the sim's: straight into the model's WQ), one
+ * call per descriptor with no lib/vfio or boundary call in between. The
+ * fence stands where the sfence stands before MOVDIR64B: ring and records
+ * are written before the device can see the descriptor.
  */
 void
-dsa_portal_sim(struct dsa_queue *q, const struct pdk_idxd_desc *desc)
+dsa_portal_hook(struct dsa_queue *q, const struct pdk_idxd_desc *desc)
 {
 	__atomic_thread_fence(__ATOMIC_RELEASE);
-	if (pdk_vfio_bar_write(q->vdev, PDK_IDXD_WQ_BAR, q->portal_off, desc,
-			       sizeof(*desc)) < 0)
-		dsa_ctr_add(&q->stats.errors, 1);	/* logged by lib/vfio; the op will not complete */
+	/* the device did not take it (the sim: memory decoding off); the op will not complete */
+	if (unlikely(q->portal.store64(q->portal.cookie, desc) < 0))
+		dsa_ctr_add(&q->stats.errors, 1);
 }
 
 static inline int

@@ -21,8 +21,12 @@
 struct dsa_dev;
 struct dsa_queue;
 
-/* How a descriptor reaches a WQ: MOVDIR64B to the mapped portal on
- * hardware, the simulated model's submission hook on the sim. */
+/*
+ * How a descriptor reaches a WQ, chosen at queue setup from what lib/vfio
+ * resolved for the WQ's portal (pdk_vfio_bar_portal()): MOVDIR64B into the
+ * mapped portal, or the backend's store hook. The driver never asks which
+ * backend it runs on.
+ */
 typedef void (*dsa_portal_write_t)(struct dsa_queue *q, const struct pdk_idxd_desc *desc);
 
 /*
@@ -60,9 +64,7 @@ struct dsa_queue {
 	bool has_fill;		/* OPCAP offers MEMFILL */
 	struct dsa_seg *segs;
 	dsa_portal_write_t portal_write;
-	void *portal;		/* mapped portal (hardware) */
-	struct pdk_vfio_dev *vdev;	/* for the sim's hook */
-	uint64_t portal_off;
+	struct pdk_vfio_portal portal;	/* the WQ's portal, held while the queue is set up */
 	/* Written only by the queue's thread, with dsa_ctr_add(); stats_get
 	 * reads them from the control thread while traffic runs. */
 	struct pdk_dmadev_stats stats;
@@ -102,13 +104,11 @@ struct dsa_dev {
 	struct pdk_bus_dev *bdev;
 	struct pdk_vfio_dev *vdev;
 	const char *name;
-	bool sim;		/* the backend is the simulated kernel */
+	bool sim;		/* on the simulated kernel: for what the driver reports only */
 	struct dsa_caps caps;
 	struct pdk_pasid_space *pasids;
 	struct pdk_iommufd_hw_info hw;
-	dsa_portal_write_t portal_write;	/* chosen by dsa_portal_setup() */
-	void *portals;		/* BAR2 mapping (hardware only) */
-	size_t portals_len;
+	bool portal_mapped;	/* portals are stored to with MOVDIR64B (dsa_portal_check()) */
 	uint16_t max_queues;
 	uint16_t engines;
 	uint16_t nb_queues;
@@ -157,6 +157,6 @@ dsa_ctr_add(uint64_t *c, uint64_t v)
 /* dsa_fp.c: the fast path */
 extern const struct pdk_dmadev_fp_ops dsa_fp_ops;
 void dsa_portal_movdir64b(struct dsa_queue *q, const struct pdk_idxd_desc *desc);
-void dsa_portal_sim(struct dsa_queue *q, const struct pdk_idxd_desc *desc);
+void dsa_portal_hook(struct dsa_queue *q, const struct pdk_idxd_desc *desc);
 
 #endif /* DSA_PRIVATE_H */

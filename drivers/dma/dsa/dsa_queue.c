@@ -8,6 +8,13 @@
  * is mapped into the queue's own address space: the device reaches them
  * with the WQ's PASID, like the data, so a queue needs nothing from any
  * other address space.
+ *
+ * The WQ's portal is resolved here, once (pdk_vfio_bar_portal()): a mapped
+ * portal on the kernel, the backend's store hook on the sim. Submit then
+ * stores through it without calling lib/vfio, which used to be asked to
+ * pwrite every descriptor on the sim (checks, a region lookup, an snprintf
+ * and a boundary call per submission). The portal holds the device open
+ * until the queue is released.
  */
 
 #include <errno.h>
@@ -58,14 +65,20 @@ queue_free(struct dsa_queue *q)
 {
 	struct dsa_dev *dev = q->dev;
 	uint16_t wq = q->wq;
-	int first = 0;
+	int first = 0, rc;
 
 	/* lib/pasid logs a failed detach; the PASID then stays attached until close */
 	if (q->pasid_ctx != NULL)
 		first = pdk_pasid_ctx_release(q->pasid_ctx);
+	/*
+	 * lib/dmadev releases queues of a stopped device only, and its fast
+	 * path is off then: no store is in flight. Logged by lib/vfio.
+	 */
+	rc = pdk_vfio_portal_release(&q->portal);
+	if (rc < 0 && first == 0)
+		first = rc;
 	if (q->mem != NULL) {
-		int rc = q->mapped ? pdk_dma_unmap(q->as, q->mem) : 0;
-
+		rc = q->mapped ? pdk_dma_unmap(q->as, q->mem) : 0;
 		if (rc < 0 && first == 0)
 			first = rc;
 
@@ -130,10 +143,6 @@ dsa_queue_setup(struct dsa_dev *dev, uint16_t qid, const struct pdk_dmadev_queue
 	q->max_xfer = dev->caps.max_xfer;
 	q->op_flags = PDK_IDXD_FLAG_CRAV | PDK_IDXD_FLAG_RCR;
 	q->has_fill = dsa_opcap_has(&dev->caps, PDK_IDXD_OP_MEMFILL);
-	q->vdev = dev->vdev;
-	q->portal_off = PDK_IDXD_PORTAL_OFFSET(qid);
-	q->portal_write = dev->portal_write;
-	q->portal = dev->portals != NULL ? (char *)dev->portals + q->portal_off : NULL;
 
 	descs_len = sizeof(*q->descs) * (size_t)conf->nb_desc;
 	comps_len = sizeof(*q->comps) * (size_t)conf->nb_desc;
@@ -164,14 +173,22 @@ dsa_queue_setup(struct dsa_dev *dev, uint16_t qid, const struct pdk_dmadev_queue
 	q->comps_iova = iova + descs_len;
 	q->bcomps_iova = iova + descs_len + comps_len;
 
+	/* logged by lib/vfio with the BAR and the offset */
+	rc = pdk_vfio_bar_portal(dev->vdev, PDK_IDXD_WQ_BAR, PDK_IDXD_PORTAL_OFFSET(qid),
+				 &q->portal);
+	if (rc < 0)
+		goto fail;
+	q->portal_write = q->portal.addr != NULL ? dsa_portal_movdir64b : dsa_portal_hook;
+
 	rc = pdk_pasid_ctx_create(dev->pasids, conf->as, conf->pasid, &q->pasid_ctx);
 	if (rc < 0)
 		goto fail;
 	dsa_queue_reset_ring(q);
 	q->set_up = true;
 	DSA_LOG(INFO, "%s: queue %u: WQ %u, %u descriptors, %u WQ entries, PASID %u -> "
-		"address space '%s'%s", dev->name, qid, q->wq, q->nb_desc, q->wq_size,
+		"address space '%s', portal %s%s", dev->name, qid, q->wq, q->nb_desc, q->wq_size,
 		pdk_pasid_ctx_pasid(q->pasid_ctx), pdk_dma_as_name(conf->as),
+		q->portal.addr != NULL ? "mapped (MOVDIR64B)" : "through the backend's store hook",
 		dev->sim ? " (simulated device)" : "");
 	return 0;
 fail:

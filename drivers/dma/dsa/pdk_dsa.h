@@ -17,10 +17,12 @@
  *   - engines=N     use N engines in the group (1..engines of the device).
  *
  * Descriptors go to a WQ's portal with MOVDIR64B, which the CPU must have
- * (Sapphire Rapids and later); probe refuses the device otherwise. On the
- * simulated kernel (drivers/sim's DSA model, a simulation) the portal write goes
- * through the model's submission hook instead: that is the only place where
- * the driver's code differs between the model and hardware.
+ * (Sapphire Rapids and later) where portals are mapped: probe refuses the
+ * device otherwise. Each
+ * queue resolves its portal once, at setup (pdk_vfio_bar_portal()): on the
+ * simulated kernel (drivers/sim's DSA model, a simulation) the answer is a
+ * store hook into the model instead of a mapping, and submit calls it where
+ * it would store with MOVDIR64B (doc/dsa.md, "Portal writes").
  *
  * Link the driver into the program so its registration runs: with the
  * shared library, link with --no-as-needed (pkg-config libpdk_dma_dsa does).

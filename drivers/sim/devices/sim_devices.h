@@ -49,6 +49,16 @@ struct sim_model {
 	uint8_t (*wmask)(const struct sim_fn *fn, unsigned int bar, uint64_t off);
 	void (*written)(struct sim_fn *fn, unsigned int bar, uint64_t off, const void *buf,
 			size_t len);
+	/*
+	 * A 64-byte store at @p off of a BAR in store64_bars, which the model
+	 * consumes without storing (a DSA portal): the hook mmio_resolve hands
+	 * the host (kernel/sim_vfio.c), so that a descriptor reaches the model
+	 * with the checks a pwrite there gets from written(), and without a
+	 * boundary call. NULL (or a BAR not in store64_bars): the host is told
+	 * to map the BAR, as the kernel tells it.
+	 */
+	void (*store64)(struct sim_fn *fn, unsigned int bar, uint64_t off, const void *src);
+	uint32_t store64_bars;		/* bit per BAR */
 };
 
 extern const struct sim_model sim_model_simdma;

@@ -12,8 +12,10 @@
  * GRPCFG and WQCFG tables), kept in BAR0's memory so an mmap and the model
  * see the same bytes. A command runs when the host writes CMD through the
  * device fd, synchronously: CMDSTS is final when the pwrite returns. BAR2
- * holds the WQ portals: a 64-byte pwrite there is one descriptor submission
- * (MOVDIR64B on hardware), queued for the engine (sim_dsa_engine.c).
+ * holds the WQ portals: a 64-byte pwrite there, or a store through the
+ * portal hook the sim hands out for it (sim_dsa_store64()), is one
+ * descriptor submission (MOVDIR64B on hardware), queued for the engine
+ * (sim_dsa_engine.c).
  *
  * A store through an mmap of BAR0 or BAR2 cannot be trapped by a userspace
  * model: it lands in memory but starts no command and submits nothing.
@@ -458,6 +460,20 @@ sim_dsa_portal(struct sim_fn *fn, uint64_t off, const void *buf, size_t len)
 	sim_dsa_engine_submit(d, wq, buf);
 }
 
+/*
+ * The portal hook (struct sim_model.store64): what a 64-byte pwrite at the
+ * portal does, without the boundary call. The same checks apply, in
+ * sim_dsa_portal(): a misaligned window drops every store (dropped_bad_write),
+ * a WQ not accepting drops it (dropped_disabled), a full WQ drops it
+ * (dropped_full).
+ */
+static void
+sim_dsa_store64(struct sim_fn *fn, unsigned int bar, uint64_t off, const void *src)
+{
+	(void)bar;	/* store64_bars: the WQ BAR only */
+	sim_dsa_portal(fn, off, src, sizeof(struct pdk_idxd_desc));
+}
+
 static void
 sim_dsa_written(struct sim_fn *fn, unsigned int bar, uint64_t off, const void *buf, size_t len)
 {
@@ -543,6 +559,8 @@ const struct sim_model sim_model_dsa = {
 	.reset = sim_dsa_reset,
 	.wmask = sim_dsa_wmask,
 	.written = sim_dsa_written,
+	.store64 = sim_dsa_store64,
+	.store64_bars = 1u << PDK_IDXD_WQ_BAR,
 };
 
 int

@@ -230,6 +230,8 @@ struct sim_file_ops {
 	bool nonseekable;	/* pread()/pwrite(): -ESPIPE */
 	int (*mmap)(struct sim_file *file, size_t len, int prot, uint64_t off,
 		    void **addr);					/* NULL: -ENODEV */
+	/* The store path of a 64-byte window (pdk_sys_mmio_resolve()). NULL: -ENODEV. */
+	int (*mmio_resolve)(struct sim_file *file, uint64_t off, struct pdk_sys_mmio *mmio);
 	/* The last reference is gone: drop what file->priv holds (the file is freed after). */
 	void (*release)(struct sim_file *file);
 };
@@ -286,6 +288,8 @@ int sim_vfio_probe(struct sim_fn *fn);
 void sim_vfio_remove(struct sim_vfio_dev *vdev);
 /* open("/dev/vfio/devices/vfioN"). @return the fd or -errno. */
 int sim_vfio_open(struct pdk_sim *sim, int index);
+/* Release a portal hook the device files' mmio_resolve made (struct sim_portal). */
+int sim_vfio_mmio_release(struct pdk_sim *sim, void *cookie);
 
 /* ---- the paths the sim serves (sim_sysfs.c) ---- */
 

@@ -209,6 +209,31 @@ sim_op_link_name(void *priv, const char *path, char *buf, size_t len)
 	return sim_end(sim, sim_fs_link_name(sim, path, buf, len));
 }
 
+/* Once per queue at setup: a boundary call like mmap (counted, injectable). */
+static int
+sim_op_mmio_resolve(void *priv, int fd, uint64_t offset, struct pdk_sys_mmio *mmio)
+{
+	struct pdk_sim *sim = priv;
+	struct sim_file *file;
+	int rc = sim_begin_fd(sim, fd, &file);
+
+	if (rc < 0)
+		return rc;
+	rc = file->ops->mmio_resolve != NULL ? file->ops->mmio_resolve(file, offset, mmio) :
+					       -ENODEV;
+	return (int)sim_end(sim, rc);
+}
+
+/* A release, like munmap: never fails by injection. */
+static int
+sim_op_mmio_release(void *priv, struct pdk_sys_mmio *mmio)
+{
+	struct pdk_sim *sim = priv;
+
+	sim_begin(sim, false);
+	return (int)sim_end(sim, sim_vfio_mmio_release(sim, mmio->cookie));
+}
+
 const struct pdk_sys_ops sim_sys_ops = {
 	.open = sim_op_open,
 	.close = sim_op_close,
@@ -222,4 +247,6 @@ const struct pdk_sys_ops sim_sys_ops = {
 	.list_dir = sim_op_list_dir,
 	.read_file = sim_op_read_file,
 	.link_name = sim_op_link_name,
+	.mmio_resolve = sim_op_mmio_resolve,
+	.mmio_release = sim_op_mmio_release,
 };

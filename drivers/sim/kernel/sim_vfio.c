@@ -711,6 +711,104 @@ sim_vfio_mmap(struct sim_file *file, size_t len, int prot, uint64_t off, void **
 	return 0;
 }
 
+/* ---- direct stores (mmio_resolve) ---- */
+
+/*
+ * A store64 hook handed to the host for one 64-byte window of a BAR whose
+ * model consumes such stores (a DSA portal). A store into a mapping cannot
+ * be trapped in userspace, and a pwrite per descriptor would run the whole
+ * boundary path each time; the hook is the model's portal reached directly.
+ *
+ * It holds the device file as a BAR mapping does (the kernel's vma holds
+ * its file), so the function stays bound and the hook usable after the fd
+ * is closed, until mmio_release; pdk_sim_destroy() is refused while one is
+ * out. What a pwrite of the BAR checks, the hook checks per store: memory
+ * decoding here, the rest (size, alignment, WQ enabled, WQ full) in the
+ * model, so a reset or a disabled WQ drops stores exactly as it drops
+ * pwrites.
+ */
+#define SIM_STORE64_SIZE 64u	/* MOVDIR64B's */
+
+struct sim_portal {
+	struct sim_file *file;	/* held */
+	struct sim_fn *fn;
+	unsigned int bar;
+	uint64_t pos;
+	struct sim_portal *next;	/* sim->portals */
+};
+
+/* An entry point of its own (not a boundary call: not counted, never injected). */
+static int
+sim_portal_store64(void *cookie, const void *src)
+{
+	const struct sim_portal *p = cookie;
+	struct sim_fn *fn = p->fn;
+	int rc = 0;
+
+	pthread_mutex_lock(&fn->sim->lock);
+	if (!(sim_pci_command(fn) & PCI_COMMAND_MEMORY))
+		rc = sim_err(-EIO, "portal store",
+			     "memory decoding is off (PCI_COMMAND_MEMORY clear)");
+	else
+		fn->model->store64(fn, p->bar, p->pos, src);
+	pthread_mutex_unlock(&fn->sim->lock);
+	return rc;
+}
+
+static int
+sim_vfio_mmio_resolve(struct sim_file *file, uint64_t off, struct pdk_sys_mmio *mmio)
+{
+	static const char op[] = "mmio resolve";
+	struct sim_vfio_file *df = file->priv;
+	struct sim_fn *fn = df->fn;
+	struct pdk_sim *sim = fn->sim;
+	uint64_t index = off >> SIM_REGION_SHIFT, pos = off & SIM_REGION_MASK;
+	const struct sim_model *m = fn->model;
+	struct sim_portal *p;
+
+	if (!df->access_granted)
+		return sim_err(-EINVAL, op, "the device fd is not bound yet");
+	if (index > VFIO_PCI_BAR5_REGION_INDEX || fn->bar[index].size == 0)
+		return sim_err(-EINVAL, op, "not a BAR the function implements");
+	if (pos > fn->bar[index].size - SIM_STORE64_SIZE)
+		return sim_err(-EINVAL, op, "64 bytes from the offset leave the BAR");
+	if (m->store64 == NULL || !(m->store64_bars & (1u << index)))
+		return 0;	/* memory: map it, as the kernel says */
+	p = calloc(1, sizeof(*p));
+	if (p == NULL)
+		return -ENOMEM;
+	p->file = file;
+	p->fn = fn;
+	file->refs++;
+	p->bar = (unsigned int)index;
+	p->pos = pos;
+	p->next = sim->portals;
+	sim->portals = p;
+	sim->st.mmaps++;
+	mmio->kind = PDK_SYS_MMIO_HOOK;
+	mmio->store64 = sim_portal_store64;
+	mmio->cookie = p;
+	return 0;
+}
+
+int
+sim_vfio_mmio_release(struct pdk_sim *sim, void *cookie)
+{
+	struct sim_portal **pp, *p;
+
+	for (pp = &sim->portals; *pp != NULL; pp = &(*pp)->next)
+		if (*pp == cookie)
+			break;
+	if (*pp == NULL)
+		return sim_err(-EINVAL, "mmio release", "not a hook made by this sim");
+	p = *pp;
+	*pp = p->next;
+	sim->st.mmaps--;
+	sim_file_put(sim, p->file);
+	free(p);
+	return 0;
+}
+
 /* ---- the device file (vfio_device_fops) ---- */
 
 static void
@@ -726,6 +824,7 @@ static const struct sim_file_ops sim_vfio_fops = {
 	.ioctl = sim_vfio_ioctl,
 	.rw = sim_vfio_rw,
 	.mmap = sim_vfio_mmap,
+	.mmio_resolve = sim_vfio_mmio_resolve,
 	.release = sim_vfio_release,
 };
 
