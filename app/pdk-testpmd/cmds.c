@@ -28,6 +28,9 @@ tp_err(const char *fmt, ...)
 {
 	va_list ap;
 
+	tp.nb_errors++;
+	if (tp.where[0] != '\0')
+		printf("%s: ", tp.where);
 	fputs("error: ", stdout);
 	va_start(ap, fmt);
 	vprintf(fmt, ap);
@@ -225,10 +228,14 @@ void
 tp_cmd_dispatch(void *res, struct cmdline *cl, void *data)
 {
 	const struct tp_cmd_def *def = data;
+	unsigned int errors;
 
 	(void)cl;
 	pthread_mutex_lock(&tp.lock);
+	errors = tp.nb_errors;
 	def->fn(res);
+	if (tp.nb_errors != errors)
+		tp.nb_failed++;
 	pthread_mutex_unlock(&tp.lock);
 	fflush(stdout);
 	/* "quit" from the prompt ends cmdline_interact() */
@@ -249,7 +256,16 @@ static const struct tp_group *const groups[] = {
 #define NB_GROUPS (sizeof(groups) / sizeof(groups[0]))
 #define MAX_INSTS 128
 
-static cmdline_parse_ctx_t ctx[MAX_INSTS + 1];
+/* every command, then tp_inst_other; known: every command only */
+static cmdline_parse_ctx_t ctx[MAX_INSTS + 2];
+static cmdline_parse_ctx_t known[MAX_INSTS + 1];
+
+const struct tp_group *const *
+tp_groups(unsigned int *nb)
+{
+	*nb = NB_GROUPS;
+	return groups;
+}
 
 static cmdline_parse_ctx_t *
 tp_ctx(void)
@@ -260,7 +276,11 @@ tp_ctx(void)
 		return ctx;
 	for (g = 0; g < NB_GROUPS; g++)
 		for (i = 0; groups[g]->insts[i] != NULL && n < MAX_INSTS; i++)
-			ctx[n++] = groups[g]->insts[i];
+			known[n++] = groups[g]->insts[i];
+	known[n] = NULL;
+	memcpy(ctx, known, n * sizeof(ctx[0]));
+	tp_words_init(known);
+	ctx[n++] = &tp_inst_other;
 	ctx[n] = NULL;
 	return ctx;
 }
@@ -333,6 +353,7 @@ tp_cmdline_file(const char *path)
 	struct cmdline *cl;
 	char *line = NULL, *buf = NULL;
 	size_t cap = 0;
+	unsigned int lineno = 0, failed = tp.nb_failed;
 	FILE *f;
 	int rc = 0;
 
@@ -341,6 +362,7 @@ tp_cmdline_file(const char *path)
 		rc = -errno;
 		fprintf(stderr, "pdk-testpmd: cannot read --cmdline-file %s: %s\n", path,
 			strerror(errno));
+		tp.failed = true;
 		return rc;
 	}
 	/* no input fd and no output fd: we echo and report ourselves */
@@ -355,6 +377,7 @@ tp_cmdline_file(const char *path)
 		const char *p = line;
 		int r;
 
+		lineno++;
 		strip(line);
 		while (isspace((unsigned char)*p))
 			p++;
@@ -368,28 +391,25 @@ tp_cmdline_file(const char *path)
 			rc = -ENOMEM;
 			break;
 		}
+		snprintf(tp.where, sizeof(tp.where), "%s:%u", path, lineno);
 		/* the length parsed on success, a CMDLINE_PARSE_* error otherwise */
 		r = cmdline_parse(cl, buf);
-		switch (r) {
-		case CMDLINE_PARSE_AMBIGUOUS:
-			tp_err("ambiguous command: %s", p);
-			break;
-		case CMDLINE_PARSE_NOMATCH:
-			tp_err("command not found: %s ('help' lists the commands)", p);
-			break;
-		case CMDLINE_PARSE_BAD_ARGS:
-			tp_err("bad arguments: %s ('help' shows the syntax)", p);
-			break;
-		default:
-			break;
+		if (r == CMDLINE_PARSE_AMBIGUOUS || r == CMDLINE_PARSE_NOMATCH ||
+		    r == CMDLINE_PARSE_BAD_ARGS) {
+			/* the catch-all command (tp_unknown) answers every other line */
+			tp_err("cannot parse: %s ('help' lists the commands)", p);
+			tp.nb_failed++;
 		}
+		tp.where[0] = '\0';
 		fflush(stdout);
 	}
 	free(buf);
 	free(line);
 	fclose(f);
 	cmdline_free(cl);
-	printf("pdk-testpmd: end of %s\n", path);
+	failed = tp.nb_failed - failed;
+	printf("pdk-testpmd: end of %s: %u command%s failed\n", path, failed,
+	       failed == 1 ? "" : "s");
 	fflush(stdout);
 	return rc;
 }

@@ -4,11 +4,13 @@
 
 /*
  * set mode copy|fill|verify, set size <bytes>, set burst <n>, start, stop,
- * show stats, clear stats.
+ * show stats, clear stats; and dpdk-testpmd's words for two of them:
+ * set fwd copy|fill|verify, show port stats all|<dev_id>.
  */
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
 
 #include <cmdline_parse_string.h>
 
@@ -90,6 +92,18 @@ cmd_show_stats(void *res)
 	tp_stats_show(true);
 }
 
+/* "show port stats all|<dev_id>": one table for all, as dpdk-testpmd's "all" */
+static void
+cmd_show_port_stats(void *res)
+{
+	struct res_set *r = res;
+	int id;
+
+	if (strcmp(r->value, "all") != 0 && tp_parse_dev(r->value, &id) < 0)
+		return;
+	tp_stats_show(true);
+}
+
 static void
 cmd_clear_stats(void *res)
 {
@@ -104,6 +118,7 @@ static struct tp_cmd_def def_start = { cmd_start };
 static struct tp_cmd_def def_stop = { cmd_stop };
 static struct tp_cmd_def def_show_stats = { cmd_show_stats };
 static struct tp_cmd_def def_clear_stats = { cmd_clear_stats };
+static struct tp_cmd_def def_show_port_stats = { cmd_show_port_stats };
 
 static cmdline_parse_token_string_t tok_set = TOKEN_STRING_INITIALIZER(struct res_set, set, "set");
 static cmdline_parse_token_string_t tok_kw_mode =
@@ -126,12 +141,26 @@ static cmdline_parse_token_string_t tok_clear =
 	TOKEN_STRING_INITIALIZER(struct res_set, set, "clear");
 static cmdline_parse_token_string_t tok_stats =
 	TOKEN_STRING_INITIALIZER(struct res_set, what, "stats");
+static cmdline_parse_token_string_t tok_kw_fwd =
+	TOKEN_STRING_INITIALIZER(struct res_set, what, "fwd");
+static cmdline_parse_token_string_t tok_port =
+	TOKEN_STRING_INITIALIZER(struct res_set, what, "port");
+static cmdline_parse_token_string_t tok_port_stats =
+	TOKEN_STRING_INITIALIZER(struct res_set, mode, "stats");
+static struct tp_token tok_all = TP_TOKEN_WORD(struct res_set, value, "all|<dev_id>");
 
 static cmdline_parse_inst_t inst_mode = {
 	.f = tp_cmd_dispatch,
 	.data = &def_mode,
 	.help_str = "set mode copy|fill|verify: what the traffic does",
 	.tokens = { (void *)&tok_set, (void *)&tok_kw_mode, (void *)&tok_mode, NULL },
+};
+
+static cmdline_parse_inst_t inst_fwd = {
+	.f = tp_cmd_dispatch,
+	.data = &def_mode,
+	.help_str = "set fwd copy|fill|verify: as set mode (dpdk-testpmd's words)",
+	.tokens = { (void *)&tok_set, (void *)&tok_kw_fwd, (void *)&tok_mode, NULL },
 };
 
 static cmdline_parse_inst_t inst_size = {
@@ -169,6 +198,14 @@ static cmdline_parse_inst_t inst_show_stats = {
 	.tokens = { (void *)&tok_show, (void *)&tok_stats, NULL },
 };
 
+static cmdline_parse_inst_t inst_show_port_stats = {
+	.f = tp_cmd_dispatch,
+	.data = &def_show_port_stats,
+	.help_str = "show port stats all|<dev_id>: as show stats (dpdk-testpmd's words)",
+	.tokens = { (void *)&tok_show, (void *)&tok_port, (void *)&tok_port_stats,
+		    (void *)&tok_all, NULL },
+};
+
 static cmdline_parse_inst_t inst_clear_stats = {
 	.f = tp_cmd_dispatch,
 	.data = &def_clear_stats,
@@ -177,18 +214,20 @@ static cmdline_parse_inst_t inst_clear_stats = {
 };
 
 static cmdline_parse_inst_t *insts[] = {
-	&inst_mode, &inst_size, &inst_burst, &inst_start, &inst_stop, &inst_show_stats,
-	&inst_clear_stats, NULL,
+	&inst_mode, &inst_fwd, &inst_size, &inst_burst, &inst_start, &inst_stop,
+	&inst_show_stats, &inst_show_port_stats, &inst_clear_stats, NULL,
 };
 
 static const struct tp_help help[] = {
 	{ "set mode copy|fill|verify", "verify: copy, then compare every byte" },
+	{ "set fwd copy|fill|verify", "the same (dpdk-testpmd's words)" },
 	{ "set size <bytes>", "bytes per op (4096)" },
 	{ "set burst <n>", "ops per burst (32)" },
 	{ "start", "traffic on every set-up queue, spread over the worker lcores" },
 	{ "stop", "stop traffic, stop the devices, show the stats" },
 	{ "show stats", "per queue and PASID: ops, bytes, errors, faults, mismatches, "
 		       "Mops/s and GB/s since the last show" },
+	{ "show port stats all", "the same (dpdk-testpmd's words)" },
 	{ "clear stats", "count from zero again" },
 	{ NULL, NULL },
 };

@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <rte_eal.h>
 #include <rte_errno.h>
@@ -397,7 +398,7 @@ setup_queues(unsigned int n)
 	}
 	/* sources and destinations of a whole burst */
 	buflen = 2 * (buflen > TP_QUEUE_BUF_MIN ? buflen : TP_QUEUE_BUF_MIN);
-	rc = tp_port_config(id, (uint16_t)n);
+	rc = tp_port_config(id, (uint16_t)n, false);
 	for (i = 0; rc == 0 && i < n; i++) {
 		struct tp_buf *b;
 		struct tp_as *a;
@@ -582,6 +583,12 @@ main(int argc, char **argv)
 	}
 	if (rc < 0)
 		return 2;
+	/* before anything is set up: a script learns it at once */
+	if (o.cmdline_file != NULL && access(o.cmdline_file, R_OK) != 0) {
+		fprintf(stderr, "pdk-testpmd: cannot read --cmdline-file %s: %s\n", o.cmdline_file,
+			strerror(errno));
+		return 1;
+	}
 
 	signals_block(true);
 	rc = rte_eal_init(eal_argc, eal_argv);
@@ -626,8 +633,12 @@ main(int argc, char **argv)
 		pthread_mutex_lock(&tp.lock);
 		rc = tp_traffic_start();
 		pthread_mutex_unlock(&tp.lock);
-		if (rc < 0 && !o.interactive)
-			tp.quit = true;
+		if (rc < 0) {
+			printf("pdk-testpmd: --auto-start failed: no traffic\n");
+			tp.failed = true;
+			if (!o.interactive)
+				tp.quit = true;
+		}
 	}
 	prompt = o.interactive || (o.cmdline_file == NULL && !o.auto_start);
 	if (!tp.quit && !tp.signaled) {
@@ -642,6 +653,12 @@ main(int argc, char **argv)
 		printf("pdk-testpmd: signal received, quitting\n");
 	rc = teardown();
 	rte_eal_cleanup();
-	return rc == 0 ? 0 : 1;
+	if (tp.nb_failed > 0 || tp.failed || rc != 0) {
+		printf("pdk-testpmd: exiting with status 1: %u command%s failed%s%s\n", tp.nb_failed,
+		       tp.nb_failed == 1 ? "" : "s", tp.failed ? ", a set-up step failed" : "",
+		       rc != 0 ? ", the teardown was incomplete" : "");
+		return 1;
+	}
+	return 0;
 }
 #endif /* !PDK_TESTPMD_NO_MAIN */

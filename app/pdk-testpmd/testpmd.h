@@ -125,13 +125,23 @@ struct tp_state {
 	bool quit;		/* "quit" was given */
 	volatile sig_atomic_t signaled;	/* SIGINT/SIGTERM */
 	double sleep_max;	/* "sleep" waits at most this (s); a fuzzer lowers it */
+
+	/* what the exit status says (doc/testpmd.md, "Exit status") */
+	unsigned int nb_errors;	/* tp_err() lines */
+	unsigned int nb_failed;	/* commands that printed an error */
+	bool failed;		/* a step outside a command failed (file, auto-start) */
+	char where[96];		/* "FILE:LINE" of the command file's line being run */
 };
 
 extern struct tp_state tp;
 
 /* ---- helpers (cmds.c) ---- */
 
-/* Print "error: ..." (one line) on stdout, where the session's output is. */
+/*
+ * Print "error: ..." (one line) on stdout, where the session's output is;
+ * from a command file, "FILE:LINE: error: ...". The command that prints one
+ * counts as failed (tp_cmd_dispatch()).
+ */
 void tp_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Parse a number (decimal or 0x hex) in [min, max]; @p what names it in the error. */
@@ -145,6 +155,12 @@ double tp_now(void);
 const char *tp_mode_name(enum tp_mode m);
 int tp_mode_parse(const char *s, enum tp_mode *m);
 
+/* ---- PASIDs (cmds_pasid.c) ---- */
+/* Parse a PASID of device @p id: [1, 2^width), the device's PASID space. */
+int tp_parse_pasid(int id, const char *s, uint32_t *pasid);
+/* The queue of device @p id that holds @p pasid, or -1. */
+int tp_pasid_queue(int id, uint32_t pasid);
+
 /* ---- address spaces (cmds_as.c) ---- */
 struct tp_as *tp_as_find(const char *name);
 struct tp_as *tp_as_of(const struct pdk_dma_as *as);
@@ -154,7 +170,8 @@ int tp_as_destroy(struct tp_as *a);
 unsigned int tp_as_count(void);
 
 /* ---- queues (cmds_queue.c) ---- */
-int tp_port_config(int dev_id, uint16_t nb_queues);
+/* Without @p force, refused while a queue is set up (configure releases them all). */
+int tp_port_config(int dev_id, uint16_t nb_queues, bool force);
 int tp_queue_setup(int dev_id, uint16_t q, struct tp_as *a, uint32_t pasid, uint16_t nb_desc);
 /* Forget the application's counters of a queue (new or released). */
 void tp_queue_reset(int dev_id, uint16_t q);
@@ -224,6 +241,11 @@ extern const struct tp_group tp_group_traffic;
 extern const struct tp_group tp_group_isolation;
 
 void tp_help_print(void);
+/* The groups, for the answer to an unknown line (cmds_words.c). */
+const struct tp_group *const *tp_groups(unsigned int *nb);
+/* That answer: the last instance of the context, and its set-up. */
+extern cmdline_parse_inst_t tp_inst_other;
+void tp_words_init(cmdline_parse_ctx_t *commands);
 /* Run the commands of @p path. @return 0, or -errno if it cannot be read. */
 int tp_cmdline_file(const char *path);
 /* Prompt on stdin until quit or EOF. */
