@@ -59,6 +59,8 @@ tp_queue_snap(int dev_id, uint16_t q, struct tp_snap *s)
 	s->app.enq_errors = __atomic_load_n(&c->enq_errors, __ATOMIC_RELAXED);
 	s->app.lost = __atomic_load_n(&c->lost, __ATOMIC_RELAXED);
 	s->app.last_fault_iova = __atomic_load_n(&c->last_fault_iova, __ATOMIC_RELAXED);
+	s->app.rate_min = __atomic_load_n(&c->rate_min, __ATOMIC_RELAXED);
+	s->app.rate_max = __atomic_load_n(&c->rate_max, __ATOMIC_RELAXED);
 	/* no op moves once traffic stopped: rates end where the traffic did */
 	s->t = !tp.running && tp.stopped_at > 0 ? tp.stopped_at : tp_now();
 }

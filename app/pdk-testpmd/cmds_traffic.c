@@ -81,8 +81,8 @@ cmd_stop(void *res)
 		tp_err("traffic is not running");
 		return;
 	}
+	/* it prints the run's summary */
 	tp_traffic_stop();
-	tp_stats_show(true);
 }
 
 static void
@@ -105,6 +105,13 @@ cmd_show_port_stats(void *res)
 }
 
 static void
+cmd_show_stats_json(void *res)
+{
+	(void)res;
+	tp_stats_json();
+}
+
+static void
 cmd_clear_stats(void *res)
 {
 	(void)res;
@@ -119,6 +126,7 @@ static struct tp_cmd_def def_stop = { cmd_stop };
 static struct tp_cmd_def def_show_stats = { cmd_show_stats };
 static struct tp_cmd_def def_clear_stats = { cmd_clear_stats };
 static struct tp_cmd_def def_show_port_stats = { cmd_show_port_stats };
+static struct tp_cmd_def def_show_stats_json = { cmd_show_stats_json };
 
 static cmdline_parse_token_string_t tok_set = TOKEN_STRING_INITIALIZER(struct res_set, set, "set");
 static cmdline_parse_token_string_t tok_kw_mode =
@@ -147,6 +155,8 @@ static cmdline_parse_token_string_t tok_port =
 	TOKEN_STRING_INITIALIZER(struct res_set, what, "port");
 static cmdline_parse_token_string_t tok_port_stats =
 	TOKEN_STRING_INITIALIZER(struct res_set, mode, "stats");
+static cmdline_parse_token_string_t tok_json =
+	TOKEN_STRING_INITIALIZER(struct res_set, mode, "json");
 static struct tp_token tok_all = TP_TOKEN_WORD(struct res_set, value, "all|<dev_id>");
 
 static cmdline_parse_inst_t inst_mode = {
@@ -187,7 +197,7 @@ static cmdline_parse_inst_t inst_start = {
 static cmdline_parse_inst_t inst_stop = {
 	.f = tp_cmd_dispatch,
 	.data = &def_stop,
-	.help_str = "stop: stop traffic and show the stats",
+	.help_str = "stop: stop traffic and print the run's summary",
 	.tokens = { (void *)&tok_stop, NULL },
 };
 
@@ -196,6 +206,13 @@ static cmdline_parse_inst_t inst_show_stats = {
 	.data = &def_show_stats,
 	.help_str = "show stats: per queue (= per PASID) counters and rates",
 	.tokens = { (void *)&tok_show, (void *)&tok_stats, NULL },
+};
+
+static cmdline_parse_inst_t inst_show_stats_json = {
+	.f = tp_cmd_dispatch,
+	.data = &def_show_stats_json,
+	.help_str = "show stats json: the same as one JSON line, exact numbers",
+	.tokens = { (void *)&tok_show, (void *)&tok_stats, (void *)&tok_json, NULL },
 };
 
 static cmdline_parse_inst_t inst_show_port_stats = {
@@ -215,7 +232,7 @@ static cmdline_parse_inst_t inst_clear_stats = {
 
 static cmdline_parse_inst_t *insts[] = {
 	&inst_mode, &inst_fwd, &inst_size, &inst_burst, &inst_start, &inst_stop,
-	&inst_show_stats, &inst_show_port_stats, &inst_clear_stats, NULL,
+	&inst_show_stats, &inst_show_stats_json, &inst_show_port_stats, &inst_clear_stats, NULL,
 };
 
 static const struct tp_help help[] = {
@@ -224,9 +241,10 @@ static const struct tp_help help[] = {
 	{ "set size <bytes>", "bytes per op (4096)" },
 	{ "set burst <n>", "ops per burst (32)" },
 	{ "start", "traffic on every set-up queue, spread over the worker lcores" },
-	{ "stop", "stop traffic, stop the devices, show the stats" },
-	{ "show stats", "per queue and PASID: ops, bytes, errors, faults, mismatches, "
-		       "Mops/s and GB/s since the last show" },
+	{ "stop", "stop traffic, stop the devices, print the run's summary" },
+	{ "show stats", "per queue and PASID: ops, bytes, errors, faults, mismatches; "
+		       "rates since the start or the last show" },
+	{ "show stats json", "the same as one JSON line for tools (exact numbers)" },
 	{ "show port stats all", "the same (dpdk-testpmd's words)" },
 	{ "clear stats", "count from zero again" },
 	{ NULL, NULL },

@@ -90,8 +90,9 @@ usage(FILE *f, const char *prog)
 		"      --auto-start        start traffic once set up\n"
 		"      --time SECONDS      with --auto-start: run that long, stop, print the\n"
 		"                          stats, quit\n"
-		"      --stats-period S    print the stats every S seconds while traffic runs\n"
-		"                          without a prompt\n"
+		"      --stats-period S    with --auto-start: print the stats every S seconds\n"
+		"      --stats-json        with --stats-period: each period's stats, and the\n"
+		"                          run's summary, as one JSON line for tools\n"
 		"  -h, --help              this text\n"
 		"\nWith none of -i, --cmdline-file, --auto-start, the prompt is used.\n"
 		"See doc/testpmd.md; 'help' at the prompt lists the commands.\n", TP_MAX_BURST);
@@ -121,7 +122,7 @@ static int
 parse_opts(int argc, char **argv, struct tp_opts *o)
 {
 	enum { OPT_CMDFILE = 256, OPT_QUEUES, OPT_MODE, OPT_SIZE, OPT_BURST, OPT_AUTO,
-	       OPT_TIME, OPT_PERIOD };
+	       OPT_TIME, OPT_PERIOD, OPT_JSON };
 	static const struct option lopts[] = {
 		{ "allow", required_argument, NULL, 'a' },
 		{ "interactive", no_argument, NULL, 'i' },
@@ -134,6 +135,7 @@ parse_opts(int argc, char **argv, struct tp_opts *o)
 		{ "auto-start", no_argument, NULL, OPT_AUTO },
 		{ "time", required_argument, NULL, OPT_TIME },
 		{ "stats-period", required_argument, NULL, OPT_PERIOD },
+		{ "stats-json", no_argument, NULL, OPT_JSON },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *prog = argv[0];
@@ -196,6 +198,9 @@ parse_opts(int argc, char **argv, struct tp_opts *o)
 			if (opt_seconds(optarg, &o->stats_period) < 0)
 				return opt_err(prog, "--stats-period %s: give seconds > 0", optarg);
 			break;
+		case OPT_JSON:
+			tp.stats_json = true;
+			break;
 		case ':':
 			return opt_err(prog, "option %s needs a value", argv[optind - 1]);
 		default:
@@ -207,6 +212,12 @@ parse_opts(int argc, char **argv, struct tp_opts *o)
 		return opt_err(prog, "unexpected argument '%s'", argv[optind]);
 	if (o->time > 0 && !o->auto_start)
 		return opt_err(prog, "%s needs --auto-start", "--time");
+	/* the prompt and a command file have "show stats" */
+	if (o->stats_period > 0 && !o->auto_start)
+		return opt_err(prog, "%s needs --auto-start ('show stats' at the prompt or in a "
+			       "--cmdline-file)", "--stats-period");
+	if (tp.stats_json && o->stats_period == 0)
+		return opt_err(prog, "%s needs --stats-period", "--stats-json");
 	return 0;
 }
 
@@ -441,16 +452,19 @@ run_traffic(double seconds, double period)
 		if (period > 0 && tp_now() >= next && (seconds <= 0 || next - start < seconds)) {
 			next += period;
 			pthread_mutex_lock(&tp.lock);
-			printf("-- stats at %.1f s --\n", tp_now() - start);
-			tp_stats_show(true);
+			if (tp.stats_json) {
+				tp_stats_json();
+			} else {
+				printf("-- stats at %.1f s --\n", tp_now() - start);
+				tp_stats_show(true);
+			}
 			pthread_mutex_unlock(&tp.lock);
 		}
 	}
 	pthread_mutex_lock(&tp.lock);
-	if (tp.running) {
+	/* the summary of the whole run is the last word, not the last period's rates */
+	if (tp.running)
 		tp_traffic_stop();
-		tp_stats_show(true);
-	}
 	pthread_mutex_unlock(&tp.lock);
 }
 

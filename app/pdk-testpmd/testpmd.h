@@ -76,7 +76,13 @@ struct tp_qctr {
 	uint64_t enq_errors;	/* enqueue/submit errors other than a full ring */
 	uint64_t lost;		/* ops not completed when traffic stopped */
 	uint64_t last_fault_iova;
+	/* ops/s of the run's fastest and slowest TP_RATE_WINDOW (0, 0: none yet) */
+	uint64_t rate_min;
+	uint64_t rate_max;
 };
+
+/* The window of the min and max rates of a run (s). */
+#define TP_RATE_WINDOW 0.5
 
 /* Counters at one moment, for "since the last show/clear". */
 struct tp_snap {
@@ -90,6 +96,7 @@ struct tp_queue {
 	struct tp_qctr ctr;
 	struct tp_snap base;	/* "clear stats" */
 	struct tp_snap last;	/* the last "show stats" (rates) */
+	struct tp_snap run;	/* the start of the last run (its summary) */
 };
 
 struct tp_dev {
@@ -108,6 +115,8 @@ struct tp_state {
 
 	struct tp_as *as[TP_MAX_AS];
 	struct tp_dev dev[PDK_DMADEV_MAX_DEVS];
+
+	bool stats_json;	/* --stats-json: periods and summary as JSON lines too */
 
 	/* traffic settings */
 	enum tp_mode mode;
@@ -192,6 +201,10 @@ int tp_traffic_start(void);
 void tp_traffic_stop(void);
 /* Print the stats table; @p update moves the "since the last show" mark. */
 void tp_stats_show(bool update);
+/* One JSON line of the stats since the last show (--stats-json); moves the mark. */
+void tp_stats_json(void);
+/* Counts of a demonstration (isolation) are not traffic: forget those since @p before. */
+void tp_stats_exclude(int dev_id, uint16_t q, const struct tp_snap *before);
 void tp_stats_clear(void);
 
 /* ---- telemetry (telemetry.c) ---- */
