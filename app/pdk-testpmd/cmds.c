@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <cmdline.h>
 #include <cmdline_parse.h>
@@ -414,18 +415,72 @@ tp_cmdline_file(const char *path)
 	return rc;
 }
 
+/*
+ * Ctrl-C at the prompt (a 0x03 byte: the prompt's terminal has no ISIG, or
+ * a SIGINT): traffic running, it stops it; none running, it quits.
+ * @return true to go on.
+ */
+static bool
+on_ctrl_c(struct cmdline *cl)
+{
+	static const char ctrl_c = 3;
+	bool running;
+
+	pthread_mutex_lock(&tp.lock);
+	running = tp.running;
+	if (running) {
+		printf("\nCtrl-C: stopping traffic (Ctrl-C again, with no traffic, quits)\n");
+		tp_traffic_stop();
+	} else {
+		printf("\nCtrl-C: quitting\n");
+		tp.quit = true;
+	}
+	pthread_mutex_unlock(&tp.lock);
+	fflush(stdout);
+	if (running)
+		/* the prompt's own Ctrl-C: drops the half-typed line, shows a new prompt */
+		cmdline_in(cl, &ctrl_c, 1);
+	return running;
+}
+
 void
 tp_cmdline_interactive(void)
 {
-	struct cmdline *cl = cmdline_stdin_new(tp_ctx(), TP_PROMPT);
+	struct cmdline *cl;
+	char c;
 
+	printf("pdk-testpmd: 'help' lists the commands; Ctrl-C stops traffic, or quits when "
+	       "none runs\n");
+	fflush(stdout);
+	cl = cmdline_stdin_new(tp_ctx(), TP_PROMPT);
 	if (cl == NULL) {
 		fprintf(stderr, "pdk-testpmd: cannot start the prompt (cmdline_stdin_new)\n");
 		return;
 	}
 	tp.cl = cl;
 	tp.interactive = true;
-	cmdline_interact(cl);
+	/* cmdline_interact(), with Ctrl-C ours */
+	while (!tp.quit) {
+		ssize_t n = read(STDIN_FILENO, &c, 1);
+
+		if (n < 0 && errno == EINTR) {
+			if (tp.signaled != SIGINT)
+				break;
+			tp.signaled = 0;
+			if (!on_ctrl_c(cl))
+				break;
+			continue;
+		}
+		if (n <= 0)
+			break;
+		if (c == 3) {
+			if (!on_ctrl_c(cl))
+				break;
+			continue;
+		}
+		if (cmdline_in(cl, &c, 1) < 0)
+			break;
+	}
 	tp.interactive = false;
 	tp.cl = NULL;
 	cmdline_stdin_exit(cl);

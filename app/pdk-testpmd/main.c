@@ -224,8 +224,7 @@ parse_opts(int argc, char **argv, struct tp_opts *o)
 static void
 on_signal(int sig)
 {
-	(void)sig;
-	tp.signaled = 1;
+	tp.signaled = sig;
 }
 
 /* Signals go to the main thread: EAL's threads are made with them blocked. */

@@ -132,7 +132,7 @@ struct tp_state {
 	struct cmdline *cl;
 	bool interactive;	/* cmdline_interact() is running */
 	bool quit;		/* "quit" was given */
-	volatile sig_atomic_t signaled;	/* SIGINT/SIGTERM */
+	volatile sig_atomic_t signaled;	/* SIGINT or SIGTERM, 0: none */
 	double sleep_max;	/* "sleep" waits at most this (s); a fuzzer lowers it */
 
 	/* what the exit status says (doc/testpmd.md, "Exit status") */
