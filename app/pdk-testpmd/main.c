@@ -251,6 +251,29 @@ signals_install(void)
 	sigaction(SIGTERM, &sa, NULL);
 }
 
+/* Where telemetry listens: the socket this process has, not the usual name. */
+static void
+telemetry_say(void)
+{
+	const char *dir = rte_eal_get_runtime_dir();
+	const char *prefix = strrchr(dir, '/') != NULL ? strrchr(dir, '/') + 1 : dir;
+	char path[400];
+
+	if (tp_telemetry_socket(dir, path, sizeof(path)) != 0) {
+		printf("pdk-testpmd: telemetry: no socket of this process in %s (EAL "
+		       "--no-telemetry, or another process holds the name)\n", dir);
+		return;
+	}
+	/* the runtime dir's last component is the file prefix */
+	if (strcmp(strrchr(path, '/') + 1, "dpdk_telemetry.v2") == 0)
+		printf("pdk-testpmd: telemetry: %s (dpdk-telemetry.py -f %s), endpoints "
+		       "/pdk/devices /pdk/device /pdk/pasids /pdk/as /pdk/stats\n", path, prefix);
+	else
+		printf("pdk-testpmd: telemetry: %s (another process of --file-prefix %s has "
+		       "dpdk_telemetry.v2: connect to this path), endpoints /pdk/devices "
+		       "/pdk/device /pdk/pasids /pdk/as /pdk/stats\n", path, prefix);
+}
+
 /* ---- setup ---- */
 
 /* "ADDRESS[,k=v...]" -> "DDDD:BB:DD.F" for the sim. */
@@ -619,11 +642,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "pdk-testpmd: telemetry endpoints not registered: %s\n",
 			strerror(-rc));
 	else
-		/* the runtime dir's last component is the file prefix */
-		printf("pdk-testpmd: telemetry: %s/dpdk_telemetry.v2 (dpdk-telemetry.py -f %s), "
-		       "endpoints /pdk/devices /pdk/device /pdk/pasids /pdk/as /pdk/stats\n",
-		       rte_eal_get_runtime_dir(), strrchr(rte_eal_get_runtime_dir(), '/') != NULL ?
-		       strrchr(rte_eal_get_runtime_dir(), '/') + 1 : rte_eal_get_runtime_dir());
+		telemetry_say();
 	printf("pdk-testpmd: %u lcore%s: main %u, %u worker%s for traffic\n", rte_lcore_count(),
 	       rte_lcore_count() == 1 ? "" : "s", rte_get_main_lcore(), rte_lcore_count() - 1,
 	       rte_lcore_count() == 2 ? "" : "s");

@@ -209,6 +209,8 @@ void tp_stats_clear(void);
 
 /* ---- telemetry (telemetry.c) ---- */
 int tp_telemetry_register(void);
+/* The path of this process's telemetry socket (in @p dir, the runtime dir). */
+int tp_telemetry_socket(const char *dir, char *path, size_t len);
 
 /* ---- embedding (main.c): setup without options, and teardown ---- */
 int tp_embed_setup(void);
