@@ -654,6 +654,12 @@ main(int argc, char **argv)
 	pthread_mutex_unlock(&tp.lock);
 	if (rc < 0) {
 		fprintf(stderr, "pdk-testpmd: setup failed; tearing down\n");
+		if (o.nb_allow > 0 && tp.sim == NULL)
+			fprintf(stderr, "pdk-testpmd: a real device needs Linux 6.15+ (PASID attach) "
+				"with CONFIG_IOMMUFD and CONFIG_VFIO_DEVICE_CDEV, an IOMMU, and the "
+				"function bound to vfio-pci: 'pdk-devbind' shows what this machine "
+				"has and lacks. Without -a, pdk-testpmd runs on PDK's SIMULATED kernel "
+				"and device\n");
 		teardown();
 		rte_eal_cleanup();
 		return 1;
