@@ -223,6 +223,76 @@ struct cmdline_token_ops tp_token_as_ops = {
 	.get_help = token_word_help,
 };
 
+/* ---- the library's log lines during a command ---- */
+
+/*
+ * A library line written for C programmers names the C function to call
+ * ("use pdk_pasid_ctx_replace()"). When the command's own error has said
+ * what went wrong in the prompt's terms, such a line is held back (-v,
+ * --verbose shows it); every other line is printed as the library would.
+ */
+#define HELD_MAX 16
+
+static struct {
+	enum pdk_log_level level;
+	char comp[16];
+	char line[480];
+} held[HELD_MAX];
+static unsigned int nb_held;
+static bool holding;
+static pthread_t holder;
+
+static void
+log_print(enum pdk_log_level level, const char *comp, const char *line)
+{
+	static const char *const tags[] = { "ERR", "WARN", "NOTICE", "INFO", "DEBUG" };
+
+	fflush(stdout);
+	fprintf(stderr, "PDK %s %s: %s\n", level >= PDK_LOG_ERR && level <= PDK_LOG_DEBUG ?
+		tags[level - PDK_LOG_ERR] : "?", comp, line);
+}
+
+static void
+log_sink(enum pdk_log_level level, const char *comp, const char *line, void *arg)
+{
+	(void)arg;
+	/* only the command's own thread holds: telemetry's and workers' lines go out */
+	if (!holding || !pthread_equal(pthread_self(), holder) || nb_held == HELD_MAX) {
+		log_print(level, comp, line);
+		return;
+	}
+	held[nb_held].level = level;
+	snprintf(held[nb_held].comp, sizeof(held[nb_held].comp), "%s", comp);
+	snprintf(held[nb_held].line, sizeof(held[nb_held].line), "%s", line);
+	nb_held++;
+}
+
+void
+tp_log_install(void)
+{
+	pdk_log_set_sink(log_sink, NULL, NULL, NULL);
+}
+
+static void
+log_hold(void)
+{
+	holder = pthread_self();
+	nb_held = 0;
+	holding = true;
+}
+
+static void
+log_release(bool failed)
+{
+	unsigned int i;
+
+	holding = false;
+	for (i = 0; i < nb_held; i++)
+		if (!failed || tp.verbose || strstr(held[i].line, "()") == NULL)
+			log_print(held[i].level, held[i].comp, held[i].line);
+	nb_held = 0;
+}
+
 /* ---- dispatch ---- */
 
 void
@@ -234,7 +304,10 @@ tp_cmd_dispatch(void *res, struct cmdline *cl, void *data)
 	(void)cl;
 	pthread_mutex_lock(&tp.lock);
 	errors = tp.nb_errors;
+	log_hold();
 	def->fn(res);
+	fflush(stdout);
+	log_release(tp.nb_errors != errors);
 	if (tp.nb_errors != errors)
 		tp.nb_failed++;
 	pthread_mutex_unlock(&tp.lock);

@@ -179,7 +179,7 @@ static const struct tp_help help[] = {
 	{ "show devices", "DMA devices (SIMULATED or kernel) and the bus's PCI functions" },
 	{ "show device <dev_id>", "backend, driver, PASID width, queues with PASID/AS/ring" },
 	{ "show port info <dev_id>", "the same (dpdk-testpmd's words)" },
-	{ "dump <dev_id>", "the driver's dump (pdk_dmadev_dump): registers, rings" },
+	{ "dump <dev_id>", "the driver's dump: registers, rings" },
 	{ NULL, NULL },
 };
 

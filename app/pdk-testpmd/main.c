@@ -93,6 +93,8 @@ usage(FILE *f, const char *prog)
 		"      --stats-period S    with --auto-start: print the stats every S seconds\n"
 		"      --stats-json        with --stats-period: each period's stats, and the\n"
 		"                          run's summary, as one JSON line for tools\n"
+		"  -v, --verbose           also the library's log lines for C programmers that\n"
+		"                          a failed command's own error replaces\n"
 		"  -h, --help              this text\n"
 		"\nWith none of -i, --cmdline-file, --auto-start, the prompt is used.\n"
 		"See doc/testpmd.md; 'help' at the prompt lists the commands.\n", TP_MAX_BURST);
@@ -127,6 +129,7 @@ parse_opts(int argc, char **argv, struct tp_opts *o)
 		{ "allow", required_argument, NULL, 'a' },
 		{ "interactive", no_argument, NULL, 'i' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "verbose", no_argument, NULL, 'v' },
 		{ "cmdline-file", required_argument, NULL, OPT_CMDFILE },
 		{ "queues", required_argument, NULL, OPT_QUEUES },
 		{ "mode", required_argument, NULL, OPT_MODE },
@@ -145,7 +148,7 @@ parse_opts(int argc, char **argv, struct tp_opts *o)
 
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":a:ih", lopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":a:ihv", lopts, NULL)) != -1) {
 		switch (c) {
 		case 'a':
 			if (o->nb_allow == TP_MAX_ALLOW)
@@ -157,6 +160,9 @@ parse_opts(int argc, char **argv, struct tp_opts *o)
 			break;
 		case 'h':
 			return 1;
+		case 'v':
+			tp.verbose = true;
+			break;
 		case OPT_CMDFILE:
 			o->cmdline_file = optarg;
 			break;
@@ -626,6 +632,7 @@ main(int argc, char **argv)
 		return 1;
 	}
 
+	tp_log_install();
 	signals_block(true);
 	rc = rte_eal_init(eal_argc, eal_argv);
 	if (rc < 0) {

@@ -29,6 +29,7 @@
 #include <pdk_dma.h>
 #include <pdk_dmadev.h>
 #include <pdk_iommufd.h>
+#include <pdk_log.h>
 #include <pdk_sim.h>
 
 #define TP_PROMPT "pdk-testpmd> "
@@ -117,6 +118,7 @@ struct tp_state {
 	struct tp_dev dev[PDK_DMADEV_MAX_DEVS];
 
 	bool stats_json;	/* --stats-json: periods and summary as JSON lines too */
+	bool verbose;		/* -v: every library log line, also those for C programmers */
 
 	/* traffic settings */
 	enum tp_mode mode;
@@ -256,6 +258,8 @@ extern const struct tp_group tp_group_traffic;
 extern const struct tp_group tp_group_isolation;
 
 void tp_help_print(void);
+/* Route the library's log lines through pdk-testpmd (see cmds.c); main() does it. */
+void tp_log_install(void);
 /* The groups, for the answer to an unknown line (cmds_words.c). */
 const struct tp_group *const *tp_groups(unsigned int *nb);
 /* That answer: the last instance of the context, and its set-up. */

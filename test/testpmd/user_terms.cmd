@@ -11,4 +11,6 @@ queue setup 0 1 a desc 0x10000
 queue setup 0 1 a desc 100
 queue setup 0 9 a
 pasid alloc 0 2000000
+pasid alloc 0 77
+pasid free 0 77
 quit
