@@ -242,8 +242,8 @@ static const struct tp_help help[] = {
 	{ "set burst <n>", "ops per burst (32)" },
 	{ "start", "traffic on every set-up queue, spread over the worker lcores" },
 	{ "stop", "stop traffic, stop the devices, print the run's summary" },
-	{ "show stats", "per queue and PASID: ops, bytes, errors, faults, mismatches; "
-		       "rates since the start or the last show" },
+	{ "show stats", "per queue and PASID: ops, bytes, errors, faults, mismatches "
+		       "since 'clear stats'; rates since the start or the last show" },
 	{ "show stats json", "the same as one JSON line for tools (exact numbers)" },
 	{ "show port stats all", "the same (dpdk-testpmd's words)" },
 	{ "clear stats", "count from zero again" },

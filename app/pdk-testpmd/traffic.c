@@ -73,6 +73,7 @@ static enum tp_mode run_mode;
 static double run_t0;		/* when the workers were launched */
 
 static void run_summary(void);
+static const char *size_text(char *buf, size_t len, uint32_t size);
 
 /* Single writer: a plain read, an atomic store readers can load whole. */
 static inline void
@@ -343,6 +344,7 @@ tp_traffic_start(void)
 	unsigned int lcore, nw = rte_lcore_count() - 1, i, j;
 	struct pdk_dmadev_queue_info qi;
 	struct pdk_dmadev_info info;
+	char sz[16];
 	uint16_t q;
 	int id, rc;
 
@@ -435,8 +437,9 @@ tp_traffic_start(void)
 		}
 	}
 	tp.running = true;
-	printf("traffic started: mode %s, size %u, burst %u; %u queue%s on %u worker lcore%s\n",
-	       tp_mode_name(run_mode), tp.size, tp.burst, nb_lqs, nb_lqs == 1 ? "" : "s",
+	printf("traffic started: mode %s, size %s, burst %u; %u queue%s on %u worker lcore%s\n",
+	       tp_mode_name(run_mode), size_text(sz, sizeof(sz), tp.size), tp.burst, nb_lqs,
+	       nb_lqs == 1 ? "" : "s",
 	       nb_workers, nb_workers == 1 ? "" : "s");
 	if (tp.interactive)
 		printf("  ('stop' or Ctrl-C stops it and shows the run's summary; a second Ctrl-C "
@@ -630,11 +633,12 @@ tp_stats_show(bool update)
 	uint16_t q;
 	int id;
 
-	printf("traffic %s: mode %s, size %s, burst %u (counts since 'clear stats'; %s)\n",
+	/* counts are since 'clear stats' (help and doc say so): the line stays short */
+	printf("traffic %s: mode %s, size %s, burst %u (%s)\n",
 	       tp.running ? "running" : "stopped", tp_mode_name(tp.running ? run_mode : tp.mode),
 	       size_text(sz, sizeof(sz), tp.size), tp.burst,
 	       tp.running ? "rates since the start or the last show" :
-	       "no rates while stopped: 'stop' printed the run's");
+	       "no rates while stopped: see the run's summary");
 	for (id = pdk_dmadev_next(0); id >= 0; id = pdk_dmadev_next(id + 1)) {
 		bool sim = dev_is_sim(id);
 
@@ -729,8 +733,9 @@ run_summary(void)
 		any_sim |= dev_is_sim(lqs[i].dev_id);
 	printf("traffic stopped after %.2f s: mode %s, size %s, burst %u, %u queue%s%s\n", dur,
 	       tp_mode_name(run_mode), size_text(sz, sizeof(sz), tp.size), tp.burst, nb_lqs,
-	       nb_lqs == 1 ? "" : "s",
-	       any_sim ? "; SIMULATED device: the rates of a model, not of hardware" : "");
+	       nb_lqs == 1 ? "" : "s", any_sim ? "; SIMULATED device" : "");
+	if (any_sim)
+		printf("  SIMULATED: these are the rates of a model, not of hardware\n");
 	printf("run summary (average over the run; min and max over %.1f s windows):\n",
 	       TP_RATE_WINDOW);
 	printf("  %-7s %5s %8s %8s %8s %9s %8s %8s %6s %8s\n", "queue", "PASID", "ops", "bytes",
