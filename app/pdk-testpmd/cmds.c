@@ -256,8 +256,13 @@ static void
 log_sink(enum pdk_log_level level, const char *comp, const char *line, void *arg)
 {
 	(void)arg;
-	/* only the command's own thread holds: telemetry's and workers' lines go out */
-	if (!holding || !pthread_equal(pthread_self(), holder) || nb_held == HELD_MAX) {
+	/*
+	 * Only the command's own thread holds: telemetry's and workers' lines go
+	 * out. Other threads read the flag while the command thread sets it.
+	 */
+	if (!__atomic_load_n(&holding, __ATOMIC_ACQUIRE) ||
+	    !pthread_equal(pthread_self(), __atomic_load_n(&holder, __ATOMIC_RELAXED)) ||
+	    nb_held == HELD_MAX) {
 		log_print(level, comp, line);
 		return;
 	}
@@ -276,9 +281,9 @@ tp_log_install(void)
 static void
 log_hold(void)
 {
-	holder = pthread_self();
+	__atomic_store_n(&holder, pthread_self(), __ATOMIC_RELAXED);
 	nb_held = 0;
-	holding = true;
+	__atomic_store_n(&holding, true, __ATOMIC_RELEASE);
 }
 
 static void
@@ -286,7 +291,7 @@ log_release(bool failed)
 {
 	unsigned int i;
 
-	holding = false;
+	__atomic_store_n(&holding, false, __ATOMIC_RELEASE);
 	for (i = 0; i < nb_held; i++)
 		if (!failed || tp.verbose || strstr(held[i].line, "()") == NULL)
 			log_print(held[i].level, held[i].comp, held[i].line);
