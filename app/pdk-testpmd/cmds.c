@@ -539,16 +539,20 @@ tp_cmdline_interactive(void)
 	tp.interactive = true;
 	/* cmdline_interact(), with Ctrl-C ours */
 	while (!tp.quit) {
-		ssize_t n = read(STDIN_FILENO, &c, 1);
+		ssize_t n;
 
-		if (n < 0 && errno == EINTR) {
-			if (tp.signaled != SIGINT)
-				break;
+		/* a SIGINT (kill -INT, or one that came during a 'sleep') is a Ctrl-C */
+		if (tp.signaled == SIGINT) {
 			tp.signaled = 0;
 			if (!on_ctrl_c(cl))
 				break;
 			continue;
 		}
+		if (tp.signaled != 0)
+			break;
+		n = read(STDIN_FILENO, &c, 1);
+		if (n < 0 && errno == EINTR)
+			continue;
 		if (n <= 0)
 			break;
 		if (c == 3) {
