@@ -89,7 +89,7 @@ usage(FILE *f, const char *prog)
 		"      --burst N           ops per burst (32, at most %d)\n"
 		"      --auto-start        start traffic once set up\n"
 		"      --time SECONDS      with --auto-start: run that long, stop, print the\n"
-		"                          stats, quit\n"
+		"                          run's summary, quit\n"
 		"      --stats-period S    with --auto-start: print the stats every S seconds\n"
 		"      --stats-json        with --stats-period: each period's stats, and the\n"
 		"                          run's summary, as one JSON line for tools\n"
