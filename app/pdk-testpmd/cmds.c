@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <cmdline.h>
 #include <cmdline_parse.h>
@@ -28,6 +29,9 @@ tp_err(const char *fmt, ...)
 {
 	va_list ap;
 
+	tp.nb_errors++;
+	if (tp.where[0] != '\0')
+		printf("%s: ", tp.where);
 	fputs("error: ", stdout);
 	va_start(ap, fmt);
 	vprintf(fmt, ap);
@@ -219,16 +223,98 @@ struct cmdline_token_ops tp_token_as_ops = {
 	.get_help = token_word_help,
 };
 
+/* ---- the library's log lines during a command ---- */
+
+/*
+ * A library line written for C programmers names the C function to call
+ * ("use pdk_pasid_ctx_replace()"). When the command's own error has said
+ * what went wrong in the prompt's terms, such a line is held back (-v,
+ * --verbose shows it); every other line is printed as the library would.
+ */
+#define HELD_MAX 16
+
+static struct {
+	enum pdk_log_level level;
+	char comp[16];
+	char line[480];
+} held[HELD_MAX];
+static unsigned int nb_held;
+static bool holding;
+static pthread_t holder;
+
+static void
+log_print(enum pdk_log_level level, const char *comp, const char *line)
+{
+	static const char *const tags[] = { "ERR", "WARN", "NOTICE", "INFO", "DEBUG" };
+
+	fflush(stdout);
+	fprintf(stderr, "PDK %s %s: %s\n", level >= PDK_LOG_ERR && level <= PDK_LOG_DEBUG ?
+		tags[level - PDK_LOG_ERR] : "?", comp, line);
+}
+
+static void
+log_sink(enum pdk_log_level level, const char *comp, const char *line, void *arg)
+{
+	(void)arg;
+	/*
+	 * Only the command's own thread holds: telemetry's and workers' lines go
+	 * out. Other threads read the flag while the command thread sets it.
+	 */
+	if (!__atomic_load_n(&holding, __ATOMIC_ACQUIRE) ||
+	    !pthread_equal(pthread_self(), __atomic_load_n(&holder, __ATOMIC_RELAXED)) ||
+	    nb_held == HELD_MAX) {
+		log_print(level, comp, line);
+		return;
+	}
+	held[nb_held].level = level;
+	snprintf(held[nb_held].comp, sizeof(held[nb_held].comp), "%s", comp);
+	snprintf(held[nb_held].line, sizeof(held[nb_held].line), "%s", line);
+	nb_held++;
+}
+
+void
+tp_log_install(void)
+{
+	pdk_log_set_sink(log_sink, NULL, NULL, NULL);
+}
+
+static void
+log_hold(void)
+{
+	__atomic_store_n(&holder, pthread_self(), __ATOMIC_RELAXED);
+	nb_held = 0;
+	__atomic_store_n(&holding, true, __ATOMIC_RELEASE);
+}
+
+static void
+log_release(bool failed)
+{
+	unsigned int i;
+
+	__atomic_store_n(&holding, false, __ATOMIC_RELEASE);
+	for (i = 0; i < nb_held; i++)
+		if (!failed || tp.verbose || strstr(held[i].line, "()") == NULL)
+			log_print(held[i].level, held[i].comp, held[i].line);
+	nb_held = 0;
+}
+
 /* ---- dispatch ---- */
 
 void
 tp_cmd_dispatch(void *res, struct cmdline *cl, void *data)
 {
 	const struct tp_cmd_def *def = data;
+	unsigned int errors;
 
 	(void)cl;
 	pthread_mutex_lock(&tp.lock);
+	errors = tp.nb_errors;
+	log_hold();
 	def->fn(res);
+	fflush(stdout);
+	log_release(tp.nb_errors != errors);
+	if (tp.nb_errors != errors)
+		tp.nb_failed++;
 	pthread_mutex_unlock(&tp.lock);
 	fflush(stdout);
 	/* "quit" from the prompt ends cmdline_interact() */
@@ -249,7 +335,16 @@ static const struct tp_group *const groups[] = {
 #define NB_GROUPS (sizeof(groups) / sizeof(groups[0]))
 #define MAX_INSTS 128
 
-static cmdline_parse_ctx_t ctx[MAX_INSTS + 1];
+/* every command, then tp_inst_other; known: every command only */
+static cmdline_parse_ctx_t ctx[MAX_INSTS + 2];
+static cmdline_parse_ctx_t known[MAX_INSTS + 1];
+
+const struct tp_group *const *
+tp_groups(unsigned int *nb)
+{
+	*nb = NB_GROUPS;
+	return groups;
+}
 
 static cmdline_parse_ctx_t *
 tp_ctx(void)
@@ -260,7 +355,11 @@ tp_ctx(void)
 		return ctx;
 	for (g = 0; g < NB_GROUPS; g++)
 		for (i = 0; groups[g]->insts[i] != NULL && n < MAX_INSTS; i++)
-			ctx[n++] = groups[g]->insts[i];
+			known[n++] = groups[g]->insts[i];
+	known[n] = NULL;
+	memcpy(ctx, known, n * sizeof(ctx[0]));
+	tp_words_init(known);
+	ctx[n++] = &tp_inst_other;
 	ctx[n] = NULL;
 	return ctx;
 }
@@ -333,6 +432,7 @@ tp_cmdline_file(const char *path)
 	struct cmdline *cl;
 	char *line = NULL, *buf = NULL;
 	size_t cap = 0;
+	unsigned int lineno = 0, failed = tp.nb_failed;
 	FILE *f;
 	int rc = 0;
 
@@ -341,6 +441,7 @@ tp_cmdline_file(const char *path)
 		rc = -errno;
 		fprintf(stderr, "pdk-testpmd: cannot read --cmdline-file %s: %s\n", path,
 			strerror(errno));
+		tp.failed = true;
 		return rc;
 	}
 	/* no input fd and no output fd: we echo and report ourselves */
@@ -355,6 +456,7 @@ tp_cmdline_file(const char *path)
 		const char *p = line;
 		int r;
 
+		lineno++;
 		strip(line);
 		while (isspace((unsigned char)*p))
 			p++;
@@ -368,44 +470,99 @@ tp_cmdline_file(const char *path)
 			rc = -ENOMEM;
 			break;
 		}
+		snprintf(tp.where, sizeof(tp.where), "%s:%u", path, lineno);
 		/* the length parsed on success, a CMDLINE_PARSE_* error otherwise */
 		r = cmdline_parse(cl, buf);
-		switch (r) {
-		case CMDLINE_PARSE_AMBIGUOUS:
-			tp_err("ambiguous command: %s", p);
-			break;
-		case CMDLINE_PARSE_NOMATCH:
-			tp_err("command not found: %s ('help' lists the commands)", p);
-			break;
-		case CMDLINE_PARSE_BAD_ARGS:
-			tp_err("bad arguments: %s ('help' shows the syntax)", p);
-			break;
-		default:
-			break;
+		if (r == CMDLINE_PARSE_AMBIGUOUS || r == CMDLINE_PARSE_NOMATCH ||
+		    r == CMDLINE_PARSE_BAD_ARGS) {
+			/* the catch-all command (tp_unknown) answers every other line */
+			tp_err("cannot parse: %s ('help' lists the commands)", p);
+			tp.nb_failed++;
 		}
+		tp.where[0] = '\0';
 		fflush(stdout);
 	}
 	free(buf);
 	free(line);
 	fclose(f);
 	cmdline_free(cl);
-	printf("pdk-testpmd: end of %s\n", path);
+	failed = tp.nb_failed - failed;
+	printf("pdk-testpmd: end of %s: %u command%s failed\n", path, failed,
+	       failed == 1 ? "" : "s");
 	fflush(stdout);
 	return rc;
+}
+
+/*
+ * Ctrl-C at the prompt (a 0x03 byte: the prompt's terminal has no ISIG, or
+ * a SIGINT): traffic running, it stops it; none running, it quits.
+ * @return true to go on.
+ */
+static bool
+on_ctrl_c(struct cmdline *cl)
+{
+	static const char ctrl_c = 3;
+	bool running;
+
+	pthread_mutex_lock(&tp.lock);
+	running = tp.running;
+	if (running) {
+		printf("\nCtrl-C: stopping traffic (Ctrl-C again, with no traffic, quits)\n");
+		tp_traffic_stop();
+	} else {
+		printf("\nCtrl-C: quitting\n");
+		tp.quit = true;
+	}
+	pthread_mutex_unlock(&tp.lock);
+	fflush(stdout);
+	if (running)
+		/* the prompt's own Ctrl-C: drops the half-typed line, shows a new prompt */
+		cmdline_in(cl, &ctrl_c, 1);
+	return running;
 }
 
 void
 tp_cmdline_interactive(void)
 {
-	struct cmdline *cl = cmdline_stdin_new(tp_ctx(), TP_PROMPT);
+	struct cmdline *cl;
+	char c;
 
+	printf("pdk-testpmd: 'help' lists the commands; Ctrl-C stops traffic, or quits when "
+	       "none runs\n");
+	fflush(stdout);
+	cl = cmdline_stdin_new(tp_ctx(), TP_PROMPT);
 	if (cl == NULL) {
 		fprintf(stderr, "pdk-testpmd: cannot start the prompt (cmdline_stdin_new)\n");
 		return;
 	}
 	tp.cl = cl;
 	tp.interactive = true;
-	cmdline_interact(cl);
+	/* cmdline_interact(), with Ctrl-C ours */
+	while (!tp.quit) {
+		ssize_t n;
+
+		/* a SIGINT (kill -INT, or one that came during a 'sleep') is a Ctrl-C */
+		if (tp.signaled == SIGINT) {
+			tp.signaled = 0;
+			if (!on_ctrl_c(cl))
+				break;
+			continue;
+		}
+		if (tp.signaled != 0)
+			break;
+		n = read(STDIN_FILENO, &c, 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		if (c == 3) {
+			if (!on_ctrl_c(cl))
+				break;
+			continue;
+		}
+		if (cmdline_in(cl, &c, 1) < 0)
+			break;
+	}
 	tp.interactive = false;
 	tp.cl = NULL;
 	cmdline_stdin_exit(cl);

@@ -19,9 +19,8 @@
 
 #include "testpmd.h"
 
-/* Parse a PASID of device @p id: [1, 2^width) as lib/pasid allows. */
-static int
-parse_pasid(int id, const char *s, uint32_t *pasid)
+int
+tp_parse_pasid(int id, const char *s, uint32_t *pasid)
 {
 	struct pdk_dmadev_info info;
 	uint64_t v, max;
@@ -44,9 +43,8 @@ parse_pasid(int id, const char *s, uint32_t *pasid)
 	return 0;
 }
 
-/* The queue using @p pasid, or -1. */
-static int
-pasid_queue(int id, uint32_t pasid)
+int
+tp_pasid_queue(int id, uint32_t pasid)
 {
 	struct pdk_dmadev_queue_info qi;
 	uint16_t q;
@@ -73,7 +71,7 @@ pasid_alloc(struct res_pasid *r, bool chosen)
 	if (tp_parse_dev(r->dev, &id) < 0)
 		return;
 	if (chosen) {
-		if (parse_pasid(id, r->value, &pasid) < 0)
+		if (tp_parse_pasid(id, r->value, &pasid) < 0)
 			return;
 		rc = pdk_dmadev_pasid_reserve(id, pasid);
 		if (rc == -EEXIST)
@@ -109,10 +107,10 @@ cmd_pasid_free(void *res)
 	uint32_t pasid;
 	int id, rc, q;
 
-	if (tp_parse_dev(r->dev, &id) < 0 || parse_pasid(id, r->value, &pasid) < 0)
+	if (tp_parse_dev(r->dev, &id) < 0 || tp_parse_pasid(id, r->value, &pasid) < 0)
 		return;
 	rc = pdk_dmadev_pasid_free(id, pasid);
-	if (rc == -EBUSY && (q = pasid_queue(id, pasid)) >= 0)
+	if (rc == -EBUSY && (q = tp_pasid_queue(id, pasid)) >= 0)
 		tp_err("pasid free %d %u: %s: queue %d uses it (queue release %d %d first)", id,
 		       pasid, strerror(-rc), q, id, q);
 	else if (rc < 0)
@@ -145,7 +143,7 @@ cmd_pasid_list(void *res)
 	} else {
 		printf("device %d: %d PASID%s allocated\n", id, n, n == 1 ? "" : "s");
 		for (i = 0; i < n; i++) {
-			q = pasid_queue(id, pasids[i]);
+			q = tp_pasid_queue(id, pasids[i]);
 			if (q >= 0)
 				printf("  PASID %u: queue %d\n", pasids[i], q);
 			else

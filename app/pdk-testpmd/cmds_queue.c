@@ -59,6 +59,8 @@ tp_queue_snap(int dev_id, uint16_t q, struct tp_snap *s)
 	s->app.enq_errors = __atomic_load_n(&c->enq_errors, __ATOMIC_RELAXED);
 	s->app.lost = __atomic_load_n(&c->lost, __ATOMIC_RELAXED);
 	s->app.last_fault_iova = __atomic_load_n(&c->last_fault_iova, __ATOMIC_RELAXED);
+	s->app.rate_min = __atomic_load_n(&c->rate_min, __ATOMIC_RELAXED);
+	s->app.rate_max = __atomic_load_n(&c->rate_max, __ATOMIC_RELAXED);
 	/* no op moves once traffic stopped: rates end where the traffic did */
 	s->t = !tp.running && tp.stopped_at > 0 ? tp.stopped_at : tp_now();
 }
@@ -76,10 +78,14 @@ tp_queue_reset(int dev_id, uint16_t q)
 }
 
 int
-tp_port_config(int dev_id, uint16_t nb_queues)
+tp_port_config(int dev_id, uint16_t nb_queues, bool force)
 {
 	struct pdk_dmadev_conf conf = { .nb_queues = nb_queues };
+	struct pdk_dmadev_queue_info qi;
 	struct pdk_dmadev_info info;
+	char held[256] = "";
+	size_t len = 0;
+	uint16_t q;
 	int rc;
 
 	if (tp.running) {
@@ -94,6 +100,18 @@ tp_port_config(int dev_id, uint16_t nb_queues)
 		       dev_id, info.max_queues);
 		return -EINVAL;
 	}
+	for (q = 0; q < info.nb_queues && len < sizeof(held) - 32; q++)
+		if (tp_queue_info(dev_id, q, &qi) == 0)
+			len += (size_t)snprintf(held + len, sizeof(held) - len, "%s%u (PASID %u)",
+						len == 0 ? "" : ", ", q, qi.pasid);
+	if (len != 0 && !force) {
+		tp_err("port config %d queues %u would release the set-up queue(s) %s of device "
+		       "%d: 'port config %d queues %u force' does it", dev_id, nb_queues, held,
+		       dev_id, dev_id, nb_queues);
+		return -EBUSY;
+	}
+	if (len != 0)
+		printf("device %d: releasing queue(s) %s\n", dev_id, held);
 	rc = pdk_dmadev_configure(dev_id, &conf);
 	/* configure releases the old queues, even when it then fails */
 	if (rc != -EBUSY)
@@ -126,6 +144,14 @@ tp_queue_setup(int dev_id, uint16_t q, struct tp_as *a, uint32_t pasid, uint16_t
 		tp_err("device %d is not configured: 'port config %d queues <n>' first", dev_id,
 		       dev_id);
 		return -EINVAL;
+	}
+	if (pasid != 0 && tp_pasid_queue(dev_id, pasid) >= 0 &&
+	    tp_pasid_queue(dev_id, pasid) != q) {
+		rc = tp_pasid_queue(dev_id, pasid);
+		tp_err("PASID %u is held by queue %d of device %d ('queue setup %d %d <as-name> "
+		       "pasid %u' moves that queue to another space; 'queue release %d %d' frees "
+		       "the PASID)", pasid, rc, dev_id, dev_id, rc, pasid, dev_id, rc);
+		return -EBUSY;
 	}
 	if (q >= info.nb_queues) {
 		tp_err("queue %u out of range: device %d has %u queue%s configured (0..%u; "
@@ -166,32 +192,49 @@ struct res_queue {
 	char desc[TP_ARG_LEN];
 	cmdline_fixed_string_t kw_queues;
 	char n[TP_ARG_LEN];
+	cmdline_fixed_string_t kw_force;
 };
+
+static void
+port_config(struct res_queue *r, bool force)
+{
+	struct pdk_dmadev_info info;
+	char what[48];
+	uint64_t n;
+	int id;
+
+	if (tp_parse_dev(r->dev, &id) < 0 || pdk_dmadev_info_get(id, &info) != 0)
+		return;
+	snprintf(what, sizeof(what), "device %d: number of queues", id);
+	if (tp_parse_u64(r->n, what, 1, info.max_queues, &n) < 0)
+		return;
+	tp_port_config(id, (uint16_t)n, force);
+}
 
 static void
 cmd_port_config(void *res)
 {
-	struct res_queue *r = res;
-	uint64_t n;
-	int id;
+	port_config(res, false);
+}
 
-	if (tp_parse_dev(r->dev, &id) < 0 ||
-	    tp_parse_u64(r->n, "number of queues", 1, PDK_DMADEV_MAX_QUEUES, &n) < 0)
-		return;
-	tp_port_config(id, (uint16_t)n);
+static void
+cmd_port_config_force(void *res)
+{
+	port_config(res, true);
 }
 
 static int
 parse_queue(const struct res_queue *r, int *id, uint16_t *q)
 {
+	struct pdk_dmadev_info info;
 	uint64_t v;
 
-	if (tp_parse_dev(r->dev, id) < 0 ||
+	if (tp_parse_dev(r->dev, id) < 0 || pdk_dmadev_info_get(*id, &info) != 0 ||
 	    tp_parse_u64(r->q, "queue", 0, UINT16_MAX, &v) < 0)
 		return -1;
-	if (v >= PDK_DMADEV_MAX_QUEUES) {
-		tp_err("queue %" PRIu64 " out of range: queues are 0..%d", v,
-		       PDK_DMADEV_MAX_QUEUES - 1);
+	if (v >= info.max_queues) {
+		tp_err("queue %" PRIu64 " out of range: device %d has queues 0..%u", v, *id,
+		       info.max_queues - 1u);
 		return -1;
 	}
 	*q = (uint16_t)v;
@@ -201,7 +244,9 @@ parse_queue(const struct res_queue *r, int *id, uint16_t *q)
 static void
 queue_setup(struct res_queue *r, bool with_pasid, bool with_desc)
 {
-	uint64_t pasid = 0, desc = 0;
+	struct pdk_dmadev_info info;
+	uint64_t desc = 0;
+	uint32_t pasid = 0;
 	struct tp_as *a;
 	uint16_t q;
 	int id;
@@ -213,12 +258,22 @@ queue_setup(struct res_queue *r, bool with_pasid, bool with_desc)
 		tp_err("no address space %s ('as create %s' makes it)", r->name, r->name);
 		return;
 	}
-	/* the library checks the PASID against the device's width */
-	if (with_pasid && tp_parse_u64(r->pasid, "PASID", 1, UINT32_MAX, &pasid) < 0)
+	if (with_pasid && tp_parse_pasid(id, r->pasid, &pasid) < 0)
 		return;
-	if (with_desc && tp_parse_u64(r->desc, "ring size", 1, UINT16_MAX, &desc) < 0)
-		return;
-	tp_queue_setup(id, q, a, (uint32_t)pasid, (uint16_t)desc);
+	if (with_desc) {
+		char what[48];
+
+		pdk_dmadev_info_get(id, &info);
+		snprintf(what, sizeof(what), "device %d: ring size", id);
+		if (tp_parse_u64(r->desc, what, info.min_desc, info.max_desc, &desc) < 0)
+			return;
+		if ((desc & (desc - 1)) != 0) {
+			tp_err("ring size %" PRIu64 " is not a power of two (device %d: %u..%u)",
+			       desc, id, info.min_desc, info.max_desc);
+			return;
+		}
+	}
+	tp_queue_setup(id, q, a, pasid, (uint16_t)desc);
 }
 
 static void
@@ -276,6 +331,7 @@ cmd_queue_release(void *res)
 }
 
 static struct tp_cmd_def def_port_config = { cmd_port_config };
+static struct tp_cmd_def def_port_config_force = { cmd_port_config_force };
 static struct tp_cmd_def def_setup = { cmd_queue_setup };
 static struct tp_cmd_def def_setup_p = { cmd_queue_setup_p };
 static struct tp_cmd_def def_setup_d = { cmd_queue_setup_d };
@@ -289,6 +345,8 @@ static cmdline_parse_token_string_t tok_config =
 static cmdline_parse_token_string_t tok_queues =
 	TOKEN_STRING_INITIALIZER(struct res_queue, kw_queues, "queues");
 static struct tp_token tok_nq = TP_TOKEN_WORD(struct res_queue, n, "<n>");
+static cmdline_parse_token_string_t tok_force =
+	TOKEN_STRING_INITIALIZER(struct res_queue, kw_force, "force");
 static cmdline_parse_token_string_t tok_queue =
 	TOKEN_STRING_INITIALIZER(struct res_queue, w0, "queue");
 static cmdline_parse_token_string_t tok_setup =
@@ -311,6 +369,14 @@ static cmdline_parse_inst_t inst_port_config = {
 	.help_str = "port config <dev_id> queues <n>: configure n queues (releases old ones)",
 	.tokens = { (void *)&tok_port, (void *)&tok_config, (void *)&tok_dev,
 		    (void *)&tok_queues, (void *)&tok_nq, NULL },
+};
+
+static cmdline_parse_inst_t inst_port_config_f = {
+	.f = tp_cmd_dispatch,
+	.data = &def_port_config_force,
+	.help_str = "port config <dev_id> queues <n> force: also when queues are set up",
+	.tokens = { (void *)&tok_port, (void *)&tok_config, (void *)&tok_dev,
+		    (void *)&tok_queues, (void *)&tok_nq, (void *)&tok_force, NULL },
 };
 
 static cmdline_parse_inst_t inst_setup = {
@@ -355,12 +421,13 @@ static cmdline_parse_inst_t inst_release = {
 };
 
 static cmdline_parse_inst_t *insts[] = {
-	&inst_port_config, &inst_setup, &inst_setup_p, &inst_setup_d, &inst_setup_pd,
+	&inst_port_config, &inst_port_config_f, &inst_setup, &inst_setup_p, &inst_setup_d, &inst_setup_pd,
 	&inst_release, NULL,
 };
 
 static const struct tp_help help[] = {
-	{ "port config <dev_id> queues <n>", "configure n queues (releases set-up queues)" },
+	{ "port config <dev_id> queues <n> [force]", "configure n queues; refused while queues "
+	  "are set up, unless force: then they are released with their PASIDs" },
 	{ "queue setup <dev_id> <q> <as-name> [pasid <p>] [desc <n>]",
 	  "bind queue q to an address space and a PASID of its own: a new one, or p "
 	  "(allocated with 'pasid alloc', or free); a ring of n descriptors (256)" },

@@ -2,7 +2,7 @@
  * Copyright(c) 2026 The PDK authors
  */
 
-/* show devices, show device <dev_id>, dump <dev_id> */
+/* show devices, show device <dev_id> (DPDK: show port info <dev_id>), dump <dev_id> */
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -56,6 +56,7 @@ struct res_show {
 	cmdline_fixed_string_t show;
 	cmdline_fixed_string_t what;
 	char dev[TP_ARG_LEN];
+	cmdline_fixed_string_t info;	/* "show port info <dev_id>" */
 };
 
 static void
@@ -135,6 +136,10 @@ static cmdline_parse_token_string_t tok_device =
 static cmdline_parse_token_string_t tok_dump =
 	TOKEN_STRING_INITIALIZER(struct res_show, show, "dump");
 static struct tp_token tok_dev = TP_TOKEN_WORD(struct res_show, dev, "<dev_id>");
+static cmdline_parse_token_string_t tok_port =
+	TOKEN_STRING_INITIALIZER(struct res_show, what, "port");
+static cmdline_parse_token_string_t tok_info =
+	TOKEN_STRING_INITIALIZER(struct res_show, info, "info");
 
 static cmdline_parse_inst_t inst_show_devices = {
 	.f = tp_cmd_dispatch,
@@ -150,6 +155,15 @@ static cmdline_parse_inst_t inst_show_device = {
 	.tokens = { (void *)&tok_show, (void *)&tok_device, (void *)&tok_dev, NULL },
 };
 
+/* dpdk-testpmd's words for it */
+static cmdline_parse_inst_t inst_show_port_info = {
+	.f = tp_cmd_dispatch,
+	.data = &def_show_device,
+	.help_str = "show port info <dev_id>: as show device <dev_id>",
+	.tokens = { (void *)&tok_show, (void *)&tok_port, (void *)&tok_info, (void *)&tok_dev,
+		    NULL },
+};
+
 static cmdline_parse_inst_t inst_dump = {
 	.f = tp_cmd_dispatch,
 	.data = &def_dump,
@@ -158,13 +172,14 @@ static cmdline_parse_inst_t inst_dump = {
 };
 
 static cmdline_parse_inst_t *insts[] = {
-	&inst_show_devices, &inst_show_device, &inst_dump, NULL,
+	&inst_show_devices, &inst_show_device, &inst_show_port_info, &inst_dump, NULL,
 };
 
 static const struct tp_help help[] = {
 	{ "show devices", "DMA devices (SIMULATED or kernel) and the bus's PCI functions" },
 	{ "show device <dev_id>", "backend, driver, PASID width, queues with PASID/AS/ring" },
-	{ "dump <dev_id>", "the driver's dump (pdk_dmadev_dump): registers, rings" },
+	{ "show port info <dev_id>", "the same (dpdk-testpmd's words)" },
+	{ "dump <dev_id>", "the driver's dump: registers, rings" },
 	{ NULL, NULL },
 };
 

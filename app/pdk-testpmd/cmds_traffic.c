@@ -4,11 +4,13 @@
 
 /*
  * set mode copy|fill|verify, set size <bytes>, set burst <n>, start, stop,
- * show stats, clear stats.
+ * show stats, clear stats; and dpdk-testpmd's words for two of them:
+ * set fwd copy|fill|verify, show port stats all|<dev_id>.
  */
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
 
 #include <cmdline_parse_string.h>
 
@@ -79,8 +81,8 @@ cmd_stop(void *res)
 		tp_err("traffic is not running");
 		return;
 	}
+	/* it prints the run's summary */
 	tp_traffic_stop();
-	tp_stats_show(true);
 }
 
 static void
@@ -88,6 +90,25 @@ cmd_show_stats(void *res)
 {
 	(void)res;
 	tp_stats_show(true);
+}
+
+/* "show port stats all|<dev_id>": one table for all, as dpdk-testpmd's "all" */
+static void
+cmd_show_port_stats(void *res)
+{
+	struct res_set *r = res;
+	int id;
+
+	if (strcmp(r->value, "all") != 0 && tp_parse_dev(r->value, &id) < 0)
+		return;
+	tp_stats_show(true);
+}
+
+static void
+cmd_show_stats_json(void *res)
+{
+	(void)res;
+	tp_stats_json();
 }
 
 static void
@@ -104,6 +125,8 @@ static struct tp_cmd_def def_start = { cmd_start };
 static struct tp_cmd_def def_stop = { cmd_stop };
 static struct tp_cmd_def def_show_stats = { cmd_show_stats };
 static struct tp_cmd_def def_clear_stats = { cmd_clear_stats };
+static struct tp_cmd_def def_show_port_stats = { cmd_show_port_stats };
+static struct tp_cmd_def def_show_stats_json = { cmd_show_stats_json };
 
 static cmdline_parse_token_string_t tok_set = TOKEN_STRING_INITIALIZER(struct res_set, set, "set");
 static cmdline_parse_token_string_t tok_kw_mode =
@@ -126,12 +149,28 @@ static cmdline_parse_token_string_t tok_clear =
 	TOKEN_STRING_INITIALIZER(struct res_set, set, "clear");
 static cmdline_parse_token_string_t tok_stats =
 	TOKEN_STRING_INITIALIZER(struct res_set, what, "stats");
+static cmdline_parse_token_string_t tok_kw_fwd =
+	TOKEN_STRING_INITIALIZER(struct res_set, what, "fwd");
+static cmdline_parse_token_string_t tok_port =
+	TOKEN_STRING_INITIALIZER(struct res_set, what, "port");
+static cmdline_parse_token_string_t tok_port_stats =
+	TOKEN_STRING_INITIALIZER(struct res_set, mode, "stats");
+static cmdline_parse_token_string_t tok_json =
+	TOKEN_STRING_INITIALIZER(struct res_set, mode, "json");
+static struct tp_token tok_all = TP_TOKEN_WORD(struct res_set, value, "all|<dev_id>");
 
 static cmdline_parse_inst_t inst_mode = {
 	.f = tp_cmd_dispatch,
 	.data = &def_mode,
 	.help_str = "set mode copy|fill|verify: what the traffic does",
 	.tokens = { (void *)&tok_set, (void *)&tok_kw_mode, (void *)&tok_mode, NULL },
+};
+
+static cmdline_parse_inst_t inst_fwd = {
+	.f = tp_cmd_dispatch,
+	.data = &def_mode,
+	.help_str = "set fwd copy|fill|verify: as set mode (dpdk-testpmd's words)",
+	.tokens = { (void *)&tok_set, (void *)&tok_kw_fwd, (void *)&tok_mode, NULL },
 };
 
 static cmdline_parse_inst_t inst_size = {
@@ -158,7 +197,7 @@ static cmdline_parse_inst_t inst_start = {
 static cmdline_parse_inst_t inst_stop = {
 	.f = tp_cmd_dispatch,
 	.data = &def_stop,
-	.help_str = "stop: stop traffic and show the stats",
+	.help_str = "stop: stop traffic and print the run's summary",
 	.tokens = { (void *)&tok_stop, NULL },
 };
 
@@ -169,6 +208,21 @@ static cmdline_parse_inst_t inst_show_stats = {
 	.tokens = { (void *)&tok_show, (void *)&tok_stats, NULL },
 };
 
+static cmdline_parse_inst_t inst_show_stats_json = {
+	.f = tp_cmd_dispatch,
+	.data = &def_show_stats_json,
+	.help_str = "show stats json: the same as one JSON line, exact numbers",
+	.tokens = { (void *)&tok_show, (void *)&tok_stats, (void *)&tok_json, NULL },
+};
+
+static cmdline_parse_inst_t inst_show_port_stats = {
+	.f = tp_cmd_dispatch,
+	.data = &def_show_port_stats,
+	.help_str = "show port stats all|<dev_id>: as show stats (dpdk-testpmd's words)",
+	.tokens = { (void *)&tok_show, (void *)&tok_port, (void *)&tok_port_stats,
+		    (void *)&tok_all, NULL },
+};
+
 static cmdline_parse_inst_t inst_clear_stats = {
 	.f = tp_cmd_dispatch,
 	.data = &def_clear_stats,
@@ -177,18 +231,21 @@ static cmdline_parse_inst_t inst_clear_stats = {
 };
 
 static cmdline_parse_inst_t *insts[] = {
-	&inst_mode, &inst_size, &inst_burst, &inst_start, &inst_stop, &inst_show_stats,
-	&inst_clear_stats, NULL,
+	&inst_mode, &inst_fwd, &inst_size, &inst_burst, &inst_start, &inst_stop,
+	&inst_show_stats, &inst_show_stats_json, &inst_show_port_stats, &inst_clear_stats, NULL,
 };
 
 static const struct tp_help help[] = {
 	{ "set mode copy|fill|verify", "verify: copy, then compare every byte" },
+	{ "set fwd copy|fill|verify", "the same (dpdk-testpmd's words)" },
 	{ "set size <bytes>", "bytes per op (4096)" },
 	{ "set burst <n>", "ops per burst (32)" },
 	{ "start", "traffic on every set-up queue, spread over the worker lcores" },
-	{ "stop", "stop traffic, stop the devices, show the stats" },
-	{ "show stats", "per queue and PASID: ops, bytes, errors, faults, mismatches, "
-		       "Mops/s and GB/s since the last show" },
+	{ "stop", "stop traffic, stop the devices, print the run's summary" },
+	{ "show stats", "per queue and PASID: ops, bytes, errors, faults, mismatches "
+		       "since 'clear stats'; rates since the start or the last show" },
+	{ "show stats json", "the same as one JSON line for tools (exact numbers)" },
+	{ "show port stats all", "the same (dpdk-testpmd's words)" },
 	{ "clear stats", "count from zero again" },
 	{ NULL, NULL },
 };

@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <rte_eal.h>
 #include <rte_errno.h>
@@ -88,9 +89,12 @@ usage(FILE *f, const char *prog)
 		"      --burst N           ops per burst (32, at most %d)\n"
 		"      --auto-start        start traffic once set up\n"
 		"      --time SECONDS      with --auto-start: run that long, stop, print the\n"
-		"                          stats, quit\n"
-		"      --stats-period S    print the stats every S seconds while traffic runs\n"
-		"                          without a prompt\n"
+		"                          run's summary, quit\n"
+		"      --stats-period S    with --auto-start: print the stats every S seconds\n"
+		"      --stats-json        with --stats-period: each period's stats, and the\n"
+		"                          run's summary, as one JSON line for tools\n"
+		"  -v, --verbose           also the library's log lines for C programmers that\n"
+		"                          a failed command's own error replaces\n"
 		"  -h, --help              this text\n"
 		"\nWith none of -i, --cmdline-file, --auto-start, the prompt is used.\n"
 		"See doc/testpmd.md; 'help' at the prompt lists the commands.\n", TP_MAX_BURST);
@@ -120,11 +124,12 @@ static int
 parse_opts(int argc, char **argv, struct tp_opts *o)
 {
 	enum { OPT_CMDFILE = 256, OPT_QUEUES, OPT_MODE, OPT_SIZE, OPT_BURST, OPT_AUTO,
-	       OPT_TIME, OPT_PERIOD };
+	       OPT_TIME, OPT_PERIOD, OPT_JSON };
 	static const struct option lopts[] = {
 		{ "allow", required_argument, NULL, 'a' },
 		{ "interactive", no_argument, NULL, 'i' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "verbose", no_argument, NULL, 'v' },
 		{ "cmdline-file", required_argument, NULL, OPT_CMDFILE },
 		{ "queues", required_argument, NULL, OPT_QUEUES },
 		{ "mode", required_argument, NULL, OPT_MODE },
@@ -133,6 +138,7 @@ parse_opts(int argc, char **argv, struct tp_opts *o)
 		{ "auto-start", no_argument, NULL, OPT_AUTO },
 		{ "time", required_argument, NULL, OPT_TIME },
 		{ "stats-period", required_argument, NULL, OPT_PERIOD },
+		{ "stats-json", no_argument, NULL, OPT_JSON },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *prog = argv[0];
@@ -142,7 +148,7 @@ parse_opts(int argc, char **argv, struct tp_opts *o)
 
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":a:ih", lopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":a:ihv", lopts, NULL)) != -1) {
 		switch (c) {
 		case 'a':
 			if (o->nb_allow == TP_MAX_ALLOW)
@@ -154,6 +160,9 @@ parse_opts(int argc, char **argv, struct tp_opts *o)
 			break;
 		case 'h':
 			return 1;
+		case 'v':
+			tp.verbose = true;
+			break;
 		case OPT_CMDFILE:
 			o->cmdline_file = optarg;
 			break;
@@ -195,6 +204,9 @@ parse_opts(int argc, char **argv, struct tp_opts *o)
 			if (opt_seconds(optarg, &o->stats_period) < 0)
 				return opt_err(prog, "--stats-period %s: give seconds > 0", optarg);
 			break;
+		case OPT_JSON:
+			tp.stats_json = true;
+			break;
 		case ':':
 			return opt_err(prog, "option %s needs a value", argv[optind - 1]);
 		default:
@@ -206,14 +218,19 @@ parse_opts(int argc, char **argv, struct tp_opts *o)
 		return opt_err(prog, "unexpected argument '%s'", argv[optind]);
 	if (o->time > 0 && !o->auto_start)
 		return opt_err(prog, "%s needs --auto-start", "--time");
+	/* the prompt and a command file have "show stats" */
+	if (o->stats_period > 0 && !o->auto_start)
+		return opt_err(prog, "%s needs --auto-start ('show stats' at the prompt or in a "
+			       "--cmdline-file)", "--stats-period");
+	if (tp.stats_json && o->stats_period == 0)
+		return opt_err(prog, "%s needs --stats-period", "--stats-json");
 	return 0;
 }
 
 static void
 on_signal(int sig)
 {
-	(void)sig;
-	tp.signaled = 1;
+	tp.signaled = sig;
 }
 
 /* Signals go to the main thread: EAL's threads are made with them blocked. */
@@ -238,6 +255,29 @@ signals_install(void)
 	/* no SA_RESTART: a signal must end the prompt's read() */
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+}
+
+/* Where telemetry listens: the socket this process has, not the usual name. */
+static void
+telemetry_say(void)
+{
+	const char *dir = rte_eal_get_runtime_dir();
+	const char *prefix = strrchr(dir, '/') != NULL ? strrchr(dir, '/') + 1 : dir;
+	char path[400];
+
+	if (tp_telemetry_socket(dir, path, sizeof(path)) != 0) {
+		printf("pdk-testpmd: telemetry: no socket of this process in %s (EAL "
+		       "--no-telemetry, or another process holds the name)\n", dir);
+		return;
+	}
+	/* the runtime dir's last component is the file prefix */
+	if (strcmp(strrchr(path, '/') + 1, "dpdk_telemetry.v2") == 0)
+		printf("pdk-testpmd: telemetry: %s (dpdk-telemetry.py -f %s), endpoints "
+		       "/pdk/devices /pdk/device /pdk/pasids /pdk/as /pdk/stats\n", path, prefix);
+	else
+		printf("pdk-testpmd: telemetry: %s (another process of --file-prefix %s has "
+		       "dpdk_telemetry.v2: connect to this path), endpoints /pdk/devices "
+		       "/pdk/device /pdk/pasids /pdk/as /pdk/stats\n", path, prefix);
 }
 
 /* ---- setup ---- */
@@ -397,7 +437,7 @@ setup_queues(unsigned int n)
 	}
 	/* sources and destinations of a whole burst */
 	buflen = 2 * (buflen > TP_QUEUE_BUF_MIN ? buflen : TP_QUEUE_BUF_MIN);
-	rc = tp_port_config(id, (uint16_t)n);
+	rc = tp_port_config(id, (uint16_t)n, false);
 	for (i = 0; rc == 0 && i < n; i++) {
 		struct tp_buf *b;
 		struct tp_as *a;
@@ -440,16 +480,19 @@ run_traffic(double seconds, double period)
 		if (period > 0 && tp_now() >= next && (seconds <= 0 || next - start < seconds)) {
 			next += period;
 			pthread_mutex_lock(&tp.lock);
-			printf("-- stats at %.1f s --\n", tp_now() - start);
-			tp_stats_show(true);
+			if (tp.stats_json) {
+				tp_stats_json();
+			} else {
+				printf("-- stats at %.1f s --\n", tp_now() - start);
+				tp_stats_show(true);
+			}
 			pthread_mutex_unlock(&tp.lock);
 		}
 	}
 	pthread_mutex_lock(&tp.lock);
-	if (tp.running) {
+	/* the summary of the whole run is the last word, not the last period's rates */
+	if (tp.running)
 		tp_traffic_stop();
-		tp_stats_show(true);
-	}
 	pthread_mutex_unlock(&tp.lock);
 }
 
@@ -582,7 +625,14 @@ main(int argc, char **argv)
 	}
 	if (rc < 0)
 		return 2;
+	/* before anything is set up: a script learns it at once */
+	if (o.cmdline_file != NULL && access(o.cmdline_file, R_OK) != 0) {
+		fprintf(stderr, "pdk-testpmd: cannot read --cmdline-file %s: %s\n", o.cmdline_file,
+			strerror(errno));
+		return 1;
+	}
 
+	tp_log_install();
 	signals_block(true);
 	rc = rte_eal_init(eal_argc, eal_argv);
 	if (rc < 0) {
@@ -599,11 +649,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "pdk-testpmd: telemetry endpoints not registered: %s\n",
 			strerror(-rc));
 	else
-		/* the runtime dir's last component is the file prefix */
-		printf("pdk-testpmd: telemetry: %s/dpdk_telemetry.v2 (dpdk-telemetry.py -f %s), "
-		       "endpoints /pdk/devices /pdk/device /pdk/pasids /pdk/as /pdk/stats\n",
-		       rte_eal_get_runtime_dir(), strrchr(rte_eal_get_runtime_dir(), '/') != NULL ?
-		       strrchr(rte_eal_get_runtime_dir(), '/') + 1 : rte_eal_get_runtime_dir());
+		telemetry_say();
 	printf("pdk-testpmd: %u lcore%s: main %u, %u worker%s for traffic\n", rte_lcore_count(),
 	       rte_lcore_count() == 1 ? "" : "s", rte_get_main_lcore(), rte_lcore_count() - 1,
 	       rte_lcore_count() == 2 ? "" : "s");
@@ -615,6 +661,12 @@ main(int argc, char **argv)
 	pthread_mutex_unlock(&tp.lock);
 	if (rc < 0) {
 		fprintf(stderr, "pdk-testpmd: setup failed; tearing down\n");
+		if (o.nb_allow > 0 && tp.sim == NULL)
+			fprintf(stderr, "pdk-testpmd: a real device needs Linux 6.15+ (PASID attach) "
+				"with CONFIG_IOMMUFD and CONFIG_VFIO_DEVICE_CDEV, an IOMMU, and the "
+				"function bound to vfio-pci: 'pdk-devbind' shows what this machine "
+				"has and lacks. Without -a, pdk-testpmd runs on PDK's SIMULATED kernel "
+				"and device\n");
 		teardown();
 		rte_eal_cleanup();
 		return 1;
@@ -626,8 +678,12 @@ main(int argc, char **argv)
 		pthread_mutex_lock(&tp.lock);
 		rc = tp_traffic_start();
 		pthread_mutex_unlock(&tp.lock);
-		if (rc < 0 && !o.interactive)
-			tp.quit = true;
+		if (rc < 0) {
+			printf("pdk-testpmd: --auto-start failed: no traffic\n");
+			tp.failed = true;
+			if (!o.interactive)
+				tp.quit = true;
+		}
 	}
 	prompt = o.interactive || (o.cmdline_file == NULL && !o.auto_start);
 	if (!tp.quit && !tp.signaled) {
@@ -642,6 +698,12 @@ main(int argc, char **argv)
 		printf("pdk-testpmd: signal received, quitting\n");
 	rc = teardown();
 	rte_eal_cleanup();
-	return rc == 0 ? 0 : 1;
+	if (tp.nb_failed > 0 || tp.failed || rc != 0) {
+		printf("pdk-testpmd: exiting with status 1: %u command%s failed%s%s\n", tp.nb_failed,
+		       tp.nb_failed == 1 ? "" : "s", tp.failed ? ", a set-up step failed" : "",
+		       rc != 0 ? ", the teardown was incomplete" : "");
+		return 1;
+	}
+	return 0;
 }
 #endif /* !PDK_TESTPMD_NO_MAIN */

@@ -21,9 +21,11 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <rte_telemetry.h>
 
@@ -283,4 +285,60 @@ tp_telemetry_register(void)
 			return rc;
 	}
 	return 0;
+}
+
+/* Is socket inode @p ino one of this process's fds? */
+static bool
+own_socket(unsigned long ino)
+{
+	char link[64], want[40];
+	unsigned int fd;
+
+	snprintf(want, sizeof(want), "socket:[%lu]", ino);
+	for (fd = 0; fd < 1024; fd++) {
+		char path[32];
+		ssize_t n;
+
+		snprintf(path, sizeof(path), "/proc/self/fd/%u", fd);
+		n = readlink(path, link, sizeof(link) - 1);
+		if (n <= 0)
+			continue;
+		link[n] = '\0';
+		if (strcmp(link, want) == 0)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * DPDK's telemetry names its socket dpdk_telemetry.v2, or with ":N" when
+ * another process of the same file prefix holds that name, and does not
+ * say which; the kernel does: the listening unix socket of ours in
+ * /proc/net/unix.
+ */
+int
+tp_telemetry_socket(const char *dir, char *path, size_t len)
+{
+	char line[512], p[400];
+	size_t dlen = strlen(dir);
+	int rc = -ENOENT;
+	FILE *f;
+
+	f = fopen("/proc/net/unix", "r");
+	if (f == NULL)
+		return -errno;
+	while (rc != 0 && fgets(line, sizeof(line), f) != NULL) {
+		unsigned long ino;
+
+		if (sscanf(line, "%*s %*s %*s %*s %*s %*s %lu %399s", &ino, p) != 2)
+			continue;
+		if (strncmp(p, dir, dlen) != 0 || strncmp(p + dlen, "/dpdk_telemetry.v2", 18) != 0)
+			continue;
+		if (own_socket(ino)) {
+			snprintf(path, len, "%s", p);
+			rc = 0;
+		}
+	}
+	fclose(f);
+	return rc;
 }

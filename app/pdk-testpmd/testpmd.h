@@ -29,6 +29,7 @@
 #include <pdk_dma.h>
 #include <pdk_dmadev.h>
 #include <pdk_iommufd.h>
+#include <pdk_log.h>
 #include <pdk_sim.h>
 
 #define TP_PROMPT "pdk-testpmd> "
@@ -76,7 +77,13 @@ struct tp_qctr {
 	uint64_t enq_errors;	/* enqueue/submit errors other than a full ring */
 	uint64_t lost;		/* ops not completed when traffic stopped */
 	uint64_t last_fault_iova;
+	/* ops/s of the run's fastest and slowest TP_RATE_WINDOW (0, 0: none yet) */
+	uint64_t rate_min;
+	uint64_t rate_max;
 };
+
+/* The window of the min and max rates of a run (s). */
+#define TP_RATE_WINDOW 0.5
 
 /* Counters at one moment, for "since the last show/clear". */
 struct tp_snap {
@@ -90,6 +97,7 @@ struct tp_queue {
 	struct tp_qctr ctr;
 	struct tp_snap base;	/* "clear stats" */
 	struct tp_snap last;	/* the last "show stats" (rates) */
+	struct tp_snap run;	/* the start of the last run (its summary) */
 };
 
 struct tp_dev {
@@ -109,6 +117,9 @@ struct tp_state {
 	struct tp_as *as[TP_MAX_AS];
 	struct tp_dev dev[PDK_DMADEV_MAX_DEVS];
 
+	bool stats_json;	/* --stats-json: periods and summary as JSON lines too */
+	bool verbose;		/* -v: every library log line, also those for C programmers */
+
 	/* traffic settings */
 	enum tp_mode mode;
 	uint32_t size;
@@ -123,15 +134,25 @@ struct tp_state {
 	struct cmdline *cl;
 	bool interactive;	/* cmdline_interact() is running */
 	bool quit;		/* "quit" was given */
-	volatile sig_atomic_t signaled;	/* SIGINT/SIGTERM */
+	volatile sig_atomic_t signaled;	/* SIGINT or SIGTERM, 0: none */
 	double sleep_max;	/* "sleep" waits at most this (s); a fuzzer lowers it */
+
+	/* what the exit status says (doc/testpmd.md, "Exit status") */
+	unsigned int nb_errors;	/* tp_err() lines */
+	unsigned int nb_failed;	/* commands that printed an error */
+	bool failed;		/* a step outside a command failed (file, auto-start) */
+	char where[96];		/* "FILE:LINE" of the command file's line being run */
 };
 
 extern struct tp_state tp;
 
 /* ---- helpers (cmds.c) ---- */
 
-/* Print "error: ..." (one line) on stdout, where the session's output is. */
+/*
+ * Print "error: ..." (one line) on stdout, where the session's output is;
+ * from a command file, "FILE:LINE: error: ...". The command that prints one
+ * counts as failed (tp_cmd_dispatch()).
+ */
 void tp_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Parse a number (decimal or 0x hex) in [min, max]; @p what names it in the error. */
@@ -145,6 +166,12 @@ double tp_now(void);
 const char *tp_mode_name(enum tp_mode m);
 int tp_mode_parse(const char *s, enum tp_mode *m);
 
+/* ---- PASIDs (cmds_pasid.c) ---- */
+/* Parse a PASID of device @p id: [1, 2^width), the device's PASID space. */
+int tp_parse_pasid(int id, const char *s, uint32_t *pasid);
+/* The queue of device @p id that holds @p pasid, or -1. */
+int tp_pasid_queue(int id, uint32_t pasid);
+
 /* ---- address spaces (cmds_as.c) ---- */
 struct tp_as *tp_as_find(const char *name);
 struct tp_as *tp_as_of(const struct pdk_dma_as *as);
@@ -154,7 +181,8 @@ int tp_as_destroy(struct tp_as *a);
 unsigned int tp_as_count(void);
 
 /* ---- queues (cmds_queue.c) ---- */
-int tp_port_config(int dev_id, uint16_t nb_queues);
+/* Without @p force, refused while a queue is set up (configure releases them all). */
+int tp_port_config(int dev_id, uint16_t nb_queues, bool force);
 int tp_queue_setup(int dev_id, uint16_t q, struct tp_as *a, uint32_t pasid, uint16_t nb_desc);
 /* Forget the application's counters of a queue (new or released). */
 void tp_queue_reset(int dev_id, uint16_t q);
@@ -175,10 +203,16 @@ int tp_traffic_start(void);
 void tp_traffic_stop(void);
 /* Print the stats table; @p update moves the "since the last show" mark. */
 void tp_stats_show(bool update);
+/* One JSON line of the stats since the last show (--stats-json); moves the mark. */
+void tp_stats_json(void);
+/* Counts of a demonstration (isolation) are not traffic: forget those since @p before. */
+void tp_stats_exclude(int dev_id, uint16_t q, const struct tp_snap *before);
 void tp_stats_clear(void);
 
 /* ---- telemetry (telemetry.c) ---- */
 int tp_telemetry_register(void);
+/* The path of this process's telemetry socket (in @p dir, the runtime dir). */
+int tp_telemetry_socket(const char *dir, char *path, size_t len);
 
 /* ---- embedding (main.c): setup without options, and teardown ---- */
 int tp_embed_setup(void);
@@ -224,6 +258,13 @@ extern const struct tp_group tp_group_traffic;
 extern const struct tp_group tp_group_isolation;
 
 void tp_help_print(void);
+/* Route the library's log lines through pdk-testpmd (see cmds.c); main() does it. */
+void tp_log_install(void);
+/* The groups, for the answer to an unknown line (cmds_words.c). */
+const struct tp_group *const *tp_groups(unsigned int *nb);
+/* That answer: the last instance of the context, and its set-up. */
+extern cmdline_parse_inst_t tp_inst_other;
+void tp_words_init(cmdline_parse_ctx_t *commands);
 /* Run the commands of @p path. @return 0, or -errno if it cannot be read. */
 int tp_cmdline_file(const char *path);
 /* Prompt on stdin until quit or EOF. */

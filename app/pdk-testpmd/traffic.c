@@ -51,6 +51,8 @@ struct lq {
 	uint16_t done;		/* of those, completed */
 	uint16_t inflight;
 	uint64_t seq;		/* bursts issued: the verify pattern */
+	double win_t;		/* start of the current rate window */
+	uint64_t win_ops;	/* ops completed in it */
 	int dead;		/* the enqueue error that stopped this queue */
 	bool ok[TP_MAX_BURST];
 	struct pdk_dmadev_status st[TP_MAX_BURST];
@@ -68,6 +70,10 @@ static unsigned int nb_lqs;
 static struct worker *workers;
 static unsigned int nb_workers;
 static enum tp_mode run_mode;
+static double run_t0;		/* when the workers were launched */
+
+static void run_summary(void);
+static const char *size_text(char *buf, size_t len, uint32_t size);
 
 /* Single writer: a plain read, an atomic store readers can load whole. */
 static inline void
@@ -183,8 +189,23 @@ lq_poll(struct lq *l)
 	}
 	l->done += k;
 	l->inflight -= k;
+	l->win_ops += k;
 	if (l->inflight == 0 && run_mode == TP_MODE_VERIFY)
 		lq_verify(l);
+}
+
+/* The rate of a window that ended: the run's min and max (one writer). */
+static void
+lq_window(struct lq *l, double now)
+{
+	uint64_t rate = (uint64_t)((double)l->win_ops / (now - l->win_t) + 0.5);
+
+	if (l->ctr->rate_max == 0 || rate < l->ctr->rate_min)
+		__atomic_store_n(&l->ctr->rate_min, rate, __ATOMIC_RELAXED);
+	if (rate > l->ctr->rate_max)
+		__atomic_store_n(&l->ctr->rate_max, rate > 0 ? rate : 1, __ATOMIC_RELAXED);
+	l->win_t = now;
+	l->win_ops = 0;
 }
 
 static int
@@ -192,9 +213,16 @@ worker_main(void *arg)
 {
 	struct worker *w = arg;
 	unsigned int i, pending;
-	double deadline;
+	double deadline, now;
 
 	while (!__atomic_load_n(&tp.stop, __ATOMIC_ACQUIRE)) {
+		now = tp_now();
+		for (i = 0; i < w->nb; i++) {
+			struct lq *l = w->lqs[i];
+
+			if (now - l->win_t >= TP_RATE_WINDOW)
+				lq_window(l, now);
+		}
 		for (i = 0; i < w->nb; i++) {
 			struct lq *l = w->lqs[i];
 
@@ -316,6 +344,7 @@ tp_traffic_start(void)
 	unsigned int lcore, nw = rte_lcore_count() - 1, i, j;
 	struct pdk_dmadev_queue_info qi;
 	struct pdk_dmadev_info info;
+	char sz[16];
 	uint16_t q;
 	int id, rc;
 
@@ -380,12 +409,19 @@ tp_traffic_start(void)
 		}
 		i++;
 	}
+	run_t0 = tp_now();
 	for (i = 0; i < nb_lqs; i++) {
 		struct worker *w = &workers[i % nb_workers];
+		struct tp_queue *tq = &tp.dev[lqs[i].dev_id].q[lqs[i].q];
 
 		w->lqs[w->nb++] = &lqs[i];
+		/* no worker runs yet: the run's min and max start again */
+		tq->ctr.rate_min = 0;
+		tq->ctr.rate_max = 0;
+		lqs[i].win_t = run_t0;
 		/* rates from now on, not since a show made before the start */
-		tp_queue_snap(lqs[i].dev_id, lqs[i].q, &tp.dev[lqs[i].dev_id].q[lqs[i].q].last);
+		tp_queue_snap(lqs[i].dev_id, lqs[i].q, &tq->last);
+		tq->run = tq->last;
 	}
 
 	run_mode = tp.mode;
@@ -401,9 +437,13 @@ tp_traffic_start(void)
 		}
 	}
 	tp.running = true;
-	printf("traffic started: mode %s, size %u, burst %u; %u queue%s on %u worker lcore%s\n",
-	       tp_mode_name(run_mode), tp.size, tp.burst, nb_lqs, nb_lqs == 1 ? "" : "s",
+	printf("traffic started: mode %s, size %s, burst %u; %u queue%s on %u worker lcore%s\n",
+	       tp_mode_name(run_mode), size_text(sz, sizeof(sz), tp.size), tp.burst, nb_lqs,
+	       nb_lqs == 1 ? "" : "s",
 	       nb_workers, nb_workers == 1 ? "" : "s");
+	if (tp.interactive)
+		printf("  ('stop' or Ctrl-C stops it and shows the run's summary; a second Ctrl-C "
+		       "quits)\n");
 	for (i = 0; i < nb_workers; i++) {
 		printf("  lcore %u:", workers[i].lcore);
 		for (j = 0; j < workers[i].nb; j++)
@@ -440,12 +480,21 @@ tp_traffic_stop(void)
 			       lqs[i].dev_id, lqs[i].q, lqs[i].inflight,
 			       lqs[i].inflight == 1 ? "" : "s", DRAIN_SECONDS);
 	}
+	run_summary();
 	devices_stop();
 	traffic_free();
-	printf("traffic stopped\n");
 }
 
 /* ---- stats ---- */
+
+/*
+ * The tables: one row per queue (= per PASID), in units a reader takes in
+ * at a glance (three significant digits; exact numbers are in the JSON line
+ * and telemetry). A row of a SIMULATED device says so at its end, so that a
+ * row pasted elsewhere cannot pass for hardware.
+ */
+
+#define SIM_TAG "  SIMULATED"
 
 static uint64_t
 since(uint64_t now, uint64_t then)
@@ -454,33 +503,58 @@ since(uint64_t now, uint64_t then)
 	return now >= then ? now - then : now;
 }
 
-static void
-stats_line(const char *who, const struct tp_snap *cur, const struct tp_snap *base,
-	   const struct tp_snap *last)
+/* @p v with three significant digits and a prefix of @p base (1000 or 1024). */
+static const char *
+human(char *buf, size_t len, double v, double base, const char *const *units,
+      const char *suffix)
 {
-	uint64_t ops = since(cur->dev.completed, base->dev.completed);
-	double dt = cur->t - last->t;
-	double mops = 0, gbs = 0;
+	unsigned int u = 0;
 
-	if (dt > 0) {
-		mops = (double)since(cur->dev.completed, last->dev.completed) / dt / 1e6;
-		gbs = (double)since(cur->dev.bytes, last->dev.bytes) / dt / 1e9;
+	while (v >= 999.5 && units[u + 1] != NULL) {
+		v /= base;
+		u++;
 	}
-	printf("  %s: ops %" PRIu64 " bytes %" PRIu64 " errors %" PRIu64 " faults %" PRIu64
-	       " mismatches %" PRIu64 " | %.3f Mops/s %.3f GB/s", who, ops,
-	       since(cur->dev.bytes, base->dev.bytes), since(cur->dev.errors, base->dev.errors),
-	       since(cur->dev.page_faults, base->dev.page_faults),
-	       since(cur->app.mismatches, base->app.mismatches), mops, gbs);
-	if (cur->app.verified != base->app.verified)
-		printf(" | verified %" PRIu64, since(cur->app.verified, base->app.verified));
-	if (cur->app.enq_errors != base->app.enq_errors)
-		printf(" | enqueue errors %" PRIu64,
-		       since(cur->app.enq_errors, base->app.enq_errors));
-	if (cur->app.lost != base->app.lost)
-		printf(" | lost %" PRIu64, since(cur->app.lost, base->app.lost));
-	if (cur->dev.page_faults != base->dev.page_faults && strcmp(who, "total") != 0)
-		printf(" | last fault at IOVA 0x%" PRIx64, cur->app.last_fault_iova);
-	printf("\n");
+	if (u == 0 && v == (double)(uint64_t)v)
+		snprintf(buf, len, "%.0f%s%s", v, units[0], suffix);
+	else
+		snprintf(buf, len, v >= 99.95 ? "%.0f%s%s" : v >= 9.995 ? "%.1f%s%s" : "%.2f%s%s",
+			 v, units[u], suffix);
+	return buf;
+}
+
+static const char *const dec_units[] = { "", " K", " M", " G", " T", NULL };
+static const char *const byte_units[] = { " B", " KiB", " MiB", " GiB", " TiB", NULL };
+static const char *const bps_units[] = { " B/s", " kB/s", " MB/s", " GB/s", " TB/s", NULL };
+
+#define H_COUNT(b, v) human(b, sizeof(b), (double)(v), 1000, dec_units, "")
+#define H_BYTES(b, v) human(b, sizeof(b), (double)(v), 1024, byte_units, "")
+#define H_BPS(b, v) human(b, sizeof(b), (double)(v), 1000, bps_units, "")
+
+static bool
+dev_is_sim(int id)
+{
+	struct pdk_dmadev_info info;
+
+	return pdk_dmadev_info_get(id, &info) == 0 && (info.capa & PDK_DMADEV_CAPA_SIM);
+}
+
+/* Counters of @p cur since @p base. */
+static void
+snap_since(struct tp_snap *d, const struct tp_snap *cur, const struct tp_snap *base)
+{
+	d->dev.submitted = since(cur->dev.submitted, base->dev.submitted);
+	d->dev.completed = since(cur->dev.completed, base->dev.completed);
+	d->dev.errors = since(cur->dev.errors, base->dev.errors);
+	d->dev.page_faults = since(cur->dev.page_faults, base->dev.page_faults);
+	d->dev.bytes = since(cur->dev.bytes, base->dev.bytes);
+	d->app.verified = since(cur->app.verified, base->app.verified);
+	d->app.mismatches = since(cur->app.mismatches, base->app.mismatches);
+	d->app.enq_errors = since(cur->app.enq_errors, base->app.enq_errors);
+	d->app.lost = since(cur->app.lost, base->app.lost);
+	d->app.last_fault_iova = cur->app.last_fault_iova;
+	d->app.rate_min = cur->app.rate_min;
+	d->app.rate_max = cur->app.rate_max;
+	d->t = cur->t - base->t;
 }
 
 static void
@@ -495,47 +569,242 @@ snap_add(struct tp_snap *sum, const struct tp_snap *s)
 	sum->app.mismatches += s->app.mismatches;
 	sum->app.enq_errors += s->app.enq_errors;
 	sum->app.lost += s->app.lost;
-	sum->t = s->t;
+	sum->app.rate_min += s->app.rate_min;
+	sum->app.rate_max += s->app.rate_max;
+	if (s->t > sum->t)
+		sum->t = s->t;
+}
+
+/* What a row cannot hold: on a line of its own, only when there is something. */
+static void
+row_notes(const char *who, const struct tp_snap *d, bool with_fault)
+{
+	if (d->app.enq_errors == 0 && d->app.lost == 0 && (!with_fault || d->dev.page_faults == 0))
+		return;
+	printf("  %-7s", who);
+	if (d->app.enq_errors != 0)
+		printf(" enqueue errors %" PRIu64 ";", d->app.enq_errors);
+	if (d->app.lost != 0)
+		printf(" lost %" PRIu64 " (not completed at stop);", d->app.lost);
+	if (with_fault && d->dev.page_faults != 0)
+		printf(" last fault at IOVA 0x%" PRIx64 ";", d->app.last_fault_iova);
+	printf("\n");
+}
+
+
+/* counts since @p base, rates over @p dt seconds of @p r */
+static void
+stats_row(const char *who, const char *pasid, const char *space, const struct tp_snap *c,
+	  const struct tp_snap *r, double dt, bool sim)
+{
+	char ops[16], bytes[16], rate[16] = "-", bps[16] = "-";
+
+	if (dt > 0) {
+		H_COUNT(rate, (double)r->dev.completed / dt);
+		H_BPS(bps, (double)r->dev.bytes / dt);
+	}
+	printf("  %-7s %5s %-6s %7s %8s %7s %9s %6" PRIu64 " %6" PRIu64 " %8" PRIu64 "%s\n",
+	       who, pasid, space, H_COUNT(ops, c->dev.completed), H_BYTES(bytes, c->dev.bytes),
+	       rate, bps, c->dev.errors,
+	       c->dev.page_faults, c->app.mismatches, sim ? SIM_TAG : "");
+}
+
+/* The size of an op, in a few characters. */
+static const char *
+size_text(char *buf, size_t len, uint32_t size)
+{
+	if (size % (1u << 20) == 0)
+		snprintf(buf, len, "%u MiB", size >> 20);
+	else if (size % 1024 == 0)
+		snprintf(buf, len, "%u KiB", size >> 10);
+	else
+		snprintf(buf, len, "%u B", size);
+	return buf;
 }
 
 void
 tp_stats_show(bool update)
 {
-	struct tp_snap tcur = { 0 }, tbase = { 0 }, tlast = { 0 };
+	struct tp_snap tc = { 0 }, tr = { 0 };
 	struct pdk_dmadev_queue_info qi;
 	unsigned int nq = 0;
+	bool any_sim = false;
+	char sz[16], who[16], pasid[16];
 	uint16_t q;
 	int id;
 
-	printf("traffic %s: mode %s, size %u, burst %u (counts since 'clear stats', rates "
-	       "since the last show)\n", tp.running ? "running" : "stopped",
-	       tp_mode_name(tp.running ? run_mode : tp.mode), tp.size, tp.burst);
+	/* counts are since 'clear stats' (help and doc say so): the line stays short */
+	printf("traffic %s: mode %s, size %s, burst %u (%s)\n",
+	       tp.running ? "running" : "stopped", tp_mode_name(tp.running ? run_mode : tp.mode),
+	       size_text(sz, sizeof(sz), tp.size), tp.burst,
+	       tp.running ? "rates since the start or the last show" :
+	       "no rates while stopped: see the run's summary");
 	for (id = pdk_dmadev_next(0); id >= 0; id = pdk_dmadev_next(id + 1)) {
+		bool sim = dev_is_sim(id);
+
 		for (q = 0; q < PDK_DMADEV_MAX_QUEUES; q++) {
 			struct tp_queue *tq = &tp.dev[id].q[q];
-			struct tp_snap cur;
-			char who[96];
+			struct tp_snap cur, c, r;
 
 			if (tp_queue_info(id, q, &qi) != 0)
 				continue;
+			if (nq++ == 0)
+				printf("  %-7s %5s %-6s %7s %8s %7s %9s %6s %6s %8s\n", "queue",
+				       "PASID", "space", "ops", "bytes", "op/s", "B/s", "errors",
+				       "faults", "mismatch");
 			tp_queue_snap(id, q, &cur);
+			snap_since(&c, &cur, &tq->base);
+			snap_since(&r, &cur, &tq->last);
 			/* each queue has a PASID of its own: per queue is per PASID */
-			snprintf(who, sizeof(who), "dev %d queue %u PASID %u %s", id, q, qi.pasid,
-				 qi.as != NULL ? pdk_dma_as_name(qi.as) : "?");
-			stats_line(who, &cur, &tq->base, &tq->last);
-			snap_add(&tcur, &cur);
-			snap_add(&tbase, &tq->base);
-			snap_add(&tlast, &tq->last);
-			tlast.t = tq->last.t;
+			snprintf(who, sizeof(who), "%d/%u", id, q);
+			snprintf(pasid, sizeof(pasid), "%u", qi.pasid);
+			/* a rate is of running traffic; a stopped run's are in its summary */
+			if (!tp.running)
+				r.t = 0;
+			stats_row(who, pasid, qi.as != NULL ? pdk_dma_as_name(qi.as) : "?", &c, &r,
+				  r.t, sim);
+			row_notes(who, &c, true);
+			snap_add(&tc, &c);
+			snap_add(&tr, &r);
+			any_sim |= sim;
 			if (update)
 				tq->last = cur;
-			nq++;
 		}
 	}
 	if (nq == 0)
 		printf("  no queue is set up\n");
 	else if (nq > 1)
-		stats_line("total", &tcur, &tbase, &tlast);
+		stats_row("total", "", "", &tc, &tr, tr.t, any_sim);
+}
+
+void
+tp_stats_json(void)
+{
+	struct pdk_dmadev_queue_info qi;
+	unsigned int nq = 0;
+	uint16_t q;
+	int id;
+
+	printf("{\"pdk_testpmd_stats\": {\"running\": %s, \"mode\": \"%s\", \"size\": %u, "
+	       "\"queues\": [", tp.running ? "true" : "false",
+	       tp_mode_name(tp.running ? run_mode : tp.mode), tp.size);
+	for (id = pdk_dmadev_next(0); id >= 0; id = pdk_dmadev_next(id + 1)) {
+		bool sim = dev_is_sim(id);
+
+		for (q = 0; q < PDK_DMADEV_MAX_QUEUES; q++) {
+			struct tp_queue *tq = &tp.dev[id].q[q];
+			struct tp_snap cur, c, r;
+
+			if (tp_queue_info(id, q, &qi) != 0)
+				continue;
+			tp_queue_snap(id, q, &cur);
+			snap_since(&c, &cur, &tq->base);
+			snap_since(&r, &cur, &tq->last);
+			printf("%s{\"dev\": %d, \"queue\": %u, \"pasid\": %u, \"as\": \"%s\", "
+			       "\"simulated\": %s, \"ops\": %" PRIu64 ", \"bytes\": %" PRIu64 ", "
+			       "\"errors\": %" PRIu64 ", \"faults\": %" PRIu64 ", \"mismatches\": %"
+			       PRIu64 ", \"seconds\": %.3f, \"ops_per_s\": %.0f, \"bytes_per_s\": %.0f}",
+			       nq++ == 0 ? "" : ", ", id, q, qi.pasid,
+			       qi.as != NULL ? pdk_dma_as_name(qi.as) : "", sim ? "true" : "false",
+			       c.dev.completed, c.dev.bytes, c.dev.errors, c.dev.page_faults,
+			       c.app.mismatches, r.t, r.t > 0 ? (double)r.dev.completed / r.t : 0,
+			       r.t > 0 ? (double)r.dev.bytes / r.t : 0);
+			tq->last = cur;
+		}
+	}
+	printf("]}}\n");
+}
+
+/*
+ * The run's summary, at every end of traffic (stop, quit, --time, Ctrl-C):
+ * counts since the start, the average over the run, the min and max of its
+ * TP_RATE_WINDOW windows; in verify mode a verdict.
+ */
+static void
+run_summary(void)
+{
+	struct tp_snap tot = { 0 };
+	double dur = tp.stopped_at - run_t0;
+	bool any_sim = false;
+	char sz[16], who[16], ops[16], bytes[16], rate[16], bps[16], lo[16], hi[16];
+	unsigned int i;
+
+	for (i = 0; i < nb_lqs; i++)
+		any_sim |= dev_is_sim(lqs[i].dev_id);
+	printf("traffic stopped after %.2f s: mode %s, size %s, burst %u, %u queue%s%s\n", dur,
+	       tp_mode_name(run_mode), size_text(sz, sizeof(sz), tp.size), tp.burst, nb_lqs,
+	       nb_lqs == 1 ? "" : "s", any_sim ? "; SIMULATED device" : "");
+	if (any_sim)
+		printf("  SIMULATED: these are the rates of a model, not of hardware\n");
+	printf("run summary (average over the run; min and max over %.1f s windows):\n",
+	       TP_RATE_WINDOW);
+	printf("  %-7s %5s %8s %8s %8s %9s %8s %8s %6s %8s\n", "queue", "PASID", "ops", "bytes",
+	       "avg op/s", "avg B/s", "min op/s", "max op/s", "faults", "mismatch");
+	for (i = 0; i < nb_lqs; i++) {
+		struct tp_queue *tq = &tp.dev[lqs[i].dev_id].q[lqs[i].q];
+		struct pdk_dmadev_queue_info qi = { 0 };
+		struct tp_snap cur, d;
+		bool sim = dev_is_sim(lqs[i].dev_id);
+
+		tp_queue_info(lqs[i].dev_id, lqs[i].q, &qi);
+		tp_queue_snap(lqs[i].dev_id, lqs[i].q, &cur);
+		snap_since(&d, &cur, &tq->run);
+		snprintf(who, sizeof(who), "%d/%u", lqs[i].dev_id, lqs[i].q);
+		printf("  %-7s %5u %8s %8s %8s %9s %8s %8s %6" PRIu64 " %8" PRIu64 "%s\n", who,
+		       qi.pasid, H_COUNT(ops, d.dev.completed), H_BYTES(bytes, d.dev.bytes),
+		       H_COUNT(rate, dur > 0 ? (double)d.dev.completed / dur : 0),
+		       H_BPS(bps, dur > 0 ? (double)d.dev.bytes / dur : 0),
+		       d.app.rate_max != 0 ? H_COUNT(lo, d.app.rate_min) : "-",
+		       d.app.rate_max != 0 ? H_COUNT(hi, d.app.rate_max) : "-",
+		       d.dev.page_faults, d.app.mismatches, sim ? SIM_TAG : "");
+		row_notes(who, &d, false);
+		snap_add(&tot, &d);
+	}
+	if (nb_lqs > 1)
+		printf("  %-7s %5s %8s %8s %8s %9s %8s %8s %6" PRIu64 " %8" PRIu64 "%s\n", "total",
+		       "", H_COUNT(ops, tot.dev.completed), H_BYTES(bytes, tot.dev.bytes),
+		       H_COUNT(rate, dur > 0 ? (double)tot.dev.completed / dur : 0),
+		       H_BPS(bps, dur > 0 ? (double)tot.dev.bytes / dur : 0), "", "",
+		       tot.dev.page_faults, tot.app.mismatches, any_sim ? SIM_TAG : "");
+	if (tp.stats_json)
+		printf("{\"pdk_testpmd_summary\": {\"seconds\": %.3f, \"mode\": \"%s\", "
+		       "\"simulated\": %s, \"ops\": %" PRIu64 ", \"bytes\": %" PRIu64 ", \"errors\": %"
+		       PRIu64 ", \"faults\": %" PRIu64 ", \"mismatches\": %" PRIu64 ", "
+		       "\"verified\": %" PRIu64 ", \"ops_per_s\": %.0f, \"bytes_per_s\": %.0f}}\n",
+		       dur, tp_mode_name(run_mode), any_sim ? "true" : "false", tot.dev.completed,
+		       tot.dev.bytes, tot.dev.errors, tot.dev.page_faults, tot.app.mismatches,
+		       tot.app.verified, dur > 0 ? (double)tot.dev.completed / dur : 0,
+		       dur > 0 ? (double)tot.dev.bytes / dur : 0);
+	if (run_mode != TP_MODE_VERIFY)
+		return;
+	if (tot.app.verified > 0 && tot.app.mismatches == 0 && tot.dev.errors == 0 &&
+	    tot.app.enq_errors == 0 && tot.app.lost == 0)
+		printf("verify: PASS: %" PRIu64 " ops compared byte for byte, none differed%s\n",
+		       tot.app.verified, any_sim ? " (SIMULATED device)" : "");
+	else
+		printf("verify: FAIL: %" PRIu64 " ops compared, %" PRIu64 " bytes differed, %" PRIu64
+		       " errors, %" PRIu64 " enqueue errors, %" PRIu64 " ops lost%s\n",
+		       tot.app.verified, tot.app.mismatches, tot.dev.errors, tot.app.enq_errors,
+		       tot.app.lost, any_sim ? " (SIMULATED device)" : "");
+}
+
+void
+tp_stats_exclude(int dev_id, uint16_t q, const struct tp_snap *before)
+{
+	struct tp_queue *tq = &tp.dev[dev_id].q[q];
+	struct tp_snap now, d;
+	struct tp_snap *marks[] = { &tq->base, &tq->last, &tq->run };
+	unsigned int i;
+
+	tp_queue_snap(dev_id, q, &now);
+	snap_since(&d, &now, before);
+	for (i = 0; i < sizeof(marks) / sizeof(marks[0]); i++) {
+		marks[i]->dev.submitted += d.dev.submitted;
+		marks[i]->dev.completed += d.dev.completed;
+		marks[i]->dev.errors += d.dev.errors;
+		marks[i]->dev.page_faults += d.dev.page_faults;
+		marks[i]->dev.bytes += d.dev.bytes;
+	}
 }
 
 void
