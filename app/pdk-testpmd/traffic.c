@@ -622,16 +622,50 @@ size_text(char *buf, size_t len, uint32_t size)
 	return buf;
 }
 
+/* One set-up queue's stats row: its counts since 'clear stats' and since the last show. */
+struct tp_row {
+	int id;			/* -1 before the first row */
+	uint16_t q;
+	bool sim;		/* the device is simulated */
+	struct pdk_dmadev_queue_info qi;
+	struct tp_queue *tq;
+	struct tp_snap cur;	/* now */
+	struct tp_snap c;	/* since 'clear stats' */
+	struct tp_snap r;	/* since the start or the last show: the rates' */
+};
+
+/* Step @p row to the next set-up queue, in device then queue order. @return false after the last. */
+static bool
+tp_row_next(struct tp_row *row)
+{
+	int id = row->id < 0 ? pdk_dmadev_next(0) : row->id;
+	unsigned int q = row->id < 0 ? 0 : row->q + 1u;
+
+	for (; id >= 0; id = pdk_dmadev_next(id + 1), q = 0) {
+		for (; q < PDK_DMADEV_MAX_QUEUES; q++) {
+			if (tp_queue_info(id, (uint16_t)q, &row->qi) != 0)
+				continue;
+			row->id = id;
+			row->q = (uint16_t)q;
+			row->sim = dev_is_sim(id);
+			row->tq = &tp.dev[id].q[q];
+			tp_queue_snap(id, row->q, &row->cur);
+			snap_since(&row->c, &row->cur, &row->tq->base);
+			snap_since(&row->r, &row->cur, &row->tq->last);
+			return true;
+		}
+	}
+	return false;
+}
+
 void
 tp_stats_show(bool update)
 {
 	struct tp_snap tc = { 0 }, tr = { 0 };
-	struct pdk_dmadev_queue_info qi;
+	struct tp_row row = { .id = -1 };
 	unsigned int nq = 0;
 	bool any_sim = false;
 	char sz[16], who[16], pasid[16];
-	uint16_t q;
-	int id;
 
 	/* counts are since 'clear stats' (help and doc say so): the line stays short */
 	printf("traffic %s: mode %s, size %s, burst %u (%s)\n",
@@ -639,37 +673,24 @@ tp_stats_show(bool update)
 	       size_text(sz, sizeof(sz), tp.size), tp.burst,
 	       tp.running ? "rates since the start or the last show" :
 	       "no rates while stopped: see the run's summary");
-	for (id = pdk_dmadev_next(0); id >= 0; id = pdk_dmadev_next(id + 1)) {
-		bool sim = dev_is_sim(id);
-
-		for (q = 0; q < PDK_DMADEV_MAX_QUEUES; q++) {
-			struct tp_queue *tq = &tp.dev[id].q[q];
-			struct tp_snap cur, c, r;
-
-			if (tp_queue_info(id, q, &qi) != 0)
-				continue;
-			if (nq++ == 0)
-				printf("  %-7s %5s %-6s %7s %8s %7s %9s %6s %6s %8s\n", "queue",
-				       "PASID", "space", "ops", "bytes", "op/s", "B/s", "errors",
-				       "faults", "mismatch");
-			tp_queue_snap(id, q, &cur);
-			snap_since(&c, &cur, &tq->base);
-			snap_since(&r, &cur, &tq->last);
-			/* each queue has a PASID of its own: per queue is per PASID */
-			snprintf(who, sizeof(who), "%d/%u", id, q);
-			snprintf(pasid, sizeof(pasid), "%u", qi.pasid);
-			/* a rate is of running traffic; a stopped run's are in its summary */
-			if (!tp.running)
-				r.t = 0;
-			stats_row(who, pasid, qi.as != NULL ? pdk_dma_as_name(qi.as) : "?", &c, &r,
-				  r.t, sim);
-			row_notes(who, &c, true);
-			snap_add(&tc, &c);
-			snap_add(&tr, &r);
-			any_sim |= sim;
-			if (update)
-				tq->last = cur;
-		}
+	while (tp_row_next(&row)) {
+		if (nq++ == 0)
+			printf("  %-7s %5s %-6s %7s %8s %7s %9s %6s %6s %8s\n", "queue", "PASID",
+			       "space", "ops", "bytes", "op/s", "B/s", "errors", "faults", "mismatch");
+		/* each queue has a PASID of its own: per queue is per PASID */
+		snprintf(who, sizeof(who), "%d/%u", row.id, row.q);
+		snprintf(pasid, sizeof(pasid), "%u", row.qi.pasid);
+		/* a rate is of running traffic; a stopped run's are in its summary */
+		if (!tp.running)
+			row.r.t = 0;
+		stats_row(who, pasid, row.qi.as != NULL ? pdk_dma_as_name(row.qi.as) : "?", &row.c,
+			  &row.r, row.r.t, row.sim);
+		row_notes(who, &row.c, true);
+		snap_add(&tc, &row.c);
+		snap_add(&tr, &row.r);
+		any_sim |= row.sim;
+		if (update)
+			row.tq->last = row.cur;
 	}
 	if (nq == 0)
 		printf("  no queue is set up\n");
@@ -680,37 +701,25 @@ tp_stats_show(bool update)
 void
 tp_stats_json(void)
 {
-	struct pdk_dmadev_queue_info qi;
+	struct tp_row row = { .id = -1 };
 	unsigned int nq = 0;
-	uint16_t q;
-	int id;
 
 	printf("{\"pdk_testpmd_stats\": {\"running\": %s, \"mode\": \"%s\", \"size\": %u, "
 	       "\"queues\": [", tp.running ? "true" : "false",
 	       tp_mode_name(tp.running ? run_mode : tp.mode), tp.size);
-	for (id = pdk_dmadev_next(0); id >= 0; id = pdk_dmadev_next(id + 1)) {
-		bool sim = dev_is_sim(id);
+	while (tp_row_next(&row)) {
+		const struct tp_snap *c = &row.c, *r = &row.r;
 
-		for (q = 0; q < PDK_DMADEV_MAX_QUEUES; q++) {
-			struct tp_queue *tq = &tp.dev[id].q[q];
-			struct tp_snap cur, c, r;
-
-			if (tp_queue_info(id, q, &qi) != 0)
-				continue;
-			tp_queue_snap(id, q, &cur);
-			snap_since(&c, &cur, &tq->base);
-			snap_since(&r, &cur, &tq->last);
-			printf("%s{\"dev\": %d, \"queue\": %u, \"pasid\": %u, \"as\": \"%s\", "
-			       "\"simulated\": %s, \"ops\": %" PRIu64 ", \"bytes\": %" PRIu64 ", "
-			       "\"errors\": %" PRIu64 ", \"faults\": %" PRIu64 ", \"mismatches\": %"
-			       PRIu64 ", \"seconds\": %.3f, \"ops_per_s\": %.0f, \"bytes_per_s\": %.0f}",
-			       nq++ == 0 ? "" : ", ", id, q, qi.pasid,
-			       qi.as != NULL ? pdk_dma_as_name(qi.as) : "", sim ? "true" : "false",
-			       c.dev.completed, c.dev.bytes, c.dev.errors, c.dev.page_faults,
-			       c.app.mismatches, r.t, r.t > 0 ? (double)r.dev.completed / r.t : 0,
-			       r.t > 0 ? (double)r.dev.bytes / r.t : 0);
-			tq->last = cur;
-		}
+		printf("%s{\"dev\": %d, \"queue\": %u, \"pasid\": %u, \"as\": \"%s\", "
+		       "\"simulated\": %s, \"ops\": %" PRIu64 ", \"bytes\": %" PRIu64 ", "
+		       "\"errors\": %" PRIu64 ", \"faults\": %" PRIu64 ", \"mismatches\": %"
+		       PRIu64 ", \"seconds\": %.3f, \"ops_per_s\": %.0f, \"bytes_per_s\": %.0f}",
+		       nq++ == 0 ? "" : ", ", row.id, row.q, row.qi.pasid,
+		       row.qi.as != NULL ? pdk_dma_as_name(row.qi.as) : "", row.sim ? "true" : "false",
+		       c->dev.completed, c->dev.bytes, c->dev.errors, c->dev.page_faults,
+		       c->app.mismatches, r->t, r->t > 0 ? (double)r->dev.completed / r->t : 0,
+		       r->t > 0 ? (double)r->dev.bytes / r->t : 0);
+		row.tq->last = row.cur;
 	}
 	printf("]}}\n");
 }

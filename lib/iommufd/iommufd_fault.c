@@ -71,12 +71,10 @@ pdk_iommufd_fault_alloc(struct pdk_iommufd *ctx, uint32_t *fault_id, int *fault_
 		case -ENOTTY:
 			hint = "the kernel is older than 6.11 (no IOMMU_FAULT_QUEUE_ALLOC)";
 			break;
-		case -EMFILE:
-		case -ENFILE:
-			hint = "too many open files: raise RLIMIT_NOFILE (ulimit -n)";
-			break;
 		default:
-			hint = iommufd_generic_hint(rc);
+			hint = pdk_fd_limit_hint(rc);
+			if (hint == NULL)
+				hint = iommufd_generic_hint(rc);
 			break;
 		}
 		return pdk_log_fail("iommufd", ctx->label, rc, hint, "IOMMU_FAULT_QUEUE_ALLOC");

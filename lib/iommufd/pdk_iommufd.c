@@ -66,12 +66,8 @@ pdk_iommufd_open(struct pdk_sys *sys, struct pdk_iommufd **ctx)
 		case -EPERM:
 			hint = "run as root or give the user read-write access to /dev/iommu";
 			break;
-		case -EMFILE:
-		case -ENFILE:
-			hint = "too many open files: raise RLIMIT_NOFILE (ulimit -n)";
-			break;
 		default:
-			hint = NULL;
+			hint = pdk_fd_limit_hint(fd);
 			break;
 		}
 		return pdk_log_fail("iommufd", NULL, fd, hint, "open /dev/iommu (%s backend)",

@@ -7,6 +7,7 @@
  * an object that is asked to close).
  */
 
+#include <errno.h>
 #include <stdio.h>
 
 #include "pdk_internal.h"
@@ -87,4 +88,11 @@ pdk_holders_describe(struct pdk_holders *h, char *buf, size_t len)
 	}
 	pthread_mutex_unlock(&h->lock);
 	return buf;
+}
+
+const char *
+pdk_fd_limit_hint(int rc)
+{
+	return rc == -EMFILE || rc == -ENFILE ? "too many open files: raise RLIMIT_NOFILE (ulimit -n)"
+					     : NULL;
 }

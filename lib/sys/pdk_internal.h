@@ -62,4 +62,11 @@ PDK_INTERNAL unsigned int pdk_holders_count(struct pdk_holders *h);
  */
 PDK_INTERNAL const char *pdk_holders_describe(struct pdk_holders *h, char *buf, size_t len);
 
+/**
+ * The fix for a file that could not be opened for want of descriptors
+ * (-EMFILE, -ENFILE), the one every library that opens an fd gives;
+ * NULL for any other @p rc.
+ */
+PDK_INTERNAL const char *pdk_fd_limit_hint(int rc);
+
 #endif /* PDK_INTERNAL_H */

@@ -80,12 +80,8 @@ pdk_vfio_open(struct pdk_sys *sys, const char *pci_addr, struct pdk_vfio_dev **d
 		case -ENODEV:
 			hint = "the device is being unbound from vfio-pci";
 			break;
-		case -EMFILE:
-		case -ENFILE:
-			hint = "too many open files: raise RLIMIT_NOFILE (ulimit -n)";
-			break;
 		default:
-			hint = NULL;
+			hint = pdk_fd_limit_hint(rc);
 			break;
 		}
 		pdk_log_fail("vfio", d->name, rc, hint, "open %s", d->cdev);

@@ -89,7 +89,7 @@ pdk_vfio_msix_enable(struct pdk_vfio_dev *dev, unsigned int nvec, const int **ef
 			close_efds(fds, i);
 			free(set);
 			return pdk_log_fail("vfio", dev->name, rc,
-					    rc == -EMFILE || rc == -ENFILE ? "too many open files: raise RLIMIT_NOFILE (ulimit -n)" : NULL,
+					    pdk_fd_limit_hint(rc),
 					    "MSI-X enable: eventfd for vector %u", i);
 		}
 	}

@@ -20,14 +20,9 @@ import sys
 import tempfile
 import time
 
+from telemetry_common import runtime_dir
+
 EAL = ['--no-huge', '-m', '128', '--no-pci', '--no-shconf']
-
-
-def runtime_dir(prefix):
-    base = os.environ.get('RUNTIME_DIRECTORY')
-    if not base:
-        base = '/var/run' if os.getuid() == 0 else os.environ.get('XDG_RUNTIME_DIR', '/tmp')
-    return os.path.join(base, 'dpdk', prefix)
 
 
 def telemetry_line(p, deadline):

@@ -22,18 +22,13 @@ import sys
 import threading
 import time
 
+from telemetry_common import runtime_dir
+
 # long enough to start under ASan on a loaded machine and still be running
 # when the last query is made
 RUN_SECONDS = 8
 SCRIPT = shutil.which('dpdk-telemetry.py') or (
     '/usr/bin/dpdk-telemetry.py' if os.path.exists('/usr/bin/dpdk-telemetry.py') else None)
-
-
-def runtime_dir(prefix):
-    base = os.environ.get('RUNTIME_DIRECTORY')
-    if not base:
-        base = '/var/run' if os.getuid() == 0 else os.environ.get('XDG_RUNTIME_DIR', '/tmp')
-    return os.path.join(base, 'dpdk', prefix)
 
 
 def query_socket(path, cmds):
