@@ -44,23 +44,17 @@ struct bench {
 	struct pdk_idxd_desc desc;
 };
 
-static uint64_t
-calls(struct pdk_sim *sim)
-{
-	struct pdk_sim_stats st;
-
-	pdk_sim_stats_get(sim, &st);
-	return st.calls;
-}
-
 /* @return ns per store of @p n stores, *@p calls_per the boundary calls per store. */
 static double
 run(struct bench *b, bool hook, unsigned long n, double *calls_per)
 {
-	uint64_t c0 = calls(b->sim), t0 = pdk_sys_monotonic_ns(), t;
+	struct pdk_sim_stats before, after;
+	uint64_t t0, t;
 	unsigned long i;
 	int rc = 0;
 
+	pdk_sim_stats_get(b->sim, &before);
+	t0 = pdk_sys_monotonic_ns();
 	for (i = 0; i < n && rc == 0; i++)
 		rc = hook ? b->portal.store64(b->portal.cookie, &b->desc)
 			  : pdk_vfio_bar_write(b->dev, PDK_IDXD_WQ_BAR, PDK_IDXD_PORTAL_OFFSET(0),
@@ -71,7 +65,8 @@ run(struct bench *b, bool hook, unsigned long n, double *calls_per)
 			strerror(-rc));
 		exit(1);
 	}
-	*calls_per = (double)(calls(b->sim) - c0) / (double)n;
+	pdk_sim_stats_get(b->sim, &after);
+	*calls_per = (double)(after.calls - before.calls) / (double)n;
 	return (double)(t - t0) / (double)n;
 }
 

@@ -187,27 +187,21 @@ sim_op_list_dir(void *priv, const char *path, pdk_sys_dir_cb_t cb, void *arg)
 	return sim_fs_list_dir(sim, path, cb, arg);
 }
 
-static ssize_t
-sim_op_read_file(void *priv, const char *path, char *buf, size_t len)
-{
-	struct pdk_sim *sim = priv;
-	ssize_t rc = sim_begin(sim, true);
+/* A sysfs read (a file, a link): counted and injectable as every call, then the path's answer. */
+#define SIM_FS_READ_OP(what)							\
+	static ssize_t								\
+	sim_op_##what(void *priv, const char *path, char *buf, size_t len)	\
+	{									\
+		struct pdk_sim *sim = priv;					\
+		ssize_t rc = sim_begin(sim, true);				\
+										\
+		if (rc < 0)							\
+			return rc;						\
+		return sim_end(sim, sim_fs_##what(sim, path, buf, len));	\
+	}
 
-	if (rc < 0)
-		return rc;
-	return sim_end(sim, sim_fs_read_file(sim, path, buf, len));
-}
-
-static ssize_t
-sim_op_link_name(void *priv, const char *path, char *buf, size_t len)
-{
-	struct pdk_sim *sim = priv;
-	ssize_t rc = sim_begin(sim, true);
-
-	if (rc < 0)
-		return rc;
-	return sim_end(sim, sim_fs_link_name(sim, path, buf, len));
-}
+SIM_FS_READ_OP(read_file)
+SIM_FS_READ_OP(link_name)
 
 /* Once per queue at setup: a boundary call like mmap (counted, injectable). */
 static int

@@ -170,18 +170,34 @@ sim_fs_string(char *buf, size_t len, const char *s)
 	return (ssize_t)n;
 }
 
+/*
+ * The function a per-device path names, and the attribute after its
+ * folder: -EFAULT for a NULL path or buffer (the kernel faults on them),
+ * -ENOENT (@p why) for a path the sim does not serve.
+ */
+static int
+sim_fs_fn_lookup(struct pdk_sim *sim, const char *path, const void *buf, const char *op,
+		 const char *why, struct sim_fn **fn, const char **attr)
+{
+	if (path == NULL || buf == NULL)
+		return -EFAULT;
+	*fn = sim_fs_fn_attr(sim, path, attr);
+	if (*fn == NULL)
+		return sim_err(-ENOENT, op, why);
+	return 0;
+}
+
 ssize_t
 sim_fs_read_file(struct pdk_sim *sim, const char *path, char *buf, size_t len)
 {
 	const char *attr;
 	struct sim_fn *fn;
 	char text[16];
+	int rc;
 
-	if (path == NULL || buf == NULL)
-		return -EFAULT;
-	fn = sim_fs_fn_attr(sim, path, &attr);
-	if (fn == NULL)
-		return sim_err(-ENOENT, "read_file", "file not simulated");
+	rc = sim_fs_fn_lookup(sim, path, buf, "read_file", "file not simulated", &fn, &attr);
+	if (rc < 0)
+		return rc;
 	if (strcmp(attr, "vendor") == 0)
 		snprintf(text, sizeof(text), "0x%04x",
 			 fn->config[PCI_VENDOR_ID] | fn->config[PCI_VENDOR_ID + 1] << 8);
@@ -202,12 +218,11 @@ sim_fs_link_name(struct pdk_sim *sim, const char *path, char *buf, size_t len)
 	const char *attr, *name;
 	struct sim_fn *fn;
 	char text[16];
+	int rc;
 
-	if (path == NULL || buf == NULL)
-		return -EFAULT;
-	fn = sim_fs_fn_attr(sim, path, &attr);
-	if (fn == NULL)
-		return sim_err(-ENOENT, "link_name", "link not simulated");
+	rc = sim_fs_fn_lookup(sim, path, buf, "link_name", "link not simulated", &fn, &attr);
+	if (rc < 0)
+		return rc;
 	if (strcmp(attr, "driver") == 0) {
 		name = fn->cfg.not_vfio ? "pdk-sim-other" : "vfio-pci";
 	} else if (strcmp(attr, "iommu_group") == 0) {

@@ -396,25 +396,43 @@ sim_vfio_pasid_detach(struct sim_vfio_dev *vdev, uint32_t pasid)
 	sim_vfio_pasid_forget(vdev, pasid);
 }
 
+/*
+ * The head both ..._IOMMUFD_PT ioctls check alike (argsz, flags, then the
+ * PASID that follows the fixed part when the PASID flag is set): 0, or
+ * -EINVAL as the kernel's vfio_df_ioctl_attach_pt()/detach_pt() answer.
+ * The PASID flag has the same value in both (VFIO_DEVICE_ATTACH_PASID and
+ * VFIO_DEVICE_DETACH_PASID are bit 0).
+ */
+static int
+sim_vfio_pt_head(const char *op, const void *arg, uint32_t argsz, uint32_t flags, size_t minsz,
+		 size_t fullsz, uint32_t *pasid)
+{
+	if (argsz < minsz)
+		return sim_fail(PDK_LOG_DEBUG, NULL, -EINVAL, NULL, "%s: argsz below %zu", op, minsz);
+	if (flags & ~VFIO_DEVICE_ATTACH_PASID)
+		return sim_err(-EINVAL, op, "unknown flags");
+	if (flags & VFIO_DEVICE_ATTACH_PASID) {
+		if (argsz < fullsz)
+			return sim_fail(PDK_LOG_DEBUG, NULL, -EINVAL, NULL,
+					"%s: PASID flag with argsz below %zu", op, fullsz);
+		memcpy(pasid, (const uint8_t *)arg + minsz, sizeof(*pasid));
+	}
+	return 0;
+}
+
 static int
 sim_vfio_attach_pt(struct sim_vfio_dev *vdev, void *arg)
 {
-	static const char op[] = "VFIO_DEVICE_ATTACH_IOMMUFD_PT";
 	const size_t minsz = offsetof(struct vfio_device_attach_iommufd_pt, pt_id) + 4;
 	struct vfio_device_attach_iommufd_pt at = { 0 };
 	uint32_t pt_id;
 	int rc;
 
 	memcpy(&at, arg, minsz);
-	if (at.argsz < minsz)
-		return sim_err(-EINVAL, op, "argsz below 12");
-	if (at.flags & ~VFIO_DEVICE_ATTACH_PASID)
-		return sim_err(-EINVAL, op, "unknown flags");
-	if (at.flags & VFIO_DEVICE_ATTACH_PASID) {
-		if (at.argsz < sizeof(at))
-			return sim_err(-EINVAL, op, "PASID flag with argsz below 16");
-		memcpy(&at.pasid, (const uint8_t *)arg + minsz, sizeof(at.pasid));
-	}
+	rc = sim_vfio_pt_head("VFIO_DEVICE_ATTACH_IOMMUFD_PT", arg, at.argsz, at.flags, minsz,
+			      sizeof(at), &at.pasid);
+	if (rc < 0)
+		return rc;
 	pt_id = at.pt_id;
 	if (at.flags & VFIO_DEVICE_ATTACH_PASID)
 		rc = sim_vfio_pasid_attach(vdev, at.pasid, &pt_id);
@@ -430,19 +448,16 @@ sim_vfio_attach_pt(struct sim_vfio_dev *vdev, void *arg)
 static int
 sim_vfio_detach_pt(struct sim_vfio_dev *vdev, void *arg)
 {
-	static const char op[] = "VFIO_DEVICE_DETACH_IOMMUFD_PT";
 	const size_t minsz = offsetof(struct vfio_device_detach_iommufd_pt, flags) + 4;
 	struct vfio_device_detach_iommufd_pt dt = { 0 };
+	int rc;
 
 	memcpy(&dt, arg, minsz);
-	if (dt.argsz < minsz)
-		return sim_err(-EINVAL, op, "argsz below 8");
-	if (dt.flags & ~VFIO_DEVICE_DETACH_PASID)
-		return sim_err(-EINVAL, op, "unknown flags");
+	rc = sim_vfio_pt_head("VFIO_DEVICE_DETACH_IOMMUFD_PT", arg, dt.argsz, dt.flags, minsz,
+			      sizeof(dt), &dt.pasid);
+	if (rc < 0)
+		return rc;
 	if (dt.flags & VFIO_DEVICE_DETACH_PASID) {
-		if (dt.argsz < sizeof(dt))
-			return sim_err(-EINVAL, op, "PASID flag with argsz below 12");
-		memcpy(&dt.pasid, (const uint8_t *)arg + minsz, sizeof(dt.pasid));
 		sim_vfio_pasid_detach(vdev, dt.pasid);
 	} else {
 		sim_vfio_rid_detach(vdev);
