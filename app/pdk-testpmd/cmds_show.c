@@ -12,6 +12,17 @@
 
 #include "testpmd.h"
 
+
+const char *
+tp_capa_names(uint64_t capa, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s%s%s%s%s", capa & PDK_DMADEV_CAPA_COPY ? "copy" : "",
+		 capa & PDK_DMADEV_CAPA_FILL ? " fill" : "", capa & PDK_DMADEV_CAPA_PASID ? " pasid" : "",
+		 capa & PDK_DMADEV_CAPA_FENCE ? " fence" : "",
+		 capa & PDK_DMADEV_CAPA_SIM ? " SIMULATED" : "");
+	return buf;
+}
+
 static const char *
 backend_text(const struct pdk_dmadev_info *info)
 {
@@ -70,6 +81,7 @@ static void
 cmd_show_device(void *res)
 {
 	struct res_show *r = res;
+	char capa[64];
 	struct pdk_dmadev_info info;
 	uint16_t q;
 	int id;
@@ -83,11 +95,7 @@ cmd_show_device(void *res)
 	printf("device %d: %s\n", id, info.name);
 	printf("  backend     %s\n", backend_text(&info));
 	printf("  driver      %s\n", info.driver);
-	printf("  capa       %s%s%s%s%s\n", info.capa & PDK_DMADEV_CAPA_COPY ? " copy" : "",
-	       info.capa & PDK_DMADEV_CAPA_FILL ? " fill" : "",
-	       info.capa & PDK_DMADEV_CAPA_PASID ? " pasid" : "",
-	       info.capa & PDK_DMADEV_CAPA_FENCE ? " fence" : "",
-	       info.capa & PDK_DMADEV_CAPA_SIM ? " SIMULATED" : "");
+	printf("  capa        %s\n", tp_capa_names(info.capa, capa, sizeof(capa)));
 	printf("  PASID       width %u bits (PASIDs 1..%" PRIu64 "), exec %s, priv %s\n",
 	       info.pasid_width,
 	       info.pasid_width != 0 ? (UINT64_C(1) << info.pasid_width) - 1 : 0,

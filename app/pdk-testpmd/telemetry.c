@@ -85,6 +85,7 @@ tel_devices(const char *cmd, const char *params, struct rte_tel_data *d)
 static int
 tel_device(const char *cmd, const char *params, struct rte_tel_data *d)
 {
+	char capa[64];
 	struct pdk_dmadev_info info;
 	uint16_t q;
 	int id, rc = 0;
@@ -102,7 +103,9 @@ tel_device(const char *cmd, const char *params, struct rte_tel_data *d)
 	rte_tel_data_add_dict_string(d, "driver", info.driver);
 	rte_tel_data_add_dict_string(d, "backend", info.backend);
 	rte_tel_data_add_dict_int(d, "simulated", (info.capa & PDK_DMADEV_CAPA_SIM) != 0);
+	/* the mask's bit 63 is PDK_DMADEV_CAPA_SIM: the number alone reads as garbage */
 	rte_tel_data_add_dict_u64(d, "capa", info.capa);
+	rte_tel_data_add_dict_string(d, "capa_names", tp_capa_names(info.capa, capa, sizeof(capa)));
 	rte_tel_data_add_dict_int(d, "max_queues", info.max_queues);
 	rte_tel_data_add_dict_int(d, "nb_queues", info.nb_queues);
 	rte_tel_data_add_dict_int(d, "min_desc", info.min_desc);

@@ -155,6 +155,9 @@ extern struct tp_state tp;
  */
 void tp_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* A device's PDK_DMADEV_CAPA_* bits as words ("copy fill pasid fence SIMULATED"). */
+const char *tp_capa_names(uint64_t capa, char *buf, size_t len);
+
 /* Parse a number (decimal or 0x hex) in [min, max]; @p what names it in the error. */
 int tp_parse_u64(const char *s, const char *what, uint64_t min, uint64_t max, uint64_t *v);
 /* The same, with an optional K/M/G suffix (powers of 1024). */

@@ -102,6 +102,8 @@ def main():
             expect(device.get('simulated') == 1 and device.get('driver') == 'dsa' and
                    device.get('backend') == 'sim', '/pdk/device,0: not the SIMULATED DSA')
             expect(device.get('nb_queues') == 4, '/pdk/device,0: nb_queues is not 4')
+            expect(device.get('capa_names') == 'copy fill pasid fence SIMULATED',
+                   f"/pdk/device,0: capa_names is {device.get('capa_names')!r}")
             expect(len(pasids.get('allocated', [])) == 4, '/pdk/pasids,0: not 4 PASIDs')
             qp = [pasids.get('queues', {}).get(f'queue_{q}') for q in range(4)]
             expect(len(set(qp)) == 4 and None not in qp, f'queue PASIDs not distinct: {qp}')
