@@ -85,27 +85,6 @@ pdk_iommufd_fault_alloc(struct pdk_iommufd *ctx, uint32_t *fault_id, int *fault_
 	return 0;
 }
 
-/*
- * A kernel fault fd is opened blocking, and PDK must never stall a caller
- * that only asks what is pending; poll() with timeout 0 says whether a read
- * would block. The sim's fds are not real files, so this is kernel-only.
- */
-static int
-fault_pending(int fault_fd)
-{
-	struct pollfd pfd = { .fd = fault_fd, .events = POLLIN };
-	int rc;
-
-	rc = poll(&pfd, 1, 0);
-	if (rc < 0)
-		return errno == EINTR ? 0 : -errno;
-	if (rc == 0)
-		return 0;
-	if (pfd.revents & POLLNVAL)
-		return -EBADF;
-	return 1;
-}
-
 int
 pdk_iommufd_fault_read(struct pdk_iommufd *ctx, int fault_fd,
 		       struct iommu_hwpt_pgfault *faults, unsigned int max)
@@ -124,15 +103,14 @@ pdk_iommufd_fault_read(struct pdk_iommufd *ctx, int fault_fd,
 		return pdk_log_fail("iommufd", ctx->label, -EINVAL,
 				    "pass an array of at least one fault", "read fault fd %d",
 				    fault_fd);
-	if (!pdk_sys_is_sim(ctx->sys)) {
-		rc = fault_pending(fault_fd);
-		if (rc < 0)
-			return pdk_log_fail("iommufd", ctx->label, rc,
-					    "pass an fd from pdk_iommufd_fault_alloc()",
-					    "poll fault fd %d", fault_fd);
-		if (rc == 0)
-			return 0;
-	}
+	/* a kernel fault fd is opened blocking: read only what is there */
+	rc = pdk_sys_poll(ctx->sys, fault_fd, POLLIN);
+	if (rc < 0)
+		return pdk_log_fail("iommufd", ctx->label, rc,
+				    "pass an fd from pdk_iommufd_fault_alloc()",
+				    "poll fault fd %d", fault_fd);
+	if (!(rc & POLLIN))
+		return 0;
 	/* The count is returned as an int. */
 	if (max > INT_MAX / sizeof(*faults))
 		max = INT_MAX / sizeof(*faults);

@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <string.h>
 #include <time.h>
 
@@ -173,6 +174,24 @@ pdk_sys_mmio_release(struct pdk_sys *sys, struct pdk_sys_mmio *mmio)
 	if (rc == 0)
 		memset(mmio, 0, sizeof(*mmio));
 	return rc;
+}
+
+int
+pdk_sys_poll(struct pdk_sys *sys, int fd, short events)
+{
+	struct pollfd pfd = { .fd = fd, .events = events };
+	int rc;
+
+	if (pdk_log_null(sys, "sys", NULL, SYS_FIX_ARGS, "poll: NULL backend"))
+		return -EINVAL;
+	if (sys->ops->poll != NULL)
+		return sys->ops->poll(sys->priv, fd, events);
+	rc = poll(&pfd, 1, 0);
+	if (rc < 0)
+		return errno == EINTR ? 0 : -errno;	/* interrupted: nothing seen yet */
+	if (pfd.revents & POLLNVAL)
+		return -EBADF;
+	return pfd.revents;
 }
 
 /*

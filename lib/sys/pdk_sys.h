@@ -102,6 +102,20 @@ int pdk_sys_backend_open(const char *device, struct pdk_sys **sys,
 int pdk_sys_backend_close(struct pdk_sys *sys);
 
 /**
+ * Which of @p events (POLLIN, POLLOUT, ...) @p fd has ready now, without
+ * waiting: poll(2) with a timeout of 0 on the kernel, the same answer from
+ * the sim's files. PDK never blocks a caller that only asks what is there
+ * (a kernel fault queue fd is opened blocking: a read of an empty one would
+ * wait).
+ * @param sys the backend.
+ * @param fd an fd of that backend.
+ * @param events the events asked about.
+ * @return the ready events (0: none; POLLERR/POLLHUP may be added), -EBADF
+ *   for an fd the backend does not know, or -EINVAL (logged) for NULL.
+ */
+int pdk_sys_poll(struct pdk_sys *sys, int fd, short events);
+
+/**
  * PDK's one PCI address parser (lib/vfio, lib/bus, drivers/sim and the tools
  * all use it): normalise "BB:DD.F" or "DDDD:BB:DD.F" (hex; a domain of up
  * to 6 digits, as Intel VMD's 10000 and up) to "DDDD:BB:DD.F".

@@ -55,6 +55,12 @@ struct pdk_sys_ops {
 	int (*mmio_resolve)(void *priv, int fd, uint64_t offset, struct pdk_sys_mmio *mmio);
 	/** pdk_sys_mmio_release() of a hook: required when mmio_resolve makes hooks */
 	int (*mmio_release)(void *priv, struct pdk_sys_mmio *mmio);
+	/**
+	 * pdk_sys_poll(): the events of @p events ready on @p fd now, or
+	 * -errno. Optional: NULL is the real poll(2), for a backend whose fds
+	 * are the kernel's (the rooted kernel, test backends).
+	 */
+	int (*poll)(void *priv, int fd, short events);
 };
 
 struct pdk_sys_backend;

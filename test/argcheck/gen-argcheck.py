@@ -122,6 +122,7 @@ FIXTURES = {
     'int start': '0',
     'int flags': 'O_RDONLY',
     'int prot': 'PROT_READ',
+    'short events': 'POLLIN',
     'int err': 'EIO',
     'pdk_sys_ioctl:unsigned long request': 'IOMMU_IOAS_ALLOC',
     'pdk_sys_ioctl:int fd': 'fx->ifd',

@@ -14,6 +14,7 @@
  * where it registers; the framework sets it up and tears it down.
  */
 
+#include <poll.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -517,6 +518,25 @@ test_hwpt_fault_id(struct test_env *env)
 	return TEST_SUCCESS;
 }
 PDK_RULE_TEST(hwpt_fault_id, test_hwpt_fault_id, .bind = true, .ioas = true);
+
+/* kernel-facts K12: an empty fault queue is writable, not readable, and a read of it returns at once */
+static int
+test_fault_fd_poll(struct test_env *env)
+{
+	struct iommu_hwpt_pgfault f;
+	uint32_t fault_id;
+	int fd;
+
+	TEST_ASSERT_OK(pdk_iommufd_fault_alloc(env->ictx, &fault_id, &fd));
+	TEST_ASSERT_RC(pdk_sys_poll(env->sys, fd, POLLIN | POLLOUT), POLLOUT);
+	TEST_ASSERT_RC(pdk_sys_poll(env->sys, fd, POLLIN), 0);
+	/* blocking on the kernel: PDK's read must ask first, or this test hangs */
+	TEST_ASSERT_RC(pdk_iommufd_fault_read(env->ictx, fd, &f, 1), 0);
+	TEST_ASSERT_OK(pdk_iommufd_fault_close(env->ictx, fd));
+	TEST_ASSERT_RC(pdk_sys_poll(env->sys, fd, POLLIN), -EBADF);
+	return TEST_SUCCESS;
+}
+PDK_RULE_TEST(fault_fd_poll, test_fault_fd_poll, .bind = true);
 
 /* ---- IOMMU_GET_HW_INFO (kernel-facts K7) ---- */
 

@@ -13,6 +13,7 @@
  */
 
 #include <linux/pci_regs.h>
+#include <poll.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -806,3 +807,42 @@ test_readonly_map(struct test_env *env)
 PDK_SIM_RULE(dma_readonly_write, test_readonly_map,
 	     "DMA through the sim's device port: the mock has no data path",
 	     .hwpt = TEST_HWPT_PASID, .buf = PG);
+
+/*
+ * kernel-facts K12: a fault on a HWPT allocated with a fault queue's id is
+ * delivered to that queue's fd, tagged with the PASID: the fd turns
+ * readable, PDK's read returns the group, and a response answers it.
+ */
+static int
+test_fault_queue_delivery(struct test_env *env)
+{
+	const uint64_t hole = 0x100000;	/* nothing is mapped in the fixture's IOAS */
+	struct iommu_hwpt_pgfault f[2];
+	uint32_t fault_id, hwpt;
+	uint8_t data[64] = { 0 };
+	int fd;
+
+	TEST_ASSERT_OK(pdk_iommufd_fault_alloc(env->ictx, &fault_id, &fd));
+	TEST_ASSERT_OK(pdk_iommufd_hwpt_alloc(env->ictx, env->dev_id, env->ioas,
+					      PDK_IOMMUFD_HWPT_PASID | PDK_IOMMUFD_HWPT_FAULT,
+					      fault_id, &hwpt));
+	TEST_ASSERT_OK(pdk_vfio_pasid_attach(env->dev, 7, hwpt));
+	TEST_ASSERT_RC(pdk_sys_poll(env->sys, fd, POLLIN), 0);
+	TEST_ASSERT_RC(pdk_sim_fn_dma(env_fn(env), true, 7, hole, data, sizeof(data), false),
+		       -EFAULT);
+	TEST_ASSERT_RC(pdk_sys_poll(env->sys, fd, POLLIN | POLLOUT), POLLIN | POLLOUT);
+	TEST_ASSERT_RC(pdk_iommufd_fault_read(env->ictx, fd, f, 2), 1);
+	TEST_ASSERT(f[0].flags & IOMMU_PGFAULT_FLAGS_PASID_VALID, "flags %#x", f[0].flags);
+	TEST_ASSERT_EQ(f[0].pasid, 7);
+	TEST_ASSERT_EQ(f[0].addr & ~UINT64_C(0xfff), hole);
+	TEST_ASSERT_RC(pdk_sys_poll(env->sys, fd, POLLIN), 0);
+	TEST_ASSERT_OK(pdk_iommufd_fault_respond(env->ictx, fd, f[0].cookie,
+						 IOMMUFD_PAGE_RESP_INVALID));
+	TEST_ASSERT_OK(pdk_vfio_pasid_detach(env->dev, 7));
+	TEST_ASSERT_OK(pdk_iommufd_destroy(env->ictx, hwpt));
+	TEST_ASSERT_OK(pdk_iommufd_fault_close(env->ictx, fd));
+	return TEST_SUCCESS;
+}
+PDK_SIM_RULE(fault_queue_delivery, test_fault_queue_delivery,
+	     "DMA through the sim's device port: the mock has no data path",
+	     .bind = true, .ioas = true);

@@ -20,6 +20,7 @@
  */
 
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -285,9 +286,23 @@ sim_fault_release(struct sim_file *file)
 	sim_ctx_put(ctx);
 }
 
+/*
+ * Always writable (responses need no room), readable while a fault group
+ * waits: iommufd_fault_fops_poll(), now iommufd_eventq_fops_poll()
+ * (drivers/iommu/iommufd/fault.c, later eventq.c; EPOLLOUT since 6.13).
+ */
+static int
+sim_fault_poll(struct sim_file *file)
+{
+	const struct sim_fault_queue *fq = file->priv;
+
+	return POLLOUT | (fq->deliver != NULL ? POLLIN | POLLRDNORM : 0);
+}
+
 static const struct sim_file_ops sim_fault_fops = {
 	.show = sim_fault_show,
 	.rw = sim_fault_rw,
 	.nonseekable = true,
+	.poll = sim_fault_poll,
 	.release = sim_fault_release,
 };

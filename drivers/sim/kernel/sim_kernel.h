@@ -232,6 +232,8 @@ struct sim_file_ops {
 		    void **addr);					/* NULL: -ENODEV */
 	/* The store path of a 64-byte window (pdk_sys_mmio_resolve()). NULL: -ENODEV. */
 	int (*mmio_resolve)(struct sim_file *file, uint64_t off, struct pdk_sys_mmio *mmio);
+	/* poll(): the ready events. NULL: the kernel's DEFAULT_POLLMASK (include/linux/poll.h). */
+	int (*poll)(struct sim_file *file);
 	/* The last reference is gone: drop what file->priv holds (the file is freed after). */
 	void (*release)(struct sim_file *file);
 };

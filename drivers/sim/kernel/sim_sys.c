@@ -11,6 +11,7 @@
  */
 
 #include <errno.h>
+#include <poll.h>
 
 #include "sim_kernel.h"
 
@@ -218,6 +219,25 @@ sim_op_mmio_resolve(void *priv, int fd, uint64_t offset, struct pdk_sys_mmio *mm
 	return (int)sim_end(sim, rc);
 }
 
+/*
+ * What the file has ready, never waiting (pdk_sys_poll()). A file kind
+ * without its own answer is always ready, as the kernel's files without a
+ * .poll are (DEFAULT_POLLMASK, include/linux/poll.h).
+ */
+static int
+sim_op_poll(void *priv, int fd, short events)
+{
+	struct pdk_sim *sim = priv;
+	struct sim_file *file;
+	int rc = sim_begin_fd(sim, fd, &file);
+
+	if (rc < 0)
+		return rc;
+	rc = file->ops->poll != NULL ? file->ops->poll(file)
+				     : POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM;
+	return (int)sim_end(sim, rc & (events | POLLERR | POLLHUP));
+}
+
 /* A release, like munmap: never fails by injection. */
 static int
 sim_op_mmio_release(void *priv, struct pdk_sys_mmio *mmio)
@@ -242,5 +262,6 @@ const struct pdk_sys_ops sim_sys_ops = {
 	.read_file = sim_op_read_file,
 	.link_name = sim_op_link_name,
 	.mmio_resolve = sim_op_mmio_resolve,
+	.poll = sim_op_poll,
 	.mmio_release = sim_op_mmio_release,
 };
