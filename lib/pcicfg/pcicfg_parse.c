@@ -354,6 +354,7 @@ pdk_pcicfg_parse(const void *buf, size_t len, struct pdk_pcicfg **cfg)
 	snprintf(c->label, sizeof(c->label), "%04x:%04x", cfg_rd16(c, PCI_VENDOR_ID),
 		 cfg_rd16(c, PCI_DEVICE_ID));
 	if (all_ones(c)) {
+		c->all_ones = true;
 		pcicfg_finding(c, PDK_PCICFG_F_ALL_ONES, 0,
 			       "the config space reads as all ones: the function is gone, in reset "
 			       "or in D3cold, or the read was refused");

@@ -175,6 +175,16 @@ check_free(const struct pdk_pcicfg *c, struct pdk_pcicfg_place *p, unsigned int 
 		      u->source != NULL ? u->source : "");
 }
 
+/* check_free()'s reason, as the answer that nothing fits */
+static int
+nothing_fits(struct pdk_pcicfg_place *p)
+{
+	char why[sizeof(p->why)];
+
+	memcpy(why, p->why, sizeof(why));
+	return answer(p, -ENOSPC, 0, "%s", why);
+}
+
 static int
 choose(const struct pdk_pcicfg *c, enum pdk_pcicfg_policy policy, unsigned int user,
       struct pdk_pcicfg_place *p)
@@ -187,6 +197,9 @@ choose(const struct pdk_pcicfg *c, enum pdk_pcicfg_policy policy, unsigned int u
 	    policy != PDK_PCICFG_PLACE_END && policy != PDK_PCICFG_PLACE_FIRST_FIT &&
 	    policy != PDK_PCICFG_PLACE_DVSEC && policy != PDK_PCICFG_PLACE_QUIRK)
 		return answer(p, -EINVAL, 0, "unknown policy %d", (int)policy);
+	if (c->all_ones)
+		return answer(p, -ENOSPC, 0, "the config space reads as all ones: no function to "
+			      "place a capability in");
 	if (!pcicfg_has_ext(c))
 		return answer(p, -ENOSPC, 0, "only 0x%zx bytes of config space were read: no extended "
 			      "space to put a PASID capability in (read all 4096 bytes, as root or "
@@ -201,9 +214,8 @@ choose(const struct pdk_pcicfg *c, enum pdk_pcicfg_policy policy, unsigned int u
 			      "the guest sees it where it is (vfio-pci hides it, the VMM emulates it "
 			      "in place)", r->offset);
 	case PDK_PCICFG_PLACE_END:
-		rc = check_free(c, p, PDK_PCICFG_END_OFFSET, "end of space");
-		if (rc < 0)
-			return answer(p, -ENOSPC, 0, "%s", p->why);
+		if (check_free(c, p, PDK_PCICFG_END_OFFSET, "end of space") < 0)
+			return nothing_fits(p);
 		return answer(p, 0, PDK_PCICFG_END_OFFSET, "the last 8 bytes of config space, 0xff8: "
 			      "QEMU's default for its synthesized PASID capability (hw/vfio/pci.c, "
 			      "PCIE_CONFIG_SPACE_SIZE - PCI_EXT_CAP_PASID_SIZEOF)");
@@ -240,7 +252,7 @@ choose(const struct pdk_pcicfg *c, enum pdk_pcicfg_policy policy, unsigned int u
 			return answer(p, -ENOENT, 0, "the quirk table has no pasid entry for %s",
 				      c->label);
 		if (check_free(c, p, c->quirk_pasid, "quirk entry") < 0)
-			return answer(p, -ENOSPC, 0, "%s", p->why);
+			return nothing_fits(p);
 		return answer(p, 0, c->quirk_pasid, "the quirk table's entry for %s: 0x%x (%s)",
 			      c->label, c->quirk_pasid, c->quirk_pasid_src);
 	case PDK_PCICFG_PLACE_USER:

@@ -37,6 +37,7 @@ struct pdk_pcicfg {
 	unsigned int nholes;
 	struct pdk_pcicfg_finding findings[PCICFG_MAX_FINDINGS];
 	unsigned int nfindings;
+	bool all_ones;			/* nothing to place into */
 	uint16_t quirk_pasid;		/* 0: no quirk entry */
 	char quirk_pasid_src[128];
 };

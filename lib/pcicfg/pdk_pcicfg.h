@@ -186,7 +186,7 @@ int pdk_pcicfg_read_sysfs(struct pdk_sys *sys, const char *pci_addr, struct pdk_
  * conventional function). What vfio-pci shows is its virtualized view: the
  * physical PASID capability is hidden (vfio_pci_config.c), so the map of
  * this read differs from sysfs's.
- * @param dev  the device
+ * @param dev  the device, bound to an iommufd context (pdk_vfio_bind())
  * @param[out] cfg  the new map
  * @return 0, -EINVAL, or -errno of the read.
  */
