@@ -293,6 +293,10 @@ pcicfg_remap(struct pdk_pcicfg *c)
 		const struct pdk_pcicfg_range *u = pcicfg_conflict(c, d->offset, d->length);
 
 		if (u != NULL) {
+			/* reported once, not again at each pdk_pcicfg_hide() */
+			if (c->dvsec_reported & (1ull << i))
+				continue;
+			c->dvsec_reported |= 1ull << i;
 			pcicfg_finding(c, PDK_PCICFG_F_BAD_DVSEC, d->offset,
 				       "free-space DVSEC range 0x%x+0x%x overlaps %s at 0x%x; ignored",
 				       d->offset, d->length, u->name, u->offset);

@@ -31,6 +31,7 @@ struct pdk_pcicfg {
 	unsigned int nhidden;
 	struct pdk_pcicfg_range dvsec_free[PCICFG_MAX_FREE];	/* as declared */
 	unsigned int ndvsec_free;
+	uint64_t dvsec_reported;		/* bit i: dvsec_free[i]'s overlap is a finding */
 	struct pdk_pcicfg_range free[PCICFG_MAX_FREE];		/* declared and clear */
 	unsigned int nfree;
 	struct pdk_pcicfg_range holes[PCICFG_MAX_HOLES];

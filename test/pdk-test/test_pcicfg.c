@@ -508,6 +508,18 @@ test_pcicfg_place(void)
 	test_log_capture_stop();
 	unlink(bad);
 	pdk_pcicfg_free(cfg);
+
+	/* the shipped table parses; its example entries are for fffe:0001 only */
+	sp_endpoint(0x150);
+	w16(PCI_VENDOR_ID, 0xfffe);
+	w16(PCI_DEVICE_ID, 0x0001);
+	cfg = parse(PDK_PCICFG_SIZE);
+	TEST_ASSERT(cfg != NULL, "parse");
+	TEST_ASSERT_RC(pdk_pcicfg_quirks_apply(cfg, PDK_TEST_QUIRKS), 2);
+	TEST_ASSERT(strstr(pdk_pcicfg_get(cfg, PDK_PCICFG_HIDDEN, 0)->source, "EXAMPLE ONLY"), "label");
+	TEST_ASSERT_OK(pdk_pcicfg_place_pasid(cfg, PDK_PCICFG_PLACE_QUIRK, 0, &pl));
+	TEST_ASSERT_EQ(pl.offset, 0x300);
+	pdk_pcicfg_free(cfg);
 	return TEST_SUCCESS;
 }
 PDK_TEST_REGISTER(pcicfg_place, fast, test_pcicfg_place);
@@ -637,6 +649,41 @@ test_pcicfg_layout(void)
 	return TEST_SUCCESS;
 }
 PDK_TEST_REGISTER(pcicfg_layout, fast, test_pcicfg_layout);
+
+/* sysfs config through a rooted kernel backend over a hand-made tree */
+static int
+test_pcicfg_read_sysfs(void)
+{
+	char root[] = "/tmp/pdk-pcicfg-sysfs-XXXXXX", dir[256], file[300];
+	struct pdk_pcicfg *cfg;
+	struct pdk_sys *sys;
+	FILE *f;
+
+	TEST_ASSERT(mkdtemp(root) != NULL, "mkdtemp");
+	snprintf(dir, sizeof(dir), "mkdir -p %s/bus/pci/devices/0000:00:04.0", root);
+	TEST_ASSERT(system(dir) == 0, "%s", dir);
+	snprintf(file, sizeof(file), "%s/bus/pci/devices/0000:00:04.0/config", root);
+	sp_endpoint(0x150);
+	f = fopen(file, "w");
+	TEST_ASSERT(f != NULL, "fopen %s", file);
+	fwrite(sp, 1, sizeof(sp), f);
+	fclose(f);
+	sys = pdk_sys_kernel_rooted(root);
+	TEST_ASSERT(sys != NULL, "rooted");
+	TEST_ASSERT_OK(pdk_pcicfg_read_sysfs(sys, "00:04.0", &cfg));
+	TEST_ASSERT_EQ(pdk_pcicfg_size(cfg), PDK_PCICFG_SIZE);
+	TEST_ASSERT_EQ(pdk_pcicfg_count(cfg, PDK_PCICFG_CAPS), 8);
+	pdk_pcicfg_free(cfg);
+	test_log_capture_start();
+	TEST_ASSERT_RC(pdk_pcicfg_read_sysfs(sys, "00:05.0", &cfg), -ENOENT);
+	TEST_ASSERT_LOGGED_ONCE("0000:00:05.0/config");
+	test_log_capture_stop();
+	pdk_sys_kernel_rooted_destroy(sys);
+	snprintf(dir, sizeof(dir), "rm -rf %s", root);
+	TEST_ASSERT(system(dir) == 0, "%s", dir);
+	return TEST_SUCCESS;
+}
+PDK_TEST_REGISTER(pcicfg_read_sysfs, fast, test_pcicfg_read_sysfs);
 
 /* The SIMULATED function's VFIO config region parses, and agrees with a raw read. */
 static int
