@@ -116,11 +116,12 @@ walk_std(struct pdk_pcicfg *c)
 	ptr = c->cs[PCI_CAPABILITY_LIST];
 	/* the kernel's PCI_FIND_CAP_TTL: at most 48 capabilities fit */
 	for (n = 0; ptr != 0 && n < 48; n++) {
+		/* the two low bits are reserved: the kernel and lspci mask them, so does PDK */
 		if (ptr & 3) {
 			pcicfg_finding(c, PDK_PCICFG_F_MISALIGNED, from,
 				       "standard chain: pointer at 0x%x is 0x%x, not dword aligned; "
-				       "the walk stops", from, ptr);
-			return;
+				       "followed as 0x%x, as the kernel does", from, ptr, ptr & ~3u);
+			ptr &= ~3u;
 		}
 		if (ptr < PCI_STD_HEADER_SIZEOF) {
 			pcicfg_finding(c, PDK_PCICFG_F_BOUNDS, from,
@@ -171,8 +172,8 @@ walk_ext(struct pdk_pcicfg *c)
 		if (ptr & 3) {
 			pcicfg_finding(c, PDK_PCICFG_F_MISALIGNED, from,
 				       "extended chain: next pointer of 0x%x is 0x%x, not dword aligned; "
-				       "the walk stops", from, ptr);
-			return;
+				       "followed as 0x%x (PCI_EXT_CAP_NEXT masks)", from, ptr, ptr & ~3u);
+			ptr &= ~3u;
 		}
 		if (ptr < PCICFG_EXT_START || ptr > PDK_PCICFG_SIZE - 4) {
 			pcicfg_finding(c, PDK_PCICFG_F_BOUNDS, from,
@@ -200,7 +201,7 @@ walk_ext(struct pdk_pcicfg *c)
 		if (PCI_EXT_CAP_ID(hdr) == PCI_EXT_CAP_ID_DVSEC)
 			parse_free_dvsec(c, ptr);
 		from = ptr;
-		/* the 12-bit next pointer, its two low bits kept to see misalignment */
+		/* the 12-bit next pointer, its two low bits kept to report them */
 		ptr = hdr >> 20;
 		if (ptr == 0)
 			return;

@@ -282,11 +282,14 @@ test_pcicfg_malformed(void)
 	std_cap(0xf0, PCI_CAP_ID_EXP, 0, 2);
 	TEST_ASSERT_OK(expect_finding(PDK_PCICFG_F_BOUNDS, 1, "leaves the standard space"));
 	/* misaligned */
+	/* misaligned: reported, then followed masked as the kernel and lspci do */
 	sp_init(DID, 0x41);
-	TEST_ASSERT_OK(expect_finding(PDK_PCICFG_F_MISALIGNED, 0, "not dword aligned"));
+	std_cap(0x40, PCI_CAP_ID_MSIX, 0, 0);
+	TEST_ASSERT_OK(expect_finding(PDK_PCICFG_F_MISALIGNED, 1, "followed as 0x40"));
 	sp_init(DID, 0);
 	ext_cap(0x100, PCI_EXT_CAP_ID_ATS, 0x142);
-	TEST_ASSERT_OK(expect_finding(PDK_PCICFG_F_MISALIGNED, 1, "0x142"));
+	ext_cap(0x140, PCI_EXT_CAP_ID_PRI, 0);
+	TEST_ASSERT_OK(expect_finding(PDK_PCICFG_F_MISALIGNED, 2, "0x142"));
 	/* a next pointer to an empty header */
 	sp_init(DID, 0);
 	ext_cap(0x100, PCI_EXT_CAP_ID_ATS, 0x200);
