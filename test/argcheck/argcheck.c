@@ -184,6 +184,10 @@ fixture_build(struct argcheck_fx *fx, struct argcheck_result *r)
 	fx->pasid = pdk_pasid_ctx_pasid(fx->pctx);
 	FX_STEP(pdk_iommufd_fault_alloc(fx->ictx, &fx->fault_id, &fx->fault_fd));
 
+	FX_STEP(pdk_pcicfg_read_vfio(fx->dev, &fx->pcicfg));
+	FX_STEP(pdk_pcicfg_layout_from(fx->pcicfg, NULL, &fx->layout));
+	fx->place.offset = PDK_PCICFG_END_OFFSET;
+
 	FX_STEP(pdk_bus_create(fx->ictx, &fx->bus));
 	FX_STEP(pdk_bus_scan(fx->bus));
 	FX_PTR(fx->bdev = pdk_bus_dev_find(fx->bus, fx->pci_addr));

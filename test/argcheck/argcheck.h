@@ -28,6 +28,7 @@
 #include "pdk_iommufd.h"
 #include "pdk_log.h"
 #include "pdk_pasid.h"
+#include "pdk_pcicfg.h"
 #include "pdk_sim.h"
 #include "pdk_sys_backend.h"
 #include "pdk_vfio.h"
@@ -58,6 +59,9 @@ struct argcheck_fx {
 	uint32_t free_pasid;		/* a PASID nobody has */
 	uint32_t fault_id;
 	int fault_fd;
+	struct pdk_pcicfg *pcicfg;	/* the map of dev's VFIO config region */
+	struct pdk_pcicfg_layout *layout;	/* pcicfg's layout */
+	struct pdk_pcicfg_place place;	/* a placement at 0xff8 */
 	struct pdk_bus *bus;
 	struct pdk_bus_dev *bdev;
 	struct pdk_bus_driver drv;	/* a driver that is not registered */
