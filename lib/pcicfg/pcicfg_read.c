@@ -14,8 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <linux/vfio.h>
-
+/* linux/vfio.h comes through pdk_uapi.h, which must see it first (pdk_uapi.h says why) */
 #include "pcicfg_private.h"
 
 /* a file larger than this is neither a dump nor lspci text of one function */
