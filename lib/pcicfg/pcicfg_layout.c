@@ -371,9 +371,9 @@ pdk_pcicfg_layout_parse(const char *text, struct pdk_pcicfg_layout **layout)
 int
 pdk_pcicfg_layout_read(const char *path, struct pdk_pcicfg_layout **layout)
 {
-	ssize_t n, total = 0;
+	ssize_t total;
 	char *buf;
-	int fd, rc;
+	int rc;
 
 	if (pdk_log_null(layout, PCICFG_LOG, NULL, "pass where to store the layout",
 			 "pdk_pcicfg_layout_read: NULL layout") ||
@@ -381,35 +381,13 @@ pdk_pcicfg_layout_read(const char *path, struct pdk_pcicfg_layout **layout)
 			 "pdk_pcicfg_layout_read: NULL path"))
 		return -EINVAL;
 	*layout = NULL;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return pdk_log_fail(PCICFG_LOG, path, -errno, "check the path", "open a layout file");
-	buf = malloc(LAYOUT_FILE_MAX + 1);
-	if (buf == NULL) {
-		close(fd);
-		return pdk_log_fail(PCICFG_LOG, path, -ENOMEM, NULL, "read a layout file");
-	}
-	while (total <= LAYOUT_FILE_MAX) {
-		n = read(fd, buf + total, (size_t)(LAYOUT_FILE_MAX + 1 - total));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		total += n;
-	}
-	rc = n < 0 ? -errno : 0;
-	close(fd);
-	if (rc < 0)
-		rc = pdk_log_fail(PCICFG_LOG, path, rc, NULL, "read a layout file");
-	else if (total > LAYOUT_FILE_MAX)
-		rc = pdk_log_fail(PCICFG_LOG, path, -EINVAL, NULL, "read a layout file: above %d bytes",
-				  LAYOUT_FILE_MAX);
-	else if (memchr(buf, '\0', (size_t)total) != NULL)
+	total = pcicfg_file_read(path, LAYOUT_FILE_MAX, "a layout file", &buf);
+	if (total < 0)
+		return (int)total;
+	if (memchr(buf, '\0', (size_t)total) != NULL)
 		rc = pdk_log_fail(PCICFG_LOG, path, -EINVAL, NULL, "read a layout file: a NUL byte");
-	if (rc == 0) {
-		buf[total] = '\0';
+	else
 		rc = pdk_pcicfg_layout_parse(buf, layout);
-	}
 	free(buf);
 	return rc;
 }

@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "pdk_log.h"
 #include "pdk_pcicfg.h"
@@ -72,5 +73,12 @@ void pcicfg_remap(struct pdk_pcicfg *c);
 const struct pdk_pcicfg_range *pcicfg_conflict(const struct pdk_pcicfg *c, unsigned int off,
 					       unsigned int len);
 bool pcicfg_has_ext(const struct pdk_pcicfg *c);
+
+/*
+ * Read all of the small file @p path (at most @p max bytes) into a new
+ * NUL-terminated buffer *@p out; @p what names the file in the log line.
+ * @return its length, or -errno (logged; -EINVAL for a larger file).
+ */
+ssize_t pcicfg_file_read(const char *path, size_t max, const char *what, char **out);
 
 #endif /* PCICFG_PRIVATE_H */

@@ -139,12 +139,54 @@ looks_like_lspci(const char *buf, size_t n)
 	return p != NULL && (size_t)(p + 1 - buf) + 4 <= n && strncmp(p + 1, "00: ", 4) == 0;
 }
 
+ssize_t
+pcicfg_file_read(const char *path, size_t max, const char *what, char **out)
+{
+	char *buf = malloc(max + 1);
+	size_t total = 0;
+	ssize_t n;
+	int fd, rc;
+
+	*out = NULL;
+	if (buf == NULL)
+		return pdk_log_fail(PCICFG_LOG, path, -ENOMEM, NULL, "read %s", what);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		rc = -errno;
+		free(buf);
+		return pdk_log_fail(PCICFG_LOG, path, rc, "check the path", "open %s", what);
+	}
+	while (total <= max) {
+		n = read(fd, buf + total, max + 1 - total);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			rc = -errno;
+			close(fd);
+			free(buf);
+			return pdk_log_fail(PCICFG_LOG, path, rc, NULL, "read %s", what);
+		}
+		if (n == 0)
+			break;
+		total += (size_t)n;
+	}
+	close(fd);
+	if (total > max) {
+		free(buf);
+		return pdk_log_fail(PCICFG_LOG, path, -EINVAL, NULL, "read %s: larger than %zu bytes",
+				    what, max);
+	}
+	buf[total] = '\0';
+	*out = buf;
+	return (ssize_t)total;
+}
+
 int
 pdk_pcicfg_read_file(const char *path, struct pdk_pcicfg **cfg)
 {
-	ssize_t n, total = 0;
+	ssize_t total;
 	char *buf;
-	int fd, rc;
+	int rc;
 
 	if (pdk_log_null(cfg, PCICFG_LOG, NULL, "pass where to store the map",
 			 "pdk_pcicfg_read_file: NULL cfg") ||
@@ -152,35 +194,11 @@ pdk_pcicfg_read_file(const char *path, struct pdk_pcicfg **cfg)
 			 "pdk_pcicfg_read_file: NULL path"))
 		return -EINVAL;
 	*cfg = NULL;
-	buf = malloc(PCICFG_FILE_MAX + 1);
-	if (buf == NULL)
-		return pdk_log_fail(PCICFG_LOG, path, -ENOMEM, NULL, "read config space file");
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		rc = -errno;
-		free(buf);
-		return pdk_log_fail(PCICFG_LOG, path, rc, "check the path", "open");
-	}
-	while (total < PCICFG_FILE_MAX + 1) {
-		n = read(fd, buf + total, (size_t)(PCICFG_FILE_MAX + 1 - total));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			rc = -errno;
-			close(fd);
-			free(buf);
-			return pdk_log_fail(PCICFG_LOG, path, rc, NULL, "read");
-		}
-		if (n == 0)
-			break;
-		total += n;
-	}
-	close(fd);
-	if (total > PCICFG_FILE_MAX) {
-		rc = pdk_log_fail(PCICFG_LOG, path, -EINVAL, "pass one function's dump",
-				  "read: larger than %d bytes", PCICFG_FILE_MAX);
-	} else if (looks_like_lspci(buf, (size_t)total)) {
-		buf[total] = '\0';
+	total = pcicfg_file_read(path, PCICFG_FILE_MAX, "a config space file (one function's)",
+				 &buf);
+	if (total < 0)
+		return (int)total;
+	if (looks_like_lspci(buf, (size_t)total)) {
 		rc = pdk_pcicfg_parse_lspci(buf, cfg);
 	} else if (total == 64 || total == PDK_PCICFG_STD_SIZE || total == PDK_PCICFG_SIZE) {
 		rc = pdk_pcicfg_parse(buf, (size_t)total, cfg);
