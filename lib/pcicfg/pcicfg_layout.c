@@ -191,59 +191,66 @@ jr_uint(struct jr *j, unsigned int max, unsigned int *out)
 	return 0;
 }
 
-/* the next member's key, or "" at the object's end; *first tracks commas */
+#define JR_END (-1)	/* jr_member(): the object ended (its errors are -EINVAL) */
+
+/*
+ * The next member of an object whose keys are @p names: the key's index,
+ * JR_END at the object's end, or -EINVAL (logged) for an unknown key
+ * (@p where names the object) or a key already seen (*@p seen keeps a bit
+ * per key; *@p first tracks the commas).
+ */
 static int
-jr_key(struct jr *j, bool *first, char *key, size_t len)
+jr_member(struct jr *j, bool *first, const char *const names[], unsigned int nnames,
+	  unsigned int *seen, const char *where)
 {
+	char key[32];
+	unsigned int i;
+
 	jr_ws(j);
 	if (*j->p == '}') {
 		j->p++;
-		key[0] = '\0';
-		return 0;
+		return JR_END;
 	}
 	if (!*first && jr_char(j, ',') < 0)
 		return -EINVAL;
 	*first = false;
-	if (jr_string(j, key, len) < 0 || jr_char(j, ':') < 0)
+	if (jr_string(j, key, sizeof(key)) < 0 || jr_char(j, ':') < 0)
 		return -EINVAL;
-	return 0;
+	for (i = 0; i < nnames; i++)
+		if (strcmp(key, names[i]) == 0)
+			break;
+	if (i == nnames)
+		return jr_fail(j, "unknown key \"%s\"%s", key, where);
+	if (*seen & (1u << i))
+		return jr_fail(j, "key \"%s\" twice", key);
+	*seen |= 1u << i;
+	return (int)i;
 }
 
 static int
 jr_cap(struct jr *j, struct layout_cap *c)
 {
-	unsigned int id = 0, off = 0, len = 0, seen = 0, bit;
-	char key[32], kind[8] = "";
+	static const char *const keys[] = { "kind", "id", "offset", "length" };
+	unsigned int id = 0, off = 0, len = 0, seen = 0;
+	char kind[8] = "";
 	bool first = true;
-	int rc;
+	int k, rc;
 
 	if (jr_char(j, '{') < 0)
 		return -EINVAL;
-	for (;;) {
-		if (jr_key(j, &first, key, sizeof(key)) < 0)
-			return -EINVAL;
-		if (key[0] == '\0')
-			break;
-		if (strcmp(key, "kind") == 0) {
-			bit = 1;
+	while ((k = jr_member(j, &first, keys, 4, &seen, " in a capability")) != JR_END) {
+		if (k < 0)
+			return k;
+		if (k == 0)
 			rc = jr_string(j, kind, sizeof(kind));
-		} else if (strcmp(key, "id") == 0) {
-			bit = 2;
+		else if (k == 1)
 			rc = jr_uint(j, 0xffff, &id);
-		} else if (strcmp(key, "offset") == 0) {
-			bit = 4;
+		else if (k == 2)
 			rc = jr_uint(j, PDK_PCICFG_SIZE - 1, &off);
-		} else if (strcmp(key, "length") == 0) {
-			bit = 8;
+		else
 			rc = jr_uint(j, PDK_PCICFG_SIZE, &len);
-		} else {
-			return jr_fail(j, "unknown key \"%s\" in a capability", key);
-		}
 		if (rc < 0)
 			return rc;
-		if (seen & bit)
-			return jr_fail(j, "key \"%s\" twice", key);
-		seen |= bit;
 	}
 	if (seen != 15)
 		return jr_fail(j, "a capability needs kind, id, offset and length");
@@ -296,42 +303,29 @@ jr_caps(struct jr *j, struct pdk_pcicfg_layout *l)
 static int
 jr_layout(struct jr *j, struct pdk_pcicfg_layout *l)
 {
-	unsigned int v, seen = 0, bit;
+	static const char *const keys[] = { "pdk_pcicfg_layout", "vendor", "device", "caps" };
+	unsigned int v, seen = 0;
 	bool first = true;
-	char key[32];
-	int rc;
+	int k, rc;
 
 	if (jr_char(j, '{') < 0)
 		return -EINVAL;
-	for (;;) {
-		if (jr_key(j, &first, key, sizeof(key)) < 0)
-			return -EINVAL;
-		if (key[0] == '\0')
-			break;
-		if (strcmp(key, "pdk_pcicfg_layout") == 0) {
-			bit = 1;
-			rc = jr_uint(j, 1000000, &v);
-			if (rc == 0 && v != LAYOUT_FORMAT)
-				return jr_fail(j, "format %u: this reader knows format %d", v, LAYOUT_FORMAT);
-		} else if (strcmp(key, "vendor") == 0) {
-			bit = 2;
-			rc = jr_uint(j, 0xffff, &v);
-			l->vendor = (uint16_t)v;
-		} else if (strcmp(key, "device") == 0) {
-			bit = 4;
-			rc = jr_uint(j, 0xffff, &v);
-			l->device = (uint16_t)v;
-		} else if (strcmp(key, "caps") == 0) {
-			bit = 8;
-			rc = (seen & bit) ? jr_fail(j, "key \"caps\" twice") : jr_caps(j, l);
+	while ((k = jr_member(j, &first, keys, 4, &seen, "")) != JR_END) {
+		if (k < 0)
+			return k;
+		if (k == 3) {
+			rc = jr_caps(j, l);
 		} else {
-			return jr_fail(j, "unknown key \"%s\"", key);
+			rc = jr_uint(j, k == 0 ? 1000000 : 0xffff, &v);
+			if (rc == 0 && k == 0 && v != LAYOUT_FORMAT)
+				return jr_fail(j, "format %u: this reader knows format %d", v, LAYOUT_FORMAT);
+			if (k == 1)
+				l->vendor = (uint16_t)v;
+			else if (k == 2)
+				l->device = (uint16_t)v;
 		}
 		if (rc < 0)
 			return rc;
-		if (seen & bit)
-			return jr_fail(j, "key \"%s\" twice", key);
-		seen |= bit;
 	}
 	if (!(seen & 1))
 		return jr_fail(j, "no \"pdk_pcicfg_layout\" format number: not a layout file");
