@@ -645,9 +645,10 @@ tp_row_next(struct tp_row *row)
 		for (; q < PDK_DMADEV_MAX_QUEUES; q++) {
 			if (tp_queue_info(id, (uint16_t)q, &row->qi) != 0)
 				continue;
+			if (id != row->id)	/* once per device, not per queue */
+				row->sim = dev_is_sim(id);
 			row->id = id;
 			row->q = (uint16_t)q;
-			row->sim = dev_is_sim(id);
 			row->tq = &tp.dev[id].q[q];
 			tp_queue_snap(id, row->q, &row->cur);
 			snap_since(&row->c, &row->cur, &row->tq->base);
