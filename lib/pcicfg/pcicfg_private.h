@@ -81,4 +81,13 @@ bool pcicfg_has_ext(const struct pdk_pcicfg *c);
  */
 ssize_t pcicfg_file_read(const char *path, size_t max, const char *what, char **out);
 
+/*
+ * Read /sys/bus/pci/devices/@p addr/config (a normalised address) into @p buf
+ * (PDK_PCICFG_SIZE bytes); @p path gets the file's name. Not logged: the
+ * callers decide whether a failure is an error or a fact.
+ * @return the bytes read, or -errno.
+ */
+ssize_t pcicfg_sysfs_bytes(struct pdk_sys *sys, const char *addr, uint8_t *buf, char *path,
+			   size_t plen);
+
 #endif /* PCICFG_PRIVATE_H */

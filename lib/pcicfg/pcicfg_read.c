@@ -211,6 +211,13 @@ pdk_pcicfg_read_file(const char *path, struct pdk_pcicfg **cfg)
 	return rc;
 }
 
+ssize_t
+pcicfg_sysfs_bytes(struct pdk_sys *sys, const char *addr, uint8_t *buf, char *path, size_t plen)
+{
+	snprintf(path, plen, "/sys/bus/pci/devices/%s/config", addr);
+	return pdk_sys_pread_file(sys, path, buf, PDK_PCICFG_SIZE, 0);
+}
+
 int
 pdk_pcicfg_read_sysfs(struct pdk_sys *sys, const char *pci_addr, struct pdk_pcicfg **cfg)
 {
@@ -230,11 +237,10 @@ pdk_pcicfg_read_sysfs(struct pdk_sys *sys, const char *pci_addr, struct pdk_pcic
 	rc = pdk_sys_pci_addr_parse(pci_addr, addr);
 	if (rc < 0)
 		return rc;
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/config", addr);
 	buf = calloc(1, PDK_PCICFG_SIZE);
 	if (buf == NULL)
-		return pdk_log_fail(PCICFG_LOG, addr, -ENOMEM, NULL, "read %s", path);
-	n = pdk_sys_pread_file(sys, path, buf, PDK_PCICFG_SIZE, 0);
+		return pdk_log_fail(PCICFG_LOG, addr, -ENOMEM, NULL, "read its sysfs config");
+	n = pcicfg_sysfs_bytes(sys, addr, buf, path, sizeof(path));
 	if (n < 0) {
 		free(buf);
 		return pdk_log_fail(PCICFG_LOG, addr, (int)n, "check that the function exists",

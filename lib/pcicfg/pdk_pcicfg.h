@@ -32,7 +32,7 @@
 #include <sys/types.h>
 
 #include "pdk_sys.h"
-#include "pdk_vfio.h"
+#include "pdk_vfio.h"	/* and pdk_iommufd.h */
 
 #ifdef __cplusplus
 extern "C" {
@@ -382,6 +382,99 @@ int pdk_pcicfg_layout_compare(const struct pdk_pcicfg_layout *a, const struct pd
  * @param layout  the layout; NULL is a no-op
  */
 void pdk_pcicfg_layout_free(struct pdk_pcicfg_layout *layout);
+
+/**
+ * @name The PASID facts of a function (doc/pcicfg.md, "The PASID facts")
+ * PASID is usable only when the IOMMU and the device both enable it, and
+ * each of three sources shows a part of it: IOMMU_GET_HW_INFO (the
+ * kernel's answer), the physical PASID extended capability (sysfs `config`
+ * of a PF; a VF has none of its own, it shares its PF's), and the VFIO
+ * config region (where vfio-pci hides it). pdk_pcicfg_pasid_facts() reads
+ * them side by side; each fact says where it came from.
+ * @{
+ */
+
+/** How much one source told of PASID. */
+enum pdk_pcicfg_fact {
+	PDK_PCICFG_FACT_UNKNOWN,	/**< not asked, or the source could not be read (why says) */
+	PDK_PCICFG_FACT_ABSENT,		/**< the source was read and shows no PASID */
+	PDK_PCICFG_FACT_PRESENT,	/**< the source shows PASID */
+};
+
+/** A PASID extended capability (PCIe Base 4.0 7.8.8) as one source shows it. */
+struct pdk_pcicfg_pasid_cap {
+	enum pdk_pcicfg_fact state;	/**< present, absent or unknown */
+	uint16_t offset;	/**< its header's offset (PRESENT only) */
+	uint8_t width;		/**< Max PASID Width: Capability register bits 12:8 */
+	bool exec_supported;	/**< Execute Permission Supported (PCI_PASID_CAP_EXEC) */
+	bool priv_supported;	/**< Privileged Mode Supported (PCI_PASID_CAP_PRIV) */
+	bool enabled;		/**< PASID Enable (PCI_PASID_CTRL_ENABLE) */
+	bool exec_enabled;	/**< Execute Permission Enable (PCI_PASID_CTRL_EXEC) */
+	bool priv_enabled;	/**< Privileged Mode Enable (PCI_PASID_CTRL_PRIV) */
+	char source[96];	/**< where the bytes came from ("sysfs .../config") */
+	char why[320];		/**< what the state means for this source, or why unknown */
+};
+
+/** The IOMMU's view of a device's PASID: IOMMU_GET_HW_INFO (kernel-facts K7). */
+struct pdk_pcicfg_pasid_iommu {
+	enum pdk_pcicfg_fact state;	/**< PRESENT: a width; ABSENT: 0; UNKNOWN: not asked or failed */
+	int rc;			/**< 0, or the -errno of IOMMU_GET_HW_INFO */
+	uint32_t hw_type;	/**< enum iommu_hw_info_type (pdk_iommufd_hw_type_name()) */
+	uint8_t max_pasid_log2;	/**< out_max_pasid_log2 */
+	bool exec;		/**< IOMMU_HW_CAP_PCI_PASID_EXEC in out_capabilities */
+	bool priv;		/**< IOMMU_HW_CAP_PCI_PASID_PRIV in out_capabilities */
+	char source[96];	/**< "IOMMU_GET_HW_INFO dev_id N" */
+	char why[320];		/**< what the answer means, or why it is unknown */
+};
+
+/** The PASID facts of one function, side by side. */
+struct pdk_pcicfg_pasid_facts {
+	char pci_addr[PDK_PCI_ADDR_LEN];	/**< the function, normalised */
+	int is_vf;		/**< 1: an SR-IOV VF (sysfs `physfn`), 0: not, -1: not known */
+	char pf[PDK_PCI_ADDR_LEN];	/**< a VF's PF; "" otherwise */
+	struct pdk_pcicfg_pasid_iommu iommu;	/**< IOMMU_GET_HW_INFO */
+	struct pdk_pcicfg_pasid_cap physical;	/**< the function's own capability, sysfs `config` */
+	struct pdk_pcicfg_pasid_cap pf_cap;	/**< a VF's PF's capability (UNKNOWN for a PF) */
+	struct pdk_pcicfg_pasid_cap vfio;	/**< what the VFIO config region shows */
+};
+
+/**
+ * Decode the PASID capability of a map (any source: a dump, sysfs, VFIO).
+ * @param cfg  the map
+ * @param source  where its bytes came from, copied into @p cap's source
+ * @param[out] cap  PRESENT with the fields; ABSENT when the extended chain
+ *   has none; UNKNOWN when the extended space was not read (fewer than 4096
+ *   bytes) or reads as all ones
+ * @return 0; -EINVAL (logged) for a NULL argument.
+ */
+int pdk_pcicfg_pasid_cap(const struct pdk_pcicfg *cfg, const char *source,
+			 struct pdk_pcicfg_pasid_cap *cap);
+
+/**
+ * Read the PASID facts of a function: the IOMMU's (IOMMU_GET_HW_INFO, when
+ * @p dev is bound to an iommufd context), the physical capability (sysfs
+ * `config`; for a VF, its PF's too) and what the VFIO config region shows
+ * (when @p dev is given). A source that cannot be read is a fact (UNKNOWN,
+ * with why), not an error; only what is not a fact is logged.
+ * @param sys  the backend; NULL to take @p dev's
+ * @param pci_addr  the function; NULL to take @p dev's
+ * @param dev  the open VFIO device, bound (pdk_vfio_bind()) for the IOMMU's
+ *   view; NULL leaves the IOMMU and VFIO facts UNKNOWN
+ * @param[out] facts  the facts
+ * @return 0; -EINVAL (logged) for a NULL @p facts, no backend or address
+ *   (neither given nor from @p dev), or a malformed address.
+ */
+int pdk_pcicfg_pasid_facts(struct pdk_sys *sys, const char *pci_addr, struct pdk_vfio_dev *dev,
+			   struct pdk_pcicfg_pasid_facts *facts);
+
+/**
+ * The name of a fact's state, as text and JSON print it.
+ * @param state  the state
+ * @return "unknown", "absent", "present"; "unknown" for another value.
+ */
+const char *pdk_pcicfg_fact_name(enum pdk_pcicfg_fact state);
+
+/** @} */
 
 #pragma GCC visibility pop
 

@@ -6,7 +6,8 @@
  * lib/pcicfg on hand-made config spaces (issue 13): a normal endpoint, a
  * VF without PASID, malformed chains (loop, overlap, out of bounds,
  * misaligned, all ones), lspci text, the placement policies (and nothing
- * fitting), the layout file and its compare. The spaces are made here,
+ * fitting), the layout file and its compare, the PASID facts (a PF, its VF,
+ * the SIMULATED functions' GET_HW_INFO and VFIO views). The spaces are made here,
  * byte by byte; no device is touched except the SIMULATED one of
  * pcicfg_read_vfio_sim.
  */
@@ -16,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include <linux/pci_regs.h>
 
@@ -714,3 +716,234 @@ test_pcicfg_read_vfio_sim(void)
 	return TEST_SUCCESS;
 }
 PDK_TEST_REGISTER(pcicfg_read_vfio_sim, fast, test_pcicfg_read_vfio_sim);
+
+/* The PASID capability's registers, decoded from the map of any source. */
+static int
+test_pcicfg_pasid_cap(void)
+{
+	struct pdk_pcicfg_pasid_cap cap;
+	struct pdk_pcicfg *cfg;
+
+	sp_endpoint(0x150);
+	/* Max PASID Width 20 (bits 12:8), Execute and Privileged supported; enabled, Privileged on */
+	w16(0x148 + PCI_PASID_CAP, 20 << 8 | PCI_PASID_CAP_EXEC | PCI_PASID_CAP_PRIV);
+	w16(0x148 + PCI_PASID_CTRL, PCI_PASID_CTRL_ENABLE | PCI_PASID_CTRL_PRIV);
+	cfg = parse(PDK_PCICFG_SIZE);
+	TEST_ASSERT(cfg != NULL, "parse");
+	TEST_ASSERT_OK(pdk_pcicfg_pasid_cap(cfg, "a dump", &cap));
+	TEST_ASSERT_EQ(cap.state, PDK_PCICFG_FACT_PRESENT);
+	TEST_ASSERT_EQ(cap.offset, 0x148);
+	TEST_ASSERT_EQ(cap.width, 20);
+	TEST_ASSERT(cap.exec_supported && cap.priv_supported, "supported bits");
+	TEST_ASSERT(cap.enabled && cap.priv_enabled && !cap.exec_enabled, "enabled bits");
+	TEST_ASSERT(strcmp(cap.source, "a dump") == 0, "%s", cap.source);
+	TEST_ASSERT(strcmp(pdk_pcicfg_fact_name(cap.state), "present") == 0, "name");
+	pdk_pcicfg_free(cfg);
+
+	/* 256 bytes: the extended space was not read, so nothing is known */
+	cfg = parse(PDK_PCICFG_STD_SIZE);
+	TEST_ASSERT_OK(pdk_pcicfg_pasid_cap(cfg, NULL, &cap));
+	TEST_ASSERT_EQ(cap.state, PDK_PCICFG_FACT_UNKNOWN);
+	TEST_ASSERT(strstr(cap.why, "256 bytes read") && strstr(cap.why, "extended space"), "%s",
+		    cap.why);
+	TEST_ASSERT(strcmp(cap.source, "config space") == 0, "%s", cap.source);
+	pdk_pcicfg_free(cfg);
+
+	/* all ones: unknown, not absent */
+	memset(sp, 0xff, sizeof(sp));
+	cfg = parse(PDK_PCICFG_SIZE);
+	TEST_ASSERT_OK(pdk_pcicfg_pasid_cap(cfg, NULL, &cap));
+	TEST_ASSERT_EQ(cap.state, PDK_PCICFG_FACT_UNKNOWN);
+	TEST_ASSERT(strstr(cap.why, "all ones") != NULL, "%s", cap.why);
+	pdk_pcicfg_free(cfg);
+
+	/* a chain without one */
+	sp_init(0x0b26, 0x40);
+	std_cap(0x40, PCI_CAP_ID_EXP, 0, 2);
+	ext_cap(0x100, PCI_EXT_CAP_ID_ATS, 0);
+	cfg = parse(PDK_PCICFG_SIZE);
+	TEST_ASSERT_OK(pdk_pcicfg_pasid_cap(cfg, NULL, &cap));
+	TEST_ASSERT_EQ(cap.state, PDK_PCICFG_FACT_ABSENT);
+
+	test_log_capture_start();
+	TEST_ASSERT_RC(pdk_pcicfg_pasid_cap(cfg, NULL, NULL), -EINVAL);
+	TEST_ASSERT_LOGGED_ONCE("pdk_pcicfg_pasid_cap: NULL cap");
+	test_log_capture_stop();
+	pdk_pcicfg_free(cfg);
+	return TEST_SUCCESS;
+}
+PDK_TEST_REGISTER(pcicfg_pasid_cap, fast, test_pcicfg_pasid_cap);
+
+static int
+write_config(const char *root, const char *addr)
+{
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/bus/pci/devices/%s", root, addr);
+	if (mkdir(path, 0755) != 0)
+		return -errno;
+	snprintf(path, sizeof(path), "%s/bus/pci/devices/%s/config", root, addr);
+	f = fopen(path, "w");
+	if (f == NULL)
+		return -errno;
+	fwrite(sp, 1, sizeof(sp), f);
+	return fclose(f) == 0 ? 0 : -EIO;
+}
+
+/*
+ * The facts from sysfs of a hand-made tree: a PF with a PASID capability,
+ * its VF (a physfn link, no capability: it shares the PF's), a function
+ * whose config cannot be read. No VFIO device: the IOMMU and VFIO facts
+ * say they were not asked.
+ */
+static int
+test_pcicfg_pasid_facts_sysfs(void)
+{
+	char root[] = "/tmp/pdk-pcicfg-facts-XXXXXX", path[512];
+	struct pdk_pcicfg_pasid_facts f;
+	struct pdk_sys *sys;
+
+	TEST_ASSERT(mkdtemp(root) != NULL, "mkdtemp");
+	snprintf(path, sizeof(path), "mkdir -p %s/bus/pci/devices", root);
+	TEST_ASSERT(system(path) == 0, "%s", path);
+	sp_endpoint(0x150);
+	w16(0x148 + PCI_PASID_CAP, 16 << 8 | PCI_PASID_CAP_PRIV);
+	TEST_ASSERT_OK(write_config(root, "0000:00:04.0"));
+	sp_init(0x0b26, 0x40);
+	std_cap(0x40, PCI_CAP_ID_EXP, 0, 2);
+	ext_cap(0x100, PCI_EXT_CAP_ID_ARI, 0);
+	TEST_ASSERT_OK(write_config(root, "0000:00:04.1"));
+	snprintf(path, sizeof(path), "%s/bus/pci/devices/0000:00:04.1/physfn", root);
+	TEST_ASSERT(symlink("../0000:00:04.0", path) == 0, "symlink %s", path);
+	snprintf(path, sizeof(path), "%s/bus/pci/devices/0000:00:05.0", root);
+	TEST_ASSERT(mkdir(path, 0755) == 0, "mkdir %s", path);
+	sys = pdk_sys_kernel_rooted(root);
+	TEST_ASSERT(sys != NULL, "rooted");
+
+	/* the PF: its own capability */
+	TEST_ASSERT_OK(pdk_pcicfg_pasid_facts(sys, "00:04.0", NULL, &f));
+	TEST_ASSERT(strcmp(f.pci_addr, "0000:00:04.0") == 0, "%s", f.pci_addr);
+	TEST_ASSERT_EQ(f.is_vf, 0);
+	TEST_ASSERT_EQ(f.physical.state, PDK_PCICFG_FACT_PRESENT);
+	TEST_ASSERT_EQ(f.physical.offset, 0x148);
+	TEST_ASSERT_EQ(f.physical.width, 16);
+	TEST_ASSERT(f.physical.priv_supported && !f.physical.exec_supported, "bits");
+	TEST_ASSERT(strstr(f.physical.source, "/sys/bus/pci/devices/0000:00:04.0/config") != NULL,
+		    "%s", f.physical.source);
+	TEST_ASSERT(strstr(f.physical.why, "own PASID capability") != NULL, "%s", f.physical.why);
+	TEST_ASSERT_EQ(f.pf_cap.state, PDK_PCICFG_FACT_UNKNOWN);
+	TEST_ASSERT_EQ(f.iommu.state, PDK_PCICFG_FACT_UNKNOWN);
+	TEST_ASSERT(strstr(f.iommu.why, "not asked") != NULL, "%s", f.iommu.why);
+	TEST_ASSERT_EQ(f.vfio.state, PDK_PCICFG_FACT_UNKNOWN);
+
+	/* the VF: none of its own, its PF's beside it */
+	TEST_ASSERT_OK(pdk_pcicfg_pasid_facts(sys, "0000:00:04.1", NULL, &f));
+	TEST_ASSERT_EQ(f.is_vf, 1);
+	TEST_ASSERT(strcmp(f.pf, "0000:00:04.0") == 0, "pf %s", f.pf);
+	TEST_ASSERT_EQ(f.physical.state, PDK_PCICFG_FACT_ABSENT);
+	TEST_ASSERT(strstr(f.physical.why, "a VF has no PASID capability of its own") &&
+		    strstr(f.physical.why, "drivers/pci/ats.c") &&
+		    strstr(f.physical.why, "PF 0000:00:04.0"), "%s", f.physical.why);
+	TEST_ASSERT_EQ(f.pf_cap.state, PDK_PCICFG_FACT_PRESENT);
+	TEST_ASSERT_EQ(f.pf_cap.offset, 0x148);
+	TEST_ASSERT_EQ(f.pf_cap.width, 16);
+
+	/* no config file: a fact (unknown, why), not an error, and no ERR line */
+	test_log_capture_start();
+	TEST_ASSERT_OK(pdk_pcicfg_pasid_facts(sys, "00:05.0", NULL, &f));
+	TEST_ASSERT_EQ(f.physical.state, PDK_PCICFG_FACT_UNKNOWN);
+	TEST_ASSERT(strstr(f.physical.why, "not readable") != NULL, "%s", f.physical.why);
+	TEST_ASSERT_EQ(test_log_errors(), 0);
+	/* what is not a fact is an error */
+	TEST_ASSERT_RC(pdk_pcicfg_pasid_facts(sys, "00:05", NULL, &f), -EINVAL);
+	TEST_ASSERT_LOGGED_ONCE("PCI address \"00:05\"");
+	test_log_clear();
+	TEST_ASSERT_RC(pdk_pcicfg_pasid_facts(sys, NULL, NULL, &f), -EINVAL);
+	TEST_ASSERT_LOGGED_ONCE("pdk_pcicfg_pasid_facts: no address");
+	test_log_capture_stop();
+
+	pdk_sys_kernel_rooted_destroy(sys);
+	snprintf(path, sizeof(path), "rm -rf %s", root);
+	TEST_ASSERT(system(path) == 0, "%s", path);
+	return TEST_SUCCESS;
+}
+PDK_TEST_REGISTER(pcicfg_pasid_facts_sysfs, fast, test_pcicfg_pasid_facts_sysfs);
+
+static int
+sim_facts(struct pdk_sim *sim, const char *addr, struct pdk_pcicfg_pasid_facts *f)
+{
+	struct pdk_vfio_dev *dev;
+	struct pdk_iommufd *ictx;
+	uint32_t dev_id;
+
+	TEST_ASSERT_OK(pdk_iommufd_open(pdk_sim_sys(sim), &ictx));
+	TEST_ASSERT_OK(pdk_vfio_open(pdk_sim_sys(sim), addr, &dev));
+	/* not bound yet: neither view is asked (the kernel would refuse), nothing logged */
+	test_log_capture_start();
+	TEST_ASSERT_OK(pdk_pcicfg_pasid_facts(NULL, NULL, dev, f));
+	TEST_ASSERT_EQ(test_log_errors(), 0);
+	test_log_capture_stop();
+	TEST_ASSERT_EQ(f->iommu.state, PDK_PCICFG_FACT_UNKNOWN);
+	TEST_ASSERT(strstr(f->iommu.why, "not bound") != NULL, "%s", f->iommu.why);
+	TEST_ASSERT_EQ(f->vfio.state, PDK_PCICFG_FACT_UNKNOWN);
+	TEST_ASSERT(strstr(f->vfio.why, "not bound") != NULL, "%s", f->vfio.why);
+	TEST_ASSERT_OK(pdk_vfio_bind(dev, ictx, &dev_id));
+	TEST_ASSERT_OK(pdk_pcicfg_pasid_facts(NULL, NULL, dev, f));
+	pdk_vfio_close(dev);
+	pdk_iommufd_close(ictx);
+	return TEST_SUCCESS;
+}
+
+/*
+ * The SIMULATED functions: the IOMMU's view is GET_HW_INFO's (the default
+ * function's 20 bits; 0 for one made with pasid_bits 0), and the VFIO
+ * config region shows no PASID capability: vfio-pci hides it.
+ */
+static int
+test_pcicfg_pasid_facts_sim(void)
+{
+	static const struct pdk_sim_fn_config nopasid = {
+		.pci_addr = "0000:00:05.0", .model = PDK_SIM_MODEL_PLAIN, .pasid_bits = 0,
+	};
+	static const struct pdk_sim_fn_config priv = {
+		.pci_addr = "0000:00:06.0", .model = PDK_SIM_MODEL_PLAIN, .pasid_bits = 8,
+		.pasid_priv = true,
+	};
+	struct pdk_pcicfg_pasid_facts f;
+	struct pdk_sim *sim;
+
+	TEST_ASSERT_OK(pdk_sim_create(NULL, &sim));
+	TEST_ASSERT_OK(pdk_sim_fn_add(sim, &nopasid, NULL));
+	TEST_ASSERT_OK(pdk_sim_fn_add(sim, &priv, NULL));
+
+	TEST_ASSERT_EQ(sim_facts(sim, PDK_SIM_DEFAULT_PCI_ADDR, &f), TEST_SUCCESS);
+	TEST_ASSERT_EQ(f.iommu.state, PDK_PCICFG_FACT_PRESENT);
+	TEST_ASSERT_EQ(f.iommu.rc, 0);
+	TEST_ASSERT_EQ(f.iommu.max_pasid_log2, 20);
+	TEST_ASSERT(strstr(f.iommu.source, "IOMMU_GET_HW_INFO dev_id") != NULL, "%s", f.iommu.source);
+	TEST_ASSERT(strstr(f.iommu.why, "PASIDs 1..1048575") != NULL, "%s", f.iommu.why);
+	TEST_ASSERT_EQ(f.vfio.state, PDK_PCICFG_FACT_ABSENT);
+	TEST_ASSERT(strstr(f.vfio.why, "vfio-pci hides the PASID capability") &&
+		    strstr(f.vfio.why, "vfio_pci_config.c"), "%s", f.vfio.why);
+	TEST_ASSERT(strstr(f.vfio.source, "VFIO config region of 0000:00:04.0") != NULL, "%s",
+		    f.vfio.source);
+	TEST_ASSERT(strstr(f.physical.source, "/sys/bus/pci/devices/0000:00:04.0/config") != NULL,
+		    "%s", f.physical.source);
+
+	TEST_ASSERT_EQ(sim_facts(sim, "0000:00:05.0", &f), TEST_SUCCESS);
+	TEST_ASSERT_EQ(f.iommu.state, PDK_PCICFG_FACT_ABSENT);
+	TEST_ASSERT_EQ(f.iommu.max_pasid_log2, 0);
+	TEST_ASSERT(strstr(f.iommu.why, "out_max_pasid_log2 0") != NULL, "%s", f.iommu.why);
+	TEST_ASSERT_EQ(f.vfio.state, PDK_PCICFG_FACT_ABSENT);
+	TEST_ASSERT(f.physical.state != PDK_PCICFG_FACT_PRESENT, "pasid_bits 0 with a capability");
+
+	TEST_ASSERT_EQ(sim_facts(sim, "0000:00:06.0", &f), TEST_SUCCESS);
+	TEST_ASSERT_EQ(f.iommu.max_pasid_log2, 8);
+	TEST_ASSERT(f.iommu.priv && !f.iommu.exec, "priv %d exec %d", f.iommu.priv, f.iommu.exec);
+	TEST_ASSERT(strstr(f.iommu.why, "_PRIV set") != NULL, "%s", f.iommu.why);
+
+	TEST_ASSERT_OK(pdk_sim_destroy(sim));
+	return TEST_SUCCESS;
+}
+PDK_TEST_REGISTER(pcicfg_pasid_facts_sim, fast, test_pcicfg_pasid_facts_sim);
