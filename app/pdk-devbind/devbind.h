@@ -15,7 +15,9 @@
  *   inuse.c      what the host uses a function for (mounts, swap, interfaces)
  *   advise.c     the "why" lines: what keeps a function from PASIDs
  *   bind.c       --bind / --unbind through driver_override
- *   output.c     the status text and JSON
+ *   cfgmap.c     --map, --layout-write, --layout-check: one function's
+ *                config-space map and the migration check (lib/pcicfg)
+ *   output.c     the status and map text and JSON
  */
 
 #include <stdbool.h>
@@ -23,6 +25,7 @@
 #include <stdio.h>
 
 #include "pdk_iommufd.h"
+#include "pdk_pcicfg.h"
 #include "pdk_sys.h"
 #include "pdk_vfio.h"
 
@@ -36,6 +39,11 @@
 #define DB_MAX_USE 8
 #define DB_PATH_LEN 4096
 #define DB_ROOT_LEN 1024
+
+/* The installed quirk table (lib/pcicfg/quirks.txt); meson gives the real path. */
+#ifndef DB_QUIRKS_PATH
+#define DB_QUIRKS_PATH "/usr/local/share/pdk/pcicfg-quirks.txt"
+#endif
 
 /* Where the functions come from. */
 enum db_mode {
@@ -54,6 +62,38 @@ struct db_opts {
 	bool probe;			/* open the vfio-pci functions (iommufd view) */
 	bool force;
 	bool verbose;
+	/* --map and the layout commands */
+	const char *quirks;		/* --quirks FILE, else the installed table */
+	bool vpasid;			/* --vpasid POLICY given */
+	enum pdk_pcicfg_policy policy;
+	bool have_offset;		/* --vpasid-offset OFF given */
+	uint16_t offset;
+};
+
+/* The policies in the order --map lists them. */
+#define DB_NPOLICIES 6
+
+/* One policy's answer for the virtual PASID capability. */
+struct db_placement {
+	enum pdk_pcicfg_policy policy;
+	int rc;				/* 0, or the -errno of pdk_pcicfg_place_pasid() */
+	bool asked;			/* false: user without --vpasid-offset */
+	struct pdk_pcicfg_place place;
+};
+
+/* What --map shows of one function or dump (cfgmap.c fills it, output.c prints it). */
+struct db_map {
+	enum db_mode mode;
+	char what[DB_PATH_LEN];		/* the normalised address, or the dump file */
+	bool is_file;
+	char source[1280];		/* where the bytes came from, and why that source */
+	struct pdk_pcicfg *cfg;
+	char quirks[DB_PATH_LEN];	/* the quirk table read, "" when none */
+	char quirks_note[DB_TEXT_LEN];	/* how many entries it gave, or why none was read */
+	bool facts_read;		/* a device: pdk_pcicfg_pasid_facts() ran */
+	struct pdk_pcicfg_pasid_facts facts;
+	struct pdk_pcicfg_pasid_cap file_cap;	/* a dump: its PASID capability */
+	struct db_placement placement[DB_NPOLICIES];
 };
 
 /* The PASID extended capability as config space shows it. */
@@ -196,9 +236,19 @@ int db_bind(struct pdk_sys *sys, const struct db_opts *o, const char *driver,
 	    char **addrs, int naddrs);
 int db_unbind(struct pdk_sys *sys, const struct db_opts *o, char **addrs, int naddrs);
 
+/* cfgmap.c: the exit status of each (doc/devbind.md) */
+int db_cmd_map(struct pdk_sys *sys, const struct db_opts *o, char **args, int nargs);
+int db_cmd_layout_write(struct pdk_sys *sys, const struct db_opts *o, char **args, int nargs);
+int db_cmd_layout_check(struct pdk_sys *sys, const struct db_opts *o, char **args, int nargs);
+
 /* output.c */
 void db_print_status(FILE *out, const struct db_scan *scan, const struct db_opts *o);
 void db_print_json(FILE *out, const struct db_scan *scan, const struct db_opts *o);
+void db_print_map(FILE *out, const struct db_map *m);
+void db_print_map_json(FILE *out, const struct db_map *m);
+/* @p ndiff: pdk_pcicfg_layout_compare()'s answer; @p report its lines */
+void db_print_layout_check(FILE *out, const struct db_opts *o, const char *a, const char *b,
+			   int ndiff, const char *report);
 
 /* main.c: the last ERR line a library logged, captured for the report */
 void db_log_capture_reset(void);

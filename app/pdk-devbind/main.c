@@ -23,6 +23,9 @@ enum db_cmd {
 	DB_CMD_STATUS,
 	DB_CMD_BIND,
 	DB_CMD_UNBIND,
+	DB_CMD_MAP,
+	DB_CMD_LAYOUT_WRITE,
+	DB_CMD_LAYOUT_CHECK,
 };
 
 /* ---- messages ---- */
@@ -81,6 +84,9 @@ usage(FILE *out)
 		"Usage: pdk-devbind [options] [--status] [ADDR...]\n"
 		"       pdk-devbind [options] --bind DRIVER ADDR...\n"
 		"       pdk-devbind [options] --unbind ADDR...\n"
+		"       pdk-devbind [options] --map ADDR|FILE\n"
+		"       pdk-devbind [options] --layout-write ADDR|FILE LAYOUT\n"
+		"       pdk-devbind [options] --layout-check ADDR|FILE LAYOUT\n"
 		"\n"
 		"Shows which PCI functions PDK can give PCIe PASIDs to (vfio-pci with a VFIO\n"
 		"cdev, an IOMMU, iommufd), says why the others cannot and what to do, and\n"
@@ -90,6 +96,16 @@ usage(FILE *out)
 		"  -s, --status          list the functions (the default), or only ADDR...\n"
 		"  -b, --bind DRIVER     bind ADDR... to DRIVER (vfio-pci: loaded if needed)\n"
 		"  -u, --unbind          unbind ADDR... from their drivers\n"
+		"  -m, --map             the config-space map of one function (ADDR) or dump\n"
+		"                        (FILE: a binary dump or lspci -xxxx text): its\n"
+		"                        capabilities (offset, length, source), holes, hidden\n"
+		"                        ranges, findings, PASID facts, and where a virtual\n"
+		"                        PASID capability goes under each policy\n"
+		"      --layout-write    write the capability layout a guest sees of ADDR|FILE\n"
+		"                        to the JSON file LAYOUT (- for stdout)\n"
+		"      --layout-check    compare two layouts, as a migration source and\n"
+		"                        destination (each a function, a dump or a layout\n"
+		"                        file); prints \"compatible\" or the differences\n"
 		"  -h, --help            this text\n"
 		"\n"
 		"Options:\n"
@@ -107,11 +123,48 @@ usage(FILE *out)
 		"                        and DIR/../proc instead of /proc (tests; /dev is then\n"
 		"                        not looked at)\n"
 		"      --kernel-release REL  judge the kernel by REL instead of uname's\n"
+		"      --quirks FILE     the quirk table of --map and the layouts (default:\n"
+		"                        the installed " DB_QUIRKS_PATH ")\n"
+		"      --vpasid POLICY   the layouts get a virtual PASID capability placed by\n"
+		"                        POLICY: physical, end, first-fit, dvsec, quirk, user\n"
+		"      --vpasid-offset OFF  the offset the user policy checks (hex or decimal;\n"
+		"                        also shown by --map)\n"
 		"  -v, --verbose         print the libraries' log lines as they come\n"
 		"\n"
 		"ADDR is DDDD:BB:DD.F or BB:DD.F, as lspci -D prints it. Exit status: 0,\n"
-		"1 when a command fails or is refused, 2 for a usage error. doc/devbind.md\n"
-		"explains every \"why\" line.\n");
+		"1 when a command fails or is refused, 2 for a usage error; --layout-check:\n"
+		"0 compatible, 1 different, 2 error. doc/devbind.md explains every \"why\"\n"
+		"line, doc/pcicfg.md the map, the policies and the layout file.\n");
+}
+
+/* A policy by its pdk_pcicfg_policy_name(). */
+static int
+policy_parse(const char *s, enum pdk_pcicfg_policy *policy)
+{
+	int p;
+
+	for (p = PDK_PCICFG_PLACE_PHYSICAL; p <= PDK_PCICFG_PLACE_USER; p++) {
+		if (strcmp(s, pdk_pcicfg_policy_name((enum pdk_pcicfg_policy)p)) == 0) {
+			*policy = (enum pdk_pcicfg_policy)p;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+/* An offset of config space: hex with 0x, or decimal, below 0x1000. */
+static int
+offset_parse(const char *s, uint16_t *off)
+{
+	unsigned long v;
+	char *end;
+
+	errno = 0;
+	v = strtoul(s, &end, 0);
+	if (errno != 0 || end == s || *end != '\0' || s[0] == '-' || v >= PDK_PCICFG_SIZE)
+		return -EINVAL;
+	*off = (uint16_t)v;
+	return 0;
 }
 
 /* Three extra functions beside the sim's default one, to show each case. */
@@ -201,12 +254,19 @@ main(int argc, char **argv)
 {
 	enum {
 		OPT_FORCE = 256, OPT_JSON, OPT_ALL, OPT_NO_PROBE, OPT_SIM, OPT_SYSFS,
-		OPT_KERNEL_RELEASE,
+		OPT_KERNEL_RELEASE, OPT_LAYOUT_WRITE, OPT_LAYOUT_CHECK, OPT_QUIRKS, OPT_VPASID,
+		OPT_VPASID_OFFSET,
 	};
 	static const struct option longopts[] = {
 		{ "status", no_argument, NULL, 's' },
 		{ "bind", required_argument, NULL, 'b' },
 		{ "unbind", no_argument, NULL, 'u' },
+		{ "map", no_argument, NULL, 'm' },
+		{ "layout-write", no_argument, NULL, OPT_LAYOUT_WRITE },
+		{ "layout-check", no_argument, NULL, OPT_LAYOUT_CHECK },
+		{ "quirks", required_argument, NULL, OPT_QUIRKS },
+		{ "vpasid", required_argument, NULL, OPT_VPASID },
+		{ "vpasid-offset", required_argument, NULL, OPT_VPASID_OFFSET },
 		{ "help", no_argument, NULL, 'h' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "force", no_argument, NULL, OPT_FORCE },
@@ -227,7 +287,7 @@ main(int argc, char **argv)
 	int c, ncmds = 0, rc;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":sb:uhv", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":sb:umhv", longopts, NULL)) != -1) {
 		switch (c) {
 		case 's':
 			cmd = DB_CMD_STATUS;
@@ -241,6 +301,37 @@ main(int argc, char **argv)
 		case 'u':
 			cmd = DB_CMD_UNBIND;
 			ncmds++;
+			break;
+		case 'm':
+			cmd = DB_CMD_MAP;
+			ncmds++;
+			break;
+		case OPT_LAYOUT_WRITE:
+			cmd = DB_CMD_LAYOUT_WRITE;
+			ncmds++;
+			break;
+		case OPT_LAYOUT_CHECK:
+			cmd = DB_CMD_LAYOUT_CHECK;
+			ncmds++;
+			break;
+		case OPT_QUIRKS:
+			o.quirks = optarg;
+			break;
+		case OPT_VPASID:
+			if (policy_parse(optarg, &o.policy) < 0) {
+				db_err("--vpasid %s: not a policy; give physical, end, first-fit, "
+				       "dvsec, quirk or user", optarg);
+				return 2;
+			}
+			o.vpasid = true;
+			break;
+		case OPT_VPASID_OFFSET:
+			if (offset_parse(optarg, &o.offset) < 0) {
+				db_err("--vpasid-offset %s: not an offset of config space; give "
+				       "0x100-0xff8 (hex with 0x, or decimal)", optarg);
+				return 2;
+			}
+			o.have_offset = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -279,7 +370,12 @@ main(int argc, char **argv)
 		}
 	}
 	if (ncmds > 1) {
-		db_err("give one of --status, --bind and --unbind");
+		db_err("give one of --status, --bind, --unbind, --map, --layout-write and "
+		       "--layout-check");
+		return 2;
+	}
+	if (o.vpasid && o.policy == PDK_PCICFG_PLACE_USER && !o.have_offset) {
+		db_err("--vpasid user needs --vpasid-offset OFF");
 		return 2;
 	}
 	if (sim_opt && o.sysfs_root != NULL) {
@@ -321,6 +417,12 @@ main(int argc, char **argv)
 		rc = db_bind(sys, &o, driver, argv + optind, argc - optind);
 	else if (cmd == DB_CMD_UNBIND)
 		rc = db_unbind(sys, &o, argv + optind, argc - optind);
+	else if (cmd == DB_CMD_MAP)
+		rc = db_cmd_map(sys, &o, argv + optind, argc - optind);
+	else if (cmd == DB_CMD_LAYOUT_WRITE)
+		rc = db_cmd_layout_write(sys, &o, argv + optind, argc - optind);
+	else if (cmd == DB_CMD_LAYOUT_CHECK)
+		rc = db_cmd_layout_check(sys, &o, argv + optind, argc - optind);
 	else
 		rc = cmd_status(sys, &o, argv + optind, argc - optind);
 

@@ -432,3 +432,305 @@ db_print_json(FILE *out, const struct db_scan *scan, const struct db_opts *o)
 	}
 	fprintf(out, "\n  ]\n}\n");
 }
+
+/* ---- --map: the config-space map of one function ---- */
+
+static const char *const finding_kinds[] = {
+	[PDK_PCICFG_F_LOOP] = "LOOP",
+	[PDK_PCICFG_F_OVERLAP] = "OVERLAP",
+	[PDK_PCICFG_F_MISALIGNED] = "MISALIGNED",
+	[PDK_PCICFG_F_BOUNDS] = "BOUNDS",
+	[PDK_PCICFG_F_TRUNCATED] = "TRUNCATED",
+	[PDK_PCICFG_F_ALL_ONES] = "ALL_ONES",
+	[PDK_PCICFG_F_BAD_HEADER] = "BAD_HEADER",
+	[PDK_PCICFG_F_UNKNOWN_LENGTH] = "UNKNOWN_LENGTH",
+	[PDK_PCICFG_F_BAD_DVSEC] = "BAD_DVSEC",
+	[PDK_PCICFG_F_TOO_MANY] = "TOO_MANY",
+};
+
+static const char *
+finding_kind(enum pdk_pcicfg_finding_kind k)
+{
+	return (unsigned int)k < sizeof(finding_kinds) / sizeof(finding_kinds[0]) &&
+	       finding_kinds[k] != NULL ? finding_kinds[k] : "UNKNOWN";
+}
+
+static const char *
+space_name(enum pdk_pcicfg_space s)
+{
+	return s == PDK_PCICFG_STD ? "std" : "ext";
+}
+
+/* The four lists of the map, each with its heading. */
+static const struct {
+	enum pdk_pcicfg_list list;
+	const char *title;
+	const char *key;
+} map_lists[] = {
+	{ PDK_PCICFG_CAPS, "Capabilities", "capabilities" },
+	{ PDK_PCICFG_HIDDEN, "Hidden ranges (quirk table)", "hidden" },
+	{ PDK_PCICFG_FREE, "Free ranges (free-space DVSEC: PDK's PROPOSAL, no standard)", "free" },
+	{ PDK_PCICFG_HOLES, "Holes (dwords of 0x100-0xFFF no capability or hidden range covers)",
+	  "holes" },
+};
+
+static void
+print_range_list(FILE *out, const struct pdk_pcicfg *cfg, enum pdk_pcicfg_list list,
+		 const char *title)
+{
+	unsigned int i, n = pdk_pcicfg_count(cfg, list);
+
+	fprintf(out, "%s\n", title);
+	if (n == 0) {
+		fprintf(out, "    none\n");
+		return;
+	}
+	if (list == PDK_PCICFG_CAPS)
+		fprintf(out, "    %-5s %-6s %-34s %-6s %-6s %s\n", "space", "id", "capability",
+			"offset", "length", "source");
+	else
+		fprintf(out, "    %-6s %-6s %s\n", "offset", "length", "source");
+	for (i = 0; i < n; i++) {
+		const struct pdk_pcicfg_range *r = pdk_pcicfg_get(cfg, list, i);
+
+		if (list == PDK_PCICFG_CAPS)
+			fprintf(out, "    %-5s 0x%04x %-34s 0x%03x  0x%03x  %s\n", space_name(r->space),
+				r->id, r->name, r->offset, r->length, r->source);
+		else
+			fprintf(out, "    0x%03x  0x%03x  %s\n", r->offset, r->length,
+				r->source != NULL ? r->source : r->name);
+	}
+}
+
+static void
+print_fact_cap(FILE *out, const char *key, const struct pdk_pcicfg_pasid_cap *c)
+{
+	fprintf(out, "    %-9s %s", key, pdk_pcicfg_fact_name(c->state));
+	if (c->state == PDK_PCICFG_FACT_PRESENT)
+		fprintf(out, " at 0x%03x, max width %u, exec %s, priv %s supported; enabled %s, "
+			"exec %s, priv %s", c->offset, c->width, yes_no(c->exec_supported),
+			yes_no(c->priv_supported), yes_no(c->enabled), yes_no(c->exec_enabled),
+			yes_no(c->priv_enabled));
+	fprintf(out, " [%s]\n              %s\n", c->source, c->why);
+}
+
+static void
+print_facts(FILE *out, const struct db_map *m)
+{
+	const struct pdk_pcicfg_pasid_facts *f = &m->facts;
+	const struct pdk_pcicfg_pasid_iommu *i = &f->iommu;
+
+	fprintf(out, "PASID facts\n");
+	if (!m->facts_read) {
+		print_fact_cap(out, "file:", &m->file_cap);
+		fprintf(out, "    (a dump has no IOMMU or VFIO view)\n");
+		return;
+	}
+	fprintf(out, "    %-9s %s", "iommu:", pdk_pcicfg_fact_name(i->state));
+	if (i->state != PDK_PCICFG_FACT_UNKNOWN)
+		fprintf(out, ": %s, max_pasid_log2 %u, PASID exec %s, priv %s",
+			pdk_iommufd_hw_type_name(i->hw_type), i->max_pasid_log2, yes_no(i->exec),
+			yes_no(i->priv));
+	fprintf(out, " [%s]\n              %s\n", i->source, i->why);
+	fprintf(out, "    %-9s %s\n", "vf:", f->is_vf == 1 ? "yes" : f->is_vf == 0 ? "no" :
+		"not known");
+	print_fact_cap(out, "physical:", &f->physical);
+	if (f->is_vf == 1)
+		print_fact_cap(out, "pf:", &f->pf_cap);
+	print_fact_cap(out, "vfio:", &f->vfio);
+}
+
+void
+db_print_map(FILE *out, const struct db_map *m)
+{
+	const struct pdk_pcicfg *cfg = m->cfg;
+	unsigned int i, n;
+
+	if (m->mode == DB_MODE_SIM && !m->is_file)
+		fprintf(out, "*** SIMULATED device: PDK's simulated kernel (drivers/sim), "
+			"not hardware ***\n\n");
+	fprintf(out, "Config space of %s '%04x:%04x'\n", m->what, pdk_pcicfg_vendor(cfg),
+		pdk_pcicfg_device(cfg));
+	fprintf(out, "    read from: %s\n", m->source);
+	fprintf(out, "    quirks:    %s%s%s\n", m->quirks, m->quirks[0] ? ": " : "", m->quirks_note);
+	for (i = 0; i < sizeof(map_lists) / sizeof(map_lists[0]); i++)
+		print_range_list(out, cfg, map_lists[i].list, map_lists[i].title);
+	fprintf(out, "Findings\n");
+	n = pdk_pcicfg_nfindings(cfg);
+	if (n == 0)
+		fprintf(out, "    none: the chains are well formed\n");
+	for (i = 0; i < n; i++) {
+		const struct pdk_pcicfg_finding *f = pdk_pcicfg_finding(cfg, i);
+
+		fprintf(out, "    %s at 0x%03x: %s\n", finding_kind(f->kind), f->offset, f->text);
+	}
+	print_facts(out, m);
+	fprintf(out, "Virtual PASID capability (8 bytes), by policy\n");
+	for (i = 0; i < DB_NPOLICIES; i++) {
+		const struct db_placement *p = &m->placement[i];
+
+		if (p->asked && p->rc == 0)
+			fprintf(out, "    %-10s 0x%03x  %s\n", pdk_pcicfg_policy_name(p->policy),
+				p->place.offset, p->place.why);
+		else
+			fprintf(out, "    %-10s -      %s\n", pdk_pcicfg_policy_name(p->policy),
+				p->place.why);
+	}
+	if (m->mode == DB_MODE_SIM && !m->is_file)
+		fprintf(out, "*** SIMULATED: nothing above is hardware ***\n");
+}
+
+static void
+json_fact_cap(FILE *out, const char *key, const struct pdk_pcicfg_pasid_cap *c)
+{
+	fprintf(out, "\"%s\": {\"state\": \"%s\", \"source\": ", key, pdk_pcicfg_fact_name(c->state));
+	json_str(out, c->source);
+	if (c->state == PDK_PCICFG_FACT_PRESENT)
+		fprintf(out, ", \"offset\": %u, \"max_width\": %u, \"exec_supported\": %s, "
+			"\"priv_supported\": %s, \"enabled\": %s, \"exec_enabled\": %s, "
+			"\"priv_enabled\": %s", c->offset, c->width, c->exec_supported ? "true" : "false",
+			c->priv_supported ? "true" : "false", c->enabled ? "true" : "false",
+			c->exec_enabled ? "true" : "false", c->priv_enabled ? "true" : "false");
+	fprintf(out, ", \"why\": ");
+	json_str(out, c->why);
+	fputc('}', out);
+}
+
+static void
+json_facts(FILE *out, const struct db_map *m)
+{
+	const struct pdk_pcicfg_pasid_facts *f = &m->facts;
+	const struct pdk_pcicfg_pasid_iommu *i = &f->iommu;
+
+	fprintf(out, "  \"pasid\": {");
+	if (!m->facts_read) {
+		json_fact_cap(out, "file", &m->file_cap);
+		fprintf(out, "},\n");
+		return;
+	}
+	fprintf(out, "\"iommu\": {\"state\": \"%s\", \"source\": ", pdk_pcicfg_fact_name(i->state));
+	json_str(out, i->source);
+	if (i->state != PDK_PCICFG_FACT_UNKNOWN) {
+		fprintf(out, ", \"type\": ");
+		json_str(out, pdk_iommufd_hw_type_name(i->hw_type));
+		fprintf(out, ", \"max_pasid_log2\": %u, \"pasid_exec\": %s, \"pasid_priv\": %s",
+			i->max_pasid_log2, i->exec ? "true" : "false", i->priv ? "true" : "false");
+	}
+	fprintf(out, ", \"why\": ");
+	json_str(out, i->why);
+	fprintf(out, "},\n    \"vf\": %s, \"pf\": ", f->is_vf == 1 ? "true" : f->is_vf == 0 ?
+		"false" : "null");
+	json_str(out, f->pf);
+	fprintf(out, ",\n    ");
+	json_fact_cap(out, "physical", &f->physical);
+	fprintf(out, ",\n    ");
+	json_fact_cap(out, "pf_cap", &f->pf_cap);
+	fprintf(out, ",\n    ");
+	json_fact_cap(out, "vfio", &f->vfio);
+	fprintf(out, "},\n");
+}
+
+void
+db_print_map_json(FILE *out, const struct db_map *m)
+{
+	const struct pdk_pcicfg *cfg = m->cfg;
+	unsigned int l, i, n;
+
+	fprintf(out, "{\n  \"%s\": ", m->is_file ? "file" : "address");
+	json_str(out, m->what);
+	fprintf(out, ", \"simulated\": %s, \"vendor\": \"%04x\", \"device\": \"%04x\", "
+		"\"size\": %zu,\n  \"source\": ", m->mode == DB_MODE_SIM && !m->is_file ? "true" :
+		"false", pdk_pcicfg_vendor(cfg), pdk_pcicfg_device(cfg), pdk_pcicfg_size(cfg));
+	json_str(out, m->source);
+	fprintf(out, ",\n  \"quirks\": {\"file\": ");
+	json_str(out, m->quirks);
+	fprintf(out, ", \"note\": ");
+	json_str(out, m->quirks_note);
+	fprintf(out, "},\n");
+	for (l = 0; l < sizeof(map_lists) / sizeof(map_lists[0]); l++) {
+		n = pdk_pcicfg_count(cfg, map_lists[l].list);
+		fprintf(out, "  \"%s\": [", map_lists[l].key);
+		for (i = 0; i < n; i++) {
+			const struct pdk_pcicfg_range *r = pdk_pcicfg_get(cfg, map_lists[l].list, i);
+
+			fprintf(out, "%s\n    {", i == 0 ? "" : ",");
+			if (map_lists[l].list == PDK_PCICFG_CAPS)
+				fprintf(out, "\"space\": \"%s\", \"id\": %u, \"version\": %u, \"name\": ",
+					space_name(r->space), r->id, r->version);
+			else
+				fprintf(out, "\"name\": ");
+			json_str(out, r->name);
+			fprintf(out, ", \"offset\": %u, \"length\": %u, \"source\": ", r->offset,
+				r->length);
+			json_str(out, r->source);
+			fputc('}', out);
+		}
+		fprintf(out, "%s],\n", n > 0 ? "\n  " : "");
+	}
+	fprintf(out, "  \"findings\": [");
+	n = pdk_pcicfg_nfindings(cfg);
+	for (i = 0; i < n; i++) {
+		const struct pdk_pcicfg_finding *f = pdk_pcicfg_finding(cfg, i);
+
+		fprintf(out, "%s{\"kind\": \"%s\", \"offset\": %u, \"text\": ", i == 0 ? "" : ", ",
+			finding_kind(f->kind), f->offset);
+		json_str(out, f->text);
+		fputc('}', out);
+	}
+	fprintf(out, "],\n");
+	json_facts(out, m);
+	fprintf(out, "  \"vpasid\": [");
+	for (i = 0; i < DB_NPOLICIES; i++) {
+		const struct db_placement *p = &m->placement[i];
+
+		fprintf(out, "%s\n    {\"policy\": \"%s\", \"asked\": %s, \"offset\": ", i == 0 ? "" : ",",
+			pdk_pcicfg_policy_name(p->policy), p->asked ? "true" : "false");
+		if (p->asked && p->rc == 0)
+			fprintf(out, "%u, \"error\": null", p->place.offset);
+		else if (p->asked)
+			fprintf(out, "null, \"error\": \"%s\"", strerrorname_np(-p->rc) != NULL ?
+				strerrorname_np(-p->rc) : "?");
+		else
+			fprintf(out, "null, \"error\": null");
+		fprintf(out, ", \"why\": ");
+		json_str(out, p->place.why);
+		fputc('}', out);
+	}
+	fprintf(out, "\n  ]\n}\n");
+}
+
+void
+db_print_layout_check(FILE *out, const struct db_opts *o, const char *a, const char *b,
+		      int ndiff, const char *report)
+{
+	const char *p, *nl;
+	bool first = true;
+
+	if (!o->json) {
+		fprintf(out, "%s\n  vs %s\n%s%s", a, b, report,
+			report[0] != '\0' && report[strlen(report) - 1] == '\n' ? "" : "\n");
+		return;
+	}
+	fprintf(out, "{\"a\": ");
+	json_str(out, a);
+	fprintf(out, ", \"b\": ");
+	json_str(out, b);
+	fprintf(out, ", \"compatible\": %s, \"differences\": [", ndiff == 0 ? "true" : "false");
+	for (p = report; ndiff > 0 && *p != '\0'; p = nl + (*nl == '\n')) {
+		char line[512];
+		size_t len;
+
+		nl = strchr(p, '\n');
+		if (nl == NULL)
+			nl = p + strlen(p);
+		len = (size_t)(nl - p) < sizeof(line) - 1 ? (size_t)(nl - p) : sizeof(line) - 1;
+		if (len == 0)
+			continue;
+		memcpy(line, p, len);
+		line[len] = '\0';
+		fprintf(out, "%s", first ? "" : ", ");
+		json_str(out, line);
+		first = false;
+	}
+	fprintf(out, "]}\n");
+}
