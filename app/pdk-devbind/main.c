@@ -167,7 +167,7 @@ offset_parse(const char *s, uint16_t *off)
 	return 0;
 }
 
-/* Three extra functions beside the sim's default one, to show each case. */
+/* Four extra functions beside the sim's default one, to show each case. */
 static int
 sim_add_functions(struct pdk_sim *sim)
 {
@@ -179,6 +179,8 @@ sim_add_functions(struct pdk_sim *sim)
 		{ .pci_addr = "0000:00:05.0", .model = PDK_SIM_MODEL_PLAIN, .iommu_group = 9 },
 		{ .pci_addr = "0000:00:06.0", .model = PDK_SIM_MODEL_PLAIN, .iommu_group = 9,
 		  .not_vfio = true },
+		/* no PASID at all (pasid_bits 0): GET_HW_INFO says width 0 (--map's facts) */
+		{ .pci_addr = "0000:00:07.0", .model = PDK_SIM_MODEL_PLAIN },
 	};
 	unsigned int i;
 	int rc;

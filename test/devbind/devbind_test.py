@@ -490,7 +490,7 @@ def devbind_bad_input(c):
     out = c.run_fake('--bind', '../x', '0000:6a:01.0', rc=2)
     c.has(out, 'is not a driver name')
     out = c.run_fake('--status', '--unbind', '0000:3b:00.0', rc=2)
-    c.has(out, 'give one of --status, --bind and --unbind')
+    c.has(out, 'give one of --status, --bind, --unbind, --map, --layout-write and --layout-check')
     out = c.run('--sysfs', 'relative/dir', rc=2)
     c.has(out, 'give an absolute path')
     out = c.run('--sysfs', os.path.join(c.tmp.name, 'nothing'), rc=None)
