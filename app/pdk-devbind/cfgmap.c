@@ -214,10 +214,16 @@ map_load(struct pdk_sys *sys, const struct db_opts *o, const char *arg, struct d
 	memset(m, 0, sizeof(*m));
 	m->mode = o->mode;
 	db_log_capture_reset();
-	if (pdk_sys_pci_addr_parse(arg, addr) == 0)
+	rc = pdk_sys_pci_addr_parse(arg, addr);
+	if (rc == 0) {
 		rc = load_device(sys, o, addr, m);
-	else
+	} else if (strchr(arg, ':') != NULL && strchr(arg, '/') == NULL && access(arg, F_OK) != 0) {
+		/* meant as an address: say what is wrong with it, not that no file has its name */
+		db_err("%s (and no file has that name)", cause(rc));
+		return 1;
+	} else {
 		rc = load_file(arg, m);
+	}
 	if (rc == 0)
 		rc = apply_quirks(o, m);
 	return rc;

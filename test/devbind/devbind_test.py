@@ -20,7 +20,13 @@ import tempfile
 
 # PCIe extended capability IDs (facts of the PCIe spec).
 ECAP_AER = 0x0001
+ECAP_ARI = 0x000E
+ECAP_SRIOV = 0x0010
+ECAP_PRI = 0x0013
 ECAP_PASID = 0x001B
+
+# Hand-made config spaces and layout files (test/pcicfg-data/README.md).
+DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'pcicfg-data')
 
 
 def ecap_header(cap_id, version, next_off):
@@ -715,12 +721,297 @@ def sim_devbind_status(c):
     c.has(out, 'the SIMULATED kernel does not model driver binding')
 
 
+# ---- --map, --layout-write, --layout-check (issue 13; doc/pcicfg.md) ----
+
+def build_map_tree(c):
+    """
+    0000:3b:00.0  PF: AER 0x100, SR-IOV 0x140, PASID 0x180 (width 20, priv, enabled)
+    0000:3b:00.1  its VF (physfn link): ARI 0x100, no PASID of its own
+    0000:3b:00.2  config gives 64 bytes (as to an unprivileged reader)
+    0000:3b:00.3  a malformed extended chain: 0x100 -> 0x140 -> 0x100
+    """
+    t = FakeSysfs(c.root)
+    t.driver('vfio-pci')
+    t.add('0000:3b:00.0', 0x8086, 0x0b25, 0x088000, driver='vfio-pci', group=5, cdev='vfio0',
+          config=config_space(0x8086, 0x0b25, 0x088000,
+                              [(0x100, ECAP_AER, b''), (0x140, ECAP_SRIOV, b''),
+                               (0x180, ECAP_PASID, pasid_payload(20, False, True, True))]))
+    t.add('0000:3b:00.1', 0x8086, 0x0b26, 0x088000, driver='vfio-pci', group=6, cdev='vfio1',
+          config=config_space(0xffff, 0xffff, 0x088000, [(0x100, ECAP_ARI, b'')]))
+    os.symlink('../0000:3b:00.0', t.path('devices/pci0000:00/0000:3b:00.1/physfn'))
+    t.add('0000:3b:00.2', 0x8086, 0x0b25, 0x088000,
+          config=config_space(0x8086, 0x0b25, 0x088000, size=64))
+    loop = bytearray(config_space(0x8086, 0x0b25, 0x088000,
+                                  [(0x100, ECAP_AER, b''), (0x140, ECAP_PRI, b'')]))
+    struct.pack_into('<I', loop, 0x140, ecap_header(ECAP_PRI, 1, 0x100))
+    t.add('0000:3b:00.3', 0x8086, 0x0b25, 0x088000, config=bytes(loop))
+    c.tree = t
+    return t
+
+
+def section(out, title):
+    """The lines of one --map section: its title line and the indented ones after it."""
+    lines = out.splitlines()
+    for i, line in enumerate(lines):
+        if line.startswith(title):
+            j = i + 1
+            while j < len(lines) and lines[j].startswith('    '):
+                j += 1
+            return '\n'.join(lines[i:j])
+    raise Failed('no section %r in:\n%s' % (title, out))
+
+
+def devbind_map_fake(c):
+    """--map of a PF, its VF, a 64-byte read and a looping chain, on a fake sysfs tree."""
+    build_map_tree(c)
+    out = c.run_fake('--map', '3b:00.0', '--quirks', '/dev/null')
+    c.has(out, "Config space of 0000:3b:00.0 '8086:0b25'",
+          'read from: sysfs /sys/bus/pci/devices/0000:3b:00.0/config, all 4096 bytes',
+          'quirks:    /dev/null: 0 entries for 8086:0b25')
+    caps = section(out, 'Capabilities')
+    c.has(caps, 'ext   0x0001 Advanced Error Reporting           0x100  0x038',
+          'ext   0x0010 SR-IOV                             0x140  0x040',
+          'ext   0x001b PASID                              0x180  0x008',
+          'PCI_EXT_CAP_PASID_SIZEOF')
+    c.has(section(out, 'Holes'), '0x138  0x008', '0x188  0xe78')
+    c.has(section(out, 'Hidden ranges'), 'none')
+    c.has(section(out, 'Findings'), 'none: the chains are well formed')
+    facts = section(out, 'PASID facts')
+    c.has(facts, 'physical: present at 0x180, max width 20, exec no, priv yes supported; '
+          'enabled yes', "the function's own PASID capability at 0x180",
+          'iommu:    unknown [IOMMU_GET_HW_INFO]',
+          'not asked: a fake sysfs tree has no devices to open', 'vf:       no')
+    place = section(out, 'Virtual PASID capability')
+    c.has(place, 'physical   0x180', 'end        0xff8', 'QEMU', 'first-fit  0x188',
+          'dvsec      -', 'quirk      -', 'user       -      not asked')
+
+    out = c.run_fake('--map', '0000:3b:00.1', '--quirks', '/dev/null')
+    facts = section(out, 'PASID facts')
+    c.has(facts, 'vf:       yes', 'physical: absent',
+          'a VF has no PASID capability of its own', 'drivers/pci/ats.c',
+          '(PF 0000:3b:00.0)', 'pf:       present at 0x180, max width 20',
+          '[/sys/bus/pci/devices/0000:3b:00.0/config]')
+    c.has(section(out, 'Virtual PASID capability'), 'physical   -', 'a VF has none')
+
+    out = c.run_fake('--map', '3b:00.2', '--quirks', '/dev/null')
+    c.has(out, 'read from: sysfs config gave 64 bytes',
+          'no VFIO view: a fake sysfs tree has no devices to open',
+          'physical: unknown', '64 bytes read: the PASID capability is in the extended space')
+    c.has(section(out, 'Virtual PASID capability'), 'end        -')
+
+    out = c.run_fake('--map', '3b:00.3', '--quirks', '/dev/null')
+    c.has(section(out, 'Findings'), 'LOOP at 0x140: extended chain: next pointer of 0x140 '
+          'goes back to 0x100')
+
+    out = c.run_fake('--map', '3b:00.7', rc=1)
+    c.has(out, 'pdk-devbind: 0000:3b:00.7: read its config space: no such PCI function in '
+          '/sys/bus/pci/devices of the --sysfs tree; do: check the address')
+    out = c.run_fake('--map', rc=2)
+    c.has(out, '--map takes one function (ADDR) or config-space dump (FILE)')
+    out = c.run_fake('--map', '3b:00.0', '3b:00.1', rc=2)
+    c.has(out, '--map takes one function')
+
+
+def devbind_map_json_fake(c):
+    """--map --json: the same map as the text, every fact with its source."""
+    build_map_tree(c)
+    text = c.run_fake('--map', '3b:00.0', '--quirks', '/dev/null', '--vpasid-offset', '0x200')
+    doc = json.loads(c.run_fake('--map', '3b:00.0', '--quirks', '/dev/null', '--json',
+                                '--vpasid-offset', '0x200'))
+    if doc['address'] != '0000:3b:00.0' or doc['simulated'] is not False or \
+            doc['size'] != 4096 or doc['vendor'] != '8086':
+        raise Failed('header %r' % {k: doc[k] for k in ('address', 'simulated', 'size')})
+    caps = [(x['space'], x['id'], x['offset'], x['length']) for x in doc['capabilities']]
+    if caps != [('ext', 1, 0x100, 0x38), ('ext', 0x10, 0x140, 0x40), ('ext', 0x1b, 0x180, 8)]:
+        raise Failed('capabilities %r' % caps)
+    for x in doc['capabilities']:
+        c.has(text, '0x%04x %-34s 0x%03x  0x%03x  %s' % (x['id'], x['name'], x['offset'],
+                                                       x['length'], x['source']))
+    holes = [(x['offset'], x['length']) for x in doc['holes']]
+    if holes != [(0x138, 8), (0x188, 0xe78)]:
+        raise Failed('holes %r' % holes)
+    phys = doc['pasid']['physical']
+    if phys['state'] != 'present' or phys['offset'] != 0x180 or phys['max_width'] != 20 or \
+            phys['priv_supported'] is not True or phys['exec_supported'] is not False or \
+            'config' not in phys['source']:
+        raise Failed('physical %r' % phys)
+    if doc['pasid']['vf'] is not False or doc['pasid']['iommu']['state'] != 'unknown' or \
+            doc['pasid']['vfio']['state'] != 'unknown':
+        raise Failed('pasid %r' % doc['pasid'])
+    got = {p['policy']: (p['offset'], p['error']) for p in doc['vpasid']}
+    want = {'physical': (0x180, None), 'end': (0xff8, None), 'first-fit': (0x188, None),
+            'dvsec': (None, 'ENOENT'), 'quirk': (None, 'ENOENT'), 'user': (0x200, None)}
+    if got != want:
+        raise Failed('vpasid %r, want %r' % (got, want))
+    for p in doc['vpasid']:
+        c.has(text, p['why'])
+
+    vf = json.loads(c.run_fake('--map', '3b:00.1', '--json', '--quirks', '/dev/null'))
+    if vf['pasid']['vf'] is not True or vf['pasid']['pf'] != '0000:3b:00.0' or \
+            vf['pasid']['physical']['state'] != 'absent' or \
+            vf['pasid']['pf_cap']['state'] != 'present':
+        raise Failed('vf pasid %r' % vf['pasid'])
+
+
+def devbind_map_file(c):
+    """--map of lspci -xxxx text and of the same bytes as a binary dump; the quirk table."""
+    lspci = os.path.join(DATA, 'endpoint-pasid.lspci')
+    quirks = os.path.join(DATA, '..', '..', 'lib', 'pcicfg', 'quirks.txt')
+    out = c.run('--map', lspci, '--quirks', quirks, '--vpasid-offset', '0x204')
+    c.has(out, "'fffe:0001'", 'read from: the file %s (4096 bytes of config space)' % lspci,
+          ': 2 entries for fffe:0001')
+    c.has(section(out, 'Hidden ranges'), '0x200  0x040  EXAMPLE ONLY')
+    c.has(section(out, 'Holes'), '0x138  0x008', '0x160  0x0a0', '0x240  0xdc0')
+    c.has(section(out, 'PASID facts'), 'file:     present at 0x148, max width 20',
+          'a dump has no IOMMU or VFIO view')
+    c.has(section(out, 'Virtual PASID capability'), 'physical   0x148', 'first-fit  0x160',
+          'quirk      0x300', 'user       -      user offset 0x204: the 8 bytes overlap '
+          'hidden 0x200+0x40')
+    # the same bytes as a binary dump give the same map
+    dump = os.path.join(c.tmp.name, 'endpoint.bin')
+    data = bytearray(4096)
+    with open(lspci) as f:
+        for line in f:
+            off, sep, rest = line.partition(': ')
+            if sep and all(ch in '0123456789abcdef' for ch in off):
+                data[int(off, 16):int(off, 16) + 16] = bytes.fromhex(rest)
+    with open(dump, 'wb') as f:
+        f.write(data)
+    a = json.loads(c.run('--map', lspci, '--quirks', quirks, '--json'))
+    b = json.loads(c.run('--map', dump, '--quirks', quirks, '--json'))
+    for k in ('capabilities', 'holes', 'hidden', 'findings', 'vpasid'):
+        if a[k] != b[k]:
+            raise Failed('%s differs: %r / %r' % (k, a[k], b[k]))
+    out = c.run('--map', os.path.join(c.tmp.name, 'missing.bin'), rc=1)
+    c.has(out, 'missing.bin: not a PCI address (DDDD:BB:DD.F), and reading it as a config-space '
+          'dump failed', 'No such file or directory', 'do: give an address')
+    out = c.run('--map', lspci, '--quirks', os.path.join(DATA, 'bad-layout.json'), rc=1)
+    c.has(out, 'bad-layout.json: read the quirk table:')
+
+
+def devbind_layout_check(c):
+    """--layout-write and --layout-check: compatible (0), different (1), errors (2)."""
+    lspci = os.path.join(DATA, 'endpoint-pasid.lspci')
+    layout = os.path.join(c.tmp.name, 'src.json')
+    out = c.run('--layout-write', lspci, layout, '--vpasid', 'end', '--quirks', '/dev/null')
+    c.has(out, 'wrote the layout of %s (virtual PASID capability at 0xff8, --vpasid end) to %s'
+          % (lspci, layout))
+    with open(layout) as f:
+        doc = json.load(f)
+    if doc['pdk_pcicfg_layout'] != 1 or doc['vendor'] != 0xfffe or \
+            {'kind': 'ext', 'id': 27, 'offset': 0xff8, 'length': 8} not in doc['caps'] or \
+            any(x['id'] == 27 and x['offset'] == 0x148 for x in doc['caps']):
+        raise Failed('layout %r' % doc)
+    out = c.run('--layout-write', lspci, '-', '--vpasid', 'end', '--quirks', '/dev/null')
+    with open(layout) as f:
+        if out != f.read():
+            raise Failed('--layout-write - differs from the file:\n%s' % out)
+
+    out = c.run('--layout-check', lspci, layout, '--vpasid', 'end', '--quirks', '/dev/null')
+    c.has(out, 'compatible')
+    c.run('--layout-check', layout, layout)
+    # the destination puts its PASID capability first-fit: a difference
+    out = c.run('--layout-check', lspci, layout, '--vpasid', 'first-fit', '--quirks', '/dev/null',
+                rc=1)
+    c.has(out, 'ext 0x1b (PASID): 0x160+0x8 here, 0xff8+0x8 there')
+    doc = json.loads(c.run('--layout-check', lspci, layout, '--vpasid', 'first-fit', '--json',
+                           '--quirks', '/dev/null', rc=1))
+    if doc['compatible'] is not False or \
+            doc['differences'] != ['ext 0x1b (PASID): 0x160+0x8 here, 0xff8+0x8 there']:
+        raise Failed('json %r' % doc)
+    doc = json.loads(c.run('--layout-check', layout, layout, '--json'))
+    if doc != {'a': 'layout file ' + layout, 'b': 'layout file ' + layout, 'compatible': True,
+               'differences': []}:
+        raise Failed('json %r' % doc)
+    # a destination whose PRI moved from 0x150 to 0x160
+    moved = bytearray(4096)
+    with open(lspci) as f:
+        for line in f:
+            off, sep, rest = line.partition(': ')
+            if sep and all(ch in '0123456789abcdef' for ch in off):
+                moved[int(off, 16):int(off, 16) + 16] = bytes.fromhex(rest)
+    hdr = struct.unpack_from('<I', moved, 0x148)[0]
+    struct.pack_into('<I', moved, 0x148, (hdr & 0xfffff) | 0x160 << 20)
+    struct.pack_into('<I', moved, 0x160, struct.unpack_from('<I', moved, 0x150)[0])
+    struct.pack_into('<I', moved, 0x150, 0)
+    dst = os.path.join(c.tmp.name, 'moved.bin')
+    with open(dst, 'wb') as f:
+        f.write(moved)
+    out = c.run('--layout-check', layout, dst, '--vpasid', 'end', '--quirks', '/dev/null', rc=1)
+    c.has(out, 'ext 0x13 (Page Request Interface): 0x150+0x10 here, 0x160+0x10 there')
+
+    # errors: exit 2, naming the object, the step and the fix
+    out = c.run('--layout-check', lspci, os.path.join(DATA, 'bad-layout.json'), rc=2)
+    c.has(out, 'bad-layout.json: read the layout file: layout file line 7 column 42: '
+          "expected ','", 'write format 1 (doc/pcicfg.md)')
+    out = c.run('--layout-check', lspci, os.path.join(c.tmp.name, 'nothere.json'), rc=2)
+    c.has(out, 'nothere.json: not a PCI address', 'No such file or directory')
+    build_map_tree(c)
+    out = c.run_fake('--layout-check', '3b:00.6', layout, rc=2)
+    c.has(out, '0000:3b:00.6: read its config space: no such PCI function')
+    out = c.run_fake('--layout-check', '3b:00.9', layout, rc=2)
+    c.has(out, 'pdk-devbind: PCI address "3b:00.9": function number beyond 7',
+          'write DDDD:BB:DD.F', '(and no file has that name)')
+    out = c.run_fake('--layout-check', '3b:00.0', layout, '--quirks', '/dev/null', rc=1)
+    c.has(out, 'fffe:0001')
+    out = c.run('--layout-check', lspci, rc=2)
+    c.has(out, '--layout-check takes two sides')
+    out = c.run('--layout-write', lspci, rc=2)
+    c.has(out, '--layout-write takes')
+    out = c.run('--layout-check', lspci, layout, '--vpasid', 'user', rc=2)
+    c.has(out, '--vpasid user needs --vpasid-offset OFF')
+    out = c.run('--layout-check', lspci, layout, '--vpasid', 'middle', rc=2)
+    c.has(out, '--vpasid middle: not a policy')
+    out = c.run('--layout-check', lspci, layout, '--vpasid-offset', '0x1000', rc=2)
+    c.has(out, '--vpasid-offset 0x1000: not an offset')
+    out = c.run('--layout-check', lspci, layout, '--vpasid', 'user', '--vpasid-offset', '0x204',
+                '--quirks', os.path.join(DATA, '..', '..', 'lib', 'pcicfg', 'quirks.txt'), rc=2)
+    c.has(out, 'place the virtual PASID capability (--vpasid user)', 'overlap hidden 0x200+0x40',
+          'do: choose another policy')
+    out = c.run('--layout-write', lspci, os.path.join(c.tmp.name, 'no', 'dir.json'), rc=1)
+    c.has(out, 'dir.json: open the layout file for writing: No such file or directory')
+    c.has(c.run('--help'), '--layout-check', '0 compatible, 1 different, 2 error')
+
+
+def sim_devbind_map(c):
+    """--sim --map: the SIMULATED functions' GET_HW_INFO and VFIO views beside the map."""
+    out = c.run('--sim', '--map', '00:04.0', '--quirks', '/dev/null')
+    c.has(out, '*** SIMULATED device', '*** SIMULATED: nothing above is hardware ***',
+          "Config space of 0000:00:04.0 '5044:0001'",
+          "read from: the VFIO config region, vfio-pci's virtual view")
+    c.has(section(out, 'Capabilities'), 'std   0x0010 PCI Express', 'std   0x0011 MSI-X')
+    facts = section(out, 'PASID facts')
+    c.has(facts, 'iommu:    present: VT-d, max_pasid_log2 20, PASID exec no, priv no '
+          '[IOMMU_GET_HW_INFO dev_id', 'vfio:     absent [VFIO config region of 0000:00:04.0]',
+          'vfio-pci hides the PASID capability (drivers/vfio/pci/vfio_pci_config.c')
+    c.has(section(out, 'Virtual PASID capability'), 'end        0xff8', 'first-fit  0x100')
+
+    out = c.run('--sim', '--map', '00:07.0', '--quirks', '/dev/null')
+    c.has(section(out, 'PASID facts'), 'iommu:    absent: VT-d, max_pasid_log2 0',
+          'out_max_pasid_log2 0')
+    doc = json.loads(c.run('--sim', '--map', '6a:01.0', '--json', '--quirks', '/dev/null'))
+    i = doc['pasid']['iommu']
+    if doc['simulated'] is not True or i['max_pasid_log2'] != 20 or i['pasid_priv'] is not True \
+            or doc['pasid']['vfio']['state'] != 'absent':
+        raise Failed('6a:01.0 %r' % doc['pasid'])
+
+    out = c.run('--sim', '--map', '00:04.0', '--no-probe', rc=1)
+    c.has(out, '0000:00:04.0: read its config space: sysfs config not readable',
+          '--no-probe', 'do: run as root, or bind it to vfio-pci')
+    out = c.run('--sim', '--map', '00:06.0', rc=1)
+    c.has(out, '0000:00:06.0: read its config space', 'no VFIO cdev (not bound to vfio-pci)')
+    out = c.run('--sim', '--layout-check', '00:04.0', '00:07.0', '--quirks', '/dev/null', rc=1)
+    c.has(out, '5044:0001', '5044:0002')
+    c.run('--sim', '--layout-check', '00:04.0', '6a:01.0', '--quirks', '/dev/null', rc=1)
+
+
 CASES = {f.__name__: f for f in (devbind_status_fake, devbind_status_no_iommu,
                                  devbind_status_json_fake, devbind_bind_fake,
                                  devbind_bind_refused_fake, devbind_bad_input,
                                  devbind_in_use_status, devbind_in_use_bind_refused,
                                  devbind_in_use_unknown, devbind_text_json_agree,
-                                 sim_devbind_status)}
+                                 sim_devbind_status, devbind_map_fake, devbind_map_json_fake,
+                                 devbind_map_file, devbind_layout_check, sim_devbind_map)}
 
 
 def main():
