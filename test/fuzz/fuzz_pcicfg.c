@@ -97,6 +97,22 @@ check_place(const struct pdk_pcicfg *cfg)
 	}
 }
 
+/* The PASID capability decodes from any map, and agrees with the map and the physical policy. */
+static void
+check_pasid_cap(const struct pdk_pcicfg *cfg)
+{
+	const struct pdk_pcicfg_range *r = pdk_pcicfg_find(cfg, PDK_PCICFG_EXT, 0x1b);
+	struct pdk_pcicfg_pasid_cap cap;
+
+	FUZZ_CHECK(pdk_pcicfg_pasid_cap(cfg, "fuzz", &cap) == 0, "pasid_cap");
+	FUZZ_CHECK(cap.why[0] != '\0' && memchr(cap.why, '\0', sizeof(cap.why)) != NULL, "no why");
+	if (cap.state == PDK_PCICFG_FACT_PRESENT)
+		FUZZ_CHECK(r != NULL && r->offset == cap.offset && cap.width <= 31,
+			   "present at 0x%x, the map says %d", cap.offset, r != NULL ? r->offset : -1);
+	else if (cap.state == PDK_PCICFG_FACT_ABSENT)
+		FUZZ_CHECK(r == NULL, "absent, the map has one at 0x%x", r->offset);
+}
+
 static void
 check_layout(const struct pdk_pcicfg *cfg)
 {
@@ -146,6 +162,7 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	}
 	check_map(cfg);
 	check_place(cfg);
+	check_pasid_cap(cfg);
 	check_layout(cfg);
 	pdk_pcicfg_free(cfg);
 	return 0;
