@@ -3,171 +3,106 @@
  */
 
 /*
- * The PCIe PASID extended capability, found by walking the extended
- * capability list of a function's config space. Two sources give that
- * space: sysfs "config" (the real registers; all 4 KiB for root, the first
- * 64 bytes for anyone else) and the VFIO config region of an open vfio-pci
- * device (virtualised: vfio-pci leaves the PASID capability out of the list
- * it shows, so there it is normally absent).
+ * The PCIe PASID extended capability of a function for --status, found by
+ * lib/pcicfg (pdk_pcicfg_parse(), pdk_pcicfg_pasid_cap()) in one of two
+ * sources: sysfs "config" (the real registers; all 4 KiB for root, the
+ * first 64 bytes for anyone else) and the VFIO config region of an open
+ * vfio-pci device (virtualised: vfio-pci leaves the PASID capability out of
+ * the list it shows, so there it is normally absent).
  */
 
-#include <endian.h>
 #include <errno.h>
-#include <linux/pci_regs.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "devbind.h"
 
-#define CFG_SPACE_SIZE		256	/* conventional PCI */
-#define CFG_SPACE_EXP_SIZE	4096	/* PCIe: extended capabilities from 0x100 */
-
-/* The walk may not loop: at most one capability per dword of the extended space. */
-#define MAX_EXT_CAPS ((CFG_SPACE_EXP_SIZE - CFG_SPACE_SIZE) / 4)
-
-/* Read one dword of config space at @p off into @p val. @return 0 or -errno. */
-typedef int (*cfg_read_t)(void *arg, unsigned int off, uint32_t *val);
-
-/*
- * Walk the extended capability list and decode the PASID capability.
- * @param cfg_size how much of config space @p rd can read.
- * @return 0, or the -errno of a failed read (cap is then DB_CAP_UNREAD).
- */
-static int
-pasid_cap_parse(struct db_pasid_cap *cap, cfg_read_t rd, void *arg, unsigned int cfg_size)
+/* lib/pcicfg's answer in --status's words */
+static void
+cap_from_map(struct db_pasid_cap *cap, const struct pdk_pcicfg *cfg)
 {
-	unsigned int off = CFG_SPACE_SIZE, i;
-	uint32_t hdr, regs;
-	uint16_t caps, ctrl;
-	int rc;
+	struct pdk_pcicfg_pasid_cap c;
 
-	if (cfg_size < CFG_SPACE_SIZE + 8) {
+	pdk_pcicfg_pasid_cap(cfg, cap->source, &c);
+	switch (c.state) {
+	case PDK_PCICFG_FACT_PRESENT:
+		cap->state = DB_CAP_PRESENT;
+		cap->offset = c.offset;
+		cap->width = c.width;
+		cap->exec_supported = c.exec_supported;
+		cap->priv_supported = c.priv_supported;
+		cap->enabled = c.enabled;
+		cap->exec_enabled = c.exec_enabled;
+		cap->priv_enabled = c.priv_enabled;
+		break;
+	case PDK_PCICFG_FACT_ABSENT:
 		cap->state = DB_CAP_ABSENT;
-		return 0;
-	}
-	for (i = 0; i < MAX_EXT_CAPS; i++) {
-		rc = rd(arg, off, &hdr);
-		if (rc < 0) {
-			cap->state = DB_CAP_UNREAD;
-			snprintf(cap->note, sizeof(cap->note),
-				 "reading offset 0x%x failed: %s", off, strerror(-rc));
-			return rc;
-		}
-		/* 0: no extended capability; all ones: the function does not answer. */
-		if (hdr == 0 || hdr == 0xffffffffu)
+		break;
+	default:
+		/* 256 bytes: a conventional PCI function, which has no extended space, so no PASID */
+		if (pdk_pcicfg_size(cfg) == PDK_PCICFG_STD_SIZE) {
+			cap->state = DB_CAP_ABSENT;
 			break;
-		if (PCI_EXT_CAP_ID(hdr) == PCI_EXT_CAP_ID_PASID) {
-			rc = rd(arg, off + PCI_PASID_CAP, &regs);
-			if (rc < 0) {
-				cap->state = DB_CAP_UNREAD;
-				snprintf(cap->note, sizeof(cap->note),
-					 "reading the PASID registers at 0x%x failed: %s",
-					 off + PCI_PASID_CAP, strerror(-rc));
-				return rc;
-			}
-			/* Capability register at +4, Control register at +6. */
-			caps = (uint16_t)(regs & 0xffff);
-			ctrl = (uint16_t)(regs >> 16);
-			cap->state = DB_CAP_PRESENT;
-			cap->offset = (uint16_t)off;
-			cap->width = (caps >> 8) & 0x1f;
-			cap->exec_supported = (caps & PCI_PASID_CAP_EXEC) != 0;
-			cap->priv_supported = (caps & PCI_PASID_CAP_PRIV) != 0;
-			cap->enabled = (ctrl & PCI_PASID_CTRL_ENABLE) != 0;
-			cap->exec_enabled = (ctrl & PCI_PASID_CTRL_EXEC) != 0;
-			cap->priv_enabled = (ctrl & PCI_PASID_CTRL_PRIV) != 0;
-			return 0;
 		}
-		off = PCI_EXT_CAP_NEXT(hdr);
-		/* A next pointer back into the header space or off the end ends the list. */
-		if (off < CFG_SPACE_SIZE || off + 8 > cfg_size)
-			break;
+		cap->state = DB_CAP_UNREAD;
+		snprintf(cap->note, sizeof(cap->note), "%.120s", c.why);
+		break;
 	}
-	cap->state = DB_CAP_ABSENT;
-	return 0;
-}
-
-struct cfg_buf {
-	const uint8_t *b;
-	unsigned int len;
-};
-
-static int
-buf_read(void *arg, unsigned int off, uint32_t *val)
-{
-	const struct cfg_buf *c = arg;
-
-	if (off + 4 > c->len)
-		return -EINVAL;
-	/* Config space is little endian. */
-	*val = (uint32_t)c->b[off] | (uint32_t)c->b[off + 1] << 8 |
-	       (uint32_t)c->b[off + 2] << 16 | (uint32_t)c->b[off + 3] << 24;
-	return 0;
 }
 
 void
 db_pasid_cap_from_sysfs(struct db_pasid_cap *cap, struct pdk_sys *sys, const char *addr,
 			bool root)
 {
-	uint8_t cfg[CFG_SPACE_EXP_SIZE];
-	struct cfg_buf c = { cfg, 0 };
+	struct pdk_pcicfg *cfg = NULL;
+	uint8_t *buf;
 	ssize_t n;
+	int rc;
 
 	memset(cap, 0, sizeof(*cap));
 	cap->source = "sysfs config";
-	n = pdk_vfio_pci_attr_pread(sys, addr, "config", cfg, sizeof(cfg), 0);
+	buf = calloc(1, PDK_PCICFG_SIZE);
+	if (buf == NULL) {
+		cap->state = DB_CAP_UNREAD;
+		snprintf(cap->note, sizeof(cap->note), "sysfs config: out of memory");
+		return;
+	}
+	n = pdk_vfio_pci_attr_pread(sys, addr, "config", buf, PDK_PCICFG_SIZE, 0);
 	if (n < 0) {
 		cap->state = DB_CAP_UNREAD;
-		snprintf(cap->note, sizeof(cap->note), "sysfs config: %s",
-			 strerror((int)-n));
-		return;
-	}
-	/*
-	 * 256 bytes: a conventional PCI function, which has no extended space
-	 * and so no PASID. Less: the kernel stopped an unprivileged reader at 64.
-	 */
-	if (n < CFG_SPACE_SIZE) {
+		snprintf(cap->note, sizeof(cap->note), "sysfs config: %s", strerror((int)-n));
+	} else if (n < PDK_PCICFG_STD_SIZE) {
+		/* the kernel stops an unprivileged reader at 64 bytes */
 		cap->state = DB_CAP_UNREAD;
-		snprintf(cap->note, sizeof(cap->note),
-			 "sysfs config gives %zd bytes%s", n,
+		snprintf(cap->note, sizeof(cap->note), "sysfs config gives %zd bytes%s", n,
 			 root ? "" : " (the extended space needs root)");
-		return;
+	} else if ((rc = pdk_pcicfg_parse(buf, (size_t)n, &cfg)) < 0) {
+		cap->state = DB_CAP_UNREAD;
+		snprintf(cap->note, sizeof(cap->note), "sysfs config: %s", strerror(-rc));
+	} else {
+		cap_from_map(cap, cfg);
 	}
-	c.len = (unsigned int)n;
-	pasid_cap_parse(cap, buf_read, &c, c.len);
-}
-
-static int
-vfio_read(void *arg, unsigned int off, uint32_t *val)
-{
-	uint32_t v;
-	int rc;
-
-	rc = pdk_vfio_config_read(arg, off, &v, sizeof(v));
-	if (rc < 0)
-		return rc;
-	/* The region holds config space as the device has it: little endian. */
-	*val = le32toh(v);
-	return 0;
+	pdk_pcicfg_free(cfg);
+	free(buf);
 }
 
 void
 db_pasid_cap_from_vfio(struct db_pasid_cap *cap, struct pdk_vfio_dev *dev)
 {
-	struct pdk_vfio_region r;
+	struct pdk_pcicfg *cfg = NULL;
 	int rc;
 
 	memset(cap, 0, sizeof(*cap));
 	cap->source = "VFIO config region";
-	rc = pdk_vfio_region_info(dev, VFIO_PCI_CONFIG_REGION_INDEX, &r);
+	rc = pdk_pcicfg_read_vfio(dev, &cfg);
 	if (rc < 0) {
 		cap->state = DB_CAP_UNREAD;
-		snprintf(cap->note, sizeof(cap->note),
-			 "VFIO config region info: %s", strerror(-rc));
+		snprintf(cap->note, sizeof(cap->note), "VFIO config region: %s", strerror(-rc));
 		return;
 	}
-	pasid_cap_parse(cap, vfio_read, dev,
-			   r.size > CFG_SPACE_EXP_SIZE ? CFG_SPACE_EXP_SIZE : (unsigned int)r.size);
+	cap_from_map(cap, cfg);
+	pdk_pcicfg_free(cfg);
 	/* Not there says nothing of the function: vfio-pci leaves it out of the list. */
 	if (cap->state == DB_CAP_ABSENT) {
 		cap->state = DB_CAP_HIDDEN;
