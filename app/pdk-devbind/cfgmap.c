@@ -41,8 +41,18 @@ struct vfio_view {
 	struct pdk_iommufd *ctx;
 	struct pdk_vfio_dev *dev;
 	const char *skipped;		/* why there is none */
+	const char *fix;		/* what would give one */
 	char failed[DB_TEXT_LEN];	/* the step that failed, when one did */
 };
+
+static void
+vfio_view_close(struct vfio_view *v)
+{
+	pdk_vfio_close(v->dev);
+	pdk_iommufd_close(v->ctx);
+	v->dev = NULL;
+	v->ctx = NULL;
+}
 
 static void
 vfio_view_open(struct pdk_sys *sys, const struct db_opts *o, const char *addr,
@@ -55,14 +65,17 @@ vfio_view_open(struct pdk_sys *sys, const struct db_opts *o, const char *addr,
 	memset(v, 0, sizeof(*v));
 	if (o->mode == DB_MODE_FAKE) {
 		v->skipped = "a fake sysfs tree has no devices to open";
+		v->fix = "give the tree a 4096-byte config file";
 		return;
 	}
 	if (!o->probe) {
 		v->skipped = "--no-probe";
+		v->fix = "run as root, or drop --no-probe";
 		return;
 	}
 	if (pdk_vfio_pci_cdev_find(sys, addr, cdev, sizeof(cdev)) < 0) {
 		v->skipped = "no VFIO cdev (not bound to vfio-pci)";
+		v->fix = "run as root, or bind it to vfio-pci (pdk-devbind --bind vfio-pci ADDR)";
 		return;
 	}
 	db_log_capture_reset();
@@ -74,16 +87,9 @@ vfio_view_open(struct pdk_sys *sys, const struct db_opts *o, const char *addr,
 	if (rc < 0) {
 		snprintf(v->failed, sizeof(v->failed), "opening its VFIO cdev failed: %s", cause(rc));
 		v->skipped = v->failed;
+		v->fix = "run as root (sysfs config gives root all 4096 bytes), or fix the cause above";
+		vfio_view_close(v);
 	}
-}
-
-static void
-vfio_view_close(struct vfio_view *v)
-{
-	pdk_vfio_close(v->dev);
-	pdk_iommufd_close(v->ctx);
-	v->dev = NULL;
-	v->ctx = NULL;
 }
 
 /* What was not asked of the IOMMU and VFIO says why devbind did not ask. */
@@ -150,10 +156,9 @@ load_device(struct pdk_sys *sys, const struct db_opts *o, const char *addr, stru
 	vfio_view_close(&v);
 	pdk_pcicfg_free(sysfs_cfg);
 	if (m->cfg == NULL) {
-		db_err("%s: read its config space: %s, and %s; do: run as root, or bind it to "
-		       "vfio-pci (pdk-devbind --bind vfio-pci %s)", addr, sysfs_note,
+		db_err("%s: read its config space: %s, and %s; do: %s", addr, sysfs_note,
 		       v.skipped != NULL ? v.skipped : "its VFIO config region was not readable",
-		       addr);
+		       v.fix != NULL ? v.fix : "run as root");
 		return 1;
 	}
 	return 0;

@@ -997,9 +997,13 @@ def sim_devbind_map(c):
 
     out = c.run('--sim', '--map', '00:04.0', '--no-probe', rc=1)
     c.has(out, '0000:00:04.0: read its config space: sysfs config not readable',
-          '--no-probe', 'do: run as root, or bind it to vfio-pci')
+          '--no-probe', 'do: run as root, or drop --no-probe')
     out = c.run('--sim', '--map', '00:06.0', rc=1)
-    c.has(out, '0000:00:06.0: read its config space', 'no VFIO cdev (not bound to vfio-pci)')
+    c.has(out, '0000:00:06.0: read its config space', 'no VFIO cdev (not bound to vfio-pci)',
+          'do: run as root, or bind it to vfio-pci')
+    out = c.run('--sim', '--map', '00:05.0', rc=1)
+    c.has(out, '0000:00:05.0: read its config space', 'opening its VFIO cdev failed: ',
+          'VFIO_DEVICE_BIND_IOMMUFD', 'do: run as root (sysfs config gives root all 4096 bytes)')
     out = c.run('--sim', '--layout-check', '00:04.0', '00:07.0', '--quirks', '/dev/null', rc=1)
     c.has(out, '5044:0001', '5044:0002')
     c.run('--sim', '--layout-check', '00:04.0', '6a:01.0', '--quirks', '/dev/null', rc=1)
