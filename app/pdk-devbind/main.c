@@ -114,7 +114,7 @@ usage(FILE *out)
 		"                        routes); bind a bridge, a function without an IOMMU\n"
 		"                        group, or one whose IOMMU group has a function on a\n"
 		"                        non-VFIO driver; rebind one already bound to DRIVER\n"
-		"      --json            --status as JSON\n"
+		"      --json            --status, --map and --layout-check as JSON\n"
 		"      --all             --status lists bridges too\n"
 		"      --no-probe        do not open vfio-pci functions for the iommufd view\n"
 		"                        (opening one makes vfio-pci reset it)\n"
