@@ -132,23 +132,12 @@ sysfs_cap(struct pdk_sys *sys, const char *addr, struct pdk_pcicfg_pasid_cap *ca
 	free(buf);
 }
 
-/* Is @p addr a VF? The kernel links each VF's folder to its PF as "physfn". */
 static void
 vf_check(struct pdk_sys *sys, struct pdk_pcicfg_pasid_facts *f)
 {
-	char path[96], pf[64];
-	ssize_t n;
+	int rc = pcicfg_physfn(sys, f->pci_addr, f->pf);
 
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/physfn", f->pci_addr);
-	n = pdk_sys_link_name(sys, path, pf, sizeof(pf));
-	if (n == -ENOENT) {
-		f->is_vf = 0;
-	} else if (n < 0 || pdk_sys_pci_addr_parse(pf, f->pf) < 0) {
-		f->is_vf = -1;
-		f->pf[0] = '\0';
-	} else {
-		f->is_vf = 1;
-	}
+	f->is_vf = rc < 0 ? -1 : rc;
 }
 
 static void

@@ -90,4 +90,11 @@ ssize_t pcicfg_file_read(const char *path, size_t max, const char *what, char **
 ssize_t pcicfg_sysfs_bytes(struct pdk_sys *sys, const char *addr, uint8_t *buf, char *path,
 			   size_t plen);
 
+/*
+ * Is @p addr an SR-IOV VF? The kernel links each VF's sysfs folder to its
+ * PF as "physfn" (drivers/pci/iov.c, pci_iov_add_virtfn()).
+ * @return 1 with the PF's address in @p pf, 0 (no link), or -errno; not logged.
+ */
+int pcicfg_physfn(struct pdk_sys *sys, const char *addr, char pf[PDK_PCI_ADDR_LEN]);
+
 #endif /* PCICFG_PRIVATE_H */

@@ -8,6 +8,7 @@
  */
 
 #include <ctype.h>
+#include <linux/pci_regs.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -219,6 +220,67 @@ pcicfg_sysfs_bytes(struct pdk_sys *sys, const char *addr, uint8_t *buf, char *pa
 }
 
 int
+pcicfg_physfn(struct pdk_sys *sys, const char *addr, char pf[PDK_PCI_ADDR_LEN])
+{
+	char path[96], name[64];
+	ssize_t n;
+
+	pf[0] = '\0';
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/physfn", addr);
+	n = pdk_sys_link_name(sys, path, name, sizeof(name));
+	if (n == -ENOENT)
+		return 0;
+	if (n < 0)
+		return (int)n;
+	/* quiet: a link that names no address is not a fact about a PF */
+	if (pdk_sys_pci_addr_parse(name, pf) < 0) {
+		pf[0] = '\0';
+		return -EINVAL;
+	}
+	return 1;
+}
+
+/* A hexadecimal sysfs attribute of @p addr ("0x8086"). @return 0 or -errno, not logged. */
+static int
+attr_hex(struct pdk_sys *sys, const char *addr, const char *attr, unsigned long *val)
+{
+	char path[96], text[32], *end;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/%s", addr, attr);
+	n = pdk_sys_read_file(sys, path, text, sizeof(text));
+	if (n < 0)
+		return (int)n;
+	*val = strtoul(text, &end, 16);
+	return end != text && *val <= 0xffff ? 0 : -EINVAL;
+}
+
+/*
+ * A VF's Vendor ID and Device ID registers read as ffff (SR-IOV): the
+ * kernel gives the VF its PF's Vendor ID and the VF Device ID of the PF's
+ * SR-IOV capability (drivers/pci/iov.c, pci_iov_add_virtfn()), shows them
+ * in sysfs `vendor` and `device`, and vfio-pci writes them into the config
+ * space a VFIO user sees (drivers/vfio/pci/vfio_pci_config.c,
+ * vfio_config_init()). A guest sees those IDs, and quirk entries name them,
+ * so the map of a VF's sysfs config takes them too.
+ */
+static void
+vf_ids(struct pdk_sys *sys, const char *addr, uint8_t *buf)
+{
+	char pf[PDK_PCI_ADDR_LEN];
+	unsigned long v, d;
+
+	if (buf[PCI_VENDOR_ID] != 0xff || buf[PCI_VENDOR_ID + 1] != 0xff ||
+	    pcicfg_physfn(sys, addr, pf) != 1 || attr_hex(sys, addr, "vendor", &v) < 0 ||
+	    attr_hex(sys, addr, "device", &d) < 0)
+		return;
+	buf[PCI_VENDOR_ID] = (uint8_t)v;
+	buf[PCI_VENDOR_ID + 1] = (uint8_t)(v >> 8);
+	buf[PCI_DEVICE_ID] = (uint8_t)d;
+	buf[PCI_DEVICE_ID + 1] = (uint8_t)(d >> 8);
+}
+
+int
 pdk_pcicfg_read_sysfs(struct pdk_sys *sys, const char *pci_addr, struct pdk_pcicfg **cfg)
 {
 	char path[128], addr[PDK_PCI_ADDR_LEN];
@@ -251,6 +313,7 @@ pdk_pcicfg_read_sysfs(struct pdk_sys *sys, const char *pci_addr, struct pdk_pcic
 		return pdk_log_fail(PCICFG_LOG, addr, -EIO, NULL, "read %s: %zd bytes, 64 at least",
 				    path, n);
 	}
+	vf_ids(sys, addr, buf);
 	rc = pdk_pcicfg_parse(buf, (size_t)n, cfg);
 	free(buf);
 	return rc;

@@ -174,6 +174,9 @@ int pdk_pcicfg_read_file(const char *path, struct pdk_pcicfg **cfg);
  * Read /sys/bus/pci/devices/ADDR/config (ADDR: @p pci_addr) through a PDK
  * backend.
  * An unprivileged reader gets 64 bytes: a PDK_PCICFG_F_TRUNCATED finding.
+ * A VF's Vendor and Device ID registers read as ffff (SR-IOV); for a
+ * function with a `physfn` link the map takes its IDs from sysfs `vendor`
+ * and `device`, as vfio-pci's view and a guest show them.
  * @param sys  the backend
  * @param pci_addr  the function
  * @param[out] cfg  the new map

@@ -786,6 +786,8 @@ def devbind_map_fake(c):
           'dvsec      -', 'quirk      -', 'user       -      not asked')
 
     out = c.run_fake('--map', '0000:3b:00.1', '--quirks', '/dev/null')
+    # its ID registers read ffff; the map names it by sysfs vendor and device, as a guest sees it
+    c.has(out, "Config space of 0000:3b:00.1 '8086:0b26'")
     facts = section(out, 'PASID facts')
     c.has(facts, 'vf:       yes', 'physical: absent',
           'a VF has no PASID capability of its own', 'drivers/pci/ats.c',

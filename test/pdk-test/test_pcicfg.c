@@ -791,6 +791,20 @@ write_config(const char *root, const char *addr)
 	return fclose(f) == 0 ? 0 : -EIO;
 }
 
+static int
+write_attr(const char *root, const char *addr, const char *attr, const char *text)
+{
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/bus/pci/devices/%s/%s", root, addr, attr);
+	f = fopen(path, "w");
+	if (f == NULL)
+		return -errno;
+	fputs(text, f);
+	return fclose(f) == 0 ? 0 : -EIO;
+}
+
 /*
  * The facts from sysfs of a hand-made tree: a PF with a PASID capability,
  * its VF (a physfn link, no capability: it shares the PF's), a function
@@ -802,6 +816,7 @@ test_pcicfg_pasid_facts_sysfs(void)
 {
 	char root[] = "/tmp/pdk-pcicfg-facts-XXXXXX", path[512];
 	struct pdk_pcicfg_pasid_facts f;
+	struct pdk_pcicfg *cfg;
 	struct pdk_sys *sys;
 
 	TEST_ASSERT(mkdtemp(root) != NULL, "mkdtemp");
@@ -810,12 +825,17 @@ test_pcicfg_pasid_facts_sysfs(void)
 	sp_endpoint(0x150);
 	w16(0x148 + PCI_PASID_CAP, 16 << 8 | PCI_PASID_CAP_PRIV);
 	TEST_ASSERT_OK(write_config(root, "0000:00:04.0"));
+	/* a VF's Vendor and Device ID registers read as ffff; sysfs knows its IDs */
 	sp_init(0x0b26, 0x40);
+	w16(PCI_VENDOR_ID, 0xffff);
+	w16(PCI_DEVICE_ID, 0xffff);
 	std_cap(0x40, PCI_CAP_ID_EXP, 0, 2);
 	ext_cap(0x100, PCI_EXT_CAP_ID_ARI, 0);
 	TEST_ASSERT_OK(write_config(root, "0000:00:04.1"));
 	snprintf(path, sizeof(path), "%s/bus/pci/devices/0000:00:04.1/physfn", root);
 	TEST_ASSERT(symlink("../0000:00:04.0", path) == 0, "symlink %s", path);
+	TEST_ASSERT_OK(write_attr(root, "0000:00:04.1", "vendor", "0x8086\n"));
+	TEST_ASSERT_OK(write_attr(root, "0000:00:04.1", "device", "0x0b26\n"));
 	snprintf(path, sizeof(path), "%s/bus/pci/devices/0000:00:05.0", root);
 	TEST_ASSERT(mkdir(path, 0755) == 0, "mkdir %s", path);
 	sys = pdk_sys_kernel_rooted(root);
@@ -848,6 +868,11 @@ test_pcicfg_pasid_facts_sysfs(void)
 	TEST_ASSERT_EQ(f.pf_cap.state, PDK_PCICFG_FACT_PRESENT);
 	TEST_ASSERT_EQ(f.pf_cap.offset, 0x148);
 	TEST_ASSERT_EQ(f.pf_cap.width, 16);
+	/* the VF's map carries the IDs a guest sees, not the registers' ffff */
+	TEST_ASSERT_OK(pdk_pcicfg_read_sysfs(sys, "0000:00:04.1", &cfg));
+	TEST_ASSERT_EQ(pdk_pcicfg_vendor(cfg), 0x8086);
+	TEST_ASSERT_EQ(pdk_pcicfg_device(cfg), 0x0b26);
+	pdk_pcicfg_free(cfg);
 
 	/* no config file: a fact (unknown, why), not an error, and no ERR line */
 	test_log_capture_start();
