@@ -110,6 +110,7 @@ sysfs_cap(struct pdk_sys *sys, const char *addr, struct pdk_pcicfg_pasid_cap *ca
 	char path[64];	/* "/sys/bus/pci/devices/DDDD:BB:DD.F/config" */
 	uint8_t *buf;
 	ssize_t n;
+	int rc = 0;
 
 	memset(cap, 0, sizeof(*cap));
 	buf = calloc(1, PDK_PCICFG_SIZE);
@@ -119,15 +120,17 @@ sysfs_cap(struct pdk_sys *sys, const char *addr, struct pdk_pcicfg_pasid_cap *ca
 		return;
 	}
 	n = pcicfg_sysfs_bytes(sys, addr, buf, path, sizeof(path));
-	if (n >= 64 && pdk_pcicfg_parse(buf, (size_t)n, &cfg) == 0) {
+	if (n >= 64 && (rc = pdk_pcicfg_parse(buf, (size_t)n, &cfg)) == 0) {
 		pdk_pcicfg_pasid_cap(cfg, path, cap);
 		pdk_pcicfg_free(cfg);
 	} else {
 		snprintf(cap->source, sizeof(cap->source), "%s", path);
 		if (n < 0)
 			snprintf(cap->why, sizeof(cap->why), "not readable: %s", strerror((int)-n));
-		else
+		else if (n < 64)
 			snprintf(cap->why, sizeof(cap->why), "%zd bytes read, 64 at least", n);
+		else
+			snprintf(cap->why, sizeof(cap->why), "not parsed: %s", strerror(-rc));
 	}
 	free(buf);
 }
