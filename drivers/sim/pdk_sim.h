@@ -284,6 +284,16 @@ bool pdk_sim_fail_fired(struct pdk_sim *sim);
  */
 struct pdk_sim *pdk_sim_from_sys(struct pdk_sys *sys);
 
+/**
+ * Whether @p fd is one of the sim's fds, for a program that routes calls by
+ * fd (pdk-sim-run's interposer: a call on a sim fd goes to the sim, any
+ * other to the kernel). Not a boundary call: not counted, never injected.
+ * @param sim  the sim
+ * @param fd   any fd number
+ * @return true for a sim fd; false otherwise, and (logged) for a NULL sim.
+ */
+bool pdk_sim_owns_fd(struct pdk_sim *sim, int fd);
+
 #pragma GCC visibility pop
 
 #ifdef __cplusplus

@@ -315,6 +315,16 @@ pdk_sim_is_clean(struct pdk_sim *sim)
 	       s.engines == 0;
 }
 
+bool
+pdk_sim_owns_fd(struct pdk_sim *sim, int fd)
+{
+	SIM_ARG_CHECK(sim, "fd check", "NULL sim", "pass the sim from pdk_sim_create()", false);
+	/* No lock: the caller may be a thread of the sim's that holds it (sim.h, fd_bits). */
+	return fd >= 0 && fd < SIM_MAX_FD &&
+	       (atomic_load_explicit(&sim->fd_bits[fd / 64], memory_order_relaxed) &
+		(1ull << (fd % 64))) != 0;
+}
+
 void
 pdk_sim_fail_nth(struct pdk_sim *sim, uint64_t nth, int err)
 {

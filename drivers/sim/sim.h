@@ -33,6 +33,7 @@
 #include <endian.h>
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -112,6 +113,9 @@ struct sim_mmap {
 
 /* ---- the instance (sim.c) ---- */
 
+/* Sim fd numbers stay below this (sim_fd_install() refuses beyond: -EMFILE). */
+#define SIM_MAX_FD 65536
+
 struct pdk_sim {
 	struct pdk_sys sys;
 	pthread_mutex_t lock;
@@ -126,6 +130,12 @@ struct pdk_sim {
 	struct sim_fd *fds;
 	unsigned int nfds;
 	unsigned int cap_fds;
+	/*
+	 * Which fd numbers are the sim's, readable without the lock: a
+	 * program that routes every libc call by fd (pdk-sim-run) asks from
+	 * threads that may hold the lock (a model signalling an eventfd).
+	 */
+	_Atomic uint64_t fd_bits[SIM_MAX_FD / 64];
 	struct sim_mmap *mmaps;
 	unsigned int nmmaps;
 	unsigned int cap_mmaps;
