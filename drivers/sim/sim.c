@@ -270,7 +270,7 @@ pdk_sim_destroy(struct pdk_sim *sim)
 			off += (size_t)n;
 		}
 		sim_fail(PDK_LOG_ERR, "simulated kernel", -EBUSY,
-			 "close them first (pdk_vfio_portal_release(), pdk_vfio_close(), pdk_iommufd_close(), after the PASID contexts, spaces and address spaces that use them)",
+			 "close them first (pdk_vfio_portal_release(), pdk_sim_bar_put(), pdk_vfio_close(), pdk_iommufd_close(), after the PASID contexts, spaces and address spaces that use them)",
 			 "destroy refused: %u fd(s) open%s%s%s and %u BAR mapping(s) or portal hook(s)",
 			 sim->nfds, sim->nfds > 0 ? ": " : "", fds,
 			 sim->nfds > SIM_FDS_NAMED ? " ..." : "", sim->st.mmaps);

@@ -838,6 +838,18 @@ test_container_dma(struct test_env *env)
 	TEST_ASSERT_OK(legacy_open(env, &l, VFIO_TYPE1_IOMMU));
 	dfd = device_fd(env, &l);
 	TEST_ASSERT(dfd >= 0);
+	{
+		/* a group-given device fd takes a trapped BAR mapping as the cdev fd does */
+		struct pdk_sim_bar *bar;
+		uint32_t id = 0;
+
+		TEST_ASSERT_OK(pdk_sim_bar_get(env->sim, dfd,
+					       (uint64_t)VFIO_PCI_BAR0_REGION_INDEX << PDK_VFIO_PCI_OFFSET_SHIFT,
+					       PG, &bar));
+		TEST_ASSERT_OK(pdk_sim_bar_read(bar, PDK_SIMDMA_REG_ID, &id, 4));
+		pdk_sim_bar_put(bar);
+		TEST_ASSERT_EQ(id, 0x50440001u);
+	}
 	test_pattern_fill(buf, PG, 7);
 	TEST_ASSERT_OK(map_dma(env, l.cfd, VFIO_DMA_MAP_FLAG_READ, buf, IOVA_A, PG));
 	TEST_ASSERT_OK(map_dma(env, l.cfd, RW_DMA, buf + PG, IOVA_B, PG));
