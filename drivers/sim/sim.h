@@ -100,6 +100,7 @@ struct sim_fn;
 struct sim_group;
 struct sim_iommu_kind;
 struct sim_portal;
+struct sim_vgroup;
 
 /*
  * A BAR mapping the sim handed out (kernel/sim_fd.c). The IO page table
@@ -140,6 +141,7 @@ struct pdk_sim {
 	unsigned int nmmaps;
 	unsigned int cap_mmaps;
 	struct sim_portal *portals;	/* store64 hooks handed out (kernel/sim_vfio.c) */
+	struct sim_vgroup *vgroups;	/* VFIO groups whose file is open (kernel/sim_group.c) */
 
 	struct pdk_sim_fault faults[SIM_FAULT_LOG_MAX];
 	unsigned int fault_head;	/* oldest */

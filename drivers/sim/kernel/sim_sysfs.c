@@ -82,6 +82,10 @@ sim_fs_open(struct pdk_sim *sim, const char *path)
 		return sim_iommufd_open(sim);
 	if (strncmp(path, SIM_DEV_VFIO "/", sizeof(SIM_DEV_VFIO)) == 0)
 		return sim_vfio_open(sim, sim_parse_vfio(path + sizeof(SIM_DEV_VFIO)));
+	if (strcmp(path, "/dev/vfio/vfio") == 0)
+		return sim_container_open(sim);
+	if (strncmp(path, "/dev/vfio/", 10) == 0)
+		return sim_group_open(sim, path + 10);
 	return sim_err(-ENOENT, "open", "path not simulated");
 }
 
