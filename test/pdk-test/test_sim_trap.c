@@ -726,7 +726,8 @@ check_death(const struct child *ch, int sig, const char *asan)
 static void
 child_segv(void *arg)
 {
-	volatile int *bad = arg;
+	/* an unmapped page, or the first one (not NULL itself: UBSan would stop first) */
+	volatile int *bad = arg != NULL ? arg : (void *)(uintptr_t)0x10;
 	struct trap_env e;
 
 	/* the trap installed and a region live, then a real bug elsewhere */
@@ -843,7 +844,12 @@ child_straddle(void *arg)
 			MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
 	if (before != e.region - PG)
 		_exit(4);
-	(void)*(volatile uint64_t *)(e.region - 4);
+	{
+		uint64_t v;
+
+		/* asm: a misaligned load, which C (and UBSan) would not allow */
+		__asm__ volatile("movq -4(%1), %0" : "=r"(v) : "r"(e.region) : "memory");
+	}
 	_exit(0);
 }
 
