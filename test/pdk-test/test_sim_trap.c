@@ -811,7 +811,7 @@ child_unknown(void *arg)
 	if (env_open(&e, "dsa0 BAR0 (simulated)") != TEST_SUCCESS)
 		_exit(3);
 	/* POPCNT with a memory operand: a load, but not one the trap decodes */
-	__asm__ volatile("popcntq 8(%1), %0" : "=r"(r) : "r"(e.region + BASE) : "memory", "cc");
+	__asm__ volatile("popcntq 8(%%rsi), %%rax" : "=a"(r) : "S"(e.region + BASE) : "memory", "cc");
 	_exit(0);
 }
 
@@ -862,7 +862,7 @@ test_sim_trap_refused(void)
 	    check_death(&ch, SIGBUS, "AddressSanitizer: BUS") != TEST_SUCCESS)
 		return TEST_FAILED;
 	TEST_ASSERT(strstr(ch.out, "PDK ERR sim-trap: dsa0 BAR0 (simulated): access at offset 0x108") != NULL &&
-		    strstr(ch.out, "(bytes f3 48 0f b8") != NULL &&
+		    strstr(ch.out, "(bytes at RIP f3 48 0f b8 46 08") != NULL &&
 		    strstr(ch.out, "not an instruction the trap decodes") != NULL,
 		    "no refusal line naming the region, the offset, the bytes:\n%s", ch.out);
 	printf("the child's stderr:\n%s", ch.out);
@@ -888,6 +888,67 @@ test_sim_trap_refused(void)
 	return TEST_SUCCESS;
 }
 PDK_TEST_REGISTER(sim_trap_refused, fast, test_sim_trap_refused);
+
+static void
+program_segv_handler(int sig, siginfo_t *si, void *uc)
+{
+	static const char msg[] = "the program's own SIGSEGV handler\n";
+
+	(void)sig;
+	(void)uc;
+	if (write(2, msg, sizeof(msg) - 1) < 0 || si->si_addr != (void *)(uintptr_t)0x10)
+		_exit(41);
+	_exit(42);
+}
+
+static void
+child_program_handler(void *arg)
+{
+	struct sigaction act, old;
+	struct trap_env e;
+
+	(void)arg;
+	if (env_open(&e, "trap chained region") != TEST_SUCCESS)
+		_exit(3);
+	memset(&act, 0, sizeof(act));
+	act.sa_sigaction = program_segv_handler;
+	act.sa_flags = SA_SIGINFO;
+	if (sim_trap_chain_sigaction(SIGSEGV, &act, &old) != 0)
+		_exit(4);
+	/* a region still answers: the trap is first */
+	e.fake.mem[8] = 0x33;
+	if (*(volatile uint8_t *)(e.region + 8) != 0x33)
+		_exit(5);
+	{
+		volatile uintptr_t low = 0x10;	/* hidden from the compiler's bounds checks */
+
+		*(volatile int *)low = 1;
+	}
+	_exit(0);
+}
+
+static int
+test_sim_trap_chain_sigaction(void)
+{
+	struct sigaction old;
+	struct child ch;
+
+	test_log_capture_start();
+	TEST_ASSERT_RC(sim_trap_chain_sigaction(SIGUSR1, NULL, &old), -EINVAL);
+	TEST_ASSERT_LOGGED_ONCE("signal 10 is not one the trap handles");
+	test_log_capture_stop();
+	TEST_ASSERT_OK(sim_trap_chain_sigaction(SIGSEGV, NULL, &old));
+	TEST_ASSERT(UNDER_ASAN || ((old.sa_flags & SA_SIGINFO) == 0 && old.sa_handler == SIG_DFL),
+		    "the disposition before the trap was not SIG_DFL");
+	if (run_child(child_program_handler, NULL, &ch) != TEST_SUCCESS)
+		return TEST_FAILED;
+	TEST_ASSERT(WIFEXITED(ch.status) && WEXITSTATUS(ch.status) == 42 &&
+		    strstr(ch.out, "the program's own SIGSEGV handler") != NULL,
+		    "child status 0x%x, expected exit 42 from the program's handler; stderr:\n%s",
+		    ch.status, ch.out);
+	return TEST_SUCCESS;
+}
+PDK_TEST_REGISTER(sim_trap_chain_sigaction, fast, test_sim_trap_chain_sigaction);
 
 /* ---- the API ---- */
 

@@ -69,6 +69,7 @@ static pthread_mutex_t init_lock = PTHREAD_MUTEX_INITIALIZER;
 static bool initialized;
 /* written once, before the handlers are installed */
 static struct sigaction old_segv, old_ill;
+static size_t page_size;
 
 /* ---- regions ---- */
 
@@ -132,15 +133,22 @@ bus_write(void *ctx, uint64_t addr, const void *val, unsigned int width)
 
 /* ---- the handlers ---- */
 
+/*
+ * The bytes at RIP for the log: up to 15, not past the end of RIP's page
+ * (that page is mapped: the CPU fetched from it), beyond what the decoder
+ * read; not instrumented, they are code.
+ */
+__attribute__((no_sanitize("address")))
 static void
-hex_bytes(char *out, size_t size, const struct sim_trap_x86_insn *in)
+hex_bytes(char *out, size_t size, const ucontext_t *uc)
 {
-	size_t n = 0;
+	const volatile uint8_t *p = (const volatile uint8_t *)uc->uc_mcontext.gregs[REG_RIP];
+	size_t n = 0, left = page_size - ((uintptr_t)p & (page_size - 1));
 	unsigned int i;
 
 	out[0] = '\0';
-	for (i = 0; i < in->nbytes && n + 4 < size; i++)
-		n += (size_t)snprintf(out + n, size - n, "%s%02x", i ? " " : "", in->bytes[i]);
+	for (i = 0; i < SIM_TRAP_X86_MAX_LEN && i < left && n + 4 < size; i++)
+		n += (size_t)snprintf(out + n, size - n, "%s%02x", i ? " " : "", p[i]);
 }
 
 /*
@@ -158,11 +166,11 @@ refuse(const struct region *r, const ucontext_t *uc, const struct sim_trap_x86_i
 	sigset_t set;
 
 	atomic_fetch_add_explicit(&stats.refused, 1, memory_order_relaxed);
-	hex_bytes(bytes, sizeof(bytes), in);
+	hex_bytes(bytes, sizeof(bytes), uc);
 	pdk_log_fail(COMP, r->name, rc,
 		     rc == -ENOTSUP ? "the trap decodes the loads, stores and read-modify-writes listed in doc/sim-run.md; access the (simulated) BAR with one of them"
 				    : "the simulated device refused the access; the program gets SIGBUS as from a failed bus transaction",
-		     "access at offset 0x%llx by the instruction at 0x%llx (bytes %s): %s%s%s",
+		     "access at offset 0x%llx by the instruction at 0x%llx (bytes at RIP %s): %s%s%s",
 		     (unsigned long long)(addr - r->base),
 		     (unsigned long long)uc->uc_mcontext.gregs[REG_RIP], bytes, what,
 		     in->why ? ": " : "", in->why ? in->why : "");
@@ -282,6 +290,7 @@ sim_trap_init(void)
 	if (initialized)
 		goto out;
 	sim_trap_x86_init();
+	page_size = (size_t)sysconf(_SC_PAGESIZE);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_sigaction = on_signal;
 	/* NODEFER: a fault inside a callback is handled (or chained) too;
@@ -302,6 +311,33 @@ sim_trap_init(void)
 out:
 	pthread_mutex_unlock(&init_lock);
 	return rc;
+}
+
+int
+sim_trap_chain_sigaction(int sig, const struct sigaction *act, struct sigaction *oldact)
+{
+	struct sigaction *next = sig == SIGSEGV ? &old_segv : sig == SIGILL ? &old_ill : NULL;
+	sigset_t set, saved;
+	int rc;
+
+	if (next == NULL)
+		return pdk_log_fail(COMP, NULL, -EINVAL, "pass SIGSEGV or SIGILL",
+				    "chain sigaction: signal %d is not one the trap handles", sig);
+	rc = sim_trap_init();
+	if (rc < 0)
+		return rc;
+	/* the handler reads *next on this thread too: not while it changes */
+	sigemptyset(&set);
+	sigaddset(&set, sig);
+	pthread_sigmask(SIG_BLOCK, &set, &saved);
+	pthread_mutex_lock(&init_lock);
+	if (oldact != NULL)
+		*oldact = *next;
+	if (act != NULL)
+		*next = *act;
+	pthread_mutex_unlock(&init_lock);
+	pthread_sigmask(SIG_SETMASK, &saved, NULL);
+	return 0;
 }
 
 static size_t

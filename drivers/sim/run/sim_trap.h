@@ -24,6 +24,7 @@
  * nothing of the sim, only on libc and PDK's log.
  */
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -62,6 +63,19 @@ struct sim_trap_ops {
  * @return 0 or -errno (logged).
  */
 int sim_trap_init(void);
+
+/**
+ * Replace the disposition the trap chains to for @p sig (SIGSEGV or
+ * SIGILL) without uninstalling the trap: what a preload library's
+ * sigaction() answers a program that sets its own handler for them, so
+ * that the program's handler gets every fault that is not the trap's.
+ * Calls sim_trap_init() when it was not called yet.
+ * @param sig  SIGSEGV or SIGILL
+ * @param act  the program's new disposition, or NULL to leave it
+ * @param[out] oldact  the one replaced (what sigaction() reports); may be NULL
+ * @return 0, or -EINVAL (another signal; logged).
+ */
+int sim_trap_chain_sigaction(int sig, const struct sigaction *act, struct sigaction *oldact);
 
 /**
  * Reserve @p len bytes (rounded up to pages) PROT_NONE and trap them.
