@@ -31,6 +31,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,7 +52,7 @@ static __thread unsigned int run_nested;
 
 /* ---- the functions behind ours ---- */
 
-static struct {
+struct run_real {
 	int (*open)(const char *, int, ...);
 	int (*openat)(int, const char *, int, ...);
 	int (*close)(int);
@@ -66,7 +67,7 @@ static struct {
 	int (*dup2)(int, int);
 	int (*dup3)(int, int, int);
 	int (*fcntl)(int, int, ...);
-} real;
+};
 
 static void *
 run_next(const char *name)
@@ -83,7 +84,34 @@ run_next(const char *name)
 }
 
 /* Found on first use: a constructor that runs before ours may already call open(). */
-#define REAL(fn) (real.fn != NULL ? real.fn : (real.fn = run_next(#fn)))
+static const struct run_real *
+run_real(void)
+{
+	static struct run_real real;
+	static _Atomic bool found;
+
+	if (!found) {
+		/* Two threads may both look: each finds the same pointers. */
+		real.open = run_next("open");
+		real.openat = run_next("openat");
+		real.close = run_next("close");
+		real.ioctl = run_next("ioctl");
+		real.read = run_next("read");
+		real.write = run_next("write");
+		real.pread = run_next("pread");
+		real.pwrite = run_next("pwrite");
+		real.mmap = run_next("mmap");
+		real.munmap = run_next("munmap");
+		real.dup = run_next("dup");
+		real.dup2 = run_next("dup2");
+		real.dup3 = run_next("dup3");
+		real.fcntl = run_next("fcntl");
+		found = true;
+	}
+	return &real;
+}
+
+#define REAL(fn) (run_real()->fn)
 
 /* ---- routing ---- */
 
@@ -213,6 +241,11 @@ openat64(int dirfd, const char *path, int flags, ...)
 }
 
 /* The _FORTIFY_SOURCE entries (bits/fcntl2.h) of programs built with it. */
+int __open_2(const char *path, int flags);
+int __open64_2(const char *path, int flags);
+int __openat_2(int dirfd, const char *path, int flags);
+int __openat64_2(int dirfd, const char *path, int flags);
+
 RUN_EXPORT int
 __open_2(const char *path, int flags)
 {
@@ -443,7 +476,13 @@ run_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 		return MAP_FAILED;
 	}
 	snprintf(name, sizeof(name), "fd %d offset 0x%llx", fd, (unsigned long long)off);
-	rc = sim_trap_map(addr, len, flags & MAP_FIXED, &run_bar_ops, bar, name, &p);
+	/* Without MAP_FIXED an address is a hint, which the kernel may ignore too. */
+	if (flags & MAP_FIXED) {
+		p = addr;
+		rc = sim_trap_map_at(addr, len, &run_bar_ops, bar, name);
+	} else {
+		rc = sim_trap_map(len, &run_bar_ops, bar, name, &p);
+	}
 	if (rc < 0) {
 		run_nested++;
 		pdk_sim_bar_put(bar);
@@ -466,25 +505,28 @@ mmap64(void *addr, size_t len, int prot, int flags, int fd, off64_t off)
 	return run_mmap(addr, len, prot, flags, fd, off);
 }
 
+static void
+run_bar_release(void *bar)
+{
+	run_nested++;
+	pdk_sim_bar_put(bar);
+	run_nested--;
+}
+
+/* A munmap may cover BAR mappings and other memory at once (EAL unmaps its whole reservation). */
 RUN_EXPORT int
 munmap(void *addr, size_t len)
 {
-	void *priv;
 	int rc;
 
-	if (run_nested > 0)
-		return REAL(munmap)(addr, len);
-	rc = sim_trap_unmap(addr, len, &priv);
-	if (rc == -ENOENT)
-		return REAL(munmap)(addr, len);
-	if (rc < 0) {
-		errno = -rc;
-		return -1;
+	if (run_nested == 0) {
+		rc = sim_trap_untrap_range(addr, len, run_bar_release);
+		if (rc < 0) {
+			errno = -rc;
+			return -1;
+		}
 	}
-	run_nested++;
-	pdk_sim_bar_put(priv);
-	run_nested--;
-	return 0;
+	return REAL(munmap)(addr, len);
 }
 
 /* ---- the machine ---- */

@@ -305,5 +305,5 @@ run_sysfs_mount(struct pdk_sys *sys, const char *stage, char *err, size_t errlen
 
 	if (mount("pdk-sim-sysfs", stage, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755") < 0)
 		return run_fail(&rs, -errno, "mounting a tmpfs on", stage);
-	return run_merge(&rs, getenv("XX") ? getenv("XX") : "/sys", getenv("XX") ? getenv("XX") : "/sys");
+	return run_merge(&rs, "/sys", "/sys");
 }

@@ -97,7 +97,7 @@ main(int argc, char **argv)
 	struct vfio_region_info cfg = { .argsz = sizeof(cfg), .index = VFIO_PCI_CONFIG_REGION_INDEX };
 	struct vfio_region_info bar0 = { .argsz = sizeof(bar0), .index = VFIO_PCI_BAR0_REGION_INDEX };
 	int container, group, dev;
-	char gpath[64];
+	char gpath[300];
 	uint8_t *src, *dst;
 	volatile uint8_t *bar;
 	uint16_t cmd;

@@ -348,9 +348,10 @@ page_round(size_t len)
 	return (len + pg - 1) & ~(pg - 1);
 }
 
-int
-sim_trap_map(size_t len, const struct sim_trap_ops *ops, void *priv, const char *name,
-	     void **addr)
+/* A region at @p at (MAP_FIXED, replacing what is there) or where the kernel puts it (NULL). */
+static int
+trap_map(void *at, size_t len, const struct sim_trap_ops *ops, void *priv, const char *name,
+	 void **addr)
 {
 	const char *obj = name != NULL ? name : "(unnamed region)";
 	struct region *r;
@@ -371,7 +372,11 @@ sim_trap_map(size_t len, const struct sim_trap_ops *ops, void *priv, const char 
 	if (rc < 0)
 		return rc;
 	rlen = page_round(len);
-	p = mmap(NULL, rlen, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (at != NULL && ((uintptr_t)at & (page_round(1) - 1)) != 0)
+		return pdk_log_fail(COMP, obj, -EINVAL, "pass a page-aligned address",
+				    "map at %p: not page aligned", at);
+	p = mmap(at, rlen, PROT_NONE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | (at != NULL ? MAP_FIXED : 0), -1, 0);
 	if (p == MAP_FAILED)
 		return pdk_log_fail(COMP, obj, -errno, NULL, "mmap of %zu bytes PROT_NONE", rlen);
 	for (i = 0; i < SIM_TRAP_MAX_REGIONS; i++) {
@@ -394,6 +399,63 @@ sim_trap_map(size_t len, const struct sim_trap_ops *ops, void *priv, const char 
 	atomic_store(&r->state, (s & ~3ull) | ST_LIVE);
 	*addr = p;
 	return 0;
+}
+
+int
+sim_trap_map(size_t len, const struct sim_trap_ops *ops, void *priv, const char *name,
+	     void **addr)
+{
+	return trap_map(NULL, len, ops, priv, name, addr);
+}
+
+int
+sim_trap_map_at(void *at, size_t len, const struct sim_trap_ops *ops, void *priv,
+		const char *name)
+{
+	void *p;
+
+	if (at == NULL)
+		return pdk_log_fail(COMP, name, -EINVAL, "pass the address to map at",
+				    "map at NULL");
+	return trap_map(at, len, ops, priv, name, &p);
+}
+
+int
+sim_trap_untrap_range(void *addr, size_t len, void (*release)(void *priv))
+{
+	uintptr_t lo = (uintptr_t)addr, hi = lo + page_round(len);
+	struct region *r;
+	unsigned int i, n = 0;
+	uint64_t s;
+
+	/* Refuse before changing anything: a munmap that splits a region would leave half a BAR. */
+	for (i = 0; i < SIM_TRAP_MAX_REGIONS; i++) {
+		r = &regions[i];
+		s = atomic_load(&r->state);
+		if ((s & 3) != ST_LIVE || r->base >= hi || r->base + r->len <= lo)
+			continue;
+		if (r->base < lo || r->base + r->len > hi)
+			return pdk_log_fail(COMP, r->name, -EINVAL,
+					    "unmap the whole trapped region",
+					    "munmap %p len %zu: cuts the trapped region in part",
+					    addr, len);
+	}
+	for (i = 0; i < SIM_TRAP_MAX_REGIONS; i++) {
+		r = &regions[i];
+		s = atomic_load(&r->state);
+		if ((s & 3) != ST_LIVE || r->base < lo || r->base + r->len > hi)
+			continue;
+		if (!atomic_compare_exchange_strong(&r->state, &s, (s & ~3ull) | ST_DYING))
+			continue;
+		while (atomic_load(&r->users) != 0)
+			sched_yield();
+		__atomic_store_n(&r->len, 0, __ATOMIC_RELAXED);
+		if (release != NULL)
+			release(r->priv);
+		atomic_store(&r->state, ((s >> 2) + 1) << 2 | ST_FREE);
+		n++;
+	}
+	return (int)n;
 }
 
 int

@@ -92,6 +92,26 @@ int sim_trap_map(size_t len, const struct sim_trap_ops *ops, void *priv, const c
 		 void **addr);
 
 /**
+ * sim_trap_map() at a given address, as mmap(MAP_FIXED) maps: whatever was
+ * mapped at [@p at, @p at + @p len) is replaced (a program that reserved
+ * address space first, as DPDK's EAL does for BARs, maps into it).
+ * @param at  page aligned, not NULL
+ * @return as sim_trap_map()
+ */
+int sim_trap_map_at(void *at, size_t len, const struct sim_trap_ops *ops, void *priv,
+		    const char *name);
+
+/**
+ * Untrap every region inside [@p addr, @p addr + @p len), leaving the pages
+ * mapped (PROT_NONE, no longer trapped) for the caller's own munmap of the
+ * whole range: what a munmap that covers BAR mappings and other memory
+ * does. Each region's @p release(priv) is called once no handler uses it.
+ * @return the number of regions untrapped (0: none there), or -EINVAL
+ *   (logged, nothing changed) when the range cuts a region in part.
+ */
+int sim_trap_untrap_range(void *addr, size_t len, void (*release)(void *priv));
+
+/**
  * Untrap and unmap a whole region, given as sim_trap_map() returned it
  * (@p len as passed there, or its page-rounded value). Waits until no
  * handler uses the region any more, so its ops and priv may be freed on
