@@ -605,6 +605,21 @@ sim_fs_split(char *path, char **c, unsigned int *nc)
 	return 0;
 }
 
+/* Append "/@p comp" to @p buf at *@p off: false when it does not fit. */
+static bool
+sim_path_append(char *buf, size_t size, size_t *off, const char *comp)
+{
+	int k;
+
+	if (*off >= size)
+		return false;
+	k = snprintf(buf + *off, size - *off, "/%s", comp);
+	if (k < 0 || (size_t)k >= size - *off)
+		return false;
+	*off += (size_t)k;
+	return true;
+}
+
 static void
 sim_node_reset(struct sim_node *n)
 {
@@ -652,14 +667,13 @@ restart:
 				return -ELOOP;
 			/* the link's folder, its target, then what followed it */
 			for (j = 0; j + 1 < i; j++)
-				off += (size_t)snprintf(buf[!cur] + off, sizeof(buf[0]) - off, "/%s",
-							c[j]);
-			off += (size_t)snprintf(buf[!cur] + off, sizeof(buf[0]) - off, "/%s", n->text);
-			for (j = i; j < nc && off < sizeof(buf[0]); j++)
-				off += (size_t)snprintf(buf[!cur] + off, sizeof(buf[0]) - off, "/%s",
-							c[j]);
-			if (off >= sizeof(buf[0]))
+				if (!sim_path_append(buf[!cur], sizeof(buf[0]), &off, c[j]))
+					return -ENAMETOOLONG;
+			if (!sim_path_append(buf[!cur], sizeof(buf[0]), &off, n->text))
 				return -ENAMETOOLONG;
+			for (j = i; j < nc; j++)
+				if (!sim_path_append(buf[!cur], sizeof(buf[0]), &off, c[j]))
+					return -ENAMETOOLONG;
 			cur = !cur;
 			goto restart;
 		}
