@@ -29,6 +29,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "pdk_sys.h"
 
@@ -301,6 +302,19 @@ struct pdk_sim *pdk_sim_from_sys(struct pdk_sys *sys);
  * @return true for a sim fd; false otherwise, and (logged) for a NULL sim.
  */
 bool pdk_sim_owns_fd(struct pdk_sim *sim, int fd);
+
+/**
+ * The whole target of a link of the sim's sysfs, as readlink() gives it
+ * ("../../../kernel/iommu_groups/3"), for a walker that copies the tree;
+ * pdk_sys_link_name() gives only its last component, on every backend.
+ * @param sim  the sim
+ * @param path  the link, e.g. "/sys/bus/pci/devices/0000:00:04.0/iommu_group"
+ * @param[out] buf  the target, NUL-terminated
+ * @param len  the size of @p buf
+ * @return the target's length, -ENOENT (no such path), -EINVAL (not a link;
+ *   logged at ERR for a NULL argument), -ENAMETOOLONG (@p buf too small).
+ */
+ssize_t pdk_sim_link_target(struct pdk_sim *sim, const char *path, char *buf, size_t len);
 
 /* ---- trapped BAR access (for a runner that cannot map the sim's BARs) ---- */
 

@@ -21,11 +21,14 @@
  *   functions are attached (vfio_ioctl_set_iommu()).
  * - Any other ioctl goes to the driver, -EINVAL without one.
  * - MAP_DMA (vfio_dma_do_map()): READ or WRITE required; size, IOVA and VA
- *   aligned to the smallest page of iova_pgsizes and not wrapping
- *   (-EINVAL); overlap -EEXIST; no entry left -ENOSPC (dma_entry_limit);
- *   outside the usable IOVA ranges -EINVAL; then pinned.
+ *   aligned to the smallest page of iova_pgsizes (-EINVAL), not wrapping
+ *   (-EOVERFLOW, as Linux 7.3 answers; older kernels said -EINVAL); overlap
+ *   -EEXIST; no entry left -ENOSPC (dma_entry_limit);
+ *   outside the usable IOVA ranges -EINVAL; then pinned. MAP_FLAG_VADDR
+ *   (with neither READ nor WRITE) answers as the kernel does while no vaddr
+ *   was invalidated: -ENOENT without a mapping there, -EINVAL with one.
  * - UNMAP_DMA (vfio_dma_do_unmap()): IOVA aligned, size non-zero and
- *   aligned (-EINVAL), UNMAP_FLAG_ALL with iova 0 and size 0; v2 refuses a
+ *   aligned (-EINVAL), not wrapping (-EOVERFLOW), UNMAP_FLAG_ALL with iova 0 and size 0; v2 refuses a
  *   range that splits a mapping (-EINVAL), v1 stops at a mapping that
  *   starts before the range and removes whole mappings; the size written
  *   back is what went.
@@ -385,27 +388,41 @@ sim_type1_map(struct sim_container *c, void *arg)
 			      VFIO_DMA_MAP_FLAG_VADDR;
 	struct vfio_iommu_type1_dma_map map;
 	uint64_t pgmask = sim_container_pgsize(c) - 1, iova;
+	struct sim_area *a;
 	uint32_t prot = 0;
+	bool set_vaddr;
 	int rc;
 
 	if (sim_copy_from_user(&map, (uint64_t)(uintptr_t)arg, minsz) < 0)
 		return -EFAULT;
+	set_vaddr = map.flags & VFIO_DMA_MAP_FLAG_VADDR;
 	if (map.argsz < minsz || (map.flags & ~mask))
 		return sim_err(-EINVAL, op, "argsz too small or unknown flags");
-	if (map.flags & VFIO_DMA_MAP_FLAG_VADDR)
-		return sim_err(-EINVAL, op, "VFIO_DMA_MAP_FLAG_VADDR is not simulated");
 	if (map.flags & VFIO_DMA_MAP_FLAG_WRITE)
 		prot |= IOMMU_IOAS_MAP_WRITEABLE;
 	if (map.flags & VFIO_DMA_MAP_FLAG_READ)
 		prot |= IOMMU_IOAS_MAP_READABLE;
-	if (prot == 0)
+	if (prot == 0 && !set_vaddr)
 		return sim_err(-EINVAL, op, "neither VFIO_DMA_MAP_FLAG_READ nor _WRITE");
+	if (prot != 0 && set_vaddr)
+		return sim_err(-EINVAL, op, "VFIO_DMA_MAP_FLAG_VADDR with READ or WRITE");
 	if (map.size == 0 || ((map.size | map.iova | map.vaddr) & pgmask))
 		return sim_err(-EINVAL, op,
 			       "size 0, or size, iova or vaddr not aligned to the smallest IOMMU page");
+	/* -EOVERFLOW since type1 maps up to the addressable limit (seen on Linux 7.3 in the VM) */
 	if (map.iova + map.size - 1 < map.iova || map.vaddr + map.size - 1 < map.vaddr)
-		return sim_err(-EINVAL, op, "iova or vaddr + size wraps");
-	if (sim_container_first_in(c, map.iova, map.iova + map.size - 1) != NULL)
+		return sim_err(-EOVERFLOW, op, "iova or vaddr + size - 1 wraps");
+	a = sim_container_first_in(c, map.iova, map.iova + map.size - 1);
+	/*
+	 * A new vaddr is taken only by a mapping whose vaddr was invalidated
+	 * (VFIO_DMA_UNMAP_FLAG_VADDR), which the sim refuses: none ever is.
+	 */
+	if (set_vaddr && a == NULL)
+		return sim_err(-ENOENT, op, "VFIO_DMA_MAP_FLAG_VADDR: no mapping there");
+	if (set_vaddr)
+		return sim_err(-EINVAL, op,
+			       "VFIO_DMA_MAP_FLAG_VADDR: the mapping's vaddr is valid (VFIO_DMA_UNMAP_FLAG_VADDR is not simulated)");
+	if (a != NULL)
 		return sim_err(-EEXIST, op, "the IOVA range overlaps a mapping");
 	if (c->dma_avail == 0)
 		return sim_err(-ENOSPC, op, "dma_entry_limit mappings made already");
@@ -452,8 +469,10 @@ sim_type1_unmap(struct sim_container *c, void *arg)
 			return sim_err(-EINVAL, op, "VFIO_DMA_UNMAP_FLAG_ALL with iova or size set");
 		last = UINT64_MAX;
 	} else {
-		if (unmap.size == 0 || (unmap.size & pgmask) || unmap.iova + unmap.size - 1 < unmap.iova)
-			return sim_err(-EINVAL, op, "size 0, not page-aligned, or iova + size wraps");
+		if (unmap.size == 0 || (unmap.size & pgmask))
+			return sim_err(-EINVAL, op, "size 0 or not page-aligned");
+		if (unmap.iova + unmap.size - 1 < unmap.iova)
+			return sim_err(-EOVERFLOW, op, "iova + size - 1 wraps");
 		last = unmap.iova + unmap.size - 1;
 	}
 	if (c->v2 && !all) {
