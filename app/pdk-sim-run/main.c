@@ -58,23 +58,33 @@ usage(FILE *f)
 		RUN_EXIT_FAIL);
 }
 
-static const char *const run_models[] = {
-	[PDK_SIM_MODEL_SIMDMA] = "simdma",
-	[PDK_SIM_MODEL_PLAIN] = "plain",
-	[PDK_SIM_MODEL_DSA] = "dsa",
-};
-
 static void
 run_print(const struct run_config *cfg)
 {
 	unsigned int i;
 
-	printf("# the SIMULATED machine pdk-sim-run shows\n");
+	printf("# the SIMULATED machine pdk-sim-run shows (PDK's models, not hardware)\n");
+	for (i = 0; i < cfg->nfns; i++) {
+		printf("fn %s %s pasid_bits=%u", cfg->addrs[i], run_model_name(cfg->fns[i].model),
+		       cfg->fns[i].pasid_bits);
+		if (cfg->fns[i].iommu_group != 0)
+			printf(" group=%u", cfg->fns[i].iommu_group);
+		printf("%s%s\n", cfg->fns[i].pasid_exec ? " exec" : "",
+		       cfg->fns[i].pasid_priv ? " priv" : "");
+	}
+}
+
+/* The one line that says, before the program speaks, that what it will see is simulated. */
+static void
+run_banner(const struct run_config *cfg, const char *program)
+{
+	unsigned int i;
+
+	fprintf(stderr, "pdk-sim-run: %s runs on a SIMULATED machine (PDK's models, not hardware):",
+		program);
 	for (i = 0; i < cfg->nfns; i++)
-		printf("fn %s %s pasid_bits=%u%s%s%s\n", cfg->addrs[i],
-		       run_models[cfg->fns[i].model], cfg->fns[i].pasid_bits,
-		       cfg->fns[i].pasid_exec ? " exec" : "", cfg->fns[i].pasid_priv ? " priv" : "",
-		       "");
+		fprintf(stderr, "%s %s %s", i ? "," : "", cfg->addrs[i], run_model_name(cfg->fns[i].model));
+	fprintf(stderr, "%s\n", cfg->nfns == 0 ? " no function" : "");
 }
 
 /* A simulated function at an address the machine's own bus uses would hide a real one. */
@@ -150,7 +160,7 @@ run_namespace(const struct run_config *cfg, const char *stage)
 			strerror(-rc));
 		return rc;
 	}
-	rc = run_sysfs_mount(pdk_sim_sys(sim), stage, err, sizeof(err));
+	rc = run_sysfs_mount(sim, stage, err, sizeof(err));
 	if (rc < 0)
 		fprintf(stderr, "pdk-sim-run: showing the sim's sysfs: %s\n", err);
 	pdk_sim_destroy(sim);
@@ -239,6 +249,7 @@ main(int argc, char **argv)
 			"libpdk_sim_run.so\n", preload, strerror(-rc));
 		return RUN_EXIT_FAIL;
 	}
+	run_banner(&cfg, argv[optind]);
 	if (mkdtemp(stage) == NULL) {
 		fprintf(stderr, "pdk-sim-run: creating %s: %s\n", stage, strerror(errno));
 		return RUN_EXIT_FAIL;

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pdk_log.h"
 #include "run_config.h"
 
 void
@@ -79,14 +80,22 @@ run_fn_option(struct pdk_sim_fn_config *fn, const char *word, const char **why)
 	return 0;
 }
 
+static const char *const run_models[] = {
+	[PDK_SIM_MODEL_SIMDMA] = "simdma",
+	[PDK_SIM_MODEL_PLAIN] = "plain",
+	[PDK_SIM_MODEL_DSA] = "dsa",
+};
+
+const char *
+run_model_name(enum pdk_sim_model model)
+{
+	return (unsigned int)model < sizeof(run_models) / sizeof(run_models[0]) &&
+	       run_models[model] != NULL ? run_models[model] : "?";
+}
+
 static int
 run_fn_line(struct run_config *cfg, char **words, unsigned int n, const char **why)
 {
-	static const char *const models[] = {
-		[PDK_SIM_MODEL_SIMDMA] = "simdma",
-		[PDK_SIM_MODEL_PLAIN] = "plain",
-		[PDK_SIM_MODEL_DSA] = "dsa",
-	};
 	struct pdk_sim_fn_config *fn;
 	unsigned int i, m;
 
@@ -109,10 +118,10 @@ run_fn_line(struct run_config *cfg, char **words, unsigned int n, const char **w
 			*why = "this address is already a function of the file";
 			return -EINVAL;
 		}
-	for (m = 0; m < sizeof(models) / sizeof(models[0]); m++)
-		if (strcmp(words[2], models[m]) == 0)
+	for (m = 0; m < sizeof(run_models) / sizeof(run_models[0]); m++)
+		if (strcmp(words[2], run_models[m]) == 0)
 			break;
-	if (m == sizeof(models) / sizeof(models[0])) {
+	if (m == sizeof(run_models) / sizeof(run_models[0])) {
 		*why = "unknown model: use dsa, simdma or plain";
 		return -EINVAL;
 	}
@@ -206,7 +215,15 @@ run_config_sim_create(const struct run_config *cfg, struct pdk_sim **out)
 	unsigned int i;
 	int rc;
 
+	/*
+	 * Quiet unless the user asked for a level: every process of the run
+	 * builds its machine, and the runner has said once what it is.
+	 */
+	if (getenv("PDK_LOG_LEVEL") == NULL)
+		pdk_log_set_level(PDK_LOG_WARNING);
 	rc = pdk_sim_create(&cfg->sim, &sim);
+	if (getenv("PDK_LOG_LEVEL") == NULL)
+		pdk_log_set_level(PDK_LOG_NOTICE);
 	if (rc < 0)
 		return rc;
 	for (i = 0; i < cfg->nfns; i++) {

@@ -39,6 +39,9 @@ void run_config_default(struct run_config *cfg);
  */
 int run_config_read(const char *path, struct run_config *cfg, char *err, size_t errlen);
 
+/* The model's name in the configuration file ("dsa", "simdma", "plain"). */
+const char *run_model_name(enum pdk_sim_model model);
+
 /* Create the sim the configuration describes; -errno (the sim logged why). */
 int run_config_sim_create(const struct run_config *cfg, struct pdk_sim **sim);
 

@@ -36,6 +36,7 @@
 #define RUN_FILE_MAX 65536	/* larger than any sysfs attribute the sim has (config: 4 KiB) */
 
 struct run_sysfs {
+	struct pdk_sim *sim;
 	struct pdk_sys *sys;
 	const char *stage;
 	unsigned int nstage;
@@ -109,7 +110,7 @@ run_sim_kind(struct run_sysfs *rs, const char *path)
 	char buf[256];
 	int rc;
 
-	if (pdk_sys_link_name(rs->sys, path, buf, sizeof(buf)) >= 0)
+	if (pdk_sim_link_target(rs->sim, path, buf, sizeof(buf)) >= 0)
 		return RUN_LINK;
 	rc = pdk_sys_list_dir(rs->sys, path, run_names_add, &ns);
 	run_names_free(&ns);
@@ -151,7 +152,7 @@ run_copy_sim(struct run_sysfs *rs, const char *spath, const char *dst)
 
 	switch (run_sim_kind(rs, spath)) {
 	case RUN_LINK:
-		n = pdk_sys_link_name(rs->sys, spath, buf, sizeof(buf));
+		n = pdk_sim_link_target(rs->sim, spath, buf, sizeof(buf));
 		if (n < 0)
 			return run_fail(rs, (int)n, "reading the sim's link", spath);
 		if (symlink(buf, dst) < 0)
@@ -299,9 +300,11 @@ run_merge(struct run_sysfs *rs, const char *spath, const char *rpath)
 }
 
 int
-run_sysfs_mount(struct pdk_sys *sys, const char *stage, char *err, size_t errlen)
+run_sysfs_mount(struct pdk_sim *sim, const char *stage, char *err, size_t errlen)
 {
-	struct run_sysfs rs = { .sys = sys, .stage = stage, .err = err, .errlen = errlen };
+	struct run_sysfs rs = {
+		.sim = sim, .sys = pdk_sim_sys(sim), .stage = stage, .err = err, .errlen = errlen,
+	};
 
 	if (mount("pdk-sim-sysfs", stage, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755") < 0)
 		return run_fail(&rs, -errno, "mounting a tmpfs on", stage);

@@ -7,7 +7,7 @@
 
 #include <stddef.h>
 
-#include "pdk_sys.h"
+#include "pdk_sim.h"
 
 /*
  * Show the sim's sysfs in this process's mount namespace (which must be a
@@ -18,6 +18,6 @@
  * empty directory the staging tmpfs is mounted on.
  * @return 0, or -errno with @p err saying which path and why.
  */
-int run_sysfs_mount(struct pdk_sys *sys, const char *stage, char *err, size_t errlen);
+int run_sysfs_mount(struct pdk_sim *sim, const char *stage, char *err, size_t errlen);
 
 #endif /* PDK_SIM_RUN_SYSFS_H */
