@@ -408,15 +408,15 @@ sim_trap_unmap(void *addr, size_t len)
 	for (i = 0; i < SIM_TRAP_MAX_REGIONS; i++) {
 		r = &regions[i];
 		s = atomic_load(&r->state);
-		if ((s & 3) != ST_LIVE || r->base != (uintptr_t)addr ||
-		    (len != r->len && page_round(len) != r->len))
+		rlen = __atomic_load_n(&r->len, __ATOMIC_RELAXED);
+		if ((s & 3) != ST_LIVE || __atomic_load_n(&r->base, __ATOMIC_RELAXED) != (uintptr_t)addr ||
+		    (len != rlen && page_round(len) != rlen))
 			continue;
 		if (!atomic_compare_exchange_strong(&r->state, &s, (s & ~3ull) | ST_DYING))
 			continue;
 		/* no new handler takes it now; wait for those that did */
 		while (atomic_load(&r->users) != 0)
 			sched_yield();
-		rlen = r->len;
 		__atomic_store_n(&r->len, 0, __ATOMIC_RELAXED);
 		rc = munmap(addr, rlen) < 0 ? pdk_log_fail(COMP, r->name, -errno, NULL, "munmap of the region") : 0;
 		atomic_store(&r->state, ((s >> 2) + 1) << 2 | ST_FREE);
