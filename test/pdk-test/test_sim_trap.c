@@ -817,6 +817,58 @@ child_unknown(void *arg)
 	_exit(0);
 }
 
+/* more that the trap refuses, each with its reason */
+static const struct {
+	const char *what, *why;
+} refused_insns[] = {
+	{ "rep movsb", "opcode not decoded" },
+	{ "vpaddd", "VEX.vvvv names a register (not a plain move)" },
+	{ "mulq", "F6/F7 MUL, IMUL, DIV, IDIV or /1" },
+	{ "pushq", "FE/FF other than INC, DEC" },
+	{ "vmovdqu64 (EVEX)", "opcode not decoded" },
+	{ "movaps, misaligned", NULL },
+};
+
+static void
+child_refused_insn(void *arg)
+{
+	unsigned int i = (unsigned int)(uintptr_t)arg;
+	struct trap_env e;
+	uint8_t *m;
+
+	if (env_open(&e, "dsa0 BAR0 (simulated)") != TEST_SUCCESS)
+		_exit(3);
+	m = e.region + BASE;
+	switch (i) {
+	case 0:
+		{
+			unsigned long n = 8;
+
+			__asm__ volatile("rep movsb" : "+S"(m), "+D"(e.plain), "+c"(n) : : "memory");
+		}
+		break;
+	case 1:
+		__asm__ volatile("vpaddd (%0), %%xmm1, %%xmm2" : : "r"(m) : "memory", "xmm2");
+		break;
+	case 2:
+		__asm__ volatile("mulq (%0)" : : "r"(m) : "memory", "rax", "rdx", "cc");
+		break;
+	case 3:
+		__asm__ volatile("pushq (%0)\n\tpopq %%rax" : : "r"(m) : "memory", "rax");
+		break;
+	case 4:
+		if (!__builtin_cpu_supports("avx512f"))
+			_exit(5);
+		__asm__ volatile("vmovdqu64 (%0), %%zmm1" : : "r"(m) : "memory", "xmm1");
+		break;
+	default:
+		/* #GP on the CPU, before the page fault: not the trap's, a real SIGSEGV */
+		__asm__ volatile("movaps 8(%0), %%xmm1" : : "r"(m) : "memory", "xmm1");
+		break;
+	}
+	_exit(0);
+}
+
 static void
 child_read_fails(void *arg)
 {
@@ -859,6 +911,7 @@ static int
 test_sim_trap_refused(void)
 {
 	struct child ch;
+	unsigned int i;
 
 	if (run_child(child_unknown, NULL, &ch) != TEST_SUCCESS ||
 	    check_death(&ch, SIGBUS, "AddressSanitizer: BUS") != TEST_SUCCESS)
@@ -868,6 +921,29 @@ test_sim_trap_refused(void)
 		    strstr(ch.out, "not an instruction the trap decodes") != NULL,
 		    "no refusal line naming the region, the offset, the bytes:\n%s", ch.out);
 	printf("the child's stderr:\n%s", ch.out);
+
+	for (i = 0; i < sizeof(refused_insns) / sizeof(refused_insns[0]); i++) {
+		if (run_child(child_refused_insn, (void *)(uintptr_t)i, &ch) != TEST_SUCCESS)
+			return TEST_FAILED;
+		if (WIFEXITED(ch.status) && WEXITSTATUS(ch.status) == 5) {
+			printf("%s: not run, no AVX-512 on this CPU\n", refused_insns[i].what);
+			continue;
+		}
+		if (refused_insns[i].why == NULL) {
+			/* the alignment #GP: si_addr is not in the region, the previous handler's */
+			if (check_death(&ch, SIGSEGV, "AddressSanitizer: SEGV") != TEST_SUCCESS)
+				return TEST_FAILED;
+			TEST_ASSERT(strstr(ch.out, "sim-trap") == NULL, "%s: logged by the trap:\n%s",
+				    refused_insns[i].what, ch.out);
+			continue;
+		}
+		if (check_death(&ch, SIGBUS, "AddressSanitizer: BUS") != TEST_SUCCESS)
+			return TEST_FAILED;
+		TEST_ASSERT(strstr(ch.out, "not an instruction the trap decodes") != NULL &&
+			    strstr(ch.out, refused_insns[i].why) != NULL,
+			    "%s: no refusal line with \"%s\":\n%s", refused_insns[i].what,
+			    refused_insns[i].why, ch.out);
+	}
 
 	if (run_child(child_read_fails, NULL, &ch) != TEST_SUCCESS ||
 	    check_death(&ch, SIGBUS, "AddressSanitizer: BUS") != TEST_SUCCESS)
