@@ -21,6 +21,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -34,15 +35,16 @@
 #include "pdk_test.h"
 #include "sim_trap.h"
 
-#if defined(__SANITIZE_ADDRESS__)
-#define UNDER_ASAN 1
+/* A sanitizer's handler is the one the trap chains to: it reports, then exits or aborts. */
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define UNDER_SANITIZER 1
 #elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define UNDER_ASAN 1
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#define UNDER_SANITIZER 1
 #endif
 #endif
-#ifndef UNDER_ASAN
-#define UNDER_ASAN 0
+#ifndef UNDER_SANITIZER
+#define UNDER_SANITIZER 0
 #endif
 
 #define PG 4096u
@@ -121,19 +123,31 @@ struct cpu {
 #define FL_IN "lea -128(%%rsp), %%rsp\n\tpush %[fl]\n\tpopfq\n\t"
 #define FL_OUT "\n\tmovl $0x600dcafe, %%r8d\n\tpushfq\n\tpop %[fl]\n\tlea 128(%%rsp), %%rsp"
 
-/* an instruction on RAX RCX RDX RDI R9 and RFLAGS, RSI the memory; R8 the marker */
+/*
+ * An instruction on RAX RCX RDX RDI R9 and RFLAGS, RSI the memory; R8 the
+ * marker. The values are in locals before the register variables are set:
+ * an instrumented load (TSan) between the two would be a call, which may
+ * clobber R8/R9.
+ */
 #define GCASE(fn, insn)							\
 	static void fn(void *m, struct cpu *c)				\
 	{								\
-		register uint64_t r8_ __asm__("r8") = 0;		\
-		register uint64_t r9_ __asm__("r9") = c->r9;		\
-		uint64_t fl_ = c->fl;					\
+		uint64_t a_ = c->rax, c_ = c->rcx, d_ = c->rdx, di_ = c->rdi; \
+		uint64_t r9v = c->r9, fl_ = c->fl;			\
+		register uint64_t r8_ __asm__("r8");			\
+		register uint64_t r9_ __asm__("r9") = r9v;		\
 		__asm__ volatile(FL_IN insn FL_OUT			\
-			: [fl] "+r"(fl_), "+a"(c->rax), "+c"(c->rcx), "+d"(c->rdx), \
-			  "+D"(c->rdi), "+r"(r8_), "+r"(r9_)		\
+			: [fl] "+r"(fl_), "+a"(a_), "+c"(c_), "+d"(d_), \
+			  "+D"(di_), "=&r"(r8_), "+r"(r9_)		\
 			: "S"(m) : "memory", "cc");			\
-		c->r8 = r8_;						\
-		c->r9 = r9_;						\
+		uint64_t r8v = r8_;					\
+		r9v = r9_;						\
+		c->r8 = r8v;						\
+		c->r9 = r9v;						\
+		c->rax = a_;						\
+		c->rcx = c_;						\
+		c->rdx = d_;						\
+		c->rdi = di_;						\
 		c->fl = fl_;						\
 	}
 
@@ -141,20 +155,22 @@ struct cpu {
 #define SCASE(fn, insn)							\
 	static void fn(void *m, struct cpu *c)				\
 	{								\
-		register uint64_t r8_ __asm__("r8") = 0;		\
-		if (c->zmm)						\
+		bool zmm_ = c->zmm;					\
+		register uint64_t r8_ __asm__("r8");			\
+		if (zmm_)						\
 			__asm__ volatile("vmovdqu64 (%[x]), %%zmm1\n\tvmovdqu64 64(%[x]), %%zmm9\n\t" \
 				insn "\n\tmovl $0x600dcafe, %%r8d\n\t"	\
 				"vmovdqu64 %%zmm1, (%[x])\n\tvmovdqu64 %%zmm9, 64(%[x])" \
-				: "+r"(r8_) : [x] "r"(c->simd), "S"(m)	\
+				: "=&r"(r8_) : [x] "r"(c->simd), "S"(m)	\
 				: "memory", "xmm1", "xmm9");		\
 		else							\
 			__asm__ volatile("vmovdqu (%[x]), %%ymm1\n\tvmovdqu 64(%[x]), %%ymm9\n\t" \
 				insn "\n\tmovl $0x600dcafe, %%r8d\n\t"	\
 				"vmovdqu %%ymm1, (%[x])\n\tvmovdqu %%ymm9, 64(%[x])" \
-				: "+r"(r8_) : [x] "r"(c->simd), "S"(m)	\
+				: "=&r"(r8_) : [x] "r"(c->simd), "S"(m)	\
 				: "memory", "xmm1", "xmm9");		\
-		c->r8 = r8_;						\
+		uint64_t r8v = r8_;					\
+		c->r8 = r8v;						\
 	}
 
 /* MOV */
@@ -707,21 +723,21 @@ run_child(void (*fn)(void *), void *arg, struct child *ch)
 }
 
 /*
- * The child ended by @p sig as without the trap; under ASan the previous
- * handler was the sanitizer's, which reports @p asan and exits instead (or
- * aborts, with ASAN_OPTIONS=abort_on_error=1 as test/pdk.sh runs it).
+ * The child ended by @p sig as without the trap; under ASan or TSan the
+ * previous handler was the sanitizer's, which reports @p asan and exits
+ * instead (or aborts, with abort_on_error=1 as test/pdk.sh runs ASan).
  */
 static int
 check_death(const struct child *ch, int sig, const char *asan)
 {
 	if (WIFSIGNALED(ch->status) && WTERMSIG(ch->status) == sig)
 		return TEST_SUCCESS;
-	TEST_ASSERT(UNDER_ASAN && strstr(ch->out, asan) != NULL &&
+	TEST_ASSERT(UNDER_SANITIZER && strstr(ch->out, asan) != NULL &&
 		    ((WIFEXITED(ch->status) && WEXITSTATUS(ch->status) != 0) ||
 		     (WIFSIGNALED(ch->status) && WTERMSIG(ch->status) == SIGABRT)),
 		    "child status 0x%x, expected death by signal %d (%s); its stderr:\n%s",
 		    ch->status, sig, strsignal(sig), ch->out);
-	printf("(ASan's own handler, chained to, reported \"%s\")\n", asan);
+	printf("(the sanitizer's own handler, chained to, reported \"%s\")\n", asan);
 	return TEST_SUCCESS;
 }
 
@@ -747,11 +763,11 @@ test_sim_trap_segv_not_ours(void)
 
 	TEST_ASSERT(hole != MAP_FAILED, "mmap: %s", strerror(errno));
 	if (run_child(child_segv, NULL, &ch) != TEST_SUCCESS ||
-	    check_death(&ch, SIGSEGV, "AddressSanitizer: SEGV") != TEST_SUCCESS)
+	    check_death(&ch, SIGSEGV, "Sanitizer: SEGV") != TEST_SUCCESS)
 		return TEST_FAILED;
 	/* a PROT_NONE page that is not a region: still a crash */
 	if (run_child(child_segv, hole, &ch) != TEST_SUCCESS ||
-	    check_death(&ch, SIGSEGV, "AddressSanitizer: SEGV") != TEST_SUCCESS)
+	    check_death(&ch, SIGSEGV, "Sanitizer: SEGV") != TEST_SUCCESS)
 		return TEST_FAILED;
 	TEST_ASSERT(strstr(ch.out, "sim-trap") == NULL, "the trap logged a fault not its own:\n%s", ch.out);
 	munmap(hole, PG);
@@ -790,14 +806,14 @@ test_sim_trap_sigill_not_ours(void)
 	struct child ch;
 
 	if (run_child(child_ud2, NULL, &ch) != TEST_SUCCESS ||
-	    check_death(&ch, SIGILL, "AddressSanitizer: ILL") != TEST_SUCCESS)
+	    check_death(&ch, SIGILL, "Sanitizer: ILL") != TEST_SUCCESS)
 		return TEST_FAILED;
 	if (cpu_has(CPUID7_ECX_MOVDIR64B)) {
 		printf("this CPU has MOVDIR64B: the ordinary-memory MOVDIR64B case does not apply\n");
 		return TEST_SUCCESS;
 	}
 	if (run_child(child_movdir64b_ordinary, NULL, &ch) != TEST_SUCCESS ||
-	    check_death(&ch, SIGILL, "AddressSanitizer: ILL") != TEST_SUCCESS)
+	    check_death(&ch, SIGILL, "Sanitizer: ILL") != TEST_SUCCESS)
 		return TEST_FAILED;
 	return TEST_SUCCESS;
 }
@@ -914,7 +930,7 @@ test_sim_trap_refused(void)
 	unsigned int i;
 
 	if (run_child(child_unknown, NULL, &ch) != TEST_SUCCESS ||
-	    check_death(&ch, SIGBUS, "AddressSanitizer: BUS") != TEST_SUCCESS)
+	    check_death(&ch, SIGBUS, "Sanitizer: BUS") != TEST_SUCCESS)
 		return TEST_FAILED;
 	TEST_ASSERT(strstr(ch.out, "PDK ERR sim-trap: dsa0 BAR0 (simulated): access at offset 0x108") != NULL &&
 		    strstr(ch.out, "(bytes at RIP f3 48 0f b8 46 08") != NULL &&
@@ -931,13 +947,13 @@ test_sim_trap_refused(void)
 		}
 		if (refused_insns[i].why == NULL) {
 			/* the alignment #GP: si_addr is not in the region, the previous handler's */
-			if (check_death(&ch, SIGSEGV, "AddressSanitizer: SEGV") != TEST_SUCCESS)
+			if (check_death(&ch, SIGSEGV, "Sanitizer: SEGV") != TEST_SUCCESS)
 				return TEST_FAILED;
 			TEST_ASSERT(strstr(ch.out, "sim-trap") == NULL, "%s: logged by the trap:\n%s",
 				    refused_insns[i].what, ch.out);
 			continue;
 		}
-		if (check_death(&ch, SIGBUS, "AddressSanitizer: BUS") != TEST_SUCCESS)
+		if (check_death(&ch, SIGBUS, "Sanitizer: BUS") != TEST_SUCCESS)
 			return TEST_FAILED;
 		TEST_ASSERT(strstr(ch.out, "not an instruction the trap decodes") != NULL &&
 			    strstr(ch.out, refused_insns[i].why) != NULL,
@@ -946,7 +962,7 @@ test_sim_trap_refused(void)
 	}
 
 	if (run_child(child_read_fails, NULL, &ch) != TEST_SUCCESS ||
-	    check_death(&ch, SIGBUS, "AddressSanitizer: BUS") != TEST_SUCCESS)
+	    check_death(&ch, SIGBUS, "Sanitizer: BUS") != TEST_SUCCESS)
 		return TEST_FAILED;
 	TEST_ASSERT(strstr(ch.out, "dsa0 BAR0 (simulated): access at offset 0x24") != NULL &&
 		    strstr(ch.out, "the device's read callback failed: Input/output error (-5)") != NULL,
@@ -958,7 +974,7 @@ test_sim_trap_refused(void)
 		printf("straddle case not run: the page before the region is taken\n");
 		return TEST_SUCCESS;
 	}
-	if (check_death(&ch, SIGBUS, "AddressSanitizer: BUS") != TEST_SUCCESS)
+	if (check_death(&ch, SIGBUS, "Sanitizer: BUS") != TEST_SUCCESS)
 		return TEST_FAILED;
 	TEST_ASSERT(strstr(ch.out, "access at offset 0x0") != NULL &&
 		    strstr(ch.out, "straddles the region's edge") != NULL,
@@ -1016,7 +1032,7 @@ test_sim_trap_chain_sigaction(void)
 	TEST_ASSERT_LOGGED_ONCE("signal 10 is not one the trap handles");
 	test_log_capture_stop();
 	TEST_ASSERT_OK(sim_trap_chain_sigaction(SIGSEGV, NULL, &old));
-	TEST_ASSERT(UNDER_ASAN || ((old.sa_flags & SA_SIGINFO) == 0 && old.sa_handler == SIG_DFL),
+	TEST_ASSERT(UNDER_SANITIZER || ((old.sa_flags & SA_SIGINFO) == 0 && old.sa_handler == SIG_DFL),
 		    "the disposition before the trap was not SIG_DFL");
 	if (run_child(child_program_handler, NULL, &ch) != TEST_SUCCESS)
 		return TEST_FAILED;
@@ -1110,7 +1126,7 @@ hammer(void *arg)
 	return NULL;
 }
 
-static volatile bool churn_stop;
+static _Atomic bool churn_stop;
 
 /* a third thread maps and unmaps regions meanwhile: the lookup must not mind */
 static void *
