@@ -755,6 +755,18 @@ child_segv(void *arg)
 	_exit(0);
 }
 
+static void
+child_jump(void *arg)
+{
+	struct trap_env e;
+
+	(void)arg;
+	if (env_open(&e, "trap bystander region") != TEST_SUCCESS)
+		_exit(3);
+	((void (*)(void))(uintptr_t)e.region)();	/* executing from the BAR */
+	_exit(0);
+}
+
 static int
 test_sim_trap_segv_not_ours(void)
 {
@@ -770,6 +782,11 @@ test_sim_trap_segv_not_ours(void)
 	    check_death(&ch, SIGSEGV, "Sanitizer: SEGV") != TEST_SUCCESS)
 		return TEST_FAILED;
 	TEST_ASSERT(strstr(ch.out, "sim-trap") == NULL, "the trap logged a fault not its own:\n%s", ch.out);
+	/* a jump into a region: an instruction fetch, not an access */
+	if (run_child(child_jump, NULL, &ch) != TEST_SUCCESS ||
+	    check_death(&ch, SIGSEGV, "Sanitizer: SEGV") != TEST_SUCCESS)
+		return TEST_FAILED;
+	TEST_ASSERT(strstr(ch.out, "sim-trap") == NULL, "the trap logged a fetch from a region:\n%s", ch.out);
 	munmap(hole, PG);
 	return TEST_SUCCESS;
 }

@@ -194,6 +194,13 @@ handle(int sig, const siginfo_t *si, ucontext_t *uc)
 
 	if (si->si_code <= 0)
 		return false;	/* sent by kill() or sigqueue(), not a fault */
+	r = region_get((uint64_t)uc->uc_mcontext.gregs[REG_RIP]);
+	if (r != NULL) {
+		/* executing from a BAR: a jump gone wrong; reading the
+		 * "instruction" would fault in here, and it is no access */
+		region_put(r);
+		return false;
+	}
 	if (sig == SIGSEGV) {
 		fault = (uint64_t)(uintptr_t)si->si_addr;
 		r = region_get(fault);
