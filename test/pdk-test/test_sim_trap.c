@@ -125,7 +125,7 @@ struct cpu {
 
 /*
  * An instruction on RAX RCX RDX RDI R9 and RFLAGS, RSI the memory; R8 the
- * marker. The values are in locals before the register variables are set:
+ * marker, R10-R13 scratch (for REX.B/REX.X addressing). The values are in locals before the register variables are set:
  * an instrumented load (TSan) between the two would be a call, which may
  * clobber R8/R9.
  */
@@ -139,7 +139,7 @@ struct cpu {
 		__asm__ volatile(FL_IN insn FL_OUT			\
 			: [fl] "+r"(fl_), "+a"(a_), "+c"(c_), "+d"(d_), \
 			  "+D"(di_), "=&r"(r8_), "+r"(r9_)		\
-			: "S"(m) : "memory", "cc");			\
+			: "S"(m) : "memory", "cc", "r10", "r11", "r12", "r13"); \
 		uint64_t r8v = r8_;					\
 		r9v = r9_;						\
 		c->r8 = r8v;						\
@@ -182,6 +182,11 @@ GCASE(ld32, "movl 8(%%rsi), %%ecx")
 GCASE(ld64, "movq 16(%%rsi), %%r9")
 GCASE(ld64_sib, "movq 8(%%rsi,%%rdi,8), %%rdx")
 GCASE(ld64_disp32, "movq 0x208(%%rsi), %%rax")
+GCASE(ld32_rexb, "movq %%rsi, %%r10\n\tmovl 8(%%r10), %%ecx")
+GCASE(ld32_r12_sib, "movq %%rsi, %%r12\n\tmovl (%%r12), %%ecx")
+GCASE(ld32_r13_disp8, "movq %%rsi, %%r13\n\tmovl (%%r13), %%edx")
+GCASE(add_rexx, "movq $3, %%r11\n\taddq %%r9, 8(%%rsi,%%r11,8)")
+GCASE(st8_rex_sil, "movq %%rsi, %%r10\n\tmovq $0x77, %%rsi\n\tmovb %%sil, 5(%%r10)\n\tmovq %%r10, %%rsi")
 GCASE(st8_ah, "movb %%ah, 1(%%rsi)")
 GCASE(st8, "movb %%cl, 2(%%rsi)")
 GCASE(st16, "movw %%dx, 4(%%rsi)")
@@ -320,6 +325,8 @@ struct tcase {
 static const struct tcase cases[] = {
 	C(ld8, "R1@103"), C(ld8_ah, "R1@105"), C(ld8_rex, "R1@105"), C(ld16, "R2@106"),
 	C(ld32, "R4@108"), C(ld64, "R8@110"), C(ld64_sib, "R8@118"), C(ld64_disp32, "R8@308"),
+	C(ld32_rexb, "R4@108"), C(ld32_r12_sib, "R4@100"), C(ld32_r13_disp8, "R4@100"),
+	C(add_rexx, "R8@120 W8@120"), C(st8_rex_sil, "W1@105"),
 	C(st8_ah, "W1@101"), C(st8, "W1@102"), C(st16, "W2@104"), C(st32, "W4@108"),
 	C(st64, "W8@110"), C(st8_imm, "W1@103"), C(st16_imm, "W2@106"), C(st32_imm, "W4@108"),
 	C(st64_imm, "W8@110"), C(movnti32, "W4@118"), C(movnti64, "W8@120"),
