@@ -355,32 +355,47 @@ page_round(size_t len)
 	return (len + pg - 1) & ~(pg - 1);
 }
 
-int
-sim_trap_map(size_t len, const struct sim_trap_ops *ops, void *priv, const char *name,
-	     void **addr)
+/* Does [a, a + len) meet a LIVE region? (not for the handlers: no pin) */
+static struct region *
+region_overlapping(uintptr_t a, size_t len)
 {
-	const char *obj = name != NULL ? name : "(unnamed region)";
 	struct region *r;
-	size_t rlen;
-	uint64_t s;
-	void *p;
+	uintptr_t b;
+	size_t l;
 	unsigned int i;
-	int rc;
 
-	if (pdk_log_null(addr, COMP, obj, "pass where to return the address", "map: NULL addr") ||
-	    pdk_log_null(ops, COMP, obj, "pass the region's read and write", "map: NULL ops"))
+	for (i = 0; i < SIM_TRAP_MAX_REGIONS; i++) {
+		r = &regions[i];
+		if ((atomic_load(&r->state) & 3) != ST_LIVE)
+			continue;
+		b = __atomic_load_n(&r->base, __ATOMIC_RELAXED);
+		l = __atomic_load_n(&r->len, __ATOMIC_RELAXED);
+		if (a < b + l && b < a + len)
+			return r;
+	}
+	return NULL;
+}
+
+static int
+map_args(size_t len, const struct sim_trap_ops *ops, const char *obj)
+{
+	if (pdk_log_null(ops, COMP, obj, "pass the region's read and write", "map: NULL ops"))
 		return -EINVAL;
 	if (ops->read == NULL || ops->write == NULL || len == 0 || len > SIZE_MAX / 2)
 		return pdk_log_fail(COMP, obj, -EINVAL, "pass a non-zero length and both callbacks",
 				    "map of %zu bytes: %s", len,
 				    len == 0 || len > SIZE_MAX / 2 ? "bad length" : "NULL read or write");
-	rc = sim_trap_init();
-	if (rc < 0)
-		return rc;
-	rlen = page_round(len);
-	p = mmap(NULL, rlen, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (p == MAP_FAILED)
-		return pdk_log_fail(COMP, obj, -errno, NULL, "mmap of %zu bytes PROT_NONE", rlen);
+	return sim_trap_init();
+}
+
+/* Register the PROT_NONE range @p p as a region; on failure, @p p is unmapped. */
+static int
+region_add(void *p, size_t rlen, const struct sim_trap_ops *ops, void *priv, const char *obj)
+{
+	struct region *r;
+	uint64_t s = 0;
+	unsigned int i;
+
 	for (i = 0; i < SIM_TRAP_MAX_REGIONS; i++) {
 		r = &regions[i];
 		s = atomic_load(&r->state);
@@ -399,8 +414,58 @@ sim_trap_map(size_t len, const struct sim_trap_ops *ops, void *priv, const char 
 	__atomic_store_n(&r->base, (uintptr_t)p, __ATOMIC_RELAXED);
 	__atomic_store_n(&r->len, rlen, __ATOMIC_RELAXED);
 	atomic_store(&r->state, (s & ~3ull) | ST_LIVE);
-	*addr = p;
 	return 0;
+}
+
+int
+sim_trap_map(size_t len, const struct sim_trap_ops *ops, void *priv, const char *name,
+	     void **addr)
+{
+	const char *obj = name != NULL ? name : "(unnamed region)";
+	size_t rlen;
+	void *p;
+	int rc;
+
+	if (pdk_log_null(addr, COMP, obj, "pass where to return the address", "map: NULL addr"))
+		return -EINVAL;
+	rc = map_args(len, ops, obj);
+	if (rc < 0)
+		return rc;
+	rlen = page_round(len);
+	p = mmap(NULL, rlen, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (p == MAP_FAILED)
+		return pdk_log_fail(COMP, obj, -errno, NULL, "mmap of %zu bytes PROT_NONE", rlen);
+	rc = region_add(p, rlen, ops, priv, obj);
+	if (rc == 0)
+		*addr = p;
+	return rc;
+}
+
+int
+sim_trap_map_fixed(void *addr, size_t len, const struct sim_trap_ops *ops, void *priv,
+		   const char *name)
+{
+	const char *obj = name != NULL ? name : "(unnamed region)";
+	size_t rlen;
+	void *p;
+	int rc;
+
+	rc = map_args(len, ops, obj);
+	if (rc < 0)
+		return rc;
+	rlen = page_round(len);
+	if (addr == NULL || ((uintptr_t)addr & (page_size - 1)))
+		return pdk_log_fail(COMP, obj, -EINVAL, "pass a page-aligned address",
+				    "map at %p: not page-aligned", addr);
+	if (region_overlapping((uintptr_t)addr, rlen) != NULL)
+		return pdk_log_fail(COMP, obj, -EEXIST, "unmap the region that is there first",
+				    "map at %p len %zu: overlaps a trapped region", addr, rlen);
+	p = mmap(addr, rlen, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED,
+		 -1, 0);
+	if (p == MAP_FAILED)
+		return pdk_log_fail(COMP, obj, -errno, NULL, "mmap at %p of %zu bytes PROT_NONE",
+				    addr, rlen);
+	return region_add(p, rlen, ops, priv, obj);
 }
 
 int
@@ -429,8 +494,11 @@ sim_trap_unmap(void *addr, size_t len)
 		atomic_store(&r->state, ((s >> 2) + 1) << 2 | ST_FREE);
 		return rc;
 	}
-	return pdk_log_fail(COMP, NULL, -EINVAL, "pass an address and length that sim_trap_map() returned",
-			    "unmap %p len %zu: not a whole trapped region", addr, len);
+	r = region_overlapping((uintptr_t)addr, len ? len : 1);
+	if (r == NULL)
+		return -ENOENT;	/* not the trap's: the caller's munmap() is the real one */
+	return pdk_log_fail(COMP, r->name, -EINVAL, "unmap the whole region, as sim_trap_map() returned it",
+			    "unmap %p len %zu: part of a trapped region", addr, len);
 }
 
 void
