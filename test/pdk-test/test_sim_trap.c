@@ -922,6 +922,32 @@ child_read_fails(void *arg)
 	_exit(0);
 }
 
+static int
+fail_write(void *priv, uint64_t off, const void *val, unsigned int width)
+{
+	(void)priv;
+	(void)off;
+	(void)val;
+	(void)width;
+	return -EACCES;
+}
+
+static void
+child_write_fails(void *arg)
+{
+	static const struct sim_trap_ops ro_ops = { .read = fake_read, .write = fail_write };
+	static struct fake f;
+	uint8_t *r;
+
+	(void)arg;
+	pthread_mutex_init(&f.lock, NULL);
+	if (sim_trap_map(PG, &ro_ops, &f, "read-only BAR (simulated)", (void **)&r) != 0)
+		_exit(3);
+	/* a read-modify-write: the read succeeds, the write fails */
+	__asm__ volatile("lock incl 0x30(%0)" : : "r"(r) : "memory", "cc");
+	_exit(0);
+}
+
 static void
 child_straddle(void *arg)
 {
@@ -991,6 +1017,13 @@ test_sim_trap_refused(void)
 	TEST_ASSERT(strstr(ch.out, "dsa0 BAR0 (simulated): access at offset 0x24") != NULL &&
 		    strstr(ch.out, "the device's read callback failed: Input/output error (-5)") != NULL,
 		    "no line for the failed read:\n%s", ch.out);
+
+	if (run_child(child_write_fails, NULL, &ch) != TEST_SUCCESS ||
+	    check_death(&ch, SIGBUS, "Sanitizer: BUS") != TEST_SUCCESS)
+		return TEST_FAILED;
+	TEST_ASSERT(strstr(ch.out, "read-only BAR (simulated): access at offset 0x30") != NULL &&
+		    strstr(ch.out, "the device's write callback failed: Permission denied (-13)") != NULL,
+		    "no line for the failed write of the read-modify-write:\n%s", ch.out);
 
 	if (run_child(child_straddle, NULL, &ch) != TEST_SUCCESS)
 		return TEST_FAILED;

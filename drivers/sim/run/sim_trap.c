@@ -111,24 +111,37 @@ region_holds(const struct region *r, uint64_t addr, uint64_t width)
 
 /* ---- the bus the executor uses: a region's ops at an offset ---- */
 
+struct bus_ctx {
+	struct region *r;
+	const char *failed;	/* which callback failed, for the log */
+};
+
 static int
 bus_read(void *ctx, uint64_t addr, void *val, unsigned int width)
 {
-	struct region *r = ctx;
+	struct bus_ctx *b = ctx;
+	int rc;
 
 	atomic_fetch_add_explicit(&stats.reads, 1, memory_order_relaxed);
-	return r->ops->read(r->priv, addr - r->base, val, width);
+	rc = b->r->ops->read(b->r->priv, addr - b->r->base, val, width);
+	if (rc < 0)
+		b->failed = "the device's read callback failed";
+	return rc;
 }
 
 static int
 bus_write(void *ctx, uint64_t addr, const void *val, unsigned int width)
 {
-	struct region *r = ctx;
+	struct bus_ctx *b = ctx;
+	int rc;
 
 	atomic_fetch_add_explicit(&stats.writes, 1, memory_order_relaxed);
 	if (width == 64)
 		atomic_fetch_add_explicit(&stats.stores64, 1, memory_order_relaxed);
-	return r->ops->write(r->priv, addr - r->base, val, width);
+	rc = b->r->ops->write(b->r->priv, addr - b->r->base, val, width);
+	if (rc < 0)
+		b->failed = "the device's write callback failed";
+	return rc;
 }
 
 /* ---- the handlers ---- */
@@ -188,6 +201,7 @@ handle(int sig, const siginfo_t *si, ucontext_t *uc)
 {
 	struct sim_trap_x86_insn in;
 	struct sim_trap_x86_bus bus;
+	struct bus_ctx bctx;
 	struct region *r, *other;
 	uint64_t fault;
 	int rc;
@@ -239,13 +253,13 @@ handle(int sig, const siginfo_t *si, ucontext_t *uc)
 		       "an access that straddles the region's edge (or two regions)");
 		goto out;
 	}
-	bus = (struct sim_trap_x86_bus){ .read = bus_read, .write = bus_write, .ctx = r };
+	bctx = (struct bus_ctx){ .r = r };
+	bus = (struct sim_trap_x86_bus){ .read = bus_read, .write = bus_write, .ctx = &bctx };
 	rc = sim_trap_x86_exec(uc, &in, &bus);
-	if (rc == -ENOTSUP)
-		refuse(r, uc, &in, fault, rc, "not an instruction the trap decodes");
+	if (rc < 0 && bctx.failed != NULL)
+		refuse(r, uc, &in, fault, rc, bctx.failed);
 	else if (rc < 0)
-		refuse(r, uc, &in, fault, rc, in.writes ? "the device's write callback failed"
-							: "the device's read callback failed");
+		refuse(r, uc, &in, fault, rc, "not an instruction the trap decodes");
 	else if (sig == SIGILL)
 		atomic_fetch_add_explicit(&stats.sigill_emulated, 1, memory_order_relaxed);
 out:
