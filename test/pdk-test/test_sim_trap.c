@@ -609,6 +609,57 @@ test_sim_trap_moffs(void)
 }
 PDK_TEST_REGISTER(sim_trap_moffs, fast, test_sim_trap_moffs);
 
+/*
+ * The 67 prefix (32-bit addressing) needs memory below 4 GiB: a region
+ * and a plain page at fixed low addresses, when they are free. RSI's upper
+ * half is garbage: the CPU ignores it, so must the trap.
+ */
+#define LOW_REGION ((void *)(uintptr_t)0x2a000000)
+#define LOW_PLAIN ((void *)(uintptr_t)0x2a100000)
+
+GCASE(addr32_ld, "movl 8(%%esi), %%ecx")
+GCASE(addr32_add_sib, "addl %%ecx, 4(%%esi,%%edi,8)")
+
+static int
+test_sim_trap_addr32(void)
+{
+	static const struct tcase low[] = {
+		C(addr32_ld, "R4@108"), C(addr32_add_sib, "R4@114 W4@114"),
+	};
+	struct trap_env e;
+	struct cpu p, t;
+	char got[64];
+	void *res;
+	unsigned int i;
+
+	memset(&e, 0, sizeof(e));
+	pthread_mutex_init(&e.fake.lock, NULL);
+	res = mmap(LOW_REGION, PG, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+	e.plain = mmap(LOW_PLAIN, PG, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+	if (res != LOW_REGION || e.plain != LOW_PLAIN) {
+		printf("skipped: the low addresses %p, %p are taken\n", LOW_REGION, LOW_PLAIN);
+		return TEST_SKIPPED;
+	}
+	TEST_ASSERT_OK(sim_trap_map_fixed(LOW_REGION, PG, &fake_ops, &e.fake, "low region"));
+	e.region = LOW_REGION;
+	for (i = 0; i < 2; i++) {
+		env_fill(&e);
+		cpu_init(&p, 0x202);
+		cpu_init(&t, 0x202);
+		low[i].fn((void *)((uintptr_t)(e.plain + BASE) | 0xdead00000000ull), &p);
+		low[i].fn((void *)((uintptr_t)(e.region + BASE) | 0xdead00000000ull), &t);
+		if (cpu_compare(low[i].name, 0x202, &p, &t) != TEST_SUCCESS)
+			return TEST_FAILED;
+		log_string(&e.fake, got, sizeof(got));
+		TEST_ASSERT(strcmp(got, low[i].log) == 0, "%s: accesses \"%s\", expected \"%s\"",
+			    low[i].name, got, low[i].log);
+		TEST_ASSERT(memcmp(e.plain, e.fake.mem, PG) == 0, "%s: bytes differ", low[i].name);
+	}
+	return env_close(&e);
+}
+PDK_TEST_REGISTER(sim_trap_addr32, fast, test_sim_trap_addr32);
+
 /* ---- MOVDIR64B ---- */
 
 static uint8_t movdir_src[64] __attribute__((aligned(64), used));
