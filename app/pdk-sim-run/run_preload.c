@@ -479,7 +479,7 @@ run_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 	/* Without MAP_FIXED an address is a hint, which the kernel may ignore too. */
 	if (flags & MAP_FIXED) {
 		p = addr;
-		rc = sim_trap_map_at(addr, len, &run_bar_ops, bar, name);
+		rc = sim_trap_map_fixed(addr, len, &run_bar_ops, bar, name);
 	} else {
 		rc = sim_trap_map(len, &run_bar_ops, bar, name, &p);
 	}

@@ -21,6 +21,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -34,15 +35,16 @@
 #include "pdk_test.h"
 #include "sim_trap.h"
 
-#if defined(__SANITIZE_ADDRESS__)
-#define UNDER_ASAN 1
+/* A sanitizer's handler is the one the trap chains to: it reports, then exits or aborts. */
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define UNDER_SANITIZER 1
 #elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define UNDER_ASAN 1
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#define UNDER_SANITIZER 1
 #endif
 #endif
-#ifndef UNDER_ASAN
-#define UNDER_ASAN 0
+#ifndef UNDER_SANITIZER
+#define UNDER_SANITIZER 0
 #endif
 
 #define PG 4096u
@@ -121,19 +123,31 @@ struct cpu {
 #define FL_IN "lea -128(%%rsp), %%rsp\n\tpush %[fl]\n\tpopfq\n\t"
 #define FL_OUT "\n\tmovl $0x600dcafe, %%r8d\n\tpushfq\n\tpop %[fl]\n\tlea 128(%%rsp), %%rsp"
 
-/* an instruction on RAX RCX RDX RDI R9 and RFLAGS, RSI the memory; R8 the marker */
+/*
+ * An instruction on RAX RCX RDX RDI R9 and RFLAGS, RSI the memory; R8 the
+ * marker, R10-R13 scratch (for REX.B/REX.X addressing). The values are in locals before the register variables are set:
+ * an instrumented load (TSan) between the two would be a call, which may
+ * clobber R8/R9.
+ */
 #define GCASE(fn, insn)							\
 	static void fn(void *m, struct cpu *c)				\
 	{								\
-		register uint64_t r8_ __asm__("r8") = 0;		\
-		register uint64_t r9_ __asm__("r9") = c->r9;		\
-		uint64_t fl_ = c->fl;					\
+		uint64_t a_ = c->rax, c_ = c->rcx, d_ = c->rdx, di_ = c->rdi; \
+		uint64_t r9v = c->r9, fl_ = c->fl;			\
+		register uint64_t r8_ __asm__("r8");			\
+		register uint64_t r9_ __asm__("r9") = r9v;		\
 		__asm__ volatile(FL_IN insn FL_OUT			\
-			: [fl] "+r"(fl_), "+a"(c->rax), "+c"(c->rcx), "+d"(c->rdx), \
-			  "+D"(c->rdi), "+r"(r8_), "+r"(r9_)		\
-			: "S"(m) : "memory", "cc");			\
-		c->r8 = r8_;						\
-		c->r9 = r9_;						\
+			: [fl] "+r"(fl_), "+a"(a_), "+c"(c_), "+d"(d_), \
+			  "+D"(di_), "=&r"(r8_), "+r"(r9_)		\
+			: "S"(m) : "memory", "cc", "r10", "r11", "r12", "r13"); \
+		uint64_t r8v = r8_;					\
+		r9v = r9_;						\
+		c->r8 = r8v;						\
+		c->r9 = r9v;						\
+		c->rax = a_;						\
+		c->rcx = c_;						\
+		c->rdx = d_;						\
+		c->rdi = di_;						\
 		c->fl = fl_;						\
 	}
 
@@ -141,20 +155,22 @@ struct cpu {
 #define SCASE(fn, insn)							\
 	static void fn(void *m, struct cpu *c)				\
 	{								\
-		register uint64_t r8_ __asm__("r8") = 0;		\
-		if (c->zmm)						\
+		bool zmm_ = c->zmm;					\
+		register uint64_t r8_ __asm__("r8");			\
+		if (zmm_)						\
 			__asm__ volatile("vmovdqu64 (%[x]), %%zmm1\n\tvmovdqu64 64(%[x]), %%zmm9\n\t" \
 				insn "\n\tmovl $0x600dcafe, %%r8d\n\t"	\
 				"vmovdqu64 %%zmm1, (%[x])\n\tvmovdqu64 %%zmm9, 64(%[x])" \
-				: "+r"(r8_) : [x] "r"(c->simd), "S"(m)	\
+				: "=&r"(r8_) : [x] "r"(c->simd), "S"(m)	\
 				: "memory", "xmm1", "xmm9");		\
 		else							\
 			__asm__ volatile("vmovdqu (%[x]), %%ymm1\n\tvmovdqu 64(%[x]), %%ymm9\n\t" \
 				insn "\n\tmovl $0x600dcafe, %%r8d\n\t"	\
 				"vmovdqu %%ymm1, (%[x])\n\tvmovdqu %%ymm9, 64(%[x])" \
-				: "+r"(r8_) : [x] "r"(c->simd), "S"(m)	\
+				: "=&r"(r8_) : [x] "r"(c->simd), "S"(m)	\
 				: "memory", "xmm1", "xmm9");		\
-		c->r8 = r8_;						\
+		uint64_t r8v = r8_;					\
+		c->r8 = r8v;						\
 	}
 
 /* MOV */
@@ -166,6 +182,11 @@ GCASE(ld32, "movl 8(%%rsi), %%ecx")
 GCASE(ld64, "movq 16(%%rsi), %%r9")
 GCASE(ld64_sib, "movq 8(%%rsi,%%rdi,8), %%rdx")
 GCASE(ld64_disp32, "movq 0x208(%%rsi), %%rax")
+GCASE(ld32_rexb, "movq %%rsi, %%r10\n\tmovl 8(%%r10), %%ecx")
+GCASE(ld32_r12_sib, "movq %%rsi, %%r12\n\tmovl (%%r12), %%ecx")
+GCASE(ld32_r13_disp8, "movq %%rsi, %%r13\n\tmovl (%%r13), %%edx")
+GCASE(add_rexx, "movq $3, %%r11\n\taddq %%r9, 8(%%rsi,%%r11,8)")
+GCASE(st8_rex_sil, "movq %%rsi, %%r10\n\tmovq $0x77, %%rsi\n\tmovb %%sil, 5(%%r10)\n\tmovq %%r10, %%rsi")
 GCASE(st8_ah, "movb %%ah, 1(%%rsi)")
 GCASE(st8, "movb %%cl, 2(%%rsi)")
 GCASE(st16, "movw %%dx, 4(%%rsi)")
@@ -304,6 +325,8 @@ struct tcase {
 static const struct tcase cases[] = {
 	C(ld8, "R1@103"), C(ld8_ah, "R1@105"), C(ld8_rex, "R1@105"), C(ld16, "R2@106"),
 	C(ld32, "R4@108"), C(ld64, "R8@110"), C(ld64_sib, "R8@118"), C(ld64_disp32, "R8@308"),
+	C(ld32_rexb, "R4@108"), C(ld32_r12_sib, "R4@100"), C(ld32_r13_disp8, "R4@100"),
+	C(add_rexx, "R8@120 W8@120"), C(st8_rex_sil, "W1@105"),
 	C(st8_ah, "W1@101"), C(st8, "W1@102"), C(st16, "W2@104"), C(st32, "W4@108"),
 	C(st64, "W8@110"), C(st8_imm, "W1@103"), C(st16_imm, "W2@106"), C(st32_imm, "W4@108"),
 	C(st64_imm, "W8@110"), C(movnti32, "W4@118"), C(movnti64, "W8@120"),
@@ -586,6 +609,57 @@ test_sim_trap_moffs(void)
 }
 PDK_TEST_REGISTER(sim_trap_moffs, fast, test_sim_trap_moffs);
 
+/*
+ * The 67 prefix (32-bit addressing) needs memory below 4 GiB: a region
+ * and a plain page at fixed low addresses, when they are free. RSI's upper
+ * half is garbage: the CPU ignores it, so must the trap.
+ */
+#define LOW_REGION ((void *)(uintptr_t)0x2a000000)
+#define LOW_PLAIN ((void *)(uintptr_t)0x2a100000)
+
+GCASE(addr32_ld, "movl 8(%%esi), %%ecx")
+GCASE(addr32_add_sib, "addl %%ecx, 4(%%esi,%%edi,8)")
+
+static int
+test_sim_trap_addr32(void)
+{
+	static const struct tcase low[] = {
+		C(addr32_ld, "R4@108"), C(addr32_add_sib, "R4@114 W4@114"),
+	};
+	struct trap_env e;
+	struct cpu p, t;
+	char got[64];
+	void *res;
+	unsigned int i;
+
+	memset(&e, 0, sizeof(e));
+	pthread_mutex_init(&e.fake.lock, NULL);
+	res = mmap(LOW_REGION, PG, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+	e.plain = mmap(LOW_PLAIN, PG, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+	if (res != LOW_REGION || e.plain != LOW_PLAIN) {
+		printf("skipped: the low addresses %p, %p are taken\n", LOW_REGION, LOW_PLAIN);
+		return TEST_SKIPPED;
+	}
+	TEST_ASSERT_OK(sim_trap_map_fixed(LOW_REGION, PG, &fake_ops, &e.fake, "low region"));
+	e.region = LOW_REGION;
+	for (i = 0; i < 2; i++) {
+		env_fill(&e);
+		cpu_init(&p, 0x202);
+		cpu_init(&t, 0x202);
+		low[i].fn((void *)((uintptr_t)(e.plain + BASE) | 0xdead00000000ull), &p);
+		low[i].fn((void *)((uintptr_t)(e.region + BASE) | 0xdead00000000ull), &t);
+		if (cpu_compare(low[i].name, 0x202, &p, &t) != TEST_SUCCESS)
+			return TEST_FAILED;
+		log_string(&e.fake, got, sizeof(got));
+		TEST_ASSERT(strcmp(got, low[i].log) == 0, "%s: accesses \"%s\", expected \"%s\"",
+			    low[i].name, got, low[i].log);
+		TEST_ASSERT(memcmp(e.plain, e.fake.mem, PG) == 0, "%s: bytes differ", low[i].name);
+	}
+	return env_close(&e);
+}
+PDK_TEST_REGISTER(sim_trap_addr32, fast, test_sim_trap_addr32);
+
 /* ---- MOVDIR64B ---- */
 
 static uint8_t movdir_src[64] __attribute__((aligned(64), used));
@@ -614,7 +688,7 @@ movdir64b_riprel(void *dst, uint64_t *marker)
 }
 
 static int
-movdir64b_check(bool want_sigsegv)
+movdir64b_check(void)
 {
 	struct sim_trap_stats before, after;
 	struct trap_env e;
@@ -648,14 +722,13 @@ movdir64b_check(bool want_sigsegv)
 	printf("MOVDIR64B (%%rdx), %%rax and RIP-relative: one 64-byte store each, by the %s path (%s)\n",
 	       has ? "SIGSEGV" : "SIGILL",
 	       has ? "this CPU has MOVDIR64B" : "this CPU has no MOVDIR64B: #UD, emulated");
-	(void)want_sigsegv;
 	return env_close(&e);
 }
 
 static int
 test_sim_trap_movdir64b(void)
 {
-	return movdir64b_check(false);
+	return movdir64b_check();
 }
 PDK_TEST_REGISTER(sim_trap_movdir64b, fast, test_sim_trap_movdir64b);
 
@@ -666,7 +739,7 @@ test_sim_trap_movdir64b_sigsegv(void)
 		printf("skipped: this CPU has no MOVDIR64B, so a MOVDIR64B to a trapped page never faults with SIGSEGV here (the SIGILL path is sim_trap_movdir64b)\n");
 		return TEST_SKIPPED;
 	}
-	return movdir64b_check(true);
+	return movdir64b_check();
 }
 PDK_TEST_REGISTER(sim_trap_movdir64b_sigsegv, fast, test_sim_trap_movdir64b_sigsegv);
 
@@ -707,19 +780,21 @@ run_child(void (*fn)(void *), void *arg, struct child *ch)
 }
 
 /*
- * The child ended by @p sig as without the trap; under ASan the previous
- * handler was the sanitizer's, which reports @p asan and exits instead.
+ * The child ended by @p sig as without the trap; under ASan or TSan the
+ * previous handler was the sanitizer's, which reports @p asan and exits
+ * instead (or aborts, with abort_on_error=1 as test/pdk.sh runs ASan).
  */
 static int
 check_death(const struct child *ch, int sig, const char *asan)
 {
 	if (WIFSIGNALED(ch->status) && WTERMSIG(ch->status) == sig)
 		return TEST_SUCCESS;
-	TEST_ASSERT(UNDER_ASAN && WIFEXITED(ch->status) && WEXITSTATUS(ch->status) != 0 &&
-		    strstr(ch->out, asan) != NULL,
+	TEST_ASSERT(UNDER_SANITIZER && strstr(ch->out, asan) != NULL &&
+		    ((WIFEXITED(ch->status) && WEXITSTATUS(ch->status) != 0) ||
+		     (WIFSIGNALED(ch->status) && WTERMSIG(ch->status) == SIGABRT)),
 		    "child status 0x%x, expected death by signal %d (%s); its stderr:\n%s",
 		    ch->status, sig, strsignal(sig), ch->out);
-	printf("(ASan's own handler, chained to, reported \"%s\")\n", asan);
+	printf("(the sanitizer's own handler, chained to, reported \"%s\")\n", asan);
 	return TEST_SUCCESS;
 }
 
@@ -737,6 +812,18 @@ child_segv(void *arg)
 	_exit(0);
 }
 
+static void
+child_jump(void *arg)
+{
+	struct trap_env e;
+
+	(void)arg;
+	if (env_open(&e, "trap bystander region") != TEST_SUCCESS)
+		_exit(3);
+	((void (*)(void))(uintptr_t)e.region)();	/* executing from the BAR */
+	_exit(0);
+}
+
 static int
 test_sim_trap_segv_not_ours(void)
 {
@@ -745,13 +832,18 @@ test_sim_trap_segv_not_ours(void)
 
 	TEST_ASSERT(hole != MAP_FAILED, "mmap: %s", strerror(errno));
 	if (run_child(child_segv, NULL, &ch) != TEST_SUCCESS ||
-	    check_death(&ch, SIGSEGV, "AddressSanitizer: SEGV") != TEST_SUCCESS)
+	    check_death(&ch, SIGSEGV, "Sanitizer: SEGV") != TEST_SUCCESS)
 		return TEST_FAILED;
 	/* a PROT_NONE page that is not a region: still a crash */
 	if (run_child(child_segv, hole, &ch) != TEST_SUCCESS ||
-	    check_death(&ch, SIGSEGV, "AddressSanitizer: SEGV") != TEST_SUCCESS)
+	    check_death(&ch, SIGSEGV, "Sanitizer: SEGV") != TEST_SUCCESS)
 		return TEST_FAILED;
 	TEST_ASSERT(strstr(ch.out, "sim-trap") == NULL, "the trap logged a fault not its own:\n%s", ch.out);
+	/* a jump into a region: an instruction fetch, not an access */
+	if (run_child(child_jump, NULL, &ch) != TEST_SUCCESS ||
+	    check_death(&ch, SIGSEGV, "Sanitizer: SEGV") != TEST_SUCCESS)
+		return TEST_FAILED;
+	TEST_ASSERT(strstr(ch.out, "sim-trap") == NULL, "the trap logged a fetch from a region:\n%s", ch.out);
 	munmap(hole, PG);
 	return TEST_SUCCESS;
 }
@@ -788,14 +880,14 @@ test_sim_trap_sigill_not_ours(void)
 	struct child ch;
 
 	if (run_child(child_ud2, NULL, &ch) != TEST_SUCCESS ||
-	    check_death(&ch, SIGILL, "AddressSanitizer: ILL") != TEST_SUCCESS)
+	    check_death(&ch, SIGILL, "Sanitizer: ILL") != TEST_SUCCESS)
 		return TEST_FAILED;
 	if (cpu_has(CPUID7_ECX_MOVDIR64B)) {
 		printf("this CPU has MOVDIR64B: the ordinary-memory MOVDIR64B case does not apply\n");
 		return TEST_SUCCESS;
 	}
 	if (run_child(child_movdir64b_ordinary, NULL, &ch) != TEST_SUCCESS ||
-	    check_death(&ch, SIGILL, "AddressSanitizer: ILL") != TEST_SUCCESS)
+	    check_death(&ch, SIGILL, "Sanitizer: ILL") != TEST_SUCCESS)
 		return TEST_FAILED;
 	return TEST_SUCCESS;
 }
@@ -815,6 +907,58 @@ child_unknown(void *arg)
 	_exit(0);
 }
 
+/* more that the trap refuses, each with its reason */
+static const struct {
+	const char *what, *why;
+} refused_insns[] = {
+	{ "rep movsb", "opcode not decoded" },
+	{ "vpaddd", "VEX.vvvv names a register (not a plain move)" },
+	{ "mulq", "F6/F7 MUL, IMUL, DIV, IDIV or /1" },
+	{ "pushq", "FE/FF other than INC, DEC" },
+	{ "vmovdqu64 (EVEX)", "opcode not decoded" },
+	{ "movaps, misaligned", NULL },
+};
+
+static void
+child_refused_insn(void *arg)
+{
+	unsigned int i = (unsigned int)(uintptr_t)arg;
+	struct trap_env e;
+	uint8_t *m;
+
+	if (env_open(&e, "dsa0 BAR0 (simulated)") != TEST_SUCCESS)
+		_exit(3);
+	m = e.region + BASE;
+	switch (i) {
+	case 0:
+		{
+			unsigned long n = 8;
+
+			__asm__ volatile("rep movsb" : "+S"(m), "+D"(e.plain), "+c"(n) : : "memory");
+		}
+		break;
+	case 1:
+		__asm__ volatile("vpaddd (%0), %%xmm1, %%xmm2" : : "r"(m) : "memory", "xmm2");
+		break;
+	case 2:
+		__asm__ volatile("mulq (%0)" : : "r"(m) : "memory", "rax", "rdx", "cc");
+		break;
+	case 3:
+		__asm__ volatile("pushq (%0)\n\tpopq %%rax" : : "r"(m) : "memory", "rax");
+		break;
+	case 4:
+		if (!__builtin_cpu_supports("avx512f"))
+			_exit(5);
+		__asm__ volatile("vmovdqu64 (%0), %%zmm1" : : "r"(m) : "memory", "xmm1");
+		break;
+	default:
+		/* #GP on the CPU, before the page fault: not the trap's, a real SIGSEGV */
+		__asm__ volatile("movaps 8(%0), %%xmm1" : : "r"(m) : "memory", "xmm1");
+		break;
+	}
+	_exit(0);
+}
+
 static void
 child_read_fails(void *arg)
 {
@@ -825,6 +969,32 @@ child_read_fails(void *arg)
 		_exit(3);
 	e.fake.fail = -EIO;
 	(void)*(volatile uint32_t *)(e.region + 0x24);
+	_exit(0);
+}
+
+static int
+fail_write(void *priv, uint64_t off, const void *val, unsigned int width)
+{
+	(void)priv;
+	(void)off;
+	(void)val;
+	(void)width;
+	return -EACCES;
+}
+
+static void
+child_write_fails(void *arg)
+{
+	static const struct sim_trap_ops ro_ops = { .read = fake_read, .write = fail_write };
+	static struct fake f;
+	uint8_t *r;
+
+	(void)arg;
+	pthread_mutex_init(&f.lock, NULL);
+	if (sim_trap_map(PG, &ro_ops, &f, "read-only BAR (simulated)", (void **)&r) != 0)
+		_exit(3);
+	/* a read-modify-write: the read succeeds, the write fails */
+	__asm__ volatile("lock incl 0x30(%0)" : : "r"(r) : "memory", "cc");
 	_exit(0);
 }
 
@@ -857,9 +1027,10 @@ static int
 test_sim_trap_refused(void)
 {
 	struct child ch;
+	unsigned int i;
 
 	if (run_child(child_unknown, NULL, &ch) != TEST_SUCCESS ||
-	    check_death(&ch, SIGBUS, "AddressSanitizer: BUS") != TEST_SUCCESS)
+	    check_death(&ch, SIGBUS, "Sanitizer: BUS") != TEST_SUCCESS)
 		return TEST_FAILED;
 	TEST_ASSERT(strstr(ch.out, "PDK ERR sim-trap: dsa0 BAR0 (simulated): access at offset 0x108") != NULL &&
 		    strstr(ch.out, "(bytes at RIP f3 48 0f b8 46 08") != NULL &&
@@ -867,12 +1038,42 @@ test_sim_trap_refused(void)
 		    "no refusal line naming the region, the offset, the bytes:\n%s", ch.out);
 	printf("the child's stderr:\n%s", ch.out);
 
+	for (i = 0; i < sizeof(refused_insns) / sizeof(refused_insns[0]); i++) {
+		if (run_child(child_refused_insn, (void *)(uintptr_t)i, &ch) != TEST_SUCCESS)
+			return TEST_FAILED;
+		if (WIFEXITED(ch.status) && WEXITSTATUS(ch.status) == 5) {
+			printf("%s: not run, no AVX-512 on this CPU\n", refused_insns[i].what);
+			continue;
+		}
+		if (refused_insns[i].why == NULL) {
+			/* the alignment #GP: si_addr is not in the region, the previous handler's */
+			if (check_death(&ch, SIGSEGV, "Sanitizer: SEGV") != TEST_SUCCESS)
+				return TEST_FAILED;
+			TEST_ASSERT(strstr(ch.out, "sim-trap") == NULL, "%s: logged by the trap:\n%s",
+				    refused_insns[i].what, ch.out);
+			continue;
+		}
+		if (check_death(&ch, SIGBUS, "Sanitizer: BUS") != TEST_SUCCESS)
+			return TEST_FAILED;
+		TEST_ASSERT(strstr(ch.out, "not an instruction the trap decodes") != NULL &&
+			    strstr(ch.out, refused_insns[i].why) != NULL,
+			    "%s: no refusal line with \"%s\":\n%s", refused_insns[i].what,
+			    refused_insns[i].why, ch.out);
+	}
+
 	if (run_child(child_read_fails, NULL, &ch) != TEST_SUCCESS ||
-	    check_death(&ch, SIGBUS, "AddressSanitizer: BUS") != TEST_SUCCESS)
+	    check_death(&ch, SIGBUS, "Sanitizer: BUS") != TEST_SUCCESS)
 		return TEST_FAILED;
 	TEST_ASSERT(strstr(ch.out, "dsa0 BAR0 (simulated): access at offset 0x24") != NULL &&
 		    strstr(ch.out, "the device's read callback failed: Input/output error (-5)") != NULL,
 		    "no line for the failed read:\n%s", ch.out);
+
+	if (run_child(child_write_fails, NULL, &ch) != TEST_SUCCESS ||
+	    check_death(&ch, SIGBUS, "Sanitizer: BUS") != TEST_SUCCESS)
+		return TEST_FAILED;
+	TEST_ASSERT(strstr(ch.out, "read-only BAR (simulated): access at offset 0x30") != NULL &&
+		    strstr(ch.out, "the device's write callback failed: Permission denied (-13)") != NULL,
+		    "no line for the failed write of the read-modify-write:\n%s", ch.out);
 
 	if (run_child(child_straddle, NULL, &ch) != TEST_SUCCESS)
 		return TEST_FAILED;
@@ -880,7 +1081,7 @@ test_sim_trap_refused(void)
 		printf("straddle case not run: the page before the region is taken\n");
 		return TEST_SUCCESS;
 	}
-	if (check_death(&ch, SIGBUS, "AddressSanitizer: BUS") != TEST_SUCCESS)
+	if (check_death(&ch, SIGBUS, "Sanitizer: BUS") != TEST_SUCCESS)
 		return TEST_FAILED;
 	TEST_ASSERT(strstr(ch.out, "access at offset 0x0") != NULL &&
 		    strstr(ch.out, "straddles the region's edge") != NULL,
@@ -938,7 +1139,7 @@ test_sim_trap_chain_sigaction(void)
 	TEST_ASSERT_LOGGED_ONCE("signal 10 is not one the trap handles");
 	test_log_capture_stop();
 	TEST_ASSERT_OK(sim_trap_chain_sigaction(SIGSEGV, NULL, &old));
-	TEST_ASSERT(UNDER_ASAN || ((old.sa_flags & SA_SIGINFO) == 0 && old.sa_handler == SIG_DFL),
+	TEST_ASSERT(UNDER_SANITIZER || ((old.sa_flags & SA_SIGINFO) == 0 && old.sa_handler == SIG_DFL),
 		    "the disposition before the trap was not SIG_DFL");
 	if (run_child(child_program_handler, NULL, &ch) != TEST_SUCCESS)
 		return TEST_FAILED;
@@ -972,9 +1173,9 @@ test_sim_trap_api(void)
 	TEST_ASSERT_RC(sim_trap_map(PG, NULL, &f, "r", &a), -EINVAL);
 	TEST_ASSERT_LOGGED_ONCE("map: NULL ops");
 	test_log_clear();
-	TEST_ASSERT_RC(sim_trap_unmap(&f, PG), -EINVAL);
-	TEST_ASSERT_LOGGED_ONCE("not a whole trapped region");
-	test_log_clear();
+	/* not a region: -ENOENT and no line (a preload's munmap() of ordinary memory) */
+	TEST_ASSERT_RC(sim_trap_unmap(&f, PG), -ENOENT);
+	TEST_ASSERT_EQ(test_log_errors(), 0);
 
 	/* every slot, then one more; a partial unmap is refused */
 	for (n = 0; n < SIM_TRAP_MAX_REGIONS; n++)
@@ -986,12 +1187,13 @@ test_sim_trap_api(void)
 	TEST_ASSERT_LOGGED_ONCE("one too many: map: all 64 trapped regions are in use");
 	test_log_clear();
 	TEST_ASSERT_RC(sim_trap_unmap(addrs[0], 2 * PG), -EINVAL);
-	TEST_ASSERT_LOGGED_ONCE("not a whole trapped region");
+	TEST_ASSERT_LOGGED_ONCE("slot: unmap");
+	TEST_ASSERT_LOGGED_ONCE("part of a trapped region");
 	test_log_clear();
 	for (i = 0; i < n; i++)
 		TEST_ASSERT_OK(sim_trap_unmap(addrs[i], i & 1 ? PG : 100));
-	TEST_ASSERT_RC(sim_trap_unmap(addrs[0], 100), -EINVAL);	/* twice */
-	test_log_clear();
+	TEST_ASSERT_RC(sim_trap_unmap(addrs[0], 100), -ENOENT);	/* twice */
+	TEST_ASSERT_EQ(test_log_errors(), 0);
 	/* a slot is free again, and the region is gone: mapped again, it works */
 	TEST_ASSERT_OK(sim_trap_init());
 	TEST_ASSERT_OK(sim_trap_map(PG, &fake_ops, &f, "again", &a));
@@ -999,6 +1201,22 @@ test_sim_trap_api(void)
 	f.mem[0] = 0x7e;
 	TEST_ASSERT_EQ(*(volatile uint8_t *)a, 0x7e);
 	TEST_ASSERT_OK(sim_trap_unmap(a, PG));
+	TEST_ASSERT_EQ(test_log_errors(), 0);
+
+	/* at a fixed address, over a reservation (as DPDK maps a BAR) */
+	a = mmap(NULL, 2 * PG, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	TEST_ASSERT(a != MAP_FAILED, "mmap: %s", strerror(errno));
+	TEST_ASSERT_OK(sim_trap_map_fixed(a, 2 * PG, &fake_ops, &f, "fixed"));
+	f.mem[4] = 0x5c;
+	TEST_ASSERT_EQ(*(volatile uint8_t *)((uint8_t *)a + 4), 0x5c);
+	TEST_ASSERT_RC(sim_trap_map_fixed((uint8_t *)a + PG, PG, &fake_ops, &f, "over it"), -EEXIST);
+	TEST_ASSERT_LOGGED_ONCE("over it: map at");
+	TEST_ASSERT_LOGGED_ONCE("overlaps a trapped region");
+	test_log_clear();
+	TEST_ASSERT_RC(sim_trap_map_fixed((uint8_t *)a + 1, PG, &fake_ops, &f, "odd"), -EINVAL);
+	TEST_ASSERT_LOGGED_ONCE("not page-aligned");
+	test_log_clear();
+	TEST_ASSERT_OK(sim_trap_unmap(a, 2 * PG));
 	TEST_ASSERT_EQ(test_log_errors(), 0);
 	test_log_capture_stop();
 	return TEST_SUCCESS;
@@ -1032,7 +1250,7 @@ hammer(void *arg)
 	return NULL;
 }
 
-static volatile bool churn_stop;
+static _Atomic bool churn_stop;
 
 /* a third thread maps and unmaps regions meanwhile: the lookup must not mind */
 static void *

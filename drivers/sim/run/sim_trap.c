@@ -111,24 +111,37 @@ region_holds(const struct region *r, uint64_t addr, uint64_t width)
 
 /* ---- the bus the executor uses: a region's ops at an offset ---- */
 
+struct bus_ctx {
+	struct region *r;
+	const char *failed;	/* which callback failed, for the log */
+};
+
 static int
 bus_read(void *ctx, uint64_t addr, void *val, unsigned int width)
 {
-	struct region *r = ctx;
+	struct bus_ctx *b = ctx;
+	int rc;
 
 	atomic_fetch_add_explicit(&stats.reads, 1, memory_order_relaxed);
-	return r->ops->read(r->priv, addr - r->base, val, width);
+	rc = b->r->ops->read(b->r->priv, addr - b->r->base, val, width);
+	if (rc < 0)
+		b->failed = "the device's read callback failed";
+	return rc;
 }
 
 static int
 bus_write(void *ctx, uint64_t addr, const void *val, unsigned int width)
 {
-	struct region *r = ctx;
+	struct bus_ctx *b = ctx;
+	int rc;
 
 	atomic_fetch_add_explicit(&stats.writes, 1, memory_order_relaxed);
 	if (width == 64)
 		atomic_fetch_add_explicit(&stats.stores64, 1, memory_order_relaxed);
-	return r->ops->write(r->priv, addr - r->base, val, width);
+	rc = b->r->ops->write(b->r->priv, addr - b->r->base, val, width);
+	if (rc < 0)
+		b->failed = "the device's write callback failed";
+	return rc;
 }
 
 /* ---- the handlers ---- */
@@ -188,12 +201,20 @@ handle(int sig, const siginfo_t *si, ucontext_t *uc)
 {
 	struct sim_trap_x86_insn in;
 	struct sim_trap_x86_bus bus;
+	struct bus_ctx bctx;
 	struct region *r, *other;
 	uint64_t fault;
 	int rc;
 
 	if (si->si_code <= 0)
 		return false;	/* sent by kill() or sigqueue(), not a fault */
+	r = region_get((uint64_t)uc->uc_mcontext.gregs[REG_RIP]);
+	if (r != NULL) {
+		/* executing from a BAR: a jump gone wrong; reading the
+		 * "instruction" would fault in here, and it is no access */
+		region_put(r);
+		return false;
+	}
 	if (sig == SIGSEGV) {
 		fault = (uint64_t)(uintptr_t)si->si_addr;
 		r = region_get(fault);
@@ -232,13 +253,13 @@ handle(int sig, const siginfo_t *si, ucontext_t *uc)
 		       "an access that straddles the region's edge (or two regions)");
 		goto out;
 	}
-	bus = (struct sim_trap_x86_bus){ .read = bus_read, .write = bus_write, .ctx = r };
+	bctx = (struct bus_ctx){ .r = r };
+	bus = (struct sim_trap_x86_bus){ .read = bus_read, .write = bus_write, .ctx = &bctx };
 	rc = sim_trap_x86_exec(uc, &in, &bus);
-	if (rc == -ENOTSUP)
-		refuse(r, uc, &in, fault, rc, "not an instruction the trap decodes");
+	if (rc < 0 && bctx.failed != NULL)
+		refuse(r, uc, &in, fault, rc, bctx.failed);
 	else if (rc < 0)
-		refuse(r, uc, &in, fault, rc, in.writes ? "the device's write callback failed"
-							: "the device's read callback failed");
+		refuse(r, uc, &in, fault, rc, "not an instruction the trap decodes");
 	else if (sig == SIGILL)
 		atomic_fetch_add_explicit(&stats.sigill_emulated, 1, memory_order_relaxed);
 out:
@@ -348,37 +369,47 @@ page_round(size_t len)
 	return (len + pg - 1) & ~(pg - 1);
 }
 
-/* A region at @p at (MAP_FIXED, replacing what is there) or where the kernel puts it (NULL). */
-static int
-trap_map(void *at, size_t len, const struct sim_trap_ops *ops, void *priv, const char *name,
-	 void **addr)
+/* Does [a, a + len) meet a LIVE region? (not for the handlers: no pin) */
+static struct region *
+region_overlapping(uintptr_t a, size_t len)
 {
-	const char *obj = name != NULL ? name : "(unnamed region)";
 	struct region *r;
-	size_t rlen;
-	uint64_t s;
-	void *p;
+	uintptr_t b;
+	size_t l;
 	unsigned int i;
-	int rc;
 
-	if (pdk_log_null(addr, COMP, obj, "pass where to return the address", "map: NULL addr") ||
-	    pdk_log_null(ops, COMP, obj, "pass the region's read and write", "map: NULL ops"))
+	for (i = 0; i < SIM_TRAP_MAX_REGIONS; i++) {
+		r = &regions[i];
+		if ((atomic_load(&r->state) & 3) != ST_LIVE)
+			continue;
+		b = __atomic_load_n(&r->base, __ATOMIC_RELAXED);
+		l = __atomic_load_n(&r->len, __ATOMIC_RELAXED);
+		if (a < b + l && b < a + len)
+			return r;
+	}
+	return NULL;
+}
+
+static int
+map_args(size_t len, const struct sim_trap_ops *ops, const char *obj)
+{
+	if (pdk_log_null(ops, COMP, obj, "pass the region's read and write", "map: NULL ops"))
 		return -EINVAL;
 	if (ops->read == NULL || ops->write == NULL || len == 0 || len > SIZE_MAX / 2)
 		return pdk_log_fail(COMP, obj, -EINVAL, "pass a non-zero length and both callbacks",
 				    "map of %zu bytes: %s", len,
 				    len == 0 || len > SIZE_MAX / 2 ? "bad length" : "NULL read or write");
-	rc = sim_trap_init();
-	if (rc < 0)
-		return rc;
-	rlen = page_round(len);
-	if (at != NULL && ((uintptr_t)at & (page_round(1) - 1)) != 0)
-		return pdk_log_fail(COMP, obj, -EINVAL, "pass a page-aligned address",
-				    "map at %p: not page aligned", at);
-	p = mmap(at, rlen, PROT_NONE,
-		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | (at != NULL ? MAP_FIXED : 0), -1, 0);
-	if (p == MAP_FAILED)
-		return pdk_log_fail(COMP, obj, -errno, NULL, "mmap of %zu bytes PROT_NONE", rlen);
+	return sim_trap_init();
+}
+
+/* Register the PROT_NONE range @p p as a region; on failure, @p p is unmapped. */
+static int
+region_add(void *p, size_t rlen, const struct sim_trap_ops *ops, void *priv, const char *obj)
+{
+	struct region *r;
+	uint64_t s = 0;
+	unsigned int i;
+
 	for (i = 0; i < SIM_TRAP_MAX_REGIONS; i++) {
 		r = &regions[i];
 		s = atomic_load(&r->state);
@@ -397,7 +428,6 @@ trap_map(void *at, size_t len, const struct sim_trap_ops *ops, void *priv, const
 	__atomic_store_n(&r->base, (uintptr_t)p, __ATOMIC_RELAXED);
 	__atomic_store_n(&r->len, rlen, __ATOMIC_RELAXED);
 	atomic_store(&r->state, (s & ~3ull) | ST_LIVE);
-	*addr = p;
 	return 0;
 }
 
@@ -405,57 +435,51 @@ int
 sim_trap_map(size_t len, const struct sim_trap_ops *ops, void *priv, const char *name,
 	     void **addr)
 {
-	return trap_map(NULL, len, ops, priv, name, addr);
-}
-
-int
-sim_trap_map_at(void *at, size_t len, const struct sim_trap_ops *ops, void *priv,
-		const char *name)
-{
+	const char *obj = name != NULL ? name : "(unnamed region)";
+	size_t rlen;
 	void *p;
+	int rc;
 
-	if (at == NULL)
-		return pdk_log_fail(COMP, name, -EINVAL, "pass the address to map at",
-				    "map at NULL");
-	return trap_map(at, len, ops, priv, name, &p);
+	if (pdk_log_null(addr, COMP, obj, "pass where to return the address", "map: NULL addr"))
+		return -EINVAL;
+	rc = map_args(len, ops, obj);
+	if (rc < 0)
+		return rc;
+	rlen = page_round(len);
+	p = mmap(NULL, rlen, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (p == MAP_FAILED)
+		return pdk_log_fail(COMP, obj, -errno, NULL, "mmap of %zu bytes PROT_NONE", rlen);
+	rc = region_add(p, rlen, ops, priv, obj);
+	if (rc == 0)
+		*addr = p;
+	return rc;
 }
 
 int
-sim_trap_untrap_range(void *addr, size_t len, void (*release)(void *priv))
+sim_trap_map_fixed(void *addr, size_t len, const struct sim_trap_ops *ops, void *priv,
+		   const char *name)
 {
-	uintptr_t lo = (uintptr_t)addr, hi = lo + page_round(len);
-	struct region *r;
-	unsigned int i, n = 0;
-	uint64_t s;
+	const char *obj = name != NULL ? name : "(unnamed region)";
+	size_t rlen;
+	void *p;
+	int rc;
 
-	/* Refuse before changing anything: a munmap that splits a region would leave half a BAR. */
-	for (i = 0; i < SIM_TRAP_MAX_REGIONS; i++) {
-		r = &regions[i];
-		s = atomic_load(&r->state);
-		if ((s & 3) != ST_LIVE || r->base >= hi || r->base + r->len <= lo)
-			continue;
-		if (r->base < lo || r->base + r->len > hi)
-			return pdk_log_fail(COMP, r->name, -EINVAL,
-					    "unmap the whole trapped region",
-					    "munmap %p len %zu: cuts the trapped region in part",
-					    addr, len);
-	}
-	for (i = 0; i < SIM_TRAP_MAX_REGIONS; i++) {
-		r = &regions[i];
-		s = atomic_load(&r->state);
-		if ((s & 3) != ST_LIVE || r->base < lo || r->base + r->len > hi)
-			continue;
-		if (!atomic_compare_exchange_strong(&r->state, &s, (s & ~3ull) | ST_DYING))
-			continue;
-		while (atomic_load(&r->users) != 0)
-			sched_yield();
-		__atomic_store_n(&r->len, 0, __ATOMIC_RELAXED);
-		if (release != NULL)
-			release(r->priv);
-		atomic_store(&r->state, ((s >> 2) + 1) << 2 | ST_FREE);
-		n++;
-	}
-	return (int)n;
+	rc = map_args(len, ops, obj);
+	if (rc < 0)
+		return rc;
+	rlen = page_round(len);
+	if (addr == NULL || ((uintptr_t)addr & (page_size - 1)))
+		return pdk_log_fail(COMP, obj, -EINVAL, "pass a page-aligned address",
+				    "map at %p: not page-aligned", addr);
+	if (region_overlapping((uintptr_t)addr, rlen) != NULL)
+		return pdk_log_fail(COMP, obj, -EEXIST, "unmap the region that is there first",
+				    "map at %p len %zu: overlaps a trapped region", addr, rlen);
+	p = mmap(addr, rlen, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED,
+		 -1, 0);
+	if (p == MAP_FAILED)
+		return pdk_log_fail(COMP, obj, -errno, NULL, "mmap at %p of %zu bytes PROT_NONE",
+				    addr, rlen);
+	return region_add(p, rlen, ops, priv, obj);
 }
 
 int
@@ -470,22 +494,69 @@ sim_trap_unmap(void *addr, size_t len)
 	for (i = 0; i < SIM_TRAP_MAX_REGIONS; i++) {
 		r = &regions[i];
 		s = atomic_load(&r->state);
-		if ((s & 3) != ST_LIVE || r->base != (uintptr_t)addr ||
-		    (len != r->len && page_round(len) != r->len))
+		rlen = __atomic_load_n(&r->len, __ATOMIC_RELAXED);
+		if ((s & 3) != ST_LIVE || __atomic_load_n(&r->base, __ATOMIC_RELAXED) != (uintptr_t)addr ||
+		    (len != rlen && page_round(len) != rlen))
 			continue;
 		if (!atomic_compare_exchange_strong(&r->state, &s, (s & ~3ull) | ST_DYING))
 			continue;
 		/* no new handler takes it now; wait for those that did */
 		while (atomic_load(&r->users) != 0)
 			sched_yield();
-		rlen = r->len;
 		__atomic_store_n(&r->len, 0, __ATOMIC_RELAXED);
 		rc = munmap(addr, rlen) < 0 ? pdk_log_fail(COMP, r->name, -errno, NULL, "munmap of the region") : 0;
 		atomic_store(&r->state, ((s >> 2) + 1) << 2 | ST_FREE);
 		return rc;
 	}
-	return pdk_log_fail(COMP, NULL, -EINVAL, "pass an address and length that sim_trap_map() returned",
-			    "unmap %p len %zu: not a whole trapped region", addr, len);
+	r = region_overlapping((uintptr_t)addr, len ? len : 1);
+	if (r == NULL)
+		return -ENOENT;	/* not the trap's: the caller's munmap() is the real one */
+	return pdk_log_fail(COMP, r->name, -EINVAL, "unmap the whole region, as sim_trap_map() returned it",
+			    "unmap %p len %zu: part of a trapped region", addr, len);
+}
+
+int
+sim_trap_untrap_range(void *addr, size_t len, void (*release)(void *priv))
+{
+	uintptr_t lo = (uintptr_t)addr, hi = lo + page_round(len);
+	struct region *r;
+	uintptr_t base;
+	size_t rlen;
+	unsigned int i, n = 0;
+	uint64_t s;
+
+	/* Refuse before changing anything: a munmap that splits a region would leave half a BAR. */
+	for (i = 0; i < SIM_TRAP_MAX_REGIONS; i++) {
+		r = &regions[i];
+		s = atomic_load(&r->state);
+		base = __atomic_load_n(&r->base, __ATOMIC_RELAXED);
+		rlen = __atomic_load_n(&r->len, __ATOMIC_RELAXED);
+		if ((s & 3) != ST_LIVE || base >= hi || base + rlen <= lo)
+			continue;
+		if (base < lo || base + rlen > hi)
+			return pdk_log_fail(COMP, r->name, -EINVAL, "unmap the whole trapped region",
+					    "munmap %p len %zu: cuts the trapped region in part",
+					    addr, len);
+	}
+	for (i = 0; i < SIM_TRAP_MAX_REGIONS; i++) {
+		r = &regions[i];
+		s = atomic_load(&r->state);
+		base = __atomic_load_n(&r->base, __ATOMIC_RELAXED);
+		rlen = __atomic_load_n(&r->len, __ATOMIC_RELAXED);
+		if ((s & 3) != ST_LIVE || base < lo || base + rlen > hi)
+			continue;
+		if (!atomic_compare_exchange_strong(&r->state, &s, (s & ~3ull) | ST_DYING))
+			continue;
+		/* no new handler takes it now; wait for those that did */
+		while (atomic_load(&r->users) != 0)
+			sched_yield();
+		__atomic_store_n(&r->len, 0, __ATOMIC_RELAXED);
+		if (release != NULL)
+			release(r->priv);
+		atomic_store(&r->state, ((s >> 2) + 1) << 2 | ST_FREE);
+		n++;
+	}
+	return (int)n;
 }
 
 void

@@ -92,33 +92,41 @@ int sim_trap_map(size_t len, const struct sim_trap_ops *ops, void *priv, const c
 		 void **addr);
 
 /**
- * sim_trap_map() at a given address, as mmap(MAP_FIXED) maps: whatever was
- * mapped at [@p at, @p at + @p len) is replaced (a program that reserved
- * address space first, as DPDK's EAL does for BARs, maps into it).
- * @param at  page aligned, not NULL
- * @return as sim_trap_map()
+ * sim_trap_map() at @p addr exactly, replacing what is mapped there as
+ * mmap(MAP_FIXED) does: for a program that reserves an address range first
+ * and then maps its BAR over it (DPDK's VFIO BAR mapping does).
+ * @param addr  page-aligned
+ * @param len  as for sim_trap_map()
+ * @param ops  as for sim_trap_map()
+ * @param priv  as for sim_trap_map()
+ * @param name  as for sim_trap_map()
+ * @return 0, -EINVAL, -EEXIST (the range meets a trapped region), -ENOSPC,
+ *   or the -errno of mmap; each logged.
  */
-int sim_trap_map_at(void *at, size_t len, const struct sim_trap_ops *ops, void *priv,
-		    const char *name);
-
-/**
- * Untrap every region inside [@p addr, @p addr + @p len), leaving the pages
- * mapped (PROT_NONE, no longer trapped) for the caller's own munmap of the
- * whole range: what a munmap that covers BAR mappings and other memory
- * does. Each region's @p release(priv) is called once no handler uses it.
- * @return the number of regions untrapped (0: none there), or -EINVAL
- *   (logged, nothing changed) when the range cuts a region in part.
- */
-int sim_trap_untrap_range(void *addr, size_t len, void (*release)(void *priv));
+int sim_trap_map_fixed(void *addr, size_t len, const struct sim_trap_ops *ops, void *priv,
+		       const char *name);
 
 /**
  * Untrap and unmap a whole region, given as sim_trap_map() returned it
  * (@p len as passed there, or its page-rounded value). Waits until no
  * handler uses the region any more, so its ops and priv may be freed on
  * return. Must not be called from the region's own ops.
- * @return 0, -EINVAL (not a whole region; logged) or the -errno of munmap.
+ * @return 0; -ENOENT, not logged, when the range meets no region (a
+ *   preload's munmap() then calls the real one); -EINVAL (part of a region;
+ *   logged); or the -errno of munmap.
  */
 int sim_trap_unmap(void *addr, size_t len);
+
+/**
+ * Untrap every region inside [@p addr, @p addr + @p len), leaving its pages
+ * mapped (PROT_NONE, no longer trapped) for the caller's own munmap of the
+ * whole range: what a munmap() that covers BAR mappings and other memory at
+ * once needs. Each region's @p release(priv) is called once no handler uses
+ * it. Must not be called from a region's own ops.
+ * @return the number of regions untrapped (0: none there), or -EINVAL
+ *   (logged, nothing changed) when the range cuts a region in part.
+ */
+int sim_trap_untrap_range(void *addr, size_t len, void (*release)(void *priv));
 
 /** What the trap did since the process started. */
 struct sim_trap_stats {

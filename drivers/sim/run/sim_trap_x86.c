@@ -720,6 +720,13 @@ decode_simd(struct dec *d, unsigned int pp, bool vex)
 	return rc;
 }
 
+/* the mandatory prefix of a legacy SSE opcode: F3 or F2 before 66 (SDM vol. 2, 2.1.2) */
+static unsigned int
+simd_pp(const struct dec *d)
+{
+	return d->pf3 ? 2 : d->pf2 ? 3 : d->p66 ? 1 : 0;
+}
+
 static int
 decode_0f(struct dec *d)
 {
@@ -754,7 +761,7 @@ decode_0f(struct dec *d)
 			return refuse(d, "MOVNTI with 66");
 		return mem_op(d, K_STORE, rex_w(d) ? 8 : 4);
 	default:
-		return decode_simd(d, d->p66 ? 1 : d->pf3 ? 2 : d->pf2 ? 3 : 0, false);
+		return decode_simd(d, simd_pp(d), false);
 	}
 }
 
@@ -788,7 +795,7 @@ decode_0f38(struct dec *d)
 		in->dir_store = true;
 		return rc;
 	}
-	return decode_simd(d, d->p66 ? 1 : d->pf3 ? 2 : d->pf2 ? 3 : 0, false);
+	return decode_simd(d, simd_pp(d), false);
 }
 
 /* VEX (C5: 2 bytes, C4: 3 bytes): only the moves of decode_simd() */

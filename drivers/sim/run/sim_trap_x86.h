@@ -32,7 +32,7 @@ struct sim_trap_x86_bus {
 	void *ctx;
 };
 
-/** A decoded instruction (the fields after "addr" are the executor's). */
+/** A decoded instruction: what the caller checks, then the executor's own fields. */
 struct sim_trap_x86_insn {
 	uint8_t bytes[SIM_TRAP_X86_MAX_LEN];
 	unsigned int nbytes;	/* bytes fetched (the instruction's, when decoded) */
