@@ -30,6 +30,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -67,6 +68,7 @@ struct run_real {
 	int (*dup2)(int, int);
 	int (*dup3)(int, int, int);
 	int (*fcntl)(int, int, ...);
+	int (*sigaction)(int, const struct sigaction *, struct sigaction *);
 };
 
 static void *
@@ -106,6 +108,7 @@ run_real(void)
 		real.dup2 = run_next("dup2");
 		real.dup3 = run_next("dup3");
 		real.fcntl = run_next("fcntl");
+		real.sigaction = run_next("sigaction");
 		found = true;
 	}
 	return &real;
@@ -529,6 +532,33 @@ munmap(void *addr, size_t len)
 	return REAL(munmap)(addr, len);
 }
 
+/* ---- signals ---- */
+
+/*
+ * The trap's SIGSEGV and SIGILL handlers stay first: a program that sets its
+ * own gets the faults that are not the trap's, as it would without the
+ * runner (sim_trap_chain_sigaction()).
+ */
+RUN_EXPORT int
+sigaction(int sig, const struct sigaction *act, struct sigaction *oldact)
+{
+	if ((sig == SIGSEGV || sig == SIGILL) && run_sim != NULL && run_nested == 0)
+		return (int)run_ret(sim_trap_chain_sigaction(sig, act, oldact));
+	return REAL(sigaction)(sig, act, oldact);
+}
+
+/* glibc's signal() calls its internal sigaction, which no interposer sees. */
+RUN_EXPORT sighandler_t
+signal(int sig, sighandler_t handler)
+{
+	struct sigaction act = { .sa_handler = handler, .sa_flags = SA_RESTART }, old;
+
+	sigemptyset(&act.sa_mask);
+	if (sigaction(sig, &act, &old) < 0)
+		return SIG_ERR;
+	return old.sa_handler;
+}
+
 /* ---- the machine ---- */
 
 __attribute__((constructor)) static void
@@ -553,7 +583,9 @@ run_init(void)
 		_exit(125);
 	}
 	run_sys = pdk_sim_sys(run_sim);
+	run_nested++;		/* the trap installs its handlers with the real sigaction */
 	rc = sim_trap_init();
+	run_nested--;
 	if (rc < 0) {
 		fprintf(stderr, "pdk-sim-run: the BAR trap could not be installed: %s\n",
 			strerror(-rc));
