@@ -14,7 +14,7 @@
  *   TYPE1v2 and UNMAP_ALL (vfio_iommu_type1_check_extension()); DMA_CC_IOMMU
  *   only with an IOMMU set; no NOIOMMU driver is registered
  *   (CONFIG_VFIO_NOIOMMU off, as in the VM's kernel). The sim does not model
- *   VFIO_DMA_MAP_FLAG_VADDR, so it answers UPDATE_VADDR with 0 where the
+ *   VFIO_DMA_UNMAP_FLAG_VADDR, so it answers UPDATE_VADDR with 0 where the
  *   kernel says 1 (doc/sim.md).
  * - VFIO_SET_IOMMU needs a group and no IOMMU yet (-EINVAL), a type type1
  *   opens (-ENODEV otherwise: no driver took it); then every group's
