@@ -6,7 +6,8 @@
  * The simulated legacy VFIO container, /dev/vfio/vfio, with the type1 IOMMU
  * driver behind it: drivers/vfio/container.c and
  * drivers/vfio/vfio_iommu_type1.c, the interface DPDK's VFIO layer drives.
- * The rules, each from those files:
+ * The rules, each from those files (kernel-facts K22: as Linux 7.3.4 answers
+ * them in the VM):
  *
  * - VFIO_GET_API_VERSION is VFIO_API_VERSION; VFIO_CHECK_EXTENSION asks the
  *   driver set, or before VFIO_SET_IOMMU every registered driver
