@@ -5,8 +5,8 @@
 /*
  * The legacy VFIO uAPI (/dev/vfio/vfio containers with the type1 IOMMU,
  * /dev/vfio/N groups) as the simulated kernel must answer it: the rules of
- * drivers/vfio/container.c, group.c and vfio_iommu_type1.c (doc/sim.md,
- * "Legacy VFIO container and groups").
+ * drivers/vfio/container.c, group.c and vfio_iommu_type1.c (kernel-facts
+ * K22; doc/sim.md, "Legacy VFIO container and groups").
  *
  * Each refusal is asserted three ways: the errno, that the sim changed
  * nothing (TEST_RULE), and on the sim the DEBUG line the rule logged. The

@@ -290,6 +290,21 @@ test_sysfs_walk(void)
 	ASSERT_RAW(w.sys, "/sys/module/vfio_iommu_type1/parameters/dma_entry_limit", "65535\n");
 	ASSERT_RAW(w.sys, "/sys/module/vfio_iommu_type1/parameters/allow_unsafe_interrupts", "N\n");
 
+	/* /dev/vfio: the container, the groups VFIO offers (not group 9's other function's), the cdevs */
+	{
+		struct names l = { .n = 0 };
+		unsigned int k, found = 0;
+
+		TEST_ASSERT_OK(pdk_sys_list_dir(w.sys, "/dev/vfio", collect, &l));
+		for (k = 0; k < l.n; k++)
+			found += strcmp(l.name[k], "vfio") == 0 || strcmp(l.name[k], "devices") == 0 ||
+				 strcmp(l.name[k], grp) == 0 || strcmp(l.name[k], "9") == 0;
+		TEST_ASSERT(found == 4 && l.n == 5, "/dev/vfio: %u entries, %u expected found", l.n, found);
+		l.n = 0;
+		TEST_ASSERT_OK(pdk_sys_list_dir(w.sys, "/dev/vfio/devices", collect, &l));
+		TEST_ASSERT_EQ(l.n, 3);		/* vfio0..2: the other function has no cdev */
+	}
+
 	/* refusals: a folder read, a file listed, a write */
 	TEST_ASSERT_RC(pdk_sys_read_file(w.sys, "/sys/module", buf, sizeof(buf)), -EISDIR);
 	TEST_ASSERT_RC(pdk_sys_list_dir(w.sys, DEV(DSA_ADDR, "vendor"), collect, NULL), -ENOTDIR);

@@ -6,7 +6,8 @@
  * The simulated legacy VFIO container, /dev/vfio/vfio, with the type1 IOMMU
  * driver behind it: drivers/vfio/container.c and
  * drivers/vfio/vfio_iommu_type1.c, the interface DPDK's VFIO layer drives.
- * The rules, each from those files:
+ * The rules, each from those files (kernel-facts K22: as Linux 7.3.4 answers
+ * them in the VM):
  *
  * - VFIO_GET_API_VERSION is VFIO_API_VERSION; VFIO_CHECK_EXTENSION asks the
  *   driver set, or before VFIO_SET_IOMMU every registered driver
@@ -14,7 +15,7 @@
  *   TYPE1v2 and UNMAP_ALL (vfio_iommu_type1_check_extension()); DMA_CC_IOMMU
  *   only with an IOMMU set; no NOIOMMU driver is registered
  *   (CONFIG_VFIO_NOIOMMU off, as in the VM's kernel). The sim does not model
- *   VFIO_DMA_MAP_FLAG_VADDR, so it answers UPDATE_VADDR with 0 where the
+ *   VFIO_DMA_UNMAP_FLAG_VADDR, so it answers UPDATE_VADDR with 0 where the
  *   kernel says 1 (doc/sim.md).
  * - VFIO_SET_IOMMU needs a group and no IOMMU yet (-EINVAL), a type type1
  *   opens (-ENODEV otherwise: no driver took it); then every group's

@@ -576,8 +576,13 @@ sim_fs_exact(struct pdk_sim *sim, char **c, unsigned int nc, struct sim_node *n)
 			return sim_fs_sys_module(sim, c + 2, nc - 2, n);
 		return -ENOENT;
 	}
-	if (nc >= 2 && strcmp(c[0], "dev") == 0 && strcmp(c[1], "vfio") == 0)
-		return sim_fs_dev_vfio(sim, c + 2, nc - 2, n);
+	if (nc >= 1 && strcmp(c[0], "dev") == 0) {
+		/* the walk passes /dev on its way to /dev/vfio: a folder of what the sim lists */
+		if (nc == 1)
+			return sim_node_dir(n, (const char *const[]){ "vfio", NULL });
+		if (strcmp(c[1], "vfio") == 0)
+			return sim_fs_dev_vfio(sim, c + 2, nc - 2, n);
+	}
 	return -ENOENT;
 }
 
