@@ -17,7 +17,8 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 
 packages=(build-essential meson ninja-build pkg-config python3 libdpdk-dev clang
-	libclang-rt-14-dev valgrind doxygen)
+	libclang-rt-14-dev valgrind doxygen
+	dpdk dpdk-dev pciutils)
 
 as_root() {
 	if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi

@@ -29,6 +29,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "pdk_sys.h"
 
@@ -58,6 +59,12 @@ struct pdk_sim_config {
 	uint8_t iommu_pasid_bits;	/**< IOMMU's PASID width, default 20 */
 	uint64_t pin_limit_pages;	/**< like RLIMIT_MEMLOCK: 0 = unlimited */
 	bool no_default_devices;	/**< pdk_sim_create() adds none when true */
+	/**
+	 * vfio_iommu_type1's dma_entry_limit: VFIO_IOMMU_MAP_DMA entries a
+	 * legacy VFIO container holds before -ENOSPC; 0 = the kernel's default
+	 * 65535 (shown in /sys/module/vfio_iommu_type1/parameters/dma_entry_limit).
+	 */
+	uint32_t dma_entry_limit;
 };
 
 /** The device models the sim offers. */
@@ -149,6 +156,8 @@ struct pdk_sim_stats {
 	uint64_t pinned_pages;		/**< pages pinned by IOAS mappings */
 	unsigned int mmaps;		/**< BAR mappings and portal hooks (pdk_sys_mmio_resolve()) handed out */
 	unsigned int engines;		/**< device-model threads running (DSA engines) */
+	unsigned int containers;	/**< VFIO containers alive (/dev/vfio/vfio: fd or a group set to it) */
+	unsigned int vfio_groups;	/**< VFIO group files alive (/dev/vfio/N: fd or a device fd it gave) */
 	uint64_t faults;		/**< faults recorded since creation (not reset) */
 	uint64_t calls;			/**< boundary calls since creation (not reset) */
 };
@@ -283,6 +292,103 @@ bool pdk_sim_fail_fired(struct pdk_sim *sim);
  * @return the sim, or NULL when @p sys is not a sim (the kernel) or NULL.
  */
 struct pdk_sim *pdk_sim_from_sys(struct pdk_sys *sys);
+
+/**
+ * Whether @p fd is one of the sim's fds, for a program that routes calls by
+ * fd (pdk-sim-run's interposer: a call on a sim fd goes to the sim, any
+ * other to the kernel). Not a boundary call: not counted, never injected.
+ * @param sim  the sim
+ * @param fd   any fd number
+ * @return true for a sim fd; false otherwise, and (logged) for a NULL sim.
+ */
+bool pdk_sim_owns_fd(struct pdk_sim *sim, int fd);
+
+/**
+ * The whole target of a link of the sim's sysfs, as readlink() gives it
+ * ("../../../kernel/iommu_groups/3"), for a walker that copies the tree;
+ * pdk_sys_link_name() gives only its last component, on every backend.
+ * @param sim  the sim
+ * @param path  the link, e.g. "/sys/bus/pci/devices/0000:00:04.0/iommu_group"
+ * @param[out] buf  the target, NUL-terminated
+ * @param len  the size of @p buf
+ * @return the target's length, -ENOENT (no such path), -EINVAL (not a link;
+ *   logged at ERR for a NULL argument), -ENAMETOOLONG (@p buf too small).
+ */
+ssize_t pdk_sim_link_target(struct pdk_sim *sim, const char *path, char *buf, size_t len);
+
+/* ---- trapped BAR access (for a runner that cannot map the sim's BARs) ---- */
+
+/**
+ * A BAR mapping whose accesses are calls rather than loads and stores
+ * (opaque): what a process that traps its own loads and stores into a
+ * PROT_NONE reservation (a SIGSEGV handler decoding each one) hands to the
+ * simulated device. These calls are not boundary calls: not counted in
+ * pdk_sim_stats.calls and never failure-injected, like the portal hooks.
+ */
+struct pdk_sim_bar;
+
+/**
+ * Take a trapped mapping of a BAR region of a sim device fd (its VFIO cdev
+ * fd, bound, or a device fd its VFIO group gave). @p offset and @p len are
+ * what an mmap of the region would take (the region offset from
+ * VFIO_DEVICE_GET_REGION_INFO plus a page-aligned position) and are checked
+ * as the sim's mmap checks them, with the same errno and log line. Like a
+ * BAR mmap (a vma holds its file) the handle holds the device file: it stays
+ * usable after the fd is closed, until pdk_sim_bar_put(); pdk_sim_destroy()
+ * is refused while one is held.
+ * @param sim  the sim
+ * @param fd  the device fd
+ * @param offset  region offset + page-aligned position in the BAR
+ * @param len  bytes, as mmap's length
+ * @param[out] bar  the handle
+ * @return 0, -EINVAL (logged at ERR for NULL arguments; at DEBUG, as mmap,
+ *   for a bad region, offset or length, or an fd not bound yet), -EBADF
+ *   (not a sim fd), -ENODEV (a sim fd that is not a device), -ENOMEM.
+ */
+int pdk_sim_bar_get(struct pdk_sim *sim, int fd, uint64_t offset, size_t len,
+		    struct pdk_sim_bar **bar);
+
+/**
+ * A load of @p width bytes at @p off from the start of the mapping, as the
+ * device answers a memory read: the same read path as a pread of the BAR.
+ * Widths 16, 32 and 64 (SSE, AVX, AVX-512 moves) are split into 8-byte reads
+ * in ascending order. With memory decoding off (PCI_COMMAND_MEMORY clear)
+ * the read returns all-ones, as a PCI master abort does (logged once per
+ * handle). Thread-safe (under the sim's lock).
+ * @param bar  the handle
+ * @param off  offset from the start of what was mapped
+ * @param[out] val  @p width bytes
+ * @param width  1, 2, 4, 8, 16, 32 or 64
+ * @return 0, or -EINVAL (logged) for a NULL argument, another width, or an
+ *   access beyond the mapping.
+ */
+int pdk_sim_bar_read(struct pdk_sim_bar *bar, uint64_t off, void *val, unsigned int width);
+
+/**
+ * A store of @p width bytes at @p off from the start of the mapping, as the
+ * device takes a memory write: the same write path as a pwrite of the BAR
+ * (the model's write mask, then its written() callback), so a write of the
+ * value already there, or of 1 to a write-1-to-clear bit, still reaches the
+ * model. Widths 16 and 32 are split into 8-byte writes in ascending order;
+ * 64 is one 64-byte store (MOVDIR64B): the model's 64-byte store where the
+ * BAR has one (the DSA portals), else eight 8-byte writes. With memory
+ * decoding off the write is dropped, as a PCI master abort (logged once per
+ * handle). Thread-safe (under the sim's lock).
+ * @param bar  the handle
+ * @param off  offset from the start of what was mapped
+ * @param val  @p width bytes
+ * @param width  1, 2, 4, 8, 16, 32 or 64
+ * @return 0, or -EINVAL (logged) for a NULL argument, another width, or an
+ *   access beyond the mapping.
+ */
+int pdk_sim_bar_write(struct pdk_sim_bar *bar, uint64_t off, const void *val, unsigned int width);
+
+/**
+ * Drop a trapped mapping (the munmap of it): the device file is released
+ * when nothing else holds it. NULL is a no-op.
+ * @param bar  the handle
+ */
+void pdk_sim_bar_put(struct pdk_sim_bar *bar);
 
 #pragma GCC visibility pop
 

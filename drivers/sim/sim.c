@@ -181,6 +181,8 @@ pdk_sim_create(const struct pdk_sim_config *cfg, struct pdk_sim **out)
 				"create: unknown IOMMU kind %d", (int)c.iommu);
 	if (c.iommu_pasid_bits == 0)
 		c.iommu_pasid_bits = SIM_MAX_PASID_BITS;
+	if (c.dma_entry_limit == 0)
+		c.dma_entry_limit = 65535;	/* vfio_iommu_type1.c: U16_MAX */
 	if (c.iommu_pasid_bits > SIM_MAX_PASID_BITS)
 		return sim_fail(PDK_LOG_ERR, "simulated kernel", -EINVAL, "use 1..20 (0: 20)",
 				"create: IOMMU PASID width %u above 20, the most PCIe allows",
@@ -268,7 +270,7 @@ pdk_sim_destroy(struct pdk_sim *sim)
 			off += (size_t)n;
 		}
 		sim_fail(PDK_LOG_ERR, "simulated kernel", -EBUSY,
-			 "close them first (pdk_vfio_portal_release(), pdk_vfio_close(), pdk_iommufd_close(), after the PASID contexts, spaces and address spaces that use them)",
+			 "close them first (pdk_vfio_portal_release(), pdk_sim_bar_put(), pdk_vfio_close(), pdk_iommufd_close(), after the PASID contexts, spaces and address spaces that use them)",
 			 "destroy refused: %u fd(s) open%s%s%s and %u BAR mapping(s) or portal hook(s)",
 			 sim->nfds, sim->nfds > 0 ? ": " : "", fds,
 			 sim->nfds > SIM_FDS_NAMED ? " ..." : "", sim->st.mmaps);
@@ -312,7 +314,17 @@ pdk_sim_is_clean(struct pdk_sim *sim)
 	return s.fds == 0 && s.iommufd_ctxs == 0 && s.ioas == 0 && s.hwpts == 0 &&
 	       s.fault_queues == 0 && s.bound_devices == 0 && s.pasid_attachments == 0 &&
 	       s.rid_attachments == 0 && s.mappings == 0 && s.pinned_pages == 0 && s.mmaps == 0 &&
-	       s.engines == 0;
+	       s.engines == 0 && s.containers == 0 && s.vfio_groups == 0;
+}
+
+bool
+pdk_sim_owns_fd(struct pdk_sim *sim, int fd)
+{
+	SIM_ARG_CHECK(sim, "fd check", "NULL sim", "pass the sim from pdk_sim_create()", false);
+	/* No lock: the caller may be a thread of the sim's that holds it (sim.h, fd_bits). */
+	return fd >= 0 && fd < SIM_MAX_FD &&
+	       (atomic_load_explicit(&sim->fd_bits[fd / 64], memory_order_relaxed) &
+		(1ull << (fd % 64))) != 0;
 }
 
 void

@@ -33,6 +33,7 @@
 #include <endian.h>
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -99,6 +100,7 @@ struct sim_fn;
 struct sim_group;
 struct sim_iommu_kind;
 struct sim_portal;
+struct sim_vgroup;
 
 /*
  * A BAR mapping the sim handed out (kernel/sim_fd.c). The IO page table
@@ -111,6 +113,9 @@ struct sim_mmap {
 };
 
 /* ---- the instance (sim.c) ---- */
+
+/* Sim fd numbers stay below this (sim_fd_install() refuses beyond: -EMFILE). */
+#define SIM_MAX_FD 65536
 
 struct pdk_sim {
 	struct pdk_sys sys;
@@ -126,10 +131,17 @@ struct pdk_sim {
 	struct sim_fd *fds;
 	unsigned int nfds;
 	unsigned int cap_fds;
+	/*
+	 * Which fd numbers are the sim's, readable without the lock: a
+	 * program that routes every libc call by fd (pdk-sim-run) asks from
+	 * threads that may hold the lock (a model signalling an eventfd).
+	 */
+	_Atomic uint64_t fd_bits[SIM_MAX_FD / 64];
 	struct sim_mmap *mmaps;
 	unsigned int nmmaps;
 	unsigned int cap_mmaps;
 	struct sim_portal *portals;	/* store64 hooks handed out (kernel/sim_vfio.c) */
+	struct sim_vgroup *vgroups;	/* VFIO groups whose file is open (kernel/sim_group.c) */
 
 	struct pdk_sim_fault faults[SIM_FAULT_LOG_MAX];
 	unsigned int fault_head;	/* oldest */

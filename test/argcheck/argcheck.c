@@ -169,6 +169,7 @@ fixture_build(struct argcheck_fx *fx, struct argcheck_result *r)
 	FX_STEP(pdk_vfio_bind(fx->dev, fx->ictx, &fx->dev_id));
 	FX_STEP(pdk_vfio_region_info(fx->dev, 0, &reg));
 	fx->bar0_offset = reg.offset;
+	FX_STEP(pdk_sim_bar_get(fx->sim, fx->dfd, fx->bar0_offset, 4096, &fx->bar));
 
 	FX_STEP(pdk_iommufd_ioas_alloc(fx->ictx, &fx->ioas_id));
 	FX_STEP(pdk_iommufd_map(fx->ictx, fx->ioas_id, fx->va_mapped, ARGCHECK_LEN,

@@ -48,6 +48,7 @@ struct argcheck_fx {
 	uint32_t dev_id;
 	int ifd, dfd, fd;
 	uint64_t bar0_offset;
+	struct pdk_sim_bar *bar;	/* a trapped mapping of BAR0 */
 	uint32_t ioas_id;		/* an IOAS of ictx with va_mapped at iova_mapped */
 	uint64_t iova_mapped;
 	uint64_t iova_free;

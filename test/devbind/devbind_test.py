@@ -693,7 +693,8 @@ def sim_devbind_status(c):
     c.has(dflt, "'5044:0001'", 'drv=vfio-pci', 'cdev=/dev/vfio/devices/vfio0',
           'iommufd: VT-d, max_pasid_log2 20, PASID exec no, priv no',
           'ready: PDK can attach PASIDs 1..1048575',
-          'pasid-cap: hidden [VFIO config region: vfio-pci hides the PASID capability]')
+          # the simulated sysfs config shows the PASID capability VFIO hides, as the kernel's does
+          'pasid-cap: at 0x100, max width 20, exec no, priv no, enabled yes [sysfs config]')
     c.lacks(dflt, 'why:')
     dsa = block(out, '0000:6a:01.0')
     c.has(dsa, "'8086:0b25' class=0880 drv=vfio-pci",

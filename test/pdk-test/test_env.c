@@ -66,9 +66,10 @@ test_sim_clean(struct pdk_sim *sim, const char *what)
 		return true;
 	pdk_sim_stats_get(sim, &st);
 	fprintf(stderr, "  %s is not clean: fds %u ctxs %u ioas %u hwpts %u faultq %u bound %u "
-		"pasids %u rids %u maps %u pinned %llu mmaps %u\n", what, st.fds, st.iommufd_ctxs,
+		"pasids %u rids %u maps %u pinned %llu mmaps %u containers %u groups %u\n", what, st.fds, st.iommufd_ctxs,
 		st.ioas, st.hwpts, st.fault_queues, st.bound_devices, st.pasid_attachments,
-		st.rid_attachments, st.mappings, (unsigned long long)st.pinned_pages, st.mmaps);
+		st.rid_attachments, st.mappings, (unsigned long long)st.pinned_pages, st.mmaps,
+		st.containers, st.vfio_groups);
 	return false;
 }
 
@@ -435,6 +436,8 @@ test_env_unchanged(struct test_env *env, const struct pdk_sim_stats *before, con
 	SAME(pinned_pages);
 	SAME(mmaps);
 	SAME(engines);
+	SAME(containers);
+	SAME(vfio_groups);
 	SAME(faults);
 #undef SAME
 	return same;

@@ -1329,3 +1329,40 @@ test_portal_hook_outlives_fd(void)
 	DONE(t.env);
 }
 PDK_TEST_REGISTER(sim_dsa_portal_hook_outlives_fd, fast, test_portal_hook_outlives_fd);
+
+/*
+ * A trapped 64-byte store (pdk_sim_bar_write(), width 64: MOVDIR64B) to a
+ * portal is the model's store64: one descriptor submitted and run; an
+ * 8-byte store there is a write the portal drops as not a descriptor.
+ */
+static int
+test_bar_trap_portal(void)
+{
+	struct pdk_sim_dsa_stats st;
+	struct pdk_vfio_region r;
+	struct pdk_idxd_desc d;
+	struct pdk_sim_bar *bar;
+	uint64_t word = 0;
+	struct dsa_t t;
+
+	TEST_ASSERT_OK(dsa_setup(&t, &dsa_fn, true));
+	TEST_ASSERT_OK(pdk_vfio_region_info(t.env.dev, PDK_IDXD_WQ_BAR, &r));
+	TEST_ASSERT_OK(pdk_sim_bar_get(t.env.sim, t.env.dfd, r.offset + PDK_IDXD_PORTAL_OFFSET(0),
+				       4096, &bar));
+	TEST_ASSERT_OK(dsa_start(&t, true));
+	desc_set(&d, PDK_IDXD_OP_NOOP, RECORD_FLAGS, rec_iova(&t, 0), 0, 0, 0);
+	memset(rec(&t, 0), 0, sizeof(struct pdk_idxd_completion));
+	TEST_ASSERT_OK(pdk_sim_bar_write(bar, 0, &d, 64));
+	TEST_ASSERT_EQ(wait_rec(rec(&t, 0)), PDK_IDXD_COMP_SUCCESS);
+	TEST_ASSERT_OK(dsa_stats(&t, &st));
+	TEST_ASSERT_EQ(st.submitted, 1);
+	TEST_ASSERT_EQ(st.dropped_bad_write, 0);
+	TEST_ASSERT_OK(pdk_sim_bar_write(bar, 0, &word, 8));
+	TEST_ASSERT_OK(dsa_stats(&t, &st));
+	TEST_ASSERT_EQ(st.submitted, 1);
+	TEST_ASSERT_EQ(st.dropped_bad_write, 1);
+	pdk_sim_bar_put(bar);
+	dsa_release(&t);
+	DONE(t.env);
+}
+PDK_TEST_REGISTER(sim_dsa_bar_trap_portal, fast, test_bar_trap_portal);

@@ -89,6 +89,7 @@ struct sim_fn {
 	/* vfio-pci's device when that driver has the function (kernel/sim_vfio.c), else NULL */
 	struct sim_vfio_dev *vdev;
 	sim_msix_handler_t *msix_handler;	/* installed while MSI-X is enabled, else NULL */
+	unsigned int index;		/* creation order: places its BARs on the bus */
 	struct sim_fn *next;
 };
 
@@ -100,6 +101,13 @@ struct sim_fn {
 int sim_fn_create(struct pdk_sim *sim, const char *addr, const struct pdk_sim_fn_config *cfg,
 		  const struct sim_model *model, struct sim_fn **out);
 void sim_fn_free(struct sim_fn *fn);
+/*
+ * The bus address the enumeration gave BAR @p bar (0: not implemented):
+ * made up, fixed per function and non-overlapping, 32-bit non-prefetchable
+ * memory as the BAR registers say. Its power-on value in config space, and
+ * the start of its line in the sysfs resource file.
+ */
+uint64_t sim_pci_bar_bus_addr(const struct sim_fn *fn, unsigned int bar);
 struct sim_fn *sim_fn_by_addr(struct pdk_sim *sim, const char *addr);
 void sim_pci_enable(struct sim_fn *fn);
 void sim_pci_disable(struct sim_fn *fn);

@@ -83,6 +83,14 @@ sim_bar_reg(unsigned int bar)
 	return PCI_BASE_ADDRESS_0 + 4 * bar;
 }
 
+uint64_t
+sim_pci_bar_bus_addr(const struct sim_fn *fn, unsigned int bar)
+{
+	if (fn->bar[bar].size == 0)
+		return 0;
+	return bar == 0 ? SIM_BAR0_BUS_BASE + (fn->index << 16) : SIM_BARN_BUS_BASE + (fn->index << 20);
+}
+
 static void
 sim_pci_config_init(struct sim_fn *fn, unsigned int index)
 {
@@ -99,12 +107,10 @@ sim_pci_config_init(struct sim_fn *fn, unsigned int index)
 	cfg_w8(fn, PCI_CLASS_DEVICE + 1, (m->class_code >> 16) & 0xff);
 	cfg_w8(fn, PCI_HEADER_TYPE, PCI_HEADER_TYPE_NORMAL);
 	/* 32-bit non-prefetchable memory BARs (type bits 0). */
-	for (bar = 0; bar < SIM_NUM_BARS; bar++) {
-		if (fn->bar[bar].size == 0)
-			continue;
-		cfg_w32(fn, sim_bar_reg(bar), bar == 0 ? SIM_BAR0_BUS_BASE + (index << 16) :
-					      SIM_BARN_BUS_BASE + (index << 20));
-	}
+	fn->index = index;
+	for (bar = 0; bar < SIM_NUM_BARS; bar++)
+		if (fn->bar[bar].size != 0)
+			cfg_w32(fn, sim_bar_reg(bar), (uint32_t)sim_pci_bar_bus_addr(fn, bar));
 	cfg_w16(fn, PCI_SUBSYSTEM_VENDOR_ID, m->vendor_id);
 	cfg_w16(fn, PCI_SUBSYSTEM_ID, m->device_id);
 	cfg_w8(fn, PCI_CAPABILITY_LIST, SIM_CAP_EXP);

@@ -39,19 +39,27 @@ static const struct sim_resv_region sim_resv_amd[] = {
 	{ 0xfd00000000ULL, 0xffffffffffULL },
 };
 
-/* A 4-level (48-bit) page table on every simulated IOMMU. */
-#define SIM_KIND(n, type, r, attach, features) {					\
+/*
+ * A 4-level (48-bit) page table on every simulated IOMMU, 4 KiB its smallest
+ * page. The page sizes are the drivers': VT-d and SMMUv3 (4 KiB granule)
+ * 4K | 2M | 1G; AMD v1 every power of two from 4 KiB but 512 GiB
+ * (AMD_IOMMU_PGSIZES).
+ */
+#define SIM_PGSIZES_4K_2M_1G	((1ULL << 12) | (1ULL << 21) | (1ULL << 30))
+#define SIM_PGSIZES_AMD		(~0xfffULL & ~(2ULL << 38))
+#define SIM_KIND(n, type, r, attach, features, pgsizes) {				\
 	.name = (n), .hw_info_type = (type), .resv = (r), .nresv = sizeof(r) / sizeof((r)[0]), \
-	.aperture_last = (1ULL << 48) - 1, .pasid_attach = (attach), .pasid_features = (features) }
+	.aperture_last = (1ULL << 48) - 1, .pgsize_bitmap = (pgsizes),			\
+	.pasid_attach = (attach), .pasid_features = (features) }
 
 static const struct sim_iommu_kind sim_iommu_kinds[] = {
 	[PDK_SIM_IOMMU_VTD] = SIM_KIND("VT-d", IOMMU_HW_INFO_TYPE_INTEL_VTD, sim_resv_vtd,
-				       true, true),
+				       true, true, SIM_PGSIZES_4K_2M_1G),
 	[PDK_SIM_IOMMU_SMMUV3] = SIM_KIND("SMMUv3", IOMMU_HW_INFO_TYPE_ARM_SMMUV3, sim_resv_smmuv3,
-					  true, true),
+					  true, true, SIM_PGSIZES_4K_2M_1G),
 	/* AMD paging domains have no set_dev_pasid; PASID is enabled with no features. */
 	[PDK_SIM_IOMMU_AMD] = SIM_KIND("AMD-Vi", IOMMU_HW_INFO_TYPE_AMD, sim_resv_amd,
-				       false, false),
+				       false, false, SIM_PGSIZES_AMD),
 };
 
 const struct sim_iommu_kind *

@@ -34,6 +34,7 @@ struct sim_iommu_kind {
 	const struct sim_resv_region *resv;	/* reserved regions of a RID attach */
 	unsigned int nresv;
 	uint64_t aperture_last;			/* the last IOVA a paging domain translates */
+	uint64_t pgsize_bitmap;			/* page sizes of a paging domain (domain->pgsize_bitmap) */
 	bool pasid_attach;			/* paging domains take a PASID (set_dev_pasid) */
 	bool pasid_features;			/* PASID EXEC/PRIV shown when a device has them */
 };

@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -60,6 +61,11 @@ sim_fd_install(struct pdk_sim *sim, struct sim_file *file)
 	fd = open("/dev/null", O_RDWR | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
+	if (fd >= SIM_MAX_FD) {
+		close(fd);
+		return sim_err(-EMFILE, "fd install", "the sim's fds are numbered below 65536");
+	}
+	atomic_fetch_or(&sim->fd_bits[fd / 64], 1ull << (fd % 64));
 	sim->fds[sim->nfds].fd = fd;
 	sim->fds[sim->nfds].file = file;
 	sim->nfds++;
@@ -92,6 +98,7 @@ sim_fd_close(struct pdk_sim *sim, int fd)
 	file = sim->fds[i].file;
 	sim->fds[i] = sim->fds[--sim->nfds];
 	sim->st.fds--;
+	atomic_fetch_and(&sim->fd_bits[fd / 64], ~(1ull << (fd % 64)));
 	close(fd);
 	sim_file_put(sim, file);
 	return 0;

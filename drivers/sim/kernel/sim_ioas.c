@@ -43,6 +43,26 @@ static const struct sim_obj_ops sim_ioas_ops = {
 };
 
 int
+sim_ioas_new(struct sim_ctx *ctx, struct sim_ioas **out)
+{
+	struct sim_ioas *ioas = calloc(1, sizeof(*ioas));
+	int rc;
+
+	if (ioas == NULL)
+		return -ENOMEM;
+	rc = sim_obj_insert(ctx, &ioas->obj, &sim_ioas_ops);
+	if (rc < 0) {
+		free(ioas);
+		return rc;
+	}
+	ioas->ctx = ctx;
+	sim_iopt_init(&ioas->iopt, ctx->sim);
+	ctx->sim->st.ioas++;
+	*out = ioas;
+	return 0;
+}
+
+int
 sim_ioas_ioctl_alloc(struct sim_ucmd *uc)
 {
 	struct iommu_ioas_alloc *cmd = uc->cmd;
@@ -51,17 +71,9 @@ sim_ioas_ioctl_alloc(struct sim_ucmd *uc)
 
 	if (cmd->flags != 0)
 		return sim_err(-EOPNOTSUPP, "IOMMU_IOAS_ALLOC", "flags must be 0");
-	ioas = calloc(1, sizeof(*ioas));
-	if (ioas == NULL)
-		return -ENOMEM;
-	rc = sim_obj_insert(uc->ctx, &ioas->obj, &sim_ioas_ops);
-	if (rc < 0) {
-		free(ioas);
+	rc = sim_ioas_new(uc->ctx, &ioas);
+	if (rc < 0)
 		return rc;
-	}
-	ioas->ctx = uc->ctx;
-	sim_iopt_init(&ioas->iopt, uc->ctx->sim);
-	uc->ctx->sim->st.ioas++;
 	cmd->out_ioas_id = ioas->obj.id;
 	sim_ucmd_respond(uc);
 	return 0;

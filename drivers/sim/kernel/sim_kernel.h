@@ -128,6 +128,8 @@ struct sim_ioas {
 	struct sim_iopt iopt;
 };
 
+/* A new IOAS in @p ctx, for IOMMU_IOAS_ALLOC and the kernel's own users (a VFIO container). */
+int sim_ioas_new(struct sim_ctx *ctx, struct sim_ioas **out);
 int sim_ioas_ioctl_alloc(struct sim_ucmd *uc);
 int sim_ioas_ioctl_map(struct sim_ucmd *uc);
 int sim_ioas_ioctl_unmap(struct sim_ucmd *uc);
@@ -276,12 +278,14 @@ struct sim_vfio_dev {
 	bool msix_enabled;
 	int err_fd;
 	int req_fd;
+	unsigned int group_opens;	/* device fds its VFIO group gave (device->open_count) */
 };
 
 /* What a device fd points at (struct vfio_device_file). */
 struct sim_vfio_file {
 	struct sim_fn *fn;
-	bool access_granted;	/* bound through this file */
+	bool access_granted;	/* bound through this file, or given by its group */
+	struct sim_file *group_file;	/* held when the group gave it (GET_DEVICE_FD), else NULL */
 };
 
 /* vfio-pci takes @p fn (unless cfg.not_vfio): its cdev vfioN. @return 0 or -ENOMEM. */
@@ -292,6 +296,98 @@ void sim_vfio_remove(struct sim_vfio_dev *vdev);
 int sim_vfio_open(struct pdk_sim *sim, int index);
 /* Release a portal hook the device files' mmio_resolve made (struct sim_portal). */
 int sim_vfio_mmio_release(struct pdk_sim *sim, void *cookie);
+/*
+ * VFIO_GROUP_GET_DEVICE_FD's file: a device file with access granted, as
+ * vfio_device_open_file() makes it, holding @p group_file. The first one
+ * opens the device (vfio-pci's open_device). @return the fd or -errno.
+ */
+int sim_vfio_group_open_device(struct sim_fn *fn, struct sim_file *group_file);
+/* The device file of a device fd (cdev or group-given), NULL for another kind. */
+struct sim_vfio_file *sim_vfio_file_of(struct sim_file *file);
+/* What a device file's mmap checks of (len, off) (-EINVAL, logged as "device mmap"). */
+int sim_vfio_mmap_check(struct sim_file *file, size_t len, uint64_t off);
+/* pread/pwrite of BAR @p bar at @p pos: -EINVAL, -EIO (decoding off), or the bytes done. */
+ssize_t sim_vfio_bar_rw(struct sim_fn *fn, unsigned int bar, void *buf, size_t len, uint64_t pos,
+			bool write);
+/* The model consumes 64-byte stores to @p bar (a DSA portal BAR). */
+bool sim_vfio_has_store64(const struct sim_fn *fn, unsigned int bar);
+/* One 64-byte store to the model's store64: 0, or -EIO with memory decoding off. */
+int sim_vfio_store64(struct sim_fn *fn, unsigned int bar, uint64_t pos, const void *src);
+
+/* ---- the legacy VFIO container (sim_container.c) and groups (sim_group.c) ---- */
+
+struct sim_vgroup;
+
+/*
+ * /dev/vfio/vfio (struct vfio_container with the type1 IOMMU driver). As
+ * the kernel's iommufd compat container does, it keeps its mappings in an
+ * IOAS of its own iommufd context; the groups' functions are bound to that
+ * context when a group joins (the DMA ownership claim) and their RIDs
+ * attached to the IOAS by VFIO_SET_IOMMU, so type1 is the RID's domain and
+ * the device's DMA without a PASID translates through the MAP_DMA
+ * mappings. The file's references are its kref: the fd and each group.
+ */
+struct sim_container {
+	struct pdk_sim *sim;
+	struct sim_file *file;
+	struct sim_ctx *ctx;
+	struct sim_ioas *ioas;
+	struct sim_vgroup *groups;	/* set to it, newest first */
+	bool iommu_set;			/* VFIO_SET_IOMMU done (container->iommu_driver) */
+	bool v2;			/* VFIO_TYPE1v2_IOMMU's unmap rules */
+	unsigned int dma_avail;		/* MAP_DMA entries left (dma_entry_limit) */
+};
+
+/* The container of a container file, NULL for another kind (vfio_container_from_file()). */
+struct sim_container *sim_container_from_file(struct sim_file *file);
+/* open("/dev/vfio/vfio"). @return the fd or -errno. */
+int sim_container_open(struct pdk_sim *sim);
+/* VFIO_GROUP_SET_CONTAINER's part in the container (vfio_container_attach_group()). */
+int sim_container_attach_group(struct sim_container *c, struct sim_vgroup *g);
+/* The group leaves (vfio_group_detach_container()); the last one unsets the IOMMU. */
+void sim_container_detach_group(struct sim_container *c, struct sim_vgroup *g);
+
+/* A VFIO group (struct vfio_group) while its /dev/vfio/N file is open. */
+struct sim_vgroup {
+	struct pdk_sim *sim;
+	struct sim_group *igroup;	/* the IOMMU group */
+	struct sim_file *file;
+	struct sim_container *container;	/* set (its file held), NULL when none */
+	struct sim_device **idevs;	/* its functions bound to the container's context */
+	unsigned int nidevs;
+	bool attached;			/* their RIDs attached to the container's IOAS */
+	unsigned int device_opens;	/* device fds it gave that are open (container_users - 1) */
+	struct sim_vgroup *next;	/* sim->vgroups */
+	struct sim_vgroup *cnext;	/* container->groups */
+};
+
+/* open("/dev/vfio/N"). @return the fd or -errno. */
+int sim_group_open(struct pdk_sim *sim, const char *name);
+
+/*
+ * The open VFIO group of IOMMU group @p igroup, NULL when its file is not
+ * open. Inline: the VFIO device layer asks it too (the cdev's BIND), and
+ * sim_group.c sits above that layer.
+ */
+static inline struct sim_vgroup *
+sim_group_find(const struct pdk_sim *sim, const struct sim_group *igroup)
+{
+	struct sim_vgroup *g;
+
+	for (g = sim->vgroups; g != NULL; g = g->next)
+		if (g->igroup == igroup)
+			return g;
+	return NULL;
+}
+
+/* A device file the group gave was released (vfio_group_unuse_container()). */
+static inline void
+sim_group_device_closed(struct sim_vgroup *g)
+{
+	g->device_opens--;
+}
+/* VFIO offers /dev/vfio/@p number: a function of that IOMMU group is bound to vfio-pci. */
+bool sim_group_exists(struct pdk_sim *sim, uint32_t number);
 
 /* ---- the paths the sim serves (sim_sysfs.c) ---- */
 

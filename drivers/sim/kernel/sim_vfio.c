@@ -319,6 +319,11 @@ sim_vfio_bind(struct sim_file *file, void *arg)
 		return sim_err(-EINVAL, op, "argsz below 16 or iommufd < 0");
 	if (bind.flags != 0)
 		return sim_err(-EINVAL, op, "unknown flags (no VF token is simulated)");
+	if (df->group_file != NULL)
+		return sim_err(-EINVAL, op, "a device fd its VFIO group gave cannot bind (cdev fds only)");
+	/* vfio_device_block_group(): the group path and the cdev path exclude each other */
+	if (sim_group_find(sim, fn->group) != NULL)
+		return sim_err(-EBUSY, op, "the device's VFIO group (/dev/vfio/N) is open");
 	if (df->access_granted)
 		return sim_err(-EINVAL, op, "this fd is already bound");
 	ifile = sim_fd_lookup(sim, bind.iommufd);
@@ -465,19 +470,25 @@ sim_vfio_detach_pt(struct sim_vfio_dev *vdev, void *arg)
 	return 0;
 }
 
+/* The driver's close_device (vfio_pci_core_disable: no interrupts, no bus mastering, a reset). */
+static void
+sim_vfio_close_device(struct sim_vfio_dev *vdev)
+{
+	sim_msix_disable(vdev);
+	sim_fd_reset(&vdev->err_fd);
+	sim_fd_reset(&vdev->req_fd);
+	sim_pci_disable(vdev->fn);
+}
+
 /*
- * vfio_df_close(): the driver's close_device (vfio_pci_core_disable: no
- * interrupts, no bus mastering, the function reset) runs before
+ * vfio_df_close(): the driver's close_device runs before
  * vfio_iommufd_physical_unbind(), so a device model is quiet (a DSA engine
  * stopped) before its PASIDs and RID are detached.
  */
 static void
 sim_vfio_unbind(struct sim_vfio_dev *vdev)
 {
-	sim_msix_disable(vdev);
-	sim_fd_reset(&vdev->err_fd);
-	sim_fd_reset(&vdev->req_fd);
-	sim_pci_disable(vdev->fn);
+	sim_vfio_close_device(vdev);
 	while (vdev->npasids > 0)
 		sim_vfio_pasid_detach(vdev, vdev->pasids[vdev->npasids - 1]);
 	sim_vfio_rid_detach(vdev);
@@ -490,9 +501,17 @@ static void
 sim_vfio_release(struct sim_file *file)
 {
 	struct sim_vfio_file *df = file->priv;
+	struct sim_vfio_dev *vdev = df->fn->vdev;
 
-	if (df->access_granted)
-		sim_vfio_unbind(df->fn->vdev);
+	if (df->group_file != NULL) {
+		/* vfio_df_group_close(): the last one closes the device; the RIDs stay the container's */
+		if (--vdev->group_opens == 0)
+			sim_vfio_close_device(vdev);
+		sim_group_device_closed(df->group_file->priv);
+		sim_file_put(df->fn->sim, df->group_file);
+	} else if (df->access_granted) {
+		sim_vfio_unbind(vdev);
+	}
 	free(df);
 }
 
@@ -604,6 +623,10 @@ sim_vfio_ioctl(struct sim_file *file, unsigned long cmd, void *arg)
 		return sim_vfio_bind(file, arg);
 	if (!df->access_granted)
 		return sim_err(-EINVAL, "device ioctl", "the device fd is not bound yet");
+	if ((cmd == VFIO_DEVICE_ATTACH_IOMMUFD_PT || cmd == VFIO_DEVICE_DETACH_IOMMUFD_PT) &&
+	    df->group_file != NULL)
+		return sim_err(-EINVAL, "device ioctl",
+			       "a device fd its VFIO group gave has the container's IOMMU, no iommufd attach");
 	switch (cmd) {
 	case VFIO_DEVICE_ATTACH_IOMMUFD_PT:
 		return sim_vfio_attach_pt(fn->vdev, arg);
@@ -631,10 +654,11 @@ sim_vfio_ioctl(struct sim_file *file, unsigned long cmd, void *arg)
 /* ---- regions ---- */
 
 /*
- * pread/pwrite of a BAR. A write lands the bits the model lets the host
- * change, then the model sees the whole write (doorbells, portals).
+ * pread/pwrite of a BAR, and each access of a trapped BAR mapping
+ * (pdk_sim_bar_read()/_write()). A write lands the bits the model lets the
+ * host change, then the model sees the whole write (doorbells, portals).
  */
-static ssize_t
+ssize_t
 sim_vfio_bar_rw(struct sim_fn *fn, unsigned int bar, void *buf, size_t len, uint64_t pos,
 		bool write)
 {
@@ -696,24 +720,39 @@ sim_vfio_rw(struct sim_file *file, void *buf, size_t len, uint64_t off, bool wri
 	}
 }
 
+int
+sim_vfio_mmap_check(struct sim_file *file, size_t len, uint64_t off)
+{
+	static const char op[] = "device mmap";
+	struct sim_vfio_file *df = file->priv;
+	struct sim_fn *fn = df->fn;
+	uint64_t index = off >> SIM_REGION_SHIFT, pos = off & SIM_REGION_MASK;
+
+	if (!df->access_granted)
+		return sim_err(-EINVAL, op, "the device fd is not bound yet");
+	if (len == 0 || (off & (SIM_PAGE_SIZE - 1)))
+		return sim_err(-EINVAL, op, "zero length or unaligned offset");
+	if (index > VFIO_PCI_BAR5_REGION_INDEX || fn->bar[index].size == 0)
+		return sim_err(-EINVAL, op, "region cannot be mmapped");
+	if (pos + ((len + SIM_PAGE_SIZE - 1) & ~(SIM_PAGE_SIZE - 1)) > fn->bar[index].size)
+		return sim_err(-EINVAL, op, "beyond the end of the BAR");
+	return 0;
+}
+
 static int
 sim_vfio_mmap(struct sim_file *file, size_t len, int prot, uint64_t off, void **addr)
 {
-	static const char op[] = "device mmap";
 	struct sim_vfio_file *df = file->priv;
 	struct sim_fn *fn = df->fn;
 	uint64_t index = off >> SIM_REGION_SHIFT, pos = off & SIM_REGION_MASK;
 	void *p;
 	int rc;
 
-	if (!df->access_granted)
-		return sim_err(-EINVAL, op, "the device fd is not bound yet");
-	if (len == 0 || (off & (SIM_PAGE_SIZE - 1)) || addr == NULL)
-		return sim_err(-EINVAL, op, "zero length or unaligned offset");
-	if (index > VFIO_PCI_BAR5_REGION_INDEX || fn->bar[index].size == 0)
-		return sim_err(-EINVAL, op, "region cannot be mmapped");
-	if (pos + ((len + SIM_PAGE_SIZE - 1) & ~(SIM_PAGE_SIZE - 1)) > fn->bar[index].size)
-		return sim_err(-EINVAL, op, "beyond the end of the BAR");
+	if (addr == NULL)
+		return sim_err(-EINVAL, "device mmap", "zero length or unaligned offset");
+	rc = sim_vfio_mmap_check(file, len, off);
+	if (rc < 0)
+		return rc;
 	p = mmap(NULL, len, prot, MAP_SHARED, fn->bar[index].memfd, (off_t)pos);
 	if (p == MAP_FAILED)
 		return -errno;
@@ -752,20 +791,32 @@ struct sim_portal {
 	struct sim_portal *next;	/* sim->portals */
 };
 
+bool
+sim_vfio_has_store64(const struct sim_fn *fn, unsigned int bar)
+{
+	return fn->model->store64 != NULL && (fn->model->store64_bars & (1u << bar));
+}
+
+int
+sim_vfio_store64(struct sim_fn *fn, unsigned int bar, uint64_t pos, const void *src)
+{
+	if (!(sim_pci_command(fn) & PCI_COMMAND_MEMORY))
+		return sim_err(-EIO, "portal store",
+			       "memory decoding is off (PCI_COMMAND_MEMORY clear)");
+	fn->model->store64(fn, bar, pos, src);
+	return 0;
+}
+
 /* An entry point of its own (not a boundary call: not counted, never injected). */
 static int
 sim_portal_store64(void *cookie, const void *src)
 {
 	const struct sim_portal *p = cookie;
 	struct sim_fn *fn = p->fn;
-	int rc = 0;
+	int rc;
 
 	pthread_mutex_lock(&fn->sim->lock);
-	if (!(sim_pci_command(fn) & PCI_COMMAND_MEMORY))
-		rc = sim_err(-EIO, "portal store",
-			     "memory decoding is off (PCI_COMMAND_MEMORY clear)");
-	else
-		fn->model->store64(fn, p->bar, p->pos, src);
+	rc = sim_vfio_store64(fn, p->bar, p->pos, src);
 	pthread_mutex_unlock(&fn->sim->lock);
 	return rc;
 }
@@ -778,7 +829,6 @@ sim_vfio_mmio_resolve(struct sim_file *file, uint64_t off, struct pdk_sys_mmio *
 	struct sim_fn *fn = df->fn;
 	struct pdk_sim *sim = fn->sim;
 	uint64_t index = off >> SIM_REGION_SHIFT, pos = off & SIM_REGION_MASK;
-	const struct sim_model *m = fn->model;
 	struct sim_portal *p;
 
 	if (!df->access_granted)
@@ -787,7 +837,7 @@ sim_vfio_mmio_resolve(struct sim_file *file, uint64_t off, struct pdk_sys_mmio *
 		return sim_err(-EINVAL, op, "not a BAR the function implements");
 	if (pos > fn->bar[index].size - SIM_STORE64_SIZE)
 		return sim_err(-EINVAL, op, "64 bytes from the offset leave the BAR");
-	if (m->store64 == NULL || !(m->store64_bars & (1u << index)))
+	if (!sim_vfio_has_store64(fn, (unsigned int)index))
 		return 0;	/* memory: map it, as the kernel says */
 	p = calloc(1, sizeof(*p));
 	if (p == NULL)
@@ -842,6 +892,43 @@ static const struct sim_file_ops sim_vfio_fops = {
 	.mmio_resolve = sim_vfio_mmio_resolve,
 	.release = sim_vfio_release,
 };
+
+struct sim_vfio_file *
+sim_vfio_file_of(struct sim_file *file)
+{
+	return file->ops == &sim_vfio_fops ? file->priv : NULL;
+}
+
+int
+sim_vfio_group_open_device(struct sim_fn *fn, struct sim_file *group_file)
+{
+	struct pdk_sim *sim = fn->sim;
+	struct sim_vfio_file *df;
+	struct sim_file *file;
+	int fd;
+
+	df = calloc(1, sizeof(*df));
+	if (df == NULL)
+		return -ENOMEM;
+	df->fn = fn;
+	df->access_granted = true;
+	file = sim_file_new(sim, &sim_vfio_fops, df);
+	if (file == NULL) {
+		free(df);
+		return -ENOMEM;
+	}
+	fd = sim_fd_install(sim, file);
+	if (fd < 0) {
+		sim_file_put(sim, file);
+		return fd;
+	}
+	/* vfio_df_open(): the first open enables the function, as a cdev bind does */
+	if (fn->vdev->group_opens++ == 0)
+		sim_pci_enable(fn);
+	df->group_file = group_file;
+	group_file->refs++;
+	return fd;
+}
 
 int
 sim_vfio_open(struct pdk_sim *sim, int index)
