@@ -222,9 +222,6 @@ read_fn(struct db_fn *fn, struct pdk_sys *sys, const struct db_host *host)
 	if (fn->cdev_rc < 0)
 		fn->cdev[0] = '\0';
 	db_pasid_cap_from_sysfs(&fn->cap, sys, fn->addr, host->root);
-	if (host->mode == DB_MODE_SIM && fn->cap.state == DB_CAP_UNREAD)
-		snprintf(fn->cap.note, sizeof(fn->cap.note),
-			 "the simulated sysfs has no config file");
 	return 0;
 }
 
