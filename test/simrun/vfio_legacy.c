@@ -8,8 +8,8 @@
  * device fd, a BAR mmap and loads and stores to it, as DPDK's EAL and most
  * userspace drivers do. Run under pdk-sim-run, it drives the SIMULATED
  * pdk-sim-dma function through the runner's interposer and BAR trap: a
- * copy lands, a copy to an unmapped IOVA faults, a dup is refused, and
- * everything closes. The register offsets are the model's (pdk_sim.h).
+ * copy lands and signals the MSI-X eventfd, a copy to an unmapped IOVA
+ * faults, a dup is refused, and everything closes. The register offsets are the model's (pdk_sim.h).
  *
  *     vfio_legacy PCI-ADDRESS
  */
@@ -18,6 +18,8 @@
 #include <fcntl.h>
 #include <linux/pci_regs.h>
 #include <linux/vfio.h>
+#include <poll.h>
+#include <sys/eventfd.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -78,6 +80,40 @@ map(int container, void *va, uint64_t iova)
 	return ioctl(container, VFIO_IOMMU_MAP_DMA, &m);
 }
 
+/* MSI-X vector 0 to @p efd, as vfio-pci wires it (VFIO_DEVICE_SET_IRQS, DATA_EVENTFD). */
+static int
+msix_eventfd(int dev, int efd)
+{
+	struct vfio_irq_info irq = { .argsz = sizeof(irq), .index = VFIO_PCI_MSIX_IRQ_INDEX };
+	char buf[sizeof(struct vfio_irq_set) + sizeof(int32_t)];
+	struct vfio_irq_set *set = (struct vfio_irq_set *)buf;
+
+	if (ioctl(dev, VFIO_DEVICE_GET_IRQ_INFO, &irq) < 0 || irq.count == 0 ||
+	    !(irq.flags & VFIO_IRQ_INFO_EVENTFD)) {
+		errno = errno ? errno : ENODEV;
+		return -1;
+	}
+	set->argsz = sizeof(buf);
+	set->flags = VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER;
+	set->index = VFIO_PCI_MSIX_IRQ_INDEX;
+	set->start = 0;
+	set->count = 1;
+	memcpy(set->data, &efd, sizeof(int32_t));
+	return ioctl(dev, VFIO_DEVICE_SET_IRQS, set);
+}
+
+/* The eventfd's count, waiting up to a second for the first signal. */
+static uint64_t
+interrupts(int efd)
+{
+	struct pollfd p = { .fd = efd, .events = POLLIN };
+	uint64_t n = 0;
+
+	if (poll(&p, 1, 1000) == 1 && read(efd, &n, sizeof(n)) != sizeof(n))
+		n = 0;
+	return n;
+}
+
 /* One copy by the engine; the status register's value. */
 static uint32_t
 copy(volatile uint8_t *bar, uint64_t src, uint64_t dst, uint32_t len)
@@ -96,12 +132,13 @@ main(int argc, char **argv)
 	struct vfio_group_status gs = { .argsz = sizeof(gs) };
 	struct vfio_region_info cfg = { .argsz = sizeof(cfg), .index = VFIO_PCI_CONFIG_REGION_INDEX };
 	struct vfio_region_info bar0 = { .argsz = sizeof(bar0), .index = VFIO_PCI_BAR0_REGION_INDEX };
-	int container, group, dev;
+	int container, group, dev, efd;
 	char gpath[300];
 	uint8_t *src, *dst;
 	volatile uint8_t *bar;
 	uint16_t cmd;
 	uint32_t id, st;
+	uint64_t n;
 
 	if (argc != 2) {
 		fprintf(stderr, "usage: vfio_legacy PCI-ADDRESS\n");
@@ -142,6 +179,10 @@ main(int argc, char **argv)
 	cmd |= PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER;
 	CHECK(pwrite(dev, &cmd, 2, (off_t)cfg.offset + PCI_COMMAND) == 2, "config write");
 
+	efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	CHECK(efd >= 0, "eventfd");
+	CHECK(msix_eventfd(dev, efd) == 0, "VFIO_DEVICE_SET_IRQS MSI-X vector 0");
+
 	bar = mmap(NULL, (size_t)bar0.size, PROT_READ | PROT_WRITE, MAP_SHARED, dev,
 		   (off_t)bar0.offset);
 	CHECK(bar != MAP_FAILED, "mmap BAR0");
@@ -154,6 +195,10 @@ main(int argc, char **argv)
 	printf("copy to a mapped IOVA: status %u\n", st);
 	errno = EIO;
 	CHECK(st == PDK_SIMDMA_ST_DONE && memcmp(src, dst, LEN) == 0, "a copy lands");
+	n = interrupts(efd);
+	printf("MSI-X vector 0 eventfd after the copy: %llu\n", (unsigned long long)n);
+	errno = EIO;
+	CHECK(n == 1, "the copy's completion interrupt reaches the eventfd");
 	memset(dst, 0, LEN);
 	st = copy(bar, IOVA_SRC, IOVA_UNMAPPED, LEN);
 	printf("copy to an unmapped IOVA: status %u, fault address 0x%llx\n", st,
@@ -163,6 +208,7 @@ main(int argc, char **argv)
 
 	CHECK(munmap((void *)(uintptr_t)bar, (size_t)bar0.size) == 0, "munmap BAR0");
 	CHECK(close(dev) == 0, "close device");
+	close(efd);
 	CHECK(ioctl(group, VFIO_GROUP_UNSET_CONTAINER) == 0, "VFIO_GROUP_UNSET_CONTAINER");
 	CHECK(close(group) == 0, "close group");
 	CHECK(close(container) == 0, "close container");
