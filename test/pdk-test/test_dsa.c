@@ -367,6 +367,54 @@ test_dsa_cross_pasid(void)
 }
 PDK_TEST_REGISTER(sim_dsa_pmd_cross_pasid_fault, fast, test_dsa_cross_pasid);
 
+/*
+ * The direction of a fault, from the public status: the device puts it in
+ * status bit 7 (uapi idxd.h DSA_COMP_STATUS_WRITE), not in byte 2, and
+ * hw_status is the code without it. A copy to an unmapped IOVA is a write
+ * fault, one from it a read fault; both alone and inside a batch.
+ */
+static int
+test_dsa_fault_direction(void)
+{
+	const uint64_t unmapped = 0x70000000;
+	struct pdk_dmadev_status st[4];
+	struct dsa_env e;
+
+	TEST_ASSERT_OK(dsa_env_setup(&e, 20, NULL));
+	TEST_ASSERT_OK(dsa_env_queues(&e, 1, 16));
+	TEST_ASSERT_OK(pdk_dmadev_start(e.dev_id));
+	/* alone: one op per submission */
+	TEST_ASSERT_EQ(pdk_dmadev_copy(e.dev_id, 0, e.iova[0], unmapped, 64,
+				       PDK_DMADEV_OP_SUBMIT), 0);
+	TEST_ASSERT_EQ(drain(e.dev_id, 0, 1, st), 0);
+	TEST_ASSERT_EQ(pdk_dmadev_copy(e.dev_id, 0, unmapped, e.iova[0], 64,
+				       PDK_DMADEV_OP_SUBMIT), 1);
+	TEST_ASSERT_EQ(drain(e.dev_id, 0, 1, st + 1), 0);
+	/* in one batch */
+	TEST_ASSERT_EQ(pdk_dmadev_copy(e.dev_id, 0, unmapped + 4096, e.iova[0], 64, 0), 2);
+	TEST_ASSERT_EQ(pdk_dmadev_fill(e.dev_id, 0, 0, unmapped + 8192, 64,
+				       PDK_DMADEV_OP_SUBMIT), 3);
+	TEST_ASSERT_EQ(drain(e.dev_id, 0, 2, st + 2), 0);
+	TEST_ASSERT_EQ(st[0].code, PDK_DMADEV_ST_PAGE_FAULT);
+	TEST_ASSERT_EQ(st[0].hw_status, PDK_IDXD_COMP_PAGE_FAULT_NOBOF);
+	TEST_ASSERT_EQ(st[0].fault_write, 1);
+	TEST_ASSERT_EQ(st[0].fault_addr, unmapped);
+	TEST_ASSERT_EQ(st[1].code, PDK_DMADEV_ST_PAGE_FAULT);
+	TEST_ASSERT_EQ(st[1].hw_status, PDK_IDXD_COMP_PAGE_FAULT_NOBOF);
+	TEST_ASSERT_EQ(st[1].fault_write, 0);
+	TEST_ASSERT_EQ(st[1].fault_addr, unmapped);
+	TEST_ASSERT_EQ(st[2].code, PDK_DMADEV_ST_PAGE_FAULT);
+	TEST_ASSERT_EQ(st[2].fault_write, 0);
+	TEST_ASSERT_EQ(st[2].fault_addr, unmapped + 4096);
+	TEST_ASSERT_EQ(st[3].code, PDK_DMADEV_ST_PAGE_FAULT);
+	TEST_ASSERT_EQ(st[3].hw_status, PDK_IDXD_COMP_PAGE_FAULT_NOBOF);
+	TEST_ASSERT_EQ(st[3].fault_write, 1);
+	TEST_ASSERT_EQ(st[3].fault_addr, unmapped + 8192);
+	TEST_ASSERT_OK(dsa_env_teardown(&e));
+	return TEST_SUCCESS;
+}
+PDK_TEST_REGISTER(sim_dsa_pmd_fault_direction, fast, test_dsa_fault_direction);
+
 /* Fills and copies in bursts across the ring's wrap; capacity is exact. */
 static int
 test_dsa_fill_wrap(void)

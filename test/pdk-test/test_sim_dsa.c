@@ -585,7 +585,9 @@ test_memmove_fault(void)
 		 FAR_IOVA + DST_OFF, 8192);
 	TEST_ASSERT_EQ(run(&t, 0, &d, 0), PDK_IDXD_COMP_PAGE_FAULT_NOBOF);
 	TEST_ASSERT_EQ(rec(&t, 0)->fault_addr, FAR_IOVA + DST_OFF);
-	TEST_ASSERT_EQ(rec(&t, 0)->fault_info, PDK_IDXD_FAULT_INFO_WRITE);
+	/* the raw record: a write fault is status bit 7 (uapi DSA_COMP_STATUS_WRITE), bytes 2-3 stay 0 */
+	TEST_ASSERT_EQ(rec(&t, 0)->status, PDK_IDXD_COMP_PAGE_FAULT_NOBOF | PDK_IDXD_COMP_STATUS_WRITE);
+	TEST_ASSERT_EQ(rec(&t, 0)->rsvd, 0);
 	TEST_ASSERT_EQ(rec(&t, 0)->bytes_completed, 0);
 	TEST_ASSERT(test_all_bytes(t.buf[1] + DST_OFF, 0xee, 8192));
 	TEST_ASSERT_OK(pdk_sim_fault_pop(t.env.sim, &f));
@@ -599,7 +601,8 @@ test_memmove_fault(void)
 		 t.iova[0] + DST_OFF, 4096);
 	TEST_ASSERT_EQ(run(&t, 0, &d, 1), PDK_IDXD_COMP_PAGE_FAULT_NOBOF);
 	TEST_ASSERT_EQ(rec(&t, 1)->fault_addr, FAR_IOVA + SRC_OFF);
-	TEST_ASSERT_EQ(rec(&t, 1)->fault_info, 0);
+	TEST_ASSERT_EQ(rec(&t, 1)->status, PDK_IDXD_COMP_PAGE_FAULT_NOBOF);	/* bit 7 clear: a read */
+	TEST_ASSERT_EQ(rec(&t, 1)->rsvd, 0);
 	TEST_ASSERT(test_all_bytes(t.buf[0] + DST_OFF, 0x11, 4096));
 
 	/* the WQ moved to the other PASID: the same IOVA is now reachable */
@@ -682,7 +685,7 @@ test_memfill(void)
 		 FAR_IOVA + DST_OFF, 64);
 	memset(t.buf[1] + DST_OFF, 0, 64);
 	TEST_ASSERT_EQ(run(&t, 0, &d, 1), PDK_IDXD_COMP_PAGE_FAULT_NOBOF);
-	TEST_ASSERT_EQ(rec(&t, 1)->fault_info, PDK_IDXD_FAULT_INFO_WRITE);
+	TEST_ASSERT_EQ(rec(&t, 1)->status, PDK_IDXD_COMP_PAGE_FAULT_NOBOF | PDK_IDXD_COMP_STATUS_WRITE);
 	TEST_ASSERT(test_all_bytes(t.buf[1] + DST_OFF, 0, 64));
 	dsa_release(&t);
 	DONE(t.env);
@@ -762,7 +765,7 @@ test_batch(void)
 	d.src = FAR_IOVA + LIST_OFF;
 	TEST_ASSERT_EQ(run(&t, 0, &d, 0), PDK_IDXD_COMP_BATCH_PAGE_FAULT);
 	TEST_ASSERT_EQ(rec(&t, 0)->fault_addr, FAR_IOVA + LIST_OFF);
-	TEST_ASSERT_EQ(rec(&t, 0)->fault_info, 0);
+	TEST_ASSERT_EQ(rec(&t, 0)->status, PDK_IDXD_COMP_BATCH_PAGE_FAULT);	/* a read */
 	dsa_release(&t);
 	DONE(t.env);
 }
@@ -1145,7 +1148,7 @@ test_unmapped_by_process(void)
 		 t.iova[0] + DST_OFF, 8192);
 	TEST_ASSERT_EQ(run(&t, 0, &d, 1), PDK_IDXD_COMP_PAGE_FAULT_NOBOF);
 	TEST_ASSERT_EQ(rec(&t, 1)->fault_addr, iova + 4096);
-	TEST_ASSERT_EQ(rec(&t, 1)->fault_info, 0);
+	TEST_ASSERT_EQ(rec(&t, 1)->status, PDK_IDXD_COMP_PAGE_FAULT_NOBOF);	/* a read */
 	TEST_ASSERT(test_all_bytes(t.buf[0] + DST_OFF, 0, 8192));
 	TEST_ASSERT_OK(pdk_sim_fault_pop(t.env.sim, &f));
 	TEST_ASSERT(strstr(f.reason, "unmapped by the process") != NULL, "reason: %s", f.reason);

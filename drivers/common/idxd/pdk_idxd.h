@@ -263,18 +263,28 @@ struct pdk_idxd_desc {
 
 /** A completion record, 32 bytes, 32-byte aligned (struct dsa_completion_record). */
 struct pdk_idxd_completion {
-	volatile uint8_t status;	/**< PDK_IDXD_COMP_*; 0 until the device writes it */
-	uint8_t result;			/**< the operation's result (compare and the like) */
-	uint8_t fault_info;		/**< bit 0: the fault was on a write */
-	uint8_t rsvd;			/**< reserved */
+	/**
+	 * Bits 6:0 the status code (PDK_IDXD_COMP_*, PDK_IDXD_COMP_STATUS_MASK),
+	 * bit 7 the direction of a fault (PDK_IDXD_COMP_STATUS_WRITE); 0 until
+	 * the device writes it.
+	 */
+	volatile uint8_t status;
+	uint8_t result;			/**< the operation's result (compare; memmove: direction) */
+	uint16_t rsvd;			/**< reserved (uapi idxd.h defines no bits here) */
 	uint32_t bytes_completed;	/**< bytes done before a fault; descriptors of a batch */
 	uint64_t fault_addr;		/**< the address that faulted */
 	uint64_t invalid_flags;		/**< the flags refused (status INVALID_FLAGS) */
 	uint64_t rsvd2;			/**< reserved */
 } __attribute__((packed, aligned(32)));
 
-#define PDK_IDXD_COMP_STATUS_MASK	0x7fu	/**< the status code of a completion record */
-#define PDK_IDXD_FAULT_INFO_WRITE	0x01u	/**< fault_info: the fault was on a write */
+/** The status code in a record's status byte (uapi idxd.h DSA_COMP_STATUS_MASK). */
+#define PDK_IDXD_COMP_STATUS_MASK	0x7fu
+/**
+ * Status bit 7: the access that faulted was a write, else a read (uapi
+ * idxd.h DSA_COMP_STATUS_WRITE; the kernel's drivers/dma/idxd/irq.c reads
+ * the direction of a fault from it). Bytes 2-3 of the record are reserved.
+ */
+#define PDK_IDXD_COMP_STATUS_WRITE	0x80u
 
 /** Completion status codes (enum dsa_completion_status), the subset PDK names. */
 enum pdk_idxd_comp_status {

@@ -174,6 +174,13 @@ dsa_status_load(const struct pdk_idxd_completion *c)
 	return __atomic_load_n(&c->status, __ATOMIC_ACQUIRE) & PDK_IDXD_COMP_STATUS_MASK;
 }
 
+/* The direction of a fault: status bit 7 (uapi idxd.h DSA_COMP_STATUS_WRITE). */
+static inline uint8_t
+dsa_fault_write(const struct pdk_idxd_completion *c)
+{
+	return (__atomic_load_n(&c->status, __ATOMIC_RELAXED) & PDK_IDXD_COMP_STATUS_WRITE) != 0;
+}
+
 static enum pdk_dmadev_status_code
 dsa_status_code(uint8_t hw)
 {
@@ -254,7 +261,7 @@ dsa_harvest(struct dsa_queue *q, uint16_t nb, uint16_t *last_idx, struct pdk_dma
 		if (st != NULL) {
 			st[n].code = (uint8_t)code;
 			st[n].hw_status = hw;
-			st[n].fault_write = c->fault_info & PDK_IDXD_FAULT_INFO_WRITE;
+			st[n].fault_write = dsa_fault_write(c);
 			st[n].rsvd = 0;
 			st[n].bytes_done = code == PDK_DMADEV_ST_SUCCESS ? q->descs[slot].size :
 					   c->bytes_completed;

@@ -191,8 +191,10 @@ sim_dsa_refused(int rc, uint64_t fault, bool write, struct pdk_idxd_completion *
 	 */
 	cr->status = rc == -EFAULT ? PDK_IDXD_COMP_PAGE_FAULT_NOBOF :
 				     PDK_IDXD_COMP_TRANSLATION_FAIL;
+	/* the direction is status bit 7 (uapi idxd.h DSA_COMP_STATUS_WRITE) */
+	if (write)
+		cr->status |= PDK_IDXD_COMP_STATUS_WRITE;
 	cr->fault_addr = fault;
-	cr->fault_info = write ? PDK_IDXD_FAULT_INFO_WRITE : 0;
 	cr->bytes_completed = 0;	/* nothing was moved */
 	return rc;
 }
@@ -268,14 +270,15 @@ sim_dsa_complete(const struct sim_dsa_job *j, const struct pdk_idxd_desc *desc,
 		 const struct pdk_idxd_completion *cr)
 {
 	uint32_t flags = desc_flags(desc);
-	bool ok = cr->status == PDK_IDXD_COMP_SUCCESS;
+	uint8_t code = cr->status & PDK_IDXD_COMP_STATUS_MASK;
+	bool ok = code == PDK_IDXD_COMP_SUCCESS;
 	uint64_t fault = 0;
 
 	if (!(flags & PDK_IDXD_FLAG_CRAV)) {
 		if (!ok)
-			sim_dsa_swerr(j, desc, cr->status,
-				      cr->fault_info & PDK_IDXD_FAULT_INFO_WRITE, cr->fault_addr);
-	} else if (cr->status == PDK_IDXD_COMP_CRA_ALIGN) {
+			sim_dsa_swerr(j, desc, code, cr->status & PDK_IDXD_COMP_STATUS_WRITE,
+				      cr->fault_addr);
+	} else if (code == PDK_IDXD_COMP_CRA_ALIGN) {
 		/* No record can be written at a misaligned address. */
 		sim_dsa_swerr(j, desc, cr->status, false, desc->completion_addr);
 	} else if (!ok || (flags & PDK_IDXD_FLAG_RCR)) {
