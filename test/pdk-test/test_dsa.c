@@ -415,6 +415,36 @@ test_dsa_fault_direction(void)
 }
 PDK_TEST_REGISTER(sim_dsa_pmd_fault_direction, fast, test_dsa_fault_direction);
 
+/*
+ * The group flags the PMD writes, read back from the device through its
+ * dump: traffic class A = B = 1 on a DSA 1.0 and read buffers allowed =
+ * GRPCAP total_rdbufs, as the kernel writes them (drivers/dma/idxd/device.c
+ * idxd_groups_clear_state(), idxd_group_flags_setup()); PDK wrote 0.
+ */
+static int
+test_dsa_group_flags(void)
+{
+	char *text = NULL;
+	size_t len = 0;
+	struct dsa_env e;
+	FILE *f;
+
+	TEST_ASSERT_OK(dsa_env_setup(&e, 20, NULL));
+	TEST_ASSERT_OK(dsa_env_queues(&e, 1, 16));
+	TEST_ASSERT_OK(pdk_dmadev_start(e.dev_id));
+	f = open_memstream(&text, &len);
+	TEST_ASSERT(f != NULL);
+	TEST_ASSERT_OK(pdk_dmadev_dump(e.dev_id, f));
+	fclose(f);
+	TEST_ASSERT(strstr(text, "group 0: WQs 0x1, ") != NULL, "dump: %s", text);
+	TEST_ASSERT(strstr(text, "flags 0x6000009 (TC-A 1, TC-B 1, read buffers allowed 96 of 96)")
+		    != NULL, "dump: %s", text);
+	free(text);
+	TEST_ASSERT_OK(dsa_env_teardown(&e));
+	return TEST_SUCCESS;
+}
+PDK_TEST_REGISTER(sim_dsa_pmd_group_flags, fast, test_dsa_group_flags);
+
 /* Fills and copies in bursts across the ring's wrap; capacity is exact. */
 static int
 test_dsa_fill_wrap(void)

@@ -351,6 +351,8 @@ test_caps(void)
 	TEST_ASSERT(wqcap & PDK_IDXD_WQCAP_DEDICATED);
 	TEST_ASSERT(!(wqcap & PDK_IDXD_WQCAP_SHARED));
 	TEST_ASSERT_EQ(rd64(&t, PDK_IDXD_REG_GRPCAP) & 0xff, 4);
+	TEST_ASSERT_EQ(PDK_IDXD_GET(rd64(&t, PDK_IDXD_REG_GRPCAP),
+				    PDK_IDXD_GRPCAP_TOTAL_RDBUFS_SHIFT, 8), 96);
 	TEST_ASSERT_EQ(rd64(&t, PDK_IDXD_REG_ENGCAP) & 0xff, 4);
 	TEST_ASSERT_EQ(rd64(&t, PDK_IDXD_REG_OPCAP), 0x1f);
 	TEST_ASSERT_EQ(rd64(&t, PDK_IDXD_REG_OPCAP + 8), 0);
@@ -403,6 +405,30 @@ test_enable_device_errors(void)
 	TEST_ASSERT_OK(group_config(&t, 1, 0, 1));
 	TEST_ASSERT_EQ(cmd(&t, PDK_IDXD_CMD_ENABLE_DEVICE, 0), PDK_IDXD_CMDSTS_ERR_GRP_CONFIG);
 	TEST_ASSERT_OK(group_config(&t, 1, 0, 0));
+	/*
+	 * Group flags (registers.h union group_flags): the defined bits are
+	 * stored, reserved ones read 0; read buffers beyond GRPCAP total_rdbufs
+	 * allowed to a group, or reserved over all groups, are refused with
+	 * ERR_GRP_CONFIG4 (0x18, "invalid read buffers config" in Intel's
+	 * accel-config accfg_device_cmd_status[]) -- the model's reading.
+	 */
+	TEST_ASSERT_OK(wr64(&t, t.grpcfg + PDK_IDXD_GRPCFG_FLAGS(0), UINT64_MAX));
+	TEST_ASSERT_EQ(rd64(&t, t.grpcfg + PDK_IDXD_GRPCFG_FLAGS(0)), PDK_IDXD_GRPFLAGS_DEFINED);
+	TEST_ASSERT_EQ(cmd(&t, PDK_IDXD_CMD_ENABLE_DEVICE, 0), PDK_IDXD_CMDSTS_ERR_GRP_CONFIG4);
+	TEST_ASSERT_OK(wr64(&t, t.grpcfg + PDK_IDXD_GRPCFG_FLAGS(0),
+			    (uint64_t)97 << PDK_IDXD_GRPFLAGS_RDBUFS_ALLOWED_SHIFT));
+	TEST_ASSERT_EQ(cmd(&t, PDK_IDXD_CMD_ENABLE_DEVICE, 0), PDK_IDXD_CMDSTS_ERR_GRP_CONFIG4);
+	TEST_ASSERT_OK(wr64(&t, t.grpcfg + PDK_IDXD_GRPCFG_FLAGS(0),
+			    (uint64_t)50 << PDK_IDXD_GRPFLAGS_RDBUFS_RESERVED_SHIFT));
+	TEST_ASSERT_OK(wr64(&t, t.grpcfg + PDK_IDXD_GRPCFG_FLAGS(1),
+			    (uint64_t)50 << PDK_IDXD_GRPFLAGS_RDBUFS_RESERVED_SHIFT));
+	TEST_ASSERT_EQ(cmd(&t, PDK_IDXD_CMD_ENABLE_DEVICE, 0), PDK_IDXD_CMDSTS_ERR_GRP_CONFIG4);
+	TEST_ASSERT_OK(wr64(&t, t.grpcfg + PDK_IDXD_GRPCFG_FLAGS(1), 0));
+	/* the kernel's defaults: TC-A = TC-B = 1, all 96 read buffers allowed */
+	TEST_ASSERT_OK(wr64(&t, t.grpcfg + PDK_IDXD_GRPCFG_FLAGS(0),
+			    UINT64_C(1) << PDK_IDXD_GRPFLAGS_TC_A_SHIFT |
+			    UINT64_C(1) << PDK_IDXD_GRPFLAGS_TC_B_SHIFT |
+			    (uint64_t)96 << PDK_IDXD_GRPFLAGS_RDBUFS_ALLOWED_SHIFT));
 	/* sizes above WQCAP's total */
 	TEST_ASSERT_OK(wq_config(&t, 0, 100, false, 0, 21, 10));
 	TEST_ASSERT_OK(wq_config(&t, 1, 29, false, 0, 21, 10));

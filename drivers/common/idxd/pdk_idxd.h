@@ -93,8 +93,12 @@ extern "C" {
 #define PDK_IDXD_WQCAP_SHARED		(UINT64_C(1) << 48)	/**< shared WQs supported */
 #define PDK_IDXD_WQCAP_DEDICATED	(UINT64_C(1) << 49)	/**< dedicated WQs supported */
 
-/* GRPCAP / ENGCAP fields */
+/* GRPCAP / ENGCAP fields (union group_cap_reg, union engine_cap_reg) */
 #define PDK_IDXD_GRPCAP_NUM_GROUPS_SHIFT 0	/**< 8 bits */
+#define PDK_IDXD_GRPCAP_TOTAL_RDBUFS_SHIFT 8	/**< 8 bits: read buffers (formerly tokens) */
+#define PDK_IDXD_GRPCAP_RDBUF_CTRL	(UINT64_C(1) << 16)	/**< read buffer control */
+#define PDK_IDXD_GRPCAP_RDBUF_LIMIT	(UINT64_C(1) << 17)	/**< GENCFG rdbuf_limit */
+#define PDK_IDXD_GRPCAP_PROGRESS_LIMIT	(UINT64_C(1) << 18)	/**< progress limits */
 #define PDK_IDXD_ENGCAP_NUM_ENGINES_SHIFT 0	/**< 8 bits */
 
 /* OFFSETS fields, first u64 (union offsets_reg), each in 0x100-byte units */
@@ -152,7 +156,7 @@ enum pdk_idxd_cmd {
 #define PDK_IDXD_CMDSTS_ACTIVE		(1u << 31)	/**< a command is running */
 #define PDK_IDXD_CMDSTS_ERR_MASK	0xffu	/**< the error field (enum pdk_idxd_cmdsts_err) */
 
-/** Command status error codes (enum idxd_cmdsts_err), the subset PDK names. */
+/** Command status error codes: every one registers.h enum idxd_cmdsts_err names. */
 enum pdk_idxd_cmdsts_err {
 	PDK_IDXD_CMDSTS_SUCCESS = 0x00,
 	PDK_IDXD_CMDSTS_INVAL_CMD = 0x01,
@@ -164,9 +168,13 @@ enum pdk_idxd_cmdsts_err {
 	PDK_IDXD_CMDSTS_ERR_PASID_INVAL = 0x13,
 	PDK_IDXD_CMDSTS_ERR_WQ_SIZE_ERANGE = 0x14,
 	PDK_IDXD_CMDSTS_ERR_GRP_CONFIG = 0x15,
+	PDK_IDXD_CMDSTS_ERR_GRP_CONFIG2 = 0x16,
+	PDK_IDXD_CMDSTS_ERR_GRP_CONFIG3 = 0x17,
+	PDK_IDXD_CMDSTS_ERR_GRP_CONFIG4 = 0x18,
 	PDK_IDXD_CMDSTS_ERR_DEV_NOTEN = 0x20,
 	PDK_IDXD_CMDSTS_ERR_WQ_ENABLED = 0x21,
 	PDK_IDXD_CMDSTS_ERR_WQ_SIZE = 0x22,
+	PDK_IDXD_CMDSTS_ERR_WQ_PRIOR = 0x23,
 	PDK_IDXD_CMDSTS_ERR_WQ_MODE = 0x24,
 	PDK_IDXD_CMDSTS_ERR_BOF_EN = 0x25,	/**< WQCFG bof without GENCAP support */
 	PDK_IDXD_CMDSTS_ERR_PASID_EN = 0x26,
@@ -174,6 +182,8 @@ enum pdk_idxd_cmdsts_err {
 	PDK_IDXD_CMDSTS_ERR_MAX_XFER_SIZE = 0x28,
 	PDK_IDXD_CMDSTS_ERR_DIS_DEV_EN = 0x31,
 	PDK_IDXD_CMDSTS_ERR_DEV_NOT_EN = 0x32,
+	PDK_IDXD_CMDSTS_ERR_INVAL_INT_IDX = 0x41,
+	PDK_IDXD_CMDSTS_ERR_NO_HANDLE = 0x42,
 };
 
 /* SWERR (union sw_err_reg), first u64; VALID and OVERFLOW are write-1-to-clear */
@@ -196,6 +206,17 @@ enum pdk_idxd_cmdsts_err {
 #define PDK_IDXD_GRPCFG_WQS(g, i)	((g) * PDK_IDXD_GRPCFG_SIZE + 8u * (i)) /**< 4 x u64 WQ bitmap */
 #define PDK_IDXD_GRPCFG_ENGINES(g)	((g) * PDK_IDXD_GRPCFG_SIZE + 32u)	/**< u64 engine bitmap */
 #define PDK_IDXD_GRPCFG_FLAGS(g)	((g) * PDK_IDXD_GRPCFG_SIZE + 40u)	/**< u64 flags */
+
+/* GRPCFG flags (registers.h union group_flags) */
+#define PDK_IDXD_GRPFLAGS_TC_A_SHIFT	0	/**< 3 bits: traffic class A */
+#define PDK_IDXD_GRPFLAGS_TC_B_SHIFT	3	/**< 3 bits: traffic class B */
+#define PDK_IDXD_GRPFLAGS_USE_RDBUF_LIMIT (UINT64_C(1) << 7)	/**< obey GENCFG rdbuf_limit */
+#define PDK_IDXD_GRPFLAGS_RDBUFS_RESERVED_SHIFT 8	/**< 8 bits */
+#define PDK_IDXD_GRPFLAGS_RDBUFS_ALLOWED_SHIFT 20	/**< 8 bits */
+#define PDK_IDXD_GRPFLAGS_DESC_PROGRESS_SHIFT 32	/**< 2 bits */
+#define PDK_IDXD_GRPFLAGS_BATCH_PROGRESS_SHIFT 36	/**< 2 bits */
+/** The bits union group_flags defines; the others are reserved. */
+#define PDK_IDXD_GRPFLAGS_DEFINED	UINT64_C(0x330ff0ffbf)
 
 /* ---- WQCFG table: (32 << WQCAP.wqcfg_size) bytes per WQ (union wqcfg) ---- */
 #define PDK_IDXD_WQCFG_MIN_SIZE		32u	/**< bytes per WQ when WQCAP.wqcfg_size is 0 */

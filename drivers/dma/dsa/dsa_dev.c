@@ -115,7 +115,8 @@ dsa_config_write(struct dsa_dev *dev)
 			rc = dsa_wr64(dev, c->grpcfg_off + PDK_IDXD_GRPCFG_ENGINES(g),
 				      g == 0 ? (UINT64_C(1) << dev->engines) - 1 : 0);
 		if (rc == 0)
-			rc = dsa_wr64(dev, c->grpcfg_off + PDK_IDXD_GRPCFG_FLAGS(g), 0);
+			rc = dsa_wr64(dev, c->grpcfg_off + PDK_IDXD_GRPCFG_FLAGS(g),
+				      dsa_group_flags(c));
 	}
 	return rc;
 }
@@ -235,6 +236,7 @@ dsa_dump(void *priv, FILE *f)
 	const struct dsa_caps *c = &dev->caps;
 	uint32_t gensts = 0, cmdsts = 0, mode = 0, state = 0;
 	uint64_t swerr = 0;
+	unsigned int g;
 	uint16_t q;
 
 	dsa_rd32(dev, PDK_IDXD_REG_GENSTS, &gensts);
@@ -247,6 +249,21 @@ dsa_dump(void *priv, FILE *f)
 		swerr);
 	fprintf(f, "  max transfer %u B, max batch %u, portal via %s\n", c->max_xfer,
 		c->max_batch, dev->portal_mapped ? "MOVDIR64B" : "the backend's store hook");
+	for (g = 0; g < c->num_groups; g++) {
+		uint64_t wqs = 0, engines = 0, flags = 0;
+
+		dsa_rd64(dev, c->grpcfg_off + PDK_IDXD_GRPCFG_WQS(g, 0), &wqs);
+		dsa_rd64(dev, c->grpcfg_off + PDK_IDXD_GRPCFG_ENGINES(g), &engines);
+		dsa_rd64(dev, c->grpcfg_off + PDK_IDXD_GRPCFG_FLAGS(g), &flags);
+		if (wqs == 0 && engines == 0)
+			continue;
+		fprintf(f, "  group %u: WQs 0x%" PRIx64 ", engines 0x%" PRIx64 ", flags 0x%" PRIx64
+			" (TC-A %u, TC-B %u, read buffers allowed %u of %u)\n", g, wqs, engines,
+			flags, (unsigned int)PDK_IDXD_GET(flags, PDK_IDXD_GRPFLAGS_TC_A_SHIFT, 3),
+			(unsigned int)PDK_IDXD_GET(flags, PDK_IDXD_GRPFLAGS_TC_B_SHIFT, 3),
+			(unsigned int)PDK_IDXD_GET(flags, PDK_IDXD_GRPFLAGS_RDBUFS_ALLOWED_SHIFT, 8),
+			c->total_rdbufs);
+	}
 	for (q = 0; q < dev->nb_queues; q++) {
 		const struct dsa_queue *dq = &dev->queues[q];
 

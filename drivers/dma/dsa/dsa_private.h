@@ -91,6 +91,7 @@ struct dsa_caps {
 	uint16_t num_wqs;
 	uint16_t total_wq_size;
 	uint8_t num_groups;
+	uint8_t total_rdbufs;	/* GRPCAP total_rdbufs */
 	uint8_t num_engines;
 	uint32_t max_xfer;
 	uint16_t max_batch;
@@ -135,6 +136,7 @@ dsa_wqcfg_reg(const struct dsa_dev *dev, uint16_t wq, unsigned int dw)
 	return dev->caps.wqcfg_off + PDK_IDXD_WQCFG(wq, dev->caps.wqcfg_size, dw);
 }
 const char *dsa_cmdsts_text(uint32_t err);
+uint64_t dsa_group_flags(const struct dsa_caps *c);
 
 /* dsa_queue.c: queue memory, PASID, WQ configuration */
 int dsa_queue_setup(struct dsa_dev *dev, uint16_t qid, const struct pdk_dmadev_queue_conf *conf);

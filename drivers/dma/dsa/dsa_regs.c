@@ -55,30 +55,52 @@ dsa_wr64(struct dsa_dev *dev, uint32_t off, uint64_t v)
 	return pdk_vfio_bar_write(dev->vdev, PDK_IDXD_MMIO_BAR, off, &le, sizeof(le));
 }
 
+/*
+ * CMDSTS error codes by the kernel's names (drivers/dma/idxd/registers.h
+ * enum idxd_cmdsts_err), with what each means where Intel's accel-config
+ * says (accfg/lib/libaccfg.c accfg_device_cmd_status[]): the kernel names
+ * 0x16-0x18 only GRP_CONFIG2..4.
+ */
 const char *
 dsa_cmdsts_text(uint32_t err)
 {
 	switch (err) {
-	case PDK_IDXD_CMDSTS_SUCCESS: return "success";
-	case PDK_IDXD_CMDSTS_INVAL_CMD: return "invalid command";
-	case PDK_IDXD_CMDSTS_INVAL_WQIDX: return "invalid WQ index";
-	case PDK_IDXD_CMDSTS_HW_ERR: return "hardware error";
-	case PDK_IDXD_CMDSTS_ERR_DEV_ENABLED: return "device already enabled";
-	case PDK_IDXD_CMDSTS_ERR_CONFIG: return "invalid configuration";
-	case PDK_IDXD_CMDSTS_ERR_BUSMASTER_EN: return "bus mastering is off";
-	case PDK_IDXD_CMDSTS_ERR_PASID_INVAL: return "invalid PASID";
-	case PDK_IDXD_CMDSTS_ERR_WQ_SIZE_ERANGE: return "WQ sizes exceed the device's total";
-	case PDK_IDXD_CMDSTS_ERR_GRP_CONFIG: return "invalid group configuration";
-	case PDK_IDXD_CMDSTS_ERR_DEV_NOTEN: return "device not enabled";
-	case PDK_IDXD_CMDSTS_ERR_WQ_ENABLED: return "WQ already enabled";
-	case PDK_IDXD_CMDSTS_ERR_WQ_SIZE: return "WQ size is 0";
-	case PDK_IDXD_CMDSTS_ERR_WQ_MODE: return "WQ mode not supported";
-	case PDK_IDXD_CMDSTS_ERR_PASID_EN: return "WQ PASID enable not allowed";
-	case PDK_IDXD_CMDSTS_ERR_MAX_BATCH_SIZE: return "WQ max batch size too large";
-	case PDK_IDXD_CMDSTS_ERR_MAX_XFER_SIZE: return "WQ max transfer size too large";
-	case PDK_IDXD_CMDSTS_ERR_DIS_DEV_EN: return "device not enabled (disable)";
-	case PDK_IDXD_CMDSTS_ERR_DEV_NOT_EN: return "device not enabled (WQ command)";
-	default: return "unknown error";
+	case PDK_IDXD_CMDSTS_SUCCESS: return "SUCCESS";
+	case PDK_IDXD_CMDSTS_INVAL_CMD: return "INVAL_CMD: invalid command code";
+	case PDK_IDXD_CMDSTS_INVAL_WQIDX: return "INVAL_WQIDX: invalid WQ index";
+	case PDK_IDXD_CMDSTS_HW_ERR: return "HW_ERR: internal or platform hardware error";
+	case PDK_IDXD_CMDSTS_ERR_DEV_ENABLED: return "ERR_DEV_ENABLED: device not disabled";
+	case PDK_IDXD_CMDSTS_ERR_CONFIG:
+		return "ERR_CONFIG: unspecified error in the configuration";
+	case PDK_IDXD_CMDSTS_ERR_BUSMASTER_EN: return "ERR_BUSMASTER_EN: bus mastering is off";
+	case PDK_IDXD_CMDSTS_ERR_PASID_INVAL: return "ERR_PASID_INVAL: invalid PASID";
+	case PDK_IDXD_CMDSTS_ERR_WQ_SIZE_ERANGE:
+		return "ERR_WQ_SIZE_ERANGE: the WQ sizes exceed the device's total";
+	case PDK_IDXD_CMDSTS_ERR_GRP_CONFIG:
+		return "ERR_GRP_CONFIG: group configuration: a group lacks WQs or engines";
+	case PDK_IDXD_CMDSTS_ERR_GRP_CONFIG2:
+		return "ERR_GRP_CONFIG2: group configuration: a WQ misconfigured";
+	case PDK_IDXD_CMDSTS_ERR_GRP_CONFIG3:
+		return "ERR_GRP_CONFIG3: group configuration: an engine misconfigured";
+	case PDK_IDXD_CMDSTS_ERR_GRP_CONFIG4:
+		return "ERR_GRP_CONFIG4: group configuration: invalid read buffers";
+	case PDK_IDXD_CMDSTS_ERR_DEV_NOTEN: return "ERR_DEV_NOTEN: device not enabled";
+	case PDK_IDXD_CMDSTS_ERR_WQ_ENABLED: return "ERR_WQ_ENABLED: WQ not disabled";
+	case PDK_IDXD_CMDSTS_ERR_WQ_SIZE: return "ERR_WQ_SIZE: WQ size is 0";
+	case PDK_IDXD_CMDSTS_ERR_WQ_PRIOR: return "ERR_WQ_PRIOR: WQ priority is 0";
+	case PDK_IDXD_CMDSTS_ERR_WQ_MODE: return "ERR_WQ_MODE: invalid WQ mode";
+	case PDK_IDXD_CMDSTS_ERR_BOF_EN: return "ERR_BOF_EN: invalid block on fault setting";
+	case PDK_IDXD_CMDSTS_ERR_PASID_EN: return "ERR_PASID_EN: invalid WQ PASID enable";
+	case PDK_IDXD_CMDSTS_ERR_MAX_BATCH_SIZE:
+		return "ERR_MAX_BATCH_SIZE: invalid WQ max batch size";
+	case PDK_IDXD_CMDSTS_ERR_MAX_XFER_SIZE:
+		return "ERR_MAX_XFER_SIZE: invalid WQ max transfer size";
+	case PDK_IDXD_CMDSTS_ERR_DIS_DEV_EN: return "ERR_DIS_DEV_EN: device not enabled";
+	case PDK_IDXD_CMDSTS_ERR_DEV_NOT_EN: return "ERR_DEV_NOT_EN: WQ(s) not enabled";
+	case PDK_IDXD_CMDSTS_ERR_INVAL_INT_IDX:
+		return "ERR_INVAL_INT_IDX: invalid interrupt table index";
+	case PDK_IDXD_CMDSTS_ERR_NO_HANDLE: return "ERR_NO_HANDLE: no interrupt handle available";
+	default: return "a code the kernel does not name";
 	}
 }
 
@@ -152,6 +174,7 @@ dsa_caps_read(struct dsa_dev *dev)
 	c->wqcfg_size = PDK_IDXD_WQCFG_MIN_SIZE <<
 		PDK_IDXD_GET(c->wqcap, PDK_IDXD_WQCAP_WQCFG_SIZE_SHIFT, 4);
 	c->num_groups = (uint8_t)PDK_IDXD_GET(grpcap, PDK_IDXD_GRPCAP_NUM_GROUPS_SHIFT, 8);
+	c->total_rdbufs = (uint8_t)PDK_IDXD_GET(grpcap, PDK_IDXD_GRPCAP_TOTAL_RDBUFS_SHIFT, 8);
 	c->num_engines = (uint8_t)PDK_IDXD_GET(engcap, PDK_IDXD_ENGCAP_NUM_ENGINES_SHIFT, 8);
 	c->max_xfer = (uint32_t)(UINT64_C(1) <<
 		PDK_IDXD_GET(c->gencap, PDK_IDXD_GENCAP_MAX_XFER_SHIFT, 5));
@@ -162,4 +185,23 @@ dsa_caps_read(struct dsa_dev *dev)
 	c->wqcfg_off = (uint32_t)PDK_IDXD_GET(offsets, PDK_IDXD_OFFSETS_WQCFG_SHIFT, 16) *
 		PDK_IDXD_TABLE_MULT;
 	return 0;
+}
+
+/*
+ * The GRPCFG flags of a group, as the kernel writes them by default: traffic
+ * class A = B = 1 on a device up to version 2.0, else A = 0, B = 1
+ * (drivers/dma/idxd/device.c idxd_groups_clear_state(), without tc_override,
+ * and idxd_group_flags_setup()); read buffers allowed = GRPCAP total_rdbufs
+ * (idxd_group_flags_setup() with rdbufs_allowed unset, idxd->max_rdbufs from
+ * init.c idxd_read_caps()); no read buffer limit, none reserved, no progress
+ * limits. Writing 0, as PDK did, gives a group no read buffers.
+ */
+uint64_t
+dsa_group_flags(const struct dsa_caps *c)
+{
+	unsigned int tc_a = c->version <= PDK_IDXD_VERSION_2 ? 1 : 0;
+
+	return (uint64_t)tc_a << PDK_IDXD_GRPFLAGS_TC_A_SHIFT |
+	       UINT64_C(1) << PDK_IDXD_GRPFLAGS_TC_B_SHIFT |
+	       (uint64_t)c->total_rdbufs << PDK_IDXD_GRPFLAGS_RDBUFS_ALLOWED_SHIFT;
 }

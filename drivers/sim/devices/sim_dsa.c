@@ -85,7 +85,8 @@ sim_dsa_regs_init(struct sim_fn *fn)
 	sim_reg_wr64(fn, PDK_IDXD_REG_GENCAP, SIM_DSA_GENCAP);
 	sim_reg_wr64(fn, PDK_IDXD_REG_WQCAP, SIM_DSA_WQCAP);
 	sim_reg_wr64(fn, PDK_IDXD_REG_GRPCAP,
-		     (uint64_t)SIM_DSA_NUM_GROUPS << PDK_IDXD_GRPCAP_NUM_GROUPS_SHIFT);
+		     (uint64_t)SIM_DSA_NUM_GROUPS << PDK_IDXD_GRPCAP_NUM_GROUPS_SHIFT |
+		     (uint64_t)SIM_DSA_TOTAL_RDBUFS << PDK_IDXD_GRPCAP_TOTAL_RDBUFS_SHIFT);
 	sim_reg_wr64(fn, PDK_IDXD_REG_ENGCAP,
 		     (uint64_t)SIM_DSA_NUM_ENGINES << PDK_IDXD_ENGCAP_NUM_ENGINES_SHIFT);
 	sim_reg_wr64(fn, PDK_IDXD_REG_OPCAP, SIM_DSA_OPCAP0 & ~fn->cfg.dsa_ops_absent);
@@ -164,7 +165,11 @@ sim_dsa_wqcfg_wmask(const struct sim_fn *fn, unsigned int wq, unsigned int b)
 	}
 }
 
-/* GRPCFG byte @p b of a group: its WQs and engines while the device is disabled. */
+/*
+ * GRPCFG byte @p b of a group, while the device is disabled: its WQs, its
+ * engines, and the bits of its flags that registers.h union group_flags
+ * defines (stored; ENABLE_DEVICE checks the read buffers).
+ */
 static uint8_t
 sim_dsa_grpcfg_wmask(const struct sim_fn *fn, unsigned int b)
 {
@@ -174,7 +179,9 @@ sim_dsa_grpcfg_wmask(const struct sim_fn *fn, unsigned int b)
 		return (uint8_t)SIM_DSA_ALL_WQS;
 	if (b == PDK_IDXD_GRPCFG_ENGINES(0))
 		return (1u << SIM_DSA_NUM_ENGINES) - 1;
-	return 0;	/* further WQ/engine bits, flags: not modelled */
+	if (b >= PDK_IDXD_GRPCFG_FLAGS(0) && b < PDK_IDXD_GRPCFG_FLAGS(0) + 8)
+		return (uint8_t)(PDK_IDXD_GRPFLAGS_DEFINED >> (8 * (b - PDK_IDXD_GRPCFG_FLAGS(0))));
+	return 0;	/* further WQ/engine bits (no such WQs or engines), reserved */
 }
 
 static uint8_t
@@ -207,11 +214,20 @@ sim_dsa_wmask(const struct sim_fn *fn, unsigned int bar, uint64_t off)
 
 /* ---- commands ---- */
 
-/* Every WQ with a size in exactly one group with an engine; each engine in one group. */
+/*
+ * Every WQ with a size in exactly one group with an engine; each engine in
+ * one group: ERR_GRP_CONFIG (0x15, "lack of wq or engines" in Intel's
+ * accel-config accfg/lib/libaccfg.c accfg_device_cmd_status[]). Read buffers
+ * a group is allowed or reserves beyond GRPCAP total_rdbufs: ERR_GRP_CONFIG4
+ * (0x18, "invalid read buffers config" there). Which values silicon refuses
+ * the sources do not say; the model refuses only these, out of range.
+ * Traffic classes are stored, not checked.
+ */
 static uint32_t
 sim_dsa_check_groups(struct sim_fn *fn)
 {
 	uint64_t wqs_seen = 0, engines_seen = 0, sized = 0;
+	uint32_t reserved = 0;
 	unsigned int g, i;
 
 	for (i = 0; i < SIM_DSA_NUM_WQS; i++)
@@ -223,8 +239,15 @@ sim_dsa_check_groups(struct sim_fn *fn)
 
 		if ((wqs & wqs_seen) || (engines & engines_seen))
 			return PDK_IDXD_CMDSTS_ERR_GRP_CONFIG;
+		uint64_t flags = sim_reg_rd64(fn, GRPCFG_REG(PDK_IDXD_GRPCFG_FLAGS(g)));
+
 		if ((wqs & sized) && engines == 0)
 			return PDK_IDXD_CMDSTS_ERR_GRP_CONFIG;
+		reserved += (uint32_t)PDK_IDXD_GET(flags, PDK_IDXD_GRPFLAGS_RDBUFS_RESERVED_SHIFT, 8);
+		if (PDK_IDXD_GET(flags, PDK_IDXD_GRPFLAGS_RDBUFS_ALLOWED_SHIFT, 8) >
+			    SIM_DSA_TOTAL_RDBUFS ||
+		    reserved > SIM_DSA_TOTAL_RDBUFS)
+			return PDK_IDXD_CMDSTS_ERR_GRP_CONFIG4;
 		wqs_seen |= wqs;
 		engines_seen |= engines;
 	}

@@ -22,6 +22,8 @@
 #define SIM_DSA_TOTAL_WQ_SIZE	128u
 #define SIM_DSA_NUM_GROUPS	4u
 #define SIM_DSA_NUM_ENGINES	4u
+/* GRPCAP total_rdbufs: the model's figure (no primary source gives Sapphire Rapids') */
+#define SIM_DSA_TOTAL_RDBUFS	96u
 #define SIM_DSA_MAX_XFER_SHIFT	21u	/* 2 MiB */
 #define SIM_DSA_MAX_BATCH_SHIFT	10u	/* 1024 descriptors */
 #define SIM_DSA_MAX_XFER	(1u << SIM_DSA_MAX_XFER_SHIFT)
