@@ -436,14 +436,123 @@ test_dsa_group_flags(void)
 	TEST_ASSERT(f != NULL);
 	TEST_ASSERT_OK(pdk_dmadev_dump(e.dev_id, f));
 	fclose(f);
-	TEST_ASSERT(strstr(text, "group 0: WQs 0x1, ") != NULL, "dump: %s", text);
-	TEST_ASSERT(strstr(text, "flags 0x6000009 (TC-A 1, TC-B 1, read buffers allowed 96 of 96)")
-		    != NULL, "dump: %s", text);
+	TEST_ASSERT(strstr(text, "group 0: WQs 0x1, engines 0x1, flags 0x6000009 "
+			   "(TC-A 1, TC-B 1, read buffers allowed 96 of 96)") != NULL,
+		    "dump: %s", text);
 	free(text);
 	TEST_ASSERT_OK(dsa_env_teardown(&e));
 	return TEST_SUCCESS;
 }
 PDK_TEST_REGISTER(sim_dsa_pmd_group_flags, fast, test_dsa_group_flags);
+
+/* The device's dump into @p text (freed by the caller). */
+static int
+dump_text(int dev_id, char **text)
+{
+	size_t len = 0;
+	FILE *f = open_memstream(text, &len);
+	int rc;
+
+	if (f == NULL)
+		return -ENOMEM;
+	rc = pdk_dmadev_dump(dev_id, f);
+	fclose(f);
+	return rc;
+}
+
+/*
+ * One engine per group, the WQs round robin over the groups, as DPDK
+ * configures a DSA "to avoid reordering" (drivers/dma/idxd/idxd_pci.c
+ * init_pci_device()): 4 queues on the model's 4 engines get a group and an
+ * engine each; with engines=2, two groups of one engine and two WQs.
+ */
+static int
+test_dsa_groups(void)
+{
+	static const char *const four[] = {
+		"group 0: WQs 0x1, engines 0x1,", "group 1: WQs 0x2, engines 0x2,",
+		"group 2: WQs 0x4, engines 0x4,", "group 3: WQs 0x8, engines 0x8,",
+	};
+	char *text = NULL;
+	struct dsa_env e;
+	unsigned int i;
+
+	TEST_ASSERT_OK(dsa_env_setup(&e, 20, NULL));
+	TEST_ASSERT_OK(dsa_env_queues(&e, NQ, 64));
+	TEST_ASSERT_OK(pdk_dmadev_start(e.dev_id));
+	TEST_ASSERT_OK(dump_text(e.dev_id, &text));
+	for (i = 0; i < 4; i++)
+		TEST_ASSERT(strstr(text, four[i]) != NULL, "no '%s' in: %s", four[i], text);
+	free(text);
+	text = NULL;
+	for (i = 0; i < NQ; i++) {
+		memset(e.buf[i], (int)i + 1, 4096);
+		TEST_ASSERT(pdk_dmadev_copy(e.dev_id, (uint16_t)i, e.iova[i], e.iova[i] + 8192,
+					    4096, PDK_DMADEV_OP_SUBMIT) >= 0);
+	}
+	for (i = 0; i < NQ; i++) {
+		struct pdk_dmadev_status st;
+
+		TEST_ASSERT_EQ(drain(e.dev_id, (uint16_t)i, 1, &st), 1);
+		TEST_ASSERT_EQ(e.buf[i][8192 + 4095], i + 1);
+	}
+	TEST_ASSERT_OK(dsa_env_teardown(&e));
+
+	TEST_ASSERT_OK(dsa_env_setup(&e, 20, "0000:6a:01.0,engines=2"));
+	TEST_ASSERT_OK(dsa_env_queues(&e, NQ, 64));
+	TEST_ASSERT_OK(pdk_dmadev_start(e.dev_id));
+	TEST_ASSERT_OK(dump_text(e.dev_id, &text));
+	TEST_ASSERT(strstr(text, "group 0: WQs 0x5, engines 0x1,") != NULL, "%s", text);
+	TEST_ASSERT(strstr(text, "group 1: WQs 0xa, engines 0x2,") != NULL, "%s", text);
+	TEST_ASSERT(strstr(text, "group 2:") == NULL, "%s", text);
+	free(text);
+	TEST_ASSERT_OK(dsa_env_teardown(&e));
+	return TEST_SUCCESS;
+}
+PDK_TEST_REGISTER(sim_dsa_pmd_groups, fast, test_dsa_groups);
+
+/*
+ * DSA's fence orders within a batch only (uapi idxd.h IDXD_OP_FLAG_FENCE),
+ * so a fenced op that opens a new submission while earlier ones run is held
+ * by the driver until they have finished: the model sees one descriptor
+ * (the batch) until then, and the fenced copy reads what the batch wrote.
+ */
+static int
+test_dsa_fence_across_submissions(void)
+{
+	struct pdk_sim_fn *fn;
+	struct pdk_sim_dsa_stats ds;
+	struct pdk_dmadev_status st[16];
+	struct dsa_env e;
+	unsigned int i;
+
+	TEST_ASSERT_OK(dsa_env_setup(&e, 20, NULL));
+	TEST_ASSERT_OK(dsa_env_queues(&e, 1, 16));
+	fn = pdk_sim_fn_find(e.sim, DSA_ADDR);
+	TEST_ASSERT(fn != NULL);
+	TEST_ASSERT_OK(pdk_dmadev_start(e.dev_id));
+	memset(e.buf[0], 0x3c, 512 << 10);
+	/* one batch of 8 copies of 64 KiB, the last of them to [512K, 576K) */
+	for (i = 0; i < 8; i++)
+		TEST_ASSERT_EQ(pdk_dmadev_copy(e.dev_id, 0, e.iova[0] + ((uint64_t)i << 16),
+					       e.iova[0] + (512u << 10) + ((uint64_t)i << 16),
+					       64 << 10, i == 7 ? PDK_DMADEV_OP_SUBMIT : 0),
+			       (int)i);
+	/* a fenced copy of what the batch writes, in a submission of its own */
+	TEST_ASSERT_EQ(pdk_dmadev_copy(e.dev_id, 0, e.iova[0] + (512u << 10) + (7u << 16),
+				       e.iova[0] + (900u << 10), 64 << 10,
+				       PDK_DMADEV_OP_FENCE | PDK_DMADEV_OP_SUBMIT), 8);
+	TEST_ASSERT_OK(pdk_sim_fn_dsa_stats(fn, &ds));
+	/* held until a completion poll sees the batch done, however fast the engine */
+	TEST_ASSERT_EQ(ds.submitted, 1);
+	TEST_ASSERT_EQ(drain(e.dev_id, 0, 9, st), 9);
+	TEST_ASSERT_OK(pdk_sim_fn_dsa_stats(fn, &ds));
+	TEST_ASSERT_EQ(ds.submitted, 2);
+	TEST_ASSERT(e.buf[0][900u << 10] == 0x3c && e.buf[0][(900u << 10) + 65535] == 0x3c);
+	TEST_ASSERT_OK(dsa_env_teardown(&e));
+	return TEST_SUCCESS;
+}
+PDK_TEST_REGISTER(sim_dsa_pmd_fence_across_submissions, fast, test_dsa_fence_across_submissions);
 
 /* Fills and copies in bursts across the ring's wrap; capacity is exact. */
 static int

@@ -4,8 +4,8 @@
 
 /*
  * Probe, remove and the control path of a DSA. The device is configured as
- * one group holding every set-up WQ and the engines the user allows; each
- * WQ is dedicated, with WQ PASID enable set and its queue's PASID. Start
+ * one group per allowed engine, each with one engine and its share of the
+ * set-up WQs (dsa_config_write()); each WQ is dedicated, with WQ PASID enable set and its queue's PASID. Start
  * writes that configuration and enables the device and the WQs; stop
  * disables them again (the device drains in-flight work first).
  */
@@ -89,19 +89,45 @@ dsa_queue_info(void *priv, uint16_t qid, struct pdk_dmadev_queue_info *info)
 	return 0;
 }
 
-/* Group 0: every set-up WQ and the allowed engines; the others empty. */
+/*
+ * The groups the driver uses: one engine in each, as DPDK does "to avoid
+ * reordering" (drivers/dma/idxd/idxd_pci.c init_pci_device(): as many
+ * groups as engines, engine i in group i). Issue 11 also quotes the kernel
+ * saying DSA "can complete submissions out of order, especially if configured
+ * with a work queue sharing multiple DMA engines"; we did not find that
+ * sentence again in drivers/dma/idxd, so DPDK is the source named here.
+ */
+static unsigned int
+dsa_groups_used(const struct dsa_dev *dev)
+{
+	return dev->engines < dev->caps.num_groups ? dev->engines : dev->caps.num_groups;
+}
+
+/* The group of WQ @p wq: round robin over the used groups (DPDK's WQ i -> group i % n). */
+static unsigned int
+dsa_wq_group(const struct dsa_dev *dev, uint16_t wq)
+{
+	return wq % dsa_groups_used(dev);
+}
+
+/*
+ * Engine g and the set-up WQs of group g in each used group g, with the
+ * kernel's flags; the other groups empty. With no more queues than groups
+ * (4 on the model) every WQ has a group and an engine of its own.
+ */
 static int
 dsa_config_write(struct dsa_dev *dev)
 {
 	const struct dsa_caps *c = &dev->caps;
-	uint64_t wqs = 0;
+	unsigned int ngroups = dsa_groups_used(dev);
+	uint64_t wqs[256] = { 0 };	/* per group (GRPCAP has 8 bits): its wqs[0] */
 	unsigned int g, i;
 	uint16_t q;
 	int rc = 0;
 
 	for (q = 0; q < c->num_wqs && rc == 0; q++) {
 		if (q < PDK_DMADEV_MAX_QUEUES && dev->queues[q].set_up) {
-			wqs |= UINT64_C(1) << q;
+			wqs[dsa_wq_group(dev, q)] |= UINT64_C(1) << q;
 			rc = dsa_queue_config_write(&dev->queues[q]);
 		} else {
 			rc = dsa_wr32(dev, dsa_wqcfg_reg(dev, q, PDK_IDXD_WQCFG_SIZE_DW), 0);
@@ -110,10 +136,10 @@ dsa_config_write(struct dsa_dev *dev)
 	for (g = 0; g < c->num_groups && rc == 0; g++) {
 		for (i = 0; i < 4 && rc == 0; i++)
 			rc = dsa_wr64(dev, c->grpcfg_off + PDK_IDXD_GRPCFG_WQS(g, i),
-				      g == 0 && i == 0 ? wqs : 0);
+				      g < ngroups && i == 0 ? wqs[g] : 0);
 		if (rc == 0)
 			rc = dsa_wr64(dev, c->grpcfg_off + PDK_IDXD_GRPCFG_ENGINES(g),
-				      g == 0 ? (UINT64_C(1) << dev->engines) - 1 : 0);
+				      g < ngroups ? UINT64_C(1) << g : 0);
 		if (rc == 0)
 			rc = dsa_wr64(dev, c->grpcfg_off + PDK_IDXD_GRPCFG_FLAGS(g),
 				      dsa_group_flags(c));

@@ -128,16 +128,77 @@ dsa_fill(void *qp, uint64_t pattern, uint64_t dst, uint32_t len, uint64_t flags)
 	return dsa_enqueue(qp, PDK_IDXD_OP_MEMFILL, pattern, dst, len, flags);
 }
 
-static int
-dsa_submit(void *qp)
-{
-	struct dsa_queue *q = qp;
+static inline uint8_t dsa_status_load(const struct pdk_idxd_completion *c);
 
-	while (q->submitted != q->write) {
+/* Whether the device has finished segment @p segi: its last record landed. */
+static inline bool
+dsa_seg_done(const struct dsa_queue *q, uint16_t segi)
+{
+	const struct dsa_seg *s = &q->segs[segi];
+
+	if (s->count > 1)
+		return dsa_status_load(&q->bcomps[segi]) != 0;
+	return dsa_status_load(&q->comps[s->first & q->mask]) != 0;
+}
+
+/* Every segment handed to the device has finished (not necessarily reported). */
+static bool
+dsa_inflight_done(const struct dsa_queue *q)
+{
+	uint16_t i;
+
+	for (i = q->seg_head; i != q->seg_tail; i++)
+		if (!dsa_seg_done(q, i & q->seg_mask))
+			return false;
+	return true;
+}
+
+/* q->chunks and q->chunk_len for the pending ops [submitted, write): enqueue's cuts. */
+static void
+dsa_count_chunks(struct dsa_queue *q)
+{
+	uint16_t i;
+
+	q->chunks = 0;
+	q->chunk_len = 0;
+	for (i = q->submitted; i != q->write; i++) {
+		if (q->chunks == 0 || (i & q->mask) == 0 || q->chunk_len == q->max_batch) {
+			q->chunks++;
+			q->chunk_len = 1;
+		} else {
+			q->chunk_len++;
+		}
+	}
+}
+
+/*
+ * Hand the pending ops up to @p end to the WQ. DSA's fence orders a
+ * descriptor after the earlier descriptors of its own batch only (uapi
+ * idxd.h IDXD_OP_FLAG_FENCE), and separate submissions may be reordered by
+ * the device (DPDK drivers/dma/idxd/idxd_pci.c init_pci_device() gives each
+ * engine a group of its own "to avoid reordering"), so a fenced op
+ * that would start a new portal write while earlier ones are still running
+ * is held back: submit stops there and the queue's next completion poll
+ * (dsa_harvest()) resumes it once everything in flight has finished. That
+ * keeps PDK_DMADEV_OP_FENCE's promise (start after every earlier op) across
+ * submissions.
+ */
+static void
+dsa_submit_to(struct dsa_queue *q, uint16_t end)
+{
+	q->held = false;
+	while (q->submitted != end) {
 		uint16_t first = q->submitted;
 		uint16_t slot = first & q->mask;
 		uint16_t segi = q->seg_tail & q->seg_mask;
-		uint32_t n = (uint16_t)(q->write - first);
+		uint32_t n = (uint16_t)(end - first);
+
+		if (unlikely((q->descs[slot].op_flags & PDK_IDXD_FLAG_FENCE) &&
+			     q->seg_tail != q->seg_head && !dsa_inflight_done(q))) {
+			q->held = true;
+			q->held_end = end;
+			break;
+		}
 
 		/* the same cuts as enqueue's chunk count: ring end, max_batch */
 		if (n > (uint32_t)q->nb_desc - slot)
@@ -163,8 +224,20 @@ dsa_submit(void *qp)
 		q->submitted = (uint16_t)(first + n);
 		dsa_ctr_add(&q->stats.submitted, n);
 	}
-	q->chunks = 0;
-	q->chunk_len = 0;
+	if (likely(q->submitted == q->write)) {
+		q->chunks = 0;
+		q->chunk_len = 0;
+	} else {
+		dsa_count_chunks(q);
+	}
+}
+
+static int
+dsa_submit(void *qp)
+{
+	struct dsa_queue *q = qp;
+
+	dsa_submit_to(q, q->write);
 	return 0;
 }
 
@@ -221,6 +294,8 @@ dsa_harvest(struct dsa_queue *q, uint16_t nb, uint16_t *last_idx, struct pdk_dma
 	uint16_t n = 0;
 
 	dsa_retire(q);
+	if (unlikely(q->held) && dsa_inflight_done(q))
+		dsa_submit_to(q, q->held_end);
 	while (n < nb && q->cpl != q->submitted) {
 		uint16_t slot = q->cpl & q->mask;
 		uint16_t segi = q->seg_cpl & q->seg_mask;

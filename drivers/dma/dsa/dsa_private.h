@@ -58,6 +58,8 @@ struct dsa_queue {
 	uint16_t seg_head;	/* oldest segment not retired */
 	uint16_t seg_cpl;	/* segment of the op at cpl */
 	uint16_t seg_tail;	/* next free segment slot */
+	uint16_t held_end;	/* with held: submit was asked up to here */
+	bool held;		/* a fenced op waits for the ops in flight (dsa_submit()) */
 	uint16_t max_batch;
 	uint32_t max_xfer;
 	uint32_t op_flags;	/* flags every descriptor carries */
