@@ -82,6 +82,13 @@ enum pdk_sim_model {
 	 * PASID_EN is set. Dedicated WQs only.
 	 */
 	PDK_SIM_MODEL_DSA,
+	/**
+	 * The same SIMULATED DSA as a DSA 2.0: PCI IDs 8086:11fb, VERSION
+	 * 0x200, a 64-byte WQCFG whose op_config (bytes 32-63, WQCAP op_config)
+	 * says which opcodes each WQ accepts; its reset value allows none, so a
+	 * driver must write it (doc/sim.md, "DSA model").
+	 */
+	PDK_SIM_MODEL_DSA2,
 };
 
 /** Configuration of a simulated PCIe function. */
@@ -94,7 +101,7 @@ struct pdk_sim_fn_config {
 	uint32_t iommu_group;	/**< shared group number; 0 = a group of its own */
 	bool not_vfio;		/**< bound to another driver: no cdev (errors tests) */
 	/**
-	 * PDK_SIM_MODEL_DSA only: opcodes the model does not offer (bit n =
+	 * PDK_SIM_MODEL_DSA and _DSA2 only: opcodes the model does not offer (bit n =
 	 * opcode n, 0..31): OPCAP omits them and a descriptor with one
 	 * completes with BAD_OPCODE, to test how drivers cope with a device
 	 * that lacks an operation. 0: every operation the model has.
@@ -228,6 +235,13 @@ struct pdk_sim_dsa_stats {
 	uint64_t dropped_full;		/**< portal writes to a full dedicated WQ */
 	uint64_t dropped_bad_write;	/**< portal writes not of 64 aligned bytes */
 	uint64_t swerr;			/**< software errors recorded in SWERR */
+	/**
+	 * Descriptors a WQ accepted while an earlier one of the same WQ had
+	 * not finished: work that overlaps on a WQ, which a device may run
+	 * in any order across submissions (a driver's fence must not rely on
+	 * it).
+	 */
+	uint64_t busy_accepted;
 };
 
 /**

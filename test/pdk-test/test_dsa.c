@@ -39,12 +39,12 @@ struct dsa_env {
  * bus probed with @p devargs.
  */
 static int
-dsa_env_setup_ops(struct dsa_env *e, uint8_t pasid_bits, const char *devargs,
-		  uint32_t ops_absent)
+dsa_env_setup_model(struct dsa_env *e, enum pdk_sim_model model, uint8_t pasid_bits,
+		    const char *devargs, uint32_t ops_absent)
 {
 	struct pdk_sim_config scfg = { .no_default_devices = true };
 	struct pdk_sim_fn_config fcfg = {
-		.pci_addr = DSA_ADDR, .model = PDK_SIM_MODEL_DSA, .pasid_bits = pasid_bits,
+		.pci_addr = DSA_ADDR, .model = model, .pasid_bits = pasid_bits,
 		.dsa_ops_absent = ops_absent,
 	};
 	int rc;
@@ -69,6 +69,13 @@ dsa_env_setup_ops(struct dsa_env *e, uint8_t pasid_bits, const char *devargs,
 	if (rc == 0)
 		e->dev_id = pdk_dmadev_get_dev_id(DSA_ADDR);
 	return rc;
+}
+
+static int
+dsa_env_setup_ops(struct dsa_env *e, uint8_t pasid_bits, const char *devargs,
+		  uint32_t ops_absent)
+{
+	return dsa_env_setup_model(e, PDK_SIM_MODEL_DSA, pasid_bits, devargs, ops_absent);
 }
 
 static int
@@ -514,8 +521,10 @@ PDK_TEST_REGISTER(sim_dsa_pmd_groups, fast, test_dsa_groups);
 /*
  * DSA's fence orders within a batch only (uapi idxd.h IDXD_OP_FLAG_FENCE),
  * so a fenced op that opens a new submission while earlier ones run is held
- * by the driver until they have finished: the model sees one descriptor
- * (the batch) until then, and the fenced copy reads what the batch wrote.
+ * by the driver until they have finished: the model never accepts it while
+ * the batch is queued or running (busy_accepted stays 0), and the fenced
+ * copy reads what the batch wrote. (The old driver sent it at once: the
+ * model then counted it busy unless the 512 KiB batch was already done.)
  */
 static int
 test_dsa_fence_across_submissions(void)
@@ -542,17 +551,48 @@ test_dsa_fence_across_submissions(void)
 	TEST_ASSERT_EQ(pdk_dmadev_copy(e.dev_id, 0, e.iova[0] + (512u << 10) + (7u << 16),
 				       e.iova[0] + (900u << 10), 64 << 10,
 				       PDK_DMADEV_OP_FENCE | PDK_DMADEV_OP_SUBMIT), 8);
-	TEST_ASSERT_OK(pdk_sim_fn_dsa_stats(fn, &ds));
-	/* held until a completion poll sees the batch done, however fast the engine */
-	TEST_ASSERT_EQ(ds.submitted, 1);
 	TEST_ASSERT_EQ(drain(e.dev_id, 0, 9, st), 9);
 	TEST_ASSERT_OK(pdk_sim_fn_dsa_stats(fn, &ds));
 	TEST_ASSERT_EQ(ds.submitted, 2);
+	TEST_ASSERT_EQ(ds.busy_accepted, 0);
 	TEST_ASSERT(e.buf[0][900u << 10] == 0x3c && e.buf[0][(900u << 10) + 65535] == 0x3c);
 	TEST_ASSERT_OK(dsa_env_teardown(&e));
 	return TEST_SUCCESS;
 }
 PDK_TEST_REGISTER(sim_dsa_pmd_fence_across_submissions, fast, test_dsa_fence_across_submissions);
+
+/*
+ * On a DSA 2.0 (the model's PDK_SIM_MODEL_DSA2: 8086:11fb, 64-byte WQCFG,
+ * op_config reset to nothing allowed) the driver writes op_config from
+ * OPCAP, as the kernel does (drivers/dma/idxd/device.c
+ * idxd_wq_config_write()): copies, fills and batches run. PDK wrote dwords
+ * 0-3 only, and every descriptor failed with BAD_OPCODE.
+ */
+static int
+test_dsa2_traffic(void)
+{
+	struct pdk_dmadev_status st[4];
+	struct dsa_env e;
+	unsigned int i;
+
+	TEST_ASSERT_OK(dsa_env_setup_model(&e, PDK_SIM_MODEL_DSA2, 20, NULL, 0));
+	TEST_ASSERT_OK(dsa_env_queues(&e, 2, 16));
+	TEST_ASSERT_OK(pdk_dmadev_start(e.dev_id));
+	memset(e.buf[0], 0x2d, 4096);
+	TEST_ASSERT_EQ(pdk_dmadev_copy(e.dev_id, 0, e.iova[0], e.iova[0] + 8192, 4096,
+				       PDK_DMADEV_OP_SUBMIT), 0);
+	TEST_ASSERT_EQ(drain(e.dev_id, 0, 1, st), 1);
+	for (i = 0; i < 3; i++)
+		TEST_ASSERT(pdk_dmadev_fill(e.dev_id, 1, 0x0101010101010101ull * (i + 1),
+					    e.iova[1] + 4096 * i, 4096,
+					    i == 2 ? PDK_DMADEV_OP_SUBMIT : 0) >= 0);
+	TEST_ASSERT_EQ(drain(e.dev_id, 1, 3, st), 3);
+	TEST_ASSERT_EQ(e.buf[0][8192 + 4095], 0x2d);
+	TEST_ASSERT_EQ(e.buf[1][2 * 4096 + 17], 3);
+	TEST_ASSERT_OK(dsa_env_teardown(&e));
+	return TEST_SUCCESS;
+}
+PDK_TEST_REGISTER(sim_dsa2_pmd_traffic, fast, test_dsa2_traffic);
 
 /* Fills and copies in bursts across the ring's wrap; capacity is exact. */
 static int

@@ -49,6 +49,7 @@ struct dsa_t {
 	uint32_t pasid[2];	/* attached to as[i] */
 	uint32_t grpcfg;	/* table offsets, from the OFFSETS register */
 	uint32_t wqcfg;
+	uint32_t wqcfg_size;	/* bytes per WQ, from WQCAP */
 };
 
 static const struct pdk_sim_fn_config dsa_fn = {
@@ -105,7 +106,7 @@ cmd(struct dsa_t *t, enum pdk_idxd_cmd c, uint32_t operand)
 static uint32_t
 wqcfg_reg(const struct dsa_t *t, unsigned int wq, unsigned int dw)
 {
-	return t->wqcfg + PDK_IDXD_WQCFG(wq, PDK_IDXD_WQCFG_MIN_SIZE, dw);
+	return t->wqcfg + PDK_IDXD_WQCFG(wq, t->wqcfg_size, dw);
 }
 
 /* A dedicated WQ of @p size; PASID_EN with @p pasid when @p pasid_en. */
@@ -233,6 +234,8 @@ dsa_setup(struct dsa_t *t, const struct pdk_sim_fn_config *fcfg, bool spaces)
 		    PDK_IDXD_TABLE_MULT;
 	t->wqcfg = (uint32_t)PDK_IDXD_GET(offsets, PDK_IDXD_OFFSETS_WQCFG_SHIFT, 16) *
 		   PDK_IDXD_TABLE_MULT;
+	t->wqcfg_size = PDK_IDXD_WQCFG_MIN_SIZE <<
+		PDK_IDXD_GET(rd64(t, PDK_IDXD_REG_WQCAP), PDK_IDXD_WQCAP_WQCFG_SIZE_SHIFT, 4);
 	if (!spaces)
 		return 0;
 	rc = pdk_pasid_space_create(t->env.dev, t->env.ictx, &t->space);
@@ -1358,3 +1361,85 @@ test_portal_hook_outlives_fd(void)
 	DONE(t.env);
 }
 PDK_TEST_REGISTER(sim_dsa_portal_hook_outlives_fd, fast, test_portal_hook_outlives_fd);
+
+/*
+ * The DSA 2.0 personality (PDK_SIM_MODEL_DSA2): 8086:11fb, VERSION 0x200,
+ * a 64-byte WQCFG whose op_config (bytes 32-63; registers.h union wqcfg,
+ * WQCAP op_config) ENABLE_WQ takes: a descriptor whose opcode it does not
+ * allow completes with BAD_OPCODE (the model's code), in a batch too; the
+ * reset value allows nothing.
+ */
+static const struct pdk_sim_fn_config dsa2_fn = {
+	.pci_addr = DSA_ADDR,
+	.model = PDK_SIM_MODEL_DSA2,
+	.pasid_bits = 20,
+};
+
+static int
+test_dsa2_op_config(void)
+{
+	struct pdk_idxd_desc d, *list;
+	uint8_t cfg[4];
+	uint64_t wqcap;
+	struct dsa_t t;
+
+	TEST_ASSERT_OK(dsa_setup(&t, &dsa2_fn, true));
+	TEST_ASSERT_OK(pdk_vfio_config_read(t.env.dev, 0, cfg, sizeof(cfg)));
+	TEST_ASSERT_EQ(cfg[PCI_DEVICE_ID] | cfg[PCI_DEVICE_ID + 1] << 8, PDK_IDXD_DEVICE_DSA_GNRD);
+	TEST_ASSERT_EQ(rd32(&t, PDK_IDXD_REG_VERSION), PDK_IDXD_VERSION_2);
+	wqcap = rd64(&t, PDK_IDXD_REG_WQCAP);
+	TEST_ASSERT(wqcap & PDK_IDXD_WQCAP_OP_CONFIG);
+	TEST_ASSERT_EQ(t.wqcfg_size, 64);
+	/* op_config of WQ 0, and WQ 1's table entry 64 bytes on */
+	TEST_ASSERT_EQ(rd64(&t, wqcfg_reg(&t, 0, PDK_IDXD_WQCFG_OP_CONFIG_DW)), 0);
+	TEST_ASSERT_OK(wr32(&t, wqcfg_reg(&t, 1, PDK_IDXD_WQCFG_SIZE_DW), 7));
+	TEST_ASSERT_EQ(rd32(&t, t.wqcfg + 64), 7);
+	TEST_ASSERT_OK(wr32(&t, wqcfg_reg(&t, 1, PDK_IDXD_WQCFG_SIZE_DW), 0));
+
+	/* the reset op_config: memmove refused */
+	TEST_ASSERT_OK(dsa_start(&t, true));
+	desc_set(&d, PDK_IDXD_OP_MEMMOVE, RECORD_FLAGS, rec_iova(&t, 0), t.iova[0] + SRC_OFF,
+		 t.iova[0] + DST_OFF, 64);
+	TEST_ASSERT_EQ(run(&t, 0, &d, 0), PDK_IDXD_COMP_BAD_OPCODE);
+
+	/* memmove and batch allowed (what the VFIO selftest's dsa_wq_init() writes) */
+	TEST_ASSERT_EQ(cmd(&t, PDK_IDXD_CMD_DISABLE_WQ, PDK_IDXD_WQ_MASK_OPERAND(0)),
+		       PDK_IDXD_CMDSTS_SUCCESS);
+	TEST_ASSERT_OK(wr64(&t, wqcfg_reg(&t, 0, PDK_IDXD_WQCFG_OP_CONFIG_DW),
+			    1u << PDK_IDXD_OP_MEMMOVE | 1u << PDK_IDXD_OP_BATCH));
+	TEST_ASSERT_EQ(cmd(&t, PDK_IDXD_CMD_ENABLE_WQ, 0), PDK_IDXD_CMDSTS_SUCCESS);
+	/* fixed while the WQ is enabled */
+	TEST_ASSERT_OK(wr64(&t, wqcfg_reg(&t, 0, PDK_IDXD_WQCFG_OP_CONFIG_DW), UINT64_MAX));
+	TEST_ASSERT_EQ(rd64(&t, wqcfg_reg(&t, 0, PDK_IDXD_WQCFG_OP_CONFIG_DW)),
+		       1u << PDK_IDXD_OP_MEMMOVE | 1u << PDK_IDXD_OP_BATCH);
+	memset(t.buf[0] + SRC_OFF, 0x6b, 64);
+	TEST_ASSERT_EQ(run(&t, 0, &d, 0), PDK_IDXD_COMP_SUCCESS);
+	TEST_ASSERT(test_all_bytes(t.buf[0] + DST_OFF, 0x6b, 64));
+	desc_set(&d, PDK_IDXD_OP_MEMFILL, RECORD_FLAGS, rec_iova(&t, 1), 0, t.iova[0] + DST_OFF, 64);
+	TEST_ASSERT_EQ(run(&t, 0, &d, 1), PDK_IDXD_COMP_BAD_OPCODE);
+	TEST_ASSERT(test_all_bytes(t.buf[0] + DST_OFF, 0x6b, 64));
+	/* in a batch: the fill refused, the copy done, the batch BATCH_FAIL */
+	list = (struct pdk_idxd_desc *)(t.buf[0] + LIST_OFF);
+	desc_set(&list[0], PDK_IDXD_OP_MEMMOVE, RECORD_FLAGS, rec_iova(&t, 2),
+		 t.iova[0] + SRC_OFF, t.iova[0] + DST_OFF + 4096, 64);
+	desc_set(&list[1], PDK_IDXD_OP_MEMFILL, RECORD_FLAGS, rec_iova(&t, 3), 0,
+		 t.iova[0] + DST_OFF + 8192, 64);
+	memset(rec(&t, 2), 0, 64);
+	desc_set(&d, PDK_IDXD_OP_BATCH, RECORD_FLAGS, rec_iova(&t, 4), t.iova[0] + LIST_OFF, 0, 2);
+	TEST_ASSERT_EQ(run(&t, 0, &d, 4), PDK_IDXD_COMP_BATCH_FAIL);
+	TEST_ASSERT_EQ(rec(&t, 2)->status, PDK_IDXD_COMP_SUCCESS);
+	TEST_ASSERT_EQ(rec(&t, 3)->status, PDK_IDXD_COMP_BAD_OPCODE);
+	TEST_ASSERT(test_all_bytes(t.buf[0] + DST_OFF + 4096, 0x6b, 64));
+	/* a batch the WQ does not allow: refused whole */
+	TEST_ASSERT_EQ(cmd(&t, PDK_IDXD_CMD_DISABLE_WQ, PDK_IDXD_WQ_MASK_OPERAND(0)),
+		       PDK_IDXD_CMDSTS_SUCCESS);
+	TEST_ASSERT_OK(wr64(&t, wqcfg_reg(&t, 0, PDK_IDXD_WQCFG_OP_CONFIG_DW),
+			    1u << PDK_IDXD_OP_MEMMOVE));
+	TEST_ASSERT_EQ(cmd(&t, PDK_IDXD_CMD_ENABLE_WQ, 0), PDK_IDXD_CMDSTS_SUCCESS);
+	memset(rec(&t, 2), 0, 64);
+	TEST_ASSERT_EQ(run(&t, 0, &d, 4), PDK_IDXD_COMP_BAD_OPCODE);
+	TEST_ASSERT_EQ(rec(&t, 2)->status, 0);
+	dsa_release(&t);
+	DONE(t.env);
+}
+PDK_TEST_REGISTER(sim_dsa2_op_config, fast, test_dsa2_op_config);

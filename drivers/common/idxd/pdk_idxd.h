@@ -92,6 +92,13 @@ extern "C" {
 #define PDK_IDXD_WQCAP_WQCFG_SIZE_SHIFT	24	/**< 4 bits: WQCFG is 32 << n bytes */
 #define PDK_IDXD_WQCAP_SHARED		(UINT64_C(1) << 48)	/**< shared WQs supported */
 #define PDK_IDXD_WQCAP_DEDICATED	(UINT64_C(1) << 49)	/**< dedicated WQs supported */
+#define PDK_IDXD_WQCAP_ATS		(UINT64_C(1) << 50)	/**< WQCFG wq_ats_disable exists */
+#define PDK_IDXD_WQCAP_PRIORITY		(UINT64_C(1) << 51)	/**< WQ priority */
+#define PDK_IDXD_WQCAP_OCCUPANCY	(UINT64_C(1) << 52)	/**< WQ occupancy */
+#define PDK_IDXD_WQCAP_OCCUPANCY_INT	(UINT64_C(1) << 53)	/**< occupancy interrupt */
+/** WQCFG bytes 32-63 (op_config) say which opcodes a WQ accepts (DSA 2.0). */
+#define PDK_IDXD_WQCAP_OP_CONFIG	(UINT64_C(1) << 54)
+#define PDK_IDXD_WQCAP_PRS		(UINT64_C(1) << 55)	/**< WQCFG wq_prs_disable exists */
 
 /* GRPCAP / ENGCAP fields (union group_cap_reg, union engine_cap_reg) */
 #define PDK_IDXD_GRPCAP_NUM_GROUPS_SHIFT 0	/**< 8 bits */
@@ -220,6 +227,8 @@ enum pdk_idxd_cmdsts_err {
 
 /* ---- WQCFG table: (32 << WQCAP.wqcfg_size) bytes per WQ (union wqcfg) ---- */
 #define PDK_IDXD_WQCFG_MIN_SIZE		32u	/**< bytes per WQ when WQCAP.wqcfg_size is 0 */
+/** The largest WQCFG the kernel knows (registers.h union wqcfg: 16 dwords). */
+#define PDK_IDXD_WQCFG_MAX_SIZE		64u
 #define PDK_IDXD_WQCFG_SIZE_DW		0	/**< dword 0: wq_size 15:0 */
 #define PDK_IDXD_WQCFG_THRESH_DW	1	/**< dword 1: wq_thresh 15:0 */
 #define PDK_IDXD_WQCFG_MODE_DW		2	/**< dword 2: mode, bof, priority, PASID */
@@ -237,6 +246,8 @@ enum pdk_idxd_cmdsts_err {
 #define PDK_IDXD_WQCFG_STATE_SHIFT	30	/**< position of wq_state in dword 6 */
 #define PDK_IDXD_WQ_STATE_DISABLED	0u	/**< WQ disabled */
 #define PDK_IDXD_WQ_STATE_ENABLED	1u	/**< WQ enabled */
+/** Dwords 8-15 (bytes 32-63): op_config, bit n = opcode n allowed (WQCAP op_config). */
+#define PDK_IDXD_WQCFG_OP_CONFIG_DW	8
 /** Byte offset of dword @p dw of WQ @p wq's WQCFG, relative to the table. */
 #define PDK_IDXD_WQCFG(wq, wqcfg_size, dw) ((wq) * (wqcfg_size) + 4u * (dw))
 

@@ -368,6 +368,8 @@ dsa_check_caps(struct dsa_dev *dev)
 		missing = "the batch operation";
 	else if (c->num_wqs == 0 || c->num_engines == 0 || c->num_groups == 0)
 		missing = "work queues, engines and groups";
+	else if (c->wqcfg_size > PDK_IDXD_WQCFG_MAX_SIZE)
+		missing = "a WQCFG of at most 64 bytes (the kernel's union wqcfg)";
 	if (missing == NULL)
 		return 0;
 	return pdk_log_fail("dsa", dev->name, -ENOTSUP, "use a DSA that offers it",

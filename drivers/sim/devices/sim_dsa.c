@@ -37,10 +37,13 @@
 			 (uint64_t)SIM_DSA_MAX_XFER_SHIFT << PDK_IDXD_GENCAP_MAX_XFER_SHIFT | \
 			 (uint64_t)SIM_DSA_MAX_BATCH_SHIFT << PDK_IDXD_GENCAP_MAX_BATCH_SHIFT | \
 			 PDK_IDXD_GENCAP_CONFIG_EN)
+/* WQCAP of the DSA 1.0; a DSA 2.0 adds wqcfg_size 1 (64 bytes) and op_config */
 #define SIM_DSA_WQCAP	((uint64_t)SIM_DSA_TOTAL_WQ_SIZE << PDK_IDXD_WQCAP_TOTAL_SIZE_SHIFT | \
 			 (uint64_t)SIM_DSA_NUM_WQS << PDK_IDXD_WQCAP_NUM_WQS_SHIFT |	\
 			 (uint64_t)0 << PDK_IDXD_WQCAP_WQCFG_SIZE_SHIFT |		\
 			 PDK_IDXD_WQCAP_DEDICATED)
+#define SIM_DSA2_WQCAP	(SIM_DSA_WQCAP | (uint64_t)1 << PDK_IDXD_WQCAP_WQCFG_SIZE_SHIFT | \
+			 PDK_IDXD_WQCAP_OP_CONFIG)
 #define SIM_DSA_OPCAP0	(1u << PDK_IDXD_OP_NOOP | 1u << PDK_IDXD_OP_BATCH |		\
 			 1u << PDK_IDXD_OP_DRAIN | 1u << PDK_IDXD_OP_MEMMOVE |		\
 			 1u << PDK_IDXD_OP_MEMFILL)
@@ -51,7 +54,8 @@
 #define SIM_DSA_CMDCAP	(((1u << (PDK_IDXD_CMD_RESET_WQ + 1)) - 1) & ~1u)
 
 /* Register offsets of the tables. */
-#define WQCFG_REG(wq, dw)	(SIM_DSA_WQCFG_OFF + PDK_IDXD_WQCFG(wq, SIM_DSA_WQCFG_SIZE, dw))
+#define WQCFG_REG(fn, wq, dw) \
+	(SIM_DSA_WQCFG_OFF + PDK_IDXD_WQCFG(wq, (fn)->dsa->wqcfg_size, dw))
 #define GRPCFG_REG(off)		(SIM_DSA_GRPCFG_OFF + (off))
 
 static bool
@@ -71,7 +75,7 @@ sim_dsa_set_gensts(struct sim_fn *fn, uint32_t state)
 static void
 sim_dsa_set_wq_state(struct sim_fn *fn, unsigned int wq, uint32_t state)
 {
-	sim_reg_wr32(fn, WQCFG_REG(wq, PDK_IDXD_WQCFG_STATE_DW),
+	sim_reg_wr32(fn, WQCFG_REG(fn, wq, PDK_IDXD_WQCFG_STATE_DW),
 		     state << PDK_IDXD_WQCFG_STATE_SHIFT);
 }
 
@@ -81,9 +85,10 @@ static void
 sim_dsa_regs_init(struct sim_fn *fn)
 {
 	memset(fn->bar[0].mem, 0, fn->bar[0].size);
-	sim_reg_wr32(fn, PDK_IDXD_REG_VERSION, SIM_DSA_VERSION);
+	sim_reg_wr32(fn, PDK_IDXD_REG_VERSION, fn->dsa->version);
 	sim_reg_wr64(fn, PDK_IDXD_REG_GENCAP, SIM_DSA_GENCAP);
-	sim_reg_wr64(fn, PDK_IDXD_REG_WQCAP, SIM_DSA_WQCAP);
+	sim_reg_wr64(fn, PDK_IDXD_REG_WQCAP,
+		     fn->dsa->version >= PDK_IDXD_VERSION_2 ? SIM_DSA2_WQCAP : SIM_DSA_WQCAP);
 	sim_reg_wr64(fn, PDK_IDXD_REG_GRPCAP,
 		     (uint64_t)SIM_DSA_NUM_GROUPS << PDK_IDXD_GRPCAP_NUM_GROUPS_SHIFT |
 		     (uint64_t)SIM_DSA_TOTAL_RDBUFS << PDK_IDXD_GRPCAP_TOTAL_RDBUFS_SHIFT);
@@ -160,8 +165,11 @@ sim_dsa_wqcfg_wmask(const struct sim_fn *fn, unsigned int wq, unsigned int b)
 		return 0xff;
 	case 13:
 		return 0x01;
-	default:	/* reserved, occupancy (not modelled), wq_state (RO) */
-		return 0;
+	default:
+		/* bytes 32-63 of a DSA 2.0: op_config, one bit per opcode */
+		if (b >= 4 * PDK_IDXD_WQCFG_OP_CONFIG_DW && fn->dsa->wqcfg_size > b)
+			return 0xff;
+		return 0;	/* reserved, occupancy (not modelled), wq_state (RO) */
 	}
 }
 
@@ -187,14 +195,15 @@ sim_dsa_grpcfg_wmask(const struct sim_fn *fn, unsigned int b)
 static uint8_t
 sim_dsa_wmask(const struct sim_fn *fn, unsigned int bar, uint64_t off)
 {
-	const uint64_t wqcfg_end = SIM_DSA_WQCFG_OFF + SIM_DSA_NUM_WQS * SIM_DSA_WQCFG_SIZE;
+	const uint32_t wqcfg_size = fn->dsa->wqcfg_size;
+	const uint64_t wqcfg_end = SIM_DSA_WQCFG_OFF + SIM_DSA_NUM_WQS * wqcfg_size;
 
 	if (bar != 0)
 		return 0;	/* a portal write is consumed, never stored */
 	if (off >= SIM_DSA_WQCFG_OFF && off < wqcfg_end) {
 		unsigned int rel = (unsigned int)(off - SIM_DSA_WQCFG_OFF);
 
-		return sim_dsa_wqcfg_wmask(fn, rel / SIM_DSA_WQCFG_SIZE, rel % SIM_DSA_WQCFG_SIZE);
+		return sim_dsa_wqcfg_wmask(fn, rel / wqcfg_size, rel % wqcfg_size);
 	}
 	if (off >= SIM_DSA_GRPCFG_OFF &&
 	    off < SIM_DSA_GRPCFG_OFF + SIM_DSA_NUM_GROUPS * PDK_IDXD_GRPCFG_SIZE)
@@ -231,7 +240,7 @@ sim_dsa_check_groups(struct sim_fn *fn)
 	unsigned int g, i;
 
 	for (i = 0; i < SIM_DSA_NUM_WQS; i++)
-		if (sim_reg_rd32(fn, WQCFG_REG(i, PDK_IDXD_WQCFG_SIZE_DW)) & 0xffff)
+		if (sim_reg_rd32(fn, WQCFG_REG(fn, i, PDK_IDXD_WQCFG_SIZE_DW)) & 0xffff)
 			sized |= UINT64_C(1) << i;
 	for (g = 0; g < SIM_DSA_NUM_GROUPS; g++) {
 		uint64_t wqs = sim_reg_rd64(fn, GRPCFG_REG(PDK_IDXD_GRPCFG_WQS(g, 0)));
@@ -267,7 +276,7 @@ sim_dsa_enable_device(struct sim_dsa *d)
 	if (!(sim_pci_command(fn) & PCI_COMMAND_MASTER))
 		return PDK_IDXD_CMDSTS_ERR_BUSMASTER_EN;
 	for (i = 0; i < SIM_DSA_NUM_WQS; i++)
-		total += sim_reg_rd32(fn, WQCFG_REG(i, PDK_IDXD_WQCFG_SIZE_DW)) & 0xffff;
+		total += sim_reg_rd32(fn, WQCFG_REG(fn, i, PDK_IDXD_WQCFG_SIZE_DW)) & 0xffff;
 	if (total > SIM_DSA_TOTAL_WQ_SIZE)
 		return PDK_IDXD_CMDSTS_ERR_WQ_SIZE_ERANGE;
 	err = sim_dsa_check_groups(fn);
@@ -321,6 +330,7 @@ sim_dsa_enable_wq(struct sim_dsa *d, uint32_t wq)
 	struct sim_fn *fn = d->fn;
 	struct sim_dsa_wq *w;
 	uint32_t size, mode, xfer, xfer_shift, batch_shift, pasid;
+	unsigned int i;
 
 	if (wq >= SIM_DSA_NUM_WQS)
 		return PDK_IDXD_CMDSTS_INVAL_WQIDX;
@@ -329,9 +339,9 @@ sim_dsa_enable_wq(struct sim_dsa *d, uint32_t wq)
 	w = &d->wq[wq];
 	if (w->enabled)
 		return PDK_IDXD_CMDSTS_ERR_WQ_ENABLED;
-	size = sim_reg_rd32(fn, WQCFG_REG(wq, PDK_IDXD_WQCFG_SIZE_DW)) & 0xffff;
-	mode = sim_reg_rd32(fn, WQCFG_REG(wq, PDK_IDXD_WQCFG_MODE_DW));
-	xfer = sim_reg_rd32(fn, WQCFG_REG(wq, PDK_IDXD_WQCFG_XFER_DW));
+	size = sim_reg_rd32(fn, WQCFG_REG(fn, wq, PDK_IDXD_WQCFG_SIZE_DW)) & 0xffff;
+	mode = sim_reg_rd32(fn, WQCFG_REG(fn, wq, PDK_IDXD_WQCFG_MODE_DW));
+	xfer = sim_reg_rd32(fn, WQCFG_REG(fn, wq, PDK_IDXD_WQCFG_XFER_DW));
 	xfer_shift = (uint32_t)PDK_IDXD_GET(xfer, PDK_IDXD_WQCFG_MAX_XFER_SHIFT, 5);
 	batch_shift = (uint32_t)PDK_IDXD_GET(xfer, PDK_IDXD_WQCFG_MAX_BATCH_SHIFT, 4);
 	pasid = (mode >> PDK_IDXD_WQCFG_PASID_SHIFT) & PDK_IDXD_WQCFG_PASID_MASK;
@@ -357,6 +367,10 @@ sim_dsa_enable_wq(struct sim_dsa *d, uint32_t wq)
 	w->pasid = pasid;
 	w->max_xfer = 1u << xfer_shift;
 	w->max_batch = 1u << batch_shift;
+	for (i = 0; i < 4; i++)
+		w->op_config[i] = d->wqcfg_size > 4 * PDK_IDXD_WQCFG_OP_CONFIG_DW ?
+			sim_reg_rd64(fn, WQCFG_REG(fn, wq, PDK_IDXD_WQCFG_OP_CONFIG_DW + 2 * i)) :
+			UINT64_MAX;	/* a DSA 1.0 has no op_config: every opcode */
 	w->head = 0;
 	w->count = 0;
 	w->enabled = true;
@@ -390,7 +404,8 @@ sim_dsa_wq_cmd(struct sim_dsa *d, uint32_t cmd, uint32_t operand)
 		sim_dsa_disable_wqs(d, mask, true);
 		for (i = 0; i < SIM_DSA_NUM_WQS; i++)
 			if (mask & (1u << i))
-				memset(d->fn->bar[0].mem + WQCFG_REG(i, 0), 0, SIM_DSA_WQCFG_SIZE);
+				memset(d->fn->bar[0].mem + WQCFG_REG(d->fn, i, 0), 0,
+				       d->wqcfg_size);
 		break;
 	}
 	return PDK_IDXD_CMDSTS_SUCCESS;
@@ -537,6 +552,9 @@ sim_dsa_init(struct sim_fn *fn)
 	if (d == NULL)
 		return -ENOMEM;
 	d->fn = fn;
+	d->version = fn->model == &sim_model_dsa2 ? PDK_IDXD_VERSION_2 : PDK_IDXD_VERSION_1;
+	d->wqcfg_size = d->version >= PDK_IDXD_VERSION_2 ? SIM_DSA_WQCFG_MAX :
+							   PDK_IDXD_WQCFG_MIN_SIZE;
 	if (pthread_cond_init(&d->idle, NULL) != 0) {
 		free(d);
 		return -ENOMEM;
@@ -568,22 +586,29 @@ sim_dsa_fini(struct sim_fn *fn)
 	fn->dsa = NULL;
 }
 
+#define SIM_DSA_MODEL(model_name, id)				\
+	.name = model_name,						\
+	.vendor_id = PDK_IDXD_VENDOR_INTEL,				\
+	.device_id = id,						\
+	.class_code = 0x088000,		/* system peripheral, other */	\
+	.bar_size = {							\
+		[PDK_IDXD_MMIO_BAR] = SIM_DSA_BAR0_SIZE,		\
+		[PDK_IDXD_WQ_BAR] = SIM_DSA_BAR2_SIZE,			\
+	},								\
+	.init = sim_dsa_init,						\
+	.fini = sim_dsa_fini,						\
+	.reset = sim_dsa_reset,						\
+	.wmask = sim_dsa_wmask,						\
+	.written = sim_dsa_written,					\
+	.store64 = sim_dsa_store64,					\
+	.store64_bars = 1u << PDK_IDXD_WQ_BAR
+
 const struct sim_model sim_model_dsa = {
-	.name = "simulated DSA",
-	.vendor_id = PDK_IDXD_VENDOR_INTEL,
-	.device_id = PDK_IDXD_DEVICE_DSA_SPR,
-	.class_code = 0x088000,		/* system peripheral, other */
-	.bar_size = {
-		[PDK_IDXD_MMIO_BAR] = SIM_DSA_BAR0_SIZE,
-		[PDK_IDXD_WQ_BAR] = SIM_DSA_BAR2_SIZE,
-	},
-	.init = sim_dsa_init,
-	.fini = sim_dsa_fini,
-	.reset = sim_dsa_reset,
-	.wmask = sim_dsa_wmask,
-	.written = sim_dsa_written,
-	.store64 = sim_dsa_store64,
-	.store64_bars = 1u << PDK_IDXD_WQ_BAR,
+	SIM_DSA_MODEL("simulated DSA", PDK_IDXD_DEVICE_DSA_SPR),
+};
+
+const struct sim_model sim_model_dsa2 = {
+	SIM_DSA_MODEL("simulated DSA 2.0", PDK_IDXD_DEVICE_DSA_GNRD),
 };
 
 int

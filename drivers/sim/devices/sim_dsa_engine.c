@@ -75,6 +75,8 @@ sim_dsa_engine_submit(struct sim_dsa *d, unsigned int wq, const void *desc)
 		return;
 	}
 	memcpy(&w->ring[(w->head + w->count) % SIM_DSA_TOTAL_WQ_SIZE], desc, sizeof(w->ring[0]));
+	if (w->accepted != w->retired)
+		d->st.busy_accepted++;
 	w->count++;
 	w->accepted++;
 	d->st.submitted++;
@@ -355,6 +357,20 @@ sim_dsa_memfill(const struct sim_dsa_job *j, const struct pdk_idxd_desc *desc,
 	sim_dsa_dma(j, desc->dst, j->d->bounce, desc->size, true, cr);
 }
 
+/*
+ * Whether the WQ's op_config (WQCFG bytes 32-63 of a DSA 2.0, taken at
+ * ENABLE_WQ; registers.h union wqcfg op_config) allows the descriptor's
+ * opcode. A DSA 1.0 allows every opcode. Which status silicon gives a
+ * refused one the sources do not say; the model answers BAD_OPCODE.
+ */
+static bool
+sim_dsa_op_allowed(const struct sim_dsa_job *j, const struct pdk_idxd_desc *desc)
+{
+	uint8_t op = desc_opcode(desc);
+
+	return (j->w->op_config[op / 64] >> (op % 64)) & 1;
+}
+
 /* One descriptor that is not a batch (or one inside a batch). */
 static void
 sim_dsa_run_one(const struct sim_dsa_job *j, const struct pdk_idxd_desc *desc,
@@ -364,6 +380,10 @@ sim_dsa_run_one(const struct sim_dsa_job *j, const struct pdk_idxd_desc *desc,
 	if ((desc_flags(desc) & PDK_IDXD_FLAG_CRAV) && (desc->completion_addr & 31)) {
 		/* Checked before the operation, which then does not run. */
 		cr->status = PDK_IDXD_COMP_CRA_ALIGN;
+		return;
+	}
+	if (!sim_dsa_op_allowed(j, desc)) {
+		cr->status = PDK_IDXD_COMP_BAD_OPCODE;	/* not in the WQ's op_config */
 		return;
 	}
 	if (desc_opcode(desc) < 32 &&
@@ -412,6 +432,10 @@ sim_dsa_batch(const struct sim_dsa_job *j, const struct pdk_idxd_desc *desc,
 	memset(cr, 0, sizeof(*cr));
 	if ((desc_flags(desc) & PDK_IDXD_FLAG_CRAV) && (desc->completion_addr & 31)) {
 		cr->status = PDK_IDXD_COMP_CRA_ALIGN;
+		return;
+	}
+	if (!sim_dsa_op_allowed(j, desc)) {
+		cr->status = PDK_IDXD_COMP_BAD_OPCODE;
 		return;
 	}
 	if (n < 2 || n > j->w->max_batch) {
