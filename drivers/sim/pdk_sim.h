@@ -254,6 +254,23 @@ struct pdk_sim_dsa_stats {
 int pdk_sim_fn_dsa_stats(struct pdk_sim_fn *fn, struct pdk_sim_dsa_stats *stats);
 
 /**
+ * Put a DSA model function into the halt state, as a fatal error would on
+ * silicon (a test injection: the model never halts on its own). GENSTS
+ * then reads state 3 (halt) with @p reset_type in bits 3:2 (0 software, 1
+ * FLR, 2 warm, 3 cold: PDK_IDXD_RESET_*); the WQs stop accepting and what
+ * they hold is discarded; INTCAUSE gets HALT_STATE, with an MSI-X vector 0
+ * signal if GENCTRL halt_int_en is set. Commands other than RESET_DEVICE
+ * complete with HW_ERR. RESET_DEVICE clears a halt of type software; a
+ * VFIO reset clears software and FLR; warm and cold stay until the function
+ * is removed (doc/sim.md, "DSA model").
+ * @param fn  a PDK_SIM_MODEL_DSA or PDK_SIM_MODEL_DSA2 function
+ * @param reset_type  the reset GENSTS says the device needs: PDK_IDXD_RESET_*
+ * @return 0, or -EINVAL (logged) when @p fn is NULL or not a DSA model
+ *   function, or @p reset_type is above 3.
+ */
+int pdk_sim_fn_dsa_halt(struct pdk_sim_fn *fn, unsigned int reset_type);
+
+/**
  * Pop the oldest recorded fault into @p fault (NULL: just drop it).
  * @param sim  the sim
  * @param[out] fault  the fault

@@ -594,6 +594,94 @@ test_dsa2_traffic(void)
 }
 PDK_TEST_REGISTER(sim_dsa2_pmd_traffic, fast, test_dsa2_traffic);
 
+/*
+ * A halted device (GENSTS state 3, the reset it needs in bits 3:2:
+ * registers.h union gensts_reg, enum idxd_device_reset_type) takes no
+ * command, as the kernel refuses them (device.c idxd_cmd_exec()): stop
+ * fails once, naming the reset; the dump says it; probe of a device that
+ * needs a platform reset is refused, one that needs an FLR is recovered by
+ * probe's VFIO reset. The model halts by injection (pdk_sim_fn_dsa_halt()).
+ */
+static int
+test_dsa_halted(void)
+{
+	struct pdk_sim_config scfg = { .no_default_devices = true };
+	struct pdk_sim_fn_config fcfg = {
+		.pci_addr = DSA_ADDR, .model = PDK_SIM_MODEL_DSA, .pasid_bits = 20,
+	};
+	struct pdk_dmadev_status st;
+	struct pdk_sim_fn *fn;
+	char *text = NULL;
+	struct dsa_env e;
+
+	/* halted while started: FLR needed */
+	TEST_ASSERT_OK(dsa_env_setup(&e, 20, NULL));
+	TEST_ASSERT_OK(dsa_env_queues(&e, 1, 16));
+	TEST_ASSERT_OK(pdk_dmadev_start(e.dev_id));
+	fn = pdk_sim_fn_find(e.sim, DSA_ADDR);
+	TEST_ASSERT_OK(pdk_sim_fn_dsa_halt(fn, PDK_IDXD_RESET_FLR));
+	TEST_ASSERT_OK(dump_text(e.dev_id, &text));
+	TEST_ASSERT(strstr(text, "GENSTS 0x00000007 (halted)") != NULL, "%s", text);
+	TEST_ASSERT(strstr(text, "halted: the device needs a function level reset") != NULL,
+		    "%s", text);
+	free(text);
+	/* a descriptor to a halted device is dropped: nothing completes */
+	TEST_ASSERT(pdk_dmadev_copy(e.dev_id, 0, e.iova[0], e.iova[0] + 4096, 64,
+				    PDK_DMADEV_OP_SUBMIT) >= 0);
+	TEST_ASSERT_EQ(pdk_dmadev_completed_status(e.dev_id, 0, 1, NULL, &st), 0);
+	test_log_capture_start();
+	TEST_ASSERT_RC(pdk_dmadev_stop(e.dev_id), -EIO);
+	TEST_ASSERT_LOGGED_ONCE("stop: DISABLE_DEVICE not sent: the device is halted (GENSTS 0x00000007), it needs a function level reset");
+	test_log_capture_stop();
+	TEST_ASSERT_OK(dsa_env_teardown(&e));
+
+	/* a software reset needed */
+	TEST_ASSERT_OK(dsa_env_setup(&e, 20, NULL));
+	TEST_ASSERT_OK(dsa_env_queues(&e, 1, 16));
+	TEST_ASSERT_OK(pdk_dmadev_start(e.dev_id));
+	TEST_ASSERT_OK(pdk_sim_fn_dsa_halt(pdk_sim_fn_find(e.sim, DSA_ADDR), PDK_IDXD_RESET_SOFTWARE));
+	test_log_capture_start();
+	TEST_ASSERT_RC(pdk_dmadev_stop(e.dev_id), -EIO);
+	TEST_ASSERT_LOGGED_ONCE("it needs a software reset (RESET DEVICE)");
+	test_log_capture_stop();
+	TEST_ASSERT_OK(dsa_env_teardown(&e));
+
+	/* halted before probe, needing a warm reset: probe refuses, naming it */
+	memset(&e, 0, sizeof(e));
+	TEST_ASSERT_OK(pdk_sim_create(&scfg, &e.sim));
+	TEST_ASSERT_OK(pdk_sim_fn_add(e.sim, &fcfg, &fn));
+	TEST_ASSERT_OK(pdk_sim_fn_dsa_halt(fn, PDK_IDXD_RESET_WARM));
+	TEST_ASSERT_OK(pdk_iommufd_open(pdk_sim_sys(e.sim), &e.ictx));
+	TEST_ASSERT_OK(pdk_bus_create(e.ictx, &e.bus));
+	TEST_ASSERT(pdk_bus_scan(e.bus) >= 0);
+	test_log_capture_start();
+	TEST_ASSERT(pdk_bus_probe(e.bus) <= 0);
+	TEST_ASSERT_LOGGED("RESET_DEVICE not sent: the device is halted (GENSTS 0x0000000b), it needs a warm platform reset");
+	TEST_ASSERT(pdk_dmadev_get_dev_id(DSA_ADDR) < 0);
+	test_log_capture_stop();
+	TEST_ASSERT_OK(dsa_env_teardown(&e));
+
+	/* halted before probe, needing an FLR: probe's VFIO reset recovers it */
+	memset(&e, 0, sizeof(e));
+	TEST_ASSERT_OK(pdk_sim_create(&scfg, &e.sim));
+	TEST_ASSERT_OK(pdk_sim_fn_add(e.sim, &fcfg, &fn));
+	TEST_ASSERT_OK(pdk_sim_fn_dsa_halt(fn, PDK_IDXD_RESET_FLR));
+	TEST_ASSERT_OK(pdk_iommufd_open(pdk_sim_sys(e.sim), &e.ictx));
+	TEST_ASSERT_OK(pdk_bus_create(e.ictx, &e.bus));
+	TEST_ASSERT(pdk_bus_scan(e.bus) >= 0);
+	TEST_ASSERT_EQ(pdk_bus_probe(e.bus), 1);
+	e.dev_id = pdk_dmadev_get_dev_id(DSA_ADDR);
+	TEST_ASSERT(e.dev_id >= 0);
+	TEST_ASSERT_OK(dsa_env_queues(&e, 1, 16));
+	TEST_ASSERT_OK(pdk_dmadev_start(e.dev_id));
+	TEST_ASSERT(pdk_dmadev_copy(e.dev_id, 0, e.iova[0], e.iova[0] + 4096, 64,
+				    PDK_DMADEV_OP_SUBMIT) >= 0);
+	TEST_ASSERT_EQ(drain(e.dev_id, 0, 1, &st), 1);
+	TEST_ASSERT_OK(dsa_env_teardown(&e));
+	return TEST_SUCCESS;
+}
+PDK_TEST_REGISTER(sim_dsa_pmd_halted, fast, test_dsa_halted);
+
 /* Fills and copies in bursts across the ring's wrap; capacity is exact. */
 static int
 test_dsa_fill_wrap(void)

@@ -1443,3 +1443,56 @@ test_dsa2_op_config(void)
 	DONE(t.env);
 }
 PDK_TEST_REGISTER(sim_dsa2_op_config, fast, test_dsa2_op_config);
+
+/*
+ * The halt state, injected (pdk_sim_fn_dsa_halt()): GENSTS state 3 with the
+ * reset type in bits 3:2 (registers.h union gensts_reg, enum
+ * idxd_device_reset_type), INTCAUSE HALT_STATE (IDXD_INTC_HALT_STATE), the
+ * WQs drop portal writes, commands get HW_ERR (the model's answer); RESET
+ * DEVICE clears a software-reset halt, a VFIO reset a software or FLR one,
+ * nothing a warm or cold one.
+ */
+static int
+test_halt(void)
+{
+	struct pdk_sim_dsa_stats st0, st1;
+	struct pdk_idxd_desc d;
+	struct dsa_t t;
+
+	TEST_ASSERT_OK(dsa_setup(&t, &dsa_fn, true));
+	test_log_capture_start();
+	TEST_ASSERT_RC(pdk_sim_fn_dsa_halt(t.fn, 4), -EINVAL);
+	TEST_ASSERT_LOGGED_ONCE("reset type 4 is not one GENSTS can hold");
+	test_log_capture_stop();
+	TEST_ASSERT_OK(dsa_start(&t, true));
+	TEST_ASSERT_OK(pdk_sim_fn_dsa_halt(t.fn, PDK_IDXD_RESET_SOFTWARE));
+	TEST_ASSERT_EQ(rd32(&t, PDK_IDXD_REG_GENSTS), PDK_IDXD_STATE_HALT);
+	TEST_ASSERT(rd32(&t, PDK_IDXD_REG_INTCAUSE) & PDK_IDXD_INTC_HALT_STATE);
+	TEST_ASSERT_OK(dsa_stats(&t, &st0));
+	desc_set(&d, PDK_IDXD_OP_NOOP, RECORD_FLAGS, rec_iova(&t, 0), 0, 0, 0);
+	TEST_ASSERT_OK(submit(&t, 0, &d));
+	TEST_ASSERT_OK(dsa_stats(&t, &st1));
+	TEST_ASSERT_EQ(st1.dropped_disabled, st0.dropped_disabled + 1);
+	TEST_ASSERT_EQ(cmd(&t, PDK_IDXD_CMD_DISABLE_DEVICE, 0), PDK_IDXD_CMDSTS_HW_ERR);
+	TEST_ASSERT_EQ(cmd(&t, PDK_IDXD_CMD_ENABLE_WQ, 0), PDK_IDXD_CMDSTS_HW_ERR);
+	TEST_ASSERT_EQ(cmd(&t, PDK_IDXD_CMD_RESET_DEVICE, 0), PDK_IDXD_CMDSTS_SUCCESS);
+	TEST_ASSERT_EQ(rd32(&t, PDK_IDXD_REG_GENSTS), PDK_IDXD_STATE_DISABLED);
+
+	/* FLR: RESET_DEVICE does not clear it, a VFIO reset does */
+	TEST_ASSERT_OK(pdk_sim_fn_dsa_halt(t.fn, PDK_IDXD_RESET_FLR));
+	TEST_ASSERT_EQ(rd32(&t, PDK_IDXD_REG_GENSTS),
+		       PDK_IDXD_STATE_HALT | PDK_IDXD_RESET_FLR << PDK_IDXD_GENSTS_RESET_TYPE_SHIFT);
+	TEST_ASSERT_EQ(cmd(&t, PDK_IDXD_CMD_RESET_DEVICE, 0), PDK_IDXD_CMDSTS_HW_ERR);
+	TEST_ASSERT_OK(pdk_vfio_reset(t.env.dev));
+	TEST_ASSERT_EQ(rd32(&t, PDK_IDXD_REG_GENSTS), PDK_IDXD_STATE_DISABLED);
+
+	/* warm: survives both */
+	TEST_ASSERT_OK(pdk_sim_fn_dsa_halt(t.fn, PDK_IDXD_RESET_WARM));
+	TEST_ASSERT_OK(pdk_vfio_reset(t.env.dev));
+	TEST_ASSERT_EQ(cmd(&t, PDK_IDXD_CMD_RESET_DEVICE, 0), PDK_IDXD_CMDSTS_HW_ERR);
+	TEST_ASSERT_EQ(rd32(&t, PDK_IDXD_REG_GENSTS),
+		       PDK_IDXD_STATE_HALT | PDK_IDXD_RESET_WARM << PDK_IDXD_GENSTS_RESET_TYPE_SHIFT);
+	dsa_release(&t);
+	DONE(t.env);
+}
+PDK_TEST_REGISTER(sim_dsa_halt, fast, test_halt);

@@ -121,6 +121,7 @@ extern "C" {
 /* INTCAUSE bits (registers.h IDXD_INTC_*), write 1 to clear */
 #define PDK_IDXD_INTC_ERR		0x01u	/**< a software error was recorded */
 #define PDK_IDXD_INTC_CMD		0x02u	/**< a command with int_req completed */
+#define PDK_IDXD_INTC_HALT_STATE	0x10u	/**< the device entered the halt state */
 
 /* GENSTS (union gensts_reg): device state in bits 1:0 */
 #define PDK_IDXD_GENSTS_STATE_MASK	0x3u	/**< the state field */
@@ -128,6 +129,12 @@ extern "C" {
 #define PDK_IDXD_STATE_ENABLED		1u	/**< device enabled */
 #define PDK_IDXD_STATE_DRAIN		2u	/**< device draining */
 #define PDK_IDXD_STATE_HALT		3u	/**< device halted (an error, see SWERR) */
+/** GENSTS bits 3:2: what reset a halted device needs (enum idxd_device_reset_type). */
+#define PDK_IDXD_GENSTS_RESET_TYPE_SHIFT 2
+#define PDK_IDXD_RESET_SOFTWARE		0u	/**< RESET DEVICE (the kernel resets and re-enables) */
+#define PDK_IDXD_RESET_FLR		1u	/**< a function level reset */
+#define PDK_IDXD_RESET_WARM		2u	/**< a warm platform reset */
+#define PDK_IDXD_RESET_COLD		3u	/**< a cold platform reset */
 
 /* CMD (union idxd_command_reg): operand 19:0, command 24:20, int_req 31 */
 #define PDK_IDXD_CMD_OPERAND_MASK	0xfffffu	/**< the operand field */

@@ -151,7 +151,12 @@ static int
 dsa_disable(struct dsa_dev *dev)
 {
 	uint16_t q;
-	int rc = 0, r;
+	int rc, r;
+
+	/* a halted device takes none of the commands below: say so once */
+	rc = dsa_check_halted(dev, PDK_IDXD_CMD_DISABLE_DEVICE, "stop");
+	if (rc < 0)
+		return rc;
 
 	for (q = 0; q < dev->nb_queues; q++) {
 		if (!dev->queues[q].set_up)
@@ -271,8 +276,13 @@ dsa_dump(void *priv, FILE *f)
 	fprintf(f, "  DSA %s%s: version 0x%x, %u WQs (%u entries), %u engines (%u used), "
 		"%u groups\n", dev->name, dev->sim ? " (SIMULATED model)" : "", c->version,
 		c->num_wqs, c->total_wq_size, c->num_engines, dev->engines, c->num_groups);
-	fprintf(f, "  GENSTS 0x%08x  CMDSTS 0x%08x  SWERR 0x%016" PRIx64 "\n", gensts, cmdsts,
-		swerr);
+	fprintf(f, "  GENSTS 0x%08x (%s)  CMDSTS 0x%08x  SWERR 0x%016" PRIx64 "\n", gensts,
+		(gensts & PDK_IDXD_GENSTS_STATE_MASK) == PDK_IDXD_STATE_HALT ?
+			"halted" : (gensts & PDK_IDXD_GENSTS_STATE_MASK) == PDK_IDXD_STATE_ENABLED ?
+			"enabled" : (gensts & PDK_IDXD_GENSTS_STATE_MASK) == PDK_IDXD_STATE_DRAIN ?
+			"draining" : "disabled", cmdsts, swerr);
+	if ((gensts & PDK_IDXD_GENSTS_STATE_MASK) == PDK_IDXD_STATE_HALT)
+		fprintf(f, "  halted: the device needs %s\n", dsa_reset_type_text(gensts));
 	fprintf(f, "  max transfer %u B, max batch %u, portal via %s\n", c->max_xfer,
 		c->max_batch, dev->portal_mapped ? "MOVDIR64B" : "the backend's store hook");
 	for (g = 0; g < c->num_groups; g++) {

@@ -16,7 +16,16 @@
 #include "dsa_private.h"
 #include "pdk_sys.h"
 
-#define DSA_CMD_TIMEOUT_NS	(1000ull * 1000 * 1000)	/* the kernel waits 1 s too */
+/*
+ * How long a command may stay active: PDK's own bound. The kernel waits for
+ * the command's completion interrupt with no timeout (drivers/dma/idxd/
+ * device.c idxd_cmd_exec(); idxd_device_init_reset() spins on CMDSTS active
+ * with none either), the VFIO selftest polls every 1 ms for 5 s
+ * (tools/testing/selftests/vfio/lib/drivers/dsa/dsa.c dsa_command()), and
+ * DPDK gives up after 1,000 pauses (drivers/dma/idxd/idxd_pci.c
+ * idxd_pci_dev_command()).
+ */
+#define DSA_CMD_TIMEOUT_NS	(1000ull * 1000 * 1000)
 #define DSA_CMD_POLL_NS		(10 * 1000)
 
 int
@@ -104,36 +113,122 @@ dsa_cmdsts_text(uint32_t err)
 	}
 }
 
+/* A command by the kernel's name (registers.h enum idxd_cmd). */
+static const char *
+dsa_cmd_name(enum pdk_idxd_cmd cmd)
+{
+	switch (cmd) {
+	case PDK_IDXD_CMD_ENABLE_DEVICE: return "ENABLE_DEVICE";
+	case PDK_IDXD_CMD_DISABLE_DEVICE: return "DISABLE_DEVICE";
+	case PDK_IDXD_CMD_DRAIN_ALL: return "DRAIN_ALL";
+	case PDK_IDXD_CMD_ABORT_ALL: return "ABORT_ALL";
+	case PDK_IDXD_CMD_RESET_DEVICE: return "RESET_DEVICE";
+	case PDK_IDXD_CMD_ENABLE_WQ: return "ENABLE_WQ";
+	case PDK_IDXD_CMD_DISABLE_WQ: return "DISABLE_WQ";
+	case PDK_IDXD_CMD_DRAIN_WQ: return "DRAIN_WQ";
+	case PDK_IDXD_CMD_ABORT_WQ: return "ABORT_WQ";
+	case PDK_IDXD_CMD_RESET_WQ: return "RESET_WQ";
+	default: return "a command";
+	}
+}
+
+const char *
+dsa_reset_type_text(uint32_t gensts)
+{
+	switch (PDK_IDXD_GET(gensts, PDK_IDXD_GENSTS_RESET_TYPE_SHIFT, 2)) {
+	case PDK_IDXD_RESET_SOFTWARE: return "a software reset (RESET DEVICE)";
+	case PDK_IDXD_RESET_FLR: return "a function level reset";
+	case PDK_IDXD_RESET_WARM: return "a warm platform reset";
+	default: return "a cold platform reset";
+	}
+}
+
+/*
+ * A halted device takes no command: the kernel refuses them all
+ * (device.c idxd_cmd_exec(), idxd_device_init_reset(): "Device is HALTED!")
+ * and recovers by the reset GENSTS names (irq.c idxd_halt(): a software
+ * reset it does itself, else "idxd halted, need FLR / system reset"). PDK
+ * lets RESET DEVICE through when that is the reset asked for.
+ */
 int
-dsa_cmd(struct dsa_dev *dev, enum pdk_idxd_cmd cmd, uint32_t operand, const char *step)
+dsa_check_halted(struct dsa_dev *dev, enum pdk_idxd_cmd cmd, const char *step)
+{
+	uint32_t gensts;
+	int rc = dsa_rd32(dev, PDK_IDXD_REG_GENSTS, &gensts);
+
+	if (rc < 0)
+		return rc;
+	if ((gensts & PDK_IDXD_GENSTS_STATE_MASK) != PDK_IDXD_STATE_HALT || gensts == UINT32_MAX)
+		return 0;
+	if (cmd == PDK_IDXD_CMD_RESET_DEVICE &&
+	    PDK_IDXD_GET(gensts, PDK_IDXD_GENSTS_RESET_TYPE_SHIFT, 2) == PDK_IDXD_RESET_SOFTWARE)
+		return 0;
+	return pdk_log_fail("dsa", dev->name, -EIO,
+			    PDK_IDXD_GET(gensts, PDK_IDXD_GENSTS_RESET_TYPE_SHIFT, 2) ==
+					    PDK_IDXD_RESET_SOFTWARE ?
+				    "close and probe it again (probe resets it)" :
+				    PDK_IDXD_GET(gensts, PDK_IDXD_GENSTS_RESET_TYPE_SHIFT, 2) ==
+					    PDK_IDXD_RESET_FLR ?
+				    "reset the function (close and probe it again: probe does a VFIO reset)" :
+				    "the host must be reset; until then the device is unusable",
+			    "%s: %s not sent: the device is halted (GENSTS 0x%08x), it needs %s (SWERR may say why: pdk_dmadev_dump())",
+			    step, dsa_cmd_name(cmd), gensts, dsa_reset_type_text(gensts));
+}
+
+/* Wait until CMDSTS is not active; @return 0, -ETIMEDOUT (not logged) or -errno. */
+static int
+dsa_cmd_wait(struct dsa_dev *dev, uint32_t *sts)
 {
 	const struct timespec pause = { .tv_sec = 0, .tv_nsec = DSA_CMD_POLL_NS };
 	uint64_t deadline = pdk_sys_monotonic_ns() + DSA_CMD_TIMEOUT_NS;
+	int rc;
+
+	for (;;) {
+		rc = dsa_rd32(dev, PDK_IDXD_REG_CMDSTS, sts);
+		if (rc < 0)
+			return rc;
+		if (!(*sts & PDK_IDXD_CMDSTS_ACTIVE) || *sts == UINT32_MAX)
+			return 0;
+		if (pdk_sys_monotonic_ns() >= deadline)
+			return -ETIMEDOUT;
+		nanosleep(&pause, NULL);
+	}
+}
+
+int
+dsa_cmd(struct dsa_dev *dev, enum pdk_idxd_cmd cmd, uint32_t operand, const char *step)
+{
 	uint32_t sts, err;
 	int rc;
 
+	rc = dsa_check_halted(dev, cmd, step);
+	if (rc < 0)
+		return rc;
+	/* one command at a time: DPDK's init_pci_device() refuses a device with one in progress */
+	rc = dsa_cmd_wait(dev, &sts);
+	if (rc == -ETIMEDOUT)
+		return pdk_log_fail("dsa", dev->name, -EBUSY,
+				    "reset the function (close and probe it again)",
+				    "%s: %s not sent: an earlier command is still active after 1 s (CMDSTS 0x%08x)",
+				    step, dsa_cmd_name(cmd), sts);
+	if (rc < 0)
+		return rc;
 	rc = dsa_wr32(dev, PDK_IDXD_REG_CMD, PDK_IDXD_CMD(cmd, operand));
 	if (rc < 0)
 		return rc;
-	for (;;) {
-		rc = dsa_rd32(dev, PDK_IDXD_REG_CMDSTS, &sts);
-		if (rc < 0)
-			return rc;
-		if (!(sts & PDK_IDXD_CMDSTS_ACTIVE))
-			break;
-		if (pdk_sys_monotonic_ns() >= deadline)
-			return pdk_log_fail("dsa", dev->name, -ETIMEDOUT, "reset the device",
-					    "%s: command %u still active after 1 s", step,
-					    (unsigned int)cmd);
-		nanosleep(&pause, NULL);
-	}
+	rc = dsa_cmd_wait(dev, &sts);
+	if (rc == -ETIMEDOUT)
+		return pdk_log_fail("dsa", dev->name, -ETIMEDOUT, "reset the device",
+				    "%s: %s still active after 1 s", step, dsa_cmd_name(cmd));
+	if (rc < 0)
+		return rc;
 	err = sts & PDK_IDXD_CMDSTS_ERR_MASK;
 	if (err == PDK_IDXD_CMDSTS_SUCCESS)
 		return 0;
 	return pdk_log_fail("dsa", dev->name, -EIO,
 			    "reset the device and retry; if it persists, report it (a driver or device bug)",
-			    "%s: the device refused command %u: status 0x%02x (%s)", step,
-			    (unsigned int)cmd, err, dsa_cmdsts_text(err));
+			    "%s: the device refused %s: status 0x%02x (%s)", step,
+			    dsa_cmd_name(cmd), err, dsa_cmdsts_text(err));
 }
 
 bool

@@ -117,6 +117,38 @@ sim_dsa_power_on(struct sim_dsa *d)
 		d->wq[i].accepting = false;
 	}
 	sim_dsa_regs_init(d->fn);
+	if (d->halted)	/* a halt this reset does not clear (the caller decides) */
+		sim_dsa_set_gensts(d->fn, PDK_IDXD_STATE_HALT |
+				   d->reset_type << PDK_IDXD_GENSTS_RESET_TYPE_SHIFT);
+}
+
+/*
+ * The halt state (pdk_sim_fn_dsa_halt()): the WQs stop accepting, what they
+ * hold is discarded (the descriptor running finishes), GENSTS says halt and
+ * the reset it needs (registers.h union gensts_reg, enum
+ * idxd_device_reset_type), and INTCAUSE HALT_STATE (IDXD_INTC_HALT_STATE)
+ * is signalled on vector 0 when GENCTRL halt_int_en is set, as the kernel's
+ * irq.c idxd_halt() expects.
+ */
+static void
+sim_dsa_halt(struct sim_dsa *d, uint32_t reset_type)
+{
+	struct sim_fn *fn = d->fn;
+	unsigned int i;
+
+	for (i = 0; i < SIM_DSA_NUM_WQS; i++)
+		d->wq[i].accepting = false;
+	sim_dsa_engine_discard(d, SIM_DSA_ALL_WQS);
+	d->halted = true;
+	d->reset_type = reset_type;
+	sim_dsa_set_gensts(fn, PDK_IDXD_STATE_HALT |
+			   reset_type << PDK_IDXD_GENSTS_RESET_TYPE_SHIFT);
+	sim_reg_wr32(fn, PDK_IDXD_REG_INTCAUSE,
+		     sim_reg_rd32(fn, PDK_IDXD_REG_INTCAUSE) | PDK_IDXD_INTC_HALT_STATE);
+	if (sim_reg_rd32(fn, PDK_IDXD_REG_GENCTRL) & PDK_IDXD_GENCTRL_HALT_INT_EN)
+		sim_pci_msix_raise(fn, 0);
+	SIM_LOG(DEBUG, "simulated DSA %s: halted (injected), reset type %u", fn->addr,
+		reset_type);
 }
 
 /* Commands and resets of one device run one at a time (each may wait). */
@@ -414,6 +446,17 @@ sim_dsa_wq_cmd(struct sim_dsa *d, uint32_t cmd, uint32_t operand)
 static uint32_t
 sim_dsa_dispatch(struct sim_dsa *d, uint32_t cmd, uint32_t operand)
 {
+	if (d->halted) {
+		/*
+		 * Halted: RESET_DEVICE clears a halt that needs a software reset;
+		 * every other command gets HW_ERR, the status the kernel reports
+		 * for a halted device (device.c idxd_cmd_exec()) -- the model's
+		 * choice, the sources do not say what silicon answers.
+		 */
+		if (cmd != PDK_IDXD_CMD_RESET_DEVICE || d->reset_type != PDK_IDXD_RESET_SOFTWARE)
+			return PDK_IDXD_CMDSTS_HW_ERR;
+		d->halted = false;
+	}
 	switch (cmd) {
 	case PDK_IDXD_CMD_ENABLE_DEVICE:
 		return sim_dsa_enable_device(d);
@@ -534,12 +577,15 @@ sim_dsa_written(struct sim_fn *fn, unsigned int bar, uint64_t off, const void *b
 
 /* ---- the model ---- */
 
+/* A VFIO reset (FLR), bind, last close: clears a halt of type software or FLR. */
 static void
 sim_dsa_reset(struct sim_fn *fn)
 {
 	struct sim_dsa *d = fn->dsa;
 
 	sim_dsa_cmd_begin(d);
+	if (d->halted && d->reset_type <= PDK_IDXD_RESET_FLR)
+		d->halted = false;
 	sim_dsa_power_on(d);
 	sim_dsa_cmd_end(d);
 }
@@ -631,5 +677,32 @@ pdk_sim_fn_dsa_stats(struct pdk_sim_fn *pfn, struct pdk_sim_dsa_stats *stats)
 	if (rc < 0)
 		sim_fail(PDK_LOG_ERR, fn->addr, rc, "ask a PDK_SIM_MODEL_DSA function",
 			 "DSA counters: not a simulated DSA function");
+	return rc;
+}
+
+int
+pdk_sim_fn_dsa_halt(struct pdk_sim_fn *pfn, unsigned int reset_type)
+{
+	struct sim_fn *fn = (struct sim_fn *)pfn;
+	int rc = -EINVAL;
+
+	SIM_ARG_CHECK(fn, "DSA halt", "NULL function",
+		      "pass a PDK_SIM_MODEL_DSA function from pdk_sim_fn_add() or pdk_sim_fn_find()",
+		      -EINVAL);
+	if (reset_type > PDK_IDXD_RESET_COLD)
+		return sim_fail(PDK_LOG_ERR, fn->addr, -EINVAL,
+				"pass 0 (software), 1 (FLR), 2 (warm) or 3 (cold)",
+				"DSA halt: reset type %u is not one GENSTS can hold", reset_type);
+	pthread_mutex_lock(&fn->sim->lock);
+	if (fn->dsa != NULL) {
+		sim_dsa_cmd_begin(fn->dsa);
+		sim_dsa_halt(fn->dsa, reset_type);
+		sim_dsa_cmd_end(fn->dsa);
+		rc = 0;
+	}
+	pthread_mutex_unlock(&fn->sim->lock);
+	if (rc < 0)
+		sim_fail(PDK_LOG_ERR, fn->addr, rc, "ask a PDK_SIM_MODEL_DSA function",
+			 "DSA halt: not a simulated DSA function");
 	return rc;
 }

@@ -66,6 +66,8 @@ struct sim_dsa {
 	uint32_t version;	/* VERSION: PDK_IDXD_VERSION_1 or _2 */
 	uint32_t wqcfg_size;	/* bytes per WQ in the WQCFG table: 32 or 64 */
 	struct sim_dsa_wq wq[SIM_DSA_NUM_WQS];
+	bool halted;		/* pdk_sim_fn_dsa_halt(): GENSTS halt until the right reset */
+	uint32_t reset_type;	/* of the halt: PDK_IDXD_RESET_* */
 	bool cmd_busy;		/* a command or reset is in progress (it may wait) */
 	unsigned int waiters;	/* threads in sim_dsa_wait() */
 	pthread_cond_t idle;	/* a descriptor retired, the engine exited, a command ended */
