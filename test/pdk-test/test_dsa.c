@@ -960,7 +960,13 @@ test_dsa_fence_after_fault(void)
 	TEST_ASSERT_EQ(st[0].fault_addr, unmapped);
 	TEST_ASSERT_EQ(st[1].code, PDK_DMADEV_ST_NOT_ATTEMPTED);
 	TEST_ASSERT_EQ(st[1].hw_status, PDK_IDXD_COMP_BATCH_FAIL);
+	/* nothing done, no fault of their own: not the batch record's count (1 ran) */
+	TEST_ASSERT_EQ(st[1].bytes_done, 0);
+	TEST_ASSERT_EQ(st[1].fault_addr, 0);
+	TEST_ASSERT_EQ(st[1].fault_write, 0);
 	TEST_ASSERT_EQ(st[2].code, PDK_DMADEV_ST_NOT_ATTEMPTED);
+	TEST_ASSERT_EQ(st[2].bytes_done, 0);
+	TEST_ASSERT_EQ(st[2].fault_addr, 0);
 	TEST_ASSERT_EQ(e.buf[0][8192], 0x77);	/* neither the copy nor the fill ran */
 	TEST_ASSERT_OK(pdk_dmadev_stats_get(e.dev_id, 0, &s));
 	TEST_ASSERT_EQ(s.completed, 3);

@@ -324,8 +324,10 @@ dsa_harvest(struct dsa_queue *q, uint16_t nb, uint16_t *last_idx, struct pdk_dma
 			if (hw != 0) {
 				code = dsa_status_code(hw);
 			} else {
+				/* reported by the batch's status; its count and
+				 * fault address are the batch's, not this op's */
 				hw = bs;
-				c = &q->bcomps[segi];
+				c = NULL;
 				code = PDK_DMADEV_ST_NOT_ATTEMPTED;
 			}
 		}
@@ -334,13 +336,15 @@ dsa_harvest(struct dsa_queue *q, uint16_t nb, uint16_t *last_idx, struct pdk_dma
 			break;
 		}
 		if (st != NULL) {
+			bool ran = c != NULL && code != PDK_DMADEV_ST_SUCCESS;
+
 			st[n].code = (uint8_t)code;
 			st[n].hw_status = hw;
-			st[n].fault_write = dsa_fault_write(c);
+			st[n].fault_write = ran ? dsa_fault_write(c) : 0;
 			st[n].rsvd = 0;
 			st[n].bytes_done = code == PDK_DMADEV_ST_SUCCESS ? q->descs[slot].size :
-					   c->bytes_completed;
-			st[n].fault_addr = code == PDK_DMADEV_ST_SUCCESS ? 0 : c->fault_addr;
+					   ran ? c->bytes_completed : 0;
+			st[n].fault_addr = ran ? c->fault_addr : 0;
 		}
 		dsa_ctr_add(&q->stats.completed, 1);
 		if (code == PDK_DMADEV_ST_SUCCESS) {
