@@ -242,6 +242,7 @@ struct pdk_sim_dsa_stats {
 	 * it).
 	 */
 	uint64_t busy_accepted;
+	uint64_t records;		/**< completion records written (a batch's included) */
 };
 
 /**

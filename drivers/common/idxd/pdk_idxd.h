@@ -83,6 +83,8 @@ extern "C" {
 #define PDK_IDXD_GENCAP_OVERLAP_COPY	(UINT64_C(1) << 1)	/**< memmove may overlap */
 #define PDK_IDXD_GENCAP_MAX_XFER_SHIFT	16	/**< 5 bits: log2 of the max transfer */
 #define PDK_IDXD_GENCAP_MAX_BATCH_SHIFT	21	/**< 4 bits: log2 of the max batch */
+#define PDK_IDXD_GENCAP_CACHE_CTRL_MEM	(UINT64_C(1) << 2)	/**< cache control, memory */
+#define PDK_IDXD_GENCAP_CACHE_CTRL_CACHE (UINT64_C(1) << 3)	/**< flag CC: write to cache */
 #define PDK_IDXD_GENCAP_CMD_CAP		(UINT64_C(1) << 4)	/**< CMDCAP is valid */
 #define PDK_IDXD_GENCAP_CONFIG_EN	(UINT64_C(1) << 31)	/**< WQ/group config writable */
 

@@ -307,14 +307,15 @@ dsa_dump(void *priv, FILE *f)
 			continue;
 		dsa_rd32(dev, dsa_wqcfg_reg(dev, q, PDK_IDXD_WQCFG_MODE_DW), &mode);
 		dsa_rd32(dev, dsa_wqcfg_reg(dev, q, PDK_IDXD_WQCFG_STATE_DW), &state);
-		fprintf(f, "  WQ %u: %s, PASID %u%s, size %u, ring %u (write %u, submitted %u, "
-			"completed %u), segments in flight %u\n", q,
+		fprintf(f, "  WQ %u: %s, PASID %u%s, size %u, op flags 0x%x, ring %u (write %u, "
+			"submitted %u, completed %u), segments in flight %u%s\n", q,
 			(state >> PDK_IDXD_WQCFG_STATE_SHIFT) == PDK_IDXD_WQ_STATE_ENABLED ?
 				"enabled" : "disabled",
 			(mode >> PDK_IDXD_WQCFG_PASID_SHIFT) & PDK_IDXD_WQCFG_PASID_MASK,
 			mode & PDK_IDXD_WQCFG_PASID_EN ? "" : " (PASID enable off)",
-			dq->wq_size, dq->nb_desc, dq->write, dq->submitted, dq->cpl,
-			(uint16_t)(dq->seg_tail - dq->seg_head));
+			dq->wq_size, dq->op_flags, dq->nb_desc, dq->write, dq->submitted, dq->cpl,
+			(uint16_t)(dq->seg_tail - dq->seg_head),
+			dq->held ? ", a fenced op held until the ones in flight finish" : "");
 	}
 	return 0;
 }

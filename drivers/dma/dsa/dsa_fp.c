@@ -4,7 +4,8 @@
 
 /*
  * The fast path. Enqueue writes a descriptor into the ring slot of the
- * operation (each with its own completion record); submit hands the pending
+ * operation (each with its own completion record, written by the device on
+ * a failure, or on success when the op goes alone); submit hands the pending
  * slots to the WQ, one descriptor alone or as batch descriptors over
  * consecutive slots, so one portal write carries up to max_batch ops.
  *
@@ -208,12 +209,17 @@ dsa_submit_to(struct dsa_queue *q, uint16_t end)
 		q->segs[segi].first = first;
 		q->segs[segi].count = (uint16_t)n;
 		if (n == 1) {
-			q->portal_write(q, &q->descs[slot]);
+			/* alone, nothing else tells that it ran: ask for its record */
+			struct pdk_idxd_desc one = q->descs[slot];
+
+			one.op_flags |= PDK_IDXD_FLAG_RCR;
+			q->portal_write(q, &one);
 		} else {
 			struct pdk_idxd_desc b;
 
 			memset(&b, 0, sizeof(b));
-			b.op_flags = PDK_IDXD_OP_FLAGS(PDK_IDXD_OP_BATCH, q->op_flags);
+			b.op_flags = PDK_IDXD_OP_FLAGS(PDK_IDXD_OP_BATCH,
+						       PDK_IDXD_FLAG_CRAV | PDK_IDXD_FLAG_RCR);
 			b.completion_addr = q->bcomps_iova + (uint64_t)segi * sizeof(*q->bcomps);
 			b.src = q->descs_iova + (uint64_t)slot * sizeof(*q->descs);
 			b.size = n;
@@ -308,10 +314,13 @@ dsa_harvest(struct dsa_queue *q, uint16_t nb, uint16_t *last_idx, struct pdk_dma
 			code = dsa_status_code(hw);
 		} else {
 			/*
-			 * The device writes a batch's record after the records
-			 * of every op it ran: an op still without one once the
-			 * batch record is there never ran (the batch was refused
-			 * as a whole, or a fence after a failure stopped it).
+			 * An op of a batch writes a record only when it fails
+			 * (no RCR), before the batch's record: once that is
+			 * there, an op without one succeeded if the batch did,
+			 * or if it is among the descriptors the batch ran
+			 * (its bytes_completed), and never ran otherwise (the
+			 * batch was refused as a whole, or a fence after a
+			 * failure stopped it): DPDK's batch_completed_status().
 			 */
 			uint8_t bs;
 
@@ -323,6 +332,11 @@ dsa_harvest(struct dsa_queue *q, uint16_t nb, uint16_t *last_idx, struct pdk_dma
 			hw = dsa_status_load(c);	/* written before bs: visible now */
 			if (hw != 0) {
 				code = dsa_status_code(hw);
+			} else if (bs == PDK_IDXD_COMP_SUCCESS ||
+				   (uint32_t)(uint16_t)(q->cpl - seg->first) <
+					   q->bcomps[segi].bytes_completed) {
+				hw = PDK_IDXD_COMP_SUCCESS;
+				code = PDK_DMADEV_ST_SUCCESS;
 			} else {
 				/* reported by the batch's status; its count and
 				 * fault address are the batch's, not this op's */

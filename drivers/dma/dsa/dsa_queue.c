@@ -143,7 +143,17 @@ dsa_queue_setup(struct dsa_dev *dev, uint16_t qid, const struct pdk_dmadev_queue
 	q->seg_mask = (uint16_t)(pow2_floor(q->wq_size) - 1);
 	q->max_batch = dev->caps.max_batch;
 	q->max_xfer = dev->caps.max_xfer;
-	q->op_flags = PDK_IDXD_FLAG_CRAV | PDK_IDXD_FLAG_RCR;
+	/*
+	 * Every op has a record address, so a failure is written there, but
+	 * asks for no record on success: the batch's record says the batch
+	 * ran, and a descriptor sent alone gets RCR at submit, as DPDK and
+	 * the VFIO selftest do (DPDK drivers/dma/idxd/idxd_common.c
+	 * __idxd_write_desc(), __submit(); selftest dsa.c dsa_memcpy_batch()).
+	 * Writes go to the cache (flag CC) where GENCAP offers it: DPDK sets
+	 * it on every copy and fill (idxd_enqueue_copy(), idxd_enqueue_fill()).
+	 */
+	q->op_flags = PDK_IDXD_FLAG_CRAV |
+		      (dev->caps.gencap & PDK_IDXD_GENCAP_CACHE_CTRL_CACHE ? PDK_IDXD_FLAG_CC : 0);
 	q->has_fill = dsa_opcap_has(&dev->caps, PDK_IDXD_OP_MEMFILL);
 
 	descs_len = sizeof(*q->descs) * (size_t)conf->nb_desc;

@@ -33,7 +33,13 @@
 
 #include "sim_dsa.h"
 
+/*
+ * cache_control_cache: DPDK sets flag CC on every copy and fill it sends a
+ * 8086:0b25 (drivers/dma/idxd/idxd_common.c idxd_enqueue_copy()), so the
+ * device it stands for takes it; the model accepts the flag and ignores it.
+ */
 #define SIM_DSA_GENCAP	(PDK_IDXD_GENCAP_OVERLAP_COPY | PDK_IDXD_GENCAP_CMD_CAP |	\
+			 PDK_IDXD_GENCAP_CACHE_CTRL_CACHE |				\
 			 (uint64_t)SIM_DSA_MAX_XFER_SHIFT << PDK_IDXD_GENCAP_MAX_XFER_SHIFT | \
 			 (uint64_t)SIM_DSA_MAX_BATCH_SHIFT << PDK_IDXD_GENCAP_MAX_BATCH_SHIFT | \
 			 PDK_IDXD_GENCAP_CONFIG_EN)

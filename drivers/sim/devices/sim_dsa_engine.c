@@ -288,6 +288,8 @@ sim_dsa_complete(const struct sim_dsa_job *j, const struct pdk_idxd_desc *desc,
 						    desc->completion_addr, cr, sizeof(*cr),
 						    &j->d->vc, &fault) < 0)
 			sim_dsa_swerr(j, desc, PDK_IDXD_COMP_CRA_XLAT, true, fault);
+		else
+			j->d->st.records++;
 	}
 	if (flags & PDK_IDXD_FLAG_RCI)
 		sim_pci_msix_raise(j->d->fn, desc->int_handle);
