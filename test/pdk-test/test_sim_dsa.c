@@ -1496,3 +1496,66 @@ test_halt(void)
 	DONE(t.env);
 }
 PDK_TEST_REGISTER(sim_dsa_halt, fast, test_halt);
+
+/*
+ * A fault part way: the bytes before the refused address are moved,
+ * bytes_completed says how many, result 0 (ascending), the status the
+ * fault's direction (uapi idxd.h struct dsa_completion_record). The end of
+ * buf[0]'s mapping is the edge; an overlapping copy moves nothing.
+ */
+static int
+test_partial_completion(void)
+{
+	struct pdk_idxd_desc d;
+	struct dsa_t t;
+	uint64_t end;
+
+	TEST_ASSERT_OK(dsa_setup(&t, &dsa_fn, true));
+	TEST_ASSERT_OK(dsa_start(&t, true));
+	end = t.iova[0] + BUF_LEN;	/* nothing is mapped there in as[0] */
+	memset(t.buf[0] + SRC_OFF, 0x4e, 8192);
+	memset(t.buf[0] + BUF_LEN - 4096, 0, 4096);
+	/* a write fault after 4 KiB */
+	desc_set(&d, PDK_IDXD_OP_MEMMOVE, RECORD_FLAGS, rec_iova(&t, 0), t.iova[0] + SRC_OFF,
+		 end - 4096, 8192);
+	TEST_ASSERT_EQ(run(&t, 0, &d, 0), PDK_IDXD_COMP_PAGE_FAULT_NOBOF);
+	TEST_ASSERT_EQ(rec(&t, 0)->status, PDK_IDXD_COMP_PAGE_FAULT_NOBOF | PDK_IDXD_COMP_STATUS_WRITE);
+	TEST_ASSERT_EQ(rec(&t, 0)->fault_addr, end);
+	TEST_ASSERT_EQ(rec(&t, 0)->bytes_completed, 4096);
+	TEST_ASSERT_EQ(rec(&t, 0)->result, 0);
+	TEST_ASSERT(test_all_bytes(t.buf[0] + BUF_LEN - 4096, 0x4e, 4096));
+
+	/* a read fault after 4 KiB */
+	memset(t.buf[0] + BUF_LEN - 4096, 0x19, 4096);
+	memset(t.buf[0] + DST_OFF, 0, 8192);
+	desc_set(&d, PDK_IDXD_OP_MEMMOVE, RECORD_FLAGS, rec_iova(&t, 1), end - 4096,
+		 t.iova[0] + DST_OFF, 8192);
+	TEST_ASSERT_EQ(run(&t, 0, &d, 1), PDK_IDXD_COMP_PAGE_FAULT_NOBOF);
+	TEST_ASSERT_EQ(rec(&t, 1)->status, PDK_IDXD_COMP_PAGE_FAULT_NOBOF);
+	TEST_ASSERT_EQ(rec(&t, 1)->fault_addr, end);
+	TEST_ASSERT_EQ(rec(&t, 1)->bytes_completed, 4096);
+	TEST_ASSERT(test_all_bytes(t.buf[0] + DST_OFF, 0x19, 4096));
+	TEST_ASSERT(test_all_bytes(t.buf[0] + DST_OFF + 4096, 0, 4096));
+
+	/* overlapping ranges: all or nothing */
+	memset(t.buf[0] + BUF_LEN - 4096, 0, 4096);
+	desc_set(&d, PDK_IDXD_OP_MEMMOVE, RECORD_FLAGS, rec_iova(&t, 2), end - 8192,
+		 end - 4096, 12288);
+	TEST_ASSERT_EQ(run(&t, 0, &d, 2), PDK_IDXD_COMP_PAGE_FAULT_NOBOF);
+	TEST_ASSERT_EQ(rec(&t, 2)->status, PDK_IDXD_COMP_PAGE_FAULT_NOBOF);	/* the source, first */
+	TEST_ASSERT_EQ(rec(&t, 2)->bytes_completed, 0);
+
+	/* a fill: 100 bytes before the edge */
+	memset(t.buf[0] + BUF_LEN - 100, 0, 100);
+	desc_set(&d, PDK_IDXD_OP_MEMFILL, RECORD_FLAGS, rec_iova(&t, 3), 0x5555555555555555ull,
+		 end - 100, 4096);
+	TEST_ASSERT_EQ(run(&t, 0, &d, 3), PDK_IDXD_COMP_PAGE_FAULT_NOBOF);
+	TEST_ASSERT_EQ(rec(&t, 3)->status, PDK_IDXD_COMP_PAGE_FAULT_NOBOF | PDK_IDXD_COMP_STATUS_WRITE);
+	TEST_ASSERT_EQ(rec(&t, 3)->bytes_completed, 100);
+	TEST_ASSERT(test_all_bytes(t.buf[0] + BUF_LEN - 100, 0x55, 100));
+	while (pdk_sim_fault_pop(t.env.sim, NULL) == 0)
+		;
+	dsa_release(&t);
+	DONE(t.env);
+}
+PDK_TEST_REGISTER(sim_dsa_partial_completion, fast, test_partial_completion);

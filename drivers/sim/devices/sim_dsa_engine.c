@@ -302,27 +302,75 @@ sim_dsa_check_xfer(const struct sim_dsa_job *j, const struct pdk_idxd_desc *desc
 								PDK_IDXD_COMP_SUCCESS;
 }
 
+/* Bytes of [base, base + len) before the refused address @p fault (0 if outside). */
+static uint32_t
+sim_dsa_prefix(uint64_t fault, uint64_t base, uint32_t len)
+{
+	return fault > base && fault - base < len ? (uint32_t)(fault - base) : 0;
+}
+
+/* Copy @p len bytes both sides of which were checked; @return 0 or -errno (@p cr filled). */
+static int
+sim_dsa_move(const struct sim_dsa_job *j, uint64_t src_iova, uint64_t dst_iova, uint32_t len,
+	     uint8_t *src, uint8_t *dst, struct pdk_idxd_completion *cr)
+{
+	uint8_t *bounce = j->d->bounce;
+
+	if (src != NULL && dst != NULL) {
+		memmove(dst, src, len);	/* overlapping ranges included */
+		return 0;
+	}
+	/* A side spans mappings: through the bounce buffer, the source whole first. */
+	if (sim_dsa_dma(j, src_iova, bounce, len, false, cr) < 0)
+		return -EFAULT;
+	return sim_dsa_dma(j, dst_iova, bounce, len, true, cr);
+}
+
+/*
+ * A memmove that faults completes partially, as a DSA without block on
+ * fault does: the bytes before the first refused address on either side
+ * (in copy order: ascending) are copied, bytes_completed says how many and
+ * result 0 that they are the first ones (uapi idxd.h struct
+ * dsa_completion_record bytes_completed, result). The model goes ascending
+ * only for ranges that do not overlap; an overlapping copy that faults
+ * moves nothing (bytes_completed 0), where silicon may have copied part of
+ * it in either direction.
+ */
 static void
 sim_dsa_memmove(const struct sim_dsa_job *j, const struct pdk_idxd_desc *desc,
 		struct pdk_idxd_completion *cr)
 {
-	uint8_t *bounce = j->d->bounce;
-	uint8_t *src, *dst;
+	struct pdk_idxd_completion scratch;
+	uint8_t *src = NULL, *dst = NULL;
+	uint32_t done;
 
 	cr->status = sim_dsa_check_xfer(j, desc);
 	if (cr->status != PDK_IDXD_COMP_SUCCESS)
 		return;
-	/* Both sides are checked before a byte moves: a fault writes nothing. */
-	if (sim_dsa_map(j, desc->src, desc->size, false, &src, cr) < 0 ||
-	    sim_dsa_map(j, desc->dst, desc->size, true, &dst, cr) < 0)
-		return;
-	if (src != NULL && dst != NULL) {
-		memmove(dst, src, desc->size);	/* overlapping ranges included */
+	if (sim_dsa_map(j, desc->src, desc->size, false, &src, cr) == 0 &&
+	    sim_dsa_map(j, desc->dst, desc->size, true, &dst, cr) == 0) {
+		sim_dsa_move(j, desc->src, desc->dst, desc->size, src, dst, cr);
 		return;
 	}
-	/* A side spans mappings: through the bounce buffer, the source whole first. */
-	if (sim_dsa_dma(j, desc->src, bounce, desc->size, false, cr) == 0)
-		sim_dsa_dma(j, desc->dst, bounce, desc->size, true, cr);
+	/* cr has the first refused address of the side that faulted first checked */
+	done = sim_dsa_prefix(cr->fault_addr, (cr->status & PDK_IDXD_COMP_STATUS_WRITE) ?
+						      desc->dst : desc->src, desc->size);
+	if (done == 0 || (desc->src < desc->dst + desc->size && desc->dst < desc->src + desc->size))
+		return;
+	/* the source faulted: is the destination writable up to there? */
+	if (!(cr->status & PDK_IDXD_COMP_STATUS_WRITE) &&
+	    sim_dsa_map(j, desc->dst, done, true, &dst, &scratch) < 0) {
+		*cr = scratch;	/* the write fault comes first in copy order */
+		done = sim_dsa_prefix(cr->fault_addr, desc->dst, done);
+		if (done == 0)
+			return;
+	}
+	if (sim_dsa_map(j, desc->src, done, false, &src, &scratch) < 0 ||
+	    sim_dsa_map(j, desc->dst, done, true, &dst, &scratch) < 0 ||
+	    sim_dsa_move(j, desc->src, desc->dst, done, src, dst, &scratch) < 0)
+		return;	/* cannot happen: both prefixes were checked; nothing claimed done */
+	cr->bytes_completed = done;
+	cr->result = 0;		/* ascending */
 }
 
 /* @p len bytes of the 8-byte @p pattern at @p p: doubling copies, a few memcpy even for 2 MiB. */
@@ -346,17 +394,26 @@ sim_dsa_memfill(const struct sim_dsa_job *j, const struct pdk_idxd_desc *desc,
 	uint64_t pattern = htole64(desc->src);	/* its bytes as they sit in memory */
 	uint8_t *dst;
 
+	struct pdk_idxd_completion scratch;
+	uint32_t len = desc->size;
+
 	cr->status = sim_dsa_check_xfer(j, desc);
 	if (cr->status != PDK_IDXD_COMP_SUCCESS)
 		return;
-	if (sim_dsa_map(j, desc->dst, desc->size, true, &dst, cr) < 0)
-		return;
+	if (sim_dsa_map(j, desc->dst, len, true, &dst, cr) < 0) {
+		/* partial, as a memmove: the bytes before the refused address */
+		len = sim_dsa_prefix(cr->fault_addr, desc->dst, len);
+		if (len == 0 || sim_dsa_map(j, desc->dst, len, true, &dst, &scratch) < 0)
+			return;
+		cr->bytes_completed = len;
+	}
 	if (dst != NULL) {
-		sim_dsa_fill(dst, pattern, desc->size);
+		sim_dsa_fill(dst, pattern, len);
 		return;
 	}
-	sim_dsa_fill(j->d->bounce, pattern, desc->size);
-	sim_dsa_dma(j, desc->dst, j->d->bounce, desc->size, true, cr);
+	sim_dsa_fill(j->d->bounce, pattern, len);
+	sim_dsa_dma(j, desc->dst, j->d->bounce, len, true, cr->status == PDK_IDXD_COMP_SUCCESS ?
+								cr : &scratch);
 }
 
 /*
