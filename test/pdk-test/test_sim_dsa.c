@@ -908,7 +908,10 @@ test_portal_drops(void)
 }
 PDK_TEST_REGISTER(sim_dsa_portal_drops, fast, test_portal_drops);
 
-/* Records: only on failure without RCR; SWERR without CRAV or at a bad address. */
+/*
+ * Records: only on failure without RCR; SWERR without CRAV, at an address
+ * the WQ cannot write, or (the model's behaviour only) misaligned.
+ */
 static int
 test_completion_rules(void)
 {
@@ -940,7 +943,14 @@ test_completion_rules(void)
 	TEST_ASSERT_OK(wr64(&t, PDK_IDXD_REG_SWERR, SWERR_ACK));
 	TEST_ASSERT_EQ(rd64(&t, PDK_IDXD_REG_SWERR) & SWERR_ACK, 0);
 
-	/* a misaligned record address: the operation does not run, SWERR says why */
+	/*
+	 * A misaligned record address: the operation does not run, SWERR says
+	 * why. This is the MODEL's clean answer, not a silicon fact: the kernel
+	 * refuses such a descriptor from userspace because the engine "can get
+	 * very confused (security issue)" (drivers/dma/idxd/cdev.c
+	 * idxd_submit_user_descriptor(), the INTEL-SA-01084 fix). PDK's PMD
+	 * never sends one (its records are 32-byte aligned in its ring).
+	 */
 	memset(t.buf[0] + DST_OFF, 0x21, 256);
 	desc_set(&d, PDK_IDXD_OP_MEMMOVE, RECORD_FLAGS, rec_iova(&t, 2) + 8, t.iova[0] + SRC_OFF,
 		 t.iova[0] + DST_OFF, 256);

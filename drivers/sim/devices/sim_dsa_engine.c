@@ -437,7 +437,13 @@ sim_dsa_run_one(const struct sim_dsa_job *j, const struct pdk_idxd_desc *desc,
 {
 	memset(cr, 0, sizeof(*cr));
 	if ((desc_flags(desc) & PDK_IDXD_FLAG_CRAV) && (desc->completion_addr & 31)) {
-		/* Checked before the operation, which then does not run. */
+		/*
+		 * Checked before the operation, which then does not run: the
+		 * model's clean answer. On silicon the engine "can get very
+		 * confused (security issue)" (the kernel's cdev.c
+		 * idxd_submit_user_descriptor() refuses such a descriptor);
+		 * no test may take this as what a DSA does.
+		 */
 		cr->status = PDK_IDXD_COMP_CRA_ALIGN;
 		return;
 	}
