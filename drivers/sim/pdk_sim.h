@@ -243,6 +243,11 @@ struct pdk_sim_dsa_stats {
 	 */
 	uint64_t busy_accepted;
 	uint64_t records;		/**< completion records written (a batch's included) */
+	/**
+	 * Descriptors run before one submitted ahead of them on the same WQ:
+	 * the model reorders a WQ whose group has several engines.
+	 */
+	uint64_t reordered;
 };
 
 /**

@@ -1569,3 +1569,73 @@ test_partial_completion(void)
 	DONE(t.env);
 }
 PDK_TEST_REGISTER(sim_dsa_partial_completion, fast, test_partial_completion);
+
+/*
+ * A WQ whose group has two engines completes separate submissions out of
+ * order in the model (the second of two queued descriptors runs first; a
+ * DRAIN is never passed), as DSA may when a WQ shares engines (DPDK
+ * idxd_pci.c init_pci_device() puts each engine in a group of its own "to
+ * avoid reordering"); with one engine it runs in order. 16 fills of 64 KiB
+ * each keep descriptors queued behind the one running.
+ */
+static unsigned int
+burst_fills(struct dsa_t *t, unsigned int k0)
+{
+	struct pdk_idxd_desc d;
+	unsigned int i;
+
+	for (i = 0; i < 16; i++) {
+		desc_set(&d, PDK_IDXD_OP_MEMFILL, RECORD_FLAGS, rec_iova(t, k0 + i),
+			 0x0101010101010101ull * (i + 1), t->iova[0] + DST_OFF + (i << 14), 1u << 14);
+		memset(rec(t, k0 + i), 0, sizeof(struct pdk_idxd_completion));
+		if (submit(t, 0, &d) < 0)
+			return 0;
+	}
+	desc_set(&d, PDK_IDXD_OP_DRAIN, RECORD_FLAGS, rec_iova(t, k0 + 16), 0, 0, 0);
+	memset(rec(t, k0 + 16), 0, sizeof(struct pdk_idxd_completion));
+	if (submit(t, 0, &d) < 0 || wait_rec(rec(t, k0 + 16)) != PDK_IDXD_COMP_SUCCESS)
+		return 0;
+	/* the drain passed nothing: every fill is done */
+	for (i = 0; i < 16; i++)
+		if (rec(t, k0 + i)->status != PDK_IDXD_COMP_SUCCESS ||
+		    !test_all_bytes(t->buf[0] + DST_OFF + (i << 14), (uint8_t)(i + 1), 1u << 14))
+			return 0;
+	return 1;
+}
+
+static int
+test_reorder_shared_engines(void)
+{
+	struct pdk_sim_dsa_stats st;
+	unsigned int round;
+	struct dsa_t t;
+
+	/* one engine: in order */
+	TEST_ASSERT_OK(dsa_setup(&t, &dsa_fn, true));
+	TEST_ASSERT_OK(wq_config(&t, 0, 32, true, t.pasid[0], 21, 10));
+	TEST_ASSERT_OK(group_config(&t, 0, 1, 1));
+	TEST_ASSERT_EQ(cmd(&t, PDK_IDXD_CMD_ENABLE_DEVICE, 0), PDK_IDXD_CMDSTS_SUCCESS);
+	TEST_ASSERT_EQ(cmd(&t, PDK_IDXD_CMD_ENABLE_WQ, 0), PDK_IDXD_CMDSTS_SUCCESS);
+	TEST_ASSERT(burst_fills(&t, 0));
+	TEST_ASSERT_OK(dsa_stats(&t, &st));
+	TEST_ASSERT_EQ(st.reordered, 0);
+	dsa_release(&t);
+	TEST_ASSERT_OK(test_env_teardown(&t.env));
+
+	/* two engines in WQ 0's group: reordered */
+	TEST_ASSERT_OK(dsa_setup(&t, &dsa_fn, true));
+	TEST_ASSERT_OK(wq_config(&t, 0, 32, true, t.pasid[0], 21, 10));
+	TEST_ASSERT_OK(group_config(&t, 0, 1, 3));
+	TEST_ASSERT_EQ(cmd(&t, PDK_IDXD_CMD_ENABLE_DEVICE, 0), PDK_IDXD_CMDSTS_SUCCESS);
+	TEST_ASSERT_EQ(cmd(&t, PDK_IDXD_CMD_ENABLE_WQ, 0), PDK_IDXD_CMDSTS_SUCCESS);
+	for (round = 0; round < 5; round++) {
+		TEST_ASSERT(burst_fills(&t, 0));
+		TEST_ASSERT_OK(dsa_stats(&t, &st));
+		if (st.reordered > 0)
+			break;
+	}
+	TEST_ASSERT(st.reordered > 0, "no descriptor ran out of order in 5 bursts of 16");
+	dsa_release(&t);
+	DONE(t.env);
+}
+PDK_TEST_REGISTER(sim_dsa_reorder_shared_engines, fast, test_reorder_shared_engines);

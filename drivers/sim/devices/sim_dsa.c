@@ -301,6 +301,24 @@ sim_dsa_check_groups(struct sim_fn *fn)
 	return (sized & ~wqs_seen) ? PDK_IDXD_CMDSTS_ERR_GRP_CONFIG : PDK_IDXD_CMDSTS_SUCCESS;
 }
 
+/* How many engines serve each WQ: those of its group (the groups were checked). */
+static void
+sim_dsa_wq_engines(struct sim_dsa *d)
+{
+	unsigned int g, i;
+
+	for (i = 0; i < SIM_DSA_NUM_WQS; i++)
+		d->wq[i].engines = 0;
+	for (g = 0; g < SIM_DSA_NUM_GROUPS; g++) {
+		uint64_t wqs = sim_reg_rd64(d->fn, GRPCFG_REG(PDK_IDXD_GRPCFG_WQS(g, 0)));
+		uint64_t engines = sim_reg_rd64(d->fn, GRPCFG_REG(PDK_IDXD_GRPCFG_ENGINES(g)));
+
+		for (i = 0; i < SIM_DSA_NUM_WQS; i++)
+			if (wqs & (UINT64_C(1) << i))
+				d->wq[i].engines = (unsigned int)__builtin_popcountll(engines);
+	}
+}
+
 static uint32_t
 sim_dsa_enable_device(struct sim_dsa *d)
 {
@@ -320,6 +338,7 @@ sim_dsa_enable_device(struct sim_dsa *d)
 	err = sim_dsa_check_groups(fn);
 	if (err != PDK_IDXD_CMDSTS_SUCCESS)
 		return err;
+	sim_dsa_wq_engines(d);
 	rc = sim_dsa_engine_start(d);
 	if (rc < 0) {
 		sim_fail(PDK_LOG_ERR, fn->addr, rc, "free threads or memory in the process",
@@ -411,6 +430,7 @@ sim_dsa_enable_wq(struct sim_dsa *d, uint32_t wq)
 			UINT64_MAX;	/* a DSA 1.0 has no op_config: every opcode */
 	w->head = 0;
 	w->count = 0;
+	w->swapped = false;
 	w->enabled = true;
 	w->accepting = true;
 	sim_dsa_set_wq_state(fn, wq, PDK_IDXD_WQ_STATE_ENABLED);

@@ -59,6 +59,8 @@ struct sim_dsa_wq {
 	uint16_t count;
 	uint64_t accepted;	/* since creation */
 	uint64_t retired;	/* of those: run to completion or discarded */
+	unsigned int engines;	/* of its group, as ENABLE_DEVICE saw GRPCFG */
+	bool swapped;		/* the descriptor at head was passed by the one after it */
 };
 
 struct sim_dsa {

@@ -4,9 +4,11 @@
 
 /*
  * The engine of the SIMULATED DSA: one thread per enabled device takes the
- * descriptors its dedicated WQs accepted, in submission order per WQ and
- * round-robin between WQs, and runs them. It stands for the device's
- * engines and groups together: the model runs one descriptor at a time.
+ * descriptors its dedicated WQs accepted, in submission order per WQ (but
+ * see below) and round-robin between WQs, and runs them. It stands for the device's
+ * engines and groups together: the model runs one descriptor at a time,
+ * out of submission order on a WQ whose group has several engines
+ * (sim_dsa_maybe_reorder()).
  *
  * Every byte it moves, descriptor lists and completion records included,
  * goes through the function's DMA port (sim_iommu_*()) tagged with the WQ's
@@ -101,6 +103,7 @@ sim_dsa_engine_discard(struct sim_dsa *d, uint32_t mask)
 		w->retired += w->count;
 		w->count = 0;
 		w->head = 0;
+		w->swapped = false;
 	}
 	if (d->waiters > 0)
 		pthread_cond_broadcast(&d->idle);
@@ -126,6 +129,35 @@ sim_dsa_engine_wait_retired(struct sim_dsa *d, uint32_t mask)
 	}
 }
 
+/*
+ * Out-of-order completion on a WQ that shares engines: DSA may complete
+ * separate submissions out of order when a WQ's group has several engines
+ * (DPDK drivers/dma/idxd/idxd_pci.c init_pci_device() gives each engine a
+ * group of its own "to avoid reordering"). The model shows it
+ * deterministically: on such a WQ, of two descriptors queued together the
+ * second runs first (each descriptor is passed at most once; a DRAIN is
+ * never passed and never passes). With one engine per group it runs in
+ * order. Counted in pdk_sim_dsa_stats.reordered.
+ */
+static uint8_t desc_opcode(const struct pdk_idxd_desc *desc);
+
+static void
+sim_dsa_maybe_reorder(struct sim_dsa *d, struct sim_dsa_wq *w)
+{
+	unsigned int next = (w->head + 1) % SIM_DSA_TOTAL_WQ_SIZE;
+	struct pdk_idxd_desc tmp;
+
+	if (w->engines < 2 || w->count < 2 || w->swapped ||
+	    desc_opcode(&w->ring[w->head]) == PDK_IDXD_OP_DRAIN ||
+	    desc_opcode(&w->ring[next]) == PDK_IDXD_OP_DRAIN)
+		return;
+	tmp = w->ring[w->head];
+	w->ring[w->head] = w->ring[next];
+	w->ring[next] = tmp;
+	w->swapped = true;	/* the passed one goes next, not passed again */
+	d->st.reordered++;
+}
+
 /* Take the next descriptor, round-robin over the WQs. */
 static bool
 sim_dsa_take(struct sim_dsa *d, struct pdk_idxd_desc *desc, unsigned int *wq)
@@ -135,9 +167,14 @@ sim_dsa_take(struct sim_dsa *d, struct pdk_idxd_desc *desc, unsigned int *wq)
 	for (i = 0; i < SIM_DSA_NUM_WQS; i++) {
 		unsigned int n = (d->rr + i) % SIM_DSA_NUM_WQS;
 		struct sim_dsa_wq *w = &d->wq[n];
+		bool was_swapped;
 
 		if (w->count == 0)
 			continue;
+		was_swapped = w->swapped;
+		sim_dsa_maybe_reorder(d, w);
+		if (was_swapped)
+			w->swapped = false;	/* the passed descriptor is at head: taken now */
 		*desc = w->ring[w->head];
 		w->head = (uint16_t)((w->head + 1) % SIM_DSA_TOTAL_WQ_SIZE);
 		w->count--;
