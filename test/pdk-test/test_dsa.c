@@ -417,6 +417,14 @@ test_dsa_fault_direction(void)
 	TEST_ASSERT_EQ(st[3].hw_status, PDK_IDXD_COMP_PAGE_FAULT_NOBOF);
 	TEST_ASSERT_EQ(st[3].fault_write, 1);
 	TEST_ASSERT_EQ(st[3].fault_addr, unmapped + 8192);
+	/* the codes by the kernel's names (uapi enum dsa_completion_status) */
+	TEST_ASSERT(strcmp(pdk_dsa_status_name(st[0].hw_status), "PAGE_FAULT_NOBOF") == 0);
+	TEST_ASSERT(strcmp(pdk_dsa_status_name(0x83), "PAGE_FAULT_NOBOF") == 0);
+	TEST_ASSERT(strcmp(pdk_dsa_status_name(0x09), "DIF_ERR") == 0);
+	TEST_ASSERT(strcmp(pdk_dsa_status_name(0x0a), "unknown") == 0);
+	TEST_ASSERT(strcmp(pdk_dsa_status_name(0x18), "DESCLIST_ALIGN") == 0);
+	TEST_ASSERT(strcmp(pdk_dsa_status_name(0x22), "TRANSLATION_FAIL") == 0);
+	TEST_ASSERT(strcmp(pdk_dsa_status_name(0x23), "unknown") == 0);
 	TEST_ASSERT_OK(dsa_env_teardown(&e));
 	return TEST_SUCCESS;
 }

@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "dsa_private.h"
+#include "pdk_dsa.h"
 #include "pdk_sys.h"
 
 /*
@@ -299,4 +300,30 @@ dsa_group_flags(const struct dsa_caps *c)
 	return (uint64_t)tc_a << PDK_IDXD_GRPFLAGS_TC_A_SHIFT |
 	       UINT64_C(1) << PDK_IDXD_GRPFLAGS_TC_B_SHIFT |
 	       (uint64_t)c->total_rdbufs << PDK_IDXD_GRPFLAGS_RDBUFS_ALLOWED_SHIFT;
+}
+
+const char *
+pdk_dsa_status_name(uint8_t hw_status)
+{
+	/* uapi linux/idxd.h enum dsa_completion_status: 0x00-0x09, 0x10-0x22 */
+	static const char *const low[] = {
+		"NONE", "SUCCESS", "SUCCESS_PRED", "PAGE_FAULT_NOBOF", "PAGE_FAULT_IR",
+		"BATCH_FAIL", "BATCH_PAGE_FAULT", "DR_OFFSET_NOINC", "DR_OFFSET_ERANGE",
+		"DIF_ERR",
+	};
+	static const char *const high[] = {
+		"BAD_OPCODE", "INVALID_FLAGS", "NOZERO_RESERVE", "XFER_ERANGE",
+		"DESC_CNT_ERANGE", "DR_ERANGE", "OVERLAP_BUFFERS", "DCAST_ERR",
+		"DESCLIST_ALIGN", "INT_HANDLE_INVAL", "CRA_XLAT", "CRA_ALIGN", "ADDR_ALIGN",
+		"PRIV_BAD", "TRAFFIC_CLASS_CONF", "PFAULT_RDBA", "HW_ERR1", "HW_ERR_DRB",
+		"TRANSLATION_FAIL",
+	};
+	unsigned int code = hw_status & PDK_IDXD_COMP_STATUS_MASK;
+
+	if (code < sizeof(low) / sizeof(low[0]))
+		return low[code];
+	if (code >= PDK_IDXD_COMP_BAD_OPCODE &&
+	    code - PDK_IDXD_COMP_BAD_OPCODE < sizeof(high) / sizeof(high[0]))
+		return high[code - PDK_IDXD_COMP_BAD_OPCODE];
+	return "unknown";
 }
