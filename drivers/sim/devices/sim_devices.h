@@ -64,6 +64,7 @@ struct sim_model {
 extern const struct sim_model sim_model_simdma;
 extern const struct sim_model sim_model_plain;
 extern const struct sim_model sim_model_dsa;
+extern const struct sim_model sim_model_dsa2;
 
 /* A BAR: a memfd so that a user's mmap and the model see the same bytes. */
 struct sim_bar {
