@@ -537,7 +537,10 @@ test_dma_map_overlap(void)
 }
 PDK_TEST_REGISTER(sim_api_dma_map_overlap, fast, test_dma_map_overlap);
 
-/* pdk_dma_va2iova(): inside a mapping iova + offset; outside PDK_DMA_BAD_IOVA */
+/*
+ * pdk_dma_va2iova() on a space of the allocator's IOVAs (the VA table):
+ * inside a mapping iova + offset; outside PDK_DMA_BAD_IOVA
+ */
 static int
 test_dma_va2iova(void)
 {
@@ -548,12 +551,20 @@ test_dma_va2iova(void)
 
 	SETUP(env, NULL, NULL, true);
 	TEST_ASSERT_OK(pdk_dma_as_create(env.ictx, AS_NAME, &as));
+	TEST_ASSERT_EQ(pdk_dma_as_iova_mode(as), PDK_DMA_IOVA_VA);
+	TEST_ASSERT_OK(pdk_dma_as_set_iova_mode(as, PDK_DMA_IOVA_ALLOC));
+	TEST_ASSERT_EQ(pdk_dma_as_iova_mode(as), PDK_DMA_IOVA_ALLOC);
 	buf = test_buf_alloc(16 * PG);
 	TEST_ASSERT(buf != NULL);
 	TEST_ASSERT_OK(pdk_dma_map(as, buf + 4 * PG, 4 * PG, PDK_IOMMUFD_READ, &ia));
 	TEST_ASSERT_OK(pdk_dma_map(as, buf + 10 * PG, PG, PDK_IOMMUFD_WRITE, &ib));
 	TEST_ASSERT(ia != 0 && ib != 0, "IOVA 0 handed out");
 	TEST_ASSERT(ia + 4 * PG <= ib || ib + PG <= ia, "IOVAs overlap");
+	TEST_ASSERT(ia != (uintptr_t)(buf + 4 * PG) && ib != (uintptr_t)(buf + 10 * PG),
+		    "PDK_DMA_IOVA_ALLOC mapped at IOVA == VA");
+	TEST_ASSERT(!pdk_dma_as_is_identity(as));
+	TEST_ASSERT_EQ(pdk_dma_va2iova_strict(as, buf + 4 * PG + 123), ia + 123);
+	TEST_ASSERT_EQ(pdk_dma_va2iova_strict(as, buf + 8 * PG), PDK_DMA_BAD_IOVA);
 	TEST_ASSERT_EQ(pdk_dma_va2iova(as, buf + 4 * PG), ia);
 	TEST_ASSERT_EQ(pdk_dma_va2iova(as, buf + 4 * PG + 123), ia + 123);
 	TEST_ASSERT_EQ(pdk_dma_va2iova(as, buf + 8 * PG - 1), ia + 4 * PG - 1);
@@ -579,6 +590,70 @@ test_dma_va2iova(void)
 	DONE(env);
 }
 PDK_TEST_REGISTER(sim_api_dma_va2iova, fast, test_dma_va2iova);
+
+/*
+ * IOVA = VA, the default: pdk_dma_map() maps at the buffer's own VA, the
+ * space says it is all identity and pdk_dma_va2iova() returns the VA; a VA
+ * whose IOVAs are taken falls back to the allocator, which makes the space
+ * mixed (the VA table answers, PDK_DMA_BAD_IOVA outside); unmapping the
+ * odd one makes it identity again.
+ */
+static int
+test_dma_iova_va(void)
+{
+	struct pdk_dma_as *as;
+	struct test_env env;
+	uint64_t ia, ib, ic;
+	uint8_t *buf;
+	uint32_t hwpt;
+
+	SETUP(env, NULL, NULL, true);
+	TEST_ASSERT_OK(pdk_dma_as_create(env.ictx, AS_NAME, &as));
+	/* with a domain: the 48-bit aperture of the simulated VT-d holds user VAs */
+	TEST_ASSERT_OK(pdk_dma_as_hwpt_get(as, env.dev_id, &hwpt));
+	buf = test_buf_alloc(16 * PG);
+	TEST_ASSERT(buf != NULL);
+	TEST_ASSERT(!pdk_dma_as_is_identity(as), "an empty space is not identity");
+	TEST_ASSERT_OK(pdk_dma_map(as, buf, 4 * PG, PDK_IOMMUFD_READ, &ia));
+	TEST_ASSERT_EQ(ia, (uintptr_t)buf);
+	TEST_ASSERT(pdk_dma_as_is_identity(as));
+	TEST_ASSERT_EQ(pdk_dma_va2iova(as, buf + 123), (uintptr_t)buf + 123);
+	TEST_ASSERT_EQ(pdk_dma_va2iova_strict(as, buf + 123), (uintptr_t)buf + 123);
+	TEST_ASSERT_EQ(pdk_dma_va2iova_strict(as, buf + 4 * PG), PDK_DMA_BAD_IOVA);
+	/* buf + 8 PG at IOVA == buf + 4 PG's VA: taken by nothing, so a fixed map there is fine */
+	TEST_ASSERT_OK(pdk_dma_map_iova(as, buf + 8 * PG, PG, (uintptr_t)(buf + 4 * PG),
+					PDK_IOMMUFD_READ));
+	TEST_ASSERT(!pdk_dma_as_is_identity(as), "a mapping at another IOVA makes it mixed");
+	/* buf + 4 PG's own IOVAs are taken now: the allocator chooses */
+	TEST_ASSERT_OK(pdk_dma_map(as, buf + 4 * PG, PG, PDK_IOMMUFD_READ, &ib));
+	TEST_ASSERT(ib != (uintptr_t)(buf + 4 * PG), "IOVA == VA although that IOVA is taken");
+	TEST_ASSERT_EQ(pdk_dma_va2iova(as, buf + 4 * PG + 5), ib + 5);
+	TEST_ASSERT_EQ(pdk_dma_va2iova(as, buf + 8 * PG + 5), (uintptr_t)(buf + 4 * PG) + 5);
+	TEST_ASSERT_EQ(pdk_dma_va2iova(as, buf + 2 * PG), (uintptr_t)(buf + 2 * PG));
+	/* mixed: the table answers, so an unmapped VA is refused */
+	TEST_ASSERT_EQ(pdk_dma_va2iova(as, buf + 12 * PG), PDK_DMA_BAD_IOVA);
+	TEST_ASSERT_OK(pdk_dma_unmap(as, buf + 4 * PG));
+	TEST_ASSERT_OK(pdk_dma_unmap(as, buf + 8 * PG));
+	TEST_ASSERT(pdk_dma_as_is_identity(as), "identity again once the odd ones are gone");
+	/* a new mapping follows the same rule */
+	TEST_ASSERT_OK(pdk_dma_map(as, buf + 4 * PG, PG, PDK_IOMMUFD_READ, &ic));
+	TEST_ASSERT_EQ(ic, (uintptr_t)(buf + 4 * PG));
+	TEST_ASSERT_OK(pdk_dma_unmap(as, buf));
+	TEST_ASSERT_OK(pdk_dma_unmap(as, buf + 4 * PG));
+	TEST_ASSERT(!pdk_dma_as_is_identity(as), "an emptied space is not identity");
+	TEST_ASSERT_EQ(pdk_dma_va2iova(as, buf), PDK_DMA_BAD_IOVA);
+	/* an unknown mode is refused and changes nothing */
+	test_log_capture_start();
+	TEST_ASSERT_RC(pdk_dma_as_set_iova_mode(as, (enum pdk_dma_iova_mode)7), -EINVAL);
+	TEST_ASSERT_LOGGED(AS_NAME);
+	test_log_capture_stop();
+	TEST_ASSERT_EQ(pdk_dma_as_iova_mode(as), PDK_DMA_IOVA_VA);
+	pdk_dma_as_hwpt_put(as, hwpt);
+	TEST_ASSERT_OK(pdk_dma_as_destroy(as));
+	test_buf_free(buf, 16 * PG);
+	DONE(env);
+}
+PDK_TEST_REGISTER(sim_api_dma_iova_va, fast, test_dma_iova_va);
 
 /* pdk_dma_unmap(): a VA inside a mapping (not its start) or never mapped: ENOENT */
 static int
