@@ -74,6 +74,10 @@ dma_map(struct pdk_dma_as *as, void *va, size_t len, unsigned int perm, bool fix
 				    "use PDK_IOMMUFD_READ and/or PDK_IOMMUFD_WRITE",
 				    "map of VA %p with permissions %#x", va, perm);
 
+	rc = dma_as_ranges_sync(as);
+	if (rc < 0)
+		return rc;
+
 	/* the table is sorted and disjoint: only the neighbours can overlap */
 	idx = maps_upper_bound(as, a);
 	if (idx > 0 && a - as->maps[idx - 1].va < as->maps[idx - 1].len)
@@ -140,7 +144,14 @@ dma_map(struct pdk_dma_as *as, void *va, size_t len, unsigned int perm, bool fix
 					    va, len, pdk_iova_largest_free(as->iova),
 					    pdk_iova_free_count(as->iova));
 	}
-	rc = dma_vat_insert(as, a, len, io);
+	/* the first mapping at IOVA != VA makes the space mixed: the VA table goes live */
+	rc = 0;
+	if (io != a && !as->vat_live) {
+		rc = dma_vat_build(as);
+		as->vat_live = rc == 0;
+	}
+	if (rc == 0 && as->vat_live)
+		rc = dma_vat_insert(as, a, len, io);
 	if (rc < 0) {
 		pdk_iova_free(as->iova, io);
 		return pdk_log_fail("dma", as->label, rc, "free some memory",
@@ -149,7 +160,8 @@ dma_map(struct pdk_dma_as *as, void *va, size_t len, unsigned int perm, bool fix
 	/* a refusal is lib/iommufd's to log: it knows the kernel's cause */
 	rc = pdk_iommufd_map_fixed(as->ictx, as->ioas_id, va, len, io, perm);
 	if (rc < 0) {
-		dma_vat_remove(as, a, len);
+		if (as->vat_live)
+			dma_vat_remove(as, a, len);
 		pdk_iova_free(as->iova, io);
 		return rc;
 	}
@@ -195,11 +207,17 @@ pdk_dma_unmap(struct pdk_dma_as *as, void *va)
 			as->label, va, unmapped, m.len);
 	/* cannot fail: m.iova was handed out and freeing never allocates */
 	pdk_iova_free(as->iova, m.iova);
-	dma_vat_remove(as, m.va, m.len);
+	if (as->vat_live)
+		dma_vat_remove(as, m.va, m.len);
 	memmove(&as->maps[idx], &as->maps[idx + 1], (size_t)(as->nmaps - idx - 1) * sizeof(m));
 	as->nmaps--;
 	if (m.iova != m.va)
 		as->nonident--;
+	/* identity again: nothing walks the table, empty it */
+	if (as->nonident == 0 && as->vat_live) {
+		dma_vat_clear_all(as);
+		as->vat_live = false;
+	}
 	as_identity_update(as);
 	return 0;
 }
@@ -207,11 +225,9 @@ pdk_dma_unmap(struct pdk_dma_as *as, void *va)
 void
 dma_as_forget_mappings(struct pdk_dma_as *as)
 {
-	unsigned int i;
-
-	for (i = 0; i < as->nmaps; i++)
-		pdk_iova_free(as->iova, as->maps[i].iova);
+	pdk_iova_free_all(as->iova);
 	dma_vat_clear_all(as);
+	as->vat_live = false;
 	as->nmaps = 0;
 	as->nonident = 0;
 	as_identity_update(as);
@@ -254,6 +270,15 @@ vat_lookup(const struct pdk_dma_as *as, uintptr_t a)
 	return PDK_DMA_BAD_IOVA;
 }
 
+/* Any space: the VA table while it is live (mixed), else the sorted table. */
+static inline uint64_t
+dma_lookup(const struct pdk_dma_as *as, uintptr_t a)
+{
+	if (__builtin_expect(as->vat_live, 1))
+		return vat_lookup(as, a);
+	return maps_lookup(as, a);
+}
+
 #ifdef PDK_FASTPATH_CHECKS
 static bool
 va2iova_args_bad(const struct pdk_dma_as *as, const void *va)
@@ -274,7 +299,7 @@ pdk_dma_va2iova(const struct pdk_dma_as *as, const void *va)
 	if (as->identity)
 		return (uint64_t)(uintptr_t)va;
 #endif
-	return vat_lookup(as, (uintptr_t)va);
+	return dma_lookup(as, (uintptr_t)va);
 }
 
 uint64_t
@@ -284,7 +309,7 @@ pdk_dma_va2iova_strict(const struct pdk_dma_as *as, const void *va)
 	if (va2iova_args_bad(as, va))
 		return PDK_DMA_BAD_IOVA;
 #endif
-	return vat_lookup(as, (uintptr_t)va);
+	return dma_lookup(as, (uintptr_t)va);
 }
 
 unsigned int

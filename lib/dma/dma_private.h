@@ -54,12 +54,20 @@ struct pdk_dma_as {
 	/* read by pdk_dma_va2iova() on the data path: keep together, first */
 	/* nmaps > 0 and every mapping has IOVA == VA: translation is the identity */
 	bool identity;
+	/*
+	 * The VA table holds every mapping while the space is mixed, and is
+	 * empty while it is identity (nothing walks it then): a map or unmap
+	 * of an identity space costs no table entries.
+	 */
+	bool vat_live;
 	struct dma_vat_table *vat;
 	unsigned int vat_far;	/* mappings above the VA table's reach */
 	struct dma_mapping *maps;
 	unsigned int nmaps;
 
 	unsigned int nonident;	/* mappings with IOVA != VA */
+	/* a HWPT came or went since the ranges were read: re-read them before a map */
+	bool ranges_stale;
 	enum pdk_dma_iova_mode mode;
 	unsigned int maps_cap;
 	struct pdk_iommufd *ictx;
@@ -85,6 +93,15 @@ PDK_INTERNAL int dma_vat_insert(struct pdk_dma_as *as, uintptr_t va, uint64_t le
 /* Take a mapping out of the VA table (never fails, never allocates). */
 PDK_INTERNAL void dma_vat_remove(struct pdk_dma_as *as, uintptr_t va, uint64_t len);
 PDK_INTERNAL void dma_vat_clear_all(struct pdk_dma_as *as);
+/* Enter every mapping of the table: 0, or -ENOMEM (the VA table is then empty). */
+PDK_INTERNAL int dma_vat_build(struct pdk_dma_as *as);
+
+/*
+ * Re-read the usable ranges if a HWPT came or went since (the next map
+ * needs them; PASID set-up does not). 0 or the logged -errno of
+ * pdk_dma_as_refresh_ranges().
+ */
+PDK_INTERNAL int dma_as_ranges_sync(struct pdk_dma_as *as);
 
 /* Empty the mapping table and give every IOVA back, after the IOAS was emptied. */
 PDK_INTERNAL void dma_as_forget_mappings(struct pdk_dma_as *as);

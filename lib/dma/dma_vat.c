@@ -150,3 +150,17 @@ dma_vat_remove(struct pdk_dma_as *as, uintptr_t va, uint64_t len)
 	}
 	vat_clear(as->vat, DMA_VAT_TOP_SHIFT, va, va + len);
 }
+
+int
+dma_vat_build(struct pdk_dma_as *as)
+{
+	unsigned int i;
+
+	for (i = 0; i < as->nmaps; i++) {
+		if (dma_vat_insert(as, as->maps[i].va, as->maps[i].len, as->maps[i].iova) < 0) {
+			dma_vat_clear_all(as);
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
