@@ -246,24 +246,35 @@ maps_lookup(const struct pdk_dma_as *as, uintptr_t a)
 	return a - m->va < m->len ? m->iova + (a - m->va) : PDK_DMA_BAD_IOVA;
 }
 
-/* The VA table walk (dma_vat.c has the layout). */
+/* One level of the VA table walk: the entry of @p a in table @p t at @p shift. */
+static inline uint64_t
+vat_entry(uint64_t t, uintptr_t a, unsigned int shift)
+{
+	return ((const struct dma_vat_table *)(uintptr_t)(t - 2))->e[(a >> shift) &
+								       (DMA_VAT_N - 1)];
+}
+
+/*
+ * The VA table walk (dma_vat.c has the layout), unrolled: four dependent
+ * loads at most, a branch per level that only a leaf or a hole takes.
+ */
 static inline uint64_t
 vat_lookup(const struct pdk_dma_as *as, uintptr_t a)
 {
-	const struct dma_vat_table *t = as->vat;
-	unsigned int shift = DMA_VAT_TOP_SHIFT;
 	uint64_t e;
 
-	if (a < DMA_VAT_VA_END) {
-		for (;;) {
-			e = t->e[(a >> shift) & (DMA_VAT_N - 1)];
-			if (e & 1)
-				return a + (e - 1);
-			if (e == 0 || shift == DMA_VAT_LEAF_SHIFT)
-				break;
-			t = (const struct dma_vat_table *)(uintptr_t)(e - 2);
-			shift -= DMA_VAT_BITS;
+	if (__builtin_expect(a < DMA_VAT_VA_END, 1)) {
+		e = as->vat->e[(a >> DMA_VAT_TOP_SHIFT) & (DMA_VAT_N - 1)];
+		if (e & 2) {
+			e = vat_entry(e, a, DMA_VAT_TOP_SHIFT - DMA_VAT_BITS);
+			if (e & 2) {
+				e = vat_entry(e, a, DMA_VAT_TOP_SHIFT - 2 * DMA_VAT_BITS);
+				if (e & 2)
+					e = vat_entry(e, a, DMA_VAT_LEAF_SHIFT);
+			}
 		}
+		if (e & 1)
+			return a + (e - 1);
 	}
 	if (__builtin_expect(as->vat_far != 0, 0))
 		return maps_lookup(as, a);

@@ -194,8 +194,9 @@ int pdk_dma_unmap(struct pdk_dma_as *as, void *va);
  * (pdk_dma_as_is_identity()), it returns @p va without looking anything
  * up, mapped or not (as DPDK's IOVA-as-VA mode): a device given an
  * unmapped VA then faults in the IOMMU, since no IOVA of the space equals it.
- * Otherwise it walks the space's VA table: at most four dependent loads,
- * whatever the number of mappings. No argument checks (a build with
+ * Otherwise it walks the space's VA table, a radix tree over VA pages
+ * kept while the space is mixed: at most four dependent loads, whatever
+ * the number of mappings. No argument checks (a build with
  * -Dfastpath_checks=true has them: PDK_DMA_BAD_IOVA and a log line; it
  * also skips the identity shortcut, so an unmapped VA gives PDK_DMA_BAD_IOVA):
  * @p as must be a valid address space.
@@ -207,9 +208,11 @@ int pdk_dma_unmap(struct pdk_dma_as *as, void *va);
 uint64_t pdk_dma_va2iova(const struct pdk_dma_as *as, const void *va);
 
 /**
- * Translate as pdk_dma_va2iova(), but always through the VA table: an
- * address outside every mapping gives PDK_DMA_BAD_IOVA, identity space or
- * not (for a model of an IOMMU, or a check before handing out an address).
+ * Translate as pdk_dma_va2iova(), but always through a table: an address
+ * outside every mapping gives PDK_DMA_BAD_IOVA, identity space or not (for
+ * a model of an IOMMU, or a check before handing out an address). On an
+ * identity space, which keeps no VA table, it is a binary search of the
+ * mappings (O(log n)); on a mixed one the VA table walk.
  * Same threading rules and argument checks as pdk_dma_va2iova().
  * @param as  the address space
  * @param va  any address
