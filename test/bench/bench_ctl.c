@@ -40,6 +40,8 @@
 #include <pdk_uapi.h>
 #include <pdk_vfio.h>
 
+#include "mock_pasid.h"
+
 #define DEV_ADDR "0000:00:04.0"	/* the sim's default pdk-sim-dma, 20 PASID bits */
 #define RAW_PASID 0x80000u	/* far above what PDK's allocator hands out here */
 #define ROUNDS 5u
@@ -55,6 +57,7 @@ struct bench {
 	int ifd, dfd;			/* the raw side's fds (the same files) */
 	uint32_t raw_ioas;
 	unsigned int iters;		/* per round */
+	bool mock;			/* the kernel-mock backend (the VM's real kernel) */
 };
 
 static void
@@ -117,7 +120,7 @@ raw_destroy(struct bench *b, uint32_t id)
 }
 
 static int
-raw_map(struct bench *b, void *va, uint64_t len)
+raw_map(struct bench *b, void *va, uint64_t len, uint64_t iova)
 {
 	struct iommu_ioas_map m;
 
@@ -127,19 +130,19 @@ raw_map(struct bench *b, void *va, uint64_t len)
 	m.ioas_id = b->raw_ioas;
 	m.user_va = (uintptr_t)va;
 	m.length = len;
-	m.iova = (uintptr_t)va;
+	m.iova = iova;
 	return pdk_sys_ioctl(b->sys, b->ifd, IOMMU_IOAS_MAP, &m);
 }
 
 static int
-raw_unmap(struct bench *b, void *va, uint64_t len)
+raw_unmap(struct bench *b, uint64_t iova, uint64_t len)
 {
 	struct iommu_ioas_unmap u;
 
 	memset(&u, 0, sizeof(u));
 	u.size = sizeof(u);
 	u.ioas_id = b->raw_ioas;
-	u.iova = (uintptr_t)va;
+	u.iova = iova;
 	u.length = len;
 	return pdk_sys_ioctl(b->sys, b->ifd, IOMMU_IOAS_UNMAP, &u);
 }
@@ -152,11 +155,14 @@ struct pair {
 	double pdk_calls, raw_calls;	/* the sim's boundary calls per set-up + teardown */
 };
 
+/* The sim's boundary calls so far (0 on a real kernel, which does not count them). */
 static uint64_t
 sim_calls(const struct bench *b)
 {
 	struct pdk_sim_stats st;
 
+	if (b->sim == NULL)
+		return 0;
 	pdk_sim_stats_get(b->sim, &st);
 	return st.calls;
 }
@@ -209,10 +215,15 @@ round_pasid(struct bench *b, bool pdk, uint64_t *setup, uint64_t *teardown)
 	}
 }
 
+/*
+ * The raw side maps at the IOVA PDK chose (*@p at, from its first map):
+ * the VA on the sim, an IOVA in the aperture where the VA is outside it.
+ */
 static void
-round_map(struct bench *b, bool pdk, void *buf, uint64_t len, uint64_t *map, uint64_t *unmap)
+round_map(struct bench *b, bool pdk, void *buf, uint64_t len, uint64_t *at, uint64_t *map,
+	  uint64_t *unmap)
 {
-	uint64_t t0, t1, t2, iova;
+	uint64_t t0, t1, t2, iova = 0;
 	unsigned int i;
 	int rc;
 
@@ -220,13 +231,16 @@ round_map(struct bench *b, bool pdk, void *buf, uint64_t len, uint64_t *map, uin
 	for (i = 0; i < b->iters; i++) {
 		t0 = pdk_sys_monotonic_ns();
 		rc = pdk ? pdk_dma_map(b->as, buf, len, PDK_IOMMUFD_READ | PDK_IOMMUFD_WRITE, &iova)
-			 : raw_map(b, buf, len);
+			 : raw_map(b, buf, len, *at);
 		t1 = pdk_sys_monotonic_ns();
 		if (rc < 0)
 			die(pdk ? "pdk_dma_map" : "raw IOMMU_IOAS_MAP", rc);
-		if (pdk && iova != (uintptr_t)buf)
-			die("pdk_dma_map at IOVA == VA", -EINVAL);
-		rc = pdk ? pdk_dma_unmap(b->as, buf) : raw_unmap(b, buf, len);
+		if (pdk && *at == 0)
+			*at = iova;
+		if (pdk && (iova != *at || (!b->mock && iova != (uintptr_t)buf)))
+			die("pdk_dma_map at IOVA == VA (sim), at its first IOVA again (kernel-mock)",
+			    -EINVAL);
+		rc = pdk ? pdk_dma_unmap(b->as, buf) : raw_unmap(b, *at, len);
 		t2 = pdk_sys_monotonic_ns();
 		if (rc < 0)
 			die(pdk ? "pdk_dma_unmap" : "raw IOMMU_IOAS_UNMAP", rc);
@@ -272,19 +286,19 @@ bench_map(struct bench *b, uint64_t len, const char *name)
 			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	char a[40], cname[40];
 	struct pair p;
-	uint64_t m, u, c;
+	uint64_t m, u, c, at = 0;
 	unsigned int r;
 
 	if (buf == MAP_FAILED)
 		die("mmap of the buffer", -errno);
 	for (r = 0; r < ROUNDS; r++) {
 		c = sim_calls(b);
-		round_map(b, true, buf, len, &m, &u);
+		round_map(b, true, buf, len, &at, &m, &u);
 		p.pdk_calls = (double)(sim_calls(b) - c) / b->iters;
 		keep_best(&p.pdk_a, m, b->iters, r);
 		keep_best(&p.pdk_b, u, b->iters, r);
 		c = sim_calls(b);
-		round_map(b, false, buf, len, &m, &u);
+		round_map(b, false, buf, len, &at, &m, &u);
 		p.raw_calls = (double)(sim_calls(b) - c) / b->iters;
 		keep_best(&p.raw_a, m, b->iters, r);
 		keep_best(&p.raw_b, u, b->iters, r);
@@ -407,10 +421,13 @@ bench_pasid_scale(struct bench *b, unsigned int max)
 static void
 usage(const char *argv0)
 {
-	printf("Usage: %s [--iters N] [--pasids MAX] [--only pasid|map|scale]\n"
+	printf("Usage: %s [--backend sim|kernel-mock] [--iters N] [--pasids MAX]\n"
+	       "       [--only pasid|map|scale]\n"
 	       "PDK's control path beside raw ioctls on PDK's SIMULATED kernel: PASID set-up and\n"
 	       "teardown, map/unmap of 4 KiB, 2 MiB, 1 GiB; then PASID alloc/free with up to MAX\n"
-	       "(default 1048574) allocated. Best of %u rounds of N (default 2000) per figure.\n",
+	       "(default 1048574) allocated. Best of %u rounds of N (default 2000) per figure.\n"
+	       "--backend kernel-mock: the real kernel's iommufd and its PASID-capable mock\n"
+	       "device instead (CONFIG_IOMMUFD_TEST; the VM of test/vm: test/bench/run-vm.sh).\n",
 	       argv0, ROUNDS);
 }
 
@@ -420,7 +437,7 @@ main(int argc, char **argv)
 	struct iommu_ioas_alloc ia;
 	struct bench b;
 	unsigned int max = (1u << 20) - 2, i;
-	const char *only = NULL;
+	const char *only = NULL, *backend = "sim", *addr = DEV_ADDR;
 	uint32_t hwpt = 0;
 	int rc;
 
@@ -429,6 +446,8 @@ main(int argc, char **argv)
 	for (i = 1; i < (unsigned int)argc; i++) {
 		if (strcmp(argv[i], "--iters") == 0 && i + 1 < (unsigned int)argc) {
 			b.iters = (unsigned int)strtoul(argv[++i], NULL, 0);
+		} else if (strcmp(argv[i], "--backend") == 0 && i + 1 < (unsigned int)argc) {
+			backend = argv[++i];
 		} else if (strcmp(argv[i], "--only") == 0 && i + 1 < (unsigned int)argc) {
 			only = argv[++i];
 		} else if (strcmp(argv[i], "--pasids") == 0 && i + 1 < (unsigned int)argc) {
@@ -440,13 +459,25 @@ main(int argc, char **argv)
 	}
 	if (b.iters == 0)
 		b.iters = 1;
-	rc = pdk_sim_create(NULL, &b.sim);
-	if (rc < 0)
-		die("pdk_sim_create", rc);
-	b.sys = pdk_sim_sys(b.sim);
+	if (strcmp(backend, "kernel-mock") == 0) {
+		/* the VM's kernel: real iommufd, its PASID-capable mock device (test/vm) */
+		rc = mock_pasid_create(&b.sys);
+		if (rc < 0)
+			die("the kernel-mock backend (a kernel with CONFIG_IOMMUFD_TEST: test/vm)", rc);
+		b.mock = true;
+		addr = MOCK_PASID_PCI_ADDR;
+	} else if (strcmp(backend, "sim") == 0) {
+		rc = pdk_sim_create(NULL, &b.sim);
+		if (rc < 0)
+			die("pdk_sim_create", rc);
+		b.sys = pdk_sim_sys(b.sim);
+	} else {
+		usage(argv[0]);
+		return 2;
+	}
 	rc = pdk_iommufd_open(b.sys, &b.ictx);
 	if (rc == 0)
-		rc = pdk_vfio_open(b.sys, DEV_ADDR, &b.dev);
+		rc = pdk_vfio_open(b.sys, addr, &b.dev);
 	if (rc == 0)
 		rc = pdk_vfio_bind(b.dev, b.ictx, &b.dev_id);
 	if (rc == 0)
@@ -464,8 +495,10 @@ main(int argc, char **argv)
 		die("raw IOMMU_IOAS_ALLOC", rc);
 	b.raw_ioas = ia.out_ioas_id;
 
-	printf("Control path on PDK's SIMULATED kernel (not a real kernel), best of %u rounds of %u,\n"
-	       "ns per operation:\n", ROUNDS, b.iters);
+	printf("Control path on %s, best of %u rounds of %u,\n"
+	       "ns per operation:\n", b.mock ? "the real kernel's iommufd and its PASID-capable "
+	       "mock device (kernel-mock backend)" : "PDK's SIMULATED kernel (not a real kernel)",
+	       ROUNDS, b.iters);
 	printf("  %-24s %10s %10s %9s\n", "operation", "PDK", "raw ioctl", "PDK/raw");
 	if (only == NULL || strcmp(only, "pasid") == 0)
 		bench_pasid(&b);
@@ -506,5 +539,7 @@ main(int argc, char **argv)
 		rc = pdk_iommufd_close(b.ictx);
 	if (rc < 0)
 		die("teardown", rc);
+	if (b.mock)
+		return mock_pasid_destroy(b.sys) == 0 ? 0 : 1;
 	return pdk_sim_destroy(b.sim) == 0 ? 0 : 1;
 }
