@@ -213,11 +213,14 @@ pdk_dma_unmap(struct pdk_dma_as *as, void *va)
 	as->nmaps--;
 	if (m.iova != m.va)
 		as->nonident--;
-	/* identity again: nothing walks the table, empty it */
-	if (as->nonident == 0 && as->vat_live) {
-		dma_vat_clear_all(as);
+	/*
+	 * Emptied, the table is empty too (its tables went back as their
+	 * last entries did): the next mappings start without it. An identity
+	 * space that still has mappings keeps it (lookups skip it anyway), as
+	 * emptying it would walk it.
+	 */
+	if (as->nmaps == 0)
 		as->vat_live = false;
-	}
 	as_identity_update(as);
 	return 0;
 }

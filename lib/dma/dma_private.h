@@ -55,13 +55,15 @@ struct pdk_dma_as {
 	/* nmaps > 0 and every mapping has IOVA == VA: translation is the identity */
 	bool identity;
 	/*
-	 * The VA table holds every mapping while the space is mixed, and is
-	 * empty while it is identity (nothing walks it then): a map or unmap
-	 * of an identity space costs no table entries.
+	 * The VA table holds every mapping from the first one at IOVA != VA
+	 * until the space is empty again, and nothing before: a map or unmap
+	 * of a space that has always been identity costs no table entries.
 	 */
 	bool vat_live;
 	struct dma_vat_table *vat;
 	unsigned int vat_far;	/* mappings above the VA table's reach */
+	struct dma_vat_table *vat_spare;	/* emptied tables kept for reuse (dma_vat.c) */
+	unsigned int vat_nspare;
 	struct dma_mapping *maps;
 	unsigned int nmaps;
 

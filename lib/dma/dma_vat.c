@@ -42,9 +42,44 @@ vat_child(uint64_t e)
 	return (struct dma_vat_table *)(uintptr_t)(e & ~(uint64_t)VAT_TAG_TABLE);
 }
 
-/* Clear [s, e) under @p t (the block at @p shift); free tables left empty. */
+/*
+ * Tables come from and go back to a few spares kept per space: a map/unmap
+ * cycle of a mixed space would otherwise calloc and free up to three 4 KiB
+ * tables each time (half of a small map's cost in the VM). A table is all
+ * zero when it is emptied, so a spare needs no clearing; the link lives in
+ * its entry 0, zeroed again when it is taken.
+ */
+#define VAT_SPARES_MAX 16u
+
+static struct dma_vat_table *
+vat_table_get(struct pdk_dma_as *as)
+{
+	struct dma_vat_table *t = as->vat_spare;
+
+	if (t == NULL)
+		return calloc(1, sizeof(*t));
+	as->vat_spare = (struct dma_vat_table *)(uintptr_t)t->e[0];
+	as->vat_nspare--;
+	t->e[0] = 0;
+	return t;
+}
+
 static void
-vat_clear(struct dma_vat_table *t, unsigned int shift, uint64_t s, uint64_t e)
+vat_table_put(struct pdk_dma_as *as, struct dma_vat_table *t)
+{
+	if (as->vat_nspare >= VAT_SPARES_MAX) {
+		free(t);
+		return;
+	}
+	t->e[0] = (uint64_t)(uintptr_t)as->vat_spare;
+	as->vat_spare = t;
+	as->vat_nspare++;
+}
+
+/* Clear [s, e) under @p t (the block at @p shift); tables left empty go back. */
+static void
+vat_clear(struct pdk_dma_as *as, struct dma_vat_table *t, unsigned int shift, uint64_t s,
+	  uint64_t e)
 {
 	while (s < e) {
 		uint64_t bstart = s & ~(block_size(shift) - 1);
@@ -58,9 +93,9 @@ vat_clear(struct dma_vat_table *t, unsigned int shift, uint64_t s, uint64_t e)
 		} else if (*ent != 0) {
 			struct dma_vat_table *c = vat_child(*ent);
 
-			vat_clear(c, shift - DMA_VAT_BITS, s, ce);
+			vat_clear(as, c, shift - DMA_VAT_BITS, s, ce);
 			if (c->used == 0) {
-				free(c);
+				vat_table_put(as, c);
 				*ent = 0;
 				t->used--;
 			}
@@ -71,7 +106,8 @@ vat_clear(struct dma_vat_table *t, unsigned int shift, uint64_t s, uint64_t e)
 
 /* Set [s, e) under @p t to @p leaf; -ENOMEM leaves a part set (the caller clears it). */
 static int
-vat_set(struct dma_vat_table *t, unsigned int shift, uint64_t s, uint64_t e, uint64_t leaf)
+vat_set(struct pdk_dma_as *as, struct dma_vat_table *t, unsigned int shift, uint64_t s,
+	uint64_t e, uint64_t leaf)
 {
 	while (s < e) {
 		uint64_t bstart = s & ~(block_size(shift) - 1);
@@ -85,14 +121,14 @@ vat_set(struct dma_vat_table *t, unsigned int shift, uint64_t s, uint64_t e, uin
 			t->used++;
 		} else {
 			if (*ent == 0) {
-				struct dma_vat_table *c = calloc(1, sizeof(*c));
+				struct dma_vat_table *c = vat_table_get(as);
 
 				if (c == NULL)
 					return -ENOMEM;
 				*ent = (uint64_t)(uintptr_t)c | VAT_TAG_TABLE;
 				t->used++;
 			}
-			rc = vat_set(vat_child(*ent), shift - DMA_VAT_BITS, s, ce, leaf);
+			rc = vat_set(as, vat_child(*ent), shift - DMA_VAT_BITS, s, ce, leaf);
 			if (rc < 0)
 				return rc;
 		}
@@ -114,6 +150,13 @@ dma_vat_fini(struct pdk_dma_as *as)
 	if (as->vat == NULL)
 		return;
 	dma_vat_clear_all(as);
+	while (as->vat_spare != NULL) {
+		struct dma_vat_table *t = as->vat_spare;
+
+		as->vat_spare = (struct dma_vat_table *)(uintptr_t)t->e[0];
+		free(t);
+	}
+	as->vat_nspare = 0;
 	free(as->vat);
 	as->vat = NULL;
 }
@@ -121,7 +164,7 @@ dma_vat_fini(struct pdk_dma_as *as)
 void
 dma_vat_clear_all(struct pdk_dma_as *as)
 {
-	vat_clear(as->vat, DMA_VAT_TOP_SHIFT, 0, DMA_VAT_VA_END);
+	vat_clear(as, as->vat, DMA_VAT_TOP_SHIFT, 0, DMA_VAT_VA_END);
 	as->vat_far = 0;
 }
 
@@ -135,9 +178,9 @@ dma_vat_insert(struct pdk_dma_as *as, uintptr_t va, uint64_t len, uint64_t iova)
 		return 0;
 	}
 	/* IOVA and VA are both page aligned: so is the difference, bit 0 is free */
-	rc = vat_set(as->vat, DMA_VAT_TOP_SHIFT, va, va + len, (iova - va) | VAT_TAG_LEAF);
+	rc = vat_set(as, as->vat, DMA_VAT_TOP_SHIFT, va, va + len, (iova - va) | VAT_TAG_LEAF);
 	if (rc < 0)
-		vat_clear(as->vat, DMA_VAT_TOP_SHIFT, va, va + len);
+		vat_clear(as, as->vat, DMA_VAT_TOP_SHIFT, va, va + len);
 	return rc;
 }
 
@@ -148,7 +191,7 @@ dma_vat_remove(struct pdk_dma_as *as, uintptr_t va, uint64_t len)
 		as->vat_far--;
 		return;
 	}
-	vat_clear(as->vat, DMA_VAT_TOP_SHIFT, va, va + len);
+	vat_clear(as, as->vat, DMA_VAT_TOP_SHIFT, va, va + len);
 }
 
 int
