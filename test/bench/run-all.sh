@@ -44,5 +44,5 @@ if [ "$vm" = "--vm" ]; then
 	echo
 fi
 echo "==== ratios"
-grep -Ei 'ratio|x +calls|[0-9]x$|[0-9]x ' "$out" | grep -v NOTICE
+grep -E '(^| )ratio |[0-9]x( |$)' "$out"
 exit $rc
