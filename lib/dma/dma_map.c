@@ -253,8 +253,8 @@ maps_lookup(const struct pdk_dma_as *as, uintptr_t a)
 static inline uint64_t
 vat_entry(uint64_t t, uintptr_t a, unsigned int shift)
 {
-	return ((const struct dma_vat_table *)(uintptr_t)(t - 2))->e[(a >> shift) &
-								       (DMA_VAT_N - 1)];
+	return ((const struct dma_vat_table *)(uintptr_t)(t - DMA_VAT_TAG_TABLE))->e[
+		(a >> shift) & (DMA_VAT_N - 1)];
 }
 
 /*
@@ -268,16 +268,16 @@ vat_lookup(const struct pdk_dma_as *as, uintptr_t a)
 
 	if (__builtin_expect(a < DMA_VAT_VA_END, 1)) {
 		e = as->vat->e[(a >> DMA_VAT_TOP_SHIFT) & (DMA_VAT_N - 1)];
-		if (e & 2) {
+		if (e & DMA_VAT_TAG_TABLE) {
 			e = vat_entry(e, a, DMA_VAT_TOP_SHIFT - DMA_VAT_BITS);
-			if (e & 2) {
+			if (e & DMA_VAT_TAG_TABLE) {
 				e = vat_entry(e, a, DMA_VAT_TOP_SHIFT - 2 * DMA_VAT_BITS);
-				if (e & 2)
+				if (e & DMA_VAT_TAG_TABLE)
 					e = vat_entry(e, a, DMA_VAT_LEAF_SHIFT);
 			}
 		}
-		if (e & 1)
-			return a + (e - 1);
+		if (e & DMA_VAT_TAG_LEAF)
+			return a + (e - DMA_VAT_TAG_LEAF);
 	}
 	if (__builtin_expect(as->vat_far != 0, 0))
 		return maps_lookup(as, a);

@@ -44,6 +44,9 @@ struct dma_hwpt {
 #define DMA_VAT_TOP_SHIFT 39
 #define DMA_VAT_LEAF_SHIFT 12
 #define DMA_VAT_VA_END (1ull << 48)
+/* An entry: 0, a leaf (IOVA - VA, page aligned, | LEAF) or a table (its pointer | TABLE) */
+#define DMA_VAT_TAG_LEAF 1u
+#define DMA_VAT_TAG_TABLE 2u
 
 struct dma_vat_table {
 	uint64_t e[DMA_VAT_N];

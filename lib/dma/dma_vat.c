@@ -27,9 +27,6 @@
  * table.
  */
 
-#define VAT_TAG_LEAF 1u
-#define VAT_TAG_TABLE 2u
-
 static uint64_t
 block_size(unsigned int shift)
 {
@@ -39,7 +36,7 @@ block_size(unsigned int shift)
 static struct dma_vat_table *
 vat_child(uint64_t e)
 {
-	return (struct dma_vat_table *)(uintptr_t)(e & ~(uint64_t)VAT_TAG_TABLE);
+	return (struct dma_vat_table *)(uintptr_t)(e & ~(uint64_t)DMA_VAT_TAG_TABLE);
 }
 
 /*
@@ -87,7 +84,7 @@ vat_clear(struct pdk_dma_as *as, struct dma_vat_table *t, unsigned int shift, ui
 		uint64_t ce = e < bend ? e : bend;
 		uint64_t *ent = &t->e[(s >> shift) & (DMA_VAT_N - 1)];
 
-		if (*ent & VAT_TAG_LEAF) {
+		if (*ent & DMA_VAT_TAG_LEAF) {
 			*ent = 0;
 			t->used--;
 		} else if (*ent != 0) {
@@ -125,7 +122,7 @@ vat_set(struct pdk_dma_as *as, struct dma_vat_table *t, unsigned int shift, uint
 
 				if (c == NULL)
 					return -ENOMEM;
-				*ent = (uint64_t)(uintptr_t)c | VAT_TAG_TABLE;
+				*ent = (uint64_t)(uintptr_t)c | DMA_VAT_TAG_TABLE;
 				t->used++;
 			}
 			rc = vat_set(as, vat_child(*ent), shift - DMA_VAT_BITS, s, ce, leaf);
@@ -178,7 +175,7 @@ dma_vat_insert(struct pdk_dma_as *as, uintptr_t va, uint64_t len, uint64_t iova)
 		return 0;
 	}
 	/* IOVA and VA are both page aligned: so is the difference, bit 0 is free */
-	rc = vat_set(as, as->vat, DMA_VAT_TOP_SHIFT, va, va + len, (iova - va) | VAT_TAG_LEAF);
+	rc = vat_set(as, as->vat, DMA_VAT_TOP_SHIFT, va, va + len, (iova - va) | DMA_VAT_TAG_LEAF);
 	if (rc < 0)
 		vat_clear(as, as->vat, DMA_VAT_TOP_SHIFT, va, va + len);
 	return rc;
