@@ -20,7 +20,9 @@
  *   its VA table filled and emptied each time);
  * - PASIDs at scale: pdk_pasid_alloc() and pdk_pasid_free() with 1, 1K and
  *   2^20 - 2 (all but one) PASIDs allocated out of the 2^20 - 1 of the
- *   device (pasid_op_ns() says which), and the growth from 1 to 1M.
+ *   device (pasid_op_ns() says which), and the growth from 1 to 1M;
+ * - 4096 PASIDs attached at once, each to its own address space: set-up
+ *   time at the start and at the end, teardown, memory.
  *
  * Each figure is the best of ROUNDS rounds, the two sides alternating, so
  * that a loaded machine slows both alike. Prints ns per operation and the
@@ -424,14 +426,108 @@ bench_pasid_scale(struct bench *b, unsigned int max)
 	free(held);
 }
 
+/* A counter of /proc/meminfo in KiB (0 when absent): the kernel's side of the memory. */
+static long
+meminfo_kib(const char *key)
+{
+	char line[128];
+	long v = 0;
+	FILE *f = fopen("/proc/meminfo", "re");
+	size_t kl = strlen(key);
+
+	if (f == NULL)
+		return 0;
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (strncmp(line, key, kl) == 0 && line[kl] == ':')
+			v = strtol(line + kl + 1, NULL, 10);
+	fclose(f);
+	return v;
+}
+
+/* The process's resident memory in KiB (the sim's objects live there). */
+static long
+rss_kib(void)
+{
+	long pages = 0, rss = 0;
+	FILE *f = fopen("/proc/self/statm", "re");
+
+	if (f == NULL)
+		return 0;
+	if (fscanf(f, "%ld %ld", &pages, &rss) != 2)
+		rss = 0;
+	fclose(f);
+	return rss * 4;
+}
+
+/*
+ * @p n PASIDs attached at once, each to its own address space (IOAS + HWPT):
+ * the time of a set-up at the start and at the end, the teardown, and the
+ * memory per PASID (the process's RSS: the sim's objects; the kernel's
+ * slab: a real kernel's).
+ */
+static void
+bench_attach_scale(struct bench *b, unsigned int n)
+{
+	struct pdk_pasid_ctx **ctx = calloc(n, sizeof(*ctx));
+	struct pdk_dma_as **as = calloc(n, sizeof(*as));
+	uint64_t t0, first = 0, last = 0, all, down;
+	long rss0, slab0, rss1, slab1;
+	unsigned int i, edge = n < 64 ? n : 64;
+	char name[32];
+	int rc;
+
+	if (ctx == NULL || as == NULL)
+		die("calloc", -ENOMEM);
+	rss0 = rss_kib();
+	slab0 = meminfo_kib("Slab");
+	all = pdk_sys_monotonic_ns();
+	for (i = 0; i < n; i++) {
+		snprintf(name, sizeof(name), "tenant-%u", i);
+		t0 = pdk_sys_monotonic_ns();
+		rc = pdk_dma_as_create(b->ictx, name, &as[i]);
+		if (rc == 0)
+			rc = pdk_pasid_ctx_create(b->space, as[i], 0, &ctx[i]);
+		t0 = pdk_sys_monotonic_ns() - t0;
+		if (rc < 0)
+			die("address space + PASID context (attach scale)", rc);
+		if (i < edge)
+			first += t0;
+		if (i >= n - edge)
+			last += t0;
+	}
+	all = pdk_sys_monotonic_ns() - all;
+	rss1 = rss_kib();
+	slab1 = meminfo_kib("Slab");
+	down = pdk_sys_monotonic_ns();
+	for (i = n; i-- > 0;) {
+		rc = pdk_pasid_ctx_release(ctx[i]);
+		if (rc == 0)
+			rc = pdk_dma_as_destroy(as[i]);
+		if (rc < 0)
+			die("teardown (attach scale)", rc);
+	}
+	down = pdk_sys_monotonic_ns() - down;
+	printf("%u PASIDs attached at once, each to its own address space (IOAS + HWPT):\n", n);
+	printf("  set-up (pdk_dma_as_create + pdk_pasid_ctx_create): first %u %.0f ns, last %u %.0f ns"
+	       " each (ratio %.2fx); all %.1f ms\n", edge, (double)first / edge, edge,
+	       (double)last / edge, (double)last / (double)first, (double)all / 1e6);
+	printf("  teardown of all: %.1f ms (%.0f ns each)\n", (double)down / 1e6, (double)down / n);
+	printf("  memory while attached: process RSS +%ld KiB (%.0f B per PASID), kernel slab +%ld KiB"
+	       " (%.0f B per PASID)\n", rss1 - rss0, (double)(rss1 - rss0) * 1024 / n,
+	       slab1 - slab0, (double)(slab1 - slab0) * 1024 / n);
+	free(ctx);
+	free(as);
+}
+
 static void
 usage(const char *argv0)
 {
 	printf("Usage: %s [--backend sim|kernel-mock] [--iters N] [--pasids MAX]\n"
-	       "       [--only pasid|map|scale]\n"
+	       "       [--attach N] [--only pasid|map|scale|attach]\n"
 	       "PDK's control path beside raw ioctls on PDK's SIMULATED kernel: PASID set-up and\n"
 	       "teardown, map/unmap of 4 KiB, 2 MiB, 1 GiB; then PASID alloc/free with up to MAX\n"
-	       "(default 1048574) allocated. Best of %u rounds of N (default 2000) per figure.\n"
+	       "(default 1048574) allocated; then N (default 4096) PASIDs attached at once, each\n"
+	       "to its own address space. Best of %u rounds of N (default 2000) per figure.\n"
 	       "--backend kernel-mock: the real kernel's iommufd and its PASID-capable mock\n"
 	       "device instead (CONFIG_IOMMUFD_TEST; the VM of test/vm: test/bench/run-vm.sh).\n",
 	       argv0, ROUNDS);
@@ -442,7 +538,7 @@ main(int argc, char **argv)
 {
 	struct iommu_ioas_alloc ia;
 	struct bench b;
-	unsigned int max = (1u << 20) - 2, i;
+	unsigned int max = (1u << 20) - 2, nattach = 4096, i;
 	const char *only = NULL, *backend = "sim", *addr = DEV_ADDR;
 	uint32_t hwpt = 0;
 	int rc;
@@ -456,6 +552,8 @@ main(int argc, char **argv)
 			backend = argv[++i];
 		} else if (strcmp(argv[i], "--only") == 0 && i + 1 < (unsigned int)argc) {
 			only = argv[++i];
+		} else if (strcmp(argv[i], "--attach") == 0 && i + 1 < (unsigned int)argc) {
+			nattach = (unsigned int)strtoul(argv[++i], NULL, 0);
 		} else if (strcmp(argv[i], "--pasids") == 0 && i + 1 < (unsigned int)argc) {
 			max = (unsigned int)strtoul(argv[++i], NULL, 0);
 		} else {
@@ -490,6 +588,9 @@ main(int argc, char **argv)
 		rc = pdk_pasid_space_create(b.dev, b.ictx, &b.space);
 	if (rc == 0)
 		rc = pdk_dma_as_create(b.ictx, "bench-ctl", &b.as);
+	/* the mock fakes an ENOMEM on every second attach of this PASID (mock_pasid.h) */
+	if (rc == 0 && b.mock)
+		rc = pdk_pasid_reserve(b.space, MOCK_PASID_FAKE_ERROR);
 	if (rc < 0)
 		die("set-up", rc);
 	b.ifd = pdk_iommufd_fd(b.ictx);
@@ -547,6 +648,8 @@ main(int argc, char **argv)
 	}
 	if (only == NULL || strcmp(only, "scale") == 0)
 		bench_pasid_scale(&b, max);
+	if (only == NULL || strcmp(only, "attach") == 0)
+		bench_attach_scale(&b, nattach);
 
 	rc = raw_destroy(&b, b.raw_ioas);
 	if (rc == 0)
