@@ -93,21 +93,14 @@ pdk_dma_as_create(struct pdk_iommufd *ctx, const char *name, struct pdk_dma_as *
 	 * lib/iommufd logs a refused IOAS; this file logs what fails in its own
 	 * steps (as_load_ranges()). Either way nothing is left behind.
 	 */
-	if (dma_vat_init(a) < 0) {
-		free(a);
-		return pdk_log_fail("dma", NULL, -ENOMEM, "free some memory",
-				    "address space '%.64s' create: VA table", name);
-	}
 	rc = pdk_iommufd_ioas_alloc(ctx, &a->ioas_id);
 	if (rc < 0) {
-		dma_vat_fini(a);
 		free(a);
 		return rc;
 	}
 	rc = as_load_ranges(a, NULL);
 	if (rc < 0) {
 		pdk_iommufd_destroy(ctx, a->ioas_id);
-		dma_vat_fini(a);
 		free(a);
 		return rc;
 	}

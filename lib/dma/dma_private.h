@@ -89,8 +89,7 @@ struct pdk_dma_as {
 /* The fix of a NULL address space. */
 #define DMA_FIX_AS "pass one from pdk_dma_as_create()"
 
-/* Allocate/free the VA table's root. */
-PDK_INTERNAL int dma_vat_init(struct pdk_dma_as *as);
+/* Free the VA table (root, tables, spares). */
 PDK_INTERNAL void dma_vat_fini(struct pdk_dma_as *as);
 /* Enter a mapping into the VA table: 0 or -ENOMEM (nothing entered). */
 PDK_INTERNAL int dma_vat_insert(struct pdk_dma_as *as, uintptr_t va, uint64_t len,
@@ -98,7 +97,10 @@ PDK_INTERNAL int dma_vat_insert(struct pdk_dma_as *as, uintptr_t va, uint64_t le
 /* Take a mapping out of the VA table (never fails, never allocates). */
 PDK_INTERNAL void dma_vat_remove(struct pdk_dma_as *as, uintptr_t va, uint64_t len);
 PDK_INTERNAL void dma_vat_clear_all(struct pdk_dma_as *as);
-/* Enter every mapping of the table: 0, or -ENOMEM (the VA table is then empty). */
+/*
+ * Enter every mapping of the table, allocating the root on first use: 0, or
+ * -ENOMEM (the VA table is then empty).
+ */
 PDK_INTERNAL int dma_vat_build(struct pdk_dma_as *as);
 
 /*

@@ -134,18 +134,9 @@ vat_set(struct pdk_dma_as *as, struct dma_vat_table *t, unsigned int shift, uint
 	return 0;
 }
 
-int
-dma_vat_init(struct pdk_dma_as *as)
-{
-	as->vat = calloc(1, sizeof(*as->vat));
-	return as->vat != NULL ? 0 : -ENOMEM;
-}
-
 void
 dma_vat_fini(struct pdk_dma_as *as)
 {
-	if (as->vat == NULL)
-		return;
 	dma_vat_clear_all(as);
 	while (as->vat_spare != NULL) {
 		struct dma_vat_table *t = as->vat_spare;
@@ -161,7 +152,8 @@ dma_vat_fini(struct pdk_dma_as *as)
 void
 dma_vat_clear_all(struct pdk_dma_as *as)
 {
-	vat_clear(as, as->vat, DMA_VAT_TOP_SHIFT, 0, DMA_VAT_VA_END);
+	if (as->vat != NULL)
+		vat_clear(as, as->vat, DMA_VAT_TOP_SHIFT, 0, DMA_VAT_VA_END);
 	as->vat_far = 0;
 }
 
@@ -196,6 +188,12 @@ dma_vat_build(struct pdk_dma_as *as)
 {
 	unsigned int i;
 
+	/* the root too comes with the first mixing: 4 KiB less per identity space */
+	if (as->vat == NULL) {
+		as->vat = calloc(1, sizeof(*as->vat));
+		if (as->vat == NULL)
+			return -ENOMEM;
+	}
 	for (i = 0; i < as->nmaps; i++) {
 		if (dma_vat_insert(as, as->maps[i].va, as->maps[i].len, as->maps[i].iova) < 0) {
 			dma_vat_clear_all(as);
