@@ -158,6 +158,7 @@ pdk_dma_as_destroy(struct pdk_dma_as *as)
 		return rc;
 	pdk_holders_del(pdk_iommufd_holders(as->ictx), &as->ictx_hold);
 	pdk_iova_destroy(as->iova);
+	dma_vat_fini(as);
 	free(as->maps);
 	free(as->hwpts);
 	free(as);
@@ -232,12 +233,11 @@ pdk_dma_as_hwpt_get(struct pdk_dma_as *as, uint32_t dev_id, uint32_t *hwpt_id)
 	PDK_LOG(DEBUG, "dma", "%s: HWPT %u for device id %u", as->label, id, dev_id);
 	/*
 	 * A new domain narrows the IOAS to its aperture (the kernel refused the
-	 * HWPT if a mapping lay outside it): keep the allocator inside too. The
-	 * refresh logs its failure; the get goes on, and says what that means.
+	 * HWPT if a mapping lay outside it): the allocator must stay inside
+	 * too, but only the next map needs that. Re-reading the ranges there
+	 * keeps two IOMMU_IOAS_IOVA_RANGES calls out of every PASID set-up.
 	 */
-	if (pdk_dma_as_refresh_ranges(as) < 0)
-		PDK_LOG(WARNING, "dma", "%s: HWPT %u allocated, but its IOVA ranges were not re-read (above): IOVAs handed out may fall outside the domain's aperture",
-			as->label, id);
+	as->ranges_stale = true;
 	return 0;
 }
 
@@ -273,6 +273,7 @@ hwpt_put(struct pdk_dma_as *as, uint32_t hwpt_id, bool attached)
 	if (rc < 0)
 		return;
 	hwpt_remove(as, i);
+	as->ranges_stale = true;	/* the aperture goes with the domain: they may widen */
 }
 
 void
@@ -291,9 +292,21 @@ int
 pdk_dma_as_refresh_ranges(struct pdk_dma_as *as)
 {
 	struct pdk_iova_extent c = {0, 0};
+	int rc;
 
 	if (pdk_log_null(as, "dma", NULL, DMA_FIX_AS, "IOVA ranges refresh: NULL address space"))
 		return -EINVAL;
 	/* what fails is logged where it fails: lib/iommufd or as_load_ranges() */
-	return as_load_ranges(as, &c);
+	rc = as_load_ranges(as, &c);
+	if (rc == 0)
+		as->ranges_stale = false;
+	return rc;
+}
+
+int
+dma_as_ranges_sync(struct pdk_dma_as *as)
+{
+	if (!as->ranges_stale)
+		return 0;
+	return pdk_dma_as_refresh_ranges(as);
 }

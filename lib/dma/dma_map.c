@@ -31,6 +31,13 @@ maps_upper_bound(const struct pdk_dma_as *as, uintptr_t va)
 	return lo;
 }
 
+/* The data path's shortcut: on only while there are mappings, all identity. */
+static void
+as_identity_update(struct pdk_dma_as *as)
+{
+	as->identity = as->nmaps > 0 && as->nonident == 0;
+}
+
 /*
  * The one body of pdk_dma_map() and pdk_dma_map_iova(): @p fixed says
  * whether *iova is the caller's choice or an output of the allocator.
@@ -43,6 +50,7 @@ dma_map(struct pdk_dma_as *as, void *va, size_t len, unsigned int perm, bool fix
 	struct dma_mapping *m;
 	uint64_t io;
 	unsigned int idx;
+	bool ident;
 	int rc;
 
 	if (pdk_log_null(as, "dma", NULL, DMA_FIX_AS, "map of VA %p: NULL address space", va))
@@ -65,6 +73,10 @@ dma_map(struct pdk_dma_as *as, void *va, size_t len, unsigned int perm, bool fix
 		return pdk_log_fail("dma", as->label, -EINVAL,
 				    "use PDK_IOMMUFD_READ and/or PDK_IOMMUFD_WRITE",
 				    "map of VA %p with permissions %#x", va, perm);
+
+	rc = dma_as_ranges_sync(as);
+	if (rc < 0)
+		return rc;
 
 	/* the table is sorted and disjoint: only the neighbours can overlap */
 	idx = maps_upper_bound(as, a);
@@ -91,7 +103,28 @@ dma_map(struct pdk_dma_as *as, void *va, size_t len, unsigned int perm, bool fix
 		as->maps_cap = ncap;
 	}
 
-	if (fixed) {
+	/*
+	 * IOVA = VA first: a refusal of the allocator (taken, outside the
+	 * ranges, not aligned to the IOAS's alignment) just means the
+	 * allocator chooses instead.
+	 */
+	ident = false;
+	if (!fixed && as->mode == PDK_DMA_IOVA_VA) {
+		rc = pdk_iova_reserve(as->iova, a, len);
+		if (rc == -ENOMEM)
+			return pdk_log_fail("dma", as->label, rc, "free some memory",
+					    "map of VA %p length %zu: reserving IOVA == VA", va, len);
+		ident = rc == 0;
+		if (!ident)
+			PDK_LOG(DEBUG, "dma", "%s: VA [%p, +%zu) cannot map at IOVA == VA (%s): the allocator chooses",
+				as->label, va, len,
+				rc == -EEXIST ? "those IOVAs are taken" :
+				rc == -EINVAL ? "VA not aligned to the IOAS's IOVA alignment" :
+				"outside the usable IOVA ranges");
+	}
+	if (ident) {
+		io = a;
+	} else if (fixed) {
 		io = *iova;
 		rc = pdk_iova_reserve(as->iova, io, len);
 		if (rc < 0)
@@ -111,9 +144,24 @@ dma_map(struct pdk_dma_as *as, void *va, size_t len, unsigned int perm, bool fix
 					    va, len, pdk_iova_largest_free(as->iova),
 					    pdk_iova_free_count(as->iova));
 	}
+	/* the first mapping at IOVA != VA makes the space mixed: the VA table goes live */
+	rc = 0;
+	if (io != a && !as->vat_live) {
+		rc = dma_vat_build(as);
+		as->vat_live = rc == 0;
+	}
+	if (rc == 0 && as->vat_live)
+		rc = dma_vat_insert(as, a, len, io);
+	if (rc < 0) {
+		pdk_iova_free(as->iova, io);
+		return pdk_log_fail("dma", as->label, rc, "free some memory",
+				    "map of VA %p length %zu: entering it in the VA table", va, len);
+	}
 	/* a refusal is lib/iommufd's to log: it knows the kernel's cause */
 	rc = pdk_iommufd_map_fixed(as->ictx, as->ioas_id, va, len, io, perm);
 	if (rc < 0) {
+		if (as->vat_live)
+			dma_vat_remove(as, a, len);
 		pdk_iova_free(as->iova, io);
 		return rc;
 	}
@@ -123,6 +171,9 @@ dma_map(struct pdk_dma_as *as, void *va, size_t len, unsigned int perm, bool fix
 	as->maps[idx].len = len;
 	as->maps[idx].iova = io;
 	as->nmaps++;
+	if (io != a)
+		as->nonident++;
+	as_identity_update(as);
 	if (iova != NULL)
 		*iova = io;
 	return 0;
@@ -156,62 +207,123 @@ pdk_dma_unmap(struct pdk_dma_as *as, void *va)
 			as->label, va, unmapped, m.len);
 	/* cannot fail: m.iova was handed out and freeing never allocates */
 	pdk_iova_free(as->iova, m.iova);
+	if (as->vat_live)
+		dma_vat_remove(as, m.va, m.len);
 	memmove(&as->maps[idx], &as->maps[idx + 1], (size_t)(as->nmaps - idx - 1) * sizeof(m));
 	as->nmaps--;
+	if (m.iova != m.va)
+		as->nonident--;
+	/*
+	 * Emptied, the table is empty too (its tables went back as their
+	 * last entries did): the next mappings start without it. An identity
+	 * space that still has mappings keeps it (lookups skip it anyway), as
+	 * emptying it would walk it.
+	 */
+	if (as->nmaps == 0)
+		as->vat_live = false;
+	as_identity_update(as);
 	return 0;
 }
 
 void
 dma_as_forget_mappings(struct pdk_dma_as *as)
 {
-	unsigned int i;
-
-	for (i = 0; i < as->nmaps; i++)
-		pdk_iova_free(as->iova, as->maps[i].iova);
+	pdk_iova_free_all(as->iova);
+	dma_vat_clear_all(as);
+	as->vat_live = false;
 	as->nmaps = 0;
+	as->nonident = 0;
+	as_identity_update(as);
 }
+
+/* The sorted table's binary search: for mappings the VA table does not reach. */
+static uint64_t
+maps_lookup(const struct pdk_dma_as *as, uintptr_t a)
+{
+	unsigned int idx = maps_upper_bound(as, a);
+	const struct dma_mapping *m;
+
+	if (idx == 0)
+		return PDK_DMA_BAD_IOVA;
+	m = &as->maps[idx - 1];
+	return a - m->va < m->len ? m->iova + (a - m->va) : PDK_DMA_BAD_IOVA;
+}
+
+/* One level of the VA table walk: the entry of @p a in table @p t at @p shift. */
+static inline uint64_t
+vat_entry(uint64_t t, uintptr_t a, unsigned int shift)
+{
+	return ((const struct dma_vat_table *)(uintptr_t)(t - DMA_VAT_TAG_TABLE))->e[
+		(a >> shift) & (DMA_VAT_N - 1)];
+}
+
+/*
+ * The VA table walk (dma_vat.c has the layout), unrolled: four dependent
+ * loads at most, a branch per level that only a leaf or a hole takes.
+ */
+static inline uint64_t
+vat_lookup(const struct pdk_dma_as *as, uintptr_t a)
+{
+	uint64_t e;
+
+	if (__builtin_expect(a < DMA_VAT_VA_END, 1)) {
+		e = as->vat->e[(a >> DMA_VAT_TOP_SHIFT) & (DMA_VAT_N - 1)];
+		if (e & DMA_VAT_TAG_TABLE) {
+			e = vat_entry(e, a, DMA_VAT_TOP_SHIFT - DMA_VAT_BITS);
+			if (e & DMA_VAT_TAG_TABLE) {
+				e = vat_entry(e, a, DMA_VAT_TOP_SHIFT - 2 * DMA_VAT_BITS);
+				if (e & DMA_VAT_TAG_TABLE)
+					e = vat_entry(e, a, DMA_VAT_LEAF_SHIFT);
+			}
+		}
+		if (e & DMA_VAT_TAG_LEAF)
+			return a + (e - DMA_VAT_TAG_LEAF);
+	}
+	if (__builtin_expect(as->vat_far != 0, 0))
+		return maps_lookup(as, a);
+	return PDK_DMA_BAD_IOVA;
+}
+
+/* Any space: the VA table while it is live (mixed), else the sorted table. */
+static inline uint64_t
+dma_lookup(const struct pdk_dma_as *as, uintptr_t a)
+{
+	if (__builtin_expect(as->vat_live, 1))
+		return vat_lookup(as, a);
+	return maps_lookup(as, a);
+}
+
+#ifdef PDK_FASTPATH_CHECKS
+static bool
+va2iova_args_bad(const struct pdk_dma_as *as, const void *va)
+{
+	return pdk_log_null(as, "dma", NULL, DMA_FIX_AS, "VA to IOVA: NULL address space") ||
+	       pdk_log_null(va, "dma", as->label, "pass a VA inside a mapped buffer",
+			    "VA to IOVA: NULL VA");
+}
+#endif
 
 uint64_t
 pdk_dma_va2iova(const struct pdk_dma_as *as, const void *va)
 {
-	const struct dma_mapping *base;
-	unsigned int n, h;
-	uintptr_t a = (uintptr_t)va;
-	unsigned int idx;
-
 #ifdef PDK_FASTPATH_CHECKS
-	if (pdk_log_null(as, "dma", NULL, DMA_FIX_AS, "VA to IOVA: NULL address space") ||
-	    pdk_log_null(va, "dma", as->label, "pass a VA inside a mapped buffer",
-			 "VA to IOVA: NULL VA"))
+	if (va2iova_args_bad(as, va))
+		return PDK_DMA_BAD_IOVA;
+#else
+	if (as->identity)
+		return (uint64_t)(uintptr_t)va;
+#endif
+	return dma_lookup(as, (uintptr_t)va);
+}
+
+uint64_t
+pdk_dma_va2iova_strict(const struct pdk_dma_as *as, const void *va)
+{
+#ifdef PDK_FASTPATH_CHECKS
+	if (va2iova_args_bad(as, va))
 		return PDK_DMA_BAD_IOVA;
 #endif
-	base = as->maps;
-	n = as->nmaps;
-	h = __atomic_load_n(&as->hint, __ATOMIC_RELAXED);
-	/* one unsigned compare covers both ends: below va it wraps around */
-	if (h < n && a - base[h].va < base[h].len)
-		return base[h].iova + (a - base[h].va);
-	if (n == 0)
-		return PDK_DMA_BAD_IOVA;
-
-	/* branch-free search for the last mapping whose va is <= a */
-	while (n > 1) {
-		unsigned int half = n / 2;
-
-		base = base[half].va <= a ? base + half : base;
-		n -= half;
-	}
-	if (a - base->va >= base->len)
-		return PDK_DMA_BAD_IOVA;
-	idx = (unsigned int)(base - as->maps);
-	/*
-	 * Readers on other cores share the hint; write only on a change so a
-	 * steady stream of hits leaves its cache line shared. The object is
-	 * never const itself, only this API's view of it.
-	 */
-	if (idx != h)
-		__atomic_store_n(&((struct pdk_dma_as *)(uintptr_t)as)->hint, idx, __ATOMIC_RELAXED);
-	return base->iova + (a - base->va);
+	return dma_lookup(as, (uintptr_t)va);
 }
 
 unsigned int
@@ -232,4 +344,33 @@ int
 pdk_dma_map_iova(struct pdk_dma_as *as, void *va, size_t len, uint64_t iova, unsigned int perm)
 {
 	return dma_map(as, va, len, perm, true, &iova);
+}
+
+int
+pdk_dma_as_set_iova_mode(struct pdk_dma_as *as, enum pdk_dma_iova_mode mode)
+{
+	if (pdk_log_null(as, "dma", NULL, DMA_FIX_AS, "IOVA mode %d: NULL address space", (int)mode))
+		return -EINVAL;
+	if (mode != PDK_DMA_IOVA_VA && mode != PDK_DMA_IOVA_ALLOC)
+		return pdk_log_fail("dma", as->label, -EINVAL,
+				    "use PDK_DMA_IOVA_VA or PDK_DMA_IOVA_ALLOC",
+				    "IOVA mode %d: unknown", (int)mode);
+	as->mode = mode;
+	return 0;
+}
+
+enum pdk_dma_iova_mode
+pdk_dma_as_iova_mode(const struct pdk_dma_as *as)
+{
+	if (pdk_log_null(as, "dma", NULL, DMA_FIX_AS, "pdk_dma_as_iova_mode: NULL address space"))
+		return PDK_DMA_IOVA_VA;
+	return as->mode;
+}
+
+bool
+pdk_dma_as_is_identity(const struct pdk_dma_as *as)
+{
+	if (pdk_log_null(as, "dma", NULL, DMA_FIX_AS, "pdk_dma_as_is_identity: NULL address space"))
+		return false;
+	return as->identity;
 }

@@ -38,13 +38,42 @@ struct dma_hwpt {
 	unsigned int refcnt;
 };
 
+/* The VA table (dma_vat.c): a radix tree over 48-bit VAs, 9 bits a level */
+#define DMA_VAT_BITS 9
+#define DMA_VAT_N (1u << DMA_VAT_BITS)
+#define DMA_VAT_TOP_SHIFT 39
+#define DMA_VAT_LEAF_SHIFT 12
+#define DMA_VAT_VA_END (1ull << 48)
+/* An entry: 0, a leaf (IOVA - VA, page aligned, | LEAF) or a table (its pointer | TABLE) */
+#define DMA_VAT_TAG_LEAF 1u
+#define DMA_VAT_TAG_TABLE 2u
+
+struct dma_vat_table {
+	uint64_t e[DMA_VAT_N];
+	unsigned int used;	/* non-zero entries: the table is freed at 0 */
+};
+
 struct pdk_dma_as {
 	/* read by pdk_dma_va2iova() on the data path: keep together, first */
+	/* nmaps > 0 and every mapping has IOVA == VA: translation is the identity */
+	bool identity;
+	/*
+	 * The VA table holds every mapping from the first one at IOVA != VA
+	 * until the space is empty again, and nothing before: a map or unmap
+	 * of a space that has always been identity costs no table entries.
+	 */
+	bool vat_live;
+	struct dma_vat_table *vat;
+	unsigned int vat_far;	/* mappings above the VA table's reach */
+	struct dma_vat_table *vat_spare;	/* emptied tables kept for reuse (dma_vat.c) */
+	unsigned int vat_nspare;
 	struct dma_mapping *maps;
 	unsigned int nmaps;
-	/* last-hit index; written with relaxed atomics, only when it changes */
-	unsigned int hint;
 
+	unsigned int nonident;	/* mappings with IOVA != VA */
+	/* a HWPT came or went since the ranges were read: re-read them before a map */
+	bool ranges_stale;
+	enum pdk_dma_iova_mode mode;
 	unsigned int maps_cap;
 	struct pdk_iommufd *ictx;
 	struct pdk_hold ictx_hold;	/* the context cannot close under the IOAS id */
@@ -59,6 +88,27 @@ struct pdk_dma_as {
 
 /* The fix of a NULL address space. */
 #define DMA_FIX_AS "pass one from pdk_dma_as_create()"
+
+/* Free the VA table (root, tables, spares). */
+PDK_INTERNAL void dma_vat_fini(struct pdk_dma_as *as);
+/* Enter a mapping into the VA table: 0 or -ENOMEM (nothing entered). */
+PDK_INTERNAL int dma_vat_insert(struct pdk_dma_as *as, uintptr_t va, uint64_t len,
+				uint64_t iova);
+/* Take a mapping out of the VA table (never fails, never allocates). */
+PDK_INTERNAL void dma_vat_remove(struct pdk_dma_as *as, uintptr_t va, uint64_t len);
+PDK_INTERNAL void dma_vat_clear_all(struct pdk_dma_as *as);
+/*
+ * Enter every mapping of the table, allocating the root on first use: 0, or
+ * -ENOMEM (the VA table is then empty).
+ */
+PDK_INTERNAL int dma_vat_build(struct pdk_dma_as *as);
+
+/*
+ * Re-read the usable ranges if a HWPT came or went since (the next map
+ * needs them; PASID set-up does not). 0 or the logged -errno of
+ * pdk_dma_as_refresh_ranges().
+ */
+PDK_INTERNAL int dma_as_ranges_sync(struct pdk_dma_as *as);
 
 /* Empty the mapping table and give every IOVA back, after the IOAS was emptied. */
 PDK_INTERNAL void dma_as_forget_mappings(struct pdk_dma_as *as);

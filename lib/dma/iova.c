@@ -27,6 +27,7 @@ struct pdk_iova {
 	unsigned int nused;
 	unsigned int used_cap;
 	unsigned int nranges;
+	struct pdk_iova_extent *ranges;	/* the normalized ranges, for pdk_iova_free_all() */
 	uint64_t align;
 };
 
@@ -201,6 +202,7 @@ pdk_iova_destroy(struct pdk_iova *iova)
 		return;
 	free(iova->free);
 	free(iova->used);
+	free(iova->ranges);
 	free(iova);
 }
 
@@ -268,7 +270,8 @@ pdk_iova_set_ranges(struct pdk_iova *iova, const struct pdk_iova_extent *ranges,
 			k++;
 		}
 	}
-	free(r);
+	free(iova->ranges);
+	iova->ranges = r;
 	free(iova->free);
 	iova->free = nf;
 	iova->nfree = k;
@@ -417,6 +420,16 @@ pdk_iova_free(struct pdk_iova *iova, uint64_t start)
 	}
 	ext_remove(iova->used, &iova->nused, idx);
 	return 0;
+}
+
+void
+pdk_iova_free_all(struct pdk_iova *iova)
+{
+	/* free_cap >= nranges + nused: the ranges fit without allocating */
+	if (iova->nranges > 0)
+		memcpy(iova->free, iova->ranges, (size_t)iova->nranges * sizeof(*iova->free));
+	iova->nfree = iova->nranges;
+	iova->nused = 0;
 }
 
 uint64_t

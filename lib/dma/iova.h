@@ -100,6 +100,13 @@ int pdk_iova_reserve(struct pdk_iova *iova, uint64_t start, uint64_t len);
 int pdk_iova_free(struct pdk_iova *iova, uint64_t start);
 
 /**
+ * Free every allocated extent at once (an emptied IOAS): O(ranges), where
+ * pdk_iova_free() one by one would move the arrays each time. Never
+ * allocates.
+ */
+void pdk_iova_free_all(struct pdk_iova *iova);
+
+/**
  * Replace the usable ranges (and the minimum alignment), e.g. after a
  * device attach narrowed the IOAS. The free space becomes the new ranges
  * minus the allocated extents: it shrinks, or grows if the ranges widened.

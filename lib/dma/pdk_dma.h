@@ -15,11 +15,20 @@
  * Memory is mapped from the process: plain mmap'ed memory with
  * pdk_dma_map(), or all of DPDK's memory with pdk_dpdk_mem_map() (libpdk_dpdk).
  *
- * IOVAs start at 4096 (never 0) and are naturally aligned up to 2 MiB.
- * The control path (everything but pdk_dma_va2iova()) is not thread-safe:
- * serialise it per address space.
+ * IOVA = VA by default: pdk_dma_map() maps a buffer at its own VA when the
+ * IOAS's usable ranges contain it and nothing of the space is mapped there,
+ * so that translation is the identity (DPDK's IOVA-as-VA mode, per address
+ * space). Where that fails, and in every space set to PDK_DMA_IOVA_ALLOC,
+ * the allocator chooses: IOVAs from 4096 (never 0), naturally aligned up
+ * to 2 MiB.
+ *
+ * The control path (everything but pdk_dma_va2iova() and
+ * pdk_dma_va2iova_strict()) is not thread-safe: serialise it per address
+ * space. The two lookups are lock-free and write nothing; they must not
+ * race with map/unmap of the same space.
  */
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -37,6 +46,18 @@ struct pdk_dma_as;
 
 /** Returned by pdk_dma_va2iova() for an address that is not mapped. */
 #define PDK_DMA_BAD_IOVA UINT64_MAX
+
+/** How pdk_dma_map() chooses the IOVA of a buffer. */
+enum pdk_dma_iova_mode {
+	/**
+	 * The default: IOVA = VA where the IOAS's usable ranges contain the
+	 * buffer and no mapping of the space uses those IOVAs; else as
+	 * PDK_DMA_IOVA_ALLOC.
+	 */
+	PDK_DMA_IOVA_VA = 0,
+	/** Always PDK's allocator (the lowest free, naturally aligned IOVA). */
+	PDK_DMA_IOVA_ALLOC,
+};
 
 /**
  * Create an address space: a new IOAS in @p ctx. The context cannot close
@@ -107,7 +128,30 @@ void pdk_dma_as_hwpt_put(struct pdk_dma_as *as, uint32_t hwpt_id);
 int pdk_dma_as_refresh_ranges(struct pdk_dma_as *as);
 
 /**
- * Map [va, va + len) at an IOVA chosen by PDK's allocator.
+ * Choose how later pdk_dma_map() calls pick IOVAs (mappings made are kept).
+ * @param as  the address space
+ * @param mode  PDK_DMA_IOVA_VA (the default) or PDK_DMA_IOVA_ALLOC
+ * @return 0, or -EINVAL (NULL space, unknown mode).
+ */
+int pdk_dma_as_set_iova_mode(struct pdk_dma_as *as, enum pdk_dma_iova_mode mode);
+
+/**
+ * @param as  the address space
+ * @return its mode; PDK_DMA_IOVA_VA for NULL.
+ */
+enum pdk_dma_iova_mode pdk_dma_as_iova_mode(const struct pdk_dma_as *as);
+
+/**
+ * @param as  the address space
+ * @return true when the space has mappings and every one has IOVA == VA
+ *   (then pdk_dma_va2iova() is the identity), else false (also for NULL).
+ */
+bool pdk_dma_as_is_identity(const struct pdk_dma_as *as);
+
+/**
+ * Map [va, va + len): at IOVA == VA where the space's mode and the IOAS
+ * allow it (see enum pdk_dma_iova_mode), else at an IOVA chosen by PDK's
+ * allocator.
  * @param as  the address space
  * @param va  the buffer (page aligned)
  * @param len  its length (whole pages)
@@ -144,16 +188,37 @@ int pdk_dma_map_iova(struct pdk_dma_as *as, void *va, size_t len, uint64_t iova,
 int pdk_dma_unmap(struct pdk_dma_as *as, void *va);
 
 /**
- * Translate a process address to its IOVA in this space.
+ * Translate a process address to its IOVA in this space, for the data path.
  * Lock-free for readers against each other; must not race with map/unmap
- * of the same space. O(log n) with a last-hit cache. No argument checks (a build with
- * -Dfastpath_checks=true has them: PDK_DMA_BAD_IOVA and a log line):
+ * of the same space. When every mapping of the space is IOVA == VA
+ * (pdk_dma_as_is_identity()), it returns @p va without looking anything
+ * up, mapped or not (as DPDK's IOVA-as-VA mode): a device given an
+ * unmapped VA then faults in the IOMMU, since no IOVA of the space equals it.
+ * Otherwise it walks the space's VA table, a radix tree over VA pages
+ * kept while the space is mixed: at most four dependent loads, whatever
+ * the number of mappings. No argument checks (a build with
+ * -Dfastpath_checks=true has them: PDK_DMA_BAD_IOVA and a log line; it
+ * also skips the identity shortcut, so an unmapped VA gives PDK_DMA_BAD_IOVA):
  * @p as must be a valid address space.
  * @param as  the address space
  * @param va  any address inside a mapping of @p as
- * @return the IOVA or PDK_DMA_BAD_IOVA.
+ * @return the IOVA, or PDK_DMA_BAD_IOVA (an unmapped VA of a space that is
+ *   not all identity).
  */
 uint64_t pdk_dma_va2iova(const struct pdk_dma_as *as, const void *va);
+
+/**
+ * Translate as pdk_dma_va2iova(), but always through a table: an address
+ * outside every mapping gives PDK_DMA_BAD_IOVA, identity space or not (for
+ * a model of an IOMMU, or a check before handing out an address). On an
+ * identity space, which keeps no VA table, it is a binary search of the
+ * mappings (O(log n)); on a mixed one the VA table walk.
+ * Same threading rules and argument checks as pdk_dma_va2iova().
+ * @param as  the address space
+ * @param va  any address
+ * @return the IOVA or PDK_DMA_BAD_IOVA.
+ */
+uint64_t pdk_dma_va2iova_strict(const struct pdk_dma_as *as, const void *va);
 
 /**
  * @param as  the address space

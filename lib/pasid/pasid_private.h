@@ -47,7 +47,15 @@ struct pdk_pasid_space {
 	 */
 	uint64_t *bitmap;
 	uint32_t nwords;
-	uint32_t hint;		/* no free bit in any word below this one */
+	/*
+	 * Two summary levels, so that an alloc is three ctz whatever the
+	 * occupancy: bit w of full1 is set when bitmap word w is full, bit x
+	 * of full2 when full1 word x is; bits past the real words are set for
+	 * good. One allocation with the bitmap; nw2 <= 4 for 20 bits.
+	 */
+	uint64_t *full1;
+	uint64_t *full2;
+	uint32_t nw1, nw2;
 	unsigned int count;	/* PASIDs allocated, the RID not counted */
 	struct pasid_ctx_list ctxs;
 	/*

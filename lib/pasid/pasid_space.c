@@ -16,6 +16,8 @@
 #define PASIDS_NAMED 4
 
 /* Why PASIDs are unusable, by IOMMU kind: the log must point at the right fix. */
+static void pasid_summary_update(struct pdk_pasid_space *space, uint32_t w);
+
 static int
 no_pasid(const struct pdk_vfio_dev *dev, uint32_t hw_type, unsigned int width)
 {
@@ -86,7 +88,9 @@ pdk_pasid_space_create(struct pdk_vfio_dev *dev, struct pdk_iommufd *ctx,
 	if (s != NULL) {
 		s->npasids = 1u << width;
 		s->nwords = (s->npasids + 63) / 64;
-		s->bitmap = calloc(s->nwords, sizeof(*s->bitmap));
+		s->nw1 = (s->nwords + 63) / 64;
+		s->nw2 = (s->nw1 + 63) / 64;
+		s->bitmap = calloc((size_t)s->nwords + s->nw1 + s->nw2, sizeof(*s->bitmap));
 	}
 	if (s == NULL || s->bitmap == NULL) {
 		free(s);
@@ -112,6 +116,14 @@ pdk_pasid_space_create(struct pdk_vfio_dev *dev, struct pdk_iommufd *ctx,
 	tail = s->npasids % 64;
 	if (tail != 0)
 		s->bitmap[s->nwords - 1] |= ~0ull << tail;
+	s->full1 = s->bitmap + s->nwords;
+	s->full2 = s->full1 + s->nw1;
+	if (s->nwords % 64 != 0)
+		s->full1[s->nw1 - 1] |= ~0ull << (s->nwords % 64);
+	if (s->nw1 % 64 != 0)
+		s->full2[s->nw2 - 1] |= ~0ull << (s->nw1 % 64);
+	pasid_summary_update(s, 0);
+	pasid_summary_update(s, s->nwords - 1);
 	*space = s;
 	PDK_LOG(INFO, "pasid", "%s: PASID space of %u bits (PASIDs 1..%u), IOMMU type %u",
 		pdk_vfio_name(dev), width, s->npasids - 1, info.data_type);
@@ -262,11 +274,29 @@ pasid_is_allocated(const struct pdk_pasid_space *space, uint32_t pasid)
 	return (space->bitmap[pasid / 64] >> (pasid % 64)) & 1;
 }
 
+/* Bring the summary bits of bitmap word @p w up to date. */
+static void
+pasid_summary_update(struct pdk_pasid_space *space, uint32_t w)
+{
+	uint32_t x = w / 64;
+	uint64_t b1 = 1ull << (w % 64), b2 = 1ull << (x % 64);
+
+	if (space->bitmap[w] == ~0ull)
+		space->full1[x] |= b1;
+	else
+		space->full1[x] &= ~b1;
+	if (space->full1[x] == ~0ull)
+		space->full2[x / 64] |= b2;
+	else
+		space->full2[x / 64] &= ~b2;
+}
+
 void
 pasid_bit_set(struct pdk_pasid_space *space, uint32_t pasid)
 {
 	space->bitmap[pasid / 64] |= 1ull << (pasid % 64);
 	space->count++;
+	pasid_summary_update(space, pasid / 64);
 }
 
 void
@@ -274,8 +304,7 @@ pasid_bit_clear(struct pdk_pasid_space *space, uint32_t pasid)
 {
 	space->bitmap[pasid / 64] &= ~(1ull << (pasid % 64));
 	space->count--;
-	if (pasid / 64 < space->hint)
-		space->hint = pasid / 64;
+	pasid_summary_update(space, pasid / 64);
 }
 
 void
@@ -339,7 +368,7 @@ pasid_check_as(const struct pdk_pasid_space *space, const struct pdk_dma_as *as,
 int
 pdk_pasid_alloc(struct pdk_pasid_space *space, uint32_t *pasid)
 {
-	uint32_t w;
+	uint32_t j;
 
 	if (space == NULL || pasid == NULL)
 		return pdk_log_fail("pasid", space != NULL ? pdk_vfio_name(space->dev) : NULL,
@@ -347,17 +376,19 @@ pdk_pasid_alloc(struct pdk_pasid_space *space, uint32_t *pasid)
 				    "pass a PASID space from pdk_pasid_space_create() and an output pointer",
 				    "PASID alloc: NULL %s",
 				    space == NULL ? "PASID space" : "output pointer");
-	for (w = space->hint; w < space->nwords; w++) {
-		uint64_t avail = ~space->bitmap[w];
+	/* the lowest free PASID: the first non-full word at each level */
+	for (j = 0; j < space->nw2; j++) {
+		uint64_t avail = ~space->full2[j];
+		uint32_t x, w;
 
-		if (avail != 0) {
-			*pasid = w * 64 + (uint32_t)__builtin_ctzll(avail);
-			pasid_bit_set(space, *pasid);
-			space->hint = w;
-			return 0;
-		}
+		if (avail == 0)
+			continue;
+		x = j * 64 + (uint32_t)__builtin_ctzll(avail);
+		w = x * 64 + (uint32_t)__builtin_ctzll(~space->full1[x]);
+		*pasid = w * 64 + (uint32_t)__builtin_ctzll(~space->bitmap[w]);
+		pasid_bit_set(space, *pasid);
+		return 0;
 	}
-	space->hint = space->nwords;
 	return pdk_log_fail("pasid", pdk_vfio_name(space->dev), -ENOSPC,
 			    "free one (pdk_pasid_free() or pdk_pasid_ctx_release())",
 			    "PASID alloc: all %u PASIDs of the %u-bit space are allocated",

@@ -198,6 +198,7 @@ FIXTURES = {
     'bool null_arg': 'false',
     'enum pdk_log_level level': 'PDK_LOG_WARNING',  # so that only a complaint is an ERR line
     'enum pdk_dmadev_status_code code': 'PDK_DMADEV_ST_SUCCESS',
+    'enum pdk_dma_iova_mode mode': 'PDK_DMA_IOVA_VA',
 }
 
 DEFAULT_INT_TYPES = ('int', 'ssize_t', 'long')

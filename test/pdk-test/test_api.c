@@ -12,6 +12,7 @@
 
 #include <stdint.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "pdk_test.h"
 #include "test_env.h"
@@ -235,6 +236,52 @@ test_pasid_exhaust(void)
 	DONE(env);
 }
 PDK_TEST_REGISTER(sim_api_pasid_exhaust, fast, test_pasid_exhaust);
+
+/*
+ * All 2^20 - 1 PASIDs of a 20-bit space (the allocator's summary levels:
+ * a full word, a full summary word, the full space): in order, then
+ * ENOSPC; freed ones come back lowest first, across words and summary words.
+ */
+static int
+test_pasid_exhaust_20(void)
+{
+	static const uint32_t holes[] = {(1u << 20) - 1, 64, 4095, 4096, 262143, 1};
+	struct pdk_pasid_space *space;
+	struct test_env env;
+	uint32_t p = 0, i;
+
+	SETUP(env, NULL, NULL, true);
+	TEST_ASSERT_OK(pdk_pasid_space_create(env.dev, env.ictx, &space));
+	TEST_ASSERT_EQ(pdk_pasid_space_width(space), 20);
+	for (i = 1; i < (1u << 20); i++) {
+		TEST_ASSERT_OK(pdk_pasid_alloc(space, &p));
+		TEST_ASSERT(p == i, "PASID %u handed out as the %uth", p, i);
+	}
+	test_log_capture_start();
+	TEST_ASSERT_RC(pdk_pasid_alloc(space, &p), -ENOSPC);
+	TEST_ASSERT_LOGGED(DEV_ADDR);
+	test_log_capture_stop();
+	for (i = 0; i < sizeof(holes) / sizeof(holes[0]); i++)
+		TEST_ASSERT_OK(pdk_pasid_free(space, holes[i]));
+	TEST_ASSERT_EQ(pdk_pasid_space_count(space), (1u << 20) - 1 - 6);
+	/* lowest first: 1, 64, 4095, 4096, 262143, 2^20 - 1 */
+	TEST_ASSERT_OK(pdk_pasid_alloc(space, &p));
+	TEST_ASSERT_EQ(p, 1);
+	TEST_ASSERT_OK(pdk_pasid_alloc(space, &p));
+	TEST_ASSERT_EQ(p, 64);
+	TEST_ASSERT_OK(pdk_pasid_alloc(space, &p));
+	TEST_ASSERT_EQ(p, 4095);
+	TEST_ASSERT_OK(pdk_pasid_alloc(space, &p));
+	TEST_ASSERT_EQ(p, 4096);
+	TEST_ASSERT_OK(pdk_pasid_alloc(space, &p));
+	TEST_ASSERT_EQ(p, 262143);
+	TEST_ASSERT_OK(pdk_pasid_alloc(space, &p));
+	TEST_ASSERT_EQ(p, (1u << 20) - 1);
+	TEST_ASSERT_RC(pdk_pasid_alloc(space, &p), -ENOSPC);
+	pdk_pasid_space_destroy(space);
+	DONE(env);
+}
+PDK_TEST_REGISTER(sim_api_pasid_exhaust_20, fast, test_pasid_exhaust_20);
 
 /* pdk_pasid_list(): ascending, the RID and the width's tail never listed */
 static int
@@ -537,7 +584,10 @@ test_dma_map_overlap(void)
 }
 PDK_TEST_REGISTER(sim_api_dma_map_overlap, fast, test_dma_map_overlap);
 
-/* pdk_dma_va2iova(): inside a mapping iova + offset; outside PDK_DMA_BAD_IOVA */
+/*
+ * pdk_dma_va2iova() on a space of the allocator's IOVAs (the VA table):
+ * inside a mapping iova + offset; outside PDK_DMA_BAD_IOVA
+ */
 static int
 test_dma_va2iova(void)
 {
@@ -548,12 +598,20 @@ test_dma_va2iova(void)
 
 	SETUP(env, NULL, NULL, true);
 	TEST_ASSERT_OK(pdk_dma_as_create(env.ictx, AS_NAME, &as));
+	TEST_ASSERT_EQ(pdk_dma_as_iova_mode(as), PDK_DMA_IOVA_VA);
+	TEST_ASSERT_OK(pdk_dma_as_set_iova_mode(as, PDK_DMA_IOVA_ALLOC));
+	TEST_ASSERT_EQ(pdk_dma_as_iova_mode(as), PDK_DMA_IOVA_ALLOC);
 	buf = test_buf_alloc(16 * PG);
 	TEST_ASSERT(buf != NULL);
 	TEST_ASSERT_OK(pdk_dma_map(as, buf + 4 * PG, 4 * PG, PDK_IOMMUFD_READ, &ia));
 	TEST_ASSERT_OK(pdk_dma_map(as, buf + 10 * PG, PG, PDK_IOMMUFD_WRITE, &ib));
 	TEST_ASSERT(ia != 0 && ib != 0, "IOVA 0 handed out");
 	TEST_ASSERT(ia + 4 * PG <= ib || ib + PG <= ia, "IOVAs overlap");
+	TEST_ASSERT(ia != (uintptr_t)(buf + 4 * PG) && ib != (uintptr_t)(buf + 10 * PG),
+		    "PDK_DMA_IOVA_ALLOC mapped at IOVA == VA");
+	TEST_ASSERT(!pdk_dma_as_is_identity(as));
+	TEST_ASSERT_EQ(pdk_dma_va2iova_strict(as, buf + 4 * PG + 123), ia + 123);
+	TEST_ASSERT_EQ(pdk_dma_va2iova_strict(as, buf + 8 * PG), PDK_DMA_BAD_IOVA);
 	TEST_ASSERT_EQ(pdk_dma_va2iova(as, buf + 4 * PG), ia);
 	TEST_ASSERT_EQ(pdk_dma_va2iova(as, buf + 4 * PG + 123), ia + 123);
 	TEST_ASSERT_EQ(pdk_dma_va2iova(as, buf + 8 * PG - 1), ia + 4 * PG - 1);
@@ -579,6 +637,126 @@ test_dma_va2iova(void)
 	DONE(env);
 }
 PDK_TEST_REGISTER(sim_api_dma_va2iova, fast, test_dma_va2iova);
+
+/*
+ * IOVA = VA, the default: pdk_dma_map() maps at the buffer's own VA, the
+ * space says it is all identity and pdk_dma_va2iova() returns the VA; a VA
+ * whose IOVAs are taken falls back to the allocator, which makes the space
+ * mixed (the VA table answers, PDK_DMA_BAD_IOVA outside); unmapping the
+ * odd one makes it identity again.
+ */
+static int
+test_dma_iova_va(void)
+{
+	struct pdk_dma_as *as;
+	struct test_env env;
+	uint64_t ia, ib, ic;
+	uint8_t *buf;
+	uint32_t hwpt;
+
+	SETUP(env, NULL, NULL, true);
+	TEST_ASSERT_OK(pdk_dma_as_create(env.ictx, AS_NAME, &as));
+	/* with a domain: the 48-bit aperture of the simulated VT-d holds user VAs */
+	TEST_ASSERT_OK(pdk_dma_as_hwpt_get(as, env.dev_id, &hwpt));
+	buf = test_buf_alloc(16 * PG);
+	TEST_ASSERT(buf != NULL);
+	TEST_ASSERT(!pdk_dma_as_is_identity(as), "an empty space is not identity");
+	TEST_ASSERT_OK(pdk_dma_map(as, buf, 4 * PG, PDK_IOMMUFD_READ, &ia));
+	TEST_ASSERT_EQ(ia, (uintptr_t)buf);
+	TEST_ASSERT(pdk_dma_as_is_identity(as));
+	TEST_ASSERT_EQ(pdk_dma_va2iova(as, buf + 123), (uintptr_t)buf + 123);
+	TEST_ASSERT_EQ(pdk_dma_va2iova_strict(as, buf + 123), (uintptr_t)buf + 123);
+	TEST_ASSERT_EQ(pdk_dma_va2iova_strict(as, buf + 4 * PG), PDK_DMA_BAD_IOVA);
+	/* buf + 8 PG at IOVA == buf + 4 PG's VA: taken by nothing, so a fixed map there is fine */
+	TEST_ASSERT_OK(pdk_dma_map_iova(as, buf + 8 * PG, PG, (uintptr_t)(buf + 4 * PG),
+					PDK_IOMMUFD_READ));
+	TEST_ASSERT(!pdk_dma_as_is_identity(as), "a mapping at another IOVA makes it mixed");
+	/* buf + 4 PG's own IOVAs are taken now: the allocator chooses */
+	TEST_ASSERT_OK(pdk_dma_map(as, buf + 4 * PG, PG, PDK_IOMMUFD_READ, &ib));
+	TEST_ASSERT(ib != (uintptr_t)(buf + 4 * PG), "IOVA == VA although that IOVA is taken");
+	TEST_ASSERT_EQ(pdk_dma_va2iova(as, buf + 4 * PG + 5), ib + 5);
+	TEST_ASSERT_EQ(pdk_dma_va2iova(as, buf + 8 * PG + 5), (uintptr_t)(buf + 4 * PG) + 5);
+	TEST_ASSERT_EQ(pdk_dma_va2iova(as, buf + 2 * PG), (uintptr_t)(buf + 2 * PG));
+	/* mixed: the table answers, so an unmapped VA is refused */
+	TEST_ASSERT_EQ(pdk_dma_va2iova(as, buf + 12 * PG), PDK_DMA_BAD_IOVA);
+	TEST_ASSERT_OK(pdk_dma_unmap(as, buf + 4 * PG));
+	TEST_ASSERT_OK(pdk_dma_unmap(as, buf + 8 * PG));
+	TEST_ASSERT(pdk_dma_as_is_identity(as), "identity again once the odd ones are gone");
+	/* a new mapping follows the same rule */
+	TEST_ASSERT_OK(pdk_dma_map(as, buf + 4 * PG, PG, PDK_IOMMUFD_READ, &ic));
+	TEST_ASSERT_EQ(ic, (uintptr_t)(buf + 4 * PG));
+	TEST_ASSERT_OK(pdk_dma_unmap(as, buf));
+	TEST_ASSERT_OK(pdk_dma_unmap(as, buf + 4 * PG));
+	TEST_ASSERT(!pdk_dma_as_is_identity(as), "an emptied space is not identity");
+	TEST_ASSERT_EQ(pdk_dma_va2iova(as, buf), PDK_DMA_BAD_IOVA);
+	/* an unknown mode is refused and changes nothing */
+	test_log_capture_start();
+	TEST_ASSERT_RC(pdk_dma_as_set_iova_mode(as, (enum pdk_dma_iova_mode)7), -EINVAL);
+	TEST_ASSERT_LOGGED(AS_NAME);
+	test_log_capture_stop();
+	TEST_ASSERT_EQ(pdk_dma_as_iova_mode(as), PDK_DMA_IOVA_VA);
+	pdk_dma_as_hwpt_put(as, hwpt);
+	TEST_ASSERT_OK(pdk_dma_as_destroy(as));
+	test_buf_free(buf, 16 * PG);
+	DONE(env);
+}
+PDK_TEST_REGISTER(sim_api_dma_iova_va, fast, test_dma_iova_va);
+
+/*
+ * The VA table of a mixed space: mappings that span its block boundaries
+ * (a 4 MiB one across a 2 MiB boundary, a 2 MiB one exactly on one, pages
+ * at both sides) translate at every page edge, and the bytes just outside
+ * each mapping are PDK_DMA_BAD_IOVA; after unmaps, so are theirs.
+ */
+static int
+test_dma_vat_blocks(void)
+{
+	const size_t mib2 = 2u << 20, region = 16u << 20;
+	struct { size_t off, len; uint64_t iova; } m[] = {
+		{ mib2 - PG, 2 * mib2 + 2 * PG, 0 },	/* across two 2 MiB boundaries, unaligned */
+		{ 4 * mib2, mib2, 0 },			/* exactly one 2 MiB block */
+		{ 5 * mib2 + PG, PG, 0 },		/* one page just after it, a gap between */
+		{ 6 * mib2 - PG, PG, 0 },		/* the last page before the next block */
+	};
+	struct pdk_dma_as *as;
+	struct test_env env;
+	uint8_t *raw, *base;
+	unsigned int i;
+
+	SETUP(env, NULL, NULL, true);
+	TEST_ASSERT_OK(pdk_dma_as_create(env.ictx, AS_NAME, &as));
+	TEST_ASSERT_OK(pdk_dma_as_set_iova_mode(as, PDK_DMA_IOVA_ALLOC));
+	raw = mmap(NULL, region + mib2, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	TEST_ASSERT(raw != MAP_FAILED);
+	base = (uint8_t *)(((uintptr_t)raw + mib2 - 1) & ~(uintptr_t)(mib2 - 1));
+	for (i = 0; i < sizeof(m) / sizeof(m[0]); i++)
+		TEST_ASSERT_OK(pdk_dma_map(as, base + m[i].off, m[i].len, PDK_IOMMUFD_READ,
+					   &m[i].iova));
+	for (i = 0; i < sizeof(m) / sizeof(m[0]); i++) {
+		uint8_t *v = base + m[i].off;
+		size_t o;
+
+		for (o = 0; o < m[i].len; o += PG) {
+			TEST_ASSERT_EQ(pdk_dma_va2iova(as, v + o), m[i].iova + o);
+			TEST_ASSERT_EQ(pdk_dma_va2iova(as, v + o + PG - 1), m[i].iova + o + PG - 1);
+		}
+		TEST_ASSERT_EQ(pdk_dma_va2iova(as, v + m[i].len), PDK_DMA_BAD_IOVA);
+		TEST_ASSERT_EQ(pdk_dma_va2iova(as, v - 1), PDK_DMA_BAD_IOVA);
+	}
+	TEST_ASSERT_EQ(pdk_dma_va2iova(as, base + 5 * mib2), PDK_DMA_BAD_IOVA);
+	TEST_ASSERT_EQ(pdk_dma_va2iova(as, base + 8 * mib2), PDK_DMA_BAD_IOVA);
+	TEST_ASSERT_OK(pdk_dma_unmap(as, base + m[0].off));
+	TEST_ASSERT_OK(pdk_dma_unmap(as, base + m[1].off));
+	TEST_ASSERT_EQ(pdk_dma_va2iova(as, base + m[0].off + mib2), PDK_DMA_BAD_IOVA);
+	TEST_ASSERT_EQ(pdk_dma_va2iova(as, base + m[1].off + PG), PDK_DMA_BAD_IOVA);
+	TEST_ASSERT_EQ(pdk_dma_va2iova(as, base + m[2].off + 9), m[2].iova + 9);
+	TEST_ASSERT_EQ(pdk_dma_va2iova(as, base + m[3].off + 9), m[3].iova + 9);
+	TEST_ASSERT_OK(pdk_dma_as_destroy(as));
+	munmap(raw, region + mib2);
+	DONE(env);
+}
+PDK_TEST_REGISTER(sim_api_dma_vat_blocks, fast, test_dma_vat_blocks);
 
 /* pdk_dma_unmap(): a VA inside a mapping (not its start) or never mapped: ENOENT */
 static int

@@ -797,22 +797,39 @@ audit(void)
 	for (i = 0; i < NAS; i++) {
 		struct m_as *as = &g.as[i];
 		unsigned int mc;
+		bool ident;
 
 		if (as->h == NULL)
 			continue;
 		ioas++;
 		mc = pdk_dma_as_map_count(as->h);
+		CHECK(mc > 0 || !pdk_dma_as_is_identity(as->h), "as%d: identity with no mapping", i);
 		CHECK(mc == (unsigned int)(as->nmaps + dsa_queues_on(i) + as->foreign),
 		      "as%d holds %u mappings, the model %d (+%d DSA rings, +%d left behind)", i, mc,
 		      as->nmaps, dsa_queues_on(i), as->foreign);
 		maps += mc;
+		/* the DSA's rings are the space's too: ask it whether it is all identity */
+		ident = pdk_dma_as_is_identity(as->h);
 		for (b = 0; b < NBUF; b++) {
 			struct m_map *m = as_find_buf(i, b);
-			uint64_t iova = pdk_dma_va2iova(as->h, g.buf[b]);
+			uint64_t iova = pdk_dma_va2iova_strict(as->h, g.buf[b]);
+			uint64_t fast = pdk_dma_va2iova(as->h, g.buf[b]);
 
 			CHECK(iova == (m != NULL ? m->iova : PDK_DMA_BAD_IOVA),
-			      "buffer %d in as%d: pdk_dma_va2iova() %#" PRIx64 ", the model %#" PRIx64,
+			      "buffer %d in as%d: pdk_dma_va2iova_strict() %#" PRIx64 ", the model %#" PRIx64,
 			      b, i, iova, m != NULL ? m->iova : PDK_DMA_BAD_IOVA);
+			CHECK(!ident || m == NULL || m->iova == (uintptr_t)g.buf[b],
+			      "as%d says it is all IOVA == VA, but buffer %d is at IOVA %#" PRIx64,
+			      i, b, m != NULL ? m->iova : 0);
+#ifdef PDK_FASTPATH_CHECKS
+			CHECK(fast == iova, "buffer %d in as%d: pdk_dma_va2iova() %#" PRIx64 ", the table %#" PRIx64,
+			      b, i, fast, iova);
+#else
+			/* an identity space answers every VA with itself, mapped or not */
+			CHECK(fast == (ident ? (uintptr_t)g.buf[b] : iova),
+			      "buffer %d in as%d (%s): pdk_dma_va2iova() %#" PRIx64 ", the table %#" PRIx64,
+			      b, i, ident ? "identity" : "not identity", fast, iova);
+#endif
 		}
 	}
 	for (f = 0; f < NFN; f++) {
@@ -1100,12 +1117,24 @@ op_map(void)
 	EXPECT(rc, want, fired);
 	if (rc == 0) {
 		struct m_map *m = &g.as[a].maps[g.as[a].nmaps++];
+		uintptr_t va = (uintptr_t)g.buf[b];
+		bool va_free = true;
 
+		/* IOVA == VA unless a mapping of the space already uses those IOVAs */
+		for (k = 0; k < g.as[a].nmaps - 1; k++)
+			if (g.as[a].maps[k].iova < va + BUF_LEN && va < g.as[a].maps[k].iova + BUF_LEN)
+				va_free = false;
 		m->buf = b;
 		m->iova = iova;
 		m->write = write;
-		CHECK(iova % BUF_LEN == 0 && iova != 0, "IOVA %#" PRIx64 " not naturally aligned", iova);
-		CHECK(fixed || iova < POOL_IOVA, "PDK's allocator reached the fixed pool: %#" PRIx64, iova);
+		if (fixed) {
+			/* the caller's IOVA: a pool slot, or another space's (maybe a VA) */
+		} else if (va_free) {
+			CHECK(iova == va, "pdk_dma_map() of buf%d: IOVA %#" PRIx64 ", not its VA (free)", b, iova);
+		} else {
+			CHECK(iova % BUF_LEN == 0 && iova != 0, "IOVA %#" PRIx64 " not naturally aligned", iova);
+			CHECK(fixed || iova < POOL_IOVA, "PDK's allocator reached the fixed pool: %#" PRIx64, iova);
+		}
 	}
 	return 0;
 }
@@ -2169,6 +2198,8 @@ test_apiseq_dsa_ring_unmap_fails(void)
 	dev = pdk_dmadev_get_dev_id(fcfg.pci_addr);
 	TEST_ASSERT(dev >= 0);
 	TEST_ASSERT_OK(pdk_dma_as_create(ictx, "rings", &as));
+	/* the allocator's IOVAs: the kept ring is then at a known one, 4096 (below) */
+	TEST_ASSERT_OK(pdk_dma_as_set_iova_mode(as, PDK_DMA_IOVA_ALLOC));
 	TEST_ASSERT_OK(pdk_dmadev_configure(dev, &conf));
 	qc.as = as;
 	test_log_capture_start();

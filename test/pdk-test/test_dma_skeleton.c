@@ -293,7 +293,9 @@ test_skeleton_isolation(void)
 	memset(other, 0x5a, DMA_ENV_PAGE);
 	TEST_ASSERT_OK(pdk_dma_map_iova(e.as[0], only_a, DMA_ENV_PAGE, IOVA(only_a), rw));
 	/* mapped where lib/dma's allocator chose: IOVA != VA, which the skeleton cannot read */
+	TEST_ASSERT_OK(pdk_dma_as_set_iova_mode(e.as[0], PDK_DMA_IOVA_ALLOC));
 	TEST_ASSERT_OK(pdk_dma_map(e.as[0], other, DMA_ENV_PAGE, rw, &iova));
+	TEST_ASSERT_OK(pdk_dma_as_set_iova_mode(e.as[0], PDK_DMA_IOVA_VA));
 	TEST_ASSERT(iova != IOVA(other));
 	/* queue 0 on space a, queue 1 on space b */
 	TEST_ASSERT_OK(sk_start(&e, "skel-iso", false, 2, 8, &id));

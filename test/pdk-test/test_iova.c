@@ -225,6 +225,44 @@ test_iova_reuse_coalesce(void)
 }
 PDK_TEST_REGISTER(iova_reuse_coalesce, fast, test_iova_reuse_coalesce);
 
+/*
+ * pdk_iova_free_all(): every extent free at once, the free space the
+ * ranges again (two of them, narrowed by pdk_iova_set_ranges() before), and
+ * the allocator hands out from the lowest address afterwards.
+ */
+static int
+test_iova_free_all(void)
+{
+	struct pdk_iova_extent r[2] = { RANGE(PG, 9 * PG - 1), RANGE(64 * PG, 128 * PG - 1) };
+	struct pdk_iova *a;
+	uint64_t s;
+	int i;
+
+	TEST_ASSERT_OK(pdk_iova_create(r, 2, 0, &a));
+	for (i = 0; i < 8; i++)
+		TEST_ASSERT_OK(pdk_iova_alloc(a, PG, &s));
+	TEST_ASSERT_OK(pdk_iova_reserve(a, 100 * PG, 4 * PG));
+	/* narrow the second range: the ranges kept for free_all are the new ones */
+	r[1] = RANGE(64 * PG, 112 * PG - 1);
+	TEST_ASSERT_OK(pdk_iova_set_ranges(a, r, 2, 0, NULL));
+	TEST_ASSERT_EQ(pdk_iova_used_count(a), 9);
+	pdk_iova_free_all(a);
+	TEST_ASSERT_EQ(pdk_iova_used_count(a), 0);
+	TEST_ASSERT_EQ(pdk_iova_free_count(a), 2);
+	TEST_ASSERT(free_ext_is(a, 0, PG, 9 * PG - 1), "first range not free again");
+	TEST_ASSERT(free_ext_is(a, 1, 64 * PG, 112 * PG - 1), "second range not free again");
+	TEST_ASSERT_RC(pdk_iova_free(a, PG), -ENOENT);
+	TEST_ASSERT_OK(pdk_iova_alloc(a, PG, &s));
+	TEST_ASSERT_EQ(s, PG);
+	TEST_ASSERT_OK(pdk_iova_reserve(a, 100 * PG, 4 * PG));
+	pdk_iova_free_all(a);
+	pdk_iova_free_all(a);	/* nothing used: still the ranges */
+	TEST_ASSERT_EQ(pdk_iova_free_bytes(a), 8 * PG + 48 * PG);
+	pdk_iova_destroy(a);
+	return TEST_SUCCESS;
+}
+PDK_TEST_REGISTER(iova_free_all, fast, test_iova_free_all);
+
 /* Bad frees are ENOENT and change nothing; ENOSPC changes nothing */
 static int
 test_iova_errors(void)

@@ -54,7 +54,7 @@ skel_reach(const struct pdk_dma_as *as, uint64_t iova, uint32_t len)
 
 		/* IOVA 0 is never mapped (lib/dma starts at 4096): do not ask for VA NULL */
 		if (a < SKEL_PAGE || a > UINTPTR_MAX ||
-		    pdk_dma_va2iova(as, (const void *)(uintptr_t)a) != a)
+		    pdk_dma_va2iova_strict(as, (const void *)(uintptr_t)a) != a)
 			return (uint32_t)off;
 		off += SKEL_PAGE - (a & (SKEL_PAGE - 1));
 	}

@@ -64,6 +64,8 @@ struct sim_resv {
 struct sim_iopt {
 	struct pdk_sim *sim;			/* counters, the pin limit, the BAR mappings */
 	struct sim_area *areas;
+	/* the highest area: maps in rising IOVA order append in O(1) (1M-mapping benchmarks) */
+	struct sim_area *last_area;
 	struct sim_resv *resv;
 	struct iommu_iova_range *allowed;	/* IOMMU_IOAS_ALLOW_IOVAS, sorted */
 	unsigned int nallowed;

@@ -159,8 +159,11 @@ sim_area_unpin(struct sim_iopt *iopt, struct sim_area *area)
 static struct sim_area *
 sim_area_first_in(struct sim_iopt *iopt, uint64_t start, uint64_t last)
 {
-	struct sim_area *a;
+	struct sim_area *a = iopt->last_area;
 
+	/* above the highest area: nothing to walk (the list is sorted by iova) */
+	if (a == NULL || a->iova + a->length - 1 < start)
+		return NULL;
 	for (a = iopt->areas; a != NULL; a = a->next) {
 		if (a->iova > last)
 			return NULL;
@@ -181,24 +184,30 @@ sim_area_insert(struct sim_iopt *iopt, struct sim_area *area)
 {
 	struct sim_area **pp = &iopt->areas;
 
+	if (iopt->last_area != NULL && iopt->last_area->iova < area->iova)
+		pp = &iopt->last_area->next;
 	while (*pp != NULL && (*pp)->iova < area->iova)
 		pp = &(*pp)->next;
 	area->next = *pp;
 	*pp = area;
+	if (area->next == NULL)
+		iopt->last_area = area;
 	iopt->sim->st.mappings++;
 }
 
 static void
 sim_area_remove(struct sim_iopt *iopt, struct sim_area *area)
 {
-	struct sim_area **pp;
+	struct sim_area **pp, *prev = NULL;
 
-	for (pp = &iopt->areas; *pp != NULL; pp = &(*pp)->next) {
+	for (pp = &iopt->areas; *pp != NULL; prev = *pp, pp = &(*pp)->next) {
 		if (*pp == area) {
 			*pp = area->next;
 			break;
 		}
 	}
+	if (iopt->last_area == area)
+		iopt->last_area = prev;
 	sim_area_unpin(iopt, area);
 	iopt->sim->st.mappings--;
 	free(area);

@@ -1,0 +1,48 @@
+#!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
+# Run every benchmark of test/bench once, in one go, and print their ratios
+# (each prints its own table; the ratio lines are repeated at the end).
+# Usage: test/bench/run-all.sh [BUILD_DIR] [--vm]   (default: build)
+# Or: ninja -C BUILD_DIR bench. Figures of PDK's SIMULATED kernel and devices;
+# --vm adds pdk-bench-ctl on the VM's real kernel (test/vm/run-vm.sh boots it
+# under QEMU TCG, with the kernel's PASID-capable mock device: kernel-mock).
+set -u
+build=${1:-build}
+vm=${2:-}
+bench=$build/test/bench
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+rc=0
+for b in va2iova ctl portal dma trap; do
+	exe=$bench/pdk-bench-$b
+	if [ ! -x "$exe" ]; then
+		echo "run-all: $exe not built (ninja -C $build)" >&2
+		rc=1
+		continue
+	fi
+	echo "==== pdk-bench-$b"
+	if ! "$exe" 2>&1 | tee -a "$out"; then
+		echo "run-all: pdk-bench-$b failed" >&2
+		rc=1
+	fi
+	echo
+done
+if [ "$vm" = "--vm" ]; then
+	echo "==== pdk-bench-ctl on the VM's kernel (QEMU TCG: slow, ratios only)"
+	top=$(dirname "$0")/../..
+	log=$(mktemp)
+	if ! "$top/test/vm/run-vm.sh" --quiet --timeout 800 --memory 2G --log "$log" \
+		--bin "$bench/pdk-bench-ctl" -- \
+		'/bin/pdk-bench-ctl --backend kernel-mock --iters 20 --pasids 1024'; then
+		echo "run-all: pdk-bench-ctl in the VM failed (serial log: $log)" >&2
+		rc=1
+	fi
+	# the guest's own lines, as run-test.sh prints them
+	sed -n '/^PDK-VM-RUN/,/^PDK-VM-RESULT/p' "$log" | grep -v '^PDK-VM\|^iommufd_mock' |
+		tee -a "$out"
+	[ $rc -ne 0 ] || rm -f "$log"
+	echo
+fi
+echo "==== ratios"
+grep -E '(^| )ratio |[0-9]x( |$)' "$out"
+exit $rc
