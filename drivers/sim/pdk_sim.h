@@ -89,6 +89,17 @@ enum pdk_sim_model {
 	 * PASID_EN is set. Dedicated WQs only.
 	 */
 	PDK_SIM_MODEL_DSA,
+	/**
+	 * A SIMULATION of QEMU's educational device "edu" (PCI 1234:11e8,
+	 * QEMU's hw/misc/edu.c and docs/specs/edu.rst), so that tests written
+	 * for the VM's edu devices run on the sim: a 1 MiB BAR0 with the
+	 * identification, liveness, factorial, status, interrupt and DMA
+	 * registers, a 4 KiB buffer at 0x40000 of the device's DMA space, a
+	 * 28-bit DMA mask, DMA with the RID only (no PASID: give pasid_bits 0
+	 * to match QEMU's). Not QEMU's code; doc/sim.md ("edu model") lists
+	 * where it differs from QEMU's device.
+	 */
+	PDK_SIM_MODEL_EDU,
 };
 
 /** Configuration of a simulated PCIe function. */
