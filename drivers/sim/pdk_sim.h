@@ -327,6 +327,24 @@ bool pdk_sim_owns_fd(struct pdk_sim *sim, int fd);
  */
 ssize_t pdk_sim_link_target(struct pdk_sim *sim, const char *path, char *buf, size_t len);
 
+/**
+ * The device number of one of the sim's device nodes, for a runner that
+ * answers stat() of them: /dev/iommu, /dev/vfio/vfio, /dev/vfio/N (a group
+ * VFIO offers) and /dev/vfio/devices/vfioN (a cdev), all char devices. The
+ * cdev's number is what its sysfs dev file
+ * (/sys/bus/pci/devices/ADDR/vfio-dev/vfioN/dev) says. /dev/vfio/vfio is
+ * 10:196 as on the kernel; the kernel allocates the others at boot, the
+ * sim's are made up (doc/sim.md).
+ * @param sim  the sim
+ * @param path  the node's absolute path, as open() takes it
+ * @param[out] major  its major number
+ * @param[out] minor  its minor number
+ * @return 0; -ENOENT when the sim has no such node; -EINVAL (logged at ERR)
+ *   for a NULL argument.
+ */
+int pdk_sim_dev_node(struct pdk_sim *sim, const char *path, unsigned int *major,
+		     unsigned int *minor);
+
 /* ---- trapped BAR access (for a runner that cannot map the sim's BARs) ---- */
 
 /**
