@@ -75,7 +75,6 @@ struct run_real {
 	int (*stat)(const char *, struct stat *);
 	int (*lstat)(const char *, struct stat *);
 	int (*fstatat)(int, const char *, void *, int);
-	int (*fxstatat)(int, int, const char *, void *, int);
 	int (*statx)(int, const char *, int, unsigned int, struct statx *);
 	int (*access)(const char *, int);
 	int (*faccessat)(int, const char *, int, int);
@@ -123,7 +122,6 @@ run_real(void)
 		real.stat = run_next("stat");
 		real.lstat = run_next("lstat");
 		real.fstatat = run_next("fstatat");
-		real.fxstatat = run_next("__fxstatat");
 		real.statx = run_next("statx");
 		real.access = run_next("access");
 		real.faccessat = run_next("faccessat");
@@ -397,6 +395,7 @@ int __fxstatat64(int ver, int dirfd, const char *path, struct stat64 *st, int fl
 static int
 run_xstat(int ver, int dirfd, const char *path, void *st, int flags)
 {
+	int (*real_fxstatat)(int, int, const char *, void *, int);
 	unsigned int maj, min;
 	int rc = run_node(path, &maj, &min);
 
@@ -404,7 +403,13 @@ run_xstat(int ver, int dirfd, const char *path, void *st, int flags)
 		run_node_stat(path, maj, min, st);
 	if (rc <= 0)
 		return rc;
-	return REAL(fxstatat)(ver, dirfd, path, st, flags);
+	/* looked up here: a libc without these (only the program calls them) is no failure */
+	real_fxstatat = (int (*)(int, int, const char *, void *, int))dlsym(RTLD_NEXT, "__fxstatat");
+	if (real_fxstatat == NULL) {
+		errno = ENOSYS;
+		return -1;
+	}
+	return real_fxstatat(ver, dirfd, path, st, flags);
 }
 
 RUN_EXPORT int
