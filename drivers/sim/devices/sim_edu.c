@@ -227,7 +227,7 @@ sim_edu_written(struct sim_fn *fn, unsigned int bar, uint64_t off, const void *b
 }
 
 const struct sim_model sim_model_edu = {
-	.name = "edu (simulated QEMU edu)",
+	.name = "simulated QEMU edu",
 	.vendor_id = 0x1234,	/* PCI_VENDOR_ID_QEMU */
 	.device_id = 0x11e8,
 	.revision = EDU_REVISION,
