@@ -13,10 +13,12 @@
  * program does reaches the real kernel. doc/sim-run.md has the details.
  */
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
 #include <sched.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,7 +47,7 @@ usage(FILE *f)
 		"Every other call of the program reaches the real kernel.\n"
 		"\n"
 		"Options:\n"
-		"  -c, --config FILE  the machine: \"fn ADDR dsa|simdma|plain|edu [pasid_bits=N]\n"
+		"  -c, --config FILE  the machine: \"fn ADDR dsa|dsa2|simdma|plain|edu [pasid_bits=N]\n"
 		"                     [group=N] [exec] [priv]\" and \"iommu vtd|smmuv3|amd\"\n"
 		"                     lines (default: a DSA at 0000:6a:01.0, a pdk-sim-dma\n"
 		"                     at 0000:6b:00.0)\n"
@@ -167,17 +169,34 @@ run_namespace(const struct run_config *cfg, const char *stage)
 	return rc;
 }
 
+/*
+ * A build with AddressSanitizer (-Db_sanitize=address) makes the
+ * interposer need the ASan runtime, which insists on being the first
+ * library of the process: the runner, built alike, names its own copy.
+ */
+extern void __asan_init(void) __attribute__((weak));
+
+static const char *
+run_asan_runtime(void)
+{
+	Dl_info info;
+
+	if (__asan_init == NULL || dladdr((void *)(uintptr_t)__asan_init, &info) == 0)
+		return NULL;
+	return info.dli_fname;
+}
+
 static int
 run_child(const struct run_config *cfg, const char *config_path, const char *stage,
 	  const char *preload, char **argv)
 {
-	char env[PATH_MAX * 2 + 2];
-	const char *old = getenv("LD_PRELOAD");
+	char env[PATH_MAX * 3 + 3];
+	const char *old = getenv("LD_PRELOAD"), *asan = run_asan_runtime();
 
 	if (run_namespace(cfg, stage) < 0)
 		return RUN_EXIT_FAIL;
-	snprintf(env, sizeof(env), "%s%s%s", preload, old != NULL && old[0] ? " " : "",
-		 old != NULL ? old : "");
+	snprintf(env, sizeof(env), "%s%s%s%s%s", asan != NULL ? asan : "", asan != NULL ? " " : "",
+		 preload, old != NULL && old[0] ? " " : "", old != NULL ? old : "");
 	if (setenv("LD_PRELOAD", env, 1) < 0 ||
 	    (config_path != NULL && setenv(RUN_ENV_CONFIG, config_path, 1) < 0)) {
 		fprintf(stderr, "pdk-sim-run: setting the environment: %s\n", strerror(errno));

@@ -90,6 +90,13 @@ enum pdk_sim_model {
 	 */
 	PDK_SIM_MODEL_DSA,
 	/**
+	 * The same SIMULATED DSA as a DSA 2.0: PCI IDs 8086:11fb, VERSION
+	 * 0x200, a 64-byte WQCFG whose op_config (bytes 32-63, WQCAP op_config)
+	 * says which opcodes each WQ accepts; its reset value allows none, so a
+	 * driver must write it (doc/sim.md, "DSA model").
+	 */
+	PDK_SIM_MODEL_DSA2,
+	/**
 	 * A SIMULATION of QEMU's educational device "edu" (PCI 1234:11e8,
 	 * QEMU's hw/misc/edu.c and docs/specs/edu.rst), so that tests written
 	 * for the VM's edu devices run on the sim: a 1 MiB BAR0 with the
@@ -112,7 +119,7 @@ struct pdk_sim_fn_config {
 	uint32_t iommu_group;	/**< shared group number; 0 = a group of its own */
 	bool not_vfio;		/**< bound to another driver: no cdev (errors tests) */
 	/**
-	 * PDK_SIM_MODEL_DSA only: opcodes the model does not offer (bit n =
+	 * PDK_SIM_MODEL_DSA and _DSA2 only: opcodes the model does not offer (bit n =
 	 * opcode n, 0..31): OPCAP omits them and a descriptor with one
 	 * completes with BAD_OPCODE, to test how drivers cope with a device
 	 * that lacks an operation. 0: every operation the model has.
@@ -248,6 +255,19 @@ struct pdk_sim_dsa_stats {
 	uint64_t dropped_full;		/**< portal writes to a full dedicated WQ */
 	uint64_t dropped_bad_write;	/**< portal writes not of 64 aligned bytes */
 	uint64_t swerr;			/**< software errors recorded in SWERR */
+	/**
+	 * Descriptors a WQ accepted while an earlier one of the same WQ had
+	 * not finished: work that overlaps on a WQ, which a device may run
+	 * in any order across submissions (a driver's fence must not rely on
+	 * it).
+	 */
+	uint64_t busy_accepted;
+	uint64_t records;		/**< completion records written (a batch's included) */
+	/**
+	 * Descriptors run before one submitted ahead of them on the same WQ:
+	 * the model reorders a WQ whose group has several engines.
+	 */
+	uint64_t reordered;
 };
 
 /**
@@ -258,6 +278,23 @@ struct pdk_sim_dsa_stats {
  *   PDK_SIM_MODEL_DSA function, or @p stats is NULL.
  */
 int pdk_sim_fn_dsa_stats(struct pdk_sim_fn *fn, struct pdk_sim_dsa_stats *stats);
+
+/**
+ * Put a DSA model function into the halt state, as a fatal error would on
+ * silicon (a test injection: the model never halts on its own). GENSTS
+ * then reads state 3 (halt) with @p reset_type in bits 3:2 (0 software, 1
+ * FLR, 2 warm, 3 cold: PDK_IDXD_RESET_*); the WQs stop accepting and what
+ * they hold is discarded; INTCAUSE gets HALT_STATE, with an MSI-X vector 0
+ * signal if GENCTRL halt_int_en is set. Commands other than RESET_DEVICE
+ * complete with HW_ERR. RESET_DEVICE clears a halt of type software; a
+ * VFIO reset clears software and FLR; warm and cold stay until the function
+ * is removed (doc/sim.md, "DSA model").
+ * @param fn  a PDK_SIM_MODEL_DSA or PDK_SIM_MODEL_DSA2 function
+ * @param reset_type  the reset GENSTS says the device needs: PDK_IDXD_RESET_*
+ * @return 0, or -EINVAL (logged) when @p fn is NULL or not a DSA model
+ *   function, or @p reset_type is above 3.
+ */
+int pdk_sim_fn_dsa_halt(struct pdk_sim_fn *fn, unsigned int reset_type);
 
 /**
  * Pop the oldest recorded fault into @p fault (NULL: just drop it).

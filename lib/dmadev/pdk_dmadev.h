@@ -69,7 +69,16 @@ extern "C" {
 #define PDK_DMADEV_CAPA_SIM		(UINT64_C(1) << 63)	/**< on a SIMULATED kernel/device */
 
 /* Operation flags */
-#define PDK_DMADEV_OP_FENCE	(UINT64_C(1) << 0)	/**< start after all earlier ops finished */
+/**
+ * Start the op only after every earlier op of the queue has finished,
+ * those of earlier submissions included. A device whose own fence orders
+ * only within one submission (DSA: within a batch) gets the rest from its
+ * driver, which holds the fenced op back until the ops in flight completed
+ * (and hands it on at a later submit or completion poll of the queue).
+ * After a failed op in the same device submission the device may abandon
+ * the fenced op and the ones after it (PDK_DMADEV_ST_NOT_ATTEMPTED).
+ */
+#define PDK_DMADEV_OP_FENCE	(UINT64_C(1) << 0)
 #define PDK_DMADEV_OP_SUBMIT	(UINT64_C(1) << 1)	/**< submit with this op */
 
 /** Queue argument meaning every queue (stats). */

@@ -178,6 +178,8 @@ FIXTURES = {
     'unsigned int nvec': '1',
     'unsigned int i': '0',
     'unsigned int ms': '0',
+    'unsigned int reset_type': '0',
+    'uint8_t hw_status': '0',
     'uint16_t q': '0',
     'uint16_t offset': '0x100',
     'uint16_t length': '4',

@@ -39,12 +39,12 @@ struct dsa_env {
  * bus probed with @p devargs.
  */
 static int
-dsa_env_setup_ops(struct dsa_env *e, uint8_t pasid_bits, const char *devargs,
-		  uint32_t ops_absent)
+dsa_env_setup_model(struct dsa_env *e, enum pdk_sim_model model, uint8_t pasid_bits,
+		    const char *devargs, uint32_t ops_absent)
 {
 	struct pdk_sim_config scfg = { .no_default_devices = true };
 	struct pdk_sim_fn_config fcfg = {
-		.pci_addr = DSA_ADDR, .model = PDK_SIM_MODEL_DSA, .pasid_bits = pasid_bits,
+		.pci_addr = DSA_ADDR, .model = model, .pasid_bits = pasid_bits,
 		.dsa_ops_absent = ops_absent,
 	};
 	int rc;
@@ -69,6 +69,13 @@ dsa_env_setup_ops(struct dsa_env *e, uint8_t pasid_bits, const char *devargs,
 	if (rc == 0)
 		e->dev_id = pdk_dmadev_get_dev_id(DSA_ADDR);
 	return rc;
+}
+
+static int
+dsa_env_setup_ops(struct dsa_env *e, uint8_t pasid_bits, const char *devargs,
+		  uint32_t ops_absent)
+{
+	return dsa_env_setup_model(e, PDK_SIM_MODEL_DSA, pasid_bits, devargs, ops_absent);
 }
 
 static int
@@ -367,6 +374,416 @@ test_dsa_cross_pasid(void)
 }
 PDK_TEST_REGISTER(sim_dsa_pmd_cross_pasid_fault, fast, test_dsa_cross_pasid);
 
+/*
+ * The direction of a fault, from the public status: the device puts it in
+ * status bit 7 (uapi idxd.h DSA_COMP_STATUS_WRITE), not in byte 2, and
+ * hw_status is the code without it. A copy to an unmapped IOVA is a write
+ * fault, one from it a read fault; both alone and inside a batch.
+ */
+static int
+test_dsa_fault_direction(void)
+{
+	const uint64_t unmapped = 0x70000000;
+	struct pdk_dmadev_status st[4];
+	struct dsa_env e;
+
+	TEST_ASSERT_OK(dsa_env_setup(&e, 20, NULL));
+	TEST_ASSERT_OK(dsa_env_queues(&e, 1, 16));
+	TEST_ASSERT_OK(pdk_dmadev_start(e.dev_id));
+	/* alone: one op per submission */
+	TEST_ASSERT_EQ(pdk_dmadev_copy(e.dev_id, 0, e.iova[0], unmapped, 64,
+				       PDK_DMADEV_OP_SUBMIT), 0);
+	TEST_ASSERT_EQ(drain(e.dev_id, 0, 1, st), 0);
+	TEST_ASSERT_EQ(pdk_dmadev_copy(e.dev_id, 0, unmapped, e.iova[0], 64,
+				       PDK_DMADEV_OP_SUBMIT), 1);
+	TEST_ASSERT_EQ(drain(e.dev_id, 0, 1, st + 1), 0);
+	/* in one batch */
+	TEST_ASSERT_EQ(pdk_dmadev_copy(e.dev_id, 0, unmapped + 4096, e.iova[0], 64, 0), 2);
+	TEST_ASSERT_EQ(pdk_dmadev_fill(e.dev_id, 0, 0, unmapped + 8192, 64,
+				       PDK_DMADEV_OP_SUBMIT), 3);
+	TEST_ASSERT_EQ(drain(e.dev_id, 0, 2, st + 2), 0);
+	TEST_ASSERT_EQ(st[0].code, PDK_DMADEV_ST_PAGE_FAULT);
+	TEST_ASSERT_EQ(st[0].hw_status, PDK_IDXD_COMP_PAGE_FAULT_NOBOF);
+	TEST_ASSERT_EQ(st[0].fault_write, 1);
+	TEST_ASSERT_EQ(st[0].fault_addr, unmapped);
+	TEST_ASSERT_EQ(st[1].code, PDK_DMADEV_ST_PAGE_FAULT);
+	TEST_ASSERT_EQ(st[1].hw_status, PDK_IDXD_COMP_PAGE_FAULT_NOBOF);
+	TEST_ASSERT_EQ(st[1].fault_write, 0);
+	TEST_ASSERT_EQ(st[1].fault_addr, unmapped);
+	TEST_ASSERT_EQ(st[2].code, PDK_DMADEV_ST_PAGE_FAULT);
+	TEST_ASSERT_EQ(st[2].fault_write, 0);
+	TEST_ASSERT_EQ(st[2].fault_addr, unmapped + 4096);
+	TEST_ASSERT_EQ(st[3].code, PDK_DMADEV_ST_PAGE_FAULT);
+	TEST_ASSERT_EQ(st[3].hw_status, PDK_IDXD_COMP_PAGE_FAULT_NOBOF);
+	TEST_ASSERT_EQ(st[3].fault_write, 1);
+	TEST_ASSERT_EQ(st[3].fault_addr, unmapped + 8192);
+	/* the codes by the kernel's names (uapi enum dsa_completion_status) */
+	TEST_ASSERT(strcmp(pdk_dsa_status_name(st[0].hw_status), "PAGE_FAULT_NOBOF") == 0);
+	TEST_ASSERT(strcmp(pdk_dsa_status_name(0x83), "PAGE_FAULT_NOBOF") == 0);
+	TEST_ASSERT(strcmp(pdk_dsa_status_name(0x09), "DIF_ERR") == 0);
+	TEST_ASSERT(strcmp(pdk_dsa_status_name(0x0a), "unknown") == 0);
+	TEST_ASSERT(strcmp(pdk_dsa_status_name(0x18), "DESCLIST_ALIGN") == 0);
+	TEST_ASSERT(strcmp(pdk_dsa_status_name(0x22), "TRANSLATION_FAIL") == 0);
+	TEST_ASSERT(strcmp(pdk_dsa_status_name(0x23), "unknown") == 0);
+	TEST_ASSERT_OK(dsa_env_teardown(&e));
+	return TEST_SUCCESS;
+}
+PDK_TEST_REGISTER(sim_dsa_pmd_fault_direction, fast, test_dsa_fault_direction);
+
+/*
+ * The group flags the PMD writes, read back from the device through its
+ * dump: traffic class A = B = 1 on a DSA 1.0 and read buffers allowed =
+ * GRPCAP total_rdbufs, as the kernel writes them (drivers/dma/idxd/device.c
+ * idxd_groups_clear_state(), idxd_group_flags_setup()); PDK wrote 0.
+ */
+static int
+test_dsa_group_flags(void)
+{
+	char *text = NULL;
+	size_t len = 0;
+	struct dsa_env e;
+	FILE *f;
+
+	TEST_ASSERT_OK(dsa_env_setup(&e, 20, NULL));
+	TEST_ASSERT_OK(dsa_env_queues(&e, 1, 16));
+	TEST_ASSERT_OK(pdk_dmadev_start(e.dev_id));
+	f = open_memstream(&text, &len);
+	TEST_ASSERT(f != NULL);
+	TEST_ASSERT_OK(pdk_dmadev_dump(e.dev_id, f));
+	fclose(f);
+	TEST_ASSERT(strstr(text, "group 0: WQs 0x1, engines 0x1, flags 0x6000009 "
+			   "(TC-A 1, TC-B 1, read buffers allowed 96 of 96)") != NULL,
+		    "dump: %s", text);
+	free(text);
+	TEST_ASSERT_OK(dsa_env_teardown(&e));
+	return TEST_SUCCESS;
+}
+PDK_TEST_REGISTER(sim_dsa_pmd_group_flags, fast, test_dsa_group_flags);
+
+/* The device's dump into @p text (freed by the caller). */
+static int
+dump_text(int dev_id, char **text)
+{
+	size_t len = 0;
+	FILE *f = open_memstream(text, &len);
+	int rc;
+
+	if (f == NULL)
+		return -ENOMEM;
+	rc = pdk_dmadev_dump(dev_id, f);
+	fclose(f);
+	return rc;
+}
+
+/*
+ * One engine per group, the WQs round robin over the groups, as DPDK
+ * configures a DSA "to avoid reordering" (drivers/dma/idxd/idxd_pci.c
+ * init_pci_device()): 4 queues on the model's 4 engines get a group and an
+ * engine each; with engines=2, two groups of one engine and two WQs.
+ */
+static int
+test_dsa_groups(void)
+{
+	static const char *const four[] = {
+		"group 0: WQs 0x1, engines 0x1,", "group 1: WQs 0x2, engines 0x2,",
+		"group 2: WQs 0x4, engines 0x4,", "group 3: WQs 0x8, engines 0x8,",
+	};
+	char *text = NULL;
+	struct dsa_env e;
+	unsigned int i;
+
+	TEST_ASSERT_OK(dsa_env_setup(&e, 20, NULL));
+	TEST_ASSERT_OK(dsa_env_queues(&e, NQ, 64));
+	TEST_ASSERT_OK(pdk_dmadev_start(e.dev_id));
+	TEST_ASSERT_OK(dump_text(e.dev_id, &text));
+	for (i = 0; i < 4; i++)
+		TEST_ASSERT(strstr(text, four[i]) != NULL, "no '%s' in: %s", four[i], text);
+	free(text);
+	text = NULL;
+	for (i = 0; i < NQ; i++) {
+		memset(e.buf[i], (int)i + 1, 4096);
+		TEST_ASSERT(pdk_dmadev_copy(e.dev_id, (uint16_t)i, e.iova[i], e.iova[i] + 8192,
+					    4096, PDK_DMADEV_OP_SUBMIT) >= 0);
+	}
+	for (i = 0; i < NQ; i++) {
+		struct pdk_dmadev_status st;
+
+		TEST_ASSERT_EQ(drain(e.dev_id, (uint16_t)i, 1, &st), 1);
+		TEST_ASSERT_EQ(e.buf[i][8192 + 4095], i + 1);
+	}
+	TEST_ASSERT_OK(dsa_env_teardown(&e));
+
+	TEST_ASSERT_OK(dsa_env_setup(&e, 20, "0000:6a:01.0,engines=2"));
+	TEST_ASSERT_OK(dsa_env_queues(&e, NQ, 64));
+	TEST_ASSERT_OK(pdk_dmadev_start(e.dev_id));
+	TEST_ASSERT_OK(dump_text(e.dev_id, &text));
+	TEST_ASSERT(strstr(text, "group 0: WQs 0x5, engines 0x1,") != NULL, "%s", text);
+	TEST_ASSERT(strstr(text, "group 1: WQs 0xa, engines 0x2,") != NULL, "%s", text);
+	TEST_ASSERT(strstr(text, "group 2:") == NULL, "%s", text);
+	free(text);
+	TEST_ASSERT_OK(dsa_env_teardown(&e));
+	return TEST_SUCCESS;
+}
+PDK_TEST_REGISTER(sim_dsa_pmd_groups, fast, test_dsa_groups);
+
+/*
+ * DSA's fence orders within a batch only (uapi idxd.h IDXD_OP_FLAG_FENCE),
+ * so a fenced op that opens a new submission while earlier ones run is held
+ * by the driver until they have finished: the model never accepts it while
+ * the batch is queued or running (busy_accepted stays 0), and the fenced
+ * copy reads what the batch wrote. (The old driver sent it at once: the
+ * model then counted it busy unless the 512 KiB batch was already done.)
+ */
+static int
+test_dsa_fence_across_submissions(void)
+{
+	struct pdk_sim_fn *fn;
+	struct pdk_sim_dsa_stats ds;
+	struct pdk_dmadev_status st[16];
+	struct dsa_env e;
+	unsigned int i;
+
+	TEST_ASSERT_OK(dsa_env_setup(&e, 20, NULL));
+	TEST_ASSERT_OK(dsa_env_queues(&e, 1, 16));
+	fn = pdk_sim_fn_find(e.sim, DSA_ADDR);
+	TEST_ASSERT(fn != NULL);
+	TEST_ASSERT_OK(pdk_dmadev_start(e.dev_id));
+	memset(e.buf[0], 0x3c, 512 << 10);
+	/* one batch of 8 copies of 64 KiB, the last of them to [512K, 576K) */
+	for (i = 0; i < 8; i++)
+		TEST_ASSERT_EQ(pdk_dmadev_copy(e.dev_id, 0, e.iova[0] + ((uint64_t)i << 16),
+					       e.iova[0] + (512u << 10) + ((uint64_t)i << 16),
+					       64 << 10, i == 7 ? PDK_DMADEV_OP_SUBMIT : 0),
+			       (int)i);
+	/* a fenced copy of what the batch writes, in a submission of its own */
+	TEST_ASSERT_EQ(pdk_dmadev_copy(e.dev_id, 0, e.iova[0] + (512u << 10) + (7u << 16),
+				       e.iova[0] + (900u << 10), 64 << 10,
+				       PDK_DMADEV_OP_FENCE | PDK_DMADEV_OP_SUBMIT), 8);
+	TEST_ASSERT_EQ(drain(e.dev_id, 0, 9, st), 9);
+	TEST_ASSERT_OK(pdk_sim_fn_dsa_stats(fn, &ds));
+	TEST_ASSERT_EQ(ds.submitted, 2);
+	TEST_ASSERT_EQ(ds.busy_accepted, 0);
+	TEST_ASSERT(e.buf[0][900u << 10] == 0x3c && e.buf[0][(900u << 10) + 65535] == 0x3c);
+	TEST_ASSERT_OK(dsa_env_teardown(&e));
+	return TEST_SUCCESS;
+}
+PDK_TEST_REGISTER(sim_dsa_pmd_fence_across_submissions, fast, test_dsa_fence_across_submissions);
+
+/*
+ * On a DSA 2.0 (the model's PDK_SIM_MODEL_DSA2: 8086:11fb, 64-byte WQCFG,
+ * op_config reset to nothing allowed) the driver writes op_config from
+ * OPCAP, as the kernel does (drivers/dma/idxd/device.c
+ * idxd_wq_config_write()): copies, fills and batches run. PDK wrote dwords
+ * 0-3 only, and every descriptor failed with BAD_OPCODE.
+ */
+static int
+test_dsa2_traffic(void)
+{
+	struct pdk_dmadev_status st[4];
+	struct dsa_env e;
+	unsigned int i;
+
+	TEST_ASSERT_OK(dsa_env_setup_model(&e, PDK_SIM_MODEL_DSA2, 20, NULL, 0));
+	TEST_ASSERT_OK(dsa_env_queues(&e, 2, 16));
+	TEST_ASSERT_OK(pdk_dmadev_start(e.dev_id));
+	memset(e.buf[0], 0x2d, 4096);
+	TEST_ASSERT_EQ(pdk_dmadev_copy(e.dev_id, 0, e.iova[0], e.iova[0] + 8192, 4096,
+				       PDK_DMADEV_OP_SUBMIT), 0);
+	TEST_ASSERT_EQ(drain(e.dev_id, 0, 1, st), 1);
+	for (i = 0; i < 3; i++)
+		TEST_ASSERT(pdk_dmadev_fill(e.dev_id, 1, 0x0101010101010101ull * (i + 1),
+					    e.iova[1] + 4096 * i, 4096,
+					    i == 2 ? PDK_DMADEV_OP_SUBMIT : 0) >= 0);
+	TEST_ASSERT_EQ(drain(e.dev_id, 1, 3, st), 3);
+	TEST_ASSERT_EQ(e.buf[0][8192 + 4095], 0x2d);
+	TEST_ASSERT_EQ(e.buf[1][2 * 4096 + 17], 3);
+	TEST_ASSERT_OK(dsa_env_teardown(&e));
+	return TEST_SUCCESS;
+}
+PDK_TEST_REGISTER(sim_dsa2_pmd_traffic, fast, test_dsa2_traffic);
+
+/*
+ * A halted device (GENSTS state 3, the reset it needs in bits 3:2:
+ * registers.h union gensts_reg, enum idxd_device_reset_type) takes no
+ * command, as the kernel refuses them (device.c idxd_cmd_exec()): stop
+ * fails once, naming the reset; the dump says it; probe of a device that
+ * needs a platform reset is refused, one that needs an FLR is recovered by
+ * probe's VFIO reset. The model halts by injection (pdk_sim_fn_dsa_halt()).
+ */
+static int
+test_dsa_halted(void)
+{
+	struct pdk_sim_config scfg = { .no_default_devices = true };
+	struct pdk_sim_fn_config fcfg = {
+		.pci_addr = DSA_ADDR, .model = PDK_SIM_MODEL_DSA, .pasid_bits = 20,
+	};
+	struct pdk_dmadev_status st;
+	struct pdk_sim_fn *fn;
+	char *text = NULL;
+	struct dsa_env e;
+
+	/* halted while started: FLR needed */
+	TEST_ASSERT_OK(dsa_env_setup(&e, 20, NULL));
+	TEST_ASSERT_OK(dsa_env_queues(&e, 1, 16));
+	TEST_ASSERT_OK(pdk_dmadev_start(e.dev_id));
+	fn = pdk_sim_fn_find(e.sim, DSA_ADDR);
+	TEST_ASSERT_OK(pdk_sim_fn_dsa_halt(fn, PDK_IDXD_RESET_FLR));
+	TEST_ASSERT_OK(dump_text(e.dev_id, &text));
+	TEST_ASSERT(strstr(text, "GENSTS 0x00000007 (halted)") != NULL, "%s", text);
+	TEST_ASSERT(strstr(text, "halted: the device needs a function level reset") != NULL,
+		    "%s", text);
+	free(text);
+	/* a descriptor to a halted device is dropped: nothing completes */
+	TEST_ASSERT(pdk_dmadev_copy(e.dev_id, 0, e.iova[0], e.iova[0] + 4096, 64,
+				    PDK_DMADEV_OP_SUBMIT) >= 0);
+	TEST_ASSERT_EQ(pdk_dmadev_completed_status(e.dev_id, 0, 1, NULL, &st), 0);
+	test_log_capture_start();
+	TEST_ASSERT_RC(pdk_dmadev_stop(e.dev_id), -EIO);
+	TEST_ASSERT_LOGGED_ONCE("stop: DISABLE_DEVICE not sent: the device is halted (GENSTS 0x00000007), it needs a function level reset");
+	test_log_capture_stop();
+	TEST_ASSERT_OK(dsa_env_teardown(&e));
+
+	/* a software reset needed */
+	TEST_ASSERT_OK(dsa_env_setup(&e, 20, NULL));
+	TEST_ASSERT_OK(dsa_env_queues(&e, 1, 16));
+	TEST_ASSERT_OK(pdk_dmadev_start(e.dev_id));
+	TEST_ASSERT_OK(pdk_sim_fn_dsa_halt(pdk_sim_fn_find(e.sim, DSA_ADDR), PDK_IDXD_RESET_SOFTWARE));
+	test_log_capture_start();
+	TEST_ASSERT_RC(pdk_dmadev_stop(e.dev_id), -EIO);
+	TEST_ASSERT_LOGGED_ONCE("it needs a software reset (RESET DEVICE)");
+	test_log_capture_stop();
+	TEST_ASSERT_OK(dsa_env_teardown(&e));
+
+	/* halted before probe, needing a warm reset: probe refuses, naming it */
+	memset(&e, 0, sizeof(e));
+	TEST_ASSERT_OK(pdk_sim_create(&scfg, &e.sim));
+	TEST_ASSERT_OK(pdk_sim_fn_add(e.sim, &fcfg, &fn));
+	TEST_ASSERT_OK(pdk_sim_fn_dsa_halt(fn, PDK_IDXD_RESET_WARM));
+	TEST_ASSERT_OK(pdk_iommufd_open(pdk_sim_sys(e.sim), &e.ictx));
+	TEST_ASSERT_OK(pdk_bus_create(e.ictx, &e.bus));
+	TEST_ASSERT(pdk_bus_scan(e.bus) >= 0);
+	test_log_capture_start();
+	TEST_ASSERT(pdk_bus_probe(e.bus) <= 0);
+	TEST_ASSERT_LOGGED("RESET_DEVICE not sent: the device is halted (GENSTS 0x0000000b), it needs a warm platform reset");
+	TEST_ASSERT(pdk_dmadev_get_dev_id(DSA_ADDR) < 0);
+	test_log_capture_stop();
+	TEST_ASSERT_OK(dsa_env_teardown(&e));
+
+	/* halted before probe, needing an FLR: probe's VFIO reset recovers it */
+	memset(&e, 0, sizeof(e));
+	TEST_ASSERT_OK(pdk_sim_create(&scfg, &e.sim));
+	TEST_ASSERT_OK(pdk_sim_fn_add(e.sim, &fcfg, &fn));
+	TEST_ASSERT_OK(pdk_sim_fn_dsa_halt(fn, PDK_IDXD_RESET_FLR));
+	TEST_ASSERT_OK(pdk_iommufd_open(pdk_sim_sys(e.sim), &e.ictx));
+	TEST_ASSERT_OK(pdk_bus_create(e.ictx, &e.bus));
+	TEST_ASSERT(pdk_bus_scan(e.bus) >= 0);
+	TEST_ASSERT_EQ(pdk_bus_probe(e.bus), 1);
+	e.dev_id = pdk_dmadev_get_dev_id(DSA_ADDR);
+	TEST_ASSERT(e.dev_id >= 0);
+	TEST_ASSERT_OK(dsa_env_queues(&e, 1, 16));
+	TEST_ASSERT_OK(pdk_dmadev_start(e.dev_id));
+	TEST_ASSERT(pdk_dmadev_copy(e.dev_id, 0, e.iova[0], e.iova[0] + 4096, 64,
+				    PDK_DMADEV_OP_SUBMIT) >= 0);
+	TEST_ASSERT_EQ(drain(e.dev_id, 0, 1, &st), 1);
+	TEST_ASSERT_OK(dsa_env_teardown(&e));
+	return TEST_SUCCESS;
+}
+PDK_TEST_REGISTER(sim_dsa_pmd_halted, fast, test_dsa_halted);
+
+/*
+ * Completion records as DPDK and the VFIO selftest ask for them: ops of a
+ * batch carry CRAV without RCR (a record only on failure), the batch and a
+ * lone op RCR (DPDK idxd_common.c __idxd_write_desc(), __submit()); copies
+ * and fills carry CC where GENCAP offers it (idxd_enqueue_copy()). A batch
+ * of 8 good copies costs the device one record, not 9.
+ */
+static int
+test_dsa_records(void)
+{
+	struct pdk_sim_dsa_stats ds0, ds1;
+	struct pdk_dmadev_status st[8];
+	struct pdk_sim_fn *fn;
+	char *text = NULL;
+	struct dsa_env e;
+	unsigned int i;
+
+	TEST_ASSERT_OK(dsa_env_setup(&e, 20, NULL));
+	TEST_ASSERT_OK(dsa_env_queues(&e, 1, 16));
+	fn = pdk_sim_fn_find(e.sim, DSA_ADDR);
+	TEST_ASSERT_OK(pdk_dmadev_start(e.dev_id));
+	TEST_ASSERT_OK(dump_text(e.dev_id, &text));
+	TEST_ASSERT(strstr(text, "op flags 0x104,") != NULL, "%s", text);	/* CRAV | CC */
+	free(text);
+	TEST_ASSERT_OK(pdk_sim_fn_dsa_stats(fn, &ds0));
+	for (i = 0; i < 8; i++)
+		TEST_ASSERT(pdk_dmadev_copy(e.dev_id, 0, e.iova[0], e.iova[0] + 8192 * (i + 1),
+					    4096, i == 7 ? PDK_DMADEV_OP_SUBMIT : 0) >= 0);
+	TEST_ASSERT_EQ(drain(e.dev_id, 0, 8, st), 8);
+	for (i = 0; i < 8; i++) {
+		TEST_ASSERT_EQ(st[i].hw_status, PDK_IDXD_COMP_SUCCESS);
+		TEST_ASSERT_EQ(st[i].bytes_done, 4096);
+	}
+	TEST_ASSERT_OK(pdk_sim_fn_dsa_stats(fn, &ds1));
+	TEST_ASSERT_EQ(ds1.records - ds0.records, 1);
+	/* alone: its own record */
+	TEST_ASSERT(pdk_dmadev_copy(e.dev_id, 0, e.iova[0], e.iova[0] + 4096, 64,
+				    PDK_DMADEV_OP_SUBMIT) >= 0);
+	TEST_ASSERT_EQ(drain(e.dev_id, 0, 1, st), 1);
+	TEST_ASSERT_OK(pdk_sim_fn_dsa_stats(fn, &ds0));
+	TEST_ASSERT_EQ(ds0.records - ds1.records, 1);
+	/* a failure in a batch still has its record: one for it, one for the batch */
+	TEST_ASSERT(pdk_dmadev_copy(e.dev_id, 0, e.iova[0], e.iova[0] + 4096, 64, 0) >= 0);
+	TEST_ASSERT(pdk_dmadev_copy(e.dev_id, 0, e.iova[0], 0x70000000, 64, 0) >= 0);
+	TEST_ASSERT(pdk_dmadev_copy(e.dev_id, 0, e.iova[0], e.iova[0] + 4096, 64,
+				    PDK_DMADEV_OP_SUBMIT) >= 0);
+	TEST_ASSERT_EQ(drain(e.dev_id, 0, 3, st), 2);
+	TEST_ASSERT_EQ(st[0].code, PDK_DMADEV_ST_SUCCESS);
+	TEST_ASSERT_EQ(st[1].code, PDK_DMADEV_ST_PAGE_FAULT);
+	TEST_ASSERT_EQ(st[2].code, PDK_DMADEV_ST_SUCCESS);	/* ran: no fence */
+	TEST_ASSERT_OK(pdk_sim_fn_dsa_stats(fn, &ds1));
+	TEST_ASSERT_EQ(ds1.records - ds0.records, 2);
+	TEST_ASSERT_OK(dsa_env_teardown(&e));
+	return TEST_SUCCESS;
+}
+PDK_TEST_REGISTER(sim_dsa_pmd_records, fast, test_dsa_records);
+
+/*
+ * A copy that faults part way reports the bytes the device moved before
+ * the fault (the record's bytes_completed, uapi idxd.h) and the address:
+ * 8 KiB to a page mapped just below an unmapped one.
+ */
+static int
+test_dsa_partial(void)
+{
+	const uint64_t page_iova = 0x6ffff000;	/* 0x70000000 is not mapped */
+	struct pdk_dmadev_status st;
+	struct dsa_env e;
+	uint8_t *page;
+
+	TEST_ASSERT_OK(dsa_env_setup(&e, 20, NULL));
+	TEST_ASSERT_OK(dsa_env_queues(&e, 1, 16));
+	page = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	TEST_ASSERT(page != MAP_FAILED);
+	TEST_ASSERT_OK(pdk_dma_map_iova(e.as[0], page, 4096, page_iova,
+					PDK_IOMMUFD_READ | PDK_IOMMUFD_WRITE));
+	TEST_ASSERT_OK(pdk_dmadev_start(e.dev_id));
+	memset(e.buf[0], 0x71, 8192);
+	TEST_ASSERT(pdk_dmadev_copy(e.dev_id, 0, e.iova[0], page_iova, 8192,
+				    PDK_DMADEV_OP_SUBMIT) >= 0);
+	TEST_ASSERT_EQ(drain(e.dev_id, 0, 1, &st), 0);
+	TEST_ASSERT_EQ(st.code, PDK_DMADEV_ST_PAGE_FAULT);
+	TEST_ASSERT_EQ(st.fault_write, 1);
+	TEST_ASSERT_EQ(st.fault_addr, page_iova + 4096);
+	TEST_ASSERT_EQ(st.bytes_done, 4096);
+	TEST_ASSERT(page[0] == 0x71 && page[4095] == 0x71);
+	TEST_ASSERT_OK(pdk_dmadev_stop(e.dev_id));
+	TEST_ASSERT_OK(pdk_dma_unmap(e.as[0], page));
+	munmap(page, 4096);
+	TEST_ASSERT_OK(dsa_env_teardown(&e));
+	return TEST_SUCCESS;
+}
+PDK_TEST_REGISTER(sim_dsa_pmd_partial_fault, fast, test_dsa_partial);
+
 /* Fills and copies in bursts across the ring's wrap; capacity is exact. */
 static int
 test_dsa_fill_wrap(void)
@@ -645,7 +1062,13 @@ test_dsa_fence_after_fault(void)
 	TEST_ASSERT_EQ(st[0].fault_addr, unmapped);
 	TEST_ASSERT_EQ(st[1].code, PDK_DMADEV_ST_NOT_ATTEMPTED);
 	TEST_ASSERT_EQ(st[1].hw_status, PDK_IDXD_COMP_BATCH_FAIL);
+	/* nothing done, no fault of their own: not the batch record's count (1 ran) */
+	TEST_ASSERT_EQ(st[1].bytes_done, 0);
+	TEST_ASSERT_EQ(st[1].fault_addr, 0);
+	TEST_ASSERT_EQ(st[1].fault_write, 0);
 	TEST_ASSERT_EQ(st[2].code, PDK_DMADEV_ST_NOT_ATTEMPTED);
+	TEST_ASSERT_EQ(st[2].bytes_done, 0);
+	TEST_ASSERT_EQ(st[2].fault_addr, 0);
 	TEST_ASSERT_EQ(e.buf[0][8192], 0x77);	/* neither the copy nor the fill ran */
 	TEST_ASSERT_OK(pdk_dmadev_stats_get(e.dev_id, 0, &s));
 	TEST_ASSERT_EQ(s.completed, 3);

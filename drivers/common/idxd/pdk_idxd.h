@@ -83,6 +83,8 @@ extern "C" {
 #define PDK_IDXD_GENCAP_OVERLAP_COPY	(UINT64_C(1) << 1)	/**< memmove may overlap */
 #define PDK_IDXD_GENCAP_MAX_XFER_SHIFT	16	/**< 5 bits: log2 of the max transfer */
 #define PDK_IDXD_GENCAP_MAX_BATCH_SHIFT	21	/**< 4 bits: log2 of the max batch */
+#define PDK_IDXD_GENCAP_CACHE_CTRL_MEM	(UINT64_C(1) << 2)	/**< cache control, memory */
+#define PDK_IDXD_GENCAP_CACHE_CTRL_CACHE (UINT64_C(1) << 3)	/**< flag CC: write to cache */
 #define PDK_IDXD_GENCAP_CMD_CAP		(UINT64_C(1) << 4)	/**< CMDCAP is valid */
 #define PDK_IDXD_GENCAP_CONFIG_EN	(UINT64_C(1) << 31)	/**< WQ/group config writable */
 
@@ -92,9 +94,20 @@ extern "C" {
 #define PDK_IDXD_WQCAP_WQCFG_SIZE_SHIFT	24	/**< 4 bits: WQCFG is 32 << n bytes */
 #define PDK_IDXD_WQCAP_SHARED		(UINT64_C(1) << 48)	/**< shared WQs supported */
 #define PDK_IDXD_WQCAP_DEDICATED	(UINT64_C(1) << 49)	/**< dedicated WQs supported */
+#define PDK_IDXD_WQCAP_ATS		(UINT64_C(1) << 50)	/**< WQCFG wq_ats_disable exists */
+#define PDK_IDXD_WQCAP_PRIORITY		(UINT64_C(1) << 51)	/**< WQ priority */
+#define PDK_IDXD_WQCAP_OCCUPANCY	(UINT64_C(1) << 52)	/**< WQ occupancy */
+#define PDK_IDXD_WQCAP_OCCUPANCY_INT	(UINT64_C(1) << 53)	/**< occupancy interrupt */
+/** WQCFG bytes 32-63 (op_config) say which opcodes a WQ accepts (DSA 2.0). */
+#define PDK_IDXD_WQCAP_OP_CONFIG	(UINT64_C(1) << 54)
+#define PDK_IDXD_WQCAP_PRS		(UINT64_C(1) << 55)	/**< WQCFG wq_prs_disable exists */
 
-/* GRPCAP / ENGCAP fields */
+/* GRPCAP / ENGCAP fields (union group_cap_reg, union engine_cap_reg) */
 #define PDK_IDXD_GRPCAP_NUM_GROUPS_SHIFT 0	/**< 8 bits */
+#define PDK_IDXD_GRPCAP_TOTAL_RDBUFS_SHIFT 8	/**< 8 bits: read buffers (formerly tokens) */
+#define PDK_IDXD_GRPCAP_RDBUF_CTRL	(UINT64_C(1) << 16)	/**< read buffer control */
+#define PDK_IDXD_GRPCAP_RDBUF_LIMIT	(UINT64_C(1) << 17)	/**< GENCFG rdbuf_limit */
+#define PDK_IDXD_GRPCAP_PROGRESS_LIMIT	(UINT64_C(1) << 18)	/**< progress limits */
 #define PDK_IDXD_ENGCAP_NUM_ENGINES_SHIFT 0	/**< 8 bits */
 
 /* OFFSETS fields, first u64 (union offsets_reg), each in 0x100-byte units */
@@ -110,6 +123,7 @@ extern "C" {
 /* INTCAUSE bits (registers.h IDXD_INTC_*), write 1 to clear */
 #define PDK_IDXD_INTC_ERR		0x01u	/**< a software error was recorded */
 #define PDK_IDXD_INTC_CMD		0x02u	/**< a command with int_req completed */
+#define PDK_IDXD_INTC_HALT_STATE	0x10u	/**< the device entered the halt state */
 
 /* GENSTS (union gensts_reg): device state in bits 1:0 */
 #define PDK_IDXD_GENSTS_STATE_MASK	0x3u	/**< the state field */
@@ -117,6 +131,12 @@ extern "C" {
 #define PDK_IDXD_STATE_ENABLED		1u	/**< device enabled */
 #define PDK_IDXD_STATE_DRAIN		2u	/**< device draining */
 #define PDK_IDXD_STATE_HALT		3u	/**< device halted (an error, see SWERR) */
+/** GENSTS bits 3:2: what reset a halted device needs (enum idxd_device_reset_type). */
+#define PDK_IDXD_GENSTS_RESET_TYPE_SHIFT 2
+#define PDK_IDXD_RESET_SOFTWARE		0u	/**< RESET DEVICE (the kernel resets and re-enables) */
+#define PDK_IDXD_RESET_FLR		1u	/**< a function level reset */
+#define PDK_IDXD_RESET_WARM		2u	/**< a warm platform reset */
+#define PDK_IDXD_RESET_COLD		3u	/**< a cold platform reset */
 
 /* CMD (union idxd_command_reg): operand 19:0, command 24:20, int_req 31 */
 #define PDK_IDXD_CMD_OPERAND_MASK	0xfffffu	/**< the operand field */
@@ -152,7 +172,7 @@ enum pdk_idxd_cmd {
 #define PDK_IDXD_CMDSTS_ACTIVE		(1u << 31)	/**< a command is running */
 #define PDK_IDXD_CMDSTS_ERR_MASK	0xffu	/**< the error field (enum pdk_idxd_cmdsts_err) */
 
-/** Command status error codes (enum idxd_cmdsts_err), the subset PDK names. */
+/** Command status error codes: every one registers.h enum idxd_cmdsts_err names. */
 enum pdk_idxd_cmdsts_err {
 	PDK_IDXD_CMDSTS_SUCCESS = 0x00,
 	PDK_IDXD_CMDSTS_INVAL_CMD = 0x01,
@@ -164,9 +184,13 @@ enum pdk_idxd_cmdsts_err {
 	PDK_IDXD_CMDSTS_ERR_PASID_INVAL = 0x13,
 	PDK_IDXD_CMDSTS_ERR_WQ_SIZE_ERANGE = 0x14,
 	PDK_IDXD_CMDSTS_ERR_GRP_CONFIG = 0x15,
+	PDK_IDXD_CMDSTS_ERR_GRP_CONFIG2 = 0x16,
+	PDK_IDXD_CMDSTS_ERR_GRP_CONFIG3 = 0x17,
+	PDK_IDXD_CMDSTS_ERR_GRP_CONFIG4 = 0x18,
 	PDK_IDXD_CMDSTS_ERR_DEV_NOTEN = 0x20,
 	PDK_IDXD_CMDSTS_ERR_WQ_ENABLED = 0x21,
 	PDK_IDXD_CMDSTS_ERR_WQ_SIZE = 0x22,
+	PDK_IDXD_CMDSTS_ERR_WQ_PRIOR = 0x23,
 	PDK_IDXD_CMDSTS_ERR_WQ_MODE = 0x24,
 	PDK_IDXD_CMDSTS_ERR_BOF_EN = 0x25,	/**< WQCFG bof without GENCAP support */
 	PDK_IDXD_CMDSTS_ERR_PASID_EN = 0x26,
@@ -174,6 +198,8 @@ enum pdk_idxd_cmdsts_err {
 	PDK_IDXD_CMDSTS_ERR_MAX_XFER_SIZE = 0x28,
 	PDK_IDXD_CMDSTS_ERR_DIS_DEV_EN = 0x31,
 	PDK_IDXD_CMDSTS_ERR_DEV_NOT_EN = 0x32,
+	PDK_IDXD_CMDSTS_ERR_INVAL_INT_IDX = 0x41,
+	PDK_IDXD_CMDSTS_ERR_NO_HANDLE = 0x42,
 };
 
 /* SWERR (union sw_err_reg), first u64; VALID and OVERFLOW are write-1-to-clear */
@@ -197,8 +223,21 @@ enum pdk_idxd_cmdsts_err {
 #define PDK_IDXD_GRPCFG_ENGINES(g)	((g) * PDK_IDXD_GRPCFG_SIZE + 32u)	/**< u64 engine bitmap */
 #define PDK_IDXD_GRPCFG_FLAGS(g)	((g) * PDK_IDXD_GRPCFG_SIZE + 40u)	/**< u64 flags */
 
+/* GRPCFG flags (registers.h union group_flags) */
+#define PDK_IDXD_GRPFLAGS_TC_A_SHIFT	0	/**< 3 bits: traffic class A */
+#define PDK_IDXD_GRPFLAGS_TC_B_SHIFT	3	/**< 3 bits: traffic class B */
+#define PDK_IDXD_GRPFLAGS_USE_RDBUF_LIMIT (UINT64_C(1) << 7)	/**< obey GENCFG rdbuf_limit */
+#define PDK_IDXD_GRPFLAGS_RDBUFS_RESERVED_SHIFT 8	/**< 8 bits */
+#define PDK_IDXD_GRPFLAGS_RDBUFS_ALLOWED_SHIFT 20	/**< 8 bits */
+#define PDK_IDXD_GRPFLAGS_DESC_PROGRESS_SHIFT 32	/**< 2 bits */
+#define PDK_IDXD_GRPFLAGS_BATCH_PROGRESS_SHIFT 36	/**< 2 bits */
+/** The bits union group_flags defines; the others are reserved. */
+#define PDK_IDXD_GRPFLAGS_DEFINED	UINT64_C(0x330ff0ffbf)
+
 /* ---- WQCFG table: (32 << WQCAP.wqcfg_size) bytes per WQ (union wqcfg) ---- */
 #define PDK_IDXD_WQCFG_MIN_SIZE		32u	/**< bytes per WQ when WQCAP.wqcfg_size is 0 */
+/** The largest WQCFG the kernel knows (registers.h union wqcfg: 16 dwords). */
+#define PDK_IDXD_WQCFG_MAX_SIZE		64u
 #define PDK_IDXD_WQCFG_SIZE_DW		0	/**< dword 0: wq_size 15:0 */
 #define PDK_IDXD_WQCFG_THRESH_DW	1	/**< dword 1: wq_thresh 15:0 */
 #define PDK_IDXD_WQCFG_MODE_DW		2	/**< dword 2: mode, bof, priority, PASID */
@@ -216,6 +255,8 @@ enum pdk_idxd_cmdsts_err {
 #define PDK_IDXD_WQCFG_STATE_SHIFT	30	/**< position of wq_state in dword 6 */
 #define PDK_IDXD_WQ_STATE_DISABLED	0u	/**< WQ disabled */
 #define PDK_IDXD_WQ_STATE_ENABLED	1u	/**< WQ enabled */
+/** Dwords 8-15 (bytes 32-63): op_config, bit n = opcode n allowed (WQCAP op_config). */
+#define PDK_IDXD_WQCFG_OP_CONFIG_DW	8
 /** Byte offset of dword @p dw of WQ @p wq's WQCFG, relative to the table. */
 #define PDK_IDXD_WQCFG(wq, wqcfg_size, dw) ((wq) * (wqcfg_size) + 4u * (dw))
 
@@ -263,18 +304,28 @@ struct pdk_idxd_desc {
 
 /** A completion record, 32 bytes, 32-byte aligned (struct dsa_completion_record). */
 struct pdk_idxd_completion {
-	volatile uint8_t status;	/**< PDK_IDXD_COMP_*; 0 until the device writes it */
-	uint8_t result;			/**< the operation's result (compare and the like) */
-	uint8_t fault_info;		/**< bit 0: the fault was on a write */
-	uint8_t rsvd;			/**< reserved */
+	/**
+	 * Bits 6:0 the status code (PDK_IDXD_COMP_*, PDK_IDXD_COMP_STATUS_MASK),
+	 * bit 7 the direction of a fault (PDK_IDXD_COMP_STATUS_WRITE); 0 until
+	 * the device writes it.
+	 */
+	volatile uint8_t status;
+	uint8_t result;			/**< the operation's result (compare; memmove: direction) */
+	uint16_t rsvd;			/**< reserved (uapi idxd.h defines no bits here) */
 	uint32_t bytes_completed;	/**< bytes done before a fault; descriptors of a batch */
 	uint64_t fault_addr;		/**< the address that faulted */
 	uint64_t invalid_flags;		/**< the flags refused (status INVALID_FLAGS) */
 	uint64_t rsvd2;			/**< reserved */
 } __attribute__((packed, aligned(32)));
 
-#define PDK_IDXD_COMP_STATUS_MASK	0x7fu	/**< the status code of a completion record */
-#define PDK_IDXD_FAULT_INFO_WRITE	0x01u	/**< fault_info: the fault was on a write */
+/** The status code in a record's status byte (uapi idxd.h DSA_COMP_STATUS_MASK). */
+#define PDK_IDXD_COMP_STATUS_MASK	0x7fu
+/**
+ * Status bit 7: the access that faulted was a write, else a read (uapi
+ * idxd.h DSA_COMP_STATUS_WRITE; the kernel's drivers/dma/idxd/irq.c reads
+ * the direction of a fault from it). Bytes 2-3 of the record are reserved.
+ */
+#define PDK_IDXD_COMP_STATUS_WRITE	0x80u
 
 /** Completion status codes (enum dsa_completion_status), the subset PDK names. */
 enum pdk_idxd_comp_status {

@@ -4,8 +4,8 @@
 
 /*
  * Probe, remove and the control path of a DSA. The device is configured as
- * one group holding every set-up WQ and the engines the user allows; each
- * WQ is dedicated, with WQ PASID enable set and its queue's PASID. Start
+ * one group per allowed engine, each with one engine and its share of the
+ * set-up WQs (dsa_config_write()); each WQ is dedicated, with WQ PASID enable set and its queue's PASID. Start
  * writes that configuration and enables the device and the WQs; stop
  * disables them again (the device drains in-flight work first).
  */
@@ -89,19 +89,45 @@ dsa_queue_info(void *priv, uint16_t qid, struct pdk_dmadev_queue_info *info)
 	return 0;
 }
 
-/* Group 0: every set-up WQ and the allowed engines; the others empty. */
+/*
+ * The groups the driver uses: one engine in each, as DPDK does "to avoid
+ * reordering" (drivers/dma/idxd/idxd_pci.c init_pci_device(): as many
+ * groups as engines, engine i in group i). Issue 11 also quotes the kernel
+ * saying DSA "can complete submissions out of order, especially if configured
+ * with a work queue sharing multiple DMA engines"; we did not find that
+ * sentence again in drivers/dma/idxd, so DPDK is the source named here.
+ */
+static unsigned int
+dsa_groups_used(const struct dsa_dev *dev)
+{
+	return dev->engines < dev->caps.num_groups ? dev->engines : dev->caps.num_groups;
+}
+
+/* The group of WQ @p wq: round robin over the used groups (DPDK's WQ i -> group i % n). */
+static unsigned int
+dsa_wq_group(const struct dsa_dev *dev, uint16_t wq)
+{
+	return wq % dsa_groups_used(dev);
+}
+
+/*
+ * Engine g and the set-up WQs of group g in each used group g, with the
+ * kernel's flags; the other groups empty. With no more queues than groups
+ * (4 on the model) every WQ has a group and an engine of its own.
+ */
 static int
 dsa_config_write(struct dsa_dev *dev)
 {
 	const struct dsa_caps *c = &dev->caps;
-	uint64_t wqs = 0;
+	unsigned int ngroups = dsa_groups_used(dev);
+	uint64_t wqs[256] = { 0 };	/* per group (GRPCAP has 8 bits): its wqs[0] */
 	unsigned int g, i;
 	uint16_t q;
 	int rc = 0;
 
 	for (q = 0; q < c->num_wqs && rc == 0; q++) {
 		if (q < PDK_DMADEV_MAX_QUEUES && dev->queues[q].set_up) {
-			wqs |= UINT64_C(1) << q;
+			wqs[dsa_wq_group(dev, q)] |= UINT64_C(1) << q;
 			rc = dsa_queue_config_write(&dev->queues[q]);
 		} else {
 			rc = dsa_wr32(dev, dsa_wqcfg_reg(dev, q, PDK_IDXD_WQCFG_SIZE_DW), 0);
@@ -110,12 +136,13 @@ dsa_config_write(struct dsa_dev *dev)
 	for (g = 0; g < c->num_groups && rc == 0; g++) {
 		for (i = 0; i < 4 && rc == 0; i++)
 			rc = dsa_wr64(dev, c->grpcfg_off + PDK_IDXD_GRPCFG_WQS(g, i),
-				      g == 0 && i == 0 ? wqs : 0);
+				      g < ngroups && i == 0 ? wqs[g] : 0);
 		if (rc == 0)
 			rc = dsa_wr64(dev, c->grpcfg_off + PDK_IDXD_GRPCFG_ENGINES(g),
-				      g == 0 ? (UINT64_C(1) << dev->engines) - 1 : 0);
+				      g < ngroups ? UINT64_C(1) << g : 0);
 		if (rc == 0)
-			rc = dsa_wr64(dev, c->grpcfg_off + PDK_IDXD_GRPCFG_FLAGS(g), 0);
+			rc = dsa_wr64(dev, c->grpcfg_off + PDK_IDXD_GRPCFG_FLAGS(g),
+				      dsa_group_flags(c));
 	}
 	return rc;
 }
@@ -124,7 +151,12 @@ static int
 dsa_disable(struct dsa_dev *dev)
 {
 	uint16_t q;
-	int rc = 0, r;
+	int rc, r;
+
+	/* a halted device takes none of the commands below: say so once */
+	rc = dsa_check_halted(dev, PDK_IDXD_CMD_DISABLE_DEVICE, "stop");
+	if (rc < 0)
+		return rc;
 
 	for (q = 0; q < dev->nb_queues; q++) {
 		if (!dev->queues[q].set_up)
@@ -235,6 +267,7 @@ dsa_dump(void *priv, FILE *f)
 	const struct dsa_caps *c = &dev->caps;
 	uint32_t gensts = 0, cmdsts = 0, mode = 0, state = 0;
 	uint64_t swerr = 0;
+	unsigned int g;
 	uint16_t q;
 
 	dsa_rd32(dev, PDK_IDXD_REG_GENSTS, &gensts);
@@ -243,10 +276,30 @@ dsa_dump(void *priv, FILE *f)
 	fprintf(f, "  DSA %s%s: version 0x%x, %u WQs (%u entries), %u engines (%u used), "
 		"%u groups\n", dev->name, dev->sim ? " (SIMULATED model)" : "", c->version,
 		c->num_wqs, c->total_wq_size, c->num_engines, dev->engines, c->num_groups);
-	fprintf(f, "  GENSTS 0x%08x  CMDSTS 0x%08x  SWERR 0x%016" PRIx64 "\n", gensts, cmdsts,
-		swerr);
+	fprintf(f, "  GENSTS 0x%08x (%s)  CMDSTS 0x%08x  SWERR 0x%016" PRIx64 "\n", gensts,
+		(gensts & PDK_IDXD_GENSTS_STATE_MASK) == PDK_IDXD_STATE_HALT ?
+			"halted" : (gensts & PDK_IDXD_GENSTS_STATE_MASK) == PDK_IDXD_STATE_ENABLED ?
+			"enabled" : (gensts & PDK_IDXD_GENSTS_STATE_MASK) == PDK_IDXD_STATE_DRAIN ?
+			"draining" : "disabled", cmdsts, swerr);
+	if ((gensts & PDK_IDXD_GENSTS_STATE_MASK) == PDK_IDXD_STATE_HALT)
+		fprintf(f, "  halted: the device needs %s\n", dsa_reset_type_text(gensts));
 	fprintf(f, "  max transfer %u B, max batch %u, portal via %s\n", c->max_xfer,
 		c->max_batch, dev->portal_mapped ? "MOVDIR64B" : "the backend's store hook");
+	for (g = 0; g < c->num_groups; g++) {
+		uint64_t wqs = 0, engines = 0, flags = 0;
+
+		dsa_rd64(dev, c->grpcfg_off + PDK_IDXD_GRPCFG_WQS(g, 0), &wqs);
+		dsa_rd64(dev, c->grpcfg_off + PDK_IDXD_GRPCFG_ENGINES(g), &engines);
+		dsa_rd64(dev, c->grpcfg_off + PDK_IDXD_GRPCFG_FLAGS(g), &flags);
+		if (wqs == 0 && engines == 0)
+			continue;
+		fprintf(f, "  group %u: WQs 0x%" PRIx64 ", engines 0x%" PRIx64 ", flags 0x%" PRIx64
+			" (TC-A %u, TC-B %u, read buffers allowed %u of %u)\n", g, wqs, engines,
+			flags, (unsigned int)PDK_IDXD_GET(flags, PDK_IDXD_GRPFLAGS_TC_A_SHIFT, 3),
+			(unsigned int)PDK_IDXD_GET(flags, PDK_IDXD_GRPFLAGS_TC_B_SHIFT, 3),
+			(unsigned int)PDK_IDXD_GET(flags, PDK_IDXD_GRPFLAGS_RDBUFS_ALLOWED_SHIFT, 8),
+			c->total_rdbufs);
+	}
 	for (q = 0; q < dev->nb_queues; q++) {
 		const struct dsa_queue *dq = &dev->queues[q];
 
@@ -254,14 +307,15 @@ dsa_dump(void *priv, FILE *f)
 			continue;
 		dsa_rd32(dev, dsa_wqcfg_reg(dev, q, PDK_IDXD_WQCFG_MODE_DW), &mode);
 		dsa_rd32(dev, dsa_wqcfg_reg(dev, q, PDK_IDXD_WQCFG_STATE_DW), &state);
-		fprintf(f, "  WQ %u: %s, PASID %u%s, size %u, ring %u (write %u, submitted %u, "
-			"completed %u), segments in flight %u\n", q,
+		fprintf(f, "  WQ %u: %s, PASID %u%s, size %u, op flags 0x%x, ring %u (write %u, "
+			"submitted %u, completed %u), segments in flight %u%s\n", q,
 			(state >> PDK_IDXD_WQCFG_STATE_SHIFT) == PDK_IDXD_WQ_STATE_ENABLED ?
 				"enabled" : "disabled",
 			(mode >> PDK_IDXD_WQCFG_PASID_SHIFT) & PDK_IDXD_WQCFG_PASID_MASK,
 			mode & PDK_IDXD_WQCFG_PASID_EN ? "" : " (PASID enable off)",
-			dq->wq_size, dq->nb_desc, dq->write, dq->submitted, dq->cpl,
-			(uint16_t)(dq->seg_tail - dq->seg_head));
+			dq->wq_size, dq->op_flags, dq->nb_desc, dq->write, dq->submitted, dq->cpl,
+			(uint16_t)(dq->seg_tail - dq->seg_head),
+			dq->held ? ", a fenced op held until the ones in flight finish" : "");
 	}
 	return 0;
 }
@@ -325,6 +379,8 @@ dsa_check_caps(struct dsa_dev *dev)
 		missing = "the batch operation";
 	else if (c->num_wqs == 0 || c->num_engines == 0 || c->num_groups == 0)
 		missing = "work queues, engines and groups";
+	else if (c->wqcfg_size > PDK_IDXD_WQCFG_MAX_SIZE)
+		missing = "a WQCFG of at most 64 bytes (the kernel's union wqcfg)";
 	if (missing == NULL)
 		return 0;
 	return pdk_log_fail("dsa", dev->name, -ENOTSUP, "use a DSA that offers it",

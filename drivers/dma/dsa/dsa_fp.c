@@ -4,7 +4,8 @@
 
 /*
  * The fast path. Enqueue writes a descriptor into the ring slot of the
- * operation (each with its own completion record); submit hands the pending
+ * operation (each with its own completion record, written by the device on
+ * a failure, or on success when the op goes alone); submit hands the pending
  * slots to the WQ, one descriptor alone or as batch descriptors over
  * consecutive slots, so one portal write carries up to max_batch ops.
  *
@@ -128,16 +129,77 @@ dsa_fill(void *qp, uint64_t pattern, uint64_t dst, uint32_t len, uint64_t flags)
 	return dsa_enqueue(qp, PDK_IDXD_OP_MEMFILL, pattern, dst, len, flags);
 }
 
-static int
-dsa_submit(void *qp)
-{
-	struct dsa_queue *q = qp;
+static inline uint8_t dsa_status_load(const struct pdk_idxd_completion *c);
 
-	while (q->submitted != q->write) {
+/* Whether the device has finished segment @p segi: its last record landed. */
+static inline bool
+dsa_seg_done(const struct dsa_queue *q, uint16_t segi)
+{
+	const struct dsa_seg *s = &q->segs[segi];
+
+	if (s->count > 1)
+		return dsa_status_load(&q->bcomps[segi]) != 0;
+	return dsa_status_load(&q->comps[s->first & q->mask]) != 0;
+}
+
+/* Every segment handed to the device has finished (not necessarily reported). */
+static bool
+dsa_inflight_done(const struct dsa_queue *q)
+{
+	uint16_t i;
+
+	for (i = q->seg_head; i != q->seg_tail; i++)
+		if (!dsa_seg_done(q, i & q->seg_mask))
+			return false;
+	return true;
+}
+
+/* q->chunks and q->chunk_len for the pending ops [submitted, write): enqueue's cuts. */
+static void
+dsa_count_chunks(struct dsa_queue *q)
+{
+	uint16_t i;
+
+	q->chunks = 0;
+	q->chunk_len = 0;
+	for (i = q->submitted; i != q->write; i++) {
+		if (q->chunks == 0 || (i & q->mask) == 0 || q->chunk_len == q->max_batch) {
+			q->chunks++;
+			q->chunk_len = 1;
+		} else {
+			q->chunk_len++;
+		}
+	}
+}
+
+/*
+ * Hand the pending ops up to @p end to the WQ. DSA's fence orders a
+ * descriptor after the earlier descriptors of its own batch only (uapi
+ * idxd.h IDXD_OP_FLAG_FENCE), and separate submissions may be reordered by
+ * the device (DPDK drivers/dma/idxd/idxd_pci.c init_pci_device() gives each
+ * engine a group of its own "to avoid reordering"), so a fenced op
+ * that would start a new portal write while earlier ones are still running
+ * is held back: submit stops there and the queue's next completion poll
+ * (dsa_harvest()) resumes it once everything in flight has finished. That
+ * keeps PDK_DMADEV_OP_FENCE's promise (start after every earlier op) across
+ * submissions.
+ */
+static void
+dsa_submit_to(struct dsa_queue *q, uint16_t end)
+{
+	q->held = false;
+	while (q->submitted != end) {
 		uint16_t first = q->submitted;
 		uint16_t slot = first & q->mask;
 		uint16_t segi = q->seg_tail & q->seg_mask;
-		uint32_t n = (uint16_t)(q->write - first);
+		uint32_t n = (uint16_t)(end - first);
+
+		if (unlikely((q->descs[slot].op_flags & PDK_IDXD_FLAG_FENCE) &&
+			     q->seg_tail != q->seg_head && !dsa_inflight_done(q))) {
+			q->held = true;
+			q->held_end = end;
+			break;
+		}
 
 		/* the same cuts as enqueue's chunk count: ring end, max_batch */
 		if (n > (uint32_t)q->nb_desc - slot)
@@ -147,12 +209,17 @@ dsa_submit(void *qp)
 		q->segs[segi].first = first;
 		q->segs[segi].count = (uint16_t)n;
 		if (n == 1) {
-			q->portal_write(q, &q->descs[slot]);
+			/* alone, nothing else tells that it ran: ask for its record */
+			struct pdk_idxd_desc one = q->descs[slot];
+
+			one.op_flags |= PDK_IDXD_FLAG_RCR;
+			q->portal_write(q, &one);
 		} else {
 			struct pdk_idxd_desc b;
 
 			memset(&b, 0, sizeof(b));
-			b.op_flags = PDK_IDXD_OP_FLAGS(PDK_IDXD_OP_BATCH, q->op_flags);
+			b.op_flags = PDK_IDXD_OP_FLAGS(PDK_IDXD_OP_BATCH,
+						       PDK_IDXD_FLAG_CRAV | PDK_IDXD_FLAG_RCR);
 			b.completion_addr = q->bcomps_iova + (uint64_t)segi * sizeof(*q->bcomps);
 			b.src = q->descs_iova + (uint64_t)slot * sizeof(*q->descs);
 			b.size = n;
@@ -163,8 +230,20 @@ dsa_submit(void *qp)
 		q->submitted = (uint16_t)(first + n);
 		dsa_ctr_add(&q->stats.submitted, n);
 	}
-	q->chunks = 0;
-	q->chunk_len = 0;
+	if (likely(q->submitted == q->write)) {
+		q->chunks = 0;
+		q->chunk_len = 0;
+	} else {
+		dsa_count_chunks(q);
+	}
+}
+
+static int
+dsa_submit(void *qp)
+{
+	struct dsa_queue *q = qp;
+
+	dsa_submit_to(q, q->write);
 	return 0;
 }
 
@@ -172,6 +251,13 @@ static inline uint8_t
 dsa_status_load(const struct pdk_idxd_completion *c)
 {
 	return __atomic_load_n(&c->status, __ATOMIC_ACQUIRE) & PDK_IDXD_COMP_STATUS_MASK;
+}
+
+/* The direction of a fault: status bit 7 (uapi idxd.h DSA_COMP_STATUS_WRITE). */
+static inline uint8_t
+dsa_fault_write(const struct pdk_idxd_completion *c)
+{
+	return (__atomic_load_n(&c->status, __ATOMIC_RELAXED) & PDK_IDXD_COMP_STATUS_WRITE) != 0;
 }
 
 static enum pdk_dmadev_status_code
@@ -214,6 +300,8 @@ dsa_harvest(struct dsa_queue *q, uint16_t nb, uint16_t *last_idx, struct pdk_dma
 	uint16_t n = 0;
 
 	dsa_retire(q);
+	if (unlikely(q->held) && dsa_inflight_done(q))
+		dsa_submit_to(q, q->held_end);
 	while (n < nb && q->cpl != q->submitted) {
 		uint16_t slot = q->cpl & q->mask;
 		uint16_t segi = q->seg_cpl & q->seg_mask;
@@ -226,10 +314,13 @@ dsa_harvest(struct dsa_queue *q, uint16_t nb, uint16_t *last_idx, struct pdk_dma
 			code = dsa_status_code(hw);
 		} else {
 			/*
-			 * The device writes a batch's record after the records
-			 * of every op it ran: an op still without one once the
-			 * batch record is there never ran (the batch was refused
-			 * as a whole, or a fence after a failure stopped it).
+			 * An op of a batch writes a record only when it fails
+			 * (no RCR), before the batch's record: once that is
+			 * there, an op without one succeeded if the batch did,
+			 * or if it is among the descriptors the batch ran
+			 * (its bytes_completed), and never ran otherwise (the
+			 * batch was refused as a whole, or a fence after a
+			 * failure stopped it): DPDK's batch_completed_status().
 			 */
 			uint8_t bs;
 
@@ -241,9 +332,16 @@ dsa_harvest(struct dsa_queue *q, uint16_t nb, uint16_t *last_idx, struct pdk_dma
 			hw = dsa_status_load(c);	/* written before bs: visible now */
 			if (hw != 0) {
 				code = dsa_status_code(hw);
+			} else if (bs == PDK_IDXD_COMP_SUCCESS ||
+				   (uint32_t)(uint16_t)(q->cpl - seg->first) <
+					   q->bcomps[segi].bytes_completed) {
+				hw = PDK_IDXD_COMP_SUCCESS;
+				code = PDK_DMADEV_ST_SUCCESS;
 			} else {
+				/* reported by the batch's status; its count and
+				 * fault address are the batch's, not this op's */
 				hw = bs;
-				c = &q->bcomps[segi];
+				c = NULL;
 				code = PDK_DMADEV_ST_NOT_ATTEMPTED;
 			}
 		}
@@ -252,13 +350,15 @@ dsa_harvest(struct dsa_queue *q, uint16_t nb, uint16_t *last_idx, struct pdk_dma
 			break;
 		}
 		if (st != NULL) {
+			bool ran = c != NULL && code != PDK_DMADEV_ST_SUCCESS;
+
 			st[n].code = (uint8_t)code;
 			st[n].hw_status = hw;
-			st[n].fault_write = c->fault_info & PDK_IDXD_FAULT_INFO_WRITE;
+			st[n].fault_write = ran ? dsa_fault_write(c) : 0;
 			st[n].rsvd = 0;
 			st[n].bytes_done = code == PDK_DMADEV_ST_SUCCESS ? q->descs[slot].size :
-					   c->bytes_completed;
-			st[n].fault_addr = code == PDK_DMADEV_ST_SUCCESS ? 0 : c->fault_addr;
+					   ran ? c->bytes_completed : 0;
+			st[n].fault_addr = ran ? c->fault_addr : 0;
 		}
 		dsa_ctr_add(&q->stats.completed, 1);
 		if (code == PDK_DMADEV_ST_SUCCESS) {

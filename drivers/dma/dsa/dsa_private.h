@@ -58,6 +58,8 @@ struct dsa_queue {
 	uint16_t seg_head;	/* oldest segment not retired */
 	uint16_t seg_cpl;	/* segment of the op at cpl */
 	uint16_t seg_tail;	/* next free segment slot */
+	uint16_t held_end;	/* with held: submit was asked up to here */
+	bool held;		/* a fenced op waits for the ops in flight (dsa_submit()) */
 	uint16_t max_batch;
 	uint32_t max_xfer;
 	uint32_t op_flags;	/* flags every descriptor carries */
@@ -91,6 +93,7 @@ struct dsa_caps {
 	uint16_t num_wqs;
 	uint16_t total_wq_size;
 	uint8_t num_groups;
+	uint8_t total_rdbufs;	/* GRPCAP total_rdbufs */
 	uint8_t num_engines;
 	uint32_t max_xfer;
 	uint16_t max_batch;
@@ -125,6 +128,9 @@ int dsa_wr64(struct dsa_dev *dev, uint32_t off, uint64_t v);
 /* Run a command and wait for it; @return 0, -EIO (the CMDSTS error code is
  * logged with its meaning), -ETIMEDOUT, or -errno of the register access. */
 int dsa_cmd(struct dsa_dev *dev, enum pdk_idxd_cmd cmd, uint32_t operand, const char *step);
+/* -EIO, logged with the reset GENSTS asks for, when the device is halted and
+ * cannot take @p cmd; else 0 (or -errno of the register read). */
+int dsa_check_halted(struct dsa_dev *dev, enum pdk_idxd_cmd cmd, const char *step);
 int dsa_caps_read(struct dsa_dev *dev);
 bool dsa_opcap_has(const struct dsa_caps *c, unsigned int op);
 
@@ -135,6 +141,8 @@ dsa_wqcfg_reg(const struct dsa_dev *dev, uint16_t wq, unsigned int dw)
 	return dev->caps.wqcfg_off + PDK_IDXD_WQCFG(wq, dev->caps.wqcfg_size, dw);
 }
 const char *dsa_cmdsts_text(uint32_t err);
+const char *dsa_reset_type_text(uint32_t gensts);
+uint64_t dsa_group_flags(const struct dsa_caps *c);
 
 /* dsa_queue.c: queue memory, PASID, WQ configuration */
 int dsa_queue_setup(struct dsa_dev *dev, uint16_t qid, const struct pdk_dmadev_queue_conf *conf);

@@ -51,6 +51,8 @@ dsa_queue_reset_ring(struct dsa_queue *q)
 	q->seg_head = 0;
 	q->seg_cpl = 0;
 	q->seg_tail = 0;
+	q->held = false;
+	q->held_end = 0;
 	memset(q->comps, 0, sizeof(*q->comps) * (size_t)q->nb_desc);
 	memset(q->bcomps, 0, sizeof(*q->bcomps) * (size_t)(q->seg_mask + 1));
 }
@@ -141,7 +143,17 @@ dsa_queue_setup(struct dsa_dev *dev, uint16_t qid, const struct pdk_dmadev_queue
 	q->seg_mask = (uint16_t)(pow2_floor(q->wq_size) - 1);
 	q->max_batch = dev->caps.max_batch;
 	q->max_xfer = dev->caps.max_xfer;
-	q->op_flags = PDK_IDXD_FLAG_CRAV | PDK_IDXD_FLAG_RCR;
+	/*
+	 * Every op has a record address, so a failure is written there, but
+	 * asks for no record on success: the batch's record says the batch
+	 * ran, and a descriptor sent alone gets RCR at submit, as DPDK and
+	 * the VFIO selftest do (DPDK drivers/dma/idxd/idxd_common.c
+	 * __idxd_write_desc(), __submit(); selftest dsa.c dsa_memcpy_batch()).
+	 * Writes go to the cache (flag CC) where GENCAP offers it: DPDK sets
+	 * it on every copy and fill (idxd_enqueue_copy(), idxd_enqueue_fill()).
+	 */
+	q->op_flags = PDK_IDXD_FLAG_CRAV |
+		      (dev->caps.gencap & PDK_IDXD_GENCAP_CACHE_CTRL_CACHE ? PDK_IDXD_FLAG_CC : 0);
 	q->has_fill = dsa_opcap_has(&dev->caps, PDK_IDXD_OP_MEMFILL);
 
 	descs_len = sizeof(*q->descs) * (size_t)conf->nb_desc;
@@ -196,30 +208,51 @@ fail:
 	return rc;
 }
 
-/* Write the queue's WQCFG; the device must be disabled. */
+/*
+ * Write the queue's WQCFG, every dword of it (WQCAP wqcfg_size), the device
+ * disabled. As the kernel does (drivers/dma/idxd/device.c
+ * idxd_wq_config_write()): start from what the device reads back, since
+ * "sticky values" survive a WQ reset on some devices, set the fields the
+ * driver owns, and when WQCAP op_config is set write op_config (bytes
+ * 32-63) from OPCAP, every operation the device offers (the kernel's
+ * default wq->opcap_bmap, a copy of OPCAP: init.c). A DSA 2.0 whose reset
+ * op_config allows nothing would otherwise refuse every descriptor.
+ */
 int
 dsa_queue_config_write(struct dsa_queue *q)
 {
 	struct dsa_dev *dev = q->dev;
 	const struct dsa_caps *c = &dev->caps;
-	uint32_t mode, xfer;
-	int rc;
+	uint32_t cfg[PDK_IDXD_WQCFG_MAX_SIZE / 4];
+	unsigned int i, n = c->wqcfg_size / 4;
+	uint32_t pasid = pdk_pasid_ctx_pasid(q->pasid_ctx) & PDK_IDXD_WQCFG_PASID_MASK;
+	int rc = 0;
 
-	mode = PDK_IDXD_WQCFG_MODE_DEDICATED | 1u << PDK_IDXD_WQCFG_PRIORITY_SHIFT |
-	       (pdk_pasid_ctx_pasid(q->pasid_ctx) & PDK_IDXD_WQCFG_PASID_MASK)
-			<< PDK_IDXD_WQCFG_PASID_SHIFT |
-	       PDK_IDXD_WQCFG_PASID_EN;
-	xfer = (uint32_t)PDK_IDXD_GET(c->gencap, PDK_IDXD_GENCAP_MAX_XFER_SHIFT, 5)
+	for (i = 0; i < n && rc == 0; i++)
+		rc = dsa_rd32(dev, dsa_wqcfg_reg(dev, q->wq, i), &cfg[i]);
+	if (rc < 0)
+		return rc;
+	cfg[PDK_IDXD_WQCFG_SIZE_DW] = (uint32_t)PDK_IDXD_SET(cfg[PDK_IDXD_WQCFG_SIZE_DW], 0, 16,
+							     q->wq_size);
+	cfg[PDK_IDXD_WQCFG_THRESH_DW] = (uint32_t)PDK_IDXD_SET(cfg[PDK_IDXD_WQCFG_THRESH_DW], 0,
+							       16, 0);
+	/* dedicated, no block on fault, priority 1, the queue's PASID enabled, not priv;
+	 * the ATS/PRS disables (bits 2, 3) and the reserved bits as read */
+	cfg[PDK_IDXD_WQCFG_MODE_DW] = (cfg[PDK_IDXD_WQCFG_MODE_DW] & 0xc000000cu) |
+		PDK_IDXD_WQCFG_MODE_DEDICATED | 1u << PDK_IDXD_WQCFG_PRIORITY_SHIFT |
+		pasid << PDK_IDXD_WQCFG_PASID_SHIFT | PDK_IDXD_WQCFG_PASID_EN;
+	cfg[PDK_IDXD_WQCFG_XFER_DW] = (cfg[PDK_IDXD_WQCFG_XFER_DW] & ~0x1ffu) |
+		(uint32_t)PDK_IDXD_GET(c->gencap, PDK_IDXD_GENCAP_MAX_XFER_SHIFT, 5)
 			<< PDK_IDXD_WQCFG_MAX_XFER_SHIFT |
-	       (uint32_t)PDK_IDXD_GET(c->gencap, PDK_IDXD_GENCAP_MAX_BATCH_SHIFT, 4)
+		(uint32_t)PDK_IDXD_GET(c->gencap, PDK_IDXD_GENCAP_MAX_BATCH_SHIFT, 4)
 			<< PDK_IDXD_WQCFG_MAX_BATCH_SHIFT;
-	rc = dsa_wr32(dev, dsa_wqcfg_reg(dev, q->wq, PDK_IDXD_WQCFG_SIZE_DW),
-		      q->wq_size);
-	if (rc == 0)
-		rc = dsa_wr32(dev, dsa_wqcfg_reg(dev, q->wq, PDK_IDXD_WQCFG_THRESH_DW), 0);
-	if (rc == 0)
-		rc = dsa_wr32(dev, dsa_wqcfg_reg(dev, q->wq, PDK_IDXD_WQCFG_MODE_DW), mode);
-	if (rc == 0)
-		rc = dsa_wr32(dev, dsa_wqcfg_reg(dev, q->wq, PDK_IDXD_WQCFG_XFER_DW), xfer);
+	if ((c->wqcap & PDK_IDXD_WQCAP_OP_CONFIG) && n >= PDK_IDXD_WQCFG_OP_CONFIG_DW + 8) {
+		for (i = 0; i < 4; i++) {
+			cfg[PDK_IDXD_WQCFG_OP_CONFIG_DW + 2 * i] = (uint32_t)c->opcap[i];
+			cfg[PDK_IDXD_WQCFG_OP_CONFIG_DW + 2 * i + 1] = (uint32_t)(c->opcap[i] >> 32);
+		}
+	}
+	for (i = 0; i < n && rc == 0; i++)
+		rc = dsa_wr32(dev, dsa_wqcfg_reg(dev, q->wq, i), cfg[i]);
 	return rc;
 }

@@ -29,6 +29,7 @@
  */
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -50,6 +51,17 @@ extern "C" {
  * work to a real DSA.
  */
 bool pdk_dsa_cpu_has_movdir64b(void);
+
+/**
+ * The name of a DSA completion status, as the kernel names it (uapi
+ * linux/idxd.h enum dsa_completion_status, without the DSA_COMP_ prefix):
+ * what pdk_dmadev_status.hw_status of a DSA queue means.
+ * @param hw_status  a completion record's status; bit 7 (the direction of a
+ *   fault, DSA_COMP_STATUS_WRITE) is ignored
+ * @return a static string, "PAGE_FAULT_NOBOF" for example; "unknown" for
+ *   a code the kernel does not name
+ */
+const char *pdk_dsa_status_name(uint8_t hw_status);
 
 #pragma GCC visibility pop
 

@@ -65,6 +65,7 @@ struct sim_model {
 extern const struct sim_model sim_model_simdma;
 extern const struct sim_model sim_model_plain;
 extern const struct sim_model sim_model_dsa;
+extern const struct sim_model sim_model_dsa2;
 extern const struct sim_model sim_model_edu;
 
 struct sim_edu;

@@ -33,14 +33,23 @@
 
 #include "sim_dsa.h"
 
+/*
+ * cache_control_cache: DPDK sets flag CC on every copy and fill it sends a
+ * 8086:0b25 (drivers/dma/idxd/idxd_common.c idxd_enqueue_copy()), so the
+ * device it stands for takes it; the model accepts the flag and ignores it.
+ */
 #define SIM_DSA_GENCAP	(PDK_IDXD_GENCAP_OVERLAP_COPY | PDK_IDXD_GENCAP_CMD_CAP |	\
+			 PDK_IDXD_GENCAP_CACHE_CTRL_CACHE |				\
 			 (uint64_t)SIM_DSA_MAX_XFER_SHIFT << PDK_IDXD_GENCAP_MAX_XFER_SHIFT | \
 			 (uint64_t)SIM_DSA_MAX_BATCH_SHIFT << PDK_IDXD_GENCAP_MAX_BATCH_SHIFT | \
 			 PDK_IDXD_GENCAP_CONFIG_EN)
+/* WQCAP of the DSA 1.0; a DSA 2.0 adds wqcfg_size 1 (64 bytes) and op_config */
 #define SIM_DSA_WQCAP	((uint64_t)SIM_DSA_TOTAL_WQ_SIZE << PDK_IDXD_WQCAP_TOTAL_SIZE_SHIFT | \
 			 (uint64_t)SIM_DSA_NUM_WQS << PDK_IDXD_WQCAP_NUM_WQS_SHIFT |	\
 			 (uint64_t)0 << PDK_IDXD_WQCAP_WQCFG_SIZE_SHIFT |		\
 			 PDK_IDXD_WQCAP_DEDICATED)
+#define SIM_DSA2_WQCAP	(SIM_DSA_WQCAP | (uint64_t)1 << PDK_IDXD_WQCAP_WQCFG_SIZE_SHIFT | \
+			 PDK_IDXD_WQCAP_OP_CONFIG)
 #define SIM_DSA_OPCAP0	(1u << PDK_IDXD_OP_NOOP | 1u << PDK_IDXD_OP_BATCH |		\
 			 1u << PDK_IDXD_OP_DRAIN | 1u << PDK_IDXD_OP_MEMMOVE |		\
 			 1u << PDK_IDXD_OP_MEMFILL)
@@ -51,7 +60,8 @@
 #define SIM_DSA_CMDCAP	(((1u << (PDK_IDXD_CMD_RESET_WQ + 1)) - 1) & ~1u)
 
 /* Register offsets of the tables. */
-#define WQCFG_REG(wq, dw)	(SIM_DSA_WQCFG_OFF + PDK_IDXD_WQCFG(wq, SIM_DSA_WQCFG_SIZE, dw))
+#define WQCFG_REG(fn, wq, dw) \
+	(SIM_DSA_WQCFG_OFF + PDK_IDXD_WQCFG(wq, (fn)->dsa->wqcfg_size, dw))
 #define GRPCFG_REG(off)		(SIM_DSA_GRPCFG_OFF + (off))
 
 static bool
@@ -71,7 +81,7 @@ sim_dsa_set_gensts(struct sim_fn *fn, uint32_t state)
 static void
 sim_dsa_set_wq_state(struct sim_fn *fn, unsigned int wq, uint32_t state)
 {
-	sim_reg_wr32(fn, WQCFG_REG(wq, PDK_IDXD_WQCFG_STATE_DW),
+	sim_reg_wr32(fn, WQCFG_REG(fn, wq, PDK_IDXD_WQCFG_STATE_DW),
 		     state << PDK_IDXD_WQCFG_STATE_SHIFT);
 }
 
@@ -81,11 +91,13 @@ static void
 sim_dsa_regs_init(struct sim_fn *fn)
 {
 	memset(fn->bar[0].mem, 0, fn->bar[0].size);
-	sim_reg_wr32(fn, PDK_IDXD_REG_VERSION, SIM_DSA_VERSION);
+	sim_reg_wr32(fn, PDK_IDXD_REG_VERSION, fn->dsa->version);
 	sim_reg_wr64(fn, PDK_IDXD_REG_GENCAP, SIM_DSA_GENCAP);
-	sim_reg_wr64(fn, PDK_IDXD_REG_WQCAP, SIM_DSA_WQCAP);
+	sim_reg_wr64(fn, PDK_IDXD_REG_WQCAP,
+		     fn->dsa->version >= PDK_IDXD_VERSION_2 ? SIM_DSA2_WQCAP : SIM_DSA_WQCAP);
 	sim_reg_wr64(fn, PDK_IDXD_REG_GRPCAP,
-		     (uint64_t)SIM_DSA_NUM_GROUPS << PDK_IDXD_GRPCAP_NUM_GROUPS_SHIFT);
+		     (uint64_t)SIM_DSA_NUM_GROUPS << PDK_IDXD_GRPCAP_NUM_GROUPS_SHIFT |
+		     (uint64_t)SIM_DSA_TOTAL_RDBUFS << PDK_IDXD_GRPCAP_TOTAL_RDBUFS_SHIFT);
 	sim_reg_wr64(fn, PDK_IDXD_REG_ENGCAP,
 		     (uint64_t)SIM_DSA_NUM_ENGINES << PDK_IDXD_ENGCAP_NUM_ENGINES_SHIFT);
 	sim_reg_wr64(fn, PDK_IDXD_REG_OPCAP, SIM_DSA_OPCAP0 & ~fn->cfg.dsa_ops_absent);
@@ -111,6 +123,38 @@ sim_dsa_power_on(struct sim_dsa *d)
 		d->wq[i].accepting = false;
 	}
 	sim_dsa_regs_init(d->fn);
+	if (d->halted)	/* a halt this reset does not clear (the caller decides) */
+		sim_dsa_set_gensts(d->fn, PDK_IDXD_STATE_HALT |
+				   d->reset_type << PDK_IDXD_GENSTS_RESET_TYPE_SHIFT);
+}
+
+/*
+ * The halt state (pdk_sim_fn_dsa_halt()): the WQs stop accepting, what they
+ * hold is discarded (the descriptor running finishes), GENSTS says halt and
+ * the reset it needs (registers.h union gensts_reg, enum
+ * idxd_device_reset_type), and INTCAUSE HALT_STATE (IDXD_INTC_HALT_STATE)
+ * is signalled on vector 0 when GENCTRL halt_int_en is set, as the kernel's
+ * irq.c idxd_halt() expects.
+ */
+static void
+sim_dsa_halt(struct sim_dsa *d, uint32_t reset_type)
+{
+	struct sim_fn *fn = d->fn;
+	unsigned int i;
+
+	for (i = 0; i < SIM_DSA_NUM_WQS; i++)
+		d->wq[i].accepting = false;
+	sim_dsa_engine_discard(d, SIM_DSA_ALL_WQS);
+	d->halted = true;
+	d->reset_type = reset_type;
+	sim_dsa_set_gensts(fn, PDK_IDXD_STATE_HALT |
+			   reset_type << PDK_IDXD_GENSTS_RESET_TYPE_SHIFT);
+	sim_reg_wr32(fn, PDK_IDXD_REG_INTCAUSE,
+		     sim_reg_rd32(fn, PDK_IDXD_REG_INTCAUSE) | PDK_IDXD_INTC_HALT_STATE);
+	if (sim_reg_rd32(fn, PDK_IDXD_REG_GENCTRL) & PDK_IDXD_GENCTRL_HALT_INT_EN)
+		sim_pci_msix_raise(fn, 0);
+	SIM_LOG(DEBUG, "simulated DSA %s: halted (injected), reset type %u", fn->addr,
+		reset_type);
 }
 
 /* Commands and resets of one device run one at a time (each may wait). */
@@ -159,12 +203,19 @@ sim_dsa_wqcfg_wmask(const struct sim_fn *fn, unsigned int wq, unsigned int b)
 		return 0xff;
 	case 13:
 		return 0x01;
-	default:	/* reserved, occupancy (not modelled), wq_state (RO) */
-		return 0;
+	default:
+		/* bytes 32-63 of a DSA 2.0: op_config, one bit per opcode */
+		if (b >= 4 * PDK_IDXD_WQCFG_OP_CONFIG_DW && fn->dsa->wqcfg_size > b)
+			return 0xff;
+		return 0;	/* reserved, occupancy (not modelled), wq_state (RO) */
 	}
 }
 
-/* GRPCFG byte @p b of a group: its WQs and engines while the device is disabled. */
+/*
+ * GRPCFG byte @p b of a group, while the device is disabled: its WQs, its
+ * engines, and the bits of its flags that registers.h union group_flags
+ * defines (stored; ENABLE_DEVICE checks the read buffers).
+ */
 static uint8_t
 sim_dsa_grpcfg_wmask(const struct sim_fn *fn, unsigned int b)
 {
@@ -174,20 +225,23 @@ sim_dsa_grpcfg_wmask(const struct sim_fn *fn, unsigned int b)
 		return (uint8_t)SIM_DSA_ALL_WQS;
 	if (b == PDK_IDXD_GRPCFG_ENGINES(0))
 		return (1u << SIM_DSA_NUM_ENGINES) - 1;
-	return 0;	/* further WQ/engine bits, flags: not modelled */
+	if (b >= PDK_IDXD_GRPCFG_FLAGS(0) && b < PDK_IDXD_GRPCFG_FLAGS(0) + 8)
+		return (uint8_t)(PDK_IDXD_GRPFLAGS_DEFINED >> (8 * (b - PDK_IDXD_GRPCFG_FLAGS(0))));
+	return 0;	/* further WQ/engine bits (no such WQs or engines), reserved */
 }
 
 static uint8_t
 sim_dsa_wmask(const struct sim_fn *fn, unsigned int bar, uint64_t off)
 {
-	const uint64_t wqcfg_end = SIM_DSA_WQCFG_OFF + SIM_DSA_NUM_WQS * SIM_DSA_WQCFG_SIZE;
+	const uint32_t wqcfg_size = fn->dsa->wqcfg_size;
+	const uint64_t wqcfg_end = SIM_DSA_WQCFG_OFF + SIM_DSA_NUM_WQS * wqcfg_size;
 
 	if (bar != 0)
 		return 0;	/* a portal write is consumed, never stored */
 	if (off >= SIM_DSA_WQCFG_OFF && off < wqcfg_end) {
 		unsigned int rel = (unsigned int)(off - SIM_DSA_WQCFG_OFF);
 
-		return sim_dsa_wqcfg_wmask(fn, rel / SIM_DSA_WQCFG_SIZE, rel % SIM_DSA_WQCFG_SIZE);
+		return sim_dsa_wqcfg_wmask(fn, rel / wqcfg_size, rel % wqcfg_size);
 	}
 	if (off >= SIM_DSA_GRPCFG_OFF &&
 	    off < SIM_DSA_GRPCFG_OFF + SIM_DSA_NUM_GROUPS * PDK_IDXD_GRPCFG_SIZE)
@@ -207,15 +261,24 @@ sim_dsa_wmask(const struct sim_fn *fn, unsigned int bar, uint64_t off)
 
 /* ---- commands ---- */
 
-/* Every WQ with a size in exactly one group with an engine; each engine in one group. */
+/*
+ * Every WQ with a size in exactly one group with an engine; each engine in
+ * one group: ERR_GRP_CONFIG (0x15, "lack of wq or engines" in Intel's
+ * accel-config accfg/lib/libaccfg.c accfg_device_cmd_status[]). Read buffers
+ * a group is allowed or reserves beyond GRPCAP total_rdbufs: ERR_GRP_CONFIG4
+ * (0x18, "invalid read buffers config" there). Which values silicon refuses
+ * the sources do not say; the model refuses only these, out of range.
+ * Traffic classes are stored, not checked.
+ */
 static uint32_t
 sim_dsa_check_groups(struct sim_fn *fn)
 {
 	uint64_t wqs_seen = 0, engines_seen = 0, sized = 0;
+	uint32_t reserved = 0;
 	unsigned int g, i;
 
 	for (i = 0; i < SIM_DSA_NUM_WQS; i++)
-		if (sim_reg_rd32(fn, WQCFG_REG(i, PDK_IDXD_WQCFG_SIZE_DW)) & 0xffff)
+		if (sim_reg_rd32(fn, WQCFG_REG(fn, i, PDK_IDXD_WQCFG_SIZE_DW)) & 0xffff)
 			sized |= UINT64_C(1) << i;
 	for (g = 0; g < SIM_DSA_NUM_GROUPS; g++) {
 		uint64_t wqs = sim_reg_rd64(fn, GRPCFG_REG(PDK_IDXD_GRPCFG_WQS(g, 0)));
@@ -223,12 +286,37 @@ sim_dsa_check_groups(struct sim_fn *fn)
 
 		if ((wqs & wqs_seen) || (engines & engines_seen))
 			return PDK_IDXD_CMDSTS_ERR_GRP_CONFIG;
+		uint64_t flags = sim_reg_rd64(fn, GRPCFG_REG(PDK_IDXD_GRPCFG_FLAGS(g)));
+
 		if ((wqs & sized) && engines == 0)
 			return PDK_IDXD_CMDSTS_ERR_GRP_CONFIG;
+		reserved += (uint32_t)PDK_IDXD_GET(flags, PDK_IDXD_GRPFLAGS_RDBUFS_RESERVED_SHIFT, 8);
+		if (PDK_IDXD_GET(flags, PDK_IDXD_GRPFLAGS_RDBUFS_ALLOWED_SHIFT, 8) >
+			    SIM_DSA_TOTAL_RDBUFS ||
+		    reserved > SIM_DSA_TOTAL_RDBUFS)
+			return PDK_IDXD_CMDSTS_ERR_GRP_CONFIG4;
 		wqs_seen |= wqs;
 		engines_seen |= engines;
 	}
 	return (sized & ~wqs_seen) ? PDK_IDXD_CMDSTS_ERR_GRP_CONFIG : PDK_IDXD_CMDSTS_SUCCESS;
+}
+
+/* How many engines serve each WQ: those of its group (the groups were checked). */
+static void
+sim_dsa_wq_engines(struct sim_dsa *d)
+{
+	unsigned int g, i;
+
+	for (i = 0; i < SIM_DSA_NUM_WQS; i++)
+		d->wq[i].engines = 0;
+	for (g = 0; g < SIM_DSA_NUM_GROUPS; g++) {
+		uint64_t wqs = sim_reg_rd64(d->fn, GRPCFG_REG(PDK_IDXD_GRPCFG_WQS(g, 0)));
+		uint64_t engines = sim_reg_rd64(d->fn, GRPCFG_REG(PDK_IDXD_GRPCFG_ENGINES(g)));
+
+		for (i = 0; i < SIM_DSA_NUM_WQS; i++)
+			if (wqs & (UINT64_C(1) << i))
+				d->wq[i].engines = (unsigned int)__builtin_popcountll(engines);
+	}
 }
 
 static uint32_t
@@ -244,12 +332,13 @@ sim_dsa_enable_device(struct sim_dsa *d)
 	if (!(sim_pci_command(fn) & PCI_COMMAND_MASTER))
 		return PDK_IDXD_CMDSTS_ERR_BUSMASTER_EN;
 	for (i = 0; i < SIM_DSA_NUM_WQS; i++)
-		total += sim_reg_rd32(fn, WQCFG_REG(i, PDK_IDXD_WQCFG_SIZE_DW)) & 0xffff;
+		total += sim_reg_rd32(fn, WQCFG_REG(fn, i, PDK_IDXD_WQCFG_SIZE_DW)) & 0xffff;
 	if (total > SIM_DSA_TOTAL_WQ_SIZE)
 		return PDK_IDXD_CMDSTS_ERR_WQ_SIZE_ERANGE;
 	err = sim_dsa_check_groups(fn);
 	if (err != PDK_IDXD_CMDSTS_SUCCESS)
 		return err;
+	sim_dsa_wq_engines(d);
 	rc = sim_dsa_engine_start(d);
 	if (rc < 0) {
 		sim_fail(PDK_LOG_ERR, fn->addr, rc, "free threads or memory in the process",
@@ -298,6 +387,7 @@ sim_dsa_enable_wq(struct sim_dsa *d, uint32_t wq)
 	struct sim_fn *fn = d->fn;
 	struct sim_dsa_wq *w;
 	uint32_t size, mode, xfer, xfer_shift, batch_shift, pasid;
+	unsigned int i;
 
 	if (wq >= SIM_DSA_NUM_WQS)
 		return PDK_IDXD_CMDSTS_INVAL_WQIDX;
@@ -306,9 +396,9 @@ sim_dsa_enable_wq(struct sim_dsa *d, uint32_t wq)
 	w = &d->wq[wq];
 	if (w->enabled)
 		return PDK_IDXD_CMDSTS_ERR_WQ_ENABLED;
-	size = sim_reg_rd32(fn, WQCFG_REG(wq, PDK_IDXD_WQCFG_SIZE_DW)) & 0xffff;
-	mode = sim_reg_rd32(fn, WQCFG_REG(wq, PDK_IDXD_WQCFG_MODE_DW));
-	xfer = sim_reg_rd32(fn, WQCFG_REG(wq, PDK_IDXD_WQCFG_XFER_DW));
+	size = sim_reg_rd32(fn, WQCFG_REG(fn, wq, PDK_IDXD_WQCFG_SIZE_DW)) & 0xffff;
+	mode = sim_reg_rd32(fn, WQCFG_REG(fn, wq, PDK_IDXD_WQCFG_MODE_DW));
+	xfer = sim_reg_rd32(fn, WQCFG_REG(fn, wq, PDK_IDXD_WQCFG_XFER_DW));
 	xfer_shift = (uint32_t)PDK_IDXD_GET(xfer, PDK_IDXD_WQCFG_MAX_XFER_SHIFT, 5);
 	batch_shift = (uint32_t)PDK_IDXD_GET(xfer, PDK_IDXD_WQCFG_MAX_BATCH_SHIFT, 4);
 	pasid = (mode >> PDK_IDXD_WQCFG_PASID_SHIFT) & PDK_IDXD_WQCFG_PASID_MASK;
@@ -334,8 +424,13 @@ sim_dsa_enable_wq(struct sim_dsa *d, uint32_t wq)
 	w->pasid = pasid;
 	w->max_xfer = 1u << xfer_shift;
 	w->max_batch = 1u << batch_shift;
+	for (i = 0; i < 4; i++)
+		w->op_config[i] = d->wqcfg_size > 4 * PDK_IDXD_WQCFG_OP_CONFIG_DW ?
+			sim_reg_rd64(fn, WQCFG_REG(fn, wq, PDK_IDXD_WQCFG_OP_CONFIG_DW + 2 * i)) :
+			UINT64_MAX;	/* a DSA 1.0 has no op_config: every opcode */
 	w->head = 0;
 	w->count = 0;
+	w->swapped = false;
 	w->enabled = true;
 	w->accepting = true;
 	sim_dsa_set_wq_state(fn, wq, PDK_IDXD_WQ_STATE_ENABLED);
@@ -367,7 +462,8 @@ sim_dsa_wq_cmd(struct sim_dsa *d, uint32_t cmd, uint32_t operand)
 		sim_dsa_disable_wqs(d, mask, true);
 		for (i = 0; i < SIM_DSA_NUM_WQS; i++)
 			if (mask & (1u << i))
-				memset(d->fn->bar[0].mem + WQCFG_REG(i, 0), 0, SIM_DSA_WQCFG_SIZE);
+				memset(d->fn->bar[0].mem + WQCFG_REG(d->fn, i, 0), 0,
+				       d->wqcfg_size);
 		break;
 	}
 	return PDK_IDXD_CMDSTS_SUCCESS;
@@ -376,6 +472,17 @@ sim_dsa_wq_cmd(struct sim_dsa *d, uint32_t cmd, uint32_t operand)
 static uint32_t
 sim_dsa_dispatch(struct sim_dsa *d, uint32_t cmd, uint32_t operand)
 {
+	if (d->halted) {
+		/*
+		 * Halted: RESET_DEVICE clears a halt that needs a software reset;
+		 * every other command gets HW_ERR, the status the kernel reports
+		 * for a halted device (device.c idxd_cmd_exec()) -- the model's
+		 * choice, the sources do not say what silicon answers.
+		 */
+		if (cmd != PDK_IDXD_CMD_RESET_DEVICE || d->reset_type != PDK_IDXD_RESET_SOFTWARE)
+			return PDK_IDXD_CMDSTS_HW_ERR;
+		d->halted = false;
+	}
 	switch (cmd) {
 	case PDK_IDXD_CMD_ENABLE_DEVICE:
 		return sim_dsa_enable_device(d);
@@ -496,12 +603,15 @@ sim_dsa_written(struct sim_fn *fn, unsigned int bar, uint64_t off, const void *b
 
 /* ---- the model ---- */
 
+/* A VFIO reset (FLR), bind, last close: clears a halt of type software or FLR. */
 static void
 sim_dsa_reset(struct sim_fn *fn)
 {
 	struct sim_dsa *d = fn->dsa;
 
 	sim_dsa_cmd_begin(d);
+	if (d->halted && d->reset_type <= PDK_IDXD_RESET_FLR)
+		d->halted = false;
 	sim_dsa_power_on(d);
 	sim_dsa_cmd_end(d);
 }
@@ -514,6 +624,9 @@ sim_dsa_init(struct sim_fn *fn)
 	if (d == NULL)
 		return -ENOMEM;
 	d->fn = fn;
+	d->version = fn->model == &sim_model_dsa2 ? PDK_IDXD_VERSION_2 : PDK_IDXD_VERSION_1;
+	d->wqcfg_size = d->version >= PDK_IDXD_VERSION_2 ? SIM_DSA_WQCFG_MAX :
+							   PDK_IDXD_WQCFG_MIN_SIZE;
 	if (pthread_cond_init(&d->idle, NULL) != 0) {
 		free(d);
 		return -ENOMEM;
@@ -545,22 +658,29 @@ sim_dsa_fini(struct sim_fn *fn)
 	fn->dsa = NULL;
 }
 
+#define SIM_DSA_MODEL(model_name, id)				\
+	.name = model_name,						\
+	.vendor_id = PDK_IDXD_VENDOR_INTEL,				\
+	.device_id = id,						\
+	.class_code = 0x088000,		/* system peripheral, other */	\
+	.bar_size = {							\
+		[PDK_IDXD_MMIO_BAR] = SIM_DSA_BAR0_SIZE,		\
+		[PDK_IDXD_WQ_BAR] = SIM_DSA_BAR2_SIZE,			\
+	},								\
+	.init = sim_dsa_init,						\
+	.fini = sim_dsa_fini,						\
+	.reset = sim_dsa_reset,						\
+	.wmask = sim_dsa_wmask,						\
+	.written = sim_dsa_written,					\
+	.store64 = sim_dsa_store64,					\
+	.store64_bars = 1u << PDK_IDXD_WQ_BAR
+
 const struct sim_model sim_model_dsa = {
-	.name = "simulated DSA",
-	.vendor_id = PDK_IDXD_VENDOR_INTEL,
-	.device_id = PDK_IDXD_DEVICE_DSA_SPR,
-	.class_code = 0x088000,		/* system peripheral, other */
-	.bar_size = {
-		[PDK_IDXD_MMIO_BAR] = SIM_DSA_BAR0_SIZE,
-		[PDK_IDXD_WQ_BAR] = SIM_DSA_BAR2_SIZE,
-	},
-	.init = sim_dsa_init,
-	.fini = sim_dsa_fini,
-	.reset = sim_dsa_reset,
-	.wmask = sim_dsa_wmask,
-	.written = sim_dsa_written,
-	.store64 = sim_dsa_store64,
-	.store64_bars = 1u << PDK_IDXD_WQ_BAR,
+	SIM_DSA_MODEL("simulated DSA", PDK_IDXD_DEVICE_DSA_SPR),
+};
+
+const struct sim_model sim_model_dsa2 = {
+	SIM_DSA_MODEL("simulated DSA 2.0", PDK_IDXD_DEVICE_DSA_GNRD),
 };
 
 int
@@ -583,5 +703,32 @@ pdk_sim_fn_dsa_stats(struct pdk_sim_fn *pfn, struct pdk_sim_dsa_stats *stats)
 	if (rc < 0)
 		sim_fail(PDK_LOG_ERR, fn->addr, rc, "ask a PDK_SIM_MODEL_DSA function",
 			 "DSA counters: not a simulated DSA function");
+	return rc;
+}
+
+int
+pdk_sim_fn_dsa_halt(struct pdk_sim_fn *pfn, unsigned int reset_type)
+{
+	struct sim_fn *fn = (struct sim_fn *)pfn;
+	int rc = -EINVAL;
+
+	SIM_ARG_CHECK(fn, "DSA halt", "NULL function",
+		      "pass a PDK_SIM_MODEL_DSA function from pdk_sim_fn_add() or pdk_sim_fn_find()",
+		      -EINVAL);
+	if (reset_type > PDK_IDXD_RESET_COLD)
+		return sim_fail(PDK_LOG_ERR, fn->addr, -EINVAL,
+				"pass 0 (software), 1 (FLR), 2 (warm) or 3 (cold)",
+				"DSA halt: reset type %u is not one GENSTS can hold", reset_type);
+	pthread_mutex_lock(&fn->sim->lock);
+	if (fn->dsa != NULL) {
+		sim_dsa_cmd_begin(fn->dsa);
+		sim_dsa_halt(fn->dsa, reset_type);
+		sim_dsa_cmd_end(fn->dsa);
+		rc = 0;
+	}
+	pthread_mutex_unlock(&fn->sim->lock);
+	if (rc < 0)
+		sim_fail(PDK_LOG_ERR, fn->addr, rc, "ask a PDK_SIM_MODEL_DSA function",
+			 "DSA halt: not a simulated DSA function");
 	return rc;
 }

@@ -17,16 +17,24 @@
 #include "../iommu/sim_iommu.h"
 
 /* What the model publishes (doc/sim.md, "DSA model"). */
-#define SIM_DSA_VERSION		PDK_IDXD_VERSION_1
 #define SIM_DSA_NUM_WQS		8u
 #define SIM_DSA_TOTAL_WQ_SIZE	128u
 #define SIM_DSA_NUM_GROUPS	4u
 #define SIM_DSA_NUM_ENGINES	4u
+/* GRPCAP total_rdbufs: the model's figure (no primary source gives Sapphire Rapids') */
+#define SIM_DSA_TOTAL_RDBUFS	96u
 #define SIM_DSA_MAX_XFER_SHIFT	21u	/* 2 MiB */
 #define SIM_DSA_MAX_BATCH_SHIFT	10u	/* 1024 descriptors */
 #define SIM_DSA_MAX_XFER	(1u << SIM_DSA_MAX_XFER_SHIFT)
 #define SIM_DSA_MAX_BATCH	(1u << SIM_DSA_MAX_BATCH_SHIFT)
-#define SIM_DSA_WQCFG_SIZE	PDK_IDXD_WQCFG_MIN_SIZE	/* WQCAP wqcfg_size 0 */
+/*
+ * The personalities (doc/sim.md, "DSA model"): PDK_SIM_MODEL_DSA is a DSA 1.0
+ * as on Sapphire Rapids (8086:0b25, VERSION 0x100, 32-byte WQCFG);
+ * PDK_SIM_MODEL_DSA2 a DSA 2.0 (8086:11fb, the Granite Rapids-D ID of
+ * registers.h PCI_DEVICE_ID_INTEL_DSA_GNRD; VERSION 0x200; 64-byte WQCFG with
+ * op_config, WQCAP op_config set). Both share every other figure.
+ */
+#define SIM_DSA_WQCFG_MAX	PDK_IDXD_WQCFG_MAX_SIZE	/* the larger of the two */
 
 /* BAR0 layout: registers, the two tables, then the sim's MSI-X table and PBA. */
 #define SIM_DSA_BAR0_SIZE	SIM_BAR0_SIZE
@@ -44,17 +52,24 @@ struct sim_dsa_wq {
 	uint32_t pasid;
 	uint32_t max_xfer;
 	uint32_t max_batch;
+	uint64_t op_config[4];	/* opcodes the WQ accepts (all, on a DSA 1.0) */
 	/* descriptors accepted and not yet taken by the engine (a ring) */
 	struct pdk_idxd_desc ring[SIM_DSA_TOTAL_WQ_SIZE];
 	uint16_t head;
 	uint16_t count;
 	uint64_t accepted;	/* since creation */
 	uint64_t retired;	/* of those: run to completion or discarded */
+	unsigned int engines;	/* of its group, as ENABLE_DEVICE saw GRPCFG */
+	bool swapped;		/* the descriptor at head was passed by the one after it */
 };
 
 struct sim_dsa {
 	struct sim_fn *fn;
+	uint32_t version;	/* VERSION: PDK_IDXD_VERSION_1 or _2 */
+	uint32_t wqcfg_size;	/* bytes per WQ in the WQCFG table: 32 or 64 */
 	struct sim_dsa_wq wq[SIM_DSA_NUM_WQS];
+	bool halted;		/* pdk_sim_fn_dsa_halt(): GENSTS halt until the right reset */
+	uint32_t reset_type;	/* of the halt: PDK_IDXD_RESET_* */
 	bool cmd_busy;		/* a command or reset is in progress (it may wait) */
 	unsigned int waiters;	/* threads in sim_dsa_wait() */
 	pthread_cond_t idle;	/* a descriptor retired, the engine exited, a command ended */

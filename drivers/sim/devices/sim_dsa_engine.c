@@ -4,9 +4,11 @@
 
 /*
  * The engine of the SIMULATED DSA: one thread per enabled device takes the
- * descriptors its dedicated WQs accepted, in submission order per WQ and
- * round-robin between WQs, and runs them. It stands for the device's
- * engines and groups together: the model runs one descriptor at a time.
+ * descriptors its dedicated WQs accepted, in submission order per WQ (but
+ * see below) and round-robin between WQs, and runs them. It stands for the device's
+ * engines and groups together: the model runs one descriptor at a time,
+ * out of submission order on a WQ whose group has several engines
+ * (sim_dsa_maybe_reorder()).
  *
  * Every byte it moves, descriptor lists and completion records included,
  * goes through the function's DMA port (sim_iommu_*()) tagged with the WQ's
@@ -75,6 +77,8 @@ sim_dsa_engine_submit(struct sim_dsa *d, unsigned int wq, const void *desc)
 		return;
 	}
 	memcpy(&w->ring[(w->head + w->count) % SIM_DSA_TOTAL_WQ_SIZE], desc, sizeof(w->ring[0]));
+	if (w->accepted != w->retired)
+		d->st.busy_accepted++;
 	w->count++;
 	w->accepted++;
 	d->st.submitted++;
@@ -99,6 +103,7 @@ sim_dsa_engine_discard(struct sim_dsa *d, uint32_t mask)
 		w->retired += w->count;
 		w->count = 0;
 		w->head = 0;
+		w->swapped = false;
 	}
 	if (d->waiters > 0)
 		pthread_cond_broadcast(&d->idle);
@@ -124,6 +129,35 @@ sim_dsa_engine_wait_retired(struct sim_dsa *d, uint32_t mask)
 	}
 }
 
+/*
+ * Out-of-order completion on a WQ that shares engines: DSA may complete
+ * separate submissions out of order when a WQ's group has several engines
+ * (DPDK drivers/dma/idxd/idxd_pci.c init_pci_device() gives each engine a
+ * group of its own "to avoid reordering"). The model shows it
+ * deterministically: on such a WQ, of two descriptors queued together the
+ * second runs first (each descriptor is passed at most once; a DRAIN is
+ * never passed and never passes). With one engine per group it runs in
+ * order. Counted in pdk_sim_dsa_stats.reordered.
+ */
+static uint8_t desc_opcode(const struct pdk_idxd_desc *desc);
+
+static void
+sim_dsa_maybe_reorder(struct sim_dsa *d, struct sim_dsa_wq *w)
+{
+	unsigned int next = (w->head + 1) % SIM_DSA_TOTAL_WQ_SIZE;
+	struct pdk_idxd_desc tmp;
+
+	if (w->engines < 2 || w->count < 2 || w->swapped ||
+	    desc_opcode(&w->ring[w->head]) == PDK_IDXD_OP_DRAIN ||
+	    desc_opcode(&w->ring[next]) == PDK_IDXD_OP_DRAIN)
+		return;
+	tmp = w->ring[w->head];
+	w->ring[w->head] = w->ring[next];
+	w->ring[next] = tmp;
+	w->swapped = true;	/* the passed one goes next, not passed again */
+	d->st.reordered++;
+}
+
 /* Take the next descriptor, round-robin over the WQs. */
 static bool
 sim_dsa_take(struct sim_dsa *d, struct pdk_idxd_desc *desc, unsigned int *wq)
@@ -133,9 +167,14 @@ sim_dsa_take(struct sim_dsa *d, struct pdk_idxd_desc *desc, unsigned int *wq)
 	for (i = 0; i < SIM_DSA_NUM_WQS; i++) {
 		unsigned int n = (d->rr + i) % SIM_DSA_NUM_WQS;
 		struct sim_dsa_wq *w = &d->wq[n];
+		bool was_swapped;
 
 		if (w->count == 0)
 			continue;
+		was_swapped = w->swapped;
+		sim_dsa_maybe_reorder(d, w);
+		if (was_swapped)
+			w->swapped = false;	/* the passed descriptor is at head: taken now */
 		*desc = w->ring[w->head];
 		w->head = (uint16_t)((w->head + 1) % SIM_DSA_TOTAL_WQ_SIZE);
 		w->count--;
@@ -191,8 +230,10 @@ sim_dsa_refused(int rc, uint64_t fault, bool write, struct pdk_idxd_completion *
 	 */
 	cr->status = rc == -EFAULT ? PDK_IDXD_COMP_PAGE_FAULT_NOBOF :
 				     PDK_IDXD_COMP_TRANSLATION_FAIL;
+	/* the direction is status bit 7 (uapi idxd.h DSA_COMP_STATUS_WRITE) */
+	if (write)
+		cr->status |= PDK_IDXD_COMP_STATUS_WRITE;
 	cr->fault_addr = fault;
-	cr->fault_info = write ? PDK_IDXD_FAULT_INFO_WRITE : 0;
 	cr->bytes_completed = 0;	/* nothing was moved */
 	return rc;
 }
@@ -268,14 +309,15 @@ sim_dsa_complete(const struct sim_dsa_job *j, const struct pdk_idxd_desc *desc,
 		 const struct pdk_idxd_completion *cr)
 {
 	uint32_t flags = desc_flags(desc);
-	bool ok = cr->status == PDK_IDXD_COMP_SUCCESS;
+	uint8_t code = cr->status & PDK_IDXD_COMP_STATUS_MASK;
+	bool ok = code == PDK_IDXD_COMP_SUCCESS;
 	uint64_t fault = 0;
 
 	if (!(flags & PDK_IDXD_FLAG_CRAV)) {
 		if (!ok)
-			sim_dsa_swerr(j, desc, cr->status,
-				      cr->fault_info & PDK_IDXD_FAULT_INFO_WRITE, cr->fault_addr);
-	} else if (cr->status == PDK_IDXD_COMP_CRA_ALIGN) {
+			sim_dsa_swerr(j, desc, code, cr->status & PDK_IDXD_COMP_STATUS_WRITE,
+				      cr->fault_addr);
+	} else if (code == PDK_IDXD_COMP_CRA_ALIGN) {
 		/* No record can be written at a misaligned address. */
 		sim_dsa_swerr(j, desc, cr->status, false, desc->completion_addr);
 	} else if (!ok || (flags & PDK_IDXD_FLAG_RCR)) {
@@ -283,6 +325,8 @@ sim_dsa_complete(const struct sim_dsa_job *j, const struct pdk_idxd_desc *desc,
 						    desc->completion_addr, cr, sizeof(*cr),
 						    &j->d->vc, &fault) < 0)
 			sim_dsa_swerr(j, desc, PDK_IDXD_COMP_CRA_XLAT, true, fault);
+		else
+			j->d->st.records++;
 	}
 	if (flags & PDK_IDXD_FLAG_RCI)
 		sim_pci_msix_raise(j->d->fn, desc->int_handle);
@@ -295,27 +339,75 @@ sim_dsa_check_xfer(const struct sim_dsa_job *j, const struct pdk_idxd_desc *desc
 								PDK_IDXD_COMP_SUCCESS;
 }
 
+/* Bytes of [base, base + len) before the refused address @p fault (0 if outside). */
+static uint32_t
+sim_dsa_prefix(uint64_t fault, uint64_t base, uint32_t len)
+{
+	return fault > base && fault - base < len ? (uint32_t)(fault - base) : 0;
+}
+
+/* Copy @p len bytes both sides of which were checked; @return 0 or -errno (@p cr filled). */
+static int
+sim_dsa_move(const struct sim_dsa_job *j, uint64_t src_iova, uint64_t dst_iova, uint32_t len,
+	     uint8_t *src, uint8_t *dst, struct pdk_idxd_completion *cr)
+{
+	uint8_t *bounce = j->d->bounce;
+
+	if (src != NULL && dst != NULL) {
+		memmove(dst, src, len);	/* overlapping ranges included */
+		return 0;
+	}
+	/* A side spans mappings: through the bounce buffer, the source whole first. */
+	if (sim_dsa_dma(j, src_iova, bounce, len, false, cr) < 0)
+		return -EFAULT;
+	return sim_dsa_dma(j, dst_iova, bounce, len, true, cr);
+}
+
+/*
+ * A memmove that faults completes partially, as a DSA without block on
+ * fault does: the bytes before the first refused address on either side
+ * (in copy order: ascending) are copied, bytes_completed says how many and
+ * result 0 that they are the first ones (uapi idxd.h struct
+ * dsa_completion_record bytes_completed, result). The model goes ascending
+ * only for ranges that do not overlap; an overlapping copy that faults
+ * moves nothing (bytes_completed 0), where silicon may have copied part of
+ * it in either direction.
+ */
 static void
 sim_dsa_memmove(const struct sim_dsa_job *j, const struct pdk_idxd_desc *desc,
 		struct pdk_idxd_completion *cr)
 {
-	uint8_t *bounce = j->d->bounce;
-	uint8_t *src, *dst;
+	struct pdk_idxd_completion scratch;
+	uint8_t *src = NULL, *dst = NULL;
+	uint32_t done;
 
 	cr->status = sim_dsa_check_xfer(j, desc);
 	if (cr->status != PDK_IDXD_COMP_SUCCESS)
 		return;
-	/* Both sides are checked before a byte moves: a fault writes nothing. */
-	if (sim_dsa_map(j, desc->src, desc->size, false, &src, cr) < 0 ||
-	    sim_dsa_map(j, desc->dst, desc->size, true, &dst, cr) < 0)
-		return;
-	if (src != NULL && dst != NULL) {
-		memmove(dst, src, desc->size);	/* overlapping ranges included */
+	if (sim_dsa_map(j, desc->src, desc->size, false, &src, cr) == 0 &&
+	    sim_dsa_map(j, desc->dst, desc->size, true, &dst, cr) == 0) {
+		sim_dsa_move(j, desc->src, desc->dst, desc->size, src, dst, cr);
 		return;
 	}
-	/* A side spans mappings: through the bounce buffer, the source whole first. */
-	if (sim_dsa_dma(j, desc->src, bounce, desc->size, false, cr) == 0)
-		sim_dsa_dma(j, desc->dst, bounce, desc->size, true, cr);
+	/* cr has the first refused address of the side that faulted first checked */
+	done = sim_dsa_prefix(cr->fault_addr, (cr->status & PDK_IDXD_COMP_STATUS_WRITE) ?
+						      desc->dst : desc->src, desc->size);
+	if (done == 0 || (desc->src < desc->dst + desc->size && desc->dst < desc->src + desc->size))
+		return;
+	/* the source faulted: is the destination writable up to there? */
+	if (!(cr->status & PDK_IDXD_COMP_STATUS_WRITE) &&
+	    sim_dsa_map(j, desc->dst, done, true, &dst, &scratch) < 0) {
+		*cr = scratch;	/* the write fault comes first in copy order */
+		done = sim_dsa_prefix(cr->fault_addr, desc->dst, done);
+		if (done == 0)
+			return;
+	}
+	if (sim_dsa_map(j, desc->src, done, false, &src, &scratch) < 0 ||
+	    sim_dsa_map(j, desc->dst, done, true, &dst, &scratch) < 0 ||
+	    sim_dsa_move(j, desc->src, desc->dst, done, src, dst, &scratch) < 0)
+		return;	/* cannot happen: both prefixes were checked; nothing claimed done */
+	cr->bytes_completed = done;
+	cr->result = 0;		/* ascending */
 }
 
 /* @p len bytes of the 8-byte @p pattern at @p p: doubling copies, a few memcpy even for 2 MiB. */
@@ -339,17 +431,40 @@ sim_dsa_memfill(const struct sim_dsa_job *j, const struct pdk_idxd_desc *desc,
 	uint64_t pattern = htole64(desc->src);	/* its bytes as they sit in memory */
 	uint8_t *dst;
 
+	struct pdk_idxd_completion scratch;
+	uint32_t len = desc->size;
+
 	cr->status = sim_dsa_check_xfer(j, desc);
 	if (cr->status != PDK_IDXD_COMP_SUCCESS)
 		return;
-	if (sim_dsa_map(j, desc->dst, desc->size, true, &dst, cr) < 0)
-		return;
+	if (sim_dsa_map(j, desc->dst, len, true, &dst, cr) < 0) {
+		/* partial, as a memmove: the bytes before the refused address */
+		len = sim_dsa_prefix(cr->fault_addr, desc->dst, len);
+		if (len == 0 || sim_dsa_map(j, desc->dst, len, true, &dst, &scratch) < 0)
+			return;
+		cr->bytes_completed = len;
+	}
 	if (dst != NULL) {
-		sim_dsa_fill(dst, pattern, desc->size);
+		sim_dsa_fill(dst, pattern, len);
 		return;
 	}
-	sim_dsa_fill(j->d->bounce, pattern, desc->size);
-	sim_dsa_dma(j, desc->dst, j->d->bounce, desc->size, true, cr);
+	sim_dsa_fill(j->d->bounce, pattern, len);
+	sim_dsa_dma(j, desc->dst, j->d->bounce, len, true, cr->status == PDK_IDXD_COMP_SUCCESS ?
+								cr : &scratch);
+}
+
+/*
+ * Whether the WQ's op_config (WQCFG bytes 32-63 of a DSA 2.0, taken at
+ * ENABLE_WQ; registers.h union wqcfg op_config) allows the descriptor's
+ * opcode. A DSA 1.0 allows every opcode. Which status silicon gives a
+ * refused one the sources do not say; the model answers BAD_OPCODE.
+ */
+static bool
+sim_dsa_op_allowed(const struct sim_dsa_job *j, const struct pdk_idxd_desc *desc)
+{
+	uint8_t op = desc_opcode(desc);
+
+	return (j->w->op_config[op / 64] >> (op % 64)) & 1;
 }
 
 /* One descriptor that is not a batch (or one inside a batch). */
@@ -359,8 +474,18 @@ sim_dsa_run_one(const struct sim_dsa_job *j, const struct pdk_idxd_desc *desc,
 {
 	memset(cr, 0, sizeof(*cr));
 	if ((desc_flags(desc) & PDK_IDXD_FLAG_CRAV) && (desc->completion_addr & 31)) {
-		/* Checked before the operation, which then does not run. */
+		/*
+		 * Checked before the operation, which then does not run: the
+		 * model's clean answer. On silicon the engine "can get very
+		 * confused (security issue)" (the kernel's cdev.c
+		 * idxd_submit_user_descriptor() refuses such a descriptor);
+		 * no test may take this as what a DSA does.
+		 */
 		cr->status = PDK_IDXD_COMP_CRA_ALIGN;
+		return;
+	}
+	if (!sim_dsa_op_allowed(j, desc)) {
+		cr->status = PDK_IDXD_COMP_BAD_OPCODE;	/* not in the WQ's op_config */
 		return;
 	}
 	if (desc_opcode(desc) < 32 &&
@@ -409,6 +534,10 @@ sim_dsa_batch(const struct sim_dsa_job *j, const struct pdk_idxd_desc *desc,
 	memset(cr, 0, sizeof(*cr));
 	if ((desc_flags(desc) & PDK_IDXD_FLAG_CRAV) && (desc->completion_addr & 31)) {
 		cr->status = PDK_IDXD_COMP_CRA_ALIGN;
+		return;
+	}
+	if (!sim_dsa_op_allowed(j, desc)) {
+		cr->status = PDK_IDXD_COMP_BAD_OPCODE;
 		return;
 	}
 	if (n < 2 || n > j->w->max_batch) {
