@@ -11,6 +11,10 @@
  * needs nothing here: the runner mounted the sim's sysfs into the program's
  * mount namespace, where every reader finds it (run_sysfs.c).
  *
+ * stat() and access() of a device node (every glibc entry for them) are
+ * answered from the sim as a char device (pdk_sim_dev_node()): the nodes
+ * are not in the machine's /dev.
+ *
  * A BAR mmap gets no memory: it gets a region that traps every access
  * (drivers/sim/run/sim_trap.h), and each load or store becomes one access
  * of the device model (pdk_sim_bar_read/_write), as a TLP would.
