@@ -47,7 +47,7 @@ usage(FILE *f)
 		"Every other call of the program reaches the real kernel.\n"
 		"\n"
 		"Options:\n"
-		"  -c, --config FILE  the machine: \"fn ADDR dsa|dsa2|simdma|plain [pasid_bits=N]\n"
+		"  -c, --config FILE  the machine: \"fn ADDR dsa|dsa2|simdma|plain|edu [pasid_bits=N]\n"
 		"                     [group=N] [exec] [priv]\" and \"iommu vtd|smmuv3|amd\"\n"
 		"                     lines (default: a DSA at 0000:6a:01.0, a pdk-sim-dma\n"
 		"                     at 0000:6b:00.0)\n"

@@ -6,7 +6,7 @@
  * The configuration file: one statement per line, '#' starts a comment.
  *
  *   iommu vtd|smmuv3|amd [pasid_bits=N]
- *   fn DDDD:BB:DD.F dsa|dsa2|simdma|plain [pasid_bits=N] [group=N] [exec] [priv]
+ *   fn DDDD:BB:DD.F dsa|dsa2|simdma|plain|edu [pasid_bits=N] [group=N] [exec] [priv]
  *
  * A file with no "fn" line has no function: an empty machine is allowed
  * (a program sees no simulated device).
@@ -85,6 +85,7 @@ static const char *const run_models[] = {
 	[PDK_SIM_MODEL_PLAIN] = "plain",
 	[PDK_SIM_MODEL_DSA] = "dsa",
 	[PDK_SIM_MODEL_DSA2] = "dsa2",
+	[PDK_SIM_MODEL_EDU] = "edu",
 };
 
 const char *
@@ -100,7 +101,7 @@ run_fn_line(struct run_config *cfg, char **words, unsigned int n, const char **w
 	struct pdk_sim_fn_config *fn;
 	unsigned int i, m;
 
-	*why = "write: fn DDDD:BB:DD.F dsa|dsa2|simdma|plain [options]";
+	*why = "write: fn DDDD:BB:DD.F dsa|dsa2|simdma|plain|edu [options]";
 	if (n < 3)
 		return -EINVAL;
 	if (cfg->nfns == RUN_MAX_FNS) {
@@ -123,7 +124,7 @@ run_fn_line(struct run_config *cfg, char **words, unsigned int n, const char **w
 		if (strcmp(words[2], run_models[m]) == 0)
 			break;
 	if (m == sizeof(run_models) / sizeof(run_models[0])) {
-		*why = "unknown model: use dsa, dsa2, simdma or plain";
+		*why = "unknown model: use dsa, dsa2, simdma, plain or edu";
 		return -EINVAL;
 	}
 	fn->model = (enum pdk_sim_model)m;

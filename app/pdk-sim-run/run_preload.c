@@ -11,6 +11,10 @@
  * needs nothing here: the runner mounted the sim's sysfs into the program's
  * mount namespace, where every reader finds it (run_sysfs.c).
  *
+ * stat() and access() of a device node (every glibc entry for them) are
+ * answered from the sim as a char device (pdk_sim_dev_node()): the nodes
+ * are not in the machine's /dev.
+ *
  * A BAR mmap gets no memory: it gets a region that traps every access
  * (drivers/sim/run/sim_trap.h), and each load or store becomes one access
  * of the device model (pdk_sim_bar_read/_write), as a TLP would.
@@ -38,6 +42,9 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "pdk_log.h"
@@ -69,6 +76,13 @@ struct run_real {
 	int (*dup3)(int, int, int);
 	int (*fcntl)(int, int, ...);
 	int (*sigaction)(int, const struct sigaction *, struct sigaction *);
+	int (*stat)(const char *, struct stat *);
+	int (*lstat)(const char *, struct stat *);
+	int (*fstatat)(int, const char *, void *, int);
+	int (*statx)(int, const char *, int, unsigned int, struct statx *);
+	int (*access)(const char *, int);
+	int (*faccessat)(int, const char *, int, int);
+	int (*euidaccess)(const char *, int);
 };
 
 static void *
@@ -109,6 +123,13 @@ run_real(void)
 		real.dup3 = run_next("dup3");
 		real.fcntl = run_next("fcntl");
 		real.sigaction = run_next("sigaction");
+		real.stat = run_next("stat");
+		real.lstat = run_next("lstat");
+		real.fstatat = run_next("fstatat");
+		real.statx = run_next("statx");
+		real.access = run_next("access");
+		real.faccessat = run_next("faccessat");
+		real.euidaccess = run_next("euidaccess");
 		found = true;
 	}
 	return &real;
@@ -271,6 +292,240 @@ RUN_EXPORT int
 __openat64_2(int dirfd, const char *path, int flags)
 {
 	return run_open(path, flags, 0, dirfd, true);
+}
+
+/* ---- stat() and access() of the device nodes ---- */
+
+/*
+ * The sim's nodes are not in the machine's /dev: stat() and access() of one
+ * are answered from the sim (pdk_sim_dev_node()), a char device with the
+ * number the sim's sysfs gives (the vfio-dev dev file), owned by the caller
+ * and open to it as the program would need on the kernel (/dev/vfio/vfio
+ * 0666, the others 0600). A node the sim has not (a group it does not
+ * offer) is ENOENT, as the kernel's /dev would say. fstat() of a sim fd is
+ * not routed: it shows the /dev/null the fd is.
+ */
+
+/* @return 1 (not the sim's path: ask libc), 0 (*maj, *min set) or -1 (errno set). */
+static int
+run_node(const char *path, unsigned int *maj, unsigned int *min)
+{
+	if (!run_path_is_sim(path))
+		return 1;
+	return (int)RUN_SIM(pdk_sim_dev_node(run_sim, path, maj, min));
+}
+
+static void
+run_node_stat(const char *path, unsigned int maj, unsigned int min, struct stat *st)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	memset(st, 0, sizeof(*st));
+	st->st_mode = S_IFCHR | (strcmp(path, "/dev/vfio/vfio") == 0 ? 0666 : 0600);
+	st->st_rdev = makedev(maj, min);
+	st->st_ino = (ino_t)maj << 32 | min;	/* made up, one per node */
+	st->st_nlink = 1;
+	st->st_uid = geteuid();
+	st->st_gid = getegid();
+	st->st_blksize = 4096;
+	st->st_atim = now;
+	st->st_mtim = now;
+	st->st_ctim = now;
+}
+
+/* x86_64: struct stat64 is struct stat under another name */
+_Static_assert(sizeof(struct stat) == sizeof(struct stat64), "struct stat64 differs");
+
+static int
+run_stat_at(int dirfd, const char *path, void *st, int flags, bool at)
+{
+	unsigned int maj, min;
+	int rc = run_node(path, &maj, &min);
+
+	if (rc == 0)
+		run_node_stat(path, maj, min, st);
+	if (rc <= 0)
+		return rc;
+	if (at)
+		return REAL(fstatat)(dirfd, path, st, flags);
+	return (flags & AT_SYMLINK_NOFOLLOW) ? REAL(lstat)(path, st) : REAL(stat)(path, st);
+}
+
+RUN_EXPORT int
+stat(const char *path, struct stat *st)
+{
+	return run_stat_at(AT_FDCWD, path, st, 0, false);
+}
+
+RUN_EXPORT int
+stat64(const char *path, struct stat64 *st)
+{
+	return run_stat_at(AT_FDCWD, path, st, 0, false);
+}
+
+RUN_EXPORT int
+lstat(const char *path, struct stat *st)
+{
+	return run_stat_at(AT_FDCWD, path, st, AT_SYMLINK_NOFOLLOW, false);
+}
+
+RUN_EXPORT int
+lstat64(const char *path, struct stat64 *st)
+{
+	return run_stat_at(AT_FDCWD, path, st, AT_SYMLINK_NOFOLLOW, false);
+}
+
+RUN_EXPORT int
+fstatat(int dirfd, const char *path, struct stat *st, int flags)
+{
+	return run_stat_at(dirfd, path, st, flags, true);
+}
+
+RUN_EXPORT int
+fstatat64(int dirfd, const char *path, struct stat64 *st, int flags)
+{
+	return run_stat_at(dirfd, path, st, flags, true);
+}
+
+/* The entries programs built against glibc before 2.33 call (ver: _STAT_VER, 1 on x86_64). */
+int __xstat(int ver, const char *path, struct stat *st);
+int __xstat64(int ver, const char *path, struct stat64 *st);
+int __lxstat(int ver, const char *path, struct stat *st);
+int __lxstat64(int ver, const char *path, struct stat64 *st);
+int __fxstatat(int ver, int dirfd, const char *path, struct stat *st, int flags);
+int __fxstatat64(int ver, int dirfd, const char *path, struct stat64 *st, int flags);
+
+static int
+run_xstat(int ver, int dirfd, const char *path, void *st, int flags)
+{
+	int (*real_fxstatat)(int, int, const char *, void *, int);
+	unsigned int maj, min;
+	int rc = run_node(path, &maj, &min);
+
+	if (rc == 0)
+		run_node_stat(path, maj, min, st);
+	if (rc <= 0)
+		return rc;
+	/* looked up here: a libc without these (only the program calls them) is no failure */
+	real_fxstatat = (int (*)(int, int, const char *, void *, int))dlsym(RTLD_NEXT, "__fxstatat");
+	if (real_fxstatat == NULL) {
+		errno = ENOSYS;
+		return -1;
+	}
+	return real_fxstatat(ver, dirfd, path, st, flags);
+}
+
+RUN_EXPORT int
+__xstat(int ver, const char *path, struct stat *st)
+{
+	return run_xstat(ver, AT_FDCWD, path, st, 0);
+}
+
+RUN_EXPORT int
+__xstat64(int ver, const char *path, struct stat64 *st)
+{
+	return run_xstat(ver, AT_FDCWD, path, st, 0);
+}
+
+RUN_EXPORT int
+__lxstat(int ver, const char *path, struct stat *st)
+{
+	return run_xstat(ver, AT_FDCWD, path, st, AT_SYMLINK_NOFOLLOW);
+}
+
+RUN_EXPORT int
+__lxstat64(int ver, const char *path, struct stat64 *st)
+{
+	return run_xstat(ver, AT_FDCWD, path, st, AT_SYMLINK_NOFOLLOW);
+}
+
+RUN_EXPORT int
+__fxstatat(int ver, int dirfd, const char *path, struct stat *st, int flags)
+{
+	return run_xstat(ver, dirfd, path, st, flags);
+}
+
+RUN_EXPORT int
+__fxstatat64(int ver, int dirfd, const char *path, struct stat64 *st, int flags)
+{
+	return run_xstat(ver, dirfd, path, st, flags);
+}
+
+RUN_EXPORT int
+statx(int dirfd, const char *path, int flags, unsigned int mask, struct statx *stx)
+{
+	unsigned int maj, min;
+	struct stat st;
+	int rc = run_node(path, &maj, &min);
+
+	if (rc > 0)
+		return REAL(statx)(dirfd, path, flags, mask, stx);
+	if (rc < 0)
+		return rc;
+	run_node_stat(path, maj, min, &st);
+	memset(stx, 0, sizeof(*stx));
+	stx->stx_mask = STATX_BASIC_STATS;
+	stx->stx_mode = (uint16_t)st.st_mode;
+	stx->stx_nlink = (uint32_t)st.st_nlink;
+	stx->stx_uid = st.st_uid;
+	stx->stx_gid = st.st_gid;
+	stx->stx_ino = st.st_ino;
+	stx->stx_blksize = (uint32_t)st.st_blksize;
+	stx->stx_rdev_major = maj;
+	stx->stx_rdev_minor = min;
+	stx->stx_atime.tv_sec = st.st_atim.tv_sec;
+	stx->stx_atime.tv_nsec = (uint32_t)st.st_atim.tv_nsec;
+	stx->stx_mtime = stx->stx_atime;
+	stx->stx_ctime = stx->stx_atime;
+	return 0;
+}
+
+/* The caller owns the node, rw: F_OK, R_OK and W_OK pass, X_OK is EACCES. */
+static int
+run_access(int dirfd, const char *path, int mode, int flags, int kind)
+{
+	unsigned int maj, min;
+	int rc = run_node(path, &maj, &min);
+
+	if (rc < 0)
+		return rc;
+	if (rc == 0) {
+		if (mode & X_OK) {
+			errno = EACCES;
+			return -1;
+		}
+		return 0;
+	}
+	if (kind == 0)
+		return REAL(access)(path, mode);
+	if (kind == 1)
+		return REAL(faccessat)(dirfd, path, mode, flags);
+	return REAL(euidaccess)(path, mode);
+}
+
+RUN_EXPORT int
+access(const char *path, int mode)
+{
+	return run_access(AT_FDCWD, path, mode, 0, 0);
+}
+
+RUN_EXPORT int
+faccessat(int dirfd, const char *path, int mode, int flags)
+{
+	return run_access(dirfd, path, mode, flags, 1);
+}
+
+RUN_EXPORT int
+euidaccess(const char *path, int mode)
+{
+	return run_access(AT_FDCWD, path, mode, 0, 2);
+}
+
+RUN_EXPORT int
+eaccess(const char *path, int mode)
+{
+	return run_access(AT_FDCWD, path, mode, 0, 2);
 }
 
 /* ---- calls on an fd ---- */

@@ -96,6 +96,17 @@ enum pdk_sim_model {
 	 * driver must write it (doc/sim.md, "DSA model").
 	 */
 	PDK_SIM_MODEL_DSA2,
+	/**
+	 * A SIMULATION of QEMU's educational device "edu" (PCI 1234:11e8,
+	 * QEMU's hw/misc/edu.c and docs/specs/edu.rst), so that tests written
+	 * for the VM's edu devices run on the sim: a 1 MiB BAR0 with the
+	 * identification, liveness, factorial, status, interrupt and DMA
+	 * registers, a 4 KiB buffer at 0x40000 of the device's DMA space, a
+	 * 28-bit DMA mask, DMA with the RID only (no PASID: give pasid_bits 0
+	 * to match QEMU's). Not QEMU's code; doc/sim.md ("edu model") lists
+	 * where it differs from QEMU's device.
+	 */
+	PDK_SIM_MODEL_EDU,
 };
 
 /** Configuration of a simulated PCIe function. */
@@ -352,6 +363,24 @@ bool pdk_sim_owns_fd(struct pdk_sim *sim, int fd);
  *   logged at ERR for a NULL argument), -ENAMETOOLONG (@p buf too small).
  */
 ssize_t pdk_sim_link_target(struct pdk_sim *sim, const char *path, char *buf, size_t len);
+
+/**
+ * The device number of one of the sim's device nodes, for a runner that
+ * answers stat() of them: /dev/iommu, /dev/vfio/vfio, /dev/vfio/N (a group
+ * VFIO offers) and /dev/vfio/devices/vfioN (a cdev), all char devices. The
+ * cdev's number is what its sysfs dev file
+ * (/sys/bus/pci/devices/ADDR/vfio-dev/vfioN/dev) says. /dev/vfio/vfio is
+ * 10:196 as on the kernel; the kernel allocates the others at boot, the
+ * sim's are made up (doc/sim.md).
+ * @param sim  the sim
+ * @param path  the node's absolute path, as open() takes it
+ * @param[out] major  its major number
+ * @param[out] minor  its minor number
+ * @return 0; -ENOENT when the sim has no such node; -EINVAL (logged at ERR)
+ *   for a NULL argument.
+ */
+int pdk_sim_dev_node(struct pdk_sim *sim, const char *path, unsigned int *major,
+		     unsigned int *minor);
 
 /* ---- trapped BAR access (for a runner that cannot map the sim's BARs) ---- */
 

@@ -29,6 +29,7 @@ static const struct sim_model *const sim_models[] = {
 	[PDK_SIM_MODEL_PLAIN] = &sim_model_plain,
 	[PDK_SIM_MODEL_DSA] = &sim_model_dsa,
 	[PDK_SIM_MODEL_DSA2] = &sim_model_dsa2,
+	[PDK_SIM_MODEL_EDU] = &sim_model_edu,
 };
 
 static const struct sim_model *
@@ -55,7 +56,7 @@ sim_fn_cfg_check(struct pdk_sim *sim, const struct pdk_sim_fn_config *cfg, const
 {
 	if (sim_model_of(cfg->model) == NULL) {
 		*r = (struct sim_refusal){ "the model is not one of enum pdk_sim_model",
-					   "use PDK_SIM_MODEL_SIMDMA, _PLAIN, _DSA or _DSA2" };
+					   "use PDK_SIM_MODEL_SIMDMA, _PLAIN, _DSA, _DSA2 or _EDU" };
 		return -EINVAL;
 	}
 	if (cfg->pasid_bits > SIM_MAX_PASID_BITS) {

@@ -105,7 +105,7 @@ FIXTURES = {
     'struct iommu_hwpt_pgfault *': 'fx->faults',
     # outputs
     'uint32_t *': '@local', 'uint64_t *': '@local', 'uint16_t *': '@local',
-    'int *': '@local', 'size_t *': '@local', 'bool *': '@local',
+    'int *': '@local', 'unsigned int *': '@local', 'size_t *': '@local', 'bool *': '@local',
     'void **': '@local', 'void **old_arg': '@local', 'pdk_log_sink_t *': '@local',
     'const int **': '@local', 'const char **': '@local',
     'const struct pdk_sys_backend *': '&fx->backend',

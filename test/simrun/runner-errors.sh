@@ -37,7 +37,7 @@ expect 0 "fn 0000:6a:01.0 dsa pasid_bits=20" -- --print-config
 printf 'fn 0000:6a:01.0 dsa\nfn 0000:6a:01.0 simdma\n' >"$tmp/dup.cfg"
 expect 125 "dup.cfg:2: this address is already a function of the file" -- -c "$tmp/dup.cfg" true
 printf '# a comment\nfn 0000:6a:01.0 gpu\n' >"$tmp/model.cfg"
-expect 125 "model.cfg:2: unknown model: use dsa, dsa2, simdma or plain" -- -c "$tmp/model.cfg" true
+expect 125 "model.cfg:2: unknown model: use dsa, dsa2, simdma, plain or edu" -- -c "$tmp/model.cfg" true
 printf 'fn 6a:01.0.0 dsa\n' >"$tmp/addr.cfg"
 expect 125 "addr.cfg:1: not a PCI address" -- -c "$tmp/addr.cfg" true
 printf 'fn 0000:6a:01.0 dsa pasid_bits=21\n' >"$tmp/bits.cfg"

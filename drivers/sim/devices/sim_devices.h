@@ -17,7 +17,7 @@
 
 #include "../sim.h"
 
-#define SIM_BAR0_SIZE		4096u		/* BAR0 of every model so far */
+#define SIM_BAR0_SIZE		4096u		/* BAR0 of every model but edu's (1 MiB) */
 #define SIM_NUM_BARS		6u
 #define SIM_CFG_SIZE		4096u		/* PCIe: 256-byte header + extended */
 #define SIM_MSIX_VECTORS	4u
@@ -41,6 +41,7 @@ struct sim_model {
 	uint16_t vendor_id;
 	uint16_t device_id;
 	uint32_t class_code;		/* base, sub-class, prog-if */
+	uint8_t revision;		/* PCI revision ID; 0: 1 */
 	uint32_t bar_size[SIM_NUM_BARS];	/* 0: not implemented; BAR0 always is */
 	int (*init)(struct sim_fn *fn);		/* at creation; may be NULL */
 	void (*fini)(struct sim_fn *fn);	/* before the BARs are freed; may be NULL */
@@ -65,6 +66,9 @@ extern const struct sim_model sim_model_simdma;
 extern const struct sim_model sim_model_plain;
 extern const struct sim_model sim_model_dsa;
 extern const struct sim_model sim_model_dsa2;
+extern const struct sim_model sim_model_edu;
+
+struct sim_edu;
 
 /* A BAR: a memfd so that a user's mmap and the model see the same bytes. */
 struct sim_bar {
@@ -87,6 +91,7 @@ struct sim_fn {
 	uint8_t config[SIM_CFG_SIZE];
 	struct sim_bar bar[SIM_NUM_BARS];
 	struct sim_dsa *dsa;		/* PDK_SIM_MODEL_DSA state, else NULL */
+	struct sim_edu *edu;		/* PDK_SIM_MODEL_EDU state, else NULL */
 	/* vfio-pci's device when that driver has the function (kernel/sim_vfio.c), else NULL */
 	struct sim_vfio_dev *vdev;
 	sim_msix_handler_t *msix_handler;	/* installed while MSI-X is enabled, else NULL */

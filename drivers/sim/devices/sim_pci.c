@@ -32,6 +32,8 @@
 /* Made-up bus addresses: VFIO shows them, nothing uses them. */
 #define SIM_BAR0_BUS_BASE	0xfd000000u	/* + index << 16 */
 #define SIM_BARN_BUS_BASE	0xe0000000u	/* + index << 20 for BAR2..5 (<= 1 MiB each) */
+#define SIM_BAR0_BIG_BASE	0xc0000000u	/* + index << 20 for a BAR0 above 64 KiB (<= 1 MiB) */
+#define SIM_BAR0_SMALL_MAX	0x10000u
 #define SIM_CAP_EXP		0x40
 #define SIM_CAP_EXP_SIZE	0x3c
 #define SIM_CAP_MSIX		0x80
@@ -88,7 +90,11 @@ sim_pci_bar_bus_addr(const struct sim_fn *fn, unsigned int bar)
 {
 	if (fn->bar[bar].size == 0)
 		return 0;
-	return bar == 0 ? SIM_BAR0_BUS_BASE + (fn->index << 16) : SIM_BARN_BUS_BASE + (fn->index << 20);
+	/* a BAR's address is aligned to its size, as the enumeration assigns it */
+	if (bar == 0)
+		return fn->bar[0].size <= SIM_BAR0_SMALL_MAX ? SIM_BAR0_BUS_BASE + (fn->index << 16)
+							    : SIM_BAR0_BIG_BASE + (fn->index << 20);
+	return SIM_BARN_BUS_BASE + (fn->index << 20);
 }
 
 static void
@@ -101,7 +107,7 @@ sim_pci_config_init(struct sim_fn *fn, unsigned int index)
 	cfg_w16(fn, PCI_VENDOR_ID, m->vendor_id);
 	cfg_w16(fn, PCI_DEVICE_ID, m->device_id);
 	cfg_w16(fn, PCI_STATUS, PCI_STATUS_CAP_LIST);
-	cfg_w8(fn, PCI_REVISION_ID, 1);
+	cfg_w8(fn, PCI_REVISION_ID, m->revision != 0 ? m->revision : 1);
 	cfg_w8(fn, PCI_CLASS_PROG, m->class_code & 0xff);
 	cfg_w8(fn, PCI_CLASS_DEVICE, (m->class_code >> 8) & 0xff);
 	cfg_w8(fn, PCI_CLASS_DEVICE + 1, (m->class_code >> 16) & 0xff);

@@ -40,6 +40,20 @@
 #include "sim_kernel.h"
 
 #define SIM_DEV_VFIO	"/dev/vfio/devices"
+/*
+ * The device numbers of the sim's nodes (pdk_sim_dev_node(), the vfio-dev
+ * dev file). /dev/vfio/vfio is misc 10:196 as on every kernel (MISC_MAJOR,
+ * include/uapi/linux/major.h; VFIO_MINOR, include/linux/miscdevice.h). The
+ * kernel allocates the others at boot (iommufd's misc minor is
+ * MISC_DYNAMIC_MINOR in drivers/iommu/iommufd/main.c; the group and cdev
+ * majors come from alloc_chrdev_region() in drivers/vfio/group.c and
+ * drivers/vfio/device_cdev.c), so the sim's are made up, in the dynamic range.
+ */
+#define SIM_MISC_MAJOR		10u
+#define SIM_VFIO_MINOR		196u
+#define SIM_IOMMUFD_MINOR	123u	/* made up */
+#define SIM_VFIO_GROUP_MAJOR	240u	/* made up; minor: the group's number */
+#define SIM_VFIO_CDEV_MAJOR	239u	/* made up; minor: N of vfioN */
 #define SIM_FS_DEPTH	12	/* components in a path */
 #define SIM_FS_LINKS	8	/* links followed in one walk (the kernel's nesting limit) */
 #define SIM_FS_TEXT	(SIM_CFG_SIZE + 64)
@@ -270,11 +284,17 @@ sim_fs_fn(struct sim_fn *fn, char **rest, unsigned int nrest, struct sim_node *n
 		char name[16];
 
 		snprintf(name, sizeof(name), "vfio%d", fn->vdev->index);
-		if (nrest > 2 || (nrest == 2 && strcmp(rest[1], name) != 0))
+		if (nrest > 3 || (nrest >= 2 && strcmp(rest[1], name) != 0))
 			return -ENOENT;
+		/* the cdev's device: its dev file, "major:minor" of /dev/vfio/devices/vfioN */
+		if (nrest == 3)
+			return strcmp(rest[2], "dev") == 0
+				       ? sim_node_file(n, "%u:%d\n", SIM_VFIO_CDEV_MAJOR, fn->vdev->index)
+				       : -ENOENT;
+		if (nrest == 2)
+			return sim_node_dir(n, (const char *const[]){ "dev", NULL });
 		sim_node_dir(n, NULL);
-		/* vfio-dev lists the cdev's device; that folder has nothing the sim's users read */
-		return nrest == 1 ? sim_names_add(&n->names, name) : 0;
+		return sim_names_add(&n->names, name);
 	}
 	if (nrest != 1)
 		return -ENOENT;
@@ -925,6 +945,51 @@ ssize_t
 sim_fs_link_name(struct pdk_sim *sim, const char *path, char *buf, size_t len)
 {
 	return sim_fs_link(sim, path, buf, len, true);
+}
+
+int
+pdk_sim_dev_node(struct pdk_sim *sim, const char *path, unsigned int *major, unsigned int *minor)
+{
+	unsigned int maj = 0, min = 0;
+	int rc = 0, index;
+	long num;
+
+	SIM_ARG_CHECK(sim, "device node", "NULL sim", "pass the sim from pdk_sim_create()", -EINVAL);
+	SIM_ARG_CHECK(path, "device node", "NULL path", "pass the node's path", -EINVAL);
+	SIM_ARG_CHECK(major, "device node", "NULL major", "pass where the major goes", -EINVAL);
+	SIM_ARG_CHECK(minor, "device node", "NULL minor", "pass where the minor goes", -EINVAL);
+	pthread_mutex_lock(&sim->lock);
+	if (strcmp(path, "/dev/iommu") == 0) {
+		maj = SIM_MISC_MAJOR;
+		min = SIM_IOMMUFD_MINOR;
+	} else if (strcmp(path, "/dev/vfio/vfio") == 0) {
+		maj = SIM_MISC_MAJOR;
+		min = SIM_VFIO_MINOR;
+	} else if (strncmp(path, SIM_DEV_VFIO "/", sizeof(SIM_DEV_VFIO)) == 0) {
+		struct sim_fn *fn;
+
+		index = sim_parse_vfio(path + sizeof(SIM_DEV_VFIO));
+		for (fn = sim->fns; fn != NULL; fn = fn->next)
+			if (index >= 0 && fn->vdev != NULL && fn->vdev->index == index)
+				break;
+		rc = fn != NULL ? 0 : -ENOENT;
+		maj = SIM_VFIO_CDEV_MAJOR;
+		min = (unsigned int)index;
+	} else if (strncmp(path, "/dev/vfio/", 10) == 0) {
+		num = sim_fs_number(path + 10);
+		rc = num >= 0 && num <= UINT32_MAX && sim_group_exists(sim, (uint32_t)num) ? 0
+											     : -ENOENT;
+		maj = SIM_VFIO_GROUP_MAJOR;
+		min = (unsigned int)num;
+	} else {
+		rc = -ENOENT;
+	}
+	pthread_mutex_unlock(&sim->lock);
+	if (rc == 0) {
+		*major = maj;
+		*minor = min;
+	}
+	return rc;
 }
 
 ssize_t
