@@ -194,6 +194,16 @@ pdk_edu_open_dev(struct pdk_vfio_dev *dev, struct pdk_dma_as *as, struct pdk_edu
 	rc = pdk_dma_as_refresh_ranges(as);
 	if (rc < 0)
 		goto detach;
+	/*
+	 * The device drops address bits above 27 (PDK_EDU_DMA_LIMIT): a
+	 * buffer's VA is no IOVA it can reach, so the space's later maps take
+	 * the allocator's low IOVAs instead of IOVA = VA.
+	 */
+	if (pdk_dma_as_iova_mode(as) != PDK_DMA_IOVA_ALLOC) {
+		PDK_LOG(INFO, "edu", "%s: address space '%s' maps with PDK's IOVA allocator from now "
+			"on: the edu reaches only IOVAs below 2^28", name, pdk_dma_as_name(as));
+		pdk_dma_as_set_iova_mode(as, PDK_DMA_IOVA_ALLOC);
+	}
 	rc = pdk_vfio_bar_map(dev, 0, &bar, &len);
 	if (rc < 0)
 		goto detach;

@@ -81,7 +81,9 @@ struct pdk_edu;
  * @param pci_addr  the edu's PCI address
  * @param ctx  the iommufd context to bind the device to
  * @param as the address space the device's RID is attached to; it must
- *   belong to @p ctx and outlive the handle.
+ *   belong to @p ctx and outlive the handle. Its later maps take IOVAs
+ *   from PDK's allocator (PDK_DMA_IOVA_ALLOC): the edu cannot reach a
+ *   buffer's VA (28-bit DMA mask).
  * @return 0; -ENODEV if the device is not an edu; -EINVAL for bad
  *   arguments; -errno of the failed step (logged with the device and the
  *   step). On failure nothing is left open, bound or attached.
