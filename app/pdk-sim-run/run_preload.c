@@ -216,55 +216,42 @@ run_mode(int flags, va_list ap)
 	return (flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE ? va_arg(ap, mode_t) : 0;
 }
 
-RUN_EXPORT int
-open(const char *path, int flags, ...)
-{
-	va_list ap;
-	mode_t mode;
+/*
+ * open, open64, openat, openat64: one body each, the mode read only when
+ * the flags say one was passed (O_CREAT, O_TMPFILE), as open(2) reads it.
+ */
+#define RUN_OPEN_ENTRY(name)						\
+	RUN_EXPORT int							\
+	name(const char *path, int flags, ...)				\
+	{								\
+		va_list ap;						\
+		mode_t mode;						\
+									\
+		va_start(ap, flags);					\
+		mode = run_mode(flags, ap);				\
+		va_end(ap);						\
+		return run_open(path, flags, mode, AT_FDCWD, false);	\
+	}
 
-	va_start(ap, flags);
-	mode = run_mode(flags, ap);
-	va_end(ap);
-	return run_open(path, flags, mode, AT_FDCWD, false);
-}
+#define RUN_OPENAT_ENTRY(name)						\
+	RUN_EXPORT int							\
+	name(int dirfd, const char *path, int flags, ...)		\
+	{								\
+		va_list ap;						\
+		mode_t mode;						\
+									\
+		va_start(ap, flags);					\
+		mode = run_mode(flags, ap);				\
+		va_end(ap);						\
+		return run_open(path, flags, mode, dirfd, true);	\
+	}
 
-RUN_EXPORT int
-open64(const char *path, int flags, ...)
-{
-	va_list ap;
-	mode_t mode;
+RUN_OPEN_ENTRY(open)
+RUN_OPEN_ENTRY(open64)
+RUN_OPENAT_ENTRY(openat)
+RUN_OPENAT_ENTRY(openat64)
 
-	va_start(ap, flags);
-	mode = run_mode(flags, ap);
-	va_end(ap);
-	return run_open(path, flags, mode, AT_FDCWD, false);
-}
-
-RUN_EXPORT int
-openat(int dirfd, const char *path, int flags, ...)
-{
-	va_list ap;
-	mode_t mode;
-
-	va_start(ap, flags);
-	mode = run_mode(flags, ap);
-	va_end(ap);
-	return run_open(path, flags, mode, dirfd, true);
-}
-
-RUN_EXPORT int
-openat64(int dirfd, const char *path, int flags, ...)
-{
-	va_list ap;
-	mode_t mode;
-
-	va_start(ap, flags);
-	mode = run_mode(flags, ap);
-	va_end(ap);
-	return run_open(path, flags, mode, dirfd, true);
-}
-
-/* The _FORTIFY_SOURCE entries (bits/fcntl2.h) of programs built with it. */
+/* The _FORTIFY_SOURCE entries (bits/fcntl2.h) of programs built with it: no mode. */
 int __open_2(const char *path, int flags);
 int __open64_2(const char *path, int flags);
 int __openat_2(int dirfd, const char *path, int flags);

@@ -139,13 +139,29 @@ run_join(char *out, size_t len, const char *dir, const char *name)
 		out[0] = '\0';
 }
 
+/* @p fn on each of @p ns's names below the sim's @p spath and the tree's @p dpath. */
+static int
+run_each(struct run_sysfs *rs, const struct run_names *ns, const char *spath, const char *dpath,
+	 int (*fn)(struct run_sysfs *rs, const char *s, const char *d))
+{
+	char s[PATH_MAX], d[PATH_MAX];
+	unsigned int i;
+	int rc = 0;
+
+	for (i = 0; i < ns->n && rc == 0; i++) {
+		run_join(s, sizeof(s), spath, ns->v[i]);
+		run_join(d, sizeof(d), dpath, ns->v[i]);
+		rc = fn(rs, s, d);
+	}
+	return rc;
+}
+
 /* Write the sim's entry @p spath (and all below it) to @p dst, which does not exist. */
 static int
 run_copy_sim(struct run_sysfs *rs, const char *spath, const char *dst)
 {
-	char buf[PATH_MAX], s[PATH_MAX], d[PATH_MAX];
+	char buf[PATH_MAX];
 	struct run_names ns = { 0 };
-	unsigned int i;
 	ssize_t n;
 	int fd, rc = 0;
 	void *data;
@@ -164,11 +180,7 @@ run_copy_sim(struct run_sysfs *rs, const char *spath, const char *dst)
 		rc = pdk_sys_list_dir(rs->sys, spath, run_names_add, &ns);
 		if (rc < 0)
 			return run_fail(rs, rc, "listing the sim's directory", spath);
-		for (i = 0; i < ns.n && rc == 0; i++) {
-			run_join(s, sizeof(s), spath, ns.v[i]);
-			run_join(d, sizeof(d), dst, ns.v[i]);
-			rc = run_copy_sim(rs, s, d);
-		}
+		rc = run_each(rs, &ns, spath, dst, run_copy_sim);
 		run_names_free(&ns);
 		return rc;
 	default:
@@ -286,15 +298,10 @@ run_merge(struct run_sysfs *rs, const char *spath, const char *rpath)
 		run_join(r, sizeof(r), rpath, sim.v[i]);
 		cover = !(run_real_kind(r) == RUN_DIR && run_sim_kind(rs, s) == RUN_DIR);
 	}
-	if (cover) {
+	if (cover)
 		rc = run_cover(rs, spath, rpath, &sim);
-	} else {
-		for (i = 0; i < sim.n && rc == 0; i++) {
-			run_join(s, sizeof(s), spath, sim.v[i]);
-			run_join(r, sizeof(r), rpath, sim.v[i]);
-			rc = run_merge(rs, s, r);
-		}
-	}
+	else
+		rc = run_each(rs, &sim, spath, rpath, run_merge);
 	run_names_free(&sim);
 	return rc;
 }
