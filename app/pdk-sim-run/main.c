@@ -206,6 +206,8 @@ run_child(const struct run_config *cfg, const char *config_path, const char *sta
 		unsetenv(RUN_ENV_CONFIG);
 	/* The trap performs MOVDIR64B whether the CPU has it (SIGSEGV) or not (SIGILL). */
 	setenv("PDK_MOVDIR64B", "emulated", 1);
+	/* PDK's own programs label what they report as simulated (pdk_sys_machine_simulated()). */
+	setenv("PDK_SIMULATED_MACHINE", "pdk-sim-run", 1);
 	execvp(argv[0], argv);
 	fprintf(stderr, "pdk-sim-run: %s: %s\n", argv[0], strerror(errno));
 	return errno == ENOENT ? 127 : 126;

@@ -344,7 +344,11 @@ backend_setup(const struct tp_opts *o)
 		return rc;
 	if (strcmp(backend, PDK_SYS_BACKEND_KERNEL) == 0) {
 		tp.sys = pdk_sys_kernel();
-		printf("pdk-testpmd: backend kernel: the real iommufd and VFIO cdev\n");
+		if (pdk_sys_machine_simulated())
+			printf("pdk-testpmd: backend kernel: real syscalls, answered by a SIMULATED "
+			       "machine (PDK_SIMULATED_MACHINE, pdk-sim-run): not hardware\n");
+		else
+			printf("pdk-testpmd: backend kernel: the real iommufd and VFIO cdev\n");
 		return 0;
 	}
 	rc = sim_create(o);

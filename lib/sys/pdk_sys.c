@@ -9,6 +9,7 @@
  */
 
 #include <errno.h>
+#include <stdlib.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <string.h>
@@ -27,11 +28,26 @@ pdk_sys_name(const struct pdk_sys *sys)
 }
 
 bool
+pdk_sys_machine_simulated(void)
+{
+	static int simulated = -1;	/* not read yet */
+	int v = __atomic_load_n(&simulated, __ATOMIC_RELAXED);
+	const char *env;
+
+	if (v < 0) {
+		env = getenv("PDK_SIMULATED_MACHINE");
+		v = env != NULL && env[0] != '\0';
+		__atomic_store_n(&simulated, v, __ATOMIC_RELAXED);
+	}
+	return v != 0;
+}
+
+bool
 pdk_sys_is_sim(const struct pdk_sys *sys)
 {
 	if (pdk_log_null(sys, "sys", NULL, SYS_FIX_ARGS, "is-sim query: NULL backend"))
 		return false;
-	return sys->is_sim;
+	return sys->is_sim || pdk_sys_machine_simulated();
 }
 
 int

@@ -168,9 +168,20 @@ const char *pdk_sys_name(const struct pdk_sys *sys);
 
 /**
  * @param sys  a backend
- * @return true when @p sys is a simulation (its results are not hardware's).
+ * @return true when @p sys is a simulation (its results are not hardware's):
+ *   the sim, or any backend of a process that runs on a simulated machine
+ *   (pdk_sys_machine_simulated()).
  */
 bool pdk_sys_is_sim(const struct pdk_sys *sys);
+
+/**
+ * Whether this process runs on a SIMULATED machine although its calls are
+ * real syscalls: pdk-sim-run starts a program with PDK_SIMULATED_MACHINE set
+ * (doc/sim-run.md), and the "kernel" it reaches is then PDK's simulated
+ * kernel, its devices PDK's models. Read once, at the first call.
+ * @return true when PDK_SIMULATED_MACHINE is set and not empty.
+ */
+bool pdk_sys_machine_simulated(void);
 
 /**
  * open(2).
