@@ -288,7 +288,9 @@ struct pdk_sys *pdk_sim_sys(struct pdk_sim *sim);
  * @param cfg  the function's address, model and PASID capability
  * @param[out] fn  the new function
  * @return 0, -EINVAL (NULL @p sim or @p cfg, a bad address, model or
- *   width), -EEXIST if the address is taken, -ENOMEM.
+ *   width, a config-space shape the sim cannot write: see struct
+ *   pdk_sim_fn_config and doc/sim.md, "Capability chains"), -EEXIST if the
+ *   address is taken, -ENOMEM.
  */
 int pdk_sim_fn_add(struct pdk_sim *sim, const struct pdk_sim_fn_config *cfg,
 		   struct pdk_sim_fn **fn);
