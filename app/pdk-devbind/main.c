@@ -167,7 +167,12 @@ offset_parse(const char *s, uint16_t *off)
 	return 0;
 }
 
-/* Four extra functions beside the sim's default one, to show each case. */
+/*
+ * Extra functions beside the sim's default one, to show each case; those on
+ * bus 5e have the capability chains of doc/sim.md ("Capability chains"), for
+ * --map: a PF whose PASID capability sits behind AER, ATS and SR-IOV, its VF,
+ * registers in holes beside a free-space DVSEC (PDK's proposal), a loop.
+ */
 static int
 sim_add_functions(struct pdk_sim *sim)
 {
@@ -181,6 +186,22 @@ sim_add_functions(struct pdk_sim *sim)
 		  .not_vfio = true },
 		/* no PASID at all (pasid_bits 0): GET_HW_INFO says width 0 (--map's facts) */
 		{ .pci_addr = "0000:00:07.0", .model = PDK_SIM_MODEL_PLAIN },
+		{ .pci_addr = "0000:5e:00.0", .model = PDK_SIM_MODEL_PLAIN, .pasid_bits = 20,
+		  .pasid_exec = true, .pasid_offset = 0x200,
+		  .ecaps = { { .offset = 0x100, .id = 0x0001, .version = 2, .length = 0x38 },
+			     { .offset = 0x140, .id = 0x000f, .version = 1, .length = 8 },
+			     { .offset = 0x160, .id = 0x0010, .version = 1, .length = 0x40 } } },
+		{ .pci_addr = "0000:5e:00.1", .model = PDK_SIM_MODEL_PLAIN, .pasid_bits = 20,
+		  .pasid_exec = true, .physfn = "0000:5e:00.0",
+		  .ecaps = { { .offset = 0x100, .id = 0x000e, .version = 1, .length = 8 } } },
+		{ .pci_addr = "0000:5e:00.2", .model = PDK_SIM_MODEL_PLAIN,
+		  .ecaps = { { .offset = 0x100, .id = 0x0001, .version = 2, .length = 0x38 } },
+		  .hidden = { { .offset = 0xffc, .value = 0x1 } },
+		  .free_dvsec = { .offset = 0x140, .nranges = 1, .range = { { 0x300, 0x20 } } } },
+		{ .pci_addr = "0000:5e:00.3", .model = PDK_SIM_MODEL_PLAIN,
+		  .ecaps = { { .offset = 0x100, .id = 0x0001, .version = 2, .length = 0x38 },
+			     { .offset = 0x140, .id = 0x000f, .version = 1, .length = 8,
+			       .next = 0x100 } } },
 	};
 	unsigned int i;
 	int rc;

@@ -109,7 +109,69 @@ enum pdk_sim_model {
 	PDK_SIM_MODEL_EDU,
 };
 
-/** Configuration of a simulated PCIe function. */
+/** Entries of struct pdk_sim_fn_config's ecaps[]. */
+#define PDK_SIM_FN_ECAPS	8
+/** Entries of struct pdk_sim_fn_config's hidden[]. */
+#define PDK_SIM_FN_HIDDEN	4
+/** Ranges a struct pdk_sim_free_dvsec can declare. */
+#define PDK_SIM_FREE_RANGES	4
+
+/**
+ * An extended capability the sim writes into a function's config space,
+ * to give tests the shapes real devices have (doc/sim.md, "Capability
+ * chains"). Its header is id | version << 16 | next << 20; the bytes after
+ * it are @p body, zeros after that. VSEC (0x000b) and DVSEC (0x0023)
+ * entries without a body get header 1 = @p length << 20 (vendor 0,
+ * revision 0), so that their length reads back from config space.
+ */
+struct pdk_sim_ecap {
+	uint16_t offset;	/**< dword aligned, 0x100-0xFFC; 0: the entry is unused */
+	uint16_t id;		/**< the capability ID (pci_regs.h PCI_EXT_CAP_ID_*) */
+	uint8_t version;	/**< 0-15 */
+	uint16_t length;	/**< bytes it spans, 4 or more, inside the space */
+	/**
+	 * 0: the chain links the capabilities in offset order (the last one
+	 * ends it). Anything else (up to 0xFFF) is written as this header's
+	 * next pointer as it is: a loop (an offset at or before this one) or
+	 * an out-of-bounds pointer (below 0x100), for malformed-chain tests.
+	 */
+	uint16_t next;
+	const void *body;	/**< bytes after the header, read by pdk_sim_fn_add() only */
+	size_t body_len;	/**< at most @p length - 4 */
+};
+
+/**
+ * A register the function keeps outside its capability chains, as devices
+ * that decode registers in holes do: a parser sees a free hole there.
+ */
+struct pdk_sim_hidden_reg {
+	uint16_t offset;	/**< dword aligned, 0x40-0xFFC, outside every capability */
+	uint32_t value;		/**< its non-zero value; 0: the entry is unused */
+};
+
+/**
+ * A free-space DVSEC in PDK's PROPOSED layout (no standard defines one;
+ * lib/pcicfg's pdk_pcicfg.h and doc/pcicfg.md document the proposal):
+ * DVSEC vendor 0xfffe (a placeholder), DVSEC ID 0x0001, N ranges. The
+ * ranges are written as given, not checked, so a test can make a bad one.
+ */
+struct pdk_sim_free_dvsec {
+	uint16_t offset;	/**< dword aligned, 0x100-0xFFC; 0: none */
+	uint16_t nranges;	/**< 0..PDK_SIM_FREE_RANGES */
+	/** The ranges it declares free for emulated capabilities (flags bit 0 set). */
+	struct {
+		uint16_t offset;	/**< range start */
+		uint16_t length;	/**< range bytes */
+	} range[PDK_SIM_FREE_RANGES];
+};
+
+/**
+ * Configuration of a simulated PCIe function. A zeroed field keeps the
+ * default layout (doc/sim.md): a PCIe capability at 0x40, MSI-X at 0x80,
+ * and, with @p pasid_bits, a PASID capability at 0x100, alone in the
+ * extended chain, which sysfs config shows and the VFIO config region
+ * hides (as vfio-pci does).
+ */
 struct pdk_sim_fn_config {
 	const char *pci_addr;	/**< "DDDD:BB:DD.F" */
 	enum pdk_sim_model model;	/**< the device model */
@@ -125,6 +187,35 @@ struct pdk_sim_fn_config {
 	 * that lacks an operation. 0: every operation the model has.
 	 */
 	uint32_t dsa_ops_absent;
+	/**
+	 * Where the PASID capability is (@p pasid_bits > 0, not a VF): dword
+	 * aligned, 0x100-0xFF8; 0 = 0x100. With another offset, an entry of
+	 * @p ecaps must be at 0x100, where the extended chain starts.
+	 */
+	uint16_t pasid_offset;
+	/**
+	 * Extra extended capabilities (unused entries have offset 0), chained
+	 * with the PASID capability and @p free_dvsec in offset order; one of
+	 * them must be at 0x100 unless the PASID capability is. They may not
+	 * overlap each other or those two.
+	 */
+	struct pdk_sim_ecap ecaps[PDK_SIM_FN_ECAPS];
+	/** Registers in holes (unused entries have value 0). */
+	struct pdk_sim_hidden_reg hidden[PDK_SIM_FN_HIDDEN];
+	/** A free-space DVSEC (PDK's proposal); offset 0: none. */
+	struct pdk_sim_free_dvsec free_dvsec;
+	/**
+	 * Non-NULL: the function is an SR-IOV VF of this PF, a function of the
+	 * same sim added before it (read by pdk_sim_fn_add() only). A VF's
+	 * Vendor and Device ID registers read ffff in sysfs config, while its
+	 * sysfs vendor and device files and the VFIO config region show the
+	 * model's IDs (the kernel's pci_iov_add_virtfn(), vfio_config_init());
+	 * it has no PASID capability of its own and its sysfs folder has a
+	 * physfn link to the PF, whose folder gets a virtfnN link. Its
+	 * @p pasid_bits, @p pasid_exec and @p pasid_priv must be the PF's (the
+	 * kernel reads the PF's capability for a VF) and its @p pasid_offset 0.
+	 */
+	const char *physfn;
 };
 
 /* ---- registers of PDK_SIM_MODEL_SIMDMA, BAR0 (4 KiB), little endian ---- */
@@ -215,7 +306,9 @@ struct pdk_sys *pdk_sim_sys(struct pdk_sim *sim);
  * @param cfg  the function's address, model and PASID capability
  * @param[out] fn  the new function
  * @return 0, -EINVAL (NULL @p sim or @p cfg, a bad address, model or
- *   width), -EEXIST if the address is taken, -ENOMEM.
+ *   width, a config-space shape the sim cannot write: see struct
+ *   pdk_sim_fn_config and doc/sim.md, "Capability chains"), -EEXIST if the
+ *   address is taken, -ENOMEM.
  */
 int pdk_sim_fn_add(struct pdk_sim *sim, const struct pdk_sim_fn_config *cfg,
 		   struct pdk_sim_fn **fn);

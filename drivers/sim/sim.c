@@ -69,7 +69,8 @@ sim_fn_cfg_check(struct pdk_sim *sim, const struct pdk_sim_fn_config *cfg, const
 					   "pick another" };
 		return -EEXIST;
 	}
-	return 0;
+	/* the config-space shape: capability chains, hidden registers, a VF's PF */
+	return sim_pci_shape_check(sim, cfg, &r->why, &r->fix);
 }
 
 /*

@@ -1013,13 +1013,52 @@ def sim_devbind_map(c):
     c.run('--sim', '--layout-check', '00:04.0', '6a:01.0', '--quirks', '/dev/null', rc=1)
 
 
+def sim_devbind_map_shapes(c):
+    """--sim --map on the capability chains of bus 5e (doc/sim.md): PF, VF, holes, a loop."""
+    out = c.run('--sim', '--map', '5e:00.0', '--quirks', '/dev/null')
+    c.has(section(out, 'Capabilities'), 'ext   0x0001 Advanced Error Reporting           0x100  0x038',
+          'ext   0x0010 SR-IOV                             0x160  0x040',
+          'ext   0x001b PASID                              0x200  0x008')
+    c.has(section(out, 'Findings'), 'none: the chains are well formed')
+    facts = section(out, 'PASID facts')
+    c.has(facts, 'vf:       no', 'physical: present at 0x200, max width 20, exec yes',
+          'vfio:     absent [VFIO config region of 0000:5e:00.0]')
+    c.has(section(out, 'Virtual PASID capability'), 'physical   0x200', 'first-fit  0x208')
+
+    out = c.run('--sim', '--map', '5e:00.1', '--quirks', '/dev/null')
+    # a VF: ffff in its config registers, the IDs the kernel keeps in the map
+    c.has(out, "Config space of 0000:5e:00.1 '5044:0002'")
+    c.has(section(out, 'Capabilities'), 'ext   0x000e Alternative Routing-ID             0x100')
+    c.lacks(section(out, 'Capabilities'), 'PASID')
+    facts = section(out, 'PASID facts')
+    c.has(facts, 'vf:       yes', 'physical: absent', '(PF 0000:5e:00.0)',
+          'pf:       present at 0x200, max width 20',
+          'iommu:    present: VT-d, max_pasid_log2 20, PASID exec yes')
+    doc = json.loads(c.run('--sim', '--map', '5e:00.1', '--json', '--quirks', '/dev/null'))
+    p = doc['pasid']
+    if p['vf'] is not True or p['pf'] != '0000:5e:00.0' or \
+            p['pf_cap']['state'] != 'present' or p['physical']['state'] != 'absent':
+        raise Failed('5e:00.1 %r' % p)
+
+    out = c.run('--sim', '--map', '5e:00.2', '--quirks', '/dev/null')
+    c.has(section(out, 'Free ranges'), '0x300  0x020  PDK\'s free-space DVSEC (a proposal')
+    c.has(section(out, 'Virtual PASID capability'), 'dvsec      0x300',
+          # the register at 0xffc is in a hole: nothing in config space says so
+          'end        0xff8')
+
+    out = c.run('--sim', '--map', '5e:00.3', '--quirks', '/dev/null')
+    c.has(section(out, 'Findings'),
+          'LOOP at 0x140: extended chain: next pointer of 0x140 goes back to 0x100')
+
+
 CASES = {f.__name__: f for f in (devbind_status_fake, devbind_status_no_iommu,
                                  devbind_status_json_fake, devbind_bind_fake,
                                  devbind_bind_refused_fake, devbind_bad_input,
                                  devbind_in_use_status, devbind_in_use_bind_refused,
                                  devbind_in_use_unknown, devbind_text_json_agree,
                                  sim_devbind_status, devbind_map_fake, devbind_map_json_fake,
-                                 devbind_map_file, devbind_layout_check, sim_devbind_map)}
+                                 devbind_map_file, devbind_layout_check, sim_devbind_map,
+                                 sim_devbind_map_shapes)}
 
 
 def main():

@@ -96,6 +96,7 @@ struct sim_fn {
 	struct sim_vfio_dev *vdev;
 	sim_msix_handler_t *msix_handler;	/* installed while MSI-X is enabled, else NULL */
 	unsigned int index;		/* creation order: places its BARs on the bus */
+	struct sim_fn *pf;		/* an SR-IOV VF's PF (cfg.physfn), else NULL */
 	struct sim_fn *next;
 };
 
@@ -107,6 +108,20 @@ struct sim_fn {
 int sim_fn_create(struct pdk_sim *sim, const char *addr, const struct pdk_sim_fn_config *cfg,
 		  const struct sim_model *model, struct sim_fn **out);
 void sim_fn_free(struct sim_fn *fn);
+/*
+ * Check the config-space shape of @p cfg (pasid_offset, ecaps, hidden,
+ * free_dvsec, physfn) against the sim's functions: 0, or -EINVAL with
+ * *@p why and *@p fix (static text) for the caller's one log line.
+ */
+int sim_pci_shape_check(struct pdk_sim *sim, const struct pdk_sim_fn_config *cfg,
+			const char **why, const char **fix);
+/*
+ * The Vendor and Device IDs the kernel keeps for the function (sysfs vendor
+ * and device, what vfio-pci shows): a VF's config registers read ffff, and
+ * the kernel takes its IDs from the PF (pci_iov_add_virtfn()).
+ */
+uint16_t sim_fn_vendor(const struct sim_fn *fn);
+uint16_t sim_fn_device(const struct sim_fn *fn);
 /*
  * The bus address the enumeration gave BAR @p bar (0: not implemented):
  * made up, fixed per function and non-overlapping, 32-bit non-prefetchable

@@ -9,13 +9,18 @@
  * model raises into its driver's handler. (The IOMMU puts a function in a
  * group, vfio-pci takes it: sim.c adds a function through all three.)
  *
- * Config space: a type 0 header, a PCIe capability (so the function has the
- * 4 KiB extended space), an MSI-X capability (4 vectors, table and PBA in
- * BAR0), and an empty extended capability list: VFIO hides the PASID
- * capability from userspace (vfio_pci_config.c), so a driver learns the
- * PASID width only from IOMMU_GET_HW_INFO, on the sim as on the kernel.
- * The function still has one (cfg.pasid_bits): the DMA port and
- * IOMMU_GET_HW_INFO use it.
+ * Config space (fn->config holds the function's own bytes, what sysfs
+ * config reads): a type 0 header, a PCIe capability (so the function has
+ * the 4 KiB extended space), an MSI-X capability (4 vectors, table and PBA
+ * in BAR0), and an extended chain shaped by the configuration: the PASID
+ * capability (cfg.pasid_bits, at cfg.pasid_offset or 0x100; none for a VF,
+ * which shares its PF's), the extra capabilities of cfg.ecaps and a
+ * free-space DVSEC in PDK's proposed layout (cfg.free_dvsec), linked in
+ * offset order unless an entry names its own next pointer (malformed
+ * chains); then registers in holes (cfg.hidden). VFIO's config region shows
+ * vfio-pci's view of these bytes, without the PASID capability
+ * (kernel/sim_vfio.c), so a driver learns the PASID width only from
+ * IOMMU_GET_HW_INFO, on the sim as on the kernel.
  */
 
 #include <errno.h>
@@ -26,6 +31,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "pdk_pcicfg.h"
 #include "sim_devices.h"
 
 #define SIM_PLAIN_DEVICE_ID	0x0002	/* PDK_SIM_MODEL_PLAIN: same vendor, no engine */
@@ -37,6 +43,12 @@
 #define SIM_CAP_EXP		0x40
 #define SIM_CAP_EXP_SIZE	0x3c
 #define SIM_CAP_MSIX		0x80
+#define SIM_CAP_STD_END		(SIM_CAP_MSIX + PCI_CAP_MSIX_SIZEOF)	/* the standard caps' end */
+#define SIM_PASID_CAP_OFF	0x100u	/* the PASID capability's default offset */
+#define SIM_ECAP_MAX		(PDK_SIM_FN_ECAPS + 2)	/* + PASID + the free-space DVSEC */
+#define SIM_DVSEC_HDR2		0x08	/* DVSEC header 2: DVSEC ID (PCIe Base 4.0 7.9.6) */
+#define SIM_FREE_DVSEC_N	0x0a	/* PDK's proposal: number of ranges, then 8 bytes each */
+#define SIM_FREE_DVSEC_RANGES	0x0c
 #define SIM_CMD_WMASK		(PCI_COMMAND_IO | PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER | \
 				 PCI_COMMAND_PARITY | PCI_COMMAND_SERR | PCI_COMMAND_INTX_DISABLE)
 
@@ -130,7 +142,241 @@ sim_pci_config_init(struct sim_fn *fn, unsigned int index)
 	cfg_w16(fn, SIM_CAP_MSIX + PCI_MSIX_FLAGS, SIM_MSIX_VECTORS - 1);
 	cfg_w32(fn, SIM_CAP_MSIX + PCI_MSIX_TABLE, SIM_MSIX_TABLE_OFF | 0);
 	cfg_w32(fn, SIM_CAP_MSIX + PCI_MSIX_PBA, SIM_MSIX_PBA_OFF | 0);
-	/* 0x100: no extended capability (the hidden PASID one was here). */
+	if (fn->pf != NULL) {
+		/* SR-IOV 1.1 3.4.1.1/2: a VF's Vendor and Device ID registers read ffff */
+		cfg_w16(fn, PCI_VENDOR_ID, 0xffff);
+		cfg_w16(fn, PCI_DEVICE_ID, 0xffff);
+	}
+}
+
+/* ---- the extended chain of the configuration ---- */
+
+enum sim_ecap_kind {
+	SIM_ECAP_PASID,
+	SIM_ECAP_EXTRA,		/* one of cfg.ecaps */
+	SIM_ECAP_FREE_DVSEC,
+};
+
+struct sim_ecap_ent {
+	enum sim_ecap_kind kind;
+	uint16_t offset, length, id, next;
+	uint8_t version;
+	const struct pdk_sim_ecap *extra;
+};
+
+static bool
+sim_fn_shows_pasid(const struct pdk_sim_fn_config *cfg)
+{
+	return cfg->pasid_bits > 0 && cfg->physfn == NULL;
+}
+
+/* The extended capabilities @p cfg asks for, in offset order. @return their count. */
+static unsigned int
+sim_ecaps_of(const struct pdk_sim_fn_config *cfg, struct sim_ecap_ent ent[SIM_ECAP_MAX])
+{
+	unsigned int n = 0, i, j;
+
+	if (sim_fn_shows_pasid(cfg))
+		ent[n++] = (struct sim_ecap_ent){
+			.kind = SIM_ECAP_PASID, .id = PCI_EXT_CAP_ID_PASID, .version = 1,
+			.offset = cfg->pasid_offset != 0 ? cfg->pasid_offset : SIM_PASID_CAP_OFF,
+			.length = PCI_EXT_CAP_PASID_SIZEOF,
+		};
+	for (i = 0; i < PDK_SIM_FN_ECAPS; i++) {
+		const struct pdk_sim_ecap *e = &cfg->ecaps[i];
+
+		if (e->offset != 0)
+			ent[n++] = (struct sim_ecap_ent){
+				.kind = SIM_ECAP_EXTRA, .id = e->id, .version = e->version,
+				.offset = e->offset, .length = e->length, .next = e->next,
+				.extra = e,
+			};
+	}
+	if (cfg->free_dvsec.offset != 0)
+		ent[n++] = (struct sim_ecap_ent){
+			.kind = SIM_ECAP_FREE_DVSEC, .id = PCI_EXT_CAP_ID_DVSEC, .version = 1,
+			.offset = cfg->free_dvsec.offset,
+			.length = (uint16_t)(SIM_FREE_DVSEC_RANGES + 8 * cfg->free_dvsec.nranges),
+		};
+	for (i = 1; i < n; i++)		/* a handful of entries: insertion sort */
+		for (j = i; j > 0 && ent[j].offset < ent[j - 1].offset; j--) {
+			struct sim_ecap_ent t = ent[j];
+
+			ent[j] = ent[j - 1];
+			ent[j - 1] = t;
+		}
+	return n;
+}
+
+static void
+sim_ecap_body(struct sim_fn *fn, const struct sim_ecap_ent *e)
+{
+	const struct pdk_sim_fn_config *cfg = &fn->cfg;
+	unsigned int i;
+
+	switch (e->kind) {
+	case SIM_ECAP_PASID: {
+		/* Enabled as the IOMMU driver enables it (pci_enable_pasid()). */
+		uint16_t caps = (uint16_t)(cfg->pasid_bits << 8), ctrl = PCI_PASID_CTRL_ENABLE;
+
+		if (cfg->pasid_exec) {
+			caps |= PCI_PASID_CAP_EXEC;
+			ctrl |= PCI_PASID_CTRL_EXEC;
+		}
+		if (cfg->pasid_priv) {
+			caps |= PCI_PASID_CAP_PRIV;
+			ctrl |= PCI_PASID_CTRL_PRIV;
+		}
+		cfg_w16(fn, e->offset + PCI_PASID_CAP, caps);
+		cfg_w16(fn, e->offset + PCI_PASID_CTRL, ctrl);
+		break;
+	}
+	case SIM_ECAP_EXTRA:
+		if (e->extra->body_len > 0)
+			memcpy(fn->config + e->offset + 4, e->extra->body, e->extra->body_len);
+		else if (e->id == PCI_EXT_CAP_ID_VNDR || e->id == PCI_EXT_CAP_ID_DVSEC)
+			cfg_w32(fn, e->offset + PCI_DVSEC_HEADER1, (uint32_t)e->length << 20);
+		break;
+	case SIM_ECAP_FREE_DVSEC:
+		/* doc/pcicfg.md, "The free-space DVSEC: PDK's PROPOSAL" */
+		cfg_w32(fn, e->offset + PCI_DVSEC_HEADER1,
+			PDK_PCICFG_FREE_DVSEC_VENDOR | (uint32_t)e->length << 20);
+		cfg_w16(fn, e->offset + SIM_DVSEC_HDR2, PDK_PCICFG_FREE_DVSEC_ID);
+		cfg_w16(fn, e->offset + SIM_FREE_DVSEC_N, cfg->free_dvsec.nranges);
+		for (i = 0; i < cfg->free_dvsec.nranges; i++) {
+			unsigned int r = e->offset + SIM_FREE_DVSEC_RANGES + 8 * i;
+
+			cfg_w16(fn, r, cfg->free_dvsec.range[i].offset);
+			cfg_w16(fn, r + 2, cfg->free_dvsec.range[i].length);
+			cfg_w32(fn, r + 4, PDK_PCICFG_FREE_DVSEC_FLAG_FREE);
+		}
+		break;
+	}
+}
+
+/* The extended chain and the registers in holes (checked by sim_pci_shape_check()). */
+static void
+sim_pci_ecaps_init(struct sim_fn *fn)
+{
+	struct sim_ecap_ent ent[SIM_ECAP_MAX];
+	unsigned int n = sim_ecaps_of(&fn->cfg, ent), i;
+
+	for (i = 0; i < n; i++) {
+		uint16_t next = ent[i].next != 0 ? ent[i].next : i + 1 < n ? ent[i + 1].offset : 0;
+
+		cfg_w32(fn, ent[i].offset, ent[i].id | (uint32_t)ent[i].version << 16 |
+			(uint32_t)next << 20);
+		sim_ecap_body(fn, &ent[i]);
+	}
+	for (i = 0; i < PDK_SIM_FN_HIDDEN; i++)
+		if (fn->cfg.hidden[i].value != 0)
+			cfg_w32(fn, fn->cfg.hidden[i].offset, fn->cfg.hidden[i].value);
+}
+
+static bool
+sim_ranges_meet(unsigned int a, unsigned int alen, unsigned int b, unsigned int blen)
+{
+	return a < b + blen && b < a + alen;
+}
+
+#define SIM_SHAPE_REFUSE(w, f)	do { *why = (w); *fix = (f); return -EINVAL; } while (0)
+
+static int
+sim_pci_physfn_check(struct pdk_sim *sim, const struct pdk_sim_fn_config *cfg,
+		     const char **why, const char **fix)
+{
+	char pfaddr[PDK_PCI_ADDR_LEN];
+	const struct sim_fn *pf;
+
+	if (pdk_sys_pci_addr_parse(cfg->physfn, pfaddr) < 0)
+		SIM_SHAPE_REFUSE("physfn is not a PCI address", "give the PF's DDDD:BB:DD.F");
+	pf = sim_fn_by_addr(sim, pfaddr);
+	if (pf == NULL)
+		SIM_SHAPE_REFUSE("physfn names no function of this sim",
+				 "add the PF first, then its VFs");
+	if (pf->pf != NULL)
+		SIM_SHAPE_REFUSE("physfn names a VF: a VF has no VFs",
+				 "give the PF's address");
+	if (cfg->pasid_bits != pf->cfg.pasid_bits || cfg->pasid_exec != pf->cfg.pasid_exec ||
+	    cfg->pasid_priv != pf->cfg.pasid_priv || cfg->pasid_offset != 0)
+		SIM_SHAPE_REFUSE("a VF shares its PF's PASID capability (drivers/pci/ats.c), "
+				 "so its PASID fields must be the PF's",
+				 "copy the PF's pasid_bits, pasid_exec and pasid_priv; pasid_offset 0");
+	return 0;
+}
+
+int
+sim_pci_shape_check(struct pdk_sim *sim, const struct pdk_sim_fn_config *cfg,
+		    const char **why, const char **fix)
+{
+	struct sim_ecap_ent ent[SIM_ECAP_MAX];
+	unsigned int n, i, j;
+
+	if (cfg->physfn != NULL && sim_pci_physfn_check(sim, cfg, why, fix) < 0)
+		return -EINVAL;
+	if (cfg->pasid_offset != 0 && (cfg->pasid_offset % 4 != 0 ||
+				       cfg->pasid_offset < PDK_PCICFG_STD_SIZE ||
+				       cfg->pasid_offset > PDK_PCICFG_END_OFFSET))
+		SIM_SHAPE_REFUSE("pasid_offset is not a dword in 0x100-0xFF8", "use 0 for 0x100");
+	for (i = 0; i < PDK_SIM_FN_ECAPS; i++) {
+		const struct pdk_sim_ecap *e = &cfg->ecaps[i];
+
+		if (e->offset == 0)
+			continue;
+		if (e->offset % 4 != 0 || e->offset < PDK_PCICFG_STD_SIZE || e->length < 4 ||
+		    e->offset + e->length > PDK_PCICFG_SIZE)
+			SIM_SHAPE_REFUSE("an ecaps entry is not a dword-aligned range of 4 bytes "
+					 "or more inside 0x100-0xFFF", "fix its offset and length");
+		if (e->version > 15 || e->next > 0xfff)
+			SIM_SHAPE_REFUSE("an ecaps entry's version or next does not fit its header "
+					 "field (4 and 12 bits)", "use version 0-15, next 0-0xFFF");
+		if (e->body_len > (size_t)e->length - 4 || (e->body == NULL) != (e->body_len == 0))
+			SIM_SHAPE_REFUSE("an ecaps entry's body does not fit after its header",
+					 "give body_len <= length - 4, with a body");
+	}
+	if (cfg->free_dvsec.offset != 0 &&
+	    (cfg->free_dvsec.offset % 4 != 0 || cfg->free_dvsec.offset < PDK_PCICFG_STD_SIZE ||
+	     cfg->free_dvsec.nranges > PDK_SIM_FREE_RANGES ||
+	     cfg->free_dvsec.offset + SIM_FREE_DVSEC_RANGES + 8u * cfg->free_dvsec.nranges >
+		     PDK_PCICFG_SIZE))
+		SIM_SHAPE_REFUSE("free_dvsec does not fit: a dword offset from 0x100, "
+				 "at most PDK_SIM_FREE_RANGES ranges, inside the space",
+				 "move it or declare fewer ranges");
+	n = sim_ecaps_of(cfg, ent);
+	if (n > 0 && ent[0].offset != PDK_PCICFG_STD_SIZE)
+		SIM_SHAPE_REFUSE("no extended capability at 0x100, where the chain starts "
+				 "(PCIe Base 3.0 7.9.1)", "put one of them at 0x100");
+	for (i = 0; i + 1 < n; i++)
+		if (ent[i].offset + ent[i].length > ent[i + 1].offset)
+			SIM_SHAPE_REFUSE("two extended capabilities of the configuration overlap",
+					 "move one (a malformed chain comes from next pointers)");
+	for (i = 0; i < PDK_SIM_FN_HIDDEN; i++) {
+		const struct pdk_sim_hidden_reg *h = &cfg->hidden[i];
+
+		if (h->value == 0)
+			continue;
+		if (h->offset % 4 != 0 || h->offset < SIM_CAP_EXP || h->offset > PDK_PCICFG_SIZE - 4 ||
+		    sim_ranges_meet(h->offset, 4, SIM_CAP_EXP, SIM_CAP_STD_END - SIM_CAP_EXP))
+			SIM_SHAPE_REFUSE("a hidden register is not a dword in 0x40-0xFFC outside "
+					 "the standard capabilities (0x40-0x8B)", "move it");
+		for (j = 0; j < n; j++)
+			if (sim_ranges_meet(h->offset, 4, ent[j].offset, ent[j].length))
+				SIM_SHAPE_REFUSE("a hidden register is inside an extended capability",
+						 "put it in a hole");
+	}
+	return 0;
+}
+
+uint16_t
+sim_fn_vendor(const struct sim_fn *fn)
+{
+	return fn->model->vendor_id;
+}
+
+uint16_t
+sim_fn_device(const struct sim_fn *fn)
+{
+	return fn->model->device_id;
 }
 
 /* Which bits of a config byte userspace may change (all else reads back). */
@@ -309,7 +555,7 @@ sim_fn_create(struct pdk_sim *sim, const char *addr, const struct pdk_sim_fn_con
 	      const struct sim_model *model, struct sim_fn **out)
 {
 	struct sim_fn *fn, *f;
-	unsigned int index = 0;
+	unsigned int index = 0, i;
 	int rc;
 
 	fn = calloc(1, sizeof(*fn));
@@ -333,7 +579,21 @@ sim_fn_create(struct pdk_sim *sim, const char *addr, const struct pdk_sim_fn_con
 	}
 	for (f = sim->fns; f != NULL; f = f->next)
 		index++;
+	if (cfg->physfn != NULL) {
+		char pf[PDK_PCI_ADDR_LEN];
+
+		/* checked by sim_pci_shape_check() */
+		if (pdk_sys_pci_addr_parse(cfg->physfn, pf) == 0)
+			fn->pf = sim_fn_by_addr(sim, pf);
+	}
 	sim_pci_config_init(fn, index);
+	sim_pci_ecaps_init(fn);
+	/* What the caller's pointers gave is in config space now; they may go. */
+	fn->cfg.physfn = fn->pf != NULL ? fn->pf->addr : NULL;
+	for (i = 0; i < PDK_SIM_FN_ECAPS; i++) {
+		fn->cfg.ecaps[i].body = NULL;
+		fn->cfg.ecaps[i].body_len = 0;
+	}
 	sim_pci_reset(fn);
 	*out = fn;
 	return 0;

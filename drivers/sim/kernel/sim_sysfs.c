@@ -15,7 +15,8 @@
  *       config (binary, live, with the PASID capability VFIO hides),
  *       resource, numa_node, irq, local_cpulist, modalias, uevent, enable,
  *       driver_override, driver -> ../../../bus/pci/drivers/DRV,
- *       iommu_group -> ../../../kernel/iommu_groups/N, vfio-dev/vfioN/
+ *       iommu_group -> ../../../kernel/iommu_groups/N, vfio-dev/vfioN/,
+ *       a VF's physfn -> ../PF, a PF's virtfnN -> ../VF (drivers/pci/iov.c)
  *   /sys/bus/pci/devices/ADDR -> ../../../devices/pciDDDD:BB/ADDR
  *   /sys/bus/pci/drivers/DRV/ADDR -> ../../../../devices/pciDDDD:BB/ADDR
  *   /sys/kernel/iommu_groups/N/{type, devices/ADDR -> ../../../../devices/...}
@@ -62,7 +63,6 @@
 /* include/linux/ioport.h: a 32-bit non-prefetchable memory BAR's resource flags */
 #define SIM_IORESOURCE_MEM	 0x00000200u
 #define SIM_IORESOURCE_SIZEALIGN 0x00040000u
-#define SIM_PASID_CAP_OFF	0x100u	/* where the sysfs view shows the PASID capability */
 
 /* ---- names of a folder ---- */
 
@@ -197,43 +197,62 @@ sim_fn_modalias(const struct sim_fn *fn, char *buf, size_t len)
 	uint32_t cls = sim_fn_class(fn);
 
 	snprintf(buf, len, "pci:v%08Xd%08Xsv%08Xsd%08Xbc%02Xsc%02Xi%02X",
-		 sim_cfg16(fn, PCI_VENDOR_ID), sim_cfg16(fn, PCI_DEVICE_ID),
-		 sim_cfg16(fn, PCI_SUBSYSTEM_VENDOR_ID), sim_cfg16(fn, PCI_SUBSYSTEM_ID),
+		 sim_fn_vendor(fn), sim_fn_device(fn), sim_cfg16(fn, PCI_SUBSYSTEM_VENDOR_ID), sim_cfg16(fn, PCI_SUBSYSTEM_ID),
 		 cls >> 16, (cls >> 8) & 0xff, cls & 0xff);
 }
 
 /*
- * The config space the kernel reads (sysfs config): the function's, plus
- * the PASID capability that vfio-pci hides from its config region
- * (vfio_pci_config.c), as the IOMMU driver enabled it.
+ * The config space the kernel reads (sysfs config): the function's own
+ * bytes, with the PASID capability that vfio-pci hides from its config
+ * region (kernel/sim_vfio.c) and a VF's ffff IDs.
  */
 static void
 sim_fn_config_view(const struct sim_fn *fn, uint8_t *cfg)
 {
-	uint16_t caps = 0, ctrl = PCI_PASID_CTRL_ENABLE;
-	uint32_t hdr;
-
 	memcpy(cfg, fn->config, SIM_CFG_SIZE);
-	if (fn->cfg.pasid_bits == 0)
-		return;
-	memcpy(&hdr, cfg + SIM_PASID_CAP_OFF, sizeof(hdr));
-	if (hdr != 0)
-		return;		/* the model has extended capabilities of its own there */
-	hdr = htole32(PCI_EXT_CAP_ID_PASID | 1u << 16);		/* version 1, last */
-	caps = (uint16_t)(fn->cfg.pasid_bits << 8);
-	if (fn->cfg.pasid_exec) {
-		caps |= PCI_PASID_CAP_EXEC;
-		ctrl |= PCI_PASID_CTRL_EXEC;
+}
+
+/* "N" of the PF's virtfnN link to @p vf: its rank among the PF's VFs, in creation order. */
+static unsigned int
+sim_vf_index(const struct sim_fn *vf)
+{
+	const struct sim_fn *f;
+	unsigned int n = 0;
+
+	for (f = vf->sim->fns; f != NULL && f != vf; f = f->next)
+		if (f->pf == vf->pf)
+			n++;
+	return n;
+}
+
+/* The VF of @p pf whose virtfnN link is @p name, or NULL. */
+static struct sim_fn *
+sim_fn_virtfn(const struct sim_fn *pf, const char *name)
+{
+	struct sim_fn *f;
+	char want[24];
+
+	for (f = pf->sim->fns; f != NULL; f = f->next) {
+		if (f->pf != pf)
+			continue;
+		snprintf(want, sizeof(want), "virtfn%u", sim_vf_index(f));
+		if (strcmp(want, name) == 0)
+			return f;
 	}
-	if (fn->cfg.pasid_priv) {
-		caps |= PCI_PASID_CAP_PRIV;
-		ctrl |= PCI_PASID_CTRL_PRIV;
-	}
-	caps = htole16(caps);
-	ctrl = htole16(ctrl);
-	memcpy(cfg + SIM_PASID_CAP_OFF, &hdr, sizeof(hdr));
-	memcpy(cfg + SIM_PASID_CAP_OFF + PCI_PASID_CAP, &caps, sizeof(caps));
-	memcpy(cfg + SIM_PASID_CAP_OFF + PCI_PASID_CTRL, &ctrl, sizeof(ctrl));
+	return NULL;
+}
+
+/* A link from @p from's folder to @p to's, relative as sysfs makes it. */
+static int
+sim_fn_sibling_link(const struct sim_fn *from, const struct sim_fn *to, struct sim_node *n)
+{
+	char a[16], b[16];
+
+	sim_fn_busdir(from, a, sizeof(a));
+	sim_fn_busdir(to, b, sizeof(b));
+	if (strcmp(a, b) == 0)
+		return sim_node_link(n, "../%s", to->addr);
+	return sim_node_link(n, "../../%s/%s", b, to->addr);
 }
 
 /* resource_show(): start, end, flags of each resource, zeros for the absent ones */
@@ -276,8 +295,21 @@ sim_fs_fn(struct sim_fn *fn, char **rest, unsigned int nrest, struct sim_node *n
 	long cpus;
 
 	if (nrest == 0) {
+		struct sim_fn *f;
+		char name[24];
+		int rc;
+
 		sim_node_dir(n, sim_fn_attrs);
-		return fn->vdev != NULL ? sim_names_add(&n->names, "vfio-dev") : 0;
+		rc = fn->vdev != NULL ? sim_names_add(&n->names, "vfio-dev") : 0;
+		if (rc == 0 && fn->pf != NULL)
+			rc = sim_names_add(&n->names, "physfn");
+		for (f = fn->sim->fns; f != NULL && rc == 0; f = f->next) {
+			if (f->pf != fn)
+				continue;
+			snprintf(name, sizeof(name), "virtfn%u", sim_vf_index(f));
+			rc = sim_names_add(&n->names, name);
+		}
+		return rc;
 	}
 	a = rest[0];
 	if (strcmp(a, "vfio-dev") == 0 && fn->vdev != NULL) {
@@ -298,10 +330,18 @@ sim_fs_fn(struct sim_fn *fn, char **rest, unsigned int nrest, struct sim_node *n
 	}
 	if (nrest != 1)
 		return -ENOENT;
+	if (strcmp(a, "physfn") == 0 && fn->pf != NULL)
+		return sim_fn_sibling_link(fn, fn->pf, n);
+	if (strncmp(a, "virtfn", 6) == 0) {
+		struct sim_fn *vf = sim_fn_virtfn(fn, a);
+
+		return vf != NULL ? sim_fn_sibling_link(fn, vf, n) : -ENOENT;
+	}
+	/* the IDs the kernel keeps: a VF's registers read ffff (pci_iov_add_virtfn()) */
 	if (strcmp(a, "vendor") == 0)
-		return sim_node_file(n, "0x%04x\n", sim_cfg16(fn, PCI_VENDOR_ID));
+		return sim_node_file(n, "0x%04x\n", sim_fn_vendor(fn));
 	if (strcmp(a, "device") == 0)
-		return sim_node_file(n, "0x%04x\n", sim_cfg16(fn, PCI_DEVICE_ID));
+		return sim_node_file(n, "0x%04x\n", sim_fn_device(fn));
 	if (strcmp(a, "subsystem_vendor") == 0)
 		return sim_node_file(n, "0x%04x\n", sim_cfg16(fn, PCI_SUBSYSTEM_VENDOR_ID));
 	if (strcmp(a, "subsystem_device") == 0)
@@ -338,8 +378,8 @@ sim_fs_fn(struct sim_fn *fn, char **rest, unsigned int nrest, struct sim_node *n
 		sim_fn_modalias(fn, alias, sizeof(alias));
 		return sim_node_file(n, "DRIVER=%s\nPCI_CLASS=%04X\nPCI_ID=%04X:%04X\n"
 				     "PCI_SUBSYS_ID=%04X:%04X\nPCI_SLOT_NAME=%s\nMODALIAS=%s\n",
-				     sim_fn_driver(fn), sim_fn_class(fn), sim_cfg16(fn, PCI_VENDOR_ID),
-				     sim_cfg16(fn, PCI_DEVICE_ID),
+				     sim_fn_driver(fn), sim_fn_class(fn), sim_fn_vendor(fn),
+				     sim_fn_device(fn),
 				     sim_cfg16(fn, PCI_SUBSYSTEM_VENDOR_ID),
 				     sim_cfg16(fn, PCI_SUBSYSTEM_ID), fn->addr, alias);
 	}

@@ -654,6 +654,55 @@ sim_vfio_ioctl(struct sim_file *file, unsigned long cmd, void *arg)
 /* ---- regions ---- */
 
 /*
+ * vfio-pci's view of config space (drivers/vfio/pci/vfio_pci_config.c,
+ * facts only): a VF shows the IDs the kernel keeps, not its ffff registers
+ * (vfio_config_init()), and the PASID extended capability is hidden
+ * (pci_ext_cap_length[PCI_EXT_CAP_ID_PASID] is 0): vfio_ecap_init() links
+ * the chain around it, or, when it is the first one (0x100), keeps its
+ * header with only the next pointer, a Null capability that points on. The
+ * capability's other bytes are left as they are; the chain is walked with
+ * a visited set, so a malformed one is passed on (vfio-pci's handling of a
+ * looping chain is not modelled).
+ */
+static void
+sim_vfio_config_view(const struct sim_fn *fn, uint8_t *cfg)
+{
+	bool seen[SIM_CFG_SIZE / 4] = { false };
+	unsigned int pos = PCI_CFG_SPACE_SIZE, prev = 0;
+	uint32_t hdr, v;
+
+	memcpy(cfg, fn->config, SIM_CFG_SIZE);
+	if (fn->pf != NULL) {
+		uint16_t id = htole16(sim_fn_vendor(fn));
+
+		memcpy(cfg + PCI_VENDOR_ID, &id, sizeof(id));
+		id = htole16(sim_fn_device(fn));
+		memcpy(cfg + PCI_DEVICE_ID, &id, sizeof(id));
+	}
+	while (pos >= PCI_CFG_SPACE_SIZE && pos <= SIM_CFG_SIZE - 4 && !seen[pos / 4]) {
+		seen[pos / 4] = true;
+		memcpy(&hdr, cfg + pos, sizeof(hdr));
+		hdr = le32toh(hdr);
+		if (hdr == 0 || hdr == 0xffffffffu)
+			break;
+		if (PCI_EXT_CAP_ID(hdr) == PCI_EXT_CAP_ID_PASID) {
+			if (prev != 0) {
+				memcpy(&v, cfg + prev, sizeof(v));
+				v = (le32toh(v) & ~(0xffcu << 20)) | (uint32_t)PCI_EXT_CAP_NEXT(hdr) << 20;
+			} else {
+				prev = pos;
+				v = hdr & (0xffcu << 20);
+			}
+			v = htole32(v);
+			memcpy(cfg + prev, &v, sizeof(v));
+		} else {
+			prev = pos;
+		}
+		pos = PCI_EXT_CAP_NEXT(hdr);
+	}
+}
+
+/*
  * pread/pwrite of a BAR, and each access of a trapped BAR mapping
  * (pdk_sim_bar_read()/_write()). A write lands the bits the model lets the
  * host change, then the model sees the whole write (doorbells, portals).
@@ -707,6 +756,13 @@ sim_vfio_rw(struct sim_file *file, void *buf, size_t len, uint64_t off, bool wri
 		return -EFAULT;
 	switch (index) {
 	case VFIO_PCI_CONFIG_REGION_INDEX:
+		if (!write && pos < SIM_CFG_SIZE && len <= SIM_CFG_SIZE - pos) {
+			uint8_t cfg[SIM_CFG_SIZE];
+
+			sim_vfio_config_view(fn, cfg);
+			memcpy(buf, cfg + pos, len);
+			return (ssize_t)len;
+		}
 		return sim_pci_config_rw(fn, buf, len, pos, write);
 	case VFIO_PCI_BAR0_REGION_INDEX:
 	case VFIO_PCI_BAR1_REGION_INDEX:
