@@ -289,7 +289,7 @@ usage(const char *prog)
 	       "  --size B   only the cells of copies of B bytes (one of the sizes)\n"
 	       "  --burst N  only the cells of bursts of N (one of the bursts)\n"
 	       "sub ns/op: what the submitting thread spends per op in enqueue + submit.\n"
-	       "Without EAL options it starts DPDK with --no-huge --no-pci --vdev=dma_skeleton.\n",
+	       "Without EAL options it starts DPDK with --no-huge --no-pci --no-shconf --vdev=dma_skeleton.\n",
 	       prog);
 }
 
@@ -297,6 +297,7 @@ int
 main(int argc, char **argv)
 {
 	char *def_argv[] = { argv[0], "--no-huge", "-m", "512", "--no-pci", "--no-telemetry",
+			     "--no-shconf", "--file-prefix=pdk-bench-dma",
 			     "--log-level=lib.eal:error", "--iova-mode=va",
 			     "--vdev=dma_skeleton", "-d", "librte_dma_skeleton.so", NULL };
 	struct pdk_side pdk = { .dev_id = -1 };
