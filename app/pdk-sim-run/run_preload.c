@@ -644,29 +644,21 @@ run_fcntl(int fd, int cmd, va_list ap)
 	return REAL(fcntl)(fd, cmd, arg);
 }
 
-RUN_EXPORT int
-fcntl(int fd, int cmd, ...)
-{
-	va_list ap;
-	int rc;
+#define RUN_FCNTL_ENTRY(name)				\
+	RUN_EXPORT int					\
+	name(int fd, int cmd, ...)			\
+	{						\
+		va_list ap;				\
+		int rc;					\
+							\
+		va_start(ap, cmd);			\
+		rc = run_fcntl(fd, cmd, ap);		\
+		va_end(ap);				\
+		return rc;				\
+	}
 
-	va_start(ap, cmd);
-	rc = run_fcntl(fd, cmd, ap);
-	va_end(ap);
-	return rc;
-}
-
-RUN_EXPORT int
-fcntl64(int fd, int cmd, ...)
-{
-	va_list ap;
-	int rc;
-
-	va_start(ap, cmd);
-	rc = run_fcntl(fd, cmd, ap);
-	va_end(ap);
-	return rc;
-}
+RUN_FCNTL_ENTRY(fcntl)
+RUN_FCNTL_ENTRY(fcntl64)
 
 /* ---- BAR mappings ---- */
 
