@@ -93,9 +93,13 @@ dsa_enqueue(struct dsa_queue *q, uint32_t opcode, uint64_t src, uint64_t dst, ui
 
 	if (flags & PDK_DMADEV_OP_FENCE)
 		dflags |= PDK_IDXD_FLAG_FENCE;
-	memset(d, 0, sizeof(*d));
+	/*
+	 * Only the fields an op changes: the slot's record address and its
+	 * zero fields (PASID, interrupt handle, reserved, op-specific: copy and
+	 * fill use none) were written when the ring was reset
+	 * (dsa_queue_reset_ring()), and no op writes them.
+	 */
 	d->op_flags = PDK_IDXD_OP_FLAGS(opcode, dflags);
-	d->completion_addr = q->comps_iova + (uint64_t)slot * sizeof(*q->comps);
 	d->src = src;
 	d->dst = dst;
 	d->size = len;
