@@ -23,6 +23,8 @@
 #include "dsa_private.h"
 #include "pdk_dsa.h"
 
+_Static_assert(PDK_DMADEV_OP_FENCE == PDK_IDXD_FLAG_FENCE, "enqueue copies the fence bit");
+
 #define likely(x)	__builtin_expect(!!(x), 1)
 #define unlikely(x)	__builtin_expect(!!(x), 0)
 
@@ -72,6 +74,24 @@ dsa_portal_hook(struct dsa_queue *q, const struct pdk_idxd_desc *desc)
 		dsa_ctr_add(&q->stats.errors, 1);
 }
 
+/*
+ * One more pending op at ring slot @p slot in enqueue's count of segments:
+ * it opens a segment when the last one is full (max_batch ops, or it
+ * reached the ring's end: submit cuts there), else joins it.
+ */
+static inline void
+dsa_chunk_add(struct dsa_queue *q, uint16_t slot)
+{
+	if (q->chunk_room == 0) {
+		uint32_t room = (uint32_t)q->nb_desc - slot;
+
+		q->chunks++;
+		q->chunk_room = (uint16_t)((room < q->max_batch ? room : q->max_batch) - 1u);
+	} else {
+		q->chunk_room--;
+	}
+}
+
 static inline int
 dsa_enqueue(struct dsa_queue *q, uint32_t opcode, uint64_t src, uint64_t dst, uint32_t len,
 	    uint64_t flags)
@@ -79,37 +99,31 @@ dsa_enqueue(struct dsa_queue *q, uint32_t opcode, uint64_t src, uint64_t dst, ui
 	uint16_t idx = q->write;
 	uint16_t slot = idx & q->mask;
 	struct pdk_idxd_desc *d = &q->descs[slot];
-	uint32_t dflags = q->op_flags;
-	bool new_chunk;
 
-	if (unlikely(len == 0 || len > q->max_xfer))
+	/* len 0 wraps to the largest value: one compare for both bounds */
+	if (unlikely(len - 1u >= q->max_xfer))
 		return -EINVAL;
 	if (unlikely((uint16_t)(idx - q->cpl) >= q->nb_desc))
 		return -ENOSPC;
-	new_chunk = q->chunks == 0 || slot == 0 || q->chunk_len == q->max_batch;
-	if (new_chunk &&
-	    (uint32_t)(uint16_t)(q->seg_tail - q->seg_head) + q->chunks + 1u > q->seg_mask + 1u)
+	/* an op that opens a segment needs a WQ entry for it */
+	if (q->chunk_room == 0 &&
+	    unlikely((uint32_t)(uint16_t)(q->seg_tail - q->seg_head) + q->chunks + 1u >
+		     q->seg_mask + 1u))
 		return -ENOSPC;
+	dsa_chunk_add(q, slot);
 
-	if (flags & PDK_DMADEV_OP_FENCE)
-		dflags |= PDK_IDXD_FLAG_FENCE;
 	/*
 	 * Only the fields an op changes: the slot's record address and its
 	 * zero fields (PASID, interrupt handle, reserved, op-specific: copy and
 	 * fill use none) were written when the ring was reset
-	 * (dsa_queue_reset_ring()), and no op writes them.
+	 * (dsa_queue_reset_ring()), and no op writes them. PDK_DMADEV_OP_FENCE
+	 * is bit 0, as PDK_IDXD_FLAG_FENCE is.
 	 */
-	d->op_flags = PDK_IDXD_OP_FLAGS(opcode, dflags);
+	d->op_flags = PDK_IDXD_OP_FLAGS(opcode, q->op_flags | (uint32_t)(flags & PDK_DMADEV_OP_FENCE));
 	d->src = src;
 	d->dst = dst;
 	d->size = len;
 	q->comps[slot].status = PDK_IDXD_COMP_NONE;
-	if (new_chunk) {
-		q->chunks++;
-		q->chunk_len = 1;
-	} else {
-		q->chunk_len++;
-	}
 	q->write = (uint16_t)(idx + 1);
 	if (flags & PDK_DMADEV_OP_SUBMIT)
 		dsa_fp_ops.submit(q);
@@ -158,22 +172,16 @@ dsa_inflight_done(const struct dsa_queue *q)
 	return true;
 }
 
-/* q->chunks and q->chunk_len for the pending ops [submitted, write): enqueue's cuts. */
+/* q->chunks and q->chunk_room for the pending ops [submitted, write): enqueue's cuts. */
 static void
 dsa_count_chunks(struct dsa_queue *q)
 {
 	uint16_t i;
 
 	q->chunks = 0;
-	q->chunk_len = 0;
-	for (i = q->submitted; i != q->write; i++) {
-		if (q->chunks == 0 || (i & q->mask) == 0 || q->chunk_len == q->max_batch) {
-			q->chunks++;
-			q->chunk_len = 1;
-		} else {
-			q->chunk_len++;
-		}
-	}
+	q->chunk_room = 0;
+	for (i = q->submitted; i != q->write; i++)
+		dsa_chunk_add(q, i & q->mask);
 }
 
 /*
@@ -236,7 +244,7 @@ dsa_submit_to(struct dsa_queue *q, uint16_t end)
 	}
 	if (likely(q->submitted == q->write)) {
 		q->chunks = 0;
-		q->chunk_len = 0;
+		q->chunk_room = 0;
 	} else {
 		dsa_count_chunks(q);
 	}
@@ -461,13 +469,9 @@ dsa_burst_capacity(const void *qp)
 	uint32_t s = q->write & q->mask;
 	uint32_t cap = 0, r, i;
 
-	if (q->chunks > 0 && s != 0) {
-		r = q->max_batch - q->chunk_len;
-		if (r > q->nb_desc - s)
-			r = q->nb_desc - s;
-		cap += r;
-		s = (s + r) & q->mask;
-	}
+	/* the open segment's room stops at max_batch and at the ring's end */
+	cap += q->chunk_room;
+	s = (s + q->chunk_room) & q->mask;
 	for (i = 0; i < segs_free && cap < free_ops; i++) {
 		r = q->max_batch < q->nb_desc - s ? q->max_batch : q->nb_desc - s;
 		cap += r;

@@ -53,7 +53,7 @@ dsa_queue_reset_ring(struct dsa_queue *q)
 	q->submitted = 0;
 	q->cpl = 0;
 	q->chunks = 0;
-	q->chunk_len = 0;
+	q->chunk_room = 0;
 	q->seg_head = 0;
 	q->seg_cpl = 0;
 	q->seg_tail = 0;
