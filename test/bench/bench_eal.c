@@ -14,8 +14,8 @@
 int
 bench_eal_init(int argc, char **argv)
 {
-	char *def_argv[] = { argv[0], "--no-huge", "-m", "512", "--no-pci", "--no-telemetry", "--no-shconf",
-			     "--log-level=lib.eal:error", "--iova-mode=va",
+	char *def_argv[] = { argv[0], "--no-huge", "-m", "512", "--no-pci", "--no-telemetry",
+			     "--no-shconf", "--log-level=lib.eal:error", "--iova-mode=va",
 			     "--vdev=dma_skeleton", "-d", "librte_dma_skeleton.so", NULL };
 	int rc;
 

@@ -111,7 +111,8 @@ resp_op(const struct pdk_idxd_desc *d)
 	if (st != PDK_IDXD_COMP_SUCCESS)
 		resp.refused++;
 	/* a failure is written wherever a record address is valid; success on RCR */
-	if ((flags & PDK_IDXD_FLAG_CRAV) && (st != PDK_IDXD_COMP_SUCCESS || (flags & PDK_IDXD_FLAG_RCR)))
+	if ((flags & PDK_IDXD_FLAG_CRAV) &&
+	    (st != PDK_IDXD_COMP_SUCCESS || (flags & PDK_IDXD_FLAG_RCR)))
 		resp_record(d->completion_addr, st, 0);
 	return st;
 }
@@ -383,8 +384,8 @@ rte_burst(void *ctx, enum op op, unsigned int n)
 		uint64_t off = (uint64_t)i * OP_SIZE;
 
 		rc = op == OP_COPY ?
-			rte_dma_copy(s->dev_id, 0, s->iova + off, s->iova + MAX_BURST * OP_SIZE + off,
-				     OP_SIZE, 0) :
+			rte_dma_copy(s->dev_id, 0, s->iova + off,
+				     s->iova + MAX_BURST * OP_SIZE + off, OP_SIZE, 0) :
 			rte_dma_fill(s->dev_id, 0, 0x5a5a5a5a5a5a5a5aull,
 				     s->iova + MAX_BURST * OP_SIZE + off, OP_SIZE, 0);
 		if (rc < 0)
@@ -587,9 +588,10 @@ resp_setup(struct resp_side *r, struct floor_side *f)
 
 			memset(d, 0, sizeof(*d));
 			d->op_flags = PDK_IDXD_OP_FLAGS(op == OP_COPY ? PDK_IDXD_OP_MEMMOVE :
-									PDK_IDXD_OP_MEMFILL, f->op_flags);
+							PDK_IDXD_OP_MEMFILL, f->op_flags);
 			d->completion_addr = (uint64_t)(uintptr_t)&r->comps[op][i];
-			d->src = op == OP_COPY ? (uint64_t)(uintptr_t)f->mem : 0x5a5a5a5a5a5a5a5aull;
+			d->src = op == OP_COPY ? (uint64_t)(uintptr_t)f->mem :
+						 0x5a5a5a5a5a5a5a5aull;
 			d->dst = (uint64_t)(uintptr_t)f->mem + MAX_BURST * OP_SIZE;
 			d->size = OP_SIZE;
 		}
@@ -773,11 +775,13 @@ main(int argc, char **argv)
 			if (best[3].ns < 0)
 				printf("%7s %7s\n", "n/a", "n/a");
 			else
-				printf("%6.0fx %6.2fx\n", best[3].ns / best[1].ns, skel_es / best[1].ns);
+				printf("%6.0fx %6.2fx\n", best[3].ns / best[1].ns,
+				       skel_es / best[1].ns);
 		}
 	}
 	if (target_net >= 0)
-		printf("\ntarget: PDK within 1.2x of the floor at burst 32 (copy, net): %.2fx, %s\n",
+		printf("\ntarget: PDK within 1.2x of the floor at burst 32 (copy, net): "
+		       "%.2fx, %s\n",
 		       target_net, target_net <= 1.2 ? "met" : "NOT met");
 	if (op == OP_FILL && !skel_fill)
 		printf("dma_skeleton offers no fill (RTE_DMA_CAPA_OPS_FILL): n/a\n");
@@ -786,7 +790,8 @@ main(int argc, char **argv)
 	rc = pdk_dmadev_stats_get(pdk.dev_id, 0, &st);
 	if (rc < 0 || st.errors != 0 || st.completed != st.submitted || resp.refused != 0 ||
 	    resp.batches == 0) {
-		fprintf(stderr, "bench: check failed: PMD submitted %llu completed %llu errors %llu; "
+		fprintf(stderr, "bench: check failed: PMD submitted %llu completed %llu "
+			"errors %llu; "
 			"responder refused %llu of %llu ops, %llu batches\n",
 			(unsigned long long)st.submitted, (unsigned long long)st.completed,
 			(unsigned long long)st.errors, (unsigned long long)resp.refused,

@@ -119,7 +119,8 @@ dsa_enqueue(struct dsa_queue *q, uint32_t opcode, uint64_t src, uint64_t dst, ui
 	 * (dsa_queue_reset_ring()), and no op writes them. PDK_DMADEV_OP_FENCE
 	 * is bit 0, as PDK_IDXD_FLAG_FENCE is.
 	 */
-	d->op_flags = PDK_IDXD_OP_FLAGS(opcode, q->op_flags | (uint32_t)(flags & PDK_DMADEV_OP_FENCE));
+	d->op_flags = PDK_IDXD_OP_FLAGS(opcode,
+					q->op_flags | (uint32_t)(flags & PDK_DMADEV_OP_FENCE));
 	d->src = src;
 	d->dst = dst;
 	d->size = len;
