@@ -29,9 +29,9 @@
 
 #include <rte_dmadev.h>
 #include <rte_eal.h>
-#include <rte_errno.h>
 #include <rte_malloc.h>
 
+#include "bench_eal.h"
 #include "pdk_bus.h"
 #include "pdk_dmadev.h"
 #include "pdk_dsa.h"
@@ -168,12 +168,9 @@ rte_side_setup(struct rte_side *s)
 		.direction = RTE_DMA_DIR_MEM_TO_MEM, .nb_desc = RING,
 	};
 
-	s->dev_id = (int16_t)rte_dma_get_dev_id_by_name("dma_skeleton");
-	if (s->dev_id < 0) {
-		fprintf(stderr, "bench: DPDK has no dma_skeleton device (librte-dma-skeleton "
-			"missing?)\n");
+	s->dev_id = (int16_t)bench_eal_skeleton();
+	if (s->dev_id < 0)
 		return -ENODEV;
-	}
 	s->mem = rte_malloc("bench", 2 * REGION, 4096);
 	if (s->mem == NULL)
 		return -ENOMEM;
@@ -289,17 +286,13 @@ usage(const char *prog)
 	       "  --size B   only the cells of copies of B bytes (one of the sizes)\n"
 	       "  --burst N  only the cells of bursts of N (one of the bursts)\n"
 	       "sub ns/op: what the submitting thread spends per op in enqueue + submit.\n"
-	       "Without EAL options it starts DPDK with --no-huge --no-pci --no-shconf --vdev=dma_skeleton.\n",
+	       "Without EAL options it starts DPDK with --no-huge --no-pci --vdev=dma_skeleton.\n",
 	       prog);
 }
 
 int
 main(int argc, char **argv)
 {
-	char *def_argv[] = { argv[0], "--no-huge", "-m", "512", "--no-pci", "--no-telemetry",
-			     "--no-shconf", "--file-prefix=pdk-bench-dma",
-			     "--log-level=lib.eal:error", "--iova-mode=va",
-			     "--vdev=dma_skeleton", "-d", "librte_dma_skeleton.so", NULL };
 	struct pdk_side pdk = { .dev_id = -1 };
 	struct rte_side rs = { .dev_id = -1 };
 	const struct engine pdk_engine = { pdk_copy, pdk_submit, pdk_completed, &pdk };
@@ -308,7 +301,7 @@ main(int argc, char **argv)
 	static struct result ceiling[NS][NB];
 	uint64_t ns = 100ull * 1000 * 1000;
 	unsigned long only_size = 0, only_burst = 0;
-	int eal_argc, rc, i;
+	int rc, i;
 	size_t si, bi;
 	uint8_t *mem;
 
@@ -317,15 +310,8 @@ main(int argc, char **argv)
 			usage(argv[0]);
 			return 0;
 		}
-	if (argc > 1 && strcmp(argv[1], "--") != 0)
-		eal_argc = rte_eal_init(argc, argv);
-	else
-		eal_argc = rte_eal_init((int)(sizeof(def_argv) / sizeof(def_argv[0])) - 1,
-					def_argv);
-	if (eal_argc < 0) {
-		fprintf(stderr, "bench: rte_eal_init failed: %s\n", rte_strerror(rte_errno));
+	if (bench_eal_init(argc, argv) < 0)
 		return 1;
-	}
 	for (i = 1; i < argc; i++)
 		if (strcmp(argv[i], "--ms") == 0 && i + 1 < argc)
 			ns = strtoull(argv[++i], NULL, 0) * 1000 * 1000;

@@ -23,6 +23,8 @@
 #include "dsa_private.h"
 #include "pdk_dsa.h"
 
+_Static_assert(PDK_DMADEV_OP_FENCE == PDK_IDXD_FLAG_FENCE, "enqueue copies the fence bit");
+
 #define likely(x)	__builtin_expect(!!(x), 1)
 #define unlikely(x)	__builtin_expect(!!(x), 0)
 
@@ -72,6 +74,24 @@ dsa_portal_hook(struct dsa_queue *q, const struct pdk_idxd_desc *desc)
 		dsa_ctr_add(&q->stats.errors, 1);
 }
 
+/*
+ * One more pending op at ring slot @p slot in enqueue's count of segments:
+ * it opens a segment when the last one is full (max_batch ops, or it
+ * reached the ring's end: submit cuts there), else joins it.
+ */
+static inline void
+dsa_chunk_add(struct dsa_queue *q, uint16_t slot)
+{
+	if (q->chunk_room == 0) {
+		uint32_t room = (uint32_t)q->nb_desc - slot;
+
+		q->chunks++;
+		q->chunk_room = (uint16_t)((room < q->max_batch ? room : q->max_batch) - 1u);
+	} else {
+		q->chunk_room--;
+	}
+}
+
 static inline int
 dsa_enqueue(struct dsa_queue *q, uint32_t opcode, uint64_t src, uint64_t dst, uint32_t len,
 	    uint64_t flags)
@@ -79,33 +99,32 @@ dsa_enqueue(struct dsa_queue *q, uint32_t opcode, uint64_t src, uint64_t dst, ui
 	uint16_t idx = q->write;
 	uint16_t slot = idx & q->mask;
 	struct pdk_idxd_desc *d = &q->descs[slot];
-	uint32_t dflags = q->op_flags;
-	bool new_chunk;
 
-	if (unlikely(len == 0 || len > q->max_xfer))
+	/* len 0 wraps to the largest value: one compare for both bounds */
+	if (unlikely(len - 1u >= q->max_xfer))
 		return -EINVAL;
 	if (unlikely((uint16_t)(idx - q->cpl) >= q->nb_desc))
 		return -ENOSPC;
-	new_chunk = q->chunks == 0 || slot == 0 || q->chunk_len == q->max_batch;
-	if (new_chunk &&
-	    (uint32_t)(uint16_t)(q->seg_tail - q->seg_head) + q->chunks + 1u > q->seg_mask + 1u)
+	/* an op that opens a segment needs a WQ entry for it */
+	if (q->chunk_room == 0 &&
+	    unlikely((uint32_t)(uint16_t)(q->seg_tail - q->seg_head) + q->chunks + 1u >
+		     q->seg_mask + 1u))
 		return -ENOSPC;
+	dsa_chunk_add(q, slot);
 
-	if (flags & PDK_DMADEV_OP_FENCE)
-		dflags |= PDK_IDXD_FLAG_FENCE;
-	memset(d, 0, sizeof(*d));
-	d->op_flags = PDK_IDXD_OP_FLAGS(opcode, dflags);
-	d->completion_addr = q->comps_iova + (uint64_t)slot * sizeof(*q->comps);
+	/*
+	 * Only the fields an op changes: the slot's record address and its
+	 * zero fields (PASID, interrupt handle, reserved, op-specific: copy and
+	 * fill use none) were written when the ring was reset
+	 * (dsa_queue_reset_ring()), and no op writes them. PDK_DMADEV_OP_FENCE
+	 * is bit 0, as PDK_IDXD_FLAG_FENCE is.
+	 */
+	d->op_flags = PDK_IDXD_OP_FLAGS(opcode,
+					q->op_flags | (uint32_t)(flags & PDK_DMADEV_OP_FENCE));
 	d->src = src;
 	d->dst = dst;
 	d->size = len;
 	q->comps[slot].status = PDK_IDXD_COMP_NONE;
-	if (new_chunk) {
-		q->chunks++;
-		q->chunk_len = 1;
-	} else {
-		q->chunk_len++;
-	}
 	q->write = (uint16_t)(idx + 1);
 	if (flags & PDK_DMADEV_OP_SUBMIT)
 		dsa_fp_ops.submit(q);
@@ -154,22 +173,16 @@ dsa_inflight_done(const struct dsa_queue *q)
 	return true;
 }
 
-/* q->chunks and q->chunk_len for the pending ops [submitted, write): enqueue's cuts. */
+/* q->chunks and q->chunk_room for the pending ops [submitted, write): enqueue's cuts. */
 static void
 dsa_count_chunks(struct dsa_queue *q)
 {
 	uint16_t i;
 
 	q->chunks = 0;
-	q->chunk_len = 0;
-	for (i = q->submitted; i != q->write; i++) {
-		if (q->chunks == 0 || (i & q->mask) == 0 || q->chunk_len == q->max_batch) {
-			q->chunks++;
-			q->chunk_len = 1;
-		} else {
-			q->chunk_len++;
-		}
-	}
+	q->chunk_room = 0;
+	for (i = q->submitted; i != q->write; i++)
+		dsa_chunk_add(q, i & q->mask);
 }
 
 /*
@@ -232,7 +245,7 @@ dsa_submit_to(struct dsa_queue *q, uint16_t end)
 	}
 	if (likely(q->submitted == q->write)) {
 		q->chunks = 0;
-		q->chunk_len = 0;
+		q->chunk_room = 0;
 	} else {
 		dsa_count_chunks(q);
 	}
@@ -293,11 +306,49 @@ dsa_retire(struct dsa_queue *q)
 	}
 }
 
+/*
+ * A batch whose record says SUCCESS ran every descriptor and none failed, so
+ * none wrote a record of its own (they ask for none): its ops up to @p room
+ * are reported without reading theirs. @return how many; *@p bytes their
+ * lengths. The ops of a segment are consecutive ring slots (submit cuts at
+ * the ring's end).
+ */
+static inline uint16_t
+dsa_harvest_batch(struct dsa_queue *q, const struct dsa_seg *seg, uint16_t room,
+		  struct pdk_dmadev_status *st, uint64_t *bytes)
+{
+	uint16_t left = (uint16_t)(seg->first + seg->count - q->cpl);
+	uint16_t take = left < room ? left : room;
+	uint16_t slot = q->cpl & q->mask;
+	uint64_t sum = 0;
+	uint16_t i;
+
+	for (i = 0; i < take; i++) {
+		uint32_t size = q->descs[slot + i].size;
+
+		sum += size;
+		if (st != NULL) {
+			st[i].code = PDK_DMADEV_ST_SUCCESS;
+			st[i].hw_status = PDK_IDXD_COMP_SUCCESS;
+			st[i].fault_write = 0;
+			st[i].rsvd = 0;
+			st[i].bytes_done = size;
+			st[i].fault_addr = 0;
+		}
+	}
+	*bytes += sum;
+	q->cpl = (uint16_t)(q->cpl + take);
+	if (take == left)
+		q->seg_cpl++;
+	return take;
+}
+
 static uint16_t
 dsa_harvest(struct dsa_queue *q, uint16_t nb, uint16_t *last_idx, struct pdk_dmadev_status *st,
 	    bool *has_error)
 {
-	uint16_t n = 0;
+	uint64_t bytes = 0;
+	uint16_t n = 0, ok = 0;
 
 	dsa_retire(q);
 	if (unlikely(q->held) && dsa_inflight_done(q))
@@ -307,9 +358,18 @@ dsa_harvest(struct dsa_queue *q, uint16_t nb, uint16_t *last_idx, struct pdk_dma
 		uint16_t segi = q->seg_cpl & q->seg_mask;
 		const struct dsa_seg *seg = &q->segs[segi];
 		const struct pdk_idxd_completion *c = &q->comps[slot];
-		uint8_t hw = dsa_status_load(c);
 		enum pdk_dmadev_status_code code;
+		uint8_t hw;
 
+		if (seg->count > 1 && dsa_status_load(&q->bcomps[segi]) == PDK_IDXD_COMP_SUCCESS) {
+			uint16_t k = dsa_harvest_batch(q, seg, (uint16_t)(nb - n),
+						       st != NULL ? &st[n] : NULL, &bytes);
+
+			n = (uint16_t)(n + k);
+			ok = (uint16_t)(ok + k);
+			continue;
+		}
+		hw = dsa_status_load(c);
 		if (hw != 0) {
 			code = dsa_status_code(hw);
 		} else {
@@ -360,10 +420,11 @@ dsa_harvest(struct dsa_queue *q, uint16_t nb, uint16_t *last_idx, struct pdk_dma
 					   ran ? c->bytes_completed : 0;
 			st[n].fault_addr = ran ? c->fault_addr : 0;
 		}
-		dsa_ctr_add(&q->stats.completed, 1);
 		if (code == PDK_DMADEV_ST_SUCCESS) {
-			dsa_ctr_add(&q->stats.bytes, q->descs[slot].size);
+			ok++;
+			bytes += q->descs[slot].size;
 		} else {
+			dsa_ctr_add(&q->stats.completed, 1);
 			dsa_ctr_add(&q->stats.errors, 1);
 			if (code == PDK_DMADEV_ST_PAGE_FAULT)
 				dsa_ctr_add(&q->stats.page_faults, 1);
@@ -372,6 +433,11 @@ dsa_harvest(struct dsa_queue *q, uint16_t nb, uint16_t *last_idx, struct pdk_dma
 		q->cpl++;
 		if ((uint16_t)(q->cpl - seg->first) == seg->count)
 			q->seg_cpl++;
+	}
+	/* one store per counter per call, not per op */
+	if (ok != 0) {
+		dsa_ctr_add(&q->stats.completed, ok);
+		dsa_ctr_add(&q->stats.bytes, bytes);
 	}
 	*last_idx = (uint16_t)(q->cpl - 1);
 	dsa_retire(q);
@@ -404,13 +470,9 @@ dsa_burst_capacity(const void *qp)
 	uint32_t s = q->write & q->mask;
 	uint32_t cap = 0, r, i;
 
-	if (q->chunks > 0 && s != 0) {
-		r = q->max_batch - q->chunk_len;
-		if (r > q->nb_desc - s)
-			r = q->nb_desc - s;
-		cap += r;
-		s = (s + r) & q->mask;
-	}
+	/* the open segment's room stops at max_batch and at the ring's end */
+	cap += q->chunk_room;
+	s = (s + q->chunk_room) & q->mask;
 	for (i = 0; i < segs_free && cap < free_ops; i++) {
 		r = q->max_batch < q->nb_desc - s ? q->max_batch : q->nb_desc - s;
 		cap += r;

@@ -53,7 +53,7 @@ struct dsa_queue {
 	uint16_t submitted;	/* first ring index not handed to the device */
 	uint16_t cpl;		/* next ring index to report */
 	uint16_t chunks;	/* segments the pending ops [submitted, write) need */
-	uint16_t chunk_len;	/* ops in the last of them */
+	uint16_t chunk_room;	/* ops the last of them still takes (max_batch, ring end) */
 	uint16_t seg_mask;	/* segment slots - 1 */
 	uint16_t seg_head;	/* oldest segment not retired */
 	uint16_t seg_cpl;	/* segment of the op at cpl */

@@ -43,11 +43,17 @@ pow2_floor(uint32_t v)
 void
 dsa_queue_reset_ring(struct dsa_queue *q)
 {
+	uint16_t i;
+
+	/* what enqueue leaves alone: each slot's record address, the zero fields */
+	memset(q->descs, 0, sizeof(*q->descs) * (size_t)q->nb_desc);
+	for (i = 0; i < q->nb_desc; i++)
+		q->descs[i].completion_addr = q->comps_iova + (uint64_t)i * sizeof(*q->comps);
 	q->write = 0;
 	q->submitted = 0;
 	q->cpl = 0;
 	q->chunks = 0;
-	q->chunk_len = 0;
+	q->chunk_room = 0;
 	q->seg_head = 0;
 	q->seg_cpl = 0;
 	q->seg_tail = 0;
