@@ -1682,7 +1682,7 @@ PDK_TEST_REGISTER(sim_dsa_reorder_shared_engines, fast, test_reorder_shared_engi
  *
  * Four WQs, each in a group of its own with one engine (as the DSA PMD
  * configures them), so four engine threads copy at once; each WQ holds
- * COPIES 2 MiB copies from one mapping to another. While they run, the
+ * COPIES 2 MiB copies from one mapping to its own 2 MiB of another. While they run, the
  * test unmaps the destination, detaches the PASID, tears the address
  * spaces down or closes the device. Once that returns the destination
  * (still the test's memory) is poisoned: it must stay so (no byte written
@@ -1692,6 +1692,7 @@ PDK_TEST_REGISTER(sim_dsa_reorder_shared_engines, fast, test_reorder_shared_engi
 #define NQ		4u
 #define COPIES		16u		/* per WQ: its size */
 #define BIG_LEN		(2u << 20)	/* the model's largest transfer */
+#define DST_LEN		(NQ * BIG_LEN)	/* WQ q writes [q * BIG_LEN, +BIG_LEN) */
 #define POISON		0x5a
 
 struct big_t {
@@ -1723,7 +1724,7 @@ static int
 big_alloc(struct big_t *b)
 {
 	b->src = test_buf_alloc(BIG_LEN);
-	b->dst = test_buf_alloc(BIG_LEN);
+	b->dst = test_buf_alloc(DST_LEN);
 	if (b->src == NULL || b->dst == NULL)
 		return -ENOMEM;
 	memset(b->src, 0xc3, BIG_LEN);
@@ -1736,7 +1737,7 @@ big_free(struct big_t *b)
 	if (b->src != NULL)
 		test_buf_free(b->src, BIG_LEN);
 	if (b->dst != NULL)
-		test_buf_free(b->dst, BIG_LEN);
+		test_buf_free(b->dst, DST_LEN);
 }
 
 /* COPIES src -> dst copies on each WQ, record q * COPIES + k at @p comp_iova in @p recs. */
@@ -1753,7 +1754,8 @@ big_submit(struct dsa_t *t, const struct big_t *b, struct pdk_idxd_completion *r
 			unsigned int r = q * COPIES + k;
 
 			desc_set(&d, PDK_IDXD_OP_MEMMOVE, RECORD_FLAGS,
-				 comp_iova + r * sizeof(*recs), b->src_iova, b->dst_iova, BIG_LEN);
+				 comp_iova + r * sizeof(*recs), b->src_iova,
+				 b->dst_iova + q * BIG_LEN, BIG_LEN);
 			if (submit(t, q, &d) < 0)
 				return -EIO;
 		}
@@ -1773,15 +1775,16 @@ big_count(const struct pdk_idxd_completion *recs, uint8_t status)
 	return n;
 }
 
-/* Faults of the sim's log at @p iova (a write): how many. */
+/* Faults of the sim's log at the start of a WQ's destination (a write): how many. */
 static unsigned int
-faults_at(struct pdk_sim *sim, uint64_t iova, const char **reason)
+faults_at(struct pdk_sim *sim, uint64_t dst_iova, const char **reason)
 {
 	struct pdk_sim_fault f;
 	unsigned int n = 0;
 
 	while (pdk_sim_fault_pop(sim, &f) == 0) {
-		if (f.iova == iova && f.write) {
+		if (f.iova >= dst_iova && f.iova < dst_iova + DST_LEN &&
+		    (f.iova - dst_iova) % BIG_LEN == 0 && f.write) {
 			n++;
 			*reason = f.reason;
 		}
@@ -1801,7 +1804,7 @@ big_setup(struct dsa_t *t, struct big_t *b)
 	if (rc == 0)
 		rc = pdk_dma_map(t->as[0], b->src, BIG_LEN, PDK_IOMMUFD_READ, &b->src_iova);
 	if (rc == 0)
-		rc = pdk_dma_map(t->as[0], b->dst, BIG_LEN, PDK_IOMMUFD_READ | PDK_IOMMUFD_WRITE,
+		rc = pdk_dma_map(t->as[0], b->dst, DST_LEN, PDK_IOMMUFD_READ | PDK_IOMMUFD_WRITE,
 				 &b->dst_iova);
 	if (rc == 0)
 		rc = four_wqs_start(t, t->pasid[0]);
@@ -1824,9 +1827,9 @@ test_unmap_during_copy(void)
 	/* the engines are at work */
 	TEST_ASSERT_EQ(wait_rec(&recs[0]), PDK_IDXD_COMP_SUCCESS);
 	TEST_ASSERT_OK(pdk_dma_unmap(t.as[0], b.dst));
-	memset(b.dst, POISON, BIG_LEN);
+	memset(b.dst, POISON, DST_LEN);
 	TEST_ASSERT_EQ(cmd(&t, PDK_IDXD_CMD_DRAIN_ALL, 0), PDK_IDXD_CMDSTS_SUCCESS);
-	TEST_ASSERT(test_all_bytes(b.dst, POISON, BIG_LEN), "a byte landed after the unmap returned");
+	TEST_ASSERT(test_all_bytes(b.dst, POISON, DST_LEN), "a byte landed after the unmap returned");
 	ok = big_count(recs, PDK_IDXD_COMP_SUCCESS);
 	faulted = big_count(recs, PDK_IDXD_COMP_PAGE_FAULT_NOBOF | PDK_IDXD_COMP_STATUS_WRITE);
 	TEST_ASSERT_EQ(ok + faulted, NQ * COPIES);
@@ -1863,9 +1866,9 @@ test_detach_during_copy(void)
 	TEST_ASSERT_EQ(wait_rec(&recs[0]), PDK_IDXD_COMP_SUCCESS);
 	TEST_ASSERT_OK(pdk_pasid_ctx_release(t.ctx[0]));
 	t.ctx[0] = NULL;
-	memset(b.dst, POISON, BIG_LEN);	/* still mapped in as[0], which nothing reaches */
+	memset(b.dst, POISON, DST_LEN);	/* still mapped in as[0], which nothing reaches */
 	TEST_ASSERT_EQ(cmd(&t, PDK_IDXD_CMD_DRAIN_ALL, 0), PDK_IDXD_CMDSTS_SUCCESS);
-	TEST_ASSERT(test_all_bytes(b.dst, POISON, BIG_LEN), "a byte landed after the detach returned");
+	TEST_ASSERT(test_all_bytes(b.dst, POISON, DST_LEN), "a byte landed after the detach returned");
 	ok = big_count(recs, PDK_IDXD_COMP_SUCCESS);
 	blank = big_count(recs, 0);
 	TEST_ASSERT_EQ(ok + blank, NQ * COPIES);
@@ -1905,9 +1908,9 @@ test_teardown_during_copy(void)
 	TEST_ASSERT_OK(pdk_dma_unmap(t.as[0], b.src));
 	TEST_ASSERT_OK(pdk_dma_unmap(t.as[0], b.dst));
 	dsa_release(&t);
-	memset(b.dst, POISON, BIG_LEN);
+	memset(b.dst, POISON, DST_LEN);
 	TEST_ASSERT_OK(test_env_teardown(&t.env));
-	TEST_ASSERT(test_all_bytes(b.dst, POISON, BIG_LEN), "a byte landed after the teardown");
+	TEST_ASSERT(test_all_bytes(b.dst, POISON, DST_LEN), "a byte landed after the teardown");
 	big_free(&b);
 	return TEST_SUCCESS;
 }
@@ -1937,16 +1940,16 @@ test_close_during_copy(void)
 	TEST_ASSERT_OK(big_alloc(&b));
 	TEST_ASSERT_OK(raw_map(&t.env, t.env.ioas, RW, t.env.buf, BUF_LEN, &comp_iova));
 	TEST_ASSERT_OK(raw_map(&t.env, t.env.ioas, RW, b.src, BIG_LEN, &b.src_iova));
-	TEST_ASSERT_OK(raw_map(&t.env, t.env.ioas, RW, b.dst, BIG_LEN, &b.dst_iova));
+	TEST_ASSERT_OK(raw_map(&t.env, t.env.ioas, RW, b.dst, DST_LEN, &b.dst_iova));
 	TEST_ASSERT_OK(four_wqs_start(&t, 7));
 	TEST_ASSERT_OK(big_submit(&t, &b, t.env.buf, comp_iova));
 	TEST_ASSERT_EQ(wait_rec(t.env.buf), PDK_IDXD_COMP_SUCCESS);
 	TEST_ASSERT_OK(pdk_vfio_close(t.env.dev));
 	t.env.dev = NULL;
 	t.env.pasid = 0;	/* the close detached it */
-	memset(b.dst, POISON, BIG_LEN);
+	memset(b.dst, POISON, DST_LEN);
 	TEST_ASSERT_OK(test_env_teardown(&t.env));
-	TEST_ASSERT(test_all_bytes(b.dst, POISON, BIG_LEN), "a byte landed after the close");
+	TEST_ASSERT(test_all_bytes(b.dst, POISON, DST_LEN), "a byte landed after the close");
 	big_free(&b);
 	return TEST_SUCCESS;
 }
