@@ -138,30 +138,21 @@ sim_iommu_attach(struct sim_group *grp, struct sim_attach_handle *handle, uint32
 	grp->attach = handle;
 }
 
-/*
- * Device work in flight through @p handle ends before it changes: the
- * IOMMU driver's detach/replace only returns once the device can no longer
- * use the old translation (the idxd driver drains a WQ before its PASID
- * goes). New work through it faults meanwhile.
- */
-static void
-sim_iommu_handle_wait_idle(struct sim_attach_handle *handle)
+void
+sim_iommu_handle_wait(struct sim_attach_handle *handle)
 {
 	struct pdk_sim *sim = handle->domain->iopt->sim;
 
-	if (handle->users == 0)
-		return;
 	handle->leaving = true;
-	while (handle->users > 0)
-		pthread_cond_wait(&sim->dma_idle, &sim->lock);
-	handle->leaving = false;
+	/* once woken, the handle may be gone (another detach): the caller looks again */
+	pthread_cond_wait(&sim->dma_idle, &sim->lock);
 }
 
 void
 sim_iommu_replace(struct sim_attach_handle *handle, struct sim_domain *domain)
 {
-	sim_iommu_handle_wait_idle(handle);
 	handle->domain = domain;
+	handle->leaving = false;
 }
 
 void
@@ -169,7 +160,6 @@ sim_iommu_detach(struct sim_group *grp, struct sim_attach_handle *handle)
 {
 	struct sim_attach_handle **pp;
 
-	sim_iommu_handle_wait_idle(handle);
 	for (pp = &grp->attach; *pp != NULL; pp = &(*pp)->next) {
 		if (*pp == handle) {
 			*pp = handle->next;

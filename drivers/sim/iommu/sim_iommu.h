@@ -163,9 +163,10 @@ void sim_domain_init(struct sim_domain *domain, const struct pdk_sim *sim, struc
 
 /*
  * Program @p handle: @p domain for @p grp at @p pasid (0: the RID).
- * Replace and detach first wait, the sim's lock dropped meanwhile, until no
- * device work pinned the handle (sim_iommu_handle_pin()): once they
- * return, no access or completion of work begun before lands in the old
+ * Replace and detach want no device work pinning the handle
+ * (sim_iommu_handle_pin()): the kernel model first waits for it with
+ * sim_iommu_handle_wait() until handle->users is 0, so that once they
+ * return no access or completion of work begun before lands in the old
  * address space.
  */
 void sim_iommu_attach(struct sim_group *grp, struct sim_attach_handle *handle, uint32_t pasid,
@@ -252,9 +253,18 @@ struct sim_attach_handle *sim_iommu_handle_pin(struct sim_fn *fn, bool pasid_val
 					       uint32_t pasid);
 void sim_iommu_handle_unpin(struct pdk_sim *sim, struct sim_attach_handle *handle);
 /*
- * Wait, the sim's lock dropped meanwhile, for the users of @p area to
- * drop, new accesses refused meanwhile. The area may be gone on return
- * (another unmap): the caller looks it up again.
+ * Mark @p handle leaving (new work through it faults) and wait once, the
+ * sim's lock dropped, for a pin on it to drop. The handle may be gone on
+ * return (another detach): the caller looks it up again and calls this
+ * until handle->users is 0, then detaches or replaces it with the lock
+ * held throughout (sim_iommu_replace() clears the mark).
+ */
+void sim_iommu_handle_wait(struct sim_attach_handle *handle);
+/*
+ * Mark @p area unmapping (new accesses fault) and wait once, the sim's lock
+ * dropped, for a user of it to drop. The area may be gone on return
+ * (another unmap): the caller looks it up again and calls this until it has
+ * no user.
  */
 void sim_iopt_area_wait_idle(struct sim_iopt *iopt, struct sim_area *area);
 

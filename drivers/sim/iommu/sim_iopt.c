@@ -419,9 +419,8 @@ void
 sim_iopt_area_wait_idle(struct sim_iopt *iopt, struct sim_area *area)
 {
 	area->unmapping = true;
-	/* an unmapper frees the area only once it has no user: it lives until then */
-	while (area->users > 0)
-		pthread_cond_wait(&iopt->sim->dma_idle, &iopt->sim->lock);
+	/* once woken, the area may be gone (another unmap): the caller looks again */
+	pthread_cond_wait(&iopt->sim->dma_idle, &iopt->sim->lock);
 }
 
 void
