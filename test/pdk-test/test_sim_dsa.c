@@ -1954,3 +1954,50 @@ test_close_during_copy(void)
 	return TEST_SUCCESS;
 }
 PDK_TEST_REGISTER(sim_dsa_close_during_copy, fast, test_close_during_copy);
+
+/*
+ * A replace of the WQs' PASID onto as[1] during the copies: it waits for
+ * the descriptors running (their records included); no copy and no record
+ * lands in as[0] after it returned (as[1] maps neither: later ones fault).
+ */
+static int
+test_replace_during_copy(void)
+{
+	struct pdk_idxd_completion *recs;
+	unsigned int i, ok = 0, blank = 0;
+	struct big_t b;
+	struct dsa_t t;
+
+	TEST_ASSERT_OK(big_setup(&t, &b));
+	recs = rec(&t, 0);
+	TEST_ASSERT_OK(big_submit(&t, &b, recs, rec_iova(&t, 0)));
+	TEST_ASSERT_EQ(wait_rec(&recs[0]), PDK_IDXD_COMP_SUCCESS);
+	TEST_ASSERT_OK(pdk_pasid_ctx_replace(t.ctx[0], t.as[1]));
+	memset(b.dst, POISON, DST_LEN);
+	/* records not written by then must stay as the test leaves them */
+	for (i = 0; i < NQ * COPIES; i++) {
+		if (__atomic_load_n(&recs[i].status, __ATOMIC_ACQUIRE) == PDK_IDXD_COMP_SUCCESS) {
+			ok++;
+		} else {
+			memset(&recs[i], POISON, sizeof(recs[i]));
+			blank++;
+		}
+	}
+	TEST_ASSERT_EQ(cmd(&t, PDK_IDXD_CMD_DRAIN_ALL, 0), PDK_IDXD_CMDSTS_SUCCESS);
+	TEST_ASSERT(test_all_bytes(b.dst, POISON, DST_LEN), "a byte landed after the replace returned");
+	for (i = 0; i < NQ * COPIES; i++)
+		if (recs[i].status != PDK_IDXD_COMP_SUCCESS)
+			TEST_ASSERT(test_all_bytes(&recs[i], POISON, sizeof(recs[i])),
+				    "record %u landed in the replaced address space", i);
+	TEST_ASSERT(ok >= 1 && blank >= 1, "%u copies done, %u not", ok, blank);
+	TEST_ASSERT(pdk_sim_fault_pop(t.env.sim, NULL) == 0, "no fault recorded for later copies");
+	while (pdk_sim_fault_pop(t.env.sim, NULL) == 0)
+		;
+	TEST_ASSERT_EQ(cmd(&t, PDK_IDXD_CMD_DISABLE_DEVICE, 0), PDK_IDXD_CMDSTS_SUCCESS);
+	TEST_ASSERT_OK(pdk_dma_unmap(t.as[0], b.src));
+	TEST_ASSERT_OK(pdk_dma_unmap(t.as[0], b.dst));
+	dsa_release(&t);
+	big_free(&b);
+	DONE(t.env);
+}
+PDK_TEST_REGISTER(sim_dsa_replace_during_copy, fast, test_replace_during_copy);
