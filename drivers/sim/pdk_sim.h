@@ -264,7 +264,7 @@ struct pdk_sim_stats {
 	unsigned int mappings;		/**< IOAS mapping areas */
 	uint64_t pinned_pages;		/**< pages pinned by IOAS mappings */
 	unsigned int mmaps;		/**< BAR mappings and portal hooks (pdk_sys_mmio_resolve()) handed out */
-	unsigned int engines;		/**< device-model threads running (DSA engines) */
+	unsigned int engines;		/**< devices whose model threads run (a DSA's engine threads count once) */
 	unsigned int containers;	/**< VFIO containers alive (/dev/vfio/vfio: fd or a group set to it) */
 	unsigned int vfio_groups;	/**< VFIO group files alive (/dev/vfio/N: fd or a device fd it gave) */
 	uint64_t faults;		/**< faults recorded since creation (not reset) */

@@ -198,6 +198,12 @@ pdk_sim_create(const struct pdk_sim_config *cfg, struct pdk_sim **out)
 		free(sim);
 		return -rc;
 	}
+	rc = pthread_cond_init(&sim->dma_idle, NULL);
+	if (rc != 0) {
+		pthread_mutex_destroy(&sim->lock);
+		free(sim);
+		return -rc;
+	}
 	sim->cfg = c;
 	sim->iommu = sim_iommu_kind_of(c.iommu);
 	sim->sys.name = "sim";
@@ -291,6 +297,7 @@ pdk_sim_destroy(struct pdk_sim *sim)
 	free(sim->fds);
 	free(sim->mmaps);
 	pthread_mutex_unlock(&sim->lock);
+	pthread_cond_destroy(&sim->dma_idle);
 	pthread_mutex_destroy(&sim->lock);
 	free(sim);
 	return 0;

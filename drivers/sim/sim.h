@@ -120,6 +120,12 @@ struct sim_mmap {
 struct pdk_sim {
 	struct pdk_sys sys;
 	pthread_mutex_t lock;
+	/*
+	 * A device access that ran without the lock ended (sim_iommu_unpin()):
+	 * an unmap, a detach or a replace waiting for the memory or the
+	 * attachment it used wakes up (iommu/sim_iommu.h, "pinned accesses").
+	 */
+	pthread_cond_t dma_idle;
 	struct pdk_sim_config cfg;
 	const struct sim_iommu_kind *iommu;	/* what cfg.iommu is */
 

@@ -13,6 +13,11 @@
  * itself spends per op in enqueue and submit (the driver's and the portal's
  * cost, without the wait for the engine).
  *
+ * With --queues N (2..4), PDK's side runs N queues of the device (a WQ and a
+ * PASID each, one address space), each driven by a thread of its own on a
+ * slice of the buffers; the figure is their sum over the wall time. The
+ * skeleton and memcpy columns stay single-threaded.
+ *
  * These are figures of a simulation: the DSA model copies with the CPU in
  * an engine thread and translates every access through the simulated IOMMU.
  * They measure PDK's software path (enqueue, portal hook, completion
@@ -21,6 +26,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +49,7 @@
 #define REGION		((size_t)MAX_SIZE * MAX_BURST)	/* src and dst each */
 #define RING		256u
 #define DSA_ADDR	"0000:6a:01.0"
+#define MAX_QUEUES	4u
 
 static const uint32_t sizes[] = { 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576 };
 static const unsigned int bursts[] = { 1, 8, 32, 64 };
@@ -70,6 +77,15 @@ struct pdk_side {
 	uint8_t *mem;
 	uint64_t iova;
 	int dev_id;
+	unsigned int nq;
+};
+
+/* One queue of PDK's side and the slice of the buffers it copies within. */
+struct pdk_queue {
+	struct pdk_side *p;
+	uint16_t q;
+	uint64_t base;		/* its slice: [base, base + slice) of src and of dst */
+	uint64_t slice;
 };
 
 static int
@@ -79,7 +95,7 @@ pdk_side_setup(struct pdk_side *p)
 	struct pdk_sim_fn_config fcfg = {
 		.pci_addr = DSA_ADDR, .model = PDK_SIM_MODEL_DSA, .pasid_bits = 20,
 	};
-	struct pdk_dmadev_conf conf = { .nb_queues = 1 };
+	struct pdk_dmadev_conf conf = { .nb_queues = (uint16_t)p->nq };
 	struct pdk_dmadev_queue_conf qc = { .nb_desc = RING };
 	int rc;
 
@@ -110,8 +126,8 @@ pdk_side_setup(struct pdk_side *p)
 	qc.as = p->as;
 	if (rc == 0)
 		rc = pdk_dmadev_configure(p->dev_id, &conf);
-	if (rc == 0)
-		rc = pdk_dmadev_queue_setup(p->dev_id, 0, &qc);
+	for (unsigned int q = 0; rc == 0 && q < p->nq; q++)
+		rc = pdk_dmadev_queue_setup(p->dev_id, (uint16_t)q, &qc);
 	if (rc == 0)
 		rc = pdk_dmadev_start(p->dev_id);
 	return rc;
@@ -135,21 +151,28 @@ pdk_side_teardown(struct pdk_side *p)
 static int
 pdk_copy(void *ctx, uint64_t off, uint32_t size)
 {
-	struct pdk_side *p = ctx;
+	struct pdk_queue *pq = ctx;
+	struct pdk_side *p = pq->p;
 
-	return pdk_dmadev_copy(p->dev_id, 0, p->iova + off, p->iova + REGION + off, size, 0);
+	/* a burst larger than the slice wraps in it (the bytes do not matter) */
+	off = pq->base + (pq->slice > size ? off % (pq->slice - size + 1) : 0);
+	return pdk_dmadev_copy(p->dev_id, pq->q, p->iova + off, p->iova + REGION + off, size, 0);
 }
 
 static void
 pdk_submit(void *ctx)
 {
-	pdk_dmadev_submit(((struct pdk_side *)ctx)->dev_id, 0);
+	struct pdk_queue *pq = ctx;
+
+	pdk_dmadev_submit(pq->p->dev_id, pq->q);
 }
 
 static uint16_t
 pdk_completed(void *ctx, uint16_t n, bool *err)
 {
-	return pdk_dmadev_completed(((struct pdk_side *)ctx)->dev_id, 0, n, NULL, err);
+	struct pdk_queue *pq = ctx;
+
+	return pdk_dmadev_completed(pq->p->dev_id, pq->q, n, NULL, err);
 }
 
 /* ---- DPDK: dma_skeleton through rte_dma ---- */
@@ -251,6 +274,57 @@ engine_run(const struct engine *e, uint32_t size, unsigned int burst, uint64_t n
 	return 0;
 }
 
+/* One thread per queue of PDK's side, the same loop each; the figure is their sum. */
+struct queue_run {
+	const struct engine *e;
+	uint32_t size;
+	unsigned int burst;
+	uint64_t ns;
+	struct result r;
+	int rc;
+};
+
+static void *
+queue_run_main(void *arg)
+{
+	struct queue_run *qr = arg;
+
+	qr->rc = engine_run(qr->e, qr->size, qr->burst, qr->ns, &qr->r);
+	return NULL;
+}
+
+static int
+queues_run(const struct engine *e, unsigned int nq, uint32_t size, unsigned int burst,
+	   uint64_t ns, struct result *r)
+{
+	struct queue_run qr[MAX_QUEUES];
+	pthread_t th[MAX_QUEUES];
+	unsigned int q, started = 0;
+	int rc = 0;
+
+	if (nq == 1)
+		return engine_run(&e[0], size, burst, ns, r);
+	for (q = 0; q < nq; q++) {
+		qr[q] = (struct queue_run){ .e = &e[q], .size = size, .burst = burst, .ns = ns };
+		if (pthread_create(&th[q], NULL, queue_run_main, &qr[q]) != 0) {
+			rc = -EAGAIN;
+			break;
+		}
+		started++;
+	}
+	memset(r, 0, sizeof(*r));
+	for (q = 0; q < started; q++) {
+		pthread_join(th[q], NULL);
+		if (qr[q].rc < 0)
+			rc = qr[q].rc;
+		/* each ran for ns: the rates add up */
+		r->mops += qr[q].r.mops;
+		r->gbps += qr[q].r.gbps;
+		r->sub_ns += qr[q].r.sub_ns / nq;
+	}
+	return rc;
+}
+
 /* ---- memcpy, the ceiling ---- */
 
 static void
@@ -279,12 +353,13 @@ cell_wanted(uint32_t size, unsigned int burst, unsigned long only_size, unsigned
 static void
 usage(const char *prog)
 {
-	printf("Usage: %s [EAL options] -- [--ms N] [--size B] [--burst N]\n"
+	printf("Usage: %s [EAL options] -- [--ms N] [--size B] [--burst N] [--queues N]\n"
 	       "Copy throughput of PDK's dmadev on the SIMULATED DSA model, next to DPDK's\n"
 	       "dma_skeleton (rte_dma) and memcpy(), sizes 64 B..1 MiB, bursts 1..64.\n"
 	       "  --ms N     time per cell and engine in milliseconds (default 100)\n"
 	       "  --size B   only the cells of copies of B bytes (one of the sizes)\n"
 	       "  --burst N  only the cells of bursts of N (one of the bursts)\n"
+	       "  --queues N PDK's side on N queues (1..4), a thread each (default 1)\n"
 	       "sub ns/op: what the submitting thread spends per op in enqueue + submit.\n"
 	       "Without EAL options it starts DPDK with --no-huge --no-pci --vdev=dma_skeleton.\n",
 	       prog);
@@ -293,9 +368,10 @@ usage(const char *prog)
 int
 main(int argc, char **argv)
 {
-	struct pdk_side pdk = { .dev_id = -1 };
+	struct pdk_side pdk = { .dev_id = -1, .nq = 1 };
 	struct rte_side rs = { .dev_id = -1 };
-	const struct engine pdk_engine = { pdk_copy, pdk_submit, pdk_completed, &pdk };
+	struct pdk_queue pq[MAX_QUEUES];
+	struct engine pdk_engine[MAX_QUEUES];
 	const struct engine rte_engine = { rte_copy, rte_submit, rte_completed, &rs };
 	enum { NS = sizeof(sizes) / sizeof(sizes[0]), NB = sizeof(bursts) / sizeof(bursts[0]) };
 	static struct result ceiling[NS][NB];
@@ -319,6 +395,19 @@ main(int argc, char **argv)
 			only_size = strtoul(argv[++i], NULL, 0);
 		else if (strcmp(argv[i], "--burst") == 0 && i + 1 < argc)
 			only_burst = strtoul(argv[++i], NULL, 0);
+		else if (strcmp(argv[i], "--queues") == 0 && i + 1 < argc)
+			pdk.nq = (unsigned int)strtoul(argv[++i], NULL, 0);
+	if (pdk.nq < 1 || pdk.nq > MAX_QUEUES) {
+		fprintf(stderr, "bench: --queues %u: use 1..%u\n", pdk.nq, MAX_QUEUES);
+		rte_eal_cleanup();
+		return 1;
+	}
+	for (i = 0; i < (int)pdk.nq; i++) {
+		pq[i] = (struct pdk_queue){ .p = &pdk, .q = (uint16_t)i,
+					    .base = (uint64_t)i * (REGION / pdk.nq),
+					    .slice = REGION / pdk.nq };
+		pdk_engine[i] = (struct engine){ pdk_copy, pdk_submit, pdk_completed, &pq[i] };
+	}
 
 	/*
 	 * The ceiling first, while no engine thread exists: both engines keep
@@ -347,8 +436,8 @@ main(int argc, char **argv)
 	printf("Copy throughput; PDK = lib/dmadev + DSA PMD on the SIMULATED DSA model (not\n"
 	       "hardware), skeleton = DPDK dma_skeleton via rte_dma, memcpy = the CPU alone\n"
 	       "(measured first, before either engine's thread exists).\n"
-	       "%llu ms per cell and engine, ring %u.\n\n", (unsigned long long)(ns / 1000000),
-	       RING);
+	       "%llu ms per cell and engine, ring %u, PDK on %u queue(s).\n\n",
+	       (unsigned long long)(ns / 1000000), RING, pdk.nq);
 	printf("%8s %5s | %9s %9s %7s | %10s %9s %7s | %10s %9s | %8s %8s\n", "size", "burst",
 	       "PDK Mop/s", "PDK GB/s", "sub ns", "skel Mop/s", "skel GB/s", "sub ns",
 	       "mcpy Mop/s", "mcpy GB/s", "PDK/skel", "PDK/mcpy");
@@ -359,7 +448,7 @@ main(int argc, char **argv)
 
 			if (!cell_wanted(sizes[si], bursts[bi], only_size, only_burst))
 				continue;
-			rc = engine_run(&pdk_engine, sizes[si], bursts[bi], ns, &a);
+			rc = queues_run(pdk_engine, pdk.nq, sizes[si], bursts[bi], ns, &a);
 			if (rc == 0)
 				rc = engine_run(&rte_engine, sizes[si], bursts[bi], ns, &b);
 			if (rc < 0) {

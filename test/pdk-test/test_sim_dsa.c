@@ -1676,3 +1676,328 @@ test_reorder_shared_engines(void)
 	DONE(t.env);
 }
 PDK_TEST_REGISTER(sim_dsa_reorder_shared_engines, fast, test_reorder_shared_engines);
+
+/*
+ * ---- copies without the sim's lock ----
+ *
+ * Four WQs, each in a group of its own with one engine (as the DSA PMD
+ * configures them), so four engine threads copy at once; each WQ holds
+ * COPIES 2 MiB copies from one mapping to its own 2 MiB of another. While they run, the
+ * test unmaps the destination, detaches the PASID, tears the address
+ * spaces down or closes the device. Once that returns the destination
+ * (still the test's memory) is poisoned: it must stay so (no byte written
+ * after), and descriptors translated after must fault. These check the
+ * SIMULATED device's locking, not DSA hardware.
+ */
+#define NQ		4u
+#define COPIES		16u		/* per WQ: its size */
+#define BIG_LEN		(2u << 20)	/* the model's largest transfer */
+#define DST_LEN		(NQ * BIG_LEN)	/* WQ q writes [q * BIG_LEN, +BIG_LEN) */
+#define POISON		0x5a
+
+struct big_t {
+	uint8_t *src, *dst;
+	uint64_t src_iova, dst_iova;
+};
+
+/* WQs 0..NQ-1 tagged with @p pasid, WQ q in group q with engine q; enabled. */
+static int
+four_wqs_start(struct dsa_t *t, uint32_t pasid)
+{
+	unsigned int q;
+	int rc = 0;
+
+	for (q = 0; rc == 0 && q < NQ; q++) {
+		rc = wq_config(t, q, COPIES, true, pasid, 21, 10);
+		if (rc == 0)
+			rc = group_config(t, q, 1u << q, 1u << q);
+	}
+	if (rc == 0 && cmd(t, PDK_IDXD_CMD_ENABLE_DEVICE, 0) != PDK_IDXD_CMDSTS_SUCCESS)
+		rc = -EIO;
+	for (q = 0; rc == 0 && q < NQ; q++)
+		if (cmd(t, PDK_IDXD_CMD_ENABLE_WQ, q) != PDK_IDXD_CMDSTS_SUCCESS)
+			rc = -EIO;
+	return rc;
+}
+
+static int
+big_alloc(struct big_t *b)
+{
+	b->src = test_buf_alloc(BIG_LEN);
+	b->dst = test_buf_alloc(DST_LEN);
+	if (b->src == NULL || b->dst == NULL)
+		return -ENOMEM;
+	memset(b->src, 0xc3, BIG_LEN);
+	return 0;
+}
+
+static void
+big_free(struct big_t *b)
+{
+	if (b->src != NULL)
+		test_buf_free(b->src, BIG_LEN);
+	if (b->dst != NULL)
+		test_buf_free(b->dst, DST_LEN);
+}
+
+/* COPIES src -> dst copies on each WQ, record q * COPIES + k at @p comp_iova in @p recs. */
+static int
+big_submit(struct dsa_t *t, const struct big_t *b, struct pdk_idxd_completion *recs,
+	   uint64_t comp_iova)
+{
+	struct pdk_idxd_desc d;
+	unsigned int q, k;
+
+	memset(recs, 0, NQ * COPIES * sizeof(*recs));
+	for (k = 0; k < COPIES; k++) {
+		for (q = 0; q < NQ; q++) {
+			unsigned int r = q * COPIES + k;
+
+			desc_set(&d, PDK_IDXD_OP_MEMMOVE, RECORD_FLAGS,
+				 comp_iova + r * sizeof(*recs), b->src_iova,
+				 b->dst_iova + q * BIG_LEN, BIG_LEN);
+			if (submit(t, q, &d) < 0)
+				return -EIO;
+		}
+	}
+	return 0;
+}
+
+/* How many records say @p status (with the write bit when @p write); unwritten ones count as 0. */
+static unsigned int
+big_count(const struct pdk_idxd_completion *recs, uint8_t status)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < NQ * COPIES; i++)
+		if (__atomic_load_n(&recs[i].status, __ATOMIC_ACQUIRE) == status)
+			n++;
+	return n;
+}
+
+/* Faults of the sim's log at the start of a WQ's destination (a write): how many. */
+static unsigned int
+faults_at(struct pdk_sim *sim, uint64_t dst_iova, const char **reason)
+{
+	struct pdk_sim_fault f;
+	unsigned int n = 0;
+
+	while (pdk_sim_fault_pop(sim, &f) == 0) {
+		if (f.iova >= dst_iova && f.iova < dst_iova + DST_LEN &&
+		    (f.iova - dst_iova) % BIG_LEN == 0 && f.write) {
+			n++;
+			*reason = f.reason;
+		}
+	}
+	return n;
+}
+
+/* Set up the DSA, as[0] and the big buffers mapped there; four WQs with pasid[0]. */
+static int
+big_setup(struct dsa_t *t, struct big_t *b)
+{
+	int rc = dsa_setup(t, &dsa_fn, true);
+
+	memset(b, 0, sizeof(*b));
+	if (rc == 0)
+		rc = big_alloc(b);
+	if (rc == 0)
+		rc = pdk_dma_map(t->as[0], b->src, BIG_LEN, PDK_IOMMUFD_READ, &b->src_iova);
+	if (rc == 0)
+		rc = pdk_dma_map(t->as[0], b->dst, DST_LEN, PDK_IOMMUFD_READ | PDK_IOMMUFD_WRITE,
+				 &b->dst_iova);
+	if (rc == 0)
+		rc = four_wqs_start(t, t->pasid[0]);
+	return rc;
+}
+
+/* An unmap of the destination during the copies: it waits for those running, later ones fault. */
+static int
+test_unmap_during_copy(void)
+{
+	struct pdk_idxd_completion *recs;
+	const char *reason = NULL;
+	unsigned int ok, faulted;
+	struct big_t b;
+	struct dsa_t t;
+
+	TEST_ASSERT_OK(big_setup(&t, &b));
+	recs = rec(&t, 0);
+	TEST_ASSERT_OK(big_submit(&t, &b, recs, rec_iova(&t, 0)));
+	/* the engines are at work */
+	TEST_ASSERT_EQ(wait_rec(&recs[0]), PDK_IDXD_COMP_SUCCESS);
+	TEST_ASSERT_OK(pdk_dma_unmap(t.as[0], b.dst));
+	memset(b.dst, POISON, DST_LEN);
+	TEST_ASSERT_EQ(cmd(&t, PDK_IDXD_CMD_DRAIN_ALL, 0), PDK_IDXD_CMDSTS_SUCCESS);
+	TEST_ASSERT(test_all_bytes(b.dst, POISON, DST_LEN), "a byte landed after the unmap returned");
+	ok = big_count(recs, PDK_IDXD_COMP_SUCCESS);
+	faulted = big_count(recs, PDK_IDXD_COMP_PAGE_FAULT_NOBOF | PDK_IDXD_COMP_STATUS_WRITE);
+	TEST_ASSERT_EQ(ok + faulted, NQ * COPIES);
+	TEST_ASSERT(ok >= 1 && faulted >= 1, "%u copies done, %u faulted", ok, faulted);
+	TEST_ASSERT_EQ(faults_at(t.env.sim, b.dst_iova, &reason), faulted);
+	TEST_ASSERT(strcmp(reason, "IOVA not mapped") == 0 ||
+		    strcmp(reason, "IOVA range being unmapped") == 0, "reason: %s", reason);
+	TEST_ASSERT_EQ(cmd(&t, PDK_IDXD_CMD_DISABLE_DEVICE, 0), PDK_IDXD_CMDSTS_SUCCESS);
+	TEST_ASSERT_OK(pdk_dma_unmap(t.as[0], b.src));
+	dsa_release(&t);
+	big_free(&b);
+	DONE(t.env);
+}
+PDK_TEST_REGISTER(sim_dsa_unmap_during_copy, fast, test_unmap_during_copy);
+
+/*
+ * A detach of the WQs' PASID during the copies: it waits for the
+ * descriptors running (their records included); later ones move nothing
+ * and write no record (nothing is attached: the record's write faults).
+ */
+static int
+test_detach_during_copy(void)
+{
+	struct pdk_idxd_completion *recs;
+	struct pdk_sim_dsa_stats st;
+	struct pdk_sim_fault f;
+	unsigned int ok, blank, blocked = 0;
+	struct big_t b;
+	struct dsa_t t;
+
+	TEST_ASSERT_OK(big_setup(&t, &b));
+	recs = rec(&t, 0);
+	TEST_ASSERT_OK(big_submit(&t, &b, recs, rec_iova(&t, 0)));
+	TEST_ASSERT_EQ(wait_rec(&recs[0]), PDK_IDXD_COMP_SUCCESS);
+	TEST_ASSERT_OK(pdk_pasid_ctx_release(t.ctx[0]));
+	t.ctx[0] = NULL;
+	memset(b.dst, POISON, DST_LEN);	/* still mapped in as[0], which nothing reaches */
+	TEST_ASSERT_EQ(cmd(&t, PDK_IDXD_CMD_DRAIN_ALL, 0), PDK_IDXD_CMDSTS_SUCCESS);
+	TEST_ASSERT(test_all_bytes(b.dst, POISON, DST_LEN), "a byte landed after the detach returned");
+	ok = big_count(recs, PDK_IDXD_COMP_SUCCESS);
+	blank = big_count(recs, 0);
+	TEST_ASSERT_EQ(ok + blank, NQ * COPIES);
+	TEST_ASSERT(ok >= 1 && blank >= 1, "%u copies done, %u not", ok, blank);
+	while (pdk_sim_fault_pop(t.env.sim, &f) == 0)
+		if (f.pasid_valid && f.pasid == t.pasid[0] &&
+		    (strcmp(f.reason, "no domain attached (DMA blocked)") == 0 ||
+		     strcmp(f.reason, "domain being detached or replaced (DMA blocked)") == 0))
+			blocked++;
+	TEST_ASSERT(blocked >= blank, "%u blocked accesses for %u descriptors", blocked, blank);
+	TEST_ASSERT_OK(dsa_stats(&t, &st));
+	TEST_ASSERT_EQ(st.completed, NQ * COPIES);
+	TEST_ASSERT_EQ(cmd(&t, PDK_IDXD_CMD_DISABLE_DEVICE, 0), PDK_IDXD_CMDSTS_SUCCESS);
+	TEST_ASSERT_OK(pdk_dma_unmap(t.as[0], b.src));
+	TEST_ASSERT_OK(pdk_dma_unmap(t.as[0], b.dst));
+	dsa_release(&t);
+	big_free(&b);
+	DONE(t.env);
+}
+PDK_TEST_REGISTER(sim_dsa_detach_during_copy, fast, test_detach_during_copy);
+
+/*
+ * Everything torn down during the copies, the engines still enabled: the
+ * PASIDs detached, the HWPTs and IOASes destroyed (their mappings go with
+ * them), then the device fd closed.
+ */
+static int
+test_teardown_during_copy(void)
+{
+	struct big_t b;
+	struct dsa_t t;
+
+	TEST_ASSERT_OK(big_setup(&t, &b));
+	TEST_ASSERT_OK(big_submit(&t, &b, rec(&t, 0), rec_iova(&t, 0)));
+	TEST_ASSERT_EQ(wait_rec(rec(&t, 0)), PDK_IDXD_COMP_SUCCESS);
+	/* the lib refuses to destroy a space with mappings: dropped first, during the copies */
+	TEST_ASSERT_OK(pdk_dma_unmap(t.as[0], b.src));
+	TEST_ASSERT_OK(pdk_dma_unmap(t.as[0], b.dst));
+	dsa_release(&t);
+	memset(b.dst, POISON, DST_LEN);
+	TEST_ASSERT_OK(test_env_teardown(&t.env));
+	TEST_ASSERT(test_all_bytes(b.dst, POISON, DST_LEN), "a byte landed after the teardown");
+	big_free(&b);
+	return TEST_SUCCESS;
+}
+PDK_TEST_REGISTER(sim_dsa_teardown_during_copy, fast, test_teardown_during_copy);
+
+/*
+ * The device fd closed during the copies, the PASID still attached
+ * (through raw ioctls: the lib refuses to close a device its PASID space
+ * uses): the close stops the engines and detaches; nothing lands after.
+ */
+static int
+test_close_during_copy(void)
+{
+	const struct test_fixture fix = { .fn = &dsa_fn, .pasid = 7, .buf = BUF_LEN };
+	struct big_t b = { 0 };
+	struct dsa_t t;
+	uint64_t comp_iova;
+
+	memset(&t, 0, sizeof(t));
+	TEST_ASSERT_OK(test_env_setup(&t.env, &fix));
+	TEST_ASSERT_OK(pdk_vfio_pci_command(t.env.dev, PCI_COMMAND_MASTER, 0));
+	t.grpcfg = (uint32_t)PDK_IDXD_GET(rd64(&t, PDK_IDXD_REG_OFFSETS),
+					  PDK_IDXD_OFFSETS_GRPCFG_SHIFT, 16) * PDK_IDXD_TABLE_MULT;
+	t.wqcfg = (uint32_t)PDK_IDXD_GET(rd64(&t, PDK_IDXD_REG_OFFSETS),
+					 PDK_IDXD_OFFSETS_WQCFG_SHIFT, 16) * PDK_IDXD_TABLE_MULT;
+	t.wqcfg_size = PDK_IDXD_WQCFG_MIN_SIZE;
+	TEST_ASSERT_OK(big_alloc(&b));
+	TEST_ASSERT_OK(raw_map(&t.env, t.env.ioas, RW, t.env.buf, BUF_LEN, &comp_iova));
+	TEST_ASSERT_OK(raw_map(&t.env, t.env.ioas, RW, b.src, BIG_LEN, &b.src_iova));
+	TEST_ASSERT_OK(raw_map(&t.env, t.env.ioas, RW, b.dst, DST_LEN, &b.dst_iova));
+	TEST_ASSERT_OK(four_wqs_start(&t, 7));
+	TEST_ASSERT_OK(big_submit(&t, &b, t.env.buf, comp_iova));
+	TEST_ASSERT_EQ(wait_rec(t.env.buf), PDK_IDXD_COMP_SUCCESS);
+	TEST_ASSERT_OK(pdk_vfio_close(t.env.dev));
+	t.env.dev = NULL;
+	t.env.pasid = 0;	/* the close detached it */
+	memset(b.dst, POISON, DST_LEN);
+	TEST_ASSERT_OK(test_env_teardown(&t.env));
+	TEST_ASSERT(test_all_bytes(b.dst, POISON, DST_LEN), "a byte landed after the close");
+	big_free(&b);
+	return TEST_SUCCESS;
+}
+PDK_TEST_REGISTER(sim_dsa_close_during_copy, fast, test_close_during_copy);
+
+/*
+ * A replace of the WQs' PASID onto as[1] during the copies: it waits for
+ * the descriptors running (their records included); no copy and no record
+ * lands in as[0] after it returned (as[1] maps neither: later ones fault).
+ */
+static int
+test_replace_during_copy(void)
+{
+	struct pdk_idxd_completion *recs;
+	unsigned int i, ok = 0, blank = 0;
+	struct big_t b;
+	struct dsa_t t;
+
+	TEST_ASSERT_OK(big_setup(&t, &b));
+	recs = rec(&t, 0);
+	TEST_ASSERT_OK(big_submit(&t, &b, recs, rec_iova(&t, 0)));
+	TEST_ASSERT_EQ(wait_rec(&recs[0]), PDK_IDXD_COMP_SUCCESS);
+	TEST_ASSERT_OK(pdk_pasid_ctx_replace(t.ctx[0], t.as[1]));
+	memset(b.dst, POISON, DST_LEN);
+	/* records not written by then must stay as the test leaves them */
+	for (i = 0; i < NQ * COPIES; i++) {
+		if (__atomic_load_n(&recs[i].status, __ATOMIC_ACQUIRE) == PDK_IDXD_COMP_SUCCESS) {
+			ok++;
+		} else {
+			memset(&recs[i], POISON, sizeof(recs[i]));
+			blank++;
+		}
+	}
+	TEST_ASSERT_EQ(cmd(&t, PDK_IDXD_CMD_DRAIN_ALL, 0), PDK_IDXD_CMDSTS_SUCCESS);
+	TEST_ASSERT(test_all_bytes(b.dst, POISON, DST_LEN), "a byte landed after the replace returned");
+	for (i = 0; i < NQ * COPIES; i++)
+		if (recs[i].status != PDK_IDXD_COMP_SUCCESS)
+			TEST_ASSERT(test_all_bytes(&recs[i], POISON, sizeof(recs[i])),
+				    "record %u landed in the replaced address space", i);
+	TEST_ASSERT(ok >= 1 && blank >= 1, "%u copies done, %u not", ok, blank);
+	TEST_ASSERT(pdk_sim_fault_pop(t.env.sim, NULL) == 0, "no fault recorded for later copies");
+	while (pdk_sim_fault_pop(t.env.sim, NULL) == 0)
+		;
+	TEST_ASSERT_EQ(cmd(&t, PDK_IDXD_CMD_DISABLE_DEVICE, 0), PDK_IDXD_CMDSTS_SUCCESS);
+	TEST_ASSERT_OK(pdk_dma_unmap(t.as[0], b.src));
+	TEST_ASSERT_OK(pdk_dma_unmap(t.as[0], b.dst));
+	dsa_release(&t);
+	big_free(&b);
+	DONE(t.env);
+}
+PDK_TEST_REGISTER(sim_dsa_replace_during_copy, fast, test_replace_during_copy);

@@ -305,6 +305,7 @@ sim_dsa_check_groups(struct sim_fn *fn)
 static void
 sim_dsa_wq_engines(struct sim_dsa *d)
 {
+	uint64_t used = 0;
 	unsigned int g, i;
 
 	for (i = 0; i < SIM_DSA_NUM_WQS; i++)
@@ -316,7 +317,12 @@ sim_dsa_wq_engines(struct sim_dsa *d)
 		for (i = 0; i < SIM_DSA_NUM_WQS; i++)
 			if (wqs & (UINT64_C(1) << i))
 				d->wq[i].engines = (unsigned int)__builtin_popcountll(engines);
+		if (wqs != 0)
+			used |= engines;
 	}
+	/* one thread per engine that serves a WQ (the threads run the WQs in parallel) */
+	used &= (UINT64_C(1) << SIM_DSA_NUM_ENGINES) - 1;
+	d->nengines = used != 0 ? (unsigned int)__builtin_popcountll(used) : 1;
 }
 
 static uint32_t

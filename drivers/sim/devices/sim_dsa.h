@@ -9,7 +9,8 @@
  * The SIMULATED DSA's state, shared by its register/command side
  * (sim_dsa.c) and its engine (sim_dsa_engine.c). Everything here is
  * protected by the sim's lock, except the two fields the engine polls while
- * it spins without the lock (kick, stop), which are accessed atomically.
+ * it spins without the lock (kick, stop), which are accessed atomically,
+ * and an engine thread's own buffers (struct sim_dsa_eng).
  */
 
 #include "pdk_idxd.h"
@@ -61,6 +62,20 @@ struct sim_dsa_wq {
 	uint64_t retired;	/* of those: run to completion or discarded */
 	unsigned int engines;	/* of its group, as ENABLE_DEVICE saw GRPCFG */
 	bool swapped;		/* the descriptor at head was passed by the one after it */
+	bool busy;		/* an engine thread runs one of its descriptors */
+};
+
+struct sim_dsa;
+
+/* One engine thread and what only it touches (no lock needed). */
+struct sim_dsa_eng {
+	struct sim_dsa *d;
+	pthread_t thread;
+	uint8_t *bounce;	/* SIM_DSA_MAX_XFER bytes: data passes through it */
+	struct pdk_idxd_desc *list;	/* SIM_DSA_MAX_BATCH descriptors: a batch's list */
+	struct sim_va_cache vc;	/* pages checked present, per descriptor taken */
+	/* the attachment the descriptor running goes through, pinned while it runs */
+	struct sim_attach_handle *held;
 };
 
 struct sim_dsa {
@@ -74,18 +89,17 @@ struct sim_dsa {
 	unsigned int waiters;	/* threads in sim_dsa_wait() */
 	pthread_cond_t idle;	/* a descriptor retired, the engine exited, a command ended */
 
-	/* the engine thread: one per enabled device */
-	pthread_t thread;
+	/* the engine threads: one per engine in a group (at least one) of an enabled device */
+	struct sim_dsa_eng eng[SIM_DSA_NUM_ENGINES];
+	unsigned int nengines;	/* in groups at ENABLE_DEVICE: threads to start */
+	unsigned int nthreads;	/* started */
+	unsigned int nexited;	/* of those, exited */
 	bool running;		/* started and not yet joined */
 	bool stop;		/* exit once no descriptor is queued (atomic: polled unlocked) */
-	bool exited;
-	bool sleeping;		/* waiting on work */
+	unsigned int sleeping;	/* threads waiting on work */
 	pthread_cond_t work;	/* a descriptor was queued, or stop */
 	uint64_t kick;		/* bumped per queued descriptor (atomic: polled unlocked) */
 	unsigned int rr;	/* the WQ the engine looks at first next time */
-	uint8_t *bounce;	/* SIM_DSA_MAX_XFER bytes: data passes through it */
-	struct pdk_idxd_desc *list;	/* SIM_DSA_MAX_BATCH descriptors: a batch's list */
-	struct sim_va_cache vc;	/* pages checked present, per descriptor taken */
 
 	struct pdk_sim_dsa_stats st;
 };

@@ -3,12 +3,14 @@
  */
 
 /*
- * The engine of the SIMULATED DSA: one thread per enabled device takes the
- * descriptors its dedicated WQs accepted, in submission order per WQ (but
- * see below) and round-robin between WQs, and runs them. It stands for the device's
- * engines and groups together: the model runs one descriptor at a time,
- * out of submission order on a WQ whose group has several engines
- * (sim_dsa_maybe_reorder()).
+ * The engines of the SIMULATED DSA: one thread per engine that serves a WQ
+ * (at least one) of an enabled device takes the descriptors its dedicated
+ * WQs accepted, in submission order per WQ (but see below) and round-robin
+ * between WQs, and runs them. A WQ runs one descriptor at a time (it is
+ * busy meanwhile: another thread takes another WQ), so the WQs run in
+ * parallel, as many at once as there are threads, while a WQ stays in
+ * order; a WQ whose group has several engines completes out of
+ * submission order (sim_dsa_maybe_reorder()).
  *
  * Every byte it moves, descriptor lists and completion records included,
  * goes through the function's DMA port (sim_iommu_*()) tagged with the WQ's
@@ -21,15 +23,24 @@
  * descriptor taken from a WQ (a batch and all it touches), not per access:
  * the check is a syscall, and a batch touches the same pages many times.
  *
- * Locking: a descriptor runs with the sim's lock held, copies included.
- * The DMA port needs it: it walks the IOAS mappings and reaches memory
- * through their user VAs, and holding the lock is what keeps an
- * IOAS_UNMAP, a detach or a close from pulling memory from under a copy
- * (after they return, the device can no longer reach it, as with a real
- * IOMMU). The lock is dropped between descriptors, and while the engine is
- * idle it polls for work without the lock for a short while (a device polls
- * its WQs; this keeps a submitter's wake-up latency out of the figures)
- * before sleeping on a condition variable.
+ * Locking: a descriptor is taken, translated and completed with the sim's
+ * lock held; the bytes of a copy or fill move with it dropped, so the
+ * threads (and the submitters) run at once. What keeps an IOAS_UNMAP, a
+ * detach, a replace or a close from pulling memory or the address space
+ * from under that copy is the kernel's own rule (iommufd's io_pagetable.c
+ * iopt_unmap_iova_range() waits for an area's accesses): the translation
+ * pins the one area each side lies in (sim_iommu_map_pin()), and the
+ * descriptor pins its attachment (sim_iommu_handle_pin()) until its
+ * completion record is written. An unmap that meets a pinned area waits
+ * for it, and translations into it fault meanwhile; a detach or replace
+ * waits for the descriptor, and new work through the attachment faults
+ * meanwhile. After they return the device can no longer reach the memory
+ * or the old address space, as with a real IOMMU. A side that spans
+ * mappings goes through the bounce buffer with the lock held, as before.
+ * The lock is also dropped between descriptors, and an idle thread polls
+ * for work without the lock for a short while (a device polls its WQs;
+ * this keeps a submitter's wake-up latency out of the figures) before
+ * sleeping on a condition variable.
  */
 
 #include <errno.h>
@@ -83,7 +94,7 @@ sim_dsa_engine_submit(struct sim_dsa *d, unsigned int wq, const void *desc)
 	w->accepted++;
 	d->st.submitted++;
 	__atomic_add_fetch(&d->kick, 1, __ATOMIC_RELEASE);
-	if (d->sleeping)
+	if (d->sleeping > 0)
 		pthread_cond_signal(&d->work);
 }
 
@@ -169,7 +180,7 @@ sim_dsa_take(struct sim_dsa *d, struct pdk_idxd_desc *desc, unsigned int *wq)
 		struct sim_dsa_wq *w = &d->wq[n];
 		bool was_swapped;
 
-		if (w->count == 0)
+		if (w->count == 0 || w->busy)
 			continue;
 		was_swapped = w->swapped;
 		sim_dsa_maybe_reorder(d, w);
@@ -179,6 +190,7 @@ sim_dsa_take(struct sim_dsa *d, struct pdk_idxd_desc *desc, unsigned int *wq)
 		w->head = (uint16_t)((w->head + 1) % SIM_DSA_TOTAL_WQ_SIZE);
 		w->count--;
 		d->rr = (n + 1) % SIM_DSA_NUM_WQS;
+		w->busy = true;
 		*wq = n;
 		return true;
 	}
@@ -191,7 +203,7 @@ sim_dsa_has_work(const struct sim_dsa *d)
 	unsigned int i;
 
 	for (i = 0; i < SIM_DSA_NUM_WQS; i++)
-		if (d->wq[i].count > 0)
+		if (d->wq[i].count > 0 && !d->wq[i].busy)
 			return true;
 	return false;
 }
@@ -201,6 +213,7 @@ sim_dsa_has_work(const struct sim_dsa *d)
 /* What one descriptor is run with: its WQ's tag and limits. */
 struct sim_dsa_job {
 	struct sim_dsa *d;
+	struct sim_dsa_eng *eng;
 	unsigned int wq;
 	const struct sim_dsa_wq *w;
 	bool in_batch;
@@ -247,7 +260,7 @@ sim_dsa_dma(const struct sim_dsa_job *j, uint64_t iova, void *buf, size_t len, b
 	int rc;
 
 	rc = sim_iommu_dma_vc(j->d->fn, j->w->pasid_en, j->w->pasid, iova, buf, len, write,
-			      &j->d->vc, &fault);
+			      &j->eng->vc, &fault);
 	return rc == 0 ? 0 : sim_dsa_refused(rc, fault, write, cr);
 }
 
@@ -259,9 +272,42 @@ sim_dsa_map(const struct sim_dsa_job *j, uint64_t iova, size_t len, bool write, 
 	uint64_t fault = iova;
 	int rc;
 
-	rc = sim_iommu_map(j->d->fn, j->w->pasid_en, j->w->pasid, iova, len, write, &j->d->vc,
+	rc = sim_iommu_map(j->d->fn, j->w->pasid_en, j->w->pasid, iova, len, write, &j->eng->vc,
 			   host, &fault);
 	return rc == 0 ? 0 : sim_dsa_refused(rc, fault, write, cr);
+}
+
+/* sim_dsa_map() that pins the range's area when *host is set (then sim_iommu_unpin()). */
+static int
+sim_dsa_map_pin(const struct sim_dsa_job *j, uint64_t iova, size_t len, bool write, uint8_t **host,
+		struct sim_area **area, struct pdk_idxd_completion *cr)
+{
+	uint64_t fault = iova;
+	int rc;
+
+	rc = sim_iommu_map_pin(j->d->fn, j->w->pasid_en, j->w->pasid, iova, len, write,
+			       &j->eng->vc, host, area, &fault);
+	return rc == 0 ? 0 : sim_dsa_refused(rc, fault, write, cr);
+}
+
+/*
+ * Pin the attachment for the rest of the descriptor (its record included),
+ * before the lock is dropped: a detach or replace then waits for it.
+ * @return false when none can be pinned (the bytes then move under the lock).
+ */
+static bool
+sim_dsa_hold(const struct sim_dsa_job *j)
+{
+	if (j->eng->held == NULL)
+		j->eng->held = sim_iommu_handle_pin(j->d->fn, j->w->pasid_en, j->w->pasid);
+	return j->eng->held != NULL;
+}
+
+static void
+sim_dsa_unpin(const struct sim_dsa_job *j, struct sim_area *a)
+{
+	if (a != NULL)
+		sim_iommu_unpin(j->d->fn->sim, a);
 }
 
 /* A software error the device reports in SWERR rather than in a record. */
@@ -323,7 +369,7 @@ sim_dsa_complete(const struct sim_dsa_job *j, const struct pdk_idxd_desc *desc,
 	} else if (!ok || (flags & PDK_IDXD_FLAG_RCR)) {
 		if (sim_iommu_dma_write_status_last(j->d->fn, j->w->pasid_en, j->w->pasid,
 						    desc->completion_addr, cr, sizeof(*cr),
-						    &j->d->vc, &fault) < 0)
+						    &j->eng->vc, &fault) < 0)
 			sim_dsa_swerr(j, desc, PDK_IDXD_COMP_CRA_XLAT, true, fault);
 		else
 			j->d->st.records++;
@@ -351,7 +397,7 @@ static int
 sim_dsa_move(const struct sim_dsa_job *j, uint64_t src_iova, uint64_t dst_iova, uint32_t len,
 	     uint8_t *src, uint8_t *dst, struct pdk_idxd_completion *cr)
 {
-	uint8_t *bounce = j->d->bounce;
+	uint8_t *bounce = j->eng->bounce;
 
 	if (src != NULL && dst != NULL) {
 		memmove(dst, src, len);	/* overlapping ranges included */
@@ -379,16 +425,27 @@ sim_dsa_memmove(const struct sim_dsa_job *j, const struct pdk_idxd_desc *desc,
 {
 	struct pdk_idxd_completion scratch;
 	uint8_t *src = NULL, *dst = NULL;
+	struct sim_area *sa = NULL, *da = NULL;
 	uint32_t done;
 
 	cr->status = sim_dsa_check_xfer(j, desc);
 	if (cr->status != PDK_IDXD_COMP_SUCCESS)
 		return;
-	if (sim_dsa_map(j, desc->src, desc->size, false, &src, cr) == 0 &&
-	    sim_dsa_map(j, desc->dst, desc->size, true, &dst, cr) == 0) {
-		sim_dsa_move(j, desc->src, desc->dst, desc->size, src, dst, cr);
+	if (sim_dsa_map_pin(j, desc->src, desc->size, false, &src, &sa, cr) == 0 &&
+	    sim_dsa_map_pin(j, desc->dst, desc->size, true, &dst, &da, cr) == 0) {
+		if (src != NULL && dst != NULL && sim_dsa_hold(j)) {
+			/* both areas pinned: the bytes move without the lock */
+			pthread_mutex_unlock(&j->d->fn->sim->lock);
+			memmove(dst, src, desc->size);
+			pthread_mutex_lock(&j->d->fn->sim->lock);
+		} else {
+			sim_dsa_move(j, desc->src, desc->dst, desc->size, src, dst, cr);
+		}
+		sim_dsa_unpin(j, sa);
+		sim_dsa_unpin(j, da);
 		return;
 	}
+	sim_dsa_unpin(j, sa);	/* the destination faulted */
 	/* cr has the first refused address of the side that faulted first checked */
 	done = sim_dsa_prefix(cr->fault_addr, (cr->status & PDK_IDXD_COMP_STATUS_WRITE) ?
 						      desc->dst : desc->src, desc->size);
@@ -429,27 +486,35 @@ sim_dsa_memfill(const struct sim_dsa_job *j, const struct pdk_idxd_desc *desc,
 		struct pdk_idxd_completion *cr)
 {
 	uint64_t pattern = htole64(desc->src);	/* its bytes as they sit in memory */
-	uint8_t *dst;
-
 	struct pdk_idxd_completion scratch;
+	struct sim_area *da = NULL;
 	uint32_t len = desc->size;
+	uint8_t *dst;
 
 	cr->status = sim_dsa_check_xfer(j, desc);
 	if (cr->status != PDK_IDXD_COMP_SUCCESS)
 		return;
-	if (sim_dsa_map(j, desc->dst, len, true, &dst, cr) < 0) {
+	if (sim_dsa_map_pin(j, desc->dst, len, true, &dst, &da, cr) < 0) {
 		/* partial, as a memmove: the bytes before the refused address */
 		len = sim_dsa_prefix(cr->fault_addr, desc->dst, len);
-		if (len == 0 || sim_dsa_map(j, desc->dst, len, true, &dst, &scratch) < 0)
+		if (len == 0 || sim_dsa_map_pin(j, desc->dst, len, true, &dst, &da, &scratch) < 0)
 			return;
 		cr->bytes_completed = len;
 	}
 	if (dst != NULL) {
-		sim_dsa_fill(dst, pattern, len);
+		if (sim_dsa_hold(j)) {
+			/* the area pinned: the bytes move without the lock */
+			pthread_mutex_unlock(&j->d->fn->sim->lock);
+			sim_dsa_fill(dst, pattern, len);
+			pthread_mutex_lock(&j->d->fn->sim->lock);
+		} else {
+			sim_dsa_fill(dst, pattern, len);
+		}
+		sim_dsa_unpin(j, da);
 		return;
 	}
-	sim_dsa_fill(j->d->bounce, pattern, len);
-	sim_dsa_dma(j, desc->dst, j->d->bounce, len, true, cr->status == PDK_IDXD_COMP_SUCCESS ?
+	sim_dsa_fill(j->eng->bounce, pattern, len);
+	sim_dsa_dma(j, desc->dst, j->eng->bounce, len, true, cr->status == PDK_IDXD_COMP_SUCCESS ?
 								cr : &scratch);
 }
 
@@ -548,13 +613,13 @@ sim_dsa_batch(const struct sim_dsa_job *j, const struct pdk_idxd_desc *desc,
 		cr->status = PDK_IDXD_COMP_DESCLIST_ALIGN;
 		return;
 	}
-	if (sim_dsa_dma(j, desc->src, j->d->list, (size_t)n * sizeof(*desc), false, cr) < 0) {
+	if (sim_dsa_dma(j, desc->src, j->eng->list, (size_t)n * sizeof(*desc), false, cr) < 0) {
 		cr->status = PDK_IDXD_COMP_BATCH_PAGE_FAULT;
 		return;
 	}
 	sub.in_batch = true;
 	for (i = 0; i < n; i++) {
-		const struct pdk_idxd_desc *sd = &j->d->list[i];
+		const struct pdk_idxd_desc *sd = &j->eng->list[i];
 
 		if (failed && (desc_flags(sd) & PDK_IDXD_FLAG_FENCE))
 			break;
@@ -570,13 +635,14 @@ sim_dsa_batch(const struct sim_dsa_job *j, const struct pdk_idxd_desc *desc,
 }
 
 static void
-sim_dsa_run(struct sim_dsa *d, unsigned int wq, const struct pdk_idxd_desc *desc)
+sim_dsa_run(struct sim_dsa_eng *eng, unsigned int wq, const struct pdk_idxd_desc *desc)
 {
-	struct sim_dsa_job j = { .d = d, .wq = wq, .w = &d->wq[wq] };
+	struct sim_dsa *d = eng->d;
+	struct sim_dsa_job j = { .d = d, .eng = eng, .wq = wq, .w = &d->wq[wq] };
 	struct pdk_idxd_completion cr;
 
 	/* The process's pages are checked once for all this descriptor touches. */
-	sim_va_cache_reset(&d->vc);
+	sim_va_cache_reset(&eng->vc);
 	if (!(sim_pci_command(d->fn) & PCI_COMMAND_MASTER)) {
 		/* The function can issue no request: no data, no record. */
 		d->st.aborted++;
@@ -590,6 +656,11 @@ sim_dsa_run(struct sim_dsa *d, unsigned int wq, const struct pdk_idxd_desc *desc
 		sim_dsa_run_one(&j, desc, &cr);
 	sim_dsa_complete(&j, desc, &cr);
 	d->st.completed++;
+	if (eng->held != NULL) {
+		/* its record is written: a detach or replace may go on */
+		sim_iommu_handle_unpin(d->fn->sim, eng->held);
+		eng->held = NULL;
+	}
 }
 
 /* ---- the thread ---- */
@@ -638,7 +709,8 @@ sim_dsa_engine_unpin(void)
 static void *
 sim_dsa_engine_main(void *arg)
 {
-	struct sim_dsa *d = arg;
+	struct sim_dsa_eng *eng = arg;
+	struct sim_dsa *d = eng->d;
 	struct pdk_sim *sim = d->fn->sim;
 	struct pdk_idxd_desc desc;
 	unsigned int wq;
@@ -647,7 +719,8 @@ sim_dsa_engine_main(void *arg)
 	pthread_mutex_lock(&sim->lock);
 	for (;;) {
 		if (sim_dsa_take(d, &desc, &wq)) {
-			sim_dsa_run(d, wq, &desc);
+			sim_dsa_run(eng, wq, &desc);
+			d->wq[wq].busy = false;
 			d->wq[wq].retired++;
 			if (d->waiters > 0)
 				pthread_cond_broadcast(&d->idle);
@@ -660,61 +733,94 @@ sim_dsa_engine_main(void *arg)
 			break;
 		sim_dsa_spin(d);
 		if (!sim_dsa_has_work(d) && !d->stop) {
-			d->sleeping = true;
+			d->sleeping++;
 			pthread_cond_wait(&d->work, &sim->lock);
-			d->sleeping = false;
+			d->sleeping--;
 		}
 	}
-	d->exited = true;
+	d->nexited++;
 	pthread_cond_broadcast(&d->idle);
 	pthread_mutex_unlock(&sim->lock);
 	return NULL;
 }
 
+static void
+sim_dsa_eng_free(struct sim_dsa_eng *eng)
+{
+	free(eng->bounce);
+	free(eng->list);
+	eng->bounce = NULL;
+	eng->list = NULL;
+}
+
+/* Join the @p n threads started, which were told to stop; the lock is held. */
+static void
+sim_dsa_engine_join(struct sim_dsa *d, unsigned int n)
+{
+	unsigned int i;
+
+	__atomic_store_n(&d->stop, true, __ATOMIC_RELEASE);
+	pthread_cond_broadcast(&d->work);
+	while (d->nexited < n)
+		sim_dsa_wait(d);
+	/* They have dropped the lock for good: joining under it cannot deadlock. */
+	for (i = 0; i < n; i++)
+		pthread_join(d->eng[i].thread, NULL);
+}
+
 int
 sim_dsa_engine_start(struct sim_dsa *d)
 {
-	int rc;
+	unsigned int i, n = d->nengines ? d->nengines : 1;
+	int rc = 0;
 
-	d->bounce = malloc(SIM_DSA_MAX_XFER);
-	d->list = malloc((size_t)SIM_DSA_MAX_BATCH * sizeof(*d->list));
-	if (d->bounce == NULL || d->list == NULL) {
-		rc = -ENOMEM;
-		goto fail;
-	}
 	d->stop = false;
-	d->exited = false;
-	d->sleeping = false;
+	d->nexited = 0;
+	d->nthreads = 0;
+	d->sleeping = 0;
 	d->rr = 0;
-	rc = -pthread_create(&d->thread, NULL, sim_dsa_engine_main, d);
-	if (rc < 0)
-		goto fail;
+	for (i = 0; i < SIM_DSA_NUM_WQS; i++)
+		d->wq[i].busy = false;
+	for (i = 0; i < n; i++) {
+		struct sim_dsa_eng *eng = &d->eng[i];
+
+		eng->d = d;
+		eng->held = NULL;
+		eng->bounce = malloc(SIM_DSA_MAX_XFER);
+		eng->list = malloc((size_t)SIM_DSA_MAX_BATCH * sizeof(*eng->list));
+		if (eng->bounce == NULL || eng->list == NULL) {
+			rc = -ENOMEM;
+			break;
+		}
+		rc = -pthread_create(&eng->thread, NULL, sim_dsa_engine_main, eng);
+		if (rc < 0)
+			break;
+		d->nthreads++;
+	}
+	if (rc < 0) {
+		sim_dsa_eng_free(&d->eng[i]);
+		sim_dsa_engine_join(d, d->nthreads);
+		for (i = 0; i < d->nthreads; i++)
+			sim_dsa_eng_free(&d->eng[i]);
+		d->nthreads = 0;
+		return rc;
+	}
 	d->running = true;
 	d->fn->sim->st.engines++;
 	return 0;
-fail:
-	free(d->bounce);
-	free(d->list);
-	d->bounce = NULL;
-	d->list = NULL;
-	return rc;
 }
 
 void
 sim_dsa_engine_stop(struct sim_dsa *d)
 {
+	unsigned int i;
+
 	if (!d->running)
 		return;
-	__atomic_store_n(&d->stop, true, __ATOMIC_RELEASE);
-	pthread_cond_signal(&d->work);
-	while (!d->exited)
-		sim_dsa_wait(d);
-	/* It has dropped the lock for good: joining under it cannot deadlock. */
-	pthread_join(d->thread, NULL);
+	sim_dsa_engine_join(d, d->nthreads);
 	d->running = false;
 	d->fn->sim->st.engines--;
-	free(d->bounce);
-	free(d->list);
-	d->bounce = NULL;
-	d->list = NULL;
+	for (i = 0; i < d->nthreads; i++)
+		sim_dsa_eng_free(&d->eng[i]);
+	d->nthreads = 0;
 }

@@ -139,9 +139,20 @@ sim_iommu_attach(struct sim_group *grp, struct sim_attach_handle *handle, uint32
 }
 
 void
+sim_iommu_handle_wait(struct sim_attach_handle *handle)
+{
+	struct pdk_sim *sim = handle->domain->iopt->sim;
+
+	handle->leaving = true;
+	/* once woken, the handle may be gone (another detach): the caller looks again */
+	pthread_cond_wait(&sim->dma_idle, &sim->lock);
+}
+
+void
 sim_iommu_replace(struct sim_attach_handle *handle, struct sim_domain *domain)
 {
 	handle->domain = domain;
+	handle->leaving = false;
 }
 
 void
@@ -308,6 +319,9 @@ sim_iommu_translate(struct sim_fn *fn, bool pasid_valid, uint32_t pasid, uint64_
 	if (att == NULL)
 		return sim_iommu_fault(fn, NULL, pasid_valid, pasid, iova, to_memory,
 				       "no domain attached (DMA blocked)", fault_iova);
+	if (att->leaving)
+		return sim_iommu_fault(fn, att, pasid_valid, pasid, iova, to_memory,
+				       "domain being detached or replaced (DMA blocked)", fault_iova);
 	iopt = att->domain->iopt;
 	last = iova + len - 1;
 	if (last < iova)
@@ -322,6 +336,9 @@ sim_iommu_translate(struct sim_fn *fn, bool pasid_valid, uint32_t pasid, uint64_
 		if (a == NULL)
 			return sim_iommu_fault(fn, att, pasid_valid, pasid, cur, to_memory,
 					       "IOVA not mapped", fault_iova);
+		if (a->unmapping)
+			return sim_iommu_fault(fn, att, pasid_valid, pasid, cur, to_memory,
+					       "IOVA range being unmapped", fault_iova);
 		if (!(a->prot & need))
 			return sim_iommu_fault(fn, att, pasid_valid, pasid, cur, to_memory,
 					       to_memory ? "mapping not writeable" :
@@ -402,6 +419,54 @@ sim_iommu_map(struct sim_fn *fn, bool pasid_valid, uint32_t pasid, uint64_t iova
 	if (n == len)
 		*host = p;
 	return 0;
+}
+
+int
+sim_iommu_map_pin(struct sim_fn *fn, bool pasid_valid, uint32_t pasid, uint64_t iova, size_t len,
+		  bool to_memory, struct sim_va_cache *vc, uint8_t **host, struct sim_area **area,
+		  uint64_t *fault_iova)
+{
+	int rc;
+
+	*area = NULL;
+	rc = sim_iommu_map(fn, pasid_valid, pasid, iova, len, to_memory, vc, host, fault_iova);
+	if (rc == 0 && *host != NULL) {
+		/* translated: the attachment is there, and one area holds the range */
+		struct sim_attach_handle *att = sim_iommu_attach_find(fn->group,
+								      pasid_valid ? pasid : 0);
+
+		*area = sim_iopt_area_at(att->domain->iopt, iova);
+		(*area)->users++;
+	}
+	return rc;
+}
+
+void
+sim_iommu_unpin(struct pdk_sim *sim, struct sim_area *area)
+{
+	if (--area->users == 0 && area->unmapping)
+		pthread_cond_broadcast(&sim->dma_idle);
+}
+
+struct sim_attach_handle *
+sim_iommu_handle_pin(struct sim_fn *fn, bool pasid_valid, uint32_t pasid)
+{
+	struct sim_attach_handle *att;
+
+	if (fn->group->owner == NULL)
+		return NULL;
+	att = sim_iommu_attach_find(fn->group, pasid_valid ? pasid : 0);
+	if (att == NULL || att->leaving)
+		return NULL;
+	att->users++;
+	return att;
+}
+
+void
+sim_iommu_handle_unpin(struct pdk_sim *sim, struct sim_attach_handle *handle)
+{
+	if (--handle->users == 0 && handle->leaving)
+		pthread_cond_broadcast(&sim->dma_idle);
 }
 
 int

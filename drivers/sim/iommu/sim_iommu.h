@@ -50,6 +50,8 @@ struct sim_area {
 	uint64_t user_va;
 	uint32_t prot;		/* IOMMU_IOAS_MAP_READABLE | _WRITEABLE */
 	uint64_t pinned;	/* pages pinned for it (0 while the table has no domain) */
+	unsigned int users;	/* device accesses running on it without the lock */
+	bool unmapping;		/* an unmap waits for its users: no new access */
 	struct sim_area *next;	/* sorted by iova */
 };
 
@@ -133,6 +135,8 @@ struct sim_domain {
 struct sim_attach_handle {
 	uint32_t pasid;			/* 0 is the RID (IOMMU_NO_PASID) */
 	struct sim_domain *domain;
+	unsigned int users;	/* device work in flight through it (sim_iommu_handle_pin()) */
+	bool leaving;		/* a detach or replace waits for its users: no new access */
 	struct sim_attach_handle *next;
 };
 
@@ -157,7 +161,14 @@ void sim_iommu_group_put(struct pdk_sim *sim, struct sim_group *grp);
 /* A paging domain of the sim's IOMMU kind, mirroring @p iopt. */
 void sim_domain_init(struct sim_domain *domain, const struct pdk_sim *sim, struct sim_iopt *iopt);
 
-/* Program @p handle: @p domain for @p grp at @p pasid (0: the RID). */
+/*
+ * Program @p handle: @p domain for @p grp at @p pasid (0: the RID).
+ * Replace and detach want no device work pinning the handle
+ * (sim_iommu_handle_pin()): the kernel model first waits for it with
+ * sim_iommu_handle_wait() until handle->users is 0, so that once they
+ * return no access or completion of work begun before lands in the old
+ * address space.
+ */
 void sim_iommu_attach(struct sim_group *grp, struct sim_attach_handle *handle, uint32_t pasid,
 		      struct sim_domain *domain);
 /* The domain of @p handle becomes @p domain, with no moment of none (a replace). */
@@ -215,6 +226,47 @@ int sim_iommu_dma_vc(struct sim_fn *fn, bool pasid_valid, uint32_t pasid, uint64
  */
 int sim_iommu_map(struct sim_fn *fn, bool pasid_valid, uint32_t pasid, uint64_t iova, size_t len,
 		  bool to_memory, struct sim_va_cache *vc, uint8_t **host, uint64_t *fault_iova);
+
+/*
+ * Pinned accesses: a model may move the bytes of a translated range with
+ * the sim's lock dropped (so devices copy in parallel, as engines do), as
+ * the kernel's iommufd lets a DMA use an area's pages while an access
+ * holds them (io_pagetable.c iopt_unmap_iova_range() waits for
+ * area->num_accesses to drop; doc/sim.md, "the engine and the lock").
+ * sim_iommu_map_pin() is sim_iommu_map() that, when *host is set, also
+ * takes a user on the one area holding the range (*area); the model
+ * moves the bytes, retakes the lock and calls sim_iommu_unpin(). An
+ * unmap (or IOAS destroy) that meets an area in use marks it (new
+ * translations fault: "IOVA range being unmapped") and waits until its
+ * users drop, so no byte moves there after the unmap returned.
+ *
+ * The attachment the work goes through is pinned the same way, for all
+ * of one unit of work (a descriptor and its completion record):
+ * sim_iommu_handle_pin() returns the handle the (PASID) tag selects,
+ * NULL when none; a detach or replace waits for it.
+ */
+int sim_iommu_map_pin(struct sim_fn *fn, bool pasid_valid, uint32_t pasid, uint64_t iova,
+		      size_t len, bool to_memory, struct sim_va_cache *vc, uint8_t **host,
+		      struct sim_area **area, uint64_t *fault_iova);
+void sim_iommu_unpin(struct pdk_sim *sim, struct sim_area *area);
+struct sim_attach_handle *sim_iommu_handle_pin(struct sim_fn *fn, bool pasid_valid,
+					       uint32_t pasid);
+void sim_iommu_handle_unpin(struct pdk_sim *sim, struct sim_attach_handle *handle);
+/*
+ * Mark @p handle leaving (new work through it faults) and wait once, the
+ * sim's lock dropped, for a pin on it to drop. The handle may be gone on
+ * return (another detach): the caller looks it up again and calls this
+ * until handle->users is 0, then detaches or replaces it with the lock
+ * held throughout (sim_iommu_replace() clears the mark).
+ */
+void sim_iommu_handle_wait(struct sim_attach_handle *handle);
+/*
+ * Mark @p area unmapping (new accesses fault) and wait once, the sim's lock
+ * dropped, for a user of it to drop. The area may be gone on return
+ * (another unmap): the caller looks it up again and calls this until it has
+ * no user.
+ */
+void sim_iopt_area_wait_idle(struct sim_iopt *iopt, struct sim_area *area);
 
 /*
  * sim_iommu_dma() of a memory write whose first byte is a status a poller

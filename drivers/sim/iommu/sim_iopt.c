@@ -416,10 +416,23 @@ sim_iopt_init(struct sim_iopt *iopt, struct pdk_sim *sim)
 }
 
 void
+sim_iopt_area_wait_idle(struct sim_iopt *iopt, struct sim_area *area)
+{
+	area->unmapping = true;
+	/* once woken, the area may be gone (another unmap): the caller looks again */
+	pthread_cond_wait(&iopt->sim->dma_idle, &iopt->sim->lock);
+}
+
+void
 sim_iopt_destroy(struct sim_iopt *iopt)
 {
-	while (iopt->areas != NULL)
+	while (iopt->areas != NULL) {
+		if (iopt->areas->users > 0) {
+			sim_iopt_area_wait_idle(iopt, iopt->areas);
+			continue;
+		}
 		sim_area_remove(iopt, iopt->areas);
+	}
 	while (iopt->resv != NULL)
 		sim_iopt_unreserve(iopt, iopt->resv->owner);
 	free(iopt->allowed);
@@ -560,7 +573,9 @@ sim_iopt_map(struct sim_iopt *iopt, uint64_t user_va, uint64_t length, uint32_t 
 /*
  * iopt_unmap_iova_range(): areas go one by one, lowest first; one that
  * sticks out of the range stops the walk with -ENOENT, and the areas
- * already removed stay removed, as in the kernel.
+ * already removed stay removed, as in the kernel. An area a device access
+ * uses is waited for (sim_iopt_area_wait_idle()), as the kernel's unmap
+ * waits for an area's accesses.
  */
 int
 sim_iopt_unmap(struct sim_iopt *iopt, uint64_t start, uint64_t last, uint64_t *unmapped)
@@ -573,6 +588,11 @@ sim_iopt_unmap(struct sim_iopt *iopt, uint64_t start, uint64_t last, uint64_t *u
 
 		if (a->iova < start || a_last > last)
 			return sim_err(-ENOENT, "IOMMU_IOAS_UNMAP", "the range splits a mapping");
+		if (a->users > 0) {
+			/* a device access uses it: wait, then look again (the lock was dropped) */
+			sim_iopt_area_wait_idle(iopt, a);
+			continue;
+		}
 		*unmapped += a->length;
 		sim_area_remove(iopt, a);
 	}

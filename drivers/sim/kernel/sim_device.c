@@ -351,12 +351,35 @@ sim_auto_get_domain(struct sim_device *idev, uint32_t pasid, struct sim_ioas *io
 	return 0;
 }
 
+/*
+ * Work of a device model in flight through (the group of @p idev, @p pasid)
+ * ends before a detach or a replace changes it (sim_iommu_handle_wait(),
+ * iommu/sim_iommu.h "pinned accesses"). The lock drops meanwhile, so the
+ * callers do this before they look anything up; from then on they keep
+ * the lock, and no new pin can come.
+ */
+static void
+sim_attach_quiesce(struct sim_device *idev, uint32_t pasid)
+{
+	struct sim_attach *att;
+
+	while ((att = sim_group_attach_find(idev->fn->group, pasid)) != NULL &&
+	       att->handle.users > 0)
+		sim_iommu_handle_wait(&att->handle);
+	if (att != NULL)
+		att->handle.leaving = false;
+}
+
 static int
 sim_device_change_pt(struct sim_device *idev, uint32_t pasid, uint32_t *pt_id, bool replace)
 {
-	struct sim_obj *pt = sim_obj_find(idev->ctx, *pt_id, SIM_OBJ_ANY);
+	struct sim_obj *pt;
 	struct sim_hwpt *old = NULL;
 	int rc;
+
+	if (replace)
+		sim_attach_quiesce(idev, pasid);
+	pt = sim_obj_find(idev->ctx, *pt_id, SIM_OBJ_ANY);
 
 	if (pt == NULL)
 		return sim_err(-ENOENT, "attach", "no object with that pt_id");
@@ -397,10 +420,12 @@ void
 sim_device_detach(struct sim_device *idev, uint32_t pasid)
 {
 	struct sim_group *grp = idev->fn->group;
-	struct sim_attach *att = sim_group_attach_find(grp, pasid);
+	struct sim_attach *att;
 	struct sim_hwpt *hwpt;
 	unsigned int i;
 
+	sim_attach_quiesce(idev, pasid);
+	att = sim_group_attach_find(grp, pasid);
 	if (att == NULL || !sim_attach_has(att, idev))
 		return;
 	hwpt = sim_attach_hwpt(att);
