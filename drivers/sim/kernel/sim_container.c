@@ -35,6 +35,11 @@
  *   back is what went.
  * - The last group leaving releases the driver: every mapping goes and the
  *   container is back to "no IOMMU" (vfio_group_detach_container()).
+ *
+ * The same code is iommufd's VFIO compat container (CONFIG_IOMMUFD_VFIO_CONTAINER,
+ * drivers/iommu/iommufd/vfio_compat.c iommufd_vfio_ioctl()): a container with
+ * compat set, on the iommufd's context and its compat IOAS; the rules where
+ * vfio_compat.c differs are at sim_container_compat_ioctl() (doc/sim.md).
  */
 
 #include <errno.h>
