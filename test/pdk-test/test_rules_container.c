@@ -980,6 +980,10 @@ test_iommufd_compat(struct test_env *env)
 		  -EINVAL, "flags other than UNMAP_FLAG_ALL");
 	TEST_RULE(env, unmap_dma(env, ifd, VFIO_DMA_UNMAP_FLAG_ALL, IOVA_A, 0, NULL), -EINVAL,
 		  "VFIO_DMA_UNMAP_FLAG_ALL with iova or size set");
+	/* iopt_unmap_iova(): the IOAS's -ENOENT, not type1's rules */
+	TEST_RULE(env, unmap_dma(env, ifd, 0, IOVA_A, PG, NULL), -ENOENT, "the range splits a mapping");
+	TEST_RULE(env, unmap_dma(env, ifd, 0, IOVA_B, PG, NULL), -ENOENT, "nothing mapped in the range");
+	TEST_RULE(env, unmap_dma(env, ifd, 0, IOVA_A, 0, NULL), -EINVAL, "size 0");
 	TEST_ASSERT_OK(unmap_dma(env, ifd, VFIO_DMA_UNMAP_FLAG_ALL, 0, 0, &size));
 	TEST_ASSERT_EQ(size, 2 * PG);
 	TEST_ASSERT_SIM_COUNT(env, mappings, 0);

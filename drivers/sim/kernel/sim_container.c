@@ -594,8 +594,10 @@ sim_compat_unmap(struct sim_container *c, void *arg)
 		if (unmap.iova + unmap.size - 1 < unmap.iova)
 			return sim_err(-EOVERFLOW, op, "iova + size - 1 wraps");
 		/*
-		 * type1 (v1) mode cuts the range first (iopt_cut_iova()); the sim
-		 * never maps with large pages, so its areas split as they are.
+		 * type1 (v1) mode cuts the areas at the range's ends first
+		 * (iopt_cut_iova()), so the kernel unmaps part of a mapping there;
+		 * the sim does not cut: a range that splits a mapping is -ENOENT in
+		 * both modes, as type1v2 mode answers (doc/sim.md).
 		 */
 		rc = sim_iopt_unmap(&c->ioas->iopt, unmap.iova, unmap.iova + unmap.size - 1,
 				    &unmapped);
