@@ -365,8 +365,8 @@ PDK_SIM_RULE(group_not_viable, test_group_not_viable, SIM_ONLY_WHY, .fn = &share
 
 /*
  * group.c vfio_group_ioctl_set_container(): a second container: EINVAL; an fd
- * that is not a container: EBADFD; not an fd: EBADF. (An iommufd is the
- * kernel's compat path, which the sim does not model: EBADFD, doc/sim.md.)
+ * that is neither a container nor an iommufd: EBADFD; not an fd: EBADF.
+ * (An iommufd is the compat path: sim_rule_iommufd_compat.)
  */
 static int
 test_group_set_container(struct test_env *env)
@@ -384,10 +384,7 @@ test_group_set_container(struct test_env *env)
 		  "no container is set");
 	TEST_ASSERT(pipe(p) == 0);
 	TEST_RULE(env, ioc(env, l.gfd, VFIO_GROUP_SET_CONTAINER, &p[0]), -EBADFD,
-		  "not a (simulated) VFIO container");
-	if (test_env_is_sim(env))	/* the kernel's iommufd compat path takes it */
-		TEST_RULE(env, ioc(env, l.gfd, VFIO_GROUP_SET_CONTAINER, &env->ifd), -EBADFD,
-			  "not a (simulated) VFIO container");
+		  "neither a (simulated) VFIO container nor an iommufd");
 	close(p[0]);
 	close(p[1]);
 	bad = p[0];
@@ -909,3 +906,99 @@ test_container_dma(struct test_env *env)
 }
 PDK_SIM_RULE(container_dma, test_container_dma,
 	     "the VM's rule-test device (the iommufd mock) has no VFIO group and no DMA engine");
+
+/*
+ * CONFIG_IOMMUFD_VFIO_CONTAINER: the VFIO container ioctls on an iommufd fd
+ * (drivers/iommu/iommufd/vfio_compat.c iommufd_vfio_ioctl()) and the group
+ * set to it (group.c vfio_group_ioctl_set_container(): the compat IOAS is
+ * created then, iommufd_vfio_compat_ioas_create()). Before a group: no
+ * compat IOAS, -ENODEV (get_compat_ioas()); SET_IOMMU takes type1 and
+ * type1v2 only (-EINVAL); a device fd needs no SET_IOMMU; MAP_DMA takes
+ * READ and WRITE only, UNMAP_DMA UNMAP_FLAG_ALL only (-EINVAL); GET_INFO
+ * has no migration capability and DMA avail U32_MAX.
+ */
+static int
+test_iommufd_compat(struct test_env *env)
+{
+	struct info_buf b = { .info.argsz = sizeof(b) };
+	const struct vfio_iommu_type1_info_dma_avail *avail;
+	uint8_t *buf = test_buf_alloc(4 * PG);
+	char path[64];
+	int ifd, gfd, dfd, c2;
+	uint64_t size;
+
+	TEST_ASSERT(buf != NULL);
+	TEST_ASSERT_OK(group_path(env, path, sizeof(path)));
+	ifd = pdk_sys_open(env->sys, "/dev/iommu", O_RDWR);
+	TEST_ASSERT(ifd >= 0);
+	TEST_ASSERT_RC(ioc(env, ifd, VFIO_GET_API_VERSION, NULL), VFIO_API_VERSION);
+	TEST_ASSERT_RC(ioc_val(env, ifd, VFIO_CHECK_EXTENSION, VFIO_TYPE1v2_IOMMU), 1);
+	TEST_ASSERT_RC(ioc_val(env, ifd, VFIO_CHECK_EXTENSION, VFIO_TYPE1_IOMMU), 1);
+	TEST_ASSERT_RC(ioc_val(env, ifd, VFIO_CHECK_EXTENSION, VFIO_NOIOMMU_IOMMU), 0);
+	TEST_RULE(env, ioc_val(env, ifd, VFIO_SET_IOMMU, VFIO_SPAPR_TCE_IOMMU), -EINVAL,
+		  "iommufd offers type1 and type1v2 only");
+	TEST_RULE(env, ioc_val(env, ifd, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU), -ENODEV,
+		  "no compat IOAS");
+	TEST_RULE(env, map_dma(env, ifd, RW_DMA, buf, IOVA_A, PG), -ENODEV, "no compat IOAS");
+	TEST_RULE(env, ioc_val(env, ifd, VFIO_CHECK_EXTENSION, VFIO_DMA_CC_IOMMU), -ENODEV,
+		  "no compat IOAS");
+	TEST_RULE(env, ioc(env, ifd, VFIO_IOMMU_DIRTY_PAGES, NULL), -ENOTTY,
+		  "not a VFIO container ioctl iommufd offers");
+	/* the group takes the iommufd */
+	gfd = pdk_sys_open(env->sys, path, O_RDWR);
+	TEST_ASSERT(gfd >= 0);
+	TEST_ASSERT_OK(ioc(env, gfd, VFIO_GROUP_SET_CONTAINER, &ifd));
+	TEST_ASSERT_EQ(group_flags(env, gfd), VFIO_GROUP_FLAGS_CONTAINER_SET | VFIO_GROUP_FLAGS_VIABLE);
+	/* the sim attaches the group's function at SET_CONTAINER (doc/sim.md) */
+	TEST_ASSERT_SIM_COUNT(env, rid_attachments, 1);
+	c2 = pdk_sys_open(env->sys, "/dev/vfio/vfio", O_RDWR);
+	TEST_ASSERT(c2 >= 0);
+	TEST_RULE(env, ioc(env, gfd, VFIO_GROUP_SET_CONTAINER, &c2), -EINVAL,
+		  "the group has a container already");
+	TEST_ASSERT_OK(pdk_sys_close(env->sys, c2));
+	/* no VFIO_SET_IOMMU needed for the device fd */
+	dfd = device_fd(env, &(struct legacy){ .gfd = gfd });
+	TEST_ASSERT(dfd >= 0, "device fd: %d", dfd);
+	TEST_ASSERT_RC(ioc_val(env, ifd, VFIO_CHECK_EXTENSION, VFIO_DMA_CC_IOMMU), 1);
+	TEST_ASSERT_OK(ioc_val(env, ifd, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU));
+	/* the IOAS's map rules, not type1's */
+	TEST_RULE(env, map_dma(env, ifd, VFIO_DMA_MAP_FLAG_VADDR, buf, IOVA_A, PG), -EINVAL,
+		  "flags other than READ and WRITE");
+	TEST_ASSERT_OK(map_dma(env, ifd, RW_DMA, buf, IOVA_A, 2 * PG));
+	TEST_ASSERT_SIM_COUNT(env, mappings, 1);
+	TEST_ASSERT_SIM_COUNT(env, pinned_pages, 2);
+	TEST_RULE(env, map_dma(env, ifd, RW_DMA, buf, IOVA_A + PG, 2 * PG), -EEXIST,
+		  "overlaps a mapping");
+	TEST_ASSERT_OK(ioc(env, ifd, VFIO_IOMMU_GET_INFO, &b));
+	TEST_ASSERT_EQ(b.info.flags, VFIO_IOMMU_INFO_PGSIZES | VFIO_IOMMU_INFO_CAPS);
+	TEST_ASSERT(cap_find(&b, VFIO_IOMMU_TYPE1_INFO_CAP_MIGRATION) == NULL, "a migration cap");
+	TEST_ASSERT(cap_find(&b, VFIO_IOMMU_TYPE1_INFO_CAP_IOVA_RANGE) != NULL, "no IOVA ranges");
+	avail = (const void *)cap_find(&b, VFIO_IOMMU_TYPE1_INFO_DMA_AVAIL);
+	TEST_ASSERT(avail != NULL, "no DMA avail cap");
+	TEST_ASSERT_EQ(avail->avail, UINT32_MAX);
+	TEST_RULE(env, unmap_dma(env, ifd, VFIO_DMA_UNMAP_FLAG_GET_DIRTY_BITMAP, IOVA_A, PG, NULL),
+		  -EINVAL, "flags other than UNMAP_FLAG_ALL");
+	TEST_RULE(env, unmap_dma(env, ifd, VFIO_DMA_UNMAP_FLAG_ALL, IOVA_A, 0, NULL), -EINVAL,
+		  "VFIO_DMA_UNMAP_FLAG_ALL with iova or size set");
+	/* iopt_unmap_iova(): the IOAS's -ENOENT, not type1's rules */
+	TEST_RULE(env, unmap_dma(env, ifd, 0, IOVA_A, PG, NULL), -ENOENT, "the range splits a mapping");
+	TEST_RULE(env, unmap_dma(env, ifd, 0, IOVA_B, PG, NULL), -ENOENT, "nothing mapped in the range");
+	TEST_RULE(env, unmap_dma(env, ifd, 0, IOVA_A, 0, NULL), -EINVAL, "size 0");
+	TEST_ASSERT_OK(unmap_dma(env, ifd, VFIO_DMA_UNMAP_FLAG_ALL, 0, 0, &size));
+	TEST_ASSERT_EQ(size, 2 * PG);
+	TEST_ASSERT_SIM_COUNT(env, mappings, 0);
+	TEST_ASSERT_SIM_COUNT(env, pinned_pages, 0);
+	/* the mapping stays on the compat IOAS until the iommufd goes */
+	TEST_ASSERT_OK(map_dma(env, ifd, VFIO_DMA_MAP_FLAG_READ, buf, IOVA_B, PG));
+	TEST_ASSERT_OK(pdk_sys_close(env->sys, dfd));
+	TEST_ASSERT_OK(pdk_sys_close(env->sys, gfd));
+	TEST_ASSERT_SIM_COUNT(env, rid_attachments, 0);
+	TEST_ASSERT_SIM_COUNT(env, mappings, 1);
+	TEST_ASSERT_OK(pdk_sys_close(env->sys, ifd));
+	TEST_ASSERT_SIM_COUNT(env, mappings, 0);
+	TEST_ASSERT_SIM_COUNT(env, pinned_pages, 0);
+	test_buf_free(buf, 4 * PG);
+	return TEST_SUCCESS;
+}
+PDK_SIM_RULE(iommufd_compat, test_iommufd_compat,
+	     "the VM's rule-test device is the iommufd mock, which has no VFIO group");

@@ -6,10 +6,6 @@
 # unmodified from that tree and run under pdk-sim-run on the SIMULATED DSA
 # (doc/sim-run.md, "The judge").
 #   kernel-vfio-selftests.sh SOURCE_ROOT OUT_DIR PDK-SIM-RUN PEER-CHECK
-# The variants iommufd_compat_type1 and iommufd_compat_type1v2 are left out
-# (-V): they hand an iommufd fd to VFIO_GROUP_SET_CONTAINER, the kernel's
-# CONFIG_IOMMUFD_VFIO_CONTAINER compatibility, which the sim does not model
-# (it answers -EBADFD, doc/sim.md).
 set -eu
 src=$1 out=$2 run=$3 check=$4
 cache=${PDK_CACHE:-/var/cache/pdk}
@@ -31,7 +27,6 @@ make -s -C "$tree/tools/testing/selftests/vfio" OUTPUT="$out" \
 rc=0
 for t in vfio_pci_driver_test vfio_pci_device_test; do
 	python3 "$check" --expect '^# PASSED: ' --forbid '^not ok' \
-		-- "$run" -- "$out/$t" -V iommufd_compat_type1 -V iommufd_compat_type1v2 \
-		0000:6a:01.0 || rc=1
+		-- "$run" -- "$out/$t" 0000:6a:01.0 || rc=1
 done
 exit $rc

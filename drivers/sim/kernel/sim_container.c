@@ -35,6 +35,11 @@
  *   back is what went.
  * - The last group leaving releases the driver: every mapping goes and the
  *   container is back to "no IOMMU" (vfio_group_detach_container()).
+ *
+ * The same code is iommufd's VFIO compat container (CONFIG_IOMMUFD_VFIO_CONTAINER,
+ * drivers/iommu/iommufd/vfio_compat.c iommufd_vfio_ioctl()): a container with
+ * compat set, on the iommufd's context and its compat IOAS; the rules where
+ * vfio_compat.c differs are at sim_container_compat_ioctl() (doc/sim.md).
  */
 
 #include <errno.h>
@@ -153,7 +158,12 @@ sim_container_attach_group(struct sim_container *c, struct sim_vgroup *g)
 
 	if (rc < 0)
 		return rc;
-	if (c->iommu_set) {
+	/*
+	 * The compat path attaches each device to the compat IOAS when its fd
+	 * is opened (vfio_iommufd_compat_attach_ioas()); the sim attaches the
+	 * group's functions here, before any device fd exists (doc/sim.md).
+	 */
+	if (c->iommu_set || c->compat) {
 		rc = sim_container_attach_rids(c, g);
 		if (rc < 0) {
 			sim_container_release_owner(g);
@@ -195,7 +205,8 @@ sim_container_detach_group(struct sim_container *c, struct sim_vgroup *g)
 	}
 	g->container = NULL;
 	g->cnext = NULL;
-	if (c->groups == NULL && c->iommu_set) {
+	/* the compat IOAS keeps its mappings: it is an iommufd object */
+	if (c->groups == NULL && c->iommu_set && !c->compat) {
 		sim_container_unset_iommu(c);
 		SIM_LOG(DEBUG, "VFIO container: its last group left, the IOMMU is unset");
 	}
@@ -327,12 +338,15 @@ sim_type1_get_info(struct sim_container *c, void *arg)
 	caps = calloc(1, sizeof(*caps));
 	if (caps == NULL)
 		return -ENOMEM;
-	mig = sim_cap_add(caps, sizeof(*mig), VFIO_IOMMU_TYPE1_INFO_CAP_MIGRATION, 1);
-	mig->flags = 0;
-	mig->pgsize_bitmap = sim_container_pgsize(c);
-	mig->max_dirty_bitmap_size = SIM_DIRTY_BITMAP_SIZE_MAX;
+	/* iommufd_vfio_iommu_get_info(): no migration cap, DMA avail is U32_MAX */
+	if (!c->compat) {
+		mig = sim_cap_add(caps, sizeof(*mig), VFIO_IOMMU_TYPE1_INFO_CAP_MIGRATION, 1);
+		mig->flags = 0;
+		mig->pgsize_bitmap = sim_container_pgsize(c);
+		mig->max_dirty_bitmap_size = SIM_DIRTY_BITMAP_SIZE_MAX;
+	}
 	avail = sim_cap_add(caps, sizeof(*avail), VFIO_IOMMU_TYPE1_INFO_DMA_AVAIL, 1);
-	avail->avail = c->dma_avail;
+	avail->avail = c->compat ? UINT32_MAX : c->dma_avail;
 	isz = sizeof(*iovas) + e.n * sizeof(iovas->iova_ranges[0]);
 	iovas = sim_cap_add(caps, isz, VFIO_IOMMU_TYPE1_INFO_CAP_IOVA_RANGE, 1);
 	iovas->nr_iovas = e.n;
@@ -524,6 +538,170 @@ sim_container_ioctl(struct sim_file *file, unsigned long cmd, void *arg)
 	default:	/* VFIO_IOMMU_DIRTY_PAGES not simulated */
 		return sim_err(-ENOTTY, "container ioctl", "ioctl not simulated by type1");
 	}
+}
+
+/* ---- iommufd's VFIO compat container (drivers/iommu/iommufd/vfio_compat.c) ---- */
+
+/*
+ * iommufd_vfio_map_dma(): READ and WRITE are the only flags, then the
+ * IOAS's own map (iopt_map_user_pages() at the fixed IOVA): its errors,
+ * not type1's, and no dma_entry_limit.
+ */
+static int
+sim_compat_map(struct sim_container *c, void *arg)
+{
+	static const char op[] = "VFIO_IOMMU_MAP_DMA (iommufd compat)";
+	const size_t minsz = offsetof(struct vfio_iommu_type1_dma_map, size) + 8;
+	struct vfio_iommu_type1_dma_map map;
+	uint32_t prot = 0;
+	uint64_t iova;
+
+	if (sim_copy_from_user(&map, (uint64_t)(uintptr_t)arg, minsz) < 0)
+		return -EFAULT;
+	if (map.argsz < minsz || (map.flags & ~(VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE)))
+		return sim_err(-EINVAL, op, "argsz too small or flags other than READ and WRITE");
+	if (map.flags & VFIO_DMA_MAP_FLAG_READ)
+		prot |= IOMMU_IOAS_MAP_READABLE;
+	if (map.flags & VFIO_DMA_MAP_FLAG_WRITE)
+		prot |= IOMMU_IOAS_MAP_WRITEABLE;
+	iova = map.iova;
+	return sim_iopt_map(&c->ioas->iopt, map.vaddr, map.size, prot, true, &iova);
+}
+
+/* iommufd_vfio_unmap_dma(): UNMAP_FLAG_ALL only, then the IOAS's unmap. */
+static int
+sim_compat_unmap(struct sim_container *c, void *arg)
+{
+	static const char op[] = "VFIO_IOMMU_UNMAP_DMA (iommufd compat)";
+	const size_t minsz = offsetof(struct vfio_iommu_type1_dma_unmap, size) + 8;
+	struct vfio_iommu_type1_dma_unmap unmap;
+	uint64_t unmapped = 0;
+	int rc;
+
+	if (sim_copy_from_user(&unmap, (uint64_t)(uintptr_t)arg, minsz) < 0)
+		return -EFAULT;
+	if (unmap.argsz < minsz || (unmap.flags & ~VFIO_DMA_UNMAP_FLAG_ALL))
+		return sim_err(-EINVAL, op, "argsz too small or flags other than UNMAP_FLAG_ALL");
+	if (unmap.flags & VFIO_DMA_UNMAP_FLAG_ALL) {
+		if (unmap.iova != 0 || unmap.size != 0)
+			return sim_err(-EINVAL, op, "VFIO_DMA_UNMAP_FLAG_ALL with iova or size set");
+		rc = sim_iopt_unmap(&c->ioas->iopt, 0, SIM_ULONG_MAX, &unmapped);
+		if (rc == -ENOENT && unmapped == 0)	/* iopt_unmap_all(): empty is fine */
+			rc = 0;
+	} else {
+		if (unmap.size == 0)
+			return sim_err(-EINVAL, op, "size 0");
+		if (unmap.iova + unmap.size - 1 < unmap.iova)
+			return sim_err(-EOVERFLOW, op, "iova + size - 1 wraps");
+		/*
+		 * type1 (v1) mode cuts the areas at the range's ends first
+		 * (iopt_cut_iova()), so the kernel unmaps part of a mapping there;
+		 * the sim does not cut: a range that splits a mapping is -ENOENT in
+		 * both modes, as type1v2 mode answers (doc/sim.md).
+		 */
+		rc = sim_iopt_unmap(&c->ioas->iopt, unmap.iova, unmap.iova + unmap.size - 1,
+				    &unmapped);
+	}
+	if (rc < 0)
+		return rc;
+	unmap.size = unmapped;
+	return sim_copy_to_user((uint64_t)(uintptr_t)arg, &unmap, minsz) < 0 ? -EFAULT : 0;
+}
+
+/* get_compat_ioas(): -ENODEV until a group set the iommufd, or once its IOAS is destroyed. */
+static struct sim_container *
+sim_compat_ioas(struct sim_ctx *ctx)
+{
+	struct sim_container *c = ctx->vfio_compat;
+	struct sim_obj *obj;
+
+	if (c == NULL)
+		return NULL;
+	obj = sim_obj_find(ctx, c->ioas_id, SIM_OBJ_IOAS);
+	c->ioas = obj != NULL ? sim_container_of(obj, struct sim_ioas, obj) : NULL;
+	return c->ioas != NULL ? c : NULL;
+}
+
+int
+sim_container_compat_ioctl(struct sim_ctx *ctx, unsigned long cmd, void *arg)
+{
+	static const char op[] = "VFIO container ioctl on an iommufd";
+	unsigned long val = (unsigned long)(uintptr_t)arg;
+	struct sim_container *c = sim_compat_ioas(ctx);
+
+	switch (cmd) {
+	case VFIO_GET_API_VERSION:
+		return VFIO_API_VERSION;
+	case VFIO_CHECK_EXTENSION:
+		/* iommufd_vfio_check_extension(); DMA_CC_IOMMU asks the compat IOAS */
+		if (val == VFIO_DMA_CC_IOMMU && c == NULL)
+			return sim_err(-ENODEV, op, "no compat IOAS (VFIO_GROUP_SET_CONTAINER first)");
+		if (val == VFIO_TYPE1_IOMMU || val == VFIO_TYPE1v2_IOMMU || val == VFIO_UNMAP_ALL ||
+		    val == VFIO_DMA_CC_IOMMU)
+			return 1;
+		return 0;
+	case VFIO_SET_IOMMU:
+		/* iommufd_vfio_set_iommu(): type1 or type1v2, -EINVAL otherwise */
+		if (val != VFIO_TYPE1_IOMMU && val != VFIO_TYPE1v2_IOMMU)
+			return sim_err(-EINVAL, op, "VFIO_SET_IOMMU: iommufd offers type1 and type1v2 only");
+		if (c == NULL)
+			return sim_err(-ENODEV, op, "no compat IOAS (VFIO_GROUP_SET_CONTAINER first)");
+		c->iommu_set = true;
+		c->v2 = val == VFIO_TYPE1v2_IOMMU;
+		return 0;
+	case VFIO_IOMMU_GET_INFO:
+	case VFIO_IOMMU_MAP_DMA:
+	case VFIO_IOMMU_UNMAP_DMA:
+		break;
+	default:	/* VFIO_IOMMU_DIRTY_PAGES and the rest: -ENOIOCTLCMD, -ENOTTY to userspace */
+		return sim_err(-ENOTTY, op, "not a VFIO container ioctl iommufd offers");
+	}
+	if (c == NULL)
+		return sim_err(-ENODEV, op, "no compat IOAS (VFIO_GROUP_SET_CONTAINER first)");
+	if (arg == NULL)
+		return -EFAULT;
+	if (cmd == VFIO_IOMMU_GET_INFO)
+		return sim_type1_get_info(c, arg);
+	if (cmd == VFIO_IOMMU_MAP_DMA)
+		return sim_compat_map(c, arg);
+	return sim_compat_unmap(c, arg);
+}
+
+int
+sim_container_compat_get(struct sim_file *file, struct sim_ctx *ctx, struct sim_container **out)
+{
+	struct sim_container *c = ctx->vfio_compat;
+	struct sim_ioas *ioas;
+	int rc;
+
+	if (c == NULL) {
+		c = calloc(1, sizeof(*c));
+		if (c == NULL)
+			return -ENOMEM;
+		c->sim = ctx->sim;
+		c->file = file;
+		c->ctx = ctx;
+		c->compat = true;
+		ctx->vfio_compat = c;
+	}
+	/* iommufd_vfio_compat_ioas_create(): a new IOAS unless the compat one lives */
+	if (sim_compat_ioas(ctx) == NULL) {
+		rc = sim_ioas_new(ctx, &ioas);
+		if (rc < 0)
+			return rc;
+		c->ioas = ioas;
+		c->ioas_id = ioas->obj.id;
+		SIM_LOG(DEBUG, "iommufd VFIO compat: IOAS %u created", c->ioas_id);
+	}
+	*out = c;
+	return 0;
+}
+
+void
+sim_container_compat_free(struct sim_ctx *ctx)
+{
+	free(ctx->vfio_compat);
+	ctx->vfio_compat = NULL;
 }
 
 /* ---- the container file ---- */

@@ -16,9 +16,10 @@
  *   (a function bound to another driver), CONTAINER_SET once set.
  * - VFIO_GROUP_SET_CONTAINER (int *): -EBADF for no fd, -EINVAL with a
  *   container already set, -EBADFD for an fd that is neither a container
- *   nor an iommufd (the sim takes containers only: -EBADFD for an iommufd
- *   too, see doc/sim.md); the container then claims the group's DMA
- *   (-EPERM: a function of the group has another driver).
+ *   nor an iommufd. An iommufd takes the group to its compat IOAS, created
+ *   then (iommufd_vfio_compat_ioas_create(), sim_container.c); the
+ *   container then claims the group's DMA (-EPERM: a function of the group
+ *   has another driver).
  * - VFIO_GROUP_UNSET_CONTAINER: -EINVAL with none, -EBUSY while a device
  *   fd of the group is open (container_users != 1).
  * - VFIO_GROUP_GET_DEVICE_FD (char *): -ENODEV for a name not in the group,
@@ -99,8 +100,15 @@ sim_group_set_container(struct sim_vgroup *g, void *arg)
 	if (g->container != NULL)
 		return sim_err(-EINVAL, op, "the group has a container already");
 	c = cfile != NULL ? sim_container_from_file(cfile) : NULL;
+	/* vfio_group_ioctl_set_container(): an iommufd fd takes its compat IOAS */
+	if (c == NULL && cfile != NULL && sim_iommufd_ctx_from_file(cfile) != NULL) {
+		int rc = sim_container_compat_get(cfile, sim_iommufd_ctx_from_file(cfile), &c);
+
+		if (rc < 0)
+			return rc;
+	}
 	if (c == NULL)
-		return sim_err(-EBADFD, op, "the fd is not a (simulated) VFIO container");
+		return sim_err(-EBADFD, op, "the fd is neither a (simulated) VFIO container nor an iommufd");
 	return sim_container_attach_group(c, g);
 }
 
@@ -156,7 +164,8 @@ sim_group_get_device_fd(struct sim_vgroup *g, void *arg)
 		return sim_err(-ENODEV, op, "no device of that name in the group");
 	if (g->container == NULL)
 		return sim_err(-EINVAL, op, "no container set (VFIO_GROUP_SET_CONTAINER first)");
-	if (!g->container->iommu_set)
+	/* vfio_container_use(); an iommufd's compat container needs no VFIO_SET_IOMMU */
+	if (!g->container->iommu_set && !g->container->compat)
 		return sim_err(-EINVAL, op, "the container has no IOMMU (VFIO_SET_IOMMU first)");
 	rc = sim_vfio_group_open_device(fn, g->file);
 	if (rc >= 0)

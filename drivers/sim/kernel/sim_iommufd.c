@@ -99,6 +99,13 @@ sim_iommufd_ioctl(struct sim_file *file, unsigned long cmd, void *arg)
 	size_t n;
 	int rc;
 
+	/*
+	 * CONFIG_IOMMUFD_VFIO_CONTAINER: iommufd_fops_ioctl() hands a number
+	 * outside its table to iommufd_vfio_ioctl() (vfio_compat.c); VFIO's
+	 * numbers (VFIO_BASE 100) sit below IOMMUFD_CMD_BASE, same type ';'.
+	 */
+	if (_IOC_TYPE(cmd) == VFIO_TYPE && nr < IOMMUFD_CMD_BASE)
+		return sim_container_compat_ioctl(file->priv, cmd, arg);
 	if (_IOC_TYPE(cmd) != IOMMUFD_TYPE || nr < IOMMUFD_CMD_BASE ||
 	    nr - IOMMUFD_CMD_BASE >= sizeof(sim_ioctl_ops) / sizeof(sim_ioctl_ops[0]))
 		return sim_err(-ENOTTY, "iommufd ioctl", "command not simulated");
@@ -140,6 +147,7 @@ sim_iommufd_show(const struct sim_file *file, char *buf, size_t len)
 static void
 sim_iommufd_release(struct sim_file *file)
 {
+	sim_container_compat_free(file->priv);
 	sim_ctx_put(file->priv);
 }
 

@@ -71,6 +71,8 @@ struct sim_ctx {
 	struct sim_obj **objs;	/* objs[id - 1] */
 	uint32_t nobjs;		/* capacity of objs */
 	struct sim_ctx *next;
+	/* iommufd's VFIO compat container (ictx->vfio_ioas), NULL until a group sets it */
+	struct sim_container *vfio_compat;
 };
 
 struct sim_ctx *sim_ctx_new(struct pdk_sim *sim);
@@ -336,7 +338,23 @@ struct sim_container {
 	bool iommu_set;			/* VFIO_SET_IOMMU done (container->iommu_driver) */
 	bool v2;			/* VFIO_TYPE1v2_IOMMU's unmap rules */
 	unsigned int dma_avail;		/* MAP_DMA entries left (dma_entry_limit) */
+	bool compat;			/* an iommufd's compat container (vfio_compat.c) */
+	uint32_t ioas_id;		/* compat: the compat IOAS's id (ictx->vfio_ioas) */
 };
+
+/*
+ * The VFIO container ioctls on an iommufd fd (iommufd_vfio_ioctl(),
+ * drivers/iommu/iommufd/vfio_compat.c). @return as the kernel.
+ */
+int sim_container_compat_ioctl(struct sim_ctx *ctx, unsigned long cmd, void *arg);
+/*
+ * VFIO_GROUP_SET_CONTAINER with an iommufd fd: the compat container of
+ * @p file, its IOAS created on first use (iommufd_vfio_compat_ioas_create()).
+ */
+int sim_container_compat_get(struct sim_file *file, struct sim_ctx *ctx,
+			     struct sim_container **out);
+/* The iommufd file is released: free its compat container (the IOAS goes with the ctx). */
+void sim_container_compat_free(struct sim_ctx *ctx);
 
 /* The container of a container file, NULL for another kind (vfio_container_from_file()). */
 struct sim_container *sim_container_from_file(struct sim_file *file);
