@@ -1665,13 +1665,14 @@ test_reorder_shared_engines(void)
 	TEST_ASSERT_OK(group_config(&t, 0, 1, 3));
 	TEST_ASSERT_EQ(cmd(&t, PDK_IDXD_CMD_ENABLE_DEVICE, 0), PDK_IDXD_CMDSTS_SUCCESS);
 	TEST_ASSERT_EQ(cmd(&t, PDK_IDXD_CMD_ENABLE_WQ, 0), PDK_IDXD_CMDSTS_SUCCESS);
-	for (round = 0; round < 5; round++) {
+	/* whether two are queued at once is the engines' timing: a loaded machine needs more bursts */
+	for (round = 0; round < 100; round++) {
 		TEST_ASSERT(burst_fills(&t, 0));
 		TEST_ASSERT_OK(dsa_stats(&t, &st));
 		if (st.reordered > 0)
 			break;
 	}
-	TEST_ASSERT(st.reordered > 0, "no descriptor ran out of order in 5 bursts of 16");
+	TEST_ASSERT(st.reordered > 0, "no descriptor ran out of order in 100 bursts of 16");
 	dsa_release(&t);
 	DONE(t.env);
 }
