@@ -63,6 +63,8 @@ dma_fault_fini(struct pdk_dma_as *as)
 int
 pdk_dma_as_set_fault_handler(struct pdk_dma_as *as, pdk_dma_fault_cb cb, void *arg)
 {
+	int rc;
+
 	if (pdk_log_null(as, "dma", NULL, DMA_FIX_AS, "set fault handler: NULL address space"))
 		return -EINVAL;
 	if (as->nhwpts > 0)
@@ -70,9 +72,9 @@ pdk_dma_as_set_fault_handler(struct pdk_dma_as *as, pdk_dma_fault_cb cb, void *a
 				    "set the handler before the first PASID or RID attach of the space",
 				    "set fault handler: %u HWPT(s) exist, allocated %s a fault queue",
 				    as->nhwpts, as->fault_cb != NULL ? "with" : "without");
-	/* no HWPT uses the queue any more: it goes with the handler */
-	if (cb == NULL && dma_fault_fini(as) < 0)
-		return -EIO;
+	/* no HWPT uses the queue any more: it goes with the handler (a failure is logged) */
+	if (cb == NULL && (rc = dma_fault_fini(as)) < 0)
+		return rc;
 	as->fault_cb = cb;
 	as->fault_arg = arg;
 	return 0;

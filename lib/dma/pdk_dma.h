@@ -249,7 +249,8 @@ struct pdk_dma_fault {
 
 /**
  * A fault handler: resolve @p fault (for example, map the page), called from
- * pdk_dma_as_fault_poll() on the caller's thread.
+ * pdk_dma_as_fault_poll() on the caller's thread. It may map and unmap in
+ * @p as, but must not destroy it.
  * @param as  the address space that faulted
  * @param fault  the fault
  * @param arg  the argument given to pdk_dma_as_set_fault_handler()
@@ -278,9 +279,11 @@ int pdk_dma_as_set_fault_handler(struct pdk_dma_as *as, pdk_dma_fault_cb cb, voi
  * fault: IOMMUFD_PAGE_RESP_SUCCESS when the handler resolved every fault of
  * the group, else IOMMUFD_PAGE_RESP_INVALID.
  * @param as  the address space
- * @param max  the most faults to handle (0: none)
+ * @param max  the most faults to handle (0: none); the kernel reads whole
+ *   groups, so a @p max below the next group's size makes the read -EINVAL
  * @return the number of faults handled (0: none pending), -EINVAL (NULL
- *   space), -ENOENT (no handler set), or -errno of the read or the response.
+ *   space), -ENOENT (no handler set), or -errno of the read or the response
+ *   (faults handled before it are answered).
  */
 int pdk_dma_as_fault_poll(struct pdk_dma_as *as, unsigned int max);
 

@@ -226,3 +226,66 @@ test_fault_without_handler(struct test_env *env)
 	return TEST_SUCCESS;
 }
 PDK_ENV_TEST(sim_fault_without_handler, fast, test_fault_without_handler, .bind = true);
+
+/*
+ * A RID attached to a space with a handler reports faults without a PASID;
+ * a region's permission is kept; faults still unread at teardown, and a
+ * handler taken back, leave no queue behind.
+ */
+static int
+test_fault_rid_and_teardown(struct test_env *env)
+{
+	struct seen s = { .answer = 0 };
+	uint8_t *buf = test_buf_alloc(PG);
+	uint8_t data[64] = { 0 };
+	struct pdk_dma_as *rid_as, *other;
+	struct tenant t;
+
+	TEST_ASSERT(buf != NULL, "no buffer");
+	/* a handler set and taken back before any HWPT: no queue is ever made */
+	TEST_ASSERT_OK(pdk_dma_as_create(env->ictx, "undecided", &other));
+	TEST_ASSERT_OK(pdk_dma_as_set_fault_handler(other, record_cb, &s));
+	TEST_ASSERT_OK(pdk_dma_as_set_fault_handler(other, NULL, NULL));
+	TEST_ASSERT_SIM_COUNT(env, fault_queues, 0);
+	TEST_ASSERT_OK(pdk_dma_as_destroy(other));
+
+	TEST_ASSERT_OK(tenant_setup(env, pdk_dma_fault_map_on_demand, NULL, &t));
+	TEST_ASSERT_OK(pdk_dma_as_fault_region(t.as, buf, PG, HOLE, PDK_IOMMUFD_READ));
+	/* a write into a read-only region: not resolved, nothing mapped */
+	test_log_capture_start();
+	TEST_ASSERT_RC(pdk_sim_fn_dma(env_fn(env), true, t.pasid, HOLE, data, sizeof(data),
+				      true), -EFAULT);
+	TEST_ASSERT_RC(pdk_dma_as_fault_poll(t.as, 4), 1);
+	TEST_ASSERT_LOGGED_ONCE("map on demand: write fault at IOVA 0x100000");
+	test_log_capture_stop();
+	TEST_ASSERT_EQ(pdk_dma_as_map_count(t.as), 0);
+
+	/* the RID, in a second space with a recording handler */
+	TEST_ASSERT_OK(pdk_dma_as_create(env->ictx, "rid", &rid_as));
+	TEST_ASSERT_OK(pdk_dma_as_set_fault_handler(rid_as, record_cb, &s));
+	TEST_ASSERT_OK(pdk_pasid_rid_attach(t.space, rid_as));
+	TEST_ASSERT_SIM_COUNT(env, fault_queues, 2);
+	TEST_ASSERT_RC(pdk_sim_fn_dma(env_fn(env), false, 0, HOLE + PG, data, sizeof(data),
+				      false), -EFAULT);
+	TEST_ASSERT_RC(pdk_dma_as_fault_poll(t.as, 4), 0);	/* not the PASID's space */
+	TEST_ASSERT_RC(pdk_dma_as_fault_poll(rid_as, 4), 1);
+	TEST_ASSERT_EQ(s.last.pasid, PDK_DMA_FAULT_NO_PASID);
+	TEST_ASSERT_EQ(s.last.iova, HOLE + PG);
+	TEST_ASSERT_EQ(s.last.access, PDK_DMA_FAULT_READ);
+
+	/* faults left unread in both queues, then teardown: nothing stays */
+	TEST_ASSERT_RC(pdk_sim_fn_dma(env_fn(env), false, 0, HOLE, data, sizeof(data), false),
+		       -EFAULT);
+	TEST_ASSERT_RC(pdk_sim_fn_dma(env_fn(env), true, t.pasid, HOLE + PG, data, sizeof(data),
+				      false), -EFAULT);
+	TEST_ASSERT_OK(pdk_pasid_ctx_release(t.ctx));
+	TEST_ASSERT_OK(pdk_dma_as_destroy(t.as));
+	TEST_ASSERT_SIM_COUNT(env, fault_queues, 1);
+	TEST_ASSERT_OK(pdk_pasid_space_destroy(t.space));	/* detaches the RID */
+	TEST_ASSERT_OK(pdk_dma_as_destroy(rid_as));
+	TEST_ASSERT_SIM_COUNT(env, fault_queues, 0);
+	TEST_ASSERT_SIM_COUNT(env, hwpts, 0);
+	test_buf_free(buf, PG);
+	return TEST_SUCCESS;
+}
+PDK_ENV_TEST(sim_fault_rid_and_teardown, fast, test_fault_rid_and_teardown, .bind = true);
