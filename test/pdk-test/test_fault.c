@@ -289,3 +289,37 @@ test_fault_rid_and_teardown(struct test_env *env)
 	return TEST_SUCCESS;
 }
 PDK_ENV_TEST(sim_fault_rid_and_teardown, fast, test_fault_rid_and_teardown, .bind = true);
+
+/* A PASID replaced into a space with a handler reports there from then on. */
+static int
+test_fault_after_replace(struct test_env *env)
+{
+	struct seen s = { .answer = 0 };
+	uint8_t data[64] = { 0 };
+	struct pdk_dma_as *handled;
+	struct tenant t;
+
+	TEST_ASSERT_OK(tenant_setup(env, NULL, NULL, &t));
+	TEST_ASSERT_OK(pdk_dma_as_create(env->ictx, "handled", &handled));
+	TEST_ASSERT_OK(pdk_dma_as_set_fault_handler(handled, record_cb, &s));
+	TEST_ASSERT_OK(pdk_pasid_ctx_replace(t.ctx, handled));
+	drain(env->sim);
+	TEST_ASSERT_RC(pdk_sim_fn_dma(env_fn(env), true, t.pasid, HOLE, data, sizeof(data),
+				      true), -EFAULT);
+	TEST_ASSERT_RC(pdk_dma_as_fault_poll(handled, 4), 1);
+	TEST_ASSERT_EQ(s.last.pasid, t.pasid);
+	TEST_ASSERT_EQ(s.last.access, PDK_DMA_FAULT_WRITE);
+	/* back to the plain space: an ordinary fault again, the queue stays quiet */
+	TEST_ASSERT_OK(pdk_pasid_ctx_replace(t.ctx, t.as));
+	TEST_ASSERT_RC(pdk_sim_fn_dma(env_fn(env), true, t.pasid, HOLE, data, sizeof(data),
+				      false), -EFAULT);
+	TEST_ASSERT_RC(pdk_dma_as_fault_poll(handled, 4), 0);
+	TEST_ASSERT_EQ(s.calls, 1);
+	TEST_ASSERT_OK(pdk_pasid_ctx_release(t.ctx));
+	TEST_ASSERT_OK(pdk_dma_as_destroy(handled));
+	TEST_ASSERT_OK(pdk_dma_as_destroy(t.as));
+	TEST_ASSERT_OK(pdk_pasid_space_destroy(t.space));
+	TEST_ASSERT_SIM_COUNT(env, fault_queues, 0);
+	return TEST_SUCCESS;
+}
+PDK_ENV_TEST(sim_fault_after_replace, fast, test_fault_after_replace, .bind = true);
