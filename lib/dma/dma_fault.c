@@ -160,9 +160,20 @@ pdk_dma_as_fault_region(struct pdk_dma_as *as, void *va, size_t len, uint64_t io
 }
 
 int
+pdk_dma_as_fault_prefault(struct pdk_dma_as *as, unsigned int pages)
+{
+	if (pdk_log_null(as, "dma", NULL, DMA_FIX_AS, "fault prefault: NULL address space"))
+		return -EINVAL;
+	as->fault_region.ahead = pages;
+	return 0;
+}
+
+int
 pdk_dma_fault_map_on_demand(struct pdk_dma_as *as, const struct pdk_dma_fault *fault, void *arg)
 {
+	unsigned int i;
 	uint64_t off;
+	int rc;
 
 	(void)arg;
 	if (pdk_log_null(as, "dma", NULL, DMA_FIX_AS, "map on demand: NULL address space"))
@@ -185,6 +196,25 @@ pdk_dma_fault_map_on_demand(struct pdk_dma_as *as, const struct pdk_dma_fault *f
 				    fault->iova, fault->dev_id);
 	off = fault->iova - as->fault_region.iova;
 	/* pdk_dma_map_iova() logs a refusal (an IOVA mapped already: -EEXIST) */
-	return pdk_dma_map_iova(as, (void *)(as->fault_region.va + off), DMA_PAGE_SIZE,
-				fault->iova, as->fault_region.perm);
+	rc = pdk_dma_map_iova(as, (void *)(as->fault_region.va + off), DMA_PAGE_SIZE,
+			      fault->iova, as->fault_region.perm);
+	if (rc < 0)
+		return rc;
+	/*
+	 * Ahead, a page at a time: each is its own mapping, so a later unmap
+	 * of one leaves the others. A page mapped already ends the run
+	 * quietly (an earlier fault or prefault got there); a refusal of the
+	 * next map is logged there and ends it too: the fault is resolved.
+	 */
+	for (i = 1; i <= as->fault_region.ahead; i++) {
+		off += DMA_PAGE_SIZE;
+		if (off >= as->fault_region.len ||
+		    pdk_dma_va2iova_strict(as, (void *)(as->fault_region.va + off)) !=
+		    PDK_DMA_BAD_IOVA)
+			break;
+		if (pdk_dma_map_iova(as, (void *)(as->fault_region.va + off), DMA_PAGE_SIZE,
+				     as->fault_region.iova + off, as->fault_region.perm) < 0)
+			break;
+	}
+	return 0;
 }

@@ -92,6 +92,7 @@ struct pdk_dma_as {
 		uint64_t len;	/* 0: no region */
 		uint64_t iova;
 		unsigned int perm;
+		unsigned int ahead;	/* pages prefaulted after the faulting one */
 	} fault_region;
 	char name[DMA_AS_NAMESIZE];
 	char label[DMA_AS_NAMESIZE + 16];	/* "address space 'NAME'", the object of its log lines */

@@ -303,6 +303,18 @@ int pdk_dma_as_fault_region(struct pdk_dma_as *as, void *va, size_t len, uint64_
 			    unsigned int perm);
 
 /**
+ * Prefault ahead of a stream: pdk_dma_fault_map_on_demand() then also maps
+ * up to @p pages pages of the region that follow the faulting one, stopping
+ * at the region's end or at the first page already mapped, so a device
+ * walking a buffer faults once per (@p pages + 1) pages. 0 (the default):
+ * the faulting page only.
+ * @param as  the address space
+ * @param pages  pages to map ahead
+ * @return 0 or -EINVAL (NULL space).
+ */
+int pdk_dma_as_fault_prefault(struct pdk_dma_as *as, unsigned int pages);
+
+/**
  * A fault handler (pass it to pdk_dma_as_set_fault_handler()) that maps
  * the faulting page from the region of pdk_dma_as_fault_region() and
  * resolves the fault; a fault outside the region, an access the region's

@@ -175,6 +175,7 @@ FIXTURES = {
     'uint32_t min': '0',
     'uint32_t max': '8',
     'unsigned int max': 'ARGCHECK_NPASIDS',
+    'unsigned int pages': '1',
     'pdk_iommufd_fault_read:unsigned int max': 'ARGCHECK_NFAULTS',
     'unsigned int perm': 'PDK_IOMMUFD_READ | PDK_IOMMUFD_WRITE',
     'unsigned int bar': '0',

@@ -323,3 +323,42 @@ test_fault_after_replace(struct test_env *env)
 	return TEST_SUCCESS;
 }
 PDK_ENV_TEST(sim_fault_after_replace, fast, test_fault_after_replace, .bind = true);
+
+/* Prefault: one fault maps the page and the next ones, up to the region's end. */
+static int
+test_fault_prefault(struct test_env *env)
+{
+	uint8_t *buf = test_buf_alloc(4 * PG);
+	uint8_t data[64] = { 0 };
+	struct tenant t;
+
+	TEST_ASSERT(buf != NULL, "no buffer");
+	TEST_ASSERT_OK(tenant_setup(env, pdk_dma_fault_map_on_demand, NULL, &t));
+	TEST_ASSERT_OK(pdk_dma_as_fault_region(t.as, buf, 4 * PG, HOLE, PDK_IOMMUFD_READ));
+	TEST_ASSERT_OK(pdk_dma_as_fault_prefault(t.as, 2));
+	TEST_ASSERT_RC(pdk_sim_fn_dma(env_fn(env), true, t.pasid, HOLE, data, sizeof(data),
+				      false), -EFAULT);
+	TEST_ASSERT_RC(pdk_dma_as_fault_poll(t.as, 4), 1);
+	TEST_ASSERT_EQ(pdk_dma_as_map_count(t.as), 3);
+	/* pages 1 and 2 were mapped ahead: no fault there */
+	TEST_ASSERT_OK(pdk_sim_fn_dma(env_fn(env), true, t.pasid, HOLE + 2 * PG, data,
+				      sizeof(data), false));
+	TEST_ASSERT_EQ(pdk_dma_va2iova_strict(t.as, buf + 3 * PG), PDK_DMA_BAD_IOVA);
+	/* the last page: mapped, and nothing beyond the region's end */
+	TEST_ASSERT_RC(pdk_sim_fn_dma(env_fn(env), true, t.pasid, HOLE + 3 * PG, data,
+				      sizeof(data), false), -EFAULT);
+	TEST_ASSERT_RC(pdk_dma_as_fault_poll(t.as, 4), 1);
+	TEST_ASSERT_EQ(pdk_dma_as_map_count(t.as), 4);
+	TEST_ASSERT_OK(pdk_sim_fn_dma(env_fn(env), true, t.pasid, HOLE + 3 * PG, data,
+				      sizeof(data), false));
+	test_log_capture_start();
+	TEST_ASSERT_RC(pdk_dma_as_fault_prefault(NULL, 1), -EINVAL);
+	TEST_ASSERT_LOGGED_ONCE("fault prefault: NULL address space");
+	test_log_capture_stop();
+	TEST_ASSERT_OK(pdk_pasid_ctx_release(t.ctx));
+	TEST_ASSERT_OK(pdk_dma_as_destroy(t.as));
+	TEST_ASSERT_OK(pdk_pasid_space_destroy(t.space));
+	test_buf_free(buf, 4 * PG);
+	return TEST_SUCCESS;
+}
+PDK_ENV_TEST(sim_fault_prefault, fast, test_fault_prefault, .bind = true);
