@@ -88,6 +88,7 @@ pdk_dma_as_create(struct pdk_iommufd *ctx, const char *name, struct pdk_dma_as *
 	snprintf(a->name, sizeof(a->name), "%s", name);
 	snprintf(a->label, sizeof(a->label), "address space '%s'", a->name);
 	a->ictx = ctx;
+	a->fault_fd = -1;
 
 	/*
 	 * lib/iommufd logs a refused IOAS; this file logs what fails in its own
@@ -156,6 +157,8 @@ pdk_dma_as_destroy(struct pdk_dma_as *as)
 	rc = pdk_iommufd_destroy(as->ictx, as->ioas_id);
 	if (rc < 0)
 		return rc;
+	/* the IOAS is gone: a failed close is logged, the space goes anyway */
+	dma_fault_fini(as);
 	pdk_holders_del(pdk_iommufd_holders(as->ictx), &as->ictx_hold);
 	pdk_iova_destroy(as->iova);
 	dma_vat_fini(as);
@@ -193,7 +196,7 @@ int
 pdk_dma_as_hwpt_get(struct pdk_dma_as *as, uint32_t dev_id, uint32_t *hwpt_id)
 {
 	struct dma_hwpt *h;
-	uint32_t id;
+	uint32_t id, flags, fault_id;
 	unsigned int i;
 	int rc;
 
@@ -222,7 +225,10 @@ pdk_dma_as_hwpt_get(struct pdk_dma_as *as, uint32_t dev_id, uint32_t *hwpt_id)
 		as->hwpts_cap = ncap;
 	}
 	/* a refusal is lib/iommufd's to log: it knows what the IOMMU refused */
-	rc = pdk_iommufd_hwpt_alloc(as->ictx, dev_id, as->ioas_id, PDK_IOMMUFD_HWPT_PASID, 0, &id);
+	rc = dma_fault_hwpt_flags(as, &flags, &fault_id);
+	if (rc < 0)
+		return rc;
+	rc = pdk_iommufd_hwpt_alloc(as->ictx, dev_id, as->ioas_id, flags, fault_id, &id);
 	if (rc < 0)
 		return rc;
 	h = &as->hwpts[as->nhwpts++];

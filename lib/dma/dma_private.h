@@ -82,6 +82,18 @@ struct pdk_dma_as {
 	struct dma_hwpt *hwpts;
 	unsigned int nhwpts;
 	unsigned int hwpts_cap;
+	/* I/O page faults (dma_fault.c): a queue once a HWPT needs it */
+	pdk_dma_fault_cb fault_cb;
+	void *fault_arg;
+	int fault_fd;		/* -1: no queue yet */
+	uint32_t fault_id;
+	struct {
+		uintptr_t va;
+		uint64_t len;	/* 0: no region */
+		uint64_t iova;
+		unsigned int perm;
+		unsigned int ahead;	/* pages prefaulted after the faulting one */
+	} fault_region;
 	char name[DMA_AS_NAMESIZE];
 	char label[DMA_AS_NAMESIZE + 16];	/* "address space 'NAME'", the object of its log lines */
 };
@@ -112,5 +124,14 @@ PDK_INTERNAL int dma_as_ranges_sync(struct pdk_dma_as *as);
 
 /* Empty the mapping table and give every IOVA back, after the IOAS was emptied. */
 PDK_INTERNAL void dma_as_forget_mappings(struct pdk_dma_as *as);
+
+/*
+ * The HWPT flags and fault id for a new HWPT of the space, creating its
+ * fault queue on first need: 0 or the -errno lib/iommufd logged.
+ */
+PDK_INTERNAL int dma_fault_hwpt_flags(struct pdk_dma_as *as, uint32_t *flags, uint32_t *fault_id);
+
+/* Close the fault queue, after the last HWPT went: 0 or -errno (logged). */
+PDK_INTERNAL int dma_fault_fini(struct pdk_dma_as *as);
 
 #endif /* PDK_DMA_PRIVATE_H */

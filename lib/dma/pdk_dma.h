@@ -226,6 +226,108 @@ uint64_t pdk_dma_va2iova_strict(const struct pdk_dma_as *as, const void *va);
  */
 unsigned int pdk_dma_as_map_count(const struct pdk_dma_as *as);
 
+/* ---- I/O page faults (see doc/guide.md, "Page faults of an address space") ---- */
+
+/** Access bits of a struct pdk_dma_fault (after IOMMU_PGFAULT_PERM_*). */
+#define PDK_DMA_FAULT_READ  (1u << 0)	/**< the access read */
+#define PDK_DMA_FAULT_WRITE (1u << 1)	/**< the access wrote */
+#define PDK_DMA_FAULT_EXEC  (1u << 2)	/**< an instruction fetch */
+#define PDK_DMA_FAULT_PRIV  (1u << 3)	/**< a privileged (supervisor) access */
+
+/** The PASID of a fault on the RID (no PASID in the request). */
+#define PDK_DMA_FAULT_NO_PASID UINT32_MAX
+
+/** One I/O page fault of an address space, as its handler sees it. */
+struct pdk_dma_fault {
+	uint32_t dev_id;	/**< the faulting device (its iommufd device id) */
+	uint32_t pasid;		/**< its PASID, or PDK_DMA_FAULT_NO_PASID */
+	uint64_t iova;		/**< the faulting IOVA (page aligned) */
+	unsigned int access;	/**< PDK_DMA_FAULT_READ/WRITE/EXEC/PRIV */
+	uint32_t grpid;		/**< the page request group (PCIe PRG index) */
+	bool last;		/**< the last fault of its group */
+};
+
+/**
+ * A fault handler: resolve @p fault (for example, map the page), called from
+ * pdk_dma_as_fault_poll() on the caller's thread. It may map and unmap in
+ * @p as, but must not destroy it.
+ * @param as  the address space that faulted
+ * @param fault  the fault
+ * @param arg  the argument given to pdk_dma_as_set_fault_handler()
+ * @return 0: resolved (the group is answered IOMMUFD_PAGE_RESP_SUCCESS);
+ *   anything else: not resolved (IOMMUFD_PAGE_RESP_INVALID).
+ */
+typedef int (*pdk_dma_fault_cb)(struct pdk_dma_as *as, const struct pdk_dma_fault *fault,
+				void *arg);
+
+/**
+ * Have the space's I/O page faults delivered to @p cb: its HWPTs are then
+ * allocated with a fault queue (IOMMU_FAULT_QUEUE_ALLOC, one per address
+ * space, created with the first HWPT), so a PASID or RID attached to the
+ * space reports its faults to userspace. Set it before the first attach.
+ * @param as  the address space
+ * @param cb  the handler, NULL to go back to ordinary IOMMU faults
+ * @param arg  passed to @p cb
+ * @return 0, -EINVAL (NULL space), or -EBUSY (nothing changed) when the
+ *   space already has HWPTs (they were allocated without the queue).
+ */
+int pdk_dma_as_set_fault_handler(struct pdk_dma_as *as, pdk_dma_fault_cb cb, void *arg);
+
+/**
+ * Read up to @p max pending faults of the space without blocking, call its
+ * handler on each and answer each group once, with the cookie of its last
+ * fault: IOMMUFD_PAGE_RESP_SUCCESS when the handler resolved every fault of
+ * the group, else IOMMUFD_PAGE_RESP_INVALID.
+ * @param as  the address space
+ * @param max  the most faults to handle (0: none); the kernel reads whole
+ *   groups, so a @p max below the next group's size makes the read -EINVAL
+ * @return the number of faults handled (0: none pending), -EINVAL (NULL
+ *   space), -ENOENT (no handler set), or -errno of the read or the response
+ *   (faults handled before it are answered).
+ */
+int pdk_dma_as_fault_poll(struct pdk_dma_as *as, unsigned int max);
+
+/**
+ * Register a region for pdk_dma_fault_map_on_demand(): [va, va + len) is
+ * to appear at [iova, iova + len), a page at a time, when the device
+ * touches it. Nothing is mapped now. One region per space: a second call
+ * replaces the first (pages mapped from it stay mapped).
+ * @param as  the address space
+ * @param va  the memory (page aligned)
+ * @param len  its length (whole pages, not 0)
+ * @param iova  where it goes (page aligned)
+ * @param perm  PDK_IOMMUFD_READ and/or PDK_IOMMUFD_WRITE
+ * @return 0 or -EINVAL (NULL, unaligned, no permission).
+ */
+int pdk_dma_as_fault_region(struct pdk_dma_as *as, void *va, size_t len, uint64_t iova,
+			    unsigned int perm);
+
+/**
+ * Prefault ahead of a stream: pdk_dma_fault_map_on_demand() then also maps
+ * up to @p pages pages of the region that follow the faulting one, stopping
+ * at the region's end or at the first page already mapped, so a device
+ * walking a buffer faults once per (@p pages + 1) pages. 0 (the default):
+ * the faulting page only.
+ * @param as  the address space
+ * @param pages  pages to map ahead
+ * @return 0 or -EINVAL (NULL space).
+ */
+int pdk_dma_as_fault_prefault(struct pdk_dma_as *as, unsigned int pages);
+
+/**
+ * A fault handler (pass it to pdk_dma_as_set_fault_handler()) that maps
+ * the faulting page from the region of pdk_dma_as_fault_region() and
+ * resolves the fault; a fault outside the region, an access the region's
+ * permission refuses, or an IOVA already mapped is not resolved.
+ * @param as  the address space
+ * @param fault  the fault
+ * @param arg  unused
+ * @return 0 (mapped), -EINVAL (NULL), -ENOENT (outside the region or no
+ *   region), -EACCES (permission), or the -errno of pdk_dma_map_iova().
+ */
+int pdk_dma_fault_map_on_demand(struct pdk_dma_as *as, const struct pdk_dma_fault *fault,
+				void *arg);
+
 #pragma GCC visibility pop
 
 #ifdef __cplusplus

@@ -1,0 +1,220 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The PDK authors
+ */
+
+/*
+ * I/O page faults of an address space: its fault queue, the poll loop that
+ * hands faults to the space's handler and answers each group, and the
+ * map-on-demand policy.
+ *
+ * The queue is per address space, not per iommufd context: a fault record
+ * (struct iommu_hwpt_pgfault) names the device and PASID but not the HWPT,
+ * so a queue shared by several spaces could not tell whose handler to call
+ * without a (device, PASID) -> space table that only lib/pasid has.
+ */
+
+#include <errno.h>
+#include <inttypes.h>
+
+#include "dma_private.h"
+#include "pdk_iommufd_internal.h"
+#include "pdk_log.h"
+
+/* Faults read at a time: the kernel returns whole groups, which fit here. */
+#define DMA_FAULT_BATCH 32u
+
+int
+dma_fault_hwpt_flags(struct pdk_dma_as *as, uint32_t *flags, uint32_t *fault_id)
+{
+	int rc;
+
+	*flags = PDK_IOMMUFD_HWPT_PASID;
+	*fault_id = 0;
+	if (as->fault_cb == NULL)
+		return 0;
+	if (as->fault_fd < 0) {
+		/* lib/iommufd logs a refusal, with the kernel's cause */
+		rc = pdk_iommufd_fault_alloc(as->ictx, &as->fault_id, &as->fault_fd);
+		if (rc < 0)
+			return rc;
+		PDK_LOG(DEBUG, "dma", "%s: fault queue %u (fd %d)", as->label, as->fault_id,
+			as->fault_fd);
+	}
+	*flags |= PDK_IOMMUFD_HWPT_FAULT;
+	*fault_id = as->fault_id;
+	return 0;
+}
+
+int
+dma_fault_fini(struct pdk_dma_as *as)
+{
+	int rc;
+
+	if (as->fault_fd < 0)
+		return 0;
+	/* the fd holds the queue object: close it first, then destroy the object */
+	rc = pdk_iommufd_fault_close(as->ictx, as->fault_fd);
+	as->fault_fd = -1;
+	if (rc < 0)
+		return rc;
+	return pdk_iommufd_destroy(as->ictx, as->fault_id);
+}
+
+int
+pdk_dma_as_set_fault_handler(struct pdk_dma_as *as, pdk_dma_fault_cb cb, void *arg)
+{
+	int rc;
+
+	if (pdk_log_null(as, "dma", NULL, DMA_FIX_AS, "set fault handler: NULL address space"))
+		return -EINVAL;
+	if (as->nhwpts > 0)
+		return pdk_log_fail("dma", as->label, -EBUSY,
+				    "set the handler before the first PASID or RID attach of the space",
+				    "set fault handler: %u HWPT(s) exist, allocated %s a fault queue",
+				    as->nhwpts, as->fault_cb != NULL ? "with" : "without");
+	/* no HWPT uses the queue any more: it goes with the handler (a failure is logged) */
+	if (cb == NULL && (rc = dma_fault_fini(as)) < 0)
+		return rc;
+	as->fault_cb = cb;
+	as->fault_arg = arg;
+	return 0;
+}
+
+/* A kernel record as the handler sees it. */
+static void
+fault_from_record(const struct iommu_hwpt_pgfault *r, struct pdk_dma_fault *f)
+{
+	f->dev_id = r->dev_id;
+	f->pasid = (r->flags & IOMMU_PGFAULT_FLAGS_PASID_VALID) ? r->pasid : PDK_DMA_FAULT_NO_PASID;
+	f->iova = r->addr & ~(uint64_t)(DMA_PAGE_SIZE - 1);
+	f->access = ((r->perm & IOMMU_PGFAULT_PERM_READ) ? PDK_DMA_FAULT_READ : 0) |
+		    ((r->perm & IOMMU_PGFAULT_PERM_WRITE) ? PDK_DMA_FAULT_WRITE : 0) |
+		    ((r->perm & IOMMU_PGFAULT_PERM_EXEC) ? PDK_DMA_FAULT_EXEC : 0) |
+		    ((r->perm & IOMMU_PGFAULT_PERM_PRIV) ? PDK_DMA_FAULT_PRIV : 0);
+	f->grpid = r->grpid;
+	f->last = (r->flags & IOMMU_PGFAULT_FLAGS_LAST_PAGE) != 0;
+}
+
+int
+pdk_dma_as_fault_poll(struct pdk_dma_as *as, unsigned int max)
+{
+	struct iommu_hwpt_pgfault recs[DMA_FAULT_BATCH];
+	struct pdk_dma_fault f;
+	unsigned int done = 0;
+	bool group_ok = true;
+	int n, i, rc;
+
+	if (pdk_log_null(as, "dma", NULL, DMA_FIX_AS, "fault poll: NULL address space"))
+		return -EINVAL;
+	if (as->fault_cb == NULL)
+		return pdk_log_fail("dma", as->label, -ENOENT,
+				    "set one with pdk_dma_as_set_fault_handler() before the first attach",
+				    "fault poll: the space has no fault handler");
+	if (as->fault_fd < 0)
+		return 0;	/* no HWPT yet, so no fault */
+	while (done < max) {
+		/* lib/iommufd logs a failed read */
+		n = pdk_iommufd_fault_read(as->ictx, as->fault_fd, recs,
+					   max - done < DMA_FAULT_BATCH ? max - done : DMA_FAULT_BATCH);
+		if (n <= 0)
+			return n < 0 ? n : (int)done;
+		for (i = 0; i < n; i++) {
+			fault_from_record(&recs[i], &f);
+			if (as->fault_cb(as, &f, as->fault_arg) != 0)
+				group_ok = false;
+			/*
+			 * One response per group, with its last fault's cookie
+			 * (kernel-facts K12); a read holds whole groups only.
+			 */
+			if (!f.last && i + 1 < n)
+				continue;
+			rc = pdk_iommufd_fault_respond(as->ictx, as->fault_fd, recs[i].cookie,
+						       group_ok ? IOMMUFD_PAGE_RESP_SUCCESS :
+						       IOMMUFD_PAGE_RESP_INVALID);
+			if (rc < 0)
+				return rc;
+			group_ok = true;
+		}
+		done += (unsigned int)n;
+	}
+	return (int)done;
+}
+
+int
+pdk_dma_as_fault_region(struct pdk_dma_as *as, void *va, size_t len, uint64_t iova,
+			unsigned int perm)
+{
+	if (pdk_log_null(as, "dma", NULL, DMA_FIX_AS, "fault region: NULL address space"))
+		return -EINVAL;
+	if (va == NULL || len == 0 || ((uintptr_t)va | len | iova) % DMA_PAGE_SIZE != 0 ||
+	    perm == 0 || (perm & ~(PDK_IOMMUFD_READ | PDK_IOMMUFD_WRITE)) != 0)
+		return pdk_log_fail("dma", as->label, -EINVAL,
+				    "pass page-aligned memory, length and IOVA, and READ and/or WRITE",
+				    "fault region %p + %#zx at IOVA %#" PRIx64 " perm %#x", va, len,
+				    iova, perm);
+	as->fault_region.va = (uintptr_t)va;
+	as->fault_region.len = len;
+	as->fault_region.iova = iova;
+	as->fault_region.perm = perm;
+	return 0;
+}
+
+int
+pdk_dma_as_fault_prefault(struct pdk_dma_as *as, unsigned int pages)
+{
+	if (pdk_log_null(as, "dma", NULL, DMA_FIX_AS, "fault prefault: NULL address space"))
+		return -EINVAL;
+	as->fault_region.ahead = pages;
+	return 0;
+}
+
+int
+pdk_dma_fault_map_on_demand(struct pdk_dma_as *as, const struct pdk_dma_fault *fault, void *arg)
+{
+	unsigned int i;
+	uint64_t off;
+	int rc;
+
+	(void)arg;
+	if (pdk_log_null(as, "dma", NULL, DMA_FIX_AS, "map on demand: NULL address space"))
+		return -EINVAL;
+	if (pdk_log_null(fault, "dma", as->label, "pass the fault the handler was given",
+			 "map on demand: NULL fault"))
+		return -EINVAL;
+	if (as->fault_region.len == 0 || fault->iova < as->fault_region.iova ||
+	    fault->iova - as->fault_region.iova >= as->fault_region.len)
+		return pdk_log_fail("dma", as->label, -ENOENT,
+				    "the device used an IOVA outside the region of pdk_dma_as_fault_region()",
+				    "map on demand: fault at IOVA %#" PRIx64 " (device id %u)",
+				    fault->iova, fault->dev_id);
+	if (((fault->access & PDK_DMA_FAULT_WRITE) && !(as->fault_region.perm & PDK_IOMMUFD_WRITE)) ||
+	    ((fault->access & PDK_DMA_FAULT_READ) && !(as->fault_region.perm & PDK_IOMMUFD_READ)))
+		return pdk_log_fail("dma", as->label, -EACCES,
+				    "the device accessed the region in a way its permission refuses",
+				    "map on demand: %s fault at IOVA %#" PRIx64 " (device id %u)",
+				    (fault->access & PDK_DMA_FAULT_WRITE) ? "write" : "read",
+				    fault->iova, fault->dev_id);
+	off = fault->iova - as->fault_region.iova;
+	/* pdk_dma_map_iova() logs a refusal (an IOVA mapped already: -EEXIST) */
+	rc = pdk_dma_map_iova(as, (void *)(as->fault_region.va + off), DMA_PAGE_SIZE,
+			      fault->iova, as->fault_region.perm);
+	if (rc < 0)
+		return rc;
+	/*
+	 * Ahead, a page at a time: each is its own mapping, so a later unmap
+	 * of one leaves the others. A page mapped already ends the run
+	 * quietly (an earlier fault or prefault got there); a refusal of the
+	 * next map is logged there and ends it too: the fault is resolved.
+	 */
+	for (i = 1; i <= as->fault_region.ahead; i++) {
+		off += DMA_PAGE_SIZE;
+		if (off >= as->fault_region.len ||
+		    pdk_dma_va2iova_strict(as, (void *)(as->fault_region.va + off)) !=
+		    PDK_DMA_BAD_IOVA)
+			break;
+		if (pdk_dma_map_iova(as, (void *)(as->fault_region.va + off), DMA_PAGE_SIZE,
+				     as->fault_region.iova + off, as->fault_region.perm) < 0)
+			break;
+	}
+	return 0;
+}
