@@ -1812,9 +1812,35 @@ big_setup(struct dsa_t *t, struct big_t *b)
 	return rc;
 }
 
+/*
+ * Whether a call lands while the copies still run is the engines' timing: a
+ * fast, idle machine can finish all NQ * COPIES first. Each attempt checks
+ * what must hold whatever the timing; the test needs one attempt whose call
+ * cut the copies (some done, some not).
+ */
+#define DURING_COPY_ATTEMPTS 20
+
+static int
+during_copy(int (*once)(bool *cut), const char *what)
+{
+	unsigned int i;
+	bool cut = false;
+	int rc;
+
+	for (i = 0; i < DURING_COPY_ATTEMPTS && !cut; i++) {
+		rc = once(&cut);
+		if (rc != TEST_SUCCESS)
+			return rc;
+	}
+	printf("  %s: cut the copies in attempt %u\n", what, i);
+	TEST_ASSERT(cut, "%s never landed while copies ran, in %u attempts", what,
+		    DURING_COPY_ATTEMPTS);
+	return TEST_SUCCESS;
+}
+
 /* An unmap of the destination during the copies: it waits for those running, later ones fault. */
 static int
-test_unmap_during_copy(void)
+unmap_during_copy(bool *cut)
 {
 	struct pdk_idxd_completion *recs;
 	const char *reason = NULL;
@@ -1834,15 +1860,21 @@ test_unmap_during_copy(void)
 	ok = big_count(recs, PDK_IDXD_COMP_SUCCESS);
 	faulted = big_count(recs, PDK_IDXD_COMP_PAGE_FAULT_NOBOF | PDK_IDXD_COMP_STATUS_WRITE);
 	TEST_ASSERT_EQ(ok + faulted, NQ * COPIES);
-	TEST_ASSERT(ok >= 1 && faulted >= 1, "%u copies done, %u faulted", ok, faulted);
+	*cut = ok >= 1 && faulted >= 1;
 	TEST_ASSERT_EQ(faults_at(t.env.sim, b.dst_iova, &reason), faulted);
-	TEST_ASSERT(strcmp(reason, "IOVA not mapped") == 0 ||
+	TEST_ASSERT(faulted == 0 || strcmp(reason, "IOVA not mapped") == 0 ||
 		    strcmp(reason, "IOVA range being unmapped") == 0, "reason: %s", reason);
 	TEST_ASSERT_EQ(cmd(&t, PDK_IDXD_CMD_DISABLE_DEVICE, 0), PDK_IDXD_CMDSTS_SUCCESS);
 	TEST_ASSERT_OK(pdk_dma_unmap(t.as[0], b.src));
 	dsa_release(&t);
 	big_free(&b);
 	DONE(t.env);
+}
+
+static int
+test_unmap_during_copy(void)
+{
+	return during_copy(unmap_during_copy, "the unmap");
 }
 PDK_TEST_REGISTER(sim_dsa_unmap_during_copy, fast, test_unmap_during_copy);
 
@@ -1852,7 +1884,7 @@ PDK_TEST_REGISTER(sim_dsa_unmap_during_copy, fast, test_unmap_during_copy);
  * and write no record (nothing is attached: the record's write faults).
  */
 static int
-test_detach_during_copy(void)
+detach_during_copy(bool *cut)
 {
 	struct pdk_idxd_completion *recs;
 	struct pdk_sim_dsa_stats st;
@@ -1873,7 +1905,7 @@ test_detach_during_copy(void)
 	ok = big_count(recs, PDK_IDXD_COMP_SUCCESS);
 	blank = big_count(recs, 0);
 	TEST_ASSERT_EQ(ok + blank, NQ * COPIES);
-	TEST_ASSERT(ok >= 1 && blank >= 1, "%u copies done, %u not", ok, blank);
+	*cut = ok >= 1 && blank >= 1;
 	while (pdk_sim_fault_pop(t.env.sim, &f) == 0)
 		if (f.pasid_valid && f.pasid == t.pasid[0] &&
 		    (strcmp(f.reason, "no domain attached (DMA blocked)") == 0 ||
@@ -1888,6 +1920,12 @@ test_detach_during_copy(void)
 	dsa_release(&t);
 	big_free(&b);
 	DONE(t.env);
+}
+
+static int
+test_detach_during_copy(void)
+{
+	return during_copy(detach_during_copy, "the detach");
 }
 PDK_TEST_REGISTER(sim_dsa_detach_during_copy, fast, test_detach_during_copy);
 
@@ -1962,7 +2000,7 @@ PDK_TEST_REGISTER(sim_dsa_close_during_copy, fast, test_close_during_copy);
  * lands in as[0] after it returned (as[1] maps neither: later ones fault).
  */
 static int
-test_replace_during_copy(void)
+replace_during_copy(bool *cut)
 {
 	struct pdk_idxd_completion *recs;
 	unsigned int i, ok = 0, blank = 0;
@@ -1990,8 +2028,9 @@ test_replace_during_copy(void)
 		if (recs[i].status != PDK_IDXD_COMP_SUCCESS)
 			TEST_ASSERT(test_all_bytes(&recs[i], POISON, sizeof(recs[i])),
 				    "record %u landed in the replaced address space", i);
-	TEST_ASSERT(ok >= 1 && blank >= 1, "%u copies done, %u not", ok, blank);
-	TEST_ASSERT(pdk_sim_fault_pop(t.env.sim, NULL) == 0, "no fault recorded for later copies");
+	*cut = ok >= 1 && blank >= 1;
+	TEST_ASSERT(blank == 0 || pdk_sim_fault_pop(t.env.sim, NULL) == 0,
+		    "no fault recorded for later copies");
 	while (pdk_sim_fault_pop(t.env.sim, NULL) == 0)
 		;
 	TEST_ASSERT_EQ(cmd(&t, PDK_IDXD_CMD_DISABLE_DEVICE, 0), PDK_IDXD_CMDSTS_SUCCESS);
@@ -2000,5 +2039,11 @@ test_replace_during_copy(void)
 	dsa_release(&t);
 	big_free(&b);
 	DONE(t.env);
+}
+
+static int
+test_replace_during_copy(void)
+{
+	return during_copy(replace_during_copy, "the replace");
 }
 PDK_TEST_REGISTER(sim_dsa_replace_during_copy, fast, test_replace_during_copy);
