@@ -186,33 +186,13 @@ struct rte_side {
 static int
 rte_side_setup(struct rte_side *s)
 {
-	struct rte_dma_conf conf = { .nb_vchans = 1 };
-	struct rte_dma_vchan_conf vc = {
-		.direction = RTE_DMA_DIR_MEM_TO_MEM, .nb_desc = RING,
-	};
-
-	s->dev_id = (int16_t)bench_eal_skeleton();
-	if (s->dev_id < 0)
-		return -ENODEV;
-	s->mem = rte_malloc("bench", 2 * REGION, 4096);
-	if (s->mem == NULL)
-		return -ENOMEM;
-	memset(s->mem, 0x5a, 2 * REGION);
-	s->iova = rte_malloc_virt2iova(s->mem);
-	if (rte_dma_configure(s->dev_id, &conf) < 0 ||
-	    rte_dma_vchan_setup(s->dev_id, 0, &vc) < 0 || rte_dma_start(s->dev_id) < 0)
-		return -EIO;
-	return 0;
+	return bench_eal_skeleton_open(2 * REGION, RING, &s->dev_id, &s->mem, &s->iova, NULL);
 }
 
 static void
 rte_side_teardown(struct rte_side *s)
 {
-	if (s->dev_id >= 0) {
-		rte_dma_stop(s->dev_id);
-		rte_dma_close(s->dev_id);
-	}
-	rte_free(s->mem);
+	bench_eal_skeleton_close(s->dev_id, s->mem);
 }
 
 static int
