@@ -195,26 +195,23 @@ pdk_dma_fault_map_on_demand(struct pdk_dma_as *as, const struct pdk_dma_fault *f
 				    (fault->access & PDK_DMA_FAULT_WRITE) ? "write" : "read",
 				    fault->iova, fault->dev_id);
 	off = fault->iova - as->fault_region.iova;
-	/* pdk_dma_map_iova() logs a refusal (an IOVA mapped already: -EEXIST) */
-	rc = pdk_dma_map_iova(as, (void *)(as->fault_region.va + off), DMA_PAGE_SIZE,
-			      fault->iova, as->fault_region.perm);
-	if (rc < 0)
-		return rc;
 	/*
-	 * Ahead, a page at a time: each is its own mapping, so a later unmap
-	 * of one leaves the others. A page mapped already ends the run
-	 * quietly (an earlier fault or prefault got there); a refusal of the
-	 * next map is logged there and ends it too: the fault is resolved.
+	 * The faulting page and the pages ahead go in one mapping, so a
+	 * window costs one IOMMU_IOAS_MAP (one pin, one page-table update)
+	 * however wide: a map per page would make prefaulting no cheaper than
+	 * faulting. The window ends at the region's end or at the first page
+	 * mapped already (an earlier window got there).
 	 */
 	for (i = 1; i <= as->fault_region.ahead; i++) {
-		off += DMA_PAGE_SIZE;
-		if (off >= as->fault_region.len ||
-		    pdk_dma_va2iova_strict(as, (void *)(as->fault_region.va + off)) !=
+		uint64_t next = off + (uint64_t)i * DMA_PAGE_SIZE;
+
+		if (next >= as->fault_region.len ||
+		    pdk_dma_va2iova_strict(as, (void *)(as->fault_region.va + next)) !=
 		    PDK_DMA_BAD_IOVA)
 			break;
-		if (pdk_dma_map_iova(as, (void *)(as->fault_region.va + off), DMA_PAGE_SIZE,
-				     as->fault_region.iova + off, as->fault_region.perm) < 0)
-			break;
 	}
-	return 0;
+	/* pdk_dma_map_iova() logs a refusal (an IOVA mapped already: -EEXIST) */
+	rc = pdk_dma_map_iova(as, (void *)(as->fault_region.va + off), (size_t)i * DMA_PAGE_SIZE,
+			      fault->iova, as->fault_region.perm);
+	return rc < 0 ? rc : 0;
 }

@@ -306,8 +306,10 @@ int pdk_dma_as_fault_region(struct pdk_dma_as *as, void *va, size_t len, uint64_
  * Prefault ahead of a stream: pdk_dma_fault_map_on_demand() then also maps
  * up to @p pages pages of the region that follow the faulting one, stopping
  * at the region's end or at the first page already mapped, so a device
- * walking a buffer faults once per (@p pages + 1) pages. 0 (the default):
- * the faulting page only.
+ * walking a buffer faults once per (@p pages + 1) pages. The faulting page
+ * and those ahead are one mapping (one IOMMU_IOAS_MAP); pdk_dma_unmap() of
+ * the faulting page's address takes the whole window. 0 (the default): the
+ * faulting page only.
  * @param as  the address space
  * @param pages  pages to map ahead
  * @return 0 or -EINVAL (NULL space).

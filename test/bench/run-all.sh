@@ -13,7 +13,7 @@ bench=$build/test/bench
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 rc=0
-for b in va2iova ctl portal dma trap fastpath; do
+for b in va2iova ctl portal dma trap fastpath fault; do
 	exe=$bench/pdk-bench-$b
 	if [ ! -x "$exe" ]; then
 		echo "run-all: $exe not built (ninja -C $build)" >&2
