@@ -185,6 +185,42 @@ test_fault_two_queues(struct test_env *env)
 PDK_RULE_TEST(fault_two_queues, test_fault_two_queues, .bind = true, .ioas = true);
 
 /*
+ * K12/K23: one queue behind two HWPTs: the requests of both PASIDs arrive
+ * in it, told apart by their pasid only; the queue is busy while either
+ * HWPT is there.
+ */
+static int
+test_fault_shared_queue(struct test_env *env)
+{
+	struct iommu_hwpt_pgfault f[3];
+	struct fq q;
+	uint32_t hwpt2;
+
+	TEST_ASSERT_OK(fq_open(env, IOMMU_HWPT_ALLOC_PASID, &q));
+	TEST_ASSERT_OK(raw_hwpt_alloc_fault(env, env->ioas, IOMMU_HWPT_ALLOC_PASID, q.id, &hwpt2));
+	TEST_ASSERT_OK(raw_attach(env, APASID, PASID_A, q.hwpt));
+	TEST_ASSERT_OK(raw_attach(env, APASID, PASID_B, hwpt2));
+	TEST_ASSERT_OK(test_env_trigger_iopf(env, PASID_B, 1, PERM_RW, ADDR));
+	TEST_ASSERT_OK(test_env_trigger_iopf(env, PASID_A, 2, PERM_RW, ADDR));
+	TEST_ASSERT_RC(fq_read(env, &q, f, sizeof(f)), 2 * REC);
+	TEST_ASSERT_EQ(f[0].pasid, PASID_B);
+	TEST_ASSERT_EQ(f[1].pasid, PASID_A);
+	TEST_ASSERT_EQ(f[0].dev_id, f[1].dev_id);
+	TEST_ASSERT(f[0].cookie != f[1].cookie, "two groups, one cookie %u", f[0].cookie);
+	TEST_ASSERT_RC(fq_respond(env, &q, f[0].cookie, IOMMUFD_PAGE_RESP_SUCCESS), RESP);
+	TEST_ASSERT_RC(fq_respond(env, &q, f[1].cookie, IOMMUFD_PAGE_RESP_SUCCESS), RESP);
+	TEST_ASSERT_OK(raw_detach(env, DPASID, PASID_A));
+	TEST_ASSERT_OK(raw_detach(env, DPASID, PASID_B));
+	TEST_ASSERT_OK(raw_destroy(env, q.hwpt));
+	TEST_ASSERT_OK(pdk_sys_close(env->sys, q.fd));
+	TEST_ASSERT_RC(raw_destroy(env, q.id), -EBUSY);
+	TEST_ASSERT_OK(raw_destroy(env, hwpt2));
+	TEST_ASSERT_OK(raw_destroy(env, q.id));
+	return TEST_SUCCESS;
+}
+PDK_RULE_TEST(fault_shared_queue, test_fault_shared_queue, .bind = true, .ioas = true);
+
+/*
  * K23: a page request with no fault queue to go to (the PASID not
  * attached, or attached to a HWPT without one) is answered by the IOMMU
  * core and queued nowhere, and the trigger still succeeds; one for an id
