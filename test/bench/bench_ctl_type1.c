@@ -21,7 +21,9 @@
  * hugetlbfs (MAP_HUGETLB) when the system has them reserved
  * (/proc/sys/vm/nr_hugepages). The three sides take turns within each
  * iteration, the order rotating; each figure is the median of its calls,
- * which is steadier than the best under QEMU TCG's emulation.
+ * which is steadier than the best under QEMU TCG's emulation, and each
+ * ratio the median of the iterations' own ratios (a loaded host slows the
+ * calls of one iteration alike).
  */
 
 #include <errno.h>
@@ -59,6 +61,7 @@ struct t1 {
 	int ifd;
 	uint32_t ioas;
 	int cfd, gfd;			/* the container, device B's group */
+	unsigned int nonident;		/* buffers PDK mapped at IOVA != VA */
 };
 
 static void
@@ -244,6 +247,14 @@ cmp_u64(const void *x, const void *y)
 	return a < b ? -1 : a > b;
 }
 
+static int
+cmp_double(const void *x, const void *y)
+{
+	double a = *(const double *)x, b = *(const double *)y;
+
+	return a < b ? -1 : a > b;
+}
+
 static double
 median(uint64_t *v, unsigned int n)
 {
@@ -289,15 +300,35 @@ one(struct t1 *t, enum side s, void *buf, uint64_t len, uint64_t *iova, uint64_t
 	*unmap_ns = t2 - t1;
 }
 
+/*
+ * r[0]: the median over the iterations of PDK / iommufd, r[1] of iommufd /
+ * type1, each from the calls of one iteration (made back to back).
+ */
 static void
-print_row(const char *op, const char *name, const double *ns)
+paired_ratios(uint64_t *const ns[NSIDES], unsigned int n, double r[2])
+{
+	double *v = calloc(n, sizeof(*v));
+	unsigned int i, j;
+
+	if (v == NULL)
+		die("calloc", -ENOMEM);
+	for (j = 0; j < 2; j++) {
+		for (i = 0; i < n; i++)
+			v[i] = (double)ns[j][i] / (double)(ns[j + 1][i] != 0 ? ns[j + 1][i] : 1);
+		qsort(v, n, sizeof(*v), cmp_double);
+		r[j] = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+	}
+	free(v);
+}
+
+static void
+print_row(const char *op, const char *name, const double *ns, const double *r)
 {
 	char label[48];
 
 	snprintf(label, sizeof(label), "%s %s", op, name);
 	printf("  %-28s %11.0f %11.0f %11.0f %8.3fx %8.3fx\n", label, ns[SIDE_PDK],
-	       ns[SIDE_IOMMUFD], ns[SIDE_TYPE1], ns[SIDE_PDK] / ns[SIDE_IOMMUFD],
-	       ns[SIDE_IOMMUFD] / ns[SIDE_TYPE1]);
+	       ns[SIDE_IOMMUFD], ns[SIDE_TYPE1], r[0], r[1]);
 }
 
 /* The three sides on one buffer of @p len, @p n iterations each. */
@@ -307,7 +338,7 @@ bench_size(struct t1 *t, uint64_t len, bool huge, unsigned int n, const char *na
 	int flags = MAP_PRIVATE | MAP_ANONYMOUS | (huge ? MAP_HUGETLB | MAP_HUGE_2MB : 0);
 	void *buf = mmap(NULL, len, PROT_READ | PROT_WRITE, flags, -1, 0);
 	uint64_t *map[NSIDES], *unmap[NSIDES], iova = 0, dm, du;
-	double mns[NSIDES], uns[NSIDES];
+	double mns[NSIDES], uns[NSIDES], mr[2], ur[2];
 	unsigned int i, k;
 
 	if (buf == MAP_FAILED) {
@@ -328,20 +359,25 @@ bench_size(struct t1 *t, uint64_t len, bool huge, unsigned int n, const char *na
 	/* warm-up, PDK first: it picks the IOVA the others map at */
 	for (k = 0; k < NSIDES; k++)
 		one(t, (enum side)k, buf, len, &iova, &dm, &du);
+	if (iova != (uintptr_t)buf)
+		t->nonident++;
 	for (i = 0; i < n; i++)
 		for (k = 0; k < NSIDES; k++) {
 			enum side s = (enum side)((i + k) % NSIDES);
 
 			one(t, s, buf, len, &iova, &map[s][i], &unmap[s][i]);
 		}
+	/* the ratios of each iteration's own calls first: load that drifts cancels out */
+	paired_ratios(map, n, mr);
+	paired_ratios(unmap, n, ur);
 	for (k = 0; k < NSIDES; k++) {
 		mns[k] = median(map[k], n);
 		uns[k] = median(unmap[k], n);
 		free(map[k]);
 		free(unmap[k]);
 	}
-	print_row("map", name, mns);
-	print_row("unmap", name, uns);
+	print_row("map", name, mns, mr);
+	print_row("unmap", name, uns, ur);
 	munmap(buf, len);
 }
 
@@ -384,8 +420,9 @@ bench_type1(struct pdk_sys *sys, struct pdk_sim *sim, unsigned int iters, uint64
 		find_edus(sys, a, b);
 	}
 	setup(&t, a, b);
-	printf("median of N calls per side (the sides interleaved; N = %u up to 2 MiB,\n"
-	       "fewer above), ns per call:\n", iters);
+	printf("median of N calls per side (the sides take turns in each iteration; N = %u up\n"
+	       "to 2 MiB, fewer above), ns per call; ratios: the median of each iteration's own:\n",
+	       iters);
 	printf("  %-28s %11s %11s %11s %9s %9s\n", "operation", "PDK", "iommufd", "type1",
 	       "PDK/iofd", "iofd/t1");
 	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
@@ -396,8 +433,10 @@ bench_type1(struct pdk_sys *sys, struct pdk_sim *sim, unsigned int iters, uint64
 			continue;
 		/* a large pin costs ms to s under emulation: fewer of them */
 		if (len > (2u << 20))
-			n = iters / (unsigned int)(len >> 21) > 5 ? iters / (unsigned int)(len >> 21) : 5;
+			n = iters / (unsigned int)(len >> 21) > 9 ? iters / (unsigned int)(len >> 21) : 9;
 		bench_size(&t, len, sizes[i].huge, n, sizes[i].name);
 	}
+	printf("  PDK's IOVAs: %s\n", t.nonident == 0 ? "IOVA == VA (its default), the space stays identity" :
+	       "its allocator's (the VAs lie outside the IOMMU's aperture), each map enters its VA table");
 	teardown(&t);
 }
