@@ -213,9 +213,11 @@ setup(struct t1 *t, const char *a, const char *b)
 		rc = pdk_sys_ioctl(t->sys, t->cfd, VFIO_SET_IOMMU, (void *)(uintptr_t)VFIO_TYPE1v2_IOMMU);
 	if (rc < 0)
 		die("device B's group into a type1v2 container", rc);
-	printf("iommufd beside VFIO type1 on %s: device A %s (VFIO cdev, RID attached to an IOAS),\n"
-	       "device B %s (group %s in a type1v2 container)\n",
-	       pdk_sys_name(t->sys), a, b, grp);
+	printf("iommufd beside VFIO type1 on %s:\n"
+	       "device A %s (VFIO cdev, RID attached to an IOAS), device B %s (group %s in a\n"
+	       "type1v2 container)\n", pdk_sys_is_sim(t->sys) ?
+	       "PDK's SIMULATED kernel (not a real kernel; its type1 is modelled over an IOAS)" :
+	       "the real kernel", a, b, grp);
 }
 
 static void
@@ -281,17 +283,17 @@ one(struct t1 *t, enum side s, void *buf, uint64_t len, uint64_t *iova, uint64_t
 	if (rc < 0)
 		die(s == SIDE_PDK ? "pdk_dma_map" : s == SIDE_IOMMUFD ? "IOMMU_IOAS_MAP" :
 		    "VFIO_IOMMU_MAP_DMA", rc);
+	/* the others map where PDK did: it must choose the same IOVA each time */
+	if (s == SIDE_PDK && *iova != 0 && at != *iova)
+		die("pdk_dma_map at its first IOVA again", -EINVAL);
 	if (s == SIDE_PDK) {
-		if (*iova != 0 && at != *iova)
-			die("pdk_dma_map at its first IOVA again", -EINVAL);
 		*iova = at;
-	}
-	if (s == SIDE_PDK)
 		ru = pdk_dma_unmap(t->as, buf);
-	else if (s == SIDE_IOMMUFD)
+	} else if (s == SIDE_IOMMUFD) {
 		ru = bench_ioas_unmap(t->sys, t->ifd, t->ioas, *iova, len);
-	else
+	} else {
 		ru = type1_unmap(t, *iova, len);
+	}
 	t2 = pdk_sys_monotonic_ns();
 	if (ru < 0)
 		die(s == SIDE_PDK ? "pdk_dma_unmap" : s == SIDE_IOMMUFD ? "IOMMU_IOAS_UNMAP" :
