@@ -227,6 +227,8 @@ struct res_as {
 	cmdline_fixed_string_t op;
 	char name[TP_ARG_LEN];
 	char value[TP_ARG_LEN];
+	cmdline_fixed_string_t at;
+	char iova[TP_ARG_LEN];
 };
 
 static struct tp_as *
@@ -264,6 +266,28 @@ cmd_as_map(void *res)
 	if (tp_as_map(a, (size_t)len, &b) == 0)
 		printf("%s: mapped %zu bytes at IOVA 0x%" PRIx64 " (VA %p)\n", a->name, b->len,
 		       b->iova, (void *)b->va);
+}
+
+static void
+cmd_as_map_at(void *res)
+{
+	struct res_as *r = res;
+	uint64_t len, iova;
+	struct tp_buf *b;
+	struct tp_as *a;
+
+	if ((a = find_or_err(r->name)) == NULL)
+		return;
+	if (tp_parse_size(r->value, "size", 1, TP_MAX_MAP, &len) < 0 ||
+	    tp_parse_u64(r->iova, "IOVA", 0, UINT64_MAX, &iova) < 0)
+		return;
+	if (iova % 4096 != 0) {
+		tp_err("IOVA 0x%" PRIx64 " is not page aligned (4096)", iova);
+		return;
+	}
+	if (tp_as_map_at(a, (size_t)len, iova, &b) == 0)
+		printf("%s: mapped %zu bytes at IOVA 0x%" PRIx64 " (VA %p)%s\n", a->name, b->len,
+		       b->iova, (void *)b->va, tp.running ? " (traffic running)" : "");
 }
 
 static void
@@ -491,6 +515,7 @@ cmd_fault_stats(void *res)
 }
 
 static struct tp_cmd_def def_create = { cmd_as_create };
+static struct tp_cmd_def def_map_at = { cmd_as_map_at };
 static struct tp_cmd_def def_demand = { cmd_as_demand };
 static struct tp_cmd_def def_replace = { cmd_as_replace };
 static struct tp_cmd_def def_fault_stats = { cmd_fault_stats };
@@ -515,6 +540,8 @@ static struct tp_token tok_newname = TP_TOKEN_WORD(struct res_as, name, "<name>"
 static struct tp_token tok_name = TP_TOKEN_AS(struct res_as, name);
 static struct tp_token tok_size = TP_TOKEN_WORD(struct res_as, value, "<size>");
 static struct tp_token tok_iova = TP_TOKEN_WORD(struct res_as, value, "<iova>");
+static cmdline_parse_token_string_t tok_at = TOKEN_STRING_INITIALIZER(struct res_as, at, "at");
+static struct tp_token tok_at_iova = TP_TOKEN_WORD(struct res_as, iova, "<iova>");
 static cmdline_parse_token_string_t tok_demand =
 	TOKEN_STRING_INITIALIZER(struct res_as, op, "demand");
 static cmdline_parse_token_string_t tok_r_as =
@@ -530,6 +557,14 @@ static cmdline_parse_token_string_t tok_f_fault =
 	TOKEN_STRING_INITIALIZER(struct res_as, op, "fault");
 static cmdline_parse_token_string_t tok_f_stats =
 	TOKEN_STRING_INITIALIZER(struct res_as, name, "stats");
+
+static cmdline_parse_inst_t inst_map_at = {
+	.f = tp_cmd_dispatch,
+	.data = &def_map_at,
+	.help_str = "as map <name> <size> at <iova>: the same at an IOVA of your choice",
+	.tokens = { (void *)&tok_as, (void *)&tok_map, (void *)&tok_name, (void *)&tok_size,
+		    (void *)&tok_at, (void *)&tok_at_iova, NULL },
+};
 
 static cmdline_parse_inst_t inst_demand = {
 	.f = tp_cmd_dispatch,
@@ -600,12 +635,13 @@ static cmdline_parse_inst_t inst_destroy = {
 
 static cmdline_parse_inst_t *insts[] = {
 	&inst_create, &inst_map, &inst_unmap, &inst_show_all, &inst_show, &inst_destroy,
-	&inst_demand, &inst_replace, &inst_fault_stats, NULL,
+	&inst_map_at, &inst_demand, &inst_replace, &inst_fault_stats, NULL,
 };
 
 static const struct tp_help help[] = {
 	{ "as create <name>", "a new address space (an IOAS in the bus's iommufd)" },
 	{ "as map <name> <size>", "mmap a buffer, map it read/write, print its IOVA" },
+	{ "as map <name> <size> at <iova>", "the same at that IOVA (page aligned)" },
 	{ "as unmap <name> <iova>", "unmap a buffer made by 'as map' and free it" },
 	{ "as show [<name>]", "address spaces: IOAS id, mappings, buffers, queues" },
 	{ "as destroy <name>", "destroy it (refused while a queue uses it)" },
