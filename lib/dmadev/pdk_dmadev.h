@@ -240,11 +240,14 @@ int pdk_dmadev_queue_info(int dev_id, uint16_t q, struct pdk_dmadev_queue_info *
  * its fast path runs: the driver maps the queue's ring in @p as at the
  * IOVAs it has in the current space, replaces the PASID's attachment
  * (pdk_pasid_ctx_replace(): atomic, a failure leaves the old one), then
- * unmaps the ring from the old space. An op the device translates before
- * the replace uses the old space, one after it the new: the buffers the
- * queue's ops name must be mapped at the same IOVAs in @p as (or fault
- * there). A control call: serialise it with the device's other control
- * calls, not with its fast path.
+ * unmaps the ring from the old space. Ops the queue starts after the
+ * return use @p as, so the buffers they name must be mapped at the same
+ * IOVAs there (or they fault). Ops in flight during the call may fault and
+ * never complete: the kernel's replace is atomic for the caller, not for
+ * DMA in flight (Intel VT-d clears the PASID entry, then writes the new
+ * one: doc/kernel-facts.md K15), so complete the queue's ops first if none
+ * may be lost. Other queues are not affected. A control call: serialise it
+ * with the device's other control calls, not with its fast path.
  * @param dev_id  the device
  * @param q  the queue
  * @param as  the new address space, of the device's iommufd context
