@@ -39,6 +39,8 @@
 
 #include "pdk_bus.h"
 #include "pdk_test.h"
+#include "pdk_dma_skeleton.h"
+#include "test_dma_env.h"
 #include "test_dsa_env.h"
 
 #define LIVE_SLOT	4096u			/* one op: one page */
@@ -480,3 +482,26 @@ test_live_replace_refused(void)
 	return TEST_SUCCESS;
 }
 PDK_TEST_REGISTER(sim_live_replace_refused, fast, test_live_replace_refused);
+
+/* A driver without the op: -ENOTSUP, logged once with the way out; the queue stays. */
+static int
+test_live_replace_unsupported(void)
+{
+	struct pdk_dmadev_queue_info qi;
+	struct dma_env e;
+	int id;
+
+	TEST_ASSERT_OK(dma_env_setup(&e));
+	TEST_ASSERT_OK(pdk_dma_skeleton_create("skel-live", NULL, &id));
+	TEST_ASSERT_OK(dma_env_setup_queues(id, 1, 1, 64, e.as[0]));
+	test_log_capture_start();
+	TEST_REFUSED(pdk_dmadev_queue_replace_as(id, 0, e.as[1]), -ENOTSUP,
+		     "driver dma_skeleton cannot replace a queue's address space");
+	test_log_capture_stop();
+	TEST_ASSERT_OK(pdk_dmadev_queue_info(id, 0, &qi));
+	TEST_ASSERT(qi.as == e.as[0]);
+	TEST_ASSERT_OK(pdk_dma_skeleton_destroy(id));
+	TEST_ASSERT_OK(dma_env_teardown(&e));
+	return TEST_SUCCESS;
+}
+PDK_TEST_REGISTER(sim_live_replace_unsupported, fast, test_live_replace_unsupported);
