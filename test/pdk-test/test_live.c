@@ -38,8 +38,8 @@
 #include <time.h>
 
 #include "pdk_bus.h"
-#include "pdk_test.h"
 #include "pdk_dma_skeleton.h"
+#include "pdk_test.h"
 #include "test_dma_env.h"
 #include "test_dsa_env.h"
 
