@@ -37,6 +37,12 @@
 
 /* How long a stopping worker waits for its in-flight ops. */
 #define DRAIN_SECONDS 2.0
+/*
+ * A queue whose burst page-faulted waits this long before its next one:
+ * twice the fault thread's period (faults.c), so the retry finds the page mapped
+ * instead of filling the fault queue with repeats of the same fault.
+ */
+#define FAULT_RETRY_SECONDS 0.002
 
 struct lq {
 	int dev_id;
@@ -54,6 +60,7 @@ struct lq {
 	double win_t;		/* start of the current rate window */
 	uint64_t win_ops;	/* ops completed in it */
 	int dead;		/* the enqueue error that stopped this queue */
+	double retry_at;	/* after a page fault: no burst before this tp_now() */
 	/*
 	 * "as replace" of this queue: the command thread asks with a new
 	 * ticket in hold and waits; the worker, between two bursts, stops
@@ -185,6 +192,7 @@ static void
 lq_poll(struct lq *l)
 {
 	uint16_t k, i, last;
+	bool faulted = false;
 
 	if (l->inflight == 0)
 		return;
@@ -193,10 +201,14 @@ lq_poll(struct lq *l)
 		const struct pdk_dmadev_status *s = &l->st[l->done + i];
 
 		l->ok[l->done + i] = s->code == PDK_DMADEV_ST_SUCCESS;
-		if (s->code == PDK_DMADEV_ST_PAGE_FAULT)
+		if (s->code == PDK_DMADEV_ST_PAGE_FAULT) {
 			__atomic_store_n(&l->ctr->last_fault_iova, s->fault_addr,
 					 __ATOMIC_RELAXED);
+			faulted = true;
+		}
 	}
+	if (faulted)
+		l->retry_at = tp_now() + FAULT_RETRY_SECONDS;
 	l->done += k;
 	l->inflight -= k;
 	l->win_ops += k;
@@ -241,7 +253,7 @@ worker_main(void *arg)
 				lq_poll(l);
 			else if ((h = __atomic_load_n(&l->hold, __ATOMIC_ACQUIRE)) != 0)
 				__atomic_store_n(&l->held, h, __ATOMIC_RELEASE);
-			else if (l->dead == 0)
+			else if (l->dead == 0 && (l->retry_at == 0 || now >= l->retry_at))
 				lq_issue(l);
 		}
 	}
