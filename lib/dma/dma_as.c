@@ -89,6 +89,7 @@ pdk_dma_as_create(struct pdk_iommufd *ctx, const char *name, struct pdk_dma_as *
 	snprintf(a->label, sizeof(a->label), "address space '%s'", a->name);
 	a->ictx = ctx;
 	a->fault_fd = -1;
+	a->fault_st.last_pasid = PDK_DMA_FAULT_NO_PASID;
 
 	/*
 	 * lib/iommufd logs a refused IOAS; this file logs what fails in its own

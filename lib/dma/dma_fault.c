@@ -116,12 +116,21 @@ pdk_dma_as_fault_poll(struct pdk_dma_as *as, unsigned int max)
 		/* lib/iommufd logs a failed read */
 		n = pdk_iommufd_fault_read(as->ictx, as->fault_fd, recs,
 					   max - done < DMA_FAULT_BATCH ? max - done : DMA_FAULT_BATCH);
+		if (n < 0)
+			as->fault_st.errors++;
 		if (n <= 0)
 			return n < 0 ? n : (int)done;
 		for (i = 0; i < n; i++) {
 			fault_from_record(&recs[i], &f);
-			if (as->fault_cb(as, &f, as->fault_arg) != 0)
+			as->fault_st.faults++;
+			as->fault_st.last_iova = f.iova;
+			as->fault_st.last_pasid = f.pasid;
+			if (as->fault_cb(as, &f, as->fault_arg) != 0) {
 				group_ok = false;
+				as->fault_st.refused++;
+			} else {
+				as->fault_st.resolved++;
+			}
 			/*
 			 * One response per group, with its last fault's cookie
 			 * (kernel-facts K12); a read holds whole groups only.
@@ -131,13 +140,31 @@ pdk_dma_as_fault_poll(struct pdk_dma_as *as, unsigned int max)
 			rc = pdk_iommufd_fault_respond(as->ictx, as->fault_fd, recs[i].cookie,
 						       group_ok ? IOMMUFD_PAGE_RESP_SUCCESS :
 						       IOMMUFD_PAGE_RESP_INVALID);
-			if (rc < 0)
+			if (rc < 0) {
+				as->fault_st.errors++;
 				return rc;
+			}
+			if (group_ok)
+				as->fault_st.groups_ok++;
+			else
+				as->fault_st.groups_invalid++;
 			group_ok = true;
 		}
 		done += (unsigned int)n;
 	}
 	return (int)done;
+}
+
+int
+pdk_dma_as_fault_stats(const struct pdk_dma_as *as, struct pdk_dma_fault_stats *st)
+{
+	if (pdk_log_null(as, "dma", NULL, DMA_FIX_AS, "fault stats: NULL address space"))
+		return -EINVAL;
+	if (pdk_log_null(st, "dma", as->label, "pass a struct pdk_dma_fault_stats to fill",
+			 "fault stats: NULL result pointer"))
+		return -EINVAL;
+	*st = as->fault_st;
+	return 0;
 }
 
 int

@@ -287,6 +287,29 @@ int pdk_dma_as_set_fault_handler(struct pdk_dma_as *as, pdk_dma_fault_cb cb, voi
  */
 int pdk_dma_as_fault_poll(struct pdk_dma_as *as, unsigned int max);
 
+/** What pdk_dma_as_fault_poll() did for one address space, since its creation. */
+struct pdk_dma_fault_stats {
+	uint64_t faults;	/**< faults read and handed to the handler */
+	uint64_t resolved;	/**< of those, the handler resolved (returned 0) */
+	uint64_t refused;	/**< of those, the handler did not resolve */
+	uint64_t groups_ok;	/**< groups answered IOMMUFD_PAGE_RESP_SUCCESS */
+	uint64_t groups_invalid;	/**< groups answered IOMMUFD_PAGE_RESP_INVALID */
+	uint64_t errors;	/**< reads or responses the kernel refused */
+	uint64_t last_iova;	/**< the IOVA of the last fault read (0: none yet) */
+	uint32_t last_pasid;	/**< its PASID, or PDK_DMA_FAULT_NO_PASID */
+};
+
+/**
+ * Read the fault counters of the space. Same thread rules as
+ * pdk_dma_as_fault_poll(), which updates them: a faults count not yet
+ * equal to resolved + refused never shows, each poll's work is whole.
+ * Faults the kernel queued that no poll read yet are not counted.
+ * @param as  the address space
+ * @param[out] st  the counters
+ * @return 0, or -EINVAL (NULL argument).
+ */
+int pdk_dma_as_fault_stats(const struct pdk_dma_as *as, struct pdk_dma_fault_stats *st);
+
 /**
  * Register a region for pdk_dma_fault_map_on_demand(): [va, va + len) is
  * to appear at [iova, iova + len), a page at a time, when the device

@@ -93,6 +93,7 @@ FIXTURES = {
     'pdk_dma_as_fault_region:void *va': 'fx->va_free',
     'pdk_dma_fault_cb': 'pdk_dma_fault_map_on_demand',
     'const struct pdk_dma_fault *': '@local',
+    'struct pdk_dma_fault_stats *': '@local',
     'const void *va': 'fx->va_mapped',
     'pdk_sys_munmap:void *addr': 'fx->va_free',
     'void *buf': 'fx->buf',

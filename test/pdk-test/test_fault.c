@@ -138,12 +138,15 @@ static int
 test_fault_map_on_demand(struct test_env *env)
 {
 	uint8_t *buf = test_buf_alloc(4 * PG);
+	struct pdk_dma_fault_stats fst;
 	uint8_t data[64];
 	struct tenant t;
 
 	TEST_ASSERT(buf != NULL, "no buffer");
 	memset(buf, 0x11, 4 * PG);
 	TEST_ASSERT_OK(tenant_setup(env, pdk_dma_fault_map_on_demand, NULL, &t));
+	TEST_ASSERT_OK(pdk_dma_as_fault_stats(t.as, &fst));
+	TEST_ASSERT(fst.faults == 0 && fst.last_pasid == PDK_DMA_FAULT_NO_PASID);
 	TEST_ASSERT_OK(pdk_dma_as_fault_region(t.as, buf, 4 * PG, HOLE,
 					       PDK_IOMMUFD_READ | PDK_IOMMUFD_WRITE));
 	memset(data, 0xab, sizeof(data));
@@ -164,8 +167,21 @@ test_fault_map_on_demand(struct test_env *env)
 				      sizeof(data), false), -EFAULT);
 	TEST_ASSERT_RC(pdk_dma_as_fault_poll(t.as, 4), 1);
 	TEST_ASSERT_LOGGED_ONCE("outside the region of pdk_dma_as_fault_region()");
+	test_log_clear();
+	TEST_ASSERT_RC(pdk_dma_as_fault_stats(t.as, NULL), -EINVAL);
+	TEST_ASSERT_LOGGED_ONCE("fault stats: NULL result pointer");
 	test_log_capture_stop();
 	TEST_ASSERT_EQ(pdk_dma_as_map_count(t.as), 1);
+	/* the counters: one fault resolved, one refused, each its own group */
+	TEST_ASSERT_OK(pdk_dma_as_fault_stats(t.as, &fst));
+	TEST_ASSERT_EQ(fst.faults, 2);
+	TEST_ASSERT_EQ(fst.resolved, 1);
+	TEST_ASSERT_EQ(fst.refused, 1);
+	TEST_ASSERT_EQ(fst.groups_ok, 1);
+	TEST_ASSERT_EQ(fst.groups_invalid, 1);
+	TEST_ASSERT_EQ(fst.errors, 0);
+	TEST_ASSERT_EQ(fst.last_iova, HOLE + 8 * PG);
+	TEST_ASSERT_EQ(fst.last_pasid, t.pasid);
 	/* teardown in another order: space first is refused, then context, space, PASIDs */
 	test_log_capture_start();
 	TEST_ASSERT_RC(pdk_dma_as_destroy(t.as), -EBUSY);
