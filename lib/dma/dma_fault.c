@@ -223,6 +223,14 @@ pdk_dma_fault_map_on_demand(struct pdk_dma_as *as, const struct pdk_dma_fault *f
 				    fault->iova, fault->dev_id);
 	off = fault->iova - as->fault_region.iova;
 	/*
+	 * Mapped already, from the region: resolved. Several ops of a device
+	 * that blocks on faults touch the same page before the first request
+	 * is answered, and each sends its own; as for a CPU fault on a page
+	 * another thread just brought in, there is nothing left to do.
+	 */
+	if (pdk_dma_va2iova_strict(as, (void *)(as->fault_region.va + off)) == fault->iova)
+		return 0;
+	/*
 	 * The faulting page and the pages ahead go in one mapping, so a
 	 * window costs one IOMMU_IOAS_MAP (one pin, one page-table update)
 	 * however wide: a map per page would make prefaulting no cheaper than

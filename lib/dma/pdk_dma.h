@@ -342,8 +342,10 @@ int pdk_dma_as_fault_prefault(struct pdk_dma_as *as, unsigned int pages);
 /**
  * A fault handler (pass it to pdk_dma_as_set_fault_handler()) that maps
  * the faulting page from the region of pdk_dma_as_fault_region() and
- * resolves the fault; a fault outside the region, an access the region's
- * permission refuses, or an IOVA already mapped is not resolved.
+ * resolves the fault; a page of the region mapped already (a second
+ * request for it) is resolved without a map; a fault outside the region,
+ * an access the region's permission refuses, or an IOVA mapped to other
+ * memory is not resolved.
  * @param as  the address space
  * @param fault  the fault
  * @param arg  unused

@@ -156,6 +156,17 @@ test_fault_map_on_demand(struct test_env *env)
 	TEST_ASSERT_RC(pdk_dma_as_fault_poll(t.as, 4), 1);
 	TEST_ASSERT_EQ(pdk_dma_as_map_count(t.as), 1);
 	TEST_ASSERT_EQ(pdk_dma_va2iova_strict(t.as, buf + 2 * PG), HOLE + 2 * PG);
+	/* a second request for the page (another op that faulted before the answer): resolved, no map */
+	test_log_capture_start();
+	TEST_ASSERT_OK(pdk_sim_trigger_iopf(env->sim, env->ifd, env->dev_id, t.pasid, 7,
+					    IOMMU_PGFAULT_PERM_WRITE, HOLE + 2 * PG));
+	TEST_ASSERT_RC(pdk_dma_as_fault_poll(t.as, 4), 1);
+	TEST_ASSERT_EQ(test_log_errors(), 0);
+	test_log_capture_stop();
+	TEST_ASSERT_EQ(pdk_dma_as_map_count(t.as), 1);
+	TEST_ASSERT_OK(pdk_dma_as_fault_stats(t.as, &fst));
+	TEST_ASSERT_EQ(fst.resolved, 2);
+	TEST_ASSERT_EQ(fst.refused, 0);
 	/* the device's retry lands in the region's page, and only there */
 	TEST_ASSERT_OK(pdk_sim_fn_dma(env_fn(env), true, t.pasid, HOLE + 2 * PG + 8, data,
 				      sizeof(data), true));
@@ -172,12 +183,12 @@ test_fault_map_on_demand(struct test_env *env)
 	TEST_ASSERT_LOGGED_ONCE("fault stats: NULL result pointer");
 	test_log_capture_stop();
 	TEST_ASSERT_EQ(pdk_dma_as_map_count(t.as), 1);
-	/* the counters: one fault resolved, one refused, each its own group */
+	/* the counters: two faults resolved (one a repeat), one refused, each its own group */
 	TEST_ASSERT_OK(pdk_dma_as_fault_stats(t.as, &fst));
-	TEST_ASSERT_EQ(fst.faults, 2);
-	TEST_ASSERT_EQ(fst.resolved, 1);
+	TEST_ASSERT_EQ(fst.faults, 3);
+	TEST_ASSERT_EQ(fst.resolved, 2);
 	TEST_ASSERT_EQ(fst.refused, 1);
-	TEST_ASSERT_EQ(fst.groups_ok, 1);
+	TEST_ASSERT_EQ(fst.groups_ok, 2);
 	TEST_ASSERT_EQ(fst.groups_invalid, 1);
 	TEST_ASSERT_EQ(fst.errors, 0);
 	TEST_ASSERT_EQ(fst.last_iova, HOLE + 8 * PG);
