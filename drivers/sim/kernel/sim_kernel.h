@@ -197,9 +197,13 @@ int sim_device_ioctl_hw_info(struct sim_ucmd *uc);
 
 /* ---- fault queues (sim_eventq.c) ---- */
 
+/* One page request group (struct iopf_group): its faults, one a page, LAST_PAGE on the last. */
 struct sim_fault_group {
-	struct iommu_hwpt_pgfault rec;
 	struct sim_fault_group *next;
+	struct sim_fn *fn;		/* the requester (its PRI status); the attachment outlives it */
+	struct sim_prg_link link;	/* who waits for the response */
+	unsigned int nrec;
+	struct iommu_hwpt_pgfault rec[SIM_PRG_MAX_PAGES];
 };
 
 struct sim_fault_queue {
@@ -208,7 +212,6 @@ struct sim_fault_queue {
 	struct sim_fault_group *deliver;	/* not yet read, oldest first */
 	unsigned int ndeliver;
 	struct sim_fault_group *response;	/* read, waiting for a page response */
-	uint32_t next_grpid;
 	uint64_t dropped;
 };
 
