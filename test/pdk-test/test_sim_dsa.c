@@ -2391,28 +2391,46 @@ test_prs_no_fault_id(void)
 }
 PDK_TEST_REGISTER(sim_prs_no_fault_id, fast, test_prs_no_fault_id);
 
+enum prs_cut {
+	PRS_DETACH,		/* detach the PASID */
+	PRS_REPLACE,		/* move the PASID to as[1] */
+	PRS_DETACH_BATCH,	/* detach while a batch holds the attachment */
+};
+
 /*
- * Detach while the engine waits on a page request: the kernel answers it
- * INVALID (iommufd_auto_response_faults()), the engine wakes at once (not
- * after its 5 s timeout), the copy faults; the record cannot reach the
- * detached space (SWERR), and teardown leaves nothing behind.
+ * Take the attachment away while the engine waits on a page request: the
+ * kernel answers the group INVALID (iommufd_auto_response_faults()), or,
+ * when the engine holds the attachment for a batch, the detach marks it
+ * leaving and the engine gives up; either way it wakes at once (not after
+ * its 5 s timeout), the copy faults, the record cannot reach the old space
+ * (SWERR), nothing reaches the new space's queue, and teardown leaves
+ * nothing behind.
  */
 static int
-test_prs_detach_pending(void)
+prs_pending(enum prs_cut cut)
 {
 	struct prs_seen seen[2] = { { 0 }, { 0 } };
 	void *const args[2] = { &seen[0], &seen[1] };
+	struct pdk_idxd_desc d, *list;
 	struct pdk_sim_dsa_stats st;
-	struct pdk_idxd_desc d;
 	uint64_t t0, deadline;
 	struct pdk_sim_fault f;
-	bool invalid = false;
+	bool noted = false;
 	struct dsa_t t;
 
 	TEST_ASSERT_OK(dsa_setup_with(&t, NULL, &prs_dsa_fn, true, prs_cb, args));
 	TEST_ASSERT_OK(bof_start(&t, 1, true));
-	desc_set(&d, PDK_IDXD_OP_MEMMOVE, BOF_FLAGS, rec_iova(&t, 0), t.iova[0] + SRC_OFF,
-		 HOLE_IOVA, 4096);
+	if (cut == PRS_DETACH_BATCH) {
+		/* a copy that pins the attachment, then one that blocks on the hole */
+		desc_set(&d, PDK_IDXD_OP_BATCH, RECORD_FLAGS, rec_iova(&t, 0),
+			 batch_list(&t, 0, 2), 0, 2);
+		list = (struct pdk_idxd_desc *)(t.buf[0] + LIST_OFF);
+		desc_set(&list[1], PDK_IDXD_OP_MEMMOVE, BOF_FLAGS, rec_iova(&t, 11),
+			 t.iova[0] + SRC_OFF, HOLE_IOVA, 4096);
+	} else {
+		desc_set(&d, PDK_IDXD_OP_MEMMOVE, BOF_FLAGS, rec_iova(&t, 0), t.iova[0] + SRC_OFF,
+			 HOLE_IOVA, 4096);
+	}
 	TEST_ASSERT_OK(submit(&t, 0, &d));
 	deadline = pdk_sys_monotonic_ns() + WAIT_NS;
 	do {
@@ -2420,25 +2438,52 @@ test_prs_detach_pending(void)
 	} while (st.page_requests == 0 && pdk_sys_monotonic_ns() < deadline);
 	TEST_ASSERT_EQ(st.page_requests, 1);
 	t0 = pdk_sys_monotonic_ns();
-	TEST_ASSERT_OK(pdk_pasid_ctx_release(t.ctx[0]));
-	t.ctx[0] = NULL;
+	if (cut == PRS_REPLACE) {
+		TEST_ASSERT_OK(pdk_pasid_ctx_replace(t.ctx[0], t.as[1]));
+	} else {
+		TEST_ASSERT_OK(pdk_pasid_ctx_release(t.ctx[0]));
+		t.ctx[0] = NULL;
+	}
 	do {
 		TEST_ASSERT_OK(dsa_stats(&t, &st));
 	} while (st.completed == 0 && pdk_sys_monotonic_ns() < deadline);
 	TEST_ASSERT_EQ(st.completed, 1);
 	TEST_ASSERT(pdk_sys_monotonic_ns() - t0 < (uint64_t)PRS_WAIT_MS * 1000000u / 2,
-		    "the engine waited for its timeout, not for the detach");
+		    "the engine waited for its timeout, not for the %s",
+		    cut == PRS_REPLACE ? "replace" : "detach");
 	while (pdk_sim_fault_pop(t.env.sim, &f) == 0)
 		if (f.iova == HOLE_IOVA && strstr(f.reason, "page request") != NULL)
-			invalid = true;
-	TEST_ASSERT(invalid, "no fault recorded for the abandoned page request");
+			noted = true;
+	TEST_ASSERT(noted, "no fault recorded for the abandoned page request");
 	TEST_ASSERT(rd64(&t, PDK_IDXD_REG_SWERR) & PDK_IDXD_SWERR_VALID);
-	TEST_ASSERT_EQ(seen[0].n, 0);
+	TEST_ASSERT_RC(pdk_dma_as_fault_poll(t.as[0], SEEN_MAX), 0);
+	TEST_ASSERT_RC(pdk_dma_as_fault_poll(t.as[1], SEEN_MAX), 0);
+	TEST_ASSERT_EQ(seen[0].n + seen[1].n, 0);
 	TEST_ASSERT_EQ(cmd(&t, PDK_IDXD_CMD_DISABLE_DEVICE, 0), PDK_IDXD_CMDSTS_SUCCESS);
 	dsa_release(&t);
 	DONE(t.env);
 }
+
+static int
+test_prs_detach_pending(void)
+{
+	return prs_pending(PRS_DETACH);
+}
 PDK_TEST_REGISTER(sim_prs_detach_pending, fast, test_prs_detach_pending);
+
+static int
+test_prs_replace_pending(void)
+{
+	return prs_pending(PRS_REPLACE);
+}
+PDK_TEST_REGISTER(sim_prs_replace_pending, fast, test_prs_replace_pending);
+
+static int
+test_prs_detach_pending_batch(void)
+{
+	return prs_pending(PRS_DETACH_BATCH);
+}
+PDK_TEST_REGISTER(sim_prs_detach_pending_batch, fast, test_prs_detach_pending_batch);
 
 /*
  * Two PASIDs of one device, each its space with its own fault queue

@@ -646,7 +646,6 @@ sim_iommu_page_request(struct sim_fn *fn, bool pasid_valid, uint32_t pasid, uint
 			w.link->wait = NULL;
 			w.link->abandoned = timed_out;
 		}
-		SIM_LOG(DEBUG, "simulated %s: page request group %u: %s", fn->addr, prg.index, why);
 		sim_fault_note(fn, pasid_valid, pasid, iova, write, why);
 		return -EFAULT;
 	}
