@@ -188,6 +188,12 @@ struct pdk_sim_fn_config {
 	 */
 	uint32_t dsa_ops_absent;
 	/**
+	 * PDK_SIM_MODEL_DSA and _DSA2 only: GENCAP block_on_fault reads 0 and
+	 * ENABLE_WQ refuses WQCFG bof (ERR_BOF_EN), to test a driver on a
+	 * device without it. false: the model offers block on fault.
+	 */
+	bool dsa_no_bof;
+	/**
 	 * Where the PASID capability is (@p pasid_bits > 0, not a VF): dword
 	 * aligned, 0x100-0xFF8; 0 = 0x100. With another offset, an entry of
 	 * @p ecaps must be at 0x100, where the extended chain starts.
@@ -216,6 +222,28 @@ struct pdk_sim_fn_config {
 	 * kernel reads the PF's capability for a VF) and its @p pasid_offset 0.
 	 */
 	const char *physfn;
+	/**
+	 * The function has a PCIe Page Request Interface (PRI extended
+	 * capability, PCI_EXT_CAP_ID_PRI 0x13; include/uapi/linux/pci_regs.h
+	 * PCI_PRI_*), enabled as the IOMMU driver enables it
+	 * (drivers/pci/ats.c pci_enable_pri()). A SIMULATED DSA engine that
+	 * blocks on a translation fault then sends a page request group to
+	 * the fault queue of a HWPT with one and waits for its response
+	 * (doc/sim.md, "Page requests"). Not on a VF (not modelled).
+	 */
+	bool prs;
+	/** PRI Outstanding Page Request Capacity (PCI_PRI_MAX_REQ), pages; 0 = 32. */
+	uint32_t prs_max_requests;
+	/**
+	 * How long the function waits for a page request group's response
+	 * before it gives up (the fault then stands), milliseconds; 0 = 500.
+	 * The timeout is the device's (PCIe leaves it to the function; the
+	 * kernel has none), so a late response finds the function no longer
+	 * waiting: it sets PRI Status UPRGI (PCI_PRI_STATUS_UPRGI).
+	 */
+	uint32_t prs_timeout_ms;
+	/** Where the PRI capability is; 0 = right after the PASID capability (or 0x100). */
+	uint16_t prs_offset;
 };
 
 /* ---- registers of PDK_SIM_MODEL_SIMDMA, BAR0 (4 KiB), little endian ---- */
@@ -361,6 +389,11 @@ struct pdk_sim_dsa_stats {
 	 * the model reorders a WQ whose group has several engines.
 	 */
 	uint64_t reordered;
+	/**
+	 * Page request groups a WQ with block on fault sent (cfg.prs; doc/sim.md,
+	 * "Page requests"), whatever their answer.
+	 */
+	uint64_t page_requests;
 };
 
 /**

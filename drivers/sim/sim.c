@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "sim.h"
 #include "devices/sim_devices.h"
@@ -204,6 +205,21 @@ pdk_sim_create(const struct pdk_sim_config *cfg, struct pdk_sim **out)
 		free(sim);
 		return -rc;
 	}
+	{
+		/* page-request timeouts count on the monotonic clock */
+		pthread_condattr_t ca;
+
+		pthread_condattr_init(&ca);
+		pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+		rc = pthread_cond_init(&sim->prq_cond, &ca);
+		pthread_condattr_destroy(&ca);
+	}
+	if (rc != 0) {
+		pthread_cond_destroy(&sim->dma_idle);
+		pthread_mutex_destroy(&sim->lock);
+		free(sim);
+		return -rc;
+	}
 	sim->cfg = c;
 	sim->iommu = sim_iommu_kind_of(c.iommu);
 	sim->sys.name = "sim";
@@ -298,6 +314,7 @@ pdk_sim_destroy(struct pdk_sim *sim)
 	free(sim->mmaps);
 	pthread_mutex_unlock(&sim->lock);
 	pthread_cond_destroy(&sim->dma_idle);
+	pthread_cond_destroy(&sim->prq_cond);
 	pthread_mutex_destroy(&sim->lock);
 	free(sim);
 	return 0;

@@ -126,6 +126,12 @@ struct pdk_sim {
 	 * attachment it used wakes up (iommu/sim_iommu.h, "pinned accesses").
 	 */
 	pthread_cond_t dma_idle;
+	/*
+	 * A page request's state changed (a response, a flush, an attachment
+	 * leaving, an engine stopping): its requester wakes
+	 * (iommu/sim_iommu.h, "page requests"). CLOCK_MONOTONIC.
+	 */
+	pthread_cond_t prq_cond;
 	struct pdk_sim_config cfg;
 	const struct sim_iommu_kind *iommu;	/* what cfg.iommu is */
 

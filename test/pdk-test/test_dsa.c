@@ -1259,3 +1259,97 @@ test_dsa_setup_refused_logged_once(void)
 	return TEST_SUCCESS;
 }
 PDK_TEST_REGISTER(sim_dsa_pmd_setup_refused_logged_once, fast, test_dsa_setup_refused_logged_once);
+
+/* ---- block on fault (devarg block_on_fault=1) on the SIMULATED DSA with PRI ---- */
+
+#define HOLE_IOVA	0x10000000ull	/* mapped only on demand */
+#define HOLE_LEN	(4u * 4096u)
+
+/*
+ * End to end through lib/dma: a queue's space with the map-on-demand
+ * policy and a region at HOLE_IOVA, the PMD with block_on_fault=1 on a
+ * DSA whose function has PRI. A copy into the unmapped region blocks on
+ * the page request; the application's poll of the space's faults maps the
+ * pages, and the copy completes with success, its bytes in the region.
+ */
+static int
+test_dsa_bof_demand_map(void)
+{
+	static const struct pdk_sim_fn_config fcfg = {
+		.pci_addr = DSA_ADDR, .model = PDK_SIM_MODEL_DSA, .pasid_bits = 20,
+		.prs = true, .prs_timeout_ms = 5000,
+	};
+	struct pdk_dmadev_status st = { 0 };
+	struct pdk_sim_dsa_stats dst;
+	unsigned int polled = 0;
+	uint64_t deadline;
+	struct dsa_env e;
+	uint8_t *hole;
+	uint16_t k = 0;
+
+	TEST_ASSERT_OK(dsa_env_setup_fn(&e, &fcfg, DSA_ADDR ",block_on_fault=1"));
+	TEST_ASSERT_OK(dsa_env_as(&e, 0));
+	TEST_ASSERT_OK(pdk_dma_as_set_fault_handler(e.as[0], pdk_dma_fault_map_on_demand, NULL));
+	hole = mmap(NULL, HOLE_LEN, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	TEST_ASSERT(hole != MAP_FAILED);
+	memset(hole, 0xee, HOLE_LEN);
+	TEST_ASSERT_OK(pdk_dma_as_fault_region(e.as[0], hole, HOLE_LEN, HOLE_IOVA,
+					       PDK_IOMMUFD_READ | PDK_IOMMUFD_WRITE));
+	TEST_ASSERT_OK(dsa_env_queues(&e, 1, 64));
+	TEST_ASSERT_OK(pdk_dmadev_start(e.dev_id));
+	memset(e.buf[0], 0x5c, 8192);
+	TEST_ASSERT_RC(pdk_dmadev_copy(e.dev_id, 0, e.iova[0], HOLE_IOVA + 4096, 8192,
+				       PDK_DMADEV_OP_SUBMIT), 0);
+	deadline = pdk_sys_monotonic_ns() + 5000000000ull;
+	while (k == 0 && pdk_sys_monotonic_ns() < deadline) {
+		int n = pdk_dma_as_fault_poll(e.as[0], 16);
+
+		TEST_ASSERT(n >= 0, "fault poll: %d", n);
+		polled += (unsigned int)n;
+		k = pdk_dmadev_completed_status(e.dev_id, 0, 1, NULL, &st);
+	}
+	TEST_ASSERT_EQ(k, 1);
+	TEST_ASSERT_EQ(st.code, PDK_DMADEV_ST_SUCCESS);
+	TEST_ASSERT_EQ(polled, 2);	/* one group of both pages */
+	TEST_ASSERT(test_all_bytes(hole + 4096, 0x5c, 8192), "the copy did not land");
+	TEST_ASSERT(test_all_bytes(hole, 0xee, 4096), "a page before it was written");
+	TEST_ASSERT_OK(pdk_sim_fn_dsa_stats(pdk_sim_fn_find(e.sim, DSA_ADDR), &dst));
+	TEST_ASSERT_EQ(dst.page_requests, 1);
+	/* again: the pages stay mapped, no request */
+	TEST_ASSERT_RC(pdk_dmadev_copy(e.dev_id, 0, e.iova[0], HOLE_IOVA + 4096, 4096,
+				       PDK_DMADEV_OP_SUBMIT), 1);
+	TEST_ASSERT_EQ(dsa_env_drain(e.dev_id, 0, 1, &st), 1);
+	TEST_ASSERT_OK(pdk_sim_fn_dsa_stats(pdk_sim_fn_find(e.sim, DSA_ADDR), &dst));
+	TEST_ASSERT_EQ(dst.page_requests, 1);
+	TEST_ASSERT_OK(pdk_dmadev_stop(e.dev_id));
+	TEST_ASSERT_OK(dsa_env_teardown(&e));
+	munmap(hole, HOLE_LEN);
+	return TEST_SUCCESS;
+}
+PDK_TEST_REGISTER(sim_dsa_bof_pmd_demand_map, fast, test_dsa_bof_demand_map);
+
+/* block_on_fault=1 on a DSA whose GENCAP lacks block_on_fault: probe refuses it, logged once. */
+static int
+test_dsa_bof_refused(void)
+{
+	static const struct pdk_sim_fn_config fcfg = {
+		.pci_addr = DSA_ADDR, .model = PDK_SIM_MODEL_DSA, .pasid_bits = 20,
+		.prs = true, .dsa_no_bof = true,
+	};
+	struct dsa_env e;
+
+	test_log_capture_start();
+	TEST_ASSERT_RC(dsa_env_setup_fn(&e, &fcfg, DSA_ADDR ",block_on_fault=1"), -ENOTSUP);
+	TEST_ASSERT_LOGGED_ONCE(DSA_ADDR ": probe: argument block_on_fault=1: GENCAP block_on_fault is 0");
+	TEST_ASSERT_OK(dsa_env_teardown(&e));
+	test_log_clear();
+	TEST_ASSERT_RC(dsa_env_setup_fn(&e, &fcfg, DSA_ADDR ",block_on_fault=2"), -EINVAL);
+	TEST_ASSERT_LOGGED_ONCE("argument block_on_fault=2");
+	TEST_ASSERT_OK(dsa_env_teardown(&e));
+	test_log_capture_stop();
+	/* block_on_fault=0 works there */
+	TEST_ASSERT_OK(dsa_env_setup_fn(&e, &fcfg, DSA_ADDR ",block_on_fault=0"));
+	TEST_ASSERT_OK(dsa_env_teardown(&e));
+	return TEST_SUCCESS;
+}
+PDK_TEST_REGISTER(sim_dsa_bof_pmd_refused, fast, test_dsa_bof_refused);

@@ -12,26 +12,17 @@
 #include "pdk_bus.h"
 #include "test_dsa_env.h"
 
-/*
- * A sim with one DSA at DSA_ADDR, lacking the opcodes of @p ops_absent; the
- * bus probed with @p devargs.
- */
 int
-dsa_env_setup_model(struct dsa_env *e, enum pdk_sim_model model, uint8_t pasid_bits,
-		    const char *devargs, uint32_t ops_absent)
+dsa_env_setup_fn(struct dsa_env *e, const struct pdk_sim_fn_config *fcfg, const char *devargs)
 {
 	struct pdk_sim_config scfg = { .no_default_devices = true };
-	struct pdk_sim_fn_config fcfg = {
-		.pci_addr = DSA_ADDR, .model = model, .pasid_bits = pasid_bits,
-		.dsa_ops_absent = ops_absent,
-	};
 	int rc;
 
 	memset(e, 0, sizeof(*e));
 	e->dev_id = -1;
 	rc = pdk_sim_create(&scfg, &e->sim);
 	if (rc == 0)
-		rc = pdk_sim_fn_add(e->sim, &fcfg, NULL);
+		rc = pdk_sim_fn_add(e->sim, fcfg, NULL);
 	if (rc == 0)
 		rc = pdk_iommufd_open(pdk_sim_sys(e->sim), &e->ictx);
 	if (rc == 0)
@@ -47,6 +38,18 @@ dsa_env_setup_model(struct dsa_env *e, enum pdk_sim_model model, uint8_t pasid_b
 	if (rc == 0)
 		e->dev_id = pdk_dmadev_get_dev_id(DSA_ADDR);
 	return rc;
+}
+
+int
+dsa_env_setup_model(struct dsa_env *e, enum pdk_sim_model model, uint8_t pasid_bits,
+		    const char *devargs, uint32_t ops_absent)
+{
+	const struct pdk_sim_fn_config fcfg = {
+		.pci_addr = DSA_ADDR, .model = model, .pasid_bits = pasid_bits,
+		.dsa_ops_absent = ops_absent,
+	};
+
+	return dsa_env_setup_fn(e, &fcfg, devargs);
 }
 
 int

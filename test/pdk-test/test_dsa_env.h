@@ -31,6 +31,8 @@ struct dsa_env {
 	uint64_t iova[NQ];
 };
 
+/* A sim with one DSA of @p fcfg (its pci_addr DSA_ADDR); the bus probed with @p devargs. */
+int dsa_env_setup_fn(struct dsa_env *e, const struct pdk_sim_fn_config *fcfg, const char *devargs);
 /* A sim with one DSA at DSA_ADDR of @p model, lacking the opcodes of @p ops_absent; the bus probed with @p devargs. */
 int dsa_env_setup_model(struct dsa_env *e, enum pdk_sim_model model, uint8_t pasid_bits,
 			const char *devargs, uint32_t ops_absent);

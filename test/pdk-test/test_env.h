@@ -108,6 +108,11 @@ struct test_fixture {
 
 /** Function config used when a test passes none: simdma, 20-bit PASID. */
 extern const struct pdk_sim_fn_config test_default_fn;
+/**
+ * test_default_fn with PRI (cfg.prs): a HWPT with a fault queue attaches
+ * to it on the sim's VT-d, and its translation faults are page requests.
+ */
+extern const struct pdk_sim_fn_config test_prs_fn;
 
 /**
  * Set up @p env as @p fix says, on the backend of the running test

@@ -7,8 +7,12 @@
  * SIMULATED kernel: a space with a fault handler gets its HWPTs with a
  * fault queue, pdk_dma_as_fault_poll() hands the faults of its PASIDs to
  * the handler and answers each group; the map-on-demand policy maps the
- * page. The sim fails the faulting access (there is no PRI retry), so a
- * test repeats it after the answer.
+ * page. The function has PRI (cfg.prs): only its translation faults are
+ * page requests (VT-d refuses a fault-queue HWPT on a function without
+ * PRI: sim_prs_attach_needs_pri). The synchronous DMA port fails the
+ * faulting access at once (it posts the request and does not wait), so a
+ * test repeats it after the answer; the DSA engine's blocking page
+ * requests are test_sim_dsa.c's sim_prs_* and sim_dsa_bof_* tests.
  */
 
 #include <errno.h>
@@ -131,7 +135,7 @@ test_fault_handler_delivery(struct test_env *env)
 	TEST_ASSERT_SIM_COUNT(env, hwpts, 0);
 	return TEST_SUCCESS;
 }
-PDK_ENV_TEST(sim_fault_handler_delivery, fast, test_fault_handler_delivery, .bind = true);
+PDK_ENV_TEST(sim_fault_handler_delivery, fast, test_fault_handler_delivery, .bind = true, .fn = &test_prs_fn);
 
 /* The on-demand policy maps the faulting page from the region; the retry lands there. */
 static int
@@ -205,7 +209,7 @@ test_fault_map_on_demand(struct test_env *env)
 	test_buf_free(buf, 4 * PG);
 	return TEST_SUCCESS;
 }
-PDK_ENV_TEST(sim_fault_map_on_demand, fast, test_fault_map_on_demand, .bind = true);
+PDK_ENV_TEST(sim_fault_map_on_demand, fast, test_fault_map_on_demand, .bind = true, .fn = &test_prs_fn);
 
 /* Without a handler the space has no queue: a fault stays an ordinary IOMMU fault. */
 static int
@@ -252,7 +256,7 @@ test_fault_without_handler(struct test_env *env)
 	TEST_ASSERT_OK(pdk_pasid_space_destroy(t.space));
 	return TEST_SUCCESS;
 }
-PDK_ENV_TEST(sim_fault_without_handler, fast, test_fault_without_handler, .bind = true);
+PDK_ENV_TEST(sim_fault_without_handler, fast, test_fault_without_handler, .bind = true, .fn = &test_prs_fn);
 
 /*
  * A RID attached to a space with a handler reports faults without a PASID;
@@ -315,7 +319,7 @@ test_fault_rid_and_teardown(struct test_env *env)
 	test_buf_free(buf, PG);
 	return TEST_SUCCESS;
 }
-PDK_ENV_TEST(sim_fault_rid_and_teardown, fast, test_fault_rid_and_teardown, .bind = true);
+PDK_ENV_TEST(sim_fault_rid_and_teardown, fast, test_fault_rid_and_teardown, .bind = true, .fn = &test_prs_fn);
 
 /* A PASID replaced into a space with a handler reports there from then on. */
 static int
@@ -349,7 +353,7 @@ test_fault_after_replace(struct test_env *env)
 	TEST_ASSERT_SIM_COUNT(env, fault_queues, 0);
 	return TEST_SUCCESS;
 }
-PDK_ENV_TEST(sim_fault_after_replace, fast, test_fault_after_replace, .bind = true);
+PDK_ENV_TEST(sim_fault_after_replace, fast, test_fault_after_replace, .bind = true, .fn = &test_prs_fn);
 
 /* Prefault: one fault maps the page and the next ones in one mapping, up to the region's end. */
 static int
@@ -389,4 +393,4 @@ test_fault_prefault(struct test_env *env)
 	test_buf_free(buf, 4 * PG);
 	return TEST_SUCCESS;
 }
-PDK_ENV_TEST(sim_fault_prefault, fast, test_fault_prefault, .bind = true);
+PDK_ENV_TEST(sim_fault_prefault, fast, test_fault_prefault, .bind = true, .fn = &test_prs_fn);

@@ -8,7 +8,9 @@
  * request is made with test_env_trigger_iopf(), the kernel's
  * IOMMU_TEST_OP_TRIGGER_IOPF on the mock and pdk_sim_trigger_iopf() on the
  * sim, so both backends get the same request through the same attachment,
- * and the fault fd is read and answered with raw read()/write().
+ * and the fault fd is read and answered with raw read()/write(). The sim's
+ * function has PRI (test_prs_fn): its VT-d, as the kernel's, refuses a HWPT
+ * with a fault queue on a device without it (K12); the mock takes any.
  */
 
 #include <errno.h>
@@ -118,7 +120,8 @@ test_fault_pasid_record(struct test_env *env)
 	TEST_ASSERT_OK(fq_close(env, &q));
 	return TEST_SUCCESS;
 }
-PDK_RULE_TEST(fault_pasid_record, test_fault_pasid_record, .bind = true, .ioas = true);
+PDK_RULE_TEST(fault_pasid_record, test_fault_pasid_record, .fn = &test_prs_fn,
+	      .bind = true, .ioas = true);
 
 /* K23: a page request of the RID (PASID 0) carries no PASID_VALID, and pasid 0 */
 static int
@@ -142,7 +145,8 @@ test_fault_rid_record(struct test_env *env)
 	TEST_ASSERT_OK(fq_close(env, &q));
 	return TEST_SUCCESS;
 }
-PDK_RULE_TEST(fault_rid_record, test_fault_rid_record, .bind = true, .ioas = true);
+PDK_RULE_TEST(fault_rid_record, test_fault_rid_record, .fn = &test_prs_fn,
+	      .bind = true, .ioas = true);
 
 /* K23: two PASIDs on two fault queues: each queue gets only the requests of its own PASID */
 static int
@@ -182,7 +186,8 @@ test_fault_two_queues(struct test_env *env)
 	TEST_ASSERT_OK(fq_close(env, &a));
 	return TEST_SUCCESS;
 }
-PDK_RULE_TEST(fault_two_queues, test_fault_two_queues, .bind = true, .ioas = true);
+PDK_RULE_TEST(fault_two_queues, test_fault_two_queues, .fn = &test_prs_fn,
+	      .bind = true, .ioas = true);
 
 /*
  * K12/K23: one queue behind two HWPTs: the requests of both PASIDs arrive
@@ -218,7 +223,8 @@ test_fault_shared_queue(struct test_env *env)
 	TEST_ASSERT_OK(raw_destroy(env, q.id));
 	return TEST_SUCCESS;
 }
-PDK_RULE_TEST(fault_shared_queue, test_fault_shared_queue, .bind = true, .ioas = true);
+PDK_RULE_TEST(fault_shared_queue, test_fault_shared_queue, .fn = &test_prs_fn,
+	      .bind = true, .ioas = true);
 
 /*
  * K23: a page request with no fault queue to go to (the PASID not
@@ -264,7 +270,7 @@ test_fault_unrouted(struct test_env *env)
 	TEST_ASSERT_OK(fq_close(env, &q));
 	return TEST_SUCCESS;
 }
-PDK_RULE_TEST(fault_unrouted, test_fault_unrouted, .hwpt = TEST_HWPT_PASID);
+PDK_RULE_TEST(fault_unrouted, test_fault_unrouted, .fn = &test_prs_fn, .hwpt = TEST_HWPT_PASID);
 
 /*
  * K12/K23: reads hand out whole groups, oldest first: a count that is not
@@ -300,7 +306,8 @@ test_fault_read_rules(struct test_env *env)
 	TEST_ASSERT_OK(fq_close(env, &q));
 	return TEST_SUCCESS;
 }
-PDK_RULE_TEST(fault_read_rules, test_fault_read_rules, .bind = true, .ioas = true);
+PDK_RULE_TEST(fault_read_rules, test_fault_read_rules, .fn = &test_prs_fn,
+	      .bind = true, .ioas = true);
 
 /*
  * K12/K23: a response names a group that was read: a cookie not handed out
@@ -344,7 +351,8 @@ test_fault_response_rules(struct test_env *env)
 	TEST_ASSERT_OK(fq_close(env, &q));
 	return TEST_SUCCESS;
 }
-PDK_RULE_TEST(fault_response_rules, test_fault_response_rules, .bind = true, .ioas = true);
+PDK_RULE_TEST(fault_response_rules, test_fault_response_rules, .fn = &test_prs_fn,
+	      .bind = true, .ioas = true);
 
 /*
  * K23: a detach answers the PASID's groups itself
@@ -376,7 +384,8 @@ test_fault_detach_auto_response(struct test_env *env)
 	TEST_ASSERT_OK(fq_close(env, &q));
 	return TEST_SUCCESS;
 }
-PDK_RULE_TEST(fault_detach_auto_response, test_fault_detach_auto_response, .bind = true,
+PDK_RULE_TEST(fault_detach_auto_response, test_fault_detach_auto_response, .fn = &test_prs_fn,
+	      .bind = true,
 	      .ioas = true);
 
 /*
@@ -410,7 +419,8 @@ test_fault_replace_auto_response(struct test_env *env)
 	TEST_ASSERT_OK(fq_close(env, &a));
 	return TEST_SUCCESS;
 }
-PDK_RULE_TEST(fault_replace_auto_response, test_fault_replace_auto_response, .bind = true,
+PDK_RULE_TEST(fault_replace_auto_response, test_fault_replace_auto_response, .fn = &test_prs_fn,
+	      .bind = true,
 	      .ioas = true);
 
 /*
@@ -446,7 +456,8 @@ test_fault_destroy_busy(struct test_env *env)
 	TEST_ASSERT_OK(raw_destroy(env, q.id));
 	return TEST_SUCCESS;
 }
-PDK_RULE_TEST(fault_destroy_busy, test_fault_destroy_busy, .bind = true, .ioas = true);
+PDK_RULE_TEST(fault_destroy_busy, test_fault_destroy_busy, .fn = &test_prs_fn,
+	      .bind = true, .ioas = true);
 
 /*
  * K11/K23: IOMMU_HWPT_FAULT_ID_VALID needs a fault queue's id (-ENOENT
@@ -474,7 +485,8 @@ test_fault_hwpt_alloc_rules(struct test_env *env)
 	TEST_ASSERT_OK(raw_destroy(env, fault_id));
 	return TEST_SUCCESS;
 }
-PDK_RULE_TEST(fault_hwpt_alloc_rules, test_fault_hwpt_alloc_rules, .hwpt = TEST_HWPT_PASID);
+PDK_RULE_TEST(fault_hwpt_alloc_rules, test_fault_hwpt_alloc_rules, .fn = &test_prs_fn,
+	      .hwpt = TEST_HWPT_PASID);
 
 /* ---- end to end through lib/dma ---- */
 
@@ -536,4 +548,4 @@ test_fault_dma_as_poll(struct test_env *env)
 	TEST_ASSERT_OK(pdk_dma_as_destroy(as));
 	return TEST_SUCCESS;
 }
-PDK_RULE_TEST(fault_dma_as_poll, test_fault_dma_as_poll, .bind = true);
+PDK_RULE_TEST(fault_dma_as_poll, test_fault_dma_as_poll, .fn = &test_prs_fn, .bind = true);

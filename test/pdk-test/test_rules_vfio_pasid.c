@@ -845,4 +845,4 @@ test_fault_queue_delivery(struct test_env *env)
 }
 PDK_SIM_RULE(fault_queue_delivery, test_fault_queue_delivery,
 	     "DMA through the sim's device port: the mock has no data path",
-	     .bind = true, .ioas = true);
+	     .bind = true, .ioas = true, .fn = &test_prs_fn);

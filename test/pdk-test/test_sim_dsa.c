@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "pdk_idxd.h"
+#include "pdk_pcicfg.h"
 #include "pdk_test.h"
 #include "pdk_sys.h"
 #include "test_env.h"
@@ -210,19 +211,23 @@ fence_noop(struct dsa_t *t, unsigned int wq, unsigned int k)
 /* ---- fixture ---- */
 
 /*
- * The DSA with bus mastering on; with @p spaces, its PASID space, as[0]
- * (buf[0] at an allocated IOVA, PASID pasid[0]) and as[1] (buf[1] at
- * FAR_IOVA, PASID pasid[1]).
+ * The DSA (@p fcfg, on a sim of @p scfg, NULL: the defaults) with bus
+ * mastering on; with @p spaces, its PASID space, as[0] (buf[0] at an
+ * allocated IOVA, PASID pasid[0]) and as[1] (buf[1] at FAR_IOVA, PASID
+ * pasid[1]), each with fault handler @p cb (NULL: none) and its cb_arg[i].
  */
 static int
-dsa_setup(struct dsa_t *t, const struct pdk_sim_fn_config *fcfg, bool spaces)
+dsa_setup_with(struct dsa_t *t, const struct pdk_sim_config *scfg,
+	       const struct pdk_sim_fn_config *fcfg, bool spaces, pdk_dma_fault_cb cb,
+	       void *const cb_arg[2])
 {
 	uint64_t offsets;
 	unsigned int i;
 	int rc;
 
 	memset(t, 0, sizeof(*t));
-	rc = test_env_setup(&t->env, &(const struct test_fixture){ .fn = fcfg, .bind = true });
+	rc = test_env_setup(&t->env, &(const struct test_fixture){ .sim = scfg, .fn = fcfg,
+								   .bind = true });
 	if (rc < 0)
 		return rc;
 	t->fn = pdk_sim_fn_find(t->env.sim, fcfg->pci_addr);
@@ -241,6 +246,8 @@ dsa_setup(struct dsa_t *t, const struct pdk_sim_fn_config *fcfg, bool spaces)
 	rc = pdk_pasid_space_create(t->env.dev, t->env.ictx, &t->space);
 	for (i = 0; rc == 0 && i < 2; i++) {
 		rc = pdk_dma_as_create(t->env.ictx, i == 0 ? "dsa-a" : "dsa-b", &t->as[i]);
+		if (rc == 0 && cb != NULL)
+			rc = pdk_dma_as_set_fault_handler(t->as[i], cb, cb_arg[i]);
 		if (rc < 0)
 			break;
 		t->buf[i] = test_buf_alloc(BUF_LEN);
@@ -261,6 +268,12 @@ dsa_setup(struct dsa_t *t, const struct pdk_sim_fn_config *fcfg, bool spaces)
 			t->pasid[i] = pdk_pasid_ctx_pasid(t->ctx[i]);
 	}
 	return rc;
+}
+
+static int
+dsa_setup(struct dsa_t *t, const struct pdk_sim_fn_config *fcfg, bool spaces)
+{
+	return dsa_setup_with(t, NULL, fcfg, spaces, NULL, NULL);
 }
 
 /* Undo dsa_setup() but the env: DONE(t.env) then checks the sim is clean. */
@@ -346,7 +359,7 @@ test_caps(void)
 	TEST_ASSERT_EQ(PDK_IDXD_GET(gencap, PDK_IDXD_GENCAP_MAX_BATCH_SHIFT, 4), 10);
 	TEST_ASSERT(gencap & PDK_IDXD_GENCAP_CONFIG_EN);
 	TEST_ASSERT(gencap & PDK_IDXD_GENCAP_CMD_CAP);
-	TEST_ASSERT(!(gencap & PDK_IDXD_GENCAP_BLOCK_ON_FAULT));
+	TEST_ASSERT(gencap & PDK_IDXD_GENCAP_BLOCK_ON_FAULT);
 	wqcap = rd64(&t, PDK_IDXD_REG_WQCAP);
 	TEST_ASSERT_EQ(PDK_IDXD_GET(wqcap, PDK_IDXD_WQCAP_TOTAL_SIZE_SHIFT, 16), 128);
 	TEST_ASSERT_EQ(PDK_IDXD_GET(wqcap, PDK_IDXD_WQCAP_NUM_WQS_SHIFT, 8), 8);
@@ -501,8 +514,6 @@ test_enable_wq_errors(void)
 	/* mode and limits of a disabled WQ stay writable while the device is enabled */
 	TEST_ASSERT_OK(wr32(&t, mode_dw, 0));
 	TEST_ASSERT_EQ(cmd(&t, PDK_IDXD_CMD_ENABLE_WQ, 0), PDK_IDXD_CMDSTS_ERR_WQ_MODE);
-	TEST_ASSERT_OK(wr32(&t, mode_dw, PDK_IDXD_WQCFG_MODE_DEDICATED | PDK_IDXD_WQCFG_BOF));
-	TEST_ASSERT_EQ(cmd(&t, PDK_IDXD_CMD_ENABLE_WQ, 0), PDK_IDXD_CMDSTS_ERR_BOF_EN);
 	TEST_ASSERT_OK(wq_config(&t, 0, 16, true, 5, 22, 10));
 	TEST_ASSERT_EQ(cmd(&t, PDK_IDXD_CMD_ENABLE_WQ, 0), PDK_IDXD_CMDSTS_ERR_MAX_XFER_SIZE);
 	TEST_ASSERT_OK(wq_config(&t, 0, 16, true, 5, 21, 11));
@@ -2047,3 +2058,546 @@ test_replace_during_copy(void)
 	return during_copy(replace_during_copy, "the replace");
 }
 PDK_TEST_REGISTER(sim_dsa_replace_during_copy, fast, test_replace_during_copy);
+
+/* ---- page requests (cfg.prs) and block on fault: SIMULATED PRI ---- */
+
+#define HOLE_IOVA	0x10000000ull	/* mapped only on demand */
+#define PRS_WAIT_MS	5000u		/* the function's patience in most tests */
+#define BOF_FLAGS	(RECORD_FLAGS | PDK_IDXD_FLAG_BOF)
+#define SEEN_MAX	16u
+
+static const struct pdk_sim_fn_config prs_dsa_fn = {
+	.pci_addr = DSA_ADDR,
+	.model = PDK_SIM_MODEL_DSA,
+	.pasid_bits = 20,
+	.prs = true,
+	.prs_timeout_ms = PRS_WAIT_MS,
+};
+
+/* What a space's fault handler saw, and how it answers. */
+struct prs_seen {
+	unsigned int n;
+	struct pdk_dma_fault f[SEEN_MAX];
+	int answer;		/* non-zero: returned as is (the group is answered INVALID) */
+	unsigned int delay_ms;	/* sleep first (the function's timeout passes meanwhile) */
+};
+
+/* Record the fault, then map the page from the space's fault region. */
+static int
+prs_cb(struct pdk_dma_as *as, const struct pdk_dma_fault *f, void *arg)
+{
+	struct prs_seen *s = arg;
+
+	if (s->n < SEEN_MAX)
+		s->f[s->n] = *f;
+	s->n++;
+	if (s->delay_ms != 0)
+		usleep(s->delay_ms * 1000u);
+	if (s->answer != 0)
+		return s->answer;
+	return pdk_dma_fault_map_on_demand(as, f, NULL);
+}
+
+/* Poll @p as until its handler has run (or 5 s pass): @return the records handled. */
+static int
+prs_poll(struct pdk_dma_as *as)
+{
+	uint64_t deadline = pdk_sys_monotonic_ns() + WAIT_NS;
+	int n;
+
+	while ((n = pdk_dma_as_fault_poll(as, SEEN_MAX)) == 0 && pdk_sys_monotonic_ns() < deadline)
+		usleep(100);
+	return n;
+}
+
+/* WQ @p wq (PASID @p pasid, bof as given) in group @p wq with engine @p wq; device enabled once. */
+static int
+bof_wq_start(struct dsa_t *t, unsigned int wq, uint32_t pasid, bool bof)
+{
+	uint32_t mode_dw = wqcfg_reg(t, wq, PDK_IDXD_WQCFG_MODE_DW);
+	int rc = wq_config(t, wq, 16, true, pasid, 21, 10);
+
+	if (rc == 0 && bof)
+		rc = wr32(t, mode_dw, rd32(t, mode_dw) | PDK_IDXD_WQCFG_BOF);
+	if (rc == 0)
+		rc = group_config(t, wq, 1u << wq, 1u << wq);
+	return rc;
+}
+
+static int
+bof_start(struct dsa_t *t, unsigned int nwq, bool bof)
+{
+	unsigned int i;
+	int rc = 0;
+
+	for (i = 0; rc == 0 && i < nwq; i++)
+		rc = bof_wq_start(t, i, t->pasid[i], bof);
+	if (rc == 0 && cmd(t, PDK_IDXD_CMD_ENABLE_DEVICE, 0) != PDK_IDXD_CMDSTS_SUCCESS)
+		rc = -EIO;
+	for (i = 0; rc == 0 && i < nwq; i++)
+		if (cmd(t, PDK_IDXD_CMD_ENABLE_WQ, i) != PDK_IDXD_CMDSTS_SUCCESS)
+			rc = -EIO;
+	return rc;
+}
+
+/* A demand region of @p len bytes at HOLE_IOVA of as[@p i]: @return its memory. */
+static uint8_t *
+hole_region(struct dsa_t *t, unsigned int i, size_t len)
+{
+	uint8_t *b = test_buf_alloc(len);
+
+	if (b == NULL)
+		return NULL;
+	memset(b, 0xee, len);
+	if (pdk_dma_as_fault_region(t->as[i], b, len, HOLE_IOVA,
+				    PDK_IOMMUFD_READ | PDK_IOMMUFD_WRITE) < 0) {
+		test_buf_free(b, len);
+		return NULL;
+	}
+	return b;
+}
+
+static void
+drain_faults(struct pdk_sim *sim)
+{
+	while (pdk_sim_fault_pop(sim, NULL) == 0)
+		;
+}
+
+/* The PRI capability in the function's config space, enabled as the IOMMU driver does. */
+static int
+test_prs_capability(void)
+{
+	struct pdk_pcicfg *cfg;
+	uint8_t pri[16];
+	struct dsa_t t;
+
+	TEST_ASSERT_OK(dsa_setup(&t, &prs_dsa_fn, false));
+	TEST_ASSERT_OK(pdk_pcicfg_read_sysfs(t.env.sys, DSA_ADDR, &cfg));
+	/* right after the PASID capability (0x100, 8 bytes) */
+	TEST_ASSERT_OK(pdk_pcicfg_bytes(cfg, 0x108, pri, sizeof(pri)));
+	pdk_pcicfg_free(cfg);
+	TEST_ASSERT_EQ(pri[0] | pri[1] << 8, PCI_EXT_CAP_ID_PRI);
+	TEST_ASSERT_EQ(pri[PCI_PRI_CTRL] & PCI_PRI_CTRL_ENABLE, PCI_PRI_CTRL_ENABLE);
+	/* PRG responses carry the PASID: VT-d enables PRI on a PASID function only then */
+	TEST_ASSERT_EQ(pri[PCI_PRI_STATUS + 1] << 8 & PCI_PRI_STATUS_PASID, PCI_PRI_STATUS_PASID);
+	TEST_ASSERT_EQ(pri[PCI_PRI_MAX_REQ], 32);
+	TEST_ASSERT_EQ(pri[PCI_PRI_ALLOC_REQ], 32);
+	DONE(t.env);
+}
+PDK_TEST_REGISTER(sim_prs_capability, fast, test_prs_capability);
+
+/*
+ * A copy into unmapped pages on a WQ that blocks on fault: one page
+ * request group for both pages (PASID, IOVA, write, one PRG index,
+ * LAST_PAGE on the second only) reaches the space's fault queue; the
+ * handler maps them and answers SUCCESS; the engine retries, the copy
+ * completes with success and the bytes land, and no fault is recorded.
+ */
+static int
+test_prs_request_success(void)
+{
+	struct prs_seen seen[2] = { { 0 } };
+	void *const args[2] = { &seen[0], &seen[1] };
+	struct pdk_sim_dsa_stats st;
+	struct pdk_idxd_desc d;
+	struct dsa_t t;
+	uint8_t *hole;
+
+	TEST_ASSERT_OK(dsa_setup_with(&t, NULL, &prs_dsa_fn, true, prs_cb, args));
+	TEST_ASSERT_OK(bof_start(&t, 1, true));
+	TEST_ASSERT((hole = hole_region(&t, 0, 4 * 4096)) != NULL);
+	memset(t.buf[0] + SRC_OFF, 0x5a, 8192);
+	desc_set(&d, PDK_IDXD_OP_MEMMOVE, BOF_FLAGS, rec_iova(&t, 0), t.iova[0] + SRC_OFF,
+		 HOLE_IOVA + 4096, 8192);
+	memset(rec(&t, 0), 0, sizeof(*rec(&t, 0)));
+	TEST_ASSERT_OK(submit(&t, 0, &d));
+	TEST_ASSERT_RC(prs_poll(t.as[0]), 2);
+	TEST_ASSERT_EQ(seen[0].n, 2);
+	TEST_ASSERT_EQ(seen[0].f[0].pasid, t.pasid[0]);
+	TEST_ASSERT_EQ(seen[0].f[0].iova, HOLE_IOVA + 4096);
+	TEST_ASSERT_EQ(seen[0].f[1].iova, HOLE_IOVA + 8192);
+	TEST_ASSERT_EQ(seen[0].f[0].access, PDK_DMA_FAULT_WRITE);
+	TEST_ASSERT_EQ(seen[0].f[1].access, PDK_DMA_FAULT_WRITE);
+	TEST_ASSERT_EQ(seen[0].f[0].grpid, seen[0].f[1].grpid);
+	TEST_ASSERT(!seen[0].f[0].last && seen[0].f[1].last, "LAST_PAGE must be on the second only");
+	TEST_ASSERT_EQ(wait_rec(rec(&t, 0)), PDK_IDXD_COMP_SUCCESS);
+	TEST_ASSERT(test_all_bytes(hole + 4096, 0x5a, 8192), "the copy did not land");
+	TEST_ASSERT(test_all_bytes(hole, 0xee, 4096) && test_all_bytes(hole + 3 * 4096, 0xee, 4096),
+		    "a neighbour page was written");
+	TEST_ASSERT_EQ(pdk_dma_as_map_count(t.as[0]), 3);	/* buf[0] and the two pages */
+	TEST_ASSERT_EQ(seen[1].n, 0);
+	TEST_ASSERT_RC(pdk_sim_fault_pop(t.env.sim, NULL), -ENOENT);	/* resolved: no fault */
+	TEST_ASSERT_OK(dsa_stats(&t, &st));
+	TEST_ASSERT_EQ(st.page_requests, 1);
+	TEST_ASSERT_EQ(cmd(&t, PDK_IDXD_CMD_DISABLE_DEVICE, 0), PDK_IDXD_CMDSTS_SUCCESS);
+	dsa_release(&t);
+	test_buf_free(hole, 4 * 4096);
+	DONE(t.env);
+}
+PDK_TEST_REGISTER(sim_prs_request_success, fast, test_prs_request_success);
+
+/*
+ * The handler cannot resolve it: the group is answered INVALID, the copy
+ * completes with the page-fault status (bit 7: a write) at the first
+ * page, nothing moved, and the fault is recorded with why.
+ */
+static int
+test_prs_invalid(void)
+{
+	struct prs_seen seen[2] = { { .answer = -1 }, { 0 } };
+	void *const args[2] = { &seen[0], &seen[1] };
+	struct pdk_sim_fault f;
+	struct pdk_idxd_desc d;
+	struct dsa_t t;
+
+	TEST_ASSERT_OK(dsa_setup_with(&t, NULL, &prs_dsa_fn, true, prs_cb, args));
+	TEST_ASSERT_OK(bof_start(&t, 1, true));
+	desc_set(&d, PDK_IDXD_OP_MEMMOVE, BOF_FLAGS, rec_iova(&t, 0), t.iova[0] + SRC_OFF,
+		 HOLE_IOVA, 4096);
+	memset(rec(&t, 0), 0, sizeof(*rec(&t, 0)));
+	TEST_ASSERT_OK(submit(&t, 0, &d));
+	TEST_ASSERT_RC(prs_poll(t.as[0]), 1);
+	TEST_ASSERT(seen[0].f[0].last, "a group of one page is its last");
+	TEST_ASSERT_EQ(wait_rec(rec(&t, 0)), PDK_IDXD_COMP_PAGE_FAULT_NOBOF);
+	TEST_ASSERT_EQ(rec(&t, 0)->status, PDK_IDXD_COMP_PAGE_FAULT_NOBOF | PDK_IDXD_COMP_STATUS_WRITE);
+	TEST_ASSERT_EQ(rec(&t, 0)->fault_addr, HOLE_IOVA);
+	TEST_ASSERT_EQ(rec(&t, 0)->bytes_completed, 0);
+	TEST_ASSERT_OK(pdk_sim_fault_pop(t.env.sim, &f));
+	TEST_ASSERT_EQ(f.iova, HOLE_IOVA);
+	TEST_ASSERT(f.pasid_valid && f.pasid == t.pasid[0] && f.write, "fault tag");
+	TEST_ASSERT(strstr(f.reason, "answered INVALID") != NULL, "reason: %s", f.reason);
+	TEST_ASSERT_RC(pdk_dma_as_fault_poll(t.as[0], SEEN_MAX), 0);	/* answered once */
+	TEST_ASSERT_EQ(cmd(&t, PDK_IDXD_CMD_DISABLE_DEVICE, 0), PDK_IDXD_CMDSTS_SUCCESS);
+	dsa_release(&t);
+	DONE(t.env);
+}
+PDK_TEST_REGISTER(sim_prs_invalid, fast, test_prs_invalid);
+
+/*
+ * No response within the function's timeout: the copy faults ("no page
+ * response before the function's timeout"). The kernel keeps the group
+ * (it has no timeout: iommufd_fault_fops_write() finds the cookie), so a
+ * late response is accepted; the function, no longer waiting, sets PRI
+ * Status UPRGI.
+ */
+static int
+test_prs_timeout(void)
+{
+	static const struct pdk_sim_fn_config fn = {
+		.pci_addr = DSA_ADDR, .model = PDK_SIM_MODEL_DSA, .pasid_bits = 20,
+		.prs = true, .prs_timeout_ms = 30,
+	};
+	struct prs_seen seen[2] = { { 0 }, { 0 } };
+	void *const args[2] = { &seen[0], &seen[1] };
+	struct pdk_pcicfg *cfg;
+	struct pdk_sim_fault f;
+	struct pdk_idxd_desc d;
+	uint8_t status[2];
+	struct dsa_t t;
+	uint8_t *hole;
+
+	TEST_ASSERT_OK(dsa_setup_with(&t, NULL, &fn, true, prs_cb, args));
+	TEST_ASSERT_OK(bof_start(&t, 1, true));
+	TEST_ASSERT((hole = hole_region(&t, 0, 4096)) != NULL);
+	desc_set(&d, PDK_IDXD_OP_MEMMOVE, BOF_FLAGS, rec_iova(&t, 0), t.iova[0] + SRC_OFF,
+		 HOLE_IOVA, 4096);
+	memset(rec(&t, 0), 0, sizeof(*rec(&t, 0)));
+	TEST_ASSERT_OK(submit(&t, 0, &d));
+	/* nobody reads the queue: the function gives up */
+	TEST_ASSERT_EQ(wait_rec(rec(&t, 0)), PDK_IDXD_COMP_PAGE_FAULT_NOBOF);
+	TEST_ASSERT_EQ(rec(&t, 0)->fault_addr, HOLE_IOVA);
+	TEST_ASSERT_OK(pdk_sim_fault_pop(t.env.sim, &f));
+	TEST_ASSERT(strstr(f.reason, "timeout") != NULL, "reason: %s", f.reason);
+	TEST_ASSERT(test_all_bytes(hole, 0xee, 4096), "bytes moved after a timeout");
+	/* the late response: accepted by the kernel (no error logged), unexpected for the function */
+	test_log_capture_start();
+	TEST_ASSERT_RC(pdk_dma_as_fault_poll(t.as[0], SEEN_MAX), 1);
+	TEST_ASSERT_EQ(test_log_errors(), 0);
+	test_log_capture_stop();
+	TEST_ASSERT_OK(pdk_pcicfg_read_sysfs(t.env.sys, DSA_ADDR, &cfg));
+	TEST_ASSERT_OK(pdk_pcicfg_bytes(cfg, 0x108 + PCI_PRI_STATUS, status, sizeof(status)));
+	pdk_pcicfg_free(cfg);
+	TEST_ASSERT_EQ(status[0] & PCI_PRI_STATUS_UPRGI, PCI_PRI_STATUS_UPRGI);
+	TEST_ASSERT_EQ(cmd(&t, PDK_IDXD_CMD_DISABLE_DEVICE, 0), PDK_IDXD_CMDSTS_SUCCESS);
+	dsa_release(&t);
+	test_buf_free(hole, 4096);
+	DONE(t.env);
+}
+PDK_TEST_REGISTER(sim_prs_timeout, fast, test_prs_timeout);
+
+/*
+ * A function without PRI: the sim's VT-d refuses a HWPT with a fault
+ * queue (-ENODEV, intel_iommu_enable_iopf()); SMMUv3 accepts it, and a
+ * copy that blocks on fault there meets an ordinary fault: recorded,
+ * nothing in the queue, no page request.
+ */
+static int
+test_prs_no_prs(void)
+{
+	static const struct pdk_sim_config smmu = { .iommu = PDK_SIM_IOMMU_SMMUV3 };
+	struct prs_seen seen[2] = { { 0 }, { 0 } };
+	void *const args[2] = { &seen[0], &seen[1] };
+	struct pdk_sim_dsa_stats st;
+	struct pdk_sim_fault f;
+	struct pdk_idxd_desc d;
+	struct dsa_t t;
+
+	test_log_capture_start();
+	TEST_ASSERT_RC(dsa_setup_with(&t, NULL, &dsa_fn, true, prs_cb, args), -ENODEV);
+	TEST_ASSERT_LOGGED_ONCE("No such device (-19)");
+	test_log_capture_stop();
+	dsa_release(&t);
+	TEST_ASSERT_OK(test_env_teardown(&t.env));
+
+	TEST_ASSERT_OK(dsa_setup_with(&t, &smmu, &dsa_fn, true, prs_cb, args));
+	TEST_ASSERT_OK(bof_start(&t, 1, true));
+	desc_set(&d, PDK_IDXD_OP_MEMMOVE, BOF_FLAGS, rec_iova(&t, 0), t.iova[0] + SRC_OFF,
+		 HOLE_IOVA, 4096);
+	TEST_ASSERT_EQ(run(&t, 0, &d, 0), PDK_IDXD_COMP_PAGE_FAULT_NOBOF);
+	TEST_ASSERT_OK(pdk_sim_fault_pop(t.env.sim, &f));
+	TEST_ASSERT_EQ(f.iova, HOLE_IOVA);
+	TEST_ASSERT(strcmp(f.reason, "IOVA not mapped") == 0, "reason: %s", f.reason);
+	TEST_ASSERT_RC(pdk_dma_as_fault_poll(t.as[0], SEEN_MAX), 0);
+	TEST_ASSERT_EQ(seen[0].n, 0);
+	TEST_ASSERT_OK(dsa_stats(&t, &st));
+	TEST_ASSERT_EQ(st.page_requests, 0);
+	TEST_ASSERT_EQ(cmd(&t, PDK_IDXD_CMD_DISABLE_DEVICE, 0), PDK_IDXD_CMDSTS_SUCCESS);
+	dsa_release(&t);
+	DONE(t.env);
+}
+PDK_TEST_REGISTER(sim_prs_no_prs, fast, test_prs_no_prs);
+
+/* A function with PRI through a HWPT without a fault queue: an ordinary fault, no request. */
+static int
+test_prs_no_fault_id(void)
+{
+	struct pdk_sim_dsa_stats st;
+	struct pdk_sim_fault f;
+	struct pdk_idxd_desc d;
+	struct dsa_t t;
+
+	TEST_ASSERT_OK(dsa_setup(&t, &prs_dsa_fn, true));
+	TEST_ASSERT_OK(bof_start(&t, 1, true));
+	desc_set(&d, PDK_IDXD_OP_MEMMOVE, BOF_FLAGS, rec_iova(&t, 0), t.iova[0] + SRC_OFF,
+		 HOLE_IOVA, 4096);
+	TEST_ASSERT_EQ(run(&t, 0, &d, 0), PDK_IDXD_COMP_PAGE_FAULT_NOBOF);
+	TEST_ASSERT_OK(pdk_sim_fault_pop(t.env.sim, &f));
+	TEST_ASSERT(strcmp(f.reason, "IOVA not mapped") == 0, "reason: %s", f.reason);
+	TEST_ASSERT_OK(dsa_stats(&t, &st));
+	TEST_ASSERT_EQ(st.page_requests, 0);
+	TEST_ASSERT_EQ(cmd(&t, PDK_IDXD_CMD_DISABLE_DEVICE, 0), PDK_IDXD_CMDSTS_SUCCESS);
+	dsa_release(&t);
+	DONE(t.env);
+}
+PDK_TEST_REGISTER(sim_prs_no_fault_id, fast, test_prs_no_fault_id);
+
+enum prs_cut {
+	PRS_DETACH,		/* detach the PASID */
+	PRS_REPLACE,		/* move the PASID to as[1] */
+	PRS_DETACH_BATCH,	/* detach while a batch holds the attachment */
+};
+
+/*
+ * Take the attachment away while the engine waits on a page request: the
+ * kernel answers the group INVALID (iommufd_auto_response_faults()), or,
+ * when the engine holds the attachment for a batch, the detach marks it
+ * leaving and the engine gives up; either way it wakes at once (not after
+ * its 5 s timeout), the copy faults, the record cannot reach the old space
+ * (SWERR), nothing reaches the new space's queue, and teardown leaves
+ * nothing behind.
+ */
+static int
+prs_pending(enum prs_cut cut)
+{
+	struct prs_seen seen[2] = { { 0 }, { 0 } };
+	void *const args[2] = { &seen[0], &seen[1] };
+	struct pdk_idxd_desc d, *list;
+	struct pdk_sim_dsa_stats st;
+	uint64_t t0, deadline;
+	struct pdk_sim_fault f;
+	bool noted = false;
+	struct dsa_t t;
+
+	TEST_ASSERT_OK(dsa_setup_with(&t, NULL, &prs_dsa_fn, true, prs_cb, args));
+	TEST_ASSERT_OK(bof_start(&t, 1, true));
+	if (cut == PRS_DETACH_BATCH) {
+		/* a copy that pins the attachment, then one that blocks on the hole */
+		desc_set(&d, PDK_IDXD_OP_BATCH, RECORD_FLAGS, rec_iova(&t, 0),
+			 batch_list(&t, 0, 2), 0, 2);
+		list = (struct pdk_idxd_desc *)(t.buf[0] + LIST_OFF);
+		desc_set(&list[1], PDK_IDXD_OP_MEMMOVE, BOF_FLAGS, rec_iova(&t, 11),
+			 t.iova[0] + SRC_OFF, HOLE_IOVA, 4096);
+	} else {
+		desc_set(&d, PDK_IDXD_OP_MEMMOVE, BOF_FLAGS, rec_iova(&t, 0), t.iova[0] + SRC_OFF,
+			 HOLE_IOVA, 4096);
+	}
+	TEST_ASSERT_OK(submit(&t, 0, &d));
+	deadline = pdk_sys_monotonic_ns() + WAIT_NS;
+	do {
+		TEST_ASSERT_OK(dsa_stats(&t, &st));
+	} while (st.page_requests == 0 && pdk_sys_monotonic_ns() < deadline);
+	TEST_ASSERT_EQ(st.page_requests, 1);
+	t0 = pdk_sys_monotonic_ns();
+	if (cut == PRS_REPLACE) {
+		TEST_ASSERT_OK(pdk_pasid_ctx_replace(t.ctx[0], t.as[1]));
+	} else {
+		TEST_ASSERT_OK(pdk_pasid_ctx_release(t.ctx[0]));
+		t.ctx[0] = NULL;
+	}
+	do {
+		TEST_ASSERT_OK(dsa_stats(&t, &st));
+	} while (st.completed == 0 && pdk_sys_monotonic_ns() < deadline);
+	TEST_ASSERT_EQ(st.completed, 1);
+	TEST_ASSERT(pdk_sys_monotonic_ns() - t0 < (uint64_t)PRS_WAIT_MS * 1000000u / 2,
+		    "the engine waited for its timeout, not for the %s",
+		    cut == PRS_REPLACE ? "replace" : "detach");
+	while (pdk_sim_fault_pop(t.env.sim, &f) == 0)
+		if (f.iova == HOLE_IOVA && strstr(f.reason, "page request") != NULL)
+			noted = true;
+	TEST_ASSERT(noted, "no fault recorded for the abandoned page request");
+	TEST_ASSERT(rd64(&t, PDK_IDXD_REG_SWERR) & PDK_IDXD_SWERR_VALID);
+	TEST_ASSERT_RC(pdk_dma_as_fault_poll(t.as[0], SEEN_MAX), 0);
+	TEST_ASSERT_RC(pdk_dma_as_fault_poll(t.as[1], SEEN_MAX), 0);
+	TEST_ASSERT_EQ(seen[0].n + seen[1].n, 0);
+	TEST_ASSERT_EQ(cmd(&t, PDK_IDXD_CMD_DISABLE_DEVICE, 0), PDK_IDXD_CMDSTS_SUCCESS);
+	dsa_release(&t);
+	DONE(t.env);
+}
+
+static int
+test_prs_detach_pending(void)
+{
+	return prs_pending(PRS_DETACH);
+}
+PDK_TEST_REGISTER(sim_prs_detach_pending, fast, test_prs_detach_pending);
+
+static int
+test_prs_replace_pending(void)
+{
+	return prs_pending(PRS_REPLACE);
+}
+PDK_TEST_REGISTER(sim_prs_replace_pending, fast, test_prs_replace_pending);
+
+static int
+test_prs_detach_pending_batch(void)
+{
+	return prs_pending(PRS_DETACH_BATCH);
+}
+PDK_TEST_REGISTER(sim_prs_detach_pending_batch, fast, test_prs_detach_pending_batch);
+
+/*
+ * Two PASIDs of one device, each its space with its own fault queue
+ * (lib/dma per address space), each a WQ that blocks on fault: each
+ * handler gets only its own PASID's request, and both copies complete.
+ */
+static int
+test_prs_two_pasids(void)
+{
+	struct prs_seen seen[2] = { { 0 }, { 0 } };
+	void *const args[2] = { &seen[0], &seen[1] };
+	struct pdk_idxd_completion *r1;
+	struct pdk_idxd_desc d;
+	uint8_t *hole[2];
+	struct dsa_t t;
+	unsigned int i;
+
+	TEST_ASSERT_OK(dsa_setup_with(&t, NULL, &prs_dsa_fn, true, prs_cb, args));
+	TEST_ASSERT_OK(bof_start(&t, 2, true));
+	for (i = 0; i < 2; i++)
+		TEST_ASSERT((hole[i] = hole_region(&t, i, 4096)) != NULL);
+	memset(t.buf[0] + SRC_OFF, 0x11, 4096);
+	memset(t.buf[1] + SRC_OFF, 0x22, 4096);
+	r1 = (struct pdk_idxd_completion *)(t.buf[1] + COMP_OFF);
+	memset(rec(&t, 0), 0, sizeof(*r1));
+	memset(r1, 0, sizeof(*r1));
+	desc_set(&d, PDK_IDXD_OP_MEMMOVE, BOF_FLAGS, rec_iova(&t, 0), t.iova[0] + SRC_OFF,
+		 HOLE_IOVA, 4096);
+	TEST_ASSERT_OK(submit(&t, 0, &d));
+	desc_set(&d, PDK_IDXD_OP_MEMMOVE, BOF_FLAGS, FAR_IOVA + COMP_OFF, FAR_IOVA + SRC_OFF,
+		 HOLE_IOVA, 4096);
+	TEST_ASSERT_OK(submit(&t, 1, &d));
+	for (i = 0; i < 2; i++) {
+		TEST_ASSERT_RC(prs_poll(t.as[i]), 1);
+		TEST_ASSERT_EQ(seen[i].n, 1);
+		TEST_ASSERT_EQ(seen[i].f[0].pasid, t.pasid[i]);
+		TEST_ASSERT_EQ(seen[i].f[0].iova, HOLE_IOVA);
+	}
+	TEST_ASSERT_EQ(wait_rec(rec(&t, 0)), PDK_IDXD_COMP_SUCCESS);
+	TEST_ASSERT_EQ(wait_rec(r1), PDK_IDXD_COMP_SUCCESS);
+	TEST_ASSERT(test_all_bytes(hole[0], 0x11, 4096), "PASID %u's copy", t.pasid[0]);
+	TEST_ASSERT(test_all_bytes(hole[1], 0x22, 4096), "PASID %u's copy", t.pasid[1]);
+	TEST_ASSERT_EQ(cmd(&t, PDK_IDXD_CMD_DISABLE_DEVICE, 0), PDK_IDXD_CMDSTS_SUCCESS);
+	dsa_release(&t);
+	for (i = 0; i < 2; i++)
+		test_buf_free(hole[i], 4096);
+	DONE(t.env);
+}
+PDK_TEST_REGISTER(sim_prs_two_pasids, fast, test_prs_two_pasids);
+
+/* GENCAP block_on_fault absent (cfg.dsa_no_bof): ENABLE_WQ refuses WQCFG bof (ERR_BOF_EN). */
+static int
+test_bof_gencap_absent(void)
+{
+	static const struct pdk_sim_fn_config fn = {
+		.pci_addr = DSA_ADDR, .model = PDK_SIM_MODEL_DSA, .pasid_bits = 20, .dsa_no_bof = true,
+	};
+	uint32_t mode_dw;
+	struct dsa_t t;
+
+	TEST_ASSERT_OK(dsa_setup(&t, &fn, false));
+	TEST_ASSERT(!(rd64(&t, PDK_IDXD_REG_GENCAP) & PDK_IDXD_GENCAP_BLOCK_ON_FAULT));
+	TEST_ASSERT_OK(wq_config(&t, 0, 16, true, 5, 21, 10));
+	TEST_ASSERT_OK(group_config(&t, 0, 1, 1));
+	mode_dw = wqcfg_reg(&t, 0, PDK_IDXD_WQCFG_MODE_DW);
+	TEST_ASSERT_EQ(cmd(&t, PDK_IDXD_CMD_ENABLE_DEVICE, 0), PDK_IDXD_CMDSTS_SUCCESS);
+	TEST_ASSERT_OK(wr32(&t, mode_dw, rd32(&t, mode_dw) | PDK_IDXD_WQCFG_BOF));
+	TEST_ASSERT_EQ(cmd(&t, PDK_IDXD_CMD_ENABLE_WQ, 0), PDK_IDXD_CMDSTS_ERR_BOF_EN);
+	TEST_ASSERT_OK(wr32(&t, mode_dw, rd32(&t, mode_dw) & ~PDK_IDXD_WQCFG_BOF));
+	TEST_ASSERT_EQ(cmd(&t, PDK_IDXD_CMD_ENABLE_WQ, 0), PDK_IDXD_CMDSTS_SUCCESS);
+	TEST_ASSERT_EQ(cmd(&t, PDK_IDXD_CMD_DISABLE_DEVICE, 0), PDK_IDXD_CMDSTS_SUCCESS);
+	DONE(t.env);
+}
+PDK_TEST_REGISTER(sim_dsa_bof_gencap_absent, fast, test_bof_gencap_absent);
+
+/*
+ * Block on fault needs both WQCFG bof and the descriptor's BOF flag: a
+ * WQ without bof completes a faulting copy partially as before (the
+ * bytes before the hole, PAGE_FAULT_NOBOF with bit 7) and sends no page
+ * request, even for a function with PRI on a fault-queue HWPT; so does a
+ * descriptor without BOF on a WQ with bof.
+ */
+static int
+test_bof_off_partial(void)
+{
+	struct prs_seen seen[2] = { { 0 }, { 0 } };
+	void *const args[2] = { &seen[0], &seen[1] };
+	struct pdk_sim_dsa_stats st;
+	struct pdk_idxd_desc d;
+	unsigned int pass;
+	struct dsa_t t;
+
+	for (pass = 0; pass < 2; pass++) {
+		TEST_ASSERT_OK(dsa_setup_with(&t, NULL, &prs_dsa_fn, true, prs_cb, args));
+		TEST_ASSERT_OK(bof_start(&t, 1, pass == 1));
+		/* the destination runs off the end of buf[0]'s mapping */
+		memset(t.buf[0] + SRC_OFF, 0x33, 8192);
+		desc_set(&d, PDK_IDXD_OP_MEMMOVE, pass == 0 ? BOF_FLAGS : RECORD_FLAGS,
+			 rec_iova(&t, 0), t.iova[0] + SRC_OFF, t.iova[0] + BUF_LEN - 4096, 8192);
+		TEST_ASSERT_EQ(run(&t, 0, &d, 0), PDK_IDXD_COMP_PAGE_FAULT_NOBOF);
+		TEST_ASSERT_EQ(rec(&t, 0)->status,
+			       PDK_IDXD_COMP_PAGE_FAULT_NOBOF | PDK_IDXD_COMP_STATUS_WRITE);
+		TEST_ASSERT_EQ(rec(&t, 0)->fault_addr, t.iova[0] + BUF_LEN);
+		TEST_ASSERT_EQ(rec(&t, 0)->bytes_completed, 4096);
+		TEST_ASSERT(test_all_bytes(t.buf[0] + BUF_LEN - 4096, 0x33, 4096), "the prefix");
+		TEST_ASSERT_RC(pdk_dma_as_fault_poll(t.as[0], SEEN_MAX), 0);
+		TEST_ASSERT_OK(dsa_stats(&t, &st));
+		TEST_ASSERT_EQ(st.page_requests, 0);
+		drain_faults(t.env.sim);
+		TEST_ASSERT_EQ(cmd(&t, PDK_IDXD_CMD_DISABLE_DEVICE, 0), PDK_IDXD_CMDSTS_SUCCESS);
+		dsa_release(&t);
+		TEST_ASSERT_OK(test_env_teardown(&t.env));
+	}
+	return TEST_SUCCESS;
+}
+PDK_TEST_REGISTER(sim_dsa_bof_off_partial, fast, test_bof_off_partial);

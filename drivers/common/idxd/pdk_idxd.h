@@ -79,7 +79,15 @@ extern "C" {
 #define PDK_IDXD_VERSION_2		0x200u	/**< DSA 2.0 */
 
 /* GENCAP fields (union gen_cap_reg) */
-#define PDK_IDXD_GENCAP_BLOCK_ON_FAULT	(UINT64_C(1) << 0)	/**< WQCFG bof supported */
+/**
+ * WQCFG bof supported (registers.h `union gen_cap_reg` `block_on_fault`):
+ * the kernel sets WQCFG bof only when it is 1 and the WQ has
+ * WQ_FLAG_BLOCK_ON_FAULT without WQ_FLAG_PRS_DISABLE (device.c
+ * `idxd_wq_config_write()`), and sysfs refuses block_on_fault=1 without it
+ * (-EOPNOTSUPP, sysfs.c `wq_block_on_fault_store()`). DPDK never sets bof
+ * (drivers/dma/idxd/idxd_hw_defs.h defines no BOF flag).
+ */
+#define PDK_IDXD_GENCAP_BLOCK_ON_FAULT	(UINT64_C(1) << 0)
 #define PDK_IDXD_GENCAP_OVERLAP_COPY	(UINT64_C(1) << 1)	/**< memmove may overlap */
 #define PDK_IDXD_GENCAP_MAX_XFER_SHIFT	16	/**< 5 bits: log2 of the max transfer */
 #define PDK_IDXD_GENCAP_MAX_BATCH_SHIFT	21	/**< 4 bits: log2 of the max batch */
@@ -242,7 +250,13 @@ enum pdk_idxd_cmdsts_err {
 #define PDK_IDXD_WQCFG_THRESH_DW	1	/**< dword 1: wq_thresh 15:0 */
 #define PDK_IDXD_WQCFG_MODE_DW		2	/**< dword 2: mode, bof, priority, PASID */
 #define PDK_IDXD_WQCFG_MODE_DEDICATED	(1u << 0)	/**< 0 = shared */
-#define PDK_IDXD_WQCFG_BOF		(1u << 1)	/**< block on fault */
+/**
+ * Block on fault (registers.h `union wqcfg` `bof`, dword 2 bit 1): a
+ * descriptor with PDK_IDXD_FLAG_BOF waits on a page request for a fault
+ * instead of completing with PAGE_FAULT_NOBOF; ENABLE_WQ fails ERR_BOF_EN
+ * when GENCAP block_on_fault is 0.
+ */
+#define PDK_IDXD_WQCFG_BOF		(1u << 1)
 #define PDK_IDXD_WQCFG_PRIORITY_SHIFT	4		/**< 4 bits */
 #define PDK_IDXD_WQCFG_PASID_SHIFT	8		/**< 20 bits: the WQ's PASID */
 #define PDK_IDXD_WQCFG_PASID_MASK	0xfffffu	/**< the PASID field, after the shift */
@@ -273,7 +287,8 @@ enum pdk_idxd_opcode {
 
 /* Descriptor flags (IDXD_OP_FLAG_*) */
 #define PDK_IDXD_FLAG_FENCE		0x0001u	/**< wait for the batch's earlier descriptors */
-#define PDK_IDXD_FLAG_BOF		0x0002u	/**< block on fault */
+/** Block on fault, honoured on a WQ with WQCFG bof (uapi idxd.h `IDXD_OP_FLAG_BOF`). */
+#define PDK_IDXD_FLAG_BOF		0x0002u
 #define PDK_IDXD_FLAG_CRAV		0x0004u	/**< completion record address valid */
 #define PDK_IDXD_FLAG_RCR		0x0008u	/**< request completion record */
 #define PDK_IDXD_FLAG_RCI		0x0010u	/**< request completion interrupt */

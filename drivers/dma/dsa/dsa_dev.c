@@ -410,6 +410,20 @@ dsa_probe_args(struct dsa_dev *dev)
 	if (rc < 0)
 		return rc;
 	dev->engines = (uint16_t)v;
+	rc = pdk_bus_dev_arg_u32(dev->bdev, "block_on_fault", 0, 0, 1, &v);
+	if (rc < 0)
+		return rc;
+	/*
+	 * WQCFG bof is valid only where GENCAP block_on_fault says so (the
+	 * kernel's idxd_wq_config_write() sets it only then; ENABLE_WQ fails
+	 * ERR_BOF_EN otherwise): refused here, before anything is set up.
+	 */
+	if (v == 1 && !(c->gencap & PDK_IDXD_GENCAP_BLOCK_ON_FAULT))
+		return pdk_log_fail("dsa", dev->name, -ENOTSUP,
+				    "drop block_on_fault=1, or use a DSA that offers it",
+				    "probe: argument block_on_fault=1: GENCAP block_on_fault is 0 "
+				    "(the device cannot block on a page fault)");
+	dev->bof = v == 1;
 	return 0;
 }
 
@@ -556,6 +570,8 @@ static const struct pdk_bus_id dsa_ids[] = {
 static const struct pdk_bus_arg_spec dsa_args[] = {
 	{ "max_queues", "expose at most N work queues (1..the device's WQs)" },
 	{ "engines", "use N engines (1..the device's engines)" },
+	{ "block_on_fault", "1: WQs block on a page fault (WQCFG bof, descriptor BOF) until the "
+			    "queue's address space resolves it (0: fault at once)" },
 	{ NULL, NULL },
 };
 

@@ -116,6 +116,7 @@ struct dsa_dev {
 	bool portal_mapped;	/* portals are stored to with MOVDIR64B (dsa_portal_check()) */
 	uint16_t max_queues;
 	uint16_t engines;
+	bool bof;		/* devarg block_on_fault=1: WQCFG bof and descriptor BOF */
 	uint16_t nb_queues;
 	bool started;
 	int dev_id;

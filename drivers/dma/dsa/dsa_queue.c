@@ -161,7 +161,8 @@ dsa_queue_setup(struct dsa_dev *dev, uint16_t qid, const struct pdk_dmadev_queue
 	 * it on every copy and fill (idxd_enqueue_copy(), idxd_enqueue_fill()).
 	 */
 	q->op_flags = PDK_IDXD_FLAG_CRAV |
-		      (dev->caps.gencap & PDK_IDXD_GENCAP_CACHE_CTRL_CACHE ? PDK_IDXD_FLAG_CC : 0);
+		      (dev->caps.gencap & PDK_IDXD_GENCAP_CACHE_CTRL_CACHE ? PDK_IDXD_FLAG_CC : 0) |
+		      (dev->bof ? PDK_IDXD_FLAG_BOF : 0);
 	q->has_fill = dsa_opcap_has(&dev->caps, PDK_IDXD_OP_MEMFILL);
 
 	descs_len = sizeof(*q->descs) * (size_t)conf->nb_desc;
@@ -290,10 +291,14 @@ dsa_queue_config_write(struct dsa_queue *q)
 							     q->wq_size);
 	cfg[PDK_IDXD_WQCFG_THRESH_DW] = (uint32_t)PDK_IDXD_SET(cfg[PDK_IDXD_WQCFG_THRESH_DW], 0,
 							       16, 0);
-	/* dedicated, no block on fault, priority 1, the queue's PASID enabled, not priv;
-	 * the ATS/PRS disables (bits 2, 3) and the reserved bits as read */
+	/*
+	 * dedicated, block on fault as devarg block_on_fault says (checked
+	 * against GENCAP at probe), priority 1, the queue's PASID enabled, not
+	 * priv; the ATS/PRS disables (bits 2, 3) and the reserved bits as read
+	 */
 	cfg[PDK_IDXD_WQCFG_MODE_DW] = (cfg[PDK_IDXD_WQCFG_MODE_DW] & 0xc000000cu) |
 		PDK_IDXD_WQCFG_MODE_DEDICATED | 1u << PDK_IDXD_WQCFG_PRIORITY_SHIFT |
+		(dev->bof ? PDK_IDXD_WQCFG_BOF : 0) |
 		pasid << PDK_IDXD_WQCFG_PASID_SHIFT | PDK_IDXD_WQCFG_PASID_EN;
 	cfg[PDK_IDXD_WQCFG_XFER_DW] = (cfg[PDK_IDXD_WQCFG_XFER_DW] & ~0x1ffu) |
 		(uint32_t)PDK_IDXD_GET(c->gencap, PDK_IDXD_GENCAP_MAX_XFER_SHIFT, 5)

@@ -14,7 +14,15 @@
  * The driver registers itself with lib/bus as "dsa" (PCI 8086:0b25, 11fb,
  * 1212). Device arguments:
  *   - max_queues=N  expose at most N work queues (1..WQs of the device);
- *   - engines=N     use N engines in the group (1..engines of the device).
+ *   - engines=N     use N engines in the group (1..engines of the device);
+ *   - block_on_fault=1  WQs block on a page fault (WQCFG bof, descriptor
+ *     flag BOF): the device sends a page request (PCIe PRI) to the fault
+ *     queue of the queue's address space and waits for its answer, so a
+ *     space with a fault handler (pdk_dma_as_set_fault_handler()) that the
+ *     application polls can map on demand; probe refuses it (-ENOTSUP)
+ *     when GENCAP block_on_fault is 0. Default 0: a fault completes the
+ *     operation with PAGE_FAULT_NOBOF at once (doc/dsa.md, "Block on
+ *     fault").
  *
  * Descriptors go to a WQ's portal with MOVDIR64B, which the CPU must have
  * (Sapphire Rapids and later) where portals are mapped: probe refuses the

@@ -15,6 +15,8 @@
  * function's driver installed (sim_pci_msix_raise()).
  */
 
+#include <linux/pci_regs.h>
+
 #include "../sim.h"
 
 #define SIM_BAR0_SIZE		4096u		/* BAR0 of every model but edu's (1 MiB) */
@@ -97,8 +99,31 @@ struct sim_fn {
 	sim_msix_handler_t *msix_handler;	/* installed while MSI-X is enabled, else NULL */
 	unsigned int index;		/* creation order: places its BARs on the bus */
 	struct sim_fn *pf;		/* an SR-IOV VF's PF (cfg.physfn), else NULL */
+	/* cfg.prs: the PRI capability's offset (0: none), pages of page requests waited on, the next PRG index */
+	uint16_t pri_cap;
+	unsigned int prq_outstanding;
+	uint16_t prg_next;
 	struct sim_fn *next;
 };
+
+/*
+ * The page requests a function with cfg.prs may have outstanding
+ * (PCI_PRI_ALLOC_REQ while PRI Control ENABLE is set, else 0): part of the
+ * function's identity the IOMMU reads, like its PASID width.
+ */
+static inline uint32_t
+sim_fn_pri_alloc(const struct sim_fn *fn)
+{
+	const uint8_t *c = fn->config + fn->pri_cap;
+
+	if (fn->pri_cap == 0 || !(c[PCI_PRI_CTRL] & PCI_PRI_CTRL_ENABLE))
+		return 0;
+	return c[PCI_PRI_ALLOC_REQ] | (uint32_t)c[PCI_PRI_ALLOC_REQ + 1] << 8 |
+	       (uint32_t)c[PCI_PRI_ALLOC_REQ + 2] << 16 | (uint32_t)c[PCI_PRI_ALLOC_REQ + 3] << 24;
+}
+
+/* A PRG response the function no longer waits for came (PRI Status UPRGI, sim_pci.c). */
+void sim_pci_pri_unexpected(struct sim_fn *fn);
 
 /*
  * Make a function of @p model at the normalised address @p addr, for @p cfg

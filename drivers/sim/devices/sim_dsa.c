@@ -92,7 +92,8 @@ sim_dsa_regs_init(struct sim_fn *fn)
 {
 	memset(fn->bar[0].mem, 0, fn->bar[0].size);
 	sim_reg_wr32(fn, PDK_IDXD_REG_VERSION, fn->dsa->version);
-	sim_reg_wr64(fn, PDK_IDXD_REG_GENCAP, SIM_DSA_GENCAP);
+	sim_reg_wr64(fn, PDK_IDXD_REG_GENCAP,
+		     SIM_DSA_GENCAP | (fn->cfg.dsa_no_bof ? 0 : PDK_IDXD_GENCAP_BLOCK_ON_FAULT));
 	sim_reg_wr64(fn, PDK_IDXD_REG_WQCAP,
 		     fn->dsa->version >= PDK_IDXD_VERSION_2 ? SIM_DSA2_WQCAP : SIM_DSA_WQCAP);
 	sim_reg_wr64(fn, PDK_IDXD_REG_GRPCAP,
@@ -412,7 +413,8 @@ sim_dsa_enable_wq(struct sim_dsa *d, uint32_t wq)
 		return PDK_IDXD_CMDSTS_ERR_WQ_SIZE;
 	if (!(mode & PDK_IDXD_WQCFG_MODE_DEDICATED))
 		return PDK_IDXD_CMDSTS_ERR_WQ_MODE;	/* shared mode is not modelled */
-	if (mode & PDK_IDXD_WQCFG_BOF)
+	if ((mode & PDK_IDXD_WQCFG_BOF) &&
+	    !(sim_reg_rd64(fn, PDK_IDXD_REG_GENCAP) & PDK_IDXD_GENCAP_BLOCK_ON_FAULT))
 		return PDK_IDXD_CMDSTS_ERR_BOF_EN;	/* GENCAP block_on_fault is 0 */
 	/*
 	 * PASID_EN needs the function's PASID capability, and (the model's
@@ -427,6 +429,7 @@ sim_dsa_enable_wq(struct sim_dsa *d, uint32_t wq)
 		return PDK_IDXD_CMDSTS_ERR_MAX_BATCH_SIZE;
 	w->size = (uint16_t)size;
 	w->pasid_en = (mode & PDK_IDXD_WQCFG_PASID_EN) != 0;
+	w->bof = (mode & PDK_IDXD_WQCFG_BOF) != 0;
 	w->pasid = pasid;
 	w->max_xfer = 1u << xfer_shift;
 	w->max_batch = 1u << batch_shift;

@@ -51,6 +51,7 @@ struct sim_dsa_wq {
 	uint16_t size;
 	bool pasid_en;
 	uint32_t pasid;
+	bool bof;		/* block on fault (WQCFG bof): a descriptor with BOF waits on a page request */
 	uint32_t max_xfer;
 	uint32_t max_batch;
 	uint64_t op_config[4];	/* opcodes the WQ accepts (all, on a DSA 1.0) */

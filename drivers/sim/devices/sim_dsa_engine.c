@@ -218,6 +218,8 @@ struct sim_dsa_job {
 	const struct sim_dsa_wq *w;
 	bool in_batch;
 	uint16_t batch_idx;
+	/* WQCFG bof and the descriptor's BOF flag: a translation fault waits on a page request */
+	bool bof;
 };
 
 static uint8_t
@@ -260,7 +262,7 @@ sim_dsa_dma(const struct sim_dsa_job *j, uint64_t iova, void *buf, size_t len, b
 	int rc;
 
 	rc = sim_iommu_dma_vc(j->d->fn, j->w->pasid_en, j->w->pasid, iova, buf, len, write,
-			      &j->eng->vc, &fault);
+			      &j->eng->vc, SIM_PRQ_NONE, &fault);
 	return rc == 0 ? 0 : sim_dsa_refused(rc, fault, write, cr);
 }
 
@@ -273,20 +275,35 @@ sim_dsa_map(const struct sim_dsa_job *j, uint64_t iova, size_t len, bool write, 
 	int rc;
 
 	rc = sim_iommu_map(j->d->fn, j->w->pasid_en, j->w->pasid, iova, len, write, &j->eng->vc,
-			   host, &fault);
+			   SIM_PRQ_NONE, host, &fault);
 	return rc == 0 ? 0 : sim_dsa_refused(rc, fault, write, cr);
 }
 
-/* sim_dsa_map() that pins the range's area when *host is set (then sim_iommu_unpin()). */
+/*
+ * sim_dsa_map() that pins the range's area when *host is set (then
+ * sim_iommu_unpin()). Blocking on fault (j->bof), a translation fault of a
+ * function with PRI sends a page request and waits for its response, the
+ * lock dropped; on SUCCESS the translation is retried once, and a fault
+ * then is an ordinary one.
+ */
 static int
 sim_dsa_map_pin(const struct sim_dsa_job *j, uint64_t iova, size_t len, bool write, uint8_t **host,
 		struct sim_area **area, struct pdk_idxd_completion *cr)
 {
+	struct sim_fn *fn = j->d->fn;
 	uint64_t fault = iova;
 	int rc;
 
-	rc = sim_iommu_map_pin(j->d->fn, j->w->pasid_en, j->w->pasid, iova, len, write,
-			       &j->eng->vc, host, area, &fault);
+	rc = sim_iommu_map_pin(fn, j->w->pasid_en, j->w->pasid, iova, len, write, &j->eng->vc,
+			       j->bof ? SIM_PRQ_DEFER : SIM_PRQ_NONE, host, area, &fault);
+	if (rc == -EAGAIN) {
+		j->d->st.page_requests++;
+		rc = sim_iommu_page_request(fn, j->w->pasid_en, j->w->pasid, fault,
+					    iova + len - fault, write, &j->d->stop);
+		if (rc == 0)
+			rc = sim_iommu_map_pin(fn, j->w->pasid_en, j->w->pasid, iova, len, write,
+					       &j->eng->vc, SIM_PRQ_NONE, host, area, &fault);
+	}
 	return rc == 0 ? 0 : sim_dsa_refused(rc, fault, write, cr);
 }
 
@@ -591,7 +608,7 @@ static void
 sim_dsa_batch(const struct sim_dsa_job *j, const struct pdk_idxd_desc *desc,
 	      struct pdk_idxd_completion *cr)
 {
-	struct sim_dsa_job sub = *j;
+	struct sim_dsa_job sub = *j;	/* a batch's descriptors: each its own BOF flag */
 	struct pdk_idxd_completion scr;
 	uint32_t n = desc->size, i, done = 0;
 	bool failed = false;
@@ -624,6 +641,7 @@ sim_dsa_batch(const struct sim_dsa_job *j, const struct pdk_idxd_desc *desc,
 		if (failed && (desc_flags(sd) & PDK_IDXD_FLAG_FENCE))
 			break;
 		sub.batch_idx = (uint16_t)i;
+		sub.bof = j->w->bof && (desc_flags(sd) & PDK_IDXD_FLAG_BOF);
 		sim_dsa_run_one(&sub, sd, &scr);
 		sim_dsa_complete(&sub, sd, &scr);
 		done++;
@@ -638,7 +656,8 @@ static void
 sim_dsa_run(struct sim_dsa_eng *eng, unsigned int wq, const struct pdk_idxd_desc *desc)
 {
 	struct sim_dsa *d = eng->d;
-	struct sim_dsa_job j = { .d = d, .eng = eng, .wq = wq, .w = &d->wq[wq] };
+	struct sim_dsa_job j = { .d = d, .eng = eng, .wq = wq, .w = &d->wq[wq],
+				 .bof = d->wq[wq].bof && (desc_flags(desc) & PDK_IDXD_FLAG_BOF) };
 	struct pdk_idxd_completion cr;
 
 	/* The process's pages are checked once for all this descriptor touches. */
@@ -761,6 +780,7 @@ sim_dsa_engine_join(struct sim_dsa *d, unsigned int n)
 
 	__atomic_store_n(&d->stop, true, __ATOMIC_RELEASE);
 	pthread_cond_broadcast(&d->work);
+	pthread_cond_broadcast(&d->fn->sim->prq_cond);	/* an engine waiting on a page response */
 	while (d->nexited < n)
 		sim_dsa_wait(d);
 	/* They have dropped the lock for good: joining under it cannot deadlock. */

@@ -45,7 +45,13 @@
 #define SIM_CAP_MSIX		0x80
 #define SIM_CAP_STD_END		(SIM_CAP_MSIX + PCI_CAP_MSIX_SIZEOF)	/* the standard caps' end */
 #define SIM_PASID_CAP_OFF	0x100u	/* the PASID capability's default offset */
-#define SIM_ECAP_MAX		(PDK_SIM_FN_ECAPS + 2)	/* + PASID + the free-space DVSEC */
+#define SIM_ECAP_MAX		(PDK_SIM_FN_ECAPS + 3)	/* + PASID + PRI + the free-space DVSEC */
+#ifndef PCI_EXT_CAP_PRI_SIZEOF
+#define PCI_EXT_CAP_PRI_SIZEOF	16
+#endif
+/* drivers/iommu/intel/iommu.h PRQ_DEPTH: what VT-d's pci_enable_pri() call allows at most */
+#define SIM_PRQ_DEPTH		2048u
+#define SIM_PRS_DEFAULT_REQS	32u
 #define SIM_DVSEC_HDR2		0x08	/* DVSEC header 2: DVSEC ID (PCIe Base 4.0 7.9.6) */
 #define SIM_FREE_DVSEC_N	0x0a	/* PDK's proposal: number of ranges, then 8 bytes each */
 #define SIM_FREE_DVSEC_RANGES	0x0c
@@ -153,6 +159,7 @@ sim_pci_config_init(struct sim_fn *fn, unsigned int index)
 
 enum sim_ecap_kind {
 	SIM_ECAP_PASID,
+	SIM_ECAP_PRI,
 	SIM_ECAP_EXTRA,		/* one of cfg.ecaps */
 	SIM_ECAP_FREE_DVSEC,
 };
@@ -170,6 +177,17 @@ sim_fn_shows_pasid(const struct pdk_sim_fn_config *cfg)
 	return cfg->pasid_bits > 0 && cfg->physfn == NULL;
 }
 
+static uint16_t
+sim_pci_pri_offset(const struct pdk_sim_fn_config *cfg)
+{
+	if (cfg->prs_offset != 0)
+		return cfg->prs_offset;
+	if (!sim_fn_shows_pasid(cfg))
+		return SIM_PASID_CAP_OFF;
+	return (uint16_t)((cfg->pasid_offset != 0 ? cfg->pasid_offset : SIM_PASID_CAP_OFF) +
+			  PCI_EXT_CAP_PASID_SIZEOF);
+}
+
 /* The extended capabilities @p cfg asks for, in offset order. @return their count. */
 static unsigned int
 sim_ecaps_of(const struct pdk_sim_fn_config *cfg, struct sim_ecap_ent ent[SIM_ECAP_MAX])
@@ -181,6 +199,11 @@ sim_ecaps_of(const struct pdk_sim_fn_config *cfg, struct sim_ecap_ent ent[SIM_EC
 			.kind = SIM_ECAP_PASID, .id = PCI_EXT_CAP_ID_PASID, .version = 1,
 			.offset = cfg->pasid_offset != 0 ? cfg->pasid_offset : SIM_PASID_CAP_OFF,
 			.length = PCI_EXT_CAP_PASID_SIZEOF,
+		};
+	if (cfg->prs)
+		ent[n++] = (struct sim_ecap_ent){
+			.kind = SIM_ECAP_PRI, .id = PCI_EXT_CAP_ID_PRI, .version = 1,
+			.offset = sim_pci_pri_offset(cfg), .length = PCI_EXT_CAP_PRI_SIZEOF,
 		};
 	for (i = 0; i < PDK_SIM_FN_ECAPS; i++) {
 		const struct pdk_sim_ecap *e = &cfg->ecaps[i];
@@ -229,6 +252,24 @@ sim_ecap_body(struct sim_fn *fn, const struct sim_ecap_ent *e)
 		}
 		cfg_w16(fn, e->offset + PCI_PASID_CAP, caps);
 		cfg_w16(fn, e->offset + PCI_PASID_CTRL, ctrl);
+		break;
+	}
+	case SIM_ECAP_PRI: {
+		/*
+		 * Enabled as the IOMMU driver enables it (drivers/pci/ats.c
+		 * pci_enable_pri(): ALLOC_REQ = min(MAX_REQ, the driver's
+		 * depth), then CTRL ENABLE). With PASID, PRG responses carry it
+		 * (STATUS PASID: VT-d's iommu_enable_pci_pri() needs it).
+		 */
+		uint32_t max = cfg->prs_max_requests != 0 ? cfg->prs_max_requests :
+							    SIM_PRS_DEFAULT_REQS;
+
+		fn->pri_cap = e->offset;
+		cfg_w16(fn, e->offset + PCI_PRI_CTRL, PCI_PRI_CTRL_ENABLE);
+		cfg_w16(fn, e->offset + PCI_PRI_STATUS,
+			sim_fn_shows_pasid(cfg) ? PCI_PRI_STATUS_PASID : 0);
+		cfg_w32(fn, e->offset + PCI_PRI_MAX_REQ, max);
+		cfg_w32(fn, e->offset + PCI_PRI_ALLOC_REQ, max < SIM_PRQ_DEPTH ? max : SIM_PRQ_DEPTH);
 		break;
 	}
 	case SIM_ECAP_EXTRA:
@@ -314,6 +355,14 @@ sim_pci_shape_check(struct pdk_sim *sim, const struct pdk_sim_fn_config *cfg,
 
 	if (cfg->physfn != NULL && sim_pci_physfn_check(sim, cfg, why, fix) < 0)
 		return -EINVAL;
+	if (cfg->prs && cfg->physfn != NULL)
+		SIM_SHAPE_REFUSE("prs on a VF: a VF's PRI is its PF's (drivers/pci/ats.c), "
+				 "not modelled", "give the PF prs, not its VFs");
+	if (cfg->prs_offset != 0 && (!cfg->prs || cfg->prs_offset % 4 != 0 ||
+				     cfg->prs_offset < PDK_PCICFG_STD_SIZE ||
+				     cfg->prs_offset + PCI_EXT_CAP_PRI_SIZEOF > PDK_PCICFG_SIZE))
+		SIM_SHAPE_REFUSE("prs_offset is not a dword in 0x100-0xFF0 of a function with prs",
+				 "use 0 for the default place");
 	if (cfg->pasid_offset != 0 && (cfg->pasid_offset % 4 != 0 ||
 				       cfg->pasid_offset < PDK_PCICFG_STD_SIZE ||
 				       cfg->pasid_offset > PDK_PCICFG_END_OFFSET))
@@ -607,4 +656,16 @@ sim_fn_free(struct sim_fn *fn)
 		fn->model->fini(fn);
 	sim_bars_free(fn);
 	free(fn);
+}
+
+/* ---- the Page Request Interface (cfg.prs) ---- */
+
+void
+sim_pci_pri_unexpected(struct sim_fn *fn)
+{
+	uint16_t off = fn->pri_cap;
+
+	if (off != 0)
+		cfg_w16(fn, off + PCI_PRI_STATUS,
+			cfg_r16(fn, off + PCI_PRI_STATUS) | PCI_PRI_STATUS_UPRGI);
 }

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "sim_iommu.h"
 #include "../devices/sim_devices.h"
@@ -47,19 +48,20 @@ static const struct sim_resv_region sim_resv_amd[] = {
  */
 #define SIM_PGSIZES_4K_2M_1G	((1ULL << 12) | (1ULL << 21) | (1ULL << 30))
 #define SIM_PGSIZES_AMD		(~0xfffULL & ~(2ULL << 38))
-#define SIM_KIND(n, type, r, attach, features, pgsizes) {				\
+#define SIM_KIND(n, type, r, attach, features, pgsizes, pri_, needs_pri) {			\
 	.name = (n), .hw_info_type = (type), .resv = (r), .nresv = sizeof(r) / sizeof((r)[0]), \
 	.aperture_last = (1ULL << 48) - 1, .pgsize_bitmap = (pgsizes),			\
-	.pasid_attach = (attach), .pasid_features = (features) }
+	.pasid_attach = (attach), .pasid_features = (features), .pri = (pri_),		\
+	.iopf_needs_pri = (needs_pri) }
 
 static const struct sim_iommu_kind sim_iommu_kinds[] = {
 	[PDK_SIM_IOMMU_VTD] = SIM_KIND("VT-d", IOMMU_HW_INFO_TYPE_INTEL_VTD, sim_resv_vtd,
-				       true, true, SIM_PGSIZES_4K_2M_1G),
+				       true, true, SIM_PGSIZES_4K_2M_1G, true, true),
 	[PDK_SIM_IOMMU_SMMUV3] = SIM_KIND("SMMUv3", IOMMU_HW_INFO_TYPE_ARM_SMMUV3, sim_resv_smmuv3,
-					  true, true, SIM_PGSIZES_4K_2M_1G),
+					  true, true, SIM_PGSIZES_4K_2M_1G, false, false),
 	/* AMD paging domains have no set_dev_pasid; PASID is enabled with no features. */
 	[PDK_SIM_IOMMU_AMD] = SIM_KIND("AMD-Vi", IOMMU_HW_INFO_TYPE_AMD, sim_resv_amd,
-				       false, false, SIM_PGSIZES_AMD),
+				       false, false, SIM_PGSIZES_AMD, true, false),
 };
 
 const struct sim_iommu_kind *
@@ -144,6 +146,8 @@ sim_iommu_handle_wait(struct sim_attach_handle *handle)
 	struct pdk_sim *sim = handle->domain->iopt->sim;
 
 	handle->leaving = true;
+	/* a requester waiting on a page response through it gives up (sim_iommu_page_request()) */
+	pthread_cond_broadcast(&sim->prq_cond);
 	/* once woken, the handle may be gone (another detach): the caller looks again */
 	pthread_cond_wait(&sim->dma_idle, &sim->lock);
 }
@@ -224,10 +228,9 @@ pdk_sim_fault_pop(struct pdk_sim *sim, struct pdk_sim_fault *fault)
 
 /* ---- translation and the DMA port ---- */
 
-/* Log the fault, then hand it to the domain's fault path, if it has one. */
-static int
-sim_iommu_fault(struct sim_fn *fn, struct sim_attach_handle *h, bool pasid_valid, uint32_t pasid,
-		uint64_t iova, bool write, const char *reason, uint64_t *fault_iova)
+static void
+sim_fault_note(struct sim_fn *fn, bool pasid_valid, uint32_t pasid, uint64_t iova, bool write,
+	       const char *reason)
 {
 	struct pdk_sim_fault f = {
 		.pasid_valid = pasid_valid,
@@ -239,10 +242,47 @@ sim_iommu_fault(struct sim_fn *fn, struct sim_attach_handle *h, bool pasid_valid
 
 	snprintf(f.pci_addr, sizeof(f.pci_addr), "%s", fn->addr);
 	sim_fault_record(fn->sim, &f);
-	if (h != NULL && h->domain->iopf_handler != NULL)
-		h->domain->iopf_handler(h, fn, &f);
+}
+
+/*
+ * Whether a translation fault of @p fn through @p h becomes a page
+ * request: the function has PRI enabled, the IOMMU takes PRI, and the
+ * domain has a fault path (a HWPT with a fault queue).
+ */
+static bool
+sim_iommu_prq_able(const struct sim_fn *fn, const struct sim_attach_handle *h)
+{
+	return h != NULL && h->domain->iopf_handler != NULL && fn->sim->iommu->pri &&
+	       sim_fn_pri_alloc(fn) > 0;
+}
+
+/*
+ * A refused access. @p xlat: the page is not there or lacks the
+ * permission, which a page request may fix; as @p mode says, the caller
+ * sends one (DEFER: -EAGAIN, nothing recorded), or the fault is recorded
+ * and, for POST, a request nobody waits for goes to the fault queue.
+ */
+static int
+sim_iommu_fault(struct sim_fn *fn, struct sim_attach_handle *h, bool pasid_valid, uint32_t pasid,
+		uint64_t iova, bool write, const char *reason, bool xlat, enum sim_prq_mode mode,
+		uint64_t *fault_iova)
+{
+	bool prq = xlat && mode != SIM_PRQ_NONE && sim_iommu_prq_able(fn, h);
+
 	if (fault_iova != NULL)
 		*fault_iova = iova;
+	if (prq && mode == SIM_PRQ_DEFER)
+		return -EAGAIN;
+	sim_fault_note(fn, pasid_valid, pasid, iova, write, reason);
+	if (prq) {
+		struct sim_prg prg = {
+			.pasid_valid = pasid_valid, .pasid = pasid_valid ? pasid : 0,
+			.write = write, .index = fn->prg_next++ & 0x1ff, .npages = 1,
+			.page = { iova & ~(SIM_PAGE_SIZE - 1) },
+		};
+
+		(void)h->domain->iopf_handler(h, fn, &prg);
+	}
 	return -EFAULT;
 }
 
@@ -298,8 +338,8 @@ sim_iommu_va_present(struct sim_va_cache *vc, uint64_t va, uint64_t len, uint64_
  */
 static int
 sim_iommu_translate(struct sim_fn *fn, bool pasid_valid, uint32_t pasid, uint64_t iova,
-		    size_t len, bool to_memory, struct sim_va_cache *vc, struct sim_iopt **out,
-		    uint64_t *fault_iova)
+		    size_t len, bool to_memory, struct sim_va_cache *vc, enum sim_prq_mode mode,
+		    struct sim_iopt **out, uint64_t *fault_iova)
 {
 	const uint32_t need = to_memory ? IOMMU_IOAS_MAP_WRITEABLE : IOMMU_IOAS_MAP_READABLE;
 	struct sim_group *grp = fn->group;
@@ -318,15 +358,16 @@ sim_iommu_translate(struct sim_fn *fn, bool pasid_valid, uint32_t pasid, uint64_
 		att = sim_iommu_attach_find(grp, pasid_valid ? pasid : 0);
 	if (att == NULL)
 		return sim_iommu_fault(fn, NULL, pasid_valid, pasid, iova, to_memory,
-				       "no domain attached (DMA blocked)", fault_iova);
+				       "no domain attached (DMA blocked)", false, mode, fault_iova);
 	if (att->leaving)
 		return sim_iommu_fault(fn, att, pasid_valid, pasid, iova, to_memory,
-				       "domain being detached or replaced (DMA blocked)", fault_iova);
+				       "domain being detached or replaced (DMA blocked)", false, mode,
+				       fault_iova);
 	iopt = att->domain->iopt;
 	last = iova + len - 1;
 	if (last < iova)
 		return sim_iommu_fault(fn, att, pasid_valid, pasid, iova, to_memory,
-				       "IOVA range wraps", fault_iova);
+				       "IOVA range wraps", false, mode, fault_iova);
 
 	/* Check every byte first: a faulting access moves nothing. */
 	for (cur = iova;;) {
@@ -335,14 +376,15 @@ sim_iommu_translate(struct sim_fn *fn, bool pasid_valid, uint32_t pasid, uint64_
 
 		if (a == NULL)
 			return sim_iommu_fault(fn, att, pasid_valid, pasid, cur, to_memory,
-					       "IOVA not mapped", fault_iova);
+					       "IOVA not mapped", true, mode, fault_iova);
 		if (a->unmapping)
 			return sim_iommu_fault(fn, att, pasid_valid, pasid, cur, to_memory,
-					       "IOVA range being unmapped", fault_iova);
+					       "IOVA range being unmapped", false, mode, fault_iova);
 		if (!(a->prot & need))
 			return sim_iommu_fault(fn, att, pasid_valid, pasid, cur, to_memory,
 					       to_memory ? "mapping not writeable" :
-							   "mapping not readable", fault_iova);
+							   "mapping not readable", true, mode,
+					       fault_iova);
 		a_last = a->iova + a->length - 1;
 		seg_last = a_last < last ? a_last : last;
 		/*
@@ -354,7 +396,7 @@ sim_iommu_translate(struct sim_fn *fn, bool pasid_valid, uint32_t pasid, uint64_
 					 a->user_va + a->length) < 0)
 			return sim_iommu_fault(fn, att, pasid_valid, pasid, cur, to_memory,
 					       "memory behind the mapping was unmapped by the process (the sim cannot keep pinned pages)",
-					       fault_iova);
+					       false, mode, fault_iova);
 		if (a_last >= last)
 			break;
 		cur = a_last + 1;
@@ -376,7 +418,8 @@ sim_iommu_host(struct sim_iopt *iopt, uint64_t iova, uint64_t left, uint64_t *n)
 
 int
 sim_iommu_dma_vc(struct sim_fn *fn, bool pasid_valid, uint32_t pasid, uint64_t iova, void *buf,
-		 size_t len, bool to_memory, struct sim_va_cache *vc, uint64_t *fault_iova)
+		 size_t len, bool to_memory, struct sim_va_cache *vc, enum sim_prq_mode mode,
+		 uint64_t *fault_iova)
 {
 	struct sim_iopt *iopt;
 	uint64_t done, n;
@@ -384,7 +427,7 @@ sim_iommu_dma_vc(struct sim_fn *fn, bool pasid_valid, uint32_t pasid, uint64_t i
 
 	if (len == 0)
 		return 0;
-	rc = sim_iommu_translate(fn, pasid_valid, pasid, iova, len, to_memory, vc, &iopt,
+	rc = sim_iommu_translate(fn, pasid_valid, pasid, iova, len, to_memory, vc, mode, &iopt,
 				 fault_iova);
 	if (rc < 0)
 		return rc;
@@ -401,7 +444,8 @@ sim_iommu_dma_vc(struct sim_fn *fn, bool pasid_valid, uint32_t pasid, uint64_t i
 
 int
 sim_iommu_map(struct sim_fn *fn, bool pasid_valid, uint32_t pasid, uint64_t iova, size_t len,
-	      bool to_memory, struct sim_va_cache *vc, uint8_t **host, uint64_t *fault_iova)
+	      bool to_memory, struct sim_va_cache *vc, enum sim_prq_mode mode, uint8_t **host,
+	      uint64_t *fault_iova)
 {
 	struct sim_iopt *iopt;
 	uint64_t n;
@@ -411,7 +455,7 @@ sim_iommu_map(struct sim_fn *fn, bool pasid_valid, uint32_t pasid, uint64_t iova
 	*host = NULL;
 	if (len == 0)
 		return 0;
-	rc = sim_iommu_translate(fn, pasid_valid, pasid, iova, len, to_memory, vc, &iopt,
+	rc = sim_iommu_translate(fn, pasid_valid, pasid, iova, len, to_memory, vc, mode, &iopt,
 				 fault_iova);
 	if (rc < 0)
 		return rc;
@@ -423,13 +467,14 @@ sim_iommu_map(struct sim_fn *fn, bool pasid_valid, uint32_t pasid, uint64_t iova
 
 int
 sim_iommu_map_pin(struct sim_fn *fn, bool pasid_valid, uint32_t pasid, uint64_t iova, size_t len,
-		  bool to_memory, struct sim_va_cache *vc, uint8_t **host, struct sim_area **area,
-		  uint64_t *fault_iova)
+		  bool to_memory, struct sim_va_cache *vc, enum sim_prq_mode mode, uint8_t **host,
+		  struct sim_area **area, uint64_t *fault_iova)
 {
 	int rc;
 
 	*area = NULL;
-	rc = sim_iommu_map(fn, pasid_valid, pasid, iova, len, to_memory, vc, host, fault_iova);
+	rc = sim_iommu_map(fn, pasid_valid, pasid, iova, len, to_memory, vc, mode, host,
+			   fault_iova);
 	if (rc == 0 && *host != NULL) {
 		/* translated: the attachment is there, and one area holds the range */
 		struct sim_attach_handle *att = sim_iommu_attach_find(fn->group,
@@ -474,7 +519,7 @@ sim_iommu_dma(struct sim_fn *fn, bool pasid_valid, uint32_t pasid, uint64_t iova
 	      size_t len, bool to_memory, uint64_t *fault_iova)
 {
 	return sim_iommu_dma_vc(fn, pasid_valid, pasid, iova, buf, len, to_memory, NULL,
-				fault_iova);
+				SIM_PRQ_POST, fault_iova);
 }
 
 int
@@ -490,7 +535,8 @@ sim_iommu_dma_write_status_last(struct sim_fn *fn, bool pasid_valid, uint32_t pa
 
 	if (len == 0)
 		return 0;
-	rc = sim_iommu_translate(fn, pasid_valid, pasid, iova, len, true, vc, &iopt, fault_iova);
+	rc = sim_iommu_translate(fn, pasid_valid, pasid, iova, len, true, vc, SIM_PRQ_NONE, &iopt,
+				 fault_iova);
 	if (rc < 0)
 		return rc;
 	first = sim_iommu_host(iopt, iova, len, &n);
@@ -499,6 +545,115 @@ sim_iommu_dma_write_status_last(struct sim_fn *fn, bool pasid_valid, uint32_t pa
 	for (done = n; done < len; done += n)
 		memcpy(sim_iommu_host(iopt, iova + done, len - done, &n), src + done, n);
 	__atomic_store_n(first, src[0], __ATOMIC_RELEASE);
+	return 0;
+}
+
+/* ---- page requests ---- */
+
+/* Whether @p page of @p iopt translates for the access (as sim_iommu_translate() checks). */
+static bool
+sim_iommu_page_ok(struct sim_iopt *iopt, uint64_t page, bool write)
+{
+	struct sim_area *a = sim_iopt_area_at(iopt, page);
+
+	return a != NULL && !a->unmapping &&
+	       (a->prot & (write ? IOMMU_IOAS_MAP_WRITEABLE : IOMMU_IOAS_MAP_READABLE));
+}
+
+static void
+sim_prq_deadline(struct timespec *ts, uint32_t ms)
+{
+	clock_gettime(CLOCK_MONOTONIC, ts);
+	ts->tv_sec += ms / 1000;
+	ts->tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (ts->tv_nsec >= 1000000000L) {
+		ts->tv_sec++;
+		ts->tv_nsec -= 1000000000L;
+	}
+}
+
+int
+sim_iommu_page_request(struct sim_fn *fn, bool pasid_valid, uint32_t pasid, uint64_t iova,
+		       uint64_t len, bool write, const bool *stop)
+{
+	struct pdk_sim *sim = fn->sim;
+	struct sim_attach_handle *h = sim_iommu_attach_find(fn->group, pasid_valid ? pasid : 0);
+	uint32_t ms = fn->cfg.prs_timeout_ms != 0 ? fn->cfg.prs_timeout_ms : 500;
+	struct sim_prg_wait w = { .done = false };
+	struct sim_prg prg = { .pasid_valid = pasid_valid, .pasid = pasid_valid ? pasid : 0,
+			       .write = write, .wait = &w };
+	uint32_t room = sim_fn_pri_alloc(fn);
+	const char *why = NULL;
+	bool timed_out = false;
+	struct sim_domain *domain;
+	struct timespec ts;
+	uint64_t p, last;
+
+	if (fn->group->owner == NULL || !sim_iommu_prq_able(fn, h) || h->leaving) {
+		sim_fault_note(fn, pasid_valid, pasid, iova, write, "IOVA not mapped");
+		return -EFAULT;
+	}
+	domain = h->domain;
+	room = room > fn->prq_outstanding ? room - fn->prq_outstanding : 0;
+	last = (iova + len - 1) & ~(SIM_PAGE_SIZE - 1);
+	for (p = iova & ~(SIM_PAGE_SIZE - 1); p <= last && prg.npages < SIM_PRG_MAX_PAGES &&
+	     prg.npages < room; p += SIM_PAGE_SIZE)
+		if (!sim_iommu_page_ok(domain->iopt, p, write))
+			prg.page[prg.npages++] = p;
+	if (prg.npages == 0) {
+		sim_fault_note(fn, pasid_valid, pasid, iova, write,
+			       "IOVA not mapped (page requests at the PRI outstanding capacity)");
+		return -EFAULT;
+	}
+	prg.index = fn->prg_next++ & 0x1ff;
+	if (domain->iopf_handler(h, fn, &prg) < 0) {
+		sim_fault_note(fn, pasid_valid, pasid, iova, write,
+			       "IOVA not mapped (page request dropped: fault queue full)");
+		return -EFAULT;
+	}
+	fn->prq_outstanding += prg.npages;
+	SIM_LOG(DEBUG, "simulated %s: page request group %u, %u page(s) from 0x%llx, waiting up to %u ms",
+		fn->addr, prg.index, prg.npages, (unsigned long long)prg.page[0], ms);
+	sim_prq_deadline(&ts, ms);
+	while (!w.done) {
+		struct sim_attach_handle *now;
+
+		if (stop != NULL && __atomic_load_n(stop, __ATOMIC_ACQUIRE)) {
+			why = "IOVA not mapped (page request abandoned: device stopping)";
+			break;
+		}
+		now = fn->group->owner != NULL ?
+			      sim_iommu_attach_find(fn->group, pasid_valid ? pasid : 0) : NULL;
+		if (now != h || h->leaving || h->domain != domain) {
+			why = "IOVA not mapped (page request abandoned: domain detached or replaced)";
+			break;
+		}
+		if (pthread_cond_timedwait(&sim->prq_cond, &sim->lock, &ts) == ETIMEDOUT &&
+		    !w.done) {
+			why = "IOVA not mapped (no page response before the function's timeout)";
+			timed_out = true;
+			break;
+		}
+	}
+	fn->prq_outstanding -= prg.npages;
+	if (!w.done) {
+		/*
+		 * The group stays queued. After a timeout a response to it is
+		 * unexpected; a detach or replace answers it INVALID, which
+		 * the function would have taken as the answer.
+		 */
+		if (w.link != NULL) {
+			w.link->wait = NULL;
+			w.link->abandoned = timed_out;
+		}
+		sim_fault_note(fn, pasid_valid, pasid, iova, write, why);
+		return -EFAULT;
+	}
+	if (w.code != IOMMUFD_PAGE_RESP_SUCCESS) {
+		sim_fault_note(fn, pasid_valid, pasid, iova, write,
+			       "IOVA not mapped (page request answered INVALID)");
+		return -EFAULT;
+	}
 	return 0;
 }
 

@@ -37,6 +37,21 @@ struct sim_iommu_kind {
 	uint64_t pgsize_bitmap;			/* page sizes of a paging domain (domain->pgsize_bitmap) */
 	bool pasid_attach;			/* paging domains take a PASID (set_dev_pasid) */
 	bool pasid_features;			/* PASID EXEC/PRIV shown when a device has them */
+	/*
+	 * A function's PRI page requests reach the IOMMU driver's IOPF queue
+	 * (VT-d, AMD); SMMUv3's driver takes only stall faults, not PRI
+	 * (arm-smmu-v3.c arm_smmu_enable_iopf()).
+	 */
+	bool pri;
+	/*
+	 * Attaching a domain with an iopf_handler (a HWPT with a fault queue)
+	 * to a function without PRI enabled is refused -ENODEV (VT-d:
+	 * drivers/iommu/intel/iommu.c intel_iommu_enable_iopf(), called from
+	 * iommu.h iopf_for_domain_set()); AMD (amd/ppr.c
+	 * amd_iommu_iopf_add_device()) and SMMUv3 accept it, and such a
+	 * function's faults stay ordinary ones.
+	 */
+	bool iopf_needs_pri;
 };
 
 /* @return the kind's facts, NULL when @p kind is none of enum pdk_sim_iommu. */
@@ -116,13 +131,77 @@ int sim_va_present(uint64_t va, uint64_t len);
 
 struct sim_attach_handle;
 
+/* ---- page requests (PCIe PRI, cfg.prs) ---- */
+
+/* Pages one page request group asks for at most (the model's choice). */
+#define SIM_PRG_MAX_PAGES 16u
+
+struct sim_prg_link;
+
+/* A requester waiting for its group's response (on its stack). */
+struct sim_prg_wait {
+	bool done;			/* a response came: @p code */
+	uint32_t code;			/* IOMMUFD_PAGE_RESP_* */
+	struct sim_prg_link *link;	/* the kernel's record of the group, NULL once answered */
+};
+
+/* What the kernel's record of a group knows of its requester. */
+struct sim_prg_link {
+	struct sim_prg_wait *wait;	/* NULL: nobody waits (posted, or gave up) */
+	bool abandoned;			/* the requester gave up: a response is unexpected */
+};
+
+/* A page request group a function sends (PCIe PRI Page Request Message). */
+struct sim_prg {
+	bool pasid_valid;
+	uint32_t pasid;
+	bool write;
+	uint16_t index;			/* the PRG index: 9 bits */
+	unsigned int npages;
+	uint64_t page[SIM_PRG_MAX_PAGES];	/* page addresses; LAST_PAGE on the last */
+	struct sim_prg_wait *wait;	/* NULL: the requester does not wait (posted) */
+};
+
 /*
- * The fault path a domain was given (iommufd_fault_iopf_handler()): the
- * access of @p fn through @p handle faulted, as @p f says (also in the
- * fault log by then).
+ * The fault path a domain was given (iommufd_fault_iopf_handler()): @p fn
+ * sent @p prg through @p handle. @return 0 when queued (wait->link is set
+ * for a waiting requester), -ENOSPC when the queue is full.
  */
-typedef void sim_iopf_handler_t(struct sim_attach_handle *handle, struct sim_fn *fn,
-				const struct pdk_sim_fault *f);
+typedef int sim_iopf_handler_t(struct sim_attach_handle *handle, struct sim_fn *fn,
+			       const struct sim_prg *prg);
+
+/*
+ * The kernel model answers a group through its sim_prg_link
+ * (kernel/sim_eventq.c): the waiting requester wakes (sim->prq_cond) with
+ * done and code set; one that gave up sees an unexpected response.
+ */
+
+/*
+ * What a translation fault of a function with PRI does (the caller's
+ * choice): POST, the synchronous DMA port (pdk_sim_fn_dma(), pdk-sim-dma,
+ * which cannot wait from the caller's thread): the fault is recorded and
+ * a one-page request is posted to the fault queue, nobody waits for it;
+ * DEFER: nothing recorded, -EAGAIN, the caller sends a page request it
+ * waits for (sim_iommu_page_request()); NONE: an ordinary fault, no
+ * request (a DSA WQ without block on fault).
+ */
+enum sim_prq_mode {
+	SIM_PRQ_POST,
+	SIM_PRQ_DEFER,
+	SIM_PRQ_NONE,
+};
+
+/*
+ * Send a page request group for the pages of [iova, iova + len) that do
+ * not translate (from the first, up to SIM_PRG_MAX_PAGES and the PRI
+ * outstanding capacity) and wait, the sim's lock dropped, for its
+ * response, for cfg.prs_timeout_ms, or until *@p stop or the attachment
+ * leaves (a detach or replace: the kernel then answers INVALID).
+ * @return 0 on SUCCESS (the caller translates again), else -EFAULT with
+ * the fault recorded (why: INVALID, timeout, no room).
+ */
+int sim_iommu_page_request(struct sim_fn *fn, bool pasid_valid, uint32_t pasid, uint64_t iova,
+			   uint64_t len, bool write, const bool *stop);
 
 /* A paging domain (struct iommu_domain): what an attached function's accesses translate through. */
 struct sim_domain {
@@ -208,14 +287,15 @@ sim_va_cache_reset(struct sim_va_cache *vc)
 /*
  * One device access through the IOMMU. On a fault nothing moves, the fault
  * is recorded and *fault_iova says where. @p vc may be NULL (check every
- * page). @return 0, -EFAULT (IOMMU fault) or -EINVAL (the function cannot
- * emit that PASID).
+ * page). @return 0, -EFAULT (IOMMU fault), -EAGAIN (@p mode DEFER: a page
+ * request is the caller's to send) or -EINVAL (the function cannot emit
+ * that PASID). sim_iommu_dma() is SIM_PRQ_POST.
  */
 int sim_iommu_dma(struct sim_fn *fn, bool pasid_valid, uint32_t pasid, uint64_t iova,
 		  void *buf, size_t len, bool to_memory, uint64_t *fault_iova);
 int sim_iommu_dma_vc(struct sim_fn *fn, bool pasid_valid, uint32_t pasid, uint64_t iova,
 		     void *buf, size_t len, bool to_memory, struct sim_va_cache *vc,
-		     uint64_t *fault_iova);
+		     enum sim_prq_mode mode, uint64_t *fault_iova);
 
 /*
  * Translate and check a device access as sim_iommu_dma() does (a refusal is
@@ -225,7 +305,8 @@ int sim_iommu_dma_vc(struct sim_fn *fn, bool pasid_valid, uint32_t pasid, uint64
  * only while the sim's lock stays held.
  */
 int sim_iommu_map(struct sim_fn *fn, bool pasid_valid, uint32_t pasid, uint64_t iova, size_t len,
-		  bool to_memory, struct sim_va_cache *vc, uint8_t **host, uint64_t *fault_iova);
+		  bool to_memory, struct sim_va_cache *vc, enum sim_prq_mode mode, uint8_t **host,
+		  uint64_t *fault_iova);
 
 /*
  * Pinned accesses: a model may move the bytes of a translated range with
@@ -246,8 +327,8 @@ int sim_iommu_map(struct sim_fn *fn, bool pasid_valid, uint32_t pasid, uint64_t 
  * NULL when none; a detach or replace waits for it.
  */
 int sim_iommu_map_pin(struct sim_fn *fn, bool pasid_valid, uint32_t pasid, uint64_t iova,
-		      size_t len, bool to_memory, struct sim_va_cache *vc, uint8_t **host,
-		      struct sim_area **area, uint64_t *fault_iova);
+		      size_t len, bool to_memory, struct sim_va_cache *vc, enum sim_prq_mode mode,
+		      uint8_t **host, struct sim_area **area, uint64_t *fault_iova);
 void sim_iommu_unpin(struct pdk_sim *sim, struct sim_area *area);
 struct sim_attach_handle *sim_iommu_handle_pin(struct sim_fn *fn, bool pasid_valid,
 					       uint32_t pasid);

@@ -152,6 +152,22 @@ sim_attach_reserve(struct sim_ioas *ioas, struct sim_fn *fn)
  * device of the group. Devices without PASID support are skipped, so a
  * PASID attach on one succeeds and programs nothing (kernel-facts K16).
  */
+/*
+ * A HWPT with a fault queue gives its domain an iopf_handler; VT-d then
+ * wants the function's PRI enabled (drivers/iommu/intel/iommu.h
+ * iopf_for_domain_set() -> iommu.c intel_iommu_enable_iopf(): -ENODEV
+ * without info->pri_enabled). The other kinds accept it (sim_iommu.h).
+ */
+static int
+sim_iopf_attach_check(const struct sim_hwpt *hwpt, const struct sim_fn *fn)
+{
+	if (hwpt->fault == NULL || !fn->sim->iommu->iopf_needs_pri || sim_fn_pri_alloc(fn) > 0)
+		return 0;
+	return sim_fail(PDK_LOG_DEBUG, NULL, -ENODEV, NULL,
+			"attach: %s: a HWPT with a fault queue on a function without PRI enabled",
+			fn->sim->iommu->name);
+}
+
 static int
 sim_hw_attach_check(struct sim_hwpt *hwpt, struct sim_device *idev, uint32_t pasid)
 {
@@ -161,7 +177,11 @@ sim_hw_attach_check(struct sim_hwpt *hwpt, struct sim_device *idev, uint32_t pas
 	struct sim_attach_handle *h;
 	struct sim_attach *a;
 	struct sim_fn *f;
+	int rc;
 
+	rc = sim_iopf_attach_check(hwpt, fn);
+	if (rc < 0)
+		return rc;
 	if (pasid == 0) {
 		if (!hwpt->pasid_compat)
 			for (h = grp->attach; h != NULL; h = h->next)
@@ -203,6 +223,11 @@ sim_do_attach(struct sim_device *idev, uint32_t pasid, struct sim_hwpt *hwpt)
 		return sim_err(-EBUSY, op, "this PASID (or the RID) is already attached in iommufd");
 	if (att != NULL && sim_attach_hwpt(att) != hwpt)
 		return sim_err(-EINVAL, op, "the IOMMU group is attached to another HWPT there");
+	if (!first) {
+		rc = sim_iopf_attach_check(hwpt, fn);
+		if (rc < 0)
+			return rc;
+	}
 	if (pasid == 0) {
 		rc = sim_attach_reserve(hwpt->ioas, fn);
 		if (rc < 0)

@@ -8,16 +8,22 @@
  * context, so IOMMU_DESTROY of a queue whose fd is open is -EBUSY and the
  * context outlives its /dev/iommu fd while the fault fd is open.
  *
- * read() hands out whole groups (one record each here, LAST_PAGE set) and
- * gives each a cookie, the lowest free from 1 as the kernel's xa_alloc does;
- * with nothing pending it returns 0, as the kernel's read does (it never
- * blocks); a count that holds no group while one waits is -EINVAL.
- * write() of a page response retires a read group.
- *
- * What the sim reports here differs from hardware in one respect: a real
- * IOMMU queues page requests (PRI) for a device that can wait for the
- * answer; the sim queues every fault of a HWPT with a fault queue, and the
- * faulting access has already failed (there is no retry).
+ * What arrives are page request groups (PCIe PRI) of functions with PRI
+ * (cfg.prs) through a HWPT with a fault queue (iommu/sim_iommu.c); any
+ * other fault is an ordinary IOMMU fault, in the fault log only. A group
+ * is one record a page, LAST_PAGE on the last, the PRG index in grpid.
+ * read() hands out whole groups (a count too small for the first one is
+ * -EINVAL, as iommufd_fault_fops_read()) and gives each a cookie, the
+ * lowest free from 1 as the kernel's xa_alloc does; with nothing pending
+ * it returns 0, as the kernel's read does (it never blocks). write() of a
+ * page response retires a read group and answers its requester: a
+ * SIMULATED DSA engine blocked on the fault retries on SUCCESS
+ * (iopf_group_response()). A detach or replace answers what is left of the
+ * attachment's groups INVALID (iommufd_auto_response_faults()), and so
+ * does the queue's destruction (iommufd_fault_destroy()). A request of the
+ * synchronous DMA port (pdk_sim_fn_dma(), pdk-sim-dma) has nobody waiting:
+ * its access failed at once. pdk_sim_trigger_iopf() (kernel/sim_iopf.c)
+ * queues a group of one record as the kernel's mock device makes it.
  */
 
 #include <errno.h>
@@ -28,13 +34,34 @@
 
 #include "sim_kernel.h"
 
+/*
+ * iopf_group_response() then iopf_free_group(): the requester waiting
+ * wakes with @p code; one that gave up (its timeout) did not expect it
+ * (PRI Status UPRGI).
+ */
 static void
-sim_fault_groups_free(struct sim_fault_group *g)
+sim_fault_group_answer(struct pdk_sim *sim, struct sim_fault_group *g, uint32_t code)
+{
+	struct sim_prg_link *link = &g->link;
+
+	if (link->wait != NULL) {
+		link->wait->done = true;
+		link->wait->code = code;
+		link->wait->link = NULL;
+		pthread_cond_broadcast(&sim->prq_cond);
+	} else if (link->abandoned) {
+		sim_pci_pri_unexpected(g->fn);
+	}
+	free(g);
+}
+
+static void
+sim_fault_groups_free(struct pdk_sim *sim, struct sim_fault_group *g)
 {
 	while (g != NULL) {
 		struct sim_fault_group *next = g->next;
 
-		free(g);
+		sim_fault_group_answer(sim, g, IOMMUFD_PAGE_RESP_INVALID);
 		g = next;
 	}
 }
@@ -45,8 +72,8 @@ sim_fault_destroy(struct sim_obj *obj)
 	struct sim_fault_queue *fq = sim_container_of(obj, struct sim_fault_queue, obj);
 	struct sim_ctx *ctx = fq->ctx;
 
-	sim_fault_groups_free(fq->deliver);
-	sim_fault_groups_free(fq->response);
+	sim_fault_groups_free(ctx->sim, fq->deliver);
+	sim_fault_groups_free(ctx->sim, fq->response);
 	sim_obj_remove(ctx, &fq->obj);
 	ctx->sim->st.fault_queues--;
 	free(fq);
@@ -105,64 +132,83 @@ fail_obj:
 	return rc;
 }
 
-/* Queue one group of one record (@p rec, LAST_PAGE set): iommufd_fault_iopf_handler(). */
-void
-sim_fault_queue_report(struct sim_fault_queue *fq, const struct iommu_hwpt_pgfault *rec)
+/*
+ * Queue one group of @p n finished records (LAST_PAGE on the last) from
+ * @p fn (NULL: no function's PRI status to update), answered to @p wait
+ * (NULL: nobody waits): iommufd_fault_iopf_handler().
+ * @return 0, or -ENOSPC when the queue is full.
+ */
+int
+sim_fault_queue_report(struct sim_fault_queue *fq, struct sim_fn *fn,
+		       const struct iommu_hwpt_pgfault *rec, unsigned int n,
+		       struct sim_prg_wait *wait)
 {
 	struct sim_fault_group *g, **pp;
 
 	if (fq->ndeliver >= SIM_FAULTQ_MAX) {
 		if (fq->dropped++ == 0)
-			SIM_LOG(WARNING, "fault queue %u full (%u groups unread): dropping faults",
+			SIM_LOG(WARNING, "fault queue %u full (%u groups unread): dropping page requests",
 				fq->obj.id, SIM_FAULTQ_MAX);
-		return;
+		return -ENOSPC;
 	}
 	g = calloc(1, sizeof(*g));
 	if (g == NULL)
-		return;
-	g->rec = *rec;
+		return -ENOSPC;
+	g->fn = fn;
+	g->nrec = n;
+	memcpy(g->rec, rec, (size_t)n * sizeof(*rec));
+	if (wait != NULL) {
+		g->link.wait = wait;
+		wait->link = &g->link;
+	}
 	for (pp = &fq->deliver; *pp != NULL; pp = &(*pp)->next)
 		;
 	*pp = g;
 	fq->ndeliver++;
+	return 0;
 }
 
 /*
- * The faulting function's own device object when it is bound, else the
+ * The requesting function's own device object when it is bound, else the
  * first device of the attachment (a function of the group not bound).
  */
-void
+int
 sim_fault_iopf_handler(struct sim_attach_handle *handle, struct sim_fn *fn,
-		       const struct pdk_sim_fault *f)
+		       const struct sim_prg *prg)
 {
 	struct sim_attach *att = sim_attach_of(handle);
 	const struct sim_device *idev = fn->vdev != NULL && fn->vdev->idev != NULL ?
 					fn->vdev->idev : att->devs[0];
+	struct iommu_hwpt_pgfault rec[SIM_PRG_MAX_PAGES];
+	unsigned int i;
 
-	struct sim_fault_queue *fq = sim_attach_hwpt(att)->fault;
-	struct iommu_hwpt_pgfault rec = {
-		.flags = IOMMU_PGFAULT_FLAGS_LAST_PAGE |
-			 (f->pasid_valid ? IOMMU_PGFAULT_FLAGS_PASID_VALID : 0),
-		.dev_id = idev->obj.id,
-		.pasid = f->pasid_valid ? f->pasid : 0,
-		.grpid = fq->next_grpid++ & 0x1ff,	/* PCIe PRG index: 9 bits */
-		.perm = f->write ? IOMMU_PGFAULT_PERM_WRITE : IOMMU_PGFAULT_PERM_READ,
-		.addr = f->iova & ~(SIM_PAGE_SIZE - 1),
-	};
+	for (i = 0; i < prg->npages; i++) {
+		struct iommu_hwpt_pgfault *r = &rec[i];
 
-	sim_fault_queue_report(fq, &rec);
+		memset(r, 0, sizeof(*r));
+		r->flags = (i + 1 == prg->npages ? IOMMU_PGFAULT_FLAGS_LAST_PAGE : 0) |
+			   (prg->pasid_valid ? IOMMU_PGFAULT_FLAGS_PASID_VALID : 0);
+		r->dev_id = idev->obj.id;
+		r->pasid = prg->pasid_valid ? prg->pasid : 0;
+		r->grpid = prg->index;
+		r->perm = prg->write ? IOMMU_PGFAULT_PERM_WRITE : IOMMU_PGFAULT_PERM_READ;
+		r->addr = prg->page[i];
+	}
+	return sim_fault_queue_report(sim_attach_hwpt(att)->fault, fn, rec, prg->npages,
+				      prg->wait);
 }
 
 static bool
 sim_fault_group_matches(const struct sim_fault_group *g, uint32_t dev_id, uint32_t pasid)
 {
-	bool pv = (g->rec.flags & IOMMU_PGFAULT_FLAGS_PASID_VALID) != 0;
+	bool pv = (g->rec[0].flags & IOMMU_PGFAULT_FLAGS_PASID_VALID) != 0;
 
-	return g->rec.dev_id == dev_id && (pv ? g->rec.pasid == pasid : pasid == 0);
+	return g->rec[0].dev_id == dev_id && (pv ? g->rec[0].pasid == pasid : pasid == 0);
 }
 
 static unsigned int
-sim_fault_list_flush(struct sim_fault_group **head, uint32_t dev_id, uint32_t pasid)
+sim_fault_list_flush(struct pdk_sim *sim, struct sim_fault_group **head, uint32_t dev_id,
+		     uint32_t pasid)
 {
 	unsigned int n = 0;
 
@@ -171,7 +217,7 @@ sim_fault_list_flush(struct sim_fault_group **head, uint32_t dev_id, uint32_t pa
 
 		if (sim_fault_group_matches(g, dev_id, pasid)) {
 			*head = g->next;
-			free(g);
+			sim_fault_group_answer(sim, g, IOMMUFD_PAGE_RESP_INVALID);
 			n++;
 		} else {
 			head = &g->next;
@@ -184,8 +230,10 @@ sim_fault_list_flush(struct sim_fault_group **head, uint32_t dev_id, uint32_t pa
 void
 sim_fault_queue_flush(struct sim_fault_queue *fq, uint32_t dev_id, uint32_t pasid)
 {
-	fq->ndeliver -= sim_fault_list_flush(&fq->deliver, dev_id, pasid);
-	sim_fault_list_flush(&fq->response, dev_id, pasid);
+	struct pdk_sim *sim = fq->ctx->sim;
+
+	fq->ndeliver -= sim_fault_list_flush(sim, &fq->deliver, dev_id, pasid);
+	sim_fault_list_flush(sim, &fq->response, dev_id, pasid);
 }
 
 static uint32_t
@@ -197,7 +245,7 @@ sim_fault_cookie(const struct sim_fault_queue *fq)
 		const struct sim_fault_group *g;
 
 		for (g = fq->response; g != NULL; g = g->next)
-			if (g->rec.cookie == c)
+			if (g->rec[0].cookie == c)
 				break;
 		if (g == NULL)
 			return c;
@@ -212,12 +260,24 @@ sim_fault_read(struct sim_fault_queue *fq, void *buf, size_t len)
 
 	if (len % sz)
 		return sim_err(-ESPIPE, "fault fd read", "count not a multiple of the record size");
-	while (fq->deliver != NULL && len - done >= sz) {
+	while (fq->deliver != NULL) {
 		struct sim_fault_group *g = fq->deliver;
+		uint32_t cookie;
+		unsigned int i;
 
-		g->rec.cookie = sim_fault_cookie(fq);
-		memcpy((uint8_t *)buf + done, &g->rec, sz);
-		done += sz;
+		if (g->nrec * sz > len - done) {
+			/* only whole groups: too small for the first one is -EINVAL */
+			if (done == 0)
+				return sim_err(-EINVAL, "fault fd read",
+					       "count smaller than the first fault group");
+			break;
+		}
+		cookie = sim_fault_cookie(fq);
+		for (i = 0; i < g->nrec; i++) {
+			g->rec[i].cookie = cookie;
+			memcpy((uint8_t *)buf + done, &g->rec[i], sz);
+			done += sz;
+		}
 		fq->deliver = g->next;
 		fq->ndeliver--;
 		g->next = fq->response;
@@ -249,7 +309,7 @@ sim_fault_write(struct sim_fault_queue *fq, const void *buf, size_t len)
 			break;
 		}
 		for (pp = &fq->response; *pp != NULL; pp = &(*pp)->next)
-			if ((*pp)->rec.cookie == resp.cookie)
+			if ((*pp)->rec[0].cookie == resp.cookie)
 				break;
 		if (*pp == NULL) {
 			rc = sim_err(-EINVAL, "fault fd write", "unknown cookie");
@@ -259,7 +319,7 @@ sim_fault_write(struct sim_fault_queue *fq, const void *buf, size_t len)
 			struct sim_fault_group *g = *pp;
 
 			*pp = g->next;
-			free(g);
+			sim_fault_group_answer(fq->ctx->sim, g, resp.code);
 		}
 		done += sz;
 	}

@@ -66,7 +66,7 @@ pdk_sim_trigger_iopf(struct pdk_sim *sim, int iommufd, uint32_t dev_id, uint32_t
 			.addr = addr,
 		};
 
-		sim_fault_queue_report(sim_attach_hwpt(sim_attach_of(h))->fault, &rec);
+		sim_fault_queue_report(sim_attach_hwpt(sim_attach_of(h))->fault, NULL, &rec, 1, NULL);
 	}
 out:
 	pthread_mutex_unlock(&sim->lock);

@@ -197,9 +197,13 @@ int sim_device_ioctl_hw_info(struct sim_ucmd *uc);
 
 /* ---- fault queues (sim_eventq.c) ---- */
 
+/* One page request group (struct iopf_group): its faults, one a page, LAST_PAGE on the last. */
 struct sim_fault_group {
-	struct iommu_hwpt_pgfault rec;
 	struct sim_fault_group *next;
+	struct sim_fn *fn;		/* the requester (its PRI status); the attachment outlives it */
+	struct sim_prg_link link;	/* who waits for the response */
+	unsigned int nrec;
+	struct iommu_hwpt_pgfault rec[SIM_PRG_MAX_PAGES];
 };
 
 struct sim_fault_queue {
@@ -208,15 +212,16 @@ struct sim_fault_queue {
 	struct sim_fault_group *deliver;	/* not yet read, oldest first */
 	unsigned int ndeliver;
 	struct sim_fault_group *response;	/* read, waiting for a page response */
-	uint32_t next_grpid;
 	uint64_t dropped;
 };
 
 int sim_fault_ioctl_alloc(struct sim_ucmd *uc);
 /* The IOMMU's fault path of a HWPT with a fault queue (struct sim_domain's iopf_handler). */
 sim_iopf_handler_t sim_fault_iopf_handler;
-/* Queue one group of one record (@p rec, LAST_PAGE set), as the handler does. */
-void sim_fault_queue_report(struct sim_fault_queue *fq, const struct iommu_hwpt_pgfault *rec);
+/* Queue one group of @p n records (the handler, pdk_sim_trigger_iopf()): see sim_eventq.c. */
+int sim_fault_queue_report(struct sim_fault_queue *fq, struct sim_fn *fn,
+			   const struct iommu_hwpt_pgfault *rec, unsigned int n,
+			   struct sim_prg_wait *wait);
 /* Auto-respond (drop) the groups of @dev_id/@pasid, as detach does. */
 void sim_fault_queue_flush(struct sim_fault_queue *fq, uint32_t dev_id, uint32_t pasid);
 
