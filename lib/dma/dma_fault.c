@@ -17,6 +17,7 @@
 #include <inttypes.h>
 
 #include "dma_private.h"
+#include "pdk_dma_internal.h"
 #include "pdk_iommufd_internal.h"
 #include "pdk_log.h"
 
@@ -43,6 +44,12 @@ dma_fault_hwpt_flags(struct pdk_dma_as *as, uint32_t *flags, uint32_t *fault_id)
 	*flags |= PDK_IOMMUFD_HWPT_FAULT;
 	*fault_id = as->fault_id;
 	return 0;
+}
+
+bool
+pdk_dma_as_has_fault_queue(const struct pdk_dma_as *as)
+{
+	return as->fault_fd >= 0;
 }
 
 int

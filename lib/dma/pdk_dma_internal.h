@@ -10,6 +10,7 @@
  * installed).
  */
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "pdk_dma.h"
@@ -23,5 +24,12 @@
  * refuse it, and log one failure twice.
  */
 PDK_INTERNAL void pdk_dma_as_hwpt_put_attached(struct pdk_dma_as *as, uint32_t hwpt_id);
+
+/*
+ * true when the space's HWPTs carry a fault queue (a handler was set
+ * before the first), so that an attach refusal can name the cause: page
+ * requests the device's IOMMU will not take.
+ */
+PDK_INTERNAL bool pdk_dma_as_has_fault_queue(const struct pdk_dma_as *as);
 
 #endif /* PDK_DMA_INTERNAL_H */

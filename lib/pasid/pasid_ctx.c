@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "pasid_private.h"
+#include "pdk_dma_internal.h"
 #include "pdk_log.h"
 #include "pdk_vfio_internal.h"
 
@@ -16,9 +17,11 @@
  * the kernel's side (@p vfix); a PASID space knows more for these cases.
  */
 static const char *
-attach_fix(int rc, const char *vfix)
+attach_fix(const struct pdk_dma_as *as, int rc, const char *vfix)
 {
 	switch (rc) {
+	case -ENODEV:
+		return pasid_attach_fault_fix(as, rc, vfix);
 	case -EOPNOTSUPP:
 		return "the device is bound to a vfio-pci variant driver (bind it to plain vfio-pci), or the IOMMU is not in a PASID-capable mode (VT-d scalable mode)";
 	case -EINVAL:
@@ -83,7 +86,7 @@ pdk_pasid_ctx_create(struct pdk_pasid_space *space, struct pdk_dma_as *as, uint3
 		goto fail_pasid;
 	rc = pdk_vfio_owner_pasid_attach(space->dev, space, pasid, c->hwpt_id, &vfix);
 	if (rc < 0) {
-		pdk_log_fail("pasid", pdk_vfio_name(space->dev), rc, attach_fix(rc, vfix),
+		pdk_log_fail("pasid", pdk_vfio_name(space->dev), rc, attach_fix(as, rc, vfix),
 			     "PASID %u attach to HWPT %u of address space '%s'", pasid, c->hwpt_id,
 			     pdk_dma_as_name(as));
 		pasid_hwpt_put(space, as, c->hwpt_id, false);
@@ -132,7 +135,7 @@ pdk_pasid_ctx_replace(struct pdk_pasid_ctx *ctx, struct pdk_dma_as *as)
 	/* a second attach of an attached PASID is an atomic replace in the kernel */
 	rc = pdk_vfio_owner_pasid_attach(space->dev, space, ctx->pasid, hwpt, &vfix);
 	if (rc < 0) {
-		pdk_log_fail("pasid", pdk_vfio_name(space->dev), rc, attach_fix(rc, vfix),
+		pdk_log_fail("pasid", pdk_vfio_name(space->dev), rc, attach_fix(as, rc, vfix),
 			     "PASID %u move to HWPT %u of address space '%s' (it stays attached to '%s')",
 			     ctx->pasid, hwpt, pdk_dma_as_name(as), pdk_dma_as_name(ctx->as));
 		pasid_hwpt_put(space, as, hwpt, false);

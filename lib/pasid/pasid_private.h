@@ -99,6 +99,14 @@ PDK_INTERNAL int pasid_check_as(const struct pdk_pasid_space *space, const struc
 PDK_INTERNAL const char *pasid_fix(char *buf, size_t len, const char *vfix, const char *then);
 
 /*
+ * The fix of an attach of @p as refused with @p rc: when the space has a
+ * fault queue and the IOMMU refused with -ENODEV, the device takes no page
+ * requests (kernel-facts K12); else @p vfix, lib/vfio's.
+ */
+PDK_INTERNAL const char *pasid_attach_fault_fix(const struct pdk_dma_as *as, int rc,
+						const char *vfix);
+
+/*
  * Drop the space's reference on HWPT @p hwpt of @p as. When the device is
  * still attached to it (@p attached: a detach the kernel refused just now,
  * or a stuck PASID there) the HWPT is kept rather than destroyed, since the

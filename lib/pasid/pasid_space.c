@@ -351,6 +351,14 @@ pasid_fix(char *buf, size_t len, const char *vfix, const char *then)
 	return buf[0] != '\0' ? buf : NULL;
 }
 
+const char *
+pasid_attach_fault_fix(const struct pdk_dma_as *as, int rc, const char *vfix)
+{
+	if (rc == -ENODEV && pdk_dma_as_has_fault_queue(as))
+		return "the address space has a fault handler and the IOMMU takes no page requests from this device (VT-d needs PRI, with ATS, enabled on it): use a space without pdk_dma_as_set_fault_handler()";
+	return vfix;
+}
+
 int
 pasid_check_as(const struct pdk_pasid_space *space, const struct pdk_dma_as *as, const char *what)
 {
@@ -464,6 +472,7 @@ pdk_pasid_rid_attach(struct pdk_pasid_space *space, struct pdk_dma_as *as)
 		return rc;
 	rc = pdk_vfio_owner_attach(space->dev, space, hwpt, &vfix);
 	if (rc < 0) {
+		vfix = pasid_attach_fault_fix(as, rc, vfix);
 		if (rc == -EADDRINUSE)
 			vfix = "the device's reserved IOVA regions (e.g. the MSI window) overlap mappings of the address space: attach the RID before mapping, or unmap them";
 		pdk_log_fail("pasid", pdk_vfio_name(space->dev), rc,
