@@ -48,7 +48,7 @@ usage(FILE *f)
 		"\n"
 		"Options:\n"
 		"  -c, --config FILE  the machine: \"fn ADDR dsa|dsa2|simdma|plain|edu [pasid_bits=N]\n"
-		"                     [group=N] [exec] [priv]\" and \"iommu vtd|smmuv3|amd\"\n"
+		"                     [group=N] [exec] [priv] [prs]\" and \"iommu vtd|smmuv3|amd\"\n"
 		"                     lines (default: a DSA at 0000:6a:01.0, a pdk-sim-dma\n"
 		"                     at 0000:6b:00.0)\n"
 		"  -p, --print-config print the machine and exit\n"
@@ -71,8 +71,8 @@ run_print(const struct run_config *cfg)
 		       cfg->fns[i].pasid_bits);
 		if (cfg->fns[i].iommu_group != 0)
 			printf(" group=%u", cfg->fns[i].iommu_group);
-		printf("%s%s\n", cfg->fns[i].pasid_exec ? " exec" : "",
-		       cfg->fns[i].pasid_priv ? " priv" : "");
+		printf("%s%s%s\n", cfg->fns[i].pasid_exec ? " exec" : "",
+		       cfg->fns[i].pasid_priv ? " priv" : "", cfg->fns[i].prs ? " prs" : "");
 	}
 }
 

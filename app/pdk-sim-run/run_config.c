@@ -6,7 +6,7 @@
  * The configuration file: one statement per line, '#' starts a comment.
  *
  *   iommu vtd|smmuv3|amd [pasid_bits=N]
- *   fn DDDD:BB:DD.F dsa|dsa2|simdma|plain|edu [pasid_bits=N] [group=N] [exec] [priv]
+ *   fn DDDD:BB:DD.F dsa|dsa2|simdma|plain|edu [pasid_bits=N] [group=N] [exec] [priv] [prs]
  *
  * A file with no "fn" line has no function: an empty machine is allowed
  * (a program sees no simulated device).
@@ -73,8 +73,10 @@ run_fn_option(struct pdk_sim_fn_config *fn, const char *word, const char **why)
 		fn->pasid_exec = true;
 	} else if (strcmp(word, "priv") == 0) {
 		fn->pasid_priv = true;
+	} else if (strcmp(word, "prs") == 0) {
+		fn->prs = true;
 	} else {
-		*why = "unknown option: use pasid_bits=N, group=N, exec or priv";
+		*why = "unknown option: use pasid_bits=N, group=N, exec, priv or prs";
 		return -EINVAL;
 	}
 	return 0;

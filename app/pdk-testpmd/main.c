@@ -301,7 +301,14 @@ static int
 sim_create(const struct tp_opts *o)
 {
 	struct pdk_sim_config scfg = { .no_default_devices = true };
-	struct pdk_sim_fn_config fcfg = { .model = PDK_SIM_MODEL_DSA, .pasid_bits = 20 };
+	/*
+	 * With PRI, as a DSA has it (WQCAP wq_prs_support, drivers/dma/idxd/
+	 * registers.h): the VT-d sim, as the kernel's, attaches a space with a
+	 * fault handler ('as demand') only to a function with PRI.
+	 */
+	struct pdk_sim_fn_config fcfg = {
+		.model = PDK_SIM_MODEL_DSA, .pasid_bits = 20, .prs = true,
+	};
 	char addr[32];
 	unsigned int i;
 	int rc;

@@ -19,19 +19,30 @@
  *   prefaulting (pdk_dma_as_fault_prefault()) 7, 31 and 127 pages ahead:
  *   ns per page and faults taken, each as a ratio to the baseline.
  *
- * The access is the function's DMA port (pdk_sim_fn_dma()), which fails a
- * faulting access at once; the bench repeats it after the answer, as a
- * device retries after a page response. Each figure is the best of ROUNDS
- * rounds, the modes alternating, so that a loaded machine slows all alike.
+ * - a streaming copy on the SIMULATED DSA through its PMD with
+ *   block_on_fault=1 (its function has PRI): 4 KiB copies into a region
+ *   of the queue's space, its destination premapped beside demand and
+ *   prefaulting; a faulting copy blocks in the device on its page request
+ *   until the application's pdk_dma_as_fault_poll() answers it, then
+ *   completes with success.
+ *
+ * In the first two the access is the function's DMA port (pdk_sim_fn_dma()),
+ * which fails a faulting access at once; the bench repeats it after the
+ * answer, as a device retries after a page response. Each figure is the
+ * best of ROUNDS rounds, the modes alternating, so that a loaded machine
+ * slows all alike.
  */
 
 #include <errno.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 
+#include <pdk_bus.h>
 #include <pdk_dma.h>
+#include <pdk_dmadev.h>
 #include <pdk_iommufd.h>
 #include <pdk_log.h>
 #include <pdk_pasid.h>
@@ -39,7 +50,9 @@
 #include <pdk_sys.h>
 #include <pdk_vfio.h>
 
-#define DEV_ADDR "0000:00:04.0"	/* the sim's default pdk-sim-dma, 20 PASID bits */
+#define DEV_ADDR "0000:00:04.0"	/* a pdk-sim-dma with PRI, 20 PASID bits */
+#define DSA_ADDR "0000:6a:01.0"	/* the SIMULATED DSA of the copy figures */
+#define COPY_BURST 16u
 #define PG 4096u
 #define REGION_IOVA 0x40000000ull	/* where the region appears; nothing else maps there */
 #define ROUNDS 3u
@@ -253,6 +266,33 @@ struct stream {
 	unsigned int faults;
 };
 
+/* The table of a streaming run: each mode beside the premapped baseline, and what a fault cost. */
+static void
+stream_print(const struct bench *b, const struct stream best[NMODES])
+{
+	unsigned int m;
+
+	printf("  %-24s %10s %8s %10s %14s\n", "mode", "ns/page", "faults", "vs mapped",
+	       "us per fault");
+	for (m = 0; m < NMODES; m++) {
+		char name[40], per[24] = "-";
+
+		if (stream_prefault[m] < 0)
+			snprintf(name, sizeof(name), "premapped (baseline)");
+		else if (stream_prefault[m] == 0)
+			snprintf(name, sizeof(name), "demand (no prefault)");
+		else
+			snprintf(name, sizeof(name), "prefault %d ahead", stream_prefault[m]);
+		/* what the run spent over the baseline, per fault taken */
+		if (best[m].faults > 0)
+			snprintf(per, sizeof(per), "%.1f",
+				 (best[m].ns_per_page - best[0].ns_per_page) * b->pages /
+				 best[m].faults / 1000.0);
+		printf("  %-24s %10.0f %8u %9.2fx %14s\n", name, best[m].ns_per_page,
+		       best[m].faults, best[m].ns_per_page / best[0].ns_per_page, per);
+	}
+}
+
 static struct stream
 stream_round(struct bench *b, int prefault)
 {
@@ -303,20 +343,195 @@ bench_stream(struct bench *b)
 	printf("\nStreaming read of %u pages (%u KiB), 4 KiB per access (SIMULATED),\n"
 	       "best of %u rounds, ns per page including the maps:\n",
 	       b->pages, b->pages * (PG / 1024), ROUNDS);
-	printf("  %-30s %10s %8s %10s\n", "mode", "ns/page", "faults", "vs mapped");
-	for (m = 0; m < NMODES; m++) {
-		char name[40];
-
-		if (stream_prefault[m] < 0)
-			snprintf(name, sizeof(name), "premapped (baseline)");
-		else if (stream_prefault[m] == 0)
-			snprintf(name, sizeof(name), "demand (no prefault)");
-		else
-			snprintf(name, sizeof(name), "prefault %d ahead", stream_prefault[m]);
-		printf("  %-30s %10.0f %8u %9.2fx\n", name, best[m].ns_per_page, best[m].faults,
-		       best[m].ns_per_page / best[0].ns_per_page);
-	}
+	stream_print(b, best);
 	printf("  ratio demand / prefault 31: %.2fx\n",
+	       best[1].ns_per_page / best[3].ns_per_page);
+}
+
+/* ---- a streaming copy on the SIMULATED DSA, blocking on faults ---- */
+
+struct dsa_bench {
+	struct pdk_sim *sim;
+	struct pdk_iommufd *ictx;
+	struct pdk_bus *bus;
+	struct pdk_dma_as *as;
+	int dev_id;
+	uint8_t *src;		/* pages bytes, mapped: the copies' source */
+	uint64_t src_iova;
+};
+
+static void
+dsa_up(struct bench *b, struct dsa_bench *d)
+{
+	const struct pdk_sim_config scfg = { .no_default_devices = true };
+	/* PRI, and a timeout far above a loaded machine's poll gap */
+	const struct pdk_sim_fn_config fcfg = {
+		.pci_addr = DSA_ADDR, .model = PDK_SIM_MODEL_DSA, .pasid_bits = 20,
+		.prs = true, .prs_timeout_ms = 10000,
+	};
+	struct pdk_dmadev_conf conf = { .nb_queues = 1 };
+	struct pdk_dmadev_queue_conf qc = { .nb_desc = 64 };
+	size_t len = (size_t)b->pages * PG;
+	int rc;
+
+	memset(d, 0, sizeof(*d));
+	rc = pdk_sim_create(&scfg, &d->sim);
+	if (rc == 0)
+		rc = pdk_sim_fn_add(d->sim, &fcfg, NULL);
+	if (rc == 0)
+		rc = pdk_iommufd_open(pdk_sim_sys(d->sim), &d->ictx);
+	if (rc == 0)
+		rc = pdk_bus_create(d->ictx, &d->bus);
+	if (rc == 0)
+		rc = pdk_bus_scan(d->bus) < 0 ? -EIO : 0;
+	if (rc == 0)
+		rc = pdk_bus_allow(d->bus, DSA_ADDR ",block_on_fault=1");
+	if (rc == 0) {
+		rc = pdk_bus_probe(d->bus);
+		rc = rc == 1 ? 0 : (rc < 0 ? rc : -ENODEV);
+	}
+	if (rc < 0)
+		die("the SIMULATED DSA with block_on_fault=1", rc);
+	d->dev_id = pdk_dmadev_get_dev_id(DSA_ADDR);
+	rc = pdk_dma_as_create(pdk_bus_iommufd(d->bus), "bench-fault-dsa", &d->as);
+	if (rc == 0)
+		rc = pdk_dma_as_set_fault_handler(d->as, pdk_dma_fault_map_on_demand, NULL);
+	if (rc == 0)
+		rc = pdk_dma_as_fault_region(d->as, b->region, len, REGION_IOVA,
+					     PDK_IOMMUFD_READ | PDK_IOMMUFD_WRITE);
+	d->src = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (d->src == MAP_FAILED)
+		die("mmap of the source", -errno);
+	if (rc == 0)
+		rc = pdk_dma_map(d->as, d->src, len, PDK_IOMMUFD_READ, &d->src_iova);
+	qc.as = d->as;
+	if (rc == 0)
+		rc = pdk_dmadev_configure(d->dev_id, &conf);
+	if (rc == 0)
+		rc = pdk_dmadev_queue_setup(d->dev_id, 0, &qc);
+	if (rc == 0)
+		rc = pdk_dmadev_start(d->dev_id);
+	if (rc < 0)
+		die("the DSA queue", rc);
+}
+
+static void
+dsa_down(struct bench *b, struct dsa_bench *d)
+{
+	int rc;
+
+	pdk_bus_destroy(d->bus);
+	rc = pdk_dma_as_destroy(d->as);
+	if (rc == 0)
+		rc = pdk_iommufd_close(d->ictx);
+	if (rc < 0)
+		die("the DSA's teardown", rc);
+	check(b, pdk_sim_is_clean(d->sim), "the SIMULATED kernel left clean");
+	if (pdk_sim_destroy(d->sim) != 0)
+		die("pdk_sim_destroy", -EIO);
+	munmap(d->src, (size_t)b->pages * PG);
+}
+
+/* Unmap what a round mapped of the region: each window from its first page. */
+static void
+dsa_region_unmap(struct bench *b, struct dsa_bench *d, unsigned int before)
+{
+	unsigned int i;
+
+	for (i = 0; i < b->pages; i++) {
+		void *va = b->region + (size_t)i * PG;
+
+		if (pdk_dma_va2iova_strict(d->as, va) != PDK_DMA_BAD_IOVA)
+			check(b, pdk_dma_unmap(d->as, va) == 0, "a window unmapped");
+	}
+	check(b, pdk_dma_as_map_count(d->as) == before, "the space as the round found it");
+}
+
+/* One round: copy the source into the region, 4 KiB an op; ns per page. */
+static struct stream
+dsa_round(struct bench *b, struct dsa_bench *d, int prefault)
+{
+	struct pdk_dmadev_status st[COPY_BURST];
+	struct pdk_dma_fault_stats fs0, fs1;
+	struct stream s = { 0 };
+	unsigned int sent = 0, done = 0, i, spins = 0;
+	unsigned int before = pdk_dma_as_map_count(d->as);	/* the source, the queue's ring */
+	uint64_t t0, t1;
+
+	memset(b->region, 0, (size_t)b->pages * PG);
+	check(b, pdk_dma_as_fault_prefault(d->as, prefault > 0 ? (unsigned int)prefault : 0) == 0,
+	      "prefault set");
+	pdk_dma_as_fault_stats(d->as, &fs0);
+	t0 = pdk_sys_monotonic_ns();
+	if (prefault < 0)
+		check(b, pdk_dma_map_iova(d->as, b->region, (size_t)b->pages * PG, REGION_IOVA,
+					  PDK_IOMMUFD_READ | PDK_IOMMUFD_WRITE) == 0,
+		      "the region mapped whole");
+	while (done < b->pages && spins < 100000000u) {
+		unsigned int room = COPY_BURST - (sent - done), n = 0;
+		uint16_t k;
+
+		while (n < room && sent < b->pages) {
+			if (pdk_dmadev_copy(d->dev_id, 0, d->src_iova + (uint64_t)sent * PG,
+					    REGION_IOVA + (uint64_t)sent * PG, PG, 0) < 0)
+				break;
+			sent++;
+			n++;
+		}
+		if (n > 0)
+			check(b, pdk_dmadev_submit(d->dev_id, 0) == 0, "submit");
+		/* the device blocks on a page request until this answers it */
+		check(b, pdk_dma_as_fault_poll(d->as, 32) >= 0, "fault poll");
+		k = pdk_dmadev_completed_status(d->dev_id, 0, COPY_BURST, NULL, st);
+		for (i = 0; i < k; i++)
+			check(b, st[i].code == PDK_DMADEV_ST_SUCCESS,
+			      "every copy completes with success (blocked, then resolved)");
+		done += k;
+		spins++;
+		/* the SIMULATED device is a thread of this process: let it have the core */
+		if (k == 0)
+			sched_yield();
+	}
+	t1 = pdk_sys_monotonic_ns();
+	check(b, done == b->pages, "every copy completed");
+	for (i = 0; i < b->pages; i++)
+		check(b, b->region[(size_t)i * PG] == (uint8_t)i &&
+			 b->region[(size_t)i * PG + PG - 1] == (uint8_t)i, "every page copied");
+	pdk_dma_as_fault_stats(d->as, &fs1);
+	s.faults = (unsigned int)(fs1.faults - fs0.faults);
+	s.ns_per_page = (double)(t1 - t0) / b->pages;
+	dsa_region_unmap(b, d, before);
+	return s;
+}
+
+static void
+bench_dsa(struct bench *b)
+{
+	struct stream best[NMODES];
+	struct dsa_bench d;
+	unsigned int r, m, i;
+
+	dsa_up(b, &d);
+	for (i = 0; i < b->pages; i++)
+		memset(d.src + (size_t)i * PG, (int)(uint8_t)i, PG);
+	for (r = 0; r < ROUNDS; r++) {
+		for (m = 0; m < NMODES; m++) {
+			struct stream s = dsa_round(b, &d, stream_prefault[m]);
+
+			if (r == 0 || s.ns_per_page < best[m].ns_per_page)
+				best[m] = s;
+		}
+	}
+	dsa_down(b, &d);
+	/* the region holds the copies now: tag it again for nobody after us */
+	for (i = 0; i < b->pages; i++)
+		memset(b->region + (size_t)i * PG, (int)(uint8_t)i, PG);
+	printf("\nStreaming copy on the SIMULATED DSA (its PMD, block_on_fault=1, PRI),\n"
+	       "%u copies of 4 KiB into the region, %u in flight, best of %u rounds,\n"
+	       "ns per page including the maps and the fault polls:\n",
+	       b->pages, COPY_BURST, ROUNDS);
+	stream_print(b, best);
+	printf("  ratio DSA demand / DSA prefault 31: %.2fx\n",
 	       best[1].ns_per_page / best[3].ns_per_page);
 }
 
@@ -328,8 +543,9 @@ usage(const char *argv0)
 	       "function (a simulation: not an IOMMU, not PCIe page requests): the round trip\n"
 	       "of one fault (the access, pdk_dma_as_fault_poll() with the map-on-demand\n"
 	       "policy, the access repeated) beside a mapped access, and a streaming read\n"
-	       "premapped, on demand and prefaulting. N pages per round (default 4096);\n"
-	       "best of %u rounds.\n", argv0, ROUNDS);
+	       "premapped, on demand and prefaulting; then a streaming copy on the\n"
+	       "SIMULATED DSA whose WQ blocks on faults (PMD block_on_fault=1), the same\n"
+	       "modes. N pages per round (default 4096); best of %u rounds.\n", argv0, ROUNDS);
 }
 
 int
@@ -360,9 +576,20 @@ main(int argc, char **argv)
 
 	/* the faults are the point: the sim's warning per fault would be the figure */
 	pdk_log_set_level(PDK_LOG_ERR);
-	rc = pdk_sim_create(NULL, &b.sim);
-	if (rc < 0)
-		die("pdk_sim_create", rc);
+	{
+		const struct pdk_sim_config scfg = { .no_default_devices = true };
+		/* PRI: the VT-d sim, as the kernel's, takes page requests only from it */
+		const struct pdk_sim_fn_config fcfg = {
+			.pci_addr = DEV_ADDR, .model = PDK_SIM_MODEL_SIMDMA, .pasid_bits = 20,
+			.prs = true,
+		};
+
+		rc = pdk_sim_create(&scfg, &b.sim);
+		if (rc == 0)
+			rc = pdk_sim_fn_add(b.sim, &fcfg, NULL);
+		if (rc < 0)
+			die("the SIMULATED kernel and its pdk-sim-dma function with PRI", rc);
+	}
 	b.sys = pdk_sim_sys(b.sim);
 	rc = pdk_iommufd_open(b.sys, &b.ictx);
 	if (rc == 0)
@@ -379,6 +606,7 @@ main(int argc, char **argv)
 
 	bench_trip(&b);
 	bench_stream(&b);
+	bench_dsa(&b);
 
 	rc = pdk_pasid_space_destroy(b.space);
 	if (rc == 0)
