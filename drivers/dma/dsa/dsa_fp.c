@@ -148,6 +148,98 @@ dsa_fill(void *qp, uint64_t pattern, uint64_t dst, uint32_t len, uint64_t flags)
 	return dsa_enqueue(qp, PDK_IDXD_OP_MEMFILL, pattern, dst, len, flags);
 }
 
+/*
+ * A burst: enqueue's checks, the ring's room and the WQ entries once per
+ * burst (ring room) or once per segment opened (a WQ entry), the length per
+ * op; between them a loop that stores only the fields an op changes, as
+ * dsa_enqueue() does. It stops at the first op it cannot take, leaving the
+ * queue as after that many dsa_enqueue() calls.
+ */
+static inline int
+dsa_enqueue_burst(struct dsa_queue *q, uint32_t opcode, const struct pdk_dmadev_op *ops,
+		  uint16_t nb, uint64_t flags, uint16_t *first_idx)
+{
+	uint16_t idx = q->write;
+	uint32_t room = q->nb_desc - (uint16_t)(idx - q->cpl);
+	uint32_t want = nb < room ? nb : room;
+	uint32_t segs_free = q->seg_mask + 1u - (uint16_t)(q->seg_tail - q->seg_head) - q->chunks;
+	uint32_t op_flags = PDK_IDXD_OP_FLAGS(opcode, q->op_flags);
+	uint32_t open = q->chunk_room, done = 0;
+	int err = -ENOSPC;
+
+	while (done < want) {
+		uint16_t slot = (uint16_t)((idx + done) & q->mask);
+		struct pdk_idxd_desc *d = &q->descs[slot];
+		struct pdk_idxd_completion *c = &q->comps[slot];
+		uint32_t run, i;
+		bool opened = false;
+
+		if (open == 0) {
+			/* a new segment: a WQ entry, and up to max_batch ops or the ring's end */
+			uint32_t end = (uint32_t)q->nb_desc - slot;
+
+			if (unlikely(segs_free == 0))
+				break;
+			segs_free--;
+			opened = true;
+			open = end < q->max_batch ? end : q->max_batch;
+		}
+		run = want - done < open ? want - done : open;
+		for (i = 0; i < run; i++) {
+			const struct pdk_dmadev_op *o = &ops[done + i];
+
+			/* len 0 wraps to the largest value: one compare for both bounds */
+			if (unlikely(o->len - 1u >= q->max_xfer))
+				break;
+			d[i].op_flags = op_flags;
+			d[i].src = o->src;
+			d[i].dst = o->dst;
+			d[i].size = o->len;
+			c[i].status = PDK_IDXD_COMP_NONE;
+		}
+		if (opened && i != 0)
+			q->chunks++;
+		else if (opened)
+			open = 0;	/* its first op was refused: the segment was not opened */
+		open -= i;
+		done += i;
+		if (i < run) {
+			err = -EINVAL;
+			break;
+		}
+	}
+	if (unlikely(done == 0) && nb != 0)
+		return err;
+	q->chunk_room = (uint16_t)open;
+	if (done != 0) {
+		/* PDK_DMADEV_OP_FENCE is bit 0, as PDK_IDXD_FLAG_FENCE is */
+		q->descs[idx & q->mask].op_flags |= (uint32_t)(flags & PDK_DMADEV_OP_FENCE);
+		*first_idx = idx;
+		q->write = (uint16_t)(idx + done);
+	}
+	if (flags & PDK_DMADEV_OP_SUBMIT)
+		dsa_fp_ops.submit(q);
+	return (int)done;
+}
+
+static int
+dsa_copy_burst(void *qp, const struct pdk_dmadev_op *ops, uint16_t nb, uint64_t flags,
+	       uint16_t *first_idx)
+{
+	return dsa_enqueue_burst(qp, PDK_IDXD_OP_MEMMOVE, ops, nb, flags, first_idx);
+}
+
+static int
+dsa_fill_burst(void *qp, const struct pdk_dmadev_op *ops, uint16_t nb, uint64_t flags,
+	       uint16_t *first_idx)
+{
+	const struct dsa_queue *q = qp;
+
+	if (unlikely(!q->has_fill))
+		return -ENOTSUP;
+	return dsa_enqueue_burst(qp, PDK_IDXD_OP_MEMFILL, ops, nb, flags, first_idx);
+}
+
 static inline uint8_t dsa_status_load(const struct pdk_idxd_completion *c);
 
 /* Whether the device has finished segment @p segi: its last record landed. */
@@ -488,4 +580,6 @@ const struct pdk_dmadev_fp_ops dsa_fp_ops = {
 	.completed = dsa_completed,
 	.completed_status = dsa_completed_status,
 	.burst_capacity = dsa_burst_capacity,
+	.copy_burst = dsa_copy_burst,
+	.fill_burst = dsa_fill_burst,
 };
