@@ -164,6 +164,8 @@ dsa_enqueue_burst(struct dsa_queue *q, uint32_t opcode, const struct pdk_dmadev_
 	uint32_t want = nb < room ? nb : room;
 	uint32_t segs_free = q->seg_mask + 1u - (uint16_t)(q->seg_tail - q->seg_head) - q->chunks;
 	uint32_t op_flags = PDK_IDXD_OP_FLAGS(opcode, q->op_flags);
+	/* a local: the loop's stores to the ring could alias q->max_xfer */
+	uint32_t max_xfer = q->max_xfer;
 	uint32_t open = q->chunk_room, done = 0;
 	int err = -ENOSPC;
 
@@ -171,32 +173,34 @@ dsa_enqueue_burst(struct dsa_queue *q, uint32_t opcode, const struct pdk_dmadev_
 		uint16_t slot = (uint16_t)((idx + done) & q->mask);
 		struct pdk_idxd_desc *d = &q->descs[slot];
 		struct pdk_idxd_completion *c = &q->comps[slot];
+		const struct pdk_dmadev_op *o, *end;
 		uint32_t run, i;
 		bool opened = false;
 
 		if (open == 0) {
 			/* a new segment: a WQ entry, and up to max_batch ops or the ring's end */
-			uint32_t end = (uint32_t)q->nb_desc - slot;
+			uint32_t to_end = (uint32_t)q->nb_desc - slot;
 
 			if (unlikely(segs_free == 0))
 				break;
 			segs_free--;
 			opened = true;
-			open = end < q->max_batch ? end : q->max_batch;
+			open = to_end < q->max_batch ? to_end : q->max_batch;
 		}
 		run = want - done < open ? want - done : open;
-		for (i = 0; i < run; i++) {
-			const struct pdk_dmadev_op *o = &ops[done + i];
+		for (o = &ops[done], end = o + run; o != end; o++, d++, c++) {
+			uint32_t len = o->len;
 
 			/* len 0 wraps to the largest value: one compare for both bounds */
-			if (unlikely(o->len - 1u >= q->max_xfer))
+			if (unlikely(len - 1u >= max_xfer))
 				break;
-			d[i].op_flags = op_flags;
-			d[i].src = o->src;
-			d[i].dst = o->dst;
-			d[i].size = o->len;
-			c[i].status = PDK_IDXD_COMP_NONE;
+			d->op_flags = op_flags;
+			d->src = o->src;
+			d->dst = o->dst;
+			d->size = len;
+			c->status = PDK_IDXD_COMP_NONE;
 		}
+		i = (uint32_t)(o - &ops[done]);
 		if (opened && i != 0)
 			q->chunks++;
 		else if (opened)
@@ -415,11 +419,17 @@ dsa_harvest_batch(struct dsa_queue *q, const struct dsa_seg *seg, uint16_t room,
 	uint64_t sum = 0;
 	uint16_t i;
 
-	for (i = 0; i < take; i++) {
-		uint32_t size = q->descs[slot + i].size;
+	if (st == NULL) {
+		/* completed(): only the lengths, for the bytes counter */
+		const struct pdk_idxd_desc *d = &q->descs[slot], *end = d + take;
 
-		sum += size;
-		if (st != NULL) {
+		for (; d != end; d++)
+			sum += d->size;
+	} else {
+		for (i = 0; i < take; i++) {
+			uint32_t size = q->descs[slot + i].size;
+
+			sum += size;
 			st[i].code = PDK_DMADEV_ST_SUCCESS;
 			st[i].hw_status = PDK_IDXD_COMP_SUCCESS;
 			st[i].fault_write = 0;
