@@ -15,7 +15,8 @@
  *
  * Control path: info, configure, queue setup, start, stop, close, stats,
  * dump. Fast path (inline, one indirect call into the driver): copy and fill
- * enqueue an operation and return its ring index; submit rings the doorbell;
+ * enqueue an operation and return its ring index, copy_burst and fill_burst
+ * an array of them in one call; submit rings the doorbell;
  * completed / completed_status return finished operations in order, with a
  * status for each: success, a page fault and the address that faulted, or
  * an error. Addresses on the fast path are IOVAs of the queue's space.
@@ -150,10 +151,9 @@ enum pdk_dmadev_status_code {
  * the arguments of one pdk_dmadev_copy() or pdk_dmadev_fill() call.
  */
 struct pdk_dmadev_op {
-	union {
-		uint64_t src;		/**< copy: source IOVA */
-		uint64_t pattern;	/**< fill: the 8-byte value written over and over */
-	};
+	/** copy: the source IOVA; fill: the 8-byte pattern written over and over
+	 * (one field for both: the header stays C99, without an anonymous union) */
+	uint64_t src;
 	uint64_t dst;	/**< destination IOVA, in the queue's address space */
 	uint32_t len;	/**< bytes, 1 up to pdk_dmadev_info.max_xfer */
 	uint32_t rsvd;	/**< unused (the driver never reads it) */
@@ -463,6 +463,13 @@ pdk_dmadev_fill(int dev_id, uint16_t q, uint64_t pattern, uint64_t dst, uint32_t
 /**
  * @internal A burst on a driver without copy_burst / fill_burst: one
  * copy / fill call per op, with pdk_dmadev_copy_burst()'s contract.
+ * @param f  the queue's fast-path slot
+ * @param fill  fills (ops[i].src is the pattern), else copies
+ * @param ops  the ops, not NULL
+ * @param nb_ops  how many
+ * @param flags  the burst's PDK_DMADEV_OP_* (the fence goes with the first op)
+ * @param[out] first_idx  the ring index of @p ops[0], not NULL
+ * @return as pdk_dmadev_copy_burst()
  */
 static inline int
 pdk_dmadev_burst_loop(const struct pdk_dmadev_fp_queue *f, bool fill,
@@ -474,7 +481,7 @@ pdk_dmadev_burst_loop(const struct pdk_dmadev_fp_queue *f, bool fill,
 	int rc;
 
 	for (i = 0; i < nb_ops; i++) {
-		rc = fill ? f->ops->fill(f->q, ops[i].pattern, ops[i].dst, ops[i].len, fl) :
+		rc = fill ? f->ops->fill(f->q, ops[i].src, ops[i].dst, ops[i].len, fl) :
 			    f->ops->copy(f->q, ops[i].src, ops[i].dst, ops[i].len, fl);
 		if (rc < 0) {
 			if (i == 0)
@@ -513,7 +520,8 @@ pdk_dmadev_burst_loop(const struct pdk_dmadev_fp_queue *f, bool fill,
  * @param[out] first_idx  the ring index of @p ops[0] when the return is
  *   above 0 (may be NULL)
  * @return how many ops were enqueued, from the first (0 only for
- *   @p nb_ops 0); or, when not even the first was, -ENOSPC (ring full),
+ *   @p nb_ops 0 on a started queue); or, when not even the first was,
+ *   -ENOSPC (ring full),
  *   -EINVAL (its length is 0 or above max_xfer, a NULL @p ops, or @p dev_id
  *   or @p q beyond the table), -ENODEV (no such device, or queue not
  *   started).
@@ -537,7 +545,7 @@ pdk_dmadev_copy_burst(int dev_id, uint16_t q, const struct pdk_dmadev_op *ops, u
 
 /**
  * Enqueue up to @p nb_ops fills in one call: @p ops[i] as
- * pdk_dmadev_fill(dev_id, q, ops[i].pattern, ops[i].dst, ops[i].len, 0)
+ * pdk_dmadev_fill(dev_id, q, ops[i].src, ops[i].dst, ops[i].len, 0)
  * would; otherwise as pdk_dmadev_copy_burst().
  * @param dev_id  the device
  * @param q  the queue, started

@@ -1133,7 +1133,7 @@ test_dmadev_burst(void)
 
 	/* fills, with the submit flag; first_idx may be NULL */
 	for (i = 0; i < 2; i++) {
-		ops[i].pattern = pat + i;
+		ops[i].src = pat + i;
 		ops[i].dst = IOVA(dst + 256 + 32 * i);
 		ops[i].len = 32;
 	}
