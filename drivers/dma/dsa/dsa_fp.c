@@ -74,22 +74,32 @@ dsa_portal_hook(struct dsa_queue *q, const struct pdk_idxd_desc *desc)
 		dsa_ctr_add(&q->stats.errors, 1);
 }
 
+/* The segment slot pending segment @p k (0: the first not submitted) will take. */
+static inline struct dsa_seg *
+dsa_pending_seg(struct dsa_queue *q, uint16_t k)
+{
+	return &q->segs[(uint16_t)(q->seg_tail + k) & q->seg_mask];
+}
+
 /*
- * One more pending op at ring slot @p slot in enqueue's count of segments:
- * it opens a segment when the last one is full (max_batch ops, or it
- * reached the ring's end: submit cuts there), else joins it.
+ * One more pending op of @p len bytes at ring slot @p slot in enqueue's
+ * count of segments: it opens a segment when the last one is full
+ * (max_batch ops, or it reached the ring's end: submit cuts there), else
+ * joins it.
  */
 static inline void
-dsa_chunk_add(struct dsa_queue *q, uint16_t slot)
+dsa_chunk_add(struct dsa_queue *q, uint16_t slot, uint32_t len)
 {
 	if (q->chunk_room == 0) {
 		uint32_t room = (uint32_t)q->nb_desc - slot;
 
+		dsa_pending_seg(q, q->chunks)->bytes = 0;
 		q->chunks++;
 		q->chunk_room = (uint16_t)((room < q->max_batch ? room : q->max_batch) - 1u);
 	} else {
 		q->chunk_room--;
 	}
+	dsa_pending_seg(q, (uint16_t)(q->chunks - 1))->bytes += len;
 }
 
 static inline int
@@ -110,7 +120,7 @@ dsa_enqueue(struct dsa_queue *q, uint32_t opcode, uint64_t src, uint64_t dst, ui
 	    unlikely((uint32_t)(uint16_t)(q->seg_tail - q->seg_head) + q->chunks + 1u >
 		     q->seg_mask + 1u))
 		return -ENOSPC;
-	dsa_chunk_add(q, slot);
+	dsa_chunk_add(q, slot, len);
 
 	/*
 	 * Only the fields an op changes: the slot's record address and its
@@ -174,6 +184,7 @@ dsa_enqueue_burst(struct dsa_queue *q, uint32_t opcode, const struct pdk_dmadev_
 		struct pdk_idxd_desc *d = &q->descs[slot];
 		struct pdk_idxd_completion *c = &q->comps[slot];
 		const struct pdk_dmadev_op *o, *end;
+		uint64_t bytes = 0;
 		uint32_t run, i;
 		bool opened = false;
 
@@ -199,12 +210,17 @@ dsa_enqueue_burst(struct dsa_queue *q, uint32_t opcode, const struct pdk_dmadev_
 			d->dst = o->dst;
 			d->size = len;
 			c->status = PDK_IDXD_COMP_NONE;
+			bytes += len;
 		}
 		i = (uint32_t)(o - &ops[done]);
-		if (opened && i != 0)
+		if (opened && i != 0) {
+			dsa_pending_seg(q, q->chunks)->bytes = bytes;
 			q->chunks++;
-		else if (opened)
+		} else if (opened) {
 			open = 0;	/* its first op was refused: the segment was not opened */
+		} else {
+			dsa_pending_seg(q, (uint16_t)(q->chunks - 1))->bytes += bytes;
+		}
 		open -= i;
 		done += i;
 		if (i < run) {
@@ -269,6 +285,18 @@ dsa_inflight_done(const struct dsa_queue *q)
 	return true;
 }
 
+/* The lengths of the @p n ops from ring slot @p slot on (not past the ring's end). */
+static uint64_t
+dsa_bytes_of(const struct dsa_queue *q, uint16_t slot, uint32_t n)
+{
+	uint64_t sum = 0;
+	uint32_t i;
+
+	for (i = 0; i < n; i++)
+		sum += q->descs[slot + i].size;
+	return sum;
+}
+
 /* q->chunks and q->chunk_room for the pending ops [submitted, write): enqueue's cuts. */
 static void
 dsa_count_chunks(struct dsa_queue *q)
@@ -278,7 +306,7 @@ dsa_count_chunks(struct dsa_queue *q)
 	q->chunks = 0;
 	q->chunk_room = 0;
 	for (i = q->submitted; i != q->write; i++)
-		dsa_chunk_add(q, i & q->mask);
+		dsa_chunk_add(q, i & q->mask, q->descs[i & q->mask].size);
 }
 
 /*
@@ -317,6 +345,10 @@ dsa_submit_to(struct dsa_queue *q, uint16_t end)
 			n = q->max_batch;
 		q->segs[segi].first = first;
 		q->segs[segi].count = (uint16_t)n;
+		/* a held submission resumed up to held_end may cut short a segment
+		 * enqueue counted on past it: count its bytes again */
+		if (unlikely(end != q->write))
+			q->segs[segi].bytes = dsa_bytes_of(q, slot, n);
 		if (n == 1) {
 			/* alone, nothing else tells that it ran: ask for its record */
 			struct pdk_idxd_desc one = q->descs[slot];
@@ -419,12 +451,11 @@ dsa_harvest_batch(struct dsa_queue *q, const struct dsa_seg *seg, uint16_t room,
 	uint64_t sum = 0;
 	uint16_t i;
 
-	if (st == NULL) {
-		/* completed(): only the lengths, for the bytes counter */
-		const struct pdk_idxd_desc *d = &q->descs[slot], *end = d + take;
-
-		for (; d != end; d++)
-			sum += d->size;
+	if (st == NULL && take == seg->count) {
+		/* completed() taking the batch whole: enqueue counted its bytes */
+		sum = seg->bytes;
+	} else if (st == NULL) {
+		sum = dsa_bytes_of(q, slot, take);
 	} else {
 		for (i = 0; i < take; i++) {
 			uint32_t size = q->descs[slot + i].size;

@@ -32,9 +32,13 @@ typedef void (*dsa_portal_write_t)(struct dsa_queue *q, const struct pdk_idxd_de
 /*
  * A run of ring slots handed to the device with one portal write: one
  * descriptor on its own, or a batch descriptor listing 2..max_batch
- * consecutive ring slots. Its retirement frees a WQ entry.
+ * consecutive ring slots. Its retirement frees a WQ entry. Enqueue adds
+ * each op's length to the segment it will go in (the segments pending
+ * ops need follow the segments in flight in the same slots), so that a
+ * batch reported whole counts its bytes without reading its descriptors.
  */
 struct dsa_seg {
+	uint64_t bytes;		/* the lengths of its ops */
 	uint16_t first;		/* ring index of the first op */
 	uint16_t count;
 };
