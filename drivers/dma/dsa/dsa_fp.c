@@ -82,24 +82,25 @@ dsa_pending_seg(struct dsa_queue *q, uint16_t k)
 }
 
 /*
- * One more pending op of @p len bytes at ring slot @p slot in enqueue's
- * count of segments: it opens a segment when the last one is full
- * (max_batch ops, or it reached the ring's end: submit cuts there), else
- * joins it.
+ * One more pending op at ring slot @p slot in enqueue's count of segments:
+ * it opens a segment when the last one is full (max_batch ops, or it
+ * reached the ring's end: submit cuts there), else joins it.
  */
 static inline void
-dsa_chunk_add(struct dsa_queue *q, uint16_t slot, uint32_t len)
+dsa_chunk_add(struct dsa_queue *q, uint16_t slot)
 {
 	if (q->chunk_room == 0) {
 		uint32_t room = (uint32_t)q->nb_desc - slot;
 
-		dsa_pending_seg(q, q->chunks)->bytes = 0;
+		struct dsa_seg *s = dsa_pending_seg(q, q->chunks);
+
+		s->bytes = 0;
+		s->counted = 0;
 		q->chunks++;
 		q->chunk_room = (uint16_t)((room < q->max_batch ? room : q->max_batch) - 1u);
 	} else {
 		q->chunk_room--;
 	}
-	dsa_pending_seg(q, (uint16_t)(q->chunks - 1))->bytes += len;
 }
 
 static inline int
@@ -120,7 +121,7 @@ dsa_enqueue(struct dsa_queue *q, uint32_t opcode, uint64_t src, uint64_t dst, ui
 	    unlikely((uint32_t)(uint16_t)(q->seg_tail - q->seg_head) + q->chunks + 1u >
 		     q->seg_mask + 1u))
 		return -ENOSPC;
-	dsa_chunk_add(q, slot, len);
+	dsa_chunk_add(q, slot);
 
 	/*
 	 * Only the fields an op changes: the slot's record address and its
@@ -214,12 +215,18 @@ dsa_enqueue_burst(struct dsa_queue *q, uint32_t opcode, const struct pdk_dmadev_
 		}
 		i = (uint32_t)(o - &ops[done]);
 		if (opened && i != 0) {
-			dsa_pending_seg(q, q->chunks)->bytes = bytes;
+			struct dsa_seg *s = dsa_pending_seg(q, q->chunks);
+
+			s->bytes = bytes;
+			s->counted = (uint16_t)i;
 			q->chunks++;
 		} else if (opened) {
 			open = 0;	/* its first op was refused: the segment was not opened */
 		} else {
-			dsa_pending_seg(q, (uint16_t)(q->chunks - 1))->bytes += bytes;
+			struct dsa_seg *s = dsa_pending_seg(q, (uint16_t)(q->chunks - 1));
+
+			s->bytes += bytes;
+			s->counted = (uint16_t)(s->counted + i);
 		}
 		open -= i;
 		done += i;
@@ -286,14 +293,14 @@ dsa_inflight_done(const struct dsa_queue *q)
 }
 
 /* The lengths of the @p n ops from ring slot @p slot on (not past the ring's end). */
-static uint64_t
+static inline uint64_t
 dsa_bytes_of(const struct dsa_queue *q, uint16_t slot, uint32_t n)
 {
+	const struct pdk_idxd_desc *d = &q->descs[slot], *end = d + n;
 	uint64_t sum = 0;
-	uint32_t i;
 
-	for (i = 0; i < n; i++)
-		sum += q->descs[slot + i].size;
+	for (; d != end; d++)
+		sum += d->size;
 	return sum;
 }
 
@@ -306,7 +313,7 @@ dsa_count_chunks(struct dsa_queue *q)
 	q->chunks = 0;
 	q->chunk_room = 0;
 	for (i = q->submitted; i != q->write; i++)
-		dsa_chunk_add(q, i & q->mask, q->descs[i & q->mask].size);
+		dsa_chunk_add(q, i & q->mask);
 }
 
 /*
@@ -346,9 +353,9 @@ dsa_submit_to(struct dsa_queue *q, uint16_t end)
 		q->segs[segi].first = first;
 		q->segs[segi].count = (uint16_t)n;
 		/* a held submission resumed up to held_end may cut short a segment
-		 * enqueue counted on past it: count its bytes again */
+		 * enqueue counted on past it */
 		if (unlikely(end != q->write))
-			q->segs[segi].bytes = dsa_bytes_of(q, slot, n);
+			q->segs[segi].counted = 0;
 		if (n == 1) {
 			/* alone, nothing else tells that it ran: ask for its record */
 			struct pdk_idxd_desc one = q->descs[slot];
@@ -451,8 +458,8 @@ dsa_harvest_batch(struct dsa_queue *q, const struct dsa_seg *seg, uint16_t room,
 	uint64_t sum = 0;
 	uint16_t i;
 
-	if (st == NULL && take == seg->count) {
-		/* completed() taking the batch whole: enqueue counted its bytes */
+	if (st == NULL && take == seg->count && seg->counted == seg->count) {
+		/* completed() taking the batch whole: a burst enqueue counted its bytes */
 		sum = seg->bytes;
 	} else if (st == NULL) {
 		sum = dsa_bytes_of(q, slot, take);
