@@ -91,9 +91,9 @@ dsa_chunk_add(struct dsa_queue *q, uint16_t slot)
 {
 	if (q->chunk_room == 0) {
 		uint32_t room = (uint32_t)q->nb_desc - slot;
-
 		struct dsa_seg *s = dsa_pending_seg(q, q->chunks);
 
+		/* no burst op in it yet: the harvest sums it unless bursts fill it */
 		s->bytes = 0;
 		s->counted = 0;
 		q->chunks++;
@@ -160,11 +160,12 @@ dsa_fill(void *qp, uint64_t pattern, uint64_t dst, uint32_t len, uint64_t flags)
 }
 
 /*
- * A burst: enqueue's checks, the ring's room and the WQ entries once per
- * burst (ring room) or once per segment opened (a WQ entry), the length per
- * op; between them a loop that stores only the fields an op changes, as
- * dsa_enqueue() does. It stops at the first op it cannot take, leaving the
- * queue as after that many dsa_enqueue() calls.
+ * A burst: enqueue's checks, the ring's room once per burst, a WQ entry
+ * once per segment it opens, the length per op; between them a loop that
+ * stores only the fields an op changes, as dsa_enqueue() does, and adds
+ * the ops' lengths to their segment (struct dsa_seg). It stops at the
+ * first op it cannot take, leaving the queue as after that many
+ * dsa_enqueue() calls.
  */
 static inline int
 dsa_enqueue_burst(struct dsa_queue *q, uint32_t opcode, const struct pdk_dmadev_op *ops,
