@@ -4,10 +4,11 @@
 
 /*
  * Address spaces: as create <name>, as map <name> <size>, as unmap <name>
- * <iova>, as show [<name>], as destroy <name>. Each is a lib/dma address
- * space (an IOAS) in the bus's iommufd context; the buffers are anonymous
- * memory that this application mmaps and maps, so DPDK's memory plays no
- * part in the DMA.
+ * <iova>, as show [<name>], as destroy <name>, as demand <name> <size>,
+ * as replace <dev_id> <q> <name>, show fault stats. Each is a lib/dma
+ * address space (an IOAS) in the bus's iommufd context; the buffers are
+ * anonymous memory that this application mmaps and maps, so DPDK's memory
+ * plays no part in the DMA.
  */
 
 #include <ctype.h>
@@ -109,8 +110,8 @@ tp_as_create(const char *name, struct tp_as **out)
 	return 0;
 }
 
-int
-tp_as_map(struct tp_as *a, size_t len, struct tp_buf **out)
+static int
+as_map(struct tp_as *a, size_t len, const uint64_t *at, struct tp_buf **out)
 {
 	size_t pg = (size_t)sysconf(_SC_PAGESIZE);
 	struct tp_buf *b;
@@ -130,9 +131,19 @@ tp_as_map(struct tp_as *a, size_t len, struct tp_buf **out)
 		return rc;
 	}
 	b = &a->bufs[a->nb_bufs];
-	rc = pdk_dma_map(a->as, va, len, PDK_IOMMUFD_READ | PDK_IOMMUFD_WRITE, &b->iova);
+	memset(b, 0, sizeof(*b));
+	if (at != NULL) {
+		b->iova = *at;
+		rc = pdk_dma_map_iova(a->as, va, len, *at, PDK_IOMMUFD_READ | PDK_IOMMUFD_WRITE);
+	} else {
+		rc = pdk_dma_map(a->as, va, len, PDK_IOMMUFD_READ | PDK_IOMMUFD_WRITE, &b->iova);
+	}
 	if (rc < 0) {
-		tp_err("as map %s %zu: %s", a->name, len, strerror(-rc));
+		if (at != NULL)
+			tp_err("as map %s %zu at IOVA 0x%" PRIx64 ": %s", a->name, len, *at,
+			       strerror(-rc));
+		else
+			tp_err("as map %s %zu: %s", a->name, len, strerror(-rc));
 		munmap(va, len);
 		return rc;
 	}
@@ -142,6 +153,27 @@ tp_as_map(struct tp_as *a, size_t len, struct tp_buf **out)
 	if (out != NULL)
 		*out = b;
 	return 0;
+}
+
+int
+tp_as_map(struct tp_as *a, size_t len, struct tp_buf **out)
+{
+	return as_map(a, len, NULL, out);
+}
+
+int
+tp_as_map_at(struct tp_as *a, size_t len, uint64_t iova, struct tp_buf **out)
+{
+	return as_map(a, len, &iova, out);
+}
+
+/* Forget buffer @p i of @p a (unmapped already) and free its memory. */
+static void
+buf_drop(struct tp_as *a, unsigned int i)
+{
+	munmap(a->bufs[i].va, a->bufs[i].len);
+	memmove(&a->bufs[i], &a->bufs[i + 1], sizeof(a->bufs[0]) * (a->nb_bufs - i - 1));
+	a->nb_bufs--;
 }
 
 /* Queues (of any device) bound to @p a, as "dev/q dev/q"; "" when none. */
@@ -195,6 +227,8 @@ struct res_as {
 	cmdline_fixed_string_t op;
 	char name[TP_ARG_LEN];
 	char value[TP_ARG_LEN];
+	cmdline_fixed_string_t at;
+	char iova[TP_ARG_LEN];
 };
 
 static struct tp_as *
@@ -235,6 +269,28 @@ cmd_as_map(void *res)
 }
 
 static void
+cmd_as_map_at(void *res)
+{
+	struct res_as *r = res;
+	uint64_t len, iova;
+	struct tp_buf *b;
+	struct tp_as *a;
+
+	if ((a = find_or_err(r->name)) == NULL)
+		return;
+	if (tp_parse_size(r->value, "size", 1, TP_MAX_MAP, &len) < 0 ||
+	    tp_parse_u64(r->iova, "IOVA", 0, UINT64_MAX, &iova) < 0)
+		return;
+	if (iova % 4096 != 0) {
+		tp_err("IOVA 0x%" PRIx64 " is not page aligned (4096)", iova);
+		return;
+	}
+	if (tp_as_map_at(a, (size_t)len, iova, &b) == 0)
+		printf("%s: mapped %zu bytes at IOVA 0x%" PRIx64 " (VA %p)%s\n", a->name, b->len,
+		       b->iova, (void *)b->va, tp.running ? " (traffic running)" : "");
+}
+
+static void
 cmd_as_unmap(void *res)
 {
 	struct res_as *r = res;
@@ -255,8 +311,15 @@ cmd_as_unmap(void *res)
 		       " ('as show %s' lists the buffers)", a->name, iova, a->name);
 		return;
 	}
-	if (tp.running) {
-		tp_err("as unmap: traffic is running over these buffers: stop first");
+	if (a->bufs[i].demand) {
+		tp_err("%s: the on-demand buffer at IOVA 0x%" PRIx64 " stays until 'as destroy %s'",
+		       a->name, iova, a->name);
+		return;
+	}
+	/* a buffer no queue's traffic works on can go while traffic runs */
+	if (tp_traffic_uses(a, iova)) {
+		tp_err("as unmap: traffic is running over the buffer at IOVA 0x%" PRIx64
+		       ": stop first", iova);
 		return;
 	}
 	b = a->bufs[i];
@@ -265,10 +328,9 @@ cmd_as_unmap(void *res)
 		tp_err("as unmap %s 0x%" PRIx64 ": %s", a->name, iova, strerror(-rc));
 		return;
 	}
-	munmap(b.va, b.len);
-	memmove(&a->bufs[i], &a->bufs[i + 1], sizeof(a->bufs[0]) * (a->nb_bufs - i - 1));
-	a->nb_bufs--;
-	printf("%s: unmapped %zu bytes at IOVA 0x%" PRIx64 "\n", a->name, b.len, iova);
+	buf_drop(a, i);
+	printf("%s: unmapped %zu bytes at IOVA 0x%" PRIx64 "%s\n", a->name, b.len, iova,
+	       tp.running ? " (traffic running)" : "");
 }
 
 static void
@@ -282,9 +344,19 @@ as_show(const struct tp_as *a)
 	       pdk_dma_as_ioas_id(a->as), pdk_dma_as_map_count(a->as),
 	       pdk_dma_as_map_count(a->as) == 1 ? "" : "s", a->nb_bufs,
 	       a->nb_bufs == 1 ? "" : "s", users[0] != '\0' ? users : "none");
-	for (i = 0; i < a->nb_bufs; i++)
-		printf("  buffer IOVA 0x%" PRIx64 "  len %zu  VA %p\n", a->bufs[i].iova,
-		       a->bufs[i].len, (void *)a->bufs[i].va);
+	for (i = 0; i < a->nb_bufs; i++) {
+		const struct tp_buf *b = &a->bufs[i];
+		unsigned int pg = 0;
+		size_t off;
+
+		printf("  buffer IOVA 0x%" PRIx64 "  len %zu  VA %p", b->iova, b->len, (void *)b->va);
+		if (b->demand) {
+			for (off = 0; off < b->len; off += 4096)
+				pg += pdk_dma_va2iova_strict(a->as, b->va + off) != PDK_DMA_BAD_IOVA;
+			printf("  on demand: %u of %zu pages mapped", pg, b->len / 4096);
+		}
+		printf("\n");
+	}
 }
 
 static void
@@ -327,7 +399,126 @@ cmd_as_destroy(void *res)
 		printf("address space %s destroyed\n", name);
 }
 
+static void
+cmd_as_demand(void *res)
+{
+	struct res_as *r = res;
+	struct tp_buf *b;
+	struct tp_as *a;
+	uint64_t len;
+
+	if ((a = find_or_err(r->name)) == NULL)
+		return;
+	if (tp_parse_size(r->value, "size", 1, TP_MAX_MAP, &len) < 0)
+		return;
+	if (tp_faults_demand(a, (size_t)len, &b) == 0)
+		printf("%s: %zu bytes at IOVA 0x%" PRIx64 " mapped on demand (a page at each "
+		       "fault; nothing mapped yet)\n", a->name, b->len, b->iova);
+}
+
+struct res_replace {
+	cmdline_fixed_string_t as;
+	cmdline_fixed_string_t op;
+	char dev[TP_ARG_LEN];
+	char q[TP_ARG_LEN];
+	char name[TP_ARG_LEN];
+};
+
+/* The buffer of @p a at @p iova holding at least @p len bytes, or NULL. */
+static struct tp_buf *
+buf_at(struct tp_as *a, uint64_t iova, size_t len)
+{
+	unsigned int i;
+
+	for (i = 0; i < a->nb_bufs; i++)
+		if (a->bufs[i].iova == iova && a->bufs[i].len >= len)
+			return &a->bufs[i];
+	return NULL;
+}
+
+/*
+ * Move a queue's PASID to another space. With traffic running the queue's
+ * worker is held between two bursts for it (a PASID replace is not hitless
+ * on every IOMMU: doc/testpmd.md, "Replacing a queue's address space"),
+ * and the new space gets a buffer at the IOVA the queue works on unless it
+ * has one; the other queues do not stop.
+ */
+static void
+cmd_as_replace(void *res)
+{
+	struct res_replace *r = res;
+	struct pdk_dmadev_queue_info qi;
+	struct tp_buf *b = NULL;
+	struct tp_as *a, *old;
+	bool held = false, made = false;
+	uint64_t q, iova = 0;
+	size_t len = 0;
+	int id, rc;
+
+	if (tp_parse_dev(r->dev, &id) < 0 ||
+	    tp_parse_u64(r->q, "queue", 0, PDK_DMADEV_MAX_QUEUES - 1, &q) < 0)
+		return;
+	if (tp_queue_info(id, (uint16_t)q, &qi) != 0) {
+		tp_err("device %d queue %" PRIu64 " is not set up ('show device %d' lists them)", id,
+		       q, id);
+		return;
+	}
+	if ((a = find_or_err(r->name)) == NULL)
+		return;
+	old = tp_as_of(qi.as);
+	if (qi.as == a->as) {
+		printf("device %d queue %" PRIu64 ": PASID %u is in address space %s already\n", id,
+		       q, qi.pasid, a->name);
+		return;
+	}
+	rc = tp.running ? tp_traffic_hold(id, (uint16_t)q, &iova, &len) : -ENOENT;
+	if (rc == -ETIMEDOUT) {
+		tp_err("as replace: device %d queue %" PRIu64 ": its ops did not complete; nothing "
+		       "changed", id, q);
+		return;
+	}
+	held = rc == 0;
+	if (held && (b = buf_at(a, iova, len)) == NULL) {
+		if (tp_as_map_at(a, len, iova, &b) < 0)
+			goto out;
+		made = true;
+	}
+	rc = pdk_dmadev_queue_replace_as(id, (uint16_t)q, a->as);
+	if (rc < 0) {
+		tp_err("as replace: device %d queue %" PRIu64 " to %s: %s; it stays in %s", id, q,
+		       a->name, strerror(-rc), old != NULL ? old->name : "its space");
+		if (made) {
+			pdk_dma_unmap(a->as, b->va);
+			buf_drop(a, (unsigned int)(b - a->bufs));
+		}
+		b = NULL;
+		goto out;
+	}
+	printf("device %d queue %" PRIu64 ": PASID %u now in address space %s (was %s)\n", id, q,
+	       qi.pasid, a->name, old != NULL ? old->name : "?");
+	if (made)
+		printf("  %s: mapped %zu bytes at IOVA 0x%" PRIx64 " (VA %p), where the queue's "
+		       "traffic works\n", a->name, b->len, b->iova, (void *)b->va);
+	if (held)
+		printf("  traffic on the queue held for the replace, every op completed, then "
+		       "resumed; the other queues ran on\n");
+out:
+	if (held)
+		tp_traffic_release(id, (uint16_t)q, b != NULL ? b->va : NULL);
+}
+
+static void
+cmd_fault_stats(void *res)
+{
+	(void)res;
+	tp_faults_show();
+}
+
 static struct tp_cmd_def def_create = { cmd_as_create };
+static struct tp_cmd_def def_map_at = { cmd_as_map_at };
+static struct tp_cmd_def def_demand = { cmd_as_demand };
+static struct tp_cmd_def def_replace = { cmd_as_replace };
+static struct tp_cmd_def def_fault_stats = { cmd_fault_stats };
 static struct tp_cmd_def def_map = { cmd_as_map };
 static struct tp_cmd_def def_unmap = { cmd_as_unmap };
 static struct tp_cmd_def def_show_all = { cmd_as_show_all };
@@ -349,6 +540,54 @@ static struct tp_token tok_newname = TP_TOKEN_WORD(struct res_as, name, "<name>"
 static struct tp_token tok_name = TP_TOKEN_AS(struct res_as, name);
 static struct tp_token tok_size = TP_TOKEN_WORD(struct res_as, value, "<size>");
 static struct tp_token tok_iova = TP_TOKEN_WORD(struct res_as, value, "<iova>");
+static cmdline_parse_token_string_t tok_at = TOKEN_STRING_INITIALIZER(struct res_as, at, "at");
+static struct tp_token tok_at_iova = TP_TOKEN_WORD(struct res_as, iova, "<iova>");
+static cmdline_parse_token_string_t tok_demand =
+	TOKEN_STRING_INITIALIZER(struct res_as, op, "demand");
+static cmdline_parse_token_string_t tok_r_as =
+	TOKEN_STRING_INITIALIZER(struct res_replace, as, "as");
+static cmdline_parse_token_string_t tok_replace =
+	TOKEN_STRING_INITIALIZER(struct res_replace, op, "replace");
+static struct tp_token tok_r_dev = TP_TOKEN_WORD(struct res_replace, dev, "<dev_id>");
+static struct tp_token tok_r_q = TP_TOKEN_WORD(struct res_replace, q, "<q>");
+static struct tp_token tok_r_name = TP_TOKEN_AS(struct res_replace, name);
+static cmdline_parse_token_string_t tok_f_show =
+	TOKEN_STRING_INITIALIZER(struct res_as, as, "show");
+static cmdline_parse_token_string_t tok_f_fault =
+	TOKEN_STRING_INITIALIZER(struct res_as, op, "fault");
+static cmdline_parse_token_string_t tok_f_stats =
+	TOKEN_STRING_INITIALIZER(struct res_as, name, "stats");
+
+static cmdline_parse_inst_t inst_map_at = {
+	.f = tp_cmd_dispatch,
+	.data = &def_map_at,
+	.help_str = "as map <name> <size> at <iova>: the same at an IOVA of your choice",
+	.tokens = { (void *)&tok_as, (void *)&tok_map, (void *)&tok_name, (void *)&tok_size,
+		    (void *)&tok_at, (void *)&tok_at_iova, NULL },
+};
+
+static cmdline_parse_inst_t inst_demand = {
+	.f = tp_cmd_dispatch,
+	.data = &def_demand,
+	.help_str = "as demand <name> <size>: a buffer mapped a page at a time, at each fault",
+	.tokens = { (void *)&tok_as, (void *)&tok_demand, (void *)&tok_name, (void *)&tok_size,
+		    NULL },
+};
+
+static cmdline_parse_inst_t inst_replace = {
+	.f = tp_cmd_dispatch,
+	.data = &def_replace,
+	.help_str = "as replace <dev_id> <q> <as-name>: move the queue's PASID to that space",
+	.tokens = { (void *)&tok_r_as, (void *)&tok_replace, (void *)&tok_r_dev, (void *)&tok_r_q,
+		    (void *)&tok_r_name, NULL },
+};
+
+static cmdline_parse_inst_t inst_fault_stats = {
+	.f = tp_cmd_dispatch,
+	.data = &def_fault_stats,
+	.help_str = "show fault stats: I/O page faults per queue (PASID) and address space",
+	.tokens = { (void *)&tok_f_show, (void *)&tok_f_fault, (void *)&tok_f_stats, NULL },
+};
 
 static cmdline_parse_inst_t inst_create = {
 	.f = tp_cmd_dispatch,
@@ -395,15 +634,22 @@ static cmdline_parse_inst_t inst_destroy = {
 };
 
 static cmdline_parse_inst_t *insts[] = {
-	&inst_create, &inst_map, &inst_unmap, &inst_show_all, &inst_show, &inst_destroy, NULL,
+	&inst_create, &inst_map, &inst_unmap, &inst_show_all, &inst_show, &inst_destroy,
+	&inst_map_at, &inst_demand, &inst_replace, &inst_fault_stats, NULL,
 };
 
 static const struct tp_help help[] = {
 	{ "as create <name>", "a new address space (an IOAS in the bus's iommufd)" },
 	{ "as map <name> <size>", "mmap a buffer, map it read/write, print its IOVA" },
+	{ "as map <name> <size> at <iova>", "the same at that IOVA (page aligned)" },
 	{ "as unmap <name> <iova>", "unmap a buffer made by 'as map' and free it" },
 	{ "as show [<name>]", "address spaces: IOAS id, mappings, buffers, queues" },
 	{ "as destroy <name>", "destroy it (refused while a queue uses it)" },
+	{ "as demand <name> <size>", "a buffer mapped a page at a time when the device faults "
+	  "(before the space's first queue)" },
+	{ "as replace <dev_id> <q> <name>", "move the queue's PASID to that space, also while "
+	  "traffic runs (the queue is held a moment)" },
+	{ "show fault stats", "I/O page faults per queue (PASID): read, resolved, refused" },
 	{ NULL, NULL },
 };
 

@@ -510,6 +510,7 @@ teardown(void)
 	bool sim_clean = true;
 	int rc = 0, sim_leaked = 0;
 
+	tp_faults_stop();	/* it takes tp.lock to poll */
 	pthread_mutex_lock(&tp.lock);
 	if (tp.running)
 		tp_traffic_stop();

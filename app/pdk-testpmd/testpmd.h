@@ -55,6 +55,18 @@ struct tp_buf {
 	uint8_t *va;
 	size_t len;
 	uint64_t iova;
+	bool demand;		/* "as demand": mapped a page at a time, when the device faults */
+};
+
+#define TP_MAX_FPASID 16	/* PASIDs whose faults an address space counts */
+
+/* The faults of one PASID in one address space, as the handler saw them (faults.c). */
+struct tp_fault_pasid {
+	uint32_t pasid;
+	uint64_t faults;
+	uint64_t resolved;	/* the handler mapped the page */
+	uint64_t again;		/* the page was mapped already (a repeated fault): resolved */
+	uint64_t refused;	/* outside the region, wrong access, already mapped */
 };
 
 struct tp_as {
@@ -62,6 +74,9 @@ struct tp_as {
 	struct pdk_dma_as *as;
 	unsigned int nb_bufs;
 	struct tp_buf bufs[TP_MAX_BUFS];
+	bool demand;		/* has the fault handler (set before its first queue) */
+	unsigned int nb_fp;
+	struct tp_fault_pasid fp[TP_MAX_FPASID];
 };
 
 /*
@@ -180,8 +195,22 @@ struct tp_as *tp_as_find(const char *name);
 struct tp_as *tp_as_of(const struct pdk_dma_as *as);
 int tp_as_create(const char *name, struct tp_as **out);
 int tp_as_map(struct tp_as *a, size_t len, struct tp_buf **out);
+/* The same at a chosen IOVA (another space's buffer's, for "as replace"). */
+int tp_as_map_at(struct tp_as *a, size_t len, uint64_t iova, struct tp_buf **out);
 int tp_as_destroy(struct tp_as *a);
 unsigned int tp_as_count(void);
+
+/* ---- I/O page faults (faults.c) ---- */
+/*
+ * Give @p a a fault handler (map on demand, counting per PASID) and an
+ * on-demand buffer of @p len bytes, and start the thread that polls the
+ * spaces' faults (under tp.lock). Refused once a queue uses @p a.
+ */
+int tp_faults_demand(struct tp_as *a, size_t len, struct tp_buf **out);
+/* Stop the polling thread (teardown, before the spaces go); no lock held. */
+void tp_faults_stop(void);
+/* "show fault stats". */
+void tp_faults_show(void);
 
 /* ---- queues (cmds_queue.c) ---- */
 /* Without @p force, refused while a queue is set up (configure releases them all). */
@@ -204,6 +233,17 @@ void tp_queues_forget(int dev_id);
 /* ---- traffic (traffic.c) ---- */
 int tp_traffic_start(void);
 void tp_traffic_stop(void);
+/*
+ * Have the worker of a running queue stop between two bursts, every op of
+ * it completed, and give the IOVA and length of the buffer it works on.
+ * @return 0 (held: tp_traffic_release() resumes it), -ENOENT (the queue
+ * runs no traffic), -ETIMEDOUT (its ops did not complete: not held).
+ */
+int tp_traffic_hold(int dev_id, uint16_t q, uint64_t *iova, size_t *len);
+/* Resume a held queue; @p va, if not NULL, is where its buffer now is (same IOVA). */
+void tp_traffic_release(int dev_id, uint16_t q, uint8_t *va);
+/* Whether running traffic works on the buffer of @p a at @p iova. */
+bool tp_traffic_uses(const struct tp_as *a, uint64_t iova);
 /* Print the stats table; @p update moves the "since the last show" mark. */
 void tp_stats_show(bool update);
 /* One JSON line of the stats since the last show (--stats-json); moves the mark. */

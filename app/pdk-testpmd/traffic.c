@@ -37,6 +37,12 @@
 
 /* How long a stopping worker waits for its in-flight ops. */
 #define DRAIN_SECONDS 2.0
+/*
+ * A queue whose burst page-faulted waits this long before its next one:
+ * twice the fault thread's period (faults.c), so the retry finds the page mapped
+ * instead of filling the fault queue with repeats of the same fault.
+ */
+#define FAULT_RETRY_SECONDS 0.002
 
 struct lq {
 	int dev_id;
@@ -54,6 +60,17 @@ struct lq {
 	double win_t;		/* start of the current rate window */
 	uint64_t win_ops;	/* ops completed in it */
 	int dead;		/* the enqueue error that stopped this queue */
+	double retry_at;	/* after a page fault: no burst before this tp_now() */
+	/*
+	 * "as replace" of this queue: the command thread asks with a new
+	 * ticket in hold and waits; the worker, between two bursts, stops
+	 * issuing and answers with that ticket in held (only the worker writes
+	 * held, and only a ticket it read, so a stale answer never matches).
+	 * While held, only the command thread touches va; hold 0 (release)
+	 * hands it back.
+	 */
+	uint32_t hold;
+	uint32_t held;
 	bool ok[TP_MAX_BURST];
 	struct pdk_dmadev_status st[TP_MAX_BURST];
 };
@@ -175,6 +192,7 @@ static void
 lq_poll(struct lq *l)
 {
 	uint16_t k, i, last;
+	bool faulted = false;
 
 	if (l->inflight == 0)
 		return;
@@ -183,10 +201,14 @@ lq_poll(struct lq *l)
 		const struct pdk_dmadev_status *s = &l->st[l->done + i];
 
 		l->ok[l->done + i] = s->code == PDK_DMADEV_ST_SUCCESS;
-		if (s->code == PDK_DMADEV_ST_PAGE_FAULT)
+		if (s->code == PDK_DMADEV_ST_PAGE_FAULT) {
 			__atomic_store_n(&l->ctr->last_fault_iova, s->fault_addr,
 					 __ATOMIC_RELAXED);
+			faulted = true;
+		}
 	}
+	if (faulted)
+		l->retry_at = tp_now() + FAULT_RETRY_SECONDS;
 	l->done += k;
 	l->inflight -= k;
 	l->win_ops += k;
@@ -213,6 +235,7 @@ worker_main(void *arg)
 {
 	struct worker *w = arg;
 	unsigned int i, pending;
+	uint32_t h;
 	double deadline, now;
 
 	while (!__atomic_load_n(&tp.stop, __ATOMIC_ACQUIRE)) {
@@ -228,7 +251,9 @@ worker_main(void *arg)
 
 			if (l->inflight != 0)
 				lq_poll(l);
-			else if (l->dead == 0)
+			else if ((h = __atomic_load_n(&l->hold, __ATOMIC_ACQUIRE)) != 0)
+				__atomic_store_n(&l->held, h, __ATOMIC_RELEASE);
+			else if (l->dead == 0 && (l->retry_at == 0 || now >= l->retry_at))
 				lq_issue(l);
 		}
 	}
@@ -455,6 +480,66 @@ fail:
 	devices_stop();
 	traffic_free();
 	return rc;
+}
+
+static struct lq *
+lq_find(int dev_id, uint16_t q)
+{
+	unsigned int i;
+
+	for (i = 0; i < nb_lqs; i++)
+		if (lqs[i].dev_id == dev_id && lqs[i].q == q)
+			return &lqs[i];
+	return NULL;
+}
+
+int
+tp_traffic_hold(int dev_id, uint16_t q, uint64_t *iova, size_t *len)
+{
+	static uint32_t ticket;
+	struct lq *l = tp.running ? lq_find(dev_id, q) : NULL;
+	double deadline = tp_now() + DRAIN_SECONDS;
+
+	if (l == NULL)
+		return -ENOENT;
+	if (++ticket == 0)
+		ticket = 1;
+	__atomic_store_n(&l->hold, ticket, __ATOMIC_RELEASE);
+	while (__atomic_load_n(&l->held, __ATOMIC_ACQUIRE) != ticket) {
+		if (tp_now() > deadline) {
+			tp_traffic_release(dev_id, q, NULL);
+			return -ETIMEDOUT;
+		}
+		rte_pause();
+	}
+	*iova = l->iova;
+	*len = l->half * 2;
+	return 0;
+}
+
+void
+tp_traffic_release(int dev_id, uint16_t q, uint8_t *va)
+{
+	struct lq *l = lq_find(dev_id, q);
+
+	if (l == NULL)
+		return;
+	if (va != NULL)
+		l->va = va;
+	__atomic_store_n(&l->hold, 0, __ATOMIC_RELEASE);
+}
+
+bool
+tp_traffic_uses(const struct tp_as *a, uint64_t iova)
+{
+	struct pdk_dmadev_queue_info qi;
+	unsigned int i;
+
+	for (i = 0; tp.running && i < nb_lqs; i++)
+		if (lqs[i].iova == iova && tp_queue_info(lqs[i].dev_id, lqs[i].q, &qi) == 0 &&
+		    qi.as == a->as)
+			return true;
+	return false;
 }
 
 void
@@ -735,6 +820,7 @@ run_summary(void)
 {
 	struct tp_snap tot = { 0 };
 	double dur = tp.stopped_at - run_t0;
+	uint64_t demand_faults = 0;	/* page faults of queues on demand-paged spaces */
 	bool any_sim = false;
 	char sz[16], who[16], ops[16], bytes[16], rate[16], bps[16], lo[16], hi[16];
 	unsigned int i;
@@ -769,6 +855,8 @@ run_summary(void)
 		       d.dev.page_faults, d.app.mismatches, sim ? SIM_TAG : "");
 		row_notes(who, &d, false);
 		snap_add(&tot, &d);
+		if (tp_as_of(qi.as) != NULL && tp_as_of(qi.as)->demand)
+			demand_faults += d.dev.page_faults;
 	}
 	if (nb_lqs > 1)
 		printf("  %-7s %5s %8s %8s %8s %9s %8s %8s %6" PRIu64 " %8" PRIu64 "%s\n", "total",
@@ -787,10 +875,20 @@ run_summary(void)
 		       dur > 0 ? (double)tot.dev.bytes / dur : 0);
 	if (run_mode != TP_MODE_VERIFY)
 		return;
-	if (tot.app.verified > 0 && tot.app.mismatches == 0 && tot.dev.errors == 0 &&
-	    tot.app.enq_errors == 0 && tot.app.lost == 0)
+	/*
+	 * An op that faulted on a page of an "as demand" buffer is the paging
+	 * at work, not an error: the handler maps the page and a later op to
+	 * it succeeds (and is compared).
+	 */
+	if (tot.app.verified > 0 && tot.app.mismatches == 0 &&
+	    tot.dev.errors == demand_faults && tot.app.enq_errors == 0 && tot.app.lost == 0) {
 		printf("verify: PASS: %" PRIu64 " ops compared byte for byte, none differed%s\n",
 		       tot.app.verified, any_sim ? " (SIMULATED device)" : "");
+		if (demand_faults != 0)
+			printf("  %" PRIu64 " op%s page-faulted on on-demand buffers (the handler "
+			       "mapped the pages: 'show fault stats'); not compared, not errors\n",
+			       demand_faults, demand_faults == 1 ? "" : "s");
+	}
 	else
 		printf("verify: FAIL: %" PRIu64 " ops compared, %" PRIu64 " bytes differed, %" PRIu64
 		       " errors, %" PRIu64 " enqueue errors, %" PRIu64 " ops lost%s\n",

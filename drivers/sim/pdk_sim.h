@@ -398,6 +398,30 @@ int pdk_sim_fn_dsa_halt(struct pdk_sim_fn *fn, unsigned int reset_type);
 int pdk_sim_fault_pop(struct pdk_sim *sim, struct pdk_sim_fault *fault);
 
 /**
+ * The sim's IOMMU_TEST_OP_TRIGGER_IOPF (the kernel's iommufd selftest op,
+ * drivers/iommu/iommufd/selftest.c): the device @p dev_id of the iommufd
+ * context behind @p iommufd makes one page request (one group, LAST_PAGE)
+ * for @p addr at @p pasid (0: the RID, without PASID_VALID). When (device,
+ * PASID) is attached to a HWPT with a fault queue, the request is queued
+ * there as an iommu_hwpt_pgfault with @p grpid, @p perm (IOMMU_PGFAULT_PERM_*)
+ * and @p addr as given; otherwise it is dropped, as the kernel answers it
+ * at once, and the call still succeeds. It moves no byte and is not
+ * recorded in the fault log (pdk_sim_fault_pop()).
+ * @param sim  the sim
+ * @param iommufd  an iommufd fd of @p sim
+ * @param dev_id  a device object of that context (the BIND's out_devid)
+ * @param pasid  the PASID, 0 for the RID
+ * @param grpid  the page request group index
+ * @param perm  IOMMU_PGFAULT_PERM_* bits
+ * @param addr  the address, reported as given
+ * @return 0; -EINVAL (logged) for a NULL sim; -EBADF when @p iommufd is no
+ *   sim fd, -ENOTTY when it is not an iommufd, -ENOENT when @p dev_id is no
+ *   device of it.
+ */
+int pdk_sim_trigger_iopf(struct pdk_sim *sim, int iommufd, uint32_t dev_id, uint32_t pasid,
+			 uint32_t grpid, uint32_t perm, uint64_t addr);
+
+/**
  * Read the live-object counters (all zero, logged, for a NULL sim).
  * @param sim  the sim
  * @param[out] stats  the counters

@@ -116,12 +116,21 @@ pdk_dma_as_fault_poll(struct pdk_dma_as *as, unsigned int max)
 		/* lib/iommufd logs a failed read */
 		n = pdk_iommufd_fault_read(as->ictx, as->fault_fd, recs,
 					   max - done < DMA_FAULT_BATCH ? max - done : DMA_FAULT_BATCH);
+		if (n < 0)
+			as->fault_st.errors++;
 		if (n <= 0)
 			return n < 0 ? n : (int)done;
 		for (i = 0; i < n; i++) {
 			fault_from_record(&recs[i], &f);
-			if (as->fault_cb(as, &f, as->fault_arg) != 0)
+			as->fault_st.faults++;
+			as->fault_st.last_iova = f.iova;
+			as->fault_st.last_pasid = f.pasid;
+			if (as->fault_cb(as, &f, as->fault_arg) != 0) {
 				group_ok = false;
+				as->fault_st.refused++;
+			} else {
+				as->fault_st.resolved++;
+			}
 			/*
 			 * One response per group, with its last fault's cookie
 			 * (kernel-facts K12); a read holds whole groups only.
@@ -131,13 +140,31 @@ pdk_dma_as_fault_poll(struct pdk_dma_as *as, unsigned int max)
 			rc = pdk_iommufd_fault_respond(as->ictx, as->fault_fd, recs[i].cookie,
 						       group_ok ? IOMMUFD_PAGE_RESP_SUCCESS :
 						       IOMMUFD_PAGE_RESP_INVALID);
-			if (rc < 0)
+			if (rc < 0) {
+				as->fault_st.errors++;
 				return rc;
+			}
+			if (group_ok)
+				as->fault_st.groups_ok++;
+			else
+				as->fault_st.groups_invalid++;
 			group_ok = true;
 		}
 		done += (unsigned int)n;
 	}
 	return (int)done;
+}
+
+int
+pdk_dma_as_fault_stats(const struct pdk_dma_as *as, struct pdk_dma_fault_stats *st)
+{
+	if (pdk_log_null(as, "dma", NULL, DMA_FIX_AS, "fault stats: NULL address space"))
+		return -EINVAL;
+	if (pdk_log_null(st, "dma", as->label, "pass a struct pdk_dma_fault_stats to fill",
+			 "fault stats: NULL result pointer"))
+		return -EINVAL;
+	*st = as->fault_st;
+	return 0;
 }
 
 int
@@ -195,26 +222,31 @@ pdk_dma_fault_map_on_demand(struct pdk_dma_as *as, const struct pdk_dma_fault *f
 				    (fault->access & PDK_DMA_FAULT_WRITE) ? "write" : "read",
 				    fault->iova, fault->dev_id);
 	off = fault->iova - as->fault_region.iova;
-	/* pdk_dma_map_iova() logs a refusal (an IOVA mapped already: -EEXIST) */
-	rc = pdk_dma_map_iova(as, (void *)(as->fault_region.va + off), DMA_PAGE_SIZE,
-			      fault->iova, as->fault_region.perm);
-	if (rc < 0)
-		return rc;
 	/*
-	 * Ahead, a page at a time: each is its own mapping, so a later unmap
-	 * of one leaves the others. A page mapped already ends the run
-	 * quietly (an earlier fault or prefault got there); a refusal of the
-	 * next map is logged there and ends it too: the fault is resolved.
+	 * Mapped already, from the region: resolved. Several ops of a device
+	 * that blocks on faults touch the same page before the first request
+	 * is answered, and each sends its own; as for a CPU fault on a page
+	 * another thread just brought in, there is nothing left to do.
+	 */
+	if (pdk_dma_va2iova_strict(as, (void *)(as->fault_region.va + off)) == fault->iova)
+		return 0;
+	/*
+	 * The faulting page and the pages ahead go in one mapping, so a
+	 * window costs one IOMMU_IOAS_MAP (one pin, one page-table update)
+	 * however wide: a map per page would make prefaulting no cheaper than
+	 * faulting. The window ends at the region's end or at the first page
+	 * mapped already (an earlier window got there).
 	 */
 	for (i = 1; i <= as->fault_region.ahead; i++) {
-		off += DMA_PAGE_SIZE;
-		if (off >= as->fault_region.len ||
-		    pdk_dma_va2iova_strict(as, (void *)(as->fault_region.va + off)) !=
+		uint64_t next = off + (uint64_t)i * DMA_PAGE_SIZE;
+
+		if (next >= as->fault_region.len ||
+		    pdk_dma_va2iova_strict(as, (void *)(as->fault_region.va + next)) !=
 		    PDK_DMA_BAD_IOVA)
 			break;
-		if (pdk_dma_map_iova(as, (void *)(as->fault_region.va + off), DMA_PAGE_SIZE,
-				     as->fault_region.iova + off, as->fault_region.perm) < 0)
-			break;
 	}
-	return 0;
+	/* pdk_dma_map_iova() logs a refusal (an IOVA mapped already: -EEXIST) */
+	rc = pdk_dma_map_iova(as, (void *)(as->fault_region.va + off), (size_t)i * DMA_PAGE_SIZE,
+			      fault->iova, as->fault_region.perm);
+	return rc < 0 ? rc : 0;
 }

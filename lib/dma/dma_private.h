@@ -86,6 +86,7 @@ struct pdk_dma_as {
 	pdk_dma_fault_cb fault_cb;
 	void *fault_arg;
 	int fault_fd;		/* -1: no queue yet */
+	struct pdk_dma_fault_stats fault_st;
 	uint32_t fault_id;
 	struct {
 		uintptr_t va;

@@ -287,6 +287,29 @@ int pdk_dma_as_set_fault_handler(struct pdk_dma_as *as, pdk_dma_fault_cb cb, voi
  */
 int pdk_dma_as_fault_poll(struct pdk_dma_as *as, unsigned int max);
 
+/** What pdk_dma_as_fault_poll() did for one address space, since its creation. */
+struct pdk_dma_fault_stats {
+	uint64_t faults;	/**< faults read and handed to the handler */
+	uint64_t resolved;	/**< of those, the handler resolved (returned 0) */
+	uint64_t refused;	/**< of those, the handler did not resolve */
+	uint64_t groups_ok;	/**< groups answered IOMMUFD_PAGE_RESP_SUCCESS */
+	uint64_t groups_invalid;	/**< groups answered IOMMUFD_PAGE_RESP_INVALID */
+	uint64_t errors;	/**< reads or responses the kernel refused */
+	uint64_t last_iova;	/**< the IOVA of the last fault read (0: none yet) */
+	uint32_t last_pasid;	/**< its PASID, or PDK_DMA_FAULT_NO_PASID */
+};
+
+/**
+ * Read the fault counters of the space. Same thread rules as
+ * pdk_dma_as_fault_poll(), which updates them: a faults count not yet
+ * equal to resolved + refused never shows, each poll's work is whole.
+ * Faults the kernel queued that no poll read yet are not counted.
+ * @param as  the address space
+ * @param[out] st  the counters
+ * @return 0, or -EINVAL (NULL argument).
+ */
+int pdk_dma_as_fault_stats(const struct pdk_dma_as *as, struct pdk_dma_fault_stats *st);
+
 /**
  * Register a region for pdk_dma_fault_map_on_demand(): [va, va + len) is
  * to appear at [iova, iova + len), a page at a time, when the device
@@ -306,8 +329,10 @@ int pdk_dma_as_fault_region(struct pdk_dma_as *as, void *va, size_t len, uint64_
  * Prefault ahead of a stream: pdk_dma_fault_map_on_demand() then also maps
  * up to @p pages pages of the region that follow the faulting one, stopping
  * at the region's end or at the first page already mapped, so a device
- * walking a buffer faults once per (@p pages + 1) pages. 0 (the default):
- * the faulting page only.
+ * walking a buffer faults once per (@p pages + 1) pages. The faulting page
+ * and those ahead are one mapping (one IOMMU_IOAS_MAP); pdk_dma_unmap() of
+ * the faulting page's address takes the whole window. 0 (the default): the
+ * faulting page only.
  * @param as  the address space
  * @param pages  pages to map ahead
  * @return 0 or -EINVAL (NULL space).
@@ -317,8 +342,10 @@ int pdk_dma_as_fault_prefault(struct pdk_dma_as *as, unsigned int pages);
 /**
  * A fault handler (pass it to pdk_dma_as_set_fault_handler()) that maps
  * the faulting page from the region of pdk_dma_as_fault_region() and
- * resolves the fault; a fault outside the region, an access the region's
- * permission refuses, or an IOVA already mapped is not resolved.
+ * resolves the fault; a page of the region mapped already (a second
+ * request for it) is resolved without a map; a fault outside the region,
+ * an access the region's permission refuses, or an IOVA mapped to other
+ * memory is not resolved.
  * @param as  the address space
  * @param fault  the fault
  * @param arg  unused

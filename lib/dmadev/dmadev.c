@@ -511,6 +511,42 @@ pdk_dmadev_queue_info(int dev_id, uint16_t q, struct pdk_dmadev_queue_info *info
 }
 
 int
+pdk_dmadev_queue_replace_as(int dev_id, uint16_t q, struct pdk_dma_as *as)
+{
+	struct dmadev *d = dmadev_get(dev_id, "queue_replace_as");
+	int rc;
+
+	if (d == NULL)
+		return -ENODEV;
+	rc = dmadev_queue_check(d, q, "queue_replace_as");
+	if (rc < 0)
+		return rc;
+	if (pdk_log_null(as, "dmadev", d->name, "pass one from pdk_dma_as_create()",
+			 "queue_replace_as %u: NULL address space", q))
+		return -EINVAL;
+	if (pdk_dma_as_iommufd(as) != pdk_dma_as_iommufd(d->queues[q].as))
+		return pdk_log_fail("dmadev", d->name, -EINVAL,
+				    "create it on the context the device's bus uses (the queue is unchanged)",
+				    "queue_replace_as %u: address space '%s' belongs to another iommufd context than the device's",
+				    q, pdk_dma_as_name(as));
+	if (as == d->queues[q].as)
+		return 0;
+	if (d->ops->queue_replace_as == NULL)
+		return pdk_log_fail("dmadev", d->name, -ENOTSUP,
+				    "release the queue and set it up on the new space",
+				    "queue_replace_as %u: driver %s cannot replace a queue's address space",
+				    q, d->driver);
+	/* a driver logs why it failed (pdk_dmadev_pmd.h) */
+	rc = d->ops->queue_replace_as(d->priv, q, as);
+	if (rc < 0)
+		return rc;
+	DMADEV_LOG(DEBUG, "%s: queue %u: address space '%s' -> '%s'", d->name, q,
+		   pdk_dma_as_name(d->queues[q].as), pdk_dma_as_name(as));
+	d->queues[q].as = as;
+	return 0;
+}
+
+int
 pdk_dmadev_start(int dev_id)
 {
 	struct dmadev *d = dmadev_get(dev_id, "start");

@@ -250,6 +250,29 @@ int pdk_dmadev_queue_release(int dev_id, uint16_t q);
 int pdk_dmadev_queue_info(int dev_id, uint16_t q, struct pdk_dmadev_queue_info *info);
 
 /**
+ * Move queue @p q's PASID to address space @p as, started or not, while
+ * its fast path runs: the driver maps the queue's ring in @p as at the
+ * IOVAs it has in the current space, replaces the PASID's attachment
+ * (pdk_pasid_ctx_replace(): atomic, a failure leaves the old one), then
+ * unmaps the ring from the old space. Ops the queue starts after the
+ * return use @p as, so the buffers they name must be mapped at the same
+ * IOVAs there (or they fault). Ops in flight during the call may fault and
+ * never complete: the kernel's replace is atomic for the caller, not for
+ * DMA in flight (Intel VT-d clears the PASID entry, then writes the new
+ * one: doc/kernel-facts.md K15), so complete the queue's ops first if none
+ * may be lost. Other queues are not affected. A control call: serialise it
+ * with the device's other control calls, not with its fast path.
+ * @param dev_id  the device
+ * @param q  the queue
+ * @param as  the new address space, of the device's iommufd context
+ * @return 0 (also when @p as is the current space), -ENODEV, -EINVAL (not
+ *   set up, NULL @p as, another iommufd context), -ENOTSUP (the driver
+ *   cannot replace), -EEXIST (@p as maps something at the ring's IOVAs), or
+ *   the -errno of the failed step (the queue then keeps its space).
+ */
+int pdk_dmadev_queue_replace_as(int dev_id, uint16_t q, struct pdk_dma_as *as);
+
+/**
  * Start the device and every set-up queue: the fast path of each set-up
  * queue works from the return on; queues not set up keep answering
  * -ENODEV. Starting a started device does nothing and returns 0.

@@ -99,6 +99,8 @@ struct pdk_dmadev_ops {
 	int (*pasid_free)(void *dev, uint32_t pasid);
 	/** pdk_dmadev_pasid_list() */
 	int (*pasid_list)(void *dev, uint32_t *pasids, unsigned int max);
+	/** pdk_dmadev_queue_replace_as(): optional (-ENOTSUP without it) */
+	int (*queue_replace_as)(void *dev, uint16_t q, struct pdk_dma_as *as);
 };
 
 /**

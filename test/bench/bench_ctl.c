@@ -24,6 +24,9 @@
  * - 4096 PASIDs attached at once, each to its own address space: set-up
  *   time at the start and at the end, teardown, memory.
  *
+ * --type1 (bench_ctl_type1.c): map/unmap through iommufd beside the legacy
+ * VFIO type1 IOMMU, on the sim or on the VM's kernel (--backend kernel).
+ *
  * Each figure is the best of ROUNDS rounds, the two sides alternating, so
  * that a loaded machine slows both alike. Prints ns per operation and the
  * ratio PDK / raw (target: at most 1.05x).
@@ -33,7 +36,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include <pdk_dma.h>
 #include <pdk_iommufd.h>
@@ -44,6 +49,7 @@
 #include <pdk_uapi.h>
 #include <pdk_vfio.h>
 
+#include "bench_ctl.h"
 #include "mock_pasid.h"
 
 #define DEV_ADDR "0000:00:04.0"	/* the sim's default pdk-sim-dma, 20 PASID bits */
@@ -127,29 +133,13 @@ raw_destroy(struct bench *b, uint32_t id)
 static int
 raw_map(struct bench *b, void *va, uint64_t len, uint64_t iova)
 {
-	struct iommu_ioas_map m;
-
-	memset(&m, 0, sizeof(m));
-	m.size = sizeof(m);
-	m.flags = IOMMU_IOAS_MAP_FIXED_IOVA | IOMMU_IOAS_MAP_READABLE | IOMMU_IOAS_MAP_WRITEABLE;
-	m.ioas_id = b->raw_ioas;
-	m.user_va = (uintptr_t)va;
-	m.length = len;
-	m.iova = iova;
-	return pdk_sys_ioctl(b->sys, b->ifd, IOMMU_IOAS_MAP, &m);
+	return bench_ioas_map(b->sys, b->ifd, b->raw_ioas, va, len, iova);
 }
 
 static int
 raw_unmap(struct bench *b, uint64_t iova, uint64_t len)
 {
-	struct iommu_ioas_unmap u;
-
-	memset(&u, 0, sizeof(u));
-	u.size = sizeof(u);
-	u.ioas_id = b->raw_ioas;
-	u.iova = iova;
-	u.length = len;
-	return pdk_sys_ioctl(b->sys, b->ifd, IOMMU_IOAS_UNMAP, &u);
+	return bench_ioas_unmap(b->sys, b->ifd, b->raw_ioas, iova, len);
 }
 
 /* ---- timing ---- */
@@ -519,18 +509,50 @@ bench_attach_scale(struct bench *b, unsigned int n)
 	free(as);
 }
 
+/*
+ * What any real ioctl costs at least on this machine's kernel: FIONREAD on
+ * an empty pipe (a syscall, an fd lookup, a copy to user), best of ROUNDS
+ * rounds; the scale for PDK's added ns (the sim's ioctls are plain calls).
+ */
+static double
+syscall_floor_ns(unsigned int n)
+{
+	uint64_t t0, best = 0;
+	unsigned int r, i;
+	int fds[2], avail;
+
+	if (pipe(fds) < 0)
+		die("pipe", -errno);
+	for (r = 0; r < ROUNDS; r++) {
+		t0 = pdk_sys_monotonic_ns();
+		for (i = 0; i < n; i++)
+			if (ioctl(fds[0], FIONREAD, &avail) < 0)
+				die("ioctl FIONREAD", -errno);
+		t0 = pdk_sys_monotonic_ns() - t0;
+		if (r == 0 || t0 < best)
+			best = t0;
+	}
+	close(fds[0]);
+	close(fds[1]);
+	return (double)best / n;
+}
+
 static void
 usage(const char *argv0)
 {
 	printf("Usage: %s [--backend sim|kernel-mock] [--iters N] [--pasids MAX]\n"
 	       "       [--attach N] [--only pasid|map|scale|attach]\n"
+	       "       %s --type1 [--backend sim|kernel] [--iters N] [--max-mib M]\n"
 	       "PDK's control path beside raw ioctls on PDK's SIMULATED kernel: PASID set-up and\n"
 	       "teardown, map/unmap of 4 KiB, 2 MiB, 1 GiB; then PASID alloc/free with up to MAX\n"
 	       "(default 1048574) allocated; then N (default 4096) PASIDs attached at once, each\n"
 	       "to its own address space. Best of %u rounds of N (default 2000) per figure.\n"
 	       "--backend kernel-mock: the real kernel's iommufd and its PASID-capable mock\n"
-	       "device instead (CONFIG_IOMMUFD_TEST; the VM of test/vm: test/bench/run-vm.sh).\n",
-	       argv0, ROUNDS);
+	       "device instead (CONFIG_IOMMUFD_TEST; the VM of test/vm: test/bench/run-all.sh --vm).\n"
+	       "--type1: map/unmap of 4 KiB .. M MiB (default 1024; 4 KiB and 2 MiB pages) by\n"
+	       "pdk_dma_map, IOMMU_IOAS_MAP and VFIO_IOMMU_MAP_DMA on a type1v2 container,\n"
+	       "interleaved, median of N (default 200); --backend kernel: the VM's two edu devices.\n",
+	       argv0, argv0, ROUNDS);
 }
 
 int
@@ -540,7 +562,9 @@ main(int argc, char **argv)
 	struct bench b;
 	unsigned int max = (1u << 20) - 2, nattach = 4096, i;
 	const char *only = NULL, *backend = "sim", *addr = DEV_ADDR;
+	uint64_t max_mib = 1024;
 	uint32_t hwpt = 0;
+	bool type1 = false, iters_set = false;
 	int rc;
 
 	memset(&b, 0, sizeof(b));
@@ -548,6 +572,11 @@ main(int argc, char **argv)
 	for (i = 1; i < (unsigned int)argc; i++) {
 		if (strcmp(argv[i], "--iters") == 0 && i + 1 < (unsigned int)argc) {
 			b.iters = (unsigned int)strtoul(argv[++i], NULL, 0);
+			iters_set = true;
+		} else if (strcmp(argv[i], "--type1") == 0) {
+			type1 = true;
+		} else if (strcmp(argv[i], "--max-mib") == 0 && i + 1 < (unsigned int)argc) {
+			max_mib = strtoull(argv[++i], NULL, 0);
 		} else if (strcmp(argv[i], "--backend") == 0 && i + 1 < (unsigned int)argc) {
 			backend = argv[++i];
 		} else if (strcmp(argv[i], "--only") == 0 && i + 1 < (unsigned int)argc) {
@@ -560,6 +589,21 @@ main(int argc, char **argv)
 			usage(argv[0]);
 			return strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0 ? 0 : 2;
 		}
+	}
+	if (type1) {
+		struct pdk_sim *sim = NULL;
+
+		if (strcmp(backend, "sim") == 0) {
+			rc = pdk_sim_create(NULL, &sim);
+			if (rc < 0)
+				die("pdk_sim_create", rc);
+		} else if (strcmp(backend, "kernel") != 0) {
+			usage(argv[0]);
+			return 2;
+		}
+		bench_type1(sim != NULL ? pdk_sim_sys(sim) : pdk_sys_kernel(), sim,
+			    iters_set ? (b.iters > 0 ? b.iters : 1) : 200, max_mib << 20);
+		return pdk_sim_destroy(sim) == 0 ? 0 : 1;
 	}
 	if (b.iters == 0)
 		b.iters = 1;
@@ -609,6 +653,8 @@ main(int argc, char **argv)
 	printf("  %-26s %10s %10s %9s\n", "operation", "PDK", "raw ioctl", "PDK/raw");
 	if (only == NULL || strcmp(only, "pasid") == 0)
 		bench_pasid(&b);
+	printf("  (the floor of a real ioctl on this machine's kernel, FIONREAD on a pipe: %.0f ns)\n",
+	       syscall_floor_ns(b.iters * 10));
 
 	/* the maps: each IOAS behind a PASID-attached domain, so that the sim pins */
 	if (only == NULL || strcmp(only, "map") == 0) {

@@ -5,7 +5,8 @@
 # Usage: test/bench/run-all.sh [BUILD_DIR] [--vm]   (default: build)
 # Or: ninja -C BUILD_DIR bench. Figures of PDK's SIMULATED kernel and devices;
 # --vm adds pdk-bench-ctl on the VM's real kernel (test/vm/run-vm.sh boots it
-# under QEMU TCG, with the kernel's PASID-capable mock device: kernel-mock).
+# under QEMU TCG, with the kernel's PASID-capable mock device: kernel-mock), and
+# pdk-bench-ctl --type1 there: iommufd map beside VFIO type1 on its edu devices.
 set -u
 build=${1:-build}
 vm=${2:-}
@@ -13,7 +14,7 @@ bench=$build/test/bench
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 rc=0
-for b in va2iova ctl portal dma trap fastpath; do
+for b in va2iova ctl portal dma trap fastpath fault; do
 	exe=$bench/pdk-bench-$b
 	if [ ! -x "$exe" ]; then
 		echo "run-all: $exe not built (ninja -C $build)" >&2
@@ -40,6 +41,19 @@ if [ "$vm" = "--vm" ]; then
 	# the guest's own lines, as run-test.sh prints them
 	sed -n '/^PDK-VM-RUN/,/^PDK-VM-RESULT/p' "$log" | grep -v '^PDK-VM\|^iommufd_mock' |
 		tee -a "$out"
+	[ $rc -ne 0 ] || rm -f "$log"
+	echo
+	# iommufd beside VFIO type1 on the VM's two edu devices (emulated VT-d), with
+	# 2 MiB pages from hugetlbfs: 560 of them hold the 1 GiB buffer
+	echo "==== pdk-bench-ctl --type1 on the VM's kernel (QEMU TCG: emulated, ratios only)"
+	log=$(mktemp)
+	if ! "$top/test/vm/run-vm.sh" --quiet --timeout 800 --memory 3G --log "$log" \
+		--bin "$bench/pdk-bench-ctl" -- \
+		'echo 560 > /proc/sys/vm/nr_hugepages; /bin/pdk-bench-ctl --type1 --backend kernel --iters 400'; then
+		echo "run-all: pdk-bench-ctl --type1 in the VM failed (serial log: $log)" >&2
+		rc=1
+	fi
+	sed -n '/^PDK-VM-RUN/,/^PDK-VM-RESULT/p' "$log" | grep -v '^PDK-VM\|^ACPI' | tee -a "$out"
 	[ $rc -ne 0 ] || rm -f "$log"
 	echo
 fi

@@ -563,3 +563,18 @@ mock_pasid_check_hwpt(struct pdk_sys *sys, int dfd, uint32_t pasid, uint32_t hwp
 	c.pasid_check.hwpt_id = hwpt_id;
 	return test_cmd(d->ifd, MOCK_TEST_OP_PASID_CHECK_HWPT, d->stdev_id, &c);
 }
+
+int
+mock_pasid_trigger_iopf(int ifd, uint32_t dev_id, uint32_t pasid, uint32_t grpid, uint32_t perm,
+			uint64_t addr)
+{
+	struct mock_test_cmd c;
+
+	memset(&c, 0, sizeof(c));
+	c.trigger_iopf.dev_id = dev_id;
+	c.trigger_iopf.pasid = pasid;
+	c.trigger_iopf.grpid = grpid;
+	c.trigger_iopf.perm = perm;
+	c.trigger_iopf.addr = addr;
+	return test_cmd(ifd, MOCK_TEST_OP_TRIGGER_IOPF, 0, &c);
+}

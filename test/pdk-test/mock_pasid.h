@@ -41,6 +41,7 @@
 enum mock_test_op {
 	MOCK_TEST_OP_MOCK_DOMAIN_REPLACE = 10,
 	MOCK_TEST_OP_MOCK_DOMAIN_FLAGS = 12,
+	MOCK_TEST_OP_TRIGGER_IOPF = 15,
 	MOCK_TEST_OP_PASID_ATTACH = 18,
 	MOCK_TEST_OP_PASID_REPLACE = 19,
 	MOCK_TEST_OP_PASID_DETACH = 20,
@@ -81,6 +82,13 @@ struct mock_test_cmd {
 			uint32_t pt_id;
 		} mock_domain_replace;
 		struct {
+			uint32_t dev_id;	/* an iommufd device id of the mock */
+			uint32_t pasid;		/* 0 (IOMMU_NO_PASID): the RID */
+			uint32_t grpid;
+			uint32_t perm;		/* IOMMU_PGFAULT_PERM_* */
+			uint64_t addr;
+		} trigger_iopf;
+		struct {
 			uint32_t pasid;
 			uint32_t pt_id;
 		} pasid_attach;		/* also PASID_REPLACE */
@@ -98,6 +106,8 @@ struct mock_test_cmd {
 
 _Static_assert(__builtin_offsetof(struct mock_test_cmd, last) == 64,
 	       "struct iommu_test_cmd layout: last at 64");
+_Static_assert(__builtin_offsetof(struct mock_test_cmd, trigger_iopf.addr) == 32,
+	       "struct iommu_test_cmd layout: trigger_iopf.addr at 32");
 
 /* ---- the backend ---- */
 
@@ -128,5 +138,19 @@ bool mock_pasid_is(const struct pdk_sys *sys);
  * @return 0 when it is, -EINVAL when it is not, another -errno on error.
  */
 int mock_pasid_check_hwpt(struct pdk_sys *sys, int dfd, uint32_t pasid, uint32_t hwpt_id);
+
+/**
+ * IOMMU_TEST_OP_TRIGGER_IOPF on iommufd @p ifd (iommufd_test_trigger_iopf(),
+ * selftest.c): the mock device @p dev_id reports one page request (one
+ * group: LAST_PAGE, and PASID_VALID unless @p pasid is 0) with @p grpid,
+ * @p perm and @p addr as given, through iommu_report_device_fault(). It is
+ * queued only when (device, PASID) is attached to a HWPT with a fault
+ * queue; otherwise the IOMMU core answers it at once, and the op still
+ * returns 0.
+ * @return 0, -ENOENT when @p dev_id is no device of @p ifd, -EINVAL when it
+ *   is not a mock device, another -errno on error.
+ */
+int mock_pasid_trigger_iopf(int ifd, uint32_t dev_id, uint32_t pasid, uint32_t grpid,
+			    uint32_t perm, uint64_t addr);
 
 #endif /* MOCK_PASID_H */

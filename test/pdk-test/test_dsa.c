@@ -18,139 +18,8 @@
 #include "pdk_dsa.h"
 #include "pdk_idxd.h"
 #include "pdk_test.h"
+#include "test_dsa_env.h"
 #include "test_env.h"
-
-#define DSA_ADDR	"0000:6a:01.0"
-#define NQ		4
-#define BUF_LEN		(1u << 20)
-
-struct dsa_env {
-	struct pdk_sim *sim;
-	struct pdk_iommufd *ictx;	/* the bus's: outlives it and the spaces */
-	struct pdk_bus *bus;
-	int dev_id;
-	struct pdk_dma_as *as[NQ];
-	uint8_t *buf[NQ];	/* BUF_LEN each, mapped in as[i] only */
-	uint64_t iova[NQ];
-};
-
-/*
- * A sim with one DSA at DSA_ADDR, lacking the opcodes of @p ops_absent; the
- * bus probed with @p devargs.
- */
-static int
-dsa_env_setup_model(struct dsa_env *e, enum pdk_sim_model model, uint8_t pasid_bits,
-		    const char *devargs, uint32_t ops_absent)
-{
-	struct pdk_sim_config scfg = { .no_default_devices = true };
-	struct pdk_sim_fn_config fcfg = {
-		.pci_addr = DSA_ADDR, .model = model, .pasid_bits = pasid_bits,
-		.dsa_ops_absent = ops_absent,
-	};
-	int rc;
-
-	memset(e, 0, sizeof(*e));
-	e->dev_id = -1;
-	rc = pdk_sim_create(&scfg, &e->sim);
-	if (rc == 0)
-		rc = pdk_sim_fn_add(e->sim, &fcfg, NULL);
-	if (rc == 0)
-		rc = pdk_iommufd_open(pdk_sim_sys(e->sim), &e->ictx);
-	if (rc == 0)
-		rc = pdk_bus_create(e->ictx, &e->bus);
-	if (rc == 0)
-		rc = pdk_bus_scan(e->bus) < 0 ? -EIO : 0;
-	if (rc == 0 && devargs != NULL)
-		rc = pdk_bus_allow(e->bus, devargs);
-	if (rc == 0) {
-		rc = pdk_bus_probe(e->bus);
-		rc = rc == 1 ? 0 : (rc < 0 ? rc : -ENODEV);
-	}
-	if (rc == 0)
-		e->dev_id = pdk_dmadev_get_dev_id(DSA_ADDR);
-	return rc;
-}
-
-static int
-dsa_env_setup_ops(struct dsa_env *e, uint8_t pasid_bits, const char *devargs,
-		  uint32_t ops_absent)
-{
-	return dsa_env_setup_model(e, PDK_SIM_MODEL_DSA, pasid_bits, devargs, ops_absent);
-}
-
-static int
-dsa_env_setup(struct dsa_env *e, uint8_t pasid_bits, const char *devargs)
-{
-	return dsa_env_setup_ops(e, pasid_bits, devargs, 0);
-}
-
-/* Address space i with a buffer of BUF_LEN mapped at a kernel-chosen IOVA. */
-static int
-dsa_env_as(struct dsa_env *e, unsigned int i)
-{
-	char name[16];
-	int rc;
-
-	snprintf(name, sizeof(name), "as%u", i);
-	rc = pdk_dma_as_create(pdk_bus_iommufd(e->bus), name, &e->as[i]);
-	if (rc < 0)
-		return rc;
-	e->buf[i] = mmap(NULL, BUF_LEN, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-			 -1, 0);
-	if (e->buf[i] == MAP_FAILED) {
-		e->buf[i] = NULL;
-		return -ENOMEM;
-	}
-	return pdk_dma_map(e->as[i], e->buf[i], BUF_LEN, PDK_IOMMUFD_READ | PDK_IOMMUFD_WRITE,
-			   &e->iova[i]);
-}
-
-/* Queue q of nb_desc bound to as[q]; configure(nq) first. */
-static int
-dsa_env_queues(struct dsa_env *e, uint16_t nq, uint16_t nb_desc)
-{
-	struct pdk_dmadev_conf conf = { .nb_queues = nq };
-	uint16_t q;
-	int rc;
-
-	rc = pdk_dmadev_configure(e->dev_id, &conf);
-	for (q = 0; rc == 0 && q < nq; q++) {
-		struct pdk_dmadev_queue_conf qc = { .nb_desc = nb_desc };
-
-		rc = e->as[q] == NULL ? dsa_env_as(e, q) : 0;
-		qc.as = e->as[q];
-		if (rc == 0)
-			rc = pdk_dmadev_queue_setup(e->dev_id, q, &qc);
-	}
-	return rc;
-}
-
-/* Tear down in the usual order and check the sim holds nothing. */
-static int
-dsa_env_teardown(struct dsa_env *e)
-{
-	unsigned int i;
-	int rc = 0;
-
-	if (e->bus != NULL)
-		pdk_bus_destroy(e->bus);
-	for (i = 0; i < NQ; i++) {
-		if (e->as[i] != NULL && pdk_dma_as_destroy(e->as[i]) != 0)
-			rc = -1;
-		if (e->buf[i] != NULL)
-			munmap(e->buf[i], BUF_LEN);
-	}
-	if (e->ictx != NULL)
-		pdk_iommufd_close(e->ictx);
-	if (pdk_dmadev_count() != 0)
-		rc = -1;
-	if (!pdk_sim_is_clean(e->sim))
-		rc = -1;
-	if (pdk_sim_destroy(e->sim) != 0)
-		rc = -1;
-	memset(e, 0, sizeof(*e));
-	return rc;
-}
 
 /*
  * Wait for @p n completions of queue q with completed() (no statuses: the
@@ -168,24 +37,6 @@ drain_ok(int dev_id, uint16_t q, unsigned int n)
 			return -EIO;
 	}
 	return got == n ? (int)n : -ETIMEDOUT;
-}
-
-/* Wait for @p n completions of queue q; @return how many succeeded. */
-static int
-drain(int dev_id, uint16_t q, unsigned int n, struct pdk_dmadev_status *st)
-{
-	unsigned int got = 0, ok = 0, spins = 0;
-
-	while (got < n && spins++ < 20000000) {
-		uint16_t k = pdk_dmadev_completed_status(dev_id, q, (uint16_t)(n - got), NULL,
-							 st + got);
-		unsigned int i;
-
-		for (i = 0; i < k; i++)
-			ok += st[got + i].code == PDK_DMADEV_ST_SUCCESS;
-		got += k;
-	}
-	return got == n ? (int)ok : -ETIMEDOUT;
 }
 
 static int
@@ -259,7 +110,7 @@ traffic_run(void *arg)
 				t->result = __LINE__;
 				return NULL;
 			}
-			k = (unsigned int)drain(t->dev_id, t->q, n, st);
+			k = (unsigned int)dsa_env_drain(t->dev_id, t->q, n, st);
 			if (k != n) {
 				t->result = __LINE__;
 				return NULL;
@@ -358,7 +209,7 @@ test_dsa_cross_pasid(void)
 	TEST_ASSERT_EQ(last, 0);
 	while (!err)
 		pdk_dmadev_completed(e.dev_id, 0, 2, &last, &err);
-	TEST_ASSERT_EQ(drain(e.dev_id, 0, 1, st), 0);
+	TEST_ASSERT_EQ(dsa_env_drain(e.dev_id, 0, 1, st), 0);
 	TEST_ASSERT_EQ(st[0].code, PDK_DMADEV_ST_PAGE_FAULT);
 	TEST_ASSERT_EQ(st[0].hw_status, PDK_IDXD_COMP_PAGE_FAULT_NOBOF);
 	TEST_ASSERT_EQ(st[0].fault_addr, foreign);
@@ -382,7 +233,7 @@ test_dsa_cross_pasid(void)
 	/* the same IOVA through queue 1 (space 1) lands */
 	TEST_ASSERT(pdk_dmadev_copy(e.dev_id, 1, e.iova[1], foreign, 4096,
 				    PDK_DMADEV_OP_SUBMIT) >= 0);
-	TEST_ASSERT_EQ(drain(e.dev_id, 1, 1, st), 1);
+	TEST_ASSERT_EQ(dsa_env_drain(e.dev_id, 1, 1, st), 1);
 	TEST_ASSERT_EQ(target[100], 0);
 	TEST_ASSERT_OK(pdk_dmadev_stop(e.dev_id));
 	TEST_ASSERT_OK(pdk_dma_unmap(e.as[1], target));
@@ -411,15 +262,15 @@ test_dsa_fault_direction(void)
 	/* alone: one op per submission */
 	TEST_ASSERT_EQ(pdk_dmadev_copy(e.dev_id, 0, e.iova[0], unmapped, 64,
 				       PDK_DMADEV_OP_SUBMIT), 0);
-	TEST_ASSERT_EQ(drain(e.dev_id, 0, 1, st), 0);
+	TEST_ASSERT_EQ(dsa_env_drain(e.dev_id, 0, 1, st), 0);
 	TEST_ASSERT_EQ(pdk_dmadev_copy(e.dev_id, 0, unmapped, e.iova[0], 64,
 				       PDK_DMADEV_OP_SUBMIT), 1);
-	TEST_ASSERT_EQ(drain(e.dev_id, 0, 1, st + 1), 0);
+	TEST_ASSERT_EQ(dsa_env_drain(e.dev_id, 0, 1, st + 1), 0);
 	/* in one batch */
 	TEST_ASSERT_EQ(pdk_dmadev_copy(e.dev_id, 0, unmapped + 4096, e.iova[0], 64, 0), 2);
 	TEST_ASSERT_EQ(pdk_dmadev_fill(e.dev_id, 0, 0, unmapped + 8192, 64,
 				       PDK_DMADEV_OP_SUBMIT), 3);
-	TEST_ASSERT_EQ(drain(e.dev_id, 0, 2, st + 2), 0);
+	TEST_ASSERT_EQ(dsa_env_drain(e.dev_id, 0, 2, st + 2), 0);
 	TEST_ASSERT_EQ(st[0].code, PDK_DMADEV_ST_PAGE_FAULT);
 	TEST_ASSERT_EQ(st[0].hw_status, PDK_IDXD_COMP_PAGE_FAULT_NOBOF);
 	TEST_ASSERT_EQ(st[0].fault_write, 1);
@@ -526,7 +377,7 @@ test_dsa_groups(void)
 	for (i = 0; i < NQ; i++) {
 		struct pdk_dmadev_status st;
 
-		TEST_ASSERT_EQ(drain(e.dev_id, (uint16_t)i, 1, &st), 1);
+		TEST_ASSERT_EQ(dsa_env_drain(e.dev_id, (uint16_t)i, 1, &st), 1);
 		TEST_ASSERT_EQ(e.buf[i][8192 + 4095], i + 1);
 	}
 	TEST_ASSERT_OK(dsa_env_teardown(&e));
@@ -577,7 +428,7 @@ test_dsa_fence_across_submissions(void)
 	TEST_ASSERT_EQ(pdk_dmadev_copy(e.dev_id, 0, e.iova[0] + (512u << 10) + (7u << 16),
 				       e.iova[0] + (900u << 10), 64 << 10,
 				       PDK_DMADEV_OP_FENCE | PDK_DMADEV_OP_SUBMIT), 8);
-	TEST_ASSERT_EQ(drain(e.dev_id, 0, 9, st), 9);
+	TEST_ASSERT_EQ(dsa_env_drain(e.dev_id, 0, 9, st), 9);
 	TEST_ASSERT_OK(pdk_sim_fn_dsa_stats(fn, &ds));
 	TEST_ASSERT_EQ(ds.submitted, 2);
 	TEST_ASSERT_EQ(ds.busy_accepted, 0);
@@ -607,12 +458,12 @@ test_dsa2_traffic(void)
 	memset(e.buf[0], 0x2d, 4096);
 	TEST_ASSERT_EQ(pdk_dmadev_copy(e.dev_id, 0, e.iova[0], e.iova[0] + 8192, 4096,
 				       PDK_DMADEV_OP_SUBMIT), 0);
-	TEST_ASSERT_EQ(drain(e.dev_id, 0, 1, st), 1);
+	TEST_ASSERT_EQ(dsa_env_drain(e.dev_id, 0, 1, st), 1);
 	for (i = 0; i < 3; i++)
 		TEST_ASSERT(pdk_dmadev_fill(e.dev_id, 1, 0x0101010101010101ull * (i + 1),
 					    e.iova[1] + 4096 * i, 4096,
 					    i == 2 ? PDK_DMADEV_OP_SUBMIT : 0) >= 0);
-	TEST_ASSERT_EQ(drain(e.dev_id, 1, 3, st), 3);
+	TEST_ASSERT_EQ(dsa_env_drain(e.dev_id, 1, 3, st), 3);
 	TEST_ASSERT_EQ(e.buf[0][8192 + 4095], 0x2d);
 	TEST_ASSERT_EQ(e.buf[1][2 * 4096 + 17], 3);
 	TEST_ASSERT_OK(dsa_env_teardown(&e));
@@ -702,7 +553,7 @@ test_dsa_halted(void)
 	TEST_ASSERT_OK(pdk_dmadev_start(e.dev_id));
 	TEST_ASSERT(pdk_dmadev_copy(e.dev_id, 0, e.iova[0], e.iova[0] + 4096, 64,
 				    PDK_DMADEV_OP_SUBMIT) >= 0);
-	TEST_ASSERT_EQ(drain(e.dev_id, 0, 1, &st), 1);
+	TEST_ASSERT_EQ(dsa_env_drain(e.dev_id, 0, 1, &st), 1);
 	TEST_ASSERT_OK(dsa_env_teardown(&e));
 	return TEST_SUCCESS;
 }
@@ -736,7 +587,7 @@ test_dsa_records(void)
 	for (i = 0; i < 8; i++)
 		TEST_ASSERT(pdk_dmadev_copy(e.dev_id, 0, e.iova[0], e.iova[0] + 8192 * (i + 1),
 					    4096, i == 7 ? PDK_DMADEV_OP_SUBMIT : 0) >= 0);
-	TEST_ASSERT_EQ(drain(e.dev_id, 0, 8, st), 8);
+	TEST_ASSERT_EQ(dsa_env_drain(e.dev_id, 0, 8, st), 8);
 	for (i = 0; i < 8; i++) {
 		TEST_ASSERT_EQ(st[i].hw_status, PDK_IDXD_COMP_SUCCESS);
 		TEST_ASSERT_EQ(st[i].bytes_done, 4096);
@@ -746,7 +597,7 @@ test_dsa_records(void)
 	/* alone: its own record */
 	TEST_ASSERT(pdk_dmadev_copy(e.dev_id, 0, e.iova[0], e.iova[0] + 4096, 64,
 				    PDK_DMADEV_OP_SUBMIT) >= 0);
-	TEST_ASSERT_EQ(drain(e.dev_id, 0, 1, st), 1);
+	TEST_ASSERT_EQ(dsa_env_drain(e.dev_id, 0, 1, st), 1);
 	TEST_ASSERT_OK(pdk_sim_fn_dsa_stats(fn, &ds0));
 	TEST_ASSERT_EQ(ds0.records - ds1.records, 1);
 	/* a failure in a batch still has its record: one for it, one for the batch */
@@ -754,7 +605,7 @@ test_dsa_records(void)
 	TEST_ASSERT(pdk_dmadev_copy(e.dev_id, 0, e.iova[0], 0x70000000, 64, 0) >= 0);
 	TEST_ASSERT(pdk_dmadev_copy(e.dev_id, 0, e.iova[0], e.iova[0] + 4096, 64,
 				    PDK_DMADEV_OP_SUBMIT) >= 0);
-	TEST_ASSERT_EQ(drain(e.dev_id, 0, 3, st), 2);
+	TEST_ASSERT_EQ(dsa_env_drain(e.dev_id, 0, 3, st), 2);
 	TEST_ASSERT_EQ(st[0].code, PDK_DMADEV_ST_SUCCESS);
 	TEST_ASSERT_EQ(st[1].code, PDK_DMADEV_ST_PAGE_FAULT);
 	TEST_ASSERT_EQ(st[2].code, PDK_DMADEV_ST_SUCCESS);	/* ran: no fence */
@@ -788,7 +639,7 @@ test_dsa_partial(void)
 	memset(e.buf[0], 0x71, 8192);
 	TEST_ASSERT(pdk_dmadev_copy(e.dev_id, 0, e.iova[0], page_iova, 8192,
 				    PDK_DMADEV_OP_SUBMIT) >= 0);
-	TEST_ASSERT_EQ(drain(e.dev_id, 0, 1, &st), 0);
+	TEST_ASSERT_EQ(dsa_env_drain(e.dev_id, 0, 1, &st), 0);
 	TEST_ASSERT_EQ(st.code, PDK_DMADEV_ST_PAGE_FAULT);
 	TEST_ASSERT_EQ(st.fault_write, 1);
 	TEST_ASSERT_EQ(st.fault_addr, page_iova + 4096);
@@ -822,7 +673,7 @@ test_dsa_fill_wrap(void)
 			TEST_ASSERT(pdk_dmadev_fill(e.dev_id, 0, pat, e.iova[0] + i * 256, 256, 0)
 				    >= 0, "round %u op %u", round, i);
 		TEST_ASSERT_OK(pdk_dmadev_submit(e.dev_id, 0));
-		TEST_ASSERT_EQ(drain(e.dev_id, 0, n, st), n);
+		TEST_ASSERT_EQ(dsa_env_drain(e.dev_id, 0, n, st), n);
 		for (i = 0; i < n * 256; i++)
 			TEST_ASSERT_EQ(e.buf[0][i], (uint8_t)(round + 1));
 	}
@@ -834,7 +685,7 @@ test_dsa_fill_wrap(void)
 	TEST_ASSERT_RC(pdk_dmadev_copy(e.dev_id, 0, e.iova[0], e.iova[0] + 65536, 64, 0),
 		       -ENOSPC);
 	TEST_ASSERT_OK(pdk_dmadev_submit(e.dev_id, 0));
-	TEST_ASSERT_EQ(drain(e.dev_id, 0, cap, st), cap);
+	TEST_ASSERT_EQ(dsa_env_drain(e.dev_id, 0, cap, st), cap);
 	TEST_ASSERT_OK(dsa_env_teardown(&e));
 	return TEST_SUCCESS;
 }
@@ -906,7 +757,7 @@ test_dsa_burst(void)
 			continue;
 		}
 		/* completed() whole, or completed_status() */
-		TEST_ASSERT_EQ(round % 4 == 1 ? drain_ok(e.dev_id, 0, n) : drain(e.dev_id, 0, n, st),
+		TEST_ASSERT_EQ(round % 4 == 1 ? drain_ok(e.dev_id, 0, n) : dsa_env_drain(e.dev_id, 0, n, st),
 			       n);
 		for (i = 0; i < (n - (round % 3 != 0)) * 256; i++)
 			TEST_ASSERT(e.buf[0][4096 + i] == v, "round %u byte %u", round, i);
@@ -932,7 +783,7 @@ test_dsa_burst(void)
 		       -ENOSPC);
 	TEST_ASSERT_EQ(pdk_dmadev_completed(e.dev_id, 0, 48, &last, &err), 0);	/* not submitted */
 	TEST_ASSERT_OK(pdk_dmadev_submit(e.dev_id, 0));
-	TEST_ASSERT_EQ(drain(e.dev_id, 0, cap, st), cap);
+	TEST_ASSERT_EQ(dsa_env_drain(e.dev_id, 0, cap, st), cap);
 	bytes += cap * 64u;
 
 	/* a bad length in the middle: two enqueued, then -EINVAL for it */
@@ -949,7 +800,7 @@ test_dsa_burst(void)
 					     &first), 4);
 	TEST_ASSERT_EQ(first, expect);
 	expect = (uint16_t)(expect + 4);
-	TEST_ASSERT_EQ(drain(e.dev_id, 0, 6, st), 6);
+	TEST_ASSERT_EQ(dsa_env_drain(e.dev_id, 0, 6, st), 6);
 	bytes += 6 * 64;
 	TEST_ASSERT_OK(pdk_dmadev_stats_get(e.dev_id, 0, &s));
 	TEST_ASSERT_EQ(s.bytes, bytes);
@@ -966,7 +817,7 @@ test_dsa_burst(void)
 	TEST_ASSERT(err, "completed() never stopped at the fault");
 	TEST_ASSERT_EQ(cap, 3);
 	TEST_ASSERT_EQ(last, (uint16_t)(expect + 2));
-	TEST_ASSERT_EQ(drain(e.dev_id, 0, 5, st), 4);
+	TEST_ASSERT_EQ(dsa_env_drain(e.dev_id, 0, 5, st), 4);
 	TEST_ASSERT_EQ(st[0].code, PDK_DMADEV_ST_PAGE_FAULT);
 	TEST_ASSERT_EQ(st[0].fault_addr, 0x70000000);
 	TEST_ASSERT_EQ(st[0].fault_write, 1);
@@ -993,7 +844,7 @@ test_dsa_burst(void)
 	TEST_ASSERT_EQ(pdk_dmadev_copy_burst(e.dev_id, 0, ops, 2, PDK_DMADEV_OP_SUBMIT, &first),
 		       2);
 	TEST_ASSERT_EQ(first, 0);
-	TEST_ASSERT_EQ(drain(e.dev_id, 0, 2, st), 2);
+	TEST_ASSERT_EQ(dsa_env_drain(e.dev_id, 0, 2, st), 2);
 	TEST_ASSERT_OK(dsa_env_teardown(&e));
 	return TEST_SUCCESS;
 }
@@ -1088,13 +939,13 @@ test_dsa_stop_start(void)
 	TEST_ASSERT_OK(pdk_dmadev_start(e.dev_id));
 	TEST_ASSERT(pdk_dmadev_copy(e.dev_id, 0, e.iova[0], e.iova[0] + 4096, 64,
 				    PDK_DMADEV_OP_SUBMIT) >= 0);
-	TEST_ASSERT_EQ(drain(e.dev_id, 0, 1, st), 1);
+	TEST_ASSERT_EQ(dsa_env_drain(e.dev_id, 0, 1, st), 1);
 	TEST_ASSERT_OK(pdk_dmadev_stop(e.dev_id));
 	TEST_ASSERT_RC(pdk_dmadev_copy(e.dev_id, 0, e.iova[0], e.iova[0] + 4096, 64, 0), -ENODEV);
 	TEST_ASSERT_OK(pdk_dmadev_start(e.dev_id));
 	TEST_ASSERT_EQ(pdk_dmadev_copy(e.dev_id, 0, e.iova[0], e.iova[0] + 4096, 64,
 				       PDK_DMADEV_OP_SUBMIT), 0);
-	TEST_ASSERT_EQ(drain(e.dev_id, 0, 1, st), 1);
+	TEST_ASSERT_EQ(dsa_env_drain(e.dev_id, 0, 1, st), 1);
 	TEST_ASSERT_OK(dsa_env_teardown(&e));
 	return TEST_SUCCESS;
 }
@@ -1208,7 +1059,7 @@ teardown_variant(unsigned int v)
 		break;
 	case 1:	/* the polite order */
 		for (i = 0; i < NQ; i++)
-			TEST_ASSERT_EQ(drain(e.dev_id, (uint16_t)i, 1, st), 1);
+			TEST_ASSERT_EQ(dsa_env_drain(e.dev_id, (uint16_t)i, 1, st), 1);
 		TEST_ASSERT_OK(pdk_dmadev_stop(e.dev_id));
 		for (i = 0; i < NQ; i++)
 			TEST_ASSERT_OK(pdk_dmadev_queue_release(e.dev_id, (uint16_t)i));
@@ -1310,7 +1161,7 @@ test_dsa_fence_after_fault(void)
 				       PDK_DMADEV_OP_FENCE), 1);
 	TEST_ASSERT_EQ(pdk_dmadev_fill(e.dev_id, 0, 0, e.iova[0] + 8192, 64,
 				       PDK_DMADEV_OP_SUBMIT), 2);
-	TEST_ASSERT_EQ(drain(e.dev_id, 0, 3, st), 0);
+	TEST_ASSERT_EQ(dsa_env_drain(e.dev_id, 0, 3, st), 0);
 	TEST_ASSERT_EQ(st[0].code, PDK_DMADEV_ST_PAGE_FAULT);
 	TEST_ASSERT_EQ(st[0].fault_addr, unmapped);
 	TEST_ASSERT_EQ(st[1].code, PDK_DMADEV_ST_NOT_ATTEMPTED);
@@ -1330,7 +1181,7 @@ test_dsa_fence_after_fault(void)
 	/* the queue goes on */
 	TEST_ASSERT(pdk_dmadev_copy(e.dev_id, 0, e.iova[0], e.iova[0] + 8192, 4096,
 				    PDK_DMADEV_OP_SUBMIT) >= 0);
-	TEST_ASSERT_EQ(drain(e.dev_id, 0, 1, st), 1);
+	TEST_ASSERT_EQ(dsa_env_drain(e.dev_id, 0, 1, st), 1);
 	TEST_ASSERT_OK(dsa_env_teardown(&e));
 	return TEST_SUCCESS;
 }
@@ -1367,7 +1218,7 @@ test_dsa_missing_ops(void)
 	TEST_ASSERT_RC(pdk_dmadev_fill(e.dev_id, 0, 0, e.iova[0], 64, 0), -ENOTSUP);
 	TEST_ASSERT_EQ(pdk_dmadev_copy(e.dev_id, 0, e.iova[0], e.iova[0] + 4096, 64,
 				       PDK_DMADEV_OP_SUBMIT), 0);
-	TEST_ASSERT_EQ(drain(e.dev_id, 0, 1, st), 1);
+	TEST_ASSERT_EQ(dsa_env_drain(e.dev_id, 0, 1, st), 1);
 	TEST_ASSERT_OK(dsa_env_teardown(&e));
 	return TEST_SUCCESS;
 }
@@ -1403,7 +1254,7 @@ test_dsa_setup_other_context(void)
 	TEST_ASSERT_OK(pdk_dmadev_start(e.dev_id));
 	TEST_ASSERT_EQ(pdk_dmadev_copy(e.dev_id, 0, e.iova[0], e.iova[0] + BUF_LEN / 2, 64,
 				       PDK_DMADEV_OP_SUBMIT), 0);
-	TEST_ASSERT_EQ(drain(e.dev_id, 0, 1, &st), 1);
+	TEST_ASSERT_EQ(dsa_env_drain(e.dev_id, 0, 1, &st), 1);
 	TEST_ASSERT_OK(pdk_dmadev_stop(e.dev_id));
 	TEST_ASSERT_OK(pdk_dma_as_destroy(foreign));
 	TEST_ASSERT_OK(pdk_iommufd_close(other));
@@ -1447,7 +1298,7 @@ test_dsa_submit_no_boundary_call(void)
 							    e.iova[0] + BUF_LEN / 2 + i * 64,
 							    64, 0) >= 0);
 			TEST_ASSERT_OK(pdk_dmadev_submit(e.dev_id, 0));
-			TEST_ASSERT_EQ(drain(e.dev_id, 0, bursts[b], st), bursts[b]);
+			TEST_ASSERT_EQ(dsa_env_drain(e.dev_id, 0, bursts[b], st), bursts[b]);
 			ops += bursts[b];
 		}
 	}

@@ -357,6 +357,19 @@ test_env_destroy(struct test_env *env, uint32_t *id)
 }
 
 int
+test_env_trigger_iopf(struct test_env *env, uint32_t pasid, uint32_t grpid, uint32_t perm,
+		      uint64_t addr)
+{
+	if (test_env_is_sim(env))
+		return pdk_sim_trigger_iopf(env->sim, env->ifd, env->dev_id, pasid, grpid, perm,
+					    addr);
+	if (mock_pasid_is(env->sys))
+		return mock_pasid_trigger_iopf(env->ifd, env->dev_id, pasid, grpid, perm, addr);
+	fprintf(stderr, "  %s: no IOPF trigger on this backend (edu)\n", __func__);
+	return -EOPNOTSUPP;
+}
+
+int
 test_env_teardown(struct test_env *env)
 {
 	const struct test_backend *b = &backends[env->backend];

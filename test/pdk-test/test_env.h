@@ -272,6 +272,22 @@ bool test_env_unchanged(struct test_env *env, const struct pdk_sim_stats *before
 /** @return pdk_sim_is_clean(@p sim); when not, its live counters printed under @p what. */
 bool test_sim_clean(struct pdk_sim *sim, const char *what);
 
+/* ---- I/O page faults ---- */
+
+/**
+ * The fixture's device (env->dev_id) makes one page request, one group
+ * (LAST_PAGE), for @p addr at @p pasid (0: the RID, no PASID_VALID) with
+ * @p grpid and @p perm (IOMMU_PGFAULT_PERM_*), reported as given. It is
+ * queued in the fault queue of the HWPT (device, PASID) is attached to, if
+ * that HWPT has one; otherwise dropped, and the call still succeeds. On the
+ * sim pdk_sim_trigger_iopf(), on kernel-mock the kernel's
+ * IOMMU_TEST_OP_TRIGGER_IOPF (mock_pasid_trigger_iopf()); the edu backend
+ * has no such op (-EOPNOTSUPP).
+ * @return 0 or -errno.
+ */
+int test_env_trigger_iopf(struct test_env *env, uint32_t pasid, uint32_t grpid, uint32_t perm,
+			  uint64_t addr);
+
 /* ---- raw uAPI calls: through the syscall boundary, no PDK policy; 0 or -errno ---- */
 
 int raw_iommufd_ioctl(struct test_env *env, unsigned long req, void *arg);
@@ -284,6 +300,11 @@ int raw_hwpt_alloc_dev(struct test_env *env, uint32_t dev_id, uint32_t pt_id, ui
 /* An IOAS and a HWPT over it with @p flags (IOMMU_HWPT_ALLOC_PASID for a PASID-compatible one) */
 int raw_ioas_hwpt(struct test_env *env, uint32_t flags, uint32_t *ioas_id, uint32_t *hwpt_id);
 int raw_destroy(struct test_env *env, uint32_t id);
+/* IOMMU_FAULT_QUEUE_ALLOC: *fault_id and *fault_fd */
+int raw_fault_alloc(struct test_env *env, uint32_t *fault_id, int *fault_fd);
+/* HWPT_ALLOC for env->dev_id with IOMMU_HWPT_FAULT_ID_VALID | @p flags and @p fault_id */
+int raw_hwpt_alloc_fault(struct test_env *env, uint32_t pt_id, uint32_t flags, uint32_t fault_id,
+			 uint32_t *hwpt_id);
 /* MAP; *iova in: the IOVA for IOMMU_IOAS_MAP_FIXED_IOVA, out: the one used */
 int raw_map(struct test_env *env, uint32_t ioas_id, uint32_t flags, void *va, uint64_t len,
 	    uint64_t *iova);

@@ -138,12 +138,15 @@ static int
 test_fault_map_on_demand(struct test_env *env)
 {
 	uint8_t *buf = test_buf_alloc(4 * PG);
+	struct pdk_dma_fault_stats fst;
 	uint8_t data[64];
 	struct tenant t;
 
 	TEST_ASSERT(buf != NULL, "no buffer");
 	memset(buf, 0x11, 4 * PG);
 	TEST_ASSERT_OK(tenant_setup(env, pdk_dma_fault_map_on_demand, NULL, &t));
+	TEST_ASSERT_OK(pdk_dma_as_fault_stats(t.as, &fst));
+	TEST_ASSERT(fst.faults == 0 && fst.last_pasid == PDK_DMA_FAULT_NO_PASID);
 	TEST_ASSERT_OK(pdk_dma_as_fault_region(t.as, buf, 4 * PG, HOLE,
 					       PDK_IOMMUFD_READ | PDK_IOMMUFD_WRITE));
 	memset(data, 0xab, sizeof(data));
@@ -153,6 +156,17 @@ test_fault_map_on_demand(struct test_env *env)
 	TEST_ASSERT_RC(pdk_dma_as_fault_poll(t.as, 4), 1);
 	TEST_ASSERT_EQ(pdk_dma_as_map_count(t.as), 1);
 	TEST_ASSERT_EQ(pdk_dma_va2iova_strict(t.as, buf + 2 * PG), HOLE + 2 * PG);
+	/* a second request for the page (another op that faulted before the answer): resolved, no map */
+	test_log_capture_start();
+	TEST_ASSERT_OK(pdk_sim_trigger_iopf(env->sim, env->ifd, env->dev_id, t.pasid, 7,
+					    IOMMU_PGFAULT_PERM_WRITE, HOLE + 2 * PG));
+	TEST_ASSERT_RC(pdk_dma_as_fault_poll(t.as, 4), 1);
+	TEST_ASSERT_EQ(test_log_errors(), 0);
+	test_log_capture_stop();
+	TEST_ASSERT_EQ(pdk_dma_as_map_count(t.as), 1);
+	TEST_ASSERT_OK(pdk_dma_as_fault_stats(t.as, &fst));
+	TEST_ASSERT_EQ(fst.resolved, 2);
+	TEST_ASSERT_EQ(fst.refused, 0);
 	/* the device's retry lands in the region's page, and only there */
 	TEST_ASSERT_OK(pdk_sim_fn_dma(env_fn(env), true, t.pasid, HOLE + 2 * PG + 8, data,
 				      sizeof(data), true));
@@ -164,8 +178,21 @@ test_fault_map_on_demand(struct test_env *env)
 				      sizeof(data), false), -EFAULT);
 	TEST_ASSERT_RC(pdk_dma_as_fault_poll(t.as, 4), 1);
 	TEST_ASSERT_LOGGED_ONCE("outside the region of pdk_dma_as_fault_region()");
+	test_log_clear();
+	TEST_ASSERT_RC(pdk_dma_as_fault_stats(t.as, NULL), -EINVAL);
+	TEST_ASSERT_LOGGED_ONCE("fault stats: NULL result pointer");
 	test_log_capture_stop();
 	TEST_ASSERT_EQ(pdk_dma_as_map_count(t.as), 1);
+	/* the counters: two faults resolved (one a repeat), one refused, each its own group */
+	TEST_ASSERT_OK(pdk_dma_as_fault_stats(t.as, &fst));
+	TEST_ASSERT_EQ(fst.faults, 3);
+	TEST_ASSERT_EQ(fst.resolved, 2);
+	TEST_ASSERT_EQ(fst.refused, 1);
+	TEST_ASSERT_EQ(fst.groups_ok, 2);
+	TEST_ASSERT_EQ(fst.groups_invalid, 1);
+	TEST_ASSERT_EQ(fst.errors, 0);
+	TEST_ASSERT_EQ(fst.last_iova, HOLE + 8 * PG);
+	TEST_ASSERT_EQ(fst.last_pasid, t.pasid);
 	/* teardown in another order: space first is refused, then context, space, PASIDs */
 	test_log_capture_start();
 	TEST_ASSERT_RC(pdk_dma_as_destroy(t.as), -EBUSY);
@@ -324,7 +351,7 @@ test_fault_after_replace(struct test_env *env)
 }
 PDK_ENV_TEST(sim_fault_after_replace, fast, test_fault_after_replace, .bind = true);
 
-/* Prefault: one fault maps the page and the next ones, up to the region's end. */
+/* Prefault: one fault maps the page and the next ones in one mapping, up to the region's end. */
 static int
 test_fault_prefault(struct test_env *env)
 {
@@ -339,7 +366,8 @@ test_fault_prefault(struct test_env *env)
 	TEST_ASSERT_RC(pdk_sim_fn_dma(env_fn(env), true, t.pasid, HOLE, data, sizeof(data),
 				      false), -EFAULT);
 	TEST_ASSERT_RC(pdk_dma_as_fault_poll(t.as, 4), 1);
-	TEST_ASSERT_EQ(pdk_dma_as_map_count(t.as), 3);
+	TEST_ASSERT_EQ(pdk_dma_as_map_count(t.as), 1);
+	TEST_ASSERT_EQ(pdk_dma_va2iova_strict(t.as, buf + 2 * PG), HOLE + 2 * PG);
 	/* pages 1 and 2 were mapped ahead: no fault there */
 	TEST_ASSERT_OK(pdk_sim_fn_dma(env_fn(env), true, t.pasid, HOLE + 2 * PG, data,
 				      sizeof(data), false));
@@ -348,7 +376,7 @@ test_fault_prefault(struct test_env *env)
 	TEST_ASSERT_RC(pdk_sim_fn_dma(env_fn(env), true, t.pasid, HOLE + 3 * PG, data,
 				      sizeof(data), false), -EFAULT);
 	TEST_ASSERT_RC(pdk_dma_as_fault_poll(t.as, 4), 1);
-	TEST_ASSERT_EQ(pdk_dma_as_map_count(t.as), 4);
+	TEST_ASSERT_EQ(pdk_dma_as_map_count(t.as), 2);
 	TEST_ASSERT_OK(pdk_sim_fn_dma(env_fn(env), true, t.pasid, HOLE + 3 * PG, data,
 				      sizeof(data), false));
 	test_log_capture_start();

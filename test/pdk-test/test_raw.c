@@ -76,6 +76,35 @@ raw_destroy(struct test_env *env, uint32_t id)
 }
 
 int
+raw_fault_alloc(struct test_env *env, uint32_t *fault_id, int *fault_fd)
+{
+	struct iommu_fault_alloc f = {.size = sizeof(f)};
+	int rc = raw_iommufd_ioctl(env, IOMMU_FAULT_QUEUE_ALLOC, &f);
+
+	if (rc == 0) {
+		*fault_id = f.out_fault_id;
+		*fault_fd = (int)f.out_fault_fd;
+	}
+	return rc;
+}
+
+int
+raw_hwpt_alloc_fault(struct test_env *env, uint32_t pt_id, uint32_t flags, uint32_t fault_id,
+		     uint32_t *hwpt_id)
+{
+	struct iommu_hwpt_alloc a = {
+		.size = sizeof(a), .flags = IOMMU_HWPT_FAULT_ID_VALID | flags,
+		.dev_id = env->dev_id, .pt_id = pt_id, .data_type = IOMMU_HWPT_DATA_NONE,
+		.fault_id = fault_id,
+	};
+	int rc = raw_iommufd_ioctl(env, IOMMU_HWPT_ALLOC, &a);
+
+	if (rc == 0 && hwpt_id != NULL)
+		*hwpt_id = a.out_hwpt_id;
+	return rc;
+}
+
+int
 raw_map(struct test_env *env, uint32_t ioas_id, uint32_t flags, void *va, uint64_t len,
 	uint64_t *iova)
 {

@@ -530,7 +530,7 @@ test_fault_fd_poll(struct test_env *env)
 	TEST_ASSERT_OK(pdk_iommufd_fault_alloc(env->ictx, &fault_id, &fd));
 	TEST_ASSERT_RC(pdk_sys_poll(env->sys, fd, POLLIN | POLLOUT), POLLOUT);
 	TEST_ASSERT_RC(pdk_sys_poll(env->sys, fd, POLLIN), 0);
-	/* blocking on the kernel: PDK's read must ask first, or this test hangs */
+	/* PDK reads without polling first: a read that waited would hang this test */
 	TEST_ASSERT_RC(pdk_iommufd_fault_read(env->ictx, fd, &f, 1), 0);
 	TEST_ASSERT_OK(pdk_iommufd_fault_close(env->ictx, fd));
 	TEST_ASSERT_RC(pdk_sys_poll(env->sys, fd, POLLIN), -EBADF);

@@ -344,6 +344,12 @@ dsa_pasid_list(void *priv, uint32_t *pasids, unsigned int max)
 	return pdk_pasid_list(((struct dsa_dev *)priv)->pasids, pasids, max);
 }
 
+static int
+dsa_queue_replace_as_op(void *priv, uint16_t qid, struct pdk_dma_as *as)
+{
+	return dsa_queue_replace_as(priv, qid, as);
+}
+
 static const struct pdk_dmadev_ops dsa_ops = {
 	.info_get = dsa_info_get,
 	.configure = dsa_configure,
@@ -360,6 +366,7 @@ static const struct pdk_dmadev_ops dsa_ops = {
 	.pasid_reserve = dsa_pasid_reserve,
 	.pasid_free = dsa_pasid_free,
 	.pasid_list = dsa_pasid_list,
+	.queue_replace_as = dsa_queue_replace_as_op,
 };
 
 /* Refuse a device that lacks what the driver relies on, saying what. */

@@ -89,6 +89,8 @@ struct dsa_queue {
 	bool set_up;
 	bool mapped;		/* mem is mapped in as */
 	struct pdk_dma_as *as;
+	/* a space a replace left the ring mapped in (its unmap failed): retried at free */
+	struct pdk_dma_as *stale_as;
 	struct pdk_pasid_ctx *pasid_ctx;
 	void *mem;		/* descs, comps, bcomps in one mapping */
 	size_t mem_len;
@@ -156,6 +158,7 @@ uint64_t dsa_group_flags(const struct dsa_caps *c);
 /* dsa_queue.c: queue memory, PASID, WQ configuration */
 int dsa_queue_setup(struct dsa_dev *dev, uint16_t qid, const struct pdk_dmadev_queue_conf *conf);
 int dsa_queue_release(struct dsa_dev *dev, uint16_t qid);
+int dsa_queue_replace_as(struct dsa_dev *dev, uint16_t qid, struct pdk_dma_as *as);
 int dsa_queue_config_write(struct dsa_queue *q);
 void dsa_queue_reset_ring(struct dsa_queue *q);
 

@@ -87,6 +87,8 @@ queue_free(struct dsa_queue *q)
 		first = rc;
 	if (q->mem != NULL) {
 		rc = q->mapped ? pdk_dma_unmap(q->as, q->mem) : 0;
+		if (rc == 0 && q->stale_as != NULL)
+			rc = pdk_dma_unmap(q->stale_as, q->mem);
 		if (rc < 0 && first == 0)
 			first = rc;
 
@@ -212,6 +214,52 @@ dsa_queue_setup(struct dsa_dev *dev, uint16_t qid, const struct pdk_dmadev_queue
 fail:
 	queue_free(q);
 	return rc;
+}
+
+/*
+ * The PASID moves to @p as; the ring goes with it, at the same IOVAs,
+ * because the device reads batches and writes completion records through
+ * the queue's PASID: mapped in the new space first, so that every record
+ * has somewhere to land whichever space the device translates it in, and
+ * unmapped from the old one only once nothing reaches it through the PASID.
+ */
+int
+dsa_queue_replace_as(struct dsa_dev *dev, uint16_t qid, struct pdk_dma_as *as)
+{
+	struct dsa_queue *q = &dev->queues[qid];
+	struct pdk_dma_as *old = q->as;
+	int rc;
+
+	if (!q->set_up)
+		return -EINVAL;	/* lib/dmadev checked and logged it */
+	if (q->stale_as != NULL)
+		return pdk_log_fail("dsa", dev->name, -EBUSY,
+				    "release the queue and set it up again",
+				    "queue %u: replace: the ring is still mapped in address space '%s' after an earlier replace",
+				    qid, pdk_dma_as_name(q->stale_as));
+	/* lib/dma logs a refusal (-EEXIST: the new space uses the ring's IOVAs) */
+	rc = pdk_dma_map_iova(as, q->mem, q->mem_len, q->descs_iova,
+			      PDK_IOMMUFD_READ | PDK_IOMMUFD_WRITE);
+	if (rc < 0)
+		return rc;
+	/* lib/pasid logs a failed replace; the old attachment then stays */
+	rc = pdk_pasid_ctx_replace(q->pasid_ctx, as);
+	if (rc < 0) {
+		pdk_dma_unmap(as, q->mem);
+		return rc;
+	}
+	q->as = as;
+	/*
+	 * The old space no longer reaches the device through this PASID. If
+	 * the unmap fails (logged by lib/dma) the ring must stay allocated
+	 * while that space maps it: queue_free() tries again.
+	 */
+	if (pdk_dma_unmap(old, q->mem) < 0)
+		q->stale_as = old;
+	DSA_LOG(INFO, "%s: queue %u: PASID %u -> address space '%s' (was '%s')%s", dev->name,
+		qid, pdk_pasid_ctx_pasid(q->pasid_ctx), pdk_dma_as_name(as),
+		pdk_dma_as_name(old), dev->sim ? " (simulated device)" : "");
+	return 0;
 }
 
 /*

@@ -11,7 +11,8 @@
  * read() hands out whole groups (one record each here, LAST_PAGE set) and
  * gives each a cookie, the lowest free from 1 as the kernel's xa_alloc does;
  * with nothing pending it returns 0, as the kernel's read does (it never
- * blocks). write() of a page response retires a read group.
+ * blocks); a count that holds no group while one waits is -EINVAL.
+ * write() of a page response retires a read group.
  *
  * What the sim reports here differs from hardware in one respect: a real
  * IOMMU queues page requests (PRI) for a device that can wait for the
@@ -104,9 +105,9 @@ fail_obj:
 	return rc;
 }
 
-static void
-sim_fault_queue_report(struct sim_fault_queue *fq, const struct sim_device *idev,
-		       bool pasid_valid, uint32_t pasid, uint64_t iova, bool write)
+/* Queue one group of one record (@p rec, LAST_PAGE set): iommufd_fault_iopf_handler(). */
+void
+sim_fault_queue_report(struct sim_fault_queue *fq, const struct iommu_hwpt_pgfault *rec)
 {
 	struct sim_fault_group *g, **pp;
 
@@ -119,14 +120,7 @@ sim_fault_queue_report(struct sim_fault_queue *fq, const struct sim_device *idev
 	g = calloc(1, sizeof(*g));
 	if (g == NULL)
 		return;
-	g->rec.flags = IOMMU_PGFAULT_FLAGS_LAST_PAGE |
-		       (pasid_valid ? IOMMU_PGFAULT_FLAGS_PASID_VALID : 0);
-	g->rec.dev_id = idev->obj.id;
-	g->rec.pasid = pasid_valid ? pasid : 0;
-	g->rec.grpid = fq->next_grpid++ & 0x1ff;	/* PCIe PRG index: 9 bits */
-	g->rec.perm = write ? IOMMU_PGFAULT_PERM_WRITE : IOMMU_PGFAULT_PERM_READ;
-	g->rec.addr = iova & ~(SIM_PAGE_SIZE - 1);
-	g->rec.length = 0;
+	g->rec = *rec;
 	for (pp = &fq->deliver; *pp != NULL; pp = &(*pp)->next)
 		;
 	*pp = g;
@@ -145,8 +139,18 @@ sim_fault_iopf_handler(struct sim_attach_handle *handle, struct sim_fn *fn,
 	const struct sim_device *idev = fn->vdev != NULL && fn->vdev->idev != NULL ?
 					fn->vdev->idev : att->devs[0];
 
-	sim_fault_queue_report(sim_attach_hwpt(att)->fault, idev, f->pasid_valid, f->pasid,
-			       f->iova, f->write);
+	struct sim_fault_queue *fq = sim_attach_hwpt(att)->fault;
+	struct iommu_hwpt_pgfault rec = {
+		.flags = IOMMU_PGFAULT_FLAGS_LAST_PAGE |
+			 (f->pasid_valid ? IOMMU_PGFAULT_FLAGS_PASID_VALID : 0),
+		.dev_id = idev->obj.id,
+		.pasid = f->pasid_valid ? f->pasid : 0,
+		.grpid = fq->next_grpid++ & 0x1ff,	/* PCIe PRG index: 9 bits */
+		.perm = f->write ? IOMMU_PGFAULT_PERM_WRITE : IOMMU_PGFAULT_PERM_READ,
+		.addr = f->iova & ~(SIM_PAGE_SIZE - 1),
+	};
+
+	sim_fault_queue_report(fq, &rec);
 }
 
 static bool
@@ -219,6 +223,9 @@ sim_fault_read(struct sim_fault_queue *fq, void *buf, size_t len)
 		g->next = fq->response;
 		fq->response = g;
 	}
+	/* iommufd_fault_fops_read(): a group waits but the count holds none of it */
+	if (done == 0 && fq->deliver != NULL)
+		return sim_err(-EINVAL, "fault fd read", "the count holds no whole fault group");
 	return (ssize_t)done;
 }
 

@@ -215,6 +215,8 @@ struct sim_fault_queue {
 int sim_fault_ioctl_alloc(struct sim_ucmd *uc);
 /* The IOMMU's fault path of a HWPT with a fault queue (struct sim_domain's iopf_handler). */
 sim_iopf_handler_t sim_fault_iopf_handler;
+/* Queue one group of one record (@p rec, LAST_PAGE set), as the handler does. */
+void sim_fault_queue_report(struct sim_fault_queue *fq, const struct iommu_hwpt_pgfault *rec);
 /* Auto-respond (drop) the groups of @dev_id/@pasid, as detach does. */
 void sim_fault_queue_flush(struct sim_fault_queue *fq, uint32_t dev_id, uint32_t pasid);
 
