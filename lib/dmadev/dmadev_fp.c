@@ -34,8 +34,10 @@ pdk_dmadev_fp_check(int dev_id, uint16_t q, const char *op, bool null_arg)
 				    "%s (fast-path check): queue %u is not set up (%u configured)",
 				    op, q, d->nb_queues);
 	if (null_arg)
-		return pdk_log_fail("dmadev", d->name, -EINVAL, "pass room for nb_cpls statuses",
-				    "%s (fast-path check) queue %u: NULL status array", op, q);
+		return pdk_log_fail("dmadev", d->name, -EINVAL,
+				    "pass the array the call reads or fills (a burst's ops, room for nb_cpls statuses)",
+				    "%s (fast-path check) queue %u: NULL %s array", op, q,
+				    strstr(op, "burst") != NULL ? "ops" : "status");
 	return 0;
 }
 
@@ -83,6 +85,19 @@ dummy_fill(void *q, uint64_t pattern, uint64_t dst, uint32_t len, uint64_t flags
 }
 
 static int
+dummy_burst(void *q, const struct pdk_dmadev_op *ops, uint16_t nb_ops, uint64_t flags,
+	    uint16_t *first_idx)
+{
+	(void)q;
+	(void)ops;
+	(void)nb_ops;
+	(void)flags;
+	(void)first_idx;
+	dmadev_not_started_log("pdk_dmadev_copy_burst() / fill_burst()");
+	return -ENODEV;
+}
+
+static int
 dummy_submit(void *q)
 {
 	(void)q;
@@ -126,6 +141,9 @@ static const struct pdk_dmadev_fp_ops dmadev_dummy_ops = {
 	.completed = dummy_completed,
 	.completed_status = dummy_completed_status,
 	.burst_capacity = dummy_burst_capacity,
+	/* a burst on a queue not started is refused as a whole, nb_ops 0 included */
+	.copy_burst = dummy_burst,
+	.fill_burst = dummy_burst,
 };
 
 struct pdk_dmadev_fp_queue pdk_dmadev_fp[PDK_DMADEV_MAX_DEVS][PDK_DMADEV_MAX_QUEUES] = {

@@ -15,7 +15,8 @@
  *
  * Control path: info, configure, queue setup, start, stop, close, stats,
  * dump. Fast path (inline, one indirect call into the driver): copy and fill
- * enqueue an operation and return its ring index; submit rings the doorbell;
+ * enqueue an operation and return its ring index, copy_burst and fill_burst
+ * an array of them in one call; submit rings the doorbell;
  * completed / completed_status return finished operations in order, with a
  * status for each: success, a page fault and the address that faulted, or
  * an error. Addresses on the fast path are IOVAs of the queue's space.
@@ -143,6 +144,19 @@ enum pdk_dmadev_status_code {
 	PDK_DMADEV_ST_INVALID,		/**< the device refused the operation (size, flags) */
 	PDK_DMADEV_ST_ERROR,		/**< any other device error; see hw_status */
 	PDK_DMADEV_ST_NOT_ATTEMPTED,	/**< not run because the device stopped first */
+};
+
+/**
+ * One operation of a burst (pdk_dmadev_copy_burst(), pdk_dmadev_fill_burst()):
+ * the arguments of one pdk_dmadev_copy() or pdk_dmadev_fill() call.
+ */
+struct pdk_dmadev_op {
+	/** copy: the source IOVA; fill: the 8-byte pattern written over and over
+	 * (one field for both: the header stays C99, without an anonymous union) */
+	uint64_t src;
+	uint64_t dst;	/**< destination IOVA, in the queue's address space */
+	uint32_t len;	/**< bytes, 1 up to pdk_dmadev_info.max_xfer */
+	uint32_t rsvd;	/**< unused (the driver never reads it) */
 };
 
 /** What completed_status() reports per operation. */
@@ -467,6 +481,119 @@ pdk_dmadev_fill(int dev_id, uint16_t q, uint64_t pattern, uint64_t dst, uint32_t
 	if (f == NULL)
 		return -EINVAL;
 	return f->ops->fill(f->q, pattern, dst, len, flags);
+}
+
+/**
+ * @internal A burst on a driver without copy_burst / fill_burst: one
+ * copy / fill call per op, with pdk_dmadev_copy_burst()'s contract.
+ * @param f  the queue's fast-path slot
+ * @param fill  fills (ops[i].src is the pattern), else copies
+ * @param ops  the ops, not NULL
+ * @param nb_ops  how many
+ * @param flags  the burst's PDK_DMADEV_OP_* (the fence goes with the first op)
+ * @param[out] first_idx  the ring index of @p ops[0], not NULL
+ * @return as pdk_dmadev_copy_burst()
+ */
+static inline int
+pdk_dmadev_burst_loop(const struct pdk_dmadev_fp_queue *f, bool fill,
+		      const struct pdk_dmadev_op *ops, uint16_t nb_ops, uint64_t flags,
+		      uint16_t *first_idx)
+{
+	uint64_t fl = flags & PDK_DMADEV_OP_FENCE;
+	uint16_t i;
+	int rc;
+
+	for (i = 0; i < nb_ops; i++) {
+		rc = fill ? f->ops->fill(f->q, ops[i].src, ops[i].dst, ops[i].len, fl) :
+			    f->ops->copy(f->q, ops[i].src, ops[i].dst, ops[i].len, fl);
+		if (rc < 0) {
+			if (i == 0)
+				return rc;
+			break;
+		}
+		if (i == 0)
+			*first_idx = (uint16_t)rc;
+		fl = 0;
+	}
+	if (flags & PDK_DMADEV_OP_SUBMIT)
+		(void)f->ops->submit(f->q);
+	return i;
+}
+
+/**
+ * Enqueue up to @p nb_ops copies in one call: @p ops[i] as
+ * pdk_dmadev_copy(dev_id, q, ops[i].src, ops[i].dst, ops[i].len, 0) would,
+ * with the same checks per op (length) and once per burst (the queue, the
+ * ring's room), at less cost per op. The ops take consecutive ring
+ * indexes from *@p first_idx (wrapping at 2^16).
+ *
+ * It stops at the first op that cannot be enqueued and returns how many
+ * were: a return below @p nb_ops means @p ops[ret] was refused (ring full,
+ * bad length); a call with the rest (@p ops + ret) tells which, with its
+ * -errno. A burst larger than the ring's room thus enqueues what fits
+ * (pdk_dmadev_burst_capacity() says how many beforehand).
+ * @param dev_id  the device
+ * @param q  the queue, started
+ * @param ops  the ops, @p nb_ops of them
+ * @param nb_ops  how many; 0 enqueues nothing and returns 0
+ * @param flags  PDK_DMADEV_OP_FENCE: the first op (and so the burst)
+ *   starts only after every earlier op finished; PDK_DMADEV_OP_SUBMIT:
+ *   submit once the ops are enqueued (when at least one was, or
+ *   @p nb_ops is 0)
+ * @param[out] first_idx  the ring index of @p ops[0] when the return is
+ *   above 0 (may be NULL)
+ * @return how many ops were enqueued, from the first (0 only for
+ *   @p nb_ops 0 on a started queue); or, when not even the first was,
+ *   -ENOSPC (ring full),
+ *   -EINVAL (its length is 0 or above max_xfer, a NULL @p ops, or @p dev_id
+ *   or @p q beyond the table), -ENODEV (no such device, or queue not
+ *   started).
+ */
+static inline int
+pdk_dmadev_copy_burst(int dev_id, uint16_t q, const struct pdk_dmadev_op *ops, uint16_t nb_ops,
+		      uint64_t flags, uint16_t *first_idx)
+{
+	const struct pdk_dmadev_fp_queue *f = pdk_dmadev_fpq(dev_id, q);
+	uint16_t idx;
+
+	PDK_DMADEV_FP_CHECK(dev_id, q, "copy_burst", ops == NULL, -EINVAL);
+	if (f == NULL || ops == NULL)
+		return -EINVAL;
+	if (first_idx == NULL)
+		first_idx = &idx;
+	if (f->ops->copy_burst == NULL)
+		return pdk_dmadev_burst_loop(f, false, ops, nb_ops, flags, first_idx);
+	return f->ops->copy_burst(f->q, ops, nb_ops, flags, first_idx);
+}
+
+/**
+ * Enqueue up to @p nb_ops fills in one call: @p ops[i] as
+ * pdk_dmadev_fill(dev_id, q, ops[i].src, ops[i].dst, ops[i].len, 0)
+ * would; otherwise as pdk_dmadev_copy_burst().
+ * @param dev_id  the device
+ * @param q  the queue, started
+ * @param ops  the ops, @p nb_ops of them
+ * @param nb_ops  how many; 0 enqueues nothing and returns 0
+ * @param flags  as pdk_dmadev_copy_burst()'s
+ * @param[out] first_idx  the ring index of @p ops[0] (may be NULL)
+ * @return as pdk_dmadev_copy_burst(), or -ENOTSUP on a device without
+ *   PDK_DMADEV_CAPA_FILL.
+ */
+static inline int
+pdk_dmadev_fill_burst(int dev_id, uint16_t q, const struct pdk_dmadev_op *ops, uint16_t nb_ops,
+		      uint64_t flags, uint16_t *first_idx)
+{
+	const struct pdk_dmadev_fp_queue *f = pdk_dmadev_fpq(dev_id, q);
+	uint16_t idx;
+
+	PDK_DMADEV_FP_CHECK(dev_id, q, "fill_burst", ops == NULL, -EINVAL);
+	if (f == NULL || ops == NULL)
+		return -EINVAL;
+	if (first_idx == NULL)
+		first_idx = &idx;
+	if (f->ops->fill_burst == NULL)
+		return pdk_dmadev_burst_loop(f, true, ops, nb_ops, flags, first_idx);
+	return f->ops->fill_burst(f->q, ops, nb_ops, flags, first_idx);
 }
 
 /**

@@ -29,6 +29,7 @@ extern "C" {
 #define PDK_DMADEV_MAX_QUEUES 16
 
 struct pdk_dmadev_status;
+struct pdk_dmadev_op;
 
 /** @internal Driver fast-path functions; @p q is the driver's queue. */
 struct pdk_dmadev_fp_ops {
@@ -45,6 +46,16 @@ struct pdk_dmadev_fp_ops {
 				     struct pdk_dmadev_status *status);
 	/** pdk_dmadev_burst_capacity() */
 	uint16_t (*burst_capacity)(const void *q);
+	/**
+	 * pdk_dmadev_copy_burst(): optional (NULL: the library loops over
+	 * @p copy). @p ops is not NULL; *@p first_idx is set when an op is
+	 * enqueued.
+	 */
+	int (*copy_burst)(void *q, const struct pdk_dmadev_op *ops, uint16_t nb_ops,
+			  uint64_t flags, uint16_t *first_idx);
+	/** pdk_dmadev_fill_burst(): optional, as @p copy_burst (NULL: loops over @p fill) */
+	int (*fill_burst)(void *q, const struct pdk_dmadev_op *ops, uint16_t nb_ops,
+			  uint64_t flags, uint16_t *first_idx);
 };
 
 /** @internal One queue's fast-path slot. */

@@ -112,7 +112,8 @@ struct pdk_dmadev_ops {
  * @param driver  the driver's name
  * @param ops  the control-path operations
  * @param fp_ops every fast-path op is required (a device without fill
- *   gives one that returns -ENOTSUP).
+ *   gives one that returns -ENOTSUP) but copy_burst and fill_burst: without
+ *   them a burst is a loop over copy / fill in the inline function.
  * @param dev the driver's device, passed back to each op.
  * @param[out] dev_id  the new device's id
  * @return 0 and *@p dev_id, -EINVAL (a NULL or bad name, a missing op,

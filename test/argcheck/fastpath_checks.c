@@ -8,8 +8,8 @@
  * the checks are tested whatever the option, on a skeleton device
  * (drivers/dma/skeleton) whose queue's space is on the SIMULATED kernel.
  * Each inline of pdk_dmadev.h must refuse an id that is not a device, a
- * queue that is not set up and a NULL status array with -EINVAL (or 0
- * completions) and an ERR line, and pass a good call to the driver quietly.
+ * queue that is not set up and a NULL status or ops array with -EINVAL (or
+ * 0 completions) and an ERR line, and pass a good call to the driver quietly.
  */
 
 #ifndef PDK_FASTPATH_CHECKS
@@ -119,7 +119,8 @@ fixture_teardown(struct fixture *fx)
 int
 main(void)
 {
-	struct pdk_dmadev_status st[1];
+	struct pdk_dmadev_status st[2];
+	struct pdk_dmadev_op ops[2];
 	struct fixture fx;
 	uint64_t src, dst;
 	uint16_t last;
@@ -145,6 +146,15 @@ main(void)
 	check("completed_status on a started queue",
 	      pdk_dmadev_completed_status(dev_id, 0, 1, &last, st), 1, NULL);
 	check("burst_capacity on a started queue", pdk_dmadev_burst_capacity(dev_id, 0), 16, NULL);
+	ops[0].src = ops[1].src = src;
+	ops[0].dst = ops[1].dst = dst;
+	ops[0].len = ops[1].len = 64;
+	check("copy_burst on a started queue", pdk_dmadev_copy_burst(dev_id, 0, ops, 2, 0, NULL),
+	      2, NULL);
+	check("fill_burst on a started queue",
+	      pdk_dmadev_fill_burst(dev_id, 0, ops, 2, PDK_DMADEV_OP_SUBMIT, NULL), 2, NULL);
+	check("completed after the bursts", pdk_dmadev_completed_status(dev_id, 0, 2, &last, st)
+	      + pdk_dmadev_completed_status(dev_id, 0, 2, &last, st), 4, NULL);
 
 	/* an id that is not a device, negative or past the table */
 	check("copy, no such device", pdk_dmadev_copy(unused, 0, 0x1000, 0x2000, 64, 0), -EINVAL,
@@ -158,6 +168,11 @@ main(void)
 	      "not a device");
 	check("burst_capacity, no such device", pdk_dmadev_burst_capacity(unused, 0), 0,
 	      "not a device");
+	check("copy_burst, no such device", pdk_dmadev_copy_burst(unused, 0, ops, 1, 0, NULL),
+	      -EINVAL, "not a device");
+	check("fill_burst, id past the table",
+	      pdk_dmadev_fill_burst(PDK_DMADEV_MAX_DEVS, 0, ops, 1, 0, NULL), -EINVAL,
+	      "not a device");
 
 	/* a queue that is not set up, configured or past the table */
 	check("copy, queue not set up", pdk_dmadev_copy(dev_id, 1, 0x1000, 0x2000, 64, 0), -EINVAL,
@@ -167,7 +182,14 @@ main(void)
 	check("completed_status, queue not configured",
 	      pdk_dmadev_completed_status(dev_id, 3, 1, &last, st), 0, "queue 3 is not set up");
 
-	/* a NULL status array */
+	check("copy_burst, queue not set up", pdk_dmadev_copy_burst(dev_id, 1, ops, 1, 0, NULL),
+	      -EINVAL, "queue 1 is not set up");
+
+	/* a NULL status or ops array */
+	check("copy_burst, NULL ops", pdk_dmadev_copy_burst(dev_id, 0, NULL, 1, 0, NULL), -EINVAL,
+	      "NULL ops array");
+	check("fill_burst, NULL ops", pdk_dmadev_fill_burst(dev_id, 0, NULL, 0, 0, NULL), -EINVAL,
+	      "NULL ops array");
 	check("completed_status, NULL status",
 	      pdk_dmadev_completed_status(dev_id, 0, 1, &last, NULL), 0, "NULL status array");
 

@@ -5,7 +5,12 @@
 /*
  * pdk-bench-fastpath: what the DSA PMD's fast path costs the CPU per op,
  * enqueue + submit + completed through the public dmadev API, at bursts 1,
- * 8, 32 and 64, for copy and fill, side by side in the same run with
+ * 8, 32 and 64, for copy and fill, two ways: one pdk_dmadev_copy() /
+ * fill() call per op, and one pdk_dmadev_copy_burst() / fill_burst() call
+ * per burst (its ops array prepared once, as the floor's addresses are
+ * computed once: the array is the application's, not the driver's; with
+ * --fill-ops it is rewritten before every burst, in the timed loop). Side
+ * by side in the same run with
  *
  * - the floor: a minimal hand-written loop that writes the same descriptors
  *   (pdk_idxd.h layouts: each op with its record address, one descriptor
@@ -242,6 +247,8 @@ struct pdk_side {
 	uint64_t iova;
 	int dev_id;
 	bool has_fill;
+	bool fill_ops;		/* --fill-ops: rewrite the burst's ops array every burst */
+	struct pdk_dmadev_op ops[2][MAX_BURST];	/* [op] the burst API's arrays */
 };
 
 struct floor_side {
@@ -298,6 +305,55 @@ pdk_burst(void *ctx, enum op op, unsigned int n)
 			return -EIO;
 	}
 	return 0;
+}
+
+/* The burst API: one enqueue call per burst, with the same completions loop. */
+static int
+pdk_burst_api(void *ctx, enum op op, unsigned int n)
+{
+	struct pdk_side *p = ctx;
+	struct pdk_dmadev_op *ops = p->ops[op];
+	unsigned int i, done = 0;
+	bool err = false;
+	int rc;
+
+	if (p->fill_ops)
+		for (i = 0; i < n; i++) {
+			uint64_t off = (uint64_t)i * OP_SIZE;
+
+			ops[i].src = op == OP_COPY ? p->iova + off : 0x5a5a5a5a5a5a5a5aull;
+			ops[i].dst = p->iova + MAX_BURST * OP_SIZE + off;
+			ops[i].len = OP_SIZE;
+			__asm__ volatile("" : : "r"(&ops[i]) : "memory");
+		}
+	rc = op == OP_COPY ?
+		pdk_dmadev_copy_burst(p->dev_id, 0, ops, (uint16_t)n, PDK_DMADEV_OP_SUBMIT, NULL) :
+		pdk_dmadev_fill_burst(p->dev_id, 0, ops, (uint16_t)n, PDK_DMADEV_OP_SUBMIT, NULL);
+	if (rc < 0)
+		return rc;
+	if ((unsigned int)rc != n)
+		return -ENOSPC;
+	while (done < n) {
+		done += pdk_dmadev_completed(p->dev_id, 0, (uint16_t)(n - done), NULL, &err);
+		if (err)
+			return -EIO;
+	}
+	return 0;
+}
+
+static void
+pdk_ops_setup(struct pdk_side *p)
+{
+	unsigned int op, i;
+
+	for (op = OP_COPY; op <= OP_FILL; op++)
+		for (i = 0; i < MAX_BURST; i++) {
+			uint64_t off = (uint64_t)i * OP_SIZE;
+
+			p->ops[op][i].src = op == OP_COPY ? p->iova + off : 0x5a5a5a5a5a5a5a5aull;
+			p->ops[op][i].dst = p->iova + MAX_BURST * OP_SIZE + off;
+			p->ops[op][i].len = OP_SIZE;
+		}
 }
 
 /*
@@ -621,13 +677,15 @@ rte_side_teardown(struct rte_side *s)
 static void
 usage(const char *prog)
 {
-	printf("Usage: %s [EAL options] -- [--ms N] [--burst N]\n"
+	printf("Usage: %s [EAL options] -- [--ms N] [--burst N] [--fill-ops]\n"
 	       "CPU cost per op of PDK's DSA PMD (enqueue + submit + completed through\n"
-	       "pdk_dmadev.h) with its portal stores completed by an in-process responder\n"
-	       "(set-up on the SIMULATED DSA model), beside a minimal hand-written loop\n"
-	       "(the floor) and DPDK's dma_skeleton through rte_dma; bursts 1, 8, 32, 64;\n"
-	       "copy and fill of %u B. Fastest chunk of %u rounds of N ms (default 20) per cell.\n"
+	       "pdk_dmadev.h: per-op calls, and the burst API) with its portal stores completed\n"
+	       "by an in-process responder (set-up on the SIMULATED DSA model), beside a\n"
+	       "minimal hand-written loop (the floor) and DPDK's dma_skeleton through rte_dma;\n"
+	       "bursts 1, 8, 32, 64; copy and fill of %u B. Fastest chunk of %u rounds of N ms\n"
+	       "(default 20) per cell.\n"
 	       "--burst N: only bursts of N (one of 1, 8, 32, 64).\n"
+	       "--fill-ops: the burst API's ops array is rewritten before every burst (timed).\n"
 	       "Without EAL options it starts DPDK with --no-huge --no-pci --vdev=dma_skeleton.\n",
 	       prog, OP_SIZE, ROUNDS);
 }
@@ -636,26 +694,31 @@ static void
 print_insn(double v)
 {
 	if (v < 0)
-		printf(" %6s", "n/a");
+		printf(" %5s", "n/a");
 	else
-		printf(" %6.0f", v);
+		printf(" %5.0f", v);
 }
+
+/* The engines of a row, in the table's order. */
+enum { E_PDK, E_BURST, E_FLOOR, E_RESP, E_SKEL, E_COUNT };
 
 int
 main(int argc, char **argv)
 {
 	static struct resp_side rs;
-	struct pdk_side pdk = { .dev_id = -1 };
+	static struct pdk_side pdk = { .dev_id = -1 };
 	struct floor_side fl;
 	struct rte_side sk = { .dev_id = -1 };
 	const struct engine e_pdk = { "PDK", pdk_burst, &pdk, NULL };
+	const struct engine e_burst = { "PDK burst", pdk_burst_api, &pdk, NULL };
 	const struct engine e_floor = { "floor", floor_burst, &fl, NULL };
 	const struct engine e_resp = { "responder", resp_burst, &rs, NULL };
 	const struct engine e_skel = { "dma_skeleton", rte_burst, &sk, &sk.sub_ns };
+	const struct engine *es[E_COUNT] = { &e_pdk, &e_burst, &e_floor, &e_resp, &e_skel };
 	struct pdk_dmadev_stats st;
 	uint64_t budget = 20ull * 1000 * 1000;
 	bool skel_fill = false, ok = true;
-	double target_net = -1;
+	double target_net = -1, target_op_net = -1;
 	unsigned long only_burst = 0;
 	int rc, i, op;
 	size_t bi, r;
@@ -672,12 +735,16 @@ main(int argc, char **argv)
 			budget = strtoull(argv[++i], NULL, 0) * 1000 * 1000;
 		else if (strcmp(argv[i], "--burst") == 0 && i + 1 < argc)
 			only_burst = strtoul(argv[++i], NULL, 0);
+		else if (strcmp(argv[i], "--fill-ops") == 0)
+			pdk.fill_ops = true;
 	memset(&fl, 0, sizeof(fl));
 	perf_open();
 	clock_ns = clock_pair_ns();
 	rc = pdk_side_setup(&pdk);
-	if (rc == 0)
+	if (rc == 0) {
+		pdk_ops_setup(&pdk);
 		rc = floor_setup(&fl);
+	}
 	if (rc == 0) {
 		resp_setup(&rs, &fl);
 		rc = rte_side_setup(&sk, &skel_fill);
@@ -689,27 +756,31 @@ main(int argc, char **argv)
 	printf("CPU cost per op of PDK's DSA PMD: enqueue + submit + completed through\n"
 	       "pdk_dmadev.h, %u-byte ops, ring %u. The portal stores go to an in-process\n"
 	       "responder that completes each descriptor inline, as the device does (no data\n"
-	       "moved); the PMD is set up on the SIMULATED DSA model. floor = a minimal loop\n"
-	       "writing the same descriptors to the same responder; resp = the responder\n"
-	       "alone (in both); net = (PDK - resp) / (floor - resp); skel = DPDK's\n"
-	       "dma_skeleton through rte_dma (its own copy thread: API + engine round trip;\n"
-	       "skel e+s = its enqueue + submit alone, per op, of the fastest chunk,\n"
-	       "a clock pair's cost taken off: DPDK's API overhead).\n"
+	       "moved); the PMD is set up on the SIMULATED DSA model. per-op = a\n"
+	       "pdk_dmadev_copy() / fill() call per op, then submit; burst = one\n"
+	       "pdk_dmadev_copy_burst() / fill_burst() call per burst, with the submit flag\n"
+	       "(its ops array %s). floor = a minimal loop writing the same\n"
+	       "descriptors to the same responder; resp = the responder alone (in all\n"
+	       "three); net = (PDK - resp) / (floor - resp); skel = DPDK's dma_skeleton\n"
+	       "through rte_dma (its own copy thread: API + engine round trip; skel e+s =\n"
+	       "its enqueue + submit alone, per op, of the fastest chunk, a clock pair's\n"
+	       "cost taken off: DPDK's API overhead).\n"
 	       "ns: the fastest chunk of %u bursts in %u rounds of %llu ms per cell.\n"
-	       "insn/op: %s.\n\n", OP_SIZE, RING, CHUNK, ROUNDS,
-	       (unsigned long long)(budget / 1000000),
+	       "insn/op: %s.\n\n", OP_SIZE, RING,
+	       pdk.fill_ops ? "rewritten before every burst, timed" : "prepared once",
+	       CHUNK, ROUNDS, (unsigned long long)(budget / 1000000),
 	       perf_fd >= 0 ? "user-space instructions (perf_event_open)"
 			    : "n/a (perf_event_open: no hardware counter on this machine)");
-	printf("%-4s %5s | %7s %6s | %7s %6s | %7s | %8s %6s %7s | %7s %7s %7s %7s\n", "op",
-	       "burst", "PDK ns", "insn", "floor ns", "insn", "resp ns", "skel ns", "insn",
-	       "skel e+s", "PDK/flr", "net", "skel/flr", "e+s/flr");
+	printf("%-4s %5s | %6s %5s | %6s %5s | %6s %5s | %5s | %8s %5s %6s | %13s | %13s | %7s %7s\n",
+	       "op", "burst", "per-op", "insn", "burst", "insn", "floor", "insn", "resp",
+	       "skel ns", "insn", "e+s", "per-op/flr net", "burst/flr net", "skel/flr",
+	       "e+s/flr");
 	for (op = OP_COPY; op <= OP_FILL; op++) {
 		for (bi = 0; bi < sizeof(bursts) / sizeof(bursts[0]); bi++) {
-			struct cell best[4], c;
+			struct cell best[E_COUNT], c;
 			double skel_es = -1;
-			const struct engine *es[4] = { &e_pdk, &e_floor, &e_resp, &e_skel };
 			unsigned int n = bursts[bi], k;
-			double net;
+			double net, op_net;
 
 			if (only_burst != 0 && n != only_burst)
 				continue;
@@ -719,8 +790,8 @@ main(int argc, char **argv)
 				break;
 			}
 			for (r = 0; r < ROUNDS; r++) {
-				for (k = 0; k < 4; k++) {
-					if (k == 3 && op == OP_FILL && !skel_fill) {
+				for (k = 0; k < E_COUNT; k++) {
+					if (k == E_SKEL && op == OP_FILL && !skel_fill) {
 						best[k].ns = best[k].insn = -1;
 						continue;
 					}
@@ -729,46 +800,58 @@ main(int argc, char **argv)
 						goto out;
 					if (r == 0 || c.ns < best[k].ns)
 						best[k] = c;
-					if (k == 3 && (skel_es < 0 || c.sub < skel_es))
+					if (k == E_SKEL && (skel_es < 0 || c.sub < skel_es))
 						skel_es = c.sub;
 				}
 			}
-			net = (best[0].ns - best[2].ns) / (best[1].ns - best[2].ns);
-			if (op == OP_COPY && n == 32)
+			op_net = (best[E_PDK].ns - best[E_RESP].ns) /
+				 (best[E_FLOOR].ns - best[E_RESP].ns);
+			net = (best[E_BURST].ns - best[E_RESP].ns) /
+			      (best[E_FLOOR].ns - best[E_RESP].ns);
+			if (op == OP_COPY && n == 32) {
 				target_net = net;
-			printf("%-4s %5u | %7.1f", op == OP_COPY ? "copy" : "fill", n, best[0].ns);
-			print_insn(best[0].insn);
-			printf(" | %8.1f", best[1].ns);
-			print_insn(best[1].insn);
-			printf(" | %7.1f | ", best[2].ns);
-			if (best[3].ns < 0)
+				target_op_net = op_net;
+			}
+			printf("%-4s %5u | %6.1f", op == OP_COPY ? "copy" : "fill", n,
+			       best[E_PDK].ns);
+			print_insn(best[E_PDK].insn);
+			printf(" | %6.1f", best[E_BURST].ns);
+			print_insn(best[E_BURST].insn);
+			printf(" | %6.1f", best[E_FLOOR].ns);
+			print_insn(best[E_FLOOR].insn);
+			printf(" | %5.1f | ", best[E_RESP].ns);
+			if (best[E_SKEL].ns < 0)
 				printf("%8s", "n/a");
 			else
-				printf("%8.1f", best[3].ns);
-			print_insn(best[3].insn);
+				printf("%8.1f", best[E_SKEL].ns);
+			print_insn(best[E_SKEL].insn);
 			if (skel_es < 0)
-				printf(" %8s", "n/a");
+				printf(" %6s", "n/a");
 			else
-				printf(" %8.1f", skel_es);
-			printf(" | %6.2fx %6.2fx ", best[0].ns / best[1].ns, net);
-			if (best[3].ns < 0)
+				printf(" %6.1f", skel_es);
+			printf(" | %5.2fx %5.2fx | %5.2fx %5.2fx | ",
+			       best[E_PDK].ns / best[E_FLOOR].ns, op_net,
+			       best[E_BURST].ns / best[E_FLOOR].ns, net);
+			if (best[E_SKEL].ns < 0)
 				printf("%7s %7s\n", "n/a", "n/a");
 			else
-				printf("%6.0fx %6.2fx\n", best[3].ns / best[1].ns,
-				       skel_es / best[1].ns);
+				printf("%6.0fx %6.2fx\n", best[E_SKEL].ns / best[E_FLOOR].ns,
+				       skel_es / best[E_FLOOR].ns);
 		}
 	}
 	if (target_net >= 0)
 		printf("\ntarget: PDK within 1.2x of the floor at burst 32 (copy, net): "
-		       "%.2fx, %s\n",
-		       target_net, target_net <= 1.2 ? "met" : "NOT met");
+		       "burst API %.2fx, %s; per-op calls %.2fx, %s\n",
+		       target_net, target_net <= 1.2 ? "met" : "NOT met",
+		       target_op_net, target_op_net <= 1.2 ? "met" : "NOT met");
 	if (op == OP_FILL && !skel_fill)
 		printf("dma_skeleton offers no fill (RTE_DMA_CAPA_OPS_FILL): n/a\n");
 
-	/* every op the PMD handed over was completed by the responder, and well */
+	/* every op the PMD handed over was completed by the responder, and well
+	 * (and bursts above 1 went as batches: with --burst 1 there are none) */
 	rc = pdk_dmadev_stats_get(pdk.dev_id, 0, &st);
 	if (rc < 0 || st.errors != 0 || st.completed != st.submitted || resp.refused != 0 ||
-	    resp.batches == 0) {
+	    (resp.batches == 0 && only_burst != 1)) {
 		fprintf(stderr, "bench: check failed: PMD submitted %llu completed %llu "
 			"errors %llu; "
 			"responder refused %llu of %llu ops, %llu batches\n",

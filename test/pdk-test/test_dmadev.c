@@ -529,6 +529,7 @@ static int
 test_dmadev_bad_id(void)
 {
 	const int bad[] = { -1, 5, PDK_DMADEV_MAX_DEVS, 1000 };
+	const struct pdk_dmadev_op bops[1] = { { .src = 0x1000, .dst = 0x2000, .len = 8 } };
 	struct pdk_dmadev_conf conf = { .nb_queues = 1 };
 	struct pdk_dmadev_queue_conf qc = { .nb_desc = 64 };
 	struct pdk_dmadev_queue_info qi;
@@ -575,6 +576,9 @@ test_dmadev_bad_id(void)
 	TEST_ASSERT_RC(pdk_dmadev_copy(5, 0, 0x1000, 0x2000, 8, 0), -ENODEV);
 	TEST_ASSERT_RC(pdk_dmadev_submit(63, 15), -ENODEV);
 	TEST_ASSERT_EQ(last, 77);
+	TEST_ASSERT_RC(pdk_dmadev_copy_burst(-1, 0, bops, 1, 0, NULL), -EINVAL);
+	TEST_ASSERT_RC(pdk_dmadev_fill_burst(id, PDK_DMADEV_MAX_QUEUES, bops, 1, 0, NULL), -EINVAL);
+	TEST_ASSERT_RC(pdk_dmadev_copy_burst(5, 0, bops, 1, 0, NULL), -ENODEV);
 
 	/* NULL outputs of a real device */
 	TEST_REFUSED(pdk_dmadev_info_get(id, NULL), -EINVAL, "only");
@@ -668,9 +672,13 @@ static int
 test_dmadev_fast_path_not_started(void)
 {
 	struct pdk_dmadev_conf conf = { .nb_queues = 2 };
+	const struct pdk_dmadev_op bops[2] = {
+		{ .src = 0x1000, .dst = 0x2000, .len = 64 },
+		{ .src = 0x1000, .dst = 0x3000, .len = 64 },
+	};
 	struct pdk_dmadev_status st[4];
 	struct tdrv_dev d;
-	uint16_t last = 1234;
+	uint16_t last = 1234, first = 4321;
 	bool err = true;
 	int id;
 
@@ -687,9 +695,15 @@ test_dmadev_fast_path_not_started(void)
 	TEST_ASSERT_EQ(pdk_dmadev_completed_status(id, 1, 4, &last, st), 0);
 	TEST_ASSERT_EQ(pdk_dmadev_completed_status(id, 1, 4, &last, NULL), 0);
 	TEST_ASSERT_EQ(pdk_dmadev_burst_capacity(id, 0), 0);
+	/* a burst is refused as a whole, an empty one included */
+	TEST_ASSERT_RC(pdk_dmadev_copy_burst(id, 0, bops, 2, PDK_DMADEV_OP_SUBMIT, &first),
+		       -ENODEV);
+	TEST_ASSERT_RC(pdk_dmadev_fill_burst(id, 0, bops, 0, 0, &first), -ENODEV);
+	TEST_ASSERT_EQ(first, 4321);
 	/* configured, queues not set up: still not started */
 	TEST_ASSERT_OK(pdk_dmadev_configure(id, &conf));
 	TEST_ASSERT_RC(pdk_dmadev_copy(id, 1, 0x1000, 0x2000, 64, 0), -ENODEV);
+	TEST_ASSERT_RC(pdk_dmadev_copy_burst(id, 1, bops, 1, 0, NULL), -ENODEV);
 	test_log_capture_stop();
 	TEST_ASSERT_OK(tdrv_remove(&d));
 	TEST_ASSERT_EQ(d.violations, 0);
@@ -1060,6 +1074,134 @@ test_dmadev_copy_fill(void)
 	return TEST_SUCCESS;
 }
 PDK_TEST_REGISTER(sim_dmadev_copy_fill, fast, test_dmadev_copy_fill);
+
+/*
+ * The burst API on a driver without copy_burst / fill_burst (the
+ * skeleton): the inline loops over copy / fill with the burst's contract.
+ * It enqueues what it can from the first op and says how many; the op it
+ * stopped at is refused with its -errno by the next call. Nothing of it is
+ * logged (the fast path logs nothing but a queue that is not started).
+ */
+static int
+test_dmadev_burst(void)
+{
+	const uint64_t pat = 0x0102030405060708ull;
+	struct pdk_dmadev_op ops[20];
+	struct pdk_dmadev_status st[20];
+	struct pdk_dmadev_stats s;
+	uint8_t *src, *dst, *hole;
+	struct tdrv_dev d;
+	struct dma_env e;
+	uint16_t last = 0, first = 999;
+	bool err = true;
+	unsigned int i;
+	int id;
+
+	TEST_ASSERT_OK(dma_env_setup(&e));
+	TEST_ASSERT_OK(tdrv_register(&d, "burster", &id));
+	TEST_ASSERT_OK(dma_env_setup_queues(id, 1, 1, 16, e.as[0]));
+	TEST_ASSERT_OK(pdk_dmadev_start(id));
+	src = e.mem;
+	dst = e.mem + DMA_ENV_PAGE;
+	hole = e.hole;
+	for (i = 0; i < 512; i++)
+		src[i] = (uint8_t)(i * 13 + 5);
+	for (i = 0; i < 20; i++) {
+		ops[i].src = IOVA(src + 16 * i);
+		ops[i].dst = IOVA(dst + 16 * i);
+		ops[i].len = 16;
+	}
+	test_log_capture_start();
+
+	/* NULL ops, an empty burst: nothing enqueued */
+	TEST_ASSERT_RC(pdk_dmadev_copy_burst(id, 0, NULL, 4, 0, &first), -EINVAL);
+	TEST_ASSERT_RC(pdk_dmadev_fill_burst(id, 0, NULL, 0, 0, &first), -EINVAL);
+	TEST_ASSERT_EQ(pdk_dmadev_copy_burst(id, 0, ops, 0, 0, &first), 0);
+	TEST_ASSERT_EQ(first, 999);
+	TEST_ASSERT_EQ(pdk_dmadev_burst_capacity(id, 0), 16);
+
+	/* three copies in one call, ring indexes 0..2; nothing runs before submit */
+	TEST_ASSERT_EQ(pdk_dmadev_copy_burst(id, 0, ops, 3, 0, &first), 3);
+	TEST_ASSERT_EQ(first, 0);
+	TEST_ASSERT_EQ(pdk_dmadev_completed(id, 0, 16, &last, &err), 0);
+	TEST_ASSERT_EQ(dst[0], 0);
+	TEST_ASSERT_OK(pdk_dmadev_submit(id, 0));
+	TEST_ASSERT_EQ(pdk_dmadev_completed(id, 0, 16, &last, &err), 3);
+	TEST_ASSERT(!err);
+	TEST_ASSERT_EQ(last, 2);
+	TEST_ASSERT(memcmp(src, dst, 48) == 0);
+
+	/* fills, with the submit flag; first_idx may be NULL */
+	for (i = 0; i < 2; i++) {
+		ops[i].src = pat + i;
+		ops[i].dst = IOVA(dst + 256 + 32 * i);
+		ops[i].len = 32;
+	}
+	TEST_ASSERT_EQ(pdk_dmadev_fill_burst(id, 0, ops, 2, PDK_DMADEV_OP_SUBMIT, NULL), 2);
+	TEST_ASSERT_EQ(pdk_dmadev_completed_status(id, 0, 16, &last, st), 2);
+	TEST_ASSERT_EQ(last, 4);
+	TEST_ASSERT_EQ(st[1].code, PDK_DMADEV_ST_SUCCESS);
+	TEST_ASSERT_EQ(st[1].bytes_done, 32);
+	for (i = 0; i < 32; i++)
+		TEST_ASSERT_EQ(dst[256 + 32 + i], (uint8_t)((pat + 1) >> (8 * (i % 8))));
+
+	/* more than the ring's room: what fits, then -ENOSPC for the rest */
+	for (i = 0; i < 20; i++) {
+		ops[i].src = IOVA(src);
+		ops[i].dst = IOVA(dst);
+		ops[i].len = 8;
+	}
+	TEST_ASSERT_EQ(pdk_dmadev_copy_burst(id, 0, ops, 20, 0, &first), 16);
+	TEST_ASSERT_EQ(first, 5);
+	TEST_ASSERT_EQ(pdk_dmadev_burst_capacity(id, 0), 0);
+	TEST_ASSERT_RC(pdk_dmadev_copy_burst(id, 0, ops + 16, 4, PDK_DMADEV_OP_SUBMIT, &first),
+		       -ENOSPC);
+	TEST_ASSERT_EQ(first, 5);
+	/* a refused burst did not submit: the 16 are still pending */
+	TEST_ASSERT_EQ(pdk_dmadev_completed(id, 0, 20, &last, &err), 0);
+	TEST_ASSERT_OK(pdk_dmadev_submit(id, 0));
+	TEST_ASSERT_EQ(pdk_dmadev_completed(id, 0, 20, &last, &err), 16);
+	TEST_ASSERT_EQ(last, 20);
+
+	/* a bad length in the middle: the ops before it, then its -EINVAL */
+	ops[2].len = 0;
+	TEST_ASSERT_EQ(pdk_dmadev_copy_burst(id, 0, ops, 5, PDK_DMADEV_OP_SUBMIT, &first), 2);
+	TEST_ASSERT_EQ(first, 21);
+	TEST_ASSERT_RC(pdk_dmadev_copy_burst(id, 0, ops + 2, 3, 0, &first), -EINVAL);
+	TEST_ASSERT_EQ(pdk_dmadev_completed(id, 0, 20, &last, &err), 2);	/* submitted */
+	TEST_ASSERT_EQ(last, 22);
+	ops[2].len = PDK_DMA_SKELETON_MAX_XFER + 1;
+	TEST_ASSERT_RC(pdk_dmadev_copy_burst(id, 0, ops + 2, 3, 0, &first), -EINVAL);
+	ops[2].len = 8;
+
+	/* a fault in the middle of a burst: completed() stops there, the status says it */
+	ops[1].dst = IOVA(hole + 64);
+	TEST_ASSERT_EQ(pdk_dmadev_copy_burst(id, 0, ops, 4, PDK_DMADEV_OP_SUBMIT, &first), 4);
+	TEST_ASSERT_EQ(first, 23);
+	TEST_ASSERT_EQ(pdk_dmadev_completed(id, 0, 8, &last, &err), 1);
+	TEST_ASSERT(err, "has_error not set at the faulting op of the burst");
+	TEST_ASSERT_EQ(last, 23);
+	TEST_ASSERT_EQ(pdk_dmadev_completed_status(id, 0, 8, &last, st), 3);
+	TEST_ASSERT_EQ(last, 26);
+	TEST_ASSERT_EQ(st[0].code, PDK_DMADEV_ST_PAGE_FAULT);
+	TEST_ASSERT_EQ(st[0].fault_addr, IOVA(hole + 64));
+	TEST_ASSERT_EQ(st[0].fault_write, 1);
+	TEST_ASSERT_EQ(st[1].code, PDK_DMADEV_ST_SUCCESS);
+	TEST_ASSERT_EQ(st[2].code, PDK_DMADEV_ST_SUCCESS);
+	TEST_ASSERT(hole[64] == 0);
+
+	TEST_ASSERT_EQ(test_log_errors(), 0);
+	test_log_capture_stop();
+	TEST_ASSERT_OK(pdk_dmadev_stats_get(id, 0, &s));
+	TEST_ASSERT_EQ(s.submitted, 27);
+	TEST_ASSERT_EQ(s.completed, 27);
+	TEST_ASSERT_EQ(s.errors, 1);
+	TEST_ASSERT_OK(tdrv_remove(&d));
+	TEST_ASSERT_EQ(d.violations, 0);
+	TEST_ASSERT_OK(dma_env_teardown(&e));
+	return TEST_SUCCESS;
+}
+PDK_TEST_REGISTER(sim_dmadev_burst_fallback, fast, test_dmadev_burst);
 
 /* Ring indexes count on across the ring and wrap at 16 bits */
 static int

@@ -21,6 +21,24 @@
 #include "test_dsa_env.h"
 #include "test_env.h"
 
+/*
+ * Wait for @p n completions of queue q with completed() (no statuses: the
+ * driver's whole-batch path); @return n, or -EIO at a failed op.
+ */
+static int
+drain_ok(int dev_id, uint16_t q, unsigned int n)
+{
+	unsigned int got = 0, spins = 0;
+	bool err = false;
+
+	while (got < n && spins++ < 20000000) {
+		got += pdk_dmadev_completed(dev_id, q, (uint16_t)(n - got), NULL, &err);
+		if (err)
+			return -EIO;
+	}
+	return got == n ? (int)n : -ETIMEDOUT;
+}
+
 static int
 test_dsa_probe_info(void)
 {
@@ -672,6 +690,241 @@ test_dsa_fill_wrap(void)
 	return TEST_SUCCESS;
 }
 PDK_TEST_REGISTER(sim_dsa_pmd_fill_ring_wrap, fast, test_dsa_fill_wrap);
+
+/*
+ * The burst API, the PMD's own copy_burst / fill_burst: bursts of 1 to 23
+ * across the ring's wrap, mixed with per-op calls, each with its ring
+ * indexes and its data; a burst larger than the room enqueues what
+ * burst_capacity() said (the ring's room and the WQ entries of the
+ * segments it opens), the rest is -ENOSPC; a bad length in the middle stops
+ * it there (-EINVAL for that op next) and leaves the queue consistent; a
+ * fault in the middle of a batch is reported for that op, the others ran;
+ * a device without MEMFILL refuses fill bursts. Nothing is logged.
+ */
+static int
+test_dsa_burst(void)
+{
+	struct pdk_dmadev_op ops[48];
+	struct pdk_dmadev_status st[48];
+	struct pdk_dmadev_stats s;
+	uint64_t bytes = 0;	/* of the successful ops: the stats must say it exactly */
+	uint16_t first = 0, last, cap, expect = 0;
+	unsigned int round, i;
+	struct dsa_env e;
+	bool err;
+
+	TEST_ASSERT_OK(dsa_env_setup(&e, 20, NULL));
+	TEST_ASSERT_OK(dsa_env_queues(&e, 1, 32));
+	TEST_ASSERT_OK(pdk_dmadev_start(e.dev_id));
+	test_log_capture_start();
+	for (round = 0; round < 40; round++) {
+		unsigned int n = 1 + (round * 7) % 23;
+		uint8_t v = (uint8_t)(round + 1);
+
+		memset(e.buf[0], v, 256);
+		for (i = 0; i < n; i++) {
+			ops[i].src = round % 2 ? 0x0101010101010101ull * v : e.iova[0];
+			ops[i].dst = e.iova[0] + 4096 + 256 * i;
+			ops[i].len = 256;
+		}
+		if (round % 3 == 2)	/* a per-op call before the burst */
+			TEST_ASSERT_EQ(pdk_dmadev_copy(e.dev_id, 0, e.iova[0], e.iova[0] + 65536,
+						       64, 0), expect++);
+		TEST_ASSERT_EQ(round % 2 ?
+			       pdk_dmadev_fill_burst(e.dev_id, 0, ops, (uint16_t)n, 0, &first) :
+			       pdk_dmadev_copy_burst(e.dev_id, 0, ops, (uint16_t)n, 0, &first),
+			       n);
+		TEST_ASSERT_EQ(first, expect);
+		expect = (uint16_t)(expect + n);
+		if (round % 3 == 1)	/* and one after it, with the submit */
+			TEST_ASSERT_EQ(pdk_dmadev_copy(e.dev_id, 0, e.iova[0], e.iova[0] + 65536,
+						       64, PDK_DMADEV_OP_SUBMIT), expect++);
+		else
+			TEST_ASSERT_OK(pdk_dmadev_submit(e.dev_id, 0));
+		bytes += n * 256 + (round % 3 != 0 ? 64 : 0);
+		n += round % 3 != 0;
+		if (round % 4 == 3) {
+			/* completed() in two parts: the batch's bytes counted once */
+			unsigned int got = 0, spins = 0;
+
+			while (got < n && spins++ < 20000000)
+				got += pdk_dmadev_completed(e.dev_id, 0,
+							    (uint16_t)(got == 0 ? n / 2 + 1 : n - got),
+							    &last, &err);
+			TEST_ASSERT_EQ(got, n);
+			TEST_ASSERT_OK(pdk_dmadev_stats_get(e.dev_id, 0, &s));
+			TEST_ASSERT_EQ(s.bytes, bytes);
+			continue;
+		}
+		/* completed() whole, or completed_status() */
+		TEST_ASSERT_EQ(round % 4 == 1 ? drain_ok(e.dev_id, 0, n) : dsa_env_drain(e.dev_id, 0, n, st),
+			       n);
+		for (i = 0; i < (n - (round % 3 != 0)) * 256; i++)
+			TEST_ASSERT(e.buf[0][4096 + i] == v, "round %u byte %u", round, i);
+	}
+	TEST_ASSERT_OK(pdk_dmadev_stats_get(e.dev_id, 0, &s));
+	TEST_ASSERT_EQ(s.bytes, bytes);
+
+	/* more than the room: exactly burst_capacity() go in, the rest -ENOSPC */
+	for (i = 0; i < 48; i++) {
+		ops[i].src = e.iova[0];
+		ops[i].dst = e.iova[0] + 65536;
+		ops[i].len = 64;
+	}
+	cap = pdk_dmadev_burst_capacity(e.dev_id, 0);
+	TEST_ASSERT(cap > 0 && cap <= 32, "capacity %u", cap);
+	TEST_ASSERT_EQ(pdk_dmadev_copy_burst(e.dev_id, 0, ops, 48, 0, &first), cap);
+	TEST_ASSERT_EQ(first, expect);
+	expect = (uint16_t)(expect + cap);
+	TEST_ASSERT_EQ(pdk_dmadev_burst_capacity(e.dev_id, 0), 0);
+	TEST_ASSERT_RC(pdk_dmadev_copy_burst(e.dev_id, 0, ops + cap, 1, PDK_DMADEV_OP_SUBMIT,
+					     NULL), -ENOSPC);
+	TEST_ASSERT_RC(pdk_dmadev_copy(e.dev_id, 0, e.iova[0], e.iova[0] + 65536, 64, 0),
+		       -ENOSPC);
+	TEST_ASSERT_EQ(pdk_dmadev_completed(e.dev_id, 0, 48, &last, &err), 0);	/* not submitted */
+	TEST_ASSERT_OK(pdk_dmadev_submit(e.dev_id, 0));
+	TEST_ASSERT_EQ(dsa_env_drain(e.dev_id, 0, cap, st), cap);
+	bytes += cap * 64u;
+
+	/* a bad length in the middle: two enqueued, then -EINVAL for it */
+	ops[2].len = 0;
+	TEST_ASSERT_EQ(pdk_dmadev_copy_burst(e.dev_id, 0, ops, 6, 0, &first), 2);
+	TEST_ASSERT_EQ(first, expect);
+	expect = (uint16_t)(expect + 2);
+	TEST_ASSERT_RC(pdk_dmadev_copy_burst(e.dev_id, 0, ops + 2, 4, 0, &first), -EINVAL);
+	ops[2].len = 1u << 31;	/* above the model's max_xfer */
+	TEST_ASSERT_RC(pdk_dmadev_fill_burst(e.dev_id, 0, ops + 2, 4, 0, &first), -EINVAL);
+	ops[2].len = 64;
+	/* the queue goes on from there: the rest join the same batch */
+	TEST_ASSERT_EQ(pdk_dmadev_copy_burst(e.dev_id, 0, ops + 2, 4, PDK_DMADEV_OP_SUBMIT,
+					     &first), 4);
+	TEST_ASSERT_EQ(first, expect);
+	expect = (uint16_t)(expect + 4);
+	TEST_ASSERT_EQ(dsa_env_drain(e.dev_id, 0, 6, st), 6);
+	bytes += 6 * 64;
+	TEST_ASSERT_OK(pdk_dmadev_stats_get(e.dev_id, 0, &s));
+	TEST_ASSERT_EQ(s.bytes, bytes);
+
+	/* a fault in the middle of a batch */
+	ops[3].dst = 0x70000000;	/* not mapped */
+	TEST_ASSERT_EQ(pdk_dmadev_copy_burst(e.dev_id, 0, ops, 8, PDK_DMADEV_OP_SUBMIT, &first),
+		       8);
+	TEST_ASSERT_EQ(first, expect);
+	err = false;
+	cap = 0;
+	for (i = 0; i < 20000000 && !err; i++)
+		cap = (uint16_t)(cap + pdk_dmadev_completed(e.dev_id, 0, 8, &last, &err));
+	TEST_ASSERT(err, "completed() never stopped at the fault");
+	TEST_ASSERT_EQ(cap, 3);
+	TEST_ASSERT_EQ(last, (uint16_t)(expect + 2));
+	TEST_ASSERT_EQ(dsa_env_drain(e.dev_id, 0, 5, st), 4);
+	TEST_ASSERT_EQ(st[0].code, PDK_DMADEV_ST_PAGE_FAULT);
+	TEST_ASSERT_EQ(st[0].fault_addr, 0x70000000);
+	TEST_ASSERT_EQ(st[0].fault_write, 1);
+	for (i = 1; i < 5; i++)
+		TEST_ASSERT_EQ(st[i].code, PDK_DMADEV_ST_SUCCESS);	/* no fence: they ran */
+	TEST_ASSERT_EQ(test_log_errors(), 0);
+	test_log_capture_stop();
+	TEST_ASSERT_OK(pdk_dmadev_stats_get(e.dev_id, 0, &s));
+	TEST_ASSERT_EQ(s.bytes, bytes + 7 * 64);
+	TEST_ASSERT_EQ(s.errors, 1);
+	TEST_ASSERT_EQ(s.page_faults, 1);
+	TEST_ASSERT_EQ(s.completed, s.submitted);
+	TEST_ASSERT_OK(dsa_env_teardown(&e));
+
+	/* no MEMFILL: a fill burst is refused at once, a copy burst runs */
+	TEST_ASSERT_OK(dsa_env_setup_ops(&e, 20, NULL, 1u << PDK_IDXD_OP_MEMFILL));
+	TEST_ASSERT_OK(dsa_env_queues(&e, 1, 16));
+	TEST_ASSERT_OK(pdk_dmadev_start(e.dev_id));
+	for (i = 0; i < 2; i++) {
+		ops[i].src = e.iova[0];
+		ops[i].dst = e.iova[0] + 4096 * (i + 1);
+	}
+	TEST_ASSERT_RC(pdk_dmadev_fill_burst(e.dev_id, 0, ops, 2, 0, NULL), -ENOTSUP);
+	TEST_ASSERT_EQ(pdk_dmadev_copy_burst(e.dev_id, 0, ops, 2, PDK_DMADEV_OP_SUBMIT, &first),
+		       2);
+	TEST_ASSERT_EQ(first, 0);
+	TEST_ASSERT_EQ(dsa_env_drain(e.dev_id, 0, 2, st), 2);
+	TEST_ASSERT_OK(dsa_env_teardown(&e));
+	return TEST_SUCCESS;
+}
+PDK_TEST_REGISTER(sim_dsa_pmd_burst, fast, test_dsa_burst);
+
+/*
+ * A fenced burst waits for the batch before it, as a fenced op does
+ * (test_dsa_fence_across_submissions): PDK_DMADEV_OP_FENCE on a burst
+ * fences its first op. Ops enqueued while it is held join its segment;
+ * the held submission, resumed by a completion poll, is cut where it was
+ * asked to end: the bytes counted still add up. Whether the fenced burst is
+ * held depends on the model's engine still running the batch, so the
+ * whole is tried until it was (a fast machine may finish a batch first).
+ */
+static int
+test_dsa_burst_fence(void)
+{
+	struct pdk_dmadev_op ops[8], fenced[2];
+	struct pdk_sim_dsa_stats ds0, ds;
+	struct pdk_dmadev_stats s0, s;
+	unsigned int i, attempt;
+	struct pdk_sim_fn *fn;
+	struct dsa_env e;
+	bool held = false, err = false;
+	uint16_t last;
+
+	TEST_ASSERT_OK(dsa_env_setup(&e, 20, NULL));
+	TEST_ASSERT_OK(dsa_env_queues(&e, 1, 64));
+	fn = pdk_sim_fn_find(e.sim, DSA_ADDR);
+	TEST_ASSERT(fn != NULL);
+	TEST_ASSERT_OK(pdk_dmadev_start(e.dev_id));
+	for (attempt = 0; attempt < 200 && !held; attempt++) {
+		/* a batch of 8 copies of 48 KiB, [0, 384K) to [384K, 768K) */
+		memset(e.buf[0], 0x4b + attempt, 384 << 10);
+		memset(e.buf[0] + (384u << 10), 0, 640u << 10);
+		for (i = 0; i < 8; i++) {
+			ops[i].src = e.iova[0] + (uint64_t)i * (48u << 10);
+			ops[i].dst = e.iova[0] + (384u << 10) + (uint64_t)i * (48u << 10);
+			ops[i].len = 48 << 10;
+		}
+		TEST_ASSERT_OK(pdk_dmadev_stats_get(e.dev_id, 0, &s0));
+		TEST_ASSERT_OK(pdk_sim_fn_dsa_stats(fn, &ds0));
+		TEST_ASSERT_EQ(pdk_dmadev_copy_burst(e.dev_id, 0, ops, 8, PDK_DMADEV_OP_SUBMIT,
+						     NULL), 8);
+		/* copies of what its last two write, [672K, 768K) to [768K, 864K), fenced */
+		for (i = 0; i < 2; i++) {
+			fenced[i].src = e.iova[0] + (672u << 10) + (uint64_t)i * (48u << 10);
+			fenced[i].dst = e.iova[0] + (768u << 10) + (uint64_t)i * (48u << 10);
+			fenced[i].len = 48 << 10;
+		}
+		TEST_ASSERT_EQ(pdk_dmadev_copy_burst(e.dev_id, 0, fenced, 2,
+						     PDK_DMADEV_OP_FENCE | PDK_DMADEV_OP_SUBMIT,
+						     NULL), 2);
+		TEST_ASSERT_OK(pdk_dmadev_stats_get(e.dev_id, 0, &s));
+		held = s.submitted - s0.submitted == 8;
+		if (held) {
+			/* three more, not submitted: they join the held segment */
+			TEST_ASSERT_EQ(pdk_dmadev_copy_burst(e.dev_id, 0, ops, 3, 0, NULL), 3);
+			for (i = 0; i < 20000000 && s.submitted - s0.submitted != 10; i++) {
+				(void)pdk_dmadev_completed(e.dev_id, 0, 0, &last, &err);
+				TEST_ASSERT_OK(pdk_dmadev_stats_get(e.dev_id, 0, &s));
+			}
+			TEST_ASSERT_EQ(s.submitted - s0.submitted, 10);
+			/* the fenced burst went once the batch was done (in one or two
+			 * portal writes each: the ring's end cuts a batch) */
+			TEST_ASSERT_OK(pdk_sim_fn_dsa_stats(fn, &ds));
+			TEST_ASSERT_EQ(ds.busy_accepted - ds0.busy_accepted, 0);
+			TEST_ASSERT_OK(pdk_dmadev_submit(e.dev_id, 0));
+		}
+		TEST_ASSERT_EQ(drain_ok(e.dev_id, 0, held ? 13 : 10), held ? 13 : 10);
+		TEST_ASSERT_OK(pdk_dmadev_stats_get(e.dev_id, 0, &s));
+		TEST_ASSERT_EQ(s.bytes - s0.bytes, (held ? 13u : 10u) * (48u << 10));
+		TEST_ASSERT(e.buf[0][768u << 10] == (uint8_t)(0x4b + attempt) &&
+			    e.buf[0][(864u << 10) - 1] == (uint8_t)(0x4b + attempt));
+	}
+	TEST_ASSERT(held, "the fenced burst was never held in %u attempts", attempt);
+	TEST_ASSERT_OK(dsa_env_teardown(&e));
+	return TEST_SUCCESS;
+}
+PDK_TEST_REGISTER(sim_dsa_pmd_burst_fence, fast, test_dsa_burst_fence);
 
 /* Stopped queues refuse work without crashing; a restart works again. */
 static int

@@ -74,6 +74,13 @@ dsa_portal_hook(struct dsa_queue *q, const struct pdk_idxd_desc *desc)
 		dsa_ctr_add(&q->stats.errors, 1);
 }
 
+/* The segment slot pending segment @p k (0: the first not submitted) will take. */
+static inline struct dsa_seg *
+dsa_pending_seg(struct dsa_queue *q, uint16_t k)
+{
+	return &q->segs[(uint16_t)(q->seg_tail + k) & q->seg_mask];
+}
+
 /*
  * One more pending op at ring slot @p slot in enqueue's count of segments:
  * it opens a segment when the last one is full (max_batch ops, or it
@@ -84,7 +91,11 @@ dsa_chunk_add(struct dsa_queue *q, uint16_t slot)
 {
 	if (q->chunk_room == 0) {
 		uint32_t room = (uint32_t)q->nb_desc - slot;
+		struct dsa_seg *s = dsa_pending_seg(q, q->chunks);
 
+		/* no burst op in it yet: the harvest sums it unless bursts fill it */
+		s->bytes = 0;
+		s->counted = 0;
 		q->chunks++;
 		q->chunk_room = (uint16_t)((room < q->max_batch ? room : q->max_batch) - 1u);
 	} else {
@@ -148,6 +159,115 @@ dsa_fill(void *qp, uint64_t pattern, uint64_t dst, uint32_t len, uint64_t flags)
 	return dsa_enqueue(qp, PDK_IDXD_OP_MEMFILL, pattern, dst, len, flags);
 }
 
+/*
+ * A burst: enqueue's checks, the ring's room once per burst, a WQ entry
+ * once per segment it opens, the length per op; between them a loop that
+ * stores only the fields an op changes, as dsa_enqueue() does, and adds
+ * the ops' lengths to their segment (struct dsa_seg). It stops at the
+ * first op it cannot take, leaving the queue as after that many
+ * dsa_enqueue() calls.
+ */
+static inline int
+dsa_enqueue_burst(struct dsa_queue *q, uint32_t opcode, const struct pdk_dmadev_op *ops,
+		  uint16_t nb, uint64_t flags, uint16_t *first_idx)
+{
+	uint16_t idx = q->write;
+	uint32_t room = q->nb_desc - (uint16_t)(idx - q->cpl);
+	uint32_t want = nb < room ? nb : room;
+	uint32_t segs_free = q->seg_mask + 1u - (uint16_t)(q->seg_tail - q->seg_head) - q->chunks;
+	uint32_t op_flags = PDK_IDXD_OP_FLAGS(opcode, q->op_flags);
+	/* a local: the loop's stores to the ring could alias q->max_xfer */
+	uint32_t max_xfer = q->max_xfer;
+	uint32_t open = q->chunk_room, done = 0;
+	int err = -ENOSPC;
+
+	while (done < want) {
+		uint16_t slot = (uint16_t)((idx + done) & q->mask);
+		struct pdk_idxd_desc *d = &q->descs[slot];
+		struct pdk_idxd_completion *c = &q->comps[slot];
+		const struct pdk_dmadev_op *o, *end;
+		uint64_t bytes = 0;
+		uint32_t run, i;
+		bool opened = false;
+
+		if (open == 0) {
+			/* a new segment: a WQ entry, and up to max_batch ops or the ring's end */
+			uint32_t to_end = (uint32_t)q->nb_desc - slot;
+
+			if (unlikely(segs_free == 0))
+				break;
+			segs_free--;
+			opened = true;
+			open = to_end < q->max_batch ? to_end : q->max_batch;
+		}
+		run = want - done < open ? want - done : open;
+		for (o = &ops[done], end = o + run; o != end; o++, d++, c++) {
+			uint32_t len = o->len;
+
+			/* len 0 wraps to the largest value: one compare for both bounds */
+			if (unlikely(len - 1u >= max_xfer))
+				break;
+			d->op_flags = op_flags;
+			d->src = o->src;
+			d->dst = o->dst;
+			d->size = len;
+			c->status = PDK_IDXD_COMP_NONE;
+			bytes += len;
+		}
+		i = (uint32_t)(o - &ops[done]);
+		if (opened && i != 0) {
+			struct dsa_seg *s = dsa_pending_seg(q, q->chunks);
+
+			s->bytes = bytes;
+			s->counted = (uint16_t)i;
+			q->chunks++;
+		} else if (opened) {
+			open = 0;	/* its first op was refused: the segment was not opened */
+		} else {
+			struct dsa_seg *s = dsa_pending_seg(q, (uint16_t)(q->chunks - 1));
+
+			s->bytes += bytes;
+			s->counted = (uint16_t)(s->counted + i);
+		}
+		open -= i;
+		done += i;
+		if (i < run) {
+			err = -EINVAL;
+			break;
+		}
+	}
+	if (unlikely(done == 0) && nb != 0)
+		return err;
+	q->chunk_room = (uint16_t)open;
+	if (done != 0) {
+		/* PDK_DMADEV_OP_FENCE is bit 0, as PDK_IDXD_FLAG_FENCE is */
+		q->descs[idx & q->mask].op_flags |= (uint32_t)(flags & PDK_DMADEV_OP_FENCE);
+		*first_idx = idx;
+		q->write = (uint16_t)(idx + done);
+	}
+	if (flags & PDK_DMADEV_OP_SUBMIT)
+		dsa_fp_ops.submit(q);
+	return (int)done;
+}
+
+static int
+dsa_copy_burst(void *qp, const struct pdk_dmadev_op *ops, uint16_t nb, uint64_t flags,
+	       uint16_t *first_idx)
+{
+	return dsa_enqueue_burst(qp, PDK_IDXD_OP_MEMMOVE, ops, nb, flags, first_idx);
+}
+
+static int
+dsa_fill_burst(void *qp, const struct pdk_dmadev_op *ops, uint16_t nb, uint64_t flags,
+	       uint16_t *first_idx)
+{
+	const struct dsa_queue *q = qp;
+
+	if (unlikely(!q->has_fill))
+		return -ENOTSUP;
+	return dsa_enqueue_burst(qp, PDK_IDXD_OP_MEMFILL, ops, nb, flags, first_idx);
+}
+
 static inline uint8_t dsa_status_load(const struct pdk_idxd_completion *c);
 
 /* Whether the device has finished segment @p segi: its last record landed. */
@@ -171,6 +291,18 @@ dsa_inflight_done(const struct dsa_queue *q)
 		if (!dsa_seg_done(q, i & q->seg_mask))
 			return false;
 	return true;
+}
+
+/* The lengths of the @p n ops from ring slot @p slot on (not past the ring's end). */
+static inline uint64_t
+dsa_bytes_of(const struct dsa_queue *q, uint16_t slot, uint32_t n)
+{
+	const struct pdk_idxd_desc *d = &q->descs[slot], *end = d + n;
+	uint64_t sum = 0;
+
+	for (; d != end; d++)
+		sum += d->size;
+	return sum;
 }
 
 /* q->chunks and q->chunk_room for the pending ops [submitted, write): enqueue's cuts. */
@@ -221,6 +353,10 @@ dsa_submit_to(struct dsa_queue *q, uint16_t end)
 			n = q->max_batch;
 		q->segs[segi].first = first;
 		q->segs[segi].count = (uint16_t)n;
+		/* a held submission resumed up to held_end may cut short a segment
+		 * enqueue counted on past it */
+		if (unlikely(end != q->write))
+			q->segs[segi].counted = 0;
 		if (n == 1) {
 			/* alone, nothing else tells that it ran: ask for its record */
 			struct pdk_idxd_desc one = q->descs[slot];
@@ -323,11 +459,16 @@ dsa_harvest_batch(struct dsa_queue *q, const struct dsa_seg *seg, uint16_t room,
 	uint64_t sum = 0;
 	uint16_t i;
 
-	for (i = 0; i < take; i++) {
-		uint32_t size = q->descs[slot + i].size;
+	if (st == NULL && take == seg->count && seg->counted == seg->count) {
+		/* completed() taking the batch whole: a burst enqueue counted its bytes */
+		sum = seg->bytes;
+	} else if (st == NULL) {
+		sum = dsa_bytes_of(q, slot, take);
+	} else {
+		for (i = 0; i < take; i++) {
+			uint32_t size = q->descs[slot + i].size;
 
-		sum += size;
-		if (st != NULL) {
+			sum += size;
 			st[i].code = PDK_DMADEV_ST_SUCCESS;
 			st[i].hw_status = PDK_IDXD_COMP_SUCCESS;
 			st[i].fault_write = 0;
@@ -488,4 +629,6 @@ const struct pdk_dmadev_fp_ops dsa_fp_ops = {
 	.completed = dsa_completed,
 	.completed_status = dsa_completed_status,
 	.burst_capacity = dsa_burst_capacity,
+	.copy_burst = dsa_copy_burst,
+	.fill_burst = dsa_fill_burst,
 };

@@ -32,11 +32,20 @@ typedef void (*dsa_portal_write_t)(struct dsa_queue *q, const struct pdk_idxd_de
 /*
  * A run of ring slots handed to the device with one portal write: one
  * descriptor on its own, or a batch descriptor listing 2..max_batch
- * consecutive ring slots. Its retirement frees a WQ entry.
+ * consecutive ring slots. Its retirement frees a WQ entry. A burst
+ * enqueue adds its ops' lengths and number to the segment they will go in
+ * (the segments pending ops need follow the segments in flight in the same
+ * slots), so that a batch of burst ops only, reported whole, counts its
+ * bytes without reading its descriptors. A per-op enqueue only zeroes
+ * them when it opens a segment (the per-op path stays as cheap as it was):
+ * a segment with a per-op op in it has counted below count and is summed
+ * from its descriptors.
  */
 struct dsa_seg {
+	uint64_t bytes;		/* the lengths of its first @p counted burst ops */
 	uint16_t first;		/* ring index of the first op */
 	uint16_t count;
+	uint16_t counted;	/* ops in @p bytes; == count: @p bytes is the segment's */
 };
 
 /* One queue = one dedicated WQ; everything the fast path touches. */
