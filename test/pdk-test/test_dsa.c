@@ -413,7 +413,7 @@ test_dsa_fence_across_submissions(void)
 	unsigned int i;
 
 	TEST_ASSERT_OK(dsa_env_setup(&e, 20, NULL));
-	TEST_ASSERT_OK(dsa_env_queues(&e, 1, 16));
+	TEST_ASSERT_OK(dsa_env_queues(&e, 1, 32));	/* no ring wrap cuts a batch below */
 	fn = pdk_sim_fn_find(e.sim, DSA_ADDR);
 	TEST_ASSERT(fn != NULL);
 	TEST_ASSERT_OK(pdk_dmadev_start(e.dev_id));
@@ -433,6 +433,28 @@ test_dsa_fence_across_submissions(void)
 	TEST_ASSERT_EQ(ds.submitted, 2);
 	TEST_ASSERT_EQ(ds.busy_accepted, 0);
 	TEST_ASSERT(e.buf[0][900u << 10] == 0x3c && e.buf[0][(900u << 10) + 65535] == 0x3c);
+
+	/*
+	 * The fenced copy second in its submission, after one without a fence:
+	 * the device would order it after that one only, which may finish
+	 * before the batch does, so the whole submission is held.
+	 */
+	memset(e.buf[0], 0x5a, 512 << 10);
+	for (i = 0; i < 8; i++)
+		TEST_ASSERT_EQ(pdk_dmadev_copy(e.dev_id, 0, e.iova[0] + ((uint64_t)i << 16),
+					       e.iova[0] + (512u << 10) + ((uint64_t)i << 16),
+					       64 << 10, i == 7 ? PDK_DMADEV_OP_SUBMIT : 0),
+			       (int)(9 + i));
+	TEST_ASSERT_EQ(pdk_dmadev_copy(e.dev_id, 0, e.iova[0], e.iova[0] + (832u << 10), 4096, 0),
+		       17);
+	TEST_ASSERT_EQ(pdk_dmadev_copy(e.dev_id, 0, e.iova[0] + (512u << 10) + (7u << 16),
+				       e.iova[0] + (900u << 10), 64 << 10,
+				       PDK_DMADEV_OP_FENCE | PDK_DMADEV_OP_SUBMIT), 18);
+	TEST_ASSERT_EQ(dsa_env_drain(e.dev_id, 0, 10, st), 10);
+	TEST_ASSERT_OK(pdk_sim_fn_dsa_stats(fn, &ds));
+	TEST_ASSERT_EQ(ds.submitted, 4);
+	TEST_ASSERT_EQ(ds.busy_accepted, 0);
+	TEST_ASSERT(e.buf[0][900u << 10] == 0x5a && e.buf[0][(900u << 10) + 65535] == 0x5a);
 	TEST_ASSERT_OK(dsa_env_teardown(&e));
 	return TEST_SUCCESS;
 }

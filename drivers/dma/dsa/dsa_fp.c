@@ -137,6 +137,8 @@ dsa_enqueue(struct dsa_queue *q, uint32_t opcode, uint64_t src, uint64_t dst, ui
 	d->size = len;
 	q->comps[slot].status = PDK_IDXD_COMP_NONE;
 	q->write = (uint16_t)(idx + 1);
+	if (unlikely(flags & PDK_DMADEV_OP_FENCE))
+		q->fence_queued = true;
 	if (flags & PDK_DMADEV_OP_SUBMIT)
 		dsa_fp_ops.submit(q);
 	return idx;
@@ -242,6 +244,8 @@ dsa_enqueue_burst(struct dsa_queue *q, uint32_t opcode, const struct pdk_dmadev_
 	if (done != 0) {
 		/* PDK_DMADEV_OP_FENCE is bit 0, as PDK_IDXD_FLAG_FENCE is */
 		q->descs[idx & q->mask].op_flags |= (uint32_t)(flags & PDK_DMADEV_OP_FENCE);
+		if (unlikely(flags & PDK_DMADEV_OP_FENCE))
+			q->fence_queued = true;
 		*first_idx = idx;
 		q->write = (uint16_t)(idx + done);
 	}
@@ -327,8 +331,21 @@ dsa_count_chunks(struct dsa_queue *q)
  * is held back: submit stops there and the queue's next completion poll
  * (dsa_harvest()) resumes it once everything in flight has finished. That
  * keeps PDK_DMADEV_OP_FENCE's promise (start after every earlier op) across
- * submissions.
+ * submissions. A fenced op inside the batch (not its first) holds the whole
+ * batch the same way: the device would order it after the batch's earlier
+ * ops only, and those may finish before the earlier submissions do.
  */
+static bool
+dsa_span_fenced(const struct dsa_queue *q, uint16_t slot, uint32_t n)
+{
+	uint32_t i;
+
+	for (i = 0; i < n; i++)
+		if (q->descs[slot + i].op_flags & PDK_IDXD_FLAG_FENCE)
+			return true;
+	return false;
+}
+
 static void
 dsa_submit_to(struct dsa_queue *q, uint16_t end)
 {
@@ -339,18 +356,17 @@ dsa_submit_to(struct dsa_queue *q, uint16_t end)
 		uint16_t segi = q->seg_tail & q->seg_mask;
 		uint32_t n = (uint16_t)(end - first);
 
-		if (unlikely((q->descs[slot].op_flags & PDK_IDXD_FLAG_FENCE) &&
-			     q->seg_tail != q->seg_head && !dsa_inflight_done(q))) {
-			q->held = true;
-			q->held_end = end;
-			break;
-		}
-
 		/* the same cuts as enqueue's chunk count: ring end, max_batch */
 		if (n > (uint32_t)q->nb_desc - slot)
 			n = (uint32_t)q->nb_desc - slot;
 		if (n > q->max_batch)
 			n = q->max_batch;
+		if (unlikely(q->fence_queued) && q->seg_tail != q->seg_head &&
+		    dsa_span_fenced(q, slot, n) && !dsa_inflight_done(q)) {
+			q->held = true;
+			q->held_end = end;
+			break;
+		}
 		q->segs[segi].first = first;
 		q->segs[segi].count = (uint16_t)n;
 		/* a held submission resumed up to held_end may cut short a segment
@@ -382,6 +398,7 @@ dsa_submit_to(struct dsa_queue *q, uint16_t end)
 	if (likely(q->submitted == q->write)) {
 		q->chunks = 0;
 		q->chunk_room = 0;
+		q->fence_queued = false;
 	} else {
 		dsa_count_chunks(q);
 	}

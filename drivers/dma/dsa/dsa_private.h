@@ -69,6 +69,7 @@ struct dsa_queue {
 	uint16_t seg_tail;	/* next free segment slot */
 	uint16_t held_end;	/* with held: submit was asked up to here */
 	bool held;		/* a fenced op waits for the ops in flight (dsa_submit()) */
+	bool fence_queued;	/* a fenced op is among those not submitted yet */
 	uint16_t max_batch;
 	uint32_t max_xfer;
 	uint32_t op_flags;	/* flags every descriptor carries */

@@ -58,6 +58,7 @@ dsa_queue_reset_ring(struct dsa_queue *q)
 	q->seg_cpl = 0;
 	q->seg_tail = 0;
 	q->held = false;
+	q->fence_queued = false;
 	q->held_end = 0;
 	memset(q->comps, 0, sizeof(*q->comps) * (size_t)q->nb_desc);
 	memset(q->bcomps, 0, sizeof(*q->bcomps) * (size_t)(q->seg_mask + 1));
