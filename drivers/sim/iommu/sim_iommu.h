@@ -83,6 +83,8 @@ struct sim_iopt {
 	struct sim_area *areas;
 	/* the highest area: maps in rising IOVA order append in O(1) (1M-mapping benchmarks) */
 	struct sim_area *last_area;
+	/* the area the last lookup found: a device walking a buffer finds the next from it */
+	struct sim_area *hint;
 	struct sim_resv *resv;
 	struct iommu_iova_range *allowed;	/* IOMMU_IOAS_ALLOW_IOVAS, sorted */
 	unsigned int nallowed;

@@ -164,11 +164,19 @@ sim_area_first_in(struct sim_iopt *iopt, uint64_t start, uint64_t last)
 	/* above the highest area: nothing to walk (the list is sorted by iova) */
 	if (a == NULL || a->iova + a->length - 1 < start)
 		return NULL;
-	for (a = iopt->areas; a != NULL; a = a->next) {
+	/*
+	 * Areas never overlap, so none before the hint reaches past its
+	 * start: from the hint on is enough when it starts at or below
+	 * @p start, and a stream of lookups walks the list once.
+	 */
+	a = iopt->hint != NULL && iopt->hint->iova <= start ? iopt->hint : iopt->areas;
+	for (; a != NULL; a = a->next) {
 		if (a->iova > last)
 			return NULL;
-		if (sim_ranges_overlap(a->iova, a->iova + a->length - 1, start, last))
+		if (sim_ranges_overlap(a->iova, a->iova + a->length - 1, start, last)) {
+			iopt->hint = a;
 			return a;
+		}
 	}
 	return NULL;
 }
@@ -208,6 +216,8 @@ sim_area_remove(struct sim_iopt *iopt, struct sim_area *area)
 	}
 	if (iopt->last_area == area)
 		iopt->last_area = prev;
+	if (iopt->hint == area)
+		iopt->hint = NULL;
 	sim_area_unpin(iopt, area);
 	iopt->sim->st.mappings--;
 	free(area);
