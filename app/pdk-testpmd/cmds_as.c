@@ -110,26 +110,37 @@ tp_as_create(const char *name, struct tp_as **out)
 	return 0;
 }
 
-static int
-as_map(struct tp_as *a, size_t len, const uint64_t *at, struct tp_buf **out)
+int
+tp_as_buf_mmap(const struct tp_as *a, size_t *len, void **va)
 {
 	size_t pg = (size_t)sysconf(_SC_PAGESIZE);
-	struct tp_buf *b;
-	void *va;
 	int rc;
 
 	if (a->nb_bufs == TP_MAX_BUFS) {
 		tp_err("%s: %d buffers already: unmap one first", a->name, TP_MAX_BUFS);
 		return -ENOSPC;
 	}
-	len = (len + pg - 1) / pg * pg;
-	va = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE,
-		  -1, 0);
-	if (va == MAP_FAILED) {
+	*len = (*len + pg - 1) / pg * pg;
+	*va = mmap(NULL, *len, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	if (*va == MAP_FAILED) {
 		rc = -errno;
-		tp_err("%s: mmap of %zu bytes: %s", a->name, len, strerror(-rc));
+		tp_err("%s: mmap of %zu bytes: %s", a->name, *len, strerror(-rc));
 		return rc;
 	}
+	return 0;
+}
+
+static int
+as_map(struct tp_as *a, size_t len, const uint64_t *at, struct tp_buf **out)
+{
+	struct tp_buf *b;
+	void *va;
+	int rc;
+
+	rc = tp_as_buf_mmap(a, &len, &va);
+	if (rc < 0)
+		return rc;
 	b = &a->bufs[a->nb_bufs];
 	memset(b, 0, sizeof(*b));
 	if (at != NULL) {

@@ -121,7 +121,6 @@ tp_faults_stop(void)
 int
 tp_faults_demand(struct tp_as *a, size_t len, struct tp_buf **out)
 {
-	size_t pg = (size_t)sysconf(_SC_PAGESIZE);
 	struct tp_buf *b;
 	void *va;
 	int rc;
@@ -131,24 +130,16 @@ tp_faults_demand(struct tp_as *a, size_t len, struct tp_buf **out)
 		       a->name);
 		return -EEXIST;
 	}
-	if (a->nb_bufs == TP_MAX_BUFS) {
-		tp_err("%s: %d buffers already: unmap one first", a->name, TP_MAX_BUFS);
-		return -ENOSPC;
-	}
+	rc = tp_as_buf_mmap(a, &len, &va);
+	if (rc < 0)
+		return rc;
 	/* HWPTs made without a fault queue cannot take the handler (lib/dma logs it) */
 	rc = pdk_dma_as_set_fault_handler(a->as, fault_cb, a);
 	if (rc < 0) {
 		tp_err("as demand %s: %s%s", a->name, strerror(-rc),
 		       rc == -EBUSY ? ": a queue uses it already; do it before 'queue setup'" : "");
+		munmap(va, len);
 		return rc;
-	}
-	len = (len + pg - 1) / pg * pg;
-	va = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE,
-		  -1, 0);
-	if (va == MAP_FAILED) {
-		rc = -errno;
-		tp_err("%s: mmap of %zu bytes: %s", a->name, len, strerror(-rc));
-		goto fail;
 	}
 	/* at IOVA = VA, where pdk_dma_map() would have put it */
 	rc = pdk_dma_as_fault_region(a->as, va, len, (uint64_t)(uintptr_t)va,

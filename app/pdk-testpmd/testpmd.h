@@ -179,6 +179,11 @@ int tp_parse_u64(const char *s, const char *what, uint64_t min, uint64_t max, ui
 int tp_parse_size(const char *s, const char *what, uint64_t min, uint64_t max, uint64_t *v);
 /* A device id that exists; the error names the problem. */
 int tp_parse_dev(const char *s, int *dev_id);
+/*
+ * A buffer for space @p a: room checked, *@p len rounded up to pages,
+ * mmap'ed populated into *@p va. @return 0 or -errno (printed).
+ */
+int tp_as_buf_mmap(const struct tp_as *a, size_t *len, void **va);
 
 double tp_now(void);
 const char *tp_mode_name(enum tp_mode m);
