@@ -172,10 +172,16 @@ int pdk_log_fail(const char *component, const char *object, int rc, const char *
 bool pdk_log_null(const void *p, const char *component, const char *object, const char *fix,
 		  const char *step_fmt, ...) __attribute__((format(printf, 5, 6)));
 
-/*
- * The argument checks test their pointer inline: a call costs nothing
- * when it is not NULL. @p p is evaluated once; (pdk_log_null)(...) calls
- * the function itself.
+/**
+ * pdk_log_null() as the argument checks call it: the pointer tested
+ * inline, so that a check of a pointer that is not NULL costs no call.
+ * @p p is evaluated once; (pdk_log_null)(...) calls the function itself.
+ * @param p  as for the function pdk_log_null()
+ * @param component  as for the function
+ * @param object  as for the function
+ * @param fix  as for the function
+ * @param ...  the step's printf format, then its arguments
+ * @return true (logged) when @p p is NULL, false otherwise
  */
 #define pdk_log_null(p, component, object, fix, ...) \
 	((p) != NULL ? false : (pdk_log_null)(NULL, component, object, fix, __VA_ARGS__))
