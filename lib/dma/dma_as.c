@@ -237,9 +237,7 @@ pdk_dma_as_hwpt_get(struct pdk_dma_as *as, uint32_t dev_id, uint32_t *hwpt_id)
 	h->hwpt_id = id;
 	h->refcnt = 1;
 	*hwpt_id = id;
-	/* below its level PDK_LOG formats nothing, but the call itself is on every PASID set-up */
-	if (pdk_log_get_level() >= PDK_LOG_DEBUG)
-		PDK_LOG(DEBUG, "dma", "%s: HWPT %u for device id %u", as->label, id, dev_id);
+	PDK_LOG(DEBUG, "dma", "%s: HWPT %u for device id %u", as->label, id, dev_id);
 	/*
 	 * A new domain narrows the IOAS to its aperture (the kernel refused the
 	 * HWPT if a mapping lay outside it): the allocator must stay inside

@@ -166,7 +166,9 @@ dma_map(struct pdk_dma_as *as, void *va, size_t len, unsigned int perm, bool fix
 		return rc;
 	}
 
-	memmove(&as->maps[idx + 1], &as->maps[idx], (size_t)(as->nmaps - idx) * sizeof(*m));
+	/* skipped when appending (the common case: a call less per map) */
+	if (idx < as->nmaps)
+		memmove(&as->maps[idx + 1], &as->maps[idx], (size_t)(as->nmaps - idx) * sizeof(*m));
 	as->maps[idx].va = a;
 	as->maps[idx].len = len;
 	as->maps[idx].iova = io;
@@ -209,7 +211,9 @@ pdk_dma_unmap(struct pdk_dma_as *as, void *va)
 	pdk_iova_free(as->iova, m.iova);
 	if (as->vat_live)
 		dma_vat_remove(as, m.va, m.len);
-	memmove(&as->maps[idx], &as->maps[idx + 1], (size_t)(as->nmaps - idx - 1) * sizeof(m));
+	if (idx + 1 < as->nmaps)
+		memmove(&as->maps[idx], &as->maps[idx + 1],
+			(size_t)(as->nmaps - idx - 1) * sizeof(m));
 	as->nmaps--;
 	if (m.iova != m.va)
 		as->nonident--;

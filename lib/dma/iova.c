@@ -74,7 +74,9 @@ static void
 ext_insert(struct pdk_iova_extent *arr, unsigned int *n, unsigned int idx,
 	   uint64_t start, uint64_t last)
 {
-	memmove(&arr[idx + 1], &arr[idx], (size_t)(*n - idx) * sizeof(*arr));
+	/* the call skipped when appending: the common case of a map at the top */
+	if (idx < *n)
+		memmove(&arr[idx + 1], &arr[idx], (size_t)(*n - idx) * sizeof(*arr));
 	arr[idx].start = start;
 	arr[idx].last = last;
 	(*n)++;
@@ -83,7 +85,8 @@ ext_insert(struct pdk_iova_extent *arr, unsigned int *n, unsigned int idx,
 static void
 ext_remove(struct pdk_iova_extent *arr, unsigned int *n, unsigned int idx)
 {
-	memmove(&arr[idx], &arr[idx + 1], (size_t)(*n - idx - 1) * sizeof(*arr));
+	if (idx + 1 < *n)
+		memmove(&arr[idx], &arr[idx + 1], (size_t)(*n - idx - 1) * sizeof(*arr));
 	(*n)--;
 }
 

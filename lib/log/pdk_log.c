@@ -12,7 +12,8 @@
 #include "pdk_log.h"
 
 static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
-static int log_level; /* 0: not yet read from the environment */
+/* 0: not yet read from the environment; exported for pdk_log_enabled() */
+int pdk_log_level_now;
 static pdk_log_sink_t log_sink;
 static void *log_sink_arg;
 
@@ -42,17 +43,17 @@ pdk_log_set_level(enum pdk_log_level level)
 			(int)level, PDK_LOG_ERR, PDK_LOG_DEBUG);
 		return;
 	}
-	__atomic_store_n(&log_level, level, __ATOMIC_RELAXED);
+	__atomic_store_n(&pdk_log_level_now, level, __ATOMIC_RELAXED);
 }
 
 enum pdk_log_level
 pdk_log_get_level(void)
 {
-	int l = __atomic_load_n(&log_level, __ATOMIC_RELAXED);
+	int l = __atomic_load_n(&pdk_log_level_now, __ATOMIC_RELAXED);
 
 	if (l == 0) {
 		l = level_from_env();
-		__atomic_store_n(&log_level, l, __ATOMIC_RELAXED);
+		__atomic_store_n(&pdk_log_level_now, l, __ATOMIC_RELAXED);
 	}
 	return l;
 }
@@ -143,8 +144,9 @@ pdk_log_fail(const char *component, const char *object, int rc, const char *fix,
 	return rc;
 }
 
+/* the function behind the macro of pdk_log.h, for callers that name it (pdk_log_null)() */
 bool
-pdk_log_null(const void *p, const char *component, const char *object, const char *fix,
+(pdk_log_null)(const void *p, const char *component, const char *object, const char *fix,
 	     const char *step_fmt, ...)
 {
 	va_list ap;

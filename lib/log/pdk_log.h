@@ -18,6 +18,7 @@
 
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stddef.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -87,9 +88,37 @@ void pdk_log(enum pdk_log_level level, const char *component, const char *fmt, .
 void pdk_vlog(enum pdk_log_level level, const char *component, const char *fmt,
 	      va_list ap) __attribute__((format(printf, 3, 0)));
 
-/** Log at PDK_LOG_<level> for @p component, e.g. PDK_LOG(ERR, "vfio", "..."). */
+/**
+ * The level in force, for pdk_log_enabled() only: 0 until the first log
+ * call reads PDK_LOG_LEVEL. Read-only: set it with pdk_log_set_level().
+ */
+extern int pdk_log_level_now;
+
+/**
+ * Whether a line of @p level would be emitted: PDK_LOG()'s test, inline so
+ * that a line below the level costs a load and a compare, not a call, and
+ * its arguments are not evaluated.
+ * @param level  a level of the enum
+ * @return true when @p level is not above pdk_log_get_level()
+ */
+static inline bool
+pdk_log_enabled(enum pdk_log_level level)
+{
+	int now = __atomic_load_n(&pdk_log_level_now, __ATOMIC_RELAXED);
+
+	if (__builtin_expect(now == 0, 0))
+		now = (int)pdk_log_get_level();
+	return (int)level <= now;
+}
+
+/**
+ * Log at PDK_LOG_<level> for @p component, e.g. PDK_LOG(ERR, "vfio", "...").
+ * Below the level nothing is called: the arguments are not evaluated (pass
+ * none with side effects). An expression of type void.
+ */
 #define PDK_LOG(level, component, ...) \
-	pdk_log(PDK_LOG_##level, component, __VA_ARGS__)
+	(pdk_log_enabled(PDK_LOG_##level) ? \
+	 pdk_log(PDK_LOG_##level, component, __VA_ARGS__) : (void)0)
 
 /**
  * Report one failure: the one ERR line of PDK's libraries and drivers,
@@ -142,6 +171,20 @@ int pdk_log_fail(const char *component, const char *object, int rc, const char *
  */
 bool pdk_log_null(const void *p, const char *component, const char *object, const char *fix,
 		  const char *step_fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/**
+ * pdk_log_null() as the argument checks call it: the pointer tested
+ * inline, so that a check of a pointer that is not NULL costs no call.
+ * @p p is evaluated once; (pdk_log_null)(...) calls the function itself.
+ * @param p  as for the function pdk_log_null()
+ * @param component  as for the function
+ * @param object  as for the function
+ * @param fix  as for the function
+ * @param ...  the step's printf format, then its arguments
+ * @return true (logged) when @p p is NULL, false otherwise
+ */
+#define pdk_log_null(p, component, object, fix, ...) \
+	((p) != NULL ? false : (pdk_log_null)(NULL, component, object, fix, __VA_ARGS__))
 
 #pragma GCC visibility pop
 

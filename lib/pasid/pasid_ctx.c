@@ -12,6 +12,64 @@
 #include "pdk_log.h"
 #include "pdk_vfio_internal.h"
 
+#if defined(__SANITIZE_ADDRESS__)
+#define PASID_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define PASID_ASAN 1
+#endif
+#endif
+#ifdef PASID_ASAN
+#include <sanitizer/asan_interface.h>
+#define CTX_POISON(c) ASAN_POISON_MEMORY_REGION((c), sizeof(*(c)))
+#define CTX_UNPOISON(c) ASAN_UNPOISON_MEMORY_REGION((c), sizeof(*(c)))
+#else
+#define CTX_POISON(c) ((void)(c))
+#define CTX_UNPOISON(c) ((void)(c))
+#endif
+
+/* A zeroed context: a spare one of the space's, or a new one (NULL: no memory). */
+static struct pdk_pasid_ctx *
+ctx_get(struct pdk_pasid_space *space)
+{
+	struct pdk_pasid_ctx *c = space->spare;
+
+	if (c == NULL)
+		return calloc(1, sizeof(*c));
+	CTX_UNPOISON(c);
+	space->spare = TAILQ_NEXT(c, next);
+	space->nspare--;
+	memset(c, 0, sizeof(*c));
+	return c;
+}
+
+/* Keep @p c for the next ctx_get(), or free it when enough are kept. */
+static void
+ctx_put(struct pdk_pasid_space *space, struct pdk_pasid_ctx *c)
+{
+	if (space->nspare >= PASID_SPARE_CTXS) {
+		free(c);
+		return;
+	}
+	TAILQ_NEXT(c, next) = space->spare;
+	space->spare = c;
+	space->nspare++;
+	CTX_POISON(c);
+}
+
+void
+pasid_ctx_spares_free(struct pdk_pasid_space *space)
+{
+	struct pdk_pasid_ctx *c;
+
+	while ((c = space->spare) != NULL) {
+		CTX_UNPOISON(c);
+		space->spare = TAILQ_NEXT(c, next);
+		free(c);
+	}
+	space->nspare = 0;
+}
+
 /*
  * What the user can do about a refused PASID attach: lib/vfio hands back
  * the kernel's side (@p vfix); a PASID space knows more for these cases.
@@ -53,7 +111,7 @@ pdk_pasid_ctx_create(struct pdk_pasid_space *space, struct pdk_dma_as *as, uint3
 	rc = pasid_check_as(space, as, "context create");
 	if (rc < 0)
 		return rc;
-	c = calloc(1, sizeof(*c));
+	c = ctx_get(space);
 	if (c == NULL)
 		return pdk_log_fail("pasid", pdk_vfio_name(space->dev), -ENOMEM, "free some memory",
 				    "PASID %u context create for address space '%s'", pasid,
@@ -107,7 +165,7 @@ fail_pasid:
 	if (c->owns_pasid && stuck < 0)
 		pasid_bit_clear(space, pasid);
 fail_free:
-	free(c);
+	ctx_put(space, c);
 	return rc;
 }
 
@@ -186,7 +244,7 @@ pdk_pasid_ctx_release(struct pdk_pasid_ctx *ctx)
 	TAILQ_REMOVE(&space->ctxs, ctx, next);
 	if (ctx->owns_pasid)
 		pasid_bit_clear(space, ctx->pasid);
-	free(ctx);
+	ctx_put(space, ctx);
 	return rc;
 }
 

@@ -204,6 +204,7 @@ pdk_pasid_space_destroy(struct pdk_pasid_space *space)
 	}
 	rid_detach(space, true);
 	pdk_vfio_unclaim(space->dev, space, &space->dev_hold);
+	pasid_ctx_spares_free(space);
 	free(space->stuck);
 	free(space->bitmap);
 	free(space);

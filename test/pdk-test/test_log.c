@@ -4,7 +4,9 @@
 
 /*
  * pdk_log()'s bad arguments: a level outside the enum, a NULL component or
- * format never lose the line, never crash, and say what was wrong.
+ * format never lose the line, never crash, and say what was wrong. And the
+ * cheap paths of PDK_LOG() and pdk_log_null(): a line below the level is
+ * not formatted, a pointer that is not NULL costs no call.
  */
 
 #include <string.h>
@@ -96,3 +98,85 @@ test_log_bad_args(void)
 	return TEST_SUCCESS;
 }
 PDK_TEST_REGISTER(log_bad_args, fast, test_log_bad_args);
+
+static unsigned int nformatted;
+
+/* A line's argument that counts its evaluations. */
+static const char *
+counted(const char *s)
+{
+	nformatted++;
+	return s;
+}
+
+static const void *
+counted_ptr(const void *p)
+{
+	nformatted++;
+	return p;
+}
+
+/*
+ * PDK_LOG() tests the level before the call: a line below it is neither
+ * emitted nor formatted (its arguments are not evaluated); raising the
+ * level emits it. pdk_log_null() tests its pointer inline, evaluates it
+ * once, and logs the same line as the function.
+ */
+static int
+test_log_below_level(void)
+{
+	static const char want[] = "test: obj: call: NULL arg: Invalid argument (-22); fix";
+	enum pdk_log_level before = pdk_log_get_level();
+	int x = 1;
+	bool r;
+
+	pdk_log_set_sink(sink, NULL, NULL, NULL);
+	pdk_log_set_level(PDK_LOG_INFO);
+	reset();
+	nformatted = 0;
+	PDK_LOG(DEBUG, "test", "below the level: %s", counted("debug line"));
+	TEST_ASSERT(nlines == 0, "a DEBUG line below INFO was emitted: %s", lines[0]);
+	TEST_ASSERT(nformatted == 0, "a DEBUG line below INFO evaluated its arguments (%u)",
+		    nformatted);
+	TEST_ASSERT(!pdk_log_enabled(PDK_LOG_DEBUG) && pdk_log_enabled(PDK_LOG_INFO),
+		    "pdk_log_enabled() disagrees with level INFO");
+	PDK_LOG(INFO, "test", "at the level: %s", counted("info line"));
+	TEST_ASSERT(nlines == 1 && nformatted == 1 && logged("test: at the level: info line"),
+		    "an INFO line at INFO: %u lines, %u evaluations", nlines, nformatted);
+
+	pdk_log_set_level(PDK_LOG_DEBUG);
+	reset();
+	nformatted = 0;
+	PDK_LOG(DEBUG, "test", "raised: %s", counted("debug line"));
+	TEST_ASSERT(nlines == 1 && nformatted == 1 && logged("test: raised: debug line") &&
+		    last_level == PDK_LOG_DEBUG,
+		    "a DEBUG line at DEBUG: %u lines, %u evaluations", nlines, nformatted);
+	/* an expression of type void: usable where a statement is not */
+	reset();
+	x ? PDK_LOG(DEBUG, "test", "in an expression") : (void)0;
+	TEST_ASSERT(nlines == 1, "PDK_LOG() in an expression: %u lines", nlines);
+
+	/* pdk_log_null(): p evaluated once; not NULL: nothing logged */
+	reset();
+	nformatted = 0;
+	r = pdk_log_null(counted_ptr(&x), "test", "obj", "fix", "call: NULL %s", "arg");
+	TEST_ASSERT(!r && nlines == 0 && nformatted == 1,
+		    "pdk_log_null() of a pointer: %d, %u lines, %u evaluations", r, nlines, nformatted);
+	r = pdk_log_null(counted_ptr(NULL), "test", "obj", "fix", "call: NULL %s", "arg");
+	TEST_ASSERT(r && nlines == 1 && nerr == 1 && nformatted == 2 && logged(want),
+		    "pdk_log_null(NULL): %d, %u lines, %u evaluations: %s", r, nlines, nformatted,
+		    lines[0]);
+	/* the function behind the macro logs the same line */
+	reset();
+	r = (pdk_log_null)(NULL, "test", "obj", "fix", "call: NULL %s", "arg");
+	TEST_ASSERT(r && nlines == 1 && logged(want), "(pdk_log_null)(NULL): %d, %u lines: %s", r,
+		    nlines, lines[0]);
+	reset();
+	r = (pdk_log_null)(&x, "test", "obj", "fix", "call");
+	TEST_ASSERT(!r && nlines == 0, "(pdk_log_null)(pointer): %d, %u lines", r, nlines);
+
+	pdk_log_set_level(before);
+	pdk_log_set_sink(NULL, NULL, NULL, NULL);
+	return TEST_SUCCESS;
+}
+PDK_TEST_REGISTER(log_below_level, fast, test_log_below_level);
