@@ -685,6 +685,41 @@ test_replace(void)
 	dsa_down(&d, "replace");
 }
 
+/* The PRI Status register of @p addr from its sysfs config (PRI is an extended capability): or -1. */
+static int
+pri_status(struct pdk_sim *sim, const char *addr)
+{
+	char path[96];
+	uint32_t hdr = 0;
+	uint16_t status = 0;
+	unsigned int pos = 0x100, hops;
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/config", addr);
+	for (hops = 0; pos >= 0x100 && hops < 64; hops++) {
+		if (pdk_sys_pread_file(pdk_sim_sys(sim), path, &hdr, 4, pos) != 4)
+			return -1;
+		if (PCI_EXT_CAP_ID(hdr) == PCI_EXT_CAP_ID_PRI)
+			return pdk_sys_pread_file(pdk_sim_sys(sim), path, &status, 2,
+						  pos + PCI_PRI_STATUS) == 2 ? status : -1;
+		pos = PCI_EXT_CAP_NEXT(hdr);
+	}
+	return -1;
+}
+
+/* Pop the sim's faults; true when one was at @p pasid and @p iova, with @p why in its reason. */
+static bool
+fault_logged(struct pdk_sim *sim, uint32_t pasid, uint64_t iova, const char *why)
+{
+	struct pdk_sim_fault f;
+	bool found = false;
+
+	while (pdk_sim_fault_pop(sim, &f) == 0)
+		if (f.pasid_valid && f.pasid == pasid && f.iova == iova && f.reason != NULL &&
+		    strstr(f.reason, why) != NULL)
+			found = true;
+	return found;
+}
+
 /* ---- 5. block_on_fault=1: two tenants, a handler that refuses, one that maps ---- */
 
 static void
@@ -706,7 +741,7 @@ test_bof(void)
 	uint8_t *src_a, *src_b, *hole;
 	unsigned int got;
 	struct dsa d;
-	int dev, idx;
+	int dev, idx, uprgi;
 
 	if (!dsa_up(&d, &fc, DSA_ADDR ",block_on_fault=1"))
 		return;
@@ -747,6 +782,8 @@ test_bof(void)
 	      sa.calls == 0 && fa.faults == 0 && fb.refused >= 1 && fb.groups_invalid >= 1,
 	      "bof: the page request went to B's handler (PASID %u) only; A saw %u",
 	      sb.last.pasid, sa.calls);
+	check(fault_logged(d.sim, qb.pasid, HOLE_IOVA, "INVALID"),
+	      "bof: the sim recorded B's fault as answered INVALID");
 
 	/* A copies there: A's handler maps A's page, the copy completes */
 	idx = pdk_dmadev_copy(dev, 0, SRC_IOVA, HOLE_IOVA, PG, PDK_DMADEV_OP_SUBMIT);
@@ -773,6 +810,9 @@ test_bof(void)
 	EXPECT_OK(pdk_sim_fn_dsa_stats(pdk_sim_fn_find(d.sim, DSA_ADDR), &sst));
 	check(sst.page_requests == 3, "bof: the SIMULATED DSA sent 3 page requests (%llu)",
 	      (unsigned long long)sst.page_requests);
+	uprgi = pri_status(d.sim, DSA_ADDR);
+	check(uprgi >= 0 && !(uprgi & PCI_PRI_STATUS_UPRGI),
+	      "bof: answers in time leave PRI Status without UPRGI (0x%x)", (unsigned int)uprgi);
 
 	/* closes: spaces first refused, the device stopped and closed, then the spaces */
 	EXPECT_ERR(pdk_dma_as_destroy(as[0]), -EBUSY, "bof-a");
@@ -798,12 +838,14 @@ test_bof_late(void)
 	struct seen s = {.name = "late", .map = true, .sleep_ms = 400};
 	struct pdk_dmadev_queue_conf qc = {.nb_desc = 64};
 	struct pdk_dmadev_conf conf = {.nb_queues = 1};
+	struct pdk_dmadev_queue_info qi = {0};
 	struct pdk_dma_fault_stats fs;
 	struct pdk_dmadev_status st[2];
+	enum pdk_log_level level;
 	struct pdk_dma_as *as;
 	uint8_t *src, *hole;
 	unsigned int got;
-	int dev, idx, polled = -1;
+	int dev, idx, polled = -1, uprgi;
 	uint64_t deadline;
 	struct dsa d;
 
@@ -821,13 +863,24 @@ test_bof_late(void)
 	EXPECT_OK(pdk_dmadev_queue_setup(dev, 0, &qc));
 	EXPECT_OK(pdk_dmadev_start(dev));
 
+	EXPECT_OK(pdk_dmadev_queue_info(dev, 0, &qi));
+	uprgi = pri_status(d.sim, DSA_ADDR);
+	check(uprgi >= 0 && !(uprgi & PCI_PRI_STATUS_UPRGI),
+	      "bof late: PRI Status has no UPRGI before (0x%x)", (unsigned int)uprgi);
+	faults_drain(d.sim);
 	idx = pdk_dmadev_copy(dev, 0, SRC_IOVA, HOLE_IOVA, PG, PDK_DMADEV_OP_SUBMIT);
-	/* wait for the request, then answer it late (the handler sleeps 400 ms) */
+	/*
+	 * Wait for the request, then answer it late (the handler sleeps 400
+	 * ms). INFO lines too meanwhile: the sim logs its IOMMU faults there.
+	 */
+	level = pdk_log_get_level();
+	pdk_log_set_level(PDK_LOG_INFO);
 	log_clear();
 	deadline = pdk_sys_monotonic_ns() + 10000000000ull;
 	while (s.calls == 0 && pdk_sys_monotonic_ns() < deadline)
 		polled = pdk_dma_as_fault_poll(as, 16);
 	got = wait_ops(dev, 0, 1, st, NULL, 0);
+	pdk_log_set_level(level);
 	pdk_dma_as_fault_stats(as, &fs);
 	check(idx == 0 && s.calls == 1 && got == 1 && st[0].code == PDK_DMADEV_ST_PAGE_FAULT &&
 	      st[0].fault_addr == HOLE_IOVA && all_bytes(hole, 0xee, HOLE_LEN),
@@ -839,6 +892,14 @@ test_bof_late(void)
 	      "lines)", polled, (unsigned long long)fs.errors, n_err);
 	if (verbose || n_err)
 		printf("     lines logged meanwhile:\n%s", all_len ? all_lines : "     (none)\n");
+	check(fault_logged(d.sim, qi.pasid, HOLE_IOVA, "timeout") &&
+	      strstr(all_lines, "timeout") != NULL,
+	      "bof late: the sim recorded the fault at PASID %u as a timeout, and logged it",
+	      qi.pasid);
+	uprgi = pri_status(d.sim, DSA_ADDR);
+	check(uprgi >= 0 && (uprgi & PCI_PRI_STATUS_UPRGI),
+	      "bof late: the late response set PRI Status UPRGI (0x%x), as doc/sim.md says",
+	      (unsigned int)uprgi);
 	/* the late answer mapped the page: the retry needs no request and lands */
 	idx = pdk_dmadev_copy(dev, 0, SRC_IOVA, HOLE_IOVA, PG, PDK_DMADEV_OP_SUBMIT);
 	got = wait_ops(dev, 0, 1, st, &as, 1);
