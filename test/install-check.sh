@@ -15,7 +15,8 @@
 # static. adversarial builds test/outside/adversarial.c (libpdk +
 # libpdk_sim) and runs it plainly, under valgrind and built again with
 # ASan+UBSan; burst-fault does the same with test/outside/burst_fault.c
-# (libpdk + libpdk_sim + libpdk_dma_dsa). All share the one install and
+# (libpdk + libpdk_sim +
+# libpdk_dma_dsa + libpdk_dma_skeleton). All share the one install and
 # relocation below.
 set -eu
 build=$1
@@ -142,7 +143,7 @@ adversarial)
 	exit 0
 	;;
 burst-fault)
-	outside_prog burst_fault "libpdk libpdk_sim libpdk_dma_dsa"
+	outside_prog burst_fault "libpdk libpdk_sim libpdk_dma_dsa libpdk_dma_skeleton"
 	exit 0
 	;;
 esac

@@ -7,10 +7,11 @@
  * a user would write it against an installed PDK: built by
  * test/install-check.sh with nothing but
  *   cc burst_fault.c $(pkg-config --define-prefix --cflags --libs \
- *       libpdk libpdk_sim libpdk_dma_dsa)
+ *       libpdk libpdk_sim libpdk_dma_dsa libpdk_dma_skeleton)
  * and run plainly, under valgrind and built with ASan+UBSan. It includes
  * only the installed public headers and runs on PDK's SIMULATED kernel and
- * its SIMULATED DSA (no hardware).
+ * its SIMULATED DSA (no hardware), and on the skeleton driver (a software
+ * copy engine without burst ops: lib/dmadev's loop stands in for them).
  *
  * What it tries: pdk_dmadev_copy_burst() / _fill_burst() on a bad id, a
  * stopped device, a queue not set up, NULL, 0 ops, more ops than the ring
@@ -37,6 +38,7 @@
 
 #include <pdk_bus.h>
 #include <pdk_dma.h>
+#include <pdk_dma_skeleton.h>
 #include <pdk_dmadev.h>
 #include <pdk_dsa.h>
 #include <pdk_iommufd.h>
@@ -462,23 +464,125 @@ wait_ops(int dev_id, uint16_t q, unsigned int n, struct pdk_dmadev_status *st,
 
 /* ---- 3. bursts ---- */
 
+/*
+ * What copy_burst / fill_burst promise on a started queue 0 of @p dev,
+ * whatever the driver: its own burst ops (DSA) or lib/dmadev's loop over
+ * copy / fill (the skeleton). @p src (BUF_LEN bytes, a pattern) and @p dst
+ * (BUF_LEN) are mapped at @p siova and @p diova; the queue has run no op.
+ */
+static void
+burst_contract(int dev, const char *who, const uint8_t *src, uint8_t *dst, uint64_t siova,
+	       uint64_t diova, uint32_t max_xfer)
+{
+	struct pdk_dmadev_status st[64];
+	struct pdk_dmadev_op ops[40];
+	uint16_t first, cap;
+	unsigned int i, got;
+	bool bytes_ok;
+	int n;
+
+	memset(dst, 0, BUF_LEN);
+	for (i = 0; i < 40; i++)
+		ops[i] = (struct pdk_dmadev_op){.src = siova + i * 64ull, .dst = diova + i * 64ull,
+						.len = 64};
+	/* 0 ops */
+	first = 0x1234;
+	EXPECT_QUIET(pdk_dmadev_copy_burst(dev, 0, ops, 0, 0, &first), 0);
+	EXPECT_QUIET(pdk_dmadev_copy_burst(dev, 0, ops, 0, PDK_DMADEV_OP_SUBMIT, &first), 0);
+	EXPECT_QUIET(pdk_dmadev_fill_burst(dev, 0, ops, 0, 0, &first), 0);
+	check(first == 0x1234, "bursts (%s): 0 ops leave first_idx alone (0x%x)", who, first);
+
+	/* more ops than the ring's room: what fits, then -ENOSPC for the rest */
+	cap = pdk_dmadev_burst_capacity(dev, 0);
+	log_clear();
+	n = pdk_dmadev_copy_burst(dev, 0, ops, 40, 0, &first);
+	check(n == (int)cap && cap > 0 && cap < 40 && first == 0 && n_err == 0,
+	      "bursts (%s): 40 ops into a ring with room for %u -> %d enqueued, first_idx %u, "
+	      "nothing logged", who, cap, n, first);
+	if (n > 0 && n < 40)
+		EXPECT_QUIET(pdk_dmadev_copy_burst(dev, 0, ops + n, (uint16_t)(40 - n), 0, NULL),
+			     -ENOSPC);
+	check(pdk_dmadev_burst_capacity(dev, 0) == 0, "bursts (%s): the ring is then full", who);
+	EXPECT_OK(pdk_dmadev_submit(dev, 0));
+	got = wait_ops(dev, 0, cap, st, NULL, 0);
+	bytes_ok = true;
+	for (i = 0; i < got; i++)
+		bytes_ok = bytes_ok && st[i].code == PDK_DMADEV_ST_SUCCESS &&
+			   memcmp(dst + i * 64, src + i * 64, 64) == 0;
+	check(got == cap && bytes_ok && all_bytes(dst + cap * 64, 0, 64),
+	      "bursts (%s): the %u enqueued copies complete and land, the refused one does not "
+	      "(%u completions)", who, cap, got);
+
+	/* a bad length in the middle: stops there, the rest tell which */
+	memset(dst, 0, BUF_LEN);
+	ops[2].len = 0;
+	ops[5].len = max_xfer + 1;
+	log_clear();
+	n = pdk_dmadev_copy_burst(dev, 0, ops, 8, 0, &first);
+	check(n == 2 && n_err == 0 && first == cap,
+	      "bursts (%s): op 2 of 8 has length 0 -> 2 enqueued (%d), from ring index %u", who, n,
+	      first);
+	EXPECT_QUIET(pdk_dmadev_copy_burst(dev, 0, ops + 2, 6, 0, NULL), -EINVAL);
+	n = pdk_dmadev_copy_burst(dev, 0, ops + 3, 5, 0, &first);
+	check(n == 2 && first == cap + 2,
+	      "bursts (%s): from op 3, op 5 of length max_xfer+1 (%u) stops it -> 2 (%d), from ring "
+	      "index %u: the refusals took no index", who, max_xfer + 1, n, first);
+	EXPECT_QUIET(pdk_dmadev_copy_burst(dev, 0, ops + 5, 3, PDK_DMADEV_OP_SUBMIT, NULL),
+		     -EINVAL);
+	/*
+	 * The SUBMIT of a burst refused at its first op does not submit (the
+	 * skeleton runs ops at submit, so a submit would show at once; the
+	 * DSA would not have run them yet either way): submit now.
+	 */
+	check(pdk_dmadev_completed(dev, 0, 8, NULL, NULL) == 0,
+	      "bursts (%s): a burst refused at its first op did not submit the 4 before", who);
+	EXPECT_OK(pdk_dmadev_submit(dev, 0));
+	got = wait_ops(dev, 0, 4, st, NULL, 0);
+	check(got == 4 && memcmp(dst, src, 128) == 0 && memcmp(dst + 192, src + 192, 128) == 0 &&
+	      all_bytes(dst + 128, 0, 64) && all_bytes(dst + 320, 0, 3 * 64),
+	      "bursts (%s): ops 0, 1, 3, 4 landed; ops 2, 5, 6, 7 wrote nothing (%u completions)", who,
+	      got);
+	ops[2].len = ops[5].len = 64;
+
+	/* fills, first_idx NULL, SUBMIT with the burst */
+	for (i = 0; i < 3; i++)
+		ops[i] = (struct pdk_dmadev_op){.src = 0x0101010101010101ull * (i + 0xc0),
+						.dst = diova + 8192 + i * 4096ull, .len = 4096};
+	n = pdk_dmadev_fill_burst(dev, 0, ops, 3, PDK_DMADEV_OP_SUBMIT, NULL);
+	got = wait_ops(dev, 0, 3, st, NULL, 0);
+	check(n == 3 && got == 3 && all_bytes(dst + 8192, 0xc0, 4096) &&
+	      all_bytes(dst + 12288, 0xc1, 4096) && all_bytes(dst + 16384, 0xc2, 4096),
+	      "bursts (%s): 3 fills with SUBMIT, first_idx NULL -> 3, each its pattern (%d, %u)", who,
+	      n, got);
+
+	/* SUBMIT with a burst cut short by a bad length: the ops enqueued are submitted */
+	ops[0] = (struct pdk_dmadev_op){.src = siova, .dst = diova + 32768, .len = 256};
+	ops[1] = (struct pdk_dmadev_op){.src = siova, .dst = diova + 36864, .len = 0};
+	n = pdk_dmadev_copy_burst(dev, 0, ops, 2, PDK_DMADEV_OP_SUBMIT, &first);
+	got = wait_ops(dev, 0, 1, st, NULL, 0);
+	check(n == 1 && first == (uint16_t)(cap + 7) && got == 1 &&
+	      st[0].code == PDK_DMADEV_ST_SUCCESS && memcmp(dst + 32768, src, 256) == 0 &&
+	      all_bytes(dst + 36864, 0, 64),
+	      "bursts (%s): SUBMIT with a burst cut at op 1 submits op 0 (-> %d, index %u, %u "
+	      "completions, no explicit submit)", who, n, first, got);
+}
+
+
 static void
 test_bursts(void)
 {
 	static const struct pdk_sim_fn_config fc = {.pci_addr = DSA_ADDR,
 						     .model = PDK_SIM_MODEL_DSA, .pasid_bits = 20};
-	struct pdk_dmadev_status st[64];
 	struct pdk_dmadev_queue_conf qc = {.nb_desc = PDK_DSA_MIN_DESC};
 	struct pdk_dmadev_conf conf = {.nb_queues = 2};
 	struct pdk_dmadev_op ops[40];
 	struct pdk_dmadev_info info;
 	struct pdk_dma_as *as = NULL;
-	uint16_t first = 0xffff, cap;
+	uint16_t first = 0xffff;
 	uint8_t *src, *dst;
-	unsigned int i, got;
-	bool bytes_ok;
+	unsigned int i;
 	struct dsa d;
-	int n, dev;
+	int dev;
 
 	if (!dsa_up(&d, &fc, DSA_ADDR))
 		return;
@@ -525,64 +629,8 @@ test_bursts(void)
 	      "bursts: the refused bursts took no ring room (capacity %u)",
 	      pdk_dmadev_burst_capacity(dev, 0));
 
-	/* 0 ops */
-	first = 0x1234;
-	EXPECT_QUIET(pdk_dmadev_copy_burst(dev, 0, ops, 0, 0, &first), 0);
-	EXPECT_QUIET(pdk_dmadev_copy_burst(dev, 0, ops, 0, PDK_DMADEV_OP_SUBMIT, &first), 0);
-	EXPECT_QUIET(pdk_dmadev_fill_burst(dev, 0, ops, 0, 0, &first), 0);
-	check(first == 0x1234, "bursts: 0 ops leave first_idx alone (0x%x)", first);
+	burst_contract(dev, "DSA", src, dst, SRC_IOVA, DST_IOVA, info.max_xfer);
 
-	/* more ops than the ring's room: what fits, then -ENOSPC for the rest */
-	cap = pdk_dmadev_burst_capacity(dev, 0);
-	log_clear();
-	n = pdk_dmadev_copy_burst(dev, 0, ops, 40, 0, &first);
-	check(n == (int)cap && cap > 0 && cap < 40 && first == 0 && n_err == 0,
-	      "bursts: 40 ops into a ring with room for %u -> %d enqueued, first_idx %u, "
-	      "nothing logged", cap, n, first);
-	if (n > 0 && n < 40)
-		EXPECT_QUIET(pdk_dmadev_copy_burst(dev, 0, ops + n, (uint16_t)(40 - n), 0, NULL),
-			     -ENOSPC);
-	check(pdk_dmadev_burst_capacity(dev, 0) == 0, "bursts: the ring is then full");
-	EXPECT_OK(pdk_dmadev_submit(dev, 0));
-	got = wait_ops(dev, 0, cap, st, NULL, 0);
-	bytes_ok = true;
-	for (i = 0; i < got; i++)
-		bytes_ok = bytes_ok && st[i].code == PDK_DMADEV_ST_SUCCESS &&
-			   memcmp(dst + i * 64, src + i * 64, 64) == 0;
-	check(got == cap && bytes_ok && all_bytes(dst + cap * 64, 0, 64),
-	      "bursts: the %u enqueued copies complete and land, the refused one does not "
-	      "(%u completions)", cap, got);
-
-	/* a bad length in the middle: stops there, the rest tell which */
-	memset(dst, 0, BUF_LEN);
-	ops[2].len = 0;
-	ops[5].len = info.max_xfer + 1;
-	log_clear();
-	n = pdk_dmadev_copy_burst(dev, 0, ops, 8, 0, &first);
-	check(n == 2 && n_err == 0, "bursts: op 2 of 8 has length 0 -> 2 enqueued (%d)", n);
-	EXPECT_QUIET(pdk_dmadev_copy_burst(dev, 0, ops + 2, 6, 0, NULL), -EINVAL);
-	n = pdk_dmadev_copy_burst(dev, 0, ops + 3, 5, 0, NULL);
-	check(n == 2, "bursts: from op 3, op 5 of length max_xfer+1 (%u) stops it -> 2 (%d)",
-	      info.max_xfer + 1, n);
-	EXPECT_QUIET(pdk_dmadev_copy_burst(dev, 0, ops + 5, 3, PDK_DMADEV_OP_SUBMIT, NULL),
-		     -EINVAL);
-	/* the SUBMIT of a refused burst did not submit: submit now */
-	EXPECT_OK(pdk_dmadev_submit(dev, 0));
-	got = wait_ops(dev, 0, 4, st, NULL, 0);
-	check(got == 4 && memcmp(dst, src, 128) == 0 && memcmp(dst + 192, src + 192, 128) == 0 &&
-	      all_bytes(dst + 128, 0, 64) && all_bytes(dst + 320, 0, 3 * 64),
-	      "bursts: ops 0, 1, 3, 4 landed; ops 2, 5, 6, 7 wrote nothing (%u completions)", got);
-	ops[2].len = ops[5].len = 64;
-
-	/* fills, first_idx NULL, SUBMIT with the burst */
-	for (i = 0; i < 3; i++)
-		ops[i] = (struct pdk_dmadev_op){.src = 0x0101010101010101ull * (i + 0xc0),
-						.dst = DST_IOVA + 8192 + i * 4096ull, .len = 4096};
-	n = pdk_dmadev_fill_burst(dev, 0, ops, 3, PDK_DMADEV_OP_SUBMIT, NULL);
-	got = wait_ops(dev, 0, 3, st, NULL, 0);
-	check(n == 3 && got == 3 && all_bytes(dst + 8192, 0xc0, 4096) &&
-	      all_bytes(dst + 12288, 0xc1, 4096) && all_bytes(dst + 16384, 0xc2, 4096),
-	      "bursts: 3 fills with SUBMIT, first_idx NULL -> 3, each its pattern (%d, %u)", n, got);
 	/* a burst after the device stopped */
 	EXPECT_OK(pdk_dmadev_stop(dev));
 	EXPECT_QUIET(pdk_dmadev_copy_burst(dev, 0, ops, 3, 0, NULL), -ENODEV);
@@ -596,6 +644,51 @@ test_bursts(void)
 	munmap(src, BUF_LEN);
 	munmap(dst, BUF_LEN);
 	dsa_down(&d, "bursts");
+}
+
+/* The same contract through lib/dmadev's loop: the skeleton has no burst ops. */
+static void
+test_bursts_loop(void)
+{
+	struct pdk_dma_skeleton_conf sk = {.max_queues = 1};
+	struct pdk_dmadev_queue_conf qc = {.nb_desc = PDK_DMA_SKELETON_MIN_DESC};
+	struct pdk_dmadev_conf conf = {.nb_queues = 1};
+	struct pdk_iommufd *ictx = NULL;
+	struct pdk_dma_as *as = NULL;
+	struct pdk_sim *sim = NULL;
+	struct pdk_sim_config sc = {.no_default_devices = true};
+	uint8_t *src, *dst;
+	unsigned int i;
+	int dev = -1, ri, rs;
+	bool clean;
+
+	src = buf_alloc(BUF_LEN, 0);
+	dst = buf_alloc(BUF_LEN, 0);
+	for (i = 0; i < BUF_LEN; i++)
+		src[i] = (uint8_t)(i * 13 + 5);
+	EXPECT_OK(pdk_sim_create(&sc, &sim));
+	EXPECT_OK(pdk_iommufd_open(pdk_sim_sys(sim), &ictx));
+	/* the skeleton translates through lib/dma's table: IOVA == VA */
+	as = space_with(ictx, "skel-as", src, BUF_LEN, (uintptr_t)src);
+	EXPECT_OK(pdk_dma_map_iova(as, dst, BUF_LEN, (uintptr_t)dst,
+				   PDK_IOMMUFD_READ | PDK_IOMMUFD_WRITE));
+	EXPECT_OK(pdk_dma_skeleton_create("skel-burst", &sk, &dev));
+	EXPECT_OK(pdk_dmadev_configure(dev, &conf));
+	qc.as = as;
+	EXPECT_OK(pdk_dmadev_queue_setup(dev, 0, &qc));
+	EXPECT_OK(pdk_dmadev_start(dev));
+	burst_contract(dev, "skeleton, lib/dmadev's loop", src, dst, (uintptr_t)src,
+		       (uintptr_t)dst, PDK_DMA_SKELETON_MAX_XFER);
+	EXPECT_OK(pdk_dma_skeleton_destroy(dev));
+	EXPECT_OK(pdk_dma_as_destroy(as));
+	ri = pdk_iommufd_close(ictx);
+	clean = pdk_sim_is_clean(sim);
+	rs = pdk_sim_destroy(sim);
+	check(ri == 0 && clean && rs == 0 && pdk_dmadev_count() == 0,
+	      "bursts (skeleton): teardown, sim clean and destroyed (%s %s %s)", errname(ri),
+	      clean ? "clean" : "NOT CLEAN", errname(rs));
+	munmap(src, BUF_LEN);
+	munmap(dst, BUF_LEN);
 }
 
 /* ---- 4. live replace of a queue's space ---- */
@@ -739,9 +832,11 @@ test_bof(void)
 	struct pdk_dmadev_status st[2];
 	struct pdk_dma_as *as[2];
 	uint8_t *src_a, *src_b, *hole;
+	struct pdk_dma_as *as_b2 = NULL;
+	uint64_t deadline, t0;
 	unsigned int got;
 	struct dsa d;
-	int dev, idx, uprgi;
+	int dev, idx, uprgi, rc, n;
 
 	if (!dsa_up(&d, &fc, DSA_ADDR ",block_on_fault=1"))
 		return;
@@ -814,6 +909,56 @@ test_bof(void)
 	check(uprgi >= 0 && !(uprgi & PCI_PRI_STATUS_UPRGI),
 	      "bof: answers in time leave PRI Status without UPRGI (0x%x)", (unsigned int)uprgi);
 
+	/*
+	 * A copy over two unmapped pages of A's region: one group of two
+	 * faults. A poll with room for one cannot read it (the kernel reads
+	 * whole groups: -EINVAL, pdk_dma.h); one with room for both can.
+	 */
+	idx = pdk_dmadev_copy(dev, 0, SRC_IOVA, HOLE_IOVA + 2 * PG, 2 * PG, PDK_DMADEV_OP_SUBMIT);
+	deadline = pdk_sys_monotonic_ns() + 10000000000ull;
+	log_clear();
+	do
+		rc = pdk_dma_as_fault_poll(as[0], 1);
+	while (rc == 0 && pdk_sys_monotonic_ns() < deadline);
+	check(rc == -EINVAL && err_len > 0 && sa.calls == 1,
+	      "bof: a poll of at most 1 fault meets a group of 2 -> %s, logged, handler not "
+	      "called", errname(rc));
+	if (verbose || rc != -EINVAL)
+		printf("     ERR lines:\n%s", err_len ? err_lines : "     (none)\n");
+	n = pdk_dma_as_fault_poll(as[0], 16);
+	got = wait_ops(dev, 0, 1, st, as, 2);
+	check(idx == 1 && n == 2 && got == 1 && st[0].code == PDK_DMADEV_ST_SUCCESS &&
+	      sa.calls == 3 && all_bytes(hole + 2 * PG, 0x5a, 2 * PG),
+	      "bof: then a poll of 16 handles the group of 2 (%d) and the copy succeeds (%s)", n,
+	      got ? pdk_dmadev_status_name(st[0].code) : "no completion");
+
+	/*
+	 * B's queue moves to another space while its copy waits for a page
+	 * response nobody gives: the replace answers the old attachment's
+	 * groups INVALID (doc/sim.md), so the op ends at once, long before
+	 * the 5 s timeout; the old space is then free.
+	 */
+	sb.calls = 0;
+	as_b2 = space_with(d.ictx, "bof-b2", src_b, 2 * PG, SRC_IOVA);
+	EXPECT_OK(pdk_dma_as_set_fault_handler(as_b2, record_cb, &sb));
+	idx = pdk_dmadev_copy(dev, 1, SRC_IOVA, HOLE_IOVA, PG, PDK_DMADEV_OP_SUBMIT);
+	deadline = pdk_sys_monotonic_ns() + 10000000000ull;
+	while (sst.page_requests < 5 && pdk_sys_monotonic_ns() < deadline)
+		pdk_sim_fn_dsa_stats(pdk_sim_fn_find(d.sim, DSA_ADDR), &sst);
+	t0 = pdk_sys_monotonic_ns();
+	EXPECT_OK(pdk_dmadev_queue_replace_as(dev, 1, as_b2));
+	got = wait_ops(dev, 1, 1, st, NULL, 0);
+	t0 = (pdk_sys_monotonic_ns() - t0) / 1000000;
+	n = pdk_dma_as_fault_poll(as[1], 16);
+	check(sst.page_requests == 5 && idx == 2 && got == 1 &&
+	      st[0].code == PDK_DMADEV_ST_PAGE_FAULT && t0 < 2500 && sb.calls == 0 && n == 0 &&
+	      all_bytes(hole, 0x5a, PG),
+	      "bof: a replace under a waiting op ends it at once (%llu ms, %s), its request "
+	      "is gone from the old queue (poll %d)", (unsigned long long)t0,
+	      got ? pdk_dmadev_status_name(st[0].code) : "no completion", n);
+	EXPECT_OK(pdk_dma_as_destroy(as[1]));
+	as[1] = as_b2;
+
 	/* closes: spaces first refused, the device stopped and closed, then the spaces */
 	EXPECT_ERR(pdk_dma_as_destroy(as[0]), -EBUSY, "bof-a");
 	EXPECT_ERR(pdk_iommufd_close(d.ictx), -EBUSY, "bof");
@@ -846,7 +991,8 @@ test_bof_late(void)
 	uint8_t *src, *hole;
 	unsigned int got;
 	int dev, idx, polled = -1, uprgi;
-	uint64_t deadline;
+	struct pdk_sim_dsa_stats sst;
+	uint64_t deadline, t0, requests;
 	struct dsa d;
 
 	if (!dsa_up(&d, &fc, DSA_ADDR ",block_on_fault=1"))
@@ -908,8 +1054,27 @@ test_bof_late(void)
 	      "bof late: the retry lands in the page the late answer mapped, no new request (%s)",
 	      got ? pdk_dmadev_status_name(st[0].code) : "no completion");
 
-	/* the device closed first, then the space */
+	/*
+	 * The device closed while an op waits for a page response: the WQ
+	 * drains, up to the function's timeout on the SIMULATED model
+	 * (doc/dsa.md, "Not done yet"); the request is gone with the PASID.
+	 */
+	EXPECT_OK(pdk_sim_fn_dsa_stats(pdk_sim_fn_find(d.sim, DSA_ADDR), &sst));
+	requests = sst.page_requests;
+	idx = pdk_dmadev_copy(dev, 0, SRC_IOVA, HOLE_IOVA + 2 * PG, PG, PDK_DMADEV_OP_SUBMIT);
+	deadline = pdk_sys_monotonic_ns() + 10000000000ull;
+	while (sst.page_requests == requests && pdk_sys_monotonic_ns() < deadline)
+		pdk_sim_fn_dsa_stats(pdk_sim_fn_find(d.sim, DSA_ADDR), &sst);
+	t0 = pdk_sys_monotonic_ns();
 	EXPECT_OK(pdk_dmadev_close(dev));
+	t0 = (pdk_sys_monotonic_ns() - t0) / 1000000;
+	log_clear();
+	polled = pdk_dma_as_fault_poll(as, 16);
+	check(idx == 2 && sst.page_requests == requests + 1 && t0 < 2000 && polled == 0 &&
+	      s.calls == 1 && all_bytes(hole + 2 * PG, 0xee, PG),
+	      "bof late: a close under a waiting op returns (%llu ms), leaves no request to "
+	      "poll (%d), wrote nothing", (unsigned long long)t0, polled);
+	/* the device closed first, then the space */
 	EXPECT_OK(pdk_dma_as_destroy(as));
 	munmap(src, PG);
 	munmap(hole, HOLE_LEN);
@@ -928,6 +1093,7 @@ main(void)
 	test_fault_api();
 	test_tenant_faults();
 	test_bursts();
+	test_bursts_loop();
 	test_replace();
 	test_bof();
 	test_bof_late();
