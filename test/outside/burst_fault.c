@@ -351,12 +351,35 @@ test_tenant_faults(void)
 	      "tenants: A's own DMA there lands in A's page (%s)", st_name(st));
 	faults_drain(r.sim);
 
+	/* a poll of at most 0 faults handles none and leaves the request pending */
+	EXPECT_OK(pdk_sim_trigger_iopf(r.sim, ifd, r.dev_id, pa, 6, PDK_DMA_FAULT_READ,
+				       HOLE_IOVA + PG));
+	na = pdk_dma_as_fault_poll(as_a, 0);
+	nb = pdk_dma_as_fault_poll(as_a, 8);
+	check(na == 0 && nb == 1 && sa.calls == 2 && sa.last.iova == HOLE_IOVA + PG &&
+	      pdk_dma_va2iova_strict(as_a, hole_a + PG) == HOLE_IOVA + PG,
+	      "tenants: poll(0) handles nothing (%d), the next poll the pending request (%d)",
+	      na, nb);
+	/* a second region replaces the first; the pages mapped from it stay */
+	EXPECT_OK(pdk_dma_as_fault_region(as_a, hole_a + 2 * PG, 2 * PG, HOLE_IOVA + 0x100000,
+					  PDK_IOMMUFD_READ | PDK_IOMMUFD_WRITE));
+	EXPECT_OK(pdk_sim_trigger_iopf(r.sim, ifd, r.dev_id, pa, 7, PDK_DMA_FAULT_READ,
+				       HOLE_IOVA + 2 * PG));
+	log_clear();
+	na = pdk_dma_as_fault_poll(as_a, 8);
+	pdk_dma_as_fault_stats(as_a, &fa);
+	check(na == 1 && fa.refused == 1 && logged("outside the region") &&
+	      pdk_dma_va2iova_strict(as_a, hole_a) == HOLE_IOVA &&
+	      pdk_dma_va2iova_strict(as_a, hole_a + 2 * PG) == PDK_DMA_BAD_IOVA,
+	      "tenants: after a new region, a fault in the old one is refused (logged), its "
+	      "mapped pages stay");
+
 	/* a request without PASID: the RID has no fault queue, nobody sees it */
 	EXPECT_OK(pdk_sim_trigger_iopf(r.sim, ifd, r.dev_id, 0, 3, PDK_DMA_FAULT_READ,
 				       HOLE_IOVA));
 	na = pdk_dma_as_fault_poll(as_a, 8);
 	nb = pdk_dma_as_fault_poll(as_b, 8);
-	check(na == 0 && nb == 0 && sa.calls == 1 && sb.calls == 2,
+	check(na == 0 && nb == 0 && sa.calls == 3 && sb.calls == 2,
 	      "tenants: a RID page request reaches neither tenant (polls %d %d)", na, nb);
 	/* the kernel's test op: an errno, no ERR line (pdk_sim.h logs only a NULL sim) */
 	EXPECT_QUIET(pdk_sim_trigger_iopf(r.sim, ifd, r.dev_id + 100, pa, 4, PDK_DMA_FAULT_READ,
@@ -698,7 +721,8 @@ test_replace(void)
 {
 	static const struct pdk_sim_fn_config fc = {.pci_addr = DSA_ADDR,
 						     .model = PDK_SIM_MODEL_DSA, .pasid_bits = 20};
-	struct pdk_dma_as *as1 = NULL, *as2 = NULL, *other = NULL;
+	struct pdk_dma_as *as1 = NULL, *as2 = NULL, *other = NULL, *fas;
+	struct seen s = {.name = "replace"};
 	struct pdk_dmadev_queue_conf qc = {.nb_desc = 64};
 	struct pdk_dmadev_conf conf = {.nb_queues = 2};
 	struct pdk_dmadev_queue_info qi = {0};
@@ -737,10 +761,15 @@ test_replace(void)
 	EXPECT_ERR(pdk_dmadev_queue_replace_as(dev + 1, 0, as2), -ENODEV, NULL);
 	EXPECT_ERR(pdk_dmadev_queue_replace_as(BAD_DEV, 0, as2), -ENODEV, NULL);
 	EXPECT_OK(pdk_dmadev_queue_replace_as(dev, 0, as1));
+	/* a space with a fault handler on a DSA without PRI: the attach fails, nothing changes */
+	fas = space_with(d.ictx, "replace-fault", NULL, 0, 0);
+	EXPECT_OK(pdk_dma_as_set_fault_handler(fas, record_cb, &s));
+	EXPECT_ERR(pdk_dmadev_queue_replace_as(dev, 0, fas), -ENODEV, "PRI");
 	EXPECT_OK(pdk_dmadev_queue_info(dev, 0, &qi));
-	check(qi.as == as1 && qi.pasid == pasid,
-	      "replace: the refusals and the replace to the same space kept space and PASID %u",
-	      pasid);
+	check(qi.as == as1 && qi.pasid == pasid && pdk_dma_as_map_count(fas) == 0 && s.calls == 0,
+	      "replace: the refusals and the replace to the same space kept space and PASID %u; "
+	      "the refused space holds nothing of the ring", pasid);
+	EXPECT_OK(pdk_dma_as_destroy(fas));
 
 	/* started: a copy lands in the old space, then after the replace in the new one */
 	EXPECT_OK(pdk_dmadev_start(dev));
@@ -920,9 +949,10 @@ test_bof(void)
 	do
 		rc = pdk_dma_as_fault_poll(as[0], 1);
 	while (rc == 0 && pdk_sys_monotonic_ns() < deadline);
-	check(rc == -EINVAL && err_len > 0 && sa.calls == 1,
+	pdk_dma_as_fault_stats(as[0], &fa);
+	check(rc == -EINVAL && err_len > 0 && sa.calls == 1 && fa.errors == 1,
 	      "bof: a poll of at most 1 fault meets a group of 2 -> %s, logged, handler not "
-	      "called", errname(rc));
+	      "called, counted as an error (%llu)", errname(rc), (unsigned long long)fa.errors);
 	if (verbose || rc != -EINVAL)
 		printf("     ERR lines:\n%s", err_len ? err_lines : "     (none)\n");
 	n = pdk_dma_as_fault_poll(as[0], 16);
@@ -958,6 +988,13 @@ test_bof(void)
 	      got ? pdk_dmadev_status_name(st[0].code) : "no completion", n);
 	EXPECT_OK(pdk_dma_as_destroy(as[1]));
 	as[1] = as_b2;
+	/* B's next fault goes to the new space's handler, at the same PASID */
+	idx = pdk_dmadev_copy(dev, 1, SRC_IOVA, HOLE_IOVA, PG, PDK_DMADEV_OP_SUBMIT);
+	got = wait_ops(dev, 1, 1, st, as, 2);
+	check(idx == 3 && got == 1 && st[0].code == PDK_DMADEV_ST_PAGE_FAULT && sb.calls == 1 &&
+	      sb.last.pasid == qb.pasid && sa.calls == 3 && all_bytes(hole, 0x5a, PG),
+	      "bof: after the replace B's fault reaches the new space's handler at PASID %u (%s)",
+	      sb.last.pasid, got ? pdk_dmadev_status_name(st[0].code) : "no completion");
 
 	/* closes: spaces first refused, the device stopped and closed, then the spaces */
 	EXPECT_ERR(pdk_dma_as_destroy(as[0]), -EBUSY, "bof-a");
