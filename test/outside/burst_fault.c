@@ -16,14 +16,17 @@
  * What it tries: pdk_dmadev_copy_burst() / _fill_burst() on a bad id, a
  * stopped device, a queue not set up, NULL, 0 ops, more ops than the ring
  * holds and a bad length in the middle; pdk_dmadev_queue_replace_as() with
- * NULL, another context's space, a queue not set up, the same space; the
- * fault API's mistakes (a handler set after the first attach, a poll
- * without one, an unaligned region, a device without PRI); two tenants'
- * faults and demand maps kept apart; block_on_fault=1 with a handler that
- * refuses, one that maps and one that answers after the device gave up;
- * closes in the wrong order. Error cases check the errno and a word of
- * PDK's ERR line; the fast path must log nothing (pdk_dmadev.h). Each
- * section ends with the sim clean, the program with no fd left open.
+ * NULL, another context's space, a queue not set up, the same space, a
+ * fault-handler space on a device without PRI, and under an op waiting for
+ * a page response; the fault API's mistakes (a handler set after the first
+ * attach, a poll without one or too small for a group, an unaligned
+ * region, a device without PRI); two tenants' faults and demand maps kept
+ * apart; block_on_fault=1 with a handler that refuses, one that maps and
+ * one that answers after the device gave up (PRI Status UPRGI); closes in
+ * the wrong order, and under a waiting op. Error cases check the errno and
+ * a word of PDK's ERR line; the fast path must log nothing but the one
+ * line per process for a queue not started (pdk_dmadev.h). Each section
+ * ends with the sim clean, the program with no fd left open.
  */
 
 #include <errno.h>
