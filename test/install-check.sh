@@ -8,34 +8,38 @@
 # scratch root stands in for /), that a consumer gets no DPDK flags, and
 # that a program for real machines links libpdk alone (no sim, no DPDK).
 #
-#   install-check.sh BUILD SRC [pkgconfig|adversarial]
+#   install-check.sh BUILD SRC [pkgconfig|adversarial|burst-fault]
 #
 # pkgconfig (the default) builds test/outside/kernel_only.c with libpdk
 # alone, and examples/hello-pasid with libpdk + libpdk_sim, shared and
 # static. adversarial builds test/outside/adversarial.c (libpdk +
 # libpdk_sim) and runs it plainly, under valgrind and built again with
-# ASan+UBSan. Both share the one install and relocation below.
+# ASan+UBSan; burst-fault does the same with test/outside/burst_fault.c
+# (libpdk + libpdk_sim +
+# libpdk_dma_dsa + libpdk_dma_skeleton). All share the one install and
+# relocation below.
 set -eu
 build=$1
 src=$2
 mode=${3:-pkgconfig}
 case "$mode" in
-pkgconfig | adversarial) ;;
+pkgconfig | adversarial | burst-fault) ;;
 *)
-	echo "install-check: unknown mode '$mode' (pkgconfig or adversarial)"
+	echo "install-check: unknown mode '$mode' (pkgconfig, adversarial or burst-fault)"
 	exit 2
 	;;
 esac
 # A sanitized build installs a libpdk that needs its sanitizer's runtime
 # loaded first, which neither a plain program nor valgrind has: the
-# adversarial mode makes its own ASan+UBSan build from a plain install, so
-# it runs only from a plain build (meson's exit status 77: skipped).
-if [ "$mode" = adversarial ]; then
+# adversarial and burst-fault modes make their own ASan+UBSan build from a
+# plain install, so they run only from a plain build (meson's exit status
+# 77: skipped).
+if [ "$mode" != pkgconfig ]; then
 	sanitize=$(python3 -c 'import json, sys
 print({o["name"]: o["value"] for o in json.load(open(sys.argv[1]))}.get("b_sanitize", "none"))' \
 		"$build/meson-info/intro-buildoptions.json")
 	if [ "$sanitize" != none ]; then
-		echo "install-check: $build is built with -Db_sanitize=$sanitize; the adversarial" \
+		echo "install-check: $build is built with -Db_sanitize=$sanitize; the $mode" \
 			"test runs from a plain build (it makes its own ASan+UBSan build): skipped"
 		exit 77
 	fi
@@ -92,45 +96,57 @@ for drv in libpdk_sim libpdk_dpdk libpdk_dma_dsa libpdk_dma_edu libpdk_dma_skele
 	esac
 done
 
-# The outside adversarial test: the same flags, three runs. Its libpdk is the
-# plain installed one; the ASan+UBSan build instruments the program and puts
-# LeakSanitizer over every allocation, PDK's included.
-adversarial() {
-	prog="$src/test/outside/adversarial.c"
-	log="$root/adversarial.log"
-	# shellcheck disable=SC2086 # the flags are words
-	cc -Wall -Wextra -Werror -g -o "$root/adversarial" "$prog" $cflags $libs
-	echo "install-check: built test/outside/adversarial.c with:" \
-		"cc adversarial.c \$(pkg-config --define-prefix --cflags --libs libpdk libpdk_sim)"
-	echo "== adversarial, plain"
-	LD_LIBRARY_PATH="$libdir" "$root/adversarial" || fail "adversarial: failed (above)"
+# An outside test program: test/outside/NAME.c built with the installed
+# .pc files' flags for PKGS, three runs. Its libpdk is the plain installed
+# one; the ASan+UBSan build instruments the program and puts LeakSanitizer
+# over every allocation, PDK's included.
+#   outside_prog NAME PKGS
+outside_prog() {
+	name=$1
+	pkgs=$2
+	prog="$src/test/outside/$name.c"
+	log="$root/$name.log"
+	# shellcheck disable=SC2086 # the package list and the flags are words
+	pflags=$(pcq --cflags --libs $pkgs)
+	# shellcheck disable=SC2086
+	cc -Wall -Wextra -Werror -g -o "$root/$name" "$prog" $pflags
+	echo "install-check: built test/outside/$name.c with:" \
+		"cc $name.c \$(pkg-config --define-prefix --cflags --libs $pkgs)"
+	echo "== $name, plain"
+	LD_LIBRARY_PATH="$libdir" "$root/$name" || fail "$name: failed (above)"
 	if command -v valgrind >/dev/null; then
-		echo "== adversarial, under valgrind"
+		echo "== $name, under valgrind"
 		LD_LIBRARY_PATH="$libdir" valgrind -q --error-exitcode=1 --leak-check=full \
-			--errors-for-leak-kinds=definite "$root/adversarial" >"$log" 2>&1 || {
+			--errors-for-leak-kinds=definite "$root/$name" >"$log" 2>&1 || {
 			cat "$log"
-			fail "adversarial: failed under valgrind (above)"
+			fail "$name: failed under valgrind (above)"
 		}
 		tail -n 1 "$log"
 	else
-		echo "== adversarial: valgrind is not installed, that run is skipped"
+		echo "== $name: valgrind is not installed, that run is skipped"
 	fi
 	# shellcheck disable=SC2086
 	cc -Wall -Wextra -Werror -g -fsanitize=address,undefined -fno-sanitize-recover=all \
-		-fno-omit-frame-pointer -o "$root/adversarial-asan" "$prog" $cflags $libs
-	echo "== adversarial, built with -fsanitize=address,undefined"
+		-fno-omit-frame-pointer -o "$root/$name-asan" "$prog" $pflags
+	echo "== $name, built with -fsanitize=address,undefined"
 	LD_LIBRARY_PATH="$libdir" ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
-		UBSAN_OPTIONS=print_stacktrace=1 "$root/adversarial-asan" >"$log" 2>&1 || {
+		UBSAN_OPTIONS=print_stacktrace=1 "$root/$name-asan" >"$log" 2>&1 || {
 		cat "$log"
-		fail "adversarial: failed under ASan+UBSan (above)"
+		fail "$name: failed under ASan+UBSan (above)"
 	}
 	tail -n 1 "$log"
-	echo "install-check: adversarial passed plainly, under valgrind and ASan+UBSan"
+	echo "install-check: $name passed plainly, under valgrind and ASan+UBSan"
 }
-if [ "$mode" = adversarial ]; then
-	adversarial
+case "$mode" in
+adversarial)
+	outside_prog adversarial "libpdk libpdk_sim"
 	exit 0
-fi
+	;;
+burst-fault)
+	outside_prog burst_fault "libpdk libpdk_sim libpdk_dma_dsa libpdk_dma_skeleton"
+	exit 0
+	;;
+esac
 
 # A program for real machines: libpdk alone. What it loads is libpdk and
 # libc's: neither the simulator nor any DPDK library.

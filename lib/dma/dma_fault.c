@@ -205,8 +205,8 @@ pdk_dma_as_fault_prefault(struct pdk_dma_as *as, unsigned int pages)
 int
 pdk_dma_fault_map_on_demand(struct pdk_dma_as *as, const struct pdk_dma_fault *fault, void *arg)
 {
+	uint64_t off, page;
 	unsigned int i;
-	uint64_t off;
 	int rc;
 
 	(void)arg;
@@ -228,14 +228,19 @@ pdk_dma_fault_map_on_demand(struct pdk_dma_as *as, const struct pdk_dma_fault *f
 				    "map on demand: %s fault at IOVA %#" PRIx64 " (device id %u)",
 				    (fault->access & PDK_DMA_FAULT_WRITE) ? "write" : "read",
 				    fault->iova, fault->dev_id);
-	off = fault->iova - as->fault_region.iova;
+	/*
+	 * The page that holds the IOVA: pdk_dma_as_fault_poll() hands the
+	 * handler page-aligned IOVAs, a fault a caller builds may not be.
+	 */
+	page = fault->iova & ~(uint64_t)(DMA_PAGE_SIZE - 1);
+	off = page - as->fault_region.iova;
 	/*
 	 * Mapped already, from the region: resolved. Several ops of a device
 	 * that blocks on faults touch the same page before the first request
 	 * is answered, and each sends its own; as for a CPU fault on a page
 	 * another thread just brought in, there is nothing left to do.
 	 */
-	if (pdk_dma_va2iova_strict(as, (void *)(as->fault_region.va + off)) == fault->iova)
+	if (pdk_dma_va2iova_strict(as, (void *)(as->fault_region.va + off)) == page)
 		return 0;
 	/*
 	 * The faulting page and the pages ahead go in one mapping, so a
@@ -254,6 +259,6 @@ pdk_dma_fault_map_on_demand(struct pdk_dma_as *as, const struct pdk_dma_fault *f
 	}
 	/* pdk_dma_map_iova() logs a refusal (an IOVA mapped already: -EEXIST) */
 	rc = pdk_dma_map_iova(as, (void *)(as->fault_region.va + off), (size_t)i * DMA_PAGE_SIZE,
-			      fault->iova, as->fault_region.perm);
+			      page, as->fault_region.perm);
 	return rc < 0 ? rc : 0;
 }

@@ -34,9 +34,10 @@
  * for bad arguments or a call out of order, -EBUSY for a started device.
  *
  * The fast path (the inline functions) checks only that the device id and
- * queue lie within the slot table, as rte_dmadev's does: it logs nothing
- * and trusts the queue to be set up and started (a queue that is not
- * answers -ENODEV). A build with PDK_FASTPATH_CHECKS defined (meson option
+ * queue lie within the slot table, as rte_dmadev's does (-EINVAL, not
+ * logged) and trusts the queue to be set up and started: a queue that is
+ * not answers -ENODEV, and the first such call of the process logs one ERR
+ * line (later ones nothing: the call may sit in a tight loop). A build with PDK_FASTPATH_CHECKS defined (meson option
  * -Dfastpath_checks=true) checks them too: see pdk_dmadev_fp_check().
  *
  * Threads: the control path (everything but the inline fast path) is not

@@ -211,6 +211,43 @@ test_fault_map_on_demand(struct test_env *env)
 }
 PDK_ENV_TEST(sim_fault_map_on_demand, fast, test_fault_map_on_demand, .bind = true, .fn = &test_prs_fn);
 
+/*
+ * A fault a caller builds may name an IOVA inside a page (the poll hands
+ * out page-aligned ones): the policy maps the page that holds it. It used
+ * to map the region's VA at the same offset, unaligned, which lib/dma
+ * refused (-EINVAL) naming a VA and length the caller never passed.
+ */
+static int
+test_fault_map_on_demand_in_page(struct test_env *env)
+{
+	struct pdk_dma_fault f = { .pasid = PDK_DMA_FAULT_NO_PASID, .access = PDK_DMA_FAULT_WRITE };
+	uint8_t *buf = test_buf_alloc(4 * PG);
+	struct pdk_dma_as *as = NULL;
+
+	TEST_ASSERT(buf != NULL, "no buffer");
+	TEST_ASSERT_OK(pdk_dma_as_create(env->ictx, "in-page", &as));
+	TEST_ASSERT_OK(pdk_dma_as_fault_region(as, buf, 4 * PG, HOLE,
+					       PDK_IOMMUFD_READ | PDK_IOMMUFD_WRITE));
+	f.iova = HOLE + PG + 123;
+	test_log_capture_start();
+	TEST_ASSERT_OK(pdk_dma_fault_map_on_demand(as, &f, NULL));
+	TEST_ASSERT_EQ(test_log_errors(), 0);
+	TEST_ASSERT_EQ(pdk_dma_as_map_count(as), 1);
+	TEST_ASSERT_EQ(pdk_dma_va2iova_strict(as, buf + PG), HOLE + PG);
+	TEST_ASSERT_EQ(pdk_dma_va2iova_strict(as, buf + PG + 123), HOLE + PG + 123);
+	TEST_ASSERT_EQ(pdk_dma_va2iova_strict(as, buf), PDK_DMA_BAD_IOVA);
+	/* another IOVA of the same page: mapped already, resolved without a map */
+	f.iova = HOLE + 2 * PG - 8;
+	TEST_ASSERT_OK(pdk_dma_fault_map_on_demand(as, &f, NULL));
+	TEST_ASSERT_EQ(test_log_errors(), 0);
+	test_log_capture_stop();
+	TEST_ASSERT_EQ(pdk_dma_as_map_count(as), 1);
+	TEST_ASSERT_OK(pdk_dma_as_destroy(as));
+	test_buf_free(buf, 4 * PG);
+	return TEST_SUCCESS;
+}
+PDK_ENV_TEST(sim_fault_map_on_demand_in_page, fast, test_fault_map_on_demand_in_page, .bind = true, .fn = &test_prs_fn);
+
 /* Without a handler the space has no queue: a fault stays an ordinary IOMMU fault. */
 static int
 test_fault_without_handler(struct test_env *env)
