@@ -55,15 +55,6 @@
 #define SECRET_IOVA 0x300000ull
 
 /* A sim with its default pdk-sim-dma function, its iommufd and the bound device. */
-struct rig {
-	struct pdk_sys *sys;
-	struct pdk_sim *sim;
-	char addr[PDK_PCI_ADDR_LEN];
-	struct pdk_iommufd *ictx;
-	struct pdk_vfio_dev *dev;
-	uint32_t dev_id;
-};
-
 static bool
 rig_up(struct rig *r)
 {
@@ -72,32 +63,12 @@ rig_up(struct rig *r)
 	memset(r, 0, sizeof(*r));
 	log_clear();
 	if ((rc = pdk_sys_backend_open("sim", &r->sys, r->addr)) < 0 ||
-	    (r->sim = pdk_sim_from_sys(r->sys)) == NULL ||
-	    (rc = pdk_iommufd_open(r->sys, &r->ictx)) < 0 ||
-	    (rc = pdk_vfio_open(r->sys, r->addr, &r->dev)) < 0 ||
-	    (rc = pdk_vfio_bind(r->dev, r->ictx, &r->dev_id)) < 0 ||
-	    /* vfio-pci leaves bus mastering off; the sim's DMA port needs it */
-	    (rc = pdk_vfio_pci_command(r->dev, PCI_COMMAND_MASTER | PCI_COMMAND_MEMORY, 0)) < 0) {
+	    (r->sim = pdk_sim_from_sys(r->sys)) == NULL || (rc = rig_bind(r)) < 0) {
 		check(false, "set up the sim, its iommufd and the bound device %s: %s\n%s",
 		      r->addr, errname(rc), err_lines);
 		return false;
 	}
 	return true;
-}
-
-/* The right order: device, iommufd, then the sim, which must be clean. */
-static void
-rig_down(struct rig *r, const char *section)
-{
-	int rv = pdk_vfio_close(r->dev);
-	int ri = pdk_iommufd_close(r->ictx);
-	bool clean = pdk_sim_is_clean(r->sim);
-	int rs = pdk_sim_destroy(r->sim);
-
-	check(rv == 0 && ri == 0 && clean && rs == 0,
-	      "%s: close device, close iommufd, sim clean, destroy sim (%s %s %s %s)", section,
-	      errname(rv), errname(ri), clean ? "clean" : "NOT CLEAN", errname(rs));
-	memset(r, 0, sizeof(*r));
 }
 
 /* ---- 1. two tenants on one device ---- */

@@ -97,14 +97,6 @@ record_cb(struct pdk_dma_as *as, const struct pdk_dma_fault *fault, void *arg)
 
 /* ---- a sim with pdk-sim-dma functions: one with PRI, one without ---- */
 
-struct rig {
-	struct pdk_sim *sim;
-	struct pdk_sys *sys;
-	struct pdk_iommufd *ictx;
-	struct pdk_vfio_dev *dev;
-	uint32_t dev_id;
-};
-
 static bool
 rig_up(struct rig *r)
 {
@@ -114,34 +106,18 @@ rig_up(struct rig *r)
 	int rc;
 
 	memset(r, 0, sizeof(*r));
+	snprintf(r->addr, sizeof(r->addr), "%s", SIMDMA_ADDR);
 	log_clear();
 	if ((rc = pdk_sim_create(&sc, &r->sim)) < 0 ||
 	    (rc = pdk_sim_fn_add(r->sim, &pri, NULL)) < 0 ||
 	    (rc = pdk_sim_fn_add(r->sim, &nopri, NULL)) < 0 ||
 	    (r->sys = pdk_sim_sys(r->sim)) == NULL ||
-	    (rc = pdk_iommufd_open(r->sys, &r->ictx)) < 0 ||
-	    (rc = pdk_vfio_open(r->sys, SIMDMA_ADDR, &r->dev)) < 0 ||
-	    (rc = pdk_vfio_bind(r->dev, r->ictx, &r->dev_id)) < 0 ||
-	    (rc = pdk_vfio_pci_command(r->dev, PCI_COMMAND_MASTER | PCI_COMMAND_MEMORY, 0)) < 0) {
+	    (rc = rig_bind(r)) < 0) {
 		check(false, "set up a sim with a PRI pdk-sim-dma function: %s\n%s", errname(rc),
 		      err_lines);
 		return false;
 	}
 	return true;
-}
-
-static void
-rig_down(struct rig *r, const char *section)
-{
-	int rv = pdk_vfio_close(r->dev);
-	int ri = pdk_iommufd_close(r->ictx);
-	bool clean = pdk_sim_is_clean(r->sim);
-	int rs = pdk_sim_destroy(r->sim);
-
-	check(rv == 0 && ri == 0 && clean && rs == 0,
-	      "%s: close device, close iommufd, sim clean, destroy sim (%s %s %s %s)", section,
-	      errname(rv), errname(ri), clean ? "clean" : "NOT CLEAN", errname(rs));
-	memset(r, 0, sizeof(*r));
 }
 
 /* ---- 1. the fault API's mistakes ---- */

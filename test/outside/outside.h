@@ -23,6 +23,9 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include <linux/pci_regs.h>
+
+#include <pdk_iommufd.h>
 #include <pdk_log.h>
 #include <pdk_sim.h>
 #include <pdk_vfio.h>
@@ -262,6 +265,49 @@ faults_drain(struct pdk_sim *sim)
 	while (pdk_sim_fault_pop(sim, NULL) == 0)
 		n++;
 	return n;
+}
+
+/* A simulated machine, its iommufd context and one bound device. */
+struct rig {
+	struct pdk_sys *sys;
+	struct pdk_sim *sim;
+	char addr[PDK_PCI_ADDR_LEN];
+	struct pdk_iommufd *ictx;
+	struct pdk_vfio_dev *dev;
+	uint32_t dev_id;
+};
+
+/*
+ * With r->sys, r->sim and r->addr set: open the iommufd context, open and
+ * bind the device, bus mastering on. @return 0 or -errno (the caller
+ * reports it).
+ */
+static inline int
+rig_bind(struct rig *r)
+{
+	int rc;
+
+	if ((rc = pdk_iommufd_open(r->sys, &r->ictx)) < 0 ||
+	    (rc = pdk_vfio_open(r->sys, r->addr, &r->dev)) < 0 ||
+	    (rc = pdk_vfio_bind(r->dev, r->ictx, &r->dev_id)) < 0)
+		return rc;
+	/* vfio-pci leaves bus mastering off; the sim's DMA port needs it */
+	return pdk_vfio_pci_command(r->dev, PCI_COMMAND_MASTER | PCI_COMMAND_MEMORY, 0);
+}
+
+/* The right order: device, iommufd, then the sim, which must be clean. */
+static inline void
+rig_down(struct rig *r, const char *section)
+{
+	int rv = pdk_vfio_close(r->dev);
+	int ri = pdk_iommufd_close(r->ictx);
+	bool clean = pdk_sim_is_clean(r->sim);
+	int rs = pdk_sim_destroy(r->sim);
+
+	check(rv == 0 && ri == 0 && clean && rs == 0,
+	      "%s: close device, close iommufd, sim clean, destroy sim (%s %s %s %s)", section,
+	      errname(rv), errname(ri), clean ? "clean" : "NOT CLEAN", errname(rs));
+	memset(r, 0, sizeof(*r));
 }
 
 #endif /* PDK_TEST_OUTSIDE_H */
