@@ -504,3 +504,14 @@ test_sys_map_only(struct test_sys_map_only *m, struct pdk_sim *sim)
 	m->sys.ops = &m->ops;
 	m->sys.backend = NULL;
 }
+
+int
+test_fault_record(struct pdk_dma_as *as, const struct pdk_dma_fault *f, void *arg)
+{
+	struct test_fault_seen *s = arg;
+
+	(void)as;
+	s->calls++;
+	s->last = *f;
+	return s->answer;
+}

@@ -293,6 +293,16 @@ bool test_sim_clean(struct pdk_sim *sim, const char *what);
 int test_env_trigger_iopf(struct test_env *env, uint32_t pasid, uint32_t grpid, uint32_t perm,
 			  uint64_t addr);
 
+/** What test_fault_record(), a fault handler for tests, saw; it answers with @p answer. */
+struct test_fault_seen {
+	unsigned int calls;
+	struct pdk_dma_fault last;
+	int answer;	/* what the handler returns: 0 resolved, else not */
+};
+
+/** A pdk_dma_fault_cb that records each fault in the struct test_fault_seen @p arg. */
+int test_fault_record(struct pdk_dma_as *as, const struct pdk_dma_fault *f, void *arg);
+
 /* ---- raw uAPI calls: through the syscall boundary, no PDK policy; 0 or -errno ---- */
 
 int raw_iommufd_ioctl(struct test_env *env, unsigned long req, void *arg);

@@ -28,24 +28,6 @@
 #define PG 4096u
 #define HOLE 0x100000u	/* nothing mapped there */
 
-/* What the recording handler saw. */
-struct seen {
-	unsigned int calls;
-	struct pdk_dma_fault last;
-	int answer;	/* what the handler returns */
-};
-
-static int
-record_cb(struct pdk_dma_as *as, const struct pdk_dma_fault *f, void *arg)
-{
-	struct seen *s = arg;
-
-	(void)as;
-	s->calls++;
-	s->last = *f;
-	return s->answer;
-}
-
 /* One tenant: a space with (or without) a handler, a PASID context on it. */
 struct tenant {
 	struct pdk_pasid_space *space;
@@ -93,11 +75,11 @@ drain(struct pdk_sim *sim)
 static int
 test_fault_handler_delivery(struct test_env *env)
 {
-	struct seen s = { .answer = -1 };
+	struct test_fault_seen s = { .answer = -1 };
 	uint8_t data[64] = { 0 };
 	struct tenant t;
 
-	TEST_ASSERT_OK(tenant_setup(env, record_cb, &s, &t));
+	TEST_ASSERT_OK(tenant_setup(env, test_fault_record, &s, &t));
 	TEST_ASSERT_SIM_COUNT(env, fault_queues, 1);
 	TEST_ASSERT_RC(pdk_dma_as_fault_poll(t.as, 8), 0);
 	TEST_ASSERT_RC(pdk_sim_fn_dma(env_fn(env), true, t.pasid, HOLE + 0x40, data,
@@ -271,14 +253,14 @@ test_fault_without_handler(struct test_env *env)
 	TEST_ASSERT_LOGGED_ONCE("the space has no fault handler");
 	/* and a handler cannot come after the HWPTs were allocated without a queue */
 	test_log_clear();
-	TEST_ASSERT_RC(pdk_dma_as_set_fault_handler(t.as, record_cb, NULL), -EBUSY);
+	TEST_ASSERT_RC(pdk_dma_as_set_fault_handler(t.as, test_fault_record, NULL), -EBUSY);
 	TEST_ASSERT_LOGGED_ONCE("allocated without a fault queue");
 	/* NULL handles */
 	test_log_clear();
 	TEST_ASSERT_RC(pdk_dma_as_fault_poll(NULL, 4), -EINVAL);
 	TEST_ASSERT_LOGGED_ONCE("fault poll: NULL address space");
 	test_log_clear();
-	TEST_ASSERT_RC(pdk_dma_as_set_fault_handler(NULL, record_cb, NULL), -EINVAL);
+	TEST_ASSERT_RC(pdk_dma_as_set_fault_handler(NULL, test_fault_record, NULL), -EINVAL);
 	TEST_ASSERT_LOGGED_ONCE("set fault handler: NULL address space");
 	test_log_clear();
 	TEST_ASSERT_RC(pdk_dma_fault_map_on_demand(t.as, NULL, NULL), -EINVAL);
@@ -303,7 +285,7 @@ PDK_ENV_TEST(sim_fault_without_handler, fast, test_fault_without_handler, .bind 
 static int
 test_fault_rid_and_teardown(struct test_env *env)
 {
-	struct seen s = { .answer = 0 };
+	struct test_fault_seen s = { .answer = 0 };
 	uint8_t *buf = test_buf_alloc(PG);
 	uint8_t data[64] = { 0 };
 	struct pdk_dma_as *rid_as, *other;
@@ -312,7 +294,7 @@ test_fault_rid_and_teardown(struct test_env *env)
 	TEST_ASSERT(buf != NULL, "no buffer");
 	/* a handler set and taken back before any HWPT: no queue is ever made */
 	TEST_ASSERT_OK(pdk_dma_as_create(env->ictx, "undecided", &other));
-	TEST_ASSERT_OK(pdk_dma_as_set_fault_handler(other, record_cb, &s));
+	TEST_ASSERT_OK(pdk_dma_as_set_fault_handler(other, test_fault_record, &s));
 	TEST_ASSERT_OK(pdk_dma_as_set_fault_handler(other, NULL, NULL));
 	TEST_ASSERT_SIM_COUNT(env, fault_queues, 0);
 	TEST_ASSERT_OK(pdk_dma_as_destroy(other));
@@ -330,7 +312,7 @@ test_fault_rid_and_teardown(struct test_env *env)
 
 	/* the RID, in a second space with a recording handler */
 	TEST_ASSERT_OK(pdk_dma_as_create(env->ictx, "rid", &rid_as));
-	TEST_ASSERT_OK(pdk_dma_as_set_fault_handler(rid_as, record_cb, &s));
+	TEST_ASSERT_OK(pdk_dma_as_set_fault_handler(rid_as, test_fault_record, &s));
 	TEST_ASSERT_OK(pdk_pasid_rid_attach(t.space, rid_as));
 	TEST_ASSERT_SIM_COUNT(env, fault_queues, 2);
 	TEST_ASSERT_RC(pdk_sim_fn_dma(env_fn(env), false, 0, HOLE + PG, data, sizeof(data),
@@ -362,14 +344,14 @@ PDK_ENV_TEST(sim_fault_rid_and_teardown, fast, test_fault_rid_and_teardown, .bin
 static int
 test_fault_after_replace(struct test_env *env)
 {
-	struct seen s = { .answer = 0 };
+	struct test_fault_seen s = { .answer = 0 };
 	uint8_t data[64] = { 0 };
 	struct pdk_dma_as *handled;
 	struct tenant t;
 
 	TEST_ASSERT_OK(tenant_setup(env, NULL, NULL, &t));
 	TEST_ASSERT_OK(pdk_dma_as_create(env->ictx, "handled", &handled));
-	TEST_ASSERT_OK(pdk_dma_as_set_fault_handler(handled, record_cb, &s));
+	TEST_ASSERT_OK(pdk_dma_as_set_fault_handler(handled, test_fault_record, &s));
 	TEST_ASSERT_OK(pdk_pasid_ctx_replace(t.ctx, handled));
 	drain(env->sim);
 	TEST_ASSERT_RC(pdk_sim_fn_dma(env_fn(env), true, t.pasid, HOLE, data, sizeof(data),

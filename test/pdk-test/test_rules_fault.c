@@ -490,22 +490,6 @@ PDK_RULE_TEST(fault_hwpt_alloc_rules, test_fault_hwpt_alloc_rules, .fn = &test_p
 
 /* ---- end to end through lib/dma ---- */
 
-struct seen {
-	unsigned int calls;
-	struct pdk_dma_fault last;
-};
-
-static int
-record_cb(struct pdk_dma_as *as, const struct pdk_dma_fault *f, void *arg)
-{
-	struct seen *s = arg;
-
-	(void)as;
-	s->calls++;
-	s->last = *f;
-	return -1;	/* not resolved: answered INVALID */
-}
-
 /*
  * A space with a fault handler, attached to a PASID by lib/pasid: a page
  * request at that PASID reaches the handler from pdk_dma_as_fault_poll()
@@ -519,12 +503,12 @@ test_fault_dma_as_poll(struct test_env *env)
 	struct pdk_pasid_space *space;
 	struct pdk_pasid_ctx *pctx;
 	struct pdk_dma_as *as;
-	struct seen s = { 0 };
+	struct test_fault_seen s = { .answer = -1 };	/* not resolved: answered INVALID */
 	uint32_t pasid;
 
 	TEST_ASSERT_OK(pdk_pasid_space_create(env->dev, env->ictx, &space));
 	TEST_ASSERT_OK(pdk_dma_as_create(env->ictx, "faulty", &as));
-	TEST_ASSERT_OK(pdk_dma_as_set_fault_handler(as, record_cb, &s));
+	TEST_ASSERT_OK(pdk_dma_as_set_fault_handler(as, test_fault_record, &s));
 	TEST_ASSERT_OK(pdk_pasid_ctx_create(space, as, 0, &pctx));
 	pasid = pdk_pasid_ctx_pasid(pctx);
 	TEST_ASSERT(pasid != 0, "no PASID");
