@@ -122,6 +122,13 @@ sim_fn_pri_alloc(const struct sim_fn *fn)
 	       (uint32_t)c[PCI_PRI_ALLOC_REQ + 2] << 16 | (uint32_t)c[PCI_PRI_ALLOC_REQ + 3] << 24;
 }
 
+/* The index of the function's next page request group: PCIe's PRG index is 9 bits. */
+static inline uint16_t
+sim_fn_prg_index(struct sim_fn *fn)
+{
+	return fn->prg_next++ & 0x1ff;
+}
+
 /* A PRG response the function no longer waits for came (PRI Status UPRGI, sim_pci.c). */
 void sim_pci_pri_unexpected(struct sim_fn *fn);
 

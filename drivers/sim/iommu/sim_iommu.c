@@ -277,7 +277,7 @@ sim_iommu_fault(struct sim_fn *fn, struct sim_attach_handle *h, bool pasid_valid
 	if (prq) {
 		struct sim_prg prg = {
 			.pasid_valid = pasid_valid, .pasid = pasid_valid ? pasid : 0,
-			.write = write, .index = fn->prg_next++ & 0x1ff, .npages = 1,
+			.write = write, .index = sim_fn_prg_index(fn), .npages = 1,
 			.page = { iova & ~(SIM_PAGE_SIZE - 1) },
 		};
 
@@ -605,7 +605,7 @@ sim_iommu_page_request(struct sim_fn *fn, bool pasid_valid, uint32_t pasid, uint
 			       "IOVA not mapped (page requests at the PRI outstanding capacity)");
 		return -EFAULT;
 	}
-	prg.index = fn->prg_next++ & 0x1ff;
+	prg.index = sim_fn_prg_index(fn);
 	if (domain->iopf_handler(h, fn, &prg) < 0) {
 		sim_fault_note(fn, pasid_valid, pasid, iova, write,
 			       "IOVA not mapped (page request dropped: fault queue full)");

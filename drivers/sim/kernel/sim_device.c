@@ -146,13 +146,6 @@ sim_attach_reserve(struct sim_ioas *ioas, struct sim_fn *fn)
 }
 
 /*
- * iommufd_hwpt_pasid_compat() then, for a PASID, what the IOMMU core and
- * driver check in iommu_attach_device_pasid(): a domain op (AMD paging
- * domains have no set_dev_pasid) and the range of every PASID-capable
- * device of the group. Devices without PASID support are skipped, so a
- * PASID attach on one succeeds and programs nothing (kernel-facts K16).
- */
-/*
  * A HWPT with a fault queue gives its domain an iopf_handler; VT-d then
  * wants the function's PRI enabled (drivers/iommu/intel/iommu.h
  * iopf_for_domain_set() -> iommu.c intel_iommu_enable_iopf(): -ENODEV
@@ -168,6 +161,13 @@ sim_iopf_attach_check(const struct sim_hwpt *hwpt, const struct sim_fn *fn)
 			fn->sim->iommu->name);
 }
 
+/*
+ * iommufd_hwpt_pasid_compat() then, for a PASID, what the IOMMU core and
+ * driver check in iommu_attach_device_pasid(): a domain op (AMD paging
+ * domains have no set_dev_pasid) and the range of every PASID-capable
+ * device of the group. Devices without PASID support are skipped, so a
+ * PASID attach on one succeeds and programs nothing (kernel-facts K16).
+ */
 static int
 sim_hw_attach_check(struct sim_hwpt *hwpt, struct sim_device *idev, uint32_t pasid)
 {
