@@ -63,11 +63,9 @@ demand_page_mapped(const struct tp_as *a, uint64_t iova)
 }
 
 /*
- * lib/dma's policy, counted per PASID; it logs what it refuses. A device
- * that does not wait for the answer (a DSA WQ without block on fault)
- * faults again on a page while the first fault is still queued: by the
- * time the second is read the page is there, so it is answered resolved
- * ("again") rather than handed to the policy, which refuses a mapped IOVA.
+ * lib/dma's policy, counted per PASID; it logs what it refuses. A request
+ * for a page mapped already (another op faulted on it before the first
+ * answer) the policy resolves without a map; it is counted apart ("again").
  */
 static int
 fault_cb(struct pdk_dma_as *as, const struct pdk_dma_fault *f, void *arg)
@@ -75,7 +73,7 @@ fault_cb(struct pdk_dma_as *as, const struct pdk_dma_fault *f, void *arg)
 	struct tp_as *a = arg;
 	struct tp_fault_pasid *c = pasid_ctr(a, f->pasid);
 	bool again = demand_page_mapped(a, f->iova);
-	int rc = again ? 0 : pdk_dma_fault_map_on_demand(as, f, NULL);
+	int rc = pdk_dma_fault_map_on_demand(as, f, NULL);
 
 	if (c != NULL) {
 		c->faults++;
