@@ -266,7 +266,11 @@ sim_fault_read(struct sim_fault_queue *fq, void *buf, size_t len)
 		unsigned int i;
 
 		if (g->nrec * sz > len - done) {
-			/* only whole groups: too small for the first one is -EINVAL */
+			/*
+			 * Only whole groups (iommufd_fault_fops_read()): a
+			 * count too small for the first one, 0 included, is
+			 * -EINVAL
+			 */
 			if (done == 0)
 				return sim_err(-EINVAL, "fault fd read",
 					       "count smaller than the first fault group");
@@ -283,9 +287,6 @@ sim_fault_read(struct sim_fault_queue *fq, void *buf, size_t len)
 		g->next = fq->response;
 		fq->response = g;
 	}
-	/* iommufd_fault_fops_read(): a group waits but the count holds none of it */
-	if (done == 0 && fq->deliver != NULL)
-		return sim_err(-EINVAL, "fault fd read", "the count holds no whole fault group");
 	return (ssize_t)done;
 }
 
