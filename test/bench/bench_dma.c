@@ -37,6 +37,7 @@
 #include <rte_eal.h>
 #include <rte_malloc.h>
 
+#include "bench_dsa.h"
 #include "bench_eal.h"
 #include "pdk_bus.h"
 #include "pdk_dmadev.h"
@@ -103,16 +104,10 @@ pdk_side_setup(struct pdk_side *p)
 	if (rc == 0)
 		rc = pdk_sim_fn_add(p->sim, &fcfg, NULL);
 	if (rc == 0)
-		rc = pdk_iommufd_open(pdk_sim_sys(p->sim), &p->ictx);
-	if (rc == 0)
-		rc = pdk_bus_create(p->ictx, &p->bus);
-	if (rc == 0 && pdk_bus_scan(p->bus) < 0)
-		rc = -EIO;
-	if (rc == 0 && pdk_bus_probe(p->bus) != 1)
-		rc = -ENODEV;
+		rc = bench_dsa_probe(pdk_sim_sys(p->sim), DSA_ADDR, NULL, &p->ictx, &p->bus);
 	if (rc < 0)
 		return rc;
-	p->dev_id = pdk_dmadev_get_dev_id(DSA_ADDR);
+	p->dev_id = rc;
 	rc = pdk_dma_as_create(p->ictx, "bench", &p->as);
 	if (rc < 0)
 		return rc;

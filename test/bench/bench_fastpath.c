@@ -52,6 +52,7 @@
 #include <rte_eal.h>
 #include <rte_malloc.h>
 
+#include "bench_dsa.h"
 #include "bench_eal.h"
 #include "pdk_bus.h"
 #include "pdk_dma.h"
@@ -562,16 +563,10 @@ pdk_side_setup(struct pdk_side *p)
 	p->wrap.name = "sim+responder";
 	p->wrap.ops = &wrap_ops;
 	p->wrap.backend = NULL;	/* released with the sim, not on its own */
-	rc = pdk_iommufd_open(&p->wrap, &p->ictx);
-	if (rc == 0)
-		rc = pdk_bus_create(p->ictx, &p->bus);
-	if (rc == 0 && pdk_bus_scan(p->bus) < 0)
-		rc = -EIO;
-	if (rc == 0 && pdk_bus_probe(p->bus) != 1)
-		rc = -ENODEV;
+	rc = bench_dsa_probe(&p->wrap, DSA_ADDR, NULL, &p->ictx, &p->bus);
 	if (rc < 0)
 		return rc;
-	p->dev_id = pdk_dmadev_get_dev_id(DSA_ADDR);
+	p->dev_id = rc;
 	rc = pdk_dmadev_info_get(p->dev_id, &info);
 	if (rc < 0)
 		return rc;

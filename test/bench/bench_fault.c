@@ -50,6 +50,8 @@
 #include <pdk_sys.h>
 #include <pdk_vfio.h>
 
+#include "bench_dsa.h"
+
 #define DEV_ADDR "0000:00:04.0"	/* a pdk-sim-dma with PRI, 20 PASID bits */
 #define DSA_ADDR "0000:6a:01.0"	/* the SIMULATED DSA of the copy figures */
 #define COPY_BURST 16u
@@ -407,20 +409,11 @@ dsa_up(struct bench *b, struct dsa_bench *d)
 	if (rc == 0)
 		rc = pdk_sim_fn_add(d->sim, &fcfg, NULL);
 	if (rc == 0)
-		rc = pdk_iommufd_open(pdk_sim_sys(d->sim), &d->ictx);
-	if (rc == 0)
-		rc = pdk_bus_create(d->ictx, &d->bus);
-	if (rc == 0)
-		rc = pdk_bus_scan(d->bus) < 0 ? -EIO : 0;
-	if (rc == 0)
-		rc = pdk_bus_allow(d->bus, DSA_ADDR ",block_on_fault=1");
-	if (rc == 0) {
-		rc = pdk_bus_probe(d->bus);
-		rc = rc == 1 ? 0 : (rc < 0 ? rc : -ENODEV);
-	}
+		rc = bench_dsa_probe(pdk_sim_sys(d->sim), DSA_ADDR, DSA_ADDR ",block_on_fault=1",
+				     &d->ictx, &d->bus);
 	if (rc < 0)
 		die("the SIMULATED DSA with block_on_fault=1", rc);
-	d->dev_id = pdk_dmadev_get_dev_id(DSA_ADDR);
+	d->dev_id = rc;
 	rc = pdk_dma_as_create(pdk_bus_iommufd(d->bus), "bench-fault-dsa", &d->as);
 	if (rc == 0)
 		rc = pdk_dma_as_set_fault_handler(d->as, pdk_dma_fault_map_on_demand, NULL);
