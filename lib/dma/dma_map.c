@@ -253,6 +253,27 @@ maps_lookup(const struct pdk_dma_as *as, uintptr_t a)
 	return a - m->va < m->len ? m->iova + (a - m->va) : PDK_DMA_BAD_IOVA;
 }
 
+/*
+ * The IOVA of @p a by entry @p e of a block at @p shift above a page's, or
+ * PDK_DMA_BAD_IOVA: a hole, or a leaf holding the other end of its block
+ * (dma_vat.c).
+ */
+static inline uint64_t
+vat_block_iova(uint64_t e, uintptr_t a, unsigned int shift)
+{
+	unsigned int child, bound;
+
+	if (!(e & DMA_VAT_TAG_LEAF))
+		return PDK_DMA_BAD_IOVA;
+	if (__builtin_expect((e & DMA_VAT_EXTENT_MASK) != 0, 0)) {
+		child = (unsigned int)(a >> (shift - DMA_VAT_BITS)) & (DMA_VAT_N - 1);
+		bound = (unsigned int)(e >> DMA_VAT_BOUND_SHIFT) & (DMA_VAT_N - 1);
+		if ((e & DMA_VAT_LEAF_LOW) ? child >= bound : child < bound)
+			return PDK_DMA_BAD_IOVA;
+	}
+	return a + (e & ~(uint64_t)DMA_VAT_FLAGS_MASK);
+}
+
 /* One level of the VA table walk: the entry of @p a in table @p t at @p shift. */
 static inline uint64_t
 vat_entry(uint64_t t, uintptr_t a, unsigned int shift)
@@ -266,22 +287,34 @@ vat_entry(uint64_t t, uintptr_t a, unsigned int shift)
  * loads at most, a branch per level that only a leaf or a hole takes.
  */
 static inline uint64_t
+vat_walk(const struct pdk_dma_as *as, uintptr_t a)
+{
+	const unsigned int s1 = DMA_VAT_TOP_SHIFT - DMA_VAT_BITS;
+	const unsigned int s2 = s1 - DMA_VAT_BITS;
+	uint64_t e = as->vat->e[(a >> DMA_VAT_TOP_SHIFT) & (DMA_VAT_N - 1)];
+
+	if (!(e & DMA_VAT_TAG_TABLE))
+		return vat_block_iova(e, a, DMA_VAT_TOP_SHIFT);
+	e = vat_entry(e, a, s1);
+	if (!(e & DMA_VAT_TAG_TABLE))
+		return vat_block_iova(e, a, s1);
+	e = vat_entry(e, a, s2);
+	if (!(e & DMA_VAT_TAG_TABLE))
+		return vat_block_iova(e, a, s2);
+	e = vat_entry(e, a, DMA_VAT_LEAF_SHIFT);
+	/* a page's leaf is always the whole page */
+	return (e & DMA_VAT_TAG_LEAF) ? a + (e & ~(uint64_t)DMA_VAT_FLAGS_MASK) : PDK_DMA_BAD_IOVA;
+}
+
+static inline uint64_t
 vat_lookup(const struct pdk_dma_as *as, uintptr_t a)
 {
-	uint64_t e;
+	uint64_t iova;
 
 	if (__builtin_expect(a < DMA_VAT_VA_END, 1)) {
-		e = as->vat->e[(a >> DMA_VAT_TOP_SHIFT) & (DMA_VAT_N - 1)];
-		if (e & DMA_VAT_TAG_TABLE) {
-			e = vat_entry(e, a, DMA_VAT_TOP_SHIFT - DMA_VAT_BITS);
-			if (e & DMA_VAT_TAG_TABLE) {
-				e = vat_entry(e, a, DMA_VAT_TOP_SHIFT - 2 * DMA_VAT_BITS);
-				if (e & DMA_VAT_TAG_TABLE)
-					e = vat_entry(e, a, DMA_VAT_LEAF_SHIFT);
-			}
-		}
-		if (e & DMA_VAT_TAG_LEAF)
-			return a + (e - DMA_VAT_TAG_LEAF);
+		iova = vat_walk(as, a);
+		if (__builtin_expect(iova != PDK_DMA_BAD_IOVA, 1))
+			return iova;
 	}
 	if (__builtin_expect(as->vat_far != 0, 0))
 		return maps_lookup(as, a);

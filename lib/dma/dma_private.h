@@ -44,9 +44,18 @@ struct dma_hwpt {
 #define DMA_VAT_TOP_SHIFT 39
 #define DMA_VAT_LEAF_SHIFT 12
 #define DMA_VAT_VA_END (1ull << 48)
-/* An entry: 0, a leaf (IOVA - VA, page aligned, | LEAF) or a table (its pointer | TABLE) */
+/*
+ * An entry: 0, a leaf (IOVA - VA, page aligned, | LEAF | its extent) or a
+ * table (its pointer | TABLE). A leaf's extent, in the bits the page
+ * alignment leaves free, says which of the block's 512 children it covers:
+ * [bound, 512), or [0, bound) with LOW; 0 is the whole block.
+ */
 #define DMA_VAT_TAG_LEAF 1u
 #define DMA_VAT_TAG_TABLE 2u
+#define DMA_VAT_LEAF_LOW 4u
+#define DMA_VAT_BOUND_SHIFT 3
+#define DMA_VAT_EXTENT_MASK 0xffcu
+#define DMA_VAT_FLAGS_MASK 0xfffu
 
 struct dma_vat_table {
 	uint64_t e[DMA_VAT_N];

@@ -14,13 +14,22 @@
  * VAs), so a lookup costs at most four dependent loads whatever the number
  * of mappings, where the sorted table's binary search grew with it.
  *
- * An entry is 0 (nothing mapped), a leaf (the block is wholly inside one
- * mapping: IOVA - VA, page aligned, with bit 0 set) or a table (its
- * pointer with bit 1 set). A mapping takes leaves as high as its
- * alignment allows, as huge pages do: a 1 GiB mapping at a 1 GiB-aligned
- * VA is one entry. Mappings never overlap (dma_map() refuses it first), so
- * an entry belongs to at most one mapping and a removal clears exactly what
- * the insertion set.
+ * An entry is 0 (nothing mapped), a leaf (IOVA - VA, page aligned, with
+ * bit 0 set) or a table (its pointer with bit 1 set). A leaf covers either
+ * its whole block or one end of it, in whole children: [bound, 512) or
+ * [0, bound), the extent in the leaf's low bits. So a mapping takes leaves
+ * as high as its edges allow: a 1 GiB mapping at a 1 GiB-aligned VA is one
+ * entry, a 2 MiB one at any page-aligned VA is two (the end of one 2 MiB
+ * block and the start of the next), where a leaf for whole blocks only
+ * took 512 page entries. A mapping inside one block with neither edge on
+ * it goes a level down.
+ *
+ * Mappings never overlap (dma_map() refuses it first), so an entry belongs
+ * to at most one mapping. When a second mapping needs a block whose entry
+ * is the first one's partial leaf, that leaf is split into a table of
+ * whole-child leaves first (at most 511 entries, what the first mapping
+ * would have cost without partial leaves). A removal clears only leaves
+ * that meet its range: those are its own.
  *
  * Mappings reaching above the 48-bit VA space (5-level paging) are not in
  * the tree: vat_far counts them, and a miss then falls back to the sorted
@@ -73,7 +82,64 @@ vat_table_put(struct pdk_dma_as *as, struct dma_vat_table *t)
 	as->vat_nspare++;
 }
 
-/* Clear [s, e) under @p t (the block at @p shift); tables left empty go back. */
+/* The children [*lo, *hi) of its block that leaf @p e covers. */
+static void
+vat_leaf_extent(uint64_t e, unsigned int *lo, unsigned int *hi)
+{
+	unsigned int bound = (unsigned int)(e >> DMA_VAT_BOUND_SHIFT) & (DMA_VAT_N - 1);
+
+	*lo = (e & DMA_VAT_LEAF_LOW) ? 0 : bound;
+	*hi = (e & DMA_VAT_LEAF_LOW) ? bound : DMA_VAT_N;
+}
+
+/*
+ * The extent bits of a leaf for [s, ce) of the block [bstart, bend) at
+ * @p shift, or -1 when no leaf of that block can hold it exactly (an edge
+ * inside a child, or neither edge on the block's): it goes a level down.
+ */
+static int64_t
+vat_leaf_bits(unsigned int shift, uint64_t bstart, uint64_t bend, uint64_t s, uint64_t ce)
+{
+	unsigned int cshift = shift - DMA_VAT_BITS;
+
+	/* a page's block is the page: always whole (ce == bend, bound 0) */
+	if (((s - bstart) | (ce - bstart)) & (block_size(cshift) - 1))
+		return -1;
+	if (ce == bend)
+		return (int64_t)(((s - bstart) >> cshift) << DMA_VAT_BOUND_SHIFT);
+	if (s == bstart)
+		return (int64_t)((((ce - bstart) >> cshift) << DMA_VAT_BOUND_SHIFT) |
+				 DMA_VAT_LEAF_LOW);
+	return -1;
+}
+
+/*
+ * Turn another mapping's leaf at @p ent (a block at @p shift) into a table
+ * of whole-child leaves that translate the same: 0 or -ENOMEM (unchanged).
+ * The table is published last, so the entry is never half-made.
+ */
+static int
+vat_split(struct pdk_dma_as *as, uint64_t *ent)
+{
+	struct dma_vat_table *c = vat_table_get(as);
+	uint64_t whole = (*ent & ~(uint64_t)DMA_VAT_FLAGS_MASK) | DMA_VAT_TAG_LEAF;
+	unsigned int lo, hi, i;
+
+	if (c == NULL)
+		return -ENOMEM;
+	vat_leaf_extent(*ent, &lo, &hi);
+	for (i = lo; i < hi; i++)
+		c->e[i] = whole;
+	c->used = hi - lo;
+	*ent = (uint64_t)(uintptr_t)c | DMA_VAT_TAG_TABLE;
+	return 0;
+}
+
+/*
+ * Clear [s, e) under @p t (the block at @p shift); tables left empty go
+ * back. A leaf that does not meet [s, e) is another mapping's, in a block
+ * a failed insertion never reached: it stays.
+ */
 static void
 vat_clear(struct pdk_dma_as *as, struct dma_vat_table *t, unsigned int shift, uint64_t s,
 	  uint64_t e)
@@ -85,8 +151,14 @@ vat_clear(struct pdk_dma_as *as, struct dma_vat_table *t, unsigned int shift, ui
 		uint64_t *ent = &t->e[(s >> shift) & (DMA_VAT_N - 1)];
 
 		if (*ent & DMA_VAT_TAG_LEAF) {
-			*ent = 0;
-			t->used--;
+			unsigned int cshift = shift - DMA_VAT_BITS, lo, hi;
+
+			vat_leaf_extent(*ent, &lo, &hi);
+			if (s < bstart + ((uint64_t)hi << cshift) &&
+			    ce > bstart + ((uint64_t)lo << cshift)) {
+				*ent = 0;
+				t->used--;
+			}
 		} else if (*ent != 0) {
 			struct dma_vat_table *c = vat_child(*ent);
 
@@ -111,24 +183,28 @@ vat_set(struct pdk_dma_as *as, struct dma_vat_table *t, unsigned int shift, uint
 		uint64_t bend = bstart + block_size(shift);
 		uint64_t ce = e < bend ? e : bend;
 		uint64_t *ent = &t->e[(s >> shift) & (DMA_VAT_N - 1)];
+		int64_t bits;
 		int rc;
 
-		if (s == bstart && ce == bend) {
-			*ent = leaf;
+		if (*ent == 0 && (bits = vat_leaf_bits(shift, bstart, bend, s, ce)) >= 0) {
+			*ent = leaf | (uint64_t)bits;
 			t->used++;
-		} else {
-			if (*ent == 0) {
-				struct dma_vat_table *c = vat_table_get(as);
-
-				if (c == NULL)
-					return -ENOMEM;
-				*ent = (uint64_t)(uintptr_t)c | DMA_VAT_TAG_TABLE;
-				t->used++;
-			}
-			rc = vat_set(as, vat_child(*ent), shift - DMA_VAT_BITS, s, ce, leaf);
-			if (rc < 0)
-				return rc;
+			s = ce;
+			continue;
 		}
+		if (*ent == 0) {
+			struct dma_vat_table *c = vat_table_get(as);
+
+			if (c == NULL)
+				return -ENOMEM;
+			*ent = (uint64_t)(uintptr_t)c | DMA_VAT_TAG_TABLE;
+			t->used++;
+		} else if ((*ent & DMA_VAT_TAG_LEAF) && vat_split(as, ent) < 0) {
+			return -ENOMEM;
+		}
+		rc = vat_set(as, vat_child(*ent), shift - DMA_VAT_BITS, s, ce, leaf);
+		if (rc < 0)
+			return rc;
 		s = ce;
 	}
 	return 0;
