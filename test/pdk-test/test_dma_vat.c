@@ -3,7 +3,7 @@
  */
 
 /*
- * The VA table of a mixed space against a model: random mappings of a
+ * The VA table of a mixed space against a model, 16 seeds: random mappings of a
  * 3 GiB region (pages, runs across 2 MiB and 1 GiB boundaries, whole
  * blocks, neighbours placed edge to edge so that they share a block) are
  * mapped and unmapped, and after each step pdk_dma_va2iova() must answer
@@ -27,6 +27,7 @@
 #define VAT_MAX_MAPS 48u
 #define VAT_STEPS 600u
 #define VAT_PROBES 64u
+#define VAT_SEEDS 16u
 
 struct vat_map {
 	uint64_t off;	/* from the region's 1 GiB-aligned base */
@@ -38,6 +39,7 @@ struct vat_model {
 	struct vat_map m[VAT_MAX_MAPS];
 	unsigned int n;
 	uint64_t rng;
+	uint64_t seed;
 };
 
 /* splitmix64: a seed gives the same run everywhere */
@@ -131,8 +133,8 @@ vat_check(struct pdk_dma_as *as, const uint8_t *base, struct vat_model *mo, unsi
 			if (o >= REGION)
 				continue;
 			if (pdk_dma_va2iova(as, base + o) != vat_model_lookup(mo, o)) {
-				fprintf(stderr, "vat: step %u: VA base+0x%" PRIx64 ": table 0x%" PRIx64
-					", model 0x%" PRIx64 "\n", step, o,
+				fprintf(stderr, "vat: seed %" PRIu64 ", step %u: VA base+0x%" PRIx64
+					": table 0x%" PRIx64 ", model 0x%" PRIx64 "\n", mo->seed, step, o,
 					pdk_dma_va2iova(as, base + o), vat_model_lookup(mo, o));
 				return -1;
 			}
@@ -141,23 +143,17 @@ vat_check(struct pdk_dma_as *as, const uint8_t *base, struct vat_model *mo, unsi
 	return 0;
 }
 
+/* One run of VAT_STEPS random steps from @p seed, then every mapping unmapped. */
 static int
-test_dma_vat_model(void)
+vat_model_run(struct test_env *env, uint8_t *base, uint64_t seed)
 {
-	struct vat_model mo = { .rng = 15 };
+	struct vat_model mo = { .rng = seed, .seed = seed };
 	unsigned int step, maps = 0, unmaps = 0, shared = 0;
 	struct pdk_dma_as *as;
-	struct test_env env;
-	uint8_t *raw, *base;
 
-	SETUP(env, NULL, NULL, true);
-	TEST_ASSERT_OK(pdk_dma_as_create(env.ictx, "vat-model", &as));
+	TEST_ASSERT_OK(pdk_dma_as_create(env->ictx, "vat-model", &as));
 	/* every IOVA from the allocator: the space is mixed, the VA table answers */
 	TEST_ASSERT_OK(pdk_dma_as_set_iova_mode(as, PDK_DMA_IOVA_ALLOC));
-	raw = mmap(NULL, REGION + GIB, PROT_READ | PROT_WRITE,
-		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	TEST_ASSERT(raw != MAP_FAILED);
-	base = (uint8_t *)(((uintptr_t)raw + GIB - 1) & ~(uintptr_t)(GIB - 1));
 	for (step = 0; step < VAT_STEPS; step++) {
 		uint64_t off, len;
 
@@ -186,13 +182,30 @@ test_dma_vat_model(void)
 	}
 	/* the run did what it is for: many maps and unmaps, blocks shared by two */
 	TEST_ASSERT(maps >= 200 && unmaps >= 100 && shared >= 20,
-		    "maps %u, unmaps %u, maps into a shared 2 MiB block %u", maps, unmaps, shared);
+		    "seed %" PRIu64 ": maps %u, unmaps %u, maps into a shared 2 MiB block %u",
+		    seed, maps, unmaps, shared);
 	while (mo.n > 0) {
 		TEST_ASSERT_OK(pdk_dma_unmap(as, base + mo.m[mo.n - 1].off));
 		mo.n--;
 		TEST_ASSERT_OK(vat_check(as, base, &mo, step++));
 	}
-	TEST_ASSERT_OK(pdk_dma_as_destroy(as));
+	return pdk_dma_as_destroy(as);
+}
+
+static int
+test_dma_vat_model(void)
+{
+	struct test_env env;
+	uint8_t *raw, *base;
+	uint64_t seed;
+
+	SETUP(env, NULL, NULL, true);
+	raw = mmap(NULL, REGION + GIB, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	TEST_ASSERT(raw != MAP_FAILED);
+	base = (uint8_t *)(((uintptr_t)raw + GIB - 1) & ~(uintptr_t)(GIB - 1));
+	for (seed = 1; seed <= VAT_SEEDS; seed++)
+		TEST_ASSERT_OK(vat_model_run(&env, base, seed));
 	munmap(raw, REGION + GIB);
 	DONE(env);
 }
