@@ -94,9 +94,36 @@ PDK_INTERNAL void pasid_ctx_spares_free(struct pdk_pasid_space *space);
 /* @return true when PASID @p pasid is allocated (0 and out-of-range ones: false). */
 PDK_INTERNAL bool pasid_is_allocated(const struct pdk_pasid_space *space, uint32_t pasid);
 
-/* Mark a PASID in [1, npasids) allocated or free, with no checks or logs. */
-PDK_INTERNAL void pasid_bit_set(struct pdk_pasid_space *space, uint32_t pasid);
-PDK_INTERNAL void pasid_bit_clear(struct pdk_pasid_space *space, uint32_t pasid);
+/* Bring the summary bits of bitmap word @p w up to date. */
+PDK_INTERNAL void pasid_summary_update(struct pdk_pasid_space *space, uint32_t w);
+
+/*
+ * Mark a PASID in [1, npasids) allocated or free, with no checks or logs.
+ * The summaries change only when a word becomes full or stops being full,
+ * so only those two transitions update them.
+ */
+static inline void
+pasid_bit_set(struct pdk_pasid_space *space, uint32_t pasid)
+{
+	uint64_t *word = &space->bitmap[pasid / 64];
+
+	*word |= 1ull << (pasid % 64);
+	space->count++;
+	if (*word == ~0ull)
+		pasid_summary_update(space, pasid / 64);
+}
+
+static inline void
+pasid_bit_clear(struct pdk_pasid_space *space, uint32_t pasid)
+{
+	uint64_t *word = &space->bitmap[pasid / 64];
+	bool was_full = *word == ~0ull;
+
+	*word &= ~(1ull << (pasid % 64));
+	space->count--;
+	if (was_full)
+		pasid_summary_update(space, pasid / 64);
+}
 
 /*
  * Check that @p as can back an attachment of this space's device: not NULL

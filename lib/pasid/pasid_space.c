@@ -16,8 +16,6 @@
 #define PASIDS_NAMED 4
 
 /* Why PASIDs are unusable, by IOMMU kind: the log must point at the right fix. */
-static void pasid_summary_update(struct pdk_pasid_space *space, uint32_t w);
-
 static int
 no_pasid(const struct pdk_vfio_dev *dev, uint32_t hw_type, unsigned int width)
 {
@@ -275,8 +273,7 @@ pasid_is_allocated(const struct pdk_pasid_space *space, uint32_t pasid)
 	return (space->bitmap[pasid / 64] >> (pasid % 64)) & 1;
 }
 
-/* Bring the summary bits of bitmap word @p w up to date. */
-static void
+void
 pasid_summary_update(struct pdk_pasid_space *space, uint32_t w)
 {
 	uint32_t x = w / 64;
@@ -290,22 +287,6 @@ pasid_summary_update(struct pdk_pasid_space *space, uint32_t w)
 		space->full2[x / 64] |= b2;
 	else
 		space->full2[x / 64] &= ~b2;
-}
-
-void
-pasid_bit_set(struct pdk_pasid_space *space, uint32_t pasid)
-{
-	space->bitmap[pasid / 64] |= 1ull << (pasid % 64);
-	space->count++;
-	pasid_summary_update(space, pasid / 64);
-}
-
-void
-pasid_bit_clear(struct pdk_pasid_space *space, uint32_t pasid)
-{
-	space->bitmap[pasid / 64] &= ~(1ull << (pasid % 64));
-	space->count--;
-	pasid_summary_update(space, pasid / 64);
 }
 
 void
