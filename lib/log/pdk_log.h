@@ -184,7 +184,8 @@ bool pdk_log_null(const void *p, const char *component, const char *object, cons
  * @return true (logged) when @p p is NULL, false otherwise
  */
 #define pdk_log_null(p, component, object, fix, ...) \
-	((p) != NULL ? false : (pdk_log_null)(NULL, component, object, fix, __VA_ARGS__))
+	((p) != NULL ? false : \
+	 ((void)(pdk_log_null)(NULL, component, object, fix, __VA_ARGS__), true))
 
 #pragma GCC visibility pop
 
