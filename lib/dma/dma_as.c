@@ -115,7 +115,10 @@ pdk_dma_as_create(struct pdk_iommufd *ctx, const char *name, struct pdk_dma_as *
 static void
 hwpt_remove(struct pdk_dma_as *as, unsigned int i)
 {
-	memmove(&as->hwpts[i], &as->hwpts[i + 1], (size_t)(as->nhwpts - i - 1) * sizeof(as->hwpts[0]));
+	/* skipped for the last entry (the common case: a call less per put) */
+	if (i + 1 < as->nhwpts)
+		memmove(&as->hwpts[i], &as->hwpts[i + 1],
+			(size_t)(as->nhwpts - i - 1) * sizeof(as->hwpts[0]));
 	as->nhwpts--;
 }
 
@@ -193,6 +196,31 @@ pdk_dma_as_iommufd(const struct pdk_dma_as *as)
 	return as->ictx;
 }
 
+static PDK_COLD int
+hwpt_get_refused(const struct pdk_dma_as *as, uint32_t dev_id, const uint32_t *hwpt_id)
+{
+	return pdk_log_fail("dma", as != NULL ? as->label : NULL, -EINVAL,
+			    "pass an address space, a bound device's id and an output pointer",
+			    "HWPT get for device id %u: %s", dev_id,
+			    as == NULL ? "NULL address space" :
+			    hwpt_id == NULL ? "NULL output pointer" : "device id 0");
+}
+
+/* Room for one more HWPT: 0 or -ENOMEM (logged). Once per doubling: out of line. */
+static __attribute__((noinline)) int
+hwpts_grow(struct pdk_dma_as *as, uint32_t dev_id)
+{
+	unsigned int ncap = as->hwpts_cap != 0 ? as->hwpts_cap * 2 : 4;
+	struct dma_hwpt *h = realloc(as->hwpts, (size_t)ncap * sizeof(*h));
+
+	if (h == NULL)
+		return pdk_log_fail("dma", as->label, -ENOMEM, "free some memory",
+				    "HWPT get for device id %u: growing the HWPT table", dev_id);
+	as->hwpts = h;
+	as->hwpts_cap = ncap;
+	return 0;
+}
+
 int
 pdk_dma_as_hwpt_get(struct pdk_dma_as *as, uint32_t dev_id, uint32_t *hwpt_id)
 {
@@ -201,12 +229,8 @@ pdk_dma_as_hwpt_get(struct pdk_dma_as *as, uint32_t dev_id, uint32_t *hwpt_id)
 	unsigned int i;
 	int rc;
 
-	if (as == NULL || hwpt_id == NULL || dev_id == 0)
-		return pdk_log_fail("dma", as != NULL ? as->label : NULL, -EINVAL,
-				    "pass an address space, a bound device's id and an output pointer",
-				    "HWPT get for device id %u: %s", dev_id,
-				    as == NULL ? "NULL address space" :
-				    hwpt_id == NULL ? "NULL output pointer" : "device id 0");
+	if (pdk_unlikely(as == NULL || hwpt_id == NULL || dev_id == 0))
+		return hwpt_get_refused(as, dev_id, hwpt_id);
 	for (i = 0; i < as->nhwpts; i++) {
 		if (as->hwpts[i].dev_id == dev_id) {
 			as->hwpts[i].refcnt++;
@@ -215,15 +239,9 @@ pdk_dma_as_hwpt_get(struct pdk_dma_as *as, uint32_t dev_id, uint32_t *hwpt_id)
 		}
 	}
 	if (as->nhwpts == as->hwpts_cap) {
-		unsigned int ncap = as->hwpts_cap != 0 ? as->hwpts_cap * 2 : 4;
-
-		h = realloc(as->hwpts, (size_t)ncap * sizeof(*h));
-		if (h == NULL)
-			return pdk_log_fail("dma", as->label, -ENOMEM, "free some memory",
-					    "HWPT get for device id %u: growing the HWPT table",
-					    dev_id);
-		as->hwpts = h;
-		as->hwpts_cap = ncap;
+		rc = hwpts_grow(as, dev_id);
+		if (rc < 0)
+			return rc;
 	}
 	/* a refusal is lib/iommufd's to log: it knows what the IOMMU refused */
 	rc = dma_fault_hwpt_flags(as, &flags, &fault_id);
@@ -248,8 +266,18 @@ pdk_dma_as_hwpt_get(struct pdk_dma_as *as, uint32_t dev_id, uint32_t *hwpt_id)
 	return 0;
 }
 
-/* Drop a reference; the last one destroys the HWPT unless @p attached. */
-static void
+static PDK_COLD void
+hwpt_put_unknown(const struct pdk_dma_as *as, uint32_t hwpt_id)
+{
+	pdk_log_fail("dma", as->label, -ENOENT, "a put without a matching get (a bug in the caller)",
+		     "HWPT %u put: it holds no reference here", hwpt_id);
+}
+
+/*
+ * Drop a reference; the last one destroys the HWPT unless @p attached.
+ * Inline in both callers: a call less per put.
+ */
+static inline __attribute__((always_inline)) void
 hwpt_put(struct pdk_dma_as *as, uint32_t hwpt_id, bool attached)
 {
 	struct dma_hwpt *h = NULL;
@@ -264,10 +292,8 @@ hwpt_put(struct pdk_dma_as *as, uint32_t hwpt_id, bool attached)
 			break;
 		}
 	}
-	if (h == NULL || h->refcnt == 0) {
-		pdk_log_fail("dma", as->label, -ENOENT,
-			     "a put without a matching get (a bug in the caller)",
-			     "HWPT %u put: it holds no reference here", hwpt_id);
+	if (pdk_unlikely(h == NULL || h->refcnt == 0)) {
+		hwpt_put_unknown(as, hwpt_id);
 		return;
 	}
 	if (--h->refcnt > 0 || attached)

@@ -25,24 +25,17 @@
 #define DMA_FAULT_BATCH 32u
 
 int
-dma_fault_hwpt_flags(struct pdk_dma_as *as, uint32_t *flags, uint32_t *fault_id)
+dma_fault_queue_open(struct pdk_dma_as *as)
 {
 	int rc;
 
-	*flags = PDK_IOMMUFD_HWPT_PASID;
-	*fault_id = 0;
-	if (as->fault_cb == NULL)
+	if (as->fault_fd >= 0)
 		return 0;
-	if (as->fault_fd < 0) {
-		/* lib/iommufd logs a refusal, with the kernel's cause */
-		rc = pdk_iommufd_fault_alloc(as->ictx, &as->fault_id, &as->fault_fd);
-		if (rc < 0)
-			return rc;
-		PDK_LOG(DEBUG, "dma", "%s: fault queue %u (fd %d)", as->label, as->fault_id,
-			as->fault_fd);
-	}
-	*flags |= PDK_IOMMUFD_HWPT_FAULT;
-	*fault_id = as->fault_id;
+	/* lib/iommufd logs a refusal, with the kernel's cause */
+	rc = pdk_iommufd_fault_alloc(as->ictx, &as->fault_id, &as->fault_fd);
+	if (rc < 0)
+		return rc;
+	PDK_LOG(DEBUG, "dma", "%s: fault queue %u (fd %d)", as->label, as->fault_id, as->fault_fd);
 	return 0;
 }
 

@@ -135,11 +135,30 @@ PDK_INTERNAL int dma_as_ranges_sync(struct pdk_dma_as *as);
 /* Empty the mapping table and give every IOVA back, after the IOAS was emptied. */
 PDK_INTERNAL void dma_as_forget_mappings(struct pdk_dma_as *as);
 
+/* Create the space's fault queue if it has none yet: 0 or the -errno lib/iommufd logged. */
+PDK_INTERNAL int dma_fault_queue_open(struct pdk_dma_as *as);
+
 /*
  * The HWPT flags and fault id for a new HWPT of the space, creating its
- * fault queue on first need: 0 or the -errno lib/iommufd logged.
+ * fault queue on first need: 0 or the -errno lib/iommufd logged. Inline:
+ * a space without a fault handler (the common case) costs a test.
  */
-PDK_INTERNAL int dma_fault_hwpt_flags(struct pdk_dma_as *as, uint32_t *flags, uint32_t *fault_id);
+static inline int
+dma_fault_hwpt_flags(struct pdk_dma_as *as, uint32_t *flags, uint32_t *fault_id)
+{
+	int rc;
+
+	*flags = PDK_IOMMUFD_HWPT_PASID;
+	*fault_id = 0;
+	if (as->fault_cb == NULL)
+		return 0;
+	rc = dma_fault_queue_open(as);
+	if (rc < 0)
+		return rc;
+	*flags |= PDK_IOMMUFD_HWPT_FAULT;
+	*fault_id = as->fault_id;
+	return 0;
+}
 
 /* Close the fault queue, after the last HWPT went: 0 or -errno (logged). */
 PDK_INTERNAL int dma_fault_fini(struct pdk_dma_as *as);

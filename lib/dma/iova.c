@@ -406,6 +406,11 @@ pdk_iova_free(struct pdk_iova *iova, uint64_t start)
 	if (idx == iova->nused || iova->used[idx].start != start)
 		return -ENOENT;
 	u = iova->used[idx];
+	/*
+	 * First, so that the free list's update ends the function: at most
+	 * one array move after it, and no registers kept across one before.
+	 */
+	ext_remove(iova->used, &iova->nused, idx);
 
 	/* neighbours cannot overflow: they lie strictly before and after u */
 	pos = ext_lower_bound(iova->free, iova->nfree, u.start);
@@ -421,7 +426,6 @@ pdk_iova_free(struct pdk_iova *iova, uint64_t start)
 	} else {
 		ext_insert(iova->free, &iova->nfree, pos, u.start, u.last);
 	}
-	ext_remove(iova->used, &iova->nused, idx);
 	return 0;
 }
 

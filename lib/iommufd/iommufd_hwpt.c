@@ -9,15 +9,16 @@
 
 #include "iommufd_private.h"
 
+/* @p flags: the command's (IOMMU_HWPT_ALLOC_PASID, IOMMU_HWPT_FAULT_ID_VALID) */
 static const char *
 hwpt_alloc_hint(int rc, uint32_t flags)
 {
 	switch (rc) {
 	case -EOPNOTSUPP:
-		if (flags & PDK_IOMMUFD_HWPT_PASID)
+		if (flags & IOMMU_HWPT_ALLOC_PASID)
 			return "the kernel is older than 6.15 or the IOMMU has no PASID support "
 			       "(IOMMU_HWPT_ALLOC_PASID refused)";
-		if (flags & PDK_IOMMUFD_HWPT_FAULT)
+		if (flags & IOMMU_HWPT_FAULT_ID_VALID)
 			return "the kernel is older than 6.11 or the IOMMU cannot report faults";
 		return iommufd_generic_hint(rc);
 	case -EINVAL:
@@ -34,6 +35,28 @@ hwpt_alloc_hint(int rc, uint32_t flags)
 	}
 }
 
+/*
+ * The kernel's refusal of @p cmd, out of line: everything the line names is
+ * in the command, so the caller keeps nothing else across the ioctl.
+ */
+static PDK_COLD int
+hwpt_alloc_refused(const struct pdk_iommufd *ctx, const struct iommu_hwpt_alloc *cmd, int rc)
+{
+	return pdk_log_fail("iommufd", ctx->label, rc, hwpt_alloc_hint(rc, cmd->flags),
+			    "IOMMU_HWPT_ALLOC dev %u pt %u flags 0x%x%s%s", cmd->dev_id, cmd->pt_id,
+			    cmd->flags, cmd->flags & IOMMU_HWPT_ALLOC_PASID ? " (PASID)" : "",
+			    cmd->flags & IOMMU_HWPT_FAULT_ID_VALID ? " (fault queue)" : "");
+}
+
+static PDK_COLD int
+hwpt_alloc_flags_bad(const struct pdk_iommufd *ctx, uint32_t dev_id, uint32_t pt_id,
+		     uint32_t flags)
+{
+	return pdk_log_fail("iommufd", ctx->label, -EINVAL, "pass only PDK_IOMMUFD_HWPT_* flags",
+			    "IOMMU_HWPT_ALLOC dev %u pt %u: unknown flags 0x%x", dev_id, pt_id,
+			    flags);
+}
+
 int
 pdk_iommufd_hwpt_alloc(struct pdk_iommufd *ctx, uint32_t dev_id, uint32_t pt_id,
 		       uint32_t flags, uint32_t fault_id, uint32_t *hwpt_id)
@@ -47,11 +70,8 @@ pdk_iommufd_hwpt_alloc(struct pdk_iommufd *ctx, uint32_t dev_id, uint32_t pt_id,
 	if (pdk_log_null(hwpt_id, "iommufd", ctx->label, "pass a valid pointer",
 			 "IOMMU_HWPT_ALLOC: NULL HWPT id output pointer"))
 		return -EINVAL;
-	if (flags & ~(PDK_IOMMUFD_HWPT_PASID | PDK_IOMMUFD_HWPT_FAULT))
-		return pdk_log_fail("iommufd", ctx->label, -EINVAL,
-				    "pass only PDK_IOMMUFD_HWPT_* flags",
-				    "IOMMU_HWPT_ALLOC dev %u pt %u: unknown flags 0x%x", dev_id,
-				    pt_id, flags);
+	if (pdk_unlikely(flags & ~(PDK_IOMMUFD_HWPT_PASID | PDK_IOMMUFD_HWPT_FAULT)))
+		return hwpt_alloc_flags_bad(ctx, dev_id, pt_id, flags);
 
 	memset(&cmd, 0, sizeof(cmd));
 	cmd.size = sizeof(cmd);
@@ -65,11 +85,8 @@ pdk_iommufd_hwpt_alloc(struct pdk_iommufd *ctx, uint32_t dev_id, uint32_t pt_id,
 		cmd.fault_id = fault_id;
 	}
 	rc = pdk_sys_ioctl(ctx->sys, ctx->fd, IOMMU_HWPT_ALLOC, &cmd);
-	if (rc < 0)
-		return pdk_log_fail("iommufd", ctx->label, rc, hwpt_alloc_hint(rc, flags),
-				    "IOMMU_HWPT_ALLOC dev %u pt %u flags 0x%x%s%s", dev_id, pt_id,
-				    cmd.flags, flags & PDK_IOMMUFD_HWPT_PASID ? " (PASID)" : "",
-				    flags & PDK_IOMMUFD_HWPT_FAULT ? " (fault queue)" : "");
+	if (pdk_unlikely(rc < 0))
+		return hwpt_alloc_refused(ctx, &cmd, rc);
 	*hwpt_id = cmd.out_hwpt_id;
 	return 0;
 }

@@ -134,12 +134,43 @@ pdk_iommufd_map_fixed(struct pdk_iommufd *ctx, uint32_t ioas_id, void *va, uint6
 	return ioas_map(ctx, ioas_id, va, len, true, &iova, perm);
 }
 
-static int
+/*
+ * The kernel's refusal of @p cmd, out of ioas_unmap()'s common path. The
+ * command still holds what was asked: the kernel writes its length back
+ * only on success (drivers/iommu/iommufd/ioas.c, iommufd_ioas_unmap()).
+ */
+static PDK_COLD int
+ioas_unmap_refused(const struct pdk_iommufd *ctx, const struct iommu_ioas_unmap *cmd, bool all,
+		   int rc)
+{
+	const char *hint;
+
+	switch (rc) {
+	case -ENOENT:
+		hint = all ? "no IOAS has this id (destroyed?)"
+			   : "nothing is mapped there, the range splits a mapping (unmap "
+			     "whole mappings), or no IOAS has this id";
+		break;
+	case -EOVERFLOW:
+		hint = "the IOVA range wraps around";
+		break;
+	default:
+		hint = iommufd_generic_hint(rc);
+		break;
+	}
+	if (all)
+		return pdk_log_fail("iommufd", ctx->label, rc, hint,
+				    "IOMMU_IOAS_UNMAP ioas %u (all)", cmd->ioas_id);
+	return pdk_log_fail("iommufd", ctx->label, rc, hint,
+			    "IOMMU_IOAS_UNMAP ioas %u iova 0x%" PRIx64 " len %" PRIu64,
+			    cmd->ioas_id, (uint64_t)cmd->iova, (uint64_t)cmd->length);
+}
+
+static inline int
 ioas_unmap(struct pdk_iommufd *ctx, uint32_t ioas_id, uint64_t iova, uint64_t len,
 	   uint64_t *unmapped, bool all)
 {
 	struct iommu_ioas_unmap cmd;
-	const char *hint;
 	int rc;
 
 	if (pdk_log_null(ctx, "iommufd", NULL, IOMMUFD_FIX_CTX,
@@ -151,27 +182,8 @@ ioas_unmap(struct pdk_iommufd *ctx, uint32_t ioas_id, uint64_t iova, uint64_t le
 	cmd.iova = iova;
 	cmd.length = len;
 	rc = pdk_sys_ioctl(ctx->sys, ctx->fd, IOMMU_IOAS_UNMAP, &cmd);
-	if (rc < 0) {
-		switch (rc) {
-		case -ENOENT:
-			hint = all ? "no IOAS has this id (destroyed?)"
-				   : "nothing is mapped there, the range splits a mapping (unmap "
-				     "whole mappings), or no IOAS has this id";
-			break;
-		case -EOVERFLOW:
-			hint = "the IOVA range wraps around";
-			break;
-		default:
-			hint = iommufd_generic_hint(rc);
-			break;
-		}
-		if (all)
-			return pdk_log_fail("iommufd", ctx->label, rc, hint,
-					    "IOMMU_IOAS_UNMAP ioas %u (all)", ioas_id);
-		return pdk_log_fail("iommufd", ctx->label, rc, hint,
-				    "IOMMU_IOAS_UNMAP ioas %u iova 0x%" PRIx64 " len %" PRIu64,
-				    ioas_id, iova, len);
-	}
+	if (pdk_unlikely(rc < 0))
+		return ioas_unmap_refused(ctx, &cmd, all, rc);
 	if (unmapped != NULL)
 		*unmapped = cmd.length;
 	return 0;

@@ -134,22 +134,12 @@ pdk_iommufd_holders(struct pdk_iommufd *ctx)
 	return &ctx->holders;
 }
 
-int
-pdk_iommufd_destroy(struct pdk_iommufd *ctx, uint32_t id)
+/* The kernel's refusal of a destroy, out of pdk_iommufd_destroy()'s common path. */
+static PDK_COLD int
+destroy_refused(const struct pdk_iommufd *ctx, uint32_t id, int rc)
 {
-	struct iommu_destroy cmd;
 	const char *hint;
-	int rc;
 
-	if (pdk_log_null(ctx, "iommufd", NULL, IOMMUFD_FIX_CTX,
-			 "IOMMU_DESTROY: NULL iommufd context"))
-		return -EINVAL;
-	memset(&cmd, 0, sizeof(cmd));
-	cmd.size = sizeof(cmd);
-	cmd.id = id;
-	rc = pdk_sys_ioctl(ctx->sys, ctx->fd, IOMMU_DESTROY, &cmd);
-	if (rc >= 0)
-		return 0;
 	switch (rc) {
 	case -EBUSY:
 		hint = "the object is still in use: detach the PASIDs and the RID using a HWPT, "
@@ -163,4 +153,22 @@ pdk_iommufd_destroy(struct pdk_iommufd *ctx, uint32_t id)
 		break;
 	}
 	return pdk_log_fail("iommufd", ctx->label, rc, hint, "IOMMU_DESTROY id %u", id);
+}
+
+int
+pdk_iommufd_destroy(struct pdk_iommufd *ctx, uint32_t id)
+{
+	struct iommu_destroy cmd;
+	int rc;
+
+	if (pdk_log_null(ctx, "iommufd", NULL, IOMMUFD_FIX_CTX,
+			 "IOMMU_DESTROY: NULL iommufd context"))
+		return -EINVAL;
+	memset(&cmd, 0, sizeof(cmd));
+	cmd.size = sizeof(cmd);
+	cmd.id = id;
+	rc = pdk_sys_ioctl(ctx->sys, ctx->fd, IOMMU_DESTROY, &cmd);
+	if (pdk_likely(rc >= 0))
+		return 0;
+	return destroy_refused(ctx, cmd.id, rc);
 }

@@ -174,7 +174,10 @@ bool pdk_log_null(const void *p, const char *component, const char *object, cons
 
 /**
  * pdk_log_null() as the argument checks call it: the pointer tested
- * inline, so that a check of a pointer that is not NULL costs no call.
+ * inline, so that a check of a pointer that is not NULL costs no call,
+ * and the NULL branch's value the constant true (what the function
+ * answers for NULL), so that the compiler sees the caller's refusal path
+ * end there and keeps none of the caller's values across that call.
  * @p p is evaluated once; (pdk_log_null)(...) calls the function itself.
  * @param p  as for the function pdk_log_null()
  * @param component  as for the function
@@ -184,7 +187,8 @@ bool pdk_log_null(const void *p, const char *component, const char *object, cons
  * @return true (logged) when @p p is NULL, false otherwise
  */
 #define pdk_log_null(p, component, object, fix, ...) \
-	((p) != NULL ? false : (pdk_log_null)(NULL, component, object, fix, __VA_ARGS__))
+	((p) != NULL ? false : \
+	 ((void)(pdk_log_null)(NULL, component, object, fix, __VA_ARGS__), true))
 
 #pragma GCC visibility pop
 

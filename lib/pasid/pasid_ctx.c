@@ -91,6 +91,27 @@ attach_fix(const struct pdk_dma_as *as, int rc, const char *vfix)
 	}
 }
 
+static PDK_COLD int
+ctx_create_refused(const struct pdk_pasid_space *space, uint32_t pasid)
+{
+	return pdk_log_fail("pasid", space != NULL ? pdk_vfio_name(space->dev) : NULL, -EINVAL,
+			    "pass a PASID space from pdk_pasid_space_create() and an output pointer",
+			    "PASID %u context create: NULL %s", pasid,
+			    space == NULL ? "PASID space" : "output pointer");
+}
+
+/* The kernel refused the attach of a new context (@p c): log it, drop the HWPT. */
+static PDK_COLD int
+ctx_attach_refused(struct pdk_pasid_space *space, struct pdk_dma_as *as,
+		   const struct pdk_pasid_ctx *c, uint32_t pasid, int rc, const char *vfix)
+{
+	pdk_log_fail("pasid", pdk_vfio_name(space->dev), rc, attach_fix(as, rc, vfix),
+		     "PASID %u attach to HWPT %u of address space '%s'", pasid, c->hwpt_id,
+		     pdk_dma_as_name(as));
+	pasid_hwpt_put(space, as, c->hwpt_id, false);
+	return rc;
+}
+
 int
 pdk_pasid_ctx_create(struct pdk_pasid_space *space, struct pdk_dma_as *as, uint32_t pasid,
 		     struct pdk_pasid_ctx **ctx)
@@ -100,14 +121,12 @@ pdk_pasid_ctx_create(struct pdk_pasid_space *space, struct pdk_dma_as *as, uint3
 	int stuck = -1;
 	int rc;
 
-	if (ctx != NULL)
-		*ctx = NULL;
-	if (space == NULL || ctx == NULL)
-		return pdk_log_fail("pasid", space != NULL ? pdk_vfio_name(space->dev) : NULL,
-				    -EINVAL,
-				    "pass a PASID space from pdk_pasid_space_create() and an output pointer",
-				    "PASID %u context create: NULL %s", pasid,
-				    space == NULL ? "PASID space" : "output pointer");
+	if (pdk_unlikely(space == NULL || ctx == NULL)) {
+		if (ctx != NULL)
+			*ctx = NULL;
+		return ctx_create_refused(space, pasid);
+	}
+	*ctx = NULL;
 	rc = pasid_check_as(space, as, "context create");
 	if (rc < 0)
 		return rc;
@@ -118,7 +137,7 @@ pdk_pasid_ctx_create(struct pdk_pasid_space *space, struct pdk_dma_as *as, uint3
 				    pdk_dma_as_name(as));
 
 	if (pasid == 0) {
-		rc = pdk_pasid_alloc(space, &pasid);
+		rc = pasid_take_lowest(space, &pasid);
 		if (rc < 0)
 			goto fail_free;
 		c->owns_pasid = true;
@@ -143,11 +162,8 @@ pdk_pasid_ctx_create(struct pdk_pasid_space *space, struct pdk_dma_as *as, uint3
 	if (rc < 0)
 		goto fail_pasid;
 	rc = pdk_vfio_owner_pasid_attach(space->dev, space, pasid, c->hwpt_id, &vfix);
-	if (rc < 0) {
-		pdk_log_fail("pasid", pdk_vfio_name(space->dev), rc, attach_fix(as, rc, vfix),
-			     "PASID %u attach to HWPT %u of address space '%s'", pasid, c->hwpt_id,
-			     pdk_dma_as_name(as));
-		pasid_hwpt_put(space, as, c->hwpt_id, false);
+	if (pdk_unlikely(rc < 0)) {
+		ctx_attach_refused(space, as, c, pasid, rc, vfix);
 		goto fail_pasid;
 	}
 	if (stuck >= 0)
@@ -205,40 +221,47 @@ pdk_pasid_ctx_replace(struct pdk_pasid_ctx *ctx, struct pdk_dma_as *as)
 	return 0;
 }
 
+/*
+ * The kernel refused the detach of @p ctx: log it and hold the PASID back
+ * (stuck), or, with no memory to remember it, at least never hand it out.
+ */
+static PDK_COLD void
+ctx_detach_refused(struct pdk_pasid_space *space, struct pdk_pasid_ctx *ctx, int rc,
+		   const char *vfix)
+{
+	struct pasid_stuck *s = realloc(space->stuck, (space->nstuck + 1) * sizeof(*s));
+	char then[256], fix[512];
+
+	snprintf(then, sizeof(then), "PDK forgets the context anyway and holds PASID %u back (DMA tagged with it still reaches '%s') until a new context attaches it or the device closes",
+		 ctx->pasid, pdk_dma_as_name(ctx->as));
+	pdk_log_fail("pasid", pdk_vfio_name(space->dev), rc,
+		     pasid_fix(fix, sizeof(fix), vfix, then),
+		     "PASID %u detach from HWPT %u of address space '%s'", ctx->pasid,
+		     ctx->hwpt_id, pdk_dma_as_name(ctx->as));
+	if (s != NULL) {
+		space->stuck = s;
+		s[space->nstuck].pasid = ctx->pasid;
+		s[space->nstuck].ctx_owned = ctx->owns_pasid;
+		s[space->nstuck].as = ctx->as;
+		s[space->nstuck].hwpt_id = ctx->hwpt_id;
+		space->nstuck++;
+	}
+	ctx->owns_pasid = false;
+}
+
 int
 pdk_pasid_ctx_release(struct pdk_pasid_ctx *ctx)
 {
 	struct pdk_pasid_space *space;
 	const char *vfix;
-	char fix[512];
 	int rc;
 
 	if (ctx == NULL)
 		return 0;
 	space = ctx->space;
 	rc = pdk_vfio_owner_pasid_detach(space->dev, space, ctx->pasid, &vfix);
-	if (rc < 0) {
-		struct pasid_stuck *s = realloc(space->stuck,
-						(space->nstuck + 1) * sizeof(*s));
-		char then[256];
-
-		snprintf(then, sizeof(then), "PDK forgets the context anyway and holds PASID %u back (DMA tagged with it still reaches '%s') until a new context attaches it or the device closes",
-			 ctx->pasid, pdk_dma_as_name(ctx->as));
-		pdk_log_fail("pasid", pdk_vfio_name(space->dev), rc,
-			     pasid_fix(fix, sizeof(fix), vfix, then),
-			     "PASID %u detach from HWPT %u of address space '%s'", ctx->pasid,
-			     ctx->hwpt_id, pdk_dma_as_name(ctx->as));
-		if (s != NULL) {
-			space->stuck = s;
-			s[space->nstuck].pasid = ctx->pasid;
-			s[space->nstuck].ctx_owned = ctx->owns_pasid;
-			s[space->nstuck].as = ctx->as;
-			s[space->nstuck].hwpt_id = ctx->hwpt_id;
-			space->nstuck++;
-		}
-		/* with no room to remember it, at least never hand it out again */
-		ctx->owns_pasid = false;
-	}
+	if (pdk_unlikely(rc < 0))
+		ctx_detach_refused(space, ctx, rc, vfix);
 	/* after a failed detach the HWPT stays busy: kept for a later get or pdk_dma_as_destroy() */
 	pasid_hwpt_put(space, ctx->as, ctx->hwpt_id, rc < 0);
 	TAILQ_REMOVE(&space->ctxs, ctx, next);

@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <sys/queue.h>
 
+#include "pdk_dma_internal.h"
 #include "pdk_internal.h"
 #include "pdk_pasid.h"
 
@@ -94,17 +95,82 @@ PDK_INTERNAL void pasid_ctx_spares_free(struct pdk_pasid_space *space);
 /* @return true when PASID @p pasid is allocated (0 and out-of-range ones: false). */
 PDK_INTERNAL bool pasid_is_allocated(const struct pdk_pasid_space *space, uint32_t pasid);
 
-/* Mark a PASID in [1, npasids) allocated or free, with no checks or logs. */
-PDK_INTERNAL void pasid_bit_set(struct pdk_pasid_space *space, uint32_t pasid);
-PDK_INTERNAL void pasid_bit_clear(struct pdk_pasid_space *space, uint32_t pasid);
+/* Bring the summary bits of bitmap word @p w up to date. */
+PDK_INTERNAL void pasid_summary_update(struct pdk_pasid_space *space, uint32_t w);
+
+/*
+ * Mark a PASID in [1, npasids) allocated or free, with no checks or logs.
+ * The summaries change only when a word becomes full or stops being full,
+ * so only those two transitions update them.
+ */
+static inline void
+pasid_bit_set(struct pdk_pasid_space *space, uint32_t pasid)
+{
+	uint64_t *word = &space->bitmap[pasid / 64];
+
+	*word |= 1ull << (pasid % 64);
+	space->count++;
+	if (*word == ~0ull)
+		pasid_summary_update(space, pasid / 64);
+}
+
+static inline void
+pasid_bit_clear(struct pdk_pasid_space *space, uint32_t pasid)
+{
+	uint64_t *word = &space->bitmap[pasid / 64];
+	bool was_full = *word == ~0ull;
+
+	*word &= ~(1ull << (pasid % 64));
+	space->count--;
+	if (was_full)
+		pasid_summary_update(space, pasid / 64);
+}
+
+/* pasid_check_as()'s refusal: logs why @p as cannot back the attachment, -EINVAL. */
+PDK_INTERNAL PDK_COLD int pasid_check_as_refused(const struct pdk_pasid_space *space,
+						 const struct pdk_dma_as *as, const char *what);
 
 /*
  * Check that @p as can back an attachment of this space's device: not NULL
  * and made in the same iommufd context (device ids are per context).
  * Logs and returns -EINVAL otherwise; @p what names the operation.
  */
-PDK_INTERNAL int pasid_check_as(const struct pdk_pasid_space *space, const struct pdk_dma_as *as,
-		   const char *what);
+static inline int
+pasid_check_as(const struct pdk_pasid_space *space, const struct pdk_dma_as *as,
+	       const char *what)
+{
+	if (pdk_likely(as != NULL && pdk_dma_as_iommufd(as) == space->ictx))
+		return 0;
+	return pasid_check_as_refused(space, as, what);
+}
+
+/* pasid_take_lowest()'s refusal: logs that every PASID is allocated, -ENOSPC. */
+PDK_INTERNAL PDK_COLD int pasid_space_full(const struct pdk_pasid_space *space);
+
+/*
+ * Allocate the lowest free PASID into *@p pasid: the first non-full word
+ * at each summary level, three ctz whatever the occupancy. 0, or -ENOSPC
+ * (logged). The body of pdk_pasid_alloc(), inline in a context's create.
+ */
+static inline int
+pasid_take_lowest(struct pdk_pasid_space *space, uint32_t *pasid)
+{
+	uint32_t j;
+
+	for (j = 0; j < space->nw2; j++) {
+		uint64_t avail = ~space->full2[j];
+		uint32_t x, w;
+
+		if (avail == 0)
+			continue;
+		x = j * 64 + (uint32_t)__builtin_ctzll(avail);
+		w = x * 64 + (uint32_t)__builtin_ctzll(~space->full1[x]);
+		*pasid = w * 64 + (uint32_t)__builtin_ctzll(~space->bitmap[w]);
+		pasid_bit_set(space, *pasid);
+		return 0;
+	}
+	return pasid_space_full(space);
+}
 
 /*
  * The fix of a refusal lib/vfio handed back (@p vfix, may be NULL) followed
@@ -121,14 +187,27 @@ PDK_INTERNAL const char *pasid_fix(char *buf, size_t len, const char *vfix, cons
 PDK_INTERNAL const char *pasid_attach_fault_fix(const struct pdk_dma_as *as, int rc,
 						const char *vfix);
 
+/* @return true when a stuck PASID of the space is still attached to HWPT @p hwpt of @p as. */
+PDK_INTERNAL bool pasid_stuck_at(const struct pdk_pasid_space *space, const struct pdk_dma_as *as,
+				 uint32_t hwpt);
+
 /*
  * Drop the space's reference on HWPT @p hwpt of @p as. When the device is
  * still attached to it (@p attached: a detach the kernel refused just now,
  * or a stuck PASID there) the HWPT is kept rather than destroyed, since the
  * kernel would refuse that too and log the one failure twice.
  */
-PDK_INTERNAL void pasid_hwpt_put(const struct pdk_pasid_space *space, struct pdk_dma_as *as,
-				 uint32_t hwpt, bool attached);
+static inline void
+pasid_hwpt_put(const struct pdk_pasid_space *space, struct pdk_dma_as *as, uint32_t hwpt,
+	       bool attached)
+{
+	if (!attached && pdk_unlikely(space->nstuck > 0))
+		attached = pasid_stuck_at(space, as, hwpt);
+	if (attached)
+		pdk_dma_as_hwpt_put_attached(as, hwpt);
+	else
+		pdk_dma_as_hwpt_put(as, hwpt);
+}
 
 /* @return the index of @p pasid among the stuck PASIDs, or -1. */
 PDK_INTERNAL int pasid_stuck_find(const struct pdk_pasid_space *space, uint32_t pasid);

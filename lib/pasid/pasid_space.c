@@ -16,8 +16,6 @@
 #define PASIDS_NAMED 4
 
 /* Why PASIDs are unusable, by IOMMU kind: the log must point at the right fix. */
-static void pasid_summary_update(struct pdk_pasid_space *space, uint32_t w);
-
 static int
 no_pasid(const struct pdk_vfio_dev *dev, uint32_t hw_type, unsigned int width)
 {
@@ -275,8 +273,7 @@ pasid_is_allocated(const struct pdk_pasid_space *space, uint32_t pasid)
 	return (space->bitmap[pasid / 64] >> (pasid % 64)) & 1;
 }
 
-/* Bring the summary bits of bitmap word @p w up to date. */
-static void
+void
 pasid_summary_update(struct pdk_pasid_space *space, uint32_t w)
 {
 	uint32_t x = w / 64;
@@ -292,34 +289,15 @@ pasid_summary_update(struct pdk_pasid_space *space, uint32_t w)
 		space->full2[x / 64] &= ~b2;
 }
 
-void
-pasid_bit_set(struct pdk_pasid_space *space, uint32_t pasid)
-{
-	space->bitmap[pasid / 64] |= 1ull << (pasid % 64);
-	space->count++;
-	pasid_summary_update(space, pasid / 64);
-}
-
-void
-pasid_bit_clear(struct pdk_pasid_space *space, uint32_t pasid)
-{
-	space->bitmap[pasid / 64] &= ~(1ull << (pasid % 64));
-	space->count--;
-	pasid_summary_update(space, pasid / 64);
-}
-
-void
-pasid_hwpt_put(const struct pdk_pasid_space *space, struct pdk_dma_as *as, uint32_t hwpt,
-	       bool attached)
+bool
+pasid_stuck_at(const struct pdk_pasid_space *space, const struct pdk_dma_as *as, uint32_t hwpt)
 {
 	unsigned int i;
 
-	for (i = 0; !attached && i < space->nstuck; i++)
-		attached = space->stuck[i].as == as && space->stuck[i].hwpt_id == hwpt;
-	if (attached)
-		pdk_dma_as_hwpt_put_attached(as, hwpt);
-	else
-		pdk_dma_as_hwpt_put(as, hwpt);
+	for (i = 0; i < space->nstuck; i++)
+		if (space->stuck[i].as == as && space->stuck[i].hwpt_id == hwpt)
+			return true;
+	return false;
 }
 
 int
@@ -361,47 +339,37 @@ pasid_attach_fault_fix(const struct pdk_dma_as *as, int rc, const char *vfix)
 }
 
 int
-pasid_check_as(const struct pdk_pasid_space *space, const struct pdk_dma_as *as, const char *what)
+pasid_check_as_refused(const struct pdk_pasid_space *space, const struct pdk_dma_as *as,
+		       const char *what)
 {
 	if (pdk_log_null(as, "pasid", pdk_vfio_name(space->dev),
 			 "pass one made with pdk_dma_as_create()", "%s: NULL address space", what))
 		return -EINVAL;
-	if (pdk_dma_as_iommufd(as) != space->ictx)
-		return pdk_log_fail("pasid", pdk_vfio_name(space->dev), -EINVAL,
-				    "create it on the context the device is bound to",
-				    "%s: address space '%s' belongs to another iommufd context than the device's PASID space",
-				    what, pdk_dma_as_name(as));
-	return 0;
+	return pdk_log_fail("pasid", pdk_vfio_name(space->dev), -EINVAL,
+			    "create it on the context the device is bound to",
+			    "%s: address space '%s' belongs to another iommufd context than the device's PASID space",
+			    what, pdk_dma_as_name(as));
+}
+
+int
+pasid_space_full(const struct pdk_pasid_space *space)
+{
+	return pdk_log_fail("pasid", pdk_vfio_name(space->dev), -ENOSPC,
+			    "free one (pdk_pasid_free() or pdk_pasid_ctx_release())",
+			    "PASID alloc: all %u PASIDs of the %u-bit space are allocated",
+			    space->npasids - 1, space->width);
 }
 
 int
 pdk_pasid_alloc(struct pdk_pasid_space *space, uint32_t *pasid)
 {
-	uint32_t j;
-
 	if (space == NULL || pasid == NULL)
 		return pdk_log_fail("pasid", space != NULL ? pdk_vfio_name(space->dev) : NULL,
 				    -EINVAL,
 				    "pass a PASID space from pdk_pasid_space_create() and an output pointer",
 				    "PASID alloc: NULL %s",
 				    space == NULL ? "PASID space" : "output pointer");
-	/* the lowest free PASID: the first non-full word at each level */
-	for (j = 0; j < space->nw2; j++) {
-		uint64_t avail = ~space->full2[j];
-		uint32_t x, w;
-
-		if (avail == 0)
-			continue;
-		x = j * 64 + (uint32_t)__builtin_ctzll(avail);
-		w = x * 64 + (uint32_t)__builtin_ctzll(~space->full1[x]);
-		*pasid = w * 64 + (uint32_t)__builtin_ctzll(~space->bitmap[w]);
-		pasid_bit_set(space, *pasid);
-		return 0;
-	}
-	return pdk_log_fail("pasid", pdk_vfio_name(space->dev), -ENOSPC,
-			    "free one (pdk_pasid_free() or pdk_pasid_ctx_release())",
-			    "PASID alloc: all %u PASIDs of the %u-bit space are allocated",
-			    space->npasids - 1, space->width);
+	return pasid_take_lowest(space, pasid);
 }
 
 int

@@ -25,6 +25,17 @@
 
 #define PDK_INTERNAL __attribute__((visibility("hidden")))
 
+/*
+ * A function that only logs a refusal, called from a control-path call's
+ * common path: out of line, so that the caller keeps no registers for its
+ * arguments, which only the log line needs.
+ */
+#define PDK_COLD __attribute__((cold, noinline))
+
+/* Branch hints for the checks of a control-path call that the common case passes. */
+#define pdk_likely(x) __builtin_expect(!!(x), 1)
+#define pdk_unlikely(x) __builtin_expect(!!(x), 0)
+
 /* One handle's hold on another: embedded in the holder, linked into the held. */
 struct pdk_hold {
 	TAILQ_ENTRY(pdk_hold) next;

@@ -37,7 +37,8 @@ PDK_INTERNAL void pdk_vfio_unclaim(struct pdk_vfio_dev *dev, const void *owner,
 /*
  * The attach calls of pdk_vfio.h, made by the owner of the claim. They log
  * nothing: on failure they return -errno with *@p fix set to what the user
- * can do (NULL when the kernel's answer says nothing more), and the owner
+ * can do (NULL when the kernel's answer says nothing more; on success *@p
+ * fix is left as it was, a store less on the common path), and the owner
  * logs the one line, naming what only it knows (the address space, what
  * stays attached). doc/guide.md, "Errors and logs".
  */

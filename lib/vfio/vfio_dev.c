@@ -509,7 +509,8 @@ pdk_vfio_owner_attach(struct pdk_vfio_dev *dev, const void *owner, uint32_t pt_i
 	struct attach_why w;
 	int rc = rid_attach(dev, owner, pt_id, NULL, &w);
 
-	*fix = rc < 0 ? w.fix : NULL;
+	if (rc < 0)
+		*fix = w.fix;
 	return rc;
 }
 
@@ -519,7 +520,8 @@ pdk_vfio_owner_detach(struct pdk_vfio_dev *dev, const void *owner, const char **
 	struct attach_why w;
 	int rc = rid_detach(dev, owner, &w);
 
-	*fix = rc < 0 ? w.fix : NULL;
+	if (rc < 0)
+		*fix = w.fix;
 	return rc;
 }
 
@@ -530,7 +532,8 @@ pdk_vfio_owner_pasid_attach(struct pdk_vfio_dev *dev, const void *owner, uint32_
 	struct attach_why w;
 	int rc = pasid_attach(dev, owner, pasid, hwpt_id, &w);
 
-	*fix = rc < 0 ? w.fix : NULL;
+	if (rc < 0)
+		*fix = w.fix;
 	return rc;
 }
 
@@ -541,6 +544,7 @@ pdk_vfio_owner_pasid_detach(struct pdk_vfio_dev *dev, const void *owner, uint32_
 	struct attach_why w;
 	int rc = pasid_detach(dev, owner, pasid, &w);
 
-	*fix = rc < 0 ? w.fix : NULL;
+	if (rc < 0)
+		*fix = w.fix;
 	return rc;
 }
