@@ -52,6 +52,7 @@ static const struct sim_resv_region sim_resv_amd[] = {
 	.name = (n), .hw_info_type = (type), .resv = (r), .nresv = sizeof(r) / sizeof((r)[0]), \
 	.aperture_last = (1ULL << 48) - 1, .pgsize_bitmap = (pgsizes),			\
 	.pasid_attach = (attach), .pasid_features = (features), .pri = (pri_),		\
+	.pri_needs_ats = (pri_) /* every kind that enables PRI wants ATS for it */,	\
 	.iopf_needs_pri = (needs_pri) }
 
 static const struct sim_iommu_kind sim_iommu_kinds[] = {

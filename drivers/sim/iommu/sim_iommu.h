@@ -38,11 +38,19 @@ struct sim_iommu_kind {
 	bool pasid_attach;			/* paging domains take a PASID (set_dev_pasid) */
 	bool pasid_features;			/* PASID EXEC/PRIV shown when a device has them */
 	/*
-	 * A function's PRI page requests reach the IOMMU driver's IOPF queue
-	 * (VT-d, AMD); SMMUv3's driver takes only stall faults, not PRI
-	 * (arm-smmu-v3.c arm_smmu_enable_iopf()).
+	 * The driver enables a function's PRI and its page requests reach
+	 * the driver's IOPF queue (VT-d, AMD); SMMUv3's driver takes only
+	 * stall faults and never calls pci_enable_pri() (arm-smmu-v3.c
+	 * arm_smmu_enable_iopf()).
 	 */
 	bool pri;
+	/*
+	 * ... only on a function with ATS enabled: VT-d (intel/iommu.c
+	 * intel_iommu_probe_device(): pri_supported needs ats_supported;
+	 * iommu_enable_pci_pri(): returns without ats_enabled) and AMD
+	 * (amd/iommu.c pdev_enable_cap_pri(): returns without ats_enabled).
+	 */
+	bool pri_needs_ats;
 	/*
 	 * Attaching a domain with an iopf_handler (a HWPT with a fault queue)
 	 * to a function without PRI enabled is refused -ENODEV (VT-d:
@@ -56,6 +64,13 @@ struct sim_iommu_kind {
 
 /* @return the kind's facts, NULL when @p kind is none of enum pdk_sim_iommu. */
 const struct sim_iommu_kind *sim_iommu_kind_of(enum pdk_sim_iommu kind);
+
+/* Whether the driver of @p kind enables the PRI of a function configured as @p cfg. */
+static inline bool
+sim_iommu_enables_pri(const struct sim_iommu_kind *kind, const struct pdk_sim_fn_config *cfg)
+{
+	return cfg->prs && kind->pri && (cfg->ats || !kind->pri_needs_ats);
+}
 
 /* ---- the IO page table (sim_iopt.c) ---- */
 
