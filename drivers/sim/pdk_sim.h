@@ -231,7 +231,7 @@ struct pdk_sim_fn_config {
 	 * drivers/iommu/intel/iommu.c intel_iommu_probe_device() and
 	 * iommu_enable_pci_pri(); amd/iommu.c pdev_enable_cap_pri()), the
 	 * SMMUv3 never (arm-smmu-v3 takes stall faults, not PRI; kernel-facts
-	 * K12). A SIMULATED DSA engine that blocks on a translation fault
+	 * K24). A SIMULATED DSA engine that blocks on a translation fault
 	 * then sends a page request group to the fault queue of a HWPT with
 	 * one and waits for its response (doc/sim.md, "Page requests"). Not
 	 * on a VF (not modelled).
@@ -257,10 +257,12 @@ struct pdk_sim_fn_config {
 	 * (drivers/pci/ats.c pci_enable_ats(): ENABLE, STU 0 for 4 KiB pages;
 	 * a VF's STU field stays 0, its PF's counts). VT-d enables ATS only
 	 * when Page Aligned Request is set (iommu_enable_pci_ats()). The sim
-	 * sets ENABLE when the function is added, as VT-d does at probe;
-	 * AMD and SMMUv3 set it at attach, which the sim does not model.
-	 * Without ATS the SIMULATED VT-d and AMD leave @p prs's PRI disabled.
-	 * On a VF only when its PF has ATS (pci_ats_supported() asks the PF).
+	 * sets ENABLE when the function is added, as VT-d does at probe, and
+	 * keeps it (a sim function is never released: pci_disable_ats() has
+	 * no moment); AMD and SMMUv3 set it at attach, which the sim does not
+	 * model. Without ATS the SIMULATED VT-d and AMD leave @p prs's PRI
+	 * disabled (kernel-facts K24). On a VF only when its PF has ATS
+	 * (pci_ats_supported() asks the PF).
 	 */
 	bool ats;
 	/**
