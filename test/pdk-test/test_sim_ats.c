@@ -8,9 +8,11 @@
  *   VT-d    enables PRI only with ATS (intel/iommu.c intel_iommu_probe_device(),
  *           iommu_enable_pci_pri()) and refuses a HWPT with a fault queue on
  *           a function without PRI enabled, -ENODEV (intel_iommu_enable_iopf());
- *   AMD     enables PRI only with ATS too (amd/iommu.c pdev_enable_cap_pri())
- *           but accepts the HWPT (amd/ppr.c amd_iommu_iopf_add_device()
- *           returns 0 with PRI off): faults stay ordinary ones;
+ *   AMD     enables PRI only with ATS too (amd/iommu.c pdev_enable_cap_pri()),
+ *           and only at attach of a domain made for PASIDs (a v2 page table:
+ *           pdom_is_sva_capable()), but accepts the HWPT either way
+ *           (amd/ppr.c amd_iommu_iopf_add_device() returns 0 with PRI off):
+ *           faults stay ordinary ones;
  *   SMMUv3  never enables PRI (it takes stall faults only) and accepts the
  *           HWPT (arm_smmu_enable_iopf() returns 0 without stall).
  */
@@ -284,13 +286,14 @@ PDK_ENV_TEST(sim_ats_vtd_prs_without_ats, fast, test_ats_vtd_prs_without_ats, .b
 	     .ioas = true, .fn = &prs_only_fn);
 
 /*
- * A HWPT with a fault queue over the fixture's IOAS, attached to the RID
- * (raw ioctls: AMD takes no PASID on a paging domain, so no PASID space),
- * and a RID write into a hole: a page request read from the queue's fd
- * (@p request) or an ordinary fault the sim records, the queue empty.
+ * A HWPT with a fault queue (and @p hwpt_flags) over the fixture's IOAS,
+ * attached to the RID (raw ioctls: AMD takes no PASID on a paging domain,
+ * so no PASID space), and a RID write into a hole: a page request read
+ * from the queue's fd (@p request) or an ordinary fault the sim records,
+ * the queue empty; no ERR line either way.
  */
 static int
-rid_fault(struct test_env *env, bool request)
+rid_fault(struct test_env *env, uint32_t hwpt_flags, bool request)
 {
 	struct iommu_hwpt_pgfault rec;
 	struct pdk_sim_fault f;
@@ -299,8 +302,11 @@ rid_fault(struct test_env *env, bool request)
 	int fd;
 
 	TEST_ASSERT_OK(raw_fault_alloc(env, &fault_id, &fd));
-	TEST_ASSERT_OK(raw_hwpt_alloc_fault(env, env->ioas, 0, fault_id, &hwpt));
+	TEST_ASSERT_OK(raw_hwpt_alloc_fault(env, env->ioas, hwpt_flags, fault_id, &hwpt));
+	test_log_capture_start();
 	TEST_ASSERT_OK(raw_attach(env, 0, 0, hwpt));
+	TEST_ASSERT_EQ(test_log_errors(), 0);
+	test_log_capture_stop();
 	while (pdk_sim_fault_pop(env->sim, NULL) == 0)
 		;
 	TEST_ASSERT_RC(pdk_sim_fn_dma(env_fn(env), false, 0, HOLE, data, sizeof(data), true),
@@ -331,23 +337,30 @@ rid_fault(struct test_env *env, bool request)
 /*
  * AMD, PRI without ATS: PRI left off as on VT-d, but the fault-queue HWPT
  * attaches (amd_iommu_iopf_add_device() returns 0 with PRI off) and a
- * fault is an ordinary one. With ATS the same fault is a page request.
+ * fault is an ordinary one, through a domain made for PASIDs or not.
  */
 static int
 test_ats_amd_prs_without_ats(struct test_env *env)
 {
 	TEST_ASSERT_EQ(pri_check(env->sys, env->addr, 0x108, false), TEST_SUCCESS);
-	return rid_fault(env, false);
+	TEST_ASSERT_EQ(rid_fault(env, IOMMU_HWPT_ALLOC_PASID, false), TEST_SUCCESS);
+	return rid_fault(env, 0, false);
 }
 PDK_ENV_TEST(sim_ats_amd_prs_without_ats, fast, test_ats_amd_prs_without_ats, .bind = true,
 	     .ioas = true, .sim = &amd_cfg, .fn = &prs_only_fn);
 
+/*
+ * AMD, PRI with ATS: a fault through a domain made for PASIDs (v2) is a
+ * page request; through a plain HWPT (v1 under the default
+ * amd_iommu_pgtable: no PRI enabled at its attach) an ordinary fault.
+ */
 static int
 test_ats_amd_prs_with_ats(struct test_env *env)
 {
 	TEST_ASSERT_EQ(pri_check(env->sys, env->addr, 0x108, true), TEST_SUCCESS);
 	TEST_ASSERT_EQ(ats_check(env->sys, env->addr, 0x118, 0), TEST_SUCCESS);
-	return rid_fault(env, true);
+	TEST_ASSERT_EQ(rid_fault(env, IOMMU_HWPT_ALLOC_PASID, true), TEST_SUCCESS);
+	return rid_fault(env, 0, false);
 }
 PDK_ENV_TEST(sim_ats_amd_prs_with_ats, fast, test_ats_amd_prs_with_ats, .bind = true,
 	     .ioas = true, .sim = &amd_cfg, .fn = &test_prs_fn);
@@ -361,7 +374,8 @@ test_ats_smmuv3_prs(struct test_env *env)
 {
 	TEST_ASSERT_EQ(pri_check(env->sys, env->addr, 0x108, false), TEST_SUCCESS);
 	TEST_ASSERT_EQ(ats_check(env->sys, env->addr, 0x118, 0), TEST_SUCCESS);
-	return rid_fault(env, false);
+	TEST_ASSERT_EQ(rid_fault(env, IOMMU_HWPT_ALLOC_PASID, false), TEST_SUCCESS);
+	return rid_fault(env, 0, false);
 }
 PDK_ENV_TEST(sim_ats_smmuv3_prs, fast, test_ats_smmuv3_prs, .bind = true, .ioas = true,
 	     .sim = &smmu_cfg, .fn = &test_prs_fn);
@@ -370,7 +384,7 @@ static int
 test_ats_smmuv3_prs_without_ats(struct test_env *env)
 {
 	TEST_ASSERT_EQ(pri_check(env->sys, env->addr, 0x108, false), TEST_SUCCESS);
-	return rid_fault(env, false);
+	return rid_fault(env, 0, false);
 }
 PDK_ENV_TEST(sim_ats_smmuv3_prs_without_ats, fast, test_ats_smmuv3_prs_without_ats, .bind = true,
 	     .ioas = true, .sim = &smmu_cfg, .fn = &prs_only_fn);
@@ -379,7 +393,8 @@ PDK_ENV_TEST(sim_ats_smmuv3_prs_without_ats, fast, test_ats_smmuv3_prs_without_a
 static int
 test_ats_vtd_prs_with_ats(struct test_env *env)
 {
-	return rid_fault(env, true);
+	TEST_ASSERT_EQ(rid_fault(env, IOMMU_HWPT_ALLOC_PASID, true), TEST_SUCCESS);
+	return rid_fault(env, 0, true);
 }
 PDK_ENV_TEST(sim_ats_vtd_prs_with_ats, fast, test_ats_vtd_prs_with_ats, .bind = true,
 	     .ioas = true, .fn = &test_prs_fn);
