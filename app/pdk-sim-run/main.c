@@ -71,8 +71,9 @@ run_print(const struct run_config *cfg)
 		       cfg->fns[i].pasid_bits);
 		if (cfg->fns[i].iommu_group != 0)
 			printf(" group=%u", cfg->fns[i].iommu_group);
-		printf("%s%s%s\n", cfg->fns[i].pasid_exec ? " exec" : "",
-		       cfg->fns[i].pasid_priv ? " priv" : "", cfg->fns[i].prs ? " prs" : "");
+		printf("%s%s%s%s\n", cfg->fns[i].pasid_exec ? " exec" : "",
+		       cfg->fns[i].pasid_priv ? " priv" : "", cfg->fns[i].prs ? " prs" : "",
+		       cfg->fns[i].ats ? " ats" : "");
 	}
 }
 

@@ -75,8 +75,10 @@ run_fn_option(struct pdk_sim_fn_config *fn, const char *word, const char **why)
 		fn->pasid_priv = true;
 	} else if (strcmp(word, "prs") == 0) {
 		fn->prs = true;
+	} else if (strcmp(word, "ats") == 0) {
+		fn->ats = true;
 	} else {
-		*why = "unknown option: use pasid_bits=N, group=N, exec, priv or prs";
+		*why = "unknown option: use pasid_bits=N, group=N, exec, priv, prs or ats";
 		return -EINVAL;
 	}
 	return 0;

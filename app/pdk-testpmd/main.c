@@ -302,12 +302,13 @@ sim_create(const struct tp_opts *o)
 {
 	struct pdk_sim_config scfg = { .no_default_devices = true };
 	/*
-	 * With PRI, as a DSA has it (WQCAP wq_prs_support, drivers/dma/idxd/
-	 * registers.h): the VT-d sim, as the kernel's, attaches a space with a
-	 * fault handler ('as demand') only to a function with PRI.
+	 * With PRI and ATS, as a DSA has them (WQCAP wq_prs_support and
+	 * wq_ats_support, drivers/dma/idxd/registers.h): the VT-d sim, as the
+	 * kernel's, attaches a space with a fault handler ('as demand') only
+	 * to a function with PRI, which it enables only with ATS.
 	 */
 	struct pdk_sim_fn_config fcfg = {
-		.model = PDK_SIM_MODEL_DSA, .pasid_bits = 20, .prs = true,
+		.model = PDK_SIM_MODEL_DSA, .pasid_bits = 20, .prs = true, .ats = true,
 	};
 	char addr[32];
 	unsigned int i;

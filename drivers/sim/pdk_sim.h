@@ -225,11 +225,16 @@ struct pdk_sim_fn_config {
 	/**
 	 * The function has a PCIe Page Request Interface (PRI extended
 	 * capability, PCI_EXT_CAP_ID_PRI 0x13; include/uapi/linux/pci_regs.h
-	 * PCI_PRI_*), enabled as the IOMMU driver enables it
-	 * (drivers/pci/ats.c pci_enable_pri()). A SIMULATED DSA engine that
-	 * blocks on a translation fault then sends a page request group to
-	 * the fault queue of a HWPT with one and waits for its response
-	 * (doc/sim.md, "Page requests"). Not on a VF (not modelled).
+	 * PCI_PRI_*), enabled where the IOMMU driver enables it
+	 * (drivers/pci/ats.c pci_enable_pri()): the SIMULATED VT-d and AMD
+	 * enable it only on a function with @p ats too (7.3.4
+	 * drivers/iommu/intel/iommu.c intel_iommu_probe_device() and
+	 * iommu_enable_pci_pri(); amd/iommu.c pdev_enable_cap_pri()), the
+	 * SMMUv3 never (arm-smmu-v3 takes stall faults, not PRI; kernel-facts
+	 * K24). A SIMULATED DSA engine that blocks on a translation fault
+	 * then sends a page request group to the fault queue of a HWPT with
+	 * one and waits for its response (doc/sim.md, "Page requests"). Not
+	 * on a VF (not modelled).
 	 */
 	bool prs;
 	/** PRI Outstanding Page Request Capacity (PCI_PRI_MAX_REQ), pages; 0 = 32. */
@@ -244,6 +249,27 @@ struct pdk_sim_fn_config {
 	uint32_t prs_timeout_ms;
 	/** Where the PRI capability is; 0 = right after the PASID capability (or 0x100). */
 	uint16_t prs_offset;
+	/**
+	 * The function has PCIe Address Translation Services (ATS extended
+	 * capability, PCI_EXT_CAP_ID_ATS 0x0F, 8 bytes; pci_regs.h PCI_ATS_*):
+	 * ATS Capability with Page Aligned Request set and Invalidate Queue
+	 * Depth 0 (32), ATS Control enabled as the IOMMU driver enables it
+	 * (drivers/pci/ats.c pci_enable_ats(): ENABLE, STU 0 for 4 KiB pages;
+	 * a VF's STU field stays 0, its PF's counts). VT-d enables ATS only
+	 * when Page Aligned Request is set (iommu_enable_pci_ats()). The sim
+	 * sets ENABLE when the function is added, as VT-d does at probe, and
+	 * keeps it (a sim function is never released: pci_disable_ats() has
+	 * no moment); AMD and SMMUv3 set it at attach, which the sim does not
+	 * model. Without ATS the SIMULATED VT-d and AMD leave @p prs's PRI
+	 * disabled (kernel-facts K24). On a VF only when its PF has ATS
+	 * (pci_ats_supported() asks the PF).
+	 */
+	bool ats;
+	/**
+	 * Where the ATS capability is; 0 = right after the PRI capability,
+	 * else after the PASID capability, else 0x100.
+	 */
+	uint16_t ats_offset;
 };
 
 /* ---- registers of PDK_SIM_MODEL_SIMDMA, BAR0 (4 KiB), little endian ---- */

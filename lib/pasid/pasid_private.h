@@ -182,8 +182,15 @@ PDK_INTERNAL const char *pasid_fix(char *buf, size_t len, const char *vfix, cons
 /*
  * The fix of an attach of @p as refused with @p rc: when the space has a
  * fault queue and the IOMMU refused with -ENODEV, the device takes no page
- * requests (kernel-facts K12); else @p vfix, lib/vfio's.
+ * requests (kernel-facts K12), and why, as far as @p dev's config space
+ * (vfio-pci's view) tells: no PRI capability, or PRI without ATS, which VT-d
+ * needs to enable PRI; else @p vfix, lib/vfio's. @p dev NULL: the reason
+ * is not looked up.
  */
+PDK_INTERNAL const char *pasid_attach_fault_fix_dev(struct pdk_vfio_dev *dev,
+						    const struct pdk_dma_as *as, int rc,
+						    const char *vfix);
+/* pasid_attach_fault_fix_dev() without a device. */
 PDK_INTERNAL const char *pasid_attach_fault_fix(const struct pdk_dma_as *as, int rc,
 						const char *vfix);
 

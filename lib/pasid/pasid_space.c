@@ -3,6 +3,7 @@
  */
 
 #include <errno.h>
+#include <linux/pci_regs.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 #include "pasid_private.h"
 #include "pdk_dma_internal.h"
 #include "pdk_log.h"
+#include "pdk_pcicfg.h"
 #include "pdk_vfio_internal.h"
 
 /* How many PASIDs a refused destroy names before it counts the rest. */
@@ -331,11 +333,31 @@ pasid_fix(char *buf, size_t len, const char *vfix, const char *then)
 }
 
 const char *
+pasid_attach_fault_fix_dev(struct pdk_vfio_dev *dev, const struct pdk_dma_as *as, int rc,
+			   const char *vfix)
+{
+	struct pdk_pcicfg *cfg = NULL;
+	bool pri = true, ats = true;
+
+	if (rc != -ENODEV || !pdk_dma_as_has_fault_queue(as))
+		return vfix;
+	/* what vfio-pci shows of the function: its PRI and ATS capabilities (PASID is hidden) */
+	if (dev != NULL && pdk_pcicfg_read_vfio(dev, &cfg) == 0) {
+		pri = pdk_pcicfg_find(cfg, PDK_PCICFG_EXT, PCI_EXT_CAP_ID_PRI) != NULL;
+		ats = pdk_pcicfg_find(cfg, PDK_PCICFG_EXT, PCI_EXT_CAP_ID_ATS) != NULL;
+		pdk_pcicfg_free(cfg);
+	}
+	if (!pri)
+		return "the address space has a fault handler and the IOMMU takes no page requests from this device: it has no PRI (Page Request Interface) capability, so it cannot send any: use a space without pdk_dma_as_set_fault_handler()";
+	if (!ats)
+		return "the address space has a fault handler and the IOMMU takes no page requests from this device: it has PRI but no ATS (Address Translation Services) capability, and VT-d enables page requests only on a device with ATS: use a device with ATS, or a space without pdk_dma_as_set_fault_handler()";
+	return "the address space has a fault handler and the IOMMU takes no page requests from this device (VT-d needs PRI, with ATS, enabled on it; the kernel leaves ATS off on an untrusted, external-facing device): use a space without pdk_dma_as_set_fault_handler()";
+}
+
+const char *
 pasid_attach_fault_fix(const struct pdk_dma_as *as, int rc, const char *vfix)
 {
-	if (rc == -ENODEV && pdk_dma_as_has_fault_queue(as))
-		return "the address space has a fault handler and the IOMMU takes no page requests from this device (VT-d needs PRI, with ATS, enabled on it): use a space without pdk_dma_as_set_fault_handler()";
-	return vfix;
+	return pasid_attach_fault_fix_dev(NULL, as, rc, vfix);
 }
 
 int
@@ -441,7 +463,7 @@ pdk_pasid_rid_attach(struct pdk_pasid_space *space, struct pdk_dma_as *as)
 		return rc;
 	rc = pdk_vfio_owner_attach(space->dev, space, hwpt, &vfix);
 	if (rc < 0) {
-		vfix = pasid_attach_fault_fix(as, rc, vfix);
+		vfix = pasid_attach_fault_fix_dev(space->dev, as, rc, vfix);
 		if (rc == -EADDRINUSE)
 			vfix = "the device's reserved IOVA regions (e.g. the MSI window) overlap mappings of the address space: attach the RID before mapping, or unmap them";
 		pdk_log_fail("pasid", pdk_vfio_name(space->dev), rc,

@@ -101,7 +101,7 @@ static bool
 rig_up(struct rig *r)
 {
 	struct pdk_sim_config sc = {.no_default_devices = true};
-	struct pdk_sim_fn_config pri = {.pci_addr = SIMDMA_ADDR, .pasid_bits = 20, .prs = true};
+	struct pdk_sim_fn_config pri = {.pci_addr = SIMDMA_ADDR, .pasid_bits = 20, .prs = true, .ats = true};
 	struct pdk_sim_fn_config nopri = {.pci_addr = NOPRI_ADDR, .pasid_bits = 20};
 	int rc;
 
@@ -828,7 +828,7 @@ test_bof(void)
 {
 	static const struct pdk_sim_fn_config fc = {
 		.pci_addr = DSA_ADDR, .model = PDK_SIM_MODEL_DSA, .pasid_bits = 20,
-		.prs = true, .prs_timeout_ms = 5000,
+		.prs = true, .prs_timeout_ms = 5000, .ats = true,
 	};
 	struct seen sa = {.name = "bof-a", .map = true}, sb = {.name = "bof-b"};
 	struct pdk_dmadev_queue_conf qc = {.nb_desc = 64};
@@ -994,7 +994,7 @@ test_bof_late(void)
 {
 	static const struct pdk_sim_fn_config fc = {
 		.pci_addr = DSA_ADDR, .model = PDK_SIM_MODEL_DSA, .pasid_bits = 20,
-		.prs = true, .prs_timeout_ms = 100,
+		.prs = true, .prs_timeout_ms = 100, .ats = true,
 	};
 	struct seen s = {.name = "late", .map = true, .sleep_ms = 400};
 	struct pdk_dmadev_queue_conf qc = {.nb_desc = 64};

@@ -1552,7 +1552,7 @@ test_dsa_bof_demand_map(void)
 {
 	static const struct pdk_sim_fn_config fcfg = {
 		.pci_addr = DSA_ADDR, .model = PDK_SIM_MODEL_DSA, .pasid_bits = 20,
-		.prs = true, .prs_timeout_ms = 5000,
+		.prs = true, .prs_timeout_ms = 5000, .ats = true,
 	};
 	struct pdk_dmadev_status st = { 0 };
 	struct pdk_sim_dsa_stats dst;
@@ -1609,7 +1609,7 @@ test_dsa_bof_refused(void)
 {
 	static const struct pdk_sim_fn_config fcfg = {
 		.pci_addr = DSA_ADDR, .model = PDK_SIM_MODEL_DSA, .pasid_bits = 20,
-		.prs = true, .dsa_no_bof = true,
+		.prs = true, .ats = true, .dsa_no_bof = true,
 	};
 	struct dsa_env e;
 

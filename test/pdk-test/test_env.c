@@ -15,7 +15,7 @@
 #include "test_env.h"
 
 const struct pdk_sim_fn_config test_default_fn = { TEST_SIMDMA_FN(20) };
-const struct pdk_sim_fn_config test_prs_fn = { TEST_SIMDMA_FN(20), .prs = true };
+const struct pdk_sim_fn_config test_prs_fn = { TEST_SIMDMA_FN(20), .prs = true, .ats = true };
 
 /*
  * A backend gives the environment its pdk_sys and the device's address;

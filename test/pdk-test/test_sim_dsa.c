@@ -2072,6 +2072,7 @@ static const struct pdk_sim_fn_config prs_dsa_fn = {
 	.pasid_bits = 20,
 	.prs = true,
 	.prs_timeout_ms = PRS_WAIT_MS,
+	.ats = true,	/* as a DSA has (WQCAP wq_ats_support); VT-d enables PRI only with it */
 };
 
 /* What a space's fault handler saw, and how it answers. */
@@ -2286,7 +2287,7 @@ test_prs_timeout(void)
 {
 	static const struct pdk_sim_fn_config fn = {
 		.pci_addr = DSA_ADDR, .model = PDK_SIM_MODEL_DSA, .pasid_bits = 20,
-		.prs = true, .prs_timeout_ms = 30,
+		.prs = true, .prs_timeout_ms = 30, .ats = true,
 	};
 	struct prs_seen seen[2] = { { 0 }, { 0 } };
 	void *const args[2] = { &seen[0], &seen[1] };

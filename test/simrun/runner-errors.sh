@@ -42,6 +42,11 @@ printf 'fn 6a:01.0.0 dsa\n' >"$tmp/addr.cfg"
 expect 125 "addr.cfg:1: not a PCI address" -- -c "$tmp/addr.cfg" true
 printf 'fn 0000:6a:01.0 dsa pasid_bits=21\n' >"$tmp/bits.cfg"
 expect 125 "bits.cfg:1: pasid_bits must be 0..20" -- -c "$tmp/bits.cfg" true
+printf 'fn 0000:6a:01.0 dsa pri\n' >"$tmp/opt.cfg"
+expect 125 "opt.cfg:1: unknown option: use pasid_bits=N, group=N, exec, priv, prs or ats" -- -c "$tmp/opt.cfg" true
+# PRI and ATS, as a DSA has them (VT-d enables PRI only with ATS)
+printf 'fn 0000:6a:01.0 dsa prs ats\n' >"$tmp/ats.cfg"
+expect 0 "fn 0000:6a:01.0 dsa pasid_bits=20 prs ats" -- -c "$tmp/ats.cfg" --print-config
 printf 'device 0000:6a:01.0\n' >"$tmp/stmt.cfg"
 expect 125 "stmt.cfg:1: unknown statement" -- -c "$tmp/stmt.cfg" true
 expect 125 "no-such.cfg: No such file or directory" -- -c "$tmp/no-such.cfg" true

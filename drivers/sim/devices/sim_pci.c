@@ -33,6 +33,7 @@
 
 #include "pdk_pcicfg.h"
 #include "sim_devices.h"
+#include "../iommu/sim_iommu.h"
 
 #define SIM_PLAIN_DEVICE_ID	0x0002	/* PDK_SIM_MODEL_PLAIN: same vendor, no engine */
 /* Made-up bus addresses: VFIO shows them, nothing uses them. */
@@ -45,7 +46,7 @@
 #define SIM_CAP_MSIX		0x80
 #define SIM_CAP_STD_END		(SIM_CAP_MSIX + PCI_CAP_MSIX_SIZEOF)	/* the standard caps' end */
 #define SIM_PASID_CAP_OFF	0x100u	/* the PASID capability's default offset */
-#define SIM_ECAP_MAX		(PDK_SIM_FN_ECAPS + 3)	/* + PASID + PRI + the free-space DVSEC */
+#define SIM_ECAP_MAX		(PDK_SIM_FN_ECAPS + 4)	/* + PASID + PRI + ATS + the free-space DVSEC */
 #ifndef PCI_EXT_CAP_PRI_SIZEOF
 #define PCI_EXT_CAP_PRI_SIZEOF	16
 #endif
@@ -160,6 +161,7 @@ sim_pci_config_init(struct sim_fn *fn, unsigned int index)
 enum sim_ecap_kind {
 	SIM_ECAP_PASID,
 	SIM_ECAP_PRI,
+	SIM_ECAP_ATS,
 	SIM_ECAP_EXTRA,		/* one of cfg.ecaps */
 	SIM_ECAP_FREE_DVSEC,
 };
@@ -188,6 +190,19 @@ sim_pci_pri_offset(const struct pdk_sim_fn_config *cfg)
 			  PCI_EXT_CAP_PASID_SIZEOF);
 }
 
+static uint16_t
+sim_pci_ats_offset(const struct pdk_sim_fn_config *cfg)
+{
+	if (cfg->ats_offset != 0)
+		return cfg->ats_offset;
+	if (cfg->prs)
+		return (uint16_t)(sim_pci_pri_offset(cfg) + PCI_EXT_CAP_PRI_SIZEOF);
+	if (!sim_fn_shows_pasid(cfg))
+		return SIM_PASID_CAP_OFF;
+	return (uint16_t)((cfg->pasid_offset != 0 ? cfg->pasid_offset : SIM_PASID_CAP_OFF) +
+			  PCI_EXT_CAP_PASID_SIZEOF);
+}
+
 /* The extended capabilities @p cfg asks for, in offset order. @return their count. */
 static unsigned int
 sim_ecaps_of(const struct pdk_sim_fn_config *cfg, struct sim_ecap_ent ent[SIM_ECAP_MAX])
@@ -204,6 +219,11 @@ sim_ecaps_of(const struct pdk_sim_fn_config *cfg, struct sim_ecap_ent ent[SIM_EC
 		ent[n++] = (struct sim_ecap_ent){
 			.kind = SIM_ECAP_PRI, .id = PCI_EXT_CAP_ID_PRI, .version = 1,
 			.offset = sim_pci_pri_offset(cfg), .length = PCI_EXT_CAP_PRI_SIZEOF,
+		};
+	if (cfg->ats)
+		ent[n++] = (struct sim_ecap_ent){
+			.kind = SIM_ECAP_ATS, .id = PCI_EXT_CAP_ID_ATS, .version = 1,
+			.offset = sim_pci_ats_offset(cfg), .length = PCI_EXT_CAP_ATS_SIZEOF,
 		};
 	for (i = 0; i < PDK_SIM_FN_ECAPS; i++) {
 		const struct pdk_sim_ecap *e = &cfg->ecaps[i];
@@ -256,22 +276,39 @@ sim_ecap_body(struct sim_fn *fn, const struct sim_ecap_ent *e)
 	}
 	case SIM_ECAP_PRI: {
 		/*
-		 * Enabled as the IOMMU driver enables it (drivers/pci/ats.c
-		 * pci_enable_pri(): ALLOC_REQ = min(MAX_REQ, the driver's
-		 * depth), then CTRL ENABLE). With PASID, PRG responses carry it
+		 * Enabled where the IOMMU driver enables it (sim_iommu.h
+		 * pri_needs_ats) as drivers/pci/ats.c pci_enable_pri() does:
+		 * ALLOC_REQ = min(MAX_REQ, the driver's depth), then CTRL
+		 * ENABLE. Left disabled, it stays as reset left it: Stopped,
+		 * nothing allocated. With PASID, PRG responses carry it
 		 * (STATUS PASID: VT-d's iommu_enable_pci_pri() needs it).
 		 */
 		uint32_t max = cfg->prs_max_requests != 0 ? cfg->prs_max_requests :
 							    SIM_PRS_DEFAULT_REQS;
+		uint16_t status = sim_fn_shows_pasid(cfg) ? PCI_PRI_STATUS_PASID : 0;
 
 		fn->pri_cap = e->offset;
-		cfg_w16(fn, e->offset + PCI_PRI_CTRL, PCI_PRI_CTRL_ENABLE);
-		cfg_w16(fn, e->offset + PCI_PRI_STATUS,
-			sim_fn_shows_pasid(cfg) ? PCI_PRI_STATUS_PASID : 0);
 		cfg_w32(fn, e->offset + PCI_PRI_MAX_REQ, max);
+		if (!sim_iommu_enables_pri(fn->sim->iommu, cfg)) {
+			cfg_w16(fn, e->offset + PCI_PRI_STATUS, status | PCI_PRI_STATUS_STOPPED);
+			break;
+		}
+		cfg_w16(fn, e->offset + PCI_PRI_CTRL, PCI_PRI_CTRL_ENABLE);
+		cfg_w16(fn, e->offset + PCI_PRI_STATUS, status);
 		cfg_w32(fn, e->offset + PCI_PRI_ALLOC_REQ, max < SIM_PRQ_DEPTH ? max : SIM_PRQ_DEPTH);
 		break;
 	}
+	case SIM_ECAP_ATS:
+		/*
+		 * Page Aligned Request (VT-d's iommu_enable_pci_ats() wants it),
+		 * Invalidate Queue Depth 0 (= 32, pci_ats_queue_depth()). Enabled
+		 * as pci_enable_ats() does for a 4 KiB IOMMU page (VTD_PAGE_SHIFT,
+		 * AMD's PAGE_SHIFT, SMMUv3's smallest granule): STU = 12 -
+		 * PCI_ATS_MIN_STU = 0, which a VF leaves 0 anyway (its PF's STU counts).
+		 */
+		cfg_w16(fn, e->offset + PCI_ATS_CAP, PCI_ATS_CAP_PAGE_ALIGNED);
+		cfg_w16(fn, e->offset + PCI_ATS_CTRL, PCI_ATS_CTRL_ENABLE | PCI_ATS_CTRL_STU(0));
+		break;
 	case SIM_ECAP_EXTRA:
 		if (e->extra->body_len > 0)
 			memcpy(fn->config + e->offset + 4, e->extra->body, e->extra->body_len);
@@ -343,6 +380,10 @@ sim_pci_physfn_check(struct pdk_sim *sim, const struct pdk_sim_fn_config *cfg,
 		SIM_SHAPE_REFUSE("a VF shares its PF's PASID capability (drivers/pci/ats.c), "
 				 "so its PASID fields must be the PF's",
 				 "copy the PF's pasid_bits, pasid_exec and pasid_priv; pasid_offset 0");
+	if (cfg->ats && !pf->cfg.ats)
+		SIM_SHAPE_REFUSE("ats on a VF whose PF has none: the kernel uses a VF's ATS only "
+				 "with its PF's (drivers/pci/ats.c pci_ats_supported(), pci_enable_ats())",
+				 "give the PF ats too, or the VF none");
 	return 0;
 }
 
@@ -362,6 +403,11 @@ sim_pci_shape_check(struct pdk_sim *sim, const struct pdk_sim_fn_config *cfg,
 				     cfg->prs_offset < PDK_PCICFG_STD_SIZE ||
 				     cfg->prs_offset + PCI_EXT_CAP_PRI_SIZEOF > PDK_PCICFG_SIZE))
 		SIM_SHAPE_REFUSE("prs_offset is not a dword in 0x100-0xFF0 of a function with prs",
+				 "use 0 for the default place");
+	if (cfg->ats_offset != 0 && (!cfg->ats || cfg->ats_offset % 4 != 0 ||
+				     cfg->ats_offset < PDK_PCICFG_STD_SIZE ||
+				     cfg->ats_offset + PCI_EXT_CAP_ATS_SIZEOF > PDK_PCICFG_SIZE))
+		SIM_SHAPE_REFUSE("ats_offset is not a dword in 0x100-0xFF8 of a function with ats",
 				 "use 0 for the default place");
 	if (cfg->pasid_offset != 0 && (cfg->pasid_offset % 4 != 0 ||
 				       cfg->pasid_offset < PDK_PCICFG_STD_SIZE ||

@@ -48,20 +48,21 @@ static const struct sim_resv_region sim_resv_amd[] = {
  */
 #define SIM_PGSIZES_4K_2M_1G	((1ULL << 12) | (1ULL << 21) | (1ULL << 30))
 #define SIM_PGSIZES_AMD		(~0xfffULL & ~(2ULL << 38))
-#define SIM_KIND(n, type, r, attach, features, pgsizes, pri_, needs_pri) {			\
+#define SIM_KIND(n, type, r, attach, features, pgsizes, pri_, needs_pri, pri_domain) {	\
 	.name = (n), .hw_info_type = (type), .resv = (r), .nresv = sizeof(r) / sizeof((r)[0]), \
 	.aperture_last = (1ULL << 48) - 1, .pgsize_bitmap = (pgsizes),			\
 	.pasid_attach = (attach), .pasid_features = (features), .pri = (pri_),		\
-	.iopf_needs_pri = (needs_pri) }
+	.pri_needs_ats = (pri_) /* every kind that enables PRI wants ATS for it */,	\
+	.iopf_needs_pri = (needs_pri), .pri_needs_pasid_domain = (pri_domain) }
 
 static const struct sim_iommu_kind sim_iommu_kinds[] = {
 	[PDK_SIM_IOMMU_VTD] = SIM_KIND("VT-d", IOMMU_HW_INFO_TYPE_INTEL_VTD, sim_resv_vtd,
-				       true, true, SIM_PGSIZES_4K_2M_1G, true, true),
+				       true, true, SIM_PGSIZES_4K_2M_1G, true, true, false),
 	[PDK_SIM_IOMMU_SMMUV3] = SIM_KIND("SMMUv3", IOMMU_HW_INFO_TYPE_ARM_SMMUV3, sim_resv_smmuv3,
-					  true, true, SIM_PGSIZES_4K_2M_1G, false, false),
+					  true, true, SIM_PGSIZES_4K_2M_1G, false, false, false),
 	/* AMD paging domains have no set_dev_pasid; PASID is enabled with no features. */
 	[PDK_SIM_IOMMU_AMD] = SIM_KIND("AMD-Vi", IOMMU_HW_INFO_TYPE_AMD, sim_resv_amd,
-				       false, false, SIM_PGSIZES_AMD, true, false),
+				       false, false, SIM_PGSIZES_AMD, true, false, true),
 };
 
 const struct sim_iommu_kind *
@@ -123,11 +124,13 @@ sim_iommu_group_put(struct pdk_sim *sim, struct sim_group *grp)
 }
 
 void
-sim_domain_init(struct sim_domain *domain, const struct pdk_sim *sim, struct sim_iopt *iopt)
+sim_domain_init(struct sim_domain *domain, const struct pdk_sim *sim, struct sim_iopt *iopt,
+		bool pasid)
 {
 	domain->iopt = iopt;
 	domain->aperture_last = sim->iommu->aperture_last;
 	domain->iopf_handler = NULL;
+	domain->pasid = pasid;
 }
 
 void
@@ -246,14 +249,17 @@ sim_fault_note(struct sim_fn *fn, bool pasid_valid, uint32_t pasid, uint64_t iov
 
 /*
  * Whether a translation fault of @p fn through @p h becomes a page
- * request: the function has PRI enabled, the IOMMU takes PRI, and the
- * domain has a fault path (a HWPT with a fault queue).
+ * request: the function has PRI enabled, the IOMMU takes PRI (AMD: through
+ * a domain made for PASIDs), and the domain has a fault path (a HWPT with
+ * a fault queue).
  */
 static bool
 sim_iommu_prq_able(const struct sim_fn *fn, const struct sim_attach_handle *h)
 {
-	return h != NULL && h->domain->iopf_handler != NULL && fn->sim->iommu->pri &&
-	       sim_fn_pri_alloc(fn) > 0;
+	const struct sim_iommu_kind *k = fn->sim->iommu;
+
+	return h != NULL && h->domain->iopf_handler != NULL && k->pri &&
+	       (h->domain->pasid || !k->pri_needs_pasid_domain) && sim_fn_pri_alloc(fn) > 0;
 }
 
 /*

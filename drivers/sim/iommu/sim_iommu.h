@@ -38,11 +38,30 @@ struct sim_iommu_kind {
 	bool pasid_attach;			/* paging domains take a PASID (set_dev_pasid) */
 	bool pasid_features;			/* PASID EXEC/PRIV shown when a device has them */
 	/*
-	 * A function's PRI page requests reach the IOMMU driver's IOPF queue
-	 * (VT-d, AMD); SMMUv3's driver takes only stall faults, not PRI
-	 * (arm-smmu-v3.c arm_smmu_enable_iopf()).
+	 * The driver enables a function's PRI and its page requests reach
+	 * the driver's IOPF queue (VT-d, AMD); SMMUv3's driver takes only
+	 * stall faults and never calls pci_enable_pri() (arm-smmu-v3.c
+	 * arm_smmu_enable_iopf()).
 	 */
 	bool pri;
+	/*
+	 * ... only on a function with ATS enabled: VT-d (intel/iommu.c
+	 * intel_iommu_probe_device(): pri_supported needs ats_supported;
+	 * iommu_enable_pci_pri(): returns without ats_enabled) and AMD
+	 * (amd/iommu.c pdev_enable_cap_pri(): returns without ats_enabled).
+	 */
+	bool pri_needs_ats;
+	/*
+	 * ... only while attached to a domain made for PASIDs: AMD enables
+	 * PRI at attach of an SVA-capable domain only (amd/iommu.c
+	 * attach_device(): pdev_enable_caps() when pdom_is_sva_capable(), a v2
+	 * page table, which iommufd's paging HWPT gets with
+	 * IOMMU_HWPT_ALLOC_PASID; without it, under the default
+	 * amd_iommu_pgtable (PD_MODE_V1, amd/init.c), a v1 one:
+	 * amd_iommu_domain_alloc_paging_flags()). The sim keeps PRI Control
+	 * as at probe and applies this to which faults become page requests.
+	 */
+	bool pri_needs_pasid_domain;
 	/*
 	 * Attaching a domain with an iopf_handler (a HWPT with a fault queue)
 	 * to a function without PRI enabled is refused -ENODEV (VT-d:
@@ -56,6 +75,13 @@ struct sim_iommu_kind {
 
 /* @return the kind's facts, NULL when @p kind is none of enum pdk_sim_iommu. */
 const struct sim_iommu_kind *sim_iommu_kind_of(enum pdk_sim_iommu kind);
+
+/* Whether the driver of @p kind enables the PRI of a function configured as @p cfg. */
+static inline bool
+sim_iommu_enables_pri(const struct sim_iommu_kind *kind, const struct pdk_sim_fn_config *cfg)
+{
+	return cfg->prs && kind->pri && (cfg->ats || !kind->pri_needs_ats);
+}
 
 /* ---- the IO page table (sim_iopt.c) ---- */
 
@@ -210,6 +236,7 @@ struct sim_domain {
 	struct sim_iopt *iopt;		/* the IO page table it mirrors */
 	uint64_t aperture_last;
 	sim_iopf_handler_t *iopf_handler;	/* NULL: a fault is only logged */
+	bool pasid;			/* allocated for PASIDs (IOMMU_HWPT_ALLOC_PASID) */
 };
 
 /* What the IOMMU has programmed for one (group, PASID) (struct iommu_attach_handle). */
@@ -239,8 +266,9 @@ struct sim_group *sim_iommu_group_get(struct pdk_sim *sim, uint32_t number);
 /* A function leaves @p grp: the last one frees it. */
 void sim_iommu_group_put(struct pdk_sim *sim, struct sim_group *grp);
 
-/* A paging domain of the sim's IOMMU kind, mirroring @p iopt. */
-void sim_domain_init(struct sim_domain *domain, const struct pdk_sim *sim, struct sim_iopt *iopt);
+/* A paging domain of the sim's IOMMU kind, mirroring @p iopt; @p pasid: allocated for PASIDs. */
+void sim_domain_init(struct sim_domain *domain, const struct pdk_sim *sim, struct sim_iopt *iopt,
+		     bool pasid);
 
 /*
  * Program @p handle: @p domain for @p grp at @p pasid (0: the RID).

@@ -149,16 +149,24 @@ sim_attach_reserve(struct sim_ioas *ioas, struct sim_fn *fn)
  * A HWPT with a fault queue gives its domain an iopf_handler; VT-d then
  * wants the function's PRI enabled (drivers/iommu/intel/iommu.h
  * iopf_for_domain_set() -> iommu.c intel_iommu_enable_iopf(): -ENODEV
- * without info->pri_enabled). The other kinds accept it (sim_iommu.h).
+ * without info->pri_enabled), which it enables only with ATS
+ * (sim_iommu.h pri_needs_ats). The other kinds accept it (sim_iommu.h).
  */
 static int
 sim_iopf_attach_check(const struct sim_hwpt *hwpt, const struct sim_fn *fn)
 {
-	if (hwpt->fault == NULL || !fn->sim->iommu->iopf_needs_pri || sim_fn_pri_alloc(fn) > 0)
+	const struct sim_iommu_kind *iommu = fn->sim->iommu;
+	const char *why = "the driver left it off";
+
+	if (hwpt->fault == NULL || !iommu->iopf_needs_pri || sim_fn_pri_alloc(fn) > 0)
 		return 0;
+	if (fn->pri_cap == 0)
+		why = "it has no PRI capability";
+	else if (iommu->pri_needs_ats && !fn->cfg.ats)
+		why = "it has PRI but no ATS, without which the driver leaves PRI off";
 	return sim_fail(PDK_LOG_DEBUG, NULL, -ENODEV, NULL,
-			"attach: %s: a HWPT with a fault queue on a function without PRI enabled",
-			fn->sim->iommu->name);
+			"attach: %s: a HWPT with a fault queue on a function without PRI enabled (%s)",
+			iommu->name, why);
 }
 
 /*

@@ -62,7 +62,7 @@ sim_hwpt_paging_alloc(struct sim_ctx *ctx, struct sim_ioas *ioas, uint32_t flags
 	hwpt->ioas = ioas;
 	hwpt->flags = flags;
 	hwpt->pasid_compat = (flags & IOMMU_HWPT_ALLOC_PASID) != 0;
-	sim_domain_init(&hwpt->domain, ctx->sim, &ioas->iopt);
+	sim_domain_init(&hwpt->domain, ctx->sim, &ioas->iopt, hwpt->pasid_compat);
 	rc = sim_iopt_add_domain(&ioas->iopt, &hwpt->domain);
 	if (rc < 0) {
 		sim_obj_remove(ctx, &hwpt->obj);
