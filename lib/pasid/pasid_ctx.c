@@ -75,11 +75,12 @@ pasid_ctx_spares_free(struct pdk_pasid_space *space)
  * the kernel's side (@p vfix); a PASID space knows more for these cases.
  */
 static const char *
-attach_fix(const struct pdk_dma_as *as, int rc, const char *vfix)
+attach_fix(const struct pdk_pasid_space *space, const struct pdk_dma_as *as, int rc,
+	   const char *vfix)
 {
 	switch (rc) {
 	case -ENODEV:
-		return pasid_attach_fault_fix(as, rc, vfix);
+		return pasid_attach_fault_fix(space->dev, as, rc, vfix);
 	case -EOPNOTSUPP:
 		return "the device is bound to a vfio-pci variant driver (bind it to plain vfio-pci), or the IOMMU is not in a PASID-capable mode (VT-d scalable mode)";
 	case -EINVAL:
@@ -105,7 +106,7 @@ static PDK_COLD int
 ctx_attach_refused(struct pdk_pasid_space *space, struct pdk_dma_as *as,
 		   const struct pdk_pasid_ctx *c, uint32_t pasid, int rc, const char *vfix)
 {
-	pdk_log_fail("pasid", pdk_vfio_name(space->dev), rc, attach_fix(as, rc, vfix),
+	pdk_log_fail("pasid", pdk_vfio_name(space->dev), rc, attach_fix(space, as, rc, vfix),
 		     "PASID %u attach to HWPT %u of address space '%s'", pasid, c->hwpt_id,
 		     pdk_dma_as_name(as));
 	pasid_hwpt_put(space, as, c->hwpt_id, false);
@@ -209,7 +210,7 @@ pdk_pasid_ctx_replace(struct pdk_pasid_ctx *ctx, struct pdk_dma_as *as)
 	/* a second attach of an attached PASID is an atomic replace in the kernel */
 	rc = pdk_vfio_owner_pasid_attach(space->dev, space, ctx->pasid, hwpt, &vfix);
 	if (rc < 0) {
-		pdk_log_fail("pasid", pdk_vfio_name(space->dev), rc, attach_fix(as, rc, vfix),
+		pdk_log_fail("pasid", pdk_vfio_name(space->dev), rc, attach_fix(space, as, rc, vfix),
 			     "PASID %u move to HWPT %u of address space '%s' (it stays attached to '%s')",
 			     ctx->pasid, hwpt, pdk_dma_as_name(as), pdk_dma_as_name(ctx->as));
 		pasid_hwpt_put(space, as, hwpt, false);

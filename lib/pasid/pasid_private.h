@@ -187,11 +187,8 @@ PDK_INTERNAL const char *pasid_fix(char *buf, size_t len, const char *vfix, cons
  * needs to enable PRI; else @p vfix, lib/vfio's. @p dev NULL: the reason
  * is not looked up.
  */
-PDK_INTERNAL const char *pasid_attach_fault_fix_dev(struct pdk_vfio_dev *dev,
-						    const struct pdk_dma_as *as, int rc,
-						    const char *vfix);
-/* pasid_attach_fault_fix_dev() without a device. */
-PDK_INTERNAL const char *pasid_attach_fault_fix(const struct pdk_dma_as *as, int rc,
+PDK_INTERNAL const char *pasid_attach_fault_fix(struct pdk_vfio_dev *dev,
+						const struct pdk_dma_as *as, int rc,
 						const char *vfix);
 
 /* @return true when a stuck PASID of the space is still attached to HWPT @p hwpt of @p as. */

@@ -333,7 +333,7 @@ pasid_fix(char *buf, size_t len, const char *vfix, const char *then)
 }
 
 const char *
-pasid_attach_fault_fix_dev(struct pdk_vfio_dev *dev, const struct pdk_dma_as *as, int rc,
+pasid_attach_fault_fix(struct pdk_vfio_dev *dev, const struct pdk_dma_as *as, int rc,
 			   const char *vfix)
 {
 	struct pdk_pcicfg *cfg = NULL;
@@ -352,12 +352,6 @@ pasid_attach_fault_fix_dev(struct pdk_vfio_dev *dev, const struct pdk_dma_as *as
 	if (!ats)
 		return "the address space has a fault handler and the IOMMU takes no page requests from this device: it has PRI but no ATS (Address Translation Services) capability, and VT-d enables page requests only on a device with ATS: use a device with ATS, or a space without pdk_dma_as_set_fault_handler()";
 	return "the address space has a fault handler and the IOMMU takes no page requests from this device (VT-d needs PRI, with ATS, enabled on it; the kernel leaves ATS off on an untrusted, external-facing device): use a space without pdk_dma_as_set_fault_handler()";
-}
-
-const char *
-pasid_attach_fault_fix(const struct pdk_dma_as *as, int rc, const char *vfix)
-{
-	return pasid_attach_fault_fix_dev(NULL, as, rc, vfix);
 }
 
 int
@@ -463,7 +457,7 @@ pdk_pasid_rid_attach(struct pdk_pasid_space *space, struct pdk_dma_as *as)
 		return rc;
 	rc = pdk_vfio_owner_attach(space->dev, space, hwpt, &vfix);
 	if (rc < 0) {
-		vfix = pasid_attach_fault_fix_dev(space->dev, as, rc, vfix);
+		vfix = pasid_attach_fault_fix(space->dev, as, rc, vfix);
 		if (rc == -EADDRINUSE)
 			vfix = "the device's reserved IOVA regions (e.g. the MSI window) overlap mappings of the address space: attach the RID before mapping, or unmap them";
 		pdk_log_fail("pasid", pdk_vfio_name(space->dev), rc,

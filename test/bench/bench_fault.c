@@ -397,7 +397,7 @@ dsa_up(struct bench *b, struct dsa_bench *d)
 	/* PRI, and a timeout far above a loaded machine's poll gap */
 	const struct pdk_sim_fn_config fcfg = {
 		.pci_addr = DSA_ADDR, .model = PDK_SIM_MODEL_DSA, .pasid_bits = 20,
-		.prs = true, .prs_timeout_ms = 10000,
+		.prs = true, .prs_timeout_ms = 10000, .ats = true,
 	};
 	struct pdk_dmadev_conf conf = { .nb_queues = 1 };
 	struct pdk_dmadev_queue_conf qc = { .nb_desc = 64 };
@@ -602,7 +602,7 @@ main(int argc, char **argv)
 		/* PRI: the VT-d sim, as the kernel's, takes page requests only from it */
 		const struct pdk_sim_fn_config fcfg = {
 			.pci_addr = DEV_ADDR, .model = PDK_SIM_MODEL_SIMDMA, .pasid_bits = 20,
-			.prs = true,
+			.prs = true, .ats = true,
 		};
 
 		rc = pdk_sim_create(&scfg, &b.sim);

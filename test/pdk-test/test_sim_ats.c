@@ -275,7 +275,8 @@ test_ats_vtd_prs_without_ats(struct test_env *env)
 	TEST_ASSERT_LOGGED_ONCE("RID attach to HWPT");
 	test_log_clear();
 	TEST_ASSERT_RC(pdk_pasid_ctx_create(f.space, f.as, 0, &ctx), -ENODEV);
-	TEST_ASSERT_LOGGED_ONCE("VT-d needs PRI, with ATS, enabled on it");
+	TEST_ASSERT_LOGGED_ONCE("it has PRI but no ATS (Address Translation Services) capability");
+	TEST_ASSERT_LOGGED_ONCE("PASID 1 attach to HWPT");
 	test_log_capture_stop();
 	TEST_ASSERT(ctx == NULL, "a refused context was handed out");
 	TEST_ASSERT_SIM_COUNT(env, rid_attachments, 0);
