@@ -58,6 +58,15 @@ sim_create(struct test_env *env, const struct test_fixture *fix)
 	return 0;
 }
 
+struct pdk_sim *
+test_sim_bare(void)
+{
+	const struct pdk_sim_config c = { .no_default_devices = true };
+	struct pdk_sim *sim = NULL;
+
+	return pdk_sim_create(&c, &sim) == 0 ? sim : NULL;
+}
+
 bool
 test_sim_clean(struct pdk_sim *sim, const char *what)
 {

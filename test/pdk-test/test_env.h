@@ -277,6 +277,9 @@ bool test_env_unchanged(struct test_env *env, const struct pdk_sim_stats *before
 /** @return pdk_sim_is_clean(@p sim); when not, its live counters printed under @p what. */
 bool test_sim_clean(struct pdk_sim *sim, const char *what);
 
+/** @return a new sim without the default function (NULL on failure), for tests that add their own. */
+struct pdk_sim *test_sim_bare(void);
+
 /* ---- I/O page faults ---- */
 
 /**

@@ -23,6 +23,7 @@
 #include "pdk_sim.h"
 #include "pdk_test.h"
 #include "pdk_vfio.h"
+#include "test_env.h"
 
 #define PF_ADDR "0000:00:04.0"		/* the sim's default function: replaced here */
 #define VF_ADDR "0000:00:04.1"
@@ -76,16 +77,6 @@ finding_of(const struct pdk_pcicfg *cfg, enum pdk_pcicfg_finding_kind kind)
 		    pdk_pcicfg_nfindings(cfg),						\
 		    pdk_pcicfg_nfindings(cfg) > 0 ? pdk_pcicfg_finding(cfg, 0)->text : "")
 
-/* A sim without the default function (its address is the PF's here). */
-static struct pdk_sim *
-sim_new(void)
-{
-	const struct pdk_sim_config c = { .no_default_devices = true };
-	struct pdk_sim *sim = NULL;
-
-	return pdk_sim_create(&c, &sim) == 0 ? sim : NULL;
-}
-
 /* The map of @p addr's VFIO config region and its PASID facts (bound, as a user has it). */
 static int
 vfio_view(struct pdk_sim *sim, const char *addr, struct pdk_pcicfg **cfg,
@@ -112,7 +103,7 @@ test_pcicfg_sim_default(void)
 	const struct pdk_sim_fn_config fc = { .pci_addr = PF_ADDR, .pasid_bits = 20 };
 	struct pdk_pcicfg_pasid_facts f;
 	struct pdk_pcicfg *sys, *vf;
-	struct pdk_sim *sim = sim_new();
+	struct pdk_sim *sim = test_sim_bare();
 	uint32_t hdr;
 
 	TEST_ASSERT(sim != NULL, "sim");
@@ -165,7 +156,7 @@ test_pcicfg_sim_pf_vf(void)
 	struct pdk_pcicfg *sys, *vfio;
 	struct pdk_pcicfg_pasid_facts f;
 	struct pdk_pcicfg_place pl;
-	struct pdk_sim *sim = sim_new();
+	struct pdk_sim *sim = test_sim_bare();
 	char name[32];
 	uint16_t id;
 
@@ -255,7 +246,7 @@ test_pcicfg_sim_pasid_first(void)
 	};
 	struct pdk_pcicfg_pasid_facts f;
 	struct pdk_pcicfg *sys, *vfio;
-	struct pdk_sim *sim = sim_new();
+	struct pdk_sim *sim = test_sim_bare();
 	uint32_t hdr;
 
 	TEST_ASSERT(sim != NULL, "sim");
@@ -298,7 +289,7 @@ test_pcicfg_sim_hidden_regs(void)
 	struct pdk_pcicfg_pasid_facts f;
 	struct pdk_pcicfg *sys, *vfio;
 	struct pdk_pcicfg_place pl;
-	struct pdk_sim *sim = sim_new();
+	struct pdk_sim *sim = test_sim_bare();
 	uint32_t v;
 
 	TEST_ASSERT(sim != NULL, "sim");
@@ -354,7 +345,7 @@ test_pcicfg_sim_malformed(void)
 	const struct pdk_pcicfg_finding *fd;
 	struct pdk_pcicfg_pasid_facts f;
 	struct pdk_pcicfg *sys, *vfio;
-	struct pdk_sim *sim = sim_new();
+	struct pdk_sim *sim = test_sim_bare();
 
 	TEST_ASSERT(sim != NULL, "sim");
 	TEST_ASSERT_OK(pdk_sim_fn_add(sim, &loop, NULL));
@@ -413,7 +404,7 @@ test_pcicfg_sim_free_dvsec(void)
 	struct pdk_pcicfg_pasid_facts f;
 	struct pdk_pcicfg *sys, *vfio;
 	struct pdk_pcicfg_place pl;
-	struct pdk_sim *sim = sim_new();
+	struct pdk_sim *sim = test_sim_bare();
 
 	TEST_ASSERT(sim != NULL, "sim");
 	TEST_ASSERT_OK(pdk_sim_fn_add(sim, &fc, NULL));
@@ -468,7 +459,7 @@ test_pcicfg_sim_shape_refused(void)
 		  "free_dvsec does not fit" },
 	};
 	const struct pdk_sim_fn_config pf = { .pci_addr = PF_ADDR, .pasid_bits = 20 };
-	struct pdk_sim *sim = sim_new();
+	struct pdk_sim *sim = test_sim_bare();
 	unsigned int i;
 
 	TEST_ASSERT(sim != NULL, "sim");

@@ -125,15 +125,6 @@ test_ats_capability(struct test_env *env)
 }
 PDK_ENV_TEST(sim_ats_capability, fast, test_ats_capability, .bind = true, .fn = &test_prs_fn);
 
-static struct pdk_sim *
-sim_new(void)
-{
-	const struct pdk_sim_config c = { .no_default_devices = true };
-	struct pdk_sim *sim = NULL;
-
-	return pdk_sim_create(&c, &sim) == 0 ? sim : NULL;
-}
-
 /* pdk_sim_fn_add() of @p fc refused -EINVAL with one ERR line holding @p why. */
 static int
 add_refused(struct pdk_sim *sim, const struct pdk_sim_fn_config *fc, const char *why)
@@ -170,7 +161,7 @@ test_ats_layout(void)
 	struct pdk_sim *sim;
 
 	/* alone: at 0x100, the chain's start */
-	TEST_ASSERT((sim = sim_new()) != NULL, "sim");
+	TEST_ASSERT((sim = test_sim_bare()) != NULL, "sim");
 	TEST_ASSERT_OK(pdk_sim_fn_add(sim, &alone, NULL));
 	TEST_ASSERT_EQ(ats_check(pdk_sim_sys(sim), PF_ADDR, 0x100, 0), TEST_SUCCESS);
 	/* a VF of it has its own, also at 0x100, enabled (STU is the PF's) */
@@ -179,20 +170,20 @@ test_ats_layout(void)
 	TEST_ASSERT_OK(pdk_sim_destroy(sim));
 
 	/* behind PASID */
-	TEST_ASSERT((sim = sim_new()) != NULL, "sim");
+	TEST_ASSERT((sim = test_sim_bare()) != NULL, "sim");
 	TEST_ASSERT_OK(pdk_sim_fn_add(sim, &pasid, NULL));
 	TEST_ASSERT_EQ(ats_check(pdk_sim_sys(sim), PF_ADDR, 0x108, 0), TEST_SUCCESS);
 	TEST_ASSERT_OK(pdk_sim_destroy(sim));
 
 	/* moved: PASID 0x100 -> PRI 0x108 -> ATS 0x200, PRI still enabled */
-	TEST_ASSERT((sim = sim_new()) != NULL, "sim");
+	TEST_ASSERT((sim = test_sim_bare()) != NULL, "sim");
 	TEST_ASSERT_OK(pdk_sim_fn_add(sim, &moved, NULL));
 	TEST_ASSERT_EQ(ats_check(pdk_sim_sys(sim), PF_ADDR, 0x200, 0), TEST_SUCCESS);
 	TEST_ASSERT_EQ(pri_check(pdk_sim_sys(sim), PF_ADDR, 0x108, true), TEST_SUCCESS);
 	TEST_ASSERT_OK(pdk_sim_destroy(sim));
 
 	/* refused shapes */
-	TEST_ASSERT((sim = sim_new()) != NULL, "sim");
+	TEST_ASSERT((sim = test_sim_bare()) != NULL, "sim");
 	TEST_ASSERT_EQ(add_refused(sim, &offset_only, "ats_offset is not a dword in 0x100-0xFF8 of a function with ats"),
 		       TEST_SUCCESS);
 	TEST_ASSERT_EQ(add_refused(sim, &unaligned, "ats_offset is not a dword"), TEST_SUCCESS);
