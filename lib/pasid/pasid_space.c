@@ -275,22 +275,6 @@ pasid_is_allocated(const struct pdk_pasid_space *space, uint32_t pasid)
 	return (space->bitmap[pasid / 64] >> (pasid % 64)) & 1;
 }
 
-void
-pasid_summary_update(struct pdk_pasid_space *space, uint32_t w)
-{
-	uint32_t x = w / 64;
-	uint64_t b1 = 1ull << (w % 64), b2 = 1ull << (x % 64);
-
-	if (space->bitmap[w] == ~0ull)
-		space->full1[x] |= b1;
-	else
-		space->full1[x] &= ~b1;
-	if (space->full1[x] == ~0ull)
-		space->full2[x / 64] |= b2;
-	else
-		space->full2[x / 64] &= ~b2;
-}
-
 bool
 pasid_stuck_at(const struct pdk_pasid_space *space, const struct pdk_dma_as *as, uint32_t hwpt)
 {
