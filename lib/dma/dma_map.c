@@ -261,14 +261,14 @@ maps_lookup(const struct pdk_dma_as *as, uintptr_t a)
 static inline uint64_t
 vat_block_iova(uint64_t e, uintptr_t a, unsigned int shift)
 {
-	unsigned int child, bound;
+	unsigned int child, lo, hi;
 
 	if (!(e & DMA_VAT_TAG_LEAF))
 		return PDK_DMA_BAD_IOVA;
 	if (__builtin_expect((e & DMA_VAT_EXTENT_MASK) != 0, 0)) {
 		child = (unsigned int)(a >> (shift - DMA_VAT_BITS)) & (DMA_VAT_N - 1);
-		bound = (unsigned int)(e >> DMA_VAT_BOUND_SHIFT) & (DMA_VAT_N - 1);
-		if ((e & DMA_VAT_LEAF_LOW) ? child >= bound : child < bound)
+		dma_vat_leaf_extent(e, &lo, &hi);
+		if (child < lo || child >= hi)
 			return PDK_DMA_BAD_IOVA;
 	}
 	return a + (e & ~(uint64_t)DMA_VAT_FLAGS_MASK);

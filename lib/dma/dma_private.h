@@ -57,6 +57,16 @@ struct dma_hwpt {
 #define DMA_VAT_EXTENT_MASK 0xffcu
 #define DMA_VAT_FLAGS_MASK 0xfffu
 
+/* The children [*lo, *hi) of its block that leaf @p e covers. */
+static inline void
+dma_vat_leaf_extent(uint64_t e, unsigned int *lo, unsigned int *hi)
+{
+	unsigned int bound = (unsigned int)(e >> DMA_VAT_BOUND_SHIFT) & (DMA_VAT_N - 1);
+
+	*lo = (e & DMA_VAT_LEAF_LOW) ? 0 : bound;
+	*hi = (e & DMA_VAT_LEAF_LOW) ? bound : DMA_VAT_N;
+}
+
 struct dma_vat_table {
 	uint64_t e[DMA_VAT_N];
 	unsigned int used;	/* non-zero entries: the table is freed at 0 */
@@ -74,8 +84,7 @@ struct pdk_dma_as {
 	bool vat_live;
 	struct dma_vat_table *vat;
 	unsigned int vat_far;	/* mappings above the VA table's reach */
-	struct dma_vat_table *vat_spare;	/* emptied tables kept for reuse (dma_vat.c) */
-	unsigned int vat_nspare;
+	struct pdk_spares vat_spares;	/* emptied tables kept for reuse (dma_vat.c) */
 	struct dma_mapping *maps;
 	unsigned int nmaps;
 

@@ -52,20 +52,18 @@ vat_child(uint64_t e)
  * Tables come from and go back to a few spares kept per space: a map/unmap
  * cycle of a mixed space would otherwise calloc and free up to three 4 KiB
  * tables each time (half of a small map's cost in the VM). A table is all
- * zero when it is emptied, so a spare needs no clearing; the link lives in
- * its entry 0, zeroed again when it is taken.
+ * zero when it is emptied, so a spare needs no clearing but of the link
+ * pdk_spares keeps in its entry 0.
  */
 #define VAT_SPARES_MAX 16u
 
 static struct dma_vat_table *
 vat_table_get(struct pdk_dma_as *as)
 {
-	struct dma_vat_table *t = as->vat_spare;
+	struct dma_vat_table *t = pdk_spares_take(&as->vat_spares, sizeof(*t));
 
 	if (t == NULL)
 		return calloc(1, sizeof(*t));
-	as->vat_spare = (struct dma_vat_table *)(uintptr_t)t->e[0];
-	as->vat_nspare--;
 	t->e[0] = 0;
 	return t;
 }
@@ -73,23 +71,7 @@ vat_table_get(struct pdk_dma_as *as)
 static void
 vat_table_put(struct pdk_dma_as *as, struct dma_vat_table *t)
 {
-	if (as->vat_nspare >= VAT_SPARES_MAX) {
-		free(t);
-		return;
-	}
-	t->e[0] = (uint64_t)(uintptr_t)as->vat_spare;
-	as->vat_spare = t;
-	as->vat_nspare++;
-}
-
-/* The children [*lo, *hi) of its block that leaf @p e covers. */
-static void
-vat_leaf_extent(uint64_t e, unsigned int *lo, unsigned int *hi)
-{
-	unsigned int bound = (unsigned int)(e >> DMA_VAT_BOUND_SHIFT) & (DMA_VAT_N - 1);
-
-	*lo = (e & DMA_VAT_LEAF_LOW) ? 0 : bound;
-	*hi = (e & DMA_VAT_LEAF_LOW) ? bound : DMA_VAT_N;
+	pdk_spares_put(&as->vat_spares, t, sizeof(*t), VAT_SPARES_MAX);
 }
 
 /*
@@ -127,7 +109,7 @@ vat_split(struct pdk_dma_as *as, uint64_t *ent)
 
 	if (c == NULL)
 		return -ENOMEM;
-	vat_leaf_extent(*ent, &lo, &hi);
+	dma_vat_leaf_extent(*ent, &lo, &hi);
 	for (i = lo; i < hi; i++)
 		c->e[i] = whole;
 	c->used = hi - lo;
@@ -153,7 +135,7 @@ vat_clear(struct pdk_dma_as *as, struct dma_vat_table *t, unsigned int shift, ui
 		if (*ent & DMA_VAT_TAG_LEAF) {
 			unsigned int cshift = shift - DMA_VAT_BITS, lo, hi;
 
-			vat_leaf_extent(*ent, &lo, &hi);
+			dma_vat_leaf_extent(*ent, &lo, &hi);
 			if (s < bstart + ((uint64_t)hi << cshift) &&
 			    ce > bstart + ((uint64_t)lo << cshift)) {
 				*ent = 0;
@@ -214,13 +196,7 @@ void
 dma_vat_fini(struct pdk_dma_as *as)
 {
 	dma_vat_clear_all(as);
-	while (as->vat_spare != NULL) {
-		struct dma_vat_table *t = as->vat_spare;
-
-		as->vat_spare = (struct dma_vat_table *)(uintptr_t)t->e[0];
-		free(t);
-	}
-	as->vat_nspare = 0;
+	pdk_spares_free(&as->vat_spares, sizeof(struct dma_vat_table));
 	free(as->vat);
 	as->vat = NULL;
 }

@@ -12,33 +12,14 @@
 #include "pdk_log.h"
 #include "pdk_vfio_internal.h"
 
-#if defined(__SANITIZE_ADDRESS__)
-#define PASID_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define PASID_ASAN 1
-#endif
-#endif
-#ifdef PASID_ASAN
-#include <sanitizer/asan_interface.h>
-#define CTX_POISON(c) ASAN_POISON_MEMORY_REGION((c), sizeof(*(c)))
-#define CTX_UNPOISON(c) ASAN_UNPOISON_MEMORY_REGION((c), sizeof(*(c)))
-#else
-#define CTX_POISON(c) ((void)(c))
-#define CTX_UNPOISON(c) ((void)(c))
-#endif
-
 /* A zeroed context: a spare one of the space's, or a new one (NULL: no memory). */
 static struct pdk_pasid_ctx *
 ctx_get(struct pdk_pasid_space *space)
 {
-	struct pdk_pasid_ctx *c = space->spare;
+	struct pdk_pasid_ctx *c = pdk_spares_take(&space->spares, sizeof(*c));
 
 	if (c == NULL)
 		return calloc(1, sizeof(*c));
-	CTX_UNPOISON(c);
-	space->spare = TAILQ_NEXT(c, next);
-	space->nspare--;
 	memset(c, 0, sizeof(*c));
 	return c;
 }
@@ -47,27 +28,13 @@ ctx_get(struct pdk_pasid_space *space)
 static void
 ctx_put(struct pdk_pasid_space *space, struct pdk_pasid_ctx *c)
 {
-	if (space->nspare >= PASID_SPARE_CTXS) {
-		free(c);
-		return;
-	}
-	TAILQ_NEXT(c, next) = space->spare;
-	space->spare = c;
-	space->nspare++;
-	CTX_POISON(c);
+	pdk_spares_put(&space->spares, c, sizeof(*c), PASID_SPARE_CTXS);
 }
 
 void
 pasid_ctx_spares_free(struct pdk_pasid_space *space)
 {
-	struct pdk_pasid_ctx *c;
-
-	while ((c = space->spare) != NULL) {
-		CTX_UNPOISON(c);
-		space->spare = TAILQ_NEXT(c, next);
-		free(c);
-	}
-	space->nspare = 0;
+	pdk_spares_free(&space->spares, sizeof(struct pdk_pasid_ctx));
 }
 
 /*

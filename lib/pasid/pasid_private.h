@@ -76,14 +76,11 @@ struct pdk_pasid_space {
 	struct pdk_dma_as *rid_as;	/* NULL while this space has not attached the RID */
 	uint32_t rid_hwpt;
 	/*
-	 * Released contexts kept for the next create, linked through their
-	 * next.tqe_next, at most PASID_SPARE_CTXS: a set-up + teardown then
-	 * costs no malloc and free (a quarter of PDK's own work in one on the
-	 * sim). Freed with the space; poisoned for ASan while spare, so that a
-	 * use after release is still caught.
+	 * Released contexts kept for the next create, at most
+	 * PASID_SPARE_CTXS: a set-up + teardown then costs no malloc and free
+	 * (a quarter of PDK's own work in one on the sim). Freed with the space.
 	 */
-	struct pdk_pasid_ctx *spare;
-	unsigned int nspare;
+	struct pdk_spares spares;
 };
 
 /* Enough for a driver that re-creates its queues' contexts; more are freed. */

@@ -21,7 +21,20 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/queue.h>
+
+#if defined(__SANITIZE_ADDRESS__)
+#define PDK_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define PDK_ASAN 1
+#endif
+#endif
+#ifdef PDK_ASAN
+#include <sanitizer/asan_interface.h>
+#endif
 
 #define PDK_INTERNAL __attribute__((visibility("hidden")))
 
@@ -35,6 +48,63 @@
 /* Branch hints for the checks of a control-path call that the common case passes. */
 #define pdk_likely(x) __builtin_expect(!!(x), 1)
 #define pdk_unlikely(x) __builtin_expect(!!(x), 0)
+
+/*
+ * A few freed objects of one kind kept for reuse, so that a create/destroy
+ * cycle on the control path costs no malloc and free. While spare, an
+ * object holds the link in its first pointer-sized bytes and is poisoned
+ * for ASan, so that a use after its release is still caught.
+ */
+struct pdk_spares {
+	void *head;
+	unsigned int n;
+};
+
+/* A spare object of @p size bytes (its contents undefined), or NULL when none is kept. */
+static inline void *
+pdk_spares_take(struct pdk_spares *s, size_t size)
+{
+	void *o = s->head;
+
+	if (o == NULL)
+		return NULL;
+#ifdef PDK_ASAN
+	ASAN_UNPOISON_MEMORY_REGION(o, size);
+#else
+	(void)size;
+#endif
+	memcpy(&s->head, o, sizeof(s->head));
+	s->n--;
+	return o;
+}
+
+/* Keep @p o (@p size bytes) for a later take, or free it when @p max are kept. */
+static inline void
+pdk_spares_put(struct pdk_spares *s, void *o, size_t size, unsigned int max)
+{
+	if (s->n >= max) {
+		free(o);
+		return;
+	}
+	memcpy(o, &s->head, sizeof(s->head));
+	s->head = o;
+	s->n++;
+#ifdef PDK_ASAN
+	ASAN_POISON_MEMORY_REGION(o, size);
+#else
+	(void)size;
+#endif
+}
+
+/* Free every spare object (of @p size bytes). */
+static inline void
+pdk_spares_free(struct pdk_spares *s, size_t size)
+{
+	void *o;
+
+	while ((o = pdk_spares_take(s, size)) != NULL)
+		free(o);
+}
 
 /* One handle's hold on another: embedded in the holder, linked into the held. */
 struct pdk_hold {
