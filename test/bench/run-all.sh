@@ -28,34 +28,34 @@ for b in va2iova ctl portal dma trap fastpath fault; do
 	fi
 	echo
 done
-if [ "$vm" = "--vm" ]; then
-	echo "==== pdk-bench-ctl on the VM's kernel (QEMU TCG: slow, ratios only)"
-	top=$(dirname "$0")/../..
+# pdk-bench-ctl in a VM boot: TITLE, guest MEMORY, the guest's COMMAND and
+# a NOISE line prefix of the guest's kernel to leave out; the guest's own
+# lines, as run-test.sh prints them, go to the output; a failed boot keeps
+# its serial log and fails the run.
+vm_bench() {
+	echo "==== $1"
 	log=$(mktemp)
-	if ! "$top/test/vm/run-vm.sh" --quiet --timeout 800 --memory 2G --log "$log" \
-		--bin "$bench/pdk-bench-ctl" -- \
-		'/bin/pdk-bench-ctl --backend kernel-mock --iters 20 --pasids 1024'; then
+	if "$top/test/vm/run-vm.sh" --quiet --timeout 800 --memory "$2" --log "$log" \
+		--bin "$bench/pdk-bench-ctl" -- "$3"; then
+		keep=false
+	else
 		echo "run-all: pdk-bench-ctl in the VM failed (serial log: $log)" >&2
 		rc=1
+		keep=true
 	fi
-	# the guest's own lines, as run-test.sh prints them
-	sed -n '/^PDK-VM-RUN/,/^PDK-VM-RESULT/p' "$log" | grep -v '^PDK-VM\|^iommufd_mock' |
-		tee -a "$out"
-	[ $rc -ne 0 ] || rm -f "$log"
+	sed -n '/^PDK-VM-RUN/,/^PDK-VM-RESULT/p' "$log" | grep -v "^PDK-VM\|^$4" | tee -a "$out"
+	$keep || rm -f "$log"
 	echo
+}
+if [ "$vm" = "--vm" ]; then
+	top=$(dirname "$0")/../..
+	vm_bench "pdk-bench-ctl on the VM's kernel (QEMU TCG: slow, ratios only)" 2G \
+		'/bin/pdk-bench-ctl --backend kernel-mock --iters 20 --pasids 1024' iommufd_mock
 	# iommufd beside VFIO type1 on the VM's two edu devices (emulated VT-d), with
 	# 2 MiB pages from hugetlbfs: 560 of them hold the 1 GiB buffer
-	echo "==== pdk-bench-ctl --type1 on the VM's kernel (QEMU TCG: emulated, ratios only)"
-	log=$(mktemp)
-	if ! "$top/test/vm/run-vm.sh" --quiet --timeout 800 --memory 3G --log "$log" \
-		--bin "$bench/pdk-bench-ctl" -- \
-		'echo 560 > /proc/sys/vm/nr_hugepages; /bin/pdk-bench-ctl --type1 --backend kernel --iters 400'; then
-		echo "run-all: pdk-bench-ctl --type1 in the VM failed (serial log: $log)" >&2
-		rc=1
-	fi
-	sed -n '/^PDK-VM-RUN/,/^PDK-VM-RESULT/p' "$log" | grep -v '^PDK-VM\|^ACPI' | tee -a "$out"
-	[ $rc -ne 0 ] || rm -f "$log"
-	echo
+	vm_bench "pdk-bench-ctl --type1 on the VM's kernel (QEMU TCG: emulated, ratios only)" 3G \
+		'echo 560 > /proc/sys/vm/nr_hugepages; /bin/pdk-bench-ctl --type1 --backend kernel --iters 400' \
+		ACPI
 fi
 echo "==== ratios"
 grep -E '(^| )ratio |[0-9]x( |$)' "$out"
